@@ -1,0 +1,664 @@
+"""Shared facts over Go syntax trees, so rules ask questions instead of walking trees.
+
+Scopes and bindings (a local name and the identifiers that refer to it, shadowing aside),
+how each use treats a value (method call, returned, stored, passed on, captured by a
+goroutine), goroutine bodies, loops, what cancellation signal is in scope, fresh names, and
+whether a statement runs on every path out of its region.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+from tree_sitter import Node
+
+from .source import SourceFile
+
+FUNCTION_TYPES = ("function_declaration", "method_declaration", "func_literal")
+_SCOPE_BARRIERS = FUNCTION_TYPES
+
+
+# ---------------------------------------------------------------------------- tree walking
+
+
+def walk(node: Node, skip_functions: bool = False) -> Iterator[Node]:
+    """Named descendants of ``node`` in source order (``node`` included)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        children = [c for c in n.named_children if not (skip_functions and c.type in FUNCTION_TYPES)]
+        stack.extend(reversed(children))
+
+
+def of_type(node: Node, *types: str, skip_functions: bool = False) -> Iterator[Node]:
+    return (n for n in walk(node, skip_functions) if n.type in types)
+
+
+def ancestors(node: Node) -> Iterator[Node]:
+    n = node.parent
+    while n is not None:
+        yield n
+        n = n.parent
+
+
+def enclosing(node: Node, *types: str, stop_at: tuple[str, ...] = ()) -> Node | None:
+    for a in ancestors(node):
+        if a.type in types:
+            return a
+        if a.type in stop_at:
+            return None
+    return None
+
+
+def enclosing_function(node: Node) -> Node | None:
+    return enclosing(node, *FUNCTION_TYPES)
+
+
+def is_within(node: Node, container: Node) -> bool:
+    return container.start_byte <= node.start_byte and node.end_byte <= container.end_byte
+
+
+def statement_of(node: Node) -> Node:
+    """The statement directly in a statement_list that holds ``node``."""
+    n = node
+    while n.parent is not None and n.parent.type != "statement_list":
+        n = n.parent
+    return n
+
+
+def functions(root: Node) -> Iterator[Node]:
+    return of_type(root, *FUNCTION_TYPES)
+
+
+def body(fn: Node) -> Node | None:
+    return fn.child_by_field_name("body")
+
+
+def statements(block: Node | None) -> list[Node]:
+    """The statements of a block (tree-sitter-go wraps them in a statement_list)."""
+    if block is None:
+        return []
+    if block.type == "statement_list":
+        return list(block.named_children)
+    lst = next((c for c in block.named_children if c.type == "statement_list"), None)
+    return [c for c in lst.named_children if c.type != "comment"] if lst else []
+
+
+# ---------------------------------------------------------------------------- calls
+
+
+def callee(sf: SourceFile, call: Node) -> tuple[str | None, str] | None:
+    """(import path, name) for ``pkg.Name(...)`` calls through an import, (None, name) for
+    ``Name(...)``, None otherwise."""
+    fn = call.child_by_field_name("function")
+    if fn is None:
+        return None
+    if fn.type == "identifier":
+        return None, sf.text(fn)
+    if fn.type == "selector_expression":
+        operand = fn.child_by_field_name("operand")
+        if operand is not None and operand.type == "identifier":
+            path = sf.imports.get(sf.text(operand))
+            if path is not None:
+                return path, sf.text(fn.child_by_field_name("field"))
+    return None
+
+
+def is_call_to(sf: SourceFile, node: Node | None, import_path: str, names: tuple[str, ...] | set[str]) -> bool:
+    if node is None or node.type != "call_expression":
+        return False
+    c = callee(sf, node)
+    return c is not None and c[0] == import_path and c[1] in names
+
+
+def method_call(sf: SourceFile, node: Node) -> tuple[Node, str] | None:
+    """For ``x.M(...)`` return (x, "M")."""
+    if node.type != "call_expression":
+        return None
+    fn = node.child_by_field_name("function")
+    if fn is None or fn.type != "selector_expression":
+        return None
+    return fn.child_by_field_name("operand"), sf.text(fn.child_by_field_name("field"))
+
+
+def arguments(call: Node) -> list[Node]:
+    args = call.child_by_field_name("arguments")
+    return [a for a in args.named_children if a.type != "comment"] if args else []
+
+
+def unparen(node: Node) -> Node:
+    while node.type == "parenthesized_expression" and node.named_child_count == 1:
+        node = node.named_children[0]
+    return node
+
+
+# ---------------------------------------------------------------------------- bindings
+
+
+@dataclass(frozen=True)
+class Binding:
+    """A local name introduced by ``:=``, ``var`` or ``=`` (to a fresh local) and its value."""
+
+    name: str
+    ident: Node  # the identifier on the left
+    statement: Node  # the declaring statement (short_var_declaration, var_declaration, ...)
+    value: Node | None  # the expression assigned to this name, if one-to-one
+    index: int  # position among the left-hand names
+    function: Node  # the function (declaration or literal) that declares it
+
+
+def assignments(sf: SourceFile, value: Node) -> Binding | None:
+    """The binding that ``value`` initialises when ``value`` is the right-hand side of a
+    declaration or assignment of one or more plain identifiers (``a, b := f()`` included)."""
+    rhs = value.parent
+    if rhs is None or rhs.type != "expression_list":
+        return None
+    stmt = rhs.parent
+    if stmt is None or stmt.type not in ("short_var_declaration", "assignment_statement", "var_spec"):
+        return None
+    if stmt.type == "var_spec":
+        lefts = [c for c in stmt.children_by_field_name("name")]
+    else:
+        left = stmt.child_by_field_name("left")
+        lefts = list(left.named_children) if left is not None else []
+        if stmt.type == "assignment_statement" and sf.text(stmt.child_by_field_name("operator")) != "=":
+            return None
+    values = list(rhs.named_children)
+    fn = enclosing_function(stmt)
+    if fn is None:
+        return None
+    decl = stmt.parent if stmt.type == "var_spec" else stmt
+    if len(values) == len(lefts):
+        i = next(i for i, v in enumerate(values) if v == value)
+        ident = lefts[i]
+        return Binding(sf.text(ident), ident, decl, value, i, fn) if ident.type == "identifier" else None
+    return None
+
+
+def tuple_binding(sf: SourceFile, stmt: Node, index: int) -> Binding | None:
+    """The ``index``-th name of a multi-value declaration such as ``ctx, cancel := f()``."""
+    if stmt.type == "var_spec":
+        lefts = list(stmt.children_by_field_name("name"))
+        decl = stmt.parent
+    else:
+        left = stmt.child_by_field_name("left")
+        lefts = list(left.named_children) if left is not None else []
+        decl = stmt
+    if index >= len(lefts) or lefts[index].type != "identifier":
+        return None
+    fn = enclosing_function(stmt)
+    if fn is None:
+        return None
+    ident = lefts[index]
+    return Binding(sf.text(ident), ident, decl, None, index, fn)
+
+
+def declares(sf: SourceFile, node: Node, name: str) -> bool:
+    """Whether statement/clause ``node`` declares ``name`` for what follows it."""
+    t = node.type
+    if t == "short_var_declaration" or (t == "range_clause" and _is_define(node)) or (
+        t == "receive_statement" and _is_define(node)
+    ):
+        left = node.child_by_field_name("left")
+        return left is not None and any(sf.text(c) == name for c in left.named_children if c.type == "identifier")
+    if t in ("var_declaration", "const_declaration"):
+        return any(
+            sf.text(n) == name
+            for spec in node.named_children
+            for n in spec.children_by_field_name("name")
+        )
+    if t in ("type_switch_statement",):
+        alias = node.child_by_field_name("alias")
+        return alias is not None and any(sf.text(c) == name for c in alias.named_children)
+    return False
+
+
+def _is_define(node: Node) -> bool:
+    return any(c.type == ":=" for c in node.children)
+
+
+def _params_declare(sf: SourceFile, fn: Node, name: str) -> bool:
+    for field in ("parameters", "result", "receiver"):
+        plist = fn.child_by_field_name(field)
+        if plist is None:
+            continue
+        for p in of_type(plist, "identifier"):
+            if sf.text(p) == name:
+                return True
+    return False
+
+
+_HEADER_SCOPES = (
+    "for_statement",
+    "if_statement",
+    "expression_switch_statement",
+    "type_switch_statement",
+    "communication_case",
+)
+_HEADERS = ("range_clause", "for_clause", "short_var_declaration", "receive_statement")
+
+
+def _header(node: Node) -> list[Node]:
+    out = [c for c in node.named_children if c.type in _HEADERS]
+    init = node.child_by_field_name("initializer")
+    return out + ([init] if init is not None and init not in out else [])
+
+
+def references(sf: SourceFile, binding: Binding) -> list[Node]:
+    """Identifiers after the declaration that refer to ``binding`` (shadowing respected)."""
+    name = binding.name
+    out: list[Node] = []
+
+    def values_of(decl: Node) -> None:
+        # a redeclaration's right-hand side is evaluated in the outer scope
+        for side in ("right", "value"):
+            v = decl.child_by_field_name(side)
+            if v is not None:
+                visit(v)
+        if decl.type == "var_declaration":
+            for spec in decl.named_children:
+                values_of(spec)
+
+    def visit_list(stmts) -> None:
+        for stmt in stmts:
+            if declares(sf, stmt, name):
+                values_of(stmt)
+                return
+            visit(stmt)
+
+    def visit(node: Node) -> None:
+        t = node.type
+        if t == "identifier":
+            if sf.text(node) == name:
+                out.append(node)
+            return
+        if t == "func_literal" and _params_declare(sf, node, name):
+            return
+        if t == "statement_list":
+            visit_list(node.named_children)
+            return
+        if t in _HEADER_SCOPES:
+            header = _header(node)
+            if any(declares(sf, h, name) for h in header) or (t == "type_switch_statement" and declares(sf, node, name)):
+                for h in header:
+                    values_of(h)
+                return
+        for c in node.named_children:
+            visit(c)
+
+    decl = binding.statement
+    scope = decl.parent
+    if scope is not None and scope.type == "statement_list":
+        siblings = scope.named_children
+        visit_list(siblings[siblings.index(decl) + 1 :])
+    elif scope is not None:
+        # declared in an if/for/switch header: the rest of that statement is its scope
+        for c in scope.named_children:
+            if c != decl:
+                visit(c)
+    return out
+
+
+# ---------------------------------------------------------------------------- uses
+
+
+@dataclass(frozen=True)
+class Use:
+    ident: Node
+    kind: str  # see classify()
+    detail: str = ""  # method or field name, or the callee
+
+
+def classify(sf: SourceFile, ident: Node) -> Use:
+    """How an identifier use treats its value.
+
+    kinds: "method" (x.M(...)), "field" (x.F read, detail F), "assigned" (x = ...),
+    "returned", "stored" (put in a field, global, map, slice, composite literal, another
+    variable, sent on a channel), "argument" (passed to a call; detail: the callee text),
+    "address" (&x), "deferred-method"/"go-method" (defer/go x.M()), "other".
+    """
+    parent = ident.parent
+    if parent is None:
+        return Use(ident, "other")
+    pt = parent.type
+    if pt == "selector_expression" and parent.child_by_field_name("operand") == ident:
+        member = sf.text(parent.child_by_field_name("field"))
+        gp = parent.parent
+        if gp is not None and gp.type == "call_expression" and gp.child_by_field_name("function") == parent:
+            ggp = gp.parent
+            if ggp is not None and ggp.type == "defer_statement":
+                return Use(ident, "deferred-method", member)
+            if ggp is not None and ggp.type == "go_statement":
+                return Use(ident, "go-method", member)
+            return Use(ident, "method", member)
+        return Use(ident, "field", member)
+    if pt == "expression_list":
+        holder = parent.parent
+        if holder is not None and holder.type == "return_statement":
+            return Use(ident, "returned")
+        if holder is not None and holder.type in ("assignment_statement", "short_var_declaration", "var_spec"):
+            left = holder.child_by_field_name("left")
+            if left is not None and parent == left:
+                return Use(ident, "assigned")
+            return Use(ident, "stored")
+    if pt == "return_statement":
+        return Use(ident, "returned")
+    if pt == "argument_list":
+        call = parent.parent
+        fn = call.child_by_field_name("function") if call is not None else None
+        return Use(ident, "argument", sf.text(fn) if fn is not None else "")
+    if pt == "unary_expression" and sf.text(parent.child_by_field_name("operator")) == "&":
+        return Use(ident, "address")
+    if pt in ("keyed_element", "literal_element", "literal_value", "send_statement", "index_expression"):
+        if pt == "send_statement" and parent.child_by_field_name("channel") == ident:
+            return Use(ident, "other", "send")
+        if pt == "index_expression" and parent.child_by_field_name("operand") == ident:
+            return Use(ident, "other", "index")
+        return Use(ident, "stored")
+    if pt == "var_spec":
+        return Use(ident, "stored")
+    return Use(ident, "other")
+
+
+def escapes(use: Use) -> bool:
+    """The value leaves the function's hands: someone else may stop/close/cancel it."""
+    return use.kind in ("returned", "stored", "argument", "address", "assigned")
+
+
+# ---------------------------------------------------------------------------- goroutines and loops
+
+
+def goroutine_literal(node: Node) -> Node | None:
+    """If ``node`` is a func_literal started by ``go func(){...}()``, return its go_statement."""
+    if node.type != "func_literal":
+        return None
+    call = node.parent
+    if call is None or call.type != "call_expression" or call.child_by_field_name("function") != node:
+        return None
+    stmt = call.parent
+    return stmt if stmt is not None and stmt.type == "go_statement" else None
+
+
+def enclosing_goroutine(node: Node, within: Node | None = None) -> Node | None:
+    """The nearest ``go func(){...}`` literal around ``node`` (not crossing ``within``)."""
+    for a in ancestors(node):
+        if within is not None and a == within:
+            return None
+        if a.type == "func_literal" and goroutine_literal(a) is not None:
+            return a
+        if a.type in ("function_declaration", "method_declaration"):
+            return None
+    return None
+
+
+def loops_between(node: Node, outer: Node) -> list[Node]:
+    """for_statements enclosing ``node`` inside ``outer`` (innermost first)."""
+    out = []
+    for a in ancestors(node):
+        if a == outer:
+            break
+        if a.type == "for_statement":
+            out.append(a)
+    return out
+
+
+def loop_kind(sf: SourceFile, loop: Node) -> str:
+    """"range", "counted" (for i := 0; i < n; i++), "endless" (for {}), or "cond"."""
+    clause = next((c for c in loop.named_children if c.type in ("range_clause", "for_clause")), None)
+    if clause is None:
+        cond = [c for c in loop.named_children if c.type not in ("block", "comment")]
+        return "cond" if cond else "endless"
+    if clause.type == "range_clause":
+        return "range"
+    if clause.child_by_field_name("condition") is None:
+        return "endless"
+    return "counted" if clause.child_by_field_name("initializer") is not None else "cond"
+
+
+# ---------------------------------------------------------------------------- control flow
+
+
+_JUMPS = ("return_statement", "goto_statement")
+
+
+def exits_between(sf: SourceFile, stmts: list[Node]) -> bool:
+    """Whether any of ``stmts`` can leave the enclosing region (return, goto, a break or
+    continue that targets a statement outside them, a call to panic/os.Exit aside)."""
+    for stmt in stmts:
+        for n in walk(stmt, skip_functions=True):
+            if n.type in _JUMPS:
+                return True
+            if n.type in ("break_statement", "continue_statement"):
+                label = n.named_children
+                if label or not _inside_breakable(n, stmt, n.type):
+                    return True
+    return False
+
+
+def _inside_breakable(jump: Node, top: Node, kind: str) -> bool:
+    targets = ("for_statement",) if kind == "continue_statement" else (
+        "for_statement",
+        "expression_switch_statement",
+        "type_switch_statement",
+        "select_statement",
+    )
+    for a in ancestors(jump):
+        if a.type in targets:
+            return True
+        if a == top:
+            return a.type in targets
+    return False
+
+
+def runs_on_every_path(sf: SourceFile, stmt: Node, region_start: Node | None) -> bool:
+    """Whether statement ``stmt`` is reached on every path that passes ``region_start``.
+
+    Both must be in one statement list (``region_start`` None: from the list's start) and no
+    statement in between may jump out. A deferred call that is reached runs at every exit.
+    """
+    lst = stmt.parent
+    if lst is None or lst.type != "statement_list":
+        return False
+    siblings = list(lst.named_children)
+    if region_start is not None and region_start not in siblings:
+        return False
+    start = siblings.index(region_start) + 1 if region_start is not None else 0
+    end = siblings.index(stmt)
+    return start <= end and not exits_between(sf, siblings[start:end])
+
+
+# ---------------------------------------------------------------------------- cancellation
+
+
+_DONE_NAMES = ("done", "stop", "quit", "exit", "close", "cancel", "shutdown", "die")
+
+
+@dataclass(frozen=True)
+class Cancellation:
+    """A cancellation signal visible at some point: a context or a done channel."""
+
+    name: str  # an expression usable at that point: ctx, s.ctx, done
+    kind: str  # "context" or "channel"
+
+    def done_expr(self) -> str:
+        return f"{self.name}.Done()" if self.kind == "context" else self.name
+
+
+def _is_context_type(sf: SourceFile, type_node: Node | None) -> bool:
+    if type_node is None or type_node.type != "qualified_type":
+        return False
+    pkg = sf.text(type_node.child_by_field_name("package"))
+    return sf.imports.get(pkg) == "context" and sf.text(type_node.child_by_field_name("name")) == "Context"
+
+
+def _is_done_channel(sf: SourceFile, name: str, type_node: Node | None) -> bool:
+    if type_node is None or type_node.type != "channel_type":
+        return False
+    if "<-" in sf.text(type_node).split("chan")[-1]:
+        return False  # send-only: cannot be received from
+    value = type_node.child_by_field_name("value")
+    return (
+        value is not None
+        and sf.text(value).replace(" ", "") == "struct{}"
+        and any(w in name.lower() for w in _DONE_NAMES)
+    )
+
+
+def cancellation_in_scope(sf: SourceFile, node: Node) -> list[Cancellation]:
+    """Contexts and done channels visible at ``node``: parameters of enclosing functions
+    and locals declared before it (``ctx, cancel := context.WithCancel(...)`` included)."""
+    found: list[Cancellation] = []
+    for fn in [a for a in ancestors(node) if a.type in FUNCTION_TYPES]:
+        params = fn.child_by_field_name("parameters")
+        for p in of_type(params, "parameter_declaration") if params is not None else ():
+            typ = p.child_by_field_name("type")
+            for ident in p.children_by_field_name("name"):
+                n = sf.text(ident)
+                if n == "_":
+                    continue
+                if _is_context_type(sf, typ):
+                    found.append(Cancellation(n, "context"))
+                elif _is_done_channel(sf, n, typ):
+                    found.append(Cancellation(n, "channel"))
+        b = body(fn)
+        for d in of_type(b, "short_var_declaration", "var_spec", skip_functions=True) if b is not None else ():
+            if d.start_byte >= node.start_byte:
+                continue
+            found.extend(_declared_cancellations(sf, d))
+        if fn.type == "method_declaration":
+            found.extend(_receiver_contexts(sf, fn))
+    seen: set[str] = set()
+    return [c for c in found if not (c.name in seen or seen.add(c.name))]
+
+
+def _declared_cancellations(sf: SourceFile, d: Node) -> list[Cancellation]:
+    out = []
+    if d.type == "var_spec":
+        typ = d.child_by_field_name("type")
+        for ident in d.children_by_field_name("name"):
+            if _is_context_type(sf, typ):
+                out.append(Cancellation(sf.text(ident), "context"))
+            elif _is_done_channel(sf, sf.text(ident), typ):
+                out.append(Cancellation(sf.text(ident), "channel"))
+        return out
+    left = d.child_by_field_name("left")
+    right = d.child_by_field_name("right")
+    if left is None or right is None:
+        return out
+    values = right.named_children
+    names = left.named_children
+    if len(values) == 1 and is_call_to(
+        sf, values[0], "context", ("WithCancel", "WithTimeout", "WithDeadline", "WithCancelCause",
+                                   "WithTimeoutCause", "WithDeadlineCause", "WithoutCancel", "WithValue",
+                                   "Background", "TODO")
+    ):
+        if names and names[0].type == "identifier" and sf.text(names[0]) != "_":
+            out.append(Cancellation(sf.text(names[0]), "context"))
+    for ident, value in zip(names, values):
+        if value.type == "call_expression" and sf.text(value.child_by_field_name("function")) == "make":
+            args = arguments(value)
+            if len(args) == 1 and ident.type == "identifier" and _is_done_channel(sf, sf.text(ident), args[0]):
+                out.append(Cancellation(sf.text(ident), "channel"))
+    return out
+
+
+def _receiver_contexts(sf: SourceFile, method: Node) -> list[Cancellation]:
+    """``s.ctx`` when the receiver's struct (declared in this file) has a context.Context field."""
+    recv = method.child_by_field_name("receiver")
+    decl = next(of_type(recv, "parameter_declaration"), None) if recv is not None else None
+    if decl is None:
+        return []
+    names = decl.children_by_field_name("name")
+    typ = decl.child_by_field_name("type")
+    if not names or typ is None:
+        return []
+    type_name = sf.text(typ).lstrip("*").split("[")[0]
+    for spec in of_type(sf.root, "type_spec"):
+        if sf.text(spec.child_by_field_name("name")) != type_name:
+            continue
+        st = spec.child_by_field_name("type")
+        if st is None or st.type != "struct_type":
+            return []
+        out = []
+        for fd in of_type(st, "field_declaration"):
+            ftype = fd.child_by_field_name("type")
+            for fname in fd.children_by_field_name("name"):
+                full = f"{sf.text(names[0])}.{sf.text(fname)}"
+                if _is_context_type(sf, ftype):
+                    out.append(Cancellation(full, "context"))
+                elif _is_done_channel(sf, sf.text(fname), ftype):
+                    out.append(Cancellation(full, "channel"))
+        return out
+    return []
+
+
+# ---------------------------------------------------------------------------- names
+
+
+def names_in(sf: SourceFile, node: Node) -> set[str]:
+    return {sf.text(n) for n in of_type(node, "identifier", "type_identifier", "package_identifier")}
+
+
+def free_name(sf: SourceFile, near: Node, base: str) -> str:
+    """``base`` or ``base2``, ``base3``... : a name that no identifier in the enclosing
+    top-level declaration uses, nor a package-level name or import of this file."""
+    top = near
+    while top.parent is not None and top.parent.type != "source_file":
+        top = top.parent
+    taken = names_in(sf, top) | set(sf.imports) | _package_level_names(sf)
+    if base not in taken:
+        return base
+    i = 2
+    while f"{base}{i}" in taken:
+        i += 1
+    return f"{base}{i}"
+
+
+def _package_level_names(sf: SourceFile) -> set[str]:
+    out = set()
+    for decl in sf.root.named_children:
+        if decl.type in ("function_declaration",):
+            out.add(sf.text(decl.child_by_field_name("name")))
+        elif decl.type in ("var_declaration", "const_declaration", "type_declaration"):
+            for spec in decl.named_children:
+                for n in spec.children_by_field_name("name"):
+                    out.add(sf.text(n))
+    return out
+
+
+# ---------------------------------------------------------------------------- resources
+
+
+@dataclass(frozen=True)
+class Lifetime:
+    """What happens to a local resource (ticker, timer, cancel func, response) after it is made."""
+
+    binding: Binding
+    uses: tuple[Use, ...]
+    escaped: bool  # returned, stored, passed on: its release is someone else's business
+    released: bool  # released on every path out of its owner
+    owner: Node | None  # the `go func` literal that alone uses it, if one does
+    in_loop: bool  # declared inside a loop of its function: a defer would pile up
+
+
+def lifetime(sf: SourceFile, binding: Binding, is_release) -> Lifetime:
+    """Follow ``binding`` through its references; ``is_release(use)`` says which use frees it
+    (``t.Stop()``, ``cancel()``, ``resp.Body.Close()``)."""
+    uses = tuple(classify(sf, r) for r in references(sf, binding))
+    releases = [u for u in uses if is_release(u)]
+    escaped = any(escapes(u) and not is_release(u) for u in uses)
+    goroutines = {enclosing_goroutine(u.ident, within=binding.function) for u in uses}
+    owner = goroutines.pop() if len(goroutines) == 1 and uses else None
+    if owner is not None and is_within(binding.statement, owner):
+        owner = None
+    released = False
+    for u in releases:
+        stmt = statement_of(u.ident)
+        if stmt.parent == binding.statement.parent and runs_on_every_path(sf, stmt, binding.statement):
+            released = True
+        elif owner is not None and stmt.parent is not None and stmt.parent.parent == body(owner) and runs_on_every_path(sf, stmt, None):
+            released = True
+    in_loop = bool(loops_between(binding.statement, binding.function))
+    return Lifetime(binding, uses, escaped, released, owner, in_loop)

@@ -1,0 +1,33 @@
+"""A set of accepted fixes and how it is described: the commit message shared by `review`
+and `pr` (subject, one line per fix, Generated-by trailer)."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+
+from . import __version__
+
+
+@dataclass(frozen=True)
+class ChangeItem:
+    rule: str
+    path: str  # repository-relative, forward slashes
+    line: int
+    reason: str  # why it leaked (the finding's message)
+
+
+def packages(items: list[ChangeItem]) -> list[str]:
+    """The Go package directories touched, for the subject line."""
+    return sorted({posixpath.dirname(i.path) or "." for i in items})
+
+
+def subject(items: list[ChangeItem]) -> str:
+    pkgs = packages(items)
+    where = ", ".join(pkgs) if len(pkgs) <= 3 else f"{len(pkgs)} packages"
+    return f"fix: stop goroutine leaks in {where} (gofixleaks)"
+
+
+def commit_message(items: list[ChangeItem]) -> str:
+    body = [f"- {i.rule}: {i.path}:{i.line}: {i.reason}" for i in sorted(items, key=lambda i: (i.path, i.line, i.rule))]
+    return "\n".join([subject(items), "", *body, "", f"Generated-by: gofixleaks {__version__}"]) + "\n"

@@ -1,0 +1,183 @@
+"""Command line: parse options, call the engine, render. No analysis lives here."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+
+import click
+from rich.console import Console
+
+from . import __version__, config as config_mod, diff as diff_mod, docs, engine, report
+from .discover import DiscoveryError, discover
+
+EXIT_OK, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
+
+
+def _console(stderr: bool = False) -> Console:
+    stream = sys.stderr if stderr else sys.stdout
+    no_color = bool(os.environ.get("NO_COLOR"))
+    return Console(file=stream, no_color=no_color, highlight=False, soft_wrap=True,
+                   force_terminal=None if stream.isatty() else False)
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> None:
+    click.echo(f"gofixleaks: error: {message}", err=True)
+    sys.exit(code)
+
+
+def engine_options(f):
+    """Options shared by every command that runs the engine."""
+    decorators = [
+        click.argument("paths", nargs=-1, type=click.Path()),
+        click.option("--rule", "rules", multiple=True, metavar="NAME", help="Only this rule (repeatable)."),
+        click.option("--exclude", "excludes", multiple=True, metavar="GLOB", help="Skip matching paths (repeatable)."),
+        click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (default: .gofixleaks.toml found upward)."),
+        click.option("--go-version", metavar="X.Y", help="Go semantics to assume instead of go.mod's `go` directive."),
+        click.option("--max-goroutines", type=int, metavar="N", help="Semaphore size for unbounded-goroutines (default 10)."),
+        click.option("--plumb-exported", is_flag=True, help="Allow adding a ctx parameter to exported functions."),
+        click.option("--jobs", "-j", type=int, default=0, metavar="N", help="Worker processes (default: one per core)."),
+    ]
+    for d in reversed(decorators):
+        f = d(f)
+    return f
+
+
+def _setup(paths, rules, excludes, config_path, go_version, max_goroutines, plumb_exported, jobs):
+    paths = tuple(paths) or (".",)
+    try:
+        cfg = config_mod.load(paths, rules, excludes, go_version, max_goroutines, jobs, plumb_exported, config_path)
+        targets = discover(paths, cfg.excludes)
+    except (config_mod.ConfigError, DiscoveryError) as e:
+        fail(str(e))
+    return cfg, targets
+
+
+def _note_assumed_version(results) -> None:
+    n = sum(1 for r in results if r.assumed_version)
+    if n:
+        click.echo(
+            f"gofixleaks: note: no go.mod above {n} file(s); assuming Go before 1.23 "
+            "(timers and tickers leak unless stopped); use --go-version to say otherwise",
+            err=True,
+        )
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="gofixleaks")
+def main() -> None:
+    """Find goroutine leaks in Go code and rewrite them into safe code."""
+
+
+@main.command()
+@engine_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True)
+def scan(fmt, **opts):
+    """Report leak-prone code. Exit 1 when something is found."""
+    cfg, targets = _setup(**opts)
+    results_iter = engine.run(targets, cfg, want_fixes=False)
+    if fmt == "text":
+        results = []
+
+        def collect():
+            for r in results_iter:
+                results.append(r)
+                yield r
+
+        n_findings, n_errors = report.text(collect(), _console())
+        if not targets:
+            click.echo("gofixleaks: no Go files found", err=True)
+        else:
+            click.echo(f"{n_findings} finding(s) in {len(targets)} file(s)" + (f", {n_errors} error(s)" if n_errors else ""), err=True)
+    else:
+        results = list(results_iter)
+        n_findings = sum(len(r.findings) for r in results)
+        n_errors = sum(1 for r in results if r.error)
+        if fmt == "json":
+            click.echo(report.as_json(results))
+        else:
+            click.echo(report.sarif(results, engine.rules_for(cfg)))
+    _note_assumed_version(results)
+    sys.exit(EXIT_FOUND if n_findings or n_errors else EXIT_OK)
+
+
+@main.command()
+@engine_options
+@click.option("--diff", "mode", flag_value="diff", default=True, help="Print a unified diff (default).")
+@click.option("--write", "mode", flag_value="write", help="Rewrite the files in place.")
+@click.option("--patch-out", type=click.Path(dir_okay=False), help="Write the diff to FILE.")
+@click.option("--check", is_flag=True, help="Exit 1 if a change would be made; write nothing.")
+def fix(mode, patch_out, check, **opts):
+    """Rewrite leak-prone code. Prints a diff unless --write."""
+    if check and mode == "write":
+        fail("--check and --write cannot be used together")
+    cfg, targets = _setup(**opts)
+    results = list(engine.run(targets, cfg, want_fixes=True))
+    root = diff_mod.repo_root(opts["paths"][0] if opts["paths"] else ".")
+    changed = [r for r in results if r.changed]
+    err = _console(stderr=True)
+    for r in results:
+        if r.error:
+            err.print(f"[bold]{r.path}[/]: [red]error:[/] {r.error}", highlight=False)
+        for f in r.findings:
+            if not f.fixable:
+                err.print(f"[bold]{f.path}:{f.line}:{f.column}[/]: {f.rule} {f.message} [dim](no automatic fix)[/]", highlight=False)
+                for note in f.notes:
+                    err.print(f"    [dim]note: {note}[/]", highlight=False)
+        for a in r.applied:
+            for follow in a.follow_ups:
+                err.print(f"[bold]{r.path}[/]: follow-up: {follow}", highlight=False)
+    patch = "".join(diff_mod.unified(r.original, r.fixed, diff_mod.diff_path(r.abspath, root)) for r in changed)
+    if patch_out:
+        _atomic_write(patch_out, patch.encode("utf-8"))
+    elif mode == "diff" or check:
+        click.echo(patch, nl=False)
+    if mode == "write" and not check:
+        for r in changed:
+            _atomic_write(r.abspath, r.fixed)
+    n_fixes = sum(len(r.applied) for r in results)
+    verb = "would fix" if check or mode != "write" else "fixed"
+    click.echo(f"gofixleaks: {verb} {n_fixes} finding(s) in {len(changed)} file(s)", err=True)
+    _note_assumed_version(results)
+    if any(r.error for r in results):
+        sys.exit(EXIT_FOUND)
+    sys.exit(EXIT_FOUND if check and changed else EXIT_OK)
+
+
+@main.command("rules")
+@click.argument("name", required=False)
+def rules_cmd(name):
+    """List the rules, or print one rule's documentation with a before/after."""
+    from .transforms import BY_NAME, RULES
+
+    if name is None:
+        width = max(len(r.name) for r in RULES)
+        for r in RULES:
+            since = f" (before Go {r.fixed_in_go[0]}.{r.fixed_in_go[1]})" if r.fixed_in_go else ""
+            click.echo(f"{r.name.ljust(width)}  {r.summary}{since}")
+        return
+    rule = BY_NAME.get(name)
+    if rule is None:
+        fail(f"unknown rule {name!r}; `gofixleaks rules` lists them")
+    click.echo(docs.render(rule))
+
+
+def _atomic_write(path: str, data: bytes) -> None:
+    """Write via a temp file in the same directory and rename, keeping the file's mode:
+    an interrupted run leaves the old file or the new one, never half of either."""
+    directory = os.path.dirname(os.path.abspath(path))
+    try:
+        mode = os.stat(path).st_mode & 0o7777
+    except FileNotFoundError:
+        mode = 0o644
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".gofixleaks-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

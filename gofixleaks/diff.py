@@ -1,0 +1,80 @@
+"""Unified diffs that `git apply` accepts, and applying a chosen subset of a diff's hunks."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import subprocess
+
+import unidiff
+
+
+def repo_root(path: str) -> str | None:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=path if os.path.isdir(path) else os.path.dirname(os.path.abspath(path)) or ".",
+            capture_output=True,
+            check=True,
+            text=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return out or None
+
+
+def diff_path(abspath: str, root: str | None) -> str:
+    """The path as `git apply` wants it: relative to the repository root (or the cwd)."""
+    base = root or os.getcwd()
+    return os.path.relpath(abspath, base).replace(os.sep, "/")
+
+
+def unified(old: bytes, new: bytes, path: str, context: int = 3) -> str:
+    """A git-style unified diff of one file. Lines keep their endings (CRLF included), so
+    applying it restores the bytes exactly."""
+    a = old.decode("utf-8").splitlines(keepends=True)
+    b = new.decode("utf-8").splitlines(keepends=True)
+    lines = list(difflib.unified_diff(a, b, f"a/{path}", f"b/{path}", n=context))
+    if not lines:
+        return ""
+    out = [f"diff --git a/{path} b/{path}\n"]
+    for ln in lines:
+        if ln.endswith("\n"):
+            out.append(ln)
+        else:  # last line without a newline
+            out.append(ln + "\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+def hunks(patch: str) -> list[unidiff.Hunk]:
+    ps = unidiff.PatchSet(patch)
+    return [h for f in ps for h in f]
+
+
+def apply_hunks(old: bytes, selected: list[unidiff.Hunk]) -> bytes:
+    """Apply ``selected`` hunks (from a diff of ``old``) to ``old``; the rest stay out.
+    Raises ValueError if a hunk's context no longer matches."""
+    lines = old.decode("utf-8").splitlines(keepends=True)
+    out: list[str] = []
+    pos = 0  # index into lines
+    for h in sorted(selected, key=lambda h: h.source_start):
+        start = h.source_start - 1 if h.source_length else h.source_start
+        if start < pos:
+            raise ValueError("overlapping hunks")
+        out.extend(lines[pos:start])
+        pos = start
+        for ln in h:
+            if ln.is_context or ln.is_removed:
+                if pos >= len(lines) or _strip_eol(lines[pos]) != _strip_eol(ln.value):
+                    raise ValueError(f"hunk at line {h.source_start} does not apply")
+                if ln.is_context:
+                    out.append(lines[pos])
+                pos += 1
+            elif ln.is_added:
+                out.append(ln.value)
+    out.extend(lines[pos:])
+    return "".join(out).encode("utf-8")
+
+
+def _strip_eol(s: str) -> str:
+    return s.rstrip("\r\n")

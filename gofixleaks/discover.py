@@ -1,0 +1,97 @@
+"""Which files to read: Go's own `./...` skips, .gitignore inside a work tree, --exclude globs."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+
+# Go's rule for generated files: this line anywhere before the package clause.
+_GENERATED = re.compile(rb"^// Code generated .* DO NOT EDIT\.\r?$", re.M)
+_PACKAGE = re.compile(rb"^package\s", re.M)
+
+
+@dataclass(frozen=True)
+class Target:
+    path: str  # absolute
+    display: str  # as the user sees it
+    explicit: bool  # named on the command line: always read
+
+
+class DiscoveryError(Exception):
+    pass
+
+
+def is_generated(data: bytes) -> bool:
+    pkg = _PACKAGE.search(data)
+    head = data[: pkg.start()] if pkg else data
+    return _GENERATED.search(head) is not None
+
+
+def _skipped_dir(name: str) -> bool:
+    return name in ("vendor", "testdata") or name.startswith(("_", "."))
+
+
+def _excluded(rel: str, excludes: tuple[str, ...]) -> bool:
+    parts = rel.split("/")
+    for glob in excludes:
+        g = glob.rstrip("/")
+        if fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(parts[-1], g):
+            return True
+        # a glob naming a directory excludes everything below it
+        if any(fnmatch.fnmatch("/".join(parts[:i]), g) for i in range(1, len(parts))):
+            return True
+    return False
+
+
+def _git_files(directory: str) -> list[str] | None:
+    """Files git knows below ``directory`` (tracked, and untracked but not ignored), or None."""
+    try:
+        out = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."],
+            cwd=directory,
+            capture_output=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    files = {os.path.join(directory, p) for p in out.decode("utf-8", "surrogateescape").split("\0") if p}
+    return sorted(f for f in files if os.path.isfile(f))  # deleted-but-tracked files drop out
+
+
+def _walk(directory: str) -> list[str]:
+    out = []
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if not _skipped_dir(d))
+        out += [os.path.join(root, f) for f in sorted(files)]
+    return out
+
+
+def display_path(path: str) -> str:
+    rel = os.path.relpath(path)
+    return path if rel.startswith("..") else rel
+
+
+def discover(paths: tuple[str, ...], excludes: tuple[str, ...] = ()) -> list[Target]:
+    """Go files under ``paths``; raises DiscoveryError for a path that does not exist."""
+    targets: dict[str, Target] = {}
+    for given in paths or (".",):
+        if not os.path.exists(given):
+            raise DiscoveryError(f"{given}: no such file or directory")
+        absolute = os.path.abspath(given)
+        if os.path.isfile(absolute):
+            targets.setdefault(absolute, Target(absolute, display_path(absolute), True))
+            continue
+        files = _git_files(absolute)
+        if files is None:
+            files = _walk(absolute)
+        for f in files:
+            if not f.endswith(".go"):
+                continue
+            rel = os.path.relpath(f, absolute).replace(os.sep, "/")
+            if any(_skipped_dir(d) for d in rel.split("/")[:-1]) or _excluded(rel, excludes):
+                continue
+            targets.setdefault(f, Target(f, display_path(f), False))
+    return sorted(targets.values(), key=lambda t: t.display)

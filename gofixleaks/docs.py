@@ -1,0 +1,45 @@
+"""`gofixleaks rules NAME`: a rule's documentation with a before/after taken from its golden
+case, so the docs cannot drift from what the code does."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+from .rule import Rule
+
+
+def golden_root() -> Path | None:
+    """golden/ beside the sources (a checkout or an editable install) or shipped in the wheel."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "golden", here.parent / "golden"):
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def example(rule: Rule) -> tuple[str, str, str] | None:
+    """(file name, before, after) of the rule's example golden case."""
+    root = golden_root()
+    case = root / rule.name / rule.example if root else None
+    if case is None or not case.is_dir():
+        return None
+    for golden in sorted(case.glob("*.go.golden")):
+        source = golden.with_suffix("")
+        return source.name, source.read_text(encoding="utf-8"), golden.read_text(encoding="utf-8")
+    return None
+
+
+def render(rule: Rule) -> str:
+    out = [f"# {rule.name}", "", rule.summary, ""]
+    if rule.fixed_in_go:
+        out += [f"Reported only for modules below go {rule.fixed_in_go[0]}.{rule.fixed_in_go[1]}.", ""]
+    out.append(rule.doc.rstrip())
+    ex = example(rule)
+    if ex:
+        name, before, after = ex
+        out += ["", f"## Example (golden/{rule.name}/{rule.example}/{name})", "", "Before:", "", "```go", before.rstrip(), "```", "",
+                "After:", "", "```go", after.rstrip(), "```", "", "Change:", "", "```diff"]
+        out += [ln.rstrip("\n") for ln in difflib.unified_diff(before.splitlines(True), after.splitlines(True), "before", "after")]
+        out.append("```")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,150 @@
+"""TextEdit and Fix (byte ranges on the original file), applying them, and import insertion."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .source import SourceFile
+
+
+@dataclass(frozen=True, order=True)
+class TextEdit:
+    start: int  # byte offset, inclusive
+    end: int  # byte offset, exclusive; start == end is an insertion
+    new: bytes
+
+    def overlaps(self, other: "TextEdit") -> bool:
+        if self.start == self.end == other.start == other.end:
+            return True  # two insertions at one point: their order would be a guess
+        return self.start < other.end and other.start < self.end or (
+            self.start == self.end and other.start < self.start < other.end
+        ) or (other.start == other.end and self.start < other.start < self.end)
+
+
+@dataclass(frozen=True)
+class Fix:
+    message: str
+    edits: tuple[TextEdit, ...]
+    imports: tuple[str, ...] = ()  # import paths the new code needs
+    follow_ups: tuple[str, ...] = field(default=(), compare=False)
+
+    def overlaps(self, other: "Fix") -> bool:
+        return any(a.overlaps(b) for a in self.edits for b in other.edits)
+
+
+class EditConflict(ValueError):
+    pass
+
+
+def apply(data: bytes, edits: list[TextEdit] | tuple[TextEdit, ...]) -> bytes:
+    """Apply non-overlapping edits to ``data``; untouched bytes are copied as they are."""
+    ordered = sorted(edits, key=lambda e: (e.start, e.end))
+    for a, b in zip(ordered, ordered[1:]):
+        if a.overlaps(b):
+            raise EditConflict(f"overlapping edits at bytes {a.start}-{a.end} and {b.start}-{b.end}")
+    out = []
+    pos = 0
+    for e in ordered:
+        out.append(data[pos : e.start])
+        out.append(e.new)
+        pos = e.end
+    out.append(data[pos:])
+    return b"".join(out)
+
+
+def import_edit(sf: SourceFile, paths: set[str] | tuple[str, ...]) -> TextEdit | None:
+    """One edit adding the missing ``paths`` to the file's imports, the way goimports would."""
+    missing = sorted(set(paths) - set(sf.imports.values()))
+    if not missing:
+        return None
+    nl = sf.newline
+    decls = [c for c in sf.root.children if c.type == "import_declaration"]
+    specs_line = lambda indent: b"".join(indent + b'"' + p.encode() + b'"' + nl for p in missing)  # noqa: E731
+    for decl in decls:
+        lst = next((c for c in decl.named_children if c.type == "import_spec_list"), None)
+        if lst is None:
+            continue
+        specs = [c for c in lst.named_children if c.type == "import_spec"]
+        if not specs:
+            continue
+        # gofmt sorts each run of specs; put each path where it sorts within the first run
+        first_run = _first_run(sf, specs)
+        indent = sf.indent_at(first_run[0].start_byte)
+        edits_at: dict[int, list[str]] = {}
+        for p in missing:
+            at = next((s for s in first_run if _spec_path(s) > p), None)
+            offset = sf.line_start(at.start_byte) if at else _next_line(sf, first_run[-1].end_byte)
+            edits_at.setdefault(offset, []).append(p)
+        if len(edits_at) == 1:
+            (offset, ps), = edits_at.items()
+            return TextEdit(offset, offset, b"".join(indent + b'"' + p.encode() + b'"' + nl for p in ps))
+        # several insertion points: rewrite the run as one sorted block
+        start = sf.line_start(first_run[0].start_byte)
+        end = _next_line(sf, first_run[-1].end_byte)
+        lines = [sf.data[sf.line_start(s.start_byte) : _next_line(sf, s.end_byte)] for s in first_run]
+        lines += [indent + b'"' + p.encode() + b'"' + nl for p in missing]
+        lines.sort(key=lambda ln: ln.strip().split(b'"')[1] if b'"' in ln else ln)
+        return TextEdit(start, end, b"".join(lines))
+    if decls:
+        # a single `import "fmt"`: turn it into a block
+        decl = decls[0]
+        spec = next(c for c in decl.named_children if c.type == "import_spec")
+        old = sf.data[spec.start_byte : spec.end_byte]
+        entries = sorted([(_spec_path(spec), b"\t" + old + nl)] + [(p, b'\t"' + p.encode() + b'"' + nl) for p in missing])
+        return TextEdit(decl.start_byte, decl.end_byte, b"import (" + nl + b"".join(e for _, e in entries) + b")")
+    pkg = next(c for c in sf.root.children if c.type == "package_clause")
+    block = specs_line(b"\t")
+    new = nl + nl + (b"import " + block.strip() if len(missing) == 1 else b"import (" + nl + block + b")")
+    return TextEdit(pkg.end_byte, pkg.end_byte, new)
+
+
+def _spec_path(spec) -> str:
+    return spec.child_by_field_name("path").text.decode("utf-8").strip('"`')
+
+
+def _first_run(sf: SourceFile, specs):
+    """Specs on consecutive lines from the first one: gofmt sorts within such a run."""
+    run = [specs[0]]
+    for s in specs[1:]:
+        prev_line = sf.line_col(run[-1].end_byte)[0]
+        if sf.line_col(s.start_byte)[0] != prev_line + 1:
+            break
+        run.append(s)
+    return run
+
+
+def _next_line(sf: SourceFile, offset: int) -> int:
+    i = sf.data.find(b"\n", offset)
+    return len(sf.data) if i == -1 else i + 1
+
+
+def insert_after_statement(sf: SourceFile, stmt, text: str) -> TextEdit | None:
+    """A new line holding ``text`` after ``stmt``, indented like it. None when ``stmt`` does
+    not end its line (``a; b``), where a new line would not be gofmt's layout."""
+    line_end = sf.data.find(b"\n", stmt.end_byte)
+    line_end = len(sf.data) if line_end == -1 else line_end
+    rest = sf.data[stmt.end_byte : line_end].rstrip(b"\r")
+    if rest.strip() and not rest.strip().startswith(b"//"):
+        return None
+    if line_end > 0 and sf.data[line_end - 1 : line_end] == b"\r":
+        line_end -= 1
+    indent = sf.indent_at(stmt.start_byte)
+    return TextEdit(line_end, line_end, sf.newline + indent + text.encode())
+
+
+def insert_at_block_start(sf: SourceFile, block, text: str) -> TextEdit | None:
+    """``text`` as the first statement of ``block``; None for a block written on one line."""
+    open_line = sf.line_col(block.start_byte)[0]
+    if sf.line_col(block.end_byte)[0] == open_line:
+        return None
+    rest = sf.data[block.start_byte + 1 : sf.data.find(b"\n", block.start_byte)].strip()
+    if rest and not rest.startswith(b"//"):
+        return None
+    next_line = sf.data.find(b"\n", block.start_byte) + 1
+    first = next((c for c in block.named_children if c.type != "comment"), None)
+    stmts = first.named_children if first is not None and first.type == "statement_list" else []
+    if stmts:
+        indent = sf.indent_at(stmts[0].start_byte)
+    else:
+        indent = sf.indent_at(block.start_byte) + b"\t"
+    return TextEdit(next_line, next_line, indent + text.encode() + sf.newline)

@@ -1,0 +1,172 @@
+"""discover -> parse -> match -> fix -> validate, one FileResult per file, in parallel."""
+
+from __future__ import annotations
+
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+
+from . import edits, gomod
+from .config import Config
+from .discover import Target, is_generated
+from .rule import Finding, Pass, Rule
+from .source import SourceError, SourceFile, parse
+
+MAX_ROUNDS = 6  # fixed-point rounds for overlapping fixes; real files need one or two
+# Below this many files a process pool costs more than it saves.
+PARALLEL_THRESHOLD = 64
+# Go 1.22 semantics when a module says nothing: timers and tickers leak unless stopped.
+ASSUMED_GO = (1, 22)
+
+_IGNORE = re.compile(rb"//\s*gofixleaks:ignore\s+([A-Za-z0-9_,-]+)")
+_NOLINT = re.compile(rb"//\s*nolint(?::([A-Za-z0-9_,-]+))?")
+
+
+@dataclass(frozen=True)
+class AppliedFix:
+    """A fix that made it into the output: what the review and PR front ends list."""
+
+    rule: str
+    line: int  # in the original file
+    reason: str  # the finding's message
+    fix: str  # the fix's message
+    follow_ups: tuple[str, ...] = ()
+
+
+@dataclass
+class FileResult:
+    path: str  # display path
+    abspath: str
+    findings: list[Finding] = field(default_factory=list)
+    error: str | None = None
+    original: bytes | None = None  # set only when the file changed
+    fixed: bytes | None = None
+    applied: list[AppliedFix] = field(default_factory=list)
+    assumed_version: bool = False  # no go.mod and no --go-version: old semantics assumed
+
+    @property
+    def changed(self) -> bool:
+        return self.fixed is not None and self.fixed != self.original
+
+
+def rules_for(config: Config) -> list[Rule]:
+    from .transforms import RULES
+
+    return [r for r in RULES if r.name in config.rules]
+
+
+def _suppressed(sf: SourceFile, f: Finding) -> bool:
+    for line in (f.line, f.line - 1):
+        if line < 1:
+            continue
+        text = sf.line_text(line)
+        m = _IGNORE.search(text)
+        if m and f.rule.encode() in m.group(1).split(b","):
+            return True
+        m = _NOLINT.search(text)
+        if m and (m.group(1) is None or b"gofixleaks" in m.group(1).split(b",")):
+            return True
+    return False
+
+
+def match(sf: SourceFile, rules: Iterable[Rule], config: Config) -> list[Finding]:
+    """Every unsuppressed finding of ``rules`` in ``sf``, in source order."""
+    version = sf.go_version or ASSUMED_GO
+    options = {"max_goroutines": config.max_goroutines, "plumb_exported": config.plumb_exported}
+    out: list[Finding] = []
+    for rule in rules:
+        if rule.fixed_in_go is not None and version >= rule.fixed_in_go:
+            continue
+        p = Pass(sf, rule, options)
+        rule.run(p)
+        out += [f for f in p.findings if not _suppressed(sf, f)]
+    return sorted(out, key=lambda f: (f.start, f.rule))
+
+
+def fix_to_fixed_point(sf: SourceFile, findings: list[Finding], rules: list[Rule], config: Config):
+    """Apply the fixes of ``findings``; overlapping ones wait for the next round, which
+    re-parses and re-matches. Returns (new bytes, applied fixes, problem or None)."""
+    applied: list[AppliedFix] = []
+    current = findings
+    data = sf.data
+    for _ in range(MAX_ROUNDS):
+        chosen: list[tuple[Finding, edits.Fix]] = []
+        for f in current:
+            if f.fixes and not any(f.fixes[0].overlaps(c) for _, c in chosen):
+                chosen.append((f, f.fixes[0]))
+        if not chosen:
+            return data, applied, None
+        all_edits = [e for _, fx in chosen for e in fx.edits]
+        imp = edits.import_edit(sf, {i for _, fx in chosen for i in fx.imports})
+        if imp is not None:
+            all_edits.append(imp)
+        try:
+            new = edits.apply(data, all_edits)
+        except edits.EditConflict as e:
+            return data, applied, f"internal: {e}; remaining fixes not applied"
+        if parse(new).root_node.has_error:
+            rules_at_fault = ", ".join(sorted({f.rule for f, _ in chosen}))
+            return data, applied, f"internal: a fix by {rules_at_fault} did not parse; not applied"
+        origin_lines = _original_lines(sf, findings)
+        for f, fx in chosen:
+            applied.append(AppliedFix(f.rule, origin_lines.get((f.rule, f.message), f.line), f.message, fx.message, fx.follow_ups))
+        data = new
+        sf = SourceFile(sf.path, new, sf.go_version)
+        current = match(sf, rules, config)
+    return data, applied, "fixes did not reach a fixed point; the last round was not applied"
+
+
+def _original_lines(sf: SourceFile, findings: list[Finding]) -> dict:
+    return {(f.rule, f.message): f.line for f in findings}
+
+
+def process(target: Target, config: Config, want_fixes: bool) -> FileResult:
+    """One file from bytes on disk to findings and (optionally) fixed bytes. Never raises
+    for a bad file: the problem becomes ``error``."""
+    res = FileResult(target.display, target.path)
+    try:
+        with open(target.path, "rb") as fh:
+            data = fh.read()
+    except OSError as e:
+        res.error = f"cannot read: {e.strerror or e}"
+        return res
+    if not target.explicit and is_generated(data):
+        return res
+    if not data.strip():
+        res.error = "empty file (no package clause)"
+        return res
+    rules = rules_for(config)
+    if not any(t in data for r in rules for t in r.triggers):
+        return res
+    version = config.go_version or gomod.go_version_for(target.path)
+    res.assumed_version = version is None
+    try:
+        sf = SourceFile.load(target.display, data, version)
+    except SourceError as e:
+        res.error = str(e)
+        return res
+    res.findings = match(sf, rules, config)
+    if want_fixes and any(f.fixes for f in res.findings):
+        new, res.applied, problem = fix_to_fixed_point(sf, res.findings, rules, config)
+        if problem:
+            res.error = problem
+        if new != data:
+            res.original, res.fixed = data, new
+    return res
+
+
+def _process_star(args) -> FileResult:
+    return process(*args)
+
+
+def run(targets: list[Target], config: Config, want_fixes: bool = False) -> Iterator[FileResult]:
+    """Results in the order of ``targets``, streamed as they complete in order."""
+    jobs = config.jobs or os.cpu_count() or 1
+    work = [(t, config, want_fixes) for t in targets]
+    if jobs == 1 or len(work) < PARALLEL_THRESHOLD:
+        yield from map(_process_star, work)
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        yield from pool.map(_process_star, work, chunksize=16)

@@ -1,0 +1,42 @@
+"""The `go` directive of the nearest go.mod: rules use it to know which runtime semantics apply."""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+
+_GO_DIRECTIVE = re.compile(rb"^\s*go\s+(\d+)\.(\d+)", re.M)
+
+
+def parse_version(text: str) -> tuple[int, int]:
+    m = re.fullmatch(r"(?:go)?(\d+)\.(\d+)(?:\.\d+)?", text.strip())
+    if not m:
+        raise ValueError(f"not a Go version: {text!r} (expected X.Y, such as 1.22)")
+    return int(m.group(1)), int(m.group(2))
+
+
+@functools.lru_cache(maxsize=4096)
+def find_go_mod(directory: str) -> str | None:
+    """Path of the nearest go.mod at or above ``directory``."""
+    candidate = os.path.join(directory, "go.mod")
+    if os.path.isfile(candidate):
+        return candidate
+    parent = os.path.dirname(directory)
+    return None if parent == directory else find_go_mod(parent)
+
+
+@functools.lru_cache(maxsize=1024)
+def _directive(go_mod: str) -> tuple[int, int] | None:
+    try:
+        with open(go_mod, "rb") as f:
+            m = _GO_DIRECTIVE.search(f.read())
+    except OSError:
+        return None
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+def go_version_for(path: str) -> tuple[int, int] | None:
+    """The `go` directive governing the file at ``path``, or None when there is no go.mod."""
+    go_mod = find_go_mod(os.path.dirname(os.path.abspath(path)))
+    return _directive(go_mod) if go_mod else None

@@ -1,0 +1,140 @@
+"""SourceFile: one Go file's bytes, its syntax tree, a line table and its imports.
+
+Everything downstream works on byte offsets into ``data``; tree-sitter offsets are bytes,
+so a file with non-ASCII text never shifts an edit.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+from dataclasses import dataclass, field
+
+import tree_sitter
+import tree_sitter_go
+
+GO_LANGUAGE = tree_sitter.Language(tree_sitter_go.language())
+
+
+@functools.lru_cache(maxsize=1)
+def _parser() -> tree_sitter.Parser:
+    return tree_sitter.Parser(GO_LANGUAGE)
+
+
+def parse(data: bytes) -> tree_sitter.Tree:
+    return _parser().parse(data)
+
+
+class SourceError(Exception):
+    """A file that cannot be analysed: the message is one line for the user."""
+
+
+@dataclass
+class SourceFile:
+    path: str  # as shown to the user (relative where possible)
+    data: bytes
+    go_version: tuple[int, int] | None = None
+    tree: tree_sitter.Tree = field(init=False, repr=False)
+    _line_starts: list[int] = field(init=False, repr=False)
+    imports: dict[str, str] = field(init=False)  # local name -> import path
+
+    def __post_init__(self) -> None:
+        self.tree = parse(self.data)
+        self._line_starts = [0]
+        find = self.data.find
+        i = find(b"\n")
+        while i != -1:
+            self._line_starts.append(i + 1)
+            i = find(b"\n", i + 1)
+        self.imports = _imports(self.tree.root_node)
+
+    @classmethod
+    def load(cls, path: str, data: bytes, go_version=None) -> "SourceFile":
+        """Validate and parse; raise SourceError with a one-line reason when we must not touch it."""
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise SourceError(f"not valid UTF-8 (byte {e.start})") from None
+        sf = cls(path, data, go_version)
+        if sf.root.has_error:
+            line, col = sf.first_error()
+            raise SourceError(f"syntax error at {line}:{col}; file left unchanged")
+        return sf
+
+    @property
+    def root(self) -> tree_sitter.Node:
+        return self.tree.root_node
+
+    @property
+    def newline(self) -> bytes:
+        """The file's line ending, so inserted lines match their neighbours (CRLF stays CRLF)."""
+        i = self.data.find(b"\n")
+        return b"\r\n" if i > 0 and self.data[i - 1 : i] == b"\r" else b"\n"
+
+    def text(self, node: tree_sitter.Node) -> str:
+        return self.data[node.start_byte : node.end_byte].decode("utf-8")
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """1-based line and 1-based byte column (as go/token reports them)."""
+        row = bisect.bisect_right(self._line_starts, offset) - 1
+        return row + 1, offset - self._line_starts[row] + 1
+
+    def line_start(self, offset: int) -> int:
+        return self._line_starts[bisect.bisect_right(self._line_starts, offset) - 1]
+
+    def line_text(self, line: int) -> bytes:
+        """The bytes of 1-based ``line`` without its line ending."""
+        start = self._line_starts[line - 1]
+        end = self._line_starts[line] if line < len(self._line_starts) else len(self.data)
+        return self.data[start:end].rstrip(b"\r\n")
+
+    def indent_at(self, offset: int) -> bytes:
+        """Leading whitespace of the line holding ``offset``."""
+        start = self.line_start(offset)
+        end = start
+        while end < len(self.data) and self.data[end : end + 1] in (b"\t", b" "):
+            end += 1
+        return self.data[start:end]
+
+    def first_error(self) -> tuple[int, int]:
+        stack = [self.root]
+        while stack:
+            n = stack.pop()
+            if n.is_error or n.is_missing:
+                return self.line_col(n.start_byte)
+            if n.has_error:
+                stack.extend(reversed(n.children))
+        return 1, 1
+
+    def aliases(self, import_path: str) -> set[str]:
+        """Local names under which ``import_path`` is imported (``time``, ``t``, ...)."""
+        return {name for name, path in self.imports.items() if path == import_path}
+
+
+def _imports(root: tree_sitter.Node) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for decl in root.children:
+        if decl.type != "import_declaration":
+            continue
+        specs = [c for c in decl.named_children if c.type == "import_spec"]
+        for lst in decl.named_children:
+            if lst.type == "import_spec_list":
+                specs += [c for c in lst.named_children if c.type == "import_spec"]
+        for spec in specs:
+            path_node = spec.child_by_field_name("path")
+            if path_node is None:
+                continue
+            path = path_node.text.decode("utf-8").strip('"`')
+            name_node = spec.child_by_field_name("name")
+            if name_node is None:
+                name = path.rsplit("/", 1)[-1]
+                # gopkg.in/yaml.v3 and foo/v2 style paths: the package name is the stem
+                if name.startswith("v") and name[1:].isdigit() and "/" in path:
+                    name = path.rsplit("/", 2)[-2]
+                name = name.split(".")[0].replace("-", "_")
+            else:
+                name = name_node.text.decode("utf-8")
+            if name in ("_", "."):
+                continue
+            out[name] = path
+    return out
