@@ -54,6 +54,25 @@ def _setup(paths, rules, excludes, config_path, go_version, max_goroutines, plum
     return cfg, targets
 
 
+def verify_option(f):
+    return click.option(
+        "--verify", is_flag=True, help="Type-check patched packages with `go vet -overlay`; drop fixes that break them."
+    )(f)
+
+
+def compute_fixes(cfg, targets, verify: bool) -> list:
+    """The fixes for ``targets``, as `fix`, `review` and `pr` all see them."""
+    results = list(engine.run(targets, cfg, want_fixes=True))
+    if verify:
+        from . import verify as verify_mod
+
+        try:
+            results = verify_mod.verify(results)
+        except verify_mod.VerifyError as e:
+            fail(str(e))
+    return results
+
+
 def _note_assumed_version(results) -> None:
     n = sum(1 for r in results if r.assumed_version)
     if n:
@@ -108,12 +127,13 @@ def scan(fmt, **opts):
 @click.option("--write", "mode", flag_value="write", help="Rewrite the files in place.")
 @click.option("--patch-out", type=click.Path(dir_okay=False), help="Write the diff to FILE.")
 @click.option("--check", is_flag=True, help="Exit 1 if a change would be made; write nothing.")
-def fix(mode, patch_out, check, **opts):
+@verify_option
+def fix(mode, patch_out, check, verify, **opts):
     """Rewrite leak-prone code. Prints a diff unless --write."""
     if check and mode == "write":
         fail("--check and --write cannot be used together")
     cfg, targets = _setup(**opts)
-    results = list(engine.run(targets, cfg, want_fixes=True))
+    results = compute_fixes(cfg, targets, verify)
     root = diff_mod.repo_root(opts["paths"][0] if opts["paths"] else ".")
     changed = [r for r in results if r.changed]
     err = _console(stderr=True)
