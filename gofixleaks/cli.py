@@ -38,16 +38,19 @@ def engine_options(f):
         click.option("--max-goroutines", type=int, metavar="N", help="Semaphore size for unbounded-goroutines (default 10)."),
         click.option("--plumb-exported", is_flag=True, help="Allow adding a ctx parameter to exported functions."),
         click.option("--jobs", "-j", type=int, default=0, metavar="N", help="Worker processes (default: one per core)."),
+        click.option("--no-cache", is_flag=True, help="Neither read nor write the per-file result cache."),
     ]
     for d in reversed(decorators):
         f = d(f)
     return f
 
 
-def _setup(paths, rules, excludes, config_path, go_version, max_goroutines, plumb_exported, jobs):
+def _setup(paths, rules, excludes, config_path, go_version, max_goroutines, plumb_exported, jobs, no_cache):
     paths = tuple(paths) or (".",)
     try:
-        cfg = config_mod.load(paths, rules, excludes, go_version, max_goroutines, jobs, plumb_exported, config_path)
+        cfg = config_mod.load(
+            paths, rules, excludes, go_version, max_goroutines, jobs, plumb_exported, config_path, not no_cache
+        )
         targets = discover(paths, cfg.excludes)
     except (config_mod.ConfigError, DiscoveryError) as e:
         fail(str(e))
@@ -67,7 +70,7 @@ def compute_fixes(cfg, targets, verify: bool) -> list:
         from . import verify as verify_mod
 
         try:
-            results = verify_mod.verify(results)
+            results = verify_mod.verify(results, cfg)
         except verify_mod.VerifyError as e:
             fail(str(e))
     return results
@@ -145,6 +148,8 @@ def fix(mode, patch_out, check, verify, **opts):
                 err.print(f"[bold]{f.path}:{f.line}:{f.column}[/]: {f.rule} {f.message} [dim](no automatic fix)[/]", highlight=False)
                 for note in f.notes:
                     err.print(f"    [dim]note: {note}[/]", highlight=False)
+        for d in r.dropped:
+            err.print(f"[bold]{r.path}:{d.fix.line}[/]: {d.fix.rule}: fix dropped by --verify: {d.message}", highlight=False)
         for a in r.applied:
             for follow in a.follow_ups:
                 err.print(f"[bold]{r.path}[/]: follow-up: {follow}", highlight=False)

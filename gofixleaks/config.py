@@ -25,6 +25,7 @@ class Config:
     jobs: int = 0  # 0: one per core
     source: str | None = None  # the config file read, if any
     plumb_exported: bool = False
+    cache: bool = True  # read and write the per-file result cache (never part of a result)
 
     def key(self) -> str:
         """What of the config changes a file's result (part of the cache key)."""
@@ -57,6 +58,7 @@ def load(
     jobs: int = 0,
     plumb_exported: bool = False,
     config_path: str | None = None,
+    use_cache: bool = True,
 ) -> Config:
     from .transforms import RULES
 
@@ -120,4 +122,5 @@ def load(
         jobs=jobs,
         source=path,
         plumb_exported=plumb,
+        cache=use_cache,
     )

@@ -8,7 +8,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
-from . import edits, gomod
+from . import cache, edits, gomod, imports
 from .config import Config
 from .discover import Target, is_generated
 from .rule import Finding, Pass, Rule
@@ -45,6 +45,7 @@ class FileResult:
     fixed: bytes | None = None
     applied: list[AppliedFix] = field(default_factory=list)
     assumed_version: bool = False  # no go.mod and no --go-version: old semantics assumed
+    dropped: list = field(default_factory=list)  # verify.Dropped: fixes that broke the build
 
     @property
     def changed(self) -> bool:
@@ -85,16 +86,34 @@ def match(sf: SourceFile, rules: Iterable[Rule], config: Config) -> list[Finding
     return sorted(out, key=lambda f: (f.start, f.rule))
 
 
-def fix_to_fixed_point(sf: SourceFile, findings: list[Finding], rules: list[Rule], config: Config):
+def fix_to_fixed_point(
+    sf: SourceFile,
+    findings: list[Finding],
+    rules: list[Rule],
+    config: Config,
+    skip: frozenset[tuple[str, int]] = frozenset(),
+    forbidden_imports: frozenset[str] = frozenset(),
+):
     """Apply the fixes of ``findings``; overlapping ones wait for the next round, which
-    re-parses and re-matches. Returns (new bytes, applied fixes, problem or None)."""
+    re-parses and re-matches. ``skip`` holds (rule, original line) of fixes not to apply
+    (verification dropped them); fixes needing a ``forbidden_imports`` path are not applied
+    (an import cycle). Returns (new bytes, applied fixes, problem or None)."""
     applied: list[AppliedFix] = []
+    origin_lines = _original_lines(findings)
     current = findings
     data = sf.data
     for _ in range(MAX_ROUNDS):
         chosen: list[tuple[Finding, edits.Fix]] = []
+        done = {(a.rule, a.line) for a in applied}
         for f in current:
-            if f.fixes and not any(f.fixes[0].overlaps(c) for _, c in chosen):
+            key = (f.rule, origin_lines.get((f.rule, f.message), f.line))
+            if not f.fixes or key in skip:
+                continue
+            if key in done:  # a fix that does not resolve its own finding: never apply it twice
+                return data, applied, f"internal: the fix by {f.rule} did not resolve its finding"
+            if forbidden_imports.intersection(f.fixes[0].imports):
+                continue
+            if not any(f.fixes[0].overlaps(c) for _, c in chosen):
                 chosen.append((f, f.fixes[0]))
         if not chosen:
             return data, applied, None
@@ -109,7 +128,6 @@ def fix_to_fixed_point(sf: SourceFile, findings: list[Finding], rules: list[Rule
         if parse(new).root_node.has_error:
             rules_at_fault = ", ".join(sorted({f.rule for f, _ in chosen}))
             return data, applied, f"internal: a fix by {rules_at_fault} did not parse; not applied"
-        origin_lines = _original_lines(sf, findings)
         for f, fx in chosen:
             applied.append(AppliedFix(f.rule, origin_lines.get((f.rule, f.message), f.line), f.message, fx.message, fx.follow_ups))
         data = new
@@ -118,13 +136,16 @@ def fix_to_fixed_point(sf: SourceFile, findings: list[Finding], rules: list[Rule
     return data, applied, "fixes did not reach a fixed point; the last round was not applied"
 
 
-def _original_lines(sf: SourceFile, findings: list[Finding]) -> dict:
+def _original_lines(findings: list[Finding]) -> dict:
+    """Findings of later rounds sit on shifted lines; their message names the same construct."""
     return {(f.rule, f.message): f.line for f in findings}
 
 
-def process(target: Target, config: Config, want_fixes: bool) -> FileResult:
+def process(
+    target: Target, config: Config, want_fixes: bool, skip: frozenset[tuple[str, int]] = frozenset()
+) -> FileResult:
     """One file from bytes on disk to findings and (optionally) fixed bytes. Never raises
-    for a bad file: the problem becomes ``error``."""
+    for a bad file: the problem becomes ``error``. ``skip``: see fix_to_fixed_point."""
     res = FileResult(target.display, target.path)
     try:
         with open(target.path, "rb") as fh:
@@ -149,7 +170,8 @@ def process(target: Target, config: Config, want_fixes: bool) -> FileResult:
         return res
     res.findings = match(sf, rules, config)
     if want_fixes and any(f.fixes for f in res.findings):
-        new, res.applied, problem = fix_to_fixed_point(sf, res.findings, rules, config)
+        forbidden = imports.forbidden_for(target.path)
+        new, res.applied, problem = fix_to_fixed_point(sf, res.findings, rules, config, skip, forbidden)
         if problem:
             res.error = problem
         if new != data:
@@ -161,12 +183,53 @@ def _process_star(args) -> FileResult:
     return process(*args)
 
 
-def run(targets: list[Target], config: Config, want_fixes: bool = False) -> Iterator[FileResult]:
-    """Results in the order of ``targets``, streamed as they complete in order."""
+def _cache_key(target: Target, config: Config, want_fixes: bool) -> tuple[str, bytes] | None:
+    try:
+        with open(target.path, "rb") as fh:
+            data = fh.read()
+    except OSError:
+        return None  # the worker reports it
+    version = config.go_version or gomod.go_version_for(target.path)
+    return cache.key(data, target.path, target.display, target.explicit, version, config.key(), want_fixes), data
+
+
+def run(
+    targets: list[Target], config: Config, want_fixes: bool = False, progress=None
+) -> Iterator[FileResult]:
+    """Results in the order of ``targets``, streamed as they complete. Cached results are
+    served without parsing; ``progress(n)`` is called as files are done."""
+    store = cache.Cache() if config.cache else None
+    keys: list[str | None] = []
+    hits: dict[int, FileResult] = {}
+    misses: list[Target] = []
+    for i, t in enumerate(targets):
+        k = _cache_key(t, config, want_fixes) if store else None
+        keys.append(k[0] if k else None)
+        cached = store.get(k[0]) if k else None
+        if cached is not None:
+            hits[i] = cached
+        else:
+            misses.append(t)
     jobs = config.jobs or os.cpu_count() or 1
-    work = [(t, config, want_fixes) for t in targets]
-    if jobs == 1 or len(work) < PARALLEL_THRESHOLD:
-        yield from map(_process_star, work)
-        return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(_process_star, work, chunksize=16)
+    work = [(t, config, want_fixes) for t in misses]
+    pool = None
+    if jobs > 1 and len(work) >= PARALLEL_THRESHOLD:
+        pool = ProcessPoolExecutor(max_workers=jobs)
+        computed = pool.map(_process_star, work, chunksize=16)
+    else:
+        computed = map(_process_star, work)
+    try:
+        for i in range(len(targets)):
+            r = hits.get(i)
+            if r is None:
+                r = next(computed)
+                if store is not None and keys[i] is not None:
+                    store.put(keys[i], r)
+            if progress is not None:
+                progress(1)
+            yield r
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+        if store is not None:
+            store.close()

@@ -40,3 +40,31 @@ def go_version_for(path: str) -> tuple[int, int] | None:
     """The `go` directive governing the file at ``path``, or None when there is no go.mod."""
     go_mod = find_go_mod(os.path.dirname(os.path.abspath(path)))
     return _directive(go_mod) if go_mod else None
+
+
+_MODULE = re.compile(rb"^\s*module\s+\"?([^\s\"]+)", re.M)
+
+
+@functools.lru_cache(maxsize=1024)
+def _module_path(go_mod: str) -> str | None:
+    try:
+        with open(go_mod, "rb") as f:
+            m = _MODULE.search(f.read())
+    except OSError:
+        return None
+    return m.group(1).decode("utf-8", "replace") if m else None
+
+
+def package_path(path: str) -> str | None:
+    """The import path of the package holding the file at ``path`` (``std`` module files
+    map to their standard-library path, as `go list` prints it)."""
+    go_mod = find_go_mod(os.path.dirname(os.path.abspath(path)))
+    if go_mod is None:
+        return None
+    module = _module_path(go_mod)
+    if module is None:
+        return None
+    rel = os.path.relpath(os.path.dirname(os.path.abspath(path)), os.path.dirname(go_mod)).replace(os.sep, "/")
+    if module in ("std", "cmd"):
+        return rel if module == "std" else f"cmd/{rel}" if rel != "." else "cmd"
+    return module if rel == "." else f"{module}/{rel}"
