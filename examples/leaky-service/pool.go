@@ -1,0 +1,39 @@
+// Package service is a small Go service carrying the classic goroutine leaks, for
+// gofixleaks to find and fix: try `gofixleaks fix --diff examples/leaky-service`.
+package service
+
+import (
+	"strings"
+	"sync"
+)
+
+// Job is one unit of work.
+type Job struct {
+	ID      int
+	Payload string
+}
+
+// Result is what processing a Job produced.
+type Result struct {
+	ID    int
+	Words int
+}
+
+// ProcessAll handles every job concurrently and returns the results in job order.
+func ProcessAll(jobs []Job) []Result {
+	results := make([]Result, len(jobs))
+	var wg sync.WaitGroup
+	for i, job := range jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i] = process(job)
+		}()
+	}
+	wg.Wait()
+	return results
+}
+
+func process(job Job) Result {
+	return Result{ID: job.ID, Words: len(strings.Fields(job.Payload))}
+}
