@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
@@ -13,6 +14,7 @@ from . import __version__, config as config_mod, diff as diff_mod, docs, engine,
 from .discover import DiscoveryError, discover
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
+PROGRESS_MIN_FILES = 200
 
 
 def _console(stderr: bool = False) -> Console:
@@ -65,7 +67,8 @@ def verify_option(f):
 
 def compute_fixes(cfg, targets, verify: bool) -> list:
     """The fixes for ``targets``, as `fix`, `review` and `pr` all see them."""
-    results = list(engine.run(targets, cfg, want_fixes=True))
+    with progress_bar(len(targets)) as advance:
+        results = list(engine.run(targets, cfg, want_fixes=True, progress=advance))
     if verify:
         from . import verify as verify_mod
 
@@ -74,6 +77,20 @@ def compute_fixes(cfg, targets, verify: bool) -> list:
         except verify_mod.VerifyError as e:
             fail(str(e))
     return results
+
+
+@contextlib.contextmanager
+def progress_bar(total: int):
+    """A progress callback drawing a bar on stderr for long runs on a terminal; none when piped."""
+    if total < PROGRESS_MIN_FILES or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("gofixleaks"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=_console(stderr=True), transient=True) as bar:
+        task = bar.add_task("files", total=total)
+        yield lambda n: bar.advance(task, n)
 
 
 def _note_assumed_version(results) -> None:
@@ -98,28 +115,30 @@ def main() -> None:
 def scan(fmt, **opts):
     """Report leak-prone code. Exit 1 when something is found."""
     cfg, targets = _setup(**opts)
-    results_iter = engine.run(targets, cfg, want_fixes=False)
+    with progress_bar(len(targets)) as advance:
+        results_iter = engine.run(targets, cfg, want_fixes=False, progress=advance)
+        if fmt == "text":
+            results = []
+
+            def collect():
+                for r in results_iter:
+                    results.append(r)
+                    yield r
+
+            n_findings, n_errors = report.text(collect(), _console())
+        else:
+            results = list(results_iter)
+            n_findings = sum(len(r.findings) for r in results)
+            n_errors = sum(1 for r in results if r.error)
     if fmt == "text":
-        results = []
-
-        def collect():
-            for r in results_iter:
-                results.append(r)
-                yield r
-
-        n_findings, n_errors = report.text(collect(), _console())
         if not targets:
             click.echo("gofixleaks: no Go files found", err=True)
         else:
             click.echo(f"{n_findings} finding(s) in {len(targets)} file(s)" + (f", {n_errors} error(s)" if n_errors else ""), err=True)
+    elif fmt == "json":
+        click.echo(report.as_json(results))
     else:
-        results = list(results_iter)
-        n_findings = sum(len(r.findings) for r in results)
-        n_errors = sum(1 for r in results if r.error)
-        if fmt == "json":
-            click.echo(report.as_json(results))
-        else:
-            click.echo(report.sarif(results, engine.rules_for(cfg)))
+        click.echo(report.sarif(results, engine.rules_for(cfg)))
     _note_assumed_version(results)
     sys.exit(EXIT_FOUND if n_findings or n_errors else EXIT_OK)
 
