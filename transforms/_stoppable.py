@@ -1,4 +1,5 @@
-"""Shared by ticker-not-stopped and timer-not-stopped: they differ only in the constructor."""
+"""Shared by ticker-not-stopped and timer-not-stopped: they differ in the constructor and
+in what releases the value (a timer that has fired is released too)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ def is_stop(use: a.Use) -> bool:
     return use.kind in ("method", "deferred-method") and use.detail == "Stop"
 
 
-def check_stoppable(p: Pass, constructor: str, noun: str) -> None:
-    """Report each local ``time.<constructor>`` value that is not stopped on every path."""
+def check_stoppable(p: Pass, constructor: str, noun: str, why: str, is_release=is_stop) -> None:
+    """Report each local ``time.<constructor>`` value that is not released on every path:
+    ``why`` ends the message, ``is_release(use)`` says which uses release it (Stop, and for
+    a timer also a receive that proves it fired)."""
     sf = p.file
     for call in a.of_type(sf.root, "call_expression"):
         if not a.is_call_to(sf, call, "time", (constructor,)):
@@ -20,14 +23,12 @@ def check_stoppable(p: Pass, constructor: str, noun: str) -> None:
         binding = a.assignments(sf, call)
         if binding is None or binding.name == "_" or binding.statement.type == "assignment_statement":
             continue  # not a fresh local: stored or reassigned, owned elsewhere
-        life = a.lifetime(sf, binding, is_stop)
+        life = a.lifetime(sf, binding, is_release)
         if life.escaped or life.released:
             continue
         name = binding.name
-        message = (
-            f"{noun} {name} from time.{constructor} is never stopped: before Go 1.23 an unstopped "
-            f"{noun} is never garbage collected"
-        )
+        never = "is not stopped on every path" if any(is_release(u) for u in life.uses) else "is never stopped"
+        message = f"{noun} {name} from time.{constructor} {never}: {why}"
         if life.in_loop:
             p.report(call, message, notes=["made inside a loop: stop it before the next iteration (a defer would pile up)"])
             continue

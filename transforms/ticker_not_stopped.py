@@ -35,7 +35,7 @@ RULE = Rule(
     name="ticker-not-stopped",
     summary="a local time.NewTicker is never stopped -> defer t.Stop()",
     doc=DOC,
-    run=lambda p: check_stoppable(p, "NewTicker", "ticker"),
+    run=lambda p: check_stoppable(p, "NewTicker", "ticker", "before Go 1.23 an unstopped ticker is never garbage collected"),
     triggers=(b"NewTicker",),
     fixed_in_go=(1, 23),
 )

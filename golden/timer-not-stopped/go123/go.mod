@@ -1,0 +1,3 @@
+module example.com/wait
+
+go 1.23

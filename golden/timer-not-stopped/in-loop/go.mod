@@ -1,0 +1,3 @@
+module example.com/inloop
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/owner
+
+go 1.22

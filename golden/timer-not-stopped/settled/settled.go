@@ -1,0 +1,72 @@
+package settled
+
+import (
+	"context"
+	"time"
+)
+
+// Deferred stops the timer on every path.
+func Deferred(ch <-chan int, d time.Duration) int {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case v := <-ch:
+		return v
+	case <-t.C:
+		return -1
+	}
+}
+
+// EachCase either fires the timer or stops it first thing.
+func EachCase(ctx context.Context, ch <-chan int, d time.Duration) int {
+	t := time.NewTimer(d)
+	select {
+	case v := <-ch:
+		t.Stop()
+		return v
+	case <-ctx.Done():
+		if !t.Stop() {
+			<-t.C
+		}
+		return -2
+	case <-t.C:
+		return -1
+	}
+}
+
+// Sleep waits for the timer to fire: a fired timer is released.
+func Sleep(d time.Duration) {
+	t := time.NewTimer(d)
+	<-t.C
+}
+
+// Returned hands the timer to the caller.
+func Returned(d time.Duration) *time.Timer {
+	t := time.NewTimer(d)
+	return t
+}
+
+type Conn struct{ deadline *time.Timer }
+
+// Stored keeps the timer in a field: Close is its owner.
+func (c *Conn) Stored(d time.Duration) {
+	t := time.NewTimer(d)
+	c.deadline = t
+}
+
+func (c *Conn) Close() { c.deadline.Stop() }
+
+// Passed gives the timer to a function that stops it.
+func Passed(d time.Duration) {
+	t := time.NewTimer(d)
+	stopLater(t)
+}
+
+func stopLater(t *time.Timer) { t.Stop() }
+
+// After runs f unless stopped: stopping an AfterFunc timer would cancel f.
+func After(d time.Duration, f func()) {
+	time.AfterFunc(d, f)
+	t := time.AfterFunc(d, f)
+	_ = t
+}
