@@ -142,14 +142,20 @@ def _original_lines(findings: list[Finding]) -> dict:
 
 
 def process(
-    target: Target, config: Config, want_fixes: bool, skip: frozenset[tuple[str, int]] = frozenset()
+    target: Target,
+    config: Config,
+    want_fixes: bool,
+    skip: frozenset[tuple[str, int]] = frozenset(),
+    data: bytes | None = None,
 ) -> FileResult:
-    """One file from bytes on disk to findings and (optionally) fixed bytes. Never raises
-    for a bad file: the problem becomes ``error``. ``skip``: see fix_to_fixed_point."""
+    """One file from bytes on disk (or ``data``, e.g. its committed version) to findings and
+    (optionally) fixed bytes. Never raises for a bad file: the problem becomes ``error``.
+    ``skip``: see fix_to_fixed_point."""
     res = FileResult(target.display, target.path)
     try:
-        with open(target.path, "rb") as fh:
-            data = fh.read()
+        if data is None:
+            with open(target.path, "rb") as fh:
+                data = fh.read()
     except OSError as e:
         res.error = f"cannot read: {e.strerror or e}"
         return res
