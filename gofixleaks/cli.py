@@ -19,9 +19,10 @@ PROGRESS_MIN_FILES = 200
 
 def _console(stderr: bool = False) -> Console:
     stream = sys.stderr if stderr else sys.stdout
+    # NO_COLOR (no-color.org) means plain text: rich's no_color alone still emits bold
     no_color = bool(os.environ.get("NO_COLOR"))
-    return Console(file=stream, no_color=no_color, highlight=False, soft_wrap=True,
-                   force_terminal=None if stream.isatty() else False)
+    return Console(file=stream, no_color=no_color, color_system=None if no_color else "auto",
+                   highlight=False, soft_wrap=True, force_terminal=None if stream.isatty() else False)
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> None:

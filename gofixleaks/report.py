@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import bisect
 import json
+import re
 from typing import Iterable
 
 from rich.console import Console
 from rich.markup import escape
 
 from . import __version__
+from .edits import import_edit
 from .engine import FileResult
+from .source import SourceFile
 
 JSON_VERSION = 1
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -51,19 +55,27 @@ def sarif(results: list[FileResult], rules) -> str:
     rule_index = {r.name: i for i, r in enumerate(rules)}
     sarif_results = []
     for r in results:
+        if not r.findings:
+            continue
+        data = _source_bytes(r)
+        columns = _Utf16Columns(data) if data is not None else None
         for f in r.findings:
+            if columns is not None:
+                region = columns.region(f.start, f.end)
+            else:  # the file is gone: byte columns are the best left (exact for ASCII)
+                region = _region(f.line, f.column, f.end_line, f.end_column)
             res = {
                 "ruleId": f.rule,
                 "ruleIndex": rule_index.get(f.rule, 0),
                 "level": _SARIF_LEVEL.get(f.severity, "warning"),
                 "message": {"text": f.message},
-                "locations": [_location(f.path, f.line, f.column, f.end_line, f.end_column)],
+                "locations": [_location(f.path, region)],
             }
-            if f.fixes:
-                res["fixes"] = [_sarif_fix(r, f.path, fx) for fx in f.fixes]
+            if f.fixes and data is not None:
+                res["fixes"] = [_sarif_fix(data, columns, f.path, fx) for fx in f.fixes]
             sarif_results.append(res)
     notifications = [
-        {"level": "error", "message": {"text": r.error}, "locations": [_location(r.path, 1, 1, 1, 1)]}
+        {"level": "error", "message": {"text": r.error}, "locations": [_location(r.path, _region(1, 1, 1, 1))]}
         for r in results
         if r.error
     ]
@@ -96,31 +108,52 @@ def sarif(results: list[FileResult], rules) -> str:
     return json.dumps(doc, indent=2, ensure_ascii=False)
 
 
-def _location(path: str, line: int, col: int, end_line: int, end_col: int) -> dict:
-    return {
-        "physicalLocation": {
-            "artifactLocation": {"uri": path.replace("\\", "/")},
-            "region": {"startLine": line, "startColumn": col, "endLine": end_line, "endColumn": end_col},
-        }
-    }
+def _region(line: int, col: int, end_line: int, end_col: int) -> dict:
+    return {"startLine": line, "startColumn": col, "endLine": end_line, "endColumn": end_col}
 
 
-def _sarif_fix(result: FileResult, path: str, fix) -> dict:
-    """SARIF regions want lines and columns; convert each byte-range edit."""
-    from .source import SourceFile
+def _location(path: str, region: dict) -> dict:
+    return {"physicalLocation": {"artifactLocation": {"uri": path.replace("\\", "/")}, "region": region}}
 
-    data = result.original if result.original is not None else open(result.abspath, "rb").read()
-    sf = SourceFile(path, data)
-    replacements = []
-    for e in fix.edits:
-        sl, sc = sf.line_col(e.start)
-        el, ec = sf.line_col(e.end)
-        replacements.append(
-            {
-                "deletedRegion": {"startLine": sl, "startColumn": sc, "endLine": el, "endColumn": ec},
-                "insertedContent": {"text": e.new.decode("utf-8")},
-            }
-        )
+
+class _Utf16Columns:
+    """Byte offsets as SARIF regions in the columnKind the run declares (utf16CodeUnits):
+    Finding columns count bytes, which differ from UTF-16 units after any non-ASCII text."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.starts = [0] + [m.end() for m in re.finditer(b"\n", data)]
+
+    def point(self, offset: int) -> tuple[int, int]:
+        row = bisect.bisect_right(self.starts, offset) - 1
+        prefix = self.data[self.starts[row] : offset].decode("utf-8", "replace")
+        return row + 1, len(prefix.encode("utf-16-le")) // 2 + 1
+
+    def region(self, start: int, end: int) -> dict:
+        return _region(*self.point(start), *self.point(end))
+
+
+def _source_bytes(result: FileResult) -> bytes | None:
+    if result.original is not None:
+        return result.original
+    try:
+        with open(result.abspath, "rb") as fh:
+            return fh.read()
+    except OSError:
+        return None
+
+
+def _sarif_fix(data: bytes, columns: _Utf16Columns, path: str, fix) -> dict:
+    """Each byte-range edit as a replacement, plus the import edit the fix needs."""
+    changes = list(fix.edits)
+    if fix.imports:
+        imp = import_edit(SourceFile(path, data), fix.imports)
+        if imp is not None:
+            changes.append(imp)
+    replacements = [
+        {"deletedRegion": columns.region(e.start, e.end), "insertedContent": {"text": e.new.decode("utf-8")}}
+        for e in sorted(changes, key=lambda e: (e.start, e.end))
+    ]
     return {
         "description": {"text": fix.message},
         "artifactChanges": [{"artifactLocation": {"uri": path.replace("\\", "/")}, "replacements": replacements}],
