@@ -1,0 +1,35 @@
+package workers
+
+import (
+	"context"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+)
+
+func settle(base int) int { // poll until back to base or 2 s pass
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		n := runtime.NumGoroutine()
+		if n <= base || time.Now().After(deadline) {
+			return n
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// Nobody ever sends: once ctx is cancelled the workers must go away.
+func TestLeak(t *testing.T) {
+	base := runtime.NumGoroutine()
+	for i := 0; i < 10; i++ {
+		ctx, cancel := context.WithCancel(context.Background())
+		Work(ctx, make(chan int), &sync.Map{})
+		Latest(ctx, make(chan string), func(string) {})
+		Gate(ctx, make(chan int), func() {})
+		cancel()
+	}
+	if n := settle(base); n > base {
+		t.Fatalf("goroutine leak: %d goroutines, started with %d", n, base)
+	}
+}

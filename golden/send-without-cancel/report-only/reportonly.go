@@ -1,0 +1,43 @@
+package reportonly
+
+import (
+	"context"
+	"sync"
+)
+
+type hub struct{ in chan []byte }
+
+// Fan sends each value; a return before wg.Done() would hang wg.Wait().
+func Fan(ctx context.Context, wg *sync.WaitGroup, vals []int, out chan<- int) {
+	for _, v := range vals {
+		wg.Add(1)
+		go func(v int) {
+			out <- v // want "send on out blocks forever"
+			wg.Done()
+		}(v)
+	}
+}
+
+// Read receives into a new variable from a struct field, whose element type the rule
+// does not look up, so it cannot declare the variable ahead of a select.
+func (h *hub) Read(ctx context.Context, use func([]byte)) {
+	go func() {
+		b := <-h.in // want "receive from h.in blocks forever"
+		use(b)
+	}()
+}
+
+// Compute's goroutine function has a result, so a bare return would not compile.
+func Compute(ctx context.Context, out chan<- int) {
+	go func() int {
+		out <- 42 // want "send on out blocks forever"
+		return 42
+	}()
+}
+
+// Two on one line are left for a person to split.
+func Two(ctx context.Context, a, b chan<- int) {
+	go func() {
+		a <- 1; b <- 2 // want "send on a blocks forever" "send on b blocks forever"
+	}()
+}

@@ -1,0 +1,214 @@
+"""Shared by send-without-cancel and loop-without-exit: which functions run as goroutines,
+which cancellation signal such a goroutine can watch, whether a `return` may be added to it,
+and the select statements that watch the signal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+from tree_sitter import Node
+
+from gofixleaks import analysis as a
+from gofixleaks.edits import TextEdit, insert_after_statement, insert_at_block_start
+from gofixleaks.source import SourceFile
+
+from ._stoppable import is_stop
+
+# contexts made by these are never cancelled: watching their Done() changes nothing
+_NEVER_DONE = ("Background", "TODO", "WithoutCancel")
+_CLEANUP_METHODS = ("Done", "Unlock", "RUnlock")
+
+
+@dataclass(frozen=True)
+class Goroutine:
+    fn: Node  # the func_literal of `go func(){...}()`, or the declaration started by `go f(...)`
+    launcher: Node | None  # the function holding the go statement, for a literal
+
+
+def goroutines(sf: SourceFile) -> Iterator[Goroutine]:
+    """Every function of this file that runs as a goroutine: `go func(){...}()` literals, and
+    functions or methods declared here and started with `go f(...)` / `go x.m(...)`."""
+    named: dict[str, list[Node]] = {}
+    for decl in sf.root.named_children:
+        if decl.type in ("function_declaration", "method_declaration"):
+            named.setdefault(sf.text(decl.child_by_field_name("name")), []).append(decl)
+    started: list[Node] = []
+    for stmt in a.of_type(sf.root, "go_statement"):
+        call = next((c for c in stmt.named_children if c.type == "call_expression"), None)
+        fn = call.child_by_field_name("function") if call is not None else None
+        if fn is None:
+            continue
+        if fn.type == "func_literal":
+            yield Goroutine(fn, a.enclosing_function(stmt))
+            continue
+        kind = "function_declaration" if fn.type == "identifier" else "method_declaration"
+        name = fn if fn.type == "identifier" else fn.child_by_field_name("field") if fn.type == "selector_expression" else None
+        decls = [d for d in named.get(sf.text(name), []) if d.type == kind] if name is not None else []
+        if len(decls) == 1 and decls[0] not in started:
+            started.append(decls[0])
+            yield Goroutine(decls[0], None)
+
+
+def runs_in(node: Node, g: Goroutine) -> bool:
+    """Whether ``node`` runs in ``g`` itself, not in a closure nested in it."""
+    return a.enclosing_function(node) == g.fn
+
+
+def signal(sf: SourceFile, g: Goroutine, at: Node) -> a.Cancellation | None:
+    """The first cancellation signal visible at ``at`` that can fire for this goroutine: a
+    context that some caller can cancel, or a done channel that this goroutine does not
+    close or send on itself (then it signals the goroutine's own end)."""
+    for c in a.cancellation_in_scope(sf, at):
+        if c.kind == "context" and _never_done(sf, c, at):
+            continue
+        if c.kind == "channel" and _signals_itself(sf, c, g):
+            continue
+        if "." not in c.name and not _declaration_visible(sf, c.name, at):
+            continue
+        return c
+    return None
+
+
+def _local_declaration(sf: SourceFile, name: str, at: Node) -> Node | None:
+    """The nearest declaration of local ``name`` before ``at`` in an enclosing function."""
+    for fn in (x for x in a.ancestors(at) if x.type in a.FUNCTION_TYPES):
+        b = a.body(fn)
+        found = None
+        for d in a.of_type(b, "short_var_declaration", "var_declaration", skip_functions=True) if b else ():
+            if d.start_byte < at.start_byte and a.declares(sf, d, name) and a.is_within(at, d.parent):
+                found = d
+        if found is not None:
+            return found
+    return None
+
+
+def _declaration_visible(sf: SourceFile, name: str, at: Node) -> bool:
+    """Parameters are visible; a local only where its block encloses ``at``."""
+    for fn in (x for x in a.ancestors(at) if x.type in a.FUNCTION_TYPES):
+        if a._params_declare(sf, fn, name):
+            return True
+    return _local_declaration(sf, name, at) is not None
+
+
+def _never_done(sf: SourceFile, c: a.Cancellation, at: Node) -> bool:
+    decl = _local_declaration(sf, c.name, at) if "." not in c.name else None
+    right = decl.child_by_field_name("right") if decl is not None and decl.type == "short_var_declaration" else None
+    if right is None or len(right.named_children) != 1:
+        return False
+    return a.is_call_to(sf, right.named_children[0], "context", _NEVER_DONE)
+
+
+def _signals_itself(sf: SourceFile, c: a.Cancellation, g: Goroutine) -> bool:
+    for n in a.walk(a.body(g.fn)):
+        if n.type == "send_statement" and sf.text(n.child_by_field_name("channel")) == c.name:
+            return True
+        if n.type == "call_expression" and sf.text(n.child_by_field_name("function")) == "close":
+            args = a.arguments(n)
+            if args and sf.text(args[0]) == c.name:
+                return True
+    return False
+
+
+def return_blocker(sf: SourceFile, g: Goroutine, after: Node | None) -> str | None:
+    """Why a `return` added at ``after`` (a statement of ``g``) would be wrong, or None.
+    ``after`` None: nothing of ``g`` runs after the return anyway."""
+    if g.fn.child_by_field_name("result") is not None:
+        return "the goroutine's function has results: decide what it returns when cancelled"
+    if after is None:
+        return None
+    for n in a.walk(a.body(g.fn), skip_functions=True):
+        if n.start_byte < after.end_byte or n.type != "call_expression":
+            continue
+        if a.enclosing(n, "defer_statement", stop_at=a.FUNCTION_TYPES) is not None:
+            continue
+        fn = n.child_by_field_name("function")
+        text = sf.text(fn)
+        if text == "close" or (fn.type == "selector_expression" and sf.text(fn.child_by_field_name("field")) in _CLEANUP_METHODS):
+            return f"a return would skip `{sf.text(n)}` below it: make that a defer first"
+    return None
+
+
+def own_line(sf: SourceFile, stmt: Node) -> bool:
+    """Whether ``stmt`` alone fills its lines (a trailing comment aside): only such a
+    statement can be replaced by a multi-line one the way gofmt lays it out."""
+    before = sf.data[sf.line_start(stmt.start_byte) : stmt.start_byte]
+    end = sf.data.find(b"\n", stmt.end_byte)
+    rest = sf.data[stmt.end_byte : len(sf.data) if end == -1 else end].strip()
+    return not before.strip() and (not rest or rest.startswith(b"//"))
+
+
+def trailing_comment(sf: SourceFile, node: Node) -> Node | None:
+    """A `// ...` comment after ``node`` on the line where ``node`` ends."""
+    nxt = node.next_sibling
+    if nxt is None or nxt.type != "comment" or not sf.text(nxt).startswith("//"):
+        return None
+    return nxt if b"\n" not in sf.data[node.end_byte : nxt.start_byte] else None
+
+
+def watch_cases(sf: SourceFile, sig: a.Cancellation, indent: bytes) -> bytes:
+    """`case <-ctx.Done(): return` as lines at ``indent`` (a select's own indentation)."""
+    nl = sf.newline
+    return indent + f"case <-{sig.done_expr()}:".encode() + nl + indent + b"\treturn" + nl
+
+
+def select_over(sf: SourceFile, comm: str, sig: a.Cancellation, indent: bytes, comment: str = "") -> bytes:
+    """`select { case COMM: case <-ctx.Done(): return }`, its first line unindented;
+    ``comment`` (the operation's trailing comment) stays on the operation's line."""
+    nl = sf.newline
+    case = f"case {comm}:" + (f" {comment}" if comment else "")
+    return b"select {" + nl + indent + case.encode() + nl + watch_cases(sf, sig, indent) + indent + b"}"
+
+
+def ticker_stop(sf: SourceFile, g: Goroutine, chan: Node) -> TextEdit | None:
+    """`defer t.Stop()` for the ticker behind ``chan`` (``t.C``) when it is a local
+    `time.NewTicker` that only this goroutine uses and nobody stops, placed where
+    ticker-not-stopped would place it (so the two never add it twice)."""
+    if chan.type != "selector_expression" or sf.text(chan.child_by_field_name("field")) != "C":
+        return None
+    operand = chan.child_by_field_name("operand")
+    if operand is None or operand.type != "identifier":
+        return None
+    decl = _local_declaration(sf, sf.text(operand), chan)
+    right = decl.child_by_field_name("right") if decl is not None and decl.type == "short_var_declaration" else None
+    values = right.named_children if right is not None else []
+    call = next((v for v in values if a.is_call_to(sf, v, "time", ("NewTicker",))), None)
+    binding = a.assignments(sf, call) if call is not None else None
+    if binding is None or binding.name != sf.text(operand):
+        return None
+    life = a.lifetime(sf, binding, is_stop)
+    if life.escaped or life.released or life.in_loop:
+        return None
+    text = f"defer {binding.name}.Stop()"
+    if a.is_within(binding.statement, g.fn):
+        return insert_after_statement(sf, binding.statement, text)
+    if life.owner == g.fn:
+        return insert_at_block_start(sf, a.body(g.fn), text)
+    return None
+
+
+def is_ticker_channel(sf: SourceFile, chan: Node) -> bool:
+    """``x.C`` where ``x`` is a ticker: made by time.NewTicker here, or typed *time.Ticker
+    (a parameter, a var, a struct field of this file), or named like one."""
+    if chan.type != "selector_expression" or sf.text(chan.child_by_field_name("field")) != "C":
+        return False
+    operand = chan.child_by_field_name("operand")
+    last = operand.child_by_field_name("field") if operand.type == "selector_expression" else operand
+    name = sf.text(last) if last is not None else ""
+    if "tick" in name.lower():
+        return True
+    times = sf.aliases("time")
+    for n in a.of_type(sf.root, "parameter_declaration", "var_spec", "field_declaration"):
+        typ = n.child_by_field_name("type")
+        if typ is not None and sf.text(typ).lstrip("*") in {f"{t}.Ticker" for t in times}:
+            if any(sf.text(x) == name for x in n.children_by_field_name("name")):
+                return True
+    decl = _local_declaration(sf, name, chan) if operand.type == "identifier" else None
+    return decl is not None and any(a.is_call_to(sf, c, "time", ("NewTicker",)) for c in a.of_type(decl, "call_expression"))
+
+
+def mentions(sf: SourceFile, node: Node, sig: a.Cancellation) -> bool:
+    """Whether ``node`` already looks at the signal (ctx.Done(), ctx.Err(), <-done ...)."""
+    root = sig.name.split(".")[0]
+    return any(sf.text(n) == sig.name or (n.type == "identifier" and sf.text(n) == root and "." not in sig.name)
+               for n in a.of_type(node, "identifier", "selector_expression"))

@@ -1,0 +1,230 @@
+"""send-without-cancel: a goroutine blocks on a bare send or receive although it could
+watch a context or done channel."""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from gofixleaks import analysis as a
+from gofixleaks.edits import Fix, TextEdit
+from gofixleaks.rule import Pass, Rule
+from gofixleaks.source import SourceFile
+
+from . import _goroutine as g_
+
+DOC = """\
+## What it finds
+Inside a goroutine (a `go func(){...}()` literal, or a function or method of the same file
+started with `go`), a send `ch <- v` or a receive `<-ch`, `v := <-ch`, `v, ok := <-ch`,
+`v = <-ch` written as a statement of its own, outside any `select`, while a cancellation
+signal is in scope: a `context.Context` (a parameter, a local, a field of the receiver) or
+a `chan struct{}` named like a done/stop/quit signal.
+
+## Why it leaks
+A bare channel operation waits for its partner forever. Once the caller has given up
+(its context is cancelled, it returned early, nobody ranges over the channel any more) the
+goroutine stays blocked, with its stack and everything it references, for the life of the
+process, although a signal that says "stop" was at hand.
+
+## When it is not reported
+- no cancellation signal is in scope (threading a context through is another rule's job),
+  or the only one is `context.Background()`/`TODO()`, or a done channel that the goroutine
+  closes or sends on itself (it marks the goroutine's own end);
+- the receive is on the signal itself, on a channel named done/stop/quit/..., on `x.Done()`
+  or a call (`time.After(d)`), or on a timer's `t.C` (they do fire);
+- the channel is made by the function that starts the goroutine and that function also
+  sends, receives or closes it: the exchange is visible there (`early-return-send` buffers
+  result channels whose receiver may leave early);
+- a send on a locally made buffered channel, outside any loop of the goroutine;
+- the operation sits inside an expression (`f(<-ch)`) rather than being a statement.
+It is reported without a fix when the goroutine's function has results, when a `return`
+would skip a later non-deferred `wg.Done()`, `mu.Unlock()` or `close(ch)`, or when a
+received `v := <-ch` needs a type that cannot be read from the channel's declaration.
+
+## The fix
+The operation becomes a `select` that also watches the signal:
+`select { case ch <- v: case <-ctx.Done(): return }`. The sent value is evaluated once when
+the select starts, exactly as before. `v := <-ch` becomes `var v T` followed by
+`select { case v = <-ch: ... }`, so `v` stays visible after it.
+"""
+
+_SIGNAL_WORDS = ("done", "stop", "quit", "exit", "close", "cancel", "shutdown", "die")
+
+
+def _operation(sf: SourceFile, stmt: Node) -> tuple[str, Node] | None:
+    """("send", channel) or ("recv", channel) for a statement that is a bare channel operation."""
+    if stmt.type == "send_statement":
+        return "send", stmt.child_by_field_name("channel")
+    if stmt.type == "expression_statement":
+        expr = a.unparen(stmt.named_children[0])
+    elif stmt.type in ("short_var_declaration", "assignment_statement"):
+        right = stmt.child_by_field_name("right")
+        if right is None or right.named_child_count != 1:
+            return None
+        if stmt.type == "assignment_statement" and sf.text(stmt.child_by_field_name("operator")) != "=":
+            return None
+        expr = a.unparen(right.named_children[0])
+    else:
+        return None
+    if expr.type == "unary_expression" and sf.text(expr.child_by_field_name("operator")) == "<-":
+        return "recv", a.unparen(expr.child_by_field_name("operand"))
+    return None
+
+
+def _made_locally(sf: SourceFile, g: g_.Goroutine, chan: Node) -> Node | None:
+    """The `make(chan ...)` call of the launching function that made ``chan``, if it did."""
+    if g.launcher is None or chan.type != "identifier":
+        return None
+    decl = g_._local_declaration(sf, sf.text(chan), g.fn)
+    if decl is None or not a.is_within(decl, g.launcher):
+        return None
+    for call in a.of_type(decl, "call_expression"):
+        if sf.text(call.child_by_field_name("function")) == "make":
+            args = a.arguments(call)
+            if args and args[0].type == "channel_type" and a.assignments(sf, call) is not None:
+                if a.assignments(sf, call).name == sf.text(chan):
+                    return call
+    return None
+
+
+def _used_by_launcher(sf: SourceFile, g: g_.Goroutine, name: str) -> bool:
+    """Whether the launcher itself sends on, receives from, ranges over or closes ``name``
+    (outside this goroutine): then the whole exchange is in view there."""
+    for n in a.walk(a.body(g.launcher)):
+        if a.is_within(n, g.fn):
+            continue
+        if n.type == "send_statement" and sf.text(n.child_by_field_name("channel")) == name:
+            return True
+        if n.type == "unary_expression" and sf.text(n.child_by_field_name("operator")) == "<-":
+            if sf.text(a.unparen(n.child_by_field_name("operand"))) == name:
+                return True
+        if n.type == "range_clause" and sf.text(n.child_by_field_name("right")) == name:
+            return True
+        if n.type == "call_expression" and sf.text(n.child_by_field_name("function")) == "close":
+            args = a.arguments(n)
+            if args and sf.text(args[0]) == name:
+                return True
+    return False
+
+
+def _waits_on_a_signal(sf: SourceFile, chan: Node, sig: a.Cancellation) -> bool:
+    """Receives that are meant to end the goroutine or that fire by themselves."""
+    text = sf.text(chan)
+    if text == sig.name or chan.type == "call_expression":
+        return True
+    if chan.type == "selector_expression" and sf.text(chan.child_by_field_name("field")) == "C":
+        return True
+    last = chan.child_by_field_name("field") if chan.type == "selector_expression" else chan
+    return last is not None and any(w in sf.text(last).lower() for w in _SIGNAL_WORDS)
+
+
+def _element_type(sf: SourceFile, chan: Node) -> str | None:
+    """``T`` for a channel declared here as a parameter, var or ``make(chan T)``."""
+    if chan.type != "identifier":
+        return None
+    name = sf.text(chan)
+    typ = None
+    decl = g_._local_declaration(sf, name, chan)
+    if decl is not None:
+        for n in a.walk(decl):
+            if n.type == "call_expression" and sf.text(n.child_by_field_name("function")) == "make":
+                b = a.assignments(sf, n)
+                if b is not None and b.name == name and a.arguments(n):
+                    typ = a.arguments(n)[0]
+            elif n.type == "var_spec" and any(sf.text(x) == name for x in n.children_by_field_name("name")):
+                typ = n.child_by_field_name("type")
+    else:
+        for fn in (x for x in a.ancestors(chan) if x.type in a.FUNCTION_TYPES):
+            params = fn.child_by_field_name("parameters")
+            p = next((p for p in a.of_type(params, "parameter_declaration")
+                      if any(sf.text(x) == name for x in p.children_by_field_name("name"))), None)
+            if p is not None:
+                typ = p.child_by_field_name("type")
+                break
+    value = typ.child_by_field_name("value") if typ is not None and typ.type == "channel_type" else None
+    return sf.text(value) if value is not None else None
+
+
+def _text(sf: SourceFile, node: Node | None) -> str:
+    return sf.text(node) if node is not None else ""
+
+
+def _receive_fix(sf: SourceFile, stmt: Node, sig: a.Cancellation, comment: str) -> tuple[bytes | None, str | None]:
+    """The replacement for a receive statement, or (None, why not)."""
+    indent = sf.indent_at(stmt.start_byte)
+    right = stmt.child_by_field_name("right")
+    if stmt.type != "short_var_declaration":
+        comm = sf.text(stmt) if stmt.type == "assignment_statement" else sf.text(stmt.named_children[0])
+        return g_.select_over(sf, comm, sig, indent, comment), None
+    recv = a.unparen(right.named_children[0])
+    names = [n for n in stmt.child_by_field_name("left").named_children]
+    elem = _element_type(sf, a.unparen(recv.child_by_field_name("operand")))
+    if elem is None:
+        return None, "the channel's element type is not known here (only parameters and locals are looked up): declare the variable before a select by hand"
+    lst = stmt.parent
+    earlier = lst.named_children[: lst.named_children.index(stmt)]
+    fn = a.enclosing_function(stmt)
+    for n in names:
+        name = sf.text(n)
+        if any(a.declares(sf, s, name) for s in earlier) or (lst.parent == a.body(fn) and a._params_declare(sf, fn, name)):
+            return None, f"{name} is redeclared by `:=`: rewrite it into a select by hand"
+    types = [elem, "bool"]
+    decls = b"".join(
+        f"var {sf.text(n)} {types[i]}".encode() + sf.newline + indent
+        for i, n in enumerate(names) if sf.text(n) != "_"
+    )
+    comm = ", ".join(sf.text(n) for n in names) + " = " + sf.text(recv)
+    return decls + g_.select_over(sf, comm, sig, indent, comment), None
+
+
+def run(p: Pass) -> None:
+    sf = p.file
+    for g in g_.goroutines(sf):
+        for stmt in a.walk(a.body(g.fn), skip_functions=True):
+            if stmt.parent is None or stmt.parent.type != "statement_list":
+                continue
+            op = _operation(sf, stmt)
+            if op is None:
+                continue
+            kind, chan = op
+            sig = g_.signal(sf, g, stmt)
+            if sig is None or (kind == "recv" and _waits_on_a_signal(sf, chan, sig)):
+                continue
+            made = _made_locally(sf, g, chan)
+            if made is not None:
+                if _used_by_launcher(sf, g, sf.text(chan)):
+                    continue
+                capacity = a.arguments(made)[1:]
+                if kind == "send" and capacity and sf.text(capacity[0]) != "0" and not a.loops_between(stmt, g.fn):
+                    continue
+            ch = sf.text(chan)
+            what = f"send on {ch}" if kind == "send" else f"receive from {ch}"
+            partner = "receiver" if kind == "send" else "sender"
+            message = f"this {what} blocks forever once its {partner} is gone, although {sig.name} could end the goroutine"
+            why = g_.return_blocker(sf, g, stmt)
+            if why is None and not g_.own_line(sf, stmt):
+                why = "the statement shares its line: rewrite it into a select by hand"
+            new = None
+            comment = g_.trailing_comment(sf, stmt)
+            if why is None:
+                if kind == "send":
+                    new = g_.select_over(sf, sf.text(stmt), sig, sf.indent_at(stmt.start_byte), _text(sf, comment))
+                else:
+                    new, why = _receive_fix(sf, stmt, sig, _text(sf, comment))
+            if new is None:
+                p.report(stmt, message, notes=[why])
+                continue
+            end = comment.end_byte if comment is not None else stmt.end_byte
+            fix = Fix(f"wait in a select that also returns on <-{sig.done_expr()}", (TextEdit(stmt.start_byte, end, new),))
+            p.report(stmt, message, [fix])
+
+
+RULE = Rule(
+    name="send-without-cancel",
+    summary="a goroutine blocks on a bare send/receive while a ctx is in scope -> select on ctx.Done()",
+    doc=DOC,
+    run=run,
+    triggers=(b"<-",),
+    severity="warning",
+    example="basic",
+)
