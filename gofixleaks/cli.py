@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import os
 import sys
@@ -181,13 +182,53 @@ def fix(mode, patch_out, check, verify, **opts):
     if mode == "write" and not check:
         for r in changed:
             _atomic_write(r.abspath, r.fixed)
-    n_fixes = sum(len(r.applied) for r in results)
+    per_rule = collections.Counter(a.rule for r in results for a in r.applied)
     verb = "would fix" if check or mode != "write" else "fixed"
-    click.echo(f"gofixleaks: {verb} {n_fixes} finding(s) in {len(changed)} file(s)", err=True)
+    breakdown = ", ".join(f"{rule} {n}" for rule, n in sorted(per_rule.items()))
+    n_dropped = sum(len(r.dropped) for r in results)
+    click.echo(
+        f"gofixleaks: {verb} {sum(per_rule.values())} finding(s) in {len(changed)} file(s)"
+        + (f" ({breakdown})" if breakdown else "")
+        + (f"; --verify dropped {n_dropped} fix(es)" if n_dropped else ""),
+        err=True,
+    )
     _note_assumed_version(results)
     if any(r.error for r in results):
         sys.exit(EXIT_FOUND)
     sys.exit(EXIT_FOUND if check and changed else EXIT_OK)
+
+
+@main.command("pr")
+@engine_options
+@click.option("--base", required=True, metavar="BRANCH", help="Branch of the remote to fix and to propose the fixes to.")
+@click.option("--remote", default="origin", show_default=True, help="Git remote to fetch from and push to.")
+@click.option("--branch", metavar="NAME", help="Branch to push (default: gofixleaks/<base and scope>, stable across runs).")
+@click.option("--title", metavar="T", help="Pull request title (default: the commit subject).")
+@click.option("--draft", is_flag=True, help="Open it as a draft.")
+@click.option("--label", "labels", multiple=True, metavar="L", help="Label to add (repeatable).")
+@click.option("--reviewer", "reviewers", multiple=True, metavar="R", help="Reviewer to request (repeatable; org/team for a GitHub team).")
+@click.option("--dry-run", is_flag=True, help="Print the branch, commit message and body; push nothing, call no API.")
+@click.option("--provider", type=click.Choice(["github", "gitlab"]), help="Forge (default: inferred from the remote URL).")
+@click.option("--repo", metavar="OWNER/NAME", help="Repository on the forge (default: from the remote URL).")
+@click.option("--api-url", metavar="URL", help="REST API root, for GitHub Enterprise or self-hosted GitLab.")
+@verify_option
+def pr(base, remote, branch, title, draft, labels, reviewers, dry_run, provider, repo, api_url, verify, **opts):
+    """Fix the base branch and open or update a pull request with the fixes."""
+    from . import pr as pr_mod
+
+    paths = opts.pop("paths")
+    if opts["config_path"]:
+        opts["config_path"] = os.path.abspath(opts["config_path"])
+
+    def compute(worktree_paths):
+        cfg, targets = _setup(worktree_paths, **opts)
+        return compute_fixes(cfg, targets, verify)
+
+    req = pr_mod.Request(base, remote, branch, title, draft, labels, reviewers, dry_run, provider, repo, api_url, opts["rules"])
+    try:
+        pr_mod.run(paths, req, compute, click.echo)
+    except pr_mod.PRError as e:
+        fail(str(e), e.code)
 
 
 @main.command("rules")

@@ -81,9 +81,16 @@ def match(sf: SourceFile, rules: Iterable[Rule], config: Config) -> list[Finding
         if rule.fixed_in_go is not None and version >= rule.fixed_in_go:
             continue
         p = Pass(sf, rule, options)
-        rule.run(p)
+        try:
+            rule.run(p)
+        except Exception as e:  # a rule bug must cost its findings in this file, not the run
+            raise RuleCrash(f"internal error in rule {rule.name}: {type(e).__name__}: {e}") from e
         out += [f for f in p.findings if not _suppressed(sf, f)]
     return sorted(out, key=lambda f: (f.start, f.rule))
+
+
+class RuleCrash(Exception):
+    pass
 
 
 def fix_to_fixed_point(
@@ -174,14 +181,17 @@ def process(
     except SourceError as e:
         res.error = str(e)
         return res
-    res.findings = match(sf, rules, config)
-    if want_fixes and any(f.fixes for f in res.findings):
-        forbidden = imports.forbidden_for(target.path)
-        new, res.applied, problem = fix_to_fixed_point(sf, res.findings, rules, config, skip, forbidden)
-        if problem:
-            res.error = problem
-        if new != data:
-            res.original, res.fixed = data, new
+    try:
+        res.findings = match(sf, rules, config)
+        if want_fixes and any(f.fixes for f in res.findings):
+            forbidden = imports.forbidden_for(target.path)
+            new, res.applied, problem = fix_to_fixed_point(sf, res.findings, rules, config, skip, forbidden)
+            if problem:
+                res.error = problem
+            if new != data:
+                res.original, res.fixed = data, new
+    except RuleCrash as e:
+        return FileResult(target.display, target.path, error=f"{e}; file left unchanged")
     return res
 
 

