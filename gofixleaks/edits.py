@@ -148,3 +148,22 @@ def insert_at_block_start(sf: SourceFile, block, text: str) -> TextEdit | None:
     else:
         indent = sf.indent_at(block.start_byte) + b"\t"
     return TextEdit(next_line, next_line, indent + text.encode() + sf.newline)
+
+
+def insert_before_statement(sf: SourceFile, stmt, lines: list[str]) -> TextEdit | None:
+    """New ``lines`` before ``stmt``, indented like it and above the comment lines that lead
+    into it. None when ``stmt`` does not start its line (``a; b``)."""
+    start = sf.line_start(stmt.start_byte)
+    if sf.data[start : stmt.start_byte].strip():
+        return None
+    indent = sf.indent_at(stmt.start_byte)
+    if stmt.type == "labeled_statement":
+        indent += b"\t"  # gofmt outdents a label one tab from the statements around it
+    prev = stmt.prev_named_sibling
+    while prev is not None and prev.type == "comment" and sf.line_col(prev.end_byte)[0] == sf.line_col(start)[0] - 1:
+        line = sf.line_start(prev.start_byte)
+        if sf.data[line : prev.start_byte].strip():
+            break  # a trailing comment of the statement before
+        start = line
+        prev = prev.prev_named_sibling
+    return TextEdit(start, start, b"".join(indent + ln.encode() + sf.newline for ln in lines))

@@ -1,0 +1,3 @@
+module example.com/notinloop
+
+go 1.22

@@ -1,0 +1,33 @@
+package notinloop
+
+import "time"
+
+// Once waits a single time: one timer per call, released when it fires.
+func Once(ready <-chan bool, d time.Duration) bool {
+	select {
+	case ok := <-ready:
+		return ok
+	case <-time.After(d):
+		return false
+	}
+}
+
+// Paced sleeps between items: a plain receive waits for its timer, which is then released.
+func Paced(items []string, d time.Duration, out chan<- string) {
+	for _, it := range items {
+		<-time.After(d)
+		out <- it
+	}
+}
+
+// Fan starts one goroutine per item; each waits once, outside any loop of its own.
+func Fan(items []chan string, d time.Duration) {
+	for _, it := range items {
+		go func(c chan string) {
+			select {
+			case c <- "x":
+			case <-time.After(d):
+			}
+		}(it)
+	}
+}

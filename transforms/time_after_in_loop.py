@@ -1,0 +1,187 @@
+"""time-after-in-loop: `case <-time.After(d):` in a select that a loop runs again and again."""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from gofixleaks import analysis as a
+from gofixleaks.edits import Fix, TextEdit, insert_before_statement
+from gofixleaks.rule import Pass, Rule
+from gofixleaks.source import SourceFile
+
+from ._timers import fresh_name, package_of, top_level
+
+DOC = """\
+## What it finds
+`<-time.After(d)` (under any import name of "time") as a case of a `select` that runs
+inside a loop of the same function, however deeply nested (loop -> if -> select).
+
+## Why it leaks
+Every pass through the select makes a new timer. Before Go 1.23 a timer stays in the
+runtime, with its channel, until it fires, even when another case won long ago: a loop
+that handles many messages under a long timeout piles up one live timer per message.
+
+## When it is not reported
+- the module's go.mod says `go 1.23` or later (unreferenced timers are collected);
+- the select is not inside a loop of its function (one timer per call, gone when it fires);
+- a plain `<-time.After(d)` statement: it waits for the timer, which is then released.
+It is reported without a fix when `d` changes inside the loop, is declared there, or is
+computed by a call other than a `time.Duration` conversion: the timer is made once before
+the loop, so `d` must mean the same thing there and evaluating it again must be harmless.
+
+## The fix
+One timer, made before the outermost loop and stopped when the function returns, re-armed
+right before the select, where `time.After` used to be evaluated, so the timeout still
+restarts on every pass. Re-arming uses the pre-1.23 safe order: stop, drain the channel if
+the timer had fired unseen, then `Reset`.
+"""
+
+
+
+def message(sf: SourceFile, call: Node, select: Node) -> str:
+    """Names the construct (the engine follows a finding across fix rounds by its message)."""
+    rival = "another case"
+    for case in select.named_children:
+        comm = case.child_by_field_name("communication")
+        if case.type == "communication_case" and comm is not None and not a.is_within(call, comm):
+            rival = "`" + " ".join(sf.text(comm).split()) + "`"
+            break
+    return (
+        f"{sf.text(call)} in a select inside a loop makes a new timer on every pass: before Go 1.23 "
+        f"each one stays in the runtime until it fires, even when {rival} wins"
+    )
+
+# Expression nodes that read values without calling anything (a conversion is allowed below).
+_PLAIN = {
+    "identifier",
+    "field_identifier",
+    "package_identifier",
+    "selector_expression",
+    "int_literal",
+    "float_literal",
+    "binary_expression",
+    "parenthesized_expression",
+    "unary_expression",
+    "argument_list",
+}
+
+
+def select_of(sf: SourceFile, call: Node) -> Node | None:
+    """The select statement when ``call`` is received from as one of its cases."""
+    recv = call.parent
+    if recv is None or recv.type != "unary_expression" or sf.text(recv.child_by_field_name("operator")) != "<-":
+        return None
+    stmt = recv.parent
+    if stmt is None or stmt.type != "receive_statement" or stmt.child_by_field_name("right") != recv:
+        return None
+    case = stmt.parent
+    if case is None or case.type != "communication_case" or case.child_by_field_name("communication") != stmt:
+        return None
+    return case.parent
+
+
+def side_effect_free(sf: SourceFile, expr: Node) -> bool:
+    for n in a.walk(expr):
+        if n.type == "call_expression":
+            if not (a.is_call_to(sf, n, "time", ("Duration",)) and len(a.arguments(n)) == 1):
+                return False
+        elif n.type == "unary_expression":
+            if sf.text(n.child_by_field_name("operator")) not in ("-", "+", "^"):
+                return False
+        elif n.type not in _PLAIN:
+            return False
+    return True
+
+
+def _root(node: Node) -> Node:
+    """``x`` for ``x``, ``x.f.g``, ``x[i]``, ``*x``, ``(x)``."""
+    while node.type in ("selector_expression", "index_expression", "parenthesized_expression", "unary_expression"):
+        inner = node.child_by_field_name("operand")
+        if inner is None:
+            inner = node.named_children[0] if node.named_children else None
+        if inner is None:
+            break
+        node = inner
+    return node
+
+
+def changes_in(sf: SourceFile, region: Node, names: set[str]) -> bool:
+    """Whether ``region`` declares, assigns, increments or takes the address of a variable
+    in ``names`` (or of a field or element of one)."""
+    for n in a.walk(region):
+        t = n.type
+        if any(a.declares(sf, n, name) for name in names):
+            return True
+        if t == "var_spec" and any(sf.text(x) in names for x in n.children_by_field_name("name")):
+            return True
+        targets: list[Node] = []
+        if t in ("assignment_statement", "range_clause"):
+            left = n.child_by_field_name("left")
+            targets = list(left.named_children) if left is not None else []
+        elif t in ("inc_statement", "dec_statement"):
+            targets = n.named_children[:1]
+        elif t == "unary_expression" and sf.text(n.child_by_field_name("operator")) == "&":
+            targets = [n.child_by_field_name("operand")]
+        if any(sf.text(_root(x)) in names for x in targets if x is not None):
+            return True
+    return False
+
+
+def _variables(sf: SourceFile, expr: Node) -> set[str]:
+    """Identifiers ``expr`` reads, package names aside."""
+    out = set()
+    for n in a.of_type(expr, "identifier"):
+        parent = n.parent
+        if parent.type == "selector_expression" and parent.child_by_field_name("operand") == n and sf.text(n) in sf.imports:
+            continue
+        out.add(sf.text(n))
+    return out
+
+
+def _fix(sf: SourceFile, call: Node, select: Node, loop: Node, given: set[str]) -> tuple[Fix | None, str]:
+    args = a.arguments(call)
+    if len(args) != 1:
+        return None, "time.After takes one argument"
+    d = args[0]
+    if not side_effect_free(sf, d):
+        return None, "the timeout is computed by a call: evaluating it once more before the loop could change behaviour"
+    if changes_in(sf, loop, _variables(sf, d)):
+        return None, "the timeout changes or is declared inside the loop: one timer made before the loop would not mean the same"
+    name = fresh_name(sf, call, "timer", given)
+    pkg, dt = package_of(sf, call), sf.text(d)
+    make = insert_before_statement(sf, a.statement_of(loop), [f"{name} := {pkg}.NewTimer({dt})", f"defer {name}.Stop()"])
+    rearm = insert_before_statement(
+        sf,
+        a.statement_of(select),
+        [f"if !{name}.Stop() {{", "\tselect {", f"\tcase <-{name}.C:", "\tdefault:", "\t}", "}", f"{name}.Reset({dt})"],
+    )
+    if make is None or rearm is None:
+        return None, "the loop or the select shares its line with another statement"
+    given.add(name)
+    use = TextEdit(call.start_byte, call.end_byte, f"{name}.C".encode())
+    return Fix(f"one timer {name} made before the loop, re-armed before the select, stopped on return", (make, rearm, use)), ""
+
+
+def run(p: Pass) -> None:
+    sf = p.file
+    given: dict[int, set[str]] = {}  # names handed out per top-level declaration
+    for call in a.of_type(sf.root, "call_expression"):
+        if not a.is_call_to(sf, call, "time", ("After",)):
+            continue
+        select = select_of(sf, call)
+        fn = a.enclosing_function(select) if select is not None else None
+        loops = a.loops_between(select, fn) if fn is not None else []
+        if not loops:
+            continue
+        fix, why_not = _fix(sf, call, select, loops[-1], given.setdefault(top_level(fn).start_byte, set()))
+        p.report(call, message(sf, call, select), fixes=[fix] if fix else [], notes=[why_not] if why_not else [])
+
+
+RULE = Rule(
+    name="time-after-in-loop",
+    summary="time.After in a select inside a loop -> one timer, re-armed each pass",
+    doc=DOC,
+    run=run,
+    triggers=(b"After(",),
+    fixed_in_go=(1, 23),
+)
