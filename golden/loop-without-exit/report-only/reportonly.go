@@ -1,0 +1,43 @@
+package reportonly
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// Poll may stop by itself, and a return on cancellation would skip wg.Done().
+func Poll(ctx context.Context, wg *sync.WaitGroup, t *time.Ticker, ready func() bool) {
+	wg.Add(1)
+	go func() {
+		for range t.C { // want "ranging over t.C ends only where its body leaves it"
+			if ready() {
+				break
+			}
+		}
+		wg.Done()
+	}()
+}
+
+// Count's goroutine function has a result, so a bare return would not compile.
+func Count(ctx context.Context, in <-chan int) {
+	go func() int {
+		n := 0
+		for { // want "select loop has no way out"
+			select {
+			case <-in:
+				n++
+			}
+		}
+	}()
+}
+
+// Query's loop body holds a multi-line raw string that cannot be re-indented.
+func Query(ctx context.Context, ticker *time.Ticker, run func(string)) {
+	go func() {
+		for range ticker.C { // want "ranging over ticker.C never ends"
+			run(`SELECT 1
+FROM dual`)
+		}
+	}()
+}

@@ -1,0 +1,203 @@
+"""loop-without-exit: a goroutine loops over a select or a ticker's channel with no way out,
+although a context or done channel is in scope."""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from gofixleaks import analysis as a
+from gofixleaks.edits import Fix, TextEdit, apply
+from gofixleaks.rule import Pass, Rule
+from gofixleaks.source import SourceFile
+
+from . import _goroutine as g_
+
+DOC = """\
+## What it finds
+In a goroutine (a `go func(){...}()` literal, or a function or method of the same file
+started with `go`), while a cancellation signal is in scope (a `context.Context` or a
+done/stop/quit `chan struct{}`):
+- a `for { select { ... } }` loop that nothing can leave: no `return`, no `break` or
+  `goto` out of the loop, and no case that looks at the signal;
+- a `for range t.C` / `for x := range t.C` loop over a ticker's channel.
+
+## Why it leaks
+Nothing stops the loop: a ticker's channel is never closed, so a range over it never ends,
+and a select loop without an exit case waits for the next message forever. When the work
+that started the goroutine is cancelled the goroutine stays, with its ticker and everything
+it references, for the life of the process.
+
+## When it is not reported
+- no cancellation signal is in scope (or only `context.Background()`/`TODO()`, or a done
+  channel the goroutine closes itself);
+- the loop already refers to the signal (`case <-ctx.Done():`, `if ctx.Err() != nil`);
+- a select loop with any way out (`return`, `break L`, `goto`), a loop with a condition.
+It is reported without a fix when the goroutine's function has results, when the ticker loop
+can also end by itself and code after it would be skipped by a `return`, or when the body
+holds a multi-line raw string (its lines cannot be re-indented).
+
+## The fix
+The select gets one more case, `case <-ctx.Done(): return` (`case <-done:` for a channel).
+A range over `t.C` becomes `for { select { case <-t.C: ... case <-ctx.Done(): return } }`,
+the body moved one tab in; a `break` that left the range loop now names it with a label,
+because inside a select case a plain `break` only leaves the select. When the goroutine
+owns a `time.NewTicker` that nobody stops, it also gets `defer t.Stop()`.
+"""
+
+
+def _select_loop(sf: SourceFile, loop: Node, sig: a.Cancellation) -> Node | None:
+    """The select of an endless `for { select {...} }` loop that nothing can leave."""
+    if a.loop_kind(sf, loop) != "endless":
+        return None
+    stmts = a.statements(loop.child_by_field_name("body"))
+    selects = [s for s in stmts if s.type == "select_statement"]
+    if len(selects) != 1 or a.exits_between(sf, stmts) or g_.mentions(sf, loop, sig):
+        return None
+    if any(".Done()" in sf.text(c.child_by_field_name("communication"))
+           for c in selects[0].named_children if c.type == "communication_case"):
+        return None  # already watches some context
+    return selects[0]
+
+
+def _ticker_range(sf: SourceFile, loop: Node, sig: a.Cancellation) -> Node | None:
+    """The range clause of `for [x :=] range t.C` over a ticker, unless it watches the signal."""
+    clause = next((c for c in loop.named_children if c.type == "range_clause"), None)
+    if clause is None or not g_.is_ticker_channel(sf, clause.child_by_field_name("right")):
+        return None
+    return None if g_.mentions(sf, loop.child_by_field_name("body"), sig) else clause
+
+
+def _received(select: Node) -> list[Node]:
+    """The channels that ``select``'s cases receive from."""
+    comms = [c.child_by_field_name("communication") for c in select.named_children if c.type == "communication_case"]
+    recvs = [r.child_by_field_name("right") for r in comms if r is not None and r.type == "receive_statement"]
+    return [a.unparen(r.child_by_field_name("operand")) for r in recvs if r is not None and r.type == "unary_expression"]
+
+
+def _loop_breaks(loop: Node) -> list[Node]:
+    """Unlabelled `break` statements in ``loop``'s body that leave ``loop`` itself."""
+    out = []
+    for n in a.walk(loop.child_by_field_name("body"), skip_functions=True):
+        if n.type == "break_statement" and not n.named_children:
+            target = a.enclosing(n, "for_statement", "expression_switch_statement", "type_switch_statement",
+                                 "select_statement")
+            if target == loop:
+                out.append(n)
+    return out
+
+
+def _free_label(sf: SourceFile, fn: Node, base: str) -> str:
+    labels = {sf.text(n) for n in a.of_type(fn, "label_name")}
+    name = a.free_name(sf, fn, base)
+    i = 2
+    while name in labels:
+        name = a.free_name(sf, fn, f"{base}{i}")
+        i += 1
+    return name
+
+
+def _multiline_raw_string(sf: SourceFile, node: Node) -> bool:
+    return any(b"\n" in sf.data[s.start_byte : s.end_byte] for s in a.of_type(node, "raw_string_literal"))
+
+
+def _range_rewrite(sf: SourceFile, g: g_.Goroutine, loop: Node, clause: Node, sig: a.Cancellation):
+    """(edit, None) turning the range over t.C into a for-select loop, or (None, why not)."""
+    body = loop.child_by_field_name("body")
+    breaks = _loop_breaks(loop)
+    stmt = loop.parent if loop.parent.type == "labeled_statement" else loop
+    if a.exits_between(sf, a.statements(body)):
+        # the loop may end by itself: what follows it must not be skipped by the new return
+        lst = stmt.parent
+        if lst.parent != a.body(g.fn) or lst.named_children[-1] != stmt:
+            return None, "the loop can also end by itself and code after it would be skipped: add the ctx case by hand"
+    why = g_.return_blocker(sf, g, None)
+    if why is not None:
+        return None, why
+    open_end = sf.data.find(b"\n", body.start_byte)
+    close_line = sf.line_start(body.end_byte - 1)
+    comment = sf.data[body.start_byte + 1 : open_end].strip()  # stays on the loop's line
+    if (comment and not comment.startswith(b"//")) or sf.data[close_line : body.end_byte - 1].strip():
+        return None, "the loop body is not laid out one statement a line: rewrite it by hand"
+    if not g_.own_line(sf, stmt) or _multiline_raw_string(sf, body):
+        return None, "the loop body holds a multi-line raw string or shares a line: rewrite it by hand"
+    label = ""
+    if loop.parent.type == "labeled_statement":
+        label = sf.text(loop.parent.child_by_field_name("label"))
+    new_label = not label and breaks
+    if new_label:
+        label = _free_label(sf, g.fn, "ticks")
+    # the body, its breaks naming the loop, moved one tab in
+    start = open_end + 1
+    inner = apply(sf.data[start:close_line], [TextEdit(b.start_byte - start, b.end_byte - start, f"break {label}".encode()) for b in breaks])
+    nl = sf.newline
+    moved = b"".join(b"\t" + ln if ln.strip() else ln for ln in inner.splitlines(keepends=True))
+    indent = sf.indent_at(loop.start_byte)
+    left = clause.child_by_field_name("left")
+    chan = sf.text(clause.child_by_field_name("right"))
+    if left is None:
+        comm = f"<-{chan}"
+    else:
+        op = ":=" if any(c.type == ":=" for c in clause.children) else "="
+        comm = f"{sf.text(left)} {op} <-{chan}"
+    inner_indent = indent + b"\t"
+    text = (
+        b"for {" + (b" " + comment if comment else b"") + nl
+        + inner_indent + b"select {" + nl
+        + inner_indent + f"case {comm}:".encode() + nl
+        + moved
+        + g_.watch_cases(sf, sig, inner_indent)
+        + inner_indent + b"}" + nl
+        + indent + b"}"
+    )
+    if new_label:
+        text = f"{label}:".encode() + nl + indent + text
+        return TextEdit(stmt.start_byte - 1, loop.end_byte, text), None  # the label sits one tab out
+    return TextEdit(loop.start_byte, loop.end_byte, text), None
+
+
+def run(p: Pass) -> None:
+    sf = p.file
+    for g in g_.goroutines(sf):
+        for loop in a.of_type(a.body(g.fn), "for_statement", skip_functions=True):
+            sig = g_.signal(sf, g, loop)
+            if sig is None:
+                continue
+            select = _select_loop(sf, loop, sig)
+            clause = _ticker_range(sf, loop, sig) if select is None else None
+            if select is None and clause is None:
+                continue
+            if select is not None:
+                message = f"this select loop has no way out and never watches {sig.name}, so the goroutine runs on after cancellation"
+                close = select.children[-1]
+                why = g_.return_blocker(sf, g, None)
+                if why is None and sf.data[sf.line_start(close.start_byte) : close.start_byte].strip():
+                    why = "the select is written on one line: add the case by hand"
+                edit = None if why else TextEdit(
+                    sf.line_start(close.start_byte), sf.line_start(close.start_byte),
+                    g_.watch_cases(sf, sig, sf.indent_at(select.start_byte)))
+                chans = _received(select)
+            else:
+                chan = clause.child_by_field_name("right")
+                ends = "ends only where its body leaves it" if a.exits_between(sf, a.statements(loop.child_by_field_name("body"))) \
+                    else "never ends"
+                message = (f"ranging over {sf.text(chan)} {ends} (a ticker's channel is never closed) and never watches "
+                           f"{sig.name}, so the goroutine runs on after cancellation")
+                edit, why = _range_rewrite(sf, g, loop, clause, sig)
+                chans = [chan]
+            if edit is None:
+                p.report(loop, message, notes=[why])
+                continue
+            stops = [e for e in (g_.ticker_stop(sf, g, c) for c in chans) if e is not None]
+            fix = Fix(f"return on <-{sig.done_expr()}" + (" and stop the ticker" if stops else ""), (edit, *stops[:1]))
+            p.report(loop, message, [fix])
+
+
+RULE = Rule(
+    name="loop-without-exit",
+    summary="a goroutine's for-select or range over t.C never ends while a ctx is in scope -> case <-ctx.Done(): return",
+    doc=DOC,
+    run=run,
+    triggers=(b"select", b".C"),
+    severity="warning",
+    example="ticker-range",
+)
