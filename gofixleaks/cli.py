@@ -221,7 +221,8 @@ def pr(base, remote, branch, title, draft, labels, reviewers, dry_run, provider,
         opts["config_path"] = os.path.abspath(opts["config_path"])
 
     def compute(worktree_paths):
-        cfg, targets = _setup(worktree_paths, **opts)
+        # A temporary worktree's paths never come back: caching their results only fills the cache.
+        cfg, targets = _setup(worktree_paths, **{**opts, "no_cache": True})
         return compute_fixes(cfg, targets, verify)
 
     req = pr_mod.Request(base, remote, branch, title, draft, labels, reviewers, dry_run, provider, repo, api_url, opts["rules"])

@@ -5,7 +5,6 @@ out byte for byte as it went in."""
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import tempfile
@@ -15,7 +14,7 @@ import pytest
 
 from gofixleaks import __version__
 from gofixleaks.forge import SetupError, parse_remote, resolve
-from gofixleaks.pr import Fixed, default_branch, render_body
+from gofixleaks.pr import Fixed, Unfixed, default_branch, render_body
 
 from .conftest import LEAKY, LEAKY_FIXED, SAFE, git
 from .forge_server import FakeForge
@@ -388,6 +387,14 @@ def test_default_branch_is_stable_per_scope_and_a_valid_ref(repo):
         subprocess.run(["git", "check-ref-format", "--branch", name], check=True, capture_output=True)
 
 
-def test_body_escapes_table_cells():
-    body = render_body([Fixed("r", "a|b.go", 3, "x | y\nz", "f")], "main", "origin", "gofixleaks/main", ["."])
+def test_body_lists_fixes_follow_ups_and_what_was_left_with_cells_escaped():
+    fixed = [Fixed("r", "a|b.go", 3, "x | y\nz", "f", ("callers of F now pass a ctx",))]
+    unfixed = [Unfixed("q", "pkg/c.go", 9, "blocks forever", "the channel escapes")]
+    body = render_body(fixed, unfixed, base="main", remote="origin", branch="gofixleaks/main-pkg",
+                       module_dirs=[".", "tools"], rerun="gofixleaks pr pkg --base main")
     assert "| `r` | `a\\|b.go:3` | x \\| y z | f |" in body
+    assert "### Follow-ups\n\n- `a|b.go:3`: callers of F now pass a ctx\n" in body
+    assert "| `q` | `pkg/c.go:9` | blocks forever | the channel escapes |" in body
+    assert "git fetch origin gofixleaks/main-pkg && git switch --detach FETCH_HEAD\n" in body
+    assert "\ngo vet ./... && go test ./...\n(cd tools && go vet ./... && go test ./...)\n" in body
+    assert "Running `gofixleaks pr pkg --base main` again" in body
