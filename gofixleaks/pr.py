@@ -175,7 +175,7 @@ def _run(paths, req: Request, compute, echo, env) -> None:
     root = worktree.toplevel(paths[0])
     rel_paths = []
     for p in paths:
-        rel = os.path.relpath(os.path.abspath(p), root).replace(os.sep, "/")
+        rel = os.path.relpath(os.path.realpath(p), os.path.realpath(root)).replace(os.sep, "/")
         if rel == ".." or rel.startswith("../"):
             raise PRError(f"{p}: outside the repository at {root}", code=2)
         rel_paths.append(rel)
@@ -197,6 +197,9 @@ def _run(paths, req: Request, compute, echo, env) -> None:
                       "not overwriting them (choose another with --branch)")
 
     with worktree.temporary_worktree(root, heads[req.base]) as wt:
+        for p, rel in zip(paths, rel_paths):
+            if not os.path.exists(os.path.join(wt, rel)):
+                raise PRError(f"{p}: not on {req.remote}/{req.base}", code=2)
         results = compute(tuple(posixpath.join(wt, p) for p in rel_paths))
         for r in results:
             if r.error:
@@ -242,7 +245,9 @@ def _run(paths, req: Request, compute, echo, env) -> None:
                 state = "is up to date" if unchanged and pr.body == body else "updated"
                 pr = forge.update(pr, body, req.labels, req.reviewers)
                 echo(f"gofixleaks: {forge.kind} #{pr.number} {state}: {pr.url}")
-        except forge_mod.ForgeError:
+        except forge_mod.ForgeError as e:
+            if e.opened is not None:  # too late to take anything back: say what exists
+                raise PRError(f"opened {forge.kind} #{e.opened.number} ({e.opened.url}), but {e}") from None
             if existing is None:
                 # The branch exists only because of this run: take it back, best effort.
                 try:

@@ -136,6 +136,8 @@ class FakeForge:
             pr = self._gh_pull(rest[1])
             if pr is None:
                 return 404, {"message": "Not Found"}
+            if forced := self._forced("POST", "labels"):
+                return forced
             for name in body.get("labels", []):
                 if name not in [lb["name"] for lb in pr["labels"]]:
                     pr["labels"].append({"id": len(pr["labels"]) + 1, "name": name})

@@ -289,6 +289,23 @@ def test_422_on_create_takes_the_new_branch_back(cli, repo, forge, isolated):
     assert_clean(repo, before, isolated)
 
 
+def test_a_failure_after_the_pull_request_is_opened_keeps_it_and_its_branch(cli, repo, forge, isolated):
+    forge.fail[("POST", "labels")] = (403, {"message": "Resource not accessible by integration"})
+    r = cli(*github(forge, "--label", "leaks"), cwd=repo.work, env={"GH_TOKEN": TOKEN})
+    assert r.code == 1
+    assert r.stderr == (
+        "gofixleaks: error: opened pull request #1 (https://github.example/acme/svc/pull/1), but github API "
+        "POST /repos/acme/svc/issues/1/labels: HTTP 403: Resource not accessible by integration "
+        "(does the token have write access to acme/svc?)\n")
+    assert len(forge.pulls) == 1 and forge.pulls[0]["head"]["sha"] == repo.remote_branch() != ""
+
+
+def test_a_path_not_on_the_base_branch(cli, repo, forge, isolated):
+    r = cli(*github(forge, "--dry-run", "scratch.go"), cwd=repo.work)  # untracked in the user's tree
+    assert (r.code, r.stderr) == (2, "gofixleaks: error: scratch.go: not on origin/main\n")
+    assert not list((isolated / "tmp").iterdir())
+
+
 def test_rejected_push_opens_nothing(cli, repo, forge, isolated):
     before = repo.snapshot()
     hook = repo.remote / "hooks" / "pre-receive"

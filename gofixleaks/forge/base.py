@@ -15,7 +15,10 @@ TIMEOUT = 30  # seconds per request
 
 
 class ForgeError(Exception):
-    """A failed API call, as one line that never contains the token."""
+    """A failed API call, as one line that never contains the token. ``opened`` is the
+    pull request when the failure came after it was opened (adding labels, say)."""
+
+    opened: "PullRequest | None" = None
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from .base import Forge, PullRequest
+from .base import Forge, ForgeError, PullRequest
 
 
 class GitHub(Forge):
@@ -35,7 +35,11 @@ class GitHub(Forge):
     def create(self, branch, base, title, body, draft, labels, reviewers) -> PullRequest:
         pr = _pr(self.request("POST", self._repo_path + "/pulls",
                               payload={"title": title, "head": branch, "base": base, "body": body, "draft": draft}))
-        self._decorate(pr, labels, reviewers)
+        try:
+            self._decorate(pr, labels, reviewers)
+        except ForgeError as e:
+            e.opened = pr
+            raise
         return pr
 
     def update(self, pr, body, labels, reviewers) -> PullRequest:
