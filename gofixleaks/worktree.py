@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -25,8 +26,13 @@ def git(*args: str, cwd: str, input: str | None = None) -> str:
     except OSError as e:
         raise GitError(f"cannot run git: {e.strerror or e}") from None
     if proc.returncode != 0:
-        raise GitError(_first_problem(proc.stderr) or f"git {args[0]} exited {proc.returncode}")
+        problem = _first_problem(proc.stderr) or f"git {args[0]} exited {proc.returncode}"
+        raise GitError(_USERINFO.sub(r"\1***@", problem))
     return proc.stdout
+
+
+# Credentials written into a remote URL (https://user:token@host/...) stay out of messages.
+_USERINFO = re.compile(r"(://)[^/@\s]+@")
 
 
 def _first_problem(stderr: str) -> str:

@@ -8,12 +8,15 @@ from __future__ import annotations
 import socket
 import subprocess
 import tempfile
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from gofixleaks import __version__
-from gofixleaks.forge import SetupError, parse_remote, resolve
+from gofixleaks.forge import ForgeError, SetupError, parse_remote, resolve
+from gofixleaks.forge.github import GitHub
 from gofixleaks.pr import Fixed, Unfixed, default_branch, render_body
 
 from .conftest import LEAKY, LEAKY_FIXED, SAFE, git
@@ -331,6 +334,40 @@ def test_unreachable_api_fails_before_the_push(cli, repo, isolated):
     assert r.stderr.startswith(f"gofixleaks: error: github API at http://127.0.0.1:{port}/api/v3 unreachable: ")
     assert repo.remote_branch() == ""
     assert_clean(repo, before, isolated)
+
+
+def test_credentials_in_the_remote_url_stay_out_of_errors(cli, repo, isolated):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    sh(repo.work, "remote", "set-url", "origin", f"https://bob:hunter2@127.0.0.1:{port}/acme/svc.git")
+    r = cli("pr", "--base", "main", "--dry-run", "--provider", "github", cwd=repo.work)
+    assert r.code == 1 and r.stderr.startswith("gofixleaks: error: ")
+    assert "hunter2" not in r.stdout + r.stderr
+
+
+def test_the_token_is_not_forwarded_on_a_redirect():
+    class Redirect(BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(307)
+            self.send_header("Location", target.url + self.path)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    with FakeForge(TOKEN) as target:
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            hub = GitHub(f"http://127.0.0.1:{server.server_address[1]}/api/v3", "acme/svc", TOKEN)
+            with pytest.raises(ForgeError, match="HTTP 401"):
+                hub.find_open("gofixleaks/main", "main")
+        finally:
+            server.shutdown()
+            server.server_close()
+    assert [(c.method, c.auth) for c in target.requests] == [("GET", None)]
 
 
 def test_a_branch_with_someone_elses_commits_is_not_overwritten(cli, repo, forge, isolated):

@@ -51,6 +51,11 @@ class Forge:
         raise NotImplementedError
 
     def _headers(self) -> dict[str, str]:
+        """Headers every request carries."""
+        return {}
+
+    def _auth_headers(self) -> dict[str, str]:
+        """The token's header(s): never forwarded on a redirect, which may lead to another host."""
         raise NotImplementedError
 
     def request(self, method: str, path: str, query: dict | None = None, payload=None):
@@ -63,6 +68,8 @@ class Forge:
         if data is not None:
             headers["Content-Type"] = "application/json"
         req = urllib.request.Request(url, data=data, method=method, headers=headers)
+        for name, value in self._auth_headers().items():
+            req.add_unredirected_header(name, value)
         try:
             with urllib.request.urlopen(req, timeout=TIMEOUT) as resp:
                 raw = resp.read()

@@ -12,7 +12,7 @@ class GitLab(Forge):
     kind = "merge request"
     token_vars = ("GITLAB_TOKEN",)
 
-    def _headers(self) -> dict[str, str]:
+    def _auth_headers(self) -> dict[str, str]:
         return {"PRIVATE-TOKEN": self._token}
 
     @property
