@@ -1,0 +1,3 @@
+module example.com/forever
+
+go 1.22
