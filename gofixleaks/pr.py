@@ -93,19 +93,21 @@ def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
-def check_commands(fixed: list[Fixed], module_dirs: list[str], remote: str, branch: str) -> list[str]:
+def check_commands(fixed: list[Fixed], module_dirs: list[str], remote: str, branch: str,
+                   rules: tuple[str, ...]) -> list[str]:
     cmds = [f"git fetch {remote} {branch} && git switch --detach FETCH_HEAD"]
     for d in module_dirs:
         prefix = "" if d == "." else f"(cd {d} && "
         suffix = "" if d == "." else ")"
         cmds.append(f"{prefix}go vet ./... && go test ./...{suffix}")
     where = " ".join(sorted({posixpath.dirname(f.path) or "." for f in fixed}))
-    cmds.append(f"gofixleaks scan {where}   # the fixed findings are gone")
+    only = "".join(f"--rule {r} " for r in rules)
+    cmds.append(f"gofixleaks scan {only}{where}   # the fixed findings are gone")
     return cmds
 
 
 def render_body(fixed: list[Fixed], unfixed: list[Unfixed], *, base: str, remote: str, branch: str,
-                module_dirs: list[str], rerun: str) -> str:
+                module_dirs: list[str], rerun: str, rules: tuple[str, ...] = ()) -> str:
     """The pull request's description: what was fixed and why, what is left, how to check it."""
     files = len({f.path for f in fixed})
     lines = [
@@ -131,7 +133,7 @@ def render_body(fixed: list[Fixed], unfixed: list[Unfixed], *, base: str, remote
         "### How to check",
         "",
         "```sh",
-        *check_commands(fixed, module_dirs, remote, branch),
+        *check_commands(fixed, module_dirs, remote, branch, rules),
         "```",
         "",
         "`gofixleaks rules NAME` explains each rule with a before and after.",
@@ -222,7 +224,7 @@ def _run(paths, req: Request, compute, echo, env) -> None:
         rerun = " ".join(["gofixleaks pr", *(p for p in rel_paths if p != "."), *(f"--rule {r}" for r in req.rules),
                           *([f"--branch {branch}"] if req.branch else []), f"--base {req.base}"])
         body = render_body(fixed, unfixed, base=req.base, remote=req.remote, branch=branch,
-                           module_dirs=_module_dirs(wt, rel_files), rerun=rerun)
+                           module_dirs=_module_dirs(wt, rel_files), rerun=rerun, rules=req.rules)
         if req.dry_run:
             echo(f"branch: {branch} (onto {req.remote}/{req.base})\ntitle: {title}\n\n"
                  f"--- commit message ---\n{message}\n--- {forge.kind} body ---\n{body}")

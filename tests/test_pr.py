@@ -254,6 +254,8 @@ def test_paths_and_rules_scope_the_default_branch(cli, repo, forge, isolated):
     r = cli(*github(forge, "--dry-run", "--rule", "ticker-not-stopped", "poll.go"), cwd=repo.work)
     assert r.code == 0, r.stderr
     assert r.stdout.startswith("branch: gofixleaks/main-poll.go-ticker-not-stopped ")
+    assert "\ngofixleaks scan --rule ticker-not-stopped .   # the fixed findings are gone\n" in r.stdout
+    assert "Running `gofixleaks pr poll.go --rule ticker-not-stopped --base main` again" in r.stdout
 
 
 # Failures: one line, non-zero, nothing half-done
