@@ -8,6 +8,8 @@ whether a statement runs on every path out of its region.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -317,7 +319,8 @@ def classify(sf: SourceFile, ident: Node) -> Use:
     kinds: "method" (x.M(...)), "field" (x.F read, detail F), "assigned" (x = ...),
     "returned", "stored" (put in a field, global, map, slice, composite literal, another
     variable, sent on a channel), "argument" (passed to a call; detail: the callee text),
-    "address" (&x), "deferred-method"/"go-method" (defer/go x.M()), "other".
+    "address" (&x), "deferred-method"/"go-method" (defer/go x.M()), "called" (x(...), a
+    func value such as a cancel func), "deferred-call"/"go-call" (defer/go x(...)), "other".
     """
     parent = ident.parent
     if parent is None:
@@ -359,6 +362,9 @@ def classify(sf: SourceFile, ident: Node) -> Use:
         return Use(ident, "stored")
     if pt == "var_spec":
         return Use(ident, "stored")
+    if pt == "call_expression" and parent.child_by_field_name("function") == ident:
+        holder = parent.parent.type if parent.parent is not None else ""
+        return Use(ident, {"defer_statement": "deferred-call", "go_statement": "go-call"}.get(holder, "called"))
     return Use(ident, "other")
 
 
@@ -506,11 +512,42 @@ def _is_done_channel(sf: SourceFile, name: str, type_node: Node | None) -> bool:
     )
 
 
+# Context plumbing asks rules "what would you fix if this function had a ctx parameter?":
+# while set, the named functions of the file being matched act as if they had one.
+_ASSUMED: ContextVar[dict[tuple[str, str], str]] = ContextVar("assumed_contexts", default={})
+
+
+def function_key(sf: SourceFile, fn: Node) -> tuple[str, str] | None:
+    """(name, receiver type name) of a function or method declaration; "" for functions."""
+    name = fn.child_by_field_name("name")
+    if name is None or fn.type not in ("function_declaration", "method_declaration"):
+        return None
+    recv = ""
+    if fn.type == "method_declaration":
+        decl = next(of_type(fn.child_by_field_name("receiver"), "parameter_declaration"), None)
+        typ = decl.child_by_field_name("type") if decl is not None else None
+        recv = sf.text(typ).lstrip("*").split("[")[0].strip() if typ is not None else ""
+    return sf.text(name), recv
+
+
+@contextmanager
+def assuming_context(functions: dict[tuple[str, str], str]):
+    """Within the block, functions with these keys have a context parameter of that name."""
+    token = _ASSUMED.set(functions)
+    try:
+        yield
+    finally:
+        _ASSUMED.reset(token)
+
+
 def cancellation_in_scope(sf: SourceFile, node: Node) -> list[Cancellation]:
     """Contexts and done channels visible at ``node``: parameters of enclosing functions
     and locals declared before it (``ctx, cancel := context.WithCancel(...)`` included)."""
     found: list[Cancellation] = []
+    assumed = _ASSUMED.get()
     for fn in [a for a in ancestors(node) if a.type in FUNCTION_TYPES]:
+        if assumed and fn.type != "func_literal" and function_key(sf, fn) in assumed:
+            found.append(Cancellation(assumed[function_key(sf, fn)], "context"))
         params = fn.child_by_field_name("parameters")
         for p in of_type(params, "parameter_declaration") if params is not None else ():
             typ = p.child_by_field_name("type")
@@ -662,3 +699,97 @@ def lifetime(sf: SourceFile, binding: Binding, is_release) -> Lifetime:
             released = True
     in_loop = bool(loops_between(binding.statement, binding.function))
     return Lifetime(binding, uses, escaped, released, owner, in_loop)
+
+
+# ---------------------------------------------------------------------------- every exit
+
+
+_BREAKABLE = ("for_statement", "expression_switch_statement", "type_switch_statement", "select_statement")
+_CASES = ("expression_case", "default_case", "type_case", "communication_case")
+
+
+def every_exit_passes(sf: SourceFile, stmts: list[Node], is_release) -> bool:
+    """Whether every path through ``stmts`` to their end, or out of them by return, goto, or a
+    break/continue that leaves them, passes a statement for which ``is_release(stmt)`` holds
+    (``cancel()``, ``defer cancel()``). ``stmts`` are the rest of a block after a declaration,
+    so a name declared there is released before it goes out of scope. Conservative: a loop
+    releases nothing for the code after it."""
+    ok, out = _flow(sf, stmts, False, is_release, 0)
+    return ok and out is not False
+
+
+def _flow(sf: SourceFile, stmts, released: bool, is_release, nested: int) -> tuple[bool, bool | None]:
+    """(no exit is unreleased, released at the fall-through end; None: no fall-through).
+    ``nested``: breakable statements entered, which catch an unlabeled break."""
+    for s in stmts:
+        if released:
+            return True, True
+        t = s.type
+        if t == "comment":
+            continue
+        if is_release(s):
+            released = True
+        elif t == "return_statement" or t == "goto_statement":
+            return False, None
+        elif t in ("break_statement", "continue_statement"):
+            # a jump caught inside joins the code after its target, approximated by its entry state
+            return (nested > 0 and not s.named_children), None
+        elif t == "expression_statement" and _is_panic(sf, s):
+            return True, None
+        elif t == "block":
+            ok, out = _flow(sf, statements(s), released, is_release, nested)
+            if not ok or out is None:
+                return ok, None
+            released = out
+        elif t == "labeled_statement":
+            inner = [c for c in s.named_children if c.type != "label_name"]
+            ok, out = _flow(sf, inner, released, is_release, nested)
+            if not ok or out is None:
+                return ok, None
+            released = out
+        elif t == "if_statement":
+            alt = s.child_by_field_name("alternative")
+            ok1, out1 = _flow(sf, statements(s.child_by_field_name("consequence")), released, is_release, nested)
+            if alt is None:
+                ok2, out2 = True, released
+            else:
+                ok2, out2 = _flow(sf, statements(alt) if alt.type == "block" else [alt], released, is_release, nested)
+            outs = [o for o in (out1, out2) if o is not None]
+            if not (ok1 and ok2) or not outs:
+                return ok1 and ok2, None
+            released = all(outs)
+        elif t in _BREAKABLE:
+            if t == "for_statement":
+                ok, _ = _flow(sf, statements(s.child_by_field_name("body")), released, is_release, nested + 1)
+                if not ok:
+                    return False, None
+                if loop_kind(sf, s) == "endless" and not breaks_out_of(s):
+                    return True, None
+                continue
+            cases = [c for c in s.named_children if c.type in _CASES]
+            outs = []
+            for c in cases:
+                ok, out = _flow(sf, statements(c), released, is_release, nested + 1)
+                if not ok:
+                    return False, None
+                outs.append(released if out is None else out)
+            if t != "select_statement" and not any(c.type == "default_case" for c in cases):
+                outs.append(released)  # no case matched
+            released = all(outs) if outs else released
+    return True, released
+
+
+def _is_panic(sf: SourceFile, stmt: Node) -> bool:
+    call = stmt.named_children[0] if stmt.named_children else None
+    return call is not None and call.type == "call_expression" and callee(sf, call) == (None, "panic")
+
+
+def breaks_out_of(loop: Node) -> bool:
+    """Whether a break (unlabeled and not caught by an inner statement, or labeled) leaves ``loop``."""
+    for b in of_type(loop, "break_statement", skip_functions=True):
+        if b.named_children:
+            return True
+        target = next((a for a in ancestors(b) if a.type in _BREAKABLE), None)
+        if target == loop:
+            return True
+    return False

@@ -26,10 +26,11 @@ class Config:
     source: str | None = None  # the config file read, if any
     plumb_exported: bool = False
     cache: bool = True  # read and write the per-file result cache (never part of a result)
+    plumbing: object = None  # plumbing.Plan of the module phase: contexts to thread through
 
     def key(self) -> str:
         """What of the config changes a file's result (part of the cache key)."""
-        return repr((self.rules, self.go_version, self.max_goroutines, self.plumb_exported))
+        return repr((self.rules, self.go_version, self.max_goroutines, self.plumb_exported, self.plumbing))
 
 
 _KEYS = {"enable", "disable", "exclude", "go-version", "max-goroutines", "plumb-exported"}

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import os
 import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
-from . import cache, edits, gomod, imports
+from . import analysis, cache, edits, gomod, imports, plumbing
 from .config import Config
-from .discover import Target, is_generated
+from .discover import Target, display_path, is_generated
 from .rule import Finding, Pass, Rule
 from .source import SourceError, SourceFile, parse
 
@@ -46,6 +48,7 @@ class FileResult:
     applied: list[AppliedFix] = field(default_factory=list)
     assumed_version: bool = False  # no go.mod and no --go-version: old semantics assumed
     dropped: list = field(default_factory=list)  # verify.Dropped: fixes that broke the build
+    candidates: list = field(default_factory=list)  # plumbing.Candidate: goroutines needing a ctx
 
     @property
     def changed(self) -> bool:
@@ -77,15 +80,21 @@ def match(sf: SourceFile, rules: Iterable[Rule], config: Config) -> list[Finding
     version = sf.go_version or ASSUMED_GO
     options = {"max_goroutines": config.max_goroutines, "plumb_exported": config.plumb_exported}
     out: list[Finding] = []
-    for rule in rules:
-        if rule.fixed_in_go is not None and version >= rule.fixed_in_go:
-            continue
-        p = Pass(sf, rule, options)
-        try:
-            rule.run(p)
-        except Exception as e:  # a rule bug must cost its findings in this file, not the run
-            raise RuleCrash(f"internal error in rule {rule.name}: {type(e).__name__}: {e}") from e
-        out += [f for f in p.findings if not _suppressed(sf, f)]
+    plan = config.plumbing
+    abspath = os.path.abspath(sf.path)
+    assumed = analysis.assuming_context(plumbing.assumed_for(abspath, plan)) if plan else contextlib.nullcontext()
+    with assumed:
+        for rule in rules:
+            if rule.fixed_in_go is not None and version >= rule.fixed_in_go:
+                continue
+            p = Pass(sf, rule, options)
+            try:
+                rule.run(p)
+            except Exception as e:  # a rule bug must cost its findings in this file, not the run
+                raise RuleCrash(f"internal error in rule {rule.name}: {type(e).__name__}: {e}") from e
+            out += [f for f in p.findings if not _suppressed(sf, f)]
+    if plan:
+        out += plumbing.plan_findings(sf, abspath, plan)
     return sorted(out, key=lambda f: (f.start, f.rule))
 
 
@@ -172,7 +181,8 @@ def process(
         res.error = "empty file (no package clause)"
         return res
     rules = rules_for(config)
-    if not any(t in data for r in rules for t in r.triggers):
+    planned = config.plumbing is not None and plumbing.touches(target.path, config.plumbing)
+    if not planned and not any(t in data for r in rules for t in r.triggers):
         return res
     version = config.go_version or gomod.go_version_for(target.path)
     res.assumed_version = version is None
@@ -183,6 +193,8 @@ def process(
         return res
     try:
         res.findings = match(sf, rules, config)
+        if config.plumbing is None:
+            res.candidates = plumbing.candidates(sf, target.path, rules, lambda sf_, rs: match(sf_, rs, config))
         if want_fixes and any(f.fixes for f in res.findings):
             forbidden = imports.forbidden_for(target.path)
             new, res.applied, problem = fix_to_fixed_point(sf, res.findings, rules, config, skip, forbidden)
@@ -234,6 +246,7 @@ def run(
         computed = pool.map(_process_star, work, chunksize=16)
     else:
         computed = map(_process_star, work)
+    held: list[FileResult] = []  # results the module phase may still change
     try:
         for i in range(len(targets)):
             r = hits.get(i)
@@ -243,9 +256,51 @@ def run(
                     store.put(keys[i], r)
             if progress is not None:
                 progress(1)
-            yield r
+            if r.candidates or want_fixes:
+                held.append(r)
+            else:
+                yield r
+        yield from _module_phase(held, config, want_fixes)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
         if store is not None:
             store.close()
+
+
+def _module_phase(results: list[FileResult], config: Config, want_fixes: bool) -> list[FileResult]:
+    """Context plumbing across the files of each module (see plumbing.py)."""
+    candidates = [c for r in results for c in r.candidates]
+    if not candidates:
+        return results
+    plan, refused = plumbing.resolve(candidates, config.plumb_exported)
+    by_path = {r.abspath: r for r in results}
+    for cand in candidates:
+        r = by_path[cand.path]
+        reason = refused.get(cand)
+        note = (
+            f"no context in scope; not plumbed: {reason}" if reason else
+            f"no context in scope: the fix adds `{cand.ctx_name} context.Context` to {cand.func[0]} "
+            f"and updates {sum(1 for c in plan.calls if c.func == cand.func)} call(s) in the module"
+        )
+        for f in cand.findings:
+            f = dataclasses.replace(f, path=r.path, fixes=() if reason else f.fixes, notes=f.notes + (note,))
+            same = [g for g in r.findings if g.rule == f.rule and g.start == f.start]
+            if same and reason:
+                f = dataclasses.replace(same[0], notes=same[0].notes + (note,))
+            r.findings = sorted([g for g in r.findings if g not in same] + [f], key=lambda g: (g.start, g.rule))
+    if not want_fixes or not plan.functions:
+        return results
+    planned = dataclasses.replace(config, plumbing=plan)
+    touched = sorted({c.path for c in plan.calls} | {c.path for c in candidates if c not in refused})
+    for path in touched:
+        prev = by_path.get(path)
+        redo = process(Target(path, prev.path if prev else display_path(path), True), planned, True)
+        if prev is None:
+            redo.findings = []  # a caller outside the paths asked for: only its edits matter
+            by_path[path] = redo
+            results.append(redo)
+        else:
+            prev.original, prev.fixed, prev.applied = redo.original, redo.fixed, redo.applied
+            prev.error = prev.error or redo.error
+    return results

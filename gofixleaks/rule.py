@@ -25,6 +25,9 @@ class Rule:
     # Go version from which the runtime no longer leaks on this pattern (None: every version)
     fixed_in_go: tuple[int, int] | None = None
     example: str = "basic"  # golden case shown by `gofixleaks rules NAME`
+    # Its fix needs a cancellation signal; where none is in scope, context plumbing may add
+    # a ctx parameter to the enclosing function (and to its callers' calls).
+    plumbable: bool = False
 
 
 @dataclass(frozen=True)

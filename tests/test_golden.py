@@ -35,6 +35,10 @@ def case_id(case: Path) -> str:
     return f"{case.parent.name}/{case.name}"
 
 
+def rel(case: Path, path) -> str:
+    return Path(path).resolve().relative_to(case.resolve()).as_posix()
+
+
 def wants(path: Path) -> list[tuple[int, str]]:
     out = []
     for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -50,7 +54,7 @@ def run_rule(case: Path, rule: str, want_fixes: bool = True):
 
 
 def input_files(case: Path) -> list[Path]:
-    return sorted(p for p in case.glob("*.go") if not p.name.endswith("_test.go"))
+    return sorted(p for p in case.rglob("*.go") if not p.name.endswith("_test.go"))
 
 
 def materialize(case: Path, dest: Path, outputs: bool) -> Path:
@@ -60,7 +64,7 @@ def materialize(case: Path, dest: Path, outputs: bool) -> Path:
         for src in input_files(case):
             golden = src.with_name(src.name + ".golden")
             if golden.exists():
-                shutil.copyfile(golden, dest / src.name)
+                shutil.copyfile(golden, dest / src.relative_to(case))
     return dest
 
 
@@ -69,8 +73,8 @@ def test_findings_match_want_comments(case: Path):
     rule = case.parent.name
     results = run_rule(case, rule, want_fixes=False)
     assert not [r.error for r in results if r.error]
-    got = {(Path(r.abspath).name, f.line, f.message) for r in results for f in r.findings}
-    expected = [(p.name, line, rx) for p in case.glob("*.go") for line, rx in wants(p)]
+    got = {(rel(case, r.abspath), f.line, f.message) for r in results for f in r.findings}
+    expected = [(rel(case, p), line, rx) for p in case.rglob("*.go") for line, rx in wants(p)]
     unmatched = [w for w in expected if not any(g[0] == w[0] and g[1] == w[1] and re.search(w[2], g[2]) for g in got)]
     unexpected = [g for g in got if not any(g[0] == w[0] and g[1] == w[1] and re.search(w[2], g[2]) for w in expected)]
     assert not unmatched, f"expected findings not reported: {unmatched}\n got: {sorted(got)}"
@@ -80,16 +84,16 @@ def test_findings_match_want_comments(case: Path):
 @pytest.mark.parametrize("case", CASES, ids=case_id)
 def test_output_is_exactly_golden(case: Path):
     rule = case.parent.name
-    results = {Path(r.abspath).name: r for r in run_rule(case, rule)}
-    for src in case.glob("*.go"):
+    results = {rel(case, r.abspath): r for r in run_rule(case, rule)}
+    for src in case.rglob("*.go"):
         golden = src.with_name(src.name + ".golden")
         expected = golden.read_bytes() if golden.exists() else src.read_bytes()
-        r = results.get(src.name)
+        r = results.get(rel(case, src))
         actual = r.fixed if r is not None and r.changed else src.read_bytes()
         assert actual == expected, f"{src.name}: output differs from {golden.name if golden.exists() else 'the input'}"
 
 
-GOLDEN_OUTPUTS = sorted(GOLDEN.glob("*/*/*.go.golden"))
+GOLDEN_OUTPUTS = sorted(GOLDEN.glob("*/*/**/*.go.golden"))
 
 
 @pytest.mark.parametrize("golden", GOLDEN_OUTPUTS, ids=lambda p: str(p.relative_to(GOLDEN)))
@@ -101,14 +105,17 @@ def test_golden_output_parses_and_is_gofmt_stable(golden: Path):
         assert gotools.gofmt_clean(data), "input was gofmt-clean, output is not"
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if list(c.glob("*.go.golden"))], ids=case_id)
+POSITIVE = [c for c in CASES if list(c.rglob("*.go.golden"))]
+
+
+@pytest.mark.parametrize("case", POSITIVE, ids=case_id)
 def test_fixing_the_output_again_changes_nothing(case: Path, tmp_path: Path):
     out = materialize(case, tmp_path / "m", outputs=True)
     results = run_rule(out, case.parent.name)
     assert [r.path for r in results if r.changed] == []
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if list(c.glob("*.go.golden"))], ids=case_id)
+@pytest.mark.parametrize("case", POSITIVE, ids=case_id)
 def test_output_passes_go_vet(case: Path, tmp_path: Path):
     out = materialize(case, tmp_path / "m", outputs=True)
     res = gotools.run_go(["vet", "./..."], cwd=str(out))
@@ -120,7 +127,7 @@ LEAK_PROOFS = [c for c in CASES if (c / "leak_test.go").exists()]
 
 @pytest.mark.parametrize("case", LEAK_PROOFS, ids=case_id)
 def test_leak_proof_fails_on_input_and_passes_on_output(case: Path, tmp_path: Path):
-    assert list(case.glob("*.go.golden")), "a leak proof needs a fixed output to pass on"
+    assert list(case.rglob("*.go.golden")), "a leak proof needs a fixed output to pass on"
     before = gotools.run_go(["test", "-count=1", "-run", "Leak", "."], cwd=str(materialize(case, tmp_path / "in", outputs=False)))
     assert before.returncode != 0, "the leak proof passes on the leaky input: it proves nothing\n" + before.stdout
     assert "leak" in (before.stdout + before.stderr).lower(), "the input failed for another reason:\n" + before.stdout + before.stderr
@@ -145,8 +152,8 @@ def test_every_rule_has_positive_and_negative_cases():
 
     for rule in RULES:
         cases = [c for c in CASES if c.parent.name == rule.name]
-        positive = [c for c in cases if list(c.glob("*.go.golden"))]
-        negative = [c for c in cases if not any(wants(p) for p in c.glob("*.go"))]
+        positive = [c for c in cases if c in POSITIVE]
+        negative = [c for c in cases if not any(wants(p) for p in c.rglob("*.go"))]
         assert positive, f"{rule.name}: no positive golden case"
         assert negative, f"{rule.name}: no negative golden case"
         assert (GOLDEN / rule.name / rule.example).is_dir(), f"{rule.name}: example case {rule.example!r} missing"

@@ -1,0 +1,391 @@
+"""Context plumbing: make a goroutine stoppable when no cancellation signal is in scope.
+
+Phase 1 (per file, in the workers): for each function with a `go` statement and no ctx or
+done channel in scope, ask the plumbable rules what they would fix if the function had a
+`ctx context.Context` parameter. Fixes that then watch `ctx.Done()` make it a Candidate.
+
+Phase 2 (per module, here): index the module's declarations and call sites, decide for
+each candidate whether the parameter can be added safely (not main/init/a test, not
+exported unless allowed, not an interface method, every reference a call resolved with
+certainty), and build a Plan: which functions get the parameter and which calls pass a
+context (the caller's own, or `context.TODO()`, listed as a follow-up). The engine then
+re-fixes the touched files with the plan, so every edit lands through the same fixed-point
+machinery as any other fix.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+
+from tree_sitter import Node
+
+from . import analysis as a, gomod
+from .discover import Target, discover
+from .edits import Fix, TextEdit
+from .rule import Finding
+from .source import SourceError, SourceFile
+
+_SPECIAL = ("main", "init")
+_TEST_PREFIXES = ("Test", "Benchmark", "Example", "Fuzz")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    path: str  # absolute path of the file declaring the function
+    func: tuple[str, str]  # (name, receiver type)
+    ctx_name: str
+    findings: tuple[Finding, ...]  # what the rules report once the function has a ctx
+
+
+@dataclass(frozen=True)
+class CallSite:
+    path: str  # absolute path of the calling file
+    callee: str  # the call's function text (`startWorker`, `w.Start`, `worker.Run`)
+    ordinal: int  # among calls with that text in the file, in source order
+    line: int
+    ctx_expr: str  # what the call passes
+    func: tuple[str, str]
+    rule: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    functions: tuple[tuple[str, tuple[str, str], str, str], ...] = ()  # (package dir, key, ctx name, rule)
+    calls: tuple[CallSite, ...] = ()
+
+
+# ---------------------------------------------------------------------------- phase 1
+
+
+def candidates(sf: SourceFile, abspath: str, rules, match_rules) -> list[Candidate]:
+    """Functions of ``sf`` whose goroutines a plumbable rule could stop, given a ctx."""
+    plumbable = [r for r in rules if r.plumbable]
+    if not plumbable or b"go " not in sf.data:
+        return []
+    out = []
+    for fn in sf.root.named_children:
+        key = a.function_key(sf, fn)
+        if key is None or a.body(fn) is None or next(a.of_type(fn, "go_statement"), None) is None:
+            continue
+        if a.cancellation_in_scope(sf, a.body(fn)):
+            continue
+        ctx = "ctx" if "ctx" not in a.names_in(sf, fn) else a.free_name(sf, fn, "ctx")
+        with a.assuming_context({key: ctx}):
+            found = match_rules(sf, plumbable)
+        done = f"{ctx}.Done()".encode()
+        uses_ctx = [
+            f for f in found
+            if fn.start_byte <= f.start < fn.end_byte and f.fixes and any(done in e.new for e in f.fixes[0].edits)
+        ]
+        if uses_ctx:
+            out.append(Candidate(abspath, key, ctx, tuple(uses_ctx)))
+    return out
+
+
+# ---------------------------------------------------------------------------- phase 1 with a plan
+
+
+def touches(abspath: str, plan: Plan) -> bool:
+    here = os.path.dirname(abspath)
+    return any(c.path == abspath for c in plan.calls) or any(pkg == here for pkg, *_ in plan.functions)
+
+
+def assumed_for(abspath: str, plan: Plan) -> dict[tuple[str, str], str]:
+    here = os.path.dirname(abspath)
+    return {key: ctx for pkg, key, ctx, _ in plan.functions if pkg == here}
+
+
+def plan_findings(sf: SourceFile, abspath: str, plan: Plan) -> list[Finding]:
+    """The signature and call-site edits the plan asks of this file, as findings with fixes
+    (idempotent: an edit already made is not asked again)."""
+    out = []
+    here = os.path.dirname(abspath)
+    for pkg, key, ctx, rule in plan.functions:
+        if pkg != here:
+            continue
+        for fn in sf.root.named_children:
+            if a.function_key(sf, fn) == key:
+                f = _signature_finding(sf, fn, key, ctx, rule)
+                if f is not None:
+                    out.append(f)
+    sites = [c for c in plan.calls if c.path == abspath]
+    if sites:
+        calls_by_text: dict[str, list[Node]] = {}
+        for call in a.of_type(sf.root, "call_expression"):
+            fn = call.child_by_field_name("function")
+            if fn is not None:
+                calls_by_text.setdefault(sf.text(fn), []).append(call)
+        for site in sites:
+            calls = calls_by_text.get(site.callee, [])
+            if site.ordinal < len(calls):
+                f = _call_finding(sf, calls[site.ordinal], site)
+                if f is not None:
+                    out.append(f)
+    return out
+
+
+def _finding(sf: SourceFile, node: Node, rule: str, message: str, fix: Fix) -> Finding:
+    line, col = sf.line_col(node.start_byte)
+    end_line, end_col = sf.line_col(node.end_byte)
+    return Finding(rule, "info", sf.path, node.start_byte, node.end_byte, line, col, end_line, end_col, message, (fix,))
+
+
+def _signature_finding(sf: SourceFile, fn: Node, key, ctx: str, rule: str) -> Finding | None:
+    params = fn.child_by_field_name("parameters")
+    existing = [p for p in params.named_children if p.type in ("parameter_declaration", "variadic_parameter_declaration")]
+    if existing and sf.text(existing[0]).replace(" ", "") == f"{ctx}context.Context":
+        return None
+    text = f"{ctx} context.Context" + (", " if existing else "")
+    edit = TextEdit(params.start_byte + 1, params.start_byte + 1, text.encode())
+    name = _display(key)
+    fix = Fix(f"add `{ctx} context.Context` as the first parameter of {name}", (edit,), ("context",))
+    return _finding(sf, fn.child_by_field_name("name"), rule, f"{name} gets a context so its goroutine can stop (context plumbing)", fix)
+
+
+def _call_finding(sf: SourceFile, call: Node, site: CallSite) -> Finding | None:
+    args = call.child_by_field_name("arguments")
+    present = [x for x in args.named_children if x.type != "comment"]
+    if present and sf.text(present[0]) == site.ctx_expr:
+        return None
+    text = site.ctx_expr + (", " if present else "")
+    edit = TextEdit(args.start_byte + 1, args.start_byte + 1, text.encode())
+    imports = ("context",) if site.ctx_expr == "context.TODO()" else ()
+    follow = ()
+    if imports:
+        follow = (f"{sf.path}:{site.line}: passes context.TODO() to {_display(site.func)}; "
+                  "give the caller a ctx to let it stop",)
+    fix = Fix(f"pass {site.ctx_expr} to {_display(site.func)}", (edit,), imports, follow)
+    return _finding(sf, call, site.rule, f"call of {_display(site.func)} passes a context (context plumbing)", fix)
+
+
+def _display(key: tuple[str, str]) -> str:
+    name, recv = key
+    return f"({recv}).{name}" if recv else name
+
+
+# ---------------------------------------------------------------------------- phase 2
+
+
+class _Module:
+    """The Go files of one module, parsed on demand."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self.targets = discover((root,))
+        self.files: dict[str, SourceFile | None] = {}  # abspath -> parsed (None: unusable)
+
+    def files_mentioning(self, name: str) -> list[tuple[str, SourceFile]]:
+        out = []
+        needle = name.encode()
+        for t in self.targets:
+            if t.path not in self.files:
+                try:
+                    with open(t.path, "rb") as fh:
+                        data = fh.read()
+                except OSError:
+                    continue
+                if needle not in data:
+                    continue  # not cached: another name may need it
+                try:
+                    self.files[t.path] = SourceFile.load(t.display, data)
+                except SourceError:
+                    self.files[t.path] = None
+            sf = self.files.get(t.path)
+            if sf is not None and needle in sf.data:
+                out.append((t.path, sf))
+        return out
+
+
+class Refused(Exception):
+    """The parameter cannot be added safely; the message says why."""
+
+
+def resolve(candidates: list[Candidate], plumb_exported: bool) -> tuple[Plan, dict[Candidate, str]]:
+    """Decide each candidate: into the plan, or refused with a reason."""
+    modules: dict[str, _Module] = {}
+    functions, calls, refused = [], [], {}
+    for cand in candidates:
+        go_mod = gomod.find_go_mod(os.path.dirname(cand.path))
+        if go_mod is None:
+            refused[cand] = "no go.mod: the callers of the function cannot be known"
+            continue
+        root = os.path.dirname(go_mod)
+        module = modules.setdefault(root, _Module(root))
+        try:
+            sites = _call_sites(module, cand, plumb_exported)
+        except Refused as e:
+            refused[cand] = str(e)
+            continue
+        rule = cand.findings[0].rule
+        functions.append((os.path.dirname(cand.path), cand.func, cand.ctx_name, rule))
+        calls += [replace(s, rule=rule) for s in sites]
+    return Plan(tuple(functions), tuple(calls)), refused
+
+
+def _call_sites(module: _Module, cand: Candidate, plumb_exported: bool) -> list[CallSite]:
+    name, recv = cand.func
+    if not recv and name in _SPECIAL:
+        raise Refused(f"{name} is called by the runtime; its signature is fixed")
+    if cand.path.endswith("_test.go") and name.startswith(_TEST_PREFIXES):
+        raise Refused(f"{name} is a test function; its signature is fixed")
+    if name[:1].isupper() and not plumb_exported:
+        raise Refused(f"{_display(cand.func)} is exported: callers outside the module cannot be updated (--plumb-exported allows it)")
+    files = module.files_mentioning(name)
+    decl_sf = module.files.get(cand.path)
+    if decl_sf is None:
+        raise Refused("the declaring file could not be read")
+    pkg_dir = os.path.dirname(cand.path)
+    pkg_name = _package_name(decl_sf)
+    import_path = gomod.package_path(cand.path)
+    if recv:
+        for path, sf in files:
+            for iface in a.of_type(sf.root, "interface_type"):
+                for m in iface.named_children:
+                    m_name = m.child_by_field_name("name")
+                    if m_name is not None and sf.text(m_name) == name:
+                        line = sf.line_col(m.start_byte)[0]
+                        raise Refused(f"{_display(cand.func)} may implement the interface method at {sf.path}:{line}")
+    sites: list[CallSite] = []
+    for path, sf in files:
+        same_pkg = os.path.dirname(path) == pkg_dir and _package_name(sf) == pkg_name
+        counts: dict[str, int] = {}
+        ordinals: dict[int, int] = {}
+        for call in a.of_type(sf.root, "call_expression"):
+            fn = call.child_by_field_name("function")
+            if fn is not None:
+                text = sf.text(fn)
+                ordinals[call.start_byte] = counts.get(text, 0)
+                counts[text] = ordinals[call.start_byte] + 1
+        for ident in a.of_type(sf.root, "identifier", "field_identifier"):
+            if sf.text(ident) != name:
+                continue
+            ref = _reference(sf, ident, cand, same_pkg, import_path, pkg_dir, path)
+            if ref is None:
+                continue
+            call = ref.parent
+            if call is None or call.type != "call_expression" or call.child_by_field_name("function") != ref:
+                line = sf.line_col(ident.start_byte)[0]
+                raise Refused(f"{_display(cand.func)} is used as a function value at {sf.path}:{line}")
+            sites.append(
+                CallSite(path, sf.text(ref), ordinals[call.start_byte], sf.line_col(call.start_byte)[0],
+                         _caller_ctx(sf, call, cand, path), cand.func, "")
+            )
+    return sites
+
+
+def _package_name(sf: SourceFile) -> str:
+    clause = next((c for c in sf.root.named_children if c.type == "package_clause"), None)
+    ident = clause.named_children[0] if clause is not None and clause.named_children else None
+    return sf.text(ident) if ident is not None else ""
+
+
+def _reference(sf, ident: Node, cand: Candidate, same_pkg: bool, import_path, pkg_dir: str, path: str) -> Node | None:
+    """The expression that refers to the candidate (``F`` or ``x.F``), or None."""
+    name, recv = cand.func
+    parent = ident.parent
+    if ident.type == "identifier":
+        if recv or not same_pkg or parent is None:
+            return None
+        if parent.type in ("function_declaration", "method_declaration") and parent.child_by_field_name("name") == ident:
+            return None
+        if _shadowed(sf, ident, name):
+            return None
+        return ident
+    # field_identifier: x.F
+    if parent is None or parent.type != "selector_expression":
+        return None
+    operand = parent.child_by_field_name("operand")
+    if not recv:
+        if operand.type == "identifier" and import_path and sf.imports.get(sf.text(operand)) == import_path and not same_pkg:
+            return parent
+        return None
+    typ = _type_of(sf, operand, pkg_dir if same_pkg else None)
+    if typ is None:
+        line = sf.line_col(ident.start_byte)[0]
+        raise Refused(f"cannot tell the type of `{sf.text(operand)}` in the call at {sf.path}:{line}")
+    pkg, tname = typ
+    local = pkg is None and same_pkg
+    qualified = pkg is not None and pkg == import_path
+    return parent if tname == recv and (local or qualified) else None
+
+
+def _shadowed(sf, ident: Node, name: str) -> bool:
+    """A local or parameter of that name hides the package-level function."""
+    fn = a.enclosing(ident, "function_declaration", "method_declaration")
+    if fn is None:
+        return False
+    for d in a.of_type(fn, "short_var_declaration", "var_spec", "parameter_declaration"):
+        names = d.children_by_field_name("name") or (
+            d.child_by_field_name("left").named_children if d.child_by_field_name("left") is not None else []
+        )
+        if any(sf.text(n) == name for n in names):
+            return True
+    return False
+
+
+def _type_of(sf, operand: Node, pkg_dir: str | None) -> tuple[str | None, str] | None:
+    """(import path or None for this package, type name) of a method call's operand."""
+    operand = a.unparen(operand)
+    if operand.type == "unary_expression":
+        operand = operand.child_by_field_name("operand")
+    if operand.type == "composite_literal":
+        return _named(sf, operand.child_by_field_name("type"))
+    if operand.type != "identifier":
+        return None
+    name = sf.text(operand)
+    for fn in a.ancestors(operand):
+        if fn.type not in a.FUNCTION_TYPES:
+            continue
+        for field_name in ("receiver", "parameters"):
+            plist = fn.child_by_field_name(field_name)
+            for p in a.of_type(plist, "parameter_declaration") if plist is not None else ():
+                if any(sf.text(n) == name for n in p.children_by_field_name("name")):
+                    return _named(sf, p.child_by_field_name("type"))
+        b = a.body(fn)
+        for d in a.of_type(b, "short_var_declaration", "var_spec", skip_functions=True) if b is not None else ():
+            if d.start_byte > operand.start_byte:
+                continue
+            if d.type == "var_spec":
+                if any(sf.text(n) == name for n in d.children_by_field_name("name")):
+                    t = d.child_by_field_name("type")
+                    if t is not None:
+                        return _named(sf, t)
+                continue
+            left, right = d.child_by_field_name("left"), d.child_by_field_name("right")
+            names = [sf.text(n) for n in left.named_children]
+            if name in names and len(names) == len(right.named_children):
+                value = a.unparen(right.named_children[names.index(name)])
+                if value.type == "unary_expression":
+                    value = value.child_by_field_name("operand")
+                if value.type == "composite_literal":
+                    return _named(sf, value.child_by_field_name("type"))
+                return None
+    return None
+
+
+def _named(sf, typ: Node | None) -> tuple[str | None, str] | None:
+    if typ is None:
+        return None
+    if typ.type in ("pointer_type",):
+        typ = typ.named_children[0] if typ.named_children else None
+        if typ is None:
+            return None
+    if typ.type == "generic_type":
+        typ = typ.child_by_field_name("type")
+    if typ.type == "type_identifier":
+        return None, sf.text(typ)
+    if typ.type == "qualified_type":
+        path = sf.imports.get(sf.text(typ.child_by_field_name("package")))
+        return (path, sf.text(typ.child_by_field_name("name"))) if path else None
+    return None
+
+
+def _caller_ctx(sf, call: Node, cand: Candidate, path: str) -> str:
+    fn = a.enclosing(call, "function_declaration", "method_declaration")
+    if fn is not None and path == cand.path and a.function_key(sf, fn) == cand.func:
+        return cand.ctx_name  # a recursive call passes the function's own ctx
+    for c in a.cancellation_in_scope(sf, call):
+        if c.kind == "context":
+            return c.name
+    return "context.TODO()"
