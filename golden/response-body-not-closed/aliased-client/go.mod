@@ -1,0 +1,3 @@
+module example.com/aliased-client
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/early-return
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/err-nil-branch
+
+go 1.22

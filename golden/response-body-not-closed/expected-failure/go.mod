@@ -1,0 +1,3 @@
+module example.com/expected-failure
+
+go 1.22

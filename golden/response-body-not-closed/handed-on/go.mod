@@ -1,0 +1,3 @@
+module example.com/handed-on
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/no-fix
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/unknown-client
+
+go 1.22

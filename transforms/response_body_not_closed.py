@@ -1,0 +1,622 @@
+"""response-body-not-closed: an *http.Response whose Body is not closed on every path."""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from gofixleaks import analysis as a
+from gofixleaks.edits import Fix, TextEdit, insert_after_statement, insert_at_block_start
+from gofixleaks.rule import Pass, Rule
+from gofixleaks.source import SourceFile
+
+DOC = """\
+## What it finds
+An `*http.Response` from `http.Get`, `http.Head`, `http.Post` or `http.PostForm` (under any
+import name of "net/http"), or from `Do`/`Get`/`Head`/`Post`/`PostForm` on a client it can
+see is an `*http.Client` (`http.DefaultClient`, `&http.Client{...}`, `new(http.Client)`,
+an `httptest` server's `Client()`, a local, parameter or struct field declared as one),
+whose `Body` is not closed on every path on which the request succeeded, or whose response
+is thrown away (`_, err := http.Get(url)`, a bare `http.Get(url)`).
+
+## Why it leaks
+Until its body is closed, a response holds its connection: the transport cannot reuse it
+or give it back, and the connection's reader and writer goroutines stay blocked for as long
+as the server keeps it open. Reading the body to EOF happens to free the connection, but an
+error, an early return or a decoder that stops short of EOF leaves it pinned: only `Close`
+always releases it. Every such call leaks a connection and two goroutines.
+
+## When it is not reported
+- the body is closed (directly, deferred, or in a deferred `func(){...}()`) on every path
+  after the error check; the branch where `err != nil` or `resp == nil` has nothing to close;
+- the response is returned, stored, passed to a function (`closeBody(resp)`), or its body
+  is handed to a function that is not known only to read it (`drainAndClose(resp.Body)`):
+  reading functions such as `io.ReadAll`, `io.Copy`, `json.NewDecoder` or `bufio.NewReader`
+  never close it, so handing the body to them hands nothing on;
+- the client is a value whose type cannot be seen (`c.Do(req)` on an unknown `c`), or is
+  built on a `Transport` that is not visibly net/http's (a test double may never answer);
+- a test checks that the request fails (`if err == nil { t.Fatal(...) }`,
+  `if !errors.Is(err, ...)`, `err.Error()` used unguarded): a response would only exist in
+  a test that has already failed;
+- the response is assigned with `=` to a variable declared elsewhere, or declared in an
+  `if`/`for`/`switch` header.
+
+## The fix
+`defer resp.Body.Close()` right after `if err != nil { return ... }`, or first thing in an
+`if err == nil { ... }` branch that holds every use of the response; a
+`defer resp.Body.Close()` that an early return skips moves up there. Without such an error
+check, inside a loop (a `defer` would pile up), with an explicit `Close` on some paths only,
+or for a discarded response, it is reported without a fix.
+"""
+
+HTTP = "net/http"
+_REQUESTS = ("Get", "Head", "Post", "PostForm")
+_CLIENT_REQUESTS = ("Do",) + _REQUESTS
+
+# Functions that read from (or wrap) a reader without ever closing it: handing them the
+# body hands nothing on. Anything else that takes the body is assumed to close it.
+_READERS = {
+    "io": {"ReadAll", "Copy", "CopyN", "CopyBuffer", "ReadFull", "ReadAtLeast", "LimitReader",
+           "TeeReader", "MultiReader", "NopCloser"},
+    "io/ioutil": {"ReadAll"},
+    "bufio": {"NewReader", "NewReaderSize", "NewScanner"},
+    "encoding/json": {"NewDecoder"},
+    "encoding/xml": {"NewDecoder"},
+    "encoding/gob": {"NewDecoder"},
+    "encoding/csv": {"NewReader"},
+    "encoding/base64": {"NewDecoder"},
+    "encoding/hex": {"NewDecoder"},
+    "compress/gzip": {"NewReader"},
+    "compress/zlib": {"NewReader"},
+    "compress/flate": {"NewReader"},
+    "compress/bzip2": {"NewReader"},
+    "compress/lzw": {"NewReader"},
+    "archive/tar": {"NewReader"},
+    "mime/multipart": {"NewReader"},
+    "fmt": {"Fscan", "Fscanf", "Fscanln"},
+    "image": {"Decode", "DecodeConfig"},
+    "image/png": {"Decode", "DecodeConfig"},
+    "image/jpeg": {"Decode", "DecodeConfig"},
+    "image/gif": {"Decode", "DecodeConfig", "DecodeAll"},
+}
+_READER_METHODS = ("ReadFrom",)  # io.ReaderFrom: buf.ReadFrom(resp.Body)
+# *http.Response methods that leave the body alone (Write closes it: that hands it on).
+_RESPONSE_METHODS = ("Cookies", "Location", "ProtoAtLeast")
+
+_HTTPTEST_SERVERS = ("NewServer", "NewTLSServer", "NewUnstartedServer")
+
+
+# ---------------------------------------------------------------------------- clients
+
+
+def _dot_imported(sf: SourceFile) -> bool:
+    """``import . "net/http"`` (net/http's own tests): its names appear unqualified."""
+    return any(
+        spec.child_by_field_name("name") is not None
+        and sf.text(spec.child_by_field_name("name")) == "."
+        and sf.text(spec.child_by_field_name("path")).strip('"`') == HTTP
+        for spec in a.of_type(sf.root, "import_spec", skip_functions=True)
+    )
+
+
+def _is_http_name(sf: SourceFile, node: Node | None, name: str) -> bool:
+    """``http.<name>`` (type or value) under any import name of net/http, or a bare ``<name>``
+    where net/http is dot-imported."""
+    if node is None:
+        return False
+    if node.type in ("qualified_type", "selector_expression"):
+        pkg = node.child_by_field_name("package" if node.type == "qualified_type" else "operand")
+        member = node.child_by_field_name("name" if node.type == "qualified_type" else "field")
+        return pkg.type in ("package_identifier", "identifier") and sf.imports.get(sf.text(pkg)) == HTTP and sf.text(member) == name
+    return node.type in ("type_identifier", "identifier") and sf.text(node) == name and _dot_imported(sf)
+
+
+def _is_http_type(sf: SourceFile, node: Node | None, name: str) -> bool:
+    """``http.<name>`` or ``*http.<name>``."""
+    if node is not None and node.type == "pointer_type":
+        node = node.named_children[0] if node.named_children else None
+    return _is_http_name(sf, node, name)
+
+
+def _is_client(sf: SourceFile, expr: Node, depth: int = 0) -> bool:
+    """Whether ``expr`` is visibly an ``*http.Client`` (or an addressable ``http.Client``)."""
+    expr = a.unparen(expr)
+    if depth > 3:
+        return False
+    t = expr.type
+    if _is_http_name(sf, expr, "DefaultClient"):
+        return True
+    if t == "selector_expression":
+        operand = expr.child_by_field_name("operand")
+        field = sf.text(expr.child_by_field_name("field"))
+        return operand.type == "identifier" and sf.imports.get(sf.text(operand)) != HTTP and _is_client_field(sf, operand, field)
+    if t == "unary_expression" and sf.text(expr.child_by_field_name("operator")) == "&":
+        lit = a.unparen(expr.child_by_field_name("operand"))
+        if lit.type != "composite_literal" or not _is_http_type(sf, lit.child_by_field_name("type"), "Client"):
+            return False
+        # a Transport we cannot see may be a fake that never returns a response with a body
+        transport = _field_value(sf, lit, "Transport")
+        return transport is None or _is_transport(sf, transport)
+    if t == "call_expression":
+        fn = expr.child_by_field_name("function")
+        args = a.arguments(expr)
+        if sf.text(fn) == "new" and len(args) == 1:
+            return _is_http_type(sf, args[0], "Client")
+        m = a.method_call(sf, expr)  # ts.Client() on an httptest server
+        if m is not None and m[1] == "Client" and m[0].type == "identifier" and not args:
+            value = _declared_value(sf, m[0])
+            return value is not None and a.is_call_to(sf, value, "net/http/httptest", _HTTPTEST_SERVERS)
+        return False
+    if t == "identifier":
+        decl = _declaration(sf, expr)
+        if decl is None:
+            return False
+        typ, value = decl
+        if typ is not None:
+            return _is_http_type(sf, typ, "Client")
+        return value is not None and _is_client(sf, value, depth + 1)
+    return False
+
+
+def _field_value(sf: SourceFile, lit: Node, key: str) -> Node | None:
+    """The value of ``key: value`` in composite literal ``lit``."""
+    body = lit.child_by_field_name("body")
+    for kv in body.named_children if body is not None else ():
+        if kv.type == "keyed_element" and len(kv.named_children) == 2 and sf.text(kv.named_children[0]) == key:
+            value = kv.named_children[1]
+            return value.named_children[0] if value.type == "literal_element" and value.named_children else value
+    return None
+
+
+def _is_transport(sf: SourceFile, expr: Node, depth: int = 0) -> bool:
+    """Whether ``expr`` is visibly net/http's own transport: ``&http.Transport{...}``,
+    ``http.DefaultTransport`` (``.(*http.Transport)``, ``.Clone()``), or a variable of those."""
+    expr = a.unparen(expr)
+    if depth > 3:
+        return False
+    t = expr.type
+    if _is_http_name(sf, expr, "DefaultTransport"):
+        return True
+    if t == "unary_expression" and sf.text(expr.child_by_field_name("operator")) == "&":
+        lit = a.unparen(expr.child_by_field_name("operand"))
+        return lit.type == "composite_literal" and _is_http_type(sf, lit.child_by_field_name("type"), "Transport")
+    if t == "type_assertion_expression":
+        return _is_http_type(sf, expr.child_by_field_name("type"), "Transport")
+    if t == "call_expression":
+        m = a.method_call(sf, expr)
+        return m is not None and m[1] == "Clone" and _is_transport(sf, m[0], depth + 1)
+    if t == "identifier":
+        decl = _declaration(sf, expr)
+        if decl is None:
+            return False
+        typ, value = decl
+        if typ is not None:
+            return _is_http_type(sf, typ, "Transport")
+        return value is not None and _is_transport(sf, value, depth + 1)
+    return False
+
+
+def _declaration(sf: SourceFile, ident: Node) -> tuple[Node | None, Node | None] | None:
+    """(declared type, initial value) of the nearest declaration of ``ident`` before it:
+    a parameter, a local, or a package-level variable of this file."""
+    name = sf.text(ident)
+    for fn in (x for x in a.ancestors(ident) if x.type in a.FUNCTION_TYPES):
+        found = None
+        b = a.body(fn)
+        for d in a.of_type(b, "short_var_declaration", "var_spec", skip_functions=True) if b is not None else ():
+            if d.start_byte < ident.start_byte and a.is_within(ident, a.statement_of(d).parent):
+                got = _declares(sf, d, name)
+                if got is not None:
+                    found = got  # keep the last one before the use
+        if found is not None:
+            return found
+        for field in ("receiver", "parameters"):
+            plist = fn.child_by_field_name(field)
+            for p in a.of_type(plist, "parameter_declaration") if plist is not None else ():
+                if any(sf.text(n) == name for n in p.children_by_field_name("name")):
+                    return p.child_by_field_name("type"), None
+    for decl in sf.root.named_children:
+        if decl.type == "var_declaration":
+            for spec in decl.named_children:
+                got = _declares(sf, spec, name)
+                if got is not None:
+                    return got
+    return None
+
+
+def _declares(sf: SourceFile, d: Node, name: str) -> tuple[Node | None, Node | None] | None:
+    if d.type == "var_spec":
+        names = list(d.children_by_field_name("name"))
+        typ = d.child_by_field_name("type")
+        value = d.child_by_field_name("value")
+    else:
+        left, value = d.child_by_field_name("left"), d.child_by_field_name("right")
+        names = list(left.named_children) if left is not None else []
+        typ = None
+    for i, n in enumerate(names):
+        if sf.text(n) == name:
+            values = value.named_children if value is not None else []
+            return typ, values[i] if len(values) == len(names) else None
+    return None
+
+
+def _declared_value(sf: SourceFile, ident: Node) -> Node | None:
+    decl = _declaration(sf, ident)
+    return decl[1] if decl is not None else None
+
+
+def _is_client_field(sf: SourceFile, operand: Node, field: str) -> bool:
+    """``s.client`` where ``s`` is declared as ``T`` or ``*T`` and struct T (in this file)
+    has a field ``client *http.Client``."""
+    decl = _declaration(sf, operand)
+    if decl is None or decl[0] is None:
+        return False
+    typ = decl[0]
+    if typ.type == "pointer_type" and typ.named_children:
+        typ = typ.named_children[0]
+    if typ.type != "type_identifier":
+        return False
+    for spec in a.of_type(sf.root, "type_spec", skip_functions=True):
+        if sf.text(spec.child_by_field_name("name")) != sf.text(typ):
+            continue
+        st = spec.child_by_field_name("type")
+        for fd in a.of_type(st, "field_declaration") if st is not None and st.type == "struct_type" else ():
+            if any(sf.text(n) == field for n in fd.children_by_field_name("name")):
+                return _is_http_type(sf, fd.child_by_field_name("type"), "Client")
+    return False
+
+
+def request_call(sf: SourceFile, call: Node) -> str | None:
+    """The text naming the call (``http.Get``, ``client.Do``) when ``call`` returns an
+    *http.Response the caller must close."""
+    fn = call.child_by_field_name("function")
+    if any(_is_http_name(sf, fn, r) for r in _REQUESTS):
+        return sf.text(fn)
+    m = a.method_call(sf, call)
+    if m is not None and m[1] in _CLIENT_REQUESTS and _is_client(sf, m[0]):
+        return sf.text(call.child_by_field_name("function"))
+    return None
+
+
+# ---------------------------------------------------------------------------- uses
+
+
+def _body_close(sf: SourceFile, ident: Node) -> Node | None:
+    """The call ``resp.Body.Close()`` when ``ident`` is its ``resp``."""
+    body = ident.parent
+    if body is None or body.type != "selector_expression" or sf.text(body.child_by_field_name("field")) != "Body":
+        return None
+    close = body.parent
+    if close is None or close.type != "selector_expression" or sf.text(close.child_by_field_name("field")) != "Close":
+        return None
+    call = close.parent
+    return call if call is not None and call.type == "call_expression" and call.child_by_field_name("function") == close else None
+
+
+def _deferred_closure(node: Node) -> bool:
+    """``func(){...}`` in ``defer func(){...}()``."""
+    call = node.parent
+    return (
+        node.type == "func_literal"
+        and call is not None
+        and call.type == "call_expression"
+        and call.child_by_field_name("function") == node
+        and call.parent is not None
+        and call.parent.type == "defer_statement"
+    )
+
+
+def _hands_on_body(sf: SourceFile, body: Node) -> bool:
+    """Whether this use of ``resp.Body`` may give it to someone who closes it."""
+    parent = body.parent
+    pt = parent.type
+    if pt == "selector_expression":
+        return False  # resp.Body.Read(...) and the like
+    if pt == "argument_list":
+        call = parent.parent
+        c = a.callee(sf, call)
+        if c is not None and c[0] is not None and c[1] in _READERS.get(c[0], ()):
+            return False
+        m = a.method_call(sf, call)
+        return not (m is not None and m[1] in _READER_METHODS)
+    if pt in ("binary_expression", "if_statement", "expression_switch_statement"):
+        return False  # resp.Body != nil, switch resp.Body.(type)
+    if pt == "type_assertion_expression":
+        return False
+    return True  # returned, stored, assigned, put in a literal: its owner may close it
+
+
+def _hands_on(sf: SourceFile, use: a.Use) -> bool:
+    """Whether this use of ``resp`` may give the response to someone who closes its body."""
+    if use.kind == "field":
+        return use.detail == "Body" and _hands_on_body(sf, use.ident.parent)
+    if use.kind in ("method", "deferred-method", "go-method"):
+        return use.detail not in _RESPONSE_METHODS
+    return a.escapes(use)
+
+
+# ---------------------------------------------------------------------------- the rule
+
+
+def _names(stmt: Node) -> list[Node]:
+    left = stmt.child_by_field_name("left")
+    return list(left.named_children) if left is not None else []
+
+
+def _error_check(sf: SourceFile, stmt: Node, resp: str, err: str, op: str) -> bool:
+    """Whether if-statement ``stmt`` has no initializer and tests ``err <op> nil`` (or
+    ``resp`` against nil the other way round) and nothing else."""
+    return (
+        stmt.type == "if_statement"
+        and stmt.child_by_field_name("initializer") is None
+        and _tests_nil(sf, stmt.child_by_field_name("condition"), resp, err, op)
+    )
+
+
+def _tests_nil(sf: SourceFile, cond: Node, resp: str, err: str, op: str) -> bool:
+    cond = a.unparen(cond)
+    if cond.type != "binary_expression":
+        return False
+    sides = {sf.text(cond.child_by_field_name("left")), sf.text(cond.child_by_field_name("right"))}
+    operator = sf.text(cond.child_by_field_name("operator"))
+    other = "==" if op == "!=" else "!="
+    return (operator == op and sides == {err, "nil"}) or (operator == other and sides == {resp, "nil"})
+
+
+_FAILURES = ("Error", "Errorf", "Fatal", "Fatalf", "Fail", "FailNow")
+
+
+def _expects_failure(sf: SourceFile, stmt: Node, resp: str, err: str) -> bool:
+    """Whether a test checks that this request fails: one of the next two statements is an
+    ``if`` that reports a test failure (``t.Error``/``t.Fatal``...) whenever the request
+    succeeded. A response then exists only in a test that has already failed."""
+    s = stmt.parent if stmt.parent is not None and stmt.parent.type == "if_statement" else _next_statement(stmt)
+    for _ in range(2):
+        if s is None:
+            return False
+        if s.type == "if_statement" and _true_on_success(sf, s, resp, err) and any(
+            (m := a.method_call(sf, c)) is not None and m[1] in _FAILURES
+            for c in a.of_type(s.child_by_field_name("consequence"), "call_expression")
+        ):
+            return True
+        s = _next_statement(s)
+    return False
+
+
+def _true_on_success(sf: SourceFile, if_stmt: Node, resp: str, err: str) -> bool:
+    """Whether the condition of ``if_stmt`` holds (or panics) when ``err`` is nil:
+    ``err == nil``, ``!errors.Is(err, x)``, ``!ok`` after ``_, ok := err.(T)``,
+    a comparison using ``err.Error()``, or an ``||`` of one of those."""
+    init = if_stmt.child_by_field_name("initializer")
+
+    def holds(cond: Node) -> bool:
+        cond = a.unparen(cond)
+        if _tests_nil(sf, cond, resp, err, "=="):
+            return True
+        if cond.type == "binary_expression":
+            op = sf.text(cond.child_by_field_name("operator"))
+            if op == "||":
+                return holds(cond.child_by_field_name("left")) or holds(cond.child_by_field_name("right"))
+            return op != "&&" and _calls_error(sf, cond, err)
+        if cond.type == "unary_expression" and sf.text(cond.child_by_field_name("operator")) == "!":
+            inner = a.unparen(cond.child_by_field_name("operand"))
+            if a.is_call_to(sf, inner, "errors", ("Is", "As")):
+                args = a.arguments(inner)
+                return bool(args) and sf.text(args[0]) == err
+            if inner.type == "identifier" and init is not None and init.type == "short_var_declaration":
+                names = [sf.text(n) for n in _names(init)]
+                values = init.child_by_field_name("right").named_children
+                return (
+                    names[-1:] == [sf.text(inner)]
+                    and len(values) == 1
+                    and values[0].type == "type_assertion_expression"
+                    and sf.text(values[0].child_by_field_name("operand")) == err
+                )
+            return _calls_error(sf, inner, err)
+        return False
+
+    if init is not None and _calls_error(sf, init, err):
+        return True
+    return holds(if_stmt.child_by_field_name("condition"))
+
+
+def _calls_error(sf: SourceFile, node: Node, err: str) -> bool:
+    """Whether ``node`` calls ``err.Error()``, which panics when err is nil."""
+    return any(
+        (m := a.method_call(sf, c)) is not None and m[1] == "Error" and sf.text(m[0]) == err
+        for c in a.of_type(node, "call_expression", skip_functions=True)
+    )
+
+
+def _assigns(sf: SourceFile, fn: Node, name: str, start: int, end: int) -> bool:
+    """Whether ``name`` is (re)assigned between byte offsets ``start`` and ``end`` in ``fn``."""
+    for d in a.of_type(fn, "short_var_declaration", "assignment_statement"):
+        if start <= d.start_byte < end and any(sf.text(n) == name for n in _names(d)):
+            return True
+    return False
+
+
+def _terminating(sf: SourceFile, block: Node | None) -> bool:
+    """Whether ``block`` ends in a statement after which control does not go on."""
+    stmts = a.statements(block)
+    if not stmts:
+        return False
+    last = stmts[-1]
+    if last.type in ("return_statement", "goto_statement", "break_statement", "continue_statement"):
+        return True
+    call = a.unparen(last.named_children[0]) if last.type == "expression_statement" and last.named_children else None
+    if call is None or call.type != "call_expression":
+        return False
+    fn = call.child_by_field_name("function")
+    if fn.type == "identifier":
+        return sf.text(fn) == "panic"
+    if fn.type != "selector_expression":
+        return False
+    # os.Exit, log.Fatal*/Panic*, t.Fatal*/FailNow/Skip* (runtime.Goexit runs the defers)
+    member = sf.text(fn.child_by_field_name("field"))
+    c = a.callee(sf, call)
+    if c is not None and c[0] == "os":
+        return member == "Exit"
+    if c is not None and c[0] == "log" and member.startswith("Panic"):
+        return True
+    return member.startswith("Fatal") or member in ("FailNow", "SkipNow", "Skip", "Skipf")
+
+
+def _next_statement(stmt: Node) -> Node | None:
+    n = stmt.next_named_sibling
+    while n is not None and n.type == "comment":
+        n = n.next_named_sibling
+    return n
+
+
+def _message(what: str, call: str, tail: str) -> str:
+    return (
+        f"{what} from {call} {tail}: an unclosed response body pins its connection and the "
+        "transport's reader and writer goroutines"
+    )
+
+
+def check(p: Pass) -> None:
+    sf = p.file
+    for call in a.of_type(sf.root, "call_expression"):
+        name = request_call(sf, call)
+        if name is None:
+            continue
+        parent = call.parent
+        if parent.type in ("expression_statement", "go_statement"):
+            p.report(call, _message("the response", name, "is discarded, so its body is never closed"),
+                     notes=["keep the response and close its body"])
+            continue
+        if parent.type != "expression_list" or len(parent.named_children) != 1:
+            continue
+        stmt = parent.parent
+        if stmt.type not in ("short_var_declaration", "assignment_statement") or stmt.child_by_field_name("right") != parent:
+            continue
+        names = _names(stmt)
+        if len(names) != 2 or names[0].type != "identifier":
+            continue
+        resp, err = sf.text(names[0]), sf.text(names[1])
+        if _expects_failure(sf, stmt, resp, err):
+            continue
+        if resp == "_":
+            p.report(call, _message("the response", name, "is discarded, so its body is never closed"),
+                     notes=["keep the response and close its body"])
+            continue
+        if stmt.type != "short_var_declaration" or stmt.parent.type != "statement_list" or a.enclosing_function(stmt) is None:
+            continue  # `resp, err = ...` to a variable declared elsewhere, or in an if/for/switch header
+        check_response(p, call, name, stmt, resp, err)
+
+
+def check_response(p: Pass, call: Node, name: str, stmt: Node, resp: str, err: str) -> None:
+    sf = p.file
+    binding = a.tuple_binding(sf, stmt, 0)
+    fn = binding.function
+    refs = a.references(sf, binding)
+    closes: list[Node] = []  # statements whose execution closes the body
+    for r in refs:
+        close = _body_close(sf, r)
+        owner = a.enclosing_function(r)
+        if close is not None:
+            if owner != fn and not (_deferred_closure(owner) and a.enclosing_function(owner) == fn):
+                return  # closed by a goroutine or a closure called who knows when: handed on
+            closes.append(a.statement_of(owner.parent.parent if owner != fn else close))
+        elif _hands_on(sf, a.classify(sf, r)):
+            return
+
+    def checks_err(s: Node, op: str) -> bool:
+        """``if err <op> nil`` (or the same of resp) while err still holds the request's error."""
+        return _error_check(sf, s, resp, err, op) and not _assigns(sf, fn, err, stmt.end_byte, s.start_byte)
+
+    def releases(s: Node) -> bool:
+        if any(s.id == c.id for c in closes):
+            return True
+        # `if err == nil { defer resp.Body.Close() ... }`: the other branch has no body
+        cons = s.child_by_field_name("consequence") if s.type == "if_statement" else None
+        return (
+            cons is not None
+            and checks_err(s, "==")
+            and a.every_exit_passes(sf, a.statements(cons), releases)
+        )
+
+    # `if err != nil { ... }` leaves with no body to close: only its else (if any) goes on with one
+    region: list[Node] = []
+    siblings = stmt.parent.named_children
+    for s in siblings[siblings.index(stmt) + 1 :]:
+        if checks_err(s, "!="):
+            alt = s.child_by_field_name("alternative")
+            region += [alt] if alt is not None else []
+        else:
+            region.append(s)
+    if a.every_exit_passes(sf, region, releases):
+        return
+    tail = "is not closed on every path" if closes else "is never closed"
+    message = _message(f"the body of {resp}", name, tail)
+    text = f"defer {resp}.Body.Close()"
+    notes: list[str] = []
+    fixes: list[Fix] = []
+    err_check = _next_statement(stmt)
+    if a.loops_between(stmt, fn):
+        notes.append("made inside a loop: close the body before the next iteration (a defer would pile up)")
+    elif (
+        err_check is not None
+        and checks_err(err_check, "!=")
+        and err_check.child_by_field_name("alternative") is None
+        and _terminating(sf, err_check.child_by_field_name("consequence"))
+    ):
+        insert = insert_after_statement(sf, err_check, text)
+        edits = _with_close_moved(sf, err_check, closes, text, insert) if insert is not None else None
+        if edits is not None:
+            fixes.append(Fix(f"add `{text}` after the error check", edits))
+        elif insert is not None:
+            notes.append("closed explicitly on some paths: close it on the others too, or defer the close after the error check")
+        else:
+            notes.append(f"the error check does not end its line: add `{text}` after it")
+    elif (
+        err_check is not None
+        and not closes
+        and checks_err(err_check, "==")
+        and all(a.is_within(r, err_check.child_by_field_name("consequence")) for r in refs)
+    ):
+        edit = insert_at_block_start(sf, err_check.child_by_field_name("consequence"), text)
+        if edit is not None:
+            fixes.append(Fix(f"add `{text}` where the request succeeded", (edit,)))
+    elif err == "_":
+        notes.append(f"the error is discarded: check it, then add `{text}`")
+    else:
+        notes.append(f"no `if {err} != nil {{ return ... }}` right after the request: add `{text}` once the error is checked")
+    p.report(call, message, fixes, notes)
+
+
+def _with_close_moved(sf: SourceFile, err_check: Node, closes: list[Node], text: str, insert):
+    """``insert`` (``text`` after the error check), with the one existing ``text`` later in
+    the same block, which an early return skips, moved there. None when the body is also
+    closed some other way: where a second close belongs needs a person."""
+    if not closes:
+        return (insert,)
+    if len(closes) != 1 or closes[0].parent != err_check.parent or sf.text(closes[0]) != text:
+        return None
+    remove = _delete_line(sf, closes[0])
+    return (insert, remove) if remove is not None else None
+
+
+def _delete_line(sf: SourceFile, stmt: Node):
+    """An edit removing the line that holds only ``stmt`` (and a blank line it would leave
+    doubled), or None."""
+    start = sf.line_start(stmt.start_byte)
+    end = sf.data.find(b"\n", stmt.end_byte)
+    if sf.data[start : stmt.start_byte].strip() or end == -1 or sf.data[stmt.end_byte : end].strip():
+        return None
+    end += 1
+    prev_blank = start > 0 and not sf.data[sf.line_start(start - 1) : start].strip()
+    nxt = sf.data[end : sf.data.find(b"\n", end) + 1]
+    if prev_blank and (not nxt.strip() or nxt.strip().startswith(b"}")):
+        start = sf.line_start(start - 1)
+    return TextEdit(start, end, b"")
+
+
+RULE = Rule(
+    name="response-body-not-closed",
+    summary="an *http.Response body is not closed on every path -> defer resp.Body.Close()",
+    doc=DOC,
+    run=check,
+    triggers=(b"net/http",),
+)
