@@ -487,6 +487,7 @@ class Cancellation:
 
     name: str  # an expression usable at that point: ctx, s.ctx, done
     kind: str  # "context" or "channel"
+    assumed: bool = False  # a parameter context plumbing will add (see assuming_context)
 
     def done_expr(self) -> str:
         return f"{self.name}.Done()" if self.kind == "context" else self.name
@@ -547,7 +548,7 @@ def cancellation_in_scope(sf: SourceFile, node: Node) -> list[Cancellation]:
     assumed = _ASSUMED.get()
     for fn in [a for a in ancestors(node) if a.type in FUNCTION_TYPES]:
         if assumed and fn.type != "func_literal" and function_key(sf, fn) in assumed:
-            found.append(Cancellation(assumed[function_key(sf, fn)], "context"))
+            found.append(Cancellation(assumed[function_key(sf, fn)], "context", assumed=True))
         params = fn.child_by_field_name("parameters")
         for p in of_type(params, "parameter_declaration") if params is not None else ():
             typ = p.child_by_field_name("type")

@@ -161,7 +161,7 @@ def _call_finding(sf: SourceFile, call: Node, site: CallSite) -> Finding | None:
 
 def _display(key: tuple[str, str]) -> str:
     name, recv = key
-    return f"({recv}).{name}" if recv else name
+    return f"{recv}.{name}" if recv else name
 
 
 # ---------------------------------------------------------------------------- phase 2
@@ -347,20 +347,21 @@ def _type_of(sf, operand: Node, pkg_dir: str | None) -> tuple[str | None, str] |
             if d.start_byte > operand.start_byte:
                 continue
             if d.type == "var_spec":
-                if any(sf.text(n) == name for n in d.children_by_field_name("name")):
-                    t = d.child_by_field_name("type")
-                    if t is not None:
-                        return _named(sf, t)
+                names = [sf.text(n) for n in d.children_by_field_name("name")]
+                if name in names and d.child_by_field_name("type") is not None:
+                    return _named(sf, d.child_by_field_name("type"))
+                values = d.child_by_field_name("value")
+            else:
+                names = [sf.text(n) for n in d.child_by_field_name("left").named_children]
+                values = d.child_by_field_name("right")
+            if name not in names:
                 continue
-            left, right = d.child_by_field_name("left"), d.child_by_field_name("right")
-            names = [sf.text(n) for n in left.named_children]
-            if name in names and len(names) == len(right.named_children):
-                value = a.unparen(right.named_children[names.index(name)])
-                if value.type == "unary_expression":
-                    value = value.child_by_field_name("operand")
-                if value.type == "composite_literal":
-                    return _named(sf, value.child_by_field_name("type"))
+            if values is None or len(values.named_children) != len(names):
                 return None
+            value = a.unparen(values.named_children[names.index(name)])
+            if value.type == "unary_expression":
+                value = value.child_by_field_name("operand")
+            return _named(sf, value.child_by_field_name("type")) if value.type == "composite_literal" else None
     return None
 
 

@@ -1,0 +1,3 @@
+module example.com/funcvalue
+
+go 1.22
