@@ -1,0 +1,3 @@
+module example.com/goroutine-owner
+
+go 1.22

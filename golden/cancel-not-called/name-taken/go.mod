@@ -1,0 +1,3 @@
+module example.com/name-taken
+
+go 1.22

@@ -1,0 +1,128 @@
+package safe
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// WithBudget returns the cancel func to the caller, who owns it.
+func WithBudget(parent context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithTimeout(parent, d)
+	return ctx, cancel
+}
+
+// Server keeps its cancel func in a field and calls it in Close.
+type Server struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+func NewServer(parent context.Context) *Server {
+	ctx, cancel := context.WithCancel(parent)
+	return &Server{ctx: ctx, cancel: cancel}
+}
+
+func (s *Server) Close() { s.cancel() }
+
+// Deferred is the textbook form.
+func Deferred(parent context.Context, f func(context.Context) error) error {
+	ctx, cancel := context.WithDeadline(parent, time.Now().Add(time.Second))
+	defer cancel()
+	return f(ctx)
+}
+
+// EveryPath calls cancel on each way out, explicitly.
+func EveryPath(parent context.Context, f func(context.Context) error) error {
+	ctx, cancel := context.WithCancelCause(parent)
+	if err := f(ctx); err != nil {
+		cancel(err)
+		return err
+	}
+	cancel(nil)
+	return nil
+}
+
+// InClosure cancels from a deferred closure.
+func InClosure(parent context.Context, f func(context.Context) error) (err error) {
+	ctx, cancel := context.WithTimeoutCause(parent, time.Second, errors.New("slow"))
+	defer func() {
+		if err != nil {
+			err = errors.Join(err, context.Cause(ctx))
+		}
+		cancel()
+	}()
+	return f(ctx)
+}
+
+// Watcher cancels from the goroutine that waits for a stop signal.
+func Watcher(parent context.Context, stop <-chan struct{}) context.Context {
+	ctx, cancel := context.WithCancel(parent)
+	go func() {
+		select {
+		case <-stop:
+		case <-ctx.Done():
+		}
+		cancel()
+	}()
+	return ctx
+}
+
+// AfterFunc hands cancel to the runtime, which calls it when the timer fires.
+func AfterFunc(parent context.Context) context.Context {
+	ctx, cancel := context.WithCancel(parent)
+	time.AfterFunc(time.Second, cancel)
+	return ctx
+}
+
+// Reassigned fills an existing variable whose owner defers it.
+func Reassigned(parent context.Context, d time.Duration, f func(context.Context) error) error {
+	var cancel context.CancelFunc
+	ctx := parent
+	if d > 0 {
+		ctx, cancel = context.WithTimeout(parent, d)
+	} else {
+		ctx, cancel = context.WithCancel(parent)
+	}
+	defer cancel()
+	return f(ctx)
+}
+
+// Loop cancels at the end of every iteration, and before the early exits.
+func Loop(parent context.Context, hosts []string, check func(context.Context, string) error) error {
+	for _, h := range hosts {
+		ctx, cancel := context.WithTimeout(parent, time.Second)
+		err := check(ctx, h)
+		cancel()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Stop returns a stop func that closes over cancel.
+func Stop(parent context.Context) (context.Context, func()) {
+	ctx, cancel := context.WithCancel(parent)
+	return ctx, func() { cancel() }
+}
+
+// Switch cancels in every case.
+func Switch(parent context.Context, mode int) {
+	_, cancel := context.WithCancel(parent)
+	switch mode {
+	case 0:
+		cancel()
+		return
+	default:
+		cancel()
+	}
+}
+
+// Async cancels from a goroutine of its own, so that Wait sees the cancellation.
+func Async(parent context.Context, start func(context.Context) (wait func() error)) error {
+	ctx, cancel := context.WithCancel(parent)
+	wait := start(ctx)
+	go cancel()
+	return wait()
+}

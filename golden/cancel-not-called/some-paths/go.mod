@@ -1,0 +1,3 @@
+module example.com/some-paths
+
+go 1.22
