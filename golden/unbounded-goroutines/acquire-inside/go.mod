@@ -1,0 +1,3 @@
+module example.com/copyall
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/counted-pool
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/fixed-literal
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/joined
+
+go 1.22

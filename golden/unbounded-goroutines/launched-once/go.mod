@@ -1,0 +1,3 @@
+module example.com/launched-once
+
+go 1.22

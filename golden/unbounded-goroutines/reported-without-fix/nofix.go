@@ -1,0 +1,65 @@
+// Package nofix has unbounded launches whose fix needs a person.
+package nofix
+
+import (
+	"net"
+	"sync"
+)
+
+// Collect drains the results only after the loop: a bound on the goroutines would
+// deadlock as soon as every slot holds a goroutine blocked on its send.
+func Collect(jobs <-chan int, work func(int) int) []int {
+	results := make(chan int)
+	n := 0
+	for j := range jobs {
+		n++
+		go func() { // want "goroutine started for every value received from jobs"
+			results <- work(j)
+		}()
+	}
+	out := make([]int, 0, n)
+	for i := 0; i < n; i++ {
+		out = append(out, <-results)
+	}
+	return out
+}
+
+// Server tracks its connections under a mutex.
+type Server struct {
+	mu    sync.Mutex
+	conns map[net.Conn]struct{}
+}
+
+// Serve launches with s.mu held: waiting there for a free slot would block the
+// goroutines that need s.mu to finish.
+func (s *Server) Serve(l net.Listener) error {
+	for {
+		c, err := l.Accept()
+		if err != nil {
+			return err
+		}
+		s.mu.Lock()
+		s.conns[c] = struct{}{}
+		go s.serve(c) // want "goroutine started in an endless loop"
+		s.mu.Unlock()
+	}
+}
+
+func (s *Server) serve(c net.Conn) {
+	defer func() {
+		s.mu.Lock()
+		delete(s.conns, c)
+		s.mu.Unlock()
+	}()
+	c.Close()
+}
+
+// Number passes n, which the next iteration changes: wrapping the call in a closure
+// would read it too late.
+func Number(lines <-chan string, handle func(int, string)) {
+	n := 0
+	for line := range lines {
+		n++
+		go handle(n, line) // want "goroutine started for every value received from lines"
+	}
+}

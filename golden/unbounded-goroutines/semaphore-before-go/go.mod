@@ -1,0 +1,3 @@
+module example.com/semaphore-before-go
+
+go 1.22

@@ -1,0 +1,747 @@
+"""unbounded-goroutines: a `go` statement in a loop that nothing bounds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tree_sitter import Node
+
+from gofixleaks import analysis as a
+from gofixleaks.edits import Fix, TextEdit, insert_at_block_start
+from gofixleaks.rule import Pass, Rule
+
+DOC = """\
+## What it finds
+A `go` statement whose innermost loop, in the same function, keeps launching with nothing
+bounding how many goroutines run at once:
+- an endless `for { ... }`;
+- a `for v := range ch` over a channel (a parameter, field or local of channel type, or a
+  `make(chan ...)`): one goroutine per value received;
+- a `for ... range` over a slice or map whose goroutines nobody waits for (fire and forget);
+- any of these whose semaphore is acquired *inside* the goroutine (`go func() { sem <- ...`):
+  that bounds the work, not the number of goroutines.
+
+## Why it leaks
+Goroutines pile up whenever they finish slower than the loop starts them: a burst on the
+channel, a slow backend or a fast accept loop turns into thousands of blocked goroutines,
+each with its stack and everything it captured, and memory grows until the process dies.
+The loop never waits, so nothing pushes back on the producer.
+
+## When it is not reported
+- a semaphore is acquired before the `go` in the same iteration (`sem <- struct{}{}` or a
+  `select` case sending on it, with the goroutine receiving from it, a `.Acquire(...)` call,
+  or a token taken with `<-tokens` that the goroutine gives back);
+- the iteration waits for the goroutine before going on (`<-done` or `wg.Wait()` after the
+  `go`, on something the goroutine signals);
+- a counted worker pool: `for i := 0; i < n; i++`, `for i := range n`, or `for range x`
+  (the goroutines do not depend on the elements, so `x` only sets the pool size);
+- a loop over a fixed literal (`range []string{"a", "b"}`);
+- a fan-out over a slice or map that the function joins after the loop (`wg.Wait()`, or
+  receiving the results the goroutines send). Its width is the size of a collection the
+  caller already holds, the goroutines end before the function returns, and on the Go
+  standard library every such loop was deliberate parallelism, so reporting them would be
+  noise; a semaphore acquired inside such a fan-out is still reported;
+- `_test.go` files: a test's goroutines serve what the test itself feeds them and die
+  with the test binary; tests also start goroutines in loops on purpose, to provoke races
+  (on the standard library this was all of the noise);
+- `while`-style loops (`for cond { }`): their bound is the condition's business;
+- `errgroup` launches (`g.Go`), which `SetLimit` bounds.
+
+## The fix
+A channel semaphore of `max-goroutines` slots (`.gofixleaks.toml`, `--max-goroutines`,
+default 10), declared before the loop (before its label, if it has one):
+
+    sem := make(chan struct{}, 10)
+    for job := range jobs {
+        sem <- struct{}{}
+        go func() {
+            defer func() { <-sem }()
+            handle(job)
+        }()
+    }
+
+The launcher blocks while all slots are taken, which is the back-pressure that was
+missing. The release is deferred first thing in the goroutine so that it runs even when
+the goroutine panics or returns early. `go f(x, y)` becomes a function literal only when
+that keeps Go's evaluation order: the arguments must be values that cannot change before
+the goroutine runs (per-iteration variables, constants, variables the loop never assigns);
+before Go 1.22 a loop variable is copied first (`x := x`). Otherwise the finding has no fix.
+
+In an endless loop with a context (or done channel) in scope, the slot is taken in a
+`select` that also watches cancellation:
+
+    select {
+    case <-ctx.Done():
+        return
+    case sem <- struct{}{}:
+    }
+
+Acquiring inside the `select` keeps the loop responsive while every slot is taken; the
+common `select { case <-ctx.Done(): return; default: sem <- struct{}{} }` blocks on the
+full semaphore and stops noticing cancellation exactly when it matters. This needs a bare
+`return` (or `return ctx.Err()` for a function returning only an error) and a loop with no
+`break`; otherwise, and without any context, the loop gets the semaphore alone, with a
+note that threading a context through would make it stoppable.
+
+A semaphore acquired inside the goroutine is moved before the `go` statement instead.
+The fix is withheld when a goroutine sends on a channel that is only drained after the
+loop: bounding it would deadlock.
+"""
+
+_INT_TYPES = {
+    "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64", "uintptr",
+    "byte", "rune",
+}
+_INT_FUNCS = {"len", "cap", "min", "max", "int", "int64", "int32", "uint", "uint64", "uint32"}
+_FORBIDDEN_IN_DEFERRED = ("call_expression", "index_expression", "slice_expression", "type_assertion_expression")
+
+
+@dataclass(frozen=True)
+class _Launch:
+    go: Node
+    call: Node  # the go statement's call
+    literal: Node | None  # the func literal it starts, if it starts one
+    loop: Node  # innermost loop of the function around it
+    function: Node
+
+
+def run(p: Pass) -> None:
+    sf = p.file
+    if sf.path.endswith("_test.go"):
+        return  # a test feeds its goroutines itself, and they die with the test binary
+    for go in a.of_type(sf.root, "go_statement"):
+        launch = _launch(go)
+        if launch is not None:
+            _check(p, launch)
+
+
+def _launch(go: Node) -> _Launch | None:
+    fn = a.enclosing_function(go)
+    call = go.named_children[0] if go.named_children else None
+    if fn is None or call is None or call.type != "call_expression":
+        return None
+    loops = a.loops_between(go, fn)
+    if not loops:
+        return None
+    f = call.child_by_field_name("function")
+    literal = f if f is not None and f.type == "func_literal" else None
+    return _Launch(go, call, literal, loops[0], fn)
+
+
+def _check(p: Pass, ln: _Launch) -> None:
+    sf = p.file
+    kind, what = _source_kind(sf, ln.loop)
+    if kind is None:
+        return
+    inside = _acquired_inside(sf, ln)
+    if inside is not None:
+        sem = sf.text(inside.child_by_field_name("channel"))
+        message = (
+            f"semaphore {sem} is acquired inside the goroutine: it bounds the work, not the number "
+            f"of goroutines, which still grows with the loop"
+        )
+        fix = _move_acquire(sf, ln, inside)
+        p.report(ln.go, message, [fix] if fix else [], [] if fix else ["move the acquire before the go statement by hand"])
+        return
+    if _bounded_before(sf, ln) or _joined_each_iteration(sf, ln) or _launched_once(sf, ln):
+        return
+    if kind == "collection" and _joined_after_loop(sf, ln):
+        return
+    if kind == "endless":
+        message = "goroutine started in an endless loop with nothing bounding it: goroutines pile up whenever they finish slower than the loop starts them"
+    elif kind == "stream":
+        message = f"goroutine started for every value received from {what} with nothing bounding it: a burst of values starts as many goroutines at once"
+    else:
+        message = f"goroutine started for every element of {what} and never waited for: the number of goroutines grows with the input and they outlive the call"
+    fix, notes = _semaphore_fix(p, ln, kind)
+    p.report(ln.go, message, [fix] if fix else [], notes)
+
+
+# ---------------------------------------------------------------------------- what the loop runs over
+
+
+def _source_kind(sf, loop: Node) -> tuple[str | None, str]:
+    """("endless" | "stream" | "collection", text of the ranged value), or (None, "") for a
+    loop whose number of launches is fixed by a count or a condition."""
+    kind = a.loop_kind(sf, loop)
+    if kind == "endless":
+        return "endless", ""
+    if kind != "range":
+        return None, ""
+    clause = next(c for c in loop.named_children if c.type == "range_clause")
+    operand = a.unparen(clause.child_by_field_name("right"))
+    typ = _value_kind(sf, operand, loop)
+    if typ == "chan":
+        return "stream", sf.text(operand)
+    if typ in ("int", "literal") or clause.child_by_field_name("left") is None:
+        return None, ""  # a counted pool, a fixed literal, or `for range xs` (a pool sized by xs)
+    return "collection", sf.text(operand)
+
+
+def _value_kind(sf, expr: Node, at: Node) -> str | None:
+    """"chan", "int", "literal", "collection" or None (unknown) for a ranged expression."""
+    t = expr.type
+    if t == "int_literal":
+        return "int"
+    if t == "composite_literal":
+        return "literal"
+    if t == "binary_expression":
+        return "int"
+    if t == "call_expression":
+        fn = expr.child_by_field_name("function")
+        name = sf.text(fn) if fn is not None else ""
+        if name in _INT_FUNCS:
+            return "int"
+        if name == "make":
+            args = a.arguments(expr)
+            if len(args) >= 2 and args[0].type == "slice_type" and sf.text(args[1]) != "0":
+                return "int"  # make([]T, n): a pool of n, sized by the code, not by input
+            return _type_kind(sf, args[0]) if args else None
+        return None
+    if t == "selector_expression":
+        field = sf.text(expr.child_by_field_name("field"))
+        if field == "C":  # a ticker's or timer's channel
+            return "chan"
+        return _field_kind(sf, expr, at)
+    if t == "identifier":
+        return _identifier_kind(sf, sf.text(expr), at)
+    return None
+
+
+def _type_kind(sf, typ: Node | None) -> str | None:
+    if typ is None:
+        return None
+    if typ.type == "channel_type":
+        return "chan"
+    if typ.type in ("slice_type", "map_type", "array_type"):
+        return "collection"
+    if typ.type == "type_identifier" and sf.text(typ) in _INT_TYPES:
+        return "int"
+    return None
+
+
+def _identifier_kind(sf, name: str, at: Node) -> str | None:
+    """Kind of the nearest declaration of ``name`` before ``at``: parameters of the enclosing
+    functions, locals declared before ``at``, then package-level vars and consts."""
+    best: tuple[int, str | None] | None = None
+    for fn in (x for x in a.ancestors(at) if x.type in a.FUNCTION_TYPES):
+        params = fn.child_by_field_name("parameters")
+        for decl in a.of_type(params, "parameter_declaration") if params is not None else ():
+            if any(sf.text(n) == name for n in decl.children_by_field_name("name")):
+                if best is None or decl.start_byte > best[0]:
+                    best = (decl.start_byte, _type_kind(sf, decl.child_by_field_name("type")))
+        b = a.body(fn)
+        for d in a.of_type(b, "short_var_declaration", "var_spec", "const_spec", skip_functions=True) if b is not None else ():
+            if d.start_byte >= at.start_byte or (best is not None and d.start_byte < best[0]):
+                continue
+            k = _declared_kind(sf, d, name)
+            if k is not False:
+                best = (d.start_byte, k)
+    if best is not None:
+        return best[1]
+    for decl in sf.root.named_children:
+        if decl.type in ("var_declaration", "const_declaration"):
+            for spec in decl.named_children:
+                k = _declared_kind(sf, spec, name)
+                if k is not False:
+                    return k
+    return None
+
+
+def _declared_kind(sf, d: Node, name: str):
+    """Kind of ``name`` as declared by ``d``; False when ``d`` does not declare it."""
+    if d.type in ("var_spec", "const_spec"):
+        names = [sf.text(n) for n in d.children_by_field_name("name")]
+        if name not in names:
+            return False
+        if d.type == "const_spec":
+            return "int"  # constants range only as counts
+        typ = _type_kind(sf, d.child_by_field_name("type"))
+        if typ is not None:
+            return typ
+        values = d.child_by_field_name("value")
+        vals = values.named_children if values is not None else []
+        i = names.index(name)
+        return _value_kind(sf, vals[i], d) if len(vals) == len(names) else None
+    left, right = d.child_by_field_name("left"), d.child_by_field_name("right")
+    names = [sf.text(n) for n in left.named_children] if left is not None else []
+    if name not in names:
+        return False
+    vals = right.named_children if right is not None else []
+    return _value_kind(sf, vals[names.index(name)], d) if len(vals) == len(names) else None
+
+
+def _field_kind(sf, sel: Node, at: Node) -> str | None:
+    """Kind of ``recv.field`` from the receiver's struct type declared in this file."""
+    operand = sel.child_by_field_name("operand")
+    method = a.enclosing(at, "method_declaration")
+    if operand is None or operand.type != "identifier" or method is None:
+        return None
+    recv = method.child_by_field_name("receiver")
+    decl = next(a.of_type(recv, "parameter_declaration"), None) if recv is not None else None
+    if decl is None or [sf.text(n) for n in decl.children_by_field_name("name")] != [sf.text(operand)]:
+        return None
+    type_name = sf.text(decl.child_by_field_name("type")).lstrip("*").split("[")[0]
+    field = sf.text(sel.child_by_field_name("field"))
+    for spec in a.of_type(sf.root, "type_spec"):
+        if sf.text(spec.child_by_field_name("name")) != type_name:
+            continue
+        for fd in a.of_type(spec, "field_declaration"):
+            if any(sf.text(n) == field for n in fd.children_by_field_name("name")):
+                return _type_kind(sf, fd.child_by_field_name("type"))
+    return None
+
+
+# ---------------------------------------------------------------------------- what bounds it
+
+
+def _root_name(sf, expr: Node | None) -> str | None:
+    """``wg`` for ``wg``, ``s.wg``'s ``s``, ``<-f.signal``'s ``f``."""
+    while expr is not None and expr.type in ("selector_expression", "unary_expression", "parenthesized_expression", "index_expression"):
+        expr = expr.child_by_field_name("operand") or (expr.named_children[0] if expr.named_children else None)
+    return sf.text(expr) if expr is not None and expr.type == "identifier" else None
+
+
+def _receives(sf, node: Node) -> list[Node]:
+    """Channel operands received from below ``node`` (``<-ch``, ``range ch``), closures
+    included: a deferred ``func() { <-sem }()`` is where a semaphore is released."""
+    out = []
+    for n in a.walk(node):
+        if n.type == "unary_expression" and sf.text(n.child_by_field_name("operator")) == "<-":
+            out.append(n.child_by_field_name("operand"))
+        elif n.type == "range_clause":
+            out.append(n.child_by_field_name("right"))
+    return out
+
+
+def _goroutine_mentions(sf, ln: _Launch) -> set[str]:
+    return a.names_in(sf, ln.go)
+
+
+def _preceding_in_iteration(ln: _Launch) -> list[Node]:
+    """Statements and select-case communications that run before the go statement in the
+    same iteration of the loop."""
+    out = []
+    n = ln.go
+    loop_body = ln.loop.child_by_field_name("body")
+    while n is not None and n != loop_body:
+        parent = n.parent
+        if parent is not None and parent.type == "statement_list":
+            for s in parent.named_children:
+                if s == n:
+                    break
+                out.append(s)
+        if parent is not None and parent.type == "communication_case":
+            comm = parent.child_by_field_name("communication")
+            if comm is not None and comm != n:
+                out.append(comm)
+        n = parent
+    return out
+
+
+def _bounded_before(sf, ln: _Launch) -> bool:
+    """A semaphore slot is taken before the go statement in the same iteration."""
+    inside = ln.literal if ln.literal is not None else ln.call
+    released_in_goroutine = {sf.text(r) for r in _receives(sf, inside)}
+    passed = {sf.text(x) for x in a.arguments(ln.call)}
+    sent_in_goroutine = {sf.text(s.child_by_field_name("channel")) for s in a.of_type(inside, "send_statement")}
+    for stmt in _preceding_in_iteration(ln):
+        for n in a.walk(stmt, skip_functions=True):
+            if n.type == "send_statement":
+                ch = sf.text(n.child_by_field_name("channel"))
+                if ch in released_in_goroutine or ch in passed:
+                    return True
+            elif n.type == "unary_expression" and sf.text(n.child_by_field_name("operator")) == "<-":
+                ch = sf.text(n.child_by_field_name("operand"))
+                if ch in sent_in_goroutine or ch in passed:
+                    return True  # a token taken from a pool the goroutine gives back
+            elif n.type == "call_expression":
+                m = a.method_call(sf, n)
+                if m is not None and m[1] in ("Acquire", "TryAcquire"):
+                    return True
+    return False
+
+
+def _joined_each_iteration(sf, ln: _Launch) -> bool:
+    """After the go statement the iteration waits on something the goroutine signals
+    (``<-done``, ``wg.Wait()``), so at most one of them runs at a time."""
+    lst = ln.go.parent
+    if lst is None or lst.type != "statement_list":
+        return False
+    mentioned = _goroutine_mentions(sf, ln)
+    after = lst.named_children[lst.named_children.index(ln.go) + 1 :]
+    for stmt in after:
+        if stmt.type == "select_statement" and _waits_on(sf, stmt, mentioned, ln.loop):
+            return True
+        if stmt.type not in ("expression_statement", "short_var_declaration", "assignment_statement"):
+            continue
+        for n in a.walk(stmt, skip_functions=True):
+            if n.type == "unary_expression" and sf.text(n.child_by_field_name("operator")) == "<-":
+                if _root_name(sf, n.child_by_field_name("operand")) in mentioned:
+                    return True
+            m = a.method_call(sf, n) if n.type == "call_expression" else None
+            if m is not None and m[1] == "Wait" and _root_name(sf, m[0]) in mentioned:
+                return True
+    return False
+
+
+def _waits_on(sf, select: Node, mentioned: set[str], loop: Node) -> bool:
+    """A ``select`` without default whose cases either receive what the goroutine signals
+    or leave the loop."""
+    cases = [c for c in select.named_children if c.type in ("communication_case", "default_case")]
+    waits = False
+    for case in cases:
+        comm = case.child_by_field_name("communication")
+        if comm is None:
+            return False  # default: the iteration does not wait
+        if any(_root_name(sf, r) in mentioned for r in _receives(sf, comm)):
+            waits = True
+        elif not _leaves_loop(sf, a.statements(case)[-1:], loop):
+            return False
+    return waits
+
+
+def _leaves_loop(sf, stmts: list[Node], loop: Node) -> bool:
+    """One of ``stmts`` (top level) returns, panics or breaks out of ``loop``."""
+    for stmt in stmts:
+        if stmt.type in ("return_statement", "goto_statement"):
+            return True
+        if stmt.type == "expression_statement" and a.callee(sf, stmt.named_children[0]) == (None, "panic"):
+            return True
+        if stmt.type == "break_statement" and _break_target(sf, stmt) == loop:
+            return True
+    return False
+
+
+def _break_target(sf, brk: Node) -> Node | None:
+    label = brk.named_children
+    for n in a.ancestors(brk):
+        if n.type in a.FUNCTION_TYPES:
+            return None
+        if label:
+            if n.type == "labeled_statement" and sf.text(n.child_by_field_name("label")) == sf.text(label[0]):
+                return next((c for c in n.named_children if c.type == "for_statement"), None)
+        elif n.type in ("for_statement", "expression_switch_statement", "type_switch_statement", "select_statement"):
+            return n
+    return None
+
+
+def _launched_once(sf, ln: _Launch) -> bool:
+    """The go statement cannot run twice: the code after it leaves the loop, or it waits
+    for a timer that fires once (``time.NewTimer`` made before the loop, never reset)."""
+    lst = ln.go.parent
+    if lst is not None and lst.type == "statement_list":
+        after = lst.named_children[lst.named_children.index(ln.go) + 1 :]
+        if _leaves_loop(sf, after, ln.loop):
+            return True
+    case = a.enclosing(ln.go, "communication_case", stop_at=("for_statement",) + a.FUNCTION_TYPES)
+    comm = case.child_by_field_name("communication") if case is not None else None
+    for r in _receives(sf, comm) if comm is not None else ():
+        if r.type != "selector_expression" or sf.text(r.child_by_field_name("field")) != "C":
+            continue
+        timer = sf.text(r.child_by_field_name("operand"))
+        made = [
+            d for d in a.of_type(a.body(ln.function), "short_var_declaration", skip_functions=True)
+            if d.end_byte < ln.loop.start_byte and a.declares(sf, d, timer)
+            and any(a.is_call_to(sf, v, "time", ("NewTimer",)) for v in d.child_by_field_name("right").named_children)
+        ]
+        # `if t.Stop() { t.Reset(d) }` re-arms a timer that has not fired: still one firing
+        resets = [
+            n for n in a.of_type(ln.function, "call_expression")
+            if (m := a.method_call(sf, n)) is not None and m[1] == "Reset" and sf.text(m[0]) == timer
+            and not _guarded_by_stop(sf, n, timer)
+        ]
+        if made and not resets:
+            return True
+    return False
+
+
+def _guarded_by_stop(sf, node: Node, timer: str) -> bool:
+    cond = next((x for x in a.ancestors(node) if x.type == "if_statement"), None)
+    cond = cond.child_by_field_name("condition") if cond is not None else None
+    return cond is not None and any(
+        (m := a.method_call(sf, n)) is not None and m[1] == "Stop" and sf.text(m[0]) == timer
+        for n in a.of_type(cond, "call_expression")
+    )
+
+
+def _after_loop(ln: _Launch) -> list[Node]:
+    """Statements that run after the loop, up to the end of the function."""
+    out = []
+    n = _loop_statement(ln.loop)
+    fbody = a.body(ln.function)
+    while n is not None and n != fbody:
+        parent = n.parent
+        if parent is not None and parent.type == "statement_list":
+            sib = parent.named_children
+            out += sib[sib.index(n) + 1 :]
+        n = parent
+    return out
+
+
+def _joined_after_loop(sf, ln: _Launch) -> bool:
+    """The function waits for the goroutines after the loop: ``wg.Wait()`` on a group the
+    loop uses, or receiving from a channel the goroutines send on."""
+    in_loop = a.names_in(sf, ln.loop)
+    sent = {sf.text(s.child_by_field_name("channel")) for s in a.of_type(ln.go, "send_statement")}
+    for stmt in _after_loop(ln):
+        for n in a.walk(stmt, skip_functions=True):
+            m = a.method_call(sf, n) if n.type == "call_expression" else None
+            if m is not None and m[1] == "Wait" and _root_name(sf, m[0]) in in_loop:
+                return True
+        if any(sf.text(r) in sent or sf.text(r) in {sf.text(x) for x in a.arguments(ln.call)} for r in _receives(sf, stmt)):
+            return True
+    return False
+
+
+def _drained_after_loop(sf, ln: _Launch) -> bool:
+    """A goroutine sends on a channel received only after the loop: a bound would deadlock."""
+    sent = {sf.text(s.child_by_field_name("channel")) for s in a.of_type(ln.go, "send_statement")}
+    sent |= {sf.text(x) for x in a.arguments(ln.call)}
+    return any(sf.text(r) in sent for stmt in _after_loop(ln) for r in _receives(sf, stmt))
+
+
+def _held_at_launch(sf, ln: _Launch) -> str | None:
+    """A mutex locked, or a token received (``s := <-h.state`` ... ``h.state <- s``), on the
+    straight path to the go statement and not given back before it: the goroutines may need
+    it to finish, so waiting there for a free slot could deadlock."""
+    fbody = a.body(ln.function)
+    path = [n for n in a.ancestors(ln.go) if a.is_within(n, fbody)]
+    held: dict[str, bool] = {}
+    tokens: set[str] = set()
+    for lst in reversed([n for n in path if n.type == "statement_list"]):
+        for stmt in lst.named_children:
+            if a.is_within(ln.go, stmt):
+                break
+            if stmt.type == "expression_statement" and (m := a.method_call(sf, stmt.named_children[0])) is not None:
+                if m[1] in ("Lock", "RLock"):
+                    held[sf.text(m[0])] = True
+                elif m[1] in ("Unlock", "RUnlock"):
+                    held[sf.text(m[0])] = False
+            if stmt.type in ("expression_statement", "short_var_declaration", "assignment_statement"):
+                tokens |= {sf.text(r) for r in _receives(sf, stmt)}
+    locked = next((mu for mu, on in held.items() if on), None)
+    if locked is not None:
+        return locked
+    for lst in (n for n in path if n.type == "statement_list"):
+        later = [s for s in lst.named_children if s.start_byte > ln.go.end_byte]
+        for stmt in later:
+            if stmt.type == "send_statement" and sf.text(stmt.child_by_field_name("channel")) in tokens:
+                return sf.text(stmt.child_by_field_name("channel"))
+    return None
+
+
+def _acquired_inside(sf, ln: _Launch) -> Node | None:
+    """``sem <- x`` at the top of the goroutine (after its defers) on a channel declared
+    outside it that the goroutine also receives from: a semaphore taken too late."""
+    if ln.literal is None:
+        return None
+    for stmt in a.statements(a.body(ln.literal)):
+        if stmt.type == "defer_statement":
+            continue
+        if stmt.type != "send_statement":
+            return None
+        ch = sf.text(stmt.child_by_field_name("channel"))
+        released = {sf.text(r) for r in _receives(sf, ln.literal)}
+        declared_inside = any(a.declares(sf, s, ch) for s in a.walk(ln.literal))
+        return stmt if ch in released and not declared_inside and not _params_name(sf, ln.literal, ch) else None
+    return None
+
+
+def _params_name(sf, fn: Node, name: str) -> bool:
+    params = fn.child_by_field_name("parameters")
+    return params is not None and any(sf.text(i) == name for i in a.of_type(params, "identifier"))
+
+
+# ---------------------------------------------------------------------------- fixes
+
+
+def _loop_statement(loop: Node) -> Node:
+    parent = loop.parent
+    return parent if parent is not None and parent.type == "labeled_statement" else loop
+
+
+def _starts_line(sf, node: Node) -> bool:
+    return not sf.data[sf.line_start(node.start_byte) : node.start_byte].strip()
+
+
+def _line_before(sf, node: Node, lines: list[str], indent_like: Node | None = None) -> TextEdit:
+    """``lines`` inserted above ``node``'s line, indented like ``indent_like`` (default:
+    ``node``; a label sits one level left of its loop)."""
+    at = sf.line_start(node.start_byte)
+    indent = sf.indent_at((indent_like or node).start_byte)
+    return TextEdit(at, at, b"".join(indent + ln.encode() + sf.newline if ln else sf.newline for ln in lines))
+
+
+def _move_acquire(sf, ln: _Launch, send: Node) -> Fix | None:
+    start = sf.line_start(send.start_byte)
+    end = sf.data.find(b"\n", send.end_byte)
+    if not _starts_line(sf, send) or not _starts_line(sf, ln.go) or sf.data[send.end_byte : end].strip():
+        return None
+    edits = (TextEdit(start, end + 1, b""), _line_before(sf, ln.go, [sf.text(send)]))
+    return Fix(f"acquire {sf.text(send.child_by_field_name('channel'))} before the go statement", edits)
+
+
+def _semaphore_fix(p: Pass, ln: _Launch, kind: str) -> tuple[Fix | None, list[str]]:
+    sf = p.file
+    if _drained_after_loop(sf, ln):
+        return None, ["the goroutines send on a channel drained only after the loop: a bound here would deadlock"]
+    held = _held_at_launch(sf, ln)
+    if held is not None:
+        return None, [f"{held} is held at the go statement: waiting there for a free slot could deadlock"]
+    loop_stmt = _loop_statement(ln.loop)
+    if not (_starts_line(sf, loop_stmt) and _starts_line(sf, ln.go) and ln.go.parent.type == "statement_list"):
+        return None, ["the loop or the go statement shares its line: bound it by hand"]
+    copies: list[str] = []
+    if ln.literal is None:
+        copies = _copies_for_deferred_call(sf, ln)
+        if copies is None:
+            return None, ["the call's arguments could change before a wrapped goroutine reads them: bound it by hand"]
+    sem = a.free_name(sf, ln.go, "sem")
+    n = p.options.get("max_goroutines", 10)
+    notes: list[str] = []
+    acquire = [f"{sem} <- struct{{}}{{}}"]
+    stop = None
+    if kind == "endless":
+        stop, why = _stop_on_cancel(sf, ln)
+        if stop is not None:
+            cancel, ret = stop
+            acquire = ["select {", f"case <-{cancel}:", f"\t{ret}", f"case {sem} <- struct{{}}{{}}:", "}"]
+        elif why:
+            notes.append(why)
+    edits = [
+        _line_before(sf, loop_stmt, [f"{sem} := make(chan struct{{}}, {n})"], ln.loop),
+        _line_before(sf, ln.go, [f"{c} := {c}" for c in copies] + acquire),
+    ]
+    release = f"defer func() {{ <-{sem} }}()"
+    if ln.literal is not None:
+        edit = insert_at_block_start(sf, ln.literal.child_by_field_name("body"), release)
+        if edit is None:
+            return None, ["the goroutine is written on one line: bound it by hand"]
+        edits.append(edit)
+    else:
+        wrapped = _wrap_call(sf, ln, release)
+        if wrapped is None:
+            return None, ["the call spans a raw string: bound it by hand"]
+        edits.append(wrapped)
+    how = f"in a select that also stops the loop on {stop[0]}" if len(acquire) > 1 else "before each go statement"
+    return Fix(f"bound the goroutines with a semaphore of {n} slots ({sem}), taken {how}", tuple(edits)), notes
+
+
+def _stop_on_cancel(sf, ln: _Launch) -> tuple[tuple[str, str] | None, str]:
+    """(what to receive from, how to return) for an endless loop that can stop on
+    cancellation, or None and why not."""
+    cancels = a.cancellation_in_scope(sf, ln.loop)
+    if not cancels:
+        loop_exits = a.exits_between(sf, a.statements(ln.loop.child_by_field_name("body")))
+        return None, "" if loop_exits else "no context in scope: threading a ctx through would let the loop stop"
+    if _breaks_loop(sf, ln.loop):
+        return None, "the loop has its own exit: a return on cancellation would skip the code after it"
+    results = ln.function.child_by_field_name("result")
+    ctx = next((c for c in cancels if c.kind == "context"), None)
+    if results is None:
+        c = ctx or cancels[0]
+        return (c.done_expr(), "return"), ""
+    if ctx is not None and sf.text(results) == "error":
+        return (ctx.done_expr(), f"return {ctx.name}.Err()"), ""
+    return None, "the function returns values: stopping on cancellation is left to the author"
+
+
+def _breaks_loop(sf, loop: Node) -> bool:
+    label = loop.parent.child_by_field_name("label") if loop.parent.type == "labeled_statement" else None
+    for n in a.walk(loop.child_by_field_name("body"), skip_functions=True):
+        if n.type not in ("break_statement", "goto_statement"):
+            continue
+        target = n.named_children
+        if n.type == "goto_statement" or (target and label is not None and sf.text(target[0]) == sf.text(label)):
+            return True
+        if not target and a.enclosing(n, "for_statement", "expression_switch_statement", "type_switch_statement", "select_statement") == loop:
+            return True
+    return False
+
+
+def _wrap_call(sf, ln: _Launch, release: str) -> TextEdit | None:
+    """``go f(x)`` -> ``go func() { defer release; f(x) }()`` with gofmt's layout."""
+    call = ln.call
+    if any(n.type == "raw_string_literal" and "\n" in sf.text(n) for n in a.walk(call)):
+        return None
+    nl = sf.newline
+    indent = sf.indent_at(ln.go.start_byte)
+    inner = indent + b"\t"
+    body = sf.data[call.start_byte : call.end_byte].replace(nl, nl + b"\t")
+    new = b"func() {" + nl + inner + release.encode() + nl + inner + body + nl + indent + b"}()"
+    return TextEdit(call.start_byte, call.end_byte, new)
+
+
+def _copies_for_deferred_call(sf, ln: _Launch) -> list[str] | None:
+    """Names to copy (``x := x``) so that ``f(x)`` run later in a closure sees what the go
+    statement would have passed; None when that cannot be guaranteed."""
+    copies: list[str] = []
+    per_iteration_vars = (sf.go_version or (0, 0)) >= (1, 22)
+    loop_body = ln.loop.child_by_field_name("body")
+    header = [c for c in ln.loop.named_children if c.type in ("range_clause", "for_clause")]
+    stack = [ln.call.child_by_field_name("function"), ln.call.child_by_field_name("arguments")]
+    while stack:
+        n = stack.pop()
+        if n is None or n.type == "func_literal":
+            continue  # a closure value captures the same variables either way
+        if n.type in _FORBIDDEN_IN_DEFERRED:
+            return None
+        if n.type == "unary_expression" and sf.text(n.child_by_field_name("operator")) == "<-":
+            return None
+        if n.type == "selector_expression":
+            if _assigned_anywhere(sf, ln.function, sf.text(n)):
+                return None
+        if n.type != "identifier":
+            stack.extend(n.named_children)
+            continue
+        name = sf.text(n)
+        in_header = any(a.declares(sf, h, name) for h in header) or any(
+            a.declares(sf, c, name) for h in header for c in h.named_children
+        )
+        in_body = any(a.declares(sf, s, name) for s in a.walk(loop_body, skip_functions=True) if s.start_byte < ln.go.start_byte)
+        if in_header or in_body:
+            # fresh each iteration: only writes later in this iteration matter
+            if _assigned_after(sf, loop_body, name, ln.go.end_byte):
+                return None
+            if in_header and not in_body and not per_iteration_vars and name not in copies:
+                copies.append(name)  # before Go 1.22 the loop reuses one variable
+        elif _assigned_anywhere(sf, ln.loop, name) or _assigned_after(sf, a.body(ln.function), name, ln.loop.end_byte):
+            return None
+    return copies
+
+
+def _writes(sf, scope: Node | None, text: str) -> list[Node]:
+    """Assignments, ++/--, and address-taking of the expression spelled ``text`` in ``scope``."""
+    out = []
+    for n in a.walk(scope, skip_functions=False) if scope is not None else ():
+        if n.type in ("assignment_statement",):
+            left = n.child_by_field_name("left")
+            if any(sf.text(x) == text for x in left.named_children):
+                out.append(n)
+        elif n.type in ("inc_statement", "dec_statement"):
+            if sf.text(n.named_children[0]) == text:
+                out.append(n)
+        elif n.type == "unary_expression" and sf.text(n.child_by_field_name("operator")) == "&":
+            if sf.text(n.child_by_field_name("operand")) == text:
+                out.append(n)
+    return out
+
+
+def _assigned_anywhere(sf, scope: Node | None, text: str) -> bool:
+    return bool(_writes(sf, scope, text))
+
+
+def _assigned_after(sf, scope: Node | None, text: str, offset: int) -> bool:
+    return any(w.start_byte >= offset for w in _writes(sf, scope, text))
+
+
+RULE = Rule(
+    name="unbounded-goroutines",
+    summary="a go statement in a loop with nothing bounding it -> a channel semaphore",
+    doc=DOC,
+    run=run,
+    triggers=(b"go ",),
+    example="endless-ctx",
+    plumbable=True,
+)
