@@ -41,15 +41,15 @@ class GitLab(Forge):
         return _mr(self.request("POST", self._project + "/merge_requests", payload=payload))
 
     def update(self, pr, body, labels, reviewers) -> PullRequest:
-        payload: dict = {}
-        if body != pr.body:
-            payload["description"] = body
+        if body == pr.body and not labels and not reviewers:
+            return pr
+        # The description always goes along: older GitLab rejects an update made of
+        # reviewer_ids alone ("at least one parameter must be provided").
+        payload: dict = {"description": body}
         if labels:
             payload["add_labels"] = ",".join(labels)
         if reviewers:
             payload["reviewer_ids"] = self._user_ids(reviewers)
-        if not payload:
-            return pr
         return _mr(self.request("PUT", f"{self._project}/merge_requests/{pr.number}", payload=payload))
 
     def _user_ids(self, usernames: tuple[str, ...]) -> list[int]:
