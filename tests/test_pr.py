@@ -223,6 +223,9 @@ def test_gitlab_merge_request_is_opened_then_refreshed(cli, repo, forge, isolate
     assert len(forge.merge_requests) == 1
     put = forge.calls("PUT")
     assert [c.path for c in put] == [project + "/1"] and "`worker.go:6`" in put[0].body["description"]
+
+    r = cli(*gitlab(forge), cwd=repo.work, env=env)
+    assert "merge request #1 is up to date" in r.stdout and len(forge.calls("PUT")) == 1
     assert_clean(repo, before, isolated)
 
 
