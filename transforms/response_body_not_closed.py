@@ -41,8 +41,9 @@ always releases it. Every such call leaks a connection and two goroutines.
   `if`/`for`/`switch` header.
 
 ## The fix
-`defer resp.Body.Close()` right after `if err != nil { return ... }`, or first thing in an
-`if err == nil { ... }` branch that holds every use of the response; a
+`defer resp.Body.Close()` right after `if err != nil { return ... }`, or first thing in the
+branch where the request succeeded (`if err == nil { ... }`, or the `else` of
+`if err != nil`) when that branch holds every use of the response; a
 `defer resp.Body.Close()` that an early return skips moves up there. Without such an error
 check, inside a loop (a `defer` would pile up), with an explicit `Close` on some paths only,
 or for a discarded response, it is reported without a fix.
@@ -570,13 +571,10 @@ def check_response(p: Pass, call: Node, name: str, stmt: Node, resp: str, err: s
             notes.append("closed explicitly on some paths: close it on the others too, or defer the close after the error check")
         else:
             notes.append(f"the error check does not end its line: add `{text}` after it")
-    elif (
-        err_check is not None
-        and not closes
-        and checks_err(err_check, "==")
-        and all(a.is_within(r, err_check.child_by_field_name("consequence")) for r in refs)
+    elif (success := _success_branch(err_check, checks_err)) is not None and not closes and all(
+        a.is_within(r, success) for r in refs
     ):
-        edit = insert_at_block_start(sf, err_check.child_by_field_name("consequence"), text)
+        edit = insert_at_block_start(sf, success, text)
         if edit is not None:
             fixes.append(Fix(f"add `{text}` where the request succeeded", (edit,)))
     elif err == "_":
@@ -584,6 +582,16 @@ def check_response(p: Pass, call: Node, name: str, stmt: Node, resp: str, err: s
     else:
         notes.append(f"no `if {err} != nil {{ return ... }}` right after the request: add `{text}` once the error is checked")
     p.report(call, message, fixes, notes)
+
+
+def _success_branch(if_stmt: Node | None, checks_err) -> Node | None:
+    """The block of ``if err == nil { ... }``, or the else block of ``if err != nil``."""
+    if if_stmt is None:
+        return None
+    if checks_err(if_stmt, "=="):
+        return if_stmt.child_by_field_name("consequence")
+    alt = if_stmt.child_by_field_name("alternative")
+    return alt if checks_err(if_stmt, "!=") and alt is not None and alt.type == "block" else None
 
 
 def _with_close_moved(sf: SourceFile, err_check: Node, closes: list[Node], text: str, insert):

@@ -20,3 +20,12 @@ func probeOne(u string) {
 		log.Printf("%s: %v", u, err)
 	}
 }
+
+func probeElse(u string) {
+	resp, err := http.Get(u) // want "the body of resp from http.Get is never closed"
+	if err != nil {
+		log.Printf("%s: %v", u, err)
+	} else {
+		log.Printf("%s: %s", u, resp.Status)
+	}
+}
