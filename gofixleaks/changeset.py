@@ -22,12 +22,13 @@ def packages(items: list[ChangeItem]) -> list[str]:
     return sorted({posixpath.dirname(i.path) or "." for i in items})
 
 
-def subject(items: list[ChangeItem]) -> str:
+def subject(items: list[ChangeItem], rule: str | None = None) -> str:
+    """``rule``: the one rule a commit is limited to (`review --commit-per-rule`)."""
     pkgs = packages(items)
     where = ", ".join(pkgs) if len(pkgs) <= 3 else f"{len(pkgs)} packages"
-    return f"fix: stop goroutine leaks in {where} (gofixleaks)"
+    return f"fix: stop goroutine leaks in {where} (gofixleaks{': ' + rule if rule else ''})"
 
 
-def commit_message(items: list[ChangeItem]) -> str:
+def commit_message(items: list[ChangeItem], rule: str | None = None) -> str:
     body = [f"- {i.rule}: {i.path}:{i.line}: {i.reason}" for i in sorted(items, key=lambda i: (i.path, i.line, i.rule))]
-    return "\n".join([subject(items), "", *body, "", f"Generated-by: gofixleaks {__version__}"]) + "\n"
+    return "\n".join([subject(items, rule), "", *body, "", f"Generated-by: gofixleaks {__version__}"]) + "\n"

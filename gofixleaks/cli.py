@@ -198,6 +198,33 @@ def fix(mode, patch_out, check, verify, **opts):
     sys.exit(EXIT_FOUND if check and changed else EXIT_OK)
 
 
+@main.command()
+@engine_options
+@verify_option
+@click.option("--resume", is_flag=True, help="Continue an interrupted review with the decisions it saved.")
+@click.option("--allow-dirty", is_flag=True, help="Also fix files with uncommitted changes (those changes stay uncommitted).")
+@click.option("--no-commit", is_flag=True, help="Write the accepted fixes to the work tree; commit nothing.")
+@click.option("--commit-per-rule", is_flag=True, help="One commit per rule instead of one for all.")
+def review(verify, resume, allow_dirty, no_commit, commit_per_rule, **opts):
+    """Accept, reject or edit each proposed fix, then commit the accepted ones."""
+    from . import review as review_mod, vcs
+
+    if no_commit and commit_per_rule:
+        fail("--no-commit and --commit-per-rule cannot be used together")
+    try:
+        repo = vcs.open_repo(opts["paths"][0] if opts["paths"] else ".")
+        vcs.head_sha(repo)
+        if not sys.stdin.isatty():
+            fail("review asks a question per fix and stdin is not a terminal; "
+                 "use `gofixleaks fix --write` to apply every fix without asking")
+        cfg, targets = _setup(**opts)
+        results = compute_fixes(cfg, targets, verify)
+        options = review_mod.Options(resume, allow_dirty, not no_commit, commit_per_rule)
+        sys.exit(review_mod.run(repo, cfg, targets, results, options, _console()))
+    except vcs.VcsError as e:
+        fail(str(e))
+
+
 @main.command("pr")
 @engine_options
 @click.option("--base", required=True, metavar="BRANCH", help="Branch of the remote to fix and to propose the fixes to.")

@@ -1,0 +1,765 @@
+"""`gofixleaks review`: walk the proposed fixes hunk by hunk in the spirit of `git add -p`,
+apply the accepted ones to the files as committed, and commit exactly those.
+
+The unit a person decides on is a fix, not a raw diff hunk: the changes of one fix (the
+`defer` and, say, the import it needs) are kept together so that half a fix can never be
+accepted, and changes of different fixes are split into separate hunks even when they
+are close. Decisions are applied only at the end (or at `q`), so going back is safe, and
+they are saved as they are made so that an interrupted session can be resumed."""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import hashlib
+import json
+import os
+import re
+import shlex
+import signal
+import subprocess
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Callable
+
+import unidiff
+from rich.console import Console
+from rich.text import Text
+
+from . import changeset, diff as diff_mod, edits, engine, vcs
+from .engine import AppliedFix, FileResult
+from .source import SourceFile, parse
+
+CONTEXT = 3
+STATE_FILE = "gofixleaks-review.json"
+EDIT_FILE = "gofixleaks-hunk-edit.diff"
+KEYS = "ynadekq?"
+HELP = """\
+y - apply this fix
+n - do not apply this fix
+a - apply this fix and all later fixes in this file
+d - do not apply this fix or any later fix in this file
+e - edit this hunk by hand in $VISUAL / $EDITOR
+k - go back to the previous fix and decide again
+q - quit; apply the fixes accepted so far (`gofixleaks review --resume` continues)
+? - print this help
+Enter takes the answer shown in capitals."""
+EDIT_GUIDE = """\
+# ---
+# To leave a '-' line in place, make it a ' ' line (context).
+# To drop a '+' line, delete it.
+# Lines starting with # are removed.
+# If the edited hunk applies cleanly and parses, it is accepted.
+# If it does not, you can edit it again.
+# If you delete every line, the edit is aborted and the hunk is left as it was.
+"""
+
+
+@dataclass(frozen=True)
+class Options:
+    resume: bool = False
+    allow_dirty: bool = False
+    commit: bool = True
+    per_rule: bool = False
+
+
+@dataclass
+class Unit:
+    """What one answer decides: the hunks of one fix, or of fixes too entangled to split
+    (overlapping edits, a shared import)."""
+
+    path: str  # repository-relative
+    hunks: list[unidiff.Hunk]  # as proposed, against FileReview.base
+    fixes: list[AppliedFix]
+    fingerprint: str = ""  # what the change is, without line numbers
+    key: str = ""  # fingerprint + occurrence in the file: stable across sessions
+    decision: str | None = None  # "y", "n", or None while undecided
+    edited: list[unidiff.Hunk] | None = None  # the person's version, after `e`
+
+    @property
+    def current(self) -> list[unidiff.Hunk]:
+        return self.edited if self.edited is not None else self.hunks
+
+    @property
+    def rule(self) -> str:
+        return self.fixes[0].rule if self.fixes else "other"
+
+
+@dataclass
+class FileReview:
+    path: str  # repository-relative
+    abspath: str
+    base: bytes  # what the hunks apply to: the committed content
+    disk: bytes  # the work tree's content (differs from base only with --allow-dirty)
+    units: list[Unit] = field(default_factory=list)
+
+
+class ReviewError(Exception):
+    """Something the person must sort out (bad state, nothing reviewable): exit 2."""
+
+
+# ---------------------------------------------------------------- hunks, one fix each
+
+
+def _lines(data: bytes) -> list[str]:
+    """Lines with their endings, split on "\\n" only (a form feed is not a line break)."""
+    return re.findall(r"[^\n]*\n|[^\n]+\Z", data.decode("utf-8"))
+
+
+def _changes(a: list[str], b: list[str]) -> list[tuple[int, int, int, int]]:
+    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    return [(i1, i2, j1, j2) for tag, i1, i2, j1, j2 in sm.get_opcodes() if tag != "equal"]
+
+
+def _touch(x: tuple[int, int], y: tuple[int, int]) -> bool:
+    """Do two changed ranges of original lines meet? An insertion (i, i) meets line i."""
+    return x[0] <= max(y[0], y[1] - 1) and y[0] <= max(x[0], x[1] - 1)
+
+
+def build_units(path: str, result: FileResult, context: int = CONTEXT) -> list[Unit]:
+    """Split ``result``'s change (original -> fixed) into units, one per fix where the
+    fixes allow it. Ownership comes from applying each fix alone to the original: a change
+    of the full result belongs to every fix whose solo change meets it."""
+    original, fixed = result.original, result.fixed
+    a, b = _lines(original), _lines(fixed)
+    groups = _changes(a, b)
+    parent = list(range(len(groups)))
+
+    def find(g: int) -> int:
+        while parent[g] != g:
+            parent[g] = parent[parent[g]]
+            g = parent[g]
+        return g
+
+    owners: list[list[AppliedFix]] = [[] for _ in groups]
+    sf = SourceFile(path, original)
+    round_one = set()
+    for f in result.findings:
+        if not f.fixes:
+            continue
+        fx = f.fixes[0]
+        round_one.add((f.rule, f.message))
+        solo_edits = list(fx.edits)
+        imp = edits.import_edit(sf, fx.imports)
+        if imp is not None:
+            solo_edits.append(imp)
+        try:
+            solo = _changes(a, _lines(edits.apply(original, solo_edits)))
+        except edits.EditConflict:
+            continue
+        met = [g for g, (i1, i2, _, _) in enumerate(groups) if any(_touch((i1, i2), (s1, s2)) for s1, s2, _, _ in solo)]
+        for g in met:
+            owners[g].append(AppliedFix(f.rule, f.line, f.message, fx.message, fx.follow_ups))
+            parent[find(g)] = find(met[0])
+    # fixes of later rounds (made possible by an earlier fix) are placed by their line
+    for ap in result.applied:
+        if (ap.rule, ap.reason) not in round_one and groups:
+            g = min(range(len(groups)), key=lambda g: _distance(groups[g], ap.line - 1))
+            owners[g].append(ap)
+    # a change no fix claims (it should not happen) goes with its nearest neighbour:
+    # coarser, never half a fix
+    owned = [g for g in range(len(groups)) if owners[g]]
+    for g in range(len(groups)):
+        if not owners[g] and owned:
+            near = min(owned, key=lambda o: _distance(groups[o], groups[g][0]))
+            parent[find(g)] = find(near)
+
+    components: dict[int, list[int]] = {}
+    for g in range(len(groups)):
+        components.setdefault(find(g), []).append(g)
+    units = []
+    for members in sorted(components.values()):
+        fixes = sorted({fx for g in members for fx in owners[g]}, key=lambda fx: (fx.line, fx.rule, fx.reason))
+        units.append((members, fixes))
+    texts = _hunk_texts(a, b, groups, [find(g) for g in range(len(groups))], context)
+    out = []
+    for members, fixes in units:
+        body = "".join(texts[g] for g in members if g in texts)
+        hunks = diff_mod.hunks(f"--- a/{path}\n+++ b/{path}\n{body}")
+        out.append(Unit(path, hunks, fixes, _fingerprint(path, hunks, fixes)))
+    _assign_keys(out)
+    return out
+
+
+def _distance(group: tuple[int, int, int, int], line: int) -> int:
+    i1, i2 = group[0], max(group[0], group[1] - 1)
+    return 0 if i1 <= line <= i2 else min(abs(line - i1), abs(line - i2))
+
+
+def _hunk_texts(a, b, groups, comp, context) -> dict[int, str]:
+    """Unified-diff hunks: changes of one unit closer than 2*context lines share a hunk;
+    neighbouring hunks of different units split the lines between them, so that no two
+    hunks overlap and any subset of them applies. Keyed by each hunk's first change."""
+    chunks: list[list[int]] = []
+    for g, (i1, _, _, _) in enumerate(groups):
+        if chunks and comp[chunks[-1][-1]] == comp[g] and i1 - groups[chunks[-1][-1]][1] <= 2 * context:
+            chunks[-1].append(g)
+        else:
+            chunks.append([g])
+    texts = {}
+    for n, chunk in enumerate(chunks):
+        lo, hi = groups[chunk[0]][0], groups[chunk[-1]][1]
+        before = lo - (groups[chunks[n - 1][-1]][1] if n else 0)
+        after = (groups[chunks[n + 1][0]][0] if n + 1 < len(chunks) else len(a)) - hi
+        lead = min(context, before if n == 0 else (before + 1) // 2)
+        trail = min(context, after if n + 1 == len(chunks) else after // 2)
+        s, e = lo - lead, hi + trail
+        body: list[str] = []
+        pos = s
+        for g in chunk:
+            i1, i2, j1, j2 = groups[g]
+            body += [" " + ln for ln in a[pos:i1]]
+            body += ["-" + ln for ln in a[i1:i2]]
+            body += ["+" + ln for ln in b[j1:j2]]
+            pos = i2
+        body += [" " + ln for ln in a[pos:e]]
+        t = groups[chunk[0]][2] - lead
+        texts[chunk[0]] = _header(s, t, body) + "".join(_terminated(ln) for ln in body)
+    return texts
+
+
+def _header(s: int, t: int, body: list[str]) -> str:
+    """@@ line for a hunk whose source starts at 0-based line ``s`` (target ``t``)."""
+    src = sum(1 for ln in body if ln[0] in " -")
+    tgt = sum(1 for ln in body if ln[0] in " +")
+    return f"@@ -{s + 1 if src else s},{src} +{t + 1 if tgt else t},{tgt} @@\n"
+
+
+def _terminated(line: str) -> str:
+    return line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+
+
+def _fingerprint(path: str, hunks: list[unidiff.Hunk], fixes: list[AppliedFix]) -> str:
+    h = hashlib.sha256(path.encode())
+    for fx in fixes:
+        h.update(f"\0{fx.rule}\0{fx.reason}".encode())
+    for hunk in hunks:
+        for ln in hunk:
+            if ln.is_added or ln.is_removed:
+                h.update(f"\0{ln.line_type}{ln.value}".encode())
+    return h.hexdigest()[:20]
+
+
+def _assign_keys(units: list[Unit]) -> None:
+    """Twin fixes (two identical `defer t.Stop()`) are told apart by their order."""
+    seen: Counter = Counter()
+    for u in units:
+        u.key = f"{u.fingerprint}.{seen[u.fingerprint]}"
+        seen[u.fingerprint] += 1
+
+
+def patch_text(unit: Unit, hunks: list[unidiff.Hunk] | None = None) -> str:
+    return "".join(str(h) for h in (unit.current if hunks is None else hunks))
+
+
+# ---------------------------------------------------------------- editing a hunk
+
+
+_HUNK_HEADER = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@(.*)$")
+
+
+def parse_edited(path: str, text: str) -> list[unidiff.Hunk]:
+    """Hunks from an edited patch: '#' lines dropped, counts recomputed (as git does), an
+    emptied context line taken as an empty context line. Raises ValueError."""
+    lines = [ln for ln in text.splitlines(keepends=True) if not ln.startswith("#")]
+    hunks: list[tuple[int, int, list[str]]] = []
+    for ln in lines:
+        m = _HUNK_HEADER.match(ln.rstrip("\r\n"))
+        if m:
+            s, sl, t, tl = (int(x) if x is not None else 1 for x in m.groups()[:4])
+            hunks.append((s - 1 if sl else s, t - 1 if tl else t, []))
+        elif not hunks:
+            if ln.strip():
+                raise ValueError(f"a line before the first @@ header: {ln.rstrip()!r}")
+        elif ln[:1] in (" ", "-", "+", "\\"):
+            hunks[-1][2].append(ln)
+        elif ln in ("\n", "\r\n"):
+            hunks[-1][2].append(" " + ln)
+        else:
+            raise ValueError(f"a line that is not context, '+' or '-': {ln.rstrip()!r}")
+    body = ""
+    for s, t, hl in hunks:
+        content = [ln for ln in hl if ln[0] != "\\"]
+        if content:
+            body += _header(s, t, content) + "".join(hl)
+    if not body:
+        return []
+    return diff_mod.hunks(f"--- a/{path}\n+++ b/{path}\n{body}")
+
+
+def validate_edit(fr: FileReview, unit: Unit, hunks: list[unidiff.Hunk]) -> None:
+    """An edited unit must apply to the original together with every other unit of the
+    file (whatever else is accepted), and the result must still parse. Raises ValueError."""
+    others = [h for u in fr.units if u is not unit for h in u.current]
+    try:
+        diff_mod.apply_hunks(fr.base, others + hunks)
+    except ValueError as e:
+        raise ValueError(f"it does not apply ({e})") from None
+    if parse(diff_mod.apply_hunks(fr.base, hunks)).root_node.has_error:
+        raise ValueError("the file would no longer parse as Go")
+
+
+def run_editor(path: str) -> int:
+    """$VISUAL, else $EDITOR, else vi, on ``path``; like git, the variable is a shell word list."""
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    return subprocess.call([*shlex.split(editor), path])
+
+
+# ---------------------------------------------------------------- asking
+
+
+class Prompter:
+    """Single-key questions through prompt_toolkit (the answer needs no Enter), yes/no
+    through questionary. ``input``/``output`` are for tests (a pipe and DummyOutput)."""
+
+    def __init__(self, input=None, output=None) -> None:
+        self.input, self.output = input, output
+
+    def key(self, message: str, keys: str, default: str | None) -> str:
+        from prompt_toolkit import PromptSession
+        from prompt_toolkit.key_binding import KeyBindings
+        from prompt_toolkit.keys import Keys
+
+        kb = KeyBindings()
+
+        @kb.add(Keys.Any)
+        def _ignore(event) -> None:  # any other key: no answer, nothing typed
+            pass
+
+        def answer(k: str):
+            def handler(event) -> None:
+                event.app.current_buffer.text = k  # left on screen, as git add -p echoes it
+                event.app.exit(result=k)
+
+            return handler
+
+        for k in keys:
+            kb.add(k)(answer(k))
+            if k.isalpha():
+                kb.add(k.upper())(answer(k))
+        kb.add("enter")(answer(default) if default else _ignore)
+        kb.add("c-d")(answer("q"))  # end of input: stop, like git add -p
+
+        @kb.add("c-c")
+        def _interrupt(event) -> None:
+            event.app.exit(exception=KeyboardInterrupt)
+
+        session = PromptSession(input=self.input, output=self.output)
+        return session.prompt(message, key_bindings=kb)
+
+    def confirm(self, message: str) -> bool:
+        import questionary
+
+        return questionary.confirm(
+            message, default=True, auto_enter=True, input=self.input, output=self.output
+        ).unsafe_ask()
+
+
+# ---------------------------------------------------------------- saved decisions
+
+
+class State:
+    """Decisions as they are made, in the git dir, keyed by HEAD and each file's content;
+    written atomically after every answer."""
+
+    def __init__(self, git_dir: str, head: str) -> None:
+        self.path = os.path.join(git_dir, STATE_FILE)
+        self.head = head
+        self.saved: dict = {}  # path -> {"sha256", "ours", "decisions": {key: {...}}}
+
+    def exists(self) -> bool:
+        return os.path.exists(self.path)
+
+    def load(self) -> str | None:
+        """Read the saved state; returns why it was discarded, or None."""
+        try:
+            with open(self.path, encoding="utf-8") as f:
+                data = json.load(f)
+        except FileNotFoundError:
+            return "there is no interrupted review to resume"
+        except (OSError, ValueError) as e:
+            return f"the saved review state is unreadable ({e})"
+        if data.get("version") != 1 or data.get("head") != self.head:
+            return "the saved decisions were made at another commit (HEAD moved)"
+        self.saved = data.get("files", {})
+        return None
+
+    def decisions_for(self, path: str, disk: bytes) -> dict | None:
+        entry = self.saved.get(path)
+        if entry is None or entry.get("sha256") != _sha(disk):
+            return None
+        return entry.get("decisions", {})
+
+    def ours(self, path: str, disk: bytes) -> bool:
+        """Did an earlier `--no-commit` session of ours leave ``path`` as it is?"""
+        entry = self.saved.get(path)
+        return bool(entry and entry.get("ours") and entry.get("sha256") == _sha(disk))
+
+    def save(self, files: list[FileReview], ours: set[str] = frozenset()) -> None:
+        out = {}
+        for fr in files:
+            decided = {
+                u.key: {"decision": u.decision, "edited": patch_text(u) if u.edited is not None else None}
+                for u in fr.units
+                if u.decision is not None
+            }
+            if decided or fr.path in ours:
+                out[fr.path] = {"sha256": _sha(fr.disk), "ours": fr.path in ours, "decisions": decided}
+        data = json.dumps({"version": 1, "head": self.head, "files": out}, indent=1).encode()
+        vcs.write_files({self.path: data})
+
+    def remove(self) -> None:
+        if os.path.exists(self.path):
+            os.unlink(self.path)
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# ---------------------------------------------------------------- the session
+
+
+class Session:
+    def __init__(self, files: list[FileReview], console: Console, prompter: Prompter, git_dir: str,
+                 save: Callable[[], None] = lambda: None, editor: Callable[[str], int] = run_editor) -> None:
+        self.files = files
+        self.units = [(fr, u) for fr in files for u in fr.units]
+        self.console, self.prompter, self.git_dir = console, prompter, git_dir
+        self.save, self.editor = save, editor
+
+    def walk(self) -> bool:
+        """Ask about every undecided unit; False if the person quit early."""
+        i = self._next_undecided(-1)
+        while i is not None:
+            fr, u = self.units[i]
+            self.show(i)
+            while True:
+                default = u.decision or "y"
+                choices = ",".join(k.upper() if k == default else k for k in KEYS)
+                label = " (edited)" if u.edited is not None else ""
+                key = self.prompter.key(f"({i + 1}/{len(self.units)}) Apply this fix{label} [{choices}]? ", KEYS, default)
+                if key == "?":
+                    self.console.print(HELP, style="red", highlight=False)
+                    continue
+                if key == "k":
+                    if i == 0:
+                        self.console.print("No previous fix.", style="red")
+                        continue
+                    i -= 1
+                    break
+                if key == "q":
+                    return False
+                if key == "e":
+                    if not self.edit(fr, u):
+                        continue
+                    key = "y"
+                if key in "ad":
+                    for other_fr, other in self.units[i + 1 :]:
+                        if other_fr is fr and other.decision is None:
+                            other.decision = "y" if key == "a" else "n"
+                    key = "y" if key == "a" else "n"
+                u.decision = key
+                self.save()
+                i = self._next_undecided(i)
+                break
+        return True
+
+    def _next_undecided(self, after: int) -> int | None:
+        order = list(range(after + 1, len(self.units))) + list(range(0, after + 1))
+        return next((j for j in order if self.units[j][1].decision is None), None)
+
+    def show(self, i: int) -> None:
+        fr, u = self.units[i]
+        c = self.console
+        c.print()
+        for fx in u.fixes or [None]:
+            head = Text()
+            if fx is None:
+                head.append(f"{fr.path}: a change no finding explains", style="bold")
+            else:
+                head.append(f"{fr.path}:{fx.line}", style="bold")
+                head.append(f" {fx.rule}", style="cyan")
+                head.append(f": {fx.reason}")
+                head.append(f"\n  fix: {fx.fix}", style="dim")
+            c.print(head)
+        for ln in patch_text(u).splitlines():
+            style = {"@": "cyan", "+": "green", "-": "red", "\\": "dim"}.get(ln[:1])
+            c.print(Text(ln, style=style or ""), highlight=False)
+
+    def edit(self, fr: FileReview, u: Unit) -> bool:
+        """Let the person edit the unit's hunks; True when an edited version was accepted."""
+        path = os.path.join(self.git_dir, EDIT_FILE)
+        text = "# Manual hunk edit mode -- see the bottom for a quick guide.\n" + patch_text(u) + EDIT_GUIDE
+        while True:
+            with open(path, "w", encoding="utf-8", newline="") as f:
+                f.write(text)
+            status = self.editor(path)
+            with open(path, encoding="utf-8", newline="") as f:
+                text = f.read()
+            os.unlink(path)
+            if status != 0:
+                self.console.print(f"The editor exited with status {status}; the hunk is left as it was.", style="red")
+                return False
+            try:
+                hunks = parse_edited(fr.path, text)
+                if not hunks:
+                    self.console.print("Edit aborted: the hunk is left as it was.", style="red")
+                    return False
+                validate_edit(fr, u, hunks)
+            except ValueError as e:
+                self.console.print(f"Your edited hunk cannot be used: {e}", style="red")
+                if self.prompter.confirm("Edit it again? (no keeps the hunk as it was)"):
+                    continue
+                return False
+            u.edited = hunks
+            return True
+
+
+# ---------------------------------------------------------------- applying and committing
+
+
+def _relocated(hunk: unidiff.Hunk, lines: list[str]) -> unidiff.Hunk | None:
+    """``hunk`` moved to where its old lines are in ``lines`` (nearest first, as patch
+    does), or None if they are nowhere."""
+    old = [ln.value.rstrip("\r\n") for ln in hunk if ln.is_context or ln.is_removed]
+    start = hunk.source_start - 1 if hunk.source_length else hunk.source_start
+    have = [ln.rstrip("\r\n") for ln in lines]
+    for offset in sorted(range(-start, len(lines) - len(old) - start + 1), key=abs):
+        if have[start + offset : start + offset + len(old)] == old:
+            moved = copy.copy(hunk)
+            moved.source_start += offset
+            return moved
+    return None
+
+
+def plan(fr: FileReview, units: list[Unit], report: Callable[[str], None]) -> tuple[list[Unit], bytes, bytes]:
+    """The units of ``fr`` that can be applied, and the new committed and work-tree
+    contents. With uncommitted changes, a unit whose hunks no longer apply to the file on
+    disk is skipped (reported) and left out of both."""
+    if fr.disk == fr.base:
+        new = diff_mod.apply_hunks(fr.base, [h for u in units for h in u.current])
+        return units, new, new
+    lines = _lines(fr.disk)
+    kept, moved = [], []
+    for u in units:
+        hunks = [_relocated(h, lines) for h in u.current]
+        if None in hunks:
+            report(f"{fr.path}: skipped {u.rule} at line {u.fixes[0].line if u.fixes else '?'}: "
+                   "it no longer applies to the file as it is on disk")
+            continue
+        try:
+            diff_mod.apply_hunks(fr.disk, moved + hunks)
+        except ValueError:
+            report(f"{fr.path}: skipped {u.rule}: it collides with your uncommitted changes")
+            continue
+        kept.append(u)
+        moved += hunks
+    committed = diff_mod.apply_hunks(fr.base, [h for u in kept for h in u.current])
+    return kept, committed, diff_mod.apply_hunks(fr.disk, moved)
+
+
+@contextmanager
+def _interrupts_deferred():
+    """Hold Ctrl-C while files are written and committed; it is raised afterwards."""
+    caught = []
+    previous = signal.signal(signal.SIGINT, lambda *_: caught.append(True))
+    try:
+        yield caught
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def finish(repo, files: list[FileReview], options: Options, console: Console) -> tuple[list[tuple[FileReview, Unit]], list[str]]:
+    """Write the accepted units and commit them. Returns the applied units and the new
+    commits' shas. All or nothing: on Ctrl-C or an error before the commits are made,
+    every file is put back as it was."""
+    report = lambda msg: console.print(Text(msg, style="yellow"))  # noqa: E731
+    applied: list[tuple[FileReview, Unit]] = []
+    new_disk: dict[str, bytes] = {}
+    commits_of: dict[str, list[tuple[str, bytes]]] = {}  # rule -> [(path, committed content)]
+    order = _rule_order(files) if options.per_rule else [None]
+    for fr in files:
+        accepted = [u for u in fr.units if u.decision == "y"]
+        if not accepted:
+            continue
+        kept, committed, disk = plan(fr, accepted, report)
+        applied += [(fr, u) for u in kept]
+        if kept:
+            new_disk[fr.abspath] = disk
+        for rule in order:  # per rule, each commit adds that rule's units to the previous
+            upto = [u for u in kept if rule is None or order.index(u.rule) <= order.index(rule)]
+            if any(u.rule == rule or rule is None for u in upto):
+                content = diff_mod.apply_hunks(fr.base, [h for u in upto for h in u.current])
+                commits_of.setdefault(rule, []).append((fr.path, content))
+    shas: list[str] = []
+    if not new_disk:
+        return applied, shas
+    old_disk = {fr.abspath: fr.disk for fr in files if fr.abspath in new_disk}
+    with _interrupts_deferred() as interrupted:
+        vcs.write_files(new_disk)
+        try:
+            if interrupted:
+                raise KeyboardInterrupt
+            if options.commit:
+                for rule in order:
+                    items = [_item(fr, fx) for fr, u in applied if rule is None or u.rule == rule for fx in u.fixes]
+                    if rule in commits_of:
+                        shas.append(vcs.commit_files(repo, dict(commits_of[rule]), changeset.commit_message(items, rule=rule)))
+        except BaseException:
+            if not shas:
+                vcs.write_files(old_disk)
+            raise
+    if interrupted:
+        raise KeyboardInterrupt
+    return applied, shas
+
+
+def _rule_order(files: list[FileReview]) -> list[str]:
+    from .transforms import RULES
+
+    catalogue = [r.name for r in RULES]
+    used = {u.rule for fr in files for u in fr.units}
+    return sorted(used, key=lambda r: (catalogue.index(r) if r in catalogue else len(catalogue), r))
+
+
+def _item(fr: FileReview, fx: AppliedFix) -> changeset.ChangeItem:
+    return changeset.ChangeItem(fx.rule, fr.path, fx.line, fx.reason)
+
+
+# ---------------------------------------------------------------- the command
+
+
+def collect(repo, cfg, targets, results: list[FileResult], options: Options, console: Console,
+            state: State) -> list[FileReview]:
+    """The files to review: every changed result, minus files with uncommitted changes
+    unless --allow-dirty (then fixed as committed, applied to the file as it is). A file
+    an earlier --no-commit session of ours left changed is not the person's work: it is
+    reviewed as it is."""
+    status = vcs.uncommitted(repo)
+    by_path = {t.path: t for t in targets}
+    files = []
+    note = lambda msg: console.print(Text(msg, style="yellow"))  # noqa: E731
+    for r in results:
+        if r.error:
+            note(f"{r.path}: {r.error}")
+        path = vcs.relpath(repo, r.abspath)
+        code = status.get(path)
+        if code == "??":
+            if r.changed:
+                note(f"{path}: not reviewed: git does not track it (`gofixleaks fix --write` fixes it in place)")
+            continue
+        if code is None or (r.changed and state.ours(path, r.original)):
+            if r.changed:
+                files.append(FileReview(path, r.abspath, r.original, r.original))
+                files[-1].units = build_units(path, r)
+            continue
+        if not options.allow_dirty:
+            if r.changed:
+                note(f"{path}: not touched: it has uncommitted changes (commit or stash them, or use --allow-dirty)")
+            continue
+        base = vcs.committed(repo, path)
+        with open(r.abspath, "rb") as f:
+            disk = f.read()
+        if base is None:
+            continue
+        fixed = engine.process(by_path[r.abspath], cfg, True, data=base) if r.abspath in by_path else r
+        if fixed.changed:
+            fr = FileReview(path, r.abspath, base, disk)
+            fr.units = build_units(path, fixed)
+            files.append(fr)
+    return files
+
+
+def _restore(files: list[FileReview], state: State, console: Console) -> None:
+    restored = 0
+    for fr in files:
+        saved = state.decisions_for(fr.path, fr.disk)
+        if saved is None:
+            continue
+        for u in fr.units:
+            d = saved.get(u.key)
+            if d is None:
+                continue
+            u.decision = d.get("decision")
+            if d.get("edited"):
+                try:
+                    u.edited = parse_edited(fr.path, d["edited"])
+                    validate_edit(fr, u, u.edited)
+                except ValueError:
+                    u.decision, u.edited = None, None
+                    continue
+            restored += 1
+    console.print(f"Resuming: {restored} earlier decision(s) kept.", style="dim")
+
+
+def run(repo, cfg, targets, results: list[FileResult], options: Options, console: Console,
+        prompter: Prompter | None = None, editor: Callable[[str], int] = run_editor) -> int:
+    """The whole session; returns the exit code."""
+    head = vcs.head_sha(repo)
+    state = State(repo.git_dir, head)
+    discarded = state.load() if options.resume else None
+    if discarded:
+        console.print(f"Starting a new review: {discarded}.", style="yellow")
+    files = collect(repo, cfg, targets, results, options, console, state)
+    if options.resume and not discarded:
+        _restore(files, state, console)
+    elif state.exists():
+        console.print("note: an earlier review was interrupted; this one starts over "
+                      "(`gofixleaks review --resume` continues it instead)", style="dim")
+    total = sum(len(fr.units) for fr in files)
+    if total == 0:
+        console.print("Nothing to review: no fixes to propose.")
+        state.remove()
+        return 0
+    ours = {fr.path for fr in files if state.ours(fr.path, fr.disk)}
+    session = Session(files, console, prompter or Prompter(), repo.git_dir, lambda: state.save(files, ours), editor)
+    try:
+        complete = session.walk()
+    except KeyboardInterrupt:
+        console.print("\nInterrupted: no file was changed. `gofixleaks review --resume` continues.", style="yellow")
+        return 130
+    applied, shas = finish(repo, files, options, console)
+    undecided = [u for _, u in session.units if u.decision is None]
+    _summary(repo, session, applied, shas, undecided, options, console)
+    if complete and not undecided:
+        state.remove()
+    else:  # rekey what is left to the new HEAD and file contents, for --resume
+        state.head = vcs.head_sha(repo)
+        done = {id(u) for _, u in applied}
+        for fr in files:
+            if any(id(u) in done for u in fr.units):
+                fr.disk = _read(fr.abspath)
+                fr.units = [u for u in fr.units if id(u) not in done]
+                _assign_keys(fr.units)
+                if not options.commit:
+                    ours.add(fr.path)
+        state.save(files, ours)
+    return 0
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def _summary(repo, session: Session, applied, shas, undecided, options: Options, console: Console) -> None:
+    decided = [u for _, u in session.units if u.decision is not None]
+    accepted = sum(1 for u in decided if u.decision == "y")
+    console.print()
+    console.print(Text(f"Accepted {accepted}, rejected {len(decided) - accepted}"
+                       + (f", undecided {len(undecided)}" if undecided else "")
+                       + f" of {len(session.units)} fix(es).", style="bold"))
+    per_rule: dict[str, Counter] = {}
+    for _, u in session.units:
+        per_rule.setdefault(u.rule, Counter())[u.decision or "?"] += 1
+    for rule, c in sorted(per_rule.items()):
+        console.print(f"  {rule}: {c['y']} accepted, {c['n']} rejected" + (f", {c['?']} undecided" if c["?"] else ""))
+    if applied and not options.commit:
+        console.print(f"Wrote {len(applied)} fix(es); nothing committed (--no-commit).")
+    for sha in shas:
+        console.print(Text(f"Committed {sha[:12]} {repo.commit(sha).summary}", style="green"))
+    if undecided:
+        console.print("`gofixleaks review --resume` goes on with the undecided ones.")
+

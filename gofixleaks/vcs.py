@@ -1,0 +1,161 @@
+"""Git through GitPython, as small functions: find the work tree, tell which files have
+uncommitted changes, read committed content, commit exact file contents, and write
+work-tree files all or nothing."""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+
+import git
+from git.index.base import IndexFile
+from git.index.typ import BaseIndexEntry
+from git.objects.commit import Commit
+from gitdb.base import IStream
+
+_REGULAR_FILE = 0o100644
+
+
+class VcsError(Exception):
+    """Not a usable git work tree, or a git operation failed: the CLI prints it and exits 2."""
+
+
+def open_repo(path: str) -> git.Repo:
+    """The work tree containing ``path`` (a file or a directory)."""
+    start = path if os.path.isdir(path) else os.path.dirname(os.path.abspath(path)) or "."
+    try:
+        repo = git.Repo(start, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        raise VcsError(f"{os.path.abspath(start)} is not inside a git work tree") from None
+    if repo.bare or repo.working_tree_dir is None:
+        raise VcsError(f"{repo.git_dir} is a bare repository; run inside a work tree")
+    return repo
+
+
+def head_sha(repo: git.Repo) -> str:
+    try:
+        return repo.head.commit.hexsha
+    except ValueError:
+        raise VcsError("the repository has no commits yet; commit something first") from None
+
+
+def relpath(repo: git.Repo, abspath: str) -> str:
+    """``abspath`` relative to the work tree root, with forward slashes (git's spelling)."""
+    root = os.path.realpath(repo.working_tree_dir)
+    rel = os.path.relpath(os.path.realpath(abspath), root)
+    if rel == ".." or rel.startswith(".." + os.sep):
+        raise VcsError(f"{abspath} is outside the work tree {root}")
+    return rel.replace(os.sep, "/")
+
+
+def uncommitted(repo: git.Repo) -> dict[str, str]:
+    """Paths (relative to the root) that differ from HEAD in the index or the work tree,
+    or are untracked, mapped to their two-letter `git status` code."""
+    out = repo.git.status("--porcelain=v1", "-z", "--untracked-files=all", strip_newline_in_stdout=False)
+    entries = out.split("\0")
+    status: dict[str, str] = {}
+    i = 0
+    while i < len(entries):
+        entry = entries[i]
+        i += 1
+        if len(entry) < 4:
+            continue
+        code, path = entry[:2], entry[3:]
+        status[path] = code
+        if code[0] in "RC":  # a rename or copy names its source next: that path changed too
+            status[entries[i]] = code
+            i += 1
+    return status
+
+
+def committed(repo: git.Repo, path: str) -> bytes | None:
+    """The content of ``path`` (relative to the root) at HEAD, or None if HEAD lacks it."""
+    try:
+        return repo.head.commit.tree[path].data_stream.read()
+    except KeyError:
+        return None
+
+
+def _mode(repo: git.Repo, path: str) -> int:
+    try:
+        return repo.head.commit.tree[path].mode
+    except KeyError:
+        return _REGULAR_FILE
+
+
+def commit_files(repo: git.Repo, files: dict[str, bytes], message: str) -> str:
+    """Commit exactly ``files`` (root-relative path -> content) on top of HEAD and return
+    the new commit's sha. The tree is HEAD's with those files replaced, so whatever else the
+    user has staged stays staged and out of the commit; the index entries of ``files`` that
+    matched HEAD are moved to the new content so they do not show as changed."""
+    parent = repo.head.commit
+    entries = []
+    for path, data in sorted(files.items()):
+        stored = repo.odb.store(IStream("blob", len(data), io.BytesIO(data)))
+        entries.append(BaseIndexEntry((_mode(repo, path), stored.binsha, 0, path)))
+    index = IndexFile.from_tree(repo, parent)  # a temporary index: the real one is left alone
+    index.add(entries)
+    commit = Commit.create_from_tree(repo, index.write_tree(), message, parent_commits=[parent])
+    # compare-and-swap: a commit made meanwhile by someone else is an error, not lost
+    try:
+        repo.git.update_ref("-m", f"commit: {commit.summary}", "HEAD", commit.hexsha, parent.hexsha)
+    except git.GitCommandError as e:
+        raise VcsError(f"HEAD moved while committing; nothing was committed ({e.stderr.strip()})") from None
+    staged = {e.path: e for e in repo.index.entries.values()}
+    for entry in entries:
+        current = staged.get(entry.path)
+        if current is None or current.binsha == _head_binsha(parent, entry.path):
+            repo.git.update_index("--add", "--cacheinfo", f"{entry.mode:o},{entry.hexsha},{entry.path}")
+    return commit.hexsha
+
+
+def _head_binsha(commit: Commit, path: str) -> bytes | None:
+    try:
+        return commit.tree[path].binsha
+    except KeyError:
+        return None
+
+
+def write_files(files: dict[str, bytes]) -> None:
+    """Write ``files`` (absolute path -> content) all or nothing: every new content goes to a
+    temporary file next to its target first, then all are renamed into place; a failure
+    before the last rename puts back what was already replaced. Modes are kept."""
+    staged: list[tuple[str, str]] = []  # (temp file, target)
+    try:
+        for path, data in files.items():
+            mode = os.stat(path).st_mode & 0o7777 if os.path.exists(path) else 0o644
+            fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".gofixleaks-", suffix=".tmp")
+            staged.append((tmp, path))
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.chmod(tmp, mode)
+        backups: list[tuple[str, bytes | None]] = []
+        try:
+            for tmp, path in staged:
+                backups.append((path, _read(path)))
+                os.replace(tmp, path)
+        except BaseException:
+            for path, old in reversed(backups):
+                if old is None:
+                    os.unlink(path)
+                else:
+                    _write_now(path, old)
+            raise
+    finally:
+        for tmp, _ in staged:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+
+
+def _read(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except FileNotFoundError:
+        return None
+
+
+def _write_now(path: str, data: bytes) -> None:
+    with open(path, "wb") as f:
+        f.write(data)

@@ -1,0 +1,363 @@
+"""`review` in-process: the hunk model (one unit per fix), the prompt driven through
+prompt_toolkit's pipe input, editing, applying onto a changed work tree, saved decisions,
+and the git plumbing in vcs.py."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+from rich.console import Console
+
+from gofixleaks import changeset, config as config_mod, diff as diff_mod, edits, engine, review, vcs
+from gofixleaks.discover import discover
+from gofixleaks.engine import AppliedFix, FileResult
+from gofixleaks.rule import Finding
+from gofixleaks.source import SourceFile
+
+from .conftest import git, git_repo, write_module
+
+TWO_CLOSE = """\
+package p
+
+import "time"
+
+func Two(d time.Duration) {
+	a := time.NewTicker(d)
+	b := time.NewTicker(d)
+	<-a.C
+	<-b.C
+}
+"""
+
+FIRST = """\
+package p
+
+import "time"
+
+func First(d time.Duration) {
+	t1 := time.NewTicker(d)
+	<-t1.C
+}
+
+func Second(d time.Duration) {
+	t2 := time.NewTicker(d)
+	<-t2.C
+}
+"""
+
+OTHER = """\
+package q
+
+import "time"
+
+func Third(d time.Duration) {
+	t3 := time.NewTicker(d)
+	<-t3.C
+}
+"""
+
+
+def fixed_results(root: Path) -> list[FileResult]:
+    cfg = config_mod.load((str(root),), select=("ticker-not-stopped",), jobs=1, use_cache=False)
+    return [r for r in engine.run(discover((str(root),)), cfg, want_fixes=True) if r.changed]
+
+
+def file_reviews(root: Path) -> list[review.FileReview]:
+    out = []
+    for r in fixed_results(root):
+        path = os.path.relpath(r.abspath, root).replace(os.sep, "/")
+        out.append(review.FileReview(path, r.abspath, r.original, r.original, review.build_units(path, r)))
+    return out
+
+
+def apply_units(fr: review.FileReview, units: list[review.Unit]) -> bytes:
+    return diff_mod.apply_hunks(fr.base, [h for u in units for h in u.current])
+
+
+def with_stop(src: str, *names: str, indent: str = "\t") -> str:
+    for n in names:
+        src = src.replace(f"{indent}{n} := time.NewTicker(d)\n", f"{indent}{n} := time.NewTicker(d)\n{indent}defer {n}.Stop()\n")
+    return src
+
+
+# ---------------------------------------------------------------- units
+
+
+def test_close_fixes_are_separate_units_and_any_subset_applies(tmp_path):
+    write_module(tmp_path, {"two.go": TWO_CLOSE})
+    [fr] = file_reviews(tmp_path)
+    assert [[f.line for f in u.fixes] for u in fr.units] == [[6], [7]]
+    assert [len(u.hunks) for u in fr.units] == [1, 1]
+    a, b = fr.units
+    assert apply_units(fr, [a]).decode() == with_stop(TWO_CLOSE, "a")
+    assert apply_units(fr, [b]).decode() == with_stop(TWO_CLOSE, "b")
+    assert apply_units(fr, [a, b]).decode() == with_stop(TWO_CLOSE, "a", "b")
+    # the hunks split the one line between the two changes instead of sharing it
+    assert a.hunks[0].source_start + a.hunks[0].source_length <= b.hunks[0].source_start
+
+
+def _finding(sf: SourceFile, rule: str, after: bytes, new: bytes, imports: tuple[str, ...] = ()) -> Finding:
+    at = sf.data.index(after) + len(after)
+    line = sf.line_col(at)[0]
+    fix = edits.Fix(f"insert {new!r}", (edits.TextEdit(at, at, new),), imports)
+    return Finding(rule, "warning", "p.go", at, at, line, 1, line, 1, f"{rule} at {line}", (fix,))
+
+
+def test_a_fix_and_the_import_it_needs_are_one_unit():
+    filler = b"".join(b"// line %d\n" % i for i in range(8))  # keeps the import's hunk apart
+    original = b'package p\n\nimport "fmt"\n\n' + filler + b'func A() {\n\tfmt.Println("a")\n}\n\nfunc B() {\n\tfmt.Println("b")\n}\n'
+    sf = SourceFile("p.go", original)
+    fa = _finding(sf, "rule-a", b'"a")\n', b"\tvar mu sync.Mutex\n\t_ = &mu\n", ("sync",))
+    fb = _finding(sf, "rule-b", b'"b")\n', b'\tfmt.Println("b2")\n')
+    imp = edits.import_edit(sf, ("sync",))
+    fixed = edits.apply(original, [*fa.fixes[0].edits, *fb.fixes[0].edits, imp])
+    res = FileResult("p.go", "/x/p.go", [fa, fb], None, original, fixed)
+    fr = review.FileReview("p.go", "/x/p.go", original, original, review.build_units("p.go", res))
+    ua, ub = fr.units
+    assert [f.rule for f in ua.fixes] == ["rule-a"] and len(ua.hunks) == 2
+    assert [f.rule for f in ub.fixes] == ["rule-b"] and len(ub.hunks) == 1
+    assert apply_units(fr, [ua]) == edits.apply(original, [*fa.fixes[0].edits, imp])
+    assert apply_units(fr, [ub]) == edits.apply(original, list(fb.fixes[0].edits))
+    assert apply_units(fr, [ua, ub]) == fixed
+
+
+def test_keys_do_not_depend_on_line_numbers(tmp_path):
+    write_module(tmp_path / "a", {"p.go": FIRST})
+    write_module(tmp_path / "b", {"p.go": "// a comment that shifts every line\n" + FIRST})
+    [fa], [fb] = file_reviews(tmp_path / "a"), file_reviews(tmp_path / "b")
+    assert [u.key for u in fa.units] == [u.key for u in fb.units]
+    assert len({u.key for u in fa.units}) == 2
+
+
+# ---------------------------------------------------------------- the prompt
+
+
+def session(files, keys: str, editor=None, saves: list | None = None):
+    """Run a walk answering with ``keys``; returns (walk's result, console text)."""
+    out = io.StringIO()
+    with create_pipe_input() as inp:
+        inp.send_text(keys + "\x04")  # then end of input (q): a test never waits for a key
+        s = review.Session(
+            files, Console(file=out, width=100, no_color=True), review.Prompter(inp, DummyOutput()),
+            os.path.dirname(files[0].abspath),  # stands in for the git dir: the edit file goes there
+            save=(lambda: saves.append(1)) if saves is not None else (lambda: None),
+            editor=editor or (lambda path: pytest.fail("no editor expected")),
+        )
+        complete = s.walk()
+    return complete, out.getvalue()
+
+
+def decisions(files) -> list:
+    return [u.decision for fr in files for u in fr.units]
+
+
+@pytest.fixture
+def two_files(tmp_path):
+    write_module(tmp_path, {"p/first.go": FIRST, "q/other.go": OTHER})
+    return file_reviews(tmp_path)
+
+
+def test_yes_no_and_going_back_to_change_a_decision(two_files):
+    saves = []
+    complete, out = session(two_files, "ynkyn", saves=saves)
+    assert complete
+    assert decisions(two_files) == ["y", "y", "n"]
+    assert len(saves) == 4  # saved after every answer but k
+    assert "(2/3) Apply this fix" not in out  # the prompt goes to prompt_toolkit, not the console
+    assert out.count("ticker t2 from time.NewTicker is never stopped") == 2  # shown again after k
+
+
+def test_accept_and_reject_the_rest_of_a_file(two_files):
+    assert session(two_files, "ad")[0]
+    assert decisions(two_files) == ["y", "y", "n"]
+    for fr in two_files:
+        for u in fr.units:
+            u.decision = None
+    assert session(two_files, "dy")[0]
+    assert decisions(two_files) == ["n", "n", "y"]
+
+
+def test_enter_takes_the_default_and_other_keys_are_ignored(two_files):
+    # Enter on a new fix accepts; after k it takes the earlier answer (here: n)
+    assert session(two_files, "\rxnk\r\r")[0]
+    assert decisions(two_files) == ["y", "n", "y"]
+
+
+def test_quit_keeps_the_decisions_made(two_files):
+    assert session(two_files, "nq")[0] is False
+    assert decisions(two_files) == ["n", None, None]
+
+
+def test_help_and_no_previous_fix(two_files):
+    _, out = session(two_files, "?kq")
+    assert "a - apply this fix and all later fixes in this file" in out
+    assert "No previous fix." in out
+
+
+def test_ctrl_c_interrupts(two_files):
+    with pytest.raises(KeyboardInterrupt):
+        session(two_files, "y\x03")
+    assert decisions(two_files) == ["y", None, None]
+
+
+# ---------------------------------------------------------------- editing
+
+
+def _editor(replace: tuple[str, str] | None = None, text: str | None = None):
+    calls = []
+
+    def edit(path: str) -> int:
+        with open(path, encoding="utf-8") as f:
+            content = f.read()
+        calls.append(content)
+        new = text if text is not None else content.replace(*replace)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(new)
+        return 0
+
+    edit.calls = calls
+    return edit
+
+
+def test_an_edited_hunk_is_validated_and_accepted(two_files, tmp_path):
+    ed = _editor(("+\tdefer t1.Stop()\n", "+\tdefer t1.Stop() // stopped by hand\n"))
+    complete, out = session(two_files, "enq", editor=ed)
+    first = two_files[0]
+    assert first.units[0].decision == "y" and first.units[0].edited is not None
+    assert "# Manual hunk edit mode" in ed.calls[0] and "@@ -4,5 +4,6 @@\n \n func First(d time.Duration) {\n" in ed.calls[0]
+    assert apply_units(first, [first.units[0]]).decode() == FIRST.replace(
+        "\tt1 := time.NewTicker(d)\n", "\tt1 := time.NewTicker(d)\n\tdefer t1.Stop() // stopped by hand\n"
+    )
+
+
+def test_an_edit_that_no_longer_applies_can_be_edited_again_or_dropped(two_files):
+    # changing a context line makes the hunk not apply: say so, ask; "n" keeps the hunk
+    ed = _editor((" func First(d time.Duration) {", " func Primero(d time.Duration) {"))
+    _, out = session(two_files, "enq", editor=ed)
+    assert "Your edited hunk cannot be used: it does not apply" in out
+    u = two_files[0].units[0]
+    assert u.edited is None and u.decision is None
+    assert len(ed.calls) == 1
+    # "y" opens the editor again with what was written, so the person can repair it
+    ed = _editor((" func Primero(d time.Duration) {", " func First(d time.Duration) {"))
+    bad_then_good = [(" func First(d time.Duration) {", " func Primero(d time.Duration) {"), None]
+
+    def editor(path):
+        step = bad_then_good.pop(0)
+        return (_editor(step) if step else ed)(path)
+
+    _, out = session(two_files, "ey" + "q", editor=editor)
+    assert u.decision == "y" and u.edited is not None
+    assert "func Primero" in ed.calls[0]
+
+
+def test_an_edit_that_breaks_the_syntax_is_refused(two_files):
+    ed = _editor(("+\tdefer t1.Stop()\n", "+\tdefer t1.Stop(\n"))
+    _, out = session(two_files, "en" + "q", editor=ed)
+    assert "the file would no longer parse as Go" in out
+    assert two_files[0].units[0].decision is None
+
+
+def test_deleting_every_line_aborts_the_edit(two_files):
+    _, out = session(two_files, "eq", editor=_editor(text="# nothing left\n"))
+    assert "Edit aborted" in out and two_files[0].units[0].edited is None
+
+
+def test_parse_edited_recounts_the_header():
+    text = "@@ -1,3 +1,3 @@\n a\n-b\n+B\n+B2\n c\n# a comment\n\n"
+    [h] = review.parse_edited("f.go", text)
+    assert (h.source_start, h.source_length, h.target_start, h.target_length) == (1, 4, 1, 5)
+    assert diff_mod.apply_hunks(b"a\nb\nc\n\nd\n", [h]) == b"a\nB\nB2\nc\n\nd\n"
+    with pytest.raises(ValueError, match="not context"):
+        review.parse_edited("f.go", "@@ -1,1 +1,1 @@\nxyz\n")
+
+
+# ---------------------------------------------------------------- applying
+
+
+def test_a_dirty_file_gets_the_fixes_that_still_apply_and_commits_none_of_its_changes(two_files):
+    fr = two_files[0]
+    # the person added a line at the top (the hunks move) and rewrote Second's body
+    fr.disk = ("// work in progress\n" + FIRST.replace("\t<-t2.C\n", "\tselect {}\n").replace(
+        "\tt2 := time.NewTicker(d)\n", "\tt2 := time.NewTicker(2 * d)\n")).encode()
+    skipped = []
+    kept, committed, disk = review.plan(fr, fr.units, skipped.append)
+    assert kept == fr.units[:1]
+    assert len(skipped) == 1 and "no longer applies to the file as it is on disk" in skipped[0]
+    assert committed.decode() == with_stop(FIRST, "t1")
+    assert disk.decode() == with_stop(fr.disk.decode(), "t1")
+
+
+# ---------------------------------------------------------------- saved decisions
+
+
+def test_saved_decisions_are_keyed_by_head_and_content(two_files, tmp_path):
+    two_files[0].units[0].decision = "n"
+    two_files[1].units[0].decision = "y"
+    review.State(str(tmp_path), "head1").save(two_files)
+    st = review.State(str(tmp_path), "head1")
+    assert st.load() is None
+    key0 = two_files[0].units[0].key
+    assert st.decisions_for(two_files[0].path, two_files[0].disk) == {key0: {"decision": "n", "edited": None}}
+    assert st.decisions_for(two_files[0].path, two_files[0].disk + b"// changed\n") is None
+    assert "HEAD moved" in review.State(str(tmp_path), "head2").load()
+
+
+# ---------------------------------------------------------------- git
+
+
+def test_commit_files_commits_exactly_those_files(tmp_path):
+    repo_dir = write_module(git_repo(tmp_path), {"a.go": "package a\n", "b.go": "package a\n"})
+    git(repo_dir, "add", ".")
+    git(repo_dir, "commit", "-qm", "init")
+    (repo_dir / "b.go").write_text("package a // staged\n")
+    git(repo_dir, "add", "b.go")
+    (repo_dir / "a.go").write_text("package a // fixed\n")
+    repo = vcs.open_repo(str(repo_dir))
+    assert vcs.uncommitted(repo) == {"a.go": " M", "b.go": "M "}
+    sha = vcs.commit_files(repo, {"a.go": b"package a // fixed\n"}, "fix: a\n\nbody\n")
+    assert git(repo_dir, "show", "--name-only", "--format=%B", sha) == "fix: a\n\nbody\n\n\na.go\n"
+    assert git(repo_dir, "show", "HEAD:b.go") == "package a\n"
+    assert vcs.uncommitted(repo) == {"b.go": "M "}  # still staged, not committed
+
+
+def test_write_files_is_all_or_nothing(tmp_path):
+    a = tmp_path / "a.go"
+    a.write_bytes(b"old\n")
+    with pytest.raises(OSError):
+        vcs.write_files({str(a): b"new\n", str(tmp_path / "missing" / "b.go"): b"x\n"})
+    assert a.read_bytes() == b"old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.go"]  # no temporary files left
+
+
+def test_not_a_work_tree(tmp_path):
+    with pytest.raises(vcs.VcsError, match="not inside a git work tree"):
+        vcs.open_repo(str(tmp_path))
+
+
+def test_per_rule_subject():
+    items = [changeset.ChangeItem("timer-not-stopped", "p/a.go", 3, "why")]
+    assert changeset.subject(items, "timer-not-stopped") == "fix: stop goroutine leaks in p (gofixleaks: timer-not-stopped)"
+    assert changeset.subject(items) == "fix: stop goroutine leaks in p (gofixleaks)"
+
+
+# ---------------------------------------------------------------- the command
+
+
+def test_review_outside_a_work_tree_is_an_error(cli, tmp_path):
+    write_module(tmp_path, {"p.go": FIRST})
+    r = cli("review", cwd=tmp_path)
+    assert r.code == 2 and "is not inside a git work tree" in r.stderr
+
+
+def test_review_refuses_without_a_terminal(cli, tmp_path):
+    write_module(git_repo(tmp_path), {"p.go": FIRST})
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-qm", "init")
+    r = cli("review", cwd=tmp_path)
+    assert r.code == 2 and "stdin is not a terminal" in r.stderr and "fix --write" in r.stderr
