@@ -706,7 +706,7 @@ def lifetime(sf: SourceFile, binding: Binding, is_release) -> Lifetime:
 
 
 _BREAKABLE = ("for_statement", "expression_switch_statement", "type_switch_statement", "select_statement")
-_CASES = ("expression_case", "default_case", "type_case", "communication_case")
+CASE_TYPES = ("expression_case", "default_case", "type_case", "communication_case")
 
 
 def every_exit_passes(sf: SourceFile, stmts: list[Node], is_release) -> bool:
@@ -767,7 +767,7 @@ def _flow(sf: SourceFile, stmts, released: bool, is_release, nested: int) -> tup
                 if loop_kind(sf, s) == "endless" and not breaks_out_of(s):
                     return True, None
                 continue
-            cases = [c for c in s.named_children if c.type in _CASES]
+            cases = [c for c in s.named_children if c.type in CASE_TYPES]
             outs = []
             for c in cases:
                 ok, out = _flow(sf, statements(c), released, is_release, nested + 1)
@@ -785,12 +785,15 @@ def _is_panic(sf: SourceFile, stmt: Node) -> bool:
     return call is not None and call.type == "call_expression" and callee(sf, call) == (None, "panic")
 
 
+def loop_breaks(loop: Node) -> list[Node]:
+    """The breaks that leave ``loop``: its own unlabeled ones and any labeled one (not followed)."""
+    return [
+        b
+        for b in of_type(loop, "break_statement", skip_functions=True)
+        if b.named_children or next((a for a in ancestors(b) if a.type in _BREAKABLE), None) == loop
+    ]
+
+
 def breaks_out_of(loop: Node) -> bool:
-    """Whether a break (unlabeled and not caught by an inner statement, or labeled) leaves ``loop``."""
-    for b in of_type(loop, "break_statement", skip_functions=True):
-        if b.named_children:
-            return True
-        target = next((a for a in ancestors(b) if a.type in _BREAKABLE), None)
-        if target == loop:
-            return True
-    return False
+    """Whether some break leaves ``loop``."""
+    return bool(loop_breaks(loop))

@@ -1,0 +1,3 @@
+module example.com/ctx-and-return
+
+go 1.22

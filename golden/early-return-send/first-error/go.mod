@@ -1,0 +1,3 @@
+module example.com/first-error
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/first-wins
+
+go 1.22

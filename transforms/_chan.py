@@ -1,0 +1,401 @@
+"""Result channels: an unbuffered local channel that goroutines started in the same function
+send on and that the function itself receives from. early-return-send reports the ones
+whose receiver can stop listening first; send-without-cancel asks
+``abandoned_result_send`` so that one construct gets one finding."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tree_sitter import Node
+
+from gofixleaks import analysis as a
+from gofixleaks.source import SourceFile
+
+_NEVER = float("-inf")  # sends counted on a path that does not fall through
+_INT_TYPES = {"int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64", "uintptr"}
+_LEN_TYPES = ("slice_type", "array_type", "map_type", "implicit_length_array_type")
+
+
+@dataclass(frozen=True)
+class ResultChannel:
+    make: Node  # make(chan T) or make(chan T, 0)
+    binding: a.Binding
+    sends: tuple[Node, ...]  # send_statements, each inside a goroutine started here
+    why: str | None  # how the receiver stops listening first; None: it never does
+    capacity: str | None  # a buffer with room for every send; None: unknown
+
+
+class _Unknown(Exception):
+    """A count the syntax cannot bound (a send in a loop, a loop of unknown length)."""
+
+
+def result_channel(sf: SourceFile, make: Node) -> ResultChannel | None:
+    """The result channel that ``make`` creates, or None when it is something else: buffered,
+    not a fresh local, passed on, sent on outside a goroutine started here, received from
+    inside one, or sent on only in ``select``s that can give up."""
+    if a.callee(sf, make) != (None, "make"):
+        return None
+    args = a.arguments(make)
+    if not args or args[0].type != "channel_type" or not sf.text(args[0]).startswith("chan"):
+        return None
+    if sf.text(args[0]).replace(" ", "").startswith("chan<-") or (len(args) == 2 and sf.text(args[1]) != "0") or len(args) > 2:
+        return None
+    binding = a.assignments(sf, make)
+    if binding is None or binding.name == "_" or binding.statement.type == "assignment_statement":
+        return None
+    fn = binding.function
+    sends, receives = [], []
+    for ref in a.references(sf, binding):
+        parent = ref.parent
+        if parent.type == "send_statement" and parent.child_by_field_name("channel") == ref:
+            sends.append(parent)
+        elif parent.type == "unary_expression" and sf.text(parent.child_by_field_name("operator")) == "<-":
+            receives.append(parent)
+        elif parent.type == "range_clause" and parent.child_by_field_name("right") == ref:
+            receives.append(parent.parent)
+        else:
+            use = a.classify(sf, ref)
+            if not (use.kind == "argument" and use.detail in ("close", "len", "cap")):
+                return None  # passed on, stored, returned: other code may send or receive
+    goroutines = [a.enclosing_function(s) for s in sends]
+    if not sends or any(g is None or a.goroutine_literal(g) is None or a.enclosing_function(g) != fn for g in goroutines):
+        return None
+    if any(a.enclosing_function(r) != fn for r in receives):
+        return None
+    if all(_guarded(sf, s) for s in sends):
+        return None
+    why = _abandoned(sf, binding, sends, receives, goroutines)
+    try:
+        capacity = _capacity(sf, binding, sends, goroutines)
+    except _Unknown:
+        capacity = None
+    return ResultChannel(make, binding, tuple(sends), why, capacity)
+
+
+def abandoned_result_channel(sf: SourceFile, make: Node) -> bool:
+    """Whether early-return-send reports the channel ``make`` creates."""
+    rc = result_channel(sf, make)
+    return rc is not None and rc.why is not None
+
+
+def abandoned_result_send(sf: SourceFile, send: Node) -> bool:
+    """Whether ``send`` (a send_statement) is on a channel early-return-send reports."""
+    top = ([f for f in a.ancestors(send) if f.type in a.FUNCTION_TYPES] or [None])[-1]
+    if top is None:
+        return False
+    return any(
+        send in rc.sends
+        for make in a.of_type(top, "call_expression")
+        if a.callee(sf, make) == (None, "make")
+        for rc in [result_channel(sf, make)]
+        if rc is not None and rc.why is not None
+    )
+
+
+def _guarded(sf: SourceFile, send: Node) -> bool:
+    """A send that is a case of a ``select`` which can take a default or a receive instead."""
+    case = send.parent
+    if case is None or case.type != "communication_case" or case.child_by_field_name("communication") != send:
+        return False
+    return any(
+        c.type == "default_case" or (c.type == "communication_case" and c.child_by_field_name("communication").type == "receive_statement")
+        for c in case.parent.named_children
+    )
+
+
+# ---------------------------------------------------------------------------- the receiver
+
+
+def _outer_loop(node: Node, binding: a.Binding) -> Node | None:
+    """The outermost loop around (or being) receive ``node`` that does not also hold the
+    channel's ``make``: the receiver listens until that loop ends."""
+    loops = ([node] if node.type == "for_statement" else []) + a.loops_between(node, binding.function)
+    loops = [lp for lp in loops if not a.is_within(binding.statement, lp)]
+    return loops[-1] if loops else None
+
+
+def _abandoned(sf, binding, sends, receives, goroutines) -> str | None:
+    """How the receiving side can stop listening while a sender still has to send."""
+    if not receives:
+        return None
+    total = _send_total(sf, binding, goroutines, sends)
+    for r in receives:
+        case = next((x for x in a.ancestors(r) if x.type == "communication_case"), None)
+        if case is None or not a.is_within(r, case.child_by_field_name("communication")):
+            continue
+        others = [c for c in case.parent.named_children if c.type in ("communication_case", "default_case") and c != case]
+        # in a loop only a return or break stops listening; a case that receives later is fine
+        if _outer_loop(r, binding) is None and any(not any(a.is_within(x, c) for x in receives) for c in others):
+            return "takes another case of its select"
+    first_start = min(a.goroutine_literal(g).end_byte for g in goroutines)
+    outer = [_outer_loop(r, binding) for r in receives]
+    loops = set(outer)
+    region_end = max((lp or a.statement_of(r)).end_byte for lp, r in zip(outer, receives))
+    exits = list(a.of_type(a.body(binding.function), "return_statement", skip_functions=True))
+    exits += [b for lp in loops - {None} for b in a.loop_breaks(lp)]
+    for x in exits:
+        if not (first_start <= x.start_byte < region_end) or any(a.is_within(r, x) for r in receives):
+            continue
+        # after a receive, an exit is how the receiver ends when one value is all there is, or
+        # when it counts values in an endless loop
+        loop = next((lp for lp in loops if lp is not None and a.is_within(x, lp)), None)
+        counted = total == 1 or (loop is not None and a.loop_kind(sf, loop) == "endless")
+        if not (counted and _after_receive(x, receives)):
+            return "breaks out of its receive loop" if x.type == "break_statement" else "returns before it has received every send"
+    if all(lp is None for lp in loops) and (total is None or total > len(receives)):
+        return "receives fewer values than its goroutines send"
+    return None
+
+
+def _after_receive(node: Node, receives) -> bool:
+    """Whether a receive from the channel runs before ``node`` on every path to it."""
+    child = node
+    for anc in a.ancestors(node):
+        if anc.type == "communication_case" and any(a.is_within(r, anc.child_by_field_name("communication")) for r in receives):
+            return True
+        if anc.type == "for_statement" and anc in receives and child == anc.child_by_field_name("body"):
+            return True  # the body of `for v := range ch`
+        if anc.type == "if_statement" and child.type == "block":
+            head = [anc.child_by_field_name(f) for f in ("initializer", "condition")]
+            if any(h is not None and a.is_within(r, h) for h in head for r in receives):
+                return True
+        if anc.type == "statement_list":
+            earlier = [sib for sib in anc.named_children if sib.end_byte <= child.start_byte]
+            if any(a.is_within(r, sib) for sib in earlier for r in receives):
+                return True
+        if anc.type in a.FUNCTION_TYPES:
+            return False
+        child = anc
+    return False
+
+
+# ---------------------------------------------------------------------------- counting sends
+
+
+def _send_total(sf, binding, goroutines, sends) -> int | None:
+    """The most sends any path of the function makes; None when a loop hides the count."""
+    weights = {}
+    try:
+        for g in set(goroutines):
+            weights[_key(a.goroutine_literal(g))] = _sends_per_run(sf, g, sends)
+        siblings = list(binding.statement.parent.named_children)
+        return int(max(_count(sf, siblings[siblings.index(binding.statement) + 1 :], weights)))
+    except _Unknown:
+        pass
+    try:  # goroutines started in a loop of literal length
+        formula = _launch_formula(sf, binding, sends, goroutines)
+    except _Unknown:
+        return None
+    return int(formula) if formula.isdigit() else None
+
+
+def _capacity(sf, binding, sends, goroutines) -> str:
+    """A Go expression for the number of sends, valid where the channel is made."""
+    total = _send_total(sf, binding, goroutines, sends)
+    return str(max(total, 1)) if total is not None else _launch_formula(sf, binding, sends, goroutines)
+
+
+def _launch_formula(sf, binding, sends, goroutines) -> str:
+    """The sum over ``go`` statements of launches times sends per run: ``len(xs)``, ``2*n + 1``."""
+    const = 0
+    terms: dict[str, int] = {}
+    for g in set(goroutines):
+        per_run = _sends_per_run(sf, g, sends)
+        launches = _launch_count(sf, binding, g)
+        if launches.isdigit():
+            const += per_run * int(launches)
+        else:
+            terms[launches] = terms.get(launches, 0) + per_run
+    parts = [expr if k == 1 else f"{k}*{expr}" for expr, k in sorted(terms.items())]
+    return " + ".join(parts + ([str(const)] if const else []))
+
+
+def _key(node: Node) -> tuple[int, str]:
+    return node.start_byte, node.type
+
+
+def _sends_per_run(sf, goroutine: Node, sends) -> int:
+    """The most sends one run of ``goroutine`` makes on any path."""
+    mine = {_key(s): 1 for s in sends if a.enclosing_function(s) == goroutine}
+    return max(1, int(max(_count(sf, a.statements(a.body(goroutine)), mine))))
+
+
+def _count(sf, stmts, weights) -> tuple[float, float, float]:
+    """The most weight (sends, or sends of started goroutines) on a path through ``stmts``
+    that (falls through, leaves by return, leaves by break). Raises _Unknown when a loop
+    can go round again after adding weight."""
+    through, exited, broke = 0.0, _NEVER, _NEVER
+    for s in stmts:
+        t, e, b = _count_stmt(sf, s, weights)
+        exited, broke = max(exited, through + e), max(broke, through + b)
+        through = through + t
+    return through, exited, broke
+
+
+def _count_stmt(sf, s, weights) -> tuple[float, float, float]:
+    t = s.type
+    if t == "return_statement" or (t == "break_statement" and s.named_children):
+        return _NEVER, 0, _NEVER
+    if t == "break_statement":
+        return _NEVER, _NEVER, 0
+    if not any(_key(n) in weights for n in a.walk(s, skip_functions=True)):
+        return 0, 0, 0  # may leave (a return inside) with what was counted so far
+    if _key(s) in weights:
+        return weights[_key(s)], _NEVER, _NEVER
+    if t == "block":
+        return _count(sf, a.statements(s), weights)
+    if t == "labeled_statement":
+        return _count(sf, [c for c in s.named_children if c.type != "label_name"], weights)
+    if t == "if_statement":
+        alt = s.child_by_field_name("alternative")
+        c1 = _count(sf, a.statements(s.child_by_field_name("consequence")), weights)
+        c2 = (0, _NEVER, _NEVER) if alt is None else _count(sf, a.statements(alt) if alt.type == "block" else [alt], weights)
+        return max(c1[0], c2[0]), max(c1[1], c2[1]), max(c1[2], c2[2])
+    if t in ("expression_switch_statement", "type_switch_statement", "select_statement"):
+        through, exited = _NEVER, _NEVER
+        for c in s.named_children:
+            if c.type not in a.CASE_TYPES:
+                continue
+            comm = c.child_by_field_name("communication")
+            first = weights.get(_key(comm), 0) if comm is not None else 0
+            ct, ce, cb = _count(sf, a.statements(c), weights)
+            through, exited = max(through, first + ct, first + cb), max(exited, first + ce)
+        if t != "select_statement" and not any(c.type == "default_case" for c in s.named_children):
+            through = max(through, 0)
+        return through, exited, _NEVER
+    if t == "for_statement":
+        bt, be, bb = _count(sf, a.statements(s.child_by_field_name("body")), weights)
+        if bt > 0:
+            raise _Unknown  # weight on a path that goes round again
+        return max(bb, 0), be, _NEVER
+    raise _Unknown
+
+
+def _launch_count(sf, binding: a.Binding, goroutine: Node) -> str:
+    """How many times the ``go`` statement of ``goroutine`` runs per ``make``: "1", a literal,
+    ``len(xs)`` or ``n``, valid at the make."""
+    loops = [lp for lp in a.loops_between(a.goroutine_literal(goroutine), binding.function) if not a.is_within(binding.statement, lp)]
+    if not loops:
+        return "1"
+    if len(loops) > 1:
+        raise _Unknown
+    loop = loops[0]
+    clause = next((c for c in loop.named_children if c.type in ("range_clause", "for_clause")), None)
+    if clause is None:
+        raise _Unknown
+    if clause.type == "range_clause":
+        right = clause.child_by_field_name("right")
+        left = clause.child_by_field_name("left")
+        two_vars = left is not None and len(left.named_children) == 2
+        kind = _kind_of(sf, right, binding, loop)
+        if kind == "len" or (kind is None and two_vars and right.type in ("identifier", "selector_expression")):
+            return f"len({sf.text(right)})"
+        if kind == "int":
+            return sf.text(right)
+        raise _Unknown
+    return _counted_bound(sf, clause, binding, loop)
+
+
+def _counted_bound(sf, clause: Node, binding, loop) -> str:
+    """``n`` for ``for i := 0; i < n; i++``."""
+    init = clause.child_by_field_name("initializer")
+    cond = clause.child_by_field_name("condition")
+    update = clause.child_by_field_name("update")
+    if init is None or cond is None or update is None or cond.type != "binary_expression":
+        raise _Unknown
+    var = init.child_by_field_name("left")
+    if (
+        init.type != "short_var_declaration"
+        or sf.text(init.child_by_field_name("right")) != "0"
+        or sf.text(cond.child_by_field_name("operator")) != "<"
+        or sf.text(cond.child_by_field_name("left")) != sf.text(var)
+        or sf.text(update).replace(" ", "") != f"{sf.text(var)}++"
+    ):
+        raise _Unknown
+    bound = cond.child_by_field_name("right")
+    if bound.type == "int_literal":
+        return sf.text(bound)
+    if _kind_of(sf, bound, binding, loop) in ("int", None) and bound.type == "identifier" and _stable(sf, bound, binding, loop):
+        return sf.text(bound)
+    if bound.type == "call_expression" and a.callee(sf, bound) == (None, "len"):
+        args = a.arguments(bound)
+        if len(args) == 1 and args[0].type in ("identifier", "selector_expression") and _stable(sf, args[0], binding, loop):
+            _local_decl(sf, args[0], binding, loop)  # only to refuse a name declared after the make
+            return sf.text(bound)
+    raise _Unknown
+
+
+def _kind_of(sf, expr: Node, binding, loop) -> str | None:
+    """"len" (slice, array, map), "int", or None (unknown) for what a loop ranges over or
+    counts up to; raises _Unknown when ``expr`` cannot be evaluated at the make or changes
+    after it, or is of a kind whose len() is not the count (a channel, a func iterator)."""
+    if expr.type == "int_literal":
+        return "int"
+    if expr.type not in ("identifier", "selector_expression") or not _stable(sf, expr, binding, loop):
+        raise _Unknown
+    decl = _local_decl(sf, expr, binding, loop)
+    if expr.type != "identifier":
+        return None
+    if decl is not None:
+        return _written_kind(sf, decl)
+    name = sf.text(expr)
+    params = binding.function.child_by_field_name("parameters")
+    for p in a.of_type(params, "parameter_declaration", "variadic_parameter_declaration") if params is not None else ():
+        if any(sf.text(n) == name for n in p.children_by_field_name("name")):
+            if p.type == "variadic_parameter_declaration":
+                return "len"
+            return _type_kind(sf, p.child_by_field_name("type"))
+    return None
+
+
+def _local_decl(sf, expr: Node, binding, loop) -> Node | None:
+    """The local declaration of ``expr`` (of its root name, for a selector) before ``loop``;
+    raises _Unknown when it comes after the make, where the name does not exist yet."""
+    root = expr
+    while root.type == "selector_expression":
+        root = root.child_by_field_name("operand")
+    name = sf.text(root)
+    for d in a.of_type(a.body(binding.function), "short_var_declaration", "var_spec", "range_clause", skip_functions=True):
+        if d.start_byte >= loop.start_byte or not a.declares(sf, d.parent if d.type == "var_spec" else d, name):
+            continue
+        if d.start_byte >= binding.statement.start_byte:
+            raise _Unknown
+        return d
+    return None
+
+
+def _written_kind(sf, decl: Node) -> str | None:
+    """The kind of a local as its declaration spells it: a type or a composite literal or make."""
+    if decl.type == "var_spec" and decl.child_by_field_name("type") is not None:
+        return _type_kind(sf, decl.child_by_field_name("type"))
+    value = decl.child_by_field_name("right") or decl.child_by_field_name("value")
+    v = value.named_children[0] if value is not None and len(value.named_children) == 1 else None
+    if v is not None and v.type == "composite_literal":
+        return _type_kind(sf, v.child_by_field_name("type"))
+    if v is not None and v.type == "call_expression" and a.callee(sf, v) == (None, "make"):
+        return _type_kind(sf, a.arguments(v)[0])
+    return None
+
+
+def _type_kind(sf, t: Node | None) -> str | None:
+    if t is None:
+        return None
+    if t.type in _LEN_TYPES:
+        return "len"
+    if t.type == "type_identifier" and sf.text(t) in _INT_TYPES:
+        return "int"
+    raise _Unknown
+
+
+def _stable(sf, expr: Node, binding, loop) -> bool:
+    """``expr`` is not assigned from the make to the end of the loop."""
+    text = sf.text(expr)
+    for st in a.of_type(a.body(binding.function), "assignment_statement", "short_var_declaration", "inc_statement", "dec_statement"):
+        if not binding.statement.end_byte <= st.start_byte < loop.end_byte:
+            continue
+        left = st.child_by_field_name("left")
+        targets = left.named_children if left is not None else st.named_children[:1]
+        if any(sf.text(n) == text for n in targets):
+            return False
+    return True

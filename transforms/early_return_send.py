@@ -1,0 +1,67 @@
+"""early-return-send: goroutines send on an unbuffered channel whose receiver can stop first."""
+
+from __future__ import annotations
+
+from gofixleaks import analysis as a
+from gofixleaks.edits import Fix, TextEdit
+from gofixleaks.rule import Pass, Rule
+
+from ._chan import result_channel
+
+DOC = """\
+## What it finds
+A local unbuffered channel, `ch := make(chan T)` (or `make(chan T, 0)`), that goroutines
+started in the same function send on and that the function receives from, where the
+receiver can stop listening before every send is received: it `select`s on another case
+(a timeout, `ctx.Done()`, a default), it returns before or between its receives or from
+inside its receive loop, it breaks out of that loop, or it receives once from several
+senders (first result wins).
+
+## Why it leaks
+A send on an unbuffered channel blocks until someone receives. Once the receiver has
+returned nobody ever will, so each sender that is still to send blocks forever, with
+everything it references, for every call of the function.
+
+## When it is not reported
+- the channel is buffered, or passed to a function, returned or stored (other code may
+  receive from it);
+- it is only closed, never sent on (a signal, not a result);
+- every send is a case of a `select` that can take a cancellation case or a default;
+- the function receives every send before any way out.
+Such a send whose receiver is in scope is reported here and not by `send-without-cancel`.
+
+## The fix
+Give the channel a buffer with room for every send, so each sender finishes whether or not
+anyone is listening: capacity 1 for one goroutine that sends once, `len(xs)` for goroutines
+started in `for ... range xs`, `n` for `for i := 0; i < n; i++`, and the sum for several
+`go` statements. When the number of sends cannot be read from the code (a send in a loop,
+goroutines started in a loop of unknown length) the finding comes without a fix.
+"""
+
+
+def run(p: Pass) -> None:
+    sf = p.file
+    for make in a.of_type(sf.root, "call_expression"):
+        rc = result_channel(sf, make)
+        if rc is None or rc.why is None:
+            continue
+        name = rc.binding.name
+        message = f"goroutines sending on unbuffered channel {name} block forever once its receiver {rc.why}"
+        if rc.capacity is None:
+            p.report(make, message, notes=["the number of sends is unknown (a send in a loop, or goroutines started in a loop of unknown length): buffer it for every send, or let the senders select on cancellation"])
+            continue
+        args = a.arguments(make)
+        if len(args) == 2:  # make(chan T, 0)
+            edit = TextEdit(args[1].start_byte, args[1].end_byte, rc.capacity.encode())
+        else:
+            edit = TextEdit(args[0].end_byte, args[0].end_byte, f", {rc.capacity}".encode())
+        p.report(make, message, [Fix(f"buffer {name} with capacity {rc.capacity} so every sender can finish", (edit,))])
+
+
+RULE = Rule(
+    name="early-return-send",
+    summary="goroutines send on an unbuffered channel whose receiver can return first -> buffer it for every send",
+    doc=DOC,
+    run=run,
+    triggers=(b"make(chan",),
+)
