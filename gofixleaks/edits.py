@@ -160,6 +160,8 @@ def insert_before_statement(sf: SourceFile, stmt, lines: list[str]) -> TextEdit 
     if stmt.type == "labeled_statement":
         indent += b"\t"  # gofmt outdents a label one tab from the statements around it
     prev = stmt.prev_named_sibling
+    if prev is None and stmt.parent is not None and stmt.parent.type == "statement_list":
+        prev = stmt.parent.prev_named_sibling  # comments that open a block sit outside its list
     while prev is not None and prev.type == "comment" and sf.line_col(prev.end_byte)[0] == sf.line_col(start)[0] - 1:
         line = sf.line_start(prev.start_byte)
         if sf.data[line : prev.start_byte].strip():

@@ -9,7 +9,7 @@ from gofixleaks.edits import Fix, TextEdit, insert_before_statement
 from gofixleaks.rule import Pass, Rule
 from gofixleaks.source import SourceFile
 
-from ._timers import fresh_name, package_of, top_level
+from ._timers import fresh_name, in_test, package_of, top_level
 
 DOC = """\
 ## What it finds
@@ -22,8 +22,11 @@ runtime, with its channel, until it fires, even when another case won long ago: 
 that handles many messages under a long timeout piles up one live timer per message.
 
 ## When it is not reported
+- test files (`_test.go`): a test binary is short-lived, its timers die with it;
 - the module's go.mod says `go 1.23` or later (unreferenced timers are collected);
 - the select is not inside a loop of its function (one timer per call, gone when it fires);
+- every other case of the select leaves the loop (a return, a break out of it, a panic,
+  `os.Exit`, `log.Fatal`, `t.Fatal`): at most one timer is left behind, not one per pass;
 - a plain `<-time.After(d)` statement: it waits for the timer, which is then released.
 It is reported without a fix when `d` changes inside the loop, is declared there, or is
 computed by a call other than a `time.Duration` conversion: the timer is made once before
@@ -78,6 +81,56 @@ def select_of(sf: SourceFile, call: Node) -> Node | None:
     if case is None or case.type != "communication_case" or case.child_by_field_name("communication") != stmt:
         return None
     return case.parent
+
+
+def piles_up(sf: SourceFile, call: Node, select: Node, loop: Node) -> bool:
+    """Whether another case of ``select`` can win and let ``loop`` run it again, leaving
+    this pass's timer behind: when every other case leaves the loop, at most one is left."""
+    others = [
+        c for c in select.named_children
+        if c.type in ("communication_case", "default_case") and not a.is_within(call, c)
+    ]
+    return any(not _leaves(sf, a.statements(next((x for x in c.named_children if x.type == "statement_list"), None)), loop) for c in others)
+
+
+# Calls that do not return: the process, the goroutine or the test ends.
+_NO_RETURN = {(None, "panic"), ("os", "Exit"), ("runtime", "Goexit")} | {
+    ("log", f) for f in ("Fatal", "Fatalf", "Fatalln", "Panic", "Panicf", "Panicln")
+}
+_NO_RETURN_METHODS = ("Fatal", "Fatalf", "FailNow", "Skip", "Skipf", "SkipNow")
+
+
+def _leaves(sf: SourceFile, stmts: list[Node], loop: Node) -> bool:
+    """Whether ``stmts`` (a case body) always end by leaving ``loop``."""
+    stmts = [s for s in stmts if s.type != "comment"]
+    if not stmts:
+        return False
+    last = stmts[-1]
+    t = last.type
+    if t in ("return_statement", "goto_statement"):
+        return True
+    if t in ("break_statement", "continue_statement") and last.named_children:
+        label = sf.text(last.named_children[0])
+        target = next(
+            (x for x in a.ancestors(last) if x.type == "labeled_statement" and sf.text(x.child_by_field_name("label")) == label),
+            None,
+        )
+        if target is None:
+            return False
+        inner = target.named_children[-1]
+        return a.is_within(loop, target) and not (t == "continue_statement" and inner == loop)
+    if t == "expression_statement" and last.named_children and last.named_children[0].type == "call_expression":
+        call = last.named_children[0]
+        m = a.method_call(sf, call)
+        return a.callee(sf, call) in _NO_RETURN or (m is not None and a.callee(sf, call) is None and m[1] in _NO_RETURN_METHODS)
+    if t == "block":
+        return _leaves(sf, a.statements(last), loop)
+    if t == "if_statement":
+        alt = last.child_by_field_name("alternative")
+        return alt is not None and _leaves(sf, a.statements(last.child_by_field_name("consequence")), loop) and _leaves(
+            sf, a.statements(alt) if alt.type == "block" else [alt], loop
+        )
+    return False
 
 
 def side_effect_free(sf: SourceFile, expr: Node) -> bool:
@@ -164,6 +217,8 @@ def _fix(sf: SourceFile, call: Node, select: Node, loop: Node, given: set[str]) 
 
 def run(p: Pass) -> None:
     sf = p.file
+    if in_test(sf):
+        return
     given: dict[int, set[str]] = {}  # names handed out per top-level declaration
     for call in a.of_type(sf.root, "call_expression"):
         if not a.is_call_to(sf, call, "time", ("After",)):
@@ -171,7 +226,7 @@ def run(p: Pass) -> None:
         select = select_of(sf, call)
         fn = a.enclosing_function(select) if select is not None else None
         loops = a.loops_between(select, fn) if fn is not None else []
-        if not loops:
+        if not loops or not piles_up(sf, call, select, loops[-1]):
             continue
         fix, why_not = _fix(sf, call, select, loops[-1], given.setdefault(top_level(fn).start_byte, set()))
         p.report(call, message(sf, call, select), fixes=[fix] if fix else [], notes=[why_not] if why_not else [])

@@ -9,7 +9,7 @@ from gofixleaks.edits import Fix, TextEdit, insert_after_statement, insert_befor
 from gofixleaks.rule import Pass, Rule
 from gofixleaks.source import SourceFile
 
-from ._timers import fresh_name, package_of, top_level
+from ._timers import breaks_out, fresh_name, in_test, package_of, top_level
 
 DOC = """\
 ## What it finds
@@ -22,6 +22,7 @@ firing for the life of the process. A function that calls `time.Tick` and return
 one ticker per call; a `time.Tick` inside a loop leaks one per pass.
 
 ## When it is not reported
+- test files (`_test.go`): a test binary is short-lived, its timers die with it;
 - the module's go.mod says `go 1.23` or later (unreferenced tickers are collected);
 - code that lives as long as the process: package main's `main`, a function or goroutine
   that reaches a loop that never ends (no return, no break out of it) or an empty
@@ -43,21 +44,12 @@ without a fix. `time.Tick` with `d <= 0` returns nil and blocks forever where
 """
 
 _ONCE_NOTE = "the duration is not a positive constant: for d <= 0 time.After(d) fires at once, time.Tick(d) never"
-_BREAKABLE = ("for_statement", "expression_switch_statement", "type_switch_statement", "select_statement")
 
 
 def _leaves(loop: Node) -> bool:
-    """Whether the loop can end: a return, a goto, a labeled break, or a break of this loop."""
-    body = loop.child_by_field_name("body")
-    for n in a.walk(body, skip_functions=True) if body is not None else ():
-        if n.type in ("return_statement", "goto_statement"):
-            return True
-        if n.type == "break_statement":
-            if n.named_children:
-                return True
-            if next((x for x in a.ancestors(n) if x.type in _BREAKABLE), None) == loop:
-                return True
-    return False
+    """Whether the loop can end: a return, a goto, or a break out of it."""
+    jumps = a.of_type(loop, "return_statement", "goto_statement", skip_functions=True)
+    return next(jumps, None) is not None or breaks_out(loop)
 
 
 def _is_tick(sf: SourceFile, node: Node | None) -> bool:
@@ -259,6 +251,8 @@ def _receives(sf: SourceFile, ident: Node) -> bool:
 
 
 def run(p: Pass) -> None:
+    if in_test(p.file):
+        return
     checker = _Checker(p)
     for call in a.of_type(p.file.root, "call_expression"):
         if _is_tick(p.file, call) and len(a.arguments(call)) == 1:

@@ -7,6 +7,7 @@ from gofixleaks.rule import Pass, Rule
 from gofixleaks.source import SourceFile
 
 from ._stoppable import check_stoppable, is_stop
+from ._timers import in_test
 
 DOC = """\
 ## What it finds
@@ -22,6 +23,7 @@ channel and everything it references, until it fires: a function that returns ea
 for the whole timeout, and a busy server piles them up.
 
 ## When it is not reported
+- test files (`_test.go`): a test binary is short-lived, its timers die with it;
 - the module's go.mod says `go 1.23` or later (the runtime now collects unreferenced
   timers);
 - the timer is stopped on every path, returned, stored or passed on;
@@ -83,7 +85,9 @@ def _settles(sf: SourceFile, case, name: str) -> bool:
 
 
 def run(p: Pass) -> None:
-    check_stoppable(p, "NewTimer", "timer", WHY, lambda use: is_stop(use) or fired(p.file, use))
+    if in_test(p.file):
+        return
+    check_stoppable(p, "NewTimer", "timer", WHY, lambda use: is_stop(use) or fired(p.file, use), fires=True)
 
 
 RULE = Rule(

@@ -11,7 +11,9 @@ func Backoff(ready <-chan bool, wait time.Duration) bool {
 	for i := 0; i < 5; i++ {
 		select {
 		case ok := <-ready:
-			return ok
+			if ok {
+				return true
+			}
 		case <-time.After(wait): // want "time.After\\(wait\\) in a select inside a loop"
 			wait *= 2
 		}
@@ -25,7 +27,9 @@ func Stepped(ready <-chan bool) bool {
 		d := time.Duration(i) * time.Millisecond
 		select {
 		case ok := <-ready:
-			return ok
+			if ok {
+				return true
+			}
 		case <-time.After(d): // want "time.After\\(d\\) in a select inside a loop"
 		}
 	}

@@ -31,3 +31,34 @@ func Fan(items []chan string, d time.Duration) {
 		}(it)
 	}
 }
+
+// Heartbeat beats until stopped: the only other case leaves the loop, so at most one
+// timer is ever left behind.
+func Heartbeat(stop <-chan struct{}, d time.Duration, beat func()) {
+	for {
+		select {
+		case <-stop:
+			return
+		case <-time.After(d):
+			beat()
+		}
+	}
+}
+
+// Drain reads until the input closes or goes quiet; the other cases break out of the loop.
+func Drain(in <-chan int, d time.Duration) (n int) {
+loop:
+	for {
+		select {
+		case _, ok := <-in:
+			if !ok {
+				break loop
+			} else {
+				panic("unexpected value")
+			}
+		case <-time.After(d):
+			break loop
+		}
+	}
+	return n
+}

@@ -70,3 +70,61 @@ func After(d time.Duration, f func()) {
 	t := time.AfterFunc(d, f)
 	_ = t
 }
+
+// Supervise stops the timer before its only return; when it fires it is re-armed.
+func Supervise(done <-chan struct{}, d time.Duration, warn func()) {
+	t := time.NewTimer(d)
+	for {
+		select {
+		case <-done:
+			t.Stop()
+			return
+		case <-t.C:
+			warn()
+			t.Reset(d)
+		}
+	}
+}
+
+// Retry returns when the timer fires, having seen it fire, or stops it first.
+func Retry(try func() bool, d time.Duration) bool {
+	t := time.NewTimer(d)
+	for !try() {
+		select {
+		case <-t.C:
+			return false
+		default:
+		}
+	}
+	t.Stop()
+	return true
+}
+
+// DeferredClosure stops the timer from a deferred function literal.
+func DeferredClosure(ch <-chan int, d time.Duration) int {
+	t := time.NewTimer(d)
+	defer func() {
+		t.Stop()
+	}()
+	select {
+	case v := <-ch:
+		return v
+	case <-t.C:
+		return -1
+	}
+}
+
+// Later hands the timer to a closure that runs after Later returns: stopping it here
+// would strand the closure.
+func Later(d time.Duration) func(<-chan int) bool {
+	t := time.NewTimer(d)
+	return func(ch <-chan int) bool {
+		select {
+		case <-ch:
+			t.Stop()
+			return true
+		case <-t.C:
+			return false
+		}
+	}
+}
