@@ -715,13 +715,16 @@ def every_exit_passes(sf: SourceFile, stmts: list[Node], is_release) -> bool:
     (``cancel()``, ``defer cancel()``). ``stmts`` are the rest of a block after a declaration,
     so a name declared there is released before it goes out of scope. Conservative: a loop
     releases nothing for the code after it."""
-    ok, out = _flow(sf, stmts, False, is_release, 0)
+    if not stmts:
+        return False
+    ok, out = _flow(sf, stmts, False, is_release, 0, (stmts[0].start_byte, stmts[-1].end_byte))
     return ok and out is not False
 
 
-def _flow(sf: SourceFile, stmts, released: bool, is_release, nested: int) -> tuple[bool, bool | None]:
+def _flow(sf: SourceFile, stmts, released: bool, is_release, nested: int, region) -> tuple[bool, bool | None]:
     """(no exit is unreleased, released at the fall-through end; None: no fall-through).
-    ``nested``: breakable statements entered, which catch an unlabeled break."""
+    ``nested``: breakable statements entered, which catch an unlabeled break; ``region``:
+    the byte range analysed, where a labeled statement catches a break to its label."""
     for s in stmts:
         if released:
             return True, True
@@ -734,34 +737,34 @@ def _flow(sf: SourceFile, stmts, released: bool, is_release, nested: int) -> tup
             return False, None
         elif t in ("break_statement", "continue_statement"):
             # a jump caught inside joins the code after its target, approximated by its entry state
-            return (nested > 0 and not s.named_children), None
+            return (nested > 0 and not s.named_children) or _label_within(sf, s, region), None
         elif t == "expression_statement" and _is_panic(sf, s):
             return True, None
         elif t == "block":
-            ok, out = _flow(sf, statements(s), released, is_release, nested)
+            ok, out = _flow(sf, statements(s), released, is_release, nested, region)
             if not ok or out is None:
                 return ok, None
             released = out
         elif t == "labeled_statement":
             inner = [c for c in s.named_children if c.type != "label_name"]
-            ok, out = _flow(sf, inner, released, is_release, nested)
+            ok, out = _flow(sf, inner, released, is_release, nested, region)
             if not ok or out is None:
                 return ok, None
             released = out
         elif t == "if_statement":
             alt = s.child_by_field_name("alternative")
-            ok1, out1 = _flow(sf, statements(s.child_by_field_name("consequence")), released, is_release, nested)
+            ok1, out1 = _flow(sf, statements(s.child_by_field_name("consequence")), released, is_release, nested, region)
             if alt is None:
                 ok2, out2 = True, released
             else:
-                ok2, out2 = _flow(sf, statements(alt) if alt.type == "block" else [alt], released, is_release, nested)
+                ok2, out2 = _flow(sf, statements(alt) if alt.type == "block" else [alt], released, is_release, nested, region)
             outs = [o for o in (out1, out2) if o is not None]
             if not (ok1 and ok2) or not outs:
                 return ok1 and ok2, None
             released = all(outs)
         elif t in _BREAKABLE:
             if t == "for_statement":
-                ok, _ = _flow(sf, statements(s.child_by_field_name("body")), released, is_release, nested + 1)
+                ok, _ = _flow(sf, statements(s.child_by_field_name("body")), released, is_release, nested + 1, region)
                 if not ok:
                     return False, None
                 if loop_kind(sf, s) == "endless" and not breaks_out_of(s):
@@ -770,7 +773,7 @@ def _flow(sf: SourceFile, stmts, released: bool, is_release, nested: int) -> tup
             cases = [c for c in s.named_children if c.type in CASE_TYPES]
             outs = []
             for c in cases:
-                ok, out = _flow(sf, statements(c), released, is_release, nested + 1)
+                ok, out = _flow(sf, statements(c), released, is_release, nested + 1, region)
                 if not ok:
                     return False, None
                 outs.append(released if out is None else out)
@@ -778,6 +781,18 @@ def _flow(sf: SourceFile, stmts, released: bool, is_release, nested: int) -> tup
                 outs.append(released)  # no case matched
             released = all(outs) if outs else released
     return True, released
+
+
+def _label_within(sf: SourceFile, jump: Node, region: tuple[int, int]) -> bool:
+    """Whether labeled ``jump`` targets a statement inside ``region``."""
+    label = next((c for c in jump.named_children if c.type == "label_name"), None)
+    if label is None:
+        return False
+    target = next(
+        (x for x in ancestors(jump) if x.type == "labeled_statement" and sf.text(x.child_by_field_name("label")) == sf.text(label)),
+        None,
+    )
+    return target is not None and region[0] <= target.start_byte and target.end_byte <= region[1]
 
 
 def _is_panic(sf: SourceFile, stmt: Node) -> bool:

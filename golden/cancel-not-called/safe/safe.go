@@ -126,3 +126,27 @@ func Async(parent context.Context, start func(context.Context) (wait func() erro
 	go cancel()
 	return wait()
 }
+
+// Labeled leaves its loop by a labeled break and cancels after it.
+func Labeled(parent context.Context, stop <-chan struct{}) {
+	ctx, cancel := context.WithCancel(parent)
+loop:
+	for {
+		select {
+		case <-stop:
+			break loop
+		case <-ctx.Done():
+		}
+	}
+	cancel()
+}
+
+// Panics cancels before panicking; the other path defers it.
+func Panics(parent context.Context, f func(context.Context) error) {
+	ctx, cancel := context.WithCancel(parent)
+	if err := f(ctx); err != nil {
+		cancel()
+		panic(err)
+	}
+	defer cancel()
+}
