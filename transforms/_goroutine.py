@@ -64,7 +64,7 @@ def signal(sf: SourceFile, g: Goroutine, at: Node) -> a.Cancellation | None:
             continue
         if c.kind == "channel" and _signals_itself(sf, c, g):
             continue
-        if "." not in c.name and not _declaration_visible(sf, c.name, at):
+        if "." not in c.name and not c.assumed and not _declaration_visible(sf, c.name, at):
             continue
         return c
     return None
@@ -118,8 +118,8 @@ def return_blocker(sf: SourceFile, g: Goroutine, after: Node | None) -> str | No
     if after is None:
         return None
     for n in a.walk(a.body(g.fn), skip_functions=True):
-        if n.start_byte < after.end_byte or n.type != "call_expression":
-            continue
+        if n.start_byte < after.end_byte or n.type != "call_expression" or n.parent.type != "expression_statement":
+            continue  # ctx.Done() inside a select is no cleanup; wg.Done() as a statement is
         if a.enclosing(n, "defer_statement", stop_at=a.FUNCTION_TYPES) is not None:
             continue
         fn = n.child_by_field_name("function")

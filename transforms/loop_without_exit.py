@@ -45,18 +45,22 @@ owns a `time.NewTicker` that nobody stops, it also gets `defer t.Stop()`.
 """
 
 
-def _select_loop(sf: SourceFile, loop: Node, sig: a.Cancellation) -> Node | None:
-    """The select of an endless `for { select {...} }` loop that nothing can leave."""
+def _select_loop(sf: SourceFile, loop: Node, sig: a.Cancellation) -> tuple[Node, Node | None] | None:
+    """The select of an endless `for { select {...} }` loop that nothing can leave, and its
+    case that receives the signal without leaving, if it has one."""
     if a.loop_kind(sf, loop) != "endless":
         return None
     stmts = a.statements(loop.child_by_field_name("body"))
     selects = [s for s in stmts if s.type == "select_statement"]
-    if len(selects) != 1 or a.exits_between(sf, stmts) or g_.mentions(sf, loop, sig):
+    if len(selects) != 1 or a.exits_between(sf, stmts):
         return None
-    if any(".Done()" in sf.text(c.child_by_field_name("communication"))
-           for c in selects[0].named_children if c.type == "communication_case"):
-        return None  # already watches some context
-    return selects[0]
+    comms = [c.child_by_field_name("communication") for c in selects[0].named_children if c.type == "communication_case"]
+    watched = [c for c in comms if sf.text(c).replace(" ", "") == f"<-{sig.done_expr()}"]
+    if watched:
+        return selects[0], watched[0]
+    if g_.mentions(sf, loop, sig) or any(".Done()" in sf.text(c) for c in comms):
+        return None  # already looks at the signal, or watches some other context
+    return selects[0], None
 
 
 def _ticker_range(sf: SourceFile, loop: Node, sig: a.Cancellation) -> Node | None:
@@ -162,12 +166,17 @@ def run(p: Pass) -> None:
             sig = g_.signal(sf, g, loop)
             if sig is None:
                 continue
-            select = _select_loop(sf, loop, sig)
-            clause = _ticker_range(sf, loop, sig) if select is None else None
-            if select is None and clause is None:
+            found = _select_loop(sf, loop, sig)
+            clause = _ticker_range(sf, loop, sig) if found is None else None
+            if found is None and clause is None:
                 continue
-            if select is not None:
+            if found is not None:
+                select, watched = found
                 message = f"this select loop has no way out and never watches {sig.name}, so the goroutine runs on after cancellation"
+                if watched is not None:
+                    message = f"this select loop receives from {sig.done_expr()} but never leaves, so the goroutine runs on after cancellation"
+                    p.report(loop, message, notes=[f"return (or break out of the loop) in the `case {sf.text(watched)}:` it already has"])
+                    continue
                 close = select.children[-1]
                 why = g_.return_blocker(sf, g, None)
                 if why is None and sf.data[sf.line_start(close.start_byte) : close.start_byte].strip():
@@ -200,4 +209,5 @@ RULE = Rule(
     triggers=(b"select", b".C"),
     severity="warning",
     example="ticker-range",
+    plumbable=True,
 )

@@ -3,6 +3,8 @@ watch a context or done channel."""
 
 from __future__ import annotations
 
+from typing import Iterator
+
 from tree_sitter import Node
 
 from gofixleaks import analysis as a
@@ -71,39 +73,125 @@ def _operation(sf: SourceFile, stmt: Node) -> tuple[str, Node] | None:
     return None
 
 
-def _made_locally(sf: SourceFile, g: g_.Goroutine, chan: Node) -> Node | None:
-    """The `make(chan ...)` call of the launching function that made ``chan``, if it did."""
-    if g.launcher is None or chan.type != "identifier":
-        return None
-    decl = g_._local_declaration(sf, sf.text(chan), g.fn)
-    if decl is None or not a.is_within(decl, g.launcher):
-        return None
-    for call in a.of_type(decl, "call_expression"):
-        if sf.text(call.child_by_field_name("function")) == "make":
-            args = a.arguments(call)
-            if args and args[0].type == "channel_type" and a.assignments(sf, call) is not None:
-                if a.assignments(sf, call).name == sf.text(chan):
-                    return call
-    return None
-
-
-def _used_by_launcher(sf: SourceFile, g: g_.Goroutine, name: str) -> bool:
-    """Whether the launcher itself sends on, receives from, ranges over or closes ``name``
-    (outside this goroutine): then the whole exchange is in view there."""
-    for n in a.walk(a.body(g.launcher)):
-        if a.is_within(n, g.fn):
-            continue
+def _channel_ops(sf: SourceFile, root: Node, name: str) -> Iterator[tuple[str, Node]]:
+    """("send"|"recv"|"close", node) for each use of channel ``name`` under ``root``."""
+    for n in a.walk(root):
         if n.type == "send_statement" and sf.text(n.child_by_field_name("channel")) == name:
-            return True
-        if n.type == "unary_expression" and sf.text(n.child_by_field_name("operator")) == "<-":
+            yield "send", n
+        elif n.type == "unary_expression" and sf.text(n.child_by_field_name("operator")) == "<-":
             if sf.text(a.unparen(n.child_by_field_name("operand"))) == name:
-                return True
-        if n.type == "range_clause" and sf.text(n.child_by_field_name("right")) == name:
-            return True
-        if n.type == "call_expression" and sf.text(n.child_by_field_name("function")) == "close":
+                yield "recv", n
+        elif n.type == "range_clause" and sf.text(n.child_by_field_name("right")) == name:
+            yield "recv", n
+        elif n.type == "call_expression" and sf.text(n.child_by_field_name("function")) == "close":
             args = a.arguments(n)
             if args and sf.text(args[0]) == name:
+                yield "close", n
+
+
+def _makes(sf: SourceFile, chan: Node, at: Node) -> tuple[Node | None, list[Node]]:
+    """Where channel ``chan`` lives and the ``make(chan ...)`` calls that fill it: for a
+    local, its declaring function and the makes assigned to it there; for a field ``x.f``,
+    no function and every ``f: make(...)`` / ``x.f = make(...)`` of the file."""
+    if chan.type == "identifier":
+        decl = g_._local_declaration(sf, sf.text(chan), at)
+        scope = a.enclosing_function(decl) if decl is not None else None
+        name = sf.text(chan)
+    elif chan.type == "selector_expression":
+        scope, name = None, sf.text(chan.child_by_field_name("field"))
+    else:
+        return None, []
+    out = []
+    for call in a.of_type(scope if scope is not None else sf.root, "call_expression"):
+        args = a.arguments(call)
+        if sf.text(call.child_by_field_name("function")) != "make" or not args or args[0].type != "channel_type":
+            continue
+        target, field = _made_into(sf, call)
+        if target is not None and sf.text(target) == name and field == (scope is None):
+            out.append(call)
+    return scope, out
+
+
+def _made_into(sf: SourceFile, call: Node) -> tuple[Node | None, bool]:
+    """The local (``ch := call``) or the field name (``x.ch = call``, ``T{ch: call}``, then
+    True) that ``call`` initialises."""
+    holder = call.parent
+    if holder.type == "literal_element" and holder.parent.type == "keyed_element":
+        key = holder.parent.child_by_field_name("key")
+        return (key.named_children[0], True) if key is not None and key.named_child_count == 1 else (None, False)
+    b = a.assignments(sf, call)
+    if b is not None:
+        return b.ident, False
+    stmt = holder.parent if holder.type == "expression_list" else None
+    left = stmt.child_by_field_name("left") if stmt is not None and stmt.type == "assignment_statement" else None
+    if left is None or len(holder.named_children) != left.named_child_count:
+        return None, False
+    target = left.named_children[holder.named_children.index(call)]
+    if target.type == "selector_expression":
+        return target.child_by_field_name("field"), True
+    return target, False
+
+
+def _exchange_in_view(sf: SourceFile, g: g_.Goroutine, stmt: Node, kind: str, chan: Node) -> bool:
+    """Whether the other side of the exchange is visible, so that this rule has nothing to add:
+    - the function that declares the channel also uses it the other way or closes it (the
+      result channels early-return-send buffers, semaphores, done channels);
+    - the goroutine or the function that starts it uses it the other way (a token passed
+      back and forth, a semaphore released by the goroutine);
+    - a send on a buffered channel: outside any loop for a local, always for a field
+      (per-request reply channels made with room for their one reply)."""
+    name = sf.text(chan)
+    other = ("recv", "close") if kind == "send" else ("send", "close")
+    scope, makes = _makes(sf, chan, stmt)
+    roots = [r for r in (scope, g.fn, g.launcher) if r is not None]
+    for r in roots:
+        for k, n in _channel_ops(sf, r, name):
+            # the goroutine closing what it sends on is its own business, not a partner
+            if k in other and not a.is_within(n, stmt) and not (k == "close" and a.is_within(n, g.fn)):
                 return True
+    if kind == "send" and _reply_channel(sf, chan, stmt):
+        return True
+    buffered = bool(makes) and all(a.arguments(m)[1:] and sf.text(a.arguments(m)[1]) != "0" for m in makes)
+    return kind == "send" and buffered and (scope is None or not a.loops_between(stmt, g.fn))
+
+
+def _reply_channel(sf: SourceFile, chan: Node, at: Node) -> bool:
+    """A channel handed over by whoever asked: looked up in a map (``ch := pending[id]``) or
+    carried in a received request (``req.reply`` for ``req := <-reqs``). Its make and its
+    receiver are elsewhere, and a stuck reply is fixed there (by buffering it)."""
+    if chan.type == "identifier":
+        decl = g_._local_declaration(sf, sf.text(chan), at)
+        right = decl.child_by_field_name("right") if decl is not None and decl.type == "short_var_declaration" else None
+        return right is not None and right.named_child_count == 1 and right.named_children[0].type == "index_expression"
+    operand = chan.child_by_field_name("operand") if chan.type == "selector_expression" else None
+    if operand is None or operand.type != "identifier":
+        return False
+    name = sf.text(operand)
+    for anc in a.ancestors(at):
+        header = anc.child_by_field_name("communication") if anc.type == "communication_case" else next(
+            (c for c in anc.named_children if c.type == "range_clause"), None) if anc.type == "for_statement" else None
+        if header is not None and a.declares(sf, header, name):
+            return True
+    decl = g_._local_declaration(sf, name, at)
+    right = decl.child_by_field_name("right") if decl is not None and decl.type == "short_var_declaration" else None
+    value = a.unparen(right.named_children[0]) if right is not None and right.named_child_count == 1 else None
+    return value is not None and value.type == "unary_expression" and sf.text(value.child_by_field_name("operator")) == "<-"
+
+
+def _after_cancellation(sf: SourceFile, g: g_.Goroutine, stmt: Node, sig: a.Cancellation) -> bool:
+    """Whether ``stmt`` follows a wait on the signal that does not return: the goroutine
+    goes on after cancellation on purpose (to hand over a result), so the new case would
+    fire at once."""
+    done = f"<-{sig.done_expr()}"
+    for n in a.walk(a.body(g.fn), skip_functions=True):
+        if n.start_byte >= stmt.start_byte:
+            break
+        if n.type != "unary_expression" or sf.text(n).replace(" ", "") != done:
+            continue
+        case = a.enclosing(n, "communication_case", stop_at=("statement_list",))
+        body = a.statements(case) if case is not None else []
+        if not (body and body[-1].type == "return_statement"):
+            return True
     return False
 
 
@@ -190,13 +278,8 @@ def run(p: Pass) -> None:
             sig = g_.signal(sf, g, stmt)
             if sig is None or (kind == "recv" and _waits_on_a_signal(sf, chan, sig)):
                 continue
-            made = _made_locally(sf, g, chan)
-            if made is not None:
-                if _used_by_launcher(sf, g, sf.text(chan)):
-                    continue
-                capacity = a.arguments(made)[1:]
-                if kind == "send" and capacity and sf.text(capacity[0]) != "0" and not a.loops_between(stmt, g.fn):
-                    continue
+            if _exchange_in_view(sf, g, stmt, kind, chan) or _after_cancellation(sf, g, stmt, sig):
+                continue
             ch = sf.text(chan)
             what = f"send on {ch}" if kind == "send" else f"receive from {ch}"
             partner = "receiver" if kind == "send" else "sender"

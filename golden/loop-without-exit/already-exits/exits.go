@@ -50,15 +50,6 @@ func Ticks(ctx context.Context, t *time.Ticker, f func()) {
 	}()
 }
 
-// NoSignal: nothing in scope to watch (threading a ctx through is another rule's job).
-func NoSignal(t *time.Ticker, f func()) {
-	go func() {
-		for range t.C {
-			f()
-		}
-	}()
-}
-
 // Bounded: a loop with a condition, and a range over a channel that gets closed.
 func Bounded(ctx context.Context, in <-chan int, f func(int)) {
 	go func() {

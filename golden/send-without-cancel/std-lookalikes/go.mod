@@ -1,0 +1,3 @@
+module example.com/lookalikes
+
+go 1.22
