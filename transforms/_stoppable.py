@@ -45,6 +45,11 @@ def check_stoppable(p: Pass, constructor: str, noun: str, why: str, is_release=i
         if life.in_loop:
             p.report(call, message, notes=["made inside a loop: stop it before the next iteration (a defer would pile up)"])
             continue
+        goroutines = {a.enclosing_goroutine(u.ident, within=binding.function) for u in life.uses} - {None}
+        if goroutines and life.owner is None:
+            note = "a goroutine uses it too: stopping it when this function returns could starve that goroutine"
+            p.report(call, message, notes=[note])
+            continue
         text = f"defer {name}.Stop()"
         if life.owner is not None:
             edit = insert_at_block_start(sf, a.body(life.owner), text)

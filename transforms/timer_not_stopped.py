@@ -26,11 +26,15 @@ for the whole timeout, and a busy server piles them up.
 - test files (`_test.go`): a test binary is short-lived, its timers die with it;
 - the module's go.mod says `go 1.23` or later (the runtime now collects unreferenced
   timers);
-- the timer is stopped on every path, returned, stored or passed on;
+- the timer is stopped before every return (or at the end), returned, stored or passed on;
 - the timer has fired on every path: a plain `<-t.C`, or a `select` whose every case
   either receives from `t.C` or stops `t` first;
 - `time.AfterFunc`: stopping it would cancel the function it runs, which changes behaviour.
-A timer made inside a loop is reported without a fix: a `defer` there would pile up.
+- a closure that may outlive the function captures it (that closure owns it now); a
+  deferred closure that stops it counts as a stop.
+A timer made inside a loop is reported without a fix (a `defer` there would pile up), and
+so is one that both the function and a goroutine use (stopping it when the function
+returns could starve the goroutine).
 
 ## The fix
 `defer t.Stop()` right after the assignment; when only one goroutine uses the timer, the
