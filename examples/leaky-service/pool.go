@@ -34,6 +34,16 @@ func ProcessAll(jobs []Job) []Result {
 	return results
 }
 
+// Dispatch handles each job received on jobs in a goroutine of its own and sends its
+// result on results, until jobs is closed.
+func Dispatch(jobs <-chan Job, results chan<- Result) {
+	for job := range jobs {
+		go func() {
+			results <- process(job)
+		}()
+	}
+}
+
 func process(job Job) Result {
 	return Result{ID: job.ID, Words: len(strings.Fields(job.Payload))}
 }
