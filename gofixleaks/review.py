@@ -95,16 +95,12 @@ class FileReview:
     units: list[Unit] = field(default_factory=list)
 
 
-class ReviewError(Exception):
-    """Something the person must sort out (bad state, nothing reviewable): exit 2."""
-
-
 # ---------------------------------------------------------------- hunks, one fix each
 
 
-def _lines(data: bytes) -> list[str]:
+def _lines(data: bytes | str) -> list[str]:
     """Lines with their endings, split on "\\n" only (a form feed is not a line break)."""
-    return re.findall(r"[^\n]*\n|[^\n]+\Z", data.decode("utf-8"))
+    return re.findall(r"[^\n]*\n|[^\n]+\Z", data.decode("utf-8") if isinstance(data, bytes) else data)
 
 
 def _changes(a: list[str], b: list[str]) -> list[tuple[int, int, int, int]]:
@@ -262,7 +258,7 @@ _HUNK_HEADER = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@(.*)$")
 def parse_edited(path: str, text: str) -> list[unidiff.Hunk]:
     """Hunks from an edited patch: '#' lines dropped, counts recomputed (as git does), an
     emptied context line taken as an empty context line. Raises ValueError."""
-    lines = [ln for ln in text.splitlines(keepends=True) if not ln.startswith("#")]
+    lines = [ln for ln in _lines(text) if not ln.startswith("#")]
     hunks: list[tuple[int, int, list[str]]] = []
     for ln in lines:
         m = _HUNK_HEADER.match(ln.rstrip("\r\n"))
@@ -534,13 +530,12 @@ def _relocated(hunk: unidiff.Hunk, lines: list[str]) -> unidiff.Hunk | None:
     return None
 
 
-def plan(fr: FileReview, units: list[Unit], report: Callable[[str], None]) -> tuple[list[Unit], bytes, bytes]:
-    """The units of ``fr`` that can be applied, and the new committed and work-tree
-    contents. With uncommitted changes, a unit whose hunks no longer apply to the file on
-    disk is skipped (reported) and left out of both."""
+def plan(fr: FileReview, units: list[Unit], report: Callable[[str], None]) -> tuple[list[Unit], bytes]:
+    """The units of ``fr`` that can be applied, and the new work-tree content. With
+    uncommitted changes, a unit whose hunks no longer apply to the file on disk (even
+    moved, as patch would) is skipped, reported, and left out of the commit too."""
     if fr.disk == fr.base:
-        new = diff_mod.apply_hunks(fr.base, [h for u in units for h in u.current])
-        return units, new, new
+        return units, diff_mod.apply_hunks(fr.base, [h for u in units for h in u.current])
     lines = _lines(fr.disk)
     kept, moved = [], []
     for u in units:
@@ -556,64 +551,73 @@ def plan(fr: FileReview, units: list[Unit], report: Callable[[str], None]) -> tu
             continue
         kept.append(u)
         moved += hunks
-    committed = diff_mod.apply_hunks(fr.base, [h for u in kept for h in u.current])
-    return kept, committed, diff_mod.apply_hunks(fr.disk, moved)
+    return kept, diff_mod.apply_hunks(fr.disk, moved)
 
 
 @contextmanager
 def _interrupts_deferred():
-    """Hold Ctrl-C while files are written and committed; it is raised afterwards."""
-    caught = []
-    previous = signal.signal(signal.SIGINT, lambda *_: caught.append(True))
+    """Hold Ctrl-C while files are written and committed; the caller looks at the list."""
+    caught: list[bool] = []
+    try:
+        previous = signal.signal(signal.SIGINT, lambda *_: caught.append(True))
+    except ValueError:  # not the main thread: nothing to defer
+        yield caught
+        return
     try:
         yield caught
     finally:
         signal.signal(signal.SIGINT, previous)
 
 
-def finish(repo, files: list[FileReview], options: Options, console: Console) -> tuple[list[tuple[FileReview, Unit]], list[str]]:
-    """Write the accepted units and commit them. Returns the applied units and the new
-    commits' shas. All or nothing: on Ctrl-C or an error before the commits are made,
-    every file is put back as it was."""
-    report = lambda msg: console.print(Text(msg, style="yellow"))  # noqa: E731
-    applied: list[tuple[FileReview, Unit]] = []
-    new_disk: dict[str, bytes] = {}
-    commits_of: dict[str, list[tuple[str, bytes]]] = {}  # rule -> [(path, committed content)]
-    order = _rule_order(files) if options.per_rule else [None]
+@dataclass
+class Outcome:
+    applied: list[tuple[FileReview, Unit]]  # accepted and written
+    commits: list[tuple[str | None, dict[str, bytes], list[changeset.ChangeItem]]]  # (rule, files, items)
+    disk: dict[str, bytes]  # absolute path -> new work-tree content
+
+
+def outcome(files: list[FileReview], per_rule: bool, report: Callable[[str], None]) -> Outcome:
+    """What the decisions come to: the files to write and the commits to make. With
+    ``per_rule`` there is one commit per rule, each adding its rule's fixes to the last."""
+    order: list[str | None] = _rule_order(files) if per_rule else [None]
+    out = Outcome([], [(rule, {}, []) for rule in order], {})
     for fr in files:
         accepted = [u for u in fr.units if u.decision == "y"]
-        if not accepted:
+        kept, disk = plan(fr, accepted, report) if accepted else ([], b"")
+        if not kept:
             continue
-        kept, committed, disk = plan(fr, accepted, report)
-        applied += [(fr, u) for u in kept]
-        if kept:
-            new_disk[fr.abspath] = disk
-        for rule in order:  # per rule, each commit adds that rule's units to the previous
-            upto = [u for u in kept if rule is None or order.index(u.rule) <= order.index(rule)]
-            if any(u.rule == rule or rule is None for u in upto):
-                content = diff_mod.apply_hunks(fr.base, [h for u in upto for h in u.current])
-                commits_of.setdefault(rule, []).append((fr.path, content))
+        out.applied += [(fr, u) for u in kept]
+        out.disk[fr.abspath] = disk
+        for n, (rule, contents, items) in enumerate(out.commits):
+            mine = [u for u in kept if rule is None or u.rule == rule]
+            if mine:
+                upto = [u for u in kept if rule is None or order.index(u.rule) <= n]
+                contents[fr.path] = diff_mod.apply_hunks(fr.base, [h for u in upto for h in u.current])
+                items += [changeset.ChangeItem(fx.rule, fr.path, fx.line, fx.reason) for u in mine for fx in u.fixes]
+    out.commits = [c for c in out.commits if c[1]]
+    return out
+
+
+def finish(repo, files: list[FileReview], options: Options, console: Console) -> tuple[Outcome, list[str]]:
+    """Write the accepted units and commit them; returns what was done and the new commits.
+    All or nothing: on Ctrl-C or an error before the first commit, every file is put back."""
+    out = outcome(files, options.per_rule, lambda msg: console.print(Text(msg, style="yellow")))
     shas: list[str] = []
-    if not new_disk:
-        return applied, shas
-    old_disk = {fr.abspath: fr.disk for fr in files if fr.abspath in new_disk}
+    if not out.disk:
+        return out, shas
+    before = {fr.abspath: fr.disk for fr in files if fr.abspath in out.disk}
     with _interrupts_deferred() as interrupted:
-        vcs.write_files(new_disk)
+        vcs.write_files(out.disk)
         try:
             if interrupted:
                 raise KeyboardInterrupt
-            if options.commit:
-                for rule in order:
-                    items = [_item(fr, fx) for fr, u in applied if rule is None or u.rule == rule for fx in u.fixes]
-                    if rule in commits_of:
-                        shas.append(vcs.commit_files(repo, dict(commits_of[rule]), changeset.commit_message(items, rule=rule)))
+            for rule, contents, items in out.commits if options.commit else ():
+                shas.append(vcs.commit_files(repo, contents, changeset.commit_message(items, rule=rule)))
         except BaseException:
             if not shas:
-                vcs.write_files(old_disk)
+                vcs.write_files(before)
             raise
-    if interrupted:
-        raise KeyboardInterrupt
-    return applied, shas
+    return out, shas
 
 
 def _rule_order(files: list[FileReview]) -> list[str]:
@@ -622,10 +626,6 @@ def _rule_order(files: list[FileReview]) -> list[str]:
     catalogue = [r.name for r in RULES]
     used = {u.rule for fr in files for u in fr.units}
     return sorted(used, key=lambda r: (catalogue.index(r) if r in catalogue else len(catalogue), r))
-
-
-def _item(fr: FileReview, fx: AppliedFix) -> changeset.ChangeItem:
-    return changeset.ChangeItem(fx.rule, fr.path, fx.line, fx.reason)
 
 
 # ---------------------------------------------------------------- the command
@@ -640,7 +640,10 @@ def collect(repo, cfg, targets, results: list[FileResult], options: Options, con
     status = vcs.uncommitted(repo)
     by_path = {t.path: t for t in targets}
     files = []
-    note = lambda msg: console.print(Text(msg, style="yellow"))  # noqa: E731
+
+    def note(msg: str) -> None:
+        console.print(Text(msg, style="yellow"))
+
     for r in results:
         if r.error:
             note(f"{r.path}: {r.error}")
@@ -652,23 +655,21 @@ def collect(repo, cfg, targets, results: list[FileResult], options: Options, con
             continue
         if code is None or (r.changed and state.ours(path, r.original)):
             if r.changed:
-                files.append(FileReview(path, r.abspath, r.original, r.original))
-                files[-1].units = build_units(path, r)
+                files.append(FileReview(path, r.abspath, r.original, r.original, build_units(path, r)))
             continue
         if not options.allow_dirty:
             if r.changed:
                 note(f"{path}: not touched: it has uncommitted changes (commit or stash them, or use --allow-dirty)")
             continue
         base = vcs.committed(repo, path)
-        with open(r.abspath, "rb") as f:
-            disk = f.read()
         if base is None:
+            note(f"{path}: not reviewed: it is not in HEAD yet")
             continue
-        fixed = engine.process(by_path[r.abspath], cfg, True, data=base) if r.abspath in by_path else r
+        fixed = engine.process(by_path[r.abspath], cfg, True, data=base)
         if fixed.changed:
-            fr = FileReview(path, r.abspath, base, disk)
-            fr.units = build_units(path, fixed)
-            files.append(fr)
+            with open(r.abspath, "rb") as f:
+                disk = f.read()
+            files.append(FileReview(path, r.abspath, base, disk, build_units(path, fixed)))
     return files
 
 
@@ -716,50 +717,42 @@ def run(repo, cfg, targets, results: list[FileResult], options: Options, console
     ours = {fr.path for fr in files if state.ours(fr.path, fr.disk)}
     session = Session(files, console, prompter or Prompter(), repo.git_dir, lambda: state.save(files, ours), editor)
     try:
-        complete = session.walk()
+        session.walk()
+        out, shas = finish(repo, files, options, console)
     except KeyboardInterrupt:
         console.print("\nInterrupted: no file was changed. `gofixleaks review --resume` continues.", style="yellow")
         return 130
-    applied, shas = finish(repo, files, options, console)
-    undecided = [u for _, u in session.units if u.decision is None]
-    _summary(repo, session, applied, shas, undecided, options, console)
-    if complete and not undecided:
+    _summary(repo, session, out, shas, options, console)
+    if all(u.decision is not None for _, u in session.units):
         state.remove()
-    else:  # rekey what is left to the new HEAD and file contents, for --resume
-        state.head = vcs.head_sha(repo)
-        done = {id(u) for _, u in applied}
-        for fr in files:
-            if any(id(u) in done for u in fr.units):
-                fr.disk = _read(fr.abspath)
-                fr.units = [u for u in fr.units if id(u) not in done]
-                _assign_keys(fr.units)
-                if not options.commit:
-                    ours.add(fr.path)
-        state.save(files, ours)
+        return 0
+    # what is left, keyed to the new HEAD and file contents, for --resume
+    state.head = vcs.head_sha(repo)
+    done = {id(u) for _, u in out.applied}
+    for fr in files:
+        if any(id(u) in done for u in fr.units):
+            fr.disk = out.disk[fr.abspath]
+            fr.units = [u for u in fr.units if id(u) not in done]
+            _assign_keys(fr.units)
+            (ours.discard if options.commit else ours.add)(fr.path)
+    state.save(files, ours)
     return 0
 
 
-def _read(path: str) -> bytes:
-    with open(path, "rb") as f:
-        return f.read()
-
-
-def _summary(repo, session: Session, applied, shas, undecided, options: Options, console: Console) -> None:
-    decided = [u for _, u in session.units if u.decision is not None]
-    accepted = sum(1 for u in decided if u.decision == "y")
+def _summary(repo, session: Session, out: Outcome, shas: list[str], options: Options, console: Console) -> None:
+    counts = Counter(u.decision for _, u in session.units)
+    undecided = f", undecided {counts[None]}" if counts[None] else ""
     console.print()
-    console.print(Text(f"Accepted {accepted}, rejected {len(decided) - accepted}"
-                       + (f", undecided {len(undecided)}" if undecided else "")
-                       + f" of {len(session.units)} fix(es).", style="bold"))
+    console.print(Text(f"Accepted {counts['y']}, rejected {counts['n']}{undecided} of {len(session.units)} fix(es).", style="bold"))
     per_rule: dict[str, Counter] = {}
     for _, u in session.units:
-        per_rule.setdefault(u.rule, Counter())[u.decision or "?"] += 1
+        per_rule.setdefault(u.rule, Counter())[u.decision] += 1
     for rule, c in sorted(per_rule.items()):
-        console.print(f"  {rule}: {c['y']} accepted, {c['n']} rejected" + (f", {c['?']} undecided" if c["?"] else ""))
-    if applied and not options.commit:
-        console.print(f"Wrote {len(applied)} fix(es); nothing committed (--no-commit).")
+        console.print(f"  {rule}: {c['y']} accepted, {c['n']} rejected" + (f", {c[None]} undecided" if c[None] else ""))
+    if out.applied and not options.commit:
+        console.print(f"Wrote {len(out.applied)} fix(es); nothing committed (--no-commit).")
     for sha in shas:
         console.print(Text(f"Committed {sha[:12]} {repo.commit(sha).summary}", style="green"))
-    if undecided:
+    if counts[None]:
         console.print("`gofixleaks review --resume` goes on with the undecided ones.")
 
