@@ -24,6 +24,7 @@ class ResultChannel:
     sends: tuple[Node, ...]  # send_statements, each inside a goroutine started here
     why: str | None  # how the receiver stops listening first; None: it never does
     capacity: str | None  # a buffer with room for every send; None: unknown
+    sender_goes_on: bool  # a sender does more than return after a send
 
 
 class _Unknown(Exception):
@@ -70,7 +71,24 @@ def result_channel(sf: SourceFile, make: Node) -> ResultChannel | None:
         capacity = _capacity(sf, binding, sends, goroutines)
     except _Unknown:
         capacity = None
-    return ResultChannel(make, binding, tuple(sends), why, capacity)
+    goes_on = not all(_last_action(s, g) for s, g in zip(sends, goroutines))
+    return ResultChannel(make, binding, tuple(sends), why, capacity, goes_on)
+
+
+def _last_action(send: Node, goroutine: Node) -> bool:
+    """Whether nothing but a return follows ``send`` in its goroutine: a buffer then only
+    lets the goroutine end, and changes nothing else it does."""
+    node = send.parent if send.parent.type == "communication_case" else send
+    while node != a.body(goroutine):
+        parent = node.parent
+        if parent.type == "statement_list":
+            after = [x for x in parent.named_children if x.start_byte > node.start_byte and x.type != "comment"]
+            if after:
+                return after[0].type == "return_statement" and not after[0].named_children
+        elif parent.type in ("for_statement", "labeled_statement"):
+            return False
+        node = parent
+    return True
 
 
 def abandoned_result_channel(sf: SourceFile, make: Node) -> bool:

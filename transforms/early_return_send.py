@@ -34,8 +34,10 @@ Such a send whose receiver is in scope is reported here and not by `send-without
 Give the channel a buffer with room for every send, so each sender finishes whether or not
 anyone is listening: capacity 1 for one goroutine that sends once, `len(xs)` for goroutines
 started in `for ... range xs`, `n` for `for i := 0; i < n; i++`, and the sum for several
-`go` statements. When the number of sends cannot be read from the code (a send in a loop,
-goroutines started in a loop of unknown length) the finding comes without a fix.
+`go` statements. The finding comes without a fix when the number of sends cannot be read
+from the code (a send in a loop, goroutines started in a loop of unknown length), and when a
+sender does more than return after its send: with a buffer that code would run even after
+the receiver has given up, which is a change of behaviour for a person to judge.
 """
 
 
@@ -49,6 +51,9 @@ def run(p: Pass) -> None:
         message = f"goroutines sending on unbuffered channel {name} block forever once its receiver {rc.why}"
         if rc.capacity is None:
             p.report(make, message, notes=["the number of sends is unknown (a send in a loop, or goroutines started in a loop of unknown length): buffer it for every send, or let the senders select on cancellation"])
+            continue
+        if rc.sender_goes_on:
+            p.report(make, message, notes=["a sender goes on after its send: with a buffer that code would run after the receiver has left; move it before the send, then buffer the channel"])
             continue
         args = a.arguments(make)
         if len(args) == 2:  # make(chan T, 0)

@@ -1,5 +1,7 @@
 package head
 
+import "time"
+
 // Head returns the first line; the producer, which sends them all, is left behind.
 func Head(lines []string) string {
 	ch := make(chan string) // want "goroutines sending on unbuffered channel ch block forever once its receiver receives fewer values than its goroutines send"
@@ -19,4 +21,20 @@ func Any(jobs func() []func() int) int {
 		go func() { ch <- job() }()
 	}
 	return <-ch
+}
+
+// Started hands over a ready signal and then works: with a buffer, work would run even
+// after the caller gave up waiting, so this is left to a person.
+func Started(d time.Duration, work func()) bool {
+	ready := make(chan struct{}) // want "goroutines sending on unbuffered channel ready block forever once its receiver takes another case of its select"
+	go func() {
+		ready <- struct{}{}
+		work()
+	}()
+	select {
+	case <-ready:
+		return true
+	case <-time.After(d):
+		return false
+	}
 }
