@@ -57,8 +57,10 @@ def check_stoppable(p: Pass, constructor: str, noun: str, why: str, is_release=i
         else:
             edit = insert_after_statement(sf, binding.statement, text)
             where = "after it is made"
-        fixes = [Fix(f"add `{text}` {where}", (edit,))] if edit is not None else []
-        p.report(call, message, fixes)
+        if edit is None:
+            p.report(call, message, notes=["declared in a header or beside another statement: no line of its own for the defer"])
+            continue
+        p.report(call, message, [Fix(f"add `{text}` {where}", (edit,))])
 
 
 def _closure(use: a.Use, fn):

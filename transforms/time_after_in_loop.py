@@ -22,8 +22,8 @@ runtime, with its channel, until it fires, even when another case won long ago: 
 that handles many messages under a long timeout piles up one live timer per message.
 
 ## When it is not reported
-- test files (`_test.go`): a test binary is short-lived, its timers die with it;
 - the module's go.mod says `go 1.23` or later (unreferenced timers are collected);
+- test files (`_test.go`): a test binary is short-lived, its timers die with it;
 - the select is not inside a loop of its function (one timer per call, gone when it fires);
 - every other case of the select leaves the loop (a return, a break out of it, a panic,
   `os.Exit`, `log.Fatal`, `t.Fatal`): at most one timer is left behind, not one per pass;

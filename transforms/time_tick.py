@@ -22,8 +22,8 @@ firing for the life of the process. A function that calls `time.Tick` and return
 one ticker per call; a `time.Tick` inside a loop leaks one per pass.
 
 ## When it is not reported
-- test files (`_test.go`): a test binary is short-lived, its timers die with it;
 - the module's go.mod says `go 1.23` or later (unreferenced tickers are collected);
+- test files (`_test.go`): a test binary is short-lived, its timers die with it;
 - code that lives as long as the process: package main's `main`, a function or goroutine
   that reaches a loop that never ends (no return, no break out of it) or an empty
   `select {}`, a `for range time.Tick(d)` loop that never ends, a package-level variable.

@@ -23,9 +23,9 @@ channel and everything it references, until it fires: a function that returns ea
 for the whole timeout, and a busy server piles them up.
 
 ## When it is not reported
-- test files (`_test.go`): a test binary is short-lived, its timers die with it;
 - the module's go.mod says `go 1.23` or later (the runtime now collects unreferenced
   timers);
+- test files (`_test.go`): a test binary is short-lived, its timers die with it;
 - the timer is stopped before every return (or at the end), returned, stored or passed on;
 - the timer has fired on every path: a plain `<-t.C`, or a `select` whose every case
   either receives from `t.C` or stops `t` first;
