@@ -209,6 +209,4 @@ def is_ticker_channel(sf: SourceFile, chan: Node) -> bool:
 
 def mentions(sf: SourceFile, node: Node, sig: a.Cancellation) -> bool:
     """Whether ``node`` already looks at the signal (ctx.Done(), ctx.Err(), <-done ...)."""
-    root = sig.name.split(".")[0]
-    return any(sf.text(n) == sig.name or (n.type == "identifier" and sf.text(n) == root and "." not in sig.name)
-               for n in a.of_type(node, "identifier", "selector_expression"))
+    return any(sf.text(n) == sig.name for n in a.of_type(node, "identifier", "selector_expression"))

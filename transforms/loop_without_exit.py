@@ -18,7 +18,7 @@ In a goroutine (a `go func(){...}()` literal, or a function or method of the sam
 started with `go`), while a cancellation signal is in scope (a `context.Context` or a
 done/stop/quit `chan struct{}`):
 - a `for { select { ... } }` loop that nothing can leave: no `return`, no `break` or
-  `goto` out of the loop, and no case that looks at the signal;
+  `goto` out of the loop, and no case that leaves on the signal;
 - a `for range t.C` / `for x := range t.C` loop over a ticker's channel.
 
 ## Why it leaks
@@ -29,18 +29,20 @@ it references, for the life of the process.
 
 ## When it is not reported
 - no cancellation signal is in scope (or only `context.Background()`/`TODO()`, or a done
-  channel the goroutine closes itself);
+  channel the goroutine closes itself), unless context plumbing adds a `ctx` parameter;
 - the loop already refers to the signal (`case <-ctx.Done():`, `if ctx.Err() != nil`);
 - a select loop with any way out (`return`, `break L`, `goto`), a loop with a condition.
 It is reported without a fix when the goroutine's function has results, when the ticker loop
-can also end by itself and code after it would be skipped by a `return`, or when the body
-holds a multi-line raw string (its lines cannot be re-indented).
+can also end by itself and code after it would be skipped by a `return`, when the body
+holds a multi-line raw string (its lines cannot be re-indented), and when a select already
+receives the signal but goes round again (that case must leave; a second one would be noise).
 
 ## The fix
 The select gets one more case, `case <-ctx.Done(): return` (`case <-done:` for a channel).
 A range over `t.C` becomes `for { select { case <-t.C: ... case <-ctx.Done(): return } }`,
 the body moved one tab in; a `break` that left the range loop now names it with a label,
-because inside a select case a plain `break` only leaves the select. When the goroutine
+because inside a select case a plain `break` only leaves the select (a `continue` needs no
+label: it still starts the next round). When the goroutine
 owns a `time.NewTicker` that nobody stops, it also gets `defer t.Stop()`.
 """
 
@@ -122,8 +124,8 @@ def _range_rewrite(sf: SourceFile, g: g_.Goroutine, loop: Node, clause: Node, si
     comment = sf.data[body.start_byte + 1 : open_end].strip()  # stays on the loop's line
     if (comment and not comment.startswith(b"//")) or sf.data[close_line : body.end_byte - 1].strip():
         return None, "the loop body is not laid out one statement a line: rewrite it by hand"
-    if not g_.own_line(sf, stmt) or _multiline_raw_string(sf, body):
-        return None, "the loop body holds a multi-line raw string or shares a line: rewrite it by hand"
+    if not g_.own_line(sf, stmt) or _multiline_raw_string(sf, body) or not sf.indent_at(stmt.start_byte).endswith(b"\t"):
+        return None, "the loop shares a line, is not tab-indented, or holds a multi-line raw string: rewrite it by hand"
     label = ""
     if loop.parent.type == "labeled_statement":
         label = sf.text(loop.parent.child_by_field_name("label"))
@@ -197,6 +199,7 @@ def run(p: Pass) -> None:
                 p.report(loop, message, notes=[why])
                 continue
             stops = [e for e in (g_.ticker_stop(sf, g, c) for c in chans) if e is not None]
+            # two tickers would both want the goroutine's first line: stop the first, report the rest
             fix = Fix(f"return on <-{sig.done_expr()}" + (" and stop the ticker" if stops else ""), (edit, *stops[:1]))
             p.report(loop, message, [fix])
 

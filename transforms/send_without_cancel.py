@@ -13,6 +13,7 @@ from gofixleaks.rule import Pass, Rule
 from gofixleaks.source import SourceFile
 
 from . import _goroutine as g_
+from ._chan import abandoned_result_send
 
 DOC = """\
 ## What it finds
@@ -49,9 +50,6 @@ The operation becomes a `select` that also watches the signal:
 the select starts, exactly as before. `v := <-ch` becomes `var v T` followed by
 `select { case v = <-ch: ... }`, so `v` stays visible after it.
 """
-
-_SIGNAL_WORDS = ("done", "stop", "quit", "exit", "close", "cancel", "shutdown", "die")
-
 
 def _operation(sf: SourceFile, stmt: Node) -> tuple[str, Node] | None:
     """("send", channel) or ("recv", channel) for a statement that is a bare channel operation."""
@@ -133,7 +131,8 @@ def _made_into(sf: SourceFile, call: Node) -> tuple[Node | None, bool]:
 
 
 def _exchange_in_view(sf: SourceFile, g: g_.Goroutine, stmt: Node, kind: str, chan: Node) -> bool:
-    """Whether the other side of the exchange is visible, so that this rule has nothing to add:
+    """Whether the other side of the exchange is visible, so that this rule has nothing to add
+    (a wider net than early-return-send's abandoned result channels, which it also holds):
     - the function that declares the channel also uses it the other way or closes it (the
       result channels early-return-send buffers, semaphores, done channels);
     - the goroutine or the function that starts it uses it the other way (a token passed
@@ -203,7 +202,7 @@ def _waits_on_a_signal(sf: SourceFile, chan: Node, sig: a.Cancellation) -> bool:
     if chan.type == "selector_expression" and sf.text(chan.child_by_field_name("field")) == "C":
         return True
     last = chan.child_by_field_name("field") if chan.type == "selector_expression" else chan
-    return last is not None and any(w in sf.text(last).lower() for w in _SIGNAL_WORDS)
+    return last is not None and any(w in sf.text(last).lower() for w in a._DONE_NAMES)
 
 
 def _element_type(sf: SourceFile, chan: Node) -> str | None:
@@ -278,6 +277,8 @@ def run(p: Pass) -> None:
             sig = g_.signal(sf, g, stmt)
             if sig is None or (kind == "recv" and _waits_on_a_signal(sf, chan, sig)):
                 continue
+            if kind == "send" and abandoned_result_send(sf, stmt):
+                continue  # early-return-send's: a buffer at the make fixes it
             if _exchange_in_view(sf, g, stmt, kind, chan) or _after_cancellation(sf, g, stmt, sig):
                 continue
             ch = sf.text(chan)
