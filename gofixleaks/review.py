@@ -131,8 +131,9 @@ def build_units(path: str, result: FileResult, context: int = CONTEXT) -> list[U
     owners: list[list[AppliedFix]] = [[] for _ in groups]
     sf = SourceFile(path, original)
     round_one = set()
+    applied = {(ap.rule, ap.reason) for ap in result.applied}
     for f in result.findings:
-        if not f.fixes:
+        if not f.fixes or (f.rule, f.message) not in applied:  # e.g. dropped by --verify
             continue
         fx = f.fixes[0]
         round_one.add((f.rule, f.message))
@@ -211,15 +212,24 @@ def _hunk_texts(a, b, groups, comp, context) -> dict[int, str]:
             pos = i2
         body += [" " + ln for ln in a[pos:e]]
         t = groups[chunk[0]][2] - lead
-        texts[chunk[0]] = _header(s, t, body) + "".join(_terminated(ln) for ln in body)
+        texts[chunk[0]] = _header(s, t, body, _section(a, s)) + "".join(_terminated(ln) for ln in body)
     return texts
 
 
-def _header(s: int, t: int, body: list[str]) -> str:
+def _section(a: list[str], s: int) -> str:
+    """What git prints after @@: the nearest line above the hunk that starts a declaration
+    (git's default: a line starting with a letter, '_' or '$')."""
+    for ln in reversed(a[:s]):
+        if ln[:1].isalpha() or ln[:1] in "_$":
+            return ln.rstrip()[:80]
+    return ""
+
+
+def _header(s: int, t: int, body: list[str], section: str = "") -> str:
     """@@ line for a hunk whose source starts at 0-based line ``s`` (target ``t``)."""
     src = sum(1 for ln in body if ln[0] in " -")
     tgt = sum(1 for ln in body if ln[0] in " +")
-    return f"@@ -{s + 1 if src else s},{src} +{t + 1 if tgt else t},{tgt} @@\n"
+    return f"@@ -{s + 1 if src else s},{src} +{t + 1 if tgt else t},{tgt} @@{' ' + section if section else ''}\n"
 
 
 def _terminated(line: str) -> str:
@@ -259,26 +269,26 @@ def parse_edited(path: str, text: str) -> list[unidiff.Hunk]:
     """Hunks from an edited patch: '#' lines dropped, counts recomputed (as git does), an
     emptied context line taken as an empty context line. Raises ValueError."""
     lines = [ln for ln in _lines(text) if not ln.startswith("#")]
-    hunks: list[tuple[int, int, list[str]]] = []
+    hunks: list[tuple[int, int, str, list[str]]] = []
     for ln in lines:
         m = _HUNK_HEADER.match(ln.rstrip("\r\n"))
         if m:
             s, sl, t, tl = (int(x) if x is not None else 1 for x in m.groups()[:4])
-            hunks.append((s - 1 if sl else s, t - 1 if tl else t, []))
+            hunks.append((s - 1 if sl else s, t - 1 if tl else t, m.group(5).strip(), []))
         elif not hunks:
             if ln.strip():
                 raise ValueError(f"a line before the first @@ header: {ln.rstrip()!r}")
         elif ln[:1] in (" ", "-", "+", "\\"):
-            hunks[-1][2].append(ln)
+            hunks[-1][3].append(ln)
         elif ln in ("\n", "\r\n"):
-            hunks[-1][2].append(" " + ln)
+            hunks[-1][3].append(" " + ln)
         else:
             raise ValueError(f"a line that is not context, '+' or '-': {ln.rstrip()!r}")
     body = ""
-    for s, t, hl in hunks:
+    for s, t, section, hl in hunks:
         content = [ln for ln in hl if ln[0] != "\\"]
         if content:
-            body += _header(s, t, content) + "".join(hl)
+            body += _header(s, t, content, section) + "".join(hl)
     if not body:
         return []
     return diff_mod.hunks(f"--- a/{path}\n+++ b/{path}\n{body}")
@@ -491,10 +501,14 @@ class Session:
         while True:
             with open(path, "w", encoding="utf-8", newline="") as f:
                 f.write(text)
-            status = self.editor(path)
-            with open(path, encoding="utf-8", newline="") as f:
-                text = f.read()
-            os.unlink(path)
+            try:
+                status = self.editor(path)
+            except OSError as e:
+                status, problem = None, f"Cannot run the editor: {e}"
+            text = _take(path)
+            if status is None:
+                self.console.print(problem, style="red")
+                return False
             if status != 0:
                 self.console.print(f"The editor exited with status {status}; the hunk is left as it was.", style="red")
                 return False
@@ -511,6 +525,18 @@ class Session:
                 return False
             u.edited = hunks
             return True
+
+
+def _take(path: str) -> str:
+    """The edited file's text; the file is removed (an editor that removed it: empty)."""
+    try:
+        with open(path, encoding="utf-8", newline="") as f:
+            return f.read()
+    except FileNotFoundError:
+        return ""
+    finally:
+        if os.path.exists(path):
+            os.unlink(path)
 
 
 # ---------------------------------------------------------------- applying and committing

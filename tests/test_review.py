@@ -15,7 +15,7 @@ from rich.console import Console
 
 from gofixleaks import changeset, config as config_mod, diff as diff_mod, edits, engine, review, vcs
 from gofixleaks.discover import discover
-from gofixleaks.engine import FileResult
+from gofixleaks.engine import AppliedFix, FileResult
 from gofixleaks.rule import Finding
 from gofixleaks.source import SourceFile
 
@@ -116,7 +116,8 @@ def test_a_fix_and_the_import_it_needs_are_one_unit():
     fb = _finding(sf, "rule-b", b'"b")\n', b'\tfmt.Println("b2")\n')
     imp = edits.import_edit(sf, ("sync",))
     fixed = edits.apply(original, [*fa.fixes[0].edits, *fb.fixes[0].edits, imp])
-    res = FileResult("p.go", "/x/p.go", [fa, fb], None, original, fixed)
+    applied = [AppliedFix(f.rule, f.line, f.message, f.fixes[0].message) for f in (fa, fb)]
+    res = FileResult("p.go", "/x/p.go", [fa, fb], None, original, fixed, applied)
     fr = review.FileReview("p.go", "/x/p.go", original, original, review.build_units("p.go", res))
     ua, ub = fr.units
     assert [f.rule for f in ua.fixes] == ["rule-a"] and len(ua.hunks) == 2
@@ -124,6 +125,18 @@ def test_a_fix_and_the_import_it_needs_are_one_unit():
     assert apply_units(fr, [ua]) == edits.apply(original, [*fa.fixes[0].edits, imp])
     assert apply_units(fr, [ub]) == edits.apply(original, list(fb.fixes[0].edits))
     assert apply_units(fr, [ua, ub]) == fixed
+
+
+def test_a_fix_the_engine_did_not_apply_is_not_listed():
+    # --verify drops fixes that break the build: their findings stay, their changes do not
+    original = b'package p\n\nfunc A() {\n\tprintln("a")\n\tprintln("b")\n}\n'
+    sf = SourceFile("p.go", original)
+    fa = _finding(sf, "rule-a", b'"a")\n', b"\tprintln(1)\n")
+    fb = _finding(sf, "rule-b", b'"b")\n', b"\tprintln(2)\n")
+    fixed = edits.apply(original, list(fa.fixes[0].edits))
+    res = FileResult("p.go", "/x/p.go", [fa, fb], None, original, fixed, [AppliedFix("rule-a", 4, fa.message, "")])
+    [unit] = review.build_units("p.go", res)
+    assert [f.rule for f in unit.fixes] == ["rule-a"]
 
 
 def test_keys_do_not_depend_on_line_numbers(tmp_path):
@@ -229,7 +242,7 @@ def test_an_edited_hunk_is_validated_and_accepted(two_files, tmp_path):
     complete, out = session(two_files, "enq", editor=ed)
     first = two_files[0]
     assert first.units[0].decision == "y" and first.units[0].edited is not None
-    assert "# Manual hunk edit mode" in ed.calls[0] and "@@ -4,5 +4,6 @@\n \n func First(d time.Duration) {\n" in ed.calls[0]
+    assert "# Manual hunk edit mode" in ed.calls[0] and "@@ -4,5 +4,6 @@ import \"time\"\n \n func First(d time.Duration) {\n" in ed.calls[0]
     assert apply_units(first, [first.units[0]]).decode() == FIRST.replace(
         "\tt1 := time.NewTicker(d)\n", "\tt1 := time.NewTicker(d)\n\tdefer t1.Stop() // stopped by hand\n"
     )
@@ -266,6 +279,14 @@ def test_an_edit_that_breaks_the_syntax_is_refused(two_files):
 def test_deleting_every_line_aborts_the_edit(two_files):
     _, out = session(two_files, "eq", editor=_editor(text="# nothing left\n"))
     assert "Edit aborted" in out and two_files[0].units[0].edited is None
+
+
+def test_an_editor_that_cannot_run(two_files):
+    def missing(path):
+        raise FileNotFoundError(2, "No such file or directory", "no-such-editor")
+
+    _, out = session(two_files, "eq", editor=missing)
+    assert "Cannot run the editor" in out and two_files[0].units[0].decision is None
 
 
 def test_parse_edited_recounts_the_header():
