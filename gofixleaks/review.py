@@ -21,7 +21,7 @@ import subprocess
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Collection
 
 import unidiff
 from rich.console import Console
@@ -402,7 +402,7 @@ class State:
         entry = self.saved.get(path)
         return bool(entry and entry.get("ours") and entry.get("sha256") == _sha(disk))
 
-    def save(self, files: list[FileReview], ours: set[str] = frozenset()) -> None:
+    def save(self, files: list[FileReview], ours: Collection[str] = ()) -> None:
         out = {}
         for fr in files:
             decided = {
@@ -430,7 +430,6 @@ def _sha(data: bytes) -> str:
 class Session:
     def __init__(self, files: list[FileReview], console: Console, prompter: Prompter, git_dir: str,
                  save: Callable[[], None] = lambda: None, editor: Callable[[str], int] = run_editor) -> None:
-        self.files = files
         self.units = [(fr, u) for fr in files for u in fr.units]
         self.console, self.prompter, self.git_dir = console, prompter, git_dir
         self.save, self.editor = save, editor
@@ -444,10 +443,11 @@ class Session:
             while True:
                 default = u.decision or "y"
                 choices = ",".join(k.upper() if k == default else k for k in KEYS)
+                what = "these fixes" if len(u.fixes) > 1 else "this fix"
                 label = " (edited)" if u.edited is not None else ""
-                key = self.prompter.key(f"({i + 1}/{len(self.units)}) Apply this fix{label} [{choices}]? ", KEYS, default)
+                key = self.prompter.key(f"({i + 1}/{len(self.units)}) Apply {what}{label} [{choices}]? ", KEYS, default)
                 if key == "?":
-                    self.console.print(HELP, style="red", highlight=False)
+                    self.console.print(HELP, style="red", markup=False, highlight=False)
                     continue
                 if key == "k":
                     if i == 0:

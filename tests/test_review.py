@@ -314,6 +314,33 @@ def test_a_dirty_file_gets_the_fixes_that_still_apply_and_commits_none_of_its_ch
     assert disk.decode() == with_stop(fr.disk.decode(), "t1")
 
 
+def test_crlf_and_non_ascii_bytes_are_kept(tmp_path):
+    src = FIRST.replace("func First", "// 第一个: waits once\nfunc First").replace("\n", "\r\n")
+    write_module(tmp_path, {"p.go": src.encode()})
+    [fr] = file_reviews(tmp_path)
+    want = with_stop(src.replace("\r\n", "\n"), "t1").replace("\n", "\r\n")
+    assert apply_units(fr, fr.units[:1]).decode() == want
+
+
+def test_a_failed_commit_puts_every_file_back(tmp_path, monkeypatch):
+    root = write_module(git_repo(tmp_path), {"p/first.go": FIRST, "q/other.go": OTHER})
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "init")
+    files = file_reviews(root)
+    for fr in files:
+        for u in fr.units:
+            u.decision = "y"
+
+    def broken(*args):
+        raise vcs.VcsError("HEAD moved while committing")
+
+    monkeypatch.setattr(vcs, "commit_files", broken)
+    with pytest.raises(vcs.VcsError):
+        review.finish(vcs.open_repo(str(root)), files, review.Options(), Console(file=io.StringIO()))
+    assert (root / "p/first.go").read_text() == FIRST and (root / "q/other.go").read_text() == OTHER
+    assert git(root, "status", "--porcelain") == ""
+
+
 # ---------------------------------------------------------------- saved decisions
 
 

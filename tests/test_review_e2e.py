@@ -21,7 +21,7 @@ from .conftest import write_module
 
 pexpect = pytest.importorskip("pexpect")
 
-PROMPT = r"\((\d+)/(\d+)\) Apply this fix[^\]]*\]\?"
+PROMPT = r"\((\d+)/(\d+)\) Apply (?:this fix|these fixes)[^\]]*\]\?"
 
 POLL = """\
 package poll
