@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
 import re
 import subprocess
@@ -34,14 +35,32 @@ def _skipped_dir(name: str) -> bool:
     return name in ("vendor", "testdata") or name.startswith(("_", "."))
 
 
+@functools.lru_cache(maxsize=256)
+def _glob(glob: str) -> re.Pattern:
+    """A path glob as gitignore and shells read it: `*` and `?` stop at `/`, `**` does not."""
+    out = []
+    for part in re.split(r"(\*\*/?|\*|\?|\[[^]]*\])", glob):
+        if part.startswith("**"):
+            out.append("(?:.*/)?" if part.endswith("/") else ".*")
+        elif part == "*":
+            out.append("[^/]*")
+        elif part == "?":
+            out.append("[^/]")
+        elif part.startswith("[") and part.endswith("]") and len(part) > 2:
+            out.append(fnmatch.translate(part)[4:-3])  # fnmatch's own character class
+        else:
+            out.append(re.escape(part))
+    return re.compile("".join(out) + r"\Z")
+
+
 def _excluded(rel: str, excludes: tuple[str, ...]) -> bool:
     parts = rel.split("/")
     for glob in excludes:
-        g = glob.rstrip("/")
-        if fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(parts[-1], g):
+        g = _glob(glob.rstrip("/"))
+        if g.match(rel) or g.match(parts[-1]):
             return True
         # a glob naming a directory excludes everything below it
-        if any(fnmatch.fnmatch("/".join(parts[:i]), g) for i in range(1, len(parts))):
+        if any(g.match("/".join(parts[:i])) for i in range(1, len(parts))):
             return True
     return False
 

@@ -54,7 +54,9 @@ class SourceFile:
         try:
             data.decode("utf-8")
         except UnicodeDecodeError as e:
-            raise SourceError(f"not valid UTF-8 (byte {e.start})") from None
+            line = data.count(b"\n", 0, e.start) + 1
+            column = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1  # a byte column, like the rest
+            raise SourceError(f"not valid UTF-8 at line {line}, column {column}; file left unchanged") from None
         sf = cls(path, data, go_version)
         if sf.root.has_error:
             line, col = sf.first_error()
