@@ -7,8 +7,6 @@ from gofixleaks import analysis as a
 from gofixleaks.edits import Fix, insert_after_statement, insert_at_block_start
 from gofixleaks.rule import Pass
 
-from ._timers import breaks_out
-
 
 def is_stop(use: a.Use) -> bool:
     return use.kind in ("method", "deferred-method") and use.detail == "Stop"
@@ -34,10 +32,14 @@ def check_stoppable(p: Pass, constructor: str, noun: str, why: str, is_release=i
             continue
         releases = {a.statement_of(u.ident).id for u in life.uses if is_release(u)}
         if life.owner is not None:
-            top, after = a.body(life.owner).named_children[0], None
+            rest = a.statements(a.body(life.owner))
+        elif binding.statement.parent.type == "statement_list":
+            siblings = list(binding.statement.parent.named_children)
+            rest = siblings[siblings.index(binding.statement) + 1 :]
         else:
-            top, after = binding.statement.parent, binding.statement
-        if top.type == "statement_list" and _released_at_every_exit(sf, top, after, releases, binding.name if fires else None):
+            rest = []  # declared in an if/for/switch header: not followed
+        fired_by = binding.name if fires else None
+        if a.every_exit_passes(sf, rest, lambda s: s.id in releases or _in_fired_case(sf, s, fired_by)):
             continue
         name = binding.name
         never = "is not stopped on every path" if any(is_release(u) for u in life.uses) else "is never stopped"
@@ -97,44 +99,18 @@ def _released_by_deferred_closure(sf, use: a.Use, binding: a.Binding) -> bool:
     )
 
 
-def _released_at_every_exit(sf, top, after, releases: set[int], fired_by: str | None) -> bool:
-    """Whether every way out of the statements of ``top`` after ``after`` (a return, or the
-    end of the list) passes a statement in ``releases`` first, or a select case receiving
-    from ``fired_by``.C. A goto or a labeled jump gives up: the path is not followed."""
-    siblings = list(top.named_children)
-    rest = siblings[siblings.index(after) + 1 :] if after is not None else siblings
-    if not rest:
+
+
+def _in_fired_case(sf, stmt, name: str | None) -> bool:
+    """``stmt`` runs in a select case that received from ``name.C``: the timer has fired."""
+    case = stmt.parent.parent if stmt.parent is not None else None
+    return name is not None and case is not None and receives_from(sf, case, name)
+
+
+def receives_from(sf, case, name: str) -> bool:
+    """``case`` is a select case ``case <-name.C:`` (or ``case v := <-name.C:``)."""
+    if case.type != "communication_case":
         return False
-
-    def covered(node) -> bool:
-        cur = node
-        while True:
-            lst = cur.parent
-            if lst is None or lst.type != "statement_list":
-                return False
-            kids = list(lst.named_children)
-            start = kids.index(after) + 1 if lst == top and after is not None else 0
-            if any(k.id in releases for k in kids[start : kids.index(cur)]):
-                return True
-            if lst == top:
-                return False
-            case = lst.parent
-            if fired_by is not None and case.type == "communication_case":
-                comm = case.child_by_field_name("communication")
-                right = comm.child_by_field_name("right") if comm is not None and comm.type == "receive_statement" else None
-                if right is not None and sf.text(right).replace(" ", "") == f"<-{fired_by}.C":
-                    return True
-            cur = a.statement_of(lst)
-
-    for stmt in rest:
-        for n in a.walk(stmt, skip_functions=True):
-            if n.type == "goto_statement" or (n.type in ("break_statement", "continue_statement") and n.named_children):
-                return False
-            if n.type == "return_statement" and not covered(n):
-                return False
-    last = rest[-1]
-    ends = last.type == "return_statement" or (
-        last.type == "for_statement" and a.loop_kind(sf, last) == "endless" and not breaks_out(last)
-    )
-    return ends or any(k.id in releases for k in rest)
-
+    comm = case.child_by_field_name("communication")
+    right = comm.child_by_field_name("right") if comm is not None and comm.type == "receive_statement" else None
+    return right is not None and sf.text(right).replace(" ", "") == f"<-{name}.C"

@@ -35,13 +35,3 @@ def in_test(sf: SourceFile) -> bool:
     """Test files are left alone: a test binary is short-lived, its timers die with it."""
     return sf.path.endswith("_test.go")
 
-
-_BREAKABLE = ("for_statement", "expression_switch_statement", "type_switch_statement", "select_statement")
-
-
-def breaks_out(loop: Node) -> bool:
-    """Whether a break leaves ``loop``: one of its own, or any labeled one (not followed)."""
-    for b in a.of_type(loop, "break_statement", skip_functions=True):
-        if b.named_children or next((x for x in a.ancestors(b) if x.type in _BREAKABLE), None) == loop:
-            return True
-    return False

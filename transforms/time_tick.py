@@ -9,7 +9,7 @@ from gofixleaks.edits import Fix, TextEdit, insert_after_statement, insert_befor
 from gofixleaks.rule import Pass, Rule
 from gofixleaks.source import SourceFile
 
-from ._timers import breaks_out, fresh_name, in_test, package_of, top_level
+from ._timers import fresh_name, in_test, package_of, top_level
 
 DOC = """\
 ## What it finds
@@ -49,7 +49,7 @@ _ONCE_NOTE = "the duration is not a positive constant: for d <= 0 time.After(d) 
 def _leaves(loop: Node) -> bool:
     """Whether the loop can end: a return, a goto, or a break out of it."""
     jumps = a.of_type(loop, "return_statement", "goto_statement", skip_functions=True)
-    return next(jumps, None) is not None or breaks_out(loop)
+    return next(jumps, None) is not None or a.breaks_out_of(loop)
 
 
 def _is_tick(sf: SourceFile, node: Node | None) -> bool:

@@ -6,7 +6,7 @@ from gofixleaks import analysis as a
 from gofixleaks.rule import Pass, Rule
 from gofixleaks.source import SourceFile
 
-from ._stoppable import check_stoppable, is_stop
+from ._stoppable import check_stoppable, is_stop, receives_from
 from ._timers import in_test
 
 DOC = """\
@@ -68,11 +68,8 @@ def fired(sf: SourceFile, use: a.Use) -> bool:
 
 def _settles(sf: SourceFile, case, name: str) -> bool:
     """The select case receives from ``name.C``, or its body stops ``name`` on every path."""
-    comm = case.child_by_field_name("communication")
-    if comm is not None and comm.type == "receive_statement":
-        right = comm.child_by_field_name("right")
-        if right is not None and sf.text(right).replace(" ", "") == f"<-{name}.C":
-            return True
+    if receives_from(sf, case, name):
+        return True
     lst = next((c for c in case.named_children if c.type == "statement_list"), None)
     for stmt in a.statements(lst):
         for call in a.of_type(stmt, "call_expression", skip_functions=True):
