@@ -112,7 +112,10 @@ def load(
     limit = max_goroutines if max_goroutines is not None else data.get("max-goroutines", DEFAULT_MAX_GOROUTINES)
     if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
         raise ConfigError(f"{'--max-goroutines' if max_goroutines is not None else path}: max-goroutines must be a positive integer")
-    plumb = plumb_exported or bool(data.get("plumb-exported", False))
+    file_plumb = data.get("plumb-exported", False)
+    if not isinstance(file_plumb, bool):  # bool("no") is True: never guess
+        raise ConfigError(f"{path}: plumb-exported must be true or false")
+    plumb = plumb_exported or file_plumb
     if jobs < 0:
         raise ConfigError("--jobs must be 0 (one per core) or more")
     return Config(

@@ -1,0 +1,127 @@
+"""`.gofixleaks.toml` found upward, merged with the command line; bad config is a one-line
+error with exit code 2. Suppression comments (implemented in engine.py) are tested here too."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from gofixleaks import config
+from gofixleaks.transforms import RULES
+
+from .conftest import LEAKY, write_module
+
+ALL = tuple(r.name for r in RULES)
+RULE = "ticker-not-stopped"
+
+
+def test_defaults_without_a_file(tmp_path):
+    cfg = config.load((str(tmp_path),))
+    assert (cfg.rules, cfg.excludes, cfg.go_version, cfg.max_goroutines, cfg.plumb_exported, cfg.source) == (
+        ALL, (), None, 10, False, None
+    )
+
+
+def test_the_file_is_found_upward_and_every_key_is_read(tmp_path):
+    (tmp_path / ".gofixleaks.toml").write_text(
+        f'enable = ["{RULE}", "{ALL[0]}"]\ndisable = ["{ALL[0]}"]\nexclude = ["gen/**"]\n'
+        'go-version = "1.21"\nmax-goroutines = 4\nplumb-exported = true\n'
+    )
+    deep = tmp_path / "a" / "b"
+    deep.mkdir(parents=True)
+    cfg = config.load((str(deep),))
+    assert cfg.source == str(tmp_path / ".gofixleaks.toml")
+    assert cfg.rules == ((RULE,) if ALL[0] != RULE else ())
+    assert (cfg.excludes, cfg.go_version, cfg.max_goroutines, cfg.plumb_exported) == (("gen/**",), (1, 21), 4, True)
+
+
+def test_command_line_options_win(tmp_path):
+    (tmp_path / ".gofixleaks.toml").write_text('exclude = ["x"]\ngo-version = "1.21"\nmax-goroutines = 4\ndisable = ["%s"]\n' % RULE)
+    cfg = config.load((str(tmp_path),), select=(RULE,), excludes=("y",), go_version="1.23", max_goroutines=7)
+    assert (cfg.rules, cfg.excludes, cfg.go_version, cfg.max_goroutines) == ((RULE,), ("x", "y"), (1, 23), 7)
+
+
+def test_an_explicit_config_file_replaces_the_search(tmp_path):
+    (tmp_path / ".gofixleaks.toml").write_text("max-goroutines = 4\n")
+    other = tmp_path / "other.toml"
+    other.write_text("max-goroutines = 9\n")
+    assert config.load((str(tmp_path),), config_path=str(other)).max_goroutines == 9
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("enable = [\n", "invalid TOML"),
+        ("colour = true\n", "unknown key 'colour'"),
+        ('enable = ["no-such-rule"]\n', "unknown rule 'no-such-rule'"),
+        ('disable = "ticker-not-stopped"\n', "disable must be a list of rule names"),
+        ("exclude = [1]\n", "exclude must be a list of globs"),
+        ('go-version = "one"\n', ""),
+        ("max-goroutines = 0\n", "max-goroutines must be a positive integer"),
+        ("max-goroutines = true\n", "max-goroutines must be a positive integer"),
+        ('plumb-exported = "yes"\n', "plumb-exported must be true or false"),
+    ],
+)
+def test_a_bad_config_is_a_one_line_error_with_exit_2(cli, tmp_path, text, message):
+    m = write_module(tmp_path / "m", {"poll.go": LEAKY})
+    (m / ".gofixleaks.toml").write_text(text)
+    for command in ("scan", "fix"):
+        r = cli(command, cwd=m)
+        assert r.code == 2
+        assert r.stdout == ""
+        assert len(r.stderr.splitlines()) == 1
+        assert r.stderr.startswith(f"gofixleaks: error: {m / '.gofixleaks.toml'}: ")
+        assert message in r.stderr
+
+
+def test_an_unreadable_config_file_is_exit_2(cli, tmp_path):
+    m = write_module(tmp_path / "m", {"poll.go": LEAKY})
+    r = cli("scan", "--config", str(tmp_path / "missing.toml"), cwd=m)
+    assert r.code == 2
+    assert "cannot read" in r.stderr
+
+
+def test_config_turns_rules_off_and_excludes_files_end_to_end(cli, tmp_path):
+    m = write_module(tmp_path / "m", {"poll.go": LEAKY, "gen/poll.go": LEAKY})
+    assert cli("scan", cwd=m).code == 1
+    (m / ".gofixleaks.toml").write_text(f'disable = ["{RULE}"]\n')
+    assert cli("scan", cwd=m).code == 0
+    (m / ".gofixleaks.toml").write_text('exclude = ["gen"]\n')
+    paths = [f["path"] for f in json.loads(cli("scan", "--format", "json", cwd=m).stdout)["findings"]]
+    assert paths == ["poll.go"]
+    (m / ".gofixleaks.toml").write_text('go-version = "1.23"\n')  # tickers are collected from 1.23 on
+    assert cli("scan", cwd=m).code == 0
+
+
+# suppression
+
+
+def scan_lines(cli, module: Path) -> list[int]:
+    return [f["line"] for f in json.loads(cli("scan", "--format", "json", cwd=module).stdout)["findings"]]
+
+
+@pytest.mark.parametrize(
+    "comment_line, code_suffix, suppressed",
+    [
+        (f"\t//gofixleaks:ignore {RULE} lives as long as the process\n", "", True),
+        ("", f" //gofixleaks:ignore {RULE} lives as long as the process", True),
+        (f"\t// gofixleaks:ignore other-rule,{RULE} reason\n", "", True),
+        ("", " //nolint:gofixleaks", True),
+        ("\t//nolint\n", "", True),
+        ("", " //nolint:errcheck", False),
+        ("\t//gofixleaks:ignore timer-not-stopped a different rule\n", "", False),
+    ],
+)
+def test_suppression_comments(cli, tmp_path, comment_line, code_suffix, suppressed):
+    src = LEAKY.replace("\tt := time.NewTicker(d)\n", f"{comment_line}\tt := time.NewTicker(d){code_suffix}\n")
+    m = write_module(tmp_path / "m", {"poll.go": src})
+    expected_line = 7 if comment_line else 6
+    assert scan_lines(cli, m) == ([] if suppressed else [expected_line])
+
+
+def test_a_suppression_two_lines_above_does_not_count(cli, tmp_path):
+    src = LEAKY.replace("\tt := time.NewTicker(d)\n", f"\t//gofixleaks:ignore {RULE} too far\n\n\tt := time.NewTicker(d)\n")
+    m = write_module(tmp_path / "m", {"poll.go": src})
+    assert scan_lines(cli, m) == [8]
