@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from gofixleaks import analysis as a
-from gofixleaks.edits import Fix, TextEdit, insert_at_block_start
+from gofixleaks.edits import Fix, TextEdit, insert_after_statement, insert_at_block_start
 from gofixleaks.rule import Pass, Rule
 
 DOC = """\
 ## What it finds
-A `go` statement whose innermost loop, in the same function, keeps launching with nothing
-bounding how many goroutines run at once:
+A goroutine launch (`go f()`, Go 1.25's `wg.Go(func() {...})` on a sync.WaitGroup, or
+`g.Go(...)` on an errgroup made in the function and never given a `SetLimit`) whose
+innermost loop keeps launching with nothing bounding how many run at once:
 - an endless `for { ... }`;
 - a `for v := range ch` over a channel (a parameter, field or local of channel type, or a
   `make(chan ...)`): one goroutine per value received;
@@ -28,28 +29,33 @@ each with its stack and everything it captured, and memory grows until the proce
 The loop never waits, so nothing pushes back on the producer.
 
 ## When it is not reported
-- a semaphore is acquired before the `go` in the same iteration (`sem <- struct{}{}` or a
-  `select` case sending on it, with the goroutine receiving from it, a `.Acquire(...)` call,
-  or a token taken with `<-tokens` that the goroutine gives back);
+- a semaphore is acquired before the launch in the same iteration (`sem <- struct{}{}` or
+  a `select` case sending on it, with the goroutine receiving from it, a `.Acquire(...)`
+  call, or a token taken with `<-tokens` that the goroutine gives back);
 - the iteration waits for the goroutine before going on (`<-done` or `wg.Wait()` after the
-  `go`, on something the goroutine signals);
-- a counted worker pool: `for i := 0; i < n; i++`, `for i := range n`, or `for range x`
-  (the goroutines do not depend on the elements, so `x` only sets the pool size);
+  `go`, or a `select` whose cases all either wait for it or leave the loop);
+- the launch cannot repeat: a `return` or `break` follows it, or it waits for a
+  `time.NewTimer` that fires once;
+- a counted worker pool: `for i := 0; i < n; i++`, `for i := range n`, a range over
+  `make([]T, n)`, or `for range x` (the goroutines do not depend on the elements, so `x`
+  only sets the pool size);
 - a loop over a fixed literal (`range []string{"a", "b"}`);
-- a fan-out over a slice or map that the function joins after the loop (`wg.Wait()`, or
-  receiving the results the goroutines send). Its width is the size of a collection the
-  caller already holds, the goroutines end before the function returns, and on the Go
-  standard library every such loop was deliberate parallelism, so reporting them would be
-  noise; a semaphore acquired inside such a fan-out is still reported;
+- a fan-out over a slice or map that the function joins after the loop (`wg.Wait()`,
+  `g.Wait()`, or receiving the results the goroutines send). Its width is the size of a
+  collection the caller already holds and the goroutines end before the function returns;
+  on the Go standard library all 9 such loops were deliberate parallelism over small
+  in-memory lists (files of a package, sections of a binary), so reporting them would be
+  noise. A semaphore acquired inside such a fan-out is still reported;
 - `_test.go` files: a test's goroutines serve what the test itself feeds them and die
-  with the test binary (on the standard library, all 7 findings there were test
-  scaffolding: accept loops serving the test's own dials, small fan-outs);
+  with the test binary (on the standard library all 7 findings there were scaffolding:
+  accept loops serving the test's own dials, small fan-outs);
 - `while`-style loops (`for cond { }`): their bound is the condition's business;
-- `errgroup` launches (`g.Go`), which `SetLimit` bounds.
+- an errgroup with `SetLimit`, or one passed in (its maker may have limited it).
 
 ## The fix
 A channel semaphore of `max-goroutines` slots (`.gofixleaks.toml`, `--max-goroutines`,
-default 10), declared before the loop (before its label, if it has one):
+default 10), declared before the loop (before its label, if it has one; before the
+outermost loop when loops are nested, so that one bound covers every batch):
 
     sem := make(chan struct{}, 10)
     for job := range jobs {
@@ -85,9 +91,11 @@ semaphore alone. With no context in scope, context plumbing adds a `ctx context.
 parameter to the function and passes one from its callers where it safely can (see
 `--plumb-exported`), so the loop becomes stoppable as well as bounded.
 
-A semaphore acquired inside the goroutine is moved before the `go` statement instead.
-The fix is withheld when a goroutine sends on a channel that is only drained after the
-loop: bounding it would deadlock.
+An errgroup gets `g.SetLimit(N)` right after it is made instead (its `Go` then blocks
+while N goroutines run). A semaphore acquired inside the goroutine is moved before the
+launch. No fix is offered where waiting for a slot could deadlock: the goroutines send on
+a channel that is drained only after the loop, or the launch happens with a mutex locked
+(or a token such as `s := <-h.state` held) that the goroutines may need to finish.
 """
 
 _INT_TYPES = {
@@ -98,13 +106,18 @@ _INT_FUNCS = {"len", "cap", "min", "max", "int", "int64", "int32", "uint", "uint
 _FORBIDDEN_IN_DEFERRED = ("call_expression", "index_expression", "slice_expression", "type_assertion_expression")
 
 
+_ERRGROUP = "golang.org/x/sync/errgroup"
+
+
 @dataclass(frozen=True)
 class _Launch:
-    go: Node
-    call: Node  # the go statement's call
+    go: Node  # the go statement, or the statement calling g.Go
+    call: Node  # the go statement's call, or g.Go(...)
     literal: Node | None  # the func literal it starts, if it starts one
     loop: Node  # innermost loop of the function around it
+    outermost: Node  # where one semaphore bounds every launch of this function call
     function: Node
+    group: Node | None = None  # for an errgroup's g.Go: the statement that makes g
 
 
 def run(p: Pass) -> None:
@@ -112,29 +125,100 @@ def run(p: Pass) -> None:
     if sf.path.endswith("_test.go"):
         return  # a test feeds its goroutines itself, and they die with the test binary
     for go in a.of_type(sf.root, "go_statement"):
-        launch = _launch(go)
+        launch = _launch(go, go.named_children[0] if go.named_children else None)
         if launch is not None:
+            _check(p, launch)
+    if b".Go(" in sf.data:
+        for launch in _method_launches(sf):
             _check(p, launch)
 
 
-def _launch(go: Node) -> _Launch | None:
-    fn = a.enclosing_function(go)
-    call = go.named_children[0] if go.named_children else None
+def _launch(stmt: Node, call: Node | None, literal_arg: bool = False, group: Node | None = None) -> _Launch | None:
+    fn = a.enclosing_function(stmt)
     if fn is None or call is None or call.type != "call_expression":
         return None
-    loops = a.loops_between(go, fn)
+    loops = a.loops_between(stmt, fn)
     if not loops:
         return None
     f = call.child_by_field_name("function")
+    if literal_arg:  # g.Go(func() error {...}): the goroutine is the argument
+        f = next(iter(a.arguments(call)), None)
     literal = f if f is not None and f.type == "func_literal" else None
-    return _Launch(go, call, literal, loops[0], fn)
+    return _Launch(stmt, call, literal, loops[0], loops[-1], fn, group)
+
+
+def _method_launches(sf) -> list[_Launch]:
+    """``g.Go(func...)`` statements: an errgroup made in the same function that never calls
+    ``g.SetLimit`` (a group passed in may be limited by its caller), or a sync.WaitGroup
+    (Go 1.25's ``wg.Go``), which is a go statement by another name."""
+    groups = {f"{alias}.Group" for alias in sf.aliases(_ERRGROUP)}
+    waitgroups = {f"{alias}.WaitGroup" for alias in sf.aliases("sync")}
+    out = []
+    for stmt in a.of_type(sf.root, "expression_statement"):
+        call = stmt.named_children[0]
+        m = a.method_call(sf, call)
+        fn = a.enclosing_function(stmt)
+        if m is None or m[1] != "Go" or m[0].type != "identifier" or fn is None:
+            continue
+        name = sf.text(m[0])
+        made, typ = _made_as(sf, fn, name, stmt)
+        if typ in waitgroups:
+            launch = _launch(stmt, call, literal_arg=True)
+        elif typ in groups and made is not None and not _calls_method(sf, fn, name, "SetLimit"):
+            launch = _launch(stmt, call, literal_arg=True, group=made)
+        else:
+            continue
+        if launch is not None and launch.literal is not None:
+            out.append(launch)
+    return out
+
+
+def _calls_method(sf, scope: Node, receiver: str, method: str) -> bool:
+    return any(
+        (m := a.method_call(sf, n)) is not None and m[1] == method and sf.text(m[0]) == receiver
+        for n in a.of_type(scope, "call_expression")
+    )
+
+
+def _made_as(sf, fn: Node, name: str, before: Node) -> tuple[Node | None, str]:
+    """(declaring statement, type) of local ``name`` at ``before``: the type is written as
+    in the source (``errgroup.Group``) for ``var x T``, ``x := new(T)``, ``x := &T{}``,
+    ``x, ctx := errgroup.WithContext(...)`` and parameters of type ``T`` or ``*T``."""
+    found: tuple[Node | None, str] = (None, "")
+    params = fn.child_by_field_name("parameters")
+    for decl in a.of_type(params, "parameter_declaration") if params is not None else ():
+        if name in [sf.text(n) for n in decl.children_by_field_name("name")]:
+            found = (None, sf.text(decl.child_by_field_name("type")).lstrip("*"))
+    for d in a.of_type(a.body(fn), "short_var_declaration", "var_spec", skip_functions=True):
+        if d.start_byte >= before.start_byte:
+            break
+        if d.type == "var_spec":
+            if name in [sf.text(n) for n in d.children_by_field_name("name")]:
+                typ = d.child_by_field_name("type")
+                found = (a.enclosing(d, "var_declaration"), sf.text(typ) if typ is not None else "")
+            continue
+        names = [sf.text(n) for n in d.child_by_field_name("left").named_children]
+        if name not in names:
+            continue
+        values = d.child_by_field_name("right").named_children
+        typ = ""
+        if len(values) == 1 and names[0] == name and a.is_call_to(sf, values[0], _ERRGROUP, ("WithContext",)):
+            typ = f"{sf.text(values[0].child_by_field_name('function').child_by_field_name('operand'))}.Group"
+        elif len(values) == len(names):
+            text = sf.text(values[names.index(name)]).replace(" ", "")
+            if text.startswith("new(") and text.endswith(")"):
+                typ = text[4:-1]
+            elif text.startswith("&") and text.endswith("{}"):
+                typ = text[1:-2]
+        found = (d, typ)
+    return found
 
 
 def _check(p: Pass, ln: _Launch) -> None:
     sf = p.file
     kind, what = _source_kind(sf, ln.loop)
-    if kind is None:
-        return
+    if kind is None or (ln.group is not None and kind == "collection"):
+        return  # a fan-out through an errgroup is joined by g.Wait()
     inside = _acquired_inside(sf, ln)
     if inside is not None:
         sem = sf.text(inside.child_by_field_name("channel"))
@@ -149,13 +233,16 @@ def _check(p: Pass, ln: _Launch) -> None:
         return
     if kind == "collection" and _joined_after_loop(sf, ln):
         return
+    started = "goroutine started"
+    if ln.go.type != "go_statement":
+        started += f" by {sf.text(ln.call.child_by_field_name('function'))}" + (" (no SetLimit)" if ln.group is not None else "")
     if kind == "endless":
-        message = "goroutine started in an endless loop with nothing bounding it: goroutines pile up whenever they finish slower than the loop starts them"
+        message = f"{started} in an endless loop with nothing bounding it: goroutines pile up whenever they finish slower than the loop starts them"
     elif kind == "stream":
-        message = f"goroutine started for every value received from {what} with nothing bounding it: a burst of values starts as many goroutines at once"
+        message = f"{started} for every value received from {what} with nothing bounding it: a burst of values starts as many goroutines at once"
     else:
-        message = f"goroutine started for every element of {what} and never waited for: the number of goroutines grows with the input and they outlive the call"
-    fix, notes = _semaphore_fix(p, ln, kind)
+        message = f"{started} for every element of {what} and never waited for: the number of goroutines grows with the input and they outlive the call"
+    fix, notes = (_set_limit_fix if ln.group is not None else _semaphore_fix)(p, ln, kind)
     p.report(ln.go, message, [fix] if fix else [], notes)
 
 
@@ -584,14 +671,39 @@ def _move_acquire(sf, ln: _Launch, send: Node) -> Fix | None:
     return Fix(f"acquire {sf.text(send.child_by_field_name('channel'))} before the go statement", edits)
 
 
-def _semaphore_fix(p: Pass, ln: _Launch, kind: str) -> tuple[Fix | None, list[str]]:
-    sf = p.file
+def _deadlock_risk(sf, ln: _Launch) -> str | None:
+    """Why waiting for a free slot at the launch could deadlock, if it could."""
     if _drained_after_loop(sf, ln):
-        return None, ["the goroutines send on a channel drained only after the loop: a bound here would deadlock"]
+        return "the goroutines send on a channel drained only after the loop: a bound here would deadlock"
     held = _held_at_launch(sf, ln)
     if held is not None:
-        return None, [f"{held} is held at the go statement: waiting there for a free slot could deadlock"]
-    loop_stmt = _loop_statement(ln.loop)
+        return f"{held} is held at the go statement: waiting there for a free slot could deadlock"
+    return None
+
+
+def _set_limit_fix(p: Pass, ln: _Launch, kind: str) -> tuple[Fix | None, list[str]]:
+    """``g.SetLimit(N)`` right after the group is made, before any g.Go (SetLimit panics
+    while goroutines of the group are active)."""
+    sf = p.file
+    risk = _deadlock_risk(sf, ln)
+    if risk is not None:
+        return None, [risk]
+    if ln.group.end_byte > ln.outermost.start_byte or a.enclosing_function(ln.group) != ln.function or a.loops_between(ln.group, ln.function):
+        return None, ["the group is made inside the loop: limit it by hand"]
+    group = sf.text(a.method_call(sf, ln.call)[0])
+    n = p.options.get("max_goroutines", 10)
+    edit = insert_after_statement(sf, ln.group, f"{group}.SetLimit({n})")
+    if edit is None:
+        return None, ["the group is made on a line shared with other code: limit it by hand"]
+    return Fix(f"limit the group to {n} goroutines ({group}.SetLimit({n}))", (edit,)), []
+
+
+def _semaphore_fix(p: Pass, ln: _Launch, kind: str) -> tuple[Fix | None, list[str]]:
+    sf = p.file
+    risk = _deadlock_risk(sf, ln)
+    if risk is not None:
+        return None, [risk]
+    loop_stmt = _loop_statement(ln.outermost)
     if not (_starts_line(sf, loop_stmt) and _starts_line(sf, ln.go) and ln.go.parent.type == "statement_list"):
         return None, ["the loop or the go statement shares its line: bound it by hand"]
     copies: list[str] = []
@@ -612,7 +724,7 @@ def _semaphore_fix(p: Pass, ln: _Launch, kind: str) -> tuple[Fix | None, list[st
         elif why:
             notes.append(why)
     edits = [
-        _line_before(sf, loop_stmt, [f"{sem} := make(chan struct{{}}, {n})"], ln.loop),
+        _line_before(sf, loop_stmt, [f"{sem} := make(chan struct{{}}, {n})"], ln.outermost),
         _line_before(sf, ln.go, [f"{c} := {c}" for c in copies] + acquire),
     ]
     release = f"defer func() {{ <-{sem} }}()"
@@ -626,7 +738,7 @@ def _semaphore_fix(p: Pass, ln: _Launch, kind: str) -> tuple[Fix | None, list[st
         if wrapped is None:
             return None, ["the call spans a raw string: bound it by hand"]
         edits.append(wrapped)
-    how = f"in a select that also stops the loop on {stop[0]}" if len(acquire) > 1 else "before each go statement"
+    how = f"in a select that also stops the loop on {stop[0]}" if len(acquire) > 1 else "before each launch"
     return Fix(f"bound the goroutines with a semaphore of {n} slots ({sem}), taken {how}", tuple(edits)), notes
 
 
@@ -707,7 +819,7 @@ def _copies_for_deferred_call(sf, ln: _Launch) -> list[str] | None:
                 return None
             if in_header and not in_body and not per_iteration_vars and name not in copies:
                 copies.append(name)  # before Go 1.22 the loop reuses one variable
-        elif _assigned_anywhere(sf, ln.loop, name) or _assigned_after(sf, a.body(ln.function), name, ln.loop.end_byte):
+        elif _assigned_anywhere(sf, ln.outermost, name) or _assigned_after(sf, a.body(ln.function), name, ln.outermost.end_byte):
             return None
     return copies
 
@@ -742,7 +854,7 @@ RULE = Rule(
     summary="a go statement in a loop with nothing bounding it -> a channel semaphore",
     doc=DOC,
     run=run,
-    triggers=(b"go ",),
+    triggers=(b"go ", b".Go("),
     example="endless-ctx",
     plumbable=True,
 )
