@@ -25,8 +25,10 @@ def check_stoppable(p: Pass, constructor: str, noun: str, why: str, is_release=i
         if binding is None or binding.name == "_" or binding.statement.type == "assignment_statement":
             continue  # not a fresh local: stored or reassigned, owned elsewhere
         life = a.lifetime(sf, binding, is_release)
+        if life.escaped or life.released:
+            continue
         closures = {c for u in life.uses if (c := _closure(u, binding.function)) is not None}
-        if life.escaped or life.released or any(_deferred(c) is None for c in closures):
+        if any(_deferred(c) is None for c in closures):
             continue  # a closure that captures it may run after the function returns: it owns it
         if any(_released_by_deferred_closure(sf, u, binding) for u in life.uses if is_release(u)):
             continue
@@ -97,8 +99,6 @@ def _released_by_deferred_closure(sf, use: a.Use, binding: a.Binding) -> bool:
         and defer.parent == binding.statement.parent
         and a.runs_on_every_path(sf, defer, binding.statement)
     )
-
-
 
 
 def _in_fired_case(sf, stmt, name: str | None) -> bool:

@@ -168,7 +168,7 @@ class _Checker:
             if endless(sf, loop) or lives_forever(sf, fn):
                 return
             msg = f"for range {text} starts a ticker that nothing can stop: before Go 1.23 it runs forever after the loop ends"
-            self._report(call, msg, self._range_fix(call, loop, fn), "")
+            self._report(call, msg, self._range_fix(call, loop), "the loop shares its line with another statement")
             return
         binding = a.assignments(sf, call)
         if binding is not None and binding.statement.type in ("short_var_declaration", "var_declaration"):
@@ -212,7 +212,7 @@ class _Checker:
                 fix = self._fix(name, edits)
         self._report(call, msg, fix, why_not)
 
-    def _range_fix(self, call: Node, loop: Node, fn: Node) -> Fix | None:
+    def _range_fix(self, call: Node, loop: Node) -> Fix | None:
         sf = self.sf
         name = self._name(call)
         pkg, d = package_of(sf, call), sf.text(a.arguments(call)[0])
