@@ -59,27 +59,42 @@ def result_channel(sf: SourceFile, make: Node) -> ResultChannel | None:
             use = a.classify(sf, ref)
             if not (use.kind == "argument" and use.detail in ("close", "len", "cap")):
                 return None  # passed on, stored, returned: other code may send or receive
-    goroutines = [a.enclosing_function(s) for s in sends]
-    if not sends or any(g is None or a.goroutine_literal(g) is None or a.enclosing_function(g) != fn for g in goroutines):
-        return None
-    if any(a.enclosing_function(r) != fn for r in receives):
+    senders: dict[Node, list[Node]] = {}  # goroutine literal -> where it sends: a send or a defer
+    for send in sends:
+        scope = a.enclosing_function(send)
+        deferred = scope is not None and _deferred_literal(scope)
+        goroutine = a.enclosing_function(scope) if deferred else scope
+        if goroutine is None or a.goroutine_literal(goroutine) is None or a.enclosing_function(goroutine) != fn:
+            return None
+        senders.setdefault(goroutine, []).append(scope.parent.parent if deferred else send)
+    if not sends or any(a.enclosing_function(r) != fn for r in receives):
         return None
     if all(_guarded(sf, s) for s in sends):
         return None
-    why = _abandoned(sf, binding, sends, receives, goroutines)
+    why = _abandoned(sf, binding, receives, senders)
     try:
-        capacity = _capacity(sf, binding, sends, goroutines)
+        capacity = _capacity(sf, binding, senders)
     except _Unknown:
         capacity = None
-    goes_on = not all(_last_action(s, g) for s, g in zip(sends, goroutines))
+    goes_on = not all(_last_action(s) for s in sends)
     return ResultChannel(make, binding, tuple(sends), why, capacity, goes_on)
 
 
-def _last_action(send: Node, goroutine: Node) -> bool:
-    """Whether nothing but a return follows ``send`` in its goroutine: a buffer then only
-    lets the goroutine end, and changes nothing else it does."""
+def _deferred_literal(fn: Node) -> bool:
+    """Whether ``fn`` is the func literal of ``defer func() {...}()``."""
+    call = fn.parent
+    return fn.type == "func_literal" and call is not None and call.type == "call_expression" and (
+        call.parent is not None and call.parent.type == "defer_statement"
+    )
+
+
+def _last_action(send: Node) -> bool:
+    """Whether nothing but a return follows ``send`` in its function (the goroutine, or a
+    closure it defers): a buffer then only lets the goroutine end, and changes nothing else
+    it does."""
+    top = a.body(a.enclosing_function(send))
     node = send.parent if send.parent.type == "communication_case" else send
-    while node != a.body(goroutine):
+    while node != top:
         parent = node.parent
         if parent.type == "statement_list":
             after = [x for x in parent.named_children if x.start_byte > node.start_byte and x.type != "comment"]
@@ -133,11 +148,11 @@ def _outer_loop(node: Node, binding: a.Binding) -> Node | None:
     return loops[-1] if loops else None
 
 
-def _abandoned(sf, binding, sends, receives, goroutines) -> str | None:
+def _abandoned(sf, binding, receives, senders) -> str | None:
     """How the receiving side can stop listening while a sender still has to send."""
     if not receives:
         return None
-    total = _send_total(sf, binding, goroutines, sends)
+    total = _send_total(sf, binding, senders)
     for r in receives:
         case = next((x for x in a.ancestors(r) if x.type == "communication_case"), None)
         if case is None or not a.is_within(r, case.child_by_field_name("communication")):
@@ -146,7 +161,7 @@ def _abandoned(sf, binding, sends, receives, goroutines) -> str | None:
         # in a loop only a return or break stops listening; a case that receives later is fine
         if _outer_loop(r, binding) is None and any(not any(a.is_within(x, c) for x in receives) for c in others):
             return "takes another case of its select"
-    first_start = min(a.goroutine_literal(g).end_byte for g in goroutines)
+    first_start = min(a.goroutine_literal(g).end_byte for g in senders)
     outer = [_outer_loop(r, binding) for r in receives]
     loops = set(outer)
     region_end = max((lp or a.statement_of(r)).end_byte for lp, r in zip(outer, receives))
@@ -191,35 +206,35 @@ def _after_receive(node: Node, receives) -> bool:
 # ---------------------------------------------------------------------------- counting sends
 
 
-def _send_total(sf, binding, goroutines, sends) -> int | None:
+def _send_total(sf, binding, senders) -> int | None:
     """The most sends any path of the function makes; None when a loop hides the count."""
     weights = {}
     try:
-        for g in set(goroutines):
-            weights[_key(a.goroutine_literal(g))] = _sends_per_run(sf, g, sends)
+        for g, sites in senders.items():
+            weights[_key(a.goroutine_literal(g))] = _sends_per_run(sf, g, sites)
         siblings = list(binding.statement.parent.named_children)
         return int(max(_count(sf, siblings[siblings.index(binding.statement) + 1 :], weights)))
     except _Unknown:
         pass
     try:  # goroutines started in a loop of literal length
-        formula = _launch_formula(sf, binding, sends, goroutines)
+        formula = _launch_formula(sf, binding, senders)
     except _Unknown:
         return None
     return int(formula) if formula.isdigit() else None
 
 
-def _capacity(sf, binding, sends, goroutines) -> str:
+def _capacity(sf, binding, senders) -> str:
     """A Go expression for the number of sends, valid where the channel is made."""
-    total = _send_total(sf, binding, goroutines, sends)
-    return str(max(total, 1)) if total is not None else _launch_formula(sf, binding, sends, goroutines)
+    total = _send_total(sf, binding, senders)
+    return str(max(total, 1)) if total is not None else _launch_formula(sf, binding, senders)
 
 
-def _launch_formula(sf, binding, sends, goroutines) -> str:
+def _launch_formula(sf, binding, senders) -> str:
     """The sum over ``go`` statements of launches times sends per run: ``len(xs)``, ``2*n + 1``."""
     const = 0
     terms: dict[str, int] = {}
-    for g in set(goroutines):
-        per_run = _sends_per_run(sf, g, sends)
+    for g, sites in senders.items():
+        per_run = _sends_per_run(sf, g, sites)
         launches = _launch_count(sf, binding, g)
         if launches.isdigit():
             const += per_run * int(launches)
@@ -233,10 +248,13 @@ def _key(node: Node) -> tuple[int, str]:
     return node.start_byte, node.type
 
 
-def _sends_per_run(sf, goroutine: Node, sends) -> int:
-    """The most sends one run of ``goroutine`` makes on any path."""
-    mine = {_key(s): 1 for s in sends if a.enclosing_function(s) == goroutine}
-    return max(1, int(max(_count(sf, a.statements(a.body(goroutine)), mine))))
+def _sends_per_run(sf, goroutine: Node, sites) -> int:
+    """The most sends one run of ``goroutine`` makes on any path (a deferred send counts
+    where its defer statement is)."""
+    weights: dict[tuple[int, str], int] = {}
+    for site in sites:
+        weights[_key(site)] = weights.get(_key(site), 0) + 1
+    return max(1, int(max(_count(sf, a.statements(a.body(goroutine)), weights))))
 
 
 def _count(sf, stmts, weights) -> tuple[float, float, float]:

@@ -3,6 +3,7 @@ package fetch
 import (
 	"context"
 	"errors"
+	"fmt"
 )
 
 type result struct {
@@ -37,4 +38,25 @@ func Resolve(name string, lookup func(string) string) (string, error) {
 		return "", errors.New("empty name")
 	}
 	return <-addr, nil
+}
+
+// Run runs work, turning a panic into an error in a deferred send, unless ctx ends first.
+func Run(ctx context.Context, work func() error) error {
+	done := make(chan error) // want "goroutines sending on unbuffered channel done block forever once its receiver takes another case of its select"
+	go func() {
+		var err error
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("work panicked: %v", r)
+			}
+			done <- err
+		}()
+		err = work()
+	}()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
