@@ -285,6 +285,18 @@ def test_401_fails_before_the_push_and_never_shows_the_token(cli, repo, forge, i
     assert_clean(repo, before, isolated)
 
 
+def test_404_for_a_wrong_repository_fails_before_the_push(cli, repo, forge, isolated):
+    before = repo.snapshot()
+    args = github(forge)
+    args[args.index("acme/svc")] = "acme/nope"
+    r = cli(*args, cwd=repo.work, env={"GH_TOKEN": TOKEN})
+    assert r.code == 1
+    assert r.stderr == ("gofixleaks: error: github API GET /repos/acme/nope/pulls: HTTP 404: Not Found "
+                        "(does the token have write access to acme/nope?)\n")
+    assert repo.remote_branch() == ""
+    assert_clean(repo, before, isolated)
+
+
 def test_422_on_create_takes_the_new_branch_back(cli, repo, forge, isolated):
     before = repo.snapshot()
     forge.fail[("POST", "create")] = (422, {"message": "Validation Failed", "errors": [
