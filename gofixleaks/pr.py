@@ -11,6 +11,7 @@ import hashlib
 import os
 import posixpath
 import re
+import shlex
 from dataclasses import dataclass
 from typing import Callable
 
@@ -95,12 +96,13 @@ def _cell(text: str) -> str:
 
 def check_commands(fixed: list[Fixed], module_dirs: list[str], remote: str, branch: str,
                    rules: tuple[str, ...]) -> list[str]:
+    """Shell commands a reviewer runs to check the branch: build, test, re-scan."""
     cmds = [f"git fetch {remote} {branch} && git switch --detach FETCH_HEAD"]
     for d in module_dirs:
-        prefix = "" if d == "." else f"(cd {d} && "
+        prefix = "" if d == "." else f"(cd {shlex.quote(d)} && "
         suffix = "" if d == "." else ")"
         cmds.append(f"{prefix}go vet ./... && go test ./...{suffix}")
-    where = " ".join(sorted({posixpath.dirname(f.path) or "." for f in fixed}))
+    where = " ".join(shlex.quote(d) for d in sorted({posixpath.dirname(f.path) or "." for f in fixed}))
     only = "".join(f"--rule {r} " for r in rules)
     cmds.append(f"gofixleaks scan {only}{where}   # the fixed findings are gone")
     return cmds
