@@ -80,6 +80,24 @@ def _received(select: Node) -> list[Node]:
     return [a.unparen(r.child_by_field_name("operand")) for r in recvs if r is not None and r.type == "unary_expression"]
 
 
+def _package_level(sf: SourceFile, chan: Node, at: Node) -> bool:
+    """Whether ``chan`` (or the ticker ``t`` of ``t.C``) is a package-level variable."""
+    if chan.type == "selector_expression" and sf.text(chan.child_by_field_name("field")) == "C":
+        chan = chan.child_by_field_name("operand")
+    if chan.type != "identifier":
+        return False
+    name = sf.text(chan)
+    local = g_._local_declaration(sf, name, at) is not None or any(
+        a._params_declare(sf, fn, name) for fn in a.ancestors(at) if fn.type in a.FUNCTION_TYPES)
+    return not local and name in _package_vars(sf)
+
+
+def _package_vars(sf: SourceFile) -> set[str]:
+    """Names of the file's package-level variables (`var x` and `var ( ... )` blocks)."""
+    specs = (s for d in sf.root.named_children if d.type == "var_declaration" for s in a.of_type(d, "var_spec"))
+    return {sf.text(n) for s in specs for n in s.children_by_field_name("name")}
+
+
 def _loop_breaks(loop: Node) -> list[Node]:
     """Unlabelled `break` statements in ``loop``'s body that leave ``loop`` itself."""
     out = []
@@ -172,6 +190,9 @@ def run(p: Pass) -> None:
             clause = _ticker_range(sf, loop, sig) if found is None else None
             if found is None and clause is None:
                 continue
+            chans = _received(found[0]) if found is not None else [clause.child_by_field_name("right")]
+            if chans and all(_package_level(sf, c, loop) for c in chans):
+                continue  # a process-wide service (runtime's signal-mask loop): no caller's ctx ends it
             if found is not None:
                 select, watched = found
                 message = f"this select loop has no way out and never watches {sig.name}, so the goroutine runs on after cancellation"
@@ -186,7 +207,6 @@ def run(p: Pass) -> None:
                 edit = None if why else TextEdit(
                     sf.line_start(close.start_byte), sf.line_start(close.start_byte),
                     g_.watch_cases(sf, sig, sf.indent_at(select.start_byte)))
-                chans = _received(select)
             else:
                 chan = clause.child_by_field_name("right")
                 ends = "ends only where its body leaves it" if a.exits_between(sf, a.statements(loop.child_by_field_name("body"))) \
@@ -194,7 +214,6 @@ def run(p: Pass) -> None:
                 message = (f"ranging over {sf.text(chan)} {ends} (a ticker's channel is never closed) and never watches "
                            f"{sig.name}, so the goroutine runs on after cancellation")
                 edit, why = _range_rewrite(sf, g, loop, clause, sig)
-                chans = [chan]
             if edit is None:
                 p.report(loop, message, notes=[why])
                 continue
