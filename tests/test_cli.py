@@ -218,10 +218,12 @@ CHINESE = LEAKY.replace("func Poll", "// 注释：计时器从不停止。\nfunc
 
 
 def test_fix_diff_applies_with_git_apply_from_the_repository_root(cli, tmp_path):
-    repo = git_repo(write_module(tmp_path / "repo" / "svc", {"crlf.go": CRLF, "zh/chinese.go": CHINESE}).parent)
+    files = {"crlf.go": CRLF, "zh/chinese.go": CHINESE, "nonl.go": LEAKY.rstrip("\n"), "bom.go": b"\xef\xbb\xbf" + LEAKY.encode()}
+    repo = git_repo(write_module(tmp_path / "repo" / "svc", files).parent)
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "init")
-    # run from a subdirectory: paths in the diff are still relative to the root
+    # CRLF, Chinese text, no final newline, a BOM; run from a subdirectory, the diff still
+    # names paths from the repository root
     r = cli("fix", ".", cwd=repo / "svc")
     assert r.code == 0
     assert "a/svc/crlf.go" in r.stdout and "a/svc/zh/chinese.go" in r.stdout
@@ -236,10 +238,12 @@ def test_fix_diff_applies_with_git_apply_from_the_repository_root(cli, tmp_path)
         "t := time.NewTicker(d)\n", "t := time.NewTicker(d)\n\tdefer t.Stop()\n"
     )
     # what git applied is what --write produces
-    applied = {p: (repo / "svc" / p).read_bytes() for p in ("crlf.go", "zh/chinese.go")}
+    applied = {p: (repo / "svc" / p).read_bytes() for p in files}
+    assert applied["nonl.go"] == LEAKY_FIXED.rstrip("\n").encode()
+    assert applied["bom.go"] == b"\xef\xbb\xbf" + LEAKY_FIXED.encode()
     git(repo, "checkout", "-q", "--", ".")
     cli("fix", "--write", ".", cwd=repo / "svc")
-    assert applied == {p: (repo / "svc" / p).read_bytes() for p in ("crlf.go", "zh/chinese.go")}
+    assert applied == {p: (repo / "svc" / p).read_bytes() for p in files}
 
 
 # rules, version, help

@@ -8,6 +8,7 @@ are registered, so they grow stricter as rules land."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -23,15 +24,23 @@ EXAMPLE = ROOT / "examples" / "leaky-service"
 EXPECTED = {
     ("pool.go", "Dispatch", "unbounded-goroutines"),  # one goroutine per job received
     ("poller.go", "Run", "ticker-not-stopped"),
-    ("poller.go", "WaitHealthy", "time-after-in-loop"),
+    ("poller.go", "Watch", "time-after-in-loop"),  # a timer per event, live for Interval
     ("fetcher.go", "Fetch", "cancel-not-called"),  # the cancel func is discarded
     ("fetcher.go", "Reachable", "response-body-not-closed"),
     ("cache.go", "Refresh", "early-return-send"),  # the result channel abandoned on timeout
     ("cache.go", "StartRefresh", "ticker-not-stopped"),
     ("cache.go", "StartRefresh", "loop-without-exit"),  # ranges over t.C with ctx in scope
 }
-# ProcessAll (pool.go) is a fan-out joined by wg.Wait(): bounded by its input, not a leak.
+# Not leaks, so never reported: ProcessAll (pool.go), a fan-out joined by wg.Wait(); and
+# WaitHealthy (poller.go), whose time.After timer has fired whenever the loop goes round.
 REGISTERED = {e for e in EXPECTED if e[2] in BY_NAME}
+
+# leak_test.go: the test that proves each run-time leak, and the rule whose fix ends it.
+LEAK_PROOFS = {
+    "TestLeakStartRefresh": "loop-without-exit",
+    "TestLeakRefresh": "early-return-send",
+    "TestLeakReachable": "response-body-not-closed",
+}
 
 
 def enclosing_function(path: Path, line: int) -> str:
@@ -86,3 +95,20 @@ def test_fix_write_yields_a_module_that_builds_and_is_vet_and_gofmt_clean(cli, t
     assert (code, got, errors) == (0, set(), [])
     again = cli("fix", "--check", cwd=module)
     assert (again.code, again.stdout) == (0, "")
+
+
+def leak_tests(module: Path) -> tuple[dict[str, str], str]:
+    """Run leak_test.go: {test: PASS or FAIL}, and the output."""
+    res = gotools.run_go(["test", "-count=1", "-v", "-run", "^TestLeak", "."], cwd=str(module))
+    return {t: o for o, t in re.findall(r"^--- (PASS|FAIL): (TestLeak\w+)", res.stdout, re.M)}, res.stdout
+
+
+def test_leak_proofs_fail_on_the_example_and_pass_once_fixed(cli, tmp_path):
+    module = Path(shutil.copytree(EXAMPLE, tmp_path / "m"))
+    before, out = leak_tests(module)
+    assert before == {t: "FAIL" for t in LEAK_PROOFS}, out
+    assert out.count("goroutine leak:") == len(LEAK_PROOFS), out  # failing for the right reason
+    cli("fix", "--write", cwd=module)
+    after, out = leak_tests(module)
+    fixed = {t for t, rule in LEAK_PROOFS.items() if rule in BY_NAME}
+    assert {t: after.get(t) for t in fixed} == {t: "PASS" for t in fixed}, out

@@ -36,9 +36,9 @@ func (f *Fetcher) Fetch(ctx context.Context, url string) ([]byte, error) {
 	return io.ReadAll(resp.Body)
 }
 
-// Reachable reports whether url answers a HEAD request with a 2xx status.
+// Reachable reports whether url answers a GET request with a 2xx status.
 func (f *Fetcher) Reachable(ctx context.Context, url string) bool {
-	req, err := http.NewRequestWithContext(ctx, http.MethodHead, url, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return false
 	}

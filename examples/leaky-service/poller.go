@@ -27,6 +27,22 @@ func (p *Poller) Run(ctx context.Context) {
 	}
 }
 
+// Watch logs each event received on events, and a warning whenever none has come for
+// Interval, until events is closed.
+func (p *Poller) Watch(events <-chan string) {
+	for {
+		select {
+		case ev, ok := <-events:
+			if !ok {
+				return
+			}
+			log.Printf("event: %s", ev)
+		case <-time.After(p.Interval):
+			log.Printf("no event for %v", p.Interval)
+		}
+	}
+}
+
 // WaitHealthy checks until one check passes, giving up after attempts tries.
 func (p *Poller) WaitHealthy(ctx context.Context, attempts int) error {
 	var err error
