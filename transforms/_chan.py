@@ -62,11 +62,11 @@ def result_channel(sf: SourceFile, make: Node) -> ResultChannel | None:
     senders: dict[Node, list[Node]] = {}  # goroutine literal -> where it sends: a send or a defer
     for send in sends:
         scope = a.enclosing_function(send)
-        deferred = scope is not None and _deferred_literal(scope)
+        deferred = a.deferred_literal(scope) if scope is not None else None
         goroutine = a.enclosing_function(scope) if deferred else scope
         if goroutine is None or a.goroutine_literal(goroutine) is None or a.enclosing_function(goroutine) != fn:
             return None
-        senders.setdefault(goroutine, []).append(scope.parent.parent if deferred else send)
+        senders.setdefault(goroutine, []).append(deferred or send)
     if not sends or any(a.enclosing_function(r) != fn for r in receives):
         return None
     if all(_guarded(sf, s) for s in sends):
@@ -78,14 +78,6 @@ def result_channel(sf: SourceFile, make: Node) -> ResultChannel | None:
         capacity = None
     goes_on = not all(_last_action(s) for s in sends)
     return ResultChannel(make, binding, tuple(sends), why, capacity, goes_on)
-
-
-def _deferred_literal(fn: Node) -> bool:
-    """Whether ``fn`` is the func literal of ``defer func() {...}()``."""
-    call = fn.parent
-    return fn.type == "func_literal" and call is not None and call.type == "call_expression" and (
-        call.parent is not None and call.parent.type == "defer_statement"
-    )
 
 
 def _last_action(send: Node) -> bool:

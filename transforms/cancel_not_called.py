@@ -67,15 +67,6 @@ def _in_go_statement(node, fn) -> bool:
     return False
 
 
-def _deferred_literal(stmt):
-    """The func literal of ``defer func() {...}()``."""
-    if stmt.type != "defer_statement":
-        return None
-    call = next((c for c in stmt.named_children if c.type == "call_expression"), None)
-    fn = call.child_by_field_name("function") if call is not None else None
-    return fn if fn is not None and fn.type == "func_literal" else None
-
-
 def _check(p: Pass, call) -> None:
     sf = p.file
     decl = _declaration(call)
@@ -98,40 +89,19 @@ def _check(p: Pass, call) -> None:
     ctx_uses = [a.classify(sf, r) for r in a.references(sf, ctx)] if ctx is not None else []
     cancel = None if discarded else a.tuple_binding(sf, stmt, 1)
     cancel_uses = [a.classify(sf, r) for r in a.references(sf, cancel)] if cancel is not None else []
-    release_ids = {u.ident.start_byte for u in cancel_uses if u.kind in ("called", "deferred-call", "go-call")}
+    releases = [u for u in cancel_uses if u.kind in ("called", "deferred-call", "go-call")]
 
     def is_release(s) -> bool:
-        if s.type not in ("expression_statement", "defer_statement", "go_statement"):
-            return False
-        lit = _deferred_literal(s)
-        if lit is not None:  # defer func() { ...; cancel() }()
-            return any(a.is_within(u.ident, lit) for u in cancel_uses if u.ident.start_byte in release_ids)
-        c = next((c for c in s.named_children if c.type == "call_expression"), None)
-        f = c.child_by_field_name("function") if c is not None else None
-        return f is not None and f.start_byte in release_ids
+        """``cancel()``, ``defer cancel()``, ``go cancel()``, ``defer func() { ...cancel()... }()``."""
+        return any(u.ident.parent.parent == s or a.deferred_literal(a.enclosing_function(u.ident)) == s for u in releases)
 
-    siblings = list(holder.parent.named_children)
-    rest = siblings[siblings.index(holder) + 1 :]
-    if not discarded:
-        for u in cancel_uses:
-            if _is_blank_assignment(sf, u.ident):
-                continue  # `_ = cancel` only silences the compiler
-            lit = a.enclosing_function(u.ident)
-            captured = lit != function and a.goroutine_literal(lit) is None and not (
-                lit.parent is not None and lit.parent.parent is not None and _deferred_literal(lit.parent.parent) == lit
-            )
-            if a.escapes(u) or captured:
-                return  # handed on: its new holder calls it
-        if a.every_exit_passes(sf, rest, is_release):
-            return
-        goroutines = {a.enclosing_goroutine(u.ident, within=function) for u in cancel_uses} - {None}
-        if any(a.every_exit_passes(sf, a.statements(a.body(g)), is_release) for g in goroutines):
-            return  # a goroutine started here cancels it when it is done
+    if not discarded and _handled(sf, function, holder, cancel_uses, is_release):
+        return
 
     if discarded:
         subject = f"the cancel func of context.{fn_name} is discarded"
     else:
-        how = "not called on every path" if release_ids else "never called"
+        how = "not called on every path" if releases else "never called"
         subject = f"{sf.text(cancel_node)} from context.{fn_name} is {how}"
     what = "the context and its timer live" if "Timeout" in fn_name or "Deadline" in fn_name else "the context lives"
     message = f"{subject}: {what} until the parent is done (under a custom parent context, a goroutine too)"
@@ -168,6 +138,23 @@ def _check(p: Pass, call) -> None:
     edits = (TextEdit(cancel_node.start_byte, cancel_node.end_byte, name.encode()), edit) if discarded else (edit,)
     prefix = f"name the cancel func {name} and " if discarded else ""
     p.report(call, message, [Fix(f"{prefix}add `{text}` {where}", edits)])
+
+
+def _handled(sf, function, holder, cancel_uses, is_release) -> bool:
+    """Whether the cancel func is handed on (returned, stored, passed, captured by a closure
+    that may run later) or called on every path, here or by a goroutine started here."""
+    for u in cancel_uses:
+        if _is_blank_assignment(sf, u.ident):
+            continue  # `_ = cancel` only silences the compiler
+        lit = a.enclosing_function(u.ident)
+        captured = lit != function and a.goroutine_literal(lit) is None and a.deferred_literal(lit) is None
+        if a.escapes(u) or captured:
+            return True
+    siblings = list(holder.parent.named_children)
+    if a.every_exit_passes(sf, siblings[siblings.index(holder) + 1 :], is_release):
+        return True
+    goroutines = {a.enclosing_goroutine(u.ident, within=function) for u in cancel_uses} - {None}
+    return any(a.every_exit_passes(sf, a.statements(a.body(g)), is_release) for g in goroutines)
 
 
 def _is_blank_assignment(sf, ident) -> bool:
