@@ -10,6 +10,7 @@ import tempfile
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from . import __version__, config as config_mod, diff as diff_mod, docs, engine, report
 from .discover import DiscoveryError, discover
@@ -163,25 +164,33 @@ def fix(mode, patch_out, check, verify, **opts):
     err = _console(stderr=True)
     for r in results:
         if r.error:
-            err.print(f"[bold]{r.path}[/]: [red]error:[/] {r.error}", highlight=False)
+            err.print(f"[bold]{escape(r.path)}[/]: [red]error:[/] {escape(r.error)}", highlight=False)
         for f in r.findings:
             if not f.fixable:
-                err.print(f"[bold]{f.path}:{f.line}:{f.column}[/]: {f.rule} {f.message} [dim](no automatic fix)[/]", highlight=False)
+                err.print(f"[bold]{escape(f.path)}:{f.line}:{f.column}[/]: {f.rule} {escape(f.message)} [dim](no automatic fix)[/]", highlight=False)
                 for note in f.notes:
-                    err.print(f"    [dim]note: {note}[/]", highlight=False)
+                    err.print(f"    [dim]note: {escape(note)}[/]", highlight=False)
         for d in r.dropped:
-            err.print(f"[bold]{r.path}:{d.fix.line}[/]: {d.fix.rule}: fix dropped by --verify: {d.message}", highlight=False)
+            err.print(f"[bold]{escape(r.path)}:{d.fix.line}[/]: {d.fix.rule}: fix dropped by --verify: {escape(d.message)}", highlight=False)
         for a in r.applied:
             for follow in a.follow_ups:
                 err.print(f"[bold]{r.path}[/]: follow-up: {follow}", highlight=False)
     patch = "".join(diff_mod.unified(r.original, r.fixed, diff_mod.diff_path(r.abspath, root)) for r in changed)
     if patch_out:
-        _atomic_write(patch_out, patch.encode("utf-8"))
+        try:
+            _atomic_write(patch_out, patch.encode("utf-8"))
+        except OSError as e:
+            fail(f"{patch_out}: cannot write: {e.strerror or e}")
     elif mode == "diff" or check:
         click.echo(patch, nl=False)
+    write_failed = False
     if mode == "write" and not check:
         for r in changed:
-            _atomic_write(r.abspath, r.fixed)
+            try:
+                _atomic_write(r.abspath, r.fixed)
+            except OSError as e:  # a read-only file or directory: the others are still written
+                write_failed = True
+                err.print(f"[bold]{escape(r.path)}[/]: [red]error:[/] cannot write: {escape(e.strerror or str(e))}", highlight=False)
     per_rule = collections.Counter(a.rule for r in results for a in r.applied)
     verb = "would fix" if check or mode != "write" else "fixed"
     breakdown = ", ".join(f"{rule} {n}" for rule, n in sorted(per_rule.items()))
@@ -193,7 +202,7 @@ def fix(mode, patch_out, check, verify, **opts):
         err=True,
     )
     _note_assumed_version(results)
-    if any(r.error for r in results):
+    if write_failed or any(r.error for r in results):
         sys.exit(EXIT_FOUND)
     sys.exit(EXIT_FOUND if check and changed else EXIT_OK)
 

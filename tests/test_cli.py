@@ -360,3 +360,34 @@ def test_sarif_fix_carries_the_import_edit_it_needs(tmp_path):
         {"deletedRegion": {"startLine": 7, "startColumn": 1, "endLine": 7, "endColumn": 1},
          "insertedContent": {"text": "\t_ = context.TODO()\n"}},
     ]
+
+
+def test_paths_and_messages_are_printed_verbatim_not_as_markup(cli, tmp_path):
+    one_line = 'package p\n\nimport "time"\n\nfunc f() { t := time.NewTicker(1); <-t.C }\n'  # no fix: listed by fix
+    m = write_module(tmp_path / "m", {"a[/]b/x[red].go": one_line})
+    assert cli("scan", cwd=m).stdout.startswith("a[/]b/x[red].go:5:17: ticker-not-stopped ")
+    assert "a[/]b/x[red].go:5:17: ticker-not-stopped " in cli("fix", cwd=m).stderr
+
+
+def test_patch_out_into_a_missing_directory_is_a_one_line_error(cli, leaky, tmp_path):
+    r = cli("fix", "--patch-out", str(tmp_path / "nope" / "p.diff"), cwd=leaky)
+    assert r.code == 2
+    assert r.stderr == f"gofixleaks: error: {tmp_path / 'nope' / 'p.diff'}: cannot write: No such file or directory\n"
+
+
+def test_a_file_that_cannot_be_written_is_reported_and_the_others_are_written(cli, tmp_path, monkeypatch):
+    from gofixleaks import cli as cli_mod
+
+    m = write_module(tmp_path / "m", {"a.go": LEAKY, "b.go": LEAKY})
+    real = cli_mod._atomic_write
+
+    def read_only_a(path, data):
+        if path.endswith("a.go"):
+            raise PermissionError(13, "Permission denied")
+        real(path, data)
+
+    monkeypatch.setattr(cli_mod, "_atomic_write", read_only_a)
+    r = cli("fix", "--write", cwd=m)
+    assert r.code == 1
+    assert "a.go: error: cannot write: Permission denied" in r.stderr
+    assert ((m / "a.go").read_text(), (m / "b.go").read_text()) == (LEAKY, LEAKY_FIXED)
