@@ -27,7 +27,7 @@ import unidiff
 from rich.console import Console
 from rich.text import Text
 
-from . import changeset, diff as diff_mod, edits, engine, vcs
+from . import changeset, diff as diff_mod, edits, engine, gomod, vcs
 from .engine import AppliedFix, FileResult
 from .source import SourceFile, parse
 
@@ -66,8 +66,8 @@ class Options:
 
 @dataclass
 class Unit:
-    """What one answer decides: the hunks of one fix, or of fixes too entangled to split
-    (overlapping edits, a shared import)."""
+    """The change of one fix in one file, or of fixes too entangled to split (overlapping
+    edits, a shared import, a fix that exists only because of another)."""
 
     path: str  # repository-relative
     hunks: list[unidiff.Hunk]  # as proposed, against FileReview.base
@@ -76,6 +76,7 @@ class Unit:
     key: str = ""  # fingerprint + occurrence in the file: stable across sessions
     decision: str | None = None  # "y", "n", or None while undecided
     edited: list[unidiff.Hunk] | None = None  # the person's version, after `e`
+    link: str | None = None  # units with one link are decided together (across files)
 
     @property
     def current(self) -> list[unidiff.Hunk]:
@@ -109,17 +110,46 @@ def _changes(a: list[str], b: list[str]) -> list[tuple[int, int, int, int]]:
 
 
 def _touch(x: tuple[int, int], y: tuple[int, int]) -> bool:
-    """Do two changed ranges of original lines meet? An insertion (i, i) meets line i."""
-    return x[0] <= max(y[0], y[1] - 1) and y[0] <= max(x[0], x[1] - 1)
+    """Do two changes, as ranges [i1, i2) of original lines, meet? Ends count: an insertion
+    at i meets a change of lines ending or starting at i (the full diff may have joined
+    them; two changes of the full diff always have an unchanged line between them)."""
+    return x[0] <= y[1] and y[0] <= x[1]
 
 
-def build_units(path: str, result: FileResult, context: int = CONTEXT) -> list[Unit]:
+def entangled(result: FileResult) -> bool:
+    """Did the engine apply a fix that no finding of the original file offered: one of a
+    later round (it exists only because an earlier fix changed the code) or of context
+    plumbing (it goes with changes in other files)? Such a file's changes are not split."""
+    offered = {(f.rule, f.message) for f in result.findings if f.fixes}
+    return any((ap.rule, ap.reason) not in offered for ap in result.applied)
+
+
+def build_units(path: str, result: FileResult, context: int = CONTEXT, link: str | None = None) -> list[Unit]:
     """Split ``result``'s change (original -> fixed) into units, one per fix where the
-    fixes allow it. Ownership comes from applying each fix alone to the original: a change
-    of the full result belongs to every fix whose solo change meets it."""
-    original, fixed = result.original, result.fixed
-    a, b = _lines(original), _lines(fixed)
+    fixes allow it; any subset of the units applies to the original. ``link``: see Unit."""
+    a, b = _lines(result.original), _lines(result.fixed)
     groups = _changes(a, b)
+    if entangled(result):
+        comp = [0] * len(groups)
+        parts = [(list(range(len(groups))), list(result.applied))] if groups else []
+    else:
+        comp, parts = _components(path, result, a, groups)
+    texts = _hunk_texts(a, b, groups, comp, context)
+    out = []
+    for members, fixes in parts:
+        body = "".join(texts[g] for g in members if g in texts)
+        hunks = diff_mod.hunks(f"--- a/{path}\n+++ b/{path}\n{body}")
+        fixes = sorted(set(fixes), key=lambda fx: (fx.line, fx.rule, fx.reason))
+        out.append(Unit(path, hunks, fixes, _fingerprint(path, hunks, fixes), link=link))
+    _assign_keys(out)
+    return out
+
+
+def _components(path: str, result: FileResult, a: list[str], groups) -> tuple[list[int], list]:
+    """Which changes of the full diff go together. Ownership comes from applying each fix
+    alone to the original: a change belongs to every fix whose solo change meets it, and
+    the changes of one fix, or shared by two, form one component. Returns each change's
+    component and the components as (changes, fixes)."""
     parent = list(range(len(groups)))
 
     def find(g: int) -> int:
@@ -129,31 +159,24 @@ def build_units(path: str, result: FileResult, context: int = CONTEXT) -> list[U
         return g
 
     owners: list[list[AppliedFix]] = [[] for _ in groups]
-    sf = SourceFile(path, original)
-    round_one = set()
+    sf = SourceFile(path, result.original)
     applied = {(ap.rule, ap.reason) for ap in result.applied}
     for f in result.findings:
         if not f.fixes or (f.rule, f.message) not in applied:  # e.g. dropped by --verify
             continue
         fx = f.fixes[0]
-        round_one.add((f.rule, f.message))
         solo_edits = list(fx.edits)
         imp = edits.import_edit(sf, fx.imports)
         if imp is not None:
             solo_edits.append(imp)
         try:
-            solo = _changes(a, _lines(edits.apply(original, solo_edits)))
+            solo = _changes(a, _lines(edits.apply(result.original, solo_edits)))
         except edits.EditConflict:
             continue
         met = [g for g, (i1, i2, _, _) in enumerate(groups) if any(_touch((i1, i2), (s1, s2)) for s1, s2, _, _ in solo)]
         for g in met:
             owners[g].append(AppliedFix(f.rule, f.line, f.message, fx.message, fx.follow_ups))
             parent[find(g)] = find(met[0])
-    # fixes of later rounds (made possible by an earlier fix) are placed by their line
-    for ap in result.applied:
-        if (ap.rule, ap.reason) not in round_one and groups:
-            g = min(range(len(groups)), key=lambda g: _distance(groups[g], ap.line - 1))
-            owners[g].append(ap)
     # a change no fix claims (it should not happen) goes with its nearest neighbour:
     # coarser, never half a fix
     owned = [g for g in range(len(groups)) if owners[g]]
@@ -161,22 +184,11 @@ def build_units(path: str, result: FileResult, context: int = CONTEXT) -> list[U
         if not owners[g] and owned:
             near = min(owned, key=lambda o: _distance(groups[o], groups[g][0]))
             parent[find(g)] = find(near)
-
-    components: dict[int, list[int]] = {}
+    members: dict[int, list[int]] = {}
     for g in range(len(groups)):
-        components.setdefault(find(g), []).append(g)
-    units = []
-    for members in sorted(components.values()):
-        fixes = sorted({fx for g in members for fx in owners[g]}, key=lambda fx: (fx.line, fx.rule, fx.reason))
-        units.append((members, fixes))
-    texts = _hunk_texts(a, b, groups, [find(g) for g in range(len(groups))], context)
-    out = []
-    for members, fixes in units:
-        body = "".join(texts[g] for g in members if g in texts)
-        hunks = diff_mod.hunks(f"--- a/{path}\n+++ b/{path}\n{body}")
-        out.append(Unit(path, hunks, fixes, _fingerprint(path, hunks, fixes)))
-    _assign_keys(out)
-    return out
+        members.setdefault(find(g), []).append(g)
+    parts = [(ms, [fx for g in ms for fx in owners[g]]) for ms in sorted(members.values())]
+    return [find(g) for g in range(len(groups))], parts
 
 
 def _distance(group: tuple[int, int, int, int], line: int) -> int:
@@ -427,25 +439,52 @@ def _sha(data: bytes) -> str:
 # ---------------------------------------------------------------- the session
 
 
+Question = list[tuple[FileReview, Unit]]  # what one answer decides: usually one unit
+
+
+def questions(files: list[FileReview]) -> list[Question]:
+    """One question per unit, in file order, except that linked units (a fix whose changes
+    span files) are one question, asked where the first of them comes."""
+    out: list[Question] = []
+    by_link: dict[str, Question] = {}
+    for fr in files:
+        for u in fr.units:
+            if u.link is None:
+                out.append([(fr, u)])
+            elif u.link in by_link:
+                by_link[u.link].append((fr, u))
+            else:
+                by_link[u.link] = [(fr, u)]
+                out.append(by_link[u.link])
+    return out
+
+
+def decision(q: Question) -> str | None:
+    """The question's answer; None while any of its units is undecided."""
+    ds = {u.decision for _, u in q}
+    return ds.pop() if len(ds) == 1 else None
+
+
 class Session:
     def __init__(self, files: list[FileReview], console: Console, prompter: Prompter, git_dir: str,
                  save: Callable[[], None] = lambda: None, editor: Callable[[str], int] = run_editor) -> None:
-        self.units = [(fr, u) for fr in files for u in fr.units]
+        self.questions = questions(files)
         self.console, self.prompter, self.git_dir = console, prompter, git_dir
         self.save, self.editor = save, editor
 
     def walk(self) -> bool:
-        """Ask about every undecided unit; False if the person quit early."""
+        """Ask every undecided question; False if the person quit early."""
         i = self._next_undecided(-1)
         while i is not None:
-            fr, u = self.units[i]
-            self.show(i)
+            q = self.questions[i]
+            self.show(q)
             while True:
-                default = u.decision or "y"
-                choices = ",".join(k.upper() if k == default else k for k in KEYS)
-                what = "these fixes" if len(u.fixes) > 1 else "this fix"
-                label = " (edited)" if u.edited is not None else ""
-                key = self.prompter.key(f"({i + 1}/{len(self.units)}) Apply {what}{label} [{choices}]? ", KEYS, default)
+                default = decision(q) or "y"
+                keys = KEYS if len(q) == 1 else KEYS.replace("e", "")  # no editing across files
+                choices = ",".join(k.upper() if k == default else k for k in keys)
+                what = "these fixes" if sum(len(u.fixes) for _, u in q) > 1 else "this fix"
+                label = " (edited)" if q[0][1].edited is not None else ""
+                key = self.prompter.key(f"({i + 1}/{len(self.questions)}) Apply {what}{label} [{choices}]? ", keys, default)
                 if key == "?":
                     self.console.print(HELP, style="red", markup=False, highlight=False)
                     continue
@@ -458,41 +497,49 @@ class Session:
                 if key == "q":
                     return False
                 if key == "e":
-                    if not self.edit(fr, u):
+                    if not self.edit(*q[0]):
                         continue
                     key = "y"
                 if key in "ad":
-                    for other_fr, other in self.units[i + 1 :]:
-                        if other_fr is fr and other.decision is None:
-                            other.decision = "y" if key == "a" else "n"
                     key = "y" if key == "a" else "n"
-                u.decision = key
+                    files = {id(fr) for fr, _ in q}
+                    for later in self.questions[i + 1 :]:
+                        if decision(later) is None and all(id(fr) in files for fr, _ in later):
+                            self._decide(later, key)
+                self._decide(q, key)
                 self.save()
                 i = self._next_undecided(i)
                 break
         return True
 
-    def _next_undecided(self, after: int) -> int | None:
-        order = list(range(after + 1, len(self.units))) + list(range(0, after + 1))
-        return next((j for j in order if self.units[j][1].decision is None), None)
+    @staticmethod
+    def _decide(q: Question, key: str) -> None:
+        for _, u in q:
+            u.decision = key
 
-    def show(self, i: int) -> None:
-        fr, u = self.units[i]
+    def _next_undecided(self, after: int) -> int | None:
+        order = list(range(after + 1, len(self.questions))) + list(range(0, after + 1))
+        return next((j for j in order if decision(self.questions[j]) is None), None)
+
+    def show(self, q: Question) -> None:
         c = self.console
         c.print()
-        for fx in u.fixes or [None]:
-            head = Text()
-            if fx is None:
-                head.append(f"{fr.path}: a change no finding explains", style="bold")
-            else:
-                head.append(f"{fr.path}:{fx.line}", style="bold")
-                head.append(f" {fx.rule}", style="cyan")
-                head.append(f": {fx.reason}")
-                head.append(f"\n  fix: {fx.fix}", style="dim")
-            c.print(head)
-        for ln in patch_text(u).splitlines():
-            style = {"@": "cyan", "+": "green", "-": "red", "\\": "dim"}.get(ln[:1])
-            c.print(Text(ln, style=style or ""), highlight=False)
+        if len(q) > 1:
+            c.print(Text(f"These changes in {len(q)} files go together: one fix needs the others.", style="bold"))
+        for fr, u in q:
+            for fx in u.fixes or [None]:
+                head = Text()
+                if fx is None:
+                    head.append(f"{fr.path}: a change no finding explains", style="bold")
+                else:
+                    head.append(f"{fr.path}:{fx.line}", style="bold")
+                    head.append(f" {fx.rule}", style="cyan")
+                    head.append(f": {fx.reason}")
+                    head.append(f"\n  fix: {fx.fix}", style="dim")
+                c.print(head)
+            for ln in patch_text(u).splitlines():
+                style = {"@": "cyan", "+": "green", "-": "red", "\\": "dim"}.get(ln[:1])
+                c.print(Text(ln, style=style or ""), highlight=False)
 
     def edit(self, fr: FileReview, u: Unit) -> bool:
         """Let the person edit the unit's hunks; True when an edited version was accepted."""
@@ -660,12 +707,14 @@ def _rule_order(files: list[FileReview]) -> list[str]:
 def collect(repo, cfg, targets, results: list[FileResult], options: Options, console: Console,
             state: State) -> list[FileReview]:
     """The files to review: every changed result, minus files with uncommitted changes
-    unless --allow-dirty (then fixed as committed, applied to the file as it is). A file
-    an earlier --no-commit session of ours left changed is not the person's work: it is
+    unless --allow-dirty (then fixed as committed, applied to the file as it is), and
+    minus files whose fixes go with fixes in a file that is not reviewed. A file an
+    earlier --no-commit session of ours left changed is not the person's work: it is
     reviewed as it is."""
     status = vcs.uncommitted(repo)
     by_path = {t.path: t for t in targets}
-    files = []
+    files: list[FileReview] = []
+    blocked: dict[str, str] = {}  # link -> a file of it that is not reviewed
 
     def note(msg: str) -> None:
         console.print(Text(msg, style="yellow"))
@@ -675,28 +724,41 @@ def collect(repo, cfg, targets, results: list[FileResult], options: Options, con
             note(f"{r.path}: {r.error}")
         path = vcs.relpath(repo, r.abspath)
         code = status.get(path)
-        if code == "??":
-            if r.changed:
-                note(f"{path}: not reviewed: git does not track it (`gofixleaks fix --write` fixes it in place)")
-            continue
+        # the changes of a file with later-round or plumbing fixes go with other files'
+        link = _module_of(r.abspath) if r.changed and entangled(r) else None
         if code is None or (r.changed and state.ours(path, r.original)):
             if r.changed:
-                files.append(FileReview(path, r.abspath, r.original, r.original, build_units(path, r)))
+                files.append(FileReview(path, r.abspath, r.original, r.original, build_units(path, r, link=link)))
             continue
-        if not options.allow_dirty:
+        why = "git does not track it" if code == "??" else "it has uncommitted changes"
+        if code == "??" or not options.allow_dirty or link is not None:
+            if link is not None:
+                blocked.setdefault(link, path)
             if r.changed:
-                note(f"{path}: not touched: it has uncommitted changes (commit or stash them, or use --allow-dirty)")
+                hint = "" if code == "??" or link is not None else " (commit or stash them, or use --allow-dirty)"
+                note(f"{path}: not touched: {why}{hint}")
             continue
         base = vcs.committed(repo, path)
         if base is None:
-            note(f"{path}: not reviewed: it is not in HEAD yet")
+            note(f"{path}: not touched: it is not in HEAD yet")
             continue
         fixed = engine.process(by_path[r.abspath], cfg, True, data=base)
         if fixed.changed:
             with open(r.abspath, "rb") as f:
                 disk = f.read()
             files.append(FileReview(path, r.abspath, base, disk, build_units(path, fixed)))
-    return files
+    kept = []
+    for fr in files:
+        link = next((u.link for u in fr.units if u.link in blocked), None)
+        if link is None:
+            kept.append(fr)
+        else:
+            note(f"{fr.path}: not touched: its fixes go with fixes in {blocked[link]}, which is not touched")
+    return kept
+
+
+def _module_of(abspath: str) -> str:
+    return gomod.find_go_mod(os.path.dirname(abspath)) or ""
 
 
 def _restore(files: list[FileReview], state: State, console: Console) -> None:
@@ -749,7 +811,7 @@ def run(repo, cfg, targets, results: list[FileResult], options: Options, console
         console.print("\nInterrupted: no file was changed. `gofixleaks review --resume` continues.", style="yellow")
         return 130
     _summary(repo, session, out, shas, options, console)
-    if all(u.decision is not None for _, u in session.units):
+    if all(decision(q) is not None for q in session.questions):
         state.remove()
         return 0
     # what is left, keyed to the new HEAD and file contents, for --resume
@@ -766,17 +828,21 @@ def run(repo, cfg, targets, results: list[FileResult], options: Options, console
 
 
 def _summary(repo, session: Session, out: Outcome, shas: list[str], options: Options, console: Console) -> None:
-    counts = Counter(u.decision for _, u in session.units)
+    """Counts are of fixes: one answer may cover several (entangled) fixes."""
+    counts: Counter = Counter()
+    per_rule: dict[str, Counter] = {}
+    for q in session.questions:
+        for _, u in q:
+            for fx in u.fixes:
+                counts[u.decision] += 1
+                per_rule.setdefault(fx.rule, Counter())[u.decision] += 1
     undecided = f", undecided {counts[None]}" if counts[None] else ""
     console.print()
-    console.print(Text(f"Accepted {counts['y']}, rejected {counts['n']}{undecided} of {len(session.units)} fix(es).", style="bold"))
-    per_rule: dict[str, Counter] = {}
-    for _, u in session.units:
-        per_rule.setdefault(u.rule, Counter())[u.decision] += 1
+    console.print(Text(f"Accepted {counts['y']}, rejected {counts['n']}{undecided} of {counts.total()} fix(es).", style="bold"))
     for rule, c in sorted(per_rule.items()):
         console.print(f"  {rule}: {c['y']} accepted, {c['n']} rejected" + (f", {c[None]} undecided" if c[None] else ""))
     if out.applied and not options.commit:
-        console.print(f"Wrote {len(out.applied)} fix(es); nothing committed (--no-commit).")
+        console.print(f"Wrote {sum(len(u.fixes) for _, u in out.applied)} fix(es); nothing committed (--no-commit).")
     for sha in shas:
         console.print(Text(f"Committed {sha[:12]} {repo.commit(sha).summary}", style="green"))
     if counts[None]:

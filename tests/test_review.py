@@ -139,6 +139,27 @@ def test_a_fix_the_engine_did_not_apply_is_not_listed():
     assert [f.rule for f in unit.fixes] == ["rule-a"]
 
 
+def test_a_fix_no_finding_offered_keeps_the_file_in_one_unit():
+    # a fix of a later round (or of context plumbing) exists only because of another fix
+    original = b'package p\n\nfunc A() {\n\tprintln("a")\n}\n\n\n\n\n\n\n\nfunc B() {\n\tprintln("b")\n}\n'
+    sf = SourceFile("p.go", original)
+    fa = _finding(sf, "rule-a", b'"a")\n', b"\tprintln(1)\n")
+    fixed = edits.apply(original, [*fa.fixes[0].edits, *_finding(sf, "x", b'"b")\n', b"\tprintln(2)\n").fixes[0].edits])
+    later = AppliedFix("rule-b", 14, "appeared after rule-a's fix", "")
+    res = FileResult("p.go", "/x/p.go", [fa], None, original, fixed, [AppliedFix("rule-a", 4, fa.message, ""), later])
+    assert review.entangled(res)
+    [unit] = review.build_units("p.go", res, link="mod")
+    assert [f.rule for f in unit.fixes] == ["rule-a", "rule-b"] and len(unit.hunks) == 2 and unit.link == "mod"
+
+
+def test_linked_units_are_one_question(two_files):
+    two_files[0].units[1].link = two_files[1].units[0].link = "mod"
+    qs = review.questions(two_files)
+    assert [[u.fixes[0].line for _, u in q] for q in qs] == [[6], [11, 6]]
+    assert session(two_files, "yn")[0]
+    assert decisions(two_files) == ["y", "n", "n"]
+
+
 def test_keys_do_not_depend_on_line_numbers(tmp_path):
     write_module(tmp_path / "a", {"p.go": FIRST})
     write_module(tmp_path / "b", {"p.go": "// a comment that shifts every line\n" + FIRST})

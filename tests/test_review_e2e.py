@@ -331,3 +331,117 @@ def test_one_commit_per_rule(repo):
     assert git(repo, "show", "HEAD:worker/worker.go") == fixed(WORKER, T)
     assert git(repo, "show", "HEAD:worker/within.go") == fixed(TIMER, ("\tt := time.NewTimer(d)\n", "\tdefer t.Stop()\n"))
     assert_third_file_untouched(repo)
+
+
+# Context plumbing: the fix of worker.go adds a ctx parameter to startWorker, so its
+# callers in service.go must pass one. Neither change builds without the other.
+SERVICE = """\
+package worker
+
+import "context"
+
+// Service runs the worker for as long as its context lives.
+type Service struct {
+	ctx context.Context
+}
+
+func (s *Service) Start() {
+	go startWorker()
+}
+
+// Serve blocks until ctx is done.
+func Serve(ctx context.Context) {
+	go startWorker()
+	<-ctx.Done()
+}
+"""
+
+STARTER = """\
+package worker
+
+import "time"
+
+var results = make(chan int, 1)
+
+func heavyCompute() int {
+	time.Sleep(20 * time.Millisecond)
+	return 42
+}
+
+// startWorker starts a goroutine every 10 ms, forever, and has no way to stop.
+func startWorker() {
+	for {
+		go func() {
+			result := heavyCompute()
+			select {
+			case results <- result:
+			default:
+			}
+		}()
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+"""
+
+
+@pytest.fixture
+def plumbed(repo) -> Path:
+    (repo / "worker/service.go").write_text(SERVICE)
+    (repo / "worker/starter.go").write_text(STARTER)
+    git(repo, "add", "worker")
+    git(repo, "commit", "-qm", "worker service")
+    return repo
+
+
+def engine_output(repo: Path, rule: str) -> dict[str, str]:
+    """What `fix` makes of each file: review's accepted output must be exactly this."""
+    out = subprocess.run([sys.executable, "-m", "gofixleaks", "fix", "--rule", rule, "--diff", "worker"],
+                         cwd=repo, capture_output=True, text=True).stdout
+    from gofixleaks import diff as diff_mod
+
+    result = {}
+    for h_file in __import__("unidiff").PatchSet(out):
+        path = h_file.path
+        old = (repo / path).read_bytes()
+        result[path] = diff_mod.apply_hunks(old, list(h_file)).decode()
+    return result
+
+
+def test_fixes_that_span_files_are_one_question(plumbed):
+    want = engine_output(plumbed, "unbounded-goroutines")
+    assert sorted(want) == ["worker/service.go", "worker/starter.go"]
+    child = spawn(plumbed, "--rule", "unbounded-goroutines")
+    answer(child, "y", "n")  # poll.go's two tickers
+    child.expect(PROMPT)
+    prompt = child.match.group(0)
+    assert prompt.startswith("(3/5) Apply these fixes") and ",e," not in prompt  # no editing across files
+    assert "These changes in 2 files go together" in child.transcript.text
+    child.send("y")
+    child.expect(PROMPT + " y")
+    assert answer(child, "d") == ["(4/5)"]  # worker.go's tickers
+    assert finish(child) == 0
+    msg = git(plumbed, "log", "-1", "--format=%B")
+    assert msg.startswith("fix: stop goroutine leaks in poll, worker (gofixleaks)\n")
+    assert git(plumbed, "show", "--name-only", "--format=", "HEAD").split() == [
+        "poll/poll.go", "worker/service.go", "worker/starter.go"]
+    for path, content in want.items():
+        assert git(plumbed, "show", f"HEAD:{path}") == content
+    assert git(plumbed, "show", "HEAD:poll/poll.go") == fixed(POLL, T1)
+    assert_third_file_untouched(plumbed)
+    go = gotools.go()
+    if go is not None:
+        vet = subprocess.run([go, "vet", "./worker/"], cwd=plumbed, env=gotools.go_env(), capture_output=True, text=True)
+        assert vet.returncode == 0, vet.stderr
+
+
+def test_a_dirty_file_keeps_its_partners_out_too(plumbed):
+    (plumbed / "worker/starter.go").write_text(STARTER + "\n// unfinished\n")
+    child = spawn(plumbed, "--rule", "unbounded-goroutines", "--allow-dirty")
+    # extra.go's ticker, poll.go's two, worker.go's two: nothing of starter.go or service.go
+    assert answer(child, "y", "y", "n", "d") == ["(1/5)", "(2/5)", "(3/5)", "(4/5)"]
+    assert finish(child) == 0
+    out = child.transcript.text
+    assert "worker/starter.go: not touched: it has uncommitted changes" in out
+    assert "worker/service.go: not touched: its fixes go with fixes in worker/starter.go" in out
+    assert git(plumbed, "show", "--name-only", "--format=", "HEAD").split() == ["poll/extra.go", "poll/poll.go"]
+    assert (plumbed / "worker/service.go").read_text() == SERVICE
