@@ -651,8 +651,10 @@ class Outcome:
 
 def outcome(files: list[FileReview], per_rule: bool, report: Callable[[str], None]) -> Outcome:
     """What the decisions come to: the files to write and the commits to make. With
-    ``per_rule`` there is one commit per rule, each adding its rule's fixes to the last."""
-    order: list[str | None] = _rule_order(files) if per_rule else [None]
+    ``per_rule`` there is one commit per rule, each adding its rule's fixes to the last
+    (linked units go into one commit, so that every commit builds)."""
+    rule_of = _commit_rules(files)
+    order: list[str | None] = _rule_order(set(rule_of.values())) if per_rule else [None]
     out = Outcome([], [(rule, {}, []) for rule in order], {})
     for fr in files:
         accepted = [u for u in fr.units if u.decision == "y"]
@@ -662,9 +664,9 @@ def outcome(files: list[FileReview], per_rule: bool, report: Callable[[str], Non
         out.applied += [(fr, u) for u in kept]
         out.disk[fr.abspath] = disk
         for n, (rule, contents, items) in enumerate(out.commits):
-            mine = [u for u in kept if rule is None or u.rule == rule]
+            mine = [u for u in kept if rule is None or rule_of[id(u)] == rule]
             if mine:
-                upto = [u for u in kept if rule is None or order.index(u.rule) <= n]
+                upto = [u for u in kept if rule is None or order.index(rule_of[id(u)]) <= n]
                 contents[fr.path] = diff_mod.apply_hunks(fr.base, [h for u in upto for h in u.current])
                 items += [changeset.ChangeItem(fx.rule, fr.path, fx.line, fx.reason) for u in mine for fx in u.fixes]
     out.commits = [c for c in out.commits if c[1]]
@@ -693,12 +695,18 @@ def finish(repo, files: list[FileReview], options: Options, console: Console) ->
     return out, shas
 
 
-def _rule_order(files: list[FileReview]) -> list[str]:
+def _commit_rules(files: list[FileReview]) -> dict[int, str]:
+    """The rule whose commit takes each unit (by id): its own, or for linked units the
+    rule of the first of them."""
+    first: dict[str, str] = {}
+    return {id(u): first.setdefault(u.link, u.rule) if u.link else u.rule for fr in files for u in fr.units}
+
+
+def _rule_order(rules: set[str]) -> list[str]:
     from .transforms import RULES
 
     catalogue = [r.name for r in RULES]
-    used = {u.rule for fr in files for u in fr.units}
-    return sorted(used, key=lambda r: (catalogue.index(r) if r in catalogue else len(catalogue), r))
+    return sorted(rules, key=lambda r: (catalogue.index(r) if r in catalogue else len(catalogue), r))
 
 
 # ---------------------------------------------------------------- the command

@@ -4,6 +4,7 @@ and the git plumbing in vcs.py."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 from pathlib import Path
@@ -360,6 +361,23 @@ def test_a_failed_commit_puts_every_file_back(tmp_path, monkeypatch):
         review.finish(vcs.open_repo(str(root)), files, review.Options(), Console(file=io.StringIO()))
     assert (root / "p/first.go").read_text() == FIRST and (root / "q/other.go").read_text() == OTHER
     assert git(root, "status", "--porcelain") == ""
+
+
+def test_one_commit_per_rule_keeps_linked_units_together(two_files):
+    first, other = two_files
+    first.units[1].fixes = [dataclasses.replace(fx, rule="rule-b") for fx in first.units[1].fixes]
+    first.units[1].link = other.units[0].link = "mod"  # other.go's ticker fix goes with it
+    for fr in two_files:
+        for u in fr.units:
+            u.decision = "y"
+    out = review.outcome(two_files, per_rule=True, report=pytest.fail)
+    assert [(rule, sorted(files), [i.line for i in items]) for rule, files, items in out.commits] == [
+        ("ticker-not-stopped", ["p/first.go"], [6]),
+        ("rule-b", ["p/first.go", "q/other.go"], [11, 6]),
+    ]
+    assert out.commits[0][1]["p/first.go"].decode() == with_stop(FIRST, "t1")
+    assert out.commits[1][1]["p/first.go"].decode() == with_stop(FIRST, "t1", "t2")
+    assert out.commits[1][1]["q/other.go"].decode() == with_stop(OTHER, "t3")
 
 
 # ---------------------------------------------------------------- saved decisions

@@ -13,8 +13,9 @@ import sys
 from pathlib import Path
 
 import pytest
+import unidiff
 
-from gofixleaks import __version__
+from gofixleaks import __version__, diff as diff_mod
 
 from . import gotools
 from .conftest import write_module
@@ -396,15 +397,8 @@ def plumbed(repo) -> Path:
 def engine_output(repo: Path, rule: str) -> dict[str, str]:
     """What `fix` makes of each file: review's accepted output must be exactly this."""
     out = subprocess.run([sys.executable, "-m", "gofixleaks", "fix", "--rule", rule, "--diff", "worker"],
-                         cwd=repo, capture_output=True, text=True).stdout
-    from gofixleaks import diff as diff_mod
-
-    result = {}
-    for h_file in __import__("unidiff").PatchSet(out):
-        path = h_file.path
-        old = (repo / path).read_bytes()
-        result[path] = diff_mod.apply_hunks(old, list(h_file)).decode()
-    return result
+                         cwd=repo, capture_output=True, text=True, check=True).stdout
+    return {f.path: diff_mod.apply_hunks((repo / f.path).read_bytes(), list(f)).decode() for f in unidiff.PatchSet(out)}
 
 
 def test_fixes_that_span_files_are_one_question(plumbed):
