@@ -100,13 +100,33 @@ def _never_done(sf: SourceFile, c: a.Cancellation, at: Node) -> bool:
 
 
 def _signals_itself(sf: SourceFile, c: a.Cancellation, g: Goroutine) -> bool:
-    for n in a.walk(a.body(g.fn)):
-        if n.type == "send_statement" and sf.text(n.child_by_field_name("channel")) == c.name:
-            return True
-        if n.type == "call_expression" and sf.text(n.child_by_field_name("function")) == "close":
-            args = a.arguments(n)
-            if args and sf.text(args[0]) == c.name:
+    """Whether the goroutine closes or sends on ``c`` itself, directly or through the
+    functions and methods of this file that it calls (``defer c.cleanup()`` closing
+    ``c.donec``): then the channel marks the goroutine's own end."""
+    field = "." + c.name.rsplit(".", 1)[-1] if "." in c.name else None
+    decls: dict[str, list[Node]] = {}
+    for d in sf.root.named_children:
+        if d.type in ("function_declaration", "method_declaration"):
+            decls.setdefault(sf.text(d.child_by_field_name("name")), []).append(d)
+    todo, seen = [g.fn], {g.fn}
+    while todo:
+        fn = todo.pop()
+        # in a callee, another receiver name may stand for the same struct: match the field
+        is_signal = (lambda t: t == c.name) if fn == g.fn else (lambda t: field is not None and t.endswith(field))
+        for n in a.walk(a.body(fn)):
+            if n.type == "send_statement" and is_signal(sf.text(n.child_by_field_name("channel"))):
                 return True
+            if n.type != "call_expression":
+                continue
+            callee = n.child_by_field_name("function")
+            args = a.arguments(n)
+            if sf.text(callee) == "close" and args and is_signal(sf.text(args[0])):
+                return True
+            name = callee.child_by_field_name("field") if callee.type == "selector_expression" else callee
+            for d in decls.get(sf.text(name), []) if name is not None else ():
+                if d not in seen and a.body(d) is not None:
+                    seen.add(d)
+                    todo.append(d)
     return False
 
 

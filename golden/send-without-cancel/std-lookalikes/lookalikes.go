@@ -158,3 +158,33 @@ func first(ctx context.Context, query func() int) int {
 func (c *client) startReader(next func() response) {
 	go c.readLoop(next)
 }
+
+// conn: donec is closed by the loop's own cleanup, so it marks the loop's end, not a
+// request to stop (x/net/quic, net/http's readLoop).
+type conn struct {
+	msgc  chan any
+	donec chan struct{}
+}
+
+func (c *conn) start(handle func(any)) {
+	go c.loop(handle)
+}
+
+func (c *conn) loop(handle func(any)) {
+	defer c.cleanup()
+	for {
+		m := <-c.msgc
+		if m == nil {
+			return
+		}
+		handle(m)
+	}
+}
+
+func (c *conn) cleanup() {
+	c.finish()
+}
+
+func (x *conn) finish() {
+	close(x.donec)
+}
