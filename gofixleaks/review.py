@@ -267,8 +267,9 @@ def _assign_keys(units: list[Unit]) -> None:
         seen[u.fingerprint] += 1
 
 
-def patch_text(unit: Unit, hunks: list[unidiff.Hunk] | None = None) -> str:
-    return "".join(str(h) for h in (unit.current if hunks is None else hunks))
+def patch_text(unit: Unit) -> str:
+    """The unit's hunks as shown, edited and saved (its edited version, if any)."""
+    return "".join(str(h) for h in unit.current)
 
 
 # ---------------------------------------------------------------- editing a hunk
