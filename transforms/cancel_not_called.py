@@ -32,8 +32,9 @@ often the whole process. This is a leak in every Go version.
 `defer cancel()` (`defer cancel(nil)` for the `...Cause` variants) right after the
 declaration; a discarded `_` is first renamed to `cancel` (or a fresh name when `cancel` is
 taken). When only one goroutine uses the context and its cancel func, the `defer` goes
-first thing inside that goroutine. Calling cancel twice is harmless, so a path that already
-calls it stays as it is. No fix is offered, only the finding, when the context outlives the
+first thing inside that goroutine. A `defer cancel()` that comes too late (after an early
+return) is moved up rather than repeated. Calling cancel twice is harmless, so a path that
+already calls it stays as it is. No fix is offered, only the finding, when the context outlives the
 function (returned, stored, handed to a goroutine that may run on) or when it is made
 inside a loop, where a `defer` would pile up until the function returns.
 """
@@ -134,10 +135,30 @@ def _check(p: Pass, call) -> None:
         edit = insert_after_statement(sf, holder, text)
         where = "after the context is made"
     if edit is None:
-        return no_fix("the declaration shares its line with other code")
+        return no_fix("the goroutine's body is on one line" if owner is not None else "the declaration shares its line with other code")
     edits = (TextEdit(cancel_node.start_byte, cancel_node.end_byte, name.encode()), edit) if discarded else (edit,)
+    late = _late_defer(sf, holder, cancel_uses) if owner is None else None
+    if late is not None:  # `defer cancel()` after an early return: move it up
+        p.report(call, message, [Fix(f"move `{text}` up to right after the context is made", (edit, late))])
+        return
     prefix = f"name the cancel func {name} and " if discarded else ""
     p.report(call, message, [Fix(f"{prefix}add `{text}` {where}", edits)])
+
+
+def _late_defer(sf, holder, cancel_uses) -> TextEdit | None:
+    """An edit deleting the line of a ``defer cancel()`` that comes after the declaration in
+    the same block (too late: a path returns before it), when that line holds nothing else."""
+    for u in cancel_uses:
+        stmt = a.statement_of(u.ident)
+        if u.kind != "deferred-call" or stmt.parent != holder.parent:
+            continue
+        start = sf.line_start(stmt.start_byte)
+        line = sf.line_col(stmt.start_byte)[0]
+        if sf.line_text(line).strip() != sf.data[stmt.start_byte : stmt.end_byte]:
+            return None
+        end = sf.data.find(b"\n", stmt.end_byte)
+        return TextEdit(start, len(sf.data) if end == -1 else end + 1, b"")
+    return None
 
 
 def _handled(sf, function, holder, cancel_uses, is_release) -> bool:
