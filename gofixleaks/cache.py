@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import __version__
 
-_SCHEMA = "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value BLOB NOT NULL)"
+_SCHEMA = "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, fp TEXT NOT NULL, value BLOB NOT NULL)"
 
 
 def cache_dir() -> Path:
@@ -53,7 +53,7 @@ class Cache:
         try:
             directory = directory or cache_dir()
             directory.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(directory / "results-v1.sqlite3", timeout=30)
+            self.db = sqlite3.connect(directory / "results-v2.sqlite3", timeout=30)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute(_SCHEMA)
         except (OSError, sqlite3.Error):
@@ -70,7 +70,7 @@ class Cache:
 
     def put(self, k: str, value) -> None:
         if self.db is not None:
-            self.pending.append((k, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
+            self.pending.append((k, code_fingerprint(), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
             if len(self.pending) >= 500:
                 self.flush()
 
@@ -79,13 +79,26 @@ class Cache:
             return
         try:
             with self.db:
-                self.db.executemany("INSERT OR REPLACE INTO results (key, value) VALUES (?, ?)", self.pending)
+                self.db.executemany("INSERT OR REPLACE INTO results (key, fp, value) VALUES (?, ?, ?)", self.pending)
         except sqlite3.Error:
             pass  # another run holds the lock for too long: these results are simply not cached
         self.pending = []
 
+    def _evict_other_versions(self) -> None:
+        """Results of other code versions can never be hit again: keep the file small."""
+        if self.db is None:
+            return
+        try:
+            fp = code_fingerprint()
+            if self.db.execute("SELECT 1 FROM results WHERE fp != ? LIMIT 1", (fp,)).fetchone():
+                with self.db:
+                    self.db.execute("DELETE FROM results WHERE fp != ?", (fp,))
+        except sqlite3.Error:
+            pass
+
     def close(self) -> None:
         self.flush()
+        self._evict_other_versions()
         if self.db is not None:
             self.db.close()
             self.db = None

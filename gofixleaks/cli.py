@@ -174,7 +174,7 @@ def fix(mode, patch_out, check, verify, **opts):
             err.print(f"[bold]{escape(r.path)}:{d.fix.line}[/]: {d.fix.rule}: fix dropped by --verify: {escape(d.message)}", highlight=False)
         for a in r.applied:
             for follow in a.follow_ups:
-                err.print(f"[bold]{r.path}[/]: follow-up: {follow}", highlight=False)
+                err.print(f"follow-up: {escape(follow)}", highlight=False)
     patch = "".join(diff_mod.unified(r.original, r.fixed, diff_mod.diff_path(r.abspath, root)) for r in changed)
     if patch_out:
         try:

@@ -63,16 +63,21 @@ def candidates(sf: SourceFile, abspath: str, rules, match_rules) -> list[Candida
     plumbable = [r for r in rules if r.plumbable]
     if not plumbable or b"go " not in sf.data:
         return []
-    out = []
+    # every function at once: one speculative run, findings attributed by position
+    wanting: dict[tuple[str, str], tuple[Node, str]] = {}
     for fn in sf.root.named_children:
         key = a.function_key(sf, fn)
-        if key is None or a.body(fn) is None or next(a.of_type(fn, "go_statement"), None) is None:
+        if key is None or key in wanting or a.body(fn) is None:
             continue
-        if a.cancellation_in_scope(sf, a.body(fn)):
+        if next(a.of_type(fn, "go_statement"), None) is None or a.cancellation_in_scope(sf, a.body(fn)):
             continue
-        ctx = "ctx" if "ctx" not in a.names_in(sf, fn) else a.free_name(sf, fn, "ctx")
-        with a.assuming_context({key: ctx}):
-            found = match_rules(sf, plumbable)
+        wanting[key] = (fn, "ctx" if "ctx" not in a.names_in(sf, fn) else a.free_name(sf, fn, "ctx"))
+    if not wanting:
+        return []
+    with a.assuming_context({key: ctx for key, (_, ctx) in wanting.items()}):
+        found = match_rules(sf, plumbable)
+    out = []
+    for key, (fn, ctx) in wanting.items():
         done = f"{ctx}.Done()".encode()
         uses_ctx = [
             f for f in found
@@ -174,27 +179,36 @@ class _Module:
         self.root = root
         self.targets = discover((root,))
         self.files: dict[str, SourceFile | None] = {}  # abspath -> parsed (None: unusable)
+        self.data: dict[str, bytes | None] = {}  # abspath -> bytes (None: unreadable)
 
-    def files_mentioning(self, name: str) -> list[tuple[str, SourceFile]]:
+    def files_mentioning(self, name: str, directory: str | None) -> list[tuple[str, SourceFile]]:
+        """Parsed files (of ``directory`` only, if given) whose bytes contain ``name``."""
         out = []
         needle = name.encode()
         for t in self.targets:
+            if directory is not None and os.path.dirname(t.path) != directory:
+                continue
+            data = self._bytes(t.path)
+            if data is None or needle not in data:
+                continue
             if t.path not in self.files:
-                try:
-                    with open(t.path, "rb") as fh:
-                        data = fh.read()
-                except OSError:
-                    continue
-                if needle not in data:
-                    continue  # not cached: another name may need it
                 try:
                     self.files[t.path] = SourceFile.load(t.display, data)
                 except SourceError:
                     self.files[t.path] = None
-            sf = self.files.get(t.path)
-            if sf is not None and needle in sf.data:
+            sf = self.files[t.path]
+            if sf is not None:
                 out.append((t.path, sf))
         return out
+
+    def _bytes(self, path: str) -> bytes | None:
+        if path not in self.data:
+            try:
+                with open(path, "rb") as fh:
+                    self.data[path] = fh.read()
+            except OSError:
+                self.data[path] = None
+        return self.data[path]
 
 
 class Refused(Exception):
@@ -231,11 +245,12 @@ def _call_sites(module: _Module, cand: Candidate, plumb_exported: bool) -> list[
         raise Refused(f"{name} is a test function; its signature is fixed")
     if name[:1].isupper() and not plumb_exported:
         raise Refused(f"{_display(cand.func)} is exported: callers outside the module cannot be updated (--plumb-exported allows it)")
-    files = module.files_mentioning(name)
+    pkg_dir = os.path.dirname(cand.path)
+    # an unexported name can only be referred to, or required by an interface, in its package
+    files = module.files_mentioning(name, None if name[:1].isupper() else pkg_dir)
     decl_sf = module.files.get(cand.path)
     if decl_sf is None:
         raise Refused("the declaring file could not be read")
-    pkg_dir = os.path.dirname(cand.path)
     pkg_name = _package_name(decl_sf)
     import_path = gomod.package_path(cand.path)
     if recv:

@@ -52,6 +52,7 @@ or for a discarded response, it is reported without a fix.
 HTTP = "net/http"
 _REQUESTS = ("Get", "Head", "Post", "PostForm")
 _CLIENT_REQUESTS = ("Do",) + _REQUESTS
+_ANY_REQUEST = frozenset(_CLIENT_REQUESTS)
 
 # Functions that read from (or wrap) a reader without ever closing it: handing them the
 # body hands nothing on. Anything else that takes the body is assumed to close it.
@@ -270,6 +271,9 @@ def request_call(sf: SourceFile, call: Node) -> str | None:
     """The text naming the call (``http.Get``, ``client.Do``) when ``call`` returns an
     *http.Response the caller must close."""
     fn = call.child_by_field_name("function")
+    member = fn.child_by_field_name("field") if fn is not None and fn.type == "selector_expression" else fn
+    if member is None or sf.text(member) not in _ANY_REQUEST:
+        return None  # the common case, decided without resolving anything
     if any(_is_http_name(sf, fn, r) for r in _REQUESTS):
         return sf.text(fn)
     m = a.method_call(sf, call)
