@@ -21,7 +21,7 @@ import subprocess
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Callable, Collection
+from typing import Callable
 
 import unidiff
 from rich.console import Console
@@ -94,6 +94,9 @@ class FileReview:
     base: bytes  # what the hunks apply to: the committed content
     disk: bytes  # the work tree's content (differs from base only with --allow-dirty)
     units: list[Unit] = field(default_factory=list)
+    # disk is base with this review's accepted units applied (by an earlier --no-commit
+    # run of it), so the new content is computed from base again
+    ours: bool = False
 
 
 # ---------------------------------------------------------------- hunks, one fix each
@@ -411,11 +414,11 @@ class State:
         return entry.get("decisions", {})
 
     def ours(self, path: str, disk: bytes) -> bool:
-        """Did an earlier `--no-commit` session of ours leave ``path`` as it is?"""
+        """Did a `--no-commit` run of this review leave ``path`` as it is?"""
         entry = self.saved.get(path)
         return bool(entry and entry.get("ours") and entry.get("sha256") == _sha(disk))
 
-    def save(self, files: list[FileReview], ours: Collection[str] = ()) -> None:
+    def save(self, files: list[FileReview]) -> None:
         out = {}
         for fr in files:
             decided = {
@@ -423,8 +426,8 @@ class State:
                 for u in fr.units
                 if u.decision is not None
             }
-            if decided or fr.path in ours:
-                out[fr.path] = {"sha256": _sha(fr.disk), "ours": fr.path in ours, "decisions": decided}
+            if decided:
+                out[fr.path] = {"sha256": _sha(fr.disk), "ours": fr.ours, "decisions": decided}
         data = json.dumps({"version": 1, "head": self.head, "files": out}, indent=1).encode()
         vcs.write_files({self.path: data})
 
@@ -608,7 +611,7 @@ def plan(fr: FileReview, units: list[Unit], report: Callable[[str], None]) -> tu
     """The units of ``fr`` that can be applied, and the new work-tree content. With
     uncommitted changes, a unit whose hunks no longer apply to the file on disk (even
     moved, as patch would) is skipped, reported, and left out of the commit too."""
-    if fr.disk == fr.base:
+    if fr.ours or fr.disk == fr.base:
         return units, diff_mod.apply_hunks(fr.base, [h for u in units for h in u.current])
     lines = _lines(fr.disk)
     kept, moved = [], []
@@ -717,9 +720,9 @@ def collect(repo, cfg, targets, results: list[FileResult], options: Options, con
             state: State) -> list[FileReview]:
     """The files to review: every changed result, minus files with uncommitted changes
     unless --allow-dirty (then fixed as committed, applied to the file as it is), and
-    minus files whose fixes go with fixes in a file that is not reviewed. A file an
-    earlier --no-commit session of ours left changed is not the person's work: it is
-    reviewed as it is."""
+    minus files whose fixes go with fixes in a file that is not reviewed. A file a
+    --no-commit run of the review being resumed left changed is not the person's work:
+    it is reviewed again from its committed version, with the answers given then."""
     status = vcs.uncommitted(repo)
     by_path = {t.path: t for t in targets}
     files: list[FileReview] = []
@@ -735,15 +738,17 @@ def collect(repo, cfg, targets, results: list[FileResult], options: Options, con
         code = status.get(path)
         # the changes of a file with later-round or plumbing fixes go with other files'
         link = _module_of(r.abspath) if r.changed and entangled(r) else None
-        if code is None or (r.changed and state.ours(path, r.original)):
+        if code is None:
             if r.changed:
                 files.append(FileReview(path, r.abspath, r.original, r.original, build_units(path, r, link=link)))
             continue
-        why = "git does not track it" if code == "??" else "it has uncommitted changes"
-        if code == "??" or not options.allow_dirty or link is not None:
+        disk = r.original if r.changed else _read(r.abspath)
+        ours = code != "??" and state.ours(path, disk)
+        if not ours and (code == "??" or not options.allow_dirty or link is not None):
             if link is not None:
                 blocked.setdefault(link, path)
             if r.changed:
+                why = "git does not track it" if code == "??" else "it has uncommitted changes"
                 hint = "" if code == "??" or link is not None else " (commit or stash them, or use --allow-dirty)"
                 note(f"{path}: not touched: {why}{hint}")
             continue
@@ -753,9 +758,7 @@ def collect(repo, cfg, targets, results: list[FileResult], options: Options, con
             continue
         fixed = engine.process(by_path[r.abspath], cfg, True, data=base)
         if fixed.changed:
-            with open(r.abspath, "rb") as f:
-                disk = f.read()
-            files.append(FileReview(path, r.abspath, base, disk, build_units(path, fixed)))
+            files.append(FileReview(path, r.abspath, base, disk, build_units(path, fixed), ours=ours))
     kept = []
     for fr in files:
         link = next((u.link for u in fr.units if u.link in blocked), None)
@@ -766,53 +769,63 @@ def collect(repo, cfg, targets, results: list[FileResult], options: Options, con
     return kept
 
 
+def _read(path: str) -> bytes:
+    with open(path, "rb") as f:
+        return f.read()
+
+
 def _module_of(abspath: str) -> str:
     return gomod.find_go_mod(os.path.dirname(abspath)) or ""
 
 
-def _restore(files: list[FileReview], state: State, console: Console) -> None:
+def _restore(files: list[FileReview], state: State, console: Console) -> list[FileReview]:
+    """Put back the saved answers; returns the files still to review. A file a --no-commit
+    run changed is dropped unless every answer given then still fits: its content is
+    rebuilt from those answers."""
     restored = 0
+    kept = []
     for fr in files:
-        saved = state.decisions_for(fr.path, fr.disk)
-        if saved is None:
-            continue
-        for u in fr.units:
-            d = saved.get(u.key)
-            if d is None:
+        saved = state.decisions_for(fr.path, fr.disk) or {}
+        by_key = {u.key: u for u in fr.units}
+        for key, d in saved.items():
+            u = by_key.get(key)
+            if u is None:
                 continue
             u.decision = d.get("decision")
-            if d.get("edited"):
-                try:
+            try:
+                if d.get("edited"):
                     u.edited = parse_edited(fr.path, d["edited"])
                     validate_edit(fr, u, u.edited)
-                except ValueError:
-                    u.decision, u.edited = None, None
-                    continue
+            except ValueError:
+                u.decision, u.edited = None, None
+                continue
             restored += 1
-    console.print(f"Resuming: {restored} earlier decision(s) kept.", style="dim")
+        if fr.ours and any(by_key.get(k) is None or by_key[k].decision is None for k in saved):
+            console.print(Text(f"{fr.path}: not touched: the answers saved for it no longer fit it", style="yellow"))
+            continue
+        kept.append(fr)
+    console.print(f"Resuming: {restored} earlier answer(s) kept.", style="dim")
+    return kept
 
 
 def run(repo, cfg, targets, results: list[FileResult], options: Options, console: Console,
         prompter: Prompter | None = None, editor: Callable[[str], int] = run_editor) -> int:
     """The whole session; returns the exit code."""
-    head = vcs.head_sha(repo)
-    state = State(repo.git_dir, head)
+    state = State(repo.git_dir, vcs.head_sha(repo))
     discarded = state.load() if options.resume else None
     if discarded:
         console.print(f"Starting a new review: {discarded}.", style="yellow")
     files = collect(repo, cfg, targets, results, options, console, state)
     if options.resume and not discarded:
-        _restore(files, state, console)
+        files = _restore(files, state, console)
     elif state.exists():
         console.print("note: an earlier review was interrupted; this one starts over "
                       "(`gofixleaks review --resume` continues it instead)", style="dim")
-    total = sum(len(fr.units) for fr in files)
-    if total == 0:
+    if not any(fr.units for fr in files):
         console.print("Nothing to review: no fixes to propose.")
         state.remove()
         return 0
-    ours = {fr.path for fr in files if state.ours(fr.path, fr.disk)}
-    session = Session(files, console, prompter or Prompter(), repo.git_dir, lambda: state.save(files, ours), editor)
+    session = Session(files, console, prompter or Prompter(), repo.git_dir, lambda: state.save(files), editor)
     try:
         session.walk()
         out, shas = finish(repo, files, options, console)
@@ -823,16 +836,19 @@ def run(repo, cfg, targets, results: list[FileResult], options: Options, console
     if all(decision(q) is not None for q in session.questions):
         state.remove()
         return 0
-    # what is left, keyed to the new HEAD and file contents, for --resume
+    # keep what --resume needs: after a commit, the units left, keyed to the new HEAD and
+    # contents; without one, every answer, against the files as committed
     state.head = vcs.head_sha(repo)
     done = {id(u) for _, u in out.applied}
     for fr in files:
-        if any(id(u) in done for u in fr.units):
-            fr.disk = out.disk[fr.abspath]
+        if fr.abspath not in out.disk:
+            continue
+        fr.disk = out.disk[fr.abspath]
+        fr.ours = not options.commit
+        if options.commit:
             fr.units = [u for u in fr.units if id(u) not in done]
             _assign_keys(fr.units)
-            (ours.discard if options.commit else ours.add)(fr.path)
-    state.save(files, ours)
+    state.save(files)
     return 0
 
 

@@ -291,6 +291,23 @@ def test_no_commit_leaves_the_fixes_in_the_work_tree(repo):
     assert (repo / "poll/extra.go").read_text() == EXTRA_DIRTY
 
 
+def test_no_commit_then_resume_and_commit(repo):
+    head = git(repo, "rev-parse", "HEAD")
+    child = spawn(repo, "--no-commit")
+    assert answer(child, "y", "q") == ["(1/4)", "(2/4)"]
+    assert finish(child) == 0
+    assert git(repo, "rev-parse", "HEAD") == head
+    assert (repo / "poll/poll.go").read_text() == fixed(POLL, T1)
+    # poll.go now has changes of the review's own making: resuming takes it up again
+    child = spawn(repo, "--resume")
+    assert answer(child, "n", "y", "y") == ["(2/4)", "(3/4)", "(4/4)"]
+    assert finish(child) == 0
+    assert_commit(repo, "HEAD", {"poll/poll.go": fixed(POLL, T1), "worker/worker.go": fixed(WORKER, T, W)},
+                  message(T1, T, W))
+    assert git(repo, "rev-parse", "HEAD~1") == head
+    assert_third_file_untouched(repo)
+
+
 TIMER = """\
 package worker
 
