@@ -23,7 +23,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Callable
 
+import questionary
 import unidiff
+from prompt_toolkit import PromptSession
+from prompt_toolkit.key_binding import KeyBindings
+from prompt_toolkit.keys import Keys
 from rich.console import Console
 from rich.text import Text
 
@@ -92,7 +96,7 @@ class FileReview:
     path: str  # repository-relative
     abspath: str
     base: bytes  # what the hunks apply to: the committed content
-    disk: bytes  # the work tree's content (differs from base only with --allow-dirty)
+    disk: bytes  # the work tree's content (differs from base with --allow-dirty, or if ours)
     units: list[Unit] = field(default_factory=list)
     # disk is base with this review's accepted units applied (by an earlier --no-commit
     # run of it), so the new content is computed from base again
@@ -339,10 +343,6 @@ class Prompter:
         self.input, self.output = input, output
 
     def key(self, message: str, keys: str, default: str | None) -> str:
-        from prompt_toolkit import PromptSession
-        from prompt_toolkit.key_binding import KeyBindings
-        from prompt_toolkit.keys import Keys
-
         kb = KeyBindings()
 
         @kb.add(Keys.Any)
@@ -371,8 +371,6 @@ class Prompter:
         return session.prompt(message, key_bindings=kb)
 
     def confirm(self, message: str) -> bool:
-        import questionary
-
         return questionary.confirm(
             message, default=True, auto_enter=True, input=self.input, output=self.output
         ).unsafe_ask()
