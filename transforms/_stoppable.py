@@ -32,6 +32,8 @@ def check_stoppable(p: Pass, constructor: str, noun: str, why: str, is_release=i
             continue  # a closure that captures it may run after the function returns: it owns it
         if any(_released_by_deferred_closure(sf, u, binding) for u in life.uses if is_release(u)):
             continue
+        if life.owner is not None and _stuck_on(sf, life.owner, binding.name):
+            continue  # the goroutine never ends: loop-without-exit's business, a defer here never runs
         releases = {a.statement_of(u.ident).id for u in life.uses if is_release(u)}
         if life.owner is not None:
             rest = a.statements(a.body(life.owner))
@@ -114,3 +116,24 @@ def receives_from(sf, case, name: str) -> bool:
     comm = case.child_by_field_name("communication")
     right = comm.child_by_field_name("right") if comm is not None and comm.type == "receive_statement" else None
     return right is not None and sf.text(right).replace(" ", "") == f"<-{name}.C"
+
+
+def _stuck_on(sf, goroutine, name: str) -> bool:
+    """The goroutine loops on ``name.C`` with no way out: ``for range name.C`` or
+    ``for { select { case <-name.C: ... } }`` whose body never leaves the loop."""
+    for loop in a.of_type(a.body(goroutine), "for_statement", skip_functions=True):
+        stmts = a.statements(loop.child_by_field_name("body"))
+        if a.exits_between(sf, stmts):
+            continue
+        clause = next((c for c in loop.named_children if c.type == "range_clause"), None)
+        if clause is not None:
+            right = clause.child_by_field_name("right")
+            if right is not None and sf.text(right).replace(" ", "") == f"{name}.C":
+                return True
+        elif a.loop_kind(sf, loop) == "endless" and any(
+            receives_from(sf, case, name)
+            for select in a.of_type(loop, "select_statement", skip_functions=True)
+            for case in select.named_children
+        ):
+            return True
+    return False
