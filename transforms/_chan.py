@@ -76,22 +76,25 @@ def result_channel(sf: SourceFile, make: Node) -> ResultChannel | None:
         capacity = _capacity(sf, binding, senders)
     except _Unknown:
         capacity = None
-    goes_on = not all(_last_action(s) for s in sends)
+    goes_on = not all(_last_action(s, sends) for s in sends)
     return ResultChannel(make, binding, tuple(sends), why, capacity, goes_on)
 
 
-def _last_action(send: Node) -> bool:
-    """Whether nothing but a return follows ``send`` in its function (the goroutine, or a
-    closure it defers): a buffer then only lets the goroutine end, and changes nothing else
-    it does."""
+def _last_action(send: Node, sends: list[Node]) -> bool:
+    """Whether nothing but more ``sends`` and a return follows ``send`` in its function (the
+    goroutine, or a closure it defers): a buffer then only lets the goroutine end, and
+    changes nothing else it does."""
     top = a.body(a.enclosing_function(send))
-    node = send.parent if send.parent.type == "communication_case" else send
+    node = send
     while node != top:
         parent = node.parent
-        if parent.type == "statement_list":
-            after = [x for x in parent.named_children if x.start_byte > node.start_byte and x.type != "comment"]
-            if after:
-                return after[0].type == "return_statement" and not after[0].named_children
+        if parent.type in ("statement_list", "communication_case"):
+            # in a select case, what follows the send is the case's body
+            siblings = a.statements(parent) if parent.type == "communication_case" else parent.named_children
+            for x in siblings:
+                if x.start_byte <= node.start_byte or x.type == "comment" or x in sends:
+                    continue  # before it, or one more send on the channel
+                return x.type == "return_statement" and not x.named_children
         elif parent.type in ("for_statement", "labeled_statement"):
             return False
         node = parent
