@@ -206,7 +206,16 @@ def _waits_on_a_signal(sf: SourceFile, chan: Node, sig: a.Cancellation) -> bool:
 
 
 def _element_type(sf: SourceFile, chan: Node) -> str | None:
-    """``T`` for a channel declared here as a parameter, var or ``make(chan T)``."""
+    """``T`` for a channel declared here as a parameter, var, ``make(chan T)``, or a struct
+    field ``x.f`` when every field ``f`` of the file's structs has that one channel type."""
+    if chan.type == "selector_expression":
+        field = sf.text(chan.child_by_field_name("field"))
+        types = {sf.text(v) for fd in a.of_type(sf.root, "field_declaration")
+                 if any(sf.text(n) == field for n in fd.children_by_field_name("name"))
+                 for t in [fd.child_by_field_name("type")]
+                 for v in [t.child_by_field_name("value") if t is not None and t.type == "channel_type" else None]
+                 if v is not None}
+        return types.pop() if len(types) == 1 else None
     if chan.type != "identifier":
         return None
     name = sf.text(chan)
@@ -247,7 +256,7 @@ def _receive_fix(sf: SourceFile, stmt: Node, sig: a.Cancellation, comment: str) 
     names = [n for n in stmt.child_by_field_name("left").named_children]
     elem = _element_type(sf, a.unparen(recv.child_by_field_name("operand")))
     if elem is None:
-        return None, "the channel's element type is not known here (only parameters and locals are looked up): declare the variable before a select by hand"
+        return None, "the channel's element type is not declared in this file: declare the variable before a select by hand"
     lst = stmt.parent
     earlier = lst.named_children[: lst.named_children.index(stmt)]
     fn = a.enclosing_function(stmt)

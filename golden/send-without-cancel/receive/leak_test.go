@@ -27,6 +27,7 @@ func TestLeak(t *testing.T) {
 		Work(ctx, make(chan int), &sync.Map{})
 		Latest(ctx, make(chan string), func(string) {})
 		Gate(ctx, make(chan int), func() {})
+		(&Mailbox{inbox: make(chan string)}).Run(ctx, func(string) {})
 		cancel()
 	}
 	if n := settle(base); n > base {

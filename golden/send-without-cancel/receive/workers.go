@@ -34,3 +34,17 @@ func Gate(ctx context.Context, start chan int, f func()) {
 		f()
 	}()
 }
+
+// Mailbox hands each message to deliver.
+type Mailbox struct {
+	inbox chan string
+}
+
+func (m *Mailbox) Run(ctx context.Context, deliver func(string)) {
+	go func() {
+		for {
+			msg := <-m.inbox // want "receive from m.inbox blocks forever"
+			deliver(msg)
+		}
+	}()
+}

@@ -34,3 +34,15 @@ func TestLatestAndGateWaitForTheirValue(t *testing.T) {
 		t.Fatal("gate did not run f")
 	}
 }
+
+func TestMailboxDelivers(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	got := make(chan string, 1)
+	m := &Mailbox{inbox: make(chan string)}
+	m.Run(ctx, func(s string) { got <- s })
+	m.inbox <- "hi"
+	if s := <-got; s != "hi" {
+		t.Fatalf("delivered %q", s)
+	}
+}

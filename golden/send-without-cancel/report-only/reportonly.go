@@ -5,8 +5,6 @@ import (
 	"sync"
 )
 
-type hub struct{ in chan []byte }
-
 // Fan sends each value; a return before wg.Done() would hang wg.Wait().
 func Fan(ctx context.Context, wg *sync.WaitGroup, vals []int, out chan<- int) {
 	for _, v := range vals {
@@ -18,8 +16,8 @@ func Fan(ctx context.Context, wg *sync.WaitGroup, vals []int, out chan<- int) {
 	}
 }
 
-// Read receives into a new variable from a struct field, whose element type the rule
-// does not look up, so it cannot declare the variable ahead of a select.
+// Read receives into a new variable from a field of a struct declared in another file,
+// so the rule cannot spell the variable's type ahead of a select.
 func (h *hub) Read(ctx context.Context, use func([]byte)) {
 	go func() {
 		b := <-h.in // want "receive from h.in blocks forever"

@@ -1,0 +1,3 @@
+package reportonly
+
+type hub struct{ in chan []byte }
