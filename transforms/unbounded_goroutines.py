@@ -227,7 +227,7 @@ def _check(p: Pass, ln: _Launch) -> None:
             f"of goroutines, which still grows with the loop"
         )
         fix = _move_acquire(sf, ln, inside)
-        p.report(ln.go, message, [fix] if fix else [], [] if fix else ["move the acquire before the go statement by hand"])
+        p.report(ln.go, message, [fix] if fix else [], [] if fix else ["move the acquire before the launch by hand"])
         return
     if _bounded_before(sf, ln) or _joined_each_iteration(sf, ln) or _launched_once(sf, ln):
         return
@@ -403,10 +403,6 @@ def _receives(sf, node: Node) -> list[Node]:
     return out
 
 
-def _goroutine_mentions(sf, ln: _Launch) -> set[str]:
-    return a.names_in(sf, ln.go)
-
-
 def _preceding_in_iteration(ln: _Launch) -> list[Node]:
     """Statements and select-case communications that run before the go statement in the
     same iteration of the loop."""
@@ -457,7 +453,7 @@ def _joined_each_iteration(sf, ln: _Launch) -> bool:
     lst = ln.go.parent
     if lst is None or lst.type != "statement_list":
         return False
-    mentioned = _goroutine_mentions(sf, ln)
+    mentioned = a.names_in(sf, ln.go)
     after = lst.named_children[lst.named_children.index(ln.go) + 1 :]
     for stmt in after:
         if stmt.type == "select_statement" and _waits_on(sf, stmt, mentioned, ln.loop):
@@ -572,19 +568,17 @@ def _joined_after_loop(sf, ln: _Launch) -> bool:
     """The function waits for the goroutines after the loop: ``wg.Wait()`` on a group the
     loop uses, or receiving from a channel the goroutines send on."""
     in_loop = {sf.text(n) for n in a.of_type(ln.loop, "identifier", "selector_expression")}
-    sent = {sf.text(s.child_by_field_name("channel")) for s in a.of_type(ln.go, "send_statement")}
     for stmt in _after_loop(ln):
         for n in a.walk(stmt, skip_functions=True):
             m = a.method_call(sf, n) if n.type == "call_expression" else None
             if m is not None and m[1] == "Wait" and sf.text(m[0]) in in_loop:
                 return True
-        if any(sf.text(r) in sent or sf.text(r) in {sf.text(x) for x in a.arguments(ln.call)} for r in _receives(sf, stmt)):
-            return True
-    return False
+    return _drained_after_loop(sf, ln)
 
 
 def _drained_after_loop(sf, ln: _Launch) -> bool:
-    """A goroutine sends on a channel received only after the loop: a bound would deadlock."""
+    """The goroutines send on a channel (or get one passed) that the function receives from
+    only after the loop."""
     sent = {sf.text(s.child_by_field_name("channel")) for s in a.of_type(ln.go, "send_statement")}
     sent |= {sf.text(x) for x in a.arguments(ln.call)}
     return any(sf.text(r) in sent for stmt in _after_loop(ln) for r in _receives(sf, stmt))
@@ -668,7 +662,7 @@ def _move_acquire(sf, ln: _Launch, send: Node) -> Fix | None:
     if not _starts_line(sf, send) or not _starts_line(sf, ln.go) or sf.data[send.end_byte : end].strip():
         return None
     edits = (TextEdit(start, end + 1, b""), _line_before(sf, ln.go, [sf.text(send)]))
-    return Fix(f"acquire {sf.text(send.child_by_field_name('channel'))} before the go statement", edits)
+    return Fix(f"acquire {sf.text(send.child_by_field_name('channel'))} before the launch", edits)
 
 
 def _deadlock_risk(sf, ln: _Launch) -> str | None:
@@ -677,7 +671,7 @@ def _deadlock_risk(sf, ln: _Launch) -> str | None:
         return "the goroutines send on a channel drained only after the loop: a bound here would deadlock"
     held = _held_at_launch(sf, ln)
     if held is not None:
-        return f"{held} is held at the go statement: waiting there for a free slot could deadlock"
+        return f"{held} is held at the launch: waiting there for a free slot could deadlock"
     return None
 
 
@@ -688,7 +682,7 @@ def _set_limit_fix(p: Pass, ln: _Launch, kind: str) -> tuple[Fix | None, list[st
     risk = _deadlock_risk(sf, ln)
     if risk is not None:
         return None, [risk]
-    if ln.group.end_byte > ln.outermost.start_byte or a.enclosing_function(ln.group) != ln.function or a.loops_between(ln.group, ln.function):
+    if a.loops_between(ln.group, ln.function):
         return None, ["the group is made inside the loop: limit it by hand"]
     group = sf.text(a.method_call(sf, ln.call)[0])
     n = p.options.get("max_goroutines", 10)
@@ -748,7 +742,7 @@ def _stop_on_cancel(sf, ln: _Launch) -> tuple[tuple[str, str] | None, str]:
     cancels = a.cancellation_in_scope(sf, ln.loop)
     if not cancels:
         return None, ""  # context plumbing (the engine) says whether a ctx can be threaded in
-    if _breaks_loop(sf, ln.loop):
+    if a.breaks_out_of(ln.loop) or next(a.of_type(ln.loop, "goto_statement", skip_functions=True), None):
         return None, "the loop has its own exit: a return on cancellation would skip the code after it"
     results = ln.function.child_by_field_name("result")
     ctx = next((c for c in cancels if c.kind == "context"), None)
@@ -758,19 +752,6 @@ def _stop_on_cancel(sf, ln: _Launch) -> tuple[tuple[str, str] | None, str]:
     if ctx is not None and sf.text(results) == "error":
         return (ctx.done_expr(), f"return {ctx.name}.Err()"), ""
     return None, "the function returns values: stopping on cancellation is left to the author"
-
-
-def _breaks_loop(sf, loop: Node) -> bool:
-    label = loop.parent.child_by_field_name("label") if loop.parent.type == "labeled_statement" else None
-    for n in a.walk(loop.child_by_field_name("body"), skip_functions=True):
-        if n.type not in ("break_statement", "goto_statement"):
-            continue
-        target = n.named_children
-        if n.type == "goto_statement" or (target and label is not None and sf.text(target[0]) == sf.text(label)):
-            return True
-        if not target and a.enclosing(n, "for_statement", "expression_switch_statement", "type_switch_statement", "select_statement") == loop:
-            return True
-    return False
 
 
 def _wrap_call(sf, ln: _Launch, release: str) -> TextEdit | None:
@@ -802,6 +783,8 @@ def _copies_for_deferred_call(sf, ln: _Launch) -> list[str] | None:
             return None
         if n.type == "unary_expression" and sf.text(n.child_by_field_name("operator")) == "<-":
             return None
+        if n.type == "unary_expression" and sf.text(n.child_by_field_name("operator")) == "&" and not per_iteration_vars:
+            return None  # a copy (x := x) would change the address passed
         if n.type == "selector_expression":
             if _assigned_anywhere(sf, ln.function, sf.text(n)):
                 return None
