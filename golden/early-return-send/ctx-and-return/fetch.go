@@ -60,3 +60,21 @@ func Run(ctx context.Context, work func() error) error {
 		return ctx.Err()
 	}
 }
+
+// Pair computes both halves in one goroutine, unless ctx ends first.
+func Pair(ctx context.Context, left, right func() int) (int, int, error) {
+	out := make(chan int) // want "goroutines sending on unbuffered channel out block forever once its receiver returns before it has received every send"
+	go func() {
+		out <- left()
+		out <- right()
+	}()
+	var got [2]int
+	for i := range got {
+		select {
+		case got[i] = <-out:
+		case <-ctx.Done():
+			return 0, 0, ctx.Err()
+		}
+	}
+	return got[0], got[1], nil
+}
