@@ -19,9 +19,9 @@ import shlex
 import signal
 import subprocess
 from collections import Counter
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Callable
 
 import questionary
 import unidiff

@@ -111,7 +111,8 @@ def _finding(sf: SourceFile, rule: str, after: bytes, new: bytes, imports: tuple
 
 def test_a_fix_and_the_import_it_needs_are_one_unit():
     filler = b"".join(b"// line %d\n" % i for i in range(8))  # keeps the import's hunk apart
-    original = b'package p\n\nimport "fmt"\n\n' + filler + b'func A() {\n\tfmt.Println("a")\n}\n\nfunc B() {\n\tfmt.Println("b")\n}\n'
+    funcs = b'func A() {\n\tfmt.Println("a")\n}\n\nfunc B() {\n\tfmt.Println("b")\n}\n'
+    original = b'package p\n\nimport "fmt"\n\n' + filler + funcs
     sf = SourceFile("p.go", original)
     fa = _finding(sf, "rule-a", b'"a")\n', b"\tvar mu sync.Mutex\n\t_ = &mu\n", ("sync",))
     fb = _finding(sf, "rule-b", b'"b")\n', b'\tfmt.Println("b2")\n')
@@ -264,7 +265,8 @@ def test_an_edited_hunk_is_validated_and_accepted(two_files, tmp_path):
     complete, out = session(two_files, "enq", editor=ed)
     first = two_files[0]
     assert first.units[0].decision == "y" and first.units[0].edited is not None
-    assert "# Manual hunk edit mode" in ed.calls[0] and "@@ -4,5 +4,6 @@ import \"time\"\n \n func First(d time.Duration) {\n" in ed.calls[0]
+    assert ed.calls[0].startswith("# Manual hunk edit mode")
+    assert '@@ -4,5 +4,6 @@ import "time"\n \n func First(d time.Duration) {\n' in ed.calls[0]
     assert apply_units(first, [first.units[0]]).decode() == FIRST.replace(
         "\tt1 := time.NewTicker(d)\n", "\tt1 := time.NewTicker(d)\n\tdefer t1.Stop() // stopped by hand\n"
     )

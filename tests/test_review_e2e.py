@@ -210,7 +210,8 @@ def test_edit_a_hunk_then_reject_and_accept_the_rest_of_each_file(repo, tmp_path
         "import sys\n"
         "p = sys.argv[1]\n"
         "s = open(p).read()\n"
-        "open(p, 'w').write(s.replace('+\\tdefer t1.Stop()\\n', '+\\tdefer t1.Stop() // stops the ticker when First returns\\n'))\n"
+        "s = s.replace('+\\tdefer t1.Stop()\\n', '+\\tdefer t1.Stop() // stops the ticker when First returns\\n')\n"
+        "open(p, 'w').write(s)\n"
     )
     child = spawn(repo, editor=f"{sys.executable} {editor}")
     # t1: edit; then d rejects t2 (the rest of poll.go); a accepts t and w (all of worker.go)
