@@ -194,7 +194,7 @@ def run(p: Pass) -> None:
 
 RULE = Rule(
     name="cancel-not-called",
-    summary="the cancel func of context.WithCancel/WithTimeout/WithDeadline is discarded or not always called -> defer cancel()",
+    summary="a context's cancel func is discarded or not called on every path -> defer cancel()",
     doc=DOC,
     run=run,
     triggers=(b"WithCancel", b"WithTimeout", b"WithDeadline"),
