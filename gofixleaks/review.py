@@ -809,6 +809,9 @@ def _restore(files: list[FileReview], state: State, console: Console) -> list[Fi
 def run(repo, cfg, targets, results: list[FileResult], options: Options, console: Console,
         prompter: Prompter | None = None, editor: Callable[[str], int] = run_editor) -> int:
     """The whole session; returns the exit code."""
+    busy = vcs.operation_in_progress(repo)
+    if busy and options.commit:
+        raise vcs.VcsError(f"{busy} is in progress; finish or abort it first (or use --no-commit)")
     state = State(repo.git_dir, vcs.head_sha(repo))
     discarded = state.load() if options.resume else None
     if discarded:

@@ -40,6 +40,16 @@ def head_sha(repo: git.Repo) -> str:
         raise VcsError("the repository has no commits yet; commit something first") from None
 
 
+def operation_in_progress(repo: git.Repo) -> str | None:
+    """A merge, rebase, cherry-pick, revert or bisect under way: a commit of ours would
+    cut across it."""
+    for name, what in (("MERGE_HEAD", "a merge"), ("rebase-merge", "a rebase"), ("rebase-apply", "a rebase or am"),
+                       ("CHERRY_PICK_HEAD", "a cherry-pick"), ("REVERT_HEAD", "a revert"), ("BISECT_LOG", "a bisect")):
+        if os.path.exists(os.path.join(repo.git_dir, name)):
+            return what
+    return None
+
+
 def relpath(repo: git.Repo, abspath: str) -> str:
     """``abspath`` relative to the work tree root, with forward slashes (git's spelling)."""
     root = os.path.realpath(repo.working_tree_dir)

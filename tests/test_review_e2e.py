@@ -267,6 +267,28 @@ def test_ctrl_c_changes_nothing_and_resume_keeps_the_answers(repo):
     assert_third_file_untouched(repo)
 
 
+def test_answers_made_at_another_commit_are_dropped(repo):
+    child = spawn(repo)
+    answer(child, "y", "n")
+    child.expect(PROMPT)
+    child.sendintr()
+    assert finish(child) == 130
+    git(repo, "commit", "-q", "--allow-empty", "-m", "meanwhile")
+    child = spawn(repo, "--resume")
+    assert answer(child, "n", "n", "n", "y") == ["(1/4)", "(2/4)", "(3/4)", "(4/4)"]
+    assert finish(child) == 0
+    assert "Starting a new review: the saved decisions were made at another commit (HEAD moved)." in child.transcript.text
+    assert_commit(repo, "HEAD", {"worker/worker.go": fixed(WORKER, W)}, message(W, packages="worker"))
+
+
+def test_no_commit_in_the_middle_of_a_merge(repo):
+    (repo / ".git/MERGE_HEAD").write_text(git(repo, "rev-parse", "HEAD"))
+    child = spawn(repo)
+    assert finish(child) == 2
+    assert "a merge is in progress; finish or abort it first" in child.transcript.text
+    assert_third_file_untouched(repo)
+
+
 def test_allow_dirty_commits_the_fix_but_not_the_uncommitted_change(repo):
     child = spawn(repo, "--allow-dirty", "poll")
     # extra.go (t3) comes first: yes; then d rejects both fixes of poll.go
