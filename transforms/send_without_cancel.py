@@ -30,19 +30,27 @@ goroutine stays blocked, with its stack and everything it references, for the li
 process, although a signal that says "stop" was at hand.
 
 ## When it is not reported
-- no cancellation signal is in scope (threading a context through is another rule's job),
-  or the only one is `context.Background()`/`TODO()`, or a done channel that the goroutine
-  closes or sends on itself (it marks the goroutine's own end);
+- no cancellation signal is in scope (threading a context through is context plumbing's
+  job), or the only one is `context.Background()`/`TODO()`, or a done channel that the
+  goroutine closes or sends on itself, directly or through the functions of this file it
+  calls (`defer c.cleanup()`): then it marks the goroutine's own end;
 - the receive is on the signal itself, on a channel named done/stop/quit/..., on `x.Done()`
   or a call (`time.After(d)`), or on a timer's `t.C` (they do fire);
-- the channel is made by the function that starts the goroutine and that function also
-  sends, receives or closes it: the exchange is visible there (`early-return-send` buffers
-  result channels whose receiver may leave early);
-- a send on a locally made buffered channel, outside any loop of the goroutine;
+- the other side is in view: the function that declares the channel, the goroutine or
+  the function that starts it also uses the channel the other way or closes it (result
+  channels, which `early-return-send` buffers when their receiver may leave early;
+  semaphores; tokens passed back and forth; channels closed to release waiters);
+- a reply channel looked up in a map or carried in a received request (its make, where a
+  buffer fixes it, is elsewhere);
+- a send on a buffered channel: a local one outside any loop of the goroutine, a field
+  always (a per-request reply channel made with room for its reply);
+- the operation comes after the goroutine waited on the signal without returning (it
+  goes on after cancellation on purpose, to hand over a result, as os/exec does);
 - the operation sits inside an expression (`f(<-ch)`) rather than being a statement.
 It is reported without a fix when the goroutine's function has results, when a `return`
-would skip a later non-deferred `wg.Done()`, `mu.Unlock()` or `close(ch)`, or when a
-received `v := <-ch` needs a type that cannot be read from the channel's declaration.
+would skip a later non-deferred `wg.Done()`, `mu.Unlock()` or `close(ch)`, when the
+statement shares its line, or when a received `v := <-ch` needs a type that this file does
+not declare (parameters, locals, `make(chan T)` and struct fields are read).
 
 ## The fix
 The operation becomes a `select` that also watches the signal:
@@ -50,6 +58,7 @@ The operation becomes a `select` that also watches the signal:
 the select starts, exactly as before. `v := <-ch` becomes `var v T` followed by
 `select { case v = <-ch: ... }`, so `v` stays visible after it.
 """
+
 
 def _operation(sf: SourceFile, stmt: Node) -> tuple[str, Node] | None:
     """("send", channel) or ("recv", channel) for a statement that is a bare channel operation."""
