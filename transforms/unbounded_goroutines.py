@@ -103,6 +103,9 @@ _INT_TYPES = {
     "byte", "rune",
 }
 _INT_FUNCS = {"len", "cap", "min", "max", "int", "int64", "int32", "uint", "uint64", "uint32"}
+# numeric conversions: their operands are plain values, so converting later changes nothing
+# (unlike len(ch), len(m) or string(bytes), which read contents that may change)
+_PURE_FUNCS = {"float32", "float64"} | _INT_TYPES
 _FORBIDDEN_IN_DEFERRED = ("call_expression", "index_expression", "slice_expression", "type_assertion_expression")
 
 
@@ -330,7 +333,7 @@ def _identifier_kind(sf, name: str, at: Node) -> str | None:
         return best[1]
     for decl in sf.root.named_children:
         if decl.type in ("var_declaration", "const_declaration"):
-            for spec in decl.named_children:
+            for spec in a.of_type(decl, "var_spec", "const_spec"):
                 k = _declared_kind(sf, spec, name)
                 if k is not False:
                     return k
@@ -779,6 +782,9 @@ def _copies_for_deferred_call(sf, ln: _Launch) -> list[str] | None:
         n = stack.pop()
         if n is None or n.type == "func_literal":
             continue  # a closure value captures the same variables either way
+        if n.type == "call_expression" and sf.text(n.child_by_field_name("function")) in _PURE_FUNCS:
+            stack.append(n.child_by_field_name("arguments"))
+            continue
         if n.type in _FORBIDDEN_IN_DEFERRED:
             return None
         if n.type == "unary_expression" and sf.text(n.child_by_field_name("operator")) == "<-":
