@@ -170,6 +170,21 @@ def test_keys_do_not_depend_on_line_numbers(tmp_path):
     assert len({u.key for u in fa.units}) == 2
 
 
+def test_twin_fixes_get_distinct_keys_and_keep_their_answers(tmp_path):
+    twins = FIRST.replace("t1", "t").replace("t2", "t")
+    write_module(tmp_path, {"p.go": twins})
+    [fr] = file_reviews(tmp_path)
+    a, b = fr.units
+    assert a.fingerprint == b.fingerprint and a.key != b.key
+    a.decision, b.decision = "n", "y"
+    review.State(str(tmp_path), "h").save([fr])
+    [again] = file_reviews(tmp_path)
+    st = review.State(str(tmp_path), "h")
+    assert st.load() is None
+    assert review._restore([again], st, Console(file=io.StringIO())) == [again]
+    assert [u.decision for u in again.units] == ["n", "y"]
+
+
 # ---------------------------------------------------------------- the prompt
 
 
