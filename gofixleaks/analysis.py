@@ -420,15 +420,20 @@ def escapes(use: Use) -> bool:
 # ---------------------------------------------------------------------------- goroutines and loops
 
 
-def goroutine_literal(node: Node) -> Node | None:
-    """If ``node`` is a func_literal started by ``go func(){...}()``, return its go_statement."""
+def _literal_run_by(node: Node, statement_type: str) -> Node | None:
+    """The ``go``/``defer`` statement that calls func_literal ``node`` directly, if any."""
     if node.type != "func_literal":
         return None
     call = node.parent
     if call is None or call.type != "call_expression" or call.child_by_field_name("function") != node:
         return None
     stmt = call.parent
-    return stmt if stmt is not None and stmt.type == "go_statement" else None
+    return stmt if stmt is not None and stmt.type == statement_type else None
+
+
+def goroutine_literal(node: Node) -> Node | None:
+    """If ``node`` is a func_literal started by ``go func(){...}()``, return its go_statement."""
+    return _literal_run_by(node, "go_statement")
 
 
 def enclosing_goroutine(node: Node, within: Node | None = None) -> Node | None:
@@ -860,10 +865,4 @@ def breaks_out_of(loop: Node) -> bool:
 
 def deferred_literal(node: Node) -> Node | None:
     """If ``node`` is a func_literal run by ``defer func(){...}()``, return its defer_statement."""
-    if node.type != "func_literal":
-        return None
-    call = node.parent
-    if call is None or call.type != "call_expression" or call.child_by_field_name("function") != node:
-        return None
-    stmt = call.parent
-    return stmt if stmt is not None and stmt.type == "defer_statement" else None
+    return _literal_run_by(node, "defer_statement")

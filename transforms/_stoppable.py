@@ -28,7 +28,7 @@ def check_stoppable(p: Pass, constructor: str, noun: str, why: str, is_release=i
         if life.escaped or life.released:
             continue
         closures = {c for u in life.uses if (c := _closure(u, binding.function)) is not None}
-        if any(_deferred(c) is None for c in closures):
+        if any(a.deferred_literal(c) is None for c in closures):
             continue  # a closure that captures it may run after the function returns: it owns it
         if any(_released_by_deferred_closure(sf, u, binding) for u in life.uses if is_release(u)):
             continue
@@ -79,19 +79,10 @@ def _closure(use: a.Use, fn):
     return None
 
 
-def _deferred(lit):
-    """The ``defer func() {...}()`` statement that runs ``lit``, if that is how it runs."""
-    call = lit.parent
-    if call is not None and call.type == "call_expression" and call.child_by_field_name("function") == lit:
-        if call.parent is not None and call.parent.type == "defer_statement":
-            return call.parent
-    return None
-
-
 def _released_by_deferred_closure(sf, use: a.Use, binding: a.Binding) -> bool:
     """``defer func() { t.Stop() }()`` reached on every path after the declaration."""
     lit = _closure(use, binding.function)
-    defer = _deferred(lit) if lit is not None else None
+    defer = a.deferred_literal(lit) if lit is not None else None
     stmt = a.statement_of(use.ident)
     return (
         defer is not None
