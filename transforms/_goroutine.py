@@ -50,11 +50,6 @@ def goroutines(sf: SourceFile) -> Iterator[Goroutine]:
             yield Goroutine(decls[0], None)
 
 
-def runs_in(node: Node, g: Goroutine) -> bool:
-    """Whether ``node`` runs in ``g`` itself, not in a closure nested in it."""
-    return a.enclosing_function(node) == g.fn
-
-
 def signal(sf: SourceFile, g: Goroutine, at: Node) -> a.Cancellation | None:
     """The first cancellation signal visible at ``at`` that can fire for this goroutine: a
     context that some caller can cancel, or a done channel that this goroutine does not
