@@ -1,0 +1,19 @@
+// Package crlf is written with CRLF line endings and non-ASCII comments (心跳 = heartbeat):
+// the rewritten loop keeps both.
+package crlf
+
+import (
+	"context"
+	"time"
+)
+
+// Beat 每个滴答调用一次 f, until f says stop.
+func Beat(ctx context.Context, t *time.Ticker, f func() bool) {
+	go func() {
+		for range t.C { // want "ranging over t.C ends only where its body leaves it"
+			if !f() { // 停止
+				break
+			}
+		}
+	}()
+}
