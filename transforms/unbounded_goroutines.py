@@ -742,7 +742,8 @@ def _semaphore_fix(p: Pass, ln: _Launch, kind: str) -> tuple[Fix | None, list[st
 def _stop_on_cancel(sf, ln: _Launch) -> tuple[tuple[str, str] | None, str]:
     """(what to receive from, how to return) for an endless loop that can stop on
     cancellation, or None and why not."""
-    cancels = a.cancellation_in_scope(sf, ln.loop)
+    # a signal already in scope beats one context plumbing would add
+    cancels = sorted(a.cancellation_in_scope(sf, ln.loop), key=lambda c: c.assumed)
     if not cancels:
         return None, ""  # context plumbing (the engine) says whether a ctx can be threaded in
     if a.breaks_out_of(ln.loop) or next(a.of_type(ln.loop, "goto_statement", skip_functions=True), None):
