@@ -32,13 +32,13 @@ def diff_path(abspath: str, root: str | None) -> str:
 def unified(old: bytes, new: bytes, path: str, context: int = 3) -> str:
     """A git-style unified diff of one file. Lines keep their endings (CRLF included), so
     applying it restores the bytes exactly."""
-    a = old.decode("utf-8").splitlines(keepends=True)
-    b = new.decode("utf-8").splitlines(keepends=True)
-    lines = list(difflib.unified_diff(a, b, f"a/{path}", f"b/{path}", n=context))
-    if not lines:
+    a = lines(old.decode("utf-8"))
+    b = lines(new.decode("utf-8"))
+    body = list(difflib.unified_diff(a, b, f"a/{path}", f"b/{path}", n=context))
+    if not body:
         return ""
     out = [f"diff --git a/{path} b/{path}\n"]
-    for ln in lines:
+    for ln in body:
         if ln.endswith("\n"):
             out.append(ln)
         else:  # last line without a newline
@@ -54,26 +54,33 @@ def hunks(patch: str) -> list[unidiff.Hunk]:
 def apply_hunks(old: bytes, selected: list[unidiff.Hunk]) -> bytes:
     """Apply ``selected`` hunks (from a diff of ``old``) to ``old``; the rest stay out.
     Raises ValueError if a hunk's context no longer matches."""
-    lines = old.decode("utf-8").splitlines(keepends=True)
+    src = lines(old.decode("utf-8"))
     out: list[str] = []
-    pos = 0  # index into lines
+    pos = 0  # index into src
     for h in sorted(selected, key=lambda h: h.source_start):
         start = h.source_start - 1 if h.source_length else h.source_start
         if start < pos:
             raise ValueError("overlapping hunks")
-        out.extend(lines[pos:start])
+        out.extend(src[pos:start])
         pos = start
         for ln in h:
             if ln.is_context or ln.is_removed:
-                if pos >= len(lines) or _strip_eol(lines[pos]) != _strip_eol(ln.value):
+                if pos >= len(src) or _strip_eol(src[pos]) != _strip_eol(ln.value):
                     raise ValueError(f"hunk at line {h.source_start} does not apply")
                 if ln.is_context:
-                    out.append(lines[pos])
+                    out.append(src[pos])
                 pos += 1
             elif ln.is_added:
                 out.append(ln.value)
-    out.extend(lines[pos:])
+    out.extend(src[pos:])
     return "".join(out).encode("utf-8")
+
+
+def lines(text: str) -> list[str]:
+    """Lines with their endings, split at "\n" only: str.splitlines would also split at
+    form feeds and U+2028, which Go source may hold and git does not treat as line ends."""
+    parts = text.split("\n")
+    return [p + "\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
 
 
 def _strip_eol(s: str) -> str:
