@@ -215,7 +215,7 @@ def assignments(sf: SourceFile, value: Node) -> Binding | None:
     fn = enclosing_function(stmt)
     if fn is None:
         return None
-    decl = stmt.parent if stmt.type == "var_spec" else stmt
+    decl = var_declaration_of(stmt) if stmt.type == "var_spec" else stmt
     if len(values) == len(lefts):
         i = next(i for i, v in enumerate(values) if v == value)
         ident = lefts[i]
@@ -227,7 +227,7 @@ def tuple_binding(sf: SourceFile, stmt: Node, index: int) -> Binding | None:
     """The ``index``-th name of a multi-value declaration such as ``ctx, cancel := f()``."""
     if stmt.type == "var_spec":
         lefts = list(stmt.children_by_field_name("name"))
-        decl = stmt.parent
+        decl = var_declaration_of(stmt)
     else:
         left = stmt.child_by_field_name("left")
         lefts = list(left.named_children) if left is not None else []
@@ -252,13 +252,30 @@ def declares(sf: SourceFile, node: Node, name: str) -> bool:
     if t in ("var_declaration", "const_declaration"):
         return any(
             sf.text(n) == name
-            for spec in node.named_children
+            for spec in specs(node)
             for n in spec.children_by_field_name("name")
         )
     if t in ("type_switch_statement",):
         alias = node.child_by_field_name("alias")
         return alias is not None and any(sf.text(c) == name for c in alias.named_children)
     return False
+
+
+def specs(decl: Node) -> list[Node]:
+    """The specs of a var/const/type declaration, whether written alone or in a ( ) block."""
+    out = []
+    for c in decl.named_children:
+        if c.type in ("var_spec_list", "const_spec_list", "type_spec_list"):
+            out += [s for s in c.named_children if s.type.endswith("_spec")]
+        elif c.type.endswith("_spec"):
+            out.append(c)
+    return out
+
+
+def var_declaration_of(spec: Node) -> Node:
+    """The var_declaration statement around a var_spec (through a ( ) block's list)."""
+    n = spec.parent
+    return n.parent if n is not None and n.type == "var_spec_list" else n
 
 
 def _is_define(node: Node) -> bool:
@@ -304,7 +321,7 @@ def references(sf: SourceFile, binding: Binding) -> list[Node]:
             if v is not None:
                 visit(v)
         if decl.type == "var_declaration":
-            for spec in decl.named_children:
+            for spec in specs(decl):
                 values_of(spec)
 
     def visit_list(stmts) -> None:
@@ -709,7 +726,7 @@ def _package_level_names(sf: SourceFile) -> set[str]:
         if decl.type in ("function_declaration",):
             out.add(sf.text(decl.child_by_field_name("name")))
         elif decl.type in ("var_declaration", "const_declaration", "type_declaration"):
-            for spec in decl.named_children:
+            for spec in specs(decl):
                 for n in spec.children_by_field_name("name"):
                     out.add(sf.text(n))
     return out

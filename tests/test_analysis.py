@@ -1,0 +1,39 @@
+"""Shared analysis facts on shapes real code uses."""
+
+from __future__ import annotations
+
+from gofixleaks import analysis as a
+from gofixleaks.source import SourceFile
+
+BLOCKS = b"""package p
+
+import "time"
+
+var (
+	ticker = 1
+)
+
+func f(d time.Duration) {
+	var (
+		t = time.NewTicker(d)
+	)
+	<-t.C
+}
+"""
+
+
+def test_var_blocks_declare_names_at_package_and_function_level():
+    sf = SourceFile.load("x.go", BLOCKS)
+    assert "ticker" in a._package_level_names(sf)
+    call = next(c for c in a.of_type(sf.root, "call_expression") if sf.text(c).startswith("time.NewTicker"))
+    binding = a.assignments(sf, call)
+    assert binding.name == "t" and binding.statement.type == "var_declaration"
+    assert [sf.line_col(r.start_byte)[0] for r in a.references(sf, binding)] == [13]
+    assert a.free_name(sf, call, "ticker") == "ticker2"
+
+
+def test_of_type_skips_nested_functions_only_when_asked():
+    sf = SourceFile.load("y.go", b"package p\n\nfunc f() {\n\tgo func() { g() }()\n\tg()\n}\n\nfunc g() {}\n")
+    fn = sf.root.named_children[1]
+    assert len(list(a.of_type(fn, "call_expression"))) == 3
+    assert [sf.text(c) for c in a.of_type(fn, "call_expression", skip_functions=True)] == ["func() { g() }()", "g()"]
