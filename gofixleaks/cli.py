@@ -130,7 +130,7 @@ def scan(fmt, **opts):
 
             n_findings, n_errors = report.text(collect(), _console())
         else:
-            results = list(results_iter)
+            results = sorted(results_iter, key=lambda r: r.path)  # the module phase may reorder
             n_findings = sum(len(r.findings) for r in results)
             n_errors = sum(1 for r in results if r.error)
     if fmt == "text":
