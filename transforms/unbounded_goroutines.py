@@ -93,9 +93,13 @@ parameter to the function and passes one from its callers where it safely can (s
 
 An errgroup gets `g.SetLimit(N)` right after it is made instead (its `Go` then blocks
 while N goroutines run). A semaphore acquired inside the goroutine is moved before the
-launch. No fix is offered where waiting for a slot could deadlock: the goroutines send on
-a channel that is drained only after the loop, or the launch happens with a mutex locked
-(or a token such as `s := <-h.state` held) that the goroutines may need to finish.
+launch. No fix is offered where waiting for a slot could hang: the goroutines send on a
+channel that is drained only after the loop; the launch happens with a mutex locked (or a
+token such as `s := <-h.state` held) that the goroutines may need to finish; or the loop
+accepts connections, whose goroutines live as long as the connection: a default cap of 10
+would stall every client beyond the tenth open (keep-alive) connection, as patching
+net/http's `Server.Serve` showed (`TestTransportPersistConnLeak` hung), so the cap on
+connections is left to a deliberate choice such as `netutil.LimitListener`.
 """
 
 _INT_TYPES = {
@@ -110,6 +114,7 @@ _FORBIDDEN_IN_DEFERRED = ("call_expression", "index_expression", "slice_expressi
 
 
 _ERRGROUP = "golang.org/x/sync/errgroup"
+_ACCEPT_METHODS = ("Accept", "AcceptTCP", "AcceptUnix")
 
 
 @dataclass(frozen=True)
@@ -668,8 +673,24 @@ def _move_acquire(sf, ln: _Launch, send: Node) -> Fix | None:
     return Fix(f"acquire {sf.text(send.child_by_field_name('channel'))} before the launch", edits)
 
 
+def _accepts_connections(sf, ln: _Launch) -> bool:
+    """The iteration accepts a connection before the launch: the goroutine lives as long as
+    the connection, idle keep-alive ones included."""
+    return any(
+        (m := a.method_call(sf, n)) is not None and m[1] in _ACCEPT_METHODS
+        for stmt in _preceding_in_iteration(ln)
+        for n in a.of_type(stmt, "call_expression", skip_functions=True)
+    )
+
+
 def _deadlock_risk(sf, ln: _Launch) -> str | None:
-    """Why waiting for a free slot at the launch could deadlock, if it could."""
+    """Why waiting for a free slot at the launch could hang, if it could."""
+    if _accepts_connections(sf, ln):
+        return (
+            "an accept loop: each goroutine lives as long as its connection, so a semaphore would cap "
+            "open connections (idle keep-alive ones included) and stall new clients; choose a cap "
+            "deliberately (e.g. golang.org/x/net/netutil.LimitListener)"
+        )
     if _drained_after_loop(sf, ln):
         return "the goroutines send on a channel drained only after the loop: a bound here would deadlock"
     held = _held_at_launch(sf, ln)

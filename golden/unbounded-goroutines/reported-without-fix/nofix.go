@@ -24,23 +24,31 @@ func Collect(jobs <-chan int, work func(int) int) []int {
 	return out
 }
 
+// Serve answers every connection l accepts: each goroutine lives as long as its
+// connection, so a semaphore would cap open connections, not work.
+func Serve(l net.Listener, handle func(net.Conn)) error {
+	for {
+		c, err := l.Accept()
+		if err != nil {
+			return err
+		}
+		go handle(c) // want "goroutine started in an endless loop"
+	}
+}
+
 // Server tracks its connections under a mutex.
 type Server struct {
 	mu    sync.Mutex
 	conns map[net.Conn]struct{}
 }
 
-// Serve launches with s.mu held: waiting there for a free slot would block the
+// Track launches with s.mu held: waiting there for a free slot would block the
 // goroutines that need s.mu to finish.
-func (s *Server) Serve(l net.Listener) error {
-	for {
-		c, err := l.Accept()
-		if err != nil {
-			return err
-		}
+func (s *Server) Track(conns <-chan net.Conn) {
+	for c := range conns {
 		s.mu.Lock()
 		s.conns[c] = struct{}{}
-		go s.serve(c) // want "goroutine started in an endless loop"
+		go s.serve(c) // want "goroutine started for every value received from conns"
 		s.mu.Unlock()
 	}
 }

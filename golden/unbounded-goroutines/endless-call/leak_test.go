@@ -1,32 +1,28 @@
-package server
+package consume
 
 import (
 	"errors"
-	"net"
 	"runtime"
 	"sync"
 	"testing"
 	"time"
 )
 
-// listener hands out n connections as fast as they are asked for, then fails.
-type listener struct {
+// queue hands out n messages as fast as they are asked for, then fails.
+type queue struct {
 	mu sync.Mutex
 	n  int
 }
 
-func (l *listener) Accept() (net.Conn, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.n == 0 {
-		return nil, errors.New("closed")
+func (q *queue) Receive() (string, error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.n == 0 {
+		return "", errors.New("closed")
 	}
-	l.n--
-	return nil, nil
+	q.n--
+	return "msg", nil
 }
-
-func (l *listener) Close() error   { return nil }
-func (l *listener) Addr() net.Addr { return nil }
 
 func settle(base int) int { // poll until back to base or 2 s pass
 	deadline := time.Now().Add(2 * time.Second)
@@ -39,14 +35,14 @@ func settle(base int) int { // poll until back to base or 2 s pass
 	}
 }
 
-// 100 connections arrive at once and each takes 20 ms: unbounded, they all run together;
-// bounded, at most 10 (max-goroutines) handlers run besides Serve itself.
+// 100 messages are waiting and each takes 20 ms: unbounded, they are all handled at
+// once; bounded, at most 10 (max-goroutines) handlers run besides Consume itself.
 func TestLeak(t *testing.T) {
 	base := runtime.NumGoroutine()
 	handled := make(chan struct{}, 100)
 	done := make(chan error, 1)
 	go func() {
-		done <- Serve(&listener{n: 100}, func(net.Conn) {
+		done <- Consume(&queue{n: 100}, func(string) {
 			time.Sleep(20 * time.Millisecond)
 			handled <- struct{}{}
 		})
@@ -59,15 +55,15 @@ func TestLeak(t *testing.T) {
 	select {
 	case <-done:
 	case <-time.After(2 * time.Second):
-		t.Fatal("Serve did not return after the listener failed")
+		t.Fatal("Consume did not return after the queue failed")
 	}
 	if peak > 10+2 {
-		t.Fatalf("goroutine leak: %d goroutines at once for 100 connections, the bound is 10", peak)
+		t.Fatalf("goroutine leak: %d goroutines at once for 100 messages, the bound is 10", peak)
 	}
 	if n := settle(base); n > base {
 		t.Fatalf("goroutine leak: %d goroutines, started with %d", n, base)
 	}
 	if len(handled) != 100 {
-		t.Fatalf("%d of 100 connections handled", len(handled))
+		t.Fatalf("%d of 100 messages handled", len(handled))
 	}
 }
