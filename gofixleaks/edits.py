@@ -121,6 +121,8 @@ def _next_line(sf: SourceFile, offset: int) -> int:
 def insert_after_statement(sf: SourceFile, stmt, text: str) -> TextEdit | None:
     """A new line holding ``text`` after ``stmt``, indented like it. None when ``stmt`` does
     not end its line (``a; b``), where a new line would not be gofmt's layout."""
+    indent = sf.indent_at(stmt.start_byte)
+    stmt = _end_of_comment_run(sf, stmt)
     line_end = sf.data.find(b"\n", stmt.end_byte)
     line_end = len(sf.data) if line_end == -1 else line_end
     rest = sf.data[stmt.end_byte : line_end].rstrip(b"\r")
@@ -128,8 +130,43 @@ def insert_after_statement(sf: SourceFile, stmt, text: str) -> TextEdit | None:
         return None
     if line_end > 0 and sf.data[line_end - 1 : line_end] == b"\r":
         line_end -= 1
-    indent = sf.indent_at(stmt.start_byte)
     return TextEdit(line_end, line_end, sf.newline + indent + text.encode())
+
+
+_PLAIN = ("short_var_declaration", "assignment_statement", "var_declaration", "const_declaration", "inc_statement", "dec_statement")
+
+
+def _trailing_comment(sf: SourceFile, node) -> bool:
+    nxt = node.next_sibling
+    return nxt is not None and nxt.type == "comment" and sf.line_col(nxt.start_byte)[0] == sf.line_col(node.end_byte)[0]
+
+
+def _padded(sf: SourceFile, stmt) -> bool:
+    """The trailing comment sits further than one space after the code (gofmt aligned it)."""
+    comment = stmt.next_sibling
+    return sf.data[stmt.end_byte : comment.start_byte] != b" "
+
+
+def _end_of_comment_run(sf: SourceFile, stmt):
+    """gofmt aligns the trailing comments of consecutive one-line statements: a line put
+    inside such a run would realign them. Step to the run's last plain statement when the
+    alignment shows (some comment is padded)."""
+    first, run = stmt, [stmt]
+    while _trailing_comment(sf, stmt):
+        nxt = stmt.next_named_sibling
+        while nxt is not None and nxt.type == "comment":
+            nxt = nxt.next_named_sibling
+        if (
+            nxt is None
+            or nxt.type not in _PLAIN
+            or sf.line_col(nxt.start_byte)[0] != sf.line_col(stmt.end_byte)[0] + 1
+            or sf.line_col(nxt.end_byte)[0] != sf.line_col(nxt.start_byte)[0]
+            or not _trailing_comment(sf, nxt)
+        ):
+            break
+        stmt = nxt
+        run.append(stmt)
+    return stmt if any(_trailing_comment(sf, st) and _padded(sf, st) for st in run) else first
 
 
 def insert_at_block_start(sf: SourceFile, block, text: str) -> TextEdit | None:

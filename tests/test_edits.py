@@ -165,3 +165,21 @@ def test_insert_before_statement_goes_above_its_leading_comments():
     assert apply(sf.data, [e]).decode() == src.replace("\t// 注释", "\tt := 1\n\t_ = t\n\t// 注释")
     same_line = sf_of("package p\n\nfunc f() {\n\tx := 1; _ = x\n}\n")
     assert insert_before_statement(same_line, stmt_at(same_line, "_ = x"), ["g()"]) is None
+
+
+ALIGNED = """package p
+
+func f() {
+	a := 1     // one
+	bbbbbb := 2 // two
+	c := 3
+	_, _, _ = a, bbbbbb, c
+}
+"""
+
+
+def test_insert_after_statement_keeps_aligned_comments_aligned():
+    # gofmt aligned the two comments; a line between them would realign them
+    sf = sf_of(ALIGNED)
+    e = insert_after_statement(sf, stmt_at(sf, "a := 1"), "defer g()")
+    assert apply(sf.data, [e]).decode() == ALIGNED.replace("// two\n", "// two\n\tdefer g()\n")

@@ -1,0 +1,3 @@
+module example.com/somepaths
+
+go 1.22
