@@ -192,11 +192,11 @@ def fix(mode, patch_out, check, verify, **opts):
                 write_failed = True
                 err.print(f"[bold]{escape(r.path)}[/]: [red]error:[/] cannot write: {escape(e.strerror or str(e))}", highlight=False)
     per_rule = collections.Counter(a.rule for r in results for a in r.applied)
-    verb = "would fix" if check or mode != "write" else "fixed"
+    verb = "would apply" if check or mode != "write" else "applied"
     breakdown = ", ".join(f"{rule} {n}" for rule, n in sorted(per_rule.items()))
     n_dropped = sum(len(r.dropped) for r in results)
     click.echo(
-        f"gofixleaks: {verb} {sum(per_rule.values())} finding(s) in {len(changed)} file(s)"
+        f"gofixleaks: {verb} {sum(per_rule.values())} fix(es) in {len(changed)} file(s)"
         + (f" ({breakdown})" if breakdown else "")
         + (f"; --verify dropped {n_dropped} fix(es)" if n_dropped else ""),
         err=True,

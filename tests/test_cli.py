@@ -166,19 +166,19 @@ def test_fix_prints_a_diff_by_default_and_writes_nothing(cli, leaky):
     )
     assert cli("fix", "--diff", cwd=leaky).stdout == r.stdout
     assert (leaky / "poll.go").read_text() == LEAKY
-    assert "would fix 1 finding(s) in 1 file(s)" in r.stderr
+    assert "would apply 1 fix(es) in 1 file(s)" in r.stderr
 
 
 def test_fix_write_rewrites_in_place_and_a_second_run_changes_nothing(cli, leaky):
     mode = (leaky / "poll.go").stat().st_mode
     r = cli("fix", "--write", cwd=leaky)
     assert (r.code, r.stdout) == (0, "")
-    assert "fixed 1 finding(s) in 1 file(s)" in r.stderr
+    assert "applied 1 fix(es) in 1 file(s)" in r.stderr
     assert (leaky / "poll.go").read_text() == LEAKY_FIXED
     assert (leaky / "poll.go").stat().st_mode == mode
     assert not [p for p in leaky.iterdir() if p.name.startswith(".gofixleaks-")]  # no temp files left
     again = cli("fix", "--write", cwd=leaky)
-    assert "fixed 0 finding(s) in 0 file(s)" in again.stderr
+    assert "applied 0 fix(es) in 0 file(s)" in again.stderr
     assert (leaky / "poll.go").read_text() == LEAKY_FIXED
 
 

@@ -30,6 +30,8 @@ EXPECTED = {
     ("cache.go", "Refresh", "early-return-send"),  # the result channel abandoned on timeout
     # ranges over t.C with ctx in scope; the fix makes the loop end and stops the ticker
     ("cache.go", "StartRefresh", "loop-without-exit"),
+    # a reload per period, forever, and no ctx in warm: plumbing threads StartWarming's ctx in
+    ("warmer.go", "warm", "unbounded-goroutines"),
 }
 # Not leaks, so never reported: ProcessAll (pool.go), a fan-out joined by wg.Wait(); and
 # WaitHealthy (poller.go), whose time.After timer has fired whenever the loop goes round.
@@ -40,6 +42,7 @@ LEAK_PROOFS = {
     "TestLeakStartRefresh": "loop-without-exit",
     "TestLeakRefresh": "early-return-send",
     "TestLeakReachable": "response-body-not-closed",
+    "TestLeakStartWarming": "unbounded-goroutines",
 }
 
 

@@ -74,3 +74,14 @@ func TestLeakReachable(t *testing.T) {
 	client.CloseIdleConnections()
 	checkLeak(t, base)
 }
+
+// The warming loop runs on after its context is cancelled: warm has no ctx to watch.
+func TestLeakStartWarming(t *testing.T) {
+	base := runtime.NumGoroutine()
+	ctx, cancel := context.WithCancel(context.Background())
+	c := &Cache{Timeout: time.Second, Load: func() (map[string]string, error) { return nil, nil }}
+	c.StartWarming(ctx, time.Millisecond)
+	time.Sleep(20 * time.Millisecond)
+	cancel()
+	checkLeak(t, base)
+}
