@@ -783,16 +783,19 @@ def every_exit_passes(sf: SourceFile, stmts: list[Node], is_release) -> bool:
     releases nothing for the code after it."""
     if not stmts:
         return False
-    ok, out = _flow(sf, stmts, False, is_release, 0, (stmts[0].start_byte, stmts[-1].end_byte))
+    ok, out = _flow(sf, stmts, False, is_release, 0, (stmts[0].start_byte, stmts[-1].end_byte), {})
     return ok and out is not False
 
 
-def _flow(sf: SourceFile, stmts, released: bool, is_release, nested: int, region) -> tuple[bool, bool | None]:
+def _flow(sf: SourceFile, stmts, released: bool, is_release, nested: int, region, exits) -> tuple[bool, bool | None]:
     """(no exit is unreleased, released at the fall-through end; None: no fall-through).
     ``nested``: breakable statements entered, which catch an unlabeled break; ``region``:
-    the byte range analysed, where a labeled statement catches a break to its label."""
-    for s in stmts:
+    the byte range analysed, where a labeled statement catches a break to its label;
+    ``exits``: for each loop being analysed (by node id), the state at each break leaving it."""
+    for i, s in enumerate(stmts):
         if released:
+            for rest in stmts[i:]:
+                _note_breaks(sf, of_type(rest, "break_statement", skip_functions=True), True, exits)
             return True, True
         t = s.type
         if t == "comment":
@@ -802,44 +805,53 @@ def _flow(sf: SourceFile, stmts, released: bool, is_release, nested: int, region
         elif t == "return_statement" or t == "goto_statement":
             return False, None
         elif t in ("break_statement", "continue_statement"):
+            if t == "break_statement":
+                _note_breaks(sf, [s], released, exits)
             # a jump caught inside joins the code after its target, approximated by its entry state
             return (nested > 0 and not s.named_children) or _label_within(sf, s, region), None
         elif t == "expression_statement" and _is_panic(sf, s):
             return True, None
         elif t == "block":
-            ok, out = _flow(sf, statements(s), released, is_release, nested, region)
+            ok, out = _flow(sf, statements(s), released, is_release, nested, region, exits)
             if not ok or out is None:
                 return ok, None
             released = out
         elif t == "labeled_statement":
             inner = [c for c in s.named_children if c.type != "label_name"]
-            ok, out = _flow(sf, inner, released, is_release, nested, region)
+            ok, out = _flow(sf, inner, released, is_release, nested, region, exits)
             if not ok or out is None:
                 return ok, None
             released = out
         elif t == "if_statement":
             alt = s.child_by_field_name("alternative")
-            ok1, out1 = _flow(sf, statements(s.child_by_field_name("consequence")), released, is_release, nested, region)
+            ok1, out1 = _flow(sf, statements(s.child_by_field_name("consequence")), released, is_release, nested, region, exits)
             if alt is None:
                 ok2, out2 = True, released
             else:
-                ok2, out2 = _flow(sf, statements(alt) if alt.type == "block" else [alt], released, is_release, nested, region)
+                ok2, out2 = _flow(sf, statements(alt) if alt.type == "block" else [alt], released, is_release, nested, region, exits)
             outs = [o for o in (out1, out2) if o is not None]
             if not (ok1 and ok2) or not outs:
                 return ok1 and ok2, None
             released = all(outs)
         elif t in _BREAKABLE:
             if t == "for_statement":
-                ok, _ = _flow(sf, statements(s.child_by_field_name("body")), released, is_release, nested + 1, region)
+                exits[s.id] = []
+                ok, _ = _flow(sf, statements(s.child_by_field_name("body")), released, is_release, nested + 1, region, exits)
+                leaving = exits.pop(s.id)
                 if not ok:
                     return False, None
-                if loop_kind(sf, s) == "endless" and not breaks_out_of(s):
-                    return True, None
+                every_break_seen = len(leaving) >= len(loop_breaks(s))
+                if loop_kind(sf, s) == "endless":
+                    if not leaving and not breaks_out_of(s):
+                        return True, None
+                    released = every_break_seen and all(leaving)  # only breaks get past it
+                else:
+                    released = released and every_break_seen and all(leaving)  # or the condition
                 continue
             cases = [c for c in s.named_children if c.type in CASE_TYPES]
             outs = []
             for c in cases:
-                ok, out = _flow(sf, statements(c), released, is_release, nested + 1, region)
+                ok, out = _flow(sf, statements(c), released, is_release, nested + 1, region, exits)
                 if not ok:
                     return False, None
                 outs.append(released if out is None else out)
@@ -847,6 +859,26 @@ def _flow(sf: SourceFile, stmts, released: bool, is_release, nested: int, region
                 outs.append(released)  # no case matched
             released = all(outs) if outs else released
     return True, released
+
+
+def _note_breaks(sf: SourceFile, breaks, released: bool, exits) -> None:
+    for brk in breaks:
+        target = _break_target(sf, brk)
+        if target is not None and target.id in exits:
+            exits[target.id].append(released)
+
+
+def _break_target(sf: SourceFile, brk: Node) -> Node | None:
+    """The statement a break leaves: the innermost breakable one, or the labeled one."""
+    label = next((c for c in brk.named_children if c.type == "label_name"), None)
+    for x in ancestors(brk):
+        if x.type in FUNCTION_TYPES:
+            return None
+        if label is None and x.type in _BREAKABLE:
+            return x
+        if label is not None and x.type == "labeled_statement" and sf.text(x.child_by_field_name("label")) == sf.text(label):
+            return next((c for c in x.named_children if c.type in _BREAKABLE), None)
+    return None
 
 
 def _label_within(sf: SourceFile, jump: Node, region: tuple[int, int]) -> bool:

@@ -1,0 +1,3 @@
+module example.com/labeled
+
+go 1.22
