@@ -4,6 +4,7 @@ case, so the docs cannot drift from what the code does."""
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 
 from .rule import Rule
@@ -26,8 +27,16 @@ def example(rule: Rule) -> tuple[str, str, str] | None:
         return None
     for golden in sorted(case.glob("*.go.golden")):
         source = golden.with_suffix("")
-        return source.name, source.read_text(encoding="utf-8"), golden.read_text(encoding="utf-8")
+        return source.name, _without_wants(source.read_text(encoding="utf-8")), _without_wants(golden.read_text(encoding="utf-8"))
     return None
+
+
+_WANT = re.compile(r"[ \t]*//\s*want\s+\".*$", re.M)
+
+
+def _without_wants(text: str) -> str:
+    """The test expectations (`// want "..."`) are for the golden runner, not for readers."""
+    return _WANT.sub("", text)
 
 
 def render(rule: Rule) -> str:

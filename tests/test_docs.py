@@ -136,3 +136,13 @@ def test_rules_from_a_normal_install_show_the_golden_example(tmp_path):
     one = run("rules", "ticker-not-stopped")
     assert one.returncode == 0
     assert "Before:" in one.stdout and "+\tdefer t.Stop()" in one.stdout
+
+
+def test_rule_examples_leave_out_the_golden_runners_want_comments():
+    from gofixleaks import docs
+    from gofixleaks.transforms import RULES
+
+    for rule in RULES:
+        shown = docs.render(rule)
+        assert "// want" not in shown, rule.name
+        assert "## Example" in shown, rule.name
