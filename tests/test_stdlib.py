@@ -26,13 +26,13 @@ pytestmark = pytest.mark.slow
 # whose -short tests pass before the fix and run in seconds.
 TESTED_PACKAGES = os.environ.get("GOFIXLEAKS_STD_PACKAGES", "").split() or [
     "bufio",
-    "database/sql",
-    "net/http/fcgi",
-    "net/http/httputil",
-    "net/rpc",
-    "os",
-    "os/exec",
     "cmd/link/internal/ld",
+    "database/sql",
+    "net/http",
+    "net/http/httputil",
+    "net/http/internal/http2",
+    "net/rpc",
+    "os/exec",
 ]
 
 
