@@ -86,7 +86,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="gofixleaks-bench-") as tmp:
         env = dict(os.environ, GOFIXLEAKS_CACHE_DIR=os.path.join(tmp, "cache"))
         sg = ast_grep_cmd(Path(tmp), src)
-        for i in range(args.repeat):
+        for _ in range(args.repeat):
             shutil.rmtree(env["GOFIXLEAKS_CACHE_DIR"], ignore_errors=True)
             plan = [
                 ("cold scan", scan, env),

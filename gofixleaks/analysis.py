@@ -20,7 +20,6 @@ from tree_sitter import Node, Query, QueryCursor
 from .source import GO_LANGUAGE, SourceFile
 
 FUNCTION_TYPES = ("function_declaration", "method_declaration", "func_literal")
-_SCOPE_BARRIERS = FUNCTION_TYPES
 
 
 # ---------------------------------------------------------------------------- tree walking
@@ -581,7 +580,7 @@ def _is_done_channel(sf: SourceFile, name: str, type_node: Node | None) -> bool:
 
 # Context plumbing asks rules "what would you fix if this function had a ctx parameter?":
 # while set, the named functions of the file being matched act as if they had one.
-_ASSUMED: ContextVar[dict[tuple[str, str], str]] = ContextVar("assumed_contexts", default={})
+_ASSUMED: ContextVar[dict[tuple[str, str], str] | None] = ContextVar("assumed_contexts", default=None)
 
 
 def function_key(sf: SourceFile, fn: Node) -> tuple[str, str] | None:
@@ -611,7 +610,7 @@ def cancellation_in_scope(sf: SourceFile, node: Node) -> list[Cancellation]:
     """Contexts and done channels visible at ``node``: parameters of enclosing functions
     and locals declared before it (``ctx, cancel := context.WithCancel(...)`` included)."""
     found: list[Cancellation] = []
-    assumed = _ASSUMED.get()
+    assumed = _ASSUMED.get() or {}
     for fn in [a for a in ancestors(node) if a.type in FUNCTION_TYPES]:
         if assumed and fn.type != "func_literal" and function_key(sf, fn) in assumed:
             found.append(Cancellation(assumed[function_key(sf, fn)], "context", assumed=True))

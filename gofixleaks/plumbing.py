@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from tree_sitter import Node
 
 from . import analysis as a, gomod
-from .discover import Target, discover
+from .discover import discover
 from .edits import Fix, TextEdit
 from .rule import Finding
 from .source import SourceError, SourceFile
@@ -254,7 +254,7 @@ def _call_sites(module: _Module, cand: Candidate, plumb_exported: bool) -> list[
     pkg_name = _package_name(decl_sf)
     import_path = gomod.package_path(cand.path)
     if recv:
-        for path, sf in files:
+        for _, sf in files:
             for iface in a.of_type(sf.root, "interface_type"):
                 for m in iface.named_children:
                     m_name = m.child_by_field_name("name")
