@@ -115,26 +115,28 @@ def fix_to_fixed_point(
     (verification dropped them); fixes needing a ``forbidden_imports`` path are not applied
     (an import cycle). Returns (new bytes, applied fixes, problem or None)."""
     applied: list[AppliedFix] = []
-    origin_lines = _original_lines(findings)
+    original = sf
+    rounds: list[list[edits.TextEdit]] = []  # the edits of each round, to map offsets back
+    done: set[tuple[str, int]] = set()  # (rule, original offset) of the fixes applied
     current = findings
     data = sf.data
     for _ in range(MAX_ROUNDS):
-        chosen: list[tuple[Finding, edits.Fix]] = []
-        done = {(a.rule, a.line) for a in applied}
+        chosen: list[tuple[Finding, edits.Fix, int]] = []
         for f in current:
-            key = (f.rule, origin_lines.get((f.rule, f.message), f.line))
-            if not f.fixes or key in skip:
+            origin = _to_original(f.start, rounds)
+            line = original.line_col(origin)[0]
+            if not f.fixes or (f.rule, line) in skip:
                 continue
-            if key in done:  # a fix that does not resolve its own finding: never apply it twice
+            if (f.rule, origin) in done:  # a fix that does not resolve its own finding: never apply it twice
                 return data, applied, f"internal: the fix by {f.rule} did not resolve its finding"
             if forbidden_imports.intersection(f.fixes[0].imports):
                 continue
-            if not any(f.fixes[0].overlaps(c) for _, c in chosen):
-                chosen.append((f, f.fixes[0]))
+            if not any(f.fixes[0].overlaps(c) for _, c, _ in chosen):
+                chosen.append((f, f.fixes[0], origin))
         if not chosen:
             return data, applied, None
-        all_edits = [e for _, fx in chosen for e in fx.edits]
-        imp = edits.import_edit(sf, {i for _, fx in chosen for i in fx.imports})
+        all_edits = [e for _, fx, _ in chosen for e in fx.edits]
+        imp = edits.import_edit(sf, {i for _, fx, _ in chosen for i in fx.imports})
         if imp is not None:
             all_edits.append(imp)
         try:
@@ -142,19 +144,34 @@ def fix_to_fixed_point(
         except edits.EditConflict as e:
             return data, applied, f"internal: {e}; remaining fixes not applied"
         if parse(new).root_node.has_error:
-            rules_at_fault = ", ".join(sorted({f.rule for f, _ in chosen}))
+            rules_at_fault = ", ".join(sorted({f.rule for f, _, _ in chosen}))
             return data, applied, f"internal: a fix by {rules_at_fault} did not parse; not applied"
-        for f, fx in chosen:
-            applied.append(AppliedFix(f.rule, origin_lines.get((f.rule, f.message), f.line), f.message, fx.message, fx.follow_ups))
+        for f, fx, origin in chosen:
+            done.add((f.rule, origin))
+            applied.append(AppliedFix(f.rule, original.line_col(origin)[0], f.message, fx.message, fx.follow_ups))
+        rounds.append(sorted(all_edits, key=lambda e: (e.start, e.end)))
         data = new
         sf = SourceFile(sf.path, new, sf.go_version)
         current = match(sf, rules, config)
     return data, applied, "fixes did not reach a fixed point; the last round was not applied"
 
 
-def _original_lines(findings: list[Finding]) -> dict:
-    """Findings of later rounds sit on shifted lines; their message names the same construct."""
-    return {(f.rule, f.message): f.line for f in findings}
+def _to_original(offset: int, rounds: list[list[edits.TextEdit]]) -> int:
+    """Map an offset in the output of the last round back to the original file (an offset
+    inside text a fix inserted maps to where that text went in)."""
+    for round_edits in reversed(rounds):
+        shift = 0
+        for e in round_edits:
+            start = e.start + shift
+            end = start + len(e.new)
+            if offset < start:
+                break
+            if offset < end:
+                offset = e.start + shift  # inside new text: its insertion point
+                break
+            shift += len(e.new) - (e.end - e.start)
+        offset -= shift
+    return offset
 
 
 def process(

@@ -183,3 +183,16 @@ def test_insert_after_statement_keeps_aligned_comments_aligned():
     sf = sf_of(ALIGNED)
     e = insert_after_statement(sf, stmt_at(sf, "a := 1"), "defer g()")
     assert apply(sf.data, [e]).decode() == ALIGNED.replace("// two\n", "// two\n\tdefer g()\n")
+
+
+def test_offsets_map_back_through_rounds_of_edits():
+    from gofixleaks.edits import TextEdit
+    from gofixleaks.engine import _to_original
+
+    # round 1 inserts 4 bytes at 10 and replaces 20..25 by 2 bytes; round 2 inserts 3 at 0
+    rounds = [[TextEdit(10, 10, b"abcd"), TextEdit(20, 25, b"xy")], [TextEdit(0, 0, b"123")]]
+    assert _to_original(3 + 5, rounds) == 5  # before every edit
+    assert _to_original(3 + 10 + 4 + 2, rounds) == 12  # between the two edits of round 1
+    assert _to_original(3 + 30 + 4 - 3, rounds) == 30  # after both
+    assert _to_original(3 + 11, rounds) == 10  # inside inserted text: its insertion point
+    assert _to_original(1, rounds) == 0
