@@ -128,7 +128,9 @@ def bisect(items: list, fails: Callable[[list], bool]) -> list:
 
 
 def verify(results: list[FileResult], config) -> list[FileResult]:
-    """Results with every fix that breaks its package dropped (and recorded in ``dropped``)."""
+    """Results with every fix that breaks its package dropped (and recorded in ``dropped``).
+    Packages are checked with every patched file of the run in the overlay, so fixes that
+    span packages (context plumbing) are judged together."""
     changed = [r for r in results if r.changed]
     if not changed:
         return results
@@ -136,26 +138,51 @@ def verify(results: list[FileResult], config) -> list[FileResult]:
     by_pkg: dict[str, list[FileResult]] = {}
     for r in changed:
         by_pkg.setdefault(os.path.dirname(r.abspath), []).append(r)
+    packages = sorted(by_pkg)
     out = {r.abspath: r for r in results}
+
+    def patched() -> dict[str, bytes]:
+        return {path: r.fixed for path, r in out.items() if r.changed}
+
     with tempfile.TemporaryDirectory(prefix="gofixleaks-verify-") as tmp:
         checker = Checker(go, tmp)
-        if checker.all_clean(sorted(by_pkg), {r.abspath: r.fixed for r in changed}):
+        if checker.all_clean(packages, patched()):
             return results
-        for pkg, files in sorted(by_pkg.items()):
-            if not checker.new_problems(pkg, {r.abspath: r.fixed for r in files}):
-                continue
-            for r in _repair_package(checker, pkg, files, config):
-                out[r.abspath] = r
+        for pkg in packages:
+            if checker.new_problems(pkg, patched()):
+                for r in _repair_package(checker, pkg, [out[f.abspath] for f in by_pkg[pkg]], config, patched()):
+                    out[r.abspath] = r
+        # a safety net for fixes that break only in combination: drop whole packages
+        for _ in range(3):
+            if checker.all_clean(packages, patched()):
+                break
+            for pkg in packages:
+                problems = checker.new_problems(pkg, patched())
+                for r in (f for f in by_pkg[pkg] if problems and out[f.abspath].changed):
+                    out[r.abspath] = _revert(out[r.abspath], "; ".join(problems[:3]))
+        else:
+            for path, r in list(out.items()):
+                if r.changed:
+                    out[path] = _revert(r, "the patched packages still fail together; no fix kept")
     return [out[r.abspath] for r in results]
 
 
-def _repair_package(checker: Checker, pkg: str, files: list[FileResult], config) -> list[FileResult]:
-    def breaks(subset: list[FileResult]) -> bool:
-        return bool(checker.new_problems(pkg, {r.abspath: r.fixed for r in subset}))
+def _revert(r: FileResult, message: str) -> FileResult:
+    return replace(r, original=None, fixed=None, applied=[], dropped=r.dropped + [Dropped(a, message) for a in r.applied])
 
+
+def _repair_package(checker: Checker, pkg: str, files: list[FileResult], config, patched: dict[str, bytes]) -> list[FileResult]:
+    mine = {f.abspath for f in files}
+    rest = {p: d for p, d in patched.items() if p not in mine}  # other packages, patched
+
+    def breaks(subset: list[FileResult]) -> bool:
+        return bool(checker.new_problems(pkg, {**rest, **{r.abspath: r.fixed for r in subset}}))
+
+    guilty_files = bisect(files, breaks)
+    innocent = {f.abspath: f.fixed for f in files if f not in guilty_files}
     repaired = []
-    for r in bisect(files, breaks):
-        others = {o.abspath: o.fixed for o in files if o is not r}
+    for r in guilty_files:
+        others = {**rest, **innocent}
         target = Target(r.abspath, r.path, True)
 
         def with_only(fixes: list[AppliedFix]) -> FileResult:

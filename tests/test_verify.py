@@ -3,6 +3,8 @@ package is dropped with the compiler's message, while good fixes stay."""
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -62,7 +64,7 @@ def _results(module: Path, monkeypatch):
 
 def test_verify_drops_the_broken_fix_and_keeps_the_good_one(module: Path, monkeypatch):
     gotools.require_go()
-    monkeypatch.setenv("PATH", str(Path(gotools.go()).parent) + ":" + __import__("os").environ["PATH"])
+    monkeypatch.setenv("PATH", str(Path(gotools.go()).parent) + ":" + os.environ["PATH"])
     results, cfg = _results(module, monkeypatch)
     by_name = {Path(r.abspath).name: r for r in results}
     assert b"undefinedFunc()" in by_name["other.go"].fixed  # unverified, the broken fix is there
@@ -93,3 +95,19 @@ def test_bisect_finds_every_bad_item():
 
     assert verify.bisect(list(range(10)), fails) == [3, 7]
     assert verify.bisect(list(range(10)), lambda items: False) == []
+
+
+def test_verify_judges_a_plumbing_that_spans_packages_as_a_whole(tmp_path: Path, monkeypatch):
+    gotools.require_go()
+    monkeypatch.setenv("PATH", str(Path(gotools.go()).parent) + ":" + os.environ["PATH"])
+    golden = Path(__file__).resolve().parent.parent / "golden" / "unbounded-goroutines" / "plumb-other-package"
+    module = tmp_path / "m"
+    shutil.copytree(golden, module, ignore=shutil.ignore_patterns("*.golden"))
+    cfg = config_mod.load((str(module),), select=("unbounded-goroutines",), jobs=1, use_cache=False)
+    results = verify.verify(list(engine.run(discover((str(module),)), cfg, want_fixes=True)), cfg)
+    assert [d for r in results for d in r.dropped] == []
+    for r in results:
+        if r.changed:
+            golden_file = golden / Path(r.abspath).relative_to(module)
+            assert r.fixed == Path(str(golden_file) + ".golden").read_bytes()
+    assert sorted(Path(r.abspath).name for r in results if r.changed) == ["app.go", "worker.go"]
