@@ -18,8 +18,9 @@ class ChangeItem:
 
 
 def packages(items: list[ChangeItem]) -> list[str]:
-    """The Go package directories touched, for the subject line."""
-    return sorted({posixpath.dirname(i.path) or "." for i in items})
+    """The Go package directories touched, for the subject line ("the root package" for the
+    repository's top directory: a bare "." reads as a typo in a subject)."""
+    return sorted({posixpath.dirname(i.path) or "the root package" for i in items})
 
 
 def subject(items: list[ChangeItem], rule: str | None = None) -> str:

@@ -143,7 +143,7 @@ def test_opens_a_pull_request_with_the_fixes_of_the_base_branch(cli, repo, forge
     assert repo.on_remote("show", f"{head}:poll.go") + "\n" == LEAKY_FIXED
     assert repo.on_remote("diff", "--name-only", base, head) == "poll.go"
     assert repo.on_remote("log", "-1", "--format=%B", head) + "\n" == (
-        "fix: stop goroutine leaks in . (gofixleaks)\n\n"
+        "fix: stop goroutine leaks in the root package (gofixleaks)\n\n"
         f"- ticker-not-stopped: poll.go:6: {REASON}\n\n"
         f"Generated-by: gofixleaks {__version__}\n"
     )
@@ -159,7 +159,7 @@ def test_opens_a_pull_request_with_the_fixes_of_the_base_branch(cli, repo, forge
     assert forge.requests[0].query == {"head": "acme:gofixleaks/main", "base": "main", "state": "open"}
     create = forge.requests[1].body
     assert (create["head"], create["base"], create["draft"]) == ("gofixleaks/main", "main", True)
-    assert create["title"] == "fix: stop goroutine leaks in . (gofixleaks)"
+    assert create["title"] == "fix: stop goroutine leaks in the root package (gofixleaks)"
     body = create["body"]
     assert f"| `ticker-not-stopped` | `poll.go:6` | {REASON} | add `defer t.Stop()` after it is made |" in body
     assert "Dirty" not in body and "scratch.go" not in body
@@ -211,7 +211,7 @@ def test_gitlab_merge_request_is_opened_then_refreshed(cli, repo, forge, isolate
     project = "/api/v4/projects/acme%2Fbackend%2Fsvc/merge_requests"
     assert [(c.method, c.path) for c in forge.requests] == [("GET", project), ("GET", "/api/v4/users"), ("POST", project)]
     mr = forge.merge_requests[0]
-    assert mr["title"] == "Draft: fix: stop goroutine leaks in . (gofixleaks)" and mr["draft"]
+    assert mr["title"] == "Draft: fix: stop goroutine leaks in the root package (gofixleaks)" and mr["draft"]
     assert (mr["source_branch"], mr["target_branch"]) == ("gofixleaks/main", "main")
     assert mr["labels"] == ["leaks", "bot"] and mr["reviewers"] == [{"id": 7}]
     assert mr["sha"] == repo.remote_branch()
@@ -233,8 +233,8 @@ def test_dry_run_prints_branch_message_and_body_and_touches_nothing(cli, repo, f
     before = repo.snapshot()
     r = cli(*github(forge, "--dry-run", "--branch", "bot/leaks"), cwd=repo.work)  # no token needed
     assert r.code == 0, r.stderr
-    assert r.stdout.startswith("branch: bot/leaks (onto origin/main)\ntitle: fix: stop goroutine leaks in . (gofixleaks)\n")
-    assert f"--- commit message ---\nfix: stop goroutine leaks in . (gofixleaks)\n\n- ticker-not-stopped: poll.go:6: {REASON}\n" in r.stdout
+    assert r.stdout.startswith("branch: bot/leaks (onto origin/main)\ntitle: fix: stop goroutine leaks in the root package (gofixleaks)\n")
+    assert f"--- commit message ---\nfix: stop goroutine leaks in the root package (gofixleaks)\n\n- ticker-not-stopped: poll.go:6: {REASON}\n" in r.stdout
     assert "--- pull request body ---\n" in r.stdout and "| `ticker-not-stopped` | `poll.go:6` |" in r.stdout
     assert forge.requests == []
     assert repo.on_remote("for-each-ref", "--format=%(refname)", "refs/heads") == "refs/heads/main"
