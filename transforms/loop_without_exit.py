@@ -193,9 +193,12 @@ def run(p: Pass) -> None:
             chans = _received(found[0]) if found is not None else [clause.child_by_field_name("right")]
             if chans and all(_package_level(sf, c, loop) for c in chans):
                 continue  # a process-wide service (runtime's signal-mask loop): no caller's ctx ends it
+            # with no signal in scope (context plumbing's assumed ctx), say so rather than name it
+            unwatched = (f"never watches {sig.name}, so the goroutine runs on after cancellation" if not sig.assumed
+                         else "has no context or done channel to watch, so nothing can stop the goroutine")
             if found is not None:
                 select, watched = found
-                message = f"this select loop has no way out and never watches {sig.name}, so the goroutine runs on after cancellation"
+                message = f"this select loop has no way out and {unwatched}"
                 if watched is not None:
                     message = f"this select loop receives from {sig.done_expr()} but never leaves, so the goroutine runs on after cancellation"
                     p.report(loop, message, notes=[f"return (or break out of the loop) in the `case {sf.text(watched)}:` it already has"])
@@ -211,8 +214,7 @@ def run(p: Pass) -> None:
                 chan = clause.child_by_field_name("right")
                 ends = "ends only where its body leaves it" if a.exits_between(sf, a.statements(loop.child_by_field_name("body"))) \
                     else "never ends"
-                message = (f"ranging over {sf.text(chan)} {ends} (a ticker's channel is never closed) and never watches "
-                           f"{sig.name}, so the goroutine runs on after cancellation")
+                message = f"ranging over {sf.text(chan)} {ends} (a ticker's channel is never closed) and {unwatched}"
                 edit, why = _range_rewrite(sf, g, loop, clause, sig)
             if edit is None:
                 p.report(loop, message, notes=[why])

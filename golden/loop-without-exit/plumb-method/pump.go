@@ -10,7 +10,7 @@ type Pump struct {
 func (p *Pump) run() {
 	t := time.NewTicker(time.Millisecond)
 	go func() {
-		for range t.C { // want "never closed"
+		for range t.C { // want "never closed\\) and has no context or done channel to watch"
 			select {
 			case p.out <- 1:
 			default:

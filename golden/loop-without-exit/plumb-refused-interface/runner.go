@@ -12,7 +12,7 @@ type beat struct{ n int }
 func (b *beat) run() {
 	t := time.NewTicker(time.Second)
 	go func() {
-		for range t.C { // want "never closed"
+		for range t.C { // want "never closed\\) and has no context or done channel to watch"
 			b.n++
 		}
 	}()
