@@ -228,14 +228,14 @@ def _process_star(args) -> FileResult:
     return process(*args)
 
 
-def _cache_key(target: Target, config: Config, want_fixes: bool) -> tuple[str, bytes] | None:
+def _cache_key(target: Target, config: Config, want_fixes: bool) -> str | None:
     try:
         with open(target.path, "rb") as fh:
             data = fh.read()
     except OSError:
         return None  # the worker reports it
     version = config.go_version or gomod.go_version_for(target.path)
-    return cache.key(data, target.path, target.display, target.explicit, version, config.key(), want_fixes), data
+    return cache.key(data, target.path, target.display, target.explicit, version, config.key(), want_fixes)
 
 
 def run(
@@ -249,8 +249,8 @@ def run(
     misses: list[Target] = []
     for i, t in enumerate(targets):
         k = _cache_key(t, config, want_fixes) if store else None
-        keys.append(k[0] if k else None)
-        cached = store.get(k[0]) if k else None
+        keys.append(k)
+        cached = store.get(k) if k else None
         if cached is not None:
             hits[i] = cached
         else:
@@ -298,7 +298,7 @@ def _module_phase(results: list[FileResult], config: Config, want_fixes: bool) -
         note = (
             f"no context in scope; not plumbed: {reason}" if reason else
             f"no context in scope: the fix adds `{cand.ctx_name} context.Context` to {cand.func[0]} "
-            f"and updates {sum(1 for c in plan.calls if c.func == cand.func)} call(s) in the module"
+            f"and updates {sum(1 for c in plan.calls if c.decl == cand.path and c.func == cand.func)} call(s) in the module"
         )
         for f in cand.findings:
             f = dataclasses.replace(f, path=r.path, fixes=() if reason else f.fixes, notes=f.notes + (note,))

@@ -16,7 +16,7 @@ machinery as any other fix.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from tree_sitter import Node
 
@@ -46,6 +46,7 @@ class CallSite:
     line: int
     ctx_expr: str  # what the call passes
     func: tuple[str, str]
+    decl: str  # absolute path of the file declaring the function
     rule: str
 
 
@@ -71,7 +72,7 @@ def candidates(sf: SourceFile, abspath: str, rules, match_rules) -> list[Candida
             continue
         if next(a.of_type(fn, "go_statement"), None) is None or a.cancellation_in_scope(sf, a.body(fn)):
             continue
-        wanting[key] = (fn, "ctx" if "ctx" not in a.names_in(sf, fn) else a.free_name(sf, fn, "ctx"))
+        wanting[key] = (fn, a.free_name(sf, fn, "ctx"))
     if not wanting:
         return []
     with a.assuming_context({key: ctx for key, (_, ctx) in wanting.items()}):
@@ -130,12 +131,6 @@ def plan_findings(sf: SourceFile, abspath: str, plan: Plan) -> list[Finding]:
     return out
 
 
-def _finding(sf: SourceFile, node: Node, rule: str, message: str, fix: Fix) -> Finding:
-    line, col = sf.line_col(node.start_byte)
-    end_line, end_col = sf.line_col(node.end_byte)
-    return Finding(rule, "info", sf.path, node.start_byte, node.end_byte, line, col, end_line, end_col, message, (fix,))
-
-
 def _signature_finding(sf: SourceFile, fn: Node, key, ctx: str, rule: str) -> Finding | None:
     params = fn.child_by_field_name("parameters")
     existing = [p for p in params.named_children if p.type in ("parameter_declaration", "variadic_parameter_declaration")]
@@ -145,7 +140,8 @@ def _signature_finding(sf: SourceFile, fn: Node, key, ctx: str, rule: str) -> Fi
     edit = TextEdit(params.start_byte + 1, params.start_byte + 1, text.encode())
     name = _display(key)
     fix = Fix(f"add `{ctx} context.Context` as the first parameter of {name}", (edit,), ("context",))
-    return _finding(sf, fn.child_by_field_name("name"), rule, f"{name} gets a context so its goroutine can stop (context plumbing)", fix)
+    message = f"{name} gets a context so its goroutine can stop (context plumbing)"
+    return Finding.at(sf, fn.child_by_field_name("name"), rule, "info", message, (fix,))
 
 
 def _call_finding(sf: SourceFile, call: Node, site: CallSite) -> Finding | None:
@@ -161,7 +157,8 @@ def _call_finding(sf: SourceFile, call: Node, site: CallSite) -> Finding | None:
         follow = (f"{sf.path}:{site.line}: passes context.TODO() to {_display(site.func)}; "
                   "give the caller a ctx to let it stop",)
     fix = Fix(f"pass {site.ctx_expr} to {_display(site.func)}", (edit,), imports, follow)
-    return _finding(sf, call, site.rule, f"call of {_display(site.func)} passes a context (context plumbing)", fix)
+    message = f"call of {_display(site.func)} passes a context (context plumbing)"
+    return Finding.at(sf, call, site.rule, "info", message, (fix,))
 
 
 def _display(key: tuple[str, str]) -> str:
@@ -231,9 +228,8 @@ def resolve(candidates: list[Candidate], plumb_exported: bool) -> tuple[Plan, di
         except Refused as e:
             refused[cand] = str(e)
             continue
-        rule = cand.findings[0].rule
-        functions.append((os.path.dirname(cand.path), cand.func, cand.ctx_name, rule))
-        calls += [replace(s, rule=rule) for s in sites]
+        functions.append((os.path.dirname(cand.path), cand.func, cand.ctx_name, cand.findings[0].rule))
+        calls += sites
     return Plan(tuple(functions), tuple(calls)), refused
 
 
@@ -284,7 +280,7 @@ def _call_sites(module: _Module, cand: Candidate, plumb_exported: bool) -> list[
                 raise Refused(f"{_display(cand.func)} is used as a function value at {sf.path}:{line}")
             sites.append(
                 CallSite(path, sf.text(ref), ordinals[call.start_byte], sf.line_col(call.start_byte)[0],
-                         _caller_ctx(sf, call, cand, path), cand.func, "")
+                         _caller_ctx(sf, call, cand, path), cand.func, cand.path, cand.findings[0].rule)
             )
     return sites
 

@@ -45,6 +45,15 @@ class Finding:
     fixes: tuple[Fix, ...] = ()
     notes: tuple[str, ...] = ()  # why no fix is offered, follow-ups
 
+    @classmethod
+    def at(cls, sf: SourceFile, node: tree_sitter.Node, rule: str, severity: str, message: str,
+           fixes=(), notes=()) -> "Finding":
+        """A finding spanning ``node`` of ``sf``."""
+        line, col = sf.line_col(node.start_byte)
+        end_line, end_col = sf.line_col(node.end_byte)
+        return cls(rule, severity, sf.path, node.start_byte, node.end_byte, line, col, end_line, end_col,
+                   message, tuple(fixes), tuple(notes))
+
     @property
     def fixable(self) -> bool:
         return bool(self.fixes)
@@ -84,22 +93,4 @@ class Pass:
         fixes: tuple[Fix, ...] | list[Fix] = (),
         notes: tuple[str, ...] | list[str] = (),
     ) -> None:
-        sf = self.file
-        line, col = sf.line_col(node.start_byte)
-        end_line, end_col = sf.line_col(node.end_byte)
-        self.findings.append(
-            Finding(
-                self.rule.name,
-                self.rule.severity,
-                sf.path,
-                node.start_byte,
-                node.end_byte,
-                line,
-                col,
-                end_line,
-                end_col,
-                message,
-                tuple(fixes),
-                tuple(notes),
-            )
-        )
+        self.findings.append(Finding.at(self.file, node, self.rule.name, self.rule.severity, message, fixes, notes))
