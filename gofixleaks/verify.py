@@ -1,9 +1,11 @@
 """`--verify`: type-check the touched packages with the patches applied through
 `go vet -overlay` (nothing is written), and drop the fixes that break them.
 
-All touched packages are checked in one `go vet` run. For a package that fails with
-problems its original source did not have, bisect: first over its patched files, then over
-the fixes of each guilty file, re-running the engine with the guilty fixes skipped."""
+All touched packages are checked in one `go vet` run, with every patched file of the run
+in the overlay (context plumbing spans packages). For a package that fails with problems
+its original source did not have, bisect: first over its patched files, then over the
+fixes of each guilty file, re-running the engine with the guilty fixes skipped. Whatever
+still fails together after that loses all its fixes: a wrong fix is worse than none."""
 
 from __future__ import annotations
 
