@@ -162,19 +162,7 @@ def fix(mode, patch_out, check, verify, **opts):
     root = diff_mod.repo_root(opts["paths"][0] if opts["paths"] else ".")
     changed = [r for r in results if r.changed]
     err = _console(stderr=True)
-    for r in results:
-        if r.error:
-            err.print(f"[bold]{escape(r.path)}[/]: [red]error:[/] {escape(r.error)}", highlight=False)
-        for f in r.findings:
-            if not f.fixable:
-                err.print(f"[bold]{escape(f.path)}:{f.line}:{f.column}[/]: {f.rule} {escape(f.message)} [dim](no automatic fix)[/]", highlight=False)
-                for note in f.notes:
-                    err.print(f"    [dim]note: {escape(note)}[/]", highlight=False)
-        for d in r.dropped:
-            err.print(f"[bold]{escape(r.path)}:{d.fix.line}[/]: {d.fix.rule}: fix dropped by --verify: {escape(d.message)}", highlight=False)
-        for a in r.applied:
-            for follow in a.follow_ups:
-                err.print(f"follow-up: {escape(follow)}", highlight=False)
+    _report_what_is_not_fixed(err, results)
     patch = "".join(diff_mod.unified(r.original, r.fixed, diff_mod.diff_path(r.abspath, root)) for r in changed)
     if patch_out:
         try:
@@ -266,6 +254,24 @@ def pr(base, remote, branch, title, draft, labels, reviewers, dry_run, provider,
         pr_mod.run(paths, req, compute, click.echo)
     except pr_mod.PRError as e:
         fail(str(e), e.code)
+
+
+def _report_what_is_not_fixed(err: Console, results) -> None:
+    """On stderr: unreadable files, findings without a fix (and why), fixes --verify
+    dropped, and the follow-ups the applied fixes leave (a context.TODO() to plumb on)."""
+    for r in results:
+        if r.error:
+            err.print(f"[bold]{escape(r.path)}[/]: [red]error:[/] {escape(r.error)}", highlight=False)
+        for f in r.findings:
+            if not f.fixable:
+                err.print(f"[bold]{escape(f.path)}:{f.line}:{f.column}[/]: {f.rule} {escape(f.message)} [dim](no automatic fix)[/]", highlight=False)
+                for note in f.notes:
+                    err.print(f"    [dim]note: {escape(note)}[/]", highlight=False)
+        for d in r.dropped:
+            err.print(f"[bold]{escape(r.path)}:{d.fix.line}[/]: {d.fix.rule}: fix dropped by --verify: {escape(d.message)}", highlight=False)
+        for a in r.applied:
+            for follow in a.follow_ups:
+                err.print(f"follow-up: {escape(follow)}", highlight=False)
 
 
 @main.command("rules")
