@@ -297,19 +297,6 @@ def _body_close(sf: SourceFile, ident: Node) -> Node | None:
     return call if call is not None and call.type == "call_expression" and call.child_by_field_name("function") == close else None
 
 
-def _deferred_closure(node: Node) -> bool:
-    """``func(){...}`` in ``defer func(){...}()``."""
-    call = node.parent
-    return (
-        node.type == "func_literal"
-        and call is not None
-        and call.type == "call_expression"
-        and call.child_by_field_name("function") == node
-        and call.parent is not None
-        and call.parent.type == "defer_statement"
-    )
-
-
 def _hands_on_body(sf: SourceFile, body: Node) -> bool:
     """Whether this use of ``resp.Body`` may give it to someone who closes it."""
     parent = body.parent
@@ -323,11 +310,9 @@ def _hands_on_body(sf: SourceFile, body: Node) -> bool:
             return False
         m = a.method_call(sf, call)
         return not (m is not None and m[1] in _READER_METHODS)
-    if pt in ("binary_expression", "if_statement", "expression_switch_statement"):
-        return False  # resp.Body != nil, switch resp.Body.(type)
-    if pt == "type_assertion_expression":
-        return False
-    return True  # returned, stored, assigned, put in a literal: its owner may close it
+    # compared or inspected (resp.Body != nil, switch resp.Body.(type)): kept here; anything
+    # else (returned, stored, assigned, put in a literal) has an owner that may close it
+    return pt not in ("binary_expression", "if_statement", "expression_switch_statement", "type_assertion_expression")
 
 
 def _hands_on(sf: SourceFile, use: a.Use) -> bool:
@@ -521,9 +506,10 @@ def check_response(p: Pass, call: Node, name: str, stmt: Node, resp: str, err: s
         close = _body_close(sf, r)
         owner = a.enclosing_function(r)
         if close is not None:
-            if owner != fn and not (_deferred_closure(owner) and a.enclosing_function(owner) == fn):
+            defer = a.deferred_literal(owner)
+            if owner != fn and (defer is None or a.enclosing_function(owner) != fn):
                 return  # closed by a goroutine or a closure called who knows when: handed on
-            closes.append(a.statement_of(owner.parent.parent if owner != fn else close))
+            closes.append(a.statement_of(close if owner == fn else defer))
         elif _hands_on(sf, a.classify(sf, r)):
             return
 
