@@ -148,16 +148,12 @@ def render_body(fixed: list[Fixed], unfixed: list[Unfixed], *, base: str, remote
     return "\n".join(lines)
 
 
-def _rel(path: str, wt: str) -> str:
-    return os.path.relpath(path, wt).replace(os.sep, "/")
-
-
 def _module_dirs(wt: str, rel_files: list[str]) -> list[str]:
     dirs = set()
     for rel in rel_files:
         go_mod = gomod.find_go_mod(os.path.dirname(os.path.join(wt, rel)))
-        inside = go_mod and not os.path.relpath(go_mod, wt).startswith("..")
-        dirs.add(_rel(os.path.dirname(go_mod), wt) if inside else ".")
+        # a go.mod above the worktree (none in the repository) stands for its root
+        dirs.add((go_mod and worktree.relative(wt, os.path.dirname(go_mod))) or ".")
     return sorted(dirs)
 
 
@@ -179,8 +175,8 @@ def _run(paths, req: Request, compute, echo, env) -> None:
     root = worktree.toplevel(paths[0])
     rel_paths = []
     for p in paths:
-        rel = os.path.relpath(os.path.realpath(p), os.path.realpath(root)).replace(os.sep, "/")
-        if rel == ".." or rel.startswith("../"):
+        rel = worktree.relative(root, p)
+        if rel is None:
             raise PRError(f"{p}: outside the repository at {root}", code=2)
         rel_paths.append(rel)
     branch = req.branch or default_branch(req.base, rel_paths, req.rules)
@@ -207,19 +203,19 @@ def _run(paths, req: Request, compute, echo, env) -> None:
         results = compute(tuple(posixpath.join(wt, p) for p in rel_paths))
         for r in results:
             if r.error:
-                echo(f"gofixleaks: {_rel(r.abspath, wt)}: error: {r.error}", err=True)
+                echo(f"gofixleaks: {worktree.relative(wt, r.abspath)}: error: {r.error}", err=True)
         changed = [r for r in results if r.changed]
         if not changed:
             echo(f"gofixleaks: nothing to fix on {req.remote}/{req.base}; no branch pushed, no {forge.kind} opened")
             return
         fixed, rel_files = [], []
         for r in changed:
-            rel = _rel(r.abspath, wt)
+            rel = worktree.relative(wt, r.abspath)
             rel_files.append(rel)
             with open(r.abspath, "wb") as fh:
                 fh.write(r.fixed)
             fixed += [Fixed(a.rule, rel, a.line, a.reason, a.fix, a.follow_ups) for a in r.applied]
-        unfixed = [Unfixed(f.rule, _rel(r.abspath, wt), f.line, f.message, " ".join(f.notes))
+        unfixed = [Unfixed(f.rule, worktree.relative(wt, r.abspath), f.line, f.message, " ".join(f.notes))
                    for r in results for f in r.findings if not f.fixable]
         message = commit_message([ChangeItem(f.rule, f.path, f.line, f.reason) for f in fixed])
         title = req.title or subject([ChangeItem(f.rule, f.path, f.line, f.reason) for f in fixed])

@@ -14,6 +14,8 @@ from git.index.typ import BaseIndexEntry
 from git.objects.commit import Commit
 from gitdb.base import IStream
 
+from .worktree import relative, start_dir
+
 _REGULAR_FILE = 0o100644
 
 
@@ -23,7 +25,7 @@ class VcsError(Exception):
 
 def open_repo(path: str) -> git.Repo:
     """The work tree containing ``path`` (a file or a directory)."""
-    start = path if os.path.isdir(path) else os.path.dirname(os.path.abspath(path)) or "."
+    start = start_dir(path)
     try:
         repo = git.Repo(start, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
@@ -52,11 +54,10 @@ def operation_in_progress(repo: git.Repo) -> str | None:
 
 def relpath(repo: git.Repo, abspath: str) -> str:
     """``abspath`` relative to the work tree root, with forward slashes (git's spelling)."""
-    root = os.path.realpath(repo.working_tree_dir)
-    rel = os.path.relpath(os.path.realpath(abspath), root)
-    if rel == ".." or rel.startswith(".." + os.sep):
-        raise VcsError(f"{abspath} is outside the work tree {root}")
-    return rel.replace(os.sep, "/")
+    rel = relative(repo.working_tree_dir, abspath)
+    if rel is None:
+        raise VcsError(f"{abspath} is outside the work tree {os.path.realpath(repo.working_tree_dir)}")
+    return rel
 
 
 def uncommitted(repo: git.Repo) -> dict[str, str]:

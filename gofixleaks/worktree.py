@@ -3,7 +3,11 @@
 Everything runs in a detached worktree outside the user's checkout, so their work tree,
 index and current branch are never touched, and no local branch is ever created: the commit
 is pushed straight to the remote branch. Plain `git` subprocesses keep git's own error text,
-which is what a failure reports."""
+which is what a failure reports.
+
+The path arithmetic of a work tree (where to ask git from, a path relative to the root) is
+here too, and vcs.py (git for `review`) uses it: both commands must agree on what is inside
+a checkout."""
 
 from __future__ import annotations
 
@@ -44,10 +48,24 @@ def _first_problem(stderr: str) -> str:
     return lines[-1] if lines else ""
 
 
+def start_dir(path: str) -> str:
+    """The directory to ask git from about ``path`` (a file or a directory)."""
+    return path if os.path.isdir(path) else os.path.dirname(os.path.abspath(path)) or "."
+
+
+def relative(root: str, path: str) -> str | None:
+    """``path`` relative to the work tree ``root`` with forward slashes (git's spelling), or
+    None if it lies outside. Both are resolved first: a checkout reached through a symlink
+    is still the same checkout."""
+    rel = os.path.relpath(os.path.realpath(path), os.path.realpath(root))
+    if rel == ".." or rel.startswith(".." + os.sep):
+        return None
+    return rel.replace(os.sep, "/")
+
+
 def toplevel(path: str) -> str:
-    start = path if os.path.isdir(path) else os.path.dirname(os.path.abspath(path)) or "."
     try:
-        return git("rev-parse", "--show-toplevel", cwd=start).strip()
+        return git("rev-parse", "--show-toplevel", cwd=start_dir(path)).strip()
     except GitError:
         raise GitError(f"{path}: not inside a git repository") from None
 

@@ -469,3 +469,18 @@ def test_body_lists_fixes_follow_ups_and_what_was_left_with_cells_escaped():
     assert "git fetch origin gofixleaks/main-pkg && git switch --detach FETCH_HEAD\n" in body
     assert "\ngo vet ./... && go test ./...\n(cd tools && go vet ./... && go test ./...)\n" in body
     assert "Running `gofixleaks pr pkg --base main` again" in body
+
+
+def test_relative_is_git_spelling_inside_the_work_tree_and_none_outside(tmp_path):
+    from gofixleaks.worktree import relative, start_dir
+
+    root = tmp_path / "repo"
+    (root / "pkg").mkdir(parents=True)
+    (tmp_path / "link").symlink_to(root)
+    assert relative(str(root), str(root / "pkg" / "a.go")) == "pkg/a.go"
+    assert relative(str(root), str(root)) == "."
+    assert relative(str(root), str(root / "..dots.go")) == "..dots.go"  # a name, not a way out
+    assert relative(str(tmp_path / "link"), str(root / "pkg")) == "pkg"  # the same checkout, resolved
+    assert relative(str(root), str(tmp_path / "other.go")) is None
+    assert start_dir(str(root / "pkg")) == str(root / "pkg")
+    assert start_dir(str(root / "pkg" / "a.go")) == str(root / "pkg")
