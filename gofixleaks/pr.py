@@ -7,6 +7,7 @@ push, and a branch this run created is deleted again if the pull request cannot 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import posixpath
@@ -217,8 +218,9 @@ def _run(paths, req: Request, compute, echo, env) -> None:
             fixed += [Fixed(a.rule, rel, a.line, a.reason, a.fix, a.follow_ups) for a in r.applied]
         unfixed = [Unfixed(f.rule, worktree.relative(wt, r.abspath), f.line, f.message, " ".join(f.notes))
                    for r in results for f in r.findings if not f.fixable]
-        message = commit_message([ChangeItem(f.rule, f.path, f.line, f.reason) for f in fixed])
-        title = req.title or subject([ChangeItem(f.rule, f.path, f.line, f.reason) for f in fixed])
+        items = [ChangeItem(f.rule, f.path, f.line, f.reason) for f in fixed]
+        message = commit_message(items)
+        title = req.title or subject(items)
         rerun = " ".join(["gofixleaks pr", *(p for p in rel_paths if p != "."), *(f"--rule {r}" for r in req.rules),
                           *([f"--branch {branch}"] if req.branch else []), f"--base {req.base}"])
         body = render_body(fixed, unfixed, base=req.base, remote=req.remote, branch=branch,
@@ -250,8 +252,6 @@ def _run(paths, req: Request, compute, echo, env) -> None:
                 raise PRError(f"opened {forge.kind} #{e.opened.number} ({e.opened.url}), but {e}") from None
             if existing is None:
                 # The branch exists only because of this run: take it back, best effort.
-                try:
+                with contextlib.suppress(worktree.GitError):
                     worktree.delete_remote_branch(root, req.remote, branch, commit_id)
-                except worktree.GitError:
-                    pass
             raise
