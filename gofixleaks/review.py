@@ -107,8 +107,7 @@ class FileReview:
 
 
 def _lines(data: bytes | str) -> list[str]:
-    """Lines with their endings, split on "\\n" only (a form feed is not a line break)."""
-    return re.findall(r"[^\n]*\n|[^\n]+\Z", data.decode("utf-8") if isinstance(data, bytes) else data)
+    return diff_mod.lines(data.decode("utf-8") if isinstance(data, bytes) else data)
 
 
 def _changes(a: list[str], b: list[str]) -> list[tuple[int, int, int, int]]:
