@@ -439,6 +439,17 @@ def test_write_files_is_all_or_nothing(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.go"]  # no temporary files left
 
 
+def test_write_files_puts_back_what_it_already_replaced(tmp_path):
+    # the failure comes after a.go is renamed into place: a.go must get its old content back
+    a, b, c = tmp_path / "a.go", tmp_path / "b.go", tmp_path / "c.go"
+    a.write_bytes(b"old\n")
+    b.mkdir()  # every temporary file is written, but b.go cannot be replaced
+    with pytest.raises(OSError):
+        vcs.write_files({str(a): b"new\n", str(c): b"created\n", str(b): b"x\n"})
+    assert a.read_bytes() == b"old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.go", "b.go"]  # c.go removed again, no temporary files
+
+
 def test_not_a_work_tree(tmp_path):
     with pytest.raises(vcs.VcsError, match="not inside a git work tree"):
         vcs.open_repo(str(tmp_path))
