@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from gofixleaks import analysis as a
-from gofixleaks.edits import Fix, TextEdit, insert_after_statement, insert_at_block_start
+from gofixleaks.edits import Fix, TextEdit, insert_after_statement, insert_at_block_start, insert_before_statement
 from gofixleaks.rule import Pass, Rule
 
 DOC = """\
@@ -656,20 +656,12 @@ def _starts_line(sf, node: Node) -> bool:
     return not sf.data[sf.line_start(node.start_byte) : node.start_byte].strip()
 
 
-def _line_before(sf, node: Node, lines: list[str], indent_like: Node | None = None) -> TextEdit:
-    """``lines`` inserted above ``node``'s line, indented like ``indent_like`` (default:
-    ``node``; a label sits one level left of its loop)."""
-    at = sf.line_start(node.start_byte)
-    indent = sf.indent_at((indent_like or node).start_byte)
-    return TextEdit(at, at, b"".join(indent + ln.encode() + sf.newline if ln else sf.newline for ln in lines))
-
-
 def _move_acquire(sf, ln: _Launch, send: Node) -> Fix | None:
     start = sf.line_start(send.start_byte)
     end = sf.data.find(b"\n", send.end_byte)
     if not _starts_line(sf, send) or not _starts_line(sf, ln.go) or sf.data[send.end_byte : end].strip():
         return None
-    edits = (TextEdit(start, end + 1, b""), _line_before(sf, ln.go, [sf.text(send)]))
+    edits = (TextEdit(start, end + 1, b""), insert_before_statement(sf, ln.go, [sf.text(send)]))
     return Fix(f"acquire {sf.text(send.child_by_field_name('channel'))} before the launch", edits)
 
 
@@ -742,8 +734,8 @@ def _semaphore_fix(p: Pass, ln: _Launch, kind: str) -> tuple[Fix | None, list[st
         elif why:
             notes.append(why)
     edits = [
-        _line_before(sf, loop_stmt, [f"{sem} := make(chan struct{{}}, {n})"], ln.outermost),
-        _line_before(sf, ln.go, [f"{c} := {c}" for c in copies] + acquire),
+        insert_before_statement(sf, loop_stmt, [f"{sem} := make(chan struct{{}}, {n})"]),
+        insert_before_statement(sf, ln.go, [f"{c} := {c}" for c in copies] + acquire),
     ]
     release = f"defer func() {{ <-{sem} }}()"
     if ln.literal is not None:
