@@ -1,0 +1,3 @@
+module example.com/client-forms
+
+go 1.22
