@@ -131,10 +131,8 @@ def _is_client(sf: SourceFile, expr: Node, depth: int = 0) -> bool:
         operand = expr.child_by_field_name("operand")
         field = sf.text(expr.child_by_field_name("field"))
         return operand.type == "identifier" and sf.imports.get(sf.text(operand)) != HTTP and _is_client_field(sf, operand, field)
-    if t == "unary_expression" and sf.text(expr.child_by_field_name("operator")) == "&":
-        lit = a.unparen(expr.child_by_field_name("operand"))
-        if lit.type != "composite_literal" or not _is_http_type(sf, lit.child_by_field_name("type"), "Client"):
-            return False
+    lit = _http_literal(sf, expr, "Client")
+    if lit is not None:
         # a Transport we cannot see may be a fake that never returns a response with a body
         transport = _field_value(sf, lit, "Transport")
         return transport is None or _is_transport(sf, transport)
@@ -148,15 +146,27 @@ def _is_client(sf: SourceFile, expr: Node, depth: int = 0) -> bool:
             value = _declared_value(sf, m[0])
             return value is not None and a.is_call_to(sf, value, "net/http/httptest", _HTTPTEST_SERVERS)
         return False
-    if t == "identifier":
-        decl = _declaration(sf, expr)
-        if decl is None:
-            return False
-        typ, value = decl
-        if typ is not None:
-            return _is_http_type(sf, typ, "Client")
-        return value is not None and _is_client(sf, value, depth + 1)
-    return False
+    return t == "identifier" and _declared_as(sf, expr, "Client", _is_client, depth)
+
+
+def _http_literal(sf: SourceFile, expr: Node, name: str) -> Node | None:
+    """The composite literal of ``&http.<name>{...}``."""
+    if expr.type != "unary_expression" or sf.text(expr.child_by_field_name("operator")) != "&":
+        return None
+    lit = a.unparen(expr.child_by_field_name("operand"))
+    return lit if lit.type == "composite_literal" and _is_http_type(sf, lit.child_by_field_name("type"), name) else None
+
+
+def _declared_as(sf: SourceFile, ident: Node, name: str, is_value, depth: int) -> bool:
+    """Whether ``ident`` is declared as an ``http.<name>`` (or a pointer to one), or without
+    a type from a value for which ``is_value(sf, value, depth + 1)`` holds."""
+    decl = _declaration(sf, ident)
+    if decl is None:
+        return False
+    typ, value = decl
+    if typ is not None:
+        return _is_http_type(sf, typ, name)
+    return value is not None and is_value(sf, value, depth + 1)
 
 
 def _field_value(sf: SourceFile, lit: Node, key: str) -> Node | None:
@@ -176,25 +186,14 @@ def _is_transport(sf: SourceFile, expr: Node, depth: int = 0) -> bool:
     if depth > 3:
         return False
     t = expr.type
-    if _is_http_name(sf, expr, "DefaultTransport"):
+    if _is_http_name(sf, expr, "DefaultTransport") or _http_literal(sf, expr, "Transport") is not None:
         return True
-    if t == "unary_expression" and sf.text(expr.child_by_field_name("operator")) == "&":
-        lit = a.unparen(expr.child_by_field_name("operand"))
-        return lit.type == "composite_literal" and _is_http_type(sf, lit.child_by_field_name("type"), "Transport")
     if t == "type_assertion_expression":
         return _is_http_type(sf, expr.child_by_field_name("type"), "Transport")
     if t == "call_expression":
         m = a.method_call(sf, expr)
         return m is not None and m[1] == "Clone" and _is_transport(sf, m[0], depth + 1)
-    if t == "identifier":
-        decl = _declaration(sf, expr)
-        if decl is None:
-            return False
-        typ, value = decl
-        if typ is not None:
-            return _is_http_type(sf, typ, "Transport")
-        return value is not None and _is_transport(sf, value, depth + 1)
-    return False
+    return t == "identifier" and _declared_as(sf, expr, "Transport", _is_transport, depth)
 
 
 def _declaration(sf: SourceFile, ident: Node) -> tuple[Node | None, Node | None] | None:
