@@ -14,13 +14,24 @@ from git.index.typ import BaseIndexEntry
 from git.objects.commit import Commit
 from gitdb.base import IStream
 
-from .worktree import relative, start_dir
+from .worktree import problem, relative, start_dir
 
 _REGULAR_FILE = 0o100644
 
 
 class VcsError(Exception):
     """Not a usable git work tree, or a git operation failed: the CLI prints it and exits 2."""
+
+
+def _git(repo: git.Repo, command: str, *args: str, **kwargs) -> str:
+    """``git command args...`` in ``repo``'s work tree; its stdout. A failure (a corrupt
+    index, a repository git refuses as unsafe) is a VcsError with git's own line, which the
+    CLI reports, not GitPython's exception."""
+    status, out, err = getattr(repo.git, command.replace("-", "_"))(
+        *args, with_extended_output=True, with_exceptions=False, **kwargs)
+    if status != 0:
+        raise VcsError(f"git {command}: {problem(err, f'exited {status}')}")
+    return out
 
 
 def open_repo(path: str) -> git.Repo:
@@ -63,7 +74,7 @@ def relpath(repo: git.Repo, abspath: str) -> str:
 def uncommitted(repo: git.Repo) -> dict[str, str]:
     """Paths (relative to the root) that differ from HEAD in the index or the work tree,
     or are untracked, mapped to their two-letter `git status` code."""
-    out = repo.git.status("--porcelain=v1", "-z", "--untracked-files=all", strip_newline_in_stdout=False)
+    out = _git(repo, "status", "--porcelain=v1", "-z", "--untracked-files=all", strip_newline_in_stdout=False)
     entries = out.split("\0")
     status: dict[str, str] = {}
     i = 0
@@ -110,14 +121,14 @@ def commit_files(repo: git.Repo, files: dict[str, bytes], message: str) -> str:
     commit = Commit.create_from_tree(repo, index.write_tree(), message, parent_commits=[parent])
     # compare-and-swap: a commit made meanwhile by someone else is an error, not lost
     try:
-        repo.git.update_ref("-m", f"commit: {commit.summary}", "HEAD", commit.hexsha, parent.hexsha)
-    except git.GitCommandError as e:
-        raise VcsError(f"HEAD moved while committing; nothing was committed ({e.stderr.strip()})") from None
+        _git(repo, "update-ref", "-m", f"commit: {commit.summary}", "HEAD", commit.hexsha, parent.hexsha)
+    except VcsError as e:
+        raise VcsError(f"HEAD moved while committing; nothing was committed ({e})") from None
     staged = {e.path: e for e in repo.index.entries.values()}
     for entry in entries:
         current = staged.get(entry.path)
         if current is None or current.binsha == _head_binsha(parent, entry.path):
-            repo.git.update_index("--add", "--cacheinfo", f"{entry.mode:o},{entry.hexsha},{entry.path}")
+            _git(repo, "update-index", "--add", "--cacheinfo", f"{entry.mode:o},{entry.hexsha},{entry.path}")
     return commit.hexsha
 
 

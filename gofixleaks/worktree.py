@@ -30,13 +30,18 @@ def git(*args: str, cwd: str, input: str | None = None) -> str:
     except OSError as e:
         raise GitError(f"cannot run git: {e.strerror or e}") from None
     if proc.returncode != 0:
-        problem = _first_problem(proc.stderr) or f"git {args[0]} exited {proc.returncode}"
-        raise GitError(_USERINFO.sub(r"\1***@", problem))
+        raise GitError(problem(proc.stderr, f"git {args[0]} exited {proc.returncode}"))
     return proc.stdout
 
 
 # Credentials written into a remote URL (https://user:token@host/...) stay out of messages.
 _USERINFO = re.compile(r"(://)[^/@\s]+@")
+
+
+def problem(stderr: str, fallback: str) -> str:
+    """What a failed git command said, as the one line a message has room for (``fallback``
+    if it said nothing), with any credentials masked. vcs.py reports its failures so too."""
+    return _USERINFO.sub(r"\1***@", _first_problem(stderr) or fallback)
 
 
 def _first_problem(stderr: str) -> str:

@@ -450,6 +450,37 @@ def test_write_files_puts_back_what_it_already_replaced(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.go", "b.go"]  # c.go removed again, no temporary files
 
 
+def test_a_git_failure_is_a_vcs_error_with_gits_own_line(tmp_path):
+    # GitPython opens the repository and reads HEAD without running git; git itself then
+    # refuses the index. The CLI reports a VcsError (exit 2), not a traceback.
+    repo_dir = write_module(git_repo(tmp_path), {"a.go": "package a\n"})
+    git(repo_dir, "add", ".")
+    git(repo_dir, "commit", "-qm", "init")
+    (repo_dir / ".git" / "index").write_bytes(b"garbage\n")
+    repo = vcs.open_repo(str(repo_dir))
+    vcs.head_sha(repo)
+    with pytest.raises(vcs.VcsError, match=r"^git status: fatal: .*index"):
+        vcs.uncommitted(repo)
+
+
+def test_commit_files_refuses_when_head_moved_meanwhile(tmp_path, monkeypatch):
+    repo_dir = write_module(git_repo(tmp_path), {"a.go": "package a\n"})
+    git(repo_dir, "add", ".")
+    git(repo_dir, "commit", "-qm", "init")
+    repo = vcs.open_repo(str(repo_dir))
+    create = vcs.Commit.create_from_tree
+
+    def and_someone_commits(*args, **kwargs):
+        made = create(*args, **kwargs)
+        git(repo_dir, "commit", "-q", "--allow-empty", "-m", "meanwhile")
+        return made
+
+    monkeypatch.setattr(vcs.Commit, "create_from_tree", and_someone_commits)
+    with pytest.raises(vcs.VcsError, match=r"^HEAD moved while committing; nothing was committed \(git update-ref: fatal: .*HEAD"):
+        vcs.commit_files(repo, {"a.go": b"package a // fixed\n"}, "fix: a\n")
+    assert git(repo_dir, "log", "-1", "--format=%s") == "meanwhile\n"
+
+
 def test_not_a_work_tree(tmp_path):
     with pytest.raises(vcs.VcsError, match="not inside a git work tree"):
         vcs.open_repo(str(tmp_path))
