@@ -1,6 +1,7 @@
 """Git through GitPython, as small functions: find the work tree, tell which files have
 uncommitted changes, read committed content, commit exact file contents, and write
-work-tree files all or nothing."""
+work-tree files all or nothing. Where to look for the work tree, paths relative to it and
+the one line a failed git command is reported as are worktree.py's, which `pr` uses too."""
 
 from __future__ import annotations
 
@@ -24,9 +25,9 @@ class VcsError(Exception):
 
 
 def _git(repo: git.Repo, command: str, *args: str, **kwargs) -> str:
-    """``git command args...`` in ``repo``'s work tree; its stdout. A failure (a corrupt
-    index, a repository git refuses as unsafe) is a VcsError with git's own line, which the
-    CLI reports, not GitPython's exception."""
+    """``git command args...`` in ``repo``'s work tree; its stdout. A failure (say a corrupt
+    index: GitPython opens the repository and reads HEAD without git, so only here does it
+    show) is a VcsError with git's own line, which the CLI reports."""
     status, out, err = getattr(repo.git, command.replace("-", "_"))(
         *args, with_extended_output=True, with_exceptions=False, **kwargs)
     if status != 0:

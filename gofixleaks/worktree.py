@@ -5,9 +5,10 @@ index and current branch are never touched, and no local branch is ever created:
 is pushed straight to the remote branch. Plain `git` subprocesses keep git's own error text,
 which is what a failure reports.
 
-The path arithmetic of a work tree (where to ask git from, a path relative to the root) is
-here too, and vcs.py (git for `review`) uses it: both commands must agree on what is inside
-a checkout."""
+The path arithmetic of a work tree (where to ask git from, a path relative to the root) and
+the one line a failed git command is reported as are here too, and vcs.py (git for `review`,
+through GitPython) uses them: both commands agree on what is inside a checkout and speak of
+git's failures alike."""
 
 from __future__ import annotations
 
