@@ -78,10 +78,10 @@ def load(
         if unknown:
             raise ConfigError(f"{path}: unknown key {sorted(unknown)[0]!r} (known: {', '.join(sorted(_KEYS))})")
 
-    def names(key: str) -> list[str]:
+    def strings(key: str, what: str) -> list[str]:
         value = data.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(f"{path}: {key} must be a list of rule names")
+            raise ConfigError(f"{path}: {key} must be a list of {what}")
         return value
 
     def check_rules(given, where: str) -> None:
@@ -89,7 +89,7 @@ def load(
             if n not in known:
                 raise ConfigError(f"{where}: unknown rule {n!r} (see `gofixleaks rules`)")
 
-    enable, disable = names("enable"), names("disable")
+    enable, disable = strings("enable", "rule names"), strings("disable", "rule names")
     check_rules(enable, str(path))
     check_rules(disable, str(path))
     check_rules(select, "--rule")
@@ -97,9 +97,7 @@ def load(
     if select:
         active = [n for n in known if n in select]
 
-    file_excludes = data.get("exclude", [])
-    if not isinstance(file_excludes, list) or not all(isinstance(v, str) for v in file_excludes):
-        raise ConfigError(f"{path}: exclude must be a list of globs")
+    file_excludes = strings("exclude", "globs")
 
     version_text = go_version or data.get("go-version")
     version = None

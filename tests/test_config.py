@@ -58,7 +58,7 @@ def test_an_explicit_config_file_replaces_the_search(tmp_path):
         ('enable = ["no-such-rule"]\n', "unknown rule 'no-such-rule'"),
         ('disable = "ticker-not-stopped"\n', "disable must be a list of rule names"),
         ("exclude = [1]\n", "exclude must be a list of globs"),
-        ('go-version = "one"\n', ""),
+        ('go-version = "one"\n', "not a Go version: 'one' (expected X.Y, such as 1.22)"),
         ("max-goroutines = 0\n", "max-goroutines must be a positive integer"),
         ("max-goroutines = true\n", "max-goroutines must be a positive integer"),
         ('plumb-exported = "yes"\n', "plumb-exported must be true or false"),
