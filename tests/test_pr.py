@@ -121,6 +121,13 @@ def gitlab(forge: FakeForge, *extra: str) -> list[str]:
             "--api-url", forge.url + "/api/v4", *extra]
 
 
+def unused_port() -> int:
+    """A local port nobody listens on (it was free a moment ago)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def assert_clean(repo: Repo, before: dict, isolated: Path) -> None:
     assert repo.snapshot() == before
     assert not list((isolated / "tmp").iterdir()), "a temporary worktree was left behind"
@@ -342,9 +349,7 @@ def test_rejected_push_opens_nothing(cli, repo, forge, isolated):
 
 def test_unreachable_api_fails_before_the_push(cli, repo, isolated):
     before = repo.snapshot()
-    with socket.socket() as s:  # a port nobody listens on
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = unused_port()
     r = cli("pr", "--base", "main", "--provider", "github", "--repo", "acme/svc",
             "--api-url", f"http://127.0.0.1:{port}/api/v3", cwd=repo.work, env={"GH_TOKEN": TOKEN})
     assert r.code == 1
@@ -354,9 +359,7 @@ def test_unreachable_api_fails_before_the_push(cli, repo, isolated):
 
 
 def test_credentials_in_the_remote_url_stay_out_of_errors(cli, repo, isolated):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = unused_port()
     sh(repo.work, "remote", "set-url", "origin", f"https://bob:hunter2@127.0.0.1:{port}/acme/svc.git")
     r = cli("pr", "--base", "main", "--dry-run", "--provider", "github", cwd=repo.work)
     assert r.code == 1 and r.stderr.startswith("gofixleaks: error: ")

@@ -18,7 +18,7 @@ import unidiff
 from gofixleaks import __version__, diff as diff_mod
 
 from . import gotools
-from .conftest import write_module
+from .conftest import git, git_repo, write_module
 
 pexpect = pytest.importorskip("pexpect")
 
@@ -111,14 +111,11 @@ def message(*fixes, packages: str = "poll, worker") -> str:
     return f"fix: stop goroutine leaks in {packages} (gofixleaks)\n\n{body}\nGenerated-by: gofixleaks {__version__}\n"
 
 
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True).stdout
-
-
 @pytest.fixture
 def repo(tmp_path) -> Path:
     root = write_module(tmp_path / "repo", {"poll/poll.go": POLL, "poll/extra.go": EXTRA, "worker/worker.go": WORKER})
-    git(root, "init", "-q", "-b", "main")
+    git_repo(root)
+    # the identity and line endings review's own commits are made with
     git(root, "config", "user.name", "Rev Iewer")
     git(root, "config", "user.email", "reviewer@example.com")
     git(root, "config", "core.autocrlf", "false")
