@@ -225,14 +225,9 @@ def _declaration(sf: SourceFile, ident: Node) -> tuple[Node | None, Node | None]
 
 
 def _declares(sf: SourceFile, d: Node, name: str) -> tuple[Node | None, Node | None] | None:
-    if d.type == "var_spec":
-        names = list(d.children_by_field_name("name"))
-        typ = d.child_by_field_name("type")
-        value = d.child_by_field_name("value")
-    else:
-        left, value = d.child_by_field_name("left"), d.child_by_field_name("right")
-        names = list(left.named_children) if left is not None else []
-        typ = None
+    names = a.left_names(d)
+    typ = d.child_by_field_name("type") if d.type == "var_spec" else None
+    value = d.child_by_field_name("value" if d.type == "var_spec" else "right")
     for i, n in enumerate(names):
         if sf.text(n) == name:
             values = value.named_children if value is not None else []
@@ -326,11 +321,6 @@ def _hands_on(sf: SourceFile, use: a.Use) -> bool:
 # ---------------------------------------------------------------------------- the rule
 
 
-def _names(stmt: Node) -> list[Node]:
-    left = stmt.child_by_field_name("left")
-    return list(left.named_children) if left is not None else []
-
-
 def _error_check(sf: SourceFile, stmt: Node, resp: str, err: str, op: str) -> bool:
     """Whether if-statement ``stmt`` has no initializer and tests ``err <op> nil`` (or
     ``resp`` against nil the other way round) and nothing else."""
@@ -392,7 +382,7 @@ def _true_on_success(sf: SourceFile, if_stmt: Node, resp: str, err: str) -> bool
                 args = a.arguments(inner)
                 return bool(args) and sf.text(args[0]) == err
             if inner.type == "identifier" and init is not None and init.type == "short_var_declaration":
-                names = [sf.text(n) for n in _names(init)]
+                names = [sf.text(n) for n in a.left_names(init)]
                 values = init.child_by_field_name("right").named_children
                 return (
                     names[-1:] == [sf.text(inner)]
@@ -419,7 +409,7 @@ def _calls_error(sf: SourceFile, node: Node, err: str) -> bool:
 def _assigns(sf: SourceFile, fn: Node, name: str, start: int, end: int) -> bool:
     """Whether ``name`` is (re)assigned between byte offsets ``start`` and ``end`` in ``fn``."""
     for d in a.of_type(fn, "short_var_declaration", "assignment_statement"):
-        if start <= d.start_byte < end and any(sf.text(n) == name for n in _names(d)):
+        if start <= d.start_byte < end and any(sf.text(n) == name for n in a.left_names(d)):
             return True
     return False
 
@@ -480,7 +470,7 @@ def check(p: Pass) -> None:
         stmt = parent.parent
         if stmt.type not in ("short_var_declaration", "assignment_statement") or stmt.child_by_field_name("right") != parent:
             continue
-        names = _names(stmt)
+        names = a.left_names(stmt)
         if len(names) != 2 or names[0].type != "identifier":
             continue
         resp, err = sf.text(names[0]), sf.text(names[1])
