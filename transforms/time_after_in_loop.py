@@ -42,7 +42,7 @@ the timer had fired unseen, then `Reset`.
 
 
 def message(sf: SourceFile, call: Node, select: Node) -> str:
-    """Names the construct (the engine follows a finding across fix rounds by its message)."""
+    """Names a rival case, so that the reader sees what wins while the timer lives on."""
     rival = "another case"
     for case in select.named_children:
         comm = case.child_by_field_name("communication")
@@ -90,7 +90,7 @@ def piles_up(sf: SourceFile, call: Node, select: Node, loop: Node) -> bool:
         c for c in select.named_children
         if c.type in ("communication_case", "default_case") and not a.is_within(call, c)
     ]
-    return any(not _leaves(sf, a.statements(next((x for x in c.named_children if x.type == "statement_list"), None)), loop) for c in others)
+    return any(not _leaves(sf, a.statements(c), loop) for c in others)
 
 
 # Calls that do not return: the process, the goroutine or the test ends.
@@ -165,12 +165,9 @@ def changes_in(sf: SourceFile, region: Node, names: set[str]) -> bool:
         t = n.type
         if any(a.declares(sf, n, name) for name in names):
             return True
-        if t == "var_spec" and any(sf.text(x) in names for x in n.children_by_field_name("name")):
-            return True
         targets: list[Node] = []
         if t in ("assignment_statement", "range_clause"):
-            left = n.child_by_field_name("left")
-            targets = list(left.named_children) if left is not None else []
+            targets = a.left_names(n)
         elif t in ("inc_statement", "dec_statement"):
             targets = n.named_children[:1]
         elif t == "unary_expression" and sf.text(n.child_by_field_name("operator")) == "&":

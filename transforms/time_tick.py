@@ -192,7 +192,7 @@ class _Checker:
         why_not = ""
         if binding.statement.type != "short_var_declaration":
             why_not = "declared with var: rewrite it by hand as a *time.Ticker"
-        elif len(binding.statement.child_by_field_name("left").named_children) != 1:
+        elif len(a.left_names(binding.statement)) != 1:
             why_not = "declared together with other names"
         elif owners - {fn}:
             why_not = "used inside a function literal: where to stop it is not clear"

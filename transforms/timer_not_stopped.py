@@ -70,8 +70,7 @@ def _settles(sf: SourceFile, case, name: str) -> bool:
     """The select case receives from ``name.C``, or its body stops ``name`` on every path."""
     if receives_from(sf, case, name):
         return True
-    lst = next((c for c in case.named_children if c.type == "statement_list"), None)
-    for stmt in a.statements(lst):
+    for stmt in a.statements(case):
         for call in a.of_type(stmt, "call_expression", skip_functions=True):
             m = a.method_call(sf, call)
             if (
