@@ -324,9 +324,9 @@ def _identifier_kind(sf, name: str, at: Node) -> str | None:
     for fn in (x for x in a.ancestors(at) if x.type in a.FUNCTION_TYPES):
         params = fn.child_by_field_name("parameters")
         for decl in a.of_type(params, "parameter_declaration") if params is not None else ():
-            if any(sf.text(n) == name for n in decl.children_by_field_name("name")):
-                if best is None or decl.start_byte > best[0]:
-                    best = (decl.start_byte, _type_kind(sf, decl.child_by_field_name("type")))
+            if any(sf.text(n) == name for n in decl.children_by_field_name("name")) and (
+                    best is None or decl.start_byte > best[0]):
+                best = (decl.start_byte, _type_kind(sf, decl.child_by_field_name("type")))
         b = a.body(fn)
         for d in a.of_type(b, "short_var_declaration", "var_spec", "const_spec", skip_functions=True) if b is not None else ():
             if d.start_byte >= at.start_byte or (best is not None and d.start_byte < best[0]):
@@ -469,9 +469,9 @@ def _joined_each_iteration(sf, ln: _Launch) -> bool:
         if stmt.type not in ("expression_statement", "short_var_declaration", "assignment_statement"):
             continue
         for n in a.walk(stmt, skip_functions=True):
-            if n.type == "unary_expression" and sf.text(n.child_by_field_name("operator")) == "<-":
-                if _root_name(sf, n.child_by_field_name("operand")) in mentioned:
-                    return True
+            if n.type == "unary_expression" and sf.text(n.child_by_field_name("operator")) == "<-" and (
+                    _root_name(sf, n.child_by_field_name("operand")) in mentioned):
+                return True
             m = a.method_call(sf, n) if n.type == "call_expression" else None
             if m is not None and m[1] == "Wait" and _root_name(sf, m[0]) in mentioned:
                 return True
@@ -499,24 +499,11 @@ def _leaves_loop(sf, stmts: list[Node], loop: Node) -> bool:
     for stmt in stmts:
         if stmt.type in ("return_statement", "goto_statement"):
             return True
-        if stmt.type == "expression_statement" and a.callee(sf, stmt.named_children[0]) == (None, "panic"):
+        if stmt.type == "expression_statement" and a._is_panic(sf, stmt):
             return True
-        if stmt.type == "break_statement" and _break_target(sf, stmt) == loop:
+        if stmt.type == "break_statement" and a._break_target(sf, stmt) == loop:
             return True
     return False
-
-
-def _break_target(sf, brk: Node) -> Node | None:
-    label = brk.named_children
-    for n in a.ancestors(brk):
-        if n.type in a.FUNCTION_TYPES:
-            return None
-        if label:
-            if n.type == "labeled_statement" and sf.text(n.child_by_field_name("label")) == sf.text(label[0]):
-                return next((c for c in n.named_children if c.type == "for_statement"), None)
-        elif n.type in ("for_statement", "expression_switch_statement", "type_switch_statement", "select_statement"):
-            return n
-    return None
 
 
 def _launched_once(sf, ln: _Launch) -> bool:
@@ -561,7 +548,7 @@ def _guarded_by_stop(sf, node: Node, timer: str) -> bool:
 def _after_loop(ln: _Launch) -> list[Node]:
     """Statements that run after the loop, up to the end of the function."""
     out = []
-    n = _loop_statement(ln.loop)
+    n = a.statement_of(ln.loop)
     fbody = a.body(ln.function)
     while n is not None and n != fbody:
         parent = n.parent
@@ -635,21 +622,11 @@ def _acquired_inside(sf, ln: _Launch) -> Node | None:
         ch = sf.text(stmt.child_by_field_name("channel"))
         released = {sf.text(r) for r in _receives(sf, ln.literal)}
         declared_inside = any(a.declares(sf, s, ch) for s in a.walk(ln.literal))
-        return stmt if ch in released and not declared_inside and not _params_name(sf, ln.literal, ch) else None
+        return stmt if ch in released and not declared_inside and not a._params_declare(sf, ln.literal, ch) else None
     return None
 
 
-def _params_name(sf, fn: Node, name: str) -> bool:
-    params = fn.child_by_field_name("parameters")
-    return params is not None and any(sf.text(i) == name for i in a.of_type(params, "identifier"))
-
-
 # ---------------------------------------------------------------------------- fixes
-
-
-def _loop_statement(loop: Node) -> Node:
-    parent = loop.parent
-    return parent if parent is not None and parent.type == "labeled_statement" else loop
 
 
 def _starts_line(sf, node: Node) -> bool:
@@ -713,7 +690,7 @@ def _semaphore_fix(p: Pass, ln: _Launch, kind: str) -> tuple[Fix | None, list[st
     risk = _deadlock_risk(sf, ln)
     if risk is not None:
         return None, [risk]
-    loop_stmt = _loop_statement(ln.outermost)
+    loop_stmt = a.statement_of(ln.outermost)
     if not (_starts_line(sf, loop_stmt) and _starts_line(sf, ln.go) and ln.go.parent.type == "statement_list"):
         return None, ["the loop or the go statement shares its line: bound it by hand"]
     copies: list[str] = []
@@ -805,9 +782,8 @@ def _copies_for_deferred_call(sf, ln: _Launch) -> list[str] | None:
             return None
         if n.type == "unary_expression" and sf.text(n.child_by_field_name("operator")) == "&" and not per_iteration_vars:
             return None  # a copy (x := x) would change the address passed
-        if n.type == "selector_expression":
-            if _assigned_anywhere(sf, ln.function, sf.text(n)):
-                return None
+        if n.type == "selector_expression" and _writes(sf, ln.function, sf.text(n)):
+            return None
         if n.type != "identifier":
             stack.extend(n.named_children)
             continue
@@ -822,7 +798,7 @@ def _copies_for_deferred_call(sf, ln: _Launch) -> list[str] | None:
                 return None
             if in_header and not in_body and not per_iteration_vars and name not in copies:
                 copies.append(name)  # before Go 1.22 the loop reuses one variable
-        elif _assigned_anywhere(sf, ln.outermost, name) or _assigned_after(sf, a.body(ln.function), name, ln.outermost.end_byte):
+        elif _writes(sf, ln.outermost, name) or _assigned_after(sf, a.body(ln.function), name, ln.outermost.end_byte):
             return None
     return copies
 
@@ -830,22 +806,18 @@ def _copies_for_deferred_call(sf, ln: _Launch) -> list[str] | None:
 def _writes(sf, scope: Node | None, text: str) -> list[Node]:
     """Assignments, ++/--, and address-taking of the expression spelled ``text`` in ``scope``."""
     out = []
-    for n in a.walk(scope, skip_functions=False) if scope is not None else ():
-        if n.type in ("assignment_statement",):
-            left = n.child_by_field_name("left")
-            if any(sf.text(x) == text for x in left.named_children):
-                out.append(n)
+    for n in a.walk(scope) if scope is not None else ():
+        if n.type == "assignment_statement":
+            written = n.child_by_field_name("left").named_children
         elif n.type in ("inc_statement", "dec_statement"):
-            if sf.text(n.named_children[0]) == text:
-                out.append(n)
+            written = n.named_children[:1]
         elif n.type == "unary_expression" and sf.text(n.child_by_field_name("operator")) == "&":
-            if sf.text(n.child_by_field_name("operand")) == text:
-                out.append(n)
+            written = [n.child_by_field_name("operand")]
+        else:
+            continue
+        if any(sf.text(x) == text for x in written):
+            out.append(n)
     return out
-
-
-def _assigned_anywhere(sf, scope: Node | None, text: str) -> bool:
-    return bool(_writes(sf, scope, text))
 
 
 def _assigned_after(sf, scope: Node | None, text: str, offset: int) -> bool:
