@@ -94,7 +94,8 @@ def remote_heads(root: str, remote: str, *branches: str) -> dict[str, str]:
 
 
 def fetch(root: str, remote: str, *branches: str) -> None:
-    """Bring the branches' commits into the object store (nothing else is updated but FETCH_HEAD)."""
+    """Bring the branches' commits into the object store. No local branch and no FETCH_HEAD
+    is written; the remote-tracking branches (``origin/<branch>``) do move, as on any fetch."""
     git("fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote,
         *(f"refs/heads/{b}" for b in branches), cwd=root)
 
