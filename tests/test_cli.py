@@ -188,7 +188,7 @@ def test_fix_check_exits_1_when_a_change_would_be_made_and_writes_nothing(cli, l
     assert "+\tdefer t.Stop()" in r.stdout
     assert (leaky / "poll.go").read_text() == LEAKY
     cli("fix", "--write", cwd=leaky)
-    assert cli("fix", "--check", cwd=leaky) .code == 0
+    assert cli("fix", "--check", cwd=leaky).code == 0
 
 
 def test_fix_check_with_write_is_a_usage_error(cli, leaky):

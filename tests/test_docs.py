@@ -139,9 +139,6 @@ def test_rules_from_a_normal_install_show_the_golden_example(tmp_path):
 
 
 def test_rule_examples_leave_out_the_golden_runners_want_comments():
-    from gofixleaks import docs
-    from gofixleaks.transforms import RULES
-
     for rule in RULES:
         shown = docs.render(rule)
         assert "// want" not in shown, rule.name

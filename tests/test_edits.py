@@ -186,7 +186,6 @@ def test_insert_after_statement_keeps_aligned_comments_aligned():
 
 
 def test_offsets_map_back_through_rounds_of_edits():
-    from gofixleaks.edits import TextEdit
     from gofixleaks.engine import _to_original
 
     # round 1 inserts 4 bytes at 10 and replaces 20..25 by 2 bytes; round 2 inserts 3 at 0

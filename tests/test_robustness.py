@@ -99,8 +99,9 @@ def test_an_unreadable_file_is_reported_not_raised(cli, tmp_path):
 
 def test_a_directory_named_like_a_go_file_is_not_read(cli, tmp_path):
     m = write_module(tmp_path / "m", {"poll.go": LEAKY, "dir.go/inner.txt": "x"})
-    r = cli("scan", "--format", "json", cwd=m)
-    assert json.loads(r.stdout)["errors"] == []
+    doc = json.loads(cli("scan", "--format", "json", cwd=m).stdout)
+    assert doc["errors"] == []
+    assert [f["path"] for f in doc["findings"]] == ["poll.go"]  # the real file still is
 
 
 def test_a_directory_without_go_files(cli, tmp_path):
