@@ -794,11 +794,11 @@ def _copies_for_deferred_call(sf, ln: _Launch) -> list[str] | None:
         in_body = any(a.declares(sf, s, name) for s in a.walk(loop_body, skip_functions=True) if s.start_byte < ln.go.start_byte)
         if in_header or in_body:
             # fresh each iteration: only writes later in this iteration matter
-            if _assigned_after(sf, loop_body, name, ln.go.end_byte):
+            if _assigned_after(sf, ln, loop_body, name, ln.go.end_byte):
                 return None
             if in_header and not in_body and not per_iteration_vars and name not in copies:
                 copies.append(name)  # before Go 1.22 the loop reuses one variable
-        elif _writes(sf, ln.outermost, name) or _assigned_after(sf, a.body(ln.function), name, ln.outermost.end_byte):
+        elif _writes(sf, ln.outermost, name) or _assigned_after(sf, ln, a.body(ln.function), name, ln.outermost.end_byte):
             return None
     return copies
 
@@ -820,8 +820,14 @@ def _writes(sf, scope: Node | None, text: str) -> list[Node]:
     return out
 
 
-def _assigned_after(sf, scope: Node | None, text: str, offset: int) -> bool:
-    return any(w.start_byte >= offset for w in _writes(sf, scope, text))
+def _assigned_after(sf, ln: _Launch, scope: Node | None, text: str, offset: int) -> bool:
+    """A write in ``scope`` at or after ``offset``, or one whose place says nothing about
+    when it runs: in a closure (written before the launch, called after it) or through a
+    pointer (``p := &n`` before the launch, ``*p++`` after it)."""
+    return any(
+        w.start_byte >= offset or w.type == "unary_expression" or a.enclosing_function(w) != ln.function
+        for w in _writes(sf, scope, text)
+    )
 
 
 RULE = Rule(

@@ -71,3 +71,23 @@ func Number(lines <-chan string, handle func(int, string)) {
 		go handle(n, line) // want "goroutine started for every value received from lines"
 	}
 }
+
+// Advance passes n, which a closure written before the loop changes after each launch.
+func Advance(lines <-chan string, handle func(int, string)) {
+	n := 0
+	next := func() { n++ }
+	for line := range lines {
+		go handle(n, line) // want "goroutine started for every value received from lines"
+		next()
+	}
+}
+
+// Pointer passes n, which the loop changes through a pointer taken before it.
+func Pointer(lines <-chan string, handle func(int, string)) {
+	n := 0
+	p := &n
+	for line := range lines {
+		go handle(n, line) // want "goroutine started for every value received from lines"
+		*p++
+	}
+}
