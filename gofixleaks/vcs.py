@@ -94,17 +94,16 @@ def uncommitted(repo: git.Repo) -> dict[str, str]:
 
 def committed(repo: git.Repo, path: str) -> bytes | None:
     """The content of ``path`` (relative to the root) at HEAD, or None if HEAD lacks it."""
+    blob = _at(repo.head.commit, path)
+    return None if blob is None else blob.data_stream.read()
+
+
+def _at(commit: Commit, path: str):
+    """The object at ``path`` in ``commit``'s tree, or None."""
     try:
-        return repo.head.commit.tree[path].data_stream.read()
+        return commit.tree[path]
     except KeyError:
         return None
-
-
-def _mode(repo: git.Repo, path: str) -> int:
-    try:
-        return repo.head.commit.tree[path].mode
-    except KeyError:
-        return _REGULAR_FILE
 
 
 def commit_files(repo: git.Repo, files: dict[str, bytes], message: str) -> str:
@@ -113,10 +112,12 @@ def commit_files(repo: git.Repo, files: dict[str, bytes], message: str) -> str:
     user has staged stays staged and out of the commit; the index entries of ``files`` that
     matched HEAD are moved to the new content so they do not show as changed."""
     parent = repo.head.commit
+    before = {path: _at(parent, path) for path in files}
     entries = []
     for path, data in sorted(files.items()):
         stored = repo.odb.store(IStream("blob", len(data), io.BytesIO(data)))
-        entries.append(BaseIndexEntry((_mode(repo, path), stored.binsha, 0, path)))
+        mode = _REGULAR_FILE if before[path] is None else before[path].mode
+        entries.append(BaseIndexEntry((mode, stored.binsha, 0, path)))
     index = IndexFile.from_tree(repo, parent)  # a temporary index: the real one is left alone
     index.add(entries)
     commit = Commit.create_from_tree(repo, index.write_tree(), message, parent_commits=[parent])
@@ -128,16 +129,10 @@ def commit_files(repo: git.Repo, files: dict[str, bytes], message: str) -> str:
     staged = {e.path: e for e in repo.index.entries.values()}
     for entry in entries:
         current = staged.get(entry.path)
-        if current is None or current.binsha == _head_binsha(parent, entry.path):
+        old = before[entry.path]
+        if current is None or (old is not None and current.binsha == old.binsha):
             _git(repo, "update-index", "--add", "--cacheinfo", f"{entry.mode:o},{entry.hexsha},{entry.path}")
     return commit.hexsha
-
-
-def _head_binsha(commit: Commit, path: str) -> bytes | None:
-    try:
-        return commit.tree[path].binsha
-    except KeyError:
-        return None
 
 
 def write_files(files: dict[str, bytes]) -> None:

@@ -417,6 +417,7 @@ def test_saved_decisions_are_keyed_by_head_and_content(two_files, tmp_path):
 
 def test_commit_files_commits_exactly_those_files(tmp_path):
     repo_dir = write_module(git_repo(tmp_path), {"a.go": "package a\n", "b.go": "package a\n"})
+    (repo_dir / "a.go").chmod(0o755)  # its mode is kept
     git(repo_dir, "add", ".")
     git(repo_dir, "commit", "-qm", "init")
     (repo_dir / "b.go").write_text("package a // staged\n")
@@ -427,6 +428,7 @@ def test_commit_files_commits_exactly_those_files(tmp_path):
     sha = vcs.commit_files(repo, {"a.go": b"package a // fixed\n"}, "fix: a\n\nbody\n")
     assert git(repo_dir, "show", "--name-only", "--format=%B", sha) == "fix: a\n\nbody\n\n\na.go\n"
     assert git(repo_dir, "show", "HEAD:b.go") == "package a\n"
+    assert git(repo_dir, "ls-tree", "HEAD", "a.go").split()[0] == "100755"
     assert vcs.uncommitted(repo) == {"b.go": "M "}  # still staged, not committed
 
 
