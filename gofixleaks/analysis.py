@@ -203,34 +203,23 @@ def assignments(sf: SourceFile, value: Node) -> Binding | None:
     stmt = rhs.parent
     if stmt is None or stmt.type not in ("short_var_declaration", "assignment_statement", "var_spec"):
         return None
-    if stmt.type == "var_spec":
-        lefts = [c for c in stmt.children_by_field_name("name")]
-    else:
-        left = stmt.child_by_field_name("left")
-        lefts = list(left.named_children) if left is not None else []
-        if stmt.type == "assignment_statement" and sf.text(stmt.child_by_field_name("operator")) != "=":
-            return None
-    values = list(rhs.named_children)
+    if stmt.type == "assignment_statement" and sf.text(stmt.child_by_field_name("operator")) != "=":
+        return None
+    lefts, values = left_names(stmt), list(rhs.named_children)
     fn = enclosing_function(stmt)
-    if fn is None:
+    if fn is None or len(values) != len(lefts):
+        return None
+    i = values.index(value)
+    if lefts[i].type != "identifier":
         return None
     decl = var_declaration_of(stmt) if stmt.type == "var_spec" else stmt
-    if len(values) == len(lefts):
-        i = next(i for i, v in enumerate(values) if v == value)
-        ident = lefts[i]
-        return Binding(sf.text(ident), ident, decl, value, i, fn) if ident.type == "identifier" else None
-    return None
+    return Binding(sf.text(lefts[i]), lefts[i], decl, value, i, fn)
 
 
 def tuple_binding(sf: SourceFile, stmt: Node, index: int) -> Binding | None:
     """The ``index``-th name of a multi-value declaration such as ``ctx, cancel := f()``."""
-    if stmt.type == "var_spec":
-        lefts = list(stmt.children_by_field_name("name"))
-        decl = var_declaration_of(stmt)
-    else:
-        left = stmt.child_by_field_name("left")
-        lefts = list(left.named_children) if left is not None else []
-        decl = stmt
+    lefts = left_names(stmt)
+    decl = var_declaration_of(stmt) if stmt.type == "var_spec" else stmt
     if index >= len(lefts) or lefts[index].type != "identifier":
         return None
     fn = enclosing_function(stmt)
@@ -238,6 +227,14 @@ def tuple_binding(sf: SourceFile, stmt: Node, index: int) -> Binding | None:
         return None
     ident = lefts[index]
     return Binding(sf.text(ident), ident, decl, None, index, fn)
+
+
+def left_names(stmt: Node) -> list[Node]:
+    """The targets on the left of a short_var_declaration, assignment_statement or var_spec."""
+    if stmt.type == "var_spec":
+        return list(stmt.children_by_field_name("name"))
+    left = stmt.child_by_field_name("left")
+    return list(left.named_children) if left is not None else []
 
 
 def declares(sf: SourceFile, node: Node, name: str) -> bool:
@@ -578,6 +575,16 @@ def _is_done_channel(sf: SourceFile, name: str, type_node: Node | None) -> bool:
     )
 
 
+def _typed_signal(sf: SourceFile, expr: str, name: str, type_node: Node | None) -> list[Cancellation]:
+    """``expr`` (a parameter, local or field called ``name``) as the signal its declared type
+    makes it, if any."""
+    if _is_context_type(sf, type_node):
+        return [Cancellation(expr, "context")]
+    if _is_done_channel(sf, name, type_node):
+        return [Cancellation(expr, "channel")]
+    return []
+
+
 # Context plumbing asks rules "what would you fix if this function had a ctx parameter?":
 # while set, the named functions of the file being matched act as if they had one.
 _ASSUMED: ContextVar[dict[tuple[str, str], str] | None] = ContextVar("assumed_contexts", default=None)
@@ -618,13 +625,8 @@ def cancellation_in_scope(sf: SourceFile, node: Node) -> list[Cancellation]:
         for p in of_type(params, "parameter_declaration") if params is not None else ():
             typ = p.child_by_field_name("type")
             for ident in p.children_by_field_name("name"):
-                n = sf.text(ident)
-                if n == "_":
-                    continue
-                if _is_context_type(sf, typ):
-                    found.append(Cancellation(n, "context"))
-                elif _is_done_channel(sf, n, typ):
-                    found.append(Cancellation(n, "channel"))
+                if sf.text(ident) != "_":
+                    found.extend(_typed_signal(sf, sf.text(ident), sf.text(ident), typ))
         b = body(fn)
         for d in of_type(b, "short_var_declaration", "var_spec", skip_functions=True) if b is not None else ():
             if d.start_byte >= node.start_byte:
@@ -636,34 +638,31 @@ def cancellation_in_scope(sf: SourceFile, node: Node) -> list[Cancellation]:
     return [c for c in found if not (c.name in seen or seen.add(c.name))]
 
 
+_CONTEXT_MAKERS = (
+    "WithCancel", "WithTimeout", "WithDeadline", "WithCancelCause", "WithTimeoutCause", "WithDeadlineCause",
+    "WithoutCancel", "WithValue", "Background", "TODO",
+)
+
+
 def _declared_cancellations(sf: SourceFile, d: Node) -> list[Cancellation]:
-    out = []
     if d.type == "var_spec":
         typ = d.child_by_field_name("type")
-        for ident in d.children_by_field_name("name"):
-            if _is_context_type(sf, typ):
-                out.append(Cancellation(sf.text(ident), "context"))
-            elif _is_done_channel(sf, sf.text(ident), typ):
-                out.append(Cancellation(sf.text(ident), "channel"))
-        return out
+        return [c for ident in d.children_by_field_name("name") for c in _typed_signal(sf, sf.text(ident), sf.text(ident), typ)]
     left = d.child_by_field_name("left")
     right = d.child_by_field_name("right")
     if left is None or right is None:
-        return out
-    values = right.named_children
-    names = left.named_children
-    if len(values) == 1 and is_call_to(
-        sf, values[0], "context", ("WithCancel", "WithTimeout", "WithDeadline", "WithCancelCause",
-                                   "WithTimeoutCause", "WithDeadlineCause", "WithoutCancel", "WithValue",
-                                   "Background", "TODO")
+        return []
+    names, values = left.named_children, right.named_children
+    out = []
+    first = names[0] if names else None
+    if len(values) == 1 and first is not None and first.type == "identifier" and sf.text(first) != "_" and is_call_to(
+        sf, values[0], "context", _CONTEXT_MAKERS
     ):
-        if names and names[0].type == "identifier" and sf.text(names[0]) != "_":
-            out.append(Cancellation(sf.text(names[0]), "context"))
+        out.append(Cancellation(sf.text(first), "context"))
     for ident, value in zip(names, values):
-        if value.type == "call_expression" and sf.text(value.child_by_field_name("function")) == "make":
-            args = arguments(value)
-            if len(args) == 1 and ident.type == "identifier" and _is_done_channel(sf, sf.text(ident), args[0]):
-                out.append(Cancellation(sf.text(ident), "channel"))
+        args = arguments(value) if value.type == "call_expression" and sf.text(value.child_by_field_name("function")) == "make" else []
+        if len(args) == 1 and ident.type == "identifier" and _is_done_channel(sf, sf.text(ident), args[0]):
+            out.append(Cancellation(sf.text(ident), "channel"))
     return out
 
 
@@ -688,11 +687,7 @@ def _receiver_contexts(sf: SourceFile, method: Node) -> list[Cancellation]:
         for fd in of_type(st, "field_declaration"):
             ftype = fd.child_by_field_name("type")
             for fname in fd.children_by_field_name("name"):
-                full = f"{sf.text(names[0])}.{sf.text(fname)}"
-                if _is_context_type(sf, ftype):
-                    out.append(Cancellation(full, "context"))
-                elif _is_done_channel(sf, sf.text(fname), ftype):
-                    out.append(Cancellation(full, "channel"))
+                out.extend(_typed_signal(sf, f"{sf.text(names[0])}.{sf.text(fname)}", sf.text(fname), ftype))
         return out
     return []
 
@@ -759,9 +754,9 @@ def lifetime(sf: SourceFile, binding: Binding, is_release) -> Lifetime:
     released = False
     for u in releases:
         stmt = statement_of(u.ident)
-        if stmt.parent == binding.statement.parent and runs_on_every_path(sf, stmt, binding.statement):
-            released = True
-        elif owner is not None and stmt.parent is not None and stmt.parent.parent == body(owner) and runs_on_every_path(sf, stmt, None):
+        here = stmt.parent == binding.statement.parent and runs_on_every_path(sf, stmt, binding.statement)
+        in_owner = owner is not None and stmt.parent is not None and stmt.parent.parent == body(owner)
+        if here or (in_owner and runs_on_every_path(sf, stmt, None)):
             released = True
     in_loop = bool(loops_between(binding.statement, binding.function))
     return Lifetime(binding, uses, escaped, released, owner, in_loop)

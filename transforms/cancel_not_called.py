@@ -48,14 +48,9 @@ def _declaration(call):
     """The ``ctx, cancel := call`` (or ``var ctx, cancel = call``) statement and its two names."""
     rhs = call.parent
     stmt = rhs.parent if rhs is not None and rhs.type == "expression_list" else None
-    if stmt is None or len(rhs.named_children) != 1:
+    if stmt is None or len(rhs.named_children) != 1 or stmt.type not in ("short_var_declaration", "assignment_statement", "var_spec"):
         return None
-    if stmt.type == "var_spec":
-        lefts = list(stmt.children_by_field_name("name"))
-    elif stmt.type in ("short_var_declaration", "assignment_statement"):
-        lefts = list(stmt.child_by_field_name("left").named_children)
-    else:
-        return None
+    lefts = a.left_names(stmt)
     return (stmt, lefts) if len(lefts) == 2 and all(n.type == "identifier" for n in lefts) else None
 
 
