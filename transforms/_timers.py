@@ -1,5 +1,6 @@
 """Shared by time-tick and time-after-in-loop: both replace a throwaway time.Tick/time.After
-channel with a named ticker or timer that the function stops when it returns."""
+channel with a named ticker or timer that the function stops when it returns. ``in_test``
+serves timer-not-stopped too."""
 
 from __future__ import annotations
 

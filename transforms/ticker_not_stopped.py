@@ -22,8 +22,12 @@ ticker for the life of the process.
 - the module's go.mod says `go 1.23` or later (the runtime now collects unreferenced
   tickers);
 - the ticker is stopped on every path, returned, stored or passed on;
+- a closure that may outlive the function captures it (that closure owns it now); a
+  deferred closure that stops it counts as a stop;
 - a goroutine that ranges over `t.C` forever is `loop-without-exit`'s business.
-A ticker made inside a loop is reported without a fix: a `defer` there would pile up.
+A ticker made inside a loop is reported without a fix (a `defer` there would pile up), and
+so is one that both the function and a goroutine use (stopping it when the function
+returns could starve the goroutine).
 
 ## The fix
 `defer t.Stop()` right after the assignment; when only one goroutine uses the ticker, the
