@@ -552,11 +552,10 @@ class Session:
             try:
                 status = self.editor(path)
             except OSError as e:
-                status, problem = None, f"Cannot run the editor: {e}"
-            text = _take(path)
-            if status is None:
-                self.console.print(problem, style="red")
+                _take(path)
+                self.console.print(f"Cannot run the editor: {e}", style="red")
                 return False
+            text = _take(path)
             if status != 0:
                 self.console.print(f"The editor exited with status {status}; the hunk is left as it was.", style="red")
                 return False

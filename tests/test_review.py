@@ -326,6 +326,7 @@ def test_an_editor_that_cannot_run(two_files):
 
     _, out = session(two_files, "eq", editor=missing)
     assert "Cannot run the editor" in out and two_files[0].units[0].decision is None
+    assert not os.path.exists(os.path.join(os.path.dirname(two_files[0].abspath), review.EDIT_FILE))
 
 
 def test_parse_edited_recounts_the_header():
