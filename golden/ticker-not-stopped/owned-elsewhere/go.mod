@@ -1,0 +1,3 @@
+module example.com/owned-elsewhere
+
+go 1.22
