@@ -73,10 +73,10 @@ def resolve(remote_url: str, provider: str | None, repo: str | None, api_url: st
         provider = "github" if "github" in host else "gitlab" if "gitlab" in host else None
         if provider is None:
             raise SetupError("cannot tell the forge from the remote URL; pass --provider github|gitlab")
-    repo = repo or (remote.path if remote else None)
-    if not repo or "/" not in repo.strip("/"):
+    repo = (repo or (remote.path if remote else "")).strip("/")
+    if "/" not in repo:
         raise SetupError("cannot tell the repository from the remote URL; pass --repo OWNER/NAME")
-    if provider == "github" and repo.strip("/").count("/") != 1:
+    if provider == "github" and repo.count("/") != 1:
         raise SetupError(f"--repo {repo!r}: a GitHub repository is OWNER/NAME")
     if api_url is None:
         if remote is None:
@@ -86,4 +86,4 @@ def resolve(remote_url: str, provider: str | None, repo: str | None, api_url: st
     token = next((env[v] for v in cls.token_vars if env.get(v)), "")
     if need_token and not token:
         raise SetupError(f"no {provider} token: set {' or '.join(cls.token_vars)}")
-    return cls(api_url, repo.strip("/"), token)
+    return cls(api_url, repo, token)
