@@ -11,6 +11,7 @@ from gofixleaks.rule import Pass, Rule
 from gofixleaks.source import SourceFile
 
 from . import _goroutine as g_
+from ._timers import fresh_name
 
 DOC = """\
 ## What it finds
@@ -87,37 +88,7 @@ def _package_level(sf: SourceFile, chan: Node, at: Node) -> bool:
     if chan.type != "identifier":
         return False
     name = sf.text(chan)
-    local = g_._local_declaration(sf, name, at) is not None or any(
-        a._params_declare(sf, fn, name) for fn in a.ancestors(at) if fn.type in a.FUNCTION_TYPES)
-    return not local and name in _package_vars(sf)
-
-
-def _package_vars(sf: SourceFile) -> set[str]:
-    """Names of the file's package-level variables (`var x` and `var ( ... )` blocks)."""
-    specs = (s for d in sf.root.named_children if d.type == "var_declaration" for s in a.of_type(d, "var_spec"))
-    return {sf.text(n) for s in specs for n in s.children_by_field_name("name")}
-
-
-def _loop_breaks(loop: Node) -> list[Node]:
-    """Unlabelled `break` statements in ``loop``'s body that leave ``loop`` itself."""
-    out = []
-    for n in a.walk(loop.child_by_field_name("body"), skip_functions=True):
-        if n.type == "break_statement" and not n.named_children:
-            target = a.enclosing(n, "for_statement", "expression_switch_statement", "type_switch_statement",
-                                 "select_statement")
-            if target == loop:
-                out.append(n)
-    return out
-
-
-def _free_label(sf: SourceFile, fn: Node, base: str) -> str:
-    labels = {sf.text(n) for n in a.of_type(fn, "label_name")}
-    name = a.free_name(sf, fn, base)
-    i = 2
-    while name in labels:
-        name = a.free_name(sf, fn, f"{base}{i}")
-        i += 1
-    return name
+    return not g_._declaration_visible(sf, name, at) and name in a._package_level_names(sf)
 
 
 def _multiline_raw_string(sf: SourceFile, node: Node) -> bool:
@@ -127,8 +98,8 @@ def _multiline_raw_string(sf: SourceFile, node: Node) -> bool:
 def _range_rewrite(sf: SourceFile, g: g_.Goroutine, loop: Node, clause: Node, sig: a.Cancellation):
     """(edit, None) turning the range over t.C into a for-select loop, or (None, why not)."""
     body = loop.child_by_field_name("body")
-    breaks = _loop_breaks(loop)
-    stmt = loop.parent if loop.parent.type == "labeled_statement" else loop
+    breaks = [b for b in a.loop_breaks(loop) if not b.named_children]  # a labelled one names its target already
+    stmt = a.statement_of(loop)
     if a.exits_between(sf, a.statements(body)):
         # the loop may end by itself: what follows it must not be skipped by the new return
         lst = stmt.parent
@@ -149,7 +120,7 @@ def _range_rewrite(sf: SourceFile, g: g_.Goroutine, loop: Node, clause: Node, si
         label = sf.text(loop.parent.child_by_field_name("label"))
     new_label = not label and breaks
     if new_label:
-        label = _free_label(sf, g.fn, "ticks")
+        label = fresh_name(sf, g.fn, "ticks", {sf.text(n) for n in a.of_type(g.fn, "label_name")})
     # the body, its breaks naming the loop, moved one tab in
     start = open_end + 1
     inner = apply(sf.data[start:close_line], [TextEdit(b.start_byte - start, b.end_byte - start, f"break {label}".encode()) for b in breaks])
