@@ -366,6 +366,16 @@ def test_credentials_in_the_remote_url_stay_out_of_errors(cli, repo, isolated):
     assert "hunter2" not in r.stdout + r.stderr
 
 
+def test_a_git_message_that_names_credentials_is_masked():
+    # git anonymizes the URLs of its own transport errors (so the test above passes even
+    # without this); a hook's or helper's message may still carry them
+    from gofixleaks.worktree import problem
+
+    stderr = "remote: see https://bob:hunter2@git.example/acme/svc\nerror: failed to push some refs to 'https://bob:hunter2@git.example/acme/svc.git'\n"
+    assert problem(stderr, "fallback") == "error: failed to push some refs to 'https://***@git.example/acme/svc.git'"
+    assert problem("\n", "git push exited 1") == "git push exited 1"
+
+
 def test_the_token_is_not_forwarded_on_a_redirect():
     class Redirect(BaseHTTPRequestHandler):
         def do_GET(self):
