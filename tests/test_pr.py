@@ -459,7 +459,7 @@ def test_resolve_asks_for_what_it_cannot_infer():
         resolve("git@gitlab.com:a/b.git", None, None, None, {"GH_TOKEN": "t"}, need_token=True)
 
 
-def test_default_branch_is_stable_per_scope_and_a_valid_ref(repo):
+def test_default_branch_is_stable_per_scope_and_a_valid_ref():
     assert default_branch("main", ["."], ()) == "gofixleaks/main"
     assert default_branch("main", ["cmd/api", "internal"], ("timer-not-stopped", "cancel-not-called")) == \
         "gofixleaks/main-cmd-api-internal-cancel-not-called-timer-not-stopped"
