@@ -304,7 +304,10 @@ def _hands_on_body(sf: SourceFile, body: Node) -> bool:
             return False
         m = a.method_call(sf, call)
         return not (m is not None and m[1] in _READER_METHODS)
-    # compared or inspected (resp.Body != nil, switch resp.Body.(type)): kept here; anything
+    if pt == "type_switch_statement":
+        # switch resp.Body.(type) only looks; switch b := resp.Body.(type) may hand b on
+        return parent.child_by_field_name("alias") is not None
+    # compared or inspected (resp.Body != nil, resp.Body.(io.Seeker)): kept here; anything
     # else (returned, stored, assigned, put in a literal) has an owner that may close it
     return pt not in ("binary_expression", "if_statement", "expression_switch_statement", "type_assertion_expression")
 

@@ -1,0 +1,3 @@
+module example.com/inspected-body
+
+go 1.22
