@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 import json
-import re
 from typing import Iterable
 
 from rich.console import Console
@@ -13,7 +12,7 @@ from rich.markup import escape
 from . import __version__
 from .edits import import_edit
 from .engine import FileResult
-from .source import SourceFile
+from .source import SourceFile, line_starts
 
 JSON_VERSION = 1
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -122,7 +121,7 @@ class _Utf16Columns:
 
     def __init__(self, data: bytes) -> None:
         self.data = data
-        self.starts = [0] + [m.end() for m in re.finditer(b"\n", data)]
+        self.starts = line_starts(data)
 
     def point(self, offset: int) -> tuple[int, int]:
         row = bisect.bisect_right(self.starts, offset) - 1

@@ -25,6 +25,17 @@ def parse(data: bytes) -> tree_sitter.Tree:
     return _parser().parse(data)
 
 
+def line_starts(data: bytes) -> list[int]:
+    """The offset of each line's first byte (lines end at \\n, so CRLF lines keep their \\r)."""
+    starts = [0]
+    find = data.find
+    i = find(b"\n")
+    while i != -1:
+        starts.append(i + 1)
+        i = find(b"\n", i + 1)
+    return starts
+
+
 class SourceError(Exception):
     """A file that cannot be analysed: the message is one line for the user."""
 
@@ -40,12 +51,7 @@ class SourceFile:
 
     def __post_init__(self) -> None:
         self.tree = parse(self.data)
-        self._line_starts = [0]
-        find = self.data.find
-        i = find(b"\n")
-        while i != -1:
-            self._line_starts.append(i + 1)
-            i = find(b"\n", i + 1)
+        self._line_starts = line_starts(self.data)
         self.imports = _imports(self.tree.root_node)
 
     @classmethod
