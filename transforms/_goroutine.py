@@ -29,10 +29,7 @@ class Goroutine:
 def goroutines(sf: SourceFile) -> Iterator[Goroutine]:
     """Every function of this file that runs as a goroutine: `go func(){...}()` literals, and
     functions or methods declared here and started with `go f(...)` / `go x.m(...)`."""
-    named: dict[str, list[Node]] = {}
-    for decl in sf.root.named_children:
-        if decl.type in ("function_declaration", "method_declaration"):
-            named.setdefault(sf.text(decl.child_by_field_name("name")), []).append(decl)
+    named = _declared_functions(sf)
     started: list[Node] = []
     for stmt in a.of_type(sf.root, "go_statement"):
         call = next((c for c in stmt.named_children if c.type == "call_expression"), None)
@@ -50,6 +47,15 @@ def goroutines(sf: SourceFile) -> Iterator[Goroutine]:
             yield Goroutine(decls[0], None)
 
 
+def _declared_functions(sf: SourceFile) -> dict[str, list[Node]]:
+    """The file's functions and methods by name (methods of several types share one)."""
+    named: dict[str, list[Node]] = {}
+    for decl in sf.root.named_children:
+        if decl.type in ("function_declaration", "method_declaration"):
+            named.setdefault(sf.text(decl.child_by_field_name("name")), []).append(decl)
+    return named
+
+
 def signal(sf: SourceFile, g: Goroutine, at: Node) -> a.Cancellation | None:
     """The first cancellation signal visible at ``at`` that can fire for this goroutine: a
     context that some caller can cancel, or a done channel that this goroutine does not
@@ -59,13 +65,13 @@ def signal(sf: SourceFile, g: Goroutine, at: Node) -> a.Cancellation | None:
             continue
         if c.kind == "channel" and _signals_itself(sf, c, g):
             continue
-        if "." not in c.name and not c.assumed and not _declaration_visible(sf, c.name, at):
+        if "." not in c.name and not c.assumed and not declaration_visible(sf, c.name, at):
             continue
         return c
     return None
 
 
-def _local_declaration(sf: SourceFile, name: str, at: Node) -> Node | None:
+def local_declaration(sf: SourceFile, name: str, at: Node) -> Node | None:
     """The nearest declaration of local ``name`` before ``at`` in an enclosing function."""
     for fn in (x for x in a.ancestors(at) if x.type in a.FUNCTION_TYPES):
         b = a.body(fn)
@@ -78,20 +84,25 @@ def _local_declaration(sf: SourceFile, name: str, at: Node) -> Node | None:
     return None
 
 
-def _declaration_visible(sf: SourceFile, name: str, at: Node) -> bool:
+def declaration_visible(sf: SourceFile, name: str, at: Node) -> bool:
     """Parameters are visible; a local only where its block encloses ``at``."""
     for fn in (x for x in a.ancestors(at) if x.type in a.FUNCTION_TYPES):
         if a._params_declare(sf, fn, name):
             return True
-    return _local_declaration(sf, name, at) is not None
+    return local_declaration(sf, name, at) is not None
+
+
+def defined_values(sf: SourceFile, name: str, at: Node) -> list[Node]:
+    """The right-hand side of the ``:=`` that declares local ``name`` visible at ``at``
+    (empty for a parameter, a ``var`` or no local at all)."""
+    decl = local_declaration(sf, name, at)
+    right = decl.child_by_field_name("right") if decl is not None and decl.type == "short_var_declaration" else None
+    return right.named_children if right is not None else []
 
 
 def _never_done(sf: SourceFile, c: a.Cancellation, at: Node) -> bool:
-    decl = _local_declaration(sf, c.name, at) if "." not in c.name else None
-    right = decl.child_by_field_name("right") if decl is not None and decl.type == "short_var_declaration" else None
-    if right is None or len(right.named_children) != 1:
-        return False
-    return a.is_call_to(sf, right.named_children[0], "context", _NEVER_DONE)
+    values = defined_values(sf, c.name, at) if "." not in c.name else []
+    return len(values) == 1 and a.is_call_to(sf, values[0], "context", _NEVER_DONE)
 
 
 def _signals_itself(sf: SourceFile, c: a.Cancellation, g: Goroutine) -> bool:
@@ -99,10 +110,7 @@ def _signals_itself(sf: SourceFile, c: a.Cancellation, g: Goroutine) -> bool:
     functions and methods of this file that it calls (``defer c.cleanup()`` closing
     ``c.donec``): then the channel marks the goroutine's own end."""
     field = "." + c.name.rsplit(".", 1)[-1] if "." in c.name else None
-    decls: dict[str, list[Node]] = {}
-    for d in sf.root.named_children:
-        if d.type in ("function_declaration", "method_declaration"):
-            decls.setdefault(sf.text(d.child_by_field_name("name")), []).append(d)
+    decls = _declared_functions(sf)
     todo, seen = [g.fn], {g.fn}
     while todo:
         fn = todo.pop()
@@ -184,9 +192,7 @@ def ticker_stop(sf: SourceFile, g: Goroutine, chan: Node) -> TextEdit | None:
     operand = chan.child_by_field_name("operand")
     if operand is None or operand.type != "identifier":
         return None
-    decl = _local_declaration(sf, sf.text(operand), chan)
-    right = decl.child_by_field_name("right") if decl is not None and decl.type == "short_var_declaration" else None
-    values = right.named_children if right is not None else []
+    values = defined_values(sf, sf.text(operand), chan)
     call = next((v for v in values if a.is_call_to(sf, v, "time", ("NewTicker",))), None)
     binding = a.assignments(sf, call) if call is not None else None
     if binding is None or binding.name != sf.text(operand):
@@ -215,10 +221,10 @@ def is_ticker_channel(sf: SourceFile, chan: Node) -> bool:
     times = sf.aliases("time")
     for n in a.of_type(sf.root, "parameter_declaration", "var_spec", "field_declaration"):
         typ = n.child_by_field_name("type")
-        if typ is not None and sf.text(typ).lstrip("*") in {f"{t}.Ticker" for t in times}:
-            if any(sf.text(x) == name for x in n.children_by_field_name("name")):
-                return True
-    decl = _local_declaration(sf, name, chan) if operand.type == "identifier" else None
+        if (typ is not None and sf.text(typ).lstrip("*") in {f"{t}.Ticker" for t in times}
+                and any(sf.text(x) == name for x in n.children_by_field_name("name"))):
+            return True
+    decl = local_declaration(sf, name, chan) if operand.type == "identifier" else None
     return decl is not None and any(a.is_call_to(sf, c, "time", ("NewTicker",)) for c in a.of_type(decl, "call_expression"))
 
 

@@ -101,7 +101,7 @@ def _makes(sf: SourceFile, chan: Node, at: Node) -> tuple[Node | None, list[Node
     local, its declaring function and the makes assigned to it there; for a field ``x.f``,
     no function and every ``f: make(...)`` / ``x.f = make(...)`` of the file."""
     if chan.type == "identifier":
-        decl = g_._local_declaration(sf, sf.text(chan), at)
+        decl = g_.local_declaration(sf, sf.text(chan), at)
         scope = a.enclosing_function(decl) if decl is not None else None
         name = sf.text(chan)
     elif chan.type == "selector_expression":
@@ -168,9 +168,8 @@ def _reply_channel(sf: SourceFile, chan: Node, at: Node) -> bool:
     carried in a received request (``req.reply`` for ``req := <-reqs``). Its make and its
     receiver are elsewhere, and a stuck reply is fixed there (by buffering it)."""
     if chan.type == "identifier":
-        decl = g_._local_declaration(sf, sf.text(chan), at)
-        right = decl.child_by_field_name("right") if decl is not None and decl.type == "short_var_declaration" else None
-        return right is not None and right.named_child_count == 1 and right.named_children[0].type == "index_expression"
+        values = g_.defined_values(sf, sf.text(chan), at)
+        return len(values) == 1 and values[0].type == "index_expression"
     operand = chan.child_by_field_name("operand") if chan.type == "selector_expression" else None
     if operand is None or operand.type != "identifier":
         return False
@@ -180,9 +179,8 @@ def _reply_channel(sf: SourceFile, chan: Node, at: Node) -> bool:
             (c for c in anc.named_children if c.type == "range_clause"), None) if anc.type == "for_statement" else None
         if header is not None and a.declares(sf, header, name):
             return True
-    decl = g_._local_declaration(sf, name, at)
-    right = decl.child_by_field_name("right") if decl is not None and decl.type == "short_var_declaration" else None
-    value = a.unparen(right.named_children[0]) if right is not None and right.named_child_count == 1 else None
+    values = g_.defined_values(sf, name, at)
+    value = a.unparen(values[0]) if len(values) == 1 else None
     return value is not None and value.type == "unary_expression" and sf.text(value.child_by_field_name("operator")) == "<-"
 
 
@@ -229,7 +227,7 @@ def _element_type(sf: SourceFile, chan: Node) -> str | None:
         return None
     name = sf.text(chan)
     typ = None
-    decl = g_._local_declaration(sf, name, chan)
+    decl = g_.local_declaration(sf, name, chan)
     if decl is not None:
         for n in a.walk(decl):
             if n.type == "call_expression" and sf.text(n.child_by_field_name("function")) == "make":
@@ -262,7 +260,7 @@ def _receive_fix(sf: SourceFile, stmt: Node, sig: a.Cancellation, comment: str) 
         comm = sf.text(stmt) if stmt.type == "assignment_statement" else sf.text(stmt.named_children[0])
         return g_.select_over(sf, comm, sig, indent, comment), None
     recv = a.unparen(right.named_children[0])
-    names = [n for n in stmt.child_by_field_name("left").named_children]
+    names = stmt.child_by_field_name("left").named_children
     elem = _element_type(sf, a.unparen(recv.child_by_field_name("operand")))
     if elem is None:
         return None, "the channel's element type is not declared in this file: declare the variable before a select by hand"
