@@ -25,10 +25,11 @@ def example(rule: Rule) -> tuple[str, str, str] | None:
     case = root / rule.name / rule.example if root else None
     if case is None or not case.is_dir():
         return None
-    for golden in sorted(case.glob("*.go.golden")):
-        source = golden.with_suffix("")
-        return source.name, _without_wants(source.read_text(encoding="utf-8")), _without_wants(golden.read_text(encoding="utf-8"))
-    return None
+    golden = min(case.glob("*.go.golden"), default=None)  # a case of several files shows its first
+    if golden is None:
+        return None
+    source = golden.with_suffix("")
+    return source.name, _without_wants(source.read_text(encoding="utf-8")), _without_wants(golden.read_text(encoding="utf-8"))
 
 
 _WANT = re.compile(r"[ \t]*//\s*want\s+\".*$", re.M)
