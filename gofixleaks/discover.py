@@ -54,15 +54,11 @@ def _glob(glob: str) -> re.Pattern:
 
 
 def _excluded(rel: str, excludes: tuple[str, ...]) -> bool:
+    """Whether a glob matches the file or a directory above it (everything below a matched
+    directory goes with it), by path from the directory given or by name at any depth."""
     parts = rel.split("/")
-    for glob in excludes:
-        g = _glob(glob.rstrip("/"))
-        if g.match(rel) or g.match(parts[-1]):
-            return True
-        # a glob naming a directory excludes everything below it
-        if any(g.match("/".join(parts[:i])) for i in range(1, len(parts))):
-            return True
-    return False
+    candidates = ["/".join(parts[:i]) for i in range(1, len(parts) + 1)] + parts
+    return any(_glob(glob.rstrip("/")).match(c) for glob in excludes for c in candidates)
 
 
 def _git_files(directory: str) -> list[str] | None:

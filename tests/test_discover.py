@@ -100,6 +100,9 @@ def test_exclude_globs_match_paths_names_and_directories(tree):
     assert found(tree, excludes=["sub/deep/"]) == ["a.go", "a_test.go", "gen.go", "sub/b.go"]
     assert found(tree, excludes=["sub/*.go", "a.go"]) == ["a_test.go", "gen.go", "sub/deep/c.go"]
     assert found(tree, excludes=["c.go"]) == ["a.go", "a_test.go", "gen.go", "sub/b.go"]
+    # a directory's name matches at any depth, as a file's name does
+    assert found(tree, excludes=["deep"]) == ["a.go", "a_test.go", "gen.go", "sub/b.go"]
+    assert found(tree, excludes=["d*p/"]) == ["a.go", "a_test.go", "gen.go", "sub/b.go"]
 
 
 def test_a_file_named_explicitly_is_always_read(tree):
