@@ -82,6 +82,18 @@ def test_every_option_is_documented(command):
                 assert f"`{opt}" in README, f"{command} {opt} is not in the README"
 
 
+@pytest.mark.parametrize("command", sorted(cli_mod.main.commands))
+def test_every_option_is_documented_under_its_command(command):
+    commands = section("Commands")
+    common = commands[: commands.index("\n### ")]  # the options every command that reads Go takes
+    own = re.search(rf"^### {command}\n(.*?)(?=^### |\Z)", commands, re.M | re.S)
+    assert own, f"README has no '### {command}' section"
+    for p in cli_mod.main.commands[command].params:
+        for opt in p.opts:
+            if opt.startswith("--"):
+                assert re.search(rf"(?<![\w-]){re.escape(opt)}(?![\w-])", common + own.group(1)), f"{command} {opt}"
+
+
 def test_every_config_key_is_documented():
     toml = re.search(r"```toml\n(.*?)```", section("Configuration"), re.S).group(1)
     keys = {ln.split("=")[0].strip() for ln in toml.splitlines() if "=" in ln}
