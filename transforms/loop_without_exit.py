@@ -34,9 +34,11 @@ it references, for the life of the process.
 - the loop already refers to the signal (`case <-ctx.Done():`, `if ctx.Err() != nil`);
 - a select loop with any way out (`return`, `break L`, `goto`), a loop with a condition.
 It is reported without a fix when the goroutine's function has results, when the ticker loop
-can also end by itself and code after it would be skipped by a `return`, when the body
-holds a multi-line raw string (its lines cannot be re-indented), and when a select already
-receives the signal but goes round again (that case must leave; a second one would be noise).
+can also end by itself and code after it would be skipped by a `return`, when a `return` in
+the select would skip a non-deferred `mu.Unlock()`, `wg.Done()` or `close(ch)` that follows
+it in the loop body, when the body holds a multi-line raw string (its lines cannot be
+re-indented), and when a select already receives the signal but goes round again (that case
+must leave; a second one would be noise).
 
 ## The fix
 The select gets one more case, `case <-ctx.Done(): return` (`case <-done:` for a channel).
@@ -175,7 +177,8 @@ def run(p: Pass) -> None:
                     p.report(loop, message, notes=[f"return (or break out of the loop) in the `case {sf.text(watched)}:` it already has"])
                     continue
                 close = select.children[-1]
-                why = g_.return_blocker(sf, g, None)
+                # the loop never ends, but the rest of its body runs after the select each round
+                why = g_.return_blocker(sf, g, select)
                 if why is None and sf.data[sf.line_start(close.start_byte) : close.start_byte].strip():
                     why = "the select is written on one line: add the case by hand"
                 edit = None if why else TextEdit(

@@ -57,3 +57,17 @@ func Spin(work func()) {
 	}()
 	close(done)
 }
+
+// Guarded unlocks mu after each select: a return in the select would leave mu locked.
+func Guarded(ctx context.Context, mu *sync.Mutex, in <-chan int, use func(int)) {
+	go func() {
+		for { // want "select loop has no way out"
+			mu.Lock()
+			select {
+			case v := <-in:
+				use(v)
+			}
+			mu.Unlock()
+		}
+	}()
+}
