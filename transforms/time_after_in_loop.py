@@ -40,7 +40,6 @@ the timer had fired unseen, then `Reset`.
 """
 
 
-
 def message(sf: SourceFile, call: Node, select: Node) -> str:
     """Names a rival case, so that the reader sees what wins while the timer lives on."""
     rival = "another case"
@@ -53,6 +52,7 @@ def message(sf: SourceFile, call: Node, select: Node) -> str:
         f"{sf.text(call)} in a select inside a loop makes a new timer on every pass: before Go 1.23 "
         f"each one stays in the runtime until it fires, even when {rival} wins"
     )
+
 
 # Expression nodes that read values without calling anything (a conversion is allowed below).
 _PLAIN = {
