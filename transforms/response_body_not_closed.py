@@ -457,6 +457,11 @@ def _message(what: str, call: str, tail: str) -> str:
     )
 
 
+def _report_discarded(p: Pass, call: Node, name: str) -> None:
+    p.report(call, _message("the response", name, "is discarded, so its body is never closed"),
+             notes=["keep the response and close its body"])
+
+
 def check(p: Pass) -> None:
     sf = p.file
     for call in a.of_type(sf.root, "call_expression"):
@@ -465,8 +470,7 @@ def check(p: Pass) -> None:
             continue
         parent = call.parent
         if parent.type in ("expression_statement", "go_statement"):
-            p.report(call, _message("the response", name, "is discarded, so its body is never closed"),
-                     notes=["keep the response and close its body"])
+            _report_discarded(p, call, name)
             continue
         if parent.type != "expression_list" or len(parent.named_children) != 1:
             continue
@@ -480,8 +484,7 @@ def check(p: Pass) -> None:
         if _expects_failure(sf, stmt, resp, err):
             continue
         if resp == "_":
-            p.report(call, _message("the response", name, "is discarded, so its body is never closed"),
-                     notes=["keep the response and close its body"])
+            _report_discarded(p, call, name)
             continue
         if stmt.type != "short_var_declaration" or stmt.parent.type != "statement_list" or a.enclosing_function(stmt) is None:
             continue  # `resp, err = ...` to a variable declared elsewhere, or in an if/for/switch header
