@@ -350,8 +350,7 @@ def references(sf: SourceFile, binding: Binding) -> list[Node]:
     decl = binding.statement
     scope = decl.parent
     if scope is not None and scope.type == "statement_list":
-        siblings = scope.named_children
-        visit_list(siblings[siblings.index(decl) + 1 :])
+        visit_list(following(decl))
     elif scope is not None:
         # declared in an if/for/switch header: the rest of that statement is its scope
         for c in scope.named_children:
@@ -461,6 +460,22 @@ def enclosing_goroutine(node: Node, within: Node | None = None) -> Node | None:
     return None
 
 
+def sole_goroutine(nodes, within: Node) -> Node | None:
+    """The ``go func(){...}`` literal inside ``within`` that holds all of ``nodes``, if one does."""
+    goroutines = {enclosing_goroutine(n, within=within) for n in nodes}
+    return goroutines.pop() if len(goroutines) == 1 else None
+
+
+def following(stmt: Node) -> list[Node]:
+    """The siblings after ``stmt`` (comments included): the rest of its block."""
+    out = []
+    n = stmt.next_named_sibling
+    while n is not None:
+        out.append(n)
+        n = n.next_named_sibling
+    return out
+
+
 def loops_between(node: Node, outer: Node) -> list[Node]:
     """for_statements enclosing ``node`` inside ``outer`` (innermost first)."""
     out = []
@@ -506,17 +521,14 @@ def exits_between(sf: SourceFile, stmts: list[Node]) -> bool:
 
 
 def _inside_breakable(jump: Node, top: Node, kind: str) -> bool:
-    targets = ("for_statement",) if kind == "continue_statement" else (
-        "for_statement",
-        "expression_switch_statement",
-        "type_switch_statement",
-        "select_statement",
-    )
+    """Whether unlabeled ``jump`` is caught inside ``top`` (``top`` included): a continue by
+    a loop, a break by any breakable statement."""
+    targets = ("for_statement",) if kind == "continue_statement" else _BREAKABLE
     for a in ancestors(jump):
         if a.type in targets:
             return True
         if a == top:
-            return a.type in targets
+            return False
     return False
 
 
@@ -676,7 +688,7 @@ def _receiver_contexts(sf: SourceFile, method: Node) -> list[Cancellation]:
     typ = decl.child_by_field_name("type")
     if not names or typ is None:
         return []
-    type_name = sf.text(typ).lstrip("*").split("[")[0]
+    type_name = function_key(sf, method)[1]
     for spec in of_type(sf.root, "type_spec"):
         if sf.text(spec.child_by_field_name("name")) != type_name:
             continue
@@ -747,8 +759,7 @@ def lifetime(sf: SourceFile, binding: Binding, is_release) -> Lifetime:
     uses = tuple(classify(sf, r) for r in references(sf, binding))
     releases = [u for u in uses if is_release(u)]
     escaped = any(escapes(u) and not is_release(u) for u in uses)
-    goroutines = {enclosing_goroutine(u.ident, within=binding.function) for u in uses}
-    owner = goroutines.pop() if len(goroutines) == 1 and uses else None
+    owner = sole_goroutine([u.ident for u in uses], binding.function)
     if owner is not None and is_within(binding.statement, owner):
         owner = None
     released = False
@@ -864,27 +875,34 @@ def _note_breaks(sf: SourceFile, breaks, released: bool, exits) -> None:
 
 def _break_target(sf: SourceFile, brk: Node) -> Node | None:
     """The statement a break leaves: the innermost breakable one, or the labeled one."""
-    label = next((c for c in brk.named_children if c.type == "label_name"), None)
+    if brk.named_children:
+        labeled = _labeled(sf, brk)
+        return next((c for c in labeled.named_children if c.type in _BREAKABLE), None) if labeled is not None else None
     for x in ancestors(brk):
         if x.type in FUNCTION_TYPES:
             return None
-        if label is None and x.type in _BREAKABLE:
+        if x.type in _BREAKABLE:
             return x
-        if label is not None and x.type == "labeled_statement" and sf.text(x.child_by_field_name("label")) == sf.text(label):
-            return next((c for c in x.named_children if c.type in _BREAKABLE), None)
     return None
 
 
 def _label_within(sf: SourceFile, jump: Node, region: tuple[int, int]) -> bool:
     """Whether labeled ``jump`` targets a statement inside ``region``."""
+    target = _labeled(sf, jump)
+    return target is not None and region[0] <= target.start_byte and target.end_byte <= region[1]
+
+
+def _labeled(sf: SourceFile, jump: Node) -> Node | None:
+    """The labeled_statement that ``jump`` (break, continue, goto) names, if it encloses it."""
     label = next((c for c in jump.named_children if c.type == "label_name"), None)
     if label is None:
-        return False
-    target = next(
-        (x for x in ancestors(jump) if x.type == "labeled_statement" and sf.text(x.child_by_field_name("label")) == sf.text(label)),
-        None,
-    )
-    return target is not None and region[0] <= target.start_byte and target.end_byte <= region[1]
+        return None
+    for x in ancestors(jump):
+        if x.type in FUNCTION_TYPES:
+            return None
+        if x.type == "labeled_statement" and sf.text(x.child_by_field_name("label")) == sf.text(label):
+            return x
+    return None
 
 
 def _is_panic(sf: SourceFile, stmt: Node) -> bool:

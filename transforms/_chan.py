@@ -101,12 +101,6 @@ def _last_action(send: Node, sends: list[Node]) -> bool:
     return True
 
 
-def abandoned_result_channel(sf: SourceFile, make: Node) -> bool:
-    """Whether early-return-send reports the channel ``make`` creates."""
-    rc = result_channel(sf, make)
-    return rc is not None and rc.why is not None
-
-
 def abandoned_result_send(sf: SourceFile, send: Node) -> bool:
     """Whether ``send`` (a send_statement) is on a channel early-return-send reports."""
     top = ([f for f in a.ancestors(send) if f.type in a.FUNCTION_TYPES] or [None])[-1]
@@ -156,14 +150,14 @@ def _abandoned(sf, binding, receives, senders) -> str | None:
         # in a loop only a return or break stops listening; a case that receives later is fine
         if _outer_loop(r, binding) is None and any(not any(a.is_within(x, c) for x in receives) for c in others):
             return "takes another case of its select"
-    first_start = min(a.goroutine_literal(g).end_byte for g in senders)
+    first_started = min(a.goroutine_literal(g).end_byte for g in senders)
     outer = [_outer_loop(r, binding) for r in receives]
     loops = set(outer)
     region_end = max((lp or a.statement_of(r)).end_byte for lp, r in zip(outer, receives))
     exits = list(a.of_type(a.body(binding.function), "return_statement", skip_functions=True))
     exits += [b for lp in loops - {None} for b in a.loop_breaks(lp)]
     for x in exits:
-        if not (first_start <= x.start_byte < region_end) or any(a.is_within(r, x) for r in receives):
+        if not (first_started <= x.start_byte < region_end) or any(a.is_within(r, x) for r in receives):
             continue
         # after a receive, an exit is how the receiver ends when one value is all there is, or
         # when it counts values in an endless loop
@@ -206,9 +200,8 @@ def _send_total(sf, binding, senders) -> int | None:
     weights = {}
     try:
         for g, sites in senders.items():
-            weights[_key(a.goroutine_literal(g))] = _sends_per_run(sf, g, sites)
-        siblings = list(binding.statement.parent.named_children)
-        return int(max(_count(sf, siblings[siblings.index(binding.statement) + 1 :], weights)))
+            weights[a.goroutine_literal(g)] = _sends_per_run(sf, g, sites)
+        return int(max(_count(sf, a.following(binding.statement), weights)))
     except _Unknown:
         pass
     try:  # goroutines started in a loop of literal length
@@ -239,16 +232,12 @@ def _launch_formula(sf, binding, senders) -> str:
     return " + ".join(parts + ([str(const)] if const else []))
 
 
-def _key(node: Node) -> tuple[int, str]:
-    return node.start_byte, node.type
-
-
 def _sends_per_run(sf, goroutine: Node, sites) -> int:
     """The most sends one run of ``goroutine`` makes on any path (a deferred send counts
     where its defer statement is)."""
-    weights: dict[tuple[int, str], int] = {}
+    weights: dict[Node, int] = {}
     for site in sites:
-        weights[_key(site)] = weights.get(_key(site), 0) + 1
+        weights[site] = weights.get(site, 0) + 1
     return max(1, int(max(_count(sf, a.statements(a.body(goroutine)), weights))))
 
 
@@ -270,10 +259,10 @@ def _count_stmt(sf, s, weights) -> tuple[float, float, float]:
         return _NEVER, 0, _NEVER
     if t == "break_statement":
         return _NEVER, _NEVER, 0
-    if not any(_key(n) in weights for n in a.walk(s, skip_functions=True)):
+    if not any(n in weights for n in a.walk(s, skip_functions=True)):
         return 0, 0, 0  # may leave (a return inside) with what was counted so far
-    if _key(s) in weights:
-        return weights[_key(s)], _NEVER, _NEVER
+    if s in weights:
+        return weights[s], _NEVER, _NEVER
     if t == "block":
         return _count(sf, a.statements(s), weights)
     if t == "labeled_statement":
@@ -289,7 +278,7 @@ def _count_stmt(sf, s, weights) -> tuple[float, float, float]:
             if c.type not in a.CASE_TYPES:
                 continue
             comm = c.child_by_field_name("communication")
-            first = weights.get(_key(comm), 0) if comm is not None else 0
+            first = weights.get(comm, 0) if comm is not None else 0
             ct, ce, cb = _count(sf, a.statements(c), weights)
             through, exited = max(through, first + ct, first + cb), max(exited, first + ce)
         if t != "select_statement" and not any(c.type == "default_case" for c in s.named_children):

@@ -55,12 +55,9 @@ def _declaration(call):
 
 
 def _in_go_statement(node, fn) -> bool:
-    for anc in a.ancestors(node):
-        if anc == fn:
-            return False
-        if anc.type == "go_statement":
-            return True
-    return False
+    """Whether ``node`` is part of a ``go`` statement of ``fn``: in what it starts, or the arguments."""
+    go = a.enclosing(node, "go_statement")
+    return go is not None and a.is_within(go, fn)
 
 
 def _check(p: Pass, call) -> None:
@@ -114,8 +111,7 @@ def _check(p: Pass, call) -> None:
 
     # the goroutine that alone uses the context and its cancel func owns them
     users = [u.ident for u in ctx_uses + cancel_uses if not _is_blank_assignment(sf, u.ident)]
-    owners = {a.enclosing_goroutine(n, within=function) for n in users}
-    owner = owners.pop() if len(owners) == 1 and users else None
+    owner = a.sole_goroutine(users, function)
     if owner is not None and a.loops_between(a.goroutine_literal(owner), function):
         return no_fix("the goroutines started in a loop share the context: cancel it when the last one is done")
     if owner is None and any(_in_go_statement(u.ident, function) for u in ctx_uses):
@@ -166,8 +162,7 @@ def _handled(sf, function, holder, cancel_uses, is_release) -> bool:
         captured = lit != function and a.goroutine_literal(lit) is None and a.deferred_literal(lit) is None
         if a.escapes(u) or captured:
             return True
-    siblings = list(holder.parent.named_children)
-    if a.every_exit_passes(sf, siblings[siblings.index(holder) + 1 :], is_release):
+    if a.every_exit_passes(sf, a.following(holder), is_release):
         return True
     goroutines = {a.enclosing_goroutine(u.ident, within=function) for u in cancel_uses} - {None}
     return any(a.every_exit_passes(sf, a.statements(a.body(g)), is_release) for g in goroutines)
