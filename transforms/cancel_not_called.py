@@ -69,7 +69,7 @@ def _check(p: Pass, call) -> None:
     fn_name = a.callee(sf, call)[1]
     cause = fn_name.endswith("Cause")
     discarded = sf.text(cancel_node) == "_"
-    holder = stmt.parent if stmt.type == "var_spec" else stmt
+    holder = a.var_declaration_of(stmt) if stmt.type == "var_spec" else stmt
     if holder.parent is None or holder.parent.type != "statement_list":
         return  # an if/switch header: the scope is the statement, rare and left alone
     if stmt.type == "assignment_statement" and not discarded:

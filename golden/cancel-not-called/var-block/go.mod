@@ -1,0 +1,3 @@
+module example.com/var-block
+
+go 1.22
