@@ -42,3 +42,10 @@ func Workers(parent context.Context, n int, work func(context.Context)) {
 		}()
 	}
 }
+
+// Narrowed derives into an existing variable: there is no cancel variable to defer.
+func Narrowed(parent context.Context, f func(context.Context) error) error {
+	ctx := parent
+	ctx, _ = context.WithCancel(parent) // want "the cancel func of context.WithCancel is discarded"
+	return f(ctx)
+}

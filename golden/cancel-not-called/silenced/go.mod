@@ -1,0 +1,3 @@
+module example.com/silenced
+
+go 1.22
