@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
 from dataclasses import dataclass, field
 
 import tree_sitter
@@ -119,6 +120,18 @@ class SourceFile:
         return {name for name, path in self.imports.items() if path == import_path}
 
 
+def assumed_name(import_path: str) -> str:
+    """The package name an unaliased import binds, guessed from its path as goimports does
+    (the package clause of the imported code is not read): foo/v2 is foo, gopkg.in/yaml.v3
+    is yaml, github.com/mattn/go-isatty is isatty."""
+    parts = import_path.split("/")
+    base = parts[-1]
+    if len(parts) > 1 and base[:1] == "v" and base[1:].isdigit():
+        base = parts[-2]
+    base = base.removeprefix("go-")
+    return re.match(r"\w*", base).group()  # up to the first character no identifier holds
+
+
 def _imports(root: tree_sitter.Node) -> dict[str, str]:
     out: dict[str, str] = {}
     for decl in root.children:
@@ -134,14 +147,7 @@ def _imports(root: tree_sitter.Node) -> dict[str, str]:
                 continue
             path = path_node.text.decode("utf-8").strip('"`')
             name_node = spec.child_by_field_name("name")
-            if name_node is None:
-                name = path.rsplit("/", 1)[-1]
-                # gopkg.in/yaml.v3 and foo/v2 style paths: the package name is the stem
-                if name.startswith("v") and name[1:].isdigit() and "/" in path:
-                    name = path.rsplit("/", 2)[-2]
-                name = name.split(".")[0].replace("-", "_")
-            else:
-                name = name_node.text.decode("utf-8")
+            name = name_node.text.decode("utf-8") if name_node is not None else assumed_name(path)
             if name in ("_", "."):
                 continue
             out[name] = path

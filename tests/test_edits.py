@@ -78,6 +78,18 @@ def test_import_into_a_block_sorts_within_the_first_run():
     assert both == src.replace('\t"fmt"\n\t"time"\n', '\t"context"\n\t"fmt"\n\t"sync"\n\t"time"\n')
 
 
+def test_unaliased_imports_bind_the_name_goimports_assumes():
+    src = 'package p\n\nimport (\n\t"time"\n\t"example.com/m/v2"\n\t"gopkg.in/yaml.v3"\n\t"github.com/mattn/go-isatty"\n\t"example.com/fast-json"\n\tclock "time"\n\t_ "embed"\n)\n'
+    assert sf_of(src).imports == {
+        "time": "time",
+        "m": "example.com/m/v2",
+        "yaml": "gopkg.in/yaml.v3",
+        "isatty": "github.com/mattn/go-isatty",
+        "fast": "example.com/fast-json",
+        "clock": "time",
+    }
+
+
 def test_an_import_already_there_adds_nothing_even_under_an_alias():
     assert import_edit(sf_of('package p\n\nimport clock "time"\n'), ["time"]) is None
 
