@@ -35,6 +35,7 @@ class AppliedFix:
     reason: str  # the finding's message
     fix: str  # the fix's message
     follow_ups: tuple[str, ...] = ()
+    start: int = -1  # byte offset of its finding in the original file (-1: not known)
 
 
 @dataclass
@@ -148,7 +149,7 @@ def fix_to_fixed_point(
             return data, applied, f"internal: a fix by {rules_at_fault} did not parse; not applied"
         for f, fx, origin in chosen:
             done.add((f.rule, origin))
-            applied.append(AppliedFix(f.rule, original.line_col(origin)[0], f.message, fx.message, fx.follow_ups))
+            applied.append(AppliedFix(f.rule, original.line_col(origin)[0], f.message, fx.message, fx.follow_ups, origin))
         rounds.append(sorted(all_edits, key=lambda e: (e.start, e.end)))
         data = new
         sf = SourceFile(sf.path, new, sf.go_version)

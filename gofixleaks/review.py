@@ -126,8 +126,8 @@ def entangled(result: FileResult) -> bool:
     """Did the engine apply a fix that no finding of the original file offered: one of a
     later round (it exists only because an earlier fix changed the code) or of context
     plumbing (it goes with changes in other files)? Such a file's changes are not split."""
-    offered = {(f.rule, f.message) for f in result.findings if f.fixes}
-    return any((ap.rule, ap.reason) not in offered for ap in result.applied)
+    offered = {(f.rule, f.start) for f in result.findings if f.fixes}
+    return any((ap.rule, ap.start) not in offered for ap in result.applied)
 
 
 def build_units(path: str, result: FileResult, context: int = CONTEXT, link: str | None = None) -> list[Unit]:
@@ -166,9 +166,9 @@ def _components(path: str, result: FileResult, a: list[str], groups) -> tuple[li
 
     owners: list[list[AppliedFix]] = [[] for _ in groups]
     sf = SourceFile(path, result.original)
-    applied = {(ap.rule, ap.reason) for ap in result.applied}
+    applied = {(ap.rule, ap.start) for ap in result.applied}
     for f in result.findings:
-        if not f.fixes or (f.rule, f.message) not in applied:  # e.g. dropped by --verify
+        if not f.fixes or (f.rule, f.start) not in applied:  # e.g. dropped by --verify
             continue
         fx = f.fixes[0]
         solo_edits = list(fx.edits)
@@ -181,7 +181,7 @@ def _components(path: str, result: FileResult, a: list[str], groups) -> tuple[li
             continue
         met = [g for g, (i1, i2, _, _) in enumerate(groups) if any(_touch((i1, i2), (s1, s2)) for s1, s2, _, _ in solo)]
         for g in met:
-            owners[g].append(AppliedFix(f.rule, f.line, f.message, fx.message, fx.follow_ups))
+            owners[g].append(AppliedFix(f.rule, f.line, f.message, fx.message, fx.follow_ups, f.start))
             parent[find(g)] = find(met[0])
     # a change no fix claims (it should not happen) goes with its nearest neighbour:
     # coarser, never half a fix

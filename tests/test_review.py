@@ -118,7 +118,7 @@ def test_a_fix_and_the_import_it_needs_are_one_unit():
     fb = _finding(sf, "rule-b", b'"b")\n', b'\tfmt.Println("b2")\n')
     imp = edits.import_edit(sf, ("sync",))
     fixed = edits.apply(original, [*fa.fixes[0].edits, *fb.fixes[0].edits, imp])
-    applied = [AppliedFix(f.rule, f.line, f.message, f.fixes[0].message) for f in (fa, fb)]
+    applied = [AppliedFix(f.rule, f.line, f.message, f.fixes[0].message, start=f.start) for f in (fa, fb)]
     res = FileResult("p.go", "/x/p.go", [fa, fb], None, original, fixed, applied)
     fr = review.FileReview("p.go", "/x/p.go", original, original, review.build_units("p.go", res))
     ua, ub = fr.units
@@ -136,9 +136,24 @@ def test_a_fix_the_engine_did_not_apply_is_not_listed():
     fa = _finding(sf, "rule-a", b'"a")\n', b"\tprintln(1)\n")
     fb = _finding(sf, "rule-b", b'"b")\n', b"\tprintln(2)\n")
     fixed = edits.apply(original, list(fa.fixes[0].edits))
-    res = FileResult("p.go", "/x/p.go", [fa, fb], None, original, fixed, [AppliedFix("rule-a", 4, fa.message, "")])
+    res = FileResult("p.go", "/x/p.go", [fa, fb], None, original, fixed, [AppliedFix("rule-a", 4, fa.message, "", start=fa.start)])
     [unit] = review.build_units("p.go", res)
     assert [f.rule for f in unit.fixes] == ["rule-a"]
+
+
+def test_a_dropped_fix_is_told_apart_from_an_applied_one_with_the_same_message():
+    # two findings of one rule can share a message (two tickers named t): match by offset
+    original = b'package p\n\nfunc A() {\n\tprintln("a")\n\tprintln("b")\n}\n'
+    sf = SourceFile("p.go", original)
+    fa = _finding(sf, "rule-a", b'println("a")\n\tprintln(', b"1, ")  # would change line 5
+    fb = _finding(sf, "rule-a", b'"a")\n', b"\tprintln(2)\n")  # inserts right above line 5
+    fb = Finding(fb.rule, fb.severity, fb.path, fb.start, fb.end, fb.line, 1, fb.line, 1, fa.message, fb.fixes)
+    fixed = edits.apply(original, list(fb.fixes[0].edits))  # --verify dropped fa's fix
+    res = FileResult("p.go", "/x/p.go", [fa, fb], None, original, fixed, [AppliedFix("rule-a", fb.line, fa.message, "", start=fb.start)])
+    assert not review.entangled(res)
+    [unit] = review.build_units("p.go", res)
+    assert [f.line for f in unit.fixes] == [fb.line]
+    assert apply_units(review.FileReview("p.go", "/x/p.go", original, original, [unit]), [unit]) == fixed
 
 
 def test_a_fix_no_finding_offered_keeps_the_file_in_one_unit():
@@ -147,8 +162,8 @@ def test_a_fix_no_finding_offered_keeps_the_file_in_one_unit():
     sf = SourceFile("p.go", original)
     fa = _finding(sf, "rule-a", b'"a")\n', b"\tprintln(1)\n")
     fixed = edits.apply(original, [*fa.fixes[0].edits, *_finding(sf, "x", b'"b")\n', b"\tprintln(2)\n").fixes[0].edits])
-    later = AppliedFix("rule-b", 14, "appeared after rule-a's fix", "")
-    res = FileResult("p.go", "/x/p.go", [fa], None, original, fixed, [AppliedFix("rule-a", 4, fa.message, ""), later])
+    later = AppliedFix("rule-b", 14, "appeared after rule-a's fix", "", start=fa.start + 20)
+    res = FileResult("p.go", "/x/p.go", [fa], None, original, fixed, [AppliedFix("rule-a", 4, fa.message, "", start=fa.start), later])
     assert review.entangled(res)
     [unit] = review.build_units("p.go", res, link="mod")
     assert [f.rule for f in unit.fixes] == ["rule-a", "rule-b"] and len(unit.hunks) == 2 and unit.link == "mod"
