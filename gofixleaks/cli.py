@@ -12,7 +12,7 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from . import __version__, config as config_mod, diff as diff_mod, docs, engine, report
+from . import __version__, config as config_mod, diff as diff_mod, docs, engine, report, worktree
 from .discover import DiscoveryError, discover
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
@@ -159,7 +159,10 @@ def fix(mode, patch_out, check, verify, **opts):
         fail("--check and --write cannot be used together")
     cfg, targets = _setup(**opts)
     results = compute_fixes(cfg, targets, verify)
-    root = diff_mod.repo_root(opts["paths"][0] if opts["paths"] else ".")
+    try:
+        root = worktree.toplevel(opts["paths"][0] if opts["paths"] else ".")
+    except worktree.GitError:
+        root = None  # not in a repository: paths relative to the current directory
     changed = [r for r in results if r.changed]
     err = _console(stderr=True)
     _report_what_is_not_fixed(err, results)

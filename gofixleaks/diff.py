@@ -4,29 +4,16 @@ from __future__ import annotations
 
 import difflib
 import os
-import subprocess
 
 import unidiff
 
-
-def repo_root(path: str) -> str | None:
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"],
-            cwd=path if os.path.isdir(path) else os.path.dirname(os.path.abspath(path)) or ".",
-            capture_output=True,
-            check=True,
-            text=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return out or None
+from . import worktree
 
 
 def diff_path(abspath: str, root: str | None) -> str:
     """The path as `git apply` wants it: relative to the repository root (or the cwd)."""
-    base = root or os.getcwd()
-    return os.path.relpath(abspath, base).replace(os.sep, "/")
+    rel = worktree.relative(root, abspath) if root else None
+    return rel if rel is not None else os.path.relpath(abspath).replace(os.sep, "/")
 
 
 def unified(old: bytes, new: bytes, path: str, context: int = 3) -> str:
