@@ -725,7 +725,7 @@ def _semaphore_fix(p: Pass, ln: _Launch, kind: str) -> tuple[Fix | None, list[st
         if wrapped is None:
             return None, ["the call spans a raw string: bound it by hand"]
         edits.append(wrapped)
-    how = f"in a select that also stops the loop on {stop[0]}" if len(acquire) > 1 else "before each launch"
+    how = f"in a select that also stops the loop on {stop[0]}" if stop is not None else "before each launch"
     return Fix(f"bound the goroutines with a semaphore of {n} slots ({sem}), taken {how}", tuple(edits)), notes
 
 
