@@ -307,7 +307,9 @@ def _launch_count(sf, binding: a.Binding, goroutine: Node) -> str:
     if clause.type == "range_clause":
         right = clause.child_by_field_name("right")
         left = clause.child_by_field_name("left")
-        two_vars = left is not None and len(left.named_children) == 2
+        # of unknown type, only what len() counts ranges with two variables: a slice, array,
+        # map or string; since Go 1.23 a func iterator does too
+        two_vars = left is not None and len(left.named_children) == 2 and sf.go_version is not None and sf.go_version < (1, 23)
         kind = _kind_of(sf, right, binding, loop)
         if kind == "len" or (kind is None and two_vars and right.type in ("identifier", "selector_expression")):
             return f"len({sf.text(right)})"

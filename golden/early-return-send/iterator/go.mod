@@ -1,0 +1,3 @@
+module example.com/iterator
+
+go 1.23
