@@ -103,10 +103,12 @@ def discover(paths: tuple[str, ...], excludes: tuple[str, ...] = ()) -> list[Tar
         if files is None:
             files = _walk(absolute)
         for f in files:
-            if not f.endswith(".go"):
-                continue
             rel = os.path.relpath(f, absolute).replace(os.sep, "/")
-            if any(_skipped_dir(d) for d in rel.split("/")[:-1]) or _excluded(rel, excludes):
+            *dirs, name = rel.split("/")
+            # go/build ignores _x.go and .x.go as it does _dir/ and .dir/: they are no package's files
+            if not name.endswith(".go") or name.startswith(("_", ".")):
+                continue
+            if any(_skipped_dir(d) for d in dirs) or _excluded(rel, excludes):
                 continue
             targets.setdefault(f, Target(f, display_path(f), False))
     return sorted(targets.values(), key=lambda t: t.display)

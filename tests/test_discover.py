@@ -27,6 +27,8 @@ TREE = {
     ".hidden/h.go": PKG,
     "sub/.cache/h.go": PKG,
     "gen.go": GENERATED,
+    "_old.go": PKG,
+    "sub/.#b.go": PKG,  # an editor's lock file
 }
 FOUND = ["a.go", "a_test.go", "gen.go", "sub/b.go", "sub/deep/c.go"]  # gen.go: skipped when read
 
@@ -107,6 +109,7 @@ def test_exclude_globs_match_paths_names_and_directories(tree):
 
 def test_a_file_named_explicitly_is_always_read(tree):
     assert found(tree, paths=["vendor/v/v.go", "testdata/t.go", "README.md"]) == ["README.md", "testdata/t.go", "vendor/v/v.go"]
+    assert found(tree, paths=["_old.go"]) == ["_old.go"]
     assert found(tree, paths=["a.go"], excludes=["a.go"]) == ["a.go"]
     assert all(t.explicit for t in discover((str(tree / "a.go"),)))
     assert not any(t.explicit for t in discover((str(tree),)))
