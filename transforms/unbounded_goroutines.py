@@ -87,9 +87,12 @@ common `select { case <-ctx.Done(): return; default: sem <- struct{}{} }` blocks
 full semaphore and stops noticing cancellation exactly when it matters. This needs a bare
 `return` (or `return ctx.Err()` for a function returning only an error) and a loop with no
 `break` (a return would skip the code after the loop); otherwise the loop gets the
-semaphore alone. With no context in scope, context plumbing adds a `ctx context.Context`
-parameter to the function and passes one from its callers where it safely can (see
-`--plumb-exported`), so the loop becomes stoppable as well as bounded.
+semaphore alone. A `wg.Add(1)` leading up to the launch gets the select before it (a
+return between the two would leave `wg.Wait()` waiting for a goroutine never started), or,
+when code that may leave the iteration stands between them, the semaphore alone. With no
+context in scope, context plumbing adds a `ctx context.Context` parameter to the function
+and passes one from its callers where it safely can (see `--plumb-exported`), so the loop
+becomes stoppable as well as bounded.
 
 An errgroup gets `g.SetLimit(N)` right after it is made instead (its `Go` then blocks
 while N goroutines run). A semaphore acquired inside the goroutine is moved before the
@@ -702,18 +705,29 @@ def _semaphore_fix(p: Pass, ln: _Launch, kind: str) -> tuple[Fix | None, list[st
     n = p.options.get("max_goroutines", 10)
     notes: list[str] = []
     acquire = [f"{sem} <- struct{{}}{{}}"]
+    acquire_at: Node | None = ln.go
     stop = None
     if kind == "endless":
         stop, why = _stop_on_cancel(sf, ln)
+        acquire_at = _ahead_of_adds(sf, ln) if stop is not None else ln.go
+        if acquire_at is None:
+            acquire_at, stop = ln.go, None
+            why = "an Add before the launch would be left without its Done by a return on cancellation: stop the loop by hand"
         if stop is not None:
             cancel, ret = stop
             acquire = ["select {", f"case <-{cancel}:", f"\t{ret}", f"case {sem} <- struct{{}}{{}}:", "}"]
         elif why:
             notes.append(why)
-    edits = [
-        insert_before_statement(sf, loop_stmt, [f"{sem} := make(chan struct{{}}, {n})"]),
-        insert_before_statement(sf, ln.go, [f"{c} := {c}" for c in copies] + acquire),
-    ]
+    copy_lines = [f"{c} := {c}" for c in copies]
+    edits = [insert_before_statement(sf, loop_stmt, [f"{sem} := make(chan struct{{}}, {n})"])]
+    if acquire_at == ln.go:
+        edits.append(insert_before_statement(sf, ln.go, copy_lines + acquire))
+    else:
+        edits.append(insert_before_statement(sf, acquire_at, acquire))
+        if copy_lines:
+            edits.append(insert_before_statement(sf, ln.go, copy_lines))
+    if None in edits:
+        return None, ["a statement before the launch shares its line: bound it by hand"]
     release = f"defer func() {{ <-{sem} }}()"
     if ln.literal is not None:
         edit = insert_at_block_start(sf, ln.literal.child_by_field_name("body"), release)
@@ -727,6 +741,25 @@ def _semaphore_fix(p: Pass, ln: _Launch, kind: str) -> tuple[Fix | None, list[st
         edits.append(wrapped)
     how = f"in a select that also stops the loop on {stop[0]}" if stop is not None else "before each launch"
     return Fix(f"bound the goroutines with a semaphore of {n} slots ({sem}), taken {how}", tuple(edits)), notes
+
+
+def _ahead_of_adds(sf, ln: _Launch) -> Node | None:
+    """Where a select that returns on cancellation can take the slot: before the go
+    statement, or before the ``wg.Add(...)`` calls leading up to it in the same block with
+    nothing in between that leaves the iteration (a return after an Add whose goroutine
+    never starts leaves ``wg.Wait()`` waiting for ever); None when there is no such place."""
+    adds = [
+        n for stmt in _preceding_in_iteration(ln) for n in a.of_type(stmt, "call_expression", skip_functions=True)
+        if (m := a.method_call(sf, n)) is not None and m[1] == "Add"
+    ]
+    if not adds:
+        return ln.go
+    first = a.statement_of(min(adds, key=lambda n: n.start_byte))
+    siblings = ln.go.parent.named_children
+    if first not in siblings:
+        return None
+    between = siblings[siblings.index(first) : siblings.index(ln.go)]
+    return None if a.exits_between(sf, between) else first
 
 
 def _stop_on_cancel(sf, ln: _Launch) -> tuple[tuple[str, str] | None, str]:
