@@ -237,8 +237,10 @@ def _check(p: Pass, ln: _Launch) -> None:
             f"semaphore {sem} is acquired inside the goroutine: it bounds the work, not the number "
             f"of goroutines, which still grows with the loop"
         )
-        fix = _move_acquire(sf, ln, inside)
-        p.report(ln.go, message, [fix] if fix else [], [] if fix else ["move the acquire before the launch by hand"])
+        # moved before the launch, the acquire can hang where the launcher waits for a slot
+        risk = _deadlock_risk(sf, ln)
+        fix = _move_acquire(sf, ln, inside) if risk is None else None
+        p.report(ln.go, message, [fix] if fix else [], [] if fix else [risk or "move the acquire before the launch by hand"])
         return
     if _bounded_before(sf, ln) or _joined_each_iteration(sf, ln) or _launched_once(sf, ln):
         return

@@ -91,3 +91,22 @@ func Pointer(lines <-chan string, handle func(int, string)) {
 		*p++
 	}
 }
+
+// Drain takes its semaphore inside the goroutines and drains the results only after the
+// loop: moved before the launch, the acquire would wait for goroutines blocked on their send.
+func Drain(jobs []int, work func(int) int) []int {
+	sem := make(chan struct{}, 4)
+	results := make(chan int)
+	for _, j := range jobs {
+		go func() { // want "semaphore sem is acquired inside the goroutine"
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			results <- work(j)
+		}()
+	}
+	out := make([]int, 0, len(jobs))
+	for range jobs {
+		out = append(out, <-results)
+	}
+	return out
+}
