@@ -227,9 +227,18 @@ def _launch_formula(sf, binding, senders) -> str:
         if launches.isdigit():
             const += per_run * int(launches)
         else:
+            launches = _not_negative(sf, launches)
             terms[launches] = terms.get(launches, 0) + per_run
     parts = [expr if k == 1 else f"{k}*{expr}" for expr, k in sorted(terms.items())]
     return " + ".join(parts + ([str(const)] if const else []))
+
+
+def _not_negative(sf, count: str) -> str:
+    """``count`` (a loop bound) as a capacity: a loop up to a negative ``n`` runs no
+    iteration, but make panics on a negative capacity. Before Go 1.21 there is no max."""
+    if count.startswith("len(") or sf.go_version is None or sf.go_version < (1, 21):
+        return count
+    return f"max({count}, 0)"
 
 
 def _sends_per_run(sf, goroutine: Node, sites) -> int:

@@ -1,6 +1,9 @@
 package group
 
-import "testing"
+import (
+	"errors"
+	"testing"
+)
 
 func TestAllSucceed(t *testing.T) {
 	ran := make([]bool, 5)
@@ -13,6 +16,12 @@ func TestAllSucceed(t *testing.T) {
 		}
 	}
 	if err := Both(func() error { return nil }, func() error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestNoneToRun(t *testing.T) {
+	if err := Each(-1, func(int) error { return errors.New("ran") }); err != nil {
 		t.Fatal(err)
 	}
 }
