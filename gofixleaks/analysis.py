@@ -251,7 +251,7 @@ def declares(sf: SourceFile, node: Node, name: str) -> bool:
             for spec in specs(node)
             for n in spec.children_by_field_name("name")
         )
-    if t in ("type_switch_statement",):
+    if t == "type_switch_statement":
         alias = node.child_by_field_name("alias")
         return alias is not None and any(sf.text(c) == name for c in alias.named_children)
     return False
@@ -729,7 +729,7 @@ def free_name(sf: SourceFile, near: Node, base: str) -> str:
 def _package_level_names(sf: SourceFile) -> set[str]:
     out = set()
     for decl in sf.root.named_children:
-        if decl.type in ("function_declaration",):
+        if decl.type == "function_declaration":
             out.add(sf.text(decl.child_by_field_name("name")))
         elif decl.type in ("var_declaration", "const_declaration", "type_declaration"):
             for spec in specs(decl):
