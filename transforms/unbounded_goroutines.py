@@ -10,6 +10,8 @@ from gofixleaks import analysis as a
 from gofixleaks.edits import Fix, TextEdit, insert_after_statement, insert_at_block_start, insert_before_statement
 from gofixleaks.rule import Pass, Rule
 
+from ._goroutine import visible_cancellations
+
 DOC = """\
 ## What it finds
 A goroutine launch (`go f()`, Go 1.25's `wg.Go(func() {...})` on a sync.WaitGroup, or
@@ -768,7 +770,7 @@ def _stop_on_cancel(sf, ln: _Launch) -> tuple[tuple[str, str] | None, str]:
     """(what to receive from, how to return) for an endless loop that can stop on
     cancellation, or None and why not."""
     # a signal already in scope beats one context plumbing would add
-    cancels = sorted(a.cancellation_in_scope(sf, ln.loop), key=lambda c: c.assumed)
+    cancels = sorted(visible_cancellations(sf, ln.loop), key=lambda c: c.assumed)
     if not cancels:
         return None, ""  # context plumbing (the engine) says whether a ctx can be threaded in
     if a.breaks_out_of(ln.loop) or next(a.of_type(ln.loop, "goto_statement", skip_functions=True), None):
