@@ -29,7 +29,7 @@ often the whole process. This is a leak in every Go version.
 - cancel is an existing variable (`ctx, cancel = ...`) or declared in an `if`/`switch` header.
 
 ## The fix
-`defer cancel()` (`defer cancel(nil)` for the `...Cause` variants) right after the
+`defer cancel()` (`defer cancel(nil)` for `WithCancelCause`) right after the
 declaration; a discarded `_` is first renamed to `cancel` (or a fresh name when `cancel` is
 taken). When only one goroutine uses the context and its cancel func, the `defer` goes
 first thing inside that goroutine. A `defer cancel()` that comes too late (after an early
@@ -67,7 +67,7 @@ def _check(p: Pass, call) -> None:
         return
     stmt, (ctx_node, cancel_node) = decl
     fn_name = a.callee(sf, call)[1]
-    cause = fn_name.endswith("Cause")
+    cause = fn_name == "WithCancelCause"  # the one whose cancel func takes a cause
     discarded = sf.text(cancel_node) == "_"
     holder = a.var_declaration_of(stmt) if stmt.type == "var_spec" else stmt
     if holder.parent is None or holder.parent.type != "statement_list":

@@ -1,0 +1,3 @@
+module example.com/timeout-cause
+
+go 1.22
