@@ -11,6 +11,7 @@ from gofixleaks.edits import Fix, TextEdit, insert_after_statement, insert_at_bl
 from gofixleaks.rule import Pass, Rule
 
 from ._goroutine import visible_cancellations
+from ._timers import fresh_name, top_level
 
 DOC = """\
 ## What it finds
@@ -137,13 +138,16 @@ def run(p: Pass) -> None:
     sf = p.file
     if sf.path.endswith("_test.go"):
         return  # a test feeds its goroutines itself, and they die with the test binary
+    # semaphore names given so far, by top-level declaration: the fixes of one round are
+    # applied together, so two loops of one function must not both declare `sem`
+    given: dict[int, set[str]] = {}
     for go in a.of_type(sf.root, "go_statement"):
         launch = _launch(go, go.named_children[0] if go.named_children else None)
         if launch is not None:
-            _check(p, launch)
+            _check(p, launch, given)
     if b".Go(" in sf.data:
         for launch in _method_launches(sf):
-            _check(p, launch)
+            _check(p, launch, given)
 
 
 def _launch(stmt: Node, call: Node | None, literal_arg: bool = False, group: Node | None = None) -> _Launch | None:
@@ -227,7 +231,7 @@ def _made_as(sf, fn: Node, name: str, before: Node) -> tuple[Node | None, str]:
     return found
 
 
-def _check(p: Pass, ln: _Launch) -> None:
+def _check(p: Pass, ln: _Launch, given: dict[int, set[str]]) -> None:
     sf = p.file
     kind, what = _source_kind(sf, ln.loop)
     if kind is None or (ln.group is not None and kind == "collection"):
@@ -257,7 +261,7 @@ def _check(p: Pass, ln: _Launch) -> None:
         message = f"{started} for every value received from {what} with nothing bounding it: a burst of values starts as many goroutines at once"
     else:
         message = f"{started} for every element of {what} and never waited for: the number of goroutines grows with the input and they outlive the call"
-    fix, notes = (_set_limit_fix if ln.group is not None else _semaphore_fix)(p, ln, kind)
+    fix, notes = _set_limit_fix(p, ln) if ln.group is not None else _semaphore_fix(p, ln, kind, given)
     p.report(ln.go, message, [fix] if fix else [], notes)
 
 
@@ -675,7 +679,7 @@ def _deadlock_risk(sf, ln: _Launch) -> str | None:
     return None
 
 
-def _set_limit_fix(p: Pass, ln: _Launch, kind: str) -> tuple[Fix | None, list[str]]:
+def _set_limit_fix(p: Pass, ln: _Launch) -> tuple[Fix | None, list[str]]:
     """``g.SetLimit(N)`` right after the group is made, before any g.Go (SetLimit panics
     while goroutines of the group are active)."""
     sf = p.file
@@ -692,7 +696,7 @@ def _set_limit_fix(p: Pass, ln: _Launch, kind: str) -> tuple[Fix | None, list[st
     return Fix(f"limit the group to {n} goroutines ({group}.SetLimit({n}))", (edit,)), []
 
 
-def _semaphore_fix(p: Pass, ln: _Launch, kind: str) -> tuple[Fix | None, list[str]]:
+def _semaphore_fix(p: Pass, ln: _Launch, kind: str, given: dict[int, set[str]]) -> tuple[Fix | None, list[str]]:
     sf = p.file
     risk = _deadlock_risk(sf, ln)
     if risk is not None:
@@ -705,7 +709,8 @@ def _semaphore_fix(p: Pass, ln: _Launch, kind: str) -> tuple[Fix | None, list[st
         copies = _copies_for_deferred_call(sf, ln)
         if copies is None:
             return None, ["the call's arguments could change before a wrapped goroutine reads them: bound it by hand"]
-    sem = a.free_name(sf, ln.go, "sem")
+    names = given.setdefault(top_level(ln.go).id, set())
+    sem = fresh_name(sf, ln.go, "sem", names)
     n = p.options.get("max_goroutines", 10)
     notes: list[str] = []
     acquire = [f"{sem} <- struct{{}}{{}}"]
@@ -744,6 +749,7 @@ def _semaphore_fix(p: Pass, ln: _Launch, kind: str) -> tuple[Fix | None, list[st
             return None, ["the call spans a raw string: bound it by hand"]
         edits.append(wrapped)
     how = f"in a select that also stops the loop on {stop[0]}" if stop is not None else "before each launch"
+    names.add(sem)
     return Fix(f"bound the goroutines with a semaphore of {n} slots ({sem}), taken {how}", tuple(edits)), notes
 
 
