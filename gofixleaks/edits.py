@@ -206,3 +206,19 @@ def insert_before_statement(sf: SourceFile, stmt, lines: list[str]) -> TextEdit 
         start = line
         prev = prev.prev_named_sibling
     return TextEdit(start, start, b"".join(indent + ln.encode() + sf.newline for ln in lines))
+
+
+def delete_line(sf: SourceFile, stmt) -> TextEdit | None:
+    """An edit removing the line that holds only ``stmt``, and with it a blank line above
+    when the blank below or the closing brace would leave it where gofmt allows none.
+    None when ``stmt`` shares its line with other code."""
+    start = sf.line_start(stmt.start_byte)
+    end = sf.data.find(b"\n", stmt.end_byte)
+    if sf.data[start : stmt.start_byte].strip() or end == -1 or sf.data[stmt.end_byte : end].strip():
+        return None
+    end += 1
+    prev_blank = start > 0 and not sf.data[sf.line_start(start - 1) : start].strip()
+    nxt = sf.data[end : sf.data.find(b"\n", end) + 1]
+    if prev_blank and (not nxt.strip() or nxt.strip().startswith(b"}")):
+        start = sf.line_start(start - 1)
+    return TextEdit(start, end, b"")

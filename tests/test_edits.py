@@ -207,3 +207,15 @@ def test_offsets_map_back_through_rounds_of_edits():
     assert _to_original(3 + 30 + 4 - 3, rounds) == 30  # after both
     assert _to_original(3 + 11, rounds) == 10  # inside inserted text: its insertion point
     assert _to_original(1, rounds) == 0
+
+
+def test_delete_line_takes_a_blank_line_with_it_only_where_gofmt_would():
+    from gofixleaks.edits import delete_line
+
+    src = "package p\n\nfunc f() {\n\ta()\n\n\tb()\n}\n"
+    sf = sf_of(src)
+    assert apply(sf.data, [delete_line(sf, stmt_at(sf, "a()"))]).decode() == src.replace("\ta()\n", "")
+    e = delete_line(sf, stmt_at(sf, "b()"))  # the blank above would end up before the brace
+    assert apply(sf.data, [e]).decode() == src.replace("\n\n\tb()\n", "\n")
+    shared = sf_of("package p\n\nfunc f() {\n\ta(); b()\n}\n")
+    assert delete_line(shared, stmt_at(shared, "a()")) is None

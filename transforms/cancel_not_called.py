@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gofixleaks import analysis as a
-from gofixleaks.edits import Fix, TextEdit, insert_after_statement, insert_at_block_start
+from gofixleaks.edits import Fix, TextEdit, delete_line, insert_after_statement, insert_at_block_start
 from gofixleaks.rule import Pass, Rule
 
 DOC = """\
@@ -142,23 +142,8 @@ def _late_defer(sf, holder, cancel_uses) -> TextEdit | None:
     for u in cancel_uses:
         stmt = a.statement_of(u.ident)
         if u.kind == "deferred-call" and stmt.parent == holder.parent:
-            return _delete_line(sf, stmt)
+            return delete_line(sf, stmt)
     return None
-
-
-def _delete_line(sf, stmt) -> TextEdit | None:
-    """An edit removing the line that holds only ``stmt``, and with it a blank line above
-    when the blank below or the closing brace would leave it where gofmt allows none."""
-    start = sf.line_start(stmt.start_byte)
-    end = sf.data.find(b"\n", stmt.end_byte)
-    if sf.data[start : stmt.start_byte].strip() or end == -1 or sf.data[stmt.end_byte : end].strip():
-        return None
-    end += 1
-    prev_blank = start > 0 and not sf.data[sf.line_start(start - 1) : start].strip()
-    nxt = sf.data[end : sf.data.find(b"\n", end) + 1]
-    if prev_blank and (not nxt.strip() or nxt.strip().startswith(b"}")):
-        start = sf.line_start(start - 1)
-    return TextEdit(start, end, b"")
 
 
 def _handled(sf, function, holder, cancel_uses, is_release) -> bool:

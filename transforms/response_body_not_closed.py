@@ -5,7 +5,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from gofixleaks import analysis as a
-from gofixleaks.edits import Fix, TextEdit, insert_after_statement, insert_at_block_start
+from gofixleaks.edits import Fix, delete_line, insert_after_statement, insert_at_block_start
 from gofixleaks.rule import Pass, Rule
 from gofixleaks.source import SourceFile
 
@@ -587,23 +587,8 @@ def _with_close_moved(sf: SourceFile, err_check: Node, closes: list[Node], text:
         return (insert,)
     if len(closes) != 1 or closes[0].parent != err_check.parent or sf.text(closes[0]) != text:
         return None
-    remove = _delete_line(sf, closes[0])
+    remove = delete_line(sf, closes[0])
     return (insert, remove) if remove is not None else None
-
-
-def _delete_line(sf: SourceFile, stmt: Node):
-    """An edit removing the line that holds only ``stmt`` (and a blank line it would leave
-    doubled), or None."""
-    start = sf.line_start(stmt.start_byte)
-    end = sf.data.find(b"\n", stmt.end_byte)
-    if sf.data[start : stmt.start_byte].strip() or end == -1 or sf.data[stmt.end_byte : end].strip():
-        return None
-    end += 1
-    prev_blank = start > 0 and not sf.data[sf.line_start(start - 1) : start].strip()
-    nxt = sf.data[end : sf.data.find(b"\n", end) + 1]
-    if prev_blank and (not nxt.strip() or nxt.strip().startswith(b"}")):
-        start = sf.line_start(start - 1)
-    return TextEdit(start, end, b"")
 
 
 RULE = Rule(

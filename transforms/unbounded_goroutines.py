@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from gofixleaks import analysis as a
-from gofixleaks.edits import Fix, TextEdit, insert_after_statement, insert_at_block_start, insert_before_statement
+from gofixleaks.edits import Fix, TextEdit, delete_line, insert_after_statement, insert_at_block_start, insert_before_statement
 from gofixleaks.rule import Pass, Rule
 
 from ._goroutine import visible_cancellations
@@ -645,11 +645,10 @@ def _starts_line(sf, node: Node) -> bool:
 
 
 def _move_acquire(sf, ln: _Launch, send: Node) -> Fix | None:
-    start = sf.line_start(send.start_byte)
-    end = sf.data.find(b"\n", send.end_byte)
-    if not _starts_line(sf, send) or not _starts_line(sf, ln.go) or sf.data[send.end_byte : end].strip():
+    remove = delete_line(sf, send)
+    if remove is None or not _starts_line(sf, ln.go):
         return None
-    edits = (TextEdit(start, end + 1, b""), insert_before_statement(sf, ln.go, [sf.text(send)]))
+    edits = (remove, insert_before_statement(sf, ln.go, [sf.text(send)]))
     return Fix(f"acquire {sf.text(send.child_by_field_name('channel'))} before the launch", edits)
 
 
