@@ -641,13 +641,19 @@ def cancellation_in_scope(sf: SourceFile, node: Node) -> list[Cancellation]:
                     found.extend(_typed_signal(sf, sf.text(ident), sf.text(ident), typ))
         b = body(fn)
         for d in of_type(b, "short_var_declaration", "var_spec", skip_functions=True) if b is not None else ():
-            if d.start_byte >= node.start_byte:
-                continue
-            found.extend(_declared_cancellations(sf, d))
+            if d.start_byte < node.start_byte and is_within(node, _scope_of(d)):
+                found.extend(_declared_cancellations(sf, d))
         if fn.type == "method_declaration":
             found.extend(_receiver_contexts(sf, fn))
     seen: set[str] = set()
     return [c for c in found if not (c.name in seen or seen.add(c.name))]
+
+
+def _scope_of(decl: Node) -> Node:
+    """Where a local declared by ``decl`` is visible: its block, or the if/for/switch whose
+    header declares it. A name from an earlier, closed block is not in scope later."""
+    stmt = var_declaration_of(decl) if decl.type == "var_spec" else decl
+    return stmt.parent if stmt.parent is not None else stmt
 
 
 _CONTEXT_MAKERS = (

@@ -37,3 +37,28 @@ def test_of_type_skips_nested_functions_only_when_asked():
     fn = sf.root.named_children[1]
     assert len(list(a.of_type(fn, "call_expression"))) == 3
     assert [sf.text(c) for c in a.of_type(fn, "call_expression", skip_functions=True)] == ["func() { g() }()", "g()"]
+
+
+def test_a_context_from_a_closed_block_is_not_in_scope_later():
+    src = b"""package p
+
+import "context"
+
+func f(parent context.Context, ok bool) {
+	if ok {
+		inner, cancel := context.WithCancel(parent)
+		defer cancel()
+		_ = inner
+	}
+	for {
+		go g()
+	}
+}
+
+func g() {}
+"""
+    sf = SourceFile.load("s.go", src)
+    loop = next(a.of_type(sf.root, "for_statement"))
+    assert [c.name for c in a.cancellation_in_scope(sf, loop)] == ["parent"]
+    inner_use = next(n for n in a.of_type(sf.root, "identifier") if sf.text(n) == "inner" and n.start_byte > src.index(b"_ = inner"))
+    assert [c.name for c in a.cancellation_in_scope(sf, inner_use)] == ["parent", "inner"]

@@ -60,23 +60,13 @@ def signal(sf: SourceFile, g: Goroutine, at: Node) -> a.Cancellation | None:
     """The first cancellation signal visible at ``at`` that can fire for this goroutine: a
     context that some caller can cancel, or a done channel that this goroutine does not
     close or send on itself (then it signals the goroutine's own end)."""
-    for c in visible_cancellations(sf, at):
+    for c in a.cancellation_in_scope(sf, at):
         if c.kind == "context" and _never_done(sf, c, at):
             continue
         if c.kind == "channel" and _signals_itself(sf, c, g):
             continue
         return c
     return None
-
-
-def visible_cancellations(sf: SourceFile, at: Node) -> list[a.Cancellation]:
-    """``analysis.cancellation_in_scope`` without the locals it also lists from blocks that
-    do not enclose ``at`` (``ctx`` made inside an earlier ``if``): a fix naming one of those
-    would not compile. The filter belongs in analysis; until it is there, rules call this."""
-    return [
-        c for c in a.cancellation_in_scope(sf, at)
-        if "." in c.name or c.assumed or declaration_visible(sf, c.name, at)
-    ]
 
 
 def local_declaration(sf: SourceFile, name: str, at: Node) -> Node | None:

@@ -10,7 +10,6 @@ from gofixleaks import analysis as a
 from gofixleaks.edits import Fix, TextEdit, delete_line, insert_after_statement, insert_at_block_start, insert_before_statement
 from gofixleaks.rule import Pass, Rule
 
-from ._goroutine import visible_cancellations
 from ._timers import fresh_name, top_level
 
 DOC = """\
@@ -775,7 +774,7 @@ def _stop_on_cancel(sf, ln: _Launch) -> tuple[tuple[str, str] | None, str]:
     """(what to receive from, how to return) for an endless loop that can stop on
     cancellation, or None and why not."""
     # a signal already in scope beats one context plumbing would add
-    cancels = sorted(visible_cancellations(sf, ln.loop), key=lambda c: c.assumed)
+    cancels = sorted(a.cancellation_in_scope(sf, ln.loop), key=lambda c: c.assumed)
     if not cancels:
         return None, ""  # context plumbing (the engine) says whether a ctx can be threaded in
     if a.breaks_out_of(ln.loop) or next(a.of_type(ln.loop, "goto_statement", skip_functions=True), None):
