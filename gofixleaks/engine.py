@@ -88,6 +88,8 @@ def match(sf: SourceFile, rules: Iterable[Rule], config: Config) -> list[Finding
         for rule in rules:
             if rule.fixed_in_go is not None and version >= rule.fixed_in_go:
                 continue
+            if rule.skips_tests and sf.path.endswith("_test.go"):
+                continue
             p = Pass(sf, rule, options)
             try:
                 rule.run(p)

@@ -28,6 +28,8 @@ class Rule:
     # Its fix needs a cancellation signal; where none is in scope, context plumbing may add
     # a ctx parameter to the enclosing function (and to its callers' calls).
     plumbable: bool = False
+    # Not run on _test.go files (a test binary is short-lived: what it leaks dies with it)
+    skips_tests: bool = False
 
 
 @dataclass(frozen=True)

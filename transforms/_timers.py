@@ -1,6 +1,6 @@
-"""Shared by time-tick and time-after-in-loop: both replace a throwaway time.Tick/time.After
-channel with a named ticker or timer that the function stops when it returns. ``in_test``
-serves timer-not-stopped too."""
+"""Shared by time-tick and time-after-in-loop, which replace a throwaway time.Tick/time.After
+channel with a named ticker or timer that the function stops when it returns; ``fresh_name``
+also serves the goroutine rules."""
 
 from __future__ import annotations
 
@@ -30,9 +30,3 @@ def top_level(node: Node) -> Node:
     while node.parent is not None and node.parent.type != "source_file":
         node = node.parent
     return node
-
-
-def in_test(sf: SourceFile) -> bool:
-    """Test files are left alone: a test binary is short-lived, its timers die with it."""
-    return sf.path.endswith("_test.go")
-
