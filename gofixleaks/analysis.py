@@ -820,7 +820,7 @@ def _flow(sf: SourceFile, stmts, released: bool, is_release, nested: int, region
                 _note_breaks(sf, [s], released, exits)
             # a jump caught inside joins the code after its target, approximated by its entry state
             return (nested > 0 and not s.named_children) or _label_within(sf, s, region), None
-        elif t == "expression_statement" and _is_panic(sf, s):
+        elif never_returns(sf, s):
             return True, None
         elif t == "block":
             ok, out = _flow(sf, statements(s), released, is_release, nested, region, exits)
@@ -911,9 +911,25 @@ def _labeled(sf: SourceFile, jump: Node) -> Node | None:
     return None
 
 
-def _is_panic(sf: SourceFile, stmt: Node) -> bool:
-    call = stmt.named_children[0] if stmt.named_children else None
-    return call is not None and call.type == "call_expression" and callee(sf, call) == (None, "panic")
+# Calls after which control does not go on: the process, the goroutine or the test ends.
+_NO_RETURN = {(None, "panic"), ("os", "Exit"), ("runtime", "Goexit")} | {
+    ("log", f) for f in ("Fatal", "Fatalf", "Fatalln", "Panic", "Panicf", "Panicln")
+}
+_FATAL = ("Fatal", "Fatalf", "Fatalln")  # any logger's: by convention they exit
+_NO_RETURN_METHODS = _FATAL + ("FailNow", "Skip", "Skipf", "SkipNow")  # and testing.TB's
+
+
+def never_returns(sf: SourceFile, stmt: Node) -> bool:
+    """Whether statement ``stmt`` is a call that does not return (panic, os.Exit, log.Fatal,
+    t.Fatal, runtime.Goexit, ...)."""
+    call = unparen(stmt.named_children[0]) if stmt.type == "expression_statement" and stmt.named_children else None
+    if call is None or call.type != "call_expression":
+        return False
+    c = callee(sf, call)
+    if c is not None:
+        return c in _NO_RETURN or (c[0] is not None and c[1] in _FATAL)
+    m = method_call(sf, call)
+    return m is not None and m[1] in _NO_RETURN_METHODS
 
 
 def loop_breaks(loop: Node) -> list[Node]:

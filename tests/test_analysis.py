@@ -62,3 +62,31 @@ func g() {}
     assert [c.name for c in a.cancellation_in_scope(sf, loop)] == ["parent"]
     inner_use = next(n for n in a.of_type(sf.root, "identifier") if sf.text(n) == "inner" and n.start_byte > src.index(b"_ = inner"))
     assert [c.name for c in a.cancellation_in_scope(sf, inner_use)] == ["parent", "inner"]
+
+
+def test_never_returns_knows_the_calls_that_end_a_process_goroutine_or_test():
+    src = b"""package p
+
+import (
+	"log"
+	"os"
+	"runtime"
+	"testing"
+)
+
+func f(t *testing.T, logger interface{ Fatalf(string, ...any) }) {
+	panic("x")
+	os.Exit(1)
+	runtime.Goexit()
+	log.Fatalf("x")
+	t.Fatal("x")
+	t.SkipNow()
+	logger.Fatalf("x")
+	log.Printf("x")
+	t.Log("x")
+	println("x")
+}
+"""
+    sf = SourceFile.load("n.go", src)
+    body = a.statements(a.body(sf.root.named_children[-1]))
+    assert [a.never_returns(sf, s) for s in body] == [True] * 7 + [False] * 3

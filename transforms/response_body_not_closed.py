@@ -425,22 +425,7 @@ def _terminating(sf: SourceFile, block: Node | None) -> bool:
     last = stmts[-1]
     if last.type in ("return_statement", "goto_statement", "break_statement", "continue_statement"):
         return True
-    call = a.unparen(last.named_children[0]) if last.type == "expression_statement" and last.named_children else None
-    if call is None or call.type != "call_expression":
-        return False
-    fn = call.child_by_field_name("function")
-    if fn.type == "identifier":
-        return sf.text(fn) == "panic"
-    if fn.type != "selector_expression":
-        return False
-    # os.Exit, log.Fatal*/Panic*, t.Fatal*/FailNow/Skip* (runtime.Goexit runs the defers)
-    member = sf.text(fn.child_by_field_name("field"))
-    c = a.callee(sf, call)
-    if c is not None and c[0] == "os":
-        return member == "Exit"
-    if c is not None and c[0] == "log" and member.startswith("Panic"):
-        return True
-    return member.startswith("Fatal") or member in ("FailNow", "SkipNow", "Skip", "Skipf")
+    return a.never_returns(sf, last)
 
 
 def _next_statement(stmt: Node) -> Node | None:

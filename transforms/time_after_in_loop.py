@@ -93,13 +93,6 @@ def piles_up(sf: SourceFile, call: Node, select: Node, loop: Node) -> bool:
     return any(not _leaves(sf, a.statements(c), loop) for c in others)
 
 
-# Calls that do not return: the process, the goroutine or the test ends.
-_NO_RETURN = {(None, "panic"), ("os", "Exit"), ("runtime", "Goexit")} | {
-    ("log", f) for f in ("Fatal", "Fatalf", "Fatalln", "Panic", "Panicf", "Panicln")
-}
-_NO_RETURN_METHODS = ("Fatal", "Fatalf", "FailNow", "Skip", "Skipf", "SkipNow")
-
-
 def _leaves(sf: SourceFile, stmts: list[Node], loop: Node) -> bool:
     """Whether ``stmts`` (a case body) always end by leaving ``loop``."""
     stmts = [s for s in stmts if s.type != "comment"]
@@ -119,10 +112,8 @@ def _leaves(sf: SourceFile, stmts: list[Node], loop: Node) -> bool:
             return False
         inner = target.named_children[-1]
         return a.is_within(loop, target) and not (t == "continue_statement" and inner == loop)
-    if t == "expression_statement" and last.named_children and last.named_children[0].type == "call_expression":
-        call = last.named_children[0]
-        m = a.method_call(sf, call)
-        return a.callee(sf, call) in _NO_RETURN or (m is not None and a.callee(sf, call) is None and m[1] in _NO_RETURN_METHODS)
+    if a.never_returns(sf, last):
+        return True
     if t == "block":
         return _leaves(sf, a.statements(last), loop)
     if t == "if_statement":

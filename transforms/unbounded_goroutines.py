@@ -507,7 +507,7 @@ def _leaves_loop(sf, stmts: list[Node], loop: Node) -> bool:
     for stmt in stmts:
         if stmt.type in ("return_statement", "goto_statement"):
             return True
-        if stmt.type == "expression_statement" and a._is_panic(sf, stmt):
+        if a.never_returns(sf, stmt):
             return True
         if stmt.type == "break_statement" and a._break_target(sf, stmt) == loop:
             return True
