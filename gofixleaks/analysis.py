@@ -506,17 +506,13 @@ def loop_kind(sf: SourceFile, loop: Node) -> str:
 _JUMPS = ("return_statement", "goto_statement")
 
 
-def exits_between(sf: SourceFile, stmts: list[Node]) -> bool:
+def exits_between(stmts: list[Node]) -> bool:
     """Whether any of ``stmts`` can leave the enclosing region (return, goto, a break or
     continue that targets a statement outside them, a call to panic/os.Exit aside)."""
     for stmt in stmts:
-        for n in walk(stmt, skip_functions=True):
-            if n.type in _JUMPS:
+        for n in of_type(stmt, *_JUMPS, "break_statement", "continue_statement", skip_functions=True):
+            if n.type in _JUMPS or n.named_children or not _inside_breakable(n, stmt, n.type):
                 return True
-            if n.type in ("break_statement", "continue_statement"):
-                label = n.named_children
-                if label or not _inside_breakable(n, stmt, n.type):
-                    return True
     return False
 
 
@@ -546,7 +542,7 @@ def runs_on_every_path(sf: SourceFile, stmt: Node, region_start: Node | None) ->
         return False
     start = siblings.index(region_start) + 1 if region_start is not None else 0
     end = siblings.index(stmt)
-    return start <= end and not exits_between(sf, siblings[start:end])
+    return start <= end and not exits_between(siblings[start:end])
 
 
 # ---------------------------------------------------------------------------- cancellation

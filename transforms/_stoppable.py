@@ -38,8 +38,7 @@ def check_stoppable(p: Pass, constructor: str, noun: str, why: str, is_release=i
         if life.owner is not None:
             rest = a.statements(a.body(life.owner))
         elif binding.statement.parent.type == "statement_list":
-            siblings = list(binding.statement.parent.named_children)
-            rest = siblings[siblings.index(binding.statement) + 1 :]
+            rest = a.following(binding.statement)
         else:
             rest = []  # declared in an if/for/switch header: not followed
         fired_by = binding.name if fires else None
@@ -114,7 +113,7 @@ def _stuck_on(sf, goroutine, name: str) -> bool:
     ``for { select { case <-name.C: ... } }`` whose body never leaves the loop."""
     for loop in a.of_type(a.body(goroutine), "for_statement", skip_functions=True):
         stmts = a.statements(loop.child_by_field_name("body"))
-        if a.exits_between(sf, stmts):
+        if a.exits_between(stmts):
             continue
         clause = next((c for c in loop.named_children if c.type == "range_clause"), None)
         if clause is not None:

@@ -57,7 +57,7 @@ def _select_loop(sf: SourceFile, loop: Node, sig: a.Cancellation) -> tuple[Node,
         return None
     stmts = a.statements(loop.child_by_field_name("body"))
     selects = [s for s in stmts if s.type == "select_statement"]
-    if len(selects) != 1 or a.exits_between(sf, stmts):
+    if len(selects) != 1 or a.exits_between(stmts):
         return None
     comms = [c.child_by_field_name("communication") for c in selects[0].named_children if c.type == "communication_case"]
     watched = [c for c in comms if sf.text(c).replace(" ", "") == f"<-{sig.done_expr()}"]
@@ -102,7 +102,7 @@ def _range_rewrite(sf: SourceFile, g: g_.Goroutine, loop: Node, clause: Node, si
     body = loop.child_by_field_name("body")
     breaks = [b for b in a.loop_breaks(loop) if not b.named_children]  # a labelled one names its target already
     stmt = a.statement_of(loop)
-    if a.exits_between(sf, a.statements(body)):
+    if a.exits_between(a.statements(body)):
         # the loop may end by itself: what follows it must not be skipped by the new return
         lst = stmt.parent
         if lst.parent != a.body(g.fn) or lst.named_children[-1] != stmt:
@@ -186,7 +186,7 @@ def run(p: Pass) -> None:
                     g_.watch_cases(sf, sig, sf.indent_at(select.start_byte)))
             else:
                 chan = clause.child_by_field_name("right")
-                ends = "ends only where its body leaves it" if a.exits_between(sf, a.statements(loop.child_by_field_name("body"))) \
+                ends = "ends only where its body leaves it" if a.exits_between(a.statements(loop.child_by_field_name("body"))) \
                     else "never ends"
                 message = f"ranging over {sf.text(chan)} {ends} (a ticker's channel is never closed) and {unwatched}"
                 edit, why = _range_rewrite(sf, g, loop, clause, sig)

@@ -765,7 +765,7 @@ def _ahead_of_adds(sf, ln: _Launch) -> Node | None:
     if first not in siblings:
         return None
     between = siblings[siblings.index(first) : siblings.index(ln.go)]
-    return None if a.exits_between(sf, between) else first
+    return None if a.exits_between(between) else first
 
 
 def _stop_on_cancel(sf, ln: _Launch) -> tuple[tuple[str, str] | None, str]:
