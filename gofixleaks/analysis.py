@@ -173,6 +173,15 @@ def arguments(call: Node) -> list[Node]:
     return [a for a in args.named_children if a.type != "comment"] if args else []
 
 
+def is_receive(sf: SourceFile, node: Node | None) -> bool:
+    """Whether ``node`` is a receive expression ``<-ch``."""
+    return (
+        node is not None
+        and node.type == "unary_expression"
+        and sf.text(node.child_by_field_name("operator")) == "<-"
+    )
+
+
 def unparen(node: Node) -> Node:
     while node.type == "parenthesized_expression" and node.named_child_count == 1:
         node = node.named_children[0]

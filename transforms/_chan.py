@@ -51,7 +51,7 @@ def result_channel(sf: SourceFile, make: Node) -> ResultChannel | None:
         parent = ref.parent
         if parent.type == "send_statement" and parent.child_by_field_name("channel") == ref:
             sends.append(parent)
-        elif parent.type == "unary_expression" and sf.text(parent.child_by_field_name("operator")) == "<-":
+        elif a.is_receive(sf, parent):
             receives.append(parent)
         elif parent.type == "range_clause" and parent.child_by_field_name("right") == ref:
             receives.append(parent.parent)

@@ -75,7 +75,7 @@ def _operation(sf: SourceFile, stmt: Node) -> tuple[str, Node] | None:
         expr = a.unparen(right.named_children[0])
     else:
         return None
-    if expr.type == "unary_expression" and sf.text(expr.child_by_field_name("operator")) == "<-":
+    if a.is_receive(sf, expr):
         return "recv", a.unparen(expr.child_by_field_name("operand"))
     return None
 
@@ -85,7 +85,7 @@ def _channel_ops(sf: SourceFile, root: Node, name: str) -> Iterator[tuple[str, N
     for n in a.walk(root):
         if n.type == "send_statement" and sf.text(n.child_by_field_name("channel")) == name:
             yield "send", n
-        elif n.type == "unary_expression" and sf.text(n.child_by_field_name("operator")) == "<-":
+        elif a.is_receive(sf, n):
             if sf.text(a.unparen(n.child_by_field_name("operand"))) == name:
                 yield "recv", n
         elif n.type == "range_clause" and sf.text(n.child_by_field_name("right")) == name:
@@ -181,7 +181,7 @@ def _reply_channel(sf: SourceFile, chan: Node, at: Node) -> bool:
             return True
     values = g_.defined_values(sf, name, at)
     value = a.unparen(values[0]) if len(values) == 1 else None
-    return value is not None and value.type == "unary_expression" and sf.text(value.child_by_field_name("operator")) == "<-"
+    return a.is_receive(sf, value)
 
 
 def _after_cancellation(sf: SourceFile, g: g_.Goroutine, stmt: Node, sig: a.Cancellation) -> bool:

@@ -72,7 +72,7 @@ _PLAIN = {
 def select_of(sf: SourceFile, call: Node) -> Node | None:
     """The select statement when ``call`` is received from as one of its cases."""
     recv = call.parent
-    if recv is None or recv.type != "unary_expression" or sf.text(recv.child_by_field_name("operator")) != "<-":
+    if not a.is_receive(sf, recv):
         return None
     stmt = recv.parent
     if stmt is None or stmt.type != "receive_statement" or stmt.child_by_field_name("right") != recv:

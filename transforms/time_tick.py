@@ -136,7 +136,7 @@ def _number(text: str) -> float:
 
 def _received_once(sf: SourceFile, call: Node) -> bool:
     parent = call.parent
-    return parent.type == "unary_expression" and sf.text(parent.child_by_field_name("operator")) == "<-"
+    return a.is_receive(sf, parent)
 
 
 class _Checker:
@@ -246,7 +246,7 @@ def _receives(sf: SourceFile, ident: Node) -> bool:
     """``<-c`` or ``range c``: a use that only reads the channel."""
     parent = ident.parent
     if parent.type == "unary_expression":
-        return sf.text(parent.child_by_field_name("operator")) == "<-"
+        return a.is_receive(sf, parent)
     return parent.type == "range_clause" and parent.child_by_field_name("right") == ident
 
 

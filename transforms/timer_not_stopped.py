@@ -50,7 +50,7 @@ def fired(sf: SourceFile, use: a.Use) -> bool:
     if use.kind != "field" or use.detail != "C":
         return False
     recv = use.ident.parent.parent
-    if recv is None or recv.type != "unary_expression" or sf.text(recv.child_by_field_name("operator")) != "<-":
+    if not a.is_receive(sf, recv):
         return False
     holder = recv.parent
     if holder.type == "expression_statement":

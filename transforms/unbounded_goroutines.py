@@ -412,7 +412,7 @@ def _receives(sf, node: Node) -> list[Node]:
     included: a deferred ``func() { <-sem }()`` is where a semaphore is released."""
     out = []
     for n in a.walk(node):
-        if n.type == "unary_expression" and sf.text(n.child_by_field_name("operator")) == "<-":
+        if a.is_receive(sf, n):
             out.append(n.child_by_field_name("operand"))
         elif n.type == "range_clause":
             out.append(n.child_by_field_name("right"))
@@ -452,7 +452,7 @@ def _bounded_before(sf, ln: _Launch) -> bool:
                 ch = sf.text(n.child_by_field_name("channel"))
                 if ch in released_in_goroutine or ch in passed:
                     return True
-            elif n.type == "unary_expression" and sf.text(n.child_by_field_name("operator")) == "<-":
+            elif a.is_receive(sf, n):
                 ch = sf.text(n.child_by_field_name("operand"))
                 if ch in sent_in_goroutine or ch in passed:
                     return True  # a token taken from a pool the goroutine gives back
@@ -477,7 +477,7 @@ def _joined_each_iteration(sf, ln: _Launch) -> bool:
         if stmt.type not in ("expression_statement", "short_var_declaration", "assignment_statement"):
             continue
         for n in a.walk(stmt, skip_functions=True):
-            if n.type == "unary_expression" and sf.text(n.child_by_field_name("operator")) == "<-" and (
+            if a.is_receive(sf, n) and (
                     _root_name(sf, n.child_by_field_name("operand")) in mentioned):
                 return True
             m = a.method_call(sf, n) if n.type == "call_expression" else None
@@ -817,7 +817,7 @@ def _copies_for_deferred_call(sf, ln: _Launch) -> list[str] | None:
             continue
         if n.type in _FORBIDDEN_IN_DEFERRED:
             return None
-        if n.type == "unary_expression" and sf.text(n.child_by_field_name("operator")) == "<-":
+        if a.is_receive(sf, n):
             return None
         if n.type == "unary_expression" and sf.text(n.child_by_field_name("operator")) == "&" and not per_iteration_vars:
             return None  # a copy (x := x) would change the address passed
