@@ -6,13 +6,12 @@ import collections
 import contextlib
 import os
 import sys
-import tempfile
 
 import click
 from rich.console import Console
 from rich.markup import escape
 
-from . import __version__, config as config_mod, diff as diff_mod, docs, engine, report, worktree
+from . import __version__, config as config_mod, diff as diff_mod, atomic, docs, engine, report, worktree
 from .discover import DiscoveryError, discover
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
@@ -169,7 +168,7 @@ def fix(mode, patch_out, check, verify, **opts):
     patch = "".join(diff_mod.unified(r.original, r.fixed, diff_mod.diff_path(r.abspath, root)) for r in changed)
     if patch_out:
         try:
-            _atomic_write(patch_out, patch.encode("utf-8"))
+            atomic.write_files({patch_out: patch.encode("utf-8")})
         except OSError as e:
             fail(f"{patch_out}: cannot write: {e.strerror or e}")
     elif mode == "diff" or check:
@@ -178,7 +177,7 @@ def fix(mode, patch_out, check, verify, **opts):
     if mode == "write" and not check:
         for r in changed:
             try:
-                _atomic_write(r.abspath, r.fixed)
+                atomic.write_files({r.abspath: r.fixed})
             except OSError as e:  # a read-only file or directory: the others are still written
                 write_failed = True
                 err.print(f"[bold]{escape(r.path)}[/]: [red]error:[/] cannot write: {escape(e.strerror or str(e))}", highlight=False)
@@ -293,23 +292,3 @@ def rules_cmd(name):
     if rule is None:
         fail(f"unknown rule {name!r}; `gofixleaks rules` lists them")
     click.echo(docs.render(rule))
-
-
-def _atomic_write(path: str, data: bytes) -> None:
-    """Write via a temp file in the same directory and rename, keeping the file's mode:
-    an interrupted run leaves the old file or the new one, never half of either."""
-    directory = os.path.dirname(os.path.abspath(path))
-    try:
-        mode = os.stat(path).st_mode & 0o7777
-    except FileNotFoundError:
-        mode = 0o644
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".gofixleaks-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise

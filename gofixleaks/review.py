@@ -31,7 +31,7 @@ from prompt_toolkit.keys import Keys
 from rich.console import Console
 from rich.text import Text
 
-from . import changeset, diff as diff_mod, edits, engine, gomod, vcs
+from . import atomic, changeset, diff as diff_mod, edits, engine, gomod, vcs
 from .engine import AppliedFix, FileResult
 from .source import SourceFile, parse
 
@@ -426,7 +426,7 @@ class State:
             if decided:
                 out[fr.path] = {"sha256": _sha(fr.disk), "ours": fr.ours, "decisions": decided}
         data = json.dumps({"version": 1, "head": self.head, "files": out}, indent=1).encode()
-        vcs.write_files({self.path: data})
+        atomic.write_files({self.path: data})
 
     def remove(self) -> None:
         if os.path.exists(self.path):
@@ -682,7 +682,7 @@ def finish(repo, files: list[FileReview], options: Options, console: Console) ->
         return out, shas
     before = {fr.abspath: fr.disk for fr in files if fr.abspath in out.disk}
     with _interrupts_deferred() as interrupted:
-        vcs.write_files(out.disk)
+        atomic.write_files(out.disk)
         try:
             if interrupted:
                 raise KeyboardInterrupt
@@ -690,7 +690,7 @@ def finish(repo, files: list[FileReview], options: Options, console: Console) ->
                 shas.append(vcs.commit_files(repo, contents, changeset.commit_message(items, rule=rule)))
         except BaseException:
             if not shas:
-                vcs.write_files(before)
+                atomic.write_files(before)
             raise
     return out, shas
 

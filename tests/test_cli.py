@@ -376,17 +376,17 @@ def test_patch_out_into_a_missing_directory_is_a_one_line_error(cli, leaky, tmp_
 
 
 def test_a_file_that_cannot_be_written_is_reported_and_the_others_are_written(cli, tmp_path, monkeypatch):
-    from gofixleaks import cli as cli_mod
+    from gofixleaks import atomic
 
     m = write_module(tmp_path / "m", {"a.go": LEAKY, "b.go": LEAKY})
-    real = cli_mod._atomic_write
+    real = atomic.write_files
 
-    def read_only_a(path, data):
-        if path.endswith("a.go"):
+    def read_only_a(files):
+        if any(path.endswith("a.go") for path in files):
             raise PermissionError(13, "Permission denied")
-        real(path, data)
+        real(files)
 
-    monkeypatch.setattr(cli_mod, "_atomic_write", read_only_a)
+    monkeypatch.setattr(atomic, "write_files", read_only_a)
     r = cli("fix", "--write", cwd=m)
     assert r.code == 1
     assert "a.go: error: cannot write: Permission denied" in r.stderr

@@ -14,7 +14,7 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from rich.console import Console
 
-from gofixleaks import changeset, config as config_mod, diff as diff_mod, edits, engine, review, vcs
+from gofixleaks import changeset, config as config_mod, diff as diff_mod, atomic, edits, engine, review, vcs
 from gofixleaks.discover import discover
 from gofixleaks.engine import AppliedFix, FileResult
 from gofixleaks.rule import Finding
@@ -452,7 +452,7 @@ def test_write_files_is_all_or_nothing(tmp_path):
     a = tmp_path / "a.go"
     a.write_bytes(b"old\n")
     with pytest.raises(OSError):
-        vcs.write_files({str(a): b"new\n", str(tmp_path / "missing" / "b.go"): b"x\n"})
+        atomic.write_files({str(a): b"new\n", str(tmp_path / "missing" / "b.go"): b"x\n"})
     assert a.read_bytes() == b"old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.go"]  # no temporary files left
 
@@ -463,7 +463,7 @@ def test_write_files_puts_back_what_it_already_replaced(tmp_path):
     a.write_bytes(b"old\n")
     b.mkdir()  # every temporary file is written, but b.go cannot be replaced
     with pytest.raises(OSError):
-        vcs.write_files({str(a): b"new\n", str(c): b"created\n", str(b): b"x\n"})
+        atomic.write_files({str(a): b"new\n", str(c): b"created\n", str(b): b"x\n"})
     assert a.read_bytes() == b"old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.go", "b.go"]  # c.go removed again, no temporary files
 
