@@ -11,7 +11,7 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from . import __version__, config as config_mod, diff as diff_mod, atomic, docs, engine, report, worktree
+from . import __version__, atomic, config as config_mod, diff as diff_mod, docs, engine, report, worktree
 from .discover import DiscoveryError, discover
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
