@@ -9,6 +9,7 @@ whether a statement runs on every path out of its region.
 from __future__ import annotations
 
 import functools
+import re
 from collections import OrderedDict
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -557,7 +558,7 @@ def runs_on_every_path(sf: SourceFile, stmt: Node, region_start: Node | None) ->
 # ---------------------------------------------------------------------------- cancellation
 
 
-_DONE_NAMES = ("done", "stop", "quit", "exit", "close", "cancel", "shutdown", "die")
+_DONE_NAMES = ("done", "stop", "quit", "exit", "clos", "cancel", "shutdown", "die")  # word stems
 
 
 @dataclass(frozen=True)
@@ -588,8 +589,16 @@ def _is_done_channel(sf: SourceFile, name: str, type_node: Node | None) -> bool:
     return (
         value is not None
         and sf.text(value).replace(" ", "") == "struct{}"
-        and any(w in name.lower() for w in _DONE_NAMES)
+        and names_a_signal(name)
     )
+
+
+def names_a_signal(name: str) -> bool:
+    """Whether an identifier reads as a done/stop signal: one of its words (camelCase or
+    snake_case) starts with done, stop, quit, ... (``doneCh``, ``stopc``, ``closing``), and
+    not merely contains one (``studies``, ``equity``)."""
+    words = re.findall(r"[a-z]+|[A-Z][a-z]*", name)
+    return any(w.lower().startswith(_DONE_NAMES) for w in words)
 
 
 def _typed_signal(sf: SourceFile, expr: str, name: str, type_node: Node | None) -> list[Cancellation]:

@@ -90,3 +90,10 @@ func f(t *testing.T, logger interface{ Fatalf(string, ...any) }) {
     sf = SourceFile.load("n.go", src)
     body = a.statements(a.body(sf.root.named_children[-1]))
     assert [a.never_returns(sf, s) for s in body] == [True] * 7 + [False] * 3
+
+
+def test_signal_names_are_read_by_words_not_substrings():
+    for name in ("done", "doneCh", "stopc", "quit", "closing", "shutdownC", "exit_chan", "cancelled", "die"):
+        assert a.names_a_signal(name), name
+    for name in ("studies", "equity", "results", "unclosed", "jobs"):
+        assert not a.names_a_signal(name), name

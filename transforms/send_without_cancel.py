@@ -209,7 +209,7 @@ def _waits_on_a_signal(sf: SourceFile, chan: Node, sig: a.Cancellation) -> bool:
     if chan.type == "selector_expression" and sf.text(chan.child_by_field_name("field")) == "C":
         return True
     last = chan.child_by_field_name("field") if chan.type == "selector_expression" else chan
-    return last is not None and any(w in sf.text(last).lower() for w in a._DONE_NAMES)
+    return last is not None and a.names_a_signal(sf.text(last))
 
 
 def _element_type(sf: SourceFile, chan: Node) -> str | None:
