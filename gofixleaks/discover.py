@@ -84,7 +84,21 @@ def _walk(directory: str) -> list[str]:
     return out
 
 
+def package_files(directory: str) -> list[Target]:
+    """The Go files directly in ``directory`` (one package's), with go/build's name skips."""
+    try:
+        names = sorted(os.listdir(directory))
+    except OSError:
+        return []
+    paths = (os.path.join(directory, n) for n in names if n.endswith(".go") and not n.startswith(("_", ".")))
+    return [Target(p, display_path(p), False) for p in paths if os.path.isfile(p)]
+
+
 def display_path(path: str) -> str:
+    """``path`` relative to the current directory when it lies below it, else absolute."""
+    cwd = os.getcwd()
+    if path.startswith(cwd + os.sep):  # the common case, without relpath's cost per file
+        return path[len(cwd) + 1 :]
     rel = os.path.relpath(path)
     return path if rel.startswith("..") else rel
 
@@ -102,8 +116,9 @@ def discover(paths: tuple[str, ...], excludes: tuple[str, ...] = ()) -> list[Tar
         files = _git_files(absolute)
         if files is None:
             files = _walk(absolute)
+        prefix = absolute.rstrip(os.sep) + os.sep
         for f in files:
-            rel = os.path.relpath(f, absolute).replace(os.sep, "/")
+            rel = (f[len(prefix) :] if f.startswith(prefix) else os.path.relpath(f, absolute)).replace(os.sep, "/")
             *dirs, name = rel.split("/")
             # go/build ignores _x.go and .x.go as it does _dir/ and .dir/: they are no package's files
             if not name.endswith(".go") or name.startswith(("_", ".")):

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from . import analysis as a, gomod
-from .discover import discover
+from .discover import Target, discover, package_files
 from .edits import Fix, TextEdit
 from .rule import Finding
 from .source import SourceError, SourceFile
@@ -174,17 +174,23 @@ class _Module:
 
     def __init__(self, root: str) -> None:
         self.root = root
-        self.targets = discover((root,))
+        self._all: list[Target] | None = None  # the module's files, listed when first needed
         self.files: dict[str, SourceFile | None] = {}  # abspath -> parsed (None: unusable)
         self.data: dict[str, bytes | None] = {}  # abspath -> bytes (None: unreadable)
+
+    def _targets(self, directory: str | None) -> list[Target]:
+        """The Go files of one package directory (cheap), or of the whole module."""
+        if directory is not None:
+            return package_files(directory)
+        if self._all is None:
+            self._all = discover((self.root,))
+        return self._all
 
     def files_mentioning(self, name: str, directory: str | None) -> list[tuple[str, SourceFile]]:
         """Parsed files (of ``directory`` only, if given) whose bytes contain ``name``."""
         out = []
         needle = name.encode()
-        for t in self.targets:
-            if directory is not None and os.path.dirname(t.path) != directory:
-                continue
+        for t in self._targets(directory):
             data = self._bytes(t.path)
             if data is None or needle not in data:
                 continue
