@@ -24,7 +24,7 @@ func f(d time.Duration) {
 
 def test_var_blocks_declare_names_at_package_and_function_level():
     sf = SourceFile.load("x.go", BLOCKS)
-    assert "ticker" in a._package_level_names(sf)
+    assert "ticker" in a.package_level_names(sf)
     call = next(c for c in a.of_type(sf.root, "call_expression") if sf.text(c).startswith("time.NewTicker"))
     binding = a.assignments(sf, call)
     assert binding.name == "t" and binding.statement.type == "var_declaration"

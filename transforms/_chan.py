@@ -13,8 +13,6 @@ from gofixleaks import analysis as a
 from gofixleaks.source import SourceFile
 
 _NEVER = float("-inf")  # sends counted on a path that does not fall through
-_INT_TYPES = {"int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64", "uintptr"}
-_LEN_TYPES = ("slice_type", "array_type", "map_type", "implicit_length_array_type")
 
 
 @dataclass(frozen=True)
@@ -410,11 +408,14 @@ def _written_kind(sf, decl: Node) -> str | None:
 
 
 def _type_kind(sf, t: Node | None) -> str | None:
+    """"len" for what len() counts, "int", None for no type written; a channel or a type
+    of unknown kind raises _Unknown (its len() is not the number of iterations)."""
     if t is None:
         return None
-    if t.type in _LEN_TYPES:
+    kind = a.type_kind(sf, t)
+    if kind == "collection":
         return "len"
-    if t.type == "type_identifier" and sf.text(t) in _INT_TYPES:
+    if kind == "int":
         return "int"
     raise _Unknown
 

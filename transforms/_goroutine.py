@@ -85,7 +85,7 @@ def local_declaration(sf: SourceFile, name: str, at: Node) -> Node | None:
 def declaration_visible(sf: SourceFile, name: str, at: Node) -> bool:
     """Parameters are visible; a local only where its block encloses ``at``."""
     for fn in (x for x in a.ancestors(at) if x.type in a.FUNCTION_TYPES):
-        if a._params_declare(sf, fn, name):
+        if a.params_declare(sf, fn, name):
             return True
     return local_declaration(sf, name, at) is not None
 

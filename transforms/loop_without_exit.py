@@ -90,7 +90,7 @@ def _package_level(sf: SourceFile, chan: Node, at: Node) -> bool:
     if chan.type != "identifier":
         return False
     name = sf.text(chan)
-    return not g_.declaration_visible(sf, name, at) and name in a._package_level_names(sf)
+    return not g_.declaration_visible(sf, name, at) and name in a.package_level_names(sf)
 
 
 def _multiline_raw_string(sf: SourceFile, node: Node) -> bool:

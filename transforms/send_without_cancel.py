@@ -269,7 +269,7 @@ def _receive_fix(sf: SourceFile, stmt: Node, sig: a.Cancellation, comment: str) 
     fn = a.enclosing_function(stmt)
     for n in names:
         name = sf.text(n)
-        if any(a.declares(sf, s, name) for s in earlier) or (lst.parent == a.body(fn) and a._params_declare(sf, fn, name)):
+        if any(a.declares(sf, s, name) for s in earlier) or (lst.parent == a.body(fn) and a.params_declare(sf, fn, name)):
             return None, f"{name} is redeclared by `:=`: rewrite it into a select by hand"
     types = [elem, "bool"]
     decls = b"".join(

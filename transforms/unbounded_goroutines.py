@@ -107,14 +107,9 @@ net/http's `Server.Serve` showed (`TestTransportPersistConnLeak` hung), so the c
 connections is left to a deliberate choice such as `netutil.LimitListener`.
 """
 
-_INT_TYPES = {
-    "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64", "uintptr",
-    "byte", "rune",
-}
-_INT_FUNCS = {"len", "cap", "min", "max", "int", "int64", "int32", "uint", "uint64", "uint32"}
 # numeric conversions: their operands are plain values, so converting later changes nothing
 # (unlike len(ch), len(m) or string(bytes), which read contents that may change)
-_PURE_FUNCS = {"float32", "float64"} | _INT_TYPES
+_PURE_FUNCS = {"float32", "float64"} | a.INT_TYPES
 _FORBIDDEN_IN_DEFERRED = ("call_expression", "index_expression", "slice_expression", "type_assertion_expression")
 
 
@@ -275,126 +270,12 @@ def _source_kind(sf, loop: Node) -> tuple[str | None, str]:
         return None, ""
     clause = next(c for c in loop.named_children if c.type == "range_clause")
     operand = a.unparen(clause.child_by_field_name("right"))
-    typ = _value_kind(sf, operand, loop)
+    typ = a.value_kind(sf, operand, loop)
     if typ == "chan":
         return "stream", sf.text(operand)
     if typ in ("int", "literal") or clause.child_by_field_name("left") is None:
         return None, ""  # a counted pool, a fixed literal, or `for range xs` (a pool sized by xs)
     return "collection", sf.text(operand)
-
-
-def _value_kind(sf, expr: Node, at: Node) -> str | None:
-    """"chan", "int", "literal", "collection" or None (unknown) for a ranged expression."""
-    t = expr.type
-    if t == "int_literal":
-        return "int"
-    if t == "composite_literal":
-        return "literal"
-    if t == "binary_expression":
-        return "int"
-    if t == "call_expression":
-        fn = expr.child_by_field_name("function")
-        name = sf.text(fn) if fn is not None else ""
-        if name in _INT_FUNCS:
-            return "int"
-        if name == "make":
-            args = a.arguments(expr)
-            if len(args) >= 2 and args[0].type == "slice_type" and sf.text(args[1]) != "0":
-                return "int"  # make([]T, n): a pool of n, sized by the code, not by input
-            return _type_kind(sf, args[0]) if args else None
-        return None
-    if t == "selector_expression":
-        field = sf.text(expr.child_by_field_name("field"))
-        if field == "C":  # a ticker's or timer's channel
-            return "chan"
-        return _field_kind(sf, expr, at)
-    if t == "identifier":
-        return _identifier_kind(sf, sf.text(expr), at)
-    return None
-
-
-def _type_kind(sf, typ: Node | None) -> str | None:
-    if typ is None:
-        return None
-    if typ.type == "channel_type":
-        return "chan"
-    if typ.type in ("slice_type", "map_type", "array_type"):
-        return "collection"
-    if typ.type == "type_identifier" and sf.text(typ) in _INT_TYPES:
-        return "int"
-    return None
-
-
-def _identifier_kind(sf, name: str, at: Node) -> str | None:
-    """Kind of the nearest declaration of ``name`` before ``at``: parameters of the enclosing
-    functions, locals declared before ``at``, then package-level vars and consts."""
-    best: tuple[int, str | None] | None = None
-    for fn in (x for x in a.ancestors(at) if x.type in a.FUNCTION_TYPES):
-        params = fn.child_by_field_name("parameters")
-        for decl in a.of_type(params, "parameter_declaration") if params is not None else ():
-            if any(sf.text(n) == name for n in decl.children_by_field_name("name")) and (
-                    best is None or decl.start_byte > best[0]):
-                best = (decl.start_byte, _type_kind(sf, decl.child_by_field_name("type")))
-        b = a.body(fn)
-        for d in a.of_type(b, "short_var_declaration", "var_spec", "const_spec", skip_functions=True) if b is not None else ():
-            if d.start_byte >= at.start_byte or (best is not None and d.start_byte < best[0]):
-                continue
-            k = _declared_kind(sf, d, name)
-            if k is not False:
-                best = (d.start_byte, k)
-    if best is not None:
-        return best[1]
-    for decl in sf.root.named_children:
-        if decl.type in ("var_declaration", "const_declaration"):
-            for spec in a.of_type(decl, "var_spec", "const_spec"):
-                k = _declared_kind(sf, spec, name)
-                if k is not False:
-                    return k
-    return None
-
-
-def _declared_kind(sf, d: Node, name: str):
-    """Kind of ``name`` as declared by ``d``; False when ``d`` does not declare it."""
-    if d.type in ("var_spec", "const_spec"):
-        names = [sf.text(n) for n in d.children_by_field_name("name")]
-        if name not in names:
-            return False
-        if d.type == "const_spec":
-            return "int"  # constants range only as counts
-        typ = _type_kind(sf, d.child_by_field_name("type"))
-        if typ is not None:
-            return typ
-        values = d.child_by_field_name("value")
-        vals = values.named_children if values is not None else []
-        i = names.index(name)
-        return _value_kind(sf, vals[i], d) if len(vals) == len(names) else None
-    left, right = d.child_by_field_name("left"), d.child_by_field_name("right")
-    names = [sf.text(n) for n in left.named_children] if left is not None else []
-    if name not in names:
-        return False
-    vals = right.named_children if right is not None else []
-    return _value_kind(sf, vals[names.index(name)], d) if len(vals) == len(names) else None
-
-
-def _field_kind(sf, sel: Node, at: Node) -> str | None:
-    """Kind of ``recv.field`` from the receiver's struct type declared in this file."""
-    operand = sel.child_by_field_name("operand")
-    method = a.enclosing(at, "method_declaration")
-    if operand is None or operand.type != "identifier" or method is None:
-        return None
-    recv = method.child_by_field_name("receiver")
-    decl = next(a.of_type(recv, "parameter_declaration"), None) if recv is not None else None
-    if decl is None or [sf.text(n) for n in decl.children_by_field_name("name")] != [sf.text(operand)]:
-        return None
-    type_name = sf.text(decl.child_by_field_name("type")).lstrip("*").split("[")[0]
-    field = sf.text(sel.child_by_field_name("field"))
-    for spec in a.of_type(sf.root, "type_spec"):
-        if sf.text(spec.child_by_field_name("name")) != type_name:
-            continue
-        for fd in a.of_type(spec, "field_declaration"):
-            if any(sf.text(n) == field for n in fd.children_by_field_name("name")):
-                return _type_kind(sf, fd.child_by_field_name("type"))
-    return None
 
 
 # ---------------------------------------------------------------------------- what bounds it
@@ -509,7 +390,7 @@ def _leaves_loop(sf, stmts: list[Node], loop: Node) -> bool:
             return True
         if a.never_returns(sf, stmt):
             return True
-        if stmt.type == "break_statement" and a._break_target(sf, stmt) == loop:
+        if stmt.type == "break_statement" and a.break_target(sf, stmt) == loop:
             return True
     return False
 
@@ -630,7 +511,7 @@ def _acquired_inside(sf, ln: _Launch) -> Node | None:
         ch = sf.text(stmt.child_by_field_name("channel"))
         released = {sf.text(r) for r in _receives(sf, ln.literal)}
         declared_inside = any(a.declares(sf, s, ch) for s in a.walk(ln.literal))
-        return stmt if ch in released and not declared_inside and not a._params_declare(sf, ln.literal, ch) else None
+        return stmt if ch in released and not declared_inside and not a.params_declare(sf, ln.literal, ch) else None
     return None
 
 

@@ -1,0 +1,78 @@
+"""Shared facts over Go syntax trees, so rules ask questions instead of walking trees.
+
+- ``syntax``: walking, node lookups, calls, goroutine and deferred literals;
+- ``bindings``: local names, their references (shadowing respected), how each use treats
+  a value, fresh names;
+- ``flow``: loops, jumps, whether a statement runs on every path, whether every exit of a
+  region passes a release;
+- ``cancellation``: the contexts and done channels in scope at a point;
+- ``lifetime``: what happens to a local resource after it is made;
+- ``values``: what kind of value an expression holds (channel, count, collection).
+
+Rules import the package (``from gofixleaks import analysis as a``) and ask through it.
+"""
+
+from .bindings import (
+    Binding,
+    Use,
+    assignments,
+    classify,
+    declares,
+    escapes,
+    free_name,
+    left_names,
+    names_in,
+    package_level_names,
+    params_declare,
+    references,
+    specs,
+    tuple_binding,
+    var_declaration_of,
+)
+from .cancellation import (
+    Cancellation,
+    assuming_context,
+    cancellation_in_scope,
+    function_key,
+    names_a_signal,
+)
+from .flow import (
+    CASE_TYPES,
+    break_target,
+    breaks_out_of,
+    every_exit_passes,
+    exits_between,
+    loop_breaks,
+    loop_kind,
+    loops_between,
+    never_returns,
+    runs_on_every_path,
+)
+from .lifetime import Lifetime, lifetime
+from .syntax import (
+    FUNCTION_TYPES,
+    ancestors,
+    arguments,
+    body,
+    callee,
+    deferred_literal,
+    enclosing,
+    enclosing_function,
+    enclosing_goroutine,
+    following,
+    functions,
+    goroutine_literal,
+    is_call_to,
+    is_receive,
+    is_within,
+    method_call,
+    of_type,
+    sole_goroutine,
+    statement_of,
+    statements,
+    unparen,
+    walk,
+)
+from .values import INT_TYPES, type_kind, value_kind
+
+__all__ = [name for name in dir() if not name.startswith("_")]

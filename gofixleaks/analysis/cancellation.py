@@ -1,0 +1,183 @@
+"""Cancellation signals in scope at a point: context parameters and locals, done channels,
+and context fields reached through a method's receiver."""
+
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from tree_sitter import Node
+
+from ..source import SourceFile
+from .bindings import var_declaration_of
+from .syntax import FUNCTION_TYPES, ancestors, arguments, body, is_call_to, is_within, of_type
+
+# ---------------------------------------------------------------------------- cancellation
+
+
+_DONE_NAMES = ("done", "stop", "quit", "exit", "clos", "cancel", "shutdown", "die")  # word stems
+
+
+@dataclass(frozen=True)
+class Cancellation:
+    """A cancellation signal visible at some point: a context or a done channel."""
+
+    name: str  # an expression usable at that point: ctx, s.ctx, done
+    kind: str  # "context" or "channel"
+    assumed: bool = False  # a parameter context plumbing will add (see assuming_context)
+
+    def done_expr(self) -> str:
+        return f"{self.name}.Done()" if self.kind == "context" else self.name
+
+
+def _is_context_type(sf: SourceFile, type_node: Node | None) -> bool:
+    if type_node is None or type_node.type != "qualified_type":
+        return False
+    pkg = sf.text(type_node.child_by_field_name("package"))
+    return sf.imports.get(pkg) == "context" and sf.text(type_node.child_by_field_name("name")) == "Context"
+
+
+def _is_done_channel(sf: SourceFile, name: str, type_node: Node | None) -> bool:
+    if type_node is None or type_node.type != "channel_type":
+        return False
+    if "<-" in sf.text(type_node).split("chan")[-1]:
+        return False  # send-only: cannot be received from
+    value = type_node.child_by_field_name("value")
+    return (
+        value is not None
+        and sf.text(value).replace(" ", "") == "struct{}"
+        and names_a_signal(name)
+    )
+
+
+def names_a_signal(name: str) -> bool:
+    """Whether an identifier reads as a done/stop signal: one of its words (camelCase or
+    snake_case) starts with done, stop, quit, ... (``doneCh``, ``stopc``, ``closing``), and
+    not merely contains one (``studies``, ``equity``)."""
+    words = re.findall(r"[a-z]+|[A-Z][a-z]*", name)
+    return any(w.lower().startswith(_DONE_NAMES) for w in words)
+
+
+def _typed_signal(sf: SourceFile, expr: str, name: str, type_node: Node | None) -> list[Cancellation]:
+    """``expr`` (a parameter, local or field called ``name``) as the signal its declared type
+    makes it, if any."""
+    if _is_context_type(sf, type_node):
+        return [Cancellation(expr, "context")]
+    if _is_done_channel(sf, name, type_node):
+        return [Cancellation(expr, "channel")]
+    return []
+
+
+# Context plumbing asks rules "what would you fix if this function had a ctx parameter?":
+# while set, the named functions of the file being matched act as if they had one.
+_ASSUMED: ContextVar[dict[tuple[str, str], str] | None] = ContextVar("assumed_contexts", default=None)
+
+
+def function_key(sf: SourceFile, fn: Node) -> tuple[str, str] | None:
+    """(name, receiver type name) of a function or method declaration; "" for functions."""
+    name = fn.child_by_field_name("name")
+    if name is None or fn.type not in ("function_declaration", "method_declaration"):
+        return None
+    recv = ""
+    if fn.type == "method_declaration":
+        decl = next(of_type(fn.child_by_field_name("receiver"), "parameter_declaration"), None)
+        typ = decl.child_by_field_name("type") if decl is not None else None
+        recv = sf.text(typ).lstrip("*").split("[")[0].strip() if typ is not None else ""
+    return sf.text(name), recv
+
+
+@contextmanager
+def assuming_context(functions: dict[tuple[str, str], str]):
+    """Within the block, functions with these keys have a context parameter of that name."""
+    token = _ASSUMED.set(functions)
+    try:
+        yield
+    finally:
+        _ASSUMED.reset(token)
+
+
+def cancellation_in_scope(sf: SourceFile, node: Node) -> list[Cancellation]:
+    """Contexts and done channels visible at ``node``: parameters of enclosing functions
+    and locals declared before it (``ctx, cancel := context.WithCancel(...)`` included)."""
+    found: list[Cancellation] = []
+    assumed = _ASSUMED.get() or {}
+    for fn in [a for a in ancestors(node) if a.type in FUNCTION_TYPES]:
+        if assumed and fn.type != "func_literal" and function_key(sf, fn) in assumed:
+            found.append(Cancellation(assumed[function_key(sf, fn)], "context", assumed=True))
+        params = fn.child_by_field_name("parameters")
+        for p in of_type(params, "parameter_declaration") if params is not None else ():
+            typ = p.child_by_field_name("type")
+            for ident in p.children_by_field_name("name"):
+                if sf.text(ident) != "_":
+                    found.extend(_typed_signal(sf, sf.text(ident), sf.text(ident), typ))
+        b = body(fn)
+        for d in of_type(b, "short_var_declaration", "var_spec", skip_functions=True) if b is not None else ():
+            if d.start_byte < node.start_byte and is_within(node, _scope_of(d)):
+                found.extend(_declared_cancellations(sf, d))
+        if fn.type == "method_declaration":
+            found.extend(_receiver_contexts(sf, fn))
+    seen: set[str] = set()
+    return [c for c in found if not (c.name in seen or seen.add(c.name))]
+
+
+def _scope_of(decl: Node) -> Node:
+    """Where a local declared by ``decl`` is visible: its block, or the if/for/switch whose
+    header declares it. A name from an earlier, closed block is not in scope later."""
+    stmt = var_declaration_of(decl) if decl.type == "var_spec" else decl
+    return stmt.parent if stmt.parent is not None else stmt
+
+
+_CONTEXT_MAKERS = (
+    "WithCancel", "WithTimeout", "WithDeadline", "WithCancelCause", "WithTimeoutCause", "WithDeadlineCause",
+    "WithoutCancel", "WithValue", "Background", "TODO",
+)
+
+
+def _declared_cancellations(sf: SourceFile, d: Node) -> list[Cancellation]:
+    if d.type == "var_spec":
+        typ = d.child_by_field_name("type")
+        return [c for ident in d.children_by_field_name("name") for c in _typed_signal(sf, sf.text(ident), sf.text(ident), typ)]
+    left = d.child_by_field_name("left")
+    right = d.child_by_field_name("right")
+    if left is None or right is None:
+        return []
+    names, values = left.named_children, right.named_children
+    out = []
+    first = names[0] if names else None
+    if len(values) == 1 and first is not None and first.type == "identifier" and sf.text(first) != "_" and is_call_to(
+        sf, values[0], "context", _CONTEXT_MAKERS
+    ):
+        out.append(Cancellation(sf.text(first), "context"))
+    for ident, value in zip(names, values):
+        args = arguments(value) if value.type == "call_expression" and sf.text(value.child_by_field_name("function")) == "make" else []
+        if len(args) == 1 and ident.type == "identifier" and _is_done_channel(sf, sf.text(ident), args[0]):
+            out.append(Cancellation(sf.text(ident), "channel"))
+    return out
+
+
+def _receiver_contexts(sf: SourceFile, method: Node) -> list[Cancellation]:
+    """``s.ctx`` when the receiver's struct (declared in this file) has a context.Context field."""
+    recv = method.child_by_field_name("receiver")
+    decl = next(of_type(recv, "parameter_declaration"), None) if recv is not None else None
+    if decl is None:
+        return []
+    names = decl.children_by_field_name("name")
+    typ = decl.child_by_field_name("type")
+    if not names or typ is None:
+        return []
+    type_name = function_key(sf, method)[1]
+    for spec in of_type(sf.root, "type_spec"):
+        if sf.text(spec.child_by_field_name("name")) != type_name:
+            continue
+        st = spec.child_by_field_name("type")
+        if st is None or st.type != "struct_type":
+            return []
+        out = []
+        for fd in of_type(st, "field_declaration"):
+            ftype = fd.child_by_field_name("type")
+            for fname in fd.children_by_field_name("name"):
+                out.extend(_typed_signal(sf, f"{sf.text(names[0])}.{sf.text(fname)}", sf.text(fname), ftype))
+        return out
+    return []

@@ -1,0 +1,243 @@
+"""Control flow over statement lists: loops, jumps, whether a statement runs on every path,
+and whether every exit of a region passes a release."""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from ..source import SourceFile
+from .syntax import FUNCTION_TYPES, ancestors, callee, method_call, of_type, statements, unparen
+
+def loops_between(node: Node, outer: Node) -> list[Node]:
+    """for_statements enclosing ``node`` inside ``outer`` (innermost first)."""
+    out = []
+    for a in ancestors(node):
+        if a == outer:
+            break
+        if a.type == "for_statement":
+            out.append(a)
+    return out
+
+
+def loop_kind(sf: SourceFile, loop: Node) -> str:
+    """"range", "counted" (for i := 0; i < n; i++), "endless" (for {}), or "cond"."""
+    clause = next((c for c in loop.named_children if c.type in ("range_clause", "for_clause")), None)
+    if clause is None:
+        cond = [c for c in loop.named_children if c.type not in ("block", "comment")]
+        return "cond" if cond else "endless"
+    if clause.type == "range_clause":
+        return "range"
+    if clause.child_by_field_name("condition") is None:
+        return "endless"
+    return "counted" if clause.child_by_field_name("initializer") is not None else "cond"
+
+
+# ---------------------------------------------------------------------------- control flow
+
+
+_JUMPS = ("return_statement", "goto_statement")
+
+
+def exits_between(stmts: list[Node]) -> bool:
+    """Whether any of ``stmts`` can leave the enclosing region (return, goto, a break or
+    continue that targets a statement outside them, a call to panic/os.Exit aside)."""
+    for stmt in stmts:
+        for n in of_type(stmt, *_JUMPS, "break_statement", "continue_statement", skip_functions=True):
+            if n.type in _JUMPS or n.named_children or not _inside_breakable(n, stmt, n.type):
+                return True
+    return False
+
+
+def _inside_breakable(jump: Node, top: Node, kind: str) -> bool:
+    """Whether unlabeled ``jump`` is caught inside ``top`` (``top`` included): a continue by
+    a loop, a break by any breakable statement."""
+    targets = ("for_statement",) if kind == "continue_statement" else _BREAKABLE
+    for a in ancestors(jump):
+        if a.type in targets:
+            return True
+        if a == top:
+            return False
+    return False
+
+
+def runs_on_every_path(sf: SourceFile, stmt: Node, region_start: Node | None) -> bool:
+    """Whether statement ``stmt`` is reached on every path that passes ``region_start``.
+
+    Both must be in one statement list (``region_start`` None: from the list's start) and no
+    statement in between may jump out. A deferred call that is reached runs at every exit.
+    """
+    lst = stmt.parent
+    if lst is None or lst.type != "statement_list":
+        return False
+    siblings = list(lst.named_children)
+    if region_start is not None and region_start not in siblings:
+        return False
+    start = siblings.index(region_start) + 1 if region_start is not None else 0
+    end = siblings.index(stmt)
+    return start <= end and not exits_between(siblings[start:end])
+
+# ---------------------------------------------------------------------------- every exit
+
+
+_BREAKABLE = ("for_statement", "expression_switch_statement", "type_switch_statement", "select_statement")
+CASE_TYPES = ("expression_case", "default_case", "type_case", "communication_case")
+
+
+def every_exit_passes(sf: SourceFile, stmts: list[Node], is_release) -> bool:
+    """Whether every path through ``stmts`` to their end, or out of them by return, goto, or a
+    break/continue that leaves them, passes a statement for which ``is_release(stmt)`` holds
+    (``cancel()``, ``defer cancel()``). ``stmts`` are the rest of a block after a declaration,
+    so a name declared there is released before it goes out of scope. Conservative: a loop
+    releases nothing for the code after it."""
+    if not stmts:
+        return False
+    ok, out = _flow(sf, stmts, False, is_release, 0, (stmts[0].start_byte, stmts[-1].end_byte), {})
+    return ok and out is not False
+
+
+def _flow(sf: SourceFile, stmts, released: bool, is_release, nested: int, region, exits) -> tuple[bool, bool | None]:
+    """(no exit is unreleased, released at the fall-through end; None: no fall-through).
+    ``nested``: breakable statements entered, which catch an unlabeled break; ``region``:
+    the byte range analysed, where a labeled statement catches a break to its label;
+    ``exits``: for each loop being analysed (by node id), the state at each break leaving it."""
+    for i, s in enumerate(stmts):
+        if released:
+            for rest in stmts[i:]:
+                _note_breaks(sf, of_type(rest, "break_statement", skip_functions=True), True, exits)
+            return True, True
+        t = s.type
+        if t == "comment":
+            continue
+        if is_release(s):
+            released = True
+        elif t == "return_statement" or t == "goto_statement":
+            return False, None
+        elif t in ("break_statement", "continue_statement"):
+            if t == "break_statement":
+                _note_breaks(sf, [s], released, exits)
+            # a jump caught inside joins the code after its target, approximated by its entry state
+            return (nested > 0 and not s.named_children) or _label_within(sf, s, region), None
+        elif never_returns(sf, s):
+            return True, None
+        elif t == "block":
+            ok, out = _flow(sf, statements(s), released, is_release, nested, region, exits)
+            if not ok or out is None:
+                return ok, None
+            released = out
+        elif t == "labeled_statement":
+            inner = [c for c in s.named_children if c.type != "label_name"]
+            ok, out = _flow(sf, inner, released, is_release, nested, region, exits)
+            if not ok or out is None:
+                return ok, None
+            released = out
+        elif t == "if_statement":
+            alt = s.child_by_field_name("alternative")
+            ok1, out1 = _flow(sf, statements(s.child_by_field_name("consequence")), released, is_release, nested, region, exits)
+            if alt is None:
+                ok2, out2 = True, released
+            else:
+                ok2, out2 = _flow(sf, statements(alt) if alt.type == "block" else [alt], released, is_release, nested, region, exits)
+            outs = [o for o in (out1, out2) if o is not None]
+            if not (ok1 and ok2) or not outs:
+                return ok1 and ok2, None
+            released = all(outs)
+        elif t in _BREAKABLE:
+            if t == "for_statement":
+                exits[s.id] = []
+                ok, _ = _flow(sf, statements(s.child_by_field_name("body")), released, is_release, nested + 1, region, exits)
+                leaving = exits.pop(s.id)
+                if not ok:
+                    return False, None
+                every_break_seen = len(leaving) >= len(loop_breaks(s))
+                if loop_kind(sf, s) == "endless":
+                    if not leaving and not breaks_out_of(s):
+                        return True, None
+                    released = every_break_seen and all(leaving)  # only breaks get past it
+                else:
+                    released = released and every_break_seen and all(leaving)  # or the condition
+                continue
+            cases = [c for c in s.named_children if c.type in CASE_TYPES]
+            outs = []
+            for c in cases:
+                ok, out = _flow(sf, statements(c), released, is_release, nested + 1, region, exits)
+                if not ok:
+                    return False, None
+                outs.append(released if out is None else out)
+            if t != "select_statement" and not any(c.type == "default_case" for c in cases):
+                outs.append(released)  # no case matched
+            released = all(outs) if outs else released
+    return True, released
+
+
+def _note_breaks(sf: SourceFile, breaks, released: bool, exits) -> None:
+    for brk in breaks:
+        target = break_target(sf, brk)
+        if target is not None and target.id in exits:
+            exits[target.id].append(released)
+
+
+def break_target(sf: SourceFile, brk: Node) -> Node | None:
+    """The statement a break leaves: the innermost breakable one, or the labeled one."""
+    if brk.named_children:
+        labeled = _labeled(sf, brk)
+        return next((c for c in labeled.named_children if c.type in _BREAKABLE), None) if labeled is not None else None
+    for x in ancestors(brk):
+        if x.type in FUNCTION_TYPES:
+            return None
+        if x.type in _BREAKABLE:
+            return x
+    return None
+
+
+def _label_within(sf: SourceFile, jump: Node, region: tuple[int, int]) -> bool:
+    """Whether labeled ``jump`` targets a statement inside ``region``."""
+    target = _labeled(sf, jump)
+    return target is not None and region[0] <= target.start_byte and target.end_byte <= region[1]
+
+
+def _labeled(sf: SourceFile, jump: Node) -> Node | None:
+    """The labeled_statement that ``jump`` (break, continue, goto) names, if it encloses it."""
+    label = next((c for c in jump.named_children if c.type == "label_name"), None)
+    if label is None:
+        return None
+    for x in ancestors(jump):
+        if x.type in FUNCTION_TYPES:
+            return None
+        if x.type == "labeled_statement" and sf.text(x.child_by_field_name("label")) == sf.text(label):
+            return x
+    return None
+
+
+# Calls after which control does not go on: the process, the goroutine or the test ends.
+_NO_RETURN = {(None, "panic"), ("os", "Exit"), ("runtime", "Goexit")} | {
+    ("log", f) for f in ("Fatal", "Fatalf", "Fatalln", "Panic", "Panicf", "Panicln")
+}
+_FATAL = ("Fatal", "Fatalf", "Fatalln")  # any logger's: by convention they exit
+_NO_RETURN_METHODS = _FATAL + ("FailNow", "Skip", "Skipf", "SkipNow")  # and testing.TB's
+
+
+def never_returns(sf: SourceFile, stmt: Node) -> bool:
+    """Whether statement ``stmt`` is a call that does not return (panic, os.Exit, log.Fatal,
+    t.Fatal, runtime.Goexit, ...)."""
+    call = unparen(stmt.named_children[0]) if stmt.type == "expression_statement" and stmt.named_children else None
+    if call is None or call.type != "call_expression":
+        return False
+    c = callee(sf, call)
+    if c is not None:
+        return c in _NO_RETURN or (c[0] is not None and c[1] in _FATAL)
+    m = method_call(sf, call)
+    return m is not None and m[1] in _NO_RETURN_METHODS
+
+
+def loop_breaks(loop: Node) -> list[Node]:
+    """The breaks that leave ``loop``: its own unlabeled ones and any labeled one (not followed)."""
+    return [
+        b
+        for b in of_type(loop, "break_statement", skip_functions=True)
+        if b.named_children or next((a for a in ancestors(b) if a.type in _BREAKABLE), None) == loop
+    ]
+
+
+def breaks_out_of(loop: Node) -> bool:
+    """Whether some break leaves ``loop``."""
+    return bool(loop_breaks(loop))
