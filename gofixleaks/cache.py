@@ -12,9 +12,10 @@ import hashlib
 import os
 import pickle
 import sqlite3
+import sys
 from pathlib import Path
 
-from . import __version__
+from . import __version__, registry
 
 _SCHEMA = "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, fp TEXT NOT NULL, value BLOB NOT NULL)"
 
@@ -30,14 +31,23 @@ def cache_dir() -> Path:
 @functools.lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """A digest of the installed engine and rule sources."""
-    from . import transforms
 
     h = hashlib.blake2b(__version__.encode(), digest_size=16)
-    for d in (Path(__file__).parent, Path(transforms.__file__).parent):
-        for f in sorted(d.glob("*.py")):
-            h.update(f.name.encode())
+    for d in sorted(_source_dirs()):
+        for f in sorted(d.rglob("*.py")):
+            h.update(str(f.relative_to(d)).encode())
             h.update(f.read_bytes())
     return h.hexdigest()
+
+
+def _source_dirs() -> set[Path]:
+    """gofixleaks itself and the package of every rule, plugins included."""
+    dirs = {Path(__file__).parent}
+    for rule in registry.rules():
+        module = sys.modules.get(getattr(rule.run, "__module__", ""))
+        if module is not None and getattr(module, "__file__", None):
+            dirs.add(Path(module.__file__).parent)
+    return dirs
 
 
 def key(data: bytes, *parts: object) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import os
 import sys
@@ -11,7 +10,7 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from . import __version__, atomic, config as config_mod, diff as diff_mod, docs, engine, report, worktree
+from . import __version__, atomic, config as config_mod, diff as diff_mod, docs, engine, registry, report, worktree
 from .discover import DiscoveryError, discover
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
@@ -31,6 +30,30 @@ def fail(message: str, code: int = EXIT_USAGE) -> None:
     sys.exit(code)
 
 
+def _rule_option_flags() -> list:
+    """A flag for every rule option (``--max-goroutines``), generated from the rules'
+    declarations: its help names the rules that have it and the default."""
+    flags = []
+    for name, owners in sorted(config_mod.option_names(_CATALOGUE).items()):
+        o = owners[0].option(name)
+        help_text = f"{o.help} ({', '.join(r.name for r in owners)}; default {o.default})."
+        if o.type is bool:
+            flags.append(click.option(f"--{name}/--no-{name}", default=None, help=help_text))
+        else:
+            flags.append(click.option(f"--{name}", type=o.type, default=None, metavar=o.type.__name__.upper(), help=help_text))
+    return flags
+
+
+def _catalogue():
+    try:
+        return registry.rules(), None
+    except registry.RegistryError as e:  # two providers claim one rule name
+        return (), str(e)
+
+
+_CATALOGUE, _CATALOGUE_PROBLEM = _catalogue()
+
+
 def engine_options(f):
     """Options shared by every command that runs the engine."""
     decorators = [
@@ -39,7 +62,7 @@ def engine_options(f):
         click.option("--exclude", "excludes", multiple=True, metavar="GLOB", help="Skip matching paths (repeatable)."),
         click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (default: .gofixleaks.toml found upward)."),
         click.option("--go-version", metavar="X.Y", help="Go semantics to assume instead of go.mod's `go` directive."),
-        click.option("--max-goroutines", type=int, metavar="N", help="Semaphore size for unbounded-goroutines (default 10)."),
+        *_rule_option_flags(),
         click.option("--plumb-exported", is_flag=True, help="Allow adding a ctx parameter to exported functions."),
         click.option("--jobs", "-j", type=int, default=0, metavar="N", help="Worker processes (default: one per core)."),
         click.option("--no-cache", is_flag=True, help="Neither read nor write the per-file result cache."),
@@ -49,11 +72,16 @@ def engine_options(f):
     return f
 
 
-def _setup(paths, rules, excludes, config_path, go_version, max_goroutines, plumb_exported, jobs, no_cache):
+def _setup(paths, rules, excludes, config_path, go_version, plumb_exported, jobs, no_cache, unsafe_fixes=False, **rule_flags):
+    """Config and targets from the engine options; ``rule_flags`` are the generated rule
+    option flags, by click's parameter name (None: not given)."""
     paths = tuple(paths) or (".",)
+    flags = {name: rule_flags[name.replace("-", "_")] for name in config_mod.option_names(_CATALOGUE)
+             if rule_flags.get(name.replace("-", "_")) is not None}
     try:
         cfg = config_mod.load(
-            paths, rules, excludes, go_version, max_goroutines, jobs, plumb_exported, config_path, not no_cache
+            paths, rules, excludes, go_version, jobs=jobs, plumb_exported=plumb_exported, config_path=config_path,
+            use_cache=not no_cache, unsafe_fixes=unsafe_fixes, option_flags=flags,
         )
         targets = discover(paths, cfg.excludes)
     except (config_mod.ConfigError, DiscoveryError) as e:
@@ -109,6 +137,9 @@ def _note_assumed_version(results) -> None:
 @click.version_option(__version__, prog_name="gofixleaks")
 def main() -> None:
     """Find goroutine leaks in Go code and rewrite them into safe code."""
+    if _CATALOGUE_PROBLEM:
+        fail(_CATALOGUE_PROBLEM)
+    registry.warn_problems()
 
 
 @main.command()
@@ -151,12 +182,15 @@ def scan(fmt, **opts):
 @click.option("--write", "mode", flag_value="write", help="Rewrite the files in place.")
 @click.option("--patch-out", type=click.Path(dir_okay=False), help="Write the diff to FILE.")
 @click.option("--check", is_flag=True, help="Exit 1 if a change would be made; write nothing.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --write or --check, apply `review` fixes too (a diff shows them anyway).")
 @verify_option
-def fix(mode, patch_out, check, verify, **opts):
+def fix(mode, patch_out, check, unsafe_fixes, verify, **opts):
     """Rewrite leak-prone code. Prints a diff unless --write."""
     if check and mode == "write":
         fail("--check and --write cannot be used together")
-    cfg, targets = _setup(**opts)
+    applying = check or mode == "write"
+    # a diff or patch is read before it is applied: it shows `review` fixes too
+    cfg, targets = _setup(**opts, unsafe_fixes=unsafe_fixes or not applying)
     results = compute_fixes(cfg, targets, verify)
     try:
         root = worktree.toplevel(opts["paths"][0] if opts["paths"] else ".")
@@ -164,7 +198,7 @@ def fix(mode, patch_out, check, verify, **opts):
         root = None  # not in a repository: paths relative to the current directory
     changed = [r for r in results if r.changed]
     err = _console(stderr=True)
-    _report_what_is_not_fixed(err, results)
+    report.fix_notes(results, err, review_left_out=not cfg.unsafe_fixes)
     patch = "".join(diff_mod.unified(r.original, r.fixed, diff_mod.diff_path(r.abspath, root)) for r in changed)
     if patch_out:
         try:
@@ -181,16 +215,8 @@ def fix(mode, patch_out, check, verify, **opts):
             except OSError as e:  # a read-only file or directory: the others are still written
                 write_failed = True
                 err.print(f"[bold]{escape(r.path)}[/]: [red]error:[/] cannot write: {escape(e.strerror or str(e))}", highlight=False)
-    per_rule = collections.Counter(a.rule for r in results for a in r.applied)
-    verb = "would apply" if check or mode != "write" else "applied"
-    breakdown = ", ".join(f"{rule} {n}" for rule, n in sorted(per_rule.items()))
-    n_dropped = sum(len(r.dropped) for r in results)
-    click.echo(
-        f"gofixleaks: {verb} {sum(per_rule.values())} fix(es) in {len(changed)} file(s)"
-        + (f" ({breakdown})" if breakdown else "")
-        + (f"; --verify dropped {n_dropped} fix(es)" if n_dropped else ""),
-        err=True,
-    )
+    verb = "applied" if mode == "write" and not check else "would apply"
+    click.echo(report.fix_summary(results, verb, review_left_out=not cfg.unsafe_fixes), err=True)
     _note_assumed_version(results)
     if write_failed or any(r.error for r in results):
         sys.exit(EXIT_FOUND)
@@ -216,7 +242,7 @@ def review(verify, resume, allow_dirty, no_commit, commit_per_rule, **opts):
         if not sys.stdin.isatty():
             fail("review asks a question per fix and stdin is not a terminal; "
                  "use `gofixleaks fix --write` to apply every fix without asking")
-        cfg, targets = _setup(**opts)
+        cfg, targets = _setup(**opts, unsafe_fixes=True)  # every fix is asked about, `review` ones marked
         results = compute_fixes(cfg, targets, verify)
         options = review_mod.Options(resume, allow_dirty, not no_commit, commit_per_rule)
         sys.exit(review_mod.run(repo, cfg, targets, results, options, _console()))
@@ -248,7 +274,7 @@ def pr(base, remote, branch, title, draft, labels, reviewers, dry_run, provider,
 
     def compute(worktree_paths):
         # A temporary worktree's paths never come back: caching their results only fills the cache.
-        cfg, targets = _setup(worktree_paths, **{**opts, "no_cache": True})
+        cfg, targets = _setup(worktree_paths, **{**opts, "no_cache": True}, unsafe_fixes=True)  # a person reviews the PR
         return compute_fixes(cfg, targets, verify)
 
     req = pr_mod.Request(base, remote, branch, title, draft, labels, reviewers, dry_run, provider, repo, api_url, opts["rules"])
@@ -258,37 +284,17 @@ def pr(base, remote, branch, title, draft, labels, reviewers, dry_run, provider,
         fail(str(e), e.code)
 
 
-def _report_what_is_not_fixed(err: Console, results) -> None:
-    """On stderr: unreadable files, findings without a fix (and why), fixes --verify
-    dropped, and the follow-ups the applied fixes leave (a context.TODO() to plumb on)."""
-    for r in results:
-        if r.error:
-            err.print(f"[bold]{escape(r.path)}[/]: [red]error:[/] {escape(r.error)}", highlight=False)
-        for f in r.findings:
-            if not f.fixable:
-                err.print(f"[bold]{escape(f.path)}:{f.line}:{f.column}[/]: {f.rule} {escape(f.message)} [dim](no automatic fix)[/]", highlight=False)
-                for note in f.notes:
-                    err.print(f"    [dim]note: {escape(note)}[/]", highlight=False)
-        for d in r.dropped:
-            err.print(f"[bold]{escape(r.path)}:{d.fix.line}[/]: {d.fix.rule}: fix dropped by --verify: {escape(d.message)}", highlight=False)
-        for a in r.applied:
-            for follow in a.follow_ups:
-                err.print(f"follow-up: {escape(follow)}", highlight=False)
-
-
 @main.command("rules")
 @click.argument("name", required=False)
 def rules_cmd(name):
     """List the rules, or print one rule's documentation with a before/after."""
-    from .transforms import BY_NAME, RULES
-
     if name is None:
-        width = max(len(r.name) for r in RULES)
-        for r in RULES:
+        width = max(len(r.name) for r in _CATALOGUE)
+        for r in _CATALOGUE:
             since = f" (before Go {r.fixed_in_go[0]}.{r.fixed_in_go[1]})" if r.fixed_in_go else ""
-            click.echo(f"{r.name.ljust(width)}  {r.summary}{since}")
+            click.echo(f"{r.name.ljust(width)}  {r.summary}{since}  [{r.provider}]")
         return
-    rule = BY_NAME.get(name)
+    rule = next((r for r in _CATALOGUE if r.name == name), None)
     if rule is None:
         fail(f"unknown rule {name!r}; `gofixleaks rules` lists them")
     click.echo(docs.render(rule))

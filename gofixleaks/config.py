@@ -1,19 +1,29 @@
-"""`.gofixleaks.toml` (found upward from the first path) merged with CLI options into one Config."""
+"""`.gofixleaks.toml` (found upward from the first path) merged with CLI options into one Config.
+
+Engine-level keys sit at the top level. Rule options are declared by the rules themselves
+(``Rule.options``): they are set per rule in a ``[rules.NAME]`` table, or at the top level
+for every rule that has an option of that name; a command-line flag ``--NAME`` wins over both.
+"""
 
 from __future__ import annotations
 
 import os
 import tomllib
 from dataclasses import dataclass
+from typing import Mapping
 
-from . import gomod
+from . import gomod, registry
+from .rule import OptionValue, Rule
 
 CONFIG_NAME = ".gofixleaks.toml"
-DEFAULT_MAX_GOROUTINES = 10
 
 
 class ConfigError(Exception):
     """Bad configuration or options: the CLI prints it on one line and exits 2."""
+
+
+# rule name -> (option name, value) for every option of every active rule
+RuleOptions = tuple[tuple[str, tuple[tuple[str, OptionValue], ...]], ...]
 
 
 @dataclass(frozen=True)
@@ -21,19 +31,22 @@ class Config:
     rules: tuple[str, ...]  # the active rules, in catalogue order
     excludes: tuple[str, ...] = ()
     go_version: tuple[int, int] | None = None  # override for every file
-    max_goroutines: int = DEFAULT_MAX_GOROUTINES
     jobs: int = 0  # 0: one per core
     source: str | None = None  # the config file read, if any
     plumb_exported: bool = False
     cache: bool = True  # read and write the per-file result cache (never part of a result)
-    plumbing: object = None  # plumbing.Plan of the module phase: contexts to thread through
+    unsafe_fixes: bool = False  # apply `review` fixes too, not only `safe` ones
+    options: RuleOptions = ()
+
+    def options_for(self, rule: str) -> dict[str, OptionValue]:
+        return dict(next((opts for name, opts in self.options if name == rule), ()))
 
     def key(self) -> str:
         """What of the config changes a file's result (part of the cache key)."""
-        return repr((self.rules, self.go_version, self.max_goroutines, self.plumb_exported, self.plumbing))
+        return repr((self.rules, self.go_version, self.plumb_exported, self.unsafe_fixes, self.options))
 
 
-_KEYS = {"enable", "disable", "exclude", "go-version", "max-goroutines", "plumb-exported"}
+_ENGINE_KEYS = {"enable", "disable", "exclude", "go-version", "plumb-exported", "rules"}
 
 
 def find_config(start: str) -> str | None:
@@ -50,33 +63,52 @@ def find_config(start: str) -> str | None:
         d = parent
 
 
+def _read(path: str) -> dict:
+    try:
+        with open(path, "rb") as f:
+            raw = f.read()
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read: {e.strerror}") from None
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{path}: not UTF-8 (byte {e.start}); TOML files are UTF-8") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: invalid TOML: {e}") from None
+
+
+def option_names(rules: tuple[Rule, ...]) -> dict[str, list[Rule]]:
+    """Every rule option name, with the rules that declare it."""
+    out: dict[str, list[Rule]] = {}
+    for r in rules:
+        for o in r.options:
+            out.setdefault(o.name, []).append(r)
+    return out
+
+
 def load(
     paths: tuple[str, ...] = (".",),
     select: tuple[str, ...] = (),
     excludes: tuple[str, ...] = (),
     go_version: str | None = None,
-    max_goroutines: int | None = None,
+    *,
     jobs: int = 0,
     plumb_exported: bool = False,
     config_path: str | None = None,
     use_cache: bool = True,
+    unsafe_fixes: bool = False,
+    option_flags: Mapping[str, OptionValue] | None = None,
 ) -> Config:
-    from .transforms import RULES
-
-    known = [r.name for r in RULES]
+    """``option_flags``: rule options given on the command line (name -> value), which win
+    over the file for every rule declaring that option."""
+    catalogue = registry.rules()
+    known = [r.name for r in catalogue]
+    by_option = option_names(catalogue)
     path = config_path or find_config(paths[0] if paths else ".")
-    data: dict = {}
-    if path:
-        try:
-            with open(path, "rb") as f:
-                data = tomllib.load(f)
-        except OSError as e:
-            raise ConfigError(f"{path}: cannot read: {e.strerror}") from None
-        except tomllib.TOMLDecodeError as e:
-            raise ConfigError(f"{path}: invalid TOML: {e}") from None
-        unknown = set(data) - _KEYS
-        if unknown:
-            raise ConfigError(f"{path}: unknown key {sorted(unknown)[0]!r} (known: {', '.join(sorted(_KEYS))})")
+    data = _read(path) if path else {}
+    unknown = set(data) - _ENGINE_KEYS - set(by_option)
+    if unknown:
+        raise ConfigError(f"{path}: unknown key {sorted(unknown)[0]!r} (known: {', '.join(sorted(_ENGINE_KEYS | set(by_option)))})")
 
     def strings(key: str, what: str) -> list[str]:
         value = data.get(key, [])
@@ -99,30 +131,68 @@ def load(
 
     file_excludes = strings("exclude", "globs")
 
-    version_text = go_version or data.get("go-version")
     version = None
-    if version_text is not None:
+    if go_version is not None or "go-version" in data:
+        where = "--go-version" if go_version is not None else str(path)
+        text = go_version if go_version is not None else data["go-version"]
+        if not isinstance(text, str):  # 1.30 in TOML is the float 1.3: never guess
+            raise ConfigError(f'{where}: go-version must be a string such as "1.22" (quoted)')
         try:
-            version = gomod.parse_version(str(version_text))
+            version = gomod.parse_version(text)
         except ValueError as e:
-            raise ConfigError(f"{'--go-version' if go_version else path}: {e}") from None
+            raise ConfigError(f"{where}: {e}") from None
 
-    limit = max_goroutines if max_goroutines is not None else data.get("max-goroutines", DEFAULT_MAX_GOROUTINES)
-    if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
-        raise ConfigError(f"{'--max-goroutines' if max_goroutines is not None else path}: max-goroutines must be a positive integer")
     file_plumb = data.get("plumb-exported", False)
     if not isinstance(file_plumb, bool):  # bool("no") is True: never guess
         raise ConfigError(f"{path}: plumb-exported must be true or false")
-    plumb = plumb_exported or file_plumb
     if jobs < 0:
         raise ConfigError("--jobs must be 0 (one per core) or more")
+    options = _rule_options(catalogue, active, data, path, option_flags or {})
     return Config(
         rules=tuple(active),
         excludes=tuple(file_excludes) + tuple(excludes),
         go_version=version,
-        max_goroutines=limit,
         jobs=jobs,
         source=path,
-        plumb_exported=plumb,
+        plumb_exported=plumb_exported or file_plumb,
         cache=use_cache,
+        unsafe_fixes=unsafe_fixes,
+        options=options,
     )
+
+
+def _rule_options(catalogue, active, data: dict, path, flags: Mapping[str, OptionValue]) -> RuleOptions:
+    """Each active rule's options in force: flag, else its [rules.NAME] table, else the top
+    level, else the declared default."""
+    tables = data.get("rules", {})
+    if not isinstance(tables, dict):
+        raise ConfigError(f"{path}: rules must be a table of per-rule tables ([rules.NAME])")
+    for name, table in tables.items():
+        rule = next((r for r in catalogue if r.name == name), None)
+        if rule is None:
+            raise ConfigError(f"{path}: [rules.{name}]: unknown rule {name!r} (see `gofixleaks rules`)")
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: rules.{name} must be a table")
+        for key in table:
+            if key not in {o.name for o in rule.options}:
+                declared = ", ".join(o.name for o in rule.options) or "none"
+                raise ConfigError(f"{path}: [rules.{name}]: unknown option {key!r} (its options: {declared})")
+    out = []
+    for rule in catalogue:  # inactive rules too: a bad value is an error whether or not it is used
+        values = []
+        for o in rule.options:
+            try:
+                if o.name in flags:
+                    value = o.parse(flags[o.name], f"--{o.name}")
+                elif o.name in tables.get(rule.name, {}):
+                    value = o.parse(tables[rule.name][o.name], f"{path}: [rules.{rule.name}]")
+                elif o.name in data:
+                    value = o.parse(data[o.name], str(path))
+                else:
+                    value = o.default
+            except ValueError as e:
+                raise ConfigError(str(e)) from None
+            values.append((o.name, value))
+        if rule.name in active:
+            out.append((rule.name, tuple(values)))
+    return tuple(out)

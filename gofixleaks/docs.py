@@ -45,6 +45,12 @@ def render(rule: Rule) -> str:
     if rule.fixed_in_go:
         out += [f"Reported only for modules below go {rule.fixed_in_go[0]}.{rule.fixed_in_go[1]}.", ""]
     out.append(rule.doc.rstrip())
+    if rule.options:
+        out += ["", "## Options", ""]
+        out += [f"- `{o.name}` (default `{o.default}`): {o.help}; `--{o.name}`, or `{o.name} = ...` under "
+                f"`[rules.{rule.name}]` in .gofixleaks.toml" for o in rule.options]
+    if rule.provider:
+        out += ["", f"Provided by {rule.provider}."]
     ex = example(rule)
     if ex:
         name, before, after = ex

@@ -21,12 +21,27 @@ class TextEdit:
         ) or (other.start == other.end and self.start < other.start < self.end)
 
 
+SAFE, REVIEW = "safe", "review"
+APPLICABILITIES = (SAFE, REVIEW)
+
+
 @dataclass(frozen=True)
 class Fix:
+    """A suggested fix. Its applicability grades it as ruff grades fixes: ``safe`` fixes only
+    release a resource or remove blocking (``defer cancel()``, ``defer t.Stop()``, a buffer
+    for every sender) and keep behaviour otherwise; ``review`` fixes change concurrency
+    behaviour (a semaphore, a new select that returns early, a new ctx parameter) and need a
+    person's look. A fix that could hang or abandon work is not offered at all."""
+
     message: str
     edits: tuple[TextEdit, ...]
     imports: tuple[str, ...] = ()  # import paths the new code needs
     follow_ups: tuple[str, ...] = field(default=(), compare=False)
+    applicability: str = REVIEW  # unless a rule says it is safe, a person looks at it
+
+    def __post_init__(self) -> None:
+        if self.applicability not in APPLICABILITIES:
+            raise ValueError(f"unknown applicability {self.applicability!r}")
 
     def overlaps(self, other: "Fix") -> bool:
         return any(a.overlaps(b) for a in self.edits for b in other.edits)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
+import bisect
 import dataclasses
 import os
 import re
@@ -10,17 +10,16 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
-from . import analysis, cache, edits, gomod, imports, plumbing
+from . import cache, edits, gomod, imports, plumbing, registry
 from .config import Config
 from .discover import Target, display_path, is_generated
+from .plumbing import Plan
 from .rule import Finding, Pass, Rule
 from .source import SourceError, SourceFile, parse
 
 MAX_ROUNDS = 6  # fixed-point rounds for overlapping fixes; real files need one or two
 # Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 64
-# Go 1.22 semantics when a module says nothing: timers and tickers leak unless stopped.
-ASSUMED_GO = (1, 22)
 
 _IGNORE = re.compile(rb"//\s*gofixleaks:ignore\s+([A-Za-z0-9_,-]+)")
 _NOLINT = re.compile(rb"//\s*nolint(?::([A-Za-z0-9_,-]+))?")
@@ -49,7 +48,10 @@ class FileResult:
     applied: list[AppliedFix] = field(default_factory=list)
     assumed_version: bool = False  # no go.mod and no --go-version: old semantics assumed
     dropped: list = field(default_factory=list)  # verify.Dropped: fixes that broke the build
-    candidates: list = field(default_factory=list)  # plumbing.Candidate: goroutines needing a ctx
+    candidates: list[plumbing.Candidate] = field(default_factory=list)  # goroutines needing a ctx
+    # the module phase's plan this result was computed with: whoever computes the file again
+    # (verify's bisection, review) passes it back, so the plumbing edits are made again
+    plan: Plan | None = None
 
     @property
     def changed(self) -> bool:
@@ -57,9 +59,7 @@ class FileResult:
 
 
 def rules_for(config: Config) -> list[Rule]:
-    from .transforms import RULES
-
-    return [r for r in RULES if r.name in config.rules]
+    return [r for r in registry.rules() if r.name in config.rules]
 
 
 def _suppressed(sf: SourceFile, f: Finding) -> bool:
@@ -76,26 +76,31 @@ def _suppressed(sf: SourceFile, f: Finding) -> bool:
     return False
 
 
-def match(sf: SourceFile, rules: Iterable[Rule], config: Config) -> list[Finding]:
-    """Every unsuppressed finding of ``rules`` in ``sf``, in source order."""
-    version = sf.go_version or ASSUMED_GO
-    options = {"max_goroutines": config.max_goroutines, "plumb_exported": config.plumb_exported}
+def match(
+    sf: SourceFile,
+    rules: Iterable[Rule],
+    config: Config,
+    abspath: str,
+    plan: Plan | None,
+    assumed: dict[tuple[str, str], str] | None = None,
+) -> list[Finding]:
+    """Every unsuppressed finding of ``rules`` in ``sf`` (whose go_version is resolved), in
+    source order, plus the edits ``plan`` asks of the file. ``assumed``: functions to treat
+    as having a ctx parameter (the plan's, or phase 1's speculative question)."""
+    if assumed is None:
+        assumed = plumbing.assumed_for(abspath, plan) if plan else {}
     out: list[Finding] = []
-    plan = config.plumbing
-    abspath = os.path.abspath(sf.path)
-    assumed = analysis.assuming_context(plumbing.assumed_for(abspath, plan)) if plan else contextlib.nullcontext()
-    with assumed:
-        for rule in rules:
-            if rule.fixed_in_go is not None and version >= rule.fixed_in_go:
-                continue
-            if rule.skips_tests and sf.path.endswith("_test.go"):
-                continue
-            p = Pass(sf, rule, options)
-            try:
-                rule.run(p)
-            except Exception as e:  # a rule bug must cost its findings in this file, not the run
-                raise RuleCrash(f"internal error in rule {rule.name}: {type(e).__name__}: {e}") from e
-            out += [f for f in p.findings if not _suppressed(sf, f)]
+    for rule in rules:
+        if rule.fixed_in_go is not None and sf.go_version >= rule.fixed_in_go:
+            continue
+        if rule.skips_tests and sf.path.endswith("_test.go"):
+            continue
+        p = Pass(sf, rule, sf.go_version, config.options_for(rule.name), assumed)
+        try:
+            rule.run(p)
+        except Exception as e:  # a rule bug must cost its findings in this file, not the run
+            raise RuleCrash(f"internal error in rule {rule.name}: {type(e).__name__}: {e}") from e
+        out += [f for f in p.findings if not _suppressed(sf, f)]
     if plan:
         out += plumbing.plan_findings(sf, abspath, plan)
     return sorted(out, key=lambda f: (f.start, f.rule))
@@ -110,31 +115,36 @@ def fix_to_fixed_point(
     findings: list[Finding],
     rules: list[Rule],
     config: Config,
+    abspath: str,
+    plan: Plan | None,
     skip: frozenset[tuple[str, int]] = frozenset(),
     forbidden_imports: frozenset[str] = frozenset(),
 ):
-    """Apply the fixes of ``findings``; overlapping ones wait for the next round, which
-    re-parses and re-matches. ``skip`` holds (rule, original line) of fixes not to apply
-    (verification dropped them); fixes needing a ``forbidden_imports`` path are not applied
-    (an import cycle). Returns (new bytes, applied fixes, problem or None)."""
+    """Apply the fixes of ``findings`` (only ``safe`` ones unless config.unsafe_fixes);
+    overlapping ones wait for the next round, which re-parses and re-matches. ``skip`` holds
+    (rule, original line) of fixes not to apply (verification dropped them); fixes needing a
+    ``forbidden_imports`` path are not applied (an import cycle). Returns (new bytes, applied
+    fixes, problem or None)."""
     applied: list[AppliedFix] = []
     original = sf
-    rounds: list[list[edits.TextEdit]] = []  # the edits of each round, to map offsets back
+    rounds: list[_Round] = []  # each round's edits, to map offsets back
     done: set[tuple[str, int]] = set()  # (rule, original offset) of the fixes applied
     current = findings
     data = sf.data
     for _ in range(MAX_ROUNDS):
         chosen: list[tuple[Finding, edits.Fix, int]] = []
+        taken = _Intervals()
         for f in current:
+            if not f.fixes or not (config.unsafe_fixes or f.fixes[0].applicability == edits.SAFE):
+                continue
             origin = _to_original(f.start, rounds)
-            line = original.line_col(origin)[0]
-            if not f.fixes or (f.rule, line) in skip:
+            if (f.rule, original.line_col(origin)[0]) in skip:
                 continue
             if (f.rule, origin) in done:  # a fix that does not resolve its own finding: never apply it twice
                 return data, applied, f"internal: the fix by {f.rule} did not resolve its finding"
             if forbidden_imports.intersection(f.fixes[0].imports):
                 continue
-            if not any(f.fixes[0].overlaps(c) for _, c, _ in chosen):
+            if taken.add_if_free(f.fixes[0].edits):
                 chosen.append((f, f.fixes[0], origin))
         if not chosen:
             return data, applied, None
@@ -152,28 +162,69 @@ def fix_to_fixed_point(
         for f, fx, origin in chosen:
             done.add((f.rule, origin))
             applied.append(AppliedFix(f.rule, original.line_col(origin)[0], f.message, fx.message, fx.follow_ups, origin))
-        rounds.append(sorted(all_edits, key=lambda e: (e.start, e.end)))
+        rounds.append(_Round(all_edits))
         data = new
         sf = SourceFile(sf.path, new, sf.go_version)
-        current = match(sf, rules, config)
+        current = match(sf, rules, config, abspath, plan)
     return data, applied, "fixes did not reach a fixed point; the last round was not applied"
 
 
-def _to_original(offset: int, rounds: list[list[edits.TextEdit]]) -> int:
-    """Map an offset in the output of the last round back to the original file (an offset
-    inside text a fix inserted maps to where that text went in)."""
-    for round_edits in reversed(rounds):
+class _Intervals:
+    """The edits chosen so far in a round, sorted, so that checking a fix against them costs
+    a bisection rather than a scan (a file with 100,000 fixes has to stay linear)."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.edits: list[edits.TextEdit] = []
+
+    def _clashes(self, e: edits.TextEdit) -> bool:
+        j = bisect.bisect_left(self.starts, e.start)
+        # chosen edits never overlap each other, so only a neighbour on the left and the
+        # ones starting up to e's end can overlap e
+        k = max(j - 2, 0)
+        while k < len(self.edits) and self.starts[k] <= e.end:
+            if self.edits[k].overlaps(e):
+                return True
+            k += 1
+        return False
+
+    def add_if_free(self, new: tuple[edits.TextEdit, ...]) -> bool:
+        if any(self._clashes(e) for e in new) or any(a.overlaps(b) for i, a in enumerate(new) for b in new[i + 1:]):
+            return False
+        for e in new:
+            j = bisect.bisect_right(self.starts, e.start)
+            self.starts.insert(j, e.start)
+            self.edits.insert(j, e)
+        return True
+
+
+class _Round:
+    """One round's edits with where each landed in the round's output."""
+
+    def __init__(self, round_edits: list[edits.TextEdit]) -> None:
+        self.edits = sorted(round_edits, key=lambda e: (e.start, e.end))
+        self.new_starts: list[int] = []
+        self.shifts_after: list[int] = []
         shift = 0
-        for e in round_edits:
-            start = e.start + shift
-            end = start + len(e.new)
-            if offset < start:
-                break
-            if offset < end:
-                offset = e.start + shift  # inside new text: its insertion point
-                break
+        for e in self.edits:
+            self.new_starts.append(e.start + shift)
             shift += len(e.new) - (e.end - e.start)
-        offset -= shift
+            self.shifts_after.append(shift)
+
+    def to_input(self, offset: int) -> int:
+        """An offset in the round's output as an offset in its input (an offset inside text
+        a fix inserted maps to where that text went in)."""
+        i = bisect.bisect_right(self.new_starts, offset) - 1
+        if i < 0:
+            return offset
+        if offset < self.new_starts[i] + len(self.edits[i].new):
+            return self.edits[i].start
+        return offset - self.shifts_after[i]
+
+
+def _to_original(offset: int, rounds: list[_Round]) -> int:
+    for r in reversed(rounds):
+        offset = r.to_input(offset)
     return offset
 
 
@@ -183,11 +234,15 @@ def process(
     want_fixes: bool,
     skip: frozenset[tuple[str, int]] = frozenset(),
     data: bytes | None = None,
+    *,
+    plan: Plan | None,
 ) -> FileResult:
     """One file from bytes on disk (or ``data``, e.g. its committed version) to findings and
     (optionally) fixed bytes. Never raises for a bad file: the problem becomes ``error``.
-    ``skip``: see fix_to_fixed_point."""
-    res = FileResult(target.display, target.path)
+    ``skip``: see fix_to_fixed_point. ``plan``: the module phase's context plumbing (None
+    in the first phase, where the file's plumbing candidates are collected instead); a
+    caller that computes a file again passes the plan its FileResult carries."""
+    res = FileResult(target.display, target.path, plan=plan)
     try:
         if data is None:
             with open(target.path, "rb") as fh:
@@ -201,34 +256,36 @@ def process(
         res.error = "empty file (no package clause)"
         return res
     rules = rules_for(config)
-    planned = config.plumbing is not None and plumbing.touches(target.path, config.plumbing)
+    planned = plan is not None and plumbing.touches(target.path, plan)
     if not planned and not any(t in data for r in rules for t in r.triggers):
         return res
-    version = config.go_version or gomod.go_version_for(target.path)
-    res.assumed_version = version is None
+    version = gomod.resolve(target.path, config.go_version)
+    res.assumed_version = version.assumed
     try:
-        sf = SourceFile.load(target.display, data, version)
+        sf = SourceFile.load(target.display, data, version.version)
     except SourceError as e:
         res.error = str(e)
         return res
     try:
-        res.findings = match(sf, rules, config)
-        if config.plumbing is None:
-            res.candidates = plumbing.candidates(sf, target.path, rules, lambda sf_, rs: match(sf_, rs, config))
+        res.findings = match(sf, rules, config, target.path, plan)
+        if plan is None:
+            res.candidates = plumbing.candidates(
+                sf, target.path, rules, lambda sf_, rs, assumed: match(sf_, rs, config, target.path, None, assumed)
+            )
         if want_fixes and any(f.fixes for f in res.findings):
             forbidden = imports.forbidden_for(target.path)
-            new, res.applied, problem = fix_to_fixed_point(sf, res.findings, rules, config, skip, forbidden)
+            new, res.applied, problem = fix_to_fixed_point(sf, res.findings, rules, config, target.path, plan, skip, forbidden)
             if problem:
                 res.error = problem
             if new != data:
                 res.original, res.fixed = data, new
     except RuleCrash as e:
-        return FileResult(target.display, target.path, error=f"{e}; file left unchanged")
+        return FileResult(target.display, target.path, error=f"{e}; file left unchanged", plan=plan)
     return res
 
 
 def _process_star(args) -> FileResult:
-    return process(*args)
+    return process(*args, plan=None)
 
 
 def _cache_key(target: Target, config: Config, want_fixes: bool) -> str | None:
@@ -237,7 +294,7 @@ def _cache_key(target: Target, config: Config, want_fixes: bool) -> str | None:
             data = fh.read()
     except OSError:
         return None  # the worker reports it
-    version = config.go_version or gomod.go_version_for(target.path)
+    version = gomod.resolve(target.path, config.go_version)
     return cache.key(data, target.path, target.display, target.explicit, version, config.key(), want_fixes)
 
 
@@ -311,16 +368,15 @@ def _module_phase(results: list[FileResult], config: Config, want_fixes: bool) -
             r.findings = sorted([g for g in r.findings if g not in same] + [f], key=lambda g: (g.start, g.rule))
     if not want_fixes or not plan.functions:
         return results
-    planned = dataclasses.replace(config, plumbing=plan)
     touched = sorted({c.path for c in plan.calls} | {c.path for c in candidates if c not in refused})
     for path in touched:
         prev = by_path.get(path)
-        redo = process(Target(path, prev.path if prev else display_path(path), True), planned, True)
+        redo = process(Target(path, prev.path if prev else display_path(path), True), config, True, plan=plan)
         if prev is None:
             redo.findings = []  # a caller outside the paths asked for: only its edits matter
             by_path[path] = redo
             results.append(redo)
         else:
-            prev.original, prev.fixed, prev.applied = redo.original, redo.fixed, redo.applied
+            prev.original, prev.fixed, prev.applied, prev.plan = redo.original, redo.fixed, redo.applied, plan
             prev.error = prev.error or redo.error
     return results

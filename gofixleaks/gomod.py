@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+from dataclasses import dataclass
 
 _GO_DIRECTIVE = re.compile(rb"^\s*go\s+(\d+)\.(\d+)", re.M)
 
@@ -36,10 +37,29 @@ def _directive(go_mod: str) -> tuple[int, int] | None:
     return (int(m.group(1)), int(m.group(2))) if m else None
 
 
-def go_version_for(path: str) -> tuple[int, int] | None:
-    """The `go` directive governing the file at ``path``, or None when there is no go.mod."""
+# No go.mod at all: old timer semantics (timers leak unless stopped) and new loop variables.
+ASSUMED = (1, 22)
+# A go.mod without a `go` directive: the go command assumes Go 1.16.
+NO_DIRECTIVE = (1, 16)
+
+
+@dataclass(frozen=True)
+class GoVersion:
+    """The Go semantics in force for a file: one meaning everywhere."""
+
+    version: tuple[int, int]
+    assumed: bool  # no go.mod above the file and no override: ASSUMED, said on stderr
+
+
+def resolve(path: str, override: tuple[int, int] | None) -> GoVersion:
+    """``override`` (--go-version, config), else the nearest go.mod's `go` directive (Go's
+    own 1.16 when it has none), else ASSUMED."""
+    if override is not None:
+        return GoVersion(override, False)
     go_mod = find_go_mod(os.path.dirname(os.path.abspath(path)))
-    return _directive(go_mod) if go_mod else None
+    if go_mod is None:
+        return GoVersion(ASSUMED, True)
+    return GoVersion(_directive(go_mod) or NO_DIRECTIVE, False)
 
 
 _MODULE = re.compile(rb"^\s*module\s+\"?([^\s\"]+)", re.M)

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
-from . import analysis as a, gomod
+from . import analysis as a
+from . import gomod
 from .discover import Target, discover, package_files
 from .edits import Fix, TextEdit
 from .rule import Finding
@@ -60,7 +61,9 @@ class Plan:
 
 
 def candidates(sf: SourceFile, abspath: str, rules, match_rules) -> list[Candidate]:
-    """Functions of ``sf`` whose goroutines a plumbable rule could stop, given a ctx."""
+    """Functions of ``sf`` whose goroutines a plumbable rule could stop, given a ctx.
+    ``match_rules(sf, rules, assumed)`` runs rules as if the functions named in ``assumed``
+    had a ctx parameter of the given name."""
     plumbable = [r for r in rules if r.plumbable]
     if not plumbable or b"go " not in sf.data:
         return []
@@ -75,8 +78,7 @@ def candidates(sf: SourceFile, abspath: str, rules, match_rules) -> list[Candida
         wanting[key] = (fn, a.free_name(sf, fn, "ctx"))
     if not wanting:
         return []
-    with a.assuming_context({key: ctx for key, (_, ctx) in wanting.items()}):
-        found = match_rules(sf, plumbable)
+    found = match_rules(sf, plumbable, {key: ctx for key, (_, ctx) in wanting.items()})
     out = []
     for key, (fn, ctx) in wanting.items():
         done = f"{ctx}.Done()".encode()

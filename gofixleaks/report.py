@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import collections
 import json
 from typing import Iterable
 
@@ -10,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from . import __version__
-from .edits import import_edit
+from .edits import REVIEW, import_edit
 from .engine import FileResult
 from .source import SourceFile, line_starts
 
@@ -38,6 +39,48 @@ def text(results: Iterable[FileResult], console: Console) -> tuple[int, int]:
             for note in f.notes:
                 console.print(f"    [dim]note: {escape(note)}[/]", highlight=False)
     return n_findings, n_errors
+
+
+def fix_notes(results: list[FileResult], err: Console, review_left_out: bool) -> None:
+    """What `fix` prints on stderr besides the summary: unreadable files, findings without a
+    fix (and why), `review` fixes left out, fixes --verify dropped, and the follow-ups the
+    applied fixes leave (a context.TODO() to plumb on)."""
+    for r in results:
+        if r.error:
+            err.print(f"[bold]{escape(r.path)}[/]: [red]error:[/] {escape(r.error)}", highlight=False)
+        for f in r.findings:
+            if not f.fixable:
+                err.print(f"[bold]{escape(f.path)}:{f.line}:{f.column}[/]: {f.rule} {escape(f.message)} [dim](no automatic fix)[/]", highlight=False)
+                for note in f.notes:
+                    err.print(f"    [dim]note: {escape(note)}[/]", highlight=False)
+        for f in _review_left_out(r) if review_left_out else ():
+            err.print(f"[bold]{escape(f.path)}:{f.line}:{f.column}[/]: {f.rule}: [yellow]review fix not applied[/] "
+                      f"({escape(f.fixes[0].message)}); --unsafe-fixes applies it", highlight=False)
+        for d in r.dropped:
+            err.print(f"[bold]{escape(r.path)}:{d.fix.line}[/]: {d.fix.rule}: fix dropped by --verify: {escape(d.message)}", highlight=False)
+        for a in r.applied:
+            for follow in a.follow_ups:
+                err.print(f"follow-up: {escape(follow)}", highlight=False)
+
+
+def _review_left_out(r: FileResult) -> list:
+    applied = {a.start for a in r.applied}
+    return [f for f in r.findings if f.fixes and f.fixes[0].applicability == REVIEW and f.start not in applied]
+
+
+def fix_summary(results: list[FileResult], verb: str, review_left_out: bool) -> str:
+    """The last line of `fix`: how many fixes in how many files, by rule."""
+    per_rule = collections.Counter(a.rule for r in results for a in r.applied)
+    changed = sum(1 for r in results if r.changed)
+    breakdown = ", ".join(f"{rule} {n}" for rule, n in sorted(per_rule.items()))
+    n_dropped = sum(len(r.dropped) for r in results)
+    n_review = sum(len(_review_left_out(r)) for r in results) if review_left_out else 0
+    return (
+        f"gofixleaks: {verb} {sum(per_rule.values())} fix(es) in {changed} file(s)"
+        + (f" ({breakdown})" if breakdown else "")
+        + (f"; {n_review} review fix(es) not applied (--unsafe-fixes applies them)" if n_review else "")
+        + (f"; --verify dropped {n_dropped} fix(es)" if n_dropped else "")
+    )
 
 
 def as_json(results: list[FileResult]) -> str:

@@ -31,7 +31,7 @@ from prompt_toolkit.keys import Keys
 from rich.console import Console
 from rich.text import Text
 
-from . import atomic, changeset, diff as diff_mod, edits, engine, gomod, vcs
+from . import atomic, changeset, diff as diff_mod, edits, engine, gomod, registry, vcs
 from .engine import AppliedFix, FileResult
 from .source import SourceFile, parse
 
@@ -703,9 +703,7 @@ def _commit_rules(files: list[FileReview]) -> dict[int, str]:
 
 
 def _rule_order(rules: set[str]) -> list[str]:
-    from .transforms import RULES
-
-    catalogue = [r.name for r in RULES]
+    catalogue = list(registry.names())
     return sorted(rules, key=lambda r: (catalogue.index(r) if r in catalogue else len(catalogue), r))
 
 
@@ -752,7 +750,7 @@ def collect(repo, cfg, targets, results: list[FileResult], options: Options, con
         if base is None:
             note(f"{path}: not touched: it is not in HEAD yet")
             continue
-        fixed = engine.process(by_path[r.abspath], cfg, True, data=base)
+        fixed = engine.process(by_path[r.abspath], cfg, True, data=base, plan=r.plan)
         if fixed.changed:
             files.append(FileReview(path, r.abspath, base, disk, build_units(path, fixed), ours=ours))
     kept = []

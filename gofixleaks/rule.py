@@ -4,7 +4,7 @@ and reports Findings (Diagnostics), each with zero or more Fixes (SuggestedFixes
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Mapping, Union
 
 import tree_sitter
 
@@ -12,6 +12,41 @@ from .edits import Fix
 from .source import SourceFile
 
 SEVERITIES = ("error", "warning", "info")
+
+
+OptionValue = Union[bool, int, float, str]
+
+
+@dataclass(frozen=True)
+class Option:
+    """A typed option a rule owns. Its name is the config key (``[rules.NAME] name = value``,
+    or top level for every rule that has it) and the command-line flag ``--name``; the
+    flag's help and `gofixleaks rules NAME` are generated from this declaration."""
+
+    name: str  # kebab-case
+    default: OptionValue
+    help: str
+    minimum: int | None = None  # for numbers: the smallest value allowed
+
+    @property
+    def type(self) -> type:
+        return type(self.default)
+
+    def parse(self, value: object, where: str) -> OptionValue:
+        """``value`` (from TOML or the command line) checked against the declaration;
+        raises ValueError with a one-line message naming ``where``."""
+        want = self.type
+        ok = isinstance(value, want) and not (want is not bool and isinstance(value, bool))
+        if want is float and isinstance(value, int) and not isinstance(value, bool):
+            value, ok = float(value), True
+        if not ok:
+            raise ValueError(f"{where}: {self.name} must be {_TYPE_WORDS[want]}")
+        if self.minimum is not None and value < self.minimum:
+            raise ValueError(f"{where}: {self.name} must be at least {self.minimum}")
+        return value
+
+
+_TYPE_WORDS = {bool: "true or false", int: "an integer", float: "a number", str: "a string"}
 
 
 @dataclass(frozen=True)
@@ -30,6 +65,11 @@ class Rule:
     plumbable: bool = False
     # Not run on _test.go files (a test binary is short-lived: what it leaks dies with it)
     skips_tests: bool = False
+    options: tuple[Option, ...] = ()
+    provider: str = ""  # where the rule comes from; set by the registry
+
+    def option(self, name: str) -> Option:
+        return next(o for o in self.options if o.name == name)
 
 
 @dataclass(frozen=True)
@@ -74,6 +114,7 @@ class Finding:
         }
         if self.fixes:
             d["fix"] = self.fixes[0].message
+            d["applicability"] = self.fixes[0].applicability
         if self.notes:
             d["notes"] = list(self.notes)
         return d
@@ -85,8 +126,16 @@ class Pass:
 
     file: SourceFile
     rule: Rule
-    options: dict = field(default_factory=dict)  # rule options from config (max-goroutines, ...)
+    go_version: tuple[int, int]  # the Go semantics in force for the file (see gomod.resolve)
+    options: Mapping[str, OptionValue] = field(default_factory=dict)  # every option of the rule
+    # Context plumbing asks "what would you fix if these functions had a ctx parameter?":
+    # (function name, receiver type) -> the name that parameter would have
+    assumed_contexts: Mapping[tuple[str, str], str] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+
+    def option(self, name: str) -> OptionValue:
+        """The value in force of one of the rule's own options."""
+        return self.options[name] if name in self.options else self.rule.option(name).default
 
     def report(
         self,

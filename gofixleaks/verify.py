@@ -189,7 +189,7 @@ def _repair_package(checker: Checker, pkg: str, files: list[FileResult], config,
 
         def with_only(fixes: list[AppliedFix]) -> FileResult:
             skip = frozenset((a.rule, a.line) for a in r.applied if a not in fixes)
-            return process(target, config, True, skip)
+            return process(target, config, True, skip, plan=r.plan)
 
         def problems_with(fixes: list[AppliedFix]) -> list[str]:
             trial = with_only(fixes)

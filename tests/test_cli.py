@@ -191,6 +191,33 @@ def test_fix_check_exits_1_when_a_change_would_be_made_and_writes_nothing(cli, l
     assert cli("fix", "--check", cwd=leaky).code == 0
 
 
+UNBOUNDED = "package p\n\nfunc h(int) {}\n\nfunc Serve(jobs chan int) {\n\tfor j := range jobs {\n\t\tgo h(j)\n\t}\n}\n"
+
+
+def test_write_and_check_apply_only_safe_fixes_unless_unsafe_fixes_is_given(cli, tmp_path):
+    m = write_module(tmp_path / "m", {"poll.go": LEAKY, "serve.go": UNBOUNDED})
+    diff = cli("fix", cwd=m)  # a diff is read before it is applied: both grades
+    assert "+\tdefer t.Stop()" in diff.stdout and "sem <- struct{}{}" in diff.stdout
+    r = cli("fix", "--write", cwd=m)
+    assert r.code == 0
+    assert (m / "poll.go").read_text() == LEAKY_FIXED
+    assert (m / "serve.go").read_text() == UNBOUNDED  # the semaphore is a `review` fix
+    assert "serve.go:7:3: unbounded-goroutines: review fix not applied" in r.stderr
+    assert "applied 1 fix(es) in 1 file(s) (ticker-not-stopped 1); 1 review fix(es) not applied" in r.stderr
+    assert cli("fix", "--check", cwd=m).code == 0  # nothing safe is left
+    assert cli("fix", "--check", "--unsafe-fixes", cwd=m).code == 1
+    cli("fix", "--write", "--unsafe-fixes", cwd=m)
+    assert "sem <- struct{}{}" in (m / "serve.go").read_text()
+    graded = json.loads(cli("scan", "--format", "json", str(m / "serve.go")).stdout)["findings"]
+    assert graded == []
+
+
+def test_json_carries_each_fix_s_applicability(cli, tmp_path):
+    m = write_module(tmp_path / "m", {"poll.go": LEAKY, "serve.go": UNBOUNDED})
+    found = json.loads(cli("scan", "--format", "json", cwd=m).stdout)["findings"]
+    assert {(f["rule"], f["applicability"]) for f in found} == {("ticker-not-stopped", "safe"), ("unbounded-goroutines", "review")}
+
+
 def test_fix_check_with_write_is_a_usage_error(cli, leaky):
     r = cli("fix", "--check", "--write", cwd=leaky)
     assert r.code == 2

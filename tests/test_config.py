@@ -8,19 +8,19 @@ from pathlib import Path
 
 import pytest
 
-from gofixleaks import config
-from gofixleaks.transforms import RULES
+from gofixleaks import config, registry
 
 from .conftest import LEAKY, write_module
 
-ALL = tuple(r.name for r in RULES)
+ALL = registry.names()
+UG = "unbounded-goroutines"
 RULE = "ticker-not-stopped"
 
 
 def test_defaults_without_a_file(tmp_path):
     cfg = config.load((str(tmp_path),))
-    assert (cfg.rules, cfg.excludes, cfg.go_version, cfg.max_goroutines, cfg.plumb_exported, cfg.source) == (
-        ALL, (), None, 10, False, None
+    assert (cfg.rules, cfg.excludes, cfg.go_version, cfg.options_for(UG), cfg.plumb_exported, cfg.source) == (
+        ALL, (), None, {"max-goroutines": 10}, False, None
     )
 
 
@@ -34,20 +34,39 @@ def test_the_file_is_found_upward_and_every_key_is_read(tmp_path):
     cfg = config.load((str(deep),))
     assert cfg.source == str(tmp_path / ".gofixleaks.toml")
     assert cfg.rules == ((RULE,) if ALL[0] != RULE else ())
-    assert (cfg.excludes, cfg.go_version, cfg.max_goroutines, cfg.plumb_exported) == (("gen/**",), (1, 21), 4, True)
+    assert (cfg.excludes, cfg.go_version, cfg.plumb_exported) == (("gen/**",), (1, 21), True)
 
 
 def test_command_line_options_win(tmp_path):
     (tmp_path / ".gofixleaks.toml").write_text('exclude = ["x"]\ngo-version = "1.21"\nmax-goroutines = 4\ndisable = ["%s"]\n' % RULE)
-    cfg = config.load((str(tmp_path),), select=(RULE,), excludes=("y",), go_version="1.23", max_goroutines=7)
-    assert (cfg.rules, cfg.excludes, cfg.go_version, cfg.max_goroutines) == ((RULE,), ("x", "y"), (1, 23), 7)
+    cfg = config.load((str(tmp_path),), select=(RULE, UG), excludes=("y",), go_version="1.23", option_flags={"max-goroutines": 7})
+    assert (cfg.rules, cfg.excludes, cfg.go_version, cfg.options_for(UG)) == ((RULE, UG), ("x", "y"), (1, 23), {"max-goroutines": 7})
 
 
 def test_an_explicit_config_file_replaces_the_search(tmp_path):
     (tmp_path / ".gofixleaks.toml").write_text("max-goroutines = 4\n")
     other = tmp_path / "other.toml"
     other.write_text("max-goroutines = 9\n")
-    assert config.load((str(tmp_path),), config_path=str(other)).max_goroutines == 9
+    assert config.load((str(tmp_path),), config_path=str(other)).options_for(UG) == {"max-goroutines": 9}
+
+
+def test_rule_options_come_from_the_rule_table_the_top_level_and_the_flag_in_that_order(tmp_path):
+    (tmp_path / ".gofixleaks.toml").write_text("max-goroutines = 4\n")
+    assert config.load((str(tmp_path),)).options_for(UG) == {"max-goroutines": 4}
+    (tmp_path / ".gofixleaks.toml").write_text(f"max-goroutines = 4\n[rules.{UG}]\nmax-goroutines = 20\n")
+    assert config.load((str(tmp_path),)).options_for(UG) == {"max-goroutines": 20}
+    flagged = config.load((str(tmp_path),), option_flags={"max-goroutines": 3})
+    assert flagged.options_for(UG) == {"max-goroutines": 3}
+    assert config.load((str(tmp_path),)).key() != flagged.key()  # the cache tells them apart
+
+
+def test_a_rule_option_flag_reaches_the_fix(cli, tmp_path):
+    src = "package p\n\nfunc h(int) {}\n\nfunc Serve(jobs chan int) {\n\tfor j := range jobs {\n\t\tgo h(j)\n\t}\n}\n"
+    m = write_module(tmp_path / "m", {"s.go": src})
+    assert "make(chan struct{}, 10)" in cli("fix", "--rule", UG, cwd=m).stdout
+    assert "make(chan struct{}, 3)" in cli("fix", "--rule", UG, "--max-goroutines", "3", cwd=m).stdout
+    (m / ".gofixleaks.toml").write_text(f"[rules.{UG}]\nmax-goroutines = 5\n")
+    assert "make(chan struct{}, 5)" in cli("fix", "--rule", UG, cwd=m).stdout
 
 
 @pytest.mark.parametrize(
@@ -59,8 +78,12 @@ def test_an_explicit_config_file_replaces_the_search(tmp_path):
         ('disable = "ticker-not-stopped"\n', "disable must be a list of rule names"),
         ("exclude = [1]\n", "exclude must be a list of globs"),
         ('go-version = "one"\n', "not a Go version: 'one' (expected X.Y, such as 1.22)"),
-        ("max-goroutines = 0\n", "max-goroutines must be a positive integer"),
-        ("max-goroutines = true\n", "max-goroutines must be a positive integer"),
+        ("max-goroutines = 0\n", "max-goroutines must be at least 1"),
+        ("max-goroutines = true\n", "max-goroutines must be an integer"),
+        ('[rules.unbounded-goroutines]\nmax-goroutines = "ten"\n', "[rules.unbounded-goroutines]: max-goroutines must be an integer"),
+        ("[rules.unbounded-goroutines]\nsize = 3\n", "[rules.unbounded-goroutines]: unknown option 'size' (its options: max-goroutines)"),
+        ("[rules.no-such-rule]\nx = 1\n", "unknown rule 'no-such-rule'"),
+        ("go-version = 1.30\n", 'go-version must be a string such as "1.22" (quoted)'),
         ('plumb-exported = "yes"\n', "plumb-exported must be true or false"),
     ],
 )
@@ -74,6 +97,14 @@ def test_a_bad_config_is_a_one_line_error_with_exit_2(cli, tmp_path, text, messa
         assert len(r.stderr.splitlines()) == 1
         assert r.stderr.startswith(f"gofixleaks: error: {m / '.gofixleaks.toml'}: ")
         assert message in r.stderr
+
+
+def test_a_config_that_is_not_utf8_is_a_one_line_error(cli, tmp_path):
+    m = write_module(tmp_path / "m", {"poll.go": LEAKY})
+    (m / ".gofixleaks.toml").write_bytes(b"# \xe9t\xe9 (latin-1)\nexclude = []\n")
+    r = cli("scan", cwd=m)
+    assert (r.code, r.stdout, len(r.stderr.splitlines())) == (2, "", 1)
+    assert "not UTF-8 (byte 2)" in r.stderr
 
 
 def test_an_unreadable_config_file_is_exit_2(cli, tmp_path):

@@ -198,15 +198,71 @@ def test_insert_after_statement_keeps_aligned_comments_aligned():
 
 
 def test_offsets_map_back_through_rounds_of_edits():
-    from gofixleaks.engine import _to_original
+    from gofixleaks.engine import _Round, _to_original
 
     # round 1 inserts 4 bytes at 10 and replaces 20..25 by 2 bytes; round 2 inserts 3 at 0
-    rounds = [[TextEdit(10, 10, b"abcd"), TextEdit(20, 25, b"xy")], [TextEdit(0, 0, b"123")]]
+    rounds = [_Round([TextEdit(10, 10, b"abcd"), TextEdit(20, 25, b"xy")]), _Round([TextEdit(0, 0, b"123")])]
     assert _to_original(3 + 5, rounds) == 5  # before every edit
     assert _to_original(3 + 10 + 4 + 2, rounds) == 12  # between the two edits of round 1
     assert _to_original(3 + 30 + 4 - 3, rounds) == 30  # after both
     assert _to_original(3 + 11, rounds) == 10  # inside inserted text: its insertion point
     assert _to_original(1, rounds) == 0
+
+
+def _naive_to_input(offset: int, round_edits) -> int:
+    """The straightforward walk over a round's edits that _Round's bisection replaces."""
+    shift = 0
+    for e in sorted(round_edits, key=lambda e: (e.start, e.end)):
+        start = e.start + shift
+        if offset < start:
+            break
+        if offset < start + len(e.new):
+            return e.start
+        shift += len(e.new) - (e.end - e.start)
+    return offset - shift
+
+
+def test_mapping_offsets_by_bisection_agrees_with_walking_every_edit():
+    import random
+
+    from gofixleaks.engine import _Round
+
+    rng = random.Random(7)
+    for _ in range(300):
+        size, pos, round_edits = 200, 0, []
+        while pos < size:  # non-overlapping edits: deletions, insertions, replacements
+            start = pos + rng.randrange(0, 12)
+            end = min(size, start + rng.choice([0, 0, 1, 3, 7]))
+            if start > size:
+                break
+            round_edits.append(TextEdit(start, end, b"x" * rng.choice([0, 1, 2, 5])))
+            pos = end + (1 if start == end else 0)
+        r = _Round(round_edits)
+        out_size = size + sum(len(e.new) - (e.end - e.start) for e in round_edits)
+        for offset in range(out_size + 1):
+            assert r.to_input(offset) == _naive_to_input(offset, round_edits), (round_edits, offset)
+
+
+def test_choosing_fixes_of_a_round_rejects_exactly_the_overlapping_ones():
+    import random
+
+    from gofixleaks.engine import _Intervals
+
+    rng = random.Random(11)
+    for _ in range(200):
+        chosen_naive: list = []
+        taken = _Intervals()
+        for _ in range(40):
+            start = rng.randrange(0, 100)
+            fix = (TextEdit(start, start + rng.choice([0, 0, 1, 4, 9]), b"y"),)
+            if rng.random() < 0.3:
+                s2 = rng.randrange(0, 100)
+                fix += (TextEdit(s2, s2 + rng.choice([0, 2]), b"z"),)
+            free = not any(a.overlaps(b) for c in chosen_naive for a in c for b in fix) and not (
+                len(fix) == 2 and fix[0].overlaps(fix[1]))
+            assert taken.add_if_free(fix) == free, (chosen_naive, fix)
+            if free:
+                chosen_naive.append(fix)
 
 
 def test_delete_line_takes_a_blank_line_with_it_only_where_gofmt_would():

@@ -77,7 +77,7 @@ def test_the_example_builds_and_only_vets_for_the_leak_vet_knows(tmp_path):
 
 def test_fix_write_yields_a_module_that_builds_and_is_vet_and_gofmt_clean(cli, tmp_path):
     module = Path(shutil.copytree(EXAMPLE, tmp_path / "m"))
-    r = cli("fix", "--write", cwd=module)
+    r = cli("fix", "--write", "--unsafe-fixes", cwd=module)
     assert r.code == 0, r.stderr
     assert gotools.run_go(["build", "./..."], cwd=str(module)).returncode == 0
     vet = gotools.run_go(["vet", "./..."], cwd=str(module))
@@ -87,7 +87,7 @@ def test_fix_write_yields_a_module_that_builds_and_is_vet_and_gofmt_clean(cli, t
     # every designed leak was fixed, and fixing again changes nothing
     code, got, errors = findings(cli, module)
     assert (code, got, errors) == (0, set(), [])
-    again = cli("fix", "--check", cwd=module)
+    again = cli("fix", "--check", "--unsafe-fixes", cwd=module)
     assert (again.code, again.stdout) == (0, "")
 
 
@@ -102,6 +102,6 @@ def test_leak_proofs_fail_on_the_example_and_pass_once_fixed(cli, tmp_path):
     before, out = leak_tests(module)
     assert before == dict.fromkeys(LEAK_PROOFS, "FAIL"), out
     assert out.count("goroutine leak:") == len(LEAK_PROOFS), out  # failing for the right reason
-    assert cli("fix", "--write", cwd=module).code == 0
+    assert cli("fix", "--write", "--unsafe-fixes", cwd=module).code == 0
     after, out = leak_tests(module)
     assert after == dict.fromkeys(LEAK_PROOFS, "PASS"), out

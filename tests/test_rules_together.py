@@ -16,7 +16,7 @@ from . import gotools
 from .test_golden import CASES, case_id
 
 def _fix_all(path: Path):
-    cfg = config_mod.load((str(path),), jobs=1, use_cache=False)
+    cfg = config_mod.load((str(path),), jobs=1, use_cache=False, unsafe_fixes=True)
     return list(engine.run(discover((str(path),)), cfg, want_fixes=True))
 
 

@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from gofixleaks import config as config_mod, engine, verify
+from gofixleaks import config as config_mod, engine, registry, verify
 from gofixleaks.discover import discover
 from gofixleaks.edits import Fix, TextEdit
 from gofixleaks.rule import Rule
-from gofixleaks.transforms import BY_NAME
 
 from . import gotools
 
@@ -57,8 +56,8 @@ def module(tmp_path: Path) -> Path:
 
 
 def _results(module: Path, monkeypatch):
-    monkeypatch.setattr(engine, "rules_for", lambda cfg: [BY_NAME["ticker-not-stopped"], BROKEN])
-    cfg = config_mod.load((str(module),), jobs=1, use_cache=False)
+    monkeypatch.setattr(engine, "rules_for", lambda cfg: [registry.catalogue().get("ticker-not-stopped"), BROKEN])
+    cfg = config_mod.load((str(module),), jobs=1, use_cache=False, unsafe_fixes=True)  # the broken fix is a `review` one
     return list(engine.run(discover((str(module),)), cfg, want_fixes=True)), cfg
 
 
@@ -103,7 +102,7 @@ def test_verify_judges_a_plumbing_that_spans_packages_as_a_whole(tmp_path: Path,
     golden = Path(__file__).resolve().parent.parent / "golden" / "unbounded-goroutines" / "plumb-other-package"
     module = tmp_path / "m"
     shutil.copytree(golden, module, ignore=shutil.ignore_patterns("*.golden"))
-    cfg = config_mod.load((str(module),), select=("unbounded-goroutines",), jobs=1, use_cache=False)
+    cfg = config_mod.load((str(module),), select=("unbounded-goroutines",), jobs=1, use_cache=False, unsafe_fixes=True)
     results = verify.verify(list(engine.run(discover((str(module),)), cfg, want_fixes=True)), cfg)
     assert [d for r in results for d in r.dropped] == []
     for r in results:

@@ -1,7 +1,8 @@
-"""The rule catalogue: one module per leak kind, each defining ``RULE``.
+"""The built-in rule provider: one module per leak kind, each defining ``RULE``.
 
-Adding a rule means adding a module here (and its cases under golden/<rule>/); the
-catalogue, the CLI and the reports pick it up from this package.
+Adding a rule means adding a module here (and its cases under golden/<rule>/). The engine
+finds this package through the ``gofixleaks.rules`` entry point ``builtin`` (see
+gofixleaks/registry.py); other packages provide rules the same way.
 """
 
 from __future__ import annotations
@@ -25,4 +26,3 @@ def _load() -> tuple[Rule, ...]:
 
 
 RULES: tuple[Rule, ...] = _load()
-BY_NAME: dict[str, Rule] = {r.name: r for r in RULES}

@@ -234,7 +234,7 @@ def _launch_formula(sf, binding, senders) -> str:
 def _not_negative(sf, count: str) -> str:
     """``count`` (a loop bound) as a capacity: a loop up to a negative ``n`` runs no
     iteration, but make panics on a negative capacity. Before Go 1.21 there is no max."""
-    if count.startswith("len(") or sf.go_version is None or sf.go_version < (1, 21):
+    if count.startswith("len(") or sf.go_version < (1, 21):
         return count
     return f"max({count}, 0)"
 
@@ -316,7 +316,7 @@ def _launch_count(sf, binding: a.Binding, goroutine: Node) -> str:
         left = clause.child_by_field_name("left")
         # of unknown type, only what len() counts ranges with two variables: a slice, array,
         # map or string; since Go 1.23 a func iterator does too
-        two_vars = left is not None and len(left.named_children) == 2 and sf.go_version is not None and sf.go_version < (1, 23)
+        two_vars = left is not None and len(left.named_children) == 2 and sf.go_version < (1, 23)
         kind = _kind_of(sf, right, binding, loop)
         if kind == "len" or (kind is None and two_vars and right.type in ("identifier", "selector_expression")):
             return f"len({sf.text(right)})"

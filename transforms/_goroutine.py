@@ -5,7 +5,7 @@ and the select statements that watch the signal."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterator, Mapping
 
 from tree_sitter import Node
 
@@ -56,11 +56,12 @@ def _declared_functions(sf: SourceFile) -> dict[str, list[Node]]:
     return named
 
 
-def signal(sf: SourceFile, g: Goroutine, at: Node) -> a.Cancellation | None:
+def signal(sf: SourceFile, g: Goroutine, at: Node, assumed: Mapping[tuple[str, str], str]) -> a.Cancellation | None:
     """The first cancellation signal visible at ``at`` that can fire for this goroutine: a
     context that some caller can cancel, or a done channel that this goroutine does not
-    close or send on itself (then it signals the goroutine's own end)."""
-    for c in a.cancellation_in_scope(sf, at):
+    close or send on itself (then it signals the goroutine's own end). ``assumed``: the
+    Pass's assumed contexts (context plumbing)."""
+    for c in a.cancellation_in_scope(sf, at, assumed):
         if c.kind == "context" and _never_done(sf, c, at):
             continue
         if c.kind == "channel" and _signals_itself(sf, c, g):

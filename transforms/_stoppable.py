@@ -4,7 +4,7 @@ in what releases the value (a timer that has fired is released too)."""
 from __future__ import annotations
 
 from gofixleaks import analysis as a
-from gofixleaks.edits import Fix, insert_after_statement, insert_at_block_start
+from gofixleaks.edits import SAFE, Fix, insert_after_statement, insert_at_block_start
 from gofixleaks.rule import Pass
 
 
@@ -65,7 +65,7 @@ def check_stoppable(p: Pass, constructor: str, noun: str, why: str, is_release=i
         if edit is None:
             p.report(call, message, notes=["declared in a header or beside another statement: no line of its own for the defer"])
             continue
-        p.report(call, message, [Fix(f"add `{text}` {where}", (edit,))])
+        p.report(call, message, [Fix(f"add `{text}` {where}", (edit,), applicability=SAFE)])
 
 
 def _closure(use: a.Use, fn):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gofixleaks import analysis as a
-from gofixleaks.edits import Fix, TextEdit, delete_line, insert_after_statement, insert_at_block_start
+from gofixleaks.edits import SAFE, Fix, TextEdit, delete_line, insert_after_statement, insert_at_block_start
 from gofixleaks.rule import Pass, Rule
 
 DOC = """\
@@ -130,10 +130,10 @@ def _check(p: Pass, call) -> None:
     edits = (TextEdit(cancel_node.start_byte, cancel_node.end_byte, name.encode()), edit) if discarded else (edit,)
     late = _late_defer(sf, holder, cancel_uses) if owner is None else None
     if late is not None:  # `defer cancel()` after an early return: move it up
-        p.report(call, message, [Fix(f"move `{text}` up to right after the context is made", (edit, late))])
+        p.report(call, message, [Fix(f"move `{text}` up to right after the context is made", (edit, late), applicability=SAFE)])
         return
     prefix = f"name the cancel func {name} and " if discarded else ""
-    p.report(call, message, [Fix(f"{prefix}add `{text}` {where}", edits)])
+    p.report(call, message, [Fix(f"{prefix}add `{text}` {where}", edits, applicability=SAFE)])
 
 
 def _late_defer(sf, holder, cancel_uses) -> TextEdit | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gofixleaks import analysis as a
-from gofixleaks.edits import Fix, TextEdit
+from gofixleaks.edits import SAFE, Fix, TextEdit
 from gofixleaks.rule import Pass, Rule
 
 from ._chan import result_channel
@@ -60,7 +60,7 @@ def run(p: Pass) -> None:
             edit = TextEdit(args[1].start_byte, args[1].end_byte, rc.capacity.encode())
         else:
             edit = TextEdit(args[0].end_byte, args[0].end_byte, f", {rc.capacity}".encode())
-        p.report(make, message, [Fix(f"buffer {name} with capacity {rc.capacity} so every sender can finish", (edit,))])
+        p.report(make, message, [Fix(f"buffer {name} with capacity {rc.capacity} so every sender can finish", (edit,), applicability=SAFE)])
 
 
 RULE = Rule(

@@ -156,7 +156,7 @@ def run(p: Pass) -> None:
     sf = p.file
     for g in g_.goroutines(sf):
         for loop in a.of_type(a.body(g.fn), "for_statement", skip_functions=True):
-            sig = g_.signal(sf, g, loop)
+            sig = g_.signal(sf, g, loop, p.assumed_contexts)
             if sig is None:
                 continue
             found = _select_loop(sf, loop, sig)

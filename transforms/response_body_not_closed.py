@@ -5,7 +5,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from gofixleaks import analysis as a
-from gofixleaks.edits import Fix, delete_line, insert_after_statement, insert_at_block_start
+from gofixleaks.edits import SAFE, Fix, delete_line, insert_after_statement, insert_at_block_start
 from gofixleaks.rule import Pass, Rule
 from gofixleaks.source import SourceFile
 
@@ -536,7 +536,7 @@ def check_response(p: Pass, call: Node, name: str, stmt: Node, resp: str, err: s
         insert = insert_after_statement(sf, err_check, text)
         edits = _with_close_moved(sf, err_check, closes, text, insert) if insert is not None else None
         if edits is not None:
-            fixes.append(Fix(f"add `{text}` after the error check", edits))
+            fixes.append(Fix(f"add `{text}` after the error check", edits, applicability=SAFE))
         elif insert is not None:
             notes.append("closed explicitly on some paths: close it on the others too, or defer the close after the error check")
         else:
@@ -546,7 +546,7 @@ def check_response(p: Pass, call: Node, name: str, stmt: Node, resp: str, err: s
     ):
         edit = insert_at_block_start(sf, success, text)
         if edit is not None:
-            fixes.append(Fix(f"add `{text}` where the request succeeded", (edit,)))
+            fixes.append(Fix(f"add `{text}` where the request succeeded", (edit,), applicability=SAFE))
     elif err == "_":
         notes.append(f"the error is discarded: check it, then add `{text}`")
     else:

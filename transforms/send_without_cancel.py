@@ -290,7 +290,7 @@ def run(p: Pass) -> None:
             if op is None:
                 continue
             kind, chan = op
-            sig = g_.signal(sf, g, stmt)
+            sig = g_.signal(sf, g, stmt, p.assumed_contexts)
             if sig is None or (kind == "recv" and _waits_on_a_signal(sf, chan, sig)):
                 continue
             if kind == "send" and abandoned_result_send(sf, stmt):

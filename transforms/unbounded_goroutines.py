@@ -7,8 +7,15 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from gofixleaks import analysis as a
-from gofixleaks.edits import Fix, TextEdit, delete_line, insert_after_statement, insert_at_block_start, insert_before_statement
-from gofixleaks.rule import Pass, Rule
+from gofixleaks.edits import (
+    Fix,
+    TextEdit,
+    delete_line,
+    insert_after_statement,
+    insert_at_block_start,
+    insert_before_statement,
+)
+from gofixleaks.rule import Option, Pass, Rule
 
 from ._timers import fresh_name, top_level
 
@@ -566,7 +573,7 @@ def _set_limit_fix(p: Pass, ln: _Launch) -> tuple[Fix | None, list[str]]:
     if a.loops_between(ln.group, ln.function):
         return None, ["the group is made inside the loop: limit it by hand"]
     group = sf.text(a.method_call(sf, ln.call)[0])
-    n = p.options.get("max_goroutines", 10)
+    n = p.option("max-goroutines")
     edit = insert_after_statement(sf, ln.group, f"{group}.SetLimit({n})")
     if edit is None:
         return None, ["the group is made on a line shared with other code: limit it by hand"]
@@ -588,13 +595,13 @@ def _semaphore_fix(p: Pass, ln: _Launch, kind: str, given: dict[int, set[str]]) 
             return None, ["the call's arguments could change before a wrapped goroutine reads them: bound it by hand"]
     names = given.setdefault(top_level(ln.go).id, set())
     sem = fresh_name(sf, ln.go, "sem", names)
-    n = p.options.get("max_goroutines", 10)
+    n = p.option("max-goroutines")
     notes: list[str] = []
     acquire = [f"{sem} <- struct{{}}{{}}"]
     acquire_at: Node | None = ln.go
     stop = None
     if kind == "endless":
-        stop, why = _stop_on_cancel(sf, ln)
+        stop, why = _stop_on_cancel(sf, ln, p.assumed_contexts)
         acquire_at = _ahead_of_adds(sf, ln) if stop is not None else ln.go
         if acquire_at is None:
             acquire_at, stop = ln.go, None
@@ -649,11 +656,11 @@ def _ahead_of_adds(sf, ln: _Launch) -> Node | None:
     return None if a.exits_between(between) else first
 
 
-def _stop_on_cancel(sf, ln: _Launch) -> tuple[tuple[str, str] | None, str]:
+def _stop_on_cancel(sf, ln: _Launch, assumed) -> tuple[tuple[str, str] | None, str]:
     """(what to receive from, how to return) for an endless loop that can stop on
     cancellation, or None and why not."""
     # a signal already in scope beats one context plumbing would add
-    cancels = sorted(a.cancellation_in_scope(sf, ln.loop), key=lambda c: c.assumed)
+    cancels = sorted(a.cancellation_in_scope(sf, ln.loop, assumed), key=lambda c: c.assumed)
     if not cancels:
         return None, ""  # context plumbing (the engine) says whether a ctx can be threaded in
     if a.breaks_out_of(ln.loop) or next(a.of_type(ln.loop, "goto_statement", skip_functions=True), None):
@@ -685,7 +692,7 @@ def _copies_for_deferred_call(sf, ln: _Launch) -> list[str] | None:
     """Names to copy (``x := x``) so that ``f(x)`` run later in a closure sees what the go
     statement would have passed; None when that cannot be guaranteed."""
     copies: list[str] = []
-    per_iteration_vars = (sf.go_version or (0, 0)) >= (1, 22)
+    per_iteration_vars = sf.go_version >= (1, 22)
     loop_body = ln.loop.child_by_field_name("body")
     header = [c for c in ln.loop.named_children if c.type in ("range_clause", "for_clause")]
     stack = [ln.call.child_by_field_name("function"), ln.call.child_by_field_name("arguments")]
@@ -759,4 +766,5 @@ RULE = Rule(
     example="endless-ctx",
     plumbable=True,
     skips_tests=True,
+    options=(Option("max-goroutines", 10, "slots of the semaphore the fix puts in", minimum=1),),
 )

@@ -31,7 +31,6 @@ from .bindings import (
 )
 from .cancellation import (
     Cancellation,
-    assuming_context,
     cancellation_in_scope,
     function_key,
     names_a_signal,

@@ -4,15 +4,22 @@ and context fields reached through a method's receiver."""
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Mapping
 
 from tree_sitter import Node
 
 from ..source import SourceFile
 from .bindings import var_declaration_of
-from .syntax import FUNCTION_TYPES, ancestors, arguments, body, is_call_to, is_within, of_type
+from .syntax import (
+    FUNCTION_TYPES,
+    ancestors,
+    arguments,
+    body,
+    is_call_to,
+    is_within,
+    of_type,
+)
 
 # ---------------------------------------------------------------------------- cancellation
 
@@ -26,7 +33,7 @@ class Cancellation:
 
     name: str  # an expression usable at that point: ctx, s.ctx, done
     kind: str  # "context" or "channel"
-    assumed: bool = False  # a parameter context plumbing will add (see assuming_context)
+    assumed: bool = False  # a parameter context plumbing would add
 
     def done_expr(self) -> str:
         return f"{self.name}.Done()" if self.kind == "context" else self.name
@@ -70,11 +77,6 @@ def _typed_signal(sf: SourceFile, expr: str, name: str, type_node: Node | None) 
     return []
 
 
-# Context plumbing asks rules "what would you fix if this function had a ctx parameter?":
-# while set, the named functions of the file being matched act as if they had one.
-_ASSUMED: ContextVar[dict[tuple[str, str], str] | None] = ContextVar("assumed_contexts", default=None)
-
-
 def function_key(sf: SourceFile, fn: Node) -> tuple[str, str] | None:
     """(name, receiver type name) of a function or method declaration; "" for functions."""
     name = fn.child_by_field_name("name")
@@ -88,21 +90,15 @@ def function_key(sf: SourceFile, fn: Node) -> tuple[str, str] | None:
     return sf.text(name), recv
 
 
-@contextmanager
-def assuming_context(functions: dict[tuple[str, str], str]):
-    """Within the block, functions with these keys have a context parameter of that name."""
-    token = _ASSUMED.set(functions)
-    try:
-        yield
-    finally:
-        _ASSUMED.reset(token)
-
-
-def cancellation_in_scope(sf: SourceFile, node: Node) -> list[Cancellation]:
+def cancellation_in_scope(
+    sf: SourceFile, node: Node, assumed: Mapping[tuple[str, str], str] | None = None
+) -> list[Cancellation]:
     """Contexts and done channels visible at ``node``: parameters of enclosing functions
-    and locals declared before it (``ctx, cancel := context.WithCancel(...)`` included)."""
+    and locals declared before it (``ctx, cancel := context.WithCancel(...)`` included).
+    ``assumed``: functions (by function_key) to treat as having a context parameter of that
+    name, which context plumbing would add (``Pass.assumed_contexts``)."""
     found: list[Cancellation] = []
-    assumed = _ASSUMED.get() or {}
+    assumed = assumed or {}
     for fn in [a for a in ancestors(node) if a.type in FUNCTION_TYPES]:
         if assumed and fn.type != "func_literal" and function_key(sf, fn) in assumed:
             found.append(Cancellation(assumed[function_key(sf, fn)], "context", assumed=True))

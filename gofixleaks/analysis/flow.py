@@ -8,6 +8,7 @@ from tree_sitter import Node
 from ..source import SourceFile
 from .syntax import FUNCTION_TYPES, ancestors, callee, method_call, of_type, statements, unparen
 
+
 def loops_between(node: Node, outer: Node) -> list[Node]:
     """for_statements enclosing ``node`` inside ``outer`` (innermost first)."""
     out = []
