@@ -57,13 +57,20 @@ def key(data: bytes, *parts: object) -> str:
 
 
 class Cache:
-    def __init__(self, directory: Path | None = None) -> None:
+    """``readonly``: a worker's view, which reads what the run's parent writes (one writer)."""
+
+    def __init__(self, directory: Path | None = None, readonly: bool = False) -> None:
         self.db: sqlite3.Connection | None = None
+        self.readonly = readonly
         self.pending: list[tuple[str, bytes]] = []
         try:
             directory = directory or cache_dir()
+            path = directory / "results-v2.sqlite3"
+            if readonly:
+                self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+                return
             directory.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(directory / "results-v2.sqlite3", timeout=30)
+            self.db = sqlite3.connect(path, timeout=30)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute(_SCHEMA)
         except (OSError, sqlite3.Error):
@@ -79,7 +86,7 @@ class Cache:
             return None
 
     def put(self, k: str, value) -> None:
-        if self.db is not None:
+        if self.db is not None and not self.readonly:
             self.pending.append((k, code_fingerprint(), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
             if len(self.pending) >= 500:
                 self.flush()
@@ -107,8 +114,9 @@ class Cache:
             pass
 
     def close(self) -> None:
-        self.flush()
-        self._evict_other_versions()
+        if not self.readonly:
+            self.flush()
+            self._evict_other_versions()
         if self.db is not None:
             self.db.close()
             self.db = None

@@ -10,9 +10,10 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
-from . import cache, edits, gomod, imports, plumbing, registry
+from . import cache, edits, facts as facts_mod, gomod, imports, plumbing, registry
 from .config import Config
-from .discover import Target, display_path, is_generated
+from .discover import Target, display_path, is_generated, package_files
+from .facts import PackageFacts
 from .plumbing import Plan
 from .rule import Finding, Pass, Rule
 from .source import SourceError, SourceFile, parse
@@ -82,11 +83,13 @@ def match(
     config: Config,
     abspath: str,
     plan: Plan | None,
+    package: PackageFacts | None,
     assumed: dict[tuple[str, str], str] | None = None,
 ) -> list[Finding]:
     """Every unsuppressed finding of ``rules`` in ``sf`` (whose go_version is resolved), in
-    source order, plus the edits ``plan`` asks of the file. ``assumed``: functions to treat
-    as having a ctx parameter (the plan's, or phase 1's speculative question)."""
+    source order, plus the edits ``plan`` asks of the file. ``package``: the facts of the
+    file's package, for rules that need them. ``assumed``: functions to treat as having a
+    ctx parameter (the plan's, or phase 1's speculative question)."""
     if assumed is None:
         assumed = plumbing.assumed_for(abspath, plan) if plan else {}
     out: list[Finding] = []
@@ -95,7 +98,7 @@ def match(
             continue
         if rule.skips_tests and sf.path.endswith("_test.go"):
             continue
-        p = Pass(sf, rule, sf.go_version, config.options_for(rule.name), assumed)
+        p = Pass(sf, rule, sf.go_version, config.options_for(rule.name), assumed, package if rule.needs_package else None)
         try:
             rule.run(p)
         except Exception as e:  # a rule bug must cost its findings in this file, not the run
@@ -117,6 +120,7 @@ def fix_to_fixed_point(
     config: Config,
     abspath: str,
     plan: Plan | None,
+    package: PackageFacts | None,
     skip: frozenset[tuple[str, int]] = frozenset(),
     forbidden_imports: frozenset[str] = frozenset(),
 ):
@@ -165,7 +169,7 @@ def fix_to_fixed_point(
         rounds.append(_Round(all_edits))
         data = new
         sf = SourceFile(sf.path, new, sf.go_version)
-        current = match(sf, rules, config, abspath, plan)
+        current = match(sf, rules, config, abspath, plan, package)
     return data, applied, "fixes did not reach a fixed point; the last round was not applied"
 
 
@@ -236,12 +240,15 @@ def process(
     data: bytes | None = None,
     *,
     plan: Plan | None,
+    package: PackageFacts | None = None,
 ) -> FileResult:
     """One file from bytes on disk (or ``data``, e.g. its committed version) to findings and
     (optionally) fixed bytes. Never raises for a bad file: the problem becomes ``error``.
     ``skip``: see fix_to_fixed_point. ``plan``: the module phase's context plumbing (None
     in the first phase, where the file's plumbing candidates are collected instead); a
-    caller that computes a file again passes the plan its FileResult carries."""
+    caller that computes a file again passes the plan its FileResult carries. ``package``:
+    the facts of the file's package when the caller has them; else they are derived from
+    the package's files on disk when a rule needs them."""
     res = FileResult(target.display, target.path, plan=plan)
     try:
         if data is None:
@@ -266,15 +273,24 @@ def process(
     except SourceError as e:
         res.error = str(e)
         return res
+    if package is None and any(r.needs_package for r in rules):
+        store = cache.Cache() if config.cache else None
+        try:
+            package = package_facts(os.path.dirname(target.path), store)
+        finally:
+            if store is not None:
+                store.close()
     try:
-        res.findings = match(sf, rules, config, target.path, plan)
+        res.findings = match(sf, rules, config, target.path, plan, package)
         if plan is None:
             res.candidates = plumbing.candidates(
-                sf, target.path, rules, lambda sf_, rs, assumed: match(sf_, rs, config, target.path, None, assumed)
+                sf, target.path, rules, lambda sf_, rs, assumed: match(sf_, rs, config, target.path, None, package, assumed)
             )
         if want_fixes and any(f.fixes for f in res.findings):
             forbidden = imports.forbidden_for(target.path)
-            new, res.applied, problem = fix_to_fixed_point(sf, res.findings, rules, config, target.path, plan, skip, forbidden)
+            new, res.applied, problem = fix_to_fixed_point(
+                sf, res.findings, rules, config, target.path, plan, package, skip, forbidden
+            )
             if problem:
                 res.error = problem
             if new != data:
@@ -284,60 +300,155 @@ def process(
     return res
 
 
-def _process_star(args) -> FileResult:
-    return process(*args, plan=None)
+# ---------------------------------------------------------------------------- a run
 
 
-def _cache_key(target: Target, config: Config, want_fixes: bool) -> str | None:
+def _read(path: str) -> bytes | None:
     try:
-        with open(target.path, "rb") as fh:
-            data = fh.read()
+        with open(path, "rb") as fh:
+            return fh.read()
     except OSError:
-        return None  # the worker reports it
-    version = gomod.resolve(target.path, config.go_version)
-    return cache.key(data, target.path, target.display, target.explicit, version, config.key(), want_fixes)
+        return None
+
+
+def _facts_key(path: str, data: bytes) -> str:
+    return cache.key(data, "facts", path)
+
+
+def file_facts_of(path: str, data: bytes, store: cache.Cache | None) -> facts_mod.FileFacts | None:
+    """A file's own facts, from the cache or by parsing it (None: it does not parse)."""
+    key = _facts_key(path, data)
+    found = store.get(key) if store is not None else None
+    if found is not None:
+        return found
+    try:
+        sf = SourceFile.load(display_path(path), data)
+    except SourceError:
+        return None
+    ff = facts_mod.file_facts(sf, path)
+    if store is not None:
+        store.put(key, ff)
+    return ff
+
+
+def package_facts(directory: str, store: cache.Cache | None) -> PackageFacts:
+    """The facts of the Go files of ``directory`` as they are on disk."""
+    found = []
+    for t in package_files(directory):
+        data = _read(t.path)
+        ff = file_facts_of(t.path, data, store) if data is not None else None
+        if ff is not None:
+            found.append(ff)
+    return facts_mod.merge(directory, found)
+
+
+@dataclass(frozen=True)
+class _Package:
+    """The targets of one directory: the unit of work, so that a package's facts are
+    computed once and its files are parsed in one place."""
+
+    directory: str
+    targets: tuple[Target, ...]
+
+
+def _packages(targets: list[Target]) -> list[_Package]:
+    by_dir: dict[str, list[Target]] = {}
+    for t in targets:
+        by_dir.setdefault(os.path.dirname(t.path), []).append(t)
+    return [_Package(d, tuple(ts)) for d, ts in by_dir.items()]
+
+
+def _result_key(t: Target, data: bytes, config: Config, want_fixes: bool, digest: str | None) -> str:
+    version = gomod.resolve(t.path, config.go_version)
+    return cache.key(data, t.path, t.display, t.explicit, version, config.key(), want_fixes, digest)
+
+
+@dataclass(frozen=True)
+class _Done:
+    """What a worker hands back for one package: results with the key each was computed
+    under (the bytes it read), and the file facts it had to compute (both for the cache)."""
+
+    results: tuple[tuple[str | None, FileResult], ...]
+    facts: tuple[tuple[str, facts_mod.FileFacts], ...]
+    package: PackageFacts | None
+
+
+def _process_package(pkg: _Package, config: Config, want_fixes: bool, with_facts: bool) -> _Done:
+    """Every target of one package; runs in a worker. The result cache is only read (the
+    parent writes), and each file is keyed by the very bytes it is processed from."""
+    store = cache.Cache(readonly=True) if config.cache else None
+    new_facts: list[tuple[str, facts_mod.FileFacts]] = []
+    package = None
+    try:
+        if with_facts:
+            found = []
+            for t in package_files(pkg.directory):
+                data = _read(t.path)
+                ff = None if data is None else (store.get(_facts_key(t.path, data)) if store else None)
+                if ff is None and data is not None:
+                    ff = file_facts_of(t.path, data, None)
+                    if ff is not None:
+                        new_facts.append((_facts_key(t.path, data), ff))
+                if ff is not None:
+                    found.append(ff)
+            package = facts_mod.merge(pkg.directory, found)
+        out = []
+        for t in pkg.targets:
+            data = _read(t.path)
+            if data is None:
+                out.append((None, process(t, config, want_fixes, plan=None)))  # it reports why
+                continue
+            key = _result_key(t, data, config, want_fixes, package.digest() if package else None)
+            hit = store.get(key) if store is not None else None
+            out.append((key, hit if hit is not None else process(t, config, want_fixes, data=data, plan=None, package=package)))
+        return _Done(tuple(out), tuple(new_facts), package)
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _process_package_star(args) -> _Done:
+    return _process_package(*args)
 
 
 def run(
     targets: list[Target], config: Config, want_fixes: bool = False, progress=None
 ) -> Iterator[FileResult]:
-    """Results in the order of ``targets``, streamed as they complete. Cached results are
-    served without parsing; ``progress(n)`` is called as files are done."""
+    """Results package by package (targets of one directory together, in their order),
+    streamed as they complete; ``progress(n)`` is called as files are done. Cached results
+    are served without parsing."""
+    with_facts = any(r.needs_package for r in rules_for(config))
     store = cache.Cache() if config.cache else None
-    keys: list[str | None] = []
-    hits: dict[int, FileResult] = {}
-    misses: list[Target] = []
-    for i, t in enumerate(targets):
-        k = _cache_key(t, config, want_fixes) if store else None
-        keys.append(k)
-        cached = store.get(k) if k else None
-        if cached is not None:
-            hits[i] = cached
-        else:
-            misses.append(t)
+    packages = _packages(targets)
     jobs = config.jobs or os.cpu_count() or 1
-    work = [(t, config, want_fixes) for t in misses]
+    work = [(pkg, config, want_fixes, with_facts) for pkg in packages]
     pool = None
-    if jobs > 1 and len(work) >= PARALLEL_THRESHOLD:
+    if jobs > 1 and len(targets) >= PARALLEL_THRESHOLD and len(packages) > 1:
         pool = ProcessPoolExecutor(max_workers=jobs)
-        computed = pool.map(_process_star, work, chunksize=16)
+        computed = pool.map(_process_package_star, work, chunksize=1)
     else:
-        computed = map(_process_star, work)
+        computed = map(_process_package_star, work)
     held: list[FileResult] = []  # results the module phase may still change
+    facts_by_dir: dict[str, PackageFacts] = {}
     try:
-        for i in range(len(targets)):
-            r = hits.get(i)
-            if r is None:
-                r = next(computed)
-                if store is not None and keys[i] is not None:
-                    store.put(keys[i], r)
-            if progress is not None:
-                progress(1)
-            if r.candidates or want_fixes:
-                held.append(r)
-            else:
-                yield r
-        yield from _module_phase(held, config, want_fixes)
+        for done in computed:
+            if store is not None:
+                for key, ff in done.facts:
+                    store.put(key, ff)
+            for key, r in done.results:
+                if store is not None and key is not None:
+                    store.put(key, r)
+                if progress is not None:
+                    progress(1)
+                if r.candidates or want_fixes:
+                    held.append(r)
+                else:
+                    yield r
+            if done.package is not None:
+                facts_by_dir[done.package.directory] = done.package
+        if store is not None:
+            store.flush()  # the module phase reads what the workers computed
+        yield from _module_phase(held, config, want_fixes, facts_by_dir)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
@@ -345,7 +456,9 @@ def run(
             store.close()
 
 
-def _module_phase(results: list[FileResult], config: Config, want_fixes: bool) -> list[FileResult]:
+def _module_phase(
+    results: list[FileResult], config: Config, want_fixes: bool, facts_by_dir: dict[str, PackageFacts]
+) -> list[FileResult]:
     """Context plumbing across the files of each module (see plumbing.py)."""
     candidates = [c for r in results for c in r.candidates]
     if not candidates:
@@ -371,7 +484,8 @@ def _module_phase(results: list[FileResult], config: Config, want_fixes: bool) -
     touched = sorted({c.path for c in plan.calls} | {c.path for c in candidates if c not in refused})
     for path in touched:
         prev = by_path.get(path)
-        redo = process(Target(path, prev.path if prev else display_path(path), True), config, True, plan=plan)
+        target = Target(path, prev.path if prev else display_path(path), True)
+        redo = process(target, config, True, plan=plan, package=facts_by_dir.get(os.path.dirname(path)))
         if prev is None:
             redo.findings = []  # a caller outside the paths asked for: only its edits matter
             by_path[path] = redo

@@ -9,6 +9,7 @@ from typing import Callable, Mapping, Union
 import tree_sitter
 
 from .edits import Fix
+from .facts import PackageFacts
 from .source import SourceFile
 
 SEVERITIES = ("error", "warning", "info")
@@ -66,6 +67,9 @@ class Rule:
     # Not run on _test.go files (a test binary is short-lived: what it leaks dies with it)
     skips_tests: bool = False
     options: tuple[Option, ...] = ()
+    # Asks about the rest of the package (Pass.package): the engine computes the package's
+    # facts for its files, and a file's cached result depends on them
+    needs_package: bool = False
     provider: str = ""  # where the rule comes from; set by the registry
 
     def option(self, name: str) -> Option:
@@ -131,6 +135,7 @@ class Pass:
     # Context plumbing asks "what would you fix if these functions had a ctx parameter?":
     # (function name, receiver type) -> the name that parameter would have
     assumed_contexts: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    package: PackageFacts | None = None  # for rules that need_package; None when unknown
     findings: list[Finding] = field(default_factory=list)
 
     def option(self, name: str) -> OptionValue:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
-from gofixleaks import analysis as a
+from gofixleaks import analysis as a, facts
 from gofixleaks.edits import (
     Fix,
     TextEdit,
@@ -55,11 +55,21 @@ The loop never waits, so nothing pushes back on the producer.
   on the Go standard library all 9 such loops were deliberate parallelism over small
   in-memory lists (files of a package, sections of a binary), so reporting them would be
   noise. A semaphore acquired inside such a fan-out is still reported;
+- the goroutines live until shutdown (per configured target, peer or watch), launched
+  over a slice, map or channel: the goroutine's own loop, or a function of the package it
+  calls (followed through the package's other files and a few calls deep), runs until a
+  stop signal, forever, serves a listener or drains a channel it was given. Their number
+  is the configuration's, and no slot of a semaphore would ever come back;
 - `_test.go` files: a test's goroutines serve what the test itself feeds them and die
   with the test binary (on the standard library all 7 findings there were scaffolding:
   accept loops serving the test's own dials, small fan-outs);
 - `while`-style loops (`for cond { }`): their bound is the condition's business;
 - an errgroup with `SetLimit`, or one passed in (its maker may have limited it).
+
+## When it is not fixed
+- goroutines that live until shutdown, started in an endless loop: they pile up for good,
+  but a semaphore would block the loop once every slot holds one (reported, no fix);
+- the cases listed at the end of "The fix" below, where waiting for a slot could hang.
 
 ## The fix
 A channel semaphore of `max-goroutines` slots (`.gofixleaks.toml`, `--max-goroutines`,
@@ -251,6 +261,9 @@ def _check(p: Pass, ln: _Launch, given: dict[int, set[str]]) -> None:
         return
     if kind == "collection" and _joined_after_loop(sf, ln):
         return
+    lives_on = _runs_until_shutdown(p, ln)
+    if lives_on is not None and kind != "endless":
+        return  # one goroutine per configured item or per value: their number is the input's
     started = "goroutine started"
     if ln.go.type != "go_statement":
         started += f" by {sf.text(ln.call.child_by_field_name('function'))}" + (" (no SetLimit)" if ln.group is not None else "")
@@ -260,8 +273,39 @@ def _check(p: Pass, ln: _Launch, given: dict[int, set[str]]) -> None:
         message = f"{started} for every value received from {what} with nothing bounding it: a burst of values starts as many goroutines at once"
     else:
         message = f"{started} for every element of {what} and never waited for: the number of goroutines grows with the input and they outlive the call"
+    if lives_on is not None:
+        p.report(ln.go, message, notes=[
+            f"{lives_on} runs until shutdown: a semaphore would block the loop for good once every slot holds one; "
+            "give the goroutines a way to end, or bound them by hand"
+        ])
+        return
     fix, notes = _set_limit_fix(p, ln) if ln.group is not None else _semaphore_fix(p, ln, kind, given)
     p.report(ln.go, message, [fix] if fix else [], notes)
+
+
+def _runs_until_shutdown(p: Pass, ln: _Launch) -> str | None:
+    """What makes the launched goroutine live until shutdown (its own endless loop, or a
+    function of the package it calls that loops until a stop signal, forever, serves a
+    listener or drains a channel it was given), or None. A semaphore around such goroutines
+    never gets a slot back: the launch after the last slot blocks forever."""
+    sf = p.file
+    if ln.literal is not None and facts.own_loop(sf, ln.literal.child_by_field_name("body")):
+        return "the goroutine"
+    pkg = facts.package_name(sf)
+    scope = ln.literal.child_by_field_name("body") if ln.literal is not None else ln.call
+    for call in a.of_type(scope, "call_expression", skip_functions=True):
+        if ln.literal is not None and a.enclosing(call, "go_statement", stop_at=a.FUNCTION_TYPES) is not None:
+            continue  # what the goroutine starts in turn is not the goroutine
+        fn = call.child_by_field_name("function")
+        if fn is None or p.package is None:
+            continue
+        if fn.type == "identifier" and p.package.is_long_lived(pkg, sf.text(fn)):
+            return sf.text(fn)
+        if fn.type == "selector_expression" and p.package.is_long_lived(pkg, sf.text(fn.child_by_field_name("field")), None):
+            return sf.text(fn)
+        if ln.literal is None:
+            break  # a plain `go f(x)`: only f runs on the goroutine (its arguments are evaluated here)
+    return None
 
 
 # ---------------------------------------------------------------------------- what the loop runs over
@@ -767,4 +811,5 @@ RULE = Rule(
     plumbable=True,
     skips_tests=True,
     options=(Option("max-goroutines", 10, "slots of the semaphore the fix puts in", minimum=1),),
+    needs_package=True,
 )

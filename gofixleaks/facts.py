@@ -1,0 +1,260 @@
+"""Package facts: what a rule looking at one file may know about the rest of its package.
+
+After go/analysis's Facts: each file yields FileFacts from its own syntax alone (cached by
+the file's bytes), and the FileFacts of a package directory merge into PackageFacts, where
+what crosses functions and files is resolved (a function is long-lived when it loops until
+shutdown itself or calls one that does). Rules that declare ``needs_package`` get the
+PackageFacts of their file's package on ``Pass.package``; a file's cached result is keyed
+by the facts' digest, so a change elsewhere in the package that changes what a rule could
+know invalidates it, and no other change does.
+
+Everything here is plain, immutable data: it crosses process boundaries and the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from tree_sitter import Node
+
+from . import analysis as a
+from .source import SourceFile
+
+# A function's own loops, by how long they run (see FuncFacts.loop).
+FOREVER = "forever"  # an endless loop nothing leaves, or a range over a ticker's channel
+UNTIL_SIGNAL = "until-signal"  # an endless loop left only on a stop signal (ctx, done channel)
+SERVES = "serves"  # an endless loop accepting connections: it lives as long as the listener
+DRAINS = "drains"  # a range over a channel that is not the function's own: lives as long as it
+LONG_LIVED_LOOPS = (FOREVER, UNTIL_SIGNAL, SERVES, DRAINS)
+
+_MAX_DEPTH = 4  # how deep calls are followed to decide a function's lifetime
+_ACCEPT = ("Accept", "AcceptTCP", "AcceptUnix")
+
+
+@dataclass(frozen=True)
+class FuncFacts:
+    """One function or method declaration, as far as its own body tells."""
+
+    name: str
+    recv: str  # receiver type name; "" for a function
+    package: str  # the package clause of its file
+    path: str  # absolute path of the declaring file
+    line: int
+    loop: str  # its longest-running own loop: one of LONG_LIVED_LOOPS, or "" (none)
+    calls: tuple[str, ...]  # names it calls directly, outside goroutines and closures (f(), x.m())
+    go_params: tuple[int, ...]  # positions of func parameters it runs on a goroutine (a launcher)
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    path: str
+    package: str
+    functions: tuple[FuncFacts, ...]
+
+
+@dataclass(frozen=True)
+class PackageFacts:
+    """The facts of one directory's Go files (several packages when `x_test` files sit beside
+    `x`'s; look-ups take the package name)."""
+
+    directory: str
+    functions: tuple[FuncFacts, ...]
+    long_lived: frozenset[tuple[str, str, str]]  # (package, name, recv) of long-lived functions
+
+    def declarations(self, package: str, name: str, recv: str | None = "") -> tuple[FuncFacts, ...]:
+        """Declarations of ``name`` (several under build tags); ``recv`` None: a method of any
+        receiver (the receiver's type could not be told)."""
+        return tuple(
+            f for f in self.functions
+            if f.package == package and f.name == name and (recv is None and f.recv or f.recv == recv)
+        )
+
+    def is_long_lived(self, package: str, name: str, recv: str | None = "") -> bool:
+        """Whether a goroutine running this function lives until shutdown (it loops until a
+        stop signal, forever, serves a listener or drains a channel it was given, itself or
+        through what it calls). Any declaration counts: build tags may pick any of them."""
+        return any((f.package, f.name, f.recv) in self.long_lived for f in self.declarations(package, name, recv))
+
+    def launchers(self, package: str) -> dict[str, tuple[int, ...]]:
+        """Functions of ``package`` that run a func argument on a goroutine, with the argument
+        positions (``safe.Go(f)``, ``RunDaemon(name, f)``)."""
+        return {f.name: f.go_params for f in self.functions if f.package == package and not f.recv and f.go_params}
+
+    def digest(self) -> str:
+        return hashlib.blake2b(repr((self.functions, sorted(self.long_lived))).encode(), digest_size=16).hexdigest()
+
+
+# ---------------------------------------------------------------------------- one file
+
+
+def file_facts(sf: SourceFile, abspath: str) -> FileFacts:
+    package = package_name(sf)
+    out = []
+    for fn in sf.root.named_children:
+        key = a.function_key(sf, fn)
+        body = a.body(fn) if key is not None else None
+        if body is None:
+            continue
+        out.append(FuncFacts(
+            name=key[0], recv=key[1], package=package, path=abspath, line=sf.line_col(fn.start_byte)[0],
+            loop=own_loop(sf, body), calls=_direct_calls(sf, body), go_params=_go_params(sf, fn),
+        ))
+    return FileFacts(abspath, package, tuple(out))
+
+
+def package_name(sf: SourceFile) -> str:
+    clause = next((c for c in sf.root.named_children if c.type == "package_clause"), None)
+    ident = clause.named_children[0] if clause is not None and clause.named_children else None
+    return sf.text(ident) if ident is not None else ""
+
+
+def own_loop(sf: SourceFile, body: Node) -> str:
+    """How long the longest of ``body``'s own loops runs (closures and goroutines aside):
+    FOREVER, UNTIL_SIGNAL, SERVES, DRAINS or ""."""
+    kinds = {_loop_kind(sf, loop) for loop in a.of_type(body, "for_statement", skip_functions=True)}
+    return next((k for k in LONG_LIVED_LOOPS if k in kinds), "")
+
+
+def _loop_kind(sf: SourceFile, loop: Node) -> str:
+    kind = a.loop_kind(sf, loop)
+    if kind == "range":
+        clause = next(c for c in loop.named_children if c.type == "range_clause")
+        ranged = a.unparen(clause.child_by_field_name("right"))
+        if _is_ticker_channel(sf, ranged):
+            return FOREVER
+        # a channel handed in (parameter, field): the loop lives as long as whoever feeds it
+        if a.value_kind(sf, ranged, loop) == "chan" and not _made_here(sf, ranged, loop):
+            return DRAINS
+        return ""
+    if kind != "endless":
+        return ""
+    exits = [n for n in a.of_type(loop, "return_statement", "goto_statement", skip_functions=True)] + a.loop_breaks(loop)
+    if not exits:
+        return FOREVER
+    if any(_accepts(sf, c) for c in a.of_type(loop, "call_expression", skip_functions=True)):
+        return SERVES
+    if all(_on_stop_signal(sf, e, loop) for e in exits):
+        return UNTIL_SIGNAL
+    return ""
+
+
+def _is_ticker_channel(sf: SourceFile, expr: Node) -> bool:
+    """``t.C``, ``time.Tick(d)``: channels that never close."""
+    if expr.type == "selector_expression" and sf.text(expr.child_by_field_name("field")) == "C":
+        return True
+    return a.is_call_to(sf, expr, "time", ("Tick",))
+
+
+def _made_here(sf: SourceFile, expr: Node, loop: Node) -> bool:
+    """A local channel made in the same function: its lifetime is the function's business."""
+    if expr.type != "identifier":
+        return False
+    fn = a.enclosing_function(loop)
+    for d in a.of_type(a.body(fn), "short_var_declaration", skip_functions=True):
+        left, right = d.child_by_field_name("left"), d.child_by_field_name("right")
+        names = [sf.text(n) for n in left.named_children] if left is not None else []
+        values = right.named_children if right is not None else []
+        if sf.text(expr) in names and len(values) == len(names):
+            v = values[names.index(sf.text(expr))]
+            return v.type == "call_expression" and a.callee(sf, v) == (None, "make")
+    return False
+
+
+def _accepts(sf: SourceFile, call: Node) -> bool:
+    m = a.method_call(sf, call)
+    return m is not None and m[1] in _ACCEPT
+
+
+def _on_stop_signal(sf: SourceFile, exit_: Node, loop: Node) -> bool:
+    """Whether an exit of ``loop`` is taken only when a stop signal fires: inside a select
+    case receiving from ``ctx.Done()`` or a done channel, or under ``if ctx.Err() != nil``."""
+    for x in a.ancestors(exit_):
+        if x == loop:
+            return False
+        if x.type == "communication_case":
+            comm = x.child_by_field_name("communication")
+            recv = next((n for n in a.of_type(comm, "unary_expression") if a.is_receive(sf, n)), None) if comm else None
+            if recv is not None and _is_stop_signal(sf, recv.child_by_field_name("operand")):
+                return True
+        if x.type == "if_statement":
+            cond = x.child_by_field_name("condition")
+            if cond is not None and any(
+                (m := a.method_call(sf, c)) is not None and m[1] == "Err" for c in a.of_type(cond, "call_expression")
+            ):
+                return True
+    return False
+
+
+def _is_stop_signal(sf: SourceFile, operand: Node | None) -> bool:
+    if operand is None:
+        return False
+    if operand.type == "call_expression":
+        m = a.method_call(sf, operand)
+        return m is not None and m[1] == "Done"
+    last = operand.child_by_field_name("field") if operand.type == "selector_expression" else operand
+    return last is not None and a.names_a_signal(sf.text(last))
+
+
+def _direct_calls(sf: SourceFile, body: Node) -> tuple[str, ...]:
+    """Names of what ``body`` calls itself: ``f(...)`` and ``x.m(...)``, not what its goroutines
+    or closures call."""
+    names = []
+    for call in a.of_type(body, "call_expression", skip_functions=True):
+        if a.enclosing(call, "go_statement", stop_at=a.FUNCTION_TYPES) is not None:
+            continue
+        fn = call.child_by_field_name("function")
+        if fn is not None and fn.type == "identifier":
+            names.append(sf.text(fn))
+        elif fn is not None and fn.type == "selector_expression":
+            names.append(sf.text(fn.child_by_field_name("field")))
+    return tuple(sorted(set(names)))
+
+
+def _go_params(sf: SourceFile, fn: Node) -> tuple[int, ...]:
+    """Positions of ``fn``'s func-typed parameters that it starts on a goroutine, directly
+    (``go f()``) or inside the goroutine's literal (``go func() { defer recover(); f() }()``)."""
+    params = fn.child_by_field_name("parameters")
+    positions: dict[str, int] = {}
+    i = 0
+    for p in params.named_children if params is not None else ():
+        if p.type not in ("parameter_declaration", "variadic_parameter_declaration"):
+            continue
+        names = p.children_by_field_name("name") or [None]
+        typ = p.child_by_field_name("type")
+        for n in names:
+            if n is not None and typ is not None and typ.type == "function_type":
+                positions[sf.text(n)] = i
+            i += 1
+    if not positions:
+        return ()
+    started = set()
+    for go in a.of_type(a.body(fn), "go_statement"):
+        for call in a.of_type(go, "call_expression"):
+            callee = call.child_by_field_name("function")
+            if callee is not None and callee.type == "identifier" and sf.text(callee) in positions:
+                started.add(positions[sf.text(callee)])
+    return tuple(sorted(started))
+
+
+# ---------------------------------------------------------------------------- one package
+
+
+def merge(directory: str, files: list[FileFacts]) -> PackageFacts:
+    """The package's facts, with lifetimes resolved through calls (same package, a bounded
+    depth: a function is long-lived if it loops until shutdown or calls one that does)."""
+    functions = tuple(f for ff in sorted(files, key=lambda ff: ff.path) for f in ff.functions)
+    by_name: dict[tuple[str, str], list[FuncFacts]] = {}
+    for f in functions:
+        by_name.setdefault((f.package, f.name), []).append(f)
+    long_lived = {(f.package, f.name, f.recv) for f in functions if f.loop in LONG_LIVED_LOOPS}
+    for _ in range(_MAX_DEPTH):
+        grown = {
+            (f.package, f.name, f.recv) for f in functions
+            if (f.package, f.name, f.recv) not in long_lived
+            and any((g.package, g.name, g.recv) in long_lived for c in f.calls for g in by_name.get((f.package, c), ()))
+        }
+        if not grown:
+            break
+        long_lived |= grown
+    return PackageFacts(directory, functions, frozenset(long_lived))

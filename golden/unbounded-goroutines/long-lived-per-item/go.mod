@@ -1,0 +1,3 @@
+module example.com/scrape
+
+go 1.22

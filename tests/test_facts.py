@@ -1,0 +1,200 @@
+"""Package facts: what each file says of its functions, how a package's files merge (lifetimes
+resolved through calls across files), and how the engine hands them to the rules that ask
+and keys cached results by them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gofixleaks import config as config_mod, engine, facts
+from gofixleaks.discover import discover
+from gofixleaks.source import SourceFile
+
+from .conftest import write_module
+
+LOOPS = """\
+package p
+
+import (
+	"context"
+	"net"
+	"time"
+)
+
+func forever() {
+	for {
+		work()
+	}
+}
+
+func untilCancel(ctx context.Context, done chan struct{}) {
+	t := time.NewTicker(time.Second)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-done:
+			return
+		case <-t.C:
+			work()
+		}
+	}
+}
+
+func untilErr(ctx context.Context) {
+	for {
+		if ctx.Err() != nil {
+			return
+		}
+		work()
+	}
+}
+
+func ticks(t *time.Ticker) {
+	for range t.C {
+		work()
+	}
+}
+
+func serve(l net.Listener) error {
+	for {
+		c, err := l.Accept()
+		if err != nil {
+			return err
+		}
+		go handle(c)
+	}
+}
+
+func drain(in <-chan int) {
+	for v := range in {
+		_ = v
+	}
+}
+
+func retry() error {
+	for {
+		if err := work(); err == nil {
+			return nil
+		}
+	}
+}
+
+func own() {
+	ch := make(chan int)
+	go func() { ch <- 1; close(ch) }()
+	for range ch {
+	}
+}
+
+func counted(n int) {
+	for i := 0; i < n; i++ {
+		work()
+	}
+}
+
+func inClosure() {
+	go func() {
+		for {
+			work()
+		}
+	}()
+}
+
+func work() error   { return nil }
+func handle(net.Conn) {}
+"""
+
+
+def file_facts(src: str, path: str = "/m/p.go") -> facts.FileFacts:
+    return facts.file_facts(SourceFile.load("p.go", src.encode()), path)
+
+
+def test_each_function_s_own_loop_is_classified_by_how_long_it_runs():
+    loops = {f.name: f.loop for f in file_facts(LOOPS).functions}
+    assert loops == {
+        "forever": facts.FOREVER,
+        "untilCancel": facts.UNTIL_SIGNAL,
+        "untilErr": facts.UNTIL_SIGNAL,
+        "ticks": facts.FOREVER,
+        "serve": facts.SERVES,
+        "drain": facts.DRAINS,
+        "retry": "",  # leaves when the work succeeds
+        "own": "",  # ranges over a channel it made: it ends with the function's own goroutine
+        "counted": "",
+        "inClosure": "",  # the endless loop belongs to the goroutine, not the function
+        "work": "",
+        "handle": "",
+    }
+
+
+def test_launchers_are_functions_that_run_a_func_argument_on_a_goroutine():
+    src = """package p
+
+func Go(name string, f func()) {
+	go func() {
+		defer func() { recover() }()
+		f()
+	}()
+}
+
+func Direct(f, g func(int), n int) { go f(n) }
+
+func Called(f func()) { f() }
+"""
+    by_name = {f.name: f.go_params for f in file_facts(src).functions}
+    assert by_name == {"Go": (1,), "Direct": (0,), "Called": ()}
+    pkg = facts.merge("/m", [file_facts(src)])
+    assert pkg.launchers("p") == {"Go": (1,), "Direct": (0,)}
+
+
+def test_lifetimes_are_resolved_through_calls_across_the_files_of_a_package():
+    a = file_facts("package p\n\nfunc (s *S) Run() { s.setup(); s.loop() }\n\nfunc start() { run2() }\n\nfunc run2() { other() }\n", "/m/a.go")
+    b = file_facts("package p\n\nfunc (s *S) loop() {\n\tfor {\n\t}\n}\n\nfunc (s *S) setup() {}\n\nfunc other() {}\n", "/m/b.go")
+    pkg = facts.merge("/m", [a, b])
+    assert pkg.is_long_lived("p", "Run", "S")  # through s.loop(), declared in another file
+    assert pkg.is_long_lived("p", "loop", None)  # a method of any receiver
+    assert not pkg.is_long_lived("p", "setup", "S")
+    assert not pkg.is_long_lived("p", "start")
+    assert not pkg.is_long_lived("q", "Run", "S")  # another package in the directory (x_test)
+    assert pkg.digest() == facts.merge("/m", [b, a]).digest()  # file order does not matter
+
+
+def test_any_declaration_under_build_tags_counts():
+    linux = file_facts("package p\n\nfunc poll() {\n\tfor {\n\t}\n}\n", "/m/poll_linux.go")
+    other = file_facts("package p\n\nfunc poll() {}\n", "/m/poll_other.go")
+    assert facts.merge("/m", [linux, other]).is_long_lived("p", "poll")
+
+
+def test_rules_that_need_the_package_get_its_facts_and_results_are_keyed_by_them(tmp_path: Path, monkeypatch):
+    """A result cached for one state of the package is not served once another file of the
+    package changes what the rules could know of it."""
+    monkeypatch.setenv("GOFIXLEAKS_CACHE_DIR", str(tmp_path / "cache"))
+    launcher = "package p\n\nfunc Run(items []int) {\n\tfor _, it := range items {\n\t\tgo loop(it)\n\t}\n}\n"
+    m = write_module(tmp_path / "m", {"run.go": launcher, "loop.go": "package p\n\nfunc loop(int) {\n\tfor {\n\t}\n}\n"})
+    cfg = config_mod.load((str(m),), select=("unbounded-goroutines",), jobs=1)
+
+    def findings() -> list[tuple[str, int]]:
+        return [(Path(r.path).name, f.line) for r in engine.run(discover((str(m),)), cfg) for f in r.findings]
+
+    assert findings() == []  # loop lives until shutdown: one per item is the configuration's
+    (m / "loop.go").write_text("package p\n\nfunc loop(int) {}\n")  # run.go itself is unchanged
+    assert findings() == [("run.go", 5)]
+    (m / "loop.go").write_text("package p\n\nfunc loop(int) {\n\tfor {\n\t}\n}\n")
+    assert findings() == []
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_engine_computes_each_package_s_facts_once_whatever_the_jobs(tmp_path: Path, jobs, monkeypatch):
+    calls = []
+    real = facts.file_facts
+    monkeypatch.setattr(facts, "file_facts", lambda sf, path: calls.append(path) or real(sf, path))
+    files = {f"f{i}.go": f"package p\n\nfunc F{i}(xs []int) {{\n\tfor _, x := range xs {{\n\t\tgo g(x)\n\t}}\n}}\n" for i in range(3)}
+    m = write_module(tmp_path / "m", {**files, "g.go": "package p\n\nfunc g(int) {}\n"})
+    cfg = config_mod.load((str(m),), select=("unbounded-goroutines",), jobs=jobs, use_cache=False)
+    results = list(engine.run(discover((str(m),)), cfg))
+    assert sum(len(r.findings) for r in results) == 3
+    if jobs == 1:  # (in worker processes the patched function is not seen)
+        assert sorted(Path(c).name for c in calls) == ["f0.go", "f1.go", "f2.go", "g.go"]
