@@ -10,7 +10,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
-from . import cache, edits, gomod, imports, plumbing, registry
+from . import cache, edits, gomod, grammar, imports, plumbing, registry
 from .config import Config
 from .discover import Target, display_path, is_generated
 from .plumbing import Plan
@@ -52,6 +52,7 @@ class FileResult:
     # the module phase's plan this result was computed with: whoever computes the file again
     # (verify's bisection, review) passes it back, so the plumbing edits are made again
     plan: Plan | None = None
+    unsupported: tuple[int, int] | None = None  # syntax Go accepts and the parser lacks: partially analysed
 
     @property
     def changed(self) -> bool:
@@ -103,7 +104,7 @@ def match(
         out += [f for f in p.findings if not _suppressed(sf, f)]
     if plan:
         out += plumbing.plan_findings(sf, abspath, plan)
-    return sorted(out, key=lambda f: (f.start, f.rule))
+    return sorted(sf.guard(out), key=lambda f: (f.start, f.rule))
 
 
 class RuleCrash(Exception):
@@ -266,6 +267,7 @@ def process(
     except SourceError as e:
         res.error = str(e)
         return res
+    res.unsupported = sf.unsupported
     try:
         res.findings = match(sf, rules, config, target.path, plan)
         if plan is None:
@@ -275,6 +277,9 @@ def process(
         if want_fixes and any(f.fixes for f in res.findings):
             forbidden = imports.forbidden_for(target.path)
             new, res.applied, problem = fix_to_fixed_point(sf, res.findings, rules, config, target.path, plan, skip, forbidden)
+            rejected = sf.rejected_edit(new) if new != data else None
+            if rejected:
+                return FileResult(target.display, target.path, error=rejected)
             if problem:
                 res.error = problem
             if new != data:
@@ -295,7 +300,7 @@ def _cache_key(target: Target, config: Config, want_fixes: bool) -> str | None:
     except OSError:
         return None  # the worker reports it
     version = gomod.resolve(target.path, config.go_version)
-    return cache.key(data, target.path, target.display, target.explicit, version, config.key(), want_fixes)
+    return cache.key(data, target.path, target.display, target.explicit, version, config.key(), want_fixes, grammar.checker())
 
 
 def run(
