@@ -24,6 +24,7 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import tree_sitter
 import tree_sitter_go
@@ -36,16 +37,12 @@ STANDINS = {b"new": b"n_w", b"make": b"m_ke"}
 MAX_ROUNDS = 8  # re-parses while unsupported declarations are blanked
 GOFMT_TIMEOUT = 120  # seconds for one file
 
+# Comments, literals (group 1, numbers included), words, any other non-space character.
 _TOKEN = re.compile(
-    rb"""
-      (?P<space>[ \t\r\n\f]+)
-    | (?P<comment>//[^\n]*|/\*.*?\*/)
-    | (?P<literal>"(?:[^"\\\n]|\\.)*"|`[^`]*`|'(?:[^'\\\n]|\\.)*')
-    | (?P<word>[A-Za-z_\x80-\xff][A-Za-z0-9_\x80-\xff]*)
-    | (?P<number>\.?[0-9](?:[eEpP][+-]|[0-9A-Za-z_.])*)
-    | (?P<other>.)
-    """,
-    re.S | re.X,
+    rb"//[^\n]*|/\*.*?\*/"
+    rb"|(\"(?:[^\"\\\n]|\\.)*\"|`[^`]*`|'(?:[^'\\\n]|\\.)*'|\.?[0-9](?:[eEpP][+-]|[0-9A-Za-z_.])*)"
+    rb"|[A-Za-z_\x80-\xff][A-Za-z0-9_\x80-\xff]*|\S",
+    re.S,
 )
 _OPEN = {b"(": b")", b"[": b"]", b"{": b"}"}
 _DECLARATIONS = {b"func", b"type", b"var", b"const", b"import"}
@@ -56,8 +53,7 @@ def _parser() -> tree_sitter.Parser:
     return tree_sitter.Parser(GO_LANGUAGE)
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):  # a tuple: files hold tens of thousands
     start: int
     end: int
     text: bytes  # a word or a punctuation character; literals and numbers read as b"1"
@@ -88,11 +84,10 @@ def tokens(data: bytes) -> list[Token]:
     characters: only files Go rejects have them."""
     out = []
     for m in _TOKEN.finditer(data):
-        kind = m.lastgroup
-        if kind in ("space", "comment"):
+        text = m.group()
+        if text[:2] in (b"//", b"/*"):
             continue
-        text = m.group() if kind in ("word", "other") else b"1"
-        out.append(Token(m.start(), m.end(), text))
+        out.append(Token(m.start(), m.end(), b"1" if m.group(1) else text))
     return out
 
 
@@ -172,6 +167,7 @@ def _value_calls(data: bytes, toks: list[Token], partner: dict[int, int]) -> lis
         i for i, t in enumerate(toks)
         if t.text in STANDINS and i + 1 in partner and toks[i + 1].text == b"("
         and not (i > 0 and toks[i - 1].text == b".")  # a method or field with that name
+        and not _names_a_type(toks[i + 2 : partner[i + 1]])  # new(T), new(pkg.T): the builtin as the grammar has it
     ]
     calls.sort(key=lambda i: partner[i + 1] - i)  # inner calls first: they end sooner
     view = bytearray(data)
@@ -183,6 +179,13 @@ def _value_calls(data: bytes, toks: list[Token], partner: dict[int, int]) -> lis
             view[name.start : name.end] = STANDINS[name.text]
             out.append(Mask(name.start, name.end, "call"))
     return sorted(out, key=lambda m: m.start)
+
+
+def _names_a_type(inside: list[Token]) -> bool:
+    """``T`` or ``pkg.T`` alone: parses as the builtin's type argument (the common case,
+    answered without a parse)."""
+    texts = [t.text for t in inside]
+    return len(texts) in (1, 3) and all(_is_word(x) for x in texts[::2]) and texts[1:2] in ([], [b"."])
 
 
 def _parses(expression: bytes) -> bool:

@@ -6,6 +6,8 @@ even when tree-sitter reads them cleanly (`if x` + newline + `{`, `var` before `
 from __future__ import annotations
 
 import json
+import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -328,3 +330,33 @@ def _walk(node):
     for c in node.children:
         yield from _walk(c)
 
+
+
+@pytest.mark.slow
+def test_every_std_file_go_accepts_is_analysed():
+    """The whole of $(go env GOROOT)/src, testdata included: each file the grammar alone
+    cannot parse is judged by gofmt -e, and each one Go accepts must load (none skipped);
+    outside testdata each must also parse whole (testdata holds the type checker's deliberately
+    odd inputs, which may be read around their unsupported declarations)."""
+    go_required()
+    src = Path(gotools.goroot()) / "src"
+    files = sorted(p for p in src.rglob("*.go") if p.is_file())
+    failing = [p for p in files if grammar._parser().parse(p.read_bytes()).root_node.has_error]
+    res = subprocess.run([grammar.gofmt(), "-l", "-e", *map(str, failing)], capture_output=True, text=True)
+    rejected = {Path(m.group(1)) for m in re.finditer(r"^(.+?\.go):\d+:\d+: ", res.stderr, re.M)}
+    accepted = [p for p in failing if p not in rejected]
+    skipped, partial = [], []
+    for p in accepted:
+        try:
+            sf = SourceFile.load(str(p.relative_to(src)), p.read_bytes())
+        except SourceError as e:
+            skipped.append(f"{p.relative_to(src)}: {e}")
+        else:
+            if sf.unsupported is not None:
+                partial.append(p.relative_to(src))
+    print(f"\n{len(files)} files; the grammar alone fails on {len(failing)}; Go rejects {len(rejected)}; "
+          f"of the {len(accepted)} Go accepts: {len(accepted) - len(partial) - len(skipped)} read whole, "
+          f"{len(partial)} partially parsed, {len(skipped)} not analysed")
+    assert skipped == []
+    assert [p for p in partial if "testdata" not in p.parts] == []
+    assert len(accepted) >= len(STD_FILES_THAT_FAILED)  # the corpus really was read
