@@ -1,18 +1,18 @@
 """Grammar lag: what the parser reads when tree-sitter-go lacks newer Go syntax, and Go's verdict.
 
 tree-sitter-go 0.25 cannot parse Go 1.26's ``new(expr)`` or Go 1.27's methods with type
-parameters. The parser reads a *view* of the file instead: the same bytes with those
-constructs masked, byte for byte (same length, newlines kept), so every tree offset is an
-offset into the original file, edits land on the original bytes, and a rule reading a name
-through ``SourceFile.text`` reads the original. A mask is placed only where the parse of
-the unmasked bytes fails:
+parameters. Where a file does not parse as written, the parser reads a *view* of it: the
+same bytes at the same offsets with those constructs masked (newlines kept; a missing final
+line end supplied), so every tree offset is an offset into the original file, edits land on
+the original bytes, and a rule reading a name through ``SourceFile.text`` reads the original:
 
-- ``new(`` whose parentheses hold a parse error: ``new`` becomes another identifier of the
-  same length, so the call parses as an ordinary call, which is how go/parser reads it;
+- a call of ``new`` (or ``make``) that the grammar cannot read as the builtin, judged on its
+  own: the name becomes another identifier of the same length, so the call parses as an
+  ordinary call, which is how go/parser reads every call;
 - a method's type parameter list ``[T any]``: blanked; the method parses as a plain one.
 
-For a file Go accepts (``gofmt -e``) that still does not parse, the top-level declarations
-holding the errors are blanked too, so the rest can be analysed (never edited).
+For a file Go accepts (``gofmt -e``) that still does not parse, ``isolate`` blanks the
+top-level declarations holding the errors too, so the rest can be analysed (never edited).
 """
 
 from __future__ import annotations

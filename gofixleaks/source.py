@@ -2,8 +2,8 @@
 
 Everything downstream works on byte offsets into ``data``; tree-sitter offsets are bytes,
 so a file with non-ASCII text never shifts an edit. The tree is the parse of a view of
-``data`` of the same length (grammar.py masks the newer syntax tree-sitter-go lacks), so
-its offsets are offsets into ``data``; read text with ``SourceFile.text``, never
+``data``, the same bytes at the same offsets with the newer syntax tree-sitter-go lacks
+masked (grammar.py), so its offsets are offsets into ``data``; read text with ``SourceFile.text``, never
 ``Node.text`` (which is the view's).
 """
 
