@@ -321,7 +321,7 @@ def test_std_files_that_did_not_parse_are_read_whole(rel):
 
 
 def _fix(module: Path):
-    cfg = config_mod.load((str(module),), jobs=1, use_cache=False)
+    cfg = config_mod.load((str(module),), jobs=1, use_cache=False, unsafe_fixes=True)
     return list(engine.run(discover((str(module),)), cfg, want_fixes=True))
 
 
