@@ -291,14 +291,16 @@ def gofmt() -> str | None:
 
 
 def checker() -> str:
-    """What decides validity, for cache keys: results differ with and without a Go toolchain."""
-    path = gofmt()
-    if path is None:
-        return "tree-sitter only"
-    try:
-        return f"{path}@{os.stat(path).st_mtime_ns}"
-    except OSError:
-        return path
+    """What decides validity, for cache keys (results differ with and without a Go
+    toolchain): the go and gofmt on PATH, told apart without starting a process."""
+    parts = [os.environ.get("GOROOT", "")]
+    for name in ("go", "gofmt"):
+        path = shutil.which(name)
+        try:
+            parts.append(f"{path}@{os.stat(path).st_mtime_ns}" if path else "-")
+        except OSError:
+            parts.append(str(path))
+    return " ".join(parts)
 
 
 def verdict(data: bytes) -> Verdict | None:

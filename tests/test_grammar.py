@@ -6,6 +6,7 @@ even when tree-sitter reads them cleanly (`if x` + newline + `{`, `var` before `
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -69,8 +70,13 @@ done:
 
 @pytest.fixture
 def no_go(monkeypatch):
-    """As on a machine without a Go toolchain."""
-    monkeypatch.setattr(grammar, "gofmt", lambda: None)
+    """As on a machine without a Go toolchain: neither go nor gofmt on PATH."""
+    path = [d for d in os.environ["PATH"].split(os.pathsep) if not any(
+        os.path.exists(os.path.join(d, exe)) for exe in ("go", "gofmt"))]
+    monkeypatch.setenv("PATH", os.pathsep.join(path))
+    grammar.gofmt.cache_clear()
+    yield
+    grammar.gofmt.cache_clear()
 
 
 def go_required():
@@ -281,14 +287,14 @@ def test_plumbing_refuses_when_a_caller_may_hide_in_a_partially_parsed_file(tmp_
     assert any("other.go mentions startWorker but cannot be parsed whole" in n for n in f.notes), f.notes
 
 
-def test_results_cached_with_go_are_not_served_without_it(tmp_path, monkeypatch):
+def test_results_cached_with_go_are_not_served_without_it(tmp_path, monkeypatch, request):
     go_required()
     monkeypatch.setenv("GOFIXLEAKS_CACHE_DIR", str(tmp_path / "cache"))
     m = write_module(tmp_path / "m", {"poll.go": LEAKY + TWO_LABELS})
     cfg = config_mod.load((str(m),), jobs=1, use_cache=True)
     (with_go,) = engine.run(discover((str(m),)), cfg)
     assert with_go.error is None and with_go.unsupported is not None
-    monkeypatch.setattr(grammar, "gofmt", lambda: None)
+    request.getfixturevalue("no_go")
     (without,) = engine.run(discover((str(m),)), cfg)
     assert without.error.startswith("syntax error at") and without.unsupported is None
 
