@@ -167,7 +167,8 @@ def scan(fmt, **opts):
         if not targets:
             click.echo("gofixleaks: no Go files found", err=True)
         else:
-            click.echo(f"{n_findings} finding(s) in {len(targets)} file(s)" + (f", {n_errors} error(s)" if n_errors else ""), err=True)
+            click.echo(f"{n_findings} finding(s) in {len(targets)} file(s)" + (f", {n_errors} error(s)" if n_errors else "")
+                       + report.partially_parsed_count(results, ", "), err=True)
     elif fmt == "json":
         click.echo(report.as_json(results))
     else:

@@ -10,7 +10,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
-from . import cache, edits, facts as facts_mod, gomod, imports, plumbing, registry
+from . import cache, edits, facts as facts_mod, gomod, grammar, imports, plumbing, registry
 from .config import Config
 from .discover import Target, display_path, is_generated, package_files
 from .facts import PackageFacts
@@ -53,6 +53,7 @@ class FileResult:
     # the module phase's plan this result was computed with: whoever computes the file again
     # (verify's bisection, review) passes it back, so the plumbing edits are made again
     plan: Plan | None = None
+    unsupported: tuple[int, int] | None = None  # syntax Go accepts and the parser lacks: partially analysed
 
     @property
     def changed(self) -> bool:
@@ -106,7 +107,7 @@ def match(
         out += [f for f in p.findings if not _suppressed(sf, f)]
     if plan:
         out += plumbing.plan_findings(sf, abspath, plan)
-    return sorted(out, key=lambda f: (f.start, f.rule))
+    return sorted(sf.guard(out), key=lambda f: (f.start, f.rule))
 
 
 class RuleCrash(Exception):
@@ -273,6 +274,7 @@ def process(
     except SourceError as e:
         res.error = str(e)
         return res
+    res.unsupported = sf.unsupported
     if package is None and any(r.needs_package for r in rules):
         store = cache.Cache() if config.cache else None
         try:
@@ -291,6 +293,9 @@ def process(
             new, res.applied, problem = fix_to_fixed_point(
                 sf, res.findings, rules, config, target.path, plan, package, skip, forbidden
             )
+            rejected = sf.rejected_edit(new) if new != data else None
+            if rejected:
+                return FileResult(target.display, target.path, error=rejected, plan=plan)
             if problem:
                 res.error = problem
             if new != data:
@@ -360,7 +365,7 @@ def _packages(targets: list[Target]) -> list[_Package]:
 
 def _result_key(t: Target, data: bytes, config: Config, want_fixes: bool, digest: str | None) -> str:
     version = gomod.resolve(t.path, config.go_version)
-    return cache.key(data, t.path, t.display, t.explicit, version, config.key(), want_fixes, digest)
+    return cache.key(data, t.path, t.display, t.explicit, version, config.key(), want_fixes, digest, grammar.checker())
 
 
 @dataclass(frozen=True)

@@ -189,7 +189,8 @@ class _Module:
         return self._all
 
     def files_mentioning(self, name: str, directory: str | None) -> list[tuple[str, SourceFile]]:
-        """Parsed files (of ``directory`` only, if given) whose bytes contain ``name``."""
+        """Parsed files (of ``directory`` only, if given) whose bytes contain ``name``.
+        Raises Refused when one of them cannot be read whole: a call in it would be missed."""
         out = []
         needle = name.encode()
         for t in self._targets(directory):
@@ -202,8 +203,9 @@ class _Module:
                 except SourceError:
                     self.files[t.path] = None
             sf = self.files[t.path]
-            if sf is not None:
-                out.append((t.path, sf))
+            if sf is None or sf.unsupported is not None:
+                raise Refused(f"{t.display} mentions {name} but cannot be parsed whole: a call in it would be missed")
+            out.append((t.path, sf))
         return out
 
     def _bytes(self, path: str) -> bytes | None:

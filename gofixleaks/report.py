@@ -20,6 +20,19 @@ _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 
+def partially_parsed(r: FileResult) -> str:
+    """Why ``r`` was analysed only in part: one line for every output format."""
+    line, col = r.unsupported
+    return (f"partially parsed: Go accepts the file but the parser does not support the syntax at {line}:{col}; "
+            "the declarations holding it were not analysed and the file is not fixed")
+
+
+def partially_parsed_count(results: list[FileResult], sep: str) -> str:
+    """The summaries' count of files analysed only in part (syntax the parser lacks)."""
+    n = sum(1 for r in results if r.unsupported)
+    return f"{sep}partially parsed: {n} file(s)" if n else ""
+
+
 def text(results: Iterable[FileResult], console: Console) -> tuple[int, int]:
     """Print findings as they stream in; return (findings, errors)."""
     n_findings = n_errors = 0
@@ -27,6 +40,8 @@ def text(results: Iterable[FileResult], console: Console) -> tuple[int, int]:
         if r.error:
             n_errors += 1
             console.print(f"[bold]{escape(r.path)}[/]: [red]error:[/] {escape(r.error)}")
+        if r.unsupported:
+            console.print(f"[bold]{escape(r.path)}[/]: note: {escape(partially_parsed(r))}")
         for f in r.findings:
             n_findings += 1
             style = _SEVERITY_STYLE.get(f.severity, "")
@@ -48,6 +63,8 @@ def fix_notes(results: list[FileResult], err: Console, review_left_out: bool) ->
     for r in results:
         if r.error:
             err.print(f"[bold]{escape(r.path)}[/]: [red]error:[/] {escape(r.error)}", highlight=False)
+        if r.unsupported:
+            err.print(f"[bold]{escape(r.path)}[/]: note: {escape(partially_parsed(r))}", highlight=False)
         for f in r.findings:
             if not f.fixable:
                 err.print(f"[bold]{escape(f.path)}:{f.line}:{f.column}[/]: {f.rule} {escape(f.message)} [dim](no automatic fix)[/]", highlight=False)
@@ -80,6 +97,7 @@ def fix_summary(results: list[FileResult], verb: str, review_left_out: bool) -> 
         + (f" ({breakdown})" if breakdown else "")
         + (f"; {n_review} review fix(es) not applied (--unsafe-fixes applies them)" if n_review else "")
         + (f"; --verify dropped {n_dropped} fix(es)" if n_dropped else "")
+        + partially_parsed_count(results, "; ")
     )
 
 
@@ -88,6 +106,11 @@ def as_json(results: list[FileResult]) -> str:
         "version": JSON_VERSION,
         "findings": [f.to_dict() for r in results for f in r.findings],
         "errors": [{"path": r.path, "message": r.error} for r in results if r.error],
+        "partially_parsed": [
+            {"path": r.path, "line": r.unsupported[0], "column": r.unsupported[1], "message": partially_parsed(r)}
+            for r in results
+            if r.unsupported
+        ],
     }
     return json.dumps(doc, indent=2, ensure_ascii=False)
 
@@ -120,6 +143,10 @@ def sarif(results: list[FileResult], rules) -> str:
         {"level": "error", "message": {"text": r.error}, "locations": [_location(r.path, _region(1, 1, 1, 1))]}
         for r in results
         if r.error
+    ] + [
+        {"level": "warning", "message": {"text": partially_parsed(r)}, "locations": [_location(r.path, _region(*r.unsupported, *r.unsupported))]}
+        for r in results
+        if r.unsupported
     ]
     doc = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",

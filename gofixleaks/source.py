@@ -1,29 +1,33 @@
 """SourceFile: one Go file's bytes, its syntax tree, a line table and its imports.
 
 Everything downstream works on byte offsets into ``data``; tree-sitter offsets are bytes,
-so a file with non-ASCII text never shifts an edit.
+so a file with non-ASCII text never shifts an edit. The tree is the parse of a view of
+``data``, the same bytes at the same offsets with the newer syntax tree-sitter-go lacks
+masked (grammar.py), so its offsets are offsets into ``data``; read text with ``SourceFile.text``, never
+``Node.text`` (which is the view's).
 """
 
 from __future__ import annotations
 
 import bisect
-import functools
+import dataclasses
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import tree_sitter
-import tree_sitter_go
 
-GO_LANGUAGE = tree_sitter.Language(tree_sitter_go.language())
+from . import grammar
+from .grammar import GO_LANGUAGE  # noqa: F401  (re-exported: rules and analysis build queries with it)
 
-
-@functools.lru_cache(maxsize=1)
-def _parser() -> tree_sitter.Parser:
-    return tree_sitter.Parser(GO_LANGUAGE)
+if TYPE_CHECKING:
+    from .rule import Finding
 
 
 def parse(data: bytes) -> tree_sitter.Tree:
-    return _parser().parse(data)
+    """The tree of ``data`` as SourceFile reads it: through the masked view. Validating a
+    fix with it judges the output exactly as the next round will read it."""
+    return grammar.parse(data).tree
 
 
 def line_starts(data: bytes) -> list[int]:
@@ -47,13 +51,21 @@ class SourceFile:
     data: bytes
     go_version: tuple[int, int] | None = None
     tree: tree_sitter.Tree = field(init=False, repr=False)
+    masks: tuple[grammar.Mask, ...] = field(init=False, repr=False)  # what the parser did not read as written
     _line_starts: list[int] = field(init=False, repr=False)
     imports: dict[str, str] = field(init=False)  # local name -> import path
+    go_accepted: bool = field(init=False, default=False)  # gofmt -e was asked and accepted the file
+    # Where (line, column) a file Go accepts has syntax the parser lacks even masked: the
+    # declarations holding it are blanked, the rest is analysed, nothing is fixed.
+    unsupported: tuple[int, int] | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
-        self.tree = parse(self.data)
+        self._read(grammar.parse(self.data))
         self._line_starts = line_starts(self.data)
-        self.imports = _imports(self.tree.root_node)
+
+    def _read(self, view: grammar.View) -> None:
+        self.tree, self.masks = view.tree, view.masks
+        self.imports = _imports(self)
 
     @classmethod
     def load(cls, path: str, data: bytes, go_version=None) -> "SourceFile":
@@ -65,10 +77,59 @@ class SourceFile:
             column = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1  # a byte column, like the rest
             raise SourceError(f"not valid UTF-8 at line {line}, column {column}; file left unchanged") from None
         sf = cls(path, data, go_version)
-        if sf.root.has_error:
-            line, col = sf.first_error()
+        if not sf.root.has_error:
+            return sf
+        line, col = sf.first_error()
+        verdict = grammar.verdict(data)
+        if verdict is None:  # no Go toolchain: grammar lag and broken code look alike
             raise SourceError(f"syntax error at {line}:{col}; file left unchanged")
+        if not verdict.accepted:
+            raise SourceError(f"syntax error at {verdict.message}; file left unchanged")
+        sf.go_accepted = True
+        isolated = grammar.isolate(data, grammar.View(data, sf.tree, sf.masks))
+        if isolated is None:
+            raise SourceError(
+                f"not analysed: unsupported syntax at {line}:{col} (valid Go the parser does not know); file left unchanged"
+            )
+        sf._read(isolated)
+        sf.unsupported = (line, col)
         return sf
+
+    def rejected_edit(self, new: bytes) -> str | None:
+        """Why ``new`` (this file with fixes applied) must not be written, asking Go where it
+        is on PATH: tree-sitter accepts some code Go rejects (``if x`` with ``{`` on the next
+        line, ``var`` before ``import``), and a file Go rejects is never edited."""
+        if not self.go_accepted:
+            before = grammar.verdict(self.data)
+            if before is not None and not before.accepted:
+                return f"syntax error at {before.message}; file left unchanged"
+        after = grammar.verdict(new)
+        if after is not None and not after.accepted:
+            return f"internal: the fixes make code Go rejects ({after.message}); file left unchanged"
+        return None
+
+    def guard(self, findings: list[Finding]) -> list[Finding]:
+        """``findings`` without the fixes that would edit code the parser did not read as
+        written: every fix of a partially parsed file, and any fix touching a blanked type
+        parameter list. A masked ``new`` or ``make`` may lie inside an edit: the tree reads it
+        as go/parser does (a call whose arguments are expressions) and ``text`` gives its
+        bytes, so a fix built from them is right for the real code."""
+        if not self.masks:
+            return findings
+        out = []
+        for f in findings:
+            if self.unsupported is not None:
+                keep, why = (), "not fixed: the file has syntax the parser does not support at {}:{}".format(*self.unsupported)
+            else:
+                keep = tuple(fx for fx in f.fixes if not any(self._hidden(e.start, e.end) for e in fx.edits))
+                why = "not fixed: the fix would edit a method's type parameters, which the parser does not read"
+            if len(keep) < len(f.fixes):
+                f = dataclasses.replace(f, fixes=keep, notes=f.notes + (() if keep else (why,)))
+            out.append(f)
+        return out
+
+    def _hidden(self, start: int, end: int) -> bool:
+        return any(m.kind != "call" and m.overlaps(start, end) for m in self.masks)
 
     @property
     def root(self) -> tree_sitter.Node:
@@ -132,9 +193,9 @@ def assumed_name(import_path: str) -> str:
     return re.match(r"\w*", base).group()  # up to the first character no identifier holds
 
 
-def _imports(root: tree_sitter.Node) -> dict[str, str]:
+def _imports(sf: SourceFile) -> dict[str, str]:
     out: dict[str, str] = {}
-    for decl in root.children:
+    for decl in sf.root.children:
         if decl.type != "import_declaration":
             continue
         specs = [c for c in decl.named_children if c.type == "import_spec"]
@@ -145,9 +206,9 @@ def _imports(root: tree_sitter.Node) -> dict[str, str]:
             path_node = spec.child_by_field_name("path")
             if path_node is None:
                 continue
-            path = path_node.text.decode("utf-8").strip('"`')
+            path = sf.text(path_node).strip('"`')
             name_node = spec.child_by_field_name("name")
-            name = name_node.text.decode("utf-8") if name_node is not None else assumed_name(path)
+            name = sf.text(name_node) if name_node is not None else assumed_name(path)
             if name in ("_", "."):
                 continue
             out[name] = path

@@ -19,11 +19,16 @@ def go() -> str | None:
 
 
 @functools.lru_cache(maxsize=1)
+def goroot() -> str:
+    return subprocess.run([require_go(), "env", "GOROOT"], capture_output=True, text=True, check=True, env=go_env()).stdout.strip()
+
+
+@functools.lru_cache(maxsize=1)
 def gofmt() -> str | None:
     g = go()
     if g is None:
         return shutil.which("gofmt")
-    root = subprocess.run([g, "env", "GOROOT"], capture_output=True, text=True, env=go_env()).stdout.strip()
+    root = goroot()
     candidate = os.path.join(root, "bin", "gofmt")
     return candidate if os.path.exists(candidate) else shutil.which("gofmt")
 

@@ -48,8 +48,8 @@ def test_scan_json_shape(cli, leaky):
     r = cli("scan", "--format", "json", cwd=leaky)
     assert r.code == 1
     doc = json.loads(r.stdout)
-    assert set(doc) == {"version", "findings", "errors"}
-    assert doc["version"] == 1 and doc["errors"] == []
+    assert set(doc) == {"version", "findings", "errors", "partially_parsed"}
+    assert doc["version"] == 1 and doc["errors"] == [] and doc["partially_parsed"] == []
     (f,) = doc["findings"]
     assert {k: f[k] for k in ("rule", "severity", "path", "line", "column", "end_line", "end_column", "fixable")} == {
         "rule": RULE,

@@ -109,7 +109,7 @@ def test_a_directory_without_go_files(cli, tmp_path):
     for args in (("scan",), ("fix",), ("fix", "--write"), ("fix", "--check")):
         r = cli(*args, str(tmp_path))
         assert (r.code, r.stdout) == (0, "")
-    assert json.loads(cli("scan", "--format", "json", str(tmp_path)).stdout) == {"version": 1, "findings": [], "errors": []}
+    assert json.loads(cli("scan", "--format", "json", str(tmp_path)).stdout) == {"version": 1, "findings": [], "errors": [], "partially_parsed": []}
 
 
 def test_a_missing_path_is_a_clear_error_with_exit_2(cli, tmp_path):

@@ -1,0 +1,32 @@
+package boxes
+
+import (
+	"context"
+	"runtime"
+	"testing"
+	"time"
+)
+
+func settle(base int) int { // poll until back to base or 2 s pass
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		n := runtime.NumGoroutine()
+		if n <= base || time.Now().After(deadline) {
+			return n
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// The consumer takes one box and cancels: the producer must not stay blocked.
+func TestLeak(t *testing.T) {
+	base := runtime.NumGoroutine()
+	for i := 0; i < 10; i++ {
+		ctx, cancel := context.WithCancel(context.Background())
+		<-Boxes(ctx, "s", 1, 2, 3)
+		cancel()
+	}
+	if n := settle(base); n > base {
+		t.Fatalf("goroutine leak: %d goroutines, started with %d", n, base)
+	}
+}
