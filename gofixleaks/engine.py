@@ -242,6 +242,7 @@ def process(
     *,
     plan: Plan | None,
     package: PackageFacts | None = None,
+    source: SourceFile | None = None,
 ) -> FileResult:
     """One file from bytes on disk (or ``data``, e.g. its committed version) to findings and
     (optionally) fixed bytes. Never raises for a bad file: the problem becomes ``error``.
@@ -249,7 +250,8 @@ def process(
     in the first phase, where the file's plumbing candidates are collected instead); a
     caller that computes a file again passes the plan its FileResult carries. ``package``:
     the facts of the file's package when the caller has them; else they are derived from
-    the package's files on disk when a rule needs them."""
+    the package's files on disk when a rule needs them. ``source``: ``data`` already parsed
+    (as ``target.display``, at the file's Go version), so that it is not parsed twice."""
     res = FileResult(target.display, target.path, plan=plan)
     try:
         if data is None:
@@ -270,7 +272,7 @@ def process(
     version = gomod.resolve(target.path, config.go_version)
     res.assumed_version = version.assumed
     try:
-        sf = SourceFile.load(target.display, data, version.version)
+        sf = source if source is not None and source.data is data else SourceFile.load(target.display, data, version.version)
     except SourceError as e:
         res.error = str(e)
         return res
@@ -378,34 +380,59 @@ class _Done:
     package: PackageFacts | None
 
 
+# Parsed trees take about 30 times their source's size: a package's parsed targets are kept
+# from the facts pass for the rules up to this much source, beyond it they are parsed again.
+KEEP_PARSED_BYTES = 4_000_000
+
+
 def _process_package(pkg: _Package, config: Config, want_fixes: bool, with_facts: bool) -> _Done:
     """Every target of one package; runs in a worker. The result cache is only read (the
-    parent writes), and each file is keyed by the very bytes it is processed from."""
+    parent writes), and each file is keyed by the very bytes it is processed from. With
+    package facts, every file of the package is parsed for them, and the targets' trees
+    are reused by the rules (within KEEP_PARSED_BYTES)."""
     store = cache.Cache(readonly=True) if config.cache else None
     new_facts: list[tuple[str, facts_mod.FileFacts]] = []
     package = None
+    datas: dict[str, bytes | None] = {}
+    parsed: dict[str, SourceFile] = {}
     try:
         if with_facts:
+            targets = {t.path: t for t in pkg.targets}
+            listed = package_files(pkg.directory)
+            files = listed + [t for t in pkg.targets if t.path not in {f.path for f in listed}]
+            version = gomod.resolve(os.path.join(pkg.directory, "x.go"), config.go_version).version
+            kept = 0
             found = []
-            for t in package_files(pkg.directory):
-                data = _read(t.path)
-                ff = None if data is None else (store.get(_facts_key(t.path, data)) if store else None)
-                if ff is None and data is not None:
-                    ff = file_facts_of(t.path, data, None)
-                    if ff is not None:
-                        new_facts.append((_facts_key(t.path, data), ff))
-                if ff is not None:
-                    found.append(ff)
+            for f in files:
+                data = datas[f.path] = _read(f.path)
+                if data is None:
+                    continue
+                key = _facts_key(f.path, data)
+                ff = store.get(key) if store is not None else None
+                if ff is None:
+                    target = targets.get(f.path)
+                    try:
+                        sf = SourceFile.load(target.display if target else f.display, data, version)
+                    except SourceError:
+                        continue
+                    ff = facts_mod.file_facts(sf, f.path)
+                    new_facts.append((key, ff))
+                    if target is not None and kept + len(data) <= KEEP_PARSED_BYTES:
+                        parsed[f.path] = sf
+                        kept += len(data)
+                found.append(ff)
             package = facts_mod.merge(pkg.directory, found)
         out = []
         for t in pkg.targets:
-            data = _read(t.path)
+            data = datas[t.path] if t.path in datas else _read(t.path)
             if data is None:
                 out.append((None, process(t, config, want_fixes, plan=None)))  # it reports why
                 continue
-            key = _result_key(t, data, config, want_fixes, package.digest() if package else None)
+            key = _result_key(t, data, config, want_fixes, package.digest if package else None)
             hit = store.get(key) if store is not None else None
-            out.append((key, hit if hit is not None else process(t, config, want_fixes, data=data, plan=None, package=package)))
+            if hit is None:
+                hit = process(t, config, want_fixes, data=data, plan=None, package=package, source=parsed.pop(t.path, None))
+            out.append((key, hit))
         return _Done(tuple(out), tuple(new_facts), package)
     finally:
         if store is not None:

@@ -13,6 +13,7 @@ Everything here is plain, immutable data: it crosses process boundaries and the 
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from dataclasses import dataclass
 
@@ -61,6 +62,7 @@ class PackageFacts:
     directory: str
     functions: tuple[FuncFacts, ...]
     long_lived: frozenset[tuple[str, str, str]]  # (package, name, recv) of long-lived functions
+    digest: str  # of everything above: part of the cache key of each file's result
 
     def declarations(self, package: str, name: str, recv: str | None = "") -> tuple[FuncFacts, ...]:
         """Declarations of ``name`` (several under build tags); ``recv`` None: a method of any
@@ -81,8 +83,6 @@ class PackageFacts:
         positions (``safe.Go(f)``, ``RunDaemon(name, f)``)."""
         return {f.name: f.go_params for f in self.functions if f.package == package and not f.recv and f.go_params}
 
-    def digest(self) -> str:
-        return hashlib.blake2b(repr((self.functions, sorted(self.long_lived))).encode(), digest_size=16).hexdigest()
 
 
 # ---------------------------------------------------------------------------- one file
@@ -90,17 +90,46 @@ class PackageFacts:
 
 def file_facts(sf: SourceFile, abspath: str) -> FileFacts:
     package = package_name(sf)
+    decls = [(fn, a.function_key(sf, fn)) for fn in sf.root.named_children]
+    decls = [(fn, key) for fn, key in decls if key is not None and a.body(fn) is not None]
+    if not decls:
+        return FileFacts(abspath, package, ())
+    # one whole-file query per node kind (cached per tree), split among the declarations by
+    # position: a query per function body cost more than the parse on real services
+    starts = [fn.start_byte for fn, _ in decls]
+    own = _OwnNodes(sf)
+    loops: list[list[Node]] = [[] for _ in decls]
+    calls: list[list[Node]] = [[] for _ in decls]
+    for kind, buckets in (("for_statement", loops), ("call_expression", calls)):
+        for n in a.of_type(sf.root, kind):
+            i = bisect.bisect_right(starts, n.start_byte) - 1
+            if i >= 0 and n.end_byte <= decls[i][0].end_byte and own.outside_literals(n):
+                buckets[i].append(n)
     out = []
-    for fn in sf.root.named_children:
-        key = a.function_key(sf, fn)
-        body = a.body(fn) if key is not None else None
-        if body is None:
-            continue
+    for i, (fn, key) in enumerate(decls):
         out.append(FuncFacts(
             name=key[0], recv=key[1], package=package, path=abspath, line=sf.line_col(fn.start_byte)[0],
-            loop=own_loop(sf, body), calls=_direct_calls(sf, body), go_params=_go_params(sf, fn),
+            loop=_longest(sf, loops[i]), calls=_call_names(sf, calls[i]), go_params=_go_params(sf, fn),
         ))
     return FileFacts(abspath, package, tuple(out))
+
+
+class _OwnNodes:
+    """Whether a node belongs to its top-level function itself, not to a function literal
+    (a closure or goroutine) inside it: by position against the file's literals."""
+
+    def __init__(self, sf: SourceFile) -> None:
+        lits = list(a.of_type(sf.root, "func_literal"))  # sorted by start
+        self.starts = [n.start_byte for n in lits]
+        self.max_end: list[int] = []  # the furthest end among literals starting up to here
+        furthest = -1
+        for n in lits:
+            furthest = max(furthest, n.end_byte)
+            self.max_end.append(furthest)
+
+    def outside_literals(self, n: Node) -> bool:
+        i = bisect.bisect_right(self.starts, n.start_byte) - 1
+        return i < 0 or self.max_end[i] < n.end_byte
 
 
 def package_name(sf: SourceFile) -> str:
@@ -112,7 +141,11 @@ def package_name(sf: SourceFile) -> str:
 def own_loop(sf: SourceFile, body: Node) -> str:
     """How long the longest of ``body``'s own loops runs (closures and goroutines aside):
     FOREVER, UNTIL_SIGNAL, SERVES, DRAINS or ""."""
-    kinds = {_loop_kind(sf, loop) for loop in a.of_type(body, "for_statement", skip_functions=True)}
+    return _longest(sf, list(a.of_type(body, "for_statement", skip_functions=True)))
+
+
+def _longest(sf: SourceFile, loops: list[Node]) -> str:
+    kinds = {_loop_kind(sf, loop) for loop in loops}
     return next((k for k in LONG_LIVED_LOOPS if k in kinds), "")
 
 
@@ -196,19 +229,20 @@ def _is_stop_signal(sf: SourceFile, operand: Node | None) -> bool:
     return last is not None and a.names_a_signal(sf.text(last))
 
 
-def _direct_calls(sf: SourceFile, body: Node) -> tuple[str, ...]:
-    """Names of what ``body`` calls itself: ``f(...)`` and ``x.m(...)``, not what its goroutines
-    or closures call."""
-    names = []
-    for call in a.of_type(body, "call_expression", skip_functions=True):
-        if a.enclosing(call, "go_statement", stop_at=a.FUNCTION_TYPES) is not None:
+def _call_names(sf: SourceFile, calls: list[Node]) -> tuple[str, ...]:
+    """Names of what a function calls itself (``f(...)``, ``x.m(...)``), not what its
+    goroutines start: ``calls`` are the calls outside its function literals."""
+    names = set()
+    for call in calls:
+        parent = call.parent
+        if parent is not None and parent.type == "go_statement":
             continue
         fn = call.child_by_field_name("function")
         if fn is not None and fn.type == "identifier":
-            names.append(sf.text(fn))
+            names.add(sf.text(fn))
         elif fn is not None and fn.type == "selector_expression":
-            names.append(sf.text(fn.child_by_field_name("field")))
-    return tuple(sorted(set(names)))
+            names.add(sf.text(fn.child_by_field_name("field")))
+    return tuple(sorted(names))
 
 
 def _go_params(sf: SourceFile, fn: Node) -> tuple[int, ...]:
@@ -257,4 +291,5 @@ def merge(directory: str, files: list[FileFacts]) -> PackageFacts:
         if not grown:
             break
         long_lived |= grown
-    return PackageFacts(directory, functions, frozenset(long_lived))
+    digest = hashlib.blake2b(repr((functions, sorted(long_lived))).encode(), digest_size=16).hexdigest()
+    return PackageFacts(directory, functions, frozenset(long_lived), digest)

@@ -159,7 +159,7 @@ def test_lifetimes_are_resolved_through_calls_across_the_files_of_a_package():
     assert not pkg.is_long_lived("p", "setup", "S")
     assert not pkg.is_long_lived("p", "start")
     assert not pkg.is_long_lived("q", "Run", "S")  # another package in the directory (x_test)
-    assert pkg.digest() == facts.merge("/m", [b, a]).digest()  # file order does not matter
+    assert pkg.digest == facts.merge("/m", [b, a]).digest  # file order does not matter
 
 
 def test_any_declaration_under_build_tags_counts():

@@ -4,6 +4,7 @@ function literals a `go` or `defer` statement runs."""
 
 from __future__ import annotations
 
+import bisect
 import functools
 from collections import OrderedDict
 from typing import Iterator
@@ -38,11 +39,22 @@ def _query(types: tuple[str, ...]) -> Query | None:
 
 def of_type(node: Node | None, *types: str, skip_functions: bool = False) -> Iterator[Node]:
     """Descendants of ``node`` (itself included) of these types, in source order;
-    ``skip_functions`` leaves out nested function bodies. Matching runs in tree-sitter's C
-    query engine: walking every node in Python dominated the run time on real code."""
+    ``skip_functions`` leaves out nested function bodies.
+
+    Walking every node in Python dominated the run time on real code, and so did running a
+    tree-sitter query per question: a query costs in proportion to the tree it runs over.
+    So each file is indexed once, by one query for every statement-level type the rules
+    ask about, and a question about any node of it is answered by bisecting that index;
+    other types are queried over the node asked about."""
     if node is None:
         return iter(())
     key = tuple(sorted(set(types)))
+    if all(t in _INDEXED for t in key):
+        ix = _index(_root(node))
+        found = ix.within(node, key)
+        if skip_functions:
+            found = ix.outside_functions(node, found)
+        return iter(found)
     q = _query(key)
     if q is None:
         return (n for n in walk(node, skip_functions) if n.type in types)
@@ -63,6 +75,98 @@ def of_type(node: Node | None, *types: str, skip_functions: bool = False) -> Ite
 
 
 _ROOT_ANSWERS: OrderedDict = OrderedDict()
+
+# What one query per file indexes: the types rules ask about most, none of them so
+# numerous (identifiers, say) that bucketing them in Python costs more than it saves.
+_INDEXED = frozenset({
+    "function_declaration", "method_declaration", "func_literal",
+    "call_expression", "go_statement", "defer_statement", "for_statement", "select_statement",
+    "send_statement", "return_statement", "goto_statement", "break_statement", "continue_statement",
+    "short_var_declaration", "var_spec", "const_spec", "var_declaration", "assignment_statement",
+    "inc_statement", "dec_statement", "expression_statement", "range_clause", "type_spec",
+    "import_spec", "interface_type", "field_declaration", "parameter_declaration",
+    "variadic_parameter_declaration", "labeled_statement", "if_statement", "communication_case",
+})
+
+
+def _root(node: Node) -> Node:
+    while True:
+        parent = node.parent
+        if parent is None:
+            return node
+        node = parent
+
+
+class _Index:
+    """The nodes of one tree of the _INDEXED types, by type, sorted by position."""
+
+    def __init__(self, root: Node) -> None:
+        self.root = root  # keeps the tree alive, so its node ids stay unique
+        found = QueryCursor(_query(tuple(sorted(_INDEXED)))).captures(root).get("n", [])
+        found.sort(key=lambda n: (n.start_byte, -n.end_byte))
+        self.by_type: dict[str, tuple[list[int], list[Node]]] = {}
+        for n in found:
+            starts, nodes = self.by_type.setdefault(n.type, ([], []))
+            starts.append(n.start_byte)
+            nodes.append(n)
+        self._functions: tuple[list[int], list[int], list[Node]] | None = None
+
+    def within(self, node: Node, types: tuple[str, ...]) -> list[Node]:
+        if node == self.root:
+            out = [n for t in types for n in self.by_type.get(t, ((), ()))[1]]
+        else:
+            out = []
+            lo, hi = node.start_byte, node.end_byte
+            for t in types:
+                starts, nodes = self.by_type.get(t, ((), ()))
+                i = bisect.bisect_left(starts, lo)
+                j = bisect.bisect_left(starts, hi, i) if hi > lo else bisect.bisect_right(starts, lo, i)
+                for n in nodes[i:j]:
+                    end = n.end_byte
+                    if end < hi or (end == hi and (n.start_byte != lo or n == node or not _encloses(n, node))):
+                        out.append(n)
+        if len(types) > 1:
+            out.sort(key=lambda n: (n.start_byte, -n.end_byte))
+        return out
+
+    def outside_functions(self, node: Node, found: list[Node]) -> list[Node]:
+        """``found`` without what lies in a function nested below ``node``."""
+        inner = [f for f in self.within(node, FUNCTION_TYPES) if f != node]
+        if not inner:
+            return found
+        starts = [f.start_byte for f in inner]
+        furthest, max_end = -1, []
+        for f in inner:
+            furthest = max(furthest, f.end_byte)
+            max_end.append(furthest)
+        out = []
+        for n in found:
+            i = bisect.bisect_right(starts, n.start_byte) - 1
+            if n == node or i < 0 or max_end[i] < n.end_byte:
+                out.append(n)
+        return out
+
+
+def _encloses(n: Node, node: Node) -> bool:
+    """Whether ``n``, whose span lies within ``node``'s, is an ancestor of ``node`` (only
+    possible when the spans are equal)."""
+    if n.start_byte != node.start_byte or n.end_byte != node.end_byte:
+        return False
+    return any(x == n for x in ancestors(node))
+
+
+_INDEXES: OrderedDict[int, _Index] = OrderedDict()
+
+
+def _index(root: Node) -> _Index:
+    ix = _INDEXES.get(root.id)
+    if ix is None or ix.root != root:
+        ix = _INDEXES[root.id] = _Index(root)
+        if len(_INDEXES) > 64:  # a package's files are asked about again after its facts pass
+            _INDEXES.popitem(last=False)
+    else:
+        _INDEXES.move_to_end(root.id)
+    return ix
 
 
 def _inside_function(n: Node, root: Node) -> bool:
