@@ -144,7 +144,7 @@ def main() -> None:
 
 @main.command()
 @engine_options
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "rdjson"]), default="text", show_default=True)
 def scan(fmt, **opts):
     """Report leak-prone code. Exit 1 when something is found."""
     cfg, targets = _setup(**opts)
@@ -171,6 +171,8 @@ def scan(fmt, **opts):
                        + report.partially_parsed_count(results, ", "), err=True)
     elif fmt == "json":
         click.echo(report.as_json(results))
+    elif fmt == "rdjson":
+        click.echo(report.rdjson(results))
     else:
         click.echo(report.sarif(results, engine.rules_for(cfg)))
     _note_assumed_version(results)
