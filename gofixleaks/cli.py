@@ -66,13 +66,16 @@ def engine_options(f):
         click.option("--plumb-exported", is_flag=True, help="Allow adding a ctx parameter to exported functions."),
         click.option("--jobs", "-j", type=int, default=0, metavar="N", help="Worker processes (default: one per core)."),
         click.option("--no-cache", is_flag=True, help="Neither read nor write the per-file result cache."),
+        click.option("--force-exclude", is_flag=True,
+                     help="Skip named files too when excluded, generated or in vendor/ or testdata/ (for pre-commit)."),
     ]
     for d in reversed(decorators):
         f = d(f)
     return f
 
 
-def _setup(paths, rules, excludes, config_path, go_version, plumb_exported, jobs, no_cache, unsafe_fixes=False, **rule_flags):
+def _setup(paths, rules, excludes, config_path, go_version, plumb_exported, jobs, no_cache, force_exclude=False,
+           unsafe_fixes=False, **rule_flags):
     """Config and targets from the engine options; ``rule_flags`` are the generated rule
     option flags, by click's parameter name (None: not given)."""
     paths = tuple(paths) or (".",)
@@ -83,7 +86,7 @@ def _setup(paths, rules, excludes, config_path, go_version, plumb_exported, jobs
             paths, rules, excludes, go_version, jobs=jobs, plumb_exported=plumb_exported, config_path=config_path,
             use_cache=not no_cache, unsafe_fixes=unsafe_fixes, option_flags=flags,
         )
-        targets = discover(paths, cfg.excludes)
+        targets = discover(paths, cfg.excludes, force_exclude)
     except (config_mod.ConfigError, DiscoveryError) as e:
         fail(str(e))
     return cfg, targets
