@@ -290,6 +290,16 @@ def pr(base, remote, branch, title, draft, labels, reviewers, dry_run, provider,
         fail(str(e), e.code)
 
 
+@main.command("lsp")
+def lsp_cmd():
+    """Language server on stdio: diagnostics and quick-fix code actions for Go buffers."""
+    try:
+        from . import lsp
+    except ImportError as e:
+        fail(f"the language server needs {e.name}: pip install 'gofixleaks[lsp]'")
+    lsp.serve()
+
+
 @main.command("rules")
 @click.argument("name", required=False)
 def rules_cmd(name):
