@@ -314,3 +314,8 @@ def rules_cmd(name):
     if rule is None:
         fail(f"unknown rule {name!r}; `gofixleaks rules` lists them")
     click.echo(docs.render(rule))
+
+
+from .campaign.cli import campaign  # noqa: E402  (its heavy imports wait until a campaign runs)
+
+main.add_command(campaign)
