@@ -24,6 +24,7 @@ from gofixleaks.campaign.state import State
 
 from .conftest import LEAKY, LEAKY_FIXED, SAFE, git
 from .forge_server import FakeForge
+from .test_pr import isolated  # noqa: F401  (a fixture)
 
 TOKEN = "campaign-token-0123456789"
 CANCEL = """\
@@ -58,16 +59,10 @@ EXPECTED = {
 
 
 @pytest.fixture
-def env(tmp_path, monkeypatch):
-    """No user git config, a fixed identity (commits are made by the campaign's workers)."""
-    (tmp_path / "gitconfig").write_text("")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    for who in ("AUTHOR", "COMMITTER"):
-        monkeypatch.setenv(f"GIT_{who}_NAME", "Bot")
-        monkeypatch.setenv(f"GIT_{who}_EMAIL", "bot@example.com")
+def env(isolated, monkeypatch):
+    """test_pr's isolation (no user git config, a fixed identity: the workers commit), and a token."""
     monkeypatch.setenv("GH_TOKEN", TOKEN)
-    return tmp_path
+    return isolated
 
 
 class Fleet:
