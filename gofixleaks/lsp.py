@@ -59,6 +59,9 @@ class Positions:
         return lsp.TextEdit(self.range(e.start, e.end), e.new.decode("utf-8"))
 
 
+PLUMBING_NOTE = "its fix needs a ctx parameter threaded through the function's callers: `gofixleaks fix` on the module does that"
+
+
 @dataclass(frozen=True)
 class Analysis:
     """One version of a buffer and what the engine made of it (every fix, `review` ones too)."""
@@ -69,13 +72,26 @@ class Analysis:
     config: config_mod.Config
     result: engine.FileResult
     data: bytes
+    skip: frozenset[tuple[str, int]]  # (rule, line) of fixes that need context plumbing
 
 
 def analyse(uri: str, path: str, version: int | None, data: bytes) -> Analysis:
-    """The engine on an in-memory buffer; raises config.ConfigError for a bad config."""
+    """The engine on an in-memory buffer; raises config.ConfigError for a bad config.
+    A finding whose fix needs context plumbing (edits in its callers' files, which only a
+    run over the module makes) is reported with a note and without a fix."""
     cfg = config_mod.load((path,), jobs=1, use_cache=False, unsafe_fixes=True)
     target = Target(path, display_path(path), False)  # generated files stay quiet, as in a scan
-    return Analysis(uri, version, target, cfg, engine.process(target, cfg, True, data=data, plan=None), data)
+    result = engine.process(target, cfg, True, data=data, plan=None)
+    plumbed = [f for c in result.candidates for f in c.findings]
+    skip = frozenset((f.rule, f.line) for f in plumbed)
+    if plumbed:  # without the fixes the file alone would get instead
+        result = engine.process(target, cfg, True, skip, data=data, plan=None)
+        starts = {(f.rule, f.start) for f in plumbed}
+        result.findings = sorted(
+            [f for f in result.findings if (f.rule, f.start) not in starts]
+            + [dataclasses.replace(f, path=target.display, fixes=(), notes=f.notes + (PLUMBING_NOTE,)) for f in plumbed],
+            key=lambda f: (f.start, f.rule))
+    return Analysis(uri, version, target, cfg, result, data, skip)
 
 
 def line_edits(old: bytes, new: bytes) -> list[TextEdit]:
@@ -212,7 +228,7 @@ class GoFixLeaksServer(LanguageServer):
         everything = analysis.result.fixed if analysis.result.changed else analysis.data
         safe_cfg = dataclasses.replace(analysis.config, unsafe_fixes=False)
         safe = await asyncio.get_running_loop().run_in_executor(
-            self.engine_thread, lambda: engine.process(analysis.target, safe_cfg, True, data=analysis.data, plan=None))
+            self.engine_thread, lambda: engine.process(analysis.target, safe_cfg, True, analysis.skip, data=analysis.data, plan=None))
         only_safe = safe.fixed if safe.changed else analysis.data
         actions = []
         if only_safe != analysis.data and wanted(FIX_ALL):

@@ -14,7 +14,7 @@ from pathlib import Path
 from lsprotocol import types as lsp
 from pygls.lsp.client import LanguageClient
 
-from .conftest import LEAKY, write_module
+from .conftest import LEAKY, ROOT, write_module
 
 TIMEOUT = 30
 # 😀 is 4 bytes of UTF-8, 2 UTF-16 units, 1 code point; 计时器 is 9 bytes, 3 units
@@ -245,3 +245,18 @@ def test_a_bad_config_is_said_once_and_the_server_keeps_serving(tmp_path):
     diags, messages = run(session())
     assert len(messages) == 1 and "invalid TOML" in messages[0]
     assert [d.code for d in diags] == ["ticker-not-stopped"]
+
+
+def test_a_fix_that_needs_context_plumbing_is_reported_without_one(tmp_path):
+    service = shutil.copytree(ROOT / "examples" / "leaky-service", tmp_path / "svc")
+    text = (service / "warmer.go").read_text()
+
+    async def session():
+        async with Editor(service) as ed:
+            uri = ed.open(service / "warmer.go", text)
+            (diag,) = await ed.diagnostics(uri, 1)
+            return diag, await ed.actions(uri, diag.range, diagnostics=[diag])
+
+    diag, actions = run(session())
+    assert diag.code == "unbounded-goroutines" and "ctx parameter threaded through the function's callers" in diag.message
+    assert not actions  # not the semaphore alone, which is not what `fix` makes of it
