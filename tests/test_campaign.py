@@ -165,7 +165,7 @@ def test_local_pool_and_dask_cluster_give_the_same_outcomes(cli, env, dask_sched
         assert sorted(p["base"]["repo"]["full_name"] for p in fleet.forge.pulls) == ["acme/leaky", "acme/other"]
         assert all(p["draft"] and p["head"]["ref"] == "gofixleaks/main" for p in fleet.forge.pulls)
         assert fleet.branch_file("acme/foreign", "notes.txt") == "mine\n"  # not overwritten
-        assert "acme/foreign: push-refused: remote branch 'gofixleaks/main' has commits gofixleaks did not make" in r.stdout
+        assert "acme/foreign: push refused: remote branch 'gofixleaks/main' has commits gofixleaks did not make" in r.stdout
         assert re.search(r"acme/gone: error: fatal: .* does not appear to be a git repository", r.stdout)
         assert "5 repositories: 1 error, 2 fixed, 1 nothing to fix, 1 push refused" in r.stdout
     assert dask_scheduler.scheduler_address.startswith("tcp://127.0.0.1:")
@@ -192,7 +192,7 @@ def test_a_rerun_opens_nothing_new_with_or_without_the_state(cli, env, fleet):
     assert len(fleet.forge.pulls) == pulls and fleet.branch_sha("acme/leaky") == sha
     assert len(fleet.writes()) == writes  # no push, no API write
     retried = cli(*fleet.args(state, "--retry-failed"))
-    assert "acme/foreign: push-refused" in retried.stdout and "acme/leaky: skipped" in retried.stdout
+    assert "acme/foreign: push refused" in retried.stdout and "acme/leaky: skipped" in retried.stdout
 
 
 def test_a_killed_run_resumes_without_a_second_pull_request(cli, env, fleet):
@@ -251,7 +251,7 @@ def test_a_rate_limited_pull_request_waits_as_told_and_one_failure_stops_nothing
     assert times[1] - times[0] >= 1.0  # Retry-After: 1 was honoured
     assert "secondary rate limit" in r.stderr and "retrying in 1 s (try 2 of 2)" in r.stderr
     failed = next(repo for repo, s in statuses.items() if s == "pr-failed")
-    assert f"{failed}: pr-failed: github API POST /repos/{failed}/pulls: HTTP 429: slow down" in r.stdout
+    assert f"{failed}: PR failed: github API POST /repos/{failed}/pulls: HTTP 429: slow down" in r.stdout
 
 
 def test_the_rate_limiter_spaces_pull_requests_evenly():

@@ -7,11 +7,11 @@ import html
 from dataclasses import dataclass
 
 from .. import __version__
-from .state import PENDING, PR_FAILED, Row
+from .state import FIXED, PENDING, PR_FAILED, Row
 from .work import ERROR, NOTHING, PUSH_REFUSED, PUSHED, VERIFY_FAILED
 
 LABELS = {
-    "fixed": "fixed", NOTHING: "nothing to fix", VERIFY_FAILED: "verify failed", PUSH_REFUSED: "push refused",
+    FIXED: "fixed", NOTHING: "nothing to fix", VERIFY_FAILED: "verify failed", PUSH_REFUSED: "push refused",
     PR_FAILED: "PR failed", ERROR: "error", PENDING: "not finished", PUSHED: "pushed, no PR yet",
 }
 
@@ -61,9 +61,9 @@ def render_html(rows: list[Row]) -> str:
             return f'<a href="{e(r.pr_url)}">#{r.pr_number}</a>' + (f" {e(r.detail)}" if r.detail else "")
         return e(r.detail)
 
-    rule_rows = "".join(f"<tr><td><code>{e(c.rule)}</code></td><td>{c.fixes}</td><td>{c.repos}</td><td>{c.unfixed}</td></tr>"
+    rule_rows = "\n".join(f"<tr><td><code>{e(c.rule)}</code></td><td>{c.fixes}</td><td>{c.repos}</td><td>{c.unfixed}</td></tr>"
                         for c in per_rule(rows))
-    repo_rows = "".join(
+    repo_rows = "\n".join(
         f"<tr class=\"{e(r.status)}\"><td>{e(r.repo)}</td><td>{e(LABELS.get(r.status, r.status))}</td>"
         f"<td>{sum(n for _, n in r.fixes)}</td><td>{link(r)}</td></tr>" for r in rows)
     return f"""<!DOCTYPE html>

@@ -14,6 +14,7 @@ from .. import forge as forge_mod
 from . import work
 from .proposals import Proposer, RateLimiter, Settings
 from .repos import CampaignError, RepoSpec
+from .report import LABELS
 from .state import FAILED, FIXED, PR_FAILED, State, should_run
 
 CONNECT_TIMEOUT = "10s"  # to reach the Dask scheduler
@@ -47,7 +48,7 @@ def run(specs: list[RepoSpec], opts: Options, echo: Callable[..., None], env) ->
         forges = {s.repo: forge_mod.resolve(s.url, opts.provider, s.repo, opts.api_url, env, need_token=True) for s in todo}
         for s in specs:
             if s not in todo:
-                echo(f"{s.repo}: skipped: {rows[s.repo].status} in an earlier run" +
+                echo(f"{s.repo}: skipped: {LABELS[rows[s.repo].status]} in an earlier run" +
                      (" (--retry-failed retries it)" if rows[s.repo].status in FAILED else ""))
         proposer = Proposer(RateLimiter(opts.per_minute), opts.proposals, lambda m: echo(f"gofixleaks: {m}", err=True))
         failed = 0
@@ -103,7 +104,7 @@ def _finish(state: State, forge: forge_mod.Forge, proposer: Proposer, o: work.Ou
     n_fixes = sum(n for _, n in o.fixes)
     if o.status != work.PUSHED:
         state.record(o.repo, o.status, o.detail, **kept)
-        echo(f"{o.repo}: {o.status}" + (f": {o.detail}" if o.detail else ""))
+        echo(f"{o.repo}: {LABELS[o.status]}" + (f": {o.detail}" if o.detail else ""))
         return o.status
     state.record(o.repo, work.PUSHED, **kept)  # a kill before the pull request: done again
     try:
@@ -113,7 +114,7 @@ def _finish(state: State, forge: forge_mod.Forge, proposer: Proposer, o: work.Ou
         detail = f"opened {forge.kind} #{opened.number} ({opened.url}), but {e}" if opened else str(e)
         state.record(o.repo, PR_FAILED, detail, **kept, pr_number=opened.number if opened else None,
                      pr_url=opened.url if opened else "")
-        echo(f"{o.repo}: {PR_FAILED}: {detail}")
+        echo(f"{o.repo}: {LABELS[PR_FAILED]}: {detail}")
         return PR_FAILED
     state.record(o.repo, FIXED, f"{forge.kind} #{pull.number} {verb}", **kept, pr_number=pull.number, pr_url=pull.url)
     echo(f"{o.repo}: {forge.kind} #{pull.number} {verb}: {pull.url} ({n_fixes} fix{'' if n_fixes == 1 else 'es'}"
