@@ -66,13 +66,16 @@ def engine_options(f):
         click.option("--plumb-exported", is_flag=True, help="Allow adding a ctx parameter to exported functions."),
         click.option("--jobs", "-j", type=int, default=0, metavar="N", help="Worker processes (default: one per core)."),
         click.option("--no-cache", is_flag=True, help="Neither read nor write the per-file result cache."),
+        click.option("--force-exclude", is_flag=True,
+                     help="Skip named files too when excluded, generated or in vendor/ or testdata/ (for pre-commit)."),
     ]
     for d in reversed(decorators):
         f = d(f)
     return f
 
 
-def _setup(paths, rules, excludes, config_path, go_version, plumb_exported, jobs, no_cache, unsafe_fixes=False, **rule_flags):
+def _setup(paths, rules, excludes, config_path, go_version, plumb_exported, jobs, no_cache, force_exclude=False,
+           unsafe_fixes=False, **rule_flags):
     """Config and targets from the engine options; ``rule_flags`` are the generated rule
     option flags, by click's parameter name (None: not given)."""
     paths = tuple(paths) or (".",)
@@ -83,7 +86,7 @@ def _setup(paths, rules, excludes, config_path, go_version, plumb_exported, jobs
             paths, rules, excludes, go_version, jobs=jobs, plumb_exported=plumb_exported, config_path=config_path,
             use_cache=not no_cache, unsafe_fixes=unsafe_fixes, option_flags=flags,
         )
-        targets = discover(paths, cfg.excludes)
+        targets = discover(paths, cfg.excludes, force_exclude)
     except (config_mod.ConfigError, DiscoveryError) as e:
         fail(str(e))
     return cfg, targets
@@ -144,7 +147,7 @@ def main() -> None:
 
 @main.command()
 @engine_options
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "rdjson"]), default="text", show_default=True)
 def scan(fmt, **opts):
     """Report leak-prone code. Exit 1 when something is found."""
     cfg, targets = _setup(**opts)
@@ -171,6 +174,8 @@ def scan(fmt, **opts):
                        + report.partially_parsed_count(results, ", "), err=True)
     elif fmt == "json":
         click.echo(report.as_json(results))
+    elif fmt == "rdjson":
+        click.echo(report.rdjson(results))
     else:
         click.echo(report.sarif(results, engine.rules_for(cfg)))
     _note_assumed_version(results)
@@ -285,6 +290,16 @@ def pr(base, remote, branch, title, draft, labels, reviewers, dry_run, provider,
         fail(str(e), e.code)
 
 
+@main.command("lsp")
+def lsp_cmd():
+    """Language server on stdio: diagnostics and quick-fix code actions for Go buffers."""
+    try:
+        from . import lsp
+    except ImportError as e:
+        fail(f"the language server needs {e.name}: pip install 'gofixleaks[lsp]'")
+    lsp.serve()
+
+
 @main.command("rules")
 @click.argument("name", required=False)
 def rules_cmd(name):
@@ -299,3 +314,8 @@ def rules_cmd(name):
     if rule is None:
         fail(f"unknown rule {name!r}; `gofixleaks rules` lists them")
     click.echo(docs.render(rule))
+
+
+from .campaign.cli import campaign  # noqa: E402  (its heavy imports wait until a campaign runs)
+
+main.add_command(campaign)

@@ -103,15 +103,30 @@ def display_path(path: str) -> str:
     return path if rel.startswith("..") else rel
 
 
-def discover(paths: tuple[str, ...], excludes: tuple[str, ...] = ()) -> list[Target]:
-    """Go files under ``paths``; raises DiscoveryError for a path that does not exist."""
+def _skipped(rel: str, excludes: tuple[str, ...]) -> bool:
+    """Whether a walk leaves out the file at ``rel`` (a /-separated path below the walk's root)."""
+    *dirs, name = rel.split("/")
+    # go/build ignores _x.go and .x.go as it does _dir/ and .dir/: they are no package's files
+    if not name.endswith(".go") or name.startswith(("_", ".")):
+        return True
+    return any(_skipped_dir(d) for d in dirs) or _excluded(rel, excludes)
+
+
+def discover(paths: tuple[str, ...], excludes: tuple[str, ...] = (), force_exclude: bool = False) -> list[Target]:
+    """Go files under ``paths``; raises DiscoveryError for a path that does not exist. A file
+    named in ``paths`` is always read, unless ``force_exclude`` (pre-commit names every staged
+    file): then the walk's skips, ``excludes`` (by its path from the current directory) and
+    the generated-file check apply to it too."""
     targets: dict[str, Target] = {}
     for given in paths or (".",):
         if not os.path.exists(given):
             raise DiscoveryError(f"{given}: no such file or directory")
         absolute = os.path.abspath(given)
         if os.path.isfile(absolute):
-            targets.setdefault(absolute, Target(absolute, display_path(absolute), True))
+            shown = display_path(absolute)
+            rel = shown if not os.path.isabs(shown) else os.path.basename(shown)
+            if not (force_exclude and _skipped(rel.replace(os.sep, "/"), excludes)):
+                targets.setdefault(absolute, Target(absolute, shown, not force_exclude))
             continue
         files = _git_files(absolute)
         if files is None:
@@ -119,11 +134,7 @@ def discover(paths: tuple[str, ...], excludes: tuple[str, ...] = ()) -> list[Tar
         prefix = absolute.rstrip(os.sep) + os.sep
         for f in files:
             rel = (f[len(prefix) :] if f.startswith(prefix) else os.path.relpath(f, absolute)).replace(os.sep, "/")
-            *dirs, name = rel.split("/")
-            # go/build ignores _x.go and .x.go as it does _dir/ and .dir/: they are no package's files
-            if not name.endswith(".go") or name.startswith(("_", ".")):
-                continue
-            if any(_skipped_dir(d) for d in dirs) or _excluded(rel, excludes):
+            if _skipped(rel, excludes):
                 continue
             targets.setdefault(f, Target(f, display_path(f), False))
     return sorted(targets.values(), key=lambda t: t.display)

@@ -158,6 +158,39 @@ def _module_dirs(wt: str, rel_files: list[str]) -> list[str]:
     return sorted(dirs)
 
 
+@dataclass(frozen=True)
+class Proposal:
+    """What `pr` commits and proposes for the fixes made in a worktree."""
+
+    message: str  # the commit message
+    title: str
+    body: str
+    files: tuple[str, ...]  # the fixed files, worktree-relative, already written
+    fixed: tuple[Fixed, ...]
+
+
+def prepare(wt: str, results: list[FileResult], req: Request, rel_paths: list[str], branch: str) -> Proposal:
+    """Write the changed files of ``results`` into the worktree ``wt`` and compose the
+    commit message, title and body (`campaign` proposes its fixes with it too)."""
+    fixed, rel_files = [], []
+    for r in results:
+        if not r.changed:
+            continue
+        rel = worktree.relative(wt, r.abspath)
+        rel_files.append(rel)
+        with open(r.abspath, "wb") as fh:
+            fh.write(r.fixed)
+        fixed += [Fixed(a.rule, rel, a.line, a.reason, a.fix, a.follow_ups) for a in r.applied]
+    unfixed = [Unfixed(f.rule, worktree.relative(wt, r.abspath), f.line, f.message, " ".join(f.notes))
+               for r in results for f in r.findings if not f.fixable]
+    items = [ChangeItem(f.rule, f.path, f.line, f.reason) for f in fixed]
+    rerun = " ".join(["gofixleaks pr", *(p for p in rel_paths if p != "."), *(f"--rule {r}" for r in req.rules),
+                      *([f"--branch {branch}"] if req.branch else []), f"--base {req.base}"])
+    body = render_body(fixed, unfixed, base=req.base, remote=req.remote, branch=branch,
+                       module_dirs=_module_dirs(wt, rel_files), rerun=rerun, rules=req.rules)
+    return Proposal(commit_message(items), req.title or subject(items), body, tuple(rel_files), tuple(fixed))
+
+
 def run(paths: tuple[str, ...], req: Request, compute: Callable[[tuple[str, ...]], list[FileResult]],
         echo: Callable[..., None], env: dict[str, str] | None = None) -> None:
     """Do the whole `pr` command; raises PRError with one line on failure."""
@@ -209,22 +242,8 @@ def _run(paths, req: Request, compute, echo, env) -> None:
         if not changed:
             echo(f"gofixleaks: nothing to fix on {req.remote}/{req.base}; no branch pushed, no {forge.kind} opened")
             return
-        fixed, rel_files = [], []
-        for r in changed:
-            rel = worktree.relative(wt, r.abspath)
-            rel_files.append(rel)
-            with open(r.abspath, "wb") as fh:
-                fh.write(r.fixed)
-            fixed += [Fixed(a.rule, rel, a.line, a.reason, a.fix, a.follow_ups) for a in r.applied]
-        unfixed = [Unfixed(f.rule, worktree.relative(wt, r.abspath), f.line, f.message, " ".join(f.notes))
-                   for r in results for f in r.findings if not f.fixable]
-        items = [ChangeItem(f.rule, f.path, f.line, f.reason) for f in fixed]
-        message = commit_message(items)
-        title = req.title or subject(items)
-        rerun = " ".join(["gofixleaks pr", *(p for p in rel_paths if p != "."), *(f"--rule {r}" for r in req.rules),
-                          *([f"--branch {branch}"] if req.branch else []), f"--base {req.base}"])
-        body = render_body(fixed, unfixed, base=req.base, remote=req.remote, branch=branch,
-                           module_dirs=_module_dirs(wt, rel_files), rerun=rerun, rules=req.rules)
+        proposal = prepare(wt, results, req, rel_paths, branch)
+        message, title, body, rel_files = proposal.message, proposal.title, proposal.body, list(proposal.files)
         if req.dry_run:
             echo(f"branch: {branch} (onto {req.remote}/{req.base})\ntitle: {title}\n\n"
                  f"--- commit message ---\n{message}\n--- {forge.kind} body ---\n{body}")

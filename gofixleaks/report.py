@@ -1,4 +1,4 @@
-"""Render results: text (rich, coloured on a terminal), JSON, SARIF 2.1.0."""
+"""Render results: text (rich, coloured on a terminal), JSON, SARIF 2.1.0, reviewdog's rdjson."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from . import __version__
-from .edits import REVIEW, import_edit
+from .edits import REVIEW, TextEdit, apply, import_edit
 from .engine import FileResult
 from .source import SourceFile, line_starts
 
@@ -212,13 +212,17 @@ def _source_bytes(result: FileResult) -> bytes | None:
         return None
 
 
+def fix_edits(data: bytes, path: str, fix) -> tuple[list[TextEdit], TextEdit | None]:
+    """What applying ``fix`` alone to ``data`` does: its own edits in file order, and the
+    import edit it needs (None when the file already imports everything)."""
+    imp = import_edit(SourceFile(path, data), fix.imports) if fix.imports else None
+    return sorted(fix.edits, key=lambda e: (e.start, e.end)), imp
+
+
 def _sarif_fix(data: bytes, columns: _Utf16Columns, path: str, fix) -> dict:
     """Each byte-range edit as a replacement, plus the import edit the fix needs."""
-    changes = list(fix.edits)
-    if fix.imports:
-        imp = import_edit(SourceFile(path, data), fix.imports)
-        if imp is not None:
-            changes.append(imp)
+    own, imp = fix_edits(data, path, fix)
+    changes = own + ([imp] if imp is not None else [])
     replacements = [
         {"deletedRegion": columns.region(e.start, e.end), "insertedContent": {"text": e.new.decode("utf-8")}}
         for e in sorted(changes, key=lambda e: (e.start, e.end))
@@ -227,3 +231,54 @@ def _sarif_fix(data: bytes, columns: _Utf16Columns, path: str, fix) -> dict:
         "description": {"text": fix.message},
         "artifactChanges": [{"artifactLocation": {"uri": path.replace("\\", "/")}, "replacements": replacements}],
     }
+
+
+_RDJSON_SEVERITY = {"error": "ERROR", "warning": "WARNING", "info": "INFO"}
+
+
+def rdjson(results: list[FileResult]) -> str:
+    """reviewdog's Diagnostic Format (rdjson: DiagnosticResult), for `reviewdog -f=rdjson`.
+    Positions are 1-based lines and UTF-8 byte columns, ends exclusive, as the format
+    defines them. A fix becomes suggestions reviewdog can post as one-click suggested
+    changes: one replacing the span its own edits cover (GitHub anchors the suggestion to
+    the first one's lines, so those go first, in one piece), then the import it needs."""
+    diagnostics = []
+    for r in results:
+        data = _source_bytes(r) if r.findings else None
+        starts = line_starts(data) if data is not None else []
+        # a fix that needs context plumbing edits other files too: alone it would not build
+        plumbed = {(g.rule, g.start) for c in r.candidates for g in c.findings}
+        for f in r.findings:
+            suggest = bool(f.fixes and f.fixes[0].edits) and data is not None and (f.rule, f.start) not in plumbed
+            d = {
+                "message": _rdjson_message(f, suggest),
+                "location": {"path": f.path.replace("\\", "/"), "range": {
+                    "start": {"line": f.line, "column": f.column}, "end": {"line": f.end_line, "column": f.end_column}}},
+                "severity": _RDJSON_SEVERITY.get(f.severity, "WARNING"),
+                "code": {"value": f.rule},
+            }
+            if suggest:
+                own, imp = fix_edits(data, f.path, f.fixes[0])
+                start, end = own[0].start, max(e.end for e in own)
+                shifted = [TextEdit(e.start - start, e.end - start, e.new) for e in own]
+                pieces = [(start, end, apply(data[start:end], shifted))] + ([(imp.start, imp.end, imp.new)] if imp else [])
+                d["suggestions"] = [{"range": _rdjson_range(starts, a, b), "text": new.decode("utf-8")} for a, b, new in pieces]
+            diagnostics.append(d)
+        if r.error:  # the whole file: no range (it is never edited)
+            diagnostics.append({"message": r.error, "location": {"path": r.path.replace("\\", "/")}, "severity": "ERROR"})
+    doc = {"source": {"name": "gofixleaks"}, "diagnostics": diagnostics}
+    return json.dumps(doc, indent=2, ensure_ascii=False)
+
+
+def _rdjson_message(f, suggested: bool) -> str:
+    """The reason, then what the suggestion does and how safe it is, or why there is none."""
+    fix = f"\nFix ({f.fixes[0].applicability}): {f.fixes[0].message}" if suggested else ""
+    return f.message + fix + "".join(f"\nNote: {n}" for n in f.notes)
+
+
+def _rdjson_range(starts: list[int], start: int, end: int) -> dict:
+    def point(offset: int) -> dict:
+        row = bisect.bisect_right(starts, offset) - 1
+        return {"line": row + 1, "column": offset - starts[row] + 1}
+
+    return {"start": point(start), "end": point(end)}

@@ -4,15 +4,20 @@
 
 GitHub lives under /api/v3 (as on GitHub Enterprise), GitLab under /api/v4. Pull requests
 are checked against a real bare repository when one is given: GitHub answers 422 for a
-head branch that was not pushed, as the real one does."""
+head branch that was not pushed, as the real one does. More GitHub repositories (a campaign's)
+can be served, each with its own bare repository and pull-request numbers; answers can be
+forced (``fail``: always; ``queued``: once each, in order, headers included, as a rate limit
+sends them), and ``gate`` sees every request first and may hold it or answer it."""
 
 from __future__ import annotations
 
 import json
 import subprocess
+import sys
 import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Callable
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 
@@ -27,18 +32,24 @@ class Recorded:
 
 class FakeForge:
     def __init__(self, token: str, github_repo: str = "acme/svc", gitlab_repo: str = "acme/backend/svc",
-                 git_dir: str | None = None, users: dict[str, int] | None = None):
+                 git_dir: str | None = None, users: dict[str, int] | None = None,
+                 github_repos: dict[str, str | None] | None = None):
         self.token = token
         self.github_repo = github_repo
         self.gitlab_repo = gitlab_repo
         self.git_dir = git_dir
+        self.github_repos = {github_repo: git_dir, **(github_repos or {})}  # OWNER/NAME -> bare repository
         self.users = users or {"alice": 7, "bob": 8}
         self.requests: list[Recorded] = []
         self.pulls: list[dict] = []  # GitHub pull requests
         self.merge_requests: list[dict] = []  # GitLab merge requests
         self.fail: dict[tuple[str, str], tuple[int, dict]] = {}  # (method, route) -> forced answer
+        # (method, route) -> answers given once each: (status, doc) or (status, doc, headers)
+        self.queued: dict[tuple[str, str], list[tuple]] = {}
+        self.gate: Callable[[str, str, object], tuple | None] | None = None  # (method, path, body) -> answer or None
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._server.handle_error = _quiet_on_disconnect(self._server.handle_error)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
@@ -60,7 +71,9 @@ class FakeForge:
 
     # -- routing ---------------------------------------------------------------------------
 
-    def handle(self, method: str, raw_path: str, headers, body) -> tuple[int, object]:
+    def handle(self, method: str, raw_path: str, headers, body) -> tuple:
+        if self.gate is not None and (answer := self.gate(method, raw_path, body)) is not None:
+            return answer
         parts = urlsplit(raw_path)
         query = dict(parse_qsl(parts.query))
         segs = parts.path.strip("/").split("/")
@@ -74,12 +87,15 @@ class FakeForge:
             return 404, {"message": "Not Found"}
 
     def _forced(self, method: str, route: str):
+        if self.queued.get((method, route)):
+            return self.queued[(method, route)].pop(0)
         return self.fail.get((method, route))
 
-    def _branch_sha(self, branch: str) -> str | None:
-        if self.git_dir is None:
+    def _branch_sha(self, branch: str, git_dir: str | None = None) -> str | None:
+        git_dir = git_dir or self.git_dir
+        if git_dir is None:
             return "0" * 40
-        proc = subprocess.run(["git", "--git-dir", self.git_dir, "rev-parse", "--verify", "--quiet",
+        proc = subprocess.run(["git", "--git-dir", git_dir, "rev-parse", "--verify", "--quiet",
                                f"refs/heads/{branch}"], capture_output=True, text=True)
         return proc.stdout.strip() or None
 
@@ -89,14 +105,16 @@ class FakeForge:
         auth = headers.get("Authorization", "")
         if auth not in (f"Bearer {self.token}", f"token {self.token}"):
             return 401, {"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest"}
-        if segs[:1] != ["repos"] or "/".join(segs[1:3]) != self.github_repo:
+        repo = "/".join(segs[1:3])
+        if segs[:1] != ["repos"] or repo not in self.github_repos:
             return 404, {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}
         rest = segs[3:]
-        owner = self.github_repo.split("/")[0]
+        owner = repo.split("/")[0]
         if rest == ["pulls"] and method == "GET":
             return self._forced("GET", "list") or (200, [
                 p for p in self.pulls
-                if (query.get("state", "open") in ("all", p["state"]))
+                if p["base"]["repo"]["full_name"] == repo
+                and (query.get("state", "open") in ("all", p["state"]))
                 and ("head" not in query or query["head"] == p["head"]["label"])
                 and ("base" not in query or query["base"] == p["base"]["ref"])
             ])
@@ -106,34 +124,36 @@ class FakeForge:
             missing = [k for k in ("title", "head", "base") if not body.get(k)]
             if missing:
                 return 422, _gh_invalid(missing[0], "missing_field")
-            sha = self._branch_sha(body["head"])
+            sha = self._branch_sha(body["head"], self.github_repos[repo])
             if sha is None:
                 return 422, _gh_invalid("head", "invalid")
             label = f"{owner}:{body['head']}"
-            if any(p["state"] == "open" and p["head"]["label"] == label and p["base"]["ref"] == body["base"] for p in self.pulls):
+            mine = [p for p in self.pulls if p["base"]["repo"]["full_name"] == repo]
+            if any(p["state"] == "open" and p["head"]["label"] == label and p["base"]["ref"] == body["base"] for p in mine):
                 return 422, {"message": "Validation Failed", "errors": [
                     {"resource": "PullRequest", "code": "custom", "message": f"A pull request already exists for {label}."}]}
-            n = len(self.pulls) + 1
+            n = len(mine) + 1
             pr = {
-                "id": 1000 + n, "number": n, "state": "open", "title": body["title"], "body": body.get("body"),
-                "draft": bool(body.get("draft")), "html_url": f"https://github.example/{self.github_repo}/pull/{n}",
-                "head": {"ref": body["head"], "label": label, "sha": sha}, "base": {"ref": body["base"]},
+                "id": 1000 + len(self.pulls) + 1, "number": n, "state": "open", "title": body["title"], "body": body.get("body"),
+                "draft": bool(body.get("draft")), "html_url": f"https://github.example/{repo}/pull/{n}",
+                "head": {"ref": body["head"], "label": label, "sha": sha},
+                "base": {"ref": body["base"], "repo": {"full_name": repo}},
                 "labels": [], "requested_reviewers": [], "requested_teams": [],
             }
             self.pulls.append(pr)
             return 201, pr
         if len(rest) == 2 and rest[0] == "pulls" and method == "PATCH":
-            pr = self._gh_pull(rest[1])
+            pr = self._gh_pull(repo, rest[1])
             if pr is None:
                 return 404, {"message": "Not Found"}
             if forced := self._forced("PATCH", "update"):
                 return forced
             for key in ("title", "body", "state", "base"):
                 if key in body:
-                    pr[key] = body[key] if key != "base" else {"ref": body[key]}
+                    pr[key] = body[key] if key != "base" else {"ref": body[key], "repo": {"full_name": repo}}
             return 200, pr
         if len(rest) == 3 and rest[0] == "issues" and rest[2] == "labels" and method == "POST":
-            pr = self._gh_pull(rest[1])
+            pr = self._gh_pull(repo, rest[1])
             if pr is None:
                 return 404, {"message": "Not Found"}
             if forced := self._forced("POST", "labels"):
@@ -143,7 +163,7 @@ class FakeForge:
                     pr["labels"].append({"id": len(pr["labels"]) + 1, "name": name})
             return 200, pr["labels"]
         if len(rest) == 3 and rest[0] == "pulls" and rest[2] == "requested_reviewers" and method == "POST":
-            pr = self._gh_pull(rest[1])
+            pr = self._gh_pull(repo, rest[1])
             if pr is None:
                 return 404, {"message": "Not Found"}
             pr["requested_reviewers"] += [{"login": u} for u in body.get("reviewers", [])]
@@ -151,8 +171,8 @@ class FakeForge:
             return 201, pr
         return 404, {"message": "Not Found"}
 
-    def _gh_pull(self, number: str) -> dict | None:
-        return next((p for p in self.pulls if str(p["number"]) == number), None)
+    def _gh_pull(self, repo: str, number: str) -> dict | None:
+        return next((p for p in self.pulls if p["base"]["repo"]["full_name"] == repo and str(p["number"]) == number), None)
 
     # -- GitLab ----------------------------------------------------------------------------
 
@@ -210,6 +230,16 @@ class FakeForge:
         return 404, {"message": "404 Not Found"}
 
 
+def _quiet_on_disconnect(handle_error):
+    """A client that went away (a killed test subject) is no error of the fake forge's."""
+
+    def handle(request, client_address):
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            handle_error(request, client_address)
+
+    return handle
+
+
 def _gh_invalid(field: str, code: str) -> dict:
     return {"message": "Validation Failed", "errors": [{"resource": "PullRequest", "field": field, "code": code}],
             "documentation_url": "https://docs.github.com/rest/pulls/pulls#create-a-pull-request"}
@@ -221,9 +251,11 @@ def _handler(forge: FakeForge):
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length) if length else b""
             body = json.loads(raw) if raw else None
-            status, doc = forge.handle(self.command, self.path, self.headers, body)
+            status, doc, *extra = forge.handle(self.command, self.path, self.headers, body)
             out = json.dumps(doc).encode()
             self.send_response(status)
+            for name, value in (extra[0] if extra else {}).items():
+                self.send_header(name, value)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(out)))
             self.end_headers()

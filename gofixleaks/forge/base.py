@@ -3,7 +3,10 @@ with the standard library (one request per call, no retries: a failure is report
 
 from __future__ import annotations
 
+import contextlib
+import email.utils
 import json
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -19,6 +22,14 @@ class ForgeError(Exception):
     pull request when the failure came after it was opened (adding labels, say)."""
 
     opened: "PullRequest | None" = None
+    status: int | None = None  # the HTTP status of the answer (None: no answer)
+    retry_after: float | None = None  # seconds the forge asked to wait before trying again
+
+    @property
+    def rate_limited(self) -> bool:
+        """429, or GitHub's 403 for an exhausted primary or a secondary rate limit."""
+        return self.status == 429 or self.status == 403 and (
+            self.retry_after is not None or "rate limit" in str(self).lower())
 
 
 @dataclass(frozen=True)
@@ -74,7 +85,9 @@ class Forge:
             with urllib.request.urlopen(req, timeout=TIMEOUT) as resp:
                 raw = resp.read()
         except urllib.error.HTTPError as e:
-            raise ForgeError(self._describe(method, path, e.code, e.reason, e.read())) from None
+            err = ForgeError(self._describe(method, path, e.code, e.reason, e.read()))
+            err.status, err.retry_after = e.code, retry_after(e.headers, time.time())
+            raise err from None
         except (urllib.error.URLError, OSError) as e:
             reason = getattr(e, "reason", e)
             raise ForgeError(f"{self.name} API at {self.api_url} unreachable: {reason}") from None
@@ -91,6 +104,22 @@ class Forge:
         elif status in (403, 404):
             hint = f" (does the token have write access to {self.repo}?)"
         return f"{self.name} API {method} {path}: HTTP {status}: {detail}{hint}"
+
+
+def retry_after(headers, now: float) -> float | None:
+    """How long the answer asks to wait: Retry-After (seconds or an HTTP date), else, once
+    the rate limit is used up, until its reset time (GitHub's X-RateLimit-*, GitLab's RateLimit-*)."""
+    value = (headers.get("Retry-After") or "").strip()
+    if value.isdigit():
+        return float(value)
+    if value:
+        with contextlib.suppress(TypeError, ValueError):
+            return max(0.0, email.utils.parsedate_to_datetime(value).timestamp() - now)
+    for prefix in ("X-RateLimit-", "RateLimit-"):
+        reset = (headers.get(prefix + "Reset") or "").strip()
+        if headers.get(prefix + "Remaining") == "0" and reset.isdigit():
+            return max(0.0, int(reset) - now)
+    return None
 
 
 def _error_detail(raw: bytes) -> str:
