@@ -1,12 +1,23 @@
 #!/usr/bin/env python3
-"""Benchmark gofixleaks on the Go standard library, against baselines run on the same
-machine in the same run (the machine is shared and noisy: compare ratios, not seconds).
+"""Benchmark gofixleaks against baselines run on the same machine in the same run (the
+machine is shared and noisy: compare ratios, not seconds).
 
-    pip install -e '.[test,bench]' && python bench/bench.py [--src DIR] [--repeat N]
+    pip install -e '.[test,bench]' && python bench/bench.py [--src DIR]... [--repeat N] [--big]
 
-Measures: a cold scan with all rules (no cache), pure tree-sitter parsing of the same
-files, `ast-grep scan` with 7 comparable patterns (ast-grep-cli), a warm re-scan (cache
-filled by the cold run), and the peak memory (max RSS of the scan's process tree)."""
+For each tree (default: the Go standard library, `$(go env GOROOT)/src`; give real services
+with --src, e.g. the precision corpus materialised by bench/corpus/fetch.py) it measures,
+interleaved so that every ratio compares runs made at the same time: a cold scan with all
+rules (no cache), a warm re-scan (the cache the cold run filled), pure tree-sitter parsing
+of the same files in one process, and `ast-grep scan` with 7 comparable patterns
+(ast-grep-cli); and the peak memory of the scan (max RSS over its process tree).
+
+--big scans one generated file of 5.75, 11.5 and 23 MB (a package of leaky functions) and
+reports time and memory per MB: both should stay flat (linear in size), and memory under
+2 GB.
+
+Targets (issue 11): cold <= 0.7 x ast-grep on each tree, warm <= 5 % of cold, peak RSS
+< 500 MB, the 23 MB file under 2 GB and linear.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +25,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import shutil
 import statistics
 import subprocess
@@ -41,19 +51,21 @@ def goroot_src() -> Path:
 
 
 def timed(cmd: list[str], env: dict | None = None) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of the largest child process of ``cmd``."""
+    """Wall seconds and peak RSS (MB) over ``cmd``'s process tree (wait4's rusage covers the
+    child and the children it waited for, such as a process pool's workers)."""
     start = time.perf_counter()
-    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
-    if proc.returncode not in (0, 1):
-        sys.exit(f"{cmd[0]} failed ({proc.returncode}): {proc.stderr.decode()[-400:]}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return wall, peak
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        sys.exit(f"{cmd[0]} failed ({code})")
+    return wall, usage.ru_maxrss / 1024
 
 
 def parse_only(src: Path) -> list[str]:
     code = (
-        "import sys, os, tree_sitter as ts, tree_sitter_go as g\n"
+        "import tree_sitter as ts, tree_sitter_go as g\n"
         "from gofixleaks.discover import discover\n"
         "p = ts.Parser(ts.Language(g.language()))\n"
         f"for t in discover(({str(src)!r},)):\n"
@@ -74,44 +86,93 @@ def ast_grep_cmd(workdir: Path, src: Path) -> list[str] | None:
     return [exe, "scan", "--config", str(workdir / "sgconfig.yml"), "--json=compact", str(src)]
 
 
+def scan_cmd(src: Path) -> list[str]:
+    return [sys.executable, "-m", "gofixleaks", "scan", "--format", "json", str(src)]
+
+
+def bench_tree(src: Path, repeat: int, tmp: Path) -> dict:
+    env = dict(os.environ, GOFIXLEAKS_CACHE_DIR=str(tmp / "cache"))
+    sg = ast_grep_cmd(tmp, src)
+    times: dict[str, list[float]] = {}
+    peak = 0.0
+    for _ in range(repeat):
+        shutil.rmtree(env["GOFIXLEAKS_CACHE_DIR"], ignore_errors=True)
+        plan = [("cold", scan_cmd(src)), ("warm", scan_cmd(src)), ("parse", parse_only(src))]  # warm: the cold run filled it
+        if sg:
+            plan.append(("ast-grep", sg))
+        for name, cmd in plan:
+            wall, rss = timed(cmd, env)
+            times.setdefault(name, []).append(wall)
+            if name in ("cold", "warm"):
+                peak = max(peak, rss)
+    med = {k: statistics.median(v) for k, v in times.items()}
+    return {"tree": str(src), "files": sum(1 for _ in src.rglob("*.go")), "median": med, "runs": times, "peak_mb": peak}
+
+
+_LEAKY = """
+func poll{i}(d time.Duration, jobs chan int) {{
+	t := time.NewTicker(d)
+	for j := range jobs {{
+		go func() {{
+			<-t.C
+			_ = j
+		}}()
+	}}
+}}
+"""
+
+
+def bench_big(tmp: Path) -> list[tuple[float, float, float]]:
+    """(MB, seconds, peak MB) for one generated file of growing size."""
+    out = []
+    for mb in (5.75, 11.5, 23.0):
+        d = tmp / f"big{mb}"
+        d.mkdir()
+        (d / "go.mod").write_text("module example.com/big\n\ngo 1.22\n")
+        head = 'package big\n\nimport "time"\n'
+        body, i = [], 0
+        size = len(head)
+        while size < mb * 1e6:
+            chunk = _LEAKY.format(i=i)
+            body.append(chunk)
+            size += len(chunk)
+            i += 1
+        (d / "big.go").write_text(head + "".join(body))
+        env = dict(os.environ, GOFIXLEAKS_CACHE_DIR=str(tmp / "bigcache"))
+        wall, rss = timed([sys.executable, "-m", "gofixleaks", "scan", "--no-cache", "--format", "json", str(d)], env)
+        out.append((size / 1e6, wall, rss))
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--src", type=Path, default=None, help="tree to scan (default: $(go env GOROOT)/src)")
+    ap.add_argument("--src", type=Path, action="append", help="tree to scan (repeatable; default: $(go env GOROOT)/src)")
     ap.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the median is reported")
+    ap.add_argument("--big", action="store_true", help="also scan one generated file of 5.75, 11.5 and 23 MB")
+    ap.add_argument("--json", action="store_true", help="print the measurements as JSON")
     args = ap.parse_args()
-    src = args.src or goroot_src()
-    scan = [sys.executable, "-m", "gofixleaks", "scan", "--format", "json", str(src)]
-    results: dict[str, list[float]] = {}
-    peaks: dict[str, float] = {}
+    trees = args.src or [goroot_src()]
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}", file=sys.stderr)
+    results, big = [], []
     with tempfile.TemporaryDirectory(prefix="gofixleaks-bench-") as tmp:
-        env = dict(os.environ, GOFIXLEAKS_CACHE_DIR=os.path.join(tmp, "cache"))
-        sg = ast_grep_cmd(Path(tmp), src)
-        for _ in range(args.repeat):
-            shutil.rmtree(env["GOFIXLEAKS_CACHE_DIR"], ignore_errors=True)
-            plan = [
-                ("cold scan", scan, env),
-                ("warm re-scan", scan, env),  # the cold run just filled the cache
-                ("tree-sitter parse only", parse_only(src), env),
-            ]
-            if sg:
-                plan.append(("ast-grep scan (7 patterns)", sg, env))
-            for name, cmd, e in plan:
-                wall, peak = timed(cmd, e)
-                results.setdefault(name, []).append(wall)
-                peaks[name] = max(peaks.get(name, 0.0), peak)
-    med = {k: statistics.median(v) for k, v in results.items()}
-    files = sum(1 for _ in src.rglob("*.go"))
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; {files} .go files under {src}")
-    for k, v in med.items():
-        print(f"{k:28s} {v:7.2f} s  (runs: {', '.join(f'{x:.2f}' for x in results[k])})")
-    cold = med["cold scan"]
-    print(f"warm / cold                  {med['warm re-scan'] / cold:7.1%}   (target <= 10%)")
-    print(f"cold / parse only            {cold / med['tree-sitter parse only']:7.2f}x")
-    if "ast-grep scan (7 patterns)" in med:
-        print(f"cold / ast-grep              {cold / med['ast-grep scan (7 patterns)']:7.2f}x  (target <= 1.0)")
-    else:
-        print("ast-grep: not installed (pip install ast-grep-cli)")
-    print(f"peak memory (max RSS of one process, cold scan run included): {max(peaks.values()):.0f} MB  (target < 500 MB)")
+        for src in trees:
+            t = Path(tmp) / src.name
+            t.mkdir()
+            results.append(bench_tree(src, args.repeat, t))
+        if args.big:
+            big = bench_big(Path(tmp))
+    if args.json:
+        print(json.dumps({"trees": results, "big": big}, indent=2))
+        return
+    print("| Tree | Go files | cold scan | ast-grep | cold / ast-grep | parse only | warm | warm / cold | peak RSS |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for r in results:
+        m = r["median"]
+        sg = m.get("ast-grep")
+        print(f"| {Path(r['tree']).name} | {r['files']} | {m['cold']:.2f} s | " + (f"{sg:.2f} s | {m['cold'] / sg:.2f} x" if sg else "- | -")
+              + f" | {m['parse']:.2f} s | {m['warm']:.2f} s | {m['warm'] / m['cold']:.1%} | {r['peak_mb']:.0f} MB |")
+    for mb, wall, rss in big:
+        print(f"one file of {mb:.2f} MB: {wall:.2f} s ({wall / mb:.3f} s/MB), peak {rss:.0f} MB ({rss / mb:.0f} MB per MB)")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ Everything here is plain, immutable data: it crosses process boundaries and the 
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 from dataclasses import dataclass
 
@@ -67,10 +68,15 @@ class PackageFacts:
     def declarations(self, package: str, name: str, recv: str | None = "") -> tuple[FuncFacts, ...]:
         """Declarations of ``name`` (several under build tags); ``recv`` None: a method of any
         receiver (the receiver's type could not be told)."""
-        return tuple(
-            f for f in self.functions
-            if f.package == package and f.name == name and (recv is None and f.recv or f.recv == recv)
-        )
+        return tuple(f for f in self._by_name.get((package, name), ()) if (recv is None and f.recv or f.recv == recv))
+
+    @functools.cached_property
+    def _by_name(self) -> dict[tuple[str, str], list[FuncFacts]]:
+        """Rules ask per finding: a scan of every function each time was quadratic."""
+        out: dict[tuple[str, str], list[FuncFacts]] = {}
+        for f in self.functions:
+            out.setdefault((f.package, f.name), []).append(f)
+        return out
 
     def is_long_lived(self, package: str, name: str, recv: str | None = "") -> bool:
         """Whether a goroutine running this function lives until shutdown (it loops until a
@@ -89,7 +95,7 @@ class PackageFacts:
 
 
 def file_facts(sf: SourceFile, abspath: str) -> FileFacts:
-    package = package_name(sf)
+    package = sf.package_name
     decls = [(fn, a.function_key(sf, fn)) for fn in sf.root.named_children]
     decls = [(fn, key) for fn, key in decls if key is not None and a.body(fn) is not None]
     if not decls:
@@ -130,12 +136,6 @@ class _OwnNodes:
     def outside_literals(self, n: Node) -> bool:
         i = bisect.bisect_right(self.starts, n.start_byte) - 1
         return i < 0 or self.max_end[i] < n.end_byte
-
-
-def package_name(sf: SourceFile) -> str:
-    clause = next((c for c in sf.root.named_children if c.type == "package_clause"), None)
-    ident = clause.named_children[0] if clause is not None and clause.named_children else None
-    return sf.text(ident) if ident is not None else ""
 
 
 def own_loop(sf: SourceFile, body: Node) -> str:

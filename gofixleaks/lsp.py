@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import bisect
 import dataclasses
-import difflib
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
-from . import __version__, config as config_mod, engine, registry
+from . import __version__, config as config_mod, diff as diff_mod, engine, registry
 from .discover import Target, display_path
 from .edits import SAFE, TextEdit
 from .report import fix_edits
@@ -101,7 +100,7 @@ def line_edits(old: bytes, new: bytes) -> list[TextEdit]:
     offsets = [0]
     for line in a:
         offsets.append(offsets[-1] + len(line))
-    ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    ops = diff_mod.opcodes(a, b)
     return [TextEdit(offsets[i1], offsets[i2], b"".join(b[j1:j2])) for tag, i1, i2, j1, j2 in ops if tag != "equal"]
 
 

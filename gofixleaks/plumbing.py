@@ -15,6 +15,7 @@ machinery as any other fix.
 
 from __future__ import annotations
 
+import bisect
 import os
 from dataclasses import dataclass
 
@@ -78,14 +79,13 @@ def candidates(sf: SourceFile, abspath: str, rules, match_rules) -> list[Candida
         wanting[key] = (fn, a.free_name(sf, fn, "ctx"))
     if not wanting:
         return []
-    found = match_rules(sf, plumbable, {key: ctx for key, (_, ctx) in wanting.items()})
+    found = sorted(match_rules(sf, plumbable, {key: ctx for key, (_, ctx) in wanting.items()}), key=lambda f: f.start)
+    starts = [f.start for f in found]
     out = []
     for key, (fn, ctx) in wanting.items():
         done = f"{ctx}.Done()".encode()
-        uses_ctx = [
-            f for f in found
-            if fn.start_byte <= f.start < fn.end_byte and f.fixes and any(done in e.new for e in f.fixes[0].edits)
-        ]
+        inside = found[bisect.bisect_left(starts, fn.start_byte) : bisect.bisect_left(starts, fn.end_byte)]
+        uses_ctx = [f for f in inside if f.fixes and any(done in e.new for e in f.fixes[0].edits)]
         if uses_ctx:
             out.append(Candidate(abspath, key, ctx, tuple(uses_ctx)))
     return out
@@ -257,7 +257,7 @@ def _call_sites(module: _Module, cand: Candidate, plumb_exported: bool) -> list[
     decl_sf = module.files.get(cand.path)
     if decl_sf is None:
         raise Refused("the declaring file could not be read")
-    pkg_name = _package_name(decl_sf)
+    pkg_name = decl_sf.package_name
     import_path = gomod.package_path(cand.path)
     if recv:
         for _, sf in files:
@@ -269,7 +269,7 @@ def _call_sites(module: _Module, cand: Candidate, plumb_exported: bool) -> list[
                         raise Refused(f"{_display(cand.func)} may implement the interface method at {sf.path}:{line}")
     sites: list[CallSite] = []
     for path, sf in files:
-        same_pkg = os.path.dirname(path) == pkg_dir and _package_name(sf) == pkg_name
+        same_pkg = os.path.dirname(path) == pkg_dir and sf.package_name == pkg_name
         counts: dict[str, int] = {}
         ordinals: dict[int, int] = {}
         for call in a.of_type(sf.root, "call_expression"):
@@ -293,12 +293,6 @@ def _call_sites(module: _Module, cand: Candidate, plumb_exported: bool) -> list[
                          _caller_ctx(sf, call, cand, path), cand.func, cand.path, cand.findings[0].rule)
             )
     return sites
-
-
-def _package_name(sf: SourceFile) -> str:
-    clause = next((c for c in sf.root.named_children if c.type == "package_clause"), None)
-    ident = clause.named_children[0] if clause is not None and clause.named_children else None
-    return sf.text(ident) if ident is not None else ""
 
 
 def _reference(sf, ident: Node, cand: Candidate, same_pkg: bool, import_path, pkg_dir: str, path: str) -> Node | None:

@@ -10,7 +10,6 @@ they are saved as they are made so that an interrupted session can be resumed.""
 from __future__ import annotations
 
 import copy
-import difflib
 import hashlib
 import json
 import os
@@ -111,8 +110,7 @@ def _lines(data: bytes | str) -> list[str]:
 
 
 def _changes(a: list[str], b: list[str]) -> list[tuple[int, int, int, int]]:
-    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    return [(i1, i2, j1, j2) for tag, i1, i2, j1, j2 in sm.get_opcodes() if tag != "equal"]
+    return [(i1, i2, j1, j2) for tag, i1, i2, j1, j2 in diff_mod.opcodes(a, b) if tag != "equal"]
 
 
 def _touch(x: tuple[int, int], y: tuple[int, int]) -> bool:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 import re
+import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -66,6 +68,7 @@ class SourceFile:
     def _read(self, view: grammar.View) -> None:
         self.tree, self.masks = view.tree, view.masks
         self.imports = _imports(self)
+        _OWNERS[self.tree.root_node.id] = self
 
     @classmethod
     def load(cls, path: str, data: bytes, go_version=None) -> "SourceFile":
@@ -179,6 +182,42 @@ class SourceFile:
     def aliases(self, import_path: str) -> set[str]:
         """Local names under which ``import_path`` is imported (``time``, ``t``, ...)."""
         return {name for name, path in self.imports.items() if path == import_path}
+
+    # Asked once per finding by some rules: computed once per file (a file with thousands of
+    # functions made them quadratic).
+
+    @functools.cached_property
+    def package_name(self) -> str:
+        """The name in the file's package clause ("" if it has none)."""
+        clause = next((c for c in self.root.named_children if c.type == "package_clause"), None)
+        ident = clause.named_children[0] if clause is not None and clause.named_children else None
+        return self.text(ident) if ident is not None else ""
+
+    @functools.cached_property
+    def top_level_names(self) -> frozenset[str]:
+        """Names the file declares at package level: functions, vars, consts and types."""
+        out = set()
+        for decl in self.root.named_children:
+            if decl.type == "function_declaration":
+                out.add(self.text(decl.child_by_field_name("name")))
+            elif decl.type in ("var_declaration", "const_declaration", "type_declaration"):
+                for spec in decl.named_children:
+                    lists = spec.named_children if spec.type.endswith("_spec_list") else [spec]
+                    for one in lists:
+                        if one.type.endswith("_spec"):
+                            out.update(self.text(n) for n in one.children_by_field_name("name"))
+        return frozenset(out)
+
+
+# The SourceFile that owns each live tree, by its root node's id: what the analysis layer
+# caches about a tree lives on the file, and dies with it (a tree takes about 30 times its
+# file's size, so nothing may keep old trees alive).
+_OWNERS: weakref.WeakValueDictionary[int, SourceFile] = weakref.WeakValueDictionary()
+
+
+def owner_of(root: tree_sitter.Node) -> SourceFile | None:
+    sf = _OWNERS.get(root.id)
+    return sf if sf is not None and sf.tree.root_node == root else None
 
 
 def assumed_name(import_path: str) -> str:

@@ -291,7 +291,7 @@ def _runs_until_shutdown(p: Pass, ln: _Launch) -> str | None:
     sf = p.file
     if ln.literal is not None and facts.own_loop(sf, ln.literal.child_by_field_name("body")):
         return "the goroutine"
-    pkg = facts.package_name(sf)
+    pkg = sf.package_name
     scope = ln.literal.child_by_field_name("body") if ln.literal is not None else ln.call
     for call in a.of_type(scope, "call_expression", skip_functions=True):
         if ln.literal is not None and a.enclosing(call, "go_statement", stop_at=a.FUNCTION_TYPES) is not None:

@@ -11,7 +11,7 @@ from typing import Iterator
 
 from tree_sitter import Node, Query, QueryCursor
 
-from ..source import GO_LANGUAGE, SourceFile
+from ..source import GO_LANGUAGE, SourceFile, owner_of
 
 FUNCTION_TYPES = ("function_declaration", "method_declaration", "func_literal")
 
@@ -58,23 +58,16 @@ def of_type(node: Node | None, *types: str, skip_functions: bool = False) -> Ite
     q = _query(key)
     if q is None:
         return (n for n in walk(node, skip_functions) if n.type in types)
-    if node.parent is None:  # whole-file questions repeat across rules: remember the answers
-        cached = _ROOT_ANSWERS.get((node.id, key, skip_functions))
-        if cached is not None and cached[0] == node:
-            return iter(cached[1])
+    answers = _index(node).answers if node.parent is None else None  # whole-file questions repeat across rules
+    if answers is not None and (key, skip_functions) in answers:
+        return iter(answers[key, skip_functions])
     found = QueryCursor(q).captures(node).get("n", [])
     if skip_functions:
         found = [n for n in found if n == node or not _inside_function(n, node)]
     found.sort(key=lambda n: (n.start_byte, -n.end_byte))
-    if node.parent is None:
-        # the entry keeps its tree alive, so a node id cannot be reused by another tree
-        _ROOT_ANSWERS[(node.id, key, skip_functions)] = (node, found)
-        if len(_ROOT_ANSWERS) > 512:
-            _ROOT_ANSWERS.popitem(last=False)
+    if answers is not None:
+        answers[key, skip_functions] = found
     return iter(found)
-
-
-_ROOT_ANSWERS: OrderedDict = OrderedDict()
 
 # What one query per file indexes: the types rules ask about most, none of them so
 # numerous (identifiers, say) that bucketing them in Python costs more than it saves.
@@ -109,7 +102,8 @@ class _Index:
             starts, nodes = self.by_type.setdefault(n.type, ([], []))
             starts.append(n.start_byte)
             nodes.append(n)
-        self._functions: tuple[list[int], list[int], list[Node]] | None = None
+        # other whole-file questions, answered by a query each: (types, skip_functions) -> nodes
+        self.answers: dict[tuple[tuple[str, ...], bool], list[Node]] = {}
 
     def within(self, node: Node, types: tuple[str, ...]) -> list[Node]:
         if node == self.root:
@@ -155,17 +149,24 @@ def _encloses(n: Node, node: Node) -> bool:
     return any(x == n for x in ancestors(node))
 
 
-_INDEXES: OrderedDict[int, _Index] = OrderedDict()
+# The indexes of the last trees no SourceFile owns (a parse of a snippet). Each keeps its
+# tree alive, so node ids stay unique; a tree takes about 30 times its file's size.
+_UNOWNED: OrderedDict[int, _Index] = OrderedDict()
 
 
 def _index(root: Node) -> _Index:
-    ix = _INDEXES.get(root.id)
+    """A tree's index: on the SourceFile that owns the tree (it lives and dies with it)."""
+    owner = owner_of(root)
+    if owner is not None:
+        ix = owner.__dict__.get("_syntax_index")
+        if ix is None:
+            ix = owner.__dict__["_syntax_index"] = _Index(root)
+        return ix
+    ix = _UNOWNED.get(root.id)
     if ix is None or ix.root != root:
-        ix = _INDEXES[root.id] = _Index(root)
-        if len(_INDEXES) > 64:  # a package's files are asked about again after its facts pass
-            _INDEXES.popitem(last=False)
-    else:
-        _INDEXES.move_to_end(root.id)
+        ix = _UNOWNED[root.id] = _Index(root)
+        if len(_UNOWNED) > 2:
+            _UNOWNED.popitem(last=False)
     return ix
 
 
