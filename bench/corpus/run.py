@@ -214,31 +214,55 @@ def pct(num: int, den: int) -> str:
     return f"{100 * num / den:.0f}%" if den else "-"
 
 
+COUNT_HEAD = ["findings", "judged", "real", "false", "fixable", "fixable-real", "fix right", "fix wrong", "unjudged"]
+
+
+def row_line(first: list[str], row: Row) -> str:
+    return "| " + " | ".join(first + [str(getattr(row, c)) for c in COUNTS]) + " |"
+
+
 def table(results: list[RepoResult]) -> str:
-    head = ["repo", "rule", "findings", "judged", "real", "false", "fixable", "fixable-real", "fix right", "fix wrong", "unjudged"]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    total = Row("**total**", "")
+    """Markdown: totals by rule, by repo (with files, errors and seconds), then repo x rule."""
+    total = Row("total", "")
+    by_rule: dict[str, Row] = {}
     for res in results:
         for row in res.rows:
-            lines.append("| " + " | ".join([row.repo, row.rule] + [str(getattr(row, c)) for c in COUNTS]) + " |")
             total.add(row)
-    lines.append("| " + " | ".join([total.repo, ""] + [f"**{getattr(total, c)}**" for c in COUNTS]) + " |")
-    lines.append("")
-    lines.append(
+            by_rule.setdefault(row.rule, Row("", row.rule)).add(row)
+    out = [
         f"Precision: {pct(total.real, total.judged)} of judged findings real ({total.real}/{total.judged}); "
         f"{pct(total.fixable_real, total.fixable)} of fixable findings real ({total.fixable_real}/{total.fixable}); "
         f"fixes right {total.fix_right}, wrong {total.fix_wrong} "
-        f"({pct(total.fix_right, total.fix_right + total.fix_wrong)} right)."
-    )
-    lines.append("")
-    files = ["| repo | kind | Go files | scan s | fix s | syntax errors | other errors | partially parsed | findings |", "|" + "---|" * 9]
+        f"({pct(total.fix_right, total.fix_right + total.fix_wrong)} right); unjudged {total.unjudged}.",
+        "",
+        "| rule | " + " | ".join(COUNT_HEAD) + " | precision |",
+        "|" + "---|" * (len(COUNT_HEAD) + 2),
+    ]
+    for rule in sorted(by_rule):
+        r = by_rule[rule]
+        out.append(row_line([rule], r)[:-1] + f"| {pct(r.real, r.judged)} |")
+    out.append(row_line(["**total**"], total)[:-1] + f"| {pct(total.real, total.judged)} |")
+    out += [
+        "",
+        "| repo | kind | Go files | scan s | fix s | syntax errors | other errors | partially parsed | "
+        + " | ".join(COUNT_HEAD) + " |",
+        "|" + "---|" * (8 + len(COUNT_HEAD)),
+    ]
     for res in results:
-        n = sum(r.findings for r in res.rows)
-        files.append(
-            f"| {res.repo} | {res.kind} | {res.go_files} | {res.scan_seconds:.1f} | {res.fix_seconds:.1f} | "
-            f"{res.syntax_errors} | {res.other_errors} | {res.partially_parsed} | {n} |"
+        r = Row(res.repo, "")
+        for row in res.rows:
+            r.add(row)
+        out.append(
+            row_line(
+                [res.repo, res.kind, str(res.go_files), f"{res.scan_seconds:.1f}", f"{res.fix_seconds:.1f}",
+                 str(res.syntax_errors), str(res.other_errors), str(res.partially_parsed)],
+                r,
+            )
         )
-    return "\n".join(lines + files)
+    out += ["", "| repo | rule | " + " | ".join(COUNT_HEAD) + " |", "|" + "---|" * (2 + len(COUNT_HEAD))]
+    for res in results:
+        out += [row_line([row.repo, row.rule], row) for row in res.rows]
+    return "\n".join(out)
 
 
 def main(argv: list[str] | None = None) -> int:
