@@ -156,7 +156,7 @@ def go_file_count(tree: Path) -> int:
     return len(proc.stdout.splitlines())
 
 
-def evaluate(repo: Repo, tree: Path, out: Path) -> RepoResult:
+def evaluate(repo: Repo, tree: Path, out: Path, verdicts_dir: Path = HERE / "verdicts") -> RepoResult:
     scan_path = out / f"{repo.name}.scan.json"
     try:
         scan = json.loads(scan_path.read_text(encoding="utf-8"))
@@ -167,7 +167,7 @@ def evaluate(repo: Repo, tree: Path, out: Path) -> RepoResult:
         Finding(f["path"].removeprefix("./"), f["line"], f["rule"], bool(f["fixable"]), f["message"])
         for f in scan["findings"]
     ]
-    verdicts = load_verdicts(HERE / "verdicts" / f"{repo.name}.csv")
+    verdicts = load_verdicts(verdicts_dir / f"{repo.name}.csv")
     errors = scan.get("errors", [])
     syntax = sum("syntax error" in e.get("message", "") for e in errors)
     result = RepoResult(
