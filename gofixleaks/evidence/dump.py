@@ -152,7 +152,7 @@ def parse_traceback(text: str) -> Dump:
         if not m:
             continue
         state, minutes, locked, leaked = _state(m.group(2))
-        labels = _traceback_labels(m.group(3))
+        labels = _labels(m.group(3))
         frames: list[Frame] = []
         ancestors: list[Frame] = []
         created_by = creator = None
@@ -175,6 +175,8 @@ def parse_traceback(text: str) -> Dump:
                 continue  # a frame without a location ("goroutine running on other thread", cgo): nothing to place
             i += 1
             frame = Frame(name, loc.group(1), int(loc.group(2)))
+            if frame.function == "runtime.goexit":  # the bottom of every stack (GOTRACEBACK=system shows it)
+                continue
             if in_ancestors:
                 ancestors.append(frame)
             elif c:
@@ -204,23 +206,22 @@ def _state(inner: str) -> tuple[str, int, bool, bool]:
     return reason, minutes, locked, leaked
 
 
-def _traceback_labels(rest: str) -> tuple[tuple[str, str], ...]:
-    """pprof labels after the state with GODEBUG=tracebacklabels=1: ` {"k": "v", k2: v2}`."""
-    rest = rest.strip()
-    if not (rest.startswith("{") and rest.endswith("}")):
+_LABEL = re.compile(r'"?([^",:{}]+?)"?\s*:\s*"?([^",{}]*)"?(?:,|$)')
+
+
+def _labels(text: str) -> tuple[tuple[str, str], ...]:
+    """pprof labels: `{request: r1}` after a traceback's state (GODEBUG=tracebacklabels=1),
+    `{"request":"r1"}` in a debug=1 profile."""
+    text = text.strip()
+    if not (text.startswith("{") and text.endswith("}")):
         return ()
-    pairs = []
-    for item in rest[1:-1].split(", "):
-        key, sep, value = item.partition(": ")
-        if sep:
-            pairs.append((key.strip('"'), value.strip('"')))
-    return tuple(pairs)
+    return tuple((k.strip(), v) for k, v in _LABEL.findall(text[1:-1]))
 
 
 _PROFILE_HEADER = re.compile(r"^(\S+) profile: total \d+\s*$", re.M)
 _GROUP = re.compile(r"^(\d+) @(?: 0x[0-9a-fA-F]+)*\s*$")
 _GROUP_FRAME = re.compile(r"^#\t+0x[0-9a-fA-F]+\t+(\S+?)\+0x[0-9a-fA-F]+\t+(.+):(\d+)\s*$")
-_GROUP_LABELS = re.compile(r"^# labels: \{(.*)\}\s*$")
+_GROUP_LABELS = re.compile(r"^# labels: \{.*\}\s*$")
 
 
 def parse_grouped(text: str) -> Dump:
@@ -244,7 +245,7 @@ def parse_grouped(text: str) -> Dump:
         elif m := _GROUP_FRAME.match(line):
             frames.append(Frame(m.group(1), m.group(2), int(m.group(3))))
         elif m := _GROUP_LABELS.match(line):
-            labels = _traceback_labels("{" + m.group(1) + "}")
+            labels = _labels(line[len("# labels: ") :])
     flush()
     return Dump(f"{name} profile (debug=1)", tuple(goroutines), leak)
 
@@ -259,9 +260,24 @@ def _from_proto(raw: bytes) -> Dump:
     leak = profile.sample_type == "goroutineleak"
     goroutines = []
     for s in profile.samples:
-        frames = [Frame(f.function, f.path, f.line) for f in s.frames if f.function != "runtime.goexit"]
+        frames = [Frame(_elide_type_args(f.function), f.path, f.line) for f in s.frames if f.function != "runtime.goexit"]
         goroutines.append(Goroutine(tuple(frames), _inferred_state(frames), s.count, leaked=leak, labels=s.labels))
     return Dump(f"{profile.sample_type} profile (protobuf)", tuple(goroutines), leak)
+
+
+def _elide_type_args(function: str) -> str:
+    """`main.(*box[go.shape.string]).wait` as tracebacks print it: `main.(*box[...]).wait`."""
+    out, depth = [], 0
+    for ch in function:
+        if ch == "[":
+            if depth == 0:
+                out.append("[...]")
+            depth += 1
+        elif ch == "]" and depth:
+            depth -= 1
+        elif depth == 0:
+            out.append(ch)
+    return "".join(out)
 
 
 # The wait reason a traceback would print, told from the frames of a profile (which has no

@@ -89,8 +89,15 @@ def go_binary() -> str:
     return go
 
 
-def run(paths: Iterable[str], test_run: str | None = None, timeout: str | None = None, env: dict[str, str] | None = None) -> Run:
-    """Run the tests of the packages at and below ``paths`` with the leak check."""
+def run(
+    paths: Iterable[str],
+    test_run: str | None = None,
+    timeout: str | None = None,
+    env: dict[str, str] | None = None,
+    use_leak_profile: bool = True,
+) -> Run:
+    """Run the tests of the packages at and below ``paths`` with the leak check;
+    ``use_leak_profile=False`` compares goroutine dumps only, as on a Go without the profile."""
     go = go_binary()
     env = dict(env or os.environ)
     # creators' stacks in the dumps: a goroutine net/http started is traced back to the call
@@ -103,13 +110,13 @@ def run(paths: Iterable[str], test_run: str | None = None, timeout: str | None =
     packages = [p for p in packages if not (p.import_path in seen or seen.add(p.import_path))]
     results = [PackageResult(p.import_path, p.dir, "build-error", p.error, ()) for p in packages if p.error]
     testable = [p for p in packages if not p.error and p.test_files]
-    leak_profile = _has_leak_profile(go, env)
+    leak_profile = use_leak_profile and _has_leak_profile(go, env)
     with tempfile.TemporaryDirectory(prefix="gofixleaks-test-") as tmp:
         by_module: dict[str, list[Package]] = {}
         for p in testable:
             by_module.setdefault(p.module_dir, []).append(p)
         for module_dir, pkgs in by_module.items():
-            results += _run_module(go, module_dir, pkgs, tmp, test_run, timeout, env)
+            results += _run_module(go, module_dir, pkgs, tmp, test_run, timeout, env, leak_profile)
     order = {p.import_path: i for i, p in enumerate(packages)}
     results.sort(key=lambda r: order.get(r.import_path, 0))
     return Run(tuple(results), leak_profile, sum(1 for p in packages if not p.error and not p.test_files))
@@ -164,14 +171,14 @@ def _package(obj: dict) -> Package:
     return Package(obj.get("ImportPath", d), d, module_dir, name, files, " ".join(error.split()) if error else None)
 
 
-def _run_module(go, module_dir, pkgs, tmp, test_run, timeout, env) -> list[PackageResult]:
+def _run_module(go, module_dir, pkgs, tmp, test_run, timeout, env, leak_profile) -> list[PackageResult]:
     overlay: dict[str, str] = {}
     reports: dict[str, tuple[str, str]] = {}
     for n, p in enumerate(pkgs):
         before = os.path.join(tmp, f"{n}.before")
         after = os.path.join(tmp, f"{n}.after")
         reports[p.import_path] = (before, after)
-        for path, data in _overlay_files(p, before, after).items():
+        for path, data in _overlay_files(p, before, after, leak_profile).items():
             copy = os.path.join(tmp, f"{n}-{os.path.basename(path)}")
             with open(copy, "wb") as f:
                 f.write(data)
@@ -288,7 +295,7 @@ def _ours(g: Goroutine) -> bool:
     return any(f.short_function.split(".", 1)[-1].startswith(GENERATED_PREFIX) for f in g.frames)
 
 
-def _overlay_files(p: Package, before: str, after: str) -> dict[str, bytes]:
+def _overlay_files(p: Package, before: str, after: str, leak_profile: bool) -> dict[str, bytes]:
     """The generated TestMain file and, when the package has a TestMain, its file with the
     TestMain renamed and os.Exit routed through the check."""
     user = _find_test_main(p.test_files)
@@ -299,7 +306,7 @@ def _overlay_files(p: Package, before: str, after: str) -> dict[str, bytes]:
         pkg = _package_name(sf)
         wrapped = (path, _wrap_user_test_main(sf, node))
     generated = os.path.join(p.dir, _free_name(p.dir))
-    files = {generated: _generated(pkg, before, after, user is not None).encode()}
+    files = {generated: _generated(pkg, before, after, user is not None, leak_profile).encode()}
     if wrapped:
         files[wrapped[0]] = wrapped[1]
     return files
@@ -399,7 +406,7 @@ func gofixleaksCheck() {{
 \t\t}}
 \t\tgofixleakstime.Sleep(d)
 \t}}
-\tif gofixleakspprof.Lookup("goroutineleak") != nil {{
+\tif {leak_profile} && gofixleakspprof.Lookup("goroutineleak") != nil {{
 \t\tgofixleaksDump({after}, "goroutineleak")
 \t}} else {{
 \t\tgofixleaksDump({after}, "goroutine")
@@ -420,7 +427,11 @@ _BODY_PLAIN = "\tcode := m.Run()\n\tgofixleaksCheck()\n\tgofixleaksos.Exit(code)
 _BODY_WRAP = f"\t{USER_TEST_MAIN}(m)\n\tgofixleaksCheck()"
 
 
-def _generated(package: str, before: str, after: str, wraps_user: bool) -> str:
+def _generated(package: str, before: str, after: str, wraps_user: bool, leak_profile: bool) -> str:
     return _TEMPLATE.format(
-        package=package, before=json.dumps(before), after=json.dumps(after), body=_BODY_WRAP if wraps_user else _BODY_PLAIN
+        package=package,
+        before=json.dumps(before),
+        after=json.dumps(after),
+        body=_BODY_WRAP if wraps_user else _BODY_PLAIN,
+        leak_profile="true" if leak_profile else "false",
     )

@@ -72,8 +72,15 @@ def is_dumper(g: Goroutine) -> bool:
     return any(f.function.startswith(_DUMPER_PREFIXES) for f in g.frames)
 
 
+def is_system(g: Goroutine) -> bool:
+    """The runtime's own goroutines (GC workers, the finalizer, an M's g0), which tracebacks
+    show with GOTRACEBACK=system: nothing but runtime frames, started by the runtime."""
+    frames = g.frames + ((g.created_by,) if g.created_by else ())
+    return g.id == 0 or all(f.package == "runtime" or f.package.startswith("internal/runtime") for f in frames)
+
+
 def is_blocked(g: Goroutine) -> bool:
-    return g.state not in _ACTIVE and not is_dumper(g)
+    return g.state not in _ACTIVE and not is_dumper(g) and not is_system(g)
 
 
 def creator_frame(g: Goroutine) -> Frame | None:
