@@ -15,6 +15,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
+from typing import Callable
 
 from rich.console import Console
 from rich.markup import escape
@@ -22,6 +23,7 @@ from rich.markup import escape
 from .. import engine
 from ..discover import DiscoveryError, Target, discover
 from ..engine import FileResult
+from ..rule import Finding
 from . import leakcheck, render
 from .dump import Dump, DumpError, parse, short_name
 from .match import Covered, Index
@@ -92,12 +94,12 @@ def evidence(source: str, cfg, targets: list[Target], fmt: str, threshold: int, 
     sites = group(dump.goroutines)
     results = list(engine.run(targets, cfg, want_fixes=False))
     index = Index(targets, results)
-    covered = [index.cover(s) for s in sites]
+    covered = mark([index.cover(s) for s in sites], lambda c: c.site.suspected(threshold))
     suspected = [c for c in covered if c.site.suspected(threshold)]
     if fmt == "json":
-        out.print(render.as_json(covered), markup=False, highlight=False, soft_wrap=True)
+        out.file.write(render.as_json(covered) + "\n")
     elif fmt == "sarif":
-        out.print(render.sarif(covered, threshold), markup=False, highlight=False, soft_wrap=True)
+        out.file.write(render.sarif(covered, threshold) + "\n")
     else:
         out.print(escape(f"{description}, {dump.total} goroutine(s), {sum(c.site.count for c in covered)} blocked at {len(covered)} site(s)"), highlight=False)
         out.print(
@@ -128,7 +130,7 @@ def test(paths: tuple[str, ...], test_run: str | None, timeout: str | None, fmt:
             "packages": [{"package": p.import_path, "dir": p.dir, "status": p.status, "message": p.message} for p in result.packages],
             "sites": [render.site_dict(index.cover(s)) for s in result.sites],
         }
-        out.print(json.dumps(doc, indent=2, ensure_ascii=False), markup=False, highlight=False, soft_wrap=True)
+        out.file.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
     else:
         for p in result.packages:
             style = {"ok": "green", "build-error": "red"}.get(p.status, "bold red")
@@ -163,21 +165,36 @@ def gather(source: str, paths: tuple[str, ...]) -> Evidence:
     return Evidence(description, tuple(group(dump.goroutines)), None)
 
 
-def confirm(results: list[FileResult], targets: list[Target], ev: Evidence, threshold: int) -> tuple[list[FileResult], list[Covered]]:
-    """The findings the evidence confirms get `evidence` set (what was seen, one line); their
-    files come first, and within a file confirmed findings come first. Only suspected sites
-    (proven leaks, sites over ``threshold``, everything the tests left behind) confirm."""
-    index = Index(targets, results)
-    covered = [index.cover(s) for s in ev.sites if ev.tests is not None or s.suspected(threshold)]
+def mark(covered: list[Covered], confirms: Callable[[Covered], bool]) -> list[Covered]:
+    """``covered`` with the findings of each site that ``confirms`` carrying `evidence`:
+    what was seen there, one line per site (a finding covering several sites lists each)."""
     seen: dict[tuple[str, int, str], list[str]] = {}
     for c in covered:
-        for f in c.findings:
-            seen.setdefault((f.path, f.start, f.rule), []).append(render.describe(c))
+        if confirms(c):
+            for f in c.findings:
+                seen.setdefault(_finding_key(f), []).append(render.describe(c))
+    return [dataclasses.replace(c, findings=tuple(_marked(f, seen) for f in c.findings)) for c in covered]
+
+
+def _finding_key(f: Finding) -> tuple[str, int, str]:
+    return f.path, f.start, f.rule
+
+
+def _marked(f: Finding, seen: dict[tuple[str, int, str], list[str]]) -> Finding:
+    return dataclasses.replace(f, evidence="; ".join(seen[_finding_key(f)])) if _finding_key(f) in seen else f
+
+
+def confirm(results: list[FileResult], targets: list[Target], ev: Evidence, threshold: int) -> tuple[list[FileResult], list[Covered]]:
+    """The findings the evidence confirms get `evidence` set; their files come first, and
+    within a file confirmed findings come first. Only suspected sites (proven leaks, sites
+    over ``threshold``) confirm, and everything the tests left behind."""
+    index = Index(targets, results)
+    covered = mark(
+        [index.cover(s) for s in ev.sites if ev.tests is not None or s.suspected(threshold)], lambda c: True
+    )
+    seen = {_finding_key(f): f for c in covered for f in c.findings}
     for r in results:
-        marked = [
-            dataclasses.replace(f, evidence="; ".join(seen[(f.path, f.start, f.rule)])) if (f.path, f.start, f.rule) in seen else f
-            for f in r.findings
-        ]
+        marked = [seen.get(_finding_key(f), f) for f in r.findings]
         r.findings = sorted(marked, key=lambda f: not f.evidence)  # stable: source order otherwise
     results = sorted(results, key=lambda r: not any(f.evidence for f in r.findings))
     return results, covered
