@@ -120,6 +120,17 @@ def test_sarif(cli, dump_file):
     assert [r["level"] for r in run["results"]] == ["error", "note", "note", "note"]
 
 
+def test_a_finding_covers_sites_of_its_own_function_only(cli, tmp_path):
+    dump = tmp_path / "poll.txt"
+    dump.write_text(
+        goroutine(9, "select (leaked)", [("example.com/leaky-service.(*Poller).Run", f"{B}/poller.go", 19)], None)
+        + "\n"
+        + goroutine(10, "select (leaked)", [("example.com/leaky-service.(*Poller).Watch", f"{B}/poller.go", 34)], None)
+    )
+    doc = json.loads(cli("evidence", str(dump), "--format", "json", cwd=EXAMPLE).stdout)
+    assert [[f["rule"] for f in s["findings"]] for s in doc["sites"]] == [["ticker-not-stopped"], ["time-after-in-loop"]]
+
+
 def test_ambiguous_file_names_are_not_guessed(cli, tmp_path):
     for d in ("a", "b"):
         (tmp_path / d).mkdir()

@@ -169,8 +169,10 @@ def test_cli_exit_codes_and_json(cli, module):
     assert r.code == 1
     doc = json.loads(r.stdout)
     assert doc["version"] == 1 and doc["leak_profile"] is True
-    assert [(p["package"], p["status"]) for p in doc["packages"]] == [("example.com/m/leaky", "leak")]
-    (site,) = doc["sites"]
+    (pkg,) = doc["packages"]
+    assert (pkg["package"], pkg["status"], pkg["message"]) == ("example.com/m/leaky", "leak", "2 goroutine(s) left behind")
+    (site,) = pkg["sites"]
+    assert set(site) == {"path", "line", "function", "state", "count", "wait_minutes", "created_by"}
     assert site["state"] == "chan send (leaked)" and site["count"] == 2 and site["line"] == 7
     assert site["path"].endswith("leak.go") and site["created_by"]["line"] == 6
     clean = cli("test", str(module / "teardown"), env=gotools.go_env())
@@ -206,9 +208,9 @@ func TestStuck(t *testing.T) {
     )
     r = cli("test", str(stuck), "--timeout", "1s", "--format", "json", env=gotools.go_env())
     assert r.code == 1
-    doc = json.loads(r.stdout)
-    assert doc["packages"][0]["status"] == "timeout"
-    functions = {s["function"] for s in doc["sites"]}
+    (pkg,) = json.loads(r.stdout)["packages"]
+    assert pkg["status"] == "timeout"
+    functions = {s["function"] for s in pkg["sites"]}
     assert functions == {"example.com/m.TestStuck", "example.com/m.TestStuck.func1"}
 
 

@@ -1,7 +1,7 @@
 """Blocked sites tied to the scanned code: the file a site lies in (a dump names files as the
 binary recorded them, which may be another machine's paths or -trimpath's module paths) and
 the static findings that cover it — in the same file, spanning the blocked (or creating)
-line or inside the same top-level function."""
+line or inside the same innermost function."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ class Index:
         for t in self.targets.values():
             self.by_name.setdefault(os.path.basename(t.path), []).append(t)
         self.findings = {os.path.normpath(r.abspath): r.findings for r in results}
-        self._decls: dict[str, list[tuple[int, int]]] = {}
+        self._functions: dict[str, list[tuple[int, int]]] = {}
 
     def local(self, path: str) -> Target | None:
         """The scanned file a dump's ``path`` names: the same file, or the one whose path
@@ -74,23 +74,39 @@ class Index:
         )
 
     def _covering(self, target: Target, loc: Location) -> list[Finding]:
-        decl = self._decl_at(target.path, loc.line)
+        func = self._function_at(target.path, loc.line)
         return [
             f
             for f in self.findings.get(os.path.normpath(target.path), [])
-            if f.line <= loc.line <= f.end_line or (decl is not None and decl == self._decl_at(target.path, f.line))
+            if f.line <= loc.line <= f.end_line or (func is not None and func == self._function_at(target.path, f.line))
         ]
 
-    def _decl_at(self, path: str, line: int) -> tuple[int, int] | None:
-        """The line span of the top-level declaration holding ``line``."""
-        if path not in self._decls:
-            try:
-                with open(path, "rb") as fh:
-                    root = parse(fh.read()).root_node
-            except OSError:
-                root = None
-            self._decls[path] = [(c.start_point[0] + 1, c.end_point[0] + 1) for c in root.children] if root else []
-        return next((d for d in self._decls[path] if d[0] <= line <= d[1]), None)
+    def _function_at(self, path: str, line: int) -> tuple[int, int] | None:
+        """The line span of the innermost function (declaration or literal) whose body holds
+        ``line``. A function starting on ``line`` does not count: `go func() {` belongs to
+        the function that runs the `go` statement."""
+        if path not in self._functions:
+            self._functions[path] = _function_spans(path)
+        inside = [f for f in self._functions[path] if f[0] < line <= f[1]]
+        return min(inside, key=lambda f: f[1] - f[0]) if inside else None
+
+
+_FUNCTIONS = frozenset({"function_declaration", "method_declaration", "func_literal"})
+
+
+def _function_spans(path: str) -> list[tuple[int, int]]:
+    try:
+        with open(path, "rb") as fh:
+            stack = [parse(fh.read()).root_node]
+    except OSError:
+        return []
+    spans = []
+    while stack:
+        node = stack.pop()
+        if node.type in _FUNCTIONS:
+            spans.append((node.start_point[0] + 1, node.end_point[0] + 1))
+        stack.extend(node.named_children)
+    return spans
 
 
 def _common_suffix(a: list[str], b: list[str]) -> int:
