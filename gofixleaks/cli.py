@@ -223,7 +223,7 @@ def fix(mode, patch_out, check, unsafe_fixes, verify, evidence_source, threshold
         from .evidence import commands as ev_cmd
 
         results, covered = ev_cmd.confirm(results, targets, ev, threshold)
-        ev_cmd.report(ev, covered, _console(stderr=True))
+        ev_cmd.report(ev, covered, results, _console(stderr=True))
     try:
         root = worktree.toplevel(opts["paths"][0] if opts["paths"] else ".")
     except worktree.GitError:

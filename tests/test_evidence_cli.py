@@ -7,6 +7,7 @@ are read in test_evidence_go.py and test_evidence_live.py."""
 from __future__ import annotations
 
 import http.server
+import shutil
 import json
 import threading
 from pathlib import Path
@@ -203,9 +204,17 @@ def test_fix_marks_confirmed_findings(cli, dump_file):
     assert r.code == 0
     lines = r.stderr.splitlines()
     assert lines[0] == f"gofixleaks: evidence from {dump_file}: traceback: 2 site(s) to account for"
-    assert lines[1].startswith("  confirmed: cache.go:30 early-return-send (has a fix): 2 goroutine(s) in chan send (leaked)")
-    assert lines[2].startswith("  confirmed: cache.go:52 loop-without-exit (has a fix): 3 goroutine(s) in chan receive")
+    assert lines[1].startswith("  confirmed: cache.go:30 early-return-send (fixed): 2 goroutine(s) in chan send (leaked)")
+    assert lines[2].startswith("  confirmed: cache.go:52 loop-without-exit (fixed): 3 goroutine(s) in chan receive")
     assert not any(ln.startswith("  no finding covers") for ln in lines)  # the other sites are under the threshold
+
+
+def test_fix_says_when_a_confirmed_finding_has_a_review_fix_left_out(cli, dump_file, tmp_path):
+    module = Path(shutil.copytree(EXAMPLE, tmp_path / "m"))
+    r = cli("fix", "--evidence", str(dump_file), "--threshold", "3", "--write", cwd=module)
+    lines = r.stderr.splitlines()
+    assert lines[1].startswith("  confirmed: cache.go:30 early-return-send (fixed): ")
+    assert lines[2].startswith("  confirmed: cache.go:52 loop-without-exit (a review fix, left out: --unsafe-fixes applies it): ")
 
 
 def test_fix_puts_the_confirmed_files_first(cli, tmp_path):
@@ -223,7 +232,7 @@ def test_fix_puts_the_confirmed_files_first(cli, tmp_path):
     r = cli("fix", "--evidence", str(dump), cwd=EXAMPLE)
     assert r.stdout.startswith("diff --git a/examples/leaky-service/warmer.go ")
     assert sorted(r.stdout.split("diff --git ")) == sorted(plain.stdout.split("diff --git "))  # the same patch, reordered
-    assert "  confirmed: warmer.go:12 unbounded-goroutines (has a fix): 1 goroutine(s) in sleep (leaked)" in r.stderr
+    assert "  confirmed: warmer.go:12 unbounded-goroutines (fixed): 1 goroutine(s) in sleep (leaked)" in r.stderr
 
 
 def test_fix_names_proven_leaks_no_rule_reported(cli, tmp_path):

@@ -75,10 +75,11 @@ def test_live_service_evidence_fix_and_leak_gone(cli, tmp_path):
         from_file = sites(cli, str(tmp_path / "goroutine.txt"), module)
         assert from_file[REFRESH]["count"] == REQUESTS and from_file[REFRESH]["state"] == "chan send"
         assert b"(leaked)" in leak
-        fixed = cli("fix", "--evidence", url + "/debug/pprof/", "--threshold", str(REQUESTS), "--write", cwd=module)
+        # the ticker loop's fix (a select on ctx.Done()) is a `review` fix: --unsafe-fixes takes it
+        fixed = cli("fix", "--evidence", url + "/debug/pprof/", "--threshold", str(REQUESTS), "--write", "--unsafe-fixes", cwd=module)
         assert fixed.code == 0, fixed.stderr
-        assert "confirmed: cache.go:30 early-return-send" in fixed.stderr
-        assert "confirmed: cache.go:52 loop-without-exit" in fixed.stderr
+        assert "  confirmed: cache.go:30 early-return-send (fixed): " in fixed.stderr
+        assert "  confirmed: cache.go:52 loop-without-exit (fixed): " in fixed.stderr
     assert "done := make(chan error, 1)" in (module / "cache.go").read_text()
     with service(module) as url:
         drive(url)

@@ -270,6 +270,6 @@ def test_fix_with_the_tests_as_evidence(cli, tmp_path):
     first = (module / "first.go").read_text()
     assert "done := make(chan error, 1)" in first
     lines = r.stderr.splitlines()
-    assert any(ln.startswith("  confirmed: ") and "first.go:10 early-return-send (has a fix)" in ln for ln in lines), r.stderr
+    assert any(ln.startswith("  confirmed: ") and "first.go:10 early-return-send (fixed)" in ln for ln in lines), r.stderr
     assert "gofixleaks: re-ran the tests: 1 of 1 leak site(s) gone" in lines
     assert any(ln.startswith("  gone: m.First.func1 (chan send (leaked), 1 goroutine(s))") for ln in lines)

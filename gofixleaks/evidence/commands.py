@@ -22,6 +22,7 @@ from rich.markup import escape
 
 from .. import engine
 from ..discover import DiscoveryError, Target, discover
+from ..edits import REVIEW
 from ..engine import FileResult
 from ..rule import Finding
 from . import leakcheck, render
@@ -213,15 +214,22 @@ def confirm(results: list[FileResult], targets: list[Target], ev: Evidence, thre
     return results, covered
 
 
-def report(ev: Evidence, covered: list[Covered], err: Console) -> None:
-    """On stderr: the findings the evidence confirms, then the sites no finding covers."""
+def report(ev: Evidence, covered: list[Covered], results: list[FileResult], err: Console) -> None:
+    """On stderr: the findings the evidence confirms and whether this run fixes them, then
+    the sites no finding covers."""
     err.print(escape(f"gofixleaks: evidence from {ev.description}: {len(covered)} site(s) to account for"), highlight=False)
+    applied = {(r.path, a.start) for r in results for a in r.applied}
     confirmed = {}
     for c in covered:
         for f in c.findings:
             confirmed.setdefault((f.path, f.line, f.rule), (f, []))[1].append(render.describe(c))
     for (path, line, rule), (f, seen) in confirmed.items():
-        fix = "has a fix" if f.fixable else "no automatic fix"
+        if (f.path, f.start) in applied:
+            fix = "fixed"
+        elif f.fixable and f.fixes[0].applicability == REVIEW:
+            fix = "a review fix, left out: --unsafe-fixes applies it"
+        else:
+            fix = "not fixed" if f.fixable else "no automatic fix"
         err.print(escape(f"  confirmed: {path}:{line} {rule} ({fix}): {'; '.join(seen)}"), highlight=False)
     for c in uncovered(covered):
         where = "" if c.in_scan else " (not in the scanned code)"

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .. import __version__
+from ..report import sarif_log
 from .dump import short_name
 from .match import Covered
 from .sites import Site
@@ -110,24 +110,8 @@ def sarif(covered: list[Covered], threshold: int) -> str:
                 "properties": {"count": s.count, "state": s.state_text, "wait_minutes": s.wait_minutes},
             }
         )
-    doc = {
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "gofixleaks",
-                        "version": __version__,
-                        "rules": [{"id": rid, "shortDescription": {"text": desc}} for rid, desc in _RULES],
-                    }
-                },
-                "results": results,
-                "properties": {"threshold": threshold},
-            }
-        ],
-    }
-    return json.dumps(doc, indent=2, ensure_ascii=False)
+    rules = [{"id": rid, "shortDescription": {"text": desc}} for rid, desc in _RULES]
+    return sarif_log(rules, results, properties={"threshold": threshold})
 
 
 def _location(path: str, line: int, message: str | None = None) -> dict:
