@@ -70,7 +70,7 @@ def test_text_ranks_sites_and_names_the_findings(cli, dump_file):
     assert lines[7].startswith("    covered by loop-without-exit at cache.go:52: ")
     assert lines[8].startswith("1 goroutine(s) in IO wait at cmd/leaky/main.go:52 in main.main")
     assert lines[9] == "    no finding covers it"
-    assert lines[10].endswith("/net/http/transport.go:2833 in http.(*persistConn).writeLoop (not in the scanned code)")
+    assert lines[10] == "1 goroutine(s) in select at $GOROOT/src/net/http/transport.go:2833 in http.(*persistConn).writeLoop (not in the scanned code)"
     assert r.stderr == "gofixleaks: 1 suspected leak site(s) of 4; 1 covered by a finding\n"
 
 
@@ -130,6 +130,21 @@ def test_a_finding_covers_sites_of_its_own_function_only(cli, tmp_path):
     )
     doc = json.loads(cli("evidence", str(dump), "--format", "json", cwd=EXAMPLE).stdout)
     assert [[f["rule"] for f in s["findings"]] for s in doc["sites"]] == [["ticker-not-stopped"], ["time-after-in-loop"]]
+
+
+def test_without_a_creator_the_goroutines_body_counts_as_its_launchers(cli, tmp_path):
+    """A debug=1 profile names no creator: the blocked send inside `go func() {...}()` is
+    still covered by the finding in the function that runs the `go` statement."""
+    profile = tmp_path / "goroutine-debug1.txt"
+    profile.write_text(
+        "goroutine profile: total 3\n"
+        "3 @ 0x47d90a 0x41421c 0x413e17 0x4decfe 0x483641\n"
+        f"#\t0x4decfd\texample.com/leaky-service.(*Cache).Refresh.func1+0x1d\t{B}/cache.go:38\n\n"
+    )
+    doc = json.loads(cli("evidence", str(profile), "--format", "json", cwd=EXAMPLE).stdout)
+    (site,) = doc["sites"]
+    assert (site["state"], site["created_by"], site["count"]) == (None, None, 3)
+    assert [f["rule"] for f in site["findings"]] == ["early-return-send"]
 
 
 def test_ambiguous_file_names_are_not_guessed(cli, tmp_path):

@@ -217,6 +217,9 @@ func TestStuck(t *testing.T) {
 def test_usage_errors(cli, tmp_path, monkeypatch):
     r = cli("test", str(tmp_path / "nope"))
     assert r.code == 2 and r.stderr.startswith("gofixleaks: error: ") and "no such file" in r.stderr
+    r = cli("test", str(tmp_path), env=gotools.go_env())  # no go.mod
+    assert r.code == 2 and r.stdout == "" and r.stderr.count("\n") == 1
+    assert r.stderr.startswith(f"gofixleaks: error: {tmp_path}: pattern ./...: ")
     monkeypatch.setenv("PATH", str(tmp_path))  # no go on PATH
     r = cli("test", str(tmp_path))
     assert r.code == 2 and r.stderr == "gofixleaks: error: no Go toolchain: `go` was not found on PATH\n"

@@ -148,8 +148,9 @@ def test(paths: tuple[str, ...], test_run: str | None, timeout: str | None, fmt:
                 render.text([index.cover(s) for s in p.sites], out, DEFAULT_THRESHOLD, show_findings=False)
     how = "the leak profile (goroutineleak) and goroutine dumps" if result.leak_profile else "goroutine dumps (this Go has no leak profile)"
     n_leaky = sum(1 for p in result.packages if p.left)
+    n_tested = sum(1 for p in result.packages if p.status != "build-error")
     err.print(
-        f"gofixleaks: {len(result.packages)} package(s) tested with {how}: {n_leaky} with goroutines left behind"
+        f"gofixleaks: {n_tested} package(s) tested with {how}: {n_leaky} with goroutines left behind"
         + (f"; {result.no_tests} without test files" if result.no_tests else ""),
         highlight=False,
     )

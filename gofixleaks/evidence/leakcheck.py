@@ -154,7 +154,10 @@ def _list_packages(go: str, path: str, env: dict[str, str]) -> list[Package]:
         if i >= len(text):
             break
         obj, i = decoder.raw_decode(text, i)
-        out.append(_package(obj))
+        pkg = _package(obj)
+        if pkg.import_path == pattern and pkg.error:  # no package at all: not in a module, no Go files
+            raise LeakCheckError(f"{path}: {pkg.error}")
+        out.append(pkg)
     return out
 
 

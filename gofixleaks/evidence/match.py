@@ -34,7 +34,7 @@ class Index:
         for t in self.targets.values():
             self.by_name.setdefault(os.path.basename(t.path), []).append(t)
         self.findings = {os.path.normpath(r.abspath): r.findings for r in results}
-        self._functions: dict[str, list[tuple[int, int]]] = {}
+        self._functions: dict[str, list[tuple[int, int, bool]]] = {}
 
     def local(self, path: str) -> Target | None:
         """The scanned file a dump's ``path`` names: the same file, or the one whose path
@@ -83,18 +83,22 @@ class Index:
 
     def _function_at(self, path: str, line: int) -> tuple[int, int] | None:
         """The line span of the innermost function (declaration or literal) whose body holds
-        ``line``. A function starting on ``line`` does not count: `go func() {` belongs to
-        the function that runs the `go` statement."""
+        ``line``, where the body of a `go func() {...}()` counts as its launcher's: the
+        goroutine and the channel it leaks on are made there (and `go func() {` itself
+        belongs to the function running the `go` statement)."""
         if path not in self._functions:
             self._functions[path] = _function_spans(path)
-        inside = [f for f in self._functions[path] if f[0] < line <= f[1]]
-        return min(inside, key=lambda f: f[1] - f[0]) if inside else None
+        inside = sorted((f for f in self._functions[path] if f[0] < line <= f[1]), key=lambda f: f[1] - f[0])
+        if len(inside) > 1 and inside[0][2]:
+            inside = inside[1:]
+        return inside[0][:2] if inside else None
 
 
 _FUNCTIONS = frozenset({"function_declaration", "method_declaration", "func_literal"})
 
 
-def _function_spans(path: str) -> list[tuple[int, int]]:
+def _function_spans(path: str) -> list[tuple[int, int, bool]]:
+    """(first line, last line, is the body of a `go` statement) of every function in ``path``."""
     try:
         with open(path, "rb") as fh:
             stack = [parse(fh.read()).root_node]
@@ -104,7 +108,9 @@ def _function_spans(path: str) -> list[tuple[int, int]]:
     while stack:
         node = stack.pop()
         if node.type in _FUNCTIONS:
-            spans.append((node.start_point[0] + 1, node.end_point[0] + 1))
+            call = node.parent
+            launched = call is not None and call.type == "call_expression" and call.parent is not None and call.parent.type == "go_statement"
+            spans.append((node.start_point[0] + 1, node.end_point[0] + 1, launched))
         stack.extend(node.named_children)
     return spans
 

@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..report import sarif_log
-from .dump import short_name
+from .dump import Frame, short_name
 from .match import Covered
 from .sites import Site
 
@@ -44,12 +44,27 @@ def wait_text(s: Site) -> str:
     return "<1 min" if s.wait_minutes == 0 else f"{s.wait_minutes} min"
 
 
+def shown(path: str, function: str) -> str:
+    """A path for people: the Go installation's own files as $GOROOT/src/... (JSON and
+    SARIF keep the path the dump gave)."""
+    if not Frame(function, path, 0).in_std:
+        return path
+    i = path.replace("\\", "/").rfind("/src/")
+    return "$GOROOT" + path[i:] if i >= 0 else path
+
+
 def describe(c: Covered) -> str:
     """One line: how many goroutines wait where, in what state."""
     s = c.site
     state = s.state_text or "an unknown state"
     wait = f", for {wait_text(s)}" if s.wait_minutes else ""
-    return f"{s.count} goroutine(s) in {state}{wait} at {c.path}:{s.blocked.line} in {short_name(s.blocked.function)}"
+    where = shown(c.path, s.blocked.function)
+    return f"{s.count} goroutine(s) in {state}{wait} at {where}:{s.blocked.line} in {short_name(s.blocked.function)}"
+
+
+def _started_by(c: Covered) -> str:
+    creator = c.site.created_by
+    return f"{short_name(creator.function)} at {shown(c.creator_path or creator.path, creator.function)}:{creator.line}"
 
 
 def text(covered: list[Covered], console: Console, threshold: int, show_findings: bool = True) -> None:
@@ -61,8 +76,11 @@ def text(covered: list[Covered], console: Console, threshold: int, show_findings
         for c in covered:
             s = c.site
             style = "bold red" if s.leaked else ("yellow" if s.count >= threshold else "")
-            where = f"{c.path}:{s.blocked.line}\n{short_name(s.blocked.function)}" + ("" if c.in_scan or not show_findings else "\n(not in the scanned code)")
-            creator = f"{c.creator_path}:{s.created_by.line}\n{short_name(s.created_by.function)}" if s.created_by else ""
+            where = f"{shown(c.path, s.blocked.function)}:{s.blocked.line}\n{short_name(s.blocked.function)}"
+            where += "" if c.in_scan or not show_findings else "\n(not in the scanned code)"
+            creator = ""
+            if s.created_by:
+                creator = f"{shown(c.creator_path or s.created_by.path, s.created_by.function)}:{s.created_by.line}\n{short_name(s.created_by.function)}"
             row = [str(s.count), s.state_text or "?", wait_text(s), where, creator]
             if show_findings:
                 row.append("\n".join(f"{f.rule} ({f.path}:{f.line})" for f in c.findings) or ("none" if c.in_scan else ""))
@@ -73,7 +91,7 @@ def text(covered: list[Covered], console: Console, threshold: int, show_findings
         s = c.site
         console.print(escape(describe(c)) + ("" if c.in_scan or not show_findings else " (not in the scanned code)"), highlight=False)
         if s.created_by:
-            console.print(f"    started by {escape(short_name(s.created_by.function))} at {escape(c.creator_path or '')}:{s.created_by.line}", highlight=False)
+            console.print(f"    started by {escape(_started_by(c))}", highlight=False)
         if show_findings:
             for f in c.findings:
                 console.print(f"    covered by {f.rule} at {escape(f.path)}:{f.line}: {escape(f.message)}", highlight=False)
