@@ -32,6 +32,7 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 MODULE = "example.com/goker"
 TEST = """\
@@ -134,6 +135,14 @@ def run_tests(root: Path, procs: int, timeout: str) -> dict[str, dict]:
     return {p["package"]: p for p in json.loads(res.stdout)["packages"]}
 
 
+def each_run(root: Path, procs: list[int], args, label: str) -> Iterator[dict[str, dict]]:
+    """`gofixleaks test`'s packages for each GOMAXPROCS value, ``args.runs`` times each."""
+    for p in procs:
+        for i in range(args.runs):
+            print(f"{label}: GOMAXPROCS={p} run {i + 1}", file=sys.stderr)
+            yield run_tests(root, p, args.timeout)
+
+
 def site_keys(package: dict) -> set:
     return {(s["function"], (s["state"] or "").replace(" (leaked)", "")) for s in package["sites"]}
 
@@ -161,15 +170,12 @@ def main() -> None:
         pristine.mkdir()
         kernels = materialise(goker, expected_leaks(goroot), pristine, args.kernel)
         print(f"materialised {len(kernels)} kernel(s) from {goker}", file=sys.stderr)
-        for p in procs:
-            for i in range(args.runs):
-                print(f"before: GOMAXPROCS={p} run {i + 1}", file=sys.stderr)
-                packages = run_tests(pristine, p, args.timeout)
-                for k in kernels:
-                    pkg = packages.get(k.package, missing)
-                    k.runs.append(pkg["status"])
-                    k.gc_proven |= any((s["state"] or "").endswith("(leaked)") for s in pkg["sites"])
-                    k.sites |= site_keys(pkg)
+        for packages in each_run(pristine, procs, args, "before"):
+            for k in kernels:
+                pkg = packages.get(k.package, missing)
+                k.runs.append(pkg["status"])
+                k.gc_proven |= any((s["state"] or "").endswith("(leaked)") for s in pkg["sites"])
+                k.sites |= site_keys(pkg)
         original = snapshot(pristine)
         for variant, flags in VARIANTS.items():
             root = Path(shutil.copytree(pristine, Path(tmp) / variant))
@@ -181,14 +187,11 @@ def main() -> None:
                 o = k.after[variant] = Outcome()
                 o.changed = any(original[f] != fixed_files.get(f) for f in original if f.startswith(k.dir + "/"))
                 o.confirmed = re.findall(rf"^  confirmed: {k.dir}/(\S+ \S+ \([^)]*\))", fix.stderr, re.M)
-            for p in procs:
-                for i in range(args.runs):
-                    print(f"{variant}, after: GOMAXPROCS={p} run {i + 1}", file=sys.stderr)
-                    packages = run_tests(root, p, args.timeout)
-                    for k in kernels:
-                        pkg = packages.get(k.package, missing)
-                        k.after[variant].runs.append(pkg["status"])
-                        k.after[variant].new_sites |= site_keys(pkg) - k.sites
+            for packages in each_run(root, procs, args, f"{variant}, after"):
+                for k in kernels:
+                    pkg = packages.get(k.package, missing)
+                    k.after[variant].runs.append(pkg["status"])
+                    k.after[variant].new_sites |= site_keys(pkg) - k.sites
     report(kernels, args, procs, goroot, time.time() - started)
     if args.json:
         doc = [
