@@ -115,8 +115,10 @@ def run(
         by_module: dict[str, list[Package]] = {}
         for p in testable:
             by_module.setdefault(p.module_dir, []).append(p)
-        for module_dir, pkgs in by_module.items():
-            results += _run_module(go, module_dir, pkgs, tmp, test_run, timeout, env, leak_profile)
+        for i, (module_dir, pkgs) in enumerate(by_module.items()):
+            work = os.path.join(tmp, str(i))  # one directory of reports and overlay per module
+            os.mkdir(work)
+            results += _run_module(go, module_dir, pkgs, work, test_run, timeout, env, leak_profile)
     order = {p.import_path: i for i, p in enumerate(packages)}
     results.sort(key=lambda r: order.get(r.import_path, 0))
     return Run(tuple(results), leak_profile, sum(1 for p in packages if not p.error and not p.test_files))
@@ -186,7 +188,7 @@ def _run_module(go, module_dir, pkgs, tmp, test_run, timeout, env, leak_profile)
             with open(copy, "wb") as f:
                 f.write(data)
             overlay[path] = copy
-    overlay_path = os.path.join(tmp, f"overlay-{len(os.listdir(tmp))}.json")
+    overlay_path = os.path.join(tmp, "overlay.json")
     with open(overlay_path, "w") as f:
         json.dump({"Replace": overlay}, f)
     args = [go, "test", "-json", "-count=1", f"-overlay={overlay_path}"]
@@ -237,6 +239,9 @@ def _events(stdout: str) -> dict[str, _Events]:
     return out
 
 
+_TIMEOUT, _DEADLOCK = "panic: test timed out", "fatal error: all goroutines are asleep"
+
+
 def _result(p: Package, ev: _Events, report: tuple[str, str], stderr: str) -> PackageResult:
     def result(status: str, message: str, left=()) -> PackageResult:
         return PackageResult(p.import_path, p.dir, status, message, tuple(left))
@@ -244,9 +249,12 @@ def _result(p: Package, ev: _Events, report: tuple[str, str], stderr: str) -> Pa
     if "[build failed]" in ev.output or (ev.build_output and ev.action != "pass"):
         lines = [ln for ln in (ev.build_output or stderr).splitlines() if ln.strip() and not ln.startswith("#")]
         return result("build-error", lines[0] if lines else "the tests do not build")
-    if "panic: test timed out" in ev.output or "fatal error: all goroutines are asleep" in ev.output:
-        status = "timeout" if "panic: test timed out" in ev.output else "deadlock"
-        blocked = [g for g in parse_traceback(ev.output).goroutines if is_blocked(g) and not _framework(g)]
+    crash = next((m for m in (_TIMEOUT, _DEADLOCK) if m in ev.output), None)
+    if crash:
+        status = "timeout" if crash == _TIMEOUT else "deadlock"
+        # the dump after the crash line: tests may print goroutine dumps of their own before it
+        crashed = parse_traceback(ev.output[ev.output.index(crash) :])
+        blocked = [g for g in crashed.goroutines if is_blocked(g) and not _framework(g)]
         what = "timed out" if status == "timeout" else "deadlocked (all goroutines asleep)"
         return result(status, f"the tests {what}; {sum(g.count for g in blocked)} goroutine(s) blocked", blocked)
     failed = f"tests failed: {', '.join(ev.failed_tests)}" if ev.failed_tests else ("tests failed" if ev.action == "fail" else "")
