@@ -182,6 +182,24 @@ def scan(fmt, **opts):
     sys.exit(EXIT_FOUND if n_findings or n_errors else EXIT_OK)
 
 
+def threshold_option(f):
+    from .evidence.sites import DEFAULT_THRESHOLD
+
+    return click.option(
+        "--threshold", type=click.IntRange(min=1), default=DEFAULT_THRESHOLD, show_default=True, metavar="N",
+        help="Goroutines parked on one site that make it a suspected leak.",
+    )(f)
+
+
+def _gather_evidence(source: str, paths: tuple[str, ...]):
+    from .evidence import commands as ev_cmd
+
+    try:
+        return ev_cmd.gather(source, paths)
+    except ev_cmd.EvidenceError as e:
+        fail(str(e))
+
+
 @main.command()
 @engine_options
 @click.option("--diff", "mode", flag_value="diff", default=True, help="Print a unified diff (default).")
@@ -190,14 +208,22 @@ def scan(fmt, **opts):
 @click.option("--check", is_flag=True, help="Exit 1 if a change would be made; write nothing.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --write or --check, apply `review` fixes too (a diff shows them anyway).")
 @verify_option
-def fix(mode, patch_out, check, unsafe_fixes, verify, **opts):
+@click.option("--evidence", "evidence_source", metavar="tests|DUMP|URL", help="Mark and put first the findings that run-time evidence confirms.")
+@threshold_option
+def fix(mode, patch_out, check, unsafe_fixes, verify, evidence_source, threshold, **opts):
     """Rewrite leak-prone code. Prints a diff unless --write."""
     if check and mode == "write":
         fail("--check and --write cannot be used together")
     applying = check or mode == "write"
     # a diff or patch is read before it is applied: it shows `review` fixes too
     cfg, targets = _setup(**opts, unsafe_fixes=unsafe_fixes or not applying)
+    ev = _gather_evidence(evidence_source, opts["paths"] or (".",)) if evidence_source else None
     results = compute_fixes(cfg, targets, verify)
+    if ev is not None:
+        from .evidence import commands as ev_cmd
+
+        results, covered = ev_cmd.confirm(results, targets, ev, threshold)
+        ev_cmd.report(ev, covered, results, _console(stderr=True))
     try:
         root = worktree.toplevel(opts["paths"][0] if opts["paths"] else ".")
     except worktree.GitError:
@@ -224,6 +250,8 @@ def fix(mode, patch_out, check, unsafe_fixes, verify, **opts):
     verb = "applied" if mode == "write" and not check else "would apply"
     click.echo(report.fix_summary(results, verb, review_left_out=not cfg.unsafe_fixes), err=True)
     _note_assumed_version(results)
+    if ev is not None and ev.tests is not None and mode == "write" and not check and not write_failed:
+        ev_cmd.recheck(ev, opts["paths"] or (".",), _console(stderr=True))
     if write_failed or any(r.error for r in results):
         sys.exit(EXIT_FOUND)
     sys.exit(EXIT_FOUND if check and changed else EXIT_OK)
@@ -314,6 +342,37 @@ def rules_cmd(name):
     if rule is None:
         fail(f"unknown rule {name!r}; `gofixleaks rules` lists them")
     click.echo(docs.render(rule))
+
+
+@main.command("test")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--run", "test_run", metavar="REGEXP", help="Only the tests matching REGEXP (go test -run).")
+@click.option("--timeout", metavar="D", help="go test -timeout (e.g. 2m); a timed-out package shows what was blocked.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def test_cmd(paths, test_run, timeout, fmt):
+    """Run the packages' tests with a leak check. Exit 1 on a proven leak."""
+    from .evidence import commands as ev_cmd
+
+    try:
+        sys.exit(ev_cmd.test(tuple(paths) or (".",), test_run, timeout, fmt, _console(), _console(stderr=True)))
+    except ev_cmd.EvidenceError as e:
+        fail(str(e))
+
+
+@main.command("evidence")
+@click.argument("source", metavar="DUMP|URL")
+@engine_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True)
+@threshold_option
+def evidence_cmd(source, fmt, threshold, **opts):
+    """Rank the blocked sites of a goroutine dump or profile and tie them to findings."""
+    from .evidence import commands as ev_cmd
+
+    cfg, targets = _setup(**opts)
+    try:
+        sys.exit(ev_cmd.evidence(source, cfg, targets, fmt, threshold, _console(), _console(stderr=True)))
+    except ev_cmd.EvidenceError as e:
+        fail(str(e))
 
 
 from .campaign.cli import campaign  # noqa: E402  (its heavy imports wait until a campaign runs)

@@ -148,31 +148,31 @@ def sarif(results: list[FileResult], rules) -> str:
         for r in results
         if r.unsupported
     ]
+    rule_docs = [
+        {
+            "id": rule.name,
+            "shortDescription": {"text": rule.summary},
+            "fullDescription": {"text": rule.doc},
+            "defaultConfiguration": {"level": _SARIF_LEVEL.get(rule.severity, "warning")},
+        }
+        for rule in rules
+    ]
+    return sarif_log(
+        rule_docs,
+        sarif_results,
+        columnKind="utf16CodeUnits",
+        invocations=[{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
+    )
+
+
+def sarif_log(rules: list[dict], results: list[dict], **run: object) -> str:
+    """A SARIF 2.1.0 log of one gofixleaks run: its rules' descriptors, its results, and
+    ``run``'s further properties of the run object."""
+    driver = {"name": "gofixleaks", "version": __version__, "rules": rules}
     doc = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "gofixleaks",
-                        "version": __version__,
-                        "rules": [
-                            {
-                                "id": rule.name,
-                                "shortDescription": {"text": rule.summary},
-                                "fullDescription": {"text": rule.doc},
-                                "defaultConfiguration": {"level": _SARIF_LEVEL.get(rule.severity, "warning")},
-                            }
-                            for rule in rules
-                        ],
-                    }
-                },
-                "columnKind": "utf16CodeUnits",
-                "results": sarif_results,
-                "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
-            }
-        ],
+        "runs": [{"tool": {"driver": driver}, **run, "results": results}],
     }
     return json.dumps(doc, indent=2, ensure_ascii=False)
 

@@ -90,6 +90,7 @@ class Finding:
     message: str
     fixes: tuple[Fix, ...] = ()
     notes: tuple[str, ...] = ()  # why no fix is offered, follow-ups
+    evidence: str = ""  # what run-time evidence confirms it (`fix --evidence`), one line
 
     @classmethod
     def at(cls, sf: SourceFile, node: tree_sitter.Node, rule: str, severity: str, message: str,
@@ -121,6 +122,8 @@ class Finding:
             d["applicability"] = self.fixes[0].applicability
         if self.notes:
             d["notes"] = list(self.notes)
+        if self.evidence:
+            d["evidence"] = self.evidence
         return d
 
 

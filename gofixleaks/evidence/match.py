@@ -1,0 +1,122 @@
+"""Blocked sites tied to the scanned code: the file a site lies in (a dump names files as the
+binary recorded them, which may be another machine's paths or -trimpath's module paths) and
+the static findings that cover it — in the same file, spanning the blocked (or creating)
+line or inside the same innermost function."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Iterable
+
+from ..discover import Target
+from ..engine import FileResult
+from ..rule import Finding
+from ..source import parse
+from .sites import Location, Site
+
+
+@dataclass(frozen=True)
+class Covered:
+    site: Site
+    path: str  # the blocked site's file: the scanned file's display path, else as the dump says
+    in_scan: bool  # the site lies in a scanned file
+    creator_path: str | None  # likewise for the `go` statement that started the goroutines
+    findings: tuple[Finding, ...]  # the static findings covering the site, in source order
+
+
+class Index:
+    """The scanned files and their findings, to place dump locations in."""
+
+    def __init__(self, targets: Iterable[Target], results: Iterable[FileResult]) -> None:
+        self.targets = {os.path.normpath(t.path): t for t in targets}
+        self.by_name: dict[str, list[Target]] = {}
+        for t in self.targets.values():
+            self.by_name.setdefault(os.path.basename(t.path), []).append(t)
+        self.findings = {os.path.normpath(r.abspath): r.findings for r in results}
+        self._functions: dict[str, list[tuple[int, int, bool]]] = {}
+
+    def local(self, path: str) -> Target | None:
+        """The scanned file a dump's ``path`` names: the same file, or the one whose path
+        ends the same way (most trailing directories in common; a bare file name only
+        when no other scanned file has that name)."""
+        exact = self.targets.get(os.path.normpath(os.path.abspath(path))) if os.path.isabs(path) else None
+        if exact is not None:
+            return exact
+        parts = path.replace("\\", "/").split("/")
+        candidates = self.by_name.get(parts[-1], [])
+        best, best_n, tie = None, 0, False
+        for t in candidates:
+            n = _common_suffix(parts, t.path.replace(os.sep, "/").split("/"))
+            if n > best_n:
+                best, best_n, tie = t, n, False
+            elif n == best_n:
+                tie = True
+        if best is None or tie or (best_n == 1 and len(candidates) > 1):
+            return None
+        return best
+
+    def cover(self, site: Site) -> Covered:
+        target = self.local(site.blocked.path)
+        creator = self.local(site.created_by.path) if site.created_by else None
+        found: list[Finding] = []
+        for t, loc in ((target, site.blocked), (creator, site.created_by)):
+            if t is None or loc is None:
+                continue
+            found += [f for f in self._covering(t, loc) if f not in found]
+        found.sort(key=lambda f: (f.path, f.start, f.rule))
+        return Covered(
+            site,
+            target.display if target else site.blocked.path,
+            target is not None,
+            creator.display if creator else (site.created_by.path if site.created_by else None),
+            tuple(found),
+        )
+
+    def _covering(self, target: Target, loc: Location) -> list[Finding]:
+        func = self._function_at(target.path, loc.line)
+        return [
+            f
+            for f in self.findings.get(os.path.normpath(target.path), [])
+            if f.line <= loc.line <= f.end_line or (func is not None and func == self._function_at(target.path, f.line))
+        ]
+
+    def _function_at(self, path: str, line: int) -> tuple[int, int] | None:
+        """The line span of the innermost function (declaration or literal) whose body holds
+        ``line``, where the body of a `go func() {...}()` counts as its launcher's: the
+        goroutine and the channel it leaks on are made there (and `go func() {` itself
+        belongs to the function running the `go` statement)."""
+        if path not in self._functions:
+            self._functions[path] = _function_spans(path)
+        inside = sorted((f for f in self._functions[path] if f[0] < line <= f[1]), key=lambda f: f[1] - f[0])
+        if len(inside) > 1 and inside[0][2]:
+            inside = inside[1:]
+        return inside[0][:2] if inside else None
+
+
+_FUNCTIONS = frozenset({"function_declaration", "method_declaration", "func_literal"})
+
+
+def _function_spans(path: str) -> list[tuple[int, int, bool]]:
+    """(first line, last line, is the body of a `go` statement) of every function in ``path``."""
+    try:
+        with open(path, "rb") as fh:
+            stack = [parse(fh.read()).root_node]
+    except OSError:
+        return []
+    spans = []
+    while stack:
+        node = stack.pop()
+        if node.type in _FUNCTIONS:
+            call = node.parent
+            launched = call is not None and call.type == "call_expression" and call.parent is not None and call.parent.type == "go_statement"
+            spans.append((node.start_point[0] + 1, node.end_point[0] + 1, launched))
+        stack.extend(node.named_children)
+    return spans
+
+
+def _common_suffix(a: list[str], b: list[str]) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
+        n += 1
+    return n
