@@ -134,6 +134,11 @@ def fix_to_fixed_point(
     original = sf
     rounds: list[_Round] = []  # each round's edits, to map offsets back
     done: set[tuple[str, int]] = set()  # (rule, original offset) of the fixes applied
+    # Later rounds only finish what the first round reported: a finding that appears only
+    # once another fix has changed the code was never shown, so it is never applied
+    # (a rewritten `for range t.C` made a goroutine look launched in an endless loop, and
+    # a semaphore no finding named went into a real service's diff).
+    reported = {(f.rule, f.start) for f in findings if f.fixes}
     current = findings
     data = sf.data
     for _ in range(MAX_ROUNDS):
@@ -147,6 +152,8 @@ def fix_to_fixed_point(
                 continue
             if (f.rule, origin) in done:  # a fix that does not resolve its own finding: never apply it twice
                 return data, applied, f"internal: the fix by {f.rule} did not resolve its finding"
+            if (f.rule, origin) not in reported:
+                continue
             if forbidden_imports.intersection(f.fixes[0].imports):
                 continue
             if taken.add_if_free(f.fixes[0].edits):

@@ -198,3 +198,41 @@ def test_the_engine_computes_each_package_s_facts_once_whatever_the_jobs(tmp_pat
     assert sum(len(r.findings) for r in results) == 3
     if jobs == 1:  # (in worker processes the patched function is not seen)
         assert sorted(Path(c).name for c in calls) == ["f0.go", "f1.go", "f2.go", "g.go"]
+
+
+def test_later_rounds_apply_no_fix_the_first_round_did_not_report(tmp_path: Path, monkeypatch):
+    """A fix may change code so that another rule finds something new there; that finding
+    was never shown to anyone (not by scan, not in a review), so the fixed point must not
+    apply its fix. Here `rewrite` turns a call to old() into new(), and `flag` would then
+    add a comment at every new()."""
+    from gofixleaks.edits import SAFE, Fix, TextEdit
+    from gofixleaks.rule import Rule
+
+    def rewrite(p):
+        for i in _all(p.file.data, b"old()"):
+            node = p.file.root.descendant_for_byte_range(i, i + 5)
+            p.report(node, "old", [Fix("to new", (TextEdit(i, i + 3, b"new"),), applicability=SAFE)])
+
+    def flag(p):
+        for i in _all(p.file.data, b"new()"):
+            if p.file.data[i + 5 : i + 8] == b" //":
+                continue  # flagged already
+            node = p.file.root.descendant_for_byte_range(i, i + 5)
+            p.report(node, "new", [Fix("flag", (TextEdit(i + 5, i + 5, b" // flagged"),), applicability=SAFE)])
+
+    rules = [Rule("rewrite", "s", "d", rewrite, (b"old",)), Rule("flag", "s", "d", flag, (b"new",))]
+    monkeypatch.setattr(engine, "rules_for", lambda cfg: rules)
+    m = write_module(tmp_path / "m", {"a.go": "package p\n\nfunc f() {\n\told()\n\tnew()\n}\n"})
+    cfg = config_mod.load((str(m),), jobs=1, use_cache=False)
+    (r,) = list(engine.run(discover((str(m),)), cfg, want_fixes=True))
+    # the new() that was there is flagged; the one the rewrite made is not
+    assert r.fixed.decode() == "package p\n\nfunc f() {\n\tnew()\n\tnew() // flagged\n}\n"
+    assert sorted(a.rule for a in r.applied) == ["flag", "rewrite"]
+    assert r.error is None
+
+
+def _all(data: bytes, needle: bytes):
+    i = data.find(needle)
+    while i != -1:
+        yield i
+        i = data.find(needle, i + 1)
