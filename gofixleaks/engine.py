@@ -134,10 +134,12 @@ def fix_to_fixed_point(
     original = sf
     rounds: list[_Round] = []  # each round's edits, to map offsets back
     done: set[tuple[str, int]] = set()  # (rule, original offset) of the fixes applied
-    # Later rounds only finish what the first round reported: a finding that appears only
-    # once another fix has changed the code was never shown, so it is never applied
-    # (a rewritten `for range t.C` made a goroutine look launched in an endless loop, and
-    # a semaphore no finding named went into a real service's diff).
+    # Later rounds finish what the first round reported, and fix code that fixes wrote (a
+    # finding that starts in written text: a rewrite may leave a pattern another rule
+    # completes). A finding on the user's code that appears only once a fix changed its
+    # surroundings was never shown, so it is not applied: a rewritten `for range t.C` made
+    # the goroutine around it look launched in an endless loop, and a semaphore no finding
+    # named went into a real service's diff.
     reported = {(f.rule, f.start) for f in findings if f.fixes}
     current = findings
     data = sf.data
@@ -147,12 +149,12 @@ def fix_to_fixed_point(
         for f in current:
             if not f.fixes or not (config.unsafe_fixes or f.fixes[0].applicability == edits.SAFE):
                 continue
-            origin = _to_original(f.start, rounds)
+            origin, written = _origin(f.start, rounds)
             if (f.rule, original.line_col(origin)[0]) in skip:
                 continue
             if (f.rule, origin) in done:  # a fix that does not resolve its own finding: never apply it twice
                 return data, applied, f"internal: the fix by {f.rule} did not resolve its finding"
-            if (f.rule, origin) not in reported:
+            if (f.rule, origin) not in reported and not written:
                 continue
             if forbidden_imports.intersection(f.fixes[0].imports):
                 continue
@@ -223,21 +225,26 @@ class _Round:
             shift += len(e.new) - (e.end - e.start)
             self.shifts_after.append(shift)
 
-    def to_input(self, offset: int) -> int:
-        """An offset in the round's output as an offset in its input (an offset inside text
-        a fix inserted maps to where that text went in)."""
+    def to_input(self, offset: int) -> tuple[int, bool]:
+        """An offset in the round's output as an offset in its input, and whether it lies in
+        text a fix wrote (which maps to where that text went in)."""
         i = bisect.bisect_right(self.new_starts, offset) - 1
         if i < 0:
-            return offset
+            return offset, False
         if offset < self.new_starts[i] + len(self.edits[i].new):
-            return self.edits[i].start
-        return offset - self.shifts_after[i]
+            return self.edits[i].start, True
+        return offset - self.shifts_after[i], False
 
 
-def _to_original(offset: int, rounds: list[_Round]) -> int:
+
+def _origin(offset: int, rounds: list[_Round]) -> tuple[int, bool]:
+    """An offset in the last round's output in the original file, and whether it lies in
+    text a fix of some round wrote."""
+    written = False
     for r in reversed(rounds):
-        offset = r.to_input(offset)
-    return offset
+        offset, inside = r.to_input(offset)
+        written = written or inside
+    return offset, written
 
 
 def process(

@@ -198,15 +198,15 @@ def test_insert_after_statement_keeps_aligned_comments_aligned():
 
 
 def test_offsets_map_back_through_rounds_of_edits():
-    from gofixleaks.engine import _Round, _to_original
+    from gofixleaks.engine import _origin, _Round
 
     # round 1 inserts 4 bytes at 10 and replaces 20..25 by 2 bytes; round 2 inserts 3 at 0
     rounds = [_Round([TextEdit(10, 10, b"abcd"), TextEdit(20, 25, b"xy")]), _Round([TextEdit(0, 0, b"123")])]
-    assert _to_original(3 + 5, rounds) == 5  # before every edit
-    assert _to_original(3 + 10 + 4 + 2, rounds) == 12  # between the two edits of round 1
-    assert _to_original(3 + 30 + 4 - 3, rounds) == 30  # after both
-    assert _to_original(3 + 11, rounds) == 10  # inside inserted text: its insertion point
-    assert _to_original(1, rounds) == 0
+    assert _origin(3 + 5, rounds) == (5, False)  # before every edit
+    assert _origin(3 + 10 + 4 + 2, rounds) == (12, False)  # between the two edits of round 1
+    assert _origin(3 + 30 + 4 - 3, rounds) == (30, False)  # after both
+    assert _origin(3 + 11, rounds) == (10, True)  # inside text round 1 wrote: its insertion point
+    assert _origin(1, rounds) == (0, True)  # inside text round 2 wrote
 
 
 def _naive_to_input(offset: int, round_edits) -> int:
@@ -240,7 +240,7 @@ def test_mapping_offsets_by_bisection_agrees_with_walking_every_edit():
         r = _Round(round_edits)
         out_size = size + sum(len(e.new) - (e.end - e.start) for e in round_edits)
         for offset in range(out_size + 1):
-            assert r.to_input(offset) == _naive_to_input(offset, round_edits), (round_edits, offset)
+            assert r.to_input(offset)[0] == _naive_to_input(offset, round_edits), (round_edits, offset)
 
 
 def test_choosing_fixes_of_a_round_rejects_exactly_the_overlapping_ones():

@@ -201,10 +201,11 @@ def test_the_engine_computes_each_package_s_facts_once_whatever_the_jobs(tmp_pat
 
 
 def test_later_rounds_apply_no_fix_the_first_round_did_not_report(tmp_path: Path, monkeypatch):
-    """A fix may change code so that another rule finds something new there; that finding
-    was never shown to anyone (not by scan, not in a review), so the fixed point must not
-    apply its fix. Here `rewrite` turns a call to old() into new(), and `flag` would then
-    add a comment at every new()."""
+    """A fix may change code so that another rule finds something new in the user's code
+    around it; that finding was never shown to anyone (not by scan, not in a review), so
+    the fixed point must not apply its fix. What a fix wrote may still be fixed further.
+    Here `rewrite` turns a call to old() into new() (also flagging the new() it writes),
+    and `flag` would then mark the g() after a new()."""
     from gofixleaks.edits import SAFE, Fix, TextEdit
     from gofixleaks.rule import Rule
 
@@ -214,19 +215,20 @@ def test_later_rounds_apply_no_fix_the_first_round_did_not_report(tmp_path: Path
             p.report(node, "old", [Fix("to new", (TextEdit(i, i + 3, b"new"),), applicability=SAFE)])
 
     def flag(p):
-        for i in _all(p.file.data, b"new()"):
-            if p.file.data[i + 5 : i + 8] == b" //":
-                continue  # flagged already
-            node = p.file.root.descendant_for_byte_range(i, i + 5)
-            p.report(node, "new", [Fix("flag", (TextEdit(i + 5, i + 5, b" // flagged"),), applicability=SAFE)])
+        for i in _all(p.file.data, b"new()\n\tg()"):
+            j = i + len(b"new()\n\tg()")
+            if p.file.data[j : j + 3] != b" //":  # not flagged yet
+                node = p.file.root.descendant_for_byte_range(i + 7, j)
+                p.report(node, "g after new", [Fix("flag", (TextEdit(j, j, b" // flagged"),), applicability=SAFE)])
 
     rules = [Rule("rewrite", "s", "d", rewrite, (b"old",)), Rule("flag", "s", "d", flag, (b"new",))]
     monkeypatch.setattr(engine, "rules_for", lambda cfg: rules)
-    m = write_module(tmp_path / "m", {"a.go": "package p\n\nfunc f() {\n\told()\n\tnew()\n}\n"})
+    src = "package p\n\nfunc f() {\n\told()\n\tg()\n\tnew()\n\tg()\n}\n\nfunc g() {}\n"
+    m = write_module(tmp_path / "m", {"a.go": src})
     cfg = config_mod.load((str(m),), jobs=1, use_cache=False)
     (r,) = list(engine.run(discover((str(m),)), cfg, want_fixes=True))
-    # the new() that was there is flagged; the one the rewrite made is not
-    assert r.fixed.decode() == "package p\n\nfunc f() {\n\tnew()\n\tnew() // flagged\n}\n"
+    # the g() after the new() that was there is flagged; the g() the rewrite put after a new() is not
+    assert r.fixed.decode() == src.replace("\told()", "\tnew()").replace("\tnew()\n\tg()\n}", "\tnew()\n\tg() // flagged\n}")
     assert sorted(a.rule for a in r.applied) == ["flag", "rewrite"]
     assert r.error is None
 

@@ -227,7 +227,10 @@ class _Checker:
         if not (_received_once(sf, call) and len(args) == 1 and _constant_positive(sf, args[0])):
             return None
         field = call.child_by_field_name("function").child_by_field_name("field")
-        return Fix("receive from time.After: the same first tick, and the timer is released once it fires", (TextEdit(field.start_byte, field.end_byte, b"After"),))
+        # the edit spans `time.Tick` (its package name rewritten as it was), so the call it
+        # leaves is text this fix wrote, which time-after-in-loop may finish in a later round
+        callee = sf.data[call.start_byte : field.start_byte] + b"After"
+        return Fix("receive from time.After: the same first tick, and the timer is released once it fires", (TextEdit(call.start_byte, field.end_byte, callee),))
 
     def _name(self, call: Node) -> str:
         given = self.given.setdefault(top_level(call).start_byte, set())
