@@ -52,16 +52,46 @@ def goroot_src() -> Path:
 
 
 def timed(cmd: list[str], env: dict | None = None) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) over ``cmd``'s process tree (wait4's rusage covers the
-    child and the children it waited for, such as a process pool's workers)."""
+    """Wall seconds, and the peak RSS (MB) of the largest process of ``cmd``'s tree (its
+    worker processes included), sampled from /proc every 20 ms (wait4's maxrss leaves out
+    the workers' peaks)."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    _, status, usage = os.wait4(proc.pid, 0)
+    peak = 0
+    while proc.poll() is None:
+        peak = max([peak] + [_rss_kb(p) for p in _tree(proc.pid)])
+        time.sleep(0.02)
     wall = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    if code not in (0, 1):
-        sys.exit(f"{cmd[0]} failed ({code})")
-    return wall, usage.ru_maxrss / 1024
+    if proc.returncode not in (0, 1):
+        sys.exit(f"{cmd[0]} failed ({proc.returncode})")
+    return wall, peak / 1024
+
+
+def _tree(root: int) -> list[int]:
+    """``root`` and its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo += children.get(pid, [])
+    return out
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return next((int(ln.split()[1]) for ln in f if ln.startswith("VmRSS:")), 0)
+    except OSError:
+        return 0
 
 
 def parse_only(src: Path) -> list[str]:

@@ -399,12 +399,20 @@ class _Done:
 KEEP_PARSED_BYTES = 4_000_000
 
 
-def _process_package(pkg: _Package, config: Config, want_fixes: bool, with_facts: bool) -> _Done:
-    """Every target of one package; runs in a worker. The result cache is only read (the
-    parent writes), and each file is keyed by the very bytes it is processed from. With
-    package facts, every file of the package is parsed for them, and the targets' trees
-    are reused by the rules (within KEEP_PARSED_BYTES)."""
+class _Miss(Exception):
+    """A package the cache cannot answer whole: it goes to a worker."""
+
+
+def _process_package(pkg: _Package, config: Config, want_fixes: bool, with_facts: bool, parse: bool = True) -> _Done:
+    """Every target of one package. With ``parse`` (in a worker), what the cache lacks is
+    computed; without it (in the parent, first), the cache answers for the whole package or
+    _Miss is raised, so a warm run starts no worker and parses nothing. Each file is keyed
+    by the very bytes it is processed from. With package facts, every file of the package
+    is parsed for them, and the targets' trees are reused by the rules (within
+    KEEP_PARSED_BYTES)."""
     store = cache.Cache(readonly=True) if config.cache else None
+    if store is None and not parse:
+        raise _Miss
     new_facts: list[tuple[str, facts_mod.FileFacts]] = []
     package = None
     datas: dict[str, bytes | None] = {}
@@ -424,6 +432,8 @@ def _process_package(pkg: _Package, config: Config, want_fixes: bool, with_facts
                 key = _facts_key(f.path, data)
                 ff = store.get(key) if store is not None else None
                 if ff is None:
+                    if not parse:
+                        raise _Miss
                     target = targets.get(f.path)
                     try:
                         sf = SourceFile.load(target.display if target else f.display, data, version)
@@ -431,7 +441,8 @@ def _process_package(pkg: _Package, config: Config, want_fixes: bool, with_facts
                         continue
                     ff = facts_mod.file_facts(sf, f.path)
                     new_facts.append((key, ff))
-                    if target is not None and kept + len(data) <= KEEP_PARSED_BYTES:
+                    # the first target is always kept: one file's tree is needed for its rules anyway
+                    if target is not None and (not parsed or kept + len(data) <= KEEP_PARSED_BYTES):
                         parsed[f.path] = sf
                         kept += len(data)
                 found.append(ff)
@@ -440,11 +451,15 @@ def _process_package(pkg: _Package, config: Config, want_fixes: bool, with_facts
         for t in pkg.targets:
             data = datas[t.path] if t.path in datas else _read(t.path)
             if data is None:
+                if not parse:
+                    raise _Miss
                 out.append((None, process(t, config, want_fixes, plan=None)))  # it reports why
                 continue
             key = _result_key(t, data, config, want_fixes, package.digest if package else None)
             hit = store.get(key) if store is not None else None
             if hit is None:
+                if not parse:
+                    raise _Miss
                 hit = process(t, config, want_fixes, data=data, plan=None, package=package, source=parsed.pop(t.path, None))
             out.append((key, hit))
         return _Done(tuple(out), tuple(new_facts), package)
@@ -457,19 +472,27 @@ def _process_package_star(args) -> _Done:
     return _process_package(*args)
 
 
+def _from_cache(pkg: _Package, config: Config, want_fixes: bool, with_facts: bool) -> _Done | None:
+    try:
+        return _process_package(pkg, config, want_fixes, with_facts, parse=False)
+    except _Miss:
+        return None
+
+
 def run(
     targets: list[Target], config: Config, want_fixes: bool = False, progress=None
 ) -> Iterator[FileResult]:
     """Results package by package (targets of one directory together, in their order),
-    streamed as they complete; ``progress(n)`` is called as files are done. Cached results
-    are served without parsing."""
+    streamed in order; ``progress(n)`` is called as files are done. Packages the cache
+    answers whole are served without parsing or workers."""
     with_facts = any(r.needs_package for r in rules_for(config))
     store = cache.Cache() if config.cache else None
     packages = _packages(targets)
+    cached = [_from_cache(pkg, config, want_fixes, with_facts) for pkg in packages]
+    work = [(pkg, config, want_fixes, with_facts) for pkg, done in zip(packages, cached) if done is None]
     jobs = config.jobs or os.cpu_count() or 1
-    work = [(pkg, config, want_fixes, with_facts) for pkg in packages]
     pool = None
-    if jobs > 1 and len(targets) >= PARALLEL_THRESHOLD and len(packages) > 1:
+    if jobs > 1 and sum(len(w[0].targets) for w in work) >= PARALLEL_THRESHOLD and len(work) > 1:
         pool = ProcessPoolExecutor(max_workers=jobs)
         computed = pool.map(_process_package_star, work, chunksize=1)
     else:
@@ -477,13 +500,16 @@ def run(
     held: list[FileResult] = []  # results the module phase may still change
     facts_by_dir: dict[str, PackageFacts] = {}
     try:
-        for done in computed:
-            if store is not None:
-                for key, ff in done.facts:
-                    store.put(key, ff)
-            for key, r in done.results:
-                if store is not None and key is not None:
-                    store.put(key, r)
+        for done in cached:  # in package order: cached ones between computed ones
+            if done is None:
+                done = next(computed)
+                if store is not None:
+                    for key, ff in done.facts:
+                        store.put(key, ff)
+                    for key, r in done.results:
+                        if key is not None:
+                            store.put(key, r)
+            for _, r in done.results:
                 if progress is not None:
                     progress(1)
                 if r.candidates or want_fixes:

@@ -278,15 +278,13 @@ def merge(directory: str, files: list[FileFacts]) -> PackageFacts:
     """The package's facts, with lifetimes resolved through calls (same package, a bounded
     depth: a function is long-lived if it loops until shutdown or calls one that does)."""
     functions = tuple(f for ff in sorted(files, key=lambda ff: ff.path) for f in ff.functions)
-    by_name: dict[tuple[str, str], list[FuncFacts]] = {}
-    for f in functions:
-        by_name.setdefault((f.package, f.name), []).append(f)
     long_lived = {(f.package, f.name, f.recv) for f in functions if f.loop in LONG_LIVED_LOOPS}
     for _ in range(_MAX_DEPTH):
+        # calls are by name: any function or method of that name counts
+        names = {(pkg, name) for pkg, name, _ in long_lived}
         grown = {
             (f.package, f.name, f.recv) for f in functions
-            if (f.package, f.name, f.recv) not in long_lived
-            and any((g.package, g.name, g.recv) in long_lived for c in f.calls for g in by_name.get((f.package, c), ()))
+            if (f.package, f.name, f.recv) not in long_lived and any((f.package, c) in names for c in f.calls)
         }
         if not grown:
             break

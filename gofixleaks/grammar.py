@@ -292,9 +292,15 @@ def gofmt() -> str | None:
 def checker() -> str:
     """What decides validity, for cache keys (results differ with and without a Go
     toolchain): the go and gofmt on PATH, told apart without starting a process."""
-    parts = [os.environ.get("GOROOT", "")]
+    return _checker(os.environ.get("PATH", ""), os.environ.get("GOROOT", ""))
+
+
+@functools.lru_cache(maxsize=8)
+def _checker(path_env: str, goroot: str) -> str:
+    """(Asked once per file of a run: looked up once per PATH.)"""
+    parts = [goroot]
     for name in ("go", "gofmt"):
-        path = shutil.which(name)
+        path = shutil.which(name, path=path_env)
         try:
             parts.append(f"{path}@{os.stat(path).st_mtime_ns}" if path else "-")
         except OSError:

@@ -15,7 +15,7 @@ import functools
 import re
 import weakref
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, TypeVar
 
 import tree_sitter
 
@@ -24,6 +24,9 @@ from .grammar import GO_LANGUAGE  # noqa: F401  (re-exported: rules and analysis
 
 if TYPE_CHECKING:
     from .rule import Finding
+
+
+T = TypeVar("T")
 
 
 def parse(data: bytes) -> tree_sitter.Tree:
@@ -182,6 +185,15 @@ class SourceFile:
     def aliases(self, import_path: str) -> set[str]:
         """Local names under which ``import_path`` is imported (``time``, ``t``, ...)."""
         return {name for name, path in self.imports.items() if path == import_path}
+
+    def cached(self, key: str, compute: Callable[[], T]) -> T:
+        """What the analysis layer computes about the file once (an index of its nodes, its
+        declarations by name): it lives and dies with the file. Asked per finding, such
+        answers made huge files quadratic."""
+        memo = self.__dict__.setdefault("_memo", {})
+        if key not in memo:
+            memo[key] = compute()
+        return memo[key]
 
     # Asked once per finding by some rules: computed once per file (a file with thousands of
     # functions made them quadratic).

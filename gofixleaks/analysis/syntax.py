@@ -158,10 +158,7 @@ def _index(root: Node) -> _Index:
     """A tree's index: on the SourceFile that owns the tree (it lives and dies with it)."""
     owner = owner_of(root)
     if owner is not None:
-        ix = owner.__dict__.get("_syntax_index")
-        if ix is None:
-            ix = owner.__dict__["_syntax_index"] = _Index(root)
-        return ix
+        return owner.cached("syntax-index", lambda: _Index(root))
     ix = _UNOWNED.get(root.id)
     if ix is None or ix.root != root:
         ix = _UNOWNED[root.id] = _Index(root)

@@ -80,13 +80,22 @@ def _identifier_kind(sf, name: str, at: Node) -> str | None:
                 best = (d.start_byte, k)
     if best is not None:
         return best[1]
+    for spec in sf.cached("package-specs", lambda: _package_specs(sf)).get(name, ()):
+        k = _declared_kind(sf, spec, name)
+        if k is not False:
+            return k
+    return None
+
+
+def _package_specs(sf: SourceFile) -> dict[str, list[Node]]:
+    """The file's package-level var and const specs by the names they declare."""
+    out: dict[str, list[Node]] = {}
     for decl in sf.root.named_children:
         if decl.type in ("var_declaration", "const_declaration"):
             for spec in of_type(decl, "var_spec", "const_spec"):
-                k = _declared_kind(sf, spec, name)
-                if k is not False:
-                    return k
-    return None
+                for n in spec.children_by_field_name("name"):
+                    out.setdefault(sf.text(n), []).append(spec)
+    return out
 
 
 def _declared_kind(sf, d: Node, name: str):
