@@ -150,13 +150,14 @@ class Tests(Level):
         if d in self.exempt:
             return VET, self.exempt[d]
         before, after = self.before[d], self.after[d]
-        fixed = ", ".join(sorted(before.failures - after.failures))
+        gone = sorted(before.failures - after.failures)
+        fixed = f"fixed: {', '.join(gone)} failed before the fix and pass{'es' if len(gone) == 1 else ''} after it"
         if before.status == PASS:
             return TESTS, TESTS_OK
         if after.status == PASS:
-            return TESTS, f"fixed: {fixed} failed before the fix and pass after it"
-        return TESTS, (f"tests failed before and after, the same way ({before.describe()})"
-                       + (f"; fixed: {fixed}" if fixed else ""))
+            return TESTS, fixed
+        return TESTS, (f"tests failed before and after, the same way ({after.describe()})"
+                       + (f"; {fixed}" if gone else ""))
 
 
 def _names(pkgs: list[Package]) -> str:
