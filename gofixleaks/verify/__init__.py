@@ -144,9 +144,10 @@ class _Run:
         stage = f"{level.name} patched"
         failing = level.problems(self.live(), self.patched(), stage)
         if failing:
+            first = self.patched()
             for d in sorted(failing):
                 files = [self.out[p] for p in self.by_pkg[d] if self.out[p].changed]
-                for r in _repair_package(self._judge(level, d), files, self.config, self.patched()):
+                for r in _repair_package(self._judge(level, d, first, failing[d]), files, self.config, self.patched()):
                     self.out[r.abspath] = r
             # a safety net for fixes that break only in combination: drop whole packages
             for _ in range(3):
@@ -161,10 +162,11 @@ class _Run:
         for d in self.live():
             self.verdicts[d] = level.verdict(d)
 
-    def _judge(self, level: Level, d: str) -> Callable[[dict[str, bytes]], list[str]]:
-        """Package ``d``'s new problems with an overlay; bisection asks the same question
-        more than once, and a test run can take the whole timeout."""
-        memo: dict[frozenset, list[str]] = {}
+    def _judge(self, level: Level, d: str, patched: dict[str, bytes], found: list[str]) -> Callable[[dict[str, bytes]], list[str]]:
+        """Package ``d``'s new problems with an overlay, knowing it has ``found`` with
+        ``patched`` (as first checked); bisection asks the same question more than once, and a test run can
+        take the whole timeout."""
+        memo: dict[frozenset, list[str]] = {frozenset(patched.items()): found}
 
         def problems(files: dict[str, bytes]) -> list[str]:
             key = frozenset(files.items())

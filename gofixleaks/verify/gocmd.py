@@ -45,11 +45,13 @@ class TestOutcome:
 
     status: str  # PASS | FAIL | NO_TESTS | BUILD_FAILED
     failures: frozenset[str] = frozenset()
-    first: str = ""  # the first failure line, for messages
+    first: str = ""  # the first failure line, named after what failed, for messages
 
     def describe(self) -> str:
-        names = ", ".join(sorted(self.failures))
-        return f"{names}: {self.first}" if self.first else names
+        if not self.first:
+            return ", ".join(sorted(self.failures))
+        more = len(self.failures) - 1
+        return self.first + (f" (and {more} more failure{'s' if more > 1 else ''})" if more > 0 else "")
 
 
 PASS, FAIL, NO_TESTS, BUILD_FAILED = "pass", "fail", "no tests", "build failed"
@@ -135,7 +137,8 @@ class Go:
                 if e.get("Error"):
                     problem = _package_problem(e["Error"]["Err"])
                 elif e.get("DepsErrors"):
-                    err = e["DepsErrors"][0]
+                    # go loads in parallel: the order of DepsErrors varies from run to run
+                    err = min(e["DepsErrors"], key=lambda x: (missing.get(_error_key(x)) or "", x.get("Err", "")))
                     path = missing.get(_error_key(err))
                     if path and ("GOPROXY=off" in err["Err"] or "missing go.sum entry" in err["Err"]):
                         modules = modules or self._modules(root)
