@@ -94,7 +94,7 @@ def fix_summary(results: list[FileResult], verb: str, review_left_out: bool) -> 
         f"gofixleaks: {verb} {sum(per_rule.values())} fix(es) in {changed} file(s)"
         + (f" ({breakdown})" if breakdown else "")
         + (f"; {n_review} review fix(es) not applied (--unsafe-fixes applies them)" if n_review else "")
-        + (f"; --verify: {checked.line()}" if checked.by_tests + checked.by_vet + checked.dropped + checked.unverifiable else "")
+        + (f"; --verify: {checked.line()}" if checked.judged else "")
         + partially_parsed_count(results, "; ")
     )
 

@@ -336,3 +336,18 @@ def test_verify_alone_is_vet_and_keeps_the_next_word_a_path(module: Path, cli, m
     bad = cli("fix", "--verify=tests", "--verify-timeout", "soon", str(module))
     assert bad.code == 2 and "'soon' is not a duration such as 2m or 90s" in bad.stderr
     assert cli("fix", "--verify=types", str(module)).code == 2
+
+
+def test_the_pull_request_body_says_how_its_fixes_were_verified(module: Path, monkeypatch, go_on_path):
+    from gofixleaks import pr
+
+    _with_rules(monkeypatch, BROKEN)
+    out = _verified(module)
+    body = pr.prepare(str(module), list(out.values()), pr.Request("main"), ["."], "gofixleaks/main").body
+    section = body.split("### Verification\n\n", 1)[1].split("\n###", 1)[0]
+    assert section.startswith("--verify verified 1 by vet; 1 dropped.\n")
+    assert "\n- other.go:5: broken-on-purpose: fix dropped by --verify: " in section and "undefined" in section
+    assert str(module) not in section  # paths as the repository spells them
+    cfg = config_mod.load((str(module),), jobs=1, use_cache=False, unsafe_fixes=True)
+    unverified = list(engine.run(discover((str(module),)), cfg, want_fixes=True))
+    assert "### Verification" not in pr.prepare(str(module), unverified, pr.Request("main"), ["."], "b").body

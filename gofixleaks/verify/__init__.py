@@ -237,6 +237,11 @@ class Summary:
     notes: tuple[str, ...]
 
     @property
+    def judged(self) -> int:
+        """How many fixes --verify judged (none without --verify)."""
+        return self.by_tests + self.by_vet + self.dropped + self.unverifiable
+
+    @property
     def nothing_verified(self) -> bool:
         return self.unverifiable > 0 and self.by_tests + self.by_vet == 0
 
@@ -246,12 +251,13 @@ class Summary:
             f"; {n} {what}" for n, what in ((self.dropped, "dropped"), (self.unverifiable, "unverifiable, not applied")) if n)
 
 
-def summarize(results: list[FileResult]) -> Summary:
+def summarize(results: list[FileResult], path: Callable[[FileResult], str] = lambda r: r.path) -> Summary:
+    """What --verify did to ``results``, files named by ``path``."""
     counts: collections.Counter = collections.Counter()
     groups: dict[tuple[str, str, str], int] = collections.Counter()
     fix_notes = []
     for r in results:
-        where = os.path.dirname(r.path) or "."
+        where = os.path.dirname(path(r)) or "."
         for a in r.applied:
             if a.verified:
                 counts[a.verified] += 1
@@ -262,7 +268,7 @@ def summarize(results: list[FileResult]) -> Summary:
             if d.verdict == UNVERIFIABLE:
                 groups[(where, UNVERIFIABLE, d.message)] += 1
             else:
-                fix_notes.append(f"{r.path}:{d.fix.line}: {d.fix.rule}: fix dropped by --verify: {d.message}")
+                fix_notes.append(f"{path(r)}:{d.fix.line}: {d.fix.rule}: fix dropped by --verify: {d.message}")
     notes = [f"{where}: unverifiable, {n} fix(es) not applied: {why}" if verdict == UNVERIFIABLE
              else f"{where}: {why} ({n} fix(es) kept, verified by {verdict})"
              for (where, verdict, why), n in sorted(groups.items())]
