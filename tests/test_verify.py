@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -351,3 +353,17 @@ def test_the_pull_request_body_says_how_its_fixes_were_verified(module: Path, mo
     cfg = config_mod.load((str(module),), jobs=1, use_cache=False, unsafe_fixes=True)
     unverified = list(engine.run(discover((str(module),)), cfg, want_fixes=True))
     assert "### Verification" not in pr.prepare(str(module), unverified, pr.Request("main"), ["."], "b").body
+
+
+def test_progress_shows_on_a_terminal_and_not_when_piped(module: Path, go_on_path):
+    import pexpect
+
+    args = ["-m", "gofixleaks", "fix", "--verify", "--no-cache", "-j", "1", str(module)]
+    env = {**os.environ, "TERM": "xterm", "COLUMNS": "120"}
+    child = pexpect.spawn(sys.executable, args, env=env, timeout=120, encoding="utf-8")
+    child.expect(pexpect.EOF)
+    assert "gofixleaks: verify vet unpatched" in child.before  # the stage, then done/total and the package
+    assert "example.com/svc" in child.before
+    piped = subprocess.run([sys.executable, *args], env=env, capture_output=True, text=True, timeout=120)
+    assert piped.returncode == 0, piped.stderr
+    assert "gofixleaks: verify " not in piped.stderr and "--verify: verified 1 by vet" in piped.stderr
