@@ -367,3 +367,46 @@ def test_progress_shows_on_a_terminal_and_not_when_piped(module: Path, go_on_pat
     piped = subprocess.run([sys.executable, *args], env=env, capture_output=True, text=True, timeout=120)
     assert piped.returncode == 0, piped.stderr
     assert "gofixleaks: verify " not in piped.stderr and "--verify: verified 1 by vet" in piped.stderr
+
+
+FLAKY_TEST = """package flaky
+
+import (
+	"os"
+	"testing"
+)
+
+// TestFlaky passes on its first run only: it stands for a test that fails now and then.
+func TestFlaky(t *testing.T) {
+	_, err := os.Stat("ran-once")
+	os.WriteFile("ran-once", nil, 0o644)
+	if err == nil {
+		t.Fatal("flaked")
+	}
+}
+"""
+
+SLOW_TEST = """package slow
+
+import (
+	"testing"
+	"time"
+)
+
+func TestSlow(t *testing.T) { time.Sleep(time.Minute) }
+"""
+
+
+def test_tests_blame_no_fix_for_a_flaky_test_or_a_suite_slower_than_the_timeout(tmp_path, monkeypatch, go_on_path):
+    _with_rules(monkeypatch)
+    module = _svc(tmp_path / "m", {"flaky/poll.go": LEAKY.replace("package svc", "package flaky"), "flaky/poll_test.go": FLAKY_TEST,
+                                   "slow/poll.go": LEAKY.replace("package svc", "package slow"), "slow/poll_test.go": SLOW_TEST})
+    out = _verified(module, verify.TESTS, timeout=2)
+    flaky, slow = out["flaky/poll.go"], out["slow/poll.go"]
+    assert flaky.changed and slow.changed and flaky.dropped == slow.dropped == []
+    # patched, TestFlaky failed; unpatched again, it failed too: not the fix's doing
+    assert [(a.verified, a.verification) for a in flaky.applied] == [
+        ("tests", "tests failed before and after, the same way (TestFlaky: poll_test.go:13: flaked)")]
+    [a] = slow.applied
+    assert a.verified == "vet"
+    assert a.verification.startswith("its tests time out unpatched (TestSlow (timed out): panic: test timed out after 2s")

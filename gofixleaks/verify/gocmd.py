@@ -21,6 +21,7 @@ _BUILT = ("GoFiles", "CgoFiles", "TestGoFiles", "XTestGoFiles")
 _FIELDS = "Dir,ImportPath,Error,DepsErrors,DepOnly," + ",".join(_BUILT)
 _VARIANT = re.compile(r" \[.*\]$")
 _TIMED_OUT = "panic: test timed out after"
+TIMED_OUT = " (timed out)"  # what a test that hit -timeout is called after
 
 
 class VerifyError(Exception):
@@ -46,6 +47,16 @@ class TestOutcome:
     status: str  # PASS | FAIL | NO_TESTS | BUILD_FAILED
     failures: frozenset[str] = frozenset()
     first: str = ""  # the first failure line, named after what failed, for messages
+
+    @property
+    def timed_out(self) -> bool:
+        return any(n.endswith(TIMED_OUT) for n in self.failures)
+
+    def also(self, other: TestOutcome) -> TestOutcome:
+        """This outcome with ``other``'s failures too (the same package run again)."""
+        if other.status == PASS or other.failures <= self.failures:
+            return self
+        return TestOutcome(FAIL, self.failures | other.failures, self.first or other.first)
 
     def describe(self) -> str:
         if not self.first:
@@ -254,7 +265,7 @@ class _TestEvents:
         elif action == "output":
             text = e.get("Output", "")
             if text.startswith(_TIMED_OUT):
-                self._fail(pkg, f"{test or _running(self.output[(pkg, '')])} (timed out)", text.strip())
+                self._fail(pkg, (test or _running(self.output[(pkg, '')])) + TIMED_OUT, text.strip())
             else:
                 self.output[(pkg, test)].append(text)
         elif action == "fail" and test:

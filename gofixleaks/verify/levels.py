@@ -5,14 +5,17 @@ never a fix's fault.
 - vet: `go vet` type-checks the package and its tests; a patched package must still
   type-check and gain no vet diagnostic (counted by analyzer and message).
 - tests: `go test -count=1 -short`; a patched package must not fail a test that passed
-  unpatched (a timeout is a failure of the test that was running)."""
+  unpatched (a timeout is a failure of the test that was running). A failure is the fix's
+  only if the unpatched package, run again, passes: what fails unpatched too is flaky and
+  joins the baseline, and a package that times out unpatched too is too slow for the
+  timeout (on this machine, now) and is judged by vet alone."""
 
 from __future__ import annotations
 
 import collections
 from typing import Callable
 
-from .gocmd import BUILD_FAILED, NO_TESTS, PASS, Go, Package, TestOutcome
+from .gocmd import BUILD_FAILED, NO_TESTS, PASS, TIMED_OUT, Go, Package, TestOutcome
 
 VET, TESTS = "vet", "tests"
 VET_OK = "type-checks; go vet finds nothing new"
@@ -109,6 +112,7 @@ class Tests(Level):
         self.before: dict[str, TestOutcome] = {}
         self.after: dict[str, TestOutcome] = {}
         self.exempt: dict[str, str] = {}  # judged by vet alone, and why
+        self.rechecked: set[str] = set()  # run unpatched a second time
 
     def _run(self, dirs: list[str], files: dict[str, bytes], stage: str) -> dict[str, TestOutcome]:
         out: dict[str, TestOutcome] = {}
@@ -133,17 +137,26 @@ class Tests(Level):
                 self.exempt[d] = "no tests; checked by go vet only"
             elif o.status == BUILD_FAILED:
                 self.exempt[d] = f"its tests do not build unpatched ({o.first}); checked by go vet only"
+            elif o.timed_out:
+                self.exempt[d] = _too_slow(o)
         return {}
 
     def problems(self, dirs: list[str], files: dict[str, bytes], stage: str) -> dict[str, list[str]]:
         dirs = [d for d in dirs if d not in self.exempt]
         outcomes = self._run(dirs, files, stage) if dirs else {}
         self.after.update(outcomes)
+        # once per package: bisection fails again and again, by design
+        suspects = [d for d, after in outcomes.items() if after.failures - self.before[d].failures and d not in self.rechecked]
+        self.rechecked.update(suspects)
+        for d, again in (self._run(suspects, {}, f"{stage}: unpatched again") if suspects else {}).items():
+            if again.timed_out:
+                self.exempt[d] = _too_slow(again)
+            self.before[d] = self.before[d].also(again)
         out = {}
         for d, after in outcomes.items():
             new = after.failures - self.before[d].failures
-            if new:
-                out[d] = [f"tests {'time out' if any('timed out' in n for n in new) else 'fail'}: {after.describe()}"]
+            if new and d not in self.exempt:
+                out[d] = [f"tests {'time out' if any(n.endswith(TIMED_OUT) for n in new) else 'fail'}: {after.describe()}"]
         return out
 
     def verdict(self, d: str) -> tuple[str, str]:
@@ -158,6 +171,11 @@ class Tests(Level):
             return TESTS, fixed
         return TESTS, (f"tests failed before and after, the same way ({after.describe()})"
                        + (f"; {fixed}" if gone else ""))
+
+
+def _too_slow(unpatched: TestOutcome) -> str:
+    return (f"its tests time out unpatched ({unpatched.describe()}); checked by go vet only "
+            "(a longer --verify-timeout lets them judge)")
 
 
 def _names(pkgs: list[Package]) -> str:
