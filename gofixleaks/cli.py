@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 
 import click
@@ -92,24 +93,73 @@ def _setup(paths, rules, excludes, config_path, go_version, plumb_exported, jobs
     return cfg, targets
 
 
+class VerifyCommand(click.Command):
+    """A command with `--verify[=vet|tests]`: `--verify` alone is `--verify=vet`, so that
+    the word after it stays a path (`fix --verify ./pkg`)."""
+
+    def parse_args(self, ctx, args):
+        end = args.index("--") if "--" in args else len(args)
+        return super().parse_args(ctx, ["--verify=vet" if a == "--verify" else a for a in args[:end]] + args[end:])
+
+
+def _duration(ctx, param, value: str) -> float:
+    """A Go duration (2m, 90s, 1m30s) in seconds."""
+    if not re.fullmatch(r"(?:\d+(?:\.\d+)?(?:ms|h|m|s))+", value):
+        raise click.BadParameter(f"{value!r} is not a duration such as 2m or 90s")
+    unit = {"h": 3600, "m": 60, "s": 1, "ms": 0.001}
+    return sum(float(n) * unit[u] for n, u in re.findall(r"(\d+(?:\.\d+)?)(ms|h|m|s)", value))
+
+
 def verify_option(f):
+    f = click.option("--verify-timeout", default="2m", show_default=True, metavar="DURATION", callback=_duration,
+                     help="With --verify=tests: stop a package's tests after this long (a hang the fix causes is a failure).")(f)
     return click.option(
-        "--verify", is_flag=True, help="Type-check patched packages with `go vet -overlay`; drop fixes that break them."
+        "--verify", type=click.Choice(["vet", "tests"]), default=None, metavar="[=vet|tests]",
+        help="Prove fixes before writing: `--verify` type-checks patched packages with `go vet`; `--verify=tests` "
+             "also runs their tests before and after. Fixes that break a package are dropped; a package that "
+             "cannot be checked even unpatched is unverifiable and its fixes are not applied.",
     )(f)
 
 
-def compute_fixes(cfg, targets, verify: bool) -> list:
-    """The fixes for ``targets``, as `fix`, `review` and `pr` all see them."""
+def compute_fixes(cfg, targets, verify: str | None, verify_timeout: float = 120.0) -> list:
+    """The fixes for ``targets``, as `fix`, `review` and `pr` all see them; with ``verify``
+    (vet or tests), proved at that level, what it found told on stderr; exit 2 when no fix
+    could be verified."""
     with progress_bar(len(targets)) as advance:
         results = list(engine.run(targets, cfg, want_fixes=True, progress=advance))
     if verify:
         from . import verify as verify_mod
 
         try:
-            results = verify_mod.verify(results, cfg)
+            with verify_progress() as progress:
+                results = verify_mod.verify(results, cfg, verify, verify_timeout, progress)
         except verify_mod.VerifyError as e:
             fail(str(e))
+        summary = verify_mod.summarize(results)
+        for note in summary.notes:
+            click.echo(f"gofixleaks: {note}", err=True)
+        if summary.nothing_verified:
+            fail(f"--verify={verify} could not verify any fix ({summary.unverifiable} unverifiable); nothing applied")
     return results
+
+
+@contextlib.contextmanager
+def verify_progress():
+    """--verify's progress on a terminal (stage, packages done/total, the current one); none when piped."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("gofixleaks: verify {task.fields[stage]}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn(), TextColumn("{task.fields[current]}"))
+    with Progress(*columns, console=_console(stderr=True), transient=True) as bar:
+        task = bar.add_task("verify", total=None, stage="", current="")
+
+        def show(stage: str, done: int, total: int, current: str) -> None:
+            bar.update(task, completed=done, total=total, stage=stage, current=escape(current))
+
+        yield show
 
 
 @contextlib.contextmanager
@@ -200,17 +250,19 @@ def _gather_evidence(source: str, paths: tuple[str, ...]):
         fail(str(e))
 
 
-@main.command()
+@main.command(cls=VerifyCommand)
 @engine_options
 @click.option("--diff", "mode", flag_value="diff", default=True, help="Print a unified diff (default).")
 @click.option("--write", "mode", flag_value="write", help="Rewrite the files in place.")
 @click.option("--patch-out", type=click.Path(dir_okay=False), help="Write the diff to FILE.")
 @click.option("--check", is_flag=True, help="Exit 1 if a change would be made; write nothing.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --write or --check, apply `review` fixes too (a diff shows them anyway).")
+@click.option("--format", "fmt", type=click.Choice(["diff", "json", "sarif"]), default="diff", show_default=True,
+              help="What stdout shows: the diff, or the findings with each fix's --verify verdict as JSON or SARIF.")
 @verify_option
 @click.option("--evidence", "evidence_source", metavar="tests|DUMP|URL", help="Mark and put first the findings that run-time evidence confirms.")
 @threshold_option
-def fix(mode, patch_out, check, unsafe_fixes, verify, evidence_source, threshold, **opts):
+def fix(mode, patch_out, check, unsafe_fixes, fmt, verify, verify_timeout, evidence_source, threshold, **opts):
     """Rewrite leak-prone code. Prints a diff unless --write."""
     if check and mode == "write":
         fail("--check and --write cannot be used together")
@@ -218,7 +270,7 @@ def fix(mode, patch_out, check, unsafe_fixes, verify, evidence_source, threshold
     # a diff or patch is read before it is applied: it shows `review` fixes too
     cfg, targets = _setup(**opts, unsafe_fixes=unsafe_fixes or not applying)
     ev = _gather_evidence(evidence_source, opts["paths"] or (".",)) if evidence_source else None
-    results = compute_fixes(cfg, targets, verify)
+    results = compute_fixes(cfg, targets, verify, verify_timeout)
     if ev is not None:
         from .evidence import commands as ev_cmd
 
@@ -237,7 +289,11 @@ def fix(mode, patch_out, check, unsafe_fixes, verify, evidence_source, threshold
             atomic.write_files({patch_out: patch.encode("utf-8")})
         except OSError as e:
             fail(f"{patch_out}: cannot write: {e.strerror or e}")
-    elif mode == "diff" or check:
+    if fmt == "json":
+        click.echo(report.as_json(results))
+    elif fmt == "sarif":
+        click.echo(report.sarif(results, engine.rules_for(cfg)))
+    elif not patch_out and (mode == "diff" or check):
         click.echo(patch, nl=False)
     write_failed = False
     if mode == "write" and not check:
@@ -257,14 +313,14 @@ def fix(mode, patch_out, check, unsafe_fixes, verify, evidence_source, threshold
     sys.exit(EXIT_FOUND if check and changed else EXIT_OK)
 
 
-@main.command()
+@main.command(cls=VerifyCommand)
 @engine_options
 @verify_option
 @click.option("--resume", is_flag=True, help="Continue an interrupted review with the decisions it saved.")
 @click.option("--allow-dirty", is_flag=True, help="Also fix files with uncommitted changes (those changes stay uncommitted).")
 @click.option("--no-commit", is_flag=True, help="Write the accepted fixes to the work tree; commit nothing.")
 @click.option("--commit-per-rule", is_flag=True, help="One commit per rule instead of one for all.")
-def review(verify, resume, allow_dirty, no_commit, commit_per_rule, **opts):
+def review(verify, verify_timeout, resume, allow_dirty, no_commit, commit_per_rule, **opts):
     """Accept, reject or edit each proposed fix, then commit the accepted ones."""
     from . import review as review_mod, vcs
 
@@ -277,14 +333,14 @@ def review(verify, resume, allow_dirty, no_commit, commit_per_rule, **opts):
             fail("review asks a question per fix and stdin is not a terminal; "
                  "use `gofixleaks fix --write` to apply every fix without asking")
         cfg, targets = _setup(**opts, unsafe_fixes=True)  # every fix is asked about, `review` ones marked
-        results = compute_fixes(cfg, targets, verify)
+        results = compute_fixes(cfg, targets, verify, verify_timeout)
         options = review_mod.Options(resume, allow_dirty, not no_commit, commit_per_rule)
         sys.exit(review_mod.run(repo, cfg, targets, results, options, _console()))
     except vcs.VcsError as e:
         fail(str(e))
 
 
-@main.command("pr")
+@main.command("pr", cls=VerifyCommand)
 @engine_options
 @click.option("--base", required=True, metavar="BRANCH", help="Branch of the remote to fix and to propose the fixes to.")
 @click.option("--remote", default="origin", show_default=True, help="Git remote to fetch from and push to.")
@@ -298,7 +354,7 @@ def review(verify, resume, allow_dirty, no_commit, commit_per_rule, **opts):
 @click.option("--repo", metavar="OWNER/NAME", help="Repository on the forge (default: from the remote URL).")
 @click.option("--api-url", metavar="URL", help="REST API root, for GitHub Enterprise or self-hosted GitLab.")
 @verify_option
-def pr(base, remote, branch, title, draft, labels, reviewers, dry_run, provider, repo, api_url, verify, **opts):
+def pr(base, remote, branch, title, draft, labels, reviewers, dry_run, provider, repo, api_url, verify, verify_timeout, **opts):
     """Fix the base branch and open or update a pull request with the fixes."""
     from . import pr as pr_mod
 
@@ -309,7 +365,7 @@ def pr(base, remote, branch, title, draft, labels, reviewers, dry_run, provider,
     def compute(worktree_paths):
         # A temporary worktree's paths never come back: caching their results only fills the cache.
         cfg, targets = _setup(worktree_paths, **{**opts, "no_cache": True}, unsafe_fixes=True)  # a person reviews the PR
-        return compute_fixes(cfg, targets, verify)
+        return compute_fixes(cfg, targets, verify, verify_timeout)
 
     req = pr_mod.Request(base, remote, branch, title, draft, labels, reviewers, dry_run, provider, repo, api_url, opts["rules"])
     try:

@@ -36,6 +36,9 @@ class AppliedFix:
     fix: str  # the fix's message
     follow_ups: tuple[str, ...] = ()
     start: int = -1  # byte offset of its finding in the original file (-1: not known)
+    # set by --verify: how the fix was proved ("vet" or "tests") and what that found
+    verified: str = ""
+    verification: str = ""
 
 
 @dataclass
@@ -48,7 +51,7 @@ class FileResult:
     fixed: bytes | None = None
     applied: list[AppliedFix] = field(default_factory=list)
     assumed_version: bool = False  # no go.mod and no --go-version: old semantics assumed
-    dropped: list = field(default_factory=list)  # verify.Dropped: fixes that broke the build
+    dropped: list = field(default_factory=list)  # verify.Dropped: fixes --verify left out, and why
     candidates: list[plumbing.Candidate] = field(default_factory=list)  # goroutines needing a ctx
     # the module phase's plan this result was computed with: whoever computes the file again
     # (verify's bisection, review) passes it back, so the plumbing edits are made again

@@ -16,7 +16,7 @@ import shlex
 from dataclasses import dataclass
 from typing import Callable
 
-from . import __version__, forge as forge_mod, gomod, worktree
+from . import __version__, forge as forge_mod, gomod, verify, worktree
 from .changeset import ChangeItem, commit_message, subject
 from .engine import FileResult
 
@@ -110,8 +110,9 @@ def check_commands(fixed: list[Fixed], module_dirs: list[str], remote: str, bran
 
 
 def render_body(fixed: list[Fixed], unfixed: list[Unfixed], *, base: str, remote: str, branch: str,
-                module_dirs: list[str], rerun: str, rules: tuple[str, ...] = ()) -> str:
-    """The pull request's description: what was fixed and why, what is left, how to check it."""
+                module_dirs: list[str], rerun: str, rules: tuple[str, ...] = (), verification: tuple[str, ...] = ()) -> str:
+    """The pull request's description: what was fixed and why, what is left, how it was
+    verified (``verification``: --verify's summary line, then its notes), how to check it."""
     files = len({f.path for f in fixed})
     lines = [
         f"gofixleaks found goroutine leaks on `{base}` and rewrote them into safe code: "
@@ -131,6 +132,9 @@ def render_body(fixed: list[Fixed], unfixed: list[Unfixed], *, base: str, remote
                   "| Rule | Location | Why it leaks | Why no fix |", "| --- | --- | --- | --- |"]
         for u in sorted(unfixed, key=lambda u: (u.path, u.line, u.rule)):
             lines.append(f"| `{u.rule}` | `{_cell(u.path)}:{u.line}` | {_cell(u.reason)} | {_cell(u.why_not) or '-'} |")
+    if verification:
+        lines += ["", "### Verification", "", f"--verify {verification[0]}.", ""]
+        lines += [f"- {' '.join(note.split())}" for note in verification[1:]]
     lines += [
         "",
         "### How to check",
@@ -186,8 +190,10 @@ def prepare(wt: str, results: list[FileResult], req: Request, rel_paths: list[st
     items = [ChangeItem(f.rule, f.path, f.line, f.reason) for f in fixed]
     rerun = " ".join(["gofixleaks pr", *(p for p in rel_paths if p != "."), *(f"--rule {r}" for r in req.rules),
                       *([f"--branch {branch}"] if req.branch else []), f"--base {req.base}"])
+    checked = verify.summarize(results, lambda r: worktree.relative(wt, r.abspath))
     body = render_body(fixed, unfixed, base=req.base, remote=req.remote, branch=branch,
-                       module_dirs=_module_dirs(wt, rel_files), rerun=rerun, rules=req.rules)
+                       module_dirs=_module_dirs(wt, rel_files), rerun=rerun, rules=req.rules,
+                       verification=(checked.line(), *checked.notes) if checked.judged else ())
     return Proposal(commit_message(items), req.title or subject(items), body, tuple(rel_files), tuple(fixed))
 
 

@@ -10,7 +10,7 @@ from typing import Iterable
 from rich.console import Console
 from rich.markup import escape
 
-from . import __version__
+from . import __version__, verify
 from .edits import REVIEW, TextEdit, apply, import_edit
 from .engine import FileResult
 from .source import SourceFile, line_starts
@@ -58,8 +58,8 @@ def text(results: Iterable[FileResult], console: Console) -> tuple[int, int]:
 
 def fix_notes(results: list[FileResult], err: Console, review_left_out: bool) -> None:
     """What `fix` prints on stderr besides the summary: unreadable files, findings without a
-    fix (and why), `review` fixes left out, fixes --verify dropped, and the follow-ups the
-    applied fixes leave (a context.TODO() to plumb on)."""
+    fix (and why), `review` fixes left out, and the follow-ups the applied fixes leave (a
+    context.TODO() to plumb on). What --verify found is told as it finishes (cli.compute_fixes)."""
     for r in results:
         if r.error:
             err.print(f"[bold]{escape(r.path)}[/]: [red]error:[/] {escape(r.error)}", highlight=False)
@@ -73,8 +73,6 @@ def fix_notes(results: list[FileResult], err: Console, review_left_out: bool) ->
         for f in _review_left_out(r) if review_left_out else ():
             err.print(f"[bold]{escape(f.path)}:{f.line}:{f.column}[/]: {f.rule}: [yellow]review fix not applied[/] "
                       f"({escape(f.fixes[0].message)}); --unsafe-fixes applies it", highlight=False)
-        for d in r.dropped:
-            err.print(f"[bold]{escape(r.path)}:{d.fix.line}[/]: {d.fix.rule}: fix dropped by --verify: {escape(d.message)}", highlight=False)
         for a in r.applied:
             for follow in a.follow_ups:
                 err.print(f"follow-up: {escape(follow)}", highlight=False)
@@ -90,13 +88,13 @@ def fix_summary(results: list[FileResult], verb: str, review_left_out: bool) -> 
     per_rule = collections.Counter(a.rule for r in results for a in r.applied)
     changed = sum(1 for r in results if r.changed)
     breakdown = ", ".join(f"{rule} {n}" for rule, n in sorted(per_rule.items()))
-    n_dropped = sum(len(r.dropped) for r in results)
+    checked = verify.summarize(results)
     n_review = sum(len(_review_left_out(r)) for r in results) if review_left_out else 0
     return (
         f"gofixleaks: {verb} {sum(per_rule.values())} fix(es) in {changed} file(s)"
         + (f" ({breakdown})" if breakdown else "")
         + (f"; {n_review} review fix(es) not applied (--unsafe-fixes applies them)" if n_review else "")
-        + (f"; --verify dropped {n_dropped} fix(es)" if n_dropped else "")
+        + (f"; --verify: {checked.line()}" if checked.judged else "")
         + partially_parsed_count(results, "; ")
     )
 
@@ -104,7 +102,8 @@ def fix_summary(results: list[FileResult], verb: str, review_left_out: bool) -> 
 def as_json(results: list[FileResult]) -> str:
     doc = {
         "version": JSON_VERSION,
-        "findings": [f.to_dict() for r in results for f in r.findings],
+        "findings": [{**f.to_dict(), **_verdict_fields(verdicts, f)} for r in results
+                     for verdicts in [_verdicts(r)] for f in r.findings],
         "errors": [{"path": r.path, "message": r.error} for r in results if r.error],
         "partially_parsed": [
             {"path": r.path, "line": r.unsupported[0], "column": r.unsupported[1], "message": partially_parsed(r)}
@@ -113,6 +112,19 @@ def as_json(results: list[FileResult]) -> str:
         ],
     }
     return json.dumps(doc, indent=2, ensure_ascii=False)
+
+
+def _verdicts(r: FileResult) -> dict[tuple[str, int], tuple[str, str]]:
+    """--verify's verdict on each fix of ``r`` by its finding's (rule, start): (verified, why)."""
+    out = {(a.rule, a.start): (a.verified, a.verification) for a in r.applied if a.verified}
+    out.update({(d.fix.rule, d.fix.start): (d.verdict, d.message) for d in r.dropped})
+    return out
+
+
+def _verdict_fields(verdicts: dict[tuple[str, int], tuple[str, str]], f) -> dict[str, str]:
+    """A finding's `verified` (vet, tests, unverifiable or dropped) and `verification`, when --verify judged its fix."""
+    verdict = verdicts.get((f.rule, f.start))
+    return {"verified": verdict[0], "verification": verdict[1]} if verdict else {}
 
 
 def sarif(results: list[FileResult], rules) -> str:
@@ -124,6 +136,7 @@ def sarif(results: list[FileResult], rules) -> str:
             continue
         data = _source_bytes(r)
         columns = _Utf16Columns(data) if data is not None else None
+        verdicts = _verdicts(r)
         for f in r.findings:
             if columns is not None:
                 region = columns.region(f.start, f.end)
@@ -136,7 +149,10 @@ def sarif(results: list[FileResult], rules) -> str:
                 "message": {"text": f.message},
                 "locations": [_location(f.path, region)],
             }
-            if f.fixes and data is not None:
+            checked = _verdict_fields(verdicts, f)
+            if checked:
+                res["properties"] = checked
+            if f.fixes and data is not None and checked.get("verified") not in (verify.DROPPED, verify.UNVERIFIABLE):
                 res["fixes"] = [_sarif_fix(data, columns, f.path, fx) for fx in f.fixes]
             sarif_results.append(res)
     notifications = [
