@@ -196,7 +196,7 @@ def test_twin_fixes_get_distinct_keys_and_keep_their_answers(tmp_path):
     [again] = file_reviews(tmp_path)
     st = review.State(str(tmp_path), "h")
     assert st.load() is None
-    assert review._restore([again], st, Console(file=io.StringIO())) == [again]
+    assert review.command.restore([again], st, Console(file=io.StringIO())) == [again]
     assert [u.decision for u in again.units] == ["n", "y"]
 
 
@@ -391,7 +391,7 @@ def test_a_failed_commit_puts_every_file_back(tmp_path, monkeypatch):
 
     monkeypatch.setattr(vcs, "commit_files", broken)
     with pytest.raises(vcs.VcsError):
-        review.finish(vcs.open_repo(str(root)), files, review.Options(), Console(file=io.StringIO()))
+        review.finish(vcs.open_repo(str(root)), files, False, True, Console(file=io.StringIO()))
     assert (root / "p/first.go").read_text() == FIRST and (root / "q/other.go").read_text() == OTHER
     assert git(root, "status", "--porcelain") == ""
 
