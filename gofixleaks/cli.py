@@ -299,10 +299,11 @@ def fix(mode, patch_out, check, unsafe_fixes, fmt, verify, verify_timeout, evide
     if mode == "write" and not check:
         for r in changed:
             try:
-                atomic.write_files({r.abspath: r.fixed})
-            except OSError as e:  # a read-only file or directory: the others are still written
+                atomic.write_files({r.abspath: r.fixed}, expected={r.abspath: r.original})
+            except (OSError, atomic.Refused) as e:  # a read-only directory, an edit meanwhile: the others are still written
                 write_failed = True
-                err.print(f"[bold]{escape(r.path)}[/]: [red]error:[/] cannot write: {escape(e.strerror or str(e))}", highlight=False)
+                why = str(e) if isinstance(e, atomic.Refused) else f"cannot write: {e.strerror or e}"
+                err.print(f"[bold]{escape(r.path)}[/]: [red]error:[/] {escape(why)}", highlight=False)
     verb = "applied" if mode == "write" and not check else "would apply"
     click.echo(report.fix_summary(results, verb, review_left_out=not cfg.unsafe_fixes), err=True)
     _note_assumed_version(results)
