@@ -295,21 +295,21 @@ def fix(mode, patch_out, check, unsafe_fixes, fmt, verify, verify_timeout, evide
         click.echo(report.sarif(results, engine.rules_for(cfg)))
     elif not patch_out and (mode == "diff" or check):
         click.echo(patch, nl=False)
-    write_failed = False
+    unwritten: set[str] = set()
     if mode == "write" and not check:
         for r in changed:
             try:
                 atomic.write_files({r.abspath: r.fixed}, expected={r.abspath: r.original})
             except (OSError, atomic.Refused) as e:  # a read-only directory, an edit meanwhile: the others are still written
-                write_failed = True
+                unwritten.add(r.abspath)
                 why = str(e) if isinstance(e, atomic.Refused) else f"cannot write: {e.strerror or e}"
                 err.print(f"[bold]{escape(r.path)}[/]: [red]error:[/] {escape(why)}", highlight=False)
     verb = "applied" if mode == "write" and not check else "would apply"
-    click.echo(report.fix_summary(results, verb, review_left_out=not cfg.unsafe_fixes), err=True)
+    click.echo(report.fix_summary(results, verb, not cfg.unsafe_fixes, frozenset(unwritten)), err=True)
     _note_assumed_version(results)
-    if ev is not None and ev.tests is not None and mode == "write" and not check and not write_failed:
+    if ev is not None and ev.tests is not None and mode == "write" and not check and not unwritten:
         ev_cmd.recheck(ev, opts["paths"] or (".",), _console(stderr=True))
-    if write_failed or any(r.error for r in results):
+    if unwritten or any(r.error for r in results):
         sys.exit(EXIT_FOUND)
     sys.exit(EXIT_FOUND if check and changed else EXIT_OK)
 

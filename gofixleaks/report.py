@@ -83,16 +83,20 @@ def _review_left_out(r: FileResult) -> list:
     return [f for f in r.findings if f.fixes and f.fixes[0].applicability == REVIEW and f.start not in applied]
 
 
-def fix_summary(results: list[FileResult], verb: str, review_left_out: bool) -> str:
-    """The last line of `fix`: how many fixes in how many files, by rule."""
-    per_rule = collections.Counter(a.rule for r in results for a in r.applied)
-    changed = sum(1 for r in results if r.changed)
+def fix_summary(results: list[FileResult], verb: str, review_left_out: bool, unwritten: frozenset[str] = frozenset()) -> str:
+    """The last line of `fix`: how many fixes in how many files, by rule. ``unwritten``: the
+    files (absolute paths) whose fixes could not be written; they are counted apart."""
+    written = [r for r in results if r.abspath not in unwritten]
+    per_rule = collections.Counter(a.rule for r in written for a in r.applied)
+    changed = sum(1 for r in written if r.changed)
+    lost = [r for r in results if r.abspath in unwritten and r.changed]
     breakdown = ", ".join(f"{rule} {n}" for rule, n in sorted(per_rule.items()))
     checked = verify.summarize(results)
     n_review = sum(len(_review_left_out(r)) for r in results) if review_left_out else 0
     return (
         f"gofixleaks: {verb} {sum(per_rule.values())} fix(es) in {changed} file(s)"
         + (f" ({breakdown})" if breakdown else "")
+        + (f"; {sum(len(r.applied) for r in lost)} fix(es) in {len(lost)} file(s) not written" if lost else "")
         + (f"; {n_review} review fix(es) not applied (--unsafe-fixes applies them)" if n_review else "")
         + (f"; --verify: {checked.line()}" if checked.judged else "")
         + partially_parsed_count(results, "; ")

@@ -34,3 +34,20 @@ def test_fix_write_skips_a_file_edited_during_the_run(cli, tmp_path, monkeypatch
     assert (m / "b.go").read_text() == LEAKY_FIXED.replace("Poll", "Poll2")
     assert r.code == 1
     assert "a.go: error: changed since it was read; not rewritten" in r.stderr
+    assert "applied 1 fix(es) in 1 file(s) (ticker-not-stopped 1); 1 fix(es) in 1 file(s) not written" in r.stderr
+
+
+def test_a_full_disk_is_counted_as_nothing_applied(cli, tmp_path, monkeypatch):
+    from gofixleaks import atomic
+
+    m = write_module(tmp_path / "m", {"a.go": LEAKY, "b.go": LEAKY.replace("Poll", "Poll2")})
+
+    def disk_full(files, expected=None):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(atomic, "write_files", disk_full)
+    r = cli("fix", "--write", cwd=m)
+    assert r.code == 1
+    assert r.stderr.count("error: cannot write: No space left on device") == 2
+    assert "gofixleaks: applied 0 fix(es) in 0 file(s); 2 fix(es) in 2 file(s) not written\n" in r.stderr
+    assert (m / "a.go").read_text() == LEAKY
