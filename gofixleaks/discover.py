@@ -19,6 +19,7 @@ class Target:
     path: str  # absolute
     display: str  # as the user sees it
     explicit: bool  # named on the command line: always read
+    problem: str | None = None  # why it is not read: reported as the file's error
 
 
 class DiscoveryError(Exception):
@@ -73,7 +74,7 @@ def _git_files(directory: str) -> list[str] | None:
     except (OSError, subprocess.CalledProcessError):
         return None
     files = {os.path.join(directory, p) for p in out.decode("utf-8", "surrogateescape").split("\0") if p}
-    return sorted(f for f in files if os.path.isfile(f))  # deleted-but-tracked files drop out
+    return sorted(f for f in files if os.path.exists(f))  # deleted-but-tracked files drop out
 
 
 def _walk(directory: str) -> list[str]:
@@ -122,11 +123,11 @@ def discover(paths: tuple[str, ...], excludes: tuple[str, ...] = (), force_exclu
         if not os.path.exists(given):
             raise DiscoveryError(f"{given}: no such file or directory")
         absolute = os.path.abspath(given)
-        if os.path.isfile(absolute):
+        if not os.path.isdir(absolute):
             shown = display_path(absolute)
             rel = shown if not os.path.isabs(shown) else os.path.basename(shown)
             if not (force_exclude and _skipped(rel.replace(os.sep, "/"), excludes)):
-                targets.setdefault(absolute, Target(absolute, shown, not force_exclude))
+                targets.setdefault(absolute, _target(absolute, not force_exclude))
             continue
         files = _git_files(absolute)
         if files is None:
@@ -136,5 +137,16 @@ def discover(paths: tuple[str, ...], excludes: tuple[str, ...] = (), force_exclu
             rel = (f[len(prefix) :] if f.startswith(prefix) else os.path.relpath(f, absolute)).replace(os.sep, "/")
             if _skipped(rel, excludes):
                 continue
-            targets.setdefault(f, Target(f, display_path(f), False))
+            targets.setdefault(f, _target(f, False))
     return sorted(targets.values(), key=lambda t: t.display)
+
+
+def _target(path: str, explicit: bool) -> Target:
+    """Only regular files are read (links followed): a FIFO would block the read and a
+    device never end it."""
+    problem = None
+    if not os.path.exists(path):  # a link to nothing
+        problem = "cannot read: No such file or directory"
+    elif not os.path.isfile(path):
+        problem = "not a regular file; skipped"
+    return Target(path, display_path(path), explicit, problem)

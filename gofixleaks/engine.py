@@ -16,7 +16,7 @@ from .discover import Target, display_path, is_generated, package_files
 from .facts import PackageFacts
 from .plumbing import Plan
 from .rule import Finding, Pass, Rule
-from .source import SourceError, SourceFile, parse
+from .source import SourceError, SourceFile, parse, read_regular
 
 MAX_ROUNDS = 6  # fixed-point rounds for overlapping fixes; real files need one or two
 # Below this many files a process pool costs more than it saves.
@@ -270,10 +270,12 @@ def process(
     the package's files on disk when a rule needs them. ``source``: ``data`` already parsed
     (as ``target.display``, at the file's Go version), so that it is not parsed twice."""
     res = FileResult(target.display, target.path, plan=plan)
+    if target.problem:
+        res.error = target.problem
+        return res
     try:
         if data is None:
-            with open(target.path, "rb") as fh:
-                data = fh.read()
+            data = read_regular(target.path)
     except OSError as e:
         res.error = f"cannot read: {e.strerror or e}"
         return res
@@ -329,8 +331,7 @@ def process(
 
 def _read(path: str) -> bytes | None:
     try:
-        with open(path, "rb") as fh:
-            return fh.read()
+        return read_regular(path)
     except OSError:
         return None
 

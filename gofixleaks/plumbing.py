@@ -26,7 +26,7 @@ from . import gomod
 from .discover import Target, discover, package_files
 from .edits import Fix, TextEdit
 from .rule import Finding
-from .source import SourceError, SourceFile
+from .source import SourceError, SourceFile, read_regular
 
 _SPECIAL = ("main", "init")
 _TEST_PREFIXES = ("Test", "Benchmark", "Example", "Fuzz")
@@ -211,8 +211,7 @@ class _Module:
     def _bytes(self, path: str) -> bytes | None:
         if path not in self.data:
             try:
-                with open(path, "rb") as fh:
-                    self.data[path] = fh.read()
+                self.data[path] = read_regular(path)
             except OSError:
                 self.data[path] = None
         return self.data[path]

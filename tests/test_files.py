@@ -5,11 +5,16 @@ every file the tool leaves alone is reported in one line; one bad file never sto
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from gofixleaks import cli as cli_mod
 
-from .conftest import LEAKY, LEAKY_FIXED, write_module
+from .conftest import LEAKY, LEAKY_FIXED, git, git_repo, write_module
 
 
 def edit_during_the_run(monkeypatch, path: Path, text: str) -> None:
@@ -51,3 +56,27 @@ def test_a_full_disk_is_counted_as_nothing_applied(cli, tmp_path, monkeypatch):
     assert r.stderr.count("error: cannot write: No space left on device") == 2
     assert "gofixleaks: applied 0 fix(es) in 0 file(s); 2 fix(es) in 2 file(s) not written\n" in r.stderr
     assert (m / "a.go").read_text() == LEAKY
+
+
+def run_cli(*args: str, cwd: Path, timeout: float = 30) -> subprocess.CompletedProcess:
+    """The real command in its own process: a hang fails the test instead of hanging it."""
+    return subprocess.run([sys.executable, "-m", "gofixleaks", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+@pytest.mark.parametrize("in_git", [False, True], ids=["walk", "git"])
+def test_a_fifo_or_a_link_to_a_device_is_reported_not_read(tmp_path, in_git):
+    m = write_module(tmp_path / "m", {"a.go": LEAKY})
+    os.mkfifo(m / "fifo.go")
+    (m / "zero.go").symlink_to("/dev/zero")
+    if in_git:
+        git_repo(m)
+        git(m, "add", "a.go", "zero.go")
+    r = run_cli("scan", ".", cwd=m)
+    assert r.returncode == 1
+    assert "a.go:6:7: ticker-not-stopped" in r.stdout
+    assert "zero.go: error: not a regular file; skipped" in r.stdout
+    if not in_git:  # git lists no FIFO
+        assert "fifo.go: error: not a regular file; skipped" in r.stdout
+    named = run_cli("scan", "fifo.go", cwd=m)
+    assert (named.returncode, named.stdout) == (1, "fifo.go: error: not a regular file; skipped\n")

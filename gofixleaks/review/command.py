@@ -12,6 +12,7 @@ from rich.text import Text
 
 from .. import engine, gomod, vcs
 from ..engine import FileResult
+from ..source import read_regular
 from .apply import Outcome, finish
 from .prompt import Prompter
 from .session import Session, decision
@@ -55,7 +56,7 @@ def collect(repo, cfg, targets, results: list[FileResult], options: Options, con
             if r.changed:
                 files.append(FileReview(path, r.abspath, r.original, r.original, build_units(path, r, link=link)))
             continue
-        disk = r.original if r.changed else _read(r.abspath)
+        disk = r.original if r.changed else read_regular(r.abspath)
         ours = code != "??" and state.ours(path, disk)
         if not ours and (code == "??" or not options.allow_dirty or link is not None):
             if link is not None:
@@ -80,11 +81,6 @@ def collect(repo, cfg, targets, results: list[FileResult], options: Options, con
         else:
             note(f"{fr.path}: not touched: its fixes go with fixes in {blocked[link]}, which is not touched")
     return kept
-
-
-def _read(path: str) -> bytes:
-    with open(path, "rb") as f:
-        return f.read()
 
 
 def _module_of(abspath: str) -> str:
