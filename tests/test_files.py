@@ -6,6 +6,7 @@ every file the tool leaves alone is reported in one line; one bad file never sto
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -80,3 +81,32 @@ def test_a_fifo_or_a_link_to_a_device_is_reported_not_read(tmp_path, in_git):
         assert "fifo.go: error: not a regular file; skipped" in r.stdout
     named = run_cli("scan", "fifo.go", cwd=m)
     assert (named.returncode, named.stdout) == (1, "fifo.go: error: not a regular file; skipped\n")
+
+
+def without_root_powers() -> list[str]:
+    """A command prefix under which file permissions hold: as root, the same user without
+    the capabilities that override them (setpriv, util-linux); as anyone else, nothing."""
+    if os.geteuid() != 0:
+        return []
+    if shutil.which("setpriv") is None:
+        pytest.skip("running as root without setpriv: permissions cannot be made to hold")
+    return ["setpriv", "--bounding-set=-dac_override,-dac_read_search"]
+
+
+@pytest.mark.parametrize("in_git", [False, True], ids=["walk", "git"])
+def test_an_unreadable_directory_is_reported_and_fails_the_run(tmp_path, in_git):
+    m = write_module(tmp_path / "m", {"a.go": LEAKY, "locked/b.go": LEAKY, "vendor/locked/v.go": LEAKY})
+    if in_git:
+        git_repo(m)
+    for d in ("locked", "vendor/locked"):  # the second is one Go skips anyway: not reported
+        (m / d).chmod(0)
+    try:
+        r = subprocess.run([*without_root_powers(), sys.executable, "-m", "gofixleaks", "scan", "--no-cache", "."],
+                           cwd=m, capture_output=True, text=True, timeout=30)
+    finally:
+        for d in ("locked", "vendor/locked"):
+            (m / d).chmod(0o755)
+    assert r.returncode == 1, r.stderr
+    assert "a.go:6:7: ticker-not-stopped" in r.stdout
+    assert "locked: error: cannot read directory: Permission denied; its files are skipped" in r.stdout
+    assert "vendor" not in r.stdout and "Traceback" not in r.stderr
