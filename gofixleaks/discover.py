@@ -10,6 +10,8 @@ import stat
 import subprocess
 from dataclasses import dataclass
 
+from .textsafe import is_printable, printable
+
 # Go's rule for generated files: this line anywhere before the package clause.
 _GENERATED = re.compile(rb"^// Code generated .* DO NOT EDIT\.\r?$", re.M)
 _PACKAGE = re.compile(rb"^package\s", re.M)
@@ -161,19 +163,24 @@ def discover(paths: tuple[str, ...], excludes: tuple[str, ...] = (), force_exclu
             rel = relative(d)
             if rel != "." and (any(_skipped_dir(part) for part in rel.split("/")) or _excluded(rel, excludes)):
                 continue
-            targets.setdefault(d, Target(d, display_path(d), False, f"cannot read directory: {why}; its files are skipped"))
+            targets.setdefault(d, Target(d, printable(display_path(d)), False, f"cannot read directory: {why}; its files are skipped"))
     return sorted(targets.values(), key=lambda t: t.display)
 
 
 def _target(path: str, explicit: bool) -> Target | None:
     """Only regular files are read (links followed): a FIFO would block the read and a
-    device never end it. None: the file is gone (deleted, but still tracked by git)."""
+    device never end it. A name that is not UTF-8 or holds a control character (a newline,
+    an escape) can be neither printed nor put in a patch: the file is skipped and shown
+    with the name escaped. None: the file is gone (deleted, but still tracked by git)."""
+    display = display_path(path)
+    if not is_printable(display):
+        return Target(path, printable(display), explicit, "its name is not UTF-8 or holds control characters; skipped")
     try:
         st = os.stat(path)
     except FileNotFoundError as e:
         # a link to nothing is the user's to mend; a deleted tracked file just is not there
-        return Target(path, display_path(path), explicit, f"cannot read: {e.strerror}") if os.path.islink(path) else None
+        return Target(path, display, explicit, f"cannot read: {e.strerror}") if os.path.islink(path) else None
     except OSError as e:
-        return Target(path, display_path(path), explicit, f"cannot read: {e.strerror or e}")
+        return Target(path, display, explicit, f"cannot read: {e.strerror or e}")
     problem = None if stat.S_ISREG(st.st_mode) else "not a regular file; skipped"
-    return Target(path, display_path(path), explicit, problem)
+    return Target(path, display, explicit, problem)

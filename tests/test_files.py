@@ -5,6 +5,7 @@ every file the tool leaves alone is reported in one line; one bad file never sto
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -110,3 +111,36 @@ def test_an_unreadable_directory_is_reported_and_fails_the_run(tmp_path, in_git)
     assert "a.go:6:7: ticker-not-stopped" in r.stdout
     assert "locked: error: cannot read directory: Permission denied; its files are skipped" in r.stdout
     assert "vendor" not in r.stdout and "Traceback" not in r.stderr
+
+
+BAD_NAMES = [b"bad\xff.go", b"new\nline.go", b"esc\x1b[31mred.go"]
+
+
+@pytest.mark.parametrize("in_git", [False, True], ids=["walk", "git"])
+def test_a_file_name_no_terminal_or_patch_can_carry_is_skipped_with_a_message(tmp_path, in_git):
+    m = write_module(tmp_path / "m", {"a.go": LEAKY})
+    for name in BAD_NAMES:
+        with open(os.path.join(os.fsencode(m), name), "wb") as f:
+            f.write(LEAKY.encode())
+    if in_git:
+        git_repo(m)
+        git(m, "add", ".")
+        git(m, "commit", "-qm", "init")
+    r = run_cli("fix", "--patch-out", str(tmp_path / "p.diff"), ".", cwd=m)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    skipped = [ln for ln in r.stderr.splitlines() if "its name" in ln]
+    assert skipped == [
+        "bad\\xff.go: error: its name is not UTF-8 or holds control characters; skipped",
+        "esc\\x1b[31mred.go: error: its name is not UTF-8 or holds control characters; skipped",
+        "new\\nline.go: error: its name is not UTF-8 or holds control characters; skipped",
+    ]
+    assert "\x1b" not in r.stderr + r.stdout
+    patch = (tmp_path / "p.diff").read_text()
+    assert patch.startswith("diff --git a/a.go b/a.go\n") and patch.count("diff --git") == 1
+    if in_git:
+        git(m, "apply", "--check", str(tmp_path / "p.diff"))
+    scan = run_cli("scan", "--format", "json", ".", cwd=m)
+    assert scan.returncode == 1
+    doc = json.loads(scan.stdout)
+    assert [f["path"] for f in doc["findings"]] == ["a.go"]
+    assert sorted(e["path"] for e in doc["errors"]) == ["bad\\xff.go", "esc\\x1b[31mred.go", "new\\nline.go"]

@@ -1,0 +1,33 @@
+"""Text from Go code and file names made safe to show and to commit: a comment, a string or
+a file name may hold terminal escapes, newlines or bidirectional overrides, which must not
+reach a terminal, a commit message or a pull request as they are."""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls but tab, DEL, C1 controls, the bidirectional embeddings, overrides and
+# isolates (which reorder what a reader sees), and lone surrogates (a file name's
+# undecodable bytes, as os.fsdecode gives them)
+_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r"}
+
+
+def _escape(m: re.Match) -> str:
+    ch = m.group()
+    if ch in _NAMED:
+        return _NAMED[ch]
+    code = ord(ch)
+    if 0xDC80 <= code <= 0xDCFF:  # surrogateescape's stand-in for the byte code - 0xDC00
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """``text`` with every unsafe character written as an escape (``\\x1b``, ``\\n``,
+    ``\\u202e``; an undecodable byte of a file name as ``\\xff``); tabs are kept."""
+    return _UNSAFE.sub(_escape, text)
+
+
+def is_printable(text: str) -> bool:
+    return _UNSAFE.search(text) is None
