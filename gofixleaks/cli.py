@@ -11,7 +11,7 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from . import __version__, atomic, config as config_mod, diff as diff_mod, docs, engine, registry, report, worktree
+from . import __version__, atomic, config as config_mod, diff as diff_mod, docs, engine, gomod, registry, report, worktree
 from .discover import DiscoveryError, discover
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
@@ -280,13 +280,14 @@ def fix(mode, patch_out, check, unsafe_fixes, fmt, verify, verify_timeout, evide
         root = worktree.toplevel(opts["paths"][0] if opts["paths"] else ".")
     except worktree.GitError:
         root = None  # not in a repository: paths relative to the current directory
+    tree = _tree(opts["paths"])
     changed = [r for r in results if r.changed]
     err = _console(stderr=True)
     report.fix_notes(results, err, review_left_out=not cfg.unsafe_fixes)
     patch = "".join(diff_mod.unified(r.original, r.fixed, diff_mod.diff_path(r.abspath, root)) for r in changed)
     if patch_out:
         try:
-            atomic.write_files({patch_out: patch.encode("utf-8")})
+            atomic.write_files({patch_out: patch.encode("utf-8")}, tree=os.sep)  # a file the user named
         except OSError as e:
             fail(f"{patch_out}: cannot write: {e.strerror or e}")
     if fmt == "json":
@@ -299,7 +300,7 @@ def fix(mode, patch_out, check, unsafe_fixes, fmt, verify, verify_timeout, evide
     if mode == "write" and not check:
         for r in changed:
             try:
-                atomic.write_files({r.abspath: r.fixed}, expected={r.abspath: r.original})
+                atomic.write_files({r.abspath: r.fixed}, expected={r.abspath: r.original}, tree=tree)
             except (OSError, atomic.Refused) as e:  # a read-only directory, an edit meanwhile: the others are still written
                 unwritten.add(r.abspath)
                 why = str(e) if isinstance(e, atomic.Refused) else f"cannot write: {e.strerror or e}"
@@ -312,6 +313,18 @@ def fix(mode, patch_out, check, unsafe_fixes, fmt, verify, verify_timeout, evide
     if unwritten or any(r.error for r in results):
         sys.exit(EXIT_FOUND)
     sys.exit(EXIT_FOUND if check and changed else EXIT_OK)
+
+
+def _tree(paths: tuple[str, ...]) -> str:
+    """The tree `fix` edits: the git work tree of the first path, else its Go module (the
+    directory of the nearest go.mod), else the directory given. A symbolic link is written
+    through only to a file inside it."""
+    first = os.path.abspath(paths[0] if paths else ".")
+    try:
+        return worktree.toplevel(first)
+    except worktree.GitError:
+        go_mod = gomod.find_go_mod(worktree.start_dir(first))
+        return os.path.dirname(go_mod) if go_mod else worktree.start_dir(first)
 
 
 @main.command(cls=VerifyCommand)

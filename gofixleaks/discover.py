@@ -164,7 +164,18 @@ def discover(paths: tuple[str, ...], excludes: tuple[str, ...] = (), force_exclu
             if rel != "." and (any(_skipped_dir(part) for part in rel.split("/")) or _excluded(rel, excludes)):
                 continue
             targets.setdefault(d, Target(d, printable(display_path(d)), False, f"cannot read directory: {why}; its files are skipped"))
-    return sorted(targets.values(), key=lambda t: t.display)
+    return sorted(_without_links_to_targets(targets.values()), key=lambda t: t.display)
+
+
+def _without_links_to_targets(targets) -> list[Target]:
+    """A symbolic link to a file that is read anyway is left out: one file, one result
+    (and one write)."""
+    targets = list(targets)
+    links = {t.path for t in targets if not t.explicit and os.path.islink(t.path)}
+    if not links:
+        return targets
+    real = {os.path.realpath(t.path) for t in targets if t.path not in links}
+    return [t for t in targets if t.path not in links or os.path.realpath(t.path) not in real]
 
 
 def _target(path: str, explicit: bool) -> Target | None:

@@ -408,10 +408,10 @@ def test_a_file_that_cannot_be_written_is_reported_and_the_others_are_written(cl
     m = write_module(tmp_path / "m", {"a.go": LEAKY, "b.go": LEAKY})
     real = atomic.write_files
 
-    def read_only_a(files, expected=None):
+    def read_only_a(files, expected=None, tree=None):
         if any(path.endswith("a.go") for path in files):
             raise PermissionError(13, "Permission denied")
-        real(files, expected)
+        real(files, expected, tree)
 
     monkeypatch.setattr(atomic, "write_files", read_only_a)
     r = cli("fix", "--write", cwd=m)

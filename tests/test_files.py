@@ -49,7 +49,7 @@ def test_a_full_disk_is_counted_as_nothing_applied(cli, tmp_path, monkeypatch):
 
     m = write_module(tmp_path / "m", {"a.go": LEAKY, "b.go": LEAKY.replace("Poll", "Poll2")})
 
-    def disk_full(files, expected=None):
+    def disk_full(files, expected=None, tree=None):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(atomic, "write_files", disk_full)
@@ -144,3 +144,34 @@ def test_a_file_name_no_terminal_or_patch_can_carry_is_skipped_with_a_message(tm
     doc = json.loads(scan.stdout)
     assert [f["path"] for f in doc["findings"]] == ["a.go"]
     assert sorted(e["path"] for e in doc["errors"]) == ["bad\\xff.go", "esc\\x1b[31mred.go", "new\\nline.go"]
+
+
+def test_links_owner_group_and_mode_are_kept_and_read_only_files_reported(cli, tmp_path):
+    outside = write_module(tmp_path / "outside", {"ext.go": LEAKY, "twin.go": LEAKY.replace("Poll", "Twin")}, go=None)
+    m = write_module(tmp_path / "m", {"pkg/real.go": LEAKY, "ro.go": LEAKY.replace("Poll", "ReadOnly"),
+                                      "owned.go": LEAKY.replace("Poll", "Owned")})
+    (m / "other").mkdir()
+    (m / "other/link.go").symlink_to("../pkg/real.go")  # a link inside the tree
+    (m / "ext.go").symlink_to(outside / "ext.go")  # a link out of it
+    os.link(outside / "twin.go", m / "twin.go")  # a hard link: both names must see the fix
+    (m / "ro.go").chmod(0o444)
+    (m / "pkg/real.go").chmod(0o640)
+    as_root = os.geteuid() == 0
+    if as_root:
+        os.chown(m / "owned.go", 4321, 4321)
+    r = cli("fix", "--write", ".", cwd=m)
+    assert r.code == 1
+    assert (m / "pkg/real.go").read_text() == LEAKY_FIXED and (m / "other/link.go").is_symlink()
+    assert os.readlink(m / "other/link.go") == "../pkg/real.go"
+    assert (m / "pkg/real.go").stat().st_mode & 0o777 == 0o640
+    assert (m / "ext.go").is_symlink() and (outside / "ext.go").read_text() == LEAKY
+    assert f"ext.go: error: a symbolic link to {outside / 'ext.go'}, outside {m}; not edited" in r.stderr
+    assert os.stat(m / "twin.go").st_ino == os.stat(outside / "twin.go").st_ino
+    assert (outside / "twin.go").read_text() == LEAKY_FIXED.replace("Poll", "Twin")
+    assert (m / "ro.go").read_text() == LEAKY.replace("Poll", "ReadOnly") and (m / "ro.go").stat().st_mode & 0o777 == 0o444
+    assert "ro.go: error: read-only; not rewritten" in r.stderr
+    assert (m / "owned.go").read_text() == LEAKY_FIXED.replace("Poll", "Owned")
+    if as_root:
+        assert ((m / "owned.go").stat().st_uid, (m / "owned.go").stat().st_gid) == (4321, 4321)
+    assert "changed since it was read" not in r.stderr  # the linked file is fixed once, not twice
+    assert sorted(p.name for p in m.rglob("*") if "gofixleaks" in p.name) == []  # no temporary files
