@@ -3,8 +3,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import subprocess
 import sys
+import types
+import typing
 from pathlib import Path
 
 import pytest
@@ -75,3 +79,30 @@ def test_concurrent_runs_share_the_cache(module: Path, tmp_path: Path):
     assert [p.returncode for p in procs] == [1, 1, 1], [o[1] for o in outs]
     assert outs[0][0] == outs[1][0] == outs[2][0]
     assert b"Traceback" not in b"".join(o[1] for o in outs)
+
+
+SAFE = LEAKY.replace("\t<-t.C\n", "\tdefer t.Stop()\n\t<-t.C\n")
+
+
+def _db(tmp_path: Path) -> Path:
+    [db] = [p for p in (tmp_path / "cache").iterdir() if p.suffix == ".sqlite3"]
+    return db
+
+
+def test_a_result_is_stored_under_the_key_of_the_bytes_it_was_computed_from(module: Path, monkeypatch):
+    # the file changes between the cache lookup and the processing: the result of the new
+    # bytes must not be served later for the old ones
+    a = module / "a.go"
+    real = engine.process
+
+    def edited_meanwhile(target, *args, **kwargs):
+        if target.path == str(a):
+            a.write_text(SAFE)
+        return real(target, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "process", edited_meanwhile)
+    list(engine.run(discover((str(module),)), config_mod.load((str(module),), jobs=1)))
+    monkeypatch.setattr(engine, "process", real)
+    a.write_text(LEAKY)  # back as it was when the key was computed
+    results, _ = _scan(module, monkeypatch)
+    assert [len(r.findings) for r in results] == [1, 1]
