@@ -343,7 +343,7 @@ def _facts_key(path: str, data: bytes) -> str:
 def file_facts_of(path: str, data: bytes, store: cache.Cache | None) -> facts_mod.FileFacts | None:
     """A file's own facts, from the cache or by parsing it (None: it does not parse)."""
     key = _facts_key(path, data)
-    found = store.get(key) if store is not None else None
+    found = store.get(key, facts_mod.FileFacts) if store is not None else None
     if found is not None:
         return found
     try:
@@ -396,6 +396,7 @@ class _Done:
     results: tuple[tuple[str | None, FileResult], ...]
     facts: tuple[tuple[str, facts_mod.FileFacts], ...]
     package: PackageFacts | None
+    cache_warnings: tuple[str, ...] = ()  # what the worker's read-only cache could not read
 
 
 # Parsed trees take about 30 times their source's size: a package's parsed targets are kept
@@ -434,7 +435,7 @@ def _process_package(pkg: _Package, config: Config, want_fixes: bool, with_facts
                 if data is None:
                     continue
                 key = _facts_key(f.path, data)
-                ff = store.get(key) if store is not None else None
+                ff = store.get(key, facts_mod.FileFacts) if store is not None else None
                 if ff is None:
                     if not parse:
                         raise _Miss
@@ -460,13 +461,13 @@ def _process_package(pkg: _Package, config: Config, want_fixes: bool, with_facts
                 out.append((None, process(t, config, want_fixes, plan=None)))  # it reports why
                 continue
             key = _result_key(t, data, config, want_fixes, package.digest if package else None)
-            hit = store.get(key) if store is not None else None
+            hit = store.get(key, FileResult) if store is not None else None
             if hit is None:
                 if not parse:
                     raise _Miss
                 hit = process(t, config, want_fixes, data=data, plan=None, package=package, source=parsed.pop(t.path, None))
             out.append((key, hit))
-        return _Done(tuple(out), tuple(new_facts), package)
+        return _Done(tuple(out), tuple(new_facts), package, tuple(store.warnings) if store is not None else ())
     finally:
         if store is not None:
             store.close()
@@ -513,6 +514,9 @@ def run(
                     for key, r in done.results:
                         if key is not None:
                             store.put(key, r)
+            if store is not None:
+                for warning in done.cache_warnings:
+                    store.warn(warning)
             for _, r in done.results:
                 if progress is not None:
                     progress(1)
