@@ -20,11 +20,17 @@ from .textsafe import printable
 
 
 class Refused(Exception):
-    """A file that must not be rewritten; the message says why in a few words."""
+    """A file that must not be rewritten; the message says why in a few words, ``path``
+    which file (as given)."""
+
+    def __init__(self, message: str, path: str = "") -> None:
+        super().__init__(message)
+        self.path = path
 
 
 @dataclass
 class _Write:
+    given: str  # the path asked for
     path: str  # the file written (a link's target)
     data: bytes
     before: os.stat_result | None  # as read (None: the file is new)
@@ -48,16 +54,19 @@ def write_files(files: Mapping[str, bytes], expected: Mapping[str, bytes] | None
     writes: list[_Write] = []
     try:
         for given, data in ((os.path.abspath(p), d) for p, d in files.items()):
-            path = _through_link(given, tree)
-            before = _as_read(path, expected.get(given))
-            if before is not None and not _writable(path, before):
-                raise Refused("read-only; not rewritten")
-            w = _Write(path, data, before, given in expected)
+            try:
+                path = _through_link(given, tree)
+                before = _as_read(path, expected.get(given))
+                if before is not None and not _writable(path, before):
+                    raise Refused("read-only; not rewritten")
+            except Refused as e:
+                raise Refused(str(e), given) from None
+            w = _Write(given, path, data, before, given in expected)
             writes.append(w)
             _stage(w)
         for w in writes:
             if w.checked and _changed(w.path, w.before):
-                raise Refused("changed while it was being written; not rewritten")
+                raise Refused("changed while it was being written; not rewritten", w.given)
         done: list[tuple[str, bytes | None]] = []  # (path, old content) of what is written
         try:
             for w in writes:

@@ -362,7 +362,8 @@ def test_a_dirty_file_gets_the_fixes_that_still_apply_and_commits_none_of_its_ch
     fr.disk = ("// work in progress\n" + FIRST.replace("\t<-t2.C\n", "\tselect {}\n").replace(
         "\tt2 := time.NewTicker(d)\n", "\tt2 := time.NewTicker(2 * d)\n")).encode()
     skipped = []
-    kept, disk = review.plan(fr, fr.units, skipped.append)
+    placed, disk = review.plan(fr, fr.units, skipped.append)
+    kept = [p.unit for p in placed]
     assert kept == fr.units[:1]
     assert len(skipped) == 1 and "no longer applies to the file as it is on disk" in skipped[0]
     assert apply_units(fr, kept).decode() == with_stop(FIRST, "t1")  # what is committed
@@ -386,7 +387,7 @@ def test_a_failed_commit_puts_every_file_back(tmp_path, monkeypatch):
         for u in fr.units:
             u.decision = "y"
 
-    def broken(*args):
+    def broken(*args, **kwargs):
         raise vcs.VcsError("HEAD moved while committing")
 
     monkeypatch.setattr(vcs, "commit_files", broken)
@@ -525,3 +526,104 @@ def test_review_refuses_without_a_terminal(cli, tmp_path):
     git(tmp_path, "commit", "-qm", "init")
     r = cli("review", cwd=tmp_path)
     assert r.code == 2 and "stdin is not a terminal" in r.stderr and "fix --write" in r.stderr
+
+
+# ---------------------------------------------------------------- the tree moves while review waits
+
+
+@pytest.fixture
+def accepted(tmp_path):
+    """A repository with both files committed and every fix of them accepted, as review
+    holds them when the person has answered everything."""
+    root = write_module(git_repo(tmp_path), {"p/first.go": FIRST, "q/other.go": OTHER})
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "init")
+    files = file_reviews(root)
+    for fr in files:
+        for u in fr.units:
+            u.decision = "y"
+    return root, files
+
+
+def finish_now(root, files) -> str:
+    out = io.StringIO()
+    review.finish(vcs.open_repo(str(root)), files, False, True, Console(file=out, width=200))
+    return out.getvalue()
+
+
+MINE = "// meanwhile: a line of the person's own\n" + FIRST
+
+
+def test_a_commit_made_while_review_waits_is_kept(accepted):
+    root, files = accepted
+    (root / "p/first.go").write_text(MINE)
+    git(root, "commit", "-qam", "meanwhile")
+    meanwhile = git(root, "rev-parse", "HEAD")
+    finish_now(root, files)
+    assert git(root, "rev-parse", "HEAD~1") == meanwhile
+    assert git(root, "show", "HEAD:p/first.go") == with_stop(MINE, "t1", "t2")
+    assert (root / "p/first.go").read_text() == with_stop(MINE, "t1", "t2")
+    assert git(root, "show", "HEAD:q/other.go") == with_stop(OTHER, "t3")
+    assert git(root, "status", "--porcelain") == ""
+
+
+def test_an_edit_made_while_review_waits_is_kept_uncommitted(accepted):
+    root, files = accepted
+    (root / "p/first.go").write_text(MINE)
+    finish_now(root, files)
+    assert (root / "p/first.go").read_text() == with_stop(MINE, "t1", "t2")
+    assert git(root, "show", "HEAD:p/first.go") == with_stop(FIRST, "t1", "t2")
+    assert git(root, "status", "--porcelain") == " M p/first.go\n"
+
+
+def test_a_staged_edit_made_while_review_waits_stays_staged_and_on_disk(accepted):
+    root, files = accepted
+    (root / "p/first.go").write_text(MINE)
+    git(root, "add", "p/first.go")
+    finish_now(root, files)
+    assert (root / "p/first.go").read_text() == with_stop(MINE, "t1", "t2")
+    assert git(root, "show", ":p/first.go") == MINE  # the index as the person left it
+    assert git(root, "show", "HEAD:p/first.go") == with_stop(FIRST, "t1", "t2")
+
+
+def test_a_fix_that_no_longer_applies_after_a_commit_is_skipped_with_its_partner(accepted):
+    root, files = accepted
+    first, other = files
+    first.units[0].link = other.units[0].link = "mod"  # t1's fix goes with t3's (as plumbing would)
+    changed = FIRST.replace("\tt1 := time.NewTicker(d)\n", "\tt1 := time.NewTicker(2 * d)\n")
+    (root / "p/first.go").write_text(changed)
+    git(root, "commit", "-qam", "meanwhile")
+    out = finish_now(root, files)
+    assert git(root, "show", "HEAD:p/first.go") == with_stop(changed, "t2")
+    assert git(root, "show", "HEAD~1:q/other.go") == git(root, "show", "HEAD:q/other.go") == OTHER
+    assert "p/first.go: skipped ticker-not-stopped at line 6: it no longer applies to the file as committed now" in out
+    assert "q/other.go: skipped ticker-not-stopped at line 6: it goes with a fix that was skipped" in out
+
+
+def test_a_file_changed_while_being_written_stops_everything_and_keeps_the_answers(accepted, monkeypatch):
+    root, _ = accepted
+    repo = vcs.open_repo(str(root))
+    head = git(root, "rev-parse", "HEAD")
+    cfg = config_mod.load((str(root),), select=("ticker-not-stopped",), jobs=1, use_cache=False)
+    targets = discover((str(root),))
+    results = list(engine.run(targets, cfg, want_fixes=True))
+    real = review.apply._read_now
+
+    def and_then_an_edit(repo_, fr):
+        now = real(repo_, fr)
+        if fr.path == "q/other.go":
+            (root / "q/other.go").write_text(OTHER + "// saved just now\n")
+        return now
+
+    monkeypatch.setattr(review.apply, "_read_now", and_then_an_edit)
+    out = io.StringIO()
+    with create_pipe_input() as inp:
+        inp.send_text("aa")
+        code = review.run(repo, cfg, targets, results, review.Options(), Console(file=out, width=200),
+                          review.Prompter(inp, DummyOutput()))
+    assert code == 1
+    assert "q/other.go: changed since it was read; not rewritten. Nothing was written or committed" in out.getvalue()
+    assert git(root, "rev-parse", "HEAD") == head
+    assert (root / "p/first.go").read_text() == FIRST
+    assert (root / "q/other.go").read_text() == OTHER + "// saved just now\n"
+    assert (root / ".git" / review.STATE_FILE).exists()  # --resume takes the answers up again

@@ -474,3 +474,25 @@ def test_a_dirty_file_keeps_its_partners_out_too(plumbed):
     assert "worker/service.go: not touched: its fixes go with fixes in worker/starter.go" in out
     assert git(plumbed, "show", "--name-only", "--format=", "HEAD").split() == ["poll/extra.go", "poll/poll.go"]
     assert (plumbed / "worker/service.go").read_text() == SERVICE
+
+
+def test_a_commit_made_in_another_shell_while_review_waits_is_not_undone(repo):
+    child = spawn(repo)
+    answer(child, "y", "y")  # poll.go's two tickers
+    child.expect(PROMPT)
+    # meanwhile, in another shell: a commit that changes poll.go, and an edit of worker.go
+    moved = "// Package poll waits for tickers.\n" + POLL
+    (repo / "poll/poll.go").write_text(moved)
+    git(repo, "commit", "-q", "-m", "document poll", "--", "poll/poll.go")
+    meanwhile = git(repo, "rev-parse", "HEAD")
+    mine = WORKER + "\n// not ready yet\n"
+    (repo / "worker/worker.go").write_text(mine)
+    child.send("y")
+    answer(child, "n")
+    assert finish(child) == 0
+    assert git(repo, "rev-parse", "HEAD~1") == meanwhile
+    assert git(repo, "show", "HEAD:poll/poll.go") == fixed(moved, T1, T2)
+    assert git(repo, "show", "HEAD:worker/worker.go") == fixed(WORKER, T)
+    assert (repo / "poll/poll.go").read_text() == fixed(moved, T1, T2)
+    assert (repo / "worker/worker.go").read_text() == fixed(mine, T)  # the edit kept, uncommitted
+    assert_gofmt_clean(repo, "poll/poll.go", "worker/worker.go")

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from rich.console import Console
 from rich.text import Text
 
-from .. import engine, gomod, vcs
+from .. import atomic, engine, gomod, vcs
 from ..engine import FileResult
 from ..source import read_regular
+from ..textsafe import printable
 from .apply import Outcome, finish
 from .prompt import Prompter
 from .session import Session, decision
@@ -144,6 +145,12 @@ def run(repo, cfg, targets, results: list[FileResult], options: Options, console
     except KeyboardInterrupt:
         console.print("\nInterrupted: no file was changed. `gofixleaks review --resume` continues.", style="yellow")
         return 130
+    except (OSError, atomic.Refused) as e:  # a file edited at that very moment, a full disk
+        where = vcs.relpath(repo, e.path) if isinstance(e, atomic.Refused) else e.filename or "a file"
+        why = str(e) if isinstance(e, atomic.Refused) else f"cannot write: {e.strerror or e}"
+        console.print(Text(f"{printable(where)}: {why}. Nothing was written or committed; "
+                           "`gofixleaks review --resume` continues.", style="red"))
+        return 1
     _summary(repo, session, out, shas, options, console)
     if all(decision(q) is not None for q in session.questions):
         state.remove()
