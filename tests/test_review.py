@@ -627,3 +627,27 @@ def test_a_file_changed_while_being_written_stops_everything_and_keeps_the_answe
     assert (root / "p/first.go").read_text() == FIRST
     assert (root / "q/other.go").read_text() == OTHER + "// saved just now\n"
     assert (root / ".git" / review.STATE_FILE).exists()  # --resume takes the answers up again
+
+
+def test_a_tracked_link_out_of_the_tree_is_skipped_not_fatal(tmp_path):
+    outside = write_module(tmp_path / "outside", {"ext.go": OTHER.replace("Third", "Ext")}, go=None)
+    root = git_repo(write_module(tmp_path / "repo", {"p/first.go": FIRST}))
+    (root / "p/ext.go").symlink_to(outside / "ext.go")
+    (root / "p/inner.go").symlink_to("first.go")  # to a file reviewed anyway: left out
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "init")
+    repo = vcs.open_repo(str(root))
+    cfg = config_mod.load((str(root),), select=("ticker-not-stopped",), jobs=1, use_cache=False)
+    targets = discover((str(root),))
+    results = list(engine.run(targets, cfg, want_fixes=True))
+    out = io.StringIO()
+    with create_pipe_input() as inp:
+        inp.send_text("a")
+        code = review.run(repo, cfg, targets, results, review.Options(), Console(file=out, width=200),
+                          review.Prompter(inp, DummyOutput()))
+    assert code == 0
+    assert "p/ext.go: not touched: it is a symbolic link (review changes regular files only)" in out.getvalue()
+    assert git(root, "show", "--name-only", "--format=", "HEAD").split() == ["p/first.go"]
+    assert git(root, "show", "HEAD:p/first.go") == with_stop(FIRST, "t1", "t2")
+    assert (root / "p/ext.go").is_symlink() and (root / "p/inner.go").is_symlink()
+    assert (outside / "ext.go").read_text() == OTHER.replace("Third", "Ext")

@@ -49,6 +49,10 @@ def collect(repo, cfg, targets, results: list[FileResult], options: Options, con
     for r in results:
         if r.error:
             note(f"{r.path}: {r.error}")
+        if os.path.islink(r.abspath):  # git holds the link, not the code: a commit cannot carry the fix
+            if r.changed:
+                note(f"{r.path}: not touched: it is a symbolic link (review changes regular files only)")
+            continue
         path = vcs.relpath(repo, r.abspath)
         code = status.get(path)
         # the changes of a file with later-round or plumbing fixes go with other files'
