@@ -248,10 +248,12 @@ def test_accept_and_reject_the_rest_of_a_file(two_files):
     assert decisions(two_files) == ["n", "n", "y"]
 
 
-def test_enter_takes_the_default_and_other_keys_are_ignored(two_files):
-    # Enter on a new fix accepts; after k it takes the earlier answer (here: n)
-    assert session(two_files, "\rxnk\r\r")[0]
-    assert decisions(two_files) == ["y", "n", "y"]
+def test_enter_never_applies_a_new_fix_and_other_keys_are_ignored(two_files):
+    # Enter on a new fix asks again; after k it takes the earlier answer (here: n)
+    complete, out = session(two_files, "\rx\ryk\rn\r\rq")
+    assert complete is False
+    assert decisions(two_files) == ["y", "n", None]
+    assert out.count("Enter does not answer a new fix: press y or n (? for help).") == 4
 
 
 def test_quit_keeps_the_decisions_made(two_files):

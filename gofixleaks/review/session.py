@@ -21,7 +21,8 @@ e - edit this hunk by hand in $VISUAL / $EDITOR
 k - go back to the previous fix and decide again
 q - quit; apply the fixes accepted so far (`gofixleaks review --resume` continues)
 ? - print this help
-Enter takes the answer shown in capitals."""
+Enter on a new fix does nothing: an accidental Enter never changes code. Back on a fix
+with k, Enter keeps the earlier answer (shown in capitals)."""
 
 
 Question = list[tuple[FileReview, Unit]]  # what one answer decides: usually one unit
@@ -64,12 +65,15 @@ class Session:
             q = self.questions[i]
             self.show(q)
             while True:
-                default = decision(q) or "y"
+                default = decision(q)  # None on a new fix: Enter must not apply code
                 keys = KEYS if len(q) == 1 else KEYS.replace("e", "")  # no editing across files
                 choices = ",".join(k.upper() if k == default else k for k in keys)
                 what = "these fixes" if sum(len(u.fixes) for _, u in q) > 1 else "this fix"
                 label = " (edited)" if q[0][1].edited is not None else ""
                 key = self.prompter.key(f"({i + 1}/{len(self.questions)}) Apply {what}{label} [{choices}]? ", keys, default)
+                if key == "":
+                    self.console.print("Enter does not answer a new fix: press y or n (? for help).", style="red")
+                    continue
                 if key == "?":
                     self.console.print(HELP, style="red", markup=False, highlight=False)
                     continue
