@@ -528,7 +528,7 @@ def run(
                 facts_by_dir[done.package.directory] = done.package
         if store is not None:
             store.flush()  # the module phase reads what the workers computed
-        yield from _module_phase(held, config, want_fixes, facts_by_dir)
+        yield from _module_phase(held, config, want_fixes, facts_by_dir, {t.path: t for t in targets})
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
@@ -537,13 +537,25 @@ def run(
 
 
 def _module_phase(
-    results: list[FileResult], config: Config, want_fixes: bool, facts_by_dir: dict[str, PackageFacts]
+    results: list[FileResult], config: Config, want_fixes: bool, facts_by_dir: dict[str, PackageFacts],
+    targets: dict[str, Target],
 ) -> list[FileResult]:
-    """Context plumbing across the files of each module (see plumbing.py)."""
+    """Context plumbing across the files of each module (see plumbing.py), only where every
+    call lies in a file of ``targets`` (the files this run reads) that may be edited."""
     candidates = [c for r in results for c in r.candidates]
     if not candidates:
         return results
-    plan, refused = plumbing.resolve(candidates, config.plumb_exported)
+
+    def not_editable(path: str) -> str | None:
+        t = targets.get(path)
+        if t is None or t.problem:
+            return "excluded or outside the paths given"
+        try:
+            return "generated" if not t.explicit and is_generated(read_regular(path)) else None
+        except OSError:
+            return "unreadable"
+
+    plan, refused = plumbing.resolve(candidates, config.plumb_exported, not_editable)
     by_path = {r.abspath: r for r in results}
     for cand in candidates:
         r = by_path[cand.path]
