@@ -9,10 +9,10 @@ import sys
 
 import click
 from rich.console import Console
-from rich.markup import escape
 
 from . import __version__, atomic, config as config_mod, diff as diff_mod, docs, engine, gomod, registry, report, worktree
 from .discover import DiscoveryError, discover
+from .textsafe import printable
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
 PROGRESS_MIN_FILES = 200
@@ -27,7 +27,7 @@ def _console(stderr: bool = False) -> Console:
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> None:
-    click.echo(f"gofixleaks: error: {message}", err=True)
+    click.echo(f"gofixleaks: error: {printable(message)}", err=True)
     sys.exit(code)
 
 
@@ -136,8 +136,8 @@ def compute_fixes(cfg, targets, verify: str | None, verify_timeout: float = 120.
         except verify_mod.VerifyError as e:
             fail(str(e))
         summary = verify_mod.summarize(results)
-        for note in summary.notes:
-            click.echo(f"gofixleaks: {note}", err=True)
+        for note in summary.notes:  # they quote go vet and test output, from the code
+            click.echo(f"gofixleaks: {printable(note)}", err=True)
         if summary.nothing_verified:
             fail(f"--verify={verify} could not verify any fix ({summary.unverifiable} unverifiable); nothing applied")
     return results
@@ -157,7 +157,7 @@ def verify_progress():
         task = bar.add_task("verify", total=None, stage="", current="")
 
         def show(stage: str, done: int, total: int, current: str) -> None:
-            bar.update(task, completed=done, total=total, stage=stage, current=escape(current))
+            bar.update(task, completed=done, total=total, stage=stage, current=report.shown(current))
 
         yield show
 
@@ -295,7 +295,13 @@ def fix(mode, patch_out, check, unsafe_fixes, fmt, verify, verify_timeout, evide
     elif fmt == "sarif":
         click.echo(report.sarif(results, engine.rules_for(cfg)))
     elif not patch_out and (mode == "diff" or check):
-        click.echo(patch, nl=False)
+        # a patch keeps the files' bytes, to apply (color=True: click would strip what looks
+        # like an ANSI sequence, and the patch would no longer apply); on a terminal it is
+        # only read: escaped
+        if sys.stdout.isatty():
+            click.echo(printable(patch, keep_line_ends=True), nl=False)
+        else:
+            click.echo(patch, nl=False, color=True)
     unwritten: set[str] = set()
     if mode == "write" and not check:
         for r in changed:
@@ -304,7 +310,7 @@ def fix(mode, patch_out, check, unsafe_fixes, fmt, verify, verify_timeout, evide
             except (OSError, atomic.Refused) as e:  # a read-only directory, an edit meanwhile: the others are still written
                 unwritten.add(r.abspath)
                 why = str(e) if isinstance(e, atomic.Refused) else f"cannot write: {e.strerror or e}"
-                err.print(f"[bold]{escape(r.path)}[/]: [red]error:[/] {escape(why)}", highlight=False)
+                err.print(f"[bold]{report.shown(r.path)}[/]: [red]error:[/] {report.shown(why)}", highlight=False)
     verb = "applied" if mode == "write" and not check else "would apply"
     click.echo(report.fix_summary(results, verb, not cfg.unsafe_fixes, frozenset(unwritten)), err=True)
     _note_assumed_version(results)

@@ -19,6 +19,7 @@ from typing import Callable
 from . import __version__, forge as forge_mod, gomod, verify, worktree
 from .changeset import ChangeItem, commit_message, subject
 from .engine import FileResult
+from .textsafe import printable
 
 TRAILER = "Generated-by: gofixleaks"
 MAX_BRANCH = 80
@@ -91,8 +92,8 @@ def _count(n: int, one: str, many: str) -> str:
 
 
 def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell."""
-    return " ".join(text.split()).replace("|", "\\|")
+    """Text safe inside a Markdown table cell, its control characters escaped."""
+    return printable(" ".join(text.split())).replace("|", "\\|")
 
 
 def check_commands(fixed: list[Fixed], module_dirs: list[str], remote: str, branch: str,
@@ -126,7 +127,7 @@ def render_body(fixed: list[Fixed], unfixed: list[Unfixed], *, base: str, remote
     follow_ups = [(f, text) for f in fixed for text in f.follow_ups]
     if follow_ups:
         lines += ["", "### Follow-ups", ""]
-        lines += [f"- `{f.path}:{f.line}`: {' '.join(text.split())}" for f, text in follow_ups]
+        lines += [f"- `{f.path}:{f.line}`: {_cell(text)}" for f, text in follow_ups]
     if unfixed:
         lines += ["", "### Found but not fixed automatically", "",
                   "| Rule | Location | Why it leaks | Why no fix |", "| --- | --- | --- | --- |"]
@@ -243,7 +244,7 @@ def _run(paths, req: Request, compute, echo, env) -> None:
         results = compute(tuple(posixpath.join(wt, p) for p in rel_paths))
         for r in results:
             if r.error:
-                echo(f"gofixleaks: {worktree.relative(wt, r.abspath)}: error: {r.error}", err=True)
+                echo(printable(f"gofixleaks: {worktree.relative(wt, r.abspath)}: error: {r.error}"), err=True)
         changed = [r for r in results if r.changed]
         if not changed:
             echo(f"gofixleaks: nothing to fix on {req.remote}/{req.base}; no branch pushed, no {forge.kind} opened")

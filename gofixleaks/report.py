@@ -14,6 +14,7 @@ from . import __version__, verify
 from .edits import REVIEW, TextEdit, apply, import_edit
 from .engine import FileResult
 from .source import SourceFile, line_starts
+from .textsafe import printable
 
 JSON_VERSION = 1
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -33,26 +34,32 @@ def partially_parsed_count(results: list[FileResult], sep: str) -> str:
     return f"{sep}partially parsed: {n} file(s)" if n else ""
 
 
+def shown(text: str) -> str:
+    """Text from the code or the file system, as rich markup that prints it as it is, its
+    control characters escaped (a comment may hold terminal escapes)."""
+    return escape(printable(text))
+
+
 def text(results: Iterable[FileResult], console: Console) -> tuple[int, int]:
     """Print findings as they stream in; return (findings, errors)."""
     n_findings = n_errors = 0
     for r in results:
         if r.error:
             n_errors += 1
-            console.print(f"[bold]{escape(r.path)}[/]: [red]error:[/] {escape(r.error)}")
+            console.print(f"[bold]{shown(r.path)}[/]: [red]error:[/] {shown(r.error)}")
         if r.unsupported:
-            console.print(f"[bold]{escape(r.path)}[/]: note: {escape(partially_parsed(r))}")
+            console.print(f"[bold]{shown(r.path)}[/]: note: {shown(partially_parsed(r))}")
         for f in r.findings:
             n_findings += 1
             style = _SEVERITY_STYLE.get(f.severity, "")
             fix = " [green](fixable)[/]" if f.fixable else ""
             console.print(
-                f"[bold]{escape(f.path)}:{f.line}:{f.column}[/]: [{style}]{escape(f.rule)}[/] "
-                f"{escape(f.message)}{fix}",
+                f"[bold]{shown(f.path)}:{f.line}:{f.column}[/]: [{style}]{shown(f.rule)}[/] "
+                f"{shown(f.message)}{fix}",
                 highlight=False,
             )
             for note in f.notes:
-                console.print(f"    [dim]note: {escape(note)}[/]", highlight=False)
+                console.print(f"    [dim]note: {shown(note)}[/]", highlight=False)
     return n_findings, n_errors
 
 
@@ -62,20 +69,20 @@ def fix_notes(results: list[FileResult], err: Console, review_left_out: bool) ->
     context.TODO() to plumb on). What --verify found is told as it finishes (cli.compute_fixes)."""
     for r in results:
         if r.error:
-            err.print(f"[bold]{escape(r.path)}[/]: [red]error:[/] {escape(r.error)}", highlight=False)
+            err.print(f"[bold]{shown(r.path)}[/]: [red]error:[/] {shown(r.error)}", highlight=False)
         if r.unsupported:
-            err.print(f"[bold]{escape(r.path)}[/]: note: {escape(partially_parsed(r))}", highlight=False)
+            err.print(f"[bold]{shown(r.path)}[/]: note: {shown(partially_parsed(r))}", highlight=False)
         for f in r.findings:
             if not f.fixable:
-                err.print(f"[bold]{escape(f.path)}:{f.line}:{f.column}[/]: {f.rule} {escape(f.message)} [dim](no automatic fix)[/]", highlight=False)
+                err.print(f"[bold]{shown(f.path)}:{f.line}:{f.column}[/]: {shown(f.rule)} {shown(f.message)} [dim](no automatic fix)[/]", highlight=False)
                 for note in f.notes:
-                    err.print(f"    [dim]note: {escape(note)}[/]", highlight=False)
+                    err.print(f"    [dim]note: {shown(note)}[/]", highlight=False)
         for f in _review_left_out(r) if review_left_out else ():
-            err.print(f"[bold]{escape(f.path)}:{f.line}:{f.column}[/]: {f.rule}: [yellow]review fix not applied[/] "
-                      f"({escape(f.fixes[0].message)}); --unsafe-fixes applies it", highlight=False)
+            err.print(f"[bold]{shown(f.path)}:{f.line}:{f.column}[/]: {f.rule}: [yellow]review fix not applied[/] "
+                      f"({shown(f.fixes[0].message)}); --unsafe-fixes applies it", highlight=False)
         for a in r.applied:
             for follow in a.follow_ups:
-                err.print(f"follow-up: {escape(follow)}", highlight=False)
+                err.print(f"follow-up: {shown(follow)}", highlight=False)
 
 
 def _review_left_out(r: FileResult) -> list:

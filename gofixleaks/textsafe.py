@@ -10,6 +10,8 @@ import re
 # isolates (which reorder what a reader sees), and lone surrogates (a file name's
 # undecodable bytes, as os.fsdecode gives them)
 _UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# the same, but line ends (\n, \r\n) are kept: for code shown line by line
+_UNSAFE_IN_LINES = re.compile("\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _NAMED = {"\n": "\\n", "\r": "\\r"}
 
 
@@ -23,10 +25,11 @@ def _escape(m: re.Match) -> str:
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
-def printable(text: str) -> str:
+def printable(text: str, keep_line_ends: bool = False) -> str:
     """``text`` with every unsafe character written as an escape (``\\x1b``, ``\\n``,
-    ``\\u202e``; an undecodable byte of a file name as ``\\xff``); tabs are kept."""
-    return _UNSAFE.sub(_escape, text)
+    ``\\u202e``; an undecodable byte of a file name as ``\\xff``); tabs are kept, and with
+    ``keep_line_ends`` so are line ends (a patch or code shown on a terminal)."""
+    return (_UNSAFE_IN_LINES if keep_line_ends else _UNSAFE).sub(_escape, text)
 
 
 def is_printable(text: str) -> bool:

@@ -14,6 +14,7 @@ from rich.text import Text
 
 from .. import atomic, changeset, diff as diff_mod, registry, vcs
 from ..source import parse, read_regular
+from ..textsafe import printable
 from .units import FileReview, Unit, text_lines
 
 
@@ -178,7 +179,7 @@ def finish(repo, files: list[FileReview], per_rule: bool, commit: bool, console:
     before the first commit, every file is put back."""
     head = vcs.head_sha(repo)
     now = {fr.abspath: _read_now(repo, fr) for fr in files if any(u.decision == "y" for u in fr.units)}
-    out = outcome(files, per_rule, lambda msg: console.print(Text(msg, style="yellow")), now)
+    out = outcome(files, per_rule, lambda msg: console.print(Text(printable(msg), style="yellow")), now)
     shas: list[str] = []
     if not out.disk:
         return out, shas

@@ -44,7 +44,7 @@ def collect(repo, cfg, targets, results: list[FileResult], options: Options, con
     blocked: dict[str, str] = {}  # link -> a file of it that is not reviewed
 
     def note(msg: str) -> None:
-        console.print(Text(msg, style="yellow"))
+        console.print(Text(printable(msg), style="yellow"))
 
     for r in results:
         if r.error:

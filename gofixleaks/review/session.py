@@ -7,6 +7,7 @@ from collections.abc import Callable
 from rich.console import Console
 from rich.text import Text
 
+from ..textsafe import printable
 from .editing import edit_unit, run_editor
 from .prompt import Prompter
 from .units import FileReview, Unit, patch_text
@@ -119,16 +120,18 @@ class Session:
             for fx in u.fixes or [None]:
                 head = Text()
                 if fx is None:
-                    head.append(f"{fr.path}: a change no finding explains", style="bold")
+                    head.append(f"{printable(fr.path)}: a change no finding explains", style="bold")
                 else:
-                    head.append(f"{fr.path}:{fx.line}", style="bold")
-                    head.append(f" {fx.rule}", style="cyan")
-                    head.append(f": {fx.reason}")
-                    head.append(f"\n  fix: {fx.fix}", style="dim")
+                    head.append(f"{printable(fr.path)}:{fx.line}", style="bold")
+                    head.append(f" {printable(fx.rule)}", style="cyan")
+                    head.append(f": {printable(fx.reason)}")
+                    head.append(f"\n  fix: {printable(fx.fix)}", style="dim")
                 c.print(head)
-            for ln in patch_text(u).splitlines():
+            # code is shown, never interpreted: a CRLF line shows as one line, any other
+            # control character (a terminal escape in a comment) escaped
+            for ln in patch_text(u).removesuffix("\n").split("\n"):
                 style = {"@": "cyan", "+": "green", "-": "red", "\\": "dim"}.get(ln[:1])
-                c.print(Text(ln, style=style or ""), highlight=False)
+                c.print(Text(printable(ln.removesuffix("\r")), style=style or ""), highlight=False)
 
     def edit(self, fr: FileReview, u: Unit) -> bool:
         """Let the person edit the unit's hunks; True when an edited version was accepted."""
