@@ -198,6 +198,15 @@ def prepare(wt: str, results: list[FileResult], req: Request, rel_paths: list[st
     return Proposal(commit_message(items), req.title or subject(items), body, tuple(rel_files), tuple(fixed))
 
 
+def _only_ours(root: str, base: str, tip: str) -> bool:
+    """Whether the branch at ``tip`` is what `pr` pushes: one commit, with one parent, on
+    the base's history, carrying the trailer. The trailer on the tip proves nothing alone: a
+    squash-merged pull request carries it too, on top of someone's own commits. The push
+    that replaces the branch is leased on exactly this ``tip``."""
+    since = worktree.commits_since(root, base, tip)
+    return len(since) == 1 and since[0][1] == 1 and TRAILER in worktree.message_of(root, tip)
+
+
 def run(paths: tuple[str, ...], req: Request, compute: Callable[[tuple[str, ...]], list[FileResult]],
         echo: Callable[..., None], env: dict[str, str] | None = None) -> None:
     """Do the whole `pr` command; raises PRError with one line on failure."""
@@ -233,7 +242,7 @@ def _run(paths, req: Request, compute, echo, env) -> None:
         raise PRError(f"base branch {req.base!r} not found on remote {req.remote!r}")
     existing = heads.get(branch)
     worktree.fetch(root, req.remote, *([req.base, branch] if existing else [req.base]))
-    if existing and TRAILER not in worktree.message_of(root, existing):
+    if existing and not _only_ours(root, heads[req.base], existing):
         raise PRError(f"remote branch {branch!r} has commits gofixleaks did not make; "
                       "not overwriting them (choose another with --branch)")
 

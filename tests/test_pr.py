@@ -5,6 +5,7 @@ out byte for byte as it went in."""
 
 from __future__ import annotations
 
+import shlex
 import socket
 import subprocess
 import tempfile
@@ -497,3 +498,21 @@ def test_relative_is_git_spelling_inside_the_work_tree_and_none_outside(tmp_path
     assert relative(str(root), str(tmp_path / "other.go")) is None
     assert start_dir(str(root / "pkg")) == str(root / "pkg")
     assert start_dir(str(root / "pkg" / "a.go")) == str(root / "pkg")
+
+
+# Hardening: whose branch it is, secrets, clear text, quoting, dry runs without a forge
+
+
+def test_a_branch_whose_tip_only_carries_the_trailer_is_not_overwritten(cli, repo, forge, isolated):
+    # someone's branch: their own commit, then a squash-merged gofixleaks pull request on top
+    (repo.upstream / "theirs.go").write_text("package p\n")
+    sh(repo.upstream, "add", "theirs.go")
+    sh(repo.upstream, "commit", "-q", "-m", "their work")
+    (repo.upstream / "poll.go").write_text(LEAKY_FIXED)
+    sh(repo.upstream, "commit", "-q", "-am", f"fix: stop goroutine leaks (#3)\n\nGenerated-by: gofixleaks {__version__}\n")
+    sh(repo.upstream, "push", "-q", "origin", "HEAD:refs/heads/release-fixes")
+    theirs = repo.remote_branch("release-fixes")
+    r = cli(*github(forge, "--branch", "release-fixes"), cwd=repo.work, env={"GH_TOKEN": TOKEN})
+    assert r.code == 1
+    assert "remote branch 'release-fixes' has commits gofixleaks did not make" in r.stderr
+    assert repo.remote_branch("release-fixes") == theirs and forge.requests == []
