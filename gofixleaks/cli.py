@@ -373,8 +373,10 @@ def review(verify, verify_timeout, resume, allow_dirty, no_commit, commit_per_ru
 @click.option("--provider", type=click.Choice(["github", "gitlab"]), help="Forge (default: inferred from the remote URL).")
 @click.option("--repo", metavar="OWNER/NAME", help="Repository on the forge (default: from the remote URL).")
 @click.option("--api-url", metavar="URL", help="REST API root, for GitHub Enterprise or self-hosted GitLab.")
+@click.option("--insecure", is_flag=True, help="Allow an --api-url over plain http (the token travels in clear text).")
 @verify_option
-def pr(base, remote, branch, title, draft, labels, reviewers, dry_run, provider, repo, api_url, verify, verify_timeout, **opts):
+def pr(base, remote, branch, title, draft, labels, reviewers, dry_run, provider, repo, api_url, insecure, verify, verify_timeout,
+       **opts):
     """Fix the base branch and open or update a pull request with the fixes."""
     from . import pr as pr_mod
 
@@ -387,7 +389,8 @@ def pr(base, remote, branch, title, draft, labels, reviewers, dry_run, provider,
         cfg, targets = _setup(worktree_paths, **{**opts, "no_cache": True}, unsafe_fixes=True)  # a person reviews the PR
         return compute_fixes(cfg, targets, verify, verify_timeout)
 
-    req = pr_mod.Request(base, remote, branch, title, draft, labels, reviewers, dry_run, provider, repo, api_url, opts["rules"])
+    req = pr_mod.Request(base, remote, branch, title, draft, labels, reviewers, dry_run, provider, repo, api_url, opts["rules"],
+                         insecure=insecure)
     try:
         pr_mod.run(paths, req, compute, click.echo)
     except pr_mod.PRError as e:

@@ -47,6 +47,7 @@ class Request:
     repo: str | None = None
     api_url: str | None = None
     rules: tuple[str, ...] = ()  # the --rule selection, part of the default branch name
+    insecure: bool = False  # allow an API reached over plain http (the token in clear text)
 
 
 @dataclass(frozen=True)
@@ -235,7 +236,7 @@ def _run(paths, req: Request, compute, echo, env) -> None:
     if branch == req.base:
         raise PRError("the pull request branch cannot be the base branch", code=2)
     forge = forge_mod.resolve(worktree.remote_url(root, req.remote), req.provider, req.repo, req.api_url,
-                              env, need_token=not req.dry_run)
+                              env, need_token=not req.dry_run, insecure=req.insecure)
 
     heads = worktree.remote_heads(root, req.remote, req.base, branch)
     if req.base not in heads:

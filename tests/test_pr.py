@@ -516,3 +516,28 @@ def test_a_branch_whose_tip_only_carries_the_trailer_is_not_overwritten(cli, rep
     assert r.code == 1
     assert "remote branch 'release-fixes' has commits gofixleaks did not make" in r.stderr
     assert repo.remote_branch("release-fixes") == theirs and forge.requests == []
+
+
+@pytest.mark.parametrize("url, ok", [
+    ("http://forge.example/api/v3", False),
+    ("http://10.0.0.7:8080/api/v3", False),
+    ("http://127.0.0.1:9/api/v3", True),
+    ("http://localhost:9/api/v3", True),
+    ("http://[::1]:9/api/v3", True),
+    ("https://forge.example/api/v3", True),
+])
+def test_an_api_url_in_clear_text_is_refused_unless_loopback_or_insecure(url, ok):
+    env = {"GH_TOKEN": TOKEN}
+    if ok:
+        assert resolve("/srv/x.git", "github", "a/b", url, env, need_token=True).api_url == url
+    else:
+        with pytest.raises(SetupError, match="would send the token in clear text.*--insecure"):
+            resolve("/srv/x.git", "github", "a/b", url, env, need_token=True)
+        assert resolve("/srv/x.git", "github", "a/b", url, env, need_token=True, insecure=True).api_url == url
+
+
+def test_an_http_api_url_fails_before_anything_is_pushed(cli, repo, isolated):
+    r = cli("pr", "--base", "main", "--provider", "github", "--repo", "acme/svc",
+            "--api-url", "http://forge.example/api/v3", cwd=repo.work, env={"GH_TOKEN": TOKEN})
+    assert r.code == 2 and "would send the token in clear text" in r.stderr
+    assert repo.remote_branch() == ""
