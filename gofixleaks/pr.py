@@ -19,7 +19,7 @@ from typing import Callable
 from . import __version__, forge as forge_mod, gomod, verify, worktree
 from .changeset import ChangeItem, commit_message, subject
 from .engine import FileResult
-from .textsafe import printable
+from .textsafe import printable, redact
 
 TRAILER = "Generated-by: gofixleaks"
 MAX_BRANCH = 80
@@ -212,14 +212,22 @@ def run(paths: tuple[str, ...], req: Request, compute: Callable[[tuple[str, ...]
         echo: Callable[..., None], env: dict[str, str] | None = None) -> None:
     """Do the whole `pr` command; raises PRError with one line on failure."""
     env = os.environ if env is None else env
+    # every token this run could hold: none of them is ever printed, whoever echoes it
+    secrets = [env[v] for cls in forge_mod.PROVIDERS.values() for v in cls.token_vars if env.get(v)]
+
+    def say(message: str, **kwargs) -> None:
+        echo(redact(message, secrets), **kwargs)
+
     try:
-        _run(paths or (".",), req, compute, echo, env)
+        _run(paths or (".",), req, compute, say, env)
+    except PRError as e:
+        raise PRError(redact(str(e), secrets), e.code) from None
     except worktree.GitError as e:
-        raise PRError(str(e)) from None
+        raise PRError(redact(str(e), secrets)) from None
     except forge_mod.SetupError as e:
-        raise PRError(str(e), code=2) from None
+        raise PRError(redact(str(e), secrets), code=2) from None
     except forge_mod.ForgeError as e:
-        raise PRError(str(e)) from None
+        raise PRError(redact(str(e), secrets)) from None
 
 
 def _run(paths, req: Request, compute, echo, env) -> None:

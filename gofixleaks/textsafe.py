@@ -1,6 +1,7 @@
-"""Text from Go code and file names made safe to show and to commit: a comment, a string or
-a file name may hold terminal escapes, newlines or bidirectional overrides, which must not
-reach a terminal, a commit message or a pull request as they are."""
+"""Text made safe to show and to commit: a comment, a string or a file name may hold
+terminal escapes, newlines or bidirectional overrides, which must not reach a terminal, a
+commit message or a pull request as they are; and a secret (a forge token a server echoes
+back) must not reach them at all."""
 
 from __future__ import annotations
 
@@ -34,3 +35,10 @@ def printable(text: str, keep_line_ends: bool = False) -> str:
 
 def is_printable(text: str) -> bool:
     return _UNSAFE.search(text) is None
+
+
+def redact(text: str, secrets: list[str]) -> str:
+    """``text`` with every occurrence of each secret replaced by ``***``."""
+    for secret in sorted((s for s in secrets if s), key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text

@@ -518,6 +518,14 @@ def test_a_branch_whose_tip_only_carries_the_trailer_is_not_overwritten(cli, rep
     assert repo.remote_branch("release-fixes") == theirs and forge.requests == []
 
 
+def test_a_token_echoed_by_the_forge_is_redacted(cli, repo, forge, isolated):
+    forge.fail[("GET", "list")] = (401, {"message": f"Bad credentials: {TOKEN} is expired"})
+    r = cli(*github(forge), cwd=repo.work, env={"GH_TOKEN": TOKEN})
+    assert r.code == 1
+    assert TOKEN not in r.stdout + r.stderr
+    assert "Bad credentials: *** is expired" in r.stderr
+
+
 @pytest.mark.parametrize("url, ok", [
     ("http://forge.example/api/v3", False),
     ("http://10.0.0.7:8080/api/v3", False),
