@@ -100,13 +100,13 @@ def _cell(text: str) -> str:
 def check_commands(fixed: list[Fixed], module_dirs: list[str], remote: str, branch: str,
                    rules: tuple[str, ...]) -> list[str]:
     """Shell commands a reviewer runs to check the branch: build, test, re-scan."""
-    cmds = [f"git fetch {remote} {branch} && git switch --detach FETCH_HEAD"]
+    cmds = [f"git fetch {shlex.quote(remote)} {shlex.quote(branch)} && git switch --detach FETCH_HEAD"]
     for d in module_dirs:
         prefix = "" if d == "." else f"(cd {shlex.quote(d)} && "
         suffix = "" if d == "." else ")"
         cmds.append(f"{prefix}go vet ./... && go test ./...{suffix}")
     where = " ".join(shlex.quote(d) for d in sorted({posixpath.dirname(f.path) or "." for f in fixed}))
-    only = "".join(f"--rule {r} " for r in rules)
+    only = "".join(f"--rule {shlex.quote(r)} " for r in rules)
     cmds.append(f"gofixleaks scan {only}{where}   # the fixed findings are gone")
     return cmds
 
@@ -190,8 +190,9 @@ def prepare(wt: str, results: list[FileResult], req: Request, rel_paths: list[st
     unfixed = [Unfixed(f.rule, worktree.relative(wt, r.abspath), f.line, f.message, " ".join(f.notes))
                for r in results for f in r.findings if not f.fixable]
     items = [ChangeItem(f.rule, f.path, f.line, f.reason) for f in fixed]
-    rerun = " ".join(["gofixleaks pr", *(p for p in rel_paths if p != "."), *(f"--rule {r}" for r in req.rules),
-                      *([f"--branch {branch}"] if req.branch else []), f"--base {req.base}"])
+    q = shlex.quote
+    rerun = " ".join(["gofixleaks pr", *(q(p) for p in rel_paths if p != "."), *(f"--rule {q(r)}" for r in req.rules),
+                      *([f"--branch {q(branch)}"] if req.branch else []), f"--base {q(req.base)}"])
     checked = verify.summarize(results, lambda r: worktree.relative(wt, r.abspath))
     body = render_body(fixed, unfixed, base=req.base, remote=req.remote, branch=branch,
                        module_dirs=_module_dirs(wt, rel_files), rerun=rerun, rules=req.rules,

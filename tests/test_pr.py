@@ -549,3 +549,12 @@ def test_an_http_api_url_fails_before_anything_is_pushed(cli, repo, isolated):
             "--api-url", "http://forge.example/api/v3", cwd=repo.work, env={"GH_TOKEN": TOKEN})
     assert r.code == 2 and "would send the token in clear text" in r.stderr
     assert repo.remote_branch() == ""
+
+
+def test_branch_remote_and_rules_are_shell_quoted_in_the_commands_of_the_body():
+    fixed = [Fixed("r", "a.go", 3, "why", "fix")]
+    body = render_body(fixed, [], base="main", remote="up stream;id", branch="bot/$(touch pwned)",
+                       module_dirs=["."], rerun="gofixleaks pr --base main", rules=("ticker-not-stopped",))
+    fetch = next(ln for ln in body.splitlines() if ln.startswith("git fetch"))
+    assert shlex.split(fetch) == ["git", "fetch", "up stream;id", "bot/$(touch pwned)", "&&", "git", "switch",
+                                  "--detach", "FETCH_HEAD"]
