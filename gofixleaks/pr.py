@@ -244,8 +244,14 @@ def _run(paths, req: Request, compute, echo, env) -> None:
         raise PRError(f"{branch!r} is not a valid branch name", code=2)
     if branch == req.base:
         raise PRError("the pull request branch cannot be the base branch", code=2)
-    forge = forge_mod.resolve(worktree.remote_url(root, req.remote), req.provider, req.repo, req.api_url,
-                              env, need_token=not req.dry_run, insecure=req.insecure)
+    try:
+        forge = forge_mod.resolve(worktree.remote_url(root, req.remote), req.provider, req.repo, req.api_url,
+                                  env, need_token=not req.dry_run, insecure=req.insecure)
+    except forge_mod.SetupError:
+        if not req.dry_run:
+            raise
+        forge = None  # a dry run calls no API: what cannot be inferred is not needed
+    kind = forge.kind if forge else forge_mod.PROVIDERS[req.provider].kind if req.provider else "pull request"
 
     heads = worktree.remote_heads(root, req.remote, req.base, branch)
     if req.base not in heads:
@@ -266,13 +272,13 @@ def _run(paths, req: Request, compute, echo, env) -> None:
                 echo(printable(f"gofixleaks: {worktree.relative(wt, r.abspath)}: error: {r.error}"), err=True)
         changed = [r for r in results if r.changed]
         if not changed:
-            echo(f"gofixleaks: nothing to fix on {req.remote}/{req.base}; no branch pushed, no {forge.kind} opened")
+            echo(f"gofixleaks: nothing to fix on {req.remote}/{req.base}; no branch pushed, no {kind} opened")
             return
         proposal = prepare(wt, results, req, rel_paths, branch)
         message, title, body, rel_files = proposal.message, proposal.title, proposal.body, list(proposal.files)
         if req.dry_run:
             echo(f"branch: {branch} (onto {req.remote}/{req.base})\ntitle: {title}\n\n"
-                 f"--- commit message ---\n{message}\n--- {forge.kind} body ---\n{body}")
+                 f"--- commit message ---\n{message}\n--- {kind} body ---\n{body}")
             return
         commit_id = worktree.commit(wt, rel_files, message)
 

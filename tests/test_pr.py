@@ -558,3 +558,14 @@ def test_branch_remote_and_rules_are_shell_quoted_in_the_commands_of_the_body():
     fetch = next(ln for ln in body.splitlines() if ln.startswith("git fetch"))
     assert shlex.split(fetch) == ["git", "fetch", "up stream;id", "bot/$(touch pwned)", "&&", "git", "switch",
                                   "--detach", "FETCH_HEAD"]
+
+
+def test_dry_run_with_a_plain_git_remote_needs_no_forge_settings(cli, repo, isolated):
+    before = repo.snapshot()
+    r = cli("pr", "--base", "main", "--dry-run", "--branch", "bot/$x", cwd=repo.work)  # origin is a local path
+    assert r.code == 0, r.stderr
+    assert r.stdout.startswith("branch: bot/$x (onto origin/main)\n")
+    assert "--- pull request body ---\n" in r.stdout and "| `ticker-not-stopped` | `poll.go:6` |" in r.stdout
+    assert "git fetch origin 'bot/$x' && git switch --detach FETCH_HEAD" in r.stdout
+    assert "Running `gofixleaks pr --branch 'bot/$x' --base main` again" in r.stdout
+    assert_clean(repo, before, isolated)
