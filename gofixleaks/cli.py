@@ -276,11 +276,8 @@ def fix(mode, patch_out, check, unsafe_fixes, fmt, verify, verify_timeout, evide
 
         results, covered = ev_cmd.confirm(results, targets, ev, threshold)
         ev_cmd.report(ev, covered, results, _console(stderr=True))
-    try:
-        root = worktree.toplevel(opts["paths"][0] if opts["paths"] else ".")
-    except worktree.GitError:
-        root = None  # not in a repository: paths relative to the current directory
-    tree = _tree(opts["paths"])
+    # patch paths are relative to the tree: `git apply` (or `patch -p1`) takes them from there
+    root = _tree(opts["paths"])
     changed = [r for r in results if r.changed]
     err = _console(stderr=True)
     report.fix_notes(results, err, review_left_out=not cfg.unsafe_fixes)
@@ -306,7 +303,7 @@ def fix(mode, patch_out, check, unsafe_fixes, fmt, verify, verify_timeout, evide
     if mode == "write" and not check:
         for r in changed:
             try:
-                atomic.write_files({r.abspath: r.fixed}, expected={r.abspath: r.original}, tree=tree)
+                atomic.write_files({r.abspath: r.fixed}, expected={r.abspath: r.original}, tree=root)
             except (OSError, atomic.Refused) as e:  # a read-only directory, an edit meanwhile: the others are still written
                 unwritten.add(r.abspath)
                 why = str(e) if isinstance(e, atomic.Refused) else f"cannot write: {e.strerror or e}"
@@ -322,9 +319,9 @@ def fix(mode, patch_out, check, unsafe_fixes, fmt, verify, verify_timeout, evide
 
 
 def _tree(paths: tuple[str, ...]) -> str:
-    """The tree `fix` edits: the git work tree of the first path, else its Go module (the
-    directory of the nearest go.mod), else the directory given. A symbolic link is written
-    through only to a file inside it."""
+    """The tree `fix` works on: the git work tree of the first path, else its Go module (the
+    directory of the nearest go.mod), else the directory given. Patch paths are relative to
+    it, and a symbolic link is written through only to a file inside it."""
     first = os.path.abspath(paths[0] if paths else ".")
     try:
         return worktree.toplevel(first)
