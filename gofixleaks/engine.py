@@ -62,6 +62,14 @@ class FileResult:
     def changed(self) -> bool:
         return self.fixed is not None and self.fixed != self.original
 
+    @property
+    def follow_on(self) -> list[AppliedFix]:
+        """Applied fixes that no finding of this file offered: context plumbing's edits (a
+        ctx parameter, a call passing one) or a fix another one made possible (a later
+        round). They go with other fixes and are counted apart from them."""
+        offered = {(f.rule, f.start) for f in self.findings if f.fixes}
+        return [a for a in self.applied if (a.rule, a.start) not in offered]
+
 
 def rules_for(config: Config) -> list[Rule]:
     return [r for r in registry.rules() if r.name in config.rules]

@@ -94,7 +94,11 @@ def fix_summary(results: list[FileResult], verb: str, review_left_out: bool, unw
     """The last line of `fix`: how many fixes in how many files, by rule. ``unwritten``: the
     files (absolute paths) whose fixes could not be written; they are counted apart."""
     written = [r for r in results if r.abspath not in unwritten]
-    per_rule = collections.Counter(a.rule for r in written for a in r.applied)
+    # fixes are counted as scan counts fixable findings; the edits they need besides
+    # (plumbing's ctx parameters and call sites, a later round's fix) apart
+    follow_on = {id(a) for r in results for a in r.follow_on}
+    per_rule = collections.Counter(a.rule for r in written for a in r.applied if id(a) not in follow_on)
+    n_follow_on = sum(1 for r in written for a in r.applied if id(a) in follow_on)
     changed = sum(1 for r in written if r.changed)
     lost = [r for r in results if r.abspath in unwritten and r.changed]
     breakdown = ", ".join(f"{rule} {n}" for rule, n in sorted(per_rule.items()))
@@ -103,7 +107,10 @@ def fix_summary(results: list[FileResult], verb: str, review_left_out: bool, unw
     return (
         f"gofixleaks: {verb} {sum(per_rule.values())} fix(es) in {changed} file(s)"
         + (f" ({breakdown})" if breakdown else "")
-        + (f"; {sum(len(r.applied) for r in lost)} fix(es) in {len(lost)} file(s) not written" if lost else "")
+        + (f" and {n_follow_on} follow-on edit(s) they need (context plumbing, or a fix another made possible)"
+           if n_follow_on else "")
+        + (f"; {sum(1 for r in lost for a in r.applied if id(a) not in follow_on)} fix(es) in {len(lost)} file(s) "
+           "not written" if lost else "")
         + (f"; {n_review} review fix(es) not applied (--unsafe-fixes applies them)" if n_review else "")
         + (f"; --verify: {checked.line()}" if checked.judged else "")
         + partially_parsed_count(results, "; ")

@@ -75,3 +75,13 @@ def test_no_plumbing_when_a_caller_is_in_a_file_the_run_may_not_edit(tmp_path: P
     assert finding["fixable"] is False
     lines = "10,17" if how == "generated" else "8,15"
     assert f"not plumbed: calls in files this run does not edit: server.go:{lines} ({why})" in " ".join(finding["notes"])
+
+
+def test_fix_counts_fixes_as_scan_does_and_plumbing_edits_apart(tmp_path: Path):
+    repo = _plumb_method(tmp_path)
+    scan = _run(["scan", "--no-cache", "--format", "json", "--rule", "loop-without-exit", "."], repo)
+    fixable = sum(f["fixable"] for f in json.loads(scan.stdout)["findings"])
+    fix = _run(["fix", "--no-cache", "--rule", "loop-without-exit", "."], repo)
+    assert fixable == 1
+    assert fix.stderr.splitlines()[-1] == ("gofixleaks: would apply 1 fix(es) in 2 file(s) (loop-without-exit 1) "
+                                           "and 3 follow-on edit(s) they need (context plumbing, or a fix another made possible)")

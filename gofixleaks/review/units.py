@@ -70,8 +70,7 @@ def entangled(result: FileResult) -> bool:
     """Did the engine apply a fix that no finding of the original file offered: one of a
     later round (it exists only because an earlier fix changed the code) or of context
     plumbing (it goes with changes in other files)? Such a file's changes are not split."""
-    offered = {(f.rule, f.start) for f in result.findings if f.fixes}
-    return any((ap.rule, ap.start) not in offered for ap in result.applied)
+    return bool(result.follow_on)
 
 
 def build_units(path: str, result: FileResult, context: int = CONTEXT, link: str | None = None) -> list[Unit]:
