@@ -380,14 +380,8 @@ def test_crlf_and_non_ascii_bytes_are_kept(tmp_path):
     assert apply_units(fr, fr.units[:1]).decode() == want
 
 
-def test_a_failed_commit_puts_every_file_back(tmp_path, monkeypatch):
-    root = write_module(git_repo(tmp_path), {"p/first.go": FIRST, "q/other.go": OTHER})
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "init")
-    files = file_reviews(root)
-    for fr in files:
-        for u in fr.units:
-            u.decision = "y"
+def test_a_failed_commit_puts_every_file_back(accepted, monkeypatch):
+    root, files = accepted
 
     def broken(*args, **kwargs):
         raise vcs.VcsError("HEAD moved while committing")
@@ -547,6 +541,19 @@ def accepted(tmp_path):
     return root, files
 
 
+def run_review(root, keys: str) -> tuple[int, str]:
+    """The whole command in-process on ``root``, answering with ``keys``; (exit code, output)."""
+    cfg = config_mod.load((str(root),), select=("ticker-not-stopped",), jobs=1, use_cache=False)
+    targets = discover((str(root),))
+    results = list(engine.run(targets, cfg, want_fixes=True))
+    out = io.StringIO()
+    with create_pipe_input() as inp:
+        inp.send_text(keys)
+        code = review.run(vcs.open_repo(str(root)), cfg, targets, results, review.Options(),
+                          Console(file=out, width=200), review.Prompter(inp, DummyOutput()))
+    return code, out.getvalue()
+
+
 def finish_now(root, files) -> str:
     out = io.StringIO()
     review.finish(vcs.open_repo(str(root)), files, False, True, Console(file=out, width=200))
@@ -604,11 +611,7 @@ def test_a_fix_that_no_longer_applies_after_a_commit_is_skipped_with_its_partner
 
 def test_a_file_changed_while_being_written_stops_everything_and_keeps_the_answers(accepted, monkeypatch):
     root, _ = accepted
-    repo = vcs.open_repo(str(root))
     head = git(root, "rev-parse", "HEAD")
-    cfg = config_mod.load((str(root),), select=("ticker-not-stopped",), jobs=1, use_cache=False)
-    targets = discover((str(root),))
-    results = list(engine.run(targets, cfg, want_fixes=True))
     real = review.apply._read_now
 
     def and_then_an_edit(repo_, fr):
@@ -618,13 +621,9 @@ def test_a_file_changed_while_being_written_stops_everything_and_keeps_the_answe
         return now
 
     monkeypatch.setattr(review.apply, "_read_now", and_then_an_edit)
-    out = io.StringIO()
-    with create_pipe_input() as inp:
-        inp.send_text("aa")
-        code = review.run(repo, cfg, targets, results, review.Options(), Console(file=out, width=200),
-                          review.Prompter(inp, DummyOutput()))
+    code, out = run_review(root, "aa")
     assert code == 1
-    assert "q/other.go: changed since it was read; not rewritten. Nothing was written or committed" in out.getvalue()
+    assert "q/other.go: changed since it was read; not rewritten. Nothing was written or committed" in out
     assert git(root, "rev-parse", "HEAD") == head
     assert (root / "p/first.go").read_text() == FIRST
     assert (root / "q/other.go").read_text() == OTHER + "// saved just now\n"
@@ -638,17 +637,9 @@ def test_a_tracked_link_out_of_the_tree_is_skipped_not_fatal(tmp_path):
     (root / "p/inner.go").symlink_to("first.go")  # to a file reviewed anyway: left out
     git(root, "add", ".")
     git(root, "commit", "-qm", "init")
-    repo = vcs.open_repo(str(root))
-    cfg = config_mod.load((str(root),), select=("ticker-not-stopped",), jobs=1, use_cache=False)
-    targets = discover((str(root),))
-    results = list(engine.run(targets, cfg, want_fixes=True))
-    out = io.StringIO()
-    with create_pipe_input() as inp:
-        inp.send_text("a")
-        code = review.run(repo, cfg, targets, results, review.Options(), Console(file=out, width=200),
-                          review.Prompter(inp, DummyOutput()))
+    code, out = run_review(root, "a")
     assert code == 0
-    assert "p/ext.go: not touched: it is a symbolic link (review changes regular files only)" in out.getvalue()
+    assert "p/ext.go: not touched: it is a symbolic link (review changes regular files only)" in out
     assert git(root, "show", "--name-only", "--format=", "HEAD").split() == ["p/first.go"]
     assert git(root, "show", "HEAD:p/first.go") == with_stop(FIRST, "t1", "t2")
     assert (root / "p/ext.go").is_symlink() and (root / "p/inner.go").is_symlink()
