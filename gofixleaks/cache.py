@@ -22,6 +22,7 @@ import sqlite3
 import sys
 import types
 import typing
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -89,45 +90,98 @@ def to_plain(value: Any) -> Any:
 def from_plain(hint: Any, data: Any) -> Any:
     """The value of type ``hint`` that to_plain wrote as ``data``, checked all the way
     down; ValueError for anything of another shape."""
-    origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if dataclasses.is_dataclass(hint):
-        fields = [f for f in dataclasses.fields(hint) if f.init]
-        if not isinstance(data, dict) or set(data) != {f.name for f in fields}:
-            raise ValueError(f"not a {hint.__name__}")
-        hints = _hints(hint)
-        return hint(**{f.name: from_plain(hints[f.name], data[f.name]) for f in fields})
-    if origin in (typing.Union, types.UnionType):
-        if data is None and type(None) in args:
-            return None
-        return from_plain(next(a for a in args if a is not type(None)), data)
-    if hint in (list, tuple) or origin in (list, tuple):
-        if not isinstance(data, list):
-            raise ValueError("not a list")
-        if not args:  # an untyped list: only an empty one can be read back as written
-            if data:
-                raise ValueError("an untyped list with items")
-            return hint()
-        if origin is list:
-            return [from_plain(args[0], v) for v in data]
-        if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(from_plain(args[0], v) for v in data)
-        if len(args) != len(data):
-            raise ValueError("a tuple of another length")
-        return tuple(from_plain(a, v) for a, v in zip(args, data))
-    if hint is bytes:
-        if not isinstance(data, str):
-            raise ValueError("not bytes")
-        return base64.b64decode(data.encode("ascii"), validate=True)
-    if hint in (str, int, float, bool) and type(data) is hint:  # type(): a bool is no int here
-        return data
-    if hint is float and type(data) is int:
-        return float(data)
-    raise ValueError(f"not a {getattr(hint, '__name__', hint)}")
+    return _decoder(hint)(data)
+
+
+_PRIMITIVES = (str, int, float, bool)
 
 
 @functools.lru_cache(maxsize=None)
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+def _decoder(hint: Any) -> Callable[[Any], Any]:
+    """A checking reader for values of type ``hint``, built once per type from its hints (a
+    warm run reads tens of thousands of values: the type is not taken apart each time)."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if dataclasses.is_dataclass(hint):
+        hints = typing.get_type_hints(hint)
+        fields = [f.name for f in dataclasses.fields(hint) if f.init]
+        names = set(fields)
+        # str, int and bool fields are checked in place, the others read by their decoder
+        plain = [(name, hints[name]) for name in fields if hints[name] in (str, int, bool)]
+        other = [(name, _decoder(hints[name])) for name in fields if hints[name] not in (str, int, bool)]
+
+        def read_dataclass(data: Any) -> Any:
+            if type(data) is not dict or data.keys() != names:
+                raise ValueError(f"not a {hint.__name__}")
+            for name, kind in plain:
+                if type(data[name]) is not kind:
+                    raise ValueError(f"{hint.__name__}.{name} is not a {kind.__name__}")
+            values = dict(data)
+            for name, read in other:
+                values[name] = read(data[name])
+            return hint(**values)
+
+        return read_dataclass
+    if origin in (typing.Union, types.UnionType):
+        others = [a for a in args if a is not type(None)]
+        if len(others) != 1:
+            raise TypeError(f"cannot read a {hint}")
+        inner = _decoder(others[0])
+        optional = type(None) in args
+        return lambda data: None if data is None and optional else inner(data)
+    if hint in (list, tuple):  # untyped: only an empty one can be read back as written
+        def read_empty(data: Any) -> Any:
+            if type(data) is not list or data:
+                raise ValueError("not an empty list")
+            return hint()
+
+        return read_empty
+    if origin in (list, tuple):
+        return _sequence_decoder(origin, args)
+    if hint is bytes:
+        def read_bytes(data: Any) -> bytes:
+            if type(data) is not str:
+                raise ValueError("not bytes")
+            return base64.b64decode(data.encode("ascii"), validate=True)
+
+        return read_bytes
+    if hint in _PRIMITIVES:
+        def read_primitive(data: Any) -> Any:
+            if type(data) is hint:  # type(): a bool is no int here
+                return data
+            if hint is float and type(data) is int:
+                return float(data)
+            raise ValueError(f"not a {hint.__name__}")
+
+        return read_primitive
+    raise TypeError(f"cannot read a {hint}")
+
+
+def _sequence_decoder(origin: type, args: tuple) -> Callable[[Any], Any]:
+    if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):  # tuple[X, Y]: fixed length
+        items = [_decoder(a) for a in args]
+
+        def read_fixed(data: Any) -> tuple:
+            if type(data) is not list or len(data) != len(items):
+                raise ValueError("not a tuple of that length")
+            return tuple(read(v) for read, v in zip(items, data))
+
+        return read_fixed
+    element = args[0]
+    if element in (str, int):  # the common case, checked without a call per element
+        def read_plain(data: Any) -> Any:
+            if type(data) is not list or any(type(v) is not element for v in data):
+                raise ValueError(f"not a list of {element.__name__}")
+            return origin(data)
+
+        return read_plain
+    read = _decoder(element)
+
+    def read_sequence(data: Any) -> Any:
+        if type(data) is not list:
+            raise ValueError("not a list")
+        return origin(read(v) for v in data) if origin is tuple else [read(v) for v in data]
+
+    return read_sequence
 
 
 # ---------------------------------------------------------------- the store

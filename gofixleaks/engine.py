@@ -470,11 +470,13 @@ def _process_package(pkg: _Package, config: Config, want_fixes: bool, with_facts
                 continue
             key = _result_key(t, data, config, want_fixes, package.digest if package else None)
             hit = store.get(key, FileResult) if store is not None else None
-            if hit is None:
-                if not parse:
-                    raise _Miss
-                hit = process(t, config, want_fixes, data=data, plan=None, package=package, source=parsed.pop(t.path, None))
-            out.append((key, hit))
+            if hit is not None:
+                out.append((None, hit))  # cached already: not written again
+                continue
+            if not parse:
+                raise _Miss
+            out.append((key, process(t, config, want_fixes, data=data, plan=None, package=package,
+                                     source=parsed.pop(t.path, None))))
         return _Done(tuple(out), tuple(new_facts), package, tuple(store.warnings) if store is not None else ())
     finally:
         if store is not None:
