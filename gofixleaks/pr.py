@@ -136,7 +136,7 @@ def render_body(fixed: list[Fixed], unfixed: list[Unfixed], *, base: str, remote
             lines.append(f"| `{u.rule}` | `{_cell(u.path)}:{u.line}` | {_cell(u.reason)} | {_cell(u.why_not) or '-'} |")
     if verification:
         lines += ["", "### Verification", "", f"--verify {verification[0]}.", ""]
-        lines += [f"- {' '.join(note.split())}" for note in verification[1:]]
+        lines += [f"- {printable(' '.join(note.split()))}" for note in verification[1:]]  # they quote vet and tests
     lines += [
         "",
         "### How to check",

@@ -90,3 +90,12 @@ def test_pr_body_and_commit_message_carry_them_escaped(tmp_path, evil):
                        cwd=evil, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert no_raw_escape(r.stdout + r.stderr) and SHOWN in r.stdout
+
+
+def test_verify_notes_in_the_body_are_escaped():
+    # --verify's notes quote go vet and test output, which quote the code
+    from gofixleaks.pr import render_body
+
+    body = render_body([], [], base="main", remote="origin", branch="b", module_dirs=["."], rerun="gofixleaks pr",
+                       verification=("verified none; 1 dropped", f"x.go:3: fix dropped by --verify: {EVIL}"))
+    assert no_raw_escape(body) and SHOWN in body
