@@ -15,6 +15,7 @@ GOFIXLEAKS_FUZZ_CASES sets the number of cases (default 120), GOFIXLEAKS_FUZZ_SE
 
 from __future__ import annotations
 
+import functools
 import os
 import random
 import subprocess
@@ -154,8 +155,15 @@ def check_round(data: bytes, round_edits: list[edits.TextEdit], out: bytes) -> N
         assert out.startswith(b"\xef\xbb\xbf"), "the BOM was lost"
 
 
+@functools.cache
+def facts_of(directory: str) -> engine.PackageFacts:
+    return engine.package_facts(directory, None)
+
+
 def fix_once(cfg, path: str, data: bytes, rounds: list) -> engine.FileResult:
-    return engine.process(Target(path, path, True), cfg, True, data=data, plan=None)
+    # a package's facts once per directory, as a run computes them (not once per file)
+    package = facts_of(os.path.dirname(path))
+    return engine.process(Target(path, path, True), cfg, True, data=data, plan=None, package=package)
 
 
 def test_the_edit_engine_on_mutated_std_files(goroot_src: Path, monkeypatch):
