@@ -3,21 +3,35 @@
 One SQLite database in the user's cache dir (WAL mode: concurrent runs read and write it
 safely). The key covers everything a result depends on: the file's bytes, the path it is
 shown as, the code of gofixleaks and its rules (so an edited rule never serves stale
-results), the config and the Go version in force. Any cache problem degrades to a miss."""
+results), the config and the Go version in force.
+
+Values are plain JSON, written and read from the dataclass fields' types, so a field added
+to a result needs no edit here. Nothing read from the cache is trusted: a value that does
+not have the expected shape, or a database that cannot be read, is a miss (the entry is
+replaced, the database rebuilt) with one warning per run."""
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import functools
 import hashlib
+import json
 import os
-import pickle
 import sqlite3
 import sys
+import types
+import typing
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from . import __version__, registry
 
-_SCHEMA = "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, fp TEXT NOT NULL, value BLOB NOT NULL)"
+_SCHEMA = "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, fp TEXT NOT NULL, value TEXT NOT NULL)"
+_DB_NAME = "results-v3.sqlite3"
+
+T = TypeVar("T")
 
 
 def cache_dir() -> Path:
@@ -56,40 +70,215 @@ def key(data: bytes, *parts: object) -> str:
     return h.hexdigest()
 
 
+# ---------------------------------------------------------------- dataclasses as plain data
+
+
+def to_plain(value: Any) -> Any:
+    """A dataclass value as JSON-ready data: a dataclass is an object of its fields, bytes
+    are base64, tuples are lists. Raises TypeError for what it cannot write back exactly."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    if isinstance(value, (list, tuple)):
+        return [to_plain(v) for v in value]
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    raise TypeError(f"cannot cache a {type(value).__name__}")
+
+
+def from_plain(hint: Any, data: Any) -> Any:
+    """The value of type ``hint`` that to_plain wrote as ``data``, checked all the way
+    down; ValueError for anything of another shape."""
+    return _decoder(hint)(data)
+
+
+_PRIMITIVES = (str, int, float, bool)
+
+
+@functools.lru_cache(maxsize=None)
+def _decoder(hint: Any) -> Callable[[Any], Any]:
+    """A checking reader for values of type ``hint``, built once per type from its hints (a
+    warm run reads tens of thousands of values: the type is not taken apart each time)."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if dataclasses.is_dataclass(hint):
+        hints = typing.get_type_hints(hint)
+        fields = [f.name for f in dataclasses.fields(hint) if f.init]
+        names = set(fields)
+        # str, int and bool fields are checked in place, the others read by their decoder
+        plain = [(name, hints[name]) for name in fields if hints[name] in (str, int, bool)]
+        other = [(name, _decoder(hints[name])) for name in fields if hints[name] not in (str, int, bool)]
+
+        def read_dataclass(data: Any) -> Any:
+            if type(data) is not dict or data.keys() != names:
+                raise ValueError(f"not a {hint.__name__}")
+            for name, kind in plain:
+                if type(data[name]) is not kind:
+                    raise ValueError(f"{hint.__name__}.{name} is not a {kind.__name__}")
+            values = dict(data)
+            for name, read in other:
+                values[name] = read(data[name])
+            return hint(**values)
+
+        return read_dataclass
+    if origin in (typing.Union, types.UnionType):
+        others = [a for a in args if a is not type(None)]
+        if len(others) != 1:
+            raise TypeError(f"cannot read a {hint}")
+        inner = _decoder(others[0])
+        optional = type(None) in args
+        return lambda data: None if data is None and optional else inner(data)
+    if hint in (list, tuple):  # untyped: only an empty one can be read back as written
+        def read_empty(data: Any) -> Any:
+            if type(data) is not list or data:
+                raise ValueError("not an empty list")
+            return hint()
+
+        return read_empty
+    if origin in (list, tuple):
+        return _sequence_decoder(origin, args)
+    if hint is bytes:
+        def read_bytes(data: Any) -> bytes:
+            if type(data) is not str:
+                raise ValueError("not bytes")
+            return base64.b64decode(data.encode("ascii"), validate=True)
+
+        return read_bytes
+    if hint in _PRIMITIVES:
+        def read_primitive(data: Any) -> Any:
+            if type(data) is hint:  # type(): a bool is no int here
+                return data
+            if hint is float and type(data) is int:
+                return float(data)
+            raise ValueError(f"not a {hint.__name__}")
+
+        return read_primitive
+    raise TypeError(f"cannot read a {hint}")
+
+
+def _sequence_decoder(origin: type, args: tuple) -> Callable[[Any], Any]:
+    if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):  # tuple[X, Y]: fixed length
+        items = [_decoder(a) for a in args]
+
+        def read_fixed(data: Any) -> tuple:
+            if type(data) is not list or len(data) != len(items):
+                raise ValueError("not a tuple of that length")
+            return tuple(read(v) for read, v in zip(items, data))
+
+        return read_fixed
+    element = args[0]
+    if element in (str, int):  # the common case, checked without a call per element
+        def read_plain(data: Any) -> Any:
+            if type(data) is not list or any(type(v) is not element for v in data):
+                raise ValueError(f"not a list of {element.__name__}")
+            return origin(data)
+
+        return read_plain
+    read = _decoder(element)
+
+    def read_sequence(data: Any) -> Any:
+        if type(data) is not list:
+            raise ValueError("not a list")
+        return origin(read(v) for v in data) if origin is tuple else [read(v) for v in data]
+
+    return read_sequence
+
+
+# ---------------------------------------------------------------- the store
+
+
+def _damaged(e: sqlite3.Error) -> bool:
+    """Not a database, or damaged pages: rebuild it. Busy, locked, missing: leave it."""
+    return getattr(e, "sqlite_errorcode", None) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+
+
 class Cache:
-    """``readonly``: a worker's view, which reads what the run's parent writes (one writer)."""
+    """Dataclass values by key. ``readonly``: a worker's view, which reads what the run's
+    parent writes (one writer); it keeps its warning in ``warnings`` for the parent's store
+    to give, which prints one at most: one warning per run."""
 
     def __init__(self, directory: Path | None = None, readonly: bool = False) -> None:
         self.db: sqlite3.Connection | None = None
         self.readonly = readonly
-        self.pending: list[tuple[str, bytes]] = []
+        self.pending: list[tuple[str, str, str]] = []
+        self.warnings: list[str] = []  # given (writable) or kept for the parent (readonly): one at most
         try:
-            directory = directory or cache_dir()
-            path = directory / "results-v2.sqlite3"
-            if readonly:
-                self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
-                return
-            directory.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(path, timeout=30)
+            self.path = (directory or cache_dir()) / _DB_NAME
+            if not readonly:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return
+        try:
+            self._open()
+        except sqlite3.Error as e:
+            if _damaged(e):
+                self._rebuild(e)
+            else:  # no database yet (a worker's view), locked for too long: no cache this time
+                self.db = None
+
+    def _open(self) -> None:
+        if self.readonly:
+            self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30)
+        else:
+            self.db = sqlite3.connect(self.path, timeout=30)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute(_SCHEMA)
+        self.db.execute("SELECT key, fp, value FROM results LIMIT 1").fetchall()
+
+    def _rebuild(self, why: Exception) -> None:
+        """A database that cannot be read is replaced by an empty one (a worker's view only
+        stops reading it: the parent rebuilds)."""
+        if self.db is not None:
+            self.db.close()
+        self.db = None
+        if self.readonly:
+            self.warn(f"the result cache {self.path} cannot be read ({why})")
+            return
+        self.warn(f"the result cache {self.path} cannot be read ({why}); it was rebuilt")
+        try:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            self._open()
         except (OSError, sqlite3.Error):
             self.db = None
 
-    def get(self, k: str):
+    def warn(self, message: str) -> None:
+        if self.warnings:
+            return
+        self.warnings.append(message)
+        if not self.readonly:
+            print(f"gofixleaks: warning: {message}", file=sys.stderr)
+
+    def get(self, k: str, kind: type[T]) -> T | None:
+        """The value of type ``kind`` stored under ``k``; None when there is none or it
+        cannot be read back as one."""
         if self.db is None:
             return None
         try:
             row = self.db.execute("SELECT value FROM results WHERE key = ?", (k,)).fetchone()
-            return pickle.loads(row[0]) if row else None
-        except (sqlite3.Error, pickle.PickleError, EOFError, AttributeError, ImportError):
+        except sqlite3.Error as e:
+            if _damaged(e):
+                self._rebuild(e)
+            return None
+        if row is None:
+            return None
+        try:
+            return from_plain(kind, json.loads(row[0]))
+        except (ValueError, TypeError, UnicodeDecodeError, RecursionError) as e:
+            self.warn(f"the result cache {self.path} held an unreadable entry ({type(e).__name__}); "
+                      "such entries are computed again")
             return None
 
-    def put(self, k: str, value) -> None:
-        if self.db is not None and not self.readonly:
-            self.pending.append((k, code_fingerprint(), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
-            if len(self.pending) >= 500:
-                self.flush()
+    def put(self, k: str, value: Any) -> None:
+        if self.db is None or self.readonly:
+            return
+        try:
+            text = json.dumps(to_plain(value), separators=(",", ":"))
+        except TypeError:
+            return  # not something the cache can hold: computed again next time
+        self.pending.append((k, code_fingerprint(), text))
+        if len(self.pending) >= 500:
+            self.flush()
 
     def flush(self) -> None:
         if self.db is None or not self.pending:

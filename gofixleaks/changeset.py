@@ -7,6 +7,7 @@ import posixpath
 from dataclasses import dataclass
 
 from . import __version__
+from .textsafe import printable
 
 
 @dataclass(frozen=True)
@@ -27,9 +28,11 @@ def subject(items: list[ChangeItem], rule: str | None = None) -> str:
     """``rule``: the one rule a commit is limited to (`review --commit-per-rule`)."""
     pkgs = packages(items)
     where = ", ".join(pkgs) if len(pkgs) <= 3 else f"{len(pkgs)} packages"
-    return f"fix: stop goroutine leaks in {where} (gofixleaks{': ' + rule if rule else ''})"
+    return printable(f"fix: stop goroutine leaks in {where} (gofixleaks{': ' + rule if rule else ''})")
 
 
 def commit_message(items: list[ChangeItem], rule: str | None = None) -> str:
-    body = [f"- {i.rule}: {i.path}:{i.line}: {i.reason}" for i in sorted(items, key=lambda i: (i.path, i.line, i.rule))]
+    """The subject, one line per fix (its reason quotes the code: escaped) and the trailer."""
+    body = [printable(f"- {i.rule}: {i.path}:{i.line}: {i.reason}")
+            for i in sorted(items, key=lambda i: (i.path, i.line, i.rule))]
     return "\n".join([subject(items, rule), "", *body, "", f"Generated-by: gofixleaks {__version__}"]) + "\n"

@@ -9,10 +9,10 @@ import sys
 
 import click
 from rich.console import Console
-from rich.markup import escape
 
-from . import __version__, atomic, config as config_mod, diff as diff_mod, docs, engine, registry, report, worktree
+from . import __version__, atomic, config as config_mod, diff as diff_mod, docs, engine, gomod, registry, report, worktree
 from .discover import DiscoveryError, discover
+from .textsafe import printable
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
 PROGRESS_MIN_FILES = 200
@@ -27,7 +27,7 @@ def _console(stderr: bool = False) -> Console:
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> None:
-    click.echo(f"gofixleaks: error: {message}", err=True)
+    click.echo(f"gofixleaks: error: {printable(message)}", err=True)
     sys.exit(code)
 
 
@@ -136,8 +136,8 @@ def compute_fixes(cfg, targets, verify: str | None, verify_timeout: float = 120.
         except verify_mod.VerifyError as e:
             fail(str(e))
         summary = verify_mod.summarize(results)
-        for note in summary.notes:
-            click.echo(f"gofixleaks: {note}", err=True)
+        for note in summary.notes:  # they quote go vet and test output, from the code
+            click.echo(f"gofixleaks: {printable(note)}", err=True)
         if summary.nothing_verified:
             fail(f"--verify={verify} could not verify any fix ({summary.unverifiable} unverifiable); nothing applied")
     return results
@@ -157,7 +157,7 @@ def verify_progress():
         task = bar.add_task("verify", total=None, stage="", current="")
 
         def show(stage: str, done: int, total: int, current: str) -> None:
-            bar.update(task, completed=done, total=total, stage=stage, current=escape(current))
+            bar.update(task, completed=done, total=total, stage=stage, current=report.shown(current))
 
         yield show
 
@@ -276,17 +276,15 @@ def fix(mode, patch_out, check, unsafe_fixes, fmt, verify, verify_timeout, evide
 
         results, covered = ev_cmd.confirm(results, targets, ev, threshold)
         ev_cmd.report(ev, covered, results, _console(stderr=True))
-    try:
-        root = worktree.toplevel(opts["paths"][0] if opts["paths"] else ".")
-    except worktree.GitError:
-        root = None  # not in a repository: paths relative to the current directory
+    # patch paths are relative to the tree: `git apply` (or `patch -p1`) takes them from there
+    root = _tree(opts["paths"])
     changed = [r for r in results if r.changed]
     err = _console(stderr=True)
     report.fix_notes(results, err, review_left_out=not cfg.unsafe_fixes)
     patch = "".join(diff_mod.unified(r.original, r.fixed, diff_mod.diff_path(r.abspath, root)) for r in changed)
     if patch_out:
         try:
-            atomic.write_files({patch_out: patch.encode("utf-8")})
+            atomic.write_files({patch_out: patch.encode("utf-8")}, tree=os.sep)  # a file the user named
         except OSError as e:
             fail(f"{patch_out}: cannot write: {e.strerror or e}")
     if fmt == "json":
@@ -294,23 +292,42 @@ def fix(mode, patch_out, check, unsafe_fixes, fmt, verify, verify_timeout, evide
     elif fmt == "sarif":
         click.echo(report.sarif(results, engine.rules_for(cfg)))
     elif not patch_out and (mode == "diff" or check):
-        click.echo(patch, nl=False)
-    write_failed = False
+        # a patch keeps the files' bytes, to apply (color=True: click would strip what looks
+        # like an ANSI sequence, and the patch would no longer apply); on a terminal it is
+        # only read: escaped
+        if sys.stdout.isatty():
+            click.echo(printable(patch, keep_line_ends=True), nl=False)
+        else:
+            click.echo(patch, nl=False, color=True)
+    unwritten: set[str] = set()
     if mode == "write" and not check:
         for r in changed:
             try:
-                atomic.write_files({r.abspath: r.fixed})
-            except OSError as e:  # a read-only file or directory: the others are still written
-                write_failed = True
-                err.print(f"[bold]{escape(r.path)}[/]: [red]error:[/] cannot write: {escape(e.strerror or str(e))}", highlight=False)
+                atomic.write_files({r.abspath: r.fixed}, expected={r.abspath: r.original}, tree=root)
+            except (OSError, atomic.Refused) as e:  # a read-only directory, an edit meanwhile: the others are still written
+                unwritten.add(r.abspath)
+                why = str(e) if isinstance(e, atomic.Refused) else f"cannot write: {e.strerror or e}"
+                err.print(f"[bold]{report.shown(r.path)}[/]: [red]error:[/] {report.shown(why)}", highlight=False)
     verb = "applied" if mode == "write" and not check else "would apply"
-    click.echo(report.fix_summary(results, verb, review_left_out=not cfg.unsafe_fixes), err=True)
+    click.echo(report.fix_summary(results, verb, not cfg.unsafe_fixes, frozenset(unwritten)), err=True)
     _note_assumed_version(results)
-    if ev is not None and ev.tests is not None and mode == "write" and not check and not write_failed:
+    if ev is not None and ev.tests is not None and mode == "write" and not check and not unwritten:
         ev_cmd.recheck(ev, opts["paths"] or (".",), _console(stderr=True))
-    if write_failed or any(r.error for r in results):
+    if unwritten or any(r.error for r in results):
         sys.exit(EXIT_FOUND)
     sys.exit(EXIT_FOUND if check and changed else EXIT_OK)
+
+
+def _tree(paths: tuple[str, ...]) -> str:
+    """The tree `fix` works on: the git work tree of the first path, else its Go module (the
+    directory of the nearest go.mod), else the directory given. Patch paths are relative to
+    it, and a symbolic link is written through only to a file inside it."""
+    first = os.path.abspath(paths[0] if paths else ".")
+    try:
+        return worktree.toplevel(first)
+    except worktree.GitError:
+        go_mod = gomod.find_go_mod(worktree.start_dir(first))
+        return os.path.dirname(go_mod) if go_mod else worktree.start_dir(first)
 
 
 @main.command(cls=VerifyCommand)
@@ -353,8 +370,10 @@ def review(verify, verify_timeout, resume, allow_dirty, no_commit, commit_per_ru
 @click.option("--provider", type=click.Choice(["github", "gitlab"]), help="Forge (default: inferred from the remote URL).")
 @click.option("--repo", metavar="OWNER/NAME", help="Repository on the forge (default: from the remote URL).")
 @click.option("--api-url", metavar="URL", help="REST API root, for GitHub Enterprise or self-hosted GitLab.")
+@click.option("--insecure", is_flag=True, help="Allow an --api-url over plain http (the token travels in clear text).")
 @verify_option
-def pr(base, remote, branch, title, draft, labels, reviewers, dry_run, provider, repo, api_url, verify, verify_timeout, **opts):
+def pr(base, remote, branch, title, draft, labels, reviewers, dry_run, provider, repo, api_url, insecure, verify, verify_timeout,
+       **opts):
     """Fix the base branch and open or update a pull request with the fixes."""
     from . import pr as pr_mod
 
@@ -367,7 +386,8 @@ def pr(base, remote, branch, title, draft, labels, reviewers, dry_run, provider,
         cfg, targets = _setup(worktree_paths, **{**opts, "no_cache": True}, unsafe_fixes=True)  # a person reviews the PR
         return compute_fixes(cfg, targets, verify, verify_timeout)
 
-    req = pr_mod.Request(base, remote, branch, title, draft, labels, reviewers, dry_run, provider, repo, api_url, opts["rules"])
+    req = pr_mod.Request(base, remote, branch, title, draft, labels, reviewers, dry_run, provider, repo, api_url, opts["rules"],
+                         insecure=insecure)
     try:
         pr_mod.run(paths, req, compute, click.echo)
     except pr_mod.PRError as e:

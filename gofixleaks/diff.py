@@ -10,9 +10,10 @@ import unidiff
 from . import worktree
 
 
-def diff_path(abspath: str, root: str | None) -> str:
-    """The path as `git apply` wants it: relative to the repository root (or the cwd)."""
-    rel = worktree.relative(root, abspath) if root else None
+def diff_path(abspath: str, root: str) -> str:
+    """The path as `git apply` wants it: relative to ``root`` (the repository's or module's),
+    or to the cwd for a file outside it."""
+    rel = worktree.relative(root, abspath)
     return rel if rel is not None else os.path.relpath(abspath).replace(os.sep, "/")
 
 

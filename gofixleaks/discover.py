@@ -6,8 +6,11 @@ import fnmatch
 import functools
 import os
 import re
+import stat
 import subprocess
 from dataclasses import dataclass
+
+from .textsafe import is_printable, printable
 
 # Go's rule for generated files: this line anywhere before the package clause.
 _GENERATED = re.compile(rb"^// Code generated .* DO NOT EDIT\.\r?$", re.M)
@@ -19,6 +22,7 @@ class Target:
     path: str  # absolute
     display: str  # as the user sees it
     explicit: bool  # named on the command line: always read
+    problem: str | None = None  # why it is not read: reported as the file's error
 
 
 class DiscoveryError(Exception):
@@ -61,27 +65,39 @@ def _excluded(rel: str, excludes: tuple[str, ...]) -> bool:
     return any(_glob(glob.rstrip("/")).match(c) for glob in excludes for c in candidates)
 
 
-def _git_files(directory: str) -> list[str] | None:
-    """Files git knows below ``directory`` (tracked, and untracked but not ignored), or None."""
+# git's word for a directory it could not list (it goes on without it, exit 0)
+_GIT_UNREADABLE = re.compile(r"^warning: could not open directory '(.*?)/?': (.*)$", re.M)
+
+
+def _git_files(directory: str) -> tuple[list[str], list[tuple[str, str]]] | None:
+    """Files git knows below ``directory`` (tracked, and untracked but not ignored) and the
+    directories it could not read, with why; None outside a work tree."""
     try:
-        out = subprocess.run(
+        proc = subprocess.run(
             ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."],
             cwd=directory,
             capture_output=True,
             check=True,
-        ).stdout
+        )
     except (OSError, subprocess.CalledProcessError):
         return None
-    files = {os.path.join(directory, p) for p in out.decode("utf-8", "surrogateescape").split("\0") if p}
-    return sorted(f for f in files if os.path.isfile(f))  # deleted-but-tracked files drop out
+    files = {os.path.join(directory, p) for p in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if p}
+    unreadable = [(os.path.join(directory, d), why)
+                  for d, why in _GIT_UNREADABLE.findall(proc.stderr.decode("utf-8", "surrogateescape"))]
+    return sorted(files), unreadable
 
 
-def _walk(directory: str) -> list[str]:
-    out = []
-    for root, dirs, files in os.walk(directory):
+def _walk(directory: str) -> tuple[list[str], list[tuple[str, str]]]:
+    out: list[str] = []
+    unreadable: list[tuple[str, str]] = []
+
+    def note(e: OSError) -> None:
+        unreadable.append((e.filename, e.strerror or str(e)))
+
+    for root, dirs, files in os.walk(directory, onerror=note):
         dirs[:] = sorted(d for d in dirs if not _skipped_dir(d))
         out += [os.path.join(root, f) for f in sorted(files)]
-    return out
+    return out, unreadable
 
 
 def package_files(directory: str) -> list[Target]:
@@ -122,19 +138,60 @@ def discover(paths: tuple[str, ...], excludes: tuple[str, ...] = (), force_exclu
         if not os.path.exists(given):
             raise DiscoveryError(f"{given}: no such file or directory")
         absolute = os.path.abspath(given)
-        if os.path.isfile(absolute):
+        if not os.path.isdir(absolute):
             shown = display_path(absolute)
             rel = shown if not os.path.isabs(shown) else os.path.basename(shown)
             if not (force_exclude and _skipped(rel.replace(os.sep, "/"), excludes)):
-                targets.setdefault(absolute, Target(absolute, shown, not force_exclude))
+                target = _target(absolute, not force_exclude)
+                if target is not None:
+                    targets.setdefault(absolute, target)
             continue
-        files = _git_files(absolute)
-        if files is None:
-            files = _walk(absolute)
+        files, unreadable = _git_files(absolute) or _walk(absolute)
         prefix = absolute.rstrip(os.sep) + os.sep
+
+        def relative(f: str) -> str:
+            return (f[len(prefix) :] if f.startswith(prefix) else os.path.relpath(f, absolute)).replace(os.sep, "/")
+
         for f in files:
-            rel = (f[len(prefix) :] if f.startswith(prefix) else os.path.relpath(f, absolute)).replace(os.sep, "/")
+            rel = relative(f)
             if _skipped(rel, excludes):
                 continue
-            targets.setdefault(f, Target(f, display_path(f), False))
-    return sorted(targets.values(), key=lambda t: t.display)
+            target = _target(f, False)
+            if target is not None:
+                targets.setdefault(f, target)
+        for d, why in unreadable:
+            rel = relative(d)
+            if rel != "." and (any(_skipped_dir(part) for part in rel.split("/")) or _excluded(rel, excludes)):
+                continue
+            targets.setdefault(d, Target(d, printable(display_path(d)), False, f"cannot read directory: {why}; its files are skipped"))
+    return sorted(_without_links_to_targets(targets.values()), key=lambda t: t.display)
+
+
+def _without_links_to_targets(targets) -> list[Target]:
+    """A symbolic link to a file that is read anyway is left out: one file, one result
+    (and one write)."""
+    targets = list(targets)
+    links = {t.path for t in targets if not t.explicit and os.path.islink(t.path)}
+    if not links:
+        return targets
+    real = {os.path.realpath(t.path) for t in targets if t.path not in links}
+    return [t for t in targets if t.path not in links or os.path.realpath(t.path) not in real]
+
+
+def _target(path: str, explicit: bool) -> Target | None:
+    """Only regular files are read (links followed): a FIFO would block the read and a
+    device never end it. A name that is not UTF-8 or holds a control character (a newline,
+    an escape) can be neither printed nor put in a patch: the file is skipped and shown
+    with the name escaped. None: the file is gone (deleted, but still tracked by git)."""
+    display = display_path(path)
+    if not is_printable(display):
+        return Target(path, printable(display), explicit, "its name is not UTF-8 or holds control characters; skipped")
+    try:
+        st = os.stat(path)
+    except FileNotFoundError as e:
+        # a link to nothing is the user's to mend; a deleted tracked file just is not there
+        return Target(path, display, explicit, f"cannot read: {e.strerror}") if os.path.islink(path) else None
+    except OSError as e:
+        return Target(path, display, explicit, f"cannot read: {e.strerror or e}")
+    problem = None if stat.S_ISREG(st.st_mode) else "not a regular file; skipped"
+    return Target(path, display, explicit, problem)

@@ -16,7 +16,7 @@ from .discover import Target, display_path, is_generated, package_files
 from .facts import PackageFacts
 from .plumbing import Plan
 from .rule import Finding, Pass, Rule
-from .source import SourceError, SourceFile, parse
+from .source import SourceError, SourceFile, parse, read_regular
 
 MAX_ROUNDS = 6  # fixed-point rounds for overlapping fixes; real files need one or two
 # Below this many files a process pool costs more than it saves.
@@ -61,6 +61,14 @@ class FileResult:
     @property
     def changed(self) -> bool:
         return self.fixed is not None and self.fixed != self.original
+
+    @property
+    def follow_on(self) -> list[AppliedFix]:
+        """Applied fixes that no finding of this file offered: context plumbing's edits (a
+        ctx parameter, a call passing one) or a fix another one made possible (a later
+        round). They go with other fixes and are counted apart from them."""
+        offered = {(f.rule, f.start) for f in self.findings if f.fixes}
+        return [a for a in self.applied if (a.rule, a.start) not in offered]
 
 
 def rules_for(config: Config) -> list[Rule]:
@@ -270,10 +278,12 @@ def process(
     the package's files on disk when a rule needs them. ``source``: ``data`` already parsed
     (as ``target.display``, at the file's Go version), so that it is not parsed twice."""
     res = FileResult(target.display, target.path, plan=plan)
+    if target.problem:
+        res.error = target.problem
+        return res
     try:
         if data is None:
-            with open(target.path, "rb") as fh:
-                data = fh.read()
+            data = read_regular(target.path)
     except OSError as e:
         res.error = f"cannot read: {e.strerror or e}"
         return res
@@ -329,8 +339,7 @@ def process(
 
 def _read(path: str) -> bytes | None:
     try:
-        with open(path, "rb") as fh:
-            return fh.read()
+        return read_regular(path)
     except OSError:
         return None
 
@@ -342,7 +351,7 @@ def _facts_key(path: str, data: bytes) -> str:
 def file_facts_of(path: str, data: bytes, store: cache.Cache | None) -> facts_mod.FileFacts | None:
     """A file's own facts, from the cache or by parsing it (None: it does not parse)."""
     key = _facts_key(path, data)
-    found = store.get(key) if store is not None else None
+    found = store.get(key, facts_mod.FileFacts) if store is not None else None
     if found is not None:
         return found
     try:
@@ -395,6 +404,7 @@ class _Done:
     results: tuple[tuple[str | None, FileResult], ...]
     facts: tuple[tuple[str, facts_mod.FileFacts], ...]
     package: PackageFacts | None
+    cache_warnings: tuple[str, ...] = ()  # what the worker's read-only cache could not read
 
 
 # Parsed trees take about 30 times their source's size: a package's parsed targets are kept
@@ -433,7 +443,7 @@ def _process_package(pkg: _Package, config: Config, want_fixes: bool, with_facts
                 if data is None:
                     continue
                 key = _facts_key(f.path, data)
-                ff = store.get(key) if store is not None else None
+                ff = store.get(key, facts_mod.FileFacts) if store is not None else None
                 if ff is None:
                     if not parse:
                         raise _Miss
@@ -459,13 +469,15 @@ def _process_package(pkg: _Package, config: Config, want_fixes: bool, with_facts
                 out.append((None, process(t, config, want_fixes, plan=None)))  # it reports why
                 continue
             key = _result_key(t, data, config, want_fixes, package.digest if package else None)
-            hit = store.get(key) if store is not None else None
-            if hit is None:
-                if not parse:
-                    raise _Miss
-                hit = process(t, config, want_fixes, data=data, plan=None, package=package, source=parsed.pop(t.path, None))
-            out.append((key, hit))
-        return _Done(tuple(out), tuple(new_facts), package)
+            hit = store.get(key, FileResult) if store is not None else None
+            if hit is not None:
+                out.append((None, hit))  # cached already: not written again
+                continue
+            if not parse:
+                raise _Miss
+            out.append((key, process(t, config, want_fixes, data=data, plan=None, package=package,
+                                     source=parsed.pop(t.path, None))))
+        return _Done(tuple(out), tuple(new_facts), package, tuple(store.warnings) if store is not None else ())
     finally:
         if store is not None:
             store.close()
@@ -512,6 +524,9 @@ def run(
                     for key, r in done.results:
                         if key is not None:
                             store.put(key, r)
+            if store is not None:
+                for warning in done.cache_warnings:
+                    store.warn(warning)
             for _, r in done.results:
                 if progress is not None:
                     progress(1)
@@ -523,7 +538,7 @@ def run(
                 facts_by_dir[done.package.directory] = done.package
         if store is not None:
             store.flush()  # the module phase reads what the workers computed
-        yield from _module_phase(held, config, want_fixes, facts_by_dir)
+        yield from _module_phase(held, config, want_fixes, facts_by_dir, {t.path: t for t in targets})
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
@@ -532,13 +547,25 @@ def run(
 
 
 def _module_phase(
-    results: list[FileResult], config: Config, want_fixes: bool, facts_by_dir: dict[str, PackageFacts]
+    results: list[FileResult], config: Config, want_fixes: bool, facts_by_dir: dict[str, PackageFacts],
+    targets: dict[str, Target],
 ) -> list[FileResult]:
-    """Context plumbing across the files of each module (see plumbing.py)."""
+    """Context plumbing across the files of each module (see plumbing.py), only where every
+    call lies in a file of ``targets`` (the files this run reads) that may be edited."""
     candidates = [c for r in results for c in r.candidates]
     if not candidates:
         return results
-    plan, refused = plumbing.resolve(candidates, config.plumb_exported)
+
+    def not_editable(path: str) -> str | None:
+        t = targets.get(path)
+        if t is None or t.problem:
+            return "excluded or outside the paths given"
+        try:
+            return "generated" if not t.explicit and is_generated(read_regular(path)) else None
+        except OSError:
+            return "unreadable"
+
+    plan, refused = plumbing.resolve(candidates, config.plumb_exported, not_editable)
     by_path = {r.abspath: r for r in results}
     for cand in candidates:
         r = by_path[cand.path]

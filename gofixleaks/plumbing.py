@@ -17,16 +17,17 @@ from __future__ import annotations
 
 import bisect
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from tree_sitter import Node
 
 from . import analysis as a
 from . import gomod
-from .discover import Target, discover, package_files
+from .discover import Target, discover, display_path, package_files
 from .edits import Fix, TextEdit
 from .rule import Finding
-from .source import SourceError, SourceFile
+from .source import SourceError, SourceFile, read_regular
 
 _SPECIAL = ("main", "init")
 _TEST_PREFIXES = ("Test", "Benchmark", "Example", "Fuzz")
@@ -211,8 +212,7 @@ class _Module:
     def _bytes(self, path: str) -> bytes | None:
         if path not in self.data:
             try:
-                with open(path, "rb") as fh:
-                    self.data[path] = fh.read()
+                self.data[path] = read_regular(path)
             except OSError:
                 self.data[path] = None
         return self.data[path]
@@ -222,8 +222,12 @@ class Refused(Exception):
     """The parameter cannot be added safely; the message says why."""
 
 
-def resolve(candidates: list[Candidate], plumb_exported: bool) -> tuple[Plan, dict[Candidate, str]]:
-    """Decide each candidate: into the plan, or refused with a reason."""
+def resolve(candidates: list[Candidate], plumb_exported: bool,
+            not_editable: Callable[[str], str | None] = lambda path: None) -> tuple[Plan, dict[Candidate, str]]:
+    """Decide each candidate: into the plan, or refused with a reason. ``not_editable(path)``
+    says why the run may not edit a file (None: it may): a function is plumbed only when
+    every call of it lies in a file the run may edit, else half the change would be left
+    out (a call of a generated, excluded or unread file keeps the old signature)."""
     modules: dict[str, _Module] = {}
     functions, calls, refused = [], [], {}
     for cand in candidates:
@@ -237,6 +241,15 @@ def resolve(candidates: list[Candidate], plumb_exported: bool) -> tuple[Plan, di
             sites = _call_sites(module, cand, plumb_exported)
         except Refused as e:
             refused[cand] = str(e)
+            continue
+        locked: dict[tuple[str, str], list[str]] = {}  # (file, why) -> lines of its calls
+        for s in sites:
+            why = not_editable(s.path)
+            if why is not None:
+                locked.setdefault((display_path(s.path), why), []).append(str(s.line))
+        if locked:
+            where = ", ".join(f"{path}:{','.join(lines)} ({why})" for (path, why), lines in locked.items())
+            refused[cand] = f"calls in files this run does not edit: {where}"
             continue
         functions.append((os.path.dirname(cand.path), cand.func, cand.ctx_name, cand.findings[0].rule))
         calls += sites

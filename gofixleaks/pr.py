@@ -19,6 +19,7 @@ from typing import Callable
 from . import __version__, forge as forge_mod, gomod, verify, worktree
 from .changeset import ChangeItem, commit_message, subject
 from .engine import FileResult
+from .textsafe import printable, redact
 
 TRAILER = "Generated-by: gofixleaks"
 MAX_BRANCH = 80
@@ -46,6 +47,7 @@ class Request:
     repo: str | None = None
     api_url: str | None = None
     rules: tuple[str, ...] = ()  # the --rule selection, part of the default branch name
+    insecure: bool = False  # allow an API reached over plain http (the token in clear text)
 
 
 @dataclass(frozen=True)
@@ -91,20 +93,20 @@ def _count(n: int, one: str, many: str) -> str:
 
 
 def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell."""
-    return " ".join(text.split()).replace("|", "\\|")
+    """Text safe inside a Markdown table cell, its control characters escaped."""
+    return printable(" ".join(text.split())).replace("|", "\\|")
 
 
 def check_commands(fixed: list[Fixed], module_dirs: list[str], remote: str, branch: str,
                    rules: tuple[str, ...]) -> list[str]:
     """Shell commands a reviewer runs to check the branch: build, test, re-scan."""
-    cmds = [f"git fetch {remote} {branch} && git switch --detach FETCH_HEAD"]
+    cmds = [f"git fetch {shlex.quote(remote)} {shlex.quote(branch)} && git switch --detach FETCH_HEAD"]
     for d in module_dirs:
         prefix = "" if d == "." else f"(cd {shlex.quote(d)} && "
         suffix = "" if d == "." else ")"
         cmds.append(f"{prefix}go vet ./... && go test ./...{suffix}")
     where = " ".join(shlex.quote(d) for d in sorted({posixpath.dirname(f.path) or "." for f in fixed}))
-    only = "".join(f"--rule {r} " for r in rules)
+    only = "".join(f"--rule {shlex.quote(r)} " for r in rules)
     cmds.append(f"gofixleaks scan {only}{where}   # the fixed findings are gone")
     return cmds
 
@@ -126,7 +128,7 @@ def render_body(fixed: list[Fixed], unfixed: list[Unfixed], *, base: str, remote
     follow_ups = [(f, text) for f in fixed for text in f.follow_ups]
     if follow_ups:
         lines += ["", "### Follow-ups", ""]
-        lines += [f"- `{f.path}:{f.line}`: {' '.join(text.split())}" for f, text in follow_ups]
+        lines += [f"- `{f.path}:{f.line}`: {_cell(text)}" for f, text in follow_ups]
     if unfixed:
         lines += ["", "### Found but not fixed automatically", "",
                   "| Rule | Location | Why it leaks | Why no fix |", "| --- | --- | --- | --- |"]
@@ -134,7 +136,7 @@ def render_body(fixed: list[Fixed], unfixed: list[Unfixed], *, base: str, remote
             lines.append(f"| `{u.rule}` | `{_cell(u.path)}:{u.line}` | {_cell(u.reason)} | {_cell(u.why_not) or '-'} |")
     if verification:
         lines += ["", "### Verification", "", f"--verify {verification[0]}.", ""]
-        lines += [f"- {' '.join(note.split())}" for note in verification[1:]]
+        lines += [f"- {printable(' '.join(note.split()))}" for note in verification[1:]]  # they quote vet and tests
     lines += [
         "",
         "### How to check",
@@ -188,8 +190,9 @@ def prepare(wt: str, results: list[FileResult], req: Request, rel_paths: list[st
     unfixed = [Unfixed(f.rule, worktree.relative(wt, r.abspath), f.line, f.message, " ".join(f.notes))
                for r in results for f in r.findings if not f.fixable]
     items = [ChangeItem(f.rule, f.path, f.line, f.reason) for f in fixed]
-    rerun = " ".join(["gofixleaks pr", *(p for p in rel_paths if p != "."), *(f"--rule {r}" for r in req.rules),
-                      *([f"--branch {branch}"] if req.branch else []), f"--base {req.base}"])
+    q = shlex.quote
+    rerun = " ".join(["gofixleaks pr", *(q(p) for p in rel_paths if p != "."), *(f"--rule {q(r)}" for r in req.rules),
+                      *([f"--branch {q(branch)}"] if req.branch else []), f"--base {q(req.base)}"])
     checked = verify.summarize(results, lambda r: worktree.relative(wt, r.abspath))
     body = render_body(fixed, unfixed, base=req.base, remote=req.remote, branch=branch,
                        module_dirs=_module_dirs(wt, rel_files), rerun=rerun, rules=req.rules,
@@ -197,18 +200,35 @@ def prepare(wt: str, results: list[FileResult], req: Request, rel_paths: list[st
     return Proposal(commit_message(items), req.title or subject(items), body, tuple(rel_files), tuple(fixed))
 
 
+def _only_ours(root: str, base: str, tip: str) -> bool:
+    """Whether the branch at ``tip`` is what `pr` pushes: one commit, with one parent, on
+    the base's history, carrying the trailer. The trailer on the tip proves nothing alone: a
+    squash-merged pull request carries it too, on top of someone's own commits. The push
+    that replaces the branch is leased on exactly this ``tip``."""
+    since = worktree.commits_since(root, base, tip)
+    return len(since) == 1 and since[0][1] == 1 and TRAILER in worktree.message_of(root, tip)
+
+
 def run(paths: tuple[str, ...], req: Request, compute: Callable[[tuple[str, ...]], list[FileResult]],
         echo: Callable[..., None], env: dict[str, str] | None = None) -> None:
     """Do the whole `pr` command; raises PRError with one line on failure."""
     env = os.environ if env is None else env
+    # every token this run could hold: none of them is ever printed, whoever echoes it
+    secrets = [env[v] for cls in forge_mod.PROVIDERS.values() for v in cls.token_vars if env.get(v)]
+
+    def say(message: str, **kwargs) -> None:
+        echo(redact(message, secrets), **kwargs)
+
     try:
-        _run(paths or (".",), req, compute, echo, env)
+        _run(paths or (".",), req, compute, say, env)
+    except PRError as e:
+        raise PRError(redact(str(e), secrets), e.code) from None
     except worktree.GitError as e:
-        raise PRError(str(e)) from None
+        raise PRError(redact(str(e), secrets)) from None
     except forge_mod.SetupError as e:
-        raise PRError(str(e), code=2) from None
+        raise PRError(redact(str(e), secrets), code=2) from None
     except forge_mod.ForgeError as e:
-        raise PRError(str(e)) from None
+        raise PRError(redact(str(e), secrets)) from None
 
 
 def _run(paths, req: Request, compute, echo, env) -> None:
@@ -224,15 +244,21 @@ def _run(paths, req: Request, compute, echo, env) -> None:
         raise PRError(f"{branch!r} is not a valid branch name", code=2)
     if branch == req.base:
         raise PRError("the pull request branch cannot be the base branch", code=2)
-    forge = forge_mod.resolve(worktree.remote_url(root, req.remote), req.provider, req.repo, req.api_url,
-                              env, need_token=not req.dry_run)
+    try:
+        forge = forge_mod.resolve(worktree.remote_url(root, req.remote), req.provider, req.repo, req.api_url,
+                                  env, need_token=not req.dry_run, insecure=req.insecure)
+    except forge_mod.SetupError:
+        if not req.dry_run:
+            raise
+        forge = None  # a dry run calls no API: what cannot be inferred is not needed
+    kind = forge.kind if forge else forge_mod.PROVIDERS[req.provider].kind if req.provider else "pull request"
 
     heads = worktree.remote_heads(root, req.remote, req.base, branch)
     if req.base not in heads:
         raise PRError(f"base branch {req.base!r} not found on remote {req.remote!r}")
     existing = heads.get(branch)
     worktree.fetch(root, req.remote, *([req.base, branch] if existing else [req.base]))
-    if existing and TRAILER not in worktree.message_of(root, existing):
+    if existing and not _only_ours(root, heads[req.base], existing):
         raise PRError(f"remote branch {branch!r} has commits gofixleaks did not make; "
                       "not overwriting them (choose another with --branch)")
 
@@ -243,16 +269,16 @@ def _run(paths, req: Request, compute, echo, env) -> None:
         results = compute(tuple(posixpath.join(wt, p) for p in rel_paths))
         for r in results:
             if r.error:
-                echo(f"gofixleaks: {worktree.relative(wt, r.abspath)}: error: {r.error}", err=True)
+                echo(printable(f"gofixleaks: {worktree.relative(wt, r.abspath)}: error: {r.error}"), err=True)
         changed = [r for r in results if r.changed]
         if not changed:
-            echo(f"gofixleaks: nothing to fix on {req.remote}/{req.base}; no branch pushed, no {forge.kind} opened")
+            echo(f"gofixleaks: nothing to fix on {req.remote}/{req.base}; no branch pushed, no {kind} opened")
             return
         proposal = prepare(wt, results, req, rel_paths, branch)
         message, title, body, rel_files = proposal.message, proposal.title, proposal.body, list(proposal.files)
         if req.dry_run:
             echo(f"branch: {branch} (onto {req.remote}/{req.base})\ntitle: {title}\n\n"
-                 f"--- commit message ---\n{message}\n--- {forge.kind} body ---\n{body}")
+                 f"--- commit message ---\n{message}\n--- {kind} body ---\n{body}")
             return
         commit_id = worktree.commit(wt, rel_files, message)
 

@@ -14,6 +14,7 @@ from . import __version__, verify
 from .edits import REVIEW, TextEdit, apply, import_edit
 from .engine import FileResult
 from .source import SourceFile, line_starts
+from .textsafe import printable
 
 JSON_VERSION = 1
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -33,26 +34,32 @@ def partially_parsed_count(results: list[FileResult], sep: str) -> str:
     return f"{sep}partially parsed: {n} file(s)" if n else ""
 
 
+def shown(text: str) -> str:
+    """Text from the code or the file system, as rich markup that prints it as it is, its
+    control characters escaped (a comment may hold terminal escapes)."""
+    return escape(printable(text))
+
+
 def text(results: Iterable[FileResult], console: Console) -> tuple[int, int]:
     """Print findings as they stream in; return (findings, errors)."""
     n_findings = n_errors = 0
     for r in results:
         if r.error:
             n_errors += 1
-            console.print(f"[bold]{escape(r.path)}[/]: [red]error:[/] {escape(r.error)}")
+            console.print(f"[bold]{shown(r.path)}[/]: [red]error:[/] {shown(r.error)}")
         if r.unsupported:
-            console.print(f"[bold]{escape(r.path)}[/]: note: {escape(partially_parsed(r))}")
+            console.print(f"[bold]{shown(r.path)}[/]: note: {shown(partially_parsed(r))}")
         for f in r.findings:
             n_findings += 1
             style = _SEVERITY_STYLE.get(f.severity, "")
             fix = " [green](fixable)[/]" if f.fixable else ""
             console.print(
-                f"[bold]{escape(f.path)}:{f.line}:{f.column}[/]: [{style}]{escape(f.rule)}[/] "
-                f"{escape(f.message)}{fix}",
+                f"[bold]{shown(f.path)}:{f.line}:{f.column}[/]: [{style}]{shown(f.rule)}[/] "
+                f"{shown(f.message)}{fix}",
                 highlight=False,
             )
             for note in f.notes:
-                console.print(f"    [dim]note: {escape(note)}[/]", highlight=False)
+                console.print(f"    [dim]note: {shown(note)}[/]", highlight=False)
     return n_findings, n_errors
 
 
@@ -62,20 +69,20 @@ def fix_notes(results: list[FileResult], err: Console, review_left_out: bool) ->
     context.TODO() to plumb on). What --verify found is told as it finishes (cli.compute_fixes)."""
     for r in results:
         if r.error:
-            err.print(f"[bold]{escape(r.path)}[/]: [red]error:[/] {escape(r.error)}", highlight=False)
+            err.print(f"[bold]{shown(r.path)}[/]: [red]error:[/] {shown(r.error)}", highlight=False)
         if r.unsupported:
-            err.print(f"[bold]{escape(r.path)}[/]: note: {escape(partially_parsed(r))}", highlight=False)
+            err.print(f"[bold]{shown(r.path)}[/]: note: {shown(partially_parsed(r))}", highlight=False)
         for f in r.findings:
             if not f.fixable:
-                err.print(f"[bold]{escape(f.path)}:{f.line}:{f.column}[/]: {f.rule} {escape(f.message)} [dim](no automatic fix)[/]", highlight=False)
+                err.print(f"[bold]{shown(f.path)}:{f.line}:{f.column}[/]: {shown(f.rule)} {shown(f.message)} [dim](no automatic fix)[/]", highlight=False)
                 for note in f.notes:
-                    err.print(f"    [dim]note: {escape(note)}[/]", highlight=False)
+                    err.print(f"    [dim]note: {shown(note)}[/]", highlight=False)
         for f in _review_left_out(r) if review_left_out else ():
-            err.print(f"[bold]{escape(f.path)}:{f.line}:{f.column}[/]: {f.rule}: [yellow]review fix not applied[/] "
-                      f"({escape(f.fixes[0].message)}); --unsafe-fixes applies it", highlight=False)
+            err.print(f"[bold]{shown(f.path)}:{f.line}:{f.column}[/]: {f.rule}: [yellow]review fix not applied[/] "
+                      f"({shown(f.fixes[0].message)}); --unsafe-fixes applies it", highlight=False)
         for a in r.applied:
             for follow in a.follow_ups:
-                err.print(f"follow-up: {escape(follow)}", highlight=False)
+                err.print(f"follow-up: {shown(follow)}", highlight=False)
 
 
 def _review_left_out(r: FileResult) -> list:
@@ -83,16 +90,27 @@ def _review_left_out(r: FileResult) -> list:
     return [f for f in r.findings if f.fixes and f.fixes[0].applicability == REVIEW and f.start not in applied]
 
 
-def fix_summary(results: list[FileResult], verb: str, review_left_out: bool) -> str:
-    """The last line of `fix`: how many fixes in how many files, by rule."""
-    per_rule = collections.Counter(a.rule for r in results for a in r.applied)
-    changed = sum(1 for r in results if r.changed)
+def fix_summary(results: list[FileResult], verb: str, review_left_out: bool, unwritten: frozenset[str] = frozenset()) -> str:
+    """The last line of `fix`: how many fixes in how many files, by rule. ``unwritten``: the
+    files (absolute paths) whose fixes could not be written; they are counted apart."""
+    written = [r for r in results if r.abspath not in unwritten]
+    # fixes are counted as scan counts fixable findings; the edits they need besides
+    # (plumbing's ctx parameters and call sites, a later round's fix) apart
+    follow_on = {id(a) for r in results for a in r.follow_on}
+    per_rule = collections.Counter(a.rule for r in written for a in r.applied if id(a) not in follow_on)
+    n_follow_on = sum(1 for r in written for a in r.applied if id(a) in follow_on)
+    changed = sum(1 for r in written if r.changed)
+    lost = [r for r in results if r.abspath in unwritten and r.changed]
     breakdown = ", ".join(f"{rule} {n}" for rule, n in sorted(per_rule.items()))
     checked = verify.summarize(results)
     n_review = sum(len(_review_left_out(r)) for r in results) if review_left_out else 0
     return (
         f"gofixleaks: {verb} {sum(per_rule.values())} fix(es) in {changed} file(s)"
         + (f" ({breakdown})" if breakdown else "")
+        + (f" and {n_follow_on} follow-on edit(s) they need (context plumbing, or a fix another made possible)"
+           if n_follow_on else "")
+        + (f"; {sum(1 for r in lost for a in r.applied if id(a) not in follow_on)} fix(es) in {len(lost)} file(s) "
+           "not written" if lost else "")
         + (f"; {n_review} review fix(es) not applied (--unsafe-fixes applies them)" if n_review else "")
         + (f"; --verify: {checked.line()}" if checked.judged else "")
         + partially_parsed_count(results, "; ")

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import errno
 import functools
+import os
 import re
+import stat
 import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, TypeVar
@@ -44,6 +47,17 @@ def line_starts(data: bytes) -> list[int]:
         starts.append(i + 1)
         i = find(b"\n", i + 1)
     return starts
+
+
+def read_regular(path: str) -> bytes:
+    """The bytes of the regular file at ``path`` (a link is followed). Anything else is an
+    OSError, found without blocking: opening a FIFO does not wait for a writer, and a
+    device is never read."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", path)
+        return f.read()
 
 
 class SourceError(Exception):

@@ -105,12 +105,13 @@ def _at(commit: Commit, path: str):
         return None
 
 
-def commit_files(repo: git.Repo, files: dict[str, bytes], message: str) -> str:
+def commit_files(repo: git.Repo, files: dict[str, bytes], message: str, parent: str | None = None) -> str:
     """Commit exactly ``files`` (root-relative path -> content) on top of HEAD and return
     the new commit's sha. The tree is HEAD's with those files replaced, so whatever else the
     user has staged stays staged and out of the commit; the index entries of ``files`` that
-    matched HEAD are moved to the new content so they do not show as changed."""
-    parent = repo.head.commit
+    matched HEAD are moved to the new content so they do not show as changed. ``parent``:
+    the commit the contents were computed on; if HEAD is elsewhere, nothing is committed."""
+    parent = repo.commit(parent) if parent is not None else repo.head.commit
     before = {path: _at(parent, path) for path in files}
     entries = []
     for path, data in sorted(files.items()):

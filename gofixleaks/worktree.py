@@ -131,6 +131,13 @@ def message_of(root: str, rev: str) -> str:
     return git("log", "-1", "--format=%B", rev, cwd=root)
 
 
+def commits_since(root: str, base: str, tip: str) -> list[tuple[str, int]]:
+    """The commits reachable from ``tip`` but not from ``base``, newest first, each with its
+    number of parents."""
+    out = git("rev-list", "--parents", f"{base}..{tip}", cwd=root)
+    return [(ids[0], len(ids) - 1) for ids in (line.split() for line in out.splitlines()) if ids]
+
+
 def push(root: str, remote: str, commit_id: str, branch: str, expected: str | None) -> None:
     """Point the remote ``branch`` at ``commit_id``, only if it is still at ``expected``
     (None: only if it does not exist yet)."""

@@ -408,13 +408,25 @@ def test_a_file_that_cannot_be_written_is_reported_and_the_others_are_written(cl
     m = write_module(tmp_path / "m", {"a.go": LEAKY, "b.go": LEAKY})
     real = atomic.write_files
 
-    def read_only_a(files):
+    def read_only_a(files, expected=None, tree=None):
         if any(path.endswith("a.go") for path in files):
             raise PermissionError(13, "Permission denied")
-        real(files)
+        real(files, expected, tree)
 
     monkeypatch.setattr(atomic, "write_files", read_only_a)
     r = cli("fix", "--write", cwd=m)
     assert r.code == 1
     assert "a.go: error: cannot write: Permission denied" in r.stderr
     assert ((m / "a.go").read_text(), (m / "b.go").read_text()) == (LEAKY, LEAKY_FIXED)
+
+
+def test_fix_diff_outside_git_names_paths_from_the_module_root(cli, tmp_path):
+    m = write_module(tmp_path / "svc", {"src/x/a.go": LEAKY})
+    for cwd, path in ((tmp_path, "svc"), (m / "src", "."), (m / "src" / "x", "a.go")):
+        r = cli("fix", path, cwd=cwd)
+        assert r.code == 0, r.stderr
+        assert r.stdout.startswith("diff --git a/src/x/a.go b/src/x/a.go\n"), (cwd, r.stdout[:80])
+    patch = tmp_path / "p.diff"
+    patch.write_text(r.stdout, newline="")
+    subprocess.run(["git", "apply", str(patch)], cwd=m, check=True)  # from the module root, as the README says
+    assert (m / "src/x/a.go").read_text() == LEAKY_FIXED

@@ -5,6 +5,7 @@ out byte for byte as it went in."""
 
 from __future__ import annotations
 
+import shlex
 import socket
 import subprocess
 import tempfile
@@ -497,3 +498,74 @@ def test_relative_is_git_spelling_inside_the_work_tree_and_none_outside(tmp_path
     assert relative(str(root), str(tmp_path / "other.go")) is None
     assert start_dir(str(root / "pkg")) == str(root / "pkg")
     assert start_dir(str(root / "pkg" / "a.go")) == str(root / "pkg")
+
+
+# Hardening: whose branch it is, secrets, clear text, quoting, dry runs without a forge
+
+
+def test_a_branch_whose_tip_only_carries_the_trailer_is_not_overwritten(cli, repo, forge, isolated):
+    # someone's branch: their own commit, then a squash-merged gofixleaks pull request on top
+    (repo.upstream / "theirs.go").write_text("package p\n")
+    sh(repo.upstream, "add", "theirs.go")
+    sh(repo.upstream, "commit", "-q", "-m", "their work")
+    (repo.upstream / "poll.go").write_text(LEAKY_FIXED)
+    sh(repo.upstream, "commit", "-q", "-am", f"fix: stop goroutine leaks (#3)\n\nGenerated-by: gofixleaks {__version__}\n")
+    sh(repo.upstream, "push", "-q", "origin", "HEAD:refs/heads/release-fixes")
+    theirs = repo.remote_branch("release-fixes")
+    r = cli(*github(forge, "--branch", "release-fixes"), cwd=repo.work, env={"GH_TOKEN": TOKEN})
+    assert r.code == 1
+    assert "remote branch 'release-fixes' has commits gofixleaks did not make" in r.stderr
+    assert repo.remote_branch("release-fixes") == theirs and forge.requests == []
+
+
+def test_a_token_echoed_by_the_forge_is_redacted(cli, repo, forge, isolated):
+    forge.fail[("GET", "list")] = (401, {"message": f"Bad credentials: {TOKEN} is expired"})
+    r = cli(*github(forge), cwd=repo.work, env={"GH_TOKEN": TOKEN})
+    assert r.code == 1
+    assert TOKEN not in r.stdout + r.stderr
+    assert "Bad credentials: *** is expired" in r.stderr
+
+
+@pytest.mark.parametrize("url, ok", [
+    ("http://forge.example/api/v3", False),
+    ("http://10.0.0.7:8080/api/v3", False),
+    ("http://127.0.0.1:9/api/v3", True),
+    ("http://localhost:9/api/v3", True),
+    ("http://[::1]:9/api/v3", True),
+    ("https://forge.example/api/v3", True),
+])
+def test_an_api_url_in_clear_text_is_refused_unless_loopback_or_insecure(url, ok):
+    env = {"GH_TOKEN": TOKEN}
+    if ok:
+        assert resolve("/srv/x.git", "github", "a/b", url, env, need_token=True).api_url == url
+    else:
+        with pytest.raises(SetupError, match="would send the token in clear text.*--insecure"):
+            resolve("/srv/x.git", "github", "a/b", url, env, need_token=True)
+        assert resolve("/srv/x.git", "github", "a/b", url, env, need_token=True, insecure=True).api_url == url
+
+
+def test_an_http_api_url_fails_before_anything_is_pushed(cli, repo, isolated):
+    r = cli("pr", "--base", "main", "--provider", "github", "--repo", "acme/svc",
+            "--api-url", "http://forge.example/api/v3", cwd=repo.work, env={"GH_TOKEN": TOKEN})
+    assert r.code == 2 and "would send the token in clear text" in r.stderr
+    assert repo.remote_branch() == ""
+
+
+def test_branch_remote_and_rules_are_shell_quoted_in_the_commands_of_the_body():
+    fixed = [Fixed("r", "a.go", 3, "why", "fix")]
+    body = render_body(fixed, [], base="main", remote="up stream;id", branch="bot/$(touch pwned)",
+                       module_dirs=["."], rerun="gofixleaks pr --base main", rules=("ticker-not-stopped",))
+    fetch = next(ln for ln in body.splitlines() if ln.startswith("git fetch"))
+    assert shlex.split(fetch) == ["git", "fetch", "up stream;id", "bot/$(touch pwned)", "&&", "git", "switch",
+                                  "--detach", "FETCH_HEAD"]
+
+
+def test_dry_run_with_a_plain_git_remote_needs_no_forge_settings(cli, repo, isolated):
+    before = repo.snapshot()
+    r = cli("pr", "--base", "main", "--dry-run", "--branch", "bot/$x", cwd=repo.work)  # origin is a local path
+    assert r.code == 0, r.stderr
+    assert r.stdout.startswith("branch: bot/$x (onto origin/main)\n")
+    assert "--- pull request body ---\n" in r.stdout and "| `ticker-not-stopped` | `poll.go:6` |" in r.stdout
+    assert "git fetch origin 'bot/$x' && git switch --detach FETCH_HEAD" in r.stdout
+    assert "Running `gofixleaks pr --branch 'bot/$x' --base main` again" in r.stdout
+    assert_clean(repo, before, isolated)

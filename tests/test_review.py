@@ -196,7 +196,7 @@ def test_twin_fixes_get_distinct_keys_and_keep_their_answers(tmp_path):
     [again] = file_reviews(tmp_path)
     st = review.State(str(tmp_path), "h")
     assert st.load() is None
-    assert review._restore([again], st, Console(file=io.StringIO())) == [again]
+    assert review.command.restore([again], st, Console(file=io.StringIO())) == [again]
     assert [u.decision for u in again.units] == ["n", "y"]
 
 
@@ -248,10 +248,12 @@ def test_accept_and_reject_the_rest_of_a_file(two_files):
     assert decisions(two_files) == ["n", "n", "y"]
 
 
-def test_enter_takes_the_default_and_other_keys_are_ignored(two_files):
-    # Enter on a new fix accepts; after k it takes the earlier answer (here: n)
-    assert session(two_files, "\rxnk\r\r")[0]
-    assert decisions(two_files) == ["y", "n", "y"]
+def test_enter_never_applies_a_new_fix_and_other_keys_are_ignored(two_files):
+    # Enter on a new fix asks again; after k it takes the earlier answer (here: n)
+    complete, out = session(two_files, "\rx\ryk\rn\r\rq")
+    assert complete is False
+    assert decisions(two_files) == ["y", "n", None]
+    assert out.count("Enter does not answer a new fix: press y or n (? for help).") == 4
 
 
 def test_quit_keeps_the_decisions_made(two_files):
@@ -362,7 +364,8 @@ def test_a_dirty_file_gets_the_fixes_that_still_apply_and_commits_none_of_its_ch
     fr.disk = ("// work in progress\n" + FIRST.replace("\t<-t2.C\n", "\tselect {}\n").replace(
         "\tt2 := time.NewTicker(d)\n", "\tt2 := time.NewTicker(2 * d)\n")).encode()
     skipped = []
-    kept, disk = review.plan(fr, fr.units, skipped.append)
+    placed, disk = review.plan(fr, fr.units, skipped.append)
+    kept = [p.unit for p in placed]
     assert kept == fr.units[:1]
     assert len(skipped) == 1 and "no longer applies to the file as it is on disk" in skipped[0]
     assert apply_units(fr, kept).decode() == with_stop(FIRST, "t1")  # what is committed
@@ -377,21 +380,15 @@ def test_crlf_and_non_ascii_bytes_are_kept(tmp_path):
     assert apply_units(fr, fr.units[:1]).decode() == want
 
 
-def test_a_failed_commit_puts_every_file_back(tmp_path, monkeypatch):
-    root = write_module(git_repo(tmp_path), {"p/first.go": FIRST, "q/other.go": OTHER})
-    git(root, "add", ".")
-    git(root, "commit", "-qm", "init")
-    files = file_reviews(root)
-    for fr in files:
-        for u in fr.units:
-            u.decision = "y"
+def test_a_failed_commit_puts_every_file_back(accepted, monkeypatch):
+    root, files = accepted
 
-    def broken(*args):
+    def broken(*args, **kwargs):
         raise vcs.VcsError("HEAD moved while committing")
 
     monkeypatch.setattr(vcs, "commit_files", broken)
     with pytest.raises(vcs.VcsError):
-        review.finish(vcs.open_repo(str(root)), files, review.Options(), Console(file=io.StringIO()))
+        review.finish(vcs.open_repo(str(root)), files, False, True, Console(file=io.StringIO()))
     assert (root / "p/first.go").read_text() == FIRST and (root / "q/other.go").read_text() == OTHER
     assert git(root, "status", "--porcelain") == ""
 
@@ -525,3 +522,125 @@ def test_review_refuses_without_a_terminal(cli, tmp_path):
     git(tmp_path, "commit", "-qm", "init")
     r = cli("review", cwd=tmp_path)
     assert r.code == 2 and "stdin is not a terminal" in r.stderr and "fix --write" in r.stderr
+
+
+# ---------------------------------------------------------------- the tree moves while review waits
+
+
+@pytest.fixture
+def accepted(tmp_path):
+    """A repository with both files committed and every fix of them accepted, as review
+    holds them when the person has answered everything."""
+    root = write_module(git_repo(tmp_path), {"p/first.go": FIRST, "q/other.go": OTHER})
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "init")
+    files = file_reviews(root)
+    for fr in files:
+        for u in fr.units:
+            u.decision = "y"
+    return root, files
+
+
+def run_review(root, keys: str) -> tuple[int, str]:
+    """The whole command in-process on ``root``, answering with ``keys``; (exit code, output)."""
+    cfg = config_mod.load((str(root),), select=("ticker-not-stopped",), jobs=1, use_cache=False)
+    targets = discover((str(root),))
+    results = list(engine.run(targets, cfg, want_fixes=True))
+    out = io.StringIO()
+    with create_pipe_input() as inp:
+        inp.send_text(keys)
+        code = review.run(vcs.open_repo(str(root)), cfg, targets, results, review.Options(),
+                          Console(file=out, width=200), review.Prompter(inp, DummyOutput()))
+    return code, out.getvalue()
+
+
+def finish_now(root, files) -> str:
+    out = io.StringIO()
+    review.finish(vcs.open_repo(str(root)), files, False, True, Console(file=out, width=200))
+    return out.getvalue()
+
+
+MINE = "// meanwhile: a line of the person's own\n" + FIRST
+
+
+def test_a_commit_made_while_review_waits_is_kept(accepted):
+    root, files = accepted
+    (root / "p/first.go").write_text(MINE)
+    git(root, "commit", "-qam", "meanwhile")
+    meanwhile = git(root, "rev-parse", "HEAD")
+    finish_now(root, files)
+    assert git(root, "rev-parse", "HEAD~1") == meanwhile
+    assert git(root, "show", "HEAD:p/first.go") == with_stop(MINE, "t1", "t2")
+    assert (root / "p/first.go").read_text() == with_stop(MINE, "t1", "t2")
+    assert git(root, "show", "HEAD:q/other.go") == with_stop(OTHER, "t3")
+    assert git(root, "status", "--porcelain") == ""
+
+
+def test_an_edit_made_while_review_waits_is_kept_uncommitted(accepted):
+    root, files = accepted
+    (root / "p/first.go").write_text(MINE)
+    finish_now(root, files)
+    assert (root / "p/first.go").read_text() == with_stop(MINE, "t1", "t2")
+    assert git(root, "show", "HEAD:p/first.go") == with_stop(FIRST, "t1", "t2")
+    assert git(root, "status", "--porcelain") == " M p/first.go\n"
+
+
+def test_a_staged_edit_made_while_review_waits_stays_staged_and_on_disk(accepted):
+    root, files = accepted
+    (root / "p/first.go").write_text(MINE)
+    git(root, "add", "p/first.go")
+    finish_now(root, files)
+    assert (root / "p/first.go").read_text() == with_stop(MINE, "t1", "t2")
+    assert git(root, "show", ":p/first.go") == MINE  # the index as the person left it
+    assert git(root, "show", "HEAD:p/first.go") == with_stop(FIRST, "t1", "t2")
+
+
+def test_a_fix_that_no_longer_applies_after_a_commit_is_skipped_with_its_partner(accepted):
+    root, files = accepted
+    first, other = files
+    first.units[0].link = other.units[0].link = "mod"  # t1's fix goes with t3's (as plumbing would)
+    changed = FIRST.replace("\tt1 := time.NewTicker(d)\n", "\tt1 := time.NewTicker(2 * d)\n")
+    (root / "p/first.go").write_text(changed)
+    git(root, "commit", "-qam", "meanwhile")
+    out = finish_now(root, files)
+    assert git(root, "show", "HEAD:p/first.go") == with_stop(changed, "t2")
+    assert git(root, "show", "HEAD~1:q/other.go") == git(root, "show", "HEAD:q/other.go") == OTHER
+    assert "p/first.go: skipped ticker-not-stopped at line 6: it no longer applies to the file as committed now" in out
+    assert "q/other.go: skipped ticker-not-stopped at line 6: it goes with a fix that was skipped" in out
+
+
+def test_a_file_changed_while_being_written_stops_everything_and_keeps_the_answers(accepted, monkeypatch):
+    root, _ = accepted
+    head = git(root, "rev-parse", "HEAD")
+    real = review.apply._read_now
+
+    def and_then_an_edit(repo_, fr):
+        now = real(repo_, fr)
+        if fr.path == "q/other.go":
+            (root / "q/other.go").write_text(OTHER + "// saved just now\n")
+        return now
+
+    monkeypatch.setattr(review.apply, "_read_now", and_then_an_edit)
+    code, out = run_review(root, "aa")
+    assert code == 1
+    assert "q/other.go: changed since it was read; not rewritten. Nothing was written or committed" in out
+    assert git(root, "rev-parse", "HEAD") == head
+    assert (root / "p/first.go").read_text() == FIRST
+    assert (root / "q/other.go").read_text() == OTHER + "// saved just now\n"
+    assert (root / ".git" / review.STATE_FILE).exists()  # --resume takes the answers up again
+
+
+def test_a_tracked_link_out_of_the_tree_is_skipped_not_fatal(tmp_path):
+    outside = write_module(tmp_path / "outside", {"ext.go": OTHER.replace("Third", "Ext")}, go=None)
+    root = git_repo(write_module(tmp_path / "repo", {"p/first.go": FIRST}))
+    (root / "p/ext.go").symlink_to(outside / "ext.go")
+    (root / "p/inner.go").symlink_to("first.go")  # to a file reviewed anyway: left out
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "init")
+    code, out = run_review(root, "a")
+    assert code == 0
+    assert "p/ext.go: not touched: it is a symbolic link (review changes regular files only)" in out
+    assert git(root, "show", "--name-only", "--format=", "HEAD").split() == ["p/first.go"]
+    assert git(root, "show", "HEAD:p/first.go") == with_stop(FIRST, "t1", "t2")
+    assert (root / "p/ext.go").is_symlink() and (root / "p/inner.go").is_symlink()
+    assert (outside / "ext.go").read_text() == OTHER.replace("Third", "Ext")

@@ -126,7 +126,8 @@ def repo(tmp_path) -> Path:
 
 
 def spawn(repo: Path, *args: str, editor: str = "false"):
-    env = dict(os.environ, PROMPT_TOOLKIT_NO_CPR="1", NO_COLOR="1", TERM="xterm", VISUAL="", EDITOR=editor)
+    env = dict(os.environ, NO_COLOR="1", TERM="xterm", VISUAL="", EDITOR=editor)
+    env.pop("PROMPT_TOOLKIT_NO_CPR", None)  # review must not need it: pexpect answers no CPR
     child = pexpect.spawn(sys.executable, ["-m", "gofixleaks", "review", "--rule", "ticker-not-stopped", *args],
                           cwd=str(repo), env=env, encoding="utf-8", timeout=60, dimensions=(50, 150))
     child.logfile_read = transcript = _Transcript()
@@ -159,6 +160,9 @@ def answer(child, *keys: str) -> list[str]:
 def finish(child) -> int:
     child.expect(pexpect.EOF)
     child.close()
+    # prompt_toolkit asks the terminal where the cursor is (CPR, ESC [6n) and, with no
+    # answer within 2 s, prints a warning: review never asks
+    assert "\x1b[6n" not in child.transcript.text and "cursor position requests" not in child.transcript.text
     return child.exitstatus if child.exitstatus is not None else 128 + child.signalstatus
 
 
@@ -474,3 +478,53 @@ def test_a_dirty_file_keeps_its_partners_out_too(plumbed):
     assert "worker/service.go: not touched: its fixes go with fixes in worker/starter.go" in out
     assert git(plumbed, "show", "--name-only", "--format=", "HEAD").split() == ["poll/extra.go", "poll/poll.go"]
     assert (plumbed / "worker/service.go").read_text() == SERVICE
+
+
+def test_a_commit_made_in_another_shell_while_review_waits_is_not_undone(repo):
+    child = spawn(repo)
+    answer(child, "y", "y")  # poll.go's two tickers
+    child.expect(PROMPT)
+    # meanwhile, in another shell: a commit that changes poll.go, and an edit of worker.go
+    moved = "// Package poll waits for tickers.\n" + POLL
+    (repo / "poll/poll.go").write_text(moved)
+    git(repo, "commit", "-q", "-m", "document poll", "--", "poll/poll.go")
+    meanwhile = git(repo, "rev-parse", "HEAD")
+    mine = WORKER + "\n// not ready yet\n"
+    (repo / "worker/worker.go").write_text(mine)
+    child.send("y")
+    answer(child, "n")
+    assert finish(child) == 0
+    assert git(repo, "rev-parse", "HEAD~1") == meanwhile
+    assert git(repo, "show", "HEAD:poll/poll.go") == fixed(moved, T1, T2)
+    assert git(repo, "show", "HEAD:worker/worker.go") == fixed(WORKER, T)
+    assert (repo / "poll/poll.go").read_text() == fixed(moved, T1, T2)
+    assert (repo / "worker/worker.go").read_text() == fixed(mine, T)  # the edit kept, uncommitted
+    assert_gofmt_clean(repo, "poll/poll.go", "worker/worker.go")
+
+
+def test_enter_never_applies_a_new_fix_and_takes_the_earlier_answer_after_k(repo):
+    head = git(repo, "rev-parse", "HEAD")
+    child = spawn(repo)
+    child.expect(PROMPT)
+    assert child.match.group(0).startswith("(1/4) Apply this fix [y,n,a,d,e,k,q,?]")  # no default in capitals
+    child.send("\r")
+    child.expect("Enter does not answer a new fix")
+    child.expect(PROMPT)
+    assert child.match.group(0).startswith("(1/4) ")  # asked again, nothing decided
+    child.send("n")
+    child.expect(PROMPT + " n")
+    assert answer(child, "k") == ["(2/4)"]
+    child.expect(PROMPT)
+    assert child.match.group(0).startswith("(1/4) Apply this fix [y,N,")  # the earlier answer
+    child.send("\r")
+    child.expect(PROMPT + " n")  # Enter took it
+    child.expect(PROMPT)
+    assert child.match.group(0).startswith("(2/4) ")
+    child.send("?")
+    child.expect("Enter on a new fix does nothing")
+    child.expect(PROMPT)
+    child.send("q")
+    assert finish(child) == 0
+    assert "Accepted 0, rejected 1, undecided 3 of 4 fix(es)." in child.transcript.text
+    assert git(repo, "rev-parse", "HEAD") == head
+    assert (repo / "poll/poll.go").read_text() == POLL

@@ -30,13 +30,15 @@ that handles many messages under a long timeout piles up one live timer per mess
 - a plain `<-time.After(d)` statement: it waits for the timer, which is then released.
 It is reported without a fix when `d` changes inside the loop, is declared there, or is
 computed by a call other than a `time.Duration` conversion: the timer is made once before
-the loop, so `d` must mean the same thing there and evaluating it again must be harmless.
+the loop, so `d` must mean the same thing there and evaluating it again must be harmless;
+and when the call holds a `//` comment, which would have no place once it is replaced.
 
 ## The fix
 One timer, made before the outermost loop and stopped when the function returns, re-armed
 right before the select, where `time.After` used to be evaluated, so the timeout still
 restarts on every pass. Re-arming uses the pre-1.23 safe order: stop, drain the channel if
-the timer had fired unseen, then `Reset`.
+the timer had fired unseen, then `Reset`. A `/* */` comment inside the call is kept after
+the new `timer.C`.
 """
 
 
@@ -49,7 +51,7 @@ def message(sf: SourceFile, call: Node, select: Node) -> str:
             rival = "`" + " ".join(sf.text(comm).split()) + "`"
             break
     return (
-        f"{sf.text(call)} in a select inside a loop makes a new timer on every pass: before Go 1.23 "
+        f"{' '.join(sf.text(call).split())} in a select inside a loop makes a new timer on every pass: before Go 1.23 "
         f"each one stays in the runtime until it fires, even when {rival} wins"
     )
 
@@ -184,6 +186,13 @@ def _fix(sf: SourceFile, call: Node, select: Node, loop: Node, given: set[str]) 
     if len(args) != 1:
         return None, "time.After takes one argument"
     d = args[0]
+    # a comment inside the call but outside d would go with it: it is kept after the new
+    # `timer.C`. A // comment has no place there (it would swallow the colon), nor in
+    # the one-line statements d is copied into
+    comments = list(a.of_type(call, "comment"))
+    if any(sf.text(c).startswith("//") for c in comments):
+        return None, "a // comment inside the time.After call would have no place once the call is replaced"
+    comments = [c for c in comments if not a.is_within(c, d)]
     if not side_effect_free(sf, d):
         return None, "the timeout is computed by a call: evaluating it once more before the loop could change behaviour"
     if changes_in(sf, loop, _variables(sf, d)):
@@ -199,7 +208,10 @@ def _fix(sf: SourceFile, call: Node, select: Node, loop: Node, given: set[str]) 
     if make is None or rearm is None:
         return None, "the loop or the select shares its line with another statement"
     given.add(name)
-    use = TextEdit(call.start_byte, call.end_byte, f"{name}.C".encode())
+    kept = "".join(f" {sf.text(c)}" for c in comments)
+    if kept and sf.data[call.end_byte:call.end_byte + 1] == b":":
+        kept += " "  # gofmt's spacing between a comment and the case's colon
+    use = TextEdit(call.start_byte, call.end_byte, f"{name}.C{kept}".encode())
     return Fix(f"one timer {name} made before the loop, re-armed before the select, stopped on return", (make, rearm, use)), ""
 
 

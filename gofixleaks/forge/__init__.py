@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from dataclasses import dataclass
@@ -63,10 +64,29 @@ def default_api_url(provider: str, remote: Remote) -> str:
     return f"{scheme}://{remote.host}/api/v4"
 
 
+def _check_transport(api_url: str, insecure: bool) -> None:
+    parts = urlsplit(api_url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise SetupError(f"--api-url {api_url!r}: not an http(s) URL")
+    if parts.scheme == "http" and not insecure and not _loopback(parts.hostname):
+        raise SetupError(f"the API at {parts.scheme}://{parts.netloc} is plain http and would send the token in "
+                         "clear text; use https, or --insecure on a network you trust")
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def resolve(remote_url: str, provider: str | None, repo: str | None, api_url: str | None,
-            env: dict[str, str], need_token: bool) -> Forge:
+            env: dict[str, str], need_token: bool, insecure: bool = False) -> Forge:
     """The forge to talk to: what was given, the rest inferred from the remote URL.
-    Raises SetupError naming what is missing."""
+    Raises SetupError naming what is missing, or for an API reached over plain http (the
+    token would travel in clear text) unless it is on this machine or ``insecure``."""
     remote = parse_remote(remote_url)
     if provider is None:
         host = remote.host if remote else ""
@@ -82,6 +102,7 @@ def resolve(remote_url: str, provider: str | None, repo: str | None, api_url: st
         if remote is None:
             raise SetupError("cannot tell the API URL from the remote URL; pass --api-url")
         api_url = default_api_url(provider, remote)
+    _check_transport(api_url, insecure)
     cls = PROVIDERS[provider]
     token = next((env[v] for v in cls.token_vars if env.get(v)), "")
     if need_token and not token:

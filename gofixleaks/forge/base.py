@@ -13,6 +13,7 @@ import urllib.request
 from dataclasses import dataclass
 
 from .. import __version__
+from ..textsafe import redact
 
 TIMEOUT = 30  # seconds per request
 
@@ -97,7 +98,7 @@ class Forge:
             raise ForgeError(f"{self.name} API {method} {path}: answer is not JSON") from None
 
     def _describe(self, method: str, path: str, status: int, reason: str, raw: bytes) -> str:
-        detail = _error_detail(raw) or reason
+        detail = redact(_error_detail(raw) or reason, [self._token])  # a server may echo the token
         hint = ""
         if status == 401:
             hint = f" (check {' or '.join(self.token_vars)})"

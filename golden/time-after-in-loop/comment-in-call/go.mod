@@ -1,0 +1,3 @@
+module example.com/consume
+
+go 1.22
