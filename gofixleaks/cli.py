@@ -276,6 +276,7 @@ def fix(mode, patch_out, check, unsafe_fixes, fmt, verify, verify_timeout, evide
 
         results, covered = ev_cmd.confirm(results, targets, ev, threshold)
         ev_cmd.report(ev, covered, results, _console(stderr=True))
+        ev_cmd.target(ev, covered, results, targets, cfg.unsafe_fixes, opts["paths"] or (".",), threshold, _console(stderr=True))
     try:
         root = worktree.toplevel(opts["paths"][0] if opts["paths"] else ".")
     except worktree.GitError:

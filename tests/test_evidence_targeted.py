@@ -1,0 +1,224 @@
+"""Targeted fixes for proven leaks no rule fixed (`fix --evidence tests`): one module, one
+package per shape, so that each `go test` run serves every case. For each shape the leak
+check proves the leak on the input, `fix --evidence tests --write` fixes it, and the leak
+check finds nothing on the output; where no fix must be made (a mutex deadlock, an unbounded
+number of sends, a context nobody cancels) the file is left as it was, with the reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gofixleaks.evidence import leakcheck, targeted
+
+from . import gotools
+from .conftest import write_module
+
+BUFFER = """\
+package buffer
+
+import "time"
+
+// Fetch waits d for a result; the sender then closes its channel.
+func Fetch(d time.Duration) (int, bool) {
+	results := make(chan int)
+	go func() {
+		time.Sleep(20 * time.Millisecond)
+		results <- 42
+		close(results)
+	}()
+	select {
+	case v := <-results:
+		return v, true
+	case <-time.After(d):
+		return 0, false
+	}
+}
+"""
+
+CALLEE = """\
+package callee
+
+import "context"
+
+// produce sends 0..n-1 on out.
+func produce(ctx context.Context, out chan<- int, n int) {
+	for i := 0; i < n; i++ {
+		out <- i // one value
+	}
+}
+
+// FirstEven returns the first even number above zero that produce sends.
+func FirstEven(ctx context.Context, n int) int {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	out := make(chan int)
+	go func() {
+		defer close(out)
+		produce(ctx, out, n)
+	}()
+	for v := range out {
+		if v%2 == 0 && v > 0 {
+			return v
+		}
+	}
+	return -1
+}
+"""
+
+MUTEX = """\
+package mutex
+
+import "sync"
+
+// Deadlock starts a goroutine that waits for a lock nobody releases.
+func Deadlock() {
+	var mu sync.Mutex
+	mu.Lock()
+	go func() {
+		mu.Lock()
+		defer mu.Unlock()
+	}()
+}
+"""
+
+UNBOUNDED = """\
+package unbounded
+
+// First returns the first of n values a goroutine sends.
+func First(n int) int {
+	ch := make(chan int)
+	go func() {
+		for i := 0; i < n; i++ {
+			ch <- i
+		}
+	}()
+	return <-ch
+}
+"""
+
+BACKGROUND = """\
+package background
+
+import "context"
+
+func send(ctx context.Context, out chan<- int) {
+	out <- 1
+	out <- 2
+}
+
+// One returns the first of two values; the caller passes a context nobody cancels.
+func One(ctx context.Context) int {
+	out := make(chan int)
+	go send(ctx, out)
+	return <-out
+}
+"""
+
+
+def _test(pkg: str, call: str, imports: str = "") -> str:
+    return f'package {pkg}\n\nimport (\n{imports}\t"testing"\n)\n\nfunc TestIt(t *testing.T) {{\n\t{call}\n}}\n'
+
+
+FILES = {
+    "buffer/buffer.go": BUFFER,
+    "buffer/buffer_test.go": _test("buffer", '_, _ = Fetch(time.Millisecond)\n\ttime.Sleep(40 * time.Millisecond)', '\t"time"\n'),
+    "callee/callee.go": CALLEE,
+    "callee/callee_test.go": _test("callee", "if FirstEven(context.Background(), 10) != 2 {\n\t\tt.Fatal(\"want 2\")\n\t}", '\t"context"\n'),
+    "mutex/mutex.go": MUTEX,
+    "mutex/mutex_test.go": _test("mutex", "Deadlock()"),
+    "unbounded/unbounded.go": UNBOUNDED,
+    "unbounded/unbounded_test.go": _test("unbounded", "if First(3) != 0 {\n\t\tt.Fatal(\"want 0\")\n\t}"),
+    "background/background.go": BACKGROUND,
+    "background/background_test.go": _test("background", "One(context.Background())", '\t"context"\n'),
+}
+
+
+@pytest.fixture(scope="module")
+def flow(tmp_path_factory):
+    """The leak check before, `fix --evidence tests --write`, the leak check after."""
+    from click.testing import CliRunner
+
+    from gofixleaks.cli import main
+
+    gotools.require_go()
+    module = write_module(tmp_path_factory.mktemp("targeted") / "m", FILES)
+    env = gotools.go_env()
+    before = leakcheck.run([str(module)], env=env)
+    result = CliRunner().invoke(main, ["fix", "--evidence", "tests", "--write", "--no-cache", str(module)],
+                                catch_exceptions=False, env=env)
+    assert "Traceback" not in result.stderr
+    after = leakcheck.run([str(module)], env=env)
+    by_pkg = lambda run: {Path(p.dir).name: p for p in run.packages}  # noqa: E731
+    return module, by_pkg(before), result, by_pkg(after)
+
+
+def _proven(pkg) -> bool:
+    return pkg.status == "leak" and any(s.leaked for s in pkg.sites)
+
+
+def _line(stderr: str, where: str) -> str:
+    return next((ln for ln in stderr.splitlines() if ln.startswith("  targeted: ") and where in ln), "")
+
+
+def test_buffer_for_every_sender(flow):
+    module, before, result, after = flow
+    assert _proven(before["buffer"])
+    assert (module / "buffer/buffer.go").read_text() == BUFFER.replace("make(chan int)", "make(chan int, 1)")
+    assert "proven-leak (fixed): buffer results with capacity 1" in _line(result.stderr, "buffer.go:10"), result.stderr
+    assert after["buffer"].status == "ok", after["buffer"].message
+
+
+def test_select_on_the_callers_context(flow):
+    module, before, result, after = flow
+    assert _proven(before["callee"])
+    want = CALLEE.replace(
+        "\t\tout <- i // one value\n",
+        "\t\tselect {\n\t\tcase out <- i: // one value\n\t\tcase <-ctx.Done():\n\t\t\treturn\n\t\t}\n",
+    )
+    assert (module / "callee/callee.go").read_text() == want
+    assert "proven-leak (fixed): select on ctx.Done() too" in _line(result.stderr, "callee.go:8"), result.stderr
+    assert after["callee"].status == "ok", after["callee"].message
+
+
+def test_no_fix_for_a_mutex_deadlock(flow):
+    module, before, result, after = flow
+    assert _proven(before["mutex"])
+    assert (module / "mutex/mutex.go").read_text() == MUTEX
+    line = _line(result.stderr, "mutex.go:10")
+    assert "(not fixed): blocked on sync.Mutex.Lock" in line, result.stderr
+    assert after["mutex"].status == "leak"
+
+
+def test_no_fix_for_an_unbounded_number_of_sends(flow):
+    module, before, result, after = flow
+    assert _proven(before["unbounded"])
+    assert (module / "unbounded/unbounded.go").read_text() == UNBOUNDED
+    assert "the number of sends on ch is not bounded" in _line(result.stderr, "unbounded.go:8"), result.stderr
+    assert after["unbounded"].status == "leak"
+
+
+def test_a_fix_the_rerun_does_not_prove_is_withdrawn(flow):
+    module, before, result, after = flow
+    assert _proven(before["background"])
+    assert (module / "background/background.go").read_text() == BACKGROUND
+    line = _line(result.stderr, "background.go:7")
+    assert "(withdrawn): select on ctx.Done() too" in line and "the leak is still there with it" in line, result.stderr
+    assert after["background"].status == "leak"
+
+
+def test_the_rerun_reports_the_fixed_leaks_gone(flow):
+    _, _, result, _ = flow
+    lines = result.stderr.splitlines()
+    assert any(ln.startswith("  gone: buffer.Fetch.func1 (chan send (leaked)") for ln in lines), result.stderr
+    assert any(ln.startswith("  gone: callee.produce (chan send (leaked)") for ln in lines), result.stderr
+    assert any(ln.startswith("  still there: mutex.Deadlock.func1") for ln in lines), result.stderr
+
+
+def test_edits_carry_over_the_rules_fixes():
+    from gofixleaks.edits import TextEdit
+
+    original = b"a\nb\nc\n"
+    assert targeted.carry(original, b"x\na\nb\nc\n", (TextEdit(2, 3, b"B"),)) == [TextEdit(4, 5, b"B")]
+    assert targeted.carry(original, b"a\nB2\nc\n", (TextEdit(2, 3, b"B"),)) is None
