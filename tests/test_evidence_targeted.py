@@ -67,6 +67,35 @@ func FirstEven(ctx context.Context, n int) int {
 }
 """
 
+GATHER = """\
+package gather
+
+import "sync"
+
+// Sum adds what one goroutine per item sends.
+func Sum(items []int) int {
+	ch := make(chan int)
+	var wg sync.WaitGroup
+	for _, it := range items {
+		wg.Add(1)
+		go func(v int) {
+			defer wg.Done()
+			ch <- v * 2
+		}(it)
+	}
+	total := 0
+	for v := range ch {
+		total += v
+	}
+	wg.Wait()
+	return total
+}
+"""
+
+# one producer is not counted by the WaitGroup: a close after Wait could come before its send
+UNTRACKED = GATHER.replace("package gather", "package untracked").replace(
+    "\ttotal := 0\n", "\tgo func() { ch <- 1 }()\n\ttotal := 0\n")
+
 MUTEX = """\
 package mutex
 
@@ -121,11 +150,26 @@ def _test(pkg: str, call: str, imports: str = "") -> str:
     return f'package {pkg}\n\nimport (\n{imports}\t"testing"\n)\n\nfunc TestIt(t *testing.T) {{\n\t{call}\n}}\n'
 
 
+# Sum blocks forever on the input: the test waits a little, then leaves it behind
+SUM_TEST = """done := make(chan int, 1)
+	go func() {{ done <- Sum([]int{{1, 2, 3}}) }}()
+	select {{
+	case v := <-done:
+		if v != {want} {{
+			t.Fatal(v)
+		}}
+	case <-time.After(50 * time.Millisecond):
+	}}"""
+
 FILES = {
     "buffer/buffer.go": BUFFER,
     "buffer/buffer_test.go": _test("buffer", '_, _ = Fetch(time.Millisecond)\n\ttime.Sleep(40 * time.Millisecond)', '\t"time"\n'),
     "callee/callee.go": CALLEE,
     "callee/callee_test.go": _test("callee", "if FirstEven(context.Background(), 10) != 2 {\n\t\tt.Fatal(\"want 2\")\n\t}", '\t"context"\n'),
+    "gather/gather.go": GATHER,
+    "gather/gather_test.go": _test("gather", SUM_TEST.format(want=12), '\t"time"\n'),
+    "untracked/untracked.go": UNTRACKED,
+    "untracked/untracked_test.go": _test("untracked", SUM_TEST.format(want=13), '\t"time"\n'),
     "mutex/mutex.go": MUTEX,
     "mutex/mutex_test.go": _test("mutex", "Deadlock()"),
     "unbounded/unbounded.go": UNBOUNDED,
@@ -182,6 +226,23 @@ def test_select_on_the_callers_context(flow):
     assert after["callee"].status == "ok", after["callee"].message
 
 
+def test_close_where_the_producers_finish(flow):
+    module, before, result, after = flow
+    assert _proven(before["gather"])
+    want = GATHER.replace("\tfor v := range ch {", "\tgo func() {\n\t\twg.Wait()\n\t\tclose(ch)\n\t}()\n\tfor v := range ch {")
+    assert (module / "gather/gather.go").read_text() == want
+    assert "proven-leak (fixed): close ch once wg.Wait()" in _line(result.stderr, "gather.go:17"), result.stderr
+    assert after["gather"].status == "ok", after["gather"].message
+
+
+def test_no_close_when_a_producer_is_not_counted(flow):
+    module, before, result, after = flow
+    assert _proven(before["untracked"])
+    assert (module / "untracked/untracked.go").read_text() == UNTRACKED
+    assert "(not fixed): nobody closes ch, and its producers are not all known" in _line(result.stderr, "untracked.go:18"), result.stderr
+    assert after["untracked"].status == "leak"
+
+
 def test_no_fix_for_a_mutex_deadlock(flow):
     module, before, result, after = flow
     assert _proven(before["mutex"])
@@ -222,3 +283,11 @@ def test_edits_carry_over_the_rules_fixes():
     original = b"a\nb\nc\n"
     assert targeted.carry(original, b"x\na\nb\nc\n", (TextEdit(2, 3, b"B"),)) == [TextEdit(4, 5, b"B")]
     assert targeted.carry(original, b"a\nB2\nc\n", (TextEdit(2, 3, b"B"),)) is None
+
+
+def test_fixed_files_are_gofmt_clean_and_vet_clean(flow):
+    module, _, _, _ = flow
+    for pkg in ("buffer", "callee", "gather"):
+        assert gotools.gofmt_clean((module / pkg / f"{pkg}.go").read_bytes()), pkg
+    vet = gotools.run_go(["vet", "./buffer", "./callee", "./gather"], cwd=str(module))
+    assert vet.returncode == 0, vet.stderr
