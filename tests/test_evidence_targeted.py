@@ -291,3 +291,28 @@ def test_fixed_files_are_gofmt_clean_and_vet_clean(flow):
         assert gotools.gofmt_clean((module / pkg / f"{pkg}.go").read_bytes()), pkg
     vet = gotools.run_go(["vet", "./buffer", "./callee", "./gather"], cwd=str(module))
     assert vet.returncode == 0, vet.stderr
+
+
+DUMP = """\
+goroutine 7 [chan send (leaked)]:
+example.com/m/buffer.Fetch.func1()
+\t{path}:10 +0x2c
+created by example.com/m/buffer.Fetch in goroutine 6
+\t{path}:8 +0x7c
+"""
+
+
+def test_a_dumps_targeted_fix_is_review(cli, tmp_path):
+    """A dump cannot be re-run: the targeted fix is shown in the diff, and --write applies
+    it only with --unsafe-fixes."""
+    module = write_module(tmp_path / "m", {"buffer/buffer.go": BUFFER})
+    dump = tmp_path / "dump.txt"
+    dump.write_text(DUMP.format(path=module / "buffer" / "buffer.go"))
+    shown = cli("fix", "--evidence", str(dump), str(module))
+    assert "+\tresults := make(chan int, 1)" in shown.stdout, shown.stderr
+    kept = cli("fix", "--evidence", str(dump), "--write", str(module))
+    assert (module / "buffer/buffer.go").read_text() == BUFFER
+    assert "proven-leak (review): buffer results with capacity 1" in _line(kept.stderr, "buffer.go:10"), kept.stderr
+    applied = cli("fix", "--evidence", str(dump), "--write", "--unsafe-fixes", str(module))
+    assert (module / "buffer/buffer.go").read_text() == BUFFER.replace("make(chan int)", "make(chan int, 1)")
+    assert "proven-leak (fixed)" in _line(applied.stderr, "buffer.go:10"), applied.stderr

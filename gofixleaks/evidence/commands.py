@@ -268,6 +268,11 @@ def recheck(ev: Evidence, paths: tuple[str, ...], err: Console) -> None:
 # --- targeted fixes for proven leaks ---------------------------------------------------
 
 
+# rules whose fix bounds how many goroutines run but unblocks none: a site they cover is
+# still a target
+_BOUNDS_ONLY = ("unbounded-goroutines",)
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What became of one targeted fix."""
@@ -292,7 +297,7 @@ def target(ev: Evidence, covered: list[Covered], results: list[FileResult], targ
             continue
         local = index.local(c.site.blocked.path)
         abspath = os.path.abspath(local.path) if local else None
-        if any((abspath, f.line) in fixed_lines for f in c.findings):
+        if any((abspath, f.line) in fixed_lines for f in c.findings if f.rule not in _BOUNDS_ONLY):
             continue  # a rule's fix took care of it
         key = (abspath, c.site.blocked.line)
         if key not in aimed:

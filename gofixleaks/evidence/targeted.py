@@ -23,8 +23,12 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
-from gofixleaks.transforms import _goroutine as g_
-from gofixleaks.transforms._chan import result_channel
+try:  # installed, transforms/ is the package gofixleaks.transforms
+    from gofixleaks.transforms import _goroutine as g_
+    from gofixleaks.transforms._chan import result_channel
+except ImportError:  # an uninstalled checkout: transforms/ beside gofixleaks/ (as registry.py finds it)
+    from transforms import _goroutine as g_
+    from transforms._chan import result_channel
 
 from .. import analysis as a
 from .. import gomod
