@@ -92,7 +92,6 @@ func Sum(items []int) int {
 }
 """
 
-# one producer is not counted by the WaitGroup: a close after Wait could come before its send
 UNTRACKED = GATHER.replace("package gather", "package untracked").replace(
     "\ttotal := 0\n", "\tgo func() { ch <- 1 }()\n\ttotal := 0\n")
 
@@ -206,67 +205,44 @@ def _line(stderr: str, where: str) -> str:
     return next((ln for ln in stderr.splitlines() if ln.startswith("  targeted: ") and where in ln), "")
 
 
-def test_buffer_for_every_sender(flow):
-    module, before, result, after = flow
-    assert _proven(before["buffer"])
-    assert (module / "buffer/buffer.go").read_text() == BUFFER.replace("make(chan int)", "make(chan int, 1)")
-    assert "proven-leak (fixed): buffer results with capacity 1" in _line(result.stderr, "buffer.go:10"), result.stderr
-    assert after["buffer"].status == "ok", after["buffer"].message
-
-
-def test_select_on_the_callers_context(flow):
-    module, before, result, after = flow
-    assert _proven(before["callee"])
-    want = CALLEE.replace(
+@pytest.mark.parametrize("pkg, source, fixed, where, said", [
+    ("buffer", BUFFER, BUFFER.replace("make(chan int)", "make(chan int, 1)"), "buffer.go:10",
+     "proven-leak (fixed): buffer results with capacity 1"),
+    ("callee", CALLEE, CALLEE.replace(
         "\t\tout <- i // one value\n",
-        "\t\tselect {\n\t\tcase out <- i: // one value\n\t\tcase <-ctx.Done():\n\t\t\treturn\n\t\t}\n",
-    )
-    assert (module / "callee/callee.go").read_text() == want
-    assert "proven-leak (fixed): select on ctx.Done() too" in _line(result.stderr, "callee.go:8"), result.stderr
-    assert after["callee"].status == "ok", after["callee"].message
-
-
-def test_close_where_the_producers_finish(flow):
+        "\t\tselect {\n\t\tcase out <- i: // one value\n\t\tcase <-ctx.Done():\n\t\t\treturn\n\t\t}\n"),
+     "callee.go:8", "proven-leak (fixed): select on ctx.Done() too"),
+    ("gather", GATHER, GATHER.replace(
+        "\tfor v := range ch {", "\tgo func() {\n\t\twg.Wait()\n\t\tclose(ch)\n\t}()\n\tfor v := range ch {"),
+     "gather.go:17", "proven-leak (fixed): close ch once wg.Wait()"),
+])
+def test_a_proven_leak_is_fixed_and_gone_after(flow, pkg, source, fixed, where, said):
     module, before, result, after = flow
-    assert _proven(before["gather"])
-    want = GATHER.replace("\tfor v := range ch {", "\tgo func() {\n\t\twg.Wait()\n\t\tclose(ch)\n\t}()\n\tfor v := range ch {")
-    assert (module / "gather/gather.go").read_text() == want
-    assert "proven-leak (fixed): close ch once wg.Wait()" in _line(result.stderr, "gather.go:17"), result.stderr
-    assert after["gather"].status == "ok", after["gather"].message
+    assert _proven(before[pkg])
+    assert (module / pkg / f"{pkg}.go").read_text() == fixed
+    assert said in _line(result.stderr, where), result.stderr
+    assert after[pkg].status == "ok", after[pkg].message
 
 
-def test_no_close_when_a_producer_is_not_counted(flow):
+@pytest.mark.parametrize("pkg, source, where, said", [
+    # a producer the WaitGroup does not count: a close after Wait could come before its send
+    ("untracked", UNTRACKED, "untracked.go:18", "(not fixed): nobody closes ch, and its producers are not all known"),
+    ("mutex", MUTEX, "mutex.go:10", "(not fixed): blocked on sync.Mutex.Lock"),
+    ("unbounded", UNBOUNDED, "unbounded.go:8", "(not fixed): the number of sends on ch is not bounded"),
+    # the caller passes context.Background(): a select on it changes nothing, the re-run shows it
+    ("background", BACKGROUND, "background.go:7", "(withdrawn): select on ctx.Done() too"),
+])
+def test_no_fix_where_none_is_right(flow, pkg, source, where, said):
     module, before, result, after = flow
-    assert _proven(before["untracked"])
-    assert (module / "untracked/untracked.go").read_text() == UNTRACKED
-    assert "(not fixed): nobody closes ch, and its producers are not all known" in _line(result.stderr, "untracked.go:18"), result.stderr
-    assert after["untracked"].status == "leak"
+    assert _proven(before[pkg])
+    assert (module / pkg / f"{pkg}.go").read_text() == source
+    assert said in _line(result.stderr, where), result.stderr
+    assert after[pkg].status == "leak"
 
 
-def test_no_fix_for_a_mutex_deadlock(flow):
-    module, before, result, after = flow
-    assert _proven(before["mutex"])
-    assert (module / "mutex/mutex.go").read_text() == MUTEX
-    line = _line(result.stderr, "mutex.go:10")
-    assert "(not fixed): blocked on sync.Mutex.Lock" in line, result.stderr
-    assert after["mutex"].status == "leak"
-
-
-def test_no_fix_for_an_unbounded_number_of_sends(flow):
-    module, before, result, after = flow
-    assert _proven(before["unbounded"])
-    assert (module / "unbounded/unbounded.go").read_text() == UNBOUNDED
-    assert "the number of sends on ch is not bounded" in _line(result.stderr, "unbounded.go:8"), result.stderr
-    assert after["unbounded"].status == "leak"
-
-
-def test_a_fix_the_rerun_does_not_prove_is_withdrawn(flow):
-    module, before, result, after = flow
-    assert _proven(before["background"])
-    assert (module / "background/background.go").read_text() == BACKGROUND
-    line = _line(result.stderr, "background.go:7")
-    assert "(withdrawn): select on ctx.Done() too" in line and "the leak is still there with it" in line, result.stderr
-    assert after["background"].status == "leak"
+def test_a_withdrawn_fix_says_why(flow):
+    _, _, result, _ = flow
+    assert "the leak is still there with it" in _line(result.stderr, "background.go:7"), result.stderr
 
 
 def test_the_rerun_reports_the_fixed_leaks_gone(flow):

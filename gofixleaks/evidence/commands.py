@@ -1,11 +1,10 @@
 """What the CLI's `test`, `evidence` and `fix --evidence` call: gather evidence (the tests'
 leak check, a dump file or a live service's pprof endpoint), tie it to the findings, render.
 
-Sites that no finding covers are what a package-wide model of goroutines and channels would
-aim the fixers at: each one's blocked operation (Site.blocked: path, line, function), its
-state (chan send, chan receive, select, ...) and the `go` statement that started it
-(Site.created_by) are the data such a fixer needs. `fix --evidence` lists them; it does not
-fix them."""
+A proven leak site that no rule's fix unblocks is handed to targeted.py, which aims the
+existing fixers' edits at its blocked operation (Site.blocked: path, line; its state); with
+the tests as evidence each such fix is proven by running the tests again with it, or
+withdrawn (`target`)."""
 
 from __future__ import annotations
 
