@@ -25,6 +25,7 @@ from ..discover import DiscoveryError, Target, discover
 from ..edits import REVIEW, SAFE, TextEdit
 from ..edits import apply as apply_edits
 from ..engine import AppliedFix, FileResult
+from ..source import SourceFile
 from ..source import parse as parse_bytes
 from ..rule import Finding
 from . import leakcheck, render, targeted
@@ -291,6 +292,13 @@ def target(ev: Evidence, covered: list[Covered], results: list[FileResult], targ
     index = Index(targets, results)
     fixed_lines = {(r.abspath, a.line) for r in results for a in r.applied}
     aimed: dict[tuple[str | None, int], targeted.Aimed] = {}
+    sources: dict[str, SourceFile | str] = {}  # each file parsed once, however many sites it holds
+
+    def source(path: str, display: str) -> SourceFile | str:
+        if path not in sources:
+            sources[path] = targeted.load(path, display)
+        return sources[path]
+
     for c in covered:
         if not c.site.suspected(threshold):
             continue
@@ -300,7 +308,7 @@ def target(ev: Evidence, covered: list[Covered], results: list[FileResult], targ
             continue  # a rule's fix took care of it
         key = (abspath, c.site.blocked.line)
         if key not in aimed:
-            aimed[key] = targeted.aim(c, abspath)
+            aimed[key] = targeted.aim(c, abspath, lambda: source(abspath, c.path))
     by_path = {os.path.abspath(r.abspath): r for r in results}
     with_fix = [x for x in aimed.values() if x.finding is not None and x.abspath in by_path]
     outcomes = [Outcome(x, "not fixed", x.reason) for x in aimed.values() if x not in with_fix]

@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import difflib
 from dataclasses import dataclass
+from typing import Callable
 
 from tree_sitter import Node
 
@@ -52,8 +53,19 @@ class Aimed:
     reason: str  # without a fix: why, in one line
 
 
-def aim(c: Covered, abspath: str | None, go_version: tuple[int, int] | None = None) -> Aimed:
-    """The targeted fix for the blocked operation of site ``c`` in file ``abspath``."""
+def load(abspath: str, display: str) -> SourceFile | str:
+    """The file a site lies in, parsed at its module's Go version, or why it cannot be."""
+    try:
+        with open(abspath, "rb") as fh:
+            data = fh.read()
+        return SourceFile.load(display, data, gomod.resolve(abspath, None).version)
+    except (OSError, SourceError) as e:
+        return f"cannot read the file: {e}"
+
+
+def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str]) -> Aimed:
+    """The targeted fix for the blocked operation of site ``c`` in file ``abspath``, whose
+    parsed text ``source()`` gives (see load)."""
     state = (c.site.state or "").removesuffix(" (leaked)")
     if abspath is None:
         return Aimed(c, None, None, "not in the scanned code")
@@ -63,13 +75,9 @@ def aim(c: Covered, abspath: str | None, go_version: tuple[int, int] | None = No
                                        "(a lock, wait group or condition needs its missing Unlock/Done/Signal found by a person)")
     if abspath.endswith("_test.go"):
         return Aimed(c, abspath, None, "in a test file: not fixed")
-    try:
-        with open(abspath, "rb") as fh:
-            data = fh.read()
-        version = go_version or gomod.resolve(abspath, None).version
-        sf = SourceFile.load(c.path, data, version)
-    except (OSError, SourceError) as e:
-        return Aimed(c, abspath, None, f"cannot read the file: {e}")
+    sf = source()
+    if isinstance(sf, str):
+        return Aimed(c, abspath, None, sf)
     stmt = _operation_at(sf, c.site.blocked.line, state)
     if stmt is None:
         return Aimed(c, abspath, None, f"no {state} statement of its own on line {c.site.blocked.line}")
