@@ -201,7 +201,10 @@ def _close_after_wait(sf: SourceFile, loop: Node) -> tuple[Fix | None, str | Non
             if a.goroutine_literal(g) is None or a.enclosing_function(g) != fn:
                 return None, no
             producers.add(g)
-        elif not (a.is_receive(sf, parent) or parent.type == "range_clause" or (a.classify(sf, ref).kind == "argument" and a.classify(sf, ref).detail in ("len", "cap"))):
+            continue
+        ranged = parent.type == "range_clause" and parent.child_by_field_name("right") == ref
+        use = a.classify(sf, ref)
+        if not (a.is_receive(sf, parent) or ranged or (use.kind == "argument" and use.detail in ("len", "cap"))):
             return None, no  # closed, passed on, stored: not all in view
     wg = _wait_group(sf, fn, producers, loop)
     if not producers or wg is None:
