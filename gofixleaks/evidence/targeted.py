@@ -266,8 +266,11 @@ def _watch(sf: SourceFile, stmt: Node, state: str) -> tuple[Fix | None, str | No
     blocker = g_.return_blocker(sf, g_.Goroutine(fn, None), stmt)
     if blocker is not None:
         return None, blocker
-    if not g_.own_line(sf, stmt) or _waited_before(sf, fn, stmt, sig):
-        return None, "the operation shares its line, or follows a wait on the signal: rewrite it by hand"
+    if not g_.own_line(sf, stmt):
+        return None, "the operation shares its line: rewrite it by hand"
+    late = _after_cancellation(sf, fn, stmt, sig)
+    if late is not None:
+        return None, late
     comment = g_.trailing_comment(sf, stmt)
     comm = sf.text(stmt) if stmt.type != "expression_statement" else sf.text(stmt.named_children[0])
     new = g_.select_over(sf, comm, sig, sf.indent_at(stmt.start_byte), sf.text(comment) if comment else "")
@@ -305,20 +308,46 @@ def _signals_itself(sf: SourceFile, fn: Node, name: str) -> bool:
     return False
 
 
-def _waited_before(sf: SourceFile, fn: Node, stmt: Node, sig: a.Cancellation) -> bool:
-    """Whether ``fn`` receives from the signal before ``stmt`` without returning there: it
-    goes on after cancellation on purpose, and the new case would fire at once."""
-    done = f"<-{sig.done_expr()}"
+def _after_cancellation(sf: SourceFile, fn: Node, stmt: Node, sig: a.Cancellation) -> str | None:
+    """Why ``stmt`` runs once the signal has fired, so that the new case would fire at once
+    and drop the operation (the code goes on after cancellation on purpose), or None: it
+    sits in a case that waits on the signal (in its own function or one that starts it),
+    follows such a wait in ``fn`` that does not return, or follows a cancel call in ``fn``."""
+    for case in (x for x in a.ancestors(stmt) if x.type == "communication_case"):
+        if _waits_on(sf, case.child_by_field_name("communication"), sig):
+            return "it runs after the signal fired (in a case that waits on it): the new case would drop it"
     for n in a.of_type(fn, "communication_case", "expression_statement", skip_functions=True):
         if n.start_byte >= stmt.start_byte:
             break
+        if n.type == "expression_statement" and _cancels(sf, n):
+            return "the function cancels before it: the new case would fire at once and drop it"
         head = n.child_by_field_name("communication") if n.type == "communication_case" else n
-        if head is None or sf.text(head).replace(" ", "") != done:
-            continue
         body = a.statements(n) if n.type == "communication_case" else []
-        if not (body and body[-1].type == "return_statement"):
-            return True
-    return False
+        if _waits_on(sf, head, sig) and not (body and body[-1].type == "return_statement"):
+            return "it follows a wait on the signal that goes on: the new case would fire at once and drop it"
+    return None
+
+
+def _waits_on(sf: SourceFile, node: Node | None, sig: a.Cancellation) -> bool:
+    """``<-ctx.Done()``, or ``<-done`` for a local ``done := ctx.Done()``."""
+    if node is None or node.type not in ("expression_statement", "receive_statement") or not node.named_children:
+        return False
+    expr = a.unparen(node.child_by_field_name("right") if node.type == "receive_statement" else node.named_children[0])
+    if not a.is_receive(sf, expr):
+        return False
+    chan = a.unparen(expr.child_by_field_name("operand"))
+    if sf.text(chan).replace(" ", "") == sig.done_expr():
+        return True
+    values = g_.defined_values(sf, sf.text(chan), chan) if chan.type == "identifier" else []
+    return len(values) == 1 and sf.text(values[0]).replace(" ", "") == sig.done_expr()
+
+
+def _cancels(sf: SourceFile, stmt: Node) -> bool:
+    """A call such as ``cancel()`` or ``wc.cancel()``: by its name, it cancels a context."""
+    call = a.unparen(stmt.named_children[0]) if stmt.named_children else None
+    fn = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
+    last = fn.child_by_field_name("field") if fn is not None and fn.type == "selector_expression" else fn
+    return last is not None and last.type in ("identifier", "field_identifier") and "cancel" in sf.text(last).lower()
 
 
 # ---------------------------------------------------------------------------- merging
