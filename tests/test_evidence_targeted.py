@@ -292,3 +292,49 @@ def test_a_dumps_targeted_fix_is_review(cli, tmp_path):
     applied = cli("fix", "--evidence", str(dump), "--write", "--unsafe-fixes", str(module))
     assert (module / "buffer/buffer.go").read_text() == BUFFER.replace("make(chan int)", "make(chan int, 1)")
     assert "proven-leak (fixed)" in _line(applied.stderr, "buffer.go:10"), applied.stderr
+
+
+# Where a select on the signal would drop the operation rather than unblock it: no fix.
+# (Kubernetes25331 and Cockroach10790 of GoBench have these shapes.)
+CANCELLED = {
+    "own cancel": ("""\
+package p
+
+import "context"
+
+func run(ctx context.Context, cancel func(), out chan bool) {
+	cancel()
+	out <- true
+}
+""", 7, "chan send", "the function cancels before it"),
+    "in its case": ("""\
+package p
+
+import "context"
+
+func drain(ctx context.Context, chans []chan bool) {
+	done := ctx.Done()
+	select {
+	case <-done:
+		go func() {
+			for _, ch := range chans {
+				<-ch
+			}
+		}()
+	}
+}
+""", 11, "chan receive", "in a case that waits on it"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CANCELLED))
+def test_no_select_on_a_signal_that_has_fired(tmp_path, name):
+    from gofixleaks.evidence.match import Covered
+    from gofixleaks.evidence.sites import Location, Site
+
+    source, line, state, said = CANCELLED[name]
+    path = tmp_path / "p.go"
+    path.write_text(source)
+    site = Site(Location(str(path), line, "p.f"), state, True, None, 1, None)
+    aimed = targeted.aim(Covered(site, "p.go", True, None, ()), str(path), lambda: targeted.load(str(path), "p.go"))
+    assert aimed.finding is None and said in aimed.reason, aimed.reason
