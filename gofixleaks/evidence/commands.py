@@ -366,8 +366,9 @@ def _patched(aimed: list[targeted.Aimed], by_path: dict[str, FileResult]) -> tup
                 continue
             accepted += moved
         new = apply_edits(current, accepted)
-        if parse_bytes(new).root_node.has_error:  # never expected: say so rather than write it
-            failed.update({x: "internal: the targeted fixes did not parse; not applied" for x in here})
+        # never expected: say so rather than write it
+        if parse_bytes(new).root_node.has_error or SourceFile(path, current).rejected_edit(new):
+            failed.update({x: "internal: with the targeted fixes the file does not parse; not applied" for x in here})
             continue
         if new != current:
             out[path] = new

@@ -33,6 +33,7 @@ except ImportError:  # an uninstalled checkout: transforms/ beside gofixleaks/ (
 
 from .. import analysis as a
 from .. import gomod
+from ..discover import is_generated
 from ..edits import REVIEW, Fix, TextEdit, insert_before_statement
 from ..rule import Finding
 from ..source import SourceError, SourceFile
@@ -58,6 +59,8 @@ def load(abspath: str, display: str) -> SourceFile | str:
     try:
         with open(abspath, "rb") as fh:
             data = fh.read()
+        if is_generated(data):
+            return "a generated file: fix its generator"
         return SourceFile.load(display, data, gomod.resolve(abspath, None).version)
     except (OSError, SourceError) as e:
         return f"cannot read the file: {e}"
