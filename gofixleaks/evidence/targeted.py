@@ -72,6 +72,8 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
     state = (c.site.state or "").removesuffix(" (leaked)")
     if abspath is None:
         return Aimed(c, None, None, "not in the scanned code")
+    if state.startswith("select"):
+        return Aimed(c, abspath, None, "blocked in a select: targeted fixes rewrite only bare sends and receives")
     if state not in _CHANNEL_STATES:
         what = state or "an operation the dump does not name"
         return Aimed(c, abspath, None, f"blocked on {what}: targeted fixes only unblock channel sends and receives "
