@@ -260,7 +260,7 @@ def _gather_evidence(source: str, paths: tuple[str, ...]):
 @click.option("--format", "fmt", type=click.Choice(["diff", "json", "sarif"]), default="diff", show_default=True,
               help="What stdout shows: the diff, or the findings with each fix's --verify verdict as JSON or SARIF.")
 @verify_option
-@click.option("--evidence", "evidence_source", metavar="tests|DUMP|URL", help="Mark and put first the findings that run-time evidence confirms.")
+@click.option("--evidence", "evidence_source", metavar="tests|DUMP|URL", help="Mark and put first the findings that run-time evidence confirms; aim targeted fixes at proven leaks no rule fixed.")
 @threshold_option
 def fix(mode, patch_out, check, unsafe_fixes, fmt, verify, verify_timeout, evidence_source, threshold, **opts):
     """Rewrite leak-prone code. Prints a diff unless --write."""
@@ -276,6 +276,7 @@ def fix(mode, patch_out, check, unsafe_fixes, fmt, verify, verify_timeout, evide
 
         results, covered = ev_cmd.confirm(results, targets, ev, threshold)
         ev_cmd.report(ev, covered, results, _console(stderr=True))
+        ev_cmd.target(ev, covered, results, targets, cfg.unsafe_fixes, opts["paths"] or (".",), threshold, _console(stderr=True))
     # patch paths are relative to the tree: `git apply` (or `patch -p1`) takes them from there
     root = _tree(opts["paths"])
     changed = [r for r in results if r.changed]

@@ -1,16 +1,16 @@
 """What the CLI's `test`, `evidence` and `fix --evidence` call: gather evidence (the tests'
 leak check, a dump file or a live service's pprof endpoint), tie it to the findings, render.
 
-Sites that no finding covers are what a package-wide model of goroutines and channels would
-aim the fixers at: each one's blocked operation (Site.blocked: path, line, function), its
-state (chan send, chan receive, select, ...) and the `go` statement that started it
-(Site.created_by) are the data such a fixer needs. `fix --evidence` lists them; it does not
-fix them."""
+A proven leak site that no rule's fix unblocks is handed to targeted.py, which aims the
+existing fixers' edits at its blocked operation (Site.blocked: path, line; its state); with
+the tests as evidence each such fix is proven by running the tests again with it, or
+withdrawn (`target`)."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -22,10 +22,13 @@ from rich.markup import escape
 
 from .. import engine
 from ..discover import DiscoveryError, Target, discover
-from ..edits import REVIEW
-from ..engine import FileResult
+from ..edits import REVIEW, SAFE, TextEdit
+from ..edits import apply as apply_edits
+from ..engine import AppliedFix, FileResult
+from ..source import SourceFile
+from ..source import parse as parse_bytes
 from ..rule import Finding
-from . import leakcheck, render
+from . import leakcheck, render, targeted
 from .dump import Dump, DumpError, parse, short_name
 from .match import Covered, Index
 from .sites import DEFAULT_THRESHOLD, Site, group
@@ -260,3 +263,165 @@ def recheck(ev: Evidence, paths: tuple[str, ...], err: Console) -> None:
     for p in again.packages:
         if p.status in ("fail", "timeout", "deadlock", "build-error", "unchecked"):
             err.print(escape(f"  {p.status}: {p.import_path}: {p.message}"), highlight=False)
+
+
+# --- targeted fixes for proven leaks ---------------------------------------------------
+
+
+# rules whose fix bounds how many goroutines run but unblocks none: a site they cover is
+# still a target
+_BOUNDS_ONLY = ("unbounded-goroutines",)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one targeted fix."""
+
+    aimed: targeted.Aimed
+    status: str  # "fixed", "withdrawn", "review" (not applied: --unsafe-fixes applies it), "not fixed"
+    why: str  # one line
+
+
+def target(ev: Evidence, covered: list[Covered], results: list[FileResult], targets: list[Target], unsafe: bool,
+           paths: tuple[str, ...], threshold: int, err: Console) -> None:
+    """Aim the targeted fixes (targeted.py) at the proven leak sites no applied fix covers,
+    and add the ones that stay to ``results``. With the tests' evidence each is proven by
+    running the tests again with it (through the overlay, nothing written): the leak gone,
+    the tests green, no new leak; else it is withdrawn. Other evidence cannot be re-run:
+    the fixes stay `review`, applied only with ``unsafe``."""
+    index = Index(targets, results)
+    fixed_lines = {(r.abspath, a.line) for r in results for a in r.applied}
+    aimed: dict[tuple[str | None, int], targeted.Aimed] = {}
+    sources: dict[str, SourceFile | str] = {}  # each file parsed once, however many sites it holds
+
+    def source(path: str, display: str) -> SourceFile | str:
+        if path not in sources:
+            sources[path] = targeted.load(path, display)
+        return sources[path]
+
+    for c in covered:
+        if not c.site.suspected(threshold):
+            continue
+        local = index.local(c.site.blocked.path)
+        abspath = os.path.abspath(local.path) if local else None
+        if any((abspath, f.line) in fixed_lines for f in c.findings if f.rule not in _BOUNDS_ONLY):
+            continue  # a rule's fix took care of it
+        key = (abspath, c.site.blocked.line)
+        if key not in aimed:
+            aimed[key] = targeted.aim(c, abspath, lambda: source(abspath, c.path))
+    by_path = {os.path.abspath(r.abspath): r for r in results}
+    with_fix = [x for x in aimed.values() if x.finding is not None and x.abspath in by_path]
+    outcomes = [Outcome(x, "not fixed", x.reason) for x in aimed.values() if x not in with_fix]
+    if ev.tests is not None:
+        kept, withdrawn = _prove(ev, with_fix, by_path, paths)
+        outcomes += [Outcome(x, "withdrawn", why) for x, why in withdrawn]
+        outcomes += [Outcome(x, "fixed", "proven by a re-run of the tests") for x in kept]
+        chosen = kept
+    else:
+        chosen = with_fix if unsafe else []
+        outcomes += [Outcome(x, "fixed" if unsafe else "review", "a review fix: the evidence cannot be re-run") for x in with_fix]
+    patched, failed = _patched(chosen, by_path)
+    for x in chosen:
+        if x in failed:
+            continue
+        r = by_path[x.abspath]
+        f = x.finding
+        if ev.tests is not None:  # proven: as safe as a fix gets
+            f = dataclasses.replace(f, fixes=(dataclasses.replace(f.fixes[0], applicability=SAFE),))
+        r.findings.append(dataclasses.replace(f, evidence=render.describe(x.covered)))
+        r.applied.append(AppliedFix(f.rule, f.line, f.message, f.fixes[0].message, (), f.start))
+    for path, data in patched.items():
+        r = by_path[path]
+        if r.original is None:
+            r.original = _read(path)
+        r.fixed = data
+    outcomes = [Outcome(o.aimed, "not fixed", failed[o.aimed]) if o.aimed in failed else o for o in outcomes]
+    for o in outcomes:
+        x = o.aimed
+        fix = f"{x.finding.fixes[0].message}: " if x.finding is not None else ""
+        err.print(escape(f"  targeted: {x.covered.path}:{x.covered.site.blocked.line} {targeted.RULE} ({o.status}): "
+                         f"{fix}{o.why}: {render.describe(x.covered)}"), highlight=False)
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def _patched(aimed: list[targeted.Aimed], by_path: dict[str, FileResult]) -> tuple[dict[str, bytes], dict[targeted.Aimed, str]]:
+    """Each file with the targeted fixes ``aimed`` at it on top of the rules' fixes, and the
+    fixes that could not be applied (with why)."""
+    out: dict[str, bytes] = {}
+    failed: dict[targeted.Aimed, str] = {}
+    for path in dict.fromkeys(x.abspath for x in aimed):
+        r = by_path[path]
+        original = r.original if r.original is not None else _read(path)
+        current = r.fixed if r.changed else original
+        here = [x for x in aimed if x.abspath == path]
+        accepted: list[TextEdit] = []
+        for x in here:
+            moved = targeted.carry(original, current, x.finding.fixes[0].edits)
+            if moved is None or any(e.overlaps(o) for e in moved for o in accepted):
+                failed[x] = "not applied: a rule's fix changed this code, or another targeted fix edits it"
+                continue
+            accepted += moved
+        new = apply_edits(current, accepted)
+        # never expected: say so rather than write it
+        if parse_bytes(new).root_node.has_error or SourceFile(path, current).rejected_edit(new):
+            failed.update({x: "internal: with the targeted fixes the file does not parse; not applied" for x in here})
+            continue
+        if new != current:
+            out[path] = new
+    return out, failed
+
+
+def _prove(ev: Evidence, aimed: list[targeted.Aimed], by_path: dict[str, FileResult],
+           paths: tuple[str, ...]) -> tuple[list[targeted.Aimed], list[tuple[targeted.Aimed, str]]]:
+    """The targeted fixes a run of the tests with them proves (the leak gone, the tests
+    green, no new leak), and the others with why. A second run, with the survivors only,
+    settles a package where some failed: then a failure withdraws all of that package's."""
+    assert ev.tests is not None
+    before = {os.path.realpath(p.dir): {s.key() for s in p.sites} for p in ev.tests.packages}
+    kept, withdrawn = list(aimed), []
+    for second in (False, True):
+        patched, failed = _patched(kept, by_path)
+        withdrawn += list(failed.items())
+        kept = [x for x in kept if x not in failed]
+        if not kept:
+            break
+        replace = {os.path.abspath(r.abspath): r.fixed for r in by_path.values() if r.changed}
+        replace.update(patched)
+        try:
+            again = leakcheck.run(paths, replace=replace)
+        except leakcheck.LeakCheckError as e:
+            return [], withdrawn + [(x, f"cannot re-run the tests: {e}") for x in kept]
+        after = {os.path.realpath(p.dir): p for p in again.packages}
+        bad = {x: why for x in kept if (why := _unproven(x, after, before)) is not None}
+        if not bad:
+            break
+        if second:
+            dirs = {os.path.dirname(os.path.realpath(x.abspath)) for x in bad}
+            bad.update({x: "withdrawn with another targeted fix of its package that failed"
+                        for x in kept if x not in bad and os.path.dirname(os.path.realpath(x.abspath)) in dirs})
+        withdrawn += list(bad.items())
+        kept = [x for x in kept if x not in bad]
+        if not kept or second:
+            break
+    return kept, withdrawn
+
+
+def _unproven(x: targeted.Aimed, after: dict[str, leakcheck.PackageResult], before: dict[str, set]) -> str | None:
+    """Why the re-run does not prove targeted fix ``x``, or None when it does."""
+    d = os.path.dirname(os.path.realpath(x.abspath))
+    p = after.get(d)
+    if p is None:
+        return "its package's tests did not run again"
+    if p.status not in ("ok", "leak") or "tests failed" in p.message:
+        return f"with it the tests {p.status}: {p.message}"
+    function, _, creator = x.covered.site.key()
+    if any(s.key()[0] == function and s.key()[2] == creator for s in p.sites):  # in any state: a select now
+        return "the leak is still there with it"
+    new = [s for s in p.sites if s.key() not in before.get(d, set())]
+    if new:
+        return f"a new leak with it: {short_name(new[0].blocked.function)} ({new[0].state_text or 'blocked'})"
+    return None

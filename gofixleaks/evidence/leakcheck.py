@@ -23,7 +23,7 @@ import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from ..edits import TextEdit, apply
 from ..source import SourceFile
@@ -95,9 +95,12 @@ def run(
     timeout: str | None = None,
     env: dict[str, str] | None = None,
     use_leak_profile: bool = True,
+    replace: Mapping[str, bytes] | None = None,
 ) -> Run:
     """Run the tests of the packages at and below ``paths`` with the leak check;
-    ``use_leak_profile=False`` compares goroutine dumps only, as on a Go without the profile."""
+    ``use_leak_profile=False`` compares goroutine dumps only, as on a Go without the profile;
+    ``replace``: new contents for source files (absolute paths, not test files), overlaid
+    as the check is, so patched code is tested without writing it."""
     go = go_binary()
     env = dict(env or os.environ)
     # creators' stacks in the dumps: a goroutine net/http started is traced back to the call
@@ -118,7 +121,7 @@ def run(
         for i, (module_dir, pkgs) in enumerate(by_module.items()):
             work = os.path.join(tmp, str(i))  # one directory of reports and overlay per module
             os.mkdir(work)
-            results += _run_module(go, module_dir, pkgs, work, test_run, timeout, env, leak_profile)
+            results += _run_module(go, module_dir, pkgs, work, test_run, timeout, env, leak_profile, replace or {})
     order = {p.import_path: i for i, p in enumerate(packages)}
     results.sort(key=lambda r: order.get(r.import_path, 0))
     return Run(tuple(results), leak_profile, sum(1 for p in packages if not p.error and not p.test_files))
@@ -176,8 +179,13 @@ def _package(obj: dict) -> Package:
     return Package(obj.get("ImportPath", d), d, module_dir, name, files, " ".join(error.split()) if error else None)
 
 
-def _run_module(go, module_dir, pkgs, tmp, test_run, timeout, env, leak_profile) -> list[PackageResult]:
+def _run_module(go, module_dir, pkgs, tmp, test_run, timeout, env, leak_profile, replace) -> list[PackageResult]:
     overlay: dict[str, str] = {}
+    for n, (path, data) in enumerate(replace.items()):
+        copy = os.path.join(tmp, f"replaced{n}-{os.path.basename(path)}")
+        with open(copy, "wb") as f:
+            f.write(data)
+        overlay[path] = copy
     reports: dict[str, tuple[str, str]] = {}
     for n, p in enumerate(pkgs):
         before = os.path.join(tmp, f"{n}.before")

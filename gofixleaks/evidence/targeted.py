@@ -1,0 +1,390 @@
+"""Targeted fixes for proven leaks that no rule fixed: the evidence names the exact operation
+a goroutine blocks on forever (file, line, wait state), and the existing fixers' edits are
+aimed at it where their safety conditions hold:
+
+- a send on a local channel whose senders are goroutines started beside its `make`, with a
+  number of sends the code bounds (one per goroutine, `len(xs)` for one per element) ->
+  buffer it for every sender (early-return-send's fix, here also when static analysis saw
+  no way for the receiver to leave, or when a sender only closes the channel after its send);
+- a bare send or receive while a stop signal is in scope (a context that some caller can
+  cancel, or a done channel the function already selects on) -> a `select` that also
+  watches it and returns (send-without-cancel's fix, here also in a function the goroutine
+  calls rather than runs).
+
+Anything else (locks, wait groups, condition variables, a receive on the cancellation
+signal itself, an unbounded number of sends) gets no fix and a one-line reason. A targeted
+fix is `review`: only a run of the tests after it proves it (see commands.target)."""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+from dataclasses import dataclass
+from typing import Callable
+
+from tree_sitter import Node
+
+try:  # installed, transforms/ is the package gofixleaks.transforms
+    from gofixleaks.transforms import _goroutine as g_
+    from gofixleaks.transforms._chan import result_channel
+except ImportError:  # an uninstalled checkout: transforms/ beside gofixleaks/ (as registry.py finds it)
+    from transforms import _goroutine as g_
+    from transforms._chan import result_channel
+
+from .. import analysis as a
+from .. import gomod
+from ..discover import is_generated
+from ..edits import REVIEW, Fix, TextEdit, insert_before_statement
+from ..rule import Finding
+from ..source import SourceError, SourceFile
+from .match import Covered
+
+RULE = "proven-leak"
+_NEVER_DONE = ("Background", "TODO", "WithoutCancel")  # contexts nobody can cancel
+_CHANNEL_STATES = ("chan send", "chan receive")
+
+
+@dataclass(frozen=True)
+class Aimed:
+    """One proven leak site and what a targeted fix makes of it."""
+
+    covered: Covered
+    abspath: str | None  # the scanned file the site lies in
+    finding: Finding | None  # rule proven-leak with one review fix; None: no fix
+    reason: str  # without a fix: why, in one line
+
+
+def load(abspath: str, display: str) -> SourceFile | str:
+    """The file a site lies in, parsed at its module's Go version, or why it cannot be."""
+    try:
+        with open(abspath, "rb") as fh:
+            data = fh.read()
+        if is_generated(data):
+            return "a generated file: fix its generator"
+        return SourceFile.load(display, data, gomod.resolve(abspath, None).version)
+    except (OSError, SourceError) as e:
+        return f"cannot read the file: {e}"
+
+
+def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str]) -> Aimed:
+    """The targeted fix for the blocked operation of site ``c`` in file ``abspath``, whose
+    parsed text ``source()`` gives (see load)."""
+    state = (c.site.state or "").removesuffix(" (leaked)")
+    if abspath is None:
+        return Aimed(c, None, None, "not in the scanned code")
+    if state.startswith("select"):
+        return Aimed(c, abspath, None, "blocked in a select: targeted fixes rewrite only bare sends and receives")
+    if state not in _CHANNEL_STATES:
+        what = state or "an operation the dump does not name"
+        return Aimed(c, abspath, None, f"blocked on {what}: targeted fixes only unblock channel sends and receives "
+                                       "(a lock, wait group or condition needs its missing Unlock/Done/Signal found by a person)")
+    if abspath.endswith("_test.go"):
+        return Aimed(c, abspath, None, "in a test file: not fixed")
+    sf = source()
+    if isinstance(sf, str):
+        return Aimed(c, abspath, None, sf)
+    stmt = _operation_at(sf, c.site.blocked.line, state)
+    if stmt is None:
+        return Aimed(c, abspath, None, f"no {state} statement of its own on line {c.site.blocked.line}")
+    if stmt.type == "for_statement":
+        fix, reason = _close_after_wait(sf, stmt)
+    else:
+        fix, reason = _buffer(sf, stmt) if state == "chan send" else (None, None)
+    if fix is None and stmt.type != "for_statement":
+        fix, why = _watch(sf, stmt, state)
+        reason = reason if why is None else (f"{reason}; {why}" if reason else why)
+    if fix is None:
+        return Aimed(c, abspath, None, reason or "no targeted fix applies")
+    finding = Finding.at(sf, stmt, RULE, "error", f"goroutines block here forever ({c.site.state_text})", [fix])
+    return Aimed(c, abspath, finding, fix.message)
+
+
+def _operation_at(sf: SourceFile, line: int, state: str) -> Node | None:
+    """The one statement on ``line`` that is a bare send (state "chan send") or receive, or
+    a `for range` over a channel."""
+    found = []
+    for kind in ("send_statement", "expression_statement", "short_var_declaration", "assignment_statement", "for_statement"):
+        for n in a.of_type(sf.root, kind):
+            if sf.line_col(n.start_byte)[0] == line and n.parent is not None and n.parent.type == "statement_list":
+                if (state == "chan send") == (n.type == "send_statement") and _channel(sf, n) is not None:
+                    found.append(n)
+    return found[0] if len(found) == 1 else None
+
+
+def _channel(sf: SourceFile, stmt: Node) -> Node | None:
+    """The channel of a statement that is a bare send or receive (`<-ch`, `v = <-ch`), or
+    the identifier a `for range` ranges over (whether a channel or not)."""
+    if stmt.type == "send_statement":
+        return stmt.child_by_field_name("channel")
+    if stmt.type == "for_statement":
+        clause = next((c for c in stmt.named_children if c.type == "range_clause"), None)
+        right = clause.child_by_field_name("right") if clause is not None else None
+        return right if right is not None and right.type == "identifier" else None
+    if stmt.type == "expression_statement":
+        expr = a.unparen(stmt.named_children[0])
+    else:
+        right = stmt.child_by_field_name("right")
+        if right is None or right.named_child_count != 1:
+            return None
+        expr = a.unparen(right.named_children[0])
+    return a.unparen(expr.child_by_field_name("operand")) if a.is_receive(sf, expr) else None
+
+
+# ---------------------------------------------------------------------------- buffer
+
+
+def _buffer(sf: SourceFile, send: Node) -> tuple[Fix | None, str | None]:
+    """A buffer for every sender of the local channel ``send`` sends on, or (None, why not)."""
+    chan = _channel(sf, send)
+    if chan.type != "identifier":
+        return None, None
+    decl = g_.local_declaration(sf, sf.text(chan), send)
+    make = next((n for n in a.of_type(decl, "call_expression") if a.callee(sf, n) == (None, "make")), None) if decl else None
+    rc = result_channel(sf, make) if make is not None else None
+    if rc is None or rc.binding.name != sf.text(chan):
+        return None, None
+    name = rc.binding.name
+    if rc.capacity is None:
+        return None, f"the number of sends on {name} is not bounded in the code (a send in a loop, or goroutines started in a loop of unknown length)"
+    if rc.sender_goes_on and not all(_only_closes_after(sf, s, name) for s in rc.sends):
+        return None, f"a sender of {name} goes on after its send: with a buffer that code would run after the receiver left"
+    args = a.arguments(rc.make)
+    if len(args) == 2:  # make(chan T, 0)
+        edit = TextEdit(args[1].start_byte, args[1].end_byte, rc.capacity.encode())
+    else:
+        edit = TextEdit(args[0].end_byte, args[0].end_byte, f", {rc.capacity}".encode())
+    return Fix(f"buffer {name} with capacity {rc.capacity} so every sender can finish", (edit,), applicability=REVIEW), None
+
+
+def _only_closes_after(sf: SourceFile, send: Node, name: str) -> bool:
+    """Whether all a sender does after ``send`` is to close the channel and return: a buffer
+    then changes nothing else it does (a closed buffered channel still delivers its values)."""
+    top = a.body(a.enclosing_function(send))
+    node = send
+    while node != top:
+        parent = node.parent
+        if parent.type != "statement_list" and parent != top:
+            return False
+        for sib in a.following(node) if parent.type == "statement_list" else ():
+            bare_return = sib.type == "return_statement" and not sib.named_children
+            # a further send is counted among the sends the buffer has room for
+            again = sib.type == "send_statement" and sf.text(sib.child_by_field_name("channel")) == name
+            if not (sib.type == "comment" or bare_return or again or _closes(sf, sib, name)):
+                return False
+        node = parent
+    return True
+
+
+def _closes(sf: SourceFile, stmt: Node, name: str) -> bool:
+    call = a.unparen(stmt.named_children[0]) if stmt.type == "expression_statement" and stmt.named_children else None
+    return call is not None and a.callee(sf, call) == (None, "close") and [sf.text(x) for x in a.arguments(call)] == [name]
+
+
+# ---------------------------------------------------------------------------- close
+
+
+def _close_after_wait(sf: SourceFile, loop: Node) -> tuple[Fix | None, str | None]:
+    """`go func() { wg.Wait(); close(ch) }()` before ``loop``, a `for range ch` over a local
+    channel nobody closes, when every producer is known: each send on ``ch`` is in a
+    goroutine started in the same function before the loop that defers ``wg.Done()`` of a
+    local WaitGroup, which is only added to before the loop and waited on after it; and
+    the loop drains the channel (no break, no return), so the producers all finish."""
+    chan = _channel(sf, loop)
+    name = sf.text(chan)
+    decl = g_.local_declaration(sf, name, loop)
+    make = next((n for n in a.of_type(decl, "call_expression") if a.callee(sf, n) == (None, "make")), None) if decl else None
+    binding = a.assignments(sf, make) if make is not None else None
+    no = f"nobody closes {name}, and its producers are not all known here (goroutines of this function, started before the loop, each deferring wg.Done() of one local WaitGroup)"
+    if binding is None or binding.name != name or a.enclosing_function(loop) != binding.function:
+        return None, no
+    fn = binding.function
+    producers = set()
+    for ref in a.references(sf, binding):
+        parent = ref.parent
+        if parent.type == "send_statement" and parent.child_by_field_name("channel") == ref:
+            g = a.enclosing_function(parent)
+            if a.goroutine_literal(g) is None or a.enclosing_function(g) != fn:
+                return None, no
+            producers.add(g)
+            continue
+        ranged = parent.type == "range_clause" and parent.child_by_field_name("right") == ref
+        use = a.classify(sf, ref)
+        if not (a.is_receive(sf, parent) or ranged or (use.kind == "argument" and use.detail in ("len", "cap"))):
+            return None, no  # closed, passed on, stored: not all in view
+    wg = _wait_group(sf, fn, producers, loop)
+    if not producers or wg is None:
+        return None, no
+    if a.loop_breaks(loop) or any(True for _ in a.of_type(loop, "return_statement", skip_functions=True)):
+        return None, f"the loop over {name} can stop early: its producers would block, and a closer with them"
+    edit = insert_before_statement(sf, loop, ["go func() {", f"\t{wg}.Wait()", f"\tclose({name})", "}()"])
+    if edit is None:
+        return None, "the loop shares its line: add the closer by hand"
+    return Fix(f"close {name} once {wg}.Wait() says its producers are done", (edit,)), None
+
+
+def _wait_group(sf: SourceFile, fn: Node, producers: set[Node], loop: Node) -> str | None:
+    """The local `var wg sync.WaitGroup` of ``fn`` that every producer defers Done on,
+    added to only before ``loop`` outside them and waited on only after it."""
+    syncs = sf.aliases("sync")
+    for spec in a.of_type(a.body(fn), "var_spec", skip_functions=True):
+        typ = spec.child_by_field_name("type")
+        names = spec.children_by_field_name("name")
+        if typ is None or sf.text(typ) not in {f"{s}.WaitGroup" for s in syncs} or len(names) != 1:
+            continue
+        binding = a.tuple_binding(sf, spec, 0)
+        uses = [a.classify(sf, r) for r in a.references(sf, binding)] if binding is not None else []
+        done = {a.enclosing_function(u.ident) for u in uses if u.kind == "deferred-method" and u.detail == "Done"}
+        if not uses or not producers <= done:
+            continue
+        for u in uses:
+            here = a.enclosing_function(u.ident)
+            if u.kind == "deferred-method" and u.detail == "Done" and here in done:
+                continue
+            if u.kind == "method" and u.detail == "Add" and here == fn and u.ident.end_byte <= loop.start_byte:
+                continue
+            if u.kind == "method" and u.detail == "Wait" and here == fn and u.ident.start_byte >= loop.end_byte:
+                continue
+            break
+        else:
+            started = [a.goroutine_literal(g) for g in done]
+            if all(s is not None and a.enclosing_function(s) == fn and s.end_byte <= loop.start_byte for s in started):
+                return binding.name
+    return None
+
+
+# ---------------------------------------------------------------------------- select
+
+
+def _watch(sf: SourceFile, stmt: Node, state: str) -> tuple[Fix | None, str | None]:
+    """``stmt`` as a select that also returns on a stop signal in scope, or (None, why not)."""
+    chan = _channel(sf, stmt)
+    fn = a.enclosing_function(stmt)
+    if chan.type == "call_expression" or (state == "chan receive" and a.names_a_signal(sf.text(chan).rsplit(".", 1)[-1])):
+        return None, "it waits on a cancellation signal itself: whoever owns that signal must fire it"
+    if stmt.type == "short_var_declaration":
+        return None, "a `:=` receive needs its variables declared before a select: rewrite it by hand"
+    sig = _stop_signal(sf, stmt, fn)
+    if sig is None:
+        return None, "no stop signal in scope (a context some caller can cancel, or a done channel the function already selects on)"
+    if sf.text(chan) == sig.name:
+        return None, "it waits on a cancellation signal itself: whoever owns that signal must fire it"
+    blocker = g_.return_blocker(sf, g_.Goroutine(fn, None), stmt)
+    if blocker is not None:
+        return None, blocker
+    if not g_.own_line(sf, stmt):
+        return None, "the operation shares its line: rewrite it by hand"
+    late = _after_cancellation(sf, fn, stmt, sig)
+    if late is not None:
+        return None, late
+    comment = g_.trailing_comment(sf, stmt)
+    comm = sf.text(stmt) if stmt.type != "expression_statement" else sf.text(stmt.named_children[0])
+    new = g_.select_over(sf, comm, sig, sf.indent_at(stmt.start_byte), sf.text(comment) if comment else "")
+    end = comment.end_byte if comment is not None else stmt.end_byte
+    return Fix(f"select on {sig.done_expr()} too, and return when it fires", (TextEdit(stmt.start_byte, end, new),)), None
+
+
+def _stop_signal(sf: SourceFile, stmt: Node, fn: Node) -> a.Cancellation | None:
+    """A context in scope that is not Background/TODO, or a done channel ``fn`` already
+    receives from in a select and never closes or sends on itself."""
+    for c in a.cancellation_in_scope(sf, stmt):
+        if c.kind == "context":
+            values = g_.defined_values(sf, c.name, stmt) if "." not in c.name else []
+            if not (len(values) == 1 and a.is_call_to(sf, values[0], "context", _NEVER_DONE)):
+                return c
+        elif _selects_on(sf, fn, c.name) and not _signals_itself(sf, fn, c.name):
+            return c
+    return None
+
+
+def _selects_on(sf: SourceFile, fn: Node, name: str) -> bool:
+    for case in a.of_type(fn, "communication_case", skip_functions=True):
+        comm = case.child_by_field_name("communication")
+        if comm is not None and sf.text(comm).replace(" ", "") in (f"<-{name}", f"_=<-{name}"):
+            return True
+    return False
+
+
+def _signals_itself(sf: SourceFile, fn: Node, name: str) -> bool:
+    for n in a.of_type(fn, "send_statement", "call_expression", skip_functions=True):
+        if n.type == "send_statement" and sf.text(n.child_by_field_name("channel")) == name:
+            return True
+        if n.type == "call_expression" and a.callee(sf, n) == (None, "close") and [sf.text(x) for x in a.arguments(n)] == [name]:
+            return True
+    return False
+
+
+def _after_cancellation(sf: SourceFile, fn: Node, stmt: Node, sig: a.Cancellation) -> str | None:
+    """Why ``stmt`` runs once the signal has fired, so that the new case would fire at once
+    and drop the operation (the code goes on after cancellation on purpose), or None: it
+    sits in a case that waits on the signal (in its own function or one that starts it),
+    follows such a wait in ``fn`` that does not return, or follows a cancel call in ``fn``."""
+    for case in (x for x in a.ancestors(stmt) if x.type == "communication_case"):
+        if _waits_on(sf, case.child_by_field_name("communication"), sig):
+            return "it runs after the signal fired (in a case that waits on it): the new case would drop it"
+    for n in a.of_type(fn, "communication_case", "expression_statement", skip_functions=True):
+        if n.start_byte >= stmt.start_byte:
+            break
+        if n.type == "expression_statement" and _cancels(sf, n):
+            return "the function cancels before it: the new case would fire at once and drop it"
+        head = n.child_by_field_name("communication") if n.type == "communication_case" else n
+        body = a.statements(n) if n.type == "communication_case" else []
+        if _waits_on(sf, head, sig) and not (body and body[-1].type == "return_statement"):
+            return "it follows a wait on the signal that goes on: the new case would fire at once and drop it"
+    return None
+
+
+def _waits_on(sf: SourceFile, node: Node | None, sig: a.Cancellation) -> bool:
+    """``<-ctx.Done()``, or ``<-done`` for a local ``done := ctx.Done()``."""
+    if node is None or node.type not in ("expression_statement", "receive_statement") or not node.named_children:
+        return False
+    expr = a.unparen(node.child_by_field_name("right") if node.type == "receive_statement" else node.named_children[0])
+    if not a.is_receive(sf, expr):
+        return False
+    chan = a.unparen(expr.child_by_field_name("operand"))
+    if sf.text(chan).replace(" ", "") == sig.done_expr():
+        return True
+    values = g_.defined_values(sf, sf.text(chan), chan) if chan.type == "identifier" else []
+    return len(values) == 1 and sf.text(values[0]).replace(" ", "") == sig.done_expr()
+
+
+def _cancels(sf: SourceFile, stmt: Node) -> bool:
+    """A call such as ``cancel()`` or ``wc.cancel()``: by its name, it cancels a context."""
+    call = a.unparen(stmt.named_children[0]) if stmt.named_children else None
+    fn = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
+    last = fn.child_by_field_name("field") if fn is not None and fn.type == "selector_expression" else fn
+    return last is not None and last.type in ("identifier", "field_identifier") and "cancel" in sf.text(last).lower()
+
+
+# ---------------------------------------------------------------------------- merging
+
+
+def carry(original: bytes, current: bytes, edits: tuple[TextEdit, ...]) -> list[TextEdit] | None:
+    """``edits`` (on ``original``) moved onto ``current``, the same file after the rules'
+    fixes; None when one of them touches a line those fixes changed."""
+    if original == current:
+        return list(edits)
+    old, new = original.splitlines(keepends=True), current.splitlines(keepends=True)
+    old_at, new_at = _offsets(old), _offsets(new)
+    blocks = difflib.SequenceMatcher(None, old, new, autojunk=False).get_matching_blocks()
+    moved = []
+    for e in edits:
+        first = _line_of(old_at, e.start)
+        last = _line_of(old_at, max(e.start, e.end - 1))
+        block = next(((i, j) for i, j, n in blocks if i <= first and last < i + n), None)
+        if block is None:
+            return None
+        shift = new_at[block[1]] - old_at[block[0]]
+        moved.append(TextEdit(e.start + shift, e.end + shift, e.new))
+    return moved
+
+
+def _offsets(lines: list[bytes]) -> list[int]:
+    out, pos = [], 0
+    for ln in lines:
+        out.append(pos)
+        pos += len(ln)
+    return out
+
+
+def _line_of(starts: list[int], offset: int) -> int:
+    return max(bisect.bisect_right(starts, offset) - 1, 0)
