@@ -569,3 +569,33 @@ def test_dry_run_with_a_plain_git_remote_needs_no_forge_settings(cli, repo, isol
     assert "git fetch origin 'bot/$x' && git switch --detach FETCH_HEAD" in r.stdout
     assert "Running `gofixleaks pr --branch 'bot/$x' --base main` again" in r.stdout
     assert_clean(repo, before, isolated)
+
+
+def readme_block(after: str, fence: str) -> str:
+    """The fenced block of the README that follows the line starting with ``after``."""
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    start = text.index(fence, text.index(after)) + len(fence)
+    start = text.index("\n", start) + 1
+    return text[start:text.index("\n" + fence.rstrip("abcdefghijklmnopqrstuvwxyz") + "\n", start) + 1]
+
+
+def test_the_readmes_commit_message_and_body_are_what_pr_makes_of_the_example(cli, isolated, tmp_path):
+    """The README shows the commit and pull request of a real run over examples/leaky-service:
+    regenerated here, so it cannot drift from what pr writes."""
+    import shutil
+
+    work, remote = tmp_path / "leaky-service", tmp_path / "remote.git"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "examples" / "leaky-service", work)
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    git(work, "init", "-q", "-b", "main")
+    git(work, "add", "-A")
+    git(work, "commit", "-q", "-m", "init")
+    git(work, "remote", "add", "origin", str(remote))
+    git(work, "push", "-q", "origin", "main")
+    r = cli("pr", "--base", "main", "--rule", "ticker-not-stopped", "--rule", "cancel-not-called", "--dry-run",
+            "--no-cache", cwd=work)
+    assert r.code == 0, r.stderr
+    message = r.stdout.split("--- commit message ---\n", 1)[1].split("\n--- pull request body ---\n", 1)[0]
+    body = r.stdout.split("--- pull request body ---\n", 1)[1].rstrip("\n") + "\n"
+    assert readme_block("The commit (on `gofixleaks/main-cancel-not-called-ticker-not-stopped`", "```text") == message
+    assert readme_block("and the pull request's body is", "````markdown") == body
