@@ -162,6 +162,25 @@ def test_lifetimes_are_resolved_through_calls_across_the_files_of_a_package():
     assert pkg.digest == facts.merge("/m", [b, a]).digest  # file order does not matter
 
 
+def test_fields_sent_on_are_followed_through_the_package_s_calls():
+    a = file_facts("package p\n\nfunc (p *P) probe(n string) { p.report(n) }\n\nfunc quiet() {}\n", "/m/a.go")
+    b = file_facts("package p\n\nfunc (p *P) report(m string) {\n\tgo func() { p.results <- m }()\n\tp.log <- m\n}\n", "/m/b.go")
+    pkg = facts.merge("/m", [a, b])
+    assert pkg.sends_on("p", "report", "P") == {"results", "log"}  # closures included
+    assert pkg.sends_on("p", "probe", None) == {"results", "log"}  # through p.report, another file
+    assert pkg.sends_on("p", "quiet") == frozenset()
+
+
+def test_a_field_s_kind_is_known_when_every_struct_of_the_package_agrees():
+    a = file_facts("package p\n\ntype Config struct {\n\tWorkers int\n\tAddrs   []string\n\tName    Name\n}\n", "/m/a.go")
+    b = file_facts("package p\n\ntype Other struct {\n\tAddrs map[string]bool\n\tName  string\n}\n", "/m/b.go")
+    pkg = facts.merge("/m", [a, b])
+    assert pkg.field_kind("Workers") == "int"
+    assert pkg.field_kind("Addrs") == "collection"
+    assert pkg.field_kind("Name") is None  # a named type says nothing
+    assert pkg.field_kind("Missing") is None
+
+
 def test_any_declaration_under_build_tags_counts():
     linux = file_facts("package p\n\nfunc poll() {\n\tfor {\n\t}\n}\n", "/m/poll_linux.go")
     other = file_facts("package p\n\nfunc poll() {}\n", "/m/poll_other.go")

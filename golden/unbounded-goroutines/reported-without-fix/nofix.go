@@ -62,36 +62,6 @@ func (s *Server) serve(c net.Conn) {
 	c.Close()
 }
 
-// Number passes n, which the next iteration changes: wrapping the call in a closure
-// would read it too late.
-func Number(lines <-chan string, handle func(int, string)) {
-	n := 0
-	for line := range lines {
-		n++
-		go handle(n, line) // want "goroutine started for every value received from lines"
-	}
-}
-
-// Advance passes n, which a closure written before the loop changes after each launch.
-func Advance(lines <-chan string, handle func(int, string)) {
-	n := 0
-	next := func() { n++ }
-	for line := range lines {
-		go handle(n, line) // want "goroutine started for every value received from lines"
-		next()
-	}
-}
-
-// Pointer passes n, which the loop changes through a pointer taken before it.
-func Pointer(lines <-chan string, handle func(int, string)) {
-	n := 0
-	p := &n
-	for line := range lines {
-		go handle(n, line) // want "goroutine started for every value received from lines"
-		*p++
-	}
-}
-
 // Drain takes its semaphore inside the goroutines and drains the results only after the
 // loop: moved before the launch, the acquire would wait for goroutines blocked on their send.
 func Drain(jobs []int, work func(int) int) []int {

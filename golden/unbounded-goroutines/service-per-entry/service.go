@@ -1,0 +1,33 @@
+// Package service starts goroutines that are the service itself, one per configured
+// entry point, peer or worker slot: each lives until shutdown, so their number is the
+// configuration's and a semaphore would block the launch after its last slot forever.
+package service
+
+import (
+	"net"
+	"net/http"
+
+	"example.com/service/peer"
+)
+
+// ServeAll serves every listener until it is closed.
+func ServeAll(srv *http.Server, listeners []net.Listener) {
+	for _, l := range listeners {
+		go srv.Serve(l)
+	}
+}
+
+// Connect starts a sender per peer; Run lives until the peer's queue closes.
+func Connect(peers []*peer.Peer) {
+	for _, p := range peers {
+		go p.Run()
+	}
+}
+
+// Warm runs cfg.Workers warm-ups: a counted pool (Workers is an int field of Config,
+// which another file declares), not one goroutine per element of a collection.
+func Warm(cfg Config, warm func(int)) {
+	for i := range cfg.Workers {
+		go warm(i)
+	}
+}
