@@ -15,8 +15,6 @@ from gofixleaks.source import SourceFile
 
 from ._stoppable import is_stop
 
-# contexts made by these are never cancelled: watching their Done() changes nothing
-_NEVER_DONE = ("Background", "TODO", "WithoutCancel")
 _CLEANUP_METHODS = ("Done", "Unlock", "RUnlock")
 
 
@@ -61,8 +59,9 @@ def signal(sf: SourceFile, g: Goroutine, at: Node, assumed: Mapping[tuple[str, s
     context that some caller can cancel, or a done channel that this goroutine does not
     close or send on itself (then it signals the goroutine's own end). ``assumed``: the
     Pass's assumed contexts (context plumbing)."""
-    for c in a.cancellation_in_scope(sf, at, assumed):
-        if c.kind == "context" and _never_done(sf, c, at):
+    # a signal already in scope beats the one context plumbing would add
+    for c in sorted(a.cancellation_in_scope(sf, at, assumed), key=lambda c: c.assumed):
+        if a.never_cancelled(sf, c, at):
             continue
         if c.kind == "channel" and _signals_itself(sf, c, g):
             continue
@@ -97,11 +96,6 @@ def defined_values(sf: SourceFile, name: str, at: Node) -> list[Node]:
     decl = local_declaration(sf, name, at)
     right = decl.child_by_field_name("right") if decl is not None and decl.type == "short_var_declaration" else None
     return right.named_children if right is not None else []
-
-
-def _never_done(sf: SourceFile, c: a.Cancellation, at: Node) -> bool:
-    values = defined_values(sf, c.name, at) if "." not in c.name else []
-    return len(values) == 1 and a.is_call_to(sf, values[0], "context", _NEVER_DONE)
 
 
 def _signals_itself(sf: SourceFile, c: a.Cancellation, g: Goroutine) -> bool:

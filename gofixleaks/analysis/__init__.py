@@ -34,6 +34,7 @@ from .cancellation import (
     cancellation_in_scope,
     function_key,
     names_a_signal,
+    never_cancelled,
 )
 from .flow import (
     CASE_TYPES,
