@@ -51,7 +51,10 @@ The loop never waits, so nothing pushes back on the producer.
   parameter, local, constant, or a struct field the package declares as an integer:
   `range cfg.Workers`), a range over `make([]T, n)`, or `for range x` (the goroutines do
   not depend on the elements, so `x` only sets the pool size);
-- a loop over a fixed literal (`range []string{"a", "b"}`);
+- a loop over a fixed literal (`range []string{"a", "b"}`), or over a struct field
+  (`range h.Upstreams`, `range s.conns[d]`): its size is the configuration's or the
+  state's, not the input's (on six real services every such fan-out was a health check,
+  a notification per subscriber or a connection per configured peer);
 - a fan-out over a slice or map that the function joins: `wg.Wait()` or `g.Wait()` after
   the loop (also inside a goroutine that then closes the results) or deferred before it,
   or receiving after the loop from a channel the goroutines send on, directly, by passing
@@ -82,8 +85,8 @@ waiting for a slot can neither hang nor stall; otherwise the finding says why:
 - the results are drained only after the loop (directly, through a channel passed to a
   call, or a field a called function sends on): a slot frees only when a send is
   received, so the launch after the last slot deadlocks;
-- a periodic loop (it ranges over or receives from a ticker's `t.C`, `time.Tick` or
-  `time.After` each round): it must keep its pace, and a blocking acquire would stall it
+- a periodic loop (it ranges over or receives from a ticker's `t.C` or `time.Tick`
+  each round): it must keep its pace, and a blocking acquire would stall it
   behind slow goroutines (skip the round when busy, if that is the intent);
 - an accept loop: each goroutine lives as long as its connection, so a cap of 10 would
   stall every client beyond the tenth open (keep-alive) connection, as patching net/http's
@@ -374,22 +377,29 @@ def _source_kind(p: Pass, loop: Node) -> tuple[str | None, str]:
         return "stream", sf.text(operand)
     if typ in ("int", "literal") or clause.child_by_field_name("left") is None:
         return None, ""  # a counted pool, a fixed literal, or `for range xs` (a pool sized by xs)
+    root = operand
+    while root.type in ("index_expression", "parenthesized_expression"):
+        root = root.named_children[0]
+    if root.type == "selector_expression":
+        return None, ""  # a field (h.Upstreams, s.conns[d]): sized by the configuration or state
     return "collection", sf.text(operand)
 
 
 def _paced_by(sf, ln: _Launch) -> str | None:
-    """The ticker or timer channel that paces the launching loop, if one does: the loop
-    ranges over it or receives from it each round (``t.C``, ``time.Tick(d)``, ``time.After(d)``)."""
-    clause = next((c for c in ln.loop.named_children if c.type == "range_clause"), None)
-    channels = [clause.child_by_field_name("right")] if clause is not None else []
-    channels += [
-        n.child_by_field_name("operand")
-        for n in a.of_type(ln.loop.child_by_field_name("body"), "unary_expression", skip_functions=True)
-        if a.is_receive(sf, n)
-    ]
+    """The ticker or timer channel that paces a loop around the launch, if one does: the
+    loop ranges over it or receives from it each round (``t.C``, ``time.Tick(d)``)."""
+    channels = []
+    for loop in a.loops_between(ln.go, ln.function):
+        clause = next((c for c in loop.named_children if c.type == "range_clause"), None)
+        channels += [clause.child_by_field_name("right")] if clause is not None else []
+        channels += [
+            n.child_by_field_name("operand")
+            for n in a.of_type(loop.child_by_field_name("body"), "unary_expression", skip_functions=True)
+            if a.is_receive(sf, n)
+        ]
     for ch in (a.unparen(c) for c in channels if c is not None):
         if (ch.type == "selector_expression" and sf.text(ch.child_by_field_name("field")) == "C") or a.is_call_to(
-                sf, ch, "time", ("Tick", "After")):
+                sf, ch, "time", ("Tick",)):
             return sf.text(ch)
     return None
 

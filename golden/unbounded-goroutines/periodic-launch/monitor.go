@@ -37,3 +37,18 @@ func Poll(t *time.Ticker, probe func(), seen chan<- struct{}) {
 		seen <- struct{}{}
 	}
 }
+
+// Sweep sends one request per configured target on every tick: the ticker paces the
+// outer loop, so a bound inside would stall it too.
+func Sweep(ctx context.Context, t *time.Ticker, targets func() []string, send func(string)) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		for _, target := range targets() {
+			go send(target) // want "goroutine started on every tick of t.C"
+		}
+	}
+}

@@ -31,3 +31,16 @@ func Warm(cfg Config, warm func(int)) {
 		go warm(i)
 	}
 }
+
+// Hub notifies its subscribers.
+type Hub struct {
+	subs []func(string)
+}
+
+// Publish notifies every subscriber without waiting: their number is the hub's state,
+// not the input's.
+func (h *Hub) Publish(msg string) {
+	for _, sub := range h.subs {
+		go sub(msg)
+	}
+}
