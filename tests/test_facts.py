@@ -172,13 +172,16 @@ def test_fields_sent_on_are_followed_through_the_package_s_calls():
 
 
 def test_a_field_s_kind_is_known_when_every_struct_of_the_package_agrees():
-    a = file_facts("package p\n\ntype Config struct {\n\tWorkers int\n\tAddrs   []string\n\tName    Name\n}\n", "/m/a.go")
+    a = file_facts("package p\n\nimport \"context\"\n\ntype Config struct {\n\tWorkers int\n\tAddrs   []string\n\tName    Name\n"
+                   "\tctx     context.Context\n\tquit    chan struct{}\n\tevents  chan struct{}\n}\n", "/m/a.go")
     b = file_facts("package p\n\ntype Other struct {\n\tAddrs map[string]bool\n\tName  string\n}\n", "/m/b.go")
     pkg = facts.merge("/m", [a, b])
     assert pkg.field_kind("Workers") == "int"
     assert pkg.field_kind("Addrs") == "collection"
     assert pkg.field_kind("Name") is None  # a named type says nothing
     assert pkg.field_kind("Missing") is None
+    assert pkg.signal_fields("Config") == (("ctx", "context"), ("quit", "signal"))  # events is no signal
+    assert pkg.signal_fields("Other") == ()
 
 
 def test_any_declaration_under_build_tags_counts():

@@ -11,6 +11,7 @@ from tree_sitter import Node
 
 from gofixleaks import analysis as a
 from gofixleaks.edits import TextEdit, insert_after_statement, insert_at_block_start
+from gofixleaks.facts import PackageFacts
 from gofixleaks.source import SourceFile
 
 from ._stoppable import is_stop
@@ -54,19 +55,37 @@ def _declared_functions(sf: SourceFile) -> dict[str, list[Node]]:
     return named
 
 
-def signal(sf: SourceFile, g: Goroutine, at: Node, assumed: Mapping[tuple[str, str], str]) -> a.Cancellation | None:
+def signal(sf: SourceFile, g: Goroutine, at: Node, assumed: Mapping[tuple[str, str], str],
+           package: PackageFacts | None = None) -> a.Cancellation | None:
     """The first cancellation signal visible at ``at`` that can fire for this goroutine: a
     context that some caller can cancel, or a done channel that this goroutine does not
     close or send on itself (then it signals the goroutine's own end). ``assumed``: the
-    Pass's assumed contexts (context plumbing)."""
+    Pass's assumed contexts (context plumbing); ``package``: its facts, for the signal
+    fields of a receiver whose struct another file declares."""
+    found = a.cancellation_in_scope(sf, at, assumed) + _receiver_signals(sf, at, package)
     # a signal already in scope beats the one context plumbing would add
-    for c in sorted(a.cancellation_in_scope(sf, at, assumed), key=lambda c: c.assumed):
+    for c in sorted(found, key=lambda c: c.assumed):
         if a.never_cancelled(sf, c, at):
             continue
         if c.kind == "channel" and _signals_itself(sf, c, g):
             continue
         return c
     return None
+
+
+def _receiver_signals(sf: SourceFile, at: Node, package: PackageFacts | None) -> list[a.Cancellation]:
+    """``s.ctx``, ``s.quit``: stop signals among the fields of the receiver's struct, as the
+    package's facts know them (the struct may be declared in another file)."""
+    method = a.enclosing(at, "method_declaration")
+    if package is None or method is None:
+        return []
+    decl = next(a.of_type(method.child_by_field_name("receiver"), "parameter_declaration"), None)
+    names = decl.children_by_field_name("name") if decl is not None else []
+    key = a.function_key(sf, method)
+    if not names or key is None:
+        return []
+    kinds = {"context": "context", "signal": "channel"}
+    return [a.Cancellation(f"{sf.text(names[0])}.{f}", kinds[k]) for f, k in package.signal_fields(key[1])]
 
 
 def local_declaration(sf: SourceFile, name: str, at: Node) -> Node | None:
@@ -203,7 +222,9 @@ def ticker_stop(sf: SourceFile, g: Goroutine, chan: Node) -> TextEdit | None:
 
 def is_ticker_channel(sf: SourceFile, chan: Node) -> bool:
     """``x.C`` where ``x`` is a ticker: made by time.NewTicker here, or typed *time.Ticker
-    (a parameter, a var, a struct field of this file), or named like one."""
+    (a parameter, a var, a struct field of this file), or named like one; or ``time.Tick(d)``."""
+    if a.is_call_to(sf, chan, "time", ("Tick",)):
+        return True
     if chan.type != "selector_expression" or sf.text(chan.child_by_field_name("field")) != "C":
         return False
     operand = chan.child_by_field_name("operand")
@@ -224,3 +245,20 @@ def is_ticker_channel(sf: SourceFile, chan: Node) -> bool:
 def mentions(sf: SourceFile, node: Node, sig: a.Cancellation) -> bool:
     """Whether ``node`` already looks at the signal (ctx.Done(), ctx.Err(), <-done ...)."""
     return any(sf.text(n) == sig.name for n in a.of_type(node, "identifier", "selector_expression"))
+
+
+def watches_any_signal(sf: SourceFile, node: Node) -> bool:
+    """Whether ``node`` (closures aside) looks at some stop signal, whichever it is: a
+    ``x.Done()`` or ``x.Err()`` call, or a receive from a channel named like a signal
+    (``<-s.quit``), anywhere in it (a nested select, an ``if``)."""
+    for n in a.of_type(node, "call_expression", "unary_expression", skip_functions=True):
+        if n.type == "call_expression":
+            m = a.method_call(sf, n)
+            if m is not None and m[1] in ("Done", "Err") and not a.arguments(n):
+                return True
+        elif a.is_receive(sf, n):
+            ch = a.unparen(n.child_by_field_name("operand"))
+            last = ch.child_by_field_name("field") if ch.type == "selector_expression" else ch
+            if last is not None and last.type in ("identifier", "field_identifier") and a.names_a_signal(sf.text(last)):
+                return True
+    return False

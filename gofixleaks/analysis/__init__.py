@@ -35,6 +35,7 @@ from .cancellation import (
     function_key,
     names_a_signal,
     never_cancelled,
+    signal_kind,
 )
 from .flow import (
     CASE_TYPES,

@@ -67,6 +67,13 @@ def names_a_signal(name: str) -> bool:
     return any(w.lower().startswith(_DONE_NAMES) for w in words)
 
 
+def signal_kind(sf: SourceFile, name: str, type_node: Node | None) -> str | None:
+    """"context" or "channel" when a variable or field ``name`` of this declared type is a
+    stop signal, else None."""
+    found = _typed_signal(sf, name, name, type_node)
+    return found[0].kind if found else None
+
+
 def _typed_signal(sf: SourceFile, expr: str, name: str, type_node: Node | None) -> list[Cancellation]:
     """``expr`` (a parameter, local or field called ``name``) as the signal its declared type
     makes it, if any."""
