@@ -70,7 +70,9 @@ The loop never waits, so nothing pushes back on the producer.
   deep), runs until a stop signal, forever, serves a listener or drains a channel it was
   given; a function the package does not declare counts by its name (`Serve`,
   `ListenAndServe`, `Run`, `Watch`, `Start`, `...Loop`, `...Worker`). Their number is the
-  configuration's, and no slot of a semaphore would ever come back;
+  configuration's, and no slot of a semaphore would ever come back; so is a goroutine
+  that first waits for something to end (`<-c.Closed()`, `<-ctx.Done()`): it lives as
+  long as that;
 - `_test.go` files: a test's goroutines serve what the test itself feeds them and die
   with the test binary (on the standard library all 7 findings there were scaffolding:
   accept loops serving the test's own dials, small fan-outs);
@@ -88,7 +90,8 @@ waiting for a slot can neither hang nor stall; otherwise the finding says why:
 - a periodic loop (it ranges over or receives from a ticker's `t.C` or `time.Tick`
   each round): it must keep its pace, and a blocking acquire would stall it
   behind slow goroutines (skip the round when busy, if that is the intent);
-- an accept loop: each goroutine lives as long as its connection, so a cap of 10 would
+- an accept loop (any `Accept...` call, or a receive from a channel named for connections,
+  streams, sessions, clients or peers): each goroutine lives as long as its connection, so a cap of 10 would
   stall every client beyond the tenth open (keep-alive) connection, as patching net/http's
   `Server.Serve` showed (`TestTransportPersistConnLeak` hung); a cap on connections is a
   deliberate choice (`netutil.LimitListener`);
@@ -158,7 +161,8 @@ _FORBIDDEN_IN_DEFERRED = ("call_expression", "index_expression", "slice_expressi
 
 
 _ERRGROUP = "golang.org/x/sync/errgroup"
-_ACCEPT_METHODS = ("Accept", "AcceptTCP", "AcceptUnix")
+# what a loop receives a connection (or a stream, a session, a client) from
+_CONNECTION_WORDS = ("conn", "stream", "session", "sess", "client", "peer")
 
 
 @dataclass(frozen=True)
@@ -323,6 +327,11 @@ def _runs_until_shutdown(p: Pass, ln: _Launch) -> str | None:
     sf = p.file
     if ln.literal is not None and facts.own_loop(sf, ln.literal.child_by_field_name("body")):
         return "the goroutine"
+    first = a.statements(ln.literal.child_by_field_name("body"))[:1] if ln.literal is not None else []
+    waits = [n for s in first for n in a.of_type(s, "unary_expression", skip_functions=True) if a.is_receive(sf, n)]
+    if any((m := a.method_call(sf, a.unparen(w.child_by_field_name("operand")))) is not None
+           and m[1] in ("Done", "Closed") for w in waits):
+        return "the goroutine (it first waits for something to end)"
     pkg = sf.package_name
     scope = ln.literal.child_by_field_name("body") if ln.literal is not None else ln.call
     for call in a.of_type(scope, "call_expression", skip_functions=True):
@@ -680,13 +689,21 @@ def _move_acquire(sf, ln: _Launch, send: Node) -> Fix | None:
 
 
 def _accepts_connections(sf, ln: _Launch) -> bool:
-    """The iteration accepts a connection before the launch: the goroutine lives as long as
-    the connection, idle keep-alive ones included."""
-    return any(
-        (m := a.method_call(sf, n)) is not None and m[1] in _ACCEPT_METHODS
-        for stmt in _preceding_in_iteration(ln)
-        for n in a.of_type(stmt, "call_expression", skip_functions=True)
-    )
+    """The iteration accepts a connection before the launch (``Accept``, ``AcceptTCP``,
+    ``AcceptStream``...), or receives one from a channel named for them (``<-s.conns``,
+    ``range streams``): the goroutine lives as long as the connection, idle keep-alive
+    ones included."""
+    for stmt in _preceding_in_iteration(ln) + [c for c in ln.loop.named_children if c.type == "range_clause"]:
+        for n in a.of_type(stmt, "call_expression", skip_functions=True):
+            if (m := a.method_call(sf, n)) is not None and m[1].startswith("Accept"):
+                return True
+        for ch in _receives(sf, stmt):
+            ch = a.unparen(ch)
+            last = ch.child_by_field_name("field") if ch.type == "selector_expression" else ch
+            words = re.findall(r"[a-z]+|[A-Z][a-z]*", sf.text(last)) if last is not None else []
+            if any(w.lower().startswith(_CONNECTION_WORDS) for w in words):
+                return True
+    return False
 
 
 def _deadlock_risk(p: Pass, ln: _Launch) -> str | None:

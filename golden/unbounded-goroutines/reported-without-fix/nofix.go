@@ -80,3 +80,27 @@ func Drain(jobs []int, work func(int) int) []int {
 	}
 	return out
 }
+
+// Session is a multiplexed connection.
+type Session interface {
+	AcceptStream() (net.Conn, error)
+}
+
+// Streams serves every stream of a session: an accept loop by another name.
+func Streams(s Session, handle func(net.Conn)) {
+	for {
+		st, err := s.AcceptStream()
+		if err != nil {
+			return
+		}
+		go handle(st) // want "goroutine started in an endless loop"
+	}
+}
+
+// Hellos shakes hands with every connection handed over on conns.
+func Hellos(conns <-chan net.Conn, hello func(net.Conn)) {
+	for {
+		c := <-conns
+		go hello(c) // want "goroutine started in an endless loop"
+	}
+}

@@ -44,3 +44,19 @@ func (h *Hub) Publish(msg string) {
 		go sub(msg)
 	}
 }
+
+// Conn is a connection that says when it closes.
+type Conn interface {
+	Closed() <-chan struct{}
+}
+
+// Track forgets each connection once it closes: each watcher lives as long as its
+// connection.
+func Track(conns <-chan Conn, forget func(Conn)) {
+	for c := range conns {
+		go func() {
+			<-c.Closed()
+			forget(c)
+		}()
+	}
+}
