@@ -41,9 +41,48 @@ def goroutines(sf: SourceFile) -> Iterator[Goroutine]:
         kind = "function_declaration" if fn.type == "identifier" else "method_declaration"
         name = fn if fn.type == "identifier" else fn.child_by_field_name("field") if fn.type == "selector_expression" else None
         decls = [d for d in named.get(sf.text(name), []) if d.type == kind] if name is not None else []
+        if kind == "method_declaration" and decls:
+            # `go d.discovery.Run(ctx)` is not this file's `(k8sTest) Run`: the receiver must match
+            recv = _operand_type(sf, fn.child_by_field_name("operand"))
+            decls = [d for d in decls if recv is not None and a.function_key(sf, d)[1] == recv]
         if len(decls) == 1 and decls[0] not in started:
             started.append(decls[0])
             yield Goroutine(decls[0], None)
+
+
+def _operand_type(sf: SourceFile, operand: Node | None) -> str | None:
+    """The type name of ``x`` in ``x.m()`` when the syntax tells it: a receiver or parameter
+    declared ``T``/``*T``, or a local made by ``&T{...}``, ``T{...}``, ``new(T)`` or
+    ``var x T``; None otherwise."""
+    if operand is None or operand.type != "identifier":
+        return None
+    name = sf.text(operand)
+
+    def named(typ: Node | None) -> str | None:
+        text = sf.text(typ).lstrip("*&").split("[")[0].split("{")[0].strip() if typ is not None else ""
+        return text if text.isidentifier() else None
+
+    for fn in (x for x in a.ancestors(operand) if x.type in a.FUNCTION_TYPES):
+        for field in ("receiver", "parameters"):
+            plist = fn.child_by_field_name(field)
+            for p in a.of_type(plist, "parameter_declaration") if plist is not None else ():
+                if any(sf.text(n) == name for n in p.children_by_field_name("name")):
+                    return named(p.child_by_field_name("type"))
+        decl = local_declaration(sf, name, operand)
+        if decl is not None:
+            if decl.type == "var_declaration":
+                spec = next(a.of_type(decl, "var_spec"), None)
+                return named(spec.child_by_field_name("type")) if spec is not None else None
+            values = defined_values(sf, name, operand)
+            value = a.unparen(values[0]) if len(values) == 1 else None
+            if value is not None and value.type == "unary_expression":
+                value = a.unparen(value.child_by_field_name("operand"))
+            if value is not None and value.type == "composite_literal":
+                return named(value.child_by_field_name("type"))
+            if value is not None and value.type == "call_expression" and sf.text(value.child_by_field_name("function")) == "new":
+                return named(next(iter(a.arguments(value)), None))
+            return None
+    return None
 
 
 def _declared_functions(sf: SourceFile) -> dict[str, list[Node]]:

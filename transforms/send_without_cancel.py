@@ -46,11 +46,32 @@ process, although a signal that says "stop" was at hand.
   always (a per-request reply channel made with room for its reply);
 - the operation comes after the goroutine waited on the signal without returning (it
   goes on after cancellation on purpose, to hand over a result, as os/exec does);
-- the operation sits inside an expression (`f(<-ch)`) rather than being a statement.
-It is reported without a fix when the goroutine's function has results, when a `return`
-would skip a later non-deferred `wg.Done()`, `mu.Unlock()` or `close(ch)`, when the
-statement shares its line, or when a received `v := <-ch` needs a type that this file does
-not declare (parameters, locals, `make(chan T)` and struct fields are read).
+- the operation sits inside an expression (`f(<-ch)`) rather than being a statement;
+- the function cancels the signal's context itself before the operation (`cancel()`
+  then `<-res`): the partner was guaranteed that exchange;
+- a buffered channel with room for every send: its capacity is counted from the code
+  (`make(chan T, len(targets))`), or the goroutine sends once and ends;
+- a receive from a channel that a call returned when it was given the signal
+  (`ch := w.Watch(ctx)`): the library closes it when the signal fires;
+- a goroutine started as `go x.m()` is matched to this file's method `m` only when the
+  type of `x` can be told and is that method's receiver.
+
+## When it is not fixed
+The fix is offered only when the signal's end really means the partner is gone: the
+caller that handed over the signal also owns the channel. Reported without a fix (the
+note says which) when:
+- the signal is a context made in the function itself (a deadline for one step, such as
+  a setup timeout): after it fires, the partner is still there;
+- the sent value mentions an error (`errc <- err`): when the signal ending is what made
+  the operation fail, both cases are ready, Go picks one at random and the error is lost;
+- for a send, the channel is neither a parameter, nor a channel the function returns,
+  nor a field of the receiver that also holds the signal: its receiver is out of view
+  and may be owed the value (another receiver may count them);
+- the goroutine's function has results, a `return` would skip a later non-deferred
+  `wg.Done()`, `mu.Unlock()` or `close(ch)`, the statement shares its line, or a received
+  `v := <-ch` needs a type that this file does not declare.
+
+Applicability: `review` (a select that returns early changes when the goroutine ends).
 
 ## The fix
 The operation becomes a `select` that also watches the signal:
@@ -160,6 +181,8 @@ def _exchange_in_view(sf: SourceFile, g: g_.Goroutine, stmt: Node, kind: str, ch
     if kind == "send" and _reply_channel(sf, chan, stmt):
         return True
     buffered = bool(makes) and all(a.arguments(m)[1:] and sf.text(a.arguments(m)[1]) != "0" for m in makes)
+    if kind == "send" and _room_for_every_send(sf, g, stmt, makes):
+        return True
     return kind == "send" and buffered and (scope is None or not a.loops_between(stmt, g.fn))
 
 
@@ -248,6 +271,78 @@ def _element_type(sf: SourceFile, chan: Node) -> str | None:
     return sf.text(value) if value is not None else None
 
 
+def _cancelled_here(sf: SourceFile, stmt: Node, sig: a.Cancellation) -> bool:
+    """Whether the function calls the cancel func of ``sig`` (``ctx, cancel := ...``)
+    before ``stmt``: the new case would fire at once and abandon a partner that was
+    guaranteed its value (a test that cancels, then waits for the result)."""
+    fn = a.enclosing_function(stmt)
+    cancels = {
+        sf.text(names[1]) for d in a.of_type(a.body(fn), "short_var_declaration", skip_functions=True)
+        if len(names := a.left_names(d)) == 2 and sf.text(names[0]) == sig.name
+    }
+    return any(
+        n.start_byte < stmt.start_byte and sf.text(n.child_by_field_name("function")) in cancels
+        for n in a.of_type(a.body(fn), "call_expression", skip_functions=True)
+    )
+
+
+def _closed_on_cancel(sf: SourceFile, chan: Node, sig: a.Cancellation) -> bool:
+    """A channel a call returned when it was given the signal (``ch := w.Watch(ctx, k)``,
+    ``for v := range sub.Updates(ctx)``): the library closes it once the signal fires."""
+    calls = [chan] if chan.type == "call_expression" else [
+        v for v in g_.defined_values(sf, sf.text(chan), chan) if v.type == "call_expression"
+    ] if chan.type == "identifier" else []
+    return any(sf.text(x) == sig.name for c in calls for x in a.arguments(c))
+
+
+def _room_for_every_send(sf: SourceFile, g: g_.Goroutine, stmt: Node, makes: list[Node]) -> bool:
+    """A buffered channel whose capacity is counted from the code (``len(targets)``), or
+    one the goroutine sends on once and then ends: the send cannot block."""
+    caps = [a.arguments(m)[1] for m in makes if len(a.arguments(m)) > 1]
+    if not makes or len(caps) != len(makes) or any(sf.text(c) == "0" for c in caps):
+        return False
+    if all(c.type != "int_literal" for c in caps):
+        return True
+    return not a.loops_between(stmt, g.fn) and not a.following(stmt)
+
+
+def _why_no_fix(sf: SourceFile, g: g_.Goroutine, stmt: Node, kind: str, chan: Node, sig: a.Cancellation) -> str | None:
+    """Why a select on the signal could abandon work here, or None when the signal really
+    means that nobody will receive (or send) any more: the caller that handed over the
+    signal also owns the channel (a parameter or returned channel of the launcher, a field
+    of the receiver that holds a field signal)."""
+    fns = [x for x in a.ancestors(stmt) if x.type in a.FUNCTION_TYPES]
+    as_param = lambda name: any(a.params_declare(sf, fn, name) for fn in fns)  # noqa: E731
+    if not sig.assumed and "." not in sig.name and not as_param(sig.name):
+        return (f"{sig.name} is made here (a deadline for this step, or one this code cancels): its end does not "
+                "mean the partner is gone; wait in a select by hand if it does")
+    if kind == "send":
+        value = stmt.child_by_field_name("value")
+        if any("err" in sf.text(n).lower() for n in a.of_type(value, "identifier")) or "err" in sf.text(value).lower():
+            return (f"the value reports an error, which {sig.name} ending may itself cause: with both cases ready Go "
+                    "picks one at random and the error would be lost")
+    name = sf.text(chan)
+    operand = sf.text(chan.child_by_field_name("operand")) if chan.type == "selector_expression" else None
+    # a consumer may stop on its own inbox field; a producer only on a field signal of the
+    # same owner (a subscriber's events with its ctx)
+    owned = (chan.type == "identifier" and (as_param(name) or _returned(sf, stmt, name))) or (
+        operand is not None and (kind == "recv" or sig.name.split(".")[0] == operand))
+    if not owned:
+        partner = "receiver" if kind == "send" else "sender"
+        return (f"its {partner} is not in view and may be owed this exchange: add the select by hand once {sig.name} "
+                f"ending is known to mean the {partner} is gone")
+    return None
+
+
+def _returned(sf: SourceFile, stmt: Node, name: str) -> bool:
+    """A local channel that a function around ``stmt`` returns to its caller."""
+    return any(
+        any(sf.text(x) == name for x in r.named_children[0].named_children) if r.named_children else False
+        for fn in (x for x in a.ancestors(stmt) if x.type in a.FUNCTION_TYPES)
+        for r in a.of_type(a.body(fn), "return_statement", skip_functions=True)
+    )
+
+
 def _text(sf: SourceFile, node: Node | None) -> str:
     return sf.text(node) if node is not None else ""
 
@@ -297,11 +392,13 @@ def run(p: Pass) -> None:
                 continue  # early-return-send's: a buffer at the make fixes it
             if _exchange_in_view(sf, g, stmt, kind, chan) or _after_cancellation(sf, g, stmt, sig):
                 continue
+            if _cancelled_here(sf, stmt, sig) or (kind == "recv" and _closed_on_cancel(sf, chan, sig)):
+                continue
             ch = sf.text(chan)
             what = f"send on {ch}" if kind == "send" else f"receive from {ch}"
             partner = "receiver" if kind == "send" else "sender"
             message = f"this {what} blocks forever once its {partner} is gone, although {sig.name} could end the goroutine"
-            why = g_.return_blocker(sf, g, stmt)
+            why = _why_no_fix(sf, g, stmt, kind, chan, sig) or g_.return_blocker(sf, g, stmt)
             if why is None and not g_.own_line(sf, stmt):
                 why = "the statement shares its line: rewrite it into a select by hand"
             new = None
