@@ -40,13 +40,19 @@ always releases it. Every such call leaks a connection and two goroutines.
 - the response is assigned with `=` to a variable declared elsewhere, or declared in an
   `if`/`for`/`switch` header.
 
+## When it is not fixed
+Without an error check right after the request, inside a loop (a `defer` would pile up),
+with an explicit `Close` on some paths only, or for a discarded response. An error check
+is `if err != nil { return ... }` (or `t.Fatal`, any call that does not return),
+`require.NoError(t, err)` (testify's require, or a `require.New(t)`), or
+`if !assert.NoError(t, err) { return }`; an `else if resp == nil { ... }` after the check
+has no body to close. Applicability: `safe` (closing the body only releases it).
+
 ## The fix
-`defer resp.Body.Close()` right after `if err != nil { return ... }`, or first thing in the
+`defer resp.Body.Close()` right after the error check, or first thing in the
 branch where the request succeeded (`if err == nil { ... }`, or the `else` of
 `if err != nil`) when that branch holds every use of the response; a
-`defer resp.Body.Close()` that an early return skips moves up there. Without such an error
-check, inside a loop (a `defer` would pile up), with an explicit `Close` on some paths only,
-or for a discarded response, it is reported without a fix.
+`defer resp.Body.Close()` that an early return skips moves up there.
 """
 
 HTTP = "net/http"
@@ -494,8 +500,12 @@ def check_response(p: Pass, call: Node, name: str, stmt: Node, resp: str, err: s
             return
 
     def checks_err(s: Node, op: str) -> bool:
-        """``if err <op> nil`` (or the same of resp) while err still holds the request's error."""
-        return _error_check(sf, s, resp, err, op) and not _assigns(sf, fn, err, stmt.end_byte, s.start_byte)
+        """``if err <op> nil`` (or the same of resp) while err still holds the request's error;
+        for ``!=``, also a test assertion that stops the test when err is not nil
+        (``require.NoError(t, err)``, ``if !assert.NoError(t, err) { return }``)."""
+        if _assigns(sf, fn, err, stmt.end_byte, s.start_byte):
+            return False
+        return _error_check(sf, s, resp, err, op) or (op == "!=" and _asserts_no_error(sf, s, err))
 
     def releases(s: Node) -> bool:
         if any(s.id == c.id for c in closes):
@@ -514,6 +524,9 @@ def check_response(p: Pass, call: Node, name: str, stmt: Node, resp: str, err: s
     for s in siblings[siblings.index(stmt) + 1 :]:
         if checks_err(s, "!="):
             alt = s.child_by_field_name("alternative")
+            # `else if resp == nil { ... }` has no body to close either: its else goes on
+            while alt is not None and alt.type == "if_statement" and _error_check(sf, alt, resp, err, "!="):
+                alt = alt.child_by_field_name("alternative")
             region += [alt] if alt is not None else []
         else:
             region.append(s)
@@ -531,7 +544,7 @@ def check_response(p: Pass, call: Node, name: str, stmt: Node, resp: str, err: s
         err_check is not None
         and checks_err(err_check, "!=")
         and err_check.child_by_field_name("alternative") is None
-        and _terminating(sf, err_check.child_by_field_name("consequence"))
+        and (err_check.type != "if_statement" or _terminating(sf, err_check.child_by_field_name("consequence")))
     ):
         insert = insert_after_statement(sf, err_check, text)
         edits = _with_close_moved(sf, err_check, closes, text, insert) if insert is not None else None
@@ -552,6 +565,40 @@ def check_response(p: Pass, call: Node, name: str, stmt: Node, resp: str, err: s
     else:
         notes.append(f"no `if {err} != nil {{ return ... }}` right after the request: add `{text}` once the error is checked")
     p.report(call, message, fixes, notes)
+
+
+_NO_ERROR_ASSERTIONS = ("NoError", "Nil", "NoErrorf", "Nilf")
+_TESTIFY = ("github.com/stretchr/testify/require", "github.com/stretchr/testify/assert")
+
+
+def _asserts_no_error(sf: SourceFile, s: Node, err: str) -> bool:
+    """``require.NoError(t, err)`` (or ``r.NoError(err)`` on a ``require.New(t)``), which
+    stops the test when err is not nil, or ``if !assert.NoError(t, err) { return }``."""
+    if s.type == "if_statement" and s.child_by_field_name("initializer") is None and s.child_by_field_name("alternative") is None:
+        cond = a.unparen(s.child_by_field_name("condition"))
+        if cond.type != "unary_expression" or sf.text(cond.child_by_field_name("operator")) != "!":
+            return False
+        return _is_no_error(sf, a.unparen(cond.child_by_field_name("operand")), err, fatal=False) and _terminating(
+            sf, s.child_by_field_name("consequence"))
+    call = a.unparen(s.named_children[0]) if s.type == "expression_statement" and s.named_children else None
+    return call is not None and _is_no_error(sf, call, err, fatal=True)
+
+
+def _is_no_error(sf: SourceFile, call: Node, err: str, fatal: bool) -> bool:
+    """``X.NoError(..., err)``: require's (it stops the test) when ``fatal``, else assert's
+    or require's."""
+    m = a.method_call(sf, call) if call.type == "call_expression" else None
+    if m is None or m[1] not in _NO_ERROR_ASSERTIONS or not any(sf.text(x) == err for x in a.arguments(call)):
+        return False
+    pkg = sf.imports.get(sf.text(m[0])) if m[0].type == "identifier" else None
+    if pkg is not None:
+        return pkg == _TESTIFY[0] or (not fatal and pkg in _TESTIFY)
+    # r := require.New(t)
+    values = [v for d in a.of_type(a.enclosing_function(call), "short_var_declaration")
+              if [sf.text(n) for n in a.left_names(d)] == [sf.text(m[0])]
+              for v in d.child_by_field_name("right").named_children]
+    return any(a.is_call_to(sf, v, _TESTIFY[0], ("New",)) or (not fatal and a.is_call_to(sf, v, _TESTIFY[1], ("New",)))
+               for v in values)
 
 
 def _success_branch(if_stmt: Node | None, checks_err) -> Node | None:
