@@ -64,6 +64,8 @@ note says which) when:
   a setup timeout): after it fires, the partner is still there;
 - the sent value mentions an error (`errc <- err`): when the signal ending is what made
   the operation fail, both cases are ready, Go picks one at random and the error is lost;
+  likewise any send on a channel the goroutine also reports its error on (a stream of
+  results ending with its error): an early return would end it as if it had succeeded;
 - for a send, the channel is neither a parameter, nor a channel the function returns,
   nor a field of the receiver that also holds the signal: its receiver is out of view
   and may be owed the value (another receiver may count them);
@@ -318,9 +320,13 @@ def _why_no_fix(sf: SourceFile, g: g_.Goroutine, stmt: Node, kind: str, chan: No
                 "mean the partner is gone; wait in a select by hand if it does")
     if kind == "send":
         value = stmt.child_by_field_name("value")
-        if any("err" in sf.text(n).lower() for n in a.of_type(value, "identifier")) or "err" in sf.text(value).lower():
+        if _mentions_error(sf, value):
             return (f"the value reports an error, which {sig.name} ending may itself cause: with both cases ready Go "
                     "picks one at random and the error would be lost")
+        if any(k == "send" and _mentions_error(sf, n.child_by_field_name("value"))
+               for k, n in _channel_ops(sf, a.body(g.fn), sf.text(chan))):
+            return (f"the goroutine also reports its error on {sf.text(chan)}: returning on {sig.name} would end the "
+                    "stream without it, as if it had succeeded")
     name = sf.text(chan)
     operand = sf.text(chan.child_by_field_name("operand")) if chan.type == "selector_expression" else None
     # a consumer may stop on its own inbox field; a producer only on a field signal of the
@@ -332,6 +338,10 @@ def _why_no_fix(sf: SourceFile, g: g_.Goroutine, stmt: Node, kind: str, chan: No
         return (f"its {partner} is not in view and may be owed this exchange: add the select by hand once {sig.name} "
                 f"ending is known to mean the {partner} is gone")
     return None
+
+
+def _mentions_error(sf: SourceFile, value: Node | None) -> bool:
+    return value is not None and "err" in sf.text(value).lower()
 
 
 def _returned(sf: SourceFile, stmt: Node, name: str) -> bool:

@@ -42,7 +42,8 @@ The loop never waits, so nothing pushes back on the producer.
 ## When it is not reported
 - a semaphore is acquired before the launch in the same iteration (`sem <- struct{}{}` or
   a `select` case sending on it, with the goroutine receiving from it, a `.Acquire(...)`
-  call, or a token taken with `<-tokens` that the goroutine gives back);
+  or a limiter's `.Take...(...)` call, or a token taken with `<-tokens` that the
+  goroutine gives back);
 - the iteration waits for the goroutine before going on (`<-done` or `wg.Wait()` after the
   `go`, or a `select` whose cases all either wait for it or leave the loop);
 - the launch cannot repeat: a `return` or `break` follows it, or it waits for a
@@ -68,8 +69,8 @@ The loop never waits, so nothing pushes back on the producer.
   client), launched over a slice, map or channel: the goroutine's own loop, or a function
   of the package it calls (followed through the package's other files and a few calls
   deep), runs until a stop signal, forever, serves a listener or drains a channel it was
-  given; a function the package does not declare counts by its name (`Serve`,
-  `ListenAndServe`, `Run`, `Watch`, `Start`, `...Loop`, `...Worker`). Their number is the
+  given; a function also counts by its name (`Serve`, `ListenAndServe`, `Run`, `Watch`,
+  `Start`, `serve...`, `watch...`, `listen...`, `...Loop`, `...Worker`, `...Handler`). Their number is the
   configuration's, and no slot of a semaphore would ever come back; so is a goroutine
   that first waits for something to end (`<-c.Closed()`, `<-ctx.Done()`): it lives as
   long as that;
@@ -84,14 +85,17 @@ Every fix here changes concurrency (the launcher now waits), so it is offered on
 waiting for a slot can neither hang nor stall; otherwise the finding says why:
 - goroutines that live until shutdown, started in an endless loop: they pile up for good,
   but a semaphore would block the loop once every slot holds one;
+- an endless loop that dispatches other work (the launch sits in a case of a select or
+  switch, or the loop holds a select: a run loop, a protocol reader): the goroutines may
+  wait for work that loop does, which a blocked acquire would never reach;
 - the results are drained only after the loop (directly, through a channel passed to a
   call, or a field a called function sends on): a slot frees only when a send is
   received, so the launch after the last slot deadlocks;
 - a periodic loop (it ranges over or receives from a ticker's `t.C` or `time.Tick`
   each round): it must keep its pace, and a blocking acquire would stall it
   behind slow goroutines (skip the round when busy, if that is the intent);
-- an accept loop (any `Accept...` call, or a receive from a channel named for connections,
-  streams, sessions, clients or peers): each goroutine lives as long as its connection, so a cap of 10 would
+- an accept loop (any `Accept...` call, a receive from a channel named for connections,
+  streams, sessions, clients or peers, or such a value handed to the goroutine): each goroutine lives as long as its connection, so a cap of 10 would
   stall every client beyond the tenth open (keep-alive) connection, as patching net/http's
   `Server.Serve` showed (`TestTransportPersistConnLeak` hung); a cap on connections is a
   deliberate choice (`netutil.LimitListener`);
@@ -344,8 +348,8 @@ def _runs_until_shutdown(p: Pass, ln: _Launch) -> str | None:
             sf.text(fn.child_by_field_name("field")), None) if fn.type == "selector_expression" else ("", "")
         if name and p.package.is_long_lived(pkg, name, recv):
             return sf.text(fn)
-        # not declared in the package (another package's, an interface's): known by its name
-        if name and not p.package.declarations(pkg, name, recv) and _names_a_service(name):
+        # known by its name too (the facts miss loops that leave on errors or conditions)
+        if name and _names_a_service(name):
             return sf.text(fn)
         if ln.literal is None:
             break  # a plain `go f(x)`: only f runs on the goroutine (its arguments are evaluated here)
@@ -356,12 +360,14 @@ def _runs_until_shutdown(p: Pass, ln: _Launch) -> str | None:
 # convention (Server.Serve, Discoverer.Run, a peer's sendLoop, a Watch, runWorker).
 _SERVICE_NAMES = {"Start", "ListenAndServe", "ListenAndServeTLS", "ServeTLS"}
 _SERVICE_WORDS = ("run", "serve", "listen", "watch")  # alone: Run, serve, Watch
-_SERVICE_LAST = ("loop", "forever", "daemon", "worker", "forwarder")  # readLoop, runWorker
+_SERVICE_FIRST = ("serve", "listen", "watch")  # serveSubstream, watchLeader
+_SERVICE_LAST = ("loop", "forever", "daemon", "worker", "forwarder", "handler")  # readLoop, poolHandler
 
 
 def _names_a_service(name: str) -> bool:
     words = [w.lower() for w in re.findall(r"[a-z]+|[A-Z][a-z]*", name)]
-    return name in _SERVICE_NAMES or words in [[w] for w in _SERVICE_WORDS] or (bool(words) and words[-1] in _SERVICE_LAST)
+    return name in _SERVICE_NAMES or words in [[w] for w in _SERVICE_WORDS] or (bool(words) and (
+        words[-1] in _SERVICE_LAST or words[0] in _SERVICE_FIRST))
 
 
 # ---------------------------------------------------------------------------- what the loop runs over
@@ -474,8 +480,8 @@ def _bounded_before(sf, ln: _Launch) -> bool:
                     return True  # a token taken from a pool the goroutine gives back
             elif n.type == "call_expression":
                 m = a.method_call(sf, n)
-                if m is not None and m[1] in ("Acquire", "TryAcquire"):
-                    return True
+                if m is not None and m[1].startswith(("Acquire", "TryAcquire", "Take")):
+                    return True  # a weighted semaphore or a limiter (TakeWithContext)
     return False
 
 
@@ -693,6 +699,10 @@ def _accepts_connections(sf, ln: _Launch) -> bool:
     ``AcceptStream``...), or receives one from a channel named for them (``<-s.conns``,
     ``range streams``): the goroutine lives as long as the connection, idle keep-alive
     ones included."""
+    # the connection handed to the goroutine (`go readerFn(payloadConn)`)
+    handed = [x for x in a.of_type(ln.call.child_by_field_name("arguments"), "identifier")]
+    if any(w.lower().startswith(_CONNECTION_WORDS) for x in handed for w in re.findall(r"[a-z]+|[A-Z][a-z]*", sf.text(x))):
+        return True
     for stmt in _preceding_in_iteration(ln) + [c for c in ln.loop.named_children if c.type == "range_clause"]:
         for n in a.of_type(stmt, "call_expression", skip_functions=True):
             if (m := a.method_call(sf, n)) is not None and m[1].startswith("Accept"):
@@ -706,6 +716,14 @@ def _accepts_connections(sf, ln: _Launch) -> bool:
     return False
 
 
+def _dispatches(ln: _Launch) -> bool:
+    """The endless loop does more than fetch an item and launch: the launch sits in a case
+    of a select or switch, or the loop holds a select (a run loop, a protocol reader)."""
+    body = ln.loop.child_by_field_name("body")
+    in_case = any(n.type in a.CASE_TYPES for n in a.ancestors(ln.go) if a.is_within(n, body))
+    return in_case or next(a.of_type(body, "select_statement", skip_functions=True), None) is not None
+
+
 def _deadlock_risk(p: Pass, ln: _Launch) -> str | None:
     """Why waiting for a free slot at the launch could hang or stall, if it could."""
     sf = p.file
@@ -717,6 +735,11 @@ def _deadlock_risk(p: Pass, ln: _Launch) -> str | None:
         )
     if _drained_after_loop(p, ln):
         return "the goroutines send on a channel drained only after the loop: a bound here would deadlock"
+    if a.loop_kind(sf, ln.loop) == "endless" and _dispatches(ln):
+        return (
+            "the loop dispatches other work (a select or switch around the launch): waiting for a slot would "
+            "stall it, and the goroutines may be waiting for that very work; bound them by hand"
+        )
     tick = _paced_by(sf, ln)
     if tick is not None:
         return (

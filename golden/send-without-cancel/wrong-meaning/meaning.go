@@ -75,3 +75,27 @@ func Watch(ctx context.Context, watch func(context.Context) <-chan string, seen 
 		}
 	}()
 }
+
+// Result is one element of a stream, or the error that ended it.
+type Result struct {
+	V   int
+	Err error
+}
+
+// Stream forwards values and ends with the error that stopped recv (ctx's end, too):
+// returning on ctx instead would end the stream as if it had succeeded.
+func Stream(ctx context.Context, recv func(context.Context) (int, error)) <-chan Result {
+	out := make(chan Result, 1)
+	go func() {
+		defer close(out)
+		for {
+			v, err := recv(ctx)
+			if err != nil {
+				out <- Result{Err: err} // want "send on out blocks forever"
+				return
+			}
+			out <- Result{V: v} // want "send on out blocks forever"
+		}
+	}()
+	return out
+}

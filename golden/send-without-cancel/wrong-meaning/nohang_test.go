@@ -52,6 +52,30 @@ func TestNothingIsAbandoned(t *testing.T) {
 		}
 		close(in)
 	})
+	// The stream must end with ctx's error, never as if it had succeeded.
+	within(t, "Stream", func() {
+		for i := 0; i < 30; i++ {
+			ctx, cancel := context.WithCancel(context.Background())
+			n := 0
+			results := Stream(ctx, func(ctx context.Context) (int, error) {
+				n++
+				if n > 3 {
+					<-ctx.Done()
+					return 0, ctx.Err()
+				}
+				return n, nil
+			})
+			<-results
+			cancel()
+			var last Result
+			for r := range results {
+				last = r
+			}
+			if !errors.Is(last.Err, context.Canceled) {
+				t.Errorf("Stream ended without its error: last %+v", last)
+			}
+		}
+	})
 	within(t, "Probe", func() {
 		res := Probe(context.Background(), []string{"a", "b", "c"}, func(string) bool { return true })
 		for i := 0; i < 3; i++ {

@@ -48,12 +48,12 @@ func (s *Server) Track(conns <-chan net.Conn) {
 	for c := range conns {
 		s.mu.Lock()
 		s.conns[c] = struct{}{}
-		go s.serve(c) // want "goroutine started for every value received from conns"
+		go s.finish(c) // want "goroutine started for every value received from conns"
 		s.mu.Unlock()
 	}
 }
 
-func (s *Server) serve(c net.Conn) {
+func (s *Server) finish(c net.Conn) {
 	defer func() {
 		s.mu.Lock()
 		delete(s.conns, c)
@@ -102,5 +102,18 @@ func Hellos(conns <-chan net.Conn, hello func(net.Conn)) {
 	for {
 		c := <-conns
 		go hello(c) // want "goroutine started in an endless loop"
+	}
+}
+
+// Dispatch handles requests in goroutines and answers inline: behind a full semaphore
+// the answers the handlers wait for would never be read.
+func Dispatch(msgs <-chan any, handle func(string), answer func(int)) {
+	for {
+		switch m := (<-msgs).(type) {
+		case string:
+			go handle(m) // want "goroutine started in an endless loop"
+		case int:
+			answer(m)
+		}
 	}
 }
