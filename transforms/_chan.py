@@ -144,9 +144,15 @@ def _abandoned(sf, binding, receives, senders) -> str | None:
         case = next((x for x in a.ancestors(r) if x.type == "communication_case"), None)
         if case is None or not a.is_within(r, case.child_by_field_name("communication")):
             continue
-        others = [c for c in case.parent.named_children if c.type in ("communication_case", "default_case") and c != case]
-        # in a loop only a return or break stops listening; a case that receives later is fine
-        if _outer_loop(r, binding) is None and any(not any(a.is_within(x, c) for x in receives) for c in others):
+        select = case.parent
+        others = [c for c in select.named_children if c.type in ("communication_case", "default_case") and c != case]
+        # in a loop only a return or break stops listening; a case that receives later is fine,
+        # and so is one that goes on to a receive after the select (`case <-timeout: log`,
+        # then `return <-ch`): that receiver always drains
+        drains_later = any(x.start_byte >= select.end_byte for x in receives)
+        if _outer_loop(r, binding) is None and any(
+            not any(a.is_within(x, c) for x in receives) and not (drains_later and not _leaves(sf, c)) for c in others
+        ):
             return "takes another case of its select"
     first_started = min(a.goroutine_literal(g).end_byte for g in senders)
     outer = [_outer_loop(r, binding) for r in receives]
@@ -166,6 +172,12 @@ def _abandoned(sf, binding, receives, senders) -> str | None:
     if all(lp is None for lp in loops) and (total is None or total > len(receives)):
         return "receives fewer values than its goroutines send"
     return None
+
+
+def _leaves(sf, case: Node) -> bool:
+    """Whether a select case can leave the function or the code after the select."""
+    stmts = a.statements(case)
+    return a.exits_between(stmts) or any(a.never_returns(sf, s) for s in stmts)
 
 
 def _after_receive(node: Node, receives) -> bool:
