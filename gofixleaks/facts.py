@@ -225,9 +225,21 @@ def _loop_kind(sf: SourceFile, loop: Node) -> str:
         return FOREVER
     if any(_accepts(sf, c) for c in a.of_type(loop, "call_expression", skip_functions=True)):
         return SERVES
-    if all(_on_stop_signal(sf, e, loop) for e in exits):
+    if all(_on_stop_signal(sf, e, loop) for e in exits) or _selects_on_stop_signal(sf, loop):
         return UNTIL_SIGNAL
     return ""
+
+
+def _selects_on_stop_signal(sf: SourceFile, loop: Node) -> bool:
+    """An event loop: a select of the loop has a case on a stop signal (``<-ctx.Done()``,
+    ``<-f.exitChan``), whatever else also ends it (a closed input, an error, an exit flag
+    checked later)."""
+    for case in a.of_type(loop, "communication_case", skip_functions=True):
+        comm = case.child_by_field_name("communication")
+        recv = next((n for n in a.of_type(comm, "unary_expression") if a.is_receive(sf, n)), None) if comm else None
+        if recv is not None and _is_stop_signal(sf, recv.child_by_field_name("operand")):
+            return True
+    return False
 
 
 def _is_ticker_channel(sf: SourceFile, expr: Node) -> bool:

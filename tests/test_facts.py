@@ -74,6 +74,24 @@ func drain(in <-chan int) {
 	}
 }
 
+func events(ctx context.Context, in <-chan int) {
+	exit := false
+	for {
+		select {
+		case <-ctx.Done():
+			exit = true
+		case v, ok := <-in:
+			if !ok {
+				return
+			}
+			_ = v
+		}
+		if exit {
+			return
+		}
+	}
+}
+
 func retry() error {
 	for {
 		if err := work(); err == nil {
@@ -121,6 +139,7 @@ def test_each_function_s_own_loop_is_classified_by_how_long_it_runs():
         "ticks": facts.FOREVER,
         "serve": facts.SERVES,
         "drain": facts.DRAINS,
+        "events": facts.UNTIL_SIGNAL,  # an event loop with a case on ctx.Done(), also left by a flag
         "retry": "",  # leaves when the work succeeds
         "own": "",  # ranges over a channel it made: it ends with the function's own goroutine
         "counted": "",
@@ -194,17 +213,17 @@ def test_rules_that_need_the_package_get_its_facts_and_results_are_keyed_by_them
     """A result cached for one state of the package is not served once another file of the
     package changes what the rules could know of it."""
     monkeypatch.setenv("GOFIXLEAKS_CACHE_DIR", str(tmp_path / "cache"))
-    launcher = "package p\n\nfunc Run(items []int) {\n\tfor _, it := range items {\n\t\tgo loop(it)\n\t}\n}\n"
-    m = write_module(tmp_path / "m", {"run.go": launcher, "loop.go": "package p\n\nfunc loop(int) {\n\tfor {\n\t}\n}\n"})
+    launcher = "package p\n\nfunc Run(items []int) {\n\tfor _, it := range items {\n\t\tgo work(it)\n\t}\n}\n"
+    m = write_module(tmp_path / "m", {"run.go": launcher, "loop.go": "package p\n\nfunc work(int) {\n\tfor {\n\t}\n}\n"})
     cfg = config_mod.load((str(m),), select=("unbounded-goroutines",), jobs=1)
 
     def findings() -> list[tuple[str, int]]:
         return [(Path(r.path).name, f.line) for r in engine.run(discover((str(m),)), cfg) for f in r.findings]
 
-    assert findings() == []  # loop lives until shutdown: one per item is the configuration's
-    (m / "loop.go").write_text("package p\n\nfunc loop(int) {}\n")  # run.go itself is unchanged
+    assert findings() == []  # work lives until shutdown: one per item is the configuration's
+    (m / "loop.go").write_text("package p\n\nfunc work(int) {}\n")  # run.go itself is unchanged
     assert findings() == [("run.go", 5)]
-    (m / "loop.go").write_text("package p\n\nfunc loop(int) {\n\tfor {\n\t}\n}\n")
+    (m / "loop.go").write_text("package p\n\nfunc work(int) {\n\tfor {\n\t}\n}\n")
     assert findings() == []
 
 

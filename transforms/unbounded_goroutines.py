@@ -95,7 +95,8 @@ waiting for a slot can neither hang nor stall; otherwise the finding says why:
   each round): it must keep its pace, and a blocking acquire would stall it
   behind slow goroutines (skip the round when busy, if that is the intent);
 - an accept loop (any `Accept...` call, a receive from a channel named for connections,
-  streams, sessions, clients or peers, or such a value handed to the goroutine): each goroutine lives as long as its connection, so a cap of 10 would
+  streams, sessions, clients, peers or (ssh) channels, or such a value handed to the
+  goroutine): each goroutine lives as long as its connection, so a cap of 10 would
   stall every client beyond the tenth open (keep-alive) connection, as patching net/http's
   `Server.Serve` showed (`TestTransportPersistConnLeak` hung); a cap on connections is a
   deliberate choice (`netutil.LimitListener`);
@@ -166,7 +167,7 @@ _FORBIDDEN_IN_DEFERRED = ("call_expression", "index_expression", "slice_expressi
 
 _ERRGROUP = "golang.org/x/sync/errgroup"
 # what a loop receives a connection (or a stream, a session, a client) from
-_CONNECTION_WORDS = ("conn", "stream", "session", "sess", "client", "peer")
+_CONNECTION_WORDS = ("conn", "stream", "session", "sess", "client", "peer", "channel")  # ssh channels
 
 
 @dataclass(frozen=True)
