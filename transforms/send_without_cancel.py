@@ -53,6 +53,10 @@ process, although a signal that says "stop" was at hand.
   (`make(chan T, len(targets))`), or the goroutine sends once and ends;
 - a receive from a channel that a call returned when it was given the signal
   (`ch := w.Watch(ctx)`): the library closes it when the signal fires;
+- the only signal is one the function makes itself (`ctx, cancel :=
+  context.WithTimeout(...)` for a setup step, `done := make(chan struct{})`): its end says
+  nothing of the partner (after a setup timeout fires, the goroutine handling SIGTERM must
+  still be there);
 - a goroutine started as `go x.m()` is matched to this file's method `m` only when the
   type of `x` can be told and is that method's receiver.
 
@@ -60,8 +64,6 @@ process, although a signal that says "stop" was at hand.
 The fix is offered only when the signal's end really means the partner is gone: the
 caller that handed over the signal also owns the channel. Reported without a fix (the
 note says which) when:
-- the signal is a context made in the function itself (a deadline for one step, such as
-  a setup timeout): after it fires, the partner is still there;
 - the sent value mentions an error (`errc <- err`): when the signal ending is what made
   the operation fail, both cases are ready, Go picks one at random and the error is lost;
   likewise any send on a channel the goroutine also reports its error on (a stream of
@@ -315,9 +317,6 @@ def _why_no_fix(sf: SourceFile, g: g_.Goroutine, stmt: Node, kind: str, chan: No
     of the receiver that holds a field signal)."""
     fns = [x for x in a.ancestors(stmt) if x.type in a.FUNCTION_TYPES]
     as_param = lambda name: any(a.params_declare(sf, fn, name) for fn in fns)  # noqa: E731
-    if not sig.assumed and "." not in sig.name and not as_param(sig.name):
-        return (f"{sig.name} is made here (a deadline for this step, or one this code cancels): its end does not "
-                "mean the partner is gone; wait in a select by hand if it does")
     if kind == "send":
         value = stmt.child_by_field_name("value")
         if _mentions_error(sf, value):
@@ -338,6 +337,14 @@ def _why_no_fix(sf: SourceFile, g: g_.Goroutine, stmt: Node, kind: str, chan: No
         return (f"its {partner} is not in view and may be owed this exchange: add the select by hand once {sig.name} "
                 f"ending is known to mean the {partner} is gone")
     return None
+
+
+def _made_here(sf: SourceFile, stmt: Node, sig: a.Cancellation) -> bool:
+    """The signal is a local of the functions around ``stmt`` (``ctx, cancel :=
+    context.WithTimeout(...)`` for a setup step, ``done := make(chan struct{})``), not a
+    parameter or a field handed over by whoever owns the partner."""
+    return not sig.assumed and "." not in sig.name and not any(
+        a.params_declare(sf, fn, sig.name) for fn in a.ancestors(stmt) if fn.type in a.FUNCTION_TYPES)
 
 
 def _mentions_error(sf: SourceFile, value: Node | None) -> bool:
@@ -404,6 +411,8 @@ def run(p: Pass) -> None:
                 continue
             if _cancelled_here(sf, stmt, sig) or (kind == "recv" and _closed_on_cancel(sf, chan, sig)):
                 continue
+            if _made_here(sf, stmt, sig):
+                continue  # a step's own deadline or done channel: its end says nothing of the partner
             ch = sf.text(chan)
             what = f"send on {ch}" if kind == "send" else f"receive from {ch}"
             partner = "receiver" if kind == "send" else "sender"
