@@ -70,7 +70,8 @@ The loop never waits, so nothing pushes back on the producer.
   of the package it calls (followed through the package's other files and a few calls
   deep), runs until a stop signal, forever, serves a listener or drains a channel it was
   given; a function also counts by its name (`Serve`, `ListenAndServe`, `Run`, `Watch`,
-  `Start`, `serve...`, `watch...`, `listen...`, `...Loop`, `...Worker`, `...Handler`). Their number is the
+  `Start`, `serve...`, `watch...`, `listen...`, `...Loop`, `...Worker`, `...Handler`), and
+  so does one handed a stop channel (`go s.transfer(zone, z.shutdown)`). Their number is the
   configuration's, and no slot of a semaphore would ever come back; so is a goroutine
   that first waits for something to end (`<-c.Closed()`, `<-ctx.Done()`): it lives as
   long as that;
@@ -352,6 +353,9 @@ def _runs_until_shutdown(p: Pass, ln: _Launch) -> str | None:
         # known by its name too (the facts miss loops that leave on errors or conditions)
         if name and _names_a_service(name):
             return sf.text(fn)
+        # handed a stop channel (`go s.transfer(zone, start.shutdown)`): it runs until that fires
+        if any(_names_signal(sf, x) for x in a.arguments(call)):
+            return sf.text(fn)
         if ln.literal is None:
             break  # a plain `go f(x)`: only f runs on the goroutine (its arguments are evaluated here)
     return None
@@ -363,6 +367,14 @@ _SERVICE_NAMES = {"Start", "ListenAndServe", "ListenAndServeTLS", "ServeTLS"}
 _SERVICE_WORDS = ("run", "serve", "listen", "watch")  # alone: Run, serve, Watch
 _SERVICE_FIRST = ("serve", "listen", "watch")  # serveSubstream, watchLeader
 _SERVICE_LAST = ("loop", "forever", "daemon", "worker", "forwarder", "handler")  # readLoop, poolHandler
+
+
+def _names_signal(sf, expr: Node) -> bool:
+    """A stop channel by its name (``done``, ``s.shutdown``, ``stopCh``); not a context,
+    which short calls take too."""
+    expr = a.unparen(expr)
+    last = expr.child_by_field_name("field") if expr.type == "selector_expression" else expr
+    return last is not None and last.type in ("identifier", "field_identifier") and a.names_a_signal(sf.text(last))
 
 
 def _names_a_service(name: str) -> bool:

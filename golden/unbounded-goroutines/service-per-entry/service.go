@@ -60,3 +60,16 @@ func Track(conns <-chan Conn, forget func(Conn)) {
 		}()
 	}
 }
+
+// Zone is one configured zone with its shutdown signal.
+type Zone struct {
+	name     string
+	shutdown chan bool
+}
+
+// Transfer keeps every zone up to date until its shutdown channel fires.
+func Transfer(zones []Zone, transfer func(string, chan bool)) {
+	for _, z := range zones {
+		go transfer(z.name, z.shutdown)
+	}
+}
