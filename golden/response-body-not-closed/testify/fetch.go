@@ -40,3 +40,10 @@ func Closed(url string) (int, error) {
 	defer resp.Body.Close()
 	return resp.StatusCode, nil
 }
+
+// Refused requires the request to fail: a response exists only in a failed test.
+func Refused(t *testing.T, url string) {
+	resp, err := http.Get(url)
+	require.Error(t, err)
+	_ = resp
+}

@@ -14,3 +14,11 @@ func NoError(t T, err error) {
 		t.Fatalf("unexpected error: %v", err)
 	}
 }
+
+// Error stops the test when err is nil.
+func Error(t T, err error) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("an error is due")
+	}
+}
