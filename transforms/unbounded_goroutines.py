@@ -629,7 +629,7 @@ def _drained_after_loop(p: Pass, ln: _Launch) -> bool:
     sf = p.file
     sent = {sf.text(s.child_by_field_name("channel")) for s in a.of_type(ln.go, "send_statement")}
     fields: set[str] = set()
-    pkg = facts.package_name(sf)
+    pkg = sf.package_name
     for call in [ln.call, *a.of_type(ln.go, "call_expression")]:
         sent |= {sf.text(x) for x in a.arguments(call)}
         fn = call.child_by_field_name("function")
