@@ -28,7 +28,10 @@ everything it references, for every call of the function.
 - it is only closed, never sent on (a signal, not a result);
 - every send is a case of a `select` that can take a cancellation case or a default;
 - the function receives every send before any way out, including after a select whose
-  other case (a timeout that only logs) goes on to a later receive.
+  other case (a timeout that only logs) goes on to a later receive;
+- in a `_test.go` file, the select's other case fails the test (`t.Fatal`, `t.Errorf`,
+  `s.T().Fatal`, `require.Fail`, Ginkgo's `Fail`): the sender is abandoned only in a run
+  that has already failed.
 Such a send whose receiver is in scope is reported here and not by `send-without-cancel`.
 
 ## The fix

@@ -57,6 +57,8 @@ process, although a signal that says "stop" was at hand.
   context.WithTimeout(...)` for a setup step, `done := make(chan struct{})`): its end says
   nothing of the partner (after a setup timeout fires, the goroutine handling SIGTERM must
   still be there);
+- a send guarded by `if ch != nil`: an opt-in observer channel (nil unless a test or a
+  caller asked for it), whose owner drains every value it asked for;
 - a goroutine started as `go x.m()` is matched to this file's method `m` only when the
   type of `x` can be told and is that method's receiver.
 
@@ -71,6 +73,9 @@ note says which) when:
 - for a send, the channel is neither a parameter, nor a channel the function returns,
   nor a field of the receiver that also holds the signal: its receiver is out of view
   and may be owed the value (another receiver may count them);
+- a receive from a field channel that the file only ever closes (a gate, `<-m.block`
+  opened by `Run`): the signal may end only after the goroutine has passed the gate, so
+  the new case might never fire;
 - the goroutine's function has results, a `return` would skip a later non-deferred
   `wg.Done()`, `mu.Unlock()` or `close(ch)`, the statement shares its line, or a received
   `v := <-ch` needs a type that this file does not declare.
@@ -327,6 +332,9 @@ def _why_no_fix(sf: SourceFile, g: g_.Goroutine, stmt: Node, kind: str, chan: No
             return (f"the goroutine also reports its error on {sf.text(chan)}: returning on {sig.name} would end the "
                     "stream without it, as if it had succeeded")
     name = sf.text(chan)
+    if kind == "recv" and _gate(sf, chan):
+        return (f"{name} is a gate that is only ever closed: whether {sig.name} can end while it is shut is the "
+                "caller's protocol (it may end only after this goroutine has passed), so the new case might never fire")
     operand = sf.text(chan.child_by_field_name("operand")) if chan.type == "selector_expression" else None
     # a consumer may stop on its own inbox field; a producer only on a field signal of the
     # same owner (a subscriber's events with its ctx)
@@ -345,6 +353,32 @@ def _made_here(sf: SourceFile, stmt: Node, sig: a.Cancellation) -> bool:
     parameter or a field handed over by whoever owns the partner."""
     return not sig.assumed and "." not in sig.name and not any(
         a.params_declare(sf, fn, sig.name) for fn in a.ancestors(stmt) if fn.type in a.FUNCTION_TYPES)
+
+
+def _opt_in(sf: SourceFile, stmt: Node, chan: Node) -> bool:
+    """A send guarded by ``if ch != nil``: an opt-in observer channel (nil unless a test or
+    caller asked for it), whose owner drains every value it asked for."""
+    check = f"{sf.text(chan)}!=nil"
+    return any(
+        check in sf.text(c).replace(" ", "")
+        for anc in a.ancestors(stmt) if anc.type == "if_statement"
+        for c in [anc.child_by_field_name("condition")] if c is not None
+    )
+
+
+def _gate(sf: SourceFile, chan: Node) -> bool:
+    """A field channel (``m.block``) that this file closes and never sends on: receiving
+    from it waits for another method (``Run``) to open the gate."""
+    if chan.type != "selector_expression":
+        return False
+    field = sf.text(chan.child_by_field_name("field"))
+    on_field = lambda n: (c := a.unparen(n)).type == "selector_expression" and sf.text(c.child_by_field_name("field")) == field  # noqa: E731
+    if any(on_field(s.child_by_field_name("channel")) for s in a.of_type(sf.root, "send_statement")):
+        return False
+    return any(
+        sf.text(c.child_by_field_name("function")) == "close" and (args := a.arguments(c)) and on_field(args[0])
+        for c in a.of_type(sf.root, "call_expression")
+    )
 
 
 def _mentions_error(sf: SourceFile, value: Node | None) -> bool:
@@ -413,6 +447,8 @@ def run(p: Pass) -> None:
                 continue
             if _made_here(sf, stmt, sig):
                 continue  # a step's own deadline or done channel: its end says nothing of the partner
+            if kind == "send" and _opt_in(sf, stmt, chan):
+                continue
             ch = sf.text(chan)
             what = f"send on {ch}" if kind == "send" else f"receive from {ch}"
             partner = "receiver" if kind == "send" else "sender"

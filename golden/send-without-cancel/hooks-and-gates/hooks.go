@@ -1,0 +1,57 @@
+// Package hooks has channel operations whose partner is owed the exchange although a stop
+// signal is in scope: an opt-in observer channel and a gate opened by another method.
+package hooks
+
+import "time"
+
+// Purge removes old files every interval until stop closes; when purged is non-nil (a
+// test asked for it) every removed name is sent on it, and the test counts them: a select
+// on stop could drop names it waits for, so this is no finding.
+func Purge(list func() []string, remove func(string), interval time.Duration, stop <-chan struct{}, purged chan<- string) {
+	go func() {
+		for {
+			for _, name := range list() {
+				remove(name)
+				if purged != nil {
+					purged <- name
+				}
+			}
+			select {
+			case <-time.After(interval):
+			case <-stop:
+				return
+			}
+		}
+	}()
+}
+
+// Manager starts groups that wait until Run opens the gate.
+type Manager struct {
+	block chan struct{}
+	done  chan struct{}
+}
+
+// NewManager returns a manager whose groups wait for Run.
+func NewManager() *Manager {
+	return &Manager{block: make(chan struct{}), done: make(chan struct{})}
+}
+
+// Run lets every group start.
+func (m *Manager) Run() { close(m.block) }
+
+// Stop closes done once every group has run: a select on done while waiting at the gate
+// would never fire, so the finding comes without a fix.
+func (m *Manager) Stop(wait func()) {
+	wait()
+	close(m.done)
+}
+
+// Update starts a group that runs once the gate is open.
+func (m *Manager) Update(run func()) {
+	go m.start(run)
+}
+
+func (m *Manager) start(run func()) {
+	<-m.block // want "receive from m.block blocks forever"
+	run()
+}
