@@ -79,6 +79,17 @@ The loop never waits, so nothing pushes back on the producer.
   with the test binary (on the standard library all 7 findings there were scaffolding:
   accept loops serving the test's own dials, small fan-outs);
 - `while`-style loops (`for cond { }`): their bound is the condition's business;
+- an accept loop (any `Accept...` call, a receive from a channel named for connections,
+  streams, sessions, clients, peers or (ssh) channels, or such a value handed to the
+  goroutine): each goroutine lives as long as its connection, the standard Go server
+  shape; a cap of 10 would stall every client beyond the tenth open (keep-alive)
+  connection, as patching net/http's `Server.Serve` showed (`TestTransportPersistConnLeak`
+  hung), and a cap on connections is a deliberate choice (`netutil.LimitListener`). On
+  the precision corpus all 25 such findings were false;
+- an endless loop that dispatches other work (the launch sits in a case of a select or
+  switch, or the loop holds a select: a run loop, a protocol reader): the goroutines are
+  paced by its events (on the corpus all 9 were false), and a blocking acquire could stall
+  the very work they wait for;
 - an errgroup with `SetLimit`, or one passed in (its maker may have limited it).
 
 ## When it is not fixed
@@ -86,21 +97,12 @@ Every fix here changes concurrency (the launcher now waits), so it is offered on
 waiting for a slot can neither hang nor stall; otherwise the finding says why:
 - goroutines that live until shutdown, started in an endless loop: they pile up for good,
   but a semaphore would block the loop once every slot holds one;
-- an endless loop that dispatches other work (the launch sits in a case of a select or
-  switch, or the loop holds a select: a run loop, a protocol reader): the goroutines may
-  wait for work that loop does, which a blocked acquire would never reach;
 - the results are drained only after the loop (directly, through a channel passed to a
   call, or a field a called function sends on): a slot frees only when a send is
   received, so the launch after the last slot deadlocks;
 - a periodic loop (it ranges over or receives from a ticker's `t.C` or `time.Tick`
   each round): it must keep its pace, and a blocking acquire would stall it
   behind slow goroutines (skip the round when busy, if that is the intent);
-- an accept loop (any `Accept...` call, a receive from a channel named for connections,
-  streams, sessions, clients, peers or (ssh) channels, or such a value handed to the
-  goroutine): each goroutine lives as long as its connection, so a cap of 10 would
-  stall every client beyond the tenth open (keep-alive) connection, as patching net/http's
-  `Server.Serve` showed (`TestTransportPersistConnLeak` hung); a cap on connections is a
-  deliberate choice (`netutil.LimitListener`);
 - a mutex or a token is held at the launch that the goroutines may need to finish;
 - `go x.f(...)` whose function value could change before a wrapped goroutine calls it
   (`go s.conn.serve()`: the receiver is evaluated at the launch);
@@ -298,6 +300,8 @@ def _check(p: Pass, ln: _Launch, given: dict[int, set[str]]) -> None:
         return
     if kind == "collection" and _joined_after_loop(p, ln):
         return
+    if _accepts_connections(sf, ln) or (a.loop_kind(sf, ln.loop) == "endless" and _dispatches(ln)):
+        return  # as many as the connections served, or paced by a run loop's events
     lives_on = _runs_until_shutdown(p, ln)
     if lives_on is not None and kind != "endless":
         return  # one goroutine per configured item or per value: their number is the input's

@@ -1,4 +1,5 @@
-// Package nofix has unbounded launches whose fix needs a person.
+// Package nofix has unbounded launches whose fix needs a person, and accept and run loops,
+// which are no finding.
 package nofix
 
 import (
@@ -25,14 +26,14 @@ func Collect(jobs <-chan int, work func(int) int) []int {
 }
 
 // Serve answers every connection l accepts: each goroutine lives as long as its
-// connection, so a semaphore would cap open connections, not work.
+// connection, so a semaphore would cap open connections, not work: no finding.
 func Serve(l net.Listener, handle func(net.Conn)) error {
 	for {
 		c, err := l.Accept()
 		if err != nil {
 			return err
 		}
-		go handle(c) // want "goroutine started in an endless loop"
+		go handle(c)
 	}
 }
 
@@ -44,11 +45,11 @@ type Server struct {
 
 // Track launches with s.mu held: waiting there for a free slot would block the
 // goroutines that need s.mu to finish.
-func (s *Server) Track(conns <-chan net.Conn) {
-	for c := range conns {
+func (s *Server) Track(added <-chan net.Conn) {
+	for c := range added {
 		s.mu.Lock()
 		s.conns[c] = struct{}{}
-		go s.finish(c) // want "goroutine started for every value received from conns"
+		go s.finish(c) // want "goroutine started for every value received from added"
 		s.mu.Unlock()
 	}
 }
@@ -86,32 +87,33 @@ type Session interface {
 	AcceptStream() (net.Conn, error)
 }
 
-// Streams serves every stream of a session: an accept loop by another name.
+// Streams serves every stream of a session: an accept loop by another name, no finding.
 func Streams(s Session, handle func(net.Conn)) {
 	for {
 		st, err := s.AcceptStream()
 		if err != nil {
 			return
 		}
-		go handle(st) // want "goroutine started in an endless loop"
+		go handle(st)
 	}
 }
 
-// Hellos shakes hands with every connection handed over on conns.
+// Hellos shakes hands with every connection handed over on conns: no finding.
 func Hellos(conns <-chan net.Conn, hello func(net.Conn)) {
 	for {
 		c := <-conns
-		go hello(c) // want "goroutine started in an endless loop"
+		go hello(c)
 	}
 }
 
-// Dispatch handles requests in goroutines and answers inline: behind a full semaphore
-// the answers the handlers wait for would never be read.
+// Dispatch handles requests in goroutines and answers inline: a run loop paced by its
+// events (behind a full semaphore the answers the handlers wait for would never be read),
+// no finding.
 func Dispatch(msgs <-chan any, handle func(string), answer func(int)) {
 	for {
 		switch m := (<-msgs).(type) {
 		case string:
-			go handle(m) // want "goroutine started in an endless loop"
+			go handle(m)
 		case int:
 			answer(m)
 		}
