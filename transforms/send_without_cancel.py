@@ -50,7 +50,10 @@ process, although a signal that says "stop" was at hand.
 - the function cancels the signal's context itself before the operation (`cancel()`
   then `<-res`): the partner was guaranteed that exchange;
 - a buffered channel with room for every send: its capacity is counted from the code
-  (`make(chan T, len(targets))`), or the goroutine sends once and ends;
+  (`make(chan T, len(targets))`), or the goroutine sends once and ends; so is a parameter
+  channel that every `go f(..., doneCh)` of the file passes freshly made with a buffer
+  (in the same iteration as the launch), when `f` sends on it at most once (every send
+  followed by `return`, or ending its body);
 - a receive from a channel that a call returned when it was given the signal
   (`ch := w.Watch(ctx)`): the library closes it when the signal fires;
 - the only signal is one the function makes itself (`ctx, cancel :=
@@ -190,7 +193,7 @@ def _exchange_in_view(sf: SourceFile, g: g_.Goroutine, stmt: Node, kind: str, ch
     if kind == "send" and _reply_channel(sf, chan, stmt):
         return True
     buffered = bool(makes) and all(a.arguments(m)[1:] and sf.text(a.arguments(m)[1]) != "0" for m in makes)
-    if kind == "send" and _room_for_every_send(sf, g, stmt, makes):
+    if kind == "send" and (_room_for_every_send(sf, g, stmt, makes) or _buffered_by_every_launch(sf, g, name)):
         return True
     return kind == "send" and buffered and (scope is None or not a.loops_between(stmt, g.fn))
 
@@ -313,6 +316,51 @@ def _room_for_every_send(sf: SourceFile, g: g_.Goroutine, stmt: Node, makes: lis
     if all(c.type != "int_literal" for c in caps):
         return True
     return not a.loops_between(stmt, g.fn) and not a.following(stmt)
+
+
+def _sends_once(sf: SourceFile, g: g_.Goroutine, name: str) -> bool:
+    """Every send of the goroutine on ``name`` is followed by ``return`` or ends its body:
+    one run sends at most once."""
+    body = a.body(g.fn)
+    for k, n in _channel_ops(sf, body, name):
+        if k != "send":
+            continue
+        rest = [x for x in a.following(n) if x.type != "comment"]
+        if not (rest[:1] and rest[0].type == "return_statement") and (rest or n not in a.statements(body)):
+            return False
+    return True
+
+
+def _buffered_by_every_launch(sf: SourceFile, g: g_.Goroutine, name: str) -> bool:
+    """A parameter channel of a function started with `go f(..., ch)` in this file, where
+    every launch passes a local made with a buffer in the same iteration as the launch
+    (``doneCh := make(chan error, 1)``), and the goroutine sends on it at most once."""
+    if g.launcher is not None or g.fn.type not in ("function_declaration", "method_declaration"):
+        return False
+    params = [sf.text(n) for p in a.of_type(g.fn.child_by_field_name("parameters"), "parameter_declaration")
+              for n in p.children_by_field_name("name")]
+    if name not in params or not _sends_once(sf, g, name):
+        return False
+    fname = sf.text(g.fn.child_by_field_name("name"))
+    launches = 0
+    for go in a.of_type(sf.root, "go_statement"):
+        call = next((c for c in go.named_children if c.type == "call_expression"), None)
+        fn = call.child_by_field_name("function") if call is not None else None
+        last = fn.child_by_field_name("field") if fn is not None and fn.type == "selector_expression" else fn
+        if last is None or sf.text(last) != fname:
+            continue
+        args = a.arguments(call)
+        if len(args) != len(params) or args[params.index(name)].type != "identifier":
+            return False
+        arg = args[params.index(name)]
+        scope, makes = _makes(sf, arg, go)
+        if scope is None or not makes or any(
+            len(a.arguments(m)) < 2 or sf.text(a.arguments(m)[1]) == "0"
+            or a.loops_between(m, scope) != a.loops_between(go, scope) for m in makes
+        ):
+            return False
+        launches += 1
+    return launches > 0
 
 
 def _why_no_fix(sf: SourceFile, g: g_.Goroutine, stmt: Node, kind: str, chan: Node, sig: a.Cancellation) -> str | None:

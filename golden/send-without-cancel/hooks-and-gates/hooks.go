@@ -1,5 +1,6 @@
 // Package hooks has channel operations whose partner is owed the exchange although a stop
-// signal is in scope: an opt-in observer channel and a gate opened by another method.
+// signal is in scope: an opt-in observer channel, a gate opened by another method and a
+// done channel with room for the one value sent on it.
 package hooks
 
 import "time"
@@ -54,4 +55,29 @@ func (m *Manager) Update(run func()) {
 func (m *Manager) start(run func()) {
 	<-m.block // want "receive from m.block blocks forever"
 	run()
+}
+
+// Transfer is started with a done channel its launcher made with room for one value, and
+// sends on it at most once before it ends: the send never blocks, so it is no finding
+// (a select on stop could drop the value the launcher waits for).
+func (m *Manager) Transfer(stop <-chan struct{}, work func() error, done chan error) {
+	select {
+	case <-stop:
+		done <- nil
+		return
+	default:
+	}
+	done <- work()
+}
+
+// Transfers starts one transfer per request and waits for each.
+func (m *Manager) Transfers(stop <-chan struct{}, reqs <-chan func() error) error {
+	for work := range reqs {
+		done := make(chan error, 1)
+		go m.Transfer(stop, work, done)
+		if err := <-done; err != nil {
+			return err
+		}
+	}
+	return nil
 }
