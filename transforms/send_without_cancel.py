@@ -50,7 +50,8 @@ process, although a signal that says "stop" was at hand.
 - the function cancels the signal's context itself before the operation (`cancel()`
   then `<-res`): the partner was guaranteed that exchange;
 - a buffered channel with room for every send: its capacity is counted from the code
-  (`make(chan T, len(targets))`), or the goroutine sends once and ends; so is a parameter
+  (`make(chan T, len(targets))`), or one goroutine per make sends at most once (every
+  send followed by `return`, or ending its body); so is a parameter
   channel that every `go f(..., doneCh)` of the file passes freshly made with a buffer
   (in the same iteration as the launch), when `f` sends on it at most once (every send
   followed by `return`, or ending its body);
@@ -315,7 +316,12 @@ def _room_for_every_send(sf: SourceFile, g: g_.Goroutine, stmt: Node, makes: lis
         return False
     if all(c.type != "int_literal" for c in caps):
         return True
-    return not a.loops_between(stmt, g.fn) and not a.following(stmt)
+    if not a.loops_between(stmt, g.fn) and not a.following(stmt):
+        return True
+    # one goroutine per make (a literal started where the channel is made) that sends at most once
+    scope = a.enclosing_function(makes[0])
+    return (g.launcher is not None and g.launcher == scope and _sends_once(sf, g, sf.text(stmt.child_by_field_name("channel")))
+            and all(a.loops_between(m, scope) == a.loops_between(g.fn, scope) for m in makes))
 
 
 def _sends_once(sf: SourceFile, g: g_.Goroutine, name: str) -> bool:

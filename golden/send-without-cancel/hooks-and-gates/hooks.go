@@ -81,3 +81,23 @@ func (m *Manager) Transfers(stop <-chan struct{}, reqs <-chan func() error) erro
 	}
 	return nil
 }
+
+// Poll reports the first error of its polling goroutine on a channel with room for it:
+// every send is followed by return, so one value is all it ever holds: no finding.
+func Poll(poll func() error, interval time.Duration, stop <-chan struct{}) <-chan error {
+	errc := make(chan error, 1)
+	go func() {
+		for {
+			if err := poll(); err != nil {
+				errc <- err
+				return
+			}
+			select {
+			case <-time.After(interval):
+			case <-stop:
+				return
+			}
+		}
+	}()
+	return errc
+}
