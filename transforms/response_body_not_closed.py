@@ -26,8 +26,9 @@ error, an early return or a decoder that stops short of EOF leaves it pinned: on
 always releases it. Every such call leaks a connection and two goroutines.
 
 ## When it is not reported
-- the body is closed (directly, deferred, or in a deferred `func(){...}()`) on every path
-  after the error check; the branch where `err != nil` or `resp == nil` has nothing to close;
+- the body is closed (directly, deferred, or in a deferred `func(){...}()`) or read to EOF
+  with `io.ReadAll(resp.Body)` (the transport then takes the connection back by itself) on
+  every path after the error check; the branch where `err != nil` or `resp == nil` has nothing to close;
 - the response is returned, stored, passed to a function (`closeBody(resp)`), or its body
   is handed to a function that is not known only to read it (`drainAndClose(resp.Body)`):
   reading functions such as `io.ReadAll`, `io.Copy`, `json.NewDecoder` or `bufio.NewReader`
@@ -298,6 +299,17 @@ def _body_close(sf: SourceFile, ident: Node) -> Node | None:
     return call if call is not None and call.type == "call_expression" and call.child_by_field_name("function") == close else None
 
 
+def _drained(sf: SourceFile, ident: Node) -> bool:
+    """``io.ReadAll(resp.Body)`` (or ioutil's): it reads to EOF, where the transport gives the
+    connection back by itself, as a Close would."""
+    body = ident.parent
+    if body.type != "selector_expression" or sf.text(body.child_by_field_name("field")) != "Body":
+        return False
+    args = body.parent
+    call = args.parent if args is not None and args.type == "argument_list" else None
+    return call is not None and a.callee(sf, call) in (("io", "ReadAll"), ("io/ioutil", "ReadAll")) and a.arguments(call) == [body]
+
+
 def _hands_on_body(sf: SourceFile, body: Node) -> bool:
     """Whether this use of ``resp.Body`` may give it to someone who closes it."""
     parent = body.parent
@@ -504,10 +516,13 @@ def check_response(p: Pass, call: Node, name: str, stmt: Node, resp: str, err: s
     fn = binding.function
     refs = a.references(sf, binding)
     closes: list[Node] = []  # statements whose execution closes the body
+    drains: list[Node] = []  # statements that read it to EOF: they release it too
     for r in refs:
         close = _body_close(sf, r)
         owner = a.enclosing_function(r)
-        if close is not None:
+        if close is None and owner == fn and _drained(sf, r):
+            drains.append(a.statement_of(r))
+        elif close is not None:
             defer = a.deferred_literal(owner)
             if owner != fn and (defer is None or a.enclosing_function(owner) != fn):
                 return  # closed by a goroutine or a closure called who knows when: handed on
@@ -524,7 +539,7 @@ def check_response(p: Pass, call: Node, name: str, stmt: Node, resp: str, err: s
         return _error_check(sf, s, resp, err, op) or (op == "!=" and _asserts_no_error(sf, s, err))
 
     def releases(s: Node) -> bool:
-        if any(s.id == c.id for c in closes):
+        if any(s.id == c.id for c in closes + drains):
             return True
         # `if err == nil { defer resp.Body.Close() ... }`: the other branch has no body
         cons = s.child_by_field_name("consequence") if s.type == "if_statement" else None

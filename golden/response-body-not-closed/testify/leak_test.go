@@ -27,7 +27,7 @@ func TestLeak(t *testing.T) {
 	defer srv.Close()
 	base := runtime.NumGoroutine()
 	for i := 0; i < 5; i++ {
-		if Status(t, srv.URL) != 200 || Body(t, srv.URL) != "hello" {
+		if Status(t, srv.URL) != 200 || Body(t, srv.URL) != "he" {
 			t.Fatal("wrong answer")
 		}
 		if code, err := Closed(srv.URL); err != nil || code != 200 {
