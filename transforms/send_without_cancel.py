@@ -55,8 +55,9 @@ process, although a signal that says "stop" was at hand.
   channel that every `go f(..., doneCh)` of the file passes freshly made with a buffer
   (in the same iteration as the launch), when `f` sends on it at most once (every send
   followed by `return`, or ending its body);
-- a receive from a channel that a call returned when it was given the signal
-  (`ch := w.Watch(ctx)`): the library closes it when the signal fires;
+- a receive from a channel that a call returned when it was given the signal, or a
+  context made from it (`ch := w.Watch(ctx)`, `w.Watch(cctx)` for `cctx, cancel :=
+  context.WithCancel(ctx)`): the library closes it when the signal fires;
 - the only signal is one the function makes itself (`ctx, cancel :=
   context.WithTimeout(...)` for a setup step, `done := make(chan struct{})`): its end says
   nothing of the partner (after a setup timeout fires, the goroutine handling SIGTERM must
@@ -305,7 +306,19 @@ def _closed_on_cancel(sf: SourceFile, chan: Node, sig: a.Cancellation) -> bool:
     calls = [chan] if chan.type == "call_expression" else [
         v for v in g_.defined_values(sf, sf.text(chan), chan) if v.type == "call_expression"
     ] if chan.type == "identifier" else []
-    return any(sf.text(x) == sig.name for c in calls for x in a.arguments(c))
+    return any(sf.text(x) == sig.name or _derived(sf, x, sig) for c in calls for x in a.arguments(c))
+
+
+def _derived(sf: SourceFile, ctx: Node, sig: a.Cancellation) -> bool:
+    """A local context made from the signal (``cctx, cancel := context.WithCancel(ctx)``):
+    it ends when the signal does."""
+    if ctx.type != "identifier":
+        return False
+    return any(
+        v.type == "call_expression" and a.is_call_to(sf, v, "context", ("WithCancel", "WithTimeout", "WithDeadline", "WithValue", "WithCancelCause"))
+        and a.arguments(v)[:1] and sf.text(a.arguments(v)[0]) == sig.name
+        for v in g_.defined_values(sf, sf.text(ctx), ctx)
+    )
 
 
 def _room_for_every_send(sf: SourceFile, g: g_.Goroutine, stmt: Node, makes: list[Node]) -> bool:

@@ -76,6 +76,25 @@ func Watch(ctx context.Context, watch func(context.Context) <-chan string, seen 
 	}()
 }
 
+// WatchFirst reads a library's channel made with a context derived from ctx: it closes
+// when ctx ends, too.
+func WatchFirst(ctx context.Context, watch func(context.Context) <-chan string, seen func(string)) {
+	go watchFirst(ctx, watch, seen)
+}
+
+func watchFirst(ctx context.Context, watch func(context.Context) <-chan string, seen func(string)) {
+	for {
+		cctx, cancel := context.WithCancel(ctx)
+		ch := watch(cctx)
+		v, ok := <-ch
+		cancel()
+		if !ok {
+			return
+		}
+		seen(v)
+	}
+}
+
 // Result is one element of a stream, or the error that ended it.
 type Result struct {
 	V   int
