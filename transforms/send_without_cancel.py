@@ -50,7 +50,8 @@ process, although a signal that says "stop" was at hand.
 - the function cancels the signal's context itself before the operation (`cancel()`
   then `<-res`): the partner was guaranteed that exchange;
 - a buffered channel with room for every send: its capacity is counted from the code
-  (`make(chan T, len(targets))`), or one goroutine per make sends at most once (every
+  (`make(chan T, len(targets))`, also for a field filled as `T{f: ch}` from such a
+  local), or one goroutine per make sends at most once (every
   send followed by `return`, or ending its body); so is a parameter
   channel that every `go f(..., doneCh)` of the file passes freshly made with a buffer
   (in the same iteration as the launch), when `f` sends on it at most once (every send
@@ -151,6 +152,14 @@ def _makes(sf: SourceFile, chan: Node, at: Node) -> tuple[Node | None, list[Node
         target, field = _made_into(sf, call)
         if target is not None and sf.text(target) == name and field == (scope is None):
             out.append(call)
+    if scope is None:  # `T{f: ch}` with `ch := make(...)` just before
+        for el in a.of_type(sf.root, "keyed_element"):
+            key, value = (el.named_children + [None, None])[:2]
+            v = value.named_children[0] if value is not None and value.named_child_count == 1 else None
+            if key is None or sf.text(key) != name or v is None or v.type != "identifier":
+                continue
+            out += [m for m in g_.defined_values(sf, sf.text(v), v)
+                    if m.type == "call_expression" and sf.text(m.child_by_field_name("function")) == "make"]
     return scope, out
 
 

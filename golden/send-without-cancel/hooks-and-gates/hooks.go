@@ -3,7 +3,10 @@
 // done channel with room for the one value sent on it.
 package hooks
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // Purge removes old files every interval until stop closes; when purged is non-nil (a
 // test asked for it) every removed name is sent on it, and the test counts them: a select
@@ -100,4 +103,25 @@ func Poll(poll func() error, interval time.Duration, stop <-chan struct{}) <-cha
 		}
 	}()
 	return errc
+}
+
+// Checker hands each target to a check goroutine that reports it on healthy, made with
+// room for every target: a send on it cannot block, so it is no finding.
+type Checker struct {
+	healthy chan string
+}
+
+// NewChecker makes the channel before it stores it in the struct.
+func NewChecker(targets []string) *Checker {
+	healthy := make(chan string, len(targets))
+	return &Checker{healthy: healthy}
+}
+
+// Check reports target once probe says it is up.
+func (c *Checker) Check(ctx context.Context, target string, probe func(context.Context, string) bool) {
+	go func() {
+		if probe(ctx, target) {
+			c.healthy <- target
+		}
+	}()
 }
