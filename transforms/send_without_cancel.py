@@ -63,6 +63,8 @@ process, although a signal that says "stop" was at hand.
   context.WithTimeout(...)` for a setup step, `done := make(chan struct{})`): its end says
   nothing of the partner (after a setup timeout fires, the goroutine handling SIGTERM must
   still be there);
+- a receive from a channel the file registers with `signal.Notify`: its sender is the
+  runtime, which never leaves;
 - a send guarded by `if ch != nil`: an opt-in observer channel (nil unless a test or a
   caller asked for it), whose owner drains every value it asked for;
 - a goroutine started as `go x.m()` is matched to this file's method `m` only when the
@@ -318,6 +320,16 @@ def _closed_on_cancel(sf: SourceFile, chan: Node, sig: a.Cancellation) -> bool:
     return any(sf.text(x) == sig.name or _derived(sf, x, sig) for c in calls for x in a.arguments(c))
 
 
+def _notified(sf: SourceFile, chan: Node) -> bool:
+    """A channel this file registers with ``signal.Notify(ch, ...)``: its sender is the
+    runtime, which never goes away (a CLI's signal handler lives as long as the process)."""
+    name = sf.text(chan)
+    return any(
+        a.is_call_to(sf, c, "os/signal", ("Notify",)) and a.arguments(c)[:1] and sf.text(a.arguments(c)[0]) == name
+        for c in a.of_type(sf.root, "call_expression")
+    )
+
+
 def _derived(sf: SourceFile, ctx: Node, sig: a.Cancellation) -> bool:
     """A local context made from the signal (``cctx, cancel := context.WithCancel(ctx)``):
     it ends when the signal does."""
@@ -519,7 +531,7 @@ def run(p: Pass) -> None:
                 continue  # early-return-send's: a buffer at the make fixes it
             if _exchange_in_view(sf, g, stmt, kind, chan) or _after_cancellation(sf, g, stmt, sig):
                 continue
-            if _cancelled_here(sf, stmt, sig) or (kind == "recv" and _closed_on_cancel(sf, chan, sig)):
+            if _cancelled_here(sf, stmt, sig) or (kind == "recv" and (_closed_on_cancel(sf, chan, sig) or _notified(sf, chan))):
                 continue
             if _made_here(sf, stmt, sig):
                 continue  # a step's own deadline or done channel: its end says nothing of the partner

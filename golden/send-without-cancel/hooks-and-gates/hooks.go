@@ -5,6 +5,8 @@ package hooks
 
 import (
 	"context"
+	"os"
+	"os/signal"
 	"time"
 )
 
@@ -123,5 +125,16 @@ func (c *Checker) Check(ctx context.Context, target string, probe func(context.C
 		if probe(ctx, target) {
 			c.healthy <- target
 		}
+	}()
+}
+
+// OnInterrupt calls stop on the first interrupt: the signal channel's sender is the
+// runtime, which never leaves, so the receive is no finding.
+func OnInterrupt(ctx context.Context, stop func()) {
+	sigc := make(chan os.Signal, 1)
+	signal.Notify(sigc, os.Interrupt)
+	go func() {
+		<-sigc
+		stop()
 	}()
 }
