@@ -80,9 +80,10 @@ The loop never waits, so nothing pushes back on the producer.
   accept loops serving the test's own dials, small fan-outs);
 - `while`-style loops (`for cond { }`): their bound is the condition's business;
 - an accept loop (any `Accept...` call, a receive from a channel named for connections,
-  streams, sessions, clients, peers or (ssh) channels, or such a value handed to the
-  goroutine): each goroutine lives as long as its connection, the standard Go server
-  shape; a cap of 10 would stall every client beyond the tenth open (keep-alive)
+  streams, sessions, clients, peers or (ssh) channels, or such a value or a connection's
+  codec handed to the goroutine): each goroutine lives as long as its connection, or
+  answers one request of it (net/rpc's `ServeCodec`, where a capped reader would stall
+  calls that wait for later requests), the standard Go server shape; a cap of 10 would stall every client beyond the tenth open (keep-alive)
   connection, as patching net/http's `Server.Serve` showed (`TestTransportPersistConnLeak`
   hung), and a cap on connections is a deliberate choice (`netutil.LimitListener`). On
   the precision corpus all 25 such findings were false;
@@ -170,7 +171,8 @@ _FORBIDDEN_IN_DEFERRED = ("call_expression", "index_expression", "slice_expressi
 
 _ERRGROUP = "golang.org/x/sync/errgroup"
 # what a loop receives a connection (or a stream, a session, a client) from
-_CONNECTION_WORDS = ("conn", "stream", "session", "sess", "client", "peer", "channel")  # ssh channels
+# ssh channels; a codec is a connection's request reader (net/rpc's ServeCodec)
+_CONNECTION_WORDS = ("conn", "stream", "session", "sess", "client", "peer", "channel", "codec")
 
 
 @dataclass(frozen=True)

@@ -119,3 +119,20 @@ func Dispatch(msgs <-chan any, handle func(string), answer func(int)) {
 		}
 	}
 }
+
+// Codec reads one request after another from a connection's codec.
+type Codec interface {
+	ReadRequest() (int, error)
+}
+
+// ServeCodec answers each request of a connection in its own goroutine: a request loop,
+// which a cap would stall (a call may wait for a later request): no finding.
+func ServeCodec(codec Codec, call func(Codec, int)) {
+	for {
+		req, err := codec.ReadRequest()
+		if err != nil {
+			return
+		}
+		go call(codec, req)
+	}
+}
