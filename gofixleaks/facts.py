@@ -31,7 +31,6 @@ DRAINS = "drains"  # a range over a channel that is not the function's own: live
 LONG_LIVED_LOOPS = (FOREVER, UNTIL_SIGNAL, SERVES, DRAINS)
 
 _MAX_DEPTH = 4  # how deep calls are followed to decide a function's lifetime
-_ACCEPT = ("Accept", "AcceptTCP", "AcceptUnix")
 
 
 @dataclass(frozen=True)
@@ -46,6 +45,7 @@ class FuncFacts:
     loop: str  # its longest-running own loop: one of LONG_LIVED_LOOPS, or "" (none)
     calls: tuple[str, ...]  # names it calls directly, outside goroutines and closures (f(), x.m())
     go_params: tuple[int, ...]  # positions of func parameters it runs on a goroutine (a launcher)
+    sends_on: tuple[str, ...] = ()  # fields it sends on itself (``x.results <- v``: "results")
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,10 @@ class FileFacts:
     path: str
     package: str
     functions: tuple[FuncFacts, ...]
+    # struct fields declared in the file: (struct, field, kind), the kind as values.type_kind
+    # says ("int", "collection", "chan"), "context" for a context.Context, "signal" for a
+    # done/stop/quit chan struct{}, or "" when the type says nothing
+    fields: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,8 @@ class PackageFacts:
     directory: str
     functions: tuple[FuncFacts, ...]
     long_lived: frozenset[tuple[str, str, str]]  # (package, name, recv) of long-lived functions
-    digest: str  # of everything above: part of the cache key of each file's result
+    digest: str  # of everything here: part of the cache key of each file's result
+    fields: tuple[tuple[str, str, str], ...] = ()  # (struct, field, kind) of every struct field, sorted
 
     def declarations(self, package: str, name: str, recv: str | None = "") -> tuple[FuncFacts, ...]:
         """Declarations of ``name`` (several under build tags); ``recv`` None: a method of any
@@ -84,6 +89,33 @@ class PackageFacts:
         through what it calls). Any declaration counts: build tags may pick any of them."""
         return any((f.package, f.name, f.recv) in self.long_lived for f in self.declarations(package, name, recv))
 
+    def sends_on(self, package: str, name: str, recv: str | None = "") -> frozenset[str]:
+        """Fields (by name) that a call of this function may send on: its own sends, and
+        those of the package's functions it calls (a bounded depth)."""
+        out: set[str] = set()
+        todo, seen = list(self.declarations(package, name, recv)), set()
+        for _ in range(_MAX_DEPTH):
+            nxt = []
+            for f in todo:
+                if (f.name, f.recv) in seen:
+                    continue
+                seen.add((f.name, f.recv))
+                out.update(f.sends_on)
+                nxt += [g for c in f.calls for g in self.functions if g.package == package and g.name == c]
+            todo = nxt
+        return frozenset(out)
+
+    def field_kind(self, name: str) -> str | None:
+        """The kind of every struct field of the package called ``name``, when they agree
+        (types are not checked: a field is known by its name)."""
+        kinds = {k for _, f, k in self.fields if f == name}
+        return kinds.pop() if len(kinds) == 1 and "" not in kinds else None
+
+    def signal_fields(self, struct: str) -> tuple[tuple[str, str], ...]:
+        """(field, "context" | "signal") of struct ``struct``'s stop signals: its
+        context.Context fields and done/stop/quit ``chan struct{}`` fields."""
+        return tuple((f, k) for s, f, k in self.fields if s == struct and k in ("context", "signal"))
+
     def launchers(self, package: str) -> dict[str, tuple[int, ...]]:
         """Functions of ``package`` that run a func argument on a goroutine, with the argument
         positions (``safe.Go(f)``, ``RunDaemon(name, f)``)."""
@@ -99,25 +131,51 @@ def file_facts(sf: SourceFile, abspath: str) -> FileFacts:
     decls = [(fn, a.function_key(sf, fn)) for fn in sf.root.named_children]
     decls = [(fn, key) for fn, key in decls if key is not None and a.body(fn) is not None]
     if not decls:
-        return FileFacts(abspath, package, ())
+        return FileFacts(abspath, package, (), _struct_fields(sf))
     # one whole-file query per node kind (cached per tree), split among the declarations by
     # position: a query per function body cost more than the parse on real services
     starts = [fn.start_byte for fn, _ in decls]
     own = _OwnNodes(sf)
     loops: list[list[Node]] = [[] for _ in decls]
     calls: list[list[Node]] = [[] for _ in decls]
-    for kind, buckets in (("for_statement", loops), ("call_expression", calls)):
+    sends: list[list[Node]] = [[] for _ in decls]  # closures and goroutines included
+    for kind, buckets in (("for_statement", loops), ("call_expression", calls), ("send_statement", sends)):
         for n in a.of_type(sf.root, kind):
             i = bisect.bisect_right(starts, n.start_byte) - 1
-            if i >= 0 and n.end_byte <= decls[i][0].end_byte and own.outside_literals(n):
+            if i >= 0 and n.end_byte <= decls[i][0].end_byte and (kind == "send_statement" or own.outside_literals(n)):
                 buckets[i].append(n)
     out = []
     for i, (fn, key) in enumerate(decls):
         out.append(FuncFacts(
             name=key[0], recv=key[1], package=package, path=abspath, line=sf.line_col(fn.start_byte)[0],
             loop=_longest(sf, loops[i]), calls=_call_names(sf, calls[i]), go_params=_go_params(sf, fn),
+            sends_on=_sent_fields(sf, sends[i]),
         ))
-    return FileFacts(abspath, package, tuple(out))
+    return FileFacts(abspath, package, tuple(out), _struct_fields(sf))
+
+
+def _sent_fields(sf: SourceFile, sends: list[Node]) -> tuple[str, ...]:
+    """Fields a function sends on itself (``x.results <- v``), its closures and goroutines
+    included: what they send is what a call of the function may send."""
+    return tuple(sorted({
+        sf.text(ch.child_by_field_name("field"))
+        for s in sends
+        if (ch := a.unparen(s.child_by_field_name("channel"))).type == "selector_expression"
+    }))
+
+
+def _struct_fields(sf: SourceFile) -> tuple[tuple[str, str, str], ...]:
+    out = set()
+    for spec in a.of_type(sf.root, "type_spec"):
+        struct = sf.text(spec.child_by_field_name("name"))
+        for fd in a.of_type(spec.child_by_field_name("type"), "field_declaration"):
+            typ = fd.child_by_field_name("type")
+            for n in fd.children_by_field_name("name"):
+                signal = a.signal_kind(sf, sf.text(n), typ)
+                kind = {"context": "context", "channel": "signal"}.get(signal or "") or a.type_kind(sf, typ) or ""
+                out.add((struct, sf.text(n), kind))
+    return tuple(sorted(out))
+
 
 
 class _OwnNodes:
@@ -167,9 +225,21 @@ def _loop_kind(sf: SourceFile, loop: Node) -> str:
         return FOREVER
     if any(_accepts(sf, c) for c in a.of_type(loop, "call_expression", skip_functions=True)):
         return SERVES
-    if all(_on_stop_signal(sf, e, loop) for e in exits):
+    if all(_on_stop_signal(sf, e, loop) for e in exits) or _selects_on_stop_signal(sf, loop):
         return UNTIL_SIGNAL
     return ""
+
+
+def _selects_on_stop_signal(sf: SourceFile, loop: Node) -> bool:
+    """An event loop: a select of the loop has a case on a stop signal (``<-ctx.Done()``,
+    ``<-f.exitChan``), whatever else also ends it (a closed input, an error, an exit flag
+    checked later)."""
+    for case in a.of_type(loop, "communication_case", skip_functions=True):
+        comm = case.child_by_field_name("communication")
+        recv = next((n for n in a.of_type(comm, "unary_expression") if a.is_receive(sf, n)), None) if comm else None
+        if recv is not None and _is_stop_signal(sf, recv.child_by_field_name("operand")):
+            return True
+    return False
 
 
 def _is_ticker_channel(sf: SourceFile, expr: Node) -> bool:
@@ -196,7 +266,7 @@ def _made_here(sf: SourceFile, expr: Node, loop: Node) -> bool:
 
 def _accepts(sf: SourceFile, call: Node) -> bool:
     m = a.method_call(sf, call)
-    return m is not None and m[1] in _ACCEPT
+    return m is not None and m[1].startswith("Accept")
 
 
 def _on_stop_signal(sf: SourceFile, exit_: Node, loop: Node) -> bool:
@@ -289,5 +359,6 @@ def merge(directory: str, files: list[FileFacts]) -> PackageFacts:
         if not grown:
             break
         long_lived |= grown
-    digest = hashlib.blake2b(repr((functions, sorted(long_lived))).encode(), digest_size=16).hexdigest()
-    return PackageFacts(directory, functions, frozenset(long_lived), digest)
+    fields = tuple(sorted({f for ff in files for f in ff.fields}))
+    digest = hashlib.blake2b(repr((functions, sorted(long_lived), fields)).encode(), digest_size=16).hexdigest()
+    return PackageFacts(directory, functions, frozenset(long_lived), digest, fields)

@@ -51,6 +51,8 @@ class CallSite:
     func: tuple[str, str]
     decl: str  # absolute path of the file declaring the function
     rule: str
+    caller: str = ""  # the function making the call ("" at package level)
+    real: bool = False  # ctx_expr can be cancelled (not TODO, not a local Background)
 
 
 @dataclass(frozen=True)
@@ -239,6 +241,7 @@ def resolve(candidates: list[Candidate], plumb_exported: bool,
         module = modules.setdefault(root, _Module(root))
         try:
             sites = _call_sites(module, cand, plumb_exported)
+            _require_a_real_context(cand, sites)
         except Refused as e:
             refused[cand] = str(e)
             continue
@@ -254,6 +257,23 @@ def resolve(candidates: list[Candidate], plumb_exported: bool,
         functions.append((os.path.dirname(cand.path), cand.func, cand.ctx_name, cand.findings[0].rule))
         calls += sites
     return Plan(tuple(functions), tuple(calls)), refused
+
+
+def _require_a_real_context(cand: Candidate, sites: list[CallSite]) -> None:
+    """Plumbing that would pass ``context.TODO()`` (or a context nothing cancels) at every
+    call changes nothing at run time: it is no fix. An exported function (allowed by
+    --plumb-exported) may get a real context from callers outside the module."""
+    name = _display(cand.func)
+    if any(s.real for s in sites) or (cand.func[0][:1].isupper() and not sites):
+        return
+    if not sites:
+        raise Refused(f"{name} is never called in the module: no caller would give it a context")
+    chain = "; ".join(sorted({f"{s.caller or 'package level'} ({os.path.basename(s.path)}:{s.line})" for s in sites}))
+    raise Refused(
+        f"no caller has a context to pass, so every call would pass context.TODO() and nothing could stop it: "
+        f"{name} is called from {chain}; a real ctx must come from their callers (a parameter, or a field set "
+        "when the owner is made) first"
+    )
 
 
 def _call_sites(module: _Module, cand: Candidate, plumb_exported: bool) -> list[CallSite]:
@@ -301,9 +321,12 @@ def _call_sites(module: _Module, cand: Candidate, plumb_exported: bool) -> list[
             if call is None or call.type != "call_expression" or call.child_by_field_name("function") != ref:
                 line = sf.line_col(ident.start_byte)[0]
                 raise Refused(f"{_display(cand.func)} is used as a function value at {sf.path}:{line}")
+            ctx, real = _caller_ctx(sf, call, cand, path)
+            caller = a.enclosing(call, "function_declaration", "method_declaration")
+            key = a.function_key(sf, caller) if caller is not None else None
             sites.append(
                 CallSite(path, sf.text(ref), ordinals[call.start_byte], sf.line_col(call.start_byte)[0],
-                         _caller_ctx(sf, call, cand, path), cand.func, cand.path, cand.findings[0].rule)
+                         ctx, cand.func, cand.path, cand.findings[0].rule, _display(key) if key else "", real)
             )
     return sites
 
@@ -410,11 +433,12 @@ def _named(sf, typ: Node | None) -> tuple[str | None, str] | None:
     return None
 
 
-def _caller_ctx(sf, call: Node, cand: Candidate, path: str) -> str:
+def _caller_ctx(sf, call: Node, cand: Candidate, path: str) -> tuple[str, bool]:
+    """What the call passes, and whether that context can really be cancelled."""
     fn = a.enclosing(call, "function_declaration", "method_declaration")
     if fn is not None and path == cand.path and a.function_key(sf, fn) == cand.func:
-        return cand.ctx_name  # a recursive call passes the function's own ctx
+        return cand.ctx_name, False  # a recursive call passes the function's own ctx
     for c in a.cancellation_in_scope(sf, call):
         if c.kind == "context":
-            return c.name
-    return "context.TODO()"
+            return c.name, not a.never_cancelled(sf, c, call)
+    return "context.TODO()", False

@@ -95,6 +95,8 @@ def test_checked_in_verdicts_parse_and_match_repos():
     files = {p.stem for p in (CORPUS / "verdicts").glob("*.csv")}
     assert files <= names
     for name in files:
-        rows = run.load_verdicts(CORPUS / "verdicts" / f"{name}.csv")
-        assert rows, name
+        path = CORPUS / "verdicts" / f"{name}.csv"
+        rows = run.load_verdicts(path)
+        # header only: the tool reports nothing there any more (the file stays for others' rows)
+        assert rows or path.read_text(encoding="utf-8").strip() == ",".join(run.VERDICT_COLUMNS), name
         assert all(v.reason.strip() for v in rows.values()), name

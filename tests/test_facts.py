@@ -74,6 +74,24 @@ func drain(in <-chan int) {
 	}
 }
 
+func events(ctx context.Context, in <-chan int) {
+	exit := false
+	for {
+		select {
+		case <-ctx.Done():
+			exit = true
+		case v, ok := <-in:
+			if !ok {
+				return
+			}
+			_ = v
+		}
+		if exit {
+			return
+		}
+	}
+}
+
 func retry() error {
 	for {
 		if err := work(); err == nil {
@@ -121,6 +139,7 @@ def test_each_function_s_own_loop_is_classified_by_how_long_it_runs():
         "ticks": facts.FOREVER,
         "serve": facts.SERVES,
         "drain": facts.DRAINS,
+        "events": facts.UNTIL_SIGNAL,  # an event loop with a case on ctx.Done(), also left by a flag
         "retry": "",  # leaves when the work succeeds
         "own": "",  # ranges over a channel it made: it ends with the function's own goroutine
         "counted": "",
@@ -162,6 +181,28 @@ def test_lifetimes_are_resolved_through_calls_across_the_files_of_a_package():
     assert pkg.digest == facts.merge("/m", [b, a]).digest  # file order does not matter
 
 
+def test_fields_sent_on_are_followed_through_the_package_s_calls():
+    a = file_facts("package p\n\nfunc (p *P) probe(n string) { p.report(n) }\n\nfunc quiet() {}\n", "/m/a.go")
+    b = file_facts("package p\n\nfunc (p *P) report(m string) {\n\tgo func() { p.results <- m }()\n\tp.log <- m\n}\n", "/m/b.go")
+    pkg = facts.merge("/m", [a, b])
+    assert pkg.sends_on("p", "report", "P") == {"results", "log"}  # closures included
+    assert pkg.sends_on("p", "probe", None) == {"results", "log"}  # through p.report, another file
+    assert pkg.sends_on("p", "quiet") == frozenset()
+
+
+def test_a_field_s_kind_is_known_when_every_struct_of_the_package_agrees():
+    a = file_facts("package p\n\nimport \"context\"\n\ntype Config struct {\n\tWorkers int\n\tAddrs   []string\n\tName    Name\n"
+                   "\tctx     context.Context\n\tquit    chan struct{}\n\tevents  chan struct{}\n}\n", "/m/a.go")
+    b = file_facts("package p\n\ntype Other struct {\n\tAddrs map[string]bool\n\tName  string\n}\n", "/m/b.go")
+    pkg = facts.merge("/m", [a, b])
+    assert pkg.field_kind("Workers") == "int"
+    assert pkg.field_kind("Addrs") == "collection"
+    assert pkg.field_kind("Name") is None  # a named type says nothing
+    assert pkg.field_kind("Missing") is None
+    assert pkg.signal_fields("Config") == (("ctx", "context"), ("quit", "signal"))  # events is no signal
+    assert pkg.signal_fields("Other") == ()
+
+
 def test_any_declaration_under_build_tags_counts():
     linux = file_facts("package p\n\nfunc poll() {\n\tfor {\n\t}\n}\n", "/m/poll_linux.go")
     other = file_facts("package p\n\nfunc poll() {}\n", "/m/poll_other.go")
@@ -172,17 +213,17 @@ def test_rules_that_need_the_package_get_its_facts_and_results_are_keyed_by_them
     """A result cached for one state of the package is not served once another file of the
     package changes what the rules could know of it."""
     monkeypatch.setenv("GOFIXLEAKS_CACHE_DIR", str(tmp_path / "cache"))
-    launcher = "package p\n\nfunc Run(items []int) {\n\tfor _, it := range items {\n\t\tgo loop(it)\n\t}\n}\n"
-    m = write_module(tmp_path / "m", {"run.go": launcher, "loop.go": "package p\n\nfunc loop(int) {\n\tfor {\n\t}\n}\n"})
+    launcher = "package p\n\nfunc Run(items []int) {\n\tfor _, it := range items {\n\t\tgo work(it)\n\t}\n}\n"
+    m = write_module(tmp_path / "m", {"run.go": launcher, "loop.go": "package p\n\nfunc work(int) {\n\tfor {\n\t}\n}\n"})
     cfg = config_mod.load((str(m),), select=("unbounded-goroutines",), jobs=1)
 
     def findings() -> list[tuple[str, int]]:
         return [(Path(r.path).name, f.line) for r in engine.run(discover((str(m),)), cfg) for f in r.findings]
 
-    assert findings() == []  # loop lives until shutdown: one per item is the configuration's
-    (m / "loop.go").write_text("package p\n\nfunc loop(int) {}\n")  # run.go itself is unchanged
+    assert findings() == []  # work lives until shutdown: one per item is the configuration's
+    (m / "loop.go").write_text("package p\n\nfunc work(int) {}\n")  # run.go itself is unchanged
     assert findings() == [("run.go", 5)]
-    (m / "loop.go").write_text("package p\n\nfunc loop(int) {\n\tfor {\n\t}\n}\n")
+    (m / "loop.go").write_text("package p\n\nfunc work(int) {\n\tfor {\n\t}\n}\n")
     assert findings() == []
 
 

@@ -274,13 +274,14 @@ func startWorker(task func()) {
 @pytest.mark.parametrize("partial", [False, True], ids=["caller-parsed-whole", "caller-partially-parsed"])
 def test_plumbing_refuses_when_a_caller_may_hide_in_a_partially_parsed_file(tmp_path, partial):
     go_required()
-    other = "package p\n\nfunc Start(task func()) {\n\tgo startWorker(task)\n}\n" + (TWO_LABELS if partial else "")
+    other = ('package p\n\nimport "context"\n\nfunc Start(ctx context.Context, task func()) {\n\tgo startWorker(task)\n}\n'
+             + (TWO_LABELS if partial else ""))
     m = write_module(tmp_path / "m", {"worker.go": WORKER, "other.go": other})
     results = {Path(r.abspath).name: r for r in _fix(m)}
     (f,) = [f for f in results["worker.go"].findings if f.rule == "unbounded-goroutines"]
     if not partial:  # the control: plumbing threads a ctx through startWorker and its caller
         assert b"func startWorker(ctx context.Context, task func())" in results["worker.go"].fixed
-        assert b"go startWorker(context.TODO(), task)" in results["other.go"].fixed
+        assert b"go startWorker(ctx, task)" in results["other.go"].fixed
         return
     assert not results["other.go"].changed
     assert b"context" not in (results["worker.go"].fixed or b"")  # at most the semaphore, no ctx

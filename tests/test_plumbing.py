@@ -85,3 +85,23 @@ def test_fix_counts_fixes_as_scan_does_and_plumbing_edits_apart(tmp_path: Path):
     assert fixable == 1
     assert fix.stderr.splitlines()[-1] == ("gofixleaks: would apply 1 fix(es) in 2 file(s) (loop-without-exit 1) "
                                            "and 3 follow-on edit(s) they need (context plumbing, or a fix another made possible)")
+
+
+def test_plumbing_that_would_only_pass_context_todo_is_refused_with_the_call_chain(tmp_path: Path):
+    """Start has no context to pass: a ctx parameter fed context.TODO() stops nothing."""
+    case = GOLDEN / "unbounded-goroutines" / "endless-plumbed"
+    res = _run(["scan", "--no-cache", "--format", "json", "--rule", "unbounded-goroutines", str(case)], tmp_path)
+    (finding,) = json.loads(res.stdout)["findings"]
+    (note,) = [n for n in finding["notes"] if "not plumbed" in n]
+    assert "every call would pass context.TODO()" in note
+    assert "startWorker is called from Start (worker.go:38)" in note
+    assert "ctx context.Context" not in _run(["fix", "--no-cache", "--unsafe-fixes", "--rule", "unbounded-goroutines", str(case)], tmp_path).stdout
+
+
+def test_a_function_nobody_calls_is_not_plumbed(tmp_path: Path):
+    src = "package p\n\nimport \"time\"\n\nfunc poll(t *time.Ticker) {\n\tgo func() {\n\t\tfor range t.C {\n\t\t}\n\t}()\n}\n"
+    (tmp_path / "go.mod").write_text("module example.com/p\n\ngo 1.22\n")
+    (tmp_path / "p.go").write_text(src)
+    res = _run(["scan", "--no-cache", "--format", "json", "--rule", "loop-without-exit", "."], tmp_path)
+    notes = [n for f in json.loads(res.stdout)["findings"] for n in f.get("notes", [])]
+    assert any("poll is never called in the module" in n for n in notes), notes

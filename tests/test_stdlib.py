@@ -23,16 +23,13 @@ from . import gotools
 pytestmark = pytest.mark.slow
 
 # Packages the fixes touch (chosen from a full run: `gofixleaks fix "$(go env GOROOT)/src"`)
-# whose -short tests pass before the fix and run in seconds.
+# whose -short tests pass before the fix and run in seconds. bufio, database/sql,
+# net/http/httputil, os/exec and net/rpc left the list when their findings went (a receiver
+# that gives up only by failing the test, a body read to EOF, net/rpc's request loop).
 TESTED_PACKAGES = os.environ.get("GOFIXLEAKS_STD_PACKAGES", "").split() or [
-    "bufio",
     "cmd/link/internal/ld",
-    "database/sql",
     "net/http",
-    "net/http/httputil",
     "net/http/internal/http2",
-    "net/rpc",
-    "os/exec",
 ]
 
 

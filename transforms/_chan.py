@@ -144,9 +144,17 @@ def _abandoned(sf, binding, receives, senders) -> str | None:
         case = next((x for x in a.ancestors(r) if x.type == "communication_case"), None)
         if case is None or not a.is_within(r, case.child_by_field_name("communication")):
             continue
-        others = [c for c in case.parent.named_children if c.type in ("communication_case", "default_case") and c != case]
-        # in a loop only a return or break stops listening; a case that receives later is fine
-        if _outer_loop(r, binding) is None and any(not any(a.is_within(x, c) for x in receives) for c in others):
+        select = case.parent
+        others = [c for c in select.named_children if c.type in ("communication_case", "default_case") and c != case]
+        # in a loop only a return or break stops listening; a case that receives later is fine,
+        # and so is one that goes on to a receive after the select (`case <-timeout: log`,
+        # then `return <-ch`): that receiver always drains
+        drains_later = any(x.start_byte >= select.end_byte for x in receives)
+        # a case that fails the test abandons the sender only in a run that already failed
+        if _outer_loop(r, binding) is None and any(
+            not any(a.is_within(x, c) for x in receives) and not (drains_later and not _leaves(sf, c))
+            and not _fails_test(sf, c) for c in others
+        ):
             return "takes another case of its select"
     first_started = min(a.goroutine_literal(g).end_byte for g in senders)
     outer = [_outer_loop(r, binding) for r in receives]
@@ -166,6 +174,33 @@ def _abandoned(sf, binding, receives, senders) -> str | None:
     if all(lp is None for lp in loops) and (total is None or total > len(receives)):
         return "receives fewer values than its goroutines send"
     return None
+
+
+_FAILS = ("Fatal", "Fatalf", "FailNow", "Fail", "Failf")  # on any receiver: t, s.T(), require
+_REPORTS = ("Error", "Errorf")  # only on a test's own t, b or tb, or a suite's T()
+
+
+def _fails_test(sf, case: Node) -> bool:
+    """Whether a select case of a ``_test.go`` file fails the test (``t.Fatal``, ``t.Errorf``,
+    ``s.T().Fatal``, ``require.Fail``, Ginkgo's ``Fail``)."""
+    if not sf.path.endswith("_test.go"):
+        return False
+    for call in a.of_type(case, "call_expression", skip_functions=True):
+        fn = call.child_by_field_name("function")
+        if fn.type == "identifier" and sf.text(fn) in ("Fail", "Failf"):
+            return True
+        if fn.type != "selector_expression":
+            continue
+        method, operand = sf.text(fn.child_by_field_name("field")), sf.text(fn.child_by_field_name("operand"))
+        if method in _FAILS or (method in _REPORTS and (operand in ("t", "b", "tb") or operand.endswith(".T()"))):
+            return True
+    return False
+
+
+def _leaves(sf, case: Node) -> bool:
+    """Whether a select case can leave the function or the code after the select."""
+    stmts = a.statements(case)
+    return a.exits_between(stmts) or any(a.never_returns(sf, s) for s in stmts)
 
 
 def _after_receive(node: Node, receives) -> bool:

@@ -11,12 +11,11 @@ from tree_sitter import Node
 
 from gofixleaks import analysis as a
 from gofixleaks.edits import TextEdit, insert_after_statement, insert_at_block_start
+from gofixleaks.facts import PackageFacts
 from gofixleaks.source import SourceFile
 
 from ._stoppable import is_stop
 
-# contexts made by these are never cancelled: watching their Done() changes nothing
-_NEVER_DONE = ("Background", "TODO", "WithoutCancel")
 _CLEANUP_METHODS = ("Done", "Unlock", "RUnlock")
 
 
@@ -42,9 +41,48 @@ def goroutines(sf: SourceFile) -> Iterator[Goroutine]:
         kind = "function_declaration" if fn.type == "identifier" else "method_declaration"
         name = fn if fn.type == "identifier" else fn.child_by_field_name("field") if fn.type == "selector_expression" else None
         decls = [d for d in named.get(sf.text(name), []) if d.type == kind] if name is not None else []
+        if kind == "method_declaration" and decls:
+            # `go d.discovery.Run(ctx)` is not this file's `(k8sTest) Run`: the receiver must match
+            recv = _operand_type(sf, fn.child_by_field_name("operand"))
+            decls = [d for d in decls if recv is not None and a.function_key(sf, d)[1] == recv]
         if len(decls) == 1 and decls[0] not in started:
             started.append(decls[0])
             yield Goroutine(decls[0], None)
+
+
+def _operand_type(sf: SourceFile, operand: Node | None) -> str | None:
+    """The type name of ``x`` in ``x.m()`` when the syntax tells it: a receiver or parameter
+    declared ``T``/``*T``, or a local made by ``&T{...}``, ``T{...}``, ``new(T)`` or
+    ``var x T``; None otherwise."""
+    if operand is None or operand.type != "identifier":
+        return None
+    name = sf.text(operand)
+
+    def named(typ: Node | None) -> str | None:
+        text = sf.text(typ).lstrip("*&").split("[")[0].split("{")[0].strip() if typ is not None else ""
+        return text if text.isidentifier() else None
+
+    for fn in (x for x in a.ancestors(operand) if x.type in a.FUNCTION_TYPES):
+        for field in ("receiver", "parameters"):
+            plist = fn.child_by_field_name(field)
+            for p in a.of_type(plist, "parameter_declaration") if plist is not None else ():
+                if any(sf.text(n) == name for n in p.children_by_field_name("name")):
+                    return named(p.child_by_field_name("type"))
+        decl = local_declaration(sf, name, operand)
+        if decl is not None:
+            if decl.type == "var_declaration":
+                spec = next(a.of_type(decl, "var_spec"), None)
+                return named(spec.child_by_field_name("type")) if spec is not None else None
+            values = defined_values(sf, name, operand)
+            value = a.unparen(values[0]) if len(values) == 1 else None
+            if value is not None and value.type == "unary_expression":
+                value = a.unparen(value.child_by_field_name("operand"))
+            if value is not None and value.type == "composite_literal":
+                return named(value.child_by_field_name("type"))
+            if value is not None and value.type == "call_expression" and sf.text(value.child_by_field_name("function")) == "new":
+                return named(next(iter(a.arguments(value)), None))
+            return None
+    return None
 
 
 def _declared_functions(sf: SourceFile) -> dict[str, list[Node]]:
@@ -56,18 +94,37 @@ def _declared_functions(sf: SourceFile) -> dict[str, list[Node]]:
     return named
 
 
-def signal(sf: SourceFile, g: Goroutine, at: Node, assumed: Mapping[tuple[str, str], str]) -> a.Cancellation | None:
+def signal(sf: SourceFile, g: Goroutine, at: Node, assumed: Mapping[tuple[str, str], str],
+           package: PackageFacts | None = None) -> a.Cancellation | None:
     """The first cancellation signal visible at ``at`` that can fire for this goroutine: a
     context that some caller can cancel, or a done channel that this goroutine does not
     close or send on itself (then it signals the goroutine's own end). ``assumed``: the
-    Pass's assumed contexts (context plumbing)."""
-    for c in a.cancellation_in_scope(sf, at, assumed):
-        if c.kind == "context" and _never_done(sf, c, at):
+    Pass's assumed contexts (context plumbing); ``package``: its facts, for the signal
+    fields of a receiver whose struct another file declares."""
+    found = a.cancellation_in_scope(sf, at, assumed) + _receiver_signals(sf, at, package)
+    # a signal already in scope beats the one context plumbing would add
+    for c in sorted(found, key=lambda c: c.assumed):
+        if a.never_cancelled(sf, c, at):
             continue
         if c.kind == "channel" and _signals_itself(sf, c, g):
             continue
         return c
     return None
+
+
+def _receiver_signals(sf: SourceFile, at: Node, package: PackageFacts | None) -> list[a.Cancellation]:
+    """``s.ctx``, ``s.quit``: stop signals among the fields of the receiver's struct, as the
+    package's facts know them (the struct may be declared in another file)."""
+    method = a.enclosing(at, "method_declaration")
+    if package is None or method is None:
+        return []
+    decl = next(a.of_type(method.child_by_field_name("receiver"), "parameter_declaration"), None)
+    names = decl.children_by_field_name("name") if decl is not None else []
+    key = a.function_key(sf, method)
+    if not names or key is None:
+        return []
+    kinds = {"context": "context", "signal": "channel"}
+    return [a.Cancellation(f"{sf.text(names[0])}.{f}", kinds[k]) for f, k in package.signal_fields(key[1])]
 
 
 def local_declaration(sf: SourceFile, name: str, at: Node) -> Node | None:
@@ -97,11 +154,6 @@ def defined_values(sf: SourceFile, name: str, at: Node) -> list[Node]:
     decl = local_declaration(sf, name, at)
     right = decl.child_by_field_name("right") if decl is not None and decl.type == "short_var_declaration" else None
     return right.named_children if right is not None else []
-
-
-def _never_done(sf: SourceFile, c: a.Cancellation, at: Node) -> bool:
-    values = defined_values(sf, c.name, at) if "." not in c.name else []
-    return len(values) == 1 and a.is_call_to(sf, values[0], "context", _NEVER_DONE)
 
 
 def _signals_itself(sf: SourceFile, c: a.Cancellation, g: Goroutine) -> bool:
@@ -209,7 +261,9 @@ def ticker_stop(sf: SourceFile, g: Goroutine, chan: Node) -> TextEdit | None:
 
 def is_ticker_channel(sf: SourceFile, chan: Node) -> bool:
     """``x.C`` where ``x`` is a ticker: made by time.NewTicker here, or typed *time.Ticker
-    (a parameter, a var, a struct field of this file), or named like one."""
+    (a parameter, a var, a struct field of this file), or named like one; or ``time.Tick(d)``."""
+    if a.is_call_to(sf, chan, "time", ("Tick",)):
+        return True
     if chan.type != "selector_expression" or sf.text(chan.child_by_field_name("field")) != "C":
         return False
     operand = chan.child_by_field_name("operand")
@@ -230,3 +284,20 @@ def is_ticker_channel(sf: SourceFile, chan: Node) -> bool:
 def mentions(sf: SourceFile, node: Node, sig: a.Cancellation) -> bool:
     """Whether ``node`` already looks at the signal (ctx.Done(), ctx.Err(), <-done ...)."""
     return any(sf.text(n) == sig.name for n in a.of_type(node, "identifier", "selector_expression"))
+
+
+def watches_any_signal(sf: SourceFile, node: Node) -> bool:
+    """Whether ``node`` (closures aside) looks at some stop signal, whichever it is: a
+    ``x.Done()`` or ``x.Err()`` call, or a receive from a channel named like a signal
+    (``<-s.quit``), anywhere in it (a nested select, an ``if``)."""
+    for n in a.of_type(node, "call_expression", "unary_expression", skip_functions=True):
+        if n.type == "call_expression":
+            m = a.method_call(sf, n)
+            if m is not None and m[1] in ("Done", "Err") and not a.arguments(n):
+                return True
+        elif a.is_receive(sf, n):
+            ch = a.unparen(n.child_by_field_name("operand"))
+            last = ch.child_by_field_name("field") if ch.type == "selector_expression" else ch
+            if last is not None and last.type in ("identifier", "field_identifier") and a.names_a_signal(sf.text(last)):
+                return True
+    return False

@@ -27,7 +27,11 @@ everything it references, for every call of the function.
   receive from it);
 - it is only closed, never sent on (a signal, not a result);
 - every send is a case of a `select` that can take a cancellation case or a default;
-- the function receives every send before any way out.
+- the function receives every send before any way out, including after a select whose
+  other case (a timeout that only logs) goes on to a later receive;
+- in a `_test.go` file, the select's other case fails the test (`t.Fatal`, `t.Errorf`,
+  `s.T().Fatal`, `require.Fail`, Ginkgo's `Fail`): the sender is abandoned only in a run
+  that has already failed.
 Such a send whose receiver is in scope is reported here and not by `send-without-cancel`.
 
 ## The fix
@@ -38,6 +42,7 @@ negative size; plain `n` before Go 1.21), and the sum for several `go` statement
 from the code (a send in a loop, goroutines started in a loop of unknown length), and when a
 sender does more than return after its send: with a buffer that code would run even after
 the receiver has given up, which is a change of behaviour for a person to judge.
+Applicability: `safe` (a buffer only removes blocking).
 """
 
 

@@ -31,22 +31,38 @@ it references, for the life of the process.
 ## When it is not reported
 - no cancellation signal is in scope (or only `context.Background()`/`TODO()`, or a done
   channel the goroutine closes itself), unless context plumbing adds a `ctx` parameter;
-- the loop already refers to the signal (`case <-ctx.Done():`, `if ctx.Err() != nil`);
+  a local `ctx, cancel := context.WithTimeout(...)` and a receiver's context or
+  done/stop/quit channel field count, wherever the package declares the struct;
+- a goroutine that package main's `main` starts, with no signal in scope: it lives as
+  long as the process;
+- the loop already looks at a stop signal anywhere in its body, whichever signal it is:
+  `case <-ctx.Done():` in a nested select, `if ctx.Err() != nil`, a receive from
+  `s.quit`;
 - a select loop with any way out (`return`, `break L`, `goto`), a loop with a condition.
-It is reported without a fix when the goroutine's function has results, when the ticker loop
-can also end by itself and code after it would be skipped by a `return`, when a `return` in
-the select would skip a non-deferred `mu.Unlock()`, `wg.Done()` or `close(ch)` that follows
-it in the loop body, when the body holds a multi-line raw string (its lines cannot be
-re-indented), and when a select already receives the signal but goes round again (that case
-must leave; a second one would be noise).
+
+## When it is not fixed
+A signal already in scope is used before context plumbing adds a parameter (which is
+offered only when a caller has a real context to pass). It is reported without a fix
+when the goroutine's function has results, when the ticker loop can also end by itself
+and code after it would be skipped by a `return`, when a `return` in the select would
+skip a non-deferred `mu.Unlock()`, `wg.Done()` or `close(ch)` that follows it in the loop
+body, when the body holds a multi-line raw string (its lines cannot be re-indented), when
+a ticker made in the loop's header (`for range time.NewTicker(d).C`) sits in a labelled
+loop or inside another loop, and when a select already receives the signal but goes
+round again (that case must leave; a second one would be noise).
+
+Applicability: `review` (a new `select` case that returns changes when the goroutine ends).
 
 ## The fix
 The select gets one more case, `case <-ctx.Done(): return` (`case <-done:` for a channel).
 A range over `t.C` becomes `for { select { case <-t.C: ... case <-ctx.Done(): return } }`,
 the body moved one tab in; a `break` that left the range loop now names it with a label,
 because inside a select case a plain `break` only leaves the select (a `continue` needs no
-label: it still starts the next round). When the goroutine
-owns a `time.NewTicker` that nobody stops, it also gets `defer t.Stop()`.
+label: it still starts the next round). A ticker made in the range clause
+(`time.NewTicker(d).C`, `time.Tick(d)`) is made once before the loop and stopped when the
+goroutine returns (`ticker := time.NewTicker(d)`, `defer ticker.Stop()`): as a select
+case it would make a new, never-stopped ticker every pass. When the goroutine owns a
+`time.NewTicker` that nobody stops, it also gets `defer t.Stop()`.
 """
 
 
@@ -63,8 +79,8 @@ def _select_loop(sf: SourceFile, loop: Node, sig: a.Cancellation) -> tuple[Node,
     watched = [c for c in comms if sf.text(c).replace(" ", "") == f"<-{sig.done_expr()}"]
     if watched:
         return selects[0], watched[0]
-    if g_.mentions(sf, loop, sig) or any(".Done()" in sf.text(c) for c in comms):
-        return None  # already looks at the signal, or watches some other context
+    if g_.mentions(sf, loop, sig) or g_.watches_any_signal(sf, loop):
+        return None  # already looks at the signal, or watches some other one
     return selects[0], None
 
 
@@ -73,7 +89,8 @@ def _ticker_range(sf: SourceFile, loop: Node, sig: a.Cancellation) -> Node | Non
     clause = next((c for c in loop.named_children if c.type == "range_clause"), None)
     if clause is None or not g_.is_ticker_channel(sf, clause.child_by_field_name("right")):
         return None
-    return None if g_.mentions(sf, loop.child_by_field_name("body"), sig) else clause
+    body = loop.child_by_field_name("body")
+    return None if g_.mentions(sf, body, sig) or g_.watches_any_signal(sf, body) else clause
 
 
 def _received(select: Node) -> list[Node]:
@@ -123,14 +140,25 @@ def _range_rewrite(sf: SourceFile, g: g_.Goroutine, loop: Node, clause: Node, si
     new_label = not label and breaks
     if new_label:
         label = fresh_name(sf, g.fn, "ticks", {sf.text(n) for n in a.of_type(g.fn, "label_name")})
+    chan = sf.text(clause.child_by_field_name("right"))
+    nl = sf.newline
+    indent = sf.indent_at(loop.start_byte)
+    hoist = b""
+    made = _made_in_header(sf, clause.child_by_field_name("right"))
+    if made is not None:
+        # `for range time.NewTicker(d).C` as a select case would make a new ticker every pass
+        if label and not new_label:
+            return None, "a labelled loop over a ticker made in its header: rewrite it by hand"
+        if a.loops_between(stmt, g.fn):
+            return None, "the ticker is made in the loop's header inside another loop: rewrite it by hand"
+        name = fresh_name(sf, g.fn, "ticker", set())
+        hoist = f"{name} := {made}".encode() + nl + indent + f"defer {name}.Stop()".encode() + nl + indent
+        chan = f"{name}.C"
     # the body, its breaks naming the loop, moved one tab in
     start = open_end + 1
     inner = apply(sf.data[start:close_line], [TextEdit(b.start_byte - start, b.end_byte - start, f"break {label}".encode()) for b in breaks])
-    nl = sf.newline
     moved = b"".join(b"\t" + ln if ln.strip() else ln for ln in inner.splitlines(keepends=True))
-    indent = sf.indent_at(loop.start_byte)
     left = clause.child_by_field_name("left")
-    chan = sf.text(clause.child_by_field_name("right"))
     if left is None:
         comm = f"<-{chan}"
     else:
@@ -148,15 +176,37 @@ def _range_rewrite(sf: SourceFile, g: g_.Goroutine, loop: Node, clause: Node, si
     )
     if new_label:
         text = f"{label}:".encode() + nl + indent + text
-        return TextEdit(stmt.start_byte - 1, loop.end_byte, text), None  # the label sits one tab out
-    return TextEdit(loop.start_byte, loop.end_byte, text), None
+        # the label sits one tab out: the edit starts a tab before the loop
+        return TextEdit(stmt.start_byte - 1, loop.end_byte, (b"\t" + hoist[:-1] if hoist else b"") + text), None
+    return TextEdit(loop.start_byte, loop.end_byte, hoist + text), None
+
+
+def _made_in_header(sf: SourceFile, ranged: Node) -> str | None:
+    """``time.NewTicker(d)`` for a range over ``time.NewTicker(d).C`` or ``time.Tick(d)``: a
+    ticker made by the loop's header, which a rewrite must make once, before the loop."""
+    ranged = a.unparen(ranged)
+    call = ranged.child_by_field_name("operand") if ranged.type == "selector_expression" else ranged
+    if call is None or call.type != "call_expression":
+        return None
+    if a.is_call_to(sf, call, "time", ("NewTicker",)):
+        return sf.text(call)
+    if a.is_call_to(sf, call, "time", ("Tick",)):
+        pkg = sf.text(call.child_by_field_name("function").child_by_field_name("operand"))
+        return f"{pkg}.NewTicker{sf.text(call.child_by_field_name('arguments'))}"
+    return None
+
+
+def _in_main(sf, g: g_.Goroutine) -> bool:
+    launcher = g.launcher
+    name = launcher.child_by_field_name("name") if launcher is not None and launcher.type == "function_declaration" else None
+    return sf.package_name == "main" and name is not None and sf.text(name) == "main"
 
 
 def run(p: Pass) -> None:
     sf = p.file
     for g in g_.goroutines(sf):
         for loop in a.of_type(a.body(g.fn), "for_statement", skip_functions=True):
-            sig = g_.signal(sf, g, loop, p.assumed_contexts)
+            sig = g_.signal(sf, g, loop, p.assumed_contexts, p.package)
             if sig is None:
                 continue
             found = _select_loop(sf, loop, sig)
@@ -166,6 +216,8 @@ def run(p: Pass) -> None:
             chans = _received(found[0]) if found is not None else [clause.child_by_field_name("right")]
             if chans and all(_package_level(sf, c, loop) for c in chans):
                 continue  # a process-wide service (runtime's signal-mask loop): no caller's ctx ends it
+            if sig.assumed and _in_main(sf, g):
+                continue  # started by package main's main: it lives as long as the process
             # with no signal in scope (context plumbing's assumed ctx), say so rather than name it
             unwatched = (f"never watches {sig.name}, so the goroutine runs on after cancellation" if not sig.assumed
                          else "has no context or done channel to watch, so nothing can stop the goroutine")
@@ -208,4 +260,5 @@ RULE = Rule(
     severity="warning",
     example="ticker-range",
     plumbable=True,
+    needs_package=True,
 )

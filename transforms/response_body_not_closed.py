@@ -26,8 +26,9 @@ error, an early return or a decoder that stops short of EOF leaves it pinned: on
 always releases it. Every such call leaks a connection and two goroutines.
 
 ## When it is not reported
-- the body is closed (directly, deferred, or in a deferred `func(){...}()`) on every path
-  after the error check; the branch where `err != nil` or `resp == nil` has nothing to close;
+- the body is closed (directly, deferred, or in a deferred `func(){...}()`) or read to EOF
+  with `io.ReadAll(resp.Body)` (the transport then takes the connection back by itself) on
+  every path after the error check; the branch where `err != nil` or `resp == nil` has nothing to close;
 - the response is returned, stored, passed to a function (`closeBody(resp)`), or its body
   is handed to a function that is not known only to read it (`drainAndClose(resp.Body)`):
   reading functions such as `io.ReadAll`, `io.Copy`, `json.NewDecoder` or `bufio.NewReader`
@@ -35,18 +36,25 @@ always releases it. Every such call leaks a connection and two goroutines.
 - the client is a value whose type cannot be seen (`c.Do(req)` on an unknown `c`), or is
   built on a `Transport` that is not visibly net/http's (a test double may never answer);
 - a test checks that the request fails (`if err == nil { t.Fatal(...) }`,
-  `if !errors.Is(err, ...)`, `err.Error()` used unguarded): a response would only exist in
+  `if !errors.Is(err, ...)`, `err.Error()` used unguarded, `require.Error(t, err)`,
+  `assert.ErrorIs(t, err, ...)`, `test.NotNil(t, err)`): a response would only exist in
   a test that has already failed;
 - the response is assigned with `=` to a variable declared elsewhere, or declared in an
   `if`/`for`/`switch` header.
 
+## When it is not fixed
+Without an error check right after the request, inside a loop (a `defer` would pile up),
+with an explicit `Close` on some paths only, or for a discarded response. An error check
+is `if err != nil { return ... }` (or `t.Fatal`, any call that does not return),
+`require.NoError(t, err)` (testify's require, or a `require.New(t)`), or
+`if !assert.NoError(t, err) { return }`; an `else if resp == nil { ... }` after the check
+has no body to close. Applicability: `safe` (closing the body only releases it).
+
 ## The fix
-`defer resp.Body.Close()` right after `if err != nil { return ... }`, or first thing in the
+`defer resp.Body.Close()` right after the error check, or first thing in the
 branch where the request succeeded (`if err == nil { ... }`, or the `else` of
 `if err != nil`) when that branch holds every use of the response; a
-`defer resp.Body.Close()` that an early return skips moves up there. Without such an error
-check, inside a loop (a `defer` would pile up), with an explicit `Close` on some paths only,
-or for a discarded response, it is reported without a fix.
+`defer resp.Body.Close()` that an early return skips moves up there.
 """
 
 HTTP = "net/http"
@@ -291,6 +299,17 @@ def _body_close(sf: SourceFile, ident: Node) -> Node | None:
     return call if call is not None and call.type == "call_expression" and call.child_by_field_name("function") == close else None
 
 
+def _drained(sf: SourceFile, ident: Node) -> bool:
+    """``io.ReadAll(resp.Body)`` (or ioutil's): it reads to EOF, where the transport gives the
+    connection back by itself, as a Close would."""
+    body = ident.parent
+    if body.type != "selector_expression" or sf.text(body.child_by_field_name("field")) != "Body":
+        return False
+    args = body.parent
+    call = args.parent if args is not None and args.type == "argument_list" else None
+    return call is not None and a.callee(sf, call) in (("io", "ReadAll"), ("io/ioutil", "ReadAll")) and a.arguments(call) == [body]
+
+
 def _hands_on_body(sf: SourceFile, body: Node) -> bool:
     """Whether this use of ``resp.Body`` may give it to someone who closes it."""
     parent = body.parent
@@ -360,8 +379,23 @@ def _expects_failure(sf: SourceFile, stmt: Node, resp: str, err: str) -> bool:
             for c in a.of_type(s.child_by_field_name("consequence"), "call_expression")
         ):
             return True
+        if _asserts_error(sf, s, err):
+            return True
         s = _next_statement(s)
     return False
+
+
+_ERROR_ASSERTIONS = ("Error", "Errorf", "NotNil", "NotNilf", "ErrorIs", "ErrorContains", "ErrorAs", "EqualError")
+
+
+def _asserts_error(sf: SourceFile, s: Node, err: str) -> bool:
+    """``require.Error(t, err)``, ``assert.ErrorIs(t, err, x)``, ``test.NotNil(t, err)``: an
+    assertion (a call on a package or value, with err among its arguments) that the
+    request failed."""
+    call = a.unparen(s.named_children[0]) if s.type == "expression_statement" and s.named_children else None
+    m = a.method_call(sf, call) if call is not None and call.type == "call_expression" else None
+    args = a.arguments(call) if m is not None else []
+    return m is not None and m[1] in _ERROR_ASSERTIONS and len(args) >= 2 and any(sf.text(x) == err for x in args)
 
 
 def _true_on_success(sf: SourceFile, if_stmt: Node, resp: str, err: str) -> bool:
@@ -482,10 +516,13 @@ def check_response(p: Pass, call: Node, name: str, stmt: Node, resp: str, err: s
     fn = binding.function
     refs = a.references(sf, binding)
     closes: list[Node] = []  # statements whose execution closes the body
+    drains: list[Node] = []  # statements that read it to EOF: they release it too
     for r in refs:
         close = _body_close(sf, r)
         owner = a.enclosing_function(r)
-        if close is not None:
+        if close is None and owner == fn and _drained(sf, r):
+            drains.append(a.statement_of(r))
+        elif close is not None:
             defer = a.deferred_literal(owner)
             if owner != fn and (defer is None or a.enclosing_function(owner) != fn):
                 return  # closed by a goroutine or a closure called who knows when: handed on
@@ -494,11 +531,15 @@ def check_response(p: Pass, call: Node, name: str, stmt: Node, resp: str, err: s
             return
 
     def checks_err(s: Node, op: str) -> bool:
-        """``if err <op> nil`` (or the same of resp) while err still holds the request's error."""
-        return _error_check(sf, s, resp, err, op) and not _assigns(sf, fn, err, stmt.end_byte, s.start_byte)
+        """``if err <op> nil`` (or the same of resp) while err still holds the request's error;
+        for ``!=``, also a test assertion that stops the test when err is not nil
+        (``require.NoError(t, err)``, ``if !assert.NoError(t, err) { return }``)."""
+        if _assigns(sf, fn, err, stmt.end_byte, s.start_byte):
+            return False
+        return _error_check(sf, s, resp, err, op) or (op == "!=" and _asserts_no_error(sf, s, err))
 
     def releases(s: Node) -> bool:
-        if any(s.id == c.id for c in closes):
+        if any(s.id == c.id for c in closes + drains):
             return True
         # `if err == nil { defer resp.Body.Close() ... }`: the other branch has no body
         cons = s.child_by_field_name("consequence") if s.type == "if_statement" else None
@@ -514,6 +555,9 @@ def check_response(p: Pass, call: Node, name: str, stmt: Node, resp: str, err: s
     for s in siblings[siblings.index(stmt) + 1 :]:
         if checks_err(s, "!="):
             alt = s.child_by_field_name("alternative")
+            # `else if resp == nil { ... }` has no body to close either: its else goes on
+            while alt is not None and alt.type == "if_statement" and _error_check(sf, alt, resp, err, "!="):
+                alt = alt.child_by_field_name("alternative")
             region += [alt] if alt is not None else []
         else:
             region.append(s)
@@ -531,7 +575,7 @@ def check_response(p: Pass, call: Node, name: str, stmt: Node, resp: str, err: s
         err_check is not None
         and checks_err(err_check, "!=")
         and err_check.child_by_field_name("alternative") is None
-        and _terminating(sf, err_check.child_by_field_name("consequence"))
+        and (err_check.type != "if_statement" or _terminating(sf, err_check.child_by_field_name("consequence")))
     ):
         insert = insert_after_statement(sf, err_check, text)
         edits = _with_close_moved(sf, err_check, closes, text, insert) if insert is not None else None
@@ -552,6 +596,40 @@ def check_response(p: Pass, call: Node, name: str, stmt: Node, resp: str, err: s
     else:
         notes.append(f"no `if {err} != nil {{ return ... }}` right after the request: add `{text}` once the error is checked")
     p.report(call, message, fixes, notes)
+
+
+_NO_ERROR_ASSERTIONS = ("NoError", "Nil", "NoErrorf", "Nilf")
+_TESTIFY = ("github.com/stretchr/testify/require", "github.com/stretchr/testify/assert")
+
+
+def _asserts_no_error(sf: SourceFile, s: Node, err: str) -> bool:
+    """``require.NoError(t, err)`` (or ``r.NoError(err)`` on a ``require.New(t)``), which
+    stops the test when err is not nil, or ``if !assert.NoError(t, err) { return }``."""
+    if s.type == "if_statement" and s.child_by_field_name("initializer") is None and s.child_by_field_name("alternative") is None:
+        cond = a.unparen(s.child_by_field_name("condition"))
+        if cond.type != "unary_expression" or sf.text(cond.child_by_field_name("operator")) != "!":
+            return False
+        return _is_no_error(sf, a.unparen(cond.child_by_field_name("operand")), err, fatal=False) and _terminating(
+            sf, s.child_by_field_name("consequence"))
+    call = a.unparen(s.named_children[0]) if s.type == "expression_statement" and s.named_children else None
+    return call is not None and _is_no_error(sf, call, err, fatal=True)
+
+
+def _is_no_error(sf: SourceFile, call: Node, err: str, fatal: bool) -> bool:
+    """``X.NoError(..., err)``: require's (it stops the test) when ``fatal``, else assert's
+    or require's."""
+    m = a.method_call(sf, call) if call.type == "call_expression" else None
+    if m is None or m[1] not in _NO_ERROR_ASSERTIONS or not any(sf.text(x) == err for x in a.arguments(call)):
+        return False
+    pkg = sf.imports.get(sf.text(m[0])) if m[0].type == "identifier" else None
+    if pkg is not None:
+        return pkg == _TESTIFY[0] or (not fatal and pkg in _TESTIFY)
+    # r := require.New(t)
+    values = [v for d in a.of_type(a.enclosing_function(call), "short_var_declaration")
+              if [sf.text(n) for n in a.left_names(d)] == [sf.text(m[0])]
+              for v in d.child_by_field_name("right").named_children]
+    return any(a.is_call_to(sf, v, _TESTIFY[0], ("New",)) or (not fatal and a.is_call_to(sf, v, _TESTIFY[1], ("New",)))
+               for v in values)
 
 
 def _success_branch(if_stmt: Node | None, checks_err) -> Node | None:

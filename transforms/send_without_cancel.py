@@ -46,11 +46,49 @@ process, although a signal that says "stop" was at hand.
   always (a per-request reply channel made with room for its reply);
 - the operation comes after the goroutine waited on the signal without returning (it
   goes on after cancellation on purpose, to hand over a result, as os/exec does);
-- the operation sits inside an expression (`f(<-ch)`) rather than being a statement.
-It is reported without a fix when the goroutine's function has results, when a `return`
-would skip a later non-deferred `wg.Done()`, `mu.Unlock()` or `close(ch)`, when the
-statement shares its line, or when a received `v := <-ch` needs a type that this file does
-not declare (parameters, locals, `make(chan T)` and struct fields are read).
+- the operation sits inside an expression (`f(<-ch)`) rather than being a statement;
+- the function cancels the signal's context itself before the operation (`cancel()`
+  then `<-res`): the partner was guaranteed that exchange;
+- a buffered channel with room for every send: its capacity is counted from the code
+  (`make(chan T, len(targets))`, also for a field filled as `T{f: ch}` from such a
+  local), or one goroutine per make sends at most once (every
+  send followed by `return`, or ending its body); so is a parameter
+  channel that every `go f(..., doneCh)` of the file passes freshly made with a buffer
+  (in the same iteration as the launch), when `f` sends on it at most once (every send
+  followed by `return`, or ending its body);
+- a receive from a channel that a call returned when it was given the signal, or a
+  context made from it (`ch := w.Watch(ctx)`, `w.Watch(cctx)` for `cctx, cancel :=
+  context.WithCancel(ctx)`): the library closes it when the signal fires;
+- the only signal is one the function makes itself (`ctx, cancel :=
+  context.WithTimeout(...)` for a setup step, `done := make(chan struct{})`): its end says
+  nothing of the partner (after a setup timeout fires, the goroutine handling SIGTERM must
+  still be there);
+- a receive from a channel the file registers with `signal.Notify`: its sender is the
+  runtime, which never leaves;
+- a send guarded by `if ch != nil`: an opt-in observer channel (nil unless a test or a
+  caller asked for it), whose owner drains every value it asked for;
+- a goroutine started as `go x.m()` is matched to this file's method `m` only when the
+  type of `x` can be told and is that method's receiver.
+
+## When it is not fixed
+The fix is offered only when the signal's end really means the partner is gone: the
+caller that handed over the signal also owns the channel. Reported without a fix (the
+note says which) when:
+- the sent value mentions an error (`errc <- err`): when the signal ending is what made
+  the operation fail, both cases are ready, Go picks one at random and the error is lost;
+  likewise any send on a channel the goroutine also reports its error on (a stream of
+  results ending with its error): an early return would end it as if it had succeeded;
+- for a send, the channel is neither a parameter, nor a channel the function returns,
+  nor a field of the receiver that also holds the signal: its receiver is out of view
+  and may be owed the value (another receiver may count them);
+- a receive from a field channel that the file only ever closes (a gate, `<-m.block`
+  opened by `Run`): the signal may end only after the goroutine has passed the gate, so
+  the new case might never fire;
+- the goroutine's function has results, a `return` would skip a later non-deferred
+  `wg.Done()`, `mu.Unlock()` or `close(ch)`, the statement shares its line, or a received
+  `v := <-ch` needs a type that this file does not declare.
+
+Applicability: `review` (a select that returns early changes when the goroutine ends).
 
 ## The fix
 The operation becomes a `select` that also watches the signal:
@@ -116,6 +154,14 @@ def _makes(sf: SourceFile, chan: Node, at: Node) -> tuple[Node | None, list[Node
         target, field = _made_into(sf, call)
         if target is not None and sf.text(target) == name and field == (scope is None):
             out.append(call)
+    if scope is None:  # `T{f: ch}` with `ch := make(...)` just before
+        for el in a.of_type(sf.root, "keyed_element"):
+            key, value = (el.named_children + [None, None])[:2]
+            v = value.named_children[0] if value is not None and value.named_child_count == 1 else None
+            if key is None or sf.text(key) != name or v is None or v.type != "identifier":
+                continue
+            out += [m for m in g_.defined_values(sf, sf.text(v), v)
+                    if m.type == "call_expression" and sf.text(m.child_by_field_name("function")) == "make"]
     return scope, out
 
 
@@ -160,6 +206,8 @@ def _exchange_in_view(sf: SourceFile, g: g_.Goroutine, stmt: Node, kind: str, ch
     if kind == "send" and _reply_channel(sf, chan, stmt):
         return True
     buffered = bool(makes) and all(a.arguments(m)[1:] and sf.text(a.arguments(m)[1]) != "0" for m in makes)
+    if kind == "send" and (_room_for_every_send(sf, g, stmt, makes) or _buffered_by_every_launch(sf, g, name)):
+        return True
     return kind == "send" and buffered and (scope is None or not a.loops_between(stmt, g.fn))
 
 
@@ -248,6 +296,192 @@ def _element_type(sf: SourceFile, chan: Node) -> str | None:
     return sf.text(value) if value is not None else None
 
 
+def _cancelled_here(sf: SourceFile, stmt: Node, sig: a.Cancellation) -> bool:
+    """Whether the function calls the cancel func of ``sig`` (``ctx, cancel := ...``)
+    before ``stmt``: the new case would fire at once and abandon a partner that was
+    guaranteed its value (a test that cancels, then waits for the result)."""
+    fn = a.enclosing_function(stmt)
+    cancels = {
+        sf.text(names[1]) for d in a.of_type(a.body(fn), "short_var_declaration", skip_functions=True)
+        if len(names := a.left_names(d)) == 2 and sf.text(names[0]) == sig.name
+    }
+    return any(
+        n.start_byte < stmt.start_byte and sf.text(n.child_by_field_name("function")) in cancels
+        for n in a.of_type(a.body(fn), "call_expression", skip_functions=True)
+    )
+
+
+def _closed_on_cancel(sf: SourceFile, chan: Node, sig: a.Cancellation) -> bool:
+    """A channel a call returned when it was given the signal (``ch := w.Watch(ctx, k)``,
+    ``for v := range sub.Updates(ctx)``): the library closes it once the signal fires."""
+    calls = [chan] if chan.type == "call_expression" else [
+        v for v in g_.defined_values(sf, sf.text(chan), chan) if v.type == "call_expression"
+    ] if chan.type == "identifier" else []
+    return any(sf.text(x) == sig.name or _derived(sf, x, sig) for c in calls for x in a.arguments(c))
+
+
+def _notified(sf: SourceFile, chan: Node) -> bool:
+    """A channel this file registers with ``signal.Notify(ch, ...)``: its sender is the
+    runtime, which never goes away (a CLI's signal handler lives as long as the process)."""
+    name = sf.text(chan)
+    return any(
+        a.is_call_to(sf, c, "os/signal", ("Notify",)) and a.arguments(c)[:1] and sf.text(a.arguments(c)[0]) == name
+        for c in a.of_type(sf.root, "call_expression")
+    )
+
+
+def _derived(sf: SourceFile, ctx: Node, sig: a.Cancellation) -> bool:
+    """A local context made from the signal (``cctx, cancel := context.WithCancel(ctx)``):
+    it ends when the signal does."""
+    if ctx.type != "identifier":
+        return False
+    return any(
+        v.type == "call_expression" and a.is_call_to(sf, v, "context", ("WithCancel", "WithTimeout", "WithDeadline", "WithValue", "WithCancelCause"))
+        and a.arguments(v)[:1] and sf.text(a.arguments(v)[0]) == sig.name
+        for v in g_.defined_values(sf, sf.text(ctx), ctx)
+    )
+
+
+def _room_for_every_send(sf: SourceFile, g: g_.Goroutine, stmt: Node, makes: list[Node]) -> bool:
+    """A buffered channel whose capacity is counted from the code (``len(targets)``), or
+    one the goroutine sends on once and then ends: the send cannot block."""
+    caps = [a.arguments(m)[1] for m in makes if len(a.arguments(m)) > 1]
+    if not makes or len(caps) != len(makes) or any(sf.text(c) == "0" for c in caps):
+        return False
+    if all(c.type != "int_literal" for c in caps):
+        return True
+    if not a.loops_between(stmt, g.fn) and not a.following(stmt):
+        return True
+    # one goroutine per make (a literal started where the channel is made) that sends at most once
+    scope = a.enclosing_function(makes[0])
+    return (g.launcher is not None and g.launcher == scope and _sends_once(sf, g, sf.text(stmt.child_by_field_name("channel")))
+            and all(a.loops_between(m, scope) == a.loops_between(g.fn, scope) for m in makes))
+
+
+def _sends_once(sf: SourceFile, g: g_.Goroutine, name: str) -> bool:
+    """Every send of the goroutine on ``name`` is followed by ``return`` or ends its body:
+    one run sends at most once."""
+    body = a.body(g.fn)
+    for k, n in _channel_ops(sf, body, name):
+        if k != "send":
+            continue
+        rest = [x for x in a.following(n) if x.type != "comment"]
+        if not (rest[:1] and rest[0].type == "return_statement") and (rest or n not in a.statements(body)):
+            return False
+    return True
+
+
+def _buffered_by_every_launch(sf: SourceFile, g: g_.Goroutine, name: str) -> bool:
+    """A parameter channel of a function started with `go f(..., ch)` in this file, where
+    every launch passes a local made with a buffer in the same iteration as the launch
+    (``doneCh := make(chan error, 1)``), and the goroutine sends on it at most once."""
+    if g.launcher is not None or g.fn.type not in ("function_declaration", "method_declaration"):
+        return False
+    params = [sf.text(n) for p in a.of_type(g.fn.child_by_field_name("parameters"), "parameter_declaration")
+              for n in p.children_by_field_name("name")]
+    if name not in params or not _sends_once(sf, g, name):
+        return False
+    fname = sf.text(g.fn.child_by_field_name("name"))
+    launches = 0
+    for go in a.of_type(sf.root, "go_statement"):
+        call = next((c for c in go.named_children if c.type == "call_expression"), None)
+        fn = call.child_by_field_name("function") if call is not None else None
+        last = fn.child_by_field_name("field") if fn is not None and fn.type == "selector_expression" else fn
+        if last is None or sf.text(last) != fname:
+            continue
+        args = a.arguments(call)
+        if len(args) != len(params) or args[params.index(name)].type != "identifier":
+            return False
+        arg = args[params.index(name)]
+        scope, makes = _makes(sf, arg, go)
+        if scope is None or not makes or any(
+            len(a.arguments(m)) < 2 or sf.text(a.arguments(m)[1]) == "0"
+            or a.loops_between(m, scope) != a.loops_between(go, scope) for m in makes
+        ):
+            return False
+        launches += 1
+    return launches > 0
+
+
+def _why_no_fix(sf: SourceFile, g: g_.Goroutine, stmt: Node, kind: str, chan: Node, sig: a.Cancellation) -> str | None:
+    """Why a select on the signal could abandon work here, or None when the signal really
+    means that nobody will receive (or send) any more: the caller that handed over the
+    signal also owns the channel (a parameter or returned channel of the launcher, a field
+    of the receiver that holds a field signal)."""
+    fns = [x for x in a.ancestors(stmt) if x.type in a.FUNCTION_TYPES]
+    as_param = lambda name: any(a.params_declare(sf, fn, name) for fn in fns)  # noqa: E731
+    if kind == "send":
+        value = stmt.child_by_field_name("value")
+        if _mentions_error(sf, value):
+            return (f"the value reports an error, which {sig.name} ending may itself cause: with both cases ready Go "
+                    "picks one at random and the error would be lost")
+        if any(k == "send" and _mentions_error(sf, n.child_by_field_name("value"))
+               for k, n in _channel_ops(sf, a.body(g.fn), sf.text(chan))):
+            return (f"the goroutine also reports its error on {sf.text(chan)}: returning on {sig.name} would end the "
+                    "stream without it, as if it had succeeded")
+    name = sf.text(chan)
+    if kind == "recv" and _gate(sf, chan):
+        return (f"{name} is a gate that is only ever closed: whether {sig.name} can end while it is shut is the "
+                "caller's protocol (it may end only after this goroutine has passed), so the new case might never fire")
+    operand = sf.text(chan.child_by_field_name("operand")) if chan.type == "selector_expression" else None
+    # a consumer may stop on its own inbox field; a producer only on a field signal of the
+    # same owner (a subscriber's events with its ctx)
+    owned = (chan.type == "identifier" and (as_param(name) or _returned(sf, stmt, name))) or (
+        operand is not None and (kind == "recv" or sig.name.split(".")[0] == operand))
+    if not owned:
+        partner = "receiver" if kind == "send" else "sender"
+        return (f"its {partner} is not in view and may be owed this exchange: add the select by hand once {sig.name} "
+                f"ending is known to mean the {partner} is gone")
+    return None
+
+
+def _made_here(sf: SourceFile, stmt: Node, sig: a.Cancellation) -> bool:
+    """The signal is a local of the functions around ``stmt`` (``ctx, cancel :=
+    context.WithTimeout(...)`` for a setup step, ``done := make(chan struct{})``), not a
+    parameter or a field handed over by whoever owns the partner."""
+    return not sig.assumed and "." not in sig.name and not any(
+        a.params_declare(sf, fn, sig.name) for fn in a.ancestors(stmt) if fn.type in a.FUNCTION_TYPES)
+
+
+def _opt_in(sf: SourceFile, stmt: Node, chan: Node) -> bool:
+    """A send guarded by ``if ch != nil``: an opt-in observer channel (nil unless a test or
+    caller asked for it), whose owner drains every value it asked for."""
+    check = f"{sf.text(chan)}!=nil"
+    return any(
+        check in sf.text(c).replace(" ", "")
+        for anc in a.ancestors(stmt) if anc.type == "if_statement"
+        for c in [anc.child_by_field_name("condition")] if c is not None
+    )
+
+
+def _gate(sf: SourceFile, chan: Node) -> bool:
+    """A field channel (``m.block``) that this file closes and never sends on: receiving
+    from it waits for another method (``Run``) to open the gate."""
+    if chan.type != "selector_expression":
+        return False
+    field = sf.text(chan.child_by_field_name("field"))
+    on_field = lambda n: (c := a.unparen(n)).type == "selector_expression" and sf.text(c.child_by_field_name("field")) == field  # noqa: E731
+    if any(on_field(s.child_by_field_name("channel")) for s in a.of_type(sf.root, "send_statement")):
+        return False
+    return any(
+        sf.text(c.child_by_field_name("function")) == "close" and (args := a.arguments(c)) and on_field(args[0])
+        for c in a.of_type(sf.root, "call_expression")
+    )
+
+
+def _mentions_error(sf: SourceFile, value: Node | None) -> bool:
+    return value is not None and "err" in sf.text(value).lower()
+
+
+def _returned(sf: SourceFile, stmt: Node, name: str) -> bool:
+    """A local channel that a function around ``stmt`` returns to its caller."""
+    return any(
+        any(sf.text(x) == name for x in r.named_children[0].named_children) if r.named_children else False
+        for fn in (x for x in a.ancestors(stmt) if x.type in a.FUNCTION_TYPES)
+        for r in a.of_type(a.body(fn), "return_statement", skip_functions=True)
+    )
+
+
 def _text(sf: SourceFile, node: Node | None) -> str:
     return sf.text(node) if node is not None else ""
 
@@ -297,11 +531,17 @@ def run(p: Pass) -> None:
                 continue  # early-return-send's: a buffer at the make fixes it
             if _exchange_in_view(sf, g, stmt, kind, chan) or _after_cancellation(sf, g, stmt, sig):
                 continue
+            if _cancelled_here(sf, stmt, sig) or (kind == "recv" and (_closed_on_cancel(sf, chan, sig) or _notified(sf, chan))):
+                continue
+            if _made_here(sf, stmt, sig):
+                continue  # a step's own deadline or done channel: its end says nothing of the partner
+            if kind == "send" and _opt_in(sf, stmt, chan):
+                continue
             ch = sf.text(chan)
             what = f"send on {ch}" if kind == "send" else f"receive from {ch}"
             partner = "receiver" if kind == "send" else "sender"
             message = f"this {what} blocks forever once its {partner} is gone, although {sig.name} could end the goroutine"
-            why = g_.return_blocker(sf, g, stmt)
+            why = _why_no_fix(sf, g, stmt, kind, chan, sig) or g_.return_blocker(sf, g, stmt)
             if why is None and not g_.own_line(sf, stmt):
                 why = "the statement shares its line: rewrite it into a select by hand"
             new = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from tree_sitter import Node
@@ -10,6 +11,7 @@ from gofixleaks import analysis as a, facts
 from gofixleaks.edits import (
     Fix,
     TextEdit,
+    apply,
     delete_line,
     insert_after_statement,
     insert_at_block_start,
@@ -40,36 +42,75 @@ The loop never waits, so nothing pushes back on the producer.
 ## When it is not reported
 - a semaphore is acquired before the launch in the same iteration (`sem <- struct{}{}` or
   a `select` case sending on it, with the goroutine receiving from it, a `.Acquire(...)`
-  call, or a token taken with `<-tokens` that the goroutine gives back);
+  or a limiter's `.Take...(...)` call, or a token taken with `<-tokens` that the
+  goroutine gives back);
 - the iteration waits for the goroutine before going on (`<-done` or `wg.Wait()` after the
   `go`, or a `select` whose cases all either wait for it or leave the loop);
 - the launch cannot repeat: a `return` or `break` follows it, or it waits for a
   `time.NewTimer` that fires once;
-- a counted worker pool: `for i := 0; i < n; i++`, `for i := range n`, a range over
-  `make([]T, n)`, or `for range x` (the goroutines do not depend on the elements, so `x`
-  only sets the pool size);
-- a loop over a fixed literal (`range []string{"a", "b"}`);
-- a fan-out over a slice or map that the function joins after the loop (`wg.Wait()`,
-  `g.Wait()`, or receiving the results the goroutines send). Its width is the size of a
+- a counted worker pool: `for i := 0; i < n; i++`, `for i := range n` (`n` an integer
+  parameter, local, constant, or a struct field the package declares as an integer:
+  `range cfg.Workers`), a range over `make([]T, n)`, or `for range x` (the goroutines do
+  not depend on the elements, so `x` only sets the pool size);
+- a loop over a fixed literal (`range []string{"a", "b"}`), or over a struct field
+  (`range h.Upstreams`, `range s.conns[d]`): its size is the configuration's or the
+  state's, not the input's (on six real services every such fan-out was a health check,
+  a notification per subscriber or a connection per configured peer);
+- a fan-out over a slice or map that the function joins: `wg.Wait()` or `g.Wait()` after
+  the loop (also inside a goroutine that then closes the results) or deferred before it,
+  or receiving after the loop from a channel the goroutines send on, directly, by passing
+  it to a call (`lookup(n, ch)`), or through a function of the package that sends on a
+  field of that name (`p.probe(t)` sending on `p.results`). Its width is the size of a
   collection the caller already holds and the goroutines end before the function returns;
   on the Go standard library all 9 such loops were deliberate parallelism over small
   in-memory lists (files of a package, sections of a binary), so reporting them would be
   noise. A semaphore acquired inside such a fan-out is still reported;
-- the goroutines live until shutdown (per configured target, peer or watch), launched
-  over a slice, map or channel: the goroutine's own loop, or a function of the package it
-  calls (followed through the package's other files and a few calls deep), runs until a
-  stop signal, forever, serves a listener or drains a channel it was given. Their number
-  is the configuration's, and no slot of a semaphore would ever come back;
+- the goroutines live until shutdown (per configured target, peer, watch, listener or
+  client), launched over a slice, map or channel: the goroutine's own loop, or a function
+  of the package it calls (followed through the package's other files and a few calls
+  deep), runs until a stop signal, forever, serves a listener or drains a channel it was
+  given; a function also counts by its name (`Serve`, `ListenAndServe`, `Run`, `Watch`,
+  `Start`, `serve...`, `watch...`, `listen...`, `...Loop`, `...Worker`, `...Handler`), and
+  so does one handed a stop channel (`go s.transfer(zone, z.shutdown)`). Their number is the
+  configuration's, and no slot of a semaphore would ever come back; so is a goroutine
+  that first waits for something to end (`<-c.Closed()`, `<-ctx.Done()`): it lives as
+  long as that;
 - `_test.go` files: a test's goroutines serve what the test itself feeds them and die
   with the test binary (on the standard library all 7 findings there were scaffolding:
   accept loops serving the test's own dials, small fan-outs);
 - `while`-style loops (`for cond { }`): their bound is the condition's business;
+- an accept loop (any `Accept...` call, a receive from a channel named for connections,
+  streams, sessions, clients, peers or (ssh) channels, or such a value or a connection's
+  codec handed to the goroutine): each goroutine lives as long as its connection, or
+  answers one request of it (net/rpc's `ServeCodec`, where a capped reader would stall
+  calls that wait for later requests), the standard Go server shape; a cap of 10 would stall every client beyond the tenth open (keep-alive)
+  connection, as patching net/http's `Server.Serve` showed (`TestTransportPersistConnLeak`
+  hung), and a cap on connections is a deliberate choice (`netutil.LimitListener`). On
+  the precision corpus all 25 such findings were false;
+- an endless loop that dispatches other work (the launch sits in a case of a select or
+  switch, or the loop holds a select: a run loop, a protocol reader): the goroutines are
+  paced by its events (on the corpus all 9 were false), and a blocking acquire could stall
+  the very work they wait for;
 - an errgroup with `SetLimit`, or one passed in (its maker may have limited it).
 
 ## When it is not fixed
+Every fix here changes concurrency (the launcher now waits), so it is offered only where
+waiting for a slot can neither hang nor stall; otherwise the finding says why:
 - goroutines that live until shutdown, started in an endless loop: they pile up for good,
-  but a semaphore would block the loop once every slot holds one (reported, no fix);
-- the cases listed at the end of "The fix" below, where waiting for a slot could hang.
+  but a semaphore would block the loop once every slot holds one;
+- the results are drained only after the loop (directly, through a channel passed to a
+  call, or a field a called function sends on): a slot frees only when a send is
+  received, so the launch after the last slot deadlocks;
+- a periodic loop (it ranges over or receives from a ticker's `t.C` or `time.Tick`
+  each round): it must keep its pace, and a blocking acquire would stall it
+  behind slow goroutines (skip the round when busy, if that is the intent);
+- a mutex or a token is held at the launch that the goroutines may need to finish;
+- `go x.f(...)` whose function value could change before a wrapped goroutine calls it
+  (`go s.conn.serve()`: the receiver is evaluated at the launch);
+- a line shared with other code, a goroutine written on one line, a multi-line raw string.
+
+Applicability: every fix of this rule (semaphore, `SetLimit`, moving an acquire before
+the launch) is `review`.
 
 ## The fix
 A channel semaphore of `max-goroutines` slots (`.gofixleaks.toml`, `--max-goroutines`,
@@ -87,10 +128,13 @@ outermost loop when loops are nested, so that one bound covers every batch):
 
 The launcher blocks while all slots are taken, which is the back-pressure that was
 missing. The release is deferred first thing in the goroutine so that it runs even when
-the goroutine panics or returns early. `go f(x, y)` becomes a function literal only when
-that keeps Go's evaluation order: the arguments must be values that cannot change before
-the goroutine runs (per-iteration variables, constants, variables the loop never assigns);
-before Go 1.22 a loop variable is copied first (`x := x`). Otherwise the finding has no fix.
+the goroutine panics or returns early. `go f(x, y)` becomes a function literal that
+keeps Go's evaluation order: arguments that cannot change before the goroutine runs
+(per-iteration variables, constants, variables the loop never assigns) are used as they
+are, and before Go 1.22 a loop variable is copied first (`x := x`); any other argument (a
+field, an element, a call, a variable written later) is evaluated into a fresh name
+before the launch (`gen := s.gen`), as the go statement evaluated it: read inside the
+goroutine it would be a later value, and a data race with its writers.
 
 In an endless loop with a context (or done channel) in scope, the slot is taken in a
 `select` that also watches cancellation:
@@ -115,13 +159,8 @@ becomes stoppable as well as bounded.
 
 An errgroup gets `g.SetLimit(N)` right after it is made instead (its `Go` then blocks
 while N goroutines run). A semaphore acquired inside the goroutine is moved before the
-launch. No fix is offered where waiting for a slot could hang: the goroutines send on a
-channel that is drained only after the loop; the launch happens with a mutex locked (or a
-token such as `s := <-h.state` held) that the goroutines may need to finish; or the loop
-accepts connections, whose goroutines live as long as the connection: a default cap of 10
-would stall every client beyond the tenth open (keep-alive) connection, as patching
-net/http's `Server.Serve` showed (`TestTransportPersistConnLeak` hung), so the cap on
-connections is left to a deliberate choice such as `netutil.LimitListener`.
+launch. Where waiting for a slot could hang or stall, there is no fix (see "When it is
+not fixed").
 """
 
 # numeric conversions: their operands are plain values, so converting later changes nothing
@@ -131,7 +170,9 @@ _FORBIDDEN_IN_DEFERRED = ("call_expression", "index_expression", "slice_expressi
 
 
 _ERRGROUP = "golang.org/x/sync/errgroup"
-_ACCEPT_METHODS = ("Accept", "AcceptTCP", "AcceptUnix")
+# what a loop receives a connection (or a stream, a session, a client) from
+# ssh channels; a codec is a connection's request reader (net/rpc's ServeCodec)
+_CONNECTION_WORDS = ("conn", "stream", "session", "sess", "client", "peer", "channel", "codec")
 
 
 @dataclass(frozen=True)
@@ -242,7 +283,7 @@ def _made_as(sf, fn: Node, name: str, before: Node) -> tuple[Node | None, str]:
 
 def _check(p: Pass, ln: _Launch, given: dict[int, set[str]]) -> None:
     sf = p.file
-    kind, what = _source_kind(sf, ln.loop)
+    kind, what = _source_kind(p, ln.loop)
     if kind is None or (ln.group is not None and kind == "collection"):
         return  # a fan-out through an errgroup is joined by g.Wait()
     inside = _acquired_inside(sf, ln)
@@ -253,26 +294,33 @@ def _check(p: Pass, ln: _Launch, given: dict[int, set[str]]) -> None:
             f"of goroutines, which still grows with the loop"
         )
         # moved before the launch, the acquire can hang where the launcher waits for a slot
-        risk = _deadlock_risk(sf, ln)
+        risk = _deadlock_risk(p, ln)
         fix = _move_acquire(sf, ln, inside) if risk is None else None
         p.report(ln.go, message, [fix] if fix else [], [] if fix else [risk or "move the acquire before the launch by hand"])
         return
     if _bounded_before(sf, ln) or _joined_each_iteration(sf, ln) or _launched_once(sf, ln):
         return
-    if kind == "collection" and _joined_after_loop(sf, ln):
+    if kind == "collection" and _joined_after_loop(p, ln):
         return
+    if _accepts_connections(sf, ln) or (a.loop_kind(sf, ln.loop) == "endless" and _dispatches(ln)):
+        return  # as many as the connections served, or paced by a run loop's events
     lives_on = _runs_until_shutdown(p, ln)
     if lives_on is not None and kind != "endless":
         return  # one goroutine per configured item or per value: their number is the input's
     started = "goroutine started"
     if ln.go.type != "go_statement":
         started += f" by {sf.text(ln.call.child_by_field_name('function'))}" + (" (no SetLimit)" if ln.group is not None else "")
-    if kind == "endless":
+    tick = _paced_by(sf, ln)
+    if tick is not None:
+        message = f"{started} on every tick of {tick} with nothing bounding it: goroutines pile up whenever they take longer than the period"
+    elif kind == "endless":
         message = f"{started} in an endless loop with nothing bounding it: goroutines pile up whenever they finish slower than the loop starts them"
     elif kind == "stream":
         message = f"{started} for every value received from {what} with nothing bounding it: a burst of values starts as many goroutines at once"
     else:
-        message = f"{started} for every element of {what} and never waited for: the number of goroutines grows with the input and they outlive the call"
+        fname = sf.text(ln.function.child_by_field_name("name")) if ln.function.type != "func_literal" else "the function"
+        message = (f"{started} for every element of {what}, and {fname} does not wait for them: the number of "
+                   "goroutines grows with the input and they outlive the call")
     if lives_on is not None:
         p.report(ln.go, message, notes=[
             f"{lives_on} runs until shutdown: a semaphore would block the loop for good once every slot holds one; "
@@ -291,6 +339,11 @@ def _runs_until_shutdown(p: Pass, ln: _Launch) -> str | None:
     sf = p.file
     if ln.literal is not None and facts.own_loop(sf, ln.literal.child_by_field_name("body")):
         return "the goroutine"
+    first = a.statements(ln.literal.child_by_field_name("body"))[:1] if ln.literal is not None else []
+    waits = [n for s in first for n in a.of_type(s, "unary_expression", skip_functions=True) if a.is_receive(sf, n)]
+    if any((m := a.method_call(sf, a.unparen(w.child_by_field_name("operand")))) is not None
+           and m[1] in ("Done", "Closed") for w in waits):
+        return "the goroutine (it first waits for something to end)"
     pkg = sf.package_name
     scope = ln.literal.child_by_field_name("body") if ln.literal is not None else ln.call
     for call in a.of_type(scope, "call_expression", skip_functions=True):
@@ -299,21 +352,50 @@ def _runs_until_shutdown(p: Pass, ln: _Launch) -> str | None:
         fn = call.child_by_field_name("function")
         if fn is None or p.package is None:
             continue
-        if fn.type == "identifier" and p.package.is_long_lived(pkg, sf.text(fn)):
+        name, recv = (sf.text(fn), "") if fn.type == "identifier" else (
+            sf.text(fn.child_by_field_name("field")), None) if fn.type == "selector_expression" else ("", "")
+        if name and p.package.is_long_lived(pkg, name, recv):
             return sf.text(fn)
-        if fn.type == "selector_expression" and p.package.is_long_lived(pkg, sf.text(fn.child_by_field_name("field")), None):
+        # known by its name too (the facts miss loops that leave on errors or conditions)
+        if name and _names_a_service(name):
+            return sf.text(fn)
+        # handed a stop channel (`go s.transfer(zone, start.shutdown)`): it runs until that fires
+        if any(_names_signal(sf, x) for x in a.arguments(call)):
             return sf.text(fn)
         if ln.literal is None:
             break  # a plain `go f(x)`: only f runs on the goroutine (its arguments are evaluated here)
     return None
 
 
+# Functions of other packages are known by their names: these run until shutdown by
+# convention (Server.Serve, Discoverer.Run, a peer's sendLoop, a Watch, runWorker).
+_SERVICE_NAMES = {"Start", "ListenAndServe", "ListenAndServeTLS", "ServeTLS"}
+_SERVICE_WORDS = ("run", "serve", "listen", "watch")  # alone: Run, serve, Watch
+_SERVICE_FIRST = ("serve", "listen", "watch")  # serveSubstream, watchLeader
+_SERVICE_LAST = ("loop", "forever", "daemon", "worker", "forwarder", "handler")  # readLoop, poolHandler
+
+
+def _names_signal(sf, expr: Node) -> bool:
+    """A stop channel by its name (``done``, ``s.shutdown``, ``stopCh``); not a context,
+    which short calls take too."""
+    expr = a.unparen(expr)
+    last = expr.child_by_field_name("field") if expr.type == "selector_expression" else expr
+    return last is not None and last.type in ("identifier", "field_identifier") and a.names_a_signal(sf.text(last))
+
+
+def _names_a_service(name: str) -> bool:
+    words = [w.lower() for w in re.findall(r"[a-z]+|[A-Z][a-z]*", name)]
+    return name in _SERVICE_NAMES or words in [[w] for w in _SERVICE_WORDS] or (bool(words) and (
+        words[-1] in _SERVICE_LAST or words[0] in _SERVICE_FIRST))
+
+
 # ---------------------------------------------------------------------------- what the loop runs over
 
 
-def _source_kind(sf, loop: Node) -> tuple[str | None, str]:
+def _source_kind(p: Pass, loop: Node) -> tuple[str | None, str]:
     """("endless" | "stream" | "collection", text of the ranged value), or (None, "") for a
     loop whose number of launches is fixed by a count or a condition."""
+    sf = p.file
     kind = a.loop_kind(sf, loop)
     if kind == "endless":
         return "endless", ""
@@ -322,11 +404,38 @@ def _source_kind(sf, loop: Node) -> tuple[str | None, str]:
     clause = next(c for c in loop.named_children if c.type == "range_clause")
     operand = a.unparen(clause.child_by_field_name("right"))
     typ = a.value_kind(sf, operand, loop)
+    if typ is None and operand.type == "selector_expression" and p.package is not None:
+        # a field of a struct declared in another file of the package (`range cfg.Workers`)
+        typ = p.package.field_kind(sf.text(operand.child_by_field_name("field")))
     if typ == "chan":
         return "stream", sf.text(operand)
     if typ in ("int", "literal") or clause.child_by_field_name("left") is None:
         return None, ""  # a counted pool, a fixed literal, or `for range xs` (a pool sized by xs)
+    root = operand
+    while root.type in ("index_expression", "parenthesized_expression"):
+        root = root.named_children[0]
+    if root.type == "selector_expression":
+        return None, ""  # a field (h.Upstreams, s.conns[d]): sized by the configuration or state
     return "collection", sf.text(operand)
+
+
+def _paced_by(sf, ln: _Launch) -> str | None:
+    """The ticker or timer channel that paces a loop around the launch, if one does: the
+    loop ranges over it or receives from it each round (``t.C``, ``time.Tick(d)``)."""
+    channels = []
+    for loop in a.loops_between(ln.go, ln.function):
+        clause = next((c for c in loop.named_children if c.type == "range_clause"), None)
+        channels += [clause.child_by_field_name("right")] if clause is not None else []
+        channels += [
+            n.child_by_field_name("operand")
+            for n in a.of_type(loop.child_by_field_name("body"), "unary_expression", skip_functions=True)
+            if a.is_receive(sf, n)
+        ]
+    for ch in (a.unparen(c) for c in channels if c is not None):
+        if (ch.type == "selector_expression" and sf.text(ch.child_by_field_name("field")) == "C") or a.is_call_to(
+                sf, ch, "time", ("Tick",)):
+            return sf.text(ch)
+    return None
 
 
 # ---------------------------------------------------------------------------- what bounds it
@@ -390,8 +499,8 @@ def _bounded_before(sf, ln: _Launch) -> bool:
                     return True  # a token taken from a pool the goroutine gives back
             elif n.type == "call_expression":
                 m = a.method_call(sf, n)
-                if m is not None and m[1] in ("Acquire", "TryAcquire"):
-                    return True
+                if m is not None and m[1].startswith(("Acquire", "TryAcquire", "Take")):
+                    return True  # a weighted semaphore or a limiter (TakeWithContext)
     return False
 
 
@@ -499,24 +608,47 @@ def _after_loop(ln: _Launch) -> list[Node]:
     return out
 
 
-def _joined_after_loop(sf, ln: _Launch) -> bool:
-    """The function waits for the goroutines after the loop: ``wg.Wait()`` on a group the
-    loop uses, or receiving from a channel the goroutines send on."""
+def _joined_after_loop(p: Pass, ln: _Launch) -> bool:
+    """The goroutines are waited for: ``wg.Wait()`` on a group the loop uses, after the loop
+    (a goroutine that waits and then closes the results counts) or deferred before it, or
+    the function receives from a channel the goroutines send on after the loop."""
+    sf = p.file
     in_loop = {sf.text(n) for n in a.of_type(ln.loop, "identifier", "selector_expression")}
-    for stmt in _after_loop(ln):
-        for n in a.walk(stmt, skip_functions=True):
-            m = a.method_call(sf, n) if n.type == "call_expression" else None
+    loop_stmt = a.statement_of(ln.loop)
+    deferred = [
+        d for d in a.of_type(a.body(ln.function), "defer_statement", skip_functions=True)
+        if d.end_byte <= loop_stmt.start_byte
+    ]
+    for stmt in _after_loop(ln) + deferred:
+        for n in a.of_type(stmt, "call_expression"):
+            m = a.method_call(sf, n)
             if m is not None and m[1] == "Wait" and sf.text(m[0]) in in_loop:
                 return True
-    return _drained_after_loop(sf, ln)
+    return _drained_after_loop(p, ln)
 
 
-def _drained_after_loop(sf, ln: _Launch) -> bool:
-    """The goroutines send on a channel (or get one passed) that the function receives from
-    only after the loop."""
+def _drained_after_loop(p: Pass, ln: _Launch) -> bool:
+    """The goroutines send on a channel that the function receives from only after the
+    loop: directly, by passing it to a function (``refresh(ctx, n, ch)``), or through a
+    function of the package that sends on a field of that name (``s.probe(t)`` sending on
+    ``s.results`` for a later ``range s.results``)."""
+    sf = p.file
     sent = {sf.text(s.child_by_field_name("channel")) for s in a.of_type(ln.go, "send_statement")}
-    sent |= {sf.text(x) for x in a.arguments(ln.call)}
-    return any(sf.text(r) in sent for stmt in _after_loop(ln) for r in _receives(sf, stmt))
+    fields: set[str] = set()
+    pkg = sf.package_name
+    for call in [ln.call, *a.of_type(ln.go, "call_expression")]:
+        sent |= {sf.text(x) for x in a.arguments(call)}
+        fn = call.child_by_field_name("function")
+        if p.package is not None and fn is not None and fn.type == "identifier":
+            fields |= p.package.sends_on(pkg, sf.text(fn))
+        elif p.package is not None and fn is not None and fn.type == "selector_expression":
+            fields |= p.package.sends_on(pkg, sf.text(fn.child_by_field_name("field")), None)
+    for stmt in _after_loop(ln):
+        for r in _receives(sf, stmt):
+            r = a.unparen(r)
+            if sf.text(r) in sent or (r.type == "selector_expression" and sf.text(r.child_by_field_name("field")) in fields):
+                return True
+    return False
 
 
 def _held_at_launch(sf, ln: _Launch) -> str | None:
@@ -582,25 +714,57 @@ def _move_acquire(sf, ln: _Launch, send: Node) -> Fix | None:
 
 
 def _accepts_connections(sf, ln: _Launch) -> bool:
-    """The iteration accepts a connection before the launch: the goroutine lives as long as
-    the connection, idle keep-alive ones included."""
-    return any(
-        (m := a.method_call(sf, n)) is not None and m[1] in _ACCEPT_METHODS
-        for stmt in _preceding_in_iteration(ln)
-        for n in a.of_type(stmt, "call_expression", skip_functions=True)
-    )
+    """The iteration accepts a connection before the launch (``Accept``, ``AcceptTCP``,
+    ``AcceptStream``...), or receives one from a channel named for them (``<-s.conns``,
+    ``range streams``): the goroutine lives as long as the connection, idle keep-alive
+    ones included."""
+    # the connection handed to the goroutine (`go readerFn(payloadConn)`)
+    handed = [x for x in a.of_type(ln.call.child_by_field_name("arguments"), "identifier")]
+    if any(w.lower().startswith(_CONNECTION_WORDS) for x in handed for w in re.findall(r"[a-z]+|[A-Z][a-z]*", sf.text(x))):
+        return True
+    for stmt in _preceding_in_iteration(ln) + [c for c in ln.loop.named_children if c.type == "range_clause"]:
+        for n in a.of_type(stmt, "call_expression", skip_functions=True):
+            if (m := a.method_call(sf, n)) is not None and m[1].startswith("Accept"):
+                return True
+        for ch in _receives(sf, stmt):
+            ch = a.unparen(ch)
+            last = ch.child_by_field_name("field") if ch.type == "selector_expression" else ch
+            words = re.findall(r"[a-z]+|[A-Z][a-z]*", sf.text(last)) if last is not None else []
+            if any(w.lower().startswith(_CONNECTION_WORDS) for w in words):
+                return True
+    return False
 
 
-def _deadlock_risk(sf, ln: _Launch) -> str | None:
-    """Why waiting for a free slot at the launch could hang, if it could."""
+def _dispatches(ln: _Launch) -> bool:
+    """The endless loop does more than fetch an item and launch: the launch sits in a case
+    of a select or switch, or the loop holds a select (a run loop, a protocol reader)."""
+    body = ln.loop.child_by_field_name("body")
+    in_case = any(n.type in a.CASE_TYPES for n in a.ancestors(ln.go) if a.is_within(n, body))
+    return in_case or next(a.of_type(body, "select_statement", skip_functions=True), None) is not None
+
+
+def _deadlock_risk(p: Pass, ln: _Launch) -> str | None:
+    """Why waiting for a free slot at the launch could hang or stall, if it could."""
+    sf = p.file
     if _accepts_connections(sf, ln):
         return (
             "an accept loop: each goroutine lives as long as its connection, so a semaphore would cap "
             "open connections (idle keep-alive ones included) and stall new clients; choose a cap "
             "deliberately (e.g. golang.org/x/net/netutil.LimitListener)"
         )
-    if _drained_after_loop(sf, ln):
+    if _drained_after_loop(p, ln):
         return "the goroutines send on a channel drained only after the loop: a bound here would deadlock"
+    if a.loop_kind(sf, ln.loop) == "endless" and _dispatches(ln):
+        return (
+            "the loop dispatches other work (a select or switch around the launch): waiting for a slot would "
+            "stall it, and the goroutines may be waiting for that very work; bound them by hand"
+        )
+    tick = _paced_by(sf, ln)
+    if tick is not None:
+        return (
+            f"a periodic loop (paced by {tick}) must not block: a semaphore would stall it while earlier "
+            "goroutines run; skip the round when busy, or bound the work by hand"
+        )
     held = _held_at_launch(sf, ln)
     if held is not None:
         return f"{held} is held at the launch: waiting there for a free slot could deadlock"
@@ -611,7 +775,7 @@ def _set_limit_fix(p: Pass, ln: _Launch) -> tuple[Fix | None, list[str]]:
     """``g.SetLimit(N)`` right after the group is made, before any g.Go (SetLimit panics
     while goroutines of the group are active)."""
     sf = p.file
-    risk = _deadlock_risk(sf, ln)
+    risk = _deadlock_risk(p, ln)
     if risk is not None:
         return None, [risk]
     if a.loops_between(ln.group, ln.function):
@@ -626,18 +790,20 @@ def _set_limit_fix(p: Pass, ln: _Launch) -> tuple[Fix | None, list[str]]:
 
 def _semaphore_fix(p: Pass, ln: _Launch, kind: str, given: dict[int, set[str]]) -> tuple[Fix | None, list[str]]:
     sf = p.file
-    risk = _deadlock_risk(sf, ln)
+    risk = _deadlock_risk(p, ln)
     if risk is not None:
         return None, [risk]
     loop_stmt = a.statement_of(ln.outermost)
     if not (_starts_line(sf, loop_stmt) and _starts_line(sf, ln.go) and ln.go.parent.type == "statement_list"):
         return None, ["the loop or the go statement shares its line: bound it by hand"]
-    copies: list[str] = []
-    if ln.literal is None:
-        copies = _copies_for_deferred_call(sf, ln)
-        if copies is None:
-            return None, ["the call's arguments could change before a wrapped goroutine reads them: bound it by hand"]
     names = given.setdefault(top_level(ln.go).id, set())
+    copies: list[str] = []
+    hoisted: list[tuple[Node, str]] = []
+    if ln.literal is None:
+        values = _launch_values(sf, ln, names)
+        if values is None:
+            return None, ["the function value of the call could change before a wrapped goroutine calls it: bound it by hand"]
+        copies, hoisted = values
     sem = fresh_name(sf, ln.go, "sem", names)
     n = p.option("max-goroutines")
     notes: list[str] = []
@@ -656,6 +822,8 @@ def _semaphore_fix(p: Pass, ln: _Launch, kind: str, given: dict[int, set[str]]) 
         elif why:
             notes.append(why)
     copy_lines = [f"{c} := {c}" for c in copies]
+    if hoisted:  # evaluated at the launch, as the go statement did
+        copy_lines.append(", ".join(n for _, n in hoisted) + " := " + ", ".join(sf.text(v) for v, _ in hoisted))
     edits = [insert_before_statement(sf, loop_stmt, [f"{sem} := make(chan struct{{}}, {n})"])]
     if acquire_at == ln.go:
         edits.append(insert_before_statement(sf, ln.go, copy_lines + acquire))
@@ -672,7 +840,7 @@ def _semaphore_fix(p: Pass, ln: _Launch, kind: str, given: dict[int, set[str]]) 
             return None, ["the goroutine is written on one line: bound it by hand"]
         edits.append(edit)
     else:
-        wrapped = _wrap_call(sf, ln, release)
+        wrapped = _wrap_call(sf, ln, release, hoisted)
         if wrapped is None:
             return None, ["the call spans a raw string: bound it by hand"]
         edits.append(wrapped)
@@ -719,27 +887,57 @@ def _stop_on_cancel(sf, ln: _Launch, assumed) -> tuple[tuple[str, str] | None, s
     return None, "the function returns values: stopping on cancellation is left to the author"
 
 
-def _wrap_call(sf, ln: _Launch, release: str) -> TextEdit | None:
-    """``go f(x)`` -> ``go func() { defer release; f(x) }()`` with gofmt's layout."""
+def _wrap_call(sf, ln: _Launch, release: str, hoisted: list[tuple[Node, str]]) -> TextEdit | None:
+    """``go f(x)`` -> ``go func() { defer release; f(x) }()`` with gofmt's layout, each
+    hoisted argument replaced by the name that holds its value."""
     call = ln.call
     if any(n.type == "raw_string_literal" and "\n" in sf.text(n) for n in a.walk(call)):
         return None
     nl = sf.newline
     indent = sf.indent_at(ln.go.start_byte)
     inner = indent + b"\t"
-    body = sf.data[call.start_byte : call.end_byte].replace(nl, nl + b"\t")
+    text = apply(sf.data[call.start_byte : call.end_byte], [
+        TextEdit(arg.start_byte - call.start_byte, arg.end_byte - call.start_byte, name.encode()) for arg, name in hoisted
+    ])
+    body = text.replace(nl, nl + b"\t")
     new = b"func() {" + nl + inner + release.encode() + nl + inner + body + nl + indent + b"}()"
     return TextEdit(call.start_byte, call.end_byte, new)
 
 
-def _copies_for_deferred_call(sf, ln: _Launch) -> list[str] | None:
-    """Names to copy (``x := x``) so that ``f(x)`` run later in a closure sees what the go
-    statement would have passed; None when that cannot be guaranteed."""
+def _launch_values(sf, ln: _Launch, names: set[str]) -> tuple[list[str], list[tuple[Node, str]]] | None:
+    """What keeps ``go f(args)`` evaluating its arguments at the launch once it runs in a
+    closure: (names to copy first, ``x := x``, before Go 1.22's per-iteration loop variables;
+    arguments to evaluate into fresh names before the launch, ``addr := c.addr``: a field,
+    an index, a call or a variable written later would otherwise be read by the goroutine,
+    later and racing with its writers). None when the function value itself could change."""
+    fn = ln.call.child_by_field_name("function")
+    operand = fn.child_by_field_name("operand") if fn.type == "selector_expression" else fn
+    if operand.type != "identifier" or _stable_copies(sf, ln, operand) is None:
+        return None  # `go s.conn.serve()`: hoisting the receiver could copy a value
+    copies: list[str] = []
+    hoisted: list[tuple[Node, str]] = []
+    for arg in a.arguments(ln.call):
+        value = arg.named_children[0] if arg.type == "variadic_argument" and arg.named_children else arg
+        names_here = _stable_copies(sf, ln, value)
+        if names_here is not None:
+            copies += [c for c in names_here if c not in copies]
+            continue
+        last = value.child_by_field_name("field") if value.type == "selector_expression" else value
+        base = sf.text(last) if last is not None and last.type in ("identifier", "field_identifier") else "arg"
+        name = fresh_name(sf, ln.go, base, names)
+        names.add(name)
+        hoisted.append((value, name))
+    return copies, hoisted
+
+
+def _stable_copies(sf, ln: _Launch, expr: Node) -> list[str] | None:
+    """Names to copy (``x := x``) so that ``expr`` evaluated later in a closure has the value
+    it has at the launch; None when that cannot be guaranteed."""
     copies: list[str] = []
     per_iteration_vars = sf.go_version >= (1, 22)
     loop_body = ln.loop.child_by_field_name("body")
     header = [c for c in ln.loop.named_children if c.type in ("range_clause", "for_clause")]
-    stack = [ln.call.child_by_field_name("function"), ln.call.child_by_field_name("arguments")]
+    stack = [expr]
     while stack:
         n = stack.pop()
         if n is None or n.type == "func_literal":
@@ -747,14 +945,11 @@ def _copies_for_deferred_call(sf, ln: _Launch) -> list[str] | None:
         if n.type == "call_expression" and sf.text(n.child_by_field_name("function")) in _PURE_FUNCS:
             stack.append(n.child_by_field_name("arguments"))
             continue
-        if n.type in _FORBIDDEN_IN_DEFERRED:
-            return None
-        if a.is_receive(sf, n):
-            return None
-        if n.type == "unary_expression" and sf.text(n.child_by_field_name("operator")) == "&" and not per_iteration_vars:
-            return None  # a copy (x := x) would change the address passed
-        if n.type == "selector_expression" and _writes(sf, ln.function, sf.text(n)):
-            return None
+        if n.type in _FORBIDDEN_IN_DEFERRED or n.type == "selector_expression" or a.is_receive(sf, n):
+            return None  # read later, a field or an element may have changed (or races)
+        if n.type == "unary_expression" and sf.text(n.child_by_field_name("operator")) in ("&", "*") and not (
+                per_iteration_vars and sf.text(n.child_by_field_name("operator")) == "&"):
+            return None  # a copy (x := x) would change the address passed; *p reads memory
         if n.type != "identifier":
             stack.extend(n.named_children)
             continue

@@ -34,6 +34,8 @@ from .cancellation import (
     cancellation_in_scope,
     function_key,
     names_a_signal,
+    never_cancelled,
+    signal_kind,
 )
 from .flow import (
     CASE_TYPES,

@@ -67,6 +67,13 @@ def names_a_signal(name: str) -> bool:
     return any(w.lower().startswith(_DONE_NAMES) for w in words)
 
 
+def signal_kind(sf: SourceFile, name: str, type_node: Node | None) -> str | None:
+    """"context" or "channel" when a variable or field ``name`` of this declared type is a
+    stop signal, else None."""
+    found = _typed_signal(sf, name, name, type_node)
+    return found[0].kind if found else None
+
+
 def _typed_signal(sf: SourceFile, expr: str, name: str, type_node: Node | None) -> list[Cancellation]:
     """``expr`` (a parameter, local or field called ``name``) as the signal its declared type
     makes it, if any."""
@@ -116,6 +123,28 @@ def cancellation_in_scope(
             found.extend(_receiver_contexts(sf, fn))
     seen: set[str] = set()
     return [c for c in found if not (c.name in seen or seen.add(c.name))]
+
+
+# contexts made by these are never cancelled: watching their Done() changes nothing
+NEVER_DONE = ("Background", "TODO", "WithoutCancel")
+
+
+def never_cancelled(sf: SourceFile, c: Cancellation, at: Node) -> bool:
+    """Whether context ``c`` (visible at ``at``) is a local made by ``context.Background()``,
+    ``TODO()`` or ``WithoutCancel(...)``: nothing ever cancels it."""
+    if c.kind != "context" or "." in c.name:
+        return False
+    for fn in (x for x in ancestors(at) if x.type in FUNCTION_TYPES):
+        b = body(fn)
+        found = None
+        for d in of_type(b, "short_var_declaration", skip_functions=True) if b is not None else ():
+            left, right = d.child_by_field_name("left"), d.child_by_field_name("right")
+            if (d.start_byte < at.start_byte and is_within(at, _scope_of(d)) and left is not None and right is not None
+                    and [sf.text(n) for n in left.named_children][:1] == [c.name]):
+                found = right.named_children
+        if found is not None:
+            return len(found) == 1 and is_call_to(sf, found[0], "context", NEVER_DONE)
+    return False
 
 
 def _scope_of(decl: Node) -> Node:

@@ -98,3 +98,17 @@ func Loop(urls []string) (int, error) {
 	}
 	return ok, nil
 }
+
+// Drained reads the body to EOF on every path: the transport takes the connection back by
+// itself, so nothing stays pinned (a Close would be hygiene, not a fix).
+func Drained(url string) (string, error) {
+	resp, err := http.Get(url)
+	if err != nil {
+		return "", err
+	}
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return "", err
+	}
+	return string(b), nil
+}

@@ -48,3 +48,15 @@ func drain(jobs <-chan int, work func(int)) {
 		work(j)
 	}
 }
+
+// Config sets the pool's size.
+type Config struct {
+	Workers int
+}
+
+// RunConfigured starts one worker per configured slot: a range over an integer field.
+func RunConfigured(cfg Config, work func(int)) {
+	for i := range cfg.Workers {
+		go work(i)
+	}
+}

@@ -1,5 +1,6 @@
-// Package worker is the seed article's leak as written: no context anywhere, so the fix
-// threads one in (context plumbing) besides bounding the goroutines.
+// Package worker is the seed article's leak as written: no context anywhere. The fix
+// bounds the goroutines; a ctx parameter is not threaded in, because Start has none to
+// pass and context.TODO() would stop nothing (the finding says where one must come from).
 package worker
 
 import (

@@ -1,4 +1,5 @@
-// Package nofix has unbounded launches whose fix needs a person.
+// Package nofix has unbounded launches whose fix needs a person, and accept and run loops,
+// which are no finding.
 package nofix
 
 import (
@@ -25,14 +26,14 @@ func Collect(jobs <-chan int, work func(int) int) []int {
 }
 
 // Serve answers every connection l accepts: each goroutine lives as long as its
-// connection, so a semaphore would cap open connections, not work.
+// connection, so a semaphore would cap open connections, not work: no finding.
 func Serve(l net.Listener, handle func(net.Conn)) error {
 	for {
 		c, err := l.Accept()
 		if err != nil {
 			return err
 		}
-		go handle(c) // want "goroutine started in an endless loop"
+		go handle(c)
 	}
 }
 
@@ -44,52 +45,22 @@ type Server struct {
 
 // Track launches with s.mu held: waiting there for a free slot would block the
 // goroutines that need s.mu to finish.
-func (s *Server) Track(conns <-chan net.Conn) {
-	for c := range conns {
+func (s *Server) Track(added <-chan net.Conn) {
+	for c := range added {
 		s.mu.Lock()
 		s.conns[c] = struct{}{}
-		go s.serve(c) // want "goroutine started for every value received from conns"
+		go s.finish(c) // want "goroutine started for every value received from added"
 		s.mu.Unlock()
 	}
 }
 
-func (s *Server) serve(c net.Conn) {
+func (s *Server) finish(c net.Conn) {
 	defer func() {
 		s.mu.Lock()
 		delete(s.conns, c)
 		s.mu.Unlock()
 	}()
 	c.Close()
-}
-
-// Number passes n, which the next iteration changes: wrapping the call in a closure
-// would read it too late.
-func Number(lines <-chan string, handle func(int, string)) {
-	n := 0
-	for line := range lines {
-		n++
-		go handle(n, line) // want "goroutine started for every value received from lines"
-	}
-}
-
-// Advance passes n, which a closure written before the loop changes after each launch.
-func Advance(lines <-chan string, handle func(int, string)) {
-	n := 0
-	next := func() { n++ }
-	for line := range lines {
-		go handle(n, line) // want "goroutine started for every value received from lines"
-		next()
-	}
-}
-
-// Pointer passes n, which the loop changes through a pointer taken before it.
-func Pointer(lines <-chan string, handle func(int, string)) {
-	n := 0
-	p := &n
-	for line := range lines {
-		go handle(n, line) // want "goroutine started for every value received from lines"
-		*p++
-	}
 }
 
 // Drain takes its semaphore inside the goroutines and drains the results only after the
@@ -109,4 +80,59 @@ func Drain(jobs []int, work func(int) int) []int {
 		out = append(out, <-results)
 	}
 	return out
+}
+
+// Session is a multiplexed connection.
+type Session interface {
+	AcceptStream() (net.Conn, error)
+}
+
+// Streams serves every stream of a session: an accept loop by another name, no finding.
+func Streams(s Session, handle func(net.Conn)) {
+	for {
+		st, err := s.AcceptStream()
+		if err != nil {
+			return
+		}
+		go handle(st)
+	}
+}
+
+// Hellos shakes hands with every connection handed over on conns: no finding.
+func Hellos(conns <-chan net.Conn, hello func(net.Conn)) {
+	for {
+		c := <-conns
+		go hello(c)
+	}
+}
+
+// Dispatch handles requests in goroutines and answers inline: a run loop paced by its
+// events (behind a full semaphore the answers the handlers wait for would never be read),
+// no finding.
+func Dispatch(msgs <-chan any, handle func(string), answer func(int)) {
+	for {
+		switch m := (<-msgs).(type) {
+		case string:
+			go handle(m)
+		case int:
+			answer(m)
+		}
+	}
+}
+
+// Codec reads one request after another from a connection's codec.
+type Codec interface {
+	ReadRequest() (int, error)
+}
+
+// ServeCodec answers each request of a connection in its own goroutine: a request loop,
+// which a cap would stall (a call may wait for a later request): no finding.
+func ServeCodec(codec Codec, call func(Codec, int)) {
+	for {
+		req, err := codec.ReadRequest()
+		if err != nil {
+			return
+		}
+		go call(codec, req)
+	}
 }

@@ -1,0 +1,3 @@
+module example.com/drains
+
+go 1.22

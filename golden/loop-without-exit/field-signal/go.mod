@@ -1,0 +1,3 @@
+module example.com/fieldsignal
+
+go 1.22

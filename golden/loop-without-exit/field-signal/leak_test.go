@@ -1,0 +1,33 @@
+package fieldsignal
+
+import (
+	"context"
+	"runtime"
+	"testing"
+	"time"
+)
+
+func settle(base int) int {
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		n := runtime.NumGoroutine()
+		if n <= base || time.Now().After(deadline) {
+			return n
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// Once the relay is closed its goroutine must end.
+func TestLeak(t *testing.T) {
+	base := runtime.NumGoroutine()
+	r := Start(context.Background())
+	r.in <- 1
+	if v := <-r.out; v != 1 {
+		t.Fatalf("relayed %d, want 1", v)
+	}
+	r.Close()
+	if n := settle(base); n > base {
+		t.Fatalf("goroutine leak: %d goroutines after Close, started with %d", n, base)
+	}
+}

@@ -1,0 +1,32 @@
+package header
+
+import (
+	"context"
+	"runtime"
+	"testing"
+	"time"
+)
+
+func settle(base int) int {
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		n := runtime.NumGoroutine()
+		if n <= base || time.Now().After(deadline) {
+			return n
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// Once ctx is cancelled, the beating goroutines must end.
+func TestLeak(t *testing.T) {
+	base := runtime.NumGoroutine()
+	ctx, cancel := context.WithCancel(context.Background())
+	Beat(ctx, time.Millisecond, func() {})
+	Count(ctx, time.Millisecond, 1000000, func(int) {})
+	time.Sleep(20 * time.Millisecond)
+	cancel()
+	if n := settle(base); n > base {
+		t.Fatalf("goroutine leak: %d goroutines after cancel, started with %d", n, base)
+	}
+}

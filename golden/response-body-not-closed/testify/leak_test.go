@@ -1,0 +1,41 @@
+package testifycheck
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"testing"
+	"time"
+)
+
+func settle(base int) int {
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		n := runtime.NumGoroutine()
+		if n <= base || time.Now().After(deadline) {
+			return n
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// Every body must be closed: an open one pins its connection and two goroutines.
+func TestLeak(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("hello"))
+	}))
+	defer srv.Close()
+	base := runtime.NumGoroutine()
+	for i := 0; i < 5; i++ {
+		if Status(t, srv.URL) != 200 || Body(t, srv.URL) != "he" {
+			t.Fatal("wrong answer")
+		}
+		if code, err := Closed(srv.URL); err != nil || code != 200 {
+			t.Fatal(code, err)
+		}
+	}
+	http.DefaultClient.CloseIdleConnections()
+	if n := settle(base); n > base {
+		t.Fatalf("goroutine leak: %d goroutines, started with %d", n, base)
+	}
+}

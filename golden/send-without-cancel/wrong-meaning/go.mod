@@ -1,0 +1,3 @@
+module example.com/meaning
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/launchargs
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/periodic
+
+go 1.22

@@ -1,0 +1,7 @@
+package service
+
+// Config is the service's configuration.
+type Config struct {
+	Workers int
+	Addrs   []string
+}
