@@ -85,3 +85,18 @@ def test_fix_counts_fixes_as_scan_does_and_plumbing_edits_apart(tmp_path: Path):
     assert fixable == 1
     assert fix.stderr.splitlines()[-1] == ("gofixleaks: would apply 1 fix(es) in 2 file(s) (loop-without-exit 1) "
                                            "and 3 follow-on edit(s) they need (context plumbing, or a fix another made possible)")
+
+
+def test_a_blank_assignment_is_not_a_use_as_a_function_value(tmp_path: Path):
+    """`var _ = f` (kept to silence "unused") compiles whatever f's parameters: plumbing may
+    change f's signature. Any other value use still refuses."""
+    worker = (GOLDEN / "unbounded-goroutines" / "plumb-refused-funcvalue" / "worker.go").read_text()
+    m = tmp_path / "m"
+    m.mkdir()
+    (m / "go.mod").write_text("module example.com/m\n\ngo 1.22\n")
+    (m / "worker.go").write_text(worker.replace("var starters = []func(){startWorker}", "var _ = startWorker\n\nfunc init() { _ = startWorker }"))
+    res = _run(["fix", "--no-cache", "--unsafe-fixes", "--rule", "unbounded-goroutines", "."], m)
+    assert "+func startWorker(ctx context.Context) {" in res.stdout, res.stdout + res.stderr
+    (m / "worker.go").write_text(worker)
+    res = _run(["fix", "--no-cache", "--unsafe-fixes", "--rule", "unbounded-goroutines", "."], m)
+    assert "startWorker(ctx" not in res.stdout

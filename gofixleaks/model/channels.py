@@ -1,0 +1,118 @@
+"""Channels as values with partners: a channel made in a function of this file, followed
+through its references, into the goroutines and closures that use it and the functions of
+the package it is handed to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tree_sitter import Node
+
+from .. import analysis as a
+from .summary import ChanUse, goroutine_around, is_guarded
+from .file import View
+
+_IGNORED_ARGS = ("len", "cap")
+
+
+@dataclass(frozen=True)
+class ChanOp:
+    """One thing done with the channel."""
+
+    node: Node  # send_statement, receive (unary_expression), the ranging for_statement, close call, or the call it is handed to
+    kind: str  # "send", "recv", "range", "close", "handoff"
+    goroutine: Node | None  # the `go func` literal (of the channel's function) it runs in; None: the function itself
+    looped: bool  # in a loop of the channel's function
+    guarded: bool  # a select case with an alternative
+    use: ChanUse | None = None  # for a handoff: what the callee does with it (None: it cannot be followed)
+    go: bool = False  # a handoff started on a goroutine: `go f(ch)`
+
+
+@dataclass(frozen=True)
+class LocalChannel:
+    name: str
+    make: Node  # the make(chan T[, n]) call
+    capacity: str  # as written; "" when unbuffered
+    binding: a.Binding
+    ops: tuple[ChanOp, ...]
+    stored: tuple[Node, ...]  # composite literal elements it is put into (`request{reply: ch}`)
+    escapes: bool  # returned, assigned, sent, or passed where it cannot be followed
+
+    def of_kind(self, *kinds: str) -> list[ChanOp]:
+        return [op for op in self.ops if op.kind in kinds]
+
+    def senders(self) -> list[ChanOp]:
+        """Operations that send: sends, and handoffs to functions that send on it."""
+        return [op for op in self.ops if op.kind == "send" or (op.kind == "handoff" and op.use is not None and op.use.sends)]
+
+    def closed(self) -> bool:
+        """Whether something closes it: a close here or in a function it is handed to."""
+        return any(op.kind == "close" or (op.kind == "handoff" and op.use is not None and op.use.closes) for op in self.ops)
+
+
+def make_of(sf, node: Node) -> bool:
+    """Whether ``node`` is ``make(chan ...)``."""
+    if node.type != "call_expression" or a.callee(sf, node) != (None, "make"):
+        return False
+    args = a.arguments(node)
+    return bool(args) and args[0].type == "channel_type"
+
+
+def local_channel(v: View, make: Node) -> LocalChannel | None:
+    """The channel ``make`` creates when it is bound to a local (``ch := make(chan T)``,
+    ``var ch = make(...)``), with everything done to it; None for anything else."""
+    sf = v.sf
+    if not make_of(sf, make):
+        return None
+    binding = a.assignments(sf, make)
+    if binding is None or binding.name == "_" or binding.statement.type == "assignment_statement":
+        return None
+    args = a.arguments(make)
+    capacity = sf.text(args[1]) if len(args) > 1 and sf.text(args[1]) != "0" else ""
+    fn = binding.function
+    ops: list[ChanOp] = []
+    stored: list[Node] = []
+    escapes = False
+    for ref in a.references(sf, binding):
+        parent = ref.parent
+        where = goroutine_around(ref, fn)
+        looped = bool(a.loops_between(ref, fn))
+        if parent.type == "send_statement" and parent.child_by_field_name("channel") == ref:
+            ops.append(ChanOp(parent, "send", where, looped, is_guarded(parent)))
+        elif a.is_receive(sf, parent):
+            ops.append(ChanOp(parent, "recv", where, looped, is_guarded(parent)))
+        elif parent.type == "range_clause" and parent.child_by_field_name("right") == ref:
+            loop = parent.parent
+            ops.append(ChanOp(loop, "range", where, bool(a.loops_between(loop, fn)), False))
+        elif parent.type == "argument_list":
+            call = parent.parent
+            c = a.callee(sf, call)
+            if c == (None, "close"):
+                ops.append(ChanOp(call, "close", where, looped, False))
+            elif c in {(None, n) for n in _IGNORED_ARGS}:
+                continue
+            else:
+                op = _handoff(v, call, ref, where, looped)
+                escapes = escapes or op.use is None or op.use.escapes
+                ops.append(op)
+        elif parent.type in ("keyed_element", "literal_element") or (parent.type == "literal_value"):
+            stored.append(parent)
+        else:
+            escapes = True
+    return LocalChannel(binding.name, make, capacity, binding, tuple(ops), tuple(stored), escapes)
+
+
+def _handoff(v: View, call: Node, arg: Node, where: Node | None, looped: bool) -> ChanOp:
+    sf = v.sf
+    go = call.parent is not None and call.parent.type == "go_statement"
+    index = next(i for i, x in enumerate(a.arguments(call)) if x == arg)
+    fn = call.child_by_field_name("function")
+    use = None
+    if v.index is not None and fn is not None:
+        if fn.type == "identifier":
+            use = v.index.param_use(v.package, sf.text(fn), False, index)
+        elif fn.type == "selector_expression":
+            operand = fn.child_by_field_name("operand")
+            if not (operand.type == "identifier" and sf.text(operand) in sf.imports):
+                use = v.index.param_use(v.package, sf.text(fn.child_by_field_name("field")), True, index)
+    return ChanOp(call, "handoff", where, looped, False, use, go)
