@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from .. import analysis as a
-from .summary import ChanUse, goroutine_around, is_guarded
+from .summary import ChanUse, is_guarded
 from .file import View
 
 _IGNORED_ARGS = ("len", "cap")
@@ -21,11 +21,19 @@ class ChanOp:
 
     node: Node  # send_statement, receive (unary_expression), the ranging for_statement, close call, or the call it is handed to
     kind: str  # "send", "recv", "range", "close", "handoff"
-    goroutine: Node | None  # the `go func` literal (of the channel's function) it runs in; None: the function itself
+    # where it runs: the outermost func literal around it in the channel's function, the call
+    # of `go f(ch)`, or None for the function's own body
+    where: Node | None
+    go: bool  # ``where`` runs on a goroutine the function starts with a go statement
     looped: bool  # in a loop of the channel's function
     guarded: bool  # a select case with an alternative
     use: ChanUse | None = None  # for a handoff: what the callee does with it (None: it cannot be followed)
-    go: bool = False  # a handoff started on a goroutine: `go f(ch)`
+
+    @property
+    def goroutine(self) -> Node | None:
+        """The goroutine literal it runs in, when that is known (None: the function itself,
+        or a closure whose timing is unknown: check ``where``)."""
+        return self.where if self.go and self.where is not None and self.where.type == "func_literal" else None
 
 
 @dataclass(frozen=True)
@@ -75,20 +83,21 @@ def local_channel(v: View, make: Node) -> LocalChannel | None:
     escapes = False
     for ref in a.references(sf, binding):
         parent = ref.parent
-        where = goroutine_around(ref, fn)
+        where = literal_around(ref, fn)
+        go = where is not None and a.goroutine_literal(where) is not None
         looped = bool(a.loops_between(ref, fn))
         if parent.type == "send_statement" and parent.child_by_field_name("channel") == ref:
-            ops.append(ChanOp(parent, "send", where, looped, is_guarded(parent)))
+            ops.append(ChanOp(parent, "send", where, go, looped, is_guarded(parent)))
         elif a.is_receive(sf, parent):
-            ops.append(ChanOp(parent, "recv", where, looped, is_guarded(parent)))
+            ops.append(ChanOp(parent, "recv", where, go, looped, is_guarded(parent)))
         elif parent.type == "range_clause" and parent.child_by_field_name("right") == ref:
             loop = parent.parent
-            ops.append(ChanOp(loop, "range", where, bool(a.loops_between(loop, fn)), False))
+            ops.append(ChanOp(loop, "range", where, go, bool(a.loops_between(loop, fn)), False))
         elif parent.type == "argument_list":
             call = parent.parent
             c = a.callee(sf, call)
             if c == (None, "close"):
-                ops.append(ChanOp(call, "close", where, looped, False))
+                ops.append(ChanOp(call, "close", where, go, looped, False))
             elif c in {(None, n) for n in _IGNORED_ARGS}:
                 continue
             else:
@@ -102,9 +111,21 @@ def local_channel(v: View, make: Node) -> LocalChannel | None:
     return LocalChannel(binding.name, make, capacity, binding, tuple(ops), tuple(stored), escapes)
 
 
+def literal_around(node: Node, fn: Node) -> Node | None:
+    """The outermost func literal around ``node`` inside ``fn``."""
+    found = None
+    for x in a.ancestors(node):
+        if x == fn:
+            break
+        if x.type == "func_literal":
+            found = x
+    return found
+
+
 def _handoff(v: View, call: Node, arg: Node, where: Node | None, looped: bool) -> ChanOp:
     sf = v.sf
-    go = call.parent is not None and call.parent.type == "go_statement"
+    started = call.parent is not None and call.parent.type == "go_statement"
+    go = started or (where is not None and a.goroutine_literal(where) is not None)
     index = next(i for i, x in enumerate(a.arguments(call)) if x == arg)
     fn = call.child_by_field_name("function")
     use = None
@@ -115,4 +136,6 @@ def _handoff(v: View, call: Node, arg: Node, where: Node | None, looped: bool) -
             operand = fn.child_by_field_name("operand")
             if not (operand.type == "identifier" and sf.text(operand) in sf.imports):
                 use = v.index.param_use(v.package, sf.text(fn.child_by_field_name("field")), True, index)
-    return ChanOp(call, "handoff", where, looped, False, use, go)
+    if started:
+        where = call  # `go f(ch)`: a goroutine of its own
+    return ChanOp(call, "handoff", where, go, looped, False, use)
