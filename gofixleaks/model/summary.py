@@ -112,6 +112,7 @@ class Summary:
     starts: tuple[Start, ...] = ()
     blocks: bool = False  # sends, receives, selects or Wait()s itself or in a closure it calls (not in its goroutines)
     results: bool = False  # declares results
+    contexts: tuple[int, ...] = ()  # positions of its context.Context parameters
 
 
 EMPTY = Summary()
@@ -175,6 +176,7 @@ def _summary(sf: SourceFile, fn: Node, nodes: list[Node], here: set[tuple[str, b
         starts=_starts(sf, fn, nodes, here),
         blocks=blocks,
         results=fn.child_by_field_name("result") is not None,
+        contexts=tuple(i for _, i, kind in _signal_params(sf, fn) if kind == "context"),
     )
 
 
