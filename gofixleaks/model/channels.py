@@ -43,7 +43,7 @@ class LocalChannel:
     capacity: str  # as written; "" when unbuffered
     binding: a.Binding
     ops: tuple[ChanOp, ...]
-    stored: tuple[Node, ...]  # composite literal elements it is put into (`request{reply: ch}`)
+    stored: tuple[Node, ...]  # composite literal elements holding it: keyed (`request{reply: ch}`) or not
     escapes: bool  # returned, assigned, sent, or passed where it cannot be followed
 
     def of_kind(self, *kinds: str) -> list[ChanOp]:
@@ -104,8 +104,11 @@ def local_channel(v: View, make: Node) -> LocalChannel | None:
                 op = _handoff(v, call, ref, where, looped)
                 escapes = escapes or op.use is None or op.use.escapes
                 ops.append(op)
-        elif parent.type in ("keyed_element", "literal_element") or (parent.type == "literal_value"):
-            stored.append(parent)
+        elif parent.type == "literal_element":
+            holder = parent.parent
+            if holder.type == "keyed_element" and holder.named_children[0] == parent:
+                continue  # a field name (`reply: reply`), not the channel (a map keyed by channels aside)
+            stored.append(holder if holder.type == "keyed_element" else parent)
         else:
             escapes = True
     return LocalChannel(binding.name, make, capacity, binding, tuple(ops), tuple(stored), escapes)
