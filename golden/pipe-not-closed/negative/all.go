@@ -1,0 +1,37 @@
+package negative
+
+import (
+	"encoding/json"
+	"io"
+)
+
+// Closed with the encoder's error, whatever it is.
+func Encoded(v any) io.Reader {
+	pr, pw := io.Pipe()
+	go func() {
+		pw.CloseWithError(json.NewEncoder(pw).Encode(v))
+	}()
+	return pr
+}
+
+// Deferred close, error paths included.
+func Deferred(lines []string, read func(io.Reader)) {
+	pr, pw := io.Pipe()
+	go func() {
+		defer pw.Close()
+		for _, ln := range lines {
+			if ln == "" {
+				return
+			}
+			io.WriteString(pw, ln)
+		}
+	}()
+	read(pr)
+}
+
+// Handed to a function of the package (another file) that closes it on every path.
+func Handed(lines []string) io.Reader {
+	pr, pw := io.Pipe()
+	go writeAll(pw, lines)
+	return pr
+}
