@@ -4,6 +4,7 @@ the package it is handed to."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from tree_sitter import Node
@@ -68,7 +69,23 @@ def make_of(sf, node: Node) -> bool:
 
 def local_channel(v: View, make: Node) -> LocalChannel | None:
     """The channel ``make`` creates when it is bound to a local (``ch := make(chan T)``,
-    ``var ch = make(...)``), with everything done to it; None for anything else."""
+    ``var ch = make(...)``), with everything done to it; None for anything else. Remembered
+    for the file's rules, which ask about the same makes."""
+    key = (id(v.sf), id(v.facts), make.start_byte)
+    hit = _ASKED.get(key)
+    if hit is not None and hit[0] is v.sf and hit[1] is v.facts:
+        return hit[2]
+    found = _local_channel(v, make)
+    _ASKED[key] = (v.sf, v.facts, found)  # the entry keeps sf alive, so its id is not reused
+    if len(_ASKED) > 256:
+        _ASKED.popitem(last=False)
+    return found
+
+
+_ASKED: OrderedDict = OrderedDict()
+
+
+def _local_channel(v: View, make: Node) -> LocalChannel | None:
     sf = v.sf
     if not make_of(sf, make):
         return None

@@ -10,16 +10,17 @@ when a package's summaries merge (model/index.py).
 
 from __future__ import annotations
 
+import bisect
+import functools
 from dataclasses import dataclass
 
-from tree_sitter import Node
+from tree_sitter import Node, Query, QueryCursor
 
 from .. import analysis as a
-from ..source import SourceFile
+from ..source import GO_LANGUAGE, SourceFile
 
 MANY = 2  # a count that is more than one: two operations, or one in a loop
 
-_OPS = ("send_statement", "unary_expression", "range_clause", "call_expression", "go_statement")
 _CLOSERS = ("Close", "CloseWithError")  # an io.Pipe end's
 
 
@@ -131,20 +132,41 @@ class _Op:
     guarded: bool  # a select case with an alternative
 
 
+# One query finds, in C, every node a summary looks at; the capture says what it is.
+_QUERY = """
+(send_statement) @send
+(unary_expression operator: "<-") @recv
+(range_clause) @range
+(go_statement) @go
+(select_statement) @select
+(call_expression function: (identifier) @_f (#eq? @_f "close")) @close
+(call_expression function: (selector_expression field: (field_identifier) @_m (#any-of? @_m "Close" "CloseWithError"))) @close
+(call_expression function: (selector_expression field: (field_identifier) @_w (#eq? @_w "Wait"))) @wait
+(go_statement (call_expression function: (func_literal body: (block (statement_list (expression_statement (call_expression) @calls))))))
+(argument_list [(identifier) (selector_expression)] @arg)
+"""
+_KINDS = ("send", "recv", "range", "go", "select", "close", "wait", "calls", "arg")
+
+
+@functools.lru_cache(maxsize=1)
+def _query() -> Query:
+    return Query(GO_LANGUAGE, _QUERY)
+
+
 def summaries(sf: SourceFile, decls: list[Node]) -> list[Summary]:
     """The summary of each function declaration of ``decls`` (top-level, with bodies), from
     one query over the file."""
     starts = [d.start_byte for d in decls]
-    ops: list[list[Node]] = [[] for _ in decls]
+    found: list[list[tuple[str, Node]]] = [[] for _ in decls]
     if decls and _worth_reading(sf):
-        import bisect
-
-        for n in a.of_type(sf.root, *_OPS):
-            i = bisect.bisect_right(starts, n.start_byte) - 1
-            if i >= 0 and n.end_byte <= decls[i].end_byte:
-                ops[i].append(n)
+        captures = QueryCursor(_query()).captures(sf.root)
+        for kind in _KINDS:
+            for n in captures.get(kind, ()):
+                i = bisect.bisect_right(starts, n.start_byte) - 1
+                if i >= 0 and n.end_byte <= decls[i].end_byte:
+                    found[i].append((kind, n))
     here = {(sf.text(d.child_by_field_name("name")), d.type == "method_declaration") for d in decls}
-    return [_summary(sf, d, nodes, here) for d, nodes in zip(decls, ops)]
+    return [_summary(sf, d, nodes, here) for d, nodes in zip(decls, found)]
 
 
 def _worth_reading(sf: SourceFile) -> bool:
@@ -152,23 +174,21 @@ def _worth_reading(sf: SourceFile) -> bool:
     return b"chan" in data or b"<-" in data or b"go " in data or b"Pipe" in data or b".Go(" in data or b"Wait()" in data
 
 
-def _summary(sf: SourceFile, fn: Node, nodes: list[Node], here: set[tuple[str, bool]]) -> Summary:
+def _summary(sf: SourceFile, fn: Node, nodes: list[tuple[str, Node]], here: set[tuple[str, bool]]) -> Summary:
     if not nodes:
         return Summary(results=fn.child_by_field_name("result") is not None)
     body = a.body(fn)
     params = _tracked_params(sf, fn)
     chan_ops: list[_Op] = []
     blocks = False
-    for n in nodes:
-        op = _op(sf, n, fn)
+    for kind, n in nodes:
+        op = _op(sf, kind, n, fn)
         if op is not None:
             chan_ops.append(op)
             if op.kind != "close" and op.goroutine is None:
                 blocks = True
-        elif n.type == "call_expression" and _is_wait(sf, n) and goroutine_around(n, fn) is None:
+        elif (kind == "select" or kind == "wait" and not a.arguments(n)) and goroutine_around(n, fn) is None:
             blocks = True
-    if not blocks:
-        blocks = any(s.type == "select_statement" and goroutine_around(s, fn) is None for s in a.of_type(body, "select_statement"))
     return Summary(
         params=tuple(_param_use(sf, fn, body, name, i, kind, chan_ops) for name, i, kind in params),
         fields=_field_uses(sf, fn, chan_ops),
@@ -224,31 +244,30 @@ def goroutine_around(node: Node, fn: Node) -> Node | None:
     return found
 
 
-def _op(sf: SourceFile, n: Node, fn: Node) -> _Op | None:
-    if n.type == "send_statement":
-        kind, chan = "send", n.child_by_field_name("channel")
-    elif n.type == "unary_expression":
-        if not a.is_receive(sf, n):
-            return None
-        kind, chan = "recv", n.child_by_field_name("operand")
-    elif n.type == "range_clause":
-        kind, chan = "range", n.child_by_field_name("right")
-    elif n.type == "call_expression" and a.callee(sf, n) == (None, "close") and a.arguments(n):
-        kind, chan = "close", a.arguments(n)[0]
-    elif n.type == "call_expression" and (m := a.method_call(sf, n)) is not None and m[1] in _CLOSERS:
-        kind, chan = "close", m[0]
+def _op(sf: SourceFile, kind: str, n: Node, fn: Node) -> _Op | None:
+    if kind == "send":
+        chan = n.child_by_field_name("channel")
+    elif kind == "recv":
+        chan = n.child_by_field_name("operand")
+    elif kind == "range":
+        chan = n.child_by_field_name("right")
+    elif kind == "close":
+        f = n.child_by_field_name("function")
+        chan = f.child_by_field_name("operand") if f.type == "selector_expression" else next(iter(a.arguments(n)), None)
     else:
         return None
     if chan is None:
         return None
     chan = a.unparen(chan)
-    looped = False
+    looped, goroutine = False, None
     for x in a.ancestors(n):
         if x == fn:
             break
         if x.type == "for_statement" and not (kind == "range" and x == n.parent):
             looped = True
-    return _Op(n, kind, chan, goroutine_around(n, fn), looped, kind in ("send", "recv") and is_guarded(n))
+        elif x.type == "func_literal" and a.goroutine_literal(x) is not None:
+            goroutine = x
+    return _Op(n, kind, chan, goroutine, looped, kind in ("send", "recv") and is_guarded(n))
 
 
 def is_guarded(op: Node) -> bool:
@@ -264,11 +283,6 @@ def is_guarded(op: Node) -> bool:
         return False
     select = case.parent
     return sum(1 for c in select.named_children if c.type in ("communication_case", "default_case")) > 1
-
-
-def _is_wait(sf: SourceFile, call: Node) -> bool:
-    m = a.method_call(sf, call)
-    return m is not None and m[1] == "Wait" and not a.arguments(call)
 
 
 def _count(ops: list[_Op], kind: str) -> int:
@@ -469,44 +483,30 @@ def _select_signals(sf: SourceFile, op: Node) -> list[str]:
 _BUILTINS = ("append", "cap", "close", "copy", "delete", "len", "make", "new", "panic", "print", "println")
 
 
-def _starts(sf: SourceFile, fn: Node, nodes: list[Node], here: set[tuple[str, bool]]) -> tuple[Start, ...]:
+def _starts(sf: SourceFile, fn: Node, nodes: list[tuple[str, Node]], here: set[tuple[str, bool]]) -> tuple[Start, ...]:
     caller = sf.text(fn.child_by_field_name("name"))
     recv = _receiver_name(sf, fn)
     out: list[Start] = []
-    for n in nodes:
-        if n.type == "go_statement":
-            call = n.named_children[0] if n.named_children else None
-            target = _named_callee(sf, call.child_by_field_name("function")) if call is not None and call.type == "call_expression" else None
-            if target is not None:
+    for kind, n in nodes:
+        if kind == "go" or kind == "calls":
+            call = n.named_children[0] if kind == "go" and n.named_children else n
+            target = _named_callee(sf, call.child_by_field_name("function")) if call.type == "call_expression" else None
+            if target is not None and target[0] not in _BUILTINS:
                 out.append(Start(target[0], target[1], "", "", False, -1, caller))
-            continue
-        if n.type != "call_expression" or a.callee(sf, n) in {(None, b) for b in _BUILTINS}:
-            continue
-        if _statement_of_goroutine(n, fn):
-            target = _named_callee(sf, n.child_by_field_name("function"))
-            if target is not None:
-                out.append(Start(target[0], target[1], "", "", False, -1, caller))
-        via = n.child_by_field_name("function")
-        if via is None or via.type not in ("identifier", "selector_expression"):
-            continue
-        via_name = sf.text(via) if via.type == "identifier" else sf.text(via.child_by_field_name("field"))
-        operand = via.child_by_field_name("operand") if via.type == "selector_expression" else None
-        via_path = sf.imports.get(sf.text(operand), "") if operand is not None and operand.type == "identifier" else ""
-        for i, arg in enumerate(a.arguments(n)):
-            value = _function_value(sf, arg, recv, here)
-            if value is not None:
-                out.append(Start(value[0], value[1], via_name, via_path, operand is not None and not via_path, i, caller))
+        elif kind == "arg":
+            value = _function_value(sf, n, recv, here)
+            call = n.parent.parent
+            via = call.child_by_field_name("function") if value is not None and call.type == "call_expression" else None
+            if via is None or via.type not in ("identifier", "selector_expression"):
+                continue
+            via_name = sf.text(via) if via.type == "identifier" else sf.text(via.child_by_field_name("field"))
+            if via.type == "identifier" and via_name in _BUILTINS:
+                continue
+            operand = via.child_by_field_name("operand") if via.type == "selector_expression" else None
+            via_path = sf.imports.get(sf.text(operand), "") if operand is not None and operand.type == "identifier" else ""
+            index = next(i for i, x in enumerate(a.arguments(call)) if x == n)
+            out.append(Start(value[0], value[1], via_name, via_path, operand is not None and not via_path, index, caller))
     return tuple(dict.fromkeys(out))
-
-
-def _statement_of_goroutine(call: Node, fn: Node) -> bool:
-    """``call`` is a statement of its own in the body of a `go func(){...}` literal."""
-    stmt = call.parent
-    if stmt is None or stmt.type != "expression_statement":
-        return False
-    block = stmt.parent.parent if stmt.parent is not None and stmt.parent.type == "statement_list" else None
-    literal = block.parent if block is not None else None
-    return literal is not None and literal.type == "func_literal" and a.goroutine_literal(literal) is not None
 
 
 def _named_callee(sf: SourceFile, f: Node | None) -> tuple[str, bool] | None:
@@ -544,22 +544,25 @@ def _receiver_name(sf: SourceFile, fn: Node) -> str:
 
 
 def structs(sf: SourceFile) -> tuple[StructFacts, ...]:
-    """The file's struct types with fields that matter to goroutines: contexts, stop
-    channels, other channels, cancel funcs."""
+    """The file's top-level struct types with fields that matter to goroutines: contexts,
+    stop channels, other channels, cancel funcs."""
     if b"struct" not in sf.data:
         return ()
     out = []
-    for spec in a.of_type(sf.root, "type_spec"):
-        st = spec.child_by_field_name("type")
-        if st is None or st.type != "struct_type":
+    for decl in sf.root.named_children:
+        if decl.type != "type_declaration":
             continue
-        fields = []
-        for fd in a.of_type(st, "field_declaration"):
-            kind = _field_kind(sf, fd)
-            if kind:
-                fields += [FieldFacts(sf.text(n), kind) for n in fd.children_by_field_name("name")]
-        if fields:
-            out.append(StructFacts(sf.text(spec.child_by_field_name("name")), tuple(fields)))
+        for spec in a.specs(decl):
+            st = spec.child_by_field_name("type")
+            if spec.type != "type_spec" or st is None or st.type != "struct_type":
+                continue
+            fields = []
+            for fd in (f for lst in st.named_children if lst.type == "field_declaration_list" for f in lst.named_children):
+                kind = _field_kind(sf, fd) if fd.type == "field_declaration" else ""
+                if kind:
+                    fields += [FieldFacts(sf.text(n), kind) for n in fd.children_by_field_name("name")]
+            if fields:
+                out.append(StructFacts(sf.text(spec.child_by_field_name("name")), tuple(fields)))
     return tuple(out)
 
 
