@@ -52,6 +52,8 @@ def run(p: Pass) -> None:
     if v.index is None:
         return
     sf = p.file
+    if not any(name.encode() in sf.data for name, _ in v.index.generators(v.package)):
+        return
     for clause in a.of_type(sf.root, "range_clause"):
         loop = clause.parent
         call = _generator_call(sf, clause)

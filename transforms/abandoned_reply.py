@@ -49,8 +49,8 @@ def run(p: Pass) -> None:
     if v.index is None:
         return
     sf = p.file
-    for make in a.of_type(sf.root, "call_expression"):
-        if not m.make_of(sf, make) or len(a.arguments(make)) > 1:
+    for make in m.channel_makes(sf):
+        if len(a.arguments(make)) > 1:
             continue
         ch = m.local_channel(v, make)
         if ch is None or ch.escapes or ch.capacity or not (ch.of_kind("handoff") or ch.stored):

@@ -49,7 +49,7 @@ _CLOSERS = ("Close", "CloseWithError")
 def run(p: Pass) -> None:
     v = m.view(p)
     sf = p.file
-    for call in a.of_type(sf.root, "call_expression"):
+    for call in m.calls_at(sf, b"Pipe()", "Pipe"):
         if not a.is_call_to(sf, call, "io", ("Pipe",)):
             continue
         stmt = call.parent.parent if call.parent is not None and call.parent.type == "expression_list" else None

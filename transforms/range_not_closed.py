@@ -55,9 +55,7 @@ These fixes are `safe`: the channel is closed only after every send has happened
 def run(p: Pass) -> None:
     v = m.view(p)
     sf = p.file
-    for make in a.of_type(sf.root, "call_expression"):
-        if not m.make_of(sf, make):
-            continue
+    for make in m.channel_makes(sf):
         ch = m.local_channel(v, make)
         if ch is None or ch.escapes or ch.stored or ch.closed():
             continue

@@ -22,7 +22,7 @@ import importlib
 # above it: names are exported lazily so that facts can import the lower layer.
 _EXPORTS = {
     "ChanOp": "channels", "LocalChannel": "channels", "local_channel": "channels", "make_of": "channels",
-    "literal_around": "channels",
+    "literal_around": "channels", "calls_at": "channels", "channel_makes": "channels",
     "ENDS": "routines", "Goroutine": "routines", "goroutines": "routines", "lifetime": "routines",
     "Launcher": "index", "PackageIndex": "index",
     "Signal": "signals", "stop_signals": "signals",

@@ -98,6 +98,18 @@ class PackageIndex:
         gens = {f.summary.generator for f in self.functions(package, name, method)}
         return gens.pop() if len(gens) == 1 else None
 
+    def generators(self, package: str) -> frozenset[tuple[str, bool]]:
+        """(name, is a method) of the package's generators."""
+        return self._generators.get(package, frozenset())
+
+    @functools.cached_property
+    def _generators(self) -> dict[str, frozenset[tuple[str, bool]]]:
+        out: dict[str, set[tuple[str, bool]]] = {}
+        for f in self.facts.functions:
+            if f.summary.generator is not None:
+                out.setdefault(f.package, set()).add((f.name, bool(f.recv)))
+        return {k: frozenset(v) for k, v in out.items()}
+
     def summary(self, package: str, name: str, method: bool) -> Summary | None:
         decls = self.functions(package, name, method)
         return decls[0].summary if len(decls) == 1 else None

@@ -11,13 +11,13 @@ when a package's summaries merge (model/index.py).
 from __future__ import annotations
 
 import bisect
-import functools
+import re
 from dataclasses import dataclass
 
-from tree_sitter import Node, Query, QueryCursor
+from tree_sitter import Node
 
 from .. import analysis as a
-from ..source import GO_LANGUAGE, SourceFile
+from ..source import SourceFile
 
 MANY = 2  # a count that is more than one: two operations, or one in a loop
 
@@ -132,41 +132,96 @@ class _Op:
     guarded: bool  # a select case with an alternative
 
 
-# One query finds, in C, every node a summary looks at; the capture says what it is.
-_QUERY = """
-(send_statement) @send
-(unary_expression operator: "<-") @recv
-(range_clause) @range
-(go_statement) @go
-(select_statement) @select
-(call_expression function: (identifier) @_f (#eq? @_f "close")) @close
-(call_expression function: (selector_expression field: (field_identifier) @_m (#any-of? @_m "Close" "CloseWithError"))) @close
-(call_expression function: (selector_expression field: (field_identifier) @_w (#eq? @_w "Wait"))) @wait
-(go_statement (call_expression function: (func_literal body: (block (statement_list (expression_statement (call_expression) @calls))))))
-(argument_list [(identifier) (selector_expression)] @arg)
-"""
-_KINDS = ("send", "recv", "range", "go", "select", "close", "wait", "calls", "arg")
-
-
-@functools.lru_cache(maxsize=1)
-def _query() -> Query:
-    return Query(GO_LANGUAGE, _QUERY)
+# What the file's statement index (analysis.of_type) already holds is taken from it; the
+# rest is found by searching the bytes and stepping to the node at each hit, which costs
+# far less than another query over the whole tree.
+_INDEXED_KINDS = {"send_statement": "send", "range_clause": "range", "go_statement": "go", "select_statement": "select"}
+_CALLS = re.compile(rb"\bclose\(|\.(?:Close|CloseWithError)\(|\.Wait\(\)")
+_RECEIVES = re.compile(rb"<-")
 
 
 def summaries(sf: SourceFile, decls: list[Node]) -> list[Summary]:
-    """The summary of each function declaration of ``decls`` (top-level, with bodies), from
-    one query over the file."""
+    """The summary of each function declaration of ``decls`` (top-level, with bodies)."""
     starts = [d.start_byte for d in decls]
     found: list[list[tuple[str, Node]]] = [[] for _ in decls]
-    if decls and _worth_reading(sf):
-        captures = QueryCursor(_query()).captures(sf.root)
-        for kind in _KINDS:
-            for n in captures.get(kind, ()):
-                i = bisect.bisect_right(starts, n.start_byte) - 1
-                if i >= 0 and n.end_byte <= decls[i].end_byte:
-                    found[i].append((kind, n))
     here = {(sf.text(d.child_by_field_name("name")), d.type == "method_declaration") for d in decls}
-    return [_summary(sf, d, nodes, here) for d, nodes in zip(decls, found)]
+
+    def add(kind: str, n: Node) -> None:
+        i = bisect.bisect_right(starts, n.start_byte) - 1
+        if i >= 0 and n.end_byte <= decls[i].end_byte:
+            found[i].append((kind, n))
+
+    if decls and _worth_reading(sf):
+        for n in a.of_type(sf.root, *_INDEXED_KINDS):
+            add(_INDEXED_KINDS[n.type], n)
+            if n.type == "go_statement":
+                for call in _literal_statement_calls(n):
+                    add("calls", call)
+        for kind, n in _found_in_bytes(sf):
+            add(kind, n)
+        # a function worth knowing is started on a goroutine loops or uses channels: only
+        # such functions of this file are looked for where they are passed as values
+        looping = {bisect.bisect_right(starts, n.start_byte) - 1 for n in a.of_type(sf.root, "for_statement")}
+        worth = {(sf.text(d.child_by_field_name("name")), d.type == "method_declaration")
+                 for i, d in enumerate(decls) if found[i] or i in looping}
+        for n in _passed_as_values(sf, worth):
+            add("arg", n)
+    return [_summary(sf, d, sorted(nodes, key=lambda kn: kn[1].start_byte), here) for d, nodes in zip(decls, found)]
+
+
+def _passed(data: bytes, start: int, end: int) -> bool:
+    """Whether the name at data[start:end] reads like an argument: ``(name,`` ``, x.name)``."""
+    before = data[max(0, start - 64):start].rstrip()
+    if before.endswith(b"."):
+        before = before[:-1].rstrip(b"_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789").rstrip()
+    after = data[end:end + 64].lstrip()
+    return before[-1:] in (b"(", b",") and after[:1] in (b",", b")")
+
+
+def _literal_statement_calls(go: Node) -> list[Node]:
+    """The calls that are statements of their own in the body of `go func(){...}()`."""
+    call = go.named_children[0] if go.named_children else None
+    lit = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
+    if lit is None or lit.type != "func_literal":
+        return []
+    return [s.named_children[0] for s in a.statements(a.body(lit))
+            if s.type == "expression_statement" and s.named_children and s.named_children[0].type == "call_expression"]
+
+
+def _found_in_bytes(sf: SourceFile) -> list[tuple[str, Node]]:
+    """Receives, closes and ``Wait()`` calls."""
+    data, root = sf.data, sf.root
+    out = []
+    for m in _RECEIVES.finditer(data):
+        n = root.named_descendant_for_byte_range(m.start(), m.end())
+        if n is not None and n.type == "unary_expression" and a.is_receive(sf, n):
+            out.append(("recv", n))
+    for m in _CALLS.finditer(data):
+        at = m.start() + (1 if data[m.start():m.start() + 1] == b"." else 0)
+        n = root.named_descendant_for_byte_range(at, at + 1)
+        call = n.parent.parent if n is not None and n.type == "field_identifier" else n.parent if n is not None else None
+        if call is not None and call.type == "call_expression":
+            out.append(("wait" if m.group().endswith(b"()") else "close", call))
+    return out
+
+
+def _passed_as_values(sf: SourceFile, names: set[tuple[str, bool]]) -> list[Node]:
+    """Arguments ``f`` or ``x.f`` naming one of ``names``."""
+    data, root = sf.data, sf.root
+    out = []
+    for name in {name.encode() for name, _ in names}:
+        at = data.find(name)
+        while at != -1:
+            end = at + len(name)
+            if _passed(data, at, end):
+                n = root.named_descendant_for_byte_range(at, end)
+                if n is not None and n.type == "field_identifier":
+                    n = n.parent
+                if n is not None and n.type in ("identifier", "selector_expression") and n.parent is not None \
+                        and n.parent.type == "argument_list":
+                    out.append(n)
+            at = data.find(name, end)
+    return out
 
 
 def _worth_reading(sf: SourceFile) -> bool:
