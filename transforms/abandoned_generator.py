@@ -1,4 +1,4 @@
-"""abandoned-generator: a range over a generator's channel left early, its goroutine blocked on the next send."""
+"""abandoned-generator: a range over a producer's channel left early, the producing goroutine blocked on its next send."""
 
 from __future__ import annotations
 
@@ -11,10 +11,14 @@ from gofixleaks.rule import Pass, Rule
 
 DOC = """\
 ## What it finds
-`for v := range gen(ctx, ...)` (or `ch := gen(...)` then `for v := range ch`) where `gen`
-is a function or method of the package (any of its files) that returns a channel it made
-and feeds from a goroutine of its own (a generator), and the loop can be left early: a
-`return`, a `break` out of it, a `goto`.
+A loop over a channel that a goroutine produces, which can be left early (a `return`, a
+`break` out of it, a `goto`):
+- `for v := range gen(ctx, ...)` (or `ch := gen(...)` then `for v := range ch`) where
+  `gen` is a function or method of the package (any of its files) that returns a channel
+  it made and feeds from a goroutine of its own (a generator);
+- `for v := range ch` where `ch` is made in the function and fed by goroutines it starts
+  (directly, or through the package's functions it hands `ch` to), which close it when
+  they are done; the loop is its only reader.
 
 ## Why it leaks
 The generator's goroutine sends one value after another and blocks on each send until the
@@ -27,8 +31,9 @@ send forever, with whatever it holds (a connection, a file, a cursor), once per 
 - `gen` is not a generator of this package (its body is not visible).
 
 ## When it is not fixed
-- the generator does not watch a context it is given: it has no way to learn that nobody
-  reads any more (give it one, or a done channel the reader closes);
+- the generator neither watches a context it is given nor closes its channel when done
+  (give it a context, or a done channel the reader closes), or it is ranged over directly
+  (`range gen()`: the channel has no name to drain);
 - the loop is inside another loop (a `defer` would pile up) or shares its line;
 - the context argument is not a plain expression (a call other than `r.Context()`).
 
@@ -44,6 +49,19 @@ early stops the generator:
 (a fresh name when `ctx` is still used after the loop). This is a `review` fix: the
 generator is now cancelled when the function returns, which is the point, but a person
 should check that nothing else keeps using that context.
+
+Otherwise, when the producer closes the channel once it is done, leaving the loop hands the
+rest of the channel to a goroutine that drains it, so the producer can run to its end:
+
+    defer func() {
+        go func() {
+            for range ch {
+            }
+        }()
+    }()
+    for v := range ch {
+
+(`review` too: the producer's remaining work still runs, now unread.)
 """
 
 
@@ -52,9 +70,8 @@ def run(p: Pass) -> None:
     if v.index is None:
         return
     sf = p.file
-    if not any(name.encode() in sf.data for name, _ in v.index.generators(v.package)):
-        return
-    for clause in a.of_type(sf.root, "range_clause"):
+    generators = any(name.encode() in sf.data for name, _ in v.index.generators(v.package))
+    for clause in a.of_type(sf.root, "range_clause") if generators else ():
         loop = clause.parent
         call = _generator_call(sf, clause)
         if call is None:
@@ -68,7 +85,51 @@ def run(p: Pass) -> None:
         name = target[0]
         message = f"leaving this range over {name}(...) early abandons the generator's goroutine, blocked forever on its next send"
         fix, why = _fix(sf, v, loop, call, gen)
+        if fix is None and gen.closes and a.unparen(clause.child_by_field_name("right")).type == "identifier":
+            fix, why = _drain(sf, loop)
         p.report(loop, message, [fix] if fix else [], [why] if why else [])
+    for make in m.channel_makes(sf):
+        ch = m.local_channel(v, make)
+        loop = _abandoned_producer(ch) if ch is not None else None
+        if loop is None or _drained(sf, ch, loop):
+            continue
+        fix, why = _drain(sf, loop)
+        message = f"leaving this range over {ch.name} early abandons the goroutine producing it, blocked forever on its next send"
+        p.report(loop, message, [fix] if fix else [], [why] if why else [])
+
+
+def _abandoned_producer(ch: m.LocalChannel) -> Node | None:
+    """The loop that is the only reader of ``ch``, when it can be left early while the
+    goroutines feeding ``ch`` close it once they are done."""
+    ranges, others = ch.of_kind("range"), ch.of_kind("recv")
+    if ch.escapes or ch.stored or len(ranges) != 1 or others or not _left_early(ranges[0].node):
+        return None
+    producers = ch.senders()
+    closes = [op for op in ch.ops if op.kind == "close" or (op.kind == "handoff" and op.use is not None and op.use.closes)]
+    if not producers or not closes or not all(op.go for op in producers + closes):
+        return None
+    return ranges[0].node
+
+
+def _drained(sf, ch: m.LocalChannel, loop: Node) -> bool:
+    """A drain of ``ch`` is already deferred before the loop (the fix was applied)."""
+    fn = ch.binding.function
+    return any(
+        any(sf.text(c.child_by_field_name("right")) == ch.name for c in a.of_type(d, "range_clause"))
+        for d in a.of_type(a.body(fn), "defer_statement", skip_functions=True) if d.start_byte < loop.start_byte
+    )
+
+
+def _drain(sf, loop: Node) -> tuple[Fix | None, str | None]:
+    clause = next(c for c in loop.named_children if c.type == "range_clause")
+    name = sf.text(clause.child_by_field_name("right"))
+    if a.loops_between(loop, a.enclosing_function(loop)):
+        return None, "the loop runs inside another loop: a defer there would pile up; drain the channel after the loop by hand"
+    lines = ["defer func() {", "\tgo func() {", f"\t\tfor range {name} {{", "\t\t}", "\t}()", "}()"]
+    edit = insert_before_statement(sf, a.statement_of(loop), lines)
+    if edit is None:
+        return None, "the loop shares its line with other code: drain the channel by hand"
+    return Fix(f"drain {name} in the background when the function returns, so its producer can finish", (edit,)), None
 
 
 def _generator_call(sf, clause: Node) -> Node | None:
@@ -178,6 +239,6 @@ RULE = Rule(
     summary="a range over a generator left early abandons its goroutine -> cancel the generator's context",
     doc=DOC,
     run=run,
-    triggers=(b"range",),
+    triggers=(b"range ",),
     needs_package=True,
 )
