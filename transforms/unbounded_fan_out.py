@@ -269,7 +269,9 @@ def _call_may_block(v: m.View, launch: _Launch, call: Node) -> str | None:
             chans = [x for x in a.arguments(call) if a.value_kind(sf, x, call) == "chan"]
             return f"the goroutine hands the channel {sf.text(chans[0])} to {text}" if chans else None
         name = sf.text(fn.child_by_field_name("field"))
-        if v.index is not None and v.index.blocks(v.package, name, True):
+        if v.index is None or v.index.is_func_field(v.package, name):
+            return f"the goroutine calls {text}, which may be a func value whose body is not known"
+        if v.index.blocks(v.package, name, True):
             return f"the goroutine calls {text}, which may wait on a channel"
         return None
     return f"the goroutine calls {text}, whose body is not known"

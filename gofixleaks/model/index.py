@@ -61,6 +61,11 @@ class PackageIndex:
     def struct(self, package: str, name: str) -> StructFacts | None:
         return self._structs.get((package, name))
 
+    def is_func_field(self, package: str, name: str) -> bool:
+        """Whether some struct of the package has a func-typed field ``name``: ``x.name()``
+        may call it rather than a method."""
+        return any(p == package and any(f.name == name and f.kind == "func" for f in s.fields) for (p, _), s in self._structs.items())
+
     # ------------------------------------------------------------------ channels
 
     def param_use(self, package: str, name: str, method: bool, index: int) -> ChanUse | None:

@@ -96,7 +96,7 @@ class Start:
 @dataclass(frozen=True)
 class FieldFacts:
     name: str
-    kind: str  # "context", "done" (a chan struct{} named like a stop signal), "chan", "cancel"
+    kind: str  # "context", "done" (a chan struct{} named like a stop signal), "chan", "cancel", "func"
 
 
 @dataclass(frozen=True)
@@ -600,7 +600,8 @@ def _receiver_name(sf: SourceFile, fn: Node) -> str:
 
 def structs(sf: SourceFile) -> tuple[StructFacts, ...]:
     """The file's top-level struct types with fields that matter to goroutines: contexts,
-    stop channels, other channels, cancel funcs."""
+    stop channels, other channels, cancel funcs, func values (a call through one runs code
+    that cannot be followed)."""
     if b"struct" not in sf.data:
         return ()
     out = []
@@ -636,4 +637,4 @@ def _field_kind(sf: SourceFile, fd: Node) -> str:
     if typ.type == "qualified_type" and sf.imports.get(sf.text(typ.child_by_field_name("package"))) == "context" \
             and sf.text(typ.child_by_field_name("name")) in ("CancelFunc", "CancelCauseFunc"):
         return "cancel"
-    return ""
+    return "func" if typ.type == "function_type" else ""

@@ -34,3 +34,20 @@ func Apply(items []int, f func(int)) {
 	}
 	wg.Wait()
 }
+
+type client struct {
+	call func(int) // a func field: x.call() runs code that cannot be followed
+}
+
+// Each calls every client at once.
+func Each(clients []client) {
+	var wg sync.WaitGroup
+	for i, c := range clients {
+		wg.Add(1)
+		go func() { // want "one goroutine per element of clients"
+			defer wg.Done()
+			c.call(i)
+		}()
+	}
+	wg.Wait()
+}
