@@ -30,12 +30,14 @@ hangs too.
 - the function waits for the answer without a way out (a plain `<-reply`);
 - it is returned, stored elsewhere, or handed to a function of another package: where it
   goes cannot be followed;
-- nothing in the package sends on what it is handed to (no `x.reply <- v` for the field).
+- nothing in the package sends on what it is handed to (no `x.reply <- v` for the field),
+  or every such send is a `select` case that can give up, or the request is built without
+  field names (who sends on it cannot be told);
+- `_test.go` files: a test's select with a timeout is its assertion, and the test ends.
 
 ## When it is not fixed
 When the partner may send more than once (a send in a loop over the same value, two sends,
-two helpers), or when the request is built without field names (its field cannot be told):
-one slot would not be enough, and the finding says so.
+two helpers): one slot would not be enough, and the finding says so.
 
 ## The fix
 Give the channel room for the one answer, `make(chan T, 1)`: the sender's send then
@@ -63,13 +65,11 @@ def run(p: Pass) -> None:
         why = _gives_up(sf, recvs[0].node)
         if why is None:
             continue
-        sends, partner, unknown = _partner_sends(v, ch)
-        if sends == 0 and not unknown:
+        partner = _partner(v, ch)
+        if partner is None:
             continue
-        message = f"{ch.name} is handed to {partner}, which sends the answer on it, but this select can stop waiting ({why}): the sender then blocks forever"
-        if unknown:
-            p.report(make, message, notes=[unknown])
-            continue
+        sends, who = partner
+        message = f"{ch.name} is handed to {who}, which sends the answer on it, but this select can stop waiting ({why}): the sender then blocks forever"
         if sends > 1:
             p.report(make, message, notes=["the partner may send more than once: one slot is not enough; buffer it for every send, or let the sender select on cancellation"])
             continue
@@ -94,26 +94,27 @@ def _gives_up(sf, recv: Node) -> str | None:
     return reasons[0] if reasons else None
 
 
-def _partner_sends(v: m.View, ch: m.LocalChannel) -> tuple[int, str, str]:
-    """(sends by everything the channel is handed to, who that is, why it cannot be told
-    or "")."""
+def _partner(v: m.View, ch: m.LocalChannel) -> tuple[int, str] | None:
+    """(how many sends, who) of what the channel is handed to, when they send on it without
+    a way to give up; None when nobody does, or who it is cannot be told."""
     sf = v.sf
-    sends, who = 0, []
+    sends, who, blocking = 0, [], False
     for op in ch.of_kind("handoff"):
         fn = op.node.child_by_field_name("function")
-        name = sf.text(fn.child_by_field_name("field") if fn.type == "selector_expression" else fn)
-        who.append(name)
-        sends += op.use.sends if op.use is not None else 0
-        if op.looped:
-            sends += m.MANY
+        who.append(sf.text(fn.child_by_field_name("field") if fn.type == "selector_expression" else fn))
+        sends += op.use.sends + (m.MANY if op.looped else 0)
+        blocking = blocking or op.use.blocking
     for element in ch.stored:
         if element.type != "keyed_element":
-            return 0, "a request", "the request is built without field names: its field, and who sends on it, cannot be told"
+            return None  # built without field names: its field, and who sends on it, cannot be told
         field = sf.text(element.named_children[0]).strip()
         use = v.index.field_use(v.package, field)
         who.append(f"whoever serves its .{field}")
         sends += use.sends
-    return min(sends, m.MANY), " and ".join(who), ""
+        blocking = blocking or use.blocking
+    if not sends or not blocking:
+        return None
+    return min(sends, m.MANY), " and ".join(who)
 
 
 RULE = Rule(
@@ -122,5 +123,6 @@ RULE = Rule(
     doc=DOC,
     run=run,
     triggers=(b"make(chan",),
+    skips_tests=True,
     needs_package=True,
 )

@@ -122,21 +122,32 @@ def _handoff_use(v: m.View, call: Node, arg: Node):
     return None
 
 
+_SIMPLE = ("expression_statement", "send_statement", "short_var_declaration", "assignment_statement", "return_statement")
+
+
 def _closes(v: m.View, stmt: Node, name: str) -> bool:
-    """``name.Close()``/``CloseWithError`` as a statement or deferred, or ``name`` handed to
-    a function of the package that closes it on every path."""
+    """A statement that always closes ``name``: ``name.Close()``/``CloseWithError`` called by
+    it (`pw.Close()`, `errc <- pw.Close()`, `return pw.CloseWithError(err)`, an `if`'s
+    header) or deferred by it, or ``name`` handed to a function of the package that closes
+    it on every path."""
     sf = v.sf
-    if stmt.type not in ("expression_statement", "defer_statement", "go_statement"):
+    if stmt.type == "if_statement":
+        parts = [stmt.child_by_field_name(f) for f in ("initializer", "condition")]
+    elif stmt.type == "defer_statement" or stmt.type in _SIMPLE:
+        parts = [stmt]
+    else:
         return False
-    for call in a.of_type(stmt, "call_expression"):
-        mc = a.method_call(sf, call)
-        if mc is not None and mc[1] in _CLOSERS and sf.text(mc[0]) == name:
-            return stmt.type == "defer_statement" or a.unparen(stmt.named_children[0]) == call
-        for arg in a.arguments(call):
-            if sf.text(arg) == name and stmt.type != "go_statement":
-                use = _handoff_use(v, call, arg)
-                if use is not None and use.closes_always:
-                    return True
+    deferred = stmt.type == "defer_statement"
+    for part in (p for p in parts if p is not None):
+        for call in a.of_type(part, "call_expression", skip_functions=not deferred):
+            mc = a.method_call(sf, call)
+            if mc is not None and mc[1] in _CLOSERS and sf.text(mc[0]) == name:
+                return True
+            for arg in a.arguments(call):
+                if sf.text(arg) == name:
+                    use = _handoff_use(v, call, arg)
+                    if use is not None and use.closes_always:
+                        return True
     return False
 
 

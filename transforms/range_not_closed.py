@@ -26,8 +26,8 @@ the function, and whoever waits for it) is blocked forever, with everything it r
 - the channel is closed anywhere it can reach, or it leaves the function's hands
   (returned, stored, put in a struct, passed to a function of another package or one that
   cannot be followed): someone else may close it;
-- the reading loop has another way out (a `return`, a `break`, a `select` case): it may
-  count its values or stop on a signal;
+- the reading loop has another way out (a `return`, a `break`, a `select` case, a call
+  that does not return such as `t.Fatal`): it may count its values or stop on a signal;
 - a sender runs forever (an endless loop, a function of the package that loops until
   shutdown): the stream is meant to last;
 - nothing sends on it.
@@ -80,7 +80,7 @@ def _waits_for_close(sf, ch: m.LocalChannel, op: m.ChanOp) -> bool:
     """A reading loop that ends only when the channel is closed: a range with no way out of
     its body, or a loop around `v, ok := <-ch` whose every exit is under a test of ok."""
     if op.kind == "range":
-        return not _exits(op.node)
+        return not _exits(sf, op.node)
     stmt = op.node.parent.parent if op.node.parent is not None and op.node.parent.type == "expression_list" else None
     if stmt is None or stmt.type not in ("short_var_declaration", "assignment_statement") or op.guarded:
         return False
@@ -95,9 +95,13 @@ def _waits_for_close(sf, ch: m.LocalChannel, op: m.ChanOp) -> bool:
     return bool(exits) and all(_under_test_of(sf, x, ok, loop) for x in exits)
 
 
-def _exits(loop: Node) -> bool:
+def _exits(sf, loop: Node) -> bool:
+    """A way out of ``loop`` besides its end: a return, a goto, a break, or a call that does
+    not return (`t.Fatal`, `panic`, `os.Exit`)."""
     body = loop.child_by_field_name("body")
-    return bool(next(a.of_type(body, "return_statement", "goto_statement", skip_functions=True), None)) or bool(a.loop_breaks(loop))
+    if next(a.of_type(body, "return_statement", "goto_statement", skip_functions=True), None) is not None or a.loop_breaks(loop):
+        return True
+    return any(a.never_returns(sf, s) for s in a.of_type(body, "expression_statement", skip_functions=True))
 
 
 def _under_test_of(sf, node: Node, name: str, loop: Node) -> bool:
@@ -119,7 +123,7 @@ def _endless(v: m.View, ch: m.LocalChannel, op: m.ChanOp) -> bool:
         name = v.sf.text(fn.child_by_field_name("field") if fn.type == "selector_expression" else fn)
         return v.facts is not None and v.facts.is_long_lived(v.package, name, None if fn.type == "selector_expression" else "")
     for loop in a.loops_between(op.node, ch.binding.function):
-        if a.loop_kind(v.sf, loop) == "endless" and not _exits(loop):
+        if a.loop_kind(v.sf, loop) == "endless" and not _exits(v.sf, loop):
             return True
     return False
 

@@ -232,13 +232,13 @@ def _may_block(v: m.View, launch: _Launch) -> str | None:
         return "`go f(x)` is not rewritten (its arguments are evaluated at the launch)"
     body = a.body(launch.literal)
     for n in a.of_type(body, "send_statement", "unary_expression", "select_statement", "range_clause", "call_expression", "go_statement"):
-        if n.type == "send_statement":
+        if n.type == "send_statement" and not _room_for_every_send(v, launch, n):
             return f"the goroutine sends on {sf.text(n.child_by_field_name('channel'))}"
         if n.type == "unary_expression" and a.is_receive(sf, n):
             return f"the goroutine receives from {sf.text(n.child_by_field_name('operand'))}"
         if n.type == "select_statement":
             return "the goroutine selects"
-        if n.type == "range_clause" and a.value_kind(sf, n.child_by_field_name("right"), n) in ("chan", None):
+        if n.type == "range_clause" and m.may_be_channel(sf, n):
             return f"the goroutine ranges over {sf.text(n.child_by_field_name('right'))}, which may be a channel"
         if n.type == "call_expression":
             why = _call_may_block(v, launch, n)
@@ -246,6 +246,22 @@ def _may_block(v: m.View, launch: _Launch) -> str | None:
                 return why
     held = _lock_held(sf, launch)
     return f"the loop runs with {held} locked" if held else None
+
+
+def _room_for_every_send(v: m.View, launch: _Launch, send: Node) -> bool:
+    """A send of the goroutine's, once per goroutine, on a local channel made with room for
+    one value per element (``make(chan T, len(xs))`` for ``range xs``): it never waits."""
+    sf = v.sf
+    chan = send.child_by_field_name("channel")
+    if chan.type != "identifier" or a.loops_between(send, launch.literal):
+        return False
+    clause = next(c for c in launch.loop.named_children if c.type == "range_clause")
+    room = f"len({sf.text(a.unparen(clause.child_by_field_name('right')))})"
+    for make in m.channel_makes(sf):
+        ch = m.local_channel(v, make) if a.is_within(make, launch.fn) else None
+        if ch is not None and ch.name == sf.text(chan) and ch.capacity == room and launch.loop.start_byte > make.end_byte:
+            return not a.loops_between(launch.stmt, launch.fn)[1:]  # one loop of launches
+    return False
 
 
 def _call_may_block(v: m.View, launch: _Launch, call: Node) -> str | None:

@@ -240,8 +240,8 @@ def _summary(sf: SourceFile, fn: Node, nodes: list[tuple[str, Node]], here: set[
         op = _op(sf, kind, n, fn)
         if op is not None:
             chan_ops.append(op)
-            if op.kind != "close" and op.goroutine is None:
-                blocks = True
+            if op.kind in ("send", "recv") and op.goroutine is None or op.kind == "range" and may_be_channel(sf, n):
+                blocks = blocks or op.goroutine is None
         elif (kind == "select" or kind == "wait" and not a.arguments(n)) and goroutine_around(n, fn) is None:
             blocks = True
     return Summary(
@@ -323,6 +323,15 @@ def _op(sf: SourceFile, kind: str, n: Node, fn: Node) -> _Op | None:
         elif x.type == "func_literal" and a.goroutine_literal(x) is not None:
             goroutine = x
     return _Op(n, kind, chan, goroutine, looped, kind in ("send", "recv") and is_guarded(n))
+
+
+def may_be_channel(sf: SourceFile, clause: Node) -> bool:
+    """Whether a range clause may range over a channel: one value (or none) from something
+    not known to be a collection, a count or a literal."""
+    left = clause.child_by_field_name("left")
+    if left is not None and len(left.named_children) >= 2:
+        return False
+    return a.value_kind(sf, a.unparen(clause.child_by_field_name("right")), clause) in ("chan", None)
 
 
 def is_guarded(op: Node) -> bool:

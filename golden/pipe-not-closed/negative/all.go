@@ -35,3 +35,20 @@ func Handed(lines []string) io.Reader {
 	go writeAll(pw, lines)
 	return pr
 }
+
+// Reported: the close's result is what the goroutine sends back (nats-server's test shape).
+func Reported(lines []string, read func(io.Reader)) error {
+	pr, pw := io.Pipe()
+	errc := make(chan error, 1)
+	go func() {
+		for _, ln := range lines {
+			if _, err := io.WriteString(pw, ln); err != nil {
+				errc <- pw.CloseWithError(err)
+				return
+			}
+		}
+		errc <- pw.Close()
+	}()
+	read(pr)
+	return <-errc
+}

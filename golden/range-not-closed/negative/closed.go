@@ -77,3 +77,25 @@ func Stored(reg map[string]chan int) {
 	for range ch {
 	}
 }
+
+// Fatal: the reader leaves at the first value, which the senders are waited for to send.
+func Fatal(xs []int) {
+	errs := make(chan int, len(xs))
+	done := make(chan bool)
+	for _, x := range xs {
+		go func() {
+			if x < 0 {
+				errs <- x
+			}
+			done <- true
+		}()
+	}
+	for range xs {
+		<-done
+	}
+	if len(errs) > 0 {
+		for x := range errs {
+			panic(fmt.Sprint("negative: ", x))
+		}
+	}
+}
