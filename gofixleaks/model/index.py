@@ -88,8 +88,11 @@ class PackageIndex:
                 if depth < MAX_DEPTH else None
             if inner is None:
                 inner = ChanUse(escapes=True)
-            elif h.go:
-                inner = dataclasses.replace(inner, in_goroutine=True)
+            else:
+                if h.go:
+                    inner = dataclasses.replace(inner, in_goroutine=True)
+                if h.looped and inner.sends:
+                    inner = dataclasses.replace(inner, sends=MANY)
             merged = _then(merged, inner)
         return merged
 

@@ -32,6 +32,7 @@ class Handoff:
     method: bool  # x.m(...): any method of that name in the package (the receiver's type is not known)
     index: int  # the argument's position
     go: bool  # started on a goroutine
+    looped: bool = False  # the call is in a loop of the function: whatever it does, it may do many times
 
 
 @dataclass(frozen=True)
@@ -230,10 +231,10 @@ def _worth_reading(sf: SourceFile) -> bool:
 
 
 def _summary(sf: SourceFile, fn: Node, nodes: list[tuple[str, Node]], here: set[tuple[str, bool]]) -> Summary:
-    if not nodes:
+    params = _tracked_params(sf, fn)
+    if not nodes and not params:
         return Summary(results=fn.child_by_field_name("result") is not None)
     body = a.body(fn)
-    params = _tracked_params(sf, fn)
     chan_ops: list[_Op] = []
     blocks = False
     for kind, n in nodes:
@@ -367,7 +368,7 @@ def _param_use(sf: SourceFile, fn: Node, body: Node, name: str, index: int, kind
         use = a.classify(sf, ident)
         if use.kind == "argument":
             call = ident.parent.parent
-            h = _handoff(sf, call, ident)
+            h = _handoff(sf, call, ident, fn)
             if h is None:
                 escapes = escapes or a.callee(sf, call) not in ((None, "len"), (None, "cap"))
             else:
@@ -387,19 +388,20 @@ def _param_use(sf: SourceFile, fn: Node, body: Node, name: str, index: int, kind
     ))
 
 
-def _handoff(sf: SourceFile, call: Node, arg: Node) -> Handoff | None:
+def _handoff(sf: SourceFile, call: Node, arg: Node, fn_node: Node) -> Handoff | None:
     """The call ``arg`` is handed to, when it is a function or method of the package (a
     call through an import, or of a func value, cannot be followed)."""
     fn = call.child_by_field_name("function")
     index = next((i for i, x in enumerate(a.arguments(call)) if x == arg), -1)
     go = call.parent is not None and call.parent.type == "go_statement"
+    looped = bool(a.loops_between(call, fn_node))
     if fn.type == "identifier":
-        return Handoff(sf.text(fn), False, index, go)
+        return Handoff(sf.text(fn), False, index, go, looped)
     if fn.type == "selector_expression":
         operand = fn.child_by_field_name("operand")
         if operand.type == "identifier" and sf.text(operand) in sf.imports:
             return None
-        return Handoff(sf.text(fn.child_by_field_name("field")), True, index, go)
+        return Handoff(sf.text(fn.child_by_field_name("field")), True, index, go, looped)
     return None
 
 
