@@ -24,7 +24,9 @@ forever: a goroutine reading `pr` is stuck with everything it holds, and so is w
 waits for it (an HTTP request streaming the body, an upload, a decoder).
 
 ## When it is not reported
-- `pw` is closed on every path of the writer;
+- `pw` is closed on every path of the writer (`go pw.Close()` and `errc <- pw.Close()`
+  count), or a writer made around it is (`zw := flate.NewWriter(pw)`, `zw.Close()`: the
+  stream then ends in-band, with a final block or a trailer the reader sees);
 - `pw` or the goroutine's part is handed where it cannot be followed (returned, stored, a
   function of another package that is not a plain write), or written by several goroutines;
 - nobody on a goroutine works the other end.
@@ -133,21 +135,33 @@ def _closes(v: m.View, stmt: Node, name: str) -> bool:
     sf = v.sf
     if stmt.type == "if_statement":
         parts = [stmt.child_by_field_name(f) for f in ("initializer", "condition")]
-    elif stmt.type == "defer_statement" or stmt.type in _SIMPLE:
+    elif stmt.type in ("defer_statement", "go_statement") or stmt.type in _SIMPLE:
         parts = [stmt]
     else:
         return False
-    deferred = stmt.type == "defer_statement"
+    deferred = stmt.type in ("defer_statement", "go_statement")
     for part in (p for p in parts if p is not None):
         for call in a.of_type(part, "call_expression", skip_functions=not deferred):
             mc = a.method_call(sf, call)
-            if mc is not None and mc[1] in _CLOSERS and sf.text(mc[0]) == name:
+            if mc is not None and mc[1] in _CLOSERS and (sf.text(mc[0]) == name or _wraps(sf, mc[0], name, stmt)):
                 return True
             for arg in a.arguments(call):
                 if sf.text(arg) == name:
                     use = _handoff_use(v, call, arg)
                     if use is not None and use.closes_always:
                         return True
+    return False
+
+
+def _wraps(sf, writer: Node, name: str, at: Node) -> bool:
+    """``writer`` is a local made around ``name`` (``zw, err := flate.NewWriter(pw, ...)``):
+    closing it ends the stream in-band (a final block, a trailer), which the reader sees."""
+    if writer.type != "identifier":
+        return False
+    fn = a.enclosing_function(at)
+    for d in a.of_type(a.body(fn), "short_var_declaration", "assignment_statement"):
+        if d.start_byte < at.start_byte and sf.text(writer) in [sf.text(n) for n in a.left_names(d)]:
+            return any(sf.text(x) == name for c in a.of_type(d, "call_expression") for x in a.arguments(c))
     return False
 
 

@@ -32,7 +32,8 @@ memory, file descriptors or a rate limit before they do.
   a channel (those are `unbounded-goroutines`' findings), or a semaphore is taken before the
   launch or inside the goroutine;
 - the loop ranges over a literal, a count (`for i := range n`), `make([]T, n)`, a local the
-  function built itself, or `for range xs` (a pool sized by xs);
+  function built itself, or takes no element (`for range xs`, `for i := range xs`: a pool
+  sized by xs, which may be a fixed-size array);
 - the goroutines live until shutdown (one per configured target is the configuration's
   width);
 - `_test.go` files.
@@ -140,11 +141,10 @@ def _caller_supplied(sf, loop: Node) -> str | None:
     clause = next(c for c in loop.named_children if c.type == "range_clause")
     left = clause.child_by_field_name("left")
     right = a.unparen(clause.child_by_field_name("right"))
-    if left is None:
-        return None  # `for range xs`: a pool sized by xs
+    if left is None or len(left.named_children) < 2:
+        return None  # `for range xs`, `for i := range xs`: a pool sized by xs (an array, maybe)
     kind = a.value_kind(sf, right, loop)
-    if kind in ("chan", "int", "literal") or (kind is None and len(left.named_children) < 2 and right.type == "identifier"
-                                               and not _is_param(sf, loop, sf.text(right))):
+    if kind in ("chan", "int", "literal"):
         return None
     if right.type == "selector_expression" and sf.text(right.child_by_field_name("field")) == "C":
         return None

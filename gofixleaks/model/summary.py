@@ -55,7 +55,7 @@ class ChanUse:
 class ParamUse:
     name: str
     index: int
-    kind: str  # "chan", "pipe-writer", "pipe-reader"
+    kind: str  # "chan", "pipe-writer", "pipe-reader", "closer"
     use: ChanUse
 
 
@@ -266,14 +266,15 @@ def _tracked_params(sf: SourceFile, fn: Node) -> list[tuple[str, int, str]]:
             continue
         kind = param_kind(sf, p.child_by_field_name("type"))
         for n in p.children_by_field_name("name") or [None]:
-            if n is not None and kind in ("chan", "pipe-writer", "pipe-reader") and sf.text(n) != "_":
+            if n is not None and kind in ("chan", "pipe-writer", "pipe-reader", "closer") and sf.text(n) != "_":
                 out.append((sf.text(n), i, kind))
             i += 1
     return out
 
 
 def param_kind(sf: SourceFile, typ: Node | None) -> str:
-    """"chan", "pipe-writer", "pipe-reader", "context" or "" for a parameter's type."""
+    """"chan", "pipe-writer", "pipe-reader", "closer" (an io.Closer interface), "context" or
+    "" for a parameter's type."""
     if typ is None:
         return ""
     if typ.type == "channel_type":
@@ -284,6 +285,8 @@ def param_kind(sf: SourceFile, typ: Node | None) -> str:
         name = sf.text(inner.child_by_field_name("name"))
         if path == "io" and typ.type == "pointer_type":
             return {"PipeWriter": "pipe-writer", "PipeReader": "pipe-reader"}.get(name, "")
+        if path == "io" and name in ("Closer", "WriteCloser", "ReadCloser", "ReadWriteCloser"):
+            return "closer"  # an io.Pipe end may be handed over as one
         if path == "context" and name == "Context":
             return "context"
     return ""

@@ -52,3 +52,33 @@ func Reported(lines []string, read func(io.Reader)) error {
 	read(pr)
 	return <-errc
 }
+
+// Framed: the compressed stream ends in-band when the writer made around pw is closed.
+func Framed(msgs []string, read func(io.Reader)) {
+	pr, pw := io.Pipe()
+	go func() {
+		zw := newFramer(pw)
+		for _, m := range msgs {
+			zw.Write([]byte(m))
+		}
+		zw.Close()
+	}()
+	read(pr)
+}
+
+// CloseLater: closed by a goroutine of its own (net/http's test shape).
+func CloseLater(read func(io.Reader)) {
+	pr, pw := io.Pipe()
+	go func() {
+		io.WriteString(pw, "x")
+		go pw.Close()
+	}()
+	read(pr)
+}
+
+// AsCloser: handed over as an io.WriteCloser to a function that closes it on every path.
+func AsCloser(lines []string) io.Reader {
+	pr, pw := io.Pipe()
+	go writeCloser(pw, lines)
+	return pr
+}

@@ -89,3 +89,13 @@ func LongLived(targets []string, stop chan struct{}) {
 	}
 	wg.Wait()
 }
+
+// Indexed: one goroutine per index of a collection (cmd/link's per-kind array): a pool.
+func Indexed(kinds [8][]int) {
+	var wg sync.WaitGroup
+	for k := range kinds {
+		wg.Add(1)
+		go func() { defer wg.Done(); work(len(kinds[k])) }()
+	}
+	wg.Wait()
+}
