@@ -13,7 +13,7 @@ func writeAll(pw *io.PipeWriter, lines []string) {
 
 type framer struct{ w io.Writer }
 
-func newFramer(w io.Writer) *framer          { return &framer{w} }
+func newFramer(w io.Writer) *framer           { return &framer{w} }
 func (f *framer) Write(b []byte) (int, error) { return f.w.Write(b) }
 func (f *framer) Close() error                { _, err := f.w.Write([]byte{0}); return err }
 
