@@ -26,7 +26,10 @@ loop takes it. A loop left early takes no more: the goroutine stays blocked on i
 send forever, with whatever it holds (a connection, a file, a cursor), once per call.
 
 ## When it is not reported
-- the loop has no way out but the channel's close;
+- the loop has no way out but the channel's close (a labelled `break` of an inner loop is
+  not a way out of it);
+- `_test.go` files: a test leaves such a loop early when it fails, and its goroutines die
+  with the test binary;
 - the generator's channel has room for everything it sends (one send, buffered);
 - `gen` is not a generator of this package (its body is not visible).
 
@@ -78,7 +81,7 @@ def run(p: Pass) -> None:
             continue
         target = _target(sf, call)
         gen = v.index.generator(v.package, *target) if target is not None else None
-        if gen is None or not _left_early(loop) or (gen.capacity and gen.sends == 1):
+        if gen is None or not _left_early(sf, loop) or (gen.capacity and gen.sends == 1):
             continue
         if any(_cancelled_on_return(sf, call, i) for i in _watched_contexts(v, call, gen)):
             continue  # the reader's own context, cancelled when it returns: the generator stops
@@ -90,7 +93,7 @@ def run(p: Pass) -> None:
         p.report(loop, message, [fix] if fix else [], [why] if why else [])
     for make in m.channel_makes(sf):
         ch = m.local_channel(v, make)
-        loop = _abandoned_producer(ch) if ch is not None else None
+        loop = _abandoned_producer(sf, ch) if ch is not None else None
         if loop is None or _drained(sf, ch, loop):
             continue
         fix, why = _drain(sf, loop)
@@ -98,11 +101,11 @@ def run(p: Pass) -> None:
         p.report(loop, message, [fix] if fix else [], [why] if why else [])
 
 
-def _abandoned_producer(ch: m.LocalChannel) -> Node | None:
+def _abandoned_producer(sf, ch: m.LocalChannel) -> Node | None:
     """The loop that is the only reader of ``ch``, when it can be left early while the
     goroutines feeding ``ch`` close it once they are done."""
     ranges, others = ch.of_kind("range"), ch.of_kind("recv")
-    if ch.escapes or ch.stored or len(ranges) != 1 or others or not _left_early(ranges[0].node):
+    if ch.escapes or ch.stored or len(ranges) != 1 or others or not _left_early(sf, ranges[0].node):
         return None
     producers = ch.senders()
     closes = [op for op in ch.ops if op.kind == "close" or (op.kind == "handoff" and op.use is not None and op.use.closes)]
@@ -165,10 +168,13 @@ def _target(sf, call: Node) -> tuple[str, bool] | None:
     return None
 
 
-def _left_early(loop: Node) -> bool:
+def _left_early(sf, loop: Node) -> bool:
+    """A return, goto or break in ``loop``'s body that leaves it (a labelled break of an
+    inner loop does not)."""
     body = loop.child_by_field_name("body")
-    return next(a.of_type(body, "return_statement", "goto_statement", skip_functions=True), None) is not None \
-        or bool(a.loop_breaks(loop))
+    if next(a.of_type(body, "return_statement", "goto_statement", skip_functions=True), None) is not None:
+        return True
+    return any((t := a.break_target(sf, b)) is not None and a.is_within(loop, t) for b in a.loop_breaks(loop))
 
 
 def _watched_contexts(v: m.View, call: Node, gen) -> list[int]:
@@ -240,5 +246,6 @@ RULE = Rule(
     doc=DOC,
     run=run,
     triggers=(b"range ",),
+    skips_tests=True,
     needs_package=True,
 )

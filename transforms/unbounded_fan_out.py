@@ -35,7 +35,9 @@ memory, file descriptors or a rate limit before they do.
   function built itself, or takes no element (`for range xs`, `for i := range xs`: a pool
   sized by xs, which may be a fixed-size array);
 - the goroutines live until shutdown (one per configured target is the configuration's
-  width);
+  width), run a service per item or stop things in parallel, as far as the names they call
+  tell (`Run`, `Serve`, `Start`, `Listen`, `Watch`, `Loop`; `Stop`, `Shutdown`, `Close`,
+  `Cancel`, `Kill`): a shutdown fan-out is parallel on purpose;
 - `_test.go` files.
 
 ## When it is not fixed
@@ -83,7 +85,7 @@ def run(p: Pass) -> None:
     sf = p.file
     for launch in _launches(sf):
         what = _caller_supplied(sf, launch.loop)
-        if what is None or not _joined_after(sf, launch) or _bounded(sf, launch) or _lives_on(v, launch):
+        if what is None or not _joined_after(sf, launch) or _bounded(sf, launch) or _lives_on(v, launch) or _teardown_or_service(sf, launch):
             continue
         message = (f"one goroutine per element of {what}, which the caller supplies, with nothing bounding how many run "
                    "at once: a large input starts as many goroutines")
@@ -222,6 +224,24 @@ def _lives_on(v: m.View, launch: _Launch) -> bool:
     if own_loop(v.sf, a.body(launch.literal)):
         return True
     return m.lifetime(v, m.Goroutine(launch.literal, launch.stmt, launch.fn, "go")) != m.ENDS
+
+
+_TEARDOWN = ("stop", "shutdown", "close", "cancel", "teardown", "kill")
+_SERVICE = ("run", "serve", "start", "listen", "watch", "loop")
+
+
+def _teardown_or_service(sf, launch: _Launch) -> bool:
+    """The goroutines stop things in parallel (``go s.Stop()``, a literal calling
+    ``srv.Shutdown(ctx)``), which is the point of a shutdown fan-out, or they run a service
+    per item (``go informer.Run(stop)``), whose number is the configuration's: judged by
+    the names the goroutine calls itself."""
+    scope = launch.literal if launch.literal is not None else launch.stmt
+    for call in a.of_type(a.body(scope) if launch.literal is not None else scope, "call_expression", skip_functions=True):
+        fn = call.child_by_field_name("function")
+        name = sf.text(fn.child_by_field_name("field") if fn.type == "selector_expression" else fn).lower()
+        if name.startswith(_TEARDOWN + _SERVICE):
+            return True
+    return False
 
 
 def _may_block(v: m.View, launch: _Launch) -> str | None:

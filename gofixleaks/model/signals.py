@@ -62,9 +62,9 @@ def _classify(v: View, c: a.Cancellation, at: Node) -> Signal | None:
     if "." in c.name:
         field = c.name.rsplit(".", 1)[1]
         return Signal(c.name, c.kind, "field", c.kind == "context" or _field_fires(v, field))
-    param = any(a.params_declare(sf, fn, c.name) for fn in a.ancestors(at) if fn.type in a.FUNCTION_TYPES)
-    if param:
-        return Signal(c.name, c.kind, "param", True)
+    declaring = next((fn for fn in a.ancestors(at) if fn.type in a.FUNCTION_TYPES and a.params_declare(sf, fn, c.name)), None)
+    if declaring is not None:
+        return Signal(c.name, c.kind, "param", not _never_given_a_live_one(v, declaring, c.name))
     made = _local_value(sf, c.name, at)
     if c.kind == "context":
         if made is not None and a.is_call_to(sf, made, "context", _NEVER_DONE):
@@ -74,6 +74,43 @@ def _classify(v: View, c: a.Cancellation, at: Node) -> Signal | None:
     fn = a.enclosing_function(at)
     top = next((x for x in reversed(list(a.ancestors(at))) if x.type in a.FUNCTION_TYPES), fn)
     return Signal(c.name, c.kind, "local", _fired_in(sf, top, c.name))
+
+
+def _never_given_a_live_one(v: View, fn: Node, param: str) -> bool:
+    """Whether every call of ``fn`` (an unexported function or method, called nowhere but
+    in this file) passes ``context.Background()`` or ``context.TODO()`` for ``param``: then
+    it never fires (a CLI that runs until it exits with ``makeMirror(context.TODO(), ...)``)."""
+    sf = v.sf
+    key = a.function_key(sf, fn)
+    if key is None or not key[0][:1].islower() or v.index is None:
+        return False
+    here = {a.function_key(sf, d) for d in sf.root.named_children}
+    if any(key[0] in f.calls and (f.name, f.recv) not in here for f in v.facts.functions if f.package == v.package):
+        return False  # called from another file as well
+    index = _param_index(sf, fn, param)
+    calls = []
+    for ident in a.of_type(sf.root, "identifier", "field_identifier"):
+        if sf.text(ident) != key[0] or ident.parent == fn:
+            continue
+        callee = ident.parent if ident.type == "field_identifier" else ident
+        call = callee.parent
+        if call is None or call.type != "call_expression" or call.child_by_field_name("function") != callee:
+            return False  # used as a value: who calls it cannot be told
+        calls.append(call)
+    args = [a.arguments(c) for c in calls]
+    return bool(calls) and all(len(x) > index and a.is_call_to(sf, x[index], "context", ("Background", "TODO")) for x in args)
+
+
+def _param_index(sf, fn: Node, name: str) -> int:
+    i = 0
+    for p in fn.child_by_field_name("parameters").named_children:
+        if p.type not in ("parameter_declaration", "variadic_parameter_declaration"):
+            continue
+        for n in p.children_by_field_name("name") or [None]:
+            if n is not None and sf.text(n) == name:
+                return i
+            i += 1
+    return -1
 
 
 def _local_value(sf, name: str, at: Node) -> Node | None:

@@ -50,3 +50,20 @@ func main() {
 	go d.loop()
 	close(d.quit)
 }
+
+// mirror is only ever given context.TODO(): its ctx never fires, and the progress loop
+// lives as long as the command (etcdctl's make-mirror).
+func mirror(ctx context.Context, total *int) {
+	go func() {
+		for {
+			time.Sleep(time.Second)
+			println(*total)
+		}
+	}()
+	<-ctx.Done()
+}
+
+func Mirror() {
+	n := 0
+	mirror(context.TODO(), &n)
+}

@@ -99,3 +99,16 @@ func Indexed(kinds [8][]int) {
 	}
 	wg.Wait()
 }
+
+type server struct{}
+
+func (s *server) Shutdown() {}
+
+// StopAll: a shutdown fan-out is parallel on purpose.
+func StopAll(servers []*server) {
+	var wg sync.WaitGroup
+	for _, s := range servers {
+		wg.Go(func() { s.Shutdown() })
+	}
+	wg.Wait()
+}
