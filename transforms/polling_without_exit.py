@@ -31,8 +31,10 @@ everything it references.
 - the loop can be left, or it already looks at a `select` (that is `loop-without-exit`'s
   business), or it starts goroutines (`unbounded-goroutines`');
 - the goroutine is started by `main` or `init` (it lives as long as the process);
-- no stop signal that can fire is in scope (a done channel nothing in the package closes or
-  sends on, `context.Background()`), unless context plumbing can add a `ctx` parameter;
+- no stop signal that can fire is in scope: a done channel nothing in the package closes or
+  sends on, `context.Background()`, a ctx parameter every caller (all in this file) fills
+  with `context.TODO()` or `Background()`. Context plumbing is not asked for: a ctx threaded
+  from callers that have none would only ever be `context.TODO()`, which stops nothing;
 - `_test.go` files.
 
 ## When it is not fixed
@@ -83,10 +85,7 @@ def run(p: Pass) -> None:
             sig = (usable or signals or [None])[0]
             if sig is None:
                 continue
-            whose = "it" if sig.origin == "assumed" else sig.name
-            message = f"this polling loop never ends, although {whose} could stop it: the goroutine sleeps and works until the process exits"
-            if sig.origin == "assumed":
-                message = "this polling loop never ends and has no context or done channel to watch: the goroutine sleeps and works until the process exits"
+            message = f"this polling loop never ends, although {sig.name} could stop it: the goroutine sleeps and works until the process exits"
             why = _why_not(sf, g, loop, sleep, sig)
             if why is not None:
                 p.report(loop, message, notes=[why])
@@ -160,6 +159,5 @@ RULE = Rule(
     run=run,
     triggers=(b"Sleep(",),
     skips_tests=True,
-    plumbable=True,
     needs_package=True,
 )
