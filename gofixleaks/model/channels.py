@@ -4,7 +4,6 @@ the package it is handed to."""
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from tree_sitter import Node
@@ -94,18 +93,16 @@ def local_channel(v: View, make: Node) -> LocalChannel | None:
     """The channel ``make`` creates when it is bound to a local (``ch := make(chan T)``,
     ``var ch = make(...)``), with everything done to it; None for anything else. Remembered
     for the file's rules, which ask about the same makes."""
-    key = (id(v.sf), id(v.facts), make.start_byte)
-    hit = _ASKED.get(key)
-    if hit is not None and hit[0] is v.sf and hit[1] is v.facts:
-        return hit[2]
-    found = _local_channel(v, make)
-    _ASKED[key] = (v.sf, v.facts, found)  # the entry keeps sf alive, so its id is not reused
-    if len(_ASKED) > 256:
-        _ASKED.popitem(last=False)
-    return found
+    held = _ASKED.get("file")
+    if held is None or held[0] is not v.sf or held[1] is not v.facts:
+        _ASKED.clear()  # only the file being checked: holding others would keep their trees alive
+        _ASKED["file"] = (v.sf, v.facts)
+    if make.start_byte not in _ASKED:
+        _ASKED[make.start_byte] = _local_channel(v, make)
+    return _ASKED[make.start_byte]
 
 
-_ASKED: OrderedDict = OrderedDict()
+_ASKED: dict = {}
 
 
 def _local_channel(v: View, make: Node) -> LocalChannel | None:

@@ -138,7 +138,8 @@ class _Op:
 # far less than another query over the whole tree.
 _INDEXED_KINDS = {"send_statement": "send", "range_clause": "range", "go_statement": "go", "select_statement": "select"}
 _CALLS = re.compile(rb"\bclose\(|\.(?:Close|CloseWithError)\(|\.Wait\(\)")
-_RECEIVES = re.compile(rb"<-")
+_ARGUMENT = re.compile(rb"[(,]\s*(?:\w+\.)?(\w+)\s*(?=[,)])")  # a name, or x.name, passed as an argument
+_RECEIVES = re.compile(rb"<-(?![\s]|chan\b)")  # not a send's `ch <- v`, nor a `<-chan T` type
 
 
 def summaries(sf: SourceFile, decls: list[Node]) -> list[Summary]:
@@ -170,15 +171,6 @@ def summaries(sf: SourceFile, decls: list[Node]) -> list[Summary]:
     return [_summary(sf, d, sorted(nodes, key=lambda kn: kn[1].start_byte), here) for d, nodes in zip(decls, found)]
 
 
-def _passed(data: bytes, start: int, end: int) -> bool:
-    """Whether the name at data[start:end] reads like an argument: ``(name,`` ``, x.name)``."""
-    before = data[max(0, start - 64):start].rstrip()
-    if before.endswith(b"."):
-        before = before[:-1].rstrip(b"_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789").rstrip()
-    after = data[end:end + 64].lstrip()
-    return before[-1:] in (b"(", b",") and after[:1] in (b",", b")")
-
-
 def _literal_statement_calls(go: Node) -> list[Node]:
     """The calls that are statements of their own in the body of `go func(){...}()`."""
     call = go.named_children[0] if go.named_children else None
@@ -207,21 +199,20 @@ def _found_in_bytes(sf: SourceFile) -> list[tuple[str, Node]]:
 
 
 def _passed_as_values(sf: SourceFile, names: set[tuple[str, bool]]) -> list[Node]:
-    """Arguments ``f`` or ``x.f`` naming one of ``names``."""
-    data, root = sf.data, sf.root
+    """Arguments ``f`` or ``x.f`` naming one of ``names``: one pass of a pattern for any
+    plain argument, then a set look-up (a pattern, or a search, per name costs more)."""
+    root = sf.root
+    wanted = {name.encode() for name, _ in names}
     out = []
-    for name in {name.encode() for name, _ in names}:
-        at = data.find(name)
-        while at != -1:
-            end = at + len(name)
-            if _passed(data, at, end):
-                n = root.named_descendant_for_byte_range(at, end)
-                if n is not None and n.type == "field_identifier":
-                    n = n.parent
-                if n is not None and n.type in ("identifier", "selector_expression") and n.parent is not None \
-                        and n.parent.type == "argument_list":
-                    out.append(n)
-            at = data.find(name, end)
+    for m in _ARGUMENT.finditer(sf.data):
+        if m.group(1) not in wanted:
+            continue
+        n = root.named_descendant_for_byte_range(m.start(1), m.end(1))
+        if n is not None and n.type == "field_identifier":
+            n = n.parent
+        if n is not None and n.type in ("identifier", "selector_expression") and n.parent is not None \
+                and n.parent.type == "argument_list":
+            out.append(n)
     return out
 
 
@@ -241,8 +232,8 @@ def _summary(sf: SourceFile, fn: Node, nodes: list[tuple[str, Node]], here: set[
         op = _op(sf, kind, n, fn)
         if op is not None:
             chan_ops.append(op)
-            if op.kind in ("send", "recv") and op.goroutine is None or op.kind == "range" and may_be_channel(sf, n):
-                blocks = blocks or op.goroutine is None
+            if op.goroutine is None and (op.kind in ("send", "recv") or op.kind == "range" and _may_range_a_channel(sf, fn, n)):
+                blocks = True
         elif (kind == "select" or kind == "wait" and not a.arguments(n)) and goroutine_around(n, fn) is None:
             blocks = True
     return Summary(
@@ -327,6 +318,20 @@ def _op(sf: SourceFile, kind: str, n: Node, fn: Node) -> _Op | None:
         elif x.type == "func_literal" and a.goroutine_literal(x) is not None:
             goroutine = x
     return _Op(n, kind, chan, goroutine, looped, kind in ("send", "recv") and is_guarded(n))
+
+
+def _may_range_a_channel(sf: SourceFile, fn: Node, clause: Node) -> bool:
+    """may_be_channel for a summary, where a full look-up per range would cost too much:
+    a parameter is judged by its type, anything else of one value by the doubt."""
+    left = clause.child_by_field_name("left")
+    if left is not None and len(left.named_children) >= 2:
+        return False
+    right = a.unparen(clause.child_by_field_name("right"))
+    if right.type == "identifier":
+        for p in a.of_type(fn.child_by_field_name("parameters"), "parameter_declaration"):
+            if any(sf.text(n) == sf.text(right) for n in p.children_by_field_name("name")):
+                return a.type_kind(sf, p.child_by_field_name("type")) not in ("collection", "int")
+    return right.type not in ("int_literal", "composite_literal")
 
 
 def may_be_channel(sf: SourceFile, clause: Node) -> bool:
