@@ -302,3 +302,21 @@ func f(wg *sync.WaitGroup) {
     names = [(g.via, v.sf.text(g.body.child_by_field_name("name")) if g.body.type != "func_literal" else "literal")
              for g in m.goroutines(v)]
     assert names == [("go", "poll"), ("go", "literal"), ("Go", "literal")]
+
+
+def test_unbounded_fan_out_guesses_no_width(tmp_path: Path):
+    """Without fan-out-limit the finding says how to get a fix and offers none; with it, the
+    same launch gets a semaphore of that width."""
+    from gofixleaks import engine
+    from gofixleaks.discover import discover
+
+    case = Path(__file__).resolve().parent.parent / "golden" / "unbounded-fan-out" / "basic"
+    files = {p.name: p.read_bytes() for p in case.glob("*.go") if not p.name.endswith("_test.go")}
+    found = {}
+    for name, toml in (("default", ""), ("set", "fan-out-limit = 4\n")):
+        mod = write_module(tmp_path / name, {**files, ".gofixleaks.toml": toml})
+        cfg = config_mod.load((str(mod),), select=("unbounded-fan-out",), jobs=1, unsafe_fixes=True)
+        found[name] = [f for r in engine.run(discover((str(mod),)), cfg) for f in r.findings]
+    [plain], [limited] = found["default"], found["set"]
+    assert not plain.fixes and "set fan-out-limit" in plain.notes[0]
+    assert limited.line == plain.line and "at most 4 goroutines" in limited.fixes[0].message

@@ -41,16 +41,21 @@ memory, file descriptors or a rate limit before they do.
 - `_test.go` files.
 
 ## When it is not fixed
-A semaphore makes the launching loop wait for a free slot. That is safe only if every
-goroutine can finish without the loop's help, so the fix is offered only when the model
-proves the goroutines cannot block on anything the launching loop must drain: the
-goroutine (and every function of the package it calls, a few calls deep) sends, receives,
-selects and waits on nothing, calls no function value it was given, and the loop does not
-hold a lock. Otherwise the finding says what could block. `go f(x)` is not rewritten
-(wrapping it would change when its arguments are evaluated).
+- `fan-out-limit` is 0 (the default): the width that suits a fan-out depends on what its
+  goroutines use (a backend's connection limit, a deadline the whole fan-out must meet), so
+  no number is guessed. On the real-world corpus every fan-out a default of 10 would have
+  bounded was either over configuration (a semaphore that never fills) or over slow I/O (a
+  refresh that then outlasts its interval).
+- a semaphore makes the launching loop wait for a free slot. That is safe only if every
+  goroutine can finish without the loop's help, so the fix is offered only when the model
+  proves the goroutines cannot block on anything the launching loop must drain: the
+  goroutine (and every function of the package it calls, a few calls deep) sends,
+  receives, selects and waits on nothing, calls no function value it was given, and the
+  loop does not hold a lock. Otherwise the finding says what could block.
+- `go f(x)` is not rewritten (wrapping it would change when its arguments are evaluated).
 
 ## The fix
-A channel semaphore of `max-goroutines` slots (default 10), taken before each launch and
+With `fan-out-limit = 10` set, a channel semaphore of that many slots, taken before each launch and
 given back when the goroutine returns:
 
     sem := make(chan struct{}, 10)
@@ -92,6 +97,9 @@ def run(p: Pass) -> None:
         why = _may_block(v, launch)
         if why is not None:
             p.report(launch.stmt, message, notes=[f"not bounded automatically: {why}, and a semaphore would make the loop wait for it"])
+            continue
+        if not p.option("fan-out-limit"):
+            p.report(launch.stmt, message, notes=["not bounded automatically: how many may run at once depends on what the goroutines use; set fan-out-limit to get a semaphore"])
             continue
         fix = _fix(p, launch)
         p.report(launch.stmt, message, [fix] if fix else [], [] if fix else ["the code around the launch is not laid out one statement a line: bound it by hand"])
@@ -331,7 +339,7 @@ def _lock_held(sf, launch: _Launch) -> str | None:
 
 def _fix(p: Pass, launch: _Launch) -> Fix | None:
     sf = p.file
-    n = p.option("max-goroutines")
+    n = p.option("fan-out-limit")
     if launch.group is not None:
         decl = _group_declaration(sf, launch.fn, launch.group)
         edit = insert_after_statement(sf, decl, f"{launch.group}.SetLimit({n})") if decl is not None else None
@@ -355,6 +363,8 @@ RULE = Rule(
     run=run,
     triggers=(b"go ", b".Go("),
     skips_tests=True,
-    options=(Option("max-goroutines", 10, "slots of the semaphore the fix puts in", minimum=1),),
+    # no default width: on real services every fixed fan-out was over configuration (a
+    # semaphore that never fills) or over I/O a fixed 10 slows past its deadline
+    options=(Option("fan-out-limit", 0, "slots of the semaphore the fix puts in; 0: report only", minimum=0),),
     needs_package=True,
 )
