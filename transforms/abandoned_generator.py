@@ -157,15 +157,7 @@ def _generator_call(sf, clause: Node) -> Node | None:
 
 
 def _target(sf, call: Node) -> tuple[str, bool] | None:
-    fn = call.child_by_field_name("function")
-    if fn.type == "identifier":
-        return sf.text(fn), False
-    if fn.type == "selector_expression":
-        operand = fn.child_by_field_name("operand")
-        if operand.type == "identifier" and sf.text(operand) in sf.imports:
-            return None
-        return sf.text(fn.child_by_field_name("field")), True
-    return None
+    return m.named_callee(sf, call.child_by_field_name("function"))
 
 
 def _left_early(sf, loop: Node) -> bool:

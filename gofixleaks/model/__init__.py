@@ -26,7 +26,7 @@ _EXPORTS = {
     "ENDS": "routines", "Goroutine": "routines", "goroutines": "routines", "lifetime": "routines",
     "Launcher": "index", "PackageIndex": "index",
     "Signal": "signals", "stop_signals": "signals",
-    "MANY": "summary", "ChanUse": "summary", "may_be_channel": "summary",
+    "MANY": "summary", "ChanUse": "summary", "may_be_channel": "summary", "named_callee": "summary",
     "View": "file", "view": "file",
 }
 __all__ = sorted(_EXPORTS)

@@ -564,7 +564,7 @@ def _starts(sf: SourceFile, fn: Node, nodes: list[tuple[str, Node]], here: set[t
     for kind, n in nodes:
         if kind == "go" or kind == "calls":
             call = n.named_children[0] if kind == "go" and n.named_children else n
-            target = _named_callee(sf, call.child_by_field_name("function")) if call.type == "call_expression" else None
+            target = named_callee(sf, call.child_by_field_name("function")) if call.type == "call_expression" else None
             if target is not None and target[0] not in _BUILTINS:
                 out.append(Start(target[0], target[1], "", "", False, -1, caller))
         elif kind == "arg":
@@ -583,7 +583,7 @@ def _starts(sf: SourceFile, fn: Node, nodes: list[tuple[str, Node]], here: set[t
     return tuple(dict.fromkeys(out))
 
 
-def _named_callee(sf: SourceFile, f: Node | None) -> tuple[str, bool] | None:
+def named_callee(sf: SourceFile, f: Node | None) -> tuple[str, bool] | None:
     """(name, is a method) of ``f()`` / ``x.m()`` that is not a call through an import."""
     if f is None:
         return None
