@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from . import gomod, registry
+from .model.index import Launcher
 from .rule import OptionValue, Rule
 
 CONFIG_NAME = ".gofixleaks.toml"
@@ -37,16 +38,19 @@ class Config:
     cache: bool = True  # read and write the per-file result cache (never part of a result)
     unsafe_fixes: bool = False  # apply `review` fixes too, not only `safe` ones
     options: RuleOptions = ()
+    # functions of other modules that run a func argument on a goroutine ("path/pkg.Go",
+    # "path/pkg.Type.Method"): the goroutine model treats their func arguments as goroutines
+    launchers: tuple[str, ...] = ()
 
     def options_for(self, rule: str) -> dict[str, OptionValue]:
         return dict(next((opts for name, opts in self.options if name == rule), ()))
 
     def key(self) -> str:
         """What of the config changes a file's result (part of the cache key)."""
-        return repr((self.rules, self.go_version, self.plumb_exported, self.unsafe_fixes, self.options))
+        return repr((self.rules, self.go_version, self.plumb_exported, self.unsafe_fixes, self.options, self.launchers))
 
 
-_ENGINE_KEYS = {"enable", "disable", "exclude", "go-version", "plumb-exported", "rules"}
+_ENGINE_KEYS = {"enable", "disable", "exclude", "go-version", "launchers", "plumb-exported", "rules"}
 
 
 def find_config(start: str) -> str | None:
@@ -147,6 +151,12 @@ def load(
         raise ConfigError(f"{path}: plumb-exported must be true or false")
     if jobs < 0:
         raise ConfigError("--jobs must be 0 (one per core) or more")
+    launchers = strings("launchers", "launchers (\"import/path.Func\" or \"import/path.Type.Method\")")
+    for entry in launchers:
+        try:
+            Launcher.parse(entry)
+        except ValueError as e:
+            raise ConfigError(f"{path}: {e}") from None
     options = _rule_options(catalogue, active, data, path, option_flags or {})
     return Config(
         rules=tuple(active),
@@ -158,6 +168,7 @@ def load(
         cache=use_cache,
         unsafe_fixes=unsafe_fixes,
         options=options,
+        launchers=tuple(launchers),
     )
 
 

@@ -307,7 +307,7 @@ def process(
     if package is None and any(r.needs_package for r in rules):
         store = cache.Cache() if config.cache else None
         try:
-            package = package_facts(os.path.dirname(target.path), store)
+            package = package_facts(os.path.dirname(target.path), store, config.launchers)
         finally:
             if store is not None:
                 store.close()
@@ -364,15 +364,16 @@ def file_facts_of(path: str, data: bytes, store: cache.Cache | None) -> facts_mo
     return ff
 
 
-def package_facts(directory: str, store: cache.Cache | None) -> PackageFacts:
-    """The facts of the Go files of ``directory`` as they are on disk."""
+def package_facts(directory: str, store: cache.Cache | None, launchers: tuple[str, ...] = ()) -> PackageFacts:
+    """The facts of the Go files of ``directory`` as they are on disk (``launchers``: the
+    config's)."""
     found = []
     for t in package_files(directory):
         data = _read(t.path)
         ff = file_facts_of(t.path, data, store) if data is not None else None
         if ff is not None:
             found.append(ff)
-    return facts_mod.merge(directory, found)
+    return facts_mod.merge(directory, found, launchers)
 
 
 @dataclass(frozen=True)
@@ -459,7 +460,7 @@ def _process_package(pkg: _Package, config: Config, want_fixes: bool, with_facts
                         parsed[f.path] = sf
                         kept += len(data)
                 found.append(ff)
-            package = facts_mod.merge(pkg.directory, found)
+            package = facts_mod.merge(pkg.directory, found, config.launchers)
         out = []
         for t in pkg.targets:
             data = datas[t.path] if t.path in datas else _read(t.path)

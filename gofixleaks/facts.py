@@ -16,11 +16,15 @@ from __future__ import annotations
 import bisect
 import functools
 import hashlib
+import pickle
 from dataclasses import dataclass
 
 from tree_sitter import Node
 
 from . import analysis as a
+from .model import summary as model_summary
+from .model.index import PackageIndex
+from .model.summary import EMPTY, StructFacts, Summary
 from .source import SourceFile
 
 # A function's own loops, by how long they run (see FuncFacts.loop).
@@ -46,6 +50,7 @@ class FuncFacts:
     calls: tuple[str, ...]  # names it calls directly, outside goroutines and closures (f(), x.m())
     go_params: tuple[int, ...]  # positions of func parameters it runs on a goroutine (a launcher)
     sends_on: tuple[str, ...] = ()  # fields it sends on itself (``x.results <- v``: "results")
+    summary: Summary = EMPTY  # its goroutines and channels (gofixleaks.model)
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,7 @@ class FileFacts:
     # says ("int", "collection", "chan"), "context" for a context.Context, "signal" for a
     # done/stop/quit chan struct{}, or "" when the type says nothing
     fields: tuple[tuple[str, str, str], ...] = ()
+    structs: tuple[StructFacts, ...] = ()  # struct types with context, channel or cancel fields
 
 
 @dataclass(frozen=True)
@@ -67,8 +73,18 @@ class PackageFacts:
     directory: str
     functions: tuple[FuncFacts, ...]
     long_lived: frozenset[tuple[str, str, str]]  # (package, name, recv) of long-lived functions
-    digest: str  # of everything here: part of the cache key of each file's result
+    digest: str  # of everything: part of the cache key of each file's result
+    structs: tuple[tuple[str, StructFacts], ...] = ()  # (package, struct)
     fields: tuple[tuple[str, str, str], ...] = ()  # (struct, field, kind) of every struct field, sorted
+    launchers_config: tuple[str, ...] = ()  # the `launchers` config key: other modules' launchers
+
+    @functools.cached_property
+    def model(self) -> PackageIndex:
+        """The package's goroutine and channel model: cross-function questions (model/index.py)."""
+        return PackageIndex(self)
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "model"}  # rebuilt where it is asked
 
     def declarations(self, package: str, name: str, recv: str | None = "") -> tuple[FuncFacts, ...]:
         """Declarations of ``name`` (several under build tags); ``recv`` None: a method of any
@@ -131,7 +147,7 @@ def file_facts(sf: SourceFile, abspath: str) -> FileFacts:
     decls = [(fn, a.function_key(sf, fn)) for fn in sf.root.named_children]
     decls = [(fn, key) for fn, key in decls if key is not None and a.body(fn) is not None]
     if not decls:
-        return FileFacts(abspath, package, (), _struct_fields(sf))
+        return FileFacts(abspath, package, (), _struct_fields(sf), model_summary.structs(sf))
     # one whole-file query per node kind (cached per tree), split among the declarations by
     # position: a query per function body cost more than the parse on real services
     starts = [fn.start_byte for fn, _ in decls]
@@ -144,14 +160,15 @@ def file_facts(sf: SourceFile, abspath: str) -> FileFacts:
             i = bisect.bisect_right(starts, n.start_byte) - 1
             if i >= 0 and n.end_byte <= decls[i][0].end_byte and (kind == "send_statement" or own.outside_literals(n)):
                 buckets[i].append(n)
+    summaries = model_summary.summaries(sf, [fn for fn, _ in decls])
     out = []
     for i, (fn, key) in enumerate(decls):
         out.append(FuncFacts(
             name=key[0], recv=key[1], package=package, path=abspath, line=sf.line_col(fn.start_byte)[0],
             loop=_longest(sf, loops[i]), calls=_call_names(sf, calls[i]), go_params=_go_params(sf, fn),
-            sends_on=_sent_fields(sf, sends[i]),
+            sends_on=_sent_fields(sf, sends[i]), summary=summaries[i],
         ))
-    return FileFacts(abspath, package, tuple(out), _struct_fields(sf))
+    return FileFacts(abspath, package, tuple(out), _struct_fields(sf), model_summary.structs(sf))
 
 
 def _sent_fields(sf: SourceFile, sends: list[Node]) -> tuple[str, ...]:
@@ -344,10 +361,12 @@ def _go_params(sf: SourceFile, fn: Node) -> tuple[int, ...]:
 # ---------------------------------------------------------------------------- one package
 
 
-def merge(directory: str, files: list[FileFacts]) -> PackageFacts:
+def merge(directory: str, files: list[FileFacts], launchers: tuple[str, ...] = ()) -> PackageFacts:
     """The package's facts, with lifetimes resolved through calls (same package, a bounded
-    depth: a function is long-lived if it loops until shutdown or calls one that does)."""
-    functions = tuple(f for ff in sorted(files, key=lambda ff: ff.path) for f in ff.functions)
+    depth: a function is long-lived if it loops until shutdown or calls one that does).
+    ``launchers``: the config's launchers of other modules (model/index.py's Launcher)."""
+    ordered = sorted(files, key=lambda ff: ff.path)
+    functions = tuple(f for ff in ordered for f in ff.functions)
     long_lived = {(f.package, f.name, f.recv) for f in functions if f.loop in LONG_LIVED_LOOPS}
     for _ in range(_MAX_DEPTH):
         # calls are by name: any function or method of that name counts
@@ -360,5 +379,8 @@ def merge(directory: str, files: list[FileFacts]) -> PackageFacts:
             break
         long_lived |= grown
     fields = tuple(sorted({f for ff in files for f in ff.fields}))
-    digest = hashlib.blake2b(repr((functions, sorted(long_lived), fields)).encode(), digest_size=16).hexdigest()
-    return PackageFacts(directory, functions, frozenset(long_lived), digest, fields)
+    structs = tuple((ff.package, st) for ff in ordered for st in ff.structs)
+    # pickle, not repr: repr of the summaries' dataclasses is slow
+    state = (functions, sorted(long_lived), structs, fields, tuple(launchers))
+    digest = hashlib.blake2b(pickle.dumps(state, protocol=5), digest_size=16).hexdigest()
+    return PackageFacts(directory, functions, frozenset(long_lived), digest, structs, fields, tuple(launchers))

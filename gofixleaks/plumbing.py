@@ -318,6 +318,8 @@ def _call_sites(module: _Module, cand: Candidate, plumb_exported: bool) -> list[
             if ref is None:
                 continue
             call = ref.parent
+            if _blank_assignment(sf, ref):
+                continue  # `var _ = f` keeps f "used"; it compiles whatever f's parameters
             if call is None or call.type != "call_expression" or call.child_by_field_name("function") != ref:
                 line = sf.line_col(ident.start_byte)[0]
                 raise Refused(f"{_display(cand.func)} is used as a function value at {sf.path}:{line}")
@@ -329,6 +331,18 @@ def _call_sites(module: _Module, cand: Candidate, plumb_exported: bool) -> list[
                          ctx, cand.func, cand.path, cand.findings[0].rule, _display(key) if key else "", real)
             )
     return sites
+
+
+def _blank_assignment(sf: SourceFile, ref: Node) -> bool:
+    """``ref`` is the value of ``var _ = f`` or ``_ = f``."""
+    values = ref.parent
+    holder = values.parent if values is not None and values.type == "expression_list" else None
+    if holder is None or holder.type not in ("var_spec", "assignment_statement") or values.named_children != [ref]:
+        return False
+    if holder.type == "assignment_statement" and holder.child_by_field_name("right") != values:
+        return False
+    names = holder.children_by_field_name("name") if holder.type == "var_spec" else a.left_names(holder)
+    return [sf.text(n) for n in names] == ["_"]
 
 
 def _reference(sf, ident: Node, cand: Candidate, same_pkg: bool, import_path, pkg_dir: str, path: str) -> Node | None:

@@ -29,8 +29,11 @@ EXPECTED = {
     # a reload per period, forever, and no ctx in warm: plumbing threads StartWarming's ctx in
     ("warmer.go", "warm", "unbounded-goroutines"),
 }
-# Not leaks, so never reported: ProcessAll (pool.go), a fan-out joined by wg.Wait(); and
-# WaitHealthy (poller.go), whose time.After timer has fired whenever the loop goes round.
+# Not a leak but a warning, reported without a fix (no width is guessed): ProcessAll
+# (pool.go), a fan-out as wide as the caller's slice, joined by wg.Wait().
+WARNINGS = {("pool.go", "ProcessAll", "unbounded-fan-out")}
+# Not leaks, so never reported: WaitHealthy (poller.go), whose time.After timer has fired
+# whenever the loop goes round.
 
 # leak_test.go: the test that proves each run-time leak, and the rule whose fix ends it.
 LEAK_PROOFS = {
@@ -61,7 +64,7 @@ def findings(cli, module: Path) -> tuple[int, set[tuple[str, str, str]], list]:
 def test_scan_reports_the_leaks_the_example_carries(cli):
     code, got, errors = findings(cli, EXAMPLE)
     assert errors == []
-    missing, unexpected = EXPECTED - got, got - EXPECTED
+    missing, unexpected = (EXPECTED | WARNINGS) - got, got - EXPECTED - WARNINGS
     assert not missing, f"leaks not reported: {sorted(missing)}"
     assert not unexpected, f"reported but not a designed leak (a false positive, or update EXPECTED): {sorted(unexpected)}"
     assert code == 1
@@ -84,9 +87,9 @@ def test_fix_write_yields_a_module_that_builds_and_is_vet_and_gofmt_clean(cli, t
     assert vet.returncode == 0, vet.stderr
     unformatted = [p.name for p in module.rglob("*.go") if not gotools.gofmt_clean(p.read_bytes())]
     assert unformatted == []
-    # every designed leak was fixed, and fixing again changes nothing
+    # every designed leak was fixed (the warning stays), and fixing again changes nothing
     code, got, errors = findings(cli, module)
-    assert (code, got, errors) == (0, set(), [])
+    assert (code, got, errors) == (1, WARNINGS, [])
     again = cli("fix", "--check", "--unsafe-fixes", cwd=module)
     assert (again.code, again.stdout) == (0, "")
 

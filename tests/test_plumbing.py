@@ -105,3 +105,24 @@ def test_a_function_nobody_calls_is_not_plumbed(tmp_path: Path):
     res = _run(["scan", "--no-cache", "--format", "json", "--rule", "loop-without-exit", "."], tmp_path)
     notes = [n for f in json.loads(res.stdout)["findings"] for n in f.get("notes", [])]
     assert any("poll is never called in the module" in n for n in notes), notes
+
+
+def test_a_blank_assignment_is_not_a_use_as_a_function_value(tmp_path: Path):
+    """`var _ = f` (kept to silence "unused") compiles whatever f's parameters: it does not
+    refuse plumbing as a function value would (here plumbing is refused for another reason:
+    nobody calls startWorker, so no caller would give it a context)."""
+    worker = (GOLDEN / "unbounded-goroutines" / "plumb-refused-funcvalue" / "worker.go").read_text()
+    m = tmp_path / "m"
+    m.mkdir()
+    (m / "go.mod").write_text("module example.com/m\n\ngo 1.22\n")
+
+    def note() -> str:
+        res = _run(["scan", "--no-cache", "--format", "json", "--rule", "unbounded-goroutines", "."], m)
+        (finding,) = json.loads(res.stdout)["findings"]
+        (n,) = [n for n in finding["notes"] if "not plumbed" in n]
+        return n
+
+    (m / "worker.go").write_text(worker.replace("var starters = []func(){startWorker}", "var _ = startWorker\n\nfunc init() { _ = startWorker }"))
+    assert "function value" not in note() and "never called" in note()
+    (m / "worker.go").write_text(worker)
+    assert "startWorker is used as a function value" in note()

@@ -1,0 +1,208 @@
+"""The package's summaries merged: what crosses functions and files, resolved.
+
+Functions are looked up by package name and name; a method call ``x.m()`` whose receiver's
+type the syntax cannot tell matches every method ``m`` of the package (several receivers, or
+several declarations under build tags, are merged conservatively: a use any of them makes
+counts, a close all of them must make). Calls are followed a bounded depth, cycles cut.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .summary import MANY, ChanUse, Generator, Start, StructFacts, Summary
+
+if TYPE_CHECKING:
+    from ..facts import FuncFacts, PackageFacts
+
+MAX_DEPTH = 4  # how many calls deep a channel handed on is followed
+
+
+@dataclass(frozen=True)
+class Launcher:
+    """A function of another module that runs a func argument on a goroutine, from the
+    ``launchers`` config key: ``"example.com/kit/safe.Go"`` or, for a method,
+    ``"example.com/kit/stop.Stopper.RunWorker"`` (matched by method name)."""
+
+    path: str  # import path
+    name: str
+    method: bool
+
+    @classmethod
+    def parse(cls, entry: str) -> "Launcher":
+        """Raises ValueError with a one-line reason for an entry of another shape."""
+        head, _, tail = entry.rpartition("/")
+        parts = tail.split(".")
+        if len(parts) not in (2, 3) or not all(p.isidentifier() for p in parts):
+            raise ValueError(f"launchers: {entry!r} is not IMPORT/PATH.Func or IMPORT/PATH.Type.Method")
+        path = f"{head}/{parts[0]}" if head else parts[0]
+        return cls(path, parts[-1], len(parts) == 3)
+
+
+class PackageIndex:
+    """Questions about one package directory's functions, answered from their summaries."""
+
+    def __init__(self, facts: "PackageFacts") -> None:
+        self.facts = facts
+        self._by_name: dict[tuple[str, str], list[FuncFacts]] = {}
+        for f in facts.functions:
+            self._by_name.setdefault((f.package, f.name), []).append(f)
+        self._structs: dict[tuple[str, str], StructFacts] = {(p, s.name): s for p, s in facts.structs}
+        self._config = tuple(Launcher.parse(e) for e in facts.launchers_config)
+
+    def functions(self, package: str, name: str, method: bool | None = None) -> list[FuncFacts]:
+        """Declarations of ``name``: functions (method False), methods of any receiver (True),
+        or both (None)."""
+        return [f for f in self._by_name.get((package, name), ()) if method is None or bool(f.recv) == method]
+
+    def struct(self, package: str, name: str) -> StructFacts | None:
+        return self._structs.get((package, name))
+
+    def is_func_field(self, package: str, name: str) -> bool:
+        """Whether some struct of the package has a func-typed field ``name``: ``x.name()``
+        may call it rather than a method."""
+        return any(p == package and any(f.name == name and f.kind == "func" for f in s.fields) for (p, _), s in self._structs.items())
+
+    # ------------------------------------------------------------------ channels
+
+    def param_use(self, package: str, name: str, method: bool, index: int) -> ChanUse | None:
+        """What calling ``name`` does with the channel passed at ``index``, following it into
+        the functions it is handed to; None when ``name`` is not a function of the package
+        or that argument is not a channel parameter it follows."""
+        return self._param_use(package, name, method, index, 0, frozenset())
+
+    def _param_use(self, package, name, method, index, depth, seen) -> ChanUse | None:
+        key = (name, method, index)
+        decls = self.functions(package, name, method)
+        uses = [p.use for f in decls for p in f.summary.params if p.index == index and p.kind != "context"]
+        if not decls or len(uses) != len(decls):
+            return None
+        merged = _either(uses)
+        if key in seen:
+            return merged
+        for h in dict.fromkeys(h for u in uses for h in u.handoffs):
+            inner = self._param_use(package, h.callee, h.method, h.index, depth + 1, seen | {key}) \
+                if depth < MAX_DEPTH else None
+            if inner is None:
+                inner = ChanUse(escapes=True)
+            else:
+                if h.go:
+                    inner = dataclasses.replace(inner, in_goroutine=True)
+                if h.looped and inner.sends:
+                    inner = dataclasses.replace(inner, sends=MANY)
+            merged = _then(merged, inner)
+        return merged
+
+    def field_use(self, package: str, field: str) -> ChanUse:
+        """Every operation on ``x.field`` in the package (any x)."""
+        uses = [u.use for f in self.facts.functions if f.package == package for u in f.summary.fields if u.field == field]
+        return _either(uses) if uses else ChanUse()
+
+    def generator(self, package: str, name: str, method: bool) -> Generator | None:
+        """The generator ``name`` is, when every declaration of it is one, alike."""
+        gens = {f.summary.generator for f in self.functions(package, name, method)}
+        return gens.pop() if len(gens) == 1 else None
+
+    def generators(self, package: str) -> frozenset[tuple[str, bool]]:
+        """(name, is a method) of the package's generators."""
+        return self._generators.get(package, frozenset())
+
+    @functools.cached_property
+    def _generators(self) -> dict[str, frozenset[tuple[str, bool]]]:
+        out: dict[str, set[tuple[str, bool]]] = {}
+        for f in self.facts.functions:
+            if f.summary.generator is not None:
+                out.setdefault(f.package, set()).add((f.name, bool(f.recv)))
+        return {k: frozenset(v) for k, v in out.items()}
+
+    def summary(self, package: str, name: str, method: bool) -> Summary | None:
+        decls = self.functions(package, name, method)
+        return decls[0].summary if len(decls) == 1 else None
+
+    # ------------------------------------------------------------------ goroutines
+
+    def starts(self, package: str, name: str, method: bool) -> tuple[Start, ...]:
+        """Where ``name`` is run on a goroutine in the package: go statements, goroutine
+        literals that call it, and launchers it is handed to (``.Go`` methods, the package's
+        own launchers, the configured ones)."""
+        return tuple(s for s in self._starts(package) if s.callee == name and s.method == method)
+
+    @functools.cached_property
+    def _start_lists(self) -> dict[str, tuple[Start, ...]]:
+        out: dict[str, list[Start]] = {}
+        for f in self.facts.functions:
+            for s in f.summary.starts:
+                if not s.via or self._launches(f.package, s):
+                    out.setdefault(f.package, []).append(s)
+        return {k: tuple(v) for k, v in out.items()}
+
+    def _starts(self, package: str) -> tuple[Start, ...]:
+        return self._start_lists.get(package, ())
+
+    def _launches(self, package: str, s: Start) -> bool:
+        if s.via == "Go" and s.via_method:
+            return True  # sync.WaitGroup.Go, errgroup.Group.Go and their kind
+        if s.via_path:
+            return any(c.path == s.via_path and c.name == s.via and not c.method for c in self._config)
+        if s.via_method and any(c.method and c.name == s.via for c in self._config):
+            return True
+        return any(s.index in f.go_params for f in self.functions(package, s.via, s.via_method))
+
+    def is_launcher(self, package: str, path: str | None, name: str, method: bool) -> bool:
+        """Whether a call of ``name`` (through import ``path``, or of this package when None)
+        runs its func arguments on goroutines."""
+        if path is not None:
+            return any(c.path == path and c.name == name and not c.method for c in self._config)
+        if method and (name == "Go" or any(c.method and c.name == name for c in self._config)):
+            return True
+        return any(f.go_params for f in self.functions(package, name, method))
+
+    def blocks(self, package: str, name: str, method: bool | None) -> bool:
+        """Whether calling ``name`` may wait on a channel, a select or a Wait(), itself or in
+        the functions it calls (a bounded depth); unknown functions do not count."""
+        return self._blocks(package, name, method, 0, frozenset())
+
+    def _blocks(self, package, name, method, depth, seen) -> bool:
+        for f in self.functions(package, name, method):
+            if f.summary.blocks:
+                return True
+            if depth >= MAX_DEPTH or (f.name, f.recv) in seen:
+                continue
+            inner = seen | {(f.name, f.recv)}
+            if any(self._blocks(package, c, None, depth + 1, inner) for c in f.calls):
+                return True
+        return False
+
+
+def _either(uses: list[ChanUse]) -> ChanUse:
+    """One of ``uses`` happens (declarations under build tags, methods of several types)."""
+    return ChanUse(
+        sends=max(u.sends for u in uses),
+        receives=any(u.receives for u in uses),
+        ranges=any(u.ranges for u in uses),
+        closes=any(u.closes for u in uses),
+        closes_always=all(u.closes_always for u in uses),
+        blocking=any(u.blocking for u in uses),
+        in_goroutine=any(u.in_goroutine for u in uses),
+        handoffs=tuple(dict.fromkeys(h for u in uses for h in u.handoffs)),
+        escapes=any(u.escapes for u in uses),
+    )
+
+
+def _then(first: ChanUse, second: ChanUse) -> ChanUse:
+    """``first``, and then what a function it hands the channel to does (``second``): whether
+    the channel is closed on every path stays ``first``'s (the call may be conditional)."""
+    return ChanUse(
+        sends=min(MANY, first.sends + second.sends),
+        receives=first.receives or second.receives,
+        ranges=first.ranges or second.ranges,
+        closes=first.closes or second.closes,
+        closes_always=first.closes_always,
+        blocking=first.blocking or second.blocking,
+        in_goroutine=first.in_goroutine or second.in_goroutine,
+        handoffs=first.handoffs,
+        escapes=first.escapes or second.escapes,
+    )

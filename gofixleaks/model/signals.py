@@ -1,0 +1,165 @@
+"""Stop signals in scope at a point: contexts and done channels a goroutine can watch,
+with where each comes from and whether anything makes it fire."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tree_sitter import Node
+
+from .. import analysis as a
+from .file import View
+
+_NEVER_DONE = ("Background", "TODO", "WithoutCancel")
+_DEADLINES = ("WithTimeout", "WithDeadline", "WithTimeoutCause", "WithDeadlineCause")
+
+
+@dataclass(frozen=True)
+class Signal:
+    name: str  # an expression usable at the point: ctx, s.ctx, w.quit, r.Context()
+    kind: str  # "context" or "channel"
+    origin: str  # "param", "local", "field", "request" (an *http.Request's context), "assumed" (plumbing)
+    fires: bool  # something can make it fire: a caller's context, a channel the package closes or sends on
+    deadline: bool = False  # a local context with a timeout or deadline: it fires on its own, early
+
+    def done_expr(self) -> str:
+        return f"{self.name}.Done()" if self.kind == "context" else self.name
+
+    def cancellation(self) -> a.Cancellation:
+        return a.Cancellation(self.name, self.kind, self.origin == "assumed")
+
+
+def stop_signals(v: View, at: Node) -> list[Signal]:
+    """Contexts and done channels visible at ``at``: parameters and locals of the enclosing
+    functions, the context of an ``*http.Request`` parameter, and context or done-channel
+    fields of the receiver's struct or of a parameter's (declared anywhere in the package).
+    Contexts that are never done (Background, TODO, WithoutCancel) are left out."""
+    sf = v.sf
+    out: list[Signal] = []
+    for c in a.cancellation_in_scope(sf, at, v.assumed):
+        sig = _classify(v, c, at)
+        if sig is not None:
+            out.append(sig)
+    for fn in (x for x in a.ancestors(at) if x.type in a.FUNCTION_TYPES):
+        for var, typ in _typed_names(sf, fn):
+            if _is_request(sf, typ):
+                out.append(Signal(f"{var}.Context()", "context", "request", True))
+                continue
+            struct = v.index.struct(v.package, _type_name(sf, typ)) if v.index is not None and typ is not None else None
+            for f in struct.fields if struct is not None else ():
+                if f.kind == "context":
+                    out.append(Signal(f"{var}.{f.name}", "context", "field", True))
+                elif f.kind == "done":
+                    out.append(Signal(f"{var}.{f.name}", "channel", "field", _field_fires(v, f.name)))
+    seen: set[str] = set()
+    return [s for s in out if not (s.name in seen or seen.add(s.name))]
+
+
+def _classify(v: View, c: a.Cancellation, at: Node) -> Signal | None:
+    sf = v.sf
+    if c.assumed:
+        return Signal(c.name, c.kind, "assumed", True)
+    if "." in c.name:
+        field = c.name.rsplit(".", 1)[1]
+        return Signal(c.name, c.kind, "field", c.kind == "context" or _field_fires(v, field))
+    declaring = next((fn for fn in a.ancestors(at) if fn.type in a.FUNCTION_TYPES and a.params_declare(sf, fn, c.name)), None)
+    if declaring is not None:
+        return Signal(c.name, c.kind, "param", not _never_given_a_live_one(v, declaring, c.name))
+    made = _local_value(sf, c.name, at)
+    if c.kind == "context":
+        if made is not None and a.is_call_to(sf, made, "context", _NEVER_DONE):
+            return None
+        deadline = made is not None and a.is_call_to(sf, made, "context", _DEADLINES)
+        return Signal(c.name, c.kind, "local", True, deadline)
+    fn = a.enclosing_function(at)
+    top = next((x for x in reversed(list(a.ancestors(at))) if x.type in a.FUNCTION_TYPES), fn)
+    return Signal(c.name, c.kind, "local", _fired_in(sf, top, c.name))
+
+
+def _never_given_a_live_one(v: View, fn: Node, param: str) -> bool:
+    """Whether every call of ``fn`` (an unexported function or method, called nowhere but
+    in this file) passes ``context.Background()`` or ``context.TODO()`` for ``param``: then
+    it never fires (a CLI that runs until it exits with ``makeMirror(context.TODO(), ...)``)."""
+    sf = v.sf
+    key = a.function_key(sf, fn)
+    if key is None or not key[0][:1].islower() or v.index is None:
+        return False
+    here = {a.function_key(sf, d) for d in sf.root.named_children}
+    if any(key[0] in f.calls and (f.name, f.recv) not in here for f in v.facts.functions if f.package == v.package):
+        return False  # called from another file as well
+    index = _param_index(sf, fn, param)
+    calls = []
+    for ident in a.of_type(sf.root, "identifier", "field_identifier"):
+        if sf.text(ident) != key[0] or ident.parent == fn:
+            continue
+        callee = ident.parent if ident.type == "field_identifier" else ident
+        call = callee.parent
+        if call is None or call.type != "call_expression" or call.child_by_field_name("function") != callee:
+            return False  # used as a value: who calls it cannot be told
+        calls.append(call)
+    args = [a.arguments(c) for c in calls]
+    return bool(calls) and all(len(x) > index and a.is_call_to(sf, x[index], "context", ("Background", "TODO")) for x in args)
+
+
+def _param_index(sf, fn: Node, name: str) -> int:
+    i = 0
+    for p in fn.child_by_field_name("parameters").named_children:
+        if p.type not in ("parameter_declaration", "variadic_parameter_declaration"):
+            continue
+        for n in p.children_by_field_name("name") or [None]:
+            if n is not None and sf.text(n) == name:
+                return i
+            i += 1
+    return -1
+
+
+def _local_value(sf, name: str, at: Node) -> Node | None:
+    """The value a local ``name := value`` (or ``name, x := value``) got, declared before ``at``."""
+    for fn in (x for x in a.ancestors(at) if x.type in a.FUNCTION_TYPES):
+        for d in a.of_type(a.body(fn), "short_var_declaration", skip_functions=True):
+            if d.start_byte >= at.start_byte:
+                break
+            names = [sf.text(n) for n in a.left_names(d)]
+            values = d.child_by_field_name("right").named_children
+            if name in names:
+                return values[0] if len(values) == 1 else values[names.index(name)] if len(values) == len(names) else None
+    return None
+
+
+def _fired_in(sf, fn: Node, name: str) -> bool:
+    """Whether ``fn`` (goroutines and closures included) closes or sends on channel ``name``."""
+    for n in a.of_type(fn, "send_statement", "call_expression"):
+        if n.type == "send_statement" and sf.text(n.child_by_field_name("channel")) == name:
+            return True
+        if n.type == "call_expression" and a.callee(sf, n) == (None, "close") and [sf.text(x) for x in a.arguments(n)[:1]] == [name]:
+            return True
+    return False
+
+
+def _field_fires(v: View, field: str) -> bool:
+    if v.index is None:
+        return False
+    use = v.index.field_use(v.package, field)
+    return use.closes or use.sends > 0
+
+
+def _typed_names(sf, fn: Node) -> list[tuple[str, Node | None]]:
+    """(name, type) of ``fn``'s receiver and parameters."""
+    out = []
+    for field in ("receiver", "parameters"):
+        plist = fn.child_by_field_name(field)
+        for p in a.of_type(plist, "parameter_declaration") if plist is not None else ():
+            out += [(sf.text(n), p.child_by_field_name("type")) for n in p.children_by_field_name("name") if sf.text(n) != "_"]
+    return out
+
+
+def _type_name(sf, typ: Node) -> str:
+    return sf.text(typ).lstrip("*").split("[")[0].strip()
+
+
+def _is_request(sf, typ: Node | None) -> bool:
+    if typ is None or typ.type != "pointer_type" or not typ.named_children:
+        return False
+    inner = typ.named_children[0]
+    return (inner.type == "qualified_type" and sf.imports.get(sf.text(inner.child_by_field_name("package"))) == "net/http"
+            and sf.text(inner.child_by_field_name("name")) == "Request")

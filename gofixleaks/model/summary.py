@@ -1,0 +1,659 @@
+"""Per-function summaries of goroutines and channels, from one file's syntax alone.
+
+A summary says what a function does with the channel values it is given (its channel and
+pipe parameters), with channels kept in struct fields (by field name), whether it returns a
+channel that a goroutine of its own feeds (a generator), which named functions it runs on
+goroutines, and whether it waits on anything itself. Everything is plain, frozen data: it
+is cached with the file's facts and crosses processes; what crosses functions is resolved
+when a package's summaries merge (model/index.py).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from tree_sitter import Node
+
+from .. import analysis as a
+from ..source import SourceFile
+
+MANY = 2  # a count that is more than one: two operations, or one in a loop
+
+_CLOSERS = ("Close", "CloseWithError")  # an io.Pipe end's
+
+
+@dataclass(frozen=True)
+class Handoff:
+    """A channel handed to a call: ``f(ch)``, ``s.m(ch)``, ``go f(ch)``."""
+
+    callee: str
+    method: bool  # x.m(...): any method of that name in the package (the receiver's type is not known)
+    index: int  # the argument's position
+    go: bool  # started on a goroutine
+    looped: bool = False  # the call is in a loop of the function: whatever it does, it may do many times
+
+
+@dataclass(frozen=True)
+class ChanUse:
+    """What a function does with one channel (or io.Pipe end): its own operations and those
+    of the closures and goroutines it starts."""
+
+    sends: int = 0  # 0, 1 (at most once per call; for a field: once per value) or MANY
+    receives: bool = False
+    ranges: bool = False
+    closes: bool = False
+    closes_always: bool = False  # closed on every path out of the function
+    blocking: bool = False  # some send or receive is not a select case with an alternative
+    in_goroutine: bool = False  # some operation runs in a goroutine the function starts
+    handoffs: tuple[Handoff, ...] = ()
+    escapes: bool = False  # returned, stored, sent, or passed where it cannot be followed
+
+
+@dataclass(frozen=True)
+class ParamUse:
+    name: str
+    index: int
+    kind: str  # "chan", "pipe-writer", "pipe-reader", "closer"
+    use: ChanUse
+
+
+@dataclass(frozen=True)
+class FieldUse:
+    """Operations on ``x.field`` for any x: fields are matched by name across the package."""
+
+    field: str
+    use: ChanUse
+
+
+@dataclass(frozen=True)
+class Generator:
+    """The function returns a channel it made, fed by a goroutine it starts."""
+
+    capacity: str  # the make's buffer size as written; "" when unbuffered
+    sends: int  # MANY when the goroutine sends in a loop
+    closes: bool  # the goroutine closes the channel
+    watches: tuple[int, ...]  # positions of context / channel parameters every send also waits on
+    guarded: bool  # every send is a select case with an alternative (some way to give up)
+    through_callee: bool  # the goroutine hands the channel to another function
+
+
+@dataclass(frozen=True)
+class Start:
+    """A named function or method run on a goroutine: ``go f()``, ``go s.m()``, called by a
+    goroutine's literal (``go func() { defer wg.Done(); s.run() }()``), or handed as a value
+    to a call that may be a launcher (``safe.Go(s.loop)``, ``wg.Go(work)``)."""
+
+    callee: str
+    method: bool
+    via: str  # "" for a go statement or a goroutine's literal; else the call's name ("Go")
+    via_path: str  # the import path of ``pkg.Via(...)``; "" for a call of this package
+    via_method: bool  # the call is x.Via(...)
+    index: int  # the value's argument position in that call
+    caller: str  # the function whose body holds the start
+
+
+@dataclass(frozen=True)
+class FieldFacts:
+    name: str
+    kind: str  # "context", "done" (a chan struct{} named like a stop signal), "chan", "cancel", "func"
+
+
+@dataclass(frozen=True)
+class StructFacts:
+    name: str
+    fields: tuple[FieldFacts, ...]
+
+
+@dataclass(frozen=True)
+class Summary:
+    params: tuple[ParamUse, ...] = ()
+    fields: tuple[FieldUse, ...] = ()
+    generator: Generator | None = None
+    starts: tuple[Start, ...] = ()
+    blocks: bool = False  # sends, receives, selects or Wait()s itself or in a closure it calls (not in its goroutines)
+    results: bool = False  # declares results
+    contexts: tuple[int, ...] = ()  # positions of its context.Context parameters
+
+
+EMPTY = Summary()
+
+
+# ---------------------------------------------------------------------------- one file
+
+
+@dataclass(frozen=True)
+class _Op:
+    node: Node
+    kind: str  # "send", "recv", "range", "close"
+    chan: Node  # the channel expression
+    goroutine: Node | None  # the `go func` literal it runs in, within the function
+    looped: bool  # inside a loop of the function (or of a goroutine started in one)
+    guarded: bool  # a select case with an alternative
+
+
+# What the file's statement index (analysis.of_type) already holds is taken from it; the
+# rest is found by searching the bytes and stepping to the node at each hit, which costs
+# far less than another query over the whole tree.
+_INDEXED_KINDS = {"send_statement": "send", "range_clause": "range", "go_statement": "go", "select_statement": "select"}
+_CALLS = re.compile(rb"\bclose\(|\.(?:Close|CloseWithError)\(|\.Wait\(\)")
+_ARGUMENT = re.compile(rb"[(,]\s*(?:\w+\.)?(\w+)\s*(?=[,)])")  # a name, or x.name, passed as an argument
+_RECEIVES = re.compile(rb"<-(?![\s]|chan\b)")  # not a send's `ch <- v`, nor a `<-chan T` type
+
+
+def summaries(sf: SourceFile, decls: list[Node]) -> list[Summary]:
+    """The summary of each function declaration of ``decls`` (top-level, with bodies)."""
+    starts = [d.start_byte for d in decls]
+    found: list[list[tuple[str, Node]]] = [[] for _ in decls]
+    here = {(sf.text(d.child_by_field_name("name")), d.type == "method_declaration") for d in decls}
+
+    def add(kind: str, n: Node) -> None:
+        i = bisect.bisect_right(starts, n.start_byte) - 1
+        if i >= 0 and n.end_byte <= decls[i].end_byte:
+            found[i].append((kind, n))
+
+    if decls and _worth_reading(sf):
+        for n in a.of_type(sf.root, *_INDEXED_KINDS):
+            add(_INDEXED_KINDS[n.type], n)
+            if n.type == "go_statement":
+                for call in _literal_statement_calls(n):
+                    add("calls", call)
+        for kind, n in _found_in_bytes(sf):
+            add(kind, n)
+        # a function worth knowing is started on a goroutine loops or uses channels: only
+        # such functions of this file are looked for where they are passed as values
+        looping = {bisect.bisect_right(starts, n.start_byte) - 1 for n in a.of_type(sf.root, "for_statement")}
+        worth = {(sf.text(d.child_by_field_name("name")), d.type == "method_declaration")
+                 for i, d in enumerate(decls) if found[i] or i in looping}
+        for n in _passed_as_values(sf, worth):
+            add("arg", n)
+    return [_summary(sf, d, sorted(nodes, key=lambda kn: kn[1].start_byte), here) for d, nodes in zip(decls, found)]
+
+
+def _literal_statement_calls(go: Node) -> list[Node]:
+    """The calls that are statements of their own in the body of `go func(){...}()`."""
+    call = go.named_children[0] if go.named_children else None
+    lit = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
+    if lit is None or lit.type != "func_literal":
+        return []
+    return [s.named_children[0] for s in a.statements(a.body(lit))
+            if s.type == "expression_statement" and s.named_children and s.named_children[0].type == "call_expression"]
+
+
+def _found_in_bytes(sf: SourceFile) -> list[tuple[str, Node]]:
+    """Receives, closes and ``Wait()`` calls."""
+    data, root = sf.data, sf.root
+    out = []
+    for m in _RECEIVES.finditer(data):
+        n = root.named_descendant_for_byte_range(m.start(), m.end())
+        if n is not None and n.type == "unary_expression" and a.is_receive(sf, n):
+            out.append(("recv", n))
+    for m in _CALLS.finditer(data):
+        at = m.start() + (1 if data[m.start():m.start() + 1] == b"." else 0)
+        n = root.named_descendant_for_byte_range(at, at + 1)
+        call = n.parent.parent if n is not None and n.type == "field_identifier" else n.parent if n is not None else None
+        if call is not None and call.type == "call_expression":
+            out.append(("wait" if m.group().endswith(b"()") else "close", call))
+    return out
+
+
+def _passed_as_values(sf: SourceFile, names: set[tuple[str, bool]]) -> list[Node]:
+    """Arguments ``f`` or ``x.f`` naming one of ``names``: one pass of a pattern for any
+    plain argument, then a set look-up (a pattern, or a search, per name costs more)."""
+    root = sf.root
+    wanted = {name.encode() for name, _ in names}
+    out = []
+    for m in _ARGUMENT.finditer(sf.data):
+        if m.group(1) not in wanted:
+            continue
+        n = root.named_descendant_for_byte_range(m.start(1), m.end(1))
+        if n is not None and n.type == "field_identifier":
+            n = n.parent
+        if n is not None and n.type in ("identifier", "selector_expression") and n.parent is not None \
+                and n.parent.type == "argument_list":
+            out.append(n)
+    return out
+
+
+def _worth_reading(sf: SourceFile) -> bool:
+    data = sf.data
+    return b"chan" in data or b"<-" in data or b"go " in data or b"Pipe" in data or b".Go(" in data or b"Wait()" in data
+
+
+def _summary(sf: SourceFile, fn: Node, nodes: list[tuple[str, Node]], here: set[tuple[str, bool]]) -> Summary:
+    params = _tracked_params(sf, fn)
+    if not nodes and not params:
+        return Summary(results=fn.child_by_field_name("result") is not None)
+    body = a.body(fn)
+    chan_ops: list[_Op] = []
+    blocks = False
+    for kind, n in nodes:
+        op = _op(sf, kind, n, fn)
+        if op is not None:
+            chan_ops.append(op)
+            if op.goroutine is None and (op.kind in ("send", "recv") or op.kind == "range" and _may_range_a_channel(sf, fn, n)):
+                blocks = True
+        elif (kind == "select" or kind == "wait" and not a.arguments(n)) and goroutine_around(n, fn) is None:
+            blocks = True
+    return Summary(
+        params=tuple(_param_use(sf, fn, body, name, i, kind, chan_ops) for name, i, kind in params),
+        fields=_field_uses(sf, fn, chan_ops),
+        generator=_generator(sf, fn, body, chan_ops),
+        starts=_starts(sf, fn, nodes, here),
+        blocks=blocks,
+        results=fn.child_by_field_name("result") is not None,
+        contexts=tuple(i for _, i, kind in _signal_params(sf, fn) if kind == "context"),
+    )
+
+
+def _tracked_params(sf: SourceFile, fn: Node) -> list[tuple[str, int, str]]:
+    """(name, position, kind) of the parameters whose use the summary follows."""
+    out = []
+    params = fn.child_by_field_name("parameters")
+    i = 0
+    for p in params.named_children if params is not None else ():
+        if p.type not in ("parameter_declaration", "variadic_parameter_declaration"):
+            continue
+        kind = param_kind(sf, p.child_by_field_name("type"))
+        for n in p.children_by_field_name("name") or [None]:
+            if n is not None and kind in ("chan", "pipe-writer", "pipe-reader", "closer") and sf.text(n) != "_":
+                out.append((sf.text(n), i, kind))
+            i += 1
+    return out
+
+
+def param_kind(sf: SourceFile, typ: Node | None) -> str:
+    """"chan", "pipe-writer", "pipe-reader", "closer" (an io.Closer interface), "context" or
+    "" for a parameter's type."""
+    if typ is None:
+        return ""
+    if typ.type == "channel_type":
+        return "chan"
+    inner = typ.named_children[0] if typ.type == "pointer_type" and typ.named_children else typ
+    if inner.type == "qualified_type":
+        path = sf.imports.get(sf.text(inner.child_by_field_name("package")))
+        name = sf.text(inner.child_by_field_name("name"))
+        if path == "io" and typ.type == "pointer_type":
+            return {"PipeWriter": "pipe-writer", "PipeReader": "pipe-reader"}.get(name, "")
+        if path == "io" and name in ("Closer", "WriteCloser", "ReadCloser", "ReadWriteCloser"):
+            return "closer"  # an io.Pipe end may be handed over as one
+        if path == "context" and name == "Context":
+            return "context"
+    return ""
+
+
+def goroutine_around(node: Node, fn: Node) -> Node | None:
+    """The outermost `go func(){...}` literal around ``node`` inside ``fn``."""
+    found = None
+    for x in a.ancestors(node):
+        if x == fn:
+            break
+        if x.type == "func_literal" and a.goroutine_literal(x) is not None:
+            found = x
+    return found
+
+
+def _op(sf: SourceFile, kind: str, n: Node, fn: Node) -> _Op | None:
+    if kind == "send":
+        chan = n.child_by_field_name("channel")
+    elif kind == "recv":
+        chan = n.child_by_field_name("operand")
+    elif kind == "range":
+        chan = n.child_by_field_name("right")
+    elif kind == "close":
+        f = n.child_by_field_name("function")
+        chan = f.child_by_field_name("operand") if f.type == "selector_expression" else next(iter(a.arguments(n)), None)
+    else:
+        return None
+    if chan is None:
+        return None
+    chan = a.unparen(chan)
+    looped, goroutine = False, None
+    for x in a.ancestors(n):
+        if x == fn:
+            break
+        if x.type == "for_statement" and not (kind == "range" and x == n.parent):
+            looped = True
+        elif x.type == "func_literal" and a.goroutine_literal(x) is not None:
+            goroutine = x
+    return _Op(n, kind, chan, goroutine, looped, kind in ("send", "recv") and is_guarded(n))
+
+
+def _may_range_a_channel(sf: SourceFile, fn: Node, clause: Node) -> bool:
+    """may_be_channel for a summary, where a full look-up per range would cost too much:
+    a parameter is judged by its type, anything else of one value by the doubt."""
+    left = clause.child_by_field_name("left")
+    if left is not None and len(left.named_children) >= 2:
+        return False
+    right = a.unparen(clause.child_by_field_name("right"))
+    if right.type == "identifier":
+        for p in a.of_type(fn.child_by_field_name("parameters"), "parameter_declaration"):
+            if any(sf.text(n) == sf.text(right) for n in p.children_by_field_name("name")):
+                return a.type_kind(sf, p.child_by_field_name("type")) not in ("collection", "int")
+    return right.type not in ("int_literal", "composite_literal")
+
+
+def may_be_channel(sf: SourceFile, clause: Node) -> bool:
+    """Whether a range clause may range over a channel: one value (or none) from something
+    not known to be a collection, a count or a literal."""
+    left = clause.child_by_field_name("left")
+    if left is not None and len(left.named_children) >= 2:
+        return False
+    return a.value_kind(sf, a.unparen(clause.child_by_field_name("right")), clause) in ("chan", None)
+
+
+def is_guarded(op: Node) -> bool:
+    """A send or receive that is the communication of a select case with another case or a
+    default: the select can give up on it."""
+    node = op
+    if op.type == "unary_expression":
+        node = op.parent
+        if node is not None and node.type in ("expression_list",):
+            node = node.parent
+    case = node.parent if node is not None else None
+    if case is None or case.type != "communication_case" or case.child_by_field_name("communication") != node:
+        return False
+    select = case.parent
+    return sum(1 for c in select.named_children if c.type in ("communication_case", "default_case")) > 1
+
+
+def _count(ops: list[_Op], kind: str) -> int:
+    n = 0
+    for op in ops:
+        if op.kind == kind:
+            n += MANY if op.looped else 1
+    return min(n, MANY)
+
+
+def _param_use(sf: SourceFile, fn: Node, body: Node, name: str, index: int, kind: str, chan_ops: list[_Op]) -> ParamUse:
+    mine = [op for op in chan_ops if op.chan.type == "identifier" and sf.text(op.chan) == name]
+    handoffs: list[Handoff] = []
+    escapes = False
+    for ident in a.of_type(body, "identifier"):
+        if sf.text(ident) != name or any(op.chan == ident for op in mine):
+            continue
+        use = a.classify(sf, ident)
+        if use.kind == "argument":
+            call = ident.parent.parent
+            h = _handoff(sf, call, ident, fn)
+            if h is None:
+                escapes = escapes or a.callee(sf, call) not in ((None, "len"), (None, "cap"))
+            else:
+                handoffs.append(h)
+        elif a.escapes(use) or use.kind == "other" and ident.parent.type == "send_statement":
+            escapes = True
+    return ParamUse(name, index, kind, ChanUse(
+        sends=_count(mine, "send"),
+        receives=any(op.kind == "recv" for op in mine),
+        ranges=any(op.kind == "range" for op in mine),
+        closes=any(op.kind == "close" for op in mine),
+        closes_always=_closes_always(sf, body, name),
+        blocking=any(op.kind in ("send", "recv", "range") and not op.guarded for op in mine),
+        in_goroutine=any(op.goroutine is not None for op in mine) or any(h.go for h in handoffs),
+        handoffs=tuple(handoffs),
+        escapes=escapes,
+    ))
+
+
+def _handoff(sf: SourceFile, call: Node, arg: Node, fn_node: Node) -> Handoff | None:
+    """The call ``arg`` is handed to, when it is a function or method of the package (a
+    call through an import, or of a func value, cannot be followed)."""
+    fn = call.child_by_field_name("function")
+    index = next((i for i, x in enumerate(a.arguments(call)) if x == arg), -1)
+    go = call.parent is not None and call.parent.type == "go_statement"
+    looped = bool(a.loops_between(call, fn_node))
+    if fn.type == "identifier":
+        return Handoff(sf.text(fn), False, index, go, looped)
+    if fn.type == "selector_expression":
+        operand = fn.child_by_field_name("operand")
+        if operand.type == "identifier" and sf.text(operand) in sf.imports:
+            return None
+        return Handoff(sf.text(fn.child_by_field_name("field")), True, index, go, looped)
+    return None
+
+
+def _closes_always(sf: SourceFile, body: Node, name: str) -> bool:
+    """Whether every path out of the function closes ``name`` (close(name), name.Close(),
+    name.CloseWithError(err), directly or deferred)."""
+    def closes(stmt: Node) -> bool:
+        if stmt.type not in ("expression_statement", "defer_statement"):
+            return False
+        for call in a.of_type(stmt, "call_expression"):
+            if a.callee(sf, call) == (None, "close") and [sf.text(x) for x in a.arguments(call)[:1]] == [name]:
+                return True
+            m = a.method_call(sf, call)
+            if m is not None and m[1] in _CLOSERS and sf.text(m[0]) == name:
+                return stmt.type == "defer_statement" or a.unparen(stmt.named_children[0]) == call
+        return False
+    return a.every_exit_passes(sf, a.statements(body), closes)
+
+
+def _field_uses(sf: SourceFile, fn: Node, chan_ops: list[_Op]) -> tuple[FieldUse, ...]:
+    by_field: dict[str, list[_Op]] = {}
+    for op in chan_ops:
+        if op.chan.type == "selector_expression":
+            by_field.setdefault(sf.text(op.chan.child_by_field_name("field")), []).append(op)
+    out = []
+    for field, ops in sorted(by_field.items()):
+        per_value = [op if not op.looped or not _per_value(sf, op) else _Op(op.node, op.kind, op.chan, op.goroutine, False, op.guarded)
+                     for op in ops]
+        out.append(FieldUse(field, ChanUse(
+            sends=_count(per_value, "send"),
+            receives=any(op.kind == "recv" for op in ops),
+            ranges=any(op.kind == "range" for op in ops),
+            closes=any(op.kind == "close" for op in ops),
+            blocking=any(op.kind in ("send", "recv", "range") and not op.guarded for op in ops),
+            in_goroutine=any(op.goroutine is not None for op in ops),
+        )))
+    return tuple(out)
+
+
+def _per_value(sf: SourceFile, op: _Op) -> bool:
+    """Whether ``x.f`` in a loop names a new value each round: ``x`` is declared in the
+    innermost loop around the operation (``for req := range reqs { req.reply <- v }``)."""
+    operand = op.chan.child_by_field_name("operand")
+    if operand is None or operand.type != "identifier":
+        return False
+    name = sf.text(operand)
+    loop = next((x for x in a.ancestors(op.node) if x.type == "for_statement"), None)
+    if loop is None:
+        return False
+    for d in a.of_type(loop, "range_clause", "short_var_declaration", "receive_statement", "var_declaration"):
+        if d.start_byte >= op.node.start_byte:
+            break
+        if a.declares(sf, d, name) and next((x for x in a.ancestors(d) if x.type == "for_statement"), None) == loop:
+            return True
+    return False
+
+
+def _generator(sf: SourceFile, fn: Node, body: Node, chan_ops: list[_Op]) -> Generator | None:
+    """A channel made in the function's own statements, returned, and fed by a goroutine
+    the function starts (itself or through a function it hands the channel to)."""
+    result = fn.child_by_field_name("result")
+    if result is None or "chan" not in sf.text(result):
+        return None
+    returned = None
+    for ret in a.of_type(body, "return_statement", skip_functions=True):
+        values = ret.named_children[0].named_children if ret.named_children else []
+        names = [sf.text(v) for v in values if v.type == "identifier"]
+        returned = returned or (names[0] if len(names) == 1 else None)
+    if returned is None:
+        return None
+    make = None
+    for stmt in a.statements(body):
+        if stmt.type == "short_var_declaration" and [sf.text(x) for x in a.left_names(stmt)] == [returned]:
+            value = stmt.child_by_field_name("right").named_children
+            if len(value) == 1 and a.callee(sf, value[0]) == (None, "make") and a.arguments(value[0]) \
+                    and a.arguments(value[0])[0].type == "channel_type":
+                make = value[0]
+    if make is None:
+        return None
+    ops = [op for op in chan_ops if op.goroutine is not None and op.chan.type == "identifier" and sf.text(op.chan) == returned]
+    sends = [op for op in ops if op.kind == "send"]
+    through = any(
+        sf.text(x) == returned and (c.parent is not None and c.parent.type == "go_statement" or goroutine_around(c, fn) is not None)
+        for c in a.of_type(body, "call_expression") if a.callee(sf, c) != (None, "close")
+        for x in a.arguments(c)
+    )
+    if not sends and not through:
+        return None
+    args = a.arguments(make)
+    watches: set[int] | None = None
+    signals = {name: i for name, i, kind in _signal_params(sf, fn)}
+    for op in sends:
+        watched = {signals[s] for s in _select_signals(sf, op.node) if s in signals}
+        watches = watched if watches is None else watches & watched
+    return Generator(
+        capacity=sf.text(args[1]) if len(args) > 1 and sf.text(args[1]) != "0" else "",
+        sends=_count(sends, "send"),
+        closes=any(op.kind == "close" for op in ops),
+        watches=tuple(sorted(watches or ())),
+        guarded=bool(sends) and all(op.guarded for op in sends),
+        through_callee=through,
+    )
+
+
+def _signal_params(sf: SourceFile, fn: Node) -> list[tuple[str, int, str]]:
+    """Parameters that can say "stop": contexts and channels (receive-capable ones)."""
+    out = []
+    params = fn.child_by_field_name("parameters")
+    i = 0
+    for p in params.named_children if params is not None else ():
+        if p.type not in ("parameter_declaration", "variadic_parameter_declaration"):
+            continue
+        typ = p.child_by_field_name("type")
+        kind = param_kind(sf, typ)
+        for n in p.children_by_field_name("name") or [None]:
+            if n is not None and kind in ("context", "chan") and not sf.text(typ).replace(" ", "").startswith("chan<-"):
+                out.append((sf.text(n), i, kind))
+            i += 1
+    return out
+
+
+def _select_signals(sf: SourceFile, op: Node) -> list[str]:
+    """The names whose signal another case of the select around ``op`` receives: ``ctx``
+    for ``<-ctx.Done()``, ``done`` for ``<-done``."""
+    case = next((x for x in a.ancestors(op) if x.type == "communication_case"), None)
+    if case is None:
+        return []
+    out = []
+    for other in case.parent.named_children:
+        comm = other.child_by_field_name("communication") if other.type == "communication_case" else None
+        if other == case or comm is None:
+            continue
+        recv = next((r for r in a.of_type(comm, "unary_expression") if a.is_receive(sf, r)), None)
+        operand = a.unparen(recv.child_by_field_name("operand")) if recv is not None else None
+        if operand is None:
+            continue
+        m = a.method_call(sf, operand) if operand.type == "call_expression" else None
+        if m is not None and m[1] == "Done" and m[0].type == "identifier":
+            out.append(sf.text(m[0]))
+        elif operand.type == "identifier":
+            out.append(sf.text(operand))
+    return out
+
+
+_BUILTINS = ("append", "cap", "close", "copy", "delete", "len", "make", "new", "panic", "print", "println")
+
+
+def _starts(sf: SourceFile, fn: Node, nodes: list[tuple[str, Node]], here: set[tuple[str, bool]]) -> tuple[Start, ...]:
+    caller = sf.text(fn.child_by_field_name("name"))
+    recv = _receiver_name(sf, fn)
+    out: list[Start] = []
+    for kind, n in nodes:
+        if kind == "go" or kind == "calls":
+            call = n.named_children[0] if kind == "go" and n.named_children else n
+            target = named_callee(sf, call.child_by_field_name("function")) if call.type == "call_expression" else None
+            if target is not None and target[0] not in _BUILTINS:
+                out.append(Start(target[0], target[1], "", "", False, -1, caller))
+        elif kind == "arg":
+            value = _function_value(sf, n, recv, here)
+            call = n.parent.parent
+            via = call.child_by_field_name("function") if value is not None and call.type == "call_expression" else None
+            if via is None or via.type not in ("identifier", "selector_expression"):
+                continue
+            via_name = sf.text(via) if via.type == "identifier" else sf.text(via.child_by_field_name("field"))
+            if via.type == "identifier" and via_name in _BUILTINS:
+                continue
+            operand = via.child_by_field_name("operand") if via.type == "selector_expression" else None
+            via_path = sf.imports.get(sf.text(operand), "") if operand is not None and operand.type == "identifier" else ""
+            index = next(i for i, x in enumerate(a.arguments(call)) if x == n)
+            out.append(Start(value[0], value[1], via_name, via_path, operand is not None and not via_path, index, caller))
+    return tuple(dict.fromkeys(out))
+
+
+def named_callee(sf: SourceFile, f: Node | None) -> tuple[str, bool] | None:
+    """(name, is a method) of ``f()`` / ``x.m()`` that is not a call through an import."""
+    if f is None:
+        return None
+    if f.type == "identifier":
+        return sf.text(f), False
+    if f.type == "selector_expression":
+        operand = f.child_by_field_name("operand")
+        if operand.type == "identifier" and sf.text(operand) in sf.imports:
+            return None
+        return sf.text(f.child_by_field_name("field")), True
+    return None
+
+
+def _function_value(sf: SourceFile, arg: Node, recv: str, here: set[tuple[str, bool]]) -> tuple[str, bool] | None:
+    """A function declared in this file (``loop``), or a method declared in this file taken
+    on the receiver (``s.loop``), passed as an argument."""
+    if arg.type == "identifier" and (sf.text(arg), False) in here:
+        return sf.text(arg), False
+    if arg.type == "selector_expression" and recv:
+        operand = arg.child_by_field_name("operand")
+        name = sf.text(arg.child_by_field_name("field"))
+        if operand.type == "identifier" and sf.text(operand) == recv and (name, True) in here:
+            return name, True
+    return None
+
+
+def _receiver_name(sf: SourceFile, fn: Node) -> str:
+    recv = fn.child_by_field_name("receiver")
+    decl = next(a.of_type(recv, "parameter_declaration"), None) if recv is not None else None
+    names = decl.children_by_field_name("name") if decl is not None else []
+    return sf.text(names[0]) if names else ""
+
+
+def structs(sf: SourceFile) -> tuple[StructFacts, ...]:
+    """The file's top-level struct types with fields that matter to goroutines: contexts,
+    stop channels, other channels, cancel funcs, func values (a call through one runs code
+    that cannot be followed)."""
+    if b"struct" not in sf.data:
+        return ()
+    out = []
+    for decl in sf.root.named_children:
+        if decl.type != "type_declaration":
+            continue
+        for spec in a.specs(decl):
+            st = spec.child_by_field_name("type")
+            if spec.type != "type_spec" or st is None or st.type != "struct_type":
+                continue
+            fields = []
+            for fd in (f for lst in st.named_children if lst.type == "field_declaration_list" for f in lst.named_children):
+                kind = _field_kind(sf, fd) if fd.type == "field_declaration" else ""
+                if kind:
+                    fields += [FieldFacts(sf.text(n), kind) for n in fd.children_by_field_name("name")]
+            if fields:
+                out.append(StructFacts(sf.text(spec.child_by_field_name("name")), tuple(fields)))
+    return tuple(out)
+
+
+def _field_kind(sf: SourceFile, fd: Node) -> str:
+    typ = fd.child_by_field_name("type")
+    if typ is None:
+        return ""
+    text = sf.text(typ).replace(" ", "")
+    if typ.type == "channel_type":
+        names = [sf.text(n) for n in fd.children_by_field_name("name")]
+        signal = text.endswith("struct{}") and not text.startswith("chan<-") and all(a.names_a_signal(n) for n in names)
+        return "done" if signal else "chan"
+    kind = param_kind(sf, typ)
+    if kind == "context":
+        return "context"
+    if typ.type == "qualified_type" and sf.imports.get(sf.text(typ.child_by_field_name("package"))) == "context" \
+            and sf.text(typ.child_by_field_name("name")) in ("CancelFunc", "CancelCauseFunc"):
+        return "cancel"
+    return "func" if typ.type == "function_type" else ""

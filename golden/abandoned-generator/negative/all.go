@@ -1,0 +1,53 @@
+package negative
+
+import "context"
+
+func gen(ctx context.Context, n int) <-chan int {
+	out := make(chan int)
+	go func() {
+		defer close(out)
+		for i := 0; i < n; i++ {
+			select {
+			case out <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out
+}
+
+func one() <-chan int {
+	out := make(chan int, 1)
+	go func() { out <- 42 }()
+	return out
+}
+
+func slice(n int) []int { return make([]int, n) }
+
+// Sum reads everything: the generator ends with its close.
+func Sum(ctx context.Context) int {
+	s := 0
+	for v := range gen(ctx, 10) {
+		s += v
+	}
+	return s
+}
+
+// One leaves after the only value: the buffer holds it anyway.
+func One() int {
+	for v := range one() {
+		return v
+	}
+	return 0
+}
+
+// NotAGenerator ranges over a slice.
+func NotAGenerator() int {
+	for i := range slice(3) {
+		if i > 1 {
+			return i
+		}
+	}
+	return 0
+}

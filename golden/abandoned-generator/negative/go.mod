@@ -1,0 +1,3 @@
+module example.com/negative
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/queued
+
+go 1.22

@@ -1,0 +1,29 @@
+package upload
+
+import (
+	"io"
+	"runtime"
+	"testing"
+	"time"
+)
+
+func settle(base int) int { // poll until back to base or 2 s pass
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		n := runtime.NumGoroutine()
+		if n <= base || time.Now().After(deadline) {
+			return n
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestLeak(t *testing.T) {
+	base := runtime.NumGoroutine()
+	for i := 0; i < 10; i++ {
+		go Upload(func() {}, func(r io.Reader) error { _, err := io.ReadAll(r); return err }) // a func cannot be encoded
+	}
+	if n := settle(base); n > base {
+		t.Fatalf("goroutine leak: %d goroutines, started with %d", n, base)
+	}
+}

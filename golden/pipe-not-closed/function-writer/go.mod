@@ -1,0 +1,3 @@
+module example.com/function-writer
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/ctx-timer
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/comma-ok
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/consumer-goroutine
+
+go 1.22

@@ -1,0 +1,7 @@
+package pipeline
+
+func produce(out chan<- int, n int) {
+	for i := 0; i < n; i++ {
+		out <- i
+	}
+}

@@ -1,0 +1,3 @@
+module example.com/waitgroup-waiter
+
+go 1.22

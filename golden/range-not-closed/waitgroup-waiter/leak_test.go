@@ -1,0 +1,31 @@
+package crawl
+
+import (
+	"io"
+	"log"
+	"runtime"
+	"testing"
+	"time"
+)
+
+func settle(base int) int { // poll until back to base or 2 s pass
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		n := runtime.NumGoroutine()
+		if n <= base || time.Now().After(deadline) {
+			return n
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestLeak(t *testing.T) {
+	log.SetOutput(io.Discard)
+	base := runtime.NumGoroutine()
+	for i := 0; i < 10; i++ {
+		Crawl([]string{"a", "b"}, func(p string) string { return p }, func(string) {})
+	}
+	if n := settle(base); n > base {
+		t.Fatalf("goroutine leak: %d goroutines, started with %d", n, base)
+	}
+}

@@ -1,0 +1,229 @@
+"""pipe-not-closed: the write end of an io.Pipe is not closed on every path while a goroutine works the other end."""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from gofixleaks import analysis as a
+from gofixleaks import model as m
+from gofixleaks.edits import SAFE, Fix, insert_after_statement, insert_at_block_start, insert_before_statement
+from gofixleaks.rule import Pass, Rule
+
+DOC = """\
+## What it finds
+`pr, pw := io.Pipe()` where one side runs on a goroutine of the function and the code that
+writes `pw` (that goroutine, or the function while a goroutine reads `pr`) can finish
+without closing it: a path with no `pw.Close()` or `pw.CloseWithError(err)`, directly,
+deferred, or in a function of the package that `pw` is handed to and that closes it on
+every path.
+
+## Why it leaks
+A read from a pipe waits until the writer writes or closes. When the writer returns
+without closing (an early `return` on an error, or the end of its work), the reader waits
+forever: a goroutine reading `pr` is stuck with everything it holds, and so is whoever
+waits for it (an HTTP request streaming the body, an upload, a decoder).
+
+## When it is not reported
+- `pw` is closed on every path of the writer (`go pw.Close()` and `errc <- pw.Close()`
+  count), or a writer made around it is (`zw := flate.NewWriter(pw)`, `zw.Close()`: the
+  stream then ends in-band, with a final block or a trailer the reader sees);
+- `pw` or the goroutine's part is handed where it cannot be followed (returned, stored, a
+  function of another package that is not a plain write), or written by several goroutines;
+- nobody on a goroutine works the other end.
+
+## When it is not fixed
+- the writer is a function started with `go f(pw)`: close `pw` in `f`, on every path;
+- a `return` that skips the close is not an error path (`if err != nil { ... return }`):
+  whether the reader should see the end of the stream or an error there is for a person to
+  say.
+
+## The fix
+The reader must always learn how the writing ended (`safe`: it only ends the wait):
+`pw.CloseWithError(err)` before each `return` under `if err != nil`, so that the reader gets
+the error rather than a stream that silently stops, and `defer pw.Close()` where the writer
+starts (when it does not already close at its end) so that the reader sees EOF once
+everything is written.
+"""
+
+_CLOSERS = ("Close", "CloseWithError")
+
+
+def run(p: Pass) -> None:
+    v = m.view(p)
+    sf = p.file
+    for call in m.calls_at(sf, b"Pipe()", "Pipe"):
+        if not a.is_call_to(sf, call, "io", ("Pipe",)):
+            continue
+        stmt = call.parent.parent if call.parent is not None and call.parent.type == "expression_list" else None
+        if stmt is None or stmt.type != "short_var_declaration" or len(a.left_names(stmt)) != 2:
+            continue
+        reader, writer = (a.tuple_binding(sf, stmt, i) for i in (0, 1))
+        if reader is None or writer is None or "_" in (reader.name, writer.name):
+            continue
+        side = _writer_side(v, stmt, reader, writer)
+        if side is None:
+            continue
+        region, owner, why = side
+        if why is None and a.every_exit_passes(sf, region, lambda s: _closes(v, s, writer.name)):
+            continue
+        who = "the function writing it" if owner == writer.function else "the goroutine writing it"
+        message = f"{writer.name} is not closed on every path of {who}: whoever reads {reader.name} then waits forever"
+        if why is None:
+            fix, why = _fix(v, region, owner, stmt, writer.name)
+            if fix is not None:
+                p.report(call, message, [fix])
+                continue
+        p.report(call, message, notes=[why])
+
+
+def _writer_side(v: m.View, stmt: Node, reader: a.Binding, writer: a.Binding):
+    """(the writer's statements, the func literal or function they belong to, why no fix or
+    None) when one goroutine writes the pipe and the function reads it, or the function
+    writes it while a goroutine reads it; None otherwise."""
+    sf = v.sf
+    fn = writer.function
+    w_refs, r_refs = a.references(sf, writer), a.references(sf, reader)
+    if not w_refs or not r_refs:
+        return None
+    w_where = {m.literal_around(r, fn) for r in w_refs}
+    r_where = {m.literal_around(r, fn) for r in r_refs}
+    if any(_escapes(sf, r) for r in w_refs):
+        return None
+    if len(w_where) == 1 and None not in w_where:
+        (g,) = w_where
+        if a.goroutine_literal(g) is None or a.loops_between(a.goroutine_literal(g), fn) or g in r_where:
+            return None
+        return a.statements(a.body(g)), g, None
+    go_handoffs = [r for r in w_refs if r.parent.type == "argument_list" and r.parent.parent.parent.type == "go_statement"]
+    if go_handoffs and len(w_refs) == 1:
+        call = go_handoffs[0].parent.parent
+        name = sf.text(call.child_by_field_name("function"))
+        use = _handoff_use(v, call, go_handoffs[0])
+        if use is not None and use.closes_always:
+            return None
+        return [], call, f"the goroutine {name} writes {writer.name}: close it there on every path (`defer {writer.name}.Close()`, `CloseWithError` on errors)"
+    if w_where == {None} and any(w is not None and a.goroutine_literal(w) is not None for w in r_where) and None not in r_where:
+        return a.following(stmt), fn, None
+    return None
+
+
+def _escapes(sf, ref: Node) -> bool:
+    use = a.classify(sf, ref)
+    return use.kind in ("returned", "stored", "assigned", "address")
+
+
+def _handoff_use(v: m.View, call: Node, arg: Node):
+    if v.index is None:
+        return None
+    fn = call.child_by_field_name("function")
+    index = next(i for i, x in enumerate(a.arguments(call)) if x == arg)
+    if fn.type == "identifier":
+        return v.index.param_use(v.package, v.sf.text(fn), False, index)
+    if fn.type == "selector_expression":
+        return v.index.param_use(v.package, v.sf.text(fn.child_by_field_name("field")), True, index)
+    return None
+
+
+_SIMPLE = ("expression_statement", "send_statement", "short_var_declaration", "assignment_statement", "return_statement")
+
+
+def _closes(v: m.View, stmt: Node, name: str) -> bool:
+    """A statement that always closes ``name``: ``name.Close()``/``CloseWithError`` called by
+    it (`pw.Close()`, `errc <- pw.Close()`, `return pw.CloseWithError(err)`, an `if`'s
+    header) or deferred by it, or ``name`` handed to a function of the package that closes
+    it on every path."""
+    sf = v.sf
+    if stmt.type == "if_statement":
+        parts = [stmt.child_by_field_name(f) for f in ("initializer", "condition")]
+    elif stmt.type in ("defer_statement", "go_statement") or stmt.type in _SIMPLE:
+        parts = [stmt]
+    else:
+        return False
+    deferred = stmt.type in ("defer_statement", "go_statement")
+    for part in (p for p in parts if p is not None):
+        for call in a.of_type(part, "call_expression", skip_functions=not deferred):
+            mc = a.method_call(sf, call)
+            if mc is not None and mc[1] in _CLOSERS and (sf.text(mc[0]) == name or _wraps(sf, mc[0], name, stmt)):
+                return True
+            for arg in a.arguments(call):
+                if sf.text(arg) == name:
+                    use = _handoff_use(v, call, arg)
+                    if use is not None and use.closes_always:
+                        return True
+    return False
+
+
+def _wraps(sf, writer: Node, name: str, at: Node) -> bool:
+    """``writer`` is a local made around ``name`` (``zw, err := flate.NewWriter(pw, ...)``):
+    closing it ends the stream in-band (a final block, a trailer), which the reader sees."""
+    if writer.type != "identifier":
+        return False
+    fn = a.enclosing_function(at)
+    for d in a.of_type(a.body(fn), "short_var_declaration", "assignment_statement"):
+        if d.start_byte < at.start_byte and sf.text(writer) in [sf.text(n) for n in a.left_names(d)]:
+            return any(sf.text(x) == name for c in a.of_type(d, "call_expression") for x in a.arguments(c))
+    return False
+
+
+def _fix(v: m.View, region: list[Node], owner: Node, pipe: Node, name: str) -> tuple[Fix | None, str | None]:
+    sf = v.sf
+    edits = []
+    for ret in (r for s in region for r in a.of_type(s, "return_statement", skip_functions=True)):
+        if _closed_before(v, ret, name):
+            continue
+        err = _error_tested(sf, ret)
+        if err is None:
+            return None, f"a return at line {sf.line_col(ret.start_byte)[0]} skips closing {name} and is not an error path: close it there with the right error"
+        edit = insert_before_statement(sf, ret, [f"{name}.CloseWithError({err})"])
+        if edit is None:
+            return None, "a return shares its line with other code: close the pipe there by hand"
+        edits.append(edit)
+    last = region[-1] if region else None
+    if last is None or not (_closes(v, last, name) or last.type == "return_statement"):
+        if owner.type == "func_literal":
+            edit = insert_at_block_start(sf, a.body(owner), f"defer {name}.Close()")
+        else:
+            edit = insert_after_statement(sf, pipe, f"defer {name}.Close()")
+        if edit is None:
+            return None, "the writer is not laid out one statement a line: close the pipe by hand"
+        edits.append(edit)
+    if not edits:
+        return None, f"close {name} on every path by hand"
+    return Fix(f"close {name} on every path, with the error where there is one", tuple(edits), applicability=SAFE), None
+
+
+def _closed_before(v: m.View, ret: Node, name: str) -> bool:
+    """A close of ``name`` earlier in the block of ``ret`` (or of a block around it)."""
+    node = ret
+    while node.parent is not None and node.type != "func_literal" and node.type not in a.FUNCTION_TYPES:
+        parent = node.parent
+        if parent.type == "statement_list":
+            if any(_closes(v, s, name) for s in parent.named_children if s.end_byte <= node.start_byte):
+                return True
+        node = parent
+    return False
+
+
+def _error_tested(sf, ret: Node) -> str | None:
+    """``err`` when ``ret`` sits in the block of ``if err != nil`` (any error-named variable)."""
+    block = ret.parent.parent if ret.parent is not None and ret.parent.type == "statement_list" else None
+    cond_if = block.parent if block is not None and block.type == "block" else None
+    if cond_if is None or cond_if.type != "if_statement" or cond_if.child_by_field_name("consequence") != block:
+        return None
+    cond = a.unparen(cond_if.child_by_field_name("condition"))
+    if cond.type != "binary_expression" or sf.text(cond.child_by_field_name("operator")) != "!=":
+        return None
+    left, right = cond.child_by_field_name("left"), cond.child_by_field_name("right")
+    if right.type != "nil" or left.type != "identifier" or "err" not in sf.text(left).lower():
+        return None
+    return sf.text(left)
+
+
+RULE = Rule(
+    name="pipe-not-closed",
+    summary="an io.Pipe's write end not closed on every path while a goroutine works the other end -> CloseWithError / defer Close",
+    doc=DOC,
+    run=run,
+    triggers=(b"Pipe()",),
+    needs_package=True,
+)
