@@ -46,6 +46,11 @@ class FuncFacts:
     loop: str  # its longest-running own loop: one of LONG_LIVED_LOOPS, or "" (none)
     calls: tuple[str, ...]  # names it calls directly, outside goroutines and closures (f(), x.m())
     go_params: tuple[int, ...]  # positions of func parameters it runs on a goroutine (a launcher)
+    # Handles (analysis.handles): which of its `results` is a cancel func returned beside a
+    # context (-1: none), and the parameters it only borrows (a timer it merely Resets)
+    cancel_result: int = -1
+    results: int = 0
+    borrows: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,20 @@ class PackageFacts:
         through what it calls). Any declaration counts: build tags may pick any of them."""
         return any((f.package, f.name, f.recv) in self.long_lived for f in self.declarations(package, name, recv))
 
+    def cancel_result(self, package: str, name: str, recv: str | None = "") -> tuple[int, int]:
+        """(position of the cancel func, number of results) when every declaration of the
+        function returns a context with its cancel func; (-1, 0) otherwise."""
+        found = {(f.cancel_result, f.results) for f in self.declarations(package, name, recv)}
+        if len(found) != 1:
+            return -1, 0
+        (cancel, results), = found
+        return (cancel, results) if cancel >= 0 else (-1, 0)
+
+    def borrows(self, package: str, name: str, recv: str | None, position: int) -> bool:
+        """Whether every declaration of the function only borrows its parameter ``position``."""
+        found = self.declarations(package, name, recv)
+        return bool(found) and all(position in f.borrows for f in found)
+
     def launchers(self, package: str) -> dict[str, tuple[int, ...]]:
         """Functions of ``package`` that run a func argument on a goroutine, with the argument
         positions (``safe.Go(f)``, ``RunDaemon(name, f)``)."""
@@ -113,9 +132,11 @@ def file_facts(sf: SourceFile, abspath: str) -> FileFacts:
                 buckets[i].append(n)
     out = []
     for i, (fn, key) in enumerate(decls):
+        cancel, results = a.cancel_result(sf, fn)
         out.append(FuncFacts(
             name=key[0], recv=key[1], package=package, path=abspath, line=sf.line_col(fn.start_byte)[0],
             loop=_longest(sf, loops[i]), calls=_call_names(sf, calls[i]), go_params=_go_params(sf, fn),
+            cancel_result=cancel, results=results, borrows=a.borrowed_params(sf, fn),
         ))
     return FileFacts(abspath, package, tuple(out))
 

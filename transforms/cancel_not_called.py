@@ -1,18 +1,39 @@
-"""cancel-not-called: the cancel func of a derived context is discarded or not called on every path."""
+"""cancel-not-called: the cancel func of a derived context is dropped on some path before it is called."""
 
 from __future__ import annotations
 
 from gofixleaks import analysis as a
-from gofixleaks.edits import SAFE, Fix, TextEdit, delete_line, insert_after_statement, insert_at_block_start
+from gofixleaks.analysis.handles import EXITS, LEAVES, OVERWRITES, REMADE
+from gofixleaks.edits import (
+    REVIEW,
+    SAFE,
+    Fix,
+    TextEdit,
+    delete_line,
+    insert_after_statement,
+    insert_at_block_start,
+    insert_before_statement,
+)
 from gofixleaks.rule import Pass, Rule
 
 DOC = """\
 ## What it finds
-`ctx, cancel := context.WithCancel(parent)` (and `WithTimeout`, `WithDeadline` and their
-`...Cause` variants, under any import name of "context") where the cancel func is
-discarded with `_`, or is not called on every path out of the block that declares it: no
-`defer cancel()`, and some `return`, `break` or `continue` (or the end of the block) is
-reached without a `cancel()` call.
+A cancel func that is dropped before it is called, on any path. It comes from
+`context.WithCancel`, `WithTimeout`, `WithDeadline` and their `...Cause` variants (under
+any import name of "context" or "golang.org/x/net/context"), `signal.NotifyContext`, or a
+function of the same package that returns a context with its cancel func (a wrapper such
+as `withTimeout(parent) (context.Context, context.CancelFunc)`), and is held in a local
+variable, declared there (`ctx, cancel := ...`) or assigned (`ctx, cancel = ...`):
+- it is discarded with `_`;
+- some `return`, `break`, `continue` or the end of its block is reached without calling
+  it, deferring it or handing it on (returned, stored, passed, captured by a closure):
+  typically an early return before the line that stores it in the value being built;
+- it is overwritten (a retry re-assigns `ctx, cancel =`) or made again by a loop before
+  the old one was called;
+- `defer cancel()` inside a loop: it runs only when the function returns, so every
+  iteration's context lives until then;
+- the only deferred call cancels it under a condition (`defer func() { if err != nil {
+  cancel() } }()`) and a path that does not report an error returns without handing it on.
 
 ## Why it leaks
 A derived context lives until it is cancelled or its parent is: it stays registered with
@@ -22,36 +43,166 @@ child that waits until cancel is called. Without cancel they live as long as the
 often the whole process. This is a leak in every Go version.
 
 ## When it is not reported
-- cancel is deferred, or called on every path (an `if` that calls it and returns counts);
-- cancel is returned, stored in a field, map or variable, passed to a function, or
-  captured by a closure that is not deferred: someone else calls it (`Close`, a callback);
-- a goroutine started here calls it on every path of its own;
-- cancel is an existing variable (`ctx, cancel = ...`) or declared in an `if`/`switch` header.
+- cancel is deferred, called, or handed on (returned, stored in a field, map or variable,
+  passed to a function, captured by a closure that is not deferred) on every path;
+- a goroutine started here calls it on every path of its own; a deferred func calls it on
+  every path (a `cancel != nil` check around the call counts), or under a condition on
+  paths that return an error;
+- cancel is a parameter, a result, a package-level variable or one of an enclosing
+  function, or is declared in an `if`/`switch` header: its owner is elsewhere.
+
+## When it is not fixed
+- the context outlives the function (returned, stored) or is handed to a goroutine that may
+  run on: cancelling it when the function returns would stop that work;
+- goroutines started in a loop share it: no single one may cancel it for the others;
+- a value derived from the context (a response, a stream) is kept past the point where the
+  fix would cancel it, or returned there;
+- an overwrite derives the new context from the old one (`ctx, cancel =
+  context.WithTimeout(ctx, d)`): cancelling the old first would cancel the new;
+- the cancel func is handed on somewhere: a `defer` would cancel what someone else owns
+  (the fix then calls it only on the paths that drop it);
+- the lines the fix needs are shared with other code (`a; b`, a one-line block).
 
 ## The fix
-`defer cancel()` (`defer cancel(nil)` for `WithCancelCause`) right after the
-declaration; a discarded `_` is first renamed to `cancel` (or a fresh name when `cancel` is
-taken). When only one goroutine uses the context and its cancel func, the `defer` goes
-first thing inside that goroutine. A `defer cancel()` that comes too late (after an early
-return) is moved up rather than repeated. Calling cancel twice is harmless, so a path that
-already calls it stays as it is. No fix is offered, only the finding, when the context outlives the
-function (returned, stored, handed to a goroutine that may run on) or when it is made
-inside a loop, where a `defer` would pile up until the function returns.
+- `defer cancel()` (`defer cancel(nil)` for `WithCancelCause`) right after the declaration
+  when cancel is never handed on (a discarded `_` is first renamed to `cancel`, or a fresh
+  name when `cancel` is taken); first thing inside the goroutine when only one goroutine
+  uses the context and its cancel func; a `defer cancel()` that comes too late (after an
+  early return) is moved up rather than repeated. Safe: it only releases.
+- `cancel()` right before each `return`, `break` or `continue` that drops it (and after the
+  last statement of a block that ends with it held) when cancel is handed on elsewhere or
+  made inside a loop. Safe: it releases only on paths that dropped it.
+- `cancel()` (or `if cancel != nil { cancel() }` when the variable may still be nil) right
+  before the statement that overwrites it. Safe.
+- `defer cancel()` inside a loop becomes `cancel()` at the end of each iteration and before
+  every `continue`, `break` and `return` that leaves it. Review: the context now ends with
+  its iteration, not with the function.
+Calling cancel twice is harmless, so a path that already calls it stays as it is.
 """
 
 WITH = ("WithCancel", "WithTimeout", "WithDeadline", "WithCancelCause", "WithTimeoutCause", "WithDeadlineCause")
+_CAUSE = ("WithCancelCause",)  # whose cancel func takes a cause
 # how a use of the context shows that it outlives the function
 _OUTLIVES = ("returned", "stored", "address")
 
 
-def _declaration(call):
-    """The ``ctx, cancel := call`` (or ``var ctx, cancel = call``) statement and its two names."""
+def _maker(p: Pass, call) -> tuple[str, int, int] | None:
+    """(name shown, position of the cancel func, number of results) when ``call`` makes a
+    context with its cancel func."""
+    sf = p.file
+    c = a.callee(sf, call)
+    if c is not None and c[0] in a.CONTEXT_PACKAGES and c[1] in WITH:
+        return f"context.{c[1]}", 1, 2
+    if c is not None and c == ("os/signal", "NotifyContext"):
+        return "signal.NotifyContext", 1, 2
+    if p.package is None:
+        return None
+    package = sf.package_name
+    fn = call.child_by_field_name("function")
+    if c is not None and c[0] is None:
+        name, recv = c[1], ""
+    elif fn is not None and fn.type == "selector_expression" and sf.text(fn.child_by_field_name("operand")) not in sf.imports:
+        name, recv = sf.text(fn.child_by_field_name("field")), None
+    else:
+        return None
+    at, results = p.package.cancel_result(package, name, recv)
+    return (f"{name}", at, results) if at >= 0 else None
+
+
+def _declaration(call, results: int):
+    """The ``ctx, cancel := call`` (or ``=``, or ``var ctx, cancel = call``) statement and its names."""
     rhs = call.parent
     stmt = rhs.parent if rhs is not None and rhs.type == "expression_list" else None
     if stmt is None or len(rhs.named_children) != 1 or stmt.type not in ("short_var_declaration", "assignment_statement", "var_spec"):
         return None
+    if stmt.type == "assignment_statement" and stmt.child_by_field_name("operator").type != "=":
+        return None
     lefts = a.left_names(stmt)
-    return (stmt, lefts) if len(lefts) == 2 and all(n.type == "identifier" for n in lefts) else None
+    return (stmt, lefts) if len(lefts) == results else None
+
+
+def _check(p: Pass, call, maker: str, at: int, results: int) -> None:
+    sf = p.file
+    decl = _declaration(call, results)
+    if decl is None:
+        return
+    stmt, lefts = decl
+    cancel_node = lefts[at]
+    ctx_node = next((n for i, n in enumerate(lefts) if i != at and n.type == "identifier" and sf.text(n) != "_"), None)
+    if cancel_node.type != "identifier":
+        return  # a field or element: its owner releases it
+    holder = a.var_declaration_of(stmt) if stmt.type == "var_spec" else stmt
+    if holder.parent is None or holder.parent.type != "statement_list":
+        return  # an if/switch header: the scope is the statement, rare and left alone
+    function = a.enclosing_function(stmt)
+    if function is None:
+        return
+    cause = maker.endswith(_CAUSE)
+    discarded = sf.text(cancel_node) == "_"
+    if discarded:
+        cancel = None
+    elif stmt.type == "assignment_statement":
+        cancel = a.binding_of(sf, cancel_node)
+        if cancel is None:
+            return  # a parameter, result, or a variable of an enclosing function or the package
+    else:
+        cancel = a.tuple_binding(sf, stmt, at)
+    ctx = a.binding_of(sf, ctx_node) if ctx_node is not None and stmt.type == "assignment_statement" else (
+        a.tuple_binding(sf, stmt, lefts.index(ctx_node)) if ctx_node is not None else None
+    )
+    ctx_uses = [a.classify(sf, r) for r in a.references(sf, ctx)] if ctx is not None else []
+    what = "the context and its timer live" if "Timeout" in maker or "Deadline" in maker else "the context lives"
+    why = f"{what} until the parent is done (under a custom parent context, a goroutine too)"
+
+    if discarded:
+        return _discarded(p, call, stmt, holder, cancel_node, ctx_uses, maker, cause, f"the cancel func of {maker} is discarded: {why}")
+
+    life = a.follow(sf, cancel, holder, function, _is_release)
+    if not life.drops and not life.deferred_in_loop:
+        return
+    name = cancel.name
+    message = f"{name} from {maker} {_how(sf, life)}: {why}"
+    if not life.drops:
+        return _deferred_in_loop(p, call, message, life, ctx, cause)
+    overwritten = [d for d in life.drops if d.how in (OVERWRITES, REMADE)]
+    if overwritten:
+        return _overwritten(p, call, message, life, ctx, ctx_uses, overwritten, cause)
+    handed = bool(life.handed_on) or any(a.escapes(u) for u in map(lambda r: a.classify(sf, r), a.references(sf, cancel)) if not _blank(sf, u))
+    if stmt.type == "assignment_statement" or handed or a.loops_between(stmt, function):
+        return _release_at_drops(p, call, message, life, ctx, ctx_uses, cause)
+    _defer_after(p, call, message, stmt, holder, life, ctx_uses, name, cause, rename=None)
+
+
+def _how(sf, life: a.Lifecycle) -> str:
+    """How the cancel func is lost, for the message."""
+    first = life.drops[0] if life.drops else None
+    line = lambda n: sf.line_col(n.start_byte)[0]  # noqa: E731
+    if first is None:
+        return f"is deferred inside a loop (line {line(life.deferred_in_loop[0])}): every iteration's context lives until the function returns"
+    for d in life.drops:
+        if d.how == OVERWRITES:
+            return f"is overwritten at line {line(d.at)} before it is called"
+        if d.how == REMADE:
+            return "is made again by the loop before it is called"
+    if any(d.conditional for d in life.drops):
+        return "is not called on every path: the deferred func calls it only under a condition"
+    return "is not called on every path" if life.releases or life.handed_on or life.shared else "is never called"
+
+
+def _is_release(u: a.Use) -> bool:
+    return u.kind in ("called", "deferred-call", "go-call")
+
+
+def _blank(sf, u: a.Use) -> bool:
+    """``_ = cancel``."""
+    stmt = u.ident.parent.parent if u.ident.parent is not None else None
+    if stmt is None or stmt.type != "assignment_statement" or u.ident.parent != stmt.child_by_field_name("right"):
+        return False
+    return all(sf.text(n) == "_" for n in stmt.child_by_field_name("left").named_children)
+
+
+def _call_text(name: str, cause: bool) -> str:
+    return f"{name}({'nil' if cause else ''})"
 
 
 def _in_go_statement(node, fn) -> bool:
@@ -60,65 +211,39 @@ def _in_go_statement(node, fn) -> bool:
     return go is not None and a.is_within(go, fn)
 
 
-def _check(p: Pass, call) -> None:
+# ---------------------------------------------------------------------------- fixes
+
+
+def _discarded(p: Pass, call, stmt, holder, cancel_node, ctx_uses, maker, cause, message) -> None:
     sf = p.file
-    decl = _declaration(call)
-    if decl is None:
-        return
-    stmt, (ctx_node, cancel_node) = decl
-    fn_name = a.callee(sf, call)[1]
-    cause = fn_name == "WithCancelCause"  # the one whose cancel func takes a cause
-    discarded = sf.text(cancel_node) == "_"
-    holder = a.var_declaration_of(stmt) if stmt.type == "var_spec" else stmt
-    if holder.parent is None or holder.parent.type != "statement_list":
-        return  # an if/switch header: the scope is the statement, rare and left alone
-    if stmt.type == "assignment_statement" and not discarded:
-        return  # an existing variable: whoever declared it may cancel it later
     function = a.enclosing_function(stmt)
-    if function is None:
-        return
+    if stmt.type == "assignment_statement":
+        return p.report(call, message, notes=["assigned to existing variables: declare a cancel variable and defer it"])
+    name = a.free_name(sf, stmt, "cancel")
+    _defer_after(p, call, message, stmt, holder, None, ctx_uses, name, cause, rename=cancel_node, function=function)
 
-    ctx = a.tuple_binding(sf, stmt, 0) if sf.text(ctx_node) != "_" else None
-    ctx_uses = [a.classify(sf, r) for r in a.references(sf, ctx)] if ctx is not None else []
-    cancel = None if discarded else a.tuple_binding(sf, stmt, 1)
-    cancel_uses = [a.classify(sf, r) for r in a.references(sf, cancel)] if cancel is not None else []
-    releases = [u for u in cancel_uses if u.kind in ("called", "deferred-call", "go-call")]
 
-    def is_release(s) -> bool:
-        """``cancel()``, ``defer cancel()``, ``go cancel()``, ``defer func() { ...cancel()... }()``."""
-        return any(u.ident.parent.parent == s or a.deferred_literal(a.enclosing_function(u.ident)) == s for u in releases)
-
-    if not discarded and _handled(sf, function, holder, cancel_uses, is_release):
-        return
-
-    if discarded:
-        subject = f"the cancel func of context.{fn_name} is discarded"
-    else:
-        how = "not called on every path" if releases else "never called"
-        subject = f"{sf.text(cancel_node)} from context.{fn_name} is {how}"
-    what = "the context and its timer live" if "Timeout" in fn_name or "Deadline" in fn_name else "the context lives"
-    message = f"{subject}: {what} until the parent is done (under a custom parent context, a goroutine too)"
+def _defer_after(p: Pass, call, message, stmt, holder, life, ctx_uses, name, cause, rename, function=None) -> None:
+    """``defer cancel()`` after the declaration (or first thing in the goroutine that owns the
+    context), moving up a defer that comes too late."""
+    sf = p.file
+    function = function or a.enclosing_function(stmt)
 
     def no_fix(why: str) -> None:
         p.report(call, message, notes=[why])
 
-    if stmt.type == "assignment_statement":
-        return no_fix("assigned to existing variables: declare a cancel variable and defer it")
     if any(u.kind in _OUTLIVES for u in ctx_uses):
         return no_fix("the context outlives this function (returned or stored): keep its cancel func with it")
     if a.loops_between(stmt, function):
         return no_fix("made inside a loop: call cancel before the next iteration (a defer would pile up)")
-
-    # the goroutine that alone uses the context and its cancel func owns them
-    users = [u.ident for u in ctx_uses + cancel_uses if not _is_blank_assignment(sf, u.ident)]
+    cancel_uses = [a.classify(sf, r) for r in a.references(sf, life.binding)] if life is not None else []
+    users = [u.ident for u in ctx_uses + cancel_uses if not _blank(sf, u)]
     owner = a.sole_goroutine(users, function)
     if owner is not None and a.loops_between(a.goroutine_literal(owner), function):
         return no_fix("the goroutines started in a loop share the context: cancel it when the last one is done")
-    if owner is None and any(_in_go_statement(u.ident, function) for u in ctx_uses):
+    if owner is None and (any(_in_go_statement(u.ident, function) for u in ctx_uses) or (life is not None and life.shared)):
         return no_fix("the context is handed to a goroutine that may outlive this function: cancel it where that goroutine ends")
-
-    name = a.free_name(sf, stmt, "cancel") if discarded else sf.text(cancel_node)
-    text = f"defer {name}({'nil' if cause else ''})"
+    text = f"defer {_call_text(name, cause)}"
     if owner is not None:
         edit = insert_at_block_start(sf, a.body(owner), text)
         where = "inside the goroutine that owns the context"
@@ -127,12 +252,12 @@ def _check(p: Pass, call) -> None:
         where = "after the context is made"
     if edit is None:
         return no_fix("the goroutine's body is on one line" if owner is not None else "the declaration shares its line with other code")
-    edits = (TextEdit(cancel_node.start_byte, cancel_node.end_byte, name.encode()), edit) if discarded else (edit,)
+    edits = (TextEdit(rename.start_byte, rename.end_byte, name.encode()), edit) if rename is not None else (edit,)
     late = _late_defer(sf, holder, cancel_uses) if owner is None else None
     if late is not None:  # `defer cancel()` after an early return: move it up
         p.report(call, message, [Fix(f"move `{text}` up to right after the context is made", (edit, late), applicability=SAFE)])
         return
-    prefix = f"name the cancel func {name} and " if discarded else ""
+    prefix = f"name the cancel func {name} and " if rename is not None else ""
     p.report(call, message, [Fix(f"{prefix}add `{text}` {where}", edits, applicability=SAFE)])
 
 
@@ -146,40 +271,175 @@ def _late_defer(sf, holder, cancel_uses) -> TextEdit | None:
     return None
 
 
-def _handled(sf, function, holder, cancel_uses, is_release) -> bool:
-    """Whether the cancel func is handed on (returned, stored, passed, captured by a closure
-    that may run later) or called on every path, here or by a goroutine started here."""
-    for u in cancel_uses:
-        if _is_blank_assignment(sf, u.ident):
-            continue  # `_ = cancel` only silences the compiler
-        lit = a.enclosing_function(u.ident)
-        captured = lit != function and a.goroutine_literal(lit) is None and a.deferred_literal(lit) is None
-        if a.escapes(u) or captured:
-            return True
-    if a.every_exit_passes(sf, a.following(holder), is_release):
+def _context_names(sf, life: a.Lifecycle, ctx) -> set[str]:
+    """The context's name and the names of values derived from it in the function."""
+    return a.derived(sf, life.graph.function, {ctx.name}) if ctx is not None else set()
+
+
+def _release_at_drops(p: Pass, call, message, life: a.Lifecycle, ctx, ctx_uses, cause) -> None:
+    """``cancel()`` before each jump that drops it, after each block end that drops it."""
+    sf = p.file
+    g = life.graph
+    name = life.binding.name
+
+    def no_fix(why: str) -> None:
+        p.report(call, message, notes=[why])
+
+    if life.shared or any(_in_go_statement(u.ident, g.function) for u in ctx_uses):
+        return no_fix("a goroutine uses the context or its cancel func: cancel it where that goroutine ends")
+    names = _context_names(sf, life, ctx)
+    scope = life.binding.statement.parent
+    edits = []
+    for d in life.drops:
+        pid = d.at.id
+        if d.how not in (EXITS, LEAVES):
+            return no_fix("dropped where no call can be put before it")
+        leak = a.escaping(sf, g, g.reaching(pid, set(life.held)) - {pid}, names, scope)
+        if leak is not None:
+            return no_fix(f"a value derived from the context outlives this path (line {sf.line_col(leak.start_byte)[0]}): cancel it where that value is done")
+        text = _call_text(name, cause)
+        if d.at.type in ("return_statement", "break_statement", "continue_statement"):
+            if d.at.type == "return_statement" and a.escaping(sf, g, {pid}, names, scope) is not None:
+                return no_fix(f"the return at line {sf.line_col(d.at.start_byte)[0]} hands on a value derived from the context")
+            edit = insert_before_statement(sf, d.at, [text])
+        elif d.at.type in ("goto_statement", *a.CASE_TYPES):
+            edit = None
+        else:
+            edit = insert_after_statement(sf, d.at, text)
+        if edit is None:
+            return no_fix("a way out that drops it shares its line with other code, or is a goto")
+        edits.append(edit)
+    lines = ", ".join(str(sf.line_col(d.at.start_byte)[0]) for d in life.drops)
+    p.report(call, message, [Fix(f"call `{_call_text(name, cause)}` where it is dropped (line {lines})", tuple(edits), applicability=SAFE)])
+
+
+def _overwritten(p: Pass, call, message, life: a.Lifecycle, ctx, ctx_uses, drops, cause) -> None:
+    """``cancel()`` right before the statement that overwrites it."""
+    sf = p.file
+
+    def no_fix(why: str) -> None:
+        p.report(call, message, notes=[why])
+
+    if len(drops) != len(life.drops):
+        return no_fix("also dropped on other paths: call it before each way out and before it is overwritten")
+    binding = life.binding
+    uses = [a.classify(sf, r) for r in a.references(sf, binding)]
+    if any(a.escapes(u) and u.kind != "assigned" and not _blank(sf, u) for u in uses) or life.shared:
+        return no_fix("the cancel func is handed on elsewhere: calling the old one could cancel what someone else owns")
+    if any(u.kind in _OUTLIVES for u in ctx_uses) or any(_in_go_statement(u.ident, life.graph.function) for u in ctx_uses):
+        return no_fix("the context outlives this function or is handed to a goroutine")
+    names = _context_names(sf, life, ctx)
+    edits = []
+    for d in drops:
+        target = d.at
+        remake = _maker_call(target)
+        if remake is not None and ctx is not None and any(sf.text(i) in names for i in a.of_type(remake, "identifier")):
+            return no_fix("the new context derives from the old one: cancelling the old first would cancel the new")
+        scope = a.enclosing(target, "for_statement") or life.graph.function
+        leak = a.escaping(sf, life.graph, set(life.held), names, scope)
+        if leak is not None:
+            return no_fix(f"a value derived from the old context outlives it (line {sf.line_col(leak.start_byte)[0]})")
+        text = _call_text(binding.name, cause)
+        lines = [text] if _never_nil(sf, binding) else [f"if {binding.name} != nil {{", f"\t{text}", "}"]
+        edit = insert_before_statement(sf, target, lines)
+        if edit is None:
+            return no_fix("the overwriting statement shares its line with other code")
+        edits.append(edit)
+    p.report(call, message, [Fix(f"call the old `{binding.name}` before it is overwritten", tuple(edits), applicability=SAFE)])
+
+
+def _maker_call(stmt):
+    right = stmt.child_by_field_name("right")
+    values = right.named_children if right is not None else []
+    return values[0] if len(values) == 1 and values[0].type == "call_expression" else None
+
+
+def _never_nil(sf, binding) -> bool:
+    """The variable is declared by a context maker, so it holds a cancel func from the start."""
+    return binding.statement.type == "short_var_declaration" and _maker_call(binding.statement) is not None
+
+
+def _deferred_in_loop(p: Pass, call, message, life: a.Lifecycle, ctx, cause) -> None:
+    """``defer cancel()`` in a loop -> ``cancel()`` at the end of each iteration and before
+    each jump that leaves it."""
+    sf = p.file
+    g = life.graph
+    defer = life.deferred_in_loop[0]
+    made = life.made
+
+    def no_fix(why: str) -> None:
+        p.report(call, message, notes=[why])
+
+    loop = a.enclosing(made, "for_statement")
+    body = loop.child_by_field_name("body") if loop is not None else None
+    stmts = a.statements(body)
+    if made not in stmts or defer not in stmts or defer.start_byte < made.start_byte or not a.runs_on_every_path(sf, defer, made):
+        return no_fix("the context and its defer are not both plain statements of the loop's body")
+    names = _context_names(sf, life, ctx)
+    rest = a.following(defer)
+    leak = a.escaping(sf, g, {pid for pid in g.points if a.is_within(g.points[pid], body) and g.points[pid].start_byte > defer.start_byte
+                               and g.points[pid].type != "return_statement"}, names, body)
+    if leak is not None:
+        return no_fix(f"a value derived from the context outlives the iteration (line {sf.line_col(leak.start_byte)[0]}): it must live until the function returns")
+    text = _call_text(life.binding.name, cause)
+    edits = []
+    for jump in a.of_type(body, "return_statement", "break_statement", "continue_statement", "goto_statement", skip_functions=True):
+        if jump.start_byte < defer.start_byte or not _leaves_iteration(sf, jump, loop):
+            continue
+        if jump.type == "goto_statement":
+            return no_fix("a goto leaves the iteration")
+        if jump.type == "return_statement" and a.escaping(sf, g, {jump.id}, names, body) is not None:
+            return no_fix(f"the return at line {sf.line_col(jump.start_byte)[0]} hands on a value derived from the context")
+        edit = insert_before_statement(sf, jump, [text])
+        if edit is None:
+            return no_fix("a jump out of the iteration shares its line with other code")
+        edits.append(edit)
+    last = [s for s in rest if s.type != "comment"]
+    end = last[-1] if last else defer
+    if end.type not in ("return_statement", "break_statement", "continue_statement", "goto_statement"):
+        edit = insert_after_statement(sf, end, text)
+        if edit is None:
+            return no_fix("the loop's last statement shares its line with other code")
+        edits.append(edit)
+    removal = delete_line(sf, defer)
+    if removal is None:
+        return no_fix("the defer shares its line with other code")
+    p.report(call, message, [Fix(
+        f"call `{text}` at the end of each iteration and before each jump out of it, instead of deferring it",
+        (removal, *edits), applicability=REVIEW,
+    )])
+
+
+def _leaves_iteration(sf, jump, loop) -> bool:
+    """Whether ``jump`` ends the current iteration of ``loop``: a return, goto, or a break or
+    continue that targets ``loop`` or a statement around it."""
+    if jump.type in ("return_statement", "goto_statement"):
         return True
-    goroutines = {a.enclosing_goroutine(u.ident, within=function) for u in cancel_uses} - {None}
-    return any(a.every_exit_passes(sf, a.statements(a.body(g)), is_release) for g in goroutines)
-
-
-def _is_blank_assignment(sf, ident) -> bool:
-    """``_ = cancel``."""
-    stmt = ident.parent.parent if ident.parent is not None else None
-    if stmt is None or stmt.type != "assignment_statement" or ident.parent != stmt.child_by_field_name("right"):
-        return False
-    return all(sf.text(n) == "_" for n in stmt.child_by_field_name("left").named_children)
+    if jump.type == "break_statement":
+        target = a.break_target(sf, jump)
+        return target is None or target == loop or a.is_within(loop, target)
+    label = next((c for c in jump.named_children if c.type == "label_name"), None)
+    if label is None:
+        return a.enclosing(jump, "for_statement") == loop
+    return not any(
+        x.type == "labeled_statement" and sf.text(x.child_by_field_name("label")) == sf.text(label)
+        for x in a.ancestors(jump) if a.is_within(x, loop) and x != loop
+    )
 
 
 def run(p: Pass) -> None:
     for call in a.of_type(p.file.root, "call_expression"):
-        if a.is_call_to(p.file, call, "context", WITH):
-            _check(p, call)
+        maker = _maker(p, call)
+        if maker is not None:
+            _check(p, call, *maker)
 
 
 RULE = Rule(
     name="cancel-not-called",
-    summary="a context's cancel func is discarded or not called on every path -> defer cancel()",
+    summary="a context's cancel func is dropped on some path before it is called -> call or defer it",
     doc=DOC,
     run=run,
-    triggers=(b"WithCancel", b"WithTimeout", b"WithDeadline"),
+    # `cancel`: a file calling a wrapper of its package names no maker, but calls what it returns
+    triggers=(b"WithCancel", b"WithTimeout", b"WithDeadline", b"NotifyContext", b"cancel"),
+    needs_package=True,
 )

@@ -5,18 +5,6 @@ import (
 	"time"
 )
 
-// Each checks every host under its own deadline, but an error skips the cancel.
-func Each(parent context.Context, hosts []string, check func(context.Context, string) error) error {
-	for _, h := range hosts {
-		ctx, cancel := context.WithTimeout(parent, time.Second) // want "cancel from context.WithTimeout is not called on every path"
-		if err := check(ctx, h); err != nil {
-			return err
-		}
-		cancel()
-	}
-	return nil
-}
-
 // Detached returns a context with a deadline and drops the means to cancel it early:
 // a defer here would cancel it before the caller can use it.
 func Detached(parent context.Context) context.Context {

@@ -1,0 +1,466 @@
+"""Handle lifecycles: a value that must be released (a cancel func, a timer, a ticker),
+followed from the statement that makes it along every path of its function: released,
+handed on (returned, stored, passed, captured), overwritten, made again by a loop, or
+dropped at a way out. A value, not a name: ``defer cancel()`` releases the value ``cancel``
+holds when the defer runs, ``defer func() { cancel() }()`` the one it holds at return."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Callable
+
+from tree_sitter import Node
+
+from ..source import SourceFile
+from .bindings import Binding, Use, binding_of, classify, declares, escapes, left_names, references
+from .cfg import EXIT, Graph, graph, own_parts
+from .flow import every_exit_passes, loops_between
+from .syntax import ancestors, body, deferred_literal, goroutine_literal, of_type, statement_of, statements, unparen
+
+# What a point does to the handle.
+RELEASE = "release"  # cancel(), t.Stop(), go cancel(), a goroutine that releases it on every path
+DEFERRED = "deferred"  # defer cancel(): released at return, the value bound now
+AT_RETURN = "at-return"  # defer func() { cancel() }(): whatever value the name holds at return
+HANDED_ON = "handed-on"  # returned, stored, passed, captured by a closure that may run later
+OVERWRITTEN = "overwritten"  # the name is assigned again
+CONDITIONAL = "conditional"  # a deferred func releases it only under a condition
+SHARED = "shared"  # a goroutine uses it but neither releases nor hands it on
+
+# How a handle is dropped.
+EXITS = "exits"  # the function returns (or ends) while it is held
+LEAVES = "leaves"  # the block of its variable ends (a continue, a break, a loop body's end)
+OVERWRITES = "overwrites"  # a later assignment replaces it while it is held
+REMADE = "remade"  # a loop comes back to the statement that makes it while it is held
+
+
+@dataclass(frozen=True)
+class Drop:
+    how: str  # EXITS, LEAVES, OVERWRITES or REMADE
+    at: Node  # the return, jump or last statement; the overwriting statement; or the make
+    conditional: bool = False  # a deferred func would release it, but only under a condition
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    """Where a handle goes from the statement that makes it."""
+
+    binding: Binding
+    made: Node | None  # the making statement; None: held from the start of the function
+    graph: Graph
+    drops: tuple[Drop, ...]
+    releases: tuple[Node, ...]  # points that release it on some path
+    handed_on: tuple[Node, ...]  # points that hand it on
+    deferred_in_loop: tuple[Node, ...]  # `defer release` in a loop that makes it again
+    shared: tuple[Node, ...]  # goroutine literals that use it and leave it to this function
+    held: frozenset[int]  # points reached while it is held (what runs before a drop)
+
+
+IsRelease = Callable[[Use], bool]
+
+
+def follow(
+    sf: SourceFile,
+    binding: Binding,
+    made: Node | None,
+    fn: Node,
+    is_release: IsRelease,
+    hands_on: Callable[[Use], bool] = escapes,
+) -> Lifecycle:
+    """Follow the handle that statement ``made`` of ``fn`` puts in ``binding``'s variable
+    (``made`` None: a handle ``fn`` holds from its start, such as a goroutine that owns it).
+    ``is_release(use)`` says which uses free it (``cancel()``, ``t.Stop()``); ``hands_on(use)``
+    which give it to someone else (by default returned, stored, passed, address taken)."""
+    g = _graph(sf, fn)
+    by_point: dict[int, list[Node]] = {}
+    for ident in references(sf, binding):
+        pid = g.point_of(ident)
+        if pid is not None and (made is None or pid != made.id):
+            by_point.setdefault(pid, []).append(ident)
+    events = {pid: _event(sf, idents, g.points[pid], is_release, hands_on) for pid, idents in by_point.items()}
+    fresh = made is not None and made == binding.statement  # a new variable each time it runs
+    late = made is not None and _registered_before(sf, g, events, made)
+    starts = g.successors.get(made.id, ()) if made is not None and made.id in g.points else (g.entry,)
+    origin = made.id if made is not None and made.id in g.points else None
+
+    drops: dict[tuple[str, int], Drop] = {}
+    releases: set[int] = set()
+    handed: set[int] = set()
+    in_loop: set[int] = set()
+    shared: dict[int, Node] = {}
+    held: set[int] = set()
+    seen: set[tuple[int, bool, bool]] = set()
+    scope = binding.statement.parent  # where its variable lives
+    stack = [(s, False, late, origin) for s in starts]
+    while stack:
+        p, cond, at_return, prev = stack.pop()
+        last = g.points[prev] if prev is not None else made
+        if p == EXIT or (last is not None and not _inside(g.points[p], scope) and _inside(last, scope)):
+            if at_return or last is None or (cond and error_return(sf, last)):
+                continue
+            how = EXITS if p == EXIT else LEAVES
+            drops.setdefault((how, last.id), Drop(how, last, cond))
+            continue
+        if (p, cond, at_return) in seen:
+            continue
+        seen.add((p, cond, at_return))
+        if p == origin:
+            drops.setdefault((REMADE, p), Drop(REMADE, made))
+            continue
+        held.add(p)
+        ev, where = events.get(p, (None, None))
+        if ev in (RELEASE, DEFERRED) or (ev == AT_RETURN and fresh):
+            releases.add(p)
+            if ev != RELEASE and origin is not None and origin in g.reachable(p) and _shares_loop(g.points[p], made, fn):
+                in_loop.add(p)
+            continue
+        if ev == HANDED_ON:
+            handed.add(p)
+            continue
+        if ev == OVERWRITTEN:
+            drops.setdefault((OVERWRITES, p), Drop(OVERWRITES, g.points[p]))
+            continue
+        if ev == AT_RETURN:
+            releases.add(p)
+            at_return = True
+        elif ev == CONDITIONAL:
+            cond = True
+        elif ev == SHARED:
+            shared[where.id] = where
+        for s in _feasible(sf, g, p, binding.name):
+            stack.append((s, cond, at_return, p))
+    points = g.points
+    return Lifecycle(
+        binding, made, g,
+        tuple(sorted(drops.values(), key=lambda d: d.at.start_byte)),
+        tuple(points[p] for p in sorted(releases, key=lambda p: points[p].start_byte)),
+        tuple(points[p] for p in sorted(handed, key=lambda p: points[p].start_byte)),
+        tuple(points[p] for p in sorted(in_loop, key=lambda p: points[p].start_byte)),
+        tuple(sorted(shared.values(), key=lambda n: n.start_byte)),
+        frozenset(held),
+    )
+
+
+def _event(sf: SourceFile, idents: list[Node], point: Node, is_release: IsRelease, hands_on) -> tuple[str | None, Node | None]:
+    """What the uses ``idents`` at ``point`` do to the handle, the strongest first."""
+    found: dict[str, Node | None] = {}
+    literals: dict[int, tuple[Node, list[Node]]] = {}
+    for ident in idents:
+        lit = _outermost_literal(ident, point)
+        if lit is not None:
+            literals.setdefault(lit.id, (lit, []))[1].append(ident)
+            continue
+        u = classify(sf, ident)
+        if is_release(u):
+            found.setdefault(DEFERRED if u.kind.startswith("deferred") else RELEASE, None)
+        elif _blank_assignment(sf, ident):
+            continue  # `_ = cancel` only silences the compiler
+        elif u.kind == "assigned":
+            found.setdefault(OVERWRITTEN, None)
+        elif hands_on(u):
+            found.setdefault(HANDED_ON, None)
+    for lit, inside in literals.values():
+        ev = _literal_event(sf, lit, inside, is_release, hands_on)
+        if ev is not None:
+            found.setdefault(ev, lit)
+    for ev in (RELEASE, DEFERRED, AT_RETURN, HANDED_ON, OVERWRITTEN, CONDITIONAL, SHARED):
+        if ev in found:
+            return ev, found[ev]
+    return None, None
+
+
+def _literal_event(sf: SourceFile, lit: Node, idents: list[Node], is_release: IsRelease, hands_on) -> str | None:
+    """What a function literal that uses the handle does with it: a deferred or goroutine
+    literal releases it when its body does on every path; any other literal captures it."""
+    uses = [classify(sf, i) for i in idents]
+    released = [u for u in uses if is_release(u)]
+    everywhere = bool(released) and releases_on_every_path(sf, lit, released)
+    deferred, goroutine = deferred_literal(lit) is not None, goroutine_literal(lit) is not None
+    immediate = lit.parent is not None and lit.parent.type == "call_expression" and lit.parent.child_by_field_name("function") == lit
+    if everywhere and (goroutine or (immediate and not deferred)):
+        return RELEASE
+    if everywhere and deferred:
+        return AT_RETURN
+    if any(hands_on(u) and not is_release(u) and not _blank_assignment(sf, u.ident) for u in uses) or not (deferred or goroutine or immediate):
+        return HANDED_ON
+    if deferred and released:
+        return CONDITIONAL
+    return SHARED if goroutine else None
+
+
+def releases_on_every_path(sf: SourceFile, lit: Node, released: list[Use]) -> bool:
+    """Whether the body of function literal ``lit`` reaches one of the ``released`` uses on
+    every path (a nil check around it counts: a held handle is never nil)."""
+    release_stmts = set()
+    for u in released:
+        inner = _enclosing_literal(u.ident)
+        if inner == lit:
+            release_stmts.add(statement_of(u.ident).id)
+        elif inner is not None and deferred_literal(inner) is not None:
+            release_stmts.add(deferred_literal(inner).id)
+    name = sf.text(released[0].ident)
+
+    def is_release_stmt(s: Node) -> bool:
+        if s.id in release_stmts:
+            return True
+        if s.type == "if_statement" and s.child_by_field_name("alternative") is None and _nil_test(sf, s, name) == "!=":
+            return every_exit_passes(sf, statements(s.child_by_field_name("consequence")), is_release_stmt)
+        return False
+
+    return every_exit_passes(sf, statements(body(lit)), is_release_stmt)
+
+
+def _feasible(sf: SourceFile, g: Graph, p: int, name: str) -> tuple[int, ...]:
+    """Successors of ``p`` a held handle can take: ``if name != nil`` does not take its else."""
+    succ = g.successors.get(p, ())
+    node = g.points[p]
+    if node.type == "if_statement" and len(succ) == 2:
+        test = _nil_test(sf, node, name)
+        if test == "!=":
+            return succ[:1]
+        if test == "==":
+            return succ[1:]
+    return succ
+
+
+def _nil_test(sf: SourceFile, if_stmt: Node, name: str) -> str | None:
+    """"!=" for ``if name != nil``, "==" for ``if name == nil`` (no initializer), else None."""
+    cond = if_stmt.child_by_field_name("condition")
+    if cond is None or if_stmt.child_by_field_name("initializer") is not None:
+        return None
+    cond = unparen(cond)
+    if cond.type != "binary_expression":
+        return None
+    op = sf.text(cond.child_by_field_name("operator"))
+    sides = {sf.text(cond.child_by_field_name("left")), sf.text(cond.child_by_field_name("right"))}
+    return op if op in ("!=", "==") and sides == {name, "nil"} else None
+
+
+def _registered_before(sf: SourceFile, g: Graph, events, made: Node) -> bool:
+    """A ``defer func() { ...release... }()`` registered on every path to ``made``: it
+    releases whatever the name holds at return."""
+    for pid, (ev, _) in events.items():
+        if ev != AT_RETURN:
+            continue
+        defer = g.points[pid]
+        for a in (made, *ancestors(made)):
+            if a.parent is not None and a.parent == defer.parent and a.start_byte > defer.start_byte:
+                return True
+            if a == g.function:
+                break
+    return False
+
+
+def _inside(node: Node, region: Node) -> bool:
+    return region.start_byte <= node.start_byte and node.end_byte <= region.end_byte
+
+
+def _shares_loop(defer: Node, made: Node, fn: Node) -> bool:
+    return bool(set(n.id for n in loops_between(defer, fn)) & set(n.id for n in loops_between(made, fn)))
+
+
+def _outermost_literal(ident: Node, point: Node) -> Node | None:
+    out = None
+    for a in ancestors(ident):
+        if a == point:
+            break
+        if a.type == "func_literal":
+            out = a
+    return out
+
+
+def _enclosing_literal(ident: Node) -> Node | None:
+    return next((a for a in ancestors(ident) if a.type in ("func_literal", "function_declaration", "method_declaration")), None)
+
+
+def _blank_assignment(sf: SourceFile, ident: Node) -> bool:
+    """``_ = cancel``."""
+    stmt = ident.parent.parent if ident.parent is not None else None
+    if stmt is None or stmt.type != "assignment_statement" or ident.parent != stmt.child_by_field_name("right"):
+        return False
+    return all(sf.text(n) == "_" for n in stmt.child_by_field_name("left").named_children)
+
+
+def error_return(sf: SourceFile, stmt: Node) -> bool:
+    """Whether ``stmt`` is a return that reports an error: its last result is not ``nil``
+    and is a call (``fmt.Errorf(...)``), or sits beside zero values only (``return nil, err``),
+    or is returned under ``if err != nil``."""
+    if stmt.type != "return_statement" or not stmt.named_children:
+        return False
+    results = stmt.named_children[0]
+    values = results.named_children if results.type == "expression_list" else [results]
+    last = unparen(values[-1])
+    text = sf.text(last)
+    if text == "nil":
+        return False
+    zeros = all(sf.text(v) in ("nil", "0", '""', "false") or v.type == "composite_literal" for v in values[:-1])
+    if last.type == "call_expression" or (len(values) > 1 and zeros):
+        return True
+    for a in ancestors(stmt):
+        if a.type == "if_statement":
+            cond = a.child_by_field_name("condition")
+            if cond is not None and sf.text(cond).replace(" ", "") in (f"{text}!=nil", f"nil!={text}"):
+                return True
+        if a.type in ("func_literal", "function_declaration", "method_declaration"):
+            break
+    return False
+
+
+# One graph per function, kept while its tree lives: several handles in a function ask for it.
+_GRAPHS: OrderedDict = OrderedDict()
+
+
+def _graph(sf: SourceFile, fn: Node) -> Graph:
+    key = (fn.id, fn.start_byte, fn.end_byte)
+    hit = _GRAPHS.get(key)
+    if hit is not None and hit[0] == fn and hit[1] is sf:
+        return hit[2]
+    g = graph(sf, fn)
+    _GRAPHS[key] = (fn, sf, g)
+    if len(_GRAPHS) > 64:
+        _GRAPHS.popitem(last=False)
+    return g
+
+
+# ---------------------------------------------------------------------------- what a handle guards
+
+
+_ERROR_NAMES = ("err", "ok")
+
+
+def derived(sf: SourceFile, fn: Node, roots: set[str]) -> set[str]:
+    """``roots`` and the local names of ``fn`` assigned from an expression that mentions one
+    of them (``resp, err := client.Do(req.WithContext(ctx))`` makes ``resp`` derived from
+    ``ctx``): what may stop working once a context is cancelled. Error values and flags are
+    left out: they hold nothing the context guards."""
+    out = set(roots)
+    assigns = list(of_type(body(fn), "short_var_declaration", "assignment_statement", "var_spec", "range_clause"))
+    grew = True
+    while grew:
+        grew = False
+        for stmt in assigns:
+            right = stmt.child_by_field_name("right") or stmt.child_by_field_name("value")
+            if right is None or not _mentions(sf, right, out):
+                continue
+            for left in left_names(stmt):
+                name = sf.text(left)
+                if left.type == "identifier" and name not in out and not _is_error_name(name):
+                    out.add(name)
+                    grew = True
+    return out
+
+
+def _is_error_name(name: str) -> bool:
+    return name in _ERROR_NAMES or name.endswith(("Err", "Error")) or name == "_"
+
+
+def _mentions(sf: SourceFile, node: Node, names: set[str]) -> bool:
+    return any(sf.text(i) in names for i in of_type(node, "identifier"))
+
+
+def escaping(sf: SourceFile, g: Graph, points: set[int], names: set[str], scope: Node) -> Node | None:
+    """The first of ``points`` where a value named in ``names`` leaves ``scope`` (stored in a
+    field, map, channel or a variable declared outside it, returned, started with a
+    goroutine, captured by a closure that may run later): cancelling the context it
+    depends on at the end of ``scope`` would change what that value does."""
+    for pid in sorted(points, key=lambda p: g.points[p].start_byte):
+        for part in own_parts(g.points[pid]):
+            hit = _leaves_scope(sf, part, names, scope)
+            if hit is not None:
+                return hit
+    return None
+
+
+def _leaves_scope(sf: SourceFile, part: Node, names: set[str], scope: Node) -> Node | None:
+    if not _mentions(sf, part, names):
+        return None
+    t = part.type
+    if t in ("return_statement", "go_statement", "send_statement"):
+        return part
+    for lit in of_type(part, "func_literal"):
+        if deferred_literal(lit) is None and _mentions(sf, lit, names):
+            return part
+    if t in ("assignment_statement", "short_var_declaration"):
+        right = part.child_by_field_name("right")
+        if right is None or not _mentions(sf, right, names):
+            return None
+        for left in left_names(part):
+            if left.type != "identifier":
+                return part  # a field, a map or slice element
+            if t == "assignment_statement":
+                decl = binding_of(sf, left)
+                if decl is None or not _inside(decl.statement, scope):
+                    return part
+    return None
+
+
+# ---------------------------------------------------------------------------- what a function does with handles
+
+CONTEXT_PACKAGES = ("context", "golang.org/x/net/context")
+
+
+def cancel_result(sf: SourceFile, fn: Node) -> tuple[int, int]:
+    """(position of the cancel func among ``fn``'s results, number of results) when ``fn``
+    returns a context with its cancel func (``(context.Context, context.CancelFunc)``, or a
+    ``func()`` beside a context); (-1, n) otherwise."""
+    result = fn.child_by_field_name("result")
+    types: list[Node] = []
+    if result is not None and result.type == "parameter_list":
+        for p in result.named_children:
+            if p.type == "parameter_declaration":
+                types += [p.child_by_field_name("type")] * max(1, len(p.children_by_field_name("name")))
+    elif result is not None:
+        types = [result]
+    texts = [_qualified(sf, t) for t in types]
+    if "context.Context" not in texts:
+        return -1, len(types)
+    for i, t in enumerate(texts):
+        if t in ("context.CancelFunc", "context.CancelCauseFunc", "func()"):
+            return i, len(types)
+    return -1, len(types)
+
+
+def _qualified(sf: SourceFile, t: Node | None) -> str:
+    """A type as ``context.X`` when it comes from a context package, else its text."""
+    if t is None:
+        return ""
+    if t.type == "qualified_type" and sf.imports.get(sf.text(t.child_by_field_name("package"))) in CONTEXT_PACKAGES:
+        return "context." + sf.text(t.child_by_field_name("name"))
+    return sf.text(t).replace(" ", "")
+
+
+_BORROWING_METHODS = ("Reset",)  # what a helper may do with a timer it is lent
+
+
+def borrowed_params(sf: SourceFile, fn: Node) -> tuple[int, ...]:
+    """Positions of ``fn``'s parameters it only borrows: every use re-arms it (``t.Reset(d)``)
+    or reads a field (``t.C``), so the caller still owns it and must release it."""
+    params = fn.child_by_field_name("parameters")
+    b = body(fn)
+    if params is None or b is None:
+        return ()
+    out, i = [], 0
+    for p in params.named_children:
+        if p.type not in ("parameter_declaration", "variadic_parameter_declaration"):
+            continue
+        for ident in p.children_by_field_name("name") or [None]:
+            if ident is not None and _borrows(sf, b, sf.text(ident)):
+                out.append(i)
+            i += 1
+    return tuple(out)
+
+
+def _borrows(sf: SourceFile, b: Node, name: str) -> bool:
+    if name == "_":
+        return False
+    uses = [i for i in of_type(b, "identifier") if sf.text(i) == name]
+    decls = of_type(b, "short_var_declaration", "var_declaration", "range_clause", "receive_statement")
+    if not uses or any(declares(sf, d, name) for d in decls):
+        return False
+    for ident in uses:
+        u = classify(sf, ident)
+        if any(a.type == "func_literal" for a in ancestors(ident) if _inside(a, b)):
+            return False
+        if not ((u.kind == "method" and u.detail in _BORROWING_METHODS) or u.kind == "field"):
+            return False
+    return True
