@@ -106,7 +106,7 @@ def _maker(p: Pass, call) -> tuple[str, int, int] | None:
     else:
         return None
     at, results = p.package.cancel_result(package, name, recv)
-    return (f"{name}", at, results) if at >= 0 else None
+    return (sf.text(fn), at, results) if at >= 0 else None
 
 
 def _declaration(call, results: int):
@@ -167,8 +167,10 @@ def _check(p: Pass, call, maker: str, at: int, results: int) -> None:
     overwritten = [d for d in life.drops if d.how in (OVERWRITES, REMADE)]
     if overwritten:
         return _overwritten(p, call, message, life, ctx, ctx_uses, overwritten, cause)
-    handed = bool(life.handed_on) or any(a.escapes(u) for u in map(lambda r: a.classify(sf, r), a.references(sf, cancel)) if not _blank(sf, u))
-    if stmt.type == "assignment_statement" or handed or a.loops_between(stmt, function):
+    handed = bool(life.handed_on) or any(
+        a.escapes(u) and u.kind != "assigned" and not _blank(sf, u) for u in (a.classify(sf, r) for r in a.references(sf, cancel))
+    )
+    if handed or a.loops_between(stmt, function):
         return _release_at_drops(p, call, message, life, ctx, ctx_uses, cause)
     _defer_after(p, call, message, stmt, holder, life, ctx_uses, name, cause, rename=None)
 
@@ -297,6 +299,8 @@ def _release_at_drops(p: Pass, call, message, life: a.Lifecycle, ctx, ctx_uses, 
         leak = a.escaping(sf, g, g.reaching(pid, set(life.held)) - {pid}, names, scope)
         if leak is not None:
             return no_fix(f"a value derived from the context outlives this path (line {sf.line_col(leak.start_byte)[0]}): cancel it where that value is done")
+        if not g.dominates(life.made.id, pid):
+            return no_fix(f"line {sf.line_col(d.at.start_byte)[0]} is also reached without this cancel func: call it where it is made")
         text = _call_text(name, cause)
         if d.at.type in ("return_statement", "break_statement", "continue_statement"):
             if d.at.type == "return_statement" and a.escaping(sf, g, {pid}, names, scope) is not None:
@@ -355,8 +359,12 @@ def _maker_call(stmt):
 
 
 def _never_nil(sf, binding) -> bool:
-    """The variable is declared by a context maker, so it holds a cancel func from the start."""
-    return binding.statement.type == "short_var_declaration" and _maker_call(binding.statement) is not None
+    """The variable is declared by a call (a context maker) and only ever assigned calls, so
+    it holds a cancel func from the start."""
+    if binding.statement.type != "short_var_declaration" or _maker_call(binding.statement) is None:
+        return False
+    assigned = [a.statement_of(r) for r in a.references(sf, binding) if a.classify(sf, r).kind == "assigned"]
+    return all(s.type == "assignment_statement" and _maker_call(s) is not None for s in assigned)
 
 
 def _deferred_in_loop(p: Pass, call, message, life: a.Lifecycle, ctx, cause) -> None:
