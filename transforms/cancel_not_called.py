@@ -82,6 +82,7 @@ Calling cancel twice is harmless, so a path that already calls it stays as it is
 
 WITH = ("WithCancel", "WithTimeout", "WithDeadline", "WithCancelCause", "WithTimeoutCause", "WithDeadlineCause")
 _CAUSE = ("WithCancelCause",)  # whose cancel func takes a cause
+_NOTIFY = "signal.NotifyContext"
 # how a use of the context shows that it outlives the function
 _OUTLIVES = ("returned", "stored", "address")
 
@@ -94,7 +95,7 @@ def _maker(p: Pass, call) -> tuple[str, int, int] | None:
     if c is not None and c[0] in a.CONTEXT_PACKAGES and c[1] in WITH:
         return f"context.{c[1]}", 1, 2
     if c is not None and c == ("os/signal", "NotifyContext"):
-        return "signal.NotifyContext", 1, 2
+        return _NOTIFY, 1, 2
     if p.package is None:
         return None
     package = sf.package_name
@@ -127,10 +128,10 @@ def _check(p: Pass, call, maker: str, at: int, results: int) -> None:
     if decl is None:
         return
     stmt, lefts = decl
+    if _holds_nothing(sf, call, maker):
+        return
     cancel_node = lefts[at]
     ctx_node = next((n for i, n in enumerate(lefts) if i != at and n.type == "identifier" and sf.text(n) != "_"), None)
-    if cancel_node.type != "identifier":
-        return  # a field or element: its owner releases it
     holder = a.var_declaration_of(stmt) if stmt.type == "var_spec" else stmt
     if holder.parent is None or holder.parent.type != "statement_list":
         return  # an if/switch header: the scope is the statement, rare and left alone
@@ -138,6 +139,14 @@ def _check(p: Pass, call, maker: str, at: int, results: int) -> None:
     if function is None:
         return
     cause = maker.endswith(_CAUSE)
+    what = "the context and its timer live" if "Timeout" in maker or "Deadline" in maker else "the context lives"
+    why = f"{what} until the parent is done (under a custom parent context, a goroutine too)"
+    if maker == _NOTIFY:
+        why = "the signal registration and the goroutine that watches it live until the parent is done"
+    if cancel_node.type == "selector_expression":
+        return _field_of_local(p, call, stmt, cancel_node, maker, cause, why)
+    if cancel_node.type != "identifier":
+        return  # an element of a map or slice: its owner releases it
     discarded = sf.text(cancel_node) == "_"
     if discarded:
         cancel = None
@@ -151,8 +160,6 @@ def _check(p: Pass, call, maker: str, at: int, results: int) -> None:
         a.tuple_binding(sf, stmt, lefts.index(ctx_node)) if ctx_node is not None else None
     )
     ctx_uses = [a.classify(sf, r) for r in a.references(sf, ctx)] if ctx is not None else []
-    what = "the context and its timer live" if "Timeout" in maker or "Deadline" in maker else "the context lives"
-    why = f"{what} until the parent is done (under a custom parent context, a goroutine too)"
 
     if discarded:
         return _discarded(p, call, stmt, holder, cancel_node, ctx_uses, maker, cause, f"the cancel func of {maker} is discarded: {why}")
@@ -171,7 +178,7 @@ def _check(p: Pass, call, maker: str, at: int, results: int) -> None:
         a.escapes(u) and u.kind != "assigned" and not _blank(sf, u) for u in (a.classify(sf, r) for r in a.references(sf, cancel))
     )
     if handed or a.loops_between(stmt, function):
-        return _release_at_drops(p, call, message, life, ctx, ctx_uses, cause)
+        return _release_at_drops(p, call, message, life, _context_names(sf, life, ctx), ctx_uses, _call_text(name, cause))
     _defer_after(p, call, message, stmt, holder, life, ctx_uses, name, cause, rename=None)
 
 
@@ -180,7 +187,7 @@ def _how(sf, life: a.Lifecycle) -> str:
     first = life.drops[0] if life.drops else None
     line = lambda n: sf.line_col(n.start_byte)[0]  # noqa: E731
     if first is None:
-        return f"is deferred inside a loop (line {line(life.deferred_in_loop[0])}): every iteration's context lives until the function returns"
+        return f"is deferred inside a loop (line {line(life.deferred_in_loop[0])}), so every iteration's context waits for the function to return"
     for d in life.drops:
         if d.how == OVERWRITES:
             return f"is overwritten at line {line(d.at)} before it is called"
@@ -221,7 +228,7 @@ def _discarded(p: Pass, call, stmt, holder, cancel_node, ctx_uses, maker, cause,
     function = a.enclosing_function(stmt)
     if stmt.type == "assignment_statement":
         return p.report(call, message, notes=["assigned to existing variables: declare a cancel variable and defer it"])
-    name = a.free_name(sf, stmt, "cancel")
+    name = a.free_name(sf, stmt, "stop" if maker == _NOTIFY else "cancel")
     _defer_after(p, call, message, stmt, holder, None, ctx_uses, name, cause, rename=cancel_node, function=function)
 
 
@@ -278,18 +285,17 @@ def _context_names(sf, life: a.Lifecycle, ctx) -> set[str]:
     return a.derived(sf, life.graph.function, {ctx.name}) if ctx is not None else set()
 
 
-def _release_at_drops(p: Pass, call, message, life: a.Lifecycle, ctx, ctx_uses, cause) -> None:
-    """``cancel()`` before each jump that drops it, after each block end that drops it."""
+def _release_at_drops(p: Pass, call, message, life: a.Lifecycle, names, ctx_uses, text) -> None:
+    """``text`` (``cancel()``) before each jump that drops the cancel func, after each block
+    end that drops it; ``names``: the context and what derives from it."""
     sf = p.file
     g = life.graph
-    name = life.binding.name
 
     def no_fix(why: str) -> None:
         p.report(call, message, notes=[why])
 
     if life.shared or any(_in_go_statement(u.ident, g.function) for u in ctx_uses):
         return no_fix("a goroutine uses the context or its cancel func: cancel it where that goroutine ends")
-    names = _context_names(sf, life, ctx)
     scope = life.binding.statement.parent
     edits = []
     for d in life.drops:
@@ -301,7 +307,6 @@ def _release_at_drops(p: Pass, call, message, life: a.Lifecycle, ctx, ctx_uses, 
             return no_fix(f"a value derived from the context outlives this path (line {sf.line_col(leak.start_byte)[0]}): cancel it where that value is done")
         if not g.dominates(life.made.id, pid):
             return no_fix(f"line {sf.line_col(d.at.start_byte)[0]} is also reached without this cancel func: call it where it is made")
-        text = _call_text(name, cause)
         if d.at.type in ("return_statement", "break_statement", "continue_statement"):
             if d.at.type == "return_statement" and a.escaping(sf, g, {pid}, names, scope) is not None:
                 return no_fix(f"the return at line {sf.line_col(d.at.start_byte)[0]} hands on a value derived from the context")
@@ -314,7 +319,73 @@ def _release_at_drops(p: Pass, call, message, life: a.Lifecycle, ctx, ctx_uses, 
             return no_fix("a way out that drops it shares its line with other code, or is a goto")
         edits.append(edit)
     lines = ", ".join(str(sf.line_col(d.at.start_byte)[0]) for d in life.drops)
-    p.report(call, message, [Fix(f"call `{_call_text(name, cause)}` where it is dropped (line {lines})", tuple(edits), applicability=SAFE)])
+    p.report(call, message, [Fix(f"call `{text}` where it is dropped (line {lines})", tuple(edits), applicability=SAFE)])
+
+
+def _holds_nothing(sf, call, maker: str) -> bool:
+    """``context.WithCancel(context.Background())``: a parent that is never done registers
+    nothing, starts no goroutine and no timer; dropping its cancel func frees it all."""
+    if not maker.endswith(("WithCancel", "WithCancelCause")):
+        return False
+    args = a.arguments(call)
+    return bool(args) and _never_done(sf, a.unparen(args[0]))
+
+
+def _never_done(sf, expr) -> bool:
+    """``context.Background()``, ``context.TODO()``, ``context.WithoutCancel(x)``, or a
+    ``context.WithValue`` of one of those."""
+    c = a.callee(sf, expr) if expr.type == "call_expression" else None
+    if c is None or c[0] not in a.CONTEXT_PACKAGES:
+        return False
+    if c[1] in ("Background", "TODO", "WithoutCancel"):
+        return True
+    args = a.arguments(expr)
+    return c[1] == "WithValue" and bool(args) and _never_done(sf, a.unparen(args[0]))
+
+
+_CLOSERS = ("Close", "Stop", "Cancel", "Shutdown")  # methods that may call the cancel func
+
+
+def _field_of_local(p: Pass, call, stmt, target, maker, cause, why) -> None:
+    """``w.ctx, w.cancel = context.WithCancel(parent)`` where ``w`` is a value this function
+    just built: the cancel func lives as long as ``w`` is held, and is dropped with it."""
+    sf = p.file
+    operand, field = target.child_by_field_name("operand"), sf.text(target.child_by_field_name("field"))
+    if operand.type != "identifier":
+        return
+    owner = a.binding_of(sf, operand)
+    if owner is None or not _fresh_value(sf, owner):
+        return  # a receiver, parameter or value made elsewhere: its owner releases it
+
+    def is_release(u: a.Use) -> bool:
+        return u.kind in ("method", "deferred-method", "go-method") and u.detail in (field, *_CLOSERS)
+
+    def hands_on(u: a.Use) -> bool:
+        return a.escapes(u) or (u.kind == "field" and u.detail == field) or u.kind in ("go-method", "deferred-method")
+
+    life = a.follow(sf, owner, stmt, a.enclosing_function(stmt), is_release, hands_on)
+    drops = [d for d in life.drops if d.how in (EXITS, LEAVES)]
+    if not drops or life.shared or len(drops) != len(life.drops):
+        return
+    name = f"{owner.name}.{field}"
+    line = sf.line_col(drops[0].at.start_byte)[0]
+    message = f"{name} from {maker} is dropped with {owner.name} at line {line} before it is called: {why}"
+    names = a.derived(sf, life.graph.function, {owner.name})
+    _release_at_drops(p, call, message, life, names, [], _call_text(name, cause))
+
+
+def _fresh_value(sf, binding) -> bool:
+    """The local holds a value built right here: ``&T{...}``, ``T{...}``, ``new(T)``, or a
+    ``var w T`` zero value."""
+    v = binding.value
+    if v is None:
+        return binding.statement.type == "var_declaration"
+    v = a.unparen(v)
+    if v.type == "unary_expression" and sf.text(v.child_by_field_name("operator")) == "&":
+        v = v.child_by_field_name("operand")
+    if v.type == "call_expression":
+        return a.callee(sf, v) == (None, "new")
+    return v.type == "composite_literal"
 
 
 def _overwritten(p: Pass, call, message, life: a.Lifecycle, ctx, ctx_uses, drops, cause) -> None:

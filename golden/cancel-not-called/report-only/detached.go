@@ -37,3 +37,33 @@ func Narrowed(parent context.Context, f func(context.Context) error) error {
 	ctx, _ = context.WithCancel(parent) // want "the cancel func of context.WithCancel is discarded"
 	return f(ctx)
 }
+
+// Narrow derives each new deadline from the last one: cancelling the old one first would
+// cancel the new one too.
+func Narrow(parent context.Context, steps int, f func(context.Context) error) error {
+	ctx, cancel := context.WithTimeout(parent, time.Minute) // want "cancel from context.WithTimeout is overwritten at line 46 before it is called"
+	for i := 0; i < steps; i++ {
+		ctx, cancel = context.WithTimeout(ctx, time.Minute) // want "cancel from context.WithTimeout is made again by the loop before it is called"
+	}
+	defer cancel()
+	return f(ctx)
+}
+
+// Streams reads every stream after the loop: each one needs its context until then.
+func Streams(parent context.Context, hosts []string, open func(context.Context, string) (<-chan string, error)) []string {
+	var chans []<-chan string
+	for _, h := range hosts {
+		ctx, cancel := context.WithTimeout(parent, time.Minute) // want "cancel from context.WithTimeout is deferred inside a loop"
+		defer cancel()
+		ch, err := open(ctx, h)
+		if err != nil {
+			continue
+		}
+		chans = append(chans, ch)
+	}
+	var out []string
+	for _, ch := range chans {
+		out = append(out, <-ch)
+	}
+	return out
+}

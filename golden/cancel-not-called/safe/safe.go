@@ -150,3 +150,72 @@ func Panics(parent context.Context, f func(context.Context) error) {
 	}
 	defer cancel()
 }
+
+// Background derives from a context that is never done: nothing is registered, there is
+// nothing to leak (go vet still asks for the call; this rule does not).
+func Background(f func(context.Context) error) error {
+	ctx, cancel := context.WithCancel(context.Background())
+	_ = cancel
+	return f(ctx)
+}
+
+// Guarded cancels in a deferred func that checks for nil first.
+func Guarded(parent context.Context, f func(context.Context) error) error {
+	ctx, cancel := context.WithCancel(parent)
+	defer func() {
+		if cancel != nil {
+			cancel()
+		}
+	}()
+	return f(ctx)
+}
+
+// OnFailure cancels in a deferred func only on failure, and hands the cancel func on otherwise.
+func OnFailure(parent context.Context, f func(context.Context) error) (s *Server, err error) {
+	ctx, cancel := context.WithCancel(parent)
+	defer func() {
+		if err != nil {
+			cancel()
+		}
+	}()
+	if err = f(ctx); err != nil {
+		return nil, err
+	}
+	return &Server{ctx: ctx, cancel: cancel}, nil
+}
+
+// Renewed cancels the old context before it makes a new one.
+func Renewed(parent context.Context, attempts int, f func(context.Context) error) error {
+	ctx, cancel := context.WithTimeout(parent, time.Second)
+	for i := 0; i < attempts && f(ctx) != nil; i++ {
+		cancel()
+		ctx, cancel = context.WithTimeout(parent, time.Second)
+	}
+	cancel()
+	return ctx.Err()
+}
+
+// Once defers in a loop that always returns after the defer: nothing piles up.
+func Once(parent context.Context, hosts []string, f func(context.Context, string) error) error {
+	for _, h := range hosts {
+		ctx, cancel := context.WithTimeout(parent, time.Second)
+		defer cancel()
+		return f(ctx, h)
+	}
+	return nil
+}
+
+// Latest cancels whatever the variable holds when it returns, and the old ones on the way.
+func Latest(parent context.Context, attempts int, f func(context.Context) error) error {
+	var cancel context.CancelFunc = func() {}
+	defer func() { cancel() }()
+	for i := 0; i < attempts; i++ {
+		cancel()
+		var ctx context.Context
+		ctx, cancel = context.WithTimeout(parent, time.Second)
+		if f(ctx) == nil {
+			return nil
+		}
+	}
+	return nil
+}
