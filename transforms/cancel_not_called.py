@@ -16,6 +16,8 @@ from gofixleaks.edits import (
 )
 from gofixleaks.rule import Pass, Rule
 
+from . import _release as release
+
 DOC = """\
 ## What it finds
 A cancel func that is dropped before it is called, on any path. It comes from
@@ -288,38 +290,13 @@ def _context_names(sf, life: a.Lifecycle, ctx) -> set[str]:
 def _release_at_drops(p: Pass, call, message, life: a.Lifecycle, names, ctx_uses, text) -> None:
     """``text`` (``cancel()``) before each jump that drops the cancel func, after each block
     end that drops it; ``names``: the context and what derives from it."""
-    sf = p.file
-    g = life.graph
-
-    def no_fix(why: str) -> None:
-        p.report(call, message, notes=[why])
-
-    if life.shared or any(_in_go_statement(u.ident, g.function) for u in ctx_uses):
-        return no_fix("a goroutine uses the context or its cancel func: cancel it where that goroutine ends")
-    scope = life.binding.statement.parent
-    edits = []
-    for d in life.drops:
-        pid = d.at.id
-        if d.how not in (EXITS, LEAVES):
-            return no_fix("dropped where no call can be put before it")
-        leak = a.escaping(sf, g, g.reaching(pid, set(life.held)) - {pid}, names, scope)
-        if leak is not None:
-            return no_fix(f"a value derived from the context outlives this path (line {sf.line_col(leak.start_byte)[0]}): cancel it where that value is done")
-        if not g.dominates(life.made.id, pid):
-            return no_fix(f"line {sf.line_col(d.at.start_byte)[0]} is also reached without this cancel func: call it where it is made")
-        if d.at.type in ("return_statement", "break_statement", "continue_statement"):
-            if d.at.type == "return_statement" and a.escaping(sf, g, {pid}, names, scope) is not None:
-                return no_fix(f"the return at line {sf.line_col(d.at.start_byte)[0]} hands on a value derived from the context")
-            edit = insert_before_statement(sf, d.at, [text])
-        elif d.at.type in ("goto_statement", *a.CASE_TYPES):
-            edit = None
-        else:
-            edit = insert_after_statement(sf, d.at, text)
-        if edit is None:
-            return no_fix("a way out that drops it shares its line with other code, or is a goto")
-        edits.append(edit)
-    lines = ", ".join(str(sf.line_col(d.at.start_byte)[0]) for d in life.drops)
-    p.report(call, message, [Fix(f"call `{text}` where it is dropped (line {lines})", tuple(edits), applicability=SAFE)])
+    if life.shared or any(_in_go_statement(u.ident, life.graph.function) for u in ctx_uses):
+        return p.report(call, message, notes=["a goroutine uses the context or its cancel func: cancel it where that goroutine ends"])
+    edits, why = release.at_drops(p.file, life, names, text, "the context")
+    if edits is None:
+        return p.report(call, message, notes=[why])
+    lines = ", ".join(str(p.file.line_col(d.at.start_byte)[0]) for d in life.drops)
+    p.report(call, message, [Fix(f"call `{text}` where it is dropped (line {lines})", edits, applicability=SAFE)])
 
 
 def _holds_nothing(sf, call, maker: str) -> bool:
@@ -441,69 +418,14 @@ def _never_nil(sf, binding) -> bool:
 def _deferred_in_loop(p: Pass, call, message, life: a.Lifecycle, ctx, cause) -> None:
     """``defer cancel()`` in a loop -> ``cancel()`` at the end of each iteration and before
     each jump that leaves it."""
-    sf = p.file
-    g = life.graph
-    defer = life.deferred_in_loop[0]
-    made = life.made
-
-    def no_fix(why: str) -> None:
-        p.report(call, message, notes=[why])
-
-    loop = a.enclosing(made, "for_statement")
-    body = loop.child_by_field_name("body") if loop is not None else None
-    stmts = a.statements(body)
-    if made not in stmts or defer not in stmts or defer.start_byte < made.start_byte or not a.runs_on_every_path(sf, defer, made):
-        return no_fix("the context and its defer are not both plain statements of the loop's body")
-    names = _context_names(sf, life, ctx)
-    rest = a.following(defer)
-    leak = a.escaping(sf, g, {pid for pid in g.points if a.is_within(g.points[pid], body) and g.points[pid].start_byte > defer.start_byte
-                               and g.points[pid].type != "return_statement"}, names, body)
-    if leak is not None:
-        return no_fix(f"a value derived from the context outlives the iteration (line {sf.line_col(leak.start_byte)[0]}): it must live until the function returns")
     text = _call_text(life.binding.name, cause)
-    edits = []
-    for jump in a.of_type(body, "return_statement", "break_statement", "continue_statement", "goto_statement", skip_functions=True):
-        if jump.start_byte < defer.start_byte or not _leaves_iteration(sf, jump, loop):
-            continue
-        if jump.type == "goto_statement":
-            return no_fix("a goto leaves the iteration")
-        if jump.type == "return_statement" and a.escaping(sf, g, {jump.id}, names, body) is not None:
-            return no_fix(f"the return at line {sf.line_col(jump.start_byte)[0]} hands on a value derived from the context")
-        edit = insert_before_statement(sf, jump, [text])
-        if edit is None:
-            return no_fix("a jump out of the iteration shares its line with other code")
-        edits.append(edit)
-    last = [s for s in rest if s.type != "comment"]
-    end = last[-1] if last else defer
-    if end.type not in ("return_statement", "break_statement", "continue_statement", "goto_statement"):
-        edit = insert_after_statement(sf, end, text)
-        if edit is None:
-            return no_fix("the loop's last statement shares its line with other code")
-        edits.append(edit)
-    removal = delete_line(sf, defer)
-    if removal is None:
-        return no_fix("the defer shares its line with other code")
+    edits, why = release.each_iteration(p.file, life, _context_names(p.file, life, ctx), text, "the context")
+    if edits is None:
+        return p.report(call, message, notes=[why])
     p.report(call, message, [Fix(
         f"call `{text}` at the end of each iteration and before each jump out of it, instead of deferring it",
-        (removal, *edits), applicability=REVIEW,
+        edits, applicability=REVIEW,
     )])
-
-
-def _leaves_iteration(sf, jump, loop) -> bool:
-    """Whether ``jump`` ends the current iteration of ``loop``: a return, goto, or a break or
-    continue that targets ``loop`` or a statement around it."""
-    if jump.type in ("return_statement", "goto_statement"):
-        return True
-    if jump.type == "break_statement":
-        target = a.break_target(sf, jump)
-        return target is None or target == loop or a.is_within(loop, target)
-    label = next((c for c in jump.named_children if c.type == "label_name"), None)
-    if label is None:
-        return a.enclosing(jump, "for_statement") == loop
-    return not any(
-        x.type == "labeled_statement" and sf.text(x.child_by_field_name("label")) == sf.text(label)
-        for x in a.ancestors(jump) if a.is_within(x, loop) and x != loop
-    )
 
 
 def run(p: Pass) -> None:

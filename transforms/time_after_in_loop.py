@@ -13,8 +13,9 @@ from ._timers import fresh_name, package_of, top_level
 
 DOC = """\
 ## What it finds
-`<-time.After(d)` (under any import name of "time") as a case of a `select` that runs
-inside a loop of the same function, however deeply nested (loop -> if -> select).
+`<-time.After(d)` or `<-time.NewTimer(d).C` (under any import name of "time") as a case
+of a `select` that runs inside a loop of the same function, however deeply nested (loop ->
+if -> select). The timer made in place is never stopped: both are the same leak.
 
 ## Why it leaks
 Every pass through the select makes a new timer. Before Go 1.23 a timer stays in the
@@ -71,9 +72,9 @@ _PLAIN = {
 }
 
 
-def select_of(sf: SourceFile, call: Node) -> Node | None:
-    """The select statement when ``call`` is received from as one of its cases."""
-    recv = call.parent
+def select_of(sf: SourceFile, channel: Node) -> Node | None:
+    """The select statement when ``channel`` is received from as one of its cases."""
+    recv = channel.parent
     if not a.is_receive(sf, recv):
         return None
     stmt = recv.parent
@@ -181,10 +182,11 @@ def _variables(sf: SourceFile, expr: Node) -> set[str]:
     return out
 
 
-def _fix(sf: SourceFile, call: Node, select: Node, loop: Node, given: set[str]) -> tuple[Fix | None, str]:
+def _fix(sf: SourceFile, call: Node, channel: Node, select: Node, loop: Node, given: set[str]) -> tuple[Fix | None, str]:
+    """``channel``: what the case receives from, ``time.After(d)`` or ``time.NewTimer(d).C``."""
     args = a.arguments(call)
     if len(args) != 1:
-        return None, "time.After takes one argument"
+        return None, "the timer's constructor takes one argument"
     d = args[0]
     # a comment inside the call but outside d would go with it: it is kept after the new
     # `timer.C`. A // comment has no place there (it would swallow the colon), nor in
@@ -209,25 +211,40 @@ def _fix(sf: SourceFile, call: Node, select: Node, loop: Node, given: set[str]) 
         return None, "the loop or the select shares its line with another statement"
     given.add(name)
     kept = "".join(f" {sf.text(c)}" for c in comments)
-    if kept and sf.data[call.end_byte:call.end_byte + 1] == b":":
+    if kept and sf.data[channel.end_byte:channel.end_byte + 1] == b":":
         kept += " "  # gofmt's spacing between a comment and the case's colon
-    use = TextEdit(call.start_byte, call.end_byte, f"{name}.C{kept}".encode())
+    use = TextEdit(channel.start_byte, channel.end_byte, f"{name}.C{kept}".encode())
     return Fix(f"one timer {name} made before the loop, re-armed before the select, stopped on return", (make, rearm, use)), ""
+
+
+def _channel(sf: SourceFile, call: Node) -> Node | None:
+    """The channel a ``time.After(d)`` or ``time.NewTimer(d).C`` expression receives from."""
+    if a.is_call_to(sf, call, "time", ("After",)):
+        return call
+    sel = call.parent
+    if (
+        a.is_call_to(sf, call, "time", ("NewTimer",))
+        and sel is not None
+        and sel.type == "selector_expression"
+        and sel.child_by_field_name("operand") == call
+        and sf.text(sel.child_by_field_name("field")) == "C"
+    ):
+        return sel
+    return None
 
 
 def run(p: Pass) -> None:
     sf = p.file
     given: dict[int, set[str]] = {}  # names handed out per top-level declaration
     for call in a.of_type(sf.root, "call_expression"):
-        if not a.is_call_to(sf, call, "time", ("After",)):
-            continue
-        select = select_of(sf, call)
+        channel = _channel(sf, call)
+        select = select_of(sf, channel) if channel is not None else None
         fn = a.enclosing_function(select) if select is not None else None
         loops = a.loops_between(select, fn) if fn is not None else []
-        if not loops or not piles_up(sf, call, select, loops[-1]):
+        if not loops or not piles_up(sf, channel, select, loops[-1]):
             continue
-        fix, why_not = _fix(sf, call, select, loops[-1], given.setdefault(top_level(fn).start_byte, set()))
-        p.report(call, message(sf, call, select), fixes=[fix] if fix else [], notes=[why_not] if why_not else [])
+        fix, why_not = _fix(sf, call, channel, select, loops[-1], given.setdefault(top_level(fn).start_byte, set()))
+        p.report(channel, message(sf, channel, select), fixes=[fix] if fix else [], notes=[why_not] if why_not else [])
 
 
 RULE = Rule(
@@ -235,7 +252,7 @@ RULE = Rule(
     summary="time.After in a select inside a loop -> one timer, re-armed each pass",
     doc=DOC,
     run=run,
-    triggers=(b"After(",),
+    triggers=(b"After(", b"NewTimer("),
     fixed_in_go=(1, 23),
     skips_tests=True,
 )

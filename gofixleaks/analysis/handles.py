@@ -15,8 +15,8 @@ from tree_sitter import Node
 from ..source import SourceFile
 from .bindings import Binding, Use, binding_of, classify, declares, escapes, left_names, references
 from .cfg import EXIT, Graph, graph, own_parts
-from .flow import every_exit_passes, loops_between
-from .syntax import ancestors, body, deferred_literal, goroutine_literal, of_type, statement_of, statements, unparen
+from .flow import loops_between
+from .syntax import ancestors, body, deferred_literal, goroutine_literal, of_type, unparen
 
 # What a point does to the handle.
 RELEASE = "release"  # cancel(), t.Stop(), go cancel(), a goroutine that releases it on every path
@@ -77,7 +77,7 @@ def follow(
         pid = g.point_of(ident)
         if pid is not None and (made is None or pid != made.id):
             by_point.setdefault(pid, []).append(ident)
-    events = {pid: _event(sf, idents, g.points[pid], is_release, hands_on) for pid, idents in by_point.items()}
+    events = {pid: _event(sf, binding, idents, g.points[pid], is_release, hands_on) for pid, idents in by_point.items()}
     fresh = made is not None and made == binding.statement  # a new variable each time it runs
     late = made is not None and _registered_before(sf, g, events, made)
     starts = g.successors.get(made.id, ()) if made is not None and made.id in g.points else (g.entry,)
@@ -141,7 +141,7 @@ def follow(
     )
 
 
-def _event(sf: SourceFile, idents: list[Node], point: Node, is_release: IsRelease, hands_on) -> tuple[str | None, Node | None]:
+def _event(sf: SourceFile, binding: Binding, idents: list[Node], point: Node, is_release: IsRelease, hands_on) -> tuple[str | None, Node | None]:
     """What the uses ``idents`` at ``point`` do to the handle, the strongest first."""
     found: dict[str, Node | None] = {}
     literals: dict[int, tuple[Node, list[Node]]] = {}
@@ -160,7 +160,7 @@ def _event(sf: SourceFile, idents: list[Node], point: Node, is_release: IsReleas
         elif hands_on(u):
             found.setdefault(HANDED_ON, None)
     for lit, inside in literals.values():
-        ev = _literal_event(sf, lit, inside, is_release, hands_on)
+        ev = _literal_event(sf, binding, lit, inside, is_release, hands_on)
         if ev is not None:
             found.setdefault(ev, lit)
     for ev in (RELEASE, DEFERRED, AT_RETURN, HANDED_ON, OVERWRITTEN, CONDITIONAL, SHARED):
@@ -169,12 +169,12 @@ def _event(sf: SourceFile, idents: list[Node], point: Node, is_release: IsReleas
     return None, None
 
 
-def _literal_event(sf: SourceFile, lit: Node, idents: list[Node], is_release: IsRelease, hands_on) -> str | None:
+def _literal_event(sf: SourceFile, binding: Binding, lit: Node, idents: list[Node], is_release: IsRelease, hands_on) -> str | None:
     """What a function literal that uses the handle does with it: a deferred or goroutine
     literal releases it when its body does on every path; any other literal captures it."""
     uses = [classify(sf, i) for i in idents]
-    released = [u for u in uses if is_release(u)]
-    everywhere = bool(released) and releases_on_every_path(sf, lit, released)
+    released = any(is_release(u) for u in uses)
+    everywhere = released and releases_on_every_path(sf, binding, lit, is_release, hands_on)
     deferred, goroutine = deferred_literal(lit) is not None, goroutine_literal(lit) is not None
     immediate = lit.parent is not None and lit.parent.type == "call_expression" and lit.parent.child_by_field_name("function") == lit
     if everywhere and (goroutine or (immediate and not deferred)):
@@ -188,26 +188,11 @@ def _literal_event(sf: SourceFile, lit: Node, idents: list[Node], is_release: Is
     return SHARED if goroutine else None
 
 
-def releases_on_every_path(sf: SourceFile, lit: Node, released: list[Use]) -> bool:
-    """Whether the body of function literal ``lit`` reaches one of the ``released`` uses on
-    every path (a nil check around it counts: a held handle is never nil)."""
-    release_stmts = set()
-    for u in released:
-        inner = _enclosing_literal(u.ident)
-        if inner == lit:
-            release_stmts.add(statement_of(u.ident).id)
-        elif inner is not None and deferred_literal(inner) is not None:
-            release_stmts.add(deferred_literal(inner).id)
-    name = sf.text(released[0].ident)
-
-    def is_release_stmt(s: Node) -> bool:
-        if s.id in release_stmts:
-            return True
-        if s.type == "if_statement" and s.child_by_field_name("alternative") is None and _nil_test(sf, s, name) == "!=":
-            return every_exit_passes(sf, statements(s.child_by_field_name("consequence")), is_release_stmt)
-        return False
-
-    return every_exit_passes(sf, statements(body(lit)), is_release_stmt)
+def releases_on_every_path(sf: SourceFile, binding: Binding, lit: Node, is_release: IsRelease, hands_on=escapes) -> bool:
+    """Whether the body of function literal ``lit`` releases (or hands on) the handle in
+    ``binding``, which it holds from its start, on every path (a nil check around the
+    release counts: a held handle is never nil)."""
+    return not follow(sf, binding, None, lit, is_release, hands_on).drops
 
 
 def _feasible(sf: SourceFile, g: Graph, p: int, name: str) -> tuple[int, ...]:
@@ -267,10 +252,6 @@ def _outermost_literal(ident: Node, point: Node) -> Node | None:
         if a.type == "func_literal":
             out = a
     return out
-
-
-def _enclosing_literal(ident: Node) -> Node | None:
-    return next((a for a in ancestors(ident) if a.type in ("func_literal", "function_declaration", "method_declaration")), None)
 
 
 def _blank_assignment(sf: SourceFile, ident: Node) -> bool:
