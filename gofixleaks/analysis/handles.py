@@ -410,12 +410,13 @@ def _qualified(sf: SourceFile, t: Node | None) -> str:
     return sf.text(t).replace(" ", "")
 
 
-_BORROWING_METHODS = ("Reset",)  # what a helper may do with a timer it is lent
+_REARMS = ("Reset",)  # a helper lent a timer re-arms it (after a Stop, perhaps): it stays armed
 
 
 def borrowed_params(sf: SourceFile, fn: Node) -> tuple[int, ...]:
-    """Positions of ``fn``'s parameters it only borrows: every use re-arms it (``t.Reset(d)``)
-    or reads a field (``t.C``), so the caller still owns it and must release it."""
+    """Positions of ``fn``'s parameters it only borrows: it re-arms them (``t.Reset(d)``,
+    perhaps after a ``t.Stop()``) and otherwise only reads a field (``t.C``), so they stay
+    armed and the caller still owns them and must release them."""
     params = fn.child_by_field_name("parameters")
     b = body(fn)
     if params is None or b is None:
@@ -438,10 +439,13 @@ def _borrows(sf: SourceFile, b: Node, name: str) -> bool:
     decls = of_type(b, "short_var_declaration", "var_declaration", "range_clause", "receive_statement")
     if not uses or any(declares(sf, d, name) for d in decls):
         return False
+    rearmed = False
     for ident in uses:
         u = classify(sf, ident)
         if any(a.type == "func_literal" for a in ancestors(ident) if _inside(a, b)):
             return False
-        if not ((u.kind == "method" and u.detail in _BORROWING_METHODS) or u.kind == "field"):
+        if u.kind == "method" and u.detail in _REARMS:
+            rearmed = True
+        elif not ((u.kind == "method" and u.detail == "Stop") or u.kind == "field"):
             return False
-    return True
+    return rearmed
