@@ -51,6 +51,11 @@ class FuncFacts:
     cancel_result: int = -1
     results: int = 0
     borrows: tuple[int, ...] = ()
+    # Timers kept in fields: fields it stores a time.AfterFunc timer in ("f", "f[]" for a
+    # map), fields it reads in a way that may stop one, methods it hands to time.AfterFunc
+    timer_fields: tuple[str, ...] = ()
+    field_reads: tuple[str, ...] = ()
+    callbacks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -103,6 +108,24 @@ class PackageFacts:
         found = self.declarations(package, name, recv)
         return bool(found) and all(position in f.borrows for f in found)
 
+    def has_method(self, package: str, recv: str, names: tuple[str, ...]) -> str | None:
+        """The first of ``names`` that type ``recv`` has a method of."""
+        return next((n for n in names if self.declarations(package, n, recv)), None)
+
+    def keeps_timers(self, package: str, field: str) -> bool:
+        """Whether some function of ``package`` stores a time.AfterFunc timer in ``field``
+        (``f``, or ``f[]`` for the elements of a map)."""
+        return any(field in f.timer_fields for f in self.functions if f.package == package)
+
+    def reads_field(self, package: str, field: str) -> bool:
+        """Whether some function of ``package`` reads ``field`` in a way that may stop a timer
+        kept there (anything but assigning it, comparing it with nil, re-arming it)."""
+        return any(field in f.field_reads for f in self.functions if f.package == package)
+
+    def is_callback(self, package: str, name: str) -> bool:
+        """Whether a method ``name`` is handed to time.AfterFunc somewhere in ``package``."""
+        return any(name in f.callbacks for f in self.functions if f.package == package)
+
     def launchers(self, package: str) -> dict[str, tuple[int, ...]]:
         """Functions of ``package`` that run a func argument on a goroutine, with the argument
         positions (``safe.Go(f)``, ``RunDaemon(name, f)``)."""
@@ -137,6 +160,7 @@ def file_facts(sf: SourceFile, abspath: str) -> FileFacts:
             name=key[0], recv=key[1], package=package, path=abspath, line=sf.line_col(fn.start_byte)[0],
             loop=_longest(sf, loops[i]), calls=_call_names(sf, calls[i]), go_params=_go_params(sf, fn),
             cancel_result=cancel, results=results, borrows=a.borrowed_params(sf, fn),
+            timer_fields=a.timer_fields(sf, fn), field_reads=a.field_reads(sf, fn), callbacks=a.callbacks(sf, fn),
         ))
     return FileFacts(abspath, package, tuple(out))
 

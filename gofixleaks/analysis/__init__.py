@@ -56,13 +56,18 @@ from .handles import (
     CONTEXT_PACKAGES,
     Drop,
     Lifecycle,
+    assigned_to,
     borrowed_params,
+    callbacks,
     cancel_result,
     derived,
     error_return,
     escaping,
+    field_reads,
     follow,
+    is_after_func,
     releases_on_every_path,
+    timer_fields,
 )
 from .lifetime import Lifetime, lifetime
 from .syntax import (

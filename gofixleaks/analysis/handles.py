@@ -16,7 +16,7 @@ from ..source import SourceFile
 from .bindings import Binding, Use, binding_of, classify, declares, escapes, left_names, references
 from .cfg import EXIT, Graph, graph, own_parts
 from .flow import loops_between
-from .syntax import ancestors, body, deferred_literal, goroutine_literal, of_type, unparen
+from .syntax import ancestors, arguments, body, callee, deferred_literal, goroutine_literal, of_type, unparen
 
 # What a point does to the handle.
 RELEASE = "release"  # cancel(), t.Stop(), go cancel(), a goroutine that releases it on every path
@@ -449,3 +449,129 @@ def _borrows(sf: SourceFile, b: Node, name: str) -> bool:
         elif not ((u.kind == "method" and u.detail == "Stop") or u.kind == "field"):
             return False
     return rearmed
+
+
+# ---------------------------------------------------------------------------- timers kept in fields
+
+
+def is_after_func(sf: SourceFile, node: Node | None) -> bool:
+    """``time.AfterFunc(d, f)``."""
+    return node is not None and node.type == "call_expression" and callee(sf, node) == ("time", "AfterFunc")
+
+
+def timer_fields(sf: SourceFile, fn: Node) -> tuple[str, ...]:
+    """Fields ``fn`` keeps a ``time.AfterFunc`` timer in: ``f`` for ``x.f = time.AfterFunc(...)``
+    (or ``T{f: time.AfterFunc(...)}``), ``f[]`` for ``x.f[k] = time.AfterFunc(...)``."""
+    out = set()
+    for call in of_type(body(fn), "call_expression"):
+        if not is_after_func(sf, call):
+            continue
+        target = assigned_to(call)
+        if target is not None and target.type == "selector_expression":
+            out.add(sf.text(target.child_by_field_name("field")))
+        elif target is not None and target.type == "index_expression":
+            inner = target.child_by_field_name("operand")
+            if inner is not None and inner.type == "selector_expression":
+                out.add(sf.text(inner.child_by_field_name("field")) + "[]")
+        elif call.parent is not None and call.parent.type == "keyed_element":
+            key = call.parent.named_children[0]
+            out.add(sf.text(key).strip())
+    return tuple(sorted(out))
+
+
+def assigned_to(value: Node) -> Node | None:
+    """The target ``value`` is assigned to in ``a, b = x, y`` (one-to-one), if any."""
+    rhs = value.parent
+    stmt = rhs.parent if rhs is not None and rhs.type == "expression_list" else None
+    if stmt is None or stmt.type != "assignment_statement" or stmt.child_by_field_name("right") != rhs:
+        return None
+    lefts, values = left_names(stmt), list(rhs.named_children)
+    return lefts[values.index(value)] if len(lefts) == len(values) else None
+
+
+def field_reads(sf: SourceFile, fn: Node) -> tuple[str, ...]:
+    """Names of the fields ``fn`` reads in a way that may stop a timer kept there or hand it
+    on: every ``x.f`` but an assignment to it, a nil check and a re-arm (``x.f.Reset(d)``)."""
+    out = set()
+    for sel in of_type(body(fn), "selector_expression"):
+        name = sf.text(sel.child_by_field_name("field"))
+        if name in out or _field_written_or_checked(sf, sel):
+            continue
+        out.add(name)
+    return tuple(sorted(out))
+
+
+def _field_written_or_checked(sf: SourceFile, sel: Node) -> bool:
+    parent = sel.parent
+    if parent is None:
+        return False
+    if parent.type == "expression_list" and parent.parent is not None and parent.parent.type == "assignment_statement":
+        return parent == parent.parent.child_by_field_name("left")
+    if parent.type == "index_expression" and parent.child_by_field_name("operand") == sel:
+        grand = parent.parent
+        return grand is not None and grand.type == "expression_list" and grand.parent is not None and (
+            grand.parent.type == "assignment_statement" and grand == grand.parent.child_by_field_name("left")
+        )
+    if parent.type == "binary_expression" and "nil" in (sf.text(parent.child_by_field_name("left")), sf.text(parent.child_by_field_name("right"))):
+        return True
+    if parent.type == "selector_expression" and parent.child_by_field_name("operand") == sel:
+        return sf.text(parent.child_by_field_name("field")) in _REARMS
+    return False
+
+
+def callbacks(sf: SourceFile, fn: Node) -> tuple[str, ...]:
+    """Methods ``fn`` hands to ``time.AfterFunc`` as its callback (``time.AfterFunc(d, x.m)``)."""
+    out = set()
+    for call in of_type(body(fn), "call_expression"):
+        args = arguments(call) if is_after_func(sf, call) else []
+        if len(args) == 2 and args[1].type == "selector_expression":
+            out.add(sf.text(args[1].child_by_field_name("field")))
+    return tuple(sorted(out))
+
+
+UNKNOWN, LIVE, SAFE = "unknown", "live", "safe"  # what a field holds, as far as a path tells
+
+
+def field_on_arrival(sf: SourceFile, g: Graph, point: int, holder: str) -> set[str]:
+    """What ``holder`` (a field such as ``s.timer``) may hold when paths from the entry of
+    ``g``'s function reach ``point``: LIVE (checked non-nil or re-armed, not stopped since),
+    SAFE (stopped, cleared, handed on, or checked nil), UNKNOWN (nothing on the path tells)."""
+    found: set[str] = set()
+    seen: set[tuple[int, str]] = set()
+    stack = [(g.entry, UNKNOWN)]
+    while stack:
+        p, state = stack.pop()
+        if p == EXIT or (p, state) in seen:
+            continue
+        seen.add((p, state))
+        if p == point:
+            found.add(state)
+            continue
+        node = g.points[p]
+        state = _field_event(sf, node, holder, state)
+        succ = g.successors.get(p, ())
+        test = _nil_test(sf, node, holder) if node.type == "if_statement" else None
+        if test is not None and len(succ) == 2:
+            then, other = (LIVE, SAFE) if test == "!=" else (SAFE, LIVE)
+            stack += [(succ[0], then), (succ[1], other)]
+            continue
+        stack += [(s, state) for s in succ]
+    return found
+
+
+def _field_event(sf: SourceFile, node: Node, holder: str, state: str) -> str:
+    """The state of ``holder`` after point ``node``."""
+    for part in own_parts(node):
+        for sel in of_type(part, "selector_expression"):
+            if sf.text(sel) != holder:
+                continue
+            parent = sel.parent
+            if parent.type == "selector_expression" and parent.child_by_field_name("operand") == sel:
+                method = sf.text(parent.child_by_field_name("field"))
+                state = LIVE if method in _REARMS else SAFE if method == "Stop" else state
+            elif parent.type == "expression_list" and parent.parent is not None and parent.parent.type == "assignment_statement" \
+                    and parent == parent.parent.child_by_field_name("left"):
+                state = SAFE  # cleared, or a new timer that the caller of this question looks at
+            elif not _field_written_or_checked(sf, sel):
+                state = SAFE  # handed on: whoever gets it may stop it
+    return state
