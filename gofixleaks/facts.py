@@ -94,14 +94,15 @@ class PackageFacts:
         through what it calls). Any declaration counts: build tags may pick any of them."""
         return any((f.package, f.name, f.recv) in self.long_lived for f in self.declarations(package, name, recv))
 
-    def cancel_result(self, package: str, name: str, recv: str | None = "") -> tuple[int, int]:
-        """(position of the cancel func, number of results) when every declaration of the
-        function returns a context with its cancel func; (-1, 0) otherwise."""
-        found = {(f.cancel_result, f.results) for f in self.declarations(package, name, recv)}
-        if len(found) != 1:
-            return -1, 0
-        (cancel, results), = found
-        return (cancel, results) if cancel >= 0 else (-1, 0)
+    def cancel_makers(self, package: str) -> dict[tuple[str, bool], tuple[int, int]]:
+        """The functions (``(name, False)``) and methods (``(name, True)``, any receiver) of
+        ``package`` that return a context with its cancel func, with (position of the cancel
+        func, number of results); a name whose declarations disagree is left out."""
+        found: dict[tuple[str, bool], set[tuple[int, int]]] = {}
+        for f in self.functions:
+            if f.package == package:
+                found.setdefault((f.name, bool(f.recv)), set()).add((f.cancel_result, f.results))
+        return {k: next(iter(v)) for k, v in found.items() if len(v) == 1 and next(iter(v))[0] >= 0}
 
     def borrows(self, package: str, name: str, recv: str | None, position: int) -> bool:
         """Whether every declaration of the function only borrows its parameter ``position``."""
@@ -112,19 +113,19 @@ class PackageFacts:
         """The first of ``names`` that type ``recv`` has a method of."""
         return next((n for n in names if self.declarations(package, n, recv)), None)
 
-    def keeps_timers(self, package: str, field: str) -> bool:
-        """Whether some function of ``package`` stores a time.AfterFunc timer in ``field``
-        (``f``, or ``f[]`` for the elements of a map)."""
-        return any(field in f.timer_fields for f in self.functions if f.package == package)
+    def timer_fields(self, package: str) -> frozenset[str]:
+        """Fields some function of ``package`` stores a time.AfterFunc timer in (``f``, or
+        ``f[]`` for the elements of a map)."""
+        return frozenset(x for f in self.functions if f.package == package for x in f.timer_fields)
 
-    def reads_field(self, package: str, field: str) -> bool:
-        """Whether some function of ``package`` reads ``field`` in a way that may stop a timer
-        kept there (anything but assigning it, comparing it with nil, re-arming it)."""
-        return any(field in f.field_reads for f in self.functions if f.package == package)
+    def field_reads(self, package: str) -> frozenset[str]:
+        """Fields some function of ``package`` reads in a way that may stop a timer kept
+        there (anything but assigning it, comparing it with nil, re-arming it)."""
+        return frozenset(x for f in self.functions if f.package == package for x in f.field_reads)
 
-    def is_callback(self, package: str, name: str) -> bool:
-        """Whether a method ``name`` is handed to time.AfterFunc somewhere in ``package``."""
-        return any(name in f.callbacks for f in self.functions if f.package == package)
+    def callbacks(self, package: str) -> frozenset[str]:
+        """Methods handed to time.AfterFunc somewhere in ``package``."""
+        return frozenset(x for f in self.functions if f.package == package for x in f.callbacks)
 
     def launchers(self, package: str) -> dict[str, tuple[int, ...]]:
         """Functions of ``package`` that run a func argument on a goroutine, with the argument

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from gofixleaks import analysis as a
 from gofixleaks.edits import REVIEW, SAFE, Fix, insert_after_statement, insert_at_block_start
-from gofixleaks.facts import package_name
 from gofixleaks.rule import Pass
 
 from . import _release as release
@@ -114,7 +113,7 @@ def borrowed(p: Pass, use: a.Use) -> bool:
         name, recv = sf.text(fn.child_by_field_name("field")), None
     else:
         return False
-    return p.package.borrows(package_name(sf), name, recv, position)
+    return p.package.borrows(sf.package_name, name, recv, position)
 
 
 def receives_from(sf, case, name: str) -> bool:

@@ -7,7 +7,6 @@ from tree_sitter import Node
 from gofixleaks import analysis as a
 from gofixleaks.analysis.handles import LIVE, OVERWRITES, REMADE, SAFE, field_on_arrival
 from gofixleaks.edits import REVIEW, Fix, TextEdit, insert_after_statement, insert_before_statement
-from gofixleaks.facts import package_name
 from gofixleaks.rule import Pass, Rule
 
 from . import _release as release
@@ -161,7 +160,7 @@ def _field(p: Pass, call: Node, target: Node, package: str) -> None:
     closer = p.package.has_method(package, recv[1], _CLOSERS) if p.package is not None else None
     # this file as it is now too: a fix here adds the read the package's facts do not know of yet
     here = any(field in a.field_reads(sf, fn) for fn in a.of_type(sf.root, "function_declaration", "method_declaration"))
-    if closer is None or here or p.package.reads_field(package, field):
+    if closer is None or here or field in p.package.field_reads(package):
         return
     message = (f"timer {holder} from time.AfterFunc is never stopped: nothing in the package stops {field}, so {recv[1]}.{closer} "
                f"leaves its callback armed")
@@ -192,16 +191,16 @@ def _stop_in_closer(p: Pass, typ: str, closer: str, field: str, is_map: bool) ->
     return insert_after_statement(sf, stmts[-1], lines.replace("\n", sf.newline.decode() + indent)), ""
 
 
-def _cleared(p: Pass, stmt: Node, holder: Node, key: Node | None, package: str) -> None:
+def _cleared(p: Pass, stmt: Node, holder: Node, key: Node | None, package: str, kept: frozenset[str]) -> None:
     """``s.t = nil`` or ``delete(s.timers, k)`` where the field keeps AfterFunc timers."""
     sf = p.file
     field = sf.text(holder.child_by_field_name("field"))
-    if p.package is None or not p.package.keeps_timers(package, field + ("[]" if key is not None else "")):
+    if p.package is None or field + ("[]" if key is not None else "") not in kept:
         return
     fn = a.enclosing_function(stmt)
     decl = _method(stmt) or a.enclosing(stmt, "function_declaration")
     key_fn = a.function_key(sf, decl) if decl is not None else None
-    if fn is None or _in_callback(sf, stmt) or (key_fn is not None and p.package.is_callback(package, key_fn[0])):
+    if fn is None or _in_callback(sf, stmt) or (key_fn is not None and key_fn[0] in p.package.callbacks(package)):
         return  # the timer has fired
     text = sf.text(holder)
     if key is not None:
@@ -224,7 +223,8 @@ def _cleared(p: Pass, stmt: Node, holder: Node, key: Node | None, package: str) 
 
 def run(p: Pass) -> None:
     sf = p.file
-    package = package_name(sf)
+    package = sf.package_name
+    kept = p.package.timer_fields(package) if p.package is not None else frozenset()
     for call in a.of_type(sf.root, "call_expression"):
         if a.is_after_func(sf, call):
             binding = a.assignments(sf, call)
@@ -238,12 +238,12 @@ def run(p: Pass) -> None:
         elif a.callee(sf, call) == (None, "delete"):
             args = a.arguments(call)
             if len(args) == 2 and args[0].type == "selector_expression" and call.parent.type == "expression_statement":
-                _cleared(p, call.parent, args[0], args[1], package)
+                _cleared(p, call.parent, args[0], args[1], package, kept)
     for stmt in a.of_type(sf.root, "assignment_statement"):
         lefts, right = a.left_names(stmt), stmt.child_by_field_name("right")
         values = right.named_children if right is not None else []
         if len(lefts) == 1 == len(values) and lefts[0].type == "selector_expression" and sf.text(values[0]) == "nil":
-            _cleared(p, stmt, lefts[0], None, package)
+            _cleared(p, stmt, lefts[0], None, package, kept)
 
 
 RULE = Rule(

@@ -89,27 +89,23 @@ _NOTIFY = "signal.NotifyContext"
 _OUTLIVES = ("returned", "stored", "address")
 
 
-def _maker(p: Pass, call) -> tuple[str, int, int] | None:
+def _maker(sf, call, wrappers) -> tuple[str, int, int] | None:
     """(name shown, position of the cancel func, number of results) when ``call`` makes a
-    context with its cancel func."""
-    sf = p.file
+    context with its cancel func; ``wrappers``: the package's own makers (see
+    PackageFacts.cancel_makers)."""
     c = a.callee(sf, call)
     if c is not None and c[0] in a.CONTEXT_PACKAGES and c[1] in WITH:
         return f"context.{c[1]}", 1, 2
     if c is not None and c == ("os/signal", "NotifyContext"):
         return _NOTIFY, 1, 2
-    if p.package is None:
-        return None
-    package = sf.package_name
     fn = call.child_by_field_name("function")
     if c is not None and c[0] is None:
-        name, recv = c[1], ""
+        found = wrappers.get((c[1], False))
     elif fn is not None and fn.type == "selector_expression" and sf.text(fn.child_by_field_name("operand")) not in sf.imports:
-        name, recv = sf.text(fn.child_by_field_name("field")), None
+        found = wrappers.get((sf.text(fn.child_by_field_name("field")), True))
     else:
         return None
-    at, results = p.package.cancel_result(package, name, recv)
-    return (sf.text(fn), at, results) if at >= 0 else None
+    return (sf.text(fn), *found) if found is not None else None
 
 
 def _declaration(call, results: int):
@@ -429,8 +425,9 @@ def _deferred_in_loop(p: Pass, call, message, life: a.Lifecycle, ctx, cause) -> 
 
 
 def run(p: Pass) -> None:
+    wrappers = p.package.cancel_makers(p.file.package_name) if p.package is not None else {}
     for call in a.of_type(p.file.root, "call_expression"):
-        maker = _maker(p, call)
+        maker = _maker(p.file, call, wrappers)
         if maker is not None:
             _check(p, call, *maker)
 

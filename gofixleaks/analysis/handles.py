@@ -6,6 +6,7 @@ holds when the defer runs, ``defer func() { cancel() }()`` the one it holds at r
 
 from __future__ import annotations
 
+import bisect
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Callable
@@ -287,6 +288,32 @@ def error_return(sf: SourceFile, stmt: Node) -> bool:
     return False
 
 
+# The nodes of one type in the last file asked about, by start: facts ask for every function.
+_FILE_NODES: dict[str, tuple[SourceFile, list[Node], list[int]]] = {}
+
+
+def _in_body(sf: SourceFile, fn: Node, node_type: str) -> list[Node]:
+    """The ``node_type`` nodes in ``fn``'s body (nested functions included), cut from one
+    query over the whole file."""
+    b = body(fn)
+    if b is None:
+        return []
+    hit = _FILE_NODES.get(node_type)
+    if hit is None or hit[0] is not sf:
+        nodes = list(of_type(sf.root, node_type))
+        hit = _FILE_NODES[node_type] = (sf, nodes, [n.start_byte for n in nodes])
+    _, nodes, starts = hit
+    return nodes[bisect.bisect_left(starts, b.start_byte) : bisect.bisect_right(starts, b.end_byte)]
+
+
+def _after_funcs_in(sf: SourceFile, fn: Node) -> list[Node]:
+    """The calls in ``fn``'s body, when the file mentions AfterFunc at all."""
+    hit = _FILE_NODES.get("AfterFunc")
+    if hit is None or hit[0] is not sf:
+        hit = _FILE_NODES["AfterFunc"] = (sf, [], [1] if b"AfterFunc" in sf.data else [])
+    return _in_body(sf, fn, "call_expression") if hit[2] else []
+
+
 # One graph per function, kept while its tree lives: several handles in a function ask for it.
 _GRAPHS: OrderedDict = OrderedDict()
 
@@ -425,11 +452,22 @@ def borrowed_params(sf: SourceFile, fn: Node) -> tuple[int, ...]:
     for p in params.named_children:
         if p.type not in ("parameter_declaration", "variadic_parameter_declaration"):
             continue
+        timer = _is_timer_type(sf, p.child_by_field_name("type"))
         for ident in p.children_by_field_name("name") or [None]:
-            if ident is not None and _borrows(sf, b, sf.text(ident)):
+            if timer and ident is not None and _borrows(sf, b, sf.text(ident)):
                 out.append(i)
             i += 1
     return tuple(out)
+
+
+def _is_timer_type(sf: SourceFile, t: Node | None) -> bool:
+    """``*time.Timer`` or ``*time.Ticker``, under any import name of "time"."""
+    if t is None or t.type != "pointer_type" or not t.named_children:
+        return False
+    q = t.named_children[0]
+    return q.type == "qualified_type" and sf.imports.get(sf.text(q.child_by_field_name("package"))) == "time" and (
+        sf.text(q.child_by_field_name("name")) in ("Timer", "Ticker")
+    )
 
 
 def _borrows(sf: SourceFile, b: Node, name: str) -> bool:
@@ -462,8 +500,8 @@ def is_after_func(sf: SourceFile, node: Node | None) -> bool:
 def timer_fields(sf: SourceFile, fn: Node) -> tuple[str, ...]:
     """Fields ``fn`` keeps a ``time.AfterFunc`` timer in: ``f`` for ``x.f = time.AfterFunc(...)``
     (or ``T{f: time.AfterFunc(...)}``), ``f[]`` for ``x.f[k] = time.AfterFunc(...)``."""
-    out = set()
-    for call in of_type(body(fn), "call_expression"):
+    out: set[str] = set()
+    for call in _after_funcs_in(sf, fn):
         if not is_after_func(sf, call):
             continue
         target = assigned_to(call)
@@ -492,8 +530,8 @@ def assigned_to(value: Node) -> Node | None:
 def field_reads(sf: SourceFile, fn: Node) -> tuple[str, ...]:
     """Names of the fields ``fn`` reads in a way that may stop a timer kept there or hand it
     on: every ``x.f`` but an assignment to it, a nil check and a re-arm (``x.f.Reset(d)``)."""
-    out = set()
-    for sel in of_type(body(fn), "selector_expression"):
+    out: set[str] = set()
+    for sel in _in_body(sf, fn, "selector_expression"):
         name = sf.text(sel.child_by_field_name("field"))
         if name in out or _field_written_or_checked(sf, sel):
             continue
@@ -521,8 +559,8 @@ def _field_written_or_checked(sf: SourceFile, sel: Node) -> bool:
 
 def callbacks(sf: SourceFile, fn: Node) -> tuple[str, ...]:
     """Methods ``fn`` hands to ``time.AfterFunc`` as its callback (``time.AfterFunc(d, x.m)``)."""
-    out = set()
-    for call in of_type(body(fn), "call_expression"):
+    out: set[str] = set()
+    for call in _after_funcs_in(sf, fn):
         args = arguments(call) if is_after_func(sf, call) else []
         if len(args) == 2 and args[1].type == "selector_expression":
             out.add(sf.text(args[1].child_by_field_name("field")))
