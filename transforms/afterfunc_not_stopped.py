@@ -5,7 +5,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from gofixleaks import analysis as a
-from gofixleaks.analysis.handles import LIVE, OVERWRITES, REMADE, SAFE, field_on_arrival
+from gofixleaks.analysis.handles import LIVE, OVERWRITES, REMADE, field_on_arrival
 from gofixleaks.edits import REVIEW, Fix, TextEdit, insert_after_statement, insert_before_statement
 from gofixleaks.rule import Pass, Rule
 
@@ -21,9 +21,9 @@ its owner can no longer stop:
   `Shutdown` method, and the callback uses the receiver: closing cannot stop it;
 - it is kept in a field of the receiver that nothing in the package ever stops (or reads),
   although the type has a `Close`, `Stop` or `Shutdown` method;
-- a field or map that keeps such timers is cleared (`s.t = nil`) or has an entry deleted
-  (`delete(s.timers, k)`) without stopping the timer there, or a field checked to hold a
-  timer is given a new one without stopping the old;
+- a field of the receiver checked to hold such a timer (`if s.t != nil`) is cleared
+  (`s.t = nil`) or given a new timer without stopping the old one, or a map of the
+  receiver that keeps them has an entry deleted (`delete(s.timers, k)`) unread;
 - a local timer is stopped on some paths but dropped on others (returned past, replaced),
   or stopped by a `defer` inside the loop that makes it.
 
@@ -38,8 +38,10 @@ a callback that re-arms its own timer keeps it alive forever.
 - a local timer that is never stopped at all: its callback is meant to run;
 - a clear or delete inside the callback itself (the timer has fired), or in a method that
   is handed to `time.AfterFunc` as a callback;
-- a field given a new timer where nothing on the path shows that it still holds one
-  (another call may have stopped it: that cannot be told from one function).
+- a field cleared or given a new timer where nothing on the path shows that it still
+  holds one (it may have fired, or a caller stopped it: one function cannot tell), a field
+  of anything but the receiver, a map entry read before it is deleted (it may be stopped
+  through a local).
 
 ## When it is not fixed
 - a discarded timer: keeping it needs a new field, a design choice;
@@ -198,9 +200,12 @@ def _cleared(p: Pass, stmt: Node, holder: Node, key: Node | None, package: str, 
     if p.package is None or field + ("[]" if key is not None else "") not in kept:
         return
     fn = a.enclosing_function(stmt)
-    decl = _method(stmt) or a.enclosing(stmt, "function_declaration")
-    key_fn = a.function_key(sf, decl) if decl is not None else None
-    if fn is None or _in_callback(sf, stmt) or (key_fn is not None and key_fn[0] in p.package.callbacks(package)):
+    method = _method(stmt)
+    recv = _receiver(p, method)
+    operand = holder.child_by_field_name("operand")
+    if fn is None or recv is None or operand.type != "identifier" or sf.text(operand) != recv[0]:
+        return  # only the receiver's own fields: a local may hold a timer that already fired
+    if _in_callback(sf, stmt) or a.function_key(sf, method)[0] in p.package.callbacks(package):
         return  # the timer has fired
     text = sf.text(holder)
     if key is not None:
@@ -212,9 +217,10 @@ def _cleared(p: Pass, stmt: Node, holder: Node, key: Node | None, package: str, 
     else:
         g = a.graph(sf, fn)
         point = g.point_of(stmt)
-        if point is None or field_on_arrival(sf, g, point, text) <= {SAFE}:
-            return
-        lines = [f"if {text} != nil {{", f"\t{text}.Stop()", "}"]
+        arrival = field_on_arrival(sf, g, point, text) if point is not None else set()
+        if LIVE not in arrival:
+            return  # nothing on the way shows a timer there: it may have fired, or been stopped by a caller
+        lines = [f"{text}.Stop()"] if arrival == {LIVE} else [f"if {text} != nil {{", f"\t{text}.Stop()", "}"]
         message = f"{text} = nil drops a time.AfterFunc timer without stopping it: its callback still runs"
     edit = insert_before_statement(sf, stmt, lines)
     fix = Fix("stop the timer before dropping it", (edit,), applicability=REVIEW) if edit else None

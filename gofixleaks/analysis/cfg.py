@@ -19,7 +19,7 @@ from tree_sitter import Node
 
 from ..source import SourceFile
 from .flow import CASE_TYPES, loop_kind, never_returns
-from .syntax import ancestors, body, statements
+from .syntax import ancestors, body, is_call_to, statements, unparen
 
 EXIT = -1  # the point every return and the end of the body lead to
 
@@ -164,7 +164,7 @@ class _Builder:
         if t == "for_statement":
             frame = _Frame(s, label, nxt, s.id)
             entry = self.block(statements(s.child_by_field_name("body")), s.id, (*frames, frame))
-            return self.add(s, [entry] if loop_kind(sf, s) == "endless" else [entry, nxt])
+            return self.add(s, [entry] if loop_kind(sf, s) == "endless" or _ranges_over_ticks(sf, s) else [entry, nxt])
         if t in _SWITCHES or t == "select_statement":
             cases = [c for c in s.named_children if c.type in CASE_TYPES]
             entries: list[int] = []
@@ -178,6 +178,18 @@ class _Builder:
                 entries.append(nxt)  # no case matched
             return self.add(s, entries)
         return self.add(s, [nxt])
+
+
+def _ranges_over_ticks(sf: SourceFile, loop: Node) -> bool:
+    """``for range t.C`` or ``for range time.Tick(d)``: a timer's channel is never closed,
+    so only a break or return leaves the loop."""
+    clause = next((c for c in loop.named_children if c.type == "range_clause"), None)
+    right = unparen(clause.child_by_field_name("right")) if clause is not None else None
+    if right is None:
+        return False
+    if right.type == "selector_expression":
+        return sf.text(right.child_by_field_name("field")) == "C"
+    return is_call_to(sf, right, "time", ("Tick",))
 
 
 def _jump_target(sf: SourceFile, jump: Node, frames: tuple[_Frame, ...]) -> int:

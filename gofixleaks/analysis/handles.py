@@ -52,7 +52,7 @@ class Lifecycle:
     drops: tuple[Drop, ...]
     releases: tuple[Node, ...]  # points that release it on some path
     handed_on: tuple[Node, ...]  # points that hand it on
-    deferred_in_loop: tuple[Node, ...]  # `defer release` in a loop that makes it again
+    deferred_in_loop: tuple[Node, ...]  # `defer release` run on every pass of a loop that makes it again
     shared: tuple[Node, ...]  # goroutine literals that use it and leave it to this function
     held: frozenset[int]  # points reached while it is held (what runs before a drop)
 
@@ -242,7 +242,11 @@ def _inside(node: Node, region: Node) -> bool:
 
 
 def _shares_loop(defer: Node, made: Node, fn: Node) -> bool:
-    return bool(set(n.id for n in loops_between(defer, fn)) & set(n.id for n in loops_between(made, fn)))
+    """Whether ``defer`` runs on every iteration of a loop that also makes the handle: it
+    stands in the loop's body itself, not under an if or a case that may run once."""
+    block = defer.parent.parent if defer.parent is not None else None
+    loop = block.parent if block is not None and block.type == "block" else None
+    return loop is not None and loop.type == "for_statement" and loop.id in {n.id for n in loops_between(made, fn)}
 
 
 def _outermost_literal(ident: Node, point: Node) -> Node | None:
@@ -394,7 +398,9 @@ def _leaves_scope(sf: SourceFile, part: Node, names: set[str], scope: Node) -> N
             return None
         for left in left_names(part):
             if left.type != "identifier":
-                return part  # a field, a map or slice element
+                if sf.text(_root(left)) in names:
+                    continue  # a field or element of a value it guards: it stays inside
+                return part  # a field, a map or slice element of something else
             if t == "assignment_statement":
                 decl = binding_of(sf, left)
                 if decl is None or not _inside(decl.statement, scope):
@@ -555,6 +561,16 @@ def _field_written_or_checked(sf: SourceFile, sel: Node) -> bool:
     if parent.type == "selector_expression" and parent.child_by_field_name("operand") == sel:
         return sf.text(parent.child_by_field_name("field")) in _REARMS
     return False
+
+
+def _root(expr: Node) -> Node:
+    """``x`` for ``x.f.g``, ``x[i]``, ``(*x).f``."""
+    while expr.type in ("selector_expression", "index_expression", "parenthesized_expression", "unary_expression"):
+        inner = expr.child_by_field_name("operand") or (expr.named_children[0] if expr.named_children else None)
+        if inner is None:
+            break
+        expr = inner
+    return expr
 
 
 def callbacks(sf: SourceFile, fn: Node) -> tuple[str, ...]:

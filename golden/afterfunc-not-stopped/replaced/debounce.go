@@ -32,3 +32,13 @@ func (d *Debouncer) Stop() {
 		d.t.Stop()
 	}
 }
+
+// Forget drops a pending call's timer without stopping it: the call still happens.
+func (d *Debouncer) Forget() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.t != nil {
+		d.pending = 0
+		d.t = nil // want "d.t = nil drops a time.AfterFunc timer without stopping it: its callback still runs"
+	}
+}

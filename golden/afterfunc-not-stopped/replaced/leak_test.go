@@ -16,4 +16,10 @@ func TestLeak(t *testing.T) {
 	if n := fired.Load(); n != 1 {
 		t.Fatalf("timer leak: %d replaced timers still fired, want one call", n)
 	}
+	d.Trigger()
+	d.Forget()
+	time.Sleep(200 * time.Millisecond)
+	if n := fired.Load(); n != 1 {
+		t.Fatalf("timer leak: a forgotten timer still fired (%d calls, want 1)", n)
+	}
 }
