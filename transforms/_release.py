@@ -17,12 +17,14 @@ _JUMPS = ("return_statement", "break_statement", "continue_statement", "goto_sta
 Result = tuple[tuple[TextEdit, ...] | None, str]
 
 
-def at_drops(sf: SourceFile, life: a.Lifecycle, names: set[str], text: str, guards: str) -> Result:
+def at_drops(sf: SourceFile, life: a.Lifecycle, names: set[str], holder: str, text: str, guards: str) -> Result:
     """``text`` (``cancel()``, ``t.Stop()``) right before each return, break or continue that
-    drops the handle, and after each statement that ends its block with it held. ``names``:
-    the values ``guards`` (the context, what derives from it) that must not be used after."""
+    drops the handle, and after each statement that ends its block with it held. ``holder``:
+    where the handle is kept (``cancel``, ``w.cancel``); ``names``: the values ``guards``
+    (the context, what derives from it) that must not be used after."""
     g = life.graph
     scope = life.binding.statement.parent
+    made = frozenset(_assigned_a_call(sf, g, holder) | ({life.made.id} if life.made is not None else set()))
     edits: dict[int, TextEdit] = {}
     for d in life.drops:
         pid, line = d.at.id, sf.line_col(d.at.start_byte)[0]
@@ -31,7 +33,7 @@ def at_drops(sf: SourceFile, life: a.Lifecycle, names: set[str], text: str, guar
         leak = a.escaping(sf, g, g.reaching(pid, set(life.held)) - {pid}, names, scope)
         if leak is not None:
             return None, f"a value derived from {guards} outlives this path (line {sf.line_col(leak.start_byte)[0]})"
-        if life.made is None or not g.dominates(life.made.id, pid):
+        if life.made is None or not g.dominates(made, pid):
             return None, f"line {line} is also reached without it: release it where it is made"
         if d.at.type in _JUMPS[:3]:
             if d.at.type == "return_statement" and a.escaping(sf, g, {pid}, names, scope) is not None:
@@ -45,6 +47,19 @@ def at_drops(sf: SourceFile, life: a.Lifecycle, names: set[str], text: str, guar
             return None, f"the way out at line {line} shares its line with other code, or is a goto"
         edits[edit.start] = edit
     return tuple(edits.values()), ""
+
+
+def _assigned_a_call(sf: SourceFile, g: a.Graph, holder: str) -> set[int]:
+    """Points that assign ``holder`` the result of a call (a maker: never nil)."""
+    out = set()
+    for pid, node in g.points.items():
+        if node.type not in ("assignment_statement", "short_var_declaration"):
+            continue
+        right = node.child_by_field_name("right")
+        values = right.named_children if right is not None else []
+        if len(values) == 1 and values[0].type == "call_expression" and holder in (sf.text(n) for n in a.left_names(node)):
+            out.add(pid)
+    return out
 
 
 def each_iteration(sf: SourceFile, life: a.Lifecycle, names: set[str], text: str, guards: str) -> Result:

@@ -66,7 +66,7 @@ def check_stoppable(p: Pass, constructor: str, noun: str, why: str, fires: bool 
             p.report(call, message, notes=["replaced before it is stopped: stop the old one first"])
             continue
         if life.handed_on:
-            edits, note = release.at_drops(sf, life, guarded, f"{name}.Stop()", f"the {noun}")
+            edits, note = release.at_drops(sf, life, guarded, name, f"{name}.Stop()", f"the {noun}")
             fix = Fix(f"call `{name}.Stop()` where it is dropped", edits, applicability=SAFE) if edits else None
             p.report(call, message, [fix] if fix else [], notes=[] if fix else [note])
             continue

@@ -129,7 +129,7 @@ def _local(p: Pass, call: Node, binding: a.Binding) -> None:
     if any(d.how in (OVERWRITES, REMADE) for d in life.drops):
         return p.report(call, message, notes=["replaced before it is stopped: stop the old one first"])
     if life.handed_on:
-        edits, note = release.at_drops(sf, life, guarded, f"{name}.Stop()", "the timer")
+        edits, note = release.at_drops(sf, life, guarded, name, f"{name}.Stop()", "the timer")
         fix = Fix(f"call `{name}.Stop()` where it is dropped", edits, applicability=REVIEW) if edits else None
         return p.report(call, message, [fix] if fix else [], notes=[] if fix else [note])
     if a.loops_between(binding.statement, binding.function) or life.shared:

@@ -288,7 +288,7 @@ def _release_at_drops(p: Pass, call, message, life: a.Lifecycle, names, ctx_uses
     end that drops it; ``names``: the context and what derives from it."""
     if life.shared or any(_in_go_statement(u.ident, life.graph.function) for u in ctx_uses):
         return p.report(call, message, notes=["a goroutine uses the context or its cancel func: cancel it where that goroutine ends"])
-    edits, why = release.at_drops(p.file, life, names, text, "the context")
+    edits, why = release.at_drops(p.file, life, names, text.split("(")[0], text, "the context")
     if edits is None:
         return p.report(call, message, notes=[why])
     lines = ", ".join(str(p.file.line_col(d.at.start_byte)[0]) for d in life.drops)

@@ -45,21 +45,22 @@ class Graph:
                 return n.id
         return None
 
-    def reachable(self, start: int, avoiding: int | None = None) -> set[int]:
+    def reachable(self, start: int, avoiding: frozenset[int] = frozenset()) -> set[int]:
         """Points reachable from ``start`` (itself included), not passing ``avoiding``."""
-        if start == avoiding:
+        if start in avoiding:
             return set()
         seen, todo = {start}, [start]
         while todo:
             for s in self.successors.get(todo.pop(), ()):
-                if s not in seen and s != avoiding:
+                if s not in seen and s not in avoiding:
                     seen.add(s)
                     todo.append(s)
         return seen
 
-    def dominates(self, first: int, then: int) -> bool:
-        """Whether every path from the entry to ``then`` passes ``first``."""
-        return first == then or then not in self.reachable(self.entry, avoiding=first)
+    def dominates(self, first: int | frozenset[int], then: int) -> bool:
+        """Whether every path from the entry to ``then`` passes ``first`` (one of them)."""
+        firsts = first if isinstance(first, frozenset) else frozenset((first,))
+        return then in firsts or then not in self.reachable(self.entry, avoiding=firsts)
 
     def reaching(self, target: int, within: set[int]) -> set[int]:
         """Points of ``within`` from which ``target`` can be reached through ``within``."""
