@@ -72,6 +72,11 @@ def each_iteration(sf: SourceFile, life: a.Lifecycle, names: set[str], text: str
     stmts = a.statements(body)
     if made not in stmts or defer not in stmts or defer.start_byte < made.start_byte or not a.runs_on_every_path(sf, defer, made):
         return None, "the handle and its defer are not both plain statements of the loop's body"
+    if not a.is_within(life.binding.statement, body):
+        return None, f"{life.binding.name} is declared outside the loop: its last value would be released early"
+    later = [r for r in a.references(sf, life.binding) if r.start_byte > defer.start_byte and a.is_within(r, body)]
+    if any(a.classify(sf, r).kind == "assigned" for r in later):
+        return None, f"{life.binding.name} is assigned again later in the iteration: the end of it would release the new value only"
     after = {pid for pid, n in g.points.items() if a.is_within(n, body) and n.start_byte > defer.start_byte}
     leak = a.escaping(sf, g, {pid for pid in after if g.points[pid].type != "return_statement"}, names, body)
     if leak is not None:

@@ -415,6 +415,9 @@ def _deferred_in_loop(p: Pass, call, message, life: a.Lifecycle, ctx, cause) -> 
     """``defer cancel()`` in a loop -> ``cancel()`` at the end of each iteration and before
     each jump that leaves it."""
     text = _call_text(life.binding.name, cause)
+    loop = a.enclosing(life.made, "for_statement")
+    if ctx is not None and loop is not None and not a.is_within(ctx.statement, loop.child_by_field_name("body")):
+        return p.report(call, message, notes=[f"{ctx.name} is declared outside the loop: its last value would be cancelled early"])
     edits, why = release.each_iteration(p.file, life, _context_names(p.file, life, ctx), text, "the context")
     if edits is None:
         return p.report(call, message, notes=[why])

@@ -401,7 +401,7 @@ def _leaves_scope(sf: SourceFile, part: Node, names: set[str], scope: Node) -> N
                 if sf.text(_root(left)) in names:
                     continue  # a field or element of a value it guards: it stays inside
                 return part  # a field, a map or slice element of something else
-            if t == "assignment_statement":
+            if t == "assignment_statement" and sf.text(left) != "_":
                 decl = binding_of(sf, left)
                 if decl is None or not _inside(decl.statement, scope):
                     return part

@@ -32,3 +32,16 @@ func First(parent context.Context, hosts []string, ping func(context.Context, st
 	}
 	return "", last
 }
+
+// Twice derives two contexts per pass into one variable: the end of the pass can cancel
+// only the second, so the first keeps its defer.
+func Twice(parent context.Context, hosts []string, f func(context.Context, string) error) {
+	for _, h := range hosts {
+		ctx, cancel := context.WithTimeout(parent, time.Minute) // want "cancel from context.WithTimeout is deferred inside a loop"
+		defer cancel()
+		_ = f(ctx, h)
+		ctx, cancel = context.WithTimeout(parent, time.Minute) // want "cancel from context.WithTimeout is deferred inside a loop"
+		defer cancel()
+		_ = f(ctx, h)
+	}
+}
