@@ -118,14 +118,16 @@ def _local(p: Pass, call: Node, binding: a.Binding) -> None:
         message = (f"timer {name} from time.AfterFunc is stopped by a defer inside a loop (line {line(life.deferred_in_loop[0])}): "
                    "every iteration's callback stays armed until the function returns")
         edits, note = release.each_iteration(sf, life, guarded, f"{name}.Stop()", "the timer")
-        fix = Fix(f"call `{name}.Stop()` at the end of each iteration instead of deferring it", edits, applicability=REVIEW) if edits else None
+        what = f"call `{name}.Stop()` at the end of each iteration instead of deferring it"
+        fix = Fix(what, edits, applicability=REVIEW) if edits else None
         return p.report(call, message, [fix] if fix else [], notes=[] if fix else [note])
     drop = life.drops[0]
     if drop.how in (OVERWRITES, REMADE):
         where = f"where it is replaced (line {line(drop.at)})"
     else:
         where = f"on the way out at line {line(drop.at)}"
-    message = f"timer {name} from time.AfterFunc is stopped on some paths but not {where}: its callback still runs, and keeps what it uses alive until then"
+    message = (f"timer {name} from time.AfterFunc is stopped on some paths but not {where}: its callback still runs, "
+               "and keeps what it uses alive until then")
     if any(d.how in (OVERWRITES, REMADE) for d in life.drops):
         return p.report(call, message, notes=["replaced before it is stopped: stop the old one first"])
     if life.handed_on:
@@ -167,7 +169,9 @@ def _field(p: Pass, call: Node, target: Node, package: str) -> None:
     message = (f"timer {holder} from time.AfterFunc is never stopped: nothing in the package stops {field}, so {recv[1]}.{closer} "
                f"leaves its callback armed")
     edit, why = _stop_in_closer(p, recv[1], closer, field, is_map=False)
-    p.report(call, message, [Fix(f"stop it at the end of {recv[1]}.{closer}", (edit,), applicability=REVIEW)] if edit else [], notes=[] if edit else [why])
+    if edit is None:
+        return p.report(call, message, notes=[why])
+    p.report(call, message, [Fix(f"stop it at the end of {recv[1]}.{closer}", (edit,), applicability=REVIEW)])
 
 
 def _stop_in_closer(p: Pass, typ: str, closer: str, field: str, is_map: bool) -> tuple[TextEdit | None, str]:
@@ -209,7 +213,8 @@ def _cleared(p: Pass, stmt: Node, holder: Node, key: Node | None, package: str, 
         return  # the timer has fired
     text = sf.text(holder)
     if key is not None:
-        if any(sf.text(ix.child_by_field_name("operand")) == text and ix.start_byte < stmt.start_byte for ix in a.of_type(a.body(fn), "index_expression")):
+        reads = a.of_type(a.body(fn), "index_expression")
+        if any(sf.text(ix.child_by_field_name("operand")) == text and ix.start_byte < stmt.start_byte for ix in reads):
             return  # the entry is read first: it may be stopped through a local
         t = fresh_name(sf, stmt, "t", set())
         lines = [f"if {t}, ok := {text}[{sf.text(key)}]; ok {{", f"\t{t}.Stop()", "}"]

@@ -185,7 +185,8 @@ def _how(sf, life: a.Lifecycle) -> str:
     first = life.drops[0] if life.drops else None
     line = lambda n: sf.line_col(n.start_byte)[0]  # noqa: E731
     if first is None:
-        return f"is deferred inside a loop (line {line(life.deferred_in_loop[0])}), so every iteration's context waits for the function to return"
+        at = line(life.deferred_in_loop[0])
+        return f"is deferred inside a loop (line {at}), so every iteration's context waits for the function to return"
     for d in life.drops:
         if d.how == OVERWRITES:
             return f"is overwritten at line {line(d.at)} before it is called"

@@ -142,7 +142,9 @@ def follow(
     )
 
 
-def _event(sf: SourceFile, binding: Binding, idents: list[Node], point: Node, is_release: IsRelease, hands_on) -> tuple[str | None, Node | None]:
+def _event(
+    sf: SourceFile, binding: Binding, idents: list[Node], point: Node, is_release: IsRelease, hands_on
+) -> tuple[str | None, Node | None]:
     """What the uses ``idents`` at ``point`` do to the handle, the strongest first."""
     found: dict[str, Node | None] = {}
     literals: dict[int, tuple[Node, list[Node]]] = {}
@@ -182,7 +184,8 @@ def _literal_event(sf: SourceFile, binding: Binding, lit: Node, idents: list[Nod
         return RELEASE
     if everywhere and deferred:
         return AT_RETURN
-    if any(hands_on(u) and not is_release(u) and not _blank_assignment(sf, u.ident) for u in uses) or not (deferred or goroutine or immediate):
+    handed = any(hands_on(u) and not is_release(u) and not _blank_assignment(sf, u.ident) for u in uses)
+    if handed or not (deferred or goroutine or immediate):
         return HANDED_ON
     if deferred and released:
         return CONDITIONAL
@@ -556,7 +559,8 @@ def _field_written_or_checked(sf: SourceFile, sel: Node) -> bool:
         return grand is not None and grand.type == "expression_list" and grand.parent is not None and (
             grand.parent.type == "assignment_statement" and grand == grand.parent.child_by_field_name("left")
         )
-    if parent.type == "binary_expression" and "nil" in (sf.text(parent.child_by_field_name("left")), sf.text(parent.child_by_field_name("right"))):
+    sides = ("left", "right")
+    if parent.type == "binary_expression" and "nil" in (sf.text(parent.child_by_field_name(f)) for f in sides):
         return True
     if parent.type == "selector_expression" and parent.child_by_field_name("operand") == sel:
         return sf.text(parent.child_by_field_name("field")) in _REARMS
