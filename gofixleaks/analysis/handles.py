@@ -6,7 +6,6 @@ holds when the defer runs, ``defer func() { cancel() }()`` the one it holds at r
 
 from __future__ import annotations
 
-import bisect
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Callable
@@ -295,30 +294,16 @@ def error_return(sf: SourceFile, stmt: Node) -> bool:
     return False
 
 
-# The nodes of one type in the last file asked about, by start: facts ask for every function.
-_FILE_NODES: dict[str, tuple[SourceFile, list[Node], list[int]]] = {}
-
-
-def _in_body(sf: SourceFile, fn: Node, node_type: str) -> list[Node]:
-    """The ``node_type`` nodes in ``fn``'s body (nested functions included), cut from one
-    query over the whole file."""
-    b = body(fn)
-    if b is None:
-        return []
-    hit = _FILE_NODES.get(node_type)
-    if hit is None or hit[0] is not sf:
-        nodes = list(of_type(sf.root, node_type))
-        hit = _FILE_NODES[node_type] = (sf, nodes, [n.start_byte for n in nodes])
-    _, nodes, starts = hit
-    return nodes[bisect.bisect_left(starts, b.start_byte) : bisect.bisect_right(starts, b.end_byte)]
-
-
 def _after_funcs_in(sf: SourceFile, fn: Node) -> list[Node]:
-    """The calls in ``fn``'s body, when the file mentions AfterFunc at all."""
-    hit = _FILE_NODES.get("AfterFunc")
-    if hit is None or hit[0] is not sf:
-        hit = _FILE_NODES["AfterFunc"] = (sf, [], [1] if b"AfterFunc" in sf.data else [])
-    return _in_body(sf, fn, "call_expression") if hit[2] else []
+    """The calls in ``fn``'s body, when the file mentions AfterFunc at all (facts ask for
+    every function of every file: the byte search is done once per file)."""
+    global _LAST_MENTION
+    if _LAST_MENTION[0] is not sf:
+        _LAST_MENTION = (sf, b"AfterFunc" in sf.data)
+    return list(of_type(body(fn), "call_expression")) if _LAST_MENTION[1] else []
+
+
+_LAST_MENTION: tuple[SourceFile | None, bool] = (None, False)
 
 
 # One graph per function, kept while its tree lives: several handles in a function ask for it.
@@ -540,7 +525,7 @@ def field_reads(sf: SourceFile, fn: Node) -> tuple[str, ...]:
     """Names of the fields ``fn`` reads in a way that may stop a timer kept there or hand it
     on: every ``x.f`` but an assignment to it, a nil check and a re-arm (``x.f.Reset(d)``)."""
     out: set[str] = set()
-    for sel in _in_body(sf, fn, "selector_expression"):
+    for sel in of_type(body(fn), "selector_expression"):
         name = sf.text(sel.child_by_field_name("field"))
         if name in out or _field_written_or_checked(sf, sel):
             continue
