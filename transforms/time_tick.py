@@ -9,7 +9,7 @@ from gofixleaks.edits import Fix, TextEdit, insert_after_statement, insert_befor
 from gofixleaks.rule import Pass, Rule
 from gofixleaks.source import SourceFile
 
-from ._timers import fresh_name, package_of, top_level
+from ._timers import fresh_name, one_timer, package_of, piles_up, select_of, top_level
 
 DOC = """\
 ## What it finds
@@ -36,7 +36,8 @@ A `time.Tick` evaluated on every pass of a loop is reported even there.
   `ticker := time.NewTicker(d)`, `defer ticker.Stop()`, and each use becomes `ticker.C`;
 - `<-time.Tick(d)` received from once (a select case, even in a loop) with a constant,
   positive `d` -> `<-time.After(d)`: the same first tick, and the timer is released once
-  it fires (time-after-in-loop then takes care of the loop).
+  it fires; in a select that a loop runs again while the tick may not have come, one
+  timer made before the loop and re-armed each pass (time-after-in-loop's fix).
 The new name is one the function does not use yet. Anything else (the channel is stored,
 passed on or used by another goroutine, a defer would pile up in a loop) is reported
 without a fix. `time.Tick` with `d <= 0` returns nil and blocks forever where
@@ -154,6 +155,13 @@ class _Checker:
         if _per_pass(call, fn):
             msg = f"{text} inside a loop starts a new ticker on every pass that nothing can stop: before Go 1.23 each one runs forever"
             why_not = _ONCE_NOTE if _received_once(sf, call) else "made on every pass: keep one time.NewTicker outside the loop"
+            select = select_of(sf, call)
+            loops = a.loops_between(select, fn) if select is not None else []
+            if loops and piles_up(sf, call, select, loops[-1]) and self._after_fix(call) is not None:
+                # time.After would leave one timer per pass (time-after-in-loop): go to one timer at once
+                fix, why_not = one_timer(sf, call, call, select, loops[-1], self.given.setdefault(top_level(fn).start_byte, set()))
+                self._report(call, msg, fix, why_not)
+                return
             self._report(call, msg, self._after_fix(call), why_not)
             return
         if _received_once(sf, call):
