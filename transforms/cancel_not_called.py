@@ -50,6 +50,8 @@ often the whole process. This is a leak in every Go version.
 - a goroutine started here calls it on every path of its own; a deferred func calls it on
   every path (a `cancel != nil` check around the call counts), or under a condition on
   paths that return an error;
+- the path that skips it first receives from `ctx.Done()`: a done context has released
+  everything already;
 - cancel is a parameter, a result, a package-level variable or one of an enclosing
   function, or is declared in an `if`/`switch` header: its owner is elsewhere.
 
@@ -162,7 +164,7 @@ def _check(p: Pass, call, maker: str, at: int, results: int) -> None:
     if discarded:
         return _discarded(p, call, stmt, holder, cancel_node, ctx_uses, maker, cause, f"the cancel func of {maker} is discarded: {why}")
 
-    life = a.follow(sf, cancel, holder, function, _is_release)
+    life = a.follow(sf, cancel, holder, function, _is_release, settled=(ctx, _done) if ctx is not None else None)
     if not life.drops and not life.deferred_in_loop:
         return
     name = cancel.name
@@ -199,6 +201,14 @@ def _how(sf, life: a.Lifecycle) -> str:
 
 def _is_release(u: a.Use) -> bool:
     return u.kind in ("called", "deferred-call", "go-call")
+
+
+def _done(u: a.Use) -> bool:
+    """``<-ctx.Done()``: the context is done, and a done context has released what it held."""
+    call = u.ident.parent.parent if u.kind == "method" and u.detail == "Done" else None
+    return call is not None and call.parent is not None and call.parent.type == "unary_expression" and (
+        call.parent.child_by_field_name("operator").type == "<-"
+    )
 
 
 def _blank(sf, u: a.Use) -> bool:

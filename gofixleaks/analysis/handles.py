@@ -57,6 +57,7 @@ class Lifecycle:
 
 
 IsRelease = Callable[[Use], bool]
+Settled = tuple[Binding, IsRelease]  # a name, and which of its uses show the handle released itself
 
 
 def follow(
@@ -66,18 +67,26 @@ def follow(
     fn: Node,
     is_release: IsRelease,
     hands_on: Callable[[Use], bool] = escapes,
+    settled: Settled | None = None,
 ) -> Lifecycle:
     """Follow the handle that statement ``made`` of ``fn`` puts in ``binding``'s variable
     (``made`` None: a handle ``fn`` holds from its start, such as a goroutine that owns it).
     ``is_release(use)`` says which uses free it (``cancel()``, ``t.Stop()``); ``hands_on(use)``
-    which give it to someone else (by default returned, stored, passed, address taken)."""
+    which give it to someone else (by default returned, stored, passed, address taken);
+    ``settled``: another name whose uses show that the handle has released itself (a
+    receive from ``ctx.Done()``: a done context needs no cancel)."""
     g = _graph(sf, fn)
     by_point: dict[int, list[Node]] = {}
     for ident in references(sf, binding):
         pid = g.point_of(ident)
         if pid is not None and (made is None or pid != made.id):
             by_point.setdefault(pid, []).append(ident)
-    events = {pid: _event(sf, binding, idents, g.points[pid], is_release, hands_on) for pid, idents in by_point.items()}
+    events = {pid: _event(sf, binding, idents, g.points[pid], is_release, hands_on, settled) for pid, idents in by_point.items()}
+    if settled is not None:
+        for ident in references(sf, settled[0]):
+            pid = g.point_of(ident)
+            if pid is not None and _outermost_literal(ident, g.points[pid]) is None and settled[1](classify(sf, ident)):
+                events[pid] = (RELEASE, None)
     fresh = made is not None and made == binding.statement  # a new variable each time it runs
     late = made is not None and _registered_before(sf, g, events, made)
     starts = g.successors.get(made.id, ()) if made is not None and made.id in g.points else (g.entry,)
@@ -142,7 +151,7 @@ def follow(
 
 
 def _event(
-    sf: SourceFile, binding: Binding, idents: list[Node], point: Node, is_release: IsRelease, hands_on
+    sf: SourceFile, binding: Binding, idents: list[Node], point: Node, is_release: IsRelease, hands_on, settled
 ) -> tuple[str | None, Node | None]:
     """What the uses ``idents`` at ``point`` do to the handle, the strongest first."""
     found: dict[str, Node | None] = {}
@@ -162,7 +171,7 @@ def _event(
         elif hands_on(u):
             found.setdefault(HANDED_ON, None)
     for lit, inside in literals.values():
-        ev = _literal_event(sf, binding, lit, inside, is_release, hands_on)
+        ev = _literal_event(sf, binding, lit, inside, is_release, hands_on, settled)
         if ev is not None:
             found.setdefault(ev, lit)
     for ev in (RELEASE, DEFERRED, AT_RETURN, HANDED_ON, OVERWRITTEN, CONDITIONAL, SHARED):
@@ -171,12 +180,14 @@ def _event(
     return None, None
 
 
-def _literal_event(sf: SourceFile, binding: Binding, lit: Node, idents: list[Node], is_release: IsRelease, hands_on) -> str | None:
+def _literal_event(
+    sf: SourceFile, binding: Binding, lit: Node, idents: list[Node], is_release: IsRelease, hands_on, settled
+) -> str | None:
     """What a function literal that uses the handle does with it: a deferred or goroutine
     literal releases it when its body does on every path; any other literal captures it."""
     uses = [classify(sf, i) for i in idents]
     released = any(is_release(u) for u in uses)
-    everywhere = released and releases_on_every_path(sf, binding, lit, is_release, hands_on)
+    everywhere = released and releases_on_every_path(sf, binding, lit, is_release, hands_on, settled)
     deferred, goroutine = deferred_literal(lit) is not None, goroutine_literal(lit) is not None
     immediate = lit.parent is not None and lit.parent.type == "call_expression" and lit.parent.child_by_field_name("function") == lit
     if everywhere and (goroutine or (immediate and not deferred)):
@@ -191,11 +202,13 @@ def _literal_event(sf: SourceFile, binding: Binding, lit: Node, idents: list[Nod
     return SHARED if goroutine else None
 
 
-def releases_on_every_path(sf: SourceFile, binding: Binding, lit: Node, is_release: IsRelease, hands_on=escapes) -> bool:
+def releases_on_every_path(
+    sf: SourceFile, binding: Binding, lit: Node, is_release: IsRelease, hands_on=escapes, settled: Settled | None = None
+) -> bool:
     """Whether the body of function literal ``lit`` releases (or hands on) the handle in
     ``binding``, which it holds from its start, on every path (a nil check around the
     release counts: a held handle is never nil)."""
-    return not follow(sf, binding, None, lit, is_release, hands_on).drops
+    return not follow(sf, binding, None, lit, is_release, hands_on, settled).drops
 
 
 def _feasible(sf: SourceFile, g: Graph, p: int, name: str) -> tuple[int, ...]:

@@ -219,3 +219,28 @@ func Latest(parent context.Context, attempts int, f func(context.Context) error)
 	}
 	return nil
 }
+
+// Expired retries only after the context is done: a done context needs no cancel.
+func Expired(parent context.Context, ready <-chan struct{}) {
+	for {
+		ctx, cancel := context.WithTimeout(parent, time.Millisecond)
+		select {
+		case <-ctx.Done():
+		case <-ready:
+			cancel()
+			return
+		}
+	}
+}
+
+// Waited waits for the deadline itself before it loops again.
+func Waited(parent context.Context, try func(context.Context) bool) {
+	for {
+		ctx, cancel := context.WithTimeout(parent, time.Millisecond)
+		if try(ctx) {
+			cancel()
+			return
+		}
+		<-ctx.Done()
+	}
+}
