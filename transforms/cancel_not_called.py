@@ -50,8 +50,9 @@ often the whole process. This is a leak in every Go version.
 - a goroutine started here calls it on every path of its own; a deferred func calls it on
   every path (a `cancel != nil` check around the call counts), or under a condition on
   paths that return an error;
-- the path that skips it first receives from `ctx.Done()`: a done context has released
-  everything already;
+- the path that skips it first receives from `ctx.Done()`, or goes on only when an error
+  is `context.DeadlineExceeded` or `Canceled` (gRPC's codes of them too): a done context
+  has released everything already;
 - cancel is a parameter, a result, a package-level variable or one of an enclosing
   function, or is declared in an `if`/`switch` header: its owner is elsewhere.
 
@@ -164,7 +165,7 @@ def _check(p: Pass, call, maker: str, at: int, results: int) -> None:
     if discarded:
         return _discarded(p, call, stmt, holder, cancel_node, ctx_uses, maker, cause, f"the cancel func of {maker} is discarded: {why}")
 
-    life = a.follow(sf, cancel, holder, function, _is_release, settled=(ctx, _done) if ctx is not None else None)
+    life = a.follow(sf, cancel, holder, function, _is_release, settled=a.Settled(ctx, _done, _done_branch))
     if not life.drops and not life.deferred_in_loop:
         return
     name = cancel.name
@@ -208,6 +209,37 @@ def _done(u: a.Use) -> bool:
     call = u.ident.parent.parent if u.kind == "method" and u.detail == "Done" else None
     return call is not None and call.parent is not None and call.parent.type == "unary_expression" and (
         call.parent.child_by_field_name("operator").type == "<-"
+    )
+
+
+_DONE_ERRORS = {("context", "DeadlineExceeded"), ("context", "Canceled"), ("google.golang.org/grpc/codes", "DeadlineExceeded"),
+                ("google.golang.org/grpc/codes", "Canceled")}
+
+
+def _done_branch(sf, if_stmt) -> int | None:
+    """Which branch of ``if_stmt`` runs only once the context is done: the one where an error
+    equals ``context.DeadlineExceeded`` (or ``Canceled``, or gRPC's codes of them), as in
+    ``if err != context.DeadlineExceeded { t.Fatal(err) }`` after waiting on the context."""
+    cond = if_stmt.child_by_field_name("condition")
+    cond = a.unparen(cond) if cond is not None else None
+    if cond is not None and cond.type == "call_expression" and a.callee(sf, cond) == ("errors", "Is"):
+        args = a.arguments(cond)
+        return 0 if len(args) == 2 and _is_done_error(sf, args[1]) else None
+    if cond is None or cond.type != "binary_expression":
+        return None
+    op = sf.text(cond.child_by_field_name("operator"))
+    if op not in ("==", "!=") or not any(_is_done_error(sf, cond.child_by_field_name(f)) for f in ("left", "right")):
+        return None
+    return 0 if op == "==" else 1
+
+
+def _is_done_error(sf, expr) -> bool:
+    if expr is None or expr.type != "selector_expression":
+        return False
+    pkg = expr.child_by_field_name("operand")
+    path = sf.imports.get(sf.text(pkg)) if pkg is not None and pkg.type == "identifier" else None
+    return (path, sf.text(expr.child_by_field_name("field"))) in _DONE_ERRORS or (
+        path in a.CONTEXT_PACKAGES and sf.text(expr.child_by_field_name("field")) in ("DeadlineExceeded", "Canceled")
     )
 
 

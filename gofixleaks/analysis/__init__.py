@@ -56,6 +56,7 @@ from .handles import (
     CONTEXT_PACKAGES,
     Drop,
     Lifecycle,
+    Settled,
     assigned_to,
     borrowed_params,
     callbacks,

@@ -57,7 +57,18 @@ class Lifecycle:
 
 
 IsRelease = Callable[[Use], bool]
-Settled = tuple[Binding, IsRelease]  # a name, and which of its uses show the handle released itself
+
+
+@dataclass(frozen=True)
+class Settled:
+    """What shows, on a path, that a handle has released itself (a done context needs no
+    cancel): a use of another name (``<-ctx.Done()``), or the branch of an ``if`` that is
+    taken only once it is done (``err == context.DeadlineExceeded``: 0 the then-branch, 1
+    the other way)."""
+
+    binding: Binding | None
+    by_use: IsRelease
+    by_branch: Callable[[SourceFile, Node], int | None]
 
 
 def follow(
@@ -82,10 +93,10 @@ def follow(
         if pid is not None and (made is None or pid != made.id):
             by_point.setdefault(pid, []).append(ident)
     events = {pid: _event(sf, binding, idents, g.points[pid], is_release, hands_on, settled) for pid, idents in by_point.items()}
-    if settled is not None:
-        for ident in references(sf, settled[0]):
+    if settled is not None and settled.binding is not None:
+        for ident in references(sf, settled.binding):
             pid = g.point_of(ident)
-            if pid is not None and _outermost_literal(ident, g.points[pid]) is None and settled[1](classify(sf, ident)):
+            if pid is not None and _outermost_literal(ident, g.points[pid]) is None and settled.by_use(classify(sf, ident)):
                 events[pid] = (RELEASE, None)
     fresh = made is not None and made == binding.statement  # a new variable each time it runs
     late = made is not None and _registered_before(sf, g, events, made)
@@ -98,31 +109,44 @@ def follow(
     in_loop: set[int] = set()
     shared: dict[int, Node] = {}
     held: set[int] = set()
-    seen: set[tuple[int, bool, bool]] = set()
+    seen: set[tuple[int, bool, bool, int | None]] = set()
     scope = binding.statement.parent  # where its variable lives
-    stack = [(s, False, late, origin) for s in starts]
+    # ``piled``: the `defer release` of a loop this path passed; the handle is released at
+    # return, but if the path comes round to the next iteration first, it piles up
+    stack: list[tuple[int, bool, bool, int | None, int | None]] = [(s, False, late, origin, None) for s in starts]
     while stack:
-        p, cond, at_return, prev = stack.pop()
+        p, cond, at_return, prev, piled = stack.pop()
         last = g.points[prev] if prev is not None else made
         if p == EXIT or (last is not None and not _inside(g.points[p], scope) and _inside(last, scope)):
-            if at_return or last is None or (cond and error_return(sf, last)):
+            if piled is not None and p != EXIT:
+                in_loop.add(piled)
+            if piled is not None or at_return or last is None or (cond and error_return(sf, last)):
                 continue
             how = EXITS if p == EXIT else LEAVES
             drops.setdefault((how, last.id), Drop(how, last, cond))
             continue
-        if (p, cond, at_return) in seen:
+        if (p, cond, at_return, piled) in seen:
             continue
-        seen.add((p, cond, at_return))
+        seen.add((p, cond, at_return, piled))
         if p == origin:
-            drops.setdefault((REMADE, p), Drop(REMADE, made))
+            if piled is not None:
+                in_loop.add(piled)
+            else:
+                drops.setdefault((REMADE, p), Drop(REMADE, made))
             continue
         held.add(p)
         ev, where = events.get(p, (None, None))
+        if piled is not None and ev == OVERWRITTEN:
+            in_loop.add(piled)  # the name holds another value now: nothing can release this one early
+            continue
+        if piled is not None and ev in (RELEASE, DEFERRED, AT_RETURN, HANDED_ON):
+            continue  # released, or handed on, before the next iteration
         if ev in (RELEASE, DEFERRED) or (ev == AT_RETURN and fresh):
             releases.add(p)
-            if ev != RELEASE and origin is not None and origin in g.reachable(p) and _shares_loop(g.points[p], made, fn):
-                in_loop.add(p)
-            continue
+            if ev != RELEASE and origin is not None and _shares_loop(g.points[p], made, fn):
+                piled = p  # follow on: does the loop come round before it is done?
+            else:
+                continue
         if ev == HANDED_ON:
             handed.add(p)
             continue
@@ -136,8 +160,15 @@ def follow(
             cond = True
         elif ev == SHARED:
             shared[where.id] = where
-        for s in _feasible(sf, g, p, binding.name):
-            stack.append((s, cond, at_return, p))
+        done = settled.by_branch(sf, g.points[p]) if settled is not None and g.points[p].type == "if_statement" else None
+        succ, feasible = g.successors.get(p, ()), _feasible(sf, g, p, binding.name)
+        for i, s in enumerate(succ):
+            if s not in feasible:
+                continue
+            if done is not None and i == done and len(succ) == 2:
+                releases.add(p)  # it has released itself on this branch
+                continue
+            stack.append((s, cond, at_return, p, piled))
     points = g.points
     return Lifecycle(
         binding, made, g,

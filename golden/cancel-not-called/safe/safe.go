@@ -244,3 +244,16 @@ func Waited(parent context.Context, try func(context.Context) bool) {
 		<-ctx.Done()
 	}
 }
+
+// Quiet checks that nothing arrives within a short deadline: it goes on only once the
+// context is done, which released it.
+func Quiet(parent context.Context, events <-chan int, recv func(context.Context, <-chan int) error) error {
+	for i := 0; i < 3; i++ {
+		ctx, cancel := context.WithTimeout(parent, time.Millisecond)
+		defer cancel()
+		if err := recv(ctx, events); err != context.DeadlineExceeded {
+			return errors.New("an event arrived")
+		}
+	}
+	return nil
+}
