@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gofixleaks import analysis as a
-from gofixleaks.analysis.handles import EXITS, LEAVES, OVERWRITES, REMADE
+from gofixleaks.analysis.handles import EVERY_BRANCH, EXITS, LEAVES, OVERWRITES, REMADE
 from gofixleaks.edits import (
     REVIEW,
     SAFE,
@@ -51,8 +51,9 @@ often the whole process. This is a leak in every Go version.
   every path (a `cancel != nil` check around the call counts), or under a condition on
   paths that return an error;
 - the path that skips it first receives from `ctx.Done()`, or goes on only when an error
-  is `context.DeadlineExceeded` or `Canceled` (gRPC's codes of them too): a done context
-  has released everything already;
+  is `context.DeadlineExceeded` or `Canceled` (gRPC's codes of them too; in a test, the
+  other branch only failing the test counts too): a done context has released everything
+  already;
 - cancel is a parameter, a result, a package-level variable or one of an enclosing
   function, or is declared in an `if`/`switch` header: its owner is elsewhere.
 
@@ -224,13 +225,35 @@ def _done_branch(sf, if_stmt) -> int | None:
     cond = a.unparen(cond) if cond is not None else None
     if cond is not None and cond.type == "call_expression" and a.callee(sf, cond) == ("errors", "Is"):
         args = a.arguments(cond)
-        return 0 if len(args) == 2 and _is_done_error(sf, args[1]) else None
-    if cond is None or cond.type != "binary_expression":
+        done = 0 if len(args) == 2 and _is_done_error(sf, args[1]) else None
+    elif cond is None or cond.type != "binary_expression":
         return None
-    op = sf.text(cond.child_by_field_name("operator"))
-    if op not in ("==", "!=") or not any(_is_done_error(sf, cond.child_by_field_name(f)) for f in ("left", "right")):
-        return None
-    return 0 if op == "==" else 1
+    else:
+        op = sf.text(cond.child_by_field_name("operator"))
+        if op not in ("==", "!=") or not any(_is_done_error(sf, cond.child_by_field_name(f)) for f in ("left", "right")):
+            return None
+        done = 0 if op == "==" else 1
+    # the other branch, taken while the context may still run, only fails the test: a
+    # passing run never keeps it
+    other = if_stmt.child_by_field_name("consequence" if done == 1 else "alternative")
+    return EVERY_BRANCH if done is not None and _fails_test(sf, other) else done
+
+
+_FAILS = ("Error", "Errorf", "Fatal", "Fatalf", "Fail", "FailNow")
+
+
+def _fails_test(sf, block) -> bool:
+    """A block of a test file that only logs and fails the test (``t.Errorf(...)``)."""
+    if block is None or block.type != "block" or not sf.path.endswith("_test.go"):
+        return False
+    names = []
+    for stmt in a.statements(block):
+        call = stmt.named_children[0] if stmt.type == "expression_statement" else None
+        fn = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
+        if fn is None or fn.type != "selector_expression":
+            return False
+        names.append(sf.text(fn.child_by_field_name("field")))
+    return bool(names) and all(n in (*_FAILS, "Log", "Logf") for n in names) and any(n in _FAILS for n in names)
 
 
 def _is_done_error(sf, expr) -> bool:

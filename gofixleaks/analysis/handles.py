@@ -57,6 +57,7 @@ class Lifecycle:
 
 
 IsRelease = Callable[[Use], bool]
+EVERY_BRANCH = -1  # Settled.by_branch: no branch of the if leaves the handle to release
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ class Settled:
     """What shows, on a path, that a handle has released itself (a done context needs no
     cancel): a use of another name (``<-ctx.Done()``), or the branch of an ``if`` that is
     taken only once it is done (``err == context.DeadlineExceeded``: 0 the then-branch, 1
-    the other way)."""
+    the other way, EVERY_BRANCH both: the other branch only fails a test)."""
 
     binding: Binding | None
     by_use: IsRelease
@@ -161,6 +162,9 @@ def follow(
         elif ev == SHARED:
             shared[where.id] = where
         done = settled.by_branch(sf, g.points[p]) if settled is not None and g.points[p].type == "if_statement" else None
+        if done == EVERY_BRANCH:
+            releases.add(p)
+            continue
         succ, feasible = g.successors.get(p, ()), _feasible(sf, g, p, binding.name)
         for i, s in enumerate(succ):
             if s not in feasible:
