@@ -54,6 +54,9 @@ often the whole process. This is a leak in every Go version.
   is `context.DeadlineExceeded` or `Canceled` (gRPC's codes of them too; in a test, the
   other branch only failing the test counts too): a done context has released everything
   already;
+- a `defer cancel()` inside a loop whose context, or a value derived from it (a stream, a
+  watch channel), is stored in a variable outside the loop or handed to a goroutine: it is
+  meant to live until the function returns;
 - cancel is a parameter, a result, a package-level variable or one of an enclosing
   function, or is declared in an `if`/`switch` header: its owner is elsewhere.
 
@@ -484,13 +487,26 @@ def _deferred_in_loop(p: Pass, call, message, life: a.Lifecycle, ctx, cause) -> 
     loop = a.enclosing(life.made, "for_statement")
     if ctx is not None and loop is not None and not a.is_within(ctx.statement, loop.child_by_field_name("body")):
         return p.report(call, message, notes=[f"{ctx.name} is declared outside the loop: its last value would be cancelled early"])
-    edits, why = release.each_iteration(p.file, life, _context_names(p.file, life, ctx), text, "the context")
+    names = _context_names(p.file, life, ctx)
+    if loop is not None and _kept_past_iteration(p.file, life, names, loop.child_by_field_name("body")):
+        return
+    edits, why = release.each_iteration(p.file, life, names, text, "the context")
     if edits is None:
         return p.report(call, message, notes=[why])
     p.report(call, message, [Fix(
         f"call `{text}` at the end of each iteration and before each jump out of it, instead of deferring it",
         edits, applicability=REVIEW,
     )])
+
+
+def _kept_past_iteration(sf, life: a.Lifecycle, names: set[str], body) -> bool:
+    """The context, or a value derived from it (a stream, a watch channel), is stored in a
+    variable outside the loop's body or handed to a goroutine: the defer keeps it alive until
+    the function returns on purpose (etcd's watch tests, grpc-go's stream lists)."""
+    g = life.graph
+    inside = {pid for pid, n in g.points.items() if a.is_within(n, body) and n.start_byte > life.made.start_byte}
+    hit = a.escaping(sf, g, inside, names, body)
+    return hit is not None and hit.type in ("assignment_statement", "go_statement")
 
 
 def run(p: Pass) -> None:

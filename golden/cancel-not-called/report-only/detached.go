@@ -49,11 +49,12 @@ func Narrow(parent context.Context, steps int, f func(context.Context) error) er
 	return f(ctx)
 }
 
-// Streams reads every stream after the loop: each one needs its context until then.
+// Streams reads every stream after the loop: each one needs its context until then, so
+// the defers inside the loop are meant to wait for the function to return (not reported).
 func Streams(parent context.Context, hosts []string, open func(context.Context, string) (<-chan string, error)) []string {
 	var chans []<-chan string
 	for _, h := range hosts {
-		ctx, cancel := context.WithTimeout(parent, time.Minute) // want "cancel from context.WithTimeout is deferred inside a loop"
+		ctx, cancel := context.WithTimeout(parent, time.Minute)
 		defer cancel()
 		ch, err := open(ctx, h)
 		if err != nil {

@@ -257,3 +257,14 @@ func Quiet(parent context.Context, events <-chan int, recv func(context.Context,
 	}
 	return nil
 }
+
+// ServeAll hands each connection's context to the goroutine that serves it; all of them
+// are cancelled when the function returns.
+func ServeAll(parent context.Context, conns []int, serve func(context.Context, int), wait func()) {
+	for _, c := range conns {
+		ctx, cancel := context.WithTimeout(parent, time.Minute)
+		defer cancel()
+		go serve(ctx, c)
+	}
+	wait()
+}
