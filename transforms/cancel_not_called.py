@@ -42,7 +42,7 @@ A derived context lives until it is cancelled or its parent is: it stays registe
 its parent, a `WithTimeout`/`WithDeadline` context keeps its timer, and when the parent is
 a context of a custom type (one that overrides `Done`) the runtime starts a goroutine per
 child that waits until cancel is called. Without cancel they live as long as the parent,
-often the whole process. This is a leak in every Go version.
+often the whole process, or until the deadline passes. This is a leak in every Go version.
 
 ## When it is not reported
 - cancel is deferred, called, or handed on (returned, stored in a field, map or variable,
@@ -144,7 +144,8 @@ def _check(p: Pass, call, maker: str, at: int, results: int) -> None:
     if function is None:
         return
     cause = maker.endswith(_CAUSE)
-    what = "the context and its timer live" if "Timeout" in maker or "Deadline" in maker else "the context lives"
+    timed = "Timeout" in maker or "Deadline" in maker
+    what = "the context and its timer live until the deadline or" if timed else "the context lives"
     why = f"{what} until the parent is done (under a custom parent context, a goroutine too)"
     if maker == _NOTIFY:
         why = "the signal registration and the goroutine that watches it live until the parent is done"
