@@ -3,6 +3,7 @@ package safe
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 )
 
@@ -260,11 +261,16 @@ func Quiet(parent context.Context, events <-chan int, recv func(context.Context,
 
 // ServeAll hands each connection's context to the goroutine that serves it; all of them
 // are cancelled when the function returns.
-func ServeAll(parent context.Context, conns []int, serve func(context.Context, int), wait func()) {
+func ServeAll(parent context.Context, conns []int, serve func(context.Context, int)) {
+	var wg sync.WaitGroup
 	for _, c := range conns {
 		ctx, cancel := context.WithTimeout(parent, time.Minute)
 		defer cancel()
-		go serve(ctx, c)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			serve(ctx, c)
+		}()
 	}
-	wait()
+	wg.Wait()
 }
