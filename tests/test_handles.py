@@ -267,3 +267,31 @@ func (s *S) fire() {}
     g = a.graph(sf, arm)
     assign = next(pid for pid, n in g.points.items() if sf.text(n).startswith("s.t = "))
     assert h.field_on_arrival(sf, g, assign, "s.t") == {h.LIVE, h.SAFE}
+
+
+DURATIONS = b"""package p
+
+import clock "time"
+
+const short = 50 * clock.Millisecond
+
+const pair, other = 1, 2
+
+func f(short clock.Duration) {
+	use(2*clock.Second, (clock.Minute - 30*clock.Second), -clock.Second, 1.5*clock.Millisecond, short, n*clock.Second)
+}
+
+func g() {
+	use(short, pair, 3/clock.Second)
+}
+"""
+
+
+def test_duration_evaluates_constants_and_leaves_variables_and_shadowed_names_out():
+    from transforms._timers import duration
+
+    sf = SourceFile.load("p.go", DURATIONS)
+    args = {name: a.arguments(next(a.of_type(_fn(sf, name), "call_expression"))) for name in ("f", "g")}
+    assert [duration(sf, x, consts=True) for x in args["f"]] == [2e9, 30e9, -1e9, 1.5e6, None, None]  # f's short is a parameter
+    assert [duration(sf, x, consts=True) for x in args["g"]] == [50e6, None, None]  # a shared spec and `/` are not followed
+    assert duration(sf, args["g"][0]) is None  # constants only when asked for

@@ -27,6 +27,62 @@ def package_of(sf: SourceFile, call: Node) -> str:
     return sf.text(call.child_by_field_name("function").child_by_field_name("operand"))
 
 
+_UNITS = {"Nanosecond": 1, "Microsecond": 1e3, "Millisecond": 1e6, "Second": 1e9, "Minute": 60e9, "Hour": 3600e9}
+_OPS = {"+": lambda x, y: x + y, "-": lambda x, y: x - y, "*": lambda x, y: x * y}
+
+
+def duration(sf: SourceFile, expr: Node, consts: bool = False, depth: int = 0) -> float | None:
+    """The nanoseconds of a constant duration (``500 * time.Millisecond``, ``2``): number
+    literals and time's unit constants joined by ``+``, ``-``, ``*``; with ``consts``, also
+    constants declared at the top of this file under names no enclosing function declares.
+    None when it is not such a constant."""
+    t = expr.type
+    if t == "parenthesized_expression":
+        return duration(sf, expr.named_children[0], consts, depth)
+    if t in ("int_literal", "float_literal"):
+        return _number(sf.text(expr))
+    if t == "selector_expression":
+        op, field = expr.child_by_field_name("operand"), sf.text(expr.child_by_field_name("field"))
+        ok = op.type == "identifier" and sf.imports.get(sf.text(op)) == "time"
+        return _UNITS.get(field) if ok else None
+    if t == "unary_expression" and sf.text(expr.child_by_field_name("operator")) == "-":
+        v = duration(sf, expr.child_by_field_name("operand"), consts, depth)
+        return -v if v is not None else None
+    if t == "binary_expression":
+        op = _OPS.get(sf.text(expr.child_by_field_name("operator")))
+        left = duration(sf, expr.child_by_field_name("left"), consts, depth)
+        right = duration(sf, expr.child_by_field_name("right"), consts, depth)
+        return op(left, right) if op is not None and left is not None and right is not None else None
+    if t == "identifier" and consts and depth < 4 and a.binding_of(sf, expr) is None:
+        name = sf.text(expr)
+        if any(a.params_declare(sf, fn, name) for fn in a.ancestors(expr) if fn.type in a.FUNCTION_TYPES):
+            return None
+        value = _file_const(sf, name)
+        return duration(sf, value, consts, depth + 1) if value is not None else None
+    return None
+
+
+def _file_const(sf: SourceFile, name: str) -> Node | None:
+    """The value of the top-level ``const name = value`` of this file (one name, one value)."""
+    for decl in sf.root.named_children:
+        if decl.type == "const_declaration":
+            for spec in a.specs(decl):
+                names, values = spec.children_by_field_name("name"), spec.child_by_field_name("value")
+                if [sf.text(n) for n in names] == [name] and values is not None and len(values.named_children) == 1:
+                    return values.named_children[0]
+    return None
+
+
+def _number(text: str) -> float:
+    try:
+        return int(text, 0)
+    except ValueError:
+        try:
+            return float(text.replace("_", ""))
+        except ValueError:
+            return 0  # hex floats and the like: not worth proving positive
+
+
 def top_level(node: Node) -> Node:
     while node.parent is not None and node.parent.type != "source_file":
         node = node.parent

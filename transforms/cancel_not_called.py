@@ -16,7 +16,7 @@ from gofixleaks.edits import (
 )
 from gofixleaks.rule import Pass, Rule
 
-from . import _release as release
+from . import _release as release, _timers as timers
 
 DOC = """\
 ## What it finds
@@ -54,6 +54,9 @@ often the whole process, or until the deadline passes. This is a leak in every G
   is `context.DeadlineExceeded` or `Canceled` (gRPC's codes of them too; in a test, the
   other branch only failing the test counts too): a done context has released everything
   already;
+- a `defer cancel()` inside a loop of a `WithTimeout` context whose timeout is a constant
+  under a second (a literal, or a constant of the same file): its deadline frees it about as
+  soon as the end of the iteration would;
 - a `defer cancel()` inside a loop whose context, or a value derived from it (a stream, a
   watch channel), is stored in a variable outside the loop or handed to a goroutine: it is
   meant to live until the function returns;
@@ -176,6 +179,8 @@ def _check(p: Pass, call, maker: str, at: int, results: int) -> None:
     name = cancel.name
     message = f"{name} from {maker} {_how(sf, life)}: {why}"
     if not life.drops:
+        if _expires_soon(sf, call, maker):
+            return  # its deadline frees it before many can pile up
         return _deferred_in_loop(p, call, message, life, ctx, cause)
     overwritten = [d for d in life.drops if d.how in (OVERWRITES, REMADE)]
     if overwritten:
@@ -498,6 +503,19 @@ def _deferred_in_loop(p: Pass, call, message, life: a.Lifecycle, ctx, cause) -> 
         f"call `{text}` at the end of each iteration and before each jump out of it, instead of deferring it",
         edits, applicability=REVIEW,
     )])
+
+
+_SOON = 1e9  # a deadline under a second: the context frees itself about as soon as a cancel would
+
+
+def _expires_soon(sf, call, maker: str) -> bool:
+    """``context.WithTimeout(ctx, 100*time.Millisecond)`` (or a constant of this file under
+    a second): its timer ends it shortly whether or not cancel is called."""
+    args = a.arguments(call)
+    if not maker.endswith(("WithTimeout", "WithTimeoutCause")) or len(args) < 2:
+        return False
+    d = timers.duration(sf, args[1], consts=True)
+    return d is not None and d < _SOON
 
 
 def _kept_past_iteration(sf, life: a.Lifecycle, names: set[str], body) -> bool:

@@ -9,7 +9,7 @@ from gofixleaks.edits import REVIEW, SAFE, Fix, TextEdit, insert_after_statement
 from gofixleaks.rule import Pass, Rule
 from gofixleaks.source import SourceFile
 
-from ._timers import fresh_name, one_timer, package_of, piles_up, select_of, top_level
+from ._timers import duration, fresh_name, one_timer, package_of, piles_up, select_of, top_level
 
 DOC = """\
 ## What it finds
@@ -104,36 +104,9 @@ def _per_pass(call: Node, fn: Node) -> bool:
 
 
 def _constant_positive(sf: SourceFile, d: Node) -> bool:
-    """``time.Second``, ``500 * time.Millisecond``, ``2``: positive literals and time's unit
-    constants joined by ``*`` and ``+``."""
-    for n in a.walk(d):
-        t = n.type
-        if t == "selector_expression":
-            op = n.child_by_field_name("operand")
-            if op.type != "identifier" or sf.imports.get(sf.text(op)) != "time":
-                return False
-        elif t == "identifier":
-            if n.parent.type != "selector_expression":
-                return False  # a variable: its sign is not known
-        elif t in ("int_literal", "float_literal"):
-            if _number(sf.text(n)) <= 0:
-                return False
-        elif t == "binary_expression":
-            if sf.text(n.child_by_field_name("operator")) not in ("*", "+"):
-                return False
-        elif t not in ("parenthesized_expression", "field_identifier"):
-            return False
-    return True
-
-
-def _number(text: str) -> float:
-    try:
-        return int(text, 0)
-    except ValueError:
-        try:
-            return float(text.replace("_", ""))
-        except ValueError:
-            return 0  # hex floats and the like: not worth proving positive
+    """``time.Second``, ``500 * time.Millisecond``, ``2``: a constant above zero."""
+    v = duration(sf, d)
+    return v is not None and v > 0
 
 
 def _received_once(sf: SourceFile, call: Node) -> bool:
