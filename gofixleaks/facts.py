@@ -51,6 +51,16 @@ class FuncFacts:
     go_params: tuple[int, ...]  # positions of func parameters it runs on a goroutine (a launcher)
     sends_on: tuple[str, ...] = ()  # fields it sends on itself (``x.results <- v``: "results")
     summary: Summary = EMPTY  # its goroutines and channels (gofixleaks.model)
+    # Handles (analysis.handles): which of its `results` is a cancel func returned beside a
+    # context (-1: none), and the parameters it only borrows (a timer it merely Resets)
+    cancel_result: int = -1
+    results: int = 0
+    borrows: tuple[int, ...] = ()
+    # Timers kept in fields: fields it stores a time.AfterFunc timer in ("f", "f[]" for a
+    # map), fields it reads in a way that may stop one, methods it hands to time.AfterFunc
+    timer_fields: tuple[str, ...] = ()
+    field_reads: tuple[str, ...] = ()
+    callbacks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -132,6 +142,39 @@ class PackageFacts:
         context.Context fields and done/stop/quit ``chan struct{}`` fields."""
         return tuple((f, k) for s, f, k in self.fields if s == struct and k in ("context", "signal"))
 
+    def cancel_makers(self, package: str) -> dict[tuple[str, bool], tuple[int, int]]:
+        """The functions (``(name, False)``) and methods (``(name, True)``, any receiver) of
+        ``package`` that return a context with its cancel func, with (position of the cancel
+        func, number of results); a name whose declarations disagree is left out."""
+        found: dict[tuple[str, bool], set[tuple[int, int]]] = {}
+        for f in self.functions:
+            if f.package == package:
+                found.setdefault((f.name, bool(f.recv)), set()).add((f.cancel_result, f.results))
+        return {k: next(iter(v)) for k, v in found.items() if len(v) == 1 and next(iter(v))[0] >= 0}
+
+    def borrows(self, package: str, name: str, recv: str | None, position: int) -> bool:
+        """Whether every declaration of the function only borrows its parameter ``position``."""
+        found = self.declarations(package, name, recv)
+        return bool(found) and all(position in f.borrows for f in found)
+
+    def has_method(self, package: str, recv: str, names: tuple[str, ...]) -> str | None:
+        """The first of ``names`` that type ``recv`` has a method of."""
+        return next((n for n in names if self.declarations(package, n, recv)), None)
+
+    def timer_fields(self, package: str) -> frozenset[str]:
+        """Fields some function of ``package`` stores a time.AfterFunc timer in (``f``, or
+        ``f[]`` for the elements of a map)."""
+        return frozenset(x for f in self.functions if f.package == package for x in f.timer_fields)
+
+    def field_reads(self, package: str) -> frozenset[str]:
+        """Fields some function of ``package`` reads in a way that may stop a timer kept
+        there (anything but assigning it, comparing it with nil, re-arming it)."""
+        return frozenset(x for f in self.functions if f.package == package for x in f.field_reads)
+
+    def callbacks(self, package: str) -> frozenset[str]:
+        """Methods handed to time.AfterFunc somewhere in ``package``."""
+        return frozenset(x for f in self.functions if f.package == package for x in f.callbacks)
+
     def launchers(self, package: str) -> dict[str, tuple[int, ...]]:
         """Functions of ``package`` that run a func argument on a goroutine, with the argument
         positions (``safe.Go(f)``, ``RunDaemon(name, f)``)."""
@@ -163,10 +206,13 @@ def file_facts(sf: SourceFile, abspath: str) -> FileFacts:
     summaries = model_summary.summaries(sf, [fn for fn, _ in decls])
     out = []
     for i, (fn, key) in enumerate(decls):
+        cancel, results = a.cancel_result(sf, fn)
         out.append(FuncFacts(
             name=key[0], recv=key[1], package=package, path=abspath, line=sf.line_col(fn.start_byte)[0],
             loop=_longest(sf, loops[i]), calls=_call_names(sf, calls[i]), go_params=_go_params(sf, fn),
             sends_on=_sent_fields(sf, sends[i]), summary=summaries[i],
+            cancel_result=cancel, results=results, borrows=a.borrowed_params(sf, fn),
+            timer_fields=a.timer_fields(sf, fn), field_reads=a.field_reads(sf, fn), callbacks=a.callbacks(sf, fn),
         ))
     return FileFacts(abspath, package, tuple(out), _struct_fields(sf), model_summary.structs(sf))
 

@@ -4,99 +4,116 @@ in what releases the value (a timer that has fired is released too)."""
 from __future__ import annotations
 
 from gofixleaks import analysis as a
-from gofixleaks.edits import SAFE, Fix, insert_after_statement, insert_at_block_start
+from gofixleaks.edits import REVIEW, SAFE, Fix, insert_after_statement, insert_at_block_start
 from gofixleaks.rule import Pass
+
+from . import _release as release
 
 
 def is_stop(use: a.Use) -> bool:
     return use.kind in ("method", "deferred-method") and use.detail == "Stop"
 
 
-def check_stoppable(p: Pass, constructor: str, noun: str, why: str, is_release=is_stop, fires: bool = False) -> None:
-    """Report each local ``time.<constructor>`` value that is not released on every path:
-    ``why`` ends the message, ``is_release(use)`` says which uses release it (Stop, and for
-    a timer also a receive that proves it fired); ``fires``: a select case that receives
-    from its channel has released it (a timer fires once)."""
+def check_stoppable(p: Pass, constructor: str, noun: str, why: str, fires: bool = False) -> None:
+    """Report each local ``time.<constructor>`` value that is dropped on some path before it
+    is stopped (or, ``fires``: before a receive from its channel shows it fired, which frees
+    a timer), and each one stopped only by a ``defer`` inside the loop that makes it.
+    ``why`` ends the message."""
     sf = p.file
+
+    def is_release(u: a.Use) -> bool:
+        return is_stop(u) or (fires and received(sf, u))
+
+    def hands_on(u: a.Use) -> bool:
+        return a.escapes(u) and not borrowed(p, u)
+
     for call in a.of_type(sf.root, "call_expression"):
         if not a.is_call_to(sf, call, "time", (constructor,)):
             continue
         binding = a.assignments(sf, call)
         if binding is None or binding.name == "_" or binding.statement.type == "assignment_statement":
             continue  # not a fresh local: stored or reassigned, owned elsewhere
-        life = a.lifetime(sf, binding, is_release)
-        if life.escaped or life.released:
-            continue
-        closures = {c for u in life.uses if (c := _closure(u, binding.function)) is not None}
-        if any(a.deferred_literal(c) is None for c in closures):
-            continue  # a closure that captures it may run after the function returns: it owns it
-        if any(_released_by_deferred_closure(sf, u, binding) for u in life.uses if is_release(u)):
-            continue
-        if life.owner is not None and _stuck_on(sf, life.owner, binding.name):
+        if binding.statement.parent is None or binding.statement.parent.type != "statement_list":
+            continue  # declared in an if/for/switch header: not followed
+        uses = [a.classify(sf, r) for r in a.references(sf, binding)]
+        owner = a.sole_goroutine([u.ident for u in uses], binding.function) if uses else None
+        if owner is not None and _stuck_on(sf, owner, binding.name):
             continue  # the goroutine never ends: loop-without-exit's business, a defer here never runs
-        releases = {a.statement_of(u.ident).id for u in life.uses if is_release(u)}
-        if life.owner is not None:
-            rest = a.statements(a.body(life.owner))
-        elif binding.statement.parent.type == "statement_list":
-            rest = a.following(binding.statement)
+        if owner is not None:
+            life = a.follow(sf, binding, None, owner, is_release, hands_on)
         else:
-            rest = []  # declared in an if/for/switch header: not followed
-        fired_by = binding.name if fires else None
-        if a.every_exit_passes(sf, rest, lambda s: s.id in releases or _in_fired_case(sf, s, fired_by)):
+            life = a.follow(sf, binding, binding.statement, binding.function, is_release, hands_on)
+        if not life.drops and not life.deferred_in_loop:
             continue
         name = binding.name
-        never = "is not stopped on every path" if any(is_release(u) for u in life.uses) else "is never stopped"
-        message = f"{noun} {name} from time.{constructor} {never}: {why}"
-        if life.in_loop:
+        line = lambda n: sf.line_col(n.start_byte)[0]  # noqa: E731
+        guarded = a.derived(sf, life.graph.function, {name})
+        if not life.drops:
+            message = (f"{noun} {name} from time.{constructor} is stopped by a defer inside a loop (line "
+                       f"{line(life.deferred_in_loop[0])}), so every iteration's {noun} waits for the function to return: {why}")
+            edits, note = release.each_iteration(sf, life, guarded, f"{name}.Stop()", f"the {noun}")
+            fix = Fix(f"call `{name}.Stop()` at the end of each iteration and before each jump out of it, instead of deferring it",
+                      edits, applicability=REVIEW) if edits else None
+            p.report(call, message, [fix] if fix else [], notes=[] if fix else [note])
+            continue
+        replaced = next((d for d in life.drops if d.how in (a.handles.OVERWRITES, a.handles.REMADE)), None)
+        if replaced is not None:
+            how = f"is replaced at line {line(replaced.at)} before it is stopped"
+        else:
+            how = "is not stopped on every path" if any(is_stop(u) for u in uses) else "is never stopped"
+        message = f"{noun} {name} from time.{constructor} {how}: {why}"
+        if replaced is not None:
+            p.report(call, message, notes=["replaced before it is stopped: stop the old one first"])
+            continue
+        if life.handed_on:
+            edits, note = release.at_drops(sf, life, guarded, name, f"{name}.Stop()", f"the {noun}")
+            fix = Fix(f"call `{name}.Stop()` where it is dropped", edits, applicability=SAFE) if edits else None
+            p.report(call, message, [fix] if fix else [], notes=[] if fix else [note])
+            continue
+        if owner is None and a.loops_between(binding.statement, binding.function):
             p.report(call, message, notes=["made inside a loop: stop it before the next iteration (a defer would pile up)"])
             continue
-        goroutines = {a.enclosing_goroutine(u.ident, within=binding.function) for u in life.uses} - {None}
-        if goroutines and life.owner is None:
+        goroutines = {a.enclosing_goroutine(u.ident, within=binding.function) for u in uses} - {None}
+        if goroutines and owner is None:
             note = "a goroutine uses it too: stopping it when this function returns could starve that goroutine"
             p.report(call, message, notes=[note])
             continue
         text = f"defer {name}.Stop()"
-        if life.owner is not None:
-            edit = insert_at_block_start(sf, a.body(life.owner), text)
+        if owner is not None:
+            edit = insert_at_block_start(sf, a.body(owner), text)
             where = "inside the goroutine that owns it"
         else:
             edit = insert_after_statement(sf, binding.statement, text)
             where = "after it is made"
         if edit is None:
-            p.report(call, message, notes=["declared in a header or beside another statement: no line of its own for the defer"])
+            p.report(call, message, notes=["declared beside another statement: no line of its own for the defer"])
             continue
         p.report(call, message, [Fix(f"add `{text}` {where}", (edit,), applicability=SAFE)])
 
 
-def _closure(use: a.Use, fn):
-    """The innermost func literal around ``use`` inside ``fn`` that is not a goroutine body."""
-    for n in a.ancestors(use.ident):
-        if n == fn:
-            return None
-        if n.type == "func_literal" and a.goroutine_literal(n) is None:
-            return n
-    return None
+def received(sf, use: a.Use) -> bool:
+    """``use`` is ``t`` in a receive from ``t.C`` (``<-t.C``, ``case <-t.C:``): the timer fired."""
+    sel = use.ident.parent
+    return use.kind == "field" and use.detail == "C" and sel is not None and a.is_receive(sf, sel.parent)
 
 
-def _released_by_deferred_closure(sf, use: a.Use, binding: a.Binding) -> bool:
-    """``defer func() { t.Stop() }()`` reached on every path after the declaration."""
-    lit = _closure(use, binding.function)
-    defer = a.deferred_literal(lit) if lit is not None else None
-    stmt = a.statement_of(use.ident)
-    return (
-        defer is not None
-        and stmt.parent is not None
-        and stmt.parent.parent == a.body(lit)
-        and a.runs_on_every_path(sf, stmt, None)
-        and defer.parent == binding.statement.parent
-        and a.runs_on_every_path(sf, defer, binding.statement)
-    )
-
-
-def _in_fired_case(sf, stmt, name: str | None) -> bool:
-    """``stmt`` runs in a select case that received from ``name.C``: the timer has fired."""
-    case = stmt.parent.parent if stmt.parent is not None else None
-    return name is not None and case is not None and receives_from(sf, case, name)
+def borrowed(p: Pass, use: a.Use) -> bool:
+    """``use`` passes the value to a function of this package that only borrows it (re-arms
+    it with Reset, reads its channel): the caller still owns it."""
+    if use.kind != "argument" or p.package is None:
+        return False
+    args = use.ident.parent
+    call = args.parent
+    fn = call.child_by_field_name("function") if call is not None else None
+    position = [c for c in args.named_children if c.type != "comment"].index(use.ident)
+    sf = p.file
+    if fn is not None and fn.type == "identifier":
+        name, recv = sf.text(fn), ""
+    elif fn is not None and fn.type == "selector_expression" and sf.text(fn.child_by_field_name("operand")) not in sf.imports:
+        name, recv = sf.text(fn.child_by_field_name("field")), None
+    else:
+        return False
+    return p.package.borrows(sf.package_name, name, recv, position)
 
 
 def receives_from(sf, case, name: str) -> bool:

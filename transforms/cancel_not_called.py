@@ -1,57 +1,290 @@
-"""cancel-not-called: the cancel func of a derived context is discarded or not called on every path."""
+"""cancel-not-called: the cancel func of a derived context is dropped on some path before it is called."""
 
 from __future__ import annotations
 
 from gofixleaks import analysis as a
-from gofixleaks.edits import SAFE, Fix, TextEdit, delete_line, insert_after_statement, insert_at_block_start
+from gofixleaks.analysis.handles import EVERY_BRANCH, EXITS, LEAVES, OVERWRITES, REMADE
+from gofixleaks.edits import (
+    REVIEW,
+    SAFE,
+    Fix,
+    TextEdit,
+    delete_line,
+    insert_after_statement,
+    insert_at_block_start,
+    insert_before_statement,
+)
 from gofixleaks.rule import Pass, Rule
+
+from . import _release as release, _timers as timers
 
 DOC = """\
 ## What it finds
-`ctx, cancel := context.WithCancel(parent)` (and `WithTimeout`, `WithDeadline` and their
-`...Cause` variants, under any import name of "context") where the cancel func is
-discarded with `_`, or is not called on every path out of the block that declares it: no
-`defer cancel()`, and some `return`, `break` or `continue` (or the end of the block) is
-reached without a `cancel()` call.
+A cancel func that is dropped before it is called, on any path. It comes from
+`context.WithCancel`, `WithTimeout`, `WithDeadline` and their `...Cause` variants (under
+any import name of "context" or "golang.org/x/net/context"), `signal.NotifyContext`, or a
+function of the same package that returns a context with its cancel func (a wrapper such
+as `withTimeout(parent) (context.Context, context.CancelFunc)`), and is held in a local
+variable, declared there (`ctx, cancel := ...`) or assigned (`ctx, cancel = ...`):
+- it is discarded with `_`;
+- some `return`, `break`, `continue` or the end of its block is reached without calling
+  it, deferring it or handing it on (returned, stored, passed, captured by a closure):
+  typically an early return before the line that stores it in the value being built;
+- it is overwritten (a retry re-assigns `ctx, cancel =`) or made again by a loop before
+  the old one was called;
+- `defer cancel()` inside a loop: it runs only when the function returns, so every
+  iteration's context lives until then;
+- the only deferred call cancels it under a condition (`defer func() { if err != nil {
+  cancel() } }()`) and a path that does not report an error returns without handing it on.
 
 ## Why it leaks
 A derived context lives until it is cancelled or its parent is: it stays registered with
 its parent, a `WithTimeout`/`WithDeadline` context keeps its timer, and when the parent is
 a context of a custom type (one that overrides `Done`) the runtime starts a goroutine per
 child that waits until cancel is called. Without cancel they live as long as the parent,
-often the whole process. This is a leak in every Go version.
+often the whole process, or until the deadline passes. This is a leak in every Go version.
 
 ## When it is not reported
-- cancel is deferred, or called on every path (an `if` that calls it and returns counts);
-- cancel is returned, stored in a field, map or variable, passed to a function, or
-  captured by a closure that is not deferred: someone else calls it (`Close`, a callback);
-- a goroutine started here calls it on every path of its own;
-- cancel is an existing variable (`ctx, cancel = ...`) or declared in an `if`/`switch` header.
+- cancel is deferred, called, or handed on (returned, stored in a field, map or variable,
+  passed to a function, captured by a closure that is not deferred) on every path;
+- a goroutine started here calls it on every path of its own; a deferred func calls it on
+  every path (a `cancel != nil` check around the call counts), or under a condition on
+  paths that return an error;
+- the path that skips it first receives from `ctx.Done()`, or goes on only when an error
+  is `context.DeadlineExceeded` or `Canceled` (gRPC's codes of them too; in a test, the
+  other branch only failing the test counts too): a done context has released everything
+  already;
+- a `defer cancel()` inside a loop of a `WithTimeout` context whose timeout is a constant
+  under a second (a literal, or a constant of the same file): its deadline frees it about as
+  soon as the end of the iteration would;
+- a `defer cancel()` inside a loop whose context, or a value derived from it (a stream, a
+  watch channel), is stored in a variable outside the loop or handed to a goroutine: it is
+  meant to live until the function returns;
+- cancel is a parameter, a result, a package-level variable or one of an enclosing
+  function, or is declared in an `if`/`switch` header: its owner is elsewhere.
+
+## When it is not fixed
+- the context outlives the function (returned, stored) or is handed to a goroutine that may
+  run on: cancelling it when the function returns would stop that work;
+- goroutines started in a loop share it: no single one may cancel it for the others;
+- a value derived from the context (a response, a stream) is kept past the point where the
+  fix would cancel it, or returned there;
+- an overwrite derives the new context from the old one (`ctx, cancel =
+  context.WithTimeout(ctx, d)`): cancelling the old first would cancel the new;
+- the cancel func is handed on somewhere: a `defer` would cancel what someone else owns
+  (the fix then calls it only on the paths that drop it);
+- the lines the fix needs are shared with other code (`a; b`, a one-line block).
 
 ## The fix
-`defer cancel()` (`defer cancel(nil)` for `WithCancelCause`) right after the
-declaration; a discarded `_` is first renamed to `cancel` (or a fresh name when `cancel` is
-taken). When only one goroutine uses the context and its cancel func, the `defer` goes
-first thing inside that goroutine. A `defer cancel()` that comes too late (after an early
-return) is moved up rather than repeated. Calling cancel twice is harmless, so a path that
-already calls it stays as it is. No fix is offered, only the finding, when the context outlives the
-function (returned, stored, handed to a goroutine that may run on) or when it is made
-inside a loop, where a `defer` would pile up until the function returns.
+- `defer cancel()` (`defer cancel(nil)` for `WithCancelCause`) right after the declaration
+  when cancel is never handed on (a discarded `_` is first renamed to `cancel`, or a fresh
+  name when `cancel` is taken); first thing inside the goroutine when only one goroutine
+  uses the context and its cancel func; a `defer cancel()` that comes too late (after an
+  early return) is moved up rather than repeated. Safe: it only releases.
+- `cancel()` right before each `return`, `break` or `continue` that drops it (and after the
+  last statement of a block that ends with it held) when cancel is handed on elsewhere or
+  made inside a loop. Safe: it releases only on paths that dropped it.
+- `cancel()` (or `if cancel != nil { cancel() }` when the variable may still be nil) right
+  before the statement that overwrites it. Safe.
+- `defer cancel()` inside a loop becomes `cancel()` at the end of each iteration and before
+  every `continue`, `break` and `return` that leaves it. Review: the context now ends with
+  its iteration, not with the function.
+Calling cancel twice is harmless, so a path that already calls it stays as it is.
 """
 
 WITH = ("WithCancel", "WithTimeout", "WithDeadline", "WithCancelCause", "WithTimeoutCause", "WithDeadlineCause")
+_CAUSE = ("WithCancelCause",)  # whose cancel func takes a cause
+_NOTIFY = "signal.NotifyContext"
 # how a use of the context shows that it outlives the function
 _OUTLIVES = ("returned", "stored", "address")
 
 
-def _declaration(call):
-    """The ``ctx, cancel := call`` (or ``var ctx, cancel = call``) statement and its two names."""
+def _maker(sf, call, wrappers) -> tuple[str, int, int] | None:
+    """(name shown, position of the cancel func, number of results) when ``call`` makes a
+    context with its cancel func; ``wrappers``: the package's own makers (see
+    PackageFacts.cancel_makers)."""
+    c = a.callee(sf, call)
+    if c is not None and c[0] in a.CONTEXT_PACKAGES and c[1] in WITH:
+        return f"context.{c[1]}", 1, 2
+    if c is not None and c == ("os/signal", "NotifyContext"):
+        return _NOTIFY, 1, 2
+    fn = call.child_by_field_name("function")
+    if c is not None and c[0] is None:
+        found = wrappers.get((c[1], False))
+    elif fn is not None and fn.type == "selector_expression" and sf.text(fn.child_by_field_name("operand")) not in sf.imports:
+        found = wrappers.get((sf.text(fn.child_by_field_name("field")), True))
+    else:
+        return None
+    return (sf.text(fn), *found) if found is not None else None
+
+
+def _declaration(call, results: int):
+    """The ``ctx, cancel := call`` (or ``=``, or ``var ctx, cancel = call``) statement and its names."""
     rhs = call.parent
     stmt = rhs.parent if rhs is not None and rhs.type == "expression_list" else None
     if stmt is None or len(rhs.named_children) != 1 or stmt.type not in ("short_var_declaration", "assignment_statement", "var_spec"):
         return None
+    if stmt.type == "assignment_statement" and stmt.child_by_field_name("operator").type != "=":
+        return None
     lefts = a.left_names(stmt)
-    return (stmt, lefts) if len(lefts) == 2 and all(n.type == "identifier" for n in lefts) else None
+    return (stmt, lefts) if len(lefts) == results else None
+
+
+def _check(p: Pass, call, maker: str, at: int, results: int) -> None:
+    sf = p.file
+    decl = _declaration(call, results)
+    if decl is None:
+        return
+    stmt, lefts = decl
+    if _holds_nothing(sf, call, maker):
+        return
+    cancel_node = lefts[at]
+    ctx_node = next((n for i, n in enumerate(lefts) if i != at and n.type == "identifier" and sf.text(n) != "_"), None)
+    holder = a.var_declaration_of(stmt) if stmt.type == "var_spec" else stmt
+    if holder.parent is None or holder.parent.type != "statement_list":
+        return  # an if/switch header: the scope is the statement, rare and left alone
+    function = a.enclosing_function(stmt)
+    if function is None:
+        return
+    cause = maker.endswith(_CAUSE)
+    timed = "Timeout" in maker or "Deadline" in maker
+    what = "the context and its timer live until the deadline or" if timed else "the context lives"
+    why = f"{what} until the parent is done (under a custom parent context, a goroutine too)"
+    if maker == _NOTIFY:
+        why = "the signal registration and the goroutine that watches it live until the parent is done"
+    if cancel_node.type == "selector_expression":
+        return _field_of_local(p, call, stmt, cancel_node, maker, cause, why)
+    if cancel_node.type != "identifier":
+        return  # an element of a map or slice: its owner releases it
+    discarded = sf.text(cancel_node) == "_"
+    if discarded:
+        cancel = None
+    elif stmt.type == "assignment_statement":
+        cancel = a.binding_of(sf, cancel_node)
+        if cancel is None:
+            return  # a parameter, result, or a variable of an enclosing function or the package
+    else:
+        cancel = a.tuple_binding(sf, stmt, at)
+    ctx = a.binding_of(sf, ctx_node) if ctx_node is not None and stmt.type == "assignment_statement" else (
+        a.tuple_binding(sf, stmt, lefts.index(ctx_node)) if ctx_node is not None else None
+    )
+    ctx_uses = [a.classify(sf, r) for r in a.references(sf, ctx)] if ctx is not None else []
+
+    if discarded:
+        return _discarded(p, call, stmt, holder, cancel_node, ctx_uses, maker, cause, f"the cancel func of {maker} is discarded: {why}")
+
+    life = a.follow(sf, cancel, holder, function, _is_release, settled=a.Settled(ctx, _done, _done_branch))
+    if not life.drops and not life.deferred_in_loop:
+        return
+    name = cancel.name
+    message = f"{name} from {maker} {_how(sf, life)}: {why}"
+    if not life.drops:
+        if _expires_soon(sf, call, maker):
+            return  # its deadline frees it before many can pile up
+        return _deferred_in_loop(p, call, message, life, ctx, cause)
+    overwritten = [d for d in life.drops if d.how in (OVERWRITES, REMADE)]
+    if overwritten:
+        return _overwritten(p, call, message, life, ctx, ctx_uses, overwritten, cause)
+    handed = bool(life.handed_on) or any(
+        a.escapes(u) and u.kind != "assigned" and not _blank(sf, u) for u in (a.classify(sf, r) for r in a.references(sf, cancel))
+    )
+    if handed or a.loops_between(stmt, function):
+        return _release_at_drops(p, call, message, life, _context_names(sf, life, ctx), ctx_uses, _call_text(name, cause))
+    _defer_after(p, call, message, stmt, holder, life, ctx_uses, name, cause, rename=None)
+
+
+def _how(sf, life: a.Lifecycle) -> str:
+    """How the cancel func is lost, for the message."""
+    first = life.drops[0] if life.drops else None
+    line = lambda n: sf.line_col(n.start_byte)[0]  # noqa: E731
+    if first is None:
+        at = line(life.deferred_in_loop[0])
+        return f"is deferred inside a loop (line {at}), so every iteration's context waits for the function to return"
+    for d in life.drops:
+        if d.how == OVERWRITES:
+            return f"is overwritten at line {line(d.at)} before it is called"
+        if d.how == REMADE:
+            return "is made again by the loop before it is called"
+    if any(d.conditional for d in life.drops):
+        return "is not called on every path: the deferred func calls it only under a condition"
+    return "is not called on every path" if life.releases or life.handed_on or life.shared else "is never called"
+
+
+def _is_release(u: a.Use) -> bool:
+    return u.kind in ("called", "deferred-call", "go-call")
+
+
+def _done(u: a.Use) -> bool:
+    """``<-ctx.Done()``: the context is done, and a done context has released what it held."""
+    call = u.ident.parent.parent if u.kind == "method" and u.detail == "Done" else None
+    return call is not None and call.parent is not None and call.parent.type == "unary_expression" and (
+        call.parent.child_by_field_name("operator").type == "<-"
+    )
+
+
+_DONE_ERRORS = {("context", "DeadlineExceeded"), ("context", "Canceled"), ("google.golang.org/grpc/codes", "DeadlineExceeded"),
+                ("google.golang.org/grpc/codes", "Canceled")}
+
+
+def _done_branch(sf, if_stmt) -> int | None:
+    """Which branch of ``if_stmt`` runs only once the context is done: the one where an error
+    equals ``context.DeadlineExceeded`` (or ``Canceled``, or gRPC's codes of them), as in
+    ``if err != context.DeadlineExceeded { t.Fatal(err) }`` after waiting on the context."""
+    cond = if_stmt.child_by_field_name("condition")
+    cond = a.unparen(cond) if cond is not None else None
+    if cond is not None and cond.type == "call_expression" and a.callee(sf, cond) == ("errors", "Is"):
+        args = a.arguments(cond)
+        done = 0 if len(args) == 2 and _is_done_error(sf, args[1]) else None
+    elif cond is None or cond.type != "binary_expression":
+        return None
+    else:
+        op = sf.text(cond.child_by_field_name("operator"))
+        if op not in ("==", "!=") or not any(_is_done_error(sf, cond.child_by_field_name(f)) for f in ("left", "right")):
+            return None
+        done = 0 if op == "==" else 1
+    # the other branch, taken while the context may still run, only fails the test: a
+    # passing run never keeps it
+    other = if_stmt.child_by_field_name("consequence" if done == 1 else "alternative")
+    return EVERY_BRANCH if done is not None and _fails_test(sf, other) else done
+
+
+_FAILS = ("Error", "Errorf", "Fatal", "Fatalf", "Fail", "FailNow")
+
+
+def _fails_test(sf, block) -> bool:
+    """A block of a test file that only logs and fails the test (``t.Errorf(...)``)."""
+    if block is None or block.type != "block" or not sf.path.endswith("_test.go"):
+        return False
+    names = []
+    for stmt in a.statements(block):
+        call = stmt.named_children[0] if stmt.type == "expression_statement" else None
+        fn = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
+        if fn is None or fn.type != "selector_expression":
+            return False
+        names.append(sf.text(fn.child_by_field_name("field")))
+    return bool(names) and all(n in (*_FAILS, "Log", "Logf") for n in names) and any(n in _FAILS for n in names)
+
+
+def _is_done_error(sf, expr) -> bool:
+    if expr is None or expr.type != "selector_expression":
+        return False
+    pkg = expr.child_by_field_name("operand")
+    path = sf.imports.get(sf.text(pkg)) if pkg is not None and pkg.type == "identifier" else None
+    return (path, sf.text(expr.child_by_field_name("field"))) in _DONE_ERRORS or (
+        path in a.CONTEXT_PACKAGES and sf.text(expr.child_by_field_name("field")) in ("DeadlineExceeded", "Canceled")
+    )
+
+
+def _blank(sf, u: a.Use) -> bool:
+    """``_ = cancel``."""
+    stmt = u.ident.parent.parent if u.ident.parent is not None else None
+    if stmt is None or stmt.type != "assignment_statement" or u.ident.parent != stmt.child_by_field_name("right"):
+        return False
+    return all(sf.text(n) == "_" for n in stmt.child_by_field_name("left").named_children)
+
+
+def _call_text(name: str, cause: bool) -> str:
+    return f"{name}({'nil' if cause else ''})"
 
 
 def _in_go_statement(node, fn) -> bool:
@@ -60,65 +293,39 @@ def _in_go_statement(node, fn) -> bool:
     return go is not None and a.is_within(go, fn)
 
 
-def _check(p: Pass, call) -> None:
+# ---------------------------------------------------------------------------- fixes
+
+
+def _discarded(p: Pass, call, stmt, holder, cancel_node, ctx_uses, maker, cause, message) -> None:
     sf = p.file
-    decl = _declaration(call)
-    if decl is None:
-        return
-    stmt, (ctx_node, cancel_node) = decl
-    fn_name = a.callee(sf, call)[1]
-    cause = fn_name == "WithCancelCause"  # the one whose cancel func takes a cause
-    discarded = sf.text(cancel_node) == "_"
-    holder = a.var_declaration_of(stmt) if stmt.type == "var_spec" else stmt
-    if holder.parent is None or holder.parent.type != "statement_list":
-        return  # an if/switch header: the scope is the statement, rare and left alone
-    if stmt.type == "assignment_statement" and not discarded:
-        return  # an existing variable: whoever declared it may cancel it later
     function = a.enclosing_function(stmt)
-    if function is None:
-        return
+    if stmt.type == "assignment_statement":
+        return p.report(call, message, notes=["assigned to existing variables: declare a cancel variable and defer it"])
+    name = a.free_name(sf, stmt, "stop" if maker == _NOTIFY else "cancel")
+    _defer_after(p, call, message, stmt, holder, None, ctx_uses, name, cause, rename=cancel_node, function=function)
 
-    ctx = a.tuple_binding(sf, stmt, 0) if sf.text(ctx_node) != "_" else None
-    ctx_uses = [a.classify(sf, r) for r in a.references(sf, ctx)] if ctx is not None else []
-    cancel = None if discarded else a.tuple_binding(sf, stmt, 1)
-    cancel_uses = [a.classify(sf, r) for r in a.references(sf, cancel)] if cancel is not None else []
-    releases = [u for u in cancel_uses if u.kind in ("called", "deferred-call", "go-call")]
 
-    def is_release(s) -> bool:
-        """``cancel()``, ``defer cancel()``, ``go cancel()``, ``defer func() { ...cancel()... }()``."""
-        return any(u.ident.parent.parent == s or a.deferred_literal(a.enclosing_function(u.ident)) == s for u in releases)
-
-    if not discarded and _handled(sf, function, holder, cancel_uses, is_release):
-        return
-
-    if discarded:
-        subject = f"the cancel func of context.{fn_name} is discarded"
-    else:
-        how = "not called on every path" if releases else "never called"
-        subject = f"{sf.text(cancel_node)} from context.{fn_name} is {how}"
-    what = "the context and its timer live" if "Timeout" in fn_name or "Deadline" in fn_name else "the context lives"
-    message = f"{subject}: {what} until the parent is done (under a custom parent context, a goroutine too)"
+def _defer_after(p: Pass, call, message, stmt, holder, life, ctx_uses, name, cause, rename, function=None) -> None:
+    """``defer cancel()`` after the declaration (or first thing in the goroutine that owns the
+    context), moving up a defer that comes too late."""
+    sf = p.file
+    function = function or a.enclosing_function(stmt)
 
     def no_fix(why: str) -> None:
         p.report(call, message, notes=[why])
 
-    if stmt.type == "assignment_statement":
-        return no_fix("assigned to existing variables: declare a cancel variable and defer it")
     if any(u.kind in _OUTLIVES for u in ctx_uses):
         return no_fix("the context outlives this function (returned or stored): keep its cancel func with it")
     if a.loops_between(stmt, function):
         return no_fix("made inside a loop: call cancel before the next iteration (a defer would pile up)")
-
-    # the goroutine that alone uses the context and its cancel func owns them
-    users = [u.ident for u in ctx_uses + cancel_uses if not _is_blank_assignment(sf, u.ident)]
+    cancel_uses = [a.classify(sf, r) for r in a.references(sf, life.binding)] if life is not None else []
+    users = [u.ident for u in ctx_uses + cancel_uses if not _blank(sf, u)]
     owner = a.sole_goroutine(users, function)
     if owner is not None and a.loops_between(a.goroutine_literal(owner), function):
         return no_fix("the goroutines started in a loop share the context: cancel it when the last one is done")
-    if owner is None and any(_in_go_statement(u.ident, function) for u in ctx_uses):
+    if owner is None and (any(_in_go_statement(u.ident, function) for u in ctx_uses) or (life is not None and life.shared)):
         return no_fix("the context is handed to a goroutine that may outlive this function: cancel it where that goroutine ends")
-
-    name = a.free_name(sf, stmt, "cancel") if discarded else sf.text(cancel_node)
-    text = f"defer {name}({'nil' if cause else ''})"
+    text = f"defer {_call_text(name, cause)}"
     if owner is not None:
         edit = insert_at_block_start(sf, a.body(owner), text)
         where = "inside the goroutine that owns the context"
@@ -127,12 +334,12 @@ def _check(p: Pass, call) -> None:
         where = "after the context is made"
     if edit is None:
         return no_fix("the goroutine's body is on one line" if owner is not None else "the declaration shares its line with other code")
-    edits = (TextEdit(cancel_node.start_byte, cancel_node.end_byte, name.encode()), edit) if discarded else (edit,)
+    edits = (TextEdit(rename.start_byte, rename.end_byte, name.encode()), edit) if rename is not None else (edit,)
     late = _late_defer(sf, holder, cancel_uses) if owner is None else None
     if late is not None:  # `defer cancel()` after an early return: move it up
         p.report(call, message, [Fix(f"move `{text}` up to right after the context is made", (edit, late), applicability=SAFE)])
         return
-    prefix = f"name the cancel func {name} and " if discarded else ""
+    prefix = f"name the cancel func {name} and " if rename is not None else ""
     p.report(call, message, [Fix(f"{prefix}add `{text}` {where}", edits, applicability=SAFE)])
 
 
@@ -146,40 +353,195 @@ def _late_defer(sf, holder, cancel_uses) -> TextEdit | None:
     return None
 
 
-def _handled(sf, function, holder, cancel_uses, is_release) -> bool:
-    """Whether the cancel func is handed on (returned, stored, passed, captured by a closure
-    that may run later) or called on every path, here or by a goroutine started here."""
-    for u in cancel_uses:
-        if _is_blank_assignment(sf, u.ident):
-            continue  # `_ = cancel` only silences the compiler
-        lit = a.enclosing_function(u.ident)
-        captured = lit != function and a.goroutine_literal(lit) is None and a.deferred_literal(lit) is None
-        if a.escapes(u) or captured:
-            return True
-    if a.every_exit_passes(sf, a.following(holder), is_release):
-        return True
-    goroutines = {a.enclosing_goroutine(u.ident, within=function) for u in cancel_uses} - {None}
-    return any(a.every_exit_passes(sf, a.statements(a.body(g)), is_release) for g in goroutines)
+def _context_names(sf, life: a.Lifecycle, ctx) -> set[str]:
+    """The context's name and the names of values derived from it in the function."""
+    return a.derived(sf, life.graph.function, {ctx.name}) if ctx is not None else set()
 
 
-def _is_blank_assignment(sf, ident) -> bool:
-    """``_ = cancel``."""
-    stmt = ident.parent.parent if ident.parent is not None else None
-    if stmt is None or stmt.type != "assignment_statement" or ident.parent != stmt.child_by_field_name("right"):
+def _release_at_drops(p: Pass, call, message, life: a.Lifecycle, names, ctx_uses, text) -> None:
+    """``text`` (``cancel()``) before each jump that drops the cancel func, after each block
+    end that drops it; ``names``: the context and what derives from it."""
+    if life.shared or any(_in_go_statement(u.ident, life.graph.function) for u in ctx_uses):
+        return p.report(call, message, notes=["a goroutine uses the context or its cancel func: cancel it where that goroutine ends"])
+    edits, why = release.at_drops(p.file, life, names, text.split("(")[0], text, "the context")
+    if edits is None:
+        return p.report(call, message, notes=[why])
+    lines = ", ".join(str(p.file.line_col(d.at.start_byte)[0]) for d in life.drops)
+    p.report(call, message, [Fix(f"call `{text}` where it is dropped (line {lines})", edits, applicability=SAFE)])
+
+
+def _holds_nothing(sf, call, maker: str) -> bool:
+    """``context.WithCancel(context.Background())``: a parent that is never done registers
+    nothing, starts no goroutine and no timer; dropping its cancel func frees it all."""
+    if not maker.endswith(("WithCancel", "WithCancelCause")):
         return False
-    return all(sf.text(n) == "_" for n in stmt.child_by_field_name("left").named_children)
+    args = a.arguments(call)
+    return bool(args) and _never_done(sf, a.unparen(args[0]))
+
+
+def _never_done(sf, expr) -> bool:
+    """``context.Background()``, ``context.TODO()``, ``context.WithoutCancel(x)``, or a
+    ``context.WithValue`` of one of those."""
+    c = a.callee(sf, expr) if expr.type == "call_expression" else None
+    if c is None or c[0] not in a.CONTEXT_PACKAGES:
+        return False
+    if c[1] in ("Background", "TODO", "WithoutCancel"):
+        return True
+    args = a.arguments(expr)
+    return c[1] == "WithValue" and bool(args) and _never_done(sf, a.unparen(args[0]))
+
+
+_CLOSERS = ("Close", "Stop", "Cancel", "Shutdown")  # methods that may call the cancel func
+
+
+def _field_of_local(p: Pass, call, stmt, target, maker, cause, why) -> None:
+    """``w.ctx, w.cancel = context.WithCancel(parent)`` where ``w`` is a value this function
+    just built: the cancel func lives as long as ``w`` is held, and is dropped with it."""
+    sf = p.file
+    operand, field = target.child_by_field_name("operand"), sf.text(target.child_by_field_name("field"))
+    if operand.type != "identifier":
+        return
+    owner = a.binding_of(sf, operand)
+    if owner is None or not _fresh_value(sf, owner):
+        return  # a receiver, parameter or value made elsewhere: its owner releases it
+
+    def is_release(u: a.Use) -> bool:
+        return u.kind in ("method", "deferred-method", "go-method") and u.detail in (field, *_CLOSERS)
+
+    def hands_on(u: a.Use) -> bool:
+        return a.escapes(u) or (u.kind == "field" and u.detail == field) or u.kind in ("go-method", "deferred-method")
+
+    life = a.follow(sf, owner, stmt, a.enclosing_function(stmt), is_release, hands_on)
+    drops = [d for d in life.drops if d.how in (EXITS, LEAVES)]
+    if not drops or life.shared or len(drops) != len(life.drops):
+        return
+    name = f"{owner.name}.{field}"
+    line = sf.line_col(drops[0].at.start_byte)[0]
+    message = f"{name} from {maker} is dropped with {owner.name} at line {line} before it is called: {why}"
+    names = a.derived(sf, life.graph.function, {owner.name})
+    _release_at_drops(p, call, message, life, names, [], _call_text(name, cause))
+
+
+def _fresh_value(sf, binding) -> bool:
+    """The local holds a value built right here: ``&T{...}``, ``T{...}``, ``new(T)``, or a
+    ``var w T`` zero value."""
+    v = binding.value
+    if v is None:
+        return binding.statement.type == "var_declaration"
+    v = a.unparen(v)
+    if v.type == "unary_expression" and sf.text(v.child_by_field_name("operator")) == "&":
+        v = v.child_by_field_name("operand")
+    if v.type == "call_expression":
+        return a.callee(sf, v) == (None, "new")
+    return v.type == "composite_literal"
+
+
+def _overwritten(p: Pass, call, message, life: a.Lifecycle, ctx, ctx_uses, drops, cause) -> None:
+    """``cancel()`` right before the statement that overwrites it."""
+    sf = p.file
+
+    def no_fix(why: str) -> None:
+        p.report(call, message, notes=[why])
+
+    if len(drops) != len(life.drops):
+        return no_fix("also dropped on other paths: call it before each way out and before it is overwritten")
+    binding = life.binding
+    uses = [a.classify(sf, r) for r in a.references(sf, binding)]
+    if any(a.escapes(u) and u.kind != "assigned" and not _blank(sf, u) for u in uses) or life.shared:
+        return no_fix("the cancel func is handed on elsewhere: calling the old one could cancel what someone else owns")
+    if any(u.kind in _OUTLIVES for u in ctx_uses) or any(_in_go_statement(u.ident, life.graph.function) for u in ctx_uses):
+        return no_fix("the context outlives this function or is handed to a goroutine")
+    names = _context_names(sf, life, ctx)
+    edits = []
+    for d in drops:
+        target = d.at
+        remake = _maker_call(target)
+        if remake is not None and ctx is not None and any(sf.text(i) in names for i in a.of_type(remake, "identifier")):
+            return no_fix("the new context derives from the old one: cancelling the old first would cancel the new")
+        scope = a.enclosing(target, "for_statement") or life.graph.function
+        leak = a.escaping(sf, life.graph, set(life.held), names, scope)
+        if leak is not None:
+            return no_fix(f"a value derived from the old context outlives it (line {sf.line_col(leak.start_byte)[0]})")
+        text = _call_text(binding.name, cause)
+        lines = [text] if _never_nil(sf, binding) else [f"if {binding.name} != nil {{", f"\t{text}", "}"]
+        edit = insert_before_statement(sf, target, lines)
+        if edit is None:
+            return no_fix("the overwriting statement shares its line with other code")
+        edits.append(edit)
+    p.report(call, message, [Fix(f"call the old `{binding.name}` before it is overwritten", tuple(edits), applicability=SAFE)])
+
+
+def _maker_call(stmt):
+    right = stmt.child_by_field_name("right")
+    values = right.named_children if right is not None else []
+    return values[0] if len(values) == 1 and values[0].type == "call_expression" else None
+
+
+def _never_nil(sf, binding) -> bool:
+    """The variable is declared by a call (a context maker) and only ever assigned calls, so
+    it holds a cancel func from the start."""
+    if binding.statement.type != "short_var_declaration" or _maker_call(binding.statement) is None:
+        return False
+    assigned = [a.statement_of(r) for r in a.references(sf, binding) if a.classify(sf, r).kind == "assigned"]
+    return all(s.type == "assignment_statement" and _maker_call(s) is not None for s in assigned)
+
+
+def _deferred_in_loop(p: Pass, call, message, life: a.Lifecycle, ctx, cause) -> None:
+    """``defer cancel()`` in a loop -> ``cancel()`` at the end of each iteration and before
+    each jump that leaves it."""
+    text = _call_text(life.binding.name, cause)
+    loop = a.enclosing(life.made, "for_statement")
+    if ctx is not None and loop is not None and not a.is_within(ctx.statement, loop.child_by_field_name("body")):
+        return p.report(call, message, notes=[f"{ctx.name} is declared outside the loop: its last value would be cancelled early"])
+    names = _context_names(p.file, life, ctx)
+    if loop is not None and _kept_past_iteration(p.file, life, names, loop.child_by_field_name("body")):
+        return
+    edits, why = release.each_iteration(p.file, life, names, text, "the context")
+    if edits is None:
+        return p.report(call, message, notes=[why])
+    p.report(call, message, [Fix(
+        f"call `{text}` at the end of each iteration and before each jump out of it, instead of deferring it",
+        edits, applicability=REVIEW,
+    )])
+
+
+_SOON = 1e9  # a deadline under a second: the context frees itself about as soon as a cancel would
+
+
+def _expires_soon(sf, call, maker: str) -> bool:
+    """``context.WithTimeout(ctx, 100*time.Millisecond)`` (or a constant of this file under
+    a second): its timer ends it shortly whether or not cancel is called."""
+    args = a.arguments(call)
+    if not maker.endswith(("WithTimeout", "WithTimeoutCause")) or len(args) < 2:
+        return False
+    d = timers.duration(sf, args[1], consts=True)
+    return d is not None and d < _SOON
+
+
+def _kept_past_iteration(sf, life: a.Lifecycle, names: set[str], body) -> bool:
+    """The context, or a value derived from it (a stream, a watch channel), is stored in a
+    variable outside the loop's body or handed to a goroutine: the defer keeps it alive until
+    the function returns on purpose (etcd's watch tests, grpc-go's stream lists)."""
+    g = life.graph
+    inside = {pid for pid, n in g.points.items() if a.is_within(n, body) and n.start_byte > life.made.start_byte}
+    hit = a.escaping(sf, g, inside, names, body)
+    return hit is not None and hit.type in ("assignment_statement", "go_statement")
 
 
 def run(p: Pass) -> None:
+    wrappers = p.package.cancel_makers(p.file.package_name) if p.package is not None else {}
     for call in a.of_type(p.file.root, "call_expression"):
-        if a.is_call_to(p.file, call, "context", WITH):
-            _check(p, call)
+        maker = _maker(p.file, call, wrappers)
+        if maker is not None:
+            _check(p, call, *maker)
 
 
 RULE = Rule(
     name="cancel-not-called",
-    summary="a context's cancel func is discarded or not called on every path -> defer cancel()",
+    summary="a context's cancel func is dropped on some path before it is called -> call or defer it",
     doc=DOC,
     run=run,
-    triggers=(b"WithCancel", b"WithTimeout", b"WithDeadline"),
+    # `cancel`: a file calling a wrapper of its package names no maker, but calls what it returns
+    triggers=(b"WithCancel", b"WithTimeout", b"WithDeadline", b"NotifyContext", b"cancel"),
+    needs_package=True,
 )

@@ -42,4 +42,5 @@ RULE = Rule(
     run=lambda p: check_stoppable(p, "NewTicker", "ticker", "before Go 1.23 an unstopped ticker is never garbage collected"),
     triggers=(b"NewTicker",),
     fixed_in_go=(1, 23),
+    needs_package=True,  # helpers that only Reset a ticker borrow it
 )

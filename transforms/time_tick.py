@@ -5,11 +5,11 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from gofixleaks import analysis as a
-from gofixleaks.edits import Fix, TextEdit, insert_after_statement, insert_before_statement
+from gofixleaks.edits import REVIEW, SAFE, Fix, TextEdit, insert_after_statement, insert_before_statement
 from gofixleaks.rule import Pass, Rule
 from gofixleaks.source import SourceFile
 
-from ._timers import fresh_name, package_of, top_level
+from ._timers import duration, fresh_name, one_timer, package_of, piles_up, select_of, top_level
 
 DOC = """\
 ## What it finds
@@ -36,8 +36,10 @@ A `time.Tick` evaluated on every pass of a loop is reported even there.
   `ticker := time.NewTicker(d)`, `defer ticker.Stop()`, and each use becomes `ticker.C`;
 - `<-time.Tick(d)` received from once (a select case, even in a loop) with a constant,
   positive `d` -> `<-time.After(d)`: the same first tick, and the timer is released once
-  it fires (time-after-in-loop then takes care of the loop).
-The new name is one the function does not use yet. Anything else (the channel is stored,
+  it fires. Safe. In a select that a loop runs again while the tick may not have come, one
+  timer made before the loop and re-armed each pass (time-after-in-loop's fix). Review.
+The new name is one the function does not use yet. The NewTicker fixes are safe when `d`
+is a positive constant, review otherwise (see below). Anything else (the channel is stored,
 passed on or used by another goroutine, a defer would pile up in a loop) is reported
 without a fix. `time.Tick` with `d <= 0` returns nil and blocks forever where
 `time.NewTicker` panics: the fix turns that silent hang into a visible failure.
@@ -102,36 +104,9 @@ def _per_pass(call: Node, fn: Node) -> bool:
 
 
 def _constant_positive(sf: SourceFile, d: Node) -> bool:
-    """``time.Second``, ``500 * time.Millisecond``, ``2``: positive literals and time's unit
-    constants joined by ``*`` and ``+``."""
-    for n in a.walk(d):
-        t = n.type
-        if t == "selector_expression":
-            op = n.child_by_field_name("operand")
-            if op.type != "identifier" or sf.imports.get(sf.text(op)) != "time":
-                return False
-        elif t == "identifier":
-            if n.parent.type != "selector_expression":
-                return False  # a variable: its sign is not known
-        elif t in ("int_literal", "float_literal"):
-            if _number(sf.text(n)) <= 0:
-                return False
-        elif t == "binary_expression":
-            if sf.text(n.child_by_field_name("operator")) not in ("*", "+"):
-                return False
-        elif t not in ("parenthesized_expression", "field_identifier"):
-            return False
-    return True
-
-
-def _number(text: str) -> float:
-    try:
-        return int(text, 0)
-    except ValueError:
-        try:
-            return float(text.replace("_", ""))
-        except ValueError:
-            return 0  # hex floats and the like: not worth proving positive
+    """``time.Second``, ``500 * time.Millisecond``, ``2``: a constant above zero."""
+    v = duration(sf, d)
+    return v is not None and v > 0
 
 
 def _received_once(sf: SourceFile, call: Node) -> bool:
@@ -154,6 +129,13 @@ class _Checker:
         if _per_pass(call, fn):
             msg = f"{text} inside a loop starts a new ticker on every pass that nothing can stop: before Go 1.23 each one runs forever"
             why_not = _ONCE_NOTE if _received_once(sf, call) else "made on every pass: keep one time.NewTicker outside the loop"
+            select = select_of(sf, call)
+            loops = a.loops_between(select, fn) if select is not None else []
+            if loops and piles_up(sf, call, select, loops[-1]) and self._after_fix(call) is not None:
+                # time.After would leave one timer per pass (time-after-in-loop): go to one timer at once
+                fix, why_not = one_timer(sf, call, call, select, loops[-1], self.given.setdefault(top_level(fn).start_byte, set()))
+                self._report(call, msg, fix, why_not)
+                return
             self._report(call, msg, self._after_fix(call), why_not)
             return
         if _received_once(sf, call):
@@ -209,7 +191,7 @@ class _Checker:
             else:
                 edits = [TextEdit(stmt.start_byte, stmt.end_byte, f"{name} := {pkg}.NewTicker({d})".encode()), defer]
                 edits += [TextEdit(r.start_byte, r.end_byte, f"{name}.C".encode()) for r in refs]
-                fix = self._fix(name, edits)
+                fix = self._fix(name, call, edits)
         self._report(call, msg, fix, why_not)
 
     def _range_fix(self, call: Node, loop: Node) -> Fix | None:
@@ -219,7 +201,7 @@ class _Checker:
         make = insert_before_statement(sf, a.statement_of(loop), [f"{name} := {pkg}.NewTicker({d})", f"defer {name}.Stop()"])
         if make is None:
             return None
-        return self._fix(name, [make, TextEdit(call.start_byte, call.end_byte, f"{name}.C".encode())])
+        return self._fix(name, call, [make, TextEdit(call.start_byte, call.end_byte, f"{name}.C".encode())])
 
     def _after_fix(self, call: Node) -> Fix | None:
         sf = self.sf
@@ -230,7 +212,8 @@ class _Checker:
         # the edit spans `time.Tick` (its package name rewritten as it was), so the call it
         # leaves is text this fix wrote, which time-after-in-loop may finish in a later round
         callee = sf.data[call.start_byte : field.start_byte] + b"After"
-        return Fix("receive from time.After: the same first tick, and the timer is released once it fires", (TextEdit(call.start_byte, field.end_byte, callee),))
+        return Fix("receive from time.After: the same first tick, and the timer is released once it fires",
+                   (TextEdit(call.start_byte, field.end_byte, callee),), applicability=SAFE)
 
     def _name(self, call: Node) -> str:
         given = self.given.setdefault(top_level(call).start_byte, set())
@@ -238,8 +221,11 @@ class _Checker:
         given.add(name)
         return name
 
-    def _fix(self, name: str, edits: list[TextEdit]) -> Fix:
-        return Fix(f"a time.NewTicker {name} stopped when the function returns", tuple(edits))
+    def _fix(self, name: str, call: Node, edits: list[TextEdit]) -> Fix:
+        # for d <= 0 time.Tick blocks forever where time.NewTicker panics: only a positive
+        # constant keeps behaviour for certain
+        safe = _constant_positive(self.sf, a.arguments(call)[0])
+        return Fix(f"a time.NewTicker {name} stopped when the function returns", tuple(edits), applicability=SAFE if safe else REVIEW)
 
     def _report(self, call: Node, msg: str, fix: Fix | None, why_not: str) -> None:
         self.p.report(call, msg, fixes=[fix] if fix else [], notes=[why_not] if not fix and why_not else [])

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from gofixleaks import analysis as a
 from gofixleaks.rule import Pass, Rule
-from gofixleaks.source import SourceFile
 
-from ._stoppable import check_stoppable, is_stop, receives_from
+from ._stoppable import check_stoppable
 
 DOC = """\
 ## What it finds
@@ -44,47 +42,8 @@ a timer twice, or after it fired, is harmless.
 WHY = "before Go 1.23 it stays in the runtime, with what it references, until it fires"
 
 
-def fired(sf: SourceFile, use: a.Use) -> bool:
-    """``use`` is a receive from ``t.C`` that completes on every path through it: a plain
-    receive statement, or the case of a select that settles the timer in every case."""
-    if use.kind != "field" or use.detail != "C":
-        return False
-    recv = use.ident.parent.parent
-    if not a.is_receive(sf, recv):
-        return False
-    holder = recv.parent
-    if holder.type == "expression_statement":
-        return True
-    if holder.type == "expression_list" and holder.parent.type in ("short_var_declaration", "assignment_statement"):
-        return holder == holder.parent.child_by_field_name("right")
-    if holder.type == "receive_statement" and holder.parent.type == "communication_case":
-        name = sf.text(use.ident)
-        select = holder.parent.parent
-        cases = [c for c in select.named_children if c.type in ("communication_case", "default_case")]
-        return all(_settles(sf, case, name) for case in cases)
-    return False
-
-
-def _settles(sf: SourceFile, case, name: str) -> bool:
-    """The select case receives from ``name.C``, or its body stops ``name`` on every path."""
-    if receives_from(sf, case, name):
-        return True
-    for stmt in a.statements(case):
-        for call in a.of_type(stmt, "call_expression", skip_functions=True):
-            m = a.method_call(sf, call)
-            if (
-                m is not None
-                and m[1] == "Stop"
-                and sf.text(m[0]) == name
-                and a.statement_of(call) == stmt
-                and a.runs_on_every_path(sf, stmt, None)
-            ):
-                return True
-    return False
-
-
 def run(p: Pass) -> None:
-    check_stoppable(p, "NewTimer", "timer", WHY, lambda use: is_stop(use) or fired(p.file, use), fires=True)
+    check_stoppable(p, "NewTimer", "timer", WHY, fires=True)
 
 
 RULE = Rule(
@@ -95,4 +54,5 @@ RULE = Rule(
     triggers=(b"NewTimer",),
     fixed_in_go=(1, 23),
     skips_tests=True,
+    needs_package=True,  # helpers that only Reset a timer borrow it
 )

@@ -7,6 +7,9 @@
   region passes a release;
 - ``cancellation``: the contexts and done channels in scope at a point;
 - ``lifetime``: what happens to a local resource after it is made;
+- ``cfg``: statement-level control-flow graphs of function bodies;
+- ``handles``: a cancel func's or timer's lifecycle along every path (released, handed
+  on, overwritten, dropped), and what functions do with handles (return, borrow);
 - ``values``: what kind of value an expression holds (channel, count, collection).
 
 Rules import the package (``from gofixleaks import analysis as a``) and ask through it.
@@ -16,6 +19,7 @@ from .bindings import (
     Binding,
     Use,
     assignments,
+    binding_of,
     classify,
     declares,
     escapes,
@@ -48,6 +52,25 @@ from .flow import (
     loops_between,
     never_returns,
     runs_on_every_path,
+)
+from .cfg import EXIT, Graph, graph, own_parts
+from .handles import (
+    CONTEXT_PACKAGES,
+    Drop,
+    Lifecycle,
+    Settled,
+    assigned_to,
+    borrowed_params,
+    callbacks,
+    cancel_result,
+    derived,
+    error_return,
+    escaping,
+    field_reads,
+    follow,
+    is_after_func,
+    releases_on_every_path,
+    timer_fields,
 )
 from .lifetime import Lifetime, lifetime
 from .syntax import (

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from ..source import SourceFile
-from .syntax import enclosing_function, following, of_type
+from .syntax import FUNCTION_TYPES, ancestors, enclosing_function, following, of_type
 
 # ---------------------------------------------------------------------------- bindings
 
@@ -58,6 +58,47 @@ def tuple_binding(sf: SourceFile, stmt: Node, index: int) -> Binding | None:
         return None
     ident = lefts[index]
     return Binding(sf.text(ident), ident, decl, None, index, fn)
+
+
+def binding_of(sf: SourceFile, ident: Node) -> Binding | None:
+    """The declaration in ``ident``'s own function that the name ``ident`` refers to there
+    (``cancel`` in ``ctx, cancel = f()`` -> ``var cancel context.CancelFunc``). None for a
+    parameter or result, a name of an enclosing function or of the package."""
+    name, child = sf.text(ident), ident
+    for scope in ancestors(ident):
+        if scope.type == "statement_list":
+            earlier = []
+            for s in scope.named_children:
+                if s == child:
+                    break
+                earlier.append(s)
+            decl = next((s for s in reversed(earlier) if declares(sf, s, name)), None)
+            if decl is not None:
+                return _declared(sf, decl, name)
+        elif scope.type in _HEADER_SCOPES:
+            decl = next((h for h in _header(scope) if h != child and declares(sf, h, name)), None)
+            if decl is not None:
+                return _declared(sf, decl, name)
+        elif scope.type in FUNCTION_TYPES:
+            return None
+        child = scope
+    return None
+
+
+def _declared(sf: SourceFile, decl: Node, name: str) -> Binding | None:
+    """The Binding of ``name`` in declaring statement or clause ``decl``."""
+    holders = specs(decl) if decl.type in ("var_declaration", "const_declaration") else [decl]
+    for holder in holders:
+        lefts = left_names(holder)
+        for i, left in enumerate(lefts):
+            if left.type == "identifier" and sf.text(left) == name:
+                values = holder.child_by_field_name("right") or holder.child_by_field_name("value")
+                vals = values.named_children if values is not None and values.type == "expression_list" else []
+                fn = enclosing_function(decl)
+                if fn is None:
+                    return None
+                return Binding(name, left, decl, vals[i] if len(vals) == len(lefts) else None, i, fn)
+    return None
 
 
 def left_names(stmt: Node) -> list[Node]:

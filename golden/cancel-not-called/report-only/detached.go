@@ -5,18 +5,6 @@ import (
 	"time"
 )
 
-// Each checks every host under its own deadline, but an error skips the cancel.
-func Each(parent context.Context, hosts []string, check func(context.Context, string) error) error {
-	for _, h := range hosts {
-		ctx, cancel := context.WithTimeout(parent, time.Second) // want "cancel from context.WithTimeout is not called on every path"
-		if err := check(ctx, h); err != nil {
-			return err
-		}
-		cancel()
-	}
-	return nil
-}
-
 // Detached returns a context with a deadline and drops the means to cancel it early:
 // a defer here would cancel it before the caller can use it.
 func Detached(parent context.Context) context.Context {
@@ -48,4 +36,35 @@ func Narrowed(parent context.Context, f func(context.Context) error) error {
 	ctx := parent
 	ctx, _ = context.WithCancel(parent) // want "the cancel func of context.WithCancel is discarded"
 	return f(ctx)
+}
+
+// Narrow derives each new deadline from the last one: cancelling the old one first would
+// cancel the new one too.
+func Narrow(parent context.Context, steps int, f func(context.Context) error) error {
+	ctx, cancel := context.WithTimeout(parent, time.Minute) // want "cancel from context.WithTimeout is overwritten at line 46 before it is called"
+	for i := 0; i < steps; i++ {
+		ctx, cancel = context.WithTimeout(ctx, time.Minute) // want "cancel from context.WithTimeout is made again by the loop before it is called"
+	}
+	defer cancel()
+	return f(ctx)
+}
+
+// Streams reads every stream after the loop: each one needs its context until then, so
+// the defers inside the loop are meant to wait for the function to return (not reported).
+func Streams(parent context.Context, hosts []string, open func(context.Context, string) (<-chan string, error)) []string {
+	var chans []<-chan string
+	for _, h := range hosts {
+		ctx, cancel := context.WithTimeout(parent, time.Minute)
+		defer cancel()
+		ch, err := open(ctx, h)
+		if err != nil {
+			continue
+		}
+		chans = append(chans, ch)
+	}
+	var out []string
+	for _, ch := range chans {
+		out = append(out, <-ch)
+	}
+	return out
 }

@@ -3,6 +3,7 @@ package safe
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 )
 
@@ -149,4 +150,142 @@ func Panics(parent context.Context, f func(context.Context) error) {
 		panic(err)
 	}
 	defer cancel()
+}
+
+// Background derives from a context that is never done: nothing is registered, there is
+// nothing to leak (go vet still asks for the call; this rule does not).
+func Background(f func(context.Context) error) error {
+	ctx, cancel := context.WithCancel(context.Background())
+	_ = cancel
+	return f(ctx)
+}
+
+// Guarded cancels in a deferred func that checks for nil first.
+func Guarded(parent context.Context, f func(context.Context) error) error {
+	ctx, cancel := context.WithCancel(parent)
+	defer func() {
+		if cancel != nil {
+			cancel()
+		}
+	}()
+	return f(ctx)
+}
+
+// OnFailure cancels in a deferred func only on failure, and hands the cancel func on otherwise.
+func OnFailure(parent context.Context, f func(context.Context) error) (s *Server, err error) {
+	ctx, cancel := context.WithCancel(parent)
+	defer func() {
+		if err != nil {
+			cancel()
+		}
+	}()
+	if err = f(ctx); err != nil {
+		return nil, err
+	}
+	return &Server{ctx: ctx, cancel: cancel}, nil
+}
+
+// Renewed cancels the old context before it makes a new one.
+func Renewed(parent context.Context, attempts int, f func(context.Context) error) error {
+	ctx, cancel := context.WithTimeout(parent, time.Second)
+	for i := 0; i < attempts && f(ctx) != nil; i++ {
+		cancel()
+		ctx, cancel = context.WithTimeout(parent, time.Second)
+	}
+	cancel()
+	return ctx.Err()
+}
+
+// Once defers in a loop that always returns after the defer: nothing piles up.
+func Once(parent context.Context, hosts []string, f func(context.Context, string) error) error {
+	for _, h := range hosts {
+		ctx, cancel := context.WithTimeout(parent, time.Second)
+		defer cancel()
+		return f(ctx, h)
+	}
+	return nil
+}
+
+// Latest cancels whatever the variable holds when it returns, and the old ones on the way.
+func Latest(parent context.Context, attempts int, f func(context.Context) error) error {
+	var cancel context.CancelFunc = func() {}
+	defer func() { cancel() }()
+	for i := 0; i < attempts; i++ {
+		cancel()
+		var ctx context.Context
+		ctx, cancel = context.WithTimeout(parent, time.Second)
+		if f(ctx) == nil {
+			return nil
+		}
+	}
+	return nil
+}
+
+// Expired retries only after the context is done: a done context needs no cancel.
+func Expired(parent context.Context, ready <-chan struct{}) {
+	for {
+		ctx, cancel := context.WithTimeout(parent, time.Millisecond)
+		select {
+		case <-ctx.Done():
+		case <-ready:
+			cancel()
+			return
+		}
+	}
+}
+
+// Waited waits for the deadline itself before it loops again.
+func Waited(parent context.Context, try func(context.Context) bool) {
+	for {
+		ctx, cancel := context.WithTimeout(parent, time.Millisecond)
+		if try(ctx) {
+			cancel()
+			return
+		}
+		<-ctx.Done()
+	}
+}
+
+// Quiet checks that nothing arrives within a short deadline: it goes on only once the
+// context is done, which released it.
+func Quiet(parent context.Context, events <-chan int, recv func(context.Context, <-chan int) error) error {
+	for i := 0; i < 3; i++ {
+		ctx, cancel := context.WithTimeout(parent, time.Millisecond)
+		defer cancel()
+		if err := recv(ctx, events); err != context.DeadlineExceeded {
+			return errors.New("an event arrived")
+		}
+	}
+	return nil
+}
+
+// ServeAll hands each connection's context to the goroutine that serves it; all of them
+// are cancelled when the function returns.
+func ServeAll(parent context.Context, conns []int, serve func(context.Context, int)) {
+	var wg sync.WaitGroup
+	for _, c := range conns {
+		ctx, cancel := context.WithTimeout(parent, time.Minute)
+		defer cancel()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			serve(ctx, c)
+		}()
+	}
+	wg.Wait()
+}
+
+const probeTimeout = 50 * time.Millisecond
+
+// Probe pings with contexts that expire within 50 ms: the defers in the loop hold nothing
+// for long.
+func Probe(parent context.Context, ping func(context.Context) error) bool {
+	for i := 0; i < 3; i++ {
+		ctx, cancel := context.WithTimeout(parent, probeTimeout)
+		defer cancel()
+		if ping(ctx) == nil {
+			return true
+		}
+	}
+	return false
 }

@@ -53,3 +53,14 @@ func Quote(symbol string, d clock.Duration, report func(string, int), price, vol
 		}
 	}
 }
+
+// Countdown calls emit with n, n-1, ... 1, a millisecond apart.
+func Countdown(n int, emit func(int)) {
+	for range clock.Tick(clock.Millisecond) { // want "for range clock.Tick\\(clock.Millisecond\\) starts a ticker"
+		if n == 0 {
+			return
+		}
+		emit(n)
+		n--
+	}
+}

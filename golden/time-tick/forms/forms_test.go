@@ -44,3 +44,20 @@ func TestQuote(t *testing.T) {
 		t.Fatalf("reports %q, want six for ABC", got)
 	}
 }
+
+func TestCountdown(t *testing.T) {
+	var got []int
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		Countdown(3, func(n int) { got = append(got, n) })
+	}()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Countdown hangs")
+	}
+	if len(got) != 3 || got[0] != 3 || got[2] != 1 {
+		t.Fatalf("Countdown emitted %v, want [3 2 1]", got)
+	}
+}

@@ -1,0 +1,3 @@
+module example.com/handshake
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/reportonly
+
+go 1.22

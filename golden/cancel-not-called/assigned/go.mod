@@ -1,0 +1,3 @@
+module example.com/assigned
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/conddefer
+
+go 1.22

@@ -1,0 +1,47 @@
+package ping
+
+import (
+	"context"
+	"time"
+)
+
+// PingAll pings every host under its own deadline; the deferred cancels wait for the return.
+func PingAll(parent context.Context, hosts []string, ping func(context.Context, string) error) (up int) {
+	for _, h := range hosts {
+		ctx, cancel := context.WithTimeout(parent, time.Minute) // want "cancel from context.WithTimeout is deferred inside a loop"
+		defer cancel()
+		if err := ping(ctx, h); err != nil {
+			continue
+		}
+		up++
+	}
+	return up
+}
+
+// First returns the first host that answers; every failed attempt's context waits for it.
+func First(parent context.Context, hosts []string, ping func(context.Context, string) error) (string, error) {
+	var last error
+	for _, h := range hosts {
+		ctx, cancel := context.WithTimeout(parent, time.Minute) // want "cancel from context.WithTimeout is deferred inside a loop"
+		defer cancel()
+		err := ping(ctx, h)
+		if err == nil {
+			return h, nil
+		}
+		last = err
+	}
+	return "", last
+}
+
+// Twice derives two contexts per pass into one variable: the end of the pass can cancel
+// only the second, so the first keeps its defer.
+func Twice(parent context.Context, hosts []string, f func(context.Context, string) error) {
+	for _, h := range hosts {
+		ctx, cancel := context.WithTimeout(parent, time.Minute) // want "cancel from context.WithTimeout is deferred inside a loop"
+		defer cancel()
+		_ = f(ctx, h)
+		ctx, cancel = context.WithTimeout(parent, time.Minute) // want "cancel from context.WithTimeout is deferred inside a loop"
+		defer cancel()
+		_ = f(ctx, h)
+	}
+}

@@ -1,0 +1,3 @@
+module example.com/handedon
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/each
+
+go 1.22

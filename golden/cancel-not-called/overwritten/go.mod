@@ -1,0 +1,3 @@
+module example.com/overwritten
+
+go 1.22

@@ -1,0 +1,40 @@
+package drain
+
+import (
+	"testing"
+	"time"
+)
+
+// within fails the test when f does not return within d: a fix must never make it hang.
+func within(t *testing.T, d time.Duration, f func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f()
+	}()
+	select {
+	case <-done:
+	case <-time.After(d):
+		t.Fatalf("did not return within %v", d)
+	}
+}
+
+// Values spaced under the idle timeout all count, although together they take several
+// timeouts: the timeout restarts on every pass; with nothing left it fires.
+func TestDrainRestartsItsTimeout(t *testing.T) {
+	within(t, 5*time.Second, func() {
+		const idle = 200 * time.Millisecond
+		q := make(chan int)
+		go func() {
+			for i := 1; i <= 10; i++ {
+				time.Sleep(idle / 8)
+				q <- i
+			}
+		}()
+		if sum := Drain(q, idle); sum != 55 {
+			t.Errorf("Drain = %d, want 55", sum)
+		}
+		Wait(3, time.Millisecond)
+	})
+}

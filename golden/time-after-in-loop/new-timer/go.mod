@@ -1,0 +1,3 @@
+module example.com/newtimer
+
+go 1.22

@@ -1,0 +1,42 @@
+package session
+
+import (
+	"testing"
+	"time"
+)
+
+// within fails the test when f does not return within d: a fix must never make it hang.
+func within(t *testing.T, d time.Duration, f func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f()
+	}()
+	select {
+	case <-done:
+	case <-time.After(d):
+		t.Fatalf("did not return within %v", d)
+	}
+}
+
+func TestServe(t *testing.T) {
+	within(t, 5*time.Second, func() {
+		msgs := make(chan string)
+		go func() {
+			for i := 0; i < 5; i++ {
+				time.Sleep(20 * time.Millisecond)
+				msgs <- "m"
+			}
+			close(msgs)
+		}()
+		n := 0
+		if err := Serve(msgs, 100*time.Millisecond, func(string) { n++ }); err != nil || n != 5 {
+			t.Errorf("Serve = %v after %d messages, want nil after 5", err, n)
+		}
+		if err := Serve(make(chan string), 10*time.Millisecond, func(string) {}); err != errIdle {
+			t.Errorf("Serve on a silent stream = %v, want errIdle", err)
+		}
+		Keep(time.Millisecond)
+	})
+}
