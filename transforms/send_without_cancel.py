@@ -146,23 +146,40 @@ def _makes(sf: SourceFile, chan: Node, at: Node) -> tuple[Node | None, list[Node
         scope, name = None, sf.text(chan.child_by_field_name("field"))
     else:
         return None, []
+    if scope is not None:
+        return scope, [call for call, target, field in _channel_makes(sf, scope) if target == name and not field]
+    out = [call for call, target, field in sf.cached("channel-makes", lambda: _channel_makes(sf, sf.root))
+           if target == name and field]
+    for el in sf.cached("keyed-elements", lambda: _keyed_elements(sf)).get(name, ()):
+        # `T{f: ch}` with `ch := make(...)` just before
+        v = el.named_children[1].named_children[0]
+        out += [m for m in g_.defined_values(sf, sf.text(v), v)
+                if m.type == "call_expression" and sf.text(m.child_by_field_name("function")) == "make"]
+    return scope, out
+
+
+def _channel_makes(sf: SourceFile, root: Node) -> list[tuple[Node, str | None, bool]]:
+    """Every ``make(chan ...)`` below ``root`` with what it initialises (as _made_into says).
+    The whole file's list is asked once per finding about a field: it is kept on the file."""
     out = []
-    for call in a.of_type(scope if scope is not None else sf.root, "call_expression"):
+    for call in a.of_type(root, "call_expression"):
         args = a.arguments(call)
         if sf.text(call.child_by_field_name("function")) != "make" or not args or args[0].type != "channel_type":
             continue
         target, field = _made_into(sf, call)
-        if target is not None and sf.text(target) == name and field == (scope is None):
-            out.append(call)
-    if scope is None:  # `T{f: ch}` with `ch := make(...)` just before
-        for el in a.of_type(sf.root, "keyed_element"):
-            key, value = (el.named_children + [None, None])[:2]
-            v = value.named_children[0] if value is not None and value.named_child_count == 1 else None
-            if key is None or sf.text(key) != name or v is None or v.type != "identifier":
-                continue
-            out += [m for m in g_.defined_values(sf, sf.text(v), v)
-                    if m.type == "call_expression" and sf.text(m.child_by_field_name("function")) == "make"]
-    return scope, out
+        out.append((call, sf.text(target) if target is not None else None, field))
+    return out
+
+
+def _keyed_elements(sf: SourceFile) -> dict[str, list[Node]]:
+    """The file's ``key: ident`` composite-literal elements, by key."""
+    out: dict[str, list[Node]] = {}
+    for el in a.of_type(sf.root, "keyed_element"):
+        key, value = (el.named_children + [None, None])[:2]
+        v = value.named_children[0] if value is not None and value.named_child_count == 1 else None
+        if key is not None and v is not None and v.type == "identifier":
+            out.setdefault(sf.text(key), []).append(el)
+    return out
 
 
 def _made_into(sf: SourceFile, call: Node) -> tuple[Node | None, bool]:
