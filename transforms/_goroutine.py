@@ -165,7 +165,7 @@ def _signals_itself(sf: SourceFile, c: a.Cancellation, g: Goroutine) -> bool:
     functions and methods of this file that it calls (``defer c.cleanup()`` closing
     ``c.donec``): then the channel marks the goroutine's own end."""
     field = "." + c.name.rsplit(".", 1)[-1] if "." in c.name else None
-    signalled, called = _signal_ops(sf, g.fn)
+    signalled, called = a.signal_ops(sf, g.fn)
     if c.name in signalled:
         return True
     # in a callee, another receiver name may stand for the same struct: match the field
@@ -174,7 +174,7 @@ def _signals_itself(sf: SourceFile, c: a.Cancellation, g: Goroutine) -> bool:
     seen = {g.fn, *todo}
     while todo:
         fn = todo.pop()
-        signalled, called = _signal_ops(sf, fn)
+        signalled, called = a.signal_ops(sf, fn)
         if field is not None and any(t.endswith(field) for t in signalled):
             return True
         for d in (d for name in called for d in decls.get(name, ())):
@@ -182,29 +182,6 @@ def _signals_itself(sf: SourceFile, c: a.Cancellation, g: Goroutine) -> bool:
                 seen.add(d)
                 todo.append(d)
     return False
-
-
-def _signal_ops(sf: SourceFile, fn: Node) -> tuple[frozenset[str], frozenset[str]]:
-    """What ``fn``'s body (its closures included) sends on or closes, and the names it calls.
-    Kept on the file: every goroutine asks it of the functions it reaches, which made a file
-    with thousands of goroutines quadratic."""
-    memo = sf.cached("signal-ops", dict)
-    if fn.id not in memo:
-        body = a.body(fn)
-        signalled, called = set(), set()
-        for n in a.of_type(body, "send_statement", "call_expression") if body is not None else ():
-            if n.type == "send_statement":
-                signalled.add(sf.text(n.child_by_field_name("channel")))
-                continue
-            callee = n.child_by_field_name("function")
-            args = a.arguments(n)
-            if sf.text(callee) == "close" and args:
-                signalled.add(sf.text(args[0]))
-            name = callee.child_by_field_name("field") if callee.type == "selector_expression" else callee
-            if name is not None:
-                called.add(sf.text(name))
-        memo[fn.id] = (frozenset(signalled), frozenset(called))
-    return memo[fn.id]
 
 
 def return_blocker(sf: SourceFile, g: Goroutine, after: Node | None) -> str | None:

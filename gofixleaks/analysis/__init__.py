@@ -1,6 +1,7 @@
 """Shared facts over Go syntax trees, so rules ask questions instead of walking trees.
 
-- ``syntax``: walking, node lookups, calls, goroutine and deferred literals;
+- ``syntax``: walking, node lookups, calls, goroutine and deferred literals, what a
+  function sends on, closes and calls;
 - ``bindings``: local names, their references (shadowing respected), how each use treats
   a value, fresh names;
 - ``flow``: loops, jumps, whether a statement runs on every path, whether every exit of a
@@ -74,6 +75,7 @@ from .handles import (
 )
 from .lifetime import Lifetime, lifetime
 from .syntax import (
+    signal_ops,
     FUNCTION_TYPES,
     ancestors,
     arguments,

@@ -328,3 +328,26 @@ def following(stmt: Node) -> list[Node]:
 def deferred_literal(node: Node) -> Node | None:
     """If ``node`` is a func_literal run by ``defer func(){...}()``, return its defer_statement."""
     return _literal_run_by(node, "defer_statement")
+
+
+def signal_ops(sf: SourceFile, fn: Node) -> tuple[frozenset[str], frozenset[str]]:
+    """What ``fn``'s body (its closures included) sends on or closes, and the names it calls.
+    Kept on the file: every goroutine asks it of the functions it reaches, which made a file
+    with thousands of goroutines quadratic."""
+    memo = sf.cached("signal-ops", dict)
+    if fn.id not in memo:
+        block = body(fn)
+        signalled, called = set(), set()
+        for n in of_type(block, "send_statement", "call_expression") if block is not None else ():
+            if n.type == "send_statement":
+                signalled.add(sf.text(n.child_by_field_name("channel")))
+                continue
+            callee = n.child_by_field_name("function")
+            args = arguments(n)
+            if sf.text(callee) == "close" and args:
+                signalled.add(sf.text(args[0]))
+            name = callee.child_by_field_name("field") if callee.type == "selector_expression" else callee
+            if name is not None:
+                called.add(sf.text(name))
+        memo[fn.id] = (frozenset(signalled), frozenset(called))
+    return memo[fn.id]

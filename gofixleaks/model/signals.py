@@ -73,7 +73,7 @@ def _classify(v: View, c: a.Cancellation, at: Node) -> Signal | None:
         return Signal(c.name, c.kind, "local", True, deadline)
     fn = a.enclosing_function(at)
     top = next((x for x in reversed(list(a.ancestors(at))) if x.type in a.FUNCTION_TYPES), fn)
-    return Signal(c.name, c.kind, "local", _fired_in(sf, top, c.name))
+    return Signal(c.name, c.kind, "local", c.name in a.signal_ops(sf, top)[0])
 
 
 def _never_given_a_live_one(v: View, fn: Node, param: str) -> bool:
@@ -124,16 +124,6 @@ def _local_value(sf, name: str, at: Node) -> Node | None:
             if name in names:
                 return values[0] if len(values) == 1 else values[names.index(name)] if len(values) == len(names) else None
     return None
-
-
-def _fired_in(sf, fn: Node, name: str) -> bool:
-    """Whether ``fn`` (goroutines and closures included) closes or sends on channel ``name``."""
-    for n in a.of_type(fn, "send_statement", "call_expression"):
-        if n.type == "send_statement" and sf.text(n.child_by_field_name("channel")) == name:
-            return True
-        if n.type == "call_expression" and a.callee(sf, n) == (None, "close") and [sf.text(x) for x in a.arguments(n)[:1]] == [name]:
-            return True
-    return False
 
 
 def _field_fires(v: View, field: str) -> bool:
