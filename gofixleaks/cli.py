@@ -12,6 +12,7 @@ from rich.console import Console
 
 from . import __version__, atomic, config as config_mod, diff as diff_mod, docs, engine, gomod, registry, report, worktree
 from .discover import DiscoveryError, discover
+from .evidence import PROVEN_LEAK, PROVEN_LEAK_DOC, PROVEN_LEAK_SUMMARY
 from .textsafe import printable
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
@@ -414,6 +415,10 @@ def rules_cmd(name):
         for r in _CATALOGUE:
             since = f" (before Go {r.fixed_in_go[0]}.{r.fixed_in_go[1]})" if r.fixed_in_go else ""
             click.echo(f"{r.name.ljust(width)}  {r.summary}{since}  [{r.provider}]")
+        click.echo(f"{PROVEN_LEAK.ljust(width)}  {PROVEN_LEAK_SUMMARY}  [fix --evidence]")
+        return
+    if name == PROVEN_LEAK:
+        click.echo(f"# {PROVEN_LEAK}\n\n{PROVEN_LEAK_DOC}", nl=False)
         return
     rule = next((r for r in _CATALOGUE if r.name == name), None)
     if rule is None:

@@ -13,6 +13,7 @@ from rich.markup import escape
 from . import __version__, verify
 from .edits import REVIEW, TextEdit, apply, import_edit
 from .engine import FileResult
+from .evidence import PROVEN_LEAK, PROVEN_LEAK_DOC, PROVEN_LEAK_SUMMARY
 from .source import SourceFile, line_starts
 from .textsafe import printable
 
@@ -162,7 +163,8 @@ def sarif(results: list[FileResult], rules) -> str:
                 region = _region(f.line, f.column, f.end_line, f.end_column)
             res = {
                 "ruleId": f.rule,
-                "ruleIndex": rule_index.get(f.rule, 0),
+                # proven-leak (no static rule) is described after the rules
+                "ruleIndex": rule_index.get(f.rule, len(rules)),
                 "level": _SARIF_LEVEL.get(f.severity, "warning"),
                 "message": {"text": f.message},
                 "locations": [_location(f.path, region)],
@@ -182,21 +184,24 @@ def sarif(results: list[FileResult], rules) -> str:
         for r in results
         if r.unsupported
     ]
-    rule_docs = [
-        {
-            "id": rule.name,
-            "shortDescription": {"text": rule.summary},
-            "fullDescription": {"text": rule.doc},
-            "defaultConfiguration": {"level": _SARIF_LEVEL.get(rule.severity, "warning")},
-        }
-        for rule in rules
-    ]
+    rule_docs = [_descriptor(rule.name, rule.summary, rule.doc, rule.severity) for rule in rules]
+    if any(d["ruleId"] == PROVEN_LEAK for d in sarif_results):
+        rule_docs.append(_descriptor(PROVEN_LEAK, PROVEN_LEAK_SUMMARY, PROVEN_LEAK_DOC, "error"))
     return sarif_log(
         rule_docs,
         sarif_results,
         columnKind="utf16CodeUnits",
         invocations=[{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
     )
+
+
+def _descriptor(name: str, summary: str, doc: str, severity: str) -> dict:
+    return {
+        "id": name,
+        "shortDescription": {"text": summary},
+        "fullDescription": {"text": doc},
+        "defaultConfiguration": {"level": _SARIF_LEVEL.get(severity, "warning")},
+    }
 
 
 def sarif_log(rules: list[dict], results: list[dict], **run: object) -> str:

@@ -277,9 +277,10 @@ def test_fix_diff_applies_with_git_apply_from_the_repository_root(cli, tmp_path)
 
 
 def test_rules_lists_every_registered_rule(cli):
+    """Then proven-leak, the rule of fix --evidence's targeted fixes."""
     r = cli("rules")
     assert r.code == 0
-    assert [ln.split()[0] for ln in r.stdout.splitlines()] == [rule.name for rule in RULES]
+    assert [ln.split()[0] for ln in r.stdout.splitlines()] == [rule.name for rule in RULES] + ["proven-leak"]
 
 
 def test_rules_name_prints_doc_and_example(cli):

@@ -147,7 +147,7 @@ def test_rules_from_a_normal_install_show_the_golden_example(tmp_path):
     assert all(Path(w).is_relative_to(target) for w in where), where
     listing = run("rules")
     assert listing.returncode == 0
-    assert [ln.split()[0] for ln in listing.stdout.splitlines()] == [r.name for r in RULES]
+    assert [ln.split()[0] for ln in listing.stdout.splitlines()] == [r.name for r in RULES] + ["proven-leak"]
     one = run("rules", "ticker-not-stopped")
     assert one.returncode == 0
     assert "Before:" in one.stdout and "+\tdefer t.Stop()" in one.stdout

@@ -6,6 +6,7 @@ number of sends, a context nobody cancels) the file is left as it was, with the 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -299,6 +300,23 @@ def test_a_dumps_targeted_fix_is_review(cli, tmp_path):
     applied = cli("fix", "--evidence", str(dump), "--write", "--unsafe-fixes", str(module))
     assert (module / "buffer/buffer.go").read_text() == BUFFER.replace("make(chan int)", "make(chan int, 1)")
     assert "proven-leak (fixed)" in _line(applied.stderr, "buffer.go:10"), applied.stderr
+
+
+def test_a_proven_leak_is_a_described_rule_in_sarif(cli, tmp_path):
+    """SARIF's ruleIndex points at the descriptor of the finding's own rule, also for
+    proven-leak, which no static rule describes; `rules proven-leak` documents it."""
+    module = write_module(tmp_path / "m", {"buffer/buffer.go": BUFFER})
+    dump = tmp_path / "dump.txt"
+    dump.write_text(DUMP.format(path=module / "buffer" / "buffer.go"))
+    out = cli("fix", "--evidence", str(dump), "--format", "sarif", str(module))
+    run = json.loads(out.stdout)["runs"][0]
+    proven = [r for r in run["results"] if r["ruleId"] == "proven-leak"]
+    assert len(proven) == 1, out.stdout
+    descriptor = run["tool"]["driver"]["rules"][proven[0]["ruleIndex"]]
+    assert descriptor["id"] == "proven-leak"
+    assert "blocked forever" in descriptor["shortDescription"]["text"]
+    assert "**When it is not fixed**" in cli("rules", "proven-leak").stdout
+    assert "proven-leak" in cli("rules").stdout
 
 
 # Where a select on the signal would drop the operation rather than unblock it: no fix.

@@ -37,9 +37,10 @@ from ..discover import is_generated
 from ..edits import REVIEW, Fix, TextEdit, insert_before_statement
 from ..rule import Finding
 from ..source import SourceError, SourceFile
+from . import PROVEN_LEAK
 from .match import Covered
 
-RULE = "proven-leak"
+RULE = PROVEN_LEAK
 _NEVER_DONE = ("Background", "TODO", "WithoutCancel")  # contexts nobody can cancel
 _CHANNEL_STATES = ("chan send", "chan receive")
 
