@@ -312,6 +312,37 @@ def test_verify_runs_go_vet_and_a_missing_toolchain_is_verify_failed(env, fleet,
     assert (env / "w" / "acme__other").is_dir()  # a failure's clone is kept for a look
 
 
+# A test of the kind real repositories keep, pinning a line number its package reports
+# (a log line's position): the fix's added line moves it, which only running the tests sees.
+POLL_WHERE = LEAKY.replace('import "time"', 'import (\n\t"runtime"\n\t"time"\n)') + """
+func Where() int {
+	_, _, line, _ := runtime.Caller(0)
+	return line
+}
+"""
+WHERE_TEST = """\
+package p
+
+import "testing"
+
+func TestWhere(t *testing.T) {
+	if got := Where(); got != 14 {
+		t.Fatalf("Where() = %d, want 14", got)
+	}
+}
+"""
+
+
+def test_verify_tests_runs_the_tests_and_drops_a_fix_they_reject(env, tmp_path):
+    fleet = Fleet(tmp_path / "fleet", {"acme/snap": {"go.mod": GO_MOD, "poll.go": POLL_WHERE, "poll_test.go": WHERE_TEST}})
+    url = fleet.remotes["acme/snap"].as_uri()
+    vetted = work.do(work.Job("acme/snap", url, str(env / "w1"), verify="vet"))
+    assert (vetted.status, vetted.fixes) == ("pushed", (("ticker-not-stopped", 1),))
+    tested = work.do(work.Job("acme/snap", url, str(env / "w2"), verify="tests", verify_timeout=60.0))
+    assert tested.status == "verify-failed" and tested.dropped == 1, tested
+    assert "Where() = 15, want 14" in tested.detail, tested.detail
+
+
 def test_the_state_file_is_plain_sqlite(env, fleet, cli):
     state = env / "c.sqlite3"
     cli(*fleet.args(state))

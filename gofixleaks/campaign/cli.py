@@ -20,6 +20,12 @@ def _fail(message: str, code: int = EXIT_USAGE) -> None:
     sys.exit(code)
 
 
+def _duration(ctx, param, value: str) -> float:
+    from ..cli import _duration as parse  # gofixleaks.cli imports this module at its end
+
+    return parse(ctx, param, value)
+
+
 def _html_path(state: str, given: str | None) -> str:
     return given or os.path.splitext(state)[0] + ".html"
 
@@ -56,8 +62,11 @@ html_option = click.option("--html", "html_path", type=click.Path(dir_okay=False
 @click.option("--base", metavar="BRANCH", help="Branch to fix and propose to (default: each repository's default branch).")
 @click.option("--rule", "rules", multiple=True, metavar="NAME", help="Only this rule (repeatable).")
 @click.option("--exclude", "excludes", multiple=True, metavar="GLOB", help="Skip matching paths (repeatable).")
-@click.option("--verify", type=click.Choice(["vet", "none"]), default="vet", show_default=True,
-              help="Check the fixed packages with `go vet` before pushing; drop fixes that break them.")
+@click.option("--verify", type=click.Choice(["vet", "tests", "none"]), default="vet", show_default=True,
+              help="Prove the fixes before pushing, as `fix --verify` does: `vet` type-checks the fixed packages, "
+                   "`tests` also runs their tests; fixes that break them are dropped.")
+@click.option("--verify-timeout", default="2m", show_default=True, metavar="DURATION", callback=_duration,
+              help="With --verify tests: stop a package's tests after this long (a hang the fix causes is a failure).")
 @click.option("--retry-failed", is_flag=True, help="Also redo repositories that failed in an earlier run.")
 @click.option("--draft/--no-draft", default=True, show_default=True, help="Open the pull requests as drafts.")
 @click.option("--label", "labels", multiple=True, metavar="L", help="Label to add (repeatable).")
@@ -68,8 +77,8 @@ html_option = click.option("--html", "html_path", type=click.Path(dir_okay=False
               help="At most this many pull requests opened or updated a minute (0: no limit).")
 @click.option("--max-tries", type=click.IntRange(min=1), default=5, show_default=True,
               help="Tries of one pull request when the forge rate-limits it.")
-def run_cmd(repos_file, state_path, html_path, workdir, cluster, jobs, base, rules, excludes, verify, retry_failed,
-            draft, labels, reviewers, provider, api_url, prs_per_minute, max_tries):
+def run_cmd(repos_file, state_path, html_path, workdir, cluster, jobs, base, rules, excludes, verify, verify_timeout,
+            retry_failed, draft, labels, reviewers, provider, api_url, prs_per_minute, max_tries):
     """Fix every repository of REPOS_FILE and open or update a pull request in each.
 
     REPOS_FILE has one repository a line: its clone URL and its OWNER/NAME on the forge.
@@ -85,7 +94,7 @@ def run_cmd(repos_file, state_path, html_path, workdir, cluster, jobs, base, rul
         _fail(f"campaigns need {e.name}: pip install 'gofixleaks[campaign]'")
     opts = runner.Options(
         state_path, workdir or os.path.join(tempfile.gettempdir(), "gofixleaks-campaign"), cluster, jobs, base,
-        rules, excludes, verify, retry_failed, provider, api_url, prs_per_minute,
+        rules, excludes, verify, verify_timeout, retry_failed, provider, api_url, prs_per_minute,
         Settings(draft, labels, reviewers, max_tries))
     try:
         code = runner.run(repos.read(repos_file), opts, click.echo, os.environ)

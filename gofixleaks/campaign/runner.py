@@ -29,7 +29,8 @@ class Options:
     base: str | None = None
     rules: tuple[str, ...] = ()
     excludes: tuple[str, ...] = ()
-    verify: str = "vet"
+    verify: str = "vet"  # vet, tests or none
+    verify_timeout: float = 120.0  # s, a package's tests with verify tests
     retry_failed: bool = False
     provider: str | None = None
     api_url: str | None = None
@@ -56,7 +57,8 @@ def run(specs: list[RepoSpec], opts: Options, echo: Callable[..., None], env) ->
             futures = {}
             for s in todo:
                 state.start(s.repo, s.url)
-                job = work.Job(s.repo, s.url, opts.workdir, opts.base, opts.rules, opts.excludes, opts.verify)
+                job = work.Job(s.repo, s.url, opts.workdir, opts.base, opts.rules, opts.excludes, opts.verify,
+                               opts.verify_timeout)
                 futures[executor.submit(work.do, job)] = s
             for fut in as_completed(futures):
                 outcome = _outcome(fut, futures[fut])

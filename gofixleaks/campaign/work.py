@@ -31,7 +31,8 @@ class Job:
     base: str | None = None  # None: the repository's default branch
     rules: tuple[str, ...] = ()
     excludes: tuple[str, ...] = ()
-    verify: str = "vet"
+    verify: str = "vet"  # vet, tests or none (verify.LEVELS)
+    verify_timeout: float = 120.0  # s, a package's tests with verify tests
 
 
 @dataclass(frozen=True)
@@ -108,11 +109,11 @@ def _fix(clone: str, job: Job) -> tuple[list[engine.FileResult], str | None]:
     with _ENGINE:
         cfg = config_mod.load((clone,), job.rules, job.excludes, jobs=1, use_cache=False, unsafe_fixes=True)
         results = list(engine.run(discover((clone,), cfg.excludes), cfg, want_fixes=True))
-        if job.verify == "vet":
+        if job.verify != "none":
             from .. import verify
 
             try:
-                results = verify.verify(results, cfg)
+                results = verify.verify(results, cfg, job.verify, job.verify_timeout)
             except verify.VerifyError as e:
                 return results, str(e)
     return results, None
