@@ -234,7 +234,7 @@ def test_a_proven_leak_is_fixed_and_gone_after(flow, pkg, source, fixed, where, 
 
 @pytest.mark.parametrize("pkg, source, where, said", [
     # a producer the WaitGroup does not count: a close after Wait could come before its send
-    ("untracked", UNTRACKED, "untracked.go:18", "(not fixed): nobody closes ch, and its producers are not all known"),
+    ("untracked", UNTRACKED, "untracked.go:18", "(not fixed): a range over a channel nobody closes, whose last sender range-not-closed cannot place"),
     ("mutex", MUTEX, "mutex.go:10", "(not fixed): blocked on sync.Mutex.Lock"),
     ("unbounded", UNBOUNDED, "unbounded.go:8", "(not fixed): the number of sends on ch is not bounded"),
     # the caller passes context.Background(): a select on it changes nothing, the re-run shows it

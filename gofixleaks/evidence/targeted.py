@@ -11,8 +11,9 @@ aimed at it where their safety conditions hold:
   watches it and returns (send-without-cancel's fix, here also in a function the goroutine
   calls rather than runs).
 
-Anything else (locks, wait groups, condition variables, a receive on the cancellation
-signal itself, an unbounded number of sends) gets no fix and a one-line reason. A targeted
+A range over a channel nobody closes is range-not-closed's to fix (it sees the channel's
+senders across the package). Anything else (locks, wait groups, condition variables, a
+receive on the cancellation signal itself, an unbounded number of sends) gets no fix and a one-line reason. A targeted
 fix is `review`: only a run of the tests after it proves it (see commands.target)."""
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ except ImportError:  # an uninstalled checkout: transforms/ beside gofixleaks/ (
 from .. import analysis as a
 from .. import gomod
 from ..discover import is_generated
-from ..edits import REVIEW, Fix, TextEdit, insert_before_statement
+from ..edits import REVIEW, Fix, TextEdit
 from ..rule import Finding
 from ..source import SourceError, SourceFile
 from . import PROVEN_LEAK
@@ -88,10 +89,12 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
     if stmt is None:
         return Aimed(c, abspath, None, f"no {state} statement of its own on line {c.site.blocked.line}")
     if stmt.type == "for_statement":
-        fix, reason = _close_after_wait(sf, stmt)
-    else:
-        fix, reason = _buffer(sf, stmt) if state == "chan send" else (None, None)
-    if fix is None and stmt.type != "for_statement":
+        # closing where the last sender is done is range-not-closed's fix, which sees a
+        # channel's senders across the package; a site it did not fix has none it can place
+        return Aimed(c, abspath, None, "a range over a channel nobody closes, whose last sender range-not-closed "
+                                       "cannot place: close it where its senders are done by hand")
+    fix, reason = _buffer(sf, stmt) if state == "chan send" else (None, None)
+    if fix is None:
         fix, why = _watch(sf, stmt, state)
         reason = reason if why is None else (f"{reason}; {why}" if reason else why)
     if fix is None:
@@ -179,78 +182,6 @@ def _only_closes_after(sf: SourceFile, send: Node, name: str) -> bool:
 def _closes(sf: SourceFile, stmt: Node, name: str) -> bool:
     call = a.unparen(stmt.named_children[0]) if stmt.type == "expression_statement" and stmt.named_children else None
     return call is not None and a.callee(sf, call) == (None, "close") and [sf.text(x) for x in a.arguments(call)] == [name]
-
-
-# ---------------------------------------------------------------------------- close
-
-
-def _close_after_wait(sf: SourceFile, loop: Node) -> tuple[Fix | None, str | None]:
-    """`go func() { wg.Wait(); close(ch) }()` before ``loop``, a `for range ch` over a local
-    channel nobody closes, when every producer is known: each send on ``ch`` is in a
-    goroutine started in the same function before the loop that defers ``wg.Done()`` of a
-    local WaitGroup, which is only added to before the loop and waited on after it; and
-    the loop drains the channel (no break, no return), so the producers all finish."""
-    chan = _channel(sf, loop)
-    name = sf.text(chan)
-    decl = g_.local_declaration(sf, name, loop)
-    make = next((n for n in a.of_type(decl, "call_expression") if a.callee(sf, n) == (None, "make")), None) if decl else None
-    binding = a.assignments(sf, make) if make is not None else None
-    no = f"nobody closes {name}, and its producers are not all known here (goroutines of this function, started before the loop, each deferring wg.Done() of one local WaitGroup)"
-    if binding is None or binding.name != name or a.enclosing_function(loop) != binding.function:
-        return None, no
-    fn = binding.function
-    producers = set()
-    for ref in a.references(sf, binding):
-        parent = ref.parent
-        if parent.type == "send_statement" and parent.child_by_field_name("channel") == ref:
-            g = a.enclosing_function(parent)
-            if a.goroutine_literal(g) is None or a.enclosing_function(g) != fn:
-                return None, no
-            producers.add(g)
-            continue
-        ranged = parent.type == "range_clause" and parent.child_by_field_name("right") == ref
-        use = a.classify(sf, ref)
-        if not (a.is_receive(sf, parent) or ranged or (use.kind == "argument" and use.detail in ("len", "cap"))):
-            return None, no  # closed, passed on, stored: not all in view
-    wg = _wait_group(sf, fn, producers, loop)
-    if not producers or wg is None:
-        return None, no
-    if a.loop_breaks(loop) or any(True for _ in a.of_type(loop, "return_statement", skip_functions=True)):
-        return None, f"the loop over {name} can stop early: its producers would block, and a closer with them"
-    edit = insert_before_statement(sf, loop, ["go func() {", f"\t{wg}.Wait()", f"\tclose({name})", "}()"])
-    if edit is None:
-        return None, "the loop shares its line: add the closer by hand"
-    return Fix(f"close {name} once {wg}.Wait() says its producers are done", (edit,)), None
-
-
-def _wait_group(sf: SourceFile, fn: Node, producers: set[Node], loop: Node) -> str | None:
-    """The local `var wg sync.WaitGroup` of ``fn`` that every producer defers Done on,
-    added to only before ``loop`` outside them and waited on only after it."""
-    syncs = sf.aliases("sync")
-    for spec in a.of_type(a.body(fn), "var_spec", skip_functions=True):
-        typ = spec.child_by_field_name("type")
-        names = spec.children_by_field_name("name")
-        if typ is None or sf.text(typ) not in {f"{s}.WaitGroup" for s in syncs} or len(names) != 1:
-            continue
-        binding = a.tuple_binding(sf, spec, 0)
-        uses = [a.classify(sf, r) for r in a.references(sf, binding)] if binding is not None else []
-        done = {a.enclosing_function(u.ident) for u in uses if u.kind == "deferred-method" and u.detail == "Done"}
-        if not uses or not producers <= done:
-            continue
-        for u in uses:
-            here = a.enclosing_function(u.ident)
-            if u.kind == "deferred-method" and u.detail == "Done" and here in done:
-                continue
-            if u.kind == "method" and u.detail == "Add" and here == fn and u.ident.end_byte <= loop.start_byte:
-                continue
-            if u.kind == "method" and u.detail == "Wait" and here == fn and u.ident.start_byte >= loop.end_byte:
-                continue
-            break
-        else:
-            started = [a.goroutine_literal(g) for g in done]
-            if all(s is not None and a.enclosing_function(s) == fn and s.end_byte <= loop.start_byte for s in started):
-                return binding.name
-    return None
 
 
 # ---------------------------------------------------------------------------- select
