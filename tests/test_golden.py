@@ -58,14 +58,39 @@ def input_files(case: Path) -> list[Path]:
 
 
 def materialize(case: Path, dest: Path, outputs: bool) -> Path:
-    """Copy the case module to ``dest``, with the golden outputs in place of the inputs."""
+    """Copy the case module to ``dest``, with the golden outputs in place of the inputs and
+    the shared test helpers its tests use."""
     shutil.copytree(case, dest, ignore=shutil.ignore_patterns("*.golden"))
     if outputs:
         for src in input_files(case):
             golden = src.with_name(src.name + ".golden")
             if golden.exists():
                 shutil.copyfile(golden, dest / src.relative_to(case))
+    add_harness(dest)
     return dest
+
+
+# golden/_harness: helpers the leak proofs share (file -> how a test uses it, how one declares it)
+HARNESS = {
+    "settle_test.go": (re.compile(r"\bsettle\("), re.compile(r"^func settle\(", re.M)),
+    "parentctx_test.go": (re.compile(r"\bparentCtx\b"), re.compile(r"^type parentCtx\b", re.M)),
+}
+
+
+def add_harness(module: Path) -> None:
+    """Copy each golden/_harness helper into every package of ``module`` whose tests use it
+    and do not declare their own, renamed to that package."""
+    tests: dict[tuple[Path, str], list[str]] = {}
+    for t in module.rglob("*_test.go"):
+        text = t.read_text(encoding="utf-8")
+        package = re.search(r"^package (\w+)", text, re.M)
+        if package:
+            tests.setdefault((t.parent, package.group(1)), []).append(text)
+    for (directory, package), texts in tests.items():
+        for name, (use, declaration) in HARNESS.items():
+            if any(use.search(t) for t in texts) and not any(declaration.search(t) for t in texts):
+                helper = (GOLDEN / "_harness" / name).read_text(encoding="utf-8")
+                (directory / f"harness_{package}_{name}").write_text(helper.replace("package harness", f"package {package}", 1))
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)

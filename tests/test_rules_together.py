@@ -3,7 +3,6 @@ meet in the engine's fixed point; the result must parse, vet clean, and be final
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from gofixleaks.discover import discover
 from gofixleaks.source import parse
 
 from . import gotools
-from .test_golden import CASES, case_id
+from .test_golden import CASES, case_id, materialize
 
 def _fix_all(path: Path):
     cfg = config_mod.load((str(path),), jobs=1, use_cache=False, unsafe_fixes=True)
@@ -22,8 +21,7 @@ def _fix_all(path: Path):
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)
 def test_all_rules_together_reach_a_valid_fixed_point(case: Path, tmp_path: Path):
-    work = tmp_path / "m"
-    shutil.copytree(case, work, ignore=shutil.ignore_patterns("*.golden"))
+    work = materialize(case, tmp_path / "m", outputs=False)
     results = _fix_all(work)
     assert [r.error for r in results if r.error and "syntax error" not in r.error] == []
     changed = [r for r in results if r.changed]

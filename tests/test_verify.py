@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ from gofixleaks.edits import Fix, TextEdit
 from gofixleaks.rule import Rule
 
 from . import gotools
+from .test_golden import materialize
 
 LEAKY = """package svc
 
@@ -107,7 +107,7 @@ def test_verify_judges_a_plumbing_that_spans_packages_as_a_whole(tmp_path: Path,
     monkeypatch.setenv("PATH", str(Path(gotools.go()).parent) + ":" + os.environ["PATH"])
     golden = Path(__file__).resolve().parent.parent / "golden" / "unbounded-goroutines" / "plumb-other-package"
     module = tmp_path / "m"
-    shutil.copytree(golden, module, ignore=shutil.ignore_patterns("*.golden"))
+    materialize(golden, module, outputs=False)
     cfg = config_mod.load((str(module),), select=("unbounded-goroutines",), jobs=1, use_cache=False, unsafe_fixes=True)
     results = verify.verify(list(engine.run(discover((str(module),)), cfg, want_fixes=True)), cfg)
     assert [d for r in results for d in r.dropped] == []
@@ -288,7 +288,7 @@ def test_tests_bisect_a_file_down_to_its_guilty_fix(tmp_path, monkeypatch, go_on
 def test_tests_call_a_leak_test_that_turns_green_fixed(tmp_path, go_on_path):
     golden = Path(__file__).resolve().parent.parent / "golden" / "send-without-cancel" / "basic"
     module = tmp_path / "m"
-    shutil.copytree(golden, module, ignore=shutil.ignore_patterns("*.golden"))
+    materialize(golden, module, outputs=False)
     out = _verified(module, verify.TESTS, timeout=60, select=("send-without-cancel",))["pipeline.go"]
     assert out.changed and out.dropped == []
     assert [(a.verified, a.verification) for a in out.applied] == [

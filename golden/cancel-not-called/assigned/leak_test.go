@@ -8,26 +8,6 @@ import (
 	"time"
 )
 
-// parentCtx is a parent of a custom type (its own Done channel): the context package cannot
-// register a child with it and starts a goroutine per child that waits until cancel.
-type parentCtx struct {
-	context.Context
-	done chan struct{}
-}
-
-func (p parentCtx) Done() <-chan struct{} { return p.done }
-
-func settle(base int) int { // poll until back to base or 2 s pass
-	deadline := time.Now().Add(2 * time.Second)
-	for {
-		n := runtime.NumGoroutine()
-		if n <= base || time.Now().After(deadline) {
-			return n
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 func TestLeak(t *testing.T) {
 	parent := parentCtx{context.Background(), make(chan struct{})}
 	ok := func(ctx context.Context) error {

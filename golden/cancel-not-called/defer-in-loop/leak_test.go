@@ -8,15 +8,6 @@ import (
 	"time"
 )
 
-// parentCtx is a parent of a custom type (its own Done channel): the context package cannot
-// register a child with it and starts a goroutine per child that waits until cancel.
-type parentCtx struct {
-	context.Context
-	done chan struct{}
-}
-
-func (p parentCtx) Done() <-chan struct{} { return p.done }
-
 func settleWithin(base int, d time.Duration) int { // poll until back to base or d passes
 	deadline := time.Now().Add(d)
 	for {

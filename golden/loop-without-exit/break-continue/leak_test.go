@@ -7,17 +7,6 @@ import (
 	"time"
 )
 
-func settle(base int) int { // poll until back to base or 2 s pass
-	deadline := time.Now().Add(2 * time.Second)
-	for {
-		n := runtime.NumGoroutine()
-		if n <= base || time.Now().After(deadline) {
-			return n
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 // Cancelled long before n: the goroutine (and the drain) must end.
 func TestLeak(t *testing.T) {
 	base := runtime.NumGoroutine()

@@ -4,19 +4,7 @@ import (
 	"context"
 	"runtime"
 	"testing"
-	"time"
 )
-
-func settle(base int) int {
-	deadline := time.Now().Add(2 * time.Second)
-	for {
-		n := runtime.NumGoroutine()
-		if n <= base || time.Now().After(deadline) {
-			return n
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
 
 // Once the relay is closed its goroutine must end.
 func TestLeak(t *testing.T) {

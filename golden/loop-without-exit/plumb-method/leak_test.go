@@ -7,17 +7,6 @@ import (
 	"time"
 )
 
-func settle(base int) int {
-	deadline := time.Now().Add(2 * time.Second)
-	for {
-		n := runtime.NumGoroutine()
-		if n <= base || time.Now().After(deadline) {
-			return n
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 // A pump served under a context must stop when the context is cancelled.
 func TestLeak(t *testing.T) {
 	base := runtime.NumGoroutine()

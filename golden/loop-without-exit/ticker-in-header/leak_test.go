@@ -7,17 +7,6 @@ import (
 	"time"
 )
 
-func settle(base int) int {
-	deadline := time.Now().Add(2 * time.Second)
-	for {
-		n := runtime.NumGoroutine()
-		if n <= base || time.Now().After(deadline) {
-			return n
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 // Once ctx is cancelled, the beating goroutines must end.
 func TestLeak(t *testing.T) {
 	base := runtime.NumGoroutine()

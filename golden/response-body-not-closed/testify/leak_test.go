@@ -5,19 +5,7 @@ import (
 	"net/http/httptest"
 	"runtime"
 	"testing"
-	"time"
 )
-
-func settle(base int) int {
-	deadline := time.Now().Add(2 * time.Second)
-	for {
-		n := runtime.NumGoroutine()
-		if n <= base || time.Now().After(deadline) {
-			return n
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
 
 // Every body must be closed: an open one pins its connection and two goroutines.
 func TestLeak(t *testing.T) {

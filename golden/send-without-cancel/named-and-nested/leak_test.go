@@ -4,19 +4,7 @@ import (
 	"context"
 	"runtime"
 	"testing"
-	"time"
 )
-
-func settle(base int) int { // poll until back to base or 2 s pass
-	deadline := time.Now().Add(2 * time.Second)
-	for {
-		n := runtime.NumGoroutine()
-		if n <= base || time.Now().After(deadline) {
-			return n
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
 
 // Nobody receives: once the signals fire every producer must be gone.
 func TestLeak(t *testing.T) {

@@ -24,17 +24,6 @@ func (q *queue) Receive() (string, error) {
 	return "msg", nil
 }
 
-func settle(base int) int { // poll until back to base or 2 s pass
-	deadline := time.Now().Add(2 * time.Second)
-	for {
-		n := runtime.NumGoroutine()
-		if n <= base || time.Now().After(deadline) {
-			return n
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 // 100 messages are waiting and each takes 20 ms: unbounded, they are all handled at
 // once; bounded, at most 10 (max-goroutines) handlers run besides Consume itself.
 func TestLeak(t *testing.T) {

@@ -9,17 +9,6 @@ import (
 	"time"
 )
 
-func settle(base int) int { // poll until back to base or 2 s pass
-	deadline := time.Now().Add(2 * time.Second)
-	for {
-		n := runtime.NumGoroutine()
-		if n <= base || time.Now().After(deadline) {
-			return n
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 // The launcher starts a task every millisecond and each takes 300 ms: unbounded, about
 // 300 run at once; bounded, at most 10 (max-goroutines) plus the launcher.
 func TestLeak(t *testing.T) {

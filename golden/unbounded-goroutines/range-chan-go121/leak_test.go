@@ -6,17 +6,6 @@ import (
 	"time"
 )
 
-func settle(base int) int { // poll until back to base or 2 s pass
-	deadline := time.Now().Add(2 * time.Second)
-	for {
-		n := runtime.NumGoroutine()
-		if n <= base || time.Now().After(deadline) {
-			return n
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 // 100 jobs arrive as fast as they can be taken and each takes 20 ms: unbounded, they all
 // run together; bounded, at most 4 (max-goroutines in .gofixleaks.toml) run at once.
 func TestLeak(t *testing.T) {
