@@ -11,9 +11,9 @@ Reports, per kernel and in total:
 - proven: `gofixleaks test` left goroutines blocked after the kernel's test in at least one
   of the runs (runs x GOMAXPROCS values; the kernels are racy by nature); GC-proven when
   the leak profile tagged one of them `(leaked)`;
-- fixed: after `gofixleaks fix --evidence tests --write` (safe fixes only, as by default;
-  and again with --unsafe-fixes, on a fresh copy), every run is green with no goroutine
-  left behind;
+- fixed: `gofixleaks fix --evidence tests --write` (safe fixes only, as by default; and
+  again with --unsafe-fixes, on a fresh copy) changed the kernel, and every run after is
+  green with no goroutine left behind;
 - regressions: a kernel the fix changed whose tests built and passed (leaks aside) before
   the fix and fail, hang or do not build after it, or that leaks somewhere it did not before.
 The denominator "leaking" is the set of kernels the runtime's goroutineleakprofile_test.go
@@ -80,8 +80,10 @@ class Kernel:
         return "leak" in self.runs
 
     def fixed(self, variant: str) -> bool:
+        """Changed by the fix, and green with nothing left behind in every run after: a racy
+        kernel the fix did not touch that happens not to leak in the later runs is not fixed."""
         o = self.after[variant]
-        return self.proven and bool(o.runs) and all(s == "ok" for s in o.runs)
+        return self.proven and o.changed and bool(o.runs) and all(s == "ok" for s in o.runs)
 
     def regression(self, variant: str) -> bool:
         """Only a kernel the fix changed can regress: an unchanged racy kernel reaching other
