@@ -23,8 +23,9 @@ DOC = """\
 A cancel func that is dropped before it is called, on any path. It comes from
 `context.WithCancel`, `WithTimeout`, `WithDeadline` and their `...Cause` variants (under
 any import name of "context" or "golang.org/x/net/context"), `signal.NotifyContext`, or a
-function of the same package that returns a context with its cancel func (a wrapper such
-as `withTimeout(parent) (context.Context, context.CancelFunc)`), and is held in a local
+function of the same package, or an exported one of another package of the same module,
+that returns a context with its cancel func (a wrapper such as `withTimeout(parent)
+(context.Context, context.CancelFunc)`), and is held in a local
 variable, declared there (`ctx, cancel := ...`) or assigned (`ctx, cancel = ...`):
 - it is discarded with `_`;
 - some `return`, `break`, `continue` or the end of its block is reached without calling
@@ -50,13 +51,16 @@ often the whole process, or until the deadline passes. This is a leak in every G
 - a goroutine started here calls it on every path of its own; a deferred func calls it on
   every path (a `cancel != nil` check around the call counts), or under a condition on
   paths that return an error;
-- the path that skips it first receives from `ctx.Done()`, or goes on only when an error
-  is `context.DeadlineExceeded` or `Canceled` (gRPC's codes of them too; in a test, the
-  other branch only failing the test counts too): a done context has released everything
-  already;
+- the path that skips it first receives from `ctx.Done()` (or from its parent's `Done()`, or
+  from a field of a value just built around it, `lp := &proxy{ctx: cctx}; <-lp.ctx.Done()`),
+  goes on only when `ctx.Err() != nil` (or the parent's), or only when an error is
+  `context.DeadlineExceeded` or `Canceled` (gRPC's codes of them too; in a test, the other
+  branch only failing the test counts too): a done context has released everything
+  already, and a done parent cancels its children;
 - a `defer cancel()` inside a loop of a `WithTimeout` context whose timeout is a constant
-  under a second (a literal, or a constant of the same file): its deadline frees it about as
-  soon as the end of the iteration would;
+  under a second (a literal; a constant, or a package variable nothing writes, of any file
+  of the package; an exported one of another package of the module; a local set once from
+  one of those): its deadline frees it about as soon as the end of the iteration would;
 - a `defer cancel()` inside a loop whose context, or a value derived from it (a stream, a
   watch channel), is stored in a variable outside the loop or handed to a goroutine: it is
   meant to live until the function returns;
