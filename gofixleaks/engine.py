@@ -381,9 +381,12 @@ def package_facts(directory: str, store: cache.Cache | None, launchers: tuple[st
 _LENT: dict[str, tuple[tuple, list[facts_mod.FileFacts]]] = {}
 
 
-def _lent_facts(directory: str, store: cache.Cache | None, parse: bool = True) -> list[facts_mod.FileFacts]:
-    """The facts of ``directory``'s non-test files that mention a context or time: what a
-    package importing it may ask about. Without ``parse``, the cache answers or _Miss."""
+def _lent_facts(
+    directory: str, store: cache.Cache | None, parse: bool = True, new: list | None = None
+) -> list[facts_mod.FileFacts]:
+    """What ``directory``'s non-test files that mention a context or time lend a package
+    importing them (facts.lent_facts), from the cache or parsed (then added to ``new`` for
+    the cache); without ``parse``, the cache answers or _Miss."""
     files = [t.path for t in package_files(directory) if not t.path.endswith("_test.go")]
     stamp = tuple((p, s.st_mtime_ns, s.st_size) for p in files if (s := _stat(p)) is not None)
     hit = _LENT.get(directory)
@@ -394,12 +397,18 @@ def _lent_facts(directory: str, store: cache.Cache | None, parse: bool = True) -
         data = _read(path)
         if data is None or (b"context" not in data and b"time" not in data):
             continue
-        ff = store.get(_facts_key(path, data), facts_mod.FileFacts) if store is not None and not parse else None
+        key = cache.key(data, "lent", path)
+        ff = store.get(key, facts_mod.FileFacts) if store is not None else None
         if ff is None and not parse:
             raise _Miss
-        ff = ff or file_facts_of(path, data, store)
-        if ff is not None:
-            out.append(ff)
+        if ff is None:
+            try:
+                ff = facts_mod.lent_facts(SourceFile.load(display_path(path), data), path)
+            except SourceError:
+                continue
+            if new is not None:
+                new.append((key, ff))
+        out.append(ff)
     _LENT[directory] = (stamp, out)
     if len(_LENT) > 256:
         del _LENT[next(iter(_LENT))]
@@ -497,7 +506,7 @@ def _process_package(pkg: _Package, config: Config, want_fixes: bool, with_facts
                         parsed[f.path] = sf
                         kept += len(data)
                 found.append(ff)
-            lent = facts_mod.imports(pkg.directory, found, lambda d: _lent_facts(d, store, parse))
+            lent = facts_mod.imports(pkg.directory, found, lambda d: _lent_facts(d, store, parse, new_facts))
             package = facts_mod.merge(pkg.directory, found, config.launchers, lent)
         out = []
         for t in pkg.targets:

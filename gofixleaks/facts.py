@@ -74,11 +74,12 @@ class FileFacts:
     # done/stop/quit chan struct{}, or "" when the type says nothing
     fields: tuple[tuple[str, str, str], ...] = ()
     structs: tuple[StructFacts, ...] = ()  # struct types with context, channel or cancel fields
-    # Constant durations (analysis.handles' Term): package-level consts and vars with a term
-    # value; package-level variables its functions write (("", name), or (import path, name)
-    # of another package), which are not constants then; other packages' names it may ask
-    # about ((import path, name): a context maker called, a timeout passed to a context)
-    durations: tuple[tuple[str, a.Term], ...] = ()
+    # Constant durations (analysis.handles' Term): (name, term, is a variable) of package-level
+    # consts and vars with a term value; variables its functions may write (("", name), or
+    # (import path, name) of another package), which are not constants then; other packages'
+    # names it may ask about ((import path, name): a context maker called, a timeout passed
+    # to a context)
+    durations: tuple[tuple[str, a.Term, bool], ...] = ()
     writes: tuple[tuple[str, str], ...] = ()
     wants: tuple[tuple[str, str], ...] = ()
 
@@ -181,14 +182,11 @@ class PackageFacts:
         """The nanoseconds of a Term of a file of ``package`` (analysis.duration_term): its
         names resolved through the package's constants and never-written variables, and the
         exported ones of same-module packages it imports; None when one is unknown."""
-        own = {(pkg, name): t for pkg, name, t in self.durations}
-        ext = {(e.path, name): ns for e in self.imported for name, ns in e.durations}
+        own = {f"={name}": t for pkg, name, t in self.durations if pkg == package}
+        ext = {f"{e.path}:{name}": (repr(ns),) for e in self.imported for name, ns in e.durations}
 
-        def lookup(ref: a.Term) -> a.Term | None:
-            if ref[0] == "ref":
-                return own.get((package, ref[1]))
-            ns = ext.get((ref[1], ref[2]))
-            return ("n", ns) if ns is not None else None
+        def lookup(token: str) -> a.Term | None:
+            return own.get(token) or ext.get(token)
 
         return a.duration_value(term, lookup)
 
@@ -255,6 +253,19 @@ def file_facts(sf: SourceFile, abspath: str) -> FileFacts:
             timer_fields=a.timer_fields(sf, fn), field_reads=a.field_reads(sf, fn), callbacks=a.callbacks(sf, fn),
         ))
     return FileFacts(abspath, package, tuple(out), _struct_fields(sf), model_summary.structs(sf), *_constants(sf))
+
+
+def lent_facts(sf: SourceFile, abspath: str) -> FileFacts:
+    """The part of a file's facts another package of the module may ask about (facts.imports):
+    its exported functions' cancel results and its constants; the rest left empty, as it
+    costs far more and serves only the file's own package."""
+    functions = []
+    for fn in sf.root.named_children:
+        key = a.function_key(sf, fn) if fn.type == "function_declaration" else None
+        if key is not None and key[0][:1].isupper():
+            cancel, results = a.cancel_result(sf, fn)
+            functions.append(FuncFacts(key[0], "", sf.package_name, abspath, 0, "", (), (), cancel_result=cancel, results=results))
+    return FileFacts(abspath, sf.package_name, tuple(functions), (), (), *_constants(sf))
 
 
 def _constants(sf: SourceFile) -> tuple[tuple, tuple, tuple]:
@@ -481,16 +492,17 @@ def merge(
     return PackageFacts(directory, functions, frozenset(long_lived), digest, structs, fields, tuple(launchers), durations, imported)
 
 
-def _unwritten(files: list[FileFacts]) -> tuple[tuple[str, str, a.Term], ...]:
-    """(package, name, term) of the files' constants and variables no function of theirs
-    writes; a name declared twice (under build tags) is left out."""
-    written = {name for ff in files for path, name in ff.writes if not path}
+def _unwritten(files: list[FileFacts], written_elsewhere: frozenset[str] = frozenset()) -> tuple[tuple[str, str, a.Term], ...]:
+    """(package, name, term) of the files' constants, and variables neither a function of
+    theirs nor ``written_elsewhere`` writes; a name declared twice (build tags) is left out."""
+    written = {name for ff in files for path, name in ff.writes if not path} | written_elsewhere
     seen: dict[tuple[str, str], a.Term | None] = {}
     for ff in files:
-        for name, term in ff.durations:
+        for name, term, var in ff.durations:
             key = (ff.package, name)
+            term = None if var and name in written else term
             seen[key] = None if key in seen and seen[key] != term else term
-    return tuple((pkg, name, t) for (pkg, name), t in seen.items() if t is not None and name not in written)
+    return tuple((pkg, name, t) for (pkg, name), t in seen.items() if t is not None)
 
 
 def imports(directory: str, files: list[FileFacts], load) -> tuple[Exports, ...]:
@@ -513,14 +525,15 @@ def imports(directory: str, files: list[FileFacts], load) -> tuple[Exports, ...]
         d = os.path.join(root, *gomod.in_module(path, p).split("/"))
         if os.path.normpath(d) == os.path.normpath(directory):
             continue
-        e = _exports(p, load(d), names - {n for q, n in written if q == p})
+        e = _exports(p, load(d), names, frozenset(n for q, n in written if q == p))
         if e.makers or e.durations:
             out.append(e)
     return tuple(out)
 
 
-def _exports(path: str, files: list[FileFacts], names: set[str]) -> Exports:
-    """Exports of the package ``path`` whose non-test files are ``files``, among ``names``."""
+def _exports(path: str, files: list[FileFacts], names: set[str], written: frozenset[str]) -> Exports:
+    """Exports of the package ``path`` whose non-test files are ``files``, among ``names``
+    (``written``: its variables the importer writes)."""
     if not files:
         return Exports(path, (), ())
     package = max({ff.package for ff in files}, key=lambda n: sum(ff.package == n for ff in files))
@@ -529,8 +542,8 @@ def _exports(path: str, files: list[FileFacts], names: set[str]) -> Exports:
     for f in (f for ff in files for f in ff.functions):
         if not f.recv and f.name in names:
             makers.setdefault(f.name, set()).add((f.cancel_result, f.results))
-    facts = PackageFacts(path, (), frozenset(), "", durations=_unwritten(files))
-    durations = ((n, facts.duration(package, ("ref", n))) for n in sorted(names))
+    facts = PackageFacts(path, (), frozenset(), "", durations=_unwritten(files, written))
+    durations = ((n, facts.duration(package, (f"={n}",))) for n in sorted(names))
     return Exports(
         path,
         tuple((n, *next(iter(m))) for n, m in sorted(makers.items()) if len(m) == 1 and next(iter(m))[0] >= 0),

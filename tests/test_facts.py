@@ -307,7 +307,21 @@ def test_same_module_packages_lend_their_exported_makers_and_durations(tmp_path:
     })
     pkg = engine.package_facts(str(m / "app"), None)
     assert pkg.imported_maker("example.com/m/q", "Open") == (1, 2)
-    assert pkg.duration("app", ("ext", "example.com/m/q", "Short")) == 2e6
-    assert pkg.duration("app", ("ext", "example.com/m/q", "Tunable")) is None  # Set writes it
+    assert pkg.duration("app", ("example.com/m/q:Short",)) == 2e6
+    assert pkg.duration("app", ("example.com/m/q:Tunable",)) is None  # Set writes it
     own = [engine.file_facts_of(str(m / "app/app.go"), (m / "app/app.go").read_bytes(), None)]
     assert pkg.digest != facts.merge(str(m / "app"), own).digest  # what it imports is part of the results' key
+
+
+def test_the_constant_facts_read_back_from_the_cache():
+    """The cache reads back typed fields only: an untyped term would be computed again on
+    every warm run."""
+    from gofixleaks import cache
+
+    src = ('package p\n\nimport (\n\t"context"\n\t"time"\n\n\t"example.com/m/q"\n)\n\nconst short = -2*time.Millisecond + q.X\n\n'
+           'var v = short / 2\n\nfunc f(p context.Context) {\n\tc, cancel := context.WithTimeout(p, q.Y)\n\tdefer cancel()\n\t_ = c\n\tv = 1\n}\n')
+    ff = file_facts(src)
+    assert [(n, var) for n, _, var in ff.durations] == [("short", False), ("v", True)]
+    assert ("", "v") in ff.writes and ff.wants == (("example.com/m/q", "Y"),)
+    for f in (ff, facts.lent_facts(SourceFile.load("/m/p.go", src.encode()), "/m/p.go")):
+        assert cache.from_plain(facts.FileFacts, cache.to_plain(f)) == f

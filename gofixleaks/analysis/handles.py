@@ -6,6 +6,7 @@ holds when the defer runs, ``defer func() { cancel() }()`` the one it holds at r
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Callable
@@ -703,12 +704,12 @@ def holders(sf: SourceFile, fn: Node, name: str) -> tuple[tuple[Binding, str], .
 
 # ---------------------------------------------------------------------------- constant durations
 #
-# A duration as plain data (it crosses the facts cache and process boundaries): ("n", ns) a
-# number, ("ref", name) a package-level name of the file's own package, ("ext", import path,
-# name) an exported name of another package, (op, left, right) for + - * /. Facts keep the
-# package's constants as terms; PackageFacts.duration resolves the names across its files and
-# the same-module packages it imports.
-Term = tuple
+# A duration as plain data (it crosses the facts cache, which reads back typed fields only):
+# its tokens in prefix order, each an operator (+ - * /), a number ("1e+07"), "=name" for a
+# package-level name of the file's own package, or "path:Name" for an exported name of
+# another package. Facts keep the package's constants as terms; PackageFacts.duration
+# resolves the names across its files and the same-module packages it imports.
+Term = tuple[str, ...]
 
 TIME_UNITS = {"Nanosecond": 1, "Microsecond": 1e3, "Millisecond": 1e6, "Second": 1e9, "Minute": 60e9, "Hour": 3600e9}
 _TERM_OPS = {"+": lambda x, y: x + y, "-": lambda x, y: x - y, "*": lambda x, y: x * y, "/": lambda x, y: x / y if y else None}
@@ -725,21 +726,21 @@ def duration_term(sf: SourceFile, expr: Node | None, depth: int = 0) -> Term | N
     if t == "parenthesized_expression":
         return duration_term(sf, expr.named_children[0], depth + 1)
     if t in ("int_literal", "float_literal"):
-        return ("n", _literal_number(sf.text(expr)))
+        return (repr(float(_literal_number(sf.text(expr)))),)
     if t == "selector_expression":
         op, field = expr.child_by_field_name("operand"), sf.text(expr.child_by_field_name("field"))
         path = sf.imports.get(sf.text(op)) if op.type == "identifier" and binding_of(sf, op) is None else None
         if path == "time":
-            return ("n", TIME_UNITS[field]) if field in TIME_UNITS else None
-        return ("ext", path, field) if path is not None and field[:1].isupper() else None
+            return (repr(float(TIME_UNITS[field])),) if field in TIME_UNITS else None
+        return (f"{path}:{field}",) if path is not None and field[:1].isupper() else None
     if t == "unary_expression" and sf.text(expr.child_by_field_name("operator")) == "-":
         inner = duration_term(sf, expr.child_by_field_name("operand"), depth + 1)
-        return ("-", ("n", 0), inner) if inner is not None else None
+        return ("-", "0.0", *inner) if inner is not None else None
     if t == "binary_expression":
         op = sf.text(expr.child_by_field_name("operator"))
         left = duration_term(sf, expr.child_by_field_name("left"), depth + 1)
         right = duration_term(sf, expr.child_by_field_name("right"), depth + 1)
-        return (op, left, right) if op in _TERM_OPS and left is not None and right is not None else None
+        return (op, *left, *right) if op in _TERM_OPS and left is not None and right is not None else None
     if t == "call_expression" and callee(sf, expr) == ("time", "Duration") and len(arguments(expr)) == 1:
         return duration_term(sf, arguments(expr)[0], depth + 1)  # a conversion
     if t != "identifier":
@@ -748,7 +749,7 @@ def duration_term(sf: SourceFile, expr: Node | None, depth: int = 0) -> Term | N
     if b is None:
         name = sf.text(expr)
         fns = [f for f in ancestors(expr) if f.type in ("function_declaration", "method_declaration", "func_literal")]
-        return None if any(params_declare(sf, f, name) or _declares_anywhere(sf, f, name) for f in fns) else ("ref", name)
+        return None if any(params_declare(sf, f, name) or _declares_anywhere(sf, f, name) for f in fns) else (f"={name}",)
     if b.value is None or b.statement.type not in ("short_var_declaration", "var_declaration", "const_declaration") or _written(sf, b):
         return None
     return duration_term(sf, b.value, depth + 1)
@@ -766,7 +767,7 @@ def _written(sf: SourceFile, b: Binding) -> bool:
         if ident == b.ident:
             continue
         u = classify(sf, ident)
-        if u.kind in ("assigned", "address") or (ident.parent is not None and ident.parent.type == "inc_dec_statement"):
+        if u.kind in ("assigned", "address") or (ident.parent is not None and ident.parent.type in ("inc_statement", "dec_statement")):
             return True
     return False
 
@@ -781,23 +782,37 @@ def _literal_number(text: str) -> float:
             return 0  # hex floats and the like
 
 
-def duration_value(term: Term | None, lookup: Callable[[Term], Term | None], depth: int = 0) -> float | None:
-    """The nanoseconds ``term`` stands for, ``lookup`` giving the term of a ("ref", ...) or
-    ("ext", ...) name (None: unknown, or a variable someone writes)."""
-    if term is None or depth > _MAX_TERM_DEPTH:
+def duration_value(term: Term | None, lookup: Callable[[str], Term | None], depth: int = 0) -> float | None:
+    """The nanoseconds ``term`` stands for, ``lookup`` giving the term of a name token
+    ("=name", "path:Name"; None: unknown, or a variable someone writes)."""
+    if not term or depth > _MAX_TERM_DEPTH:
         return None
-    kind = term[0]
-    if kind == "n":
-        return term[1]
-    if kind in ("ref", "ext"):
-        return duration_value(lookup(term), lookup, depth + 1)
-    left, right = duration_value(term[1], lookup, depth + 1), duration_value(term[2], lookup, depth + 1)
-    return _TERM_OPS[kind](left, right) if left is not None and right is not None else None
+    value, end = _evaluate(term, 0, lookup, depth)
+    return value if end == len(term) else None
 
 
-def package_durations(sf: SourceFile) -> tuple[tuple[str, Term], ...]:
-    """The terms of the file's package-level constants and variables that have one (one name
-    per value; an ``iota`` or a call is not a term)."""
+def _evaluate(term: Term, i: int, lookup: Callable[[str], Term | None], depth: int) -> tuple[float | None, int]:
+    """The value of the sub-term starting at token ``i``, and where it ends."""
+    if i >= len(term):
+        return None, i
+    token = term[i]
+    if token in _TERM_OPS:
+        left, j = _evaluate(term, i + 1, lookup, depth)
+        right, k = _evaluate(term, j, lookup, depth)
+        return (_TERM_OPS[token](left, right) if left is not None and right is not None else None), k
+    if _is_name(token):
+        return duration_value(lookup(token), lookup, depth + 1), i + 1
+    return float(token), i + 1
+
+
+def _is_name(token: str) -> bool:
+    """A Term's token naming a constant: "=name" or "path:Name"."""
+    return token.startswith("=") or ":" in token
+
+
+def package_durations(sf: SourceFile) -> tuple[tuple[str, Term, bool], ...]:
+    """(name, term, whether a variable) of the file's package-level constants and variables
+    that have a term (one name per value; an ``iota`` or a call is not a term)."""
     out = []
     for decl in sf.root.named_children:
         if decl.type not in ("const_declaration", "var_declaration"):
@@ -808,33 +823,32 @@ def package_durations(sf: SourceFile) -> tuple[tuple[str, Term], ...]:
             for n, v in zip(names, vals) if len(names) == len(vals) else ():
                 term = duration_term(sf, v)
                 if term is not None:
-                    out.append((sf.text(n), term))
+                    out.append((sf.text(n), term, decl.type == "var_declaration"))
     return tuple(out)
 
 
+_ADDRESS = re.compile(rb"(?<!&)&(?!&)\s*([A-Za-z_]\w*)\b(?!\s*[.{(\[])")
+
+
 def package_writes(sf: SourceFile) -> tuple[tuple[str, str], ...]:
-    """Package-level variables the file's functions write (assign, increment, take the
-    address of): ("", name) of its own package, (import path, name) of another: their values
-    are not constants."""
-    out: set[tuple[str, str]] = set()
-    for node in of_type(sf.root, "assignment_statement", "inc_dec_statement", "unary_expression"):
-        if node.type == "unary_expression":
-            if sf.text(node.child_by_field_name("operator")) != "&":
-                continue
-            targets = [node.child_by_field_name("operand")]
-        elif node.type == "inc_dec_statement":
+    """Variables the file's functions may write (assign, increment, take the address of):
+    ("", name) for a plain name, (import path, name) for another package's: a package-level
+    variable of that name is no constant. By name alone (binding each one cost as much as the
+    rest of the facts): a local of the same name makes it look written, which only reports more."""
+    # `&name` by the bytes (a query for unary expressions cost a whole-file pass): `a & b`
+    # and `&name` in a comment count too, which only reports more
+    out = {("", m.decode()) for m in _ADDRESS.findall(sf.data)}
+    for node in of_type(sf.root, "assignment_statement", "inc_statement", "dec_statement"):
+        if node.type in ("inc_statement", "dec_statement"):
             targets = node.named_children[:1]
         else:
             targets = left_names(node)
         for target in targets:
             target = unparen(target) if target is not None else None
-            if target is not None and target.type == "identifier" and binding_of(sf, target) is None:
+            if target is not None and target.type == "identifier":
                 out.add(("", sf.text(target)))
             elif target is not None and target.type == "selector_expression":
-                op = target.child_by_field_name("operand")
-                path = sf.imports.get(sf.text(op)) if op.type == "identifier" and binding_of(sf, op) is None else None
-                if path is not None:
-                    out.add((path, sf.text(target.child_by_field_name("field"))))
+                out.update(_imported_name(sf, target))
     return tuple(sorted(out))
 
 
@@ -842,15 +856,19 @@ _ERROR_RESULTS = ("err", "ok", "_")
 
 
 def foreign_wants(sf: SourceFile) -> tuple[tuple[str, str], ...]:
-    """(import path, name) of other packages' names this file may ask about: the callee of
+    """(import path, name) of other packages' names a file that imports a context package
+    may ask about: the callee of
     a call whose results go to several names, not only to an error or flag (a context maker
     of another package: ``ctx, cancel := testutils.WithShortTimeout(parent)``), and names in
     the arguments of a context package's calls (a timeout constant)."""
     out: set[tuple[str, str]] = set()
+    if not any(p in CONTEXT_PACKAGES for p in sf.imports.values()):
+        return ()  # a file that never names a context: what it derives is someone else's
     for call in of_type(sf.root, "call_expression"):
         c = callee(sf, call)
         if c is not None and c[0] in CONTEXT_PACKAGES:
-            out.update((t[1], t[2]) for arg in arguments(call) for t in _leaves(duration_term(sf, arg)) if t[0] == "ext")
+            names = (t for arg in arguments(call) for t in duration_term(sf, arg) or () if ":" in t)
+            out.update(tuple(t.rsplit(":", 1)) for t in names)
             continue
         rhs = call.parent
         stmt = rhs.parent if rhs is not None and rhs.type == "expression_list" else None
@@ -861,12 +879,6 @@ def foreign_wants(sf: SourceFile) -> tuple[tuple[str, str], ...]:
             fn = call.child_by_field_name("function")
             out.update(_imported_name(sf, fn) if fn is not None and fn.type == "selector_expression" else ())
     return tuple(sorted(out))
-
-
-def _leaves(term: Term | None) -> list[Term]:
-    if term is None or term[0] in ("n", "ref", "ext"):
-        return [term] if term is not None else []
-    return _leaves(term[1]) + _leaves(term[2])
 
 
 def _imported_name(sf: SourceFile, sel: Node) -> tuple[tuple[str, str], ...]:
