@@ -373,7 +373,53 @@ def package_facts(directory: str, store: cache.Cache | None, launchers: tuple[st
         ff = file_facts_of(t.path, data, store) if data is not None else None
         if ff is not None:
             found.append(ff)
-    return facts_mod.merge(directory, found, launchers)
+    return facts_mod.merge(directory, found, launchers, facts_mod.imports(directory, found, lambda d: _lent_facts(d, store)))
+
+
+# A process's facts of the directories other packages import (facts.imports): a package of
+# a module is imported by many; keyed by the files' sizes and times.
+_LENT: dict[str, tuple[tuple, list[facts_mod.FileFacts]]] = {}
+
+
+def _lent_facts(
+    directory: str, store: cache.Cache | None, parse: bool = True, new: list | None = None
+) -> list[facts_mod.FileFacts]:
+    """What ``directory``'s non-test files that mention a context or time lend a package
+    importing them (facts.lent_facts), from the cache or parsed (then added to ``new`` for
+    the cache); without ``parse``, the cache answers or _Miss."""
+    files = [t.path for t in package_files(directory) if not t.path.endswith("_test.go")]
+    stamp = tuple((p, s.st_mtime_ns, s.st_size) for p in files if (s := _stat(p)) is not None)
+    hit = _LENT.get(directory)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    out = []
+    for path in files:
+        data = _read(path)
+        if data is None or (b"context" not in data and b"time" not in data):
+            continue
+        key = cache.key(data, "lent", path)
+        ff = store.get(key, facts_mod.FileFacts) if store is not None else None
+        if ff is None and not parse:
+            raise _Miss
+        if ff is None:
+            try:
+                ff = facts_mod.lent_facts(SourceFile.load(display_path(path), data), path)
+            except SourceError:
+                continue
+            if new is not None:
+                new.append((key, ff))
+        out.append(ff)
+    _LENT[directory] = (stamp, out)
+    if len(_LENT) > 256:
+        del _LENT[next(iter(_LENT))]
+    return out
+
+
+def _stat(path: str) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except OSError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -460,7 +506,8 @@ def _process_package(pkg: _Package, config: Config, want_fixes: bool, with_facts
                         parsed[f.path] = sf
                         kept += len(data)
                 found.append(ff)
-            package = facts_mod.merge(pkg.directory, found, config.launchers)
+            lent = facts_mod.imports(pkg.directory, found, lambda d: _lent_facts(d, store, parse, new_facts))
+            package = facts_mod.merge(pkg.directory, found, config.launchers, lent)
         out = []
         for t in pkg.targets:
             data = datas[t.path] if t.path in datas else _read(t.path)

@@ -16,12 +16,13 @@ from __future__ import annotations
 import bisect
 import functools
 import hashlib
+import os
 import pickle
 from dataclasses import dataclass
 
 from tree_sitter import Node
 
-from . import analysis as a
+from . import analysis as a, gomod
 from .model import summary as model_summary
 from .model.index import PackageIndex
 from .model.summary import EMPTY, StructFacts, Summary
@@ -73,6 +74,24 @@ class FileFacts:
     # done/stop/quit chan struct{}, or "" when the type says nothing
     fields: tuple[tuple[str, str, str], ...] = ()
     structs: tuple[StructFacts, ...] = ()  # struct types with context, channel or cancel fields
+    # Constant durations (analysis.handles' Term): (name, term, is a variable) of package-level
+    # consts and vars with a term value; variables its functions may write (("", name), or
+    # (import path, name) of another package), which are not constants then; other packages'
+    # names it may ask about ((import path, name): a context maker called, a timeout passed
+    # to a context)
+    durations: tuple[tuple[str, a.Term, bool], ...] = ()
+    writes: tuple[tuple[str, str], ...] = ()
+    wants: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Exports:
+    """What a package of the same module lends the package importing it, as far as it asks
+    (FileFacts.wants): exported context makers and exported constant durations."""
+
+    path: str  # import path
+    makers: tuple[tuple[str, int, int], ...]  # (function, position of the cancel func, number of results)
+    durations: tuple[tuple[str, float], ...]  # (name, nanoseconds)
 
 
 @dataclass(frozen=True)
@@ -87,6 +106,8 @@ class PackageFacts:
     structs: tuple[tuple[str, StructFacts], ...] = ()  # (package, struct)
     fields: tuple[tuple[str, str, str], ...] = ()  # (struct, field, kind) of every struct field, sorted
     launchers_config: tuple[str, ...] = ()  # the `launchers` config key: other modules' launchers
+    durations: tuple[tuple[str, str, a.Term], ...] = ()  # (package, name, term) of constants nobody writes
+    imported: tuple[Exports, ...] = ()  # what same-module packages imported here lend it
 
     @functools.cached_property
     def model(self) -> PackageIndex:
@@ -152,6 +173,23 @@ class PackageFacts:
                 found.setdefault((f.name, bool(f.recv)), set()).add((f.cancel_result, f.results))
         return {k: next(iter(v)) for k, v in found.items() if len(v) == 1 and next(iter(v))[0] >= 0}
 
+    def imported_maker(self, path: str, name: str) -> tuple[int, int] | None:
+        """(position of the cancel func, number of results) when function ``name`` of the
+        same-module package ``path`` returns a context with its cancel func."""
+        return next((m[1:] for e in self.imported if e.path == path for m in e.makers if m[0] == name), None)
+
+    def duration(self, package: str, term: a.Term | None) -> float | None:
+        """The nanoseconds of a Term of a file of ``package`` (analysis.duration_term): its
+        names resolved through the package's constants and never-written variables, and the
+        exported ones of same-module packages it imports; None when one is unknown."""
+        own = {f"={name}": t for pkg, name, t in self.durations if pkg == package}
+        ext = {f"{e.path}:{name}": (repr(ns),) for e in self.imported for name, ns in e.durations}
+
+        def lookup(token: str) -> a.Term | None:
+            return own.get(token) or ext.get(token)
+
+        return a.duration_value(term, lookup)
+
     def borrows(self, package: str, name: str, recv: str | None, position: int) -> bool:
         """Whether every declaration of the function only borrows its parameter ``position``."""
         found = self.declarations(package, name, recv)
@@ -190,7 +228,7 @@ def file_facts(sf: SourceFile, abspath: str) -> FileFacts:
     decls = [(fn, a.function_key(sf, fn)) for fn in sf.root.named_children]
     decls = [(fn, key) for fn, key in decls if key is not None and a.body(fn) is not None]
     if not decls:
-        return FileFacts(abspath, package, (), _struct_fields(sf), model_summary.structs(sf))
+        return FileFacts(abspath, package, (), _struct_fields(sf), model_summary.structs(sf), *_constants(sf))
     # one whole-file query per node kind (cached per tree), split among the declarations by
     # position: a query per function body cost more than the parse on real services
     starts = [fn.start_byte for fn, _ in decls]
@@ -214,7 +252,25 @@ def file_facts(sf: SourceFile, abspath: str) -> FileFacts:
             cancel_result=cancel, results=results, borrows=a.borrowed_params(sf, fn),
             timer_fields=a.timer_fields(sf, fn), field_reads=a.field_reads(sf, fn), callbacks=a.callbacks(sf, fn),
         ))
-    return FileFacts(abspath, package, tuple(out), _struct_fields(sf), model_summary.structs(sf))
+    return FileFacts(abspath, package, tuple(out), _struct_fields(sf), model_summary.structs(sf), *_constants(sf))
+
+
+def lent_facts(sf: SourceFile, abspath: str) -> FileFacts:
+    """The part of a file's facts another package of the module may ask about (facts.imports):
+    its exported functions' cancel results and its constants; the rest left empty, as it
+    costs far more and serves only the file's own package."""
+    functions = []
+    for fn in sf.root.named_children:
+        key = a.function_key(sf, fn) if fn.type == "function_declaration" else None
+        if key is not None and key[0][:1].isupper():
+            cancel, results = a.cancel_result(sf, fn)
+            functions.append(FuncFacts(key[0], "", sf.package_name, abspath, 0, "", (), (), cancel_result=cancel, results=results))
+    return FileFacts(abspath, sf.package_name, tuple(functions), (), (), *_constants(sf))
+
+
+def _constants(sf: SourceFile) -> tuple[tuple, tuple, tuple]:
+    """FileFacts' durations, writes and wants."""
+    return a.package_durations(sf), a.package_writes(sf), a.foreign_wants(sf)
 
 
 def _sent_fields(sf: SourceFile, sends: list[Node]) -> tuple[str, ...]:
@@ -407,10 +463,13 @@ def _go_params(sf: SourceFile, fn: Node) -> tuple[int, ...]:
 # ---------------------------------------------------------------------------- one package
 
 
-def merge(directory: str, files: list[FileFacts], launchers: tuple[str, ...] = ()) -> PackageFacts:
+def merge(
+    directory: str, files: list[FileFacts], launchers: tuple[str, ...] = (), imported: tuple[Exports, ...] = ()
+) -> PackageFacts:
     """The package's facts, with lifetimes resolved through calls (same package, a bounded
     depth: a function is long-lived if it loops until shutdown or calls one that does).
-    ``launchers``: the config's launchers of other modules (model/index.py's Launcher)."""
+    ``launchers``: the config's launchers of other modules (model/index.py's Launcher);
+    ``imported``: what the same-module packages it imports lend it (see ``imports``)."""
     ordered = sorted(files, key=lambda ff: ff.path)
     functions = tuple(f for ff in ordered for f in ff.functions)
     long_lived = {(f.package, f.name, f.recv) for f in functions if f.loop in LONG_LIVED_LOOPS}
@@ -427,6 +486,66 @@ def merge(directory: str, files: list[FileFacts], launchers: tuple[str, ...] = (
     fields = tuple(sorted({f for ff in files for f in ff.fields}))
     structs = tuple((ff.package, st) for ff in ordered for st in ff.structs)
     # pickle, not repr: repr of the summaries' dataclasses is slow
-    state = (functions, sorted(long_lived), structs, fields, tuple(launchers))
+    durations = _unwritten(ordered)
+    state = (functions, sorted(long_lived), structs, fields, tuple(launchers), durations, imported)
     digest = hashlib.blake2b(pickle.dumps(state, protocol=5), digest_size=16).hexdigest()
-    return PackageFacts(directory, functions, frozenset(long_lived), digest, structs, fields, tuple(launchers))
+    return PackageFacts(directory, functions, frozenset(long_lived), digest, structs, fields, tuple(launchers), durations, imported)
+
+
+def _unwritten(files: list[FileFacts], written_elsewhere: frozenset[str] = frozenset()) -> tuple[tuple[str, str, a.Term], ...]:
+    """(package, name, term) of the files' constants, and variables neither a function of
+    theirs nor ``written_elsewhere`` writes; a name declared twice (build tags) is left out."""
+    written = {name for ff in files for path, name in ff.writes if not path} | written_elsewhere
+    seen: dict[tuple[str, str], a.Term | None] = {}
+    for ff in files:
+        for name, term, var in ff.durations:
+            key = (ff.package, name)
+            term = None if var and name in written else term
+            seen[key] = None if key in seen and seen[key] != term else term
+    return tuple((pkg, name, t) for (pkg, name), t in seen.items() if t is not None)
+
+
+def imports(directory: str, files: list[FileFacts], load) -> tuple[Exports, ...]:
+    """What the packages of ``directory``'s module that ``files`` import lend them, as far
+    as the files ask (FileFacts.wants); ``load(dir)`` gives the FileFacts of a directory's
+    non-test files. Names another package writes (``pkg.Timeout = d``) lend no duration."""
+    module = gomod.module_of(directory)
+    if module is None:
+        return ()
+    root, path = module
+    wanted: dict[str, set[str]] = {}
+    for ff in files:
+        for p, name in ff.wants:
+            rel = gomod.in_module(path, p)
+            if rel is not None:
+                wanted.setdefault(p, set()).add(name)
+    written = {w for ff in files for w in ff.writes if w[0]}
+    out = []
+    for p, names in sorted(wanted.items()):
+        d = os.path.join(root, *gomod.in_module(path, p).split("/"))
+        if os.path.normpath(d) == os.path.normpath(directory):
+            continue
+        e = _exports(p, load(d), names, frozenset(n for q, n in written if q == p))
+        if e.makers or e.durations:
+            out.append(e)
+    return tuple(out)
+
+
+def _exports(path: str, files: list[FileFacts], names: set[str], written: frozenset[str]) -> Exports:
+    """Exports of the package ``path`` whose non-test files are ``files``, among ``names``
+    (``written``: its variables the importer writes)."""
+    if not files:
+        return Exports(path, (), ())
+    package = max({ff.package for ff in files}, key=lambda n: sum(ff.package == n for ff in files))
+    files = [ff for ff in files if ff.package == package]
+    makers: dict[str, set[tuple[int, int]]] = {}
+    for f in (f for ff in files for f in ff.functions):
+        if not f.recv and f.name in names:
+            makers.setdefault(f.name, set()).add((f.cancel_result, f.results))
+    facts = PackageFacts(path, (), frozenset(), "", durations=_unwritten(files, written))
+    durations = ((n, facts.duration(package, (f"={n}",))) for n in sorted(names))
+    return Exports(
+        path,
+        tuple((n, *next(iter(m))) for n, m in sorted(makers.items()) if len(m) == 1 and next(iter(m))[0] >= 0),
+        tuple((n, ns) for n, ns in durations if ns is not None),
+    )

@@ -88,3 +88,21 @@ def package_path(path: str) -> str | None:
     if module in ("std", "cmd"):
         return rel if module == "std" else f"cmd/{rel}" if rel != "." else "cmd"
     return module if rel == "." else f"{module}/{rel}"
+
+
+def module_of(directory: str) -> tuple[str, str] | None:
+    """(root directory, module path) of the module holding ``directory``."""
+    go_mod = find_go_mod(os.path.abspath(directory))
+    module = _module_path(go_mod) if go_mod is not None else None
+    return (os.path.dirname(go_mod), module) if module is not None else None
+
+
+def in_module(module: str, import_path: str) -> str | None:
+    """The directory of package ``import_path`` relative to the root of ``module`` ("." for
+    the root) when the module holds it (``std`` holds every path without a dot in its first
+    element), else None."""
+    if module == "std":
+        return import_path if "." not in import_path.split("/")[0] else None
+    if import_path == module:
+        return "."
+    return import_path[len(module) + 1 :] if import_path.startswith(module + "/") else None

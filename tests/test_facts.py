@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gofixleaks import config as config_mod, engine, facts
+from gofixleaks import analysis, config as config_mod, engine, facts
 from gofixleaks.discover import discover
 from gofixleaks.source import SourceFile
 
@@ -279,3 +279,49 @@ def _all(data: bytes, needle: bytes):
     while i != -1:
         yield i
         i = data.find(needle, i + 1)
+
+
+def test_durations_resolve_across_the_files_of_a_package_and_leave_written_variables_out():
+    a = file_facts('package p\n\nimport "time"\n\nconst short = 10 * time.Millisecond\n\nvar (\n\thalf = short / 2\n'
+                   '\tretry = time.Second\n)\n\nfunc set(d time.Duration) { retry = d }\n', "/m/a.go")
+    b = file_facts('package p\n\nimport (\n\t"time"\n\n\t"example.com/m/q"\n)\n\nfunc f(d time.Duration) {\n'
+                   '\tlocal := 3 * short\n\tuse(short, half, retry, local, d, q.Wait)\n}\n', "/m/b.go")
+    assert ("", "retry") in a.writes and ("example.com/m/q", "Wait") not in b.wants  # not a context call's argument
+    pkg = facts.merge("/m", [a, b])
+    sf = SourceFile.load("/m/b.go", b'package p\n\nimport (\n\t"time"\n\n\t"example.com/m/q"\n)\n\nfunc f(d time.Duration) {\n'
+                         b'\tlocal := 3 * short\n\tuse(short, half, retry, local, d, q.Wait)\n}\n')
+    call = [c for c in analysis.of_type(sf.root, "call_expression") if analysis.callee(sf, c) == (None, "use")][0]
+    got = [pkg.duration("p", analysis.duration_term(sf, x)) for x in analysis.arguments(call)]
+    assert got == [10e6, 5e6, None, 30e6, None, None]  # retry is written by set; d is a parameter; q lends nothing
+
+
+def test_same_module_packages_lend_their_exported_makers_and_durations(tmp_path: Path):
+    m = write_module(tmp_path / "m", {
+        "q/q.go": 'package q\n\nimport (\n\t"context"\n\t"time"\n)\n\nconst Short = 2 * unit\n\nconst unit = time.Millisecond\n\n'
+                  'var Tunable = time.Second\n\nfunc Open(p context.Context) (context.Context, context.CancelFunc) {\n'
+                  '\treturn context.WithCancel(p)\n}\n',
+        "q/set.go": 'package q\n\nimport "time"\n\nfunc Set(d time.Duration) { Tunable = d }\n',
+        "app/app.go": 'package app\n\nimport (\n\t"context"\n\n\t"example.com/m/q"\n)\n\nfunc f(p context.Context) {\n'
+                      '\tctx, cancel := q.Open(p)\n\tc2, cancel2 := context.WithTimeout(ctx, q.Short+q.Tunable)\n'
+                      '\tdefer cancel()\n\tdefer cancel2()\n\t_ = c2\n}\n',
+    })
+    pkg = engine.package_facts(str(m / "app"), None)
+    assert pkg.imported_maker("example.com/m/q", "Open") == (1, 2)
+    assert pkg.duration("app", ("example.com/m/q:Short",)) == 2e6
+    assert pkg.duration("app", ("example.com/m/q:Tunable",)) is None  # Set writes it
+    own = [engine.file_facts_of(str(m / "app/app.go"), (m / "app/app.go").read_bytes(), None)]
+    assert pkg.digest != facts.merge(str(m / "app"), own).digest  # what it imports is part of the results' key
+
+
+def test_the_constant_facts_read_back_from_the_cache():
+    """The cache reads back typed fields only: an untyped term would be computed again on
+    every warm run."""
+    from gofixleaks import cache
+
+    src = ('package p\n\nimport (\n\t"context"\n\t"time"\n\n\t"example.com/m/q"\n)\n\nconst short = -2*time.Millisecond + q.X\n\n'
+           'var v = short / 2\n\nfunc f(p context.Context) {\n\tc, cancel := context.WithTimeout(p, q.Y)\n\tdefer cancel()\n\t_ = c\n\tv = 1\n}\n')
+    ff = file_facts(src)
+    assert [(n, var) for n, _, var in ff.durations] == [("short", False), ("v", True)]
+    assert ("", "v") in ff.writes and ff.wants == (("example.com/m/q", "Y"),)
+    for f in (ff, facts.lent_facts(SourceFile.load("/m/p.go", src.encode()), "/m/p.go")):
+        assert cache.from_plain(facts.FileFacts, cache.to_plain(f)) == f

@@ -16,15 +16,16 @@ from gofixleaks.edits import (
 )
 from gofixleaks.rule import Pass, Rule
 
-from . import _release as release, _timers as timers
+from . import _release as release
 
 DOC = """\
 ## What it finds
 A cancel func that is dropped before it is called, on any path. It comes from
 `context.WithCancel`, `WithTimeout`, `WithDeadline` and their `...Cause` variants (under
 any import name of "context" or "golang.org/x/net/context"), `signal.NotifyContext`, or a
-function of the same package that returns a context with its cancel func (a wrapper such
-as `withTimeout(parent) (context.Context, context.CancelFunc)`), and is held in a local
+function of the same package, or an exported one of another package of the same module,
+that returns a context with its cancel func (a wrapper such as `withTimeout(parent)
+(context.Context, context.CancelFunc)`), and is held in a local
 variable, declared there (`ctx, cancel := ...`) or assigned (`ctx, cancel = ...`):
 - it is discarded with `_`;
 - some `return`, `break`, `continue` or the end of its block is reached without calling
@@ -50,13 +51,16 @@ often the whole process, or until the deadline passes. This is a leak in every G
 - a goroutine started here calls it on every path of its own; a deferred func calls it on
   every path (a `cancel != nil` check around the call counts), or under a condition on
   paths that return an error;
-- the path that skips it first receives from `ctx.Done()`, or goes on only when an error
-  is `context.DeadlineExceeded` or `Canceled` (gRPC's codes of them too; in a test, the
-  other branch only failing the test counts too): a done context has released everything
-  already;
+- the path that skips it first receives from `ctx.Done()` (or from its parent's `Done()`, or
+  from a field of a value just built around it, `lp := &proxy{ctx: cctx}; <-lp.ctx.Done()`),
+  goes on only when `ctx.Err() != nil` (or the parent's), or only when an error is
+  `context.DeadlineExceeded` or `Canceled` (gRPC's codes of them too; in a test, the other
+  branch only failing the test counts too): a done context has released everything
+  already, and a done parent cancels its children;
 - a `defer cancel()` inside a loop of a `WithTimeout` context whose timeout is a constant
-  under a second (a literal, or a constant of the same file): its deadline frees it about as
-  soon as the end of the iteration would;
+  under a second (a literal; a constant, or a package variable nothing writes, of any file
+  of the package; an exported one of another package of the module; a local set once from
+  one of those): its deadline frees it about as soon as the end of the iteration would;
 - a `defer cancel()` inside a loop whose context, or a value derived from it (a stream, a
   watch channel), is stored in a variable outside the loop or handed to a goroutine: it is
   meant to live until the function returns;
@@ -99,10 +103,11 @@ _NOTIFY = "signal.NotifyContext"
 _OUTLIVES = ("returned", "stored", "address")
 
 
-def _maker(sf, call, wrappers) -> tuple[str, int, int] | None:
+def _maker(sf, call, wrappers, package) -> tuple[str, int, int] | None:
     """(name shown, position of the cancel func, number of results) when ``call`` makes a
     context with its cancel func; ``wrappers``: the package's own makers (see
-    PackageFacts.cancel_makers)."""
+    PackageFacts.cancel_makers); ``package``: its facts, for the makers of same-module
+    packages it imports."""
     c = a.callee(sf, call)
     if c is not None and c[0] in a.CONTEXT_PACKAGES and c[1] in WITH:
         return f"context.{c[1]}", 1, 2
@@ -111,6 +116,8 @@ def _maker(sf, call, wrappers) -> tuple[str, int, int] | None:
     fn = call.child_by_field_name("function")
     if c is not None and c[0] is None:
         found = wrappers.get((c[1], False))
+    elif c is not None and package is not None:
+        found = package.imported_maker(*c)
     elif fn is not None and fn.type == "selector_expression" and sf.text(fn.child_by_field_name("operand")) not in sf.imports:
         found = wrappers.get((sf.text(fn.child_by_field_name("field")), True))
     else:
@@ -173,13 +180,13 @@ def _check(p: Pass, call, maker: str, at: int, results: int) -> None:
     if discarded:
         return _discarded(p, call, stmt, holder, cancel_node, ctx_uses, maker, cause, f"the cancel func of {maker} is discarded: {why}")
 
-    life = a.follow(sf, cancel, holder, function, _is_release, settled=a.Settled(ctx, _done, _done_branch))
+    life = a.follow(sf, cancel, holder, function, _is_release, settled=_settled(sf, call, ctx, function))
     if not life.drops and not life.deferred_in_loop:
         return
     name = cancel.name
     message = f"{name} from {maker} {_how(sf, life)}: {why}"
     if not life.drops:
-        if _expires_soon(sf, call, maker):
+        if _expires_soon(p, call, maker):
             return  # its deadline frees it before many can pile up
         return _deferred_in_loop(p, call, message, life, ctx, cause)
     overwritten = [d for d in life.drops if d.how in (OVERWRITES, REMADE)]
@@ -214,10 +221,36 @@ def _is_release(u: a.Use) -> bool:
     return u.kind in ("called", "deferred-call", "go-call")
 
 
-def _done(u: a.Use) -> bool:
-    """``<-ctx.Done()``: the context is done, and a done context has released what it held."""
-    call = u.ident.parent.parent if u.kind == "method" and u.detail == "Done" else None
-    return call is not None and call.parent is not None and call.parent.type == "unary_expression" and (
+def _settled(sf, call, ctx, function) -> a.Settled:
+    """What shows that the context is done: ``<-ctx.Done()``, the same through a value just
+    built around it (``lp := &proxy{ctx: cctx}``; ``<-lp.ctx.Done()``) or on its parent
+    (``<-parent.Done()``, a done parent cancels its children), ``if ctx.Err() != nil``."""
+    args = a.arguments(call)
+    c = a.callee(sf, call)
+    parent = a.unparen(args[0]) if args and c is not None and c[0] in a.CONTEXT_PACKAGES else None  # a wrapper's may not be
+    parent = (a.binding_of(sf, parent) or a.parameter(sf, function, parent)) if parent is not None and parent.type == "identifier" else None
+    contexts = [b for b in (ctx, parent) if b is not None]
+    held = [h for b in contexts for h in a.holders(sf, function, b.name)]
+    fields = {(b.name, f) for b, f in held}
+    texts = {b.name for b in contexts} | {f"{b.name}.{f}" for b, f in held}
+
+    def by_use(u: a.Use) -> bool:
+        node = u.ident
+        if u.kind == "field" and (sf.text(u.ident), u.detail) in fields:
+            node = u.ident.parent
+        elif u.kind != "method":
+            return False
+        return _receives_done(sf, node)
+
+    return a.Settled((*contexts, *(b for b, _ in held)), by_use, lambda sf, s: _done_branch(sf, s, texts))
+
+
+def _receives_done(sf, operand) -> bool:
+    """``<-x.Done()`` around the expression ``operand``."""
+    sel = operand.parent
+    call = sel.parent if sel is not None and sel.type == "selector_expression" and sel.child_by_field_name("operand") == operand else None
+    done = call is not None and call.type == "call_expression" and sf.text(sel.child_by_field_name("field")) == "Done"
+    return done and call.parent is not None and call.parent.type == "unary_expression" and (
         call.parent.child_by_field_name("operator").type == "<-"
     )
 
@@ -226,12 +259,18 @@ _DONE_ERRORS = {("context", "DeadlineExceeded"), ("context", "Canceled"), ("goog
                 ("google.golang.org/grpc/codes", "Canceled")}
 
 
-def _done_branch(sf, if_stmt) -> int | None:
+def _done_branch(sf, if_stmt, contexts: set[str]) -> int | None:
     """Which branch of ``if_stmt`` runs only once the context is done: the one where an error
     equals ``context.DeadlineExceeded`` (or ``Canceled``, or gRPC's codes of them), as in
-    ``if err != context.DeadlineExceeded { t.Fatal(err) }`` after waiting on the context."""
+    ``if err != context.DeadlineExceeded { t.Fatal(err) }`` after waiting on the context, or
+    where ``x.Err() != nil`` for one of ``contexts`` (the context, its parent, a field
+    holding it)."""
     cond = if_stmt.child_by_field_name("condition")
     cond = a.unparen(cond) if cond is not None else None
+    if cond is not None and cond.type == "binary_expression" and if_stmt.child_by_field_name("initializer") is None:
+        err = _err_test(sf, cond, contexts)
+        if err is not None:
+            return err
     if cond is not None and cond.type == "call_expression" and a.callee(sf, cond) == ("errors", "Is"):
         args = a.arguments(cond)
         done = 0 if len(args) == 2 and _is_done_error(sf, args[1]) else None
@@ -246,6 +285,19 @@ def _done_branch(sf, if_stmt) -> int | None:
     # passing run never keeps it
     other = if_stmt.child_by_field_name("consequence" if done == 1 else "alternative")
     return EVERY_BRANCH if done is not None and _fails_test(sf, other) else done
+
+
+def _err_test(sf, cond, contexts: set[str]) -> int | None:
+    """0 for ``x.Err() != nil``, 1 for ``x.Err() == nil`` (``x`` one of ``contexts``): the
+    branch taken once it is done."""
+    op = sf.text(cond.child_by_field_name("operator"))
+    sides = [a.unparen(cond.child_by_field_name(f)) for f in ("left", "right")]
+    if op not in ("==", "!=") or "nil" not in (sf.text(x) for x in sides):
+        return None
+    m = next((a.method_call(sf, x) for x in sides if x.type == "call_expression"), None)
+    if m is None or m[1] != "Err" or sf.text(m[0]) not in contexts:
+        return None
+    return 0 if op == "!=" else 1
 
 
 _FAILS = ("Error", "Errorf", "Fatal", "Fatalf", "Fail", "FailNow")
@@ -508,13 +560,15 @@ def _deferred_in_loop(p: Pass, call, message, life: a.Lifecycle, ctx, cause) -> 
 _SOON = 1e9  # a deadline under a second: the context frees itself about as soon as a cancel would
 
 
-def _expires_soon(sf, call, maker: str) -> bool:
-    """``context.WithTimeout(ctx, 100*time.Millisecond)`` (or a constant of this file under
-    a second): its timer ends it shortly whether or not cancel is called."""
+def _expires_soon(p: Pass, call, maker: str) -> bool:
+    """``context.WithTimeout(ctx, 100*time.Millisecond)`` (or a constant of the package, or
+    an exported one of a same-module package, or a local set once from one, under a
+    second): its timer ends it shortly whether or not cancel is called."""
     args = a.arguments(call)
     if not maker.endswith(("WithTimeout", "WithTimeoutCause")) or len(args) < 2:
         return False
-    d = timers.duration(sf, args[1], consts=True)
+    term = a.duration_term(p.file, args[1])
+    d = p.package.duration(p.file.package_name, term) if p.package is not None else a.duration_value(term, lambda _: None)
     return d is not None and d < _SOON
 
 
@@ -531,7 +585,7 @@ def _kept_past_iteration(sf, life: a.Lifecycle, names: set[str], body) -> bool:
 def run(p: Pass) -> None:
     wrappers = p.package.cancel_makers(p.file.package_name) if p.package is not None else {}
     for call in a.of_type(p.file.root, "call_expression"):
-        maker = _maker(p.file, call, wrappers)
+        maker = _maker(p.file, call, wrappers, p.package)
         if maker is not None:
             _check(p, call, *maker)
 

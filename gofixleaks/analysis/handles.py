@@ -6,6 +6,7 @@ holds when the defer runs, ``defer func() { cancel() }()`` the one it holds at r
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Callable
@@ -13,10 +14,14 @@ from typing import Callable
 from tree_sitter import Node
 
 from ..source import SourceFile
-from .bindings import Binding, Use, binding_of, classify, declares, escapes, left_names, references
+from .bindings import (
+    Binding, Use, binding_of, classify, declares, escapes, left_names, params_declare, references, specs, assignments,
+)
 from .cfg import EXIT, Graph, graph, own_parts
 from .flow import loops_between
-from .syntax import ancestors, arguments, body, callee, deferred_literal, goroutine_literal, of_type, unparen
+from .syntax import (
+    ancestors, arguments, body, callee, deferred_literal, enclosing_function, goroutine_literal, of_type, unparen,
+)
 
 # What a point does to the handle.
 RELEASE = "release"  # cancel(), t.Stop(), go cancel(), a goroutine that releases it on every path
@@ -63,11 +68,12 @@ EVERY_BRANCH = -1  # Settled.by_branch: no branch of the if leaves the handle to
 @dataclass(frozen=True)
 class Settled:
     """What shows, on a path, that a handle has released itself (a done context needs no
-    cancel): a use of another name (``<-ctx.Done()``), or the branch of an ``if`` that is
-    taken only once it is done (``err == context.DeadlineExceeded``: 0 the then-branch, 1
-    the other way, EVERY_BRANCH both: the other branch only fails a test)."""
+    cancel): a use of other names (``<-ctx.Done()``, ``<-parent.Done()``, ``<-s.ctx.Done()``
+    of a value holding it), or the branch of an ``if`` that is taken only once it is done
+    (``err == context.DeadlineExceeded``: 0 the then-branch, 1 the other way, EVERY_BRANCH
+    both: the other branch only fails a test)."""
 
-    binding: Binding | None
+    bindings: tuple[Binding, ...]
     by_use: IsRelease
     by_branch: Callable[[SourceFile, Node], int | None]
 
@@ -94,8 +100,8 @@ def follow(
         if pid is not None and (made is None or pid != made.id):
             by_point.setdefault(pid, []).append(ident)
     events = {pid: _event(sf, binding, idents, g.points[pid], is_release, hands_on, settled) for pid, idents in by_point.items()}
-    if settled is not None and settled.binding is not None:
-        for ident in references(sf, settled.binding):
+    for other in settled.bindings if settled is not None else ():
+        for ident in references(sf, other):
             pid = g.point_of(ident)
             if pid is not None and _outermost_literal(ident, g.points[pid]) is None and settled.by_use(classify(sf, ident)):
                 events[pid] = (RELEASE, None)
@@ -666,3 +672,216 @@ def _field_event(sf: SourceFile, node: Node, holder: str, state: str) -> str:
             elif not _field_written_or_checked(sf, sel):
                 state = SAFE  # handed on: whoever gets it may stop it
     return state
+
+
+def parameter(sf: SourceFile, fn: Node, ident: Node) -> Binding | None:
+    """The parameter of ``fn`` that ``ident`` (used in ``fn``'s own body) names, as a Binding
+    whose references are those in the body (its statement: the parameter list)."""
+    params, name = fn.child_by_field_name("parameters"), sf.text(ident)
+    if params is None or binding_of(sf, ident) is not None or enclosing_function(ident) != fn:
+        return None
+    names = [n for p in params.named_children for n in p.children_by_field_name("name")]
+    at = next((i for i, n in enumerate(names) if sf.text(n) == name), None)
+    return Binding(name, names[at], params, None, at, fn) if at is not None else None
+
+
+def holders(sf: SourceFile, fn: Node, name: str) -> tuple[tuple[Binding, str], ...]:
+    """(local, field) for each local of ``fn`` set from a composite literal that keeps the
+    variable ``name`` in a field (``lp := &leaseProxy{ctx: cctx}``: ``lp.ctx`` is ``cctx``)."""
+    out = []
+    for kv in of_type(body(fn), "keyed_element"):
+        key, value = (kv.named_children + [None, None])[:2]
+        value = value.named_children[0] if value is not None and value.type == "literal_element" and value.named_children else value
+        if value is None or value.type != "identifier" or sf.text(value) != name:
+            continue
+        lit = kv.parent.parent if kv.parent is not None else None
+        top = lit.parent if lit is not None and lit.parent is not None and lit.parent.type == "unary_expression" else lit
+        b = assignments(sf, top) if top is not None else None
+        if b is not None and b.statement.type == "short_var_declaration" and b.value == top:
+            out.append((b, sf.text(key).strip()))
+    return tuple(out)
+
+
+# ---------------------------------------------------------------------------- constant durations
+#
+# A duration as plain data (it crosses the facts cache, which reads back typed fields only):
+# its tokens in prefix order, each an operator (+ - * /), a number ("1e+07"), "=name" for a
+# package-level name of the file's own package, or "path:Name" for an exported name of
+# another package. Facts keep the package's constants as terms; PackageFacts.duration
+# resolves the names across its files and the same-module packages it imports.
+Term = tuple[str, ...]
+
+TIME_UNITS = {"Nanosecond": 1, "Microsecond": 1e3, "Millisecond": 1e6, "Second": 1e9, "Minute": 60e9, "Hour": 3600e9}
+_TERM_OPS = {"+": lambda x, y: x + y, "-": lambda x, y: x - y, "*": lambda x, y: x * y, "/": lambda x, y: x / y if y else None}
+_MAX_TERM_DEPTH = 8
+
+
+def duration_term(sf: SourceFile, expr: Node | None, depth: int = 0) -> Term | None:
+    """``expr`` as a Term when it is built of number literals, time's units, names of the
+    package (or exported names of an imported one) and locals declared once from such a value
+    and never written again; None otherwise (a parameter, a field, a call)."""
+    if expr is None or depth > _MAX_TERM_DEPTH:
+        return None
+    t = expr.type
+    if t == "parenthesized_expression":
+        return duration_term(sf, expr.named_children[0], depth + 1)
+    if t in ("int_literal", "float_literal"):
+        return (repr(float(_literal_number(sf.text(expr)))),)
+    if t == "selector_expression":
+        op, field = expr.child_by_field_name("operand"), sf.text(expr.child_by_field_name("field"))
+        path = sf.imports.get(sf.text(op)) if op.type == "identifier" and binding_of(sf, op) is None else None
+        if path == "time":
+            return (repr(float(TIME_UNITS[field])),) if field in TIME_UNITS else None
+        return (f"{path}:{field}",) if path is not None and field[:1].isupper() else None
+    if t == "unary_expression" and sf.text(expr.child_by_field_name("operator")) == "-":
+        inner = duration_term(sf, expr.child_by_field_name("operand"), depth + 1)
+        return ("-", "0.0", *inner) if inner is not None else None
+    if t == "binary_expression":
+        op = sf.text(expr.child_by_field_name("operator"))
+        left = duration_term(sf, expr.child_by_field_name("left"), depth + 1)
+        right = duration_term(sf, expr.child_by_field_name("right"), depth + 1)
+        return (op, *left, *right) if op in _TERM_OPS and left is not None and right is not None else None
+    if t == "call_expression" and callee(sf, expr) == ("time", "Duration") and len(arguments(expr)) == 1:
+        return duration_term(sf, arguments(expr)[0], depth + 1)  # a conversion
+    if t != "identifier":
+        return None
+    b = binding_of(sf, expr)
+    if b is None:
+        name = sf.text(expr)
+        fns = [f for f in ancestors(expr) if f.type in ("function_declaration", "method_declaration", "func_literal")]
+        return None if any(params_declare(sf, f, name) or _declares_anywhere(sf, f, name) for f in fns) else (f"={name}",)
+    if b.value is None or b.statement.type not in ("short_var_declaration", "var_declaration", "const_declaration") or _written(sf, b):
+        return None
+    return duration_term(sf, b.value, depth + 1)
+
+
+def _declares_anywhere(sf: SourceFile, fn: Node, name: str) -> bool:
+    """Whether ``fn`` declares a local ``name`` (a closure's captured variable is not the package's)."""
+    kinds = ("short_var_declaration", "var_declaration", "const_declaration", "range_clause", "receive_statement")
+    return any(declares(sf, d, name) for d in of_type(body(fn), *kinds))
+
+
+def _written(sf: SourceFile, b: Binding) -> bool:
+    """Whether a local is assigned again, incremented or has its address taken."""
+    for ident in references(sf, b):
+        if ident == b.ident:
+            continue
+        u = classify(sf, ident)
+        if u.kind in ("assigned", "address") or (ident.parent is not None and ident.parent.type in ("inc_statement", "dec_statement")):
+            return True
+    return False
+
+
+def _literal_number(text: str) -> float:
+    try:
+        return int(text.replace("_", ""), 0)
+    except ValueError:
+        try:
+            return float(text.replace("_", ""))
+        except ValueError:
+            return 0  # hex floats and the like
+
+
+def duration_value(term: Term | None, lookup: Callable[[str], Term | None], depth: int = 0) -> float | None:
+    """The nanoseconds ``term`` stands for, ``lookup`` giving the term of a name token
+    ("=name", "path:Name"; None: unknown, or a variable someone writes)."""
+    if not term or depth > _MAX_TERM_DEPTH:
+        return None
+    value, end = _evaluate(term, 0, lookup, depth)
+    return value if end == len(term) else None
+
+
+def _evaluate(term: Term, i: int, lookup: Callable[[str], Term | None], depth: int) -> tuple[float | None, int]:
+    """The value of the sub-term starting at token ``i``, and where it ends."""
+    if i >= len(term):
+        return None, i
+    token = term[i]
+    if token in _TERM_OPS:
+        left, j = _evaluate(term, i + 1, lookup, depth)
+        right, k = _evaluate(term, j, lookup, depth)
+        return (_TERM_OPS[token](left, right) if left is not None and right is not None else None), k
+    if _is_name(token):
+        return duration_value(lookup(token), lookup, depth + 1), i + 1
+    return float(token), i + 1
+
+
+def _is_name(token: str) -> bool:
+    """A Term's token naming a constant: "=name" or "path:Name"."""
+    return token.startswith("=") or ":" in token
+
+
+def package_durations(sf: SourceFile) -> tuple[tuple[str, Term, bool], ...]:
+    """(name, term, whether a variable) of the file's package-level constants and variables
+    that have a term (one name per value; an ``iota`` or a call is not a term)."""
+    out = []
+    for decl in sf.root.named_children:
+        if decl.type not in ("const_declaration", "var_declaration"):
+            continue
+        for spec in specs(decl):
+            names, values = spec.children_by_field_name("name"), spec.child_by_field_name("value")
+            vals = values.named_children if values is not None and values.type == "expression_list" else []
+            for n, v in zip(names, vals) if len(names) == len(vals) else ():
+                term = duration_term(sf, v)
+                if term is not None:
+                    out.append((sf.text(n), term, decl.type == "var_declaration"))
+    return tuple(out)
+
+
+_ADDRESS = re.compile(rb"(?<!&)&(?!&)\s*([A-Za-z_]\w*)\b(?!\s*[.{(\[])")
+
+
+def package_writes(sf: SourceFile) -> tuple[tuple[str, str], ...]:
+    """Variables the file's functions may write (assign, increment, take the address of):
+    ("", name) for a plain name, (import path, name) for another package's: a package-level
+    variable of that name is no constant. By name alone (binding each one cost as much as the
+    rest of the facts): a local of the same name makes it look written, which only reports more."""
+    # `&name` by the bytes (a query for unary expressions cost a whole-file pass): `a & b`
+    # and `&name` in a comment count too, which only reports more
+    out = {("", m.decode()) for m in _ADDRESS.findall(sf.data)}
+    for node in of_type(sf.root, "assignment_statement", "inc_statement", "dec_statement"):
+        if node.type in ("inc_statement", "dec_statement"):
+            targets = node.named_children[:1]
+        else:
+            targets = left_names(node)
+        for target in targets:
+            target = unparen(target) if target is not None else None
+            if target is not None and target.type == "identifier":
+                out.add(("", sf.text(target)))
+            elif target is not None and target.type == "selector_expression":
+                out.update(_imported_name(sf, target))
+    return tuple(sorted(out))
+
+
+_ERROR_RESULTS = ("err", "ok", "_")
+
+
+def foreign_wants(sf: SourceFile) -> tuple[tuple[str, str], ...]:
+    """(import path, name) of other packages' names a file that imports a context package
+    may ask about: the callee of
+    a call whose results go to several names, not only to an error or flag (a context maker
+    of another package: ``ctx, cancel := testutils.WithShortTimeout(parent)``), and names in
+    the arguments of a context package's calls (a timeout constant)."""
+    out: set[tuple[str, str]] = set()
+    if not any(p in CONTEXT_PACKAGES for p in sf.imports.values()):
+        return ()  # a file that never names a context: what it derives is someone else's
+    for call in of_type(sf.root, "call_expression"):
+        c = callee(sf, call)
+        if c is not None and c[0] in CONTEXT_PACKAGES:
+            names = (t for arg in arguments(call) for t in duration_term(sf, arg) or () if ":" in t)
+            out.update(tuple(t.rsplit(":", 1)) for t in names)
+            continue
+        rhs = call.parent
+        stmt = rhs.parent if rhs is not None and rhs.type == "expression_list" else None
+        if stmt is None or stmt.type not in ("short_var_declaration", "assignment_statement", "var_spec") or len(rhs.named_children) != 1:
+            continue
+        lefts = [sf.text(n) for n in left_names(stmt)]
+        if len(lefts) > 1 and not all(n in _ERROR_RESULTS or n.endswith(("Err", "Error")) for n in lefts[1:]):
+            fn = call.child_by_field_name("function")
+            out.update(_imported_name(sf, fn) if fn is not None and fn.type == "selector_expression" else ())
+    return tuple(sorted(out))
+
+
+def _imported_name(sf: SourceFile, sel: Node) -> tuple[tuple[str, str], ...]:
+    op, field = sel.child_by_field_name("operand"), sf.text(sel.child_by_field_name("field"))
+    path = sf.imports.get(sf.text(op)) if op is not None and op.type == "identifier" else None
+    return ((path, field),) if path is not None and path != "time" and field[:1].isupper() else ()

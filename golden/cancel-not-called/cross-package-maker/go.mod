@@ -1,0 +1,3 @@
+module example.com/crossmaker
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/parentdone
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/shorttimeout
+
+go 1.22
