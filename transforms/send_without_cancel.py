@@ -139,7 +139,7 @@ def _makes(sf: SourceFile, chan: Node, at: Node) -> tuple[Node | None, list[Node
     local, its declaring function and the makes assigned to it there; for a field ``x.f``,
     no function and every ``f: make(...)`` / ``x.f = make(...)`` of the file."""
     if chan.type == "identifier":
-        decl = g_.local_declaration(sf, sf.text(chan), at)
+        decl = a.local_declaration(sf, sf.text(chan), at)
         scope = a.enclosing_function(decl) if decl is not None else None
         name = sf.text(chan)
     elif chan.type == "selector_expression":
@@ -153,7 +153,7 @@ def _makes(sf: SourceFile, chan: Node, at: Node) -> tuple[Node | None, list[Node
     for el in sf.cached("keyed-elements", lambda: _keyed_elements(sf)).get(name, ()):
         # `T{f: ch}` with `ch := make(...)` just before
         v = el.named_children[1].named_children[0]
-        out += [m for m in g_.defined_values(sf, sf.text(v), v)
+        out += [m for m in a.defined_values(sf, sf.text(v), v)
                 if m.type == "call_expression" and sf.text(m.child_by_field_name("function")) == "make"]
     return scope, out
 
@@ -233,7 +233,7 @@ def _reply_channel(sf: SourceFile, chan: Node, at: Node) -> bool:
     carried in a received request (``req.reply`` for ``req := <-reqs``). Its make and its
     receiver are elsewhere, and a stuck reply is fixed there (by buffering it)."""
     if chan.type == "identifier":
-        values = g_.defined_values(sf, sf.text(chan), at)
+        values = a.defined_values(sf, sf.text(chan), at)
         return len(values) == 1 and values[0].type == "index_expression"
     operand = chan.child_by_field_name("operand") if chan.type == "selector_expression" else None
     if operand is None or operand.type != "identifier":
@@ -244,7 +244,7 @@ def _reply_channel(sf: SourceFile, chan: Node, at: Node) -> bool:
             (c for c in anc.named_children if c.type == "range_clause"), None) if anc.type == "for_statement" else None
         if header is not None and a.declares(sf, header, name):
             return True
-    values = g_.defined_values(sf, name, at)
+    values = a.defined_values(sf, name, at)
     value = a.unparen(values[0]) if len(values) == 1 else None
     return a.is_receive(sf, value)
 
@@ -292,7 +292,7 @@ def _element_type(sf: SourceFile, chan: Node) -> str | None:
         return None
     name = sf.text(chan)
     typ = None
-    decl = g_.local_declaration(sf, name, chan)
+    decl = a.local_declaration(sf, name, chan)
     if decl is not None:
         for n in a.walk(decl):
             if n.type == "call_expression" and sf.text(n.child_by_field_name("function")) == "make":
@@ -332,7 +332,7 @@ def _closed_on_cancel(sf: SourceFile, chan: Node, sig: a.Cancellation) -> bool:
     """A channel a call returned when it was given the signal (``ch := w.Watch(ctx, k)``,
     ``for v := range sub.Updates(ctx)``): the library closes it once the signal fires."""
     calls = [chan] if chan.type == "call_expression" else [
-        v for v in g_.defined_values(sf, sf.text(chan), chan) if v.type == "call_expression"
+        v for v in a.defined_values(sf, sf.text(chan), chan) if v.type == "call_expression"
     ] if chan.type == "identifier" else []
     return any(sf.text(x) == sig.name or _derived(sf, x, sig) for c in calls for x in a.arguments(c))
 
@@ -355,7 +355,7 @@ def _derived(sf: SourceFile, ctx: Node, sig: a.Cancellation) -> bool:
     return any(
         v.type == "call_expression" and a.is_call_to(sf, v, "context", ("WithCancel", "WithTimeout", "WithDeadline", "WithValue", "WithCancelCause"))
         and a.arguments(v)[:1] and sf.text(a.arguments(v)[0]) == sig.name
-        for v in g_.defined_values(sf, sf.text(ctx), ctx)
+        for v in a.defined_values(sf, sf.text(ctx), ctx)
     )
 
 
