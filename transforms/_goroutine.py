@@ -10,6 +10,7 @@ from typing import Iterator, Mapping
 from tree_sitter import Node
 
 from gofixleaks import analysis as a
+from gofixleaks import model as m
 from gofixleaks.edits import TextEdit, insert_after_statement, insert_at_block_start
 from gofixleaks.facts import PackageFacts
 from gofixleaks.source import SourceFile
@@ -23,11 +24,34 @@ _CLEANUP_METHODS = ("Done", "Unlock", "RUnlock")
 class Goroutine:
     fn: Node  # the func_literal of `go func(){...}()`, or the declaration started by `go f(...)`
     launcher: Node | None  # the function holding the go statement, for a literal
+    # the package model says it runs on a goroutine, maybe as one step of it (a function a
+    # goroutine's literal calls): a `return` from it need not end the goroutine
+    step: bool = False
 
 
-def goroutines(sf: SourceFile) -> Iterator[Goroutine]:
+def goroutines(sf: SourceFile, v: m.View | None = None) -> Iterator[Goroutine]:
     """Every function of this file that runs as a goroutine: `go func(){...}()` literals, and
-    functions or methods declared here and started with `go f(...)` / `go x.m(...)`."""
+    functions or methods declared here and started with `go f(...)` / `go x.m(...)`. With
+    the package's model (``v``): also literals handed to `wg.Go`, `g.Go` or a launcher, and
+    plain functions of this file that the package starts or that a goroutine's literal
+    calls (one call below the goroutine; methods only by the syntax above, which checks the
+    receiver's type)."""
+    seen: set[Node] = set()
+    for g in _started_here(sf):
+        seen.add(g.fn)
+        yield g
+    if v is None:
+        return
+    for mg in m.goroutines(v):
+        if mg.body in seen:
+            continue
+        if mg.body.type == "func_literal" and mg.via != "go":
+            yield Goroutine(mg.body, mg.caller)
+        elif mg.body.type == "function_declaration":
+            yield Goroutine(mg.body, None, step=True)
+
+
+def _started_here(sf: SourceFile) -> Iterator[Goroutine]:
     named = _declared_functions(sf)
     started: list[Node] = []
     for stmt in a.of_type(sf.root, "go_statement"):
@@ -168,6 +192,8 @@ def return_blocker(sf: SourceFile, g: Goroutine, after: Node | None) -> str | No
     ``after`` None: nothing of ``g`` runs after the return anyway."""
     if g.fn.child_by_field_name("result") is not None:
         return "the goroutine's function has results: decide what it returns when cancelled"
+    if g.step:
+        return "the function may run as one step of a goroutine (a goroutine's literal calls it): a return here would let its caller go on"
     if after is None:
         return None
     for n in a.walk(a.body(g.fn), skip_functions=True):

@@ -8,6 +8,7 @@ from typing import Iterator
 from tree_sitter import Node
 
 from gofixleaks import analysis as a
+from gofixleaks import model as m
 from gofixleaks.edits import Fix, TextEdit
 from gofixleaks.rule import Pass, Rule
 from gofixleaks.source import SourceFile
@@ -531,49 +532,85 @@ def _receive_fix(sf: SourceFile, stmt: Node, sig: a.Cancellation, comment: str) 
     return decls + g_.select_over(sf, comm, sig, indent, comment), None
 
 
+def _sites(p: Pass) -> Iterator[tuple[g_.Goroutine, Node, a.Cancellation | None]]:
+    """(goroutine, statement, the signal its loop leaves on): every statement of every
+    goroutine (signal None: asked per statement), then the sends in a loop that leaves on a
+    signal, in a function the model does not see started (a listener run by a service
+    framework): the loop's own exit says the function runs until that signal."""
+    sf = p.file
+    seen = set()
+    for g in g_.goroutines(sf, m.view(p)):
+        seen.add(g.fn)
+        for stmt in a.walk(a.body(g.fn), skip_functions=True):
+            yield g, stmt, None
+    for fn in sf.root.named_children:
+        if fn.type not in ("function_declaration", "method_declaration") or fn in seen or a.body(fn) is None:
+            continue
+        for loop, sig in _signal_loops(sf, fn):
+            for stmt in a.of_type(loop.child_by_field_name("body"), "send_statement", skip_functions=True):
+                if a.enclosing(stmt, "for_statement") == loop:
+                    yield g_.Goroutine(fn, None), stmt, sig
+
+
+def _signal_loops(sf: SourceFile, fn: Node) -> Iterator[tuple[Node, a.Cancellation]]:
+    """The endless loops of ``fn`` with a select case that receives a signal in scope and
+    returns (``case <-ctx.Done(): return nil``), with that signal."""
+    for loop in a.of_type(a.body(fn), "for_statement", skip_functions=True):
+        if a.loop_kind(sf, loop) != "endless":
+            continue
+        signals = {c.done_expr(): c for c in a.cancellation_in_scope(sf, loop) if not a.never_cancelled(sf, c, loop)}
+        for case in a.of_type(loop.child_by_field_name("body"), "communication_case", skip_functions=True):
+            comm = case.child_by_field_name("communication")
+            body = a.statements(case)
+            sig = signals.get(sf.text(comm).replace(" ", "").removeprefix("<-")) if comm is not None else None
+            if sig is not None and body and body[-1].type == "return_statement" and a.enclosing(case, "for_statement") == loop:
+                yield loop, sig
+                break
+
+
 def run(p: Pass) -> None:
     sf = p.file
-    for g in g_.goroutines(sf):
-        for stmt in a.walk(a.body(g.fn), skip_functions=True):
-            if stmt.parent is None or stmt.parent.type != "statement_list":
-                continue
-            op = _operation(sf, stmt)
-            if op is None:
-                continue
-            kind, chan = op
-            sig = g_.signal(sf, g, stmt, p.assumed_contexts)
-            if sig is None or (kind == "recv" and _waits_on_a_signal(sf, chan, sig)):
-                continue
-            if kind == "send" and abandoned_result_send(sf, stmt):
-                continue  # early-return-send's: a buffer at the make fixes it
-            if _exchange_in_view(sf, g, stmt, kind, chan) or _after_cancellation(sf, g, stmt, sig):
-                continue
-            if _cancelled_here(sf, stmt, sig) or (kind == "recv" and (_closed_on_cancel(sf, chan, sig) or _notified(sf, chan))):
-                continue
-            if _made_here(sf, stmt, sig):
-                continue  # a step's own deadline or done channel: its end says nothing of the partner
-            if kind == "send" and _opt_in(sf, stmt, chan):
-                continue
-            ch = sf.text(chan)
-            what = f"send on {ch}" if kind == "send" else f"receive from {ch}"
-            partner = "receiver" if kind == "send" else "sender"
-            message = f"this {what} blocks forever once its {partner} is gone, although {sig.name} could end the goroutine"
-            why = _why_no_fix(sf, g, stmt, kind, chan, sig) or g_.return_blocker(sf, g, stmt)
-            if why is None and not g_.own_line(sf, stmt):
-                why = "the statement shares its line: rewrite it into a select by hand"
-            new = None
-            comment = g_.trailing_comment(sf, stmt)
-            if why is None:
-                if kind == "send":
-                    new = g_.select_over(sf, sf.text(stmt), sig, sf.indent_at(stmt.start_byte), _text(sf, comment))
-                else:
-                    new, why = _receive_fix(sf, stmt, sig, _text(sf, comment))
-            if new is None:
-                p.report(stmt, message, notes=[why])
-                continue
-            end = comment.end_byte if comment is not None else stmt.end_byte
-            fix = Fix(f"wait in a select that also returns on <-{sig.done_expr()}", (TextEdit(stmt.start_byte, end, new),))
-            p.report(stmt, message, [fix])
+    for g, stmt, loop_sig in _sites(p):
+        if stmt.parent is None or stmt.parent.type != "statement_list":
+            continue
+        op = _operation(sf, stmt)
+        if op is None:
+            continue
+        kind, chan = op
+        sig = loop_sig or g_.signal(sf, g, stmt, p.assumed_contexts)
+        if sig is None or (kind == "recv" and _waits_on_a_signal(sf, chan, sig)):
+            continue
+        if kind == "send" and abandoned_result_send(sf, stmt):
+            continue  # early-return-send's: a buffer at the make fixes it
+        if _exchange_in_view(sf, g, stmt, kind, chan) or _after_cancellation(sf, g, stmt, sig):
+            continue
+        if _cancelled_here(sf, stmt, sig) or (kind == "recv" and (_closed_on_cancel(sf, chan, sig) or _notified(sf, chan))):
+            continue
+        if _made_here(sf, stmt, sig):
+            continue  # a step's own deadline or done channel: its end says nothing of the partner
+        if kind == "send" and _opt_in(sf, stmt, chan):
+            continue
+        ch = sf.text(chan)
+        what = f"send on {ch}" if kind == "send" else f"receive from {ch}"
+        partner = "receiver" if kind == "send" else "sender"
+        stops = f"its loop leaves on {sig.done_expr()}" if loop_sig else f"{sig.name} could end the goroutine"
+        message = f"this {what} blocks forever once its {partner} is gone, although {stops}"
+        why = _why_no_fix(sf, g, stmt, kind, chan, sig) or g_.return_blocker(sf, g, stmt)
+        if why is None and not g_.own_line(sf, stmt):
+            why = "the statement shares its line: rewrite it into a select by hand"
+        new = None
+        comment = g_.trailing_comment(sf, stmt)
+        if why is None:
+            if kind == "send":
+                new = g_.select_over(sf, sf.text(stmt), sig, sf.indent_at(stmt.start_byte), _text(sf, comment))
+            else:
+                new, why = _receive_fix(sf, stmt, sig, _text(sf, comment))
+        if new is None:
+            p.report(stmt, message, notes=[why])
+            continue
+        end = comment.end_byte if comment is not None else stmt.end_byte
+        fix = Fix(f"wait in a select that also returns on <-{sig.done_expr()}", (TextEdit(stmt.start_byte, end, new),))
+        p.report(stmt, message, [fix])
 
 
 RULE = Rule(
@@ -584,4 +621,5 @@ RULE = Rule(
     triggers=(b"<-",),
     severity="warning",
     example="basic",
+    needs_package=True,
 )
