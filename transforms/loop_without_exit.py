@@ -34,8 +34,8 @@ it references, for the life of the process.
   channel the goroutine closes itself), unless context plumbing adds a `ctx` parameter;
   a local `ctx, cancel := context.WithTimeout(...)` and a receiver's context or
   done/stop/quit channel field count, wherever the package declares the struct;
-- a goroutine that package main's `main` starts, with no signal in scope: it lives as
-  long as the process;
+- a goroutine that package main's `main` starts, itself or through a function only `main`
+  calls, with no signal in scope: it lives as long as the process;
 - the loop already looks at a stop signal anywhere in its body, whichever signal it is:
   `case <-ctx.Done():` in a nested select, `if ctx.Err() != nil`, a receive from
   `s.quit`;
@@ -184,10 +184,19 @@ def _made_in_header(sf: SourceFile, ranged: Node) -> str | None:
     return None
 
 
-def _in_main(sf, g: g_.Goroutine) -> bool:
+def _in_main(p: Pass, g: g_.Goroutine) -> bool:
+    """Whether package main's ``main`` starts ``g``, itself or through a function that only
+    ``main`` calls (``func main() { ... server(params) }``): it runs once per process."""
+    sf = p.file
     launcher = g.launcher
     name = launcher.child_by_field_name("name") if launcher is not None and launcher.type == "function_declaration" else None
-    return sf.package_name == "main" and name is not None and sf.text(name) == "main"
+    if sf.package_name != "main" or name is None:
+        return False
+    if sf.text(name) == "main":
+        return True
+    callers = {(f.name, f.recv) for f in p.package.functions if f.package == "main" and sf.text(name) in f.calls} \
+        if p.package is not None else set()
+    return callers == {("main", "")}
 
 
 def run(p: Pass) -> None:
@@ -204,8 +213,8 @@ def run(p: Pass) -> None:
             chans = _received(found[0]) if found is not None else [clause.child_by_field_name("right")]
             if chans and all(_package_level(sf, c, loop) for c in chans):
                 continue  # a process-wide service (runtime's signal-mask loop): no caller's ctx ends it
-            if sig.assumed and _in_main(sf, g):
-                continue  # started by package main's main: it lives as long as the process
+            if sig.assumed and _in_main(p, g):
+                continue  # started once by package main's main: it lives as long as the process
             # with no signal in scope (context plumbing's assumed ctx), say so rather than name it
             unwatched = (f"never watches {sig.name}, so the goroutine runs on after cancellation" if not sig.assumed
                          else "has no context or done channel to watch, so nothing can stop the goroutine")
