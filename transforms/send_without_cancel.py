@@ -36,13 +36,14 @@ process, although a signal that says "stop" was at hand.
   goroutine closes or sends on itself, directly or through the functions of this file it
   calls (`defer c.cleanup()`): then it marks the goroutine's own end;
 - the receive is on the signal itself, on a channel named done/stop/quit/..., on `x.Done()`
-  or a call (`time.After(d)`), or on a timer's `t.C` (they do fire);
+  or a call (`time.After(d)`), on a local that `time.After(d)` or `time.Tick(d)` made, or on
+  a timer's `t.C` (they do fire);
 - the other side is in view: the function that declares the channel, the goroutine or
   the function that starts it also uses the channel the other way or closes it (result
   channels, which `early-return-send` buffers when their receiver may leave early;
   semaphores; tokens passed back and forth; channels closed to release waiters);
-- a reply channel looked up in a map or carried in a received request (its make, where a
-  buffer fixes it, is elsewhere);
+- a reply channel looked up in a map or carried in a received request (`case req :=
+  <-reqs:` or `case req = <-reqs:`; its make, where a buffer fixes it, is elsewhere);
 - a send on a buffered channel: a local one outside any loop of the goroutine, a field
   always (a per-request reply channel made with room for its reply);
 - the operation comes after the goroutine waited on the signal without returning (it
@@ -245,6 +246,10 @@ def _reply_channel(sf: SourceFile, chan: Node, at: Node) -> bool:
             (c for c in anc.named_children if c.type == "range_clause"), None) if anc.type == "for_statement" else None
         if header is not None and a.declares(sf, header, name):
             return True
+    fn = a.enclosing_function(at)
+    if any(r.start_byte < at.start_byte and any(sf.text(n) == name for n in a.left_names(r))
+           for r in a.of_type(a.body(fn), "receive_statement", skip_functions=True)):
+        return True  # `var req request` filled by `case req = <-reqs:` before the send
     values = a.defined_values(sf, name, at)
     value = a.unparen(values[0]) if len(values) == 1 else None
     return a.is_receive(sf, value)
@@ -272,6 +277,9 @@ def _waits_on_a_signal(sf: SourceFile, chan: Node, sig: a.Cancellation) -> bool:
     text = sf.text(chan)
     if text == sig.name or chan.type == "call_expression":
         return True
+    if chan.type == "identifier" and (v := a.defined_value(sf, text, chan)) is not None \
+            and a.is_call_to(sf, v, "time", ("After", "Tick")):
+        return True  # `next := time.After(d)`, `<-next`: it fires by itself
     if chan.type == "selector_expression" and sf.text(chan.child_by_field_name("field")) == "C":
         return True
     last = chan.child_by_field_name("field") if chan.type == "selector_expression" else chan
