@@ -10,6 +10,7 @@ from typing import Iterator, Mapping
 from tree_sitter import Node
 
 from gofixleaks import analysis as a
+from gofixleaks import model as m
 from gofixleaks.edits import TextEdit, insert_after_statement, insert_at_block_start
 from gofixleaks.facts import PackageFacts
 from gofixleaks.source import SourceFile
@@ -23,11 +24,34 @@ _CLEANUP_METHODS = ("Done", "Unlock", "RUnlock")
 class Goroutine:
     fn: Node  # the func_literal of `go func(){...}()`, or the declaration started by `go f(...)`
     launcher: Node | None  # the function holding the go statement, for a literal
+    # the package model says it runs on a goroutine, maybe as one step of it (a function a
+    # goroutine's literal calls): a `return` from it need not end the goroutine
+    step: bool = False
 
 
-def goroutines(sf: SourceFile) -> Iterator[Goroutine]:
+def goroutines(sf: SourceFile, v: m.View | None = None) -> Iterator[Goroutine]:
     """Every function of this file that runs as a goroutine: `go func(){...}()` literals, and
-    functions or methods declared here and started with `go f(...)` / `go x.m(...)`."""
+    functions or methods declared here and started with `go f(...)` / `go x.m(...)`. With
+    the package's model (``v``): also literals handed to `wg.Go`, `g.Go` or a launcher, and
+    plain functions of this file that the package starts or that a goroutine's literal
+    calls (one call below the goroutine; methods only by the syntax above, which checks the
+    receiver's type)."""
+    seen: set[Node] = set()
+    for g in _started_here(sf):
+        seen.add(g.fn)
+        yield g
+    if v is None:
+        return
+    for mg in m.goroutines(v):
+        if mg.body in seen:
+            continue
+        if mg.body.type == "func_literal" and mg.via != "go":
+            yield Goroutine(mg.body, mg.caller)
+        elif mg.body.type == "function_declaration":
+            yield Goroutine(mg.body, None, step=True)
+
+
+def _started_here(sf: SourceFile) -> Iterator[Goroutine]:
     named = _declared_functions(sf)
     started: list[Node] = []
     for stmt in a.of_type(sf.root, "go_statement"):
@@ -68,12 +92,12 @@ def _operand_type(sf: SourceFile, operand: Node | None) -> str | None:
             for p in a.of_type(plist, "parameter_declaration") if plist is not None else ():
                 if any(sf.text(n) == name for n in p.children_by_field_name("name")):
                     return named(p.child_by_field_name("type"))
-        decl = local_declaration(sf, name, operand)
+        decl = a.local_declaration(sf, name, operand)
         if decl is not None:
             if decl.type == "var_declaration":
                 spec = next(a.of_type(decl, "var_spec"), None)
                 return named(spec.child_by_field_name("type")) if spec is not None else None
-            values = defined_values(sf, name, operand)
+            values = a.defined_values(sf, name, operand)
             value = a.unparen(values[0]) if len(values) == 1 else None
             if value is not None and value.type == "unary_expression":
                 value = a.unparen(value.child_by_field_name("operand"))
@@ -131,33 +155,12 @@ def _receiver_signals(sf: SourceFile, at: Node, package: PackageFacts | None) ->
     return [a.Cancellation(f"{sf.text(names[0])}.{f}", kinds[k]) for f, k in package.signal_fields(key[1])]
 
 
-def local_declaration(sf: SourceFile, name: str, at: Node) -> Node | None:
-    """The nearest declaration of local ``name`` before ``at`` in an enclosing function."""
-    for fn in (x for x in a.ancestors(at) if x.type in a.FUNCTION_TYPES):
-        b = a.body(fn)
-        found = None
-        for d in a.of_type(b, "short_var_declaration", "var_declaration", skip_functions=True) if b else ():
-            if d.start_byte < at.start_byte and a.declares(sf, d, name) and a.is_within(at, d.parent):
-                found = d
-        if found is not None:
-            return found
-    return None
-
-
 def declaration_visible(sf: SourceFile, name: str, at: Node) -> bool:
     """Parameters are visible; a local only where its block encloses ``at``."""
     for fn in (x for x in a.ancestors(at) if x.type in a.FUNCTION_TYPES):
         if a.params_declare(sf, fn, name):
             return True
-    return local_declaration(sf, name, at) is not None
-
-
-def defined_values(sf: SourceFile, name: str, at: Node) -> list[Node]:
-    """The right-hand side of the ``:=`` that declares local ``name`` visible at ``at``
-    (empty for a parameter, a ``var`` or no local at all)."""
-    decl = local_declaration(sf, name, at)
-    right = decl.child_by_field_name("right") if decl is not None and decl.type == "short_var_declaration" else None
-    return right.named_children if right is not None else []
+    return a.local_declaration(sf, name, at) is not None
 
 
 def _signals_itself(sf: SourceFile, c: a.Cancellation, g: Goroutine) -> bool:
@@ -189,6 +192,8 @@ def return_blocker(sf: SourceFile, g: Goroutine, after: Node | None) -> str | No
     ``after`` None: nothing of ``g`` runs after the return anyway."""
     if g.fn.child_by_field_name("result") is not None:
         return "the goroutine's function has results: decide what it returns when cancelled"
+    if g.step:
+        return "the function may run as one step of a goroutine (a goroutine's literal calls it): a return here would let its caller go on"
     if after is None:
         return None
     for n in a.walk(a.body(g.fn), skip_functions=True):
@@ -243,7 +248,7 @@ def ticker_stop(sf: SourceFile, g: Goroutine, chan: Node) -> TextEdit | None:
     operand = chan.child_by_field_name("operand")
     if operand is None or operand.type != "identifier":
         return None
-    values = defined_values(sf, sf.text(operand), chan)
+    values = a.defined_values(sf, sf.text(operand), chan)
     call = next((v for v in values if a.is_call_to(sf, v, "time", ("NewTicker",))), None)
     binding = a.assignments(sf, call) if call is not None else None
     if binding is None or binding.name != sf.text(operand):
@@ -277,7 +282,7 @@ def is_ticker_channel(sf: SourceFile, chan: Node) -> bool:
         if (typ is not None and sf.text(typ).lstrip("*") in {f"{t}.Ticker" for t in times}
                 and any(sf.text(x) == name for x in n.children_by_field_name("name"))):
             return True
-    decl = local_declaration(sf, name, chan) if operand.type == "identifier" else None
+    decl = a.local_declaration(sf, name, chan) if operand.type == "identifier" else None
     return decl is not None and any(a.is_call_to(sf, c, "time", ("NewTicker",)) for c in a.of_type(decl, "call_expression"))
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from gofixleaks import analysis as a
-from gofixleaks.edits import Fix, TextEdit, apply
+from gofixleaks import model as m
+from gofixleaks.edits import Fix, TextEdit
 from gofixleaks.rule import Pass, Rule
 from gofixleaks.source import SourceFile
 
@@ -33,18 +34,21 @@ it references, for the life of the process.
   channel the goroutine closes itself), unless context plumbing adds a `ctx` parameter;
   a local `ctx, cancel := context.WithTimeout(...)` and a receiver's context or
   done/stop/quit channel field count, wherever the package declares the struct;
-- a goroutine that package main's `main` starts, with no signal in scope: it lives as
-  long as the process;
+- a goroutine that package main's `main` starts, itself or through a function only `main`
+  calls, with no signal in scope: it lives as long as the process;
 - the loop already looks at a stop signal anywhere in its body, whichever signal it is:
   `case <-ctx.Done():` in a nested select, `if ctx.Err() != nil`, a receive from
   `s.quit`;
-- a select loop with any way out (`return`, `break L`, `goto`), a loop with a condition.
+- a loop with any way out, a select loop or a ticker loop alike: a `return`, a `break`
+  that leaves the loop, a `goto`, or a loop condition. Such a loop is not "without exit":
+  it ends when its condition comes true, and whether that happens at shutdown (a field
+  that shutdown clears, a connection that closes) cannot be told from the code, so the
+  rule stays silent rather than guess.
 
 ## When it is not fixed
 A signal already in scope is used before context plumbing adds a parameter (which is
 offered only when a caller has a real context to pass). It is reported without a fix
-when the goroutine's function has results, when the ticker loop can also end by itself
-and code after it would be skipped by a `return`, when a `return` in the select would
+when the goroutine's function has results, when a `return` in the select would
 skip a non-deferred `mu.Unlock()`, `wg.Done()` or `close(ch)` that follows it in the loop
 body, when the body holds a multi-line raw string (its lines cannot be re-indented), when
 a ticker made in the loop's header (`for range time.NewTicker(d).C`) sits in a labelled
@@ -56,9 +60,7 @@ Applicability: `review` (a new `select` case that returns changes when the gorou
 ## The fix
 The select gets one more case, `case <-ctx.Done(): return` (`case <-done:` for a channel).
 A range over `t.C` becomes `for { select { case <-t.C: ... case <-ctx.Done(): return } }`,
-the body moved one tab in; a `break` that left the range loop now names it with a label,
-because inside a select case a plain `break` only leaves the select (a `continue` needs no
-label: it still starts the next round). A ticker made in the range clause
+the body moved one tab in (a `continue` still starts the next round). A ticker made in the range clause
 (`time.NewTicker(d).C`, `time.Tick(d)`) is made once before the loop and stopped when the
 goroutine returns (`ticker := time.NewTicker(d)`, `defer ticker.Stop()`): as a select
 case it would make a new, never-stopped ticker every pass. When the goroutine owns a
@@ -90,6 +92,8 @@ def _ticker_range(sf: SourceFile, loop: Node, sig: a.Cancellation) -> Node | Non
     if clause is None or not g_.is_ticker_channel(sf, clause.child_by_field_name("right")):
         return None
     body = loop.child_by_field_name("body")
+    if a.exits_between(a.statements(body)):
+        return None  # it can end by itself: whether in time is the condition's business, not this rule's
     return None if g_.mentions(sf, body, sig) or g_.watches_any_signal(sf, body) else clause
 
 
@@ -117,13 +121,7 @@ def _multiline_raw_string(sf: SourceFile, node: Node) -> bool:
 def _range_rewrite(sf: SourceFile, g: g_.Goroutine, loop: Node, clause: Node, sig: a.Cancellation):
     """(edit, None) turning the range over t.C into a for-select loop, or (None, why not)."""
     body = loop.child_by_field_name("body")
-    breaks = [b for b in a.loop_breaks(loop) if not b.named_children]  # a labelled one names its target already
     stmt = a.statement_of(loop)
-    if a.exits_between(a.statements(body)):
-        # the loop may end by itself: what follows it must not be skipped by the new return
-        lst = stmt.parent
-        if lst.parent != a.body(g.fn) or lst.named_children[-1] != stmt:
-            return None, "the loop can also end by itself and code after it would be skipped: add the ctx case by hand"
     why = g_.return_blocker(sf, g, None)
     if why is not None:
         return None, why
@@ -134,12 +132,7 @@ def _range_rewrite(sf: SourceFile, g: g_.Goroutine, loop: Node, clause: Node, si
         return None, "the loop body is not laid out one statement a line: rewrite it by hand"
     if not g_.own_line(sf, stmt) or _multiline_raw_string(sf, body) or not sf.indent_at(stmt.start_byte).endswith(b"\t"):
         return None, "the loop shares a line, is not tab-indented, or holds a multi-line raw string: rewrite it by hand"
-    label = ""
-    if loop.parent.type == "labeled_statement":
-        label = sf.text(loop.parent.child_by_field_name("label"))
-    new_label = not label and breaks
-    if new_label:
-        label = fresh_name(sf, g.fn, "ticks", {sf.text(n) for n in a.of_type(g.fn, "label_name")})
+    labelled = loop.parent.type == "labeled_statement"
     chan = sf.text(clause.child_by_field_name("right"))
     nl = sf.newline
     indent = sf.indent_at(loop.start_byte)
@@ -147,17 +140,16 @@ def _range_rewrite(sf: SourceFile, g: g_.Goroutine, loop: Node, clause: Node, si
     made = _made_in_header(sf, clause.child_by_field_name("right"))
     if made is not None:
         # `for range time.NewTicker(d).C` as a select case would make a new ticker every pass
-        if label and not new_label:
+        if labelled:
             return None, "a labelled loop over a ticker made in its header: rewrite it by hand"
         if a.loops_between(stmt, g.fn):
             return None, "the ticker is made in the loop's header inside another loop: rewrite it by hand"
         name = fresh_name(sf, g.fn, "ticker", set())
         hoist = f"{name} := {made}".encode() + nl + indent + f"defer {name}.Stop()".encode() + nl + indent
         chan = f"{name}.C"
-    # the body, its breaks naming the loop, moved one tab in
+    # the body moved one tab in (it has no break that leaves the loop: such a loop is not reported)
     start = open_end + 1
-    inner = apply(sf.data[start:close_line], [TextEdit(b.start_byte - start, b.end_byte - start, f"break {label}".encode()) for b in breaks])
-    moved = b"".join(b"\t" + ln if ln.strip() else ln for ln in inner.splitlines(keepends=True))
+    moved = b"".join(b"\t" + ln if ln.strip() else ln for ln in sf.data[start:close_line].splitlines(keepends=True))
     left = clause.child_by_field_name("left")
     if left is None:
         comm = f"<-{chan}"
@@ -174,10 +166,6 @@ def _range_rewrite(sf: SourceFile, g: g_.Goroutine, loop: Node, clause: Node, si
         + inner_indent + b"}" + nl
         + indent + b"}"
     )
-    if new_label:
-        text = f"{label}:".encode() + nl + indent + text
-        # the label sits one tab out: the edit starts a tab before the loop
-        return TextEdit(stmt.start_byte - 1, loop.end_byte, (b"\t" + hoist[:-1] if hoist else b"") + text), None
     return TextEdit(loop.start_byte, loop.end_byte, hoist + text), None
 
 
@@ -196,15 +184,24 @@ def _made_in_header(sf: SourceFile, ranged: Node) -> str | None:
     return None
 
 
-def _in_main(sf, g: g_.Goroutine) -> bool:
+def _in_main(p: Pass, g: g_.Goroutine) -> bool:
+    """Whether package main's ``main`` starts ``g``, itself or through a function that only
+    ``main`` calls (``func main() { ... server(params) }``): it runs once per process."""
+    sf = p.file
     launcher = g.launcher
     name = launcher.child_by_field_name("name") if launcher is not None and launcher.type == "function_declaration" else None
-    return sf.package_name == "main" and name is not None and sf.text(name) == "main"
+    if sf.package_name != "main" or name is None:
+        return False
+    if sf.text(name) == "main":
+        return True
+    callers = {(f.name, f.recv) for f in p.package.functions if f.package == "main" and sf.text(name) in f.calls} \
+        if p.package is not None else set()
+    return callers == {("main", "")}
 
 
 def run(p: Pass) -> None:
     sf = p.file
-    for g in g_.goroutines(sf):
+    for g in g_.goroutines(sf, m.view(p)):
         for loop in a.of_type(a.body(g.fn), "for_statement", skip_functions=True):
             sig = g_.signal(sf, g, loop, p.assumed_contexts, p.package)
             if sig is None:
@@ -216,8 +213,8 @@ def run(p: Pass) -> None:
             chans = _received(found[0]) if found is not None else [clause.child_by_field_name("right")]
             if chans and all(_package_level(sf, c, loop) for c in chans):
                 continue  # a process-wide service (runtime's signal-mask loop): no caller's ctx ends it
-            if sig.assumed and _in_main(sf, g):
-                continue  # started by package main's main: it lives as long as the process
+            if sig.assumed and _in_main(p, g):
+                continue  # started once by package main's main: it lives as long as the process
             # with no signal in scope (context plumbing's assumed ctx), say so rather than name it
             unwatched = (f"never watches {sig.name}, so the goroutine runs on after cancellation" if not sig.assumed
                          else "has no context or done channel to watch, so nothing can stop the goroutine")
@@ -238,9 +235,7 @@ def run(p: Pass) -> None:
                     g_.watch_cases(sf, sig, sf.indent_at(select.start_byte)))
             else:
                 chan = clause.child_by_field_name("right")
-                ends = "ends only where its body leaves it" if a.exits_between(a.statements(loop.child_by_field_name("body"))) \
-                    else "never ends"
-                message = f"ranging over {sf.text(chan)} {ends} (a ticker's channel is never closed) and {unwatched}"
+                message = f"ranging over {sf.text(chan)} never ends (a ticker's channel is never closed) and {unwatched}"
                 edit, why = _range_rewrite(sf, g, loop, clause, sig)
             if edit is None:
                 p.report(loop, message, notes=[why])

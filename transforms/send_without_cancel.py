@@ -8,6 +8,7 @@ from typing import Iterator
 from tree_sitter import Node
 
 from gofixleaks import analysis as a
+from gofixleaks import model as m
 from gofixleaks.edits import Fix, TextEdit
 from gofixleaks.rule import Pass, Rule
 from gofixleaks.source import SourceFile
@@ -35,13 +36,14 @@ process, although a signal that says "stop" was at hand.
   goroutine closes or sends on itself, directly or through the functions of this file it
   calls (`defer c.cleanup()`): then it marks the goroutine's own end;
 - the receive is on the signal itself, on a channel named done/stop/quit/..., on `x.Done()`
-  or a call (`time.After(d)`), or on a timer's `t.C` (they do fire);
+  or a call (`time.After(d)`), on a local that `time.After(d)` or `time.Tick(d)` made, or on
+  a timer's `t.C` (they do fire);
 - the other side is in view: the function that declares the channel, the goroutine or
   the function that starts it also uses the channel the other way or closes it (result
   channels, which `early-return-send` buffers when their receiver may leave early;
   semaphores; tokens passed back and forth; channels closed to release waiters);
-- a reply channel looked up in a map or carried in a received request (its make, where a
-  buffer fixes it, is elsewhere);
+- a reply channel looked up in a map or carried in a received request (`case req :=
+  <-reqs:` or `case req = <-reqs:`; its make, where a buffer fixes it, is elsewhere);
 - a send on a buffered channel: a local one outside any loop of the goroutine, a field
   always (a per-request reply channel made with room for its reply);
 - the operation comes after the goroutine waited on the signal without returning (it
@@ -139,7 +141,7 @@ def _makes(sf: SourceFile, chan: Node, at: Node) -> tuple[Node | None, list[Node
     local, its declaring function and the makes assigned to it there; for a field ``x.f``,
     no function and every ``f: make(...)`` / ``x.f = make(...)`` of the file."""
     if chan.type == "identifier":
-        decl = g_.local_declaration(sf, sf.text(chan), at)
+        decl = a.local_declaration(sf, sf.text(chan), at)
         scope = a.enclosing_function(decl) if decl is not None else None
         name = sf.text(chan)
     elif chan.type == "selector_expression":
@@ -153,7 +155,7 @@ def _makes(sf: SourceFile, chan: Node, at: Node) -> tuple[Node | None, list[Node
     for el in sf.cached("keyed-elements", lambda: _keyed_elements(sf)).get(name, ()):
         # `T{f: ch}` with `ch := make(...)` just before
         v = el.named_children[1].named_children[0]
-        out += [m for m in g_.defined_values(sf, sf.text(v), v)
+        out += [m for m in a.defined_values(sf, sf.text(v), v)
                 if m.type == "call_expression" and sf.text(m.child_by_field_name("function")) == "make"]
     return scope, out
 
@@ -233,7 +235,7 @@ def _reply_channel(sf: SourceFile, chan: Node, at: Node) -> bool:
     carried in a received request (``req.reply`` for ``req := <-reqs``). Its make and its
     receiver are elsewhere, and a stuck reply is fixed there (by buffering it)."""
     if chan.type == "identifier":
-        values = g_.defined_values(sf, sf.text(chan), at)
+        values = a.defined_values(sf, sf.text(chan), at)
         return len(values) == 1 and values[0].type == "index_expression"
     operand = chan.child_by_field_name("operand") if chan.type == "selector_expression" else None
     if operand is None or operand.type != "identifier":
@@ -244,7 +246,11 @@ def _reply_channel(sf: SourceFile, chan: Node, at: Node) -> bool:
             (c for c in anc.named_children if c.type == "range_clause"), None) if anc.type == "for_statement" else None
         if header is not None and a.declares(sf, header, name):
             return True
-    values = g_.defined_values(sf, name, at)
+    fn = a.enclosing_function(at)
+    if any(r.start_byte < at.start_byte and any(sf.text(n) == name for n in a.left_names(r))
+           for r in a.of_type(a.body(fn), "receive_statement", skip_functions=True)):
+        return True  # `var req request` filled by `case req = <-reqs:` before the send
+    values = a.defined_values(sf, name, at)
     value = a.unparen(values[0]) if len(values) == 1 else None
     return a.is_receive(sf, value)
 
@@ -271,6 +277,9 @@ def _waits_on_a_signal(sf: SourceFile, chan: Node, sig: a.Cancellation) -> bool:
     text = sf.text(chan)
     if text == sig.name or chan.type == "call_expression":
         return True
+    if chan.type == "identifier" and (v := a.defined_value(sf, text, chan)) is not None \
+            and a.is_call_to(sf, v, "time", ("After", "Tick")):
+        return True  # `next := time.After(d)`, `<-next`: it fires by itself
     if chan.type == "selector_expression" and sf.text(chan.child_by_field_name("field")) == "C":
         return True
     last = chan.child_by_field_name("field") if chan.type == "selector_expression" else chan
@@ -292,7 +301,7 @@ def _element_type(sf: SourceFile, chan: Node) -> str | None:
         return None
     name = sf.text(chan)
     typ = None
-    decl = g_.local_declaration(sf, name, chan)
+    decl = a.local_declaration(sf, name, chan)
     if decl is not None:
         for n in a.walk(decl):
             if n.type == "call_expression" and sf.text(n.child_by_field_name("function")) == "make":
@@ -332,7 +341,7 @@ def _closed_on_cancel(sf: SourceFile, chan: Node, sig: a.Cancellation) -> bool:
     """A channel a call returned when it was given the signal (``ch := w.Watch(ctx, k)``,
     ``for v := range sub.Updates(ctx)``): the library closes it once the signal fires."""
     calls = [chan] if chan.type == "call_expression" else [
-        v for v in g_.defined_values(sf, sf.text(chan), chan) if v.type == "call_expression"
+        v for v in a.defined_values(sf, sf.text(chan), chan) if v.type == "call_expression"
     ] if chan.type == "identifier" else []
     return any(sf.text(x) == sig.name or _derived(sf, x, sig) for c in calls for x in a.arguments(c))
 
@@ -355,7 +364,7 @@ def _derived(sf: SourceFile, ctx: Node, sig: a.Cancellation) -> bool:
     return any(
         v.type == "call_expression" and a.is_call_to(sf, v, "context", ("WithCancel", "WithTimeout", "WithDeadline", "WithValue", "WithCancelCause"))
         and a.arguments(v)[:1] and sf.text(a.arguments(v)[0]) == sig.name
-        for v in g_.defined_values(sf, sf.text(ctx), ctx)
+        for v in a.defined_values(sf, sf.text(ctx), ctx)
     )
 
 
@@ -531,49 +540,85 @@ def _receive_fix(sf: SourceFile, stmt: Node, sig: a.Cancellation, comment: str) 
     return decls + g_.select_over(sf, comm, sig, indent, comment), None
 
 
+def _sites(p: Pass) -> Iterator[tuple[g_.Goroutine, Node, a.Cancellation | None]]:
+    """(goroutine, statement, the signal its loop leaves on): every statement of every
+    goroutine (signal None: asked per statement), then the sends in a loop that leaves on a
+    signal, in a function the model does not see started (a listener run by a service
+    framework): the loop's own exit says the function runs until that signal."""
+    sf = p.file
+    seen = set()
+    for g in g_.goroutines(sf, m.view(p)):
+        seen.add(g.fn)
+        for stmt in a.walk(a.body(g.fn), skip_functions=True):
+            yield g, stmt, None
+    for fn in sf.root.named_children:
+        if fn.type not in ("function_declaration", "method_declaration") or fn in seen or a.body(fn) is None:
+            continue
+        for loop, sig in _signal_loops(sf, fn):
+            for stmt in a.of_type(loop.child_by_field_name("body"), "send_statement", skip_functions=True):
+                if a.enclosing(stmt, "for_statement") == loop:
+                    yield g_.Goroutine(fn, None), stmt, sig
+
+
+def _signal_loops(sf: SourceFile, fn: Node) -> Iterator[tuple[Node, a.Cancellation]]:
+    """The endless loops of ``fn`` with a select case that receives a signal in scope and
+    returns (``case <-ctx.Done(): return nil``), with that signal."""
+    for loop in a.of_type(a.body(fn), "for_statement", skip_functions=True):
+        if a.loop_kind(sf, loop) != "endless":
+            continue
+        signals = {c.done_expr(): c for c in a.cancellation_in_scope(sf, loop) if not a.never_cancelled(sf, c, loop)}
+        for case in a.of_type(loop.child_by_field_name("body"), "communication_case", skip_functions=True):
+            comm = case.child_by_field_name("communication")
+            body = a.statements(case)
+            sig = signals.get(sf.text(comm).replace(" ", "").removeprefix("<-")) if comm is not None else None
+            if sig is not None and body and body[-1].type == "return_statement" and a.enclosing(case, "for_statement") == loop:
+                yield loop, sig
+                break
+
+
 def run(p: Pass) -> None:
     sf = p.file
-    for g in g_.goroutines(sf):
-        for stmt in a.walk(a.body(g.fn), skip_functions=True):
-            if stmt.parent is None or stmt.parent.type != "statement_list":
-                continue
-            op = _operation(sf, stmt)
-            if op is None:
-                continue
-            kind, chan = op
-            sig = g_.signal(sf, g, stmt, p.assumed_contexts)
-            if sig is None or (kind == "recv" and _waits_on_a_signal(sf, chan, sig)):
-                continue
-            if kind == "send" and abandoned_result_send(sf, stmt):
-                continue  # early-return-send's: a buffer at the make fixes it
-            if _exchange_in_view(sf, g, stmt, kind, chan) or _after_cancellation(sf, g, stmt, sig):
-                continue
-            if _cancelled_here(sf, stmt, sig) or (kind == "recv" and (_closed_on_cancel(sf, chan, sig) or _notified(sf, chan))):
-                continue
-            if _made_here(sf, stmt, sig):
-                continue  # a step's own deadline or done channel: its end says nothing of the partner
-            if kind == "send" and _opt_in(sf, stmt, chan):
-                continue
-            ch = sf.text(chan)
-            what = f"send on {ch}" if kind == "send" else f"receive from {ch}"
-            partner = "receiver" if kind == "send" else "sender"
-            message = f"this {what} blocks forever once its {partner} is gone, although {sig.name} could end the goroutine"
-            why = _why_no_fix(sf, g, stmt, kind, chan, sig) or g_.return_blocker(sf, g, stmt)
-            if why is None and not g_.own_line(sf, stmt):
-                why = "the statement shares its line: rewrite it into a select by hand"
-            new = None
-            comment = g_.trailing_comment(sf, stmt)
-            if why is None:
-                if kind == "send":
-                    new = g_.select_over(sf, sf.text(stmt), sig, sf.indent_at(stmt.start_byte), _text(sf, comment))
-                else:
-                    new, why = _receive_fix(sf, stmt, sig, _text(sf, comment))
-            if new is None:
-                p.report(stmt, message, notes=[why])
-                continue
-            end = comment.end_byte if comment is not None else stmt.end_byte
-            fix = Fix(f"wait in a select that also returns on <-{sig.done_expr()}", (TextEdit(stmt.start_byte, end, new),))
-            p.report(stmt, message, [fix])
+    for g, stmt, loop_sig in _sites(p):
+        if stmt.parent is None or stmt.parent.type != "statement_list":
+            continue
+        op = _operation(sf, stmt)
+        if op is None:
+            continue
+        kind, chan = op
+        sig = loop_sig or g_.signal(sf, g, stmt, p.assumed_contexts)
+        if sig is None or (kind == "recv" and _waits_on_a_signal(sf, chan, sig)):
+            continue
+        if kind == "send" and abandoned_result_send(sf, stmt):
+            continue  # early-return-send's: a buffer at the make fixes it
+        if _exchange_in_view(sf, g, stmt, kind, chan) or _after_cancellation(sf, g, stmt, sig):
+            continue
+        if _cancelled_here(sf, stmt, sig) or (kind == "recv" and (_closed_on_cancel(sf, chan, sig) or _notified(sf, chan))):
+            continue
+        if _made_here(sf, stmt, sig):
+            continue  # a step's own deadline or done channel: its end says nothing of the partner
+        if kind == "send" and _opt_in(sf, stmt, chan):
+            continue
+        ch = sf.text(chan)
+        what = f"send on {ch}" if kind == "send" else f"receive from {ch}"
+        partner = "receiver" if kind == "send" else "sender"
+        stops = f"its loop leaves on {sig.done_expr()}" if loop_sig else f"{sig.name} could end the goroutine"
+        message = f"this {what} blocks forever once its {partner} is gone, although {stops}"
+        why = _why_no_fix(sf, g, stmt, kind, chan, sig) or g_.return_blocker(sf, g, stmt)
+        if why is None and not g_.own_line(sf, stmt):
+            why = "the statement shares its line: rewrite it into a select by hand"
+        new = None
+        comment = g_.trailing_comment(sf, stmt)
+        if why is None:
+            if kind == "send":
+                new = g_.select_over(sf, sf.text(stmt), sig, sf.indent_at(stmt.start_byte), _text(sf, comment))
+            else:
+                new, why = _receive_fix(sf, stmt, sig, _text(sf, comment))
+        if new is None:
+            p.report(stmt, message, notes=[why])
+            continue
+        end = comment.end_byte if comment is not None else stmt.end_byte
+        fix = Fix(f"wait in a select that also returns on <-{sig.done_expr()}", (TextEdit(stmt.start_byte, end, new),))
+        p.report(stmt, message, [fix])
 
 
 RULE = Rule(
@@ -584,4 +629,5 @@ RULE = Rule(
     triggers=(b"<-",),
     severity="warning",
     example="basic",
+    needs_package=True,
 )

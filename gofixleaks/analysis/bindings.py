@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from ..source import SourceFile
-from .syntax import FUNCTION_TYPES, ancestors, enclosing_function, following, of_type
+from .syntax import FUNCTION_TYPES, ancestors, enclosing_function, following, is_within, of_type
 
 # ---------------------------------------------------------------------------- bindings
 
@@ -99,6 +99,39 @@ def _declared(sf: SourceFile, decl: Node, name: str) -> Binding | None:
                     return None
                 return Binding(name, left, decl, vals[i] if len(vals) == len(lefts) else None, i, fn)
     return None
+
+
+def local_declaration(sf: SourceFile, name: str, at: Node) -> Node | None:
+    """The nearest declaration (``:=`` or ``var``) of local ``name`` before ``at`` in an
+    enclosing function, whose block encloses ``at``."""
+    for fn in (x for x in ancestors(at) if x.type in FUNCTION_TYPES):
+        b = fn.child_by_field_name("body")
+        found = None
+        for d in of_type(b, "short_var_declaration", "var_declaration", skip_functions=True) if b else ():
+            if d.start_byte < at.start_byte and declares(sf, d, name) and is_within(at, d.parent):
+                found = d
+        if found is not None:
+            return found
+    return None
+
+
+def defined_values(sf: SourceFile, name: str, at: Node) -> list[Node]:
+    """The right-hand side of the ``:=`` that declares local ``name`` visible at ``at``
+    (empty for a parameter, a ``var`` or no local at all)."""
+    decl = local_declaration(sf, name, at)
+    right = decl.child_by_field_name("right") if decl is not None and decl.type == "short_var_declaration" else None
+    return right.named_children if right is not None else []
+
+
+def defined_value(sf: SourceFile, name: str, at: Node) -> Node | None:
+    """The value local ``name`` got from the ``:=`` declaring it (``name, x := f()`` gives
+    the call; ``a, name := x, y`` gives ``y``), or None."""
+    decl = local_declaration(sf, name, at)
+    values = defined_values(sf, name, at)
+    if decl is None or not values:
+        return None
+    names = [sf.text(n) for n in left_names(decl)]
+    return values[0] if len(values) == 1 else values[names.index(name)] if len(values) == len(names) else None
 
 
 def left_names(stmt: Node) -> list[Node]:

@@ -142,7 +142,7 @@ def _buffer(sf: SourceFile, send: Node) -> tuple[Fix | None, str | None]:
     chan = _channel(sf, send)
     if chan.type != "identifier":
         return None, None
-    decl = g_.local_declaration(sf, sf.text(chan), send)
+    decl = a.local_declaration(sf, sf.text(chan), send)
     make = next((n for n in a.of_type(decl, "call_expression") if a.callee(sf, n) == (None, "make")), None) if decl else None
     rc = result_channel(sf, make) if make is not None else None
     if rc is None or rc.binding.name != sf.text(chan):
@@ -220,7 +220,7 @@ def _stop_signal(sf: SourceFile, stmt: Node, fn: Node) -> a.Cancellation | None:
     receives from in a select and never closes or sends on itself."""
     for c in a.cancellation_in_scope(sf, stmt):
         if c.kind == "context":
-            values = g_.defined_values(sf, c.name, stmt) if "." not in c.name else []
+            values = a.defined_values(sf, c.name, stmt) if "." not in c.name else []
             if not (len(values) == 1 and a.is_call_to(sf, values[0], "context", _NEVER_DONE)):
                 return c
         elif _selects_on(sf, fn, c.name) and not _signals_itself(sf, fn, c.name):
@@ -275,7 +275,7 @@ def _waits_on(sf: SourceFile, node: Node | None, sig: a.Cancellation) -> bool:
     chan = a.unparen(expr.child_by_field_name("operand"))
     if sf.text(chan).replace(" ", "") == sig.done_expr():
         return True
-    values = g_.defined_values(sf, sf.text(chan), chan) if chan.type == "identifier" else []
+    values = a.defined_values(sf, sf.text(chan), chan) if chan.type == "identifier" else []
     return len(values) == 1 and sf.text(values[0]).replace(" ", "") == sig.done_expr()
 
 

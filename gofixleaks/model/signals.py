@@ -65,7 +65,7 @@ def _classify(v: View, c: a.Cancellation, at: Node) -> Signal | None:
     declaring = next((fn for fn in a.ancestors(at) if fn.type in a.FUNCTION_TYPES and a.params_declare(sf, fn, c.name)), None)
     if declaring is not None:
         return Signal(c.name, c.kind, "param", not _never_given_a_live_one(v, declaring, c.name))
-    made = _local_value(sf, c.name, at)
+    made = a.defined_value(sf, c.name, at)
     if c.kind == "context":
         if made is not None and a.is_call_to(sf, made, "context", _NEVER_DONE):
             return None
@@ -111,19 +111,6 @@ def _param_index(sf, fn: Node, name: str) -> int:
                 return i
             i += 1
     return -1
-
-
-def _local_value(sf, name: str, at: Node) -> Node | None:
-    """The value a local ``name := value`` (or ``name, x := value``) got, declared before ``at``."""
-    for fn in (x for x in a.ancestors(at) if x.type in a.FUNCTION_TYPES):
-        for d in a.of_type(a.body(fn), "short_var_declaration", skip_functions=True):
-            if d.start_byte >= at.start_byte:
-                break
-            names = [sf.text(n) for n in a.left_names(d)]
-            values = d.child_by_field_name("right").named_children
-            if name in names:
-                return values[0] if len(values) == 1 else values[names.index(name)] if len(values) == len(names) else None
-    return None
 
 
 def _field_fires(v: View, field: str) -> bool:

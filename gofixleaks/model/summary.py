@@ -222,7 +222,7 @@ def _worth_reading(sf: SourceFile) -> bool:
 
 
 def _summary(sf: SourceFile, fn: Node, nodes: list[tuple[str, Node]], here: set[tuple[str, bool]]) -> Summary:
-    params = _tracked_params(sf, fn)
+    params = _params(sf, fn, _TRACKED)
     if not nodes and not params:
         return Summary(results=fn.child_by_field_name("result") is not None)
     body = a.body(fn)
@@ -243,24 +243,32 @@ def _summary(sf: SourceFile, fn: Node, nodes: list[tuple[str, Node]], here: set[
         starts=_starts(sf, fn, nodes, here),
         blocks=blocks,
         results=fn.child_by_field_name("result") is not None,
-        contexts=tuple(i for _, i, kind in _signal_params(sf, fn) if kind == "context"),
+        contexts=tuple(i for _, i, kind in _params(sf, fn, _SIGNALS, receivable=True) if kind == "context"),
     )
 
 
-def _tracked_params(sf: SourceFile, fn: Node) -> list[tuple[str, int, str]]:
-    """(name, position, kind) of the parameters whose use the summary follows."""
+def _params(sf: SourceFile, fn: Node, kinds: tuple[str, ...], receivable: bool = False) -> list[tuple[str, int, str]]:
+    """(name, position, kind) of the named parameters whose kind (param_kind) is one of
+    ``kinds``; ``receivable``: leaving out send-only channels (``chan<- T``), which cannot
+    say "stop"."""
     out = []
     params = fn.child_by_field_name("parameters")
     i = 0
     for p in params.named_children if params is not None else ():
         if p.type not in ("parameter_declaration", "variadic_parameter_declaration"):
             continue
-        kind = param_kind(sf, p.child_by_field_name("type"))
+        typ = p.child_by_field_name("type")
+        kind = param_kind(sf, typ)
+        wanted = kind in kinds and not (receivable and sf.text(typ).replace(" ", "").startswith("chan<-"))
         for n in p.children_by_field_name("name") or [None]:
-            if n is not None and kind in ("chan", "pipe-writer", "pipe-reader", "closer") and sf.text(n) != "_":
+            if n is not None and wanted and sf.text(n) != "_":
                 out.append((sf.text(n), i, kind))
             i += 1
     return out
+
+
+_TRACKED = ("chan", "pipe-writer", "pipe-reader", "closer")  # the parameters whose use the summary follows
+_SIGNALS = ("context", "chan")  # parameters that can say "stop" (receive-capable channels)
 
 
 def param_kind(sf: SourceFile, typ: Node | None) -> str:
@@ -500,7 +508,7 @@ def _generator(sf: SourceFile, fn: Node, body: Node, chan_ops: list[_Op]) -> Gen
         return None
     args = a.arguments(make)
     watches: set[int] | None = None
-    signals = {name: i for name, i, kind in _signal_params(sf, fn)}
+    signals = {name: i for name, i, kind in _params(sf, fn, _SIGNALS, receivable=True)}
     for op in sends:
         watched = {signals[s] for s in _select_signals(sf, op.node) if s in signals}
         watches = watched if watches is None else watches & watched
@@ -512,23 +520,6 @@ def _generator(sf: SourceFile, fn: Node, body: Node, chan_ops: list[_Op]) -> Gen
         guarded=bool(sends) and all(op.guarded for op in sends),
         through_callee=through,
     )
-
-
-def _signal_params(sf: SourceFile, fn: Node) -> list[tuple[str, int, str]]:
-    """Parameters that can say "stop": contexts and channels (receive-capable ones)."""
-    out = []
-    params = fn.child_by_field_name("parameters")
-    i = 0
-    for p in params.named_children if params is not None else ():
-        if p.type not in ("parameter_declaration", "variadic_parameter_declaration"):
-            continue
-        typ = p.child_by_field_name("type")
-        kind = param_kind(sf, typ)
-        for n in p.children_by_field_name("name") or [None]:
-            if n is not None and kind in ("context", "chan") and not sf.text(typ).replace(" ", "").startswith("chan<-"):
-                out.append((sf.text(n), i, kind))
-            i += 1
-    return out
 
 
 def _select_signals(sf: SourceFile, op: Node) -> list[str]:

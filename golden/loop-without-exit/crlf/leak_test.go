@@ -13,7 +13,7 @@ func TestLeak(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		tk := time.NewTicker(time.Millisecond)
 		defer tk.Stop()
-		Beat(ctx, tk, func() bool { return true })
+		Beat(ctx, tk, func() {})
 		cancel()
 	}
 	if n := settle(base); n > base {

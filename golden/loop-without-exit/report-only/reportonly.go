@@ -6,11 +6,12 @@ import (
 	"time"
 )
 
-// Poll may stop by itself, and a return on cancellation would skip wg.Done().
+// Poll may stop by itself: a loop with a way out is not reported (whether ready() comes true
+// at shutdown cannot be told from the code).
 func Poll(ctx context.Context, wg *sync.WaitGroup, t *time.Ticker, ready func() bool) {
 	wg.Add(1)
 	go func() {
-		for range t.C { // want "ranging over t.C ends only where its body leaves it"
+		for range t.C {
 			if ready() {
 				break
 			}

@@ -15,11 +15,11 @@ func Beat(ctx context.Context, every time.Duration, ping func()) {
 	}()
 }
 
-// Count counts ticks of time.Tick, stopping after n.
+// Count counts ticks of time.Tick, stopping after n: a loop with a way out is not reported.
 func Count(ctx context.Context, every time.Duration, n int, tick func(int)) {
 	go func() {
 		i := 0
-		for range time.Tick(every) { // want "ranging over time.Tick\\(every\\) ends only where its body leaves it"
+		for range time.Tick(every) {
 			i++
 			tick(i)
 			if i == n {

@@ -1,23 +1,17 @@
-package odd
+package launcher
 
 import (
 	"context"
 	"runtime"
 	"testing"
-	"time"
 )
 
-// Cancelled long before n: the goroutine (and the drain) must end.
+// The consumer takes one value and cancels: the producer must not stay blocked.
 func TestLeak(t *testing.T) {
 	base := runtime.NumGoroutine()
 	for i := 0; i < 10; i++ {
 		ctx, cancel := context.WithCancel(context.Background())
-		out := make(chan int)
-		Odd(ctx, 1<<30, time.Millisecond, out)
-		go func() {
-			for range out {
-			}
-		}()
+		<-Gen(ctx, 1, 2, 3)
 		cancel()
 	}
 	if n := settle(base); n > base {
