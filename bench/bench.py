@@ -11,9 +11,10 @@ rules (no cache), a warm re-scan (the cache the cold run filled), pure tree-sitt
 of the same files in one process, and `ast-grep scan` with 7 comparable patterns
 (ast-grep-cli); and the peak memory of the scan (max RSS over its process tree).
 
---big scans one file of 5.75, 11.5 and 23 MB made of the standard library's code and
-reports time and memory per MB: both should stay flat (linear in size), and memory under
-2 GB.
+--big scans one file of 23 MB made of the standard library's code, and each of its two
+halves as a file of its own, and reports time and memory per MB and the ratio of the whole's
+time to the halves' (1.0 when linear in size, 2.0 when quadratic); memory should stay
+under 2 GB.
 
 Targets (issue 11): cold <= 0.7 x ast-grep on each tree, warm <= 5 % of cold, peak RSS
 < 500 MB, the 23 MB file under 2 GB and linear.
@@ -117,12 +118,19 @@ def ast_grep_cmd(workdir: Path, src: Path) -> list[str] | None:
     return [exe, "scan", "--config", str(workdir / "sgconfig.yml"), "--json=compact", str(src)]
 
 
+def _scan_env() -> dict[str, str]:
+    """The environment of the scans: as installed, with bytecode kept. pip compiles an
+    installed package's modules; PYTHONDONTWRITEBYTECODE (set in some sandboxes) would make
+    every run compile all of gofixleaks again, which a warm re-scan would mostly measure."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def scan_cmd(src: Path) -> list[str]:
     return [sys.executable, "-m", "gofixleaks", "scan", "--format", "json", str(src)]
 
 
 def bench_tree(src: Path, repeat: int, tmp: Path) -> dict:
-    env = dict(os.environ, GOFIXLEAKS_CACHE_DIR=str(tmp / "cache"))
+    env = dict(_scan_env(), GOFIXLEAKS_CACHE_DIR=str(tmp / "cache"))
     sg = ast_grep_cmd(tmp, src)
     times: dict[str, list[float]] = {}
     peak = 0.0
@@ -140,26 +148,36 @@ def bench_tree(src: Path, repeat: int, tmp: Path) -> dict:
     return {"tree": str(src), "files": sum(1 for _ in src.rglob("*.go")), "median": med, "runs": times, "peak_mb": peak}
 
 
-def bench_big(tmp: Path) -> list[tuple[float, float, float]]:
-    """(MB, seconds, peak MB) for one file of growing size made of real code: the standard
-    library's non-test files, their package clauses dropped, under one `package big`."""
+def bench_big(tmp: Path) -> dict:
+    """One file of 23 MB made of real code (the standard library's non-test files, their
+    package clauses dropped, under one `package big`) and its two halves (11.5 MB each,
+    split at a file boundary) as files of their own, scanned in the same run.
+
+    The halves hold different code, so seconds per MB differ between them with what each
+    holds; the whole holds exactly the code of both, so ``whole / (first + second)`` is 1.0
+    when the cost is linear in size and nears 2.0 when a cost grows with the square of it
+    (a per-node question that reads the whole file)."""
     sources = sorted(p for p in goroot_src().rglob("*.go") if not p.name.endswith("_test.go") and "testdata" not in p.parts)
-    out = []
-    for mb in (5.75, 11.5, 23.0):
-        d = tmp / f"big{mb}"
+    halves: list[list[bytes]] = [[], []]
+    size = 0
+    for src in sources:
+        if size >= 23e6:
+            break
+        data = re.sub(rb"(?m)^package \w+.*$", b"", src.read_bytes(), count=1)
+        halves[size >= 11.5e6].append(data)
+        size += len(data)
+    out = {}
+    for name, parts in (("first", halves[0]), ("second", halves[1]), ("whole", halves[0] + halves[1])):
+        d = tmp / f"big-{name}"
         d.mkdir()
         (d / "go.mod").write_text("module example.com/big\n\ngo 1.22\n")
-        parts, size = [b"package big\n"], 0
-        for src in sources:
-            if size >= mb * 1e6:
-                break
-            data = re.sub(rb"(?m)^package \w+.*$", b"", src.read_bytes(), count=1)
-            parts.append(data)
-            size += len(data)
-        (d / "big.go").write_bytes(b"\n".join(parts))
-        env = dict(os.environ, GOFIXLEAKS_CACHE_DIR=str(tmp / "bigcache"))
+        data = b"\n".join([b"package big\n"] + parts)
+        (d / "big.go").write_bytes(data)
+        env = dict(_scan_env(), GOFIXLEAKS_CACHE_DIR=str(tmp / "bigcache"))
         wall, rss = timed([sys.executable, "-m", "gofixleaks", "scan", "--no-cache", "--format", "json", str(d)], env)
-        out.append((size / 1e6, wall, rss))
+        out[name] = {"mb": len(data) / 1e6, "seconds": wall, "peak_mb": rss}
+        shutil.rmtree(d)
+    out["whole_over_halves"] = out["whole"]["seconds"] / (out["first"]["seconds"] + out["second"]["seconds"])
     return out
 
 
@@ -167,12 +185,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--src", type=Path, action="append", help="tree to scan (repeatable; default: $(go env GOROOT)/src)")
     ap.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the median is reported")
-    ap.add_argument("--big", action="store_true", help="also scan one generated file of 5.75, 11.5 and 23 MB")
+    ap.add_argument("--big", action="store_true", help="also scan one generated file of 23 MB and each of its halves")
     ap.add_argument("--json", action="store_true", help="print the measurements as JSON")
     args = ap.parse_args()
     trees = args.src or [goroot_src()]
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}", file=sys.stderr)
-    results, big = [], []
+    results, big = [], {}
     with tempfile.TemporaryDirectory(prefix="gofixleaks-bench-") as tmp:
         for src in trees:
             t = Path(tmp) / src.name
@@ -190,8 +208,12 @@ def main() -> None:
         sg = m.get("ast-grep")
         print(f"| {Path(r['tree']).name} | {r['files']} | {m['cold']:.2f} s | " + (f"{sg:.2f} s | {m['cold'] / sg:.2f} x" if sg else "- | -")
               + f" | {m['parse']:.2f} s | {m['warm']:.2f} s | {m['warm'] / m['cold']:.1%} | {r['peak_mb']:.0f} MB |")
-    for mb, wall, rss in big:
-        print(f"one file of {mb:.2f} MB: {wall:.2f} s ({wall / mb:.3f} s/MB), peak {rss:.0f} MB ({rss / mb:.0f} MB per MB)")
+    for name in ("first", "second", "whole") if big else ():
+        b = big[name]
+        print(f"one file, {name} half{'s' if name == 'whole' else ''}: {b['mb']:.2f} MB, {b['seconds']:.2f} s "
+              f"({b['seconds'] / b['mb']:.3f} s/MB), peak {b['peak_mb']:.0f} MB ({b['peak_mb'] / b['mb']:.0f} MB per MB)")
+    if big:
+        print(f"whole / (first + second): {big['whole_over_halves']:.2f} (1.0: linear; 2.0: quadratic)")
 
 
 if __name__ == "__main__":

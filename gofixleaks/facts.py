@@ -115,7 +115,8 @@ class PackageFacts:
         return PackageIndex(self)
 
     def __getstate__(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if k != "model"}  # rebuilt where it is asked
+        # the model and the look-up memos are rebuilt where they are asked
+        return {k: v for k, v in self.__dict__.items() if k not in ("model", "_by_name", "_per_package")}
 
     def declarations(self, package: str, name: str, recv: str | None = "") -> tuple[FuncFacts, ...]:
         """Declarations of ``name`` (several under build tags); ``recv`` None: a method of any
@@ -148,7 +149,7 @@ class PackageFacts:
                     continue
                 seen.add((f.name, f.recv))
                 out.update(f.sends_on)
-                nxt += [g for c in f.calls for g in self.functions if g.package == package and g.name == c]
+                nxt += [g for c in f.calls for g in self._by_name.get((package, c), ())]
             todo = nxt
         return frozenset(out)
 
@@ -163,15 +164,24 @@ class PackageFacts:
         context.Context fields and done/stop/quit ``chan struct{}`` fields."""
         return tuple((f, k) for s, f, k in self.fields if s == struct and k in ("context", "signal"))
 
+    @functools.cached_property
+    def _per_package(self) -> dict[tuple[str, str], frozenset[str] | dict[tuple[str, bool], tuple[int, int]]]:
+        """Answers about a whole package, asked once per file of it: memoised here, as
+        computing them per file made a package's cost quadratic in its size."""
+        return {}
+
+    def _memo(self, question: str, package: str, compute):
+        key = (question, package)
+        if key not in self._per_package:
+            self._per_package[key] = compute([f for f in self.functions if f.package == package])
+        return self._per_package[key]
+
     def cancel_makers(self, package: str) -> dict[tuple[str, bool], tuple[int, int]]:
         """The functions (``(name, False)``) and methods (``(name, True)``, any receiver) of
         ``package`` that return a context with its cancel func, with (position of the cancel
-        func, number of results); a name whose declarations disagree is left out."""
-        found: dict[tuple[str, bool], set[tuple[int, int]]] = {}
-        for f in self.functions:
-            if f.package == package:
-                found.setdefault((f.name, bool(f.recv)), set()).add((f.cancel_result, f.results))
-        return {k: next(iter(v)) for k, v in found.items() if len(v) == 1 and next(iter(v))[0] >= 0}
+        func, number of results); a name whose declarations disagree is left out. The dict
+        is shared between callers: read it, never change it."""
+        return self._memo("cancel_makers", package, _cancel_makers)
 
     def imported_maker(self, path: str, name: str) -> tuple[int, int] | None:
         """(position of the cancel func, number of results) when function ``name`` of the
@@ -202,22 +212,29 @@ class PackageFacts:
     def timer_fields(self, package: str) -> frozenset[str]:
         """Fields some function of ``package`` stores a time.AfterFunc timer in (``f``, or
         ``f[]`` for the elements of a map)."""
-        return frozenset(x for f in self.functions if f.package == package for x in f.timer_fields)
+        return self._memo("timer_fields", package, lambda fs: frozenset(x for f in fs for x in f.timer_fields))
 
     def field_reads(self, package: str) -> frozenset[str]:
         """Fields some function of ``package`` reads in a way that may stop a timer kept
         there (anything but assigning it, comparing it with nil, re-arming it)."""
-        return frozenset(x for f in self.functions if f.package == package for x in f.field_reads)
+        return self._memo("field_reads", package, lambda fs: frozenset(x for f in fs for x in f.field_reads))
 
     def callbacks(self, package: str) -> frozenset[str]:
         """Methods handed to time.AfterFunc somewhere in ``package``."""
-        return frozenset(x for f in self.functions if f.package == package for x in f.callbacks)
+        return self._memo("callbacks", package, lambda fs: frozenset(x for f in fs for x in f.callbacks))
 
     def launchers(self, package: str) -> dict[str, tuple[int, ...]]:
         """Functions of ``package`` that run a func argument on a goroutine, with the argument
         positions (``safe.Go(f)``, ``RunDaemon(name, f)``)."""
         return {f.name: f.go_params for f in self.functions if f.package == package and not f.recv and f.go_params}
 
+
+
+def _cancel_makers(functions: list[FuncFacts]) -> dict[tuple[str, bool], tuple[int, int]]:
+    found: dict[tuple[str, bool], set[tuple[int, int]]] = {}
+    for f in functions:
+        found.setdefault((f.name, bool(f.recv)), set()).add((f.cancel_result, f.results))
+    return {k: next(iter(v)) for k, v in found.items() if len(v) == 1 and next(iter(v))[0] >= 0}
 
 
 # ---------------------------------------------------------------------------- one file

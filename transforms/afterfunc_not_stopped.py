@@ -163,7 +163,8 @@ def _field(p: Pass, call: Node, target: Node, package: str) -> None:
         return p.report(call, message, [fix] if fix else [], notes=[] if fix else ["the assignment shares its line with other code"])
     closer = p.package.has_method(package, recv[1], _CLOSERS) if p.package is not None else None
     # this file as it is now too: a fix here adds the read the package's facts do not know of yet
-    here = any(field in a.field_reads(sf, fn) for fn in a.of_type(sf.root, "function_declaration", "method_declaration"))
+    here = field in sf.cached("afterfunc-field-reads", lambda: frozenset(  # once per file: asked per timer
+        x for fn in a.of_type(sf.root, "function_declaration", "method_declaration") for x in a.field_reads(sf, fn)))
     if closer is None or here or field in p.package.field_reads(package):
         return
     message = (f"timer {holder} from time.AfterFunc is never stopped: nothing in the package stops {field}, so {recv[1]}.{closer} "

@@ -51,6 +51,10 @@ def of_type(node: Node | None, *types: str, skip_functions: bool = False) -> Ite
     key = tuple(sorted(set(types)))
     if all(t in _INDEXED for t in key):
         ix = _index(_root(node))
+        if node.parent is None and skip_functions:  # asked per finding by some rules: kept
+            if (key, True) not in ix.answers:
+                ix.answers[key, True] = ix.outside_functions(node, ix.within(node, key))
+            return iter(ix.answers[key, True])
         found = ix.within(node, key)
         if skip_functions:
             found = ix.outside_functions(node, found)
@@ -231,7 +235,18 @@ def statements(block: Node | None) -> list[Node]:
 
 def callee(sf: SourceFile, call: Node) -> tuple[str | None, str] | None:
     """(import path, name) for ``pkg.Name(...)`` calls through an import, (None, name) for
-    ``Name(...)``, None otherwise."""
+    ``Name(...)``, None otherwise. Memoised on the file: rules ask it of every call, each
+    rule again (a call's span is unique among the calls of a tree)."""
+    if call.type != "call_expression":
+        return _callee(sf, call)
+    memo = sf.cached("callees", dict)
+    key = (call.start_byte, call.end_byte)
+    if key not in memo:
+        memo[key] = _callee(sf, call)
+    return memo[key]
+
+
+def _callee(sf: SourceFile, call: Node) -> tuple[str | None, str] | None:
     fn = call.child_by_field_name("function")
     if fn is None:
         return None
