@@ -561,10 +561,11 @@ def check_response(p: Pass, call: Node, name: str, stmt: Node, resp: str, err: s
         )
 
     def failed(s: Node) -> bool:
-        """``if err != nil``, ``else if resp == nil``, ``if err != nil && ctx.Err() != nil``
-        (at any depth): the branch runs only when the request failed, with no body to close."""
+        """``if err != nil``, ``else if resp == nil``, ``if err != nil && ctx.Err() != nil``,
+        ``if !assert.NoError(t, err)`` (at any depth): the branch runs only when the request
+        failed, with no body to close."""
         return (s.child_by_field_name("initializer") is None and not _assigns(sf, fn, err, stmt.end_byte, s.start_byte)
-                and _implies_failure(sf, s.child_by_field_name("condition"), resp, err))
+                and (_implies_failure(sf, s.child_by_field_name("condition"), resp, err) or _asserts_no_error(sf, s, err)))
 
     siblings = stmt.parent.named_children
     if a.every_exit_passes(sf, siblings[siblings.index(stmt) + 1 :], releases, failed):
