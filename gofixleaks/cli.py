@@ -414,7 +414,8 @@ def rules_cmd(name):
         width = max(len(r.name) for r in _CATALOGUE)
         for r in _CATALOGUE:
             since = f" (before Go {r.fixed_in_go[0]}.{r.fixed_in_go[1]})" if r.fixed_in_go else ""
-            click.echo(f"{r.name.ljust(width)}  {r.summary}{since}  [{r.provider}]")
+            opt_in = "" if r.default else " (opt-in)"
+            click.echo(f"{r.name.ljust(width)}  {r.summary}{since}{opt_in}  [{r.provider}]")
         click.echo(f"{PROVEN_LEAK.ljust(width)}  {PROVEN_LEAK_SUMMARY}  [fix --evidence]")
         return
     if name == PROVEN_LEAK:

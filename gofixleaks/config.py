@@ -50,7 +50,7 @@ class Config:
         return repr((self.rules, self.go_version, self.plumb_exported, self.unsafe_fixes, self.options, self.launchers))
 
 
-_ENGINE_KEYS = {"enable", "disable", "exclude", "go-version", "launchers", "plumb-exported", "rules"}
+_ENGINE_KEYS = {"enable", "disable", "exclude", "extend-enable", "go-version", "launchers", "plumb-exported", "rules"}
 
 
 def find_config(start: str) -> str | None:
@@ -126,10 +126,12 @@ def load(
                 raise ConfigError(f"{where}: unknown rule {n!r} (see `gofixleaks rules`)")
 
     enable, disable = strings("enable", "rule names"), strings("disable", "rule names")
-    check_rules(enable, str(path))
-    check_rules(disable, str(path))
+    extend = strings("extend-enable", "rule names")
+    for given in (enable, disable, extend):
+        check_rules(given, str(path))
     check_rules(select, "--rule")
-    active = [n for n in known if (not enable or n in enable) and n not in disable]
+    # no `enable`: the default rules, plus the opt-in ones `extend-enable` names
+    active = [r.name for r in catalogue if (r.name in enable if enable else r.default or r.name in extend) and r.name not in disable]
     if select:
         active = [n for n in known if n in select]
 

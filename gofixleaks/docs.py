@@ -44,6 +44,9 @@ def render(rule: Rule) -> str:
     out = [f"# {rule.name}", "", rule.summary, ""]
     if rule.fixed_in_go:
         out += [f"Reported only for modules below go {rule.fixed_in_go[0]}.{rule.fixed_in_go[1]}.", ""]
+    if not rule.default:
+        out += ["Opt-in: not part of the default scan; run it with `--rule " + rule.name + "`, or name it in `enable` or "
+                "`extend-enable` in .gofixleaks.toml.", ""]
     out.append(rule.doc.rstrip())
     if rule.options:
         out += ["", "## Options", ""]

@@ -70,6 +70,9 @@ class Rule:
     # Asks about the rest of the package (Pass.package): the engine computes the package's
     # facts for its files, and a file's cached result depends on them
     needs_package: bool = False
+    # In the default scan; an opt-in rule (False) runs only when named (`--rule`, `enable`,
+    # `extend-enable`), as ruff keeps its noisier rules out of the default set
+    default: bool = True
     provider: str = ""  # where the rule comes from; set by the registry
 
     def option(self, name: str) -> Option:

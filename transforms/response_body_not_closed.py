@@ -28,7 +28,9 @@ always releases it. Every such call leaks a connection and two goroutines.
 ## When it is not reported
 - the body is closed (directly, deferred, or in a deferred `func(){...}()`) or read to EOF
   with `io.ReadAll(resp.Body)` (the transport then takes the connection back by itself) on
-  every path after the error check; the branch where `err != nil` or `resp == nil` has nothing to close;
+  every path after the error check; a branch taken only when the request failed has nothing
+  to close: `if err != nil`, `else if resp == nil`, and a conjunction with one of those
+  (`if err != nil && ctx.Err() != nil { return }`), at any depth;
 - the response is returned, stored, passed to a function (`closeBody(resp)`), or its body
   is handed to a function that is not known only to read it (`drainAndClose(resp.Body)`):
   reading functions such as `io.ReadAll`, `io.Copy`, `json.NewDecoder` or `bufio.NewReader`
@@ -363,6 +365,15 @@ def _tests_nil(sf: SourceFile, cond: Node, resp: str, err: str, op: str) -> bool
     return (operator == op and sides == {err, "nil"}) or (operator == other and sides == {resp, "nil"})
 
 
+def _implies_failure(sf: SourceFile, cond: Node, resp: str, err: str) -> bool:
+    """Whether ``cond`` holds only when the request failed: ``err != nil``, ``resp == nil``,
+    or an ``&&`` with one of those among its operands."""
+    cond = a.unparen(cond)
+    if cond.type == "binary_expression" and sf.text(cond.child_by_field_name("operator")) == "&&":
+        return any(_implies_failure(sf, cond.child_by_field_name(side), resp, err) for side in ("left", "right"))
+    return _tests_nil(sf, cond, resp, err, "!=")
+
+
 _FAILURES = ("Error", "Errorf", "Fatal", "Fatalf", "Fail", "FailNow")
 
 
@@ -549,19 +560,15 @@ def check_response(p: Pass, call: Node, name: str, stmt: Node, resp: str, err: s
             and a.every_exit_passes(sf, a.statements(cons), releases)
         )
 
-    # `if err != nil { ... }` leaves with no body to close: only its else (if any) goes on with one
-    region: list[Node] = []
+    def failed(s: Node) -> bool:
+        """``if err != nil``, ``else if resp == nil``, ``if err != nil && ctx.Err() != nil``,
+        ``if !assert.NoError(t, err)`` (at any depth): the branch runs only when the request
+        failed, with no body to close."""
+        return (s.child_by_field_name("initializer") is None and not _assigns(sf, fn, err, stmt.end_byte, s.start_byte)
+                and (_implies_failure(sf, s.child_by_field_name("condition"), resp, err) or _asserts_no_error(sf, s, err)))
+
     siblings = stmt.parent.named_children
-    for s in siblings[siblings.index(stmt) + 1 :]:
-        if checks_err(s, "!="):
-            alt = s.child_by_field_name("alternative")
-            # `else if resp == nil { ... }` has no body to close either: its else goes on
-            while alt is not None and alt.type == "if_statement" and _error_check(sf, alt, resp, err, "!="):
-                alt = alt.child_by_field_name("alternative")
-            region += [alt] if alt is not None else []
-        else:
-            region.append(s)
-    if a.every_exit_passes(sf, region, releases):
+    if a.every_exit_passes(sf, siblings[siblings.index(stmt) + 1 :], releases, failed):
         return
     tail = "is not closed on every path" if closes else "is never closed"
     message = _message(f"the body of {resp}", name, tail)

@@ -45,7 +45,9 @@ The loop never waits, so nothing pushes back on the producer.
   or a limiter's `.Take...(...)` call, or a token taken with `<-tokens` that the
   goroutine gives back);
 - the iteration waits for the goroutine before going on (`<-done` or `wg.Wait()` after the
-  `go`, or a `select` whose cases all either wait for it or leave the loop);
+  `go`, or a `select` whose cases all either wait for it or leave the loop), or hands a
+  channel the goroutine closes when it ends to a call (`err := c.watchEvents(applyErr)`,
+  a watch restarted after each failure: about one goroutine is alive at a time);
 - the launch cannot repeat: a `return` or `break` follows it, or it waits for a
   `time.NewTimer` that fires once;
 - a counted worker pool: `for i := 0; i < n; i++`, `for i := range n` (`n` an integer
@@ -350,8 +352,8 @@ def _runs_until_shutdown(p: Pass, ln: _Launch) -> str | None:
         if ln.literal is not None and a.enclosing(call, "go_statement", stop_at=a.FUNCTION_TYPES) is not None:
             continue  # what the goroutine starts in turn is not the goroutine
         fn = call.child_by_field_name("function")
-        if fn is None or p.package is None:
-            continue
+        if fn is None or p.package is None or a.callee(sf, call) == (None, "close"):
+            continue  # close(done) ends a signal, it does not wait for one
         name, recv = (sf.text(fn), "") if fn.type == "identifier" else (
             sf.text(fn.child_by_field_name("field")), None) if fn.type == "selector_expression" else ("", "")
         if name and p.package.is_long_lived(pkg, name, recv):
@@ -506,11 +508,15 @@ def _bounded_before(sf, ln: _Launch) -> bool:
 
 def _joined_each_iteration(sf, ln: _Launch) -> bool:
     """After the go statement the iteration waits on something the goroutine signals
-    (``<-done``, ``wg.Wait()``), so at most one of them runs at a time."""
+    (``<-done``, ``wg.Wait()``), or hands a channel the goroutine closes when it ends to a
+    call (``err := c.watchEvents(applyErr)``: the call waits for the goroutine's end), so
+    about one of them runs at a time."""
     lst = ln.go.parent
     if lst is None or lst.type != "statement_list":
         return False
     mentioned = a.names_in(sf, ln.go)
+    closed = {sf.text(args[0]) for c in a.of_type(ln.go, "call_expression")
+              if a.callee(sf, c) == (None, "close") and len(args := a.arguments(c)) == 1 and args[0].type == "identifier"}
     after = lst.named_children[lst.named_children.index(ln.go) + 1 :]
     for stmt in after:
         if stmt.type == "select_statement" and _waits_on(sf, stmt, mentioned, ln.loop):
@@ -523,6 +529,9 @@ def _joined_each_iteration(sf, ln: _Launch) -> bool:
                 return True
             m = a.method_call(sf, n) if n.type == "call_expression" else None
             if m is not None and m[1] == "Wait" and _root_name(sf, m[0]) in mentioned:
+                return True
+            # not `chans = append(chans, done)`: collected, the iteration does not wait
+            if n.type == "call_expression" and a.callee(sf, n) != (None, "append") and any(sf.text(x) in closed for x in a.arguments(n)):
                 return True
     return False
 

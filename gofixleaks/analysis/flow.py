@@ -84,20 +84,23 @@ _BREAKABLE = ("for_statement", "expression_switch_statement", "type_switch_state
 CASE_TYPES = ("expression_case", "default_case", "type_case", "communication_case")
 
 
-def every_exit_passes(sf: SourceFile, stmts: list[Node], is_release) -> bool:
+def every_exit_passes(sf: SourceFile, stmts: list[Node], is_release, absent=None) -> bool:
     """Whether every path through ``stmts`` to their end, or out of them by return, goto, or a
     break/continue that leaves them, passes a statement for which ``is_release(stmt)`` holds
     (``cancel()``, ``defer cancel()``). ``stmts`` are the rest of a block after a declaration,
     so a name declared there is released before it goes out of scope. Conservative: a loop
-    releases nothing for the code after it."""
+    releases nothing for the code after it. ``absent(if_stmt)``, when given, says that the
+    if's consequence runs only where there is nothing to release (``if err != nil && ...``
+    after a request that failed): its paths count as released."""
     if not stmts:
         return False
-    ok, out = _flow(sf, stmts, False, is_release, 0, (stmts[0].start_byte, stmts[-1].end_byte), {})
+    ok, out = _flow(sf, stmts, False, (is_release, absent), 0, (stmts[0].start_byte, stmts[-1].end_byte), {})
     return ok and out is not False
 
 
-def _flow(sf: SourceFile, stmts, released: bool, is_release, nested: int, region, exits) -> tuple[bool, bool | None]:
+def _flow(sf: SourceFile, stmts, released: bool, preds, nested: int, region, exits) -> tuple[bool, bool | None]:
     """(no exit is unreleased, released at the fall-through end; None: no fall-through).
+    ``preds``: every_exit_passes's (is_release, absent).
     ``nested``: breakable statements entered, which catch an unlabeled break; ``region``:
     the byte range analysed, where a labeled statement catches a break to its label;
     ``exits``: for each loop being analysed (by node id), the state at each break leaving it."""
@@ -109,7 +112,7 @@ def _flow(sf: SourceFile, stmts, released: bool, is_release, nested: int, region
         t = s.type
         if t == "comment":
             continue
-        if is_release(s):
+        if preds[0](s):
             released = True
         elif t == "return_statement" or t == "goto_statement":
             return False, None
@@ -121,23 +124,24 @@ def _flow(sf: SourceFile, stmts, released: bool, is_release, nested: int, region
         elif never_returns(sf, s):
             return True, None
         elif t == "block":
-            ok, out = _flow(sf, statements(s), released, is_release, nested, region, exits)
+            ok, out = _flow(sf, statements(s), released, preds, nested, region, exits)
             if not ok or out is None:
                 return ok, None
             released = out
         elif t == "labeled_statement":
             inner = [c for c in s.named_children if c.type != "label_name"]
-            ok, out = _flow(sf, inner, released, is_release, nested, region, exits)
+            ok, out = _flow(sf, inner, released, preds, nested, region, exits)
             if not ok or out is None:
                 return ok, None
             released = out
         elif t == "if_statement":
             alt = s.child_by_field_name("alternative")
-            ok1, out1 = _flow(sf, statements(s.child_by_field_name("consequence")), released, is_release, nested, region, exits)
+            nothing = preds[1] is not None and preds[1](s)
+            ok1, out1 = _flow(sf, statements(s.child_by_field_name("consequence")), released or nothing, preds, nested, region, exits)
             if alt is None:
                 ok2, out2 = True, released
             else:
-                ok2, out2 = _flow(sf, statements(alt) if alt.type == "block" else [alt], released, is_release, nested, region, exits)
+                ok2, out2 = _flow(sf, statements(alt) if alt.type == "block" else [alt], released, preds, nested, region, exits)
             outs = [o for o in (out1, out2) if o is not None]
             if not (ok1 and ok2) or not outs:
                 return ok1 and ok2, None
@@ -145,7 +149,7 @@ def _flow(sf: SourceFile, stmts, released: bool, is_release, nested: int, region
         elif t in _BREAKABLE:
             if t == "for_statement":
                 exits[s.id] = []
-                ok, _ = _flow(sf, statements(s.child_by_field_name("body")), released, is_release, nested + 1, region, exits)
+                ok, _ = _flow(sf, statements(s.child_by_field_name("body")), released, preds, nested + 1, region, exits)
                 leaving = exits.pop(s.id)
                 if not ok:
                     return False, None
@@ -160,7 +164,7 @@ def _flow(sf: SourceFile, stmts, released: bool, is_release, nested: int, region
             cases = [c for c in s.named_children if c.type in CASE_TYPES]
             outs = []
             for c in cases:
-                ok, out = _flow(sf, statements(c), released, is_release, nested + 1, region, exits)
+                ok, out = _flow(sf, statements(c), released, preds, nested + 1, region, exits)
                 if not ok:
                     return False, None
                 outs.append(released if out is None else out)

@@ -1,0 +1,3 @@
+module example.com/failed-only
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/gotoexit
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/oneatatime
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/selflimiting
+
+go 1.22
