@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import functools
 import hashlib
+import io
 import os
 import pickle
 from dataclasses import dataclass
@@ -480,6 +481,18 @@ def _go_params(sf: SourceFile, fn: Node) -> tuple[int, ...]:
 # ---------------------------------------------------------------------------- one package
 
 
+def _canonical_pickle(value) -> bytes:
+    """``value`` pickled without the memo: pickle writes a second reference to one object as
+    a back-reference and an equal but distinct object in full, so facts just computed (which
+    share strings) and the same facts read back from the cache (which do not) would pickle,
+    and digest, differently, and every warm run would miss the cache once."""
+    buf = io.BytesIO()
+    pickler = pickle.Pickler(buf, protocol=5)
+    pickler.fast = True  # no memo: equal values, equal bytes
+    pickler.dump(value)
+    return buf.getvalue()
+
+
 def merge(
     directory: str, files: list[FileFacts], launchers: tuple[str, ...] = (), imported: tuple[Exports, ...] = ()
 ) -> PackageFacts:
@@ -505,7 +518,7 @@ def merge(
     # pickle, not repr: repr of the summaries' dataclasses is slow
     durations = _unwritten(ordered)
     state = (functions, sorted(long_lived), structs, fields, tuple(launchers), durations, imported)
-    digest = hashlib.blake2b(pickle.dumps(state, protocol=5), digest_size=16).hexdigest()
+    digest = hashlib.blake2b(_canonical_pickle(state), digest_size=16).hexdigest()
     return PackageFacts(directory, functions, frozenset(long_lived), digest, structs, fields, tuple(launchers), durations, imported)
 
 

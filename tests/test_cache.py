@@ -50,6 +50,70 @@ def test_unchanged_files_come_from_the_cache(module: Path, monkeypatch):
     assert [f.to_dict() for r in second for f in r.findings] == [f.to_dict() for r in first for f in r.findings]
 
 
+# Facts with strings shared between fields (a function's name and its calls, a package
+# path), a package importing another of the module, a goroutine, a context maker.
+SERVICE = {
+    "svc/svc.go": """\
+package svc
+
+import (
+	"context"
+
+	"example.com/m/timing"
+)
+
+type Server struct {
+	jobs chan int
+	done chan struct{}
+}
+
+func (s *Server) Run(ctx context.Context) {
+	for {
+		select {
+		case j := <-s.jobs:
+			s.handle(ctx, j)
+		case <-s.done:
+			return
+		}
+	}
+}
+
+func (s *Server) handle(ctx context.Context, j int) {
+	ctx, cancel := timing.Short(ctx)
+	defer cancel()
+	go func() { s.jobs <- j }()
+	<-ctx.Done()
+}
+""",
+    "timing/timing.go": """\
+package timing
+
+import (
+	"context"
+	"time"
+)
+
+const Wait = 10 * time.Millisecond
+
+func Short(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, Wait)
+}
+""",
+}
+
+
+def test_a_warm_run_after_a_cold_one_parses_nothing(module: Path, monkeypatch):
+    """The package facts' digest (part of every result's key) must not depend on whether
+    the facts were just computed or read back from the cache: equal facts, equal digest."""
+    for name, text in SERVICE.items():
+        (module / name).parent.mkdir(exist_ok=True)
+        (module / name).write_text(text)
+    _, parsed = _scan(module, monkeypatch)
+    assert parsed == 4
+    _, parsed = _scan(module, monkeypatch)
+    assert parsed == 0
+
+
 def test_changed_content_and_config_miss(module: Path, monkeypatch):
     _scan(module, monkeypatch)
     (module / "a.go").write_text(LEAKY.replace("<-t.C", "<-t.C\n\t<-t.C"))
