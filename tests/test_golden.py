@@ -74,6 +74,7 @@ def materialize(case: Path, dest: Path, outputs: bool) -> Path:
 HARNESS = {
     "settle_test.go": (re.compile(r"\bsettle\("), re.compile(r"^func settle\(", re.M)),
     "parentctx_test.go": (re.compile(r"\bparentCtx\b"), re.compile(r"^type parentCtx\b", re.M)),
+    "within_test.go": (re.compile(r"\bwithin\(t, "), re.compile(r"^func within\(", re.M)),
 }
 
 

@@ -7,21 +7,6 @@ import (
 	"time"
 )
 
-// within fails the test when f does not return within d: a fix must never make it hang.
-func within(t *testing.T, d time.Duration, f func()) {
-	t.Helper()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		f()
-	}()
-	select {
-	case <-done:
-	case <-time.After(d):
-		t.Fatalf("did not return within %v", d)
-	}
-}
-
 func TestWatcherOwnsItsContext(t *testing.T) {
 	within(t, 5*time.Second, func() {
 		w, err := New(context.Background(), "w", func(ctx context.Context) error { return ctx.Err() })
