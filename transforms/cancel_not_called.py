@@ -60,7 +60,12 @@ often the whole process, or until the deadline passes. This is a leak in every G
 - a `defer cancel()` inside a loop of a `WithTimeout` context whose timeout is a constant
   under a second (a literal; a constant, or a package variable nothing writes, of any file
   of the package; an exported one of another package of the module; a local set once from
-  one of those): its deadline frees it about as soon as the end of the iteration would;
+  one of those), or of a `WithDeadline` context at `time.Now().Add(d)` with such a `d`: its
+  deadline frees it about as soon as the end of the iteration would;
+- the same when the timeout has no value in view at all: built only of parameters, fields
+  and computed locals (raft's `c.conf.CommitTimeout`, a random test delay). The context's
+  own timer frees it, and nothing shows that happens long after its iteration. A package
+  variable that something writes still counts by its declared value;
 - a `defer cancel()` inside a loop whose context, or a value derived from it (a stream, a
   watch channel), is stored in a variable outside the loop or handed to a goroutine: it is
   meant to live until the function returns;
@@ -186,8 +191,8 @@ def _check(p: Pass, call, maker: str, at: int, results: int) -> None:
     name = cancel.name
     message = f"{name} from {maker} {_how(sf, life)}: {why}"
     if not life.drops:
-        if _expires_soon(p, call, maker):
-            return  # its deadline frees it before many can pile up
+        if _frees_itself(p, call, maker):
+            return  # its deadline frees it before many can pile up, or nothing shows it does not
         return _deferred_in_loop(p, call, message, life, ctx, cause)
     overwritten = [d for d in life.drops if d.how in (OVERWRITES, REMADE)]
     if overwritten:
@@ -560,16 +565,56 @@ def _deferred_in_loop(p: Pass, call, message, life: a.Lifecycle, ctx, cause) -> 
 _SOON = 1e9  # a deadline under a second: the context frees itself about as soon as a cancel would
 
 
-def _expires_soon(p: Pass, call, maker: str) -> bool:
-    """``context.WithTimeout(ctx, 100*time.Millisecond)`` (or a constant of the package, or
-    an exported one of a same-module package, or a local set once from one, under a
-    second): its timer ends it shortly whether or not cancel is called."""
+def _frees_itself(p: Pass, call, maker: str) -> bool:
+    """A ``WithTimeout``/``WithDeadline`` context whose own timer ends it about as soon as the
+    end of the iteration would: a timeout (or ``time.Now().Add(d)`` deadline) that resolves
+    to under a second, or one with no value in view at all (a parameter, a field, a computed
+    local, as in raft's ``c.conf.CommitTimeout`` or a random test delay): then nothing shows
+    that the contexts outlive their iterations for long, and a finding would be a guess."""
     args = a.arguments(call)
-    if not maker.endswith(("WithTimeout", "WithTimeoutCause")) or len(args) < 2:
+    if not maker.endswith(("WithTimeout", "WithTimeoutCause", "WithDeadline", "WithDeadlineCause")) or len(args) < 2:
         return False
-    term = a.duration_term(p.file, args[1])
+    span = _deadline_span(p.file, args[1]) if "Deadline" in maker else args[1]
+    if span is None:
+        return not _declared_value(p.file, args[1])
+    term = a.duration_term(p.file, span)
     d = p.package.duration(p.file.package_name, term) if p.package is not None else a.duration_value(term, lambda _: None)
-    return d is not None and d < _SOON
+    return d < _SOON if d is not None else not _declared_value(p.file, span)
+
+
+def _deadline_span(sf, expr):
+    """``d`` of a deadline ``time.Now().Add(d)``; None for any other deadline."""
+    if expr.type != "call_expression" or len(a.arguments(expr)) != 1:
+        return None
+    fn = expr.child_by_field_name("function")
+    if fn.type != "selector_expression" or sf.text(fn.child_by_field_name("field")) != "Add":
+        return None
+    now = fn.child_by_field_name("operand")
+    return a.arguments(expr)[0] if now.type == "call_expression" and a.callee(sf, now) == ("time", "Now") else None
+
+
+def _declared_value(sf, expr, depth: int = 0) -> bool:
+    """Whether ``expr`` draws on a value declared in view: a package-level name (a variable
+    that tests may shorten still has its declared default) or an imported one; not when it is
+    built only of literals, time's units, parameters, fields and calls, through locals."""
+    if expr is None or depth > 8:
+        return False
+    t = expr.type
+    if t == "identifier":
+        b = a.binding_of(sf, expr)
+        if b is not None:
+            return _declared_value(sf, b.value, depth + 1)
+        name = sf.text(expr)
+        fns = [f for f in a.ancestors(expr) if f.type in ("function_declaration", "method_declaration", "func_literal")]
+        return not any(a.params_declare(sf, f, name) for f in fns)
+    if t == "selector_expression":
+        op = expr.child_by_field_name("operand")
+        path = sf.imports.get(sf.text(op)) if op.type == "identifier" and a.binding_of(sf, op) is None else None
+        return path is not None and path != "time"  # an imported name; otherwise a field
+    if t == "call_expression":
+        args = a.arguments(expr)
+        return a.callee(sf, expr) == ("time", "Duration") and len(args) == 1 and _declared_value(sf, args[0], depth + 1)
+    return any(_declared_value(sf, c, depth + 1) for c in expr.named_children)
 
 
 def _kept_past_iteration(sf, life: a.Lifecycle, names: set[str], body) -> bool:

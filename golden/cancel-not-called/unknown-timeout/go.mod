@@ -1,0 +1,3 @@
+module example.com/unknowntimeout
+
+go 1.22
