@@ -540,14 +540,14 @@ def _receive_fix(sf: SourceFile, stmt: Node, sig: a.Cancellation, comment: str) 
     return decls + g_.select_over(sf, comm, sig, indent, comment), None
 
 
-def _sites(p: Pass) -> Iterator[tuple[g_.Goroutine, Node, a.Cancellation | None]]:
+def _sites(p: Pass, v: m.View) -> Iterator[tuple[g_.Goroutine, Node, a.Cancellation | None]]:
     """(goroutine, statement, the signal its loop leaves on): every statement of every
     goroutine (signal None: asked per statement), then the sends in a loop that leaves on a
     signal, in a function the model does not see started (a listener run by a service
     framework): the loop's own exit says the function runs until that signal."""
     sf = p.file
     seen = set()
-    for g in g_.goroutines(sf, m.view(p)):
+    for g in g_.goroutines(sf, v):
         seen.add(g.fn)
         for stmt in a.walk(a.body(g.fn), skip_functions=True):
             yield g, stmt, None
@@ -578,7 +578,8 @@ def _signal_loops(sf: SourceFile, fn: Node) -> Iterator[tuple[Node, a.Cancellati
 
 def run(p: Pass) -> None:
     sf = p.file
-    for g, stmt, loop_sig in _sites(p):
+    v = m.view(p)
+    for g, stmt, loop_sig in _sites(p, v):
         if stmt.parent is None or stmt.parent.type != "statement_list":
             continue
         op = _operation(sf, stmt)
@@ -588,7 +589,7 @@ def run(p: Pass) -> None:
         sig = loop_sig or g_.signal(sf, g, stmt, p.assumed_contexts)
         if sig is None or (kind == "recv" and _waits_on_a_signal(sf, chan, sig)):
             continue
-        if kind == "send" and abandoned_result_send(sf, stmt):
+        if kind == "send" and abandoned_result_send(v, stmt):
             continue  # early-return-send's: a buffer at the make fixes it
         if _exchange_in_view(sf, g, stmt, kind, chan) or _after_cancellation(sf, g, stmt, sig):
             continue
