@@ -59,6 +59,14 @@ def result_channel(v: m.View | SourceFile, make: Node) -> ResultChannel | None:
     the model: a no_fix then always means a send that goes on."""
     if isinstance(v, SourceFile):
         v = m.View(v, None, v.package_name)
+    # asked by early-return-send per make and by send-without-cancel per send: kept on the file
+    memo = v.sf.cached(f"result-channels-{id(v.facts)}", dict)
+    if make.start_byte not in memo:
+        memo[make.start_byte] = _result_channel(v, make)
+    return memo[make.start_byte]
+
+
+def _result_channel(v: m.View, make: Node) -> ResultChannel | None:
     sf = v.sf
     ch = m.local_channel(v, make)
     args = a.arguments(make)
@@ -245,7 +253,7 @@ def abandoned_result_send(v: m.View, send: Node) -> bool:
         return False
     return any(
         send in rc.sends
-        for make in m.channel_makes(v.sf) if a.is_within(make, top)
+        for make in v.sf.cached("model-channel-makes", lambda: m.channel_makes(v.sf)) if a.is_within(make, top)
         for rc in [result_channel(v, make)]
         if rc is not None and rc.why is not None
     )
