@@ -615,6 +615,7 @@ def _module_phase(
 
     plan, refused = plumbing.resolve(candidates, config.plumb_exported, not_editable)
     by_path = {r.abspath: r for r in results}
+    quiet = {r.name for r in rules_for(config) if not r.reports_unplumbed}
     for cand in candidates:
         r = by_path[cand.path]
         reason = refused.get(cand)
@@ -626,6 +627,8 @@ def _module_phase(
         for f in cand.findings:
             f = dataclasses.replace(f, path=r.path, fixes=() if reason else f.fixes, notes=f.notes + (note,))
             same = [g for g in r.findings if g.rule == f.rule and g.start == f.start]
+            if reason and not same and f.rule in quiet:
+                continue
             if same and reason:
                 f = dataclasses.replace(same[0], notes=same[0].notes + (note,))
             r.findings = sorted([g for g in r.findings if g not in same] + [f], key=lambda g: (g.start, g.rule))

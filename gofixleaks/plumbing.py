@@ -26,10 +26,16 @@ from . import analysis as a
 from . import gomod
 from .discover import Target, discover, display_path, package_files
 from .edits import Fix, TextEdit
+from .model.signals import request_context
 from .rule import Finding
 from .source import SourceError, SourceFile, read_regular
 
 _SPECIAL = ("main", "init")
+# Rules whose plumbed ctx a caller may take from its request (``r.Context()``): a request's
+# context ends when its handler returns, which stops a goroutine only that handler is
+# partner to (a send to it). A loop or a worker started from a handler may be meant to
+# outlive the request: those rules keep passing the caller's own ctx only.
+REQUEST_CONTEXT_RULES = ("send-without-cancel",)
 _TEST_PREFIXES = ("Test", "Benchmark", "Example", "Fuzz")
 
 
@@ -455,4 +461,7 @@ def _caller_ctx(sf, call: Node, cand: Candidate, path: str) -> tuple[str, bool]:
     for c in a.cancellation_in_scope(sf, call):
         if c.kind == "context":
             return c.name, not a.never_cancelled(sf, c, call)
+    request = request_context(sf, call) if cand.findings[0].rule in REQUEST_CONTEXT_RULES else None
+    if request is not None:
+        return request, True
     return "context.TODO()", False

@@ -64,6 +64,11 @@ class Rule:
     # Its fix needs a cancellation signal; where none is in scope, context plumbing may add
     # a ctx parameter to the enclosing function (and to its callers' calls).
     plumbable: bool = False
+    # With plumbable: a finding plumbing was refused for (every caller would pass
+    # context.TODO(), the function is exported, main, a test) is still reported, without a fix.
+    # False for a rule whose finding rests on a signal in scope: without one it reports only
+    # what plumbing fixes.
+    reports_unplumbed: bool = True
     # Not run on _test.go files (a test binary is short-lived: what it leaks dies with it)
     skips_tests: bool = False
     options: tuple[Option, ...] = ()

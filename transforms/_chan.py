@@ -1,7 +1,12 @@
 """Result channels: an unbuffered local channel that goroutines started in the same function
 send on and that the function itself receives from. early-return-send reports the ones
 whose receiver can stop listening first; send-without-cancel asks
-``abandoned_result_send`` so that one construct gets one finding."""
+``abandoned_result_send`` so that one construct gets one finding.
+
+The channel and its partners come from the package model (``m.local_channel``): the
+goroutines are every literal the model sees started (``go``, ``wg.Go``, a launcher), and a
+send may sit one call below one, in a closure of the function or in a function of the
+package it hands the channel to (``go func() { fetch(ch) }()``, ``go fetch(ch)``)."""
 
 from __future__ import annotations
 
@@ -10,72 +15,206 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from gofixleaks import analysis as a
+from gofixleaks import model as m
 from gofixleaks.source import SourceFile
 
 _NEVER = float("-inf")  # sends counted on a path that does not fall through
+_GOES_ON = ": with a buffer that code would run after the receiver has left; move it before the send, then buffer the channel"
+
+
+@dataclass(frozen=True)
+class Sender:
+    """One goroutine started where the channel is made, and where it sends on it."""
+
+    start: Node  # the statement that starts it: `go ...`, or the call handing a literal to wg.Go or a launcher
+    body: Node | None  # its func_literal; None for `go f(ch)`, whose sends are f's
+    # where it sends, each counted where it stands in ``body`` (a send, a defer, a call that
+    # sends one call below), with how many sends one passage makes (None: unknown)
+    sites: tuple[tuple[Node, int | None], ...]
 
 
 @dataclass(frozen=True)
 class ResultChannel:
     make: Node  # make(chan T) or make(chan T, 0)
     binding: a.Binding
-    sends: tuple[Node, ...]  # send_statements, each inside a goroutine started here
+    sends: tuple[Node, ...]  # the send_statements of this file: in a goroutine started here, or a closure it calls
     why: str | None  # how the receiver stops listening first; None: it never does
     capacity: str | None  # a buffer with room for every send; None: unknown
-    sender_goes_on: bool  # a sender does more than return after a send
+    no_fix: str | None  # why a buffer would change more than the leak (a sender goes on after its send)
+
+    @property
+    def sender_goes_on(self) -> bool:
+        return self.no_fix is not None
 
 
 class _Unknown(Exception):
     """A count the syntax cannot bound (a send in a loop, a loop of unknown length)."""
 
 
-def result_channel(sf: SourceFile, make: Node) -> ResultChannel | None:
+def result_channel(v: m.View | SourceFile, make: Node) -> ResultChannel | None:
     """The result channel that ``make`` creates, or None when it is something else: buffered,
     not a fresh local, passed on, sent on outside a goroutine started here, received from
-    inside one, or sent on only in ``select``s that can give up."""
-    if a.callee(sf, make) != (None, "make"):
-        return None
+    inside one, or sent on only in ``select``s that can give up. Given a bare file (no
+    package: evidence asks so), only sends written in goroutine literals count, as before
+    the model: a no_fix then always means a send that goes on."""
+    if isinstance(v, SourceFile):
+        v = m.View(v, None, v.package_name)
+    # asked by early-return-send per make and by send-without-cancel per send: kept on the file
+    memo = v.sf.cached(f"result-channels-{id(v.facts)}", dict)
+    if make.start_byte not in memo:
+        memo[make.start_byte] = _result_channel(v, make)
+    return memo[make.start_byte]
+
+
+def _result_channel(v: m.View, make: Node) -> ResultChannel | None:
+    sf = v.sf
+    ch = m.local_channel(v, make)
     args = a.arguments(make)
-    if not args or args[0].type != "channel_type" or not sf.text(args[0]).startswith("chan"):
+    if ch is None or ch.capacity or ch.escapes or ch.stored or len(args) > 2:
         return None
-    if sf.text(args[0]).replace(" ", "").startswith("chan<-") or (len(args) == 2 and sf.text(args[1]) != "0") or len(args) > 2:
+    if sf.text(args[0]).replace(" ", "").startswith("chan<-"):
         return None
-    binding = a.assignments(sf, make)
-    if binding is None or binding.name == "_" or binding.statement.type == "assignment_statement":
+    fn = ch.binding.function
+    starts = _started_literals(v, fn)
+    # start -> (site, what sends there: a send, a closure, a call) -> sends per passage
+    senders: dict[Node, dict[tuple[Node, Node], int | None]] = {}
+    bodies: dict[Node, Node | None] = {}
+    sends: list[Node] = []
+    goes_on: list[str] = []
+    guarded = True
+    for op in ch.ops:
+        if op.kind in ("recv", "range"):
+            if op.where is not None:
+                return None  # received inside a closure or goroutine: not the function's result
+        elif op.kind == "send":
+            found = _send_sites(sf, op.node, fn, starts, v.facts is not None)
+            if found is None:
+                return None
+            sends.append(op.node)
+            guarded = guarded and _guarded(sf, op.node)
+            if not _last_action(op.node, [o.node for o in ch.of_kind("send")]):
+                goes_on.append(f"a sender goes on after its send{_GOES_ON}")
+            for start, site, weight in found:
+                # a closure's sends are counted once per call of it, whichever of them asks
+                origin = op.node if site.type in ("send_statement", "defer_statement") else a.enclosing_function(op.node)
+                senders.setdefault(start, {})[site, origin] = weight
+                bodies[start] = starts[start]
+                if site.type not in ("send_statement", "defer_statement") and not _last_action(site, []):
+                    goes_on.append(f"a sender goes on after the call that sends{_GOES_ON}")
+        elif op.kind == "handoff":
+            use = op.use
+            if use is None or use.sends == 0 or use.receives or use.ranges or use.in_goroutine:
+                return None  # what the callee does is not a plain send: not a result channel
+            guarded = guarded and not use.blocking
+            weight = 1 if use.sends == 1 else None
+            callee_goes_on = _callee_goes_on(v, op.node, ch.name, use)
+            if callee_goes_on:
+                goes_on.append(callee_goes_on)
+            if op.node.parent is not None and op.node.parent.type == "go_statement" and a.enclosing_function(op.node) == fn:
+                start = op.node.parent  # `go f(ch)`: f is the goroutine
+                senders.setdefault(start, {})[start, op.node] = weight
+                bodies[start] = None
+                continue
+            lit = a.enclosing_function(op.node)
+            start = next((s for s, body in starts.items() if body == lit), None)
+            if start is None:
+                return None  # handed over by the function itself, or by a closure: not a sender we can count
+            site = a.statement_of(op.node)
+            senders.setdefault(start, {})[site, op.node] = weight if _counted_once(site, op.node) else None
+            bodies[start] = lit
+            if not _last_action(site, []):
+                goes_on.append(f"a sender goes on after the call that sends{_GOES_ON}")
+    receives = [op.node for op in ch.of_kind("recv", "range")]
+    if not senders or guarded or _reply_shape(ch):
         return None
-    fn = binding.function
-    sends, receives = [], []
-    for ref in a.references(sf, binding):
-        parent = ref.parent
-        if parent.type == "send_statement" and parent.child_by_field_name("channel") == ref:
-            sends.append(parent)
-        elif a.is_receive(sf, parent):
-            receives.append(parent)
-        elif parent.type == "range_clause" and parent.child_by_field_name("right") == ref:
-            receives.append(parent.parent)
-        else:
-            use = a.classify(sf, ref)
-            if not (use.kind == "argument" and use.detail in ("close", "len", "cap")):
-                return None  # passed on, stored, returned: other code may send or receive
-    senders: dict[Node, list[Node]] = {}  # goroutine literal -> where it sends: a send or a defer
-    for send in sends:
-        scope = a.enclosing_function(send)
-        deferred = a.deferred_literal(scope) if scope is not None else None
-        goroutine = a.enclosing_function(scope) if deferred else scope
-        if goroutine is None or a.goroutine_literal(goroutine) is None or a.enclosing_function(goroutine) != fn:
-            return None
-        senders.setdefault(goroutine, []).append(deferred or send)
-    if not sends or any(a.enclosing_function(r) != fn for r in receives):
-        return None
-    if all(_guarded(sf, s) for s in sends):
-        return None
-    why = _abandoned(sf, binding, receives, senders)
+    group = {s: Sender(s, bodies[s], tuple((site, w) for (site, _), w in sites.items())) for s, sites in senders.items()}
+    why = _abandoned(sf, ch.binding, receives, group)
     try:
-        capacity = _capacity(sf, binding, senders)
+        capacity = _capacity(sf, ch.binding, group)
     except _Unknown:
         capacity = None
-    goes_on = not all(_last_action(s, sends) for s in sends)
-    return ResultChannel(make, binding, tuple(sends), why, capacity, goes_on)
+    return ResultChannel(make, ch.binding, tuple(sends), why, capacity, goes_on[0] if goes_on else None)
+
+
+def _started_literals(v: m.View, fn: Node) -> dict[Node, Node]:
+    """The statement that starts each goroutine literal written directly in ``fn`` (``go``,
+    ``wg.Go``, ``errgroup``'s ``g.Go``, a launcher), mapped to the literal."""
+    every = v.sf.cached(f"started-literals-{id(v.facts)}", lambda: [g for g in m.goroutines(v) if g.start is not None])
+    return {g.start: g.body for g in every if g.caller == fn and g.body.type == "func_literal"}
+
+
+def _send_sites(sf: SourceFile, send: Node, fn: Node, starts: dict[Node, Node], closures: bool) -> list[tuple[Node, Node, int | None]] | None:
+    """(goroutine start, site, sends per passage) for ``send``: in a goroutine literal of
+    ``fn`` (a deferred send counts where its defer statement is), or in a closure of ``fn``
+    that only goroutine literals call (counted at each call; ``closures``); None otherwise."""
+    scope = a.enclosing_function(send)
+    deferred = a.deferred_literal(scope) if scope is not None else None
+    lit = a.enclosing_function(scope) if deferred else scope
+    start = next((s for s, body in starts.items() if body == lit), None)
+    if start is not None:
+        return [(start, deferred or send, 1)]
+    binding = a.assignments(sf, scope) if scope is not None and scope.type == "func_literal" and closures else None
+    if deferred is not None or binding is None or binding.function != fn or binding.statement.type == "assignment_statement":
+        return None
+    out = []
+    for ref in a.references(sf, binding):
+        call = ref.parent
+        caller = a.enclosing_function(call)
+        start = next((s for s, body in starts.items() if body == caller), None)
+        if call.type != "call_expression" or call.child_by_field_name("function") != ref or start is None:
+            return None  # called by the function itself, or passed on: its sends cannot be counted
+        site = a.statement_of(call)
+        out.append((start, site, _closure_sends(sf, scope, send) if _counted_once(site, call) else None))
+    return out
+
+
+def _closure_sends(sf: SourceFile, closure: Node, send: Node) -> int | None:
+    """The most sends on ``send``'s channel one call of ``closure`` makes; None: unknown."""
+    name = sf.text(send.child_by_field_name("channel"))
+    sites = [s for s in a.of_type(a.body(closure), "send_statement", skip_functions=True)
+             if sf.text(s.child_by_field_name("channel")) == name]
+    try:
+        return _weighed(sf, closure, [(s, 1) for s in sites])
+    except _Unknown:
+        return None
+
+
+def _counted_once(site: Node, call: Node) -> bool:
+    """Whether ``call`` runs once each time its statement ``site`` does (not in a loop's header)."""
+    return site.type in ("expression_statement", "short_var_declaration", "assignment_statement", "return_statement") \
+        and not any(x.type in ("func_literal", "for_statement") for x in a.ancestors(call) if a.is_within(x, site) and x != site)
+
+
+def _callee_goes_on(v: m.View, call: Node, name: str, use: m.ChanUse) -> str | None:
+    """Why the function ``call`` hands channel ``name`` to might do more than return after
+    its send, or None when each of its sends on it is its last action. Only a declaration
+    of this file is read; the summary of one elsewhere does not say."""
+    sf = v.sf
+    target = m.named_callee(sf, call.child_by_field_name("function"))
+    index = next((i for i, x in enumerate(a.arguments(call)) if sf.text(x) == name), -1)
+    decls = [d for d in sf.root.named_children if target is not None and d.type in ("function_declaration", "method_declaration")
+             and sf.text(d.child_by_field_name("name")) == target[0] and (d.type == "method_declaration") == target[1]]
+    who = target[0] if target is not None else "the callee"
+    if not decls or use.handoffs:
+        return f"{who} is not declared in this file: whether it goes on after its send is not read; buffer the channel by hand once it does not"
+    for d in decls:
+        param = _param_name(sf, d, index)
+        sends = [s for s in a.of_type(a.body(d), "send_statement") if sf.text(s.child_by_field_name("channel")) == param]
+        if param is None or not sends or any(a.enclosing_function(s) != d or not _last_action(s, sends) for s in sends):
+            return f"{who} goes on after its send{_GOES_ON}"
+    return None
+
+
+def _param_name(sf: SourceFile, fn: Node, index: int) -> str | None:
+    i = 0
+    for p in fn.child_by_field_name("parameters").named_children:
+        if p.type not in ("parameter_declaration", "variadic_parameter_declaration"):
+            continue
+        for n in p.children_by_field_name("name") or [None]:
+            if i == index:
+                return sf.text(n) if n is not None else None
+            i += 1
+    return None
 
 
 def _last_action(send: Node, sends: list[Node]) -> bool:
@@ -99,16 +238,23 @@ def _last_action(send: Node, sends: list[Node]) -> bool:
     return True
 
 
-def abandoned_result_send(sf: SourceFile, send: Node) -> bool:
+def _reply_shape(ch: m.LocalChannel) -> bool:
+    """abandoned-reply's construct (a channel only handed to helpers, awaited by one
+    select outside any loop): that rule reports it, once."""
+    recvs = ch.of_kind("recv")
+    return (not ch.of_kind("send", "range", "close") and len(recvs) == 1 and recvs[0].guarded
+            and recvs[0].where is None and not recvs[0].looped)
+
+
+def abandoned_result_send(v: m.View, send: Node) -> bool:
     """Whether ``send`` (a send_statement) is on a channel early-return-send reports."""
     top = ([f for f in a.ancestors(send) if f.type in a.FUNCTION_TYPES] or [None])[-1]
     if top is None:
         return False
     return any(
         send in rc.sends
-        for make in a.of_type(top, "call_expression")
-        if a.callee(sf, make) == (None, "make")
-        for rc in [result_channel(sf, make)]
+        for make in v.sf.cached("model-channel-makes", lambda: m.channel_makes(v.sf)) if a.is_within(make, top)
+        for rc in [result_channel(v, make)]
         if rc is not None and rc.why is not None
     )
 
@@ -156,7 +302,7 @@ def _abandoned(sf, binding, receives, senders) -> str | None:
             and not _fails_test(sf, c) for c in others
         ):
             return "takes another case of its select"
-    first_started = min(a.goroutine_literal(g).end_byte for g in senders)
+    first_started = min(g.start.end_byte for g in senders.values())
     outer = [_outer_loop(r, binding) for r in receives]
     loops = set(outer)
     region_end = max((lp or a.statement_of(r)).end_byte for lp, r in zip(outer, receives))
@@ -232,8 +378,8 @@ def _send_total(sf, binding, senders) -> int | None:
     """The most sends any path of the function makes; None when a loop hides the count."""
     weights = {}
     try:
-        for g, sites in senders.items():
-            weights[a.goroutine_literal(g)] = _sends_per_run(sf, g, sites)
+        for start, g in senders.items():
+            weights[start] = _sends_per_run(sf, g)
         return int(max(_count(sf, a.following(binding.statement), weights)))
     except _Unknown:
         pass
@@ -254,9 +400,9 @@ def _launch_formula(sf, binding, senders) -> str:
     """The sum over ``go`` statements of launches times sends per run: ``len(xs)``, ``2*n + 1``."""
     const = 0
     terms: dict[str, int] = {}
-    for g, sites in senders.items():
-        per_run = _sends_per_run(sf, g, sites)
-        launches = _launch_count(sf, binding, g)
+    for g in senders.values():
+        per_run = _sends_per_run(sf, g)
+        launches = _launch_count(sf, binding, g.start)
         if launches.isdigit():
             const += per_run * int(launches)
         else:
@@ -274,13 +420,25 @@ def _not_negative(sf, count: str) -> str:
     return f"max({count}, 0)"
 
 
-def _sends_per_run(sf, goroutine: Node, sites) -> int:
-    """The most sends one run of ``goroutine`` makes on any path (a deferred send counts
-    where its defer statement is)."""
+def _sends_per_run(sf, g: Sender) -> int:
+    """The most sends one run of goroutine ``g`` makes on any path (a deferred send counts
+    where its defer statement is, a call that sends where the call is)."""
+    if g.body is None:
+        weight = g.sites[0][1]
+        if weight is None:
+            raise _Unknown
+        return weight
+    return _weighed(sf, g.body, g.sites)
+
+
+def _weighed(sf, fn: Node, sites) -> int:
+    """The most weight on any path through ``fn``'s body, ``sites`` being (statement, weight)."""
     weights: dict[Node, int] = {}
-    for site in sites:
-        weights[site] = weights.get(site, 0) + 1
-    return max(1, int(max(_count(sf, a.statements(a.body(goroutine)), weights))))
+    for site, weight in sites:
+        if weight is None:
+            raise _Unknown
+        weights[site] = weights.get(site, 0) + weight
+    return max(1, int(max(_count(sf, a.statements(a.body(fn)), weights))))
 
 
 def _count(sf, stmts, weights) -> tuple[float, float, float]:
@@ -334,10 +492,10 @@ def _count_stmt(sf, s, weights) -> tuple[float, float, float]:
     raise _Unknown
 
 
-def _launch_count(sf, binding: a.Binding, goroutine: Node) -> str:
-    """How many times the ``go`` statement of ``goroutine`` runs per ``make``: "1", a literal,
-    ``len(xs)`` or ``n``, valid at the make."""
-    loops = [lp for lp in a.loops_between(a.goroutine_literal(goroutine), binding.function) if not a.is_within(binding.statement, lp)]
+def _launch_count(sf, binding: a.Binding, start: Node) -> str:
+    """How many times ``start`` (a goroutine's go statement or launcher call) runs per
+    ``make``: "1", a literal, ``len(xs)`` or ``n``, valid at the make."""
+    loops = [lp for lp in a.loops_between(start, binding.function) if not a.is_within(binding.statement, lp)]
     if not loops:
         return "1"
     if len(loops) > 1:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from gofixleaks import analysis as a
+from gofixleaks import model as m
 from gofixleaks.edits import SAFE, Fix, TextEdit
 from gofixleaks.rule import Pass, Rule
 
@@ -17,14 +18,24 @@ receiver can stop listening before every send is received: it `select`s on anoth
 inside its receive loop, it breaks out of that loop, or it receives once from several
 senders (first result wins).
 
+The goroutines are the ones the package model sees started: `go func(){...}()`, literals
+handed to `wg.Go`, errgroup's `g.Go` or a launcher (a function of the module that runs its
+func argument with `go`, or one named in the `launchers` config key), and `go f(ch)`. A
+send may sit one call below the goroutine: in a closure of the function that only the
+goroutines call (`reply := func(v T) { ch <- v }`), or in a function of the package the
+goroutine hands the channel to (`go func() { check(x, errc) }()`), as the model follows it.
+
 ## Why it leaks
 A send on an unbuffered channel blocks until someone receives. Once the receiver has
 returned nobody ever will, so each sender that is still to send blocks forever, with
 everything it references, for every call of the function.
 
 ## When it is not reported
-- the channel is buffered, or passed to a function, returned or stored (other code may
-  receive from it);
+- the channel is buffered, returned or stored, or passed to a function that does more
+  than send on it (receives, hands it to a goroutine of its own, or cannot be followed):
+  other code may receive from it;
+- it is only handed to helpers and awaited by one `select` that can give up:
+  `abandoned-reply` reports that;
 - it is only closed, never sent on (a signal, not a result);
 - every send is a case of a `select` that can take a cancellation case or a default;
 - the function receives every send before any way out, including after a select whose
@@ -40,16 +51,19 @@ anyone is listening: capacity 1 for one goroutine that sends once, `len(xs)` for
 started in `for ... range xs`, `max(n, 0)` for `for i := 0; i < n; i++` (make panics on a
 negative size; plain `n` before Go 1.21), and the sum for several `go` statements. The finding comes without a fix when the number of sends cannot be read
 from the code (a send in a loop, goroutines started in a loop of unknown length), and when a
-sender does more than return after its send: with a buffer that code would run even after
-the receiver has given up, which is a change of behaviour for a person to judge.
+sender does more than return after its send, or after the call that sends (a callee of
+another file is not read, so the finding then comes without a fix): with a buffer that
+code would run even after the receiver has given up, which is a change of behaviour for a
+person to judge. A send one call below counts once per call when the callee sends at most
+once; more makes the count unknown.
 Applicability: `safe` (a buffer only removes blocking).
 """
 
 
 def run(p: Pass) -> None:
-    sf = p.file
-    for make in a.of_type(sf.root, "call_expression"):
-        rc = result_channel(sf, make)
+    v = m.view(p)
+    for make in m.channel_makes(p.file):
+        rc = result_channel(v, make)
         if rc is None or rc.why is None:
             continue
         name = rc.binding.name
@@ -57,8 +71,8 @@ def run(p: Pass) -> None:
         if rc.capacity is None:
             p.report(make, message, notes=["the number of sends is unknown (a send in a loop, or goroutines started in a loop of unknown length): buffer it for every send, or let the senders select on cancellation"])
             continue
-        if rc.sender_goes_on:
-            p.report(make, message, notes=["a sender goes on after its send: with a buffer that code would run after the receiver has left; move it before the send, then buffer the channel"])
+        if rc.no_fix is not None:
+            p.report(make, message, notes=[rc.no_fix])
             continue
         args = a.arguments(make)
         if len(args) == 2:  # make(chan T, 0)
@@ -74,4 +88,5 @@ RULE = Rule(
     doc=DOC,
     run=run,
     triggers=(b"make(chan",),
+    needs_package=True,
 )

@@ -21,8 +21,9 @@ DOC = """\
 Inside a goroutine (a `go func(){...}()` literal, or a function or method of the same file
 started with `go`), a send `ch <- v` or a receive `<-ch`, `v := <-ch`, `v, ok := <-ch`,
 `v = <-ch` written as a statement of its own, outside any `select`, while a cancellation
-signal is in scope: a `context.Context` (a parameter, a local, a field of the receiver) or
-a `chan struct{}` named like a done/stop/quit signal.
+signal is in scope: a `context.Context` (a parameter, a local, a field of the receiver),
+a `chan struct{}` named like a done/stop/quit signal, or the context of an `*http.Request`
+parameter (`r.Context()`, which ends when the client goes away or the handler returns).
 
 ## Why it leaks
 A bare channel operation waits for its partner forever. Once the caller has given up
@@ -86,6 +87,10 @@ note says which) when:
 - a receive from a field channel that the file only ever closes (a gate, `<-m.block`
   opened by `Run`): the signal may end only after the goroutine has passed the gate, so
   the new case might never fire;
+- the sent value is a closable resource: the channel's element type is a `*os.File`,
+  `*http.Response`, an `io.Closer` kind or any `Conn` or `Listener`, or the value comes
+  from `Accept`, `Dial`, `os.Open`/`Create`, `http.Get`/`Post`: the new case would drop it
+  unclosed and leak what it holds, so closing it there is left to a person;
 - the goroutine's function has results, a `return` would skip a later non-deferred
   `wg.Done()`, `mu.Unlock()` or `close(ch)`, the statement shares its line, or a received
   `v := <-ch` needs a type that this file does not declare.
@@ -95,7 +100,11 @@ Applicability: `review` (a select that returns early changes when the goroutine 
 ## The fix
 The operation becomes a `select` that also watches the signal:
 `select { case ch <- v: case <-ctx.Done(): return }`. The sent value is evaluated once when
-the select starts, exactly as before. `v := <-ch` becomes `var v T` followed by
+the select starts, exactly as before. Without a ctx or done channel of its own, a function
+with an `*http.Request` parameter `r` watches `r.Context().Done()`. Otherwise context
+plumbing gives the function around the goroutine a `ctx context.Context` parameter, and its
+callers pass their own ctx or, in a handler, their request's `r.Context()`; when no caller
+has one (every call would pass `context.TODO()`), the finding is reported without a fix. `v := <-ch` becomes `var v T` followed by
 `select { case v = <-ch: ... }`, so `v` stays visible after it.
 """
 
@@ -461,6 +470,45 @@ def _why_no_fix(sf: SourceFile, g: g_.Goroutine, stmt: Node, kind: str, chan: No
     return None
 
 
+def _request_context(v: m.View, stmt: Node) -> a.Cancellation | None:
+    """``r.Context()`` of an ``*http.Request`` parameter of a function around ``stmt``, as
+    the model's stop signals know it: it ends when the client goes away or the handler
+    returns, which is when whoever the request's handler hands the channel to stops too."""
+    sig = next((s for s in m.stop_signals(v, stmt) if s.origin == "request"), None)
+    return sig.cancellation() if sig is not None else None
+
+
+# An in-flight value of these types owns a connection or a file: dropped by the new case,
+# nobody would close it (element types as written; a Conn or Listener of any package counts)
+_CLOSABLE = ("*os.File", "*http.Response", "io.Closer", "io.ReadCloser", "io.WriteCloser", "io.ReadWriteCloser")
+_OPENERS = {"os": ("Open", "OpenFile", "Create"), "net": ("Dial", "DialTimeout", "Listen"),
+            "net/http": ("Get", "Post", "Head", "PostForm")}
+_OPENING_METHODS = ("Accept", "AcceptTCP", "Dial", "DialContext")
+
+
+def _closable(sf: SourceFile, stmt: Node, kind: str, chan: Node, sig: a.Cancellation) -> str | None:
+    """Why a select that returns on the signal would leak the sent value: it is a
+    connection, a file or a response (by the channel's element type, or the call that made
+    it), which the new case would drop unclosed. Reported, not fixed: closing it in that
+    case is for a person, who knows whether the receiver would have owned it."""
+    if kind != "send":
+        return None
+    elem = (_element_type(sf, a.unparen(chan)) or "").replace(" ", "")
+    value = a.unparen(stmt.child_by_field_name("value"))
+    made = a.defined_value(sf, sf.text(value), value) if value.type == "identifier" else value
+    if made is None or made.type != "call_expression":
+        opened = False
+    else:
+        method = a.method_call(sf, made)
+        opened = any(a.is_call_to(sf, made, pkg, names) for pkg, names in _OPENERS.items()) or (
+            method is not None and method[1] in _OPENING_METHODS)
+    if elem in _CLOSABLE or elem.endswith(("Conn", "Listener")) or opened:
+        what = elem or sf.text(made.child_by_field_name("function"))
+        return (f"the value is a closable resource ({what}): on {sig.done_expr()} the new case would drop it "
+                "unclosed and leak it; close it in that case by hand")
+    return None
+
+
 def _made_here(sf: SourceFile, stmt: Node, sig: a.Cancellation) -> bool:
     """The signal is a local of the functions around ``stmt`` (``ctx, cancel :=
     context.WithTimeout(...)`` for a setup step, ``done := make(chan struct{})``), not a
@@ -540,14 +588,14 @@ def _receive_fix(sf: SourceFile, stmt: Node, sig: a.Cancellation, comment: str) 
     return decls + g_.select_over(sf, comm, sig, indent, comment), None
 
 
-def _sites(p: Pass) -> Iterator[tuple[g_.Goroutine, Node, a.Cancellation | None]]:
+def _sites(p: Pass, v: m.View) -> Iterator[tuple[g_.Goroutine, Node, a.Cancellation | None]]:
     """(goroutine, statement, the signal its loop leaves on): every statement of every
     goroutine (signal None: asked per statement), then the sends in a loop that leaves on a
     signal, in a function the model does not see started (a listener run by a service
     framework): the loop's own exit says the function runs until that signal."""
     sf = p.file
     seen = set()
-    for g in g_.goroutines(sf, m.view(p)):
+    for g in g_.goroutines(sf, v):
         seen.add(g.fn)
         for stmt in a.walk(a.body(g.fn), skip_functions=True):
             yield g, stmt, None
@@ -578,7 +626,8 @@ def _signal_loops(sf: SourceFile, fn: Node) -> Iterator[tuple[Node, a.Cancellati
 
 def run(p: Pass) -> None:
     sf = p.file
-    for g, stmt, loop_sig in _sites(p):
+    v = m.view(p)
+    for g, stmt, loop_sig in _sites(p, v):
         if stmt.parent is None or stmt.parent.type != "statement_list":
             continue
         op = _operation(sf, stmt)
@@ -586,9 +635,11 @@ def run(p: Pass) -> None:
             continue
         kind, chan = op
         sig = loop_sig or g_.signal(sf, g, stmt, p.assumed_contexts)
+        request = _request_context(v, stmt) if sig is None or sig.assumed else None
+        sig = request or sig  # a handler's request beats a ctx plumbing would add
         if sig is None or (kind == "recv" and _waits_on_a_signal(sf, chan, sig)):
             continue
-        if kind == "send" and abandoned_result_send(sf, stmt):
+        if kind == "send" and abandoned_result_send(v, stmt):
             continue  # early-return-send's: a buffer at the make fixes it
         if _exchange_in_view(sf, g, stmt, kind, chan) or _after_cancellation(sf, g, stmt, sig):
             continue
@@ -603,7 +654,10 @@ def run(p: Pass) -> None:
         partner = "receiver" if kind == "send" else "sender"
         stops = f"its loop leaves on {sig.done_expr()}" if loop_sig else f"{sig.name} could end the goroutine"
         message = f"this {what} blocks forever once its {partner} is gone, although {stops}"
-        why = _why_no_fix(sf, g, stmt, kind, chan, sig) or g_.return_blocker(sf, g, stmt)
+        unowned = _why_no_fix(sf, g, stmt, kind, chan, sig)
+        if request is not None and unowned is not None:
+            continue  # work handed elsewhere may be meant to outlive the request (an async notification)
+        why = unowned or _closable(sf, stmt, kind, chan, sig) or g_.return_blocker(sf, g, stmt)
         if why is None and not g_.own_line(sf, stmt):
             why = "the statement shares its line: rewrite it into a select by hand"
         new = None
@@ -630,4 +684,6 @@ RULE = Rule(
     severity="warning",
     example="basic",
     needs_package=True,
+    plumbable=True,
+    reports_unplumbed=False,
 )

@@ -140,3 +140,13 @@ def _is_request(sf, typ: Node | None) -> bool:
     inner = typ.named_children[0]
     return (inner.type == "qualified_type" and sf.imports.get(sf.text(inner.child_by_field_name("package"))) == "net/http"
             and sf.text(inner.child_by_field_name("name")) == "Request")
+
+
+def request_context(sf, at: Node) -> str | None:
+    """``r.Context()`` for the first ``*http.Request`` parameter of a function around ``at``
+    (None when there is none): a context whoever handles that request can pass on."""
+    for fn in (x for x in a.ancestors(at) if x.type in a.FUNCTION_TYPES):
+        for var, typ in _typed_names(sf, fn):
+            if _is_request(sf, typ):
+                return f"{var}.Context()"
+    return None

@@ -1,0 +1,3 @@
+module example.com/launcher
+
+go 1.22

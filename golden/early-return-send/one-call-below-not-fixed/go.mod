@@ -1,0 +1,3 @@
+module example.com/notfixed
+
+go 1.22

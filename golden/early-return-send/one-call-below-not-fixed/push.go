@@ -1,0 +1,6 @@
+package notfixed
+
+// push sends err on errc.
+func push(err error, errc chan<- error) {
+	errc <- err
+}

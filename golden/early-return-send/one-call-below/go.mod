@@ -1,0 +1,3 @@
+module example.com/onecall
+
+go 1.22
