@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import operator
 from collections import OrderedDict
 from typing import Iterator
 
@@ -68,7 +69,7 @@ def of_type(node: Node | None, *types: str, skip_functions: bool = False) -> Ite
     found = QueryCursor(q).captures(node).get("n", [])
     if skip_functions:
         found = [n for n in found if n == node or not _inside_function(n, node)]
-    found.sort(key=lambda n: (n.start_byte, -n.end_byte))
+    by_position(found)
     if answers is not None:
         answers[key, skip_functions] = found
     return iter(found)
@@ -86,6 +87,20 @@ _INDEXED = frozenset({
 })
 
 
+_INDEX_QUERY = Query(GO_LANGUAGE, "[" + " ".join(f"({t}) @{t}" for t in sorted(_INDEXED)) + "]")
+
+
+_START, _END = operator.attrgetter("start_byte"), operator.attrgetter("end_byte")
+
+
+def by_position(nodes: list[Node]) -> None:
+    """Sort ``nodes`` in place by start, the longer first where two start together (an outer
+    node before an inner one): two stable sorts on C key functions, as a key building a
+    tuple per node cost a tenth of indexing a file."""
+    nodes.sort(key=_END, reverse=True)
+    nodes.sort(key=_START)
+
+
 def _root(node: Node) -> Node:
     while True:
         parent = node.parent
@@ -99,13 +114,12 @@ class _Index:
 
     def __init__(self, root: Node) -> None:
         self.root = root  # keeps the tree alive, so its node ids stay unique
-        found = QueryCursor(_query(tuple(sorted(_INDEXED)))).captures(root).get("n", [])
-        found.sort(key=lambda n: (n.start_byte, -n.end_byte))
+        # one capture name per type: the query hands the nodes back bucketed by type, so no
+        # node's type is looked at
         self.by_type: dict[str, tuple[list[int], list[Node]]] = {}
-        for n in found:
-            starts, nodes = self.by_type.setdefault(n.type, ([], []))
-            starts.append(n.start_byte)
-            nodes.append(n)
+        for kind, nodes in QueryCursor(_INDEX_QUERY).captures(root).items():
+            by_position(nodes)
+            self.by_type[kind] = ([n.start_byte for n in nodes], nodes)
         # other whole-file questions, answered by a query each: (types, skip_functions) -> nodes
         self.answers: dict[tuple[tuple[str, ...], bool], list[Node]] = {}
 
@@ -124,7 +138,7 @@ class _Index:
                     if end < hi or (end == hi and (n.start_byte != lo or n == node or not _encloses(n, node))):
                         out.append(n)
         if len(types) > 1:
-            out.sort(key=lambda n: (n.start_byte, -n.end_byte))
+            by_position(out)
         return out
 
     def outside_functions(self, node: Node, found: list[Node]) -> list[Node]:
