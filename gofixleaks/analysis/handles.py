@@ -21,7 +21,8 @@ from .bindings import (
 from .cfg import EXIT, Graph, graph, own_parts
 from .flow import loops_between
 from .syntax import (
-    ancestors, arguments, body, callee, deferred_literal, enclosing_function, goroutine_literal, of_type, unparen,
+    ancestors, arguments, body, callee, calls_named, deferred_literal, enclosing_function, goroutine_literal, of_type,
+    unparen,
 )
 
 # What a point does to the handle.
@@ -350,15 +351,18 @@ def error_return(sf: SourceFile, stmt: Node) -> bool:
 
 
 def _after_funcs_in(sf: SourceFile, fn: Node) -> list[Node]:
-    """The calls in ``fn``'s body, when the file mentions AfterFunc at all (facts ask for
-    every function of every file: the byte search is done once per file)."""
-    global _LAST_MENTION
-    if _LAST_MENTION[0] is not sf:
-        _LAST_MENTION = (sf, b"AfterFunc" in sf.data)
-    return list(of_type(body(fn), "call_expression")) if _LAST_MENTION[1] else []
+    """The calls named AfterFunc in ``fn``'s body, its closures included: a slice, by
+    position, of the file's (the facts ask for every function of every file)."""
+    block = body(fn)
+    if block is None:
+        return []
+    calls, starts = sf.cached("after-func-calls", lambda: _after_func_calls(sf))
+    return calls[bisect.bisect_left(starts, block.start_byte):bisect.bisect_left(starts, block.end_byte)]
 
 
-_LAST_MENTION: tuple[SourceFile | None, bool] = (None, False)
+def _after_func_calls(sf: SourceFile) -> tuple[list[Node], list[int]]:
+    calls = calls_named(sf, ("AfterFunc",)) if b"AfterFunc" in sf.data else []
+    return calls, [c.start_byte for c in calls]
 
 
 # One graph per function, kept while its tree lives: several handles in a function ask for it.
