@@ -847,7 +847,9 @@ def package_durations(sf: SourceFile) -> tuple[tuple[str, Term, bool], ...]:
     return tuple(out)
 
 
-_ADDRESS = re.compile(rb"(?<!&)&(?!&)\s*([A-Za-z_]\w*)\b(?!\s*[.{(\[])")
+# `&name`; the `&` of `&&` is left out by the match's first byte (a pattern opening with a
+# look-behind is tried at every byte of the file, one opening with `&` only at each `&`)
+_ADDRESS = re.compile(rb"&(?!&)\s*([A-Za-z_]\w*)\b(?!\s*[.{(\[])")
 
 
 def package_writes(sf: SourceFile) -> tuple[tuple[str, str], ...]:
@@ -857,7 +859,8 @@ def package_writes(sf: SourceFile) -> tuple[tuple[str, str], ...]:
     rest of the facts): a local of the same name makes it look written, which only reports more."""
     # `&name` by the bytes (a query for unary expressions cost a whole-file pass): `a & b`
     # and `&name` in a comment count too, which only reports more
-    out = {("", m.decode()) for m in _ADDRESS.findall(sf.data)}
+    data = sf.data
+    out = {("", m.group(1).decode()) for m in _ADDRESS.finditer(data) if data[m.start() - 1:m.start()] != b"&"}
     for node in of_type(sf.root, "assignment_statement", "inc_statement", "dec_statement"):
         if node.type in ("inc_statement", "dec_statement"):
             targets = node.named_children[:1]
