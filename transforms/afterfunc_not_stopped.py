@@ -237,7 +237,7 @@ def run(p: Pass) -> None:
     sf = p.file
     package = sf.package_name
     kept = p.package.timer_fields(package) if p.package is not None else frozenset()
-    for call in a.of_type(sf.root, "call_expression"):
+    for call in a.calls_named(sf, ("AfterFunc", "delete")):
         if a.is_after_func(sf, call):
             binding = a.assignments(sf, call)
             target = a.assigned_to(call)
@@ -251,7 +251,7 @@ def run(p: Pass) -> None:
             args = a.arguments(call)
             if len(args) == 2 and args[0].type == "selector_expression" and call.parent.type == "expression_statement":
                 _cleared(p, call.parent, args[0], args[1], package, kept)
-    for stmt in a.of_type(sf.root, "assignment_statement"):
+    for stmt in a.of_type(sf.root, "assignment_statement") if kept else ():  # _cleared asks for a kept field
         lefts, right = a.left_names(stmt), stmt.child_by_field_name("right")
         values = right.named_children if right is not None else []
         if len(lefts) == 1 == len(values) and lefts[0].type == "selector_expression" and sf.text(values[0]) == "nil":

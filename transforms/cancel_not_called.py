@@ -629,7 +629,10 @@ def _kept_past_iteration(sf, life: a.Lifecycle, names: set[str], body) -> bool:
 
 def run(p: Pass) -> None:
     wrappers = p.package.cancel_makers(p.file.package_name) if p.package is not None else {}
-    for call in a.of_type(p.file.root, "call_expression"):
+    # only calls named like a maker can be one (see _maker)
+    names = {*WITH, "NotifyContext", *(name for name, _ in wrappers)}
+    names.update(m[0] for e in (p.package.imported if p.package is not None else ()) for m in e.makers)
+    for call in a.calls_named(p.file, names):
         maker = _maker(p.file, call, wrappers, p.package)
         if maker is not None:
             _check(p, call, *maker)

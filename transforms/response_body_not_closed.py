@@ -494,7 +494,7 @@ def _report_discarded(p: Pass, call: Node, name: str) -> None:
 
 def check(p: Pass) -> None:
     sf = p.file
-    for call in a.of_type(sf.root, "call_expression"):
+    for call in a.calls_named(sf, _ANY_REQUEST):
         name = request_call(sf, call)
         if name is None:
             continue

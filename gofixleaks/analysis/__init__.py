@@ -92,6 +92,7 @@ from .syntax import (
     arguments,
     body,
     callee,
+    calls_named,
     deferred_literal,
     enclosing,
     enclosing_function,

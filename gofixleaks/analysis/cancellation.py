@@ -91,7 +91,12 @@ def function_key(sf: SourceFile, fn: Node) -> tuple[str, str] | None:
         return None
     recv = ""
     if fn.type == "method_declaration":
-        decl = next(of_type(fn.child_by_field_name("receiver"), "parameter_declaration"), None)
+        receiver = fn.child_by_field_name("receiver")
+        first = receiver.named_children[0] if receiver is not None and receiver.named_child_count else None
+        # the first declaration of the list is the first in the tree: asked of every
+        # declaration of every file, a look-up through the index cost more than the rest
+        decl = first if first is not None and first.type == "parameter_declaration" else next(
+            of_type(receiver, "parameter_declaration"), None)
         typ = decl.child_by_field_name("type") if decl is not None else None
         recv = sf.text(typ).lstrip("*").split("[")[0].strip() if typ is not None else ""
     return sf.text(name), recv

@@ -6,6 +6,7 @@ holds when the defer runs, ``defer func() { cancel() }()`` the one it holds at r
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -20,7 +21,8 @@ from .bindings import (
 from .cfg import EXIT, Graph, graph, own_parts
 from .flow import loops_between
 from .syntax import (
-    ancestors, arguments, body, callee, deferred_literal, enclosing_function, goroutine_literal, of_type, unparen,
+    ancestors, arguments, body, callee, calls_named, deferred_literal, enclosing_function, goroutine_literal, of_type,
+    unparen,
 )
 
 # What a point does to the handle.
@@ -349,15 +351,18 @@ def error_return(sf: SourceFile, stmt: Node) -> bool:
 
 
 def _after_funcs_in(sf: SourceFile, fn: Node) -> list[Node]:
-    """The calls in ``fn``'s body, when the file mentions AfterFunc at all (facts ask for
-    every function of every file: the byte search is done once per file)."""
-    global _LAST_MENTION
-    if _LAST_MENTION[0] is not sf:
-        _LAST_MENTION = (sf, b"AfterFunc" in sf.data)
-    return list(of_type(body(fn), "call_expression")) if _LAST_MENTION[1] else []
+    """The calls named AfterFunc in ``fn``'s body, its closures included: a slice, by
+    position, of the file's (the facts ask for every function of every file)."""
+    block = body(fn)
+    if block is None:
+        return []
+    calls, starts = sf.cached("after-func-calls", lambda: _after_func_calls(sf))
+    return calls[bisect.bisect_left(starts, block.start_byte):bisect.bisect_left(starts, block.end_byte)]
 
 
-_LAST_MENTION: tuple[SourceFile | None, bool] = (None, False)
+def _after_func_calls(sf: SourceFile) -> tuple[list[Node], list[int]]:
+    calls = calls_named(sf, ("AfterFunc",)) if b"AfterFunc" in sf.data else []
+    return calls, [c.start_byte for c in calls]
 
 
 # One graph per function, kept while its tree lives: several handles in a function ask for it.
@@ -576,15 +581,30 @@ def assigned_to(value: Node) -> Node | None:
 
 
 def field_reads(sf: SourceFile, fn: Node) -> tuple[str, ...]:
-    """Names of the fields ``fn`` reads in a way that may stop a timer kept there or hand it
-    on: every ``x.f`` but an assignment to it, a nil check and a re-arm (``x.f.Reset(d)``)."""
-    out: set[str] = set()
-    for sel in of_type(body(fn), "selector_expression"):
-        name = sf.text(sel.child_by_field_name("field"))
-        if name in out or _field_written_or_checked(sf, sel):
+    """Names of the fields function or method declaration ``fn`` reads in a way that may
+    stop a timer kept there or hand it on: every ``x.f`` but an assignment to it, a nil
+    check and a re-arm (``x.f.Reset(d)``)."""
+    return sf.cached("field-reads", lambda: _field_reads_by_declaration(sf)).get(fn.start_byte, ())
+
+
+def _field_reads_by_declaration(sf: SourceFile) -> dict[int, tuple[str, ...]]:
+    """field_reads of each declaration of the file, by its start: the file's selectors (from
+    its index) split among the bodies by position (the facts ask of every function: a query
+    per body walked the whole tree again, a third of the parse)."""
+    decls = [d for d in sf.root.named_children if d.type in ("function_declaration", "method_declaration")]
+    bodies = [(b.start_byte, b.end_byte, d.start_byte) for d in decls if (b := body(d)) is not None]
+    starts = [b[0] for b in bodies]
+    found: list[set[bytes]] = [set() for _ in bodies]
+    data = sf.data
+    for sel in of_type(sf.root, "selector_expression"):
+        i = bisect.bisect_right(starts, sel.start_byte) - 1
+        if i < 0 or sel.end_byte > bodies[i][1]:
             continue
-        out.add(name)
-    return tuple(sorted(out))
+        f = sel.child_by_field_name("field")
+        name = data[f.start_byte:f.end_byte]
+        if name not in found[i] and not _field_written_or_checked(sf, sel):
+            found[i].add(name)
+    return {b[2]: tuple(sorted(n.decode() for n in names)) for b, names in zip(bodies, found)}
 
 
 def _field_written_or_checked(sf: SourceFile, sel: Node) -> bool:
@@ -827,7 +847,9 @@ def package_durations(sf: SourceFile) -> tuple[tuple[str, Term, bool], ...]:
     return tuple(out)
 
 
-_ADDRESS = re.compile(rb"(?<!&)&(?!&)\s*([A-Za-z_]\w*)\b(?!\s*[.{(\[])")
+# `&name`; the `&` of `&&` is left out by the match's first byte (a pattern opening with a
+# look-behind is tried at every byte of the file, one opening with `&` only at each `&`)
+_ADDRESS = re.compile(rb"&(?!&)\s*([A-Za-z_]\w*)\b(?!\s*[.{(\[])")
 
 
 def package_writes(sf: SourceFile) -> tuple[tuple[str, str], ...]:
@@ -837,7 +859,8 @@ def package_writes(sf: SourceFile) -> tuple[tuple[str, str], ...]:
     rest of the facts): a local of the same name makes it look written, which only reports more."""
     # `&name` by the bytes (a query for unary expressions cost a whole-file pass): `a & b`
     # and `&name` in a comment count too, which only reports more
-    out = {("", m.decode()) for m in _ADDRESS.findall(sf.data)}
+    data = sf.data
+    out = {("", m.group(1).decode()) for m in _ADDRESS.finditer(data) if data[m.start() - 1:m.start()] != b"&"}
     for node in of_type(sf.root, "assignment_statement", "inc_statement", "dec_statement"):
         if node.type in ("inc_statement", "dec_statement"):
             targets = node.named_children[:1]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import operator
 from collections import OrderedDict
 from typing import Iterator
 
@@ -68,13 +69,15 @@ def of_type(node: Node | None, *types: str, skip_functions: bool = False) -> Ite
     found = QueryCursor(q).captures(node).get("n", [])
     if skip_functions:
         found = [n for n in found if n == node or not _inside_function(n, node)]
-    found.sort(key=lambda n: (n.start_byte, -n.end_byte))
+    by_position(found)
     if answers is not None:
         answers[key, skip_functions] = found
     return iter(found)
 
 # What one query per file indexes: the types rules ask about most, none of them so
-# numerous (identifiers, say) that bucketing them in Python costs more than it saves.
+# numerous (identifiers, say) that bucketing them in Python costs more than it saves. A
+# query costs about a third of the parse whatever it looks for (it walks the tree), so a
+# type asked of every function (selectors: the facts' field reads) belongs here.
 _INDEXED = frozenset({
     "function_declaration", "method_declaration", "func_literal",
     "call_expression", "go_statement", "defer_statement", "for_statement", "select_statement",
@@ -83,7 +86,22 @@ _INDEXED = frozenset({
     "inc_statement", "dec_statement", "expression_statement", "range_clause", "type_spec",
     "import_spec", "interface_type", "field_declaration", "parameter_declaration",
     "variadic_parameter_declaration", "labeled_statement", "if_statement", "communication_case",
+    "selector_expression",
 })
+
+
+_INDEX_QUERY = Query(GO_LANGUAGE, "[" + " ".join(f"({t}) @{t}" for t in sorted(_INDEXED)) + "]")
+
+
+_START, _END = operator.attrgetter("start_byte"), operator.attrgetter("end_byte")
+
+
+def by_position(nodes: list[Node]) -> None:
+    """Sort ``nodes`` in place by start, the longer first where two start together (an outer
+    node before an inner one): two stable sorts on C key functions, as a key building a
+    tuple per node cost a tenth of indexing a file."""
+    nodes.sort(key=_END, reverse=True)
+    nodes.sort(key=_START)
 
 
 def _root(node: Node) -> Node:
@@ -99,13 +117,12 @@ class _Index:
 
     def __init__(self, root: Node) -> None:
         self.root = root  # keeps the tree alive, so its node ids stay unique
-        found = QueryCursor(_query(tuple(sorted(_INDEXED)))).captures(root).get("n", [])
-        found.sort(key=lambda n: (n.start_byte, -n.end_byte))
+        # one capture name per type: the query hands the nodes back bucketed by type, so no
+        # node's type is looked at
         self.by_type: dict[str, tuple[list[int], list[Node]]] = {}
-        for n in found:
-            starts, nodes = self.by_type.setdefault(n.type, ([], []))
-            starts.append(n.start_byte)
-            nodes.append(n)
+        for kind, nodes in QueryCursor(_INDEX_QUERY).captures(root).items():
+            by_position(nodes)
+            self.by_type[kind] = ([n.start_byte for n in nodes], nodes)
         # other whole-file questions, answered by a query each: (types, skip_functions) -> nodes
         self.answers: dict[tuple[tuple[str, ...], bool], list[Node]] = {}
 
@@ -124,7 +141,7 @@ class _Index:
                     if end < hi or (end == hi and (n.start_byte != lo or n == node or not _encloses(n, node))):
                         out.append(n)
         if len(types) > 1:
-            out.sort(key=lambda n: (n.start_byte, -n.end_byte))
+            by_position(out)
         return out
 
     def outside_functions(self, node: Node, found: list[Node]) -> list[Node]:
@@ -259,6 +276,27 @@ def _callee(sf: SourceFile, call: Node) -> tuple[str | None, str] | None:
             if path is not None:
                 return path, sf.text(fn.child_by_field_name("field"))
     return None
+
+
+def calls_named(sf: SourceFile, names: tuple[str, ...] | set[str] | frozenset[str]) -> list[Node]:
+    """The file's calls of a function or method named one of ``names`` (``f(...)``,
+    ``x.f(...)``, ``pkg.f(...)``), in source order. A rule after a few callees asks this
+    rather than resolving each of the file's calls: rules did so for every call, each rule
+    again, which cost more than the parse on real services."""
+    by_name = sf.cached("calls-by-name", lambda: _calls_by_name(sf))
+    found = [c for n in set(names) for c in by_name.get(n, ())]
+    by_position(found)
+    return found
+
+
+def _calls_by_name(sf: SourceFile) -> dict[str, list[Node]]:
+    out: dict[str, list[Node]] = {}
+    for call in of_type(sf.root, "call_expression"):
+        fn = call.child_by_field_name("function")
+        name = fn.child_by_field_name("field") if fn is not None and fn.type == "selector_expression" else fn
+        if name is not None and name.type in ("identifier", "field_identifier"):
+            out.setdefault(sf.text(name), []).append(call)
+    return out
 
 
 def is_call_to(sf: SourceFile, node: Node | None, import_path: str, names: tuple[str, ...] | set[str]) -> bool:

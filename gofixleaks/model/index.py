@@ -128,19 +128,18 @@ class PackageIndex:
         """Where ``name`` is run on a goroutine in the package: go statements, goroutine
         literals that call it, and launchers it is handed to (``.Go`` methods, the package's
         own launchers, the configured ones)."""
-        return tuple(s for s in self._starts(package) if s.callee == name and s.method == method)
+        return self._start_lists.get((package, name, method), ())
 
     @functools.cached_property
-    def _start_lists(self) -> dict[str, tuple[Start, ...]]:
-        out: dict[str, list[Start]] = {}
+    def _start_lists(self) -> dict[tuple[str, str, bool], tuple[Start, ...]]:
+        """By (package, callee, method): every declaration of a file asks, and filtering the
+        package's starts each time made a package's cost quadratic in its size."""
+        out: dict[tuple[str, str, bool], list[Start]] = {}
         for f in self.facts.functions:
             for s in f.summary.starts:
                 if not s.via or self._launches(f.package, s):
-                    out.setdefault(f.package, []).append(s)
+                    out.setdefault((f.package, s.callee, s.method), []).append(s)
         return {k: tuple(v) for k, v in out.items()}
-
-    def _starts(self, package: str) -> tuple[Start, ...]:
-        return self._start_lists.get(package, ())
 
     def _launches(self, package: str, s: Start) -> bool:
         if s.via == "Go" and s.via_method:

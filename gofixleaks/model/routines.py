@@ -27,7 +27,16 @@ def goroutines(v: View) -> list[Goroutine]:
     """Every function of the file that runs on a goroutine: `go func(){...}()` literals,
     literals handed to `x.Go(...)` or to a launcher (the package's own, found from their
     bodies, or the configured ones), and declarations of this file that the package starts
-    anywhere (`go s.run()`, a goroutine literal calling `s.run()`, `safe.Go(s.run)`)."""
+    anywhere (`go s.run()`, a goroutine literal calling `s.run()`, `safe.Go(s.run)`).
+    Kept on the file per package facts: several rules ask it of each file."""
+    memo = v.sf.cached("model-goroutines", dict)
+    hit = memo.get(id(v.facts))
+    if hit is None or hit[0] is not v.facts:
+        hit = memo[id(v.facts)] = (v.facts, tuple(_goroutines(v)))
+    return list(hit[1])
+
+
+def _goroutines(v: View) -> list[Goroutine]:
     sf = v.sf
     out: list[Goroutine] = []
     for lit in a.of_type(sf.root, "func_literal"):
