@@ -344,13 +344,19 @@ def _read(path: str) -> bytes | None:
         return None
 
 
-def _facts_key(path: str, data: bytes) -> str:
-    return cache.key(data, "facts", path)
+def _read_hashed(path: str) -> tuple[bytes, bytes] | None:
+    """A file's bytes and their digest (cache.content), which its keys are built on."""
+    data = _read(path)
+    return None if data is None else (data, cache.content(data))
+
+
+def _facts_key(path: str, content: bytes) -> str:
+    return cache.key(content, "facts", path)
 
 
 def file_facts_of(path: str, data: bytes, store: cache.Cache | None) -> facts_mod.FileFacts | None:
     """A file's own facts, from the cache or by parsing it (None: it does not parse)."""
-    key = _facts_key(path, data)
+    key = _facts_key(path, cache.content(data))
     found = store.get(key, facts_mod.FileFacts) if store is not None else None
     if found is not None:
         return found
@@ -467,9 +473,15 @@ def _packages(targets: list[Target]) -> list[_Package]:
     return [_Package(d, tuple(ts)) for d, ts in by_dir.items()]
 
 
-def _result_key(t: Target, data: bytes, config: Config, want_fixes: bool, digest: str | None) -> str:
-    version = gomod.resolve(t.path, config.go_version)
-    return cache.key(data, t.path, t.display, t.explicit, version, config.key(), want_fixes, digest, grammar.checker())
+def _result_context(directory: str, config: Config, want_fixes: bool, digest: str | None) -> str:
+    """What the results of a package's files depend on besides each file (see _result_key):
+    written once per package, as a warm run computes thousands of keys."""
+    version = gomod.resolve(os.path.join(directory, "x.go"), config.go_version)
+    return repr((version, config.key(), want_fixes, digest, grammar.checker()))
+
+
+def _result_key(t: Target, content: bytes, context: str) -> str:
+    return cache.key(content, t.path, t.display, t.explicit, context)
 
 
 @dataclass(frozen=True)
@@ -506,16 +518,17 @@ class _Miss(Exception):
     """A package the cache cannot answer whole: it goes to a worker."""
 
 
-def _package_sources(pkg: _Package, datas: dict[str, bytes | None]) -> list[tuple[Target, bytes, str]]:
+def _package_sources(pkg: _Package, datas: dict[str, tuple[bytes, bytes] | None]) -> list[tuple[Target, bytes, str]]:
     """The package's files (its targets too when not listed, e.g. named explicitly) that can
-    be read, with their bytes (also kept in ``datas``) and their facts' cache keys."""
+    be read, with their bytes (kept in ``datas`` with their digest) and their facts' cache
+    keys."""
     listed = package_files(pkg.directory)
     seen = {f.path for f in listed}
     out = []
     for f in listed + [t for t in pkg.targets if t.path not in seen]:
-        data = datas[f.path] = _read(f.path)
-        if data is not None:
-            out.append((f, data, _facts_key(f.path, data)))
+        read = datas[f.path] = _read_hashed(f.path)
+        if read is not None:
+            out.append((f, read[0], _facts_key(f.path, read[1])))
     return out
 
 
@@ -576,41 +589,44 @@ def package_facts_of(pkg: _Package, config: Config, store: cache.Cache | None) -
     return _merge_facts(pkg, _package_sources(pkg, {}), config, store, True, [], {})[0]
 
 
-def _process_package(pkg: _Package, config: Config, want_fixes: bool, with_facts: bool, parse: bool = True) -> _Done:
-    """Every target of one package. With ``parse`` (in a worker), what the cache lacks is
-    computed; without it (in the parent, first), the cache answers for the whole package or
+def _process_package(
+    pkg: _Package, config: Config, want_fixes: bool, with_facts: bool, parent: cache.Cache | None = None
+) -> _Done:
+    """Every target of one package. In a worker, what the cache lacks is computed; in the
+    parent, first, with its ``parent`` store, the cache answers for the whole package or
     _Miss is raised, so a warm run starts no worker and parses nothing: there the package's
     cached digest stands for its facts, which are not read. Each file is keyed by the very
     bytes it is processed from. With package facts, every file of the package is parsed for
     them, and the targets' trees are reused by the rules (within KEEP_PARSED_BYTES)."""
-    store = cache.Cache(readonly=True) if config.cache else None
-    if store is None and not parse:
-        raise _Miss
+    parse = parent is None
+    store = parent if parent is not None else cache.Cache(readonly=True) if config.cache else None
     new_facts: list[tuple[str, facts_mod.FileFacts]] = []
     digests: list[tuple[str, PackageDigest]] = []
     package = None
     digest = None
-    datas: dict[str, bytes | None] = {}
+    datas: dict[str, tuple[bytes, bytes] | None] = {}  # bytes and digest by path
     parsed: dict[str, SourceFile] = {}
     try:
         if with_facts:
             sources = _package_sources(pkg, datas)
             key = _digest_key(pkg, sources, config)
-            if not parse and store is not None:
+            if not parse:
                 digest = _cached_digest(store, key)
             if digest is None:
                 package, record = _merge_facts(pkg, sources, config, store, parse, new_facts, parsed)
                 digest = package.digest
                 digests.append((key, record))
         out = []
+        context = _result_context(pkg.directory, config, want_fixes, digest)
         for t in pkg.targets:
-            data = datas[t.path] if t.path in datas else _read(t.path)
-            if data is None:
+            read = datas[t.path] if t.path in datas else _read_hashed(t.path)
+            if read is None:
                 if not parse:
                     raise _Miss
                 out.append((None, process(t, config, want_fixes, plan=None)))  # it reports why
                 continue
-            key = _result_key(t, data, config, want_fixes, digest)
+            data, content = read
+            key = _result_key(t, content, context)
             hit = store.get(key, FileResult) if store is not None else None
             if hit is not None:
                 out.append((None, hit))  # cached already: not written again
@@ -619,10 +635,10 @@ def _process_package(pkg: _Package, config: Config, want_fixes: bool, with_facts
                 raise _Miss
             out.append((key, process(t, config, want_fixes, data=data, plan=None, package=package,
                                      source=parsed.pop(t.path, None))))
-        return _Done(tuple(out), tuple(new_facts), package, tuple(store.warnings) if store is not None else (),
-                     tuple(digests))
+        warnings = tuple(store.warnings) if store is not None and parse else ()  # the parent's store gives its own
+        return _Done(tuple(out), tuple(new_facts), package, warnings, tuple(digests))
     finally:
-        if store is not None:
+        if store is not None and parse:
             store.close()
 
 
@@ -630,9 +646,11 @@ def _process_package_star(args) -> _Done:
     return _process_package(*args)
 
 
-def _from_cache(pkg: _Package, config: Config, want_fixes: bool, with_facts: bool) -> _Done | None:
+def _from_cache(pkg: _Package, config: Config, want_fixes: bool, with_facts: bool, store: cache.Cache | None) -> _Done | None:
+    if store is None:
+        return None
     try:
-        return _process_package(pkg, config, want_fixes, with_facts, parse=False)
+        return _process_package(pkg, config, want_fixes, with_facts, store)
     except _Miss:
         return None
 
@@ -646,7 +664,7 @@ def run(
     with_facts = any(r.needs_package for r in rules_for(config))
     store = cache.Cache() if config.cache else None
     packages = _packages(targets)
-    cached = [_from_cache(pkg, config, want_fixes, with_facts) for pkg in packages]
+    cached = [_from_cache(pkg, config, want_fixes, with_facts, store) for pkg in packages]
     work = [(pkg, config, want_fixes, with_facts) for pkg, done in zip(packages, cached) if done is None]
     jobs = config.jobs or os.cpu_count() or 1
     pool = None
