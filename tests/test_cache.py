@@ -377,3 +377,19 @@ def test_every_field_of_a_cached_value_round_trips(tmp_path: Path, kind):
     again.close()
     if kind is engine.FileResult:
         assert value.findings[0].fixes[0].edits[0].new == b"\xff\x00\r\n\xe4\xb8" and value.candidates[0].findings
+
+
+def test_a_warm_fix_plumbs_as_a_cold_one(tmp_path: Path, monkeypatch):
+    """A warm run serves a package's results without its facts: the module phase, which
+    computes the plumbed files again with them, still gets them."""
+    import shutil
+
+    monkeypatch.setenv("GOFIXLEAKS_CACHE_DIR", str(tmp_path / "cache"))
+    case = Path(__file__).resolve().parent.parent / "golden" / "loop-without-exit" / "plumb-method"
+    repo = tmp_path / "repo"
+    shutil.copytree(case, repo, ignore=shutil.ignore_patterns("*.golden"))
+    config = config_mod.load((str(repo),), ("loop-without-exit",), jobs=1, unsafe_fixes=True)  # as `fix --diff`
+    for _ in range(2):  # cold, then warm
+        results = list(engine.run(discover((str(repo),)), config, want_fixes=True))
+        fixed = {Path(r.abspath).name: r.fixed for r in results if r.changed}
+        assert fixed == {n: (case / f"{n}.golden").read_bytes() for n in ("pump.go", "server.go")}
