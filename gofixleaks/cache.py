@@ -64,10 +64,18 @@ def _source_dirs() -> set[Path]:
     return dirs
 
 
+# Keys and contents hash with SHA-256: a warm run hashes every file it reads, and with the
+# CPU's SHA instructions it is about three times as fast as BLAKE2b.
 def key(data: bytes, *parts: object) -> str:
-    h = hashlib.blake2b(data, digest_size=20)
+    h = hashlib.sha256(data)
     h.update(repr((code_fingerprint(), parts)).encode())
-    return h.hexdigest()
+    return h.hexdigest()[:40]
+
+
+def content(data: bytes) -> bytes:
+    """A digest of ``data`` that keys may be built on instead of ``data`` itself (``key(content(data),
+    ...)``): a file's bytes are hashed once for all its keys."""
+    return hashlib.sha256(data).digest()
 
 
 # ---------------------------------------------------------------- dataclasses as plain data

@@ -10,7 +10,9 @@ import sys
 import click
 from rich.console import Console
 
-from . import __version__, atomic, config as config_mod, diff as diff_mod, docs, engine, gomod, registry, report, worktree
+# Only what every command needs is imported here (a warm `scan` of a service takes about as
+# long as starting up): the modules of writing fixes, patches and docs wait for their command.
+from . import __version__, config as config_mod, engine, gomod, registry, report
 from .discover import DiscoveryError, discover
 from .evidence import PROVEN_LEAK, PROVEN_LEAK_DOC, PROVEN_LEAK_SUMMARY
 from .textsafe import printable
@@ -265,6 +267,8 @@ def _gather_evidence(source: str, paths: tuple[str, ...]):
 @threshold_option
 def fix(mode, patch_out, check, unsafe_fixes, fmt, verify, verify_timeout, evidence_source, threshold, **opts):
     """Rewrite leak-prone code. Prints a diff unless --write."""
+    from . import atomic, diff as diff_mod
+
     if check and mode == "write":
         fail("--check and --write cannot be used together")
     applying = check or mode == "write"
@@ -324,6 +328,8 @@ def _tree(paths: tuple[str, ...]) -> str:
     """The tree `fix` works on: the git work tree of the first path, else its Go module (the
     directory of the nearest go.mod), else the directory given. Patch paths are relative to
     it, and a symbolic link is written through only to a file inside it."""
+    from . import worktree
+
     first = os.path.abspath(paths[0] if paths else ".")
     try:
         return worktree.toplevel(first)
@@ -424,6 +430,8 @@ def rules_cmd(name):
     rule = next((r for r in _CATALOGUE if r.name == name), None)
     if rule is None:
         fail(f"unknown rule {name!r}; `gofixleaks rules` lists them")
+    from . import docs
+
     click.echo(docs.render(rule))
 
 

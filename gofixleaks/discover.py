@@ -115,8 +115,15 @@ def display_path(path: str) -> str:
     cwd = os.getcwd()
     if path.startswith(cwd + os.sep):  # the common case, without relpath's cost per file
         return path[len(cwd) + 1 :]
-    rel = os.path.relpath(path)
-    return path if rel.startswith("..") else rel
+    directory, name = os.path.split(path)
+    return os.path.join(_display_dir(directory, cwd), name)
+
+
+@functools.lru_cache(maxsize=1024)
+def _display_dir(directory: str, cwd: str) -> str:
+    """(relpath's cost once per directory: a warm run lists the files of every package)"""
+    rel = os.path.relpath(directory, cwd)
+    return directory if rel.startswith("..") else "" if rel == "." else rel
 
 
 def _skipped(rel: str, excludes: tuple[str, ...]) -> bool:

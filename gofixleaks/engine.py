@@ -8,7 +8,7 @@ import os
 import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from . import cache, edits, facts as facts_mod, gomod, grammar, imports, plumbing, registry
 from .config import Config
@@ -344,13 +344,19 @@ def _read(path: str) -> bytes | None:
         return None
 
 
-def _facts_key(path: str, data: bytes) -> str:
-    return cache.key(data, "facts", path)
+def _read_hashed(path: str) -> tuple[bytes, bytes] | None:
+    """A file's bytes and their digest (cache.content), which its keys are built on."""
+    data = _read(path)
+    return None if data is None else (data, cache.content(data))
+
+
+def _facts_key(path: str, content: bytes) -> str:
+    return cache.key(content, "facts", path)
 
 
 def file_facts_of(path: str, data: bytes, store: cache.Cache | None) -> facts_mod.FileFacts | None:
     """A file's own facts, from the cache or by parsing it (None: it does not parse)."""
-    key = _facts_key(path, data)
+    key = _facts_key(path, cache.content(data))
     found = store.get(key, facts_mod.FileFacts) if store is not None else None
     if found is not None:
         return found
@@ -373,31 +379,62 @@ def package_facts(directory: str, store: cache.Cache | None, launchers: tuple[st
         ff = file_facts_of(t.path, data, store) if data is not None else None
         if ff is not None:
             found.append(ff)
-    return facts_mod.merge(directory, found, launchers, facts_mod.imports(directory, found, lambda d: _lent_facts(d, store)))
+    return facts_mod.merge(directory, found, launchers, facts_mod.imports(directory, found, lambda d: _lent_facts(d, store)[1]))
 
 
-# A process's facts of the directories other packages import (facts.imports): a package of
-# a module is imported by many; keyed by the files' sizes and times.
-_LENT: dict[str, tuple[tuple, list[facts_mod.FileFacts]]] = {}
+# A process's view of the directories other packages import (facts.imports): a package of
+# a module is imported by many; keyed by the files' sizes and times. Each entry holds the
+# cache keys of the files that lend facts and, once read, their facts (None: not read yet).
+_LENT: dict[str, tuple[tuple, tuple[str, ...], list[facts_mod.FileFacts] | None]] = {}
+
+
+def _lending(directory: str) -> tuple[tuple, list[str]]:
+    """The stamp (paths, times, sizes) of ``directory``'s non-test Go files, and their paths."""
+    files = [t.path for t in package_files(directory) if not t.path.endswith("_test.go")]
+    return tuple((p, s.st_mtime_ns, s.st_size) for p in files if (s := _stat(p)) is not None), files
+
+
+def _lends(data: bytes | None) -> bool:
+    """Whether a file can lend anything (facts.lent_facts): it mentions a context or time."""
+    return data is not None and (b"context" in data or b"time" in data)
+
+
+def _remember_lent(directory: str, entry: tuple) -> None:
+    _LENT[directory] = entry
+    if len(_LENT) > 256:
+        del _LENT[next(iter(_LENT))]
+
+
+def _lent_keys(directory: str) -> tuple[str, ...]:
+    """The cache keys of the files whose facts ``directory`` lends (see _lent_facts): what
+    those facts are a function of, read without parsing or reading the facts."""
+    stamp, files = _lending(directory)
+    hit = _LENT.get(directory)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    keys = tuple(cache.key(data, "lent", path) for path in files if _lends(data := _read(path)))
+    _remember_lent(directory, (stamp, keys, None))
+    return keys
 
 
 def _lent_facts(
     directory: str, store: cache.Cache | None, parse: bool = True, new: list | None = None
-) -> list[facts_mod.FileFacts]:
+) -> tuple[tuple[str, ...], list[facts_mod.FileFacts]]:
     """What ``directory``'s non-test files that mention a context or time lend a package
     importing them (facts.lent_facts), from the cache or parsed (then added to ``new`` for
-    the cache); without ``parse``, the cache answers or _Miss."""
-    files = [t.path for t in package_files(directory) if not t.path.endswith("_test.go")]
-    stamp = tuple((p, s.st_mtime_ns, s.st_size) for p in files if (s := _stat(p)) is not None)
+    the cache), with the cache keys of the bytes they come from; without ``parse``, the
+    cache answers or _Miss."""
+    stamp, files = _lending(directory)
     hit = _LENT.get(directory)
-    if hit is not None and hit[0] == stamp:
-        return hit[1]
-    out = []
+    if hit is not None and hit[0] == stamp and hit[2] is not None:
+        return hit[1], hit[2]
+    keys, out = [], []
     for path in files:
         data = _read(path)
-        if data is None or (b"context" not in data and b"time" not in data):
+        if not _lends(data):
             continue
         key = cache.key(data, "lent", path)
+        keys.append(key)
         ff = store.get(key, facts_mod.FileFacts) if store is not None else None
         if ff is None and not parse:
             raise _Miss
@@ -409,10 +446,8 @@ def _lent_facts(
             if new is not None:
                 new.append((key, ff))
         out.append(ff)
-    _LENT[directory] = (stamp, out)
-    if len(_LENT) > 256:
-        del _LENT[next(iter(_LENT))]
-    return out
+    _remember_lent(directory, (stamp, tuple(keys), out))
+    return tuple(keys), out
 
 
 def _stat(path: str) -> os.stat_result | None:
@@ -438,20 +473,40 @@ def _packages(targets: list[Target]) -> list[_Package]:
     return [_Package(d, tuple(ts)) for d, ts in by_dir.items()]
 
 
-def _result_key(t: Target, data: bytes, config: Config, want_fixes: bool, digest: str | None) -> str:
-    version = gomod.resolve(t.path, config.go_version)
-    return cache.key(data, t.path, t.display, t.explicit, version, config.key(), want_fixes, digest, grammar.checker())
+def _result_context(directory: str, config: Config, want_fixes: bool, digest: str | None) -> str:
+    """What the results of a package's files depend on besides each file (see _result_key):
+    written once per package, as a warm run computes thousands of keys."""
+    version = gomod.resolve(os.path.join(directory, "x.go"), config.go_version)
+    return repr((version, config.key(), want_fixes, digest, grammar.checker()))
+
+
+def _result_key(t: Target, content: bytes, context: str) -> str:
+    return cache.key(content, t.path, t.display, t.explicit, context)
+
+
+@dataclass(frozen=True)
+class PackageDigest:
+    """A package's facts digest (the part of its files' result keys that the rest of the
+    package contributes), cached under the keys of its files' facts, so that a warm run
+    finds its results without reading those facts back. ``lent``: what it also depends on,
+    the directories whose exports it read (facts.imports) with the cache keys of their
+    lending files then; a change there is a miss."""
+
+    digest: str
+    lent: tuple[tuple[str, tuple[str, ...]], ...]
 
 
 @dataclass(frozen=True)
 class _Done:
     """What a worker hands back for one package: results with the key each was computed
-    under (the bytes it read), and the file facts it had to compute (both for the cache)."""
+    under (the bytes it read), and the file facts and package digest it had to compute
+    (all for the cache)."""
 
     results: tuple[tuple[str | None, FileResult], ...]
     facts: tuple[tuple[str, facts_mod.FileFacts], ...]
-    package: PackageFacts | None
+    package: PackageFacts | None  # None when the cache answered without the facts
     cache_warnings: tuple[str, ...] = ()  # what the worker's read-only cache could not read
+    digests: tuple[tuple[str, PackageDigest], ...] = ()
 
 
 # Parsed trees take about 30 times their source's size: a package's parsed targets are kept
@@ -463,60 +518,115 @@ class _Miss(Exception):
     """A package the cache cannot answer whole: it goes to a worker."""
 
 
-def _process_package(pkg: _Package, config: Config, want_fixes: bool, with_facts: bool, parse: bool = True) -> _Done:
-    """Every target of one package. With ``parse`` (in a worker), what the cache lacks is
-    computed; without it (in the parent, first), the cache answers for the whole package or
-    _Miss is raised, so a warm run starts no worker and parses nothing. Each file is keyed
-    by the very bytes it is processed from. With package facts, every file of the package
-    is parsed for them, and the targets' trees are reused by the rules (within
-    KEEP_PARSED_BYTES)."""
-    store = cache.Cache(readonly=True) if config.cache else None
-    if store is None and not parse:
-        raise _Miss
+def _package_sources(pkg: _Package, datas: dict[str, tuple[bytes, bytes] | None]) -> list[tuple[Target, bytes, str]]:
+    """The package's files (its targets too when not listed, e.g. named explicitly) that can
+    be read, with their bytes (kept in ``datas`` with their digest) and their facts' cache
+    keys."""
+    listed = package_files(pkg.directory)
+    seen = {f.path for f in listed}
+    out = []
+    for f in listed + [t for t in pkg.targets if t.path not in seen]:
+        read = datas[f.path] = _read_hashed(f.path)
+        if read is not None:
+            out.append((f, read[0], _facts_key(f.path, read[1])))
+    return out
+
+
+def _digest_key(pkg: _Package, sources: list[tuple[Target, bytes, str]], config: Config) -> str:
+    """What a package's digest depends on besides its lent facts (PackageDigest.lent): its
+    files' facts, the config's launchers and the module it lies in (facts.imports)."""
+    return cache.key(b"", "digest", pkg.directory, [k for _, _, k in sources], config.launchers,
+                     gomod.module_of(pkg.directory))
+
+
+def _cached_digest(store: cache.Cache, key: str) -> str | None:
+    found = store.get(key, PackageDigest)
+    if found is None or any(_lent_keys(d) != keys for d, keys in found.lent):
+        return None
+    return found.digest
+
+
+def _merge_facts(
+    pkg: _Package, sources: list[tuple[Target, bytes, str]], config: Config, store: cache.Cache | None, parse: bool,
+    new_facts: list[tuple[str, facts_mod.FileFacts]], parsed: dict[str, SourceFile],
+) -> tuple[PackageFacts, PackageDigest]:
+    """The package's facts from its files' (cached, or parsed when ``parse``; else _Miss),
+    and its digest with the lent facts it read. Parsed targets are kept in ``parsed`` for
+    the rules (within KEEP_PARSED_BYTES), computed facts added to ``new_facts``."""
+    targets = {t.path: t for t in pkg.targets}
+    version = gomod.resolve(os.path.join(pkg.directory, "x.go"), config.go_version).version
+    kept = 0
+    found = []
+    for f, data, key in sources:
+        ff = store.get(key, facts_mod.FileFacts) if store is not None else None
+        if ff is None:
+            if not parse:
+                raise _Miss
+            target = targets.get(f.path)
+            try:
+                sf = SourceFile.load(target.display if target else f.display, data, version)
+            except SourceError:
+                continue
+            ff = facts_mod.file_facts(sf, f.path)
+            new_facts.append((key, ff))
+            # the first target is always kept: one file's tree is needed for its rules anyway
+            if target is not None and (not parsed or kept + len(data) <= KEEP_PARSED_BYTES):
+                parsed[f.path] = sf
+                kept += len(data)
+        found.append(ff)
+    lent: dict[str, tuple[str, ...]] = {}
+
+    def load(directory: str) -> list[facts_mod.FileFacts]:
+        lent[directory], lent_found = _lent_facts(directory, store, parse, new_facts)
+        return lent_found
+
+    package = facts_mod.merge(pkg.directory, found, config.launchers, facts_mod.imports(pkg.directory, found, load))
+    return package, PackageDigest(package.digest, tuple(sorted(lent.items())))
+
+
+def package_facts_of(pkg: _Package, config: Config, store: cache.Cache | None) -> PackageFacts:
+    """The facts of a package as a run computes them, from what is on disk now."""
+    return _merge_facts(pkg, _package_sources(pkg, {}), config, store, True, [], {})[0]
+
+
+def _process_package(
+    pkg: _Package, config: Config, want_fixes: bool, with_facts: bool, parent: cache.Cache | None = None
+) -> _Done:
+    """Every target of one package. In a worker, what the cache lacks is computed; in the
+    parent, first, with its ``parent`` store, the cache answers for the whole package or
+    _Miss is raised, so a warm run starts no worker and parses nothing: there the package's
+    cached digest stands for its facts, which are not read. Each file is keyed by the very
+    bytes it is processed from. With package facts, every file of the package is parsed for
+    them, and the targets' trees are reused by the rules (within KEEP_PARSED_BYTES)."""
+    parse = parent is None
+    store = parent if parent is not None else cache.Cache(readonly=True) if config.cache else None
     new_facts: list[tuple[str, facts_mod.FileFacts]] = []
+    digests: list[tuple[str, PackageDigest]] = []
     package = None
-    datas: dict[str, bytes | None] = {}
+    digest = None
+    datas: dict[str, tuple[bytes, bytes] | None] = {}  # bytes and digest by path
     parsed: dict[str, SourceFile] = {}
     try:
         if with_facts:
-            targets = {t.path: t for t in pkg.targets}
-            listed = package_files(pkg.directory)
-            files = listed + [t for t in pkg.targets if t.path not in {f.path for f in listed}]
-            version = gomod.resolve(os.path.join(pkg.directory, "x.go"), config.go_version).version
-            kept = 0
-            found = []
-            for f in files:
-                data = datas[f.path] = _read(f.path)
-                if data is None:
-                    continue
-                key = _facts_key(f.path, data)
-                ff = store.get(key, facts_mod.FileFacts) if store is not None else None
-                if ff is None:
-                    if not parse:
-                        raise _Miss
-                    target = targets.get(f.path)
-                    try:
-                        sf = SourceFile.load(target.display if target else f.display, data, version)
-                    except SourceError:
-                        continue
-                    ff = facts_mod.file_facts(sf, f.path)
-                    new_facts.append((key, ff))
-                    # the first target is always kept: one file's tree is needed for its rules anyway
-                    if target is not None and (not parsed or kept + len(data) <= KEEP_PARSED_BYTES):
-                        parsed[f.path] = sf
-                        kept += len(data)
-                found.append(ff)
-            lent = facts_mod.imports(pkg.directory, found, lambda d: _lent_facts(d, store, parse, new_facts))
-            package = facts_mod.merge(pkg.directory, found, config.launchers, lent)
+            sources = _package_sources(pkg, datas)
+            key = _digest_key(pkg, sources, config)
+            if not parse:
+                digest = _cached_digest(store, key)
+            if digest is None:
+                package, record = _merge_facts(pkg, sources, config, store, parse, new_facts, parsed)
+                digest = package.digest
+                digests.append((key, record))
         out = []
+        context = _result_context(pkg.directory, config, want_fixes, digest)
         for t in pkg.targets:
-            data = datas[t.path] if t.path in datas else _read(t.path)
-            if data is None:
+            read = datas[t.path] if t.path in datas else _read_hashed(t.path)
+            if read is None:
                 if not parse:
                     raise _Miss
                 out.append((None, process(t, config, want_fixes, plan=None)))  # it reports why
                 continue
-            key = _result_key(t, data, config, want_fixes, package.digest if package else None)
+            data, content = read
+            key = _result_key(t, content, context)
             hit = store.get(key, FileResult) if store is not None else None
             if hit is not None:
                 out.append((None, hit))  # cached already: not written again
@@ -525,9 +635,10 @@ def _process_package(pkg: _Package, config: Config, want_fixes: bool, with_facts
                 raise _Miss
             out.append((key, process(t, config, want_fixes, data=data, plan=None, package=package,
                                      source=parsed.pop(t.path, None))))
-        return _Done(tuple(out), tuple(new_facts), package, tuple(store.warnings) if store is not None else ())
+        warnings = tuple(store.warnings) if store is not None and parse else ()  # the parent's store gives its own
+        return _Done(tuple(out), tuple(new_facts), package, warnings, tuple(digests))
     finally:
-        if store is not None:
+        if store is not None and parse:
             store.close()
 
 
@@ -535,9 +646,11 @@ def _process_package_star(args) -> _Done:
     return _process_package(*args)
 
 
-def _from_cache(pkg: _Package, config: Config, want_fixes: bool, with_facts: bool) -> _Done | None:
+def _from_cache(pkg: _Package, config: Config, want_fixes: bool, with_facts: bool, store: cache.Cache | None) -> _Done | None:
+    if store is None:
+        return None
     try:
-        return _process_package(pkg, config, want_fixes, with_facts, parse=False)
+        return _process_package(pkg, config, want_fixes, with_facts, store)
     except _Miss:
         return None
 
@@ -551,7 +664,7 @@ def run(
     with_facts = any(r.needs_package for r in rules_for(config))
     store = cache.Cache() if config.cache else None
     packages = _packages(targets)
-    cached = [_from_cache(pkg, config, want_fixes, with_facts) for pkg in packages]
+    cached = [_from_cache(pkg, config, want_fixes, with_facts, store) for pkg in packages]
     work = [(pkg, config, want_fixes, with_facts) for pkg, done in zip(packages, cached) if done is None]
     jobs = config.jobs or os.cpu_count() or 1
     pool = None
@@ -573,6 +686,8 @@ def run(
                         if key is not None:
                             store.put(key, r)
             if store is not None:
+                for key, record in done.digests:
+                    store.put(key, record)
                 for warning in done.cache_warnings:
                     store.warn(warning)
             for _, r in done.results:
@@ -586,7 +701,16 @@ def run(
                 facts_by_dir[done.package.directory] = done.package
         if store is not None:
             store.flush()  # the module phase reads what the workers computed
-        yield from _module_phase(held, config, want_fixes, facts_by_dir, {t.path: t for t in targets})
+        by_dir = {pkg.directory: pkg for pkg in packages}
+
+        def facts_of(directory: str) -> PackageFacts | None:
+            """A package's facts: as its results were computed with, or (when the cache
+            answered for them without the facts) as they are now."""
+            if directory not in facts_by_dir and with_facts and directory in by_dir:
+                facts_by_dir[directory] = package_facts_of(by_dir[directory], config, store)
+            return facts_by_dir.get(directory)
+
+        yield from _module_phase(held, config, want_fixes, facts_of, {t.path: t for t in targets})
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
@@ -595,7 +719,7 @@ def run(
 
 
 def _module_phase(
-    results: list[FileResult], config: Config, want_fixes: bool, facts_by_dir: dict[str, PackageFacts],
+    results: list[FileResult], config: Config, want_fixes: bool, facts_of: Callable[[str], PackageFacts | None],
     targets: dict[str, Target],
 ) -> list[FileResult]:
     """Context plumbing across the files of each module (see plumbing.py), only where every
@@ -638,7 +762,7 @@ def _module_phase(
     for path in touched:
         prev = by_path.get(path)
         target = Target(path, prev.path if prev else display_path(path), True)
-        redo = process(target, config, True, plan=plan, package=facts_by_dir.get(os.path.dirname(path)))
+        redo = process(target, config, True, plan=plan, package=facts_of(os.path.dirname(path)))
         if prev is None:
             redo.findings = []  # a caller outside the paths asked for: only its edits matter
             by_path[path] = redo

@@ -32,12 +32,15 @@ def module(tmp_path: Path, monkeypatch) -> Path:
     return m
 
 
-def _scan(module: Path, monkeypatch, **cfg) -> tuple[list, int]:
+def _scan(module: Path, monkeypatch, paths: tuple[str, ...] = (), **cfg) -> tuple[list, int]:
+    """The results of scanning ``paths`` (default: the module), and how many files were
+    processed rather than served from the cache."""
     calls = []
     real = engine.process
     monkeypatch.setattr(engine, "process", lambda *a, **k: calls.append(a[0].path) or real(*a, **k))
-    config = config_mod.load((str(module),), jobs=1, **cfg)
-    results = list(engine.run(discover((str(module),)), config))
+    paths = paths or (str(module),)
+    config = config_mod.load(paths, jobs=1, **cfg)
+    results = list(engine.run(discover(paths), config))
     monkeypatch.setattr(engine, "process", real)
     return results, len(calls)
 
@@ -112,6 +115,138 @@ def test_a_warm_run_after_a_cold_one_parses_nothing(module: Path, monkeypatch):
     assert parsed == 4
     _, parsed = _scan(module, monkeypatch)
     assert parsed == 0
+
+
+# A package whose results depend on another package of the module (an exported constant
+# duration, an exported context maker) and on its own other files (a constant, a variable).
+DEPENDENT = {
+    "timing/timing.go": """\
+package timing
+
+import (
+	"context"
+	"time"
+)
+
+var Wait = 10 * time.Millisecond
+
+func Short(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, time.Hour)
+}
+""",
+    "app/consts.go": "package app\n\nimport \"time\"\n\nvar pause = time.Millisecond\n",
+    "app/app.go": """\
+package app
+
+import (
+	"context"
+
+	"example.com/m/timing"
+)
+
+func Imported(p context.Context, ready func(context.Context) bool) {
+	for {
+		ctx, cancel := context.WithTimeout(p, timing.Wait)
+		defer cancel()
+		if ready(ctx) {
+			return
+		}
+	}
+}
+
+func Own(p context.Context, ready func(context.Context) bool) {
+	for {
+		ctx, cancel := context.WithTimeout(p, pause)
+		defer cancel()
+		if ready(ctx) {
+			return
+		}
+	}
+}
+
+func Maker(p context.Context, put func(context.Context) error) error {
+	ctx, cancel := timing.Short(p)
+	if err := put(ctx); err != nil {
+		return err
+	}
+	cancel()
+	return nil
+}
+""",
+    "other/other.go": LEAKY.replace("package p", "package other"),
+}
+
+
+def _reported(module: Path, monkeypatch, paths: tuple[str, ...] = ()) -> tuple[set[str], int]:
+    """The functions of app.go cancel-not-called reports (by their line), and how many files
+    were processed rather than served from the cache."""
+    results, parsed = _scan(module, monkeypatch, paths, select=("cancel-not-called",))
+    lines = (module / "app/app.go").read_text().splitlines()
+    funcs = {i + 1: ln.split("(")[0].removeprefix("func ") for i, ln in enumerate(lines) if ln.startswith("func ")}
+    return {funcs[max(n for n in funcs if n <= f.line)] for r in results if r.path.endswith("app.go") for f in r.findings}, parsed
+
+
+@pytest.fixture
+def dependent(module: Path) -> Path:
+    for name, text in DEPENDENT.items():
+        (module / name).parent.mkdir(exist_ok=True)
+        (module / name).write_text(text)
+    return module
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+
+
+def test_a_change_to_what_an_imported_package_lends_is_never_served_stale(dependent: Path, monkeypatch):
+    """A warm run takes a package's facts digest from the cache without reading its files'
+    facts: a change in a same-module package it imports (an exported duration, a context
+    maker) must still reach its results, and a change elsewhere must not cost them."""
+    assert _reported(dependent, monkeypatch) == ({"Maker"}, 6)
+    assert _reported(dependent, monkeypatch) == ({"Maker"}, 0)
+    _edit(dependent / "timing/timing.go", "10 * time.Millisecond", "10 * time.Second")
+    assert _reported(dependent, monkeypatch) == ({"Imported", "Maker"}, 3)  # timing.go, and app's two files
+    _edit(dependent / "timing/timing.go", "(context.Context, context.CancelFunc)", "(context.Context, error)")
+    assert _reported(dependent, monkeypatch)[0] == {"Imported"}  # Short returns no cancel func: no maker
+    (dependent / "timing/set.go").write_text("package timing\n\nimport \"time\"\n\nfunc Set(d time.Duration) { Wait = d }\n")
+    _edit(dependent / "timing/timing.go", "10 * time.Second", "10 * time.Millisecond")
+    assert _reported(dependent, monkeypatch)[0] == {"Imported"}  # a file added there writes Wait: no constant
+    (dependent / "timing/set.go").unlink()
+    assert _reported(dependent, monkeypatch)[0] == set()  # removed again: a constant of 10 ms
+    _edit(dependent / "other/other.go", "Poll", "Poll3")
+    assert _reported(dependent, monkeypatch) == (set(), 1)
+
+
+def test_a_change_to_another_file_of_the_package_is_never_served_stale(dependent: Path, monkeypatch):
+    # app.go alone: the other files of its package are read for its facts, not as targets
+    alone = (str(dependent / "app/app.go"),)
+    assert _reported(dependent, monkeypatch, alone) == ({"Maker"}, 1)
+    _edit(dependent / "app/consts.go", "time.Millisecond", "time.Minute")
+    assert _reported(dependent, monkeypatch, alone) == ({"Maker", "Own"}, 1)
+    _edit(dependent / "app/consts.go", "time.Minute", "time.Millisecond")
+    assert _reported(dependent, monkeypatch, alone) == ({"Maker"}, 0)
+    (dependent / "app/set.go").write_text("package app\n\nimport \"time\"\n\nfunc set(d time.Duration) { pause = d }\n")
+    assert _reported(dependent, monkeypatch, alone) == ({"Maker", "Own"}, 1)  # pause is written: no constant
+    (dependent / "app/set.go").unlink()
+    (dependent / "app/consts.go").unlink()
+    assert _reported(dependent, monkeypatch, alone) == ({"Maker", "Own"}, 1)  # pause is declared nowhere
+    (dependent / "app/consts.go").write_text(DEPENDENT["app/consts.go"])
+    # the whole module: a change to a file of the package reaches the other files' results
+    assert _reported(dependent, monkeypatch)[0] == {"Maker"}
+    _edit(dependent / "app/consts.go", "time.Millisecond", "time.Hour")
+    assert _reported(dependent, monkeypatch) == ({"Maker", "Own"}, 2)
+    (dependent / "app/consts.go").unlink()  # pause is declared nowhere: unknown
+    assert _reported(dependent, monkeypatch)[0] == {"Maker", "Own"}
+    (dependent / "app/consts.go").write_text(DEPENDENT["app/consts.go"])
+    assert _reported(dependent, monkeypatch) == ({"Maker"}, 0)  # as in the first run: served from the cache
+    (dependent / "app/set.go").write_text("package app\n\nimport \"time\"\n\nfunc set(d time.Duration) { pause = d }\n")
+    assert _reported(dependent, monkeypatch)[0] == {"Maker", "Own"}  # a file added writes pause: no constant
+    (dependent / "app/set.go").unlink()
+    _edit(dependent / "app/app.go", "defer cancel()\n\t\tif ready(ctx) {\n\t\t\treturn\n\t\t}\n\t}\n}\n\nfunc Own",
+          "defer cancel()\n\t\tif ready(ctx) {\n\t\t\treturn\n\t\t}\n\t\tcancel()\n\t}\n}\n\nfunc Own")
+    assert _reported(dependent, monkeypatch) == ({"Maker"}, 2)
 
 
 def test_changed_content_and_config_miss(module: Path, monkeypatch):
@@ -242,3 +377,19 @@ def test_every_field_of_a_cached_value_round_trips(tmp_path: Path, kind):
     again.close()
     if kind is engine.FileResult:
         assert value.findings[0].fixes[0].edits[0].new == b"\xff\x00\r\n\xe4\xb8" and value.candidates[0].findings
+
+
+def test_a_warm_fix_plumbs_as_a_cold_one(tmp_path: Path, monkeypatch):
+    """A warm run serves a package's results without its facts: the module phase, which
+    computes the plumbed files again with them, still gets them."""
+    import shutil
+
+    monkeypatch.setenv("GOFIXLEAKS_CACHE_DIR", str(tmp_path / "cache"))
+    case = Path(__file__).resolve().parent.parent / "golden" / "loop-without-exit" / "plumb-method"
+    repo = tmp_path / "repo"
+    shutil.copytree(case, repo, ignore=shutil.ignore_patterns("*.golden"))
+    config = config_mod.load((str(repo),), ("loop-without-exit",), jobs=1, unsafe_fixes=True)  # as `fix --diff`
+    for _ in range(2):  # cold, then warm
+        results = list(engine.run(discover((str(repo),)), config, want_fixes=True))
+        fixed = {Path(r.abspath).name: r.fixed for r in results if r.changed}
+        assert fixed == {n: (case / f"{n}.golden").read_bytes() for n in ("pump.go", "server.go")}
