@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import os
+import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -94,9 +96,10 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
         return Aimed(c, abspath, None, "a range over a channel nobody closes, whose last sender range-not-closed "
                                        "cannot place: close it where its senders are done by hand")
     fix, reason = _buffer(sf, stmt) if state == "chan send" else (None, None)
-    if fix is None:
-        fix, why = _watch(sf, stmt, state)
-        reason = reason if why is None else (f"{reason}; {why}" if reason else why)
+    for other in (_watch, lambda *args: _done_field(*args, abspath)):
+        if fix is None:
+            fix, why = other(sf, stmt, state)
+            reason = reason if why is None else (f"{reason}; {why}" if reason else why)
     if fix is None:
         return Aimed(c, abspath, None, reason or "no targeted fix applies")
     finding = Finding.at(sf, stmt, RULE, "error", f"goroutines block here forever ({c.site.state_text})", [fix])
@@ -217,7 +220,8 @@ def _watch(sf: SourceFile, stmt: Node, state: str) -> tuple[Fix | None, str | No
 
 def _stop_signal(sf: SourceFile, stmt: Node, fn: Node) -> a.Cancellation | None:
     """A context in scope that is not Background/TODO, or a done channel ``fn`` already
-    receives from in a select and never closes or sends on itself."""
+    receives from in a select and never closes or sends on itself; else a channel ``fn``
+    already stops on: a select case of its that receives from it and only returns."""
     for c in a.cancellation_in_scope(sf, stmt):
         if c.kind == "context":
             values = a.defined_values(sf, c.name, stmt) if "." not in c.name else []
@@ -225,7 +229,39 @@ def _stop_signal(sf: SourceFile, stmt: Node, fn: Node) -> a.Cancellation | None:
                 return c
         elif _selects_on(sf, fn, c.name) and not _signals_itself(sf, fn, c.name):
             return c
+    return _stops_on(sf, fn)
+
+
+def _stops_on(sf: SourceFile, fn: Node) -> a.Cancellation | None:
+    """``X`` of a case ``<-X: return`` of a select in ``fn``, ``X`` a name, a field or an
+    argument-less method call on them (``lt.stopper.ShouldStop()``): the code already
+    treats it as its stop signal, so a blocked operation of ``fn`` may stop on it too."""
+    for case in a.of_type(fn, "communication_case", skip_functions=True):
+        comm = case.child_by_field_name("communication")
+        expr = None
+        if comm is not None and comm.type == "receive_statement" and comm.child_by_field_name("left") is None:
+            expr = a.unparen(comm.child_by_field_name("right"))
+        elif comm is not None and comm.type == "expression_statement":
+            expr = a.unparen(comm.named_children[0])
+        body = a.statements(case)
+        if not (a.is_receive(sf, expr) and len(body) == 1 and body[0].type == "return_statement" and not body[0].named_children):
+            continue
+        chan = a.unparen(expr.child_by_field_name("operand"))
+        # ctx.Done(): a context is cancellation_in_scope's to judge (Background is never done)
+        done_call = chan.type == "call_expression" and sf.text(chan).endswith(".Done()")
+        if _plain(chan) and not done_call and not _signals_itself(sf, fn, sf.text(chan)):
+            return a.Cancellation(sf.text(chan), "channel")
     return None
+
+
+def _plain(expr: Node) -> bool:
+    """A name, a field chain, or an argument-less method call on one."""
+    if expr.type == "call_expression":
+        return not a.arguments(expr) and expr.child_by_field_name("function").type == "selector_expression" \
+            and _plain(expr.child_by_field_name("function"))
+    if expr.type == "selector_expression":
+        return _plain(expr.child_by_field_name("operand"))
+    return expr.type == "identifier"
 
 
 def _selects_on(sf: SourceFile, fn: Node, name: str) -> bool:
@@ -285,6 +321,153 @@ def _cancels(sf: SourceFile, stmt: Node) -> bool:
     fn = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
     last = fn.child_by_field_name("field") if fn is not None and fn.type == "selector_expression" else fn
     return last is not None and last.type in ("identifier", "field_identifier") and "cancel" in sf.text(last).lower()
+
+
+# ---------------------------------------------------------------------------- done field
+
+
+def _done_field(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tuple[Fix | None, str | None]:
+    """A send on a channel field of the method's receiver (``n.status <- c``) whose only
+    receiver is one method of the type that closes a done field (``n.done``) as it returns:
+    once that is closed nobody can take the value, so the send selects on it too and
+    returns (zero values when the function has results), as etcd's PR 6857 did."""
+    chan = _channel(sf, stmt)
+    method = a.enclosing(stmt, "method_declaration")
+    if state != "chan send" or chan.type != "selector_expression" or method is None:
+        return None, None
+    recv, field = chan.child_by_field_name("operand"), sf.text(chan.child_by_field_name("field"))
+    key = a.function_key(sf, method)
+    if recv.type != "identifier" or key is None or sf.text(recv) != _receiver(sf, method):
+        return None, None
+    fields = _struct_fields(sf, key[1])
+    if fields is None or fields.get(field, "").split(" ")[0] not in ("chan", "chan<-"):
+        return None, None
+    methods = [m for m in a.of_type(sf.root, "method_declaration") if (a.function_key(sf, m) or ("", ""))[1] == key[1]]
+    done, why = _closed_at_exit(sf, methods, field, fields)
+    if done is None:
+        return None, why
+    shared = _used_elsewhere(abspath, (field, done))
+    if shared:
+        return None, shared
+    fn = a.enclosing_function(stmt)
+    ret = _zero_return(sf, fn)
+    if ret is None:
+        return None, "the function's results have no zero value this fix can spell: return from it by hand"
+    if any(n.start_byte > stmt.end_byte for n in a.of_type(a.body(fn), "expression_statement", skip_functions=True)):
+        return None, "the function goes on with other calls after the send: a return would skip them"
+    if not g_.own_line(sf, stmt):
+        return None, "the operation shares its line: rewrite it by hand"
+    comment = g_.trailing_comment(sf, stmt)
+    indent, nl = sf.indent_at(stmt.start_byte), sf.newline
+    case = f"case {sf.text(stmt)}:" + (f" {sf.text(comment)}" if comment else "")
+    stop = f"case <-{sf.text(recv)}.{done}:"
+    new = b"select {" + nl + b"".join(indent + ln.encode() + nl for ln in (case, stop, "\t" + ret)) + indent + b"}"
+    end = comment.end_byte if comment is not None else stmt.end_byte
+    return Fix(f"select on {sf.text(recv)}.{done} too (closed when the receiver of {field} returns), and return",
+               (TextEdit(stmt.start_byte, end, new),)), None
+
+
+def _receiver(sf: SourceFile, method: Node) -> str | None:
+    decl = next(a.of_type(method.child_by_field_name("receiver"), "parameter_declaration"), None)
+    names = decl.children_by_field_name("name") if decl is not None else []
+    return sf.text(names[0]) if names else None
+
+
+def _struct_fields(sf: SourceFile, type_name: str) -> dict[str, str] | None:
+    """Field name -> its type's text, of the struct type ``type_name`` declared in the file."""
+    for spec in a.of_type(sf.root, "type_spec"):
+        st = spec.child_by_field_name("type")
+        if sf.text(spec.child_by_field_name("name")) == type_name and st is not None and st.type == "struct_type":
+            return {sf.text(n): " ".join(sf.text(fd.child_by_field_name("type")).split())
+                    for fd in a.of_type(st, "field_declaration") for n in fd.children_by_field_name("name")}
+    return None
+
+
+def _closed_at_exit(sf: SourceFile, methods: list[Node], field: str, fields: dict[str, str]) -> tuple[str | None, str]:
+    """(the done field the one method receiving from ``field`` closes as it returns, by a
+    defer or right before a `return`, and closes nowhere else, ""), or (None, why none)."""
+    receivers = {m for m in methods for n in a.of_type(m, "unary_expression") if a.is_receive(sf, n)
+                 and _is_field(sf, a.unparen(n.child_by_field_name("operand")), m, field)}
+    if len(receivers) != 1:
+        return None, f"{field} is received from in {len(receivers)} methods of its type: no one receiver whose exit a done field marks"
+    loop = next(iter(receivers))
+    closes = [(m, n) for m in methods for n in a.of_type(m, "call_expression") if a.callee(sf, n) == (None, "close")
+              and len(a.arguments(n)) == 1 and a.arguments(n)[0].type == "selector_expression"]
+    for m, call in closes:
+        arg = a.arguments(call)[0]
+        done = sf.text(arg.child_by_field_name("field"))
+        if m != loop or not _is_field(sf, arg, m, done) or fields.get(done) != "chan struct{}" or not a.names_a_signal(done):
+            continue
+        if all(c[0] == loop for c in closes if sf.text(a.arguments(c[1])[0].child_by_field_name("field")) == done) \
+                and _at_exit(call, loop):
+            return done, ""
+    return None, f"the receiver of {field} closes no done field of its type as it returns"
+
+
+def _is_field(sf: SourceFile, node: Node, method: Node, field: str) -> bool:
+    """``r.field`` with ``r`` the receiver of ``method``."""
+    return (node.type == "selector_expression" and sf.text(node.child_by_field_name("field")) == field
+            and sf.text(node.child_by_field_name("operand")) == _receiver(sf, method))
+
+
+def _at_exit(call: Node, method: Node) -> bool:
+    """``defer close(x)`` in the method's body, or ``close(x)`` just before a `return`."""
+    stmt = call.parent
+    if stmt.type == "defer_statement":
+        return stmt.parent is not None and stmt.parent.parent == a.body(method)
+    nxt = stmt.next_named_sibling if stmt.type == "expression_statement" else None
+    while nxt is not None and nxt.type == "comment":
+        nxt = nxt.next_named_sibling
+    return nxt is not None and nxt.type == "return_statement" and a.enclosing_function(call) == method
+
+
+def _used_elsewhere(abspath: str, fields: tuple[str, ...]) -> str | None:
+    """Why the fields of file ``abspath`` may be used beyond what it shows: named in another
+    Go file of its package (its receivers and closers would be out of view), or None."""
+    folder = os.path.dirname(abspath)
+    try:
+        others = [f for f in os.listdir(folder) if f.endswith(".go") and f != os.path.basename(abspath)]
+    except OSError:
+        return "its package's other files cannot be read"
+    for name in others:
+        try:
+            with open(os.path.join(folder, name), "rb") as fh:
+                text = fh.read()
+        except OSError:
+            return "its package's other files cannot be read"
+        if any(re.search(rb"\." + f.encode() + rb"\b", text) for f in fields):
+            return f"{name} of its package names these fields too: its receivers are out of view"
+    return None
+
+
+_ZERO = {"string": '""', "bool": "false", "error": "nil", "any": "nil"}
+_NUMBERS = ("int", "uint", "float", "complex", "byte", "rune")
+
+
+def _zero_return(sf: SourceFile, fn: Node) -> str | None:
+    """`return` with each result's zero value: 0, "", false, nil, ``T{}`` for a struct or
+    array type (a type of this file named for a struct); None when one has no zero literal
+    this can spell (a named type of another kind, a type parameter)."""
+    result = fn.child_by_field_name("result")
+    if result is None:
+        return "return"
+    types = [result] if result.type != "parameter_list" else [
+        d.child_by_field_name("type") for d in a.of_type(result, "parameter_declaration")
+        for _ in (d.children_by_field_name("name") or [None])]
+    zeros = []
+    for t in types:
+        text = sf.text(t)
+        if t.type in ("pointer_type", "slice_type", "map_type", "channel_type", "function_type", "interface_type"):
+            zeros.append("nil")
+        elif text in _ZERO:
+            zeros.append(_ZERO[text])
+        elif text.startswith(_NUMBERS) and t.type == "type_identifier" and text.rstrip("0123456789") in (*_NUMBERS, "uintptr"):
+            zeros.append("0")
+        elif t.type in ("struct_type", "array_type") or (t.type == "type_identifier" and _struct_fields(sf, text) is not None):
+            zeros.append(f"{text}{{}}")
+        else:
+            return None
+    return "return " + ", ".join(zeros)
 
 
 # ---------------------------------------------------------------------------- merging
