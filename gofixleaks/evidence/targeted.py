@@ -37,7 +37,7 @@ except ImportError:  # an uninstalled checkout: transforms/ beside gofixleaks/ (
 from .. import analysis as a
 from .. import gomod
 from ..discover import is_generated
-from ..edits import REVIEW, Fix, TextEdit
+from ..edits import REVIEW, Fix, TextEdit, insert_at_block_start
 from ..rule import Finding
 from ..source import SourceError, SourceFile
 from . import PROVEN_LEAK
@@ -96,7 +96,7 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
         return Aimed(c, abspath, None, "a range over a channel nobody closes, whose last sender range-not-closed "
                                        "cannot place: close it where its senders are done by hand")
     fix, reason = _buffer(sf, stmt) if state == "chan send" else (None, None)
-    for other in (_watch, lambda *args: _done_field(*args, abspath)):
+    for other in (_watch, lambda *args: _done_field(*args, abspath), lambda *args: _closed_by_its_goroutine(*args, abspath)):
         if fix is None:
             fix, why = other(sf, stmt, state)
             reason = reason if why is None else (f"{reason}; {why}" if reason else why)
@@ -346,7 +346,7 @@ def _done_field(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tuple[F
     done, why = _closed_at_exit(sf, methods, field, fields)
     if done is None:
         return None, why
-    shared = _used_elsewhere(abspath, (field, done))
+    shared = _used_elsewhere(abspath, [rb"\." + f.encode() + rb"\b" for f in (field, done)])
     if shared:
         return None, shared
     fn = a.enclosing_function(stmt)
@@ -421,9 +421,9 @@ def _at_exit(call: Node, method: Node) -> bool:
     return nxt is not None and nxt.type == "return_statement" and a.enclosing_function(call) == method
 
 
-def _used_elsewhere(abspath: str, fields: tuple[str, ...]) -> str | None:
-    """Why the fields of file ``abspath`` may be used beyond what it shows: named in another
-    Go file of its package (its receivers and closers would be out of view), or None."""
+def _used_elsewhere(abspath: str, patterns: list[bytes]) -> str | None:
+    """Why what file ``abspath`` declares may be used beyond what it shows: another Go file
+    of its package matches one of ``patterns`` (its uses would be out of view), or None."""
     folder = os.path.dirname(abspath)
     try:
         others = [f for f in os.listdir(folder) if f.endswith(".go") and f != os.path.basename(abspath)]
@@ -435,9 +435,59 @@ def _used_elsewhere(abspath: str, fields: tuple[str, ...]) -> str | None:
                 text = fh.read()
         except OSError:
             return "its package's other files cannot be read"
-        if any(re.search(rb"\." + f.encode() + rb"\b", text) for f in fields):
-            return f"{name} of its package names these fields too: its receivers are out of view"
+        if any(re.search(p, text) for p in patterns):
+            return f"{name} of its package names them too: uses there are out of view"
     return None
+
+
+# ---------------------------------------------------------------------------- close when done
+
+
+def _closed_by_its_goroutine(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tuple[Fix | None, str | None]:
+    """A wait ``<-done`` on a local channel nobody can ever send on or close: besides the
+    receives, it is only handed to one goroutine, ``go f(done)``, whose function ignores
+    that parameter. The wait reads as "until f is done" and never ends: f closes it as it
+    returns (``defer close(done)``), f being called nowhere else."""
+    chan = _channel(sf, stmt)
+    if state != "chan receive" or stmt.type != "expression_statement" or chan.type != "identifier":
+        return None, None
+    name = sf.text(chan)
+    decl = a.local_declaration(sf, name, stmt)
+    if decl is None or decl.type != "short_var_declaration" or not any(
+            a.callee(sf, n) == (None, "make") for n in a.of_type(decl, "call_expression")):
+        return None, None
+    uses = [n for n in a.of_type(a.enclosing_function(decl), "identifier")
+            if sf.text(n) == name and not a.is_within(n, decl.child_by_field_name("left"))]
+    handed = [n for n in uses if n.parent.type == "argument_list" and n.parent.parent.parent.type == "go_statement"]
+    received = [n for n in uses if n.parent.type == "unary_expression" and a.is_receive(sf, n.parent)]
+    if len(handed) != 1 or len(handed) + len(received) != len(uses):
+        return None, f"{name} is used otherwise than waited on and handed to one goroutine: its signaller is not plain"
+    call = handed[0].parent.parent
+    index = a.arguments(call).index(handed[0])
+    f = call.child_by_field_name("function")
+    callee = f.child_by_field_name("field") if f.type == "selector_expression" else f
+    called = sf.text(callee)
+    kind = "method_declaration" if f.type == "selector_expression" else "function_declaration"
+    decls = [d for d in a.of_type(sf.root, kind) if sf.text(d.child_by_field_name("name")) == called]
+    params = [(p, n) for d in decls for p in a.of_type(d.child_by_field_name("parameters"), "parameter_declaration")
+              for n in p.children_by_field_name("name")]
+    if len(decls) != 1 or index >= len(params) or a.body(decls[0]) is None:
+        return None, f"the goroutine's function {called} is not one function of this file whose parameters are plain"
+    body, (param, ident) = a.body(decls[0]), params[index]
+    if " ".join(sf.text(param.child_by_field_name("type")).split()).split(" ")[0] != "chan":
+        return None, f"{called} takes {name} as a channel it may not close"
+    if any(sf.text(n) == sf.text(ident) for n in a.of_type(body, "identifier")):
+        return None, f"{called} uses {name}: when it signals is its own logic"
+    mentions = [n for n in a.of_type(sf.root, "identifier", "field_identifier") if sf.text(n) == called]
+    if len(mentions) != 2:  # its declaration and this go statement
+        return None, f"{called} is called or named elsewhere too: closing {name} in it would close others' channels"
+    shared = _used_elsewhere(abspath, [rb"\b" + called.encode() + rb"\b"])
+    if shared:
+        return None, shared
+    edit = insert_at_block_start(sf, body, f"defer close({sf.text(ident)})")
+    if edit is None:
+        return None, f"{called}'s body is on one line: add `defer close({sf.text(ident)})` by hand"
+    return Fix(f"close {sf.text(ident)} when {called} returns, ending the wait on it", (edit,)), None
 
 
 _ZERO = {"string": '""', "bool": "false", "error": "nil", "any": "nil"}
