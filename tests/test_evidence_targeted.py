@@ -146,6 +146,136 @@ func One(ctx context.Context) int {
 """
 
 
+# A send on a receiver's channel field whose only receiving method closes a done field as
+# it returns (GoBench's Etcd6857 has this shape); the negative: the receiver hands Stop a
+# value on done rather than closing it, and a select on done would steal that hand-off.
+DONEFIELD = """\
+package donefield
+
+// Counter hands out counts from its own goroutine until Stop.
+type Counter struct {
+	reqs chan chan int
+	quit chan struct{}
+	done chan struct{}
+	n    int
+}
+
+// New starts a counter.
+func New() *Counter {
+	c := &Counter{reqs: make(chan chan int), quit: make(chan struct{}), done: make(chan struct{})}
+	go c.loop()
+	return c
+}
+
+func (c *Counter) loop() {
+	for {
+		select {
+		case r := <-c.reqs:
+			c.n++
+			r <- c.n
+		case <-c.quit:
+			close(c.done)
+			return
+		}
+	}
+}
+
+// Stop ends the counter's goroutine.
+func (c *Counter) Stop() {
+	close(c.quit)
+	<-c.done
+}
+
+// Next is the next count.
+func (c *Counter) Next() int {
+	r := make(chan int)
+	c.reqs <- r
+	return <-r
+}
+"""
+
+NODONE = DONEFIELD.replace("package donefield", "package nodone").replace(
+    "\t\t\tclose(c.done)\n", "\t\t\tc.done <- struct{}{}\n")
+
+# A blocked send in a loop whose select already stops on a signal and returns (GoBench's
+# Cockroach1462); the negative: the stop case does more than return, so the signal is not
+# plainly "stop here".
+STOPCASE = """\
+package stopcase
+
+// Group runs workers until Stop.
+type Group struct {
+	stop chan struct{}
+}
+
+// Go runs f on a goroutine of the group.
+func (g *Group) Go(f func()) {
+	go f()
+}
+
+// Stopping is closed when the group stops.
+func (g *Group) Stopping() <-chan struct{} {
+	return g.stop
+}
+
+// Stop stops the group.
+func (g *Group) Stop() {
+	close(g.stop)
+}
+
+// Feed sends 0, 1, 2, ... on out until the group stops.
+func Feed(g *Group, out chan int) {
+	g.Go(func() {
+		for i := 0; ; i++ {
+			select {
+			case <-g.Stopping():
+				return
+			default:
+				out <- i
+			}
+		}
+	})
+}
+"""
+
+NOSTOP = STOPCASE.replace("package stopcase", "package nostop").replace(
+    "\t\t\tcase <-g.Stopping():\n\t\t\t\treturn\n", "\t\t\tcase <-g.Stopping():\n\t\t\t\tout <- -1\n\t\t\t\treturn\n")
+
+# A wait on a done channel only handed to a goroutine that ignores it (GoBench's
+# Grpc1424); the negative: the goroutine's function is also called elsewhere, where a close
+# would close another caller's channel.
+CLOSEWAIT = """\
+package closewait
+
+// Watcher sums the events it is sent.
+type Watcher struct {
+	events chan int
+	sum    int
+}
+
+func (w *Watcher) watch(done chan bool) {
+	for e := range w.events {
+		w.sum += e
+	}
+}
+
+// Run watches w's events on a goroutine and waits until the watcher is done.
+func Run(w *Watcher) int {
+	done := make(chan bool)
+	go w.watch(done)
+	<-done
+	return w.sum
+}
+"""
+
+NOCLOSE = CLOSEWAIT.replace("package closewait", "package noclose") + """
+// Drain consumes w's events on the calling goroutine.
+func Drain(w *Watcher) {
+\tw.watch(nil)
+}
+"""
+
+
 def _test(pkg: str, call: str, imports: str = "") -> str:
     return f'package {pkg}\n\nimport (\n{imports}\t"testing"\n)\n\nfunc TestIt(t *testing.T) {{\n\t{call}\n}}\n'
 
@@ -160,6 +290,37 @@ SUM_TEST = """done := make(chan int, 1)
 		}}
 	case <-time.After(50 * time.Millisecond):
 	}}"""
+
+COUNTER_TEST = """c := New()
+	if c.Next() != 1 {
+		t.Fatal("want 1")
+	}
+	c.Stop()
+	go c.Next()
+	time.Sleep(20 * time.Millisecond)"""
+
+FEED_TEST = """g := &Group{stop: make(chan struct{})}
+	out := make(chan int)
+	Feed(g, out)
+	if <-out != 0 {
+		t.Fatal("want 0")
+	}
+	g.Stop()
+	time.Sleep(20 * time.Millisecond)"""
+
+# Run returns the sum once the watcher is done: on the fixed code the test sees 2
+RUN_TEST = """w := &Watcher{events: make(chan int)}
+	got := make(chan int, 1)
+	go func() { got <- Run(w) }()
+	w.events <- 2
+	close(w.events)
+	select {
+	case v := <-got:
+		if v != 2 {
+			t.Fatal(v)
+		}
+	case <-time.After(50 * time.Millisecond):
+	}"""
 
 FILES = {
     "buffer/buffer.go": BUFFER,
@@ -176,6 +337,18 @@ FILES = {
     "unbounded/unbounded_test.go": _test("unbounded", "if First(3) != 0 {\n\t\tt.Fatal(\"want 0\")\n\t}"),
     "background/background.go": BACKGROUND,
     "background/background_test.go": _test("background", "One(context.Background())", '\t"context"\n'),
+    "donefield/donefield.go": DONEFIELD,
+    "donefield/donefield_test.go": _test("donefield", COUNTER_TEST, '\t"time"\n'),
+    "nodone/nodone.go": NODONE,
+    "nodone/nodone_test.go": _test("nodone", COUNTER_TEST, '\t"time"\n'),
+    "stopcase/stopcase.go": STOPCASE,
+    "stopcase/stopcase_test.go": _test("stopcase", FEED_TEST, '\t"time"\n'),
+    "nostop/nostop.go": NOSTOP,
+    "nostop/nostop_test.go": _test("nostop", FEED_TEST, '\t"time"\n'),
+    "closewait/closewait.go": CLOSEWAIT,
+    "closewait/closewait_test.go": _test("closewait", RUN_TEST, '\t"time"\n'),
+    "noclose/noclose.go": NOCLOSE,
+    "noclose/noclose_test.go": _test("noclose", RUN_TEST, '\t"time"\n'),
 }
 
 
@@ -223,6 +396,16 @@ def _confirmed(stderr: str, where: str) -> str:
      # the same close is a rule's fix now (range-not-closed): the evidence confirms it, no
      # targeted fix is needed
      "gather.go:", "range-not-closed (fixed)"),
+    ("donefield", DONEFIELD, DONEFIELD.replace(
+        "\tc.reqs <- r\n", "\tselect {\n\tcase c.reqs <- r:\n\tcase <-c.done:\n\t\treturn 0\n\t}\n"),
+     "donefield.go:40", "proven-leak (fixed): select on c.done too (closed when the receiver of reqs returns)"),
+    ("stopcase", STOPCASE, STOPCASE.replace(
+        "\t\t\t\tout <- i\n",
+        "\t\t\t\tselect {\n\t\t\t\tcase out <- i:\n\t\t\t\tcase <-g.Stopping():\n\t\t\t\t\treturn\n\t\t\t\t}\n"),
+     "stopcase.go:31", "proven-leak (fixed): select on g.Stopping() too"),
+    ("closewait", CLOSEWAIT, CLOSEWAIT.replace(
+        "func (w *Watcher) watch(done chan bool) {\n", "func (w *Watcher) watch(done chan bool) {\n\tdefer close(done)\n"),
+     "closewait.go:19", "proven-leak (fixed): close done when watch returns"),
 ])
 def test_a_proven_leak_is_fixed_and_gone_after(flow, pkg, source, fixed, where, said):
     module, before, result, after = flow
@@ -239,6 +422,9 @@ def test_a_proven_leak_is_fixed_and_gone_after(flow, pkg, source, fixed, where, 
     ("unbounded", UNBOUNDED, "unbounded.go:8", "(not fixed): the number of sends on ch is not bounded"),
     # the caller passes context.Background(): a select on it changes nothing, the re-run shows it
     ("background", BACKGROUND, "background.go:7", "(withdrawn): select on ctx.Done() too"),
+    ("nodone", NODONE, "nodone.go:40", "the receiver of reqs closes no done field of its type as it returns"),
+    ("nostop", NOSTOP, "nostop.go:32", "(not fixed): no stop signal in scope"),
+    ("noclose", NOCLOSE, "noclose.go:19", "watch is called or named elsewhere too"),
 ])
 def test_no_fix_where_none_is_right(flow, pkg, source, where, said):
     module, before, result, after = flow
@@ -271,9 +457,10 @@ def test_edits_carry_over_the_rules_fixes():
 
 def test_fixed_files_are_gofmt_clean_and_vet_clean(flow):
     module, _, _, _ = flow
-    for pkg in ("buffer", "callee", "gather"):
+    fixed = ("buffer", "callee", "gather", "donefield", "stopcase", "closewait")
+    for pkg in fixed:
         assert gotools.gofmt_clean((module / pkg / f"{pkg}.go").read_bytes()), pkg
-    vet = gotools.run_go(["vet", "./buffer", "./callee", "./gather"], cwd=str(module))
+    vet = gotools.run_go(["vet", *(f"./{pkg}" for pkg in fixed)], cwd=str(module))
     assert vet.returncode == 0, vet.stderr
 
 
