@@ -276,6 +276,78 @@ func Drain(w *Watcher) {
 """
 
 
+# A blocked send on a wake-up channel (struct{}, a buffer of one, received only by empty
+# select cases; GoBench's Cockroach24808): sending without blocking drops a wake-up a slow
+# receiver would have seen, so it stays review however proven. The negative: a one-slot
+# semaphore, whose blocking send is the point.
+WAKEUP = """\
+package wakeup
+
+// Flusher flushes in the background whenever it is poked.
+type Flusher struct {
+	poke    chan struct{}
+	stop    chan struct{}
+	flushes int
+}
+
+// New makes a flusher; Run runs it.
+func New() *Flusher {
+	return &Flusher{poke: make(chan struct{}, 1), stop: make(chan struct{})}
+}
+
+// Poke asks for a flush.
+func (f *Flusher) Poke() {
+	f.poke <- struct{}{}
+}
+
+// Run flushes on every poke until Stop.
+func (f *Flusher) Run() {
+	for {
+		select {
+		case <-f.stop:
+			return
+		case <-f.poke:
+		}
+		f.flushes++
+	}
+}
+
+// Stop ends Run.
+func (f *Flusher) Stop() {
+	close(f.stop)
+}
+"""
+
+NOWAKE = """\
+package nowake
+
+// Store lets one writer at a time in through a one-slot semaphore.
+type Store struct {
+	sem  chan struct{}
+	data []int
+}
+
+// New makes a store.
+func New() *Store {
+	return &Store{sem: make(chan struct{}, 1)}
+}
+
+// Add appends v; the writer calls Done when it is through.
+func (s *Store) Add(v int) {
+	s.sem <- struct{}{}
+	s.data = append(s.data, v)
+}
+
+// Done lets the next writer in.
+func (s *Store) Done() {
+	<-s.sem
+}
+"""
+
+WAKEUP_FIXED = WAKEUP.replace(
+    "\tf.poke <- struct{}{}\n", "\tselect {\n\tcase f.poke <- struct{}{}:\n\tdefault:\n\t}\n")
+
+
 def _test(pkg: str, call: str, imports: str = "") -> str:
     return f'package {pkg}\n\nimport (\n{imports}\t"testing"\n)\n\nfunc TestIt(t *testing.T) {{\n\t{call}\n}}\n'
 
@@ -322,6 +394,9 @@ RUN_TEST = """w := &Watcher{events: make(chan int)}
 	case <-time.After(50 * time.Millisecond):
 	}"""
 
+# nobody runs the flusher: the second poke blocks
+POKE_TEST = "f := New()\n\tf.Poke()\n\tgo f.Poke()\n\ttime.Sleep(20 * time.Millisecond)"
+
 FILES = {
     "buffer/buffer.go": BUFFER,
     "buffer/buffer_test.go": _test("buffer", '_, _ = Fetch(time.Millisecond)\n\ttime.Sleep(40 * time.Millisecond)', '\t"time"\n'),
@@ -349,6 +424,10 @@ FILES = {
     "closewait/closewait_test.go": _test("closewait", RUN_TEST, '\t"time"\n'),
     "noclose/noclose.go": NOCLOSE,
     "noclose/noclose_test.go": _test("noclose", RUN_TEST, '\t"time"\n'),
+    "wakeup/wakeup.go": WAKEUP,
+    "wakeup/wakeup_test.go": _test("wakeup", POKE_TEST, '\t"time"\n'),
+    "nowake/nowake.go": NOWAKE,
+    "nowake/nowake_test.go": _test("nowake", "s := New()\n\ts.Add(1)\n\tgo s.Add(2)\n\ttime.Sleep(20 * time.Millisecond)", '\t"time"\n'),
 }
 
 
@@ -425,6 +504,8 @@ def test_a_proven_leak_is_fixed_and_gone_after(flow, pkg, source, fixed, where, 
     ("nodone", NODONE, "nodone.go:40", "the receiver of reqs closes no done field of its type as it returns"),
     ("nostop", NOSTOP, "nostop.go:32", "(not fixed): no stop signal in scope"),
     ("noclose", NOCLOSE, "noclose.go:19", "watch is called or named elsewhere too"),
+    ("nowake", NOWAKE, "nowake.go:16", "a receive from sem is not an empty select case"),
+    ("wakeup", WAKEUP, "wakeup.go:17", "(review): send without blocking on wake-up channel poke"),
 ])
 def test_no_fix_where_none_is_right(flow, pkg, source, where, said):
     module, before, result, after = flow
@@ -561,3 +642,14 @@ def test_a_generated_file_is_not_edited(tmp_path):
     site = Site(Location(str(path), 12, "buffer.Fetch.func1"), "chan send", True, None, 1, None)
     aimed = targeted.aim(Covered(site, "buffer.go", True, None, ()), str(path), lambda: targeted.load(str(path), "buffer.go"))
     assert aimed.finding is None and aimed.reason == "a generated file: fix its generator"
+
+
+def test_a_review_targeted_fix_is_applied_with_unsafe_fixes(cli, tmp_path):
+    """Proven by the re-run, a fix that also changes what a slow partner sees (a dropped
+    wake-up) is applied only with --unsafe-fixes; then the leak is gone."""
+    gotools.require_go()
+    module = write_module(tmp_path / "m", {k: v for k, v in FILES.items() if k.startswith("wakeup/")})
+    done = cli("fix", "--evidence", "tests", "--write", "--unsafe-fixes", "--no-cache", str(module), env=gotools.go_env())
+    assert (module / "wakeup/wakeup.go").read_text() == WAKEUP_FIXED, done.stderr
+    assert "(fixed): send without blocking" in _line(done.stderr, "wakeup.go:17"), done.stderr
+    assert leakcheck.run([str(module)], env=gotools.go_env()).packages[0].status == "ok"

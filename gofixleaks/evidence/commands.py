@@ -315,8 +315,10 @@ def target(ev: Evidence, covered: list[Covered], results: list[FileResult], targ
     if ev.tests is not None:
         kept, withdrawn = _prove(ev, with_fix, by_path, paths)
         outcomes += [Outcome(x, "withdrawn", why) for x, why in withdrawn]
-        outcomes += [Outcome(x, "fixed", "proven by a re-run of the tests") for x in kept]
-        chosen = kept
+        outcomes += [Outcome(x, "fixed", "proven by a re-run of the tests") for x in kept if unsafe or x.proof_suffices]
+        outcomes += [Outcome(x, "review", "proven by a re-run of the tests, but it also changes what a slow partner sees: "
+                                          "--unsafe-fixes applies it") for x in kept if not (unsafe or x.proof_suffices)]
+        chosen = [x for x in kept if unsafe or x.proof_suffices]
     else:
         chosen = with_fix if unsafe else []
         outcomes += [Outcome(x, "fixed" if unsafe else "review", "a review fix: the evidence cannot be re-run") for x in with_fix]
@@ -326,7 +328,7 @@ def target(ev: Evidence, covered: list[Covered], results: list[FileResult], targ
             continue
         r = by_path[x.abspath]
         f = x.finding
-        if ev.tests is not None:  # proven: as safe as a fix gets
+        if ev.tests is not None and x.proof_suffices:  # proven: as safe as a fix gets
             f = dataclasses.replace(f, fixes=(dataclasses.replace(f.fixes[0], applicability=SAFE),))
         r.findings.append(dataclasses.replace(f, evidence=render.describe(x.covered)))
         r.applied.append(AppliedFix(f.rule, f.line, f.message, f.fixes[0].message, (), f.start))

@@ -56,6 +56,9 @@ class Aimed:
     abspath: str | None  # the scanned file the site lies in
     finding: Finding | None  # rule proven-leak with one review fix; None: no fix
     reason: str  # without a fix: why, in one line
+    # a re-run of the tests proves the fix safe; False: it also changes what happens when
+    # the partner is only slow (a dropped wake-up), so it stays review however proven
+    proof_suffices: bool = True
 
 
 def load(abspath: str, display: str) -> SourceFile | str:
@@ -95,15 +98,22 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
         # channel's senders across the package; a site it did not fix has none it can place
         return Aimed(c, abspath, None, "a range over a channel nobody closes, whose last sender range-not-closed "
                                        "cannot place: close it where its senders are done by hand")
-    fix, reason = _buffer(sf, stmt) if state == "chan send" else (None, None)
-    for other in (_watch, lambda *args: _done_field(*args, abspath), lambda *args: _closed_by_its_goroutine(*args, abspath)):
-        if fix is None:
-            fix, why = other(sf, stmt, state)
-            reason = reason if why is None else (f"{reason}; {why}" if reason else why)
-    if fix is None:
-        return Aimed(c, abspath, None, reason or "no targeted fix applies")
-    finding = Finding.at(sf, stmt, RULE, "error", f"goroutines block here forever ({c.site.state_text})", [fix])
-    return Aimed(c, abspath, finding, fix.message)
+    # each shape in turn, the first fix wins; with it, whether a re-run of the tests suffices
+    shapes = (
+        (lambda: _buffer(sf, stmt) if state == "chan send" else (None, None), True),
+        (lambda: _wake_up(sf, stmt, state, abspath), False),  # a slow receiver sees fewer wake-ups
+        (lambda: _watch(sf, stmt, state), True),
+        (lambda: _done_field(sf, stmt, state, abspath), True),
+        (lambda: _closed_by_its_goroutine(sf, stmt, state, abspath), True),
+    )
+    reasons = []
+    for shape, proof_suffices in shapes:
+        fix, why = shape()
+        if fix is not None:
+            finding = Finding.at(sf, stmt, RULE, "error", f"goroutines block here forever ({c.site.state_text})", [fix])
+            return Aimed(c, abspath, finding, fix.message, proof_suffices)
+        reasons += [why] if why else []
+    return Aimed(c, abspath, None, "; ".join(reasons) or "no targeted fix applies")
 
 
 def _operation_at(sf: SourceFile, line: int, state: str) -> Node | None:
@@ -438,6 +448,55 @@ def _used_elsewhere(abspath: str, patterns: list[bytes]) -> str | None:
         if any(re.search(p, text) for p in patterns):
             return f"{name} of its package names them too: uses there are out of view"
     return None
+
+
+# ---------------------------------------------------------------------------- wake-up
+
+
+def _wake_up(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tuple[Fix | None, str | None]:
+    """``x.f <- struct{}{}`` on a wake-up channel: a ``chan struct{}`` field every `make` of
+    this file gives capacity 1, that nobody closes, and whose every receive is an empty
+    select case (``case <-x.f:``, only waking a loop). A blocked send finds a wake-up already
+    waiting in the buffer, which the receiver will see: sending without blocking (select
+    with default) loses nothing, as cockroach's PR 24808 did."""
+    chan = _channel(sf, stmt)
+    value = stmt.child_by_field_name("value")
+    if state != "chan send" or chan.type != "selector_expression" or sf.text(value).replace(" ", "") != "struct{}{}":
+        return None, None
+    field = sf.text(chan.child_by_field_name("field"))
+    makes, receives = [], []
+    for n in a.of_type(sf.root, "keyed_element", "assignment_statement", "unary_expression", "call_expression"):
+        if n.type == "keyed_element" and n.named_child_count == 2 and sf.text(n.named_children[0]) == field:
+            makes.append(a.unparen(n.named_children[1]))
+        elif n.type == "assignment_statement" and sf.text(n.child_by_field_name("left")).endswith("." + field):
+            makes.extend(a.unparen(v) for v in n.child_by_field_name("right").named_children)
+        elif a.is_receive(sf, n) and _names_field(sf, n.child_by_field_name("operand"), field):
+            receives.append(n)
+        elif n.type == "call_expression" and a.callee(sf, n) == (None, "close") and any(
+                _names_field(sf, x, field) for x in a.arguments(n)):
+            return None, f"{field} is closed: not a plain wake-up channel"
+    if not makes or not all(sf.text(m).replace(" ", "") == "make(chanstruct{},1)" for m in makes):
+        return None, f"{field} is not made here with a buffer of one (a wake-up channel's): a send may not be dropped"
+    for r in receives:
+        bare = r.parent.type == "expression_statement" or (
+            r.parent.type == "receive_statement" and r.parent.child_by_field_name("left") is None)
+        case = r.parent.parent if bare else None
+        if case is None or case.type != "communication_case" or a.statements(case):
+            return None, (f"a receive from {field} is not an empty select case (a semaphore's release, "
+                          "a value that counts): no send may be dropped")
+    if not receives or not g_.own_line(sf, stmt):
+        return None, "no receiver in view, or the send shares its line"
+    shared = _used_elsewhere(abspath, [rb"\." + field.encode() + rb"\b"])
+    if shared:
+        return None, shared
+    indent, nl = sf.indent_at(stmt.start_byte), sf.newline
+    new = b"select {" + nl + indent + f"case {sf.text(stmt)}:".encode() + nl + indent + b"default:" + nl + indent + b"}"
+    return Fix(f"send without blocking on wake-up channel {field}: a wake-up already waits in its buffer of one",
+               (TextEdit(stmt.start_byte, stmt.end_byte, new),)), None
+
+
+def _names_field(sf: SourceFile, node: Node | None, field: str) -> bool:
+    return node is not None and node.type == "selector_expression" and sf.text(node.child_by_field_name("field")) == field
 
 
 # ---------------------------------------------------------------------------- close when done
