@@ -6,15 +6,25 @@ aimed at it where their safety conditions hold:
   number of sends the code bounds (one per goroutine, `len(xs)` for one per element) ->
   buffer it for every sender (early-return-send's fix, here also when static analysis saw
   no way for the receiver to leave, or when a sender only closes the channel after its send);
+- a send on a wake-up channel (`chan struct{}` with a buffer of one, received only by empty
+  select cases) -> send without blocking, a wake-up already waits (stays review even when
+  proven: a slow receiver sees one wake-up fewer);
 - a bare send or receive while a stop signal is in scope (a context that some caller can
-  cancel, or a done channel the function already selects on) -> a `select` that also
+  cancel, a done channel the function already selects on, or any channel a select case of
+  the function already stops on, `case <-s.ShouldStop(): return`) -> a `select` that also
   watches it and returns (send-without-cancel's fix, here also in a function the goroutine
-  calls rather than runs).
+  calls rather than runs);
+- a send on a channel field of the method's receiver whose only receiving method closes a
+  done field as it returns -> a `select` that also watches that field and returns (zero
+  values when the function has results);
+- a wait on a local done channel that is only handed to one goroutine whose function
+  ignores it -> that function closes it as it returns.
 
 A range over a channel nobody closes is range-not-closed's to fix (it sees the channel's
 senders across the package). Anything else (locks, wait groups, condition variables, a
-receive on the cancellation signal itself, an unbounded number of sends) gets no fix and a one-line reason. A targeted
-fix is `review`: only a run of the tests after it proves it (see commands.target)."""
+receive on the cancellation signal itself, an unbounded number of sends) gets no fix and a
+one-line reason. A targeted fix is `review`: only a run of the tests after it proves it
+(see commands.target)."""
 
 from __future__ import annotations
 
@@ -46,6 +56,18 @@ from .match import Covered
 RULE = PROVEN_LEAK
 _NEVER_DONE = ("Background", "TODO", "WithoutCancel")  # contexts nobody can cancel
 _CHANNEL_STATES = ("chan send", "chan receive")
+# why a goroutine blocked elsewhere than on a channel gets no targeted fix, by wait state
+_NOT_CHANNELS = (
+    ("sync.Mutex", "its lock is held by a goroutine that is blocked itself (a lock-order deadlock, or a lock held across "
+                   "a channel operation or a Wait): where to release or reorder is a design decision, made by a person"),
+    ("sync.RWMutex", "its lock is held by a goroutine that is blocked itself (a lock-order deadlock, a lock held across "
+                     "a blocking call, or a read lock taken again under a waiting writer): reorder or release by hand"),
+    ("sync.WaitGroup", "the Done it waits for never comes: the goroutine that owes it is blocked itself (see its own "
+                       "site) or never started; fix that goroutine"),
+    ("sync.Cond", "no Signal or Broadcast reaches it after its condition changes: the signalling code needs a person"),
+    ("", "targeted fixes only unblock channel sends and receives (a lock, wait group or condition needs its missing "
+         "Unlock/Done/Signal found by a person)"),
+)
 
 
 @dataclass(frozen=True)
@@ -83,8 +105,8 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
         return Aimed(c, abspath, None, "blocked in a select: targeted fixes rewrite only bare sends and receives")
     if state not in _CHANNEL_STATES:
         what = state or "an operation the dump does not name"
-        return Aimed(c, abspath, None, f"blocked on {what}: targeted fixes only unblock channel sends and receives "
-                                       "(a lock, wait group or condition needs its missing Unlock/Done/Signal found by a person)")
+        why = next((why for prefix, why in _NOT_CHANNELS if state.startswith(prefix)), _NOT_CHANNELS[-1][1])
+        return Aimed(c, abspath, None, f"blocked on {what}: {why}")
     if abspath.endswith("_test.go"):
         return Aimed(c, abspath, None, "in a test file: not fixed")
     sf = source()
