@@ -348,6 +348,52 @@ WAKEUP_FIXED = WAKEUP.replace(
     "\tf.poke <- struct{}{}\n", "\tselect {\n\tcase f.poke <- struct{}{}:\n\tdefault:\n\t}\n")
 
 
+# A loop body that locks, and breaks out with the lock held before its Unlock (GoBench's
+# Cockroach584): the next Lock, in another method, waits forever. The negative holds the
+# lock across iterations on purpose and unlocks after the loop (GoBench's Moby7559): an
+# Unlock before its continue would unlock twice when the loop ends.
+UNLOCK = """\
+package unlock
+
+import "sync"
+
+// Queue is a queue of jobs, drained until it is closed.
+type Queue struct {
+	mu     sync.Mutex
+	jobs   []int
+	closed bool
+	done   int
+}
+
+// Drain takes jobs until the queue is closed.
+func (q *Queue) Drain() {
+	for {
+		q.mu.Lock()
+		if q.closed {
+			break
+		}
+		if len(q.jobs) > 0 {
+			q.jobs = q.jobs[1:]
+			q.done++
+		}
+		q.mu.Unlock()
+	}
+}
+
+// Close closes the queue.
+func (q *Queue) Close() {
+	q.mu.Lock()
+	q.closed = true
+	q.mu.Unlock()
+}
+"""
+
+HELDLOCK = UNLOCK.replace("package unlock", "package heldlock").replace(
+    "// Drain takes jobs until the queue is closed.", "// Drain takes one job, unless the queue is closed.").replace(
+    "\t\tif len(q.jobs) > 0 {\n\t\t\tq.jobs = q.jobs[1:]\n\t\t\tq.done++\n\t\t}\n\t\tq.mu.Unlock()\n\t}\n",
+    "\t\tif len(q.jobs) == 0 {\n\t\t\tcontinue\n\t\t}\n\t\tq.jobs = q.jobs[1:]\n\t\tq.done++\n\t\tbreak\n\t}\n\tq.mu.Unlock()\n")
+
+
 def _test(pkg: str, call: str, imports: str = "") -> str:
     return f'package {pkg}\n\nimport (\n{imports}\t"testing"\n)\n\nfunc TestIt(t *testing.T) {{\n\t{call}\n}}\n'
 
@@ -424,6 +470,11 @@ FILES = {
     "closewait/closewait_test.go": _test("closewait", RUN_TEST, '\t"time"\n'),
     "noclose/noclose.go": NOCLOSE,
     "noclose/noclose_test.go": _test("noclose", RUN_TEST, '\t"time"\n'),
+    "unlock/unlock.go": UNLOCK,
+    "unlock/unlock_test.go": _test("unlock", "q := &Queue{closed: true}\n\tq.Drain()\n\tgo q.Close()\n\ttime.Sleep(20 * time.Millisecond)",
+                                   '\t"time"\n'),
+    "heldlock/heldlock.go": HELDLOCK,
+    "heldlock/heldlock_test.go": _test("heldlock", "q := &Queue{}\n\tgo q.Drain()\n\ttime.Sleep(20 * time.Millisecond)", '\t"time"\n'),
     "wakeup/wakeup.go": WAKEUP,
     "wakeup/wakeup_test.go": _test("wakeup", POKE_TEST, '\t"time"\n'),
     "nowake/nowake.go": NOWAKE,
@@ -485,6 +536,8 @@ def _confirmed(stderr: str, where: str) -> str:
     ("closewait", CLOSEWAIT, CLOSEWAIT.replace(
         "func (w *Watcher) watch(done chan bool) {\n", "func (w *Watcher) watch(done chan bool) {\n\tdefer close(done)\n"),
      "closewait.go:19", "proven-leak (fixed): close done when watch returns"),
+    ("unlock", UNLOCK, UNLOCK.replace("\t\tif q.closed {\n\t\t\tbreak\n", "\t\tif q.closed {\n\t\t\tq.mu.Unlock()\n\t\t\tbreak\n"),
+     "unlock.go:30", "proven-leak (fixed): unlock before each break or continue that leaves a locked loop body"),
 ])
 def test_a_proven_leak_is_fixed_and_gone_after(flow, pkg, source, fixed, where, said):
     module, before, result, after = flow
@@ -504,6 +557,7 @@ def test_a_proven_leak_is_fixed_and_gone_after(flow, pkg, source, fixed, where, 
     ("nodone", NODONE, "nodone.go:40", "the receiver of reqs closes no done field of its type as it returns"),
     ("nostop", NOSTOP, "nostop.go:32", "(not fixed): no stop signal in scope"),
     ("noclose", NOCLOSE, "noclose.go:19", "watch is called or named elsewhere too"),
+    ("heldlock", HELDLOCK, "heldlock.go:16", "(not fixed): blocked on sync.Mutex.Lock: its lock is held by a goroutine"),
     ("nowake", NOWAKE, "nowake.go:16", "a receive from sem is not an empty select case"),
     ("wakeup", WAKEUP, "wakeup.go:17", "(review): send without blocking on wake-up channel poke"),
 ])
@@ -538,7 +592,7 @@ def test_edits_carry_over_the_rules_fixes():
 
 def test_fixed_files_are_gofmt_clean_and_vet_clean(flow):
     module, _, _, _ = flow
-    fixed = ("buffer", "callee", "gather", "donefield", "stopcase", "closewait")
+    fixed = ("buffer", "callee", "gather", "donefield", "stopcase", "closewait", "unlock")
     for pkg in fixed:
         assert gotools.gofmt_clean((module / pkg / f"{pkg}.go").read_bytes()), pkg
     vet = gotools.run_go(["vet", *(f"./{pkg}" for pkg in fixed)], cwd=str(module))

@@ -47,7 +47,7 @@ except ImportError:  # an uninstalled checkout: transforms/ beside gofixleaks/ (
 from .. import analysis as a
 from .. import gomod
 from ..discover import is_generated
-from ..edits import REVIEW, Fix, TextEdit, insert_at_block_start
+from ..edits import REVIEW, Fix, TextEdit, insert_at_block_start, insert_before_statement
 from ..rule import Finding
 from ..source import SourceError, SourceFile
 from . import PROVEN_LEAK
@@ -56,6 +56,7 @@ from .match import Covered
 RULE = PROVEN_LEAK
 _NEVER_DONE = ("Background", "TODO", "WithoutCancel")  # contexts nobody can cancel
 _CHANNEL_STATES = ("chan send", "chan receive")
+_LOCKS = ("sync.Mutex.Lock", "sync.RWMutex.Lock")  # a Lock an earlier holder may have kept by leaving
 # why a goroutine blocked elsewhere than on a channel gets no targeted fix, by wait state
 _NOT_CHANNELS = (
     ("sync.Mutex", "its lock is held by a goroutine that is blocked itself (a lock-order deadlock, or a lock held across "
@@ -103,15 +104,22 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
         return Aimed(c, None, None, "not in the scanned code")
     if state.startswith("select"):
         return Aimed(c, abspath, None, "blocked in a select: targeted fixes rewrite only bare sends and receives")
-    if state not in _CHANNEL_STATES:
-        what = state or "an operation the dump does not name"
-        why = next((why for prefix, why in _NOT_CHANNELS if state.startswith(prefix)), _NOT_CHANNELS[-1][1])
-        return Aimed(c, abspath, None, f"blocked on {what}: {why}")
+    what = state or "an operation the dump does not name"
+    not_channel = f"blocked on {what}: " + next(why for prefix, why in _NOT_CHANNELS if state.startswith(prefix))
+    if state not in (*_CHANNEL_STATES, *_LOCKS):
+        return Aimed(c, abspath, None, not_channel)
     if abspath.endswith("_test.go"):
         return Aimed(c, abspath, None, "in a test file: not fixed")
     sf = source()
     if isinstance(sf, str):
         return Aimed(c, abspath, None, sf)
+    if state in _LOCKS:
+        fix, why = _unlock_before_leaving(sf, c.site.blocked.line)
+        if fix is None:
+            return Aimed(c, abspath, None, f"{not_channel}; {why}" if why else not_channel)
+        line = next(n for n in a.of_type(sf.root, "expression_statement") if sf.line_col(n.start_byte)[0] == c.site.blocked.line)
+        return Aimed(c, abspath, Finding.at(sf, line, RULE, "error", f"goroutines block here forever ({c.site.state_text})", [fix]),
+                     fix.message)
     stmt = _operation_at(sf, c.site.blocked.line, state)
     if stmt is None:
         return Aimed(c, abspath, None, f"no {state} statement of its own on line {c.site.blocked.line}")
@@ -599,6 +607,103 @@ def _zero_return(sf: SourceFile, fn: Node) -> str | None:
         else:
             return None
     return "return " + ", ".join(zeros)
+
+
+# ---------------------------------------------------------------------------- unlock
+
+
+def _unlock_before_leaving(sf: SourceFile, line: int) -> tuple[Fix | None, str | None]:
+    """The blocked ``r.mu.Lock()`` on ``line``: where a loop of this file's functions on the
+    same receiver type locks ``r.mu`` and unlocks it later in its body, a `continue` or
+    `break` between the two that leaves with the lock held (the next Lock, of the next
+    iteration or of the next caller, then waits forever) -> ``r.mu.Unlock()`` right before
+    it, as cockroach's PR 584 did. A `break` counts only when nothing after the loop
+    unlocks; only when every Unlock of the file is in a function that locks too (no function
+    returns the lock held on purpose for its caller to release). A loop whose body does not
+    unlock (moby's 7559: the lock held across iterations, released after the loop) is left
+    alone: unlocking before its `continue` would unlock twice when the loop ends."""
+    blocked = next((n for n in a.of_type(sf.root, "expression_statement")
+                    if sf.line_col(n.start_byte)[0] == line and _lock_call(sf, n, ("Lock",))), None)
+    if blocked is None:
+        return None, None
+    scope = _lock_scope(sf, blocked)
+    if scope is None:
+        return None, "the lock is not a receiver's field or a local: its other users are out of view"
+    key, owners = scope
+    calls = [(fn, n) for fn in owners for n in a.of_type(fn, "expression_statement", skip_functions=True)
+             if _lock_key(sf, n, fn) == key]
+    if any(_lock_call(sf, n, ("Unlock", "RUnlock")) and not any(f == fn and _lock_call(sf, m, ("Lock", "RLock"))
+                                                                for f, m in calls) for fn, n in calls):
+        return None, "a function unlocks what another locked: the lock's hand-off is a design decision"
+    edits, seen = [], set()
+    for fn, lock in calls:
+        if not _lock_call(sf, lock, ("Lock",)) or lock.parent.parent is None or lock.parent.parent.parent.type != "for_statement":
+            continue
+        loop, body = lock.parent.parent.parent, lock.parent
+        unlocks = [n for n in a.of_type(fn, "expression_statement", skip_functions=True)
+                   if n.start_byte > lock.end_byte and _lock_call(sf, n, ("Unlock",)) and _lock_key(sf, n, fn) == key]
+        in_body = next((n for n in unlocks if n.end_byte <= loop.end_byte), None)
+        after = any(n.start_byte > loop.end_byte for n in unlocks)
+        if in_body is None:
+            continue  # not released each iteration: holding it across iterations may be the design
+        for leave in a.of_type(body, "continue_statement", "break_statement", skip_functions=True):
+            if not (lock.end_byte <= leave.start_byte < in_body.start_byte) or leave.named_children or leave.id in seen:
+                continue  # outside the locked stretch, or labelled
+            if _innermost(leave, leave.type) != loop or any(lock.end_byte <= u.start_byte < leave.start_byte for u in unlocks):
+                continue
+            # a continue locks again in the next iteration; a break leaves the lock held unless
+            # something after the loop unlocks
+            if leave.type == "break_statement" and after:
+                continue
+            edit = insert_before_statement(sf, leave, [sf.text(in_body.named_children[0])])
+            if edit is None:
+                return None, "a statement that leaves the locked stretch shares its line: unlock before it by hand"
+            seen.add(leave.id)
+            edits.append(edit)
+    if not edits:
+        return None, None
+    return Fix(f"unlock before each break or continue that leaves a locked loop body holding the lock ({len(edits)})",
+               tuple(edits)), None
+
+
+def _lock_call(sf: SourceFile, stmt: Node, methods: tuple[str, ...]) -> bool:
+    """``x.mu.Lock()`` (a method of ``methods``, no arguments) as a statement."""
+    call = a.unparen(stmt.named_children[0]) if stmt.type == "expression_statement" and stmt.named_children else None
+    mc = a.method_call(sf, call) if call is not None else None
+    return mc is not None and mc[1] in methods and not a.arguments(call)
+
+
+def _lock_key(sf: SourceFile, stmt: Node, fn: Node) -> str | None:
+    """The lock a Lock/Unlock statement of ``fn`` works on, with the receiver's name taken
+    out (``.mu`` for ``g.mu.Lock()`` in a method on ``g``), or None for another statement."""
+    if not _lock_call(sf, stmt, ("Lock", "Unlock", "RLock", "RUnlock")):
+        return None
+    operand = sf.text(a.method_call(sf, a.unparen(stmt.named_children[0]))[0])
+    recv = _receiver(sf, fn) if fn.type == "method_declaration" else None
+    if recv and operand.startswith(recv + "."):
+        return operand[len(recv):]
+    return operand if fn.type != "method_declaration" else None
+
+
+def _lock_scope(sf: SourceFile, blocked: Node) -> tuple[str, list[Node]] | None:
+    """The blocked lock's key (see _lock_key) and the functions that may use it: the
+    methods of the receiver's type, or the one function a local lock lives in."""
+    fn = a.enclosing_function(blocked)
+    key = _lock_key(sf, blocked, fn)
+    if key is None:
+        return None
+    if fn.type != "method_declaration":
+        return (key, [fn]) if "." not in key and a.local_declaration(sf, key, blocked) is not None else None
+    recv = a.function_key(sf, fn)[1]
+    return key, [m for m in a.of_type(sf.root, "method_declaration") if (a.function_key(sf, m) or ("", ""))[1] == recv]
+
+
+def _innermost(leave: Node, kind: str) -> Node | None:
+    """The statement a `break` or `continue` leaves: its innermost loop (or, for a `break`,
+    switch or select)."""
+    stops = ("for_statement",) if kind == "continue_statement" else (
+        "for_statement", "expression_switch_statement", "type_switch_statement", "select_statement")
+    return a.enclosing(leave, *stops, stop_at=a.FUNCTION_TYPES)
 
 
 # ---------------------------------------------------------------------------- merging
