@@ -394,6 +394,44 @@ HELDLOCK = UNLOCK.replace("package unlock", "package heldlock").replace(
     "\t\tif len(q.jobs) == 0 {\n\t\t\tcontinue\n\t\t}\n\t\tq.jobs = q.jobs[1:]\n\t\tq.done++\n\t\tbreak\n\t}\n\tq.mu.Unlock()\n")
 
 
+# A return that leaves a locked stretch with the lock held (GoBench's Moby17176, Grpc3017):
+# Hit gets the Unlock; Count's return reads what the lock guards, so moving an Unlock before
+# it would read unguarded: it is left as it is.
+UNLOCKRET = """\
+package unlockret
+
+import "sync"
+
+// Cache counts hits under a lock.
+type Cache struct {
+	mu   sync.Mutex
+	hits map[string]int
+}
+
+// Hit counts a hit on key; an empty key is ignored.
+func (c *Cache) Hit(key string) error {
+	c.mu.Lock()
+	if key == "" {
+		return nil
+	}
+	c.hits[key]++
+	c.mu.Unlock()
+	return nil
+}
+
+// Count is key's hits so far.
+func (c *Cache) Count(key string) int {
+	c.mu.Lock()
+	if key == "" {
+		return c.hits[key]
+	}
+	n := c.hits[key]
+	c.mu.Unlock()
+	return n
+}
+"""
+
+
 def _test(pkg: str, call: str, imports: str = "") -> str:
     return f'package {pkg}\n\nimport (\n{imports}\t"testing"\n)\n\nfunc TestIt(t *testing.T) {{\n\t{call}\n}}\n'
 
@@ -475,6 +513,9 @@ FILES = {
                                    '\t"time"\n'),
     "heldlock/heldlock.go": HELDLOCK,
     "heldlock/heldlock_test.go": _test("heldlock", "q := &Queue{}\n\tgo q.Drain()\n\ttime.Sleep(20 * time.Millisecond)", '\t"time"\n'),
+    "unlockret/unlockret.go": UNLOCKRET,
+    "unlockret/unlockret_test.go": _test(
+        "unlockret", 'c := &Cache{hits: map[string]int{}}\n\t_ = c.Hit("")\n\tgo c.Hit("a")\n\ttime.Sleep(20 * time.Millisecond)', '\t"time"\n'),
     "wakeup/wakeup.go": WAKEUP,
     "wakeup/wakeup_test.go": _test("wakeup", POKE_TEST, '\t"time"\n'),
     "nowake/nowake.go": NOWAKE,
@@ -537,7 +578,9 @@ def _confirmed(stderr: str, where: str) -> str:
         "func (w *Watcher) watch(done chan bool) {\n", "func (w *Watcher) watch(done chan bool) {\n\tdefer close(done)\n"),
      "closewait.go:19", "proven-leak (fixed): close done when watch returns"),
     ("unlock", UNLOCK, UNLOCK.replace("\t\tif q.closed {\n\t\t\tbreak\n", "\t\tif q.closed {\n\t\t\tq.mu.Unlock()\n\t\t\tbreak\n"),
-     "unlock.go:30", "proven-leak (fixed): unlock before each break or continue that leaves a locked loop body"),
+     "unlock.go:30", "proven-leak (fixed): unlock before each return, break or continue that leaves a locked stretch"),
+    ("unlockret", UNLOCKRET, UNLOCKRET.replace('\tif key == "" {\n\t\treturn nil\n', '\tif key == "" {\n\t\tc.mu.Unlock()\n\t\treturn nil\n'),
+     "unlockret.go:13", "proven-leak (fixed): unlock before each return"),
 ])
 def test_a_proven_leak_is_fixed_and_gone_after(flow, pkg, source, fixed, where, said):
     module, before, result, after = flow
@@ -592,7 +635,7 @@ def test_edits_carry_over_the_rules_fixes():
 
 def test_fixed_files_are_gofmt_clean_and_vet_clean(flow):
     module, _, _, _ = flow
-    fixed = ("buffer", "callee", "gather", "donefield", "stopcase", "closewait", "unlock")
+    fixed = ("buffer", "callee", "gather", "donefield", "stopcase", "closewait", "unlock", "unlockret")
     for pkg in fixed:
         assert gotools.gofmt_clean((module / pkg / f"{pkg}.go").read_bytes()), pkg
     vet = gotools.run_go(["vet", *(f"./{pkg}" for pkg in fixed)], cwd=str(module))

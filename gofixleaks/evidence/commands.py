@@ -304,7 +304,8 @@ def target(ev: Evidence, covered: list[Covered], results: list[FileResult], targ
             continue
         local = index.local(c.site.blocked.path)
         abspath = os.path.abspath(local.path) if local else None
-        if any((abspath, f.line) in fixed_lines for f in c.findings if f.rule not in _BOUNDS_ONLY):
+        lock = (c.site.state or "").removesuffix(" (leaked)") in targeted.LOCKS  # no rule's fix releases a lock
+        if not lock and any((abspath, f.line) in fixed_lines for f in c.findings if f.rule not in _BOUNDS_ONLY):
             continue  # a rule's fix took care of it
         key = (abspath, c.site.blocked.line)
         if key not in aimed:
@@ -363,6 +364,8 @@ def _patched(aimed: list[targeted.Aimed], by_path: dict[str, FileResult]) -> tup
         accepted: list[TextEdit] = []
         for x in here:
             moved = targeted.carry(original, current, x.finding.fixes[0].edits)
+            if moved is not None and all(e in accepted for e in moved):
+                continue  # the same edits, aimed from another site of the same bug (two waiters on one lock)
             if moved is None or any(e.overlaps(o) for e in moved for o in accepted):
                 failed[x] = "not applied: a rule's fix changed this code, or another targeted fix edits it"
                 continue

@@ -56,7 +56,7 @@ from .match import Covered
 RULE = PROVEN_LEAK
 _NEVER_DONE = ("Background", "TODO", "WithoutCancel")  # contexts nobody can cancel
 _CHANNEL_STATES = ("chan send", "chan receive")
-_LOCKS = ("sync.Mutex.Lock", "sync.RWMutex.Lock")  # a Lock an earlier holder may have kept by leaving
+LOCKS = ("sync.Mutex.Lock", "sync.RWMutex.Lock")  # a Lock an earlier holder may have kept by leaving
 # why a goroutine blocked elsewhere than on a channel gets no targeted fix, by wait state
 _NOT_CHANNELS = (
     ("sync.Mutex", "its lock is held by a goroutine that is blocked itself (a lock-order deadlock, or a lock held across "
@@ -106,14 +106,14 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
         return Aimed(c, abspath, None, "blocked in a select: targeted fixes rewrite only bare sends and receives")
     what = state or "an operation the dump does not name"
     not_channel = f"blocked on {what}: " + next(why for prefix, why in _NOT_CHANNELS if state.startswith(prefix))
-    if state not in (*_CHANNEL_STATES, *_LOCKS):
+    if state not in (*_CHANNEL_STATES, *LOCKS):
         return Aimed(c, abspath, None, not_channel)
     if abspath.endswith("_test.go"):
         return Aimed(c, abspath, None, "in a test file: not fixed")
     sf = source()
     if isinstance(sf, str):
         return Aimed(c, abspath, None, sf)
-    if state in _LOCKS:
+    if state in LOCKS:
         fix, why = _unlock_before_leaving(sf, c.site.blocked.line)
         if fix is None:
             return Aimed(c, abspath, None, f"{not_channel}; {why}" if why else not_channel)
@@ -613,15 +613,17 @@ def _zero_return(sf: SourceFile, fn: Node) -> str | None:
 
 
 def _unlock_before_leaving(sf: SourceFile, line: int) -> tuple[Fix | None, str | None]:
-    """The blocked ``r.mu.Lock()`` on ``line``: where a loop of this file's functions on the
-    same receiver type locks ``r.mu`` and unlocks it later in its body, a `continue` or
-    `break` between the two that leaves with the lock held (the next Lock, of the next
-    iteration or of the next caller, then waits forever) -> ``r.mu.Unlock()`` right before
-    it, as cockroach's PR 584 did. A `break` counts only when nothing after the loop
-    unlocks; only when every Unlock of the file is in a function that locks too (no function
-    returns the lock held on purpose for its caller to release). A loop whose body does not
-    unlock (moby's 7559: the lock held across iterations, released after the loop) is left
-    alone: unlocking before its `continue` would unlock twice when the loop ends."""
+    """The blocked ``r.mu.Lock()`` on ``line``: where a function of this file on the same
+    receiver type (a func literal in one included) locks ``r.mu`` and unlocks it later in
+    the same block, a statement between the two that leaves the block with the lock held
+    gets ``r.mu.Unlock()`` right before it: a `return` (whose results read nothing the lock
+    may guard: none, literals, locals; moby's PR 17176, grpc's 3017), or in a loop body a
+    `continue` or a `break` (cockroach's PR 584; a `break` only when nothing after the loop
+    unlocks). The next Lock, of the next iteration or the next caller, would wait forever.
+    Only when every Unlock is in a function that locks too (none returns the lock held for
+    its caller to release) and none is deferred. A loop holding the lock across iterations
+    (moby's 7559: released after the loop, not in its body) is left alone: an Unlock before
+    its `continue` would unlock twice when the loop ends."""
     blocked = next((n for n in a.of_type(sf.root, "expression_statement")
                     if sf.line_col(n.start_byte)[0] == line and _lock_call(sf, n, ("Lock",))), None)
     if blocked is None:
@@ -630,40 +632,42 @@ def _unlock_before_leaving(sf: SourceFile, line: int) -> tuple[Fix | None, str |
     if scope is None:
         return None, "the lock is not a receiver's field or a local: its other users are out of view"
     key, owners = scope
-    calls = [(fn, n) for fn in owners for n in a.of_type(fn, "expression_statement", skip_functions=True)
-             if _lock_key(sf, n, fn) == key]
-    if any(_lock_call(sf, n, ("Unlock", "RUnlock")) and not any(f == fn and _lock_call(sf, m, ("Lock", "RLock"))
-                                                                for f, m in calls) for fn, n in calls):
+    calls = [(a.enclosing_function(n), n) for owner in owners for n in a.of_type(owner, "expression_statement", "defer_statement")
+             if _lock_key(sf, n, owner) == key]
+    if any((n.type == "defer_statement" or _lock_call(sf, n, ("Unlock", "RUnlock"))) and not any(
+            f == fn and _lock_call(sf, m, ("Lock", "RLock")) for f, m in calls) for fn, n in calls):
         return None, "a function unlocks what another locked: the lock's hand-off is a design decision"
     edits, seen = [], set()
     for fn, lock in calls:
-        if not _lock_call(sf, lock, ("Lock",)) or lock.parent.parent is None or lock.parent.parent.parent.type != "for_statement":
-            continue
-        loop, body = lock.parent.parent.parent, lock.parent
-        unlocks = [n for n in a.of_type(fn, "expression_statement", skip_functions=True)
-                   if n.start_byte > lock.end_byte and _lock_call(sf, n, ("Unlock",)) and _lock_key(sf, n, fn) == key]
-        in_body = next((n for n in unlocks if n.end_byte <= loop.end_byte), None)
-        after = any(n.start_byte > loop.end_byte for n in unlocks)
-        if in_body is None:
-            continue  # not released each iteration: holding it across iterations may be the design
-        for leave in a.of_type(body, "continue_statement", "break_statement", skip_functions=True):
-            if not (lock.end_byte <= leave.start_byte < in_body.start_byte) or leave.named_children or leave.id in seen:
-                continue  # outside the locked stretch, or labelled
-            if _innermost(leave, leave.type) != loop or any(lock.end_byte <= u.start_byte < leave.start_byte for u in unlocks):
-                continue
-            # a continue locks again in the next iteration; a break leaves the lock held unless
-            # something after the loop unlocks
-            if leave.type == "break_statement" and after:
-                continue
-            edit = insert_before_statement(sf, leave, [sf.text(in_body.named_children[0])])
+        unlocks = [n for f, n in calls if f == fn and n.start_byte > lock.end_byte and _lock_call(sf, n, ("Unlock",))]
+        in_block = next((n for n in unlocks if n.parent == lock.parent), None)
+        if not _lock_call(sf, lock, ("Lock",)) or in_block is None or any(f == fn and n.type == "defer_statement" for f, n in calls):
+            continue  # not released in its own block (held across iterations may be the design), or by a defer too
+        loop = lock.parent.parent.parent if lock.parent.parent is not None else None
+        for leave in a.of_type(lock.parent, "return_statement", "continue_statement", "break_statement", skip_functions=True):
+            if not (lock.end_byte <= leave.start_byte < in_block.start_byte) or leave.id in seen or \
+                    any(lock.end_byte <= u.start_byte < leave.start_byte for u in unlocks):
+                continue  # outside the locked stretch, or unlocked before it
+            if leave.type == "return_statement":
+                if not all(x.type in _PLAIN_RESULTS for r in leave.named_children for x in a.walk(r)):
+                    continue  # its results would be read after the Unlock
+            elif leave.named_children or loop is None or loop.type != "for_statement" or _innermost(leave, leave.type) != loop \
+                    or (leave.type == "break_statement" and any(u.start_byte > loop.end_byte for u in unlocks)):
+                continue  # labelled, not this loop's, or a break the code after the loop unlocks for
+            edit = insert_before_statement(sf, leave, [sf.text(in_block.named_children[0])])
             if edit is None:
                 return None, "a statement that leaves the locked stretch shares its line: unlock before it by hand"
             seen.add(leave.id)
             edits.append(edit)
     if not edits:
         return None, None
-    return Fix(f"unlock before each break or continue that leaves a locked loop body holding the lock ({len(edits)})",
+    return Fix(f"unlock before each return, break or continue that leaves a locked stretch holding the lock ({len(edits)})",
                tuple(edits)), None
+
+
+# what a `return` moved after an Unlock may evaluate: nothing the lock could guard
+_PLAIN_RESULTS = ("expression_list", "identifier", "nil", "true", "false", "int_literal", "float_literal",
+                  "interpreted_string_literal", "raw_string_literal", "rune_literal")
 
 
 def _lock_call(sf: SourceFile, stmt: Node, methods: tuple[str, ...]) -> bool:
@@ -674,28 +678,43 @@ def _lock_call(sf: SourceFile, stmt: Node, methods: tuple[str, ...]) -> bool:
 
 
 def _lock_key(sf: SourceFile, stmt: Node, fn: Node) -> str | None:
-    """The lock a Lock/Unlock statement of ``fn`` works on, with the receiver's name taken
-    out (``.mu`` for ``g.mu.Lock()`` in a method on ``g``), or None for another statement."""
-    if not _lock_call(sf, stmt, ("Lock", "Unlock", "RLock", "RUnlock")):
+    """The lock a Lock/Unlock statement (deferred or not) of ``fn`` works on, with the
+    receiver's name taken out (``.mu`` for ``g.mu.Lock()`` in a method on ``g``), or None
+    for another statement."""
+    if stmt.type == "defer_statement":
+        call = next((c for c in stmt.named_children if c.type == "call_expression"), None)
+        mc = a.method_call(sf, call) if call is not None else None
+        if mc is None or mc[1] not in ("Unlock", "RUnlock"):
+            return None
+        operand = sf.text(mc[0])
+    elif not _lock_call(sf, stmt, ("Lock", "Unlock", "RLock", "RUnlock")):
         return None
-    operand = sf.text(a.method_call(sf, a.unparen(stmt.named_children[0]))[0])
+    else:
+        operand = sf.text(a.method_call(sf, a.unparen(stmt.named_children[0]))[0])
     recv = _receiver(sf, fn) if fn.type == "method_declaration" else None
-    if recv and operand.startswith(recv + "."):
-        return operand[len(recv):]
+    if recv and (operand == recv or operand.startswith(recv + ".")):
+        return operand[len(recv):]  # "" for a mutex the type embeds
     return operand if fn.type != "method_declaration" else None
 
 
 def _lock_scope(sf: SourceFile, blocked: Node) -> tuple[str, list[Node]] | None:
-    """The blocked lock's key (see _lock_key) and the functions that may use it: the
-    methods of the receiver's type, or the one function a local lock lives in."""
-    fn = a.enclosing_function(blocked)
+    """The blocked lock's key (see _lock_key) and the methods of the type whose value it is
+    a lock of: the receiver's type, or the type of a local made here (``x := &T{...}``)."""
+    fn = a.enclosing(blocked, "method_declaration") or a.enclosing_function(blocked)
     key = _lock_key(sf, blocked, fn)
     if key is None:
         return None
-    if fn.type != "method_declaration":
-        return (key, [fn]) if "." not in key and a.local_declaration(sf, key, blocked) is not None else None
-    recv = a.function_key(sf, fn)[1]
-    return key, [m for m in a.of_type(sf.root, "method_declaration") if (a.function_key(sf, m) or ("", ""))[1] == recv]
+    if fn.type == "method_declaration":
+        type_name = a.function_key(sf, fn)[1]
+    else:
+        name, _, rest = key.partition(".")
+        values = a.defined_values(sf, name, blocked)
+        lit = a.unparen(values[0]) if len(values) == 1 else None
+        lit = lit.named_children[0] if lit is not None and lit.type == "unary_expression" and lit.named_children else lit
+        if lit is None or lit.type != "composite_literal" or _struct_fields(sf, sf.text(lit.child_by_field_name("type"))) is None:
+            return None
+        type_name, key = sf.text(lit.child_by_field_name("type")), "." + rest if rest else ""
+    return key, [m for m in a.of_type(sf.root, "method_declaration") if (a.function_key(sf, m) or ("", ""))[1] == type_name]
 
 
 def _innermost(leave: Node, kind: str) -> Node | None:
