@@ -27,10 +27,16 @@ makes the leak disappear):
   is called nowhere else;
 - a send on a wake-up channel (`chan struct{}` made with a buffer of one, received only by
   empty select cases): a send that does not block, since a wake-up already waits. It stays
-  `review` even when proven: a receiver that is only slow sees one wake-up fewer.
+  `review` even when proven: a receiver that is only slow sees one wake-up fewer;
+- a Lock goroutines wait on forever, where a function of the same type (a method, or a
+  func literal in one) locks it and leaves the stretch before its Unlock in the same block
+  by a `return` whose results read nothing the lock guards, or by a loop body's `break`
+  (nothing after the loop unlocking) or `continue`: the Unlock right before it leaves.
+  Not when an Unlock is in a function that does not lock (a hand-off), or deferred in the
+  same function, or the loop holds the lock across iterations.
 
-**When it is not fixed**: locks (a lock-order deadlock or a lock held across a blocking
-operation: where to release is a design decision), wait groups (the goroutine owing the
+**When it is not fixed**: other locks (a lock-order deadlock, a lock taken twice, or a lock
+held across a blocking operation: where to release is a design decision), wait groups (the goroutine owing the
 Done is blocked itself: fix that one), condition variables, a receive on the cancellation
 signal itself (whoever owns it must fire it), an unbounded number of sends, a signal that
 has already fired where the operation runs, a channel field used in another file of the

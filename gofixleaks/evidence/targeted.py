@@ -18,12 +18,15 @@ aimed at it where their safety conditions hold:
   done field as it returns -> a `select` that also watches that field and returns (zero
   values when the function has results);
 - a wait on a local done channel that is only handed to one goroutine whose function
-  ignores it -> that function closes it as it returns.
+  ignores it -> that function closes it as it returns;
+- a Lock waited on forever, where a function of the same type locks that lock and leaves
+  the locked stretch before its Unlock (a `return` reading nothing the lock guards, a loop
+  body's `break` or `continue`) -> the Unlock right before it leaves.
 
 A range over a channel nobody closes is range-not-closed's to fix (it sees the channel's
 senders across the package). Anything else (locks, wait groups, condition variables, a
-receive on the cancellation signal itself, an unbounded number of sends) gets no fix and a
-one-line reason. A targeted fix is `review`: only a run of the tests after it proves it
+receive on the cancellation signal itself, an unbounded number of sends, lock-order
+deadlocks) gets no fix and a one-line reason per class. A targeted fix is `review`: only a run of the tests after it proves it
 (see commands.target)."""
 
 from __future__ import annotations
