@@ -714,6 +714,22 @@ func drain(ctx context.Context, chans []chan bool) {
 	}
 }
 """, 11, "chan receive", "in a case that waits on it"),
+    # a select that returns on a timer's channel: a deadline, not a stop signal for the send
+    "a timer": ("""\
+package p
+
+import "time"
+
+func f(out chan int, d time.Duration) {
+	t := time.After(d)
+	select {
+	case <-t:
+		return
+	default:
+	}
+	out <- 1
+}
+""", 12, "chan send", "no stop signal in scope"),
 }
 
 

@@ -277,8 +277,9 @@ def _stop_signal(sf: SourceFile, stmt: Node, fn: Node) -> a.Cancellation | None:
 
 def _stops_on(sf: SourceFile, fn: Node) -> a.Cancellation | None:
     """``X`` of a case ``<-X: return`` of a select in ``fn``, ``X`` a name, a field or an
-    argument-less method call on them (``lt.stopper.ShouldStop()``): the code already
-    treats it as its stop signal, so a blocked operation of ``fn`` may stop on it too."""
+    argument-less method call on them named as a stop signal (``lt.stopper.ShouldStop()``):
+    the code already treats it as its stop signal, so a blocked operation of ``fn`` may stop
+    on it too."""
     for case in a.of_type(fn, "communication_case", skip_functions=True):
         comm = case.child_by_field_name("communication")
         expr = None
@@ -292,7 +293,9 @@ def _stops_on(sf: SourceFile, fn: Node) -> a.Cancellation | None:
         chan = a.unparen(expr.child_by_field_name("operand"))
         # ctx.Done(): a context is cancellation_in_scope's to judge (Background is never done)
         done_call = chan.type == "call_expression" and sf.text(chan).endswith(".Done()")
-        if _plain(chan) and not done_call and not _signals_itself(sf, fn, sf.text(chan)):
+        # named as a stop signal: a timer's channel stops a wait at a deadline, not for good
+        named = a.names_a_signal(sf.text(chan).removesuffix("()").rsplit(".", 1)[-1])
+        if _plain(chan) and named and not done_call and not _signals_itself(sf, fn, sf.text(chan)):
             return a.Cancellation(sf.text(chan), "channel")
     return None
 
