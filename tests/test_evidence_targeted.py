@@ -146,6 +146,292 @@ func One(ctx context.Context) int {
 """
 
 
+# A send on a receiver's channel field whose only receiving method closes a done field as
+# it returns (GoBench's Etcd6857 has this shape); the negative: the receiver hands Stop a
+# value on done rather than closing it, and a select on done would steal that hand-off.
+DONEFIELD = """\
+package donefield
+
+// Counter hands out counts from its own goroutine until Stop.
+type Counter struct {
+	reqs chan chan int
+	quit chan struct{}
+	done chan struct{}
+	n    int
+}
+
+// New starts a counter.
+func New() *Counter {
+	c := &Counter{reqs: make(chan chan int), quit: make(chan struct{}), done: make(chan struct{})}
+	go c.loop()
+	return c
+}
+
+func (c *Counter) loop() {
+	for {
+		select {
+		case r := <-c.reqs:
+			c.n++
+			r <- c.n
+		case <-c.quit:
+			close(c.done)
+			return
+		}
+	}
+}
+
+// Stop ends the counter's goroutine.
+func (c *Counter) Stop() {
+	close(c.quit)
+	<-c.done
+}
+
+// Next is the next count.
+func (c *Counter) Next() int {
+	r := make(chan int)
+	c.reqs <- r
+	return <-r
+}
+"""
+
+NODONE = DONEFIELD.replace("package donefield", "package nodone").replace(
+    "\t\t\tclose(c.done)\n", "\t\t\tc.done <- struct{}{}\n")
+
+# A blocked send in a loop whose select already stops on a signal and returns (GoBench's
+# Cockroach1462); the negative: the stop case does more than return, so the signal is not
+# plainly "stop here".
+STOPCASE = """\
+package stopcase
+
+// Group runs workers until Stop.
+type Group struct {
+	stop chan struct{}
+}
+
+// Go runs f on a goroutine of the group.
+func (g *Group) Go(f func()) {
+	go f()
+}
+
+// Stopping is closed when the group stops.
+func (g *Group) Stopping() <-chan struct{} {
+	return g.stop
+}
+
+// Stop stops the group.
+func (g *Group) Stop() {
+	close(g.stop)
+}
+
+// Feed sends 0, 1, 2, ... on out until the group stops.
+func Feed(g *Group, out chan int) {
+	g.Go(func() {
+		for i := 0; ; i++ {
+			select {
+			case <-g.Stopping():
+				return
+			default:
+				out <- i
+			}
+		}
+	})
+}
+"""
+
+NOSTOP = STOPCASE.replace("package stopcase", "package nostop").replace(
+    "\t\t\tcase <-g.Stopping():\n\t\t\t\treturn\n", "\t\t\tcase <-g.Stopping():\n\t\t\t\tout <- -1\n\t\t\t\treturn\n")
+
+# A wait on a done channel only handed to a goroutine that ignores it (GoBench's
+# Grpc1424); the negative: the goroutine's function is also called elsewhere, where a close
+# would close another caller's channel.
+CLOSEWAIT = """\
+package closewait
+
+// Watcher sums the events it is sent.
+type Watcher struct {
+	events chan int
+	sum    int
+}
+
+func (w *Watcher) watch(done chan bool) {
+	for e := range w.events {
+		w.sum += e
+	}
+}
+
+// Run watches w's events on a goroutine and waits until the watcher is done.
+func Run(w *Watcher) int {
+	done := make(chan bool)
+	go w.watch(done)
+	<-done
+	return w.sum
+}
+"""
+
+NOCLOSE = CLOSEWAIT.replace("package closewait", "package noclose") + """
+// Drain consumes w's events on the calling goroutine.
+func Drain(w *Watcher) {
+\tw.watch(nil)
+}
+"""
+
+
+# A blocked send on a wake-up channel (struct{}, a buffer of one, received only by empty
+# select cases; GoBench's Cockroach24808): sending without blocking drops a wake-up a slow
+# receiver would have seen, so it stays review however proven. The negative: a one-slot
+# semaphore, whose blocking send is the point.
+WAKEUP = """\
+package wakeup
+
+// Flusher flushes in the background whenever it is poked.
+type Flusher struct {
+	poke    chan struct{}
+	stop    chan struct{}
+	flushes int
+}
+
+// New makes a flusher; Run runs it.
+func New() *Flusher {
+	return &Flusher{poke: make(chan struct{}, 1), stop: make(chan struct{})}
+}
+
+// Poke asks for a flush.
+func (f *Flusher) Poke() {
+	f.poke <- struct{}{}
+}
+
+// Run flushes on every poke until Stop.
+func (f *Flusher) Run() {
+	for {
+		select {
+		case <-f.stop:
+			return
+		case <-f.poke:
+		}
+		f.flushes++
+	}
+}
+
+// Stop ends Run.
+func (f *Flusher) Stop() {
+	close(f.stop)
+}
+"""
+
+NOWAKE = """\
+package nowake
+
+// Store lets one writer at a time in through a one-slot semaphore.
+type Store struct {
+	sem  chan struct{}
+	data []int
+}
+
+// New makes a store.
+func New() *Store {
+	return &Store{sem: make(chan struct{}, 1)}
+}
+
+// Add appends v; the writer calls Done when it is through.
+func (s *Store) Add(v int) {
+	s.sem <- struct{}{}
+	s.data = append(s.data, v)
+}
+
+// Done lets the next writer in.
+func (s *Store) Done() {
+	<-s.sem
+}
+"""
+
+WAKEUP_FIXED = WAKEUP.replace(
+    "\tf.poke <- struct{}{}\n", "\tselect {\n\tcase f.poke <- struct{}{}:\n\tdefault:\n\t}\n")
+
+
+# A loop body that locks, and breaks out with the lock held before its Unlock (GoBench's
+# Cockroach584): the next Lock, in another method, waits forever. The negative holds the
+# lock across iterations on purpose and unlocks after the loop (GoBench's Moby7559): an
+# Unlock before its continue would unlock twice when the loop ends.
+UNLOCK = """\
+package unlock
+
+import "sync"
+
+// Queue is a queue of jobs, drained until it is closed.
+type Queue struct {
+	mu     sync.Mutex
+	jobs   []int
+	closed bool
+	done   int
+}
+
+// Drain takes jobs until the queue is closed.
+func (q *Queue) Drain() {
+	for {
+		q.mu.Lock()
+		if q.closed {
+			break
+		}
+		if len(q.jobs) > 0 {
+			q.jobs = q.jobs[1:]
+			q.done++
+		}
+		q.mu.Unlock()
+	}
+}
+
+// Close closes the queue.
+func (q *Queue) Close() {
+	q.mu.Lock()
+	q.closed = true
+	q.mu.Unlock()
+}
+"""
+
+HELDLOCK = UNLOCK.replace("package unlock", "package heldlock").replace(
+    "// Drain takes jobs until the queue is closed.", "// Drain takes one job, unless the queue is closed.").replace(
+    "\t\tif len(q.jobs) > 0 {\n\t\t\tq.jobs = q.jobs[1:]\n\t\t\tq.done++\n\t\t}\n\t\tq.mu.Unlock()\n\t}\n",
+    "\t\tif len(q.jobs) == 0 {\n\t\t\tcontinue\n\t\t}\n\t\tq.jobs = q.jobs[1:]\n\t\tq.done++\n\t\tbreak\n\t}\n\tq.mu.Unlock()\n")
+
+
+# A return that leaves a locked stretch with the lock held (GoBench's Moby17176, Grpc3017):
+# Hit gets the Unlock; Count's return reads what the lock guards, so moving an Unlock before
+# it would read unguarded: it is left as it is.
+UNLOCKRET = """\
+package unlockret
+
+import "sync"
+
+// Cache counts hits under a lock.
+type Cache struct {
+	mu   sync.Mutex
+	hits map[string]int
+}
+
+// Hit counts a hit on key; an empty key is ignored.
+func (c *Cache) Hit(key string) error {
+	c.mu.Lock()
+	if key == "" {
+		return nil
+	}
+	c.hits[key]++
+	c.mu.Unlock()
+	return nil
+}
+
+// Count is key's hits so far.
+func (c *Cache) Count(key string) int {
+	c.mu.Lock()
+	if key == "" {
+		return c.hits[key]
+	}
+	n := c.hits[key]
+	c.mu.Unlock()
+	return n
+}
+"""
+
+
 def _test(pkg: str, call: str, imports: str = "") -> str:
     return f'package {pkg}\n\nimport (\n{imports}\t"testing"\n)\n\nfunc TestIt(t *testing.T) {{\n\t{call}\n}}\n'
 
@@ -160,6 +446,40 @@ SUM_TEST = """done := make(chan int, 1)
 		}}
 	case <-time.After(50 * time.Millisecond):
 	}}"""
+
+COUNTER_TEST = """c := New()
+	if c.Next() != 1 {
+		t.Fatal("want 1")
+	}
+	c.Stop()
+	go c.Next()
+	time.Sleep(20 * time.Millisecond)"""
+
+FEED_TEST = """g := &Group{stop: make(chan struct{})}
+	out := make(chan int)
+	Feed(g, out)
+	if <-out != 0 {
+		t.Fatal("want 0")
+	}
+	g.Stop()
+	time.Sleep(20 * time.Millisecond)"""
+
+# Run returns the sum once the watcher is done: on the fixed code the test sees 2
+RUN_TEST = """w := &Watcher{events: make(chan int)}
+	got := make(chan int, 1)
+	go func() { got <- Run(w) }()
+	w.events <- 2
+	close(w.events)
+	select {
+	case v := <-got:
+		if v != 2 {
+			t.Fatal(v)
+		}
+	case <-time.After(50 * time.Millisecond):
+	}"""
+
+# nobody runs the flusher: the second poke blocks
+POKE_TEST = "f := New()\n\tf.Poke()\n\tgo f.Poke()\n\ttime.Sleep(20 * time.Millisecond)"
 
 FILES = {
     "buffer/buffer.go": BUFFER,
@@ -176,6 +496,30 @@ FILES = {
     "unbounded/unbounded_test.go": _test("unbounded", "if First(3) != 0 {\n\t\tt.Fatal(\"want 0\")\n\t}"),
     "background/background.go": BACKGROUND,
     "background/background_test.go": _test("background", "One(context.Background())", '\t"context"\n'),
+    "donefield/donefield.go": DONEFIELD,
+    "donefield/donefield_test.go": _test("donefield", COUNTER_TEST, '\t"time"\n'),
+    "nodone/nodone.go": NODONE,
+    "nodone/nodone_test.go": _test("nodone", COUNTER_TEST, '\t"time"\n'),
+    "stopcase/stopcase.go": STOPCASE,
+    "stopcase/stopcase_test.go": _test("stopcase", FEED_TEST, '\t"time"\n'),
+    "nostop/nostop.go": NOSTOP,
+    "nostop/nostop_test.go": _test("nostop", FEED_TEST, '\t"time"\n'),
+    "closewait/closewait.go": CLOSEWAIT,
+    "closewait/closewait_test.go": _test("closewait", RUN_TEST, '\t"time"\n'),
+    "noclose/noclose.go": NOCLOSE,
+    "noclose/noclose_test.go": _test("noclose", RUN_TEST, '\t"time"\n'),
+    "unlock/unlock.go": UNLOCK,
+    "unlock/unlock_test.go": _test("unlock", "q := &Queue{closed: true}\n\tq.Drain()\n\tgo q.Close()\n\ttime.Sleep(20 * time.Millisecond)",
+                                   '\t"time"\n'),
+    "heldlock/heldlock.go": HELDLOCK,
+    "heldlock/heldlock_test.go": _test("heldlock", "q := &Queue{}\n\tgo q.Drain()\n\ttime.Sleep(20 * time.Millisecond)", '\t"time"\n'),
+    "unlockret/unlockret.go": UNLOCKRET,
+    "unlockret/unlockret_test.go": _test(
+        "unlockret", 'c := &Cache{hits: map[string]int{}}\n\t_ = c.Hit("")\n\tgo c.Hit("a")\n\ttime.Sleep(20 * time.Millisecond)', '\t"time"\n'),
+    "wakeup/wakeup.go": WAKEUP,
+    "wakeup/wakeup_test.go": _test("wakeup", POKE_TEST, '\t"time"\n'),
+    "nowake/nowake.go": NOWAKE,
+    "nowake/nowake_test.go": _test("nowake", "s := New()\n\ts.Add(1)\n\tgo s.Add(2)\n\ttime.Sleep(20 * time.Millisecond)", '\t"time"\n'),
 }
 
 
@@ -223,6 +567,20 @@ def _confirmed(stderr: str, where: str) -> str:
      # the same close is a rule's fix now (range-not-closed): the evidence confirms it, no
      # targeted fix is needed
      "gather.go:", "range-not-closed (fixed)"),
+    ("donefield", DONEFIELD, DONEFIELD.replace(
+        "\tc.reqs <- r\n", "\tselect {\n\tcase c.reqs <- r:\n\tcase <-c.done:\n\t\treturn 0\n\t}\n"),
+     "donefield.go:40", "proven-leak (fixed): select on c.done too (closed when the receiver of reqs returns)"),
+    ("stopcase", STOPCASE, STOPCASE.replace(
+        "\t\t\t\tout <- i\n",
+        "\t\t\t\tselect {\n\t\t\t\tcase out <- i:\n\t\t\t\tcase <-g.Stopping():\n\t\t\t\t\treturn\n\t\t\t\t}\n"),
+     "stopcase.go:31", "proven-leak (fixed): select on g.Stopping() too"),
+    ("closewait", CLOSEWAIT, CLOSEWAIT.replace(
+        "func (w *Watcher) watch(done chan bool) {\n", "func (w *Watcher) watch(done chan bool) {\n\tdefer close(done)\n"),
+     "closewait.go:19", "proven-leak (fixed): close done when watch returns"),
+    ("unlock", UNLOCK, UNLOCK.replace("\t\tif q.closed {\n\t\t\tbreak\n", "\t\tif q.closed {\n\t\t\tq.mu.Unlock()\n\t\t\tbreak\n"),
+     "unlock.go:30", "proven-leak (fixed): unlock before each return, break or continue that leaves a locked stretch"),
+    ("unlockret", UNLOCKRET, UNLOCKRET.replace('\tif key == "" {\n\t\treturn nil\n', '\tif key == "" {\n\t\tc.mu.Unlock()\n\t\treturn nil\n'),
+     "unlockret.go:13", "proven-leak (fixed): unlock before each return"),
 ])
 def test_a_proven_leak_is_fixed_and_gone_after(flow, pkg, source, fixed, where, said):
     module, before, result, after = flow
@@ -239,6 +597,12 @@ def test_a_proven_leak_is_fixed_and_gone_after(flow, pkg, source, fixed, where, 
     ("unbounded", UNBOUNDED, "unbounded.go:8", "(not fixed): the number of sends on ch is not bounded"),
     # the caller passes context.Background(): a select on it changes nothing, the re-run shows it
     ("background", BACKGROUND, "background.go:7", "(withdrawn): select on ctx.Done() too"),
+    ("nodone", NODONE, "nodone.go:40", "the receiver of reqs closes no done field of its type as it returns"),
+    ("nostop", NOSTOP, "nostop.go:32", "(not fixed): no stop signal in scope"),
+    ("noclose", NOCLOSE, "noclose.go:19", "watch is called or named elsewhere too"),
+    ("heldlock", HELDLOCK, "heldlock.go:16", "(not fixed): blocked on sync.Mutex.Lock: its lock is held by a goroutine"),
+    ("nowake", NOWAKE, "nowake.go:16", "a receive from sem is not an empty select case"),
+    ("wakeup", WAKEUP, "wakeup.go:17", "(review): send without blocking on wake-up channel poke"),
 ])
 def test_no_fix_where_none_is_right(flow, pkg, source, where, said):
     module, before, result, after = flow
@@ -271,9 +635,10 @@ def test_edits_carry_over_the_rules_fixes():
 
 def test_fixed_files_are_gofmt_clean_and_vet_clean(flow):
     module, _, _, _ = flow
-    for pkg in ("buffer", "callee", "gather"):
+    fixed = ("buffer", "callee", "gather", "donefield", "stopcase", "closewait", "unlock", "unlockret")
+    for pkg in fixed:
         assert gotools.gofmt_clean((module / pkg / f"{pkg}.go").read_bytes()), pkg
-    vet = gotools.run_go(["vet", "./buffer", "./callee", "./gather"], cwd=str(module))
+    vet = gotools.run_go(["vet", *(f"./{pkg}" for pkg in fixed)], cwd=str(module))
     assert vet.returncode == 0, vet.stderr
 
 
@@ -349,6 +714,22 @@ func drain(ctx context.Context, chans []chan bool) {
 	}
 }
 """, 11, "chan receive", "in a case that waits on it"),
+    # a select that returns on a timer's channel: a deadline, not a stop signal for the send
+    "a timer": ("""\
+package p
+
+import "time"
+
+func f(out chan int, d time.Duration) {
+	t := time.After(d)
+	select {
+	case <-t:
+		return
+	default:
+	}
+	out <- 1
+}
+""", 12, "chan send", "no stop signal in scope"),
 }
 
 
@@ -374,3 +755,14 @@ def test_a_generated_file_is_not_edited(tmp_path):
     site = Site(Location(str(path), 12, "buffer.Fetch.func1"), "chan send", True, None, 1, None)
     aimed = targeted.aim(Covered(site, "buffer.go", True, None, ()), str(path), lambda: targeted.load(str(path), "buffer.go"))
     assert aimed.finding is None and aimed.reason == "a generated file: fix its generator"
+
+
+def test_a_review_targeted_fix_is_applied_with_unsafe_fixes(cli, tmp_path):
+    """Proven by the re-run, a fix that also changes what a slow partner sees (a dropped
+    wake-up) is applied only with --unsafe-fixes; then the leak is gone."""
+    gotools.require_go()
+    module = write_module(tmp_path / "m", {k: v for k, v in FILES.items() if k.startswith("wakeup/")})
+    done = cli("fix", "--evidence", "tests", "--write", "--unsafe-fixes", "--no-cache", str(module), env=gotools.go_env())
+    assert (module / "wakeup/wakeup.go").read_text() == WAKEUP_FIXED, done.stderr
+    assert "(fixed): send without blocking" in _line(done.stderr, "wakeup.go:17"), done.stderr
+    assert leakcheck.run([str(module)], env=gotools.go_env()).packages[0].status == "ok"

@@ -16,10 +16,29 @@ and no static finding's fix covers it.
 makes the leak disappear):
 - a send on a local channel whose senders are goroutines started beside its `make`, with a
   number of sends the code bounds: buffer the channel for every sender;
-- a bare send or receive with a stop signal in scope (a context some caller can cancel, or a
-  done channel the function already selects on): a `select` that also watches it and returns.
+- a bare send or receive with a stop signal in scope (a context some caller can cancel, a
+  done channel the function already selects on, or a channel a select case of the function
+  already stops on with a bare `return`): a `select` that also watches it and returns;
+- a send on a channel field of the method's receiver whose only receiving method of the
+  type closes a done field as it returns (etcd's node.Status): a `select` that also watches
+  that done field and returns, with zero values for the results;
+- a wait on a local done channel only handed to one goroutine whose function ignores it
+  (grpc's lbWatcher): that function closes it as it returns (`defer close(done)`), when it
+  is called nowhere else;
+- a send on a wake-up channel (`chan struct{}` made with a buffer of one, received only by
+  empty select cases): a send that does not block, since a wake-up already waits. It stays
+  `review` even when proven: a receiver that is only slow sees one wake-up fewer;
+- a Lock goroutines wait on forever, where a function of the same type (a method, or a
+  func literal in one) locks it and leaves the stretch before its Unlock in the same block
+  by a `return` whose results read nothing the lock guards, or by a loop body's `break`
+  (nothing after the loop unlocking) or `continue`: the Unlock right before it leaves.
+  Not when an Unlock is in a function that does not lock (a hand-off), or deferred in the
+  same function, or the loop holds the lock across iterations.
 
-**When it is not fixed**: locks, wait groups, condition variables, a receive on the
-cancellation signal itself, an unbounded number of sends, a signal that has already fired
-where the operation runs; each such site is reported with its reason in one line.
+**When it is not fixed**: other locks (a lock-order deadlock, a lock taken twice, or a lock
+held across a blocking operation: where to release is a design decision), wait groups (the goroutine owing the
+Done is blocked itself: fix that one), condition variables, a receive on the cancellation
+signal itself (whoever owns it must fire it), an unbounded number of sends, a signal that
+has already fired where the operation runs, a channel field used in another file of the
+package; each such site is reported with its reason in one line.
 """

@@ -304,7 +304,8 @@ def target(ev: Evidence, covered: list[Covered], results: list[FileResult], targ
             continue
         local = index.local(c.site.blocked.path)
         abspath = os.path.abspath(local.path) if local else None
-        if any((abspath, f.line) in fixed_lines for f in c.findings if f.rule not in _BOUNDS_ONLY):
+        lock = (c.site.state or "").removesuffix(" (leaked)") in targeted.LOCKS  # no rule's fix releases a lock
+        if not lock and any((abspath, f.line) in fixed_lines for f in c.findings if f.rule not in _BOUNDS_ONLY):
             continue  # a rule's fix took care of it
         key = (abspath, c.site.blocked.line)
         if key not in aimed:
@@ -315,8 +316,10 @@ def target(ev: Evidence, covered: list[Covered], results: list[FileResult], targ
     if ev.tests is not None:
         kept, withdrawn = _prove(ev, with_fix, by_path, paths)
         outcomes += [Outcome(x, "withdrawn", why) for x, why in withdrawn]
-        outcomes += [Outcome(x, "fixed", "proven by a re-run of the tests") for x in kept]
-        chosen = kept
+        outcomes += [Outcome(x, "fixed", "proven by a re-run of the tests") for x in kept if unsafe or x.proof_suffices]
+        outcomes += [Outcome(x, "review", "proven by a re-run of the tests, but it also changes what a slow partner sees: "
+                                          "--unsafe-fixes applies it") for x in kept if not (unsafe or x.proof_suffices)]
+        chosen = [x for x in kept if unsafe or x.proof_suffices]
     else:
         chosen = with_fix if unsafe else []
         outcomes += [Outcome(x, "fixed" if unsafe else "review", "a review fix: the evidence cannot be re-run") for x in with_fix]
@@ -326,7 +329,7 @@ def target(ev: Evidence, covered: list[Covered], results: list[FileResult], targ
             continue
         r = by_path[x.abspath]
         f = x.finding
-        if ev.tests is not None:  # proven: as safe as a fix gets
+        if ev.tests is not None and x.proof_suffices:  # proven: as safe as a fix gets
             f = dataclasses.replace(f, fixes=(dataclasses.replace(f.fixes[0], applicability=SAFE),))
         r.findings.append(dataclasses.replace(f, evidence=render.describe(x.covered)))
         r.applied.append(AppliedFix(f.rule, f.line, f.message, f.fixes[0].message, (), f.start))
@@ -361,6 +364,8 @@ def _patched(aimed: list[targeted.Aimed], by_path: dict[str, FileResult]) -> tup
         accepted: list[TextEdit] = []
         for x in here:
             moved = targeted.carry(original, current, x.finding.fixes[0].edits)
+            if moved is not None and all(e in accepted for e in moved):
+                continue  # the same edits, aimed from another site of the same bug (two waiters on one lock)
             if moved is None or any(e.overlaps(o) for e in moved for o in accepted):
                 failed[x] = "not applied: a rule's fix changed this code, or another targeted fix edits it"
                 continue

@@ -6,20 +6,35 @@ aimed at it where their safety conditions hold:
   number of sends the code bounds (one per goroutine, `len(xs)` for one per element) ->
   buffer it for every sender (early-return-send's fix, here also when static analysis saw
   no way for the receiver to leave, or when a sender only closes the channel after its send);
+- a send on a wake-up channel (`chan struct{}` with a buffer of one, received only by empty
+  select cases) -> send without blocking, a wake-up already waits (stays review even when
+  proven: a slow receiver sees one wake-up fewer);
 - a bare send or receive while a stop signal is in scope (a context that some caller can
-  cancel, or a done channel the function already selects on) -> a `select` that also
+  cancel, a done channel the function already selects on, or any channel a select case of
+  the function already stops on, `case <-s.ShouldStop(): return`) -> a `select` that also
   watches it and returns (send-without-cancel's fix, here also in a function the goroutine
-  calls rather than runs).
+  calls rather than runs);
+- a send on a channel field of the method's receiver whose only receiving method closes a
+  done field as it returns -> a `select` that also watches that field and returns (zero
+  values when the function has results);
+- a wait on a local done channel that is only handed to one goroutine whose function
+  ignores it -> that function closes it as it returns;
+- a Lock waited on forever, where a function of the same type locks that lock and leaves
+  the locked stretch before its Unlock (a `return` reading nothing the lock guards, a loop
+  body's `break` or `continue`) -> the Unlock right before it leaves.
 
 A range over a channel nobody closes is range-not-closed's to fix (it sees the channel's
 senders across the package). Anything else (locks, wait groups, condition variables, a
-receive on the cancellation signal itself, an unbounded number of sends) gets no fix and a one-line reason. A targeted
-fix is `review`: only a run of the tests after it proves it (see commands.target)."""
+receive on the cancellation signal itself, an unbounded number of sends, lock-order
+deadlocks) gets no fix and a one-line reason per class. A targeted fix is `review`: only a run of the tests after it proves it
+(see commands.target)."""
 
 from __future__ import annotations
 
 import bisect
 import difflib
+import os
+import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -35,7 +50,7 @@ except ImportError:  # an uninstalled checkout: transforms/ beside gofixleaks/ (
 from .. import analysis as a
 from .. import gomod
 from ..discover import is_generated
-from ..edits import REVIEW, Fix, TextEdit
+from ..edits import REVIEW, Fix, TextEdit, insert_at_block_start, insert_before_statement
 from ..rule import Finding
 from ..source import SourceError, SourceFile
 from . import PROVEN_LEAK
@@ -44,6 +59,19 @@ from .match import Covered
 RULE = PROVEN_LEAK
 _NEVER_DONE = ("Background", "TODO", "WithoutCancel")  # contexts nobody can cancel
 _CHANNEL_STATES = ("chan send", "chan receive")
+LOCKS = ("sync.Mutex.Lock", "sync.RWMutex.Lock")  # a Lock an earlier holder may have kept by leaving
+# why a goroutine blocked elsewhere than on a channel gets no targeted fix, by wait state
+_NOT_CHANNELS = (
+    ("sync.Mutex", "its lock is held by a goroutine that is blocked itself (a lock-order deadlock, or a lock held across "
+                   "a channel operation or a Wait): where to release or reorder is a design decision, made by a person"),
+    ("sync.RWMutex", "its lock is held by a goroutine that is blocked itself (a lock-order deadlock, a lock held across "
+                     "a blocking call, or a read lock taken again under a waiting writer): reorder or release by hand"),
+    ("sync.WaitGroup", "the Done it waits for never comes: the goroutine that owes it is blocked itself (see its own "
+                       "site) or never started; fix that goroutine"),
+    ("sync.Cond", "no Signal or Broadcast reaches it after its condition changes: the signalling code needs a person"),
+    ("", "targeted fixes only unblock channel sends and receives (a lock, wait group or condition needs its missing "
+         "Unlock/Done/Signal found by a person)"),
+)
 
 
 @dataclass(frozen=True)
@@ -54,6 +82,9 @@ class Aimed:
     abspath: str | None  # the scanned file the site lies in
     finding: Finding | None  # rule proven-leak with one review fix; None: no fix
     reason: str  # without a fix: why, in one line
+    # a re-run of the tests proves the fix safe; False: it also changes what happens when
+    # the partner is only slow (a dropped wake-up), so it stays review however proven
+    proof_suffices: bool = True
 
 
 def load(abspath: str, display: str) -> SourceFile | str:
@@ -76,15 +107,22 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
         return Aimed(c, None, None, "not in the scanned code")
     if state.startswith("select"):
         return Aimed(c, abspath, None, "blocked in a select: targeted fixes rewrite only bare sends and receives")
-    if state not in _CHANNEL_STATES:
-        what = state or "an operation the dump does not name"
-        return Aimed(c, abspath, None, f"blocked on {what}: targeted fixes only unblock channel sends and receives "
-                                       "(a lock, wait group or condition needs its missing Unlock/Done/Signal found by a person)")
+    what = state or "an operation the dump does not name"
+    not_channel = f"blocked on {what}: " + next(why for prefix, why in _NOT_CHANNELS if state.startswith(prefix))
+    if state not in (*_CHANNEL_STATES, *LOCKS):
+        return Aimed(c, abspath, None, not_channel)
     if abspath.endswith("_test.go"):
         return Aimed(c, abspath, None, "in a test file: not fixed")
     sf = source()
     if isinstance(sf, str):
         return Aimed(c, abspath, None, sf)
+    if state in LOCKS:
+        fix, why = _unlock_before_leaving(sf, c.site.blocked.line)
+        if fix is None:
+            return Aimed(c, abspath, None, f"{not_channel}; {why}" if why else not_channel)
+        line = next(n for n in a.of_type(sf.root, "expression_statement") if sf.line_col(n.start_byte)[0] == c.site.blocked.line)
+        return Aimed(c, abspath, Finding.at(sf, line, RULE, "error", f"goroutines block here forever ({c.site.state_text})", [fix]),
+                     fix.message)
     stmt = _operation_at(sf, c.site.blocked.line, state)
     if stmt is None:
         return Aimed(c, abspath, None, f"no {state} statement of its own on line {c.site.blocked.line}")
@@ -93,14 +131,22 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
         # channel's senders across the package; a site it did not fix has none it can place
         return Aimed(c, abspath, None, "a range over a channel nobody closes, whose last sender range-not-closed "
                                        "cannot place: close it where its senders are done by hand")
-    fix, reason = _buffer(sf, stmt) if state == "chan send" else (None, None)
-    if fix is None:
-        fix, why = _watch(sf, stmt, state)
-        reason = reason if why is None else (f"{reason}; {why}" if reason else why)
-    if fix is None:
-        return Aimed(c, abspath, None, reason or "no targeted fix applies")
-    finding = Finding.at(sf, stmt, RULE, "error", f"goroutines block here forever ({c.site.state_text})", [fix])
-    return Aimed(c, abspath, finding, fix.message)
+    # each shape in turn, the first fix wins; with it, whether a re-run of the tests suffices
+    shapes = (
+        (lambda: _buffer(sf, stmt) if state == "chan send" else (None, None), True),
+        (lambda: _wake_up(sf, stmt, state, abspath), False),  # a slow receiver sees fewer wake-ups
+        (lambda: _watch(sf, stmt, state), True),
+        (lambda: _done_field(sf, stmt, state, abspath), True),
+        (lambda: _closed_by_its_goroutine(sf, stmt, state, abspath), True),
+    )
+    reasons = []
+    for shape, proof_suffices in shapes:
+        fix, why = shape()
+        if fix is not None:
+            finding = Finding.at(sf, stmt, RULE, "error", f"goroutines block here forever ({c.site.state_text})", [fix])
+            return Aimed(c, abspath, finding, fix.message, proof_suffices)
+        reasons += [why] if why else []
+    return Aimed(c, abspath, None, "; ".join(reasons) or "no targeted fix applies")
 
 
 def _operation_at(sf: SourceFile, line: int, state: str) -> Node | None:
@@ -217,7 +263,8 @@ def _watch(sf: SourceFile, stmt: Node, state: str) -> tuple[Fix | None, str | No
 
 def _stop_signal(sf: SourceFile, stmt: Node, fn: Node) -> a.Cancellation | None:
     """A context in scope that is not Background/TODO, or a done channel ``fn`` already
-    receives from in a select and never closes or sends on itself."""
+    receives from in a select and never closes or sends on itself; else a channel ``fn``
+    already stops on: a select case of its that receives from it and only returns."""
     for c in a.cancellation_in_scope(sf, stmt):
         if c.kind == "context":
             values = a.defined_values(sf, c.name, stmt) if "." not in c.name else []
@@ -225,7 +272,42 @@ def _stop_signal(sf: SourceFile, stmt: Node, fn: Node) -> a.Cancellation | None:
                 return c
         elif _selects_on(sf, fn, c.name) and not _signals_itself(sf, fn, c.name):
             return c
+    return _stops_on(sf, fn)
+
+
+def _stops_on(sf: SourceFile, fn: Node) -> a.Cancellation | None:
+    """``X`` of a case ``<-X: return`` of a select in ``fn``, ``X`` a name, a field or an
+    argument-less method call on them named as a stop signal (``lt.stopper.ShouldStop()``):
+    the code already treats it as its stop signal, so a blocked operation of ``fn`` may stop
+    on it too."""
+    for case in a.of_type(fn, "communication_case", skip_functions=True):
+        comm = case.child_by_field_name("communication")
+        expr = None
+        if comm is not None and comm.type == "receive_statement" and comm.child_by_field_name("left") is None:
+            expr = a.unparen(comm.child_by_field_name("right"))
+        elif comm is not None and comm.type == "expression_statement":
+            expr = a.unparen(comm.named_children[0])
+        body = a.statements(case)
+        if not (a.is_receive(sf, expr) and len(body) == 1 and body[0].type == "return_statement" and not body[0].named_children):
+            continue
+        chan = a.unparen(expr.child_by_field_name("operand"))
+        # ctx.Done(): a context is cancellation_in_scope's to judge (Background is never done)
+        done_call = chan.type == "call_expression" and sf.text(chan).endswith(".Done()")
+        # named as a stop signal: a timer's channel stops a wait at a deadline, not for good
+        named = a.names_a_signal(sf.text(chan).removesuffix("()").rsplit(".", 1)[-1])
+        if _plain(chan) and named and not done_call and not _signals_itself(sf, fn, sf.text(chan)):
+            return a.Cancellation(sf.text(chan), "channel")
     return None
+
+
+def _plain(expr: Node) -> bool:
+    """A name, a field chain, or an argument-less method call on one."""
+    if expr.type == "call_expression":
+        return not a.arguments(expr) and expr.child_by_field_name("function").type == "selector_expression" \
+            and _plain(expr.child_by_field_name("function"))
+    if expr.type == "selector_expression":
+        return _plain(expr.child_by_field_name("operand"))
+    return expr.type == "identifier"
 
 
 def _selects_on(sf: SourceFile, fn: Node, name: str) -> bool:
@@ -285,6 +367,368 @@ def _cancels(sf: SourceFile, stmt: Node) -> bool:
     fn = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
     last = fn.child_by_field_name("field") if fn is not None and fn.type == "selector_expression" else fn
     return last is not None and last.type in ("identifier", "field_identifier") and "cancel" in sf.text(last).lower()
+
+
+# ---------------------------------------------------------------------------- done field
+
+
+def _done_field(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tuple[Fix | None, str | None]:
+    """A send on a channel field of the method's receiver (``n.status <- c``) whose only
+    receiver is one method of the type that closes a done field (``n.done``) as it returns:
+    once that is closed nobody can take the value, so the send selects on it too and
+    returns (zero values when the function has results), as etcd's PR 6857 did."""
+    chan = _channel(sf, stmt)
+    method = a.enclosing(stmt, "method_declaration")
+    if state != "chan send" or chan.type != "selector_expression" or method is None:
+        return None, None
+    recv, field = chan.child_by_field_name("operand"), sf.text(chan.child_by_field_name("field"))
+    key = a.function_key(sf, method)
+    if recv.type != "identifier" or key is None or sf.text(recv) != _receiver(sf, method):
+        return None, None
+    fields = _struct_fields(sf, key[1])
+    if fields is None or fields.get(field, "").split(" ")[0] not in ("chan", "chan<-"):
+        return None, None
+    methods = [m for m in a.of_type(sf.root, "method_declaration") if (a.function_key(sf, m) or ("", ""))[1] == key[1]]
+    done, why = _closed_at_exit(sf, methods, field, fields)
+    if done is None:
+        return None, why
+    shared = _used_elsewhere(abspath, [rb"\." + f.encode() + rb"\b" for f in (field, done)])
+    if shared:
+        return None, shared
+    fn = a.enclosing_function(stmt)
+    ret = _zero_return(sf, fn)
+    if ret is None:
+        return None, "the function's results have no zero value this fix can spell: return from it by hand"
+    if any(n.start_byte > stmt.end_byte for n in a.of_type(a.body(fn), "expression_statement", skip_functions=True)):
+        return None, "the function goes on with other calls after the send: a return would skip them"
+    if not g_.own_line(sf, stmt):
+        return None, "the operation shares its line: rewrite it by hand"
+    comment = g_.trailing_comment(sf, stmt)
+    indent, nl = sf.indent_at(stmt.start_byte), sf.newline
+    case = f"case {sf.text(stmt)}:" + (f" {sf.text(comment)}" if comment else "")
+    stop = f"case <-{sf.text(recv)}.{done}:"
+    new = b"select {" + nl + b"".join(indent + ln.encode() + nl for ln in (case, stop, "\t" + ret)) + indent + b"}"
+    end = comment.end_byte if comment is not None else stmt.end_byte
+    return Fix(f"select on {sf.text(recv)}.{done} too (closed when the receiver of {field} returns), and return",
+               (TextEdit(stmt.start_byte, end, new),)), None
+
+
+def _receiver(sf: SourceFile, method: Node) -> str | None:
+    decl = next(a.of_type(method.child_by_field_name("receiver"), "parameter_declaration"), None)
+    names = decl.children_by_field_name("name") if decl is not None else []
+    return sf.text(names[0]) if names else None
+
+
+def _struct_fields(sf: SourceFile, type_name: str) -> dict[str, str] | None:
+    """Field name -> its type's text, of the struct type ``type_name`` declared in the file."""
+    for spec in a.of_type(sf.root, "type_spec"):
+        st = spec.child_by_field_name("type")
+        if sf.text(spec.child_by_field_name("name")) == type_name and st is not None and st.type == "struct_type":
+            return {sf.text(n): " ".join(sf.text(fd.child_by_field_name("type")).split())
+                    for fd in a.of_type(st, "field_declaration") for n in fd.children_by_field_name("name")}
+    return None
+
+
+def _closed_at_exit(sf: SourceFile, methods: list[Node], field: str, fields: dict[str, str]) -> tuple[str | None, str]:
+    """(the done field the one method receiving from ``field`` closes as it returns, by a
+    defer or right before a `return`, and closes nowhere else, ""), or (None, why none)."""
+    receivers = {m for m in methods for n in a.of_type(m, "unary_expression") if a.is_receive(sf, n)
+                 and _is_field(sf, a.unparen(n.child_by_field_name("operand")), m, field)}
+    if len(receivers) != 1:
+        return None, f"{field} is received from in {len(receivers)} methods of its type: no one receiver whose exit a done field marks"
+    loop = next(iter(receivers))
+    closes = [(m, n) for m in methods for n in a.of_type(m, "call_expression") if a.callee(sf, n) == (None, "close")
+              and len(a.arguments(n)) == 1 and a.arguments(n)[0].type == "selector_expression"]
+    for m, call in closes:
+        arg = a.arguments(call)[0]
+        done = sf.text(arg.child_by_field_name("field"))
+        if m != loop or not _is_field(sf, arg, m, done) or fields.get(done) != "chan struct{}" or not a.names_a_signal(done):
+            continue
+        if all(c[0] == loop for c in closes if sf.text(a.arguments(c[1])[0].child_by_field_name("field")) == done) \
+                and _at_exit(call, loop):
+            return done, ""
+    return None, f"the receiver of {field} closes no done field of its type as it returns"
+
+
+def _is_field(sf: SourceFile, node: Node, method: Node, field: str) -> bool:
+    """``r.field`` with ``r`` the receiver of ``method``."""
+    return (node.type == "selector_expression" and sf.text(node.child_by_field_name("field")) == field
+            and sf.text(node.child_by_field_name("operand")) == _receiver(sf, method))
+
+
+def _at_exit(call: Node, method: Node) -> bool:
+    """``defer close(x)`` in the method's body, or ``close(x)`` just before a `return`."""
+    stmt = call.parent
+    if stmt.type == "defer_statement":
+        return stmt.parent is not None and stmt.parent.parent == a.body(method)
+    nxt = stmt.next_named_sibling if stmt.type == "expression_statement" else None
+    while nxt is not None and nxt.type == "comment":
+        nxt = nxt.next_named_sibling
+    return nxt is not None and nxt.type == "return_statement" and a.enclosing_function(call) == method
+
+
+def _used_elsewhere(abspath: str, patterns: list[bytes]) -> str | None:
+    """Why what file ``abspath`` declares may be used beyond what it shows: another Go file
+    of its package matches one of ``patterns`` (its uses would be out of view), or None."""
+    folder = os.path.dirname(abspath)
+    try:
+        others = [f for f in os.listdir(folder) if f.endswith(".go") and f != os.path.basename(abspath)]
+    except OSError:
+        return "its package's other files cannot be read"
+    for name in others:
+        try:
+            with open(os.path.join(folder, name), "rb") as fh:
+                text = fh.read()
+        except OSError:
+            return "its package's other files cannot be read"
+        if any(re.search(p, text) for p in patterns):
+            return f"{name} of its package names them too: uses there are out of view"
+    return None
+
+
+# ---------------------------------------------------------------------------- wake-up
+
+
+def _wake_up(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tuple[Fix | None, str | None]:
+    """``x.f <- struct{}{}`` on a wake-up channel: a ``chan struct{}`` field every `make` of
+    this file gives capacity 1, that nobody closes, and whose every receive is an empty
+    select case (``case <-x.f:``, only waking a loop). A blocked send finds a wake-up already
+    waiting in the buffer, which the receiver will see: sending without blocking (select
+    with default) loses nothing, as cockroach's PR 24808 did."""
+    chan = _channel(sf, stmt)
+    value = stmt.child_by_field_name("value")
+    if state != "chan send" or chan.type != "selector_expression" or sf.text(value).replace(" ", "") != "struct{}{}":
+        return None, None
+    field = sf.text(chan.child_by_field_name("field"))
+    makes, receives = [], []
+    for n in a.of_type(sf.root, "keyed_element", "assignment_statement", "unary_expression", "call_expression"):
+        if n.type == "keyed_element" and n.named_child_count == 2 and sf.text(n.named_children[0]) == field:
+            makes.append(a.unparen(n.named_children[1]))
+        elif n.type == "assignment_statement" and sf.text(n.child_by_field_name("left")).endswith("." + field):
+            makes.extend(a.unparen(v) for v in n.child_by_field_name("right").named_children)
+        elif a.is_receive(sf, n) and _names_field(sf, n.child_by_field_name("operand"), field):
+            receives.append(n)
+        elif n.type == "call_expression" and a.callee(sf, n) == (None, "close") and any(
+                _names_field(sf, x, field) for x in a.arguments(n)):
+            return None, f"{field} is closed: not a plain wake-up channel"
+    if not makes or not all(sf.text(m).replace(" ", "") == "make(chanstruct{},1)" for m in makes):
+        return None, f"{field} is not made here with a buffer of one (a wake-up channel's): a send may not be dropped"
+    for r in receives:
+        bare = r.parent.type == "expression_statement" or (
+            r.parent.type == "receive_statement" and r.parent.child_by_field_name("left") is None)
+        case = r.parent.parent if bare else None
+        if case is None or case.type != "communication_case" or a.statements(case):
+            return None, (f"a receive from {field} is not an empty select case (a semaphore's release, "
+                          "a value that counts): no send may be dropped")
+    if not receives or not g_.own_line(sf, stmt):
+        return None, "no receiver in view, or the send shares its line"
+    shared = _used_elsewhere(abspath, [rb"\." + field.encode() + rb"\b"])
+    if shared:
+        return None, shared
+    indent, nl = sf.indent_at(stmt.start_byte), sf.newline
+    new = b"select {" + nl + indent + f"case {sf.text(stmt)}:".encode() + nl + indent + b"default:" + nl + indent + b"}"
+    return Fix(f"send without blocking on wake-up channel {field}: a wake-up already waits in its buffer of one",
+               (TextEdit(stmt.start_byte, stmt.end_byte, new),)), None
+
+
+def _names_field(sf: SourceFile, node: Node | None, field: str) -> bool:
+    return node is not None and node.type == "selector_expression" and sf.text(node.child_by_field_name("field")) == field
+
+
+# ---------------------------------------------------------------------------- close when done
+
+
+def _closed_by_its_goroutine(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tuple[Fix | None, str | None]:
+    """A wait ``<-done`` on a local channel nobody can ever send on or close: besides the
+    receives, it is only handed to one goroutine, ``go f(done)``, whose function ignores
+    that parameter. The wait reads as "until f is done" and never ends: f closes it as it
+    returns (``defer close(done)``), f being called nowhere else."""
+    chan = _channel(sf, stmt)
+    if state != "chan receive" or stmt.type != "expression_statement" or chan.type != "identifier":
+        return None, None
+    name = sf.text(chan)
+    decl = a.local_declaration(sf, name, stmt)
+    if decl is None or decl.type != "short_var_declaration" or not any(
+            a.callee(sf, n) == (None, "make") for n in a.of_type(decl, "call_expression")):
+        return None, None
+    uses = [n for n in a.of_type(a.enclosing_function(decl), "identifier")
+            if sf.text(n) == name and not a.is_within(n, decl.child_by_field_name("left"))]
+    handed = [n for n in uses if n.parent.type == "argument_list" and n.parent.parent.parent.type == "go_statement"]
+    received = [n for n in uses if n.parent.type == "unary_expression" and a.is_receive(sf, n.parent)]
+    if len(handed) != 1 or len(handed) + len(received) != len(uses):
+        return None, f"{name} is used otherwise than waited on and handed to one goroutine: its signaller is not plain"
+    call = handed[0].parent.parent
+    index = a.arguments(call).index(handed[0])
+    f = call.child_by_field_name("function")
+    callee = f.child_by_field_name("field") if f.type == "selector_expression" else f
+    called = sf.text(callee)
+    kind = "method_declaration" if f.type == "selector_expression" else "function_declaration"
+    decls = [d for d in a.of_type(sf.root, kind) if sf.text(d.child_by_field_name("name")) == called]
+    params = [(p, n) for d in decls for p in a.of_type(d.child_by_field_name("parameters"), "parameter_declaration")
+              for n in p.children_by_field_name("name")]
+    if len(decls) != 1 or index >= len(params) or a.body(decls[0]) is None:
+        return None, f"the goroutine's function {called} is not one function of this file whose parameters are plain"
+    body, (param, ident) = a.body(decls[0]), params[index]
+    if " ".join(sf.text(param.child_by_field_name("type")).split()).split(" ")[0] != "chan":
+        return None, f"{called} takes {name} as a channel it may not close"
+    if any(sf.text(n) == sf.text(ident) for n in a.of_type(body, "identifier")):
+        return None, f"{called} uses {name}: when it signals is its own logic"
+    mentions = [n for n in a.of_type(sf.root, "identifier", "field_identifier") if sf.text(n) == called]
+    if len(mentions) != 2:  # its declaration and this go statement
+        return None, f"{called} is called or named elsewhere too: closing {name} in it would close others' channels"
+    shared = _used_elsewhere(abspath, [rb"\b" + called.encode() + rb"\b"])
+    if shared:
+        return None, shared
+    edit = insert_at_block_start(sf, body, f"defer close({sf.text(ident)})")
+    if edit is None:
+        return None, f"{called}'s body is on one line: add `defer close({sf.text(ident)})` by hand"
+    return Fix(f"close {sf.text(ident)} when {called} returns, ending the wait on it", (edit,)), None
+
+
+_ZERO = {"string": '""', "bool": "false", "error": "nil", "any": "nil"}
+_NUMBERS = ("int", "uint", "float", "complex", "byte", "rune")
+
+
+def _zero_return(sf: SourceFile, fn: Node) -> str | None:
+    """`return` with each result's zero value: 0, "", false, nil, ``T{}`` for a struct or
+    array type (a type of this file named for a struct); None when one has no zero literal
+    this can spell (a named type of another kind, a type parameter)."""
+    result = fn.child_by_field_name("result")
+    if result is None:
+        return "return"
+    types = [result] if result.type != "parameter_list" else [
+        d.child_by_field_name("type") for d in a.of_type(result, "parameter_declaration")
+        for _ in (d.children_by_field_name("name") or [None])]
+    zeros = []
+    for t in types:
+        text = sf.text(t)
+        if t.type in ("pointer_type", "slice_type", "map_type", "channel_type", "function_type", "interface_type"):
+            zeros.append("nil")
+        elif text in _ZERO:
+            zeros.append(_ZERO[text])
+        elif text.startswith(_NUMBERS) and t.type == "type_identifier" and text.rstrip("0123456789") in (*_NUMBERS, "uintptr"):
+            zeros.append("0")
+        elif t.type in ("struct_type", "array_type") or (t.type == "type_identifier" and _struct_fields(sf, text) is not None):
+            zeros.append(f"{text}{{}}")
+        else:
+            return None
+    return "return " + ", ".join(zeros)
+
+
+# ---------------------------------------------------------------------------- unlock
+
+
+def _unlock_before_leaving(sf: SourceFile, line: int) -> tuple[Fix | None, str | None]:
+    """The blocked ``r.mu.Lock()`` on ``line``: where a function of this file on the same
+    receiver type (a func literal in one included) locks ``r.mu`` and unlocks it later in
+    the same block, a statement between the two that leaves the block with the lock held
+    gets ``r.mu.Unlock()`` right before it: a `return` (whose results read nothing the lock
+    may guard: none, literals, locals; moby's PR 17176, grpc's 3017), or in a loop body a
+    `continue` or a `break` (cockroach's PR 584; a `break` only when nothing after the loop
+    unlocks). The next Lock, of the next iteration or the next caller, would wait forever.
+    Only when every Unlock is in a function that locks too (none returns the lock held for
+    its caller to release) and none is deferred. A loop holding the lock across iterations
+    (moby's 7559: released after the loop, not in its body) is left alone: an Unlock before
+    its `continue` would unlock twice when the loop ends."""
+    blocked = next((n for n in a.of_type(sf.root, "expression_statement")
+                    if sf.line_col(n.start_byte)[0] == line and _lock_call(sf, n, ("Lock",))), None)
+    if blocked is None:
+        return None, None
+    scope = _lock_scope(sf, blocked)
+    if scope is None:
+        return None, "the lock is not a receiver's field or a local: its other users are out of view"
+    key, owners = scope
+    calls = [(a.enclosing_function(n), n) for owner in owners for n in a.of_type(owner, "expression_statement", "defer_statement")
+             if _lock_key(sf, n, owner) == key]
+    if any((n.type == "defer_statement" or _lock_call(sf, n, ("Unlock", "RUnlock"))) and not any(
+            f == fn and _lock_call(sf, m, ("Lock", "RLock")) for f, m in calls) for fn, n in calls):
+        return None, "a function unlocks what another locked: the lock's hand-off is a design decision"
+    edits, seen = [], set()
+    for fn, lock in calls:
+        unlocks = [n for f, n in calls if f == fn and n.start_byte > lock.end_byte and _lock_call(sf, n, ("Unlock",))]
+        in_block = next((n for n in unlocks if n.parent == lock.parent), None)
+        if not _lock_call(sf, lock, ("Lock",)) or in_block is None or any(f == fn and n.type == "defer_statement" for f, n in calls):
+            continue  # not released in its own block (held across iterations may be the design), or by a defer too
+        loop = lock.parent.parent.parent if lock.parent.parent is not None else None
+        for leave in a.of_type(lock.parent, "return_statement", "continue_statement", "break_statement", skip_functions=True):
+            if not (lock.end_byte <= leave.start_byte < in_block.start_byte) or leave.id in seen or \
+                    any(lock.end_byte <= u.start_byte < leave.start_byte for u in unlocks):
+                continue  # outside the locked stretch, or unlocked before it
+            if leave.type == "return_statement":
+                if not all(x.type in _PLAIN_RESULTS for r in leave.named_children for x in a.walk(r)):
+                    continue  # its results would be read after the Unlock
+            elif leave.named_children or loop is None or loop.type != "for_statement" or _innermost(leave, leave.type) != loop \
+                    or (leave.type == "break_statement" and any(u.start_byte > loop.end_byte for u in unlocks)):
+                continue  # labelled, not this loop's, or a break the code after the loop unlocks for
+            edit = insert_before_statement(sf, leave, [sf.text(in_block.named_children[0])])
+            if edit is None:
+                return None, "a statement that leaves the locked stretch shares its line: unlock before it by hand"
+            seen.add(leave.id)
+            edits.append(edit)
+    if not edits:
+        return None, None
+    return Fix(f"unlock before each return, break or continue that leaves a locked stretch holding the lock ({len(edits)})",
+               tuple(edits)), None
+
+
+# what a `return` moved after an Unlock may evaluate: nothing the lock could guard
+_PLAIN_RESULTS = ("expression_list", "identifier", "nil", "true", "false", "int_literal", "float_literal",
+                  "interpreted_string_literal", "raw_string_literal", "rune_literal")
+
+
+def _lock_call(sf: SourceFile, stmt: Node, methods: tuple[str, ...]) -> bool:
+    """``x.mu.Lock()`` (a method of ``methods``, no arguments) as a statement."""
+    call = a.unparen(stmt.named_children[0]) if stmt.type == "expression_statement" and stmt.named_children else None
+    mc = a.method_call(sf, call) if call is not None else None
+    return mc is not None and mc[1] in methods and not a.arguments(call)
+
+
+def _lock_key(sf: SourceFile, stmt: Node, fn: Node) -> str | None:
+    """The lock a Lock/Unlock statement (deferred or not) of ``fn`` works on, with the
+    receiver's name taken out (``.mu`` for ``g.mu.Lock()`` in a method on ``g``), or None
+    for another statement."""
+    if stmt.type == "defer_statement":
+        call = next((c for c in stmt.named_children if c.type == "call_expression"), None)
+        mc = a.method_call(sf, call) if call is not None else None
+        if mc is None or mc[1] not in ("Unlock", "RUnlock"):
+            return None
+        operand = sf.text(mc[0])
+    elif not _lock_call(sf, stmt, ("Lock", "Unlock", "RLock", "RUnlock")):
+        return None
+    else:
+        operand = sf.text(a.method_call(sf, a.unparen(stmt.named_children[0]))[0])
+    recv = _receiver(sf, fn) if fn.type == "method_declaration" else None
+    if recv and (operand == recv or operand.startswith(recv + ".")):
+        return operand[len(recv):]  # "" for a mutex the type embeds
+    return operand if fn.type != "method_declaration" else None
+
+
+def _lock_scope(sf: SourceFile, blocked: Node) -> tuple[str, list[Node]] | None:
+    """The blocked lock's key (see _lock_key) and the methods of the type whose value it is
+    a lock of: the receiver's type, or the type of a local made here (``x := &T{...}``)."""
+    fn = a.enclosing(blocked, "method_declaration") or a.enclosing_function(blocked)
+    key = _lock_key(sf, blocked, fn)
+    if key is None:
+        return None
+    if fn.type == "method_declaration":
+        type_name = a.function_key(sf, fn)[1]
+    else:
+        name, _, rest = key.partition(".")
+        values = a.defined_values(sf, name, blocked)
+        lit = a.unparen(values[0]) if len(values) == 1 else None
+        lit = lit.named_children[0] if lit is not None and lit.type == "unary_expression" and lit.named_children else lit
+        if lit is None or lit.type != "composite_literal" or _struct_fields(sf, sf.text(lit.child_by_field_name("type"))) is None:
+            return None
+        type_name, key = sf.text(lit.child_by_field_name("type")), "." + rest if rest else ""
+    return key, [m for m in a.of_type(sf.root, "method_declaration") if (a.function_key(sf, m) or ("", ""))[1] == type_name]
+
+
+def _innermost(leave: Node, kind: str) -> Node | None:
+    """The statement a `break` or `continue` leaves: its innermost loop (or, for a `break`,
+    switch or select)."""
+    stops = ("for_statement",) if kind == "continue_statement" else (
+        "for_statement", "expression_switch_statement", "type_switch_statement", "select_statement")
+    return a.enclosing(leave, *stops, stop_at=a.FUNCTION_TYPES)
 
 
 # ---------------------------------------------------------------------------- merging
