@@ -75,6 +75,7 @@ HARNESS = {
     "settle_test.go": (re.compile(r"\bsettle\("), re.compile(r"^func settle\(", re.M)),
     "parentctx_test.go": (re.compile(r"\bparentCtx\b"), re.compile(r"^type parentCtx\b", re.M)),
     "within_test.go": (re.compile(r"\bwithin\(t, "), re.compile(r"^func within\(", re.M)),
+    "getall_test.go": (re.compile(r"\bgetAll\(t, "), re.compile(r"^func getAll\(", re.M)),
 }
 
 

@@ -1,8 +1,6 @@
 package feed
 
 import (
-	"io"
-	"net/http"
 	"net/http/httptest"
 	"runtime"
 	"testing"
@@ -13,15 +11,7 @@ func TestLeak(t *testing.T) {
 	srv := httptest.NewServer(Handler(2, func() string { return "v" }))
 	defer srv.Close()
 	base := runtime.NumGoroutine()
-	for i := 0; i < 10; i++ {
-		resp, err := http.Get(srv.URL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-	}
-	http.DefaultClient.CloseIdleConnections()
+	getAll(t, srv.URL, 10)
 	if n := settle(base); n > base {
 		t.Fatalf("goroutine leak: %d goroutines, started with %d", n, base)
 	}
