@@ -31,11 +31,6 @@ from .rule import Finding
 from .source import SourceError, SourceFile, read_regular
 
 _SPECIAL = ("main", "init")
-# Rules whose plumbed ctx a caller may take from its request (``r.Context()``): a request's
-# context ends when its handler returns, which stops a goroutine only that handler is
-# partner to (a send to it). A loop or a worker started from a handler may be meant to
-# outlive the request: those rules keep passing the caller's own ctx only.
-REQUEST_CONTEXT_RULES = ("send-without-cancel",)
 _TEST_PREFIXES = ("Test", "Benchmark", "Example", "Fuzz")
 
 
@@ -45,6 +40,9 @@ class Candidate:
     func: tuple[str, str]  # (name, receiver type)
     ctx_name: str
     findings: tuple[Finding, ...]  # what the rules report once the function has a ctx
+    # a caller with a request may pass ``r.Context()`` (Rule.request_context of every rule
+    # among the findings)
+    request_context: bool = False
 
 
 @dataclass(frozen=True)
@@ -96,7 +94,8 @@ def candidates(sf: SourceFile, abspath: str, rules, match_rules) -> list[Candida
         inside = found[bisect.bisect_left(starts, fn.start_byte) : bisect.bisect_left(starts, fn.end_byte)]
         uses_ctx = [f for f in inside if f.fixes and any(done in e.new for e in f.fixes[0].edits)]
         if uses_ctx:
-            out.append(Candidate(abspath, key, ctx, tuple(uses_ctx)))
+            request = all(r.request_context for r in plumbable if any(f.rule == r.name for f in uses_ctx))
+            out.append(Candidate(abspath, key, ctx, tuple(uses_ctx), request))
     return out
 
 
@@ -461,7 +460,7 @@ def _caller_ctx(sf, call: Node, cand: Candidate, path: str) -> tuple[str, bool]:
     for c in a.cancellation_in_scope(sf, call):
         if c.kind == "context":
             return c.name, not a.never_cancelled(sf, c, call)
-    request = request_context(sf, call) if cand.findings[0].rule in REQUEST_CONTEXT_RULES else None
+    request = request_context(sf, call) if cand.request_context else None
     if request is not None:
         return request, True
     return "context.TODO()", False

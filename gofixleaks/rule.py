@@ -69,6 +69,11 @@ class Rule:
     # False for a rule whose finding rests on a signal in scope: without one it reports only
     # what plumbing fixes.
     reports_unplumbed: bool = True
+    # With plumbable: a caller with an `*http.Request` may pass `r.Context()` for the new ctx.
+    # A request's context ends when its handler returns, which stops a goroutine only that
+    # handler is partner to (a send to it); a loop or worker started from a handler may be
+    # meant to outlive the request, so such rules keep passing the caller's own ctx only.
+    request_context: bool = False
     # Not run on _test.go files (a test binary is short-lived: what it leaks dies with it)
     skips_tests: bool = False
     options: tuple[Option, ...] = ()

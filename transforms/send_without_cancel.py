@@ -686,4 +686,5 @@ RULE = Rule(
     needs_package=True,
     plumbable=True,
     reports_unplumbed=False,
+    request_context=True,
 )
