@@ -33,7 +33,10 @@ process, although a signal that says "stop" was at hand.
 
 ## When it is not reported
 - no cancellation signal is in scope (threading a context through is context plumbing's
-  job), or the only one is `context.Background()`/`TODO()`, or a done channel that the
+  job), or the only one is `context.Background()`/`TODO()` (also a ctx parameter of an
+  unexported function that every call of this file fills with one, directly, through a
+  local made by one, or through its own such parameter a few calls up: `Gather` making
+  `ctx := context.Background()` for `s.list(ctx)`), or a done channel that the
   goroutine closes or sends on itself, directly or through the functions of this file it
   calls (`defer c.cleanup()`): then it marks the goroutine's own end;
 - the receive is on the signal itself, on a channel named done/stop/quit/..., on `x.Done()`
@@ -470,6 +473,12 @@ def _why_no_fix(sf: SourceFile, g: g_.Goroutine, stmt: Node, kind: str, chan: No
     return None
 
 
+def _never_fires(v: m.View, stmt: Node, sig: a.Cancellation) -> bool:
+    """A ctx parameter that every caller fills with a context nothing cancels (the model's
+    stop signals): a select on it would change nothing."""
+    return not sig.assumed and any(s.name == sig.name and s.origin == "param" and not s.fires for s in m.stop_signals(v, stmt))
+
+
 def _request_context(v: m.View, stmt: Node) -> a.Cancellation | None:
     """``r.Context()`` of an ``*http.Request`` parameter of a function around ``stmt``, as
     the model's stop signals know it: it ends when the client goes away or the handler
@@ -637,7 +646,7 @@ def run(p: Pass) -> None:
         sig = loop_sig or g_.signal(sf, g, stmt, p.assumed_contexts)
         request = _request_context(v, stmt) if sig is None or sig.assumed else None
         sig = request or sig  # a handler's request beats a ctx plumbing would add
-        if sig is None or (kind == "recv" and _waits_on_a_signal(sf, chan, sig)):
+        if sig is None or (kind == "recv" and _waits_on_a_signal(sf, chan, sig)) or _never_fires(v, stmt, sig):
             continue
         if kind == "send" and abandoned_result_send(v, stmt):
             continue  # early-return-send's: a buffer at the make fixes it

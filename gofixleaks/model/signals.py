@@ -76,13 +76,16 @@ def _classify(v: View, c: a.Cancellation, at: Node) -> Signal | None:
     return Signal(c.name, c.kind, "local", c.name in a.signal_ops(sf, top)[0])
 
 
-def _never_given_a_live_one(v: View, fn: Node, param: str) -> bool:
+def _never_given_a_live_one(v: View, fn: Node, param: str, depth: int = 0) -> bool:
     """Whether every call of ``fn`` (an unexported function or method, called nowhere but
-    in this file) passes ``context.Background()`` or ``context.TODO()`` for ``param``: then
-    it never fires (a CLI that runs until it exits with ``makeMirror(context.TODO(), ...)``)."""
+    in this file) passes for ``param`` a context that never fires: ``context.Background()``
+    or ``TODO()``, a local made by one, or a parameter of the calling function that is
+    itself never given a live one (a few calls up): then watching it changes nothing (a CLI
+    that runs until it exits with ``makeMirror(context.TODO(), ...)``; a collector whose
+    ``Gather`` makes ``ctx := context.Background()`` and hands it down)."""
     sf = v.sf
     key = a.function_key(sf, fn)
-    if key is None or not key[0][:1].islower() or v.index is None:
+    if key is None or not key[0][:1].islower() or v.index is None or depth > 3:
         return False
     here = {a.function_key(sf, d) for d in sf.root.named_children}
     if any(key[0] in f.calls and (f.name, f.recv) not in here for f in v.facts.functions if f.package == v.package):
@@ -90,15 +93,37 @@ def _never_given_a_live_one(v: View, fn: Node, param: str) -> bool:
     index = _param_index(sf, fn, param)
     calls = []
     for ident in a.of_type(sf.root, "identifier", "field_identifier"):
-        if sf.text(ident) != key[0] or ident.parent == fn:
-            continue
+        if sf.text(ident) != key[0] or ident.parent == fn or ident.parent.type == "method_elem":
+            continue  # its declaration, or an interface's that it may implement
         callee = ident.parent if ident.type == "field_identifier" else ident
         call = callee.parent
         if call is None or call.type != "call_expression" or call.child_by_field_name("function") != callee:
             return False  # used as a value: who calls it cannot be told
         calls.append(call)
-    args = [a.arguments(c) for c in calls]
-    return bool(calls) and all(len(x) > index and a.is_call_to(sf, x[index], "context", ("Background", "TODO")) for x in args)
+    return bool(calls) and all(_dead_context(v, c, index, depth) for c in calls)
+
+
+def _dead_context(v: View, call: Node, index: int, depth: int) -> bool:
+    """Whether argument ``index`` of ``call`` is a context that never fires (see
+    _never_given_a_live_one)."""
+    sf = v.sf
+    args = a.arguments(call)
+    if index < 0 or len(args) <= index:
+        return False
+    arg = a.unparen(args[index])
+    if a.is_call_to(sf, arg, "context", ("Background", "TODO")):
+        return True
+    if arg.type != "identifier":
+        return False
+    name = sf.text(arg)
+    if a.never_cancelled(sf, a.Cancellation(name, "context"), call):
+        return True
+    caller = next((x for x in a.ancestors(call) if x.type in a.FUNCTION_TYPES and a.params_declare(sf, x, name)), None)
+    if caller is None or caller.type not in ("function_declaration", "method_declaration") or a.local_declaration(sf, name, call) is not None:
+        return False  # a closure's parameter, or a local shadowing it: who fills it cannot be told here
+    if any(name in (sf.text(n) for n in a.left_names(x)) for x in a.of_type(a.body(caller), "assignment_statement")):
+        return False  # reassigned on the way (`ctx = withTimeout(ctx)`)
+    return _never_given_a_live_one(v, caller, name, depth + 1)
 
 
 def _param_index(sf, fn: Node, name: str) -> int:

@@ -1,0 +1,3 @@
+module example.com/neverlive
+
+go 1.22
