@@ -132,8 +132,8 @@ The launcher blocks while all slots are taken, which is the back-pressure that w
 missing. The release is deferred first thing in the goroutine so that it runs even when
 the goroutine panics or returns early. `go f(x, y)` becomes a function literal that
 keeps Go's evaluation order: arguments that cannot change before the goroutine runs
-(per-iteration variables, constants, variables the loop never assigns) are used as they
-are, and before Go 1.22 a loop variable is copied first (`x := x`); any other argument (a
+(per-iteration variables, constants, variables the loop never assigns, the address of a
+variable, `&wg`) are used as they are, and before Go 1.22 a loop variable is copied first (`x := x`); any other argument (a
 field, an element, a call, a variable written later) is evaluated into a fresh name
 before the launch (`gen := s.gen`), as the go statement evaluated it: read inside the
 goroutine it would be a later value, and a data race with its writers.
@@ -927,6 +927,8 @@ def _launch_values(sf, ln: _Launch, names: set[str]) -> tuple[list[str], list[tu
     hoisted: list[tuple[Node, str]] = []
     for arg in a.arguments(ln.call):
         value = arg.named_children[0] if arg.type == "variadic_argument" and arg.named_children else arg
+        if _address_of_variable(sf, ln, value):
+            continue  # `&wg`: the same address whenever it is taken
         names_here = _stable_copies(sf, ln, value)
         if names_here is not None:
             copies += [c for c in names_here if c not in copies]
@@ -937,6 +939,22 @@ def _launch_values(sf, ln: _Launch, names: set[str]) -> tuple[list[str], list[tu
         names.add(name)
         hoisted.append((value, name))
     return copies, hoisted
+
+
+def _address_of_variable(sf, ln: _Launch, expr: Node) -> bool:
+    """``&x`` for a variable ``x``: a closure taking it later gets the same address, whatever
+    is written to ``x`` meanwhile; except a loop header's variable before Go 1.22, which the
+    fix may copy (``x := x``) for another argument, so that ``&x`` would name the copy."""
+    if expr.type != "unary_expression" or sf.text(expr.child_by_field_name("operator")) != "&":
+        return False
+    operand = expr.child_by_field_name("operand")
+    if operand is None or operand.type != "identifier":
+        return False
+    if sf.go_version >= (1, 22):
+        return True
+    header = [c for c in ln.loop.named_children if c.type in ("range_clause", "for_clause")]
+    name = sf.text(operand)
+    return not any(a.declares(sf, h, name) or any(a.declares(sf, c, name) for c in h.named_children) for h in header)
 
 
 def _stable_copies(sf, ln: _Launch, expr: Node) -> list[str] | None:

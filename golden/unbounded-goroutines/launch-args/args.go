@@ -53,3 +53,19 @@ func (s *Server) Dispatch(lines <-chan string, handle func(int, string)) {
 		s.bump()
 	}
 }
+
+// Tally passes the addresses of its counter and lock, which every iteration writes through:
+// a closure taking &hits later gets the same address, so nothing needs evaluating first.
+func Tally(lines <-chan string, count func(*sync.Mutex, *int, string)) int {
+	var mu sync.Mutex
+	hits := 0
+	for line := range lines {
+		go count(&mu, &hits, line) // want "goroutine started for every value received from lines"
+		mu.Lock()
+		hits++
+		mu.Unlock()
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	return hits
+}
