@@ -737,7 +737,7 @@ def _module_phase(
         except OSError:
             return "unreadable"
 
-    plan, refused = plumbing.resolve(candidates, config.plumb_exported, not_editable)
+    plan, refused = plumbing.resolve(candidates, config.plumb_exported, not_editable, config.go_version)
     by_path = {r.abspath: r for r in results}
     quiet = {r.name for r in rules_for(config) if not r.reports_unplumbed}
     for cand in candidates:

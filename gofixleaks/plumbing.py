@@ -26,7 +26,7 @@ from . import analysis as a
 from . import gomod
 from .discover import Target, discover, display_path, package_files
 from .edits import Fix, TextEdit
-from .model.signals import request_context
+from .model.signals import request_context, test_context
 from .rule import Finding
 from .source import SourceError, SourceFile, read_regular
 
@@ -43,6 +43,7 @@ class Candidate:
     # a caller with a request may pass ``r.Context()`` (Rule.request_context of every rule
     # among the findings)
     request_context: bool = False
+    test_context: bool = False  # a caller in a test may pass ``t.Context()`` (Rule.test_context, likewise)
 
 
 @dataclass(frozen=True)
@@ -94,8 +95,9 @@ def candidates(sf: SourceFile, abspath: str, rules, match_rules) -> list[Candida
         inside = found[bisect.bisect_left(starts, fn.start_byte) : bisect.bisect_left(starts, fn.end_byte)]
         uses_ctx = [f for f in inside if f.fixes and any(done in e.new for e in f.fixes[0].edits)]
         if uses_ctx:
-            request = all(r.request_context for r in plumbable if any(f.rule == r.name for f in uses_ctx))
-            out.append(Candidate(abspath, key, ctx, tuple(uses_ctx), request))
+            asking = [r for r in plumbable if any(f.rule == r.name for f in uses_ctx)]
+            out.append(Candidate(abspath, key, ctx, tuple(uses_ctx), all(r.request_context for r in asking),
+                                 all(r.test_context for r in asking)))
     return out
 
 
@@ -216,6 +218,12 @@ class _Module:
             out.append((t.path, sf))
         return out
 
+    def registers_cleanup(self, directory: str) -> bool:
+        """Whether a test file of the package in ``directory`` registers a Cleanup function
+        (``t.Cleanup(...)`` anywhere in it): Cleanup functions run after a test's context has
+        ended, so one may need a goroutine that the context would have stopped."""
+        return any(t.path.endswith("_test.go") and b".Cleanup(" in (self._bytes(t.path) or b"") for t in package_files(directory))
+
     def _bytes(self, path: str) -> bytes | None:
         if path not in self.data:
             try:
@@ -230,11 +238,13 @@ class Refused(Exception):
 
 
 def resolve(candidates: list[Candidate], plumb_exported: bool,
-            not_editable: Callable[[str], str | None] = lambda path: None) -> tuple[Plan, dict[Candidate, str]]:
+            not_editable: Callable[[str], str | None] = lambda path: None,
+            go_version: tuple[int, int] | None = None) -> tuple[Plan, dict[Candidate, str]]:
     """Decide each candidate: into the plan, or refused with a reason. ``not_editable(path)``
     says why the run may not edit a file (None: it may): a function is plumbed only when
     every call of it lies in a file the run may edit, else half the change would be left
-    out (a call of a generated, excluded or unread file keeps the old signature)."""
+    out (a call of a generated, excluded or unread file keeps the old signature).
+    ``go_version``: the run's override of the modules' Go versions (--go-version)."""
     modules: dict[str, _Module] = {}
     functions, calls, refused = [], [], {}
     for cand in candidates:
@@ -245,7 +255,7 @@ def resolve(candidates: list[Candidate], plumb_exported: bool,
         root = os.path.dirname(go_mod)
         module = modules.setdefault(root, _Module(root))
         try:
-            sites = _call_sites(module, cand, plumb_exported)
+            sites = _call_sites(module, cand, plumb_exported, go_version)
             _require_a_real_context(cand, sites)
         except Refused as e:
             refused[cand] = str(e)
@@ -281,7 +291,7 @@ def _require_a_real_context(cand: Candidate, sites: list[CallSite]) -> None:
     )
 
 
-def _call_sites(module: _Module, cand: Candidate, plumb_exported: bool) -> list[CallSite]:
+def _call_sites(module: _Module, cand: Candidate, plumb_exported: bool, go_version: tuple[int, int] | None) -> list[CallSite]:
     name, recv = cand.func
     if not recv and name in _SPECIAL:
         raise Refused(f"{name} is called by the runtime; its signature is fixed")
@@ -308,6 +318,9 @@ def _call_sites(module: _Module, cand: Candidate, plumb_exported: bool) -> list[
     sites: list[CallSite] = []
     for path, sf in files:
         same_pkg = os.path.dirname(path) == pkg_dir and sf.package_name == pkg_name
+        # a test may pass t.Context() (Go 1.24), unless a Cleanup could need what it stops
+        tests = (path.endswith("_test.go") and gomod.resolve(path, go_version).version >= (1, 24)
+                 and not module.registers_cleanup(os.path.dirname(path)))
         counts: dict[str, int] = {}
         ordinals: dict[int, int] = {}
         for call in a.of_type(sf.root, "call_expression"):
@@ -328,7 +341,7 @@ def _call_sites(module: _Module, cand: Candidate, plumb_exported: bool) -> list[
             if call is None or call.type != "call_expression" or call.child_by_field_name("function") != ref:
                 line = sf.line_col(ident.start_byte)[0]
                 raise Refused(f"{_display(cand.func)} is used as a function value at {sf.path}:{line}")
-            ctx, real = _caller_ctx(sf, call, cand, path)
+            ctx, real = _caller_ctx(sf, call, cand, path, tests)
             caller = a.enclosing(call, "function_declaration", "method_declaration")
             key = a.function_key(sf, caller) if caller is not None else None
             sites.append(
@@ -452,8 +465,9 @@ def _named(sf, typ: Node | None) -> tuple[str | None, str] | None:
     return None
 
 
-def _caller_ctx(sf, call: Node, cand: Candidate, path: str) -> tuple[str, bool]:
-    """What the call passes, and whether that context can really be cancelled."""
+def _caller_ctx(sf, call: Node, cand: Candidate, path: str, tests: bool) -> tuple[str, bool]:
+    """What the call passes, and whether that context can really be cancelled. ``tests``:
+    a test's own context may be passed."""
     fn = a.enclosing(call, "function_declaration", "method_declaration")
     if fn is not None and path == cand.path and a.function_key(sf, fn) == cand.func:
         return cand.ctx_name, False  # a recursive call passes the function's own ctx
@@ -463,4 +477,7 @@ def _caller_ctx(sf, call: Node, cand: Candidate, path: str) -> tuple[str, bool]:
     request = request_context(sf, call) if cand.request_context else None
     if request is not None:
         return request, True
+    test = test_context(sf, call) if tests and cand.test_context else None
+    if test is not None:
+        return test, True
     return "context.TODO()", False

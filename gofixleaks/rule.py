@@ -74,6 +74,11 @@ class Rule:
     # handler is partner to (a send to it); a loop or worker started from a handler may be
     # meant to outlive the request, so such rules keep passing the caller's own ctx only.
     request_context: bool = False
+    # With plumbable: a caller in a test (Go 1.24; no test file of its package registers a
+    # Cleanup, which runs after that context ends) may pass `t.Context()`: for rules whose
+    # goroutine never ends on its own (a loop), the test's end is when it should. A one-shot
+    # send in a test blocks only once its receiver left, mostly after a failed assertion.
+    test_context: bool = False
     # Not run on _test.go files (a test binary is short-lived: what it leaks dies with it)
     skips_tests: bool = False
     options: tuple[Option, ...] = ()

@@ -5,7 +5,8 @@
 - ``X.go.golden`` is the exact expected output for ``X.go``; without it, the file must come
   out byte-identical;
 - ``leak_test.go``, when present, is a leak proof: `go test` must FAIL on the inputs and PASS
-  on the outputs. Any other ``*_test.go`` must pass on both (behaviour is kept).
+  on the outputs. Any other ``*_test.go`` must pass on both (behaviour is kept); a test file
+  with a golden output is an input too (a leaking test helper).
 
 Every output must parse, be gofmt-stable when its input was, and pass `go vet`; fixing the
 output again must change nothing.
@@ -54,7 +55,9 @@ def run_rule(case: Path, rule: str, want_fixes: bool = True):
 
 
 def input_files(case: Path) -> list[Path]:
-    return sorted(p for p in case.rglob("*.go") if not p.name.endswith("_test.go"))
+    """The files a fix may change: the non-test files, and test files with a golden output
+    (test helpers that leak are fixed too); other test files are the case's proofs."""
+    return sorted(p for p in case.rglob("*.go") if not p.name.endswith("_test.go") or p.with_name(p.name + ".golden").exists())
 
 
 def materialize(case: Path, dest: Path, outputs: bool) -> Path:

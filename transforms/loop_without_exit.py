@@ -47,7 +47,9 @@ it references, for the life of the process.
 
 ## When it is not fixed
 A signal already in scope is used before context plumbing adds a parameter (which is
-offered only when a caller has a real context to pass). It is reported without a fix
+offered only when a caller has a real context to pass: its own, or in a test from Go 1.24
+`t.Context()`, unless a test file of the package registers a Cleanup function, which runs
+after that context ended and may still need the goroutine). It is reported without a fix
 when the goroutine's function has results, when a `return` in the select would
 skip a non-deferred `mu.Unlock()`, `wg.Done()` or `close(ch)` that follows it in the loop
 body, when the body holds a multi-line raw string (its lines cannot be re-indented), when
@@ -255,5 +257,6 @@ RULE = Rule(
     severity="warning",
     example="ticker-range",
     plumbable=True,
+    test_context=True,
     needs_package=True,
 )

@@ -106,7 +106,9 @@ The operation becomes a `select` that also watches the signal:
 the select starts, exactly as before. Without a ctx or done channel of its own, a function
 with an `*http.Request` parameter `r` watches `r.Context().Done()`. Otherwise context
 plumbing gives the function around the goroutine a `ctx context.Context` parameter, and its
-callers pass their own ctx or, in a handler, their request's `r.Context()`; when no caller
+callers pass their own ctx or, in a handler, their request's `r.Context()` (a test's
+`t.Context()` is not passed: a one-shot send in a test blocks only once its receiver left,
+mostly after a failed assertion, which no one fixes); when no caller
 has one (every call would pass `context.TODO()`), the finding is reported without a fix. `v := <-ch` becomes `var v T` followed by
 `select { case v = <-ch: ... }`, so `v` stays visible after it.
 """

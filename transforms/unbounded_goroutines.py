@@ -156,7 +156,8 @@ semaphore alone. A `wg.Add(1)` leading up to the launch gets the select before i
 return between the two would leave `wg.Wait()` waiting for a goroutine never started), or,
 when code that may leave the iteration stands between them, the semaphore alone. With no
 context in scope, context plumbing adds a `ctx context.Context` parameter to the function
-and passes one from its callers where it safely can (see `--plumb-exported`), so the loop
+and passes one from its callers where it safely can (see `--plumb-exported`; a test from
+Go 1.24 passes `t.Context()` unless its package's tests register a Cleanup), so the loop
 becomes stoppable as well as bounded.
 
 An errgroup gets `g.SetLimit(N)` right after it is made instead (its `Go` then blocks
@@ -1031,6 +1032,7 @@ RULE = Rule(
     triggers=(b"go ", b".Go("),
     example="endless-ctx",
     plumbable=True,
+    test_context=True,
     skips_tests=True,
     options=(Option("max-goroutines", 10, "slots of the semaphore the fix puts in", minimum=1),),
     needs_package=True,

@@ -25,7 +25,7 @@ _EXPORTS = {
     "literal_around": "channels", "calls_at": "channels", "channel_makes": "channels",
     "ENDS": "routines", "Goroutine": "routines", "goroutines": "routines", "lifetime": "routines",
     "Launcher": "index", "PackageIndex": "index",
-    "Signal": "signals", "stop_signals": "signals", "request_context": "signals",
+    "Signal": "signals", "stop_signals": "signals", "request_context": "signals", "test_context": "signals",
     "MANY": "summary", "ChanUse": "summary", "may_be_channel": "summary", "named_callee": "summary",
     "View": "file", "view": "file",
 }

@@ -167,6 +167,28 @@ def _is_request(sf, typ: Node | None) -> bool:
             and sf.text(inner.child_by_field_name("name")) == "Request")
 
 
+def _is_testing(sf, typ: Node | None) -> bool:
+    """``*testing.T``, ``*testing.B``, ``*testing.F`` or ``testing.TB``."""
+    if typ is None:
+        return False
+    names = ("TB",)
+    if typ.type == "pointer_type" and typ.named_children:
+        typ, names = typ.named_children[0], ("T", "B", "F")
+    return (typ.type == "qualified_type" and sf.imports.get(sf.text(typ.child_by_field_name("package"))) == "testing"
+            and sf.text(typ.child_by_field_name("name")) in names)
+
+
+def test_context(sf, at: Node) -> str | None:
+    """``t.Context()`` for the first test or benchmark parameter (``*testing.T``, ``B``,
+    ``F``, ``testing.TB``) of a function around ``at`` (None when there is none): Go 1.24's
+    context that ends when the test does, before its Cleanup functions run."""
+    for fn in (x for x in a.ancestors(at) if x.type in a.FUNCTION_TYPES):
+        for var, typ in _typed_names(sf, fn):
+            if _is_testing(sf, typ):
+                return f"{var}.Context()"
+    return None
+
+
 def request_context(sf, at: Node) -> str | None:
     """``r.Context()`` for the first ``*http.Request`` parameter of a function around ``at``
     (None when there is none): a context whoever handles that request can pass on."""

@@ -1,0 +1,3 @@
+module example.com/plumbtestold
+
+go 1.23

@@ -1,0 +1,3 @@
+module example.com/plumbtest
+
+go 1.24
