@@ -44,6 +44,7 @@ class Candidate:
     # among the findings)
     request_context: bool = False
     test_context: bool = False  # a caller in a test may pass ``t.Context()`` (Rule.test_context, likewise)
+    exchange: bool = False  # a ctx its caller cancels itself is not passed (Rule.exchange of any rule)
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ def candidates(sf: SourceFile, abspath: str, rules, match_rules) -> list[Candida
         if uses_ctx:
             asking = [r for r in plumbable if any(f.rule == r.name for f in uses_ctx)]
             out.append(Candidate(abspath, key, ctx, tuple(uses_ctx), all(r.request_context for r in asking),
-                                 all(r.test_context for r in asking)))
+                                 all(r.test_context for r in asking), any(r.exchange for r in asking)))
     return out
 
 
@@ -315,6 +316,9 @@ def _call_sites(module: _Module, cand: Candidate, plumb_exported: bool, go_versi
                     if m_name is not None and sf.text(m_name) == name:
                         line = sf.line_col(m.start_byte)[0]
                         raise Refused(f"{_display(cand.func)} may implement the interface method at {sf.path}:{line}")
+    # an exchange the new ctx may end: safe for any caller only when the goroutine then
+    # closes the channel, so that a caller still receiving is released
+    exchange_unsafe = cand.exchange and not _releases_its_reader(decl_sf, cand)
     sites: list[CallSite] = []
     for path, sf in files:
         same_pkg = os.path.dirname(path) == pkg_dir and sf.package_name == pkg_name
@@ -341,7 +345,7 @@ def _call_sites(module: _Module, cand: Candidate, plumb_exported: bool, go_versi
             if call is None or call.type != "call_expression" or call.child_by_field_name("function") != ref:
                 line = sf.line_col(ident.start_byte)[0]
                 raise Refused(f"{_display(cand.func)} is used as a function value at {sf.path}:{line}")
-            ctx, real = _caller_ctx(sf, call, cand, path, tests)
+            ctx, real = _caller_ctx(sf, call, cand, path, tests, exchange_unsafe)
             caller = a.enclosing(call, "function_declaration", "method_declaration")
             key = a.function_key(sf, caller) if caller is not None else None
             sites.append(
@@ -465,17 +469,84 @@ def _named(sf, typ: Node | None) -> tuple[str | None, str] | None:
     return None
 
 
-def _caller_ctx(sf, call: Node, cand: Candidate, path: str, tests: bool) -> tuple[str, bool]:
+def _releases_its_reader(sf: SourceFile, cand: Candidate) -> bool:
+    """Whether every fix of ``cand`` makes a goroutine return from a send on a channel it
+    closes when it returns (``defer close(ch)`` in its body): a caller that still receives
+    after the ctx ended gets the zero value (or its range ends) instead of waiting forever.
+    Receives (whose partner is a sender) and other channels do not qualify."""
+    for f in cand.findings:
+        stmt = sf.root.named_descendant_for_byte_range(f.start, f.end)
+        while stmt is not None and stmt.start_byte == f.start and stmt.type != "send_statement":
+            stmt = stmt.parent
+        if stmt is None or stmt.type != "send_statement":
+            return False
+        chan = sf.text(stmt.child_by_field_name("channel"))
+        fn = a.enclosing_function(stmt)
+        if not any(
+            d.type == "defer_statement" and sf.text(d).replace(" ", "") == f"deferclose({chan})"
+            for d in a.statements(a.body(fn))
+        ):
+            return False
+    return True
+
+
+def _stops_waiting(sf, call: Node, ctx: str) -> bool:
+    """Whether the caller stops waiting on what ``call`` returns once ``ctx`` ends: it drops
+    the value (``f(...)``, ``_ = f(...)``), or receives from it only as a select case beside
+    one on ``<-ctx.Done()``. A plain ``<-ch``, a range, or the value handed on: it may still
+    wait after ``ctx`` ended."""
+    parent = call.parent
+    if parent.type == "expression_statement":
+        return True
+    if a.is_receive(sf, parent):
+        return _beside_done(sf, parent, ctx)
+    stmt = parent.parent if parent.type == "expression_list" else None
+    if stmt is None or stmt.type not in ("short_var_declaration", "assignment_statement") or stmt.child_by_field_name("right") != parent:
+        return False
+    if len(parent.named_children) != 1:
+        return False
+    for name in a.left_names(stmt):
+        if sf.text(name) == "_":
+            continue
+        binding = a.binding_of(sf, name)
+        if binding is None:
+            return False
+        for ref in a.references(sf, binding):
+            if ref.parent is None or not (a.is_receive(sf, ref.parent) and _beside_done(sf, ref.parent, ctx)):
+                return False
+    return True
+
+
+def _beside_done(sf, recv: Node, ctx: str) -> bool:
+    """Whether receive ``recv`` is the communication of a select case that has a sibling
+    case receiving ``<-ctx.Done()``."""
+    stmt = recv.parent
+    case = stmt.parent if stmt is not None and stmt.type == "receive_statement" else None
+    if case is None or case.type != "communication_case" or case.parent is None:
+        return False
+    done = f"<-{ctx}.Done()"
+    return any(
+        c.type == "communication_case" and c.child_by_field_name("communication") is not None
+        and sf.text(c.child_by_field_name("communication")).replace(" ", "") == done
+        for c in case.parent.named_children if c != case
+    )
+
+
+def _caller_ctx(sf, call: Node, cand: Candidate, path: str, tests: bool, exchange_unsafe: bool) -> tuple[str, bool]:
     """What the call passes, and whether that context can really be cancelled. ``tests``:
-    a test's own context may be passed."""
+    a test's own context may be passed; ``exchange_unsafe``: a context may be passed only
+    where the caller stops waiting on the call's channel when it ends (see
+    _releases_its_reader)."""
     fn = a.enclosing(call, "function_declaration", "method_declaration")
     if fn is not None and path == cand.path and a.function_key(sf, fn) == cand.func:
         return cand.ctx_name, False  # a recursive call passes the function's own ctx
     for c in a.cancellation_in_scope(sf, call):
         if c.kind == "context":
+            if exchange_unsafe and not _stops_waiting(sf, call, c.name):
+                return "context.TODO()", False  # the caller would wait on after its ctx ended: no hang
             return c.name, not a.never_cancelled(sf, c, call)
     request = request_context(sf, call) if cand.request_context else None
-    if request is not None:
+    if request is not None and not (exchange_unsafe and not _stops_waiting(sf, call, request)):
         return request, True
     test = test_context(sf, call) if tests and cand.test_context else None
     if test is not None:

@@ -79,6 +79,12 @@ class Rule:
     # goroutine never ends on its own (a loop), the test's end is when it should. A one-shot
     # send in a test blocks only once its receiver left, mostly after a failed assertion.
     test_context: bool = False
+    # With plumbable: its fix ends a one-shot exchange when the new ctx ends (a send whose
+    # receiver is the caller), so that ctx must mean "the partner is gone": a caller passes
+    # its ctx only when it stops waiting for the call's channel as that ctx ends (it drops
+    # the channel, or receives from it only in a select beside `<-ctx.Done()`); one that
+    # still waits after (`<-exited` once it cancelled) would hang, and passes context.TODO().
+    exchange: bool = False
     # Not run on _test.go files (a test binary is short-lived: what it leaks dies with it)
     skips_tests: bool = False
     options: tuple[Option, ...] = ()

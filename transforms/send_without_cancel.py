@@ -108,9 +108,15 @@ with an `*http.Request` parameter `r` watches `r.Context().Done()`. Otherwise co
 plumbing gives the function around the goroutine a `ctx context.Context` parameter, and its
 callers pass their own ctx or, in a handler, their request's `r.Context()` (a test's
 `t.Context()` is not passed: a one-shot send in a test blocks only once its receiver left,
-mostly after a failed assertion, which no one fixes); when no caller
-has one (every call would pass `context.TODO()`), the finding is reported without a fix. `v := <-ch` becomes `var v T` followed by
-`select { case v = <-ch: ... }`, so `v` stays visible after it.
+mostly after a failed assertion, which no one fixes). A caller passes a context only where
+its end releases the caller too: the goroutine closes the channel as it returns (`defer
+close(out)`), or the caller drops the channel or receives from it only in a select beside
+`<-ctx.Done()`; a caller that would still wait with a plain `<-ch` after its context ended
+(it cancels, then reads the result) passes `context.TODO()`, since the new case could win
+and leave it waiting forever; when no caller has one (every call would pass
+`context.TODO()`), nothing is plumbed and, the finding resting on a signal, nothing is
+reported. `v := <-ch` becomes `var v T` followed by `select { case v = <-ch: ... }`, so
+`v` stays visible after it.
 """
 
 
@@ -698,4 +704,5 @@ RULE = Rule(
     plumbable=True,
     reports_unplumbed=False,
     request_context=True,
+    exchange=True,
 )

@@ -8,10 +8,13 @@ import (
 	"net/http"
 )
 
-// stream sends next's values on the channel it returns, for as long as someone reads.
+// stream sends next's values on the channel it returns, for as long as someone reads; it
+// closes the channel when it returns, so that a reader still receiving once the request's
+// context ended gets "" instead of waiting forever.
 func stream(next func() string) <-chan string {
 	out := make(chan string)
 	go func() {
+		defer close(out)
 		for {
 			out <- next() // want "send on out blocks forever once its receiver is gone, although ctx could end the goroutine"
 		}
@@ -45,4 +48,27 @@ func ticks(next func() int) <-chan int {
 // First returns the first tick.
 func First(next func() int) int {
 	return <-ticks(next)
+}
+
+// rawStream is stream without the close: a handler reading it with a plain receive would
+// wait forever once the client left and the new case ended the goroutine, so the request's
+// context is not passed and, with no other context to pass, nothing is plumbed.
+func rawStream(next func() string) <-chan string {
+	out := make(chan string)
+	go func() {
+		for {
+			out <- next()
+		}
+	}()
+	return out
+}
+
+// RawHandler writes the first n values of a raw stream.
+func RawHandler(n int, next func() string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		vals := rawStream(next)
+		for i := 0; i < n; i++ {
+			fmt.Fprintln(w, <-vals)
+		}
+	}
 }

@@ -1,0 +1,3 @@
+module example.com/callercancels
+
+go 1.22
