@@ -606,9 +606,12 @@ def _guarded_by_stop(sf, node: Node, timer: str) -> bool:
 
 def _after_loop(ln: _Launch) -> list[Node]:
     """Statements that run after the loop, up to the end of the function."""
+    return _after(a.statement_of(ln.loop), a.body(ln.function))
+
+
+def _after(n: Node | None, fbody: Node | None) -> list[Node]:
+    """Statements that run after statement ``n``, up to the end of the body ``fbody``."""
     out = []
-    n = a.statement_of(ln.loop)
-    fbody = a.body(ln.function)
     while n is not None and n != fbody:
         parent = n.parent
         if parent is not None and parent.type == "statement_list":
@@ -621,7 +624,8 @@ def _after_loop(ln: _Launch) -> list[Node]:
 def _joined_after_loop(p: Pass, ln: _Launch) -> bool:
     """The goroutines are waited for: ``wg.Wait()`` on a group the loop uses, after the loop
     (a goroutine that waits and then closes the results counts) or deferred before it, or
-    the function receives from a channel the goroutines send on after the loop."""
+    after the go statement that started the goroutine running the loop; or the function
+    receives from a channel the goroutines send on after the loop."""
     sf = p.file
     in_loop = {sf.text(n) for n in a.of_type(ln.loop, "identifier", "selector_expression")}
     loop_stmt = a.statement_of(ln.loop)
@@ -629,7 +633,12 @@ def _joined_after_loop(p: Pass, ln: _Launch) -> bool:
         d for d in a.of_type(a.body(ln.function), "defer_statement", skip_functions=True)
         if d.end_byte <= loop_stmt.start_byte
     ]
-    for stmt in _after_loop(ln) + deferred:
+    # a goroutine literal launching them (`go func(c) { ... go f(&wg) ... }(c)`): its own
+    # launcher may wait for the same group after starting it
+    lit = ln.function
+    go = lit.parent.parent if lit.type == "func_literal" and lit.parent is not None and lit.parent.type == "call_expression" else None
+    outer = _after(go, a.body(a.enclosing_function(go))) if go is not None and go.type == "go_statement" else []
+    for stmt in _after_loop(ln) + deferred + outer:
         for n in a.of_type(stmt, "call_expression"):
             m = a.method_call(sf, n)
             if m is not None and m[1] == "Wait" and sf.text(m[0]) in in_loop:

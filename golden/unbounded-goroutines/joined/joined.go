@@ -66,3 +66,20 @@ func Stress(stop <-chan struct{}, work func()) {
 		}
 	}
 }
+
+// Gather runs one goroutine per collector, and each of those one per item of its list; the
+// items' goroutines join the same group, which Gather waits for.
+func Gather(collectors map[string][]string, fetch func(string, string, *sync.WaitGroup)) {
+	var wg sync.WaitGroup
+	for name, items := range collectors {
+		wg.Add(1)
+		go func(name string, items []string) {
+			defer wg.Done()
+			for _, item := range items {
+				wg.Add(1)
+				go fetch(name, item, &wg)
+			}
+		}(name, items)
+	}
+	wg.Wait()
+}
