@@ -181,11 +181,16 @@ def _check(p: Pass, call, maker: str, at: int, results: int) -> None:
         a.tuple_binding(sf, stmt, lefts.index(ctx_node)) if ctx_node is not None else None
     )
     ctx_uses = [a.classify(sf, r) for r in a.references(sf, ctx)] if ctx is not None else []
+    # a wrapper that also returns an error (`client, ctx, cancel, err := NewClient(c)`)
+    # returns no cancel func with it: its check's error branch has nothing to call
+    err = lefts[-1] if results > 2 and at != results - 1 and lefts[-1].type == "identifier" else None
+    failed = (holder, sf.text(err)) if err is not None and sf.text(err) != "_" else None
 
     if discarded:
-        return _discarded(p, call, stmt, holder, cancel_node, ctx_uses, maker, cause, f"the cancel func of {maker} is discarded: {why}")
+        return _discarded(p, call, stmt, holder, cancel_node, ctx_uses, maker, cause, f"the cancel func of {maker} is discarded: {why}",
+                          failed)
 
-    life = a.follow(sf, cancel, holder, function, _is_release, settled=_settled(sf, call, ctx, function))
+    life = a.follow(sf, cancel, holder, function, _is_release, settled=_settled(sf, call, ctx, function, failed))
     if not life.drops and not life.deferred_in_loop:
         return
     name = cancel.name
@@ -202,7 +207,7 @@ def _check(p: Pass, call, maker: str, at: int, results: int) -> None:
     )
     if handed or a.loops_between(stmt, function):
         return _release_at_drops(p, call, message, life, _context_names(sf, life, ctx), ctx_uses, _call_text(name, cause))
-    _defer_after(p, call, message, stmt, holder, life, ctx_uses, name, cause, rename=None)
+    _defer_after(p, call, message, stmt, holder, life, ctx_uses, name, cause, rename=None, failed=failed)
 
 
 def _how(sf, life: a.Lifecycle) -> str:
@@ -226,10 +231,12 @@ def _is_release(u: a.Use) -> bool:
     return u.kind in ("called", "deferred-call", "go-call")
 
 
-def _settled(sf, call, ctx, function) -> a.Settled:
+def _settled(sf, call, ctx, function, failed: tuple | None = None) -> a.Settled:
     """What shows that the context is done: ``<-ctx.Done()``, the same through a value just
     built around it (``lp := &proxy{ctx: cctx}``; ``<-lp.ctx.Done()``) or on its parent
-    (``<-parent.Done()``, a done parent cancels its children), ``if ctx.Err() != nil``."""
+    (``<-parent.Done()``, a done parent cancels its children), ``if ctx.Err() != nil``; or
+    that there is no context: ``failed`` = (the maker's statement, its error's name), whose
+    ``if err != nil`` right after it is taken when the maker failed."""
     args = a.arguments(call)
     c = a.callee(sf, call)
     parent = a.unparen(args[0]) if args and c is not None and c[0] in a.CONTEXT_PACKAGES else None  # a wrapper's may not be
@@ -247,7 +254,29 @@ def _settled(sf, call, ctx, function) -> a.Settled:
             return False
         return _receives_done(sf, node)
 
-    return a.Settled((*contexts, *(b for b, _ in held)), by_use, lambda sf, s: _done_branch(sf, s, texts))
+    def by_branch(sf, s) -> int | None:
+        done = _done_branch(sf, s, texts)
+        return done if done is not None or failed is None else _failed_branch(sf, s, *failed)
+
+    return a.Settled((*contexts, *(b for b, _ in held)), by_use, by_branch)
+
+
+def _failed_branch(sf, if_stmt, made, err: str) -> int | None:
+    """0 for ``if err != nil`` (1 for ``err == nil``) right after the statement ``made``
+    that bound ``err``: the branch taken when the maker failed and returned no cancel func
+    (calling it there, even deferred, would panic on a nil func)."""
+    prev = if_stmt.prev_named_sibling
+    while prev is not None and prev.type == "comment":
+        prev = prev.prev_named_sibling
+    cond = if_stmt.child_by_field_name("condition")
+    cond = a.unparen(cond) if cond is not None else None
+    if prev != made or if_stmt.child_by_field_name("initializer") is not None or cond is None or cond.type != "binary_expression":
+        return None
+    op = sf.text(cond.child_by_field_name("operator"))
+    sides = sorted(sf.text(cond.child_by_field_name(f)) for f in ("left", "right"))
+    if op not in ("==", "!=") or sides != sorted([err, "nil"]):
+        return None
+    return 0 if op == "!=" else 1
 
 
 def _receives_done(sf, operand) -> bool:
@@ -353,18 +382,20 @@ def _in_go_statement(node, fn) -> bool:
 # ---------------------------------------------------------------------------- fixes
 
 
-def _discarded(p: Pass, call, stmt, holder, cancel_node, ctx_uses, maker, cause, message) -> None:
+def _discarded(p: Pass, call, stmt, holder, cancel_node, ctx_uses, maker, cause, message, failed=None) -> None:
     sf = p.file
     function = a.enclosing_function(stmt)
     if stmt.type == "assignment_statement":
         return p.report(call, message, notes=["assigned to existing variables: declare a cancel variable and defer it"])
     name = a.free_name(sf, stmt, "stop" if maker == _NOTIFY else "cancel")
-    _defer_after(p, call, message, stmt, holder, None, ctx_uses, name, cause, rename=cancel_node, function=function)
+    _defer_after(p, call, message, stmt, holder, None, ctx_uses, name, cause, rename=cancel_node, function=function, failed=failed)
 
 
-def _defer_after(p: Pass, call, message, stmt, holder, life, ctx_uses, name, cause, rename, function=None) -> None:
+def _defer_after(p: Pass, call, message, stmt, holder, life, ctx_uses, name, cause, rename, function=None, failed=None) -> None:
     """``defer cancel()`` after the declaration (or first thing in the goroutine that owns the
-    context), moving up a defer that comes too late."""
+    context), moving up a defer that comes too late; after the maker's error check when it
+    also returns an error (``failed``, see _settled): before it, a failed call's nil cancel
+    func would be deferred and panic."""
     sf = p.file
     function = function or a.enclosing_function(stmt)
 
@@ -387,8 +418,11 @@ def _defer_after(p: Pass, call, message, stmt, holder, life, ctx_uses, name, cau
         edit = insert_at_block_start(sf, a.body(owner), text)
         where = "inside the goroutine that owns the context"
     else:
-        edit = insert_after_statement(sf, holder, text)
-        where = "after the context is made"
+        anchor = holder if failed is None else _failure_check(sf, *failed)
+        if anchor is None:
+            return no_fix(f"it comes with {failed[1]}, and a failed call returns no cancel func: defer it after the error check by hand")
+        edit = insert_after_statement(sf, anchor, text)
+        where = "after the context is made" if failed is None else "after the error check"
     if edit is None:
         return no_fix("the goroutine's body is on one line" if owner is not None else "the declaration shares its line with other code")
     edits = (TextEdit(rename.start_byte, rename.end_byte, name.encode()), edit) if rename is not None else (edit,)
@@ -398,6 +432,19 @@ def _defer_after(p: Pass, call, message, stmt, holder, life, ctx_uses, name, cau
         return
     prefix = f"name the cancel func {name} and " if rename is not None else ""
     p.report(call, message, [Fix(f"{prefix}add `{text}` {where}", edits, applicability=SAFE)])
+
+
+def _failure_check(sf, made, err: str):
+    """The ``if err != nil { ...; return }`` right after ``made`` (no else; its branch
+    leaves the function), or None."""
+    check = made.next_named_sibling
+    while check is not None and check.type == "comment":
+        check = check.next_named_sibling
+    if check is None or check.type != "if_statement" or check.child_by_field_name("alternative") is not None:
+        return None
+    last = a.statements(check.child_by_field_name("consequence"))[-1:]
+    leaves = bool(last) and (last[0].type == "return_statement" or a.never_returns(sf, last[0]))
+    return check if leaves and _failed_branch(sf, check, made, err) == 0 else None
 
 
 def _late_defer(sf, holder, cancel_uses) -> TextEdit | None:

@@ -1,0 +1,3 @@
+module example.com/failingmaker
+
+go 1.22
