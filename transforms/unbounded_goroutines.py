@@ -670,6 +670,19 @@ def _drained_after_loop(p: Pass, ln: _Launch) -> bool:
     return False
 
 
+def _feeds_its_loop(sf, ln: _Launch) -> str | None:
+    """A channel the launching loop receives from (ranges over, or receives from in its body
+    outside the goroutine) that the goroutines send on, in closures they define too, or are
+    handed (a work queue fed back by its workers: a concurrent mark's grays)."""
+    sent = {sf.text(s.child_by_field_name("channel")) for s in a.of_type(ln.go, "send_statement")}
+    sent |= {sf.text(x) for call in [ln.call, *a.of_type(ln.go, "call_expression")] for x in a.arguments(call)}
+    received = [sf.text(a.unparen(r)) for r in _receives(sf, ln.loop.child_by_field_name("body")) if not a.is_within(r, ln.go)]
+    header = next((c for c in ln.loop.named_children if c.type == "range_clause"), None)
+    if header is not None and header.child_by_field_name("right") is not None:
+        received.append(sf.text(a.unparen(header.child_by_field_name("right"))))
+    return next((r for r in received if r in sent), None)
+
+
 def _held_at_launch(sf, ln: _Launch) -> str | None:
     """A mutex locked, or a token received (``s := <-h.state`` ... ``h.state <- s``), on the
     straight path to the go statement and not given back before it: the goroutines may need
@@ -773,6 +786,10 @@ def _deadlock_risk(p: Pass, ln: _Launch) -> str | None:
         )
     if _drained_after_loop(p, ln):
         return "the goroutines send on a channel drained only after the loop: a bound here would deadlock"
+    fed = _feeds_its_loop(sf, ln)
+    if fed is not None:
+        return (f"the goroutines may send on {fed}, which this loop receives from: once every slot holds one "
+                "blocked on that send, the loop would wait for a slot instead of receiving, a deadlock")
     if a.loop_kind(sf, ln.loop) == "endless" and _dispatches(ln):
         return (
             "the loop dispatches other work (a select or switch around the launch): waiting for a slot would "

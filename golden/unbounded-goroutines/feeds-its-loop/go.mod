@@ -1,0 +1,3 @@
+module example.com/feedsitsloop
+
+go 1.22
