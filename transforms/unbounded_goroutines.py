@@ -106,7 +106,14 @@ waiting for a slot can neither hang nor stall; otherwise the finding says why:
 - a periodic loop (it ranges over or receives from a ticker's `t.C` or `time.Tick`
   each round): it must keep its pace, and a blocking acquire would stall it
   behind slow goroutines (skip the round when busy, if that is the intent);
-- a mutex or a token is held at the launch that the goroutines may need to finish;
+- a mutex or a token is held at the launch that the goroutines may need to finish, or a
+  caller in this file calls the launching function with a mutex held (a function that
+  only starts goroutines is often called locked);
+- the goroutines may send on a channel the launching loop itself receives from (a work
+  queue its workers feed, as in a concurrent mark): with every slot held by a goroutine
+  blocked on that send, the loop would wait for a slot instead of receiving;
+- a fan-out over a collection whose goroutines run a function value (`go cb(err)` over
+  callbacks): its code is out of view and may wait on what the caller holds;
 - `go x.f(...)` whose function value could change before a wrapped goroutine calls it
   (`go s.conn.serve()`: the receiver is evaluated at the launch);
 - a line shared with other code, a goroutine written on one line, a multi-line raw string.
@@ -689,27 +696,75 @@ def _held_at_launch(sf, ln: _Launch) -> str | None:
     it to finish, so waiting there for a free slot could deadlock."""
     fbody = a.body(ln.function)
     path = [n for n in a.ancestors(ln.go) if a.is_within(n, fbody)]
-    held: dict[str, bool] = {}
+    locked = _locked_at(sf, ln.go, fbody)
+    if locked is not None:
+        return locked
     tokens: set[str] = set()
     for lst in reversed([n for n in path if n.type == "statement_list"]):
         for stmt in lst.named_children:
             if a.is_within(ln.go, stmt):
+                break
+            if stmt.type in ("expression_statement", "short_var_declaration", "assignment_statement"):
+                tokens |= {sf.text(r) for r in _receives(sf, stmt)}
+    for lst in (n for n in path if n.type == "statement_list"):
+        later = [s for s in lst.named_children if s.start_byte > ln.go.end_byte]
+        for stmt in later:
+            if stmt.type == "send_statement" and sf.text(stmt.child_by_field_name("channel")) in tokens:
+                return sf.text(stmt.child_by_field_name("channel"))
+    return None
+
+
+def _func_value_run(sf, ln: _Launch) -> str | None:
+    """A function value the goroutine calls (``go cb(err)``, ``go func() { sub(ev) }()``):
+    a parameter, a local or a loop variable of the launching function rather than a declared
+    function, so what it waits on cannot be known."""
+    body = ln.literal.child_by_field_name("body") if ln.literal is not None else None
+    calls = [ln.call] + (list(a.of_type(body, "call_expression", skip_functions=True)) if body is not None else [])
+    for call in calls:
+        fn = call.child_by_field_name("function") if call is not None else None
+        if fn is None or fn.type != "identifier":
+            continue
+        name = sf.text(fn)
+        if a.params_declare(sf, ln.function, name) or a.local_declaration(sf, name, call) is not None or any(
+                a.declares(sf, h, name) or any(a.declares(sf, c, name) for c in h.named_children)
+                for h in ln.loop.named_children if h.type == "range_clause"):
+            return name
+    return None
+
+
+def _locked_at(sf, node: Node, fbody: Node) -> str | None:
+    """A mutex locked (``mu.Lock()``, ``mu.RLock()``) on the straight path to ``node`` within
+    the body ``fbody`` and not unlocked before it (a deferred unlock holds it to the end)."""
+    held: dict[str, bool] = {}
+    for lst in reversed([n for n in a.ancestors(node) if a.is_within(n, fbody) and n.type == "statement_list"]):
+        for stmt in lst.named_children:
+            if a.is_within(node, stmt):
                 break
             if stmt.type == "expression_statement" and (m := a.method_call(sf, stmt.named_children[0])) is not None:
                 if m[1] in ("Lock", "RLock"):
                     held[sf.text(m[0])] = True
                 elif m[1] in ("Unlock", "RUnlock"):
                     held[sf.text(m[0])] = False
-            if stmt.type in ("expression_statement", "short_var_declaration", "assignment_statement"):
-                tokens |= {sf.text(r) for r in _receives(sf, stmt)}
-    locked = next((mu for mu, on in held.items() if on), None)
-    if locked is not None:
-        return locked
-    for lst in (n for n in path if n.type == "statement_list"):
-        later = [s for s in lst.named_children if s.start_byte > ln.go.end_byte]
-        for stmt in later:
-            if stmt.type == "send_statement" and sf.text(stmt.child_by_field_name("channel")) in tokens:
-                return sf.text(stmt.child_by_field_name("channel"))
+    return next((mu for mu, on in held.items() if on), None)
+
+
+def _called_locked(sf, ln: _Launch) -> str | None:
+    """Where this file calls the launching function while holding a mutex (``r.lock.RLock()``
+    around ``r.launchTargetAgents(...)``, as a caller may when the function only starts
+    goroutines): a goroutine needing that mutex keeps its slot, and the launcher, waiting for
+    one, keeps the mutex."""
+    if ln.function.type not in ("function_declaration", "method_declaration"):
+        return None
+    name = sf.text(ln.function.child_by_field_name("name"))
+    for call in a.of_type(sf.root, "call_expression"):
+        fn = call.child_by_field_name("function")
+        last = fn.child_by_field_name("field") if fn is not None and fn.type == "selector_expression" else fn
+        caller = a.enclosing_function(call)
+        if last is None or sf.text(last) != name or caller is None or a.body(caller) is None:
+            continue
+        mu = _locked_at(sf, call, a.body(caller))
+        if mu is not None:
+            return f"{name} is called with {mu} held (line {sf.line_col(call.start_byte)[0]})"
     return None
 
 
@@ -804,6 +859,9 @@ def _deadlock_risk(p: Pass, ln: _Launch) -> str | None:
     held = _held_at_launch(sf, ln)
     if held is not None:
         return f"{held} is held at the launch: waiting there for a free slot could deadlock"
+    caller = _called_locked(sf, ln)
+    if caller is not None:
+        return f"{caller}: waiting there for a free slot could deadlock with goroutines that need it"
     return None
 
 
@@ -829,6 +887,10 @@ def _semaphore_fix(p: Pass, ln: _Launch, kind: str, given: dict[int, set[str]]) 
     risk = _deadlock_risk(p, ln)
     if risk is not None:
         return None, [risk]
+    value = _func_value_run(sf, ln) if kind == "collection" else None
+    if value is not None:
+        return None, [f"the goroutines run {value}, a function value whose code is out of view: it may wait on something "
+                      "the caller holds while the caller waits for a slot; bound it by hand"]
     loop_stmt = a.statement_of(ln.outermost)
     if not (_starts_line(sf, loop_stmt) and _starts_line(sf, ln.go) and ln.go.parent.type == "statement_list"):
         return None, ["the loop or the go statement shares its line: bound it by hand"]

@@ -10,10 +10,7 @@ import (
 // (max-goroutines) while Notify waits for slots.
 func TestLeak(t *testing.T) {
 	base := runtime.NumGoroutine()
-	subs := make([]func(string), 200)
-	for i := range subs {
-		subs[i] = func(string) { time.Sleep(20 * time.Millisecond) }
-	}
+	subs := make([]Subscriber, 200)
 	go Notify(subs, "event")
 	// sample until Notify and every subscriber have returned
 	peak := 0

@@ -1,0 +1,3 @@
+module example.com/calledlocked
+
+go 1.22
