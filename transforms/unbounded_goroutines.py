@@ -714,6 +714,50 @@ def _held_at_launch(sf, ln: _Launch) -> str | None:
     return None
 
 
+def _out_of_view(p: Pass, ln: _Launch) -> str | None:
+    """A call of the goroutine to code outside this package and the standard library: a
+    method no type of the package declares (``dt.CloseWithFlush`` on another package's
+    type, an interface's), or a function of a non-standard import."""
+    sf = p.file
+    body = ln.literal.child_by_field_name("body") if ln.literal is not None else None
+    calls = [ln.call] if body is None else list(a.of_type(body, "call_expression", skip_functions=True))
+    pkg = sf.package_name
+    for call in calls:
+        fn = call.child_by_field_name("function") if call is not None else None
+        if fn is None or fn.type != "selector_expression":
+            continue
+        operand, field = fn.child_by_field_name("operand"), sf.text(fn.child_by_field_name("field"))
+        path = sf.imports.get(sf.text(operand)) if operand is not None and operand.type == "identifier" else None
+        if path is not None:
+            if "." in path.split("/")[0]:
+                return sf.text(fn)
+        elif p.package is None or not p.package.declarations(pkg, field, None):
+            return sf.text(fn)
+    return None
+
+
+def _loops_endlessly(sf, ln: _Launch) -> str | None:
+    """Where the goroutine runs an endless ``for {}`` loop: in its literal, or in a function
+    or method of this file that it calls (by name), the facts of which miss loops that leave
+    on errors or conditions (``for { pkt, err := t.ReadRTP(); if err != nil { break } }``)."""
+    body = ln.literal.child_by_field_name("body") if ln.literal is not None else None
+    if body is not None and any(a.loop_kind(sf, f) == "endless" for f in a.of_type(body, "for_statement", skip_functions=True)):
+        return "the goroutine"
+    calls = [ln.call] if body is None else list(a.of_type(body, "call_expression", skip_functions=True))
+    names = set()
+    for call in calls:
+        fn = call.child_by_field_name("function") if call is not None else None
+        last = fn.child_by_field_name("field") if fn is not None and fn.type == "selector_expression" else fn
+        if last is not None and last.type in ("identifier", "field_identifier"):
+            names.add(sf.text(last))
+    for decl in sf.root.named_children:
+        name = decl.child_by_field_name("name") if decl.type in ("function_declaration", "method_declaration") else None
+        if name is not None and sf.text(name) in names and a.body(decl) is not None and any(
+                a.loop_kind(sf, f) == "endless" for f in a.of_type(a.body(decl), "for_statement", skip_functions=True)):
+            return sf.text(name)
+    return None
+
+
 def _func_value_run(sf, ln: _Launch) -> str | None:
     """A function value the goroutine calls (``go cb(err)``, ``go func() { sub(ev) }()``):
     a parameter, a local or a loop variable of the launching function rather than a declared
@@ -891,6 +935,16 @@ def _semaphore_fix(p: Pass, ln: _Launch, kind: str, given: dict[int, set[str]]) 
     if value is not None:
         return None, [f"the goroutines run {value}, a function value whose code is out of view: it may wait on something "
                       "the caller holds while the caller waits for a slot; bound it by hand"]
+    outside = _out_of_view(p, ln) if kind == "collection" else None
+    if outside is not None:
+        return None, [f"the goroutines call {outside}, whose code is outside this package: whether each ends promptly, "
+                      "without waiting on something the caller holds, cannot be told, and the caller would wait for them; "
+                      "bound it by hand"]
+    looping = _loops_endlessly(sf, ln) if kind == "collection" else None
+    if looping is not None:
+        return None, [f"the goroutines run an endless loop ({looping}) left only on a condition or an error: each may "
+                      "keep its slot for as long as it runs (a reader until its stream ends), and the caller would wait "
+                      "for it; bound it by hand"]
     loop_stmt = a.statement_of(ln.outermost)
     if not (_starts_line(sf, loop_stmt) and _starts_line(sf, ln.go) and ln.go.parent.type == "statement_list"):
         return None, ["the loop or the go statement shares its line: bound it by hand"]
