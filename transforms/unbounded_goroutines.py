@@ -112,8 +112,11 @@ waiting for a slot can neither hang nor stall; otherwise the finding says why:
 - the goroutines may send on a channel the launching loop itself receives from (a work
   queue its workers feed, as in a concurrent mark): with every slot held by a goroutine
   blocked on that send, the loop would wait for a slot instead of receiving;
-- a fan-out over a collection whose goroutines run a function value (`go cb(err)` over
-  callbacks): its code is out of view and may wait on what the caller holds;
+- a fan-out over a collection (not waited for) whose goroutines run a function value
+  (`go cb(err)` over callbacks), a method or function outside the package and the
+  standard library, or an endless loop left only on a condition (a reader until its
+  stream ends): nothing shows each goroutine ends promptly without waiting on what the
+  caller holds, and the caller would now wait for them;
 - `go x.f(...)` whose function value could change before a wrapped goroutine calls it
   (`go s.conn.serve()`: the receiver is evaluated at the launch);
 - a line shared with other code, a goroutine written on one line, a multi-line raw string.
