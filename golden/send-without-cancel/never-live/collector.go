@@ -55,10 +55,7 @@ func stream(ctx context.Context, n int) <-chan int {
 
 // First takes the first value and leaves; cancelling ctx frees the generator.
 func First(ctx context.Context, n int) int {
-	for v := range stream(ctx, n) {
-		return v
-	}
-	return -1
+	return <-stream(ctx, n)
 }
 
 // drain is called with a context its caller reassigned on the way: not Background any more.
