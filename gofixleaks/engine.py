@@ -6,7 +6,7 @@ import bisect
 import dataclasses
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
@@ -642,6 +642,11 @@ def _process_package(
             store.close()
 
 
+def _package_bytes(pkg: _Package) -> int:
+    """The size of a package's files on disk: what its processing time grows with."""
+    return sum(s.st_size for t in package_files(pkg.directory) if (s := _stat(t.path)) is not None)
+
+
 def _process_package_star(args) -> _Done:
     return _process_package(*args)
 
@@ -670,7 +675,13 @@ def run(
     pool = None
     if jobs > 1 and sum(len(w[0].targets) for w in work) >= PARALLEL_THRESHOLD and len(work) > 1:
         pool = ProcessPoolExecutor(max_workers=jobs)
-        computed = pool.map(_process_package_star, work, chunksize=1)
+        # the biggest packages first (longest processing time first), so that one large
+        # package late in the order does not keep a worker busy while the others idle;
+        # results are still taken in package order
+        futures: dict[int, Future] = {}
+        for i in sorted(range(len(work)), key=lambda i: -_package_bytes(work[i][0])):
+            futures[i] = pool.submit(_process_package_star, work[i])
+        computed = (futures.pop(i).result() for i in range(len(work)))
     else:
         computed = map(_process_package_star, work)
     held: list[FileResult] = []  # results the module phase may still change
