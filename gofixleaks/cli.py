@@ -7,8 +7,9 @@ import os
 import re
 import sys
 
+from typing import TYPE_CHECKING
+
 import click
-from rich.console import Console
 
 # Only what every command needs is imported here (a warm `scan` of a service takes about as
 # long as starting up): the modules of writing fixes, patches and docs wait for their command.
@@ -17,11 +18,16 @@ from .discover import DiscoveryError, discover
 from .evidence import PROVEN_LEAK, PROVEN_LEAK_DOC, PROVEN_LEAK_SUMMARY
 from .textsafe import printable
 
+if TYPE_CHECKING:
+    from rich.console import Console  # imported by _console: a JSON scan never needs rich
+
 EXIT_OK, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
 PROGRESS_MIN_FILES = 200
 
 
 def _console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
     stream = sys.stderr if stderr else sys.stdout
     # NO_COLOR (no-color.org) means plain text: rich's no_color alone still emits bold
     no_color = bool(os.environ.get("NO_COLOR"))

@@ -5,10 +5,7 @@ from __future__ import annotations
 import bisect
 import collections
 import json
-from typing import Iterable
-
-from rich.console import Console
-from rich.markup import escape
+from typing import TYPE_CHECKING, Iterable
 
 from . import __version__, verify
 from .edits import REVIEW, TextEdit, apply, import_edit
@@ -16,6 +13,9 @@ from .engine import FileResult
 from .evidence import PROVEN_LEAK, PROVEN_LEAK_DOC, PROVEN_LEAK_SUMMARY
 from .source import SourceFile, line_starts
 from .textsafe import printable
+
+if TYPE_CHECKING:
+    from rich.console import Console  # rich is imported when text is rendered: JSON and SARIF runs skip it
 
 JSON_VERSION = 1
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -38,6 +38,8 @@ def partially_parsed_count(results: list[FileResult], sep: str) -> str:
 def shown(text: str) -> str:
     """Text from the code or the file system, as rich markup that prints it as it is, its
     control characters escaped (a comment may hold terminal escapes)."""
+    from rich.markup import escape
+
     return escape(printable(text))
 
 
