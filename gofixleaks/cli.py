@@ -242,7 +242,7 @@ def scan(fmt, **opts):
 
 
 def threshold_option(f):
-    from .evidence.sites import DEFAULT_THRESHOLD
+    from .evidence import DEFAULT_THRESHOLD  # not .sites: its parsers wait for the command
 
     return click.option(
         "--threshold", type=click.IntRange(min=1), default=DEFAULT_THRESHOLD, show_default=True, metavar="N",

@@ -3,6 +3,10 @@
 findings that cover them (match.py), and gathered from a package's own tests through an
 injected leak check (leakcheck.py). commands.py is what the CLI calls."""
 
+# 1000 goroutines parked on one operation: far above what a healthy service keeps waiting on a
+# single line (workers, connection loops), low enough to catch a leak days before it hurts.
+DEFAULT_THRESHOLD = 1000
+
 # The findings targeted fixes make (targeted.py) carry this rule: it is no static rule, so
 # `gofixleaks rules` and SARIF's rule descriptors describe it from here.
 PROVEN_LEAK = "proven-leak"

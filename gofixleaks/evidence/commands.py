@@ -28,10 +28,10 @@ from ..engine import AppliedFix, FileResult
 from ..source import SourceFile
 from ..source import parse as parse_bytes
 from ..rule import Finding
-from . import leakcheck, render, targeted
+from . import DEFAULT_THRESHOLD, leakcheck, render, targeted
 from .dump import Dump, DumpError, parse, short_name
 from .match import Covered, Index
-from .sites import DEFAULT_THRESHOLD, Site, group
+from .sites import Site, group
 
 TESTS = "tests"
 FETCH_TIMEOUT = 60  # seconds: a leak profile runs a GC first, which takes a while on a big heap

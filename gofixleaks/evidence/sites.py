@@ -17,10 +17,6 @@ from typing import Iterable
 
 from .dump import Frame, Goroutine
 
-# 1000 goroutines parked on one operation: far above what a healthy service keeps waiting on a
-# single line (workers, connection loops), low enough to catch a leak days before it hurts.
-DEFAULT_THRESHOLD = 1000
-
 # States of goroutines that are doing something rather than waiting.
 _ACTIVE = frozenset({"running", "runnable", "preempted"})
 # Functions that only the goroutine writing the dump is running.
