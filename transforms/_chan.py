@@ -563,8 +563,10 @@ def _once_per_loop(sf, loop: Node, weights) -> bool:
     ``for i := range xs``) and an ``e`` of locals and constants that nothing changes."""
     counter = _distinct_counter(sf, loop)
     body = loop.child_by_field_name("body")
+    if counter is None or next(a.of_type(body, "goto_statement", skip_functions=True), None) is not None:
+        return False  # no counter, or a jump back may run the same iteration's if again
     sites = [n for n in a.walk(body, skip_functions=True) if n in weights]
-    return counter is not None and bool(sites) and all(_under_equality(sf, n, loop, counter) for n in sites)
+    return bool(sites) and all(_under_equality(sf, n, loop, counter) for n in sites)
 
 
 def _distinct_counter(sf, loop: Node) -> str | None:
