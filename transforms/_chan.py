@@ -320,7 +320,7 @@ def _abandoned(sf, binding, receives, senders, finished) -> str | None:
     for x in exits:
         if not (first_started <= x.start_byte < region_end) or any(a.is_within(r, x) for r in receives):
             continue
-        if a.exit_after_failure(sf, x) or _after_receive(x, finished):
+        if a.exit_after_failure(sf, x) or _after_signal(x, finished):
             continue  # the run has failed, or the sender is done
         # after a receive, an exit is how the receiver ends when one value is all there is, or
         # when it counts values in an endless loop
@@ -401,6 +401,35 @@ def _callee_last_word(sf: SourceFile, call: Node, name: str, signal: str) -> boo
     ops += [c.parent for c in a.of_type(a.body(d), "call_expression") if a.callee(sf, c) == (None, "close")
             and [sf.text(x) for x in a.arguments(c)] == [signal_param]]
     return bool(ops) and all(a.enclosing_function(x) == d and _final(x) for x in ops)
+
+
+def _after_signal(node: Node, finished: list[Node]) -> bool:
+    """Whether one of the ``finished`` receives completes before ``node`` on every path to
+    it: ``node`` is in the case of a select that receives it, or after a statement of its
+    own (``<-done``, ``err := <-errc``) in an enclosing block."""
+    child = node
+    for anc in a.ancestors(node):
+        if anc.type in a.FUNCTION_TYPES:
+            return False
+        if anc.type == "communication_case" and _finished(anc, finished):
+            return True
+        if anc.type == "statement_list":
+            for sib in anc.named_children:
+                if sib.end_byte > child.start_byte:
+                    break
+                if any(a.unparen(x) in finished for x in _values(sib)):
+                    return True
+        child = anc
+    return False
+
+
+def _values(stmt: Node) -> list[Node]:
+    """The expressions a statement evaluates whole: an expression statement's, the right of
+    ``:=`` or ``=``."""
+    if stmt.type == "expression_statement":
+        return stmt.named_children[:1]
+    right = stmt.child_by_field_name("right") if stmt.type in ("short_var_declaration", "assignment_statement") else None
+    return [] if right is None else right.named_children if right.type == "expression_list" else [right]
 
 
 def _final(stmt: Node) -> bool:

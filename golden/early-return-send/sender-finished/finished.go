@@ -82,3 +82,30 @@ func reader(read func() (string, error), messages chan<- string, errc chan<- err
 		messages <- m
 	}
 }
+
+// Drain returns after waiting for the producer's end as a statement of its own.
+func Drain(produce func() (int, bool), use func(int) bool) {
+	values := make(chan int)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			v, ok := produce()
+			if !ok {
+				return
+			}
+			values <- v
+		}
+	}()
+	for {
+		select {
+		case v := <-values:
+			if use(v) {
+				continue
+			}
+		case <-time.After(time.Second):
+		}
+		<-done
+		return
+	}
+}

@@ -3,6 +3,8 @@
 // reported.
 package unfinished
 
+import "time"
+
 // Started leaves once the worker has started, which is before its send.
 func Started(work func() int) int {
 	out := make(chan int) // want "goroutines sending on unbuffered channel out block forever once its receiver takes another case of its select"
@@ -90,4 +92,30 @@ func Shrinking(n int) {
 		}
 	}()
 	<-hit
+}
+
+// Poll checks stop after waiting for done or a timeout: not only once the producer is done.
+func Poll(produce func() (int, bool), stop func() bool, use func(int), patience time.Duration) {
+	values := make(chan int) // want "goroutines sending on unbuffered channel values block forever once its receiver returns before it has received every send"
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			v, ok := produce()
+			if !ok {
+				return
+			}
+			values <- v
+		}
+	}()
+	for {
+		select {
+		case <-done:
+		case <-time.After(patience):
+		}
+		if stop() {
+			return
+		}
+		use(<-values)
+	}
 }
