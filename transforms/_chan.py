@@ -128,7 +128,7 @@ def _result_channel(v: m.View, make: Node) -> ResultChannel | None:
     if not senders or guarded or _reply_shape(ch):
         return None
     group = {s: Sender(s, bodies[s], tuple((site, w) for (site, _), w in sites.items())) for s, sites in senders.items()}
-    why = _abandoned(sf, ch.binding, receives, group)
+    why = _abandoned(sf, ch.binding, receives, group, _finished_receives(v, ch, group))
     try:
         capacity = _capacity(sf, ch.binding, group)
     except _Unknown:
@@ -192,8 +192,7 @@ def _callee_goes_on(v: m.View, call: Node, name: str, use: m.ChanUse) -> str | N
     sf = v.sf
     target = m.named_callee(sf, call.child_by_field_name("function"))
     index = next((i for i, x in enumerate(a.arguments(call)) if sf.text(x) == name), -1)
-    decls = [d for d in sf.root.named_children if target is not None and d.type in ("function_declaration", "method_declaration")
-             and sf.text(d.child_by_field_name("name")) == target[0] and (d.type == "method_declaration") == target[1]]
+    decls = _declarations(sf, call)
     who = target[0] if target is not None else "the callee"
     if not decls or use.handoffs:
         return f"{who} is not declared in this file: whether it goes on after its send is not read; buffer the channel by hand once it does not"
@@ -203,6 +202,13 @@ def _callee_goes_on(v: m.View, call: Node, name: str, use: m.ChanUse) -> str | N
         if param is None or not sends or any(a.enclosing_function(s) != d or not _last_action(s, sends) for s in sends):
             return f"{who} goes on after its send{_GOES_ON}"
     return None
+
+
+def _declarations(sf: SourceFile, call: Node) -> list[Node]:
+    """The declarations of this file that ``call`` may run (every method of its name)."""
+    target = m.named_callee(sf, call.child_by_field_name("function"))
+    return [d for d in sf.root.named_children if target is not None and d.type in ("function_declaration", "method_declaration")
+            and sf.text(d.child_by_field_name("name")) == target[0] and (d.type == "method_declaration") == target[1]]
 
 
 def _param_name(sf: SourceFile, fn: Node, index: int) -> str | None:
@@ -281,8 +287,9 @@ def _outer_loop(node: Node, binding: a.Binding) -> Node | None:
     return loops[-1] if loops else None
 
 
-def _abandoned(sf, binding, receives, senders) -> str | None:
-    """How the receiving side can stop listening while a sender still has to send."""
+def _abandoned(sf, binding, receives, senders, finished) -> str | None:
+    """How the receiving side can stop listening while a sender still has to send;
+    ``finished``: receives after which no sender has a send left (``_finished_receives``)."""
     if not receives:
         return None
     total = _send_total(sf, binding, senders)
@@ -299,7 +306,7 @@ def _abandoned(sf, binding, receives, senders) -> str | None:
         # a case that fails the test abandons the sender only in a run that already failed
         if _outer_loop(r, binding) is None and any(
             not any(a.is_within(x, c) for x in receives) and not (drains_later and not _leaves(sf, c))
-            and not _fails_test(sf, c) for c in others
+            and not a.fails_test(sf, c) and not _finished(c, finished) for c in others
         ):
             return "takes another case of its select"
     first_started = min(g.start.end_byte for g in senders.values())
@@ -307,40 +314,127 @@ def _abandoned(sf, binding, receives, senders) -> str | None:
     loops = set(outer)
     region_end = max((lp or a.statement_of(r)).end_byte for lp, r in zip(outer, receives))
     exits = list(a.of_type(a.body(binding.function), "return_statement", skip_functions=True))
-    exits += [b for lp in loops - {None} for b in a.loop_breaks(lp)]
+    # a labeled break that leaves only an inner loop is no exit of the receive loop
+    exits += [b for lp in loops - {None} for b in a.loop_breaks(lp)
+              if (t := a.break_target(sf, b)) is None or a.is_within(lp, t)]
     for x in exits:
         if not (first_started <= x.start_byte < region_end) or any(a.is_within(r, x) for r in receives):
             continue
+        if a.exit_after_failure(sf, x) or _after_signal(x, finished):
+            continue  # the run has failed, or the sender is done
         # after a receive, an exit is how the receiver ends when one value is all there is, or
         # when it counts values in an endless loop
         loop = next((lp for lp in loops if lp is not None and a.is_within(x, lp)), None)
         counted = total == 1 or (loop is not None and a.loop_kind(sf, loop) == "endless")
         if not (counted and _after_receive(x, receives)):
             return "breaks out of its receive loop" if x.type == "break_statement" else "returns before it has received every send"
-    if all(lp is None for lp in loops) and (total is None or total > len(receives)):
+    # a receive whose case fails the test is taken in no passing run, which leaves the
+    # select by its other cases, found harmless above
+    if all(lp is None for lp in loops) and (total is None or total > len(receives)) and not all(_fails_on_receipt(sf, r) for r in receives):
         return "receives fewer values than its goroutines send"
     return None
 
 
-_FAILS = ("Fatal", "Fatalf", "FailNow", "Fail", "Failf")  # on any receiver: t, s.T(), require
-_REPORTS = ("Error", "Errorf")  # only on a test's own t, b or tb, or a suite's T()
+def _fails_on_receipt(sf, receive: Node) -> bool:
+    """Whether ``receive`` is a select case whose body fails the test unconditionally."""
+    case = next((x for x in a.ancestors(receive) if x.type == "communication_case"), None)
+    return case is not None and a.is_within(receive, case.child_by_field_name("communication")) \
+        and a.always_fails(sf, a.statements(case))
 
 
-def _fails_test(sf, case: Node) -> bool:
-    """Whether a select case of a ``_test.go`` file fails the test (``t.Fatal``, ``t.Errorf``,
-    ``s.T().Fatal``, ``require.Fail``, Ginkgo's ``Fail``)."""
-    if not sf.path.endswith("_test.go"):
-        return False
-    for call in a.of_type(case, "call_expression", skip_functions=True):
-        fn = call.child_by_field_name("function")
-        if fn.type == "identifier" and sf.text(fn) in ("Fail", "Failf"):
-            return True
-        if fn.type != "selector_expression":
+def _finished(case: Node, finished: list[Node]) -> bool:
+    """Whether select case ``case`` receives a sender's signal that it is done."""
+    comm = case.child_by_field_name("communication") if case.type == "communication_case" else None
+    return comm is not None and any(a.is_within(r, comm) for r in finished)
+
+
+def _finished_receives(v: m.View, ch: m.LocalChannel, senders: dict[Node, Sender]) -> list[Node]:
+    """The function's receives from another local channel that complete only once the one
+    goroutine sending on ``ch`` has nothing left to send: started once, it sends on or
+    closes that channel only as its last action (then returns) or in a deferred close, and
+    defers no send on ``ch``. An earlier send on ``ch`` has been received by then (it is
+    unbuffered), so a receiver that leaves after such a receive abandons no sender."""
+    sf, fn = v.sf, ch.binding.function
+    if len(senders) != 1:
+        return []
+    (g,) = senders.values()
+    if any(not a.is_within(ch.binding.statement, lp) for lp in a.loops_between(g.start, fn)):
+        return []  # started once per iteration: another goroutine may still send
+    if any(site.type == "defer_statement" for site, _ in g.sites):
+        return []  # a deferred send comes after any signal
+    out: list[Node] = []
+    for make in sf.cached("model-channel-makes", lambda: m.channel_makes(sf)):
+        d = m.local_channel(v, make) if make != ch.make and a.is_within(make, fn) else None
+        if d is None or d.escapes or d.stored or d.binding.function != fn:
             continue
-        method, operand = sf.text(fn.child_by_field_name("field")), sf.text(fn.child_by_field_name("operand"))
-        if method in _FAILS or (method in _REPORTS and (operand in ("t", "b", "tb") or operand.endswith(".T()"))):
+        signals = d.of_kind("send", "close", "handoff")
+        if signals and all(_last_word(v, op, g, ch.name, d.name) for op in signals):
+            out += [op.node for op in d.of_kind("recv") if op.where is None]
+    return out
+
+
+def _last_word(v: m.View, op: m.ChanOp, g: Sender, name: str, signal: str) -> bool:
+    """Whether ``op`` (a send, close or hand-off of channel ``signal``) is done by goroutine
+    ``g`` only where it sends no more on channel ``name``."""
+    if g.body is None:  # `go f(ch, done)`: f's sends and closes of done are read
+        return op.kind == "handoff" and op.node.parent == g.start and op.use is not None \
+            and not op.use.handoffs and not op.use.in_goroutine and _callee_last_word(v.sf, op.node, name, signal)
+    return op.kind in ("send", "close") and op.where == g.body and a.enclosing_function(op.node) == g.body \
+        and _final(op.node if op.kind == "send" else op.node.parent)
+
+
+def _callee_last_word(sf: SourceFile, call: Node, name: str, signal: str) -> bool:
+    """For ``go f(..., name, ..., signal, ...)``: whether f, declared once in this file,
+    sends on or closes its ``signal`` parameter only where it sends no more on its ``name``
+    one, and defers nothing that mentions that one."""
+    decls = _declarations(sf, call)
+    args = [sf.text(x) for x in a.arguments(call)]
+    if len(decls) != 1 or args.count(name) != 1 or args.count(signal) != 1:
+        return False
+    d = decls[0]
+    out_param, signal_param = _param_name(sf, d, args.index(name)), _param_name(sf, d, args.index(signal))
+    if out_param is None or signal_param is None:
+        return False
+    if any(out_param in a.names_in(sf, x) for x in a.of_type(a.body(d), "defer_statement")):
+        return False
+    ops = [x for x in a.of_type(a.body(d), "send_statement") if sf.text(x.child_by_field_name("channel")) == signal_param]
+    ops += [c.parent for c in a.of_type(a.body(d), "call_expression") if a.callee(sf, c) == (None, "close")
+            and [sf.text(x) for x in a.arguments(c)] == [signal_param]]
+    return bool(ops) and all(a.enclosing_function(x) == d and _final(x) for x in ops)
+
+
+def _after_signal(node: Node, finished: list[Node]) -> bool:
+    """Whether one of the ``finished`` receives completes before ``node`` on every path to
+    it: ``node`` is in the case of a select that receives it, or after a statement of its
+    own (``<-done``, ``err := <-errc``) in an enclosing block."""
+    child = node
+    for anc in a.ancestors(node):
+        if anc.type in a.FUNCTION_TYPES:
+            return False
+        if anc.type == "communication_case" and _finished(anc, finished):
             return True
+        if anc.type == "statement_list":
+            for sib in anc.named_children:
+                if sib.end_byte > child.start_byte:
+                    break
+                if any(a.unparen(x) in finished for x in _values(sib)):
+                    return True
+        child = anc
     return False
+
+
+def _values(stmt: Node) -> list[Node]:
+    """The expressions a statement evaluates whole: an expression statement's, the right of
+    ``:=`` or ``=``."""
+    if stmt.type == "expression_statement":
+        return stmt.named_children[:1]
+    right = stmt.child_by_field_name("right") if stmt.type in ("short_var_declaration", "assignment_statement") else None
+    return [] if right is None else right.named_children if right.type == "expression_list" else [right]
+
+
+def _final(stmt: Node) -> bool:
+    """A deferred statement (it runs after the rest), or one followed only by a return."""
+    return stmt.type == "defer_statement" or _last_action(stmt, [])
 
 
 def _leaves(sf, case: Node) -> bool:
@@ -486,10 +580,86 @@ def _count_stmt(sf, s, weights) -> tuple[float, float, float]:
         return through, exited, _NEVER
     if t == "for_statement":
         bt, be, bb = _count(sf, a.statements(s.child_by_field_name("body")), weights)
-        if bt > 0:
+        if bt > 0 and not _once_per_loop(sf, s, weights):
             raise _Unknown  # weight on a path that goes round again
-        return max(bb, 0), be, _NEVER
+        return max(bt, bb, 0), be, _NEVER
     raise _Unknown
+
+
+def _once_per_loop(sf, loop: Node, weights) -> bool:
+    """Whether every weighted statement in ``loop`` runs in one iteration at most: it is in
+    an ``if i == e`` on a counter that differs in every iteration (``for i := 0; ...; i++``,
+    ``for i := range xs``) and an ``e`` of locals and constants that nothing changes."""
+    counter = _distinct_counter(sf, loop)
+    body = loop.child_by_field_name("body")
+    if counter is None or next(a.of_type(body, "goto_statement", skip_functions=True), None) is not None:
+        return False  # no counter, or a jump back may run the same iteration's if again
+    sites = [n for n in a.walk(body, skip_functions=True) if n in weights]
+    return bool(sites) and all(_under_equality(sf, n, loop, counter) for n in sites)
+
+
+def _distinct_counter(sf, loop: Node) -> str | None:
+    """The variable of ``loop`` that takes a different value in each iteration, if any."""
+    clause = next((c for c in loop.named_children if c.type in ("range_clause", "for_clause")), None)
+    if clause is None:
+        return None
+    if clause.type == "for_clause":
+        init, update = clause.child_by_field_name("initializer"), clause.child_by_field_name("update")
+        names = a.left_names(init) if init is not None and init.type == "short_var_declaration" else []
+        counter = sf.text(names[0]) if len(names) == 1 else None
+        if counter is None or update is None or sf.text(update).replace(" ", "") != f"{counter}++":
+            return None
+    else:
+        left = clause.child_by_field_name("left")
+        counter = sf.text(left.named_children[0]) if left is not None and left.named_children else None
+        if counter is None or a.value_kind(sf, clause.child_by_field_name("right"), loop) not in ("int", "collection", "literal"):
+            return None  # a channel's or an iterator's values may repeat
+    return None if _written(sf, counter, loop.child_by_field_name("body"), None) else counter
+
+
+_INVARIANT_PARTS = ("identifier", "int_literal", "binary_expression", "parenthesized_expression")
+
+
+def _under_equality(sf, node: Node, loop: Node, counter: str) -> bool:
+    """Whether ``node`` is in the consequence of an ``if counter == e`` inside ``loop``,
+    ``e`` being arithmetic on locals that nothing but their declaration writes."""
+    top = ([f for f in a.ancestors(loop) if f.type in a.FUNCTION_TYPES] or [None])[-1]
+    for x in a.ancestors(node):
+        if x == loop:
+            return False
+        cond = x.child_by_field_name("condition") if x.type == "if_statement" else None
+        if cond is None or cond.type != "binary_expression" or sf.text(cond.child_by_field_name("operator")) != "==" \
+                or not a.is_within(node, x.child_by_field_name("consequence")):
+            continue
+        other = [e for e in (cond.child_by_field_name("left"), cond.child_by_field_name("right")) if sf.text(e) != counter]
+        if len(other) != 1 or any(n.type not in _INVARIANT_PARTS for n in a.walk(other[0])):
+            continue
+        if all(_unchanged_local(sf, name, loop, top) for name in a.names_in(sf, other[0])):
+            return True
+    return False
+
+
+def _unchanged_local(sf, name: str, at: Node, top: Node) -> bool:
+    """Whether ``name`` at ``at`` is a local or parameter that nothing in ``top`` writes but
+    its declaration."""
+    decl = a.local_declaration(sf, name, at)
+    if decl is None and not any(f.type in a.FUNCTION_TYPES and a.params_declare(sf, f, name) for f in a.ancestors(at)):
+        return False  # a package-level name: any call may change it
+    return not _written(sf, name, top, decl)
+
+
+def _written(sf, name: str, scope: Node, decl: Node | None) -> bool:
+    """Whether ``name`` is assigned, incremented, declared (but by ``decl``) or has its
+    address taken anywhere in ``scope``, closures included."""
+    for st in a.of_type(scope, "assignment_statement", "short_var_declaration", "inc_statement", "dec_statement", "unary_expression"):
+        if st.type == "unary_expression":
+            if sf.text(st.child_by_field_name("operator")) == "&" and name in a.names_in(sf, st.child_by_field_name("operand")):
+                return True
+        elif st != decl:
+            targets = st.named_children[:1] if st.type in ("inc_statement", "dec_statement") else a.left_names(st)
+            if any(name in a.names_in(sf, t) for t in targets):
+                return True
+    return False
 
 
 def _launch_count(sf, binding: a.Binding, start: Node) -> str:
@@ -510,6 +680,9 @@ def _launch_count(sf, binding: a.Binding, start: Node) -> str:
         # of unknown type, only what len() counts ranges with two variables: a slice, array,
         # map or string; since Go 1.23 a func iterator does too
         two_vars = left is not None and len(left.named_children) == 2 and sf.go_version < (1, 23)
+        listed = _listed(right)
+        if listed is not None:
+            return listed
         kind = _kind_of(sf, right, binding, loop)
         if kind == "len" or (kind is None and two_vars and right.type in ("identifier", "selector_expression")):
             return f"len({sf.text(right)})"
@@ -517,6 +690,18 @@ def _launch_count(sf, binding: a.Binding, start: Node) -> str:
             return sf.text(right)
         raise _Unknown
     return _counted_bound(sf, clause, binding, loop)
+
+
+def _listed(expr: Node) -> str | None:
+    """The number of elements of a slice literal (or ``[...]T`` array) listed in full
+    (``[]string{"a", "b"}``: "2"); None for anything else (a keyed element may leave gaps,
+    a ``[n]T`` array has n elements however many are listed)."""
+    kind = expr.child_by_field_name("type") if expr.type == "composite_literal" else None
+    value = expr.child_by_field_name("body") if kind is not None else None
+    if kind is None or value is None or kind.type not in ("slice_type", "implicit_length_array_type"):
+        return None
+    elements = [e for e in value.named_children if e.type != "comment"]
+    return str(len(elements)) if all(e.type == "literal_element" for e in elements) else None
 
 
 def _counted_bound(sf, clause: Node, binding, loop) -> str:

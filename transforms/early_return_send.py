@@ -39,10 +39,24 @@ everything it references, for every call of the function.
 - it is only closed, never sent on (a signal, not a result);
 - every send is a case of a `select` that can take a cancellation case or a default;
 - the function receives every send before any way out, including after a select whose
-  other case (a timeout that only logs) goes on to a later receive;
-- in a `_test.go` file, the select's other case fails the test (`t.Fatal`, `t.Errorf`,
-  `s.T().Fatal`, `require.Fail`, Ginkgo's `Fail`): the sender is abandoned only in a run
-  that has already failed.
+  other case (a timeout that only logs) goes on to a later receive. Counted: goroutines
+  started in `for ... range []T{a, b}` (as many as listed), and a send in a loop under
+  `if i == e`, `i` the loop's counter (`for i := 0; ...; i++`, `for i := range n`) and `e`
+  arithmetic on locals that nothing else writes: it runs in one iteration at most. A
+  labeled `break` that leaves only an inner loop of a `for v := range ch` is no way out;
+- the receiver leaves only once the sender is done: it takes a signal (`case <-done:`, or a
+  return after `<-errc`) from another local channel that the one goroutine sending (started
+  once, with no deferred send) sends on or closes only as its last action before returning,
+  or in a deferred close (`defer close(done)`), in its literal or in the function of this
+  file it is started with (`go reader(conn, messages, errc)`). An unbuffered send before it
+  has been received by then, and none comes after;
+- in a `_test.go` file, the receiver stops listening only once the test has failed: the
+  select's other case fails it (`t.Fatal`, `t.Errorf`, `s.T().Fatal`, `require.Fail`,
+  Ginkgo's `Fail`), the return or break follows a call that fails it in its block
+  (`t.Errorf(...); return`) or runs only when a testify assert was false (`if
+  !assert.NoError(t, err) { return }`), or the one receive is a select case that fails it
+  (`case err := <-errc: t.Errorf(...)`), so a passing run leaves by the other cases. A
+  sender left blocked in a failed run is not a leak anyone fixes: the failure is.
 Such a send whose receiver is in scope is reported here and not by `send-without-cancel`.
 
 ## The fix

@@ -11,7 +11,8 @@
 - ``cfg``: statement-level control-flow graphs of function bodies;
 - ``handles``: a cancel func's or timer's lifecycle along every path (released, handed
   on, overwritten, dropped), and what functions do with handles (return, borrow);
-- ``values``: what kind of value an expression holds (channel, count, collection).
+- ``values``: what kind of value an expression holds (channel, count, collection);
+- ``testexit``: whether test code runs only once the test has failed.
 
 Rules import the package (``from gofixleaks import analysis as a``) and ask through it.
 """
@@ -111,6 +112,7 @@ from .syntax import (
     unparen,
     walk,
 )
+from .testexit import always_fails, exit_after_failure, fails_test
 from .values import INT_TYPES, type_kind, value_kind
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -1,0 +1,66 @@
+"""Test failures: whether code of a ``_test.go`` file runs only in a run that has already
+failed (a select case or a return that follows ``t.Fatal``, ``t.Errorf``, ``require.Fail``,
+Ginkgo's ``Fail``, or a false testify ``assert``). A goroutine left blocked then is not a leak
+anyone fixes: the failed test is."""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from ..source import SourceFile
+from .syntax import callee, of_type, unparen
+
+_FAILS = ("Fatal", "Fatalf", "FailNow", "Fail", "Failf")  # on any receiver: t, s.T(), require
+_REPORTS = ("Error", "Errorf")  # only on a test's own t, b or tb, or a suite's T()
+_ASSERT = "/testify/assert"  # its functions return false when they fail the test
+
+
+def in_test_file(sf: SourceFile) -> bool:
+    return sf.path.endswith("_test.go")
+
+
+def fails_test(sf: SourceFile, node: Node) -> bool:
+    """Whether ``node`` (a select case, a statement) calls something that fails the test
+    somewhere in it (``t.Fatal``, ``t.Errorf``, ``s.T().Fatal``, ``require.Fail``, ``Fail``)."""
+    return in_test_file(sf) and any(_is_failure(sf, c) for c in of_type(node, "call_expression", skip_functions=True))
+
+
+def always_fails(sf: SourceFile, stmts: list[Node]) -> bool:
+    """Whether one of ``stmts`` (a block's, in a ``_test.go`` file) is itself a call that
+    fails the test: past them, the run has failed (a failure inside an ``if`` does not count)."""
+    for s in stmts if in_test_file(sf) else ():
+        call = unparen(s.named_children[0]) if s.type == "expression_statement" and s.named_children else None
+        if call is not None and call.type == "call_expression" and _is_failure(sf, call):
+            return True
+    return False
+
+
+def exit_after_failure(sf: SourceFile, exit: Node) -> bool:
+    """Whether ``exit`` (a return or break of a ``_test.go`` file) is reached only once the
+    test has failed: an earlier statement of its own block is a call that fails it
+    (``t.Errorf(...); return``), or its block runs only when a testify assert was false
+    (``if !assert.NoError(t, err) { return }``)."""
+    if not in_test_file(sf) or exit.parent is None or exit.parent.type != "statement_list":
+        return False
+    if always_fails(sf, [s for s in exit.parent.named_children if s.end_byte <= exit.start_byte]):
+        return True
+    block = exit.parent.parent
+    branch = block.parent if block is not None else None
+    if branch is None or branch.type != "if_statement" or branch.child_by_field_name("consequence") != block:
+        return False
+    cond = unparen(branch.child_by_field_name("condition"))
+    if cond.type != "unary_expression" or sf.text(cond.child_by_field_name("operator")) != "!":
+        return False
+    call = unparen(cond.child_by_field_name("operand"))
+    c = callee(sf, call) if call.type == "call_expression" else None
+    return c is not None and c[0] is not None and c[0].endswith(_ASSERT)
+
+
+def _is_failure(sf: SourceFile, call: Node) -> bool:
+    fn = call.child_by_field_name("function")
+    if fn.type == "identifier":
+        return sf.text(fn) in ("Fail", "Failf")
+    if fn.type != "selector_expression":
+        return False
+    method, operand = sf.text(fn.child_by_field_name("field")), sf.text(fn.child_by_field_name("operand"))
+    return method in _FAILS or (method in _REPORTS and (operand in ("t", "b", "tb") or operand.endswith(".T()")))

@@ -1,0 +1,3 @@
+module example.com/every
+
+go 1.22

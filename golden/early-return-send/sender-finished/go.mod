@@ -1,0 +1,3 @@
+module example.com/finished
+
+go 1.22
