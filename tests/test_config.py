@@ -22,7 +22,7 @@ OPT_IN = "unbounded-fan-out"
 def test_defaults_without_a_file(tmp_path):
     cfg = config.load((str(tmp_path),))
     assert (cfg.rules, cfg.excludes, cfg.go_version, cfg.options_for(UG), cfg.plumb_exported, cfg.source) == (
-        DEFAULT, (), None, {"max-goroutines": 10}, False, None
+        DEFAULT, (), None, {"max-goroutines": 10, "fire-and-forget": False}, False, None
     )
 
 
@@ -59,23 +59,23 @@ def test_the_file_is_found_upward_and_every_key_is_read(tmp_path):
 def test_command_line_options_win(tmp_path):
     (tmp_path / ".gofixleaks.toml").write_text('exclude = ["x"]\ngo-version = "1.21"\nmax-goroutines = 4\ndisable = ["%s"]\n' % RULE)
     cfg = config.load((str(tmp_path),), select=(RULE, UG), excludes=("y",), go_version="1.23", option_flags={"max-goroutines": 7})
-    assert (cfg.rules, cfg.excludes, cfg.go_version, cfg.options_for(UG)) == ((RULE, UG), ("x", "y"), (1, 23), {"max-goroutines": 7})
+    assert (cfg.rules, cfg.excludes, cfg.go_version, cfg.options_for(UG)["max-goroutines"]) == ((RULE, UG), ("x", "y"), (1, 23), 7)
 
 
 def test_an_explicit_config_file_replaces_the_search(tmp_path):
     (tmp_path / ".gofixleaks.toml").write_text("max-goroutines = 4\n")
     other = tmp_path / "other.toml"
     other.write_text("max-goroutines = 9\n")
-    assert config.load((str(tmp_path),), config_path=str(other)).options_for(UG) == {"max-goroutines": 9}
+    assert config.load((str(tmp_path),), config_path=str(other)).options_for(UG)["max-goroutines"] == 9
 
 
 def test_rule_options_come_from_the_rule_table_the_top_level_and_the_flag_in_that_order(tmp_path):
     (tmp_path / ".gofixleaks.toml").write_text("max-goroutines = 4\n")
-    assert config.load((str(tmp_path),)).options_for(UG) == {"max-goroutines": 4}
+    assert config.load((str(tmp_path),)).options_for(UG) == {"max-goroutines": 4, "fire-and-forget": False}
     (tmp_path / ".gofixleaks.toml").write_text(f"max-goroutines = 4\n[rules.{UG}]\nmax-goroutines = 20\n")
-    assert config.load((str(tmp_path),)).options_for(UG) == {"max-goroutines": 20}
+    assert config.load((str(tmp_path),)).options_for(UG)["max-goroutines"] == 20
     flagged = config.load((str(tmp_path),), option_flags={"max-goroutines": 3})
-    assert flagged.options_for(UG) == {"max-goroutines": 3}
+    assert flagged.options_for(UG)["max-goroutines"] == 3
     assert config.load((str(tmp_path),)).key() != flagged.key()  # the cache tells them apart
 
 
@@ -100,7 +100,7 @@ def test_a_rule_option_flag_reaches_the_fix(cli, tmp_path):
         ("max-goroutines = 0\n", "max-goroutines must be at least 1"),
         ("max-goroutines = true\n", "max-goroutines must be an integer"),
         ('[rules.unbounded-goroutines]\nmax-goroutines = "ten"\n', "[rules.unbounded-goroutines]: max-goroutines must be an integer"),
-        ("[rules.unbounded-goroutines]\nsize = 3\n", "[rules.unbounded-goroutines]: unknown option 'size' (its options: max-goroutines)"),
+        ("[rules.unbounded-goroutines]\nsize = 3\n", "[rules.unbounded-goroutines]: unknown option 'size' (its options: max-goroutines, fire-and-forget)"),
         ("[rules.no-such-rule]\nx = 1\n", "unknown rule 'no-such-rule'"),
         ("go-version = 1.30\n", 'go-version must be a string such as "1.22" (quoted)'),
         ('plumb-exported = "yes"\n', "plumb-exported must be true or false"),

@@ -215,7 +215,7 @@ def test_rules_that_need_the_package_get_its_facts_and_results_are_keyed_by_them
     monkeypatch.setenv("GOFIXLEAKS_CACHE_DIR", str(tmp_path / "cache"))
     launcher = "package p\n\nfunc Run(items []int) {\n\tfor _, it := range items {\n\t\tgo work(it)\n\t}\n}\n"
     m = write_module(tmp_path / "m", {"run.go": launcher, "loop.go": "package p\n\nfunc work(int) {\n\tfor {\n\t}\n}\n"})
-    cfg = config_mod.load((str(m),), select=("unbounded-goroutines",), jobs=1)
+    cfg = config_mod.load((str(m),), select=("unbounded-goroutines",), jobs=1, option_flags={"fire-and-forget": True})
 
     def findings() -> list[tuple[str, int]]:
         return [(Path(r.path).name, f.line) for r in engine.run(discover((str(m),)), cfg) for f in r.findings]
@@ -234,7 +234,8 @@ def test_the_engine_computes_each_package_s_facts_once_whatever_the_jobs(tmp_pat
     monkeypatch.setattr(facts, "file_facts", lambda sf, path: calls.append(path) or real(sf, path))
     files = {f"f{i}.go": f"package p\n\nfunc F{i}(xs []int) {{\n\tfor _, x := range xs {{\n\t\tgo g(x)\n\t}}\n}}\n" for i in range(3)}
     m = write_module(tmp_path / "m", {**files, "g.go": "package p\n\nfunc g(int) {}\n"})
-    cfg = config_mod.load((str(m),), select=("unbounded-goroutines",), jobs=jobs, use_cache=False)
+    cfg = config_mod.load((str(m),), select=("unbounded-goroutines",), jobs=jobs, use_cache=False,
+                          option_flags={"fire-and-forget": True})
     results = list(engine.run(discover((str(m),)), cfg))
     assert sum(len(r.findings) for r in results) == 3
     if jobs == 1:  # (in worker processes the patched function is not seen)
