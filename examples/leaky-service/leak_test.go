@@ -23,6 +23,23 @@ func settle(base int) int {
 	}
 }
 
+// steady is the goroutine count once it has stopped changing (at most 2 s): goroutines an
+// earlier test left still winding down would otherwise end during the next test and hide
+// the ones it leaks.
+func steady() int {
+	deadline := time.Now().Add(2 * time.Second)
+	n := runtime.NumGoroutine()
+	for time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+		m := runtime.NumGoroutine()
+		if m == n {
+			return n
+		}
+		n = m
+	}
+	return n
+}
+
 func checkLeak(t *testing.T, base int) {
 	t.Helper()
 	if n := settle(base); n > base {
@@ -32,7 +49,7 @@ func checkLeak(t *testing.T, base int) {
 
 // The refresh goroutine ranges over an hourly ticker and never looks at ctx.
 func TestLeakStartRefresh(t *testing.T) {
-	base := runtime.NumGoroutine()
+	base := steady()
 	for i := 0; i < 10; i++ {
 		ctx, cancel := context.WithCancel(context.Background())
 		c := &Cache{Timeout: time.Second, Load: func() (map[string]string, error) { return nil, nil }}
@@ -44,7 +61,7 @@ func TestLeakStartRefresh(t *testing.T) {
 
 // A load slower than the timeout leaves its goroutine blocked on the result channel.
 func TestLeakRefresh(t *testing.T) {
-	base := runtime.NumGoroutine()
+	base := steady()
 	for i := 0; i < 10; i++ {
 		c := &Cache{Timeout: time.Millisecond, Load: func() (map[string]string, error) {
 			time.Sleep(50 * time.Millisecond)
@@ -65,7 +82,7 @@ func TestLeakReachable(t *testing.T) {
 	defer srv.Close()
 	client := &http.Client{Transport: &http.Transport{}}
 	f := &Fetcher{Client: client, Timeout: time.Second}
-	base := runtime.NumGoroutine()
+	base := steady()
 	for i := 0; i < 10; i++ {
 		if !f.Reachable(context.Background(), srv.URL) {
 			t.Fatal("server not reachable")
@@ -77,7 +94,7 @@ func TestLeakReachable(t *testing.T) {
 
 // The warming loop runs on after its context is cancelled: warm has no ctx to watch.
 func TestLeakStartWarming(t *testing.T) {
-	base := runtime.NumGoroutine()
+	base := steady()
 	ctx, cancel := context.WithCancel(context.Background())
 	c := &Cache{Timeout: time.Second, Load: func() (map[string]string, error) { return nil, nil }}
 	c.StartWarming(ctx, time.Millisecond)
