@@ -88,9 +88,12 @@ The loop never waits, so nothing pushes back on the producer.
 - `while`-style loops (`for cond { }`): their bound is the condition's business;
 - an accept loop (any `Accept...` call, a receive from a channel named for connections,
   streams, sessions, clients, peers or (ssh) channels, or such a value or a connection's
-  codec handed to the goroutine): each goroutine lives as long as its connection, or
-  answers one request of it (net/rpc's `ServeCodec`, where a capped reader would stall
-  calls that wait for later requests), the standard Go server shape; a cap of 10 would stall every client beyond the tenth open (keep-alive)
+  codec handed to the goroutine), or a loop that reads one message of such a stream per
+  launch (`stream.Recv()`, `s.conn.ReadMessage()`, `codec.ReadRequest(...)`): each
+  goroutine lives as long as its connection, or answers one request of it (net/rpc's
+  `ServeCodec`, gRPC stream handlers, where a capped reader would stall calls that wait for
+  later requests; on dapr both such findings were a scheduler's job stream and an actor
+  callback dispatcher), the standard Go server shape; a cap of 10 would stall every client beyond the tenth open (keep-alive)
   connection, as patching net/http's `Server.Serve` showed (`TestTransportPersistConnLeak`
   hung), and a cap on connections is a deliberate choice (`netutil.LimitListener`). On
   the precision corpus all 25 such findings were false;
@@ -870,7 +873,7 @@ def _accepts_connections(sf, ln: _Launch) -> bool:
         return True
     for stmt in _preceding_in_iteration(ln) + [c for c in ln.loop.named_children if c.type == "range_clause"]:
         for n in a.of_type(stmt, "call_expression", skip_functions=True):
-            if (m := a.method_call(sf, n)) is not None and m[1].startswith("Accept"):
+            if (m := a.method_call(sf, n)) is not None and (m[1].startswith("Accept") or _reads_request(sf, n, m[1])):
                 return True
         for ch in _receives(sf, stmt):
             ch = a.unparen(ch)
@@ -879,6 +882,19 @@ def _accepts_connections(sf, ln: _Launch) -> bool:
             if any(w.lower().startswith(_CONNECTION_WORDS) for w in words):
                 return True
     return False
+
+
+def _reads_request(sf, call: Node, method: str) -> bool:
+    """``stream.Recv()``, ``s.conn.ReadMessage()``, ``c.codec.ReadRequest(...)``: the
+    iteration reads one message from a connection or stream, and the goroutine answers it
+    (gRPC's per-stream handlers, a callback dispatcher): the peer paces them, and a slot
+    held by a handler waiting on a later message would stop the reader that brings it."""
+    if not method.startswith(("Recv", "Receive", "Read")):
+        return False
+    operand = a.unparen(call.child_by_field_name("function").child_by_field_name("operand"))
+    last = operand.child_by_field_name("field") if operand.type == "selector_expression" else operand
+    words = re.findall(r"[a-z]+|[A-Z][a-z]*", sf.text(last)) if last is not None else []
+    return any(w.lower().startswith(_CONNECTION_WORDS) for w in words)
 
 
 def _dispatches(ln: _Launch) -> bool:
