@@ -52,8 +52,17 @@ def test_an_exit_after_a_failure_call_or_a_false_assert_is_a_failed_run_only():
     assert [a.exit_after_failure(sf, x) for x in _exits(sf)] == [True, True, False, False, False]
 
 
-def test_outside_test_files_nothing_is_a_test_failure():
+def test_outside_test_files_a_function_taking_a_testing_t_is_test_code():
+    # an integration suite's step (`func (c *callee) Run(t *testing.T, ...)` in a plain .go file)
     sf = SourceFile.load("x.go", TEST)
+    assert [a.exit_after_failure(sf, x) for x in _exits(sf)] == [True, True, False, False, False]
+    helper = SourceFile.load("x.go", TEST.replace(b"t *testing.T", b"t testing.TB"))
+    assert [a.exit_after_failure(helper, x) for x in _exits(helper)] == [True, True, False, False, False]
+
+
+def test_outside_test_files_nothing_else_is_a_test_failure():
+    # the same calls on a `t` that is no testing.T, in a plain .go file: not test code
+    sf = SourceFile.load("x.go", TEST.replace(b"t *testing.T", b"t *Tracer"))
     assert not any(a.exit_after_failure(sf, x) for x in _exits(sf))
     assert not a.fails_test(sf, sf.root)
 

@@ -50,13 +50,15 @@ everything it references, for every call of the function.
   or in a deferred close (`defer close(done)`), in its literal or in the function of this
   file it is started with (`go reader(conn, messages, errc)`). An unbuffered send before it
   has been received by then, and none comes after;
-- in a `_test.go` file, the receiver stops listening only once the test has failed: the
-  select's other case fails it (`t.Fatal`, `t.Errorf`, `s.T().Fatal`, `require.Fail`,
-  Ginkgo's `Fail`), the return or break follows a call that fails it in its block
-  (`t.Errorf(...); return`) or runs only when a testify assert was false (`if
-  !assert.NoError(t, err) { return }`), or the one receive is a select case that fails it
-  (`case err := <-errc: t.Errorf(...)`), so a passing run leaves by the other cases. A
-  sender left blocked in a failed run is not a leak anyone fixes: the failure is.
+- in test code (a `_test.go` file, or a function that takes a `*testing.T`, `*testing.B`
+  or `testing.TB`, as an integration suite's steps in plain `.go` files do), the receiver
+  stops listening only once the test has failed: the select's other case fails it
+  (`t.Fatal`, `t.Errorf`, `s.T().Fatal`, `require.Fail`, `assert.Fail`, Ginkgo's `Fail`),
+  the return or break follows a call that fails it in its block (`t.Errorf(...); return`)
+  or runs only when a testify assert was false (`if !assert.NoError(t, err) { return }`),
+  or the one receive is a select case that fails it (`case err := <-errc: t.Errorf(...)`),
+  so a passing run leaves by the other cases. A sender left blocked in a failed run is not
+  a leak anyone fixes: the failure is.
 Such a send whose receiver is in scope is reported here and not by `send-without-cancel`.
 
 ## The fix

@@ -1,34 +1,49 @@
-"""Test failures: whether code of a ``_test.go`` file runs only in a run that has already
-failed (a select case or a return that follows ``t.Fatal``, ``t.Errorf``, ``require.Fail``,
-Ginkgo's ``Fail``, or a false testify ``assert``). A goroutine left blocked then is not a leak
-anyone fixes: the failed test is."""
+"""Test failures: whether test code (a ``_test.go`` file, a function taking a
+``*testing.T``) runs only in a run that has already failed (a select case or a return that
+follows ``t.Fatal``, ``t.Errorf``, ``require.Fail``, Ginkgo's ``Fail``, or a false testify
+``assert``). A goroutine left blocked then is not a leak anyone fixes: the failed test is."""
 
 from __future__ import annotations
 
 from tree_sitter import Node
 
 from ..source import SourceFile
-from .syntax import callee, of_type, unparen
+from .syntax import FUNCTION_TYPES, ancestors, callee, of_type, unparen
 
 _FAILS = ("Fatal", "Fatalf", "FailNow", "Fail", "Failf")  # on any receiver: t, s.T(), require
 _REPORTS = ("Error", "Errorf")  # only on a test's own t, b or tb, or a suite's T()
 _ASSERT = "/testify/assert"  # its functions return false when they fail the test
 
 
-def in_test_file(sf: SourceFile) -> bool:
-    return sf.path.endswith("_test.go")
+_TESTING_TYPES = ("*testing.T", "*testing.B", "testing.TB")
+
+
+def in_test(sf: SourceFile, node: Node) -> bool:
+    """Whether ``node`` is test code: in a ``_test.go`` file, or in a function that takes a
+    ``*testing.T``, ``*testing.B`` or ``testing.TB`` (an integration suite's steps, helpers in
+    a test framework package): it runs only inside a test binary, where a failed assertion
+    fails the run."""
+    if sf.path.endswith("_test.go"):
+        return True
+    for fn in ancestors(node):
+        params = fn.child_by_field_name("parameters") if fn.type in FUNCTION_TYPES else None
+        if params is not None and any(
+                sf.text(p.child_by_field_name("type")).replace(" ", "") in _TESTING_TYPES
+                for p in params.named_children if p.child_by_field_name("type") is not None):
+            return True
+    return False
 
 
 def fails_test(sf: SourceFile, node: Node) -> bool:
     """Whether ``node`` (a select case, a statement) calls something that fails the test
     somewhere in it (``t.Fatal``, ``t.Errorf``, ``s.T().Fatal``, ``require.Fail``, ``Fail``)."""
-    return in_test_file(sf) and any(_is_failure(sf, c) for c in of_type(node, "call_expression", skip_functions=True))
+    return in_test(sf, node) and any(_is_failure(sf, c) for c in of_type(node, "call_expression", skip_functions=True))
 
 
 def always_fails(sf: SourceFile, stmts: list[Node]) -> bool:
-    """Whether one of ``stmts`` (a block's, in a ``_test.go`` file) is itself a call that
-    fails the test: past them, the run has failed (a failure inside an ``if`` does not count)."""
-    for s in stmts if in_test_file(sf) else ():
+    """Whether one of ``stmts`` (a block's, in test code) is itself a call that fails the
+    test: past them, the run has failed (a failure inside an ``if`` does not count)."""
+    for s in stmts if stmts and in_test(sf, stmts[0]) else ():
         call = unparen(s.named_children[0]) if s.type == "expression_statement" and s.named_children else None
         if call is not None and call.type == "call_expression" and _is_failure(sf, call):
             return True
@@ -36,11 +51,11 @@ def always_fails(sf: SourceFile, stmts: list[Node]) -> bool:
 
 
 def exit_after_failure(sf: SourceFile, exit: Node) -> bool:
-    """Whether ``exit`` (a return or break of a ``_test.go`` file) is reached only once the
+    """Whether ``exit`` (a return or break of test code) is reached only once the
     test has failed: an earlier statement of its own block is a call that fails it
     (``t.Errorf(...); return``), or its block runs only when a testify assert was false
     (``if !assert.NoError(t, err) { return }``)."""
-    if not in_test_file(sf) or exit.parent is None or exit.parent.type != "statement_list":
+    if not in_test(sf, exit) or exit.parent is None or exit.parent.type != "statement_list":
         return False
     if always_fails(sf, [s for s in exit.parent.named_children if s.end_byte <= exit.start_byte]):
         return True

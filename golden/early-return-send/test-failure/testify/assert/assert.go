@@ -12,3 +12,9 @@ func NoError(t *testing.T, err error) bool {
 	}
 	return true
 }
+
+// Fail fails the test and returns false.
+func Fail(t *testing.T, message string) bool {
+	t.Error(message)
+	return false
+}
