@@ -547,12 +547,14 @@ def check_response(p: Pass, call: Node, name: str, stmt: Node, resp: str, err: s
         (``require.NoError(t, err)``, ``if !assert.NoError(t, err) { return }``)."""
         if _assigns(sf, fn, err, stmt.end_byte, s.start_byte):
             return False
-        return _error_check(sf, s, resp, err, op) or (op == "!=" and _asserts_no_error(sf, s, err))
+        return _error_check(sf, s, resp, err, op) or (op == "!=" and _asserts_no_error(sf, s, err)) or (
+            op == "==" and _if_no_error(sf, s, err))
 
     def releases(s: Node) -> bool:
         if any(s.id == c.id for c in closes + drains):
             return True
-        # `if err == nil { defer resp.Body.Close() ... }`: the other branch has no body
+        # `if err == nil { defer resp.Body.Close() ... }`, `if assert.NoError(t, err) {...}`:
+        # the other branch has no body
         cons = s.child_by_field_name("consequence") if s.type == "if_statement" else None
         return (
             cons is not None
@@ -620,6 +622,15 @@ def _asserts_no_error(sf: SourceFile, s: Node, err: str) -> bool:
             sf, s.child_by_field_name("consequence"))
     call = a.unparen(s.named_children[0]) if s.type == "expression_statement" and s.named_children else None
     return call is not None and _is_no_error(sf, call, err, fatal=True)
+
+
+def _if_no_error(sf: SourceFile, s: Node, err: str) -> bool:
+    """``if assert.NoError(t, err) { ... }`` with no initializer: its consequence runs
+    exactly when err is nil, as ``if err == nil`` does."""
+    if s.type != "if_statement" or s.child_by_field_name("initializer") is not None:
+        return False
+    cond = a.unparen(s.child_by_field_name("condition"))
+    return cond.type == "call_expression" and _is_no_error(sf, cond, err, fatal=False)
 
 
 def _is_no_error(sf: SourceFile, call: Node, err: str, fatal: bool) -> bool:

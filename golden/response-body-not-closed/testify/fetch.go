@@ -48,3 +48,22 @@ func Refused(t *testing.T, url string) {
 	require.Error(t, err)
 	_ = resp
 }
+
+// Branch closes the body in the branch where the assertion held: the other has no body.
+func Branch(t *testing.T, url string) (code int) {
+	resp, err := http.Get(url)
+	if assert.NoError(t, err) {
+		defer resp.Body.Close()
+		code = resp.StatusCode
+	}
+	return code
+}
+
+// Peek reads the status in that branch and never closes the body there.
+func Peek(t *testing.T, url string) (code int) {
+	resp, err := http.Get(url) // want "the body of resp from http.Get is never closed"
+	if assert.NoError(t, err) {
+		code = resp.StatusCode
+	}
+	return code
+}

@@ -21,6 +21,9 @@ func TestLeak(t *testing.T) {
 		if code, err := Closed(srv.URL); err != nil || code != 200 {
 			t.Fatal(code, err)
 		}
+		if Branch(t, srv.URL) != 200 || Peek(t, srv.URL) != 200 {
+			t.Fatal("wrong status")
+		}
 	}
 	http.DefaultClient.CloseIdleConnections()
 	if n := settle(base); n > base {
