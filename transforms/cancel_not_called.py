@@ -70,7 +70,10 @@ often the whole process, or until the deadline passes. This is a leak in every G
   watch channel), is stored in a variable outside the loop or handed to a goroutine: it is
   meant to live until the function returns;
 - cancel is a parameter, a result, a package-level variable or one of an enclosing
-  function, or is declared in an `if`/`switch` header: its owner is elsewhere.
+  function, or is declared in an `if`/`switch` header: its owner is elsewhere;
+- it is discarded from a maker that also returns an error, and the next statement stops
+  the test unless that error is set (`require.Error(t, err)`, `require.ErrorIs`, `if err
+  == nil { t.Fatal(...) }`): in a passing run the call failed and returned no cancel func.
 
 ## When it is not fixed
 - the context outlives the function (returned, stored) or is handed to a goroutine that may
@@ -186,6 +189,8 @@ def _check(p: Pass, call, maker: str, at: int, results: int) -> None:
     err = lefts[-1] if results > 2 and at != results - 1 and lefts[-1].type == "identifier" else None
     failed = (holder, sf.text(err)) if err is not None and sf.text(err) != "_" else None
 
+    if discarded and failed is not None and _required_to_fail(sf, holder, failed[1]):
+        return  # a passing run has the error, and so no cancel func
     if discarded:
         return _discarded(p, call, stmt, holder, cancel_node, ctx_uses, maker, cause, f"the cancel func of {maker} is discarded: {why}",
                           failed)
@@ -432,6 +437,30 @@ def _defer_after(p: Pass, call, message, stmt, holder, life, ctx_uses, name, cau
         return
     prefix = f"name the cancel func {name} and " if rename is not None else ""
     p.report(call, message, [Fix(f"{prefix}add `{text}` {where}", edits, applicability=SAFE)])
+
+
+_REQUIRE = "github.com/stretchr/testify/require"
+
+
+def _required_to_fail(sf, made, err: str) -> bool:
+    """Whether the statement after ``made`` stops the test unless ``err`` is set:
+    ``require.Error(t, err)`` (or ``ErrorIs``, ``ErrorAs``, ``ErrorContains``,
+    ``EqualError``), or ``if err == nil { t.Fatal(...) }``."""
+    check = made.next_named_sibling
+    while check is not None and check.type == "comment":
+        check = check.next_named_sibling
+    if check is None:
+        return False
+    if check.type == "if_statement" and check.child_by_field_name("initializer") is None:
+        cond = a.unparen(check.child_by_field_name("condition"))
+        nil_test = cond.type == "binary_expression" and sf.text(cond.child_by_field_name("operator")) == "==" and {
+            sf.text(cond.child_by_field_name("left")), sf.text(cond.child_by_field_name("right"))} == {err, "nil"}
+        return nil_test and a.always_fails(sf, a.statements(check.child_by_field_name("consequence")))
+    call = a.unparen(check.named_children[0]) if check.type == "expression_statement" and check.named_children else None
+    m = a.method_call(sf, call) if call is not None and call.type == "call_expression" else None
+    return (m is not None and m[0].type == "identifier" and sf.imports.get(sf.text(m[0])) == _REQUIRE
+            and m[1] in ("Error", "ErrorIs", "ErrorAs", "ErrorContains", "EqualError")
+            and any(sf.text(x) == err for x in a.arguments(call)))
 
 
 def _failure_check(sf, made, err: str):
