@@ -566,7 +566,8 @@ def _awaited_by_a_method(sf: SourceFile, stmt: Node, chan: Node) -> bool:
         if other.type != "method_declaration" or other == method or (k := a.function_key(sf, other)) is None or k[1] != key[1]:
             continue
         recv = _receiver_name(sf, other)
-        for n in a.of_type(a.body(other), "unary_expression", "range_clause", skip_functions=True):
+        # closures count: a stop method often waits inside `once.Do(func() { ... })`
+        for n in a.of_type(a.body(other), "unary_expression", "range_clause"):
             x = n.child_by_field_name("operand") if a.is_receive(sf, n) else n.child_by_field_name("right") if n.type == "range_clause" else None
             x = a.unparen(x) if x is not None else None
             if x is None or x.type != "selector_expression" or sf.text(x.child_by_field_name("field")) != field \

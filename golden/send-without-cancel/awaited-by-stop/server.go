@@ -52,3 +52,23 @@ func (p *Probe) Wait() error {
 		return nil
 	}
 }
+
+// Collector stops once, waiting for its result inside the Once.
+type Collector struct {
+	ln       net.Listener
+	srvErrCh chan error
+}
+
+// Run starts serving: not reported, Cleanup's closure receives the result.
+func (c *Collector) Run(ctx context.Context) {
+	go func() {
+		c.srvErrCh <- serve(ctx, c.ln)
+	}()
+}
+
+// Cleanup waits for the result in a closure it runs.
+func (c *Collector) Cleanup() {
+	func() {
+		<-c.srvErrCh
+	}()
+}
