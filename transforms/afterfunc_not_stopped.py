@@ -73,9 +73,8 @@ def _receiver(p: Pass, method: Node | None) -> tuple[str, str] | None:
     if method is None:
         return None
     key = a.function_key(p.file, method)
-    decl = next(a.of_type(method.child_by_field_name("receiver"), "parameter_declaration"), None)
-    name = decl.child_by_field_name("name") if decl is not None else None
-    return (p.file.text(name), key[1]) if name is not None and key is not None else None
+    name = a.receiver_name(p.file, method)
+    return (name, key[1]) if name is not None and key is not None else None
 
 
 def _in_callback(sf, node: Node) -> bool:

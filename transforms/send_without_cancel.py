@@ -559,13 +559,13 @@ def _awaited_by_a_method(sf: SourceFile, stmt: Node, chan: Node) -> bool:
     operand = chan.child_by_field_name("operand") if chan.type == "selector_expression" else None
     method = next((f for f in a.ancestors(stmt) if f.type == "method_declaration"), None)
     key = a.function_key(sf, method) if method is not None and operand is not None else None
-    if key is None or sf.text(operand) != _receiver_name(sf, method):
+    if key is None or sf.text(operand) != a.receiver_name(sf, method):
         return False
     field = sf.text(chan.child_by_field_name("field"))
     for other in sf.root.named_children:
         if other.type != "method_declaration" or other == method or (k := a.function_key(sf, other)) is None or k[1] != key[1]:
             continue
-        recv = _receiver_name(sf, other)
+        recv = a.receiver_name(sf, other)
         # closures count: a stop method often waits inside `once.Do(func() { ... })`
         for n in a.of_type(a.body(other), "unary_expression", "range_clause"):
             x = n.child_by_field_name("operand") if a.is_receive(sf, n) else n.child_by_field_name("right") if n.type == "range_clause" else None
@@ -576,12 +576,6 @@ def _awaited_by_a_method(sf: SourceFile, stmt: Node, chan: Node) -> bool:
             if not any(c.type == "communication_case" for c in a.ancestors(n)):
                 return True
     return False
-
-
-def _receiver_name(sf: SourceFile, method: Node) -> str | None:
-    decl = next(a.of_type(method.child_by_field_name("receiver"), "parameter_declaration"), None)
-    names = decl.children_by_field_name("name") if decl is not None else []
-    return sf.text(names[0]) if names else None
 
 
 def _gate(sf: SourceFile, chan: Node) -> bool:

@@ -106,6 +106,7 @@ from .syntax import (
     is_within,
     method_call,
     of_type,
+    receiver_name,
     sole_goroutine,
     statement_of,
     statements,

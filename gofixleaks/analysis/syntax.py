@@ -306,6 +306,15 @@ def is_call_to(sf: SourceFile, node: Node | None, import_path: str, names: tuple
     return c is not None and c[0] == import_path and c[1] in names
 
 
+def receiver_name(sf: SourceFile, method: Node) -> str | None:
+    """The name a method declaration gives its receiver (``s`` in ``func (s *S) m()``);
+    None for an unnamed receiver or a function."""
+    recv = method.child_by_field_name("receiver")
+    decl = next(of_type(recv, "parameter_declaration"), None) if recv is not None else None
+    names = decl.children_by_field_name("name") if decl is not None else []
+    return sf.text(names[0]) if names else None
+
+
 def method_call(sf: SourceFile, node: Node) -> tuple[Node, str] | None:
     """For ``x.M(...)`` return (x, "M")."""
     if node.type != "call_expression":

@@ -383,7 +383,7 @@ def _done_field(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tuple[F
         return None, None
     recv, field = chan.child_by_field_name("operand"), sf.text(chan.child_by_field_name("field"))
     key = a.function_key(sf, method)
-    if recv.type != "identifier" or key is None or sf.text(recv) != _receiver(sf, method):
+    if recv.type != "identifier" or key is None or sf.text(recv) != a.receiver_name(sf, method):
         return None, None
     fields = _struct_fields(sf, key[1])
     if fields is None or fields.get(field, "").split(" ")[0] not in ("chan", "chan<-"):
@@ -411,12 +411,6 @@ def _done_field(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tuple[F
     end = comment.end_byte if comment is not None else stmt.end_byte
     return Fix(f"select on {sf.text(recv)}.{done} too (closed when the receiver of {field} returns), and return",
                (TextEdit(stmt.start_byte, end, new),)), None
-
-
-def _receiver(sf: SourceFile, method: Node) -> str | None:
-    decl = next(a.of_type(method.child_by_field_name("receiver"), "parameter_declaration"), None)
-    names = decl.children_by_field_name("name") if decl is not None else []
-    return sf.text(names[0]) if names else None
 
 
 def _struct_fields(sf: SourceFile, type_name: str) -> dict[str, str] | None:
@@ -453,7 +447,7 @@ def _closed_at_exit(sf: SourceFile, methods: list[Node], field: str, fields: dic
 def _is_field(sf: SourceFile, node: Node, method: Node, field: str) -> bool:
     """``r.field`` with ``r`` the receiver of ``method``."""
     return (node.type == "selector_expression" and sf.text(node.child_by_field_name("field")) == field
-            and sf.text(node.child_by_field_name("operand")) == _receiver(sf, method))
+            and sf.text(node.child_by_field_name("operand")) == a.receiver_name(sf, method))
 
 
 def _at_exit(call: Node, method: Node) -> bool:
@@ -697,7 +691,7 @@ def _lock_key(sf: SourceFile, stmt: Node, fn: Node) -> str | None:
         return None
     else:
         operand = sf.text(a.method_call(sf, a.unparen(stmt.named_children[0]))[0])
-    recv = _receiver(sf, fn) if fn.type == "method_declaration" else None
+    recv = a.receiver_name(sf, fn) if fn.type == "method_declaration" else None
     if recv and (operand == recv or operand.startswith(recv + ".")):
         return operand[len(recv):]  # "" for a mutex the type embeds
     return operand if fn.type != "method_declaration" else None

@@ -560,7 +560,7 @@ _BUILTINS = ("append", "cap", "close", "copy", "delete", "len", "make", "new", "
 
 def _starts(sf: SourceFile, fn: Node, nodes: list[tuple[str, Node]], here: set[tuple[str, bool]]) -> tuple[Start, ...]:
     caller = sf.text(fn.child_by_field_name("name"))
-    recv = _receiver_name(sf, fn)
+    recv = a.receiver_name(sf, fn) or ""
     out: list[Start] = []
     for kind, n in nodes:
         if kind == "go" or kind == "calls":
@@ -609,13 +609,6 @@ def _function_value(sf: SourceFile, arg: Node, recv: str, here: set[tuple[str, b
         if operand.type == "identifier" and sf.text(operand) == recv and (name, True) in here:
             return name, True
     return None
-
-
-def _receiver_name(sf: SourceFile, fn: Node) -> str:
-    recv = fn.child_by_field_name("receiver")
-    decl = next(a.of_type(recv, "parameter_declaration"), None) if recv is not None else None
-    names = decl.children_by_field_name("name") if decl is not None else []
-    return sf.text(names[0]) if names else ""
 
 
 def structs(sf: SourceFile) -> tuple[StructFacts, ...]:
