@@ -869,19 +869,24 @@ def _accepts_connections(sf, ln: _Launch) -> bool:
     ones included."""
     # the connection handed to the goroutine (`go readerFn(payloadConn)`)
     handed = [x for x in a.of_type(ln.call.child_by_field_name("arguments"), "identifier")]
-    if any(w.lower().startswith(_CONNECTION_WORDS) for x in handed for w in re.findall(r"[a-z]+|[A-Z][a-z]*", sf.text(x))):
+    if any(_named_for_connections(sf, x) for x in handed):
         return True
     for stmt in _preceding_in_iteration(ln) + [c for c in ln.loop.named_children if c.type == "range_clause"]:
         for n in a.of_type(stmt, "call_expression", skip_functions=True):
             if (m := a.method_call(sf, n)) is not None and (m[1].startswith("Accept") or _reads_request(sf, n, m[1])):
                 return True
-        for ch in _receives(sf, stmt):
-            ch = a.unparen(ch)
-            last = ch.child_by_field_name("field") if ch.type == "selector_expression" else ch
-            words = re.findall(r"[a-z]+|[A-Z][a-z]*", sf.text(last)) if last is not None else []
-            if any(w.lower().startswith(_CONNECTION_WORDS) for w in words):
-                return True
+        if any(_named_for_connections(sf, ch) for ch in _receives(sf, stmt)):
+            return True
     return False
+
+
+def _named_for_connections(sf, expr: Node) -> bool:
+    """Whether the name of ``expr`` (its field, for ``s.conns``) has a word for connections,
+    streams, sessions, clients, peers or codecs (``payloadConn``, ``streams``)."""
+    expr = a.unparen(expr)
+    last = expr.child_by_field_name("field") if expr.type == "selector_expression" else expr
+    words = re.findall(r"[a-z]+|[A-Z][a-z]*", sf.text(last)) if last is not None else []
+    return any(w.lower().startswith(_CONNECTION_WORDS) for w in words)
 
 
 def _reads_request(sf, call: Node, method: str) -> bool:
@@ -889,12 +894,8 @@ def _reads_request(sf, call: Node, method: str) -> bool:
     iteration reads one message from a connection or stream, and the goroutine answers it
     (gRPC's per-stream handlers, a callback dispatcher): the peer paces them, and a slot
     held by a handler waiting on a later message would stop the reader that brings it."""
-    if not method.startswith(("Recv", "Receive", "Read")):
-        return False
-    operand = a.unparen(call.child_by_field_name("function").child_by_field_name("operand"))
-    last = operand.child_by_field_name("field") if operand.type == "selector_expression" else operand
-    words = re.findall(r"[a-z]+|[A-Z][a-z]*", sf.text(last)) if last is not None else []
-    return any(w.lower().startswith(_CONNECTION_WORDS) for w in words)
+    return method.startswith(("Recv", "Receive", "Read")) and _named_for_connections(
+        sf, call.child_by_field_name("function").child_by_field_name("operand"))
 
 
 def _dispatches(ln: _Launch) -> bool:
