@@ -15,6 +15,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -44,7 +45,8 @@ def _findings(tmp_path: Path, check: str) -> list[tuple[int, str]]:
 
 
 @pytest.mark.parametrize("check", ["require.Error(t, err)", "require.ErrorIs(t, err, context.Canceled)",
-                                   'require.ErrorContains(t, err, "canceled")'])
+                                   'require.ErrorContains(t, err, "canceled")',
+                                   "assert.ErrorIs(t, err, context.Canceled)"])
 def test_a_call_required_to_fail_has_no_cancel_func_to_discard(tmp_path, check):
     assert _findings(tmp_path, check) == []
 
@@ -52,4 +54,4 @@ def test_a_call_required_to_fail_has_no_cancel_func_to_discard(tmp_path, check):
 @pytest.mark.parametrize("check", ["require.NoError(t, err)", "t.Log(err)", "require.Error(t, nil)"])
 def test_a_call_that_may_succeed_still_discards_one(tmp_path, check):
     found = _findings(tmp_path, check)
-    assert [line for line, _ in found] == [22] and "discarded" in found[0][1]
+    assert [line for line, _ in found] == [23] and "discarded" in found[0][1]

@@ -71,8 +71,8 @@ often the whole process, or until the deadline passes. This is a leak in every G
   meant to live until the function returns;
 - cancel is a parameter, a result, a package-level variable or one of an enclosing
   function, or is declared in an `if`/`switch` header: its owner is elsewhere;
-- it is discarded from a maker that also returns an error, and the next statement stops
-  the test unless that error is set (`require.Error(t, err)`, `require.ErrorIs`, `if err
+- it is discarded from a maker that also returns an error, and the next statement fails
+  the test unless that error is set (`require.Error(t, err)`, `assert.ErrorIs`, `if err
   == nil { t.Fatal(...) }`): in a passing run the call failed and returned no cancel func.
 
 ## When it is not fixed
@@ -439,13 +439,10 @@ def _defer_after(p: Pass, call, message, stmt, holder, life, ctx_uses, name, cau
     p.report(call, message, [Fix(f"{prefix}add `{text}` {where}", edits, applicability=SAFE)])
 
 
-_REQUIRE = "github.com/stretchr/testify/require"
-
-
 def _required_to_fail(sf, made, err: str) -> bool:
-    """Whether the statement after ``made`` stops the test unless ``err`` is set:
-    ``require.Error(t, err)`` (or ``ErrorIs``, ``ErrorAs``, ``ErrorContains``,
-    ``EqualError``), or ``if err == nil { t.Fatal(...) }``."""
+    """Whether the statement after ``made`` fails the test unless ``err`` is set
+    (``require.Error(t, err)``, ``assert.ErrorIs(t, err, x)``, ``if err == nil {
+    t.Fatal(...) }``): in a passing run, it is."""
     check = made.next_named_sibling
     while check is not None and check.type == "comment":
         check = check.next_named_sibling
@@ -456,11 +453,7 @@ def _required_to_fail(sf, made, err: str) -> bool:
         nil_test = cond.type == "binary_expression" and sf.text(cond.child_by_field_name("operator")) == "==" and {
             sf.text(cond.child_by_field_name("left")), sf.text(cond.child_by_field_name("right"))} == {err, "nil"}
         return nil_test and a.always_fails(sf, a.statements(check.child_by_field_name("consequence")))
-    call = a.unparen(check.named_children[0]) if check.type == "expression_statement" and check.named_children else None
-    m = a.method_call(sf, call) if call is not None and call.type == "call_expression" else None
-    return (m is not None and m[0].type == "identifier" and sf.imports.get(sf.text(m[0])) == _REQUIRE
-            and m[1] in ("Error", "ErrorIs", "ErrorAs", "ErrorContains", "EqualError")
-            and any(sf.text(x) == err for x in a.arguments(call)))
+    return a.asserts_error(sf, check, err)
 
 
 def _failure_check(sf, made, err: str):

@@ -390,23 +390,10 @@ def _expects_failure(sf: SourceFile, stmt: Node, resp: str, err: str) -> bool:
             for c in a.of_type(s.child_by_field_name("consequence"), "call_expression")
         ):
             return True
-        if _asserts_error(sf, s, err):
+        if a.asserts_error(sf, s, err):
             return True
         s = _next_statement(s)
     return False
-
-
-_ERROR_ASSERTIONS = ("Error", "Errorf", "NotNil", "NotNilf", "ErrorIs", "ErrorContains", "ErrorAs", "EqualError")
-
-
-def _asserts_error(sf: SourceFile, s: Node, err: str) -> bool:
-    """``require.Error(t, err)``, ``assert.ErrorIs(t, err, x)``, ``test.NotNil(t, err)``: an
-    assertion (a call on a package or value, with err among its arguments) that the
-    request failed."""
-    call = a.unparen(s.named_children[0]) if s.type == "expression_statement" and s.named_children else None
-    m = a.method_call(sf, call) if call is not None and call.type == "call_expression" else None
-    args = a.arguments(call) if m is not None else []
-    return m is not None and m[1] in _ERROR_ASSERTIONS and len(args) >= 2 and any(sf.text(x) == err for x in args)
 
 
 def _true_on_success(sf: SourceFile, if_stmt: Node, resp: str, err: str) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from ..source import SourceFile
-from .syntax import FUNCTION_TYPES, ancestors, callee, of_type, unparen
+from .syntax import FUNCTION_TYPES, ancestors, arguments, callee, method_call, of_type, unparen
 
 _FAILS = ("Fatal", "Fatalf", "FailNow", "Fail", "Failf")  # on any receiver: t, s.T(), require
 _REPORTS = ("Error", "Errorf")  # only on a test's own t, b or tb, or a suite's T()
@@ -69,6 +69,19 @@ def exit_after_failure(sf: SourceFile, exit: Node) -> bool:
     call = unparen(cond.child_by_field_name("operand"))
     c = callee(sf, call) if call.type == "call_expression" else None
     return c is not None and c[0] is not None and c[0].endswith(_ASSERT)
+
+
+_ERROR_ASSERTIONS = ("Error", "Errorf", "NotNil", "NotNilf", "ErrorIs", "ErrorContains", "ErrorAs", "EqualError")
+
+
+def asserts_error(sf: SourceFile, s: Node, err: str) -> bool:
+    """``require.Error(t, err)``, ``assert.ErrorIs(t, err, x)``, ``test.NotNil(t, err)``: an
+    assertion (a call on a package or value, with err among its arguments) that err is set,
+    so that in a passing run it is."""
+    call = unparen(s.named_children[0]) if s.type == "expression_statement" and s.named_children else None
+    m = method_call(sf, call) if call is not None and call.type == "call_expression" else None
+    args = arguments(call) if m is not None else []
+    return m is not None and m[1] in _ERROR_ASSERTIONS and len(args) >= 2 and any(sf.text(x) == err for x in args)
 
 
 def _is_failure(sf: SourceFile, call: Node) -> bool:
