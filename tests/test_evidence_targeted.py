@@ -431,6 +431,95 @@ func (c *Cache) Count(key string) int {
 }
 """
 
+# A method that locks and calls a method of its type that locks the same mutex (GoBench's
+# Moby36114, Syncthing4829): the callee's body moves to a Locked variant the holder calls.
+RELOCK = """\
+package relock
+
+import "sync"
+
+// Registry holds names under a lock.
+type Registry struct {
+	mu    sync.Mutex
+	names map[string]bool
+}
+
+// Add adds name and drops the empty one.
+func (r *Registry) Add(name string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.names[name] = true
+	r.prune("")
+}
+
+// prune drops name.
+func (r *Registry) prune(name string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	// gone for good
+	delete(r.names, name)
+}
+"""
+
+RELOCK_FIXED = RELOCK.replace("\tr.prune(\"\")\n", "\tr.pruneLocked(\"\")\n").replace(
+    "\tdefer r.mu.Unlock()\n\t// gone for good\n\tdelete(r.names, name)\n}\n",
+    "\tdefer r.mu.Unlock()\n\tr.pruneLocked(name)\n}\n\n"
+    "// pruneLocked is prune for a caller that holds r's lock.\n"
+    "func (r *Registry) pruneLocked(name string) {\n\t// gone for good\n\tdelete(r.names, name)\n}\n")
+
+# The holder has only the read lock and the callee wants the write lock: not split.
+UPGRADE = """\
+package upgrade
+
+import "sync"
+
+// Cache holds n under a lock.
+type Cache struct {
+	mu sync.RWMutex
+	n  int
+}
+
+// Get is n, set to 1 first when it is 0.
+func (c *Cache) Get() int {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if c.n == 0 {
+		c.reset()
+	}
+	return c.n
+}
+
+func (c *Cache) reset() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.n = 1
+}
+"""
+
+# wg.Add counted every goroutine, but the loop waits after starting each (GoBench's Moby25348).
+WAITLOOP = """\
+package waitloop
+
+import "sync"
+
+// Start runs start for every name, side by side.
+func Start(names []string, start func(string)) {
+	var wg sync.WaitGroup
+	wg.Add(len(names))
+	for _, n := range names {
+		go func(n string) {
+			defer wg.Done()
+			start(n)
+		}(n)
+		wg.Wait() // each in turn
+	}
+}
+"""
+
+# The same, with work after the Wait in each pass: moving it would reorder that work.
+WAITWORK = WAITLOOP.replace("package waitloop", "package waitwork").replace(
+    "\t\twg.Wait() // each in turn\n", "\t\twg.Wait() // each in turn\n\t\tstart(n + \" done\")\n")
+
 
 def _test(pkg: str, call: str, imports: str = "") -> str:
     return f'package {pkg}\n\nimport (\n{imports}\t"testing"\n)\n\nfunc TestIt(t *testing.T) {{\n\t{call}\n}}\n'
@@ -520,6 +609,15 @@ FILES = {
     "wakeup/wakeup_test.go": _test("wakeup", POKE_TEST, '\t"time"\n'),
     "nowake/nowake.go": NOWAKE,
     "nowake/nowake_test.go": _test("nowake", "s := New()\n\ts.Add(1)\n\tgo s.Add(2)\n\ttime.Sleep(20 * time.Millisecond)", '\t"time"\n'),
+    "relock/relock.go": RELOCK,
+    "relock/relock_test.go": _test("relock", 'r := &Registry{names: map[string]bool{}}\n\tgo r.Add("a")\n\ttime.Sleep(20 * time.Millisecond)',
+                                   '\t"time"\n'),
+    "upgrade/upgrade.go": UPGRADE,
+    "upgrade/upgrade_test.go": _test("upgrade", "go (&Cache{}).Get()\n\ttime.Sleep(20 * time.Millisecond)", '\t"time"\n'),
+    "waitloop/waitloop.go": WAITLOOP,
+    "waitloop/waitloop_test.go": _test("waitloop", 'go Start([]string{"a", "b"}, func(string) {})\n\ttime.Sleep(20 * time.Millisecond)', '\t"time"\n'),
+    "waitwork/waitwork.go": WAITWORK,
+    "waitwork/waitwork_test.go": _test("waitwork", 'go Start([]string{"a", "b"}, func(string) {})\n\ttime.Sleep(20 * time.Millisecond)', '\t"time"\n'),
 }
 
 
@@ -581,6 +679,9 @@ def _confirmed(stderr: str, where: str) -> str:
      "unlock.go:30", "proven-leak (fixed): unlock before each return, break or continue that leaves a locked stretch"),
     ("unlockret", UNLOCKRET, UNLOCKRET.replace('\tif key == "" {\n\t\treturn nil\n', '\tif key == "" {\n\t\tc.mu.Unlock()\n\t\treturn nil\n'),
      "unlockret.go:13", "proven-leak (fixed): unlock before each return"),
+    ("relock", RELOCK, RELOCK_FIXED, "relock.go:21", "proven-leak (fixed): move prune's body to pruneLocked and call that from the 1 caller"),
+    ("waitloop", WAITLOOP, WAITLOOP.replace("\t\twg.Wait() // each in turn\n\t}\n", "\t}\n\twg.Wait() // each in turn\n"),
+     "waitloop.go:14", "proven-leak (fixed): wait for wg after the loop: len(names) goroutines were added before it"),
 ])
 def test_a_proven_leak_is_fixed_and_gone_after(flow, pkg, source, fixed, where, said):
     module, before, result, after = flow
@@ -603,6 +704,9 @@ def test_a_proven_leak_is_fixed_and_gone_after(flow, pkg, source, fixed, where, 
     ("heldlock", HELDLOCK, "heldlock.go:16", "(not fixed): blocked on sync.Mutex.Lock: its lock is held by a goroutine"),
     ("nowake", NOWAKE, "nowake.go:16", "a receive from sem is not an empty select case"),
     ("wakeup", WAKEUP, "wakeup.go:17", "(review): send without blocking on wake-up channel poke"),
+    ("upgrade", UPGRADE, "upgrade.go:22", "(not fixed): blocked on sync.RWMutex.Lock"),
+    ("upgrade", UPGRADE, "upgrade.go:22", "a caller holds only the read lock and reset takes the write lock"),
+    ("waitwork", WAITWORK, "waitwork.go:14", "the Wait is not the last statement of its loop's body"),
 ])
 def test_no_fix_where_none_is_right(flow, pkg, source, where, said):
     module, before, result, after = flow
@@ -635,7 +739,7 @@ def test_edits_carry_over_the_rules_fixes():
 
 def test_fixed_files_are_gofmt_clean_and_vet_clean(flow):
     module, _, _, _ = flow
-    fixed = ("buffer", "callee", "gather", "donefield", "stopcase", "closewait", "unlock", "unlockret")
+    fixed = ("buffer", "callee", "gather", "donefield", "stopcase", "closewait", "unlock", "unlockret", "relock", "waitloop")
     for pkg in fixed:
         assert gotools.gofmt_clean((module / pkg / f"{pkg}.go").read_bytes()), pkg
     vet = gotools.run_go(["vet", *(f"./{pkg}" for pkg in fixed)], cwd=str(module))

@@ -304,8 +304,8 @@ def target(ev: Evidence, covered: list[Covered], results: list[FileResult], targ
             continue
         local = index.local(c.site.blocked.path)
         abspath = os.path.abspath(local.path) if local else None
-        lock = (c.site.state or "").removesuffix(" (leaked)") in targeted.LOCKS  # no rule's fix releases a lock
-        if not lock and any((abspath, f.line) in fixed_lines for f in c.findings if f.rule not in _BOUNDS_ONLY):
+        sync_wait = (c.site.state or "").removesuffix(" (leaked)") in (*targeted.LOCKS, *targeted.WAITS)  # no rule releases a lock or moves a Wait
+        if not sync_wait and any((abspath, f.line) in fixed_lines for f in c.findings if f.rule not in _BOUNDS_ONLY):
             continue  # a rule's fix took care of it
         key = (abspath, c.site.blocked.line)
         if key not in aimed:

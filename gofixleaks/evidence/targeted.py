@@ -21,7 +21,14 @@ aimed at it where their safety conditions hold:
   ignores it -> that function closes it as it returns;
 - a Lock waited on forever, where a function of the same type locks that lock and leaves
   the locked stretch before its Unlock (a `return` reading nothing the lock guards, a loop
-  body's `break` or `continue`) -> the Unlock right before it leaves.
+  body's `break` or `continue`) -> the Unlock right before it leaves;
+- a Lock (or RLock) that opens a method, `defer`-released, which another method of the type
+  calls while it holds that lock (a sync mutex is not reentrant: the goroutine waits for
+  itself) -> the body moves to a `fooLocked` method the holding callers call, and the
+  method locks and calls it (the split Go code uses for "the caller holds the lock");
+- a `wg.Wait()` ending the body of the loop that starts one goroutine per item, after a
+  `wg.Add` before the loop counted them all (`wg.Add(len(xs))`): the first Wait waits for
+  Dones of goroutines not started yet -> the Wait after the loop.
 
 A range over a channel nobody closes is range-not-closed's to fix (it sees the channel's
 senders across the package). Anything else (locks, wait groups, condition variables, a
@@ -50,7 +57,7 @@ except ImportError:  # an uninstalled checkout: transforms/ beside gofixleaks/ (
 from .. import analysis as a
 from .. import gomod
 from ..discover import is_generated
-from ..edits import REVIEW, Fix, TextEdit, insert_at_block_start, insert_before_statement
+from ..edits import REVIEW, Fix, TextEdit, delete_line, insert_after_statement, insert_at_block_start, insert_before_statement
 from ..rule import Finding
 from ..source import SourceError, SourceFile
 from . import PROVEN_LEAK
@@ -59,7 +66,8 @@ from .match import Covered
 RULE = PROVEN_LEAK
 _NEVER_DONE = ("Background", "TODO", "WithoutCancel")  # contexts nobody can cancel
 _CHANNEL_STATES = ("chan send", "chan receive")
-LOCKS = ("sync.Mutex.Lock", "sync.RWMutex.Lock")  # a Lock an earlier holder may have kept by leaving
+LOCKS = ("sync.Mutex.Lock", "sync.RWMutex.Lock", "sync.RWMutex.RLock")  # a lock an earlier holder kept, or its own
+WAITS = ("sync.WaitGroup.Wait",)
 # why a goroutine blocked elsewhere than on a channel gets no targeted fix, by wait state
 _NOT_CHANNELS = (
     ("sync.Mutex", "its lock is held by a goroutine that is blocked itself (a lock-order deadlock, or a lock held across "
@@ -109,20 +117,27 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
         return Aimed(c, abspath, None, "blocked in a select: targeted fixes rewrite only bare sends and receives")
     what = state or "an operation the dump does not name"
     not_channel = f"blocked on {what}: " + next(why for prefix, why in _NOT_CHANNELS if state.startswith(prefix))
-    if state not in (*_CHANNEL_STATES, *LOCKS):
+    if state not in (*_CHANNEL_STATES, *LOCKS, *WAITS):
         return Aimed(c, abspath, None, not_channel)
     if abspath.endswith("_test.go"):
         return Aimed(c, abspath, None, "in a test file: not fixed")
     sf = source()
     if isinstance(sf, str):
         return Aimed(c, abspath, None, sf)
-    if state in LOCKS:
-        fix, why = _unlock_before_leaving(sf, c.site.blocked.line)
-        if fix is None:
-            return Aimed(c, abspath, None, f"{not_channel}; {why}" if why else not_channel)
-        line = next(n for n in a.of_type(sf.root, "expression_statement") if sf.line_col(n.start_byte)[0] == c.site.blocked.line)
-        return Aimed(c, abspath, Finding.at(sf, line, RULE, "error", f"goroutines block here forever ({c.site.state_text})", [fix]),
-                     fix.message)
+    if state in (*LOCKS, *WAITS):
+        line = c.site.blocked.line
+        shapes = (lambda: _wait_after_loop(sf, line),) if state in WAITS else (
+            lambda: _unlock_before_leaving(sf, line) if state != "sync.RWMutex.RLock" else (None, None),
+            lambda: _locked_variant(sf, line, abspath))
+        whys = []
+        for shape in shapes:
+            fix, why = shape()
+            if fix is not None:
+                stmt = next(n for n in a.of_type(sf.root, "expression_statement") if sf.line_col(n.start_byte)[0] == line)
+                return Aimed(c, abspath, Finding.at(sf, stmt, RULE, "error", f"goroutines block here forever ({c.site.state_text})",
+                                                    [fix]), fix.message)
+            whys += [why] if why else []
+        return Aimed(c, abspath, None, "; ".join([not_channel, *whys]))
     stmt = _operation_at(sf, c.site.blocked.line, state)
     if stmt is None:
         return Aimed(c, abspath, None, f"no {state} statement of its own on line {c.site.blocked.line}")
@@ -723,6 +738,226 @@ def _innermost(leave: Node, kind: str) -> Node | None:
     stops = ("for_statement",) if kind == "continue_statement" else (
         "for_statement", "expression_switch_statement", "type_switch_statement", "select_statement")
     return a.enclosing(leave, *stops, stop_at=a.FUNCTION_TYPES)
+
+
+# ---------------------------------------------------------------------------- a lock re-entered
+
+
+def _locked_variant(sf: SourceFile, line: int, abspath: str) -> tuple[Fix | None, str | None]:
+    """The blocked ``r.mu.Lock()`` (or ``RLock``) on ``line`` opens method ``m``, released by
+    the ``defer`` right after it, and another method of the type calls ``r.m(...)`` while it
+    holds ``r.mu`` (locked earlier in a block around the call, not unlocked in between): a
+    sync mutex is not reentrant, so that goroutine waits for itself (moby's PR 36114; a second
+    RLock waits too once a writer queues, syncthing's 4829). ``m``'s body moves to ``mLocked``,
+    ``m`` locks and calls it, and the holding callers call ``mLocked``: every other caller
+    is unchanged, and the holding ones run the body under the lock they hold. Not when a
+    holder has only a read lock and ``m`` wants the write lock: the body would then write
+    under a read lock."""
+    blocked = next((n for n in a.of_type(sf.root, "expression_statement")
+                    if sf.line_col(n.start_byte)[0] == line and _lock_call(sf, n, ("Lock", "RLock"))), None)
+    method = a.enclosing_function(blocked) if blocked is not None else None
+    if method is None or method.type != "method_declaration":
+        return None, None
+    key, recv = _lock_key(sf, blocked, method), a.receiver_name(sf, method)
+    code = [n for n in a.statements(a.body(method)) if n.type != "comment"]
+    wants = a.method_call(sf, a.unparen(blocked.named_children[0]))[1]
+    release = "Unlock" if wants == "Lock" else "RUnlock"
+    results = method.child_by_field_name("result") is not None
+    if key is None or len(code) < 2 or code[0] != blocked:
+        return None, "the lock does not open its method: split the method by hand"
+    if _defers(sf, code[1], recv + key, release):
+        kept, rest, upto = code[1], code[2:], a.body(method).end_byte - 1  # the body's closing brace
+    elif code[-1].type == "expression_statement" and _lock_key(sf, code[-1], method) == key and _named_call(sf, code[-1], release) \
+            and not results and not any(next(a.of_type(n, "return_statement", skip_functions=True), None) for n in code):
+        kept, rest, upto = code[0], code[1:-1], code[-1].start_byte
+    else:
+        return None, "the lock is not released by a defer after it or as the method's last statement: split it by hand"
+    if any(_lock_key(sf, n, method) == key for r in rest for n in a.of_type(r, "expression_statement", "defer_statement")):
+        return None, "the method releases or takes the lock again: split it by hand"
+    type_name, name = a.function_key(sf, method)[1], sf.text(method.child_by_field_name("name"))
+    holders = _held_calls(sf, type_name, name, key)
+    if not holders:
+        return None, f"no method of {type_name} calls {name} holding the lock: it waits for another goroutine"
+    if wants == "Lock" and any(mode == "RLock" for _, mode in holders):
+        return None, f"a caller holds only the read lock and {name} takes the write lock: an upgrade needs a person"
+    locked = name[0].lower() + name[1:] + "Locked"
+    if any(sf.text(n) == locked for n in a.of_type(sf.root, "identifier", "field_identifier")) \
+            or _used_elsewhere(abspath, [rb"\b" + locked.encode() + rb"\b"]):
+        return None, f"{locked} is already a name in its package: split the method by hand"
+    args = _forwarded(sf, method)
+    if args is None:
+        return None, f"{name} has a parameter without a name it could pass on: split the method by hand"
+    close = a.body(method).end_byte - 1
+    if sf.data[sf.line_start(upto):upto].strip() or sf.data[sf.line_start(close):close].strip() or any(
+            sf.line_col(x.start_byte)[0] == sf.line_col(y.end_byte)[0] for x, y in zip(code[1:], code)):
+        return None, "the method is not laid out one statement per line: split it by hand"
+    nl, indent = sf.newline, sf.indent_at(blocked.start_byte)
+    call = ("return " if results else "") + f"{recv}.{locked}({args})"
+    start = sf.data.find(b"\n", kept.end_byte) + 1  # the moved statements' leading comments go with them
+    moved = sf.data[start:sf.line_start(upto)]
+    edits = [TextEdit(start, sf.line_start(upto), indent + call.encode() + nl)]
+    name_node = method.child_by_field_name("name")
+    head = sf.data[method.start_byte:name_node.start_byte] + locked.encode()
+    signature = head + sf.data[name_node.end_byte:a.body(method).start_byte]
+    doc = f"// {locked} is {name} for a caller that holds {recv}'s lock.".encode()
+    edits.append(TextEdit(method.end_byte, method.end_byte, nl + nl + doc + nl + signature + b"{" + nl + moved + b"}"))
+    for call_node, _ in holders:
+        field = call_node.child_by_field_name("function").child_by_field_name("field")
+        edits.append(TextEdit(field.start_byte, field.end_byte, locked.encode()))
+    return Fix(f"move {name}'s body to {locked} and call that from the {len(holders)} caller(s) already holding the lock",
+               tuple(sorted(edits, key=lambda e: e.start))), None
+
+
+def _defers(sf: SourceFile, stmt: Node, operand: str, method: str) -> bool:
+    """``defer operand.method()``."""
+    call = next((c for c in stmt.named_children if c.type == "call_expression"), None) if stmt.type == "defer_statement" else None
+    mc = a.method_call(sf, call) if call is not None else None
+    return mc is not None and mc[1] == method and sf.text(mc[0]) == operand and not a.arguments(call)
+
+
+def _held_calls(sf: SourceFile, type_name: str, name: str, key: str) -> list[tuple[Node, str]]:
+    """The calls ``r.name(...)`` made directly (not in a func literal) in methods of
+    ``type_name`` while ``r``'s lock ``key`` is held, with how: "Lock" or "RLock"."""
+    out = []
+    for m in a.of_type(sf.root, "method_declaration"):
+        if (a.function_key(sf, m) or ("", ""))[1] != type_name or sf.text(m.child_by_field_name("name")) == name:
+            continue
+        recv = a.receiver_name(sf, m)
+        stmts = [n for n in a.of_type(m, "expression_statement", skip_functions=True) if _lock_key(sf, n, m) == key]
+        for call in a.of_type(m, "call_expression", skip_functions=True):
+            mc = a.method_call(sf, call)
+            if mc is None or mc[1] != name or sf.text(mc[0]) != recv:
+                continue
+            before = [n for n in stmts if n.end_byte <= call.start_byte]
+            last = before[-1] if before else None
+            if last is None or not a.is_within(call, last.parent):
+                continue
+            mode = a.method_call(sf, a.unparen(last.named_children[0]))[1]
+            if mode in ("Lock", "RLock"):
+                out.append((call, mode))
+    return out
+
+
+def _forwarded(sf: SourceFile, method: Node) -> str | None:
+    """The method's parameters as the arguments of a call passing them on (``a, b, rest...``),
+    or None when one has no name (or is ``_``)."""
+    names = []
+    for p in a.of_type(method.child_by_field_name("parameters"), "parameter_declaration", "variadic_parameter_declaration"):
+        given = [sf.text(n) for n in p.children_by_field_name("name")]
+        if not given or "_" in given:
+            return None
+        names += [g + "..." if p.type == "variadic_parameter_declaration" else g for g in given]
+    return ", ".join(names)
+
+
+# ---------------------------------------------------------------------------- a Wait in the launching loop
+
+
+def _wait_after_loop(sf: SourceFile, line: int) -> tuple[Fix | None, str | None]:
+    """The blocked ``wg.Wait()`` on ``line`` ends the body of a loop that starts one goroutine
+    per pass (``go func(...) { defer wg.Done(); ... }(...)``, unconditionally, nothing leaving
+    the loop early), after ``wg.Add(len(xs))`` (``for ... range xs``), or ``wg.Add(n)`` (``for
+    i := 0; i < n; i++``, ``for range n``), counted every goroutine before the loop: the first
+    pass waits for Dones of goroutines not started yet, and never returns once there are two
+    items (moby's PR 25384). After the loop the Wait waits for them all, as the Add meant. For
+    one item or none nothing changes; for more the loop ran only once before. Before Go 1.22
+    the goroutine must not use the loop's variables (one per loop then, shared)."""
+    wait = next((n for n in a.of_type(sf.root, "expression_statement")
+                 if sf.line_col(n.start_byte)[0] == line and _named_call(sf, n, "Wait")), None)
+    loop = wait.parent.parent.parent if wait is not None and wait.parent.type == "statement_list" else None
+    if loop is None or loop.type != "for_statement":
+        return None, None
+    group = sf.text(a.method_call(sf, a.unparen(wait.named_children[0]))[0])
+    code = [n for n in a.statements(loop.child_by_field_name("body")) if n.type != "comment"]
+    if code[-1] != wait:
+        return None, "the Wait is not the last statement of its loop's body: moving it would reorder what follows"
+    launches = [n for n in code if n.type == "go_statement"]
+    if len(launches) != 1 or next(a.of_type(loop.child_by_field_name("body"), "return_statement", "break_statement",
+                                            "continue_statement", "goto_statement", skip_functions=True), None):
+        return None, "the loop does not start exactly one goroutine on every pass: count its Dones by hand"
+    lit = launches[0].named_children[0].child_by_field_name("function")
+    if lit is None or lit.type != "func_literal" or sum(1 for c in a.of_type(lit, "call_expression")
+                                                         if _is_group_call(sf, c, group, "Done")) != 1:
+        return None, f"the goroutine is not a literal that calls {group}.Done() once"
+    if any(_is_group_call(sf, c, group, m) for c in a.of_type(loop, "call_expression") for m in ("Add", "Go")):
+        return None, f"the loop adds to {group} itself: its count is not the one before the loop"
+    added = _added_before(sf, loop, group)
+    if added is None or added not in _passes(sf, loop):
+        return None, f"no {group}.Add before the loop counts its passes: the Wait may be meant per pass"
+    if (sf.go_version or (1, 22)) < (1, 22) and _loop_vars(sf, loop) & {sf.text(n) for n in a.of_type(lit, "identifier")}:
+        return None, "before Go 1.22 the goroutines would share the loop's variables once they run side by side"
+    comment = g_.trailing_comment(sf, wait)
+    end = comment.end_byte if comment is not None else wait.end_byte
+    removed = delete_line(sf, wait) if comment is None else _delete_through(sf, wait, end)
+    added_edit = insert_after_statement(sf, loop, sf.data[wait.start_byte:end].decode())
+    if removed is None or added_edit is None:
+        return None, "the Wait or the loop shares its line: move the Wait by hand"
+    return Fix(f"wait for {group} after the loop: {added} goroutines were added before it, one starts per pass",
+               (removed, added_edit)), None
+
+
+def _named_call(sf: SourceFile, stmt: Node, method: str) -> bool:
+    call = a.unparen(stmt.named_children[0]) if stmt.named_children else None
+    mc = a.method_call(sf, call) if call is not None else None
+    return mc is not None and mc[1] == method and not a.arguments(call)
+
+
+def _is_group_call(sf: SourceFile, call: Node, group: str, method: str) -> bool:
+    mc = a.method_call(sf, call)
+    return mc is not None and mc[1] == method and sf.text(mc[0]).lstrip("&") == group.lstrip("&")
+
+
+def _add_call(sf: SourceFile, loop: Node, group: str) -> Node | None:
+    """The ``group.Add(n)`` statement's call right before ``loop`` (other statements between
+    do not name the group)."""
+    prev = loop.prev_named_sibling
+    while prev is not None:
+        call = a.unparen(prev.named_children[0]) if prev.type == "expression_statement" and prev.named_children else None
+        if call is not None and call.type == "call_expression" and _is_group_call(sf, call, group, "Add"):
+            return call
+        if prev.type != "comment" and re.search(rb"\b" + re.escape(group.encode()) + rb"\b", sf.data[prev.start_byte:prev.end_byte]):
+            return None
+        prev = prev.prev_named_sibling
+    return None
+
+
+def _added_before(sf: SourceFile, loop: Node, group: str) -> str | None:
+    call = _add_call(sf, loop, group)
+    args = a.arguments(call) if call is not None else []
+    return " ".join(sf.text(args[0]).split()) if len(args) == 1 else None
+
+
+def _passes(sf: SourceFile, loop: Node) -> tuple[str, ...]:
+    """How an Add before the loop spells its number of passes: ``len(xs)`` for ``range xs``
+    (or ``xs`` itself, which an Add takes only when it is an int: ``for range n``), ``n``
+    for ``i := 0; i < n; i++``."""
+    clause = next((c for c in loop.named_children if c.type in ("range_clause", "for_clause")), None)
+    if clause is None:
+        return ()
+    if clause.type == "range_clause":
+        right = " ".join(sf.text(clause.child_by_field_name("right")).split())
+        return f"len({right})", right
+    cond, init = clause.child_by_field_name("condition"), clause.child_by_field_name("initializer")
+    if a.loop_kind(sf, loop) != "counted" or cond is None or init is None or cond.type != "binary_expression" \
+            or sf.text(cond.child_by_field_name("operator")) != "<" or not re.fullmatch(r"\w+\s*:=\s*0", sf.text(init)):
+        return ()
+    return (" ".join(sf.text(cond.child_by_field_name("right")).split()),)
+
+
+def _loop_vars(sf: SourceFile, loop: Node) -> set[str]:
+    clause = next((c for c in loop.named_children if c.type in ("range_clause", "for_clause")), None)
+    left = clause.child_by_field_name("left") if clause is not None and clause.type == "range_clause" else \
+        clause.child_by_field_name("initializer") if clause is not None else None
+    return {sf.text(n) for n in a.of_type(left, "identifier")} if left is not None else set()
+
+
+def _delete_through(sf: SourceFile, stmt: Node, end: int) -> TextEdit | None:
+    """The line holding only ``stmt`` and its trailing comment (ending at ``end``)."""
+    start = sf.line_start(stmt.start_byte)
+    nl = sf.data.find(b"\n", end)
+    if sf.data[start:stmt.start_byte].strip() or nl == -1 or sf.data[end:nl].strip():
+        return None
+    return TextEdit(start, nl + 1, b"")
 
 
 # ---------------------------------------------------------------------------- merging
