@@ -37,11 +37,22 @@ makes the leak disappear):
   by a `return` whose results read nothing the lock guards, or by a loop body's `break`
   (nothing after the loop unlocking) or `continue`: the Unlock right before it leaves.
   Not when an Unlock is in a function that does not lock (a hand-off), or deferred in the
-  same function, or the loop holds the lock across iterations.
+  same function, or the loop holds the lock across iterations;
+- a Lock or RLock that opens a method (released by a `defer` after it, or as its last
+  statement), which another method of the type calls while holding that lock: a sync
+  mutex is not reentrant, so the goroutine waits for itself. The body moves to
+  `fooLocked`, for a caller that holds the lock; `foo` locks and calls it, and the callers
+  that hold the lock call `fooLocked`. Not when a caller holds only the read lock and the
+  method takes the write lock (the body would write under a read lock);
+- a `wg.Wait()` ending the body of a loop that starts one goroutine per pass, when a
+  `wg.Add` before the loop counted them all (`wg.Add(len(xs))` for `range xs`): the first
+  pass waits for goroutines not started yet. The Wait moves after the loop. Not when work
+  follows it in the body, the loop can leave early or adds itself, or (before Go 1.22) the
+  goroutine uses the loop's variables.
 
-**When it is not fixed**: other locks (a lock-order deadlock, a lock taken twice, or a lock
-held across a blocking operation: where to release is a design decision), wait groups (the goroutine owing the
-Done is blocked itself: fix that one), condition variables, a receive on the cancellation
+**When it is not fixed**: other locks (a lock-order deadlock, or a lock held across a
+blocking operation: where to release is a design decision), other wait groups (the goroutine
+owing the Done is blocked itself: fix that one), condition variables, a receive on the cancellation
 signal itself (whoever owns it must fire it), an unbounded number of sends, a signal that
 has already fired where the operation runs, a channel field used in another file of the
 package; each such site is reported with its reason in one line.
