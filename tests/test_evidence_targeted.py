@@ -520,6 +520,109 @@ func Start(names []string, start func(string)) {
 WAITWORK = WAITLOOP.replace("package waitloop", "package waitwork").replace(
     "\t\twg.Wait() // each in turn\n", "\t\twg.Wait() // each in turn\n\t\tstart(n + \" done\")\n")
 
+# A read lock kept by a return, reached through a field of the lock's type (GoBench's
+# Etcd5509): the writer waits forever; the return gets the RUnlock.
+RLOCKFIELD = """\
+package rlockfield
+
+import "sync"
+
+// Client is closed under its lock.
+type Client struct {
+	mu     sync.RWMutex
+	closed bool
+}
+
+// Close marks the client closed.
+func (c *Client) Close() {
+	c.mu.Lock()
+	c.closed = true
+	c.mu.Unlock()
+}
+
+type conn struct {
+	client *Client
+}
+
+// ready says whether the client is open.
+func (r *conn) ready() bool {
+	r.client.mu.RLock()
+	if r.client.closed {
+		return false
+	}
+	r.client.mu.RUnlock()
+	return true
+}
+"""
+
+# A read lock taken again through a wrapper while a writer waits (GoBench's Cockroach6181):
+# the holder calls the method the wrapper locks around.
+WRAPPER = """\
+package wrapper
+
+import (
+	"fmt"
+	"sync"
+	"time"
+)
+
+// Table holds rows under a lock.
+type Table struct {
+	mu   sync.RWMutex
+	rows []string
+}
+
+// Dump is the rows, after a pause.
+func (t *Table) Dump(pause time.Duration) string {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	time.Sleep(pause)
+	return t.String()
+}
+
+// String is the rows.
+func (t *Table) String() string {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return t.stringLocked()
+}
+
+func (t *Table) stringLocked() string {
+	return fmt.Sprint(t.rows)
+}
+
+// Add adds a row.
+func (t *Table) Add(r string) {
+	t.mu.Lock()
+	t.rows = append(t.rows, r)
+	t.mu.Unlock()
+}
+"""
+
+# A Lock written for an Unlock (GoBench's Grpc795): the second Stop waits for itself.
+TWICE = """\
+package twice
+
+import "sync"
+
+// Server drains once.
+type Server struct {
+	mu       sync.Mutex
+	draining bool
+}
+
+// Stop drains the server; a second Stop does nothing.
+func (s *Server) Stop() {
+	s.mu.Lock()
+	if s.draining {
+		s.mu.Lock()
+		return
+	}
+	s.draining = true
+	s.mu.Unlock()
+}
+"""
+
 
 def _test(pkg: str, call: str, imports: str = "") -> str:
     return f'package {pkg}\n\nimport (\n{imports}\t"testing"\n)\n\nfunc TestIt(t *testing.T) {{\n\t{call}\n}}\n'
@@ -618,6 +721,15 @@ FILES = {
     "waitloop/waitloop_test.go": _test("waitloop", 'go Start([]string{"a", "b"}, func(string) {})\n\ttime.Sleep(20 * time.Millisecond)', '\t"time"\n'),
     "waitwork/waitwork.go": WAITWORK,
     "waitwork/waitwork_test.go": _test("waitwork", 'go Start([]string{"a", "b"}, func(string) {})\n\ttime.Sleep(20 * time.Millisecond)', '\t"time"\n'),
+    "rlockfield/rlockfield.go": RLOCKFIELD,
+    "rlockfield/rlockfield_test.go": _test(
+        "rlockfield", "c := &Client{closed: true}\n\t(&conn{client: c}).ready()\n\tgo c.Close()\n\ttime.Sleep(20 * time.Millisecond)", '\t"time"\n'),
+    "wrapper/wrapper.go": WRAPPER,
+    "wrapper/wrapper_test.go": _test(
+        "wrapper", 'tb := &Table{}\n\tgo tb.Dump(20 * time.Millisecond)\n\ttime.Sleep(5 * time.Millisecond)\n\tgo tb.Add("a")\n\ttime.Sleep(60 * time.Millisecond)',
+        '\t"time"\n'),
+    "twice/twice.go": TWICE,
+    "twice/twice_test.go": _test("twice", "s := &Server{}\n\ts.Stop()\n\tgo s.Stop()\n\ttime.Sleep(20 * time.Millisecond)", '\t"time"\n'),
 }
 
 
@@ -682,6 +794,12 @@ def _confirmed(stderr: str, where: str) -> str:
     ("relock", RELOCK, RELOCK_FIXED, "relock.go:21", "proven-leak (fixed): move prune's body to pruneLocked and call that from the 1 caller"),
     ("waitloop", WAITLOOP, WAITLOOP.replace("\t\twg.Wait() // each in turn\n\t}\n", "\t}\n\twg.Wait() // each in turn\n"),
      "waitloop.go:14", "proven-leak (fixed): wait for wg after the loop: len(names) goroutines were added before it"),
+    ("rlockfield", RLOCKFIELD, RLOCKFIELD.replace("\tif r.client.closed {\n", "\tif r.client.closed {\n\t\tr.client.mu.RUnlock()\n"),
+     "rlockfield.go:13", "proven-leak (fixed): unlock before each return"),
+    ("wrapper", WRAPPER, WRAPPER.replace("\treturn t.String()\n", "\treturn t.stringLocked()\n"),
+     "wrapper.go:25", "proven-leak (fixed): call stringLocked, which String wraps in the lock, from the 1 caller(s) already holding it"),
+    ("twice", TWICE, TWICE.replace("\t\ts.mu.Lock()\n", "\t\ts.mu.Unlock()\n"),
+     "twice.go:15", "proven-leak (fixed): Unlock where the function locked a second time before returning"),
 ])
 def test_a_proven_leak_is_fixed_and_gone_after(flow, pkg, source, fixed, where, said):
     module, before, result, after = flow
@@ -739,7 +857,8 @@ def test_edits_carry_over_the_rules_fixes():
 
 def test_fixed_files_are_gofmt_clean_and_vet_clean(flow):
     module, _, _, _ = flow
-    fixed = ("buffer", "callee", "gather", "donefield", "stopcase", "closewait", "unlock", "unlockret", "relock", "waitloop")
+    fixed = ("buffer", "callee", "gather", "donefield", "stopcase", "closewait", "unlock", "unlockret", "relock", "waitloop", "rlockfield",
+             "wrapper", "twice")
     for pkg in fixed:
         assert gotools.gofmt_clean((module / pkg / f"{pkg}.go").read_bytes()), pkg
     vet = gotools.run_go(["vet", *(f"./{pkg}" for pkg in fixed)], cwd=str(module))

@@ -127,7 +127,8 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
     if state in (*LOCKS, *WAITS):
         line = c.site.blocked.line
         shapes = (lambda: _wait_after_loop(sf, line),) if state in WAITS else (
-            lambda: _unlock_before_leaving(sf, line) if state != "sync.RWMutex.RLock" else (None, None),
+            lambda: _taken_twice(sf, line),
+            lambda: _unlock_before_leaving(sf, line),
             lambda: _locked_variant(sf, line, abspath))
         whys = []
         for shape in shapes:
@@ -628,10 +629,12 @@ def _zero_return(sf: SourceFile, fn: Node) -> str | None:
 
 
 def _unlock_before_leaving(sf: SourceFile, line: int) -> tuple[Fix | None, str | None]:
-    """The blocked ``r.mu.Lock()`` on ``line``: where a function of this file on the same
-    receiver type (a func literal in one included) locks ``r.mu`` and unlocks it later in
-    the same block, a statement between the two that leaves the block with the lock held
-    gets ``r.mu.Unlock()`` right before it: a `return` (whose results read nothing the lock
+    """The blocked ``r.mu.Lock()`` (or ``RLock``) on ``line``: where a function of this file
+    on the same receiver type (a func literal in one included; or a method of another type
+    reaching the lock through a field of this type, ``r.client.mu``) locks ``r.mu`` (or
+    read-locks it) and releases it later in the same block, a statement between the two that
+    leaves the block with the lock held gets the release right before it (etcd's 5509: a read
+    lock kept blocks every writer after): a `return` (whose results read nothing the lock
     may guard: none, literals, locals; moby's PR 17176, grpc's 3017), or in a loop body a
     `continue` or a `break` (cockroach's PR 584; a `break` only when nothing after the loop
     unlocks). The next Lock, of the next iteration or the next caller, would wait forever.
@@ -640,29 +643,30 @@ def _unlock_before_leaving(sf: SourceFile, line: int) -> tuple[Fix | None, str |
     (moby's 7559: released after the loop, not in its body) is left alone: an Unlock before
     its `continue` would unlock twice when the loop ends."""
     blocked = next((n for n in a.of_type(sf.root, "expression_statement")
-                    if sf.line_col(n.start_byte)[0] == line and _lock_call(sf, n, ("Lock",))), None)
+                    if sf.line_col(n.start_byte)[0] == line and _lock_call(sf, n, ("Lock", "RLock"))), None)
     if blocked is None:
         return None, None
     scope = _lock_scope(sf, blocked)
     if scope is None:
         return None, "the lock is not a receiver's field or a local: its other users are out of view"
-    key, owners = scope
+    key, owners, type_name = scope
     calls = [(a.enclosing_function(n), n) for owner in owners for n in a.of_type(owner, "expression_statement", "defer_statement")
-             if _lock_key(sf, n, owner) == key]
+             if _lock_key(sf, n, owner) == key] + _through_fields(sf, type_name, key)
     if any((n.type == "defer_statement" or _lock_call(sf, n, ("Unlock", "RUnlock"))) and not any(
             f == fn and _lock_call(sf, m, ("Lock", "RLock")) for f, m in calls) for fn, n in calls):
         return None, "a function unlocks what another locked: the lock's hand-off is a design decision"
     edits, seen = [], set()
     for fn, lock in calls:
-        unlocks = [n for f, n in calls if f == fn and n.start_byte > lock.end_byte and _lock_call(sf, n, ("Unlock",))]
+        release = "RUnlock" if _lock_call(sf, lock, ("RLock",)) else "Unlock"
+        unlocks = [n for f, n in calls if f == fn and n.start_byte > lock.end_byte and _lock_call(sf, n, (release,))]
         in_block = next((n for n in unlocks if n.parent == lock.parent), None)
-        if not _lock_call(sf, lock, ("Lock",)) or in_block is None or any(f == fn and n.type == "defer_statement" for f, n in calls):
+        if not _lock_call(sf, lock, ("Lock", "RLock")) or in_block is None or any(f == fn and n.type == "defer_statement" for f, n in calls):
             continue  # not released in its own block (held across iterations may be the design), or by a defer too
         loop = lock.parent.parent.parent if lock.parent.parent is not None else None
         for leave in a.of_type(lock.parent, "return_statement", "continue_statement", "break_statement", skip_functions=True):
-            if not (lock.end_byte <= leave.start_byte < in_block.start_byte) or leave.id in seen or \
-                    any(lock.end_byte <= u.start_byte < leave.start_byte for u in unlocks):
-                continue  # outside the locked stretch, or unlocked before it
+            if not (lock.end_byte <= leave.start_byte < in_block.start_byte) or leave.id in seen or any(
+                    lock.end_byte <= u.start_byte < leave.start_byte for f, u in calls if f == fn and u.type == "expression_statement"):
+                continue  # outside the locked stretch, or unlocked (or locked twice: _taken_twice's) before it
             if leave.type == "return_statement":
                 if not all(x.type in _PLAIN_RESULTS for r in leave.named_children for x in a.walk(r)):
                     continue  # its results would be read after the Unlock
@@ -712,9 +716,10 @@ def _lock_key(sf: SourceFile, stmt: Node, fn: Node) -> str | None:
     return operand if fn.type != "method_declaration" else None
 
 
-def _lock_scope(sf: SourceFile, blocked: Node) -> tuple[str, list[Node]] | None:
-    """The blocked lock's key (see _lock_key) and the methods of the type whose value it is
-    a lock of: the receiver's type, or the type of a local made here (``x := &T{...}``)."""
+def _lock_scope(sf: SourceFile, blocked: Node) -> tuple[str, list[Node], str] | None:
+    """The blocked lock's key (see _lock_key), the methods of the type whose value it is a
+    lock of (the receiver's type, or the type of a local made here: ``x := &T{...}``), and
+    that type's name."""
     fn = a.enclosing(blocked, "method_declaration") or a.enclosing_function(blocked)
     key = _lock_key(sf, blocked, fn)
     if key is None:
@@ -729,7 +734,25 @@ def _lock_scope(sf: SourceFile, blocked: Node) -> tuple[str, list[Node]] | None:
         if lit is None or lit.type != "composite_literal" or _struct_fields(sf, sf.text(lit.child_by_field_name("type"))) is None:
             return None
         type_name, key = sf.text(lit.child_by_field_name("type")), "." + rest if rest else ""
-    return key, [m for m in a.of_type(sf.root, "method_declaration") if (a.function_key(sf, m) or ("", ""))[1] == type_name]
+    return key, [m for m in a.of_type(sf.root, "method_declaration") if (a.function_key(sf, m) or ("", ""))[1] == type_name], type_name
+
+
+def _through_fields(sf: SourceFile, type_name: str, key: str) -> list[tuple[Node, Node]]:
+    """(method, statement) for the lock statements of other types' methods that reach the
+    lock through a field of type ``type_name`` (``r.client.mu.RLock()`` in a method on
+    ``remoteClient``, whose field ``client`` is a ``*Client``: etcd's 5509)."""
+    out = []
+    for m in a.of_type(sf.root, "method_declaration"):
+        owner, recv = (a.function_key(sf, m) or ("", ""))[1], a.receiver_name(sf, m)
+        fields = _struct_fields(sf, owner) if owner != type_name and recv else None
+        for field, kind in (fields or {}).items():
+            if kind.lstrip("*") != type_name:
+                continue
+            for n in a.of_type(m, "expression_statement", "defer_statement"):
+                through = _lock_key(sf, n, m)
+                if through is not None and through == f".{field}{key}":
+                    out.append((a.enclosing_function(n), n))
+    return out
 
 
 def _innermost(leave: Node, kind: str) -> Node | None:
@@ -780,6 +803,12 @@ def _locked_variant(sf: SourceFile, line: int, abspath: str) -> tuple[Fix | None
         return None, f"no method of {type_name} calls {name} holding the lock: it waits for another goroutine"
     if wants == "Lock" and any(mode == "RLock" for _, mode in holders):
         return None, f"a caller holds only the read lock and {name} takes the write lock: an upgrade needs a person"
+    wrapped = _wrapped(sf, rest, recv, _forwarded(sf, method))
+    if wrapped is not None:  # m only locks around a method that exists already: call that
+        edits = [TextEdit(f.start_byte, f.end_byte, wrapped.encode())
+                 for f in (c.child_by_field_name("function").child_by_field_name("field") for c, _ in holders)]
+        return Fix(f"call {wrapped}, which {name} wraps in the lock, from the {len(holders)} caller(s) already holding it",
+                   tuple(edits)), None
     locked = name[0].lower() + name[1:] + "Locked"
     if any(sf.text(n) == locked for n in a.of_type(sf.root, "identifier", "field_identifier")) \
             or _used_elsewhere(abspath, [rb"\b" + locked.encode() + rb"\b"]):
@@ -806,6 +835,21 @@ def _locked_variant(sf: SourceFile, line: int, abspath: str) -> tuple[Fix | None
         edits.append(TextEdit(field.start_byte, field.end_byte, locked.encode()))
     return Fix(f"move {name}'s body to {locked} and call that from the {len(holders)} caller(s) already holding the lock",
                tuple(sorted(edits, key=lambda e: e.start))), None
+
+
+def _wrapped(sf: SourceFile, rest: list[Node], recv: str, args: str | None) -> str | None:
+    """The name of ``recv.x`` when ``rest`` is only ``return recv.x(args)`` or ``recv.x(args)``
+    with the method's own parameters passed on (cockroach's ``String`` around
+    ``stringLocked``)."""
+    if len(rest) != 1 or args is None or rest[0].type not in ("return_statement", "expression_statement"):
+        return None
+    call = a.unparen(rest[0].named_children[0]) if rest[0].named_children else None
+    if call is not None and call.type == "expression_list" and call.named_child_count == 1:
+        call = a.unparen(call.named_children[0])
+    mc = a.method_call(sf, call) if call is not None else None
+    if mc is None or sf.text(mc[0]) != recv or ", ".join(" ".join(sf.text(x).split()) for x in a.arguments(call)) != args:
+        return None
+    return mc[1]
 
 
 def _defers(sf: SourceFile, stmt: Node, operand: str, method: str) -> bool:
@@ -848,6 +892,49 @@ def _forwarded(sf: SourceFile, method: Node) -> str | None:
             return None
         names += [g + "..." if p.type == "variadic_parameter_declaration" else g for g in given]
     return ", ".join(names)
+
+
+def _taken_twice(sf: SourceFile, line: int) -> tuple[Fix | None, str | None]:
+    """The blocked ``r.mu.Lock()`` on ``line`` follows a ``r.mu.Lock()`` of its own function,
+    in a block around it, with no release between (or an ``RLock`` followed by this
+    ``Lock``): every run that gets here waits for itself (grpc's PR 795, a Lock written for
+    an Unlock). When a `return` follows it in its block with no release before and nothing
+    deferred releases, it becomes the release; when a release follows it in its block
+    before any `return`, or a deferred one waits at the return, it goes. A call between the
+    two Locks that might release is the re-run's to rule out."""
+    blocked = next((n for n in a.of_type(sf.root, "expression_statement")
+                    if sf.line_col(n.start_byte)[0] == line and _lock_call(sf, n, ("Lock", "RLock"))), None)
+    fn = a.enclosing_function(blocked) if blocked is not None else None
+    key = _lock_key(sf, blocked, fn) if fn is not None else None
+    if key is None:
+        return None, None
+    mine = [n for n in a.of_type(fn, "expression_statement", "defer_statement", skip_functions=True) if _lock_key(sf, n, fn) == key]
+    before = [n for n in mine if n.end_byte <= blocked.start_byte and n.type == "expression_statement"]
+    if not before or not a.is_within(blocked, before[-1].parent) or any(
+            x.type == "for_statement" for x in a.ancestors(blocked) if x.start_byte > before[-1].start_byte and a.is_within(x, fn)):
+        return None, None
+    held = a.method_call(sf, a.unparen(before[-1].named_children[0]))[1]
+    wants = a.method_call(sf, a.unparen(blocked.named_children[0]))[1]
+    if not (held == "Lock" or (held == "RLock" and wants == "Lock")):
+        return None, None
+    release = "Unlock" if held == "Lock" else "RUnlock"
+    deferred = any(n.type == "defer_statement" for n in mine)
+    for nxt in (n for n in a.following(blocked) if n.type != "comment"):
+        if nxt.type == "expression_statement" and _lock_key(sf, nxt, fn) == key and _named_call(sf, nxt, release):
+            break  # released further on: the second Lock goes
+        if nxt.type == "return_statement":
+            if deferred:
+                break
+            field = a.unparen(blocked.named_children[0]).child_by_field_name("function").child_by_field_name("field")
+            return Fix(f"{release} where the function locked a second time before returning: it held the lock already",
+                       (TextEdit(field.start_byte, field.end_byte, release.encode()),)), None
+    else:
+        if not deferred:
+            return None, "the lock is taken twice and the code after it goes on: release it by hand"
+    edit = delete_line(sf, blocked)
+    if edit is None:
+        return None, "the second Lock shares its line: remove it by hand"
+    return Fix("remove the second Lock: the function holds the lock already, and releases it after", (edit,)), None
 
 
 # ---------------------------------------------------------------------------- a Wait in the launching loop
