@@ -623,6 +623,44 @@ func (s *Server) Stop() {
 }
 """
 
+# The Stop-and-drain idiom after the select took the timer's value (GoBench's Istio18454).
+DRAIN = """\
+package drain
+
+import "time"
+
+// Debouncer runs f once nothing pokes it for d.
+type Debouncer struct {
+	t    *time.Timer
+	poke chan struct{}
+	d    time.Duration
+}
+
+func (b *Debouncer) loop(f func(), stop chan struct{}) {
+	for {
+		select {
+		case <-b.t.C:
+			f()
+		case <-b.poke:
+			if !b.t.Stop() {
+				<-b.t.C
+			}
+			b.t.Reset(b.d)
+		case <-stop:
+			return
+		}
+	}
+}
+"""
+
+DRAIN_TEST = """b := &Debouncer{t: time.NewTimer(time.Millisecond), poke: make(chan struct{}), d: time.Hour}
+	stop := make(chan struct{})
+	go b.loop(func() {}, stop)
+	time.Sleep(10 * time.Millisecond)
+	b.poke <- struct{}{}
+	close(stop)
+	time.Sleep(20 * time.Millisecond)"""
+
 
 def _test(pkg: str, call: str, imports: str = "") -> str:
     return f'package {pkg}\n\nimport (\n{imports}\t"testing"\n)\n\nfunc TestIt(t *testing.T) {{\n\t{call}\n}}\n'
@@ -728,6 +766,8 @@ FILES = {
     "wrapper/wrapper_test.go": _test(
         "wrapper", 'tb := &Table{}\n\tgo tb.Dump(20 * time.Millisecond)\n\ttime.Sleep(5 * time.Millisecond)\n\tgo tb.Add("a")\n\ttime.Sleep(60 * time.Millisecond)',
         '\t"time"\n'),
+    "drain/drain.go": DRAIN,
+    "drain/drain_test.go": _test("drain", DRAIN_TEST, '\t"time"\n'),
     "twice/twice.go": TWICE,
     "twice/twice_test.go": _test("twice", "s := &Server{}\n\ts.Stop()\n\tgo s.Stop()\n\ttime.Sleep(20 * time.Millisecond)", '\t"time"\n'),
 }
@@ -800,6 +840,8 @@ def _confirmed(stderr: str, where: str) -> str:
      "wrapper.go:25", "proven-leak (fixed): call stringLocked, which String wraps in the lock, from the 1 caller(s) already holding it"),
     ("twice", TWICE, TWICE.replace("\t\ts.mu.Lock()\n", "\t\ts.mu.Unlock()\n"),
      "twice.go:15", "proven-leak (fixed): Unlock where the function locked a second time before returning"),
+    ("drain", DRAIN, DRAIN.replace("\t\t\t\t<-b.t.C\n", "\t\t\t\tselect {\n\t\t\t\tcase <-b.t.C:\n\t\t\t\tdefault:\n\t\t\t\t}\n"),
+     "drain.go:19", "proven-leak (fixed): drain b.t.C without blocking"),
 ])
 def test_a_proven_leak_is_fixed_and_gone_after(flow, pkg, source, fixed, where, said):
     module, before, result, after = flow
@@ -858,7 +900,7 @@ def test_edits_carry_over_the_rules_fixes():
 def test_fixed_files_are_gofmt_clean_and_vet_clean(flow):
     module, _, _, _ = flow
     fixed = ("buffer", "callee", "gather", "donefield", "stopcase", "closewait", "unlock", "unlockret", "relock", "waitloop", "rlockfield",
-             "wrapper", "twice")
+             "wrapper", "twice", "drain")
     for pkg in fixed:
         assert gotools.gofmt_clean((module / pkg / f"{pkg}.go").read_bytes()), pkg
     vet = gotools.run_go(["vet", *(f"./{pkg}" for pkg in fixed)], cwd=str(module))

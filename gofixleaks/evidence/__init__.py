@@ -44,6 +44,8 @@ makes the leak disappear):
   `fooLocked`, for a caller that holds the lock; `foo` locks and calls it, and the callers
   that hold the lock call `fooLocked`. Not when a caller holds only the read lock and the
   method takes the write lock (the body would write under a read lock);
+- a blocked drain `if !t.Stop() { <-t.C }` (the value was taken already, and since Go
+  1.23 a stopped timer keeps none): a drain that does not block, `select` with a default;
 - a `wg.Wait()` ending the body of a loop that starts one goroutine per pass, when a
   `wg.Add` before the loop counted them all (`wg.Add(len(xs))` for `range xs`): the first
   pass waits for goroutines not started yet. The Wait moves after the loop. Not when work

@@ -26,6 +26,7 @@ aimed at it where their safety conditions hold:
   calls while it holds that lock (a sync mutex is not reentrant: the goroutine waits for
   itself) -> the body moves to a `fooLocked` method the holding callers call, and the
   method locks and calls it (the split Go code uses for "the caller holds the lock");
+- a blocked ``if !t.Stop() { <-t.C }`` drain -> a drain that does not block;
 - a `wg.Wait()` ending the body of the loop that starts one goroutine per item, after a
   `wg.Add` before the loop counted them all (`wg.Add(len(xs))`): the first Wait waits for
   Dones of goroutines not started yet -> the Wait after the loop.
@@ -150,6 +151,7 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
     # each shape in turn, the first fix wins; with it, whether a re-run of the tests suffices
     shapes = (
         (lambda: _buffer(sf, stmt) if state == "chan send" else (None, None), True),
+        (lambda: _drain_without_blocking(sf, stmt, state), True),
         (lambda: _wake_up(sf, stmt, state, abspath), False),  # a slow receiver sees fewer wake-ups
         (lambda: _watch(sf, stmt, state), True),
         (lambda: _done_field(sf, stmt, state, abspath), True),
@@ -244,6 +246,32 @@ def _only_closes_after(sf: SourceFile, send: Node, name: str) -> bool:
 def _closes(sf: SourceFile, stmt: Node, name: str) -> bool:
     call = a.unparen(stmt.named_children[0]) if stmt.type == "expression_statement" and stmt.named_children else None
     return call is not None and a.callee(sf, call) == (None, "close") and [sf.text(x) for x in a.arguments(call)] == [name]
+
+
+# ---------------------------------------------------------------------------- timer drain
+
+
+def _drain_without_blocking(sf: SourceFile, stmt: Node, state: str) -> tuple[Fix | None, str | None]:
+    """``if !t.Stop() { <-t.C }``, the drain before a Reset, blocked: the value was already
+    received (a select case on ``t.C`` took it), and since Go 1.23 a stopped timer's
+    channel holds nothing anyway, so the receive waits forever (istio's 18454). A drain that
+    does not block (``select`` with a default) takes a stale value when there is one, and
+    goes on when there is none."""
+    chan = _channel(sf, stmt)
+    block = stmt.parent.parent if stmt.parent is not None and stmt.parent.type == "statement_list" else None
+    cond = block.parent.child_by_field_name("condition") if block is not None and block.parent.type == "if_statement" else None
+    if state != "chan receive" or stmt.type != "expression_statement" or chan.type != "selector_expression" \
+            or sf.text(chan.child_by_field_name("field")) != "C" or cond is None:
+        return None, None
+    timer = sf.text(chan.child_by_field_name("operand"))
+    if " ".join(sf.text(a.unparen(cond)).split()) != f"!{timer}.Stop()" or [n for n in a.statements(block) if n.type != "comment"] != [stmt]:
+        return None, None
+    if not g_.own_line(sf, stmt) or g_.trailing_comment(sf, stmt) is not None:
+        return None, "the drain shares its line: make it non-blocking by hand"
+    indent, nl = sf.indent_at(stmt.start_byte), sf.newline
+    new = b"select {" + nl + indent + f"case <-{timer}.C:".encode() + nl + indent + b"default:" + nl + indent + b"}"
+    return Fix(f"drain {timer}.C without blocking: its value was taken already, or (Go 1.23 on) was never kept",
+               (TextEdit(stmt.start_byte, stmt.end_byte, new),)), None
 
 
 # ---------------------------------------------------------------------------- select
