@@ -442,6 +442,7 @@ import "sync"
 type Registry struct {
 	mu    sync.Mutex
 	names map[string]bool
+	count int
 }
 
 // Add adds name and drops the empty one.
@@ -450,6 +451,7 @@ func (r *Registry) Add(name string) {
 	defer r.mu.Unlock()
 	r.names[name] = true
 	r.prune("")
+	r.count = r.size()
 }
 
 // prune drops name.
@@ -459,13 +461,25 @@ func (r *Registry) prune(name string) {
 	// gone for good
 	delete(r.names, name)
 }
+
+// size is how many names there are.
+func (r *Registry) size() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.names)
+}
 """
 
-RELOCK_FIXED = RELOCK.replace("\tr.prune(\"\")\n", "\tr.pruneLocked(\"\")\n").replace(
+# prune blocks first; size, called under the same hold, is split too
+RELOCK_FIXED = RELOCK.replace("\tr.prune(\"\")\n\tr.count = r.size()\n", "\tr.pruneLocked(\"\")\n\tr.count = r.sizeLocked()\n").replace(
     "\tdefer r.mu.Unlock()\n\t// gone for good\n\tdelete(r.names, name)\n}\n",
     "\tdefer r.mu.Unlock()\n\tr.pruneLocked(name)\n}\n\n"
     "// pruneLocked is prune for a caller that holds r's lock.\n"
-    "func (r *Registry) pruneLocked(name string) {\n\t// gone for good\n\tdelete(r.names, name)\n}\n")
+    "func (r *Registry) pruneLocked(name string) {\n\t// gone for good\n\tdelete(r.names, name)\n}\n").replace(
+    "\tdefer r.mu.Unlock()\n\treturn len(r.names)\n}\n",
+    "\tdefer r.mu.Unlock()\n\treturn r.sizeLocked()\n}\n\n"
+    "// sizeLocked is size for a caller that holds r's lock.\n"
+    "func (r *Registry) sizeLocked() int {\n\treturn len(r.names)\n}\n")
 
 # The holder has only the read lock and the callee wants the write lock: not split.
 UPGRADE = """\
@@ -831,13 +845,14 @@ def _confirmed(stderr: str, where: str) -> str:
      "unlock.go:30", "proven-leak (fixed): unlock before each return, break or continue that leaves a locked stretch"),
     ("unlockret", UNLOCKRET, UNLOCKRET.replace('\tif key == "" {\n\t\treturn nil\n', '\tif key == "" {\n\t\tc.mu.Unlock()\n\t\treturn nil\n'),
      "unlockret.go:13", "proven-leak (fixed): unlock before each return"),
-    ("relock", RELOCK, RELOCK_FIXED, "relock.go:21", "proven-leak (fixed): move prune's body to pruneLocked and call that from the 1 caller"),
+    ("relock", RELOCK, RELOCK_FIXED, "relock.go:23",
+     "proven-leak (fixed): move prune's body to pruneLocked, move size's body to sizeLocked, for the callers already holding the lock"),
     ("waitloop", WAITLOOP, WAITLOOP.replace("\t\twg.Wait() // each in turn\n\t}\n", "\t}\n\twg.Wait() // each in turn\n"),
      "waitloop.go:14", "proven-leak (fixed): wait for wg after the loop: len(names) goroutines were added before it"),
     ("rlockfield", RLOCKFIELD, RLOCKFIELD.replace("\tif r.client.closed {\n", "\tif r.client.closed {\n\t\tr.client.mu.RUnlock()\n"),
      "rlockfield.go:13", "proven-leak (fixed): unlock before each return"),
     ("wrapper", WRAPPER, WRAPPER.replace("\treturn t.String()\n", "\treturn t.stringLocked()\n"),
-     "wrapper.go:25", "proven-leak (fixed): call stringLocked, which String wraps in the lock, from the 1 caller(s) already holding it"),
+     "wrapper.go:25", "proven-leak (fixed): call stringLocked (which String wraps in the lock), for the callers already holding the lock"),
     ("twice", TWICE, TWICE.replace("\t\ts.mu.Lock()\n", "\t\ts.mu.Unlock()\n"),
      "twice.go:15", "proven-leak (fixed): Unlock where the function locked a second time before returning"),
     ("drain", DRAIN, DRAIN.replace("\t\t\t\t<-b.t.C\n", "\t\t\t\tselect {\n\t\t\t\tcase <-b.t.C:\n\t\t\t\tdefault:\n\t\t\t\t}\n"),

@@ -795,74 +795,114 @@ def _innermost(leave: Node, kind: str) -> Node | None:
 
 
 def _locked_variant(sf: SourceFile, line: int, abspath: str) -> tuple[Fix | None, str | None]:
-    """The blocked ``r.mu.Lock()`` (or ``RLock``) on ``line`` opens method ``m``, released by
-    the ``defer`` right after it, and another method of the type calls ``r.m(...)`` while it
-    holds ``r.mu`` (locked earlier in a block around the call, not unlocked in between): a
-    sync mutex is not reentrant, so that goroutine waits for itself (moby's PR 36114; a second
-    RLock waits too once a writer queues, syncthing's 4829). ``m``'s body moves to ``mLocked``,
-    ``m`` locks and calls it, and the holding callers call ``mLocked``: every other caller
-    is unchanged, and the holding ones run the body under the lock they hold. Not when a
-    holder has only a read lock and ``m`` wants the write lock: the body would then write
-    under a read lock."""
+    """The blocked ``r.mu.Lock()`` (or ``RLock``) on ``line`` opens method ``m`` (after
+    nothing but ``runtime.Gosched()``), released by the ``defer`` right after it or as its
+    last statement, and another method of the type calls ``r.m(...)`` while it holds
+    ``r.mu`` (locked earlier in a block around the call, not released in between): a sync
+    mutex is not reentrant, so that goroutine waits for itself (moby's PR 36114; a second
+    RLock waits too once a writer queues, syncthing's 4829). ``m``'s body moves to
+    ``mLocked``, ``m`` locks and calls it, and the holding callers call ``mLocked``: every
+    other caller is unchanged, and the holding ones run the body under the lock they hold.
+    Where ``m`` only wraps an existing method in the lock, the holders call that. Every
+    other method of the type opening with the same lock that the same holders call under it
+    is split alike (kubernetes' 62464): its deadlock only waits for another schedule. Not
+    when a holder has only a read lock and a method takes the write lock: the body would
+    then write under a read lock."""
     blocked = next((n for n in a.of_type(sf.root, "expression_statement")
                     if sf.line_col(n.start_byte)[0] == line and _lock_call(sf, n, ("Lock", "RLock"))), None)
     method = a.enclosing_function(blocked) if blocked is not None else None
-    if method is None or method.type != "method_declaration":
+    if method is None or method.type != "method_declaration" or _lock_key(sf, blocked, method) is None:
         return None, None
-    key, recv = _lock_key(sf, blocked, method), a.receiver_name(sf, method)
+    first = _split(sf, method, blocked, abspath)
+    if isinstance(first, str):
+        return None, first
+    key, type_name = _lock_key(sf, blocked, method), a.function_key(sf, method)[1]
+    holders = {id(c) for c in first.holders}
+    splits = [first]
+    for other in a.of_type(sf.root, "method_declaration"):
+        opening = next((n for n in a.statements(a.body(other)) if n.type != "comment" and not _yields(sf, n)), None)
+        if other == method or (a.function_key(sf, other) or ("", ""))[1] != type_name or opening is None \
+                or not _lock_call(sf, opening, ("Lock", "RLock")) or _lock_key(sf, opening, other) != key:
+            continue
+        more = _split(sf, other, opening, abspath)
+        if not isinstance(more, str) and any(a.enclosing_function(c) in {a.enclosing_function(h) for h in first.holders}
+                                             for c in more.holders) and not holders & {id(c) for c in more.holders}:
+            splits.append(more)
+    edits = tuple(sorted((e for sp in splits for e in sp.edits), key=lambda e: e.start))
+    names = ", ".join(sp.message for sp in splits)
+    return Fix(f"{names}, for the callers already holding the lock", edits), None
+
+
+@dataclass(frozen=True)
+class _Split:
+    """A method's Locked variant: the edits that make it and point the holders at it."""
+
+    edits: tuple[TextEdit, ...]
+    holders: tuple[Node, ...]  # the calls made holding the lock
+    message: str
+
+
+def _split(sf: SourceFile, method: Node, lock: Node, abspath: str) -> _Split | str:
+    """``method`` (opening with ``lock``) split for the callers that hold that lock, or why not."""
+    key, recv = _lock_key(sf, lock, method), a.receiver_name(sf, method)
     code = [n for n in a.statements(a.body(method)) if n.type != "comment"]
-    wants = a.method_call(sf, a.unparen(blocked.named_children[0]))[1]
+    code = code[code.index(lock):] if lock in code and all(_yields(sf, n) for n in code[:code.index(lock)]) else []
+    wants = a.method_call(sf, a.unparen(lock.named_children[0]))[1]
     release = "Unlock" if wants == "Lock" else "RUnlock"
     results = method.child_by_field_name("result") is not None
-    if key is None or len(code) < 2 or code[0] != blocked:
-        return None, "the lock does not open its method: split the method by hand"
+    if len(code) < 2:
+        return "the lock does not open its method: split the method by hand"
     if _defers(sf, code[1], recv + key, release):
         kept, rest, upto = code[1], code[2:], a.body(method).end_byte - 1  # the body's closing brace
     elif code[-1].type == "expression_statement" and _lock_key(sf, code[-1], method) == key and _named_call(sf, code[-1], release) \
             and not results and not any(next(a.of_type(n, "return_statement", skip_functions=True), None) for n in code):
         kept, rest, upto = code[0], code[1:-1], code[-1].start_byte
     else:
-        return None, "the lock is not released by a defer after it or as the method's last statement: split it by hand"
+        return "the lock is not released by a defer after it or as the method's last statement: split it by hand"
     if any(_lock_key(sf, n, method) == key for r in rest for n in a.of_type(r, "expression_statement", "defer_statement")):
-        return None, "the method releases or takes the lock again: split it by hand"
+        return "the method releases or takes the lock again: split it by hand"
     type_name, name = a.function_key(sf, method)[1], sf.text(method.child_by_field_name("name"))
-    holders = _held_calls(sf, type_name, name, key)
-    if not holders:
-        return None, f"no method of {type_name} calls {name} holding the lock: it waits for another goroutine"
-    if wants == "Lock" and any(mode == "RLock" for _, mode in holders):
-        return None, f"a caller holds only the read lock and {name} takes the write lock: an upgrade needs a person"
-    wrapped = _wrapped(sf, rest, recv, _forwarded(sf, method))
-    if wrapped is not None:  # m only locks around a method that exists already: call that
-        edits = [TextEdit(f.start_byte, f.end_byte, wrapped.encode())
-                 for f in (c.child_by_field_name("function").child_by_field_name("field") for c, _ in holders)]
-        return Fix(f"call {wrapped}, which {name} wraps in the lock, from the {len(holders)} caller(s) already holding it",
-                   tuple(edits)), None
+    held = _held_calls(sf, type_name, name, key)
+    if not held:
+        return f"no method of {type_name} calls {name} holding the lock: it waits for another goroutine"
+    if wants == "Lock" and any(mode == "RLock" for _, mode in held):
+        return f"a caller holds only the read lock and {name} takes the write lock: an upgrade needs a person"
+    holders = tuple(c for c, _ in held)
+    fields = [c.child_by_field_name("function").child_by_field_name("field") for c in holders]
+    args = _forwarded(sf, method)
+    wrapped = _wrapped(sf, rest, recv, args)
+    if wrapped is not None:  # it only locks around a method that exists already: call that
+        return _Split(tuple(TextEdit(f.start_byte, f.end_byte, wrapped.encode()) for f in fields), holders,
+                      f"call {wrapped} (which {name} wraps in the lock)")
     locked = name[0].lower() + name[1:] + "Locked"
     if any(sf.text(n) == locked for n in a.of_type(sf.root, "identifier", "field_identifier")) \
             or _used_elsewhere(abspath, [rb"\b" + locked.encode() + rb"\b"]):
-        return None, f"{locked} is already a name in its package: split the method by hand"
-    args = _forwarded(sf, method)
+        return f"{locked} is already a name in its package: split the method by hand"
     if args is None:
-        return None, f"{name} has a parameter without a name it could pass on: split the method by hand"
+        return f"{name} has a parameter without a name it could pass on: split the method by hand"
     close = a.body(method).end_byte - 1
     if sf.data[sf.line_start(upto):upto].strip() or sf.data[sf.line_start(close):close].strip() or any(
             sf.line_col(x.start_byte)[0] == sf.line_col(y.end_byte)[0] for x, y in zip(code[1:], code)):
-        return None, "the method is not laid out one statement per line: split it by hand"
-    nl, indent = sf.newline, sf.indent_at(blocked.start_byte)
+        return "the method is not laid out one statement per line: split it by hand"
+    nl, indent = sf.newline, sf.indent_at(lock.start_byte)
     call = ("return " if results else "") + f"{recv}.{locked}({args})"
     start = sf.data.find(b"\n", kept.end_byte) + 1  # the moved statements' leading comments go with them
     moved = sf.data[start:sf.line_start(upto)]
-    edits = [TextEdit(start, sf.line_start(upto), indent + call.encode() + nl)]
+    while moved.startswith(nl):  # no blank line opens the new body
+        moved = moved[len(nl):]
     name_node = method.child_by_field_name("name")
-    head = sf.data[method.start_byte:name_node.start_byte] + locked.encode()
-    signature = head + sf.data[name_node.end_byte:a.body(method).start_byte]
+    signature = sf.data[method.start_byte:name_node.start_byte] + locked.encode() + sf.data[name_node.end_byte:a.body(method).start_byte]
     doc = f"// {locked} is {name} for a caller that holds {recv}'s lock.".encode()
-    edits.append(TextEdit(method.end_byte, method.end_byte, nl + nl + doc + nl + signature + b"{" + nl + moved + b"}"))
-    for call_node, _ in holders:
-        field = call_node.child_by_field_name("function").child_by_field_name("field")
-        edits.append(TextEdit(field.start_byte, field.end_byte, locked.encode()))
-    return Fix(f"move {name}'s body to {locked} and call that from the {len(holders)} caller(s) already holding the lock",
-               tuple(sorted(edits, key=lambda e: e.start))), None
+    edits = [TextEdit(start, sf.line_start(upto), indent + call.encode() + nl),
+             TextEdit(method.end_byte, method.end_byte, nl + nl + doc + nl + signature + b"{" + nl + moved + b"}")]
+    edits += [TextEdit(f.start_byte, f.end_byte, locked.encode()) for f in fields]
+    return _Split(tuple(edits), holders, f"move {name}'s body to {locked}")
+
+
+def _yields(sf: SourceFile, stmt: Node) -> bool:
+    """``runtime.Gosched()``: a statement a method may run before its lock and keep there."""
+    call = a.unparen(stmt.named_children[0]) if stmt.type == "expression_statement" and stmt.named_children else None
+    return call is not None and a.is_call_to(sf, call, "runtime", ("Gosched",))
 
 
 def _wrapped(sf: SourceFile, rest: list[Node], recv: str, args: str | None) -> str | None:
