@@ -37,7 +37,15 @@ makes the leak disappear):
   by a `return` whose results read nothing the lock guards, or by a loop body's `break`
   (nothing after the loop unlocking) or `continue`: the Unlock right before it leaves.
   Not when an Unlock is in a function that does not lock (a hand-off), or deferred in the
-  same function, or the loop holds the lock across iterations;
+  same function. A read lock kept the same way (a writer waits forever) gets its RUnlock,
+  also when the method reaches the lock through a field of the lock's type;
+- a Lock that opens a loop's body and is released only once after the loop (a pass that
+  goes round takes it again): a release in every pass, before each `break` and `continue`
+  and at the end of the body, and none after the loop. Not when the loop's condition reads
+  more than locals or the loop is left otherwise;
+- a Lock a function takes a second time with no release between (a Lock written for an
+  Unlock): the release, before the `return` that follows; or no second Lock, when a
+  release follows;
 - a Lock or RLock that opens a method (released by a `defer` after it, or as its last
   statement), which another method of the type calls while holding that lock: a sync
   mutex is not reentrant, so the goroutine waits for itself. The body moves to

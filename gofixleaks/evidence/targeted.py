@@ -21,7 +21,11 @@ aimed at it where their safety conditions hold:
   ignores it -> that function closes it as it returns;
 - a Lock waited on forever, where a function of the same type locks that lock and leaves
   the locked stretch before its Unlock (a `return` reading nothing the lock guards, a loop
-  body's `break` or `continue`) -> the Unlock right before it leaves;
+  body's `break` or `continue`; also a read lock, and a method reaching the lock through a
+  field of its type) -> the Unlock right before it leaves;
+- a Lock opening a loop body, released only after the loop -> a release in every pass;
+- a Lock taken twice by one function with no release between -> the second becomes the
+  release before the `return` after it, or goes when a release follows;
 - a Lock (or RLock) that opens a method, `defer`-released, which another method of the type
   calls while it holds that lock (a sync mutex is not reentrant: the goroutine waits for
   itself) -> the body moves to a `fooLocked` method the holding callers call, and the
@@ -129,6 +133,7 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
         line = c.site.blocked.line
         shapes = (lambda: _wait_after_loop(sf, line),) if state in WAITS else (
             lambda: _taken_twice(sf, line),
+            lambda: _lock_per_pass(sf, line),
             lambda: _unlock_before_leaving(sf, line),
             lambda: _locked_variant(sf, line, abspath))
         whys = []
@@ -960,6 +965,51 @@ def _forwarded(sf: SourceFile, method: Node) -> str | None:
             return None
         names += [g + "..." if p.type == "variadic_parameter_declaration" else g for g in given]
     return ", ".join(names)
+
+
+def _lock_per_pass(sf: SourceFile, line: int) -> tuple[Fix | None, str | None]:
+    """The blocked ``r.mu.Lock()`` on ``line`` opens a loop's body and the loop's only
+    release is the ``r.mu.Unlock()`` right after the loop: a pass that goes round again holds
+    the lock into the next pass's Lock (moby's PR 7559, a `continue` past the release). Each
+    pass releases instead: before each `break` and `continue` of the loop and at the end of
+    the body, and the release after the loop goes. A run that leaves after one pass does the
+    same; one that went round waited forever. Only when nothing else in the body touches
+    the lock, nothing leaves the loop otherwise (`return`, `goto`, labels), and the loop's
+    condition and post statement read only locals (they now run unlocked)."""
+    blocked = next((n for n in a.of_type(sf.root, "expression_statement")
+                    if sf.line_col(n.start_byte)[0] == line and _lock_call(sf, n, ("Lock",))), None)
+    loop = blocked.parent.parent.parent if blocked is not None and blocked.parent.type == "statement_list" else None
+    if loop is None or loop.type != "for_statement" or blocked.parent.parent != loop.child_by_field_name("body"):
+        return None, None
+    fn = a.enclosing_function(loop)
+    key = _lock_key(sf, blocked, fn)
+    body = [n for n in a.statements(loop.child_by_field_name("body")) if n.type != "comment"]
+    after = next((n for n in a.following(loop) if n.type != "comment"), None)
+    if key is None or body[0] != blocked or after is None or after.type != "expression_statement" \
+            or _lock_key(sf, after, fn) != key or not _named_call(sf, after, "Unlock"):
+        return None, None
+    if any(_lock_key(sf, n, fn) == key for n in a.of_type(fn, "expression_statement", "defer_statement")
+           if n not in (blocked, after)):
+        return None, "the function takes or releases the lock elsewhere too: release it per pass by hand"
+    clause = next((c for c in loop.named_children if c.type == "for_clause"), None)
+    for part in (clause.child_by_field_name(f) for f in ("condition", "update")) if clause is not None else ():
+        if part is not None and next(a.of_type(part, "selector_expression", "call_expression", "index_expression"), None):
+            return None, "the loop's condition reads more than locals: it ran under the lock"
+    leaves = list(a.of_type(loop.child_by_field_name("body"), "return_statement", "goto_statement", "break_statement",
+                            "continue_statement", skip_functions=True))
+    mine = [x for x in leaves if x.type in ("break_statement", "continue_statement") and not x.named_children
+            and _innermost(x, x.type) == loop]
+    if any(x.type in ("return_statement", "goto_statement") or x.named_children for x in leaves):
+        return None, "the loop is left by a return, goto or label: release it per pass by hand"
+    unlock = sf.text(after.named_children[0])
+    edits = [insert_before_statement(sf, x, [unlock]) for x in mine]
+    if body[-1] not in mine:
+        edits.append(insert_after_statement(sf, body[-1], unlock))
+    edits.append(delete_line(sf, after))
+    if any(e is None for e in edits):
+        return None, "a statement the release goes beside shares its line: release it per pass by hand"
+    return Fix("release the lock in every pass (before each break and continue, and at the end of the body) "
+               "rather than once after the loop", tuple(edits)), None
 
 
 def _taken_twice(sf: SourceFile, line: int) -> tuple[Fix | None, str | None]:
