@@ -1088,3 +1088,36 @@ def test_a_review_targeted_fix_is_applied_with_unsafe_fixes(cli, tmp_path):
     assert (module / "wakeup/wakeup.go").read_text() == WAKEUP_FIXED, done.stderr
     assert "(fixed): send without blocking" in _line(done.stderr, "wakeup.go:17"), done.stderr
     assert leakcheck.run([str(module)], env=gotools.go_env()).packages[0].status == "ok"
+
+
+HANDOFF = """\
+package handoff
+
+import "sync"
+
+type Store struct{ mu sync.Mutex }
+
+// Swap locks s, lets a goroutine release it, and locks it again.
+func Swap(s *Store) {
+	s.mu.Lock()
+	go func() {
+		s.mu.Unlock()
+	}()
+	s.mu.Lock()
+	s.mu.Unlock()
+}
+"""
+
+
+def test_a_lock_a_goroutine_hands_back_is_not_taken_twice():
+    """nats' tests lock, hand the lock to a goroutine that releases it, and lock again: the
+    second Lock waits for that goroutine, not for itself, and stays."""
+    from gofixleaks.source import SourceFile
+
+    sf = SourceFile.load("handoff.go", HANDOFF.encode(), (1, 22))
+    fix, why = targeted._taken_twice(sf, 13)
+    assert fix is None and "another goroutine may hand it back" in why
+    # the same without the goroutine's release: a Lock taken twice, and a release after it
+    alone = SourceFile.load("alone.go", HANDOFF.replace("\t\ts.mu.Unlock()\n\t}()\n", "\t}()\n").encode(), (1, 22))
+    fix, _ = targeted._taken_twice(alone, 12)
+    assert fix is not None and fix.message.startswith("remove the second Lock")

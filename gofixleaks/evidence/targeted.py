@@ -937,7 +937,8 @@ def _held_calls(sf: SourceFile, type_name: str, name: str, key: str) -> list[tup
     ``type_name`` while ``r``'s lock ``key`` is held, with how: "Lock" or "RLock"."""
     out = []
     for m in a.of_type(sf.root, "method_declaration"):
-        if (a.function_key(sf, m) or ("", ""))[1] != type_name or sf.text(m.child_by_field_name("name")) == name:
+        if (a.function_key(sf, m) or ("", ""))[1] != type_name or sf.text(m.child_by_field_name("name")) == name \
+                or _released_in_closure(sf, m, key):
             continue
         recv = a.receiver_name(sf, m)
         stmts = [n for n in a.of_type(m, "expression_statement", skip_functions=True) if _lock_key(sf, n, m) == key]
@@ -965,6 +966,13 @@ def _forwarded(sf: SourceFile, method: Node) -> str | None:
             return None
         names += [g + "..." if p.type == "variadic_parameter_declaration" else g for g in given]
     return ", ".join(names)
+
+
+def _released_in_closure(sf: SourceFile, fn: Node, key: str) -> bool:
+    """Whether a func literal inside ``fn`` releases the lock ``key`` (a goroutine that
+    unlocks what ``fn`` locked: nats' tests hand a lock to one)."""
+    return any(_lock_key(sf, n, fn) == key and a.enclosing_function(n) != fn and (n.type == "defer_statement" or _named_call(
+        sf, n, "Unlock") or _named_call(sf, n, "RUnlock")) for n in a.of_type(fn, "expression_statement", "defer_statement"))
 
 
 def _lock_per_pass(sf: SourceFile, line: int) -> tuple[Fix | None, str | None]:
@@ -1027,6 +1035,8 @@ def _taken_twice(sf: SourceFile, line: int) -> tuple[Fix | None, str | None]:
     if key is None:
         return None, None
     mine = [n for n in a.of_type(fn, "expression_statement", "defer_statement", skip_functions=True) if _lock_key(sf, n, fn) == key]
+    if _released_in_closure(sf, fn, key):
+        return None, "a func literal of the function releases the lock: another goroutine may hand it back"
     before = [n for n in mine if n.end_byte <= blocked.start_byte and n.type == "expression_statement"]
     if not before or not a.is_within(blocked, before[-1].parent) or any(
             x.type == "for_statement" for x in a.ancestors(blocked) if x.start_byte > before[-1].start_byte and a.is_within(x, fn)):
