@@ -705,6 +705,52 @@ func (p *Pool) Take(free func(int) bool) int {
 }
 """
 
+# stop holds the lock its worker takes before it can close done (GoBench's Etcd6873): the
+# release moves before the wait, a review fix even when proven.
+WAITHELD = """\
+package waitheld
+
+import (
+	"sync"
+	"time"
+)
+
+// Hub hands updates to a worker.
+type Hub struct {
+	mu      sync.Mutex
+	updates chan int
+	done    chan struct{}
+	seen    int
+}
+
+// New starts the worker.
+func New() *Hub {
+	h := &Hub{updates: make(chan int, 1), done: make(chan struct{})}
+	go func() {
+		defer close(h.done)
+		for u := range h.updates {
+			time.Sleep(10 * time.Millisecond) // a slow worker: Stop holds the lock by now
+			h.note(u)
+		}
+	}()
+	return h
+}
+
+func (h *Hub) note(u int) {
+	h.mu.Lock()
+	h.seen += u
+	h.mu.Unlock()
+}
+
+// Stop ends the worker and waits for it.
+func (h *Hub) Stop() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	close(h.updates)
+	<-h.done
+}
+"""
+
 
 def _test(pkg: str, call: str, imports: str = "") -> str:
     return f'package {pkg}\n\nimport (\n{imports}\t"testing"\n)\n\nfunc TestIt(t *testing.T) {{\n\t{call}\n}}\n'
@@ -816,6 +862,9 @@ FILES = {
     "lockpass/lockpass.go": LOCKPASS,
     "lockpass/lockpass_test.go": _test("lockpass", "go (&Pool{}).Take(func(id int) bool { return id > 0 })\n\ttime.Sleep(20 * time.Millisecond)",
                                        '\t"time"\n'),
+    "waitheld/waitheld.go": WAITHELD,
+    "waitheld/waitheld_test.go": _test("waitheld", "h := New()\n\th.updates <- 1\n\tgo h.Stop()\n\ttime.Sleep(40 * time.Millisecond)",
+                                       '\t"time"\n'),
     "twice/twice.go": TWICE,
     "twice/twice_test.go": _test("twice", "s := &Server{}\n\ts.Stop()\n\tgo s.Stop()\n\ttime.Sleep(20 * time.Millisecond)", '\t"time"\n'),
 }
@@ -921,6 +970,7 @@ def test_a_proven_leak_is_fixed_and_gone_after(flow, pkg, source, fixed, where, 
     ("noclose", NOCLOSE, "noclose.go:19", "watch is called or named elsewhere too"),
     ("nowake", NOWAKE, "nowake.go:16", "a receive from sem is not an empty select case"),
     ("wakeup", WAKEUP, "wakeup.go:17", "(review): send without blocking on wake-up channel poke"),
+    ("waitheld", WAITHELD, "waitheld.go:40", "(review): release h.mu before waiting on h.done"),
     ("upgrade", UPGRADE, "upgrade.go:22", "(not fixed): blocked on sync.RWMutex.Lock"),
     ("upgrade", UPGRADE, "upgrade.go:22", "a caller holds only the read lock and reset takes the write lock"),
     ("waitwork", WAITWORK, "waitwork.go:14", "the Wait is not the last statement of its loop's body"),
@@ -1083,11 +1133,14 @@ def test_a_review_targeted_fix_is_applied_with_unsafe_fixes(cli, tmp_path):
     """Proven by the re-run, a fix that also changes what a slow partner sees (a dropped
     wake-up) is applied only with --unsafe-fixes; then the leak is gone."""
     gotools.require_go()
-    module = write_module(tmp_path / "m", {k: v for k, v in FILES.items() if k.startswith("wakeup/")})
+    module = write_module(tmp_path / "m", {k: v for k, v in FILES.items() if k.startswith(("wakeup/", "waitheld/"))})
     done = cli("fix", "--evidence", "tests", "--write", "--unsafe-fixes", "--no-cache", str(module), env=gotools.go_env())
     assert (module / "wakeup/wakeup.go").read_text() == WAKEUP_FIXED, done.stderr
     assert "(fixed): send without blocking" in _line(done.stderr, "wakeup.go:17"), done.stderr
-    assert leakcheck.run([str(module)], env=gotools.go_env()).packages[0].status == "ok"
+    # a stop that waited holding its worker's lock releases it first
+    assert (module / "waitheld/waitheld.go").read_text() == WAITHELD.replace(
+        "\tdefer h.mu.Unlock()\n\tclose(h.updates)\n", "\tclose(h.updates)\n\th.mu.Unlock()\n"), done.stderr
+    assert [p.status for p in leakcheck.run([str(module)], env=gotools.go_env()).packages] == ["ok", "ok"]
 
 
 HANDOFF = """\

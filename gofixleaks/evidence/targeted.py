@@ -157,6 +157,7 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
     shapes = (
         (lambda: _buffer(sf, stmt) if state == "chan send" else (None, None), True),
         (lambda: _drain_without_blocking(sf, stmt, state), True),
+        (lambda: _release_before_wait(sf, stmt, state), False),  # others may take the lock during the wait
         (lambda: _wake_up(sf, stmt, state, abspath), False),  # a slow receiver sees fewer wake-ups
         (lambda: _watch(sf, stmt, state), True),
         (lambda: _done_field(sf, stmt, state, abspath), True),
@@ -277,6 +278,59 @@ def _drain_without_blocking(sf: SourceFile, stmt: Node, state: str) -> tuple[Fix
     new = b"select {" + nl + indent + f"case <-{timer}.C:".encode() + nl + indent + b"default:" + nl + indent + b"}"
     return Fix(f"drain {timer}.C without blocking: its value was taken already, or (Go 1.23 on) was never kept",
                (TextEdit(stmt.start_byte, stmt.end_byte, new),)), None
+
+
+# ---------------------------------------------------------------------------- a wait holding the waited-for's lock
+
+
+def _release_before_wait(sf: SourceFile, stmt: Node, state: str) -> tuple[Fix | None, str | None]:
+    """``<-r.done`` ending a method's locked stretch (``r.mu.Lock(); defer r.mu.Unlock()``
+    before it, or ``r.mu.Unlock()`` right after it), where ``r.done`` is closed by a
+    goroutine whose body calls a method of the type that takes ``r.mu``: the wait holds the
+    lock the goroutine needs before it can close (etcd's PR 6873, a stop waiting for its
+    worker). The release moves before the wait. It stays `review` however proven: while the
+    method waits, other goroutines can now take the lock and see what it did before."""
+    chan = _channel(sf, stmt)
+    method = a.enclosing(stmt, "method_declaration")
+    if state != "chan receive" or stmt.type != "expression_statement" or chan.type != "selector_expression" \
+            or method is None or a.enclosing_function(stmt) != method or stmt.parent.parent != a.body(method):
+        return None, None
+    recv, field = a.receiver_name(sf, method), sf.text(chan.child_by_field_name("field"))
+    code = [n for n in a.statements(a.body(method)) if n.type != "comment"]
+    at = code.index(stmt)
+    lock = next((n for n in reversed(code[:at]) if _lock_call(sf, n, ("Lock",))), None)
+    key = _lock_key(sf, lock, method) if lock is not None else None
+    if key is None or sf.text(chan.child_by_field_name("operand")) != recv:
+        return None, None
+    between = code[code.index(lock) + 1:at]
+    deferred = bool(between) and _defers(sf, between[0], recv + key, "Unlock")
+    after = code[at + 1] if at + 1 < len(code) else None
+    plain = after is not None and _lock_key(sf, after, method) == key and _named_call(sf, after, "Unlock")
+    if not (deferred and after is None) and not (plain and not deferred):
+        return None, None
+    if any(_lock_key(sf, n, method) == key for n in between[1 if deferred else 0:]) or any(
+            next(a.of_type(n, "return_statement", skip_functions=True), None) for n in between):
+        return None, "the stretch before the wait returns or touches the lock again: release it by hand"
+    type_name = a.function_key(sf, method)[1]
+    lockers = {sf.text(m.child_by_field_name("name")) for m in a.of_type(sf.root, "method_declaration")
+               if (a.function_key(sf, m) or ("", ""))[1] == type_name and any(
+                   _lock_key(sf, n, m) == key and _lock_call(sf, n, ("Lock", "RLock")) for n in a.of_type(m, "expression_statement"))}
+    if not any(_closes_field(sf, g, field) and any((mc := a.method_call(sf, c)) is not None and mc[1] in lockers
+                                                   for c in a.of_type(g, "call_expression"))
+               for g in a.of_type(sf.root, "func_literal") if g.parent is not None and g.parent.type == "call_expression"
+               and g.parent.parent is not None and g.parent.parent.type == "go_statement"):
+        return None, f"no goroutine that closes {field} takes the lock first: the wait is not what holds it up"
+    release = insert_before_statement(sf, stmt, [f"{recv}{key}.Unlock()"])
+    gone = delete_line(sf, between[0] if deferred else after)
+    if release is None or gone is None:
+        return None, "the release shares its line: move it by hand"
+    return Fix(f"release {recv}{key} before waiting on {recv}.{field}: the goroutine that closes it takes that lock first",
+               tuple(sorted((release, gone), key=lambda e: e.start))), None
+
+
+def _closes_field(sf: SourceFile, node: Node, field: str) -> bool:
+    return any(a.callee(sf, c) == (None, "close") and len(a.arguments(c)) == 1 and _names_field(sf, a.arguments(c)[0], field)
+               for c in a.of_type(node, "call_expression"))
 
 
 # ---------------------------------------------------------------------------- select
