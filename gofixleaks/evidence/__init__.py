@@ -54,10 +54,11 @@ makes the leak disappear):
   method takes the write lock (the body would write under a read lock);
 - a blocked drain `if !t.Stop() { <-t.C }` (the value was taken already, and since Go
   1.23 a stopped timer keeps none): a drain that does not block, `select` with a default;
-- a wait `<-r.done` ending a method's locked stretch, where the goroutine that closes
-  `r.done` first calls a method of the type that takes the same lock (a stop waiting for
-  its worker): the release before the wait. It stays `review` even when proven: others can
-  take the lock while the method waits;
+- a bare send or receive on a channel field ending a method's locked stretch, whose
+  partner (a goroutine or method that receives from it, or closes or sends on it) calls a
+  method of the type that takes the same lock (a stop waiting for its worker, a status sent
+  to a loop that locks after each receive): the release before the exchange. It stays
+  `review` even when proven: others can take the lock before the exchange now;
 - a `wg.Wait()` ending the body of a loop that starts one goroutine per pass, when a
   `wg.Add` before the loop counted them all (`wg.Add(len(xs))` for `range xs`): the first
   pass waits for goroutines not started yet. The Wait moves after the loop. Not when work

@@ -157,7 +157,7 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
     shapes = (
         (lambda: _buffer(sf, stmt) if state == "chan send" else (None, None), True),
         (lambda: _drain_without_blocking(sf, stmt, state), True),
-        (lambda: _release_before_wait(sf, stmt, state), False),  # others may take the lock during the wait
+        (lambda: _release_before_exchange(sf, stmt, state), False),  # others may take the lock during the wait
         (lambda: _wake_up(sf, stmt, state, abspath), False),  # a slow receiver sees fewer wake-ups
         (lambda: _watch(sf, stmt, state), True),
         (lambda: _done_field(sf, stmt, state, abspath), True),
@@ -283,17 +283,21 @@ def _drain_without_blocking(sf: SourceFile, stmt: Node, state: str) -> tuple[Fix
 # ---------------------------------------------------------------------------- a wait holding the waited-for's lock
 
 
-def _release_before_wait(sf: SourceFile, stmt: Node, state: str) -> tuple[Fix | None, str | None]:
-    """``<-r.done`` ending a method's locked stretch (``r.mu.Lock(); defer r.mu.Unlock()``
-    before it, or ``r.mu.Unlock()`` right after it), where ``r.done`` is closed by a
-    goroutine whose body calls a method of the type that takes ``r.mu``: the wait holds the
-    lock the goroutine needs before it can close (etcd's PR 6873, a stop waiting for its
-    worker). The release moves before the wait. It stays `review` however proven: while the
-    method waits, other goroutines can now take the lock and see what it did before."""
+def _release_before_exchange(sf: SourceFile, stmt: Node, state: str) -> tuple[Fix | None, str | None]:
+    """A bare send on, or receive from, a channel field ``r.ch`` ending a method's locked
+    stretch (``r.mu.Lock(); defer r.mu.Unlock()`` before it, or ``r.mu.Unlock()`` right after
+    it), whose partner takes that lock: a goroutine or method of the type that receives from
+    ``r.ch`` (for a send) or closes or sends on it (for a receive), and calls a method of the
+    type that locks ``r.mu`` (or locks it itself). The exchange waits on a partner waiting
+    for the lock it holds: a stop waiting for its worker (etcd's PR 6873), a status sent to
+    a loop that locks after each receive (kubernetes' 10182). The release moves before the
+    exchange. It stays `review` however proven: others can now take the lock before the
+    exchange, and see what the stretch did before it. A send's value must be a name or a
+    literal (read under the lock now, it would be read after)."""
     chan = _channel(sf, stmt)
     method = a.enclosing(stmt, "method_declaration")
-    if state != "chan receive" or stmt.type != "expression_statement" or chan.type != "selector_expression" \
-            or method is None or a.enclosing_function(stmt) != method or stmt.parent.parent != a.body(method):
+    if chan is None or chan.type != "selector_expression" or method is None or a.enclosing_function(stmt) != method \
+            or stmt.parent.parent != a.body(method) or stmt.type not in ("expression_statement", "send_statement"):
         return None, None
     recv, field = a.receiver_name(sf, method), sf.text(chan.child_by_field_name("field"))
     code = [n for n in a.statements(a.body(method)) if n.type != "comment"]
@@ -308,29 +312,40 @@ def _release_before_wait(sf: SourceFile, stmt: Node, state: str) -> tuple[Fix | 
     plain = after is not None and _lock_key(sf, after, method) == key and _named_call(sf, after, "Unlock")
     if not (deferred and after is None) and not (plain and not deferred):
         return None, None
+    if stmt.type == "send_statement" and not all(x.type in _PLAIN_RESULTS for x in a.walk(stmt.child_by_field_name("value"))):
+        return None, "the value sent reads more than names and literals: it would be read after the release"
     if any(_lock_key(sf, n, method) == key for n in between[1 if deferred else 0:]) or any(
             next(a.of_type(n, "return_statement", skip_functions=True), None) for n in between):
-        return None, "the stretch before the wait returns or touches the lock again: release it by hand"
+        return None, "the stretch before the exchange returns or touches the lock again: release it by hand"
     type_name = a.function_key(sf, method)[1]
-    lockers = {sf.text(m.child_by_field_name("name")) for m in a.of_type(sf.root, "method_declaration")
-               if (a.function_key(sf, m) or ("", ""))[1] == type_name and any(
-                   _lock_key(sf, n, m) == key and _lock_call(sf, n, ("Lock", "RLock")) for n in a.of_type(m, "expression_statement"))}
-    if not any(_closes_field(sf, g, field) and any((mc := a.method_call(sf, c)) is not None and mc[1] in lockers
-                                                   for c in a.of_type(g, "call_expression"))
-               for g in a.of_type(sf.root, "func_literal") if g.parent is not None and g.parent.type == "call_expression"
-               and g.parent.parent is not None and g.parent.parent.type == "go_statement"):
-        return None, f"no goroutine that closes {field} takes the lock first: the wait is not what holds it up"
+    methods = [m for m in a.of_type(sf.root, "method_declaration") if (a.function_key(sf, m) or ("", ""))[1] == type_name]
+    lockers = {sf.text(m.child_by_field_name("name")) for m in methods if any(
+        _lock_key(sf, n, m) == key and _lock_call(sf, n, ("Lock", "RLock")) for n in a.of_type(m, "expression_statement"))}
+    goroutines = [g for g in a.of_type(sf.root, "func_literal") if g.parent is not None and g.parent.type == "call_expression"
+                  and g.parent.parent is not None and g.parent.parent.type == "go_statement"]
+    partner = (lambda n: _receives_field(sf, n, field)) if stmt.type == "send_statement" else (
+        lambda n: _closes_field(sf, n, field) or any(_names_field(sf, x.child_by_field_name("channel"), field)
+                                                      for x in a.of_type(n, "send_statement")))
+    if not any(partner(p) and (any((mc := a.method_call(sf, c)) is not None and mc[1] in lockers for c in a.of_type(p, "call_expression"))
+                               or sf.text(p.parent.child_by_field_name("name") or p) in lockers)
+               for p in [*goroutines, *(m for m in methods if m != method)]):
+        return None, f"no partner of {field} takes the lock: the exchange is not what holds it up"
     release = insert_before_statement(sf, stmt, [f"{recv}{key}.Unlock()"])
     gone = delete_line(sf, between[0] if deferred else after)
     if release is None or gone is None:
         return None, "the release shares its line: move it by hand"
-    return Fix(f"release {recv}{key} before waiting on {recv}.{field}: the goroutine that closes it takes that lock first",
+    return Fix(f"release {recv}{key} before the exchange on {recv}.{field}: its partner takes that lock first",
                tuple(sorted((release, gone), key=lambda e: e.start))), None
 
 
 def _closes_field(sf: SourceFile, node: Node, field: str) -> bool:
     return any(a.callee(sf, c) == (None, "close") and len(a.arguments(c)) == 1 and _names_field(sf, a.arguments(c)[0], field)
                for c in a.of_type(node, "call_expression"))
+
+
+def _receives_field(sf: SourceFile, node: Node, field: str) -> bool:
+    return any(a.is_receive(sf, u) and _names_field(sf, a.unparen(u.child_by_field_name("operand")), field)
+               for u in a.of_type(node, "unary_expression"))
 
 
 # ---------------------------------------------------------------------------- select
