@@ -1168,9 +1168,9 @@ def test_a_lock_a_goroutine_hands_back_is_not_taken_twice():
     from gofixleaks.source import SourceFile
 
     sf = SourceFile.load("handoff.go", HANDOFF.encode(), (1, 22))
-    fix, why = targeted._taken_twice(sf, 13)
+    fix, why = targeted.locks.taken_twice(sf, 13)
     assert fix is None and "another goroutine may hand it back" in why
     # the same without the goroutine's release: a Lock taken twice, and a release after it
     alone = SourceFile.load("alone.go", HANDOFF.replace("\t\ts.mu.Unlock()\n\t}()\n", "\t}()\n").encode(), (1, 22))
-    fix, _ = targeted._taken_twice(alone, 12)
+    fix, _ = targeted.locks.taken_twice(alone, 12)
     assert fix is not None and fix.message.startswith("remove the second Lock")

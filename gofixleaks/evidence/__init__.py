@@ -7,7 +7,7 @@ injected leak check (leakcheck.py). commands.py is what the CLI calls."""
 # single line (workers, connection loops), low enough to catch a leak days before it hurts.
 DEFAULT_THRESHOLD = 1000
 
-# The findings targeted fixes make (targeted.py) carry this rule: it is no static rule, so
+# The findings targeted fixes make (targeted/) carry this rule: it is no static rule, so
 # `gofixleaks rules` and SARIF's rule descriptors describe it from here.
 PROVEN_LEAK = "proven-leak"
 PROVEN_LEAK_SUMMARY = "goroutines the tests or a live service showed blocked forever, with no rule's fix covering them"

@@ -1,7 +1,7 @@
 """What the CLI's `test`, `evidence` and `fix --evidence` call: gather evidence (the tests'
 leak check, a dump file or a live service's pprof endpoint), tie it to the findings, render.
 
-A proven leak site that no rule's fix unblocks is handed to targeted.py, which aims the
+A proven leak site that no rule's fix unblocks is handed to targeted/, which aims the
 existing fixers' edits at its blocked operation (Site.blocked: path, line; its state); with
 the tests as evidence each such fix is proven by running the tests again with it, or
 withdrawn (`target`)."""
@@ -284,7 +284,7 @@ class Outcome:
 
 def target(ev: Evidence, covered: list[Covered], results: list[FileResult], targets: list[Target], unsafe: bool,
            paths: tuple[str, ...], threshold: int, err: Console) -> None:
-    """Aim the targeted fixes (targeted.py) at the proven leak sites no applied fix covers,
+    """Aim the targeted fixes (targeted/) at the proven leak sites no applied fix covers,
     and add the ones that stay to ``results``. With the tests' evidence each is proven by
     running the tests again with it (through the overlay, nothing written): the leak gone,
     the tests green, no new leak; else it is withdrawn. Other evidence cannot be re-run:

@@ -1,0 +1,200 @@
+"""Targeted fixes for proven leaks that no rule fixed: the evidence names the exact operation
+a goroutine blocks on forever (file, line, wait state), and the existing fixers' edits are
+aimed at it where their safety conditions hold:
+
+- a send on a local channel whose senders are goroutines started beside its `make`, with a
+  number of sends the code bounds (one per goroutine, `len(xs)` for one per element) ->
+  buffer it for every sender (early-return-send's fix, here also when static analysis saw
+  no way for the receiver to leave, or when a sender only closes the channel after its send);
+- a send on a wake-up channel (`chan struct{}` with a buffer of one, received only by empty
+  select cases) -> send without blocking, a wake-up already waits (stays review even when
+  proven: a slow receiver sees one wake-up fewer);
+- a bare send or receive while a stop signal is in scope (a context that some caller can
+  cancel, a done channel the function already selects on, or any channel a select case of
+  the function already stops on, `case <-s.ShouldStop(): return`) -> a `select` that also
+  watches it and returns (send-without-cancel's fix, here also in a function the goroutine
+  calls rather than runs);
+- a send on a channel field of the method's receiver whose only receiving method closes a
+  done field as it returns -> a `select` that also watches that field and returns (zero
+  values when the function has results);
+- a wait on a local done channel that is only handed to one goroutine whose function
+  ignores it -> that function closes it as it returns;
+- a Lock waited on forever, where a function of the same type locks that lock and leaves
+  the locked stretch before its Unlock (a `return` reading nothing the lock guards, a loop
+  body's `break` or `continue`; also a read lock, and a method reaching the lock through a
+  field of its type) -> the Unlock right before it leaves;
+- a Lock opening a loop body, released only after the loop -> a release in every pass;
+- a Lock taken twice by one function with no release between -> the second becomes the
+  release before the `return` after it, or goes when a release follows;
+- a Lock (or RLock) that opens a method, `defer`-released, which another method of the type
+  calls while it holds that lock (a sync mutex is not reentrant: the goroutine waits for
+  itself) -> the body moves to a `fooLocked` method the holding callers call, and the
+  method locks and calls it (the split Go code uses for "the caller holds the lock");
+- a blocked ``if !t.Stop() { <-t.C }`` drain -> a drain that does not block;
+- a `wg.Wait()` ending the body of the loop that starts one goroutine per item, after a
+  `wg.Add` before the loop counted them all (`wg.Add(len(xs))`): the first Wait waits for
+  Dones of goroutines not started yet -> the Wait after the loop.
+
+A range over a channel nobody closes is range-not-closed's to fix (it sees the channel's
+senders across the package). Anything else (locks, wait groups, condition variables, a
+receive on the cancellation signal itself, an unbounded number of sends, lock-order
+deadlocks) gets no fix and a one-line reason per class. A targeted fix is `review`: only a run of the tests after it proves it
+(see commands.target).
+
+The shapes live by what blocks: `channels` (a bare send or receive), `locks` (a Lock, or an
+exchange made holding a lock), `waits` (a WaitGroup.Wait); `aim` tries them in order."""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+from dataclasses import dataclass
+from typing import Callable
+
+from ... import analysis as a
+from ... import gomod
+from ...discover import is_generated
+from ...edits import TextEdit
+from ...rule import Finding
+from ...source import SourceError, SourceFile
+from .. import PROVEN_LEAK
+from ..match import Covered
+from . import channels, locks, waits
+
+RULE = PROVEN_LEAK
+_CHANNEL_STATES = ("chan send", "chan receive")
+LOCKS = ("sync.Mutex.Lock", "sync.RWMutex.Lock", "sync.RWMutex.RLock")  # a lock an earlier holder kept, or its own
+WAITS = ("sync.WaitGroup.Wait",)
+# why a goroutine blocked elsewhere than on a channel gets no targeted fix, by wait state
+_NOT_CHANNELS = (
+    ("sync.Mutex", "its lock is held by a goroutine that is blocked itself (a lock-order deadlock, or a lock held across "
+                   "a channel operation or a Wait): where to release or reorder is a design decision, made by a person"),
+    ("sync.RWMutex", "its lock is held by a goroutine that is blocked itself (a lock-order deadlock, a lock held across "
+                     "a blocking call, or a read lock taken again under a waiting writer): reorder or release by hand"),
+    ("sync.WaitGroup", "the Done it waits for never comes: the goroutine that owes it is blocked itself (see its own "
+                       "site) or never started; fix that goroutine"),
+    ("sync.Cond", "no Signal or Broadcast reaches it after its condition changes: the signalling code needs a person"),
+    ("", "targeted fixes only unblock channel sends and receives (a lock, wait group or condition needs its missing "
+         "Unlock/Done/Signal found by a person)"),
+)
+
+
+@dataclass(frozen=True)
+class Aimed:
+    """One proven leak site and what a targeted fix makes of it."""
+
+    covered: Covered
+    abspath: str | None  # the scanned file the site lies in
+    finding: Finding | None  # rule proven-leak with one review fix; None: no fix
+    reason: str  # without a fix: why, in one line
+    # a re-run of the tests proves the fix safe; False: it also changes what happens when
+    # the partner is only slow (a dropped wake-up), so it stays review however proven
+    proof_suffices: bool = True
+
+
+def load(abspath: str, display: str) -> SourceFile | str:
+    """The file a site lies in, parsed at its module's Go version, or why it cannot be."""
+    try:
+        with open(abspath, "rb") as fh:
+            data = fh.read()
+        if is_generated(data):
+            return "a generated file: fix its generator"
+        return SourceFile.load(display, data, gomod.resolve(abspath, None).version)
+    except (OSError, SourceError) as e:
+        return f"cannot read the file: {e}"
+
+
+def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str]) -> Aimed:
+    """The targeted fix for the blocked operation of site ``c`` in file ``abspath``, whose
+    parsed text ``source()`` gives (see load)."""
+    state = (c.site.state or "").removesuffix(" (leaked)")
+    if abspath is None:
+        return Aimed(c, None, None, "not in the scanned code")
+    if state.startswith("select"):
+        return Aimed(c, abspath, None, "blocked in a select: targeted fixes rewrite only bare sends and receives")
+    what = state or "an operation the dump does not name"
+    not_channel = f"blocked on {what}: " + next(why for prefix, why in _NOT_CHANNELS if state.startswith(prefix))
+    if state not in (*_CHANNEL_STATES, *LOCKS, *WAITS):
+        return Aimed(c, abspath, None, not_channel)
+    if abspath.endswith("_test.go"):
+        return Aimed(c, abspath, None, "in a test file: not fixed")
+    sf = source()
+    if isinstance(sf, str):
+        return Aimed(c, abspath, None, sf)
+    if state in (*LOCKS, *WAITS):
+        line = c.site.blocked.line
+        shapes = (lambda: waits.wait_after_loop(sf, line),) if state in WAITS else (
+            lambda: locks.taken_twice(sf, line),
+            lambda: locks.lock_per_pass(sf, line),
+            lambda: locks.unlock_before_leaving(sf, line),
+            lambda: locks.locked_variant(sf, line, abspath))
+        whys = []
+        for shape in shapes:
+            fix, why = shape()
+            if fix is not None:
+                stmt = next(n for n in a.of_type(sf.root, "expression_statement") if sf.line_col(n.start_byte)[0] == line)
+                return Aimed(c, abspath, Finding.at(sf, stmt, RULE, "error", f"goroutines block here forever ({c.site.state_text})",
+                                                    [fix]), fix.message)
+            whys += [why] if why else []
+        return Aimed(c, abspath, None, "; ".join([not_channel, *whys]))
+    stmt = channels.operation_at(sf, c.site.blocked.line, state)
+    if stmt is None:
+        return Aimed(c, abspath, None, f"no {state} statement of its own on line {c.site.blocked.line}")
+    if stmt.type == "for_statement":
+        # closing where the last sender is done is range-not-closed's fix, which sees a
+        # channel's senders across the package; a site it did not fix has none it can place
+        return Aimed(c, abspath, None, "a range over a channel nobody closes, whose last sender range-not-closed "
+                                       "cannot place: close it where its senders are done by hand")
+    # each shape in turn, the first fix wins; with it, whether a re-run of the tests suffices
+    shapes = (
+        (lambda: channels.buffer(sf, stmt) if state == "chan send" else (None, None), True),
+        (lambda: channels.drain_without_blocking(sf, stmt, state), True),
+        (lambda: locks.release_before_exchange(sf, stmt, state), False),  # others may take the lock during the wait
+        (lambda: channels.wake_up(sf, stmt, state, abspath), False),  # a slow receiver sees fewer wake-ups
+        (lambda: channels.watch(sf, stmt, state), True),
+        (lambda: channels.done_field(sf, stmt, state, abspath), True),
+        (lambda: channels.closed_by_its_goroutine(sf, stmt, state, abspath), True),
+    )
+    reasons = []
+    for shape, proof_suffices in shapes:
+        fix, why = shape()
+        if fix is not None:
+            finding = Finding.at(sf, stmt, RULE, "error", f"goroutines block here forever ({c.site.state_text})", [fix])
+            return Aimed(c, abspath, finding, fix.message, proof_suffices)
+        reasons += [why] if why else []
+    return Aimed(c, abspath, None, "; ".join(reasons) or "no targeted fix applies")
+
+
+# ---------------------------------------------------------------------------- merging
+
+
+def carry(original: bytes, current: bytes, edits: tuple[TextEdit, ...]) -> list[TextEdit] | None:
+    """``edits`` (on ``original``) moved onto ``current``, the same file after the rules'
+    fixes; None when one of them touches a line those fixes changed."""
+    if original == current:
+        return list(edits)
+    old, new = original.splitlines(keepends=True), current.splitlines(keepends=True)
+    old_at, new_at = _offsets(old), _offsets(new)
+    blocks = difflib.SequenceMatcher(None, old, new, autojunk=False).get_matching_blocks()
+    moved = []
+    for e in edits:
+        first = _line_of(old_at, e.start)
+        last = _line_of(old_at, max(e.start, e.end - 1))
+        block = next(((i, j) for i, j, n in blocks if i <= first and last < i + n), None)
+        if block is None:
+            return None
+        shift = new_at[block[1]] - old_at[block[0]]
+        moved.append(TextEdit(e.start + shift, e.end + shift, e.new))
+    return moved
+
+
+def _offsets(lines: list[bytes]) -> list[int]:
+    out, pos = [], 0
+    for ln in lines:
+        out.append(pos)
+        pos += len(ln)
+    return out
+
+
+def _line_of(starts: list[int], offset: int) -> int:
+    return max(bisect.bisect_right(starts, offset) - 1, 0)

@@ -1,0 +1,138 @@
+"""Syntax questions the targeted shapes share: the channel a statement uses, lock calls and their keys, fields, zero values."""
+
+from __future__ import annotations
+
+import os
+import re
+
+from tree_sitter import Node
+
+from ... import analysis as a
+from ...source import SourceFile
+
+
+def channel(sf: SourceFile, stmt: Node) -> Node | None:
+    """The channel of a statement that is a bare send or receive (`<-ch`, `v = <-ch`), or
+    the identifier a `for range` ranges over (whether a channel or not)."""
+    if stmt.type == "send_statement":
+        return stmt.child_by_field_name("channel")
+    if stmt.type == "for_statement":
+        clause = next((c for c in stmt.named_children if c.type == "range_clause"), None)
+        right = clause.child_by_field_name("right") if clause is not None else None
+        return right if right is not None and right.type == "identifier" else None
+    if stmt.type == "expression_statement":
+        expr = a.unparen(stmt.named_children[0])
+    else:
+        right = stmt.child_by_field_name("right")
+        if right is None or right.named_child_count != 1:
+            return None
+        expr = a.unparen(right.named_children[0])
+    return a.unparen(expr.child_by_field_name("operand")) if a.is_receive(sf, expr) else None
+
+
+def struct_fields(sf: SourceFile, type_name: str) -> dict[str, str] | None:
+    """Field name -> its type's text, of the struct type ``type_name`` declared in the file."""
+    for spec in a.of_type(sf.root, "type_spec"):
+        st = spec.child_by_field_name("type")
+        if sf.text(spec.child_by_field_name("name")) == type_name and st is not None and st.type == "struct_type":
+            return {sf.text(n): " ".join(sf.text(fd.child_by_field_name("type")).split())
+                    for fd in a.of_type(st, "field_declaration") for n in fd.children_by_field_name("name")}
+    return None
+
+
+def used_elsewhere(abspath: str, patterns: list[bytes]) -> str | None:
+    """Why what file ``abspath`` declares may be used beyond what it shows: another Go file
+    of its package matches one of ``patterns`` (its uses would be out of view), or None."""
+    folder = os.path.dirname(abspath)
+    try:
+        others = [f for f in os.listdir(folder) if f.endswith(".go") and f != os.path.basename(abspath)]
+    except OSError:
+        return "its package's other files cannot be read"
+    for name in others:
+        try:
+            with open(os.path.join(folder, name), "rb") as fh:
+                text = fh.read()
+        except OSError:
+            return "its package's other files cannot be read"
+        if any(re.search(p, text) for p in patterns):
+            return f"{name} of its package names them too: uses there are out of view"
+    return None
+
+
+def names_field(sf: SourceFile, node: Node | None, field: str) -> bool:
+    return node is not None and node.type == "selector_expression" and sf.text(node.child_by_field_name("field")) == field
+
+
+_ZERO = {"string": '""', "bool": "false", "error": "nil", "any": "nil"}
+_NUMBERS = ("int", "uint", "float", "complex", "byte", "rune")
+
+
+def zero_return(sf: SourceFile, fn: Node) -> str | None:
+    """`return` with each result's zero value: 0, "", false, nil, ``T{}`` for a struct or
+    array type (a type of this file named for a struct); None when one has no zero literal
+    this can spell (a named type of another kind, a type parameter)."""
+    result = fn.child_by_field_name("result")
+    if result is None:
+        return "return"
+    types = [result] if result.type != "parameter_list" else [
+        d.child_by_field_name("type") for d in a.of_type(result, "parameter_declaration")
+        for _ in (d.children_by_field_name("name") or [None])]
+    zeros = []
+    for t in types:
+        text = sf.text(t)
+        if t.type in ("pointer_type", "slice_type", "map_type", "channel_type", "function_type", "interface_type"):
+            zeros.append("nil")
+        elif text in _ZERO:
+            zeros.append(_ZERO[text])
+        elif text.startswith(_NUMBERS) and t.type == "type_identifier" and text.rstrip("0123456789") in (*_NUMBERS, "uintptr"):
+            zeros.append("0")
+        elif t.type in ("struct_type", "array_type") or (t.type == "type_identifier" and struct_fields(sf, text) is not None):
+            zeros.append(f"{text}{{}}")
+        else:
+            return None
+    return "return " + ", ".join(zeros)
+
+
+# what a `return` moved after an Unlock may evaluate: nothing the lock could guard
+PLAIN_RESULTS = ("expression_list", "identifier", "nil", "true", "false", "int_literal", "float_literal",
+                  "interpreted_string_literal", "raw_string_literal", "rune_literal")
+
+
+def lock_call(sf: SourceFile, stmt: Node, methods: tuple[str, ...]) -> bool:
+    """``x.mu.Lock()`` (a method of ``methods``, no arguments) as a statement."""
+    call = a.unparen(stmt.named_children[0]) if stmt.type == "expression_statement" and stmt.named_children else None
+    mc = a.method_call(sf, call) if call is not None else None
+    return mc is not None and mc[1] in methods and not a.arguments(call)
+
+
+def lock_key(sf: SourceFile, stmt: Node, fn: Node) -> str | None:
+    """The lock a Lock/Unlock statement (deferred or not) of ``fn`` works on, with the
+    receiver's name taken out (``.mu`` for ``g.mu.Lock()`` in a method on ``g``), or None
+    for another statement."""
+    if stmt.type == "defer_statement":
+        call = next((c for c in stmt.named_children if c.type == "call_expression"), None)
+        mc = a.method_call(sf, call) if call is not None else None
+        if mc is None or mc[1] not in ("Unlock", "RUnlock"):
+            return None
+        operand = sf.text(mc[0])
+    elif not lock_call(sf, stmt, ("Lock", "Unlock", "RLock", "RUnlock")):
+        return None
+    else:
+        operand = sf.text(a.method_call(sf, a.unparen(stmt.named_children[0]))[0])
+    recv = a.receiver_name(sf, fn) if fn.type == "method_declaration" else None
+    if recv and (operand == recv or operand.startswith(recv + ".")):
+        return operand[len(recv):]  # "" for a mutex the type embeds
+    return operand if fn.type != "method_declaration" else None
+
+
+def defers(sf: SourceFile, stmt: Node, operand: str, method: str) -> bool:
+    """``defer operand.method()``."""
+    call = next((c for c in stmt.named_children if c.type == "call_expression"), None) if stmt.type == "defer_statement" else None
+    mc = a.method_call(sf, call) if call is not None else None
+    return mc is not None and mc[1] == method and sf.text(mc[0]) == operand and not a.arguments(call)
+
+
+def named_call(sf: SourceFile, stmt: Node, method: str) -> bool:
+    call = a.unparen(stmt.named_children[0]) if stmt.named_children else None
+    mc = a.method_call(sf, call) if call is not None else None
+    return mc is not None and mc[1] == method and not a.arguments(call)

@@ -1,0 +1,423 @@
+"""Targeted shapes for a goroutine blocked on a bare channel send or receive."""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+try:  # installed, transforms/ is the package gofixleaks.transforms
+    from gofixleaks.transforms import _goroutine as g_
+    from gofixleaks.transforms._chan import result_channel
+except ImportError:  # an uninstalled checkout: transforms/ beside gofixleaks/ (as registry.py finds it)
+    from transforms import _goroutine as g_
+    from transforms._chan import result_channel
+
+from ... import analysis as a
+from ...edits import REVIEW, Fix, TextEdit, insert_at_block_start
+from ...source import SourceFile
+from ._base import channel, names_field, struct_fields, used_elsewhere, zero_return
+
+_NEVER_DONE = ("Background", "TODO", "WithoutCancel")  # contexts nobody can cancel
+
+
+def operation_at(sf: SourceFile, line: int, state: str) -> Node | None:
+    """The one statement on ``line`` that is a bare send (state "chan send") or receive, or
+    a `for range` over a channel."""
+    found = []
+    for kind in ("send_statement", "expression_statement", "short_var_declaration", "assignment_statement", "for_statement"):
+        for n in a.of_type(sf.root, kind):
+            if sf.line_col(n.start_byte)[0] == line and n.parent is not None and n.parent.type == "statement_list":
+                if (state == "chan send") == (n.type == "send_statement") and channel(sf, n) is not None:
+                    found.append(n)
+    return found[0] if len(found) == 1 else None
+
+
+# ---------------------------------------------------------------------------- buffer
+
+
+def buffer(sf: SourceFile, send: Node) -> tuple[Fix | None, str | None]:
+    """A buffer for every sender of the local channel ``send`` sends on, or (None, why not)."""
+    chan = channel(sf, send)
+    if chan.type != "identifier":
+        return None, None
+    decl = a.local_declaration(sf, sf.text(chan), send)
+    make = next((n for n in a.of_type(decl, "call_expression") if a.callee(sf, n) == (None, "make")), None) if decl else None
+    rc = result_channel(sf, make) if make is not None else None
+    if rc is None or rc.binding.name != sf.text(chan):
+        return None, None
+    name = rc.binding.name
+    if rc.capacity is None:
+        return None, f"the number of sends on {name} is not bounded in the code (a send in a loop, or goroutines started in a loop of unknown length)"
+    if rc.sender_goes_on and not all(_only_closes_after(sf, s, name) for s in rc.sends):
+        return None, f"a sender of {name} goes on after its send: with a buffer that code would run after the receiver left"
+    args = a.arguments(rc.make)
+    if len(args) == 2:  # make(chan T, 0)
+        edit = TextEdit(args[1].start_byte, args[1].end_byte, rc.capacity.encode())
+    else:
+        edit = TextEdit(args[0].end_byte, args[0].end_byte, f", {rc.capacity}".encode())
+    return Fix(f"buffer {name} with capacity {rc.capacity} so every sender can finish", (edit,), applicability=REVIEW), None
+
+
+def _only_closes_after(sf: SourceFile, send: Node, name: str) -> bool:
+    """Whether all a sender does after ``send`` is to close the channel and return: a buffer
+    then changes nothing else it does (a closed buffered channel still delivers its values)."""
+    top = a.body(a.enclosing_function(send))
+    node = send
+    while node != top:
+        parent = node.parent
+        if parent.type != "statement_list" and parent != top:
+            return False
+        for sib in a.following(node) if parent.type == "statement_list" else ():
+            bare_return = sib.type == "return_statement" and not sib.named_children
+            # a further send is counted among the sends the buffer has room for
+            again = sib.type == "send_statement" and sf.text(sib.child_by_field_name("channel")) == name
+            if not (sib.type == "comment" or bare_return or again or _closes(sf, sib, name)):
+                return False
+        node = parent
+    return True
+
+
+def _closes(sf: SourceFile, stmt: Node, name: str) -> bool:
+    call = a.unparen(stmt.named_children[0]) if stmt.type == "expression_statement" and stmt.named_children else None
+    return call is not None and a.callee(sf, call) == (None, "close") and [sf.text(x) for x in a.arguments(call)] == [name]
+
+
+# ---------------------------------------------------------------------------- timer drain
+
+
+def drain_without_blocking(sf: SourceFile, stmt: Node, state: str) -> tuple[Fix | None, str | None]:
+    """``if !t.Stop() { <-t.C }``, the drain before a Reset, blocked: the value was already
+    received (a select case on ``t.C`` took it), and since Go 1.23 a stopped timer's
+    channel holds nothing anyway, so the receive waits forever (istio's 18454). A drain that
+    does not block (``select`` with a default) takes a stale value when there is one, and
+    goes on when there is none."""
+    chan = channel(sf, stmt)
+    block = stmt.parent.parent if stmt.parent is not None and stmt.parent.type == "statement_list" else None
+    cond = block.parent.child_by_field_name("condition") if block is not None and block.parent.type == "if_statement" else None
+    if state != "chan receive" or stmt.type != "expression_statement" or chan.type != "selector_expression" \
+            or sf.text(chan.child_by_field_name("field")) != "C" or cond is None:
+        return None, None
+    timer = sf.text(chan.child_by_field_name("operand"))
+    if " ".join(sf.text(a.unparen(cond)).split()) != f"!{timer}.Stop()" or [n for n in a.statements(block) if n.type != "comment"] != [stmt]:
+        return None, None
+    if not g_.own_line(sf, stmt) or g_.trailing_comment(sf, stmt) is not None:
+        return None, "the drain shares its line: make it non-blocking by hand"
+    indent, nl = sf.indent_at(stmt.start_byte), sf.newline
+    new = b"select {" + nl + indent + f"case <-{timer}.C:".encode() + nl + indent + b"default:" + nl + indent + b"}"
+    return Fix(f"drain {timer}.C without blocking: its value was taken already, or (Go 1.23 on) was never kept",
+               (TextEdit(stmt.start_byte, stmt.end_byte, new),)), None
+
+
+# ---------------------------------------------------------------------------- select
+
+
+def watch(sf: SourceFile, stmt: Node, state: str) -> tuple[Fix | None, str | None]:
+    """``stmt`` as a select that also returns on a stop signal in scope, or (None, why not)."""
+    chan = channel(sf, stmt)
+    fn = a.enclosing_function(stmt)
+    if chan.type == "call_expression" or (state == "chan receive" and a.names_a_signal(sf.text(chan).rsplit(".", 1)[-1])):
+        return None, "it waits on a cancellation signal itself: whoever owns that signal must fire it"
+    if stmt.type == "short_var_declaration":
+        return None, "a `:=` receive needs its variables declared before a select: rewrite it by hand"
+    sig = _stop_signal(sf, stmt, fn)
+    if sig is None:
+        return None, "no stop signal in scope (a context some caller can cancel, or a done channel the function already selects on)"
+    if sf.text(chan) == sig.name:
+        return None, "it waits on a cancellation signal itself: whoever owns that signal must fire it"
+    blocker = g_.return_blocker(sf, g_.Goroutine(fn, None), stmt)
+    if blocker is not None:
+        return None, blocker
+    if not g_.own_line(sf, stmt):
+        return None, "the operation shares its line: rewrite it by hand"
+    late = _after_cancellation(sf, fn, stmt, sig)
+    if late is not None:
+        return None, late
+    comment = g_.trailing_comment(sf, stmt)
+    comm = sf.text(stmt) if stmt.type != "expression_statement" else sf.text(stmt.named_children[0])
+    new = g_.select_over(sf, comm, sig, sf.indent_at(stmt.start_byte), sf.text(comment) if comment else "")
+    end = comment.end_byte if comment is not None else stmt.end_byte
+    return Fix(f"select on {sig.done_expr()} too, and return when it fires", (TextEdit(stmt.start_byte, end, new),)), None
+
+
+def _stop_signal(sf: SourceFile, stmt: Node, fn: Node) -> a.Cancellation | None:
+    """A context in scope that is not Background/TODO, or a done channel ``fn`` already
+    receives from in a select and never closes or sends on itself; else a channel ``fn``
+    already stops on: a select case of its that receives from it and only returns."""
+    for c in a.cancellation_in_scope(sf, stmt):
+        if c.kind == "context":
+            values = a.defined_values(sf, c.name, stmt) if "." not in c.name else []
+            if not (len(values) == 1 and a.is_call_to(sf, values[0], "context", _NEVER_DONE)):
+                return c
+        elif _selects_on(sf, fn, c.name) and not _signals_itself(sf, fn, c.name):
+            return c
+    return _stops_on(sf, fn)
+
+
+def _stops_on(sf: SourceFile, fn: Node) -> a.Cancellation | None:
+    """``X`` of a case ``<-X: return`` of a select in ``fn``, ``X`` a name, a field or an
+    argument-less method call on them named as a stop signal (``lt.stopper.ShouldStop()``):
+    the code already treats it as its stop signal, so a blocked operation of ``fn`` may stop
+    on it too."""
+    for case in a.of_type(fn, "communication_case", skip_functions=True):
+        comm = case.child_by_field_name("communication")
+        expr = None
+        if comm is not None and comm.type == "receive_statement" and comm.child_by_field_name("left") is None:
+            expr = a.unparen(comm.child_by_field_name("right"))
+        elif comm is not None and comm.type == "expression_statement":
+            expr = a.unparen(comm.named_children[0])
+        body = a.statements(case)
+        if not (a.is_receive(sf, expr) and len(body) == 1 and body[0].type == "return_statement" and not body[0].named_children):
+            continue
+        chan = a.unparen(expr.child_by_field_name("operand"))
+        # ctx.Done(): a context is cancellation_in_scope's to judge (Background is never done)
+        done_call = chan.type == "call_expression" and sf.text(chan).endswith(".Done()")
+        # named as a stop signal: a timer's channel stops a wait at a deadline, not for good
+        named = a.names_a_signal(sf.text(chan).removesuffix("()").rsplit(".", 1)[-1])
+        if _plain(chan) and named and not done_call and not _signals_itself(sf, fn, sf.text(chan)):
+            return a.Cancellation(sf.text(chan), "channel")
+    return None
+
+
+def _plain(expr: Node) -> bool:
+    """A name, a field chain, or an argument-less method call on one."""
+    if expr.type == "call_expression":
+        return not a.arguments(expr) and expr.child_by_field_name("function").type == "selector_expression" \
+            and _plain(expr.child_by_field_name("function"))
+    if expr.type == "selector_expression":
+        return _plain(expr.child_by_field_name("operand"))
+    return expr.type == "identifier"
+
+
+def _selects_on(sf: SourceFile, fn: Node, name: str) -> bool:
+    for case in a.of_type(fn, "communication_case", skip_functions=True):
+        comm = case.child_by_field_name("communication")
+        if comm is not None and sf.text(comm).replace(" ", "") in (f"<-{name}", f"_=<-{name}"):
+            return True
+    return False
+
+
+def _signals_itself(sf: SourceFile, fn: Node, name: str) -> bool:
+    for n in a.of_type(fn, "send_statement", "call_expression", skip_functions=True):
+        if n.type == "send_statement" and sf.text(n.child_by_field_name("channel")) == name:
+            return True
+        if n.type == "call_expression" and a.callee(sf, n) == (None, "close") and [sf.text(x) for x in a.arguments(n)] == [name]:
+            return True
+    return False
+
+
+def _after_cancellation(sf: SourceFile, fn: Node, stmt: Node, sig: a.Cancellation) -> str | None:
+    """Why ``stmt`` runs once the signal has fired, so that the new case would fire at once
+    and drop the operation (the code goes on after cancellation on purpose), or None: it
+    sits in a case that waits on the signal (in its own function or one that starts it),
+    follows such a wait in ``fn`` that does not return, or follows a cancel call in ``fn``."""
+    for case in (x for x in a.ancestors(stmt) if x.type == "communication_case"):
+        if _waits_on(sf, case.child_by_field_name("communication"), sig):
+            return "it runs after the signal fired (in a case that waits on it): the new case would drop it"
+    for n in a.of_type(fn, "communication_case", "expression_statement", skip_functions=True):
+        if n.start_byte >= stmt.start_byte:
+            break
+        if n.type == "expression_statement" and _cancels(sf, n):
+            return "the function cancels before it: the new case would fire at once and drop it"
+        head = n.child_by_field_name("communication") if n.type == "communication_case" else n
+        body = a.statements(n) if n.type == "communication_case" else []
+        if _waits_on(sf, head, sig) and not (body and body[-1].type == "return_statement"):
+            return "it follows a wait on the signal that goes on: the new case would fire at once and drop it"
+    return None
+
+
+def _waits_on(sf: SourceFile, node: Node | None, sig: a.Cancellation) -> bool:
+    """``<-ctx.Done()``, or ``<-done`` for a local ``done := ctx.Done()``."""
+    if node is None or node.type not in ("expression_statement", "receive_statement") or not node.named_children:
+        return False
+    expr = a.unparen(node.child_by_field_name("right") if node.type == "receive_statement" else node.named_children[0])
+    if not a.is_receive(sf, expr):
+        return False
+    chan = a.unparen(expr.child_by_field_name("operand"))
+    if sf.text(chan).replace(" ", "") == sig.done_expr():
+        return True
+    values = a.defined_values(sf, sf.text(chan), chan) if chan.type == "identifier" else []
+    return len(values) == 1 and sf.text(values[0]).replace(" ", "") == sig.done_expr()
+
+
+def _cancels(sf: SourceFile, stmt: Node) -> bool:
+    """A call such as ``cancel()`` or ``wc.cancel()``: by its name, it cancels a context."""
+    call = a.unparen(stmt.named_children[0]) if stmt.named_children else None
+    fn = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
+    last = fn.child_by_field_name("field") if fn is not None and fn.type == "selector_expression" else fn
+    return last is not None and last.type in ("identifier", "field_identifier") and "cancel" in sf.text(last).lower()
+
+
+# ---------------------------------------------------------------------------- done field
+
+
+def done_field(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tuple[Fix | None, str | None]:
+    """A send on a channel field of the method's receiver (``n.status <- c``) whose only
+    receiver is one method of the type that closes a done field (``n.done``) as it returns:
+    once that is closed nobody can take the value, so the send selects on it too and
+    returns (zero values when the function has results), as etcd's PR 6857 did."""
+    chan = channel(sf, stmt)
+    method = a.enclosing(stmt, "method_declaration")
+    if state != "chan send" or chan.type != "selector_expression" or method is None:
+        return None, None
+    recv, field = chan.child_by_field_name("operand"), sf.text(chan.child_by_field_name("field"))
+    key = a.function_key(sf, method)
+    if recv.type != "identifier" or key is None or sf.text(recv) != a.receiver_name(sf, method):
+        return None, None
+    fields = struct_fields(sf, key[1])
+    if fields is None or fields.get(field, "").split(" ")[0] not in ("chan", "chan<-"):
+        return None, None
+    methods = [m for m in a.of_type(sf.root, "method_declaration") if (a.function_key(sf, m) or ("", ""))[1] == key[1]]
+    done, why = _closed_at_exit(sf, methods, field, fields)
+    if done is None:
+        return None, why
+    shared = used_elsewhere(abspath, [rb"\." + f.encode() + rb"\b" for f in (field, done)])
+    if shared:
+        return None, shared
+    fn = a.enclosing_function(stmt)
+    ret = zero_return(sf, fn)
+    if ret is None:
+        return None, "the function's results have no zero value this fix can spell: return from it by hand"
+    if any(n.start_byte > stmt.end_byte for n in a.of_type(a.body(fn), "expression_statement", skip_functions=True)):
+        return None, "the function goes on with other calls after the send: a return would skip them"
+    if not g_.own_line(sf, stmt):
+        return None, "the operation shares its line: rewrite it by hand"
+    comment = g_.trailing_comment(sf, stmt)
+    indent, nl = sf.indent_at(stmt.start_byte), sf.newline
+    case = f"case {sf.text(stmt)}:" + (f" {sf.text(comment)}" if comment else "")
+    stop = f"case <-{sf.text(recv)}.{done}:"
+    new = b"select {" + nl + b"".join(indent + ln.encode() + nl for ln in (case, stop, "\t" + ret)) + indent + b"}"
+    end = comment.end_byte if comment is not None else stmt.end_byte
+    return Fix(f"select on {sf.text(recv)}.{done} too (closed when the receiver of {field} returns), and return",
+               (TextEdit(stmt.start_byte, end, new),)), None
+
+
+def _closed_at_exit(sf: SourceFile, methods: list[Node], field: str, fields: dict[str, str]) -> tuple[str | None, str]:
+    """(the done field the one method receiving from ``field`` closes as it returns, by a
+    defer or right before a `return`, and closes nowhere else, ""), or (None, why none)."""
+    receivers = {m for m in methods for n in a.of_type(m, "unary_expression") if a.is_receive(sf, n)
+                 and _is_field(sf, a.unparen(n.child_by_field_name("operand")), m, field)}
+    if len(receivers) != 1:
+        return None, f"{field} is received from in {len(receivers)} methods of its type: no one receiver whose exit a done field marks"
+    loop = next(iter(receivers))
+    closes = [(m, n) for m in methods for n in a.of_type(m, "call_expression") if a.callee(sf, n) == (None, "close")
+              and len(a.arguments(n)) == 1 and a.arguments(n)[0].type == "selector_expression"]
+    for m, call in closes:
+        arg = a.arguments(call)[0]
+        done = sf.text(arg.child_by_field_name("field"))
+        if m != loop or not _is_field(sf, arg, m, done) or fields.get(done) != "chan struct{}" or not a.names_a_signal(done):
+            continue
+        if all(c[0] == loop for c in closes if sf.text(a.arguments(c[1])[0].child_by_field_name("field")) == done) \
+                and _at_exit(call, loop):
+            return done, ""
+    return None, f"the receiver of {field} closes no done field of its type as it returns"
+
+
+def _is_field(sf: SourceFile, node: Node, method: Node, field: str) -> bool:
+    """``r.field`` with ``r`` the receiver of ``method``."""
+    return (node.type == "selector_expression" and sf.text(node.child_by_field_name("field")) == field
+            and sf.text(node.child_by_field_name("operand")) == a.receiver_name(sf, method))
+
+
+def _at_exit(call: Node, method: Node) -> bool:
+    """``defer close(x)`` in the method's body, or ``close(x)`` just before a `return`."""
+    stmt = call.parent
+    if stmt.type == "defer_statement":
+        return stmt.parent is not None and stmt.parent.parent == a.body(method)
+    nxt = stmt.next_named_sibling if stmt.type == "expression_statement" else None
+    while nxt is not None and nxt.type == "comment":
+        nxt = nxt.next_named_sibling
+    return nxt is not None and nxt.type == "return_statement" and a.enclosing_function(call) == method
+
+
+# ---------------------------------------------------------------------------- wake-up
+
+
+def wake_up(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tuple[Fix | None, str | None]:
+    """``x.f <- struct{}{}`` on a wake-up channel: a ``chan struct{}`` field every `make` of
+    this file gives capacity 1, that nobody closes, and whose every receive is an empty
+    select case (``case <-x.f:``, only waking a loop). A blocked send finds a wake-up already
+    waiting in the buffer, which the receiver will see: sending without blocking (select
+    with default) loses nothing, as cockroach's PR 24808 did."""
+    chan = channel(sf, stmt)
+    value = stmt.child_by_field_name("value")
+    if state != "chan send" or chan.type != "selector_expression" or sf.text(value).replace(" ", "") != "struct{}{}":
+        return None, None
+    field = sf.text(chan.child_by_field_name("field"))
+    makes, receives = [], []
+    for n in a.of_type(sf.root, "keyed_element", "assignment_statement", "unary_expression", "call_expression"):
+        if n.type == "keyed_element" and n.named_child_count == 2 and sf.text(n.named_children[0]) == field:
+            makes.append(a.unparen(n.named_children[1]))
+        elif n.type == "assignment_statement" and sf.text(n.child_by_field_name("left")).endswith("." + field):
+            makes.extend(a.unparen(v) for v in n.child_by_field_name("right").named_children)
+        elif a.is_receive(sf, n) and names_field(sf, n.child_by_field_name("operand"), field):
+            receives.append(n)
+        elif n.type == "call_expression" and a.callee(sf, n) == (None, "close") and any(
+                names_field(sf, x, field) for x in a.arguments(n)):
+            return None, f"{field} is closed: not a plain wake-up channel"
+    if not makes or not all(sf.text(m).replace(" ", "") == "make(chanstruct{},1)" for m in makes):
+        return None, f"{field} is not made here with a buffer of one (a wake-up channel's): a send may not be dropped"
+    for r in receives:
+        bare = r.parent.type == "expression_statement" or (
+            r.parent.type == "receive_statement" and r.parent.child_by_field_name("left") is None)
+        case = r.parent.parent if bare else None
+        if case is None or case.type != "communication_case" or a.statements(case):
+            return None, (f"a receive from {field} is not an empty select case (a semaphore's release, "
+                          "a value that counts): no send may be dropped")
+    if not receives or not g_.own_line(sf, stmt):
+        return None, "no receiver in view, or the send shares its line"
+    shared = used_elsewhere(abspath, [rb"\." + field.encode() + rb"\b"])
+    if shared:
+        return None, shared
+    indent, nl = sf.indent_at(stmt.start_byte), sf.newline
+    new = b"select {" + nl + indent + f"case {sf.text(stmt)}:".encode() + nl + indent + b"default:" + nl + indent + b"}"
+    return Fix(f"send without blocking on wake-up channel {field}: a wake-up already waits in its buffer of one",
+               (TextEdit(stmt.start_byte, stmt.end_byte, new),)), None
+
+
+# ---------------------------------------------------------------------------- close when done
+
+
+def closed_by_its_goroutine(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tuple[Fix | None, str | None]:
+    """A wait ``<-done`` on a local channel nobody can ever send on or close: besides the
+    receives, it is only handed to one goroutine, ``go f(done)``, whose function ignores
+    that parameter. The wait reads as "until f is done" and never ends: f closes it as it
+    returns (``defer close(done)``), f being called nowhere else."""
+    chan = channel(sf, stmt)
+    if state != "chan receive" or stmt.type != "expression_statement" or chan.type != "identifier":
+        return None, None
+    name = sf.text(chan)
+    decl = a.local_declaration(sf, name, stmt)
+    if decl is None or decl.type != "short_var_declaration" or not any(
+            a.callee(sf, n) == (None, "make") for n in a.of_type(decl, "call_expression")):
+        return None, None
+    uses = [n for n in a.of_type(a.enclosing_function(decl), "identifier")
+            if sf.text(n) == name and not a.is_within(n, decl.child_by_field_name("left"))]
+    handed = [n for n in uses if n.parent.type == "argument_list" and n.parent.parent.parent.type == "go_statement"]
+    received = [n for n in uses if n.parent.type == "unary_expression" and a.is_receive(sf, n.parent)]
+    if len(handed) != 1 or len(handed) + len(received) != len(uses):
+        return None, f"{name} is used otherwise than waited on and handed to one goroutine: its signaller is not plain"
+    call = handed[0].parent.parent
+    index = a.arguments(call).index(handed[0])
+    f = call.child_by_field_name("function")
+    callee = f.child_by_field_name("field") if f.type == "selector_expression" else f
+    called = sf.text(callee)
+    kind = "method_declaration" if f.type == "selector_expression" else "function_declaration"
+    decls = [d for d in a.of_type(sf.root, kind) if sf.text(d.child_by_field_name("name")) == called]
+    params = [(p, n) for d in decls for p in a.of_type(d.child_by_field_name("parameters"), "parameter_declaration")
+              for n in p.children_by_field_name("name")]
+    if len(decls) != 1 or index >= len(params) or a.body(decls[0]) is None:
+        return None, f"the goroutine's function {called} is not one function of this file whose parameters are plain"
+    body, (param, ident) = a.body(decls[0]), params[index]
+    if " ".join(sf.text(param.child_by_field_name("type")).split()).split(" ")[0] != "chan":
+        return None, f"{called} takes {name} as a channel it may not close"
+    if any(sf.text(n) == sf.text(ident) for n in a.of_type(body, "identifier")):
+        return None, f"{called} uses {name}: when it signals is its own logic"
+    mentions = [n for n in a.of_type(sf.root, "identifier", "field_identifier") if sf.text(n) == called]
+    if len(mentions) != 2:  # its declaration and this go statement
+        return None, f"{called} is called or named elsewhere too: closing {name} in it would close others' channels"
+    shared = used_elsewhere(abspath, [rb"\b" + called.encode() + rb"\b"])
+    if shared:
+        return None, shared
+    edit = insert_at_block_start(sf, body, f"defer close({sf.text(ident)})")
+    if edit is None:
+        return None, f"{called}'s body is on one line: add `defer close({sf.text(ident)})` by hand"
+    return Fix(f"close {sf.text(ident)} when {called} returns, ending the wait on it", (edit,)), None

@@ -1,0 +1,120 @@
+"""Targeted shapes for a goroutine blocked on a WaitGroup.Wait."""
+
+from __future__ import annotations
+
+import re
+
+from tree_sitter import Node
+
+try:  # installed, transforms/ is the package gofixleaks.transforms
+    from gofixleaks.transforms import _goroutine as g_
+except ImportError:  # an uninstalled checkout: transforms/ beside gofixleaks/ (as registry.py finds it)
+    from transforms import _goroutine as g_
+
+from ... import analysis as a
+from ...edits import Fix, TextEdit, delete_line, insert_after_statement
+from ...source import SourceFile
+from ._base import named_call
+
+# ---------------------------------------------------------------------------- a Wait in the launching loop
+
+
+def wait_after_loop(sf: SourceFile, line: int) -> tuple[Fix | None, str | None]:
+    """The blocked ``wg.Wait()`` on ``line`` ends the body of a loop that starts one goroutine
+    per pass (``go func(...) { defer wg.Done(); ... }(...)``, unconditionally, nothing leaving
+    the loop early), after ``wg.Add(len(xs))`` (``for ... range xs``), or ``wg.Add(n)`` (``for
+    i := 0; i < n; i++``, ``for range n``), counted every goroutine before the loop: the first
+    pass waits for Dones of goroutines not started yet, and never returns once there are two
+    items (moby's PR 25384). After the loop the Wait waits for them all, as the Add meant. For
+    one item or none nothing changes; for more the loop ran only once before. Before Go 1.22
+    the goroutine must not use the loop's variables (one per loop then, shared)."""
+    wait = next((n for n in a.of_type(sf.root, "expression_statement")
+                 if sf.line_col(n.start_byte)[0] == line and named_call(sf, n, "Wait")), None)
+    loop = wait.parent.parent.parent if wait is not None and wait.parent.type == "statement_list" else None
+    if loop is None or loop.type != "for_statement":
+        return None, None
+    group = sf.text(a.method_call(sf, a.unparen(wait.named_children[0]))[0])
+    code = [n for n in a.statements(loop.child_by_field_name("body")) if n.type != "comment"]
+    if code[-1] != wait:
+        return None, "the Wait is not the last statement of its loop's body: moving it would reorder what follows"
+    launches = [n for n in code if n.type == "go_statement"]
+    if len(launches) != 1 or next(a.of_type(loop.child_by_field_name("body"), "return_statement", "break_statement",
+                                            "continue_statement", "goto_statement", skip_functions=True), None):
+        return None, "the loop does not start exactly one goroutine on every pass: count its Dones by hand"
+    lit = launches[0].named_children[0].child_by_field_name("function")
+    if lit is None or lit.type != "func_literal" or sum(1 for c in a.of_type(lit, "call_expression")
+                                                         if _is_group_call(sf, c, group, "Done")) != 1:
+        return None, f"the goroutine is not a literal that calls {group}.Done() once"
+    if any(_is_group_call(sf, c, group, m) for c in a.of_type(loop, "call_expression") for m in ("Add", "Go")):
+        return None, f"the loop adds to {group} itself: its count is not the one before the loop"
+    added = _added_before(sf, loop, group)
+    if added is None or added not in _passes(sf, loop):
+        return None, f"no {group}.Add before the loop counts its passes: the Wait may be meant per pass"
+    if (sf.go_version or (1, 22)) < (1, 22) and _loop_vars(sf, loop) & {sf.text(n) for n in a.of_type(lit, "identifier")}:
+        return None, "before Go 1.22 the goroutines would share the loop's variables once they run side by side"
+    comment = g_.trailing_comment(sf, wait)
+    end = comment.end_byte if comment is not None else wait.end_byte
+    removed = delete_line(sf, wait) if comment is None else _delete_through(sf, wait, end)
+    added_edit = insert_after_statement(sf, loop, sf.data[wait.start_byte:end].decode())
+    if removed is None or added_edit is None:
+        return None, "the Wait or the loop shares its line: move the Wait by hand"
+    return Fix(f"wait for {group} after the loop: {added} goroutines were added before it, one starts per pass",
+               (removed, added_edit)), None
+
+
+def _is_group_call(sf: SourceFile, call: Node, group: str, method: str) -> bool:
+    mc = a.method_call(sf, call)
+    return mc is not None and mc[1] == method and sf.text(mc[0]).lstrip("&") == group.lstrip("&")
+
+
+def _add_call(sf: SourceFile, loop: Node, group: str) -> Node | None:
+    """The ``group.Add(n)`` statement's call right before ``loop`` (other statements between
+    do not name the group)."""
+    prev = loop.prev_named_sibling
+    while prev is not None:
+        call = a.unparen(prev.named_children[0]) if prev.type == "expression_statement" and prev.named_children else None
+        if call is not None and call.type == "call_expression" and _is_group_call(sf, call, group, "Add"):
+            return call
+        if prev.type != "comment" and re.search(rb"\b" + re.escape(group.encode()) + rb"\b", sf.data[prev.start_byte:prev.end_byte]):
+            return None
+        prev = prev.prev_named_sibling
+    return None
+
+
+def _added_before(sf: SourceFile, loop: Node, group: str) -> str | None:
+    call = _add_call(sf, loop, group)
+    args = a.arguments(call) if call is not None else []
+    return " ".join(sf.text(args[0]).split()) if len(args) == 1 else None
+
+
+def _passes(sf: SourceFile, loop: Node) -> tuple[str, ...]:
+    """How an Add before the loop spells its number of passes: ``len(xs)`` for ``range xs``
+    (or ``xs`` itself, which an Add takes only when it is an int: ``for range n``), ``n``
+    for ``i := 0; i < n; i++``."""
+    clause = next((c for c in loop.named_children if c.type in ("range_clause", "for_clause")), None)
+    if clause is None:
+        return ()
+    if clause.type == "range_clause":
+        right = " ".join(sf.text(clause.child_by_field_name("right")).split())
+        return f"len({right})", right
+    cond, init = clause.child_by_field_name("condition"), clause.child_by_field_name("initializer")
+    if a.loop_kind(sf, loop) != "counted" or cond is None or init is None or cond.type != "binary_expression" \
+            or sf.text(cond.child_by_field_name("operator")) != "<" or not re.fullmatch(r"\w+\s*:=\s*0", sf.text(init)):
+        return ()
+    return (" ".join(sf.text(cond.child_by_field_name("right")).split()),)
+
+
+def _loop_vars(sf: SourceFile, loop: Node) -> set[str]:
+    clause = next((c for c in loop.named_children if c.type in ("range_clause", "for_clause")), None)
+    left = clause.child_by_field_name("left") if clause is not None and clause.type == "range_clause" else \
+        clause.child_by_field_name("initializer") if clause is not None else None
+    return {sf.text(n) for n in a.of_type(left, "identifier")} if left is not None else set()
+
+
+def _delete_through(sf: SourceFile, stmt: Node, end: int) -> TextEdit | None:
+    """The line holding only ``stmt`` and its trailing comment (ending at ``end``)."""
+    start = sf.line_start(stmt.start_byte)
+    nl = sf.data.find(b"\n", end)
+    if sf.data[start:stmt.start_byte].strip() or nl == -1 or sf.data[end:nl].strip():
+        return None
+    return TextEdit(start, nl + 1, b"")
