@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""Measure the targeted fixes' precision on the real-world corpus: ask every shape about
+every operation a goroutine could block on, as if the evidence had proven it blocked there.
+
+    python bench/corpus/fetch.py --mirror /work/.mirror     # or without --mirror: git clone
+    python bench/corpus/shapes.py [--only NAME ...] [--goroot] [--json] [--strict]
+
+A targeted fix is only offered where `gofixleaks test` or a dump proves goroutines blocked
+for good, so on a real service it is aimed at few lines. Its conditions must still hold on
+any line it could be aimed at: here every `Lock()`/`RLock()`, `Wait()`, bare send and bare
+receive statement of every repository of repos.toml (materialised under ``--src``; with
+``--goroot``, also the standard library of the Go at hand) is handed to
+``gofixleaks.evidence.targeted.aim`` as a proven leak site in the matching wait state.
+Each line where a shape answers with a fix is listed and joined with
+``verdicts/shapes.csv`` (columns ``repo,path,state,text,verdict,reason``: ``text`` is the
+line, stripped, rather than its number, so verdicts survive unrelated edits above; verdict
+``right`` when the fix would be the one to make were goroutines blocked there for good,
+``wrong`` otherwise). A ``wrong`` row is a bug to fix in
+the shape, not a number to live with.
+
+Prints, per class of operation: lines asked, lines answered with a fix, right, wrong,
+unjudged; then every answered line (``--show``: with its diff). ``--json`` prints the same as one JSON document.
+Exit status 0; 1 with ``--strict`` when an answer is wrong or unjudged; 2 on bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fetch import HERE, load_repos  # noqa: E402
+
+VERDICT_COLUMNS = ["repo", "path", "state", "text", "verdict", "reason"]
+CLASSES = {"sync.Mutex.Lock": "lock", "sync.RWMutex.RLock": "lock", "sync.WaitGroup.Wait": "wait",
+           "chan send": "channel", "chan receive": "channel"}
+_SKIP_DIRS = {"vendor", "testdata", ".git", "node_modules"}
+
+
+@dataclass(frozen=True)
+class Answer:
+    repo: str
+    path: str  # relative to the repository's root
+    line: int
+    state: str
+    text: str  # the line, stripped: the verdicts' key beside path and state
+    fix: str  # the fix's message
+    diff: str  # the fix, as a unified diff of the file
+
+
+def go_files(root: Path) -> list[Path]:
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if d not in _SKIP_DIRS and not d.startswith((".", "_"))]
+        found += [Path(dirpath, f) for f in filenames if f.endswith(".go") and not f.endswith("_test.go")]
+    return sorted(found)
+
+
+def ask_file(job: tuple[str, str, str]) -> tuple[Counter, list[Answer]]:
+    """Every candidate line of one file, asked of aim in the state a goroutine would show."""
+    from gofixleaks import analysis as a
+    from gofixleaks.diff import unified
+    from gofixleaks.edits import apply
+    from gofixleaks.evidence import targeted
+    from gofixleaks.evidence.match import Covered
+    from gofixleaks.evidence.sites import Location, Site
+    from gofixleaks.evidence.targeted._base import channel
+
+    repo, root, path = job
+    rel = os.path.relpath(path, root)
+    sf = targeted.load(path, rel)
+    asked: Counter = Counter()
+    answers: list[Answer] = []
+    if isinstance(sf, str):
+        return asked, answers
+    lines: dict[int, str] = {}
+    for n in a.of_type(sf.root, "send_statement", "expression_statement", "short_var_declaration", "assignment_statement"):
+        line = sf.line_col(n.start_byte)[0]
+        if n.type == "send_statement":
+            lines.setdefault(line, "chan send")
+            continue
+        text = sf.text(n).strip()
+        if n.type == "expression_statement" and text.endswith((".Lock()", ".RLock()", ".Wait()")):
+            lines.setdefault(line, "sync.RWMutex.RLock" if text.endswith(".RLock()") else
+                             "sync.Mutex.Lock" if text.endswith(".Lock()") else "sync.WaitGroup.Wait")
+        elif channel(sf, n) is not None:
+            lines.setdefault(line, "chan receive")
+    for line, state in sorted(lines.items()):
+        asked[CLASSES[state]] += 1
+        site = Site(Location(rel, line, ""), state, True, None, 1, None)
+        x = targeted.aim(Covered(site, rel, True, None, ()), path, lambda: sf)
+        if x.finding is not None:
+            text = sf.data.split(b"\n")[line - 1].decode("utf-8", "replace").strip()
+            fix = x.finding.fixes[0]
+            answers.append(Answer(repo, rel, line, state, text, x.reason, unified(sf.data, apply(sf.data, fix.edits), rel)))
+    return asked, answers
+
+
+def load_verdicts(path: Path) -> dict[tuple[str, str, str, str], tuple[str, str]]:
+    if not path.exists():
+        return {}
+    with open(path, newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        if reader.fieldnames != VERDICT_COLUMNS:
+            raise SystemExit(f"{path}: columns must be {','.join(VERDICT_COLUMNS)}")
+        rows = {}
+        for row in reader:
+            if row["verdict"] not in ("right", "wrong"):
+                raise SystemExit(f"{path}: verdict must be right or wrong, not {row['verdict']!r}")
+            rows[(row["repo"], row["path"], row["state"], row["text"])] = (row["verdict"], row["reason"])
+        return rows
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--src", type=Path, default=HERE / ".src")
+    ap.add_argument("--only", action="append", default=[])
+    ap.add_argument("--goroot", action="store_true", help="also the standard library of `go env GOROOT` (as repo go; "
+                    "--only go asks it alone)")
+    ap.add_argument("--verdicts", type=Path, default=HERE / "verdicts" / "shapes.csv")
+    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--show", action="store_true", help="print each answer's diff")
+    ap.add_argument("--strict", action="store_true")
+    args = ap.parse_args()
+    roots = [(r.name, args.src / r.name) for r in load_repos() if not args.only or r.name in args.only]
+    missing = [name for name, root in roots if not root.is_dir()]
+    if missing:
+        print(f"shapes.py: not materialised: {', '.join(missing)} (run bench/corpus/fetch.py)", file=sys.stderr)
+        return 2
+    if args.goroot or "go" in args.only:
+        goroot = subprocess.run(["go", "env", "GOROOT"], capture_output=True, text=True, check=True).stdout.strip()
+        roots.append(("go", Path(goroot) / "src"))
+    jobs = [(name, str(root), str(p)) for name, root in roots for p in go_files(root)]
+    verdicts = load_verdicts(args.verdicts)
+    asked: dict[str, Counter] = {}
+    answers: list[Answer] = []
+    with ProcessPoolExecutor() as pool:
+        for (repo, _, _), (n, found) in zip(jobs, pool.map(ask_file, jobs, chunksize=16)):
+            asked.setdefault(repo, Counter()).update(n)
+            answers += found
+    judged = {x: verdicts.get((x.repo, x.path, x.state, x.text)) for x in answers}
+    total = Counter()
+    for n in asked.values():
+        total.update(n)
+    table = {cls: {"asked": total[cls], "answered": sum(CLASSES[x.state] == cls for x in answers),
+                   "right": sum(CLASSES[x.state] == cls and (judged[x] or ("",))[0] == "right" for x in answers),
+                   "wrong": sum(CLASSES[x.state] == cls and (judged[x] or ("",))[0] == "wrong" for x in answers),
+                   "unjudged": sum(CLASSES[x.state] == cls and judged[x] is None for x in answers)}
+             for cls in ("lock", "wait", "channel")}
+    if args.json:
+        print(json.dumps({"repos": sorted(asked), "classes": table,
+                          "answers": [{**asdict(x), "verdict": (judged[x] or (None, None))[0]} for x in answers]}, indent=1))
+    else:
+        print(f"{len(jobs)} files of {len(asked)} repositories")
+        print(f"{'class':<8} {'asked':>7} {'answered':>9} {'right':>6} {'wrong':>6} {'unjudged':>9}")
+        for cls, row in table.items():
+            print(f"{cls:<8} {row['asked']:>7} {row['answered']:>9} {row['right']:>6} {row['wrong']:>6} {row['unjudged']:>9}")
+        for x in answers:
+            verdict = judged[x][0] if judged[x] else "UNJUDGED"
+            print(f"{verdict:<8} {x.repo}/{x.path}:{x.line} [{x.state}] {x.text}\n         -> {x.fix}")
+            if args.show:
+                print(x.diff)
+    bad = sum(row["wrong"] + row["unjudged"] for row in table.values())
+    return 1 if args.strict and bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
