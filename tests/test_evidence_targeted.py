@@ -637,6 +637,63 @@ func (s *Server) Stop() {
 }
 """
 
+# A transaction whose watcher only its Rollback cancels, dropped by its caller (GoBench's
+# Cockroach13197); the same with a Rollback that also writes, and with a value that escapes.
+OWNER = """\
+package owner
+
+import "context"
+
+// Tx is a transaction; Rollback ends it.
+type Tx struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	steps  int
+}
+
+func begin(ctx context.Context) *Tx {
+	ctx, cancel := context.WithCancel(ctx)
+	tx := &Tx{ctx: ctx, cancel: cancel}
+	go tx.awaitDone()
+	return tx
+}
+
+func (tx *Tx) awaitDone() {
+	<-tx.ctx.Done()
+}
+
+// Rollback ends the transaction.
+func (tx *Tx) Rollback() { tx.rollback() }
+
+func (tx *Tx) rollback() {
+	tx.cancel()
+}
+
+func (tx *Tx) step() { tx.steps++ }
+
+// Count runs n steps in a transaction of its own.
+func Count(n int) int {
+	tx := begin(context.Background())
+	for i := 0; i < n; i++ {
+		tx.step()
+	}
+	return tx.steps
+}
+
+// Probe starts a transaction and forgets it.
+func Probe() {
+	begin(context.Background()) // only its start matters
+}
+"""
+
+OWNERFLUSH = OWNER.replace("package owner", "package ownerflush").replace(
+    "func (tx *Tx) rollback() {\n\ttx.cancel()\n}", "func (tx *Tx) rollback() {\n\ttx.steps = 0\n\ttx.cancel()\n}")
+
+OWNERKEPT = OWNER.replace("package owner", "package ownerkept").replace(
+    "// Probe starts a transaction and forgets it.\nfunc Probe() {\n\tbegin(context.Background()) // only its start matters\n}",
+    "var last *Tx\n\n// Probe starts a transaction and keeps it.\nfunc Probe() {\n\ttx := begin(context.Background())\n\tlast = tx\n}").replace(
+    "\tfor i := 0; i < n; i++ {\n\t\ttx.step()\n\t}\n\treturn tx.steps\n", "\tlast = tx\n\treturn n\n")
+
 # The Stop-and-drain idiom after the select took the timer's value (GoBench's Istio18454).
 DRAIN = """\
 package drain
@@ -865,6 +922,12 @@ FILES = {
     "waitheld/waitheld.go": WAITHELD,
     "waitheld/waitheld_test.go": _test("waitheld", "h := New()\n\th.updates <- 1\n\tgo h.Stop()\n\ttime.Sleep(40 * time.Millisecond)",
                                        '\t"time"\n'),
+    "owner/owner.go": OWNER,
+    "owner/owner_test.go": _test("owner", "if Count(3) != 3 {\n\t\tt.Fatal()\n\t}\n\tProbe()"),
+    "ownerflush/ownerflush.go": OWNERFLUSH,
+    "ownerflush/ownerflush_test.go": _test("ownerflush", "Count(3)\n\tProbe()"),
+    "ownerkept/ownerkept.go": OWNERKEPT,
+    "ownerkept/ownerkept_test.go": _test("ownerkept", "Count(3)\n\tProbe()"),
     "twice/twice.go": TWICE,
     "twice/twice_test.go": _test("twice", "s := &Server{}\n\ts.Stop()\n\tgo s.Stop()\n\ttime.Sleep(20 * time.Millisecond)", '\t"time"\n'),
 }
@@ -949,6 +1012,12 @@ def _confirmed(stderr: str, where: str) -> str:
     ("lockpass", LOCKPASS, LOCKPASS.replace("\t\t\tcontinue\n\t\t}\n\t\tbreak\n\t}\n\tp.mu.Unlock()\n",
                                           "\t\t\tp.mu.Unlock()\n\t\t\tcontinue\n\t\t}\n\t\tp.mu.Unlock()\n\t\tbreak\n\t}\n"),
      "lockpass.go:15", "proven-leak (fixed): release the lock in every pass"),
+    # the caller owns the transaction: every caller that keeps it to itself rolls it back
+    ("owner", OWNER, OWNER.replace(
+        "\ttx := begin(context.Background())\n", "\ttx := begin(context.Background())\n\tdefer tx.Rollback()\n").replace(
+        "\tbegin(context.Background()) // only its start matters\n",
+        "\ttx := begin(context.Background()) // only its start matters\n\tdefer tx.Rollback()\n"),
+     "owner.go:20", "proven-leak (fixed): defer Rollback() where a Tx is made and dropped"),
 ])
 def test_a_proven_leak_is_fixed_and_gone_after(flow, pkg, source, fixed, where, said):
     module, before, result, after = flow
@@ -974,6 +1043,10 @@ def test_a_proven_leak_is_fixed_and_gone_after(flow, pkg, source, fixed, where, 
     ("upgrade", UPGRADE, "upgrade.go:22", "(not fixed): blocked on sync.RWMutex.Lock"),
     ("upgrade", UPGRADE, "upgrade.go:22", "a caller holds only the read lock and reset takes the write lock"),
     ("waitwork", WAITWORK, "waitwork.go:14", "the Wait is not the last statement of its loop's body"),
+    # a Rollback that also writes: the owner must call it where the writes are right
+    ("ownerflush", OWNERFLUSH, "ownerflush.go:20", "no method of Tx does nothing but call cancel"),
+    # the value is stored in a package variable: its owner is out of view
+    ("ownerkept", OWNERKEPT, "ownerkept.go:20", "no caller in this file drops a Tx it keeps to itself"),
 ])
 def test_no_fix_where_none_is_right(flow, pkg, source, where, said):
     module, before, result, after = flow

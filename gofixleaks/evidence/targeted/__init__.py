@@ -31,18 +31,22 @@ aimed at it where their safety conditions hold:
   itself) -> the body moves to a `fooLocked` method the holding callers call, and the
   method locks and calls it (the split Go code uses for "the caller holds the lock");
 - a blocked ``if !t.Stop() { <-t.C }`` drain -> a drain that does not block;
+- a ``<-ctx.Done()`` in a method of a type whose value alone keeps that context's cancel
+  func, in a field, where a caller makes or starts the value and drops it -> the method
+  that does nothing but cancel, deferred at that call site (closers.py);
 - a `wg.Wait()` ending the body of the loop that starts one goroutine per item, after a
   `wg.Add` before the loop counted them all (`wg.Add(len(xs))`): the first Wait waits for
   Dones of goroutines not started yet -> the Wait after the loop.
 
 A range over a channel nobody closes is range-not-closed's to fix (it sees the channel's
-senders across the package). Anything else (locks, wait groups, condition variables, a
-receive on the cancellation signal itself, an unbounded number of sends, lock-order
-deadlocks) gets no fix and a one-line reason per class. A targeted fix is `review`: only a run of the tests after it proves it
-(see commands.target).
+senders across the package). Anything else (other locks, wait groups and condition
+variables, a receive on a cancellation signal nobody owns, an unbounded number of sends,
+lock-order deadlocks) gets no fix and a one-line reason per class. A targeted fix is
+`review`: only a run of the tests after it proves it (see commands.target).
 
-The shapes live by what blocks: `channels` (a bare send or receive), `locks` (a Lock, or an
-exchange made holding a lock), `waits` (a WaitGroup.Wait); `aim` tries them in order."""
+The shapes live by what blocks: `channels` (a bare send or receive), `closers` (a wait on a
+cancellation signal the goroutine's own value owns), `locks` (a Lock, or an exchange made
+holding a lock), `waits` (a WaitGroup.Wait); `aim` tries them in order."""
 
 from __future__ import annotations
 
@@ -59,7 +63,7 @@ from ...rule import Finding
 from ...source import SourceError, SourceFile
 from .. import PROVEN_LEAK
 from ..match import Covered
-from . import channels, locks, waits
+from . import channels, closers, locks, waits
 
 RULE = PROVEN_LEAK
 _CHANNEL_STATES = ("chan send", "chan receive")
@@ -152,6 +156,7 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
         (lambda: locks.release_before_exchange(sf, stmt, state), False),  # others may take the lock during the wait
         (lambda: channels.wake_up(sf, stmt, state, abspath), False),  # a slow receiver sees fewer wake-ups
         (lambda: channels.watch(sf, stmt, state), True),
+        (lambda: closers.close_owner(sf, stmt, state, abspath), True),
         (lambda: channels.done_field(sf, stmt, state, abspath), True),
         (lambda: channels.closed_by_its_goroutine(sf, stmt, state, abspath), True),
     )

@@ -68,17 +68,24 @@ _NUMBERS = ("int", "uint", "float", "complex", "byte", "rune")
 
 
 def zero_return(sf: SourceFile, fn: Node) -> str | None:
-    """`return` with each result's zero value: 0, "", false, nil, ``T{}`` for a struct or
-    array type (a type of this file named for a struct); None when one has no zero literal
-    this can spell (a named type of another kind, a type parameter)."""
+    """`return` with each result's zero value (see zero_values); None when one has none."""
     result = fn.child_by_field_name("result")
     if result is None:
         return "return"
-    types = [result] if result.type != "parameter_list" else [
-        d.child_by_field_name("type") for d in a.of_type(result, "parameter_declaration")
+    zeros = zero_values(sf, result)
+    return None if zeros is None else "return " + ", ".join(zeros)
+
+
+def zero_values(sf: SourceFile, types: Node) -> list[str] | None:
+    """The zero value of each type a result or parameter list declares (one per name): 0,
+    "", false, nil, ``T{}`` for a struct or array type (a type of this file named for a
+    struct); None when one has no zero literal this can spell (a named type of another
+    kind, a type parameter)."""
+    each = [types] if types.type != "parameter_list" else [
+        d.child_by_field_name("type") for d in a.of_type(types, "parameter_declaration")
         for _ in (d.children_by_field_name("name") or [None])]
     zeros = []
-    for t in types:
+    for t in each:
         text = sf.text(t)
         if t.type in ("pointer_type", "slice_type", "map_type", "channel_type", "function_type", "interface_type"):
             zeros.append("nil")
@@ -90,7 +97,7 @@ def zero_return(sf: SourceFile, fn: Node) -> str | None:
             zeros.append(f"{text}{{}}")
         else:
             return None
-    return "return " + ", ".join(zeros)
+    return zeros
 
 
 # what a `return` moved after an Unlock may evaluate: nothing the lock could guard
