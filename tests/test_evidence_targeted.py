@@ -1247,3 +1247,57 @@ def test_a_lock_a_goroutine_hands_back_is_not_taken_twice():
     alone = SourceFile.load("alone.go", HANDOFF.replace("\t\ts.mu.Unlock()\n\t}()\n", "\t}()\n").encode(), (1, 22))
     fix, _ = targeted.locks.taken_twice(alone, 12)
     assert fix is not None and fix.message.startswith("remove the second Lock")
+
+
+HUB = """\
+package hub
+
+import "sync"
+
+// Hub hands pokes to one waiter.
+type Hub struct {
+	mu   sync.Mutex
+	wake chan struct{}
+	n    int
+}
+
+// Wait waits for a poke, counting waiters.
+func (h *Hub) Wait() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.n++
+	<-h.wake
+}
+
+// Poke wakes the waiter.
+func (h *Hub) Poke() {
+	h.mu.Lock()
+	h.n = 0
+	h.mu.Unlock()
+	h.wake <- struct{}{}
+}
+"""
+
+
+@pytest.mark.parametrize("poke, fixed", [
+    # a partner method that takes the lock itself, then sends: the wait holds it up
+    ("\th.wake <- struct{}{}\n", True),
+    # a partner that never waits: a release before the receive could lose its wake-up
+    ("\tselect {\n\tcase h.wake <- struct{}{}:\n\tdefault:\n\t}\n", False),
+])
+def test_a_release_before_the_exchange_needs_a_partner_that_locks_and_waits(poke, fixed):
+    from gofixleaks import analysis as a
+    from gofixleaks.edits import apply
+    from gofixleaks.evidence.targeted import locks
+    from gofixleaks.source import SourceFile
+
+    src = HUB.replace("\th.wake <- struct{}{}\n", poke)
+    sf = SourceFile.load("hub.go", src.encode(), None)
+    stmt = next(n for n in a.of_type(sf.root, "expression_statement") if sf.text(n) == "<-h.wake")
+    fix, why = locks.release_before_exchange(sf, stmt, "chan receive")
+    if fixed:
+        assert fix is not None, why
+        assert apply(sf.data, fix.edits).decode() == src.replace(
+            "\tdefer h.mu.Unlock()\n\th.n++\n\t<-h.wake\n", "\th.n++\n\th.mu.Unlock()\n\t<-h.wake\n")
+    else:
+        assert fix is None and "with a blocking exchange" in why

@@ -19,7 +19,9 @@ def release_before_exchange(sf: SourceFile, stmt: Node, state: str) -> tuple[Fix
     stretch (``r.mu.Lock(); defer r.mu.Unlock()`` before it, or ``r.mu.Unlock()`` right after
     it), whose partner takes that lock: a goroutine or method of the type that receives from
     ``r.ch`` (for a send) or closes or sends on it (for a receive), and calls a method of the
-    type that locks ``r.mu`` (or locks it itself). The exchange waits on a partner waiting
+    type that locks ``r.mu`` (or locks it itself), and whose exchange blocks (a partner in a
+    select with a default never waits, and a release could lose its wake-up: grpc's 1460).
+    The exchange waits on a partner waiting
     for the lock it holds: a stop waiting for its worker (etcd's PR 6873), a status sent to
     a loop that locks after each receive (kubernetes' 10182). The release moves before the
     exchange. It stays `review` however proven: others can now take the lock before the
@@ -56,11 +58,11 @@ def release_before_exchange(sf: SourceFile, stmt: Node, state: str) -> tuple[Fix
                   and g.parent.parent is not None and g.parent.parent.type == "go_statement"]
     partner = (lambda n: _receives_field(sf, n, field)) if stmt.type == "send_statement" else (
         lambda n: _closes_field(sf, n, field) or any(names_field(sf, x.child_by_field_name("channel"), field)
-                                                      for x in a.of_type(n, "send_statement")))
+                                                      and not _without_blocking(x) for x in a.of_type(n, "send_statement")))
     if not any(partner(p) and (any((mc := a.method_call(sf, c)) is not None and mc[1] in lockers for c in a.of_type(p, "call_expression"))
-                               or sf.text(p.parent.child_by_field_name("name") or p) in lockers)
+                               or (p.type == "method_declaration" and sf.text(p.child_by_field_name("name")) in lockers))
                for p in [*goroutines, *(m for m in methods if m != method)]):
-        return None, f"no partner of {field} takes the lock: the exchange is not what holds it up"
+        return None, f"no partner of {field} takes the lock with a blocking exchange: the exchange is not what holds it up"
     release = insert_before_statement(sf, stmt, [f"{recv}{key}.Unlock()"])
     gone = delete_line(sf, between[0] if deferred else after)
     if release is None or gone is None:
@@ -76,7 +78,16 @@ def _closes_field(sf: SourceFile, node: Node, field: str) -> bool:
 
 def _receives_field(sf: SourceFile, node: Node, field: str) -> bool:
     return any(a.is_receive(sf, u) and names_field(sf, a.unparen(u.child_by_field_name("operand")), field)
-               for u in a.of_type(node, "unary_expression"))
+               and not _without_blocking(u) for u in a.of_type(node, "unary_expression"))
+
+
+def _without_blocking(op: Node) -> bool:
+    """``op`` (a send, or a receive expression) is a case of a select with a default: a
+    partner that never waits, whose wake-up a release before the exchange could lose."""
+    case = a.enclosing(op, "communication_case")
+    comm = case.named_children[0] if case is not None and case.named_children else None
+    return comm is not None and (comm == op or a.is_within(op, comm)) and any(
+        c.type == "default_case" for c in case.parent.named_children)
 
 
 # ---------------------------------------------------------------------------- unlock
