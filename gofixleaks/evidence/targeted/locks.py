@@ -21,10 +21,9 @@ def release_before_exchange(sf: SourceFile, stmt: Node, state: str) -> tuple[Fix
     ``r.ch`` (for a send) or closes or sends on it (for a receive), and calls a method of the
     type that locks ``r.mu`` (or locks it itself), and whose exchange blocks (a partner in a
     select with a default never waits, and a release could lose its wake-up: grpc's 1460).
-    The exchange waits on a partner waiting
-    for the lock it holds: a stop waiting for its worker (etcd's PR 6873), a status sent to
-    a loop that locks after each receive (kubernetes' 10182). The release moves before the
-    exchange. It stays `review` however proven: others can now take the lock before the
+    The exchange waits on a partner waiting for the lock it holds: a stop waiting for its
+    worker (etcd's PR 6873), a status sent to a loop that locks after each receive
+    (kubernetes' 10182). The release moves before the exchange. It stays `review` however proven: others can now take the lock before the
     exchange, and see what the stretch did before it. A send's value must be a name or a
     literal (read under the lock now, it would be read after)."""
     chan = channel(sf, stmt)
