@@ -694,6 +694,41 @@ OWNERKEPT = OWNER.replace("package owner", "package ownerkept").replace(
     "var last *Tx\n\n// Probe starts a transaction and keeps it.\nfunc Probe() {\n\ttx := begin(context.Background())\n\tlast = tx\n}").replace(
     "\tfor i := 0; i < n; i++ {\n\t\ttx.step()\n\t}\n\treturn tx.steps\n", "\tlast = tx\n\treturn n\n")
 
+# A waiter for an activation that failed: its loop ignores the error it returns (GoBench's
+# Moby30408).
+CONDWAIT = """\
+package condwait
+
+import (
+	"errors"
+	"sync"
+)
+
+// Plugin activates once; waiters wait for it.
+type Plugin struct {
+	cond     *sync.Cond
+	err      error
+	manifest *string
+}
+
+// New starts an activation that fails.
+func New() *Plugin {
+	p := &Plugin{cond: sync.NewCond(&sync.Mutex{})}
+	p.err = errors.New("activation failed")
+	return p
+}
+
+// Wait waits for the activation and returns its error.
+func (p *Plugin) Wait() error {
+	p.cond.L.Lock()
+	for p.manifest == nil {
+		p.cond.Wait()
+	}
+	p.cond.L.Unlock()
+	return p.err
+}
+"""
+
 # The Stop-and-drain idiom after the select took the timer's value (GoBench's Istio18454).
 DRAIN = """\
 package drain
@@ -928,6 +963,8 @@ FILES = {
     "ownerflush/ownerflush_test.go": _test("ownerflush", "Count(3)\n\tProbe()"),
     "ownerkept/ownerkept.go": OWNERKEPT,
     "ownerkept/ownerkept_test.go": _test("ownerkept", "Count(3)\n\tProbe()"),
+    "condwait/condwait.go": CONDWAIT,
+    "condwait/condwait_test.go": _test("condwait", "go New().Wait()\n\ttime.Sleep(20 * time.Millisecond)", '\t"time"\n'),
     "twice/twice.go": TWICE,
     "twice/twice_test.go": _test("twice", "s := &Server{}\n\ts.Stop()\n\tgo s.Stop()\n\ttime.Sleep(20 * time.Millisecond)", '\t"time"\n'),
 }
@@ -1043,6 +1080,8 @@ def test_a_proven_leak_is_fixed_and_gone_after(flow, pkg, source, fixed, where, 
     ("upgrade", UPGRADE, "upgrade.go:22", "(not fixed): blocked on sync.RWMutex.Lock"),
     ("upgrade", UPGRADE, "upgrade.go:22", "a caller holds only the read lock and reset takes the write lock"),
     ("waitwork", WAITWORK, "waitwork.go:14", "the Wait is not the last statement of its loop's body"),
+    # a retry that cleared the error would see waiters leave early: review however proven
+    ("condwait", CONDWAIT, "condwait.go:26", "(review): stop waiting once p.err is set"),
     # a Rollback that also writes: the owner must call it where the writes are right
     ("ownerflush", OWNERFLUSH, "ownerflush.go:20", "no method of Tx does nothing but call cancel"),
     # the value is stored in a package variable: its owner is out of view
@@ -1206,14 +1245,17 @@ def test_a_review_targeted_fix_is_applied_with_unsafe_fixes(cli, tmp_path):
     """Proven by the re-run, a fix that also changes what a slow partner sees (a dropped
     wake-up) is applied only with --unsafe-fixes; then the leak is gone."""
     gotools.require_go()
-    module = write_module(tmp_path / "m", {k: v for k, v in FILES.items() if k.startswith(("wakeup/", "waitheld/"))})
+    module = write_module(tmp_path / "m", {k: v for k, v in FILES.items() if k.startswith(("wakeup/", "waitheld/", "condwait/"))})
     done = cli("fix", "--evidence", "tests", "--write", "--unsafe-fixes", "--no-cache", str(module), env=gotools.go_env())
     assert (module / "wakeup/wakeup.go").read_text() == WAKEUP_FIXED, done.stderr
     assert "(fixed): send without blocking" in _line(done.stderr, "wakeup.go:17"), done.stderr
     # a stop that waited holding its worker's lock releases it first
     assert (module / "waitheld/waitheld.go").read_text() == WAITHELD.replace(
         "\tdefer h.mu.Unlock()\n\tclose(h.updates)\n", "\tclose(h.updates)\n\th.mu.Unlock()\n"), done.stderr
-    assert [p.status for p in leakcheck.run([str(module)], env=gotools.go_env()).packages] == ["ok", "ok"]
+    # a wait for an activation that failed stops on its error
+    assert (module / "condwait/condwait.go").read_text() == CONDWAIT.replace(
+        "\tfor p.manifest == nil {\n", "\tfor p.manifest == nil && p.err == nil {\n"), done.stderr
+    assert [p.status for p in leakcheck.run([str(module)], env=gotools.go_env()).packages] == ["ok", "ok", "ok"]
 
 
 HANDOFF = """\

@@ -304,7 +304,8 @@ def target(ev: Evidence, covered: list[Covered], results: list[FileResult], targ
             continue
         local = index.local(c.site.blocked.path)
         abspath = os.path.abspath(local.path) if local else None
-        sync_wait = (c.site.state or "").removesuffix(" (leaked)") in (*targeted.LOCKS, *targeted.WAITS)  # no rule releases a lock or moves a Wait
+        # no rule releases a lock, moves a Wait or ends a Cond's wait
+        sync_wait = (c.site.state or "").removesuffix(" (leaked)") in (*targeted.LOCKS, *targeted.WAITS, *targeted.CONDS)
         if not sync_wait and any((abspath, f.line) in fixed_lines for f in c.findings if f.rule not in _BOUNDS_ONLY):
             continue  # a rule's fix took care of it
         key = (abspath, c.site.blocked.line)
@@ -317,8 +318,8 @@ def target(ev: Evidence, covered: list[Covered], results: list[FileResult], targ
         kept, withdrawn = _prove(ev, with_fix, by_path, paths)
         outcomes += [Outcome(x, "withdrawn", why) for x, why in withdrawn]
         outcomes += [Outcome(x, "fixed", "proven by a re-run of the tests") for x in kept if unsafe or x.proof_suffices]
-        outcomes += [Outcome(x, "review", "proven by a re-run of the tests, but it also changes what a slow partner sees: "
-                                          "--unsafe-fixes applies it") for x in kept if not (unsafe or x.proof_suffices)]
+        outcomes += [Outcome(x, "review", "proven by a re-run of the tests, but it also changes what no re-run shows "
+                                          "(a slow partner, a retry): --unsafe-fixes applies it") for x in kept if not (unsafe or x.proof_suffices)]
         chosen = [x for x in kept if unsafe or x.proof_suffices]
     else:
         chosen = with_fix if unsafe else []

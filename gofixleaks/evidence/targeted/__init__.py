@@ -37,6 +37,9 @@ aimed at it where their safety conditions hold:
 - a `wg.Wait()` ending the body of the loop that starts one goroutine per item, after a
   `wg.Add` before the loop counted them all (`wg.Add(len(xs))`): the first Wait waits for
   Dones of goroutines not started yet -> the Wait after the loop.
+- a ``c.Wait()`` that is the whole body of ``for COND``, in a method that returns its
+  type's error field right after the loop, COND not reading it -> ``COND && r.err == nil``
+  (review however proven: a retry that clears the error).
 
 A range over a channel nobody closes is range-not-closed's to fix (it sees the channel's
 senders across the package). Anything else (other locks, wait groups and condition
@@ -46,7 +49,7 @@ lock-order deadlocks) gets no fix and a one-line reason per class. A targeted fi
 
 The shapes live by what blocks: `channels` (a bare send or receive), `closers` (a wait on a
 cancellation signal the goroutine's own value owns), `locks` (a Lock, or an exchange made
-holding a lock), `waits` (a WaitGroup.Wait); `aim` tries them in order."""
+holding a lock), `waits` (a WaitGroup.Wait, a Cond.Wait); `aim` tries them in order."""
 
 from __future__ import annotations
 
@@ -69,6 +72,7 @@ RULE = PROVEN_LEAK
 _CHANNEL_STATES = ("chan send", "chan receive")
 LOCKS = ("sync.Mutex.Lock", "sync.RWMutex.Lock", "sync.RWMutex.RLock")  # a lock an earlier holder kept, or its own
 WAITS = ("sync.WaitGroup.Wait",)
+CONDS = ("sync.Cond.Wait",)
 # why a goroutine blocked elsewhere than on a channel gets no targeted fix, by wait state
 _NOT_CHANNELS = (
     ("sync.Mutex", "its lock is held by a goroutine that is blocked itself (a lock-order deadlock, or a lock held across "
@@ -118,16 +122,17 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
         return Aimed(c, abspath, None, "blocked in a select: targeted fixes rewrite only bare sends and receives")
     what = state or "an operation the dump does not name"
     not_channel = f"blocked on {what}: " + next(why for prefix, why in _NOT_CHANNELS if state.startswith(prefix))
-    if state not in (*_CHANNEL_STATES, *LOCKS, *WAITS):
+    if state not in (*_CHANNEL_STATES, *LOCKS, *WAITS, *CONDS):
         return Aimed(c, abspath, None, not_channel)
     if abspath.endswith("_test.go"):
         return Aimed(c, abspath, None, "in a test file: not fixed")
     sf = source()
     if isinstance(sf, str):
         return Aimed(c, abspath, None, sf)
-    if state in (*LOCKS, *WAITS):
+    if state in (*LOCKS, *WAITS, *CONDS):
         line = c.site.blocked.line
         shapes = (lambda: waits.wait_after_loop(sf, line),) if state in WAITS else (
+            lambda: waits.wait_for_error(sf, line),) if state in CONDS else (
             lambda: locks.taken_twice(sf, line),
             lambda: locks.lock_per_pass(sf, line),
             lambda: locks.unlock_before_leaving(sf, line),
@@ -138,7 +143,7 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
             if fix is not None:
                 stmt = next(n for n in a.of_type(sf.root, "expression_statement") if sf.line_col(n.start_byte)[0] == line)
                 return Aimed(c, abspath, Finding.at(sf, stmt, RULE, "error", f"goroutines block here forever ({c.site.state_text})",
-                                                    [fix]), fix.message)
+                                                    [fix]), fix.message, state not in CONDS)  # a retry may clear the error
             whys += [why] if why else []
         return Aimed(c, abspath, None, "; ".join([not_channel, *whys]))
     stmt = channels.operation_at(sf, c.site.blocked.line, state)

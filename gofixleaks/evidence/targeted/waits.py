@@ -1,4 +1,4 @@
-"""Targeted shapes for a goroutine blocked on a WaitGroup.Wait."""
+"""Targeted shapes for a goroutine blocked on a WaitGroup.Wait or a Cond.Wait."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ except ImportError:  # an uninstalled checkout: transforms/ beside gofixleaks/ (
 from ... import analysis as a
 from ...edits import Fix, TextEdit, delete_line, insert_after_statement
 from ...source import SourceFile
-from ._base import named_call
+from ._base import lock_call, named_call, struct_fields
 
 # ---------------------------------------------------------------------------- a Wait in the launching loop
 
@@ -118,3 +118,47 @@ def _delete_through(sf: SourceFile, stmt: Node, end: int) -> TextEdit | None:
     if sf.data[start:stmt.start_byte].strip() or nl == -1 or sf.data[end:nl].strip():
         return None
     return TextEdit(start, nl + 1, b"")
+
+
+# ---------------------------------------------------------------------------- a Cond waiting past the error
+
+
+def wait_for_error(sf: SourceFile, line: int) -> tuple[Fix | None, str | None]:
+    """The blocked ``c.Wait()`` on ``line`` is the whole body of ``for COND { c.Wait() }`` in a
+    method that, right after the loop (past its Unlock), returns the error field ``r.E``
+    of its type, which COND does not read and the file sets: once E is set the awaited
+    state never comes (an activation that failed) and no Broadcast follows, so the waiter
+    waits forever for something the method would report as failed anyway (moby's PR 30408).
+    The loop also stops on the error: ``COND && r.E == nil``. `review` however proven: a
+    caller that clears E and retries would see waiters leave early with the old error."""
+    wait = next((n for n in a.of_type(sf.root, "expression_statement")
+                 if sf.line_col(n.start_byte)[0] == line and named_call(sf, n, "Wait")), None)
+    loop = wait.parent.parent.parent if wait is not None and wait.parent.type == "statement_list" else None
+    if loop is None or loop.type != "for_statement" or [n for n in a.statements(loop.child_by_field_name("body"))
+                                                          if n.type != "comment"] != [wait]:
+        return None, None
+    cond = next((c for c in loop.named_children if c.type not in ("block", "comment", "for_clause", "range_clause")), None)
+    method = a.enclosing_function(loop)
+    if cond is None or method is None or method.type != "method_declaration" or loop.parent.parent != a.body(method):
+        return None, "the Wait's loop is not a plain `for COND` opening a method's own block"
+    recv, type_name = a.receiver_name(sf, method), a.function_key(sf, method)[1]
+    after = [n for n in a.statements(a.body(method)) if n.type != "comment" and n.start_byte > loop.end_byte]
+    if not after or after[-1].type != "return_statement" or not all(
+            lock_call(sf, n, ("Unlock", "RUnlock")) for n in after[:-1]):
+        return None, "the method does more than unlock and return after the loop"
+    results = after[-1].named_children[0].named_children if after[-1].named_children else []
+    last = sf.text(results[-1]) if results else ""
+    field = last.removeprefix(f"{recv}.") if recv and last.startswith(f"{recv}.") and last.count(".") == 1 else None
+    fields = struct_fields(sf, type_name) or {}
+    if field is None or fields.get(field) != "error":
+        return None, "the method returns no error field of its type after the loop"
+    if field in {sf.text(n) for n in a.of_type(cond, "field_identifier")}:
+        return None, f"the loop's condition reads {field} already"
+    if not any(sf.text(n).endswith(f".{field}") for s in a.of_type(sf.root, "assignment_statement")
+               for n in s.child_by_field_name("left").named_children):
+        return None, f"nothing in this file sets {field}: stopping on it changes nothing"
+    text = sf.text(cond)
+    paren = cond.type == "binary_expression" and sf.text(cond.child_by_field_name("operator")) == "||"
+    new = f"({text}) && {recv}.{field} == nil" if paren else f"{text} && {recv}.{field} == nil"
+    return Fix(f"stop waiting once {recv}.{field} is set: the method returns it after the loop",
+               (TextEdit(cond.start_byte, cond.end_byte, new.encode()),)), None
