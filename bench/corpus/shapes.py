@@ -41,7 +41,7 @@ from fetch import HERE, load_repos  # noqa: E402
 
 VERDICT_COLUMNS = ["repo", "path", "state", "text", "verdict", "reason"]
 CLASSES = {"sync.Mutex.Lock": "lock", "sync.RWMutex.RLock": "lock", "sync.WaitGroup.Wait": "wait",
-           "chan send": "channel", "chan receive": "channel"}
+           "sync.Cond.Wait": "wait", "chan send": "channel", "chan receive": "channel"}
 _SKIP_DIRS = {"vendor", "testdata", ".git", "node_modules"}
 
 
@@ -81,19 +81,20 @@ def ask_file(job: tuple[str, str, str]) -> tuple[Counter, list[Answer]]:
     answers: list[Answer] = []
     if isinstance(sf, str):
         return asked, answers
-    lines: dict[int, str] = {}
+    lines: dict[int, tuple[str, ...]] = {}
     for n in a.of_type(sf.root, "send_statement", "expression_statement", "short_var_declaration", "assignment_statement"):
         line = sf.line_col(n.start_byte)[0]
         if n.type == "send_statement":
-            lines.setdefault(line, "chan send")
+            lines.setdefault(line, ("chan send",))
             continue
         text = sf.text(n).strip()
         if n.type == "expression_statement" and text.endswith((".Lock()", ".RLock()", ".Wait()")):
-            lines.setdefault(line, "sync.RWMutex.RLock" if text.endswith(".RLock()") else
-                             "sync.Mutex.Lock" if text.endswith(".Lock()") else "sync.WaitGroup.Wait")
+            # a Wait() may be a WaitGroup's or a Cond's: ask both, each shape checks its own
+            lines.setdefault(line, ("sync.RWMutex.RLock",) if text.endswith(".RLock()") else
+                             ("sync.Mutex.Lock",) if text.endswith(".Lock()") else ("sync.WaitGroup.Wait", "sync.Cond.Wait"))
         elif channel(sf, n) is not None:
-            lines.setdefault(line, "chan receive")
-    for line, state in sorted(lines.items()):
+            lines.setdefault(line, ("chan receive",))
+    for line, state in sorted((line, state) for line, states in lines.items() for state in states):
         asked[CLASSES[state]] += 1
         site = Site(Location(rel, line, ""), state, True, None, 1, None)
         x = targeted.aim(Covered(site, rel, True, None, ()), path, lambda: sf)
