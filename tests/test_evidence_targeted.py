@@ -1343,3 +1343,42 @@ def test_a_release_before_the_exchange_needs_a_partner_that_locks_and_waits(poke
             "\tdefer h.mu.Unlock()\n\th.n++\n\t<-h.wake\n", "\th.n++\n\th.mu.Unlock()\n\t<-h.wake\n")
     else:
         assert fix is None and "with a blocking exchange" in why
+
+
+DRAINGROUP = """\
+package drain
+
+import "sync"
+
+// Server drains its requests on Stop.
+type Server struct {
+	drain sync.WaitGroup
+}
+
+// Handle counts a request.
+func (s *Server) Handle() {
+	s.drain.Add(1)
+}
+
+// Stop waits for the requests.
+func (s *Server) Stop() {
+	s.drain.Wait()
+}
+"""
+
+
+@pytest.mark.parametrize("extra, said", [
+    # nothing calls Done: the Wait cannot return, whichever goroutine owes it
+    ("", "nothing in its package calls drain.Done() nor hands s.drain on"),
+    # a method of another name may call Done (a wrapper's Wrap): no diagnosis
+    ("\nfunc (s *Server) Finish() { s.drain.Done() }\n", None),
+    ("\nfunc (s *Server) Spawn(f func()) { go run(&s.drain, f) }\n\nfunc run(wg *sync.WaitGroup, f func()) {}\n", None),
+])
+def test_a_wait_no_done_can_end_is_diagnosed(tmp_path, extra, said):
+    from gofixleaks.evidence.targeted import waits
+
+    path = tmp_path / "drain.go"
+    path.write_text(DRAINGROUP + extra)
+    sf = targeted.load(str(path), "drain.go")
+    assert waits.never_done(sf, 17, str(path)) == (None, said and f"{said}: the Wait cannot return once an Add counted one; "
+                                                              "call Done where each counted goroutine ends")

@@ -131,6 +131,9 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
         return Aimed(c, abspath, None, sf)
     if state in (*LOCKS, *WAITS, *CONDS):
         line = c.site.blocked.line
+        never = waits.never_done(sf, line, abspath)[1] if state in WAITS else None
+        if never is not None:  # the class's usual reason (the owing goroutine is blocked) would mislead
+            return Aimed(c, abspath, None, f"blocked on {what}: {never}")
         shapes = (lambda: waits.wait_after_loop(sf, line),) if state in WAITS else (
             lambda: waits.wait_for_error(sf, line),) if state in CONDS else (
             lambda: locks.taken_twice(sf, line),

@@ -14,7 +14,7 @@ except ImportError:  # an uninstalled checkout: transforms/ beside gofixleaks/ (
 from ... import analysis as a
 from ...edits import Fix, TextEdit, delete_line, insert_after_statement
 from ...source import SourceFile
-from ._base import lock_call, named_call, struct_fields
+from ._base import lock_call, named_call, struct_fields, used_elsewhere
 
 # ---------------------------------------------------------------------------- a Wait in the launching loop
 
@@ -162,3 +162,48 @@ def wait_for_error(sf: SourceFile, line: int) -> tuple[Fix | None, str | None]:
     new = f"({text}) && {recv}.{field} == nil" if paren else f"{text} && {recv}.{field} == nil"
     return Fix(f"stop waiting once {recv}.{field} is set: the method returns it after the loop",
                (TextEdit(cond.start_byte, cond.end_byte, new.encode()),)), None
+
+
+# ---------------------------------------------------------------------------- a Done nobody calls
+
+
+def never_done(sf: SourceFile, line: int, abspath: str) -> tuple[None, str | None]:
+    """No fix, a diagnosis (None when it does not hold): the group the blocked ``g.Wait()``
+    waits on is never handed on (no ``&g`` or ``g`` argument) and nothing in the package
+    calls ``g.Done()`` (or ``g.Go``), so once an Add counted one the Wait cannot return
+    (cockroach's 1055: a drain group nobody drains)."""
+    wait = next((n for n in a.of_type(sf.root, "expression_statement")
+                 if sf.line_col(n.start_byte)[0] == line and named_call(sf, n, "Wait")), None)
+    if wait is None:
+        return None, None
+    group = sf.text(a.method_call(sf, a.unparen(wait.named_children[0]))[0])
+    name = group.rsplit(".", 1)[-1]
+    if not re.fullmatch(r"\w+", name) or name == "WaitGroup":  # an embedded group: Done is called on its holder
+        return None, None
+    if not _plain_group(sf, wait, group):
+        return None, None
+    # Done, Go 1.25's wg.Go (it calls Done itself), or any method but Add and Wait
+    done = re.compile(rb"\b" + name.encode() + rb"\s*\.\s*(?!Add\b|Wait\b)\w+\s*\(")
+    handed = re.compile(rb"[(,]\s*&?(?:\w+\.)*" + name.encode() + rb"\s*[,)]")
+    others = used_elsewhere(abspath, [done.pattern, handed.pattern])
+    if done.search(sf.data) or handed.search(sf.data) or others is not None:
+        return None, None
+    return None, f"nothing in its package calls {name}.Done() nor hands {group} on: the Wait cannot return once an Add " \
+                 f"counted one; call Done where each counted goroutine ends"
+
+
+def _plain_group(sf: SourceFile, wait: Node, group: str) -> bool:
+    """``group`` is a ``sync.WaitGroup`` of this file's own: a field of the method's receiver
+    declared with that type, or a local declared here as one (a parameter's Done is its
+    caller's, out of view)."""
+    fn = a.enclosing_function(wait)
+    recv = a.receiver_name(sf, fn) if fn is not None and fn.type == "method_declaration" else None
+    if recv is not None and group.startswith(f"{recv}.") and group.count(".") == 1:
+        return (struct_fields(sf, a.function_key(sf, fn)[1]) or {}).get(group.split(".")[1]) == "sync.WaitGroup"
+    decl = a.local_declaration(sf, group, wait) if "." not in group else None
+    if decl is None:
+        return False
+    if decl.type == "var_declaration":
+        return " ".join(sf.text(decl).split()) == f"var {group} sync.WaitGroup"
+    values = a.defined_values(sf, group, wait)
+    return len(values) == 1 and " ".join(sf.text(values[0]).split()) in ("sync.WaitGroup{}", "&sync.WaitGroup{}")
