@@ -843,6 +843,86 @@ func (h *Hub) Stop() {
 }
 """
 
+# A close waiting for the lock its blocked sender holds (GoBench's Kubernetes6632, spdystream's
+# issue 49): the monitor has left its receiving, takes the write lock to close its copy of
+# resetChan, and the writer holding it waits to send on resetChan. A drain started before the
+# Lock lets the writer finish; the close ends the drain.
+DRAINCLOSE = """\
+package drainclose
+
+import (
+	"sync"
+	"time"
+)
+
+// Framer resets an idle timer on every frame written, until its connection closes.
+type Framer struct {
+	writeLock sync.Mutex
+	resetChan chan bool
+	closeChan chan bool
+}
+
+// New starts the Framer's monitor.
+func New() *Framer {
+	f := &Framer{resetChan: make(chan bool), closeChan: make(chan bool)}
+	go f.monitor(time.Minute)
+	return f
+}
+
+func (f *Framer) monitor(idle time.Duration) {
+	resetChan := f.resetChan
+	timer := time.NewTimer(idle)
+	defer timer.Stop()
+Loop:
+	for {
+		select {
+		case <-resetChan:
+			timer.Reset(idle)
+		case <-timer.C:
+			return
+		case <-f.closeChan:
+			f.writeLock.Lock()
+			close(resetChan)
+			f.resetChan = nil
+			f.writeLock.Unlock()
+			break Loop
+		}
+	}
+}
+
+// WriteFrame writes a frame with write and resets the idle timer.
+func (f *Framer) WriteFrame(write func()) {
+	f.writeLock.Lock()
+	defer f.writeLock.Unlock()
+	if f.resetChan == nil {
+		return
+	}
+	write()
+	f.resetChan <- true
+}
+"""
+
+# the writer holds the lock in a slow write while the close request comes, then sends
+DRAINCLOSE_TEST = """f := New()
+	writing := make(chan bool)
+	go f.WriteFrame(func() {
+		writing <- true
+		time.Sleep(20 * time.Millisecond)
+	})
+	<-writing
+	f.closeChan <- true
+	time.Sleep(40 * time.Millisecond)"""
+
+# near misses: the close of the field itself (a drain would read it unlocked), and a second
+# receiver of the field (a drain would steal its values)
+CLOSEFIELD = DRAINCLOSE.replace("package drainclose", "package closefield").replace("close(resetChan)", "close(f.resetChan)")
+DRAINSTEAL = DRAINCLOSE.replace("package drainclose", "package drainsteal") + """
+// Written waits for the next frame written.
+func (f *Framer) Written() {
+	<-f.resetChan
+}
+"""
+
 
 def _test(pkg: str, call: str, imports: str = "") -> str:
     return f'package {pkg}\n\nimport (\n{imports}\t"testing"\n)\n\nfunc TestIt(t *testing.T) {{\n\t{call}\n}}\n'
@@ -967,6 +1047,12 @@ FILES = {
     "condwait/condwait_test.go": _test("condwait", "go New().Wait()\n\ttime.Sleep(20 * time.Millisecond)", '\t"time"\n'),
     "twice/twice.go": TWICE,
     "twice/twice_test.go": _test("twice", "s := &Server{}\n\ts.Stop()\n\tgo s.Stop()\n\ttime.Sleep(20 * time.Millisecond)", '\t"time"\n'),
+    "drainclose/drainclose.go": DRAINCLOSE,
+    "drainclose/drainclose_test.go": _test("drainclose", DRAINCLOSE_TEST, '\t"time"\n'),
+    "closefield/closefield.go": CLOSEFIELD,
+    "closefield/closefield_test.go": _test("closefield", DRAINCLOSE_TEST, '\t"time"\n'),
+    "drainsteal/drainsteal.go": DRAINSTEAL,
+    "drainsteal/drainsteal_test.go": _test("drainsteal", DRAINCLOSE_TEST, '\t"time"\n'),
 }
 
 
@@ -1055,6 +1141,9 @@ def _confirmed(stderr: str, where: str) -> str:
         "\tbegin(context.Background()) // only its start matters\n",
         "\ttx := begin(context.Background()) // only its start matters\n\tdefer tx.Rollback()\n"),
      "owner.go:20", "proven-leak (fixed): defer Rollback() where a Tx is made and dropped"),
+    ("drainclose", DRAINCLOSE, DRAINCLOSE.replace(
+        "\t\tcase <-f.closeChan:\n", "\t\tcase <-f.closeChan:\n\t\t\tgo func() {\n\t\t\t\tfor range resetChan {\n\t\t\t\t}\n\t\t\t}()\n"),
+     "drainclose.go:34", "proven-leak (fixed): drain resetChan before locking f.writeLock to close it"),
 ])
 def test_a_proven_leak_is_fixed_and_gone_after(flow, pkg, source, fixed, where, said):
     module, before, result, after = flow
@@ -1086,6 +1175,8 @@ def test_a_proven_leak_is_fixed_and_gone_after(flow, pkg, source, fixed, where, 
     ("ownerflush", OWNERFLUSH, "ownerflush.go:20", "no method of Tx does nothing but call cancel"),
     # the value is stored in a package variable: its owner is out of view
     ("ownerkept", OWNERKEPT, "ownerkept.go:20", "no caller in this file drops a Tx it keeps to itself"),
+    ("closefield", CLOSEFIELD, "closefield.go:34", "the close after the Lock closes f.resetChan itself, not a copy taken before"),
+    ("drainsteal", DRAINSTEAL, "drainsteal.go:34", "f.resetChan is read on line 56: a consumer there may lose values to a drain"),
 ])
 def test_no_fix_where_none_is_right(flow, pkg, source, where, said):
     module, before, result, after = flow
@@ -1119,7 +1210,7 @@ def test_edits_carry_over_the_rules_fixes():
 def test_fixed_files_are_gofmt_clean_and_vet_clean(flow):
     module, _, _, _ = flow
     fixed = ("buffer", "callee", "gather", "donefield", "stopcase", "closewait", "unlock", "unlockret", "relock", "waitloop", "rlockfield",
-             "wrapper", "twice", "drain", "lockpass", "heldlock")
+             "wrapper", "twice", "drain", "lockpass", "heldlock", "drainclose")
     for pkg in fixed:
         assert gotools.gofmt_clean((module / pkg / f"{pkg}.go").read_bytes()), pkg
     vet = gotools.run_go(["vet", *(f"./{pkg}" for pkg in fixed)], cwd=str(module))
@@ -1382,3 +1473,58 @@ def test_a_wait_no_done_can_end_is_diagnosed(tmp_path, extra, said):
     sf = targeted.load(str(path), "drain.go")
     assert waits.never_done(sf, 17, str(path)) == (None, said and f"{said}: the Wait cannot return once an Add counted one; "
                                                               "call Done where each counted goroutine ends")
+# DRAINCLOSE changed where a drain would be wrong, or would not help: (the change, the line
+# of the blocked Lock, what the shape says)
+NO_DRAIN = {
+    # no nil under the lock: a sender after the close would send on the closed channel
+    "field kept": (("\t\t\tf.resetChan = nil\n", ""), 34, "the close leaves f.resetChan set under the lock"),
+    # values received after the close would go to the drain
+    "received after": (("\t\t\tbreak Loop\n\t\t}\n\t}\n}\n", "\t\t\tbreak Loop\n\t\t}\n\t}\n\t<-resetChan\n}\n"), 34,
+                       "the function receives from resetChan after the close"),
+    # the break leaves the select, not the loop: the next pass receives again
+    "loop goes on": (("\t\t\tbreak Loop\n", "\t\t\tbreak\n"), 34, "does not surely leave the loop around it"),
+    # another goroutine receives from the copy
+    "copy shared": (("\ttimer := time.NewTimer(idle)\n", "\tgo func() { <-resetChan }()\n\ttimer := time.NewTimer(idle)\n"), 35,
+                    "resetChan is used otherwise than received from or closed by this function"),
+    # a sender without the lock would race the close
+    "unlocked sender": (("\tf.resetChan <- true\n}\n", "\tf.resetChan <- true\n}\n\nfunc (f *Framer) poke() {\n\tf.resetChan <- true\n}\n"),
+                        34, "is made without the lock"),
+    # the copy is taken of another value than the lock's owner's
+    "another owner": (("\tresetChan := f.resetChan\n", "\tresetChan := New().resetChan\n"), 34, "is not a copy of a field of f"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NO_DRAIN))
+def test_no_drain_where_it_would_lose_or_race(tmp_path, name):
+    from gofixleaks.source import SourceFile
+
+    (old, new), line, said = NO_DRAIN[name]
+    assert old in DRAINCLOSE
+    path = tmp_path / "drainclose.go"
+    path.write_text(DRAINCLOSE.replace(old, new))
+    sf = SourceFile.load("drainclose.go", path.read_bytes(), (1, 22))
+    fix, why = targeted.locks.drain_before_close(sf, line, str(path))
+    assert fix is None and said in why, why
+
+
+def test_a_drain_of_a_channel_passed_in_or_drained_after(tmp_path):
+    """The copy may be a parameter every call passes the field as, and the function may drain
+    the channel itself after the close (spdystream's monitor did): the drain goes before the Lock."""
+    from gofixleaks.edits import apply
+    from gofixleaks.source import SourceFile
+
+    drain = "\t\t\tgo func() {\n\t\t\t\tfor range resetChan {\n\t\t\t\t}\n\t\t\t}()\n\t\t\tf.writeLock.Lock()\n"
+    passed = DRAINCLOSE.replace("go f.monitor(time.Minute)", "go f.monitor(f.resetChan, time.Minute)").replace(
+        "monitor(idle time.Duration) {\n\tresetChan := f.resetChan\n", "monitor(resetChan chan bool, idle time.Duration) {\n")
+    drained = DRAINCLOSE.replace("\t\t\tbreak Loop\n\t\t}\n\t}\n}\n", "\t\t\tbreak Loop\n\t\t}\n\t}\n\tfor _ = range resetChan {\n\t}\n}\n")
+    for source, line in ((passed, 33), (drained, 34)):
+        path = tmp_path / "drainclose.go"
+        path.write_text(source)
+        sf = SourceFile.load("drainclose.go", path.read_bytes(), (1, 22))
+        fix, why = targeted.locks.drain_before_close(sf, line, str(path))
+        assert fix is not None, why
+        assert apply(sf.data, fix.edits).decode() == source.replace("\t\t\tf.writeLock.Lock()\n", drain)
+    # a call that passes another field: where the channel comes from is out of view
+    path.write_text(passed.replace("\treturn f\n", "\tgo f.monitor(f.closeChan, time.Minute)\n\treturn f\n"))
+    fix, why = targeted.locks.drain_before_close(SourceFile.load("drainclose.go", path.read_bytes(), (1, 22)), 34, str(path))
+    assert fix is None and "not every call of monitor passes the same field" in why, why

@@ -30,6 +30,12 @@ aimed at it where their safety conditions hold:
   calls while it holds that lock (a sync mutex is not reentrant: the goroutine waits for
   itself) -> the body moves to a `fooLocked` method the holding callers call, and the
   method locks and calls it (the split Go code uses for "the caller holds the lock");
+- a Lock taken right before `close(ch)`, `ch` a copy of a channel field `x.f` taken before
+  it, while a method of the type holding that lock is blocked sending on `x.f` (nobody
+  receives it any more: the closer has left its receiving) -> a goroutine draining `ch`
+  started before the Lock (spdystream's fix): the sender finishes, the close ends the
+  drain; only where nothing else receives from `x.f`, every sender holds the lock and the
+  closer sets `x.f` to nil before it unlocks;
 - a blocked ``if !t.Stop() { <-t.C }`` drain -> a drain that does not block;
 - a ``<-ctx.Done()`` in a method of a type whose value alone keeps that context's cancel
   func, in a field, where a caller makes or starts the value and drops it -> the method
@@ -139,7 +145,8 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
             lambda: locks.taken_twice(sf, line),
             lambda: locks.lock_per_pass(sf, line),
             lambda: locks.unlock_before_leaving(sf, line),
-            lambda: locks.locked_variant(sf, line, abspath))
+            lambda: locks.locked_variant(sf, line, abspath),
+            lambda: locks.drain_before_close(sf, line, abspath))
         whys = []
         for shape in shapes:
             fix, why = shape()

@@ -1,4 +1,5 @@
-"""Targeted shapes for a goroutine blocked on a Lock, or on a channel exchange made holding a lock its partner takes."""
+"""Targeted shapes for a goroutine blocked on a Lock (among them a Lock taken to close a channel its blocked sender
+holds the lock of), or on a channel exchange made holding a lock its partner takes."""
 
 from __future__ import annotations
 
@@ -87,6 +88,173 @@ def _without_blocking(op: Node) -> bool:
     comm = case.named_children[0] if case is not None and case.named_children else None
     return comm is not None and (comm == op or a.is_within(op, comm)) and any(
         c.type == "default_case" for c in case.parent.named_children)
+
+
+# ---------------------------------------------------------------------------- a close waiting for its sender's lock
+
+
+def drain_before_close(sf: SourceFile, line: int, abspath: str) -> tuple[Fix | None, str | None]:
+    """The blocked ``x.mu.Lock()`` on ``line`` is followed in its block by ``close(ch)``, where
+    ``ch`` is a copy of the channel field ``x.f`` taken before the Lock (``ch := x.f`` or
+    ``var ch = x.f``, or a parameter of a method every call of which passes ``y.f``), and every
+    send on ``x.f`` is a bare send of a method of the type on its receiver's field, holding
+    ``x.mu`` (locked before it, released by a defer or after it): a sender that got the lock
+    first blocks on ``x.f``, which nobody receives now that the closer has left its receiving,
+    and keeps the lock the close waits for (kubernetes' 6632, spdystream's issue 49). A
+    goroutine started before the Lock drains ``ch`` (spdystream's own fix): the sender
+    finishes and releases the lock, and the close ends the drain. The drained values were
+    unreadable, so nothing else changes, and a re-run's proof suffices; only when that is sure:
+
+    - after the close the path leaves every loop around it (a `break` of the outermost, a
+      `return`) or the function, with no `goto`, and receives from ``ch`` after it only in an
+      empty ``for range ch {}`` (received values would be stolen);
+    - ``ch`` is only received from and closed, directly in the function (not handed on or
+      captured: another consumer), and ``x.f`` is received from only in this function: every
+      other mention of it in the file is a send, an assignment to it, a comparison with nil
+      or a ``len``/``cap``, and no other file of the package names it;
+    - the closer sets ``x.f = nil`` after the close before it unlocks: a sender after that
+      reads nil under the lock and never sends on the closed channel.
+
+    ``close(x.f)`` on the field itself does not qualify: the drain would read it unlocked."""
+    blocked = next((n for n in a.of_type(sf.root, "expression_statement")
+                    if sf.line_col(n.start_byte)[0] == line and lock_call(sf, n, ("Lock",))), None)
+    closing = next((n for n in a.following(blocked) if n.type != "comment"), None) if blocked is not None else None
+    call = a.unparen(closing.named_children[0]) if closing is not None and closing.type == "expression_statement" else None
+    if call is None or a.callee(sf, call) != (None, "close") or len(a.arguments(call)) != 1:
+        return None, None
+    arg, scope = a.unparen(a.arguments(call)[0]), _lock_scope(sf, blocked)
+    if arg.type == "selector_expression":
+        return None, f"the close after the Lock closes {sf.text(arg)} itself, not a copy taken before: a drain would read it unlocked"
+    if arg.type != "identifier":
+        return None, None
+    if scope is None or scope[0].count(".") > 1:
+        return None, "the lock is not a field of a receiver or a local: the channel's senders are out of view"
+    key, methods, type_name = scope  # key: as the type's methods name the lock
+    fn, keyed = a.enclosing_function(blocked), a.enclosing(blocked, "method_declaration") or a.enclosing_function(blocked)
+    mine = lock_key(sf, blocked, keyed)  # as this function names it (``.mu``, or ``x.mu`` for a local x)
+    operand = sf.text(a.method_call(sf, a.unparen(blocked.named_children[0]))[0])
+    owner, ch = operand[:len(operand) - len(key)], sf.text(arg)
+    origin = _copied_field(sf, fn, arg, owner, abspath)
+    if isinstance(origin, str):
+        return None, origin
+    field, passed, uses = origin
+    if not (struct_fields(sf, type_name) or {}).get(field, "").startswith("chan "):
+        return None, f"{field} is not a channel field of {type_name} declared in this file"
+    if _holds(sf, fn, keyed, mine, blocked):
+        return None, None  # it waits for itself: taken_twice's
+    if any(not _drains_only(sf, u, closing) or a.enclosing_function(u) != fn for u in uses):
+        return None, f"{ch} is used otherwise than received from or closed by this function: another consumer may be out of view"
+    # after the close: out of every loop around it, and no receive that would lose values to the drain
+    loops, rest = a.loops_between(closing, fn), [n for n in a.following(closing) if n.type != "comment"]
+    leave = next((i for i, n in enumerate(rest) if n.type == "return_statement" or (
+        n.type == "break_statement" and loops and a.break_target(sf, n) == loops[-1])), None)
+    if next(a.of_type(fn, "goto_statement", skip_functions=True), None) or (loops and (leave is None or a.exits_between(rest[:leave]))):
+        return None, "after the close the path does not surely leave the loop around it: it may receive from the channel again"
+    if any(n.start_byte > closing.end_byte and not _empty_drain(sf, n) for n in _received(sf, fn, ch, field)):
+        return None, f"the function receives from {ch} after the close: a drain would take those values"
+    stretch = rest[:leave]
+    stretch = stretch[:next((i for i, n in enumerate(stretch) if lock_key(sf, n, keyed) == mine), len(stretch))]
+    if not any(n.type == "assignment_statement" and sf.text(n.child_by_field_name("operator")) == "="
+               and sf.text(n.child_by_field_name("left")) == f"{owner}.{field}" and sf.text(n.child_by_field_name("right")) == "nil"
+               for n in stretch):
+        return None, f"the close leaves {owner}.{field} set under the lock: a sender after it would send on the closed channel"
+    # every other mention of the field: none receives, so the drain steals from nobody
+    for sel in a.of_type(sf.root, "selector_expression"):
+        if names_field(sf, sel, field) and sel not in passed and not _mentions_only(sf, sel, fn):
+            return None, f"{sf.text(sel)} is read on line {sf.line_col(sel.start_byte)[0]}: a consumer there may lose values to a drain"
+    elsewhere = used_elsewhere(abspath, [rb"\." + field.encode() + rb"\b"])
+    if elsewhere is not None:
+        return None, elsewhere
+    sends = [s for s in a.of_type(sf.root, "send_statement") if names_field(sf, s.child_by_field_name("channel"), field)]
+    for s in sends:
+        m, at = a.enclosing_function(s), sf.line_col(s.start_byte)[0]
+        if m not in methods or s.parent.type != "statement_list" \
+                or sf.text(s.child_by_field_name("channel").child_by_field_name("operand")) != a.receiver_name(sf, m):
+            return None, f"the send on {field} on line {at} is not a bare send of a method of {type_name} on its own field: out of view"
+        if not _holds(sf, m, m, key, s):
+            return None, (f"the send on {field} on line {at} is made without the lock: once a drain lets the close happen, "
+                          "it could send on the closed channel")
+    if not sends:
+        return None, f"nothing sends on {field}: the Lock waits for something else"
+    edit = insert_before_statement(sf, blocked, ["go func() {", f"\tfor range {ch} {{", "\t}", "}()"])
+    if edit is None:
+        return None, "the Lock shares its line: drain the channel by hand"
+    return Fix(f"drain {ch} before locking {operand} to close it: a sender holding the lock is blocked on {owner}.{field}, "
+               "and the close ends the drain", (edit,)), None
+
+
+def _copied_field(sf: SourceFile, fn: Node, ident: Node, owner: str, abspath: str) -> tuple[str, list[Node], list[Node]] | str:
+    """The field ``f`` local ``ident`` copies (``ch := owner.f`` in ``fn``, or a parameter of
+    method ``fn`` each call ``y.fn(.., y.f, ..)`` passes it), the selectors passing it, and
+    the uses of ``ident`` in ``fn``; or why there is none."""
+    name = sf.text(ident)
+    b = a.binding_of(sf, ident)
+    if b is not None:
+        value = a.unparen(b.value) if b.value is not None else None
+        if value is None or value.type != "selector_expression" \
+                or sf.text(value.child_by_field_name("operand")) != owner:
+            return f"{name} is not a copy of a field of {owner} taken before the Lock: a drain may read what the lock guards"
+        return sf.text(value.child_by_field_name("field")), [value], a.references(sf, b)
+    params = fn.child_by_field_name("parameters") if fn.type == "method_declaration" else None
+    names = [sf.text(n) for p in a.of_type(params, "parameter_declaration") for n in p.children_by_field_name("name")]
+    if params is None or name not in names or a.receiver_name(sf, fn) != owner \
+            or any(p.type == "variadic_parameter_declaration" for p in params.named_children):
+        return f"{name} is neither a copy of a field of {owner} nor a parameter of its method: where it comes from is out of view"
+    method, at = sf.text(fn.child_by_field_name("name")), names.index(name)
+    calls = [c for c in a.of_type(sf.root, "call_expression") if (a.method_call(sf, c) or (None, ""))[1] == method]
+    args = [a.unparen(a.arguments(c)[at]) if len(a.arguments(c)) > at else None for c in calls]
+    fields = {sf.text(x.child_by_field_name("field")) if x is not None and x.type == "selector_expression" and sf.text(
+        x.child_by_field_name("operand")) == sf.text(a.method_call(sf, c)[0]) else None for c, x in zip(calls, args)}
+    named = sum(sf.text(n) == method for n in a.of_type(sf.root, "identifier", "field_identifier"))
+    if len(fields) != 1 or None in fields or named != len(calls) + 1 or used_elsewhere(abspath, [rb"\b" + method.encode() + rb"\b"]):
+        return f"not every call of {method} passes the same field of its receiver as {name}: where it comes from is out of view"
+    uses = [n for n in a.of_type(a.body(fn), "identifier") if sf.text(n) == name]
+    return fields.pop(), args, uses
+
+
+def _holds(sf: SourceFile, fn: Node, keyed: Node, key: str, at: Node) -> bool:
+    """Whether ``fn`` holds lock ``key`` (as ``keyed`` names it, see lock_key) at ``at``: its
+    last Lock or Unlock statement of it before ``at`` is a Lock in a block around ``at`` (a
+    deferred release waits for the return)."""
+    before = [n for n in a.of_type(fn, "expression_statement", skip_functions=True)
+              if n.end_byte <= at.start_byte and lock_key(sf, n, keyed) == key]
+    return bool(before) and lock_call(sf, before[-1], ("Lock", "RLock")) and a.is_within(at, before[-1].parent)
+
+
+def _drains_only(sf: SourceFile, use: Node, closing: Node) -> bool:
+    """A use of a channel that receives from it (``<-ch``, ``range ch``) or is its close."""
+    p = use.parent
+    return a.is_receive(sf, p) or (p.type == "range_clause" and p.child_by_field_name("right") == use) or a.is_within(use, closing)
+
+
+def _received(sf: SourceFile, fn: Node, ch: str, field: str) -> list[Node]:
+    """The receives (``<-x`` expressions, range clauses) in ``fn`` from ``ch`` or a field ``field``."""
+    ops = [(u, u.child_by_field_name("operand")) for u in a.of_type(fn, "unary_expression") if a.is_receive(sf, u)]
+    ops += [(r, r.child_by_field_name("right")) for r in a.of_type(fn, "range_clause")]
+    return [n for n, x in ops if x is not None and (sf.text(a.unparen(x)) == ch or names_field(sf, a.unparen(x), field))]
+
+
+def _empty_drain(sf: SourceFile, node: Node) -> bool:
+    """``for range ch {}`` (or ``for _ = range ch {}``): a receive that keeps nothing."""
+    left, loop = node.child_by_field_name("left"), node.parent
+    return node.type == "range_clause" and (left is None or sf.text(left) == "_") and loop is not None \
+        and not a.statements(loop.child_by_field_name("body"))
+
+
+def _mentions_only(sf: SourceFile, sel: Node, fn: Node) -> bool:
+    """A mention of a channel field that takes nothing from it but in ``fn``: a send on it, an
+    assignment to it, a comparison with nil, ``len`` or ``cap`` of it; or a receive in ``fn``."""
+    p = sel.parent
+    if p.type == "send_statement":
+        return p.child_by_field_name("channel") == sel
+    if p.type == "expression_list" and p.parent is not None and p.parent.type == "assignment_statement":
+        return p == p.parent.child_by_field_name("left") and sf.text(p.parent.child_by_field_name("operator")) == "="
+    if p.type == "binary_expression":
+        other = p.child_by_field_name("right") if p.child_by_field_name("left") == sel else p.child_by_field_name("left")
+        return sf.text(p.child_by_field_name("operator")) in ("==", "!=") and other.type == "nil"
+    if p.type == "argument_list" and p.parent is not None and p.parent.type == "call_expression":
+        return a.callee(sf, p.parent) in ((None, "len"), (None, "cap"))
+    return a.enclosing_function(sel) == fn and (a.is_receive(sf, p) or (p.type == "range_clause" and p.child_by_field_name("right") == sel))
 
 
 # ---------------------------------------------------------------------------- unlock
