@@ -1528,3 +1528,47 @@ def test_a_drain_of_a_channel_passed_in_or_drained_after(tmp_path):
     path.write_text(passed.replace("\treturn f\n", "\tgo f.monitor(f.closeChan, time.Minute)\n\treturn f\n"))
     fix, why = targeted.locks.drain_before_close(SourceFile.load("drainclose.go", path.read_bytes(), (1, 22)), 34, str(path))
     assert fix is None and "not every call of monitor passes the same field" in why, why
+
+
+QUIESCE = """\
+package quiesce
+
+// Stopper signals quiescence.
+type Stopper struct {
+	quiescer chan struct{}
+}
+
+// NewStopper makes a stopper.
+func NewStopper() *Stopper { return &Stopper{quiescer: make(chan struct{})} }
+
+// ShouldQuiesce is closed when the stopper quiesces.
+func (s *Stopper) ShouldQuiesce() <-chan struct{} {
+	if s == nil {
+		return nil
+	}
+	return s.quiescer
+}
+
+func process(s *Stopper) {
+	<-s.ShouldQuiesce()
+}
+"""
+
+
+@pytest.mark.parametrize("extra, said", [
+    # nothing closes quiescer: the wait cannot end, whatever shape would rewrite it
+    ("", True),
+    ("\nfunc (s *Stopper) Stop() { close(s.quiescer) }\n", False),
+    # a channel of elsewhere stored in the field: its senders are out of view
+    ("\nfunc (s *Stopper) Use(ch chan struct{}) { s.quiescer = ch }\n", False),
+])
+def test_a_wait_on_a_channel_nobody_signals_is_diagnosed(tmp_path, extra, said):
+    from gofixleaks import analysis as a
+    from gofixleaks.evidence.targeted import channels
+
+    path = tmp_path / "quiesce.go"
+    path.write_text(QUIESCE + extra)
+    sf = targeted.load(str(path), "quiesce.go")
+    stmt = next(n for n in a.of_type(sf.root, "expression_statement") if sf.text(n) == "<-s.ShouldQuiesce()")
+    why = channels.never_signalled(sf, stmt, "chan receive", str(path))
+    assert (why is not None and why.startswith("nothing in its package sends on, closes or hands on quiescer")) == said, why

@@ -182,7 +182,8 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
             finding = Finding.at(sf, stmt, RULE, "error", f"goroutines block here forever ({c.site.state_text})", [fix])
             return Aimed(c, abspath, finding, fix.message, proof_suffices)
         reasons += [why] if why else []
-    return Aimed(c, abspath, None, "; ".join(reasons) or "no targeted fix applies")
+    never = channels.never_signalled(sf, stmt, state, abspath)
+    return Aimed(c, abspath, None, "; ".join([never] if never else reasons) or "no targeted fix applies")
 
 
 # ---------------------------------------------------------------------------- merging

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tree_sitter import Node
 
 try:  # installed, transforms/ is the package gofixleaks.transforms
@@ -421,3 +423,43 @@ def closed_by_its_goroutine(sf: SourceFile, stmt: Node, state: str, abspath: str
     if edit is None:
         return None, f"{called}'s body is on one line: add `defer close({sf.text(ident)})` by hand"
     return Fix(f"close {sf.text(ident)} when {called} returns, ending the wait on it", (edit,)), None
+
+
+# ---------------------------------------------------------------------------- a channel nobody signals
+
+
+def never_signalled(sf: SourceFile, stmt: Node, state: str, abspath: str) -> str | None:
+    """A diagnosis, no fix: the blocked receive reads an unexported channel field of a
+    struct of this file (``r.f`` of the method's receiver, or the result of a method whose
+    body is ``return r.f``, after nil guards) that nothing in the package sends on,
+    closes, copies or hands on, so no goroutine can ever end the wait (cockroach's 25456: a
+    quiesce signal no Stop closes); None when that does not hold."""
+    if state != "chan receive":
+        return None
+    chan = channel(sf, stmt)
+    if chan is not None and chan.type == "call_expression" and (mc := a.method_call(sf, chan)) is not None and not a.arguments(chan):
+        getters = [m for m in a.of_type(sf.root, "method_declaration") if sf.text(m.child_by_field_name("name")) == mc[1]]
+        code = [n for n in a.statements(a.body(getters[0])) if n.type != "comment"] if len(getters) == 1 else []
+        # ``return r.f``, after nothing but nil guards (``if r == nil { return nil }``)
+        guards = all(n.type == "if_statement" and n.child_by_field_name("alternative") is None and
+                     " ".join(sf.text(n.child_by_field_name("consequence")).split()) == "{ return nil }" for n in code[:-1])
+        chan = code[-1].named_children[0].named_children[0] if code and guards and code[-1].type == "return_statement" \
+            and code[-1].named_children and len(code[-1].named_children[0].named_children) == 1 else None
+    holder = a.enclosing_function(chan) if chan is not None else None
+    if chan is None or chan.type != "selector_expression" or holder is None or holder.type != "method_declaration" \
+            or sf.text(chan.child_by_field_name("operand")) != a.receiver_name(sf, holder):
+        return None
+    field = sf.text(chan.child_by_field_name("field"))
+    # unexported, of a struct declared here: no other package can signal it
+    if not field[0].islower() or "chan" not in (struct_fields(sf, a.function_key(sf, holder)[1]) or {}).get(field, ""):
+        return None
+    f = re.escape(field).encode()
+    # a send, a close, a copy (``x := r.f``, ``return r.f`` beyond a getter) or a hand-on (an argument)
+    # or a channel of elsewhere stored in it (``r.f = ch``, ``T{f: ch}``)
+    signals = [rb"\." + f + rb"\s*<-", rb"close\(\s*[\w.]*\." + f + rb"\s*\)", rb"[(,]\s*[\w.]*\." + f + rb"\s*[,)]",
+               rb"[=\]]\s*[\w.]*\." + f + rb"\b(?!\s*[=(<])", rb"\." + f + rb"\s*=(?!=)(?!\s*make\()", rb"\b" + f + rb":(?!\s*make\()"]
+    getters = len(re.findall(rb"return\s+[\w.]*\." + f + rb"\s*$", sf.data, re.M))
+    if any(re.search(p, sf.data) for p in signals) or getters > 1 or used_elsewhere(abspath, [rb"\." + f + rb"\b"]) is not None:
+        return None
+    return f"nothing in its package sends on, closes or hands on {field}: no goroutine can end this wait; close it " \
+           f"where its owner stops (or, if a poll was meant, receive in a select with a default)"
