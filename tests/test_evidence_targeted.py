@@ -752,6 +752,17 @@ func (h *Hub) Stop() {
 """
 
 
+# A single-case select is the plain operation it compiles to (the dump reports it as a
+# bare send on the case's line): the stop case is added to it (CALLEE's shape otherwise).
+SELECTWATCH = CALLEE.replace("package callee", "package selectwatch").replace(
+    "\t\tout <- i // one value\n", "\t\tselect {\n\t\tcase out <- i: // one value\n\t\t}\n")
+
+# The same for a wake-up send whose case also counts (WAKEUP's shape otherwise): a default
+# would skip the count with the send, so it is left as it is.
+WAKEBODY = WAKEUP.replace("package wakeup", "package wakebody").replace("\tflushes int\n", "\tflushes int\n\tpokes   int\n").replace(
+    "\tf.poke <- struct{}{}\n", "\tselect {\n\tcase f.poke <- struct{}{}:\n\t\tf.pokes++\n\t}\n")
+
+
 def _test(pkg: str, call: str, imports: str = "") -> str:
     return f'package {pkg}\n\nimport (\n{imports}\t"testing"\n)\n\nfunc TestIt(t *testing.T) {{\n\t{call}\n}}\n'
 
@@ -867,6 +878,11 @@ FILES = {
                                        '\t"time"\n'),
     "twice/twice.go": TWICE,
     "twice/twice_test.go": _test("twice", "s := &Server{}\n\ts.Stop()\n\tgo s.Stop()\n\ttime.Sleep(20 * time.Millisecond)", '\t"time"\n'),
+    "selectwatch/selectwatch.go": SELECTWATCH,
+    "selectwatch/selectwatch_test.go": _test("selectwatch", "if FirstEven(context.Background(), 10) != 2 {\n\t\tt.Fatal(\"want 2\")\n\t}",
+                                             '\t"context"\n'),
+    "wakebody/wakebody.go": WAKEBODY,
+    "wakebody/wakebody_test.go": _test("wakebody", POKE_TEST, '\t"time"\n'),
 }
 
 
@@ -949,6 +965,10 @@ def _confirmed(stderr: str, where: str) -> str:
     ("lockpass", LOCKPASS, LOCKPASS.replace("\t\t\tcontinue\n\t\t}\n\t\tbreak\n\t}\n\tp.mu.Unlock()\n",
                                           "\t\t\tp.mu.Unlock()\n\t\t\tcontinue\n\t\t}\n\t\tp.mu.Unlock()\n\t\tbreak\n\t}\n"),
      "lockpass.go:15", "proven-leak (fixed): release the lock in every pass"),
+    # a single-case select gets the stop case added
+    ("selectwatch", SELECTWATCH, SELECTWATCH.replace(
+        "\t\tcase out <- i: // one value\n\t\t}\n", "\t\tcase out <- i: // one value\n\t\tcase <-ctx.Done():\n\t\t\treturn\n\t\t}\n"),
+     "selectwatch.go:9", "proven-leak (fixed): select on ctx.Done() too"),
 ])
 def test_a_proven_leak_is_fixed_and_gone_after(flow, pkg, source, fixed, where, said):
     module, before, result, after = flow
@@ -974,6 +994,7 @@ def test_a_proven_leak_is_fixed_and_gone_after(flow, pkg, source, fixed, where, 
     ("upgrade", UPGRADE, "upgrade.go:22", "(not fixed): blocked on sync.RWMutex.Lock"),
     ("upgrade", UPGRADE, "upgrade.go:22", "a caller holds only the read lock and reset takes the write lock"),
     ("waitwork", WAITWORK, "waitwork.go:14", "the Wait is not the last statement of its loop's body"),
+    ("wakebody", WAKEBODY, "wakebody.go:19", "the send's case does more than send: a default would skip that"),
 ])
 def test_no_fix_where_none_is_right(flow, pkg, source, where, said):
     module, before, result, after = flow
@@ -1007,7 +1028,7 @@ def test_edits_carry_over_the_rules_fixes():
 def test_fixed_files_are_gofmt_clean_and_vet_clean(flow):
     module, _, _, _ = flow
     fixed = ("buffer", "callee", "gather", "donefield", "stopcase", "closewait", "unlock", "unlockret", "relock", "waitloop", "rlockfield",
-             "wrapper", "twice", "drain", "lockpass", "heldlock")
+             "wrapper", "twice", "drain", "lockpass", "heldlock", "selectwatch")
     for pkg in fixed:
         assert gotools.gofmt_clean((module / pkg / f"{pkg}.go").read_bytes()), pkg
     vet = gotools.run_go(["vet", *(f"./{pkg}" for pkg in fixed)], cwd=str(module))
@@ -1174,3 +1195,199 @@ def test_a_lock_a_goroutine_hands_back_is_not_taken_twice():
     alone = SourceFile.load("alone.go", HANDOFF.replace("\t\ts.mu.Unlock()\n\t}()\n", "\t}()\n").encode(), (1, 22))
     fix, _ = targeted.locks.taken_twice(alone, 12)
     assert fix is not None and fix.message.startswith("remove the second Lock")
+
+
+# Single-case selects of each form: Go compiles each to the plain operation, which a dump
+# reports on the case's line; a select with a default or two cases is not one.
+SELECTS = """\
+package p
+
+func recv(ch chan int) {
+	select {
+	case <-ch: // recv
+	}
+}
+
+func assign(ch chan int) {
+	select {
+	case v := <-ch: // assign
+		_ = v
+	}
+}
+
+func pair(ch chan int) {
+	select {
+	case v, ok := <-ch: // pair
+		_, _ = v, ok
+	}
+}
+
+func send(ch chan int) {
+	select {
+	case ch <- 1: // send
+	}
+}
+
+func defaulted(ch chan int) {
+	select {
+	case <-ch: // defaulted
+	default:
+	}
+}
+
+func two(a, b chan int) {
+	select {
+	case <-a: // two
+	case <-b:
+	}
+}
+"""
+
+
+def _line_of(source: str, text: str) -> int:
+    return next(i for i, ln in enumerate(source.splitlines(), 1) if text in ln)
+
+
+@pytest.mark.parametrize("marker, state, operation", [
+    ("// recv", "chan receive", "<-ch"),
+    ("// assign", "chan receive", "v := <-ch"),
+    ("// pair", "chan receive", "v, ok := <-ch"),
+    ("// send", "chan send", "ch <- 1"),
+    ("// send", "chan receive", None),  # a send case is no receive
+    ("// recv", "chan send", None),
+    ("// defaulted", "chan receive", None),  # never blocks
+    ("// two", "chan receive", None),  # a dump says "select"
+])
+def test_a_single_case_select_is_the_operation_it_compiles_to(marker, state, operation):
+    from gofixleaks.evidence.targeted import _base, channels
+    from gofixleaks.source import SourceFile
+
+    sf = SourceFile.load("p.go", SELECTS.encode(), (1, 22))
+    stmt = channels.operation_at(sf, _line_of(SELECTS, marker), state)
+    if operation is None:
+        assert stmt is None
+    else:
+        assert stmt.type == "select_statement" and sf.text(_base.operation(stmt)) == operation
+        assert sf.text(_base.channel(sf, stmt)) == "ch"
+
+
+# What each channel shape makes of a single-case select: (source, the blocked case's text,
+# state, the fixed source or None, what aim says)
+SELECT_SHAPES = {
+    "watch adds the stop case": ("""\
+package p
+
+import "context"
+
+func pump(ctx context.Context, in chan int, out *int) {
+	select {
+	case v := <-in:
+		*out = v
+	}
+}
+""", "case v := <-in:", "chan receive", ("\t\t*out = v\n", "\t\t*out = v\n\tcase <-ctx.Done():\n\t\treturn\n"),
+        "select on ctx.Done() too"),
+    # the stop case would return from a function with results
+    "watch: results": ("""\
+package p
+
+import "context"
+
+func pump(ctx context.Context, in chan int) int {
+	select {
+	case v := <-in:
+		return v
+	}
+}
+""", "case v := <-in:", "chan receive", None, "the goroutine's function has results"),
+    # a return on the new case would skip the Done the case body calls
+    "watch: the case cleans up": ("""\
+package p
+
+import (
+	"context"
+	"sync"
+)
+
+func pump(ctx context.Context, in chan int, wg *sync.WaitGroup) {
+	select {
+	case <-in:
+		wg.Done()
+	}
+}
+""", "case <-in:", "chan receive", None, "a return would skip `wg.Done()`"),
+    "watch: one line": ("""\
+package p
+
+import "context"
+
+func pump(ctx context.Context, out chan int) {
+	select { case out <- 1: }
+}
+""", "select {", "chan send", None, "the select ends on a shared line"),
+    "buffer": ("""\
+package p
+
+import "time"
+
+func first(d time.Duration) int {
+	results := make(chan int)
+	go func() {
+		select {
+		case results <- 1:
+		}
+	}()
+	select {
+	case v := <-results:
+		return v
+	case <-time.After(d):
+		return 0
+	}
+}
+""", "case results <- 1:", "chan send", ("make(chan int)", "make(chan int, 1)"), "buffer results with capacity 1"),
+    "wake-up gets a default": (WAKEUP.replace("\tf.poke <- struct{}{}\n", "\tselect {\n\tcase f.poke <- struct{}{}:\n\t}\n"),
+                               "case f.poke <- struct{}{}:", "chan send", ("\tcase f.poke <- struct{}{}:\n", "\tcase f.poke <- struct{}{}:\n\tdefault:\n"),
+                               "send without blocking on wake-up channel poke"),
+    "drain gets a default": (DRAIN.replace("\t\t\t\t<-b.t.C\n", "\t\t\t\tselect {\n\t\t\t\tcase <-b.t.C:\n\t\t\t\t}\n"),
+                             "\t\t\t\tcase <-b.t.C:", "chan receive", ("\t\t\t\tcase <-b.t.C:\n", "\t\t\t\tcase <-b.t.C:\n\t\t\t\tdefault:\n"),
+                             "drain b.t.C without blocking"),
+    "done field": (DONEFIELD.replace("\tc.reqs <- r\n", "\tselect {\n\tcase c.reqs <- r:\n\t}\n"), "case c.reqs <- r:", "chan send",
+                   ("\tcase c.reqs <- r:\n", "\tcase c.reqs <- r:\n\tcase <-c.done:\n\t\treturn 0\n"), "select on c.done too"),
+    "closed by its goroutine": (CLOSEWAIT.replace("\t<-done\n", "\tselect {\n\tcase <-done:\n\t}\n"), "case <-done:", "chan receive",
+                                ("func (w *Watcher) watch(done chan bool) {\n", "func (w *Watcher) watch(done chan bool) {\n\tdefer close(done)\n"),
+                                "close done when watch returns"),
+    "release before the exchange": (WAITHELD.replace("\t<-h.done\n", "\tselect {\n\tcase <-h.done:\n\t}\n"), "case <-h.done:", "chan receive",
+                                    ("\tdefer h.mu.Unlock()\n\tclose(h.updates)\n\tselect {", "\tclose(h.updates)\n\th.mu.Unlock()\n\tselect {"),
+                                    "release h.mu before the exchange on h.done"),
+    # released before the select, the case's count would run unlocked
+    "release before the exchange: the case does more": (
+        WAITHELD.replace("\t<-h.done\n", "\tselect {\n\tcase <-h.done:\n\t\th.seen++\n\t}\n"), "case <-h.done:", "chan receive", None,
+        "the select's case does more after the exchange"),
+}
+
+
+def _aim(tmp_path, source: str, line: int, state: str):
+    from gofixleaks.evidence.match import Covered
+    from gofixleaks.evidence.sites import Location, Site
+
+    path = tmp_path / "p.go"
+    path.write_text(source)
+    site = Site(Location(str(path), line, "p.f"), state, True, None, 1, None)
+    return targeted.aim(Covered(site, "p.go", True, None, ()), str(path), lambda: targeted.load(str(path), "p.go"))
+
+
+@pytest.mark.parametrize("name", sorted(SELECT_SHAPES))
+def test_each_channel_shape_rewrites_a_single_case_select_or_says_why_not(tmp_path, name):
+    from gofixleaks.edits import apply
+
+    source, case, state, change, said = SELECT_SHAPES[name]
+    line = _line_of(source, case)
+    aimed = _aim(tmp_path, source, line, state)
+    if change is None:
+        assert aimed.finding is None and said in aimed.reason, aimed.reason
+        return
+    assert aimed.finding is not None, aimed.reason
+    assert said in aimed.reason and aimed.finding.line == line  # on the case's line, as the dump says
+    fixed = apply(source.encode(), aimed.finding.fixes[0].edits).decode()
+    assert source.count(change[0]) == 1 and fixed == source.replace(*change)
+    assert gotools.gofmt_clean(fixed.encode())

@@ -17,7 +17,8 @@ goroutine dump or Go's leak profile) names the exact operation goroutines block 
 and no static finding's fix covers it.
 
 **The fix** (`review`; with `--evidence tests` a re-run of the tests keeps only a fix that
-makes the leak disappear):
+makes the leak disappear; a `select` with one case and no default counts as the bare
+send or receive Go compiles it to, and gets a case added where that is right):
 - a send on a local channel whose senders are goroutines started beside its `make`, with a
   number of sends the code bounds: buffer the channel for every sender;
 - a bare send or receive with a stop signal in scope (a context some caller can cancel, a

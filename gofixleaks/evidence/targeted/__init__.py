@@ -1,6 +1,8 @@
 """Targeted fixes for proven leaks that no rule fixed: the evidence names the exact operation
 a goroutine blocks on forever (file, line, wait state), and the existing fixers' edits are
-aimed at it where their safety conditions hold:
+aimed at it where their safety conditions hold (a `select` with one case and no default is
+the send or receive Go compiles it to, reported on the case's line: the shapes below add a
+case to it, or refuse it where that would be wrong):
 
 - a send on a local channel whose senders are goroutines started beside its `make`, with a
   number of sends the code bounds (one per goroutine, `len(xs)` for one per element) ->
@@ -19,6 +21,8 @@ aimed at it where their safety conditions hold:
   values when the function has results);
 - a wait on a local done channel that is only handed to one goroutine whose function
   ignores it -> that function closes it as it returns;
+- a bare exchange on a channel field ending a locked stretch, whose partner takes that
+  lock -> the release before the exchange (stays review even when proven);
 - a Lock waited on forever, where a function of the same type locks that lock and leaves
   the locked stretch before its Unlock (a `return` reading nothing the lock guards, a loop
   body's `break` or `continue`; also a read lock, and a method reaching the lock through a
@@ -60,6 +64,7 @@ from ...source import SourceError, SourceFile
 from .. import PROVEN_LEAK
 from ..match import Covered
 from . import channels, locks, waits
+from ._base import operation
 
 RULE = PROVEN_LEAK
 _CHANNEL_STATES = ("chan send", "chan receive")
@@ -159,7 +164,8 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
     for shape, proof_suffices in shapes:
         fix, why = shape()
         if fix is not None:
-            finding = Finding.at(sf, stmt, RULE, "error", f"goroutines block here forever ({c.site.state_text})", [fix])
+            # on the blocked line: a single-case select's case, not its `select {`
+            finding = Finding.at(sf, operation(stmt), RULE, "error", f"goroutines block here forever ({c.site.state_text})", [fix])
             return Aimed(c, abspath, finding, fix.message, proof_suffices)
         reasons += [why] if why else []
     return Aimed(c, abspath, None, "; ".join(reasons) or "no targeted fix applies")

@@ -9,7 +9,19 @@ from tree_sitter import Node
 from ... import analysis as a
 from ...edits import Fix, TextEdit, delete_line, insert_after_statement, insert_before_statement
 from ...source import SourceFile
-from ._base import PLAIN_RESULTS, channel, defers, lock_call, lock_key, named_call, names_field, struct_fields, used_elsewhere
+from ._base import (
+    PLAIN_RESULTS,
+    case_body,
+    channel,
+    defers,
+    lock_call,
+    lock_key,
+    named_call,
+    names_field,
+    operation,
+    struct_fields,
+    used_elsewhere,
+)
 
 # ---------------------------------------------------------------------------- a wait holding the waited-for's lock
 
@@ -24,11 +36,13 @@ def release_before_exchange(sf: SourceFile, stmt: Node, state: str) -> tuple[Fix
     a loop that locks after each receive (kubernetes' 10182). The release moves before the
     exchange. It stays `review` however proven: others can now take the lock before the
     exchange, and see what the stretch did before it. A send's value must be a name or a
-    literal (read under the lock now, it would be read after)."""
-    chan = channel(sf, stmt)
+    literal (read under the lock now, it would be read after). A single-case select is the
+    exchange when its case does nothing more (that would run unlocked)."""
+    chan, op = channel(sf, stmt), operation(stmt)
     method = a.enclosing(stmt, "method_declaration")
     if chan is None or chan.type != "selector_expression" or method is None or a.enclosing_function(stmt) != method \
-            or stmt.parent.parent != a.body(method) or stmt.type not in ("expression_statement", "send_statement"):
+            or stmt.parent.parent != a.body(method) or op.type not in ("expression_statement", "send_statement", "receive_statement") \
+            or op.child_by_field_name("left") is not None:
         return None, None
     recv, field = a.receiver_name(sf, method), sf.text(chan.child_by_field_name("field"))
     code = [n for n in a.statements(a.body(method)) if n.type != "comment"]
@@ -43,7 +57,7 @@ def release_before_exchange(sf: SourceFile, stmt: Node, state: str) -> tuple[Fix
     plain = after is not None and lock_key(sf, after, method) == key and named_call(sf, after, "Unlock")
     if not (deferred and after is None) and not (plain and not deferred):
         return None, None
-    if stmt.type == "send_statement" and not all(x.type in PLAIN_RESULTS for x in a.walk(stmt.child_by_field_name("value"))):
+    if op.type == "send_statement" and not all(x.type in PLAIN_RESULTS for x in a.walk(op.child_by_field_name("value"))):
         return None, "the value sent reads more than names and literals: it would be read after the release"
     if any(lock_key(sf, n, method) == key for n in between[1 if deferred else 0:]) or any(
             next(a.of_type(n, "return_statement", skip_functions=True), None) for n in between):
@@ -54,13 +68,15 @@ def release_before_exchange(sf: SourceFile, stmt: Node, state: str) -> tuple[Fix
         lock_key(sf, n, m) == key and lock_call(sf, n, ("Lock", "RLock")) for n in a.of_type(m, "expression_statement"))}
     goroutines = [g for g in a.of_type(sf.root, "func_literal") if g.parent is not None and g.parent.type == "call_expression"
                   and g.parent.parent is not None and g.parent.parent.type == "go_statement"]
-    partner = (lambda n: _receives_field(sf, n, field)) if stmt.type == "send_statement" else (
+    partner = (lambda n: _receives_field(sf, n, field)) if op.type == "send_statement" else (
         lambda n: _closes_field(sf, n, field) or any(names_field(sf, x.child_by_field_name("channel"), field)
                                                       for x in a.of_type(n, "send_statement")))
     if not any(partner(p) and (any((mc := a.method_call(sf, c)) is not None and mc[1] in lockers for c in a.of_type(p, "call_expression"))
                                or sf.text(p.parent.child_by_field_name("name") or p) in lockers)
                for p in [*goroutines, *(m for m in methods if m != method)]):
         return None, f"no partner of {field} takes the lock: the exchange is not what holds it up"
+    if stmt.type == "select_statement" and case_body(stmt):
+        return None, "the select's case does more after the exchange: released before it, that would run unlocked"
     release = insert_before_statement(sf, stmt, [f"{recv}{key}.Unlock()"])
     gone = delete_line(sf, between[0] if deferred else after)
     if release is None or gone is None:
