@@ -762,6 +762,61 @@ SELECTWATCH = CALLEE.replace("package callee", "package selectwatch").replace(
 WAKEBODY = WAKEUP.replace("package wakeup", "package wakebody").replace("\tflushes int\n", "\tflushes int\n\tpokes   int\n").replace(
     "\tf.poke <- struct{}{}\n", "\tselect {\n\tcase f.poke <- struct{}{}:\n\t\tf.pokes++\n\t}\n")
 
+# pop waits for its stop holding the lock Add takes, and the stopper adds before it stops
+# (GoBench's Kubernetes26980): the lock is released for the wait and taken again before
+# the return, a review fix even when proven. The negative reads what the lock guards after
+# the wait: released for the wait, the lock would not guard that read.
+STOPWAIT = """\
+package stopwait
+
+import "sync"
+
+// Listener queues notifications for Pop.
+type Listener struct {
+	mu      sync.Mutex
+	pending []int
+	dropped int
+}
+
+// Add queues n.
+func (l *Listener) Add(n int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.pending = append(l.pending, n)
+}
+
+// Pop waits for stop once something is pending.
+func (l *Listener) Pop(stop <-chan struct{}) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.pending) > 0 {
+		select {
+		case <-stop:
+			return
+		}
+	}
+}
+"""
+
+STOPWAIT_CHANGE = ("\t\tselect {\n\t\tcase <-stop:\n\t\t\treturn\n",
+                   "\t\tl.mu.Unlock()\n\t\tselect {\n\t\tcase <-stop:\n\t\t\tl.mu.Lock()\n\t\t\treturn\n")
+STOPWAIT_FIXED = STOPWAIT.replace(*STOPWAIT_CHANGE)
+
+STOPREAD = STOPWAIT.replace("package stopwait", "package stopread").replace(
+    "\t\tcase <-stop:\n\t\t\treturn\n", "\t\tcase <-stop:\n\t\t\tl.dropped += len(l.pending)\n\t\t\treturn\n")
+
+# the stopper adds before it closes stop, while Pop holds the lock
+STOPWAIT_TEST = """l := &Listener{}
+	l.Add(1)
+	stop := make(chan struct{})
+	go l.Pop(stop)
+	time.Sleep(10 * time.Millisecond)
+	go func() {
+		l.Add(2)
+		close(stop)
+	}()
+	time.Sleep(20 * time.Millisecond)"""
+
 
 def _test(pkg: str, call: str, imports: str = "") -> str:
     return f'package {pkg}\n\nimport (\n{imports}\t"testing"\n)\n\nfunc TestIt(t *testing.T) {{\n\t{call}\n}}\n'
@@ -883,6 +938,10 @@ FILES = {
                                              '\t"context"\n'),
     "wakebody/wakebody.go": WAKEBODY,
     "wakebody/wakebody_test.go": _test("wakebody", POKE_TEST, '\t"time"\n'),
+    "stopwait/stopwait.go": STOPWAIT,
+    "stopwait/stopwait_test.go": _test("stopwait", STOPWAIT_TEST, '\t"time"\n'),
+    "stopread/stopread.go": STOPREAD,
+    "stopread/stopread_test.go": _test("stopread", STOPWAIT_TEST, '\t"time"\n'),
 }
 
 
@@ -995,6 +1054,8 @@ def test_a_proven_leak_is_fixed_and_gone_after(flow, pkg, source, fixed, where, 
     ("upgrade", UPGRADE, "upgrade.go:22", "a caller holds only the read lock and reset takes the write lock"),
     ("waitwork", WAITWORK, "waitwork.go:14", "the Wait is not the last statement of its loop's body"),
     ("wakebody", WAKEBODY, "wakebody.go:19", "the send's case does more than send: a default would skip that"),
+    ("stopwait", STOPWAIT, "stopwait.go:25", "(review): release l.mu while waiting for stop, and take it again before the return"),
+    ("stopread", STOPREAD, "stopread.go:25", "more than a bare return follows the wait on stop: released for the wait, l.mu would not"),
 ])
 def test_no_fix_where_none_is_right(flow, pkg, source, where, said):
     module, before, result, after = flow
@@ -1151,17 +1212,20 @@ def test_a_generated_file_is_not_edited(tmp_path):
 
 
 def test_a_review_targeted_fix_is_applied_with_unsafe_fixes(cli, tmp_path):
-    """Proven by the re-run, a fix that also changes what a slow partner sees (a dropped
-    wake-up) is applied only with --unsafe-fixes; then the leak is gone."""
+    """Proven by the re-run, a fix that also changes what others see (a dropped wake-up, a
+    lock released for a wait) is applied only with --unsafe-fixes; then the leak is gone."""
     gotools.require_go()
-    module = write_module(tmp_path / "m", {k: v for k, v in FILES.items() if k.startswith(("wakeup/", "waitheld/"))})
+    module = write_module(tmp_path / "m", {k: v for k, v in FILES.items() if k.startswith(("wakeup/", "waitheld/", "stopwait/"))})
     done = cli("fix", "--evidence", "tests", "--write", "--unsafe-fixes", "--no-cache", str(module), env=gotools.go_env())
     assert (module / "wakeup/wakeup.go").read_text() == WAKEUP_FIXED, done.stderr
     assert "(fixed): send without blocking" in _line(done.stderr, "wakeup.go:17"), done.stderr
     # a stop that waited holding its worker's lock releases it first
     assert (module / "waitheld/waitheld.go").read_text() == WAITHELD.replace(
         "\tdefer h.mu.Unlock()\n\tclose(h.updates)\n", "\tclose(h.updates)\n\th.mu.Unlock()\n"), done.stderr
-    assert [p.status for p in leakcheck.run([str(module)], env=gotools.go_env()).packages] == ["ok", "ok"]
+    # a wait for the stop holding the lock the stopper takes first releases it for the wait
+    assert (module / "stopwait/stopwait.go").read_text() == STOPWAIT_FIXED, done.stderr
+    assert "(fixed): release l.mu while waiting for stop" in _line(done.stderr, "stopwait.go:25"), done.stderr
+    assert [p.status for p in leakcheck.run([str(module)], env=gotools.go_env()).packages] == ["ok", "ok", "ok"]
 
 
 HANDOFF = """\
@@ -1391,3 +1455,86 @@ def test_each_channel_shape_rewrites_a_single_case_select_or_says_why_not(tmp_pa
     fixed = apply(source.encode(), aimed.finding.fixes[0].edits).decode()
     assert source.count(change[0]) == 1 and fixed == source.replace(*change)
     assert gotools.gofmt_clean(fixed.encode())
+
+
+# A wait for a stop holding a lock: the conditions of the release around it, one by one.
+# (source, the wait's text, the change the fix makes (or None: no fix), what the fix's
+# message or the reason says (None: the shape does not apply, silently))
+STOPWAIT_CASES = {
+    # `<-stop` then `return`, on ctx.Done(), in a plain function: released and taken again
+    "a bare wait on ctx.Done()": ("""\
+package p
+
+import (
+	"context"
+	"sync"
+)
+
+type Q struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (q *Q) Add() {
+	q.mu.Lock()
+	q.n++
+	q.mu.Unlock()
+}
+
+func serve(ctx context.Context, q *Q) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.n > 0 {
+		<-ctx.Done()
+		return
+	}
+	q.n = 1
+}
+""", "<-ctx.Done()", ("\t\t<-ctx.Done()\n\t\treturn\n", "\t\tq.mu.Unlock()\n\t\t<-ctx.Done()\n\t\tq.mu.Lock()\n\t\treturn\n"),
+        "release q.mu while waiting for ctx.Done(), and take it again before the return: method Add takes it"),
+    # a goroutine of the file takes the lock: the kernel's test does
+    "a goroutine takes it": (STOPWAIT.replace("// Add queues n.\nfunc (l *Listener) Add(n int) {\n\tl.mu.Lock()\n\tdefer l.mu.Unlock()\n", "")
+                             .replace("\tl.pending = append(l.pending, n)\n}\n\n", "") + """
+func run(l *Listener, stop chan struct{}) {
+	go func() {
+		l.mu.Lock()
+		close(stop)
+	}()
+}
+""", "case <-stop:", STOPWAIT_CHANGE, "take it again before the return: the goroutine at line"),
+    "nobody else takes it": (STOPWAIT.replace("func (l *Listener) Add(n int) {\n\tl.mu.Lock()\n\tdefer l.mu.Unlock()\n",
+                                              "func (l *Listener) Add(n int) {\n"), "case <-stop:", None,
+                             "no method of its type or goroutine of the file takes l.mu"),
+    # released in a branch before the wait: whether it is held there is not plain
+    "released elsewhere": (STOPWAIT.replace("\tif len(l.pending) > 0 {\n", "\tif len(l.pending) > 1 {\n\t\tl.mu.Unlock()\n\t\tl.mu.Lock()\n\t}\n"
+                                            "\tif len(l.pending) > 0 {\n"), "case <-stop:", None,
+                           "the function takes or releases l.mu elsewhere too"),
+    # not deferred: the function decides where it releases
+    "no deferred release": (STOPWAIT.replace("func (l *Listener) Pop(stop <-chan struct{}) {\n\tl.mu.Lock()\n\tdefer l.mu.Unlock()\n",
+                                             "func (l *Listener) Pop(stop <-chan struct{}) {\n\tl.mu.Lock()\n"), "case <-stop:", None, None),
+    # the value received is used: not a plain stop
+    "the value is used": (STOPWAIT.replace("\t\tcase <-stop:\n", "\t\tcase _, ok := <-stop:\n\t\t\t_ = ok\n"), "case _, ok := <-stop:", None, None),
+    # not named as a stop signal: the wait is for data, which the lock may guard
+    "not a stop signal": (STOPWAIT.replace("stop", "next"), "case <-next:", None, None),
+    "two locks held": (STOPWAIT.replace("\tmu      sync.Mutex\n", "\tmu      sync.Mutex\n\tmu2     sync.Mutex\n").replace(
+        "\tl.mu.Lock()\n\tdefer l.mu.Unlock()\n\tif", "\tl.mu.Lock()\n\tdefer l.mu.Unlock()\n\tl.mu2.Lock()\n\tdefer l.mu2.Unlock()\n\tif"),
+        "case <-stop:", None, "it holds more than one lock across the wait"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(STOPWAIT_CASES))
+def test_a_lock_held_across_a_stop_wait_is_released_for_it_only_where_that_is_plain(name):
+    from gofixleaks.edits import apply
+    from gofixleaks.source import SourceFile
+
+    source, wait, change, said = STOPWAIT_CASES[name]
+    sf = SourceFile.load("p.go", source.encode(), (1, 22))
+    stmt = targeted.channels.operation_at(sf, _line_of(source, wait), "chan receive")
+    assert stmt is not None
+    fix, why = targeted.locks.release_across_stop_wait(sf, stmt, "chan receive")
+    if change is None:
+        assert fix is None and (why == said if said is None else said in why), why
+        return
+    assert fix is not None and said in fix.message, why
+    fixed = apply(source.encode(), fix.edits).decode()
+    assert source.count(change[0]) == 1 and fixed == source.replace(*change)

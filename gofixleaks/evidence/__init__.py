@@ -60,6 +60,12 @@ send or receive Go compiles it to, and gets a case added where that is right):
   method of the type that takes the same lock (a stop waiting for its worker, a status sent
   to a loop that locks after each receive): the release before the exchange. It stays
   `review` even when proven: others can take the lock before the exchange now;
+- a wait on a stop signal (`<-stop`, `<-ctx.Done()`, its value unused) followed by nothing
+  but a bare `return`, holding a lock the function took with a deferred release and
+  touches nowhere else, which a method of the type or a goroutine takes (a listener that
+  waits for its stop holding the lock its stopper needs first): the lock is released for
+  the wait and taken again before the return. It stays `review` even when proven: others
+  can take the lock during the wait;
 - a `wg.Wait()` ending the body of a loop that starts one goroutine per pass, when a
   `wg.Add` before the loop counted them all (`wg.Add(len(xs))` for `range xs`): the first
   pass waits for goroutines not started yet. The Wait moves after the loop. Not when work

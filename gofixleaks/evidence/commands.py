@@ -317,8 +317,8 @@ def target(ev: Evidence, covered: list[Covered], results: list[FileResult], targ
         kept, withdrawn = _prove(ev, with_fix, by_path, paths)
         outcomes += [Outcome(x, "withdrawn", why) for x, why in withdrawn]
         outcomes += [Outcome(x, "fixed", "proven by a re-run of the tests") for x in kept if unsafe or x.proof_suffices]
-        outcomes += [Outcome(x, "review", "proven by a re-run of the tests, but it also changes what a slow partner sees: "
-                                          "--unsafe-fixes applies it") for x in kept if not (unsafe or x.proof_suffices)]
+        outcomes += [Outcome(x, "review", "proven by a re-run of the tests, but it also changes what others see meanwhile "
+                                          "(a wake-up dropped, a lock released): --unsafe-fixes applies it") for x in kept if not (unsafe or x.proof_suffices)]
         chosen = [x for x in kept if unsafe or x.proof_suffices]
     else:
         chosen = with_fix if unsafe else []

@@ -23,6 +23,11 @@ case to it, or refuse it where that would be wrong):
   ignores it -> that function closes it as it returns;
 - a bare exchange on a channel field ending a locked stretch, whose partner takes that
   lock -> the release before the exchange (stays review even when proven);
+- a wait on a stop signal (`<-stop`, `<-ctx.Done()`, its value unused) followed only by a
+  bare `return`, holding a lock the function took and defer-released in its top-level
+  block and touches nowhere else, which a method of its type or a goroutine of the file
+  takes -> released for the wait and taken again before the return (stays review even
+  when proven: others can take the lock during the wait);
 - a Lock waited on forever, where a function of the same type locks that lock and leaves
   the locked stretch before its Unlock (a `return` reading nothing the lock guards, a loop
   body's `break` or `continue`; also a read lock, and a method reaching the lock through a
@@ -46,7 +51,7 @@ deadlocks) gets no fix and a one-line reason per class. A targeted fix is `revie
 (see commands.target).
 
 The shapes live by what blocks: `channels` (a bare send or receive), `locks` (a Lock, or an
-exchange made holding a lock), `waits` (a WaitGroup.Wait); `aim` tries them in order."""
+exchange or a stop wait made holding a lock), `waits` (a WaitGroup.Wait); `aim` tries them in order."""
 
 from __future__ import annotations
 
@@ -155,6 +160,7 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
         (lambda: channels.buffer(sf, stmt) if state == "chan send" else (None, None), True),
         (lambda: channels.drain_without_blocking(sf, stmt, state), True),
         (lambda: locks.release_before_exchange(sf, stmt, state), False),  # others may take the lock during the wait
+        (lambda: locks.release_across_stop_wait(sf, stmt, state), False),  # the same
         (lambda: channels.wake_up(sf, stmt, state, abspath), False),  # a slow receiver sees fewer wake-ups
         (lambda: channels.watch(sf, stmt, state), True),
         (lambda: channels.done_field(sf, stmt, state, abspath), True),
