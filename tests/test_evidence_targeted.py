@@ -924,6 +924,72 @@ func (f *Framer) Written() {
 """
 
 
+# A single-case select is the plain operation it compiles to (the dump reports it as a
+# bare send on the case's line): the stop case is added to it (CALLEE's shape otherwise).
+SELECTWATCH = CALLEE.replace("package callee", "package selectwatch").replace(
+    "\t\tout <- i // one value\n", "\t\tselect {\n\t\tcase out <- i: // one value\n\t\t}\n")
+
+# The same for a wake-up send whose case also counts (WAKEUP's shape otherwise): a default
+# would skip the count with the send, so it is left as it is.
+WAKEBODY = WAKEUP.replace("package wakeup", "package wakebody").replace("\tflushes int\n", "\tflushes int\n\tpokes   int\n").replace(
+    "\tf.poke <- struct{}{}\n", "\tselect {\n\tcase f.poke <- struct{}{}:\n\t\tf.pokes++\n\t}\n")
+
+# pop waits for its stop holding the lock Add takes, and the stopper adds before it stops
+# (GoBench's Kubernetes26980): the lock is released for the wait and taken again before
+# the return, a review fix even when proven. The negative reads what the lock guards after
+# the wait: released for the wait, the lock would not guard that read.
+STOPWAIT = """\
+package stopwait
+
+import "sync"
+
+// Listener queues notifications for Pop.
+type Listener struct {
+	mu      sync.Mutex
+	pending []int
+	dropped int
+}
+
+// Add queues n.
+func (l *Listener) Add(n int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.pending = append(l.pending, n)
+}
+
+// Pop waits for stop once something is pending.
+func (l *Listener) Pop(stop <-chan struct{}) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.pending) > 0 {
+		select {
+		case <-stop:
+			return
+		}
+	}
+}
+"""
+
+STOPWAIT_CHANGE = ("\t\tselect {\n\t\tcase <-stop:\n\t\t\treturn\n",
+                   "\t\tl.mu.Unlock()\n\t\tselect {\n\t\tcase <-stop:\n\t\t\tl.mu.Lock()\n\t\t\treturn\n")
+STOPWAIT_FIXED = STOPWAIT.replace(*STOPWAIT_CHANGE)
+
+STOPREAD = STOPWAIT.replace("package stopwait", "package stopread").replace(
+    "\t\tcase <-stop:\n\t\t\treturn\n", "\t\tcase <-stop:\n\t\t\tl.dropped += len(l.pending)\n\t\t\treturn\n")
+
+# the stopper adds before it closes stop, while Pop holds the lock
+STOPWAIT_TEST = """l := &Listener{}
+	l.Add(1)
+	stop := make(chan struct{})
+	go l.Pop(stop)
+	time.Sleep(10 * time.Millisecond)
+	go func() {
+		l.Add(2)
+		close(stop)
+	}()
+	time.Sleep(20 * time.Millisecond)"""
+
+
 def _test(pkg: str, call: str, imports: str = "") -> str:
     return f'package {pkg}\n\nimport (\n{imports}\t"testing"\n)\n\nfunc TestIt(t *testing.T) {{\n\t{call}\n}}\n'
 
@@ -1053,6 +1119,15 @@ FILES = {
     "closefield/closefield_test.go": _test("closefield", DRAINCLOSE_TEST, '\t"time"\n'),
     "drainsteal/drainsteal.go": DRAINSTEAL,
     "drainsteal/drainsteal_test.go": _test("drainsteal", DRAINCLOSE_TEST, '\t"time"\n'),
+    "selectwatch/selectwatch.go": SELECTWATCH,
+    "selectwatch/selectwatch_test.go": _test("selectwatch", "if FirstEven(context.Background(), 10) != 2 {\n\t\tt.Fatal(\"want 2\")\n\t}",
+                                             '\t"context"\n'),
+    "wakebody/wakebody.go": WAKEBODY,
+    "wakebody/wakebody_test.go": _test("wakebody", POKE_TEST, '\t"time"\n'),
+    "stopwait/stopwait.go": STOPWAIT,
+    "stopwait/stopwait_test.go": _test("stopwait", STOPWAIT_TEST, '\t"time"\n'),
+    "stopread/stopread.go": STOPREAD,
+    "stopread/stopread_test.go": _test("stopread", STOPWAIT_TEST, '\t"time"\n'),
 }
 
 
@@ -1144,6 +1219,10 @@ def _confirmed(stderr: str, where: str) -> str:
     ("drainclose", DRAINCLOSE, DRAINCLOSE.replace(
         "\t\tcase <-f.closeChan:\n", "\t\tcase <-f.closeChan:\n\t\t\tgo func() {\n\t\t\t\tfor range resetChan {\n\t\t\t\t}\n\t\t\t}()\n"),
      "drainclose.go:34", "proven-leak (fixed): drain resetChan before locking f.writeLock to close it"),
+    # a single-case select gets the stop case added
+    ("selectwatch", SELECTWATCH, SELECTWATCH.replace(
+        "\t\tcase out <- i: // one value\n\t\t}\n", "\t\tcase out <- i: // one value\n\t\tcase <-ctx.Done():\n\t\t\treturn\n\t\t}\n"),
+     "selectwatch.go:9", "proven-leak (fixed): select on ctx.Done() too"),
 ])
 def test_a_proven_leak_is_fixed_and_gone_after(flow, pkg, source, fixed, where, said):
     module, before, result, after = flow
@@ -1177,6 +1256,9 @@ def test_a_proven_leak_is_fixed_and_gone_after(flow, pkg, source, fixed, where, 
     ("ownerkept", OWNERKEPT, "ownerkept.go:20", "no caller in this file drops a Tx it keeps to itself"),
     ("closefield", CLOSEFIELD, "closefield.go:34", "the close after the Lock closes f.resetChan itself, not a copy taken before"),
     ("drainsteal", DRAINSTEAL, "drainsteal.go:34", "f.resetChan is read on line 56: a consumer there may lose values to a drain"),
+    ("wakebody", WAKEBODY, "wakebody.go:19", "the send's case does more than send: a default would skip that"),
+    ("stopwait", STOPWAIT, "stopwait.go:25", "(review): release l.mu while waiting for stop, and take it again before the return"),
+    ("stopread", STOPREAD, "stopread.go:25", "more than a bare return follows the wait on stop: released for the wait, l.mu would not"),
 ])
 def test_no_fix_where_none_is_right(flow, pkg, source, where, said):
     module, before, result, after = flow
@@ -1210,7 +1292,7 @@ def test_edits_carry_over_the_rules_fixes():
 def test_fixed_files_are_gofmt_clean_and_vet_clean(flow):
     module, _, _, _ = flow
     fixed = ("buffer", "callee", "gather", "donefield", "stopcase", "closewait", "unlock", "unlockret", "relock", "waitloop", "rlockfield",
-             "wrapper", "twice", "drain", "lockpass", "heldlock", "drainclose")
+             "wrapper", "twice", "drain", "lockpass", "heldlock", "drainclose", "selectwatch")
     for pkg in fixed:
         assert gotools.gofmt_clean((module / pkg / f"{pkg}.go").read_bytes()), pkg
     vet = gotools.run_go(["vet", *(f"./{pkg}" for pkg in fixed)], cwd=str(module))
@@ -1333,10 +1415,10 @@ def test_a_generated_file_is_not_edited(tmp_path):
 
 
 def test_a_review_targeted_fix_is_applied_with_unsafe_fixes(cli, tmp_path):
-    """Proven by the re-run, a fix that also changes what a slow partner sees (a dropped
-    wake-up) is applied only with --unsafe-fixes; then the leak is gone."""
+    """Proven by the re-run, a fix that also changes what others see (a dropped wake-up, a
+    lock released for a wait) is applied only with --unsafe-fixes; then the leak is gone."""
     gotools.require_go()
-    module = write_module(tmp_path / "m", {k: v for k, v in FILES.items() if k.startswith(("wakeup/", "waitheld/", "condwait/"))})
+    module = write_module(tmp_path / "m", {k: v for k, v in FILES.items() if k.startswith(("wakeup/", "waitheld/", "condwait/", "stopwait/"))})
     done = cli("fix", "--evidence", "tests", "--write", "--unsafe-fixes", "--no-cache", str(module), env=gotools.go_env())
     assert (module / "wakeup/wakeup.go").read_text() == WAKEUP_FIXED, done.stderr
     assert "(fixed): send without blocking" in _line(done.stderr, "wakeup.go:17"), done.stderr
@@ -1346,7 +1428,11 @@ def test_a_review_targeted_fix_is_applied_with_unsafe_fixes(cli, tmp_path):
     # a wait for an activation that failed stops on its error
     assert (module / "condwait/condwait.go").read_text() == CONDWAIT.replace(
         "\tfor p.manifest == nil {\n", "\tfor p.manifest == nil && p.err == nil {\n"), done.stderr
-    assert [p.status for p in leakcheck.run([str(module)], env=gotools.go_env()).packages] == ["ok", "ok", "ok"]
+    assert [p.status for p in leakcheck.run([str(module)], env=gotools.go_env()).packages] == ["ok", "ok", "ok", "ok"]
+    # a wait for the stop holding the lock the stopper takes first releases it for the wait
+    assert (module / "stopwait/stopwait.go").read_text() == STOPWAIT_FIXED, done.stderr
+    assert "(fixed): release l.mu while waiting for stop" in _line(done.stderr, "stopwait.go:25"), done.stderr
+    assert [p.status for p in leakcheck.run([str(module)], env=gotools.go_env()).packages] == ["ok", "ok", "ok", "ok"]
 
 
 HANDOFF = """\
@@ -1572,3 +1658,282 @@ def test_a_wait_on_a_channel_nobody_signals_is_diagnosed(tmp_path, extra, said):
     stmt = next(n for n in a.of_type(sf.root, "expression_statement") if sf.text(n) == "<-s.ShouldQuiesce()")
     why = channels.never_signalled(sf, stmt, "chan receive", str(path))
     assert (why is not None and why.startswith("nothing in its package sends on, closes or hands on quiescer")) == said, why
+
+
+# Single-case selects of each form: Go compiles each to the plain operation, which a dump
+# reports on the case's line; a select with a default or two cases is not one.
+SELECTS = """\
+package p
+
+func recv(ch chan int) {
+	select {
+	case <-ch: // recv
+	}
+}
+
+func assign(ch chan int) {
+	select {
+	case v := <-ch: // assign
+		_ = v
+	}
+}
+
+func pair(ch chan int) {
+	select {
+	case v, ok := <-ch: // pair
+		_, _ = v, ok
+	}
+}
+
+func send(ch chan int) {
+	select {
+	case ch <- 1: // send
+	}
+}
+
+func defaulted(ch chan int) {
+	select {
+	case <-ch: // defaulted
+	default:
+	}
+}
+
+func two(a, b chan int) {
+	select {
+	case <-a: // two
+	case <-b:
+	}
+}
+"""
+
+
+def _line_of(source: str, text: str) -> int:
+    return next(i for i, ln in enumerate(source.splitlines(), 1) if text in ln)
+
+
+@pytest.mark.parametrize("marker, state, operation", [
+    ("// recv", "chan receive", "<-ch"),
+    ("// assign", "chan receive", "v := <-ch"),
+    ("// pair", "chan receive", "v, ok := <-ch"),
+    ("// send", "chan send", "ch <- 1"),
+    ("// send", "chan receive", None),  # a send case is no receive
+    ("// recv", "chan send", None),
+    ("// defaulted", "chan receive", None),  # never blocks
+    ("// two", "chan receive", None),  # a dump says "select"
+])
+def test_a_single_case_select_is_the_operation_it_compiles_to(marker, state, operation):
+    from gofixleaks.evidence.targeted import _base, channels
+    from gofixleaks.source import SourceFile
+
+    sf = SourceFile.load("p.go", SELECTS.encode(), (1, 22))
+    stmt = channels.operation_at(sf, _line_of(SELECTS, marker), state)
+    if operation is None:
+        assert stmt is None
+    else:
+        assert stmt.type == "select_statement" and sf.text(_base.operation(stmt)) == operation
+        assert sf.text(_base.channel(sf, stmt)) == "ch"
+
+
+# What each channel shape makes of a single-case select: (source, the blocked case's text,
+# state, the fixed source or None, what aim says)
+SELECT_SHAPES = {
+    "watch adds the stop case": ("""\
+package p
+
+import "context"
+
+func pump(ctx context.Context, in chan int, out *int) {
+	select {
+	case v := <-in:
+		*out = v
+	}
+}
+""", "case v := <-in:", "chan receive", ("\t\t*out = v\n", "\t\t*out = v\n\tcase <-ctx.Done():\n\t\treturn\n"),
+        "select on ctx.Done() too"),
+    # the stop case would return from a function with results
+    "watch: results": ("""\
+package p
+
+import "context"
+
+func pump(ctx context.Context, in chan int) int {
+	select {
+	case v := <-in:
+		return v
+	}
+}
+""", "case v := <-in:", "chan receive", None, "the goroutine's function has results"),
+    # a return on the new case would skip the Done the case body calls
+    "watch: the case cleans up": ("""\
+package p
+
+import (
+	"context"
+	"sync"
+)
+
+func pump(ctx context.Context, in chan int, wg *sync.WaitGroup) {
+	select {
+	case <-in:
+		wg.Done()
+	}
+}
+""", "case <-in:", "chan receive", None, "a return would skip `wg.Done()`"),
+    "watch: one line": ("""\
+package p
+
+import "context"
+
+func pump(ctx context.Context, out chan int) {
+	select { case out <- 1: }
+}
+""", "select {", "chan send", None, "the select ends on a shared line"),
+    "buffer": ("""\
+package p
+
+import "time"
+
+func first(d time.Duration) int {
+	results := make(chan int)
+	go func() {
+		select {
+		case results <- 1:
+		}
+	}()
+	select {
+	case v := <-results:
+		return v
+	case <-time.After(d):
+		return 0
+	}
+}
+""", "case results <- 1:", "chan send", ("make(chan int)", "make(chan int, 1)"), "buffer results with capacity 1"),
+    "wake-up gets a default": (WAKEUP.replace("\tf.poke <- struct{}{}\n", "\tselect {\n\tcase f.poke <- struct{}{}:\n\t}\n"),
+                               "case f.poke <- struct{}{}:", "chan send", ("\tcase f.poke <- struct{}{}:\n", "\tcase f.poke <- struct{}{}:\n\tdefault:\n"),
+                               "send without blocking on wake-up channel poke"),
+    "drain gets a default": (DRAIN.replace("\t\t\t\t<-b.t.C\n", "\t\t\t\tselect {\n\t\t\t\tcase <-b.t.C:\n\t\t\t\t}\n"),
+                             "\t\t\t\tcase <-b.t.C:", "chan receive", ("\t\t\t\tcase <-b.t.C:\n", "\t\t\t\tcase <-b.t.C:\n\t\t\t\tdefault:\n"),
+                             "drain b.t.C without blocking"),
+    "done field": (DONEFIELD.replace("\tc.reqs <- r\n", "\tselect {\n\tcase c.reqs <- r:\n\t}\n"), "case c.reqs <- r:", "chan send",
+                   ("\tcase c.reqs <- r:\n", "\tcase c.reqs <- r:\n\tcase <-c.done:\n\t\treturn 0\n"), "select on c.done too"),
+    "closed by its goroutine": (CLOSEWAIT.replace("\t<-done\n", "\tselect {\n\tcase <-done:\n\t}\n"), "case <-done:", "chan receive",
+                                ("func (w *Watcher) watch(done chan bool) {\n", "func (w *Watcher) watch(done chan bool) {\n\tdefer close(done)\n"),
+                                "close done when watch returns"),
+    "release before the exchange": (WAITHELD.replace("\t<-h.done\n", "\tselect {\n\tcase <-h.done:\n\t}\n"), "case <-h.done:", "chan receive",
+                                    ("\tdefer h.mu.Unlock()\n\tclose(h.updates)\n\tselect {", "\tclose(h.updates)\n\th.mu.Unlock()\n\tselect {"),
+                                    "release h.mu before the exchange on h.done"),
+    # released before the select, the case's count would run unlocked
+    "release before the exchange: the case does more": (
+        WAITHELD.replace("\t<-h.done\n", "\tselect {\n\tcase <-h.done:\n\t\th.seen++\n\t}\n"), "case <-h.done:", "chan receive", None,
+        "the select's case does more after the exchange"),
+}
+
+
+def _aim(tmp_path, source: str, line: int, state: str):
+    from gofixleaks.evidence.match import Covered
+    from gofixleaks.evidence.sites import Location, Site
+
+    path = tmp_path / "p.go"
+    path.write_text(source)
+    site = Site(Location(str(path), line, "p.f"), state, True, None, 1, None)
+    return targeted.aim(Covered(site, "p.go", True, None, ()), str(path), lambda: targeted.load(str(path), "p.go"))
+
+
+@pytest.mark.parametrize("name", sorted(SELECT_SHAPES))
+def test_each_channel_shape_rewrites_a_single_case_select_or_says_why_not(tmp_path, name):
+    from gofixleaks.edits import apply
+
+    source, case, state, change, said = SELECT_SHAPES[name]
+    line = _line_of(source, case)
+    aimed = _aim(tmp_path, source, line, state)
+    if change is None:
+        assert aimed.finding is None and said in aimed.reason, aimed.reason
+        return
+    assert aimed.finding is not None, aimed.reason
+    assert said in aimed.reason and aimed.finding.line == line  # on the case's line, as the dump says
+    fixed = apply(source.encode(), aimed.finding.fixes[0].edits).decode()
+    assert source.count(change[0]) == 1 and fixed == source.replace(*change)
+    assert gotools.gofmt_clean(fixed.encode())
+
+
+# A wait for a stop holding a lock: the conditions of the release around it, one by one.
+# (source, the wait's text, the change the fix makes (or None: no fix), what the fix's
+# message or the reason says (None: the shape does not apply, silently))
+STOPWAIT_CASES = {
+    # `<-stop` then `return`, on ctx.Done(), in a plain function: released and taken again
+    "a bare wait on ctx.Done()": ("""\
+package p
+
+import (
+	"context"
+	"sync"
+)
+
+type Q struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (q *Q) Add() {
+	q.mu.Lock()
+	q.n++
+	q.mu.Unlock()
+}
+
+func serve(ctx context.Context, q *Q) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.n > 0 {
+		<-ctx.Done()
+		return
+	}
+	q.n = 1
+}
+""", "<-ctx.Done()", ("\t\t<-ctx.Done()\n\t\treturn\n", "\t\tq.mu.Unlock()\n\t\t<-ctx.Done()\n\t\tq.mu.Lock()\n\t\treturn\n"),
+        "release q.mu while waiting for ctx.Done(), and take it again before the return: method Add takes it"),
+    # a goroutine of the file takes the lock: the kernel's test does
+    "a goroutine takes it": (STOPWAIT.replace("// Add queues n.\nfunc (l *Listener) Add(n int) {\n\tl.mu.Lock()\n\tdefer l.mu.Unlock()\n", "")
+                             .replace("\tl.pending = append(l.pending, n)\n}\n\n", "") + """
+func run(l *Listener, stop chan struct{}) {
+	go func() {
+		l.mu.Lock()
+		close(stop)
+	}()
+}
+""", "case <-stop:", STOPWAIT_CHANGE, "take it again before the return: the goroutine at line"),
+    "nobody else takes it": (STOPWAIT.replace("func (l *Listener) Add(n int) {\n\tl.mu.Lock()\n\tdefer l.mu.Unlock()\n",
+                                              "func (l *Listener) Add(n int) {\n"), "case <-stop:", None,
+                             "no method of its type or goroutine of the file takes l.mu"),
+    # released in a branch before the wait: whether it is held there is not plain
+    "released elsewhere": (STOPWAIT.replace("\tif len(l.pending) > 0 {\n", "\tif len(l.pending) > 1 {\n\t\tl.mu.Unlock()\n\t\tl.mu.Lock()\n\t}\n"
+                                            "\tif len(l.pending) > 0 {\n"), "case <-stop:", None,
+                           "the function takes or releases l.mu elsewhere too"),
+    # not deferred: the function decides where it releases
+    "no deferred release": (STOPWAIT.replace("func (l *Listener) Pop(stop <-chan struct{}) {\n\tl.mu.Lock()\n\tdefer l.mu.Unlock()\n",
+                                             "func (l *Listener) Pop(stop <-chan struct{}) {\n\tl.mu.Lock()\n"), "case <-stop:", None, None),
+    # the value received is used: not a plain stop
+    "the value is used": (STOPWAIT.replace("\t\tcase <-stop:\n", "\t\tcase _, ok := <-stop:\n\t\t\t_ = ok\n"), "case _, ok := <-stop:", None, None),
+    # not named as a stop signal: the wait is for data, which the lock may guard
+    "not a stop signal": (STOPWAIT.replace("stop", "next"), "case <-next:", None, None),
+    "two locks held": (STOPWAIT.replace("\tmu      sync.Mutex\n", "\tmu      sync.Mutex\n\tmu2     sync.Mutex\n").replace(
+        "\tl.mu.Lock()\n\tdefer l.mu.Unlock()\n\tif", "\tl.mu.Lock()\n\tdefer l.mu.Unlock()\n\tl.mu2.Lock()\n\tdefer l.mu2.Unlock()\n\tif"),
+        "case <-stop:", None, "it holds more than one lock across the wait"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(STOPWAIT_CASES))
+def test_a_lock_held_across_a_stop_wait_is_released_for_it_only_where_that_is_plain(name):
+    from gofixleaks.edits import apply
+    from gofixleaks.source import SourceFile
+
+    source, wait, change, said = STOPWAIT_CASES[name]
+    sf = SourceFile.load("p.go", source.encode(), (1, 22))
+    stmt = targeted.channels.operation_at(sf, _line_of(source, wait), "chan receive")
+    assert stmt is not None
+    fix, why = targeted.locks.release_across_stop_wait(sf, stmt, "chan receive")
+    if change is None:
+        assert fix is None and (why == said if said is None else said in why), why
+        return
+    assert fix is not None and said in fix.message, why
+    fixed = apply(source.encode(), fix.edits).decode()
+    assert source.count(change[0]) == 1 and fixed == source.replace(*change)

@@ -8,8 +8,9 @@ every operation a goroutine could block on, as if the evidence had proven it blo
 A targeted fix is only offered where `gofixleaks test` or a dump proves goroutines blocked
 for good, so on a real service it is aimed at few lines. Its conditions must still hold on
 any line it could be aimed at: here every `Lock()`/`RLock()`, `Wait()`, bare send and bare
-receive statement of every repository of repos.toml (materialised under ``--src``; with
-``--goroot``, also the standard library of the Go at hand) is handed to
+receive statement, and the case of every single-case select, of every repository of
+repos.toml (materialised under ``--src``; with ``--goroot``, also the standard library of
+the Go at hand) is handed to
 ``gofixleaks.evidence.targeted.aim`` as a proven leak site in the matching wait state.
 Each line where a shape answers with a fix is listed and joined with
 ``verdicts/shapes.csv`` (columns ``repo,path,state,text,verdict,reason``: ``text`` is the
@@ -72,7 +73,7 @@ def ask_file(job: tuple[str, str, str]) -> tuple[Counter, list[Answer]]:
     from gofixleaks.evidence import targeted
     from gofixleaks.evidence.match import Covered
     from gofixleaks.evidence.sites import Location, Site
-    from gofixleaks.evidence.targeted._base import channel
+    from gofixleaks.evidence.targeted._base import channel, sole_case
 
     repo, root, path = job
     rel = os.path.relpath(path, root)
@@ -94,6 +95,11 @@ def ask_file(job: tuple[str, str, str]) -> tuple[Counter, list[Answer]]:
                              ("sync.Mutex.Lock",) if text.endswith(".Lock()") else ("sync.WaitGroup.Wait", "sync.Cond.Wait"))
         elif channel(sf, n) is not None:
             lines.setdefault(line, ("chan receive",))
+    for n in a.of_type(sf.root, "select_statement"):  # a single-case select blocks as its case's operation
+        case = sole_case(n)
+        if case is not None:
+            send = case.child_by_field_name("communication").type == "send_statement"
+            lines.setdefault(sf.line_col(case.start_byte)[0], ("chan send",) if send else ("chan receive",))
     for line, state in sorted((line, state) for line, states in lines.items() for state in states):
         asked[CLASSES[state]] += 1
         site = Site(Location(rel, line, ""), state, True, None, 1, None)

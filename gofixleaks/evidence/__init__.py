@@ -17,7 +17,8 @@ goroutine dump or Go's leak profile) names the exact operation goroutines block 
 and no static finding's fix covers it.
 
 **The fix** (`review`; with `--evidence tests` a re-run of the tests keeps only a fix that
-makes the leak disappear):
+makes the leak disappear; a `select` with one case and no default counts as the bare
+send or receive Go compiles it to, and gets a case added where that is right):
 - a send on a local channel whose senders are goroutines started beside its `make`, with a
   number of sends the code bounds: buffer the channel for every sender;
 - a bare send or receive with a stop signal in scope (a context some caller can cancel, a
@@ -59,6 +60,12 @@ makes the leak disappear):
   method of the type that takes the same lock (a stop waiting for its worker, a status sent
   to a loop that locks after each receive): the release before the exchange. It stays
   `review` even when proven: others can take the lock before the exchange now;
+- a wait on a stop signal (`<-stop`, `<-ctx.Done()`, its value unused) followed by nothing
+  but a bare `return`, holding a lock the function took with a deferred release and
+  touches nowhere else, which a method of the type or a goroutine takes (a listener that
+  waits for its stop holding the lock its stopper needs first): the lock is released for
+  the wait and taken again before the return. It stays `review` even when proven: others
+  can take the lock during the wait;
 - a `wg.Wait()` ending the body of a loop that starts one goroutine per pass, when a
   `wg.Add` before the loop counted them all (`wg.Add(len(xs))` for `range xs`): the first
   pass waits for goroutines not started yet. The Wait moves after the loop. Not when work

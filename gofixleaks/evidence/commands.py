@@ -319,7 +319,8 @@ def target(ev: Evidence, covered: list[Covered], results: list[FileResult], targ
         outcomes += [Outcome(x, "withdrawn", why) for x, why in withdrawn]
         outcomes += [Outcome(x, "fixed", "proven by a re-run of the tests") for x in kept if unsafe or x.proof_suffices]
         outcomes += [Outcome(x, "review", "proven by a re-run of the tests, but it also changes what no re-run shows "
-                                          "(a slow partner, a retry): --unsafe-fixes applies it") for x in kept if not (unsafe or x.proof_suffices)]
+                                          "(a wake-up dropped, a lock released, an error a retry clears): --unsafe-fixes "
+                                          "applies it") for x in kept if not (unsafe or x.proof_suffices)]
         chosen = [x for x in kept if unsafe or x.proof_suffices]
     else:
         chosen = with_fix if unsafe else []

@@ -1,6 +1,8 @@
 """Targeted fixes for proven leaks that no rule fixed: the evidence names the exact operation
 a goroutine blocks on forever (file, line, wait state), and the existing fixers' edits are
-aimed at it where their safety conditions hold:
+aimed at it where their safety conditions hold (a `select` with one case and no default is
+the send or receive Go compiles it to, reported on the case's line: the shapes below add a
+case to it, or refuse it where that would be wrong):
 
 - a send on a local channel whose senders are goroutines started beside its `make`, with a
   number of sends the code bounds (one per goroutine, `len(xs)` for one per element) ->
@@ -19,6 +21,13 @@ aimed at it where their safety conditions hold:
   values when the function has results);
 - a wait on a local done channel that is only handed to one goroutine whose function
   ignores it -> that function closes it as it returns;
+- a bare exchange on a channel field ending a locked stretch, whose partner takes that
+  lock -> the release before the exchange (stays review even when proven);
+- a wait on a stop signal (`<-stop`, `<-ctx.Done()`, its value unused) followed only by a
+  bare `return`, holding a lock the function took and defer-released in its top-level
+  block and touches nowhere else, which a method of its type or a goroutine of the file
+  takes -> released for the wait and taken again before the return (stays review even
+  when proven: others can take the lock during the wait);
 - a Lock waited on forever, where a function of the same type locks that lock and leaves
   the locked stretch before its Unlock (a `return` reading nothing the lock guards, a loop
   body's `break` or `continue`; also a read lock, and a method reaching the lock through a
@@ -54,8 +63,9 @@ lock-order deadlocks) gets no fix and a one-line reason per class. A targeted fi
 `review`: only a run of the tests after it proves it (see commands.target).
 
 The shapes live by what blocks: `channels` (a bare send or receive), `closers` (a wait on a
-cancellation signal the goroutine's own value owns), `locks` (a Lock, or an exchange made
-holding a lock), `waits` (a WaitGroup.Wait, a Cond.Wait); `aim` tries them in order."""
+cancellation signal the goroutine's own value owns), `locks` (a Lock, or an exchange or a
+stop wait made holding a lock), `waits` (a WaitGroup.Wait, a Cond.Wait); `aim` tries them
+in order."""
 
 from __future__ import annotations
 
@@ -73,6 +83,7 @@ from ...source import SourceError, SourceFile
 from .. import PROVEN_LEAK
 from ..match import Covered
 from . import channels, closers, locks, waits
+from ._base import operation
 
 RULE = PROVEN_LEAK
 _CHANNEL_STATES = ("chan send", "chan receive")
@@ -169,6 +180,7 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
         (lambda: channels.buffer(sf, stmt) if state == "chan send" else (None, None), True),
         (lambda: channels.drain_without_blocking(sf, stmt, state), True),
         (lambda: locks.release_before_exchange(sf, stmt, state), False),  # others may take the lock during the wait
+        (lambda: locks.release_across_stop_wait(sf, stmt, state), False),  # the same
         (lambda: channels.wake_up(sf, stmt, state, abspath), False),  # a slow receiver sees fewer wake-ups
         (lambda: channels.watch(sf, stmt, state), True),
         (lambda: closers.close_owner(sf, stmt, state, abspath), True),
@@ -179,7 +191,8 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
     for shape, proof_suffices in shapes:
         fix, why = shape()
         if fix is not None:
-            finding = Finding.at(sf, stmt, RULE, "error", f"goroutines block here forever ({c.site.state_text})", [fix])
+            # on the blocked line: a single-case select's case, not its `select {`
+            finding = Finding.at(sf, operation(stmt), RULE, "error", f"goroutines block here forever ({c.site.state_text})", [fix])
             return Aimed(c, abspath, finding, fix.message, proof_suffices)
         reasons += [why] if why else []
     never = channels.never_signalled(sf, stmt, state, abspath)

@@ -8,12 +8,17 @@ import re
 from tree_sitter import Node
 
 from ... import analysis as a
+from ...edits import TextEdit
 from ...source import SourceFile
 
 
 def channel(sf: SourceFile, stmt: Node) -> Node | None:
     """The channel of a statement that is a bare send or receive (`<-ch`, `v = <-ch`), or
-    the identifier a `for range` ranges over (whether a channel or not)."""
+    a single-case select's (see sole_case), or the identifier a `for range` ranges over
+    (whether a channel or not)."""
+    if stmt.type == "select_statement":
+        case = sole_case(stmt)
+        return channel(sf, case.child_by_field_name("communication")) if case is not None else None
     if stmt.type == "send_statement":
         return stmt.child_by_field_name("channel")
     if stmt.type == "for_statement":
@@ -22,12 +27,48 @@ def channel(sf: SourceFile, stmt: Node) -> Node | None:
         return right if right is not None and right.type == "identifier" else None
     if stmt.type == "expression_statement":
         expr = a.unparen(stmt.named_children[0])
+    elif stmt.type == "receive_statement":  # a select case's `<-ch`, `v := <-ch`
+        expr = a.unparen(stmt.child_by_field_name("right"))
     else:
         right = stmt.child_by_field_name("right")
         if right is None or right.named_child_count != 1:
             return None
         expr = a.unparen(right.named_children[0])
     return a.unparen(expr.child_by_field_name("operand")) if a.is_receive(sf, expr) else None
+
+
+def sole_case(select: Node) -> Node | None:
+    """The only case of a `select` that has no other and no default: Go compiles such a
+    select to the plain send or receive, which a dump reports as `chan send`/`chan receive`
+    on the case's line."""
+    if select.type != "select_statement":
+        return None
+    cases = [c for c in select.named_children if c.type in ("communication_case", "default_case")]
+    return cases[0] if len(cases) == 1 and cases[0].type == "communication_case" else None
+
+
+def operation(stmt: Node) -> Node:
+    """What blocks in ``stmt``: a single-case select's communication (``ch <- v``, ``v :=
+    <-ch``), or ``stmt`` itself."""
+    case = sole_case(stmt)
+    return case.child_by_field_name("communication") if case is not None else stmt
+
+
+def case_body(select: Node) -> list[Node]:
+    """The statements (comments aside) a single-case select runs after its operation."""
+    return [n for n in a.statements(sole_case(select)) if n.type != "comment"]
+
+
+def add_case(sf: SourceFile, select: Node, lines: list[str]) -> TextEdit | None:
+    """``lines`` (a case clause, its body's lines led by a tab) as the last clause of
+    ``select``, at its indentation as gofmt lays it out; None when its closing brace shares
+    its line with other code."""
+    close = select.end_byte - 1
+    start = sf.line_start(close)
+    if sf.data[start:close].strip() or sf.line_col(close)[0] == sf.line_col(select.start_byte)[0]:
+        return None
+    indent = sf.indent_at(select.start_byte)
+    return TextEdit(start, start, b"".join(indent + ln.encode() + sf.newline for ln in lines))
 
 
 def struct_fields(sf: SourceFile, type_name: str) -> dict[str, str] | None:

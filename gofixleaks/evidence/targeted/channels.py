@@ -1,4 +1,7 @@
-"""Targeted shapes for a goroutine blocked on a bare channel send or receive."""
+"""Targeted shapes for a goroutine blocked on a bare channel send or receive, or on a
+single-case select (no default), which Go compiles to one: a shape adds a case to such a
+select (a stop case, a default) or refuses it with a reason where its case body would
+make that wrong."""
 
 from __future__ import annotations
 
@@ -16,20 +19,25 @@ except ImportError:  # an uninstalled checkout: transforms/ beside gofixleaks/ (
 from ... import analysis as a
 from ...edits import REVIEW, Fix, TextEdit, insert_at_block_start
 from ...source import SourceFile
-from ._base import channel, names_field, struct_fields, used_elsewhere, zero_return
+from ._base import add_case, case_body, channel, names_field, operation, sole_case, struct_fields, used_elsewhere, zero_return
 
 _NEVER_DONE = ("Background", "TODO", "WithoutCancel")  # contexts nobody can cancel
 
 
 def operation_at(sf: SourceFile, line: int, state: str) -> Node | None:
     """The one statement on ``line`` that is a bare send (state "chan send") or receive, or
-    a `for range` over a channel."""
+    a `for range` over a channel; or the `select` whose only case (no default) is on
+    ``line``: Go compiles it to that case's send or receive, reported on the case's line.
+    The shapes rewrite the select itself (a case added to it) or refuse it."""
     found = []
-    for kind in ("send_statement", "expression_statement", "short_var_declaration", "assignment_statement", "for_statement"):
+    for kind in ("send_statement", "expression_statement", "short_var_declaration", "assignment_statement", "for_statement",
+                 "select_statement"):
         for n in a.of_type(sf.root, kind):
-            if sf.line_col(n.start_byte)[0] == line and n.parent is not None and n.parent.type == "statement_list":
-                if (state == "chan send") == (n.type == "send_statement") and channel(sf, n) is not None:
-                    found.append(n)
+            at = sole_case(n) if kind == "select_statement" else n
+            if at is None or sf.line_col(at.start_byte)[0] != line or n.parent is None or n.parent.type != "statement_list":
+                continue
+            if (state == "chan send") == (operation(n).type == "send_statement") and channel(sf, n) is not None:
+                found.append(n)
     return found[0] if len(found) == 1 else None
 
 
@@ -91,29 +99,37 @@ def drain_without_blocking(sf: SourceFile, stmt: Node, state: str) -> tuple[Fix 
     received (a select case on ``t.C`` took it), and since Go 1.23 a stopped timer's
     channel holds nothing anyway, so the receive waits forever (istio's 18454). A drain that
     does not block (``select`` with a default) takes a stale value when there is one, and
-    goes on when there is none."""
-    chan = channel(sf, stmt)
+    goes on when there is none. A drain written as a single-case select gets the default
+    case."""
+    chan, op = channel(sf, stmt), operation(stmt)
     block = stmt.parent.parent if stmt.parent is not None and stmt.parent.type == "statement_list" else None
     cond = block.parent.child_by_field_name("condition") if block is not None and block.parent.type == "if_statement" else None
-    if state != "chan receive" or stmt.type != "expression_statement" or chan.type != "selector_expression" \
+    bare = op.type == "expression_statement" or (op.type == "receive_statement" and op.child_by_field_name("left") is None)
+    if state != "chan receive" or not bare or chan.type != "selector_expression" \
             or sf.text(chan.child_by_field_name("field")) != "C" or cond is None:
         return None, None
     timer = sf.text(chan.child_by_field_name("operand"))
     if " ".join(sf.text(a.unparen(cond)).split()) != f"!{timer}.Stop()" or [n for n in a.statements(block) if n.type != "comment"] != [stmt]:
         return None, None
+    message = f"drain {timer}.C without blocking: its value was taken already, or (Go 1.23 on) was never kept"
+    if stmt.type == "select_statement":
+        if case_body(stmt):
+            return None, "the drain's case does more than drain: make it non-blocking by hand"
+        edit = add_case(sf, stmt, ["default:"])
+        return (Fix(message, (edit,)), None) if edit is not None else (None, "the drain's select ends on a shared line: add its default by hand")
     if not g_.own_line(sf, stmt) or g_.trailing_comment(sf, stmt) is not None:
         return None, "the drain shares its line: make it non-blocking by hand"
     indent, nl = sf.indent_at(stmt.start_byte), sf.newline
     new = b"select {" + nl + indent + f"case <-{timer}.C:".encode() + nl + indent + b"default:" + nl + indent + b"}"
-    return Fix(f"drain {timer}.C without blocking: its value was taken already, or (Go 1.23 on) was never kept",
-               (TextEdit(stmt.start_byte, stmt.end_byte, new),)), None
+    return Fix(message, (TextEdit(stmt.start_byte, stmt.end_byte, new),)), None
 
 
 # ---------------------------------------------------------------------------- select
 
 
 def watch(sf: SourceFile, stmt: Node, state: str) -> tuple[Fix | None, str | None]:
-    """``stmt`` as a select that also returns on a stop signal in scope, or (None, why not)."""
+    """``stmt`` as a select that also returns on a stop signal in scope (a single-case select
+    gets that case added), or (None, why not)."""
     chan = channel(sf, stmt)
     fn = a.enclosing_function(stmt)
     if chan.type == "call_expression" or (state == "chan receive" and a.names_a_signal(sf.text(chan).rsplit(".", 1)[-1])):
@@ -125,7 +141,8 @@ def watch(sf: SourceFile, stmt: Node, state: str) -> tuple[Fix | None, str | Non
         return None, "no stop signal in scope (a context some caller can cancel, or a done channel the function already selects on)"
     if sf.text(chan) == sig.name:
         return None, "it waits on a cancellation signal itself: whoever owns that signal must fire it"
-    blocker = g_.return_blocker(sf, g_.Goroutine(fn, None), stmt)
+    # a select's case body is skipped on the new case's return too
+    blocker = g_.return_blocker(sf, g_.Goroutine(fn, None), operation(stmt))
     if blocker is not None:
         return None, blocker
     if not g_.own_line(sf, stmt):
@@ -133,11 +150,15 @@ def watch(sf: SourceFile, stmt: Node, state: str) -> tuple[Fix | None, str | Non
     late = _after_cancellation(sf, fn, stmt, sig)
     if late is not None:
         return None, late
+    message = f"select on {sig.done_expr()} too, and return when it fires"
+    if stmt.type == "select_statement":
+        edit = add_case(sf, stmt, [f"case <-{sig.done_expr()}:", "\treturn"])
+        return (Fix(message, (edit,)), None) if edit is not None else (None, "the select ends on a shared line: add the case by hand")
     comment = g_.trailing_comment(sf, stmt)
     comm = sf.text(stmt) if stmt.type != "expression_statement" else sf.text(stmt.named_children[0])
     new = g_.select_over(sf, comm, sig, sf.indent_at(stmt.start_byte), sf.text(comment) if comment else "")
     end = comment.end_byte if comment is not None else stmt.end_byte
-    return Fix(f"select on {sig.done_expr()} too, and return when it fires", (TextEdit(stmt.start_byte, end, new),)), None
+    return Fix(message, (TextEdit(stmt.start_byte, end, new),)), None
 
 
 def _stop_signal(sf: SourceFile, stmt: Node, fn: Node) -> a.Cancellation | None:
@@ -255,7 +276,8 @@ def done_field(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tuple[Fi
     """A send on a channel field of the method's receiver (``n.status <- c``) whose only
     receiver is one method of the type that closes a done field (``n.done``) as it returns:
     once that is closed nobody can take the value, so the send selects on it too and
-    returns (zero values when the function has results), as etcd's PR 6857 did."""
+    returns (zero values when the function has results), as etcd's PR 6857 did (a
+    single-case select gets the case added)."""
     chan = channel(sf, stmt)
     method = a.enclosing(stmt, "method_declaration")
     if state != "chan send" or chan.type != "selector_expression" or method is None:
@@ -278,18 +300,21 @@ def done_field(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tuple[Fi
     ret = zero_return(sf, fn)
     if ret is None:
         return None, "the function's results have no zero value this fix can spell: return from it by hand"
-    if any(n.start_byte > stmt.end_byte for n in a.of_type(a.body(fn), "expression_statement", skip_functions=True)):
+    if any(n.start_byte > operation(stmt).end_byte for n in a.of_type(a.body(fn), "expression_statement", skip_functions=True)):
         return None, "the function goes on with other calls after the send: a return would skip them"
     if not g_.own_line(sf, stmt):
         return None, "the operation shares its line: rewrite it by hand"
+    message = f"select on {sf.text(recv)}.{done} too (closed when the receiver of {field} returns), and return"
+    if stmt.type == "select_statement":
+        edit = add_case(sf, stmt, [f"case <-{sf.text(recv)}.{done}:", "\t" + ret])
+        return (Fix(message, (edit,)), None) if edit is not None else (None, "the select ends on a shared line: add the case by hand")
     comment = g_.trailing_comment(sf, stmt)
     indent, nl = sf.indent_at(stmt.start_byte), sf.newline
     case = f"case {sf.text(stmt)}:" + (f" {sf.text(comment)}" if comment else "")
     stop = f"case <-{sf.text(recv)}.{done}:"
     new = b"select {" + nl + b"".join(indent + ln.encode() + nl for ln in (case, stop, "\t" + ret)) + indent + b"}"
     end = comment.end_byte if comment is not None else stmt.end_byte
-    return Fix(f"select on {sf.text(recv)}.{done} too (closed when the receiver of {field} returns), and return",
-               (TextEdit(stmt.start_byte, end, new),)), None
+    return Fix(message, (TextEdit(stmt.start_byte, end, new),)), None
 
 
 def _closed_at_exit(sf: SourceFile, methods: list[Node], field: str, fields: dict[str, str]) -> tuple[str | None, str]:
@@ -338,9 +363,10 @@ def wake_up(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tuple[Fix |
     this file gives capacity 1, that nobody closes, and whose every receive is an empty
     select case (``case <-x.f:``, only waking a loop). A blocked send finds a wake-up already
     waiting in the buffer, which the receiver will see: sending without blocking (select
-    with default) loses nothing, as cockroach's PR 24808 did."""
+    with default) loses nothing, as cockroach's PR 24808 did. A single-case select gets the
+    default, when its case does nothing more (a body would be skipped with the wake-up)."""
     chan = channel(sf, stmt)
-    value = stmt.child_by_field_name("value")
+    value = operation(stmt).child_by_field_name("value")
     if state != "chan send" or chan.type != "selector_expression" or sf.text(value).replace(" ", "") != "struct{}{}":
         return None, None
     field = sf.text(chan.child_by_field_name("field"))
@@ -369,10 +395,15 @@ def wake_up(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tuple[Fix |
     shared = used_elsewhere(abspath, [rb"\." + field.encode() + rb"\b"])
     if shared:
         return None, shared
+    message = f"send without blocking on wake-up channel {field}: a wake-up already waits in its buffer of one"
+    if stmt.type == "select_statement":
+        if case_body(stmt):
+            return None, "the send's case does more than send: a default would skip that with the wake-up"
+        edit = add_case(sf, stmt, ["default:"])
+        return (Fix(message, (edit,)), None) if edit is not None else (None, "the select ends on a shared line: add its default by hand")
     indent, nl = sf.indent_at(stmt.start_byte), sf.newline
     new = b"select {" + nl + indent + f"case {sf.text(stmt)}:".encode() + nl + indent + b"default:" + nl + indent + b"}"
-    return Fix(f"send without blocking on wake-up channel {field}: a wake-up already waits in its buffer of one",
-               (TextEdit(stmt.start_byte, stmt.end_byte, new),)), None
+    return Fix(message, (TextEdit(stmt.start_byte, stmt.end_byte, new),)), None
 
 
 # ---------------------------------------------------------------------------- close when done
@@ -382,9 +413,11 @@ def closed_by_its_goroutine(sf: SourceFile, stmt: Node, state: str, abspath: str
     """A wait ``<-done`` on a local channel nobody can ever send on or close: besides the
     receives, it is only handed to one goroutine, ``go f(done)``, whose function ignores
     that parameter. The wait reads as "until f is done" and never ends: f closes it as it
-    returns (``defer close(done)``), f being called nowhere else."""
-    chan = channel(sf, stmt)
-    if state != "chan receive" or stmt.type != "expression_statement" or chan.type != "identifier":
+    returns (``defer close(done)``), f being called nowhere else. Also for a single-case
+    select's ``case <-done:``."""
+    chan, op = channel(sf, stmt), operation(stmt)
+    bare = op.type == "expression_statement" or (op.type == "receive_statement" and op.child_by_field_name("left") is None)
+    if state != "chan receive" or not bare or chan.type != "identifier":
         return None, None
     name = sf.text(chan)
     decl = a.local_declaration(sf, name, stmt)

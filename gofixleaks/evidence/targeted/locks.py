@@ -1,5 +1,6 @@
-"""Targeted shapes for a goroutine blocked on a Lock (among them a Lock taken to close a channel its blocked sender
-holds the lock of), or on a channel exchange made holding a lock its partner takes."""
+"""Targeted shapes for a goroutine blocked on a Lock (among them a Lock taken to close a
+channel whose blocked sender holds it), on a channel exchange made holding a lock its
+partner takes, or on a stop signal waited for holding a lock others take."""
 
 from __future__ import annotations
 
@@ -10,7 +11,19 @@ from tree_sitter import Node
 from ... import analysis as a
 from ...edits import Fix, TextEdit, delete_line, insert_after_statement, insert_before_statement
 from ...source import SourceFile
-from ._base import PLAIN_RESULTS, channel, defers, lock_call, lock_key, named_call, names_field, struct_fields, used_elsewhere
+from ._base import (
+    PLAIN_RESULTS,
+    case_body,
+    channel,
+    defers,
+    lock_call,
+    lock_key,
+    named_call,
+    names_field,
+    operation,
+    struct_fields,
+    used_elsewhere,
+)
 
 # ---------------------------------------------------------------------------- a wait holding the waited-for's lock
 
@@ -26,11 +39,13 @@ def release_before_exchange(sf: SourceFile, stmt: Node, state: str) -> tuple[Fix
     worker (etcd's PR 6873), a status sent to a loop that locks after each receive
     (kubernetes' 10182). The release moves before the exchange. It stays `review` however proven: others can now take the lock before the
     exchange, and see what the stretch did before it. A send's value must be a name or a
-    literal (read under the lock now, it would be read after)."""
-    chan = channel(sf, stmt)
+    literal (read under the lock now, it would be read after). A single-case select is the
+    exchange when its case does nothing more (that would run unlocked)."""
+    chan, op = channel(sf, stmt), operation(stmt)
     method = a.enclosing(stmt, "method_declaration")
     if chan is None or chan.type != "selector_expression" or method is None or a.enclosing_function(stmt) != method \
-            or stmt.parent.parent != a.body(method) or stmt.type not in ("expression_statement", "send_statement"):
+            or stmt.parent.parent != a.body(method) or op.type not in ("expression_statement", "send_statement", "receive_statement") \
+            or op.child_by_field_name("left") is not None:
         return None, None
     recv, field = a.receiver_name(sf, method), sf.text(chan.child_by_field_name("field"))
     code = [n for n in a.statements(a.body(method)) if n.type != "comment"]
@@ -45,7 +60,7 @@ def release_before_exchange(sf: SourceFile, stmt: Node, state: str) -> tuple[Fix
     plain = after is not None and lock_key(sf, after, method) == key and named_call(sf, after, "Unlock")
     if not (deferred and after is None) and not (plain and not deferred):
         return None, None
-    if stmt.type == "send_statement" and not all(x.type in PLAIN_RESULTS for x in a.walk(stmt.child_by_field_name("value"))):
+    if op.type == "send_statement" and not all(x.type in PLAIN_RESULTS for x in a.walk(op.child_by_field_name("value"))):
         return None, "the value sent reads more than names and literals: it would be read after the release"
     if any(lock_key(sf, n, method) == key for n in between[1 if deferred else 0:]) or any(
             next(a.of_type(n, "return_statement", skip_functions=True), None) for n in between):
@@ -56,19 +71,103 @@ def release_before_exchange(sf: SourceFile, stmt: Node, state: str) -> tuple[Fix
         lock_key(sf, n, m) == key and lock_call(sf, n, ("Lock", "RLock")) for n in a.of_type(m, "expression_statement"))}
     goroutines = [g for g in a.of_type(sf.root, "func_literal") if g.parent is not None and g.parent.type == "call_expression"
                   and g.parent.parent is not None and g.parent.parent.type == "go_statement"]
-    partner = (lambda n: _receives_field(sf, n, field)) if stmt.type == "send_statement" else (
+    partner = (lambda n: _receives_field(sf, n, field)) if op.type == "send_statement" else (
         lambda n: _closes_field(sf, n, field) or any(names_field(sf, x.child_by_field_name("channel"), field)
                                                       and not _without_blocking(x) for x in a.of_type(n, "send_statement")))
     if not any(partner(p) and (any((mc := a.method_call(sf, c)) is not None and mc[1] in lockers for c in a.of_type(p, "call_expression"))
                                or (p.type == "method_declaration" and sf.text(p.child_by_field_name("name")) in lockers))
                for p in [*goroutines, *(m for m in methods if m != method)]):
         return None, f"no partner of {field} takes the lock with a blocking exchange: the exchange is not what holds it up"
+    if stmt.type == "select_statement" and case_body(stmt):
+        return None, "the select's case does more after the exchange: released before it, that would run unlocked"
     release = insert_before_statement(sf, stmt, [f"{recv}{key}.Unlock()"])
     gone = delete_line(sf, between[0] if deferred else after)
     if release is None or gone is None:
         return None, "the release shares its line: move it by hand"
     return Fix(f"release {recv}{key} before the exchange on {recv}.{field}: its partner takes that lock first",
                tuple(sorted((release, gone), key=lambda e: e.start))), None
+
+
+def release_across_stop_wait(sf: SourceFile, stmt: Node, state: str) -> tuple[Fix | None, str | None]:
+    """A blocked receive on a stop signal (a name or field named as one, ``ctx.Done()``),
+    its value unused and its only continuation a bare `return` (``<-stop`` then ``return``,
+    or ``select { case <-stop: return }``), in a function whose top-level block took
+    ``X.mu.Lock()`` and ``defer X.mu.Unlock()`` before it and touches ``X.mu`` nowhere else:
+    it waits for the stop holding a lock that others take (a method of X's type, or a
+    goroutine of the file, locks it), and whoever would stop it may wait for that lock first
+    (kubernetes' 26980: a listener's pop). The lock is released for the wait and taken again
+    before the return, so the deferred Unlock stays balanced; nothing but the return runs
+    after the wait, so nothing guarded is read unlocked. It stays `review` however proven:
+    others can take the lock during the wait (a gate held on purpose opens)."""
+    op = operation(stmt)
+    if state != "chan receive" or op.type not in ("expression_statement", "receive_statement") \
+            or op.child_by_field_name("left") is not None:
+        return None, None
+    chan = channel(sf, stmt)
+    done = chan is not None and chan.type == "call_expression" and not a.arguments(chan) \
+        and (a.method_call(sf, chan) or (None, ""))[1] == "Done"
+    if chan is None or not (done or (chan.type in ("identifier", "selector_expression")
+                                     and a.names_a_signal(sf.text(chan).rsplit(".", 1)[-1]))):
+        return None, None
+    fn = a.enclosing_function(stmt)
+    top = [n for n in a.statements(a.body(fn)) if n.type != "comment"]
+
+    def operand_of(n: Node) -> str:
+        return sf.text(a.method_call(sf, a.unparen(n.named_children[0]))[0])
+
+    held = [n for i, n in enumerate(top) if n.start_byte < stmt.start_byte and lock_call(sf, n, ("Lock",))
+            and lock_key(sf, n, fn) is not None and any(defers(sf, d, operand_of(n), "Unlock") and d.start_byte < stmt.start_byte
+                                                        for d in top[i + 1:])]
+    if len(held) != 1:
+        return None, "it holds more than one lock across the wait: release them by hand" if held else None
+    lock, key, operand = held[0], lock_key(sf, held[0], fn), operand_of(held[0])
+    after = case_body(stmt) if stmt.type == "select_statement" else [n for n in a.following(stmt) if n.type != "comment"][:1]
+    if not after or after[0].type != "return_statement" or after[0].named_children or (stmt.type == "select_statement" and len(after) > 1):
+        return None, f"more than a bare return follows the wait on {sf.text(chan)}: released for the wait, {operand} would not guard it"
+    # any other Lock or Unlock of it, even in a branch or a literal, may leave it unheld at the wait
+    others = [n for n in a.of_type(fn, "expression_statement", "defer_statement")
+              if n != lock and lock_key(sf, n, fn) == key and not defers(sf, n, operand, "Unlock")]
+    if others:
+        return None, f"the function takes or releases {operand} elsewhere too: whether it holds it at the wait is not plain"
+    contended = _lockers(sf, fn, operand)
+    if not contended:
+        return None, f"no method of its type or goroutine of the file takes {operand}: holding it blocks nobody in view"
+    release = insert_before_statement(sf, stmt, [f"{operand}.Unlock()"])
+    again = insert_before_statement(sf, after[0], [f"{operand}.Lock()"])
+    if release is None or again is None:
+        return None, "the wait or its return shares its line: release the lock around the wait by hand"
+    return Fix(f"release {operand} while waiting for {sf.text(chan)}, and take it again before the return: "
+               f"{contended} takes it", (release, again)), None
+
+
+def _lockers(sf: SourceFile, fn: Node, operand: str) -> str | None:
+    """Who else takes the lock ``operand`` (``p.mu``) of ``fn``: a method of the type of
+    ``p`` (a receiver, or a parameter of a type of this file) other than ``fn``, or a
+    goroutine literal of the file locking a lock at the same field path (``x.mu``); None."""
+    root, _, path = operand.partition(".")
+    if not path:
+        return None
+    type_name = None
+    for f in (n for n in (fn, *a.ancestors(fn)) if n.type in ("method_declaration", "function_declaration")):
+        if f.type == "method_declaration" and a.receiver_name(sf, f) == root:
+            type_name = a.function_key(sf, f)[1]
+            break
+        params = [p for p in a.of_type(f.child_by_field_name("parameters"), "parameter_declaration")
+                  if root in [sf.text(x) for x in p.children_by_field_name("name")]]
+        if params:
+            type_name = sf.text(params[0].child_by_field_name("type")).lstrip("*")
+            break
+    own = a.enclosing(fn, "method_declaration") if fn.type != "method_declaration" else fn
+    for m in a.of_type(sf.root, "method_declaration"):
+        if m != own and type_name and (a.function_key(sf, m) or ("", ""))[1] == type_name and any(
+                lock_call(sf, n, ("Lock", "RLock")) and lock_key(sf, n, m) == "." + path for n in a.of_type(m, "expression_statement")):
+            return f"method {sf.text(m.child_by_field_name('name'))}"
+    for g in a.of_type(sf.root, "func_literal"):
+        if g != fn and a.goroutine_literal(g) is not None and any(
+                lock_call(sf, n, ("Lock", "RLock")) and sf.text(a.method_call(sf, a.unparen(n.named_children[0]))[0]).partition(".")[2] == path
+                for n in a.of_type(a.body(g), "expression_statement", skip_functions=True)):
+            return f"the goroutine at line {sf.line_col(g.start_byte)[0]}"
+    return None
 
 
 def _closes_field(sf: SourceFile, node: Node, field: str) -> bool:
