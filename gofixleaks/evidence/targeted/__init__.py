@@ -51,7 +51,7 @@ case to it, or refuse it where that would be wrong):
   that does nothing but cancel, deferred at that call site (closers.py);
 - a `wg.Wait()` ending the body of the loop that starts one goroutine per item, after a
   `wg.Add` before the loop counted them all (`wg.Add(len(xs))`): the first Wait waits for
-  Dones of goroutines not started yet -> the Wait after the loop.
+  Dones of goroutines not started yet -> the Wait after the loop;
 - a ``c.Wait()`` that is the whole body of ``for COND``, in a method that returns its
   type's error field right after the loop, COND not reading it -> ``COND && r.err == nil``
   (review however proven: a retry that clears the error).
