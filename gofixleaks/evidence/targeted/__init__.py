@@ -30,6 +30,12 @@ aimed at it where their safety conditions hold:
   calls while it holds that lock (a sync mutex is not reentrant: the goroutine waits for
   itself) -> the body moves to a `fooLocked` method the holding callers call, and the
   method locks and calls it (the split Go code uses for "the caller holds the lock");
+- a key's Lock in a keyed-lock registry (`r.m[k].Lock()` after an `if` that makes an
+  absent key's mutex), taken holding the registry lock whose release follows it, where
+  the method returns holding the key's mutex and its release needs the registry lock (or
+  the registry Lock the others wait on) -> the key's mutex read into a local under the
+  registry lock, the release, then the local locked (hugo's form); only for a map of sync
+  mutexes that only grows (no delete, no other write, no other file naming it);
 - a blocked ``if !t.Stop() { <-t.C }`` drain -> a drain that does not block;
 - a ``<-ctx.Done()`` in a method of a type whose value alone keeps that context's cancel
   func, in a field, where a caller makes or starts the value and drops it -> the method
@@ -131,7 +137,8 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
             lambda: locks.taken_twice(sf, line),
             lambda: locks.lock_per_pass(sf, line),
             lambda: locks.unlock_before_leaving(sf, line),
-            lambda: locks.locked_variant(sf, line, abspath))
+            lambda: locks.locked_variant(sf, line, abspath),
+            lambda: locks.registry_before_key(sf, line, abspath))
         whys = []
         for shape in shapes:
             fix, why = shape()
