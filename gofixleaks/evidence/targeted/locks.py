@@ -615,32 +615,31 @@ def _written(sf: SourceFile, field: str) -> str | None:
     for sel in a.of_type(sf.root, "selector_expression"):
         if sf.text(sel.child_by_field_name("field")) != field:
             continue
-        use, line, text = sel, sf.line_col(sel.start_byte)[0], _plain(sf, sel)
-        while use.parent is not None and use.parent.type == "parenthesized_expression":
-            use = use.parent
-        up = use.parent
-        if up.type == "index_expression" and up.child_by_field_name("operand") == use:
-            assign = _assigned(up)
-            if assign is not None and not _creates_if_absent(sf, assign):
+        node, line, text = _unwrapped(sel), sf.line_col(sel.start_byte)[0], _plain(sf, sel)
+        use = a.classify(sf, node)
+        if use.kind in ("field", "method", "deferred-method", "go-method", "called", "deferred-call", "go-call"):
+            continue  # selected from or called: a struct or a method of that name, not a map
+        if use.kind == "other" and use.detail == "index":
+            entry = _unwrapped(node.parent)
+            if a.classify(sf, entry).kind == "assigned" and not _creates_if_absent(sf, entry.parent.parent):
                 return f"{text} is written other than where a key is absent (line {line}): a mutex read from it could be replaced"
-            continue
-        if up.type == "argument_list":
-            name = (a.callee(sf, up.parent) or (None, "a call"))[1]
-            if name == "len":
-                continue
-            if name in ("delete", "clear"):
-                return f"{text} loses entries ({name}, line {line}): a mutex read from it may be made again for its key"
-            return f"{text} is handed to {name} (line {line}): what it does with it is out of view"
-        if up.type == "range_clause" or up.type == "binary_expression" and "nil" in (sf.text(c) for c in up.named_children):
-            continue
-        if up.type in ("call_expression", "selector_expression") and use in (up.child_by_field_name("function"),
-                                                                            up.child_by_field_name("operand")):
-            continue  # called or selected from: a method or a struct of that name, not a map
-        assign = _assigned(use)
-        if assign is not None and (_nil_guarded(sf, assign, text) or _constructed(sf, sel.child_by_field_name("operand"), assign)):
-            continue  # made where nil, or in a value being built, before anyone shares it
-        return f"{text} is used as a value or replaced (line {line}): what happens to its entries is out of view"
+        elif use.kind == "argument" and use.detail in ("delete", "clear"):
+            return f"{text} loses entries ({use.detail}, line {line}): a mutex read from it may be made again for its key"
+        elif use.kind == "argument" and use.detail != "len":
+            return f"{text} is handed to {use.detail} (line {line}): what it does with it is out of view"
+        elif use.kind == "assigned" and not (_nil_guarded(sf, node.parent.parent, text) or _constructed(
+                sf, sel.child_by_field_name("operand"), node)):  # made where nil, or in a value being built
+            return f"{text} is replaced (line {line}): a mutex read from it could be made again for its key"
+        elif use.kind not in ("other", "assigned", "argument"):  # "other": compared with nil, ranged over
+            return f"{text} escapes ({use.kind}, line {line}): what happens to its entries there is out of view"
     return None
+
+
+def _unwrapped(node: Node) -> Node:
+    """``node`` with the parentheses around it."""
+    while node.parent is not None and node.parent.type == "parenthesized_expression":
+        node = node.parent
+    return node
 
 
 def _constructed(sf: SourceFile, operand: Node, at: Node) -> bool:
@@ -651,16 +650,6 @@ def _constructed(sf: SourceFile, operand: Node, at: Node) -> bool:
         value = a.unparen(value.child_by_field_name("operand"))
     return value is not None and (value.type == "composite_literal" or value.type == "call_expression"
                                   and a.callee(sf, value) == (None, "new"))
-
-
-def _assigned(node: Node) -> Node | None:
-    """The assignment (or ++/--) that writes ``node``, or None."""
-    up = node.parent
-    if up is not None and up.type == "expression_list":
-        up = up.parent if up.parent is not None and up.parent.child_by_field_name("left") == up else None
-    if up is not None and up.type in ("assignment_statement", "inc_statement", "dec_statement"):
-        return up
-    return None
 
 
 def _nil_guarded(sf: SourceFile, assign: Node, text: str) -> bool:
