@@ -637,6 +637,110 @@ func (s *Server) Stop() {
 }
 """
 
+# A keyed-lock registry that locks a key's mutex holding the registry lock, whose release
+# needs that lock to find the mutex (GoBench's Hugo3251): hugo's later form reads the mutex
+# under the lock and locks it after the release.
+KEYED = """\
+package keyed
+
+import (
+	"runtime"
+	"sync"
+)
+
+// URLs serialises the work on each URL.
+type URLs struct {
+	sync.RWMutex                        // L1
+	m            map[string]*sync.Mutex // L2
+	hits         map[string]int
+}
+
+// URLLock locks url's mutex, made on first use.
+func (l *URLs) URLLock(url string) {
+	l.Lock() // L1
+	if _, ok := l.m[url]; !ok {
+		l.m[url] = &sync.Mutex{}
+	}
+	l.m[url].Lock() // L2
+	runtime.Gosched()
+	l.Unlock() // L1
+}
+
+// URLUnlock unlocks url's mutex.
+func (l *URLs) URLUnlock(url string) {
+	l.RLock()         // L1
+	defer l.RUnlock() // L1
+	if um, ok := l.m[url]; ok {
+		um.Unlock() // L2
+	}
+}
+"""
+
+KEYED_FIXED = KEYED.replace("""\
+	if _, ok := l.m[url]; !ok {
+		l.m[url] = &sync.Mutex{}
+	}
+	l.m[url].Lock() // L2
+	runtime.Gosched()
+	l.Unlock() // L1
+""", """\
+	um, ok := l.m[url]
+	if !ok {
+		um = &sync.Mutex{}
+		l.m[url] = um
+	}
+	l.Unlock() // L1
+	um.Lock()  // L2
+	runtime.Gosched()
+""")
+
+# The same with the registry lock in a field, read-write mutexes, a nil test, and a
+# constructor making the map.
+STRIPES = """\
+package stripes
+
+import "sync"
+
+// Stripes locks names one by one.
+type Stripes struct {
+	mu    sync.Mutex
+	locks map[string]*sync.RWMutex
+}
+
+// New returns empty stripes.
+func New() *Stripes {
+	s := &Stripes{}
+	s.locks = make(map[string]*sync.RWMutex)
+	return s
+}
+
+// Acquire locks name.
+func (s *Stripes) Acquire(name string) {
+	s.mu.Lock()
+	if s.locks[name] == nil {
+		s.locks[name] = new(sync.RWMutex)
+	}
+	s.locks[name].Lock()
+	s.mu.Unlock()
+}
+
+// Release unlocks name.
+func (s *Stripes) Release(name string) {
+	s.mu.Lock()
+	s.locks[name].Unlock()
+	s.mu.Unlock()
+}
+"""
+
+# Near misses: a registry whose release deletes the key's mutex (a mutex read before the
+# release could be made again for its key: two holders), and one that counts under the
+# registry lock after the key's Lock (the count would run without it).
+KEYDELETE = KEYED.replace("package keyed", "package keydelete").replace(
+    "\tl.RLock()         // L1\n\tdefer l.RUnlock() // L1\n", "\tl.Lock()         // L1\n\tdefer l.Unlock() // L1\n").replace(
+    "\t\tum.Unlock() // L2\n", "\t\tum.Unlock() // L2\n\t\tdelete(l.m, url)\n")
+KEYWORK = KEYED.replace("package keyed", "package keywork").replace("\truntime.Gosched()\n", "\tl.hits[url]++\n").replace(
+    '\t"runtime"\n', "")
+
 # A transaction whose watcher only its Rollback cancels, dropped by its caller (GoBench's
 # Cockroach13197); the same with a Rollback that also writes, and with a value that escapes.
 OWNER = """\
@@ -1036,6 +1140,18 @@ RUN_TEST = """w := &Watcher{events: make(chan int)}
 	case <-time.After(50 * time.Millisecond):
 	}"""
 
+# "a" is held; a second locker of "a" waits holding the registry lock, and a locker of "b"
+# and the release of "a" wait for that lock. A sync.Mutex is a tiny allocation: until a GC
+# drops the allocator's hold on its block, the leak profile may see it reachable
+KEYED_TEST = """r := {New}
+	r.{Lock}("a")
+	go r.{Lock}("a")
+	time.Sleep(10 * time.Millisecond)
+	go r.{Lock}("b")
+	go r.{Unlock}("a")
+	time.Sleep(20 * time.Millisecond)
+	runtime.GC()"""
+
 # nobody runs the flusher: the second poke blocks
 POKE_TEST = "f := New()\n\tf.Poke()\n\tgo f.Poke()\n\ttime.Sleep(20 * time.Millisecond)"
 
@@ -1111,6 +1227,17 @@ FILES = {
     "ownerkept/ownerkept_test.go": _test("ownerkept", "Count(3)\n\tProbe()"),
     "condwait/condwait.go": CONDWAIT,
     "condwait/condwait_test.go": _test("condwait", "go New().Wait()\n\ttime.Sleep(20 * time.Millisecond)", '\t"time"\n'),
+    "keyed/keyed.go": KEYED,
+    "keyed/keyed_test.go": _test("keyed", KEYED_TEST.format(New="&URLs{m: map[string]*sync.Mutex{}}", Lock="URLLock", Unlock="URLUnlock"),
+                                 '\t"runtime"\n\t"sync"\n\t"time"\n'),
+    "stripes/stripes.go": STRIPES,
+    "stripes/stripes_test.go": _test("stripes", KEYED_TEST.format(New="New()", Lock="Acquire", Unlock="Release"), '\t"runtime"\n\t"time"\n'),
+    "keydelete/keydelete.go": KEYDELETE,
+    "keydelete/keydelete_test.go": _test("keydelete", KEYED_TEST.format(New="&URLs{m: map[string]*sync.Mutex{}}", Lock="URLLock",
+                                                                        Unlock="URLUnlock"), '\t"runtime"\n\t"sync"\n\t"time"\n'),
+    "keywork/keywork.go": KEYWORK,
+    "keywork/keywork_test.go": _test("keywork", KEYED_TEST.format(New="&URLs{m: map[string]*sync.Mutex{}, hits: map[string]int{}}",
+                                                                  Lock="URLLock", Unlock="URLUnlock"), '\t"runtime"\n\t"sync"\n\t"time"\n'),
     "twice/twice.go": TWICE,
     "twice/twice_test.go": _test("twice", "s := &Server{}\n\ts.Stop()\n\tgo s.Stop()\n\ttime.Sleep(20 * time.Millisecond)", '\t"time"\n'),
     "drainclose/drainclose.go": DRAINCLOSE,
@@ -1199,6 +1326,13 @@ def _confirmed(stderr: str, where: str) -> str:
      "wrapper.go:25", "proven-leak (fixed): call stringLocked (which String wraps in the lock), for the callers already holding the lock"),
     ("twice", TWICE, TWICE.replace("\t\ts.mu.Lock()\n", "\t\ts.mu.Unlock()\n"),
      "twice.go:15", "proven-leak (fixed): Unlock where the function locked a second time before returning"),
+    # aimed from the key's Lock and from the registry's, where the locker of "b" waits: one edit
+    ("keyed", KEYED, KEYED_FIXED, "keyed.go:21", "proven-leak (fixed): lock l.m[url] after l.Unlock(): its holder needs l's lock"),
+    ("keyed", KEYED, KEYED_FIXED, "keyed.go:17", "proven-leak (fixed): lock l.m[url] after l.Unlock(): its holder needs l's lock"),
+    ("stripes", STRIPES, STRIPES.replace(
+        "\tif s.locks[name] == nil {\n\t\ts.locks[name] = new(sync.RWMutex)\n\t}\n\ts.locks[name].Lock()\n\ts.mu.Unlock()\n",
+        "\tlock := s.locks[name]\n\tif lock == nil {\n\t\tlock = new(sync.RWMutex)\n\t\ts.locks[name] = lock\n\t}\n\ts.mu.Unlock()\n\tlock.Lock()\n"),
+     "stripes.go:24", "proven-leak (fixed): lock s.locks[name] after s.mu.Unlock(): its holder needs s.mu's lock"),
     ("drain", DRAIN, DRAIN.replace("\t\t\t\t<-b.t.C\n", "\t\t\t\tselect {\n\t\t\t\tcase <-b.t.C:\n\t\t\t\tdefault:\n\t\t\t\t}\n"),
      "drain.go:19", "proven-leak (fixed): drain b.t.C without blocking"),
     # the loop that holds its lock into the next pass (an Unlock before the continue alone
@@ -1259,6 +1393,8 @@ def test_a_proven_leak_is_fixed_and_gone_after(flow, pkg, source, fixed, where, 
     ("wakebody", WAKEBODY, "wakebody.go:19", "the send's case does more than send: a default would skip that"),
     ("stopwait", STOPWAIT, "stopwait.go:25", "(review): release l.mu while waiting for stop, and take it again before the return"),
     ("stopread", STOPREAD, "stopread.go:25", "more than a bare return follows the wait on stop: released for the wait, l.mu would not"),
+    ("keydelete", KEYDELETE, "keydelete.go:21", "l.m loses entries (delete, line 32): a mutex read from it may be made again for its key"),
+    ("keywork", KEYWORK, "keywork.go:20", "code runs between the key's Lock and the registry's release: it would run without the registry lock"),
 ])
 def test_no_fix_where_none_is_right(flow, pkg, source, where, said):
     module, before, result, after = flow
@@ -1292,7 +1428,7 @@ def test_edits_carry_over_the_rules_fixes():
 def test_fixed_files_are_gofmt_clean_and_vet_clean(flow):
     module, _, _, _ = flow
     fixed = ("buffer", "callee", "gather", "donefield", "stopcase", "closewait", "unlock", "unlockret", "relock", "waitloop", "rlockfield",
-             "wrapper", "twice", "drain", "lockpass", "heldlock", "drainclose", "selectwatch")
+             "wrapper", "twice", "drain", "lockpass", "heldlock", "drainclose", "selectwatch", "keyed", "stripes")
     for pkg in fixed:
         assert gotools.gofmt_clean((module / pkg / f"{pkg}.go").read_bytes()), pkg
     vet = gotools.run_go(["vet", *(f"./{pkg}" for pkg in fixed)], cwd=str(module))
@@ -1937,3 +2073,47 @@ def test_a_lock_held_across_a_stop_wait_is_released_for_it_only_where_that_is_pl
     assert fix is not None and said in fix.message, why
     fixed = apply(source.encode(), fix.edits).decode()
     assert source.count(change[0]) == 1 and fixed == source.replace(*change)
+
+
+@pytest.mark.parametrize("change, said", [
+    ({}, None),
+    # the mutex read could be replaced, or the lock the method takes is not the registry's
+    ({"\t\tum.Unlock() // L2\n": "\t\tum.Unlock() // L2\n\t\tl.m[url] = nil\n"}, "l.m is written other than where a key is absent"),
+    ({"\tum.Unlock() // L2\n\t}\n}\n": "\tum.Unlock() // L2\n\t}\n}\n\nfunc (l *URLs) reset() {\n\tl.m = map[string]*sync.Mutex{}\n}\n"},
+     "l.m is replaced (line 36)"),
+    ({"\tum.Unlock() // L2\n\t}\n}\n": "\tum.Unlock() // L2\n\t}\n}\n\nfunc (l *URLs) each(f func(map[string]*sync.Mutex)) {\n\tf(l.m)\n}\n"},
+     "l.m is handed to f (line 36)"),
+    ({"\tl.Unlock() // L1\n}": "\tl.Unlock() // L1\n\tl.m[url].Unlock()\n}"}, "the method releases a key's mutex itself"),
+    ({"\tl.Lock() // L1\n": "\tl.RLock() // L1\n", "\tl.Unlock() // L1\n}": "\tl.RUnlock() // L1\n}"}, "only read-locked"),
+    ({"\tl.Lock() // L1\n": "\tl.Lock() // L1\n\tdefer l.Unlock()\n", "\tl.Unlock() // L1\n}": "}"}, "released by a defer"),
+    ({"; !ok {": "; ok == false {"}, "another form than `if _, ok := l.m[url]; !ok` or `if l.m[url] == nil`"),
+    ({"\tum.Unlock() // L2\n\t}\n}\n": "\tum.Unlock() // L2\n\t}\n}\n\nfunc (l *URLs) all() map[string]*sync.Mutex {\n\treturn (l.m)\n}\n"},
+     "l.m escapes (returned, line 36)"),
+    ({"l.m[url]": "l.m[key(url)]", "\tum.Unlock() // L2\n\t}\n}\n": "\tum.Unlock() // L2\n\t}\n}\n\nfunc key(s string) string { return s }\n"},
+     "the key is computed by a call"),
+    ({"map[string]*sync.Mutex // L2": "map[string]*keyLock     // L2", "&sync.Mutex{}": "&keyLock{}",
+      "\tum.Unlock() // L2\n\t}\n}\n": "\tum.Unlock() // L2\n\t}\n}\n\ntype keyLock struct{ sync.Mutex }\n"}, "URLs.m is not a map to *sync.Mutex"),
+])
+def test_a_keyed_registry_is_reordered_only_where_it_only_grows(tmp_path, change, said):
+    """The registry fix is aimed alike from the key's Lock and from the registry's, and only
+    where the mutex read under the registry lock stays the key's mutex after the release."""
+    from gofixleaks.edits import apply
+    from gofixleaks.evidence.targeted import locks
+
+    src = KEYED
+    for old, new in change.items():
+        assert old in src
+        src = src.replace(old, new)
+    path = tmp_path / "keyed.go"
+    path.write_text(src)
+    sf = targeted.load(str(path), "keyed.go")
+    registry = src[:src.index("func (l *URLs) URLLock")].count("\n") + 2  # the line of the registry's Lock
+    answers = [locks.registry_before_key(sf, line, str(path)) for line in (registry, src[:src.index(".Lock() // L2")].count("\n") + 1)]
+    if said is None:
+        assert [fix.edits for fix, _ in answers][0] == answers[1][0].edits  # one edit, whichever site it is aimed from
+        assert apply(sf.data, answers[0][0].edits).decode() == KEYED_FIXED
+        (tmp_path / "other.go").write_text("package keyed\n\nfunc size(l *URLs) int { return len(l.m) }\n")
+        fix, why = locks.registry_before_key(targeted.load(str(path), "keyed.go"), registry, str(path))
+        assert fix is None and why == "other.go of its package names them too: uses there are out of view"
+    else:
+        assert all(fix is None for fix, _ in answers) and said in (answers[1][1] or ""), answers

@@ -53,6 +53,14 @@ send or receive Go compiles it to, and gets a case added where that is right):
   `fooLocked`, for a caller that holds the lock; `foo` locks and calls it, and the callers
   that hold the lock call `fooLocked`. Not when a caller holds only the read lock and the
   method takes the write lock (the body would write under a read lock);
+- a key's Lock in a keyed-lock registry (`r.m[k].Lock()` right after the `if` that makes an
+  absent key's mutex), taken holding the registry lock the method releases right after it,
+  while the key's holder needs that lock to release it (hugo's getJSON): the key's mutex is
+  read into a local under the registry lock, the registry lock released, the local locked.
+  The same fix is aimed from the registry Lock the others wait on. Not when entries can be
+  deleted or replaced (a mutex read before the release could be made again for its key),
+  the map is named in another file of the package, or code runs between the key's Lock and
+  the release;
 - a blocked drain `if !t.Stop() { <-t.C }` (the value was taken already, and since Go
   1.23 a stopped timer keeps none): a drain that does not block, `select` with a default;
 - a bare send or receive on a channel field ending a method's locked stretch, whose

@@ -45,6 +45,12 @@ case to it, or refuse it where that would be wrong):
   started before the Lock (spdystream's fix): the sender finishes, the close ends the
   drain; only where nothing else receives from `x.f`, every sender holds the lock and the
   closer sets `x.f` to nil before it unlocks;
+- a key's Lock in a keyed-lock registry (`r.m[k].Lock()` after an `if` that makes an
+  absent key's mutex), taken holding the registry lock whose release follows it, where
+  the method returns holding the key's mutex and its release needs the registry lock (or
+  the registry Lock the others wait on) -> the key's mutex read into a local under the
+  registry lock, the release, then the local locked (hugo's form); only for a map of sync
+  mutexes that only grows (no delete, no other write, no other file naming it);
 - a blocked ``if !t.Stop() { <-t.C }`` drain -> a drain that does not block;
 - a ``<-ctx.Done()`` in a method of a type whose value alone keeps that context's cancel
   func, in a field, where a caller makes or starts the value and drops it -> the method
@@ -157,7 +163,8 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
             lambda: locks.lock_per_pass(sf, line),
             lambda: locks.unlock_before_leaving(sf, line),
             lambda: locks.locked_variant(sf, line, abspath),
-            lambda: locks.drain_before_close(sf, line, abspath))
+            lambda: locks.drain_before_close(sf, line, abspath),
+            lambda: locks.registry_before_key(sf, line, abspath))
         whys = []
         for shape in shapes:
             fix, why = shape()
