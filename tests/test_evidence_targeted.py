@@ -1643,13 +1643,13 @@ func (h *Hub) Poke() {
 def test_a_release_before_the_exchange_needs_a_partner_that_locks_and_waits(poke, fixed):
     from gofixleaks import analysis as a
     from gofixleaks.edits import apply
-    from gofixleaks.evidence.targeted import locks
+    from gofixleaks.evidence.targeted import exchanges
     from gofixleaks.source import SourceFile
 
     src = HUB.replace("\th.wake <- struct{}{}\n", poke)
     sf = SourceFile.load("hub.go", src.encode(), None)
     stmt = next(n for n in a.of_type(sf.root, "expression_statement") if sf.text(n) == "<-h.wake")
-    fix, why = locks.release_before_exchange(sf, stmt, "chan receive")
+    fix, why = exchanges.release_before_exchange(sf, stmt, "chan receive")
     if fixed:
         assert fix is not None, why
         assert apply(sf.data, fix.edits).decode() == src.replace(
@@ -1725,7 +1725,7 @@ def test_no_drain_where_it_would_lose_or_race(tmp_path, name):
     path = tmp_path / "drainclose.go"
     path.write_text(DRAINCLOSE.replace(old, new))
     sf = SourceFile.load("drainclose.go", path.read_bytes(), (1, 22))
-    fix, why = targeted.locks.drain_before_close(sf, line, str(path))
+    fix, why = targeted.exchanges.drain_before_close(sf, line, str(path))
     assert fix is None and said in why, why
 
 
@@ -1743,12 +1743,12 @@ def test_a_drain_of_a_channel_passed_in_or_drained_after(tmp_path):
         path = tmp_path / "drainclose.go"
         path.write_text(source)
         sf = SourceFile.load("drainclose.go", path.read_bytes(), (1, 22))
-        fix, why = targeted.locks.drain_before_close(sf, line, str(path))
+        fix, why = targeted.exchanges.drain_before_close(sf, line, str(path))
         assert fix is not None, why
         assert apply(sf.data, fix.edits).decode() == source.replace("\t\t\tf.writeLock.Lock()\n", drain)
     # a call that passes another field: where the channel comes from is out of view
     path.write_text(passed.replace("\treturn f\n", "\tgo f.monitor(f.closeChan, time.Minute)\n\treturn f\n"))
-    fix, why = targeted.locks.drain_before_close(SourceFile.load("drainclose.go", path.read_bytes(), (1, 22)), 34, str(path))
+    fix, why = targeted.exchanges.drain_before_close(SourceFile.load("drainclose.go", path.read_bytes(), (1, 22)), 34, str(path))
     assert fix is None and "not every call of monitor passes the same field" in why, why
 
 
@@ -2066,7 +2066,7 @@ def test_a_lock_held_across_a_stop_wait_is_released_for_it_only_where_that_is_pl
     sf = SourceFile.load("p.go", source.encode(), (1, 22))
     stmt = targeted.channels.operation_at(sf, _line_of(source, wait), "chan receive")
     assert stmt is not None
-    fix, why = targeted.locks.release_across_stop_wait(sf, stmt, "chan receive")
+    fix, why = targeted.exchanges.release_across_stop_wait(sf, stmt, "chan receive")
     if change is None:
         assert fix is None and (why == said if said is None else said in why), why
         return
@@ -2098,7 +2098,7 @@ def test_a_keyed_registry_is_reordered_only_where_it_only_grows(tmp_path, change
     """The registry fix is aimed alike from the key's Lock and from the registry's, and only
     where the mutex read under the registry lock stays the key's mutex after the release."""
     from gofixleaks.edits import apply
-    from gofixleaks.evidence.targeted import locks
+    from gofixleaks.evidence.targeted import registries
 
     src = KEYED
     for old, new in change.items():
@@ -2108,12 +2108,12 @@ def test_a_keyed_registry_is_reordered_only_where_it_only_grows(tmp_path, change
     path.write_text(src)
     sf = targeted.load(str(path), "keyed.go")
     registry = src[:src.index("func (l *URLs) URLLock")].count("\n") + 2  # the line of the registry's Lock
-    answers = [locks.registry_before_key(sf, line, str(path)) for line in (registry, src[:src.index(".Lock() // L2")].count("\n") + 1)]
+    answers = [registries.registry_before_key(sf, line, str(path)) for line in (registry, src[:src.index(".Lock() // L2")].count("\n") + 1)]
     if said is None:
         assert [fix.edits for fix, _ in answers][0] == answers[1][0].edits  # one edit, whichever site it is aimed from
         assert apply(sf.data, answers[0][0].edits).decode() == KEYED_FIXED
         (tmp_path / "other.go").write_text("package keyed\n\nfunc size(l *URLs) int { return len(l.m) }\n")
-        fix, why = locks.registry_before_key(targeted.load(str(path), "keyed.go"), registry, str(path))
+        fix, why = registries.registry_before_key(targeted.load(str(path), "keyed.go"), registry, str(path))
         assert fix is None and why == "other.go of its package names them too: uses there are out of view"
     else:
         assert all(fix is None for fix, _ in answers) and said in (answers[1][1] or ""), answers

@@ -69,9 +69,9 @@ lock-order deadlocks) gets no fix and a one-line reason per class. A targeted fi
 `review`: only a run of the tests after it proves it (see commands.target).
 
 The shapes live by what blocks: `channels` (a bare send or receive), `closers` (a wait on a
-cancellation signal the goroutine's own value owns), `locks` (a Lock, or an exchange or a
-stop wait made holding a lock), `waits` (a WaitGroup.Wait, a Cond.Wait); `aim` tries them
-in order."""
+cancellation signal the goroutine's own value owns), `locks` (a Lock some stretch keeps),
+`exchanges` (a lock held across a channel operation), `registries` (a keyed-lock
+registry), `waits` (a WaitGroup.Wait, a Cond.Wait); `aim` tries them in order."""
 
 from __future__ import annotations
 
@@ -88,7 +88,7 @@ from ...rule import Finding
 from ...source import SourceError, SourceFile
 from .. import PROVEN_LEAK
 from ..match import Covered
-from . import channels, closers, locks, waits
+from . import channels, closers, exchanges, locks, registries, waits
 from ._base import operation
 
 RULE = PROVEN_LEAK
@@ -163,8 +163,8 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
             lambda: locks.lock_per_pass(sf, line),
             lambda: locks.unlock_before_leaving(sf, line),
             lambda: locks.locked_variant(sf, line, abspath),
-            lambda: locks.drain_before_close(sf, line, abspath),
-            lambda: locks.registry_before_key(sf, line, abspath))
+            lambda: exchanges.drain_before_close(sf, line, abspath),
+            lambda: registries.registry_before_key(sf, line, abspath))
         whys = []
         for shape in shapes:
             fix, why = shape()
@@ -186,8 +186,8 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
     shapes = (
         (lambda: channels.buffer(sf, stmt) if state == "chan send" else (None, None), True),
         (lambda: channels.drain_without_blocking(sf, stmt, state), True),
-        (lambda: locks.release_before_exchange(sf, stmt, state), False),  # others may take the lock during the wait
-        (lambda: locks.release_across_stop_wait(sf, stmt, state), False),  # the same
+        (lambda: exchanges.release_before_exchange(sf, stmt, state), False),  # others may take the lock during the wait
+        (lambda: exchanges.release_across_stop_wait(sf, stmt, state), False),  # the same
         (lambda: channels.wake_up(sf, stmt, state, abspath), False),  # a slow receiver sees fewer wake-ups
         (lambda: channels.watch(sf, stmt, state), True),
         (lambda: closers.close_owner(sf, stmt, state, abspath), True),

@@ -184,3 +184,30 @@ def named_call(sf: SourceFile, stmt: Node, method: str) -> bool:
     call = a.unparen(stmt.named_children[0]) if stmt.named_children else None
     mc = a.method_call(sf, call) if call is not None else None
     return mc is not None and mc[1] == method and not a.arguments(call)
+
+
+def lock_scope(sf: SourceFile, blocked: Node) -> tuple[str, list[Node], str] | None:
+    """The blocked lock's key (see lock_key), the methods of the type whose value it is a
+    lock of (the receiver's type, or the type of a local made here: ``x := &T{...}``), and
+    that type's name."""
+    fn = a.enclosing(blocked, "method_declaration") or a.enclosing_function(blocked)
+    key = lock_key(sf, blocked, fn)
+    if key is None:
+        return None
+    if fn.type == "method_declaration":
+        type_name = a.function_key(sf, fn)[1]
+    else:
+        name, _, rest = key.partition(".")
+        values = a.defined_values(sf, name, blocked)
+        lit = a.unparen(values[0]) if len(values) == 1 else None
+        lit = lit.named_children[0] if lit is not None and lit.type == "unary_expression" and lit.named_children else lit
+        if lit is None or lit.type != "composite_literal" or struct_fields(sf, sf.text(lit.child_by_field_name("type"))) is None:
+            return None
+        type_name, key = sf.text(lit.child_by_field_name("type")), "." + rest if rest else ""
+    return key, [m for m in a.of_type(sf.root, "method_declaration") if (a.function_key(sf, m) or ("", ""))[1] == type_name], type_name
+
+
+def is_yield(sf: SourceFile, stmt: Node) -> bool:
+    """``runtime.Gosched()``: a statement a method may run before its lock and keep there."""
+    call = a.unparen(stmt.named_children[0]) if stmt.type == "expression_statement" and stmt.named_children else None
+    return call is not None and a.is_call_to(sf, call, "runtime", ("Gosched",))
