@@ -113,10 +113,7 @@ def drain_without_blocking(sf: SourceFile, stmt: Node, state: str) -> tuple[Fix 
         return None, None
     message = f"drain {timer}.C without blocking: its value was taken already, or (Go 1.23 on) was never kept"
     if stmt.type == "select_statement":
-        if case_body(stmt):
-            return None, "the drain's case does more than drain: make it non-blocking by hand"
-        edit = add_case(sf, stmt, ["default:"])
-        return (Fix(message, (edit,)), None) if edit is not None else (None, "the drain's select ends on a shared line: add its default by hand")
+        return _with_default(sf, stmt, message, "drain")
     if not g_.own_line(sf, stmt) or g_.trailing_comment(sf, stmt) is not None:
         return None, "the drain shares its line: make it non-blocking by hand"
     indent, nl = sf.indent_at(stmt.start_byte), sf.newline
@@ -397,10 +394,7 @@ def wake_up(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tuple[Fix |
         return None, shared
     message = f"send without blocking on wake-up channel {field}: a wake-up already waits in its buffer of one"
     if stmt.type == "select_statement":
-        if case_body(stmt):
-            return None, "the send's case does more than send: a default would skip that with the wake-up"
-        edit = add_case(sf, stmt, ["default:"])
-        return (Fix(message, (edit,)), None) if edit is not None else (None, "the select ends on a shared line: add its default by hand")
+        return _with_default(sf, stmt, message, "send")
     indent, nl = sf.indent_at(stmt.start_byte), sf.newline
     new = b"select {" + nl + indent + f"case {sf.text(stmt)}:".encode() + nl + indent + b"default:" + nl + indent + b"}"
     return Fix(message, (TextEdit(stmt.start_byte, stmt.end_byte, new),)), None
@@ -496,3 +490,12 @@ def never_signalled(sf: SourceFile, stmt: Node, state: str, abspath: str) -> str
         return None
     return f"nothing in its package sends on, closes or hands on {field}: no goroutine can end this wait; close it " \
            f"where its owner stops (or, if a poll was meant, receive in a select with a default)"
+
+
+def _with_default(sf: SourceFile, select: Node, message: str, what: str) -> tuple[Fix | None, str | None]:
+    """A single-case select made non-blocking by a `default:`, where its case does nothing
+    more than the operation (a default would skip the rest along with it)."""
+    if case_body(select):
+        return None, f"the {what}'s case does more than {what}: a default would skip that; make it non-blocking by hand"
+    edit = add_case(sf, select, ["default:"])
+    return (Fix(message, (edit,)), None) if edit is not None else (None, "the select ends on a shared line: add its default by hand")
