@@ -61,6 +61,16 @@ send or receive Go compiles it to, and gets a case added where that is right):
   deleted or replaced (a mutex read before the release could be made again for its key),
   the map is named in another file of the package, or code runs between the key's Lock and
   the release;
+- a Lock taken right before `close(ch)`, `ch` a copy of a channel field taken before it,
+  while a method holding that lock is blocked sending on the field nobody receives any
+  more (spdystream's monitor): a goroutine draining `ch` started before the Lock, so the
+  sender finishes and the close ends the drain. Not when anything else receives from the
+  field, a sender does not hold the lock, or the closer does not set the field to nil;
+- a `<-ctx.Done()` in a method of a type whose value alone keeps that context's cancel
+  func in a field, where a caller makes or starts the value and drops it (a transaction
+  nobody rolls back, rows nobody closes): the type's method that does nothing but cancel,
+  deferred right after that call. Not when the method does more (a real rollback or flush
+  is the owner's to place), the value escapes, or it is closed already;
 - a blocked drain `if !t.Stop() { <-t.C }` (the value was taken already, and since Go
   1.23 a stopped timer keeps none): a drain that does not block, `select` with a default;
 - a bare send or receive on a channel field ending a method's locked stretch, whose
@@ -79,11 +89,16 @@ send or receive Go compiles it to, and gets a case added where that is right):
   pass waits for goroutines not started yet. The Wait moves after the loop. Not when work
   follows it in the body, the loop can leave early or adds itself, or (before Go 1.22) the
   goroutine uses the loop's variables.
+- a `c.Wait()` that is the whole body of `for COND`, in a method that returns its type's
+  error field right after the loop (an activation that failed, moby's plugins): the loop
+  also stops on that error, `COND && r.err == nil`. It stays `review` even when proven: a
+  retry that clears the error would see waiters leave with the old one.
 
 **When it is not fixed**: other locks (a lock-order deadlock, or a lock held across a
 blocking operation: where to release is a design decision), other wait groups (the goroutine
-owing the Done is blocked itself: fix that one), condition variables, a receive on the cancellation
-signal itself (whoever owns it must fire it), an unbounded number of sends, a signal that
-has already fired where the operation runs, a channel field used in another file of the
+owing the Done is blocked itself: fix that one; or nothing calls Done at all, which is said),
+other condition variables, a receive on a cancellation signal nobody owns (a channel field
+nothing sends on or closes is said so), an unbounded number of sends, a signal that has
+already fired where the operation runs, a channel field used in another file of the
 package; each such site is reported with its reason in one line.
 """
