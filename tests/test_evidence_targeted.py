@@ -2117,3 +2117,81 @@ def test_a_keyed_registry_is_reordered_only_where_it_only_grows(tmp_path, change
         assert fix is None and why == "other.go of its package names them too: uses there are out of view"
     else:
         assert all(fix is None for fix, _ in answers) and said in (answers[1][1] or ""), answers
+
+
+TOKEN = """\
+package token
+
+// Half passes one token around as its lock: whoever holds it may read or write.
+type Half struct {
+	lockr chan struct{}
+	lockw chan struct{}
+}
+
+// New makes a half, unlocked.
+func New() *Half {
+	h := &Half{lockr: make(chan struct{}, 1), lockw: make(chan struct{}, 1)}
+	h.lockw <- struct{}{}
+	return h
+}
+
+func (h *Half) lock() {
+	select {
+	case <-h.lockr:
+	case <-h.lockw:
+	}
+}
+
+func (h *Half) unlock() {
+	h.lockw <- struct{}{}
+}
+"""
+
+RIVAL = """\
+package rival
+
+import "time"
+
+// Read waits for the reader's error, its end, or a timeout.
+func Read(lines []string) error {
+	done := make(chan struct{})
+	errc := make(chan error)
+	go func() {
+		defer close(done)
+		for _, l := range lines {
+			if l == "" {
+				errc <- errEmpty
+				return
+			}
+		}
+	}()
+	select {
+	case <-done:
+		return nil
+	case err := <-errc:
+		return err
+	case <-time.After(time.Second):
+		return nil
+	}
+}
+"""
+
+
+@pytest.mark.parametrize("source, sent, shape, said", [
+    # channels passing one token as a lock: a receive outside a loop takes the token, and a
+    # send that does not block would leave two
+    (TOKEN, "h.lockw <- struct{}{}", "wake_up", "is in no loop that looks again after each wake-up"),
+    # unbuffered, the sender's close(done) comes after its error was taken; buffered, the
+    # select may take done and drop the error
+    (RIVAL, "errc <- errEmpty", "buffer", "also signals done, which a select receives beside errc"),
+])
+def test_a_shape_refuses_what_the_corpus_judges_found_wrong(source, sent, shape, said):
+    from gofixleaks import analysis as a
+    from gofixleaks.evidence.targeted import channels
+    from gofixleaks.source import SourceFile
+
+    sf = SourceFile.load("p.go", source.encode(), (1, 22))
+    stmt = [n for n in a.of_type(sf.root, "send_statement") if sf.text(n) == sent][-1]
+    fix, why = (channels.wake_up(sf, stmt, "chan send", "/nonexistent/p.go") if shape == "wake_up"
+                else channels.buffer(sf, stmt))
+    assert fix is None and said in why, why

@@ -59,12 +59,37 @@ def buffer(sf: SourceFile, send: Node) -> tuple[Fix | None, str | None]:
         return None, f"the number of sends on {name} is not bounded in the code (a send in a loop, or goroutines started in a loop of unknown length)"
     if rc.sender_goes_on and not all(_only_closes_after(sf, s, name) for s in rc.sends):
         return None, f"a sender of {name} goes on after its send: with a buffer that code would run after the receiver left"
+    rival = _rival_signal(sf, rc.sends, name, a.enclosing_function(rc.make))
+    if rival is not None:
+        return None, (f"a sender of {name} also signals {rival}, which a select receives beside {name}: with a buffer both "
+                      f"are ready at once and the select may take {rival}, dropping the value")
     args = a.arguments(rc.make)
     if len(args) == 2:  # make(chan T, 0)
         edit = TextEdit(args[1].start_byte, args[1].end_byte, rc.capacity.encode())
     else:
         edit = TextEdit(args[0].end_byte, args[0].end_byte, f", {rc.capacity}".encode())
     return Fix(f"buffer {name} with capacity {rc.capacity} so every sender can finish", (edit,), applicability=REVIEW), None
+
+
+def _rival_signal(sf: SourceFile, sends: tuple[Node, ...] | list[Node], name: str, scope: Node) -> str | None:
+    """A channel a sender of ``name`` closes or sends on (a ``defer close(done)``) that a
+    select of ``scope`` receives from in a case beside one receiving from ``name``: unbuffered,
+    the signal can only come after the value was taken; buffered, the select may pick it."""
+    signalled = set()
+    for send in sends:
+        g = a.enclosing_function(send)
+        for c in a.of_type(g, "call_expression"):
+            if a.callee(sf, c) == (None, "close") and len(a.arguments(c)) == 1:
+                signalled.add(sf.text(a.arguments(c)[0]))
+        signalled.update(sf.text(x.child_by_field_name("channel")) for x in a.of_type(g, "send_statement"))
+    signalled.discard(name)
+    for select in a.of_type(scope, "select_statement"):
+        received = {sf.text(a.unparen(u.child_by_field_name("operand"))) for case in select.named_children
+                    if case.type == "communication_case" and case.named_children
+                    for u in a.walk(case.named_children[0]) if a.is_receive(sf, u)}
+        if name in received and received & signalled:
+            return sorted(received & signalled)[0]
+    return None
 
 
 def _only_closes_after(sf: SourceFile, send: Node, name: str) -> bool:
@@ -358,7 +383,8 @@ def _at_exit(call: Node, method: Node) -> bool:
 def wake_up(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tuple[Fix | None, str | None]:
     """``x.f <- struct{}{}`` on a wake-up channel: a ``chan struct{}`` field every `make` of
     this file gives capacity 1, that nobody closes, and whose every receive is an empty
-    select case (``case <-x.f:``, only waking a loop). A blocked send finds a wake-up already
+    select case inside a loop (``for { select { case <-x.f: } ... }``: a wake-up, after
+    which the loop looks at the state again). A blocked send finds a wake-up already
     waiting in the buffer, which the receiver will see: sending without blocking (select
     with default) loses nothing, as cockroach's PR 24808 did. A single-case select gets the
     default, when its case does nothing more (a body would be skipped with the wake-up)."""
@@ -387,6 +413,11 @@ def wake_up(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tuple[Fix |
         if case is None or case.type != "communication_case" or a.statements(case):
             return None, (f"a receive from {field} is not an empty select case (a semaphore's release, "
                           "a value that counts): no send may be dropped")
+        # a loop that looks again after each wake-up; a receive outside one takes a token
+        # (channels passing one token around as a lock: internal/nettest's connHalf)
+        fn = a.enclosing_function(case)
+        if fn is None or not a.loops_between(case, fn):
+            return None, f"a receive from {field} is in no loop that looks again after each wake-up: it may take a token"
     if not receives or not g_.own_line(sf, stmt):
         return None, "no receiver in view, or the send shares its line"
     shared = used_elsewhere(abspath, [rb"\." + field.encode() + rb"\b"])
