@@ -13,8 +13,9 @@ repos.toml (materialised under ``--src``; with ``--goroot``, also the standard l
 the Go at hand) is handed to
 ``gofixleaks.evidence.targeted.aim`` as a proven leak site in the matching wait state.
 Each line where a shape answers with a fix is listed and joined with
-``verdicts/shapes.csv`` (columns ``repo,path,state,text,verdict,reason``: ``text`` is the
-line, stripped, rather than its number, so verdicts survive unrelated edits above; verdict
+``verdicts/shapes.csv`` (columns ``repo,path,state,text,fix,verdict,reason``: ``text`` is
+the line, stripped, rather than its number, so verdicts survive unrelated edits above;
+``fix`` is the fix's message, so a line another shape answers now is judged again; verdict
 ``right`` when the fix would be the one to make were goroutines blocked there for good,
 ``wrong`` otherwise). A ``wrong`` row is a bug to fix in
 the shape, not a number to live with.
@@ -40,7 +41,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fetch import HERE, load_repos  # noqa: E402
 
-VERDICT_COLUMNS = ["repo", "path", "state", "text", "verdict", "reason"]
+VERDICT_COLUMNS = ["repo", "path", "state", "text", "fix", "verdict", "reason"]
 CLASSES = {"sync.Mutex.Lock": "lock", "sync.RWMutex.RLock": "lock", "sync.WaitGroup.Wait": "wait",
            "sync.Cond.Wait": "wait", "chan send": "channel", "chan receive": "channel"}
 _SKIP_DIRS = {"vendor", "testdata", ".git", "node_modules"}
@@ -111,7 +112,7 @@ def ask_file(job: tuple[str, str, str]) -> tuple[Counter, list[Answer]]:
     return asked, answers
 
 
-def load_verdicts(path: Path) -> dict[tuple[str, str, str, str], tuple[str, str]]:
+def load_verdicts(path: Path) -> dict[tuple[str, str, str, str, str], tuple[str, str]]:
     if not path.exists():
         return {}
     with open(path, newline="", encoding="utf-8") as fh:
@@ -122,7 +123,7 @@ def load_verdicts(path: Path) -> dict[tuple[str, str, str, str], tuple[str, str]
         for row in reader:
             if row["verdict"] not in ("right", "wrong"):
                 raise SystemExit(f"{path}: verdict must be right or wrong, not {row['verdict']!r}")
-            rows[(row["repo"], row["path"], row["state"], row["text"])] = (row["verdict"], row["reason"])
+            rows[(row["repo"], row["path"], row["state"], row["text"], row["fix"])] = (row["verdict"], row["reason"])
         return rows
 
 
@@ -153,7 +154,7 @@ def main() -> int:
         for (repo, _, _), (n, found) in zip(jobs, pool.map(ask_file, jobs, chunksize=16)):
             asked.setdefault(repo, Counter()).update(n)
             answers += found
-    judged = {x: verdicts.get((x.repo, x.path, x.state, x.text)) for x in answers}
+    judged = {x: verdicts.get((x.repo, x.path, x.state, x.text, x.fix)) for x in answers}
     total = Counter()
     for n in asked.values():
         total.update(n)
