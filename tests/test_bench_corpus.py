@@ -100,3 +100,20 @@ def test_checked_in_verdicts_parse_and_match_repos():
         # header only: the tool reports nothing there any more (the file stays for others' rows)
         assert rows or path.read_text(encoding="utf-8").strip() == ",".join(run.VERDICT_COLUMNS), name
         assert all(v.reason.strip() for v in rows.values()), name
+
+
+def test_checked_in_shape_verdicts_parse_and_name_corpus_repos():
+    shapes = _load("shapes")
+    rows = shapes.load_verdicts(CORPUS / "shape-verdicts.csv")
+    assert rows
+    names = {r.name for r in fetch.load_repos()} | {"go"}  # go: the standard library
+    assert {key[0] for key in rows} <= names
+    assert all(reason.strip() for _, reason in rows.values())
+
+
+def test_malformed_shape_verdicts_are_refused(tmp_path):
+    shapes = _load("shapes")
+    path = tmp_path / "v.csv"
+    path.write_text("repo,path,state,text,fix,verdict,reason\ncaddy,a.go,chan send,ch <- 1,buffer ch,maybe,x\n")
+    with pytest.raises(SystemExit):
+        shapes.load_verdicts(path)

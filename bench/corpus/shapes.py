@@ -13,7 +13,7 @@ repos.toml (materialised under ``--src``; with ``--goroot``, also the standard l
 the Go at hand) is handed to
 ``gofixleaks.evidence.targeted.aim`` as a proven leak site in the matching wait state.
 Each line where a shape answers with a fix is listed and joined with
-``verdicts/shapes.csv`` (columns ``repo,path,state,text,fix,verdict,reason``: ``text`` is
+``shape-verdicts.csv`` (columns ``repo,path,state,text,fix,verdict,reason``: ``text`` is
 the line, stripped, rather than its number, so verdicts survive unrelated edits above;
 ``fix`` is the fix's message, so a line another shape answers now is judged again; verdict
 ``right`` when the fix would be the one to make were goroutines blocked there for good,
@@ -133,7 +133,7 @@ def main() -> int:
     ap.add_argument("--only", action="append", default=[])
     ap.add_argument("--goroot", action="store_true", help="also the standard library of `go env GOROOT` (as repo go; "
                     "--only go asks it alone)")
-    ap.add_argument("--verdicts", type=Path, default=HERE / "verdicts" / "shapes.csv")
+    ap.add_argument("--verdicts", type=Path, default=HERE / "shape-verdicts.csv")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--show", action="store_true", help="print each answer's diff")
     ap.add_argument("--strict", action="store_true")
