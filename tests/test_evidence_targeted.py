@@ -2195,3 +2195,22 @@ def test_a_shape_refuses_what_the_corpus_judges_found_wrong(source, sent, shape,
     fix, why = (channels.wake_up(sf, stmt, "chan send", "/nonexistent/p.go") if shape == "wake_up"
                 else channels.buffer(sf, stmt))
     assert fix is None and said in why, why
+
+
+def test_a_dropped_owner_is_closed_only_where_the_starter_is_called(tmp_path):
+    """A method of another type named like the starter is not a call of it: its result is
+    no Tx, and a Rollback deferred on it would not build."""
+    from gofixleaks import analysis as a
+    from gofixleaks.edits import apply
+    from gofixleaks.evidence.targeted import closers
+
+    other = "\ntype Pool struct{}\n\nfunc (Pool) begin(ctx context.Context) int { return 0 }\n\n" \
+            "// Warm begins on a pool.\nfunc Warm() {\n\tPool{}.begin(context.Background())\n}\n"
+    path = tmp_path / "owner.go"
+    path.write_text(OWNER + other)
+    sf = targeted.load(str(path), "owner.go")
+    stmt = next(n for n in a.of_type(sf.root, "expression_statement") if sf.text(n) == "<-tx.ctx.Done()")
+    fix, why = closers.close_owner(sf, stmt, "chan receive", str(path))
+    assert fix is not None, why
+    fixed = apply(sf.data, fix.edits).decode()
+    assert "\tPool{}.begin(context.Background())\n}\n" in fixed and fixed.count("defer tx.Rollback()") == 2

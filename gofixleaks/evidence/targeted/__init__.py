@@ -83,7 +83,7 @@ from typing import Callable
 from ... import analysis as a
 from ... import gomod
 from ...discover import is_generated
-from ...edits import TextEdit
+from ...edits import Fix, TextEdit
 from ...rule import Finding
 from ...source import SourceError, SourceFile
 from .. import PROVEN_LEAK
@@ -157,23 +157,24 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
         never = waits.never_done(sf, line, abspath)[1] if state in WAITS else None
         if never is not None:  # the class's usual reason (the owing goroutine is blocked) would mislead
             return Aimed(c, abspath, None, f"blocked on {what}: {never}")
-        shapes = (lambda: waits.wait_after_loop(sf, line),) if state in WAITS else (
-            lambda: waits.wait_for_error(sf, line),) if state in CONDS else (
-            lambda: locks.taken_twice(sf, line),
-            lambda: locks.lock_per_pass(sf, line),
-            lambda: locks.unlock_before_leaving(sf, line),
-            lambda: locks.locked_variant(sf, line, abspath),
-            lambda: exchanges.drain_before_close(sf, line, abspath),
-            lambda: registries.registry_before_key(sf, line, abspath))
-        whys = []
-        for shape in shapes:
-            fix, why = shape()
-            if fix is not None:
-                stmt = next(n for n in a.of_type(sf.root, "expression_statement") if sf.line_col(n.start_byte)[0] == line)
-                return Aimed(c, abspath, Finding.at(sf, stmt, RULE, "error", f"goroutines block here forever ({c.site.state_text})",
-                                                    [fix]), fix.message, state not in CONDS)  # a retry may clear the error
-            whys += [why] if why else []
-        return Aimed(c, abspath, None, "; ".join([not_channel, *whys]))
+        if state in WAITS:
+            shapes = ((lambda: waits.wait_after_loop(sf, line), True),)
+        elif state in CONDS:
+            shapes = ((lambda: waits.wait_for_error(sf, line), False),)  # a retry may clear the error
+        else:
+            shapes = tuple((shape, True) for shape in (
+                lambda: locks.taken_twice(sf, line),
+                lambda: locks.lock_per_pass(sf, line),
+                lambda: locks.unlock_before_leaving(sf, line),
+                lambda: locks.locked_variant(sf, line, abspath),
+                lambda: exchanges.drain_before_close(sf, line, abspath),
+                lambda: registries.registry_before_key(sf, line, abspath)))
+        fix, proof_suffices, whys = _first(shapes)
+        if fix is None:
+            return Aimed(c, abspath, None, "; ".join([not_channel, *whys]))
+        stmt = next(n for n in a.of_type(sf.root, "expression_statement") if sf.line_col(n.start_byte)[0] == line)
+        finding = Finding.at(sf, stmt, RULE, "error", f"goroutines block here forever ({c.site.state_text})", [fix])
+        return Aimed(c, abspath, finding, fix.message, proof_suffices)
     stmt = channels.operation_at(sf, c.site.blocked.line, state)
     if stmt is None:
         return Aimed(c, abspath, None, f"no {state} statement of its own on line {c.site.blocked.line}")
@@ -194,16 +195,25 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
         (lambda: channels.done_field(sf, stmt, state, abspath), True),
         (lambda: channels.closed_by_its_goroutine(sf, stmt, state, abspath), True),
     )
+    fix, proof_suffices, reasons = _first(shapes)
+    if fix is not None:
+        # on the blocked line: a single-case select's case, not its `select {`
+        finding = Finding.at(sf, operation(stmt), RULE, "error", f"goroutines block here forever ({c.site.state_text})", [fix])
+        return Aimed(c, abspath, finding, fix.message, proof_suffices)
+    never = channels.never_signalled(sf, stmt, state, abspath)
+    return Aimed(c, abspath, None, "; ".join([never] if never else reasons) or "no targeted fix applies")
+
+
+def _first(shapes: tuple[tuple[Callable[[], tuple[Fix | None, str | None]], bool], ...]) -> tuple[Fix | None, bool, list[str]]:
+    """Each shape in turn: the first fix, whether a re-run of the tests suffices to prove it,
+    and the reasons of the shapes that gave none before it."""
     reasons = []
     for shape, proof_suffices in shapes:
         fix, why = shape()
         if fix is not None:
-            # on the blocked line: a single-case select's case, not its `select {`
-            finding = Finding.at(sf, operation(stmt), RULE, "error", f"goroutines block here forever ({c.site.state_text})", [fix])
-            return Aimed(c, abspath, finding, fix.message, proof_suffices)
+            return fix, proof_suffices, reasons
         reasons += [why] if why else []
-    never = channels.never_signalled(sf, stmt, state, abspath)
-    return Aimed(c, abspath, None, "; ".join([never] if never else reasons) or "no targeted fix applies")
+    return None, True, reasons
 
 
 # ---------------------------------------------------------------------------- merging

@@ -204,10 +204,13 @@ def _only_cancels(sf: SourceFile, m: Node, field: str, methods: dict[str, Node],
 
 
 def _call_sites(sf: SourceFile, owner: _Owner) -> list[Node]:
+    """The calls of the starter: ``x.name(...)`` for a method, ``name(...)`` for a function
+    (a method of another type by the same name is no function call, and the reverse)."""
     name = sf.text(owner.starter.child_by_field_name("name"))
+    method = owner.starter.type == "method_declaration"
     return [c for c in a.of_type(sf.root, "call_expression")
-            if (f := c.child_by_field_name("function")) is not None
-            and sf.text(f.child_by_field_name("field") if f.type == "selector_expression" else f) == name
+            if (f := c.child_by_field_name("function")) is not None and (f.type == "selector_expression") == method
+            and sf.text(f.child_by_field_name("field") if method else f) == name
             and not a.is_within(c, owner.starter)]
 
 
