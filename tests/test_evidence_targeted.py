@@ -1258,23 +1258,31 @@ FILES = {
 }
 
 
-@pytest.fixture(scope="module")
-def flow(tmp_path_factory):
-    """The leak check before, `fix --evidence tests --write`, the leak check after."""
+def run_flow(root: Path, files: dict[str, str], *flags: str):
+    """The leak check before, `fix --evidence tests --write` (with ``flags``), the leak
+    check after, on a module of ``files`` written under ``root``: (module, before's
+    packages by name, the fix's result, after's packages by name). Other targeted-fix test
+    files build their cases on it."""
     from click.testing import CliRunner
 
     from gofixleaks.cli import main
 
     gotools.require_go()
-    module = write_module(tmp_path_factory.mktemp("targeted") / "m", FILES)
+    module = write_module(root / "m", files)
     env = gotools.go_env()
     before = leakcheck.run([str(module)], env=env)
-    result = CliRunner().invoke(main, ["fix", "--evidence", "tests", "--write", "--no-cache", str(module)],
+    result = CliRunner().invoke(main, ["fix", "--evidence", "tests", "--write", "--no-cache", *flags, str(module)],
                                 catch_exceptions=False, env=env)
     assert "Traceback" not in result.stderr
     after = leakcheck.run([str(module)], env=env)
     by_pkg = lambda run: {Path(p.dir).name: p for p in run.packages}  # noqa: E731
     return module, by_pkg(before), result, by_pkg(after)
+
+
+@pytest.fixture(scope="module")
+def flow(tmp_path_factory):
+    """The leak check before, `fix --evidence tests --write`, the leak check after."""
+    return run_flow(tmp_path_factory.mktemp("targeted"), FILES)
 
 
 def _proven(pkg) -> bool:
