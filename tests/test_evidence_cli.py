@@ -88,10 +88,10 @@ def test_json_has_exactly_the_documented_shape(cli, dump_file):
     r = cli("evidence", str(dump_file), "--format", "json", cwd=EXAMPLE)
     doc = json.loads(r.stdout)
     assert set(doc) == {"version", "sites"} and doc["version"] == 1
-    keys = {"path", "line", "function", "state", "count", "wait_minutes", "created_by", "findings"}
+    keys = {"path", "line", "function", "state", "count", "wait_minutes", "created_by", "findings", "stack"}
     assert all(set(s) == keys for s in doc["sites"])
     first, second, third, fourth = doc["sites"]
-    assert {k: first[k] for k in keys - {"findings"}} == {
+    assert {k: first[k] for k in keys - {"findings", "stack"}} == {
         "path": "cache.go",
         "line": 38,
         "function": "example.com/leaky-service.(*Cache).Refresh.func1",
@@ -107,6 +107,12 @@ def test_json_has_exactly_the_documented_shape(cli, dump_file):
     assert "evidence" not in second["findings"][0]  # 3 goroutines, under the threshold: not a confirmation
     assert third["path"] == "cmd/leaky/main.go" and third["created_by"] is None and third["findings"] == []
     assert fourth["path"] == "/usr/local/go/src/net/http/transport.go"
+    # the whole stack, innermost first, each file named as "path" names the blocked one's
+    assert first["stack"] == [{"path": "cache.go", "line": 38, "function": "example.com/leaky-service.(*Cache).Refresh.func1"}]
+    assert third["stack"] == [
+        {"path": "/usr/local/go/src/runtime/netpoll.go", "line": 351, "function": "internal/poll.runtime_pollWait"},
+        {"path": "cmd/leaky/main.go", "line": 52, "function": "main.main"},
+    ]
 
 
 def test_sarif(cli, dump_file):
@@ -119,6 +125,10 @@ def test_sarif(cli, dump_file):
     assert first["locations"][0]["physicalLocation"] == {"artifactLocation": {"uri": "cache.go"}, "region": {"startLine": 38}}
     assert [r["physicalLocation"]["region"]["startLine"] for r in first["relatedLocations"]] == [31, 30]
     assert [r["level"] for r in run["results"]] == ["error", "note", "note", "note"]
+    (stack,) = run["results"][2]["stacks"]  # main.main's, in IO wait under the runtime's poller
+    assert [(f["location"]["physicalLocation"]["artifactLocation"]["uri"], f["location"]["physicalLocation"]["region"]["startLine"],
+             f["location"]["logicalLocations"][0]["fullyQualifiedName"]) for f in stack["frames"]] == [
+        ("/usr/local/go/src/runtime/netpoll.go", 351, "internal/poll.runtime_pollWait"), ("cmd/leaky/main.go", 52, "main.main")]
 
 
 def test_a_finding_covers_sites_of_its_own_function_only(cli, tmp_path):

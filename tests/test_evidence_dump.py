@@ -250,3 +250,84 @@ def test_protobuf_errors(data):
 def test_a_profile_that_is_not_a_goroutine_profile():
     with pytest.raises(DumpError, match="a heap profile, not a goroutine profile"):
         dump.parse(gzip.compress(field(6, b"") + field(6, b"heap") + field(1, field(1, 1))))
+
+
+# ---------------------------------------------------------------------------- a site's stack
+
+
+def test_a_sites_stack_is_its_goroutines_frames_innermost_first_from_a_traceback():
+    found = sites.group(load("sigquit_system_deep.txt").goroutines)
+    mutex = next(s for s in found if s.state == "sync.Mutex.Lock")
+    assert [loc.function for loc in mutex.stack] == [
+        "runtime.gopark", "runtime.goparkunlock", "runtime.semacquire1", "internal/sync.runtime_SemacquireMutex",
+        "internal/sync.(*Mutex).lockSlow", "internal/sync.(*Mutex).Lock", "sync.(*Mutex).Lock", "main.setUp.func3"]
+    assert mutex.stack[-1] == sites.Location(PROG, 80, "main.setUp.func3") == mutex.blocked
+    # the first argument word where the runtime vouches for it: the mutex's address, not `0x0?` or `...`
+    assert [loc.arg0 for loc in mutex.stack[3:6]] == [None, "0x4088c082008", None]
+    deep = next(s for s in found if s.blocked.function == "main.deep")
+    assert len(deep.stack) == 99 and deep.stack[-1].function == "main.setUp.gowrap1"  # what the runtime printed of it
+
+
+def test_a_sites_stack_from_the_grouped_and_the_protobuf_leak_profiles():
+    grouped = {s.blocked.function: s for s in sites.group(load("goroutineleak-debug1.txt").goroutines)}
+    assert grouped["main.(*box[...]).wait"].stack == (
+        sites.Location(PROG, 58, "main.(*box[...]).wait"), sites.Location(PROG, 69, "main.setUp.func1"))
+    proto = {s.blocked.function: s for s in sites.group(load("goroutineleak.pb.gz").goroutines)}
+    wait = proto["main.(*box[...]).wait"].stack
+    assert [loc.function for loc in wait] == ["runtime.gopark", "runtime.chanrecv", "runtime.chanrecv1",
+                                              "main.(*box[...]).wait", "main.setUp.func1"]
+    assert (wait[-1].line, wait[-1].path) == (69, PROG) and all(loc.arg0 is None for loc in wait)  # profiles print no arguments
+
+
+STACKS = """\
+goroutine 7 [sync.Mutex.Lock]:
+sync.(*Mutex).Lock(...)
+\t/usr/local/go/src/sync/mutex.go:46
+example.com/m.(*T).get(0xc000010000)
+\t/src/m/t.go:9 +0x1d
+example.com/m.viaA(0xc000010000)
+\t/src/m/t.go:20 +0x1d
+
+goroutine 8 [sync.Mutex.Lock]:
+sync.(*Mutex).Lock(...)
+\t/usr/local/go/src/sync/mutex.go:46
+example.com/m.(*T).get(0xc000020000?)
+\t/src/m/t.go:9 +0x1d
+example.com/m.viaB({0xc000020000, 0x5})
+\t/src/m/t.go:30 +0x1d
+
+goroutine 9 [sync.Mutex.Lock]:
+sync.(*Mutex).Lock(...)
+\t/usr/local/go/src/sync/mutex.go:46
+example.com/m.(*T).get(0xc000030000)
+\t/src/m/t.go:9 +0x1d
+example.com/m.viaB({0xc000030000, 0x5})
+\t/src/m/t.go:30 +0x1d
+"""
+
+
+def test_a_site_of_many_stacks_keeps_the_one_most_of_its_goroutines_share():
+    (site,) = sites.group(dump.parse(STACKS.encode()).goroutines)
+    assert site.count == 3 and site.blocked == sites.Location("/src/m/t.go", 9, "example.com/m.(*T).get")
+    assert [loc.function for loc in site.stack] == ["sync.(*Mutex).Lock", "example.com/m.(*T).get", "example.com/m.viaB"]
+    # goroutine 8's: the first of the two that share that stack (arguments are not part of a frame's identity);
+    # its receiver printed stale (`?`), the struct argument's first word is kept
+    assert [loc.arg0 for loc in site.stack] == [None, None, "0xc000020000"]
+    assert site.key() == ("example.com/m.(*T).get", "sync.Mutex.Lock", None)  # unchanged by the stack
+    # one goroutine per stack: the first one's
+    (tie,) = sites.group(dump.parse(STACKS.split("\n\n")[0].encode() + b"\n\n" + STACKS.split("\n\n")[2].encode()).goroutines)
+    assert tie.stack[-1].function == "example.com/m.viaA" and tie.stack[1].arg0 == "0xc000010000"
+
+
+@pytest.mark.parametrize("line, word", [
+    ("p.(*T).m(0xc000012000, 0x1)", "0xc000012000"),
+    ("p.f({0xc0000a8000, 0x5})", "0xc0000a8000"),
+    ("p.f({0x4a2fa0?, 0x4f0b98?})", None),
+    ("p.f(0x0?)", None),
+    ("p.f(...)", None),
+    ("p.f()", None),
+    ("p.f({})", None),
+])
+def test_a_frames_first_argument(line, word):
+    (g,) = dump.parse(f"goroutine 1 [select]:\n{line}\n\t/src/p/p.go:3 +0x1\n".encode()).goroutines
+    assert g.frames[0].arg0 == word and g.frames[0] == Frame(line[: line.rfind("(")], "/src/p/p.go", 3)

@@ -206,7 +206,8 @@ def test_cli_exit_codes_and_json(cli, module):
     (pkg,) = doc["packages"]
     assert (pkg["package"], pkg["status"], pkg["message"]) == ("example.com/m/leaky", "leak", "2 goroutine(s) left behind")
     (site,) = pkg["sites"]
-    assert set(site) == {"path", "line", "function", "state", "count", "wait_minutes", "created_by"}
+    assert set(site) == {"path", "line", "function", "state", "count", "wait_minutes", "created_by", "stack"}
+    assert [(f["path"], f["line"], f["function"]) for f in site["stack"]] == [(site["path"], 7, "example.com/m/leaky.Leak.func1")]
     assert site["state"] == "chan send (leaked)" and site["count"] == 2 and site["line"] == 7
     assert site["path"].endswith("leak.go") and site["created_by"]["line"] == 6
     clean = cli("test", str(module / "teardown"), env=gotools.go_env())

@@ -16,7 +16,7 @@ from __future__ import annotations
 import gzip
 import re
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import profile_proto
 
@@ -30,6 +30,11 @@ class Frame:
     function: str  # as the runtime prints it: example.com/m/p.(*T).Run.func1
     path: str  # the source file as the binary recorded it
     line: int
+    # the first word of its arguments as a traceback prints them: a pointer receiver's
+    # address (`0xc000012000`) tells two frames on one value; None when the format prints
+    # none (profiles, `created by`), or the runtime marks it possibly stale (`0x0?`) or left
+    # it out (`...`, an inlined call). Not part of a frame's identity.
+    arg0: str | None = field(default=None, compare=False)
 
     @property
     def package(self) -> str:
@@ -140,6 +145,16 @@ def _function_name(line: str) -> str | None:
     return line[:i] if i > 0 else None
 
 
+def _first_argument(line: str) -> str | None:
+    """The first word of a frame line's arguments (see Frame.arg0): `0xc000012000` of
+    `pkg.(*T).m(0xc000012000, 0x1)`, of `pkg.f({0xc000012000, 0x5})` too (a struct's or
+    interface's words are braced)."""
+    line = line.rstrip()
+    inner = line[line.rfind("(") + 1 : -1].lstrip("{")
+    word = inner.split(",", 1)[0].split("}", 1)[0].strip()
+    return word if word.startswith("0x") and not word.endswith("?") else None
+
+
 def parse_traceback(text: str) -> Dump:
     """Every goroutine of a traceback; lines around the goroutine blocks (a panic message,
     registers, test output) are skipped."""
@@ -174,7 +189,7 @@ def parse_traceback(text: str) -> Dump:
             if loc is None:
                 continue  # a frame without a location ("goroutine running on other thread", cgo): nothing to place
             i += 1
-            frame = Frame(name, loc.group(1), int(loc.group(2)))
+            frame = Frame(name, loc.group(1), int(loc.group(2)), None if c else _first_argument(line))
             if frame.function == "runtime.goexit":  # the bottom of every stack (GOTRACEBACK=system shows it)
                 continue
             if in_ancestors:

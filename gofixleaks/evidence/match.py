@@ -13,6 +13,7 @@ from ..discover import Target
 from ..engine import FileResult
 from ..rule import Finding
 from ..source import parse
+from .dump import Frame
 from .sites import Location, Site
 
 
@@ -23,6 +24,13 @@ class Covered:
     in_scan: bool  # the site lies in a scanned file
     creator_path: str | None  # likewise for the `go` statement that started the goroutines
     findings: tuple[Finding, ...]  # the static findings covering the site, in source order
+    stack_files: tuple[Target | None, ...] = ()  # the scanned file of each frame of site.stack (None: not scanned)
+
+    def stack_paths(self) -> list[str]:
+        """Each frame's file as ``path`` names the blocked one's: the scanned file's display
+        path, else as the dump says."""
+        return [t.display if t else loc.path for t, loc in zip(self.stack_files, self.site.stack)] \
+            if self.stack_files else [loc.path for loc in self.site.stack]
 
 
 class Index:
@@ -71,6 +79,8 @@ class Index:
             target is not None,
             creator.display if creator else (site.created_by.path if site.created_by else None),
             tuple(found),
+            # the toolchain's frames are never the scanned code's (a file of one's own may be named mutex.go too)
+            tuple(None if Frame(loc.function, loc.path, loc.line).in_std else self.local(loc.path) for loc in site.stack),
         )
 
     def _covering(self, target: Target, loc: Location) -> list[Finding]:

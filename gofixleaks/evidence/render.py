@@ -31,6 +31,8 @@ def site_dict(c: Covered) -> dict:
         if s.created_by
         else None,
         "findings": [f.to_dict() for f in c.findings],
+        # one goroutine's frames, innermost first (runtime frames too); [] when the dump has none
+        "stack": [{"path": p, "line": loc.line, "function": loc.function} for p, loc in zip(c.stack_paths(), s.stack)],
     }
 
 
@@ -117,17 +119,20 @@ def sarif(covered: list[Covered], threshold: int) -> str:
         related += [_location(f.path, f.line, f"{f.rule}: {f.message}") for f in c.findings]
         for i, r in enumerate(related):
             r["id"] = i
-        results.append(
-            {
-                "ruleId": _RULES[rule][0],
-                "ruleIndex": rule,
-                "level": ("error", "warning", "note")[rule],
-                "message": {"text": describe(c) + "".join(f"; covered by {f.rule}" for f in c.findings)},
-                "locations": [_location(c.path, s.blocked.line)],
-                "relatedLocations": related,
-                "properties": {"count": s.count, "state": s.state_text, "wait_minutes": s.wait_minutes},
-            }
-        )
+        result = {
+            "ruleId": _RULES[rule][0],
+            "ruleIndex": rule,
+            "level": ("error", "warning", "note")[rule],
+            "message": {"text": describe(c) + "".join(f"; covered by {f.rule}" for f in c.findings)},
+            "locations": [_location(c.path, s.blocked.line)],
+            "relatedLocations": related,
+            "properties": {"count": s.count, "state": s.state_text, "wait_minutes": s.wait_minutes},
+        }
+        if s.stack:
+            frames = [{"location": {**_location(p, loc.line), "logicalLocations": [{"fullyQualifiedName": loc.function}]}}
+                      for p, loc in zip(c.stack_paths(), s.stack)]
+            result["stacks"] = [{"message": {"text": "the stack of one of the goroutines, innermost frame first"}, "frames": frames}]
+        results.append(result)
     rules = [{"id": rid, "shortDescription": {"text": desc}} for rid, desc in _RULES]
     return sarif_log(rules, results, properties={"threshold": threshold})
 

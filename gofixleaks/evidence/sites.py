@@ -12,7 +12,7 @@ leak profile proved (`(leaked)`) is a leak whatever its count."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable
 
 from .dump import Frame, Goroutine
@@ -28,10 +28,16 @@ class Location:
     path: str
     line: int
     function: str
+    arg0: str | None = field(default=None, compare=False)  # see Frame.arg0: not part of its identity
 
     @classmethod
     def of(cls, frame: Frame) -> "Location":
         return cls(frame.path, frame.line, frame.function)
+
+    @classmethod
+    def traced(cls, frame: Frame) -> "Location":
+        """A frame of one goroutine's stack, with its first argument (Site.stack)."""
+        return cls(frame.path, frame.line, frame.function, frame.arg0)
 
     def to_dict(self) -> dict:
         return {"path": self.path, "line": self.line, "function": self.function}
@@ -47,6 +53,11 @@ class Site:
     created_by: Location | None  # see creator_frame; None when the dump does not say (profiles)
     count: int
     wait_minutes: int | None  # the longest wait among them; None when the dump does not say
+    # the frames of one of them, innermost first, as the dump gives them (runtime and
+    # standard library frames too): the stack most of them share, the first one's on a tie.
+    # Empty when the dump has none (or the site was not read from a dump). Where the runtime
+    # elided frames of a deep stack, the ones it printed.
+    stack: tuple[Location, ...] = ()
 
     @property
     def state_text(self) -> str | None:
@@ -100,6 +111,7 @@ def group(goroutines: Iterable[Goroutine]) -> list[Site]:
     how many goroutines wait there, then by how long."""
     counts: dict[tuple, int] = {}
     waits: dict[tuple, int | None] = {}
+    stacks: dict[tuple, dict[tuple[Location, ...], int]] = {}  # per site: goroutines per stack, first seen first
     for g in goroutines:
         frame = blocked_frame(g)
         if frame is None or not is_blocked(g):
@@ -107,9 +119,12 @@ def group(goroutines: Iterable[Goroutine]) -> list[Site]:
         creator = creator_frame(g)
         key = (Location.of(frame), g.state, g.leaked, Location.of(creator) if creator else None)
         counts[key] = counts.get(key, 0) + g.count
+        seen = stacks.setdefault(key, {})
+        stack = tuple(Location.traced(f) for f in g.frames)
+        seen[stack] = seen.get(stack, 0) + g.count  # a stack equal but for arguments keeps the first one's
         if g.wait_minutes is not None:
             waits[key] = max(waits.get(key) or 0, g.wait_minutes)
         else:
             waits.setdefault(key, None)
-    sites = [Site(*key, count, waits[key]) for key, count in counts.items()]
+    sites = [Site(*key, count, waits[key], max(stacks[key], key=stacks[key].__getitem__)) for key, count in counts.items()]
     return sorted(sites, key=lambda s: (not s.leaked, -s.count, -(s.wait_minutes or 0), s.blocked.path, s.blocked.line))
