@@ -45,6 +45,12 @@ case to it, or refuse it where that would be wrong):
   started before the Lock (spdystream's fix): the sender finishes, the close ends the
   drain; only where nothing else receives from `x.f`, every sender holds the lock and the
   closer sets `x.f` to nil before it unlocks;
+- a Lock the blocked goroutine holds itself further up its own stack (a frame of a method of
+  the same type, on the same value, inside a locked stretch), where that frame calls a
+  callback (a function-typed field or parameter) as the stretch's last act -> the field
+  copied under the lock, the lock released, the copy called (stays review even when proven:
+  the check and the call no longer happen under one holding); without a fix, the reason
+  says which frame holds the lock and through which calls it is taken again (holders);
 - a key's Lock in a keyed-lock registry (`r.m[k].Lock()` after an `if` that makes an
   absent key's mutex), taken holding the registry lock whose release follows it, where
   the method returns holding the key's mutex and its release needs the registry lock (or
@@ -70,8 +76,9 @@ lock-order deadlocks) gets no fix and a one-line reason per class. A targeted fi
 
 The shapes live by what blocks: `channels` (a bare send or receive), `closers` (a wait on a
 cancellation signal the goroutine's own value owns), `locks` (a Lock some stretch keeps),
-`exchanges` (a lock held across a channel operation), `registries` (a keyed-lock
-registry), `waits` (a WaitGroup.Wait, a Cond.Wait); `aim` tries them in order."""
+`exchanges` (a lock held across a channel operation), `holders` (a lock the blocked
+goroutine holds itself, told from its stack), `registries` (a keyed-lock registry),
+`waits` (a WaitGroup.Wait, a Cond.Wait); `aim` tries them in order."""
 
 from __future__ import annotations
 
@@ -88,7 +95,7 @@ from ...rule import Finding
 from ...source import SourceError, SourceFile
 from .. import PROVEN_LEAK
 from ..match import Covered
-from . import channels, closers, exchanges, locks, registries, waits
+from . import channels, closers, exchanges, holders, locks, registries, waits
 from ._base import operation
 
 RULE = PROVEN_LEAK
@@ -168,7 +175,8 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
                 lambda: locks.unlock_before_leaving(sf, line),
                 lambda: locks.locked_variant(sf, line, abspath),
                 lambda: exchanges.drain_before_close(sf, line, abspath),
-                lambda: registries.registry_before_key(sf, line, abspath)))
+                lambda: registries.registry_before_key(sf, line, abspath))) + (
+                (lambda: holders.callback_under_lock(sf, line, abspath, c), False),)  # check and call no longer atomic
         fix, proof_suffices, whys = _first(shapes)
         if fix is None:
             return Aimed(c, abspath, None, "; ".join([not_channel, *whys]))

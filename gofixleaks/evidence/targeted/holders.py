@@ -1,0 +1,348 @@
+"""Targeted shape for a goroutine blocked on a Lock that it holds itself, further up its own
+stack: the proof is in its frames (Site.stack), not in the code alone. A method of type T
+holds ``r.mu`` at the line its frame is at (locked before it in a block around it, not
+released in between), and deeper in the same stack, on the same T (where the traceback prints
+receivers, the same address in both frames), a method of T locks ``r.mu`` again: a sync mutex is
+not reentrant, the goroutine waits for itself (etcd's PR 10492: Renew calls the
+checkpointer callback under the lessor's lock, and the callback takes it)."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+
+from tree_sitter import Node
+
+from ... import analysis as a
+from ...edits import Fix, TextEdit, delete_line
+from ...source import SourceFile
+from ..dump import Frame, short_name
+from ..match import Covered
+from ..sites import Location
+from ._base import lock_call, lock_key, lock_scope, named_call, struct_fields
+
+# `pkg.(*T).M` (a generic type's `(*T[...])`): a method on a pointer receiver, not a func literal in one
+_METHOD = re.compile(r"\.\(\*(\w+)(?:\[\.\.\.\])?\)\.(\w+)$")
+_LITERALS = ("int_literal", "float_literal", "imaginary_literal", "rune_literal", "interpreted_string_literal",
+             "raw_string_literal", "true", "false", "nil")
+
+
+@dataclass(frozen=True)
+class Holder:
+    """The outer frame of the blocked goroutine that holds the lock it waits for."""
+
+    sf: SourceFile
+    method: Node  # the method declaration of that frame
+    lock: Node  # its Lock (or RLock) statement that took the lock
+    call: Node  # the call at its frame's line: what it is doing while it holds the lock
+    same_value: bool | None  # the two frames' receivers are one address (None: the traceback does not say)
+    text: str  # the diagnosis, one line
+
+
+def callback_under_lock(sf: SourceFile, line: int, abspath: str, c: Covered) -> tuple[Fix | None, str | None]:
+    """The blocked ``r.mu.Lock()`` (or ``RLock``) on ``line``, in a method of T, where an
+    outer frame of the same goroutine is a method of T on the same value holding ``r.mu`` at
+    the line it calls from (see holder): the goroutine waits for itself. (Where the traceback
+    prints no receivers, `0x0?` for most register-passed ones, a frame on the same type is
+    taken for the same value: the fix's message says only what is proven, and a re-run of
+    the tests withdraws a fix that does not end the leak.) Fixed where that
+    call is the holder's last act under the lock and calls a callback, a function-typed field
+    of T (``r.cp(...)``) or a parameter, rather than a method of T (a method of T called
+    under the lock is presumed to need it: locked_variant's split):
+
+        r.mu.Lock()                           r.mu.Lock()
+        defer r.mu.Unlock()         ->        cp := r.cp
+        if r.cp != nil {                      r.mu.Unlock()
+            r.cp(ctx)                         if cp != nil {
+        }                                         cp(ctx)
+                                              }
+
+    The field is copied under the lock, the lock released, the copy called (upstream etcd's
+    fix). Only when the holder is in the blocked line's file, its body after the Lock is
+    nothing but the release (a ``defer`` of it, the ``unlock := func() {...}`` idiom deferred,
+    or an explicit release after the call) and the call, alone or as the only statement of
+    an ``if r.cp != nil`` without else; the call's arguments read only locals, parameters,
+    literals and calls of imported packages (they run unlocked now); and the copy's name is
+    free in the method. Review however proven: the check and the call no longer happen
+    under one holding of the lock, another goroutine may change T's state in between, and
+    the callback runs outside the lock's order with other holders. Otherwise no fix, and
+    the reason says exactly which frame holds the lock and how it reaches the Lock again."""
+    held = holder(sf, line, abspath, c)
+    if held is None:
+        return None, None
+    if held.sf is not sf:
+        return None, f"{held.text}; the holder is in another file: release the lock around that call by hand"
+    why = _callback_fix(held)
+    if isinstance(why, str):
+        return None, f"{held.text}; {why}"
+    return why, None
+
+
+def holder(sf: SourceFile, line: int, abspath: str, c: Covered) -> Holder | None:
+    """The outer frame of the blocked goroutine (innermost first) that holds the lock the
+    blocked ``r.mu.Lock()`` on ``line`` waits for: a method of the same type T on a pointer
+    receiver, in the scanned code, whose frame's line is a call inside a stretch of its
+    own that locked ``r.mu`` (before it, in a block around it, with no release between
+    them, nor any loop around the call inside the stretch, nor a func literal releasing it
+    that runs undeferred before the call). None when no frame does, or the stack is not
+    known, or receivers show another value's lock (that goroutine waits for another)."""
+    stack = c.site.stack
+    blocked = next((n for n in a.of_type(sf.root, "expression_statement")
+                    if sf.line_col(n.start_byte)[0] == line and lock_call(sf, n, ("Lock", "RLock"))), None)
+    method = a.enclosing_function(blocked) if blocked is not None else None
+    if method is None or method.type != "method_declaration" or lock_scope(sf, blocked) is None:
+        return None
+    key, _, type_name = lock_scope(sf, blocked)
+    at = next((i for i, loc in enumerate(stack) if (loc.path, loc.line, loc.function)
+               == (c.site.blocked.path, c.site.blocked.line, c.site.blocked.function)), None)
+    inner = _method_of(stack[at]) if at is not None else None
+    if inner is None or inner[0] != type_name:
+        return None  # not a method on *T (a func literal in one, a value receiver): no receiver to compare
+    for j in range(at + 1, len(stack)):
+        outer = _method_of(stack[j])
+        if outer is None or outer[0] != type_name:
+            continue
+        same = None if stack[at].arg0 is None or stack[j].arg0 is None else stack[at].arg0 == stack[j].arg0
+        if same is False:
+            continue  # another T's lock: it waits for whoever holds that one
+        there = _file(sf, abspath, c, j)
+        found = _held_at(there, outer[1], type_name, key, stack[j].line) if there is not None else None
+        if found is None:
+            continue
+        fn, lock, call = found
+        mode = a.method_call(there, a.unparen(lock.named_children[0]))[1]
+        wants = a.method_call(sf, a.unparen(blocked.named_children[0]))[1]
+        recv = a.receiver_name(there, fn)
+        path = (c.stack_paths()[j] if c.stack_files else stack[j].path)
+        through = [short_name(loc.function) for loc in reversed(stack[at + 1 : j])  # in call order
+                   if not Frame(loc.function, loc.path, loc.line).in_std]
+        whose = f"the same {type_name}, {stack[j].arg0}" if same else \
+            f"the one it waits for unless the calls reached another {type_name}: the traceback shows no receiver"
+        text = (f"the goroutine holds {recv}{key} itself ({whose}): {mode} at {os.path.basename(path)}:"
+                f"{there.line_col(lock.start_byte)[0]} in (*{type_name}).{outer[1]}, which calls "
+                f"{_callee(there, call)} at line {stack[j].line}"
+                + (f", then {' -> '.join(through)}" if through else "")
+                + f", and (*{type_name}).{inner[1]}'s {wants} on line {line} waits for that {mode}"
+                + (" forever: a sync mutex is not reentrant" if "Lock" in (mode, wants) else
+                   ": a second read lock waits once a writer queues"))
+        return Holder(there, fn, lock, call, same, text)
+    return None
+
+
+def _method_of(loc: Location) -> tuple[str, str] | None:
+    """(T, M) of a frame of method M on a pointer receiver *T."""
+    m = _METHOD.search(short_name(loc.function))
+    return (m.group(1), m.group(2)) if m else None
+
+
+def _file(sf: SourceFile, abspath: str, c: Covered, j: int) -> SourceFile | None:
+    """The scanned file of frame ``j`` of the site's stack: the blocked one's, or another
+    scanned file (parsed for the diagnosis)."""
+    loc = c.site.stack[j]
+    if loc.path == c.site.blocked.path:
+        return sf
+    target = c.stack_files[j] if j < len(c.stack_files) else None
+    if target is None:
+        return None
+    from . import load  # the package's loader (a module-level import would be circular)
+
+    other = load(os.path.abspath(target.path), target.display)
+    return None if isinstance(other, str) else other
+
+
+def _held_at(sf: SourceFile, name: str, type_name: str, key: str, line: int) -> tuple[Node, Node, Node] | None:
+    """(method, Lock statement, call) where method ``name`` of ``type_name`` holds lock
+    ``key`` at a call on ``line`` (see holder)."""
+    fn = next((m for m in a.of_type(sf.root, "method_declaration") if a.function_key(sf, m) == (name, type_name)), None)
+    if fn is None:
+        return None
+    call = next((x for x in a.of_type(fn, "call_expression", skip_functions=True)
+                 if sf.line_col(x.child_by_field_name("arguments").start_byte)[0] == line and not any(
+                     y.type in ("defer_statement", "go_statement") for y in a.ancestors(x) if a.is_within(y, fn))), None)
+    if call is None:
+        return None
+    mine = [n for n in a.of_type(fn, "expression_statement", "defer_statement", skip_functions=True) if lock_key(sf, n, fn) == key]
+    before = [n for n in mine if n.type == "expression_statement" and n.end_byte <= call.start_byte]
+    lock = before[-1] if before else None
+    if lock is None or not lock_call(sf, lock, ("Lock", "RLock")) or not a.is_within(call, lock.parent):
+        return None
+    if any(x.type == "for_statement" and x.start_byte > lock.start_byte for x in a.ancestors(call) if a.is_within(x, fn)):
+        return None  # a loop inside the stretch may have released it in an earlier pass
+    if _released_by_closure(sf, fn, key, lock, call):
+        return None
+    return fn, lock, call
+
+
+def _released_by_closure(sf: SourceFile, fn: Node, key: str, lock: Node, call: Node) -> bool:
+    """Whether a func literal of ``fn`` that releases ``key`` may run between ``lock`` and
+    ``call``: called there other than by a ``defer`` (directly, or through the local it is
+    assigned to), or run by a goroutine."""
+    releasing = [lit for lit in a.of_type(fn, "func_literal") if any(
+        lock_key(sf, n, fn) == key and (n.type == "defer_statement" or named_call(sf, n, "Unlock") or named_call(sf, n, "RUnlock"))
+        for n in a.of_type(lit, "expression_statement", "defer_statement"))]
+    names = set()
+    for lit in releasing:
+        holder_stmt = lit.parent.parent if lit.parent is not None else None
+        if holder_stmt is not None and holder_stmt.type == "short_var_declaration" and lit.parent.type == "expression_list":
+            names.add(sf.text(holder_stmt.child_by_field_name("left")))
+        elif not _deferred(lit, fn):
+            return True  # called in place, or started: it may release before the call
+    for x in a.of_type(fn, "call_expression"):
+        callee = x.child_by_field_name("function")
+        if callee.type == "identifier" and sf.text(callee) in names and lock.end_byte <= x.start_byte < call.start_byte \
+                and not _deferred(x, fn):
+            return True
+    return False
+
+
+def _deferred(node: Node, fn: Node) -> bool:
+    """Whether ``node`` runs only at a ``defer`` of ``fn`` (inside a deferred call or func literal)."""
+    return any(x.type == "defer_statement" for x in a.ancestors(node) if a.is_within(x, fn))
+
+
+def _callee(sf: SourceFile, call: Node) -> str:
+    return " ".join(sf.text(call.child_by_field_name("function")).split())
+
+
+def _callback_fix(held: Holder) -> Fix | str:
+    """The release before the holder's callback call (see callback_under_lock), or why not."""
+    sf, fn, call = held.sf, held.method, held.call
+    recv = a.receiver_name(sf, fn)
+    key = lock_key(sf, held.lock, fn)
+    callee = call.child_by_field_name("function")
+    type_name = a.function_key(sf, fn)[1]
+    field = None
+    if callee.type == "selector_expression" and sf.text(callee.child_by_field_name("operand")) == recv:
+        field = sf.text(callee.child_by_field_name("field"))
+        if not _func_typed(sf, (struct_fields(sf, type_name) or {}).get(field)):
+            return f"it calls {_callee(sf, call)}, a method of {type_name} or a field not of a function type: a method " \
+                   "called under the lock is presumed to need it; split or release it by hand"
+    elif not (callee.type == "identifier" and _func_parameter(sf, fn, sf.text(callee))):
+        return f"it calls {_callee(sf, call)}, not a function-typed field of {type_name} or parameter: release it by hand"
+    stmt = call.parent
+    if stmt.type != "expression_statement" or a.unparen(stmt.named_children[0]) != call:
+        return "the call is not a statement of its own: release the lock around it by hand"
+    guard = _guard(sf, stmt, sf.text(callee))
+    if guard is False:
+        return "the call is guarded by more than a nil check of the callback: the check reads state the lock guards"
+    last = guard or stmt
+    code = [n for n in a.statements(a.body(fn)) if n.type != "comment"]
+    if held.lock not in code or last not in code:
+        return "the lock or the call is not in the method's top-level block: release it by hand"
+    mode = a.method_call(sf, a.unparen(held.lock.named_children[0]))[1]
+    release = "RUnlock" if mode == "RLock" else "Unlock"
+    between, after = code[code.index(held.lock) + 1 : code.index(last)], code[code.index(last) + 1 :]
+    explicit = after[0] if len(after) == 1 and lock_key(sf, after[0], fn) == key and named_call(sf, after[0], release) else None
+    if after and explicit is None:
+        return "the method goes on after the call: release the lock around it by hand"
+    if not _only_release(sf, fn, key, release, between, explicit is not None):
+        return "the method does more under the lock than release it and call: release the lock around the call by hand"
+    if not all(_plain(sf, x, recv) for x in a.arguments(call)):
+        return "the call's arguments read more than locals (they would run unlocked): release the lock by hand"
+    if field is not None and any(sf.text(n) == field for n in a.of_type(fn, "identifier")):
+        return f"{field} is a name in the method already: copy the callback by hand"
+    start = sf.data.find(b"\n", held.lock.end_byte) + 1
+    if sf.data[held.lock.end_byte:start].strip() or any(n.type == "comment" for n in a.statements(a.body(fn))
+                                                         if start <= n.start_byte < last.start_byte):
+        return "a comment or code shares the stretch's lines: release the lock by hand"
+    nl, indent = sf.newline, sf.indent_at(held.lock.start_byte)
+    lines = ([f"{field} := {recv}.{field}"] if field else []) + [f"{recv}{key}.{release}()"]
+    blank = not sf.data[sf.line_start(sf.line_start(last.start_byte) - 1):sf.line_start(last.start_byte)].strip()
+    edits = [TextEdit(start, sf.line_start(last.start_byte), b"".join(indent + x.encode() + nl for x in lines) + (nl if blank else b""))]
+    if field is not None:
+        edits += [TextEdit(n.start_byte, n.end_byte, field.encode()) for n in a.of_type(last, "selector_expression")
+                  if sf.text(n) == sf.text(callee)]
+    if explicit is not None:
+        edit = delete_line(sf, explicit)
+        if edit is None:
+            return "the release shares its line: release the lock by hand"
+        edits.append(edit)
+    copied = f" ({field} copied under it)" if field else ""
+    why = f"the callback takes {recv}{key} itself and the goroutine waited for its own lock" if held.same_value else \
+        f"the callback takes the {key.lstrip('.') or 'lock'} of a {type_name} while this goroutine held {recv}{key}"
+    return Fix(f"release {recv}{key} before calling {_callee(sf, call)}{copied}: {why}", tuple(sorted(edits)))
+
+
+def _func_typed(sf: SourceFile, kind: str | None) -> bool:
+    """Whether a field's type text is a function type, or names one declared in the file."""
+    if kind is None:
+        return False
+    if kind.startswith("func("):
+        return True
+    spec = next((s for s in a.of_type(sf.root, "type_spec") if sf.text(s.child_by_field_name("name")) == kind), None)
+    return spec is not None and spec.child_by_field_name("type").type == "function_type"
+
+
+def _func_parameter(sf: SourceFile, fn: Node, name: str) -> bool:
+    for p in a.of_type(fn.child_by_field_name("parameters"), "parameter_declaration"):
+        if name in [sf.text(n) for n in p.children_by_field_name("name")]:
+            return _func_typed(sf, " ".join(sf.text(p.child_by_field_name("type")).split()))
+    return False
+
+
+def _guard(sf: SourceFile, stmt: Node, callee: str) -> Node | bool | None:
+    """The ``if CALLEE != nil { stmt }`` (no init, no else, nothing else in it) around
+    ``stmt``; None when ``stmt`` is not in an ``if``; False for another ``if``."""
+    block = stmt.parent.parent if stmt.parent is not None and stmt.parent.type == "statement_list" else stmt.parent
+    outer = block.parent if block is not None else None
+    if outer is None or outer.type != "if_statement":
+        return None
+    cond = a.unparen(outer.child_by_field_name("condition"))
+    body = [n for n in a.statements(outer.child_by_field_name("consequence")) if n.type != "comment"]
+    if outer.child_by_field_name("initializer") is not None or outer.child_by_field_name("alternative") is not None \
+            or body != [stmt] or cond.type != "binary_expression" or sf.text(cond.child_by_field_name("operator")) != "!=":
+        return False
+    sides = {" ".join(sf.text(cond.child_by_field_name(s)).split()) for s in ("left", "right")}
+    return outer if sides == {callee, "nil"} else False
+
+
+def _only_release(sf: SourceFile, fn: Node, key: str, release: str, between: list[Node], explicit: bool) -> bool:
+    """Whether ``between`` (the statements from the Lock to the call) only release the lock
+    at the end: ``defer r.mu.Unlock()``, or ``unlock := func() { r.mu.Unlock() }`` and a
+    ``defer`` of ``unlock()`` (the local used nowhere else); nothing when it is released
+    explicitly after the call."""
+    if explicit:
+        return not between
+    recv = a.receiver_name(sf, fn)
+    operand = f"{recv}{key}"
+    if len(between) == 1:
+        return _defers_call(sf, between[0], f"{operand}.{release}")
+    if len(between) != 2 or between[0].type != "short_var_declaration":
+        return False
+    left, right = between[0].child_by_field_name("left"), between[0].child_by_field_name("right")
+    lit = a.unparen(right.named_children[0]) if right.named_child_count == 1 else None
+    body = [n for n in a.statements(lit.child_by_field_name("body"))] if lit is not None and lit.type == "func_literal" else []
+    local = sf.text(left)
+    if left.named_child_count != 1 or len(body) != 1 or " ".join(sf.text(body[0]).split()) != f"{operand}.{release}()":
+        return False
+    uses = [n for n in a.of_type(fn, "identifier") if sf.text(n) == local]
+    return len(uses) == 2 and _defers_call(sf, between[1], local)
+
+
+def _defers_call(sf: SourceFile, stmt: Node, callee: str) -> bool:
+    """``defer CALLEE()`` or ``defer func() { CALLEE() }()``."""
+    if stmt.type != "defer_statement":
+        return False
+    text = " ".join(sf.text(stmt).split())
+    return text in (f"defer {callee}()", f"defer func() {{ {callee}() }}()")
+
+
+def _plain(sf: SourceFile, node: Node, recv: str) -> bool:
+    """Whether an argument reads nothing the lock may guard: a literal, a local or
+    parameter (not the receiver), or a call of an imported package's function with such
+    arguments (``context.Background()``)."""
+    node = a.unparen(node)
+    if node.type in _LITERALS:
+        return True
+    if node.type == "identifier":
+        fn = a.enclosing(node, "method_declaration")
+        return sf.text(node) != recv and (a.local_declaration(sf, sf.text(node), node) is not None or any(
+            sf.text(n) == sf.text(node) for p in a.of_type(fn.child_by_field_name("parameters"), "parameter_declaration")
+            for n in p.children_by_field_name("name")))
+    if node.type == "call_expression":
+        callee = node.child_by_field_name("function")
+        operand = callee.child_by_field_name("operand") if callee.type == "selector_expression" else None
+        return operand is not None and operand.type == "identifier" and sf.text(operand) in sf.imports \
+            and all(_plain(sf, x, recv) for x in a.arguments(node))
+    return False

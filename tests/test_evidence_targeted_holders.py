@@ -1,0 +1,468 @@
+"""The holders shape (targeted/holders.py): a goroutine blocked on a Lock that it holds itself
+further up its own stack, told from the frames the leak check's traceback keeps
+(Site.stack). One module, one package per case, one `fix --evidence tests --write
+--unsafe-fixes` run (the fix is review however proven); unit cases on hand-made stacks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gofixleaks.evidence import targeted
+from gofixleaks.evidence.match import Covered
+from gofixleaks.evidence.sites import Location, Site
+from gofixleaks.evidence.targeted import holders
+from gofixleaks.source import SourceFile
+
+from . import gotools
+from .test_evidence_targeted import _line, _proven, _test, run_flow
+
+# etcd's PR 10492: Renew calls the checkpointer under the lessor's lock, the checkpointer
+# calls Checkpoint, which takes that lock again
+CHECKPOINT = """\
+package checkpoint
+
+import (
+	"context"
+	"sync"
+)
+
+type Checkpointer func(ctx context.Context)
+
+type Lessor struct {
+	mu sync.RWMutex
+	cp Checkpointer
+}
+
+func (le *Lessor) Checkpoint() {
+	le.mu.Lock()
+	defer le.mu.Unlock()
+}
+
+func (le *Lessor) SetCheckpointer(cp Checkpointer) {
+	le.mu.Lock()
+	defer le.mu.Unlock()
+	le.cp = cp
+}
+
+func (le *Lessor) Renew() {
+	le.mu.Lock()
+	unlock := func() { le.mu.Unlock() }
+	defer func() { unlock() }()
+
+	if le.cp != nil {
+		le.cp(context.Background())
+	}
+}
+"""
+
+CHECKPOINT_FIXED = CHECKPOINT.replace("""	le.mu.Lock()
+	unlock := func() { le.mu.Unlock() }
+	defer func() { unlock() }()
+
+	if le.cp != nil {
+		le.cp(context.Background())
+	}
+""", """	le.mu.Lock()
+	cp := le.cp
+	le.mu.Unlock()
+
+	if cp != nil {
+		cp(context.Background())
+	}
+""")
+
+CHECKPOINT_TEST = """\
+package checkpoint
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+func TestRenew(t *testing.T) {
+	le := &Lessor{}
+	le.SetCheckpointer(func(ctx context.Context) { le.Checkpoint() })
+	go le.Renew()
+	time.Sleep(20 * time.Millisecond)
+}
+
+// the path that never deadlocked: a checkpointer that does not take the lock still runs
+func TestRenewCalls(t *testing.T) {
+	le := &Lessor{}
+	called := make(chan struct{}, 1)
+	le.SetCheckpointer(func(ctx context.Context) { called <- struct{}{} })
+	le.Renew()
+	select {
+	case <-called:
+	case <-time.After(time.Second):
+		t.Fatal("the checkpointer was not called")
+	}
+}
+"""
+
+# a `defer` release, a callback field of a func type written out, a parameter passed on;
+# the callback read-locks what its caller write-locked
+NOTIFY = """\
+package notify
+
+import "sync"
+
+type Store struct {
+	mu      sync.RWMutex
+	data    map[string]int
+	onWrite func(key string)
+}
+
+func (s *Store) Get(key string) int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.data[key]
+}
+
+func (s *Store) Set(key string, v int) {
+	s.mu.Lock()
+	s.data[key] = v
+	s.mu.Unlock()
+	s.fire(key)
+}
+
+func (s *Store) fire(key string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.onWrite != nil {
+		s.onWrite(key)
+	}
+}
+"""
+
+NOTIFY_FIXED = NOTIFY.replace("""	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.onWrite != nil {
+		s.onWrite(key)
+	}
+""", """	s.mu.Lock()
+	onWrite := s.onWrite
+	s.mu.Unlock()
+	if onWrite != nil {
+		onWrite(key)
+	}
+""")
+
+NOTIFY_TEST = """s := &Store{data: map[string]int{}}
+	s.onWrite = func(key string) { _ = s.Get(key) }
+	go s.Set("a", 1)
+	time.Sleep(20 * time.Millisecond)"""
+
+# a parameter callback, released explicitly after it
+VISIT = """\
+package visit
+
+import "sync"
+
+type Registry struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (r *Registry) Len() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.n
+}
+
+func (r *Registry) Visit(fn func()) {
+	r.mu.Lock()
+	fn()
+	r.mu.Unlock()
+}
+"""
+
+VISIT_FIXED = VISIT.replace("\tr.mu.Lock()\n\tfn()\n\tr.mu.Unlock()\n", "\tr.mu.Lock()\n\tr.mu.Unlock()\n\tfn()\n")
+
+VISIT_TEST = """r := &Registry{}
+	go r.Visit(func() { _ = r.Len() })
+	time.Sleep(20 * time.Millisecond)"""
+
+# near miss: the callback's argument reads what the lock guards
+ARGS = """\
+package args
+
+import "sync"
+
+type Counter struct {
+	mu     sync.Mutex
+	n      int
+	onTick func(n int)
+}
+
+func (c *Counter) Value() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n
+}
+
+func (c *Counter) Tick() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.onTick(c.n)
+}
+"""
+
+ARGS_TEST = """c := &Counter{}
+	c.onTick = func(int) { _ = c.Value() }
+	go c.Tick()
+	time.Sleep(20 * time.Millisecond)"""
+
+# near miss: the holder calls a method of its type, which calls the callback
+VIA = """\
+package via
+
+import "sync"
+
+type Bus struct {
+	mu    sync.Mutex
+	subs  int
+	onMsg func()
+}
+
+func (b *Bus) Count() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.subs
+}
+
+func (b *Bus) Publish() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.deliver()
+}
+
+func (b *Bus) deliver() {
+	b.onMsg()
+}
+"""
+
+VIA_TEST = """b := &Bus{}
+	b.onMsg = func() { _ = b.Count() }
+	go b.Publish()
+	time.Sleep(20 * time.Millisecond)"""
+
+# each goroutine holds its own value's lock and waits for the other's (a lock-order deadlock
+# between two values of one type, not a goroutine waiting for itself): the traceback shows
+# no receivers (`0x0?`), so the holder is taken for the same value; the release before the
+# callback ends this deadlock too, and the fix's message claims no more than it knows
+CROSS = """\
+package cross
+
+import "sync"
+
+type Node struct {
+	mu sync.Mutex
+	v  int
+	cb func()
+}
+
+func (n *Node) Get() int {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.v
+}
+
+func (n *Node) Fire() {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.cb != nil {
+		n.cb()
+	}
+}
+
+func Cross() {
+	a, b := &Node{}, &Node{}
+	var wg sync.WaitGroup
+	wg.Add(2)
+	a.cb = func() { wg.Done(); wg.Wait(); _ = b.Get() }
+	b.cb = func() { wg.Done(); wg.Wait(); _ = a.Get() }
+	go a.Fire()
+	go b.Fire()
+}
+"""
+
+CROSS_FIXED = CROSS.replace("""	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.cb != nil {
+		n.cb()
+	}
+""", """	n.mu.Lock()
+	cb := n.cb
+	n.mu.Unlock()
+	if cb != nil {
+		cb()
+	}
+""")
+
+SLEEP = '\t"time"\n'
+FILES = {
+    "checkpoint/checkpoint.go": CHECKPOINT,
+    "checkpoint/checkpoint_test.go": CHECKPOINT_TEST,
+    "notify/notify.go": NOTIFY,
+    "notify/notify_test.go": _test("notify", NOTIFY_TEST, SLEEP),
+    "visit/visit.go": VISIT,
+    "visit/visit_test.go": _test("visit", VISIT_TEST, SLEEP),
+    "args/args.go": ARGS,
+    "args/args_test.go": _test("args", ARGS_TEST, SLEEP),
+    "via/via.go": VIA,
+    "via/via_test.go": _test("via", VIA_TEST, SLEEP),
+    "cross/cross.go": CROSS,
+    "cross/cross_test.go": _test("cross", "Cross()\n\ttime.Sleep(20 * time.Millisecond)", SLEEP),
+}
+
+
+@pytest.fixture(scope="module")
+def flow(tmp_path_factory):
+    return run_flow(tmp_path_factory.mktemp("holders"), FILES, "--unsafe-fixes")
+
+
+@pytest.mark.parametrize("pkg, source, fixed, where, said", [
+    ("checkpoint", CHECKPOINT, CHECKPOINT_FIXED, "checkpoint.go:16",
+     "proven-leak (fixed): release le.mu before calling le.cp (cp copied under it): the callback takes "),
+    ("notify", NOTIFY, NOTIFY_FIXED, "notify.go:12",
+     "proven-leak (fixed): release s.mu before calling s.onWrite (onWrite copied under it)"),
+    ("visit", VISIT, VISIT_FIXED, "visit.go:11", "proven-leak (fixed): release r.mu before calling fn: the callback"),
+    ("cross", CROSS, CROSS_FIXED, "cross.go:12",
+     "proven-leak (fixed): release n.mu before calling n.cb (cb copied under it): the callback takes the mu of a Node "
+     "while this goroutine held n.mu"),
+])
+def test_a_callback_called_holding_the_lock_it_takes_is_called_after_the_release(flow, pkg, source, fixed, where, said):
+    module, before, result, after = flow
+    assert _proven(before[pkg]), before[pkg].message
+    assert (module / pkg / f"{pkg}.go").read_text() == fixed
+    assert said in _line(result.stderr, where), result.stderr
+    assert after[pkg].status == "ok", after[pkg].message  # checkpoint: its test of the path that never blocked passes too
+
+
+@pytest.mark.parametrize("pkg, source, where, said", [
+    ("args", ARGS, "args.go:12",
+     "the goroutine holds c.mu itself (the one it waits for unless the calls reached another Counter: the traceback "
+     "shows no receiver): Lock at args.go:18 in (*Counter).Tick, which calls c.onTick at line 20, then args.TestIt.func1, and (*Counter).Value's "
+     "Lock on line 12 waits for that Lock forever: a sync mutex is not reentrant; the call's arguments read more than locals"),
+    ("via", VIA, "via.go:12",
+     "Lock at via.go:18 in (*Bus).Publish, which calls b.deliver at line 20, then via.(*Bus).deliver -> via.TestIt.func1, "
+     "and (*Bus).Count's Lock on line 12 waits for that Lock forever: a sync mutex is not reentrant; it calls b.deliver, a "
+     "method of Bus"),
+])
+def test_a_goroutine_holding_its_own_lock_is_diagnosed_where_it_is_not_fixed(flow, pkg, source, where, said):
+    module, before, result, after = flow
+    assert _proven(before[pkg]), before[pkg].message
+    assert (module / pkg / f"{pkg}.go").read_text() == source
+    line = _line(result.stderr, where)
+    assert "proven-leak (not fixed)" in line and said in line, result.stderr
+    assert _proven(after[pkg])
+
+
+def test_fixed_files_are_gofmt_clean_and_vet_clean(flow):
+    module = flow[0]
+    fixed = ("checkpoint", "notify", "visit", "cross")
+    for pkg in fixed:
+        assert gotools.gofmt_clean((module / pkg / f"{pkg}.go").read_bytes()), pkg
+    vet = gotools.run_go(["vet", *(f"./{pkg}" for pkg in fixed)], cwd=str(module))
+    assert vet.returncode == 0, vet.stderr
+
+
+# ---------------------------------------------------------------------------- hand-made stacks
+
+PATH = "/src/m/p/p.go"
+HELD = """\
+package p
+
+import "sync"
+
+type T struct {
+	mu sync.Mutex
+	cb func()
+}
+
+func (t *T) Get() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+}
+
+func (t *T) Fire() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.cb()
+}
+
+func (t *T) Loop() {
+	t.mu.Lock()
+	for i := 0; i < 2; i++ {
+		t.cb()
+		t.mu.Unlock()
+	}
+}
+
+func (t *T) Early() {
+	t.mu.Lock()
+	unlock := func() { t.mu.Unlock() }
+	unlock()
+	t.cb()
+	t.mu.Lock()
+	t.cb()
+}
+"""
+
+
+def _aim(tmp_path: Path, holder: str, line: int, inner: str | None, outer: str | None) -> targeted.Aimed:
+    path = tmp_path / "p.go"
+    path.write_text(HELD)
+    stack = (
+        Location("/usr/local/go/src/sync/mutex.go", 46, "sync.(*Mutex).Lock"),
+        Location(PATH, 11, "example.com/m/p.(*T).Get", inner),
+        Location(PATH, 40, "example.com/m/p.TestIt.func1"),
+        Location(PATH, line, f"example.com/m/p.(*T).{holder}", outer),
+    )
+    site = Site(stack[1], "sync.Mutex.Lock", True, None, 1, None, stack)
+    return targeted.aim(Covered(site, "p.go", True, None, ()), str(path), lambda: targeted.load(str(path), "p.go"))
+
+
+def test_the_same_receiver_in_both_frames_proves_it_and_the_fix_is_review(tmp_path):
+    aimed = _aim(tmp_path, "Fire", 18, "0xc000010000", "0xc000010000")
+    assert aimed.finding is not None and not aimed.proof_suffices
+    assert aimed.reason == ("release t.mu before calling t.cb (cb copied under it): the callback takes t.mu itself "
+                            "and the goroutine waited for its own lock")
+
+
+def test_receivers_the_dump_does_not_print_leave_the_same_value_unclaimed(tmp_path):
+    aimed = _aim(tmp_path, "Fire", 18, None, "0xc000010000")
+    assert aimed.finding is not None and not aimed.proof_suffices
+    assert aimed.reason == "release t.mu before calling t.cb (cb copied under it): the callback takes the mu of a T while " \
+                           "this goroutine held t.mu"
+
+
+def test_a_diagnosis_where_the_holder_is_not_fixed(tmp_path):
+    aimed = _aim(tmp_path, "Early", 35, "0xc000010000", "0xc000010000")  # released, and taken again before the call
+    assert aimed.finding is None
+    assert ("the goroutine holds t.mu itself (the same T, 0xc000010000): Lock at p.go:34 in (*T).Early, which calls t.cb "
+            "at line 35, then p.TestIt.func1, and (*T).Get's Lock on line 11 waits for that Lock forever: a sync mutex is "
+            "not reentrant; the method does more under the lock than release it and call") in aimed.reason
+
+
+@pytest.mark.parametrize("holder, line, inner, outer", [
+    ("Fire", 18, "0xc000010000", "0xc000020000"),  # another T's lock
+    ("Loop", 24, "0xc000010000", "0xc000010000"),  # an earlier pass released it
+    ("Early", 33, "0xc000010000", "0xc000010000"),  # the unlock closure ran before this call
+    ("Fire", 17, "0xc000010000", "0xc000010000"),  # no call on the frame's line
+])
+def test_no_holder_where_the_frames_do_not_prove_one(tmp_path, holder, line, inner, outer):
+    aimed = _aim(tmp_path, holder, line, inner, outer)
+    assert aimed.finding is None and "the goroutine holds" not in aimed.reason
+
+
+def test_no_stack_no_answer(tmp_path):
+    path = tmp_path / "p.go"
+    path.write_text(HELD)
+    sf = SourceFile.load("p.go", HELD.encode(), (1, 22))
+    site = Site(Location(PATH, 11, "example.com/m/p.(*T).Get"), "sync.Mutex.Lock", True, None, 1, None)
+    assert holders.callback_under_lock(sf, 11, str(path), Covered(site, "p.go", True, None, ())) == (None, None)
