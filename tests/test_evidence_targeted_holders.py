@@ -403,6 +403,14 @@ func (t *T) Loop() {
 	}
 }
 
+func (t *T) Each(n int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for i := 0; i < n; i++ {
+		t.cb()
+	}
+}
+
 func (t *T) Early() {
 	t.mu.Lock()
 	unlock := func() { t.mu.Unlock() }
@@ -441,18 +449,25 @@ def test_receivers_the_dump_does_not_print_leave_the_same_value_unclaimed(tmp_pa
                            "this goroutine held t.mu"
 
 
-def test_a_diagnosis_where_the_holder_is_not_fixed(tmp_path):
-    aimed = _aim(tmp_path, "Early", 35, "0xc000010000", "0xc000010000")  # released, and taken again before the call
+def test_a_loop_that_leaves_the_lock_alone_keeps_it_held(tmp_path):
+    aimed = _aim(tmp_path, "Each", 33, "0xc000010000", "0xc000010000")
     assert aimed.finding is None
-    assert ("the goroutine holds t.mu itself (the same T, 0xc000010000): Lock at p.go:34 in (*T).Early, which calls t.cb "
-            "at line 35, then p.TestIt.func1, and (*T).Get's Lock on line 11 waits for that Lock forever: a sync mutex is "
+    assert "the goroutine holds t.mu itself (the same T, 0xc000010000): Lock at p.go:30 in (*T).Each, which calls t.cb " \
+           "at line 33" in aimed.reason and aimed.reason.endswith("the lock or the call is not in the method's top-level block: release it by hand")
+
+
+def test_a_diagnosis_where_the_holder_is_not_fixed(tmp_path):
+    aimed = _aim(tmp_path, "Early", 43, "0xc000010000", "0xc000010000")  # released, and taken again before the call
+    assert aimed.finding is None
+    assert ("the goroutine holds t.mu itself (the same T, 0xc000010000): Lock at p.go:42 in (*T).Early, which calls t.cb "
+            "at line 43, then p.TestIt.func1, and (*T).Get's Lock on line 11 waits for that Lock forever: a sync mutex is "
             "not reentrant; the method does more under the lock than release it and call") in aimed.reason
 
 
 @pytest.mark.parametrize("holder, line, inner, outer", [
     ("Fire", 18, "0xc000010000", "0xc000020000"),  # another T's lock
     ("Loop", 24, "0xc000010000", "0xc000010000"),  # an earlier pass released it
-    ("Early", 33, "0xc000010000", "0xc000010000"),  # the unlock closure ran before this call
+    ("Early", 41, "0xc000010000", "0xc000010000"),  # the unlock closure ran before this call
     ("Fire", 17, "0xc000010000", "0xc000010000"),  # no call on the frame's line
 ])
 def test_no_holder_where_the_frames_do_not_prove_one(tmp_path, holder, line, inner, outer):

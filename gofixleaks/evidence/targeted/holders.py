@@ -84,8 +84,8 @@ def holder(sf: SourceFile, line: int, abspath: str, c: Covered) -> Holder | None
     blocked ``r.mu.Lock()`` on ``line`` waits for: a method of the same type T on a pointer
     receiver, in the scanned code, whose frame's line is a call inside a stretch of its
     own that locked ``r.mu`` (before it, in a block around it, with no release between
-    them, nor any loop around the call inside the stretch, nor a func literal releasing it
-    that runs undeferred before the call). None when no frame does, or the stack is not
+    them, nor a loop around the call inside the stretch that takes or releases it, nor a
+    func literal releasing it that runs undeferred before the call). None when no frame does, or the stack is not
     known, or receivers show another value's lock (that goroutine waits for another)."""
     stack = c.site.stack
     blocked = next((n for n in a.of_type(sf.root, "expression_statement")
@@ -167,8 +167,9 @@ def _held_at(sf: SourceFile, name: str, type_name: str, key: str, line: int) -> 
     lock = before[-1] if before else None
     if lock is None or not lock_call(sf, lock, ("Lock", "RLock")) or not a.is_within(call, lock.parent):
         return None
-    if any(x.type == "for_statement" and x.start_byte > lock.start_byte for x in a.ancestors(call) if a.is_within(x, fn)):
-        return None  # a loop inside the stretch may have released it in an earlier pass
+    if any(x.type == "for_statement" and x.start_byte > lock.start_byte and any(a.is_within(n, x) for n in mine)
+           for x in a.ancestors(call) if a.is_within(x, fn)):
+        return None  # a loop inside the stretch that releases it may have done so in an earlier pass
     if _released_by_closure(sf, fn, key, lock, call):
         return None
     return fn, lock, call
