@@ -156,7 +156,8 @@ NOTIFY_TEST = """s := &Store{data: map[string]int{}}
 	go s.Set("a", 1)
 	time.Sleep(20 * time.Millisecond)"""
 
-# a parameter callback, released explicitly after it
+# near miss: a method that takes a function to run holding its lock exists to run it under
+# the lock (containerd's reaper `do(fn)` keeps a send atomic with a close): diagnosed only
 VISIT = """\
 package visit
 
@@ -179,8 +180,6 @@ func (r *Registry) Visit(fn func()) {
 	r.mu.Unlock()
 }
 """
-
-VISIT_FIXED = VISIT.replace("\tr.mu.Lock()\n\tfn()\n\tr.mu.Unlock()\n", "\tr.mu.Lock()\n\tr.mu.Unlock()\n\tfn()\n")
 
 VISIT_TEST = """r := &Registry{}
 	go r.Visit(func() { _ = r.Len() })
@@ -330,10 +329,9 @@ def flow(tmp_path_factory):
      "proven-leak (fixed): release le.mu before calling le.cp (cp copied under it): the callback takes "),
     ("notify", NOTIFY, NOTIFY_FIXED, "notify.go:12",
      "proven-leak (fixed): release s.mu before calling s.onWrite (onWrite copied under it)"),
-    ("visit", VISIT, VISIT_FIXED, "visit.go:11", "proven-leak (fixed): release r.mu before calling fn: the callback"),
     ("cross", CROSS, CROSS_FIXED, "cross.go:12",
      "proven-leak (fixed): release n.mu before calling n.cb (cb copied under it): the callback takes the mu of a Node "
-     "while this goroutine held n.mu"),
+     "while this goroutine held n.mu; review: the callback may now run after another goroutine changed or cleared n.cb"),
 ])
 def test_a_callback_called_holding_the_lock_it_takes_is_called_after_the_release(flow, pkg, source, fixed, where, said):
     module, before, result, after = flow
@@ -348,6 +346,10 @@ def test_a_callback_called_holding_the_lock_it_takes_is_called_after_the_release
      "the goroutine holds c.mu itself (the one it waits for unless the calls reached another Counter: the traceback "
      "shows no receiver): Lock at args.go:18 in (*Counter).Tick, which calls c.onTick at line 20, then args.TestIt.func1, and (*Counter).Value's "
      "Lock on line 12 waits for that Lock forever: a sync mutex is not reentrant; the call's arguments read more than locals"),
+    ("visit", VISIT, "visit.go:11",
+     "Lock at visit.go:17 in (*Registry).Visit, which calls fn at line 18, then visit.TestIt.func1, and (*Registry).Len's "
+     "Lock on line 11 waits for that Lock forever: a sync mutex is not reentrant; it calls its parameter fn holding the "
+     "lock: the method exists to run it under the lock"),
     ("via", VIA, "via.go:12",
      "Lock at via.go:18 in (*Bus).Publish, which calls b.deliver at line 20, then via.(*Bus).deliver -> via.TestIt.func1, "
      "and (*Bus).Count's Lock on line 12 waits for that Lock forever: a sync mutex is not reentrant; it calls b.deliver, a "
@@ -364,7 +366,7 @@ def test_a_goroutine_holding_its_own_lock_is_diagnosed_where_it_is_not_fixed(flo
 
 def test_fixed_files_are_gofmt_clean_and_vet_clean(flow):
     module = flow[0]
-    fixed = ("checkpoint", "notify", "visit", "cross")
+    fixed = ("checkpoint", "notify", "cross")
     for pkg in fixed:
         assert gotools.gofmt_clean((module / pkg / f"{pkg}.go").read_bytes()), pkg
     vet = gotools.run_go(["vet", *(f"./{pkg}" for pkg in fixed)], cwd=str(module))
@@ -439,14 +441,15 @@ def test_the_same_receiver_in_both_frames_proves_it_and_the_fix_is_review(tmp_pa
     aimed = _aim(tmp_path, "Fire", 18, "0xc000010000", "0xc000010000")
     assert aimed.finding is not None and not aimed.proof_suffices
     assert aimed.reason == ("release t.mu before calling t.cb (cb copied under it): the callback takes t.mu itself "
-                            "and the goroutine waited for its own lock")
+                            "and the goroutine waited for its own lock; review: the callback may now run after another "
+                            "goroutine changed or cleared t.cb")
 
 
 def test_receivers_the_dump_does_not_print_leave_the_same_value_unclaimed(tmp_path):
     aimed = _aim(tmp_path, "Fire", 18, None, "0xc000010000")
     assert aimed.finding is not None and not aimed.proof_suffices
-    assert aimed.reason == "release t.mu before calling t.cb (cb copied under it): the callback takes the mu of a T while " \
-                           "this goroutine held t.mu"
+    assert aimed.reason.startswith("release t.mu before calling t.cb (cb copied under it): the callback takes the mu of a "
+                                   "T while this goroutine held t.mu; review")
 
 
 def test_a_loop_that_leaves_the_lock_alone_keeps_it_held(tmp_path):

@@ -47,7 +47,7 @@ case to it, or refuse it where that would be wrong):
   closer sets `x.f` to nil before it unlocks;
 - a Lock the blocked goroutine holds itself further up its own stack (a frame of a method of
   the same type, on the same value, inside a locked stretch), where that frame calls a
-  callback (a function-typed field or parameter) as the stretch's last act -> the field
+  callback (a function-typed field of the type) as the stretch's last act -> the field
   copied under the lock, the lock released, the copy called (stays review even when proven:
   the check and the call no longer happen under one holding); without a fix, the reason
   says which frame holds the lock and through which calls it is taken again (holders);

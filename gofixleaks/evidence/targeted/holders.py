@@ -48,8 +48,10 @@ def callback_under_lock(sf: SourceFile, line: int, abspath: str, c: Covered) -> 
     taken for the same value: the fix's message says only what is proven, and a re-run of
     the tests withdraws a fix that does not end the leak.) Fixed where that
     call is the holder's last act under the lock and calls a callback, a function-typed field
-    of T (``r.cp(...)``) or a parameter, rather than a method of T (a method of T called
-    under the lock is presumed to need it: locked_variant's split):
+    of T (``r.cp(...)``), rather than a method of T (a method of T called under the lock is
+    presumed to need it: locked_variant's split) or a parameter (a method that takes a
+    function to run holding its lock, ``do(fn)``, exists to run it under the lock: what fn
+    calls must not take it):
 
         r.mu.Lock()                           r.mu.Lock()
         defer r.mu.Unlock()         ->        cp := r.cp
@@ -213,14 +215,15 @@ def _callback_fix(held: Holder) -> Fix | str:
     key = lock_key(sf, held.lock, fn)
     callee = call.child_by_field_name("function")
     type_name = a.function_key(sf, fn)[1]
-    field = None
-    if callee.type == "selector_expression" and sf.text(callee.child_by_field_name("operand")) == recv:
-        field = sf.text(callee.child_by_field_name("field"))
-        if not _func_typed(sf, (struct_fields(sf, type_name) or {}).get(field)):
-            return f"it calls {_callee(sf, call)}, a method of {type_name} or a field not of a function type: a method " \
-                   "called under the lock is presumed to need it; split or release it by hand"
-    elif not (callee.type == "identifier" and _func_parameter(sf, fn, sf.text(callee))):
-        return f"it calls {_callee(sf, call)}, not a function-typed field of {type_name} or parameter: release it by hand"
+    if callee.type == "identifier" and _func_parameter(sf, fn, sf.text(callee)):
+        return f"it calls its parameter {sf.text(callee)} holding the lock: the method exists to run it under the lock, " \
+               "so what it calls must not take the lock (call a variant that does not)"
+    if callee.type != "selector_expression" or sf.text(callee.child_by_field_name("operand")) != recv:
+        return f"it calls {_callee(sf, call)}, not a function-typed field of {type_name}: release the lock by hand"
+    field = sf.text(callee.child_by_field_name("field"))
+    if not _func_typed(sf, (struct_fields(sf, type_name) or {}).get(field)):
+        return f"it calls {_callee(sf, call)}, a method of {type_name} or a field not of a function type: a method " \
+               "called under the lock is presumed to need it; split or release it by hand"
     stmt = call.parent
     if stmt.type != "expression_statement" or a.unparen(stmt.named_children[0]) != call:
         return "the call is not a statement of its own: release the lock around it by hand"
@@ -241,28 +244,27 @@ def _callback_fix(held: Holder) -> Fix | str:
         return "the method does more under the lock than release it and call: release the lock around the call by hand"
     if not all(_plain(sf, x, recv) for x in a.arguments(call)):
         return "the call's arguments read more than locals (they would run unlocked): release the lock by hand"
-    if field is not None and any(sf.text(n) == field for n in a.of_type(fn, "identifier")):
+    if any(sf.text(n) == field for n in a.of_type(fn, "identifier")):
         return f"{field} is a name in the method already: copy the callback by hand"
     start = sf.data.find(b"\n", held.lock.end_byte) + 1
     if sf.data[held.lock.end_byte:start].strip() or any(n.type == "comment" for n in a.statements(a.body(fn))
                                                          if start <= n.start_byte < last.start_byte):
         return "a comment or code shares the stretch's lines: release the lock by hand"
     nl, indent = sf.newline, sf.indent_at(held.lock.start_byte)
-    lines = ([f"{field} := {recv}.{field}"] if field else []) + [f"{recv}{key}.{release}()"]
+    lines = [f"{field} := {recv}.{field}", f"{recv}{key}.{release}()"]
     blank = not sf.data[sf.line_start(sf.line_start(last.start_byte) - 1):sf.line_start(last.start_byte)].strip()
     edits = [TextEdit(start, sf.line_start(last.start_byte), b"".join(indent + x.encode() + nl for x in lines) + (nl if blank else b""))]
-    if field is not None:
-        edits += [TextEdit(n.start_byte, n.end_byte, field.encode()) for n in a.of_type(last, "selector_expression")
-                  if sf.text(n) == sf.text(callee)]
+    edits += [TextEdit(n.start_byte, n.end_byte, field.encode()) for n in a.of_type(last, "selector_expression")
+              if sf.text(n) == sf.text(callee)]
     if explicit is not None:
         edit = delete_line(sf, explicit)
         if edit is None:
             return "the release shares its line: release the lock by hand"
         edits.append(edit)
-    copied = f" ({field} copied under it)" if field else ""
     why = f"the callback takes {recv}{key} itself and the goroutine waited for its own lock" if held.same_value else \
         f"the callback takes the {key.lstrip('.') or 'lock'} of a {type_name} while this goroutine held {recv}{key}"
-    return Fix(f"release {recv}{key} before calling {_callee(sf, call)}{copied}: {why}", tuple(sorted(edits)))
+    return Fix(f"release {recv}{key} before calling {_callee(sf, call)} ({field} copied under it): {why}; review: the "
+               f"callback may now run after another goroutine changed or cleared {recv}.{field}", tuple(sorted(edits)))
 
 
 def _func_typed(sf: SourceFile, kind: str | None) -> bool:
