@@ -302,6 +302,86 @@ CROSS_FIXED = CROSS.replace("""	n.mu.Lock()
 	}
 """)
 
+# cockroach's PR 3710: a scan of the replicas under the store's read lock queues each one,
+# and the queue asks the store again, whose second RLock waits behind a writer that queued
+SCAN = """\
+package scan
+
+import "sync"
+
+type Store struct {
+	mu       sync.RWMutex
+	queue    *Queue
+	replicas map[int]*Replica
+}
+
+type Replica struct{ store *Store }
+
+type Queue struct{ hook func() }
+
+func (q *Queue) Add(r *Replica) {
+	if q.hook != nil {
+		q.hook()
+	}
+	_ = r.store.Status()
+}
+
+func (s *Store) Status() int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.replicas)
+}
+
+func (s *Store) Remove(id int) {
+	s.mu.Lock()
+	delete(s.replicas, id)
+	s.mu.Unlock()
+}
+
+func (s *Store) Scan() {
+	s.mu.RLock()
+	for _, r := range s.replicas {
+		s.queue.Add(r)
+	}
+	s.mu.RUnlock()
+}
+"""
+
+SCAN_FIXED = SCAN.replace("""	s.mu.RLock()
+	for _, r := range s.replicas {
+		s.queue.Add(r)
+	}
+	s.mu.RUnlock()
+""", """	s.mu.RLock()
+	replicas := make([]*Replica, 0, len(s.replicas))
+	for _, r := range s.replicas {
+		replicas = append(replicas, r)
+	}
+	s.mu.RUnlock()
+	for _, r := range replicas {
+		s.queue.Add(r)
+	}
+""")
+
+# the hook starts a writer and lets it queue while Scan holds the read lock
+SCAN_TEST = """s := &Store{queue: &Queue{}, replicas: map[int]*Replica{}}
+	s.replicas[1] = &Replica{store: s}
+	s.queue.hook = func() {
+		go s.Remove(1)
+		time.Sleep(10 * time.Millisecond)
+	}
+	go s.Scan()
+	time.Sleep(50 * time.Millisecond)"""
+
+# near miss: the loop's body reads a field another method assigns (it would read it unlocked)
+RESCAN = SCAN.replace("package scan", "package rescan") + """
+func (s *Store) SetQueue(q *Queue) {
+	s.mu.Lock()
+	s.queue = q
+	s.mu.Unlock()
+}
+"""
+
 SLEEP = '\t"time"\n'
 FILES = {
     "checkpoint/checkpoint.go": CHECKPOINT,
@@ -314,6 +394,10 @@ FILES = {
     "args/args_test.go": _test("args", ARGS_TEST, SLEEP),
     "via/via.go": VIA,
     "via/via_test.go": _test("via", VIA_TEST, SLEEP),
+    "scan/scan.go": SCAN,
+    "scan/scan_test.go": _test("scan", SCAN_TEST, SLEEP),
+    "rescan/rescan.go": RESCAN,
+    "rescan/rescan_test.go": _test("rescan", SCAN_TEST, SLEEP),
     "cross/cross.go": CROSS,
     "cross/cross_test.go": _test("cross", "Cross()\n\ttime.Sleep(20 * time.Millisecond)", SLEEP),
 }
@@ -329,6 +413,9 @@ def flow(tmp_path_factory):
      "proven-leak (fixed): release le.mu before calling le.cp (cp copied under it): the callback takes "),
     ("notify", NOTIFY, NOTIFY_FIXED, "notify.go:12",
      "proven-leak (fixed): release s.mu before calling s.onWrite (onWrite copied under it)"),
+    ("scan", SCAN, SCAN_FIXED, "/scan/scan.go:23",
+     "proven-leak (fixed): copy s.replicas under s.mu, release it, then loop over the copy: the loop's calls take s.mu "
+     "again; review: an element removed or added meanwhile is still or not yet visited"),
     ("cross", CROSS, CROSS_FIXED, "cross.go:12",
      "proven-leak (fixed): release n.mu before calling n.cb (cb copied under it): the callback takes the mu of a Node "
      "while this goroutine held n.mu; review: the callback may now run after another goroutine changed or cleared n.cb"),
@@ -346,6 +433,11 @@ def test_a_callback_called_holding_the_lock_it_takes_is_called_after_the_release
      "the goroutine holds c.mu itself (the one it waits for unless the calls reached another Counter: the traceback "
      "shows no receiver): Lock at args.go:18 in (*Counter).Tick, which calls c.onTick at line 20, then args.TestIt.func1, and (*Counter).Value's "
      "Lock on line 12 waits for that Lock forever: a sync mutex is not reentrant; the call's arguments read more than locals"),
+    ("rescan", RESCAN, "rescan.go:23",
+     "RLock at rescan.go:35 in (*Store).Scan, which calls s.queue.Add at line 37, then rescan.(*Queue).Add, and "
+     "(*Store).Status's RLock on line 23 waits for that RLock: a second read lock waits once a writer queues; "
+     "it calls s.queue.Add, not a function-typed field of Store: release the lock by hand; the loop's body reads fields "
+     "of s some code assigns"),
     ("visit", VISIT, "visit.go:11",
      "Lock at visit.go:17 in (*Registry).Visit, which calls fn at line 18, then visit.TestIt.func1, and (*Registry).Len's "
      "Lock on line 11 waits for that Lock forever: a sync mutex is not reentrant; it calls its parameter fn holding the "
@@ -366,7 +458,7 @@ def test_a_goroutine_holding_its_own_lock_is_diagnosed_where_it_is_not_fixed(flo
 
 def test_fixed_files_are_gofmt_clean_and_vet_clean(flow):
     module = flow[0]
-    fixed = ("checkpoint", "notify", "cross")
+    fixed = ("checkpoint", "notify", "cross", "scan")
     for pkg in fixed:
         assert gotools.gofmt_clean((module / pkg / f"{pkg}.go").read_bytes()), pkg
     vet = gotools.run_go(["vet", *(f"./{pkg}" for pkg in fixed)], cwd=str(module))

@@ -51,6 +51,8 @@ case to it, or refuse it where that would be wrong):
   copied under the lock, the lock released, the copy called (stays review even when proven:
   the check and the call no longer happen under one holding); without a fix, the reason
   says which frame holds the lock and through which calls it is taken again (holders);
+  where that frame's call is in a `for _, v := range r.f` that is the whole locked stretch
+  -> the elements copied under the lock, the lock released, the copy looped over (review);
 - a key's Lock in a keyed-lock registry (`r.m[k].Lock()` after an `if` that makes an
   absent key's mutex), taken holding the registry lock whose release follows it, where
   the method returns holding the key's mutex and its release needs the registry lock (or
@@ -176,7 +178,8 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
                 lambda: locks.locked_variant(sf, line, abspath),
                 lambda: exchanges.drain_before_close(sf, line, abspath),
                 lambda: registries.registry_before_key(sf, line, abspath))) + (
-                (lambda: holders.callback_under_lock(sf, line, abspath, c), False),)  # check and call no longer atomic
+                (lambda: holders.callback_under_lock(sf, line, abspath, c), False),  # check and call no longer atomic
+                (lambda: holders.range_under_lock(sf, line, abspath, c), False))  # nor the loop over the field
         fix, proof_suffices, whys = _first(shapes)
         if fix is None:
             return Aimed(c, abspath, None, "; ".join([not_channel, *whys]))

@@ -20,7 +20,7 @@ from ...source import SourceFile
 from ..dump import Frame, short_name
 from ..match import Covered
 from ..sites import Location
-from ._base import lock_call, lock_key, lock_scope, named_call, struct_fields
+from ._base import is_yield, lock_call, lock_key, lock_scope, named_call, struct_fields, used_elsewhere
 
 # `pkg.(*T).M` (a generic type's `(*T[...])`): a method on a pointer receiver, not a func literal in one
 _METHOD = re.compile(r"\.\(\*(\w+)(?:\[\.\.\.\])?\)\.(\w+)$")
@@ -349,3 +349,85 @@ def _plain(sf: SourceFile, node: Node, recv: str) -> bool:
         return operand is not None and operand.type == "identifier" and sf.text(operand) in sf.imports \
             and all(_plain(sf, x, recv) for x in a.arguments(node))
     return False
+
+
+def range_under_lock(sf: SourceFile, line: int, abspath: str, c: Covered) -> tuple[Fix | None, str | None]:
+    """The blocked ``r.mu.Lock()`` or ``RLock()`` on ``line`` held by an outer frame of its
+    own goroutine (see holder) whose call lies in the body of ``for _, v := range r.f``, a
+    loop over a map or slice field of T that is the whole locked stretch: the lock taken,
+    the loop, the release right after it (cockroach's PR 3710: a replica scan under the
+    store's read lock queues each replica, and the queue asks the store again; a second
+    RLock waits once a writer queues). The elements are copied into a slice under the lock,
+    the lock released, the copy looped over:
+
+        r.mu.RLock()                          r.mu.RLock()
+        for _, v := range r.f {     ->        f := make([]V, 0, len(r.f))
+            r.q.Add(v)                        for _, v := range r.f {
+        }                                         f = append(f, v)
+        r.mu.RUnlock()                        }
+                                              r.mu.RUnlock()
+                                              for _, v := range f {
+                                                  r.q.Add(v)
+                                              }
+
+    Only when nothing but ``runtime.Gosched()`` stands between the Lock and the loop; the
+    body neither takes nor releases the lock, nor leaves the loop by `return`, `goto` or a
+    label; the receiver appears in the body only as ``r.g`` for fields no code of the
+    package assigns (set where T is made, read unlocked now); the field's element type is
+    spelt in T's declaration; and the copy's name is free in the method. Review however
+    proven: the loop no longer runs under one holding of the lock, so an element removed or
+    added meanwhile is still or not yet visited, and the callees run without the lock."""
+    held = holder(sf, line, abspath, c)
+    if held is None or held.sf is not sf:
+        return None, None  # callback_under_lock says why
+    fn, lock, call = held.method, held.lock, held.call
+    loop = a.enclosing(call, "for_statement", stop_at=a.FUNCTION_TYPES)
+    clause = next((x for x in loop.named_children if x.type == "range_clause"), None) if loop is not None else None
+    if clause is None:
+        return None, None
+    recv, key = a.receiver_name(sf, fn), lock_key(sf, lock, fn)
+    ranged, left = clause.child_by_field_name("right"), clause.child_by_field_name("left")
+    names = [sf.text(x) for x in left.named_children] if left is not None else []
+    if ranged.type != "selector_expression" or sf.text(ranged.child_by_field_name("operand")) != recv \
+            or len(names) != 2 or names[0] != "_" or names[1] == "_" or ":=" not in sf.text(clause):
+        return None, "the loop is not `for _, v := range` over a field of its receiver: snapshot it by hand"
+    field = sf.text(ranged.child_by_field_name("field"))
+    kind = (struct_fields(sf, a.function_key(sf, fn)[1]) or {}).get(field, "")
+    element = kind[kind.index("]") + 1:] if kind.startswith(("map[", "[]")) and kind.count("[") == 1 else None
+    if not element:
+        return None, f"{recv}.{field} is not a map or slice whose element type its struct spells: snapshot it by hand"
+    code = [n for n in a.statements(lock.parent) if n.type != "comment"]
+    mode = a.method_call(sf, a.unparen(lock.named_children[0]))[1]
+    release = "RUnlock" if mode == "RLock" else "Unlock"
+    after = code[code.index(loop) + 1] if loop in code and code.index(loop) + 1 < len(code) else None
+    if loop not in code or not all(is_yield(sf, n) for n in code[code.index(lock) + 1 : code.index(loop)]) \
+            or after is None or lock_key(sf, after, fn) != key or not named_call(sf, after, release):
+        return None, "the loop is not the whole locked stretch (the lock, the loop, its release): snapshot it by hand"
+    body = loop.child_by_field_name("body")
+    if any(lock_key(sf, n, fn) == key for n in a.of_type(body, "expression_statement", "defer_statement")) or next(
+            a.of_type(body, "return_statement", "goto_statement", "labeled_statement", skip_functions=True), None) \
+            or any(x.named_children for x in a.of_type(body, "break_statement", "continue_statement")):
+        return None, "the loop's body takes or releases the lock, or leaves by return, goto or a label: snapshot it by hand"
+    uses = [x.parent for x in a.of_type(body, "identifier") if sf.text(x) == recv]
+    if any(u.type != "selector_expression" or u.parent.type == "call_expression" for u in uses):
+        return None, f"the loop's body uses {recv} itself or calls its methods (which may expect the lock held): snapshot it by hand"
+    reads = {sf.text(u.child_by_field_name("field")) for u in uses}
+    assigned = [re.escape(f".{g}").encode() + rb"\s*(=(?!=)|\[[^\]]*\]\s*=(?!=)|\+\+|--|[-+*/|&^]=)" for g in sorted(reads)]
+    if any(re.search(p.decode(), sf.text(sf.root)) for p in assigned) or used_elsewhere(abspath, assigned):
+        return None, f"the loop's body reads fields of {recv} some code assigns (they would be read unlocked): snapshot it by hand"
+    if any(sf.text(n) == field for n in a.of_type(fn, "identifier")):
+        return None, f"{field} is a name in the method already: snapshot it by hand"
+    start, end = sf.line_start(loop.start_byte), sf.data.find(b"\n", after.end_byte) + 1
+    if sf.data[start:loop.start_byte].strip() or end == 0 or sf.data[after.end_byte:end].strip() \
+            or sf.line_col(body.start_byte)[0] == sf.line_col(body.end_byte)[0]:
+        return None, "the loop or its release shares a line: snapshot it by hand"
+    nl, indent = sf.newline, sf.indent_at(loop.start_byte)
+    value = names[1]
+    inner = sf.data[sf.data.find(b"\n", body.start_byte) + 1 : sf.line_start(body.end_byte - 1)]
+    text = b"".join(indent + x.encode() + nl for x in (
+        f"{field} := make([]{element}, 0, len({recv}.{field}))", f"for _, {value} := range {recv}.{field} {{",
+        f"\t{field} = append({field}, {value})", "}", f"{recv}{key}.{release}()", f"for _, {value} := range {field} {{"))
+    text += inner + indent + b"}" + nl
+    return Fix(f"copy {recv}.{field} under {recv}{key}, release it, then loop over the copy: the loop's calls take "
+               f"{recv}{key} again; review: an element removed or added meanwhile is still or not yet visited",
+               (TextEdit(start, end, text),)), None
