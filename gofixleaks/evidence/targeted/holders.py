@@ -372,9 +372,10 @@ def range_under_lock(sf: SourceFile, line: int, abspath: str, c: Covered) -> tup
 
     Only when nothing but ``runtime.Gosched()`` stands between the Lock and the loop; the
     body neither takes nor releases the lock, nor leaves the loop by `return`, `goto` or a
-    label; the receiver appears in the body only as ``r.g`` for fields no code of the
-    package assigns (set where T is made, read unlocked now); the field's element type is
-    spelt in T's declaration; and the copy's name is free in the method. Review however
+    label, nor calls a ``...Locked`` function (named for a caller holding a lock); the
+    receiver appears in the body only as ``r.g`` for fields no code of the package assigns
+    (set where T is made, read unlocked now), never calling its methods; the field's
+    element type is spelt in T's declaration; and the copy's name is free in the method. Review however
     proven: the loop no longer runs under one holding of the lock, so an element removed or
     added meanwhile is still or not yet visited, and the callees run without the lock."""
     held = holder(sf, line, abspath, c)
@@ -408,6 +409,8 @@ def range_under_lock(sf: SourceFile, line: int, abspath: str, c: Covered) -> tup
             a.of_type(body, "return_statement", "goto_statement", "labeled_statement", skip_functions=True), None) \
             or any(x.named_children for x in a.of_type(body, "break_statement", "continue_statement")):
         return None, "the loop's body takes or releases the lock, or leaves by return, goto or a label: snapshot it by hand"
+    if any(_callee(sf, x).lower().endswith("locked") for x in a.of_type(body, "call_expression")):
+        return None, "the loop's body calls a function named for a caller that holds a lock: snapshot it by hand"
     uses = [x.parent for x in a.of_type(body, "identifier") if sf.text(x) == recv]
     if any(u.type != "selector_expression" or u.parent.type == "call_expression" for u in uses):
         return None, f"the loop's body uses {recv} itself or calls its methods (which may expect the lock held): snapshot it by hand"
