@@ -1301,10 +1301,6 @@ def _confirmed(stderr: str, where: str) -> str:
 @pytest.mark.parametrize("pkg, source, fixed, where, said", [
     ("buffer", BUFFER, BUFFER.replace("make(chan int)", "make(chan int, 1)"), "buffer.go:10",
      "proven-leak (fixed): buffer results with capacity 1"),
-    ("callee", CALLEE, CALLEE.replace(
-        "\t\tout <- i // one value\n",
-        "\t\tselect {\n\t\tcase out <- i: // one value\n\t\tcase <-ctx.Done():\n\t\t\treturn\n\t\t}\n"),
-     "callee.go:8", "proven-leak (fixed): select on ctx.Done() too"),
     ("gather", GATHER, GATHER.replace(
         "\tfor v := range ch {", "\tgo func() {\n\t\twg.Wait()\n\t\tclose(ch)\n\t}()\n\tfor v := range ch {"),
      # the same close is a rule's fix now (range-not-closed): the evidence confirms it, no
@@ -1313,10 +1309,6 @@ def _confirmed(stderr: str, where: str) -> str:
     ("donefield", DONEFIELD, DONEFIELD.replace(
         "\tc.reqs <- r\n", "\tselect {\n\tcase c.reqs <- r:\n\tcase <-c.done:\n\t\treturn 0\n\t}\n"),
      "donefield.go:40", "proven-leak (fixed): select on c.done too (closed when the receiver of reqs returns)"),
-    ("stopcase", STOPCASE, STOPCASE.replace(
-        "\t\t\t\tout <- i\n",
-        "\t\t\t\tselect {\n\t\t\t\tcase out <- i:\n\t\t\t\tcase <-g.Stopping():\n\t\t\t\t\treturn\n\t\t\t\t}\n"),
-     "stopcase.go:31", "proven-leak (fixed): select on g.Stopping() too"),
     ("closewait", CLOSEWAIT, CLOSEWAIT.replace(
         "func (w *Watcher) watch(done chan bool) {\n", "func (w *Watcher) watch(done chan bool) {\n\tdefer close(done)\n"),
      "closewait.go:19", "proven-leak (fixed): close done when watch returns"),
@@ -1361,10 +1353,6 @@ def _confirmed(stderr: str, where: str) -> str:
     ("drainclose", DRAINCLOSE, DRAINCLOSE.replace(
         "\t\tcase <-f.closeChan:\n", "\t\tcase <-f.closeChan:\n\t\t\tgo func() {\n\t\t\t\tfor range resetChan {\n\t\t\t\t}\n\t\t\t}()\n"),
      "drainclose.go:34", "proven-leak (fixed): drain resetChan before locking f.writeLock to close it"),
-    # a single-case select gets the stop case added
-    ("selectwatch", SELECTWATCH, SELECTWATCH.replace(
-        "\t\tcase out <- i: // one value\n\t\t}\n", "\t\tcase out <- i: // one value\n\t\tcase <-ctx.Done():\n\t\t\treturn\n\t\t}\n"),
-     "selectwatch.go:9", "proven-leak (fixed): select on ctx.Done() too"),
 ])
 def test_a_proven_leak_is_fixed_and_gone_after(flow, pkg, source, fixed, where, said):
     module, before, result, after = flow
@@ -1379,8 +1367,9 @@ def test_a_proven_leak_is_fixed_and_gone_after(flow, pkg, source, fixed, where, 
     ("untracked", UNTRACKED, "untracked.go:18", "(not fixed): a range over a channel nobody closes, whose last sender range-not-closed cannot place"),
     ("mutex", MUTEX, "mutex.go:10", "(not fixed): blocked on sync.Mutex.Lock"),
     ("unbounded", UNBOUNDED, "unbounded.go:8", "(not fixed): the number of sends on ch is not bounded"),
-    # the caller passes context.Background(): a select on it changes nothing, the re-run shows it
-    ("background", BACKGROUND, "background.go:7", "(withdrawn): select on ctx.Done() too"),
+    # the stop-signal select stays review however proven: applied only with --unsafe-fixes
+    ("callee", CALLEE, "callee.go:8", "(review): select on ctx.Done() too"),
+    ("stopcase", STOPCASE, "stopcase.go:31", "(review): select on g.Stopping() too"),
     ("nodone", NODONE, "nodone.go:40", "the receiver of reqs closes no done field of its type as it returns"),
     ("nostop", NOSTOP, "nostop.go:32", "(not fixed): no stop signal in scope"),
     ("noclose", NOCLOSE, "noclose.go:19", "watch is called or named elsewhere too"),
@@ -1412,17 +1401,56 @@ def test_no_fix_where_none_is_right(flow, pkg, source, where, said):
     assert after[pkg].status == "leak"
 
 
-def test_a_withdrawn_fix_says_why(flow):
-    _, _, result, _ = flow
+WATCH = ("callee", "stopcase", "selectwatch", "background")
+
+
+@pytest.fixture(scope="module")
+def unsafe_flow(tmp_path_factory):
+    """The stop-signal select's cases, fixed with --unsafe-fixes (it stays review), with one
+    rule that finds nothing here: send-without-cancel's review fix would take background's
+    send first, unproven."""
+    files = {k: v for k, v in FILES.items() if k.split("/")[0] in WATCH}
+    return run_flow(tmp_path_factory.mktemp("watch"), files, "--unsafe-fixes", "--rule", "ticker-not-stopped")
+
+
+@pytest.mark.parametrize("pkg, source, fixed, where, said", [
+    ("callee", CALLEE, CALLEE.replace(
+        "\t\tout <- i // one value\n",
+        "\t\tselect {\n\t\tcase out <- i: // one value\n\t\tcase <-ctx.Done():\n\t\t\treturn\n\t\t}\n"),
+     "callee.go:8", "proven-leak (fixed): select on ctx.Done() too"),
+    ("stopcase", STOPCASE, STOPCASE.replace(
+        "\t\t\t\tout <- i\n",
+        "\t\t\t\tselect {\n\t\t\t\tcase out <- i:\n\t\t\t\tcase <-g.Stopping():\n\t\t\t\t\treturn\n\t\t\t\t}\n"),
+     "stopcase.go:31", "proven-leak (fixed): select on g.Stopping() too"),
+    # a single-case select gets the stop case added
+    ("selectwatch", SELECTWATCH, SELECTWATCH.replace(
+        "\t\tcase out <- i: // one value\n\t\t}\n", "\t\tcase out <- i: // one value\n\t\tcase <-ctx.Done():\n\t\t\treturn\n\t\t}\n"),
+     "selectwatch.go:9", "proven-leak (fixed): select on ctx.Done() too"),
+])
+def test_a_stop_signal_select_is_fixed_with_unsafe_fixes_and_gone_after(unsafe_flow, pkg, source, fixed, where, said):
+    module, before, result, after = unsafe_flow
+    assert _proven(before[pkg])
+    assert (module / pkg / f"{pkg}.go").read_text() == fixed
+    assert said in _line(result.stderr, where), result.stderr
+    assert after[pkg].status == "ok", after[pkg].message
+    assert gotools.gofmt_clean(fixed.encode()), pkg
+
+
+def test_a_withdrawn_fix_says_why(unsafe_flow):
+    module, _, result, after = unsafe_flow
+    # the caller passes context.Background(): a select on it changes nothing, the re-run shows it
+    assert "(withdrawn): select on ctx.Done() too" in _line(result.stderr, "background.go:7"), result.stderr
     assert "the leak is still there with it" in _line(result.stderr, "background.go:7"), result.stderr
+    assert (module / "background" / "background.go").read_text() == BACKGROUND
+    assert after["background"].status == "leak"
 
 
-def test_the_rerun_reports_the_fixed_leaks_gone(flow):
+def test_the_rerun_reports_the_fixed_leaks_gone(flow, unsafe_flow):
     _, _, result, _ = flow
-    lines = result.stderr.splitlines()
+    lines, unsafe_lines = result.stderr.splitlines(), unsafe_flow[2].stderr.splitlines()
     assert any(ln.startswith("  gone: buffer.Fetch.func1 (chan send (leaked)") for ln in lines), result.stderr
-    assert any(ln.startswith("  gone: callee.produce (chan send (leaked)") for ln in lines), result.stderr
     assert any(ln.startswith("  still there: mutex.Deadlock.func1") for ln in lines), result.stderr
+    assert any(ln.startswith("  gone: callee.produce (chan send (leaked)") for ln in unsafe_lines), result.stderr
 
 
 def test_edits_carry_over_the_rules_fixes():
@@ -1435,8 +1463,8 @@ def test_edits_carry_over_the_rules_fixes():
 
 def test_fixed_files_are_gofmt_clean_and_vet_clean(flow):
     module, _, _, _ = flow
-    fixed = ("buffer", "callee", "gather", "donefield", "stopcase", "closewait", "unlock", "unlockret", "relock", "waitloop", "rlockfield",
-             "wrapper", "twice", "drain", "lockpass", "heldlock", "drainclose", "selectwatch", "keyed", "stripes")
+    fixed = ("buffer", "gather", "donefield", "closewait", "unlock", "unlockret", "relock", "waitloop", "rlockfield",
+             "wrapper", "twice", "drain", "lockpass", "heldlock", "drainclose", "keyed", "stripes")
     for pkg in fixed:
         assert gotools.gofmt_clean((module / pkg / f"{pkg}.go").read_bytes()), pkg
     vet = gotools.run_go(["vet", *(f"./{pkg}" for pkg in fixed)], cwd=str(module))
