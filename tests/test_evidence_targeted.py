@@ -1355,11 +1355,24 @@ def _confirmed(stderr: str, where: str) -> str:
      "drainclose.go:34", "proven-leak (fixed): drain resetChan before locking f.writeLock to close it"),
 ])
 def test_a_proven_leak_is_fixed_and_gone_after(flow, pkg, source, fixed, where, said):
-    module, before, result, after = flow
-    assert _proven(before[pkg])
+    assert_fixed(flow, pkg, fixed, where, said)
+
+
+def assert_fixed(run, pkg: str, fixed: str, where: str, said: str) -> None:
+    """Of a ``run_flow`` result: ``pkg`` leaked before, its file is ``fixed`` after, stderr
+    says ``said`` at ``where`` (a targeted line, or a rule's confirmation), the re-run is green."""
+    module, before, result, after = run
+    assert _proven(before[pkg]), before[pkg].message
     assert (module / pkg / f"{pkg}.go").read_text() == fixed
     assert said in (_line if "proven-leak" in said else _confirmed)(result.stderr, where), result.stderr
     assert after[pkg].status == "ok", after[pkg].message
+
+
+def assert_gofmt_and_vet_clean(module: Path, pkgs: tuple[str, ...]) -> None:
+    for pkg in pkgs:
+        assert gotools.gofmt_clean((module / pkg / f"{pkg}.go").read_bytes()), pkg
+    vet = gotools.run_go(["vet", *(f"./{pkg}" for pkg in pkgs)], cwd=str(module))
+    assert vet.returncode == 0, vet.stderr
 
 
 @pytest.mark.parametrize("pkg, source, where, said", [
@@ -1428,12 +1441,11 @@ def unsafe_flow(tmp_path_factory):
      "selectwatch.go:9", "proven-leak (fixed): select on ctx.Done() too"),
 ])
 def test_a_stop_signal_select_is_fixed_with_unsafe_fixes_and_gone_after(unsafe_flow, pkg, source, fixed, where, said):
-    module, before, result, after = unsafe_flow
-    assert _proven(before[pkg])
-    assert (module / pkg / f"{pkg}.go").read_text() == fixed
-    assert said in _line(result.stderr, where), result.stderr
-    assert after[pkg].status == "ok", after[pkg].message
-    assert gotools.gofmt_clean(fixed.encode()), pkg
+    assert_fixed(unsafe_flow, pkg, fixed, where, said)
+
+
+def test_stop_signal_selects_are_gofmt_clean_and_vet_clean(unsafe_flow):
+    assert_gofmt_and_vet_clean(unsafe_flow[0], ("callee", "stopcase", "selectwatch"))
 
 
 def test_a_withdrawn_fix_says_why(unsafe_flow):
@@ -1463,12 +1475,9 @@ def test_edits_carry_over_the_rules_fixes():
 
 def test_fixed_files_are_gofmt_clean_and_vet_clean(flow):
     module, _, _, _ = flow
-    fixed = ("buffer", "gather", "donefield", "closewait", "unlock", "unlockret", "relock", "waitloop", "rlockfield",
-             "wrapper", "twice", "drain", "lockpass", "heldlock", "drainclose", "keyed", "stripes")
-    for pkg in fixed:
-        assert gotools.gofmt_clean((module / pkg / f"{pkg}.go").read_bytes()), pkg
-    vet = gotools.run_go(["vet", *(f"./{pkg}" for pkg in fixed)], cwd=str(module))
-    assert vet.returncode == 0, vet.stderr
+    assert_gofmt_and_vet_clean(module, ("buffer", "gather", "donefield", "closewait", "unlock", "unlockret", "relock", "waitloop",
+                                        "rlockfield", "wrapper", "twice", "drain", "lockpass", "heldlock", "drainclose", "keyed",
+                                        "stripes"))
 
 
 DUMP = """\

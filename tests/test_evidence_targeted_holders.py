@@ -15,8 +15,7 @@ from gofixleaks.evidence.sites import Location, Site
 from gofixleaks.evidence.targeted import holders
 from gofixleaks.source import SourceFile
 
-from . import gotools
-from .test_evidence_targeted import _line, _proven, _test, run_flow
+from .test_evidence_targeted import _line, _proven, _test, assert_fixed, assert_gofmt_and_vet_clean, run_flow
 
 # etcd's PR 10492: Renew calls the checkpointer under the lessor's lock, the checkpointer
 # calls Checkpoint, which takes that lock again
@@ -421,11 +420,7 @@ def flow(tmp_path_factory):
      "while this goroutine held n.mu; review: the callback may now run after another goroutine changed or cleared n.cb"),
 ])
 def test_a_callback_called_holding_the_lock_it_takes_is_called_after_the_release(flow, pkg, source, fixed, where, said):
-    module, before, result, after = flow
-    assert _proven(before[pkg]), before[pkg].message
-    assert (module / pkg / f"{pkg}.go").read_text() == fixed
-    assert said in _line(result.stderr, where), result.stderr
-    assert after[pkg].status == "ok", after[pkg].message  # checkpoint: its test of the path that never blocked passes too
+    assert_fixed(flow, pkg, fixed, where, said)  # checkpoint: its test of the path that never blocked passes too
 
 
 @pytest.mark.parametrize("pkg, source, where, said", [
@@ -453,16 +448,13 @@ def test_a_goroutine_holding_its_own_lock_is_diagnosed_where_it_is_not_fixed(flo
     assert (module / pkg / f"{pkg}.go").read_text() == source
     line = _line(result.stderr, where)
     assert "proven-leak (not fixed)" in line and said in line, result.stderr
+    # its own frame holds the lock: no reason that blames another goroutine
+    assert "held by a goroutine that is blocked itself" not in line, line
     assert _proven(after[pkg])
 
 
 def test_fixed_files_are_gofmt_clean_and_vet_clean(flow):
-    module = flow[0]
-    fixed = ("checkpoint", "notify", "cross", "scan")
-    for pkg in fixed:
-        assert gotools.gofmt_clean((module / pkg / f"{pkg}.go").read_bytes()), pkg
-    vet = gotools.run_go(["vet", *(f"./{pkg}" for pkg in fixed)], cwd=str(module))
-    assert vet.returncode == 0, vet.stderr
+    assert_gofmt_and_vet_clean(flow[0], ("checkpoint", "notify", "cross", "scan"))
 
 
 # ---------------------------------------------------------------------------- hand-made stacks

@@ -179,10 +179,17 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
                 lambda: locks.unlock_before_leaving(sf, line),
                 lambda: locks.locked_variant(sf, line, abspath),
                 lambda: exchanges.drain_before_close(sf, line, abspath),
-                lambda: registries.registry_before_key(sf, line, abspath))) + (
-                (lambda: holders.callback_under_lock(sf, line, abspath, c), False),  # check and call no longer atomic
-                (lambda: holders.range_under_lock(sf, line, abspath, c), False))  # nor the loop over the field
+                lambda: registries.registry_before_key(sf, line, abspath)))
         fix, proof_suffices, whys = _first(shapes)
+        if fix is None and state in LOCKS:
+            fix, proof_suffices, own = _first((
+                (lambda: holders.callback_under_lock(sf, line, abspath, c), False),  # check and call no longer atomic
+                (lambda: holders.range_under_lock(sf, line, abspath, c), False)))  # nor the loop over the field
+            if fix is None and holders.holder(sf, line, abspath, c) is not None:
+                # its own frame holds the lock: the class's reason ("held by a goroutine that is
+                # blocked itself") would mislead; the diagnosis says who holds it instead
+                return Aimed(c, abspath, None, f"blocked on {what}: " + "; ".join([*whys, *own]))
+            whys += own
         if fix is None:
             return Aimed(c, abspath, None, "; ".join([not_channel, *whys]))
         stmt = next(n for n in a.of_type(sf.root, "expression_statement") if sf.line_col(n.start_byte)[0] == line)

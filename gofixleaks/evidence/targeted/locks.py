@@ -181,7 +181,8 @@ def _split(sf: SourceFile, method: Node, lock: Node, abspath: str) -> _Split | s
     type_name, name = a.function_key(sf, method)[1], sf.text(method.child_by_field_name("name"))
     held = _held_calls(sf, type_name, name, key)
     if not held:
-        return f"no method of {type_name} calls {name} holding the lock: it waits for another goroutine"
+        # no claim that another goroutine holds it: a callback or another type may lead back (holders)
+        return f"no method of {type_name} calls {name} holding the lock"
     if wants == "Lock" and any(mode == "RLock" for _, mode in held):
         return f"a caller holds only the read lock and {name} takes the write lock: an upgrade needs a person"
     holders = tuple(c for c, _ in held)
