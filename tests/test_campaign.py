@@ -351,3 +351,15 @@ def test_the_state_file_is_plain_sqlite(env, fleet, cli):
     assert rows == {"acme/leaky": "https://github.example/acme/leaky/pull/1",
                     "acme/other": "https://github.example/acme/other/pull/1"}
     assert report.per_rule(State(str(state), create=False).rows())[0].rule == "cancel-not-called"
+
+
+def test_a_temp_dir_too_long_for_a_unix_socket_runs_the_pool_by_spawn(monkeypatch, tmp_path):
+    # forkserver would fail with "AF_UNIX path too long" before any repository is done
+    import multiprocessing.process
+
+    from gofixleaks.campaign import runner
+    config = multiprocessing.process.current_process()._config
+    monkeypatch.setitem(config, "tempdir", str(tmp_path / ("d" * (runner.UNIX_PATH_MAX - len(str(tmp_path))))))
+    assert runner.start_method() == "spawn"
+    monkeypatch.setitem(config, "tempdir", "/tmp/pymp-short")
+    assert runner.start_method() == "forkserver"

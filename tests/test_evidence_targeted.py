@@ -1123,6 +1123,7 @@ FEED_TEST = """g := &Group{stop: make(chan struct{})}
 	if <-out != 0 {
 		t.Fatal("want 0")
 	}
+	time.Sleep(20 * time.Millisecond) // the feeder is at its next send before the stop
 	g.Stop()
 	time.Sleep(20 * time.Millisecond)"""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import multiprocessing.util
 import os
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -68,12 +69,25 @@ def run(specs: list[RepoSpec], opts: Options, echo: Callable[..., None], env) ->
         state.close()
 
 
+# sun_path's size on Linux, with its terminating NUL
+UNIX_PATH_MAX = 108
+
+
+def start_method() -> str:
+    """forkserver where it can listen, else spawn. Not fork: the driver may have threads (a forge
+    client, a Dask client in the same process). forkserver's socket is a file under the temp dir,
+    and a long TMPDIR leaves no room for its name (``listener-`` and 8 characters)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return "spawn"
+    socket = os.path.join(multiprocessing.util.get_temp_dir(), "listener-" + "x" * 8)
+    return "forkserver" if len(os.fsencode(socket)) < UNIX_PATH_MAX else "spawn"
+
+
 @contextlib.contextmanager
 def _executor(opts: Options) -> Iterator[Executor]:
     if not opts.cluster:
-        # not fork: the driver may have threads (a forge client, a Dask client in the same process)
-        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-        pool = ProcessPoolExecutor(max_workers=opts.jobs or os.cpu_count() or 1, mp_context=multiprocessing.get_context(method))
+        pool = ProcessPoolExecutor(max_workers=opts.jobs or os.cpu_count() or 1,
+                                   mp_context=multiprocessing.get_context(start_method()))
         try:
             yield pool
         finally:
