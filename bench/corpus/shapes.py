@@ -21,7 +21,8 @@ the line, stripped, rather than its number, so verdicts survive unrelated edits 
 the shape, not a number to live with.
 
 Prints, per class of operation: lines asked, lines answered with a fix, right, wrong,
-unjudged; then every answered line (``--show``: with its diff). ``--json`` prints the same as one JSON document.
+unjudged, answered with a ``safe`` fix (one a proof alone applies) and of those the ones not
+judged right (it must be 0); then every answered line (``--show``: with its diff). ``--json`` prints the same as one JSON document.
 Exit status 0; 1 with ``--strict`` when an answer is wrong or unjudged; 2 on bad input.
 """
 
@@ -55,6 +56,7 @@ class Answer:
     state: str
     text: str  # the line, stripped: the verdicts' key beside path and state
     fix: str  # the fix's message
+    grade: str  # safe: applied once a re-run proves it; review: only with --unsafe-fixes
     diff: str  # the fix, as a unified diff of the file
 
 
@@ -108,7 +110,7 @@ def ask_file(job: tuple[str, str, str]) -> tuple[Counter, list[Answer]]:
         if x.finding is not None:
             text = sf.data.split(b"\n")[line - 1].decode("utf-8", "replace").strip()
             fix = x.finding.fixes[0]
-            answers.append(Answer(repo, rel, line, state, text, x.reason, unified(sf.data, apply(sf.data, fix.edits), rel)))
+            answers.append(Answer(repo, rel, line, state, text, x.reason, "safe" if x.proof_suffices else "review", unified(sf.data, apply(sf.data, fix.edits), rel)))
     return asked, answers
 
 
@@ -161,19 +163,25 @@ def main() -> int:
     table = {cls: {"asked": total[cls], "answered": sum(CLASSES[x.state] == cls for x in answers),
                    "right": sum(CLASSES[x.state] == cls and (judged[x] or ("",))[0] == "right" for x in answers),
                    "wrong": sum(CLASSES[x.state] == cls and (judged[x] or ("",))[0] == "wrong" for x in answers),
-                   "unjudged": sum(CLASSES[x.state] == cls and judged[x] is None for x in answers)}
+                   "unjudged": sum(CLASSES[x.state] == cls and judged[x] is None for x in answers),
+                   # what a proof alone applies: every one must be right
+                   "safe": sum(CLASSES[x.state] == cls and x.grade == "safe" for x in answers),
+                   "safe_not_right": sum(CLASSES[x.state] == cls and x.grade == "safe" and (judged[x] or ("",))[0] != "right"
+                                         for x in answers)}
              for cls in ("lock", "wait", "channel")}
     if args.json:
         print(json.dumps({"repos": sorted(asked), "classes": table,
                           "answers": [{**asdict(x), "verdict": (judged[x] or (None, None))[0]} for x in answers]}, indent=1))
     else:
         print(f"{len(jobs)} files of {len(asked)} repositories")
-        print(f"{'class':<8} {'asked':>7} {'answered':>9} {'right':>6} {'wrong':>6} {'unjudged':>9}")
+        print(f"{'class':<8} {'asked':>7} {'answered':>9} {'right':>6} {'wrong':>6} {'unjudged':>9} {'safe':>5} "
+              f"{'safe, not right':>15}")
         for cls, row in table.items():
-            print(f"{cls:<8} {row['asked']:>7} {row['answered']:>9} {row['right']:>6} {row['wrong']:>6} {row['unjudged']:>9}")
+            print(f"{cls:<8} {row['asked']:>7} {row['answered']:>9} {row['right']:>6} {row['wrong']:>6} {row['unjudged']:>9} "
+                  f"{row['safe']:>5} {row['safe_not_right']:>15}")
         for x in answers:
             verdict = judged[x][0] if judged[x] else "UNJUDGED"
-            print(f"{verdict:<8} {x.repo}/{x.path}:{x.line} [{x.state}] {x.text}\n         -> {x.fix}")
+            print(f"{verdict:<8} {x.repo}/{x.path}:{x.line} [{x.state}] {x.text}\n         -> {x.fix} ({x.grade})")
             if args.show:
                 print(x.diff)
     bad = sum(row["wrong"] + row["unjudged"] for row in table.values())

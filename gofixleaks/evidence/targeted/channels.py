@@ -183,6 +183,82 @@ def watch(sf: SourceFile, stmt: Node, state: str) -> tuple[Fix | None, str | Non
     return Fix(message, (TextEdit(stmt.start_byte, end, new),)), None
 
 
+def watch_where_partners_leave(sf: SourceFile, stmt: Node, state: str) -> tuple[Fix | None, str | None]:
+    """watch's fix where it cannot take from anyone what they wait for, so that a re-run of
+    the tests suffices: the operation ends a goroutine's ``go func`` literal (nothing but
+    deferred code and the loop's next passes are skipped when the new case returns), and
+    its channel is an unbuffered local ``make`` (a buffer for every send would never block:
+    the case could only drop a value) that is never closed nor handed on, whose every other
+    send and receive sits in a select that also waits on the same signal and returns on it:
+    once the signal fires they all leave too, and no value is dropped that someone still
+    takes (the corpus' wrong answers each lacked one of these: bench/corpus/FINDINGS.md).
+    (None, None) elsewhere: watch answers, as review."""
+    fix, _ = watch(sf, stmt, state)
+    fn = a.enclosing_function(stmt)
+    if fix is None or a.goroutine_literal(fn) is None or not _ends(a.body(fn), stmt):
+        return None, None
+    sig = _stop_signal(sf, stmt, fn)
+    chan = a.unparen(channel(sf, stmt))
+    made = a.defined_value(sf, sf.text(chan), stmt) if chan.type == "identifier" else None
+    unbuffered = a.is_call_to(sf, made, None, ("make",)) and len(a.arguments(made)) == 1
+    binding = a.assignments(sf, made) if unbuffered else None
+    if sig is None or binding is None:
+        return None, None
+    for ref in a.references(sf, binding):
+        if ref.start_byte != chan.start_byte and not _in_select_on(sf, ref, sig, stmt):
+            return None, None
+    return fix, None
+
+
+def _ends(body: Node, stmt: Node) -> bool:
+    """Whether nothing of ``body`` runs after ``stmt`` but the next pass of a loop around it."""
+    node = stmt
+    while node != body:
+        parent = node.parent
+        # an if's else, a switch's or select's other cases, a loop's header: not run after it
+        if parent.type not in ("if_statement", "for_statement", "select_statement", "labeled_statement",
+                               "expression_switch_statement", "type_switch_statement") \
+                and any(n.type != "comment" for n in a.following(node)):
+            return False
+        node = parent
+    return True
+
+
+def _in_select_on(sf: SourceFile, ref: Node, sig: a.Cancellation, stmt: Node) -> bool:
+    """Whether ``ref`` (a use of the channel) is the send or receive of a select case whose
+    select also has a case waiting on ``sig``, the same signal as at ``stmt``, that ends in a
+    return (a case that goes on, as go's fuzz coordinator does, still waits for the value)."""
+    op = ref.parent
+    if op.type == "send_statement" and op.child_by_field_name("channel") == ref:
+        comm = op
+    elif a.is_receive(sf, op) and a.unparen(op.child_by_field_name("operand")) == ref:
+        comm = op.parent if op.parent.type in ("expression_statement", "receive_statement") else None
+    else:
+        return False  # a close, a range, a len, a hand-off: not a partner that leaves on the signal
+    case = comm.parent if comm is not None else None
+    if case is None or case.type != "communication_case" or case.child_by_field_name("communication") != comm:
+        return False
+    root = re.match(r"\w+", sig.name).group()
+    for other in (x for x in case.parent.named_children if x.type == "communication_case"):
+        body = a.statements(other)
+        if _waits_on(sf, other.child_by_field_name("communication"), sig) and body \
+                and body[-1].type == "return_statement" and _same_name(sf, root, other, stmt):
+            return True
+    return False
+
+
+def _same_name(sf: SourceFile, name: str, x: Node, y: Node) -> bool:
+    """Whether ``name`` at ``x`` and at ``y`` is one variable: the same local declaration, or
+    the same function's parameter (a closure sees its outer function's)."""
+    dx, dy = a.local_declaration(sf, name, x), a.local_declaration(sf, name, y)
+    if dx is not None or dy is not None:
+        return dx is not None and dy is not None and dx.start_byte == dy.start_byte
+
+    def declaring(n: Node) -> int | None:
+        return next((f.start_byte for f in a.ancestors(n) if f.type in a.FUNCTION_TYPES and a.params_declare(sf, f, name)), None)
+    return declaring(x) == declaring(y)
+
+
 def _stop_signal(sf: SourceFile, stmt: Node, fn: Node) -> a.Cancellation | None:
     """A context in scope that is not Background/TODO, or a done channel ``fn`` already
     receives from in a select and never closes or sends on itself; else a channel ``fn``
