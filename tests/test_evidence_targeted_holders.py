@@ -381,8 +381,82 @@ func (s *Store) SetQueue(q *Queue) {
 }
 """
 
+# syncthing's PR 5795: the loop calls its handler, the handler calls Close, and Close waits
+# for the loop to stop, which it does only after the handler returns
+SELFWAIT = """\
+package selfwait
+
+import "sync"
+
+// Handler is told of each message.
+type Handler interface {
+	Handle(msg int)
+}
+
+// Conn dispatches messages to its handler until it is closed.
+type Conn struct {
+	h       Handler
+	inbox   chan int
+	closed  chan struct{}
+	stopped chan struct{}
+	once    sync.Once
+}
+
+// NewConn returns a Conn; Start runs its loop.
+func NewConn(h Handler) *Conn {
+	return &Conn{h: h, inbox: make(chan int), closed: make(chan struct{}), stopped: make(chan struct{})}
+}
+
+// Start runs the dispatch loop on a goroutine.
+func (c *Conn) Start() {
+	go c.loop()
+}
+
+func (c *Conn) loop() {
+	defer close(c.stopped)
+	for {
+		select {
+		case msg := <-c.inbox:
+			c.h.Handle(msg)
+		case <-c.closed:
+			return
+		}
+	}
+}
+
+// Close stops the loop and waits for it.
+func (c *Conn) Close() {
+	c.once.Do(func() {
+		close(c.closed)
+		<-c.stopped
+	})
+}
+"""
+SELFWAIT_TEST = """\
+package selfwait
+
+import (
+	"testing"
+	"time"
+)
+
+type closer struct{ c *Conn }
+
+func (x *closer) Handle(int) { x.c.Close() }
+
+func TestIt(t *testing.T) {
+	x := &closer{}
+	x.c = NewConn(x)
+	x.c.Start()
+	x.c.inbox <- 1
+	time.Sleep(20 * time.Millisecond)
+}
+"""
+
 SLEEP = '\t"time"\n'
 FILES = {
+    "selfwait/selfwait.go": SELFWAIT,
+    "selfwait/selfwait_test.go": SELFWAIT_TEST,
     "checkpoint/checkpoint.go": CHECKPOINT,
     "checkpoint/checkpoint_test.go": CHECKPOINT_TEST,
     "notify/notify.go": NOTIFY,
@@ -451,6 +525,18 @@ def test_a_goroutine_holding_its_own_lock_is_diagnosed_where_it_is_not_fixed(flo
     # its own frame holds the lock: no reason that blames another goroutine
     assert "held by a goroutine that is blocked itself" not in line, line
     assert _proven(after[pkg])
+
+
+def test_a_goroutine_waiting_for_its_own_deferred_close_is_told_so(flow):
+    module, before, result, after = flow
+    assert _proven(before["selfwait"]), before["selfwait"].message
+    assert (module / "selfwait" / "selfwait.go").read_text() == SELFWAIT
+    line = _line(result.stderr, "selfwait.go:45")
+    assert "proven-leak (not fixed): the goroutine waits for itself: (*Conn).loop closes c.stopped as it returns (defer " \
+           "on line 30), and it is this goroutine's own frame at line 34, which calls selfwait.(*closer).Handle -> " \
+           "selfwait.(*Conn).Close -> selfwait.(*Conn).Close.func1: the close can only come after this receive ends; do " \
+           "not wait for loop to stop from a call it makes" in line, result.stderr
+    assert _proven(after["selfwait"])
 
 
 def test_fixed_files_are_gofmt_clean_and_vet_clean(flow):
@@ -568,3 +654,30 @@ def test_no_stack_no_answer(tmp_path):
     sf = SourceFile.load("p.go", HELD.encode(), (1, 22))
     site = Site(Location(PATH, 11, "example.com/m/p.(*T).Get"), "sync.Mutex.Lock", True, None, 1, None)
     assert holders.callback_under_lock(sf, 11, str(path), Covered(site, "p.go", True, None, ())) == (None, None)
+
+
+def _self_wait(tmp_path: Path, loop_line: int, close_arg0: str | None, loop_arg0: str | None) -> str | None:
+    path = tmp_path / "selfwait.go"
+    path.write_text(SELFWAIT)
+    fn = "example.com/m/selfwait."
+    stack = (
+        Location(str(path), 45, fn + "(*Conn).Close.func1"),
+        Location("/usr/local/go/src/sync/once.go", 78, "sync.(*Once).doSlow"),
+        Location(str(path), 43, fn + "(*Conn).Close", close_arg0),
+        Location(str(path), loop_line, fn + "(*Conn).loop", loop_arg0),
+    )
+    sf = SourceFile.load("selfwait.go", SELFWAIT.encode(), (1, 22))
+    site = Site(stack[0], "chan receive", True, None, 1, None, stack)
+    stmt = targeted.channels.operation_at(sf, 45, "chan receive")
+    return holders.waits_for_own_close(sf, stmt, "chan receive", str(path), Covered(site, "selfwait.go", True, None, ()))
+
+
+@pytest.mark.parametrize("loop_line, close_arg0, loop_arg0, told", [
+    (34, "0xc000010000", "0xc000010000", True),
+    (34, None, None, True),  # receivers not printed: the same type is taken for the same value
+    (34, "0xc000010000", "0xc000020000", False),  # another Conn's loop: this one may still stop
+    (30, None, None, False),  # a frame at the defer itself: not registered yet
+])
+def test_a_wait_for_a_close_its_own_frame_defers(tmp_path, loop_line, close_arg0, loop_arg0, told):
+    said = _self_wait(tmp_path, loop_line, close_arg0, loop_arg0)
+    assert (said is not None and said.startswith("the goroutine waits for itself: (*Conn).loop closes c.stopped")) is told

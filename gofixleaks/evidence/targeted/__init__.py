@@ -78,7 +78,9 @@ case to it, or refuse it where that would be wrong):
 A range over a channel nobody closes is range-not-closed's to fix (it sees the channel's
 senders across the package). Anything else (other locks, wait groups and condition
 variables, a receive on a cancellation signal nobody owns, an unbounded number of sends,
-lock-order deadlocks) gets no fix and a one-line reason per class. A targeted fix is
+lock-order deadlocks) gets no fix and a one-line reason per class; where the code or the
+goroutine's stack proves more, a diagnosis instead (a channel field nothing signals; a
+receive waiting for a close that an outer frame of its own goroutine defers). A targeted fix is
 `review`: only a run of the tests after it proves it (see commands.target).
 
 The shapes live by what blocks: `channels` (a bare send or receive), `closers` (a wait on a
@@ -226,7 +228,7 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
         # on the blocked line: a single-case select's case, not its `select {`
         finding = Finding.at(sf, operation(stmt), RULE, "error", f"goroutines block here forever ({c.site.state_text})", [fix])
         return Aimed(c, abspath, finding, fix.message, proof_suffices)
-    never = channels.never_signalled(sf, stmt, state, abspath)
+    never = channels.never_signalled(sf, stmt, state, abspath) or holders.waits_for_own_close(sf, stmt, state, abspath, c)
     return Aimed(c, abspath, None, "; ".join([never] if never else reasons) or "no targeted fix applies")
 
 

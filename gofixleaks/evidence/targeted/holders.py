@@ -20,7 +20,7 @@ from ...source import SourceFile
 from ..dump import Frame, short_name
 from ..match import Covered
 from ..sites import Location
-from ._base import is_yield, lock_call, lock_key, lock_scope, named_call, struct_fields, used_elsewhere
+from ._base import channel, is_yield, lock_call, lock_key, lock_scope, named_call, struct_fields, used_elsewhere
 
 # `pkg.(*T).M` (a generic type's `(*T[...])`): a method on a pointer receiver, not a func literal in one
 _METHOD = re.compile(r"\.\(\*(\w+)(?:\[\.\.\.\])?\)\.(\w+)$")
@@ -129,6 +129,46 @@ def holder(sf: SourceFile, line: int, abspath: str, c: Covered) -> Holder | None
                 + (" forever: a sync mutex is not reentrant" if "Lock" in (mode, wants) else
                    ": a second read lock waits once a writer queues"))
         return Holder(there, fn, lock, call, same, text)
+    return None
+
+
+def waits_for_own_close(sf: SourceFile, stmt: Node, state: str, abspath: str, c: Covered) -> str | None:
+    """A diagnosis, no fix: the blocked receive ``<-r.f`` in a method of T (or a func literal
+    in one) waits for a close that a frame of its own goroutine defers: a method of T, on the
+    same value where the traceback prints receivers, whose top-level block has ``defer
+    close(r.f)`` before the line the frame is at. That close runs only once the frame
+    returns, which waits for this receive: the goroutine waits for itself (syncthing's PR
+    5795: the dispatcher loop calls a callback that calls Close, and Close waits for the loop
+    to stop). How to break it is the caller's contract (wait on another goroutine, or not
+    from the loop's own), so none is written. None when the stack does not show it."""
+    method = next((x for x in a.ancestors(stmt) if x.type == "method_declaration"), None)
+    key = a.function_key(sf, method) if method is not None else None
+    chan = channel(sf, stmt) if state == "chan receive" else None
+    if key is None or chan is None or chan.type != "selector_expression" \
+            or sf.text(chan.child_by_field_name("operand")) != a.receiver_name(sf, method):
+        return None
+    name, type_name = key
+    field = sf.text(chan.child_by_field_name("field"))
+    stack = c.site.stack
+    own = next((loc.arg0 for loc in stack if _method_of(loc) == (type_name, name)), None)
+    for j, loc in enumerate(stack):
+        outer = _method_of(loc)
+        if outer is None or outer[0] != type_name or None not in (own, loc.arg0) and own != loc.arg0:
+            continue
+        there = _file(sf, abspath, c, j)
+        fn = next((m for m in a.of_type(there.root, "method_declaration") if a.function_key(there, m) == (outer[1], type_name)),
+                  None) if there is not None else None
+        recv = a.receiver_name(there, fn) if fn is not None else None
+        closer = next((d for d in a.statements(a.body(fn)) if d.type == "defer_statement" and there.line_col(d.start_byte)[0]
+                       < loc.line and " ".join(there.text(d).split()) == f"defer close({recv}.{field})"), None) if recv else None
+        if closer is None:
+            continue
+        through = [short_name(x.function) for x in reversed(stack[:j]) if not Frame(x.function, x.path, x.line).in_std]
+        return (f"the goroutine waits for itself: (*{type_name}).{outer[1]} closes {recv}.{field} as it returns (defer on "
+                f"line {there.line_col(closer.start_byte)[0]}), and it is this goroutine's own frame at line {loc.line}"
+                + (f", which calls {' -> '.join(through)}" if through else "")
+                + f": the close can only come after this receive ends; do not wait for {outer[1]} to stop from a call it "
+                  f"makes (wait on another goroutine, or skip the wait on {outer[1]}'s own)")
     return None
 
 
