@@ -71,6 +71,9 @@ often the whole process, or until the deadline passes. This is a leak in every G
   meant to live until the function returns;
 - cancel is a parameter, a result, a package-level variable or one of an enclosing
   function, or is declared in an `if`/`switch` header: its owner is elsewhere;
+- cancel is stored in a field of a value built here that was handed on (stored, passed,
+  returned) before the field was set: whoever holds the value now releases it (grpc's
+  `cc.conns = append(cc.conns, ac)`, then `ac.ctx, ac.cancel = context.WithCancel(...)`);
 - it is discarded from a maker that also returns an error, and the next statement fails
   the test unless that error is set (`require.Error(t, err)`, `assert.ErrorIs`, `if err
   == nil { t.Fatal(...) }`): in a passing run the call failed and returned no cancel func.
@@ -530,6 +533,9 @@ def _field_of_local(p: Pass, call, stmt, target, maker, cause, why) -> None:
     owner = a.binding_of(sf, operand)
     if owner is None or not _fresh_value(sf, owner):
         return  # a receiver, parameter or value made elsewhere: its owner releases it
+    early = [a.classify(sf, r) for r in a.references(sf, owner) if r.end_byte <= stmt.start_byte]
+    if any(a.escapes(u) or u.kind == "go-method" for u in early):
+        return  # handed on before the cancel was stored (grpc's `cc.conns = append(cc.conns, ac)`): its holder releases it
 
     def is_release(u: a.Use) -> bool:
         return u.kind in ("method", "deferred-method", "go-method") and u.detail in (field, *_CLOSERS)

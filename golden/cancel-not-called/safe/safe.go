@@ -289,3 +289,31 @@ func Probe(parent context.Context, ping func(context.Context) error) bool {
 	}
 	return false
 }
+
+// Conn's context is cancelled by its pool's Close.
+type Conn struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+// Pool holds the connections it closes.
+type Pool struct {
+	ctx   context.Context
+	conns []*Conn
+}
+
+// Close cancels every connection's context.
+func (p *Pool) Close() {
+	for _, c := range p.conns {
+		c.cancel()
+	}
+}
+
+// Add puts the connection in the pool before its context is made (grpc's resetAddrConn):
+// the pool holds it, and its Close cancels it; the cancel is not dropped when Add returns.
+func (p *Pool) Add(dial func(context.Context)) {
+	c := &Conn{}
+	p.conns = append(p.conns, c)
+	c.ctx, c.cancel = context.WithCancel(p.ctx)
+	dial(c.ctx)
+}
