@@ -1,0 +1,206 @@
+"""Targeted shape for a goroutine blocked on a bare send it makes right after cancelling the
+very context that could have ended it: ``cancel(); ch <- v`` (kubernetes' PR 25331)."""
+
+from __future__ import annotations
+
+import re
+
+from tree_sitter import Node
+
+try:  # installed, transforms/ is the package gofixleaks.transforms
+    from gofixleaks.transforms import _goroutine as g_
+except ImportError:  # an uninstalled checkout: transforms/ beside gofixleaks/ (as registry.py finds it)
+    from transforms import _goroutine as g_
+
+from ... import analysis as a
+from ...analysis.cancellation import NEVER_DONE
+from ...edits import Fix, TextEdit
+from ...source import SourceFile
+from ._base import channel, struct_fields, used_elsewhere
+from .channels import _cancels, _waits_on
+
+
+def cancel_then_send(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tuple[Fix | None, str | None]:
+    """A bare send whose statement right before it, in its block, is ``cancel()`` or
+    ``r.cancel()``, the CancelFunc of a context the send can watch: the locals of one
+    ``ctx, cancel := context.WithCancel(p)``, or fields of the receiver's type that every
+    keyed literal of it fills from those two locals. The goroutine has cancelled the one
+    signal that could end its send, so when nobody takes the value it blocks for good,
+    though whoever else cancels (a Stop calling ``r.cancel()``, the parent context) means
+    "stop". The fix (the PR's): the send in a select that also watches ``ctx.Done()``,
+    the cancel after that select. It stays review however proven: the cancel that stopped
+    sibling goroutines now waits for the value to be taken, which deadlocks a receiver that
+    waits for those siblings before it receives; and a value may be dropped once someone
+    else cancelled. Not fixed: something between the cancel and the send; a cancel not
+    provably the context's (a field set elsewhere, a literal not keyed); the send already
+    a select's case; a send that runs once the context is done anyway (in a case that
+    waits on it, after another cancel); a context nobody else can cancel (the select would
+    wait as long); a receiver of the channel that waits (``wg.Wait()``) before it receives."""
+    if state != "chan send":
+        return None, None
+    fn = a.enclosing_function(stmt)
+    earlier = [n for n in a.of_type(fn, "expression_statement", skip_functions=True)
+               if n.end_byte <= stmt.start_byte and _cancels(sf, n)]
+    if not earlier:
+        return None, None
+    if stmt.type != "send_statement":
+        return None, "the function cancels before a send that is a select's case already: add the stop case by hand"
+    prev = _previous(stmt)
+    if prev is None or prev != earlier[-1]:
+        return None, "the function cancels before the send, with other code between: moving the cancel past it changes what that code sees"
+    call = a.unparen(prev.named_children[0])
+    if a.arguments(call) or not g_.own_line(sf, prev) or not g_.own_line(sf, stmt):
+        return None, "the cancel takes arguments, or it or the send shares its line: rewrite it by hand"
+    ctx, why = _context_of(sf, call, abspath)
+    if ctx is None:
+        return None, why
+    sig = a.Cancellation(ctx, "context")
+    cancel = sf.text(call.child_by_field_name("function"))
+    for n in earlier[:-1]:
+        if sf.text(a.unparen(n.named_children[0]).child_by_field_name("function")) == cancel:
+            return None, f"{cancel} is called before too: the context is done at the send anyway"
+    for case in (x for x in a.ancestors(stmt) if x.type == "communication_case"):
+        if _waits_on(sf, case.child_by_field_name("communication"), sig):
+            return None, f"the send runs once {ctx} is done (in a case that waits on it): a select on it would drop it"
+    late = _receiver_waits_first(sf, channel(sf, stmt), abspath)
+    if late is not None:
+        return None, late
+    nl, indent = sf.newline, sf.indent_at(stmt.start_byte)
+    send_comment, cancel_comment = g_.trailing_comment(sf, stmt), g_.trailing_comment(sf, prev)
+    between = sf.data[(cancel_comment or prev).end_byte:stmt.start_byte]
+    if between.strip():
+        return None, "comments between the cancel and the send: rewrite it by hand"
+    case = f"case {sf.text(stmt)}:" + (f" {sf.text(send_comment)}" if send_comment else "")
+    new = (b"select {" + nl + indent + case.encode() + nl + indent + f"case <-{sig.done_expr()}:".encode() + nl
+           + indent + b"}" + nl + indent + sf.data[prev.start_byte:(cancel_comment or prev).end_byte])
+    end = (send_comment or stmt).end_byte
+    message = f"select on {sig.done_expr()} too, and {cancel}() after it: cancelled before the send, nothing could end it"
+    return Fix(message, (TextEdit(prev.start_byte, end, new),)), None
+
+
+def _previous(stmt: Node) -> Node | None:
+    """The statement before ``stmt`` in its block, comments aside."""
+    n = stmt.prev_named_sibling
+    while n is not None and n.type == "comment":
+        n = n.prev_named_sibling
+    return n if stmt.parent is not None and stmt.parent.type == "statement_list" else None
+
+
+def _context_of(sf: SourceFile, call: Node, abspath: str) -> tuple[str | None, str | None]:
+    """The context (an expression usable at the send) whose CancelFunc ``call`` calls, made
+    by one ``context.WithCancel`` with it, that someone besides this call can cancel; or
+    (None, why not)."""
+    f = call.child_by_field_name("function")
+    if f.type == "identifier":
+        made = _with_cancel(sf, sf.text(f), call)
+        if made is None:
+            return None, f"{sf.text(f)} is not the cancel of a local `ctx, {sf.text(f)} := context.WithCancel(...)`"
+        decl, ctx = made
+        fn = a.enclosing_function(decl)
+        if _assigned(sf, fn, (ctx, sf.text(f))):
+            return None, f"{ctx} or {sf.text(f)} is assigned again: not provably one context"
+        others = [n for n in a.of_type(fn, "identifier") if sf.text(n) == sf.text(f) and n != f
+                  and not a.is_within(n, decl) and a.enclosing(n, "defer_statement") is None]
+        if not others and _never_done(sf, decl):
+            return None, f"nobody else can cancel {ctx} (its parent is never done): a select on it would wait as long"
+        return ctx, None
+    method = a.enclosing(call, "method_declaration")
+    recv = f.child_by_field_name("operand") if f.type == "selector_expression" else None
+    if method is None or recv is None or recv.type != "identifier" or sf.text(recv) != a.receiver_name(sf, method):
+        return None, "the cancel is neither a local nor a field of the method's receiver: not provably the context's"
+    type_name, field = a.function_key(sf, method)[1], sf.text(f.child_by_field_name("field"))
+    fields = struct_fields(sf, type_name) or {}
+    ctx_field, why = _paired_field(sf, type_name, field, fields)
+    if ctx_field is None:
+        return None, why
+    if re.search(rb"\.(" + re.escape(field).encode() + b"|" + re.escape(ctx_field).encode() + rb")\s*=[^=]", sf.data):
+        return None, f"{field} or {ctx_field} is assigned after the literal: not provably one context"
+    shared = used_elsewhere(abspath, [rb"\b" + re.escape(type_name).encode() + rb"\s*\{",
+                                      rb"\.(" + re.escape(field).encode() + b"|" + re.escape(ctx_field).encode() + rb")\s*=[^=]"])
+    if shared:
+        return None, shared
+    calls = [c for c in a.of_type(sf.root, "call_expression") if c != call and not a.arguments(c)
+             and (mc := a.method_call(sf, c)) is not None and mc[1] == field and a.enclosing(c, "defer_statement") is None]
+    if not calls:
+        return None, f"nothing else calls {field}: a select on {ctx_field} would wait as long"
+    return f"{sf.text(recv)}.{ctx_field}", None
+
+
+def _with_cancel(sf: SourceFile, cancel: str, at: Node) -> tuple[Node, str] | None:
+    """(the declaration, the context's name) of ``ctx, cancel := context.WithCancel(...)``,
+    the local ``cancel`` visible at ``at``."""
+    decl = a.local_declaration(sf, cancel, at)
+    if decl is None or decl.type != "short_var_declaration":
+        return None
+    names = [sf.text(n) for n in decl.child_by_field_name("left").named_children]
+    values = decl.child_by_field_name("right").named_children
+    if len(names) != 2 or names[1] != cancel or names[0] == "_" or len(values) != 1 \
+            or not a.is_call_to(sf, a.unparen(values[0]), "context", ("WithCancel",)):
+        return None
+    return decl, names[0]
+
+
+def _never_done(sf: SourceFile, decl: Node) -> bool:
+    """Whether the parent of the WithCancel of ``decl`` is Background/TODO, or a local made by one."""
+    args = a.arguments(a.unparen(decl.child_by_field_name("right").named_children[0]))
+    parent = a.unparen(args[0]) if args else None
+    if parent is None or a.is_call_to(sf, parent, "context", NEVER_DONE):
+        return True
+    return parent.type == "identifier" and a.never_cancelled(sf, a.Cancellation(sf.text(parent), "context"), decl)
+
+
+def _assigned(sf: SourceFile, fn: Node, names: tuple[str, ...]) -> bool:
+    """Whether ``fn`` assigns (``=``) one of the locals ``names``."""
+    for n in a.of_type(fn, "assignment_statement"):
+        left = n.child_by_field_name("left")
+        if any(x.type == "identifier" and sf.text(x) in names for x in left.named_children):
+            return True
+    return False
+
+
+def _paired_field(sf: SourceFile, type_name: str, field: str, fields: dict[str, str]) -> tuple[str | None, str | None]:
+    """The context field of ``type_name`` that every keyed literal of the type fills
+    together with ``field`` from one ``ctx, cancel := context.WithCancel(...)``, or (None,
+    why not)."""
+    lits = [n for n in a.of_type(sf.root, "composite_literal") if sf.text(n.child_by_field_name("type")) == type_name]
+    paired: set[str] = set()
+    for lit in lits:
+        elems = {}
+        for el in lit.child_by_field_name("body").named_children:
+            if el.type == "literal_element":
+                return None, f"a literal of {type_name} is not keyed: which field holds the context is not plain"
+            if el.type == "keyed_element":  # each side a literal_element around the key or value
+                key, value = (x.named_children[0] if x.type == "literal_element" else x for x in el.named_children[:2])
+                elems[sf.text(key)] = a.unparen(value)
+        if field not in elems:
+            continue
+        value = elems[field]
+        made = _with_cancel(sf, sf.text(value), value) if value.type == "identifier" else None
+        ctx = next((k for k, v in elems.items() if made is not None and v.type == "identifier" and sf.text(v) == made[1]), None)
+        if ctx is None:
+            return None, f"a literal of {type_name} sets {field} from no `ctx, cancel := context.WithCancel(...)` it also keeps"
+        paired.add(ctx)
+    if len(paired) != 1 or "Context" not in fields.get(next(iter(paired)), ""):
+        return None, f"no literal of {type_name} here pairs {field} with one context field: not provably the context's cancel"
+    return paired.pop(), None
+
+
+def _receiver_waits_first(sf: SourceFile, chan: Node, abspath: str) -> str | None:
+    """Why delaying the cancel may deadlock: a receive from ``chan`` (the same local, or
+    the same field) in this file that follows a ``.Wait()`` in its function, which may
+    wait for goroutines the cancel stops; None when there is none."""
+    name = sf.text(chan) if chan.type == "identifier" else sf.text(chan.child_by_field_name("field")) \
+        if chan.type == "selector_expression" else None
+    if name is None:
+        return "the send's channel is not a name or a field: its receivers are out of view"
+    for r in a.of_type(sf.root, "unary_expression"):
+        operand = a.unparen(r.child_by_field_name("operand")) if a.is_receive(sf, r) else None
+        if operand is None or name != (sf.text(operand.child_by_field_name("field")) if operand.type == "selector_expression"
+                                       else sf.text(operand)):
+            continue
+        fn = a.enclosing_function(r)
+        for c in a.of_type(fn, "call_expression", skip_functions=True):
+            if c.start_byte < r.start_byte and (mc := a.method_call(sf, c)) is not None and mc[1] == "Wait":
+                return (f"a receiver of {name} waits ({sf.text(c)}) before it receives: it may wait for goroutines the "
+                        f"cancel stops, which a cancel after the send would deadlock")
+    return None
