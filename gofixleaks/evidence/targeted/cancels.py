@@ -33,7 +33,8 @@ def cancel_then_send(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tu
     waits for those siblings before it receives; and a value may be dropped once someone
     else cancelled. Not fixed: something between the cancel and the send; a cancel not
     provably the context's (a field set elsewhere, a literal not keyed); the send already
-    a select's case; a send that runs once the context is done anyway (in a case that
+    a select's case; a value or channel made by a call or a receive (a select evaluates
+    them as it starts: before the cancel, where the send made them after it); a send that runs once the context is done anyway (in a case that
     waits on it, after another cancel); a context nobody else can cancel (the select would
     wait as long); a receiver of the channel that waits (``wg.Wait()``) before it receives."""
     if state != "chan send":
@@ -51,6 +52,9 @@ def cancel_then_send(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tu
     call = a.unparen(prev.named_children[0])
     if a.arguments(call) or not g_.own_line(sf, prev) or not g_.own_line(sf, stmt):
         return None, "the cancel takes arguments, or it or the send shares its line: rewrite it by hand"
+    if any(n.type == "call_expression" or a.is_receive(sf, n) for n in a.walk(stmt)):
+        # a select evaluates its send's operands as it starts: a call would move before the cancel
+        return None, "the send calls or receives to make its value or channel: a select would do that before the cancel"
     ctx, why = _context_of(sf, call, abspath)
     if ctx is None:
         return None, why
