@@ -58,6 +58,10 @@ func (wc *watchChan) run() {
 	case <-wc.ctx.Done():
 	}
 }
+
+func (wc *watchChan) ResultChan() <-chan bool {
+	return wc.resultChan
+}
 """
 
 WATCHER_FIXED = WATCHER.replace("""		wc.cancel() // the watch is over
@@ -69,7 +73,8 @@ WATCHER_FIXED = WATCHER.replace("""		wc.cancel() // the watch is over
 		wc.cancel() // the watch is over
 """)
 
-# Stop leaves run behind; the other test reads the result as the code meant (the no-hang proof)
+# Stop leaves run behind; the other test reads the result as the code meant (the no-hang proof;
+# through a getter: a receive of the field in another file, the test's too, is out of view)
 WATCHER_TEST = """\
 package watcher
 
@@ -91,7 +96,7 @@ func TestResult(t *testing.T) {
 	go wc.run()
 	wc.errChan <- errors.New("failed")
 	select {
-	case failed := <-wc.resultChan:
+	case failed := <-wc.ResultChan():
 		if !failed {
 			t.Fatal("want failed")
 		}
@@ -296,3 +301,48 @@ def test_a_send_in_a_case_that_waits_on_the_context_is_not_fixed(tmp_path):
 def test_no_answer_without_a_cancel_before_the_send(tmp_path):
     source = FIRST.replace("package first", "package p").replace("\tcancel()\n\tout <- v", "\tout <- v\n\tcancel()")
     assert _ask(tmp_path, source, 9) == (None, None)
+
+
+LOCAL = FIRST.replace("package first", "package p")
+
+
+@pytest.mark.parametrize("old, new, said", [
+    # from the second pass on the context is done before the select: it would drop the value
+    ("\tv := <-events\n\tcancel()\n\tout <- v // the first event\n",
+     "\tfor v := range events {\n\t\tcancel()\n\t\tout <- v\n\t}\n", "the send is in a loop inside ctx's scope"),
+    # the receiver waits for the context to be done before it receives: the cancel after the send never comes
+    ("func heartbeat", "func drain(ctx context.Context, out chan int) int {\n\t<-ctx.Done()\n\treturn <-out\n}\n\nfunc heartbeat",
+     "a receiver of out waits (ctx.Done()) before it receives"),
+    # cancelled already (a deferred cancel does not count, this one does)
+    ("\tgo heartbeat(ctx)\n", "\tgo heartbeat(ctx)\n\tcancel()\n", "cancel is called before too"),
+    # ctx is assigned again: not provably the context the cancel cancels
+    ("\tgo heartbeat(ctx)\n", "\tctx = context.TODO()\n\tgo heartbeat(ctx)\n", "ctx or cancel is assigned again"),
+])
+def test_no_fix_where_the_local_cancel_may_not_move(tmp_path, old, new, said):
+    assert old in LOCAL
+    source = LOCAL.replace(old, new)
+    line = next(i for i, ln in enumerate(source.splitlines(), 1) if "out <- v" in ln)
+    fix, why = _ask(tmp_path, source, line)
+    assert fix is None and why is not None and said in why, why
+
+
+@pytest.mark.parametrize("old, new", [
+    ("\tgo heartbeat(ctx)\n", "\tdefer cancel()\n\tgo heartbeat(ctx)\n"),  # a deferred cancel runs after the send
+    # a receiver that selects on the context beside the value: either ends it
+    ("func heartbeat", "func drain(ctx context.Context, out chan int) int {\n\tselect {\n\tcase <-ctx.Done():\n\t\treturn 0\n"
+                       "\tcase v := <-out:\n\t\treturn v\n\t}\n}\n\nfunc heartbeat"),
+    # a never-done parent, but a goroutine holds the cancel too
+    ("context.WithCancel(parent)\n", "context.WithCancel(context.Background())\n\tgo func() { <-parent.Done(); cancel() }()\n"),
+])
+def test_the_local_case_is_fixed_where_it_is_plain(tmp_path, old, new):
+    assert old in LOCAL
+    source = LOCAL.replace(old, new)
+    line = next(i for i, ln in enumerate(source.splitlines(), 1) if "out <- v" in ln)
+    fix, why = _ask(tmp_path, source, line)
+    assert why is None and fix is not None and fix.message.startswith("select on ctx.Done() too, and cancel() after it")
+
+
+def test_no_fix_where_another_file_receives_the_field(tmp_path):
+    (tmp_path / "q.go").write_text("package p\n\nfunc (wc *watchChan) Result() bool { return <-wc.resultChan }\n")
+    fix, why = _ask(tmp_path, KEYED, 35)
+    assert fix is None and "a receiver of resultChan is in another file" in why, why

@@ -39,16 +39,15 @@ def cancel_then_send(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tu
     wait as long); a receiver of the channel that waits (``wg.Wait()``) before it receives."""
     if state != "chan send":
         return None, None
-    fn = a.enclosing_function(stmt)
-    earlier = [n for n in a.of_type(fn, "expression_statement", skip_functions=True)
-               if n.end_byte <= stmt.start_byte and _cancels(sf, n)]
-    if not earlier:
+    prev = _previous(stmt)
+    if prev is None or prev.type != "expression_statement" or not _cancels(sf, prev):
+        # a cancel earlier in the send's own block: the code between runs cancelled
+        if prev is not None and any(n.type == "expression_statement" and _cancels(sf, n) for n in stmt.parent.named_children
+                                    if n.end_byte <= stmt.start_byte):
+            return None, "the function cancels before the send, with other code between: moving the cancel past it changes what that code sees"
         return None, None
     if stmt.type != "send_statement":
         return None, "the function cancels before a send that is a select's case already: add the stop case by hand"
-    prev = _previous(stmt)
-    if prev is None or prev != earlier[-1]:
-        return None, "the function cancels before the send, with other code between: moving the cancel past it changes what that code sees"
     call = a.unparen(prev.named_children[0])
     if a.arguments(call) or not g_.own_line(sf, prev) or not g_.own_line(sf, stmt):
         return None, "the cancel takes arguments, or it or the send shares its line: rewrite it by hand"
@@ -60,8 +59,9 @@ def cancel_then_send(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tu
         return None, why
     sig = a.Cancellation(ctx, "context")
     cancel = sf.text(call.child_by_field_name("function"))
-    for n in earlier[:-1]:
-        if sf.text(a.unparen(n.named_children[0]).child_by_field_name("function")) == cancel:
+    for n in a.of_type(a.enclosing_function(stmt), "call_expression", skip_functions=True):
+        if n.end_byte < call.start_byte and not a.arguments(n) and sf.text(n.child_by_field_name("function")) == cancel \
+                and a.enclosing(n, "defer_statement", stop_at=a.FUNCTION_TYPES) is None:
             return None, f"{cancel} is called before too: the context is done at the send anyway"
     for case in (x for x in a.ancestors(stmt) if x.type == "communication_case"):
         if _waits_on(sf, case.child_by_field_name("communication"), sig):
@@ -103,8 +103,12 @@ def _context_of(sf: SourceFile, call: Node, abspath: str) -> tuple[str | None, s
         fn = a.enclosing_function(decl)
         if _assigned(sf, fn, (ctx, sf.text(f))):
             return None, f"{ctx} or {sf.text(f)} is assigned again: not provably one context"
-        others = [n for n in a.of_type(fn, "identifier") if sf.text(n) == sf.text(f) and n != f
-                  and not a.is_within(n, decl) and a.enclosing(n, "defer_statement") is None]
+        if a.loops_between(call, decl.parent):
+            return None, f"the send is in a loop inside {ctx}'s scope: from the second pass on {ctx} is done before the select"
+        # another goroutine or a callee may cancel: a reference in a closure, or one handed on
+        others = [n for n in a.of_type(fn, "identifier") if sf.text(n) == sf.text(f) and n != f and not a.is_within(n, decl)
+                  and a.enclosing(n, "defer_statement") is None
+                  and (a.enclosing_function(n) != fn or n.parent.type != "call_expression")]
         if not others and _never_done(sf, decl):
             return None, f"nobody else can cancel {ctx} (its parent is never done): a select on it would wait as long"
         return ctx, None
@@ -112,6 +116,8 @@ def _context_of(sf: SourceFile, call: Node, abspath: str) -> tuple[str | None, s
     recv = f.child_by_field_name("operand") if f.type == "selector_expression" else None
     if method is None or recv is None or recv.type != "identifier" or sf.text(recv) != a.receiver_name(sf, method):
         return None, "the cancel is neither a local nor a field of the method's receiver: not provably the context's"
+    if a.loops_between(call, method):
+        return None, "the send is in a loop: from the second pass on the context is done before the select"
     type_name, field = a.function_key(sf, method)[1], sf.text(f.child_by_field_name("field"))
     fields = struct_fields(sf, type_name) or {}
     ctx_field, why = _paired_field(sf, type_name, field, fields)
@@ -190,21 +196,36 @@ def _paired_field(sf: SourceFile, type_name: str, field: str, fields: dict[str, 
 
 
 def _receiver_waits_first(sf: SourceFile, chan: Node, abspath: str) -> str | None:
-    """Why delaying the cancel may deadlock: a receive from ``chan`` (the same local, or
-    the same field) in this file that follows a ``.Wait()`` in its function, which may
-    wait for goroutines the cancel stops; None when there is none."""
+    """Why delaying the cancel may deadlock: a receive from ``chan`` (the same name, or the
+    same field) in this file after a ``.Wait()`` or a ``<-x.Done()`` in its function (not a
+    case beside it), which may wait for what the cancel stops or for the cancel itself; or
+    a field received from in another file of the package (out of view). None: none such."""
     name = sf.text(chan) if chan.type == "identifier" else sf.text(chan.child_by_field_name("field")) \
         if chan.type == "selector_expression" else None
     if name is None:
         return "the send's channel is not a name or a field: its receivers are out of view"
-    for r in a.of_type(sf.root, "unary_expression"):
-        operand = a.unparen(r.child_by_field_name("operand")) if a.is_receive(sf, r) else None
-        if operand is None or name != (sf.text(operand.child_by_field_name("field")) if operand.type == "selector_expression"
-                                       else sf.text(operand)):
+    if chan.type == "selector_expression":
+        shared = used_elsewhere(abspath, [rb"<-\s*[\w.]*\." + re.escape(name).encode() + rb"\b"])
+        if shared:
+            return f"a receiver of {name} is in another file: whether it waits for what the cancel stops is out of view"
+    receives = [r for r in a.of_type(sf.root, "unary_expression") if a.is_receive(sf, r)]
+    for r in receives:
+        operand = a.unparen(r.child_by_field_name("operand"))
+        if name != (sf.text(operand.child_by_field_name("field")) if operand.type == "selector_expression" else sf.text(operand)):
             continue
         fn = a.enclosing_function(r)
         for c in a.of_type(fn, "call_expression", skip_functions=True):
-            if c.start_byte < r.start_byte and (mc := a.method_call(sf, c)) is not None and mc[1] == "Wait":
-                return (f"a receiver of {name} waits ({sf.text(c)}) before it receives: it may wait for goroutines the "
-                        f"cancel stops, which a cancel after the send would deadlock")
+            mc = a.method_call(sf, c) if c.start_byte < r.start_byte and not a.arguments(c) else None
+            done = mc is not None and mc[1] == "Done" and c.parent.type == "unary_expression" and a.is_receive(sf, c.parent)
+            if mc is not None and (mc[1] == "Wait" or (done and not _beside(c, r))):
+                return (f"a receiver of {name} waits ({sf.text(c)}) before it receives: it may wait for what the cancel "
+                        f"stops, or for the cancel itself, which a cancel after the send would deadlock")
     return None
+
+
+def _beside(wait: Node, receive: Node) -> bool:
+    """Whether ``wait`` is the head of a select case whose select also receives
+    ``receive`` in another case (either ends the select: no wait before the receive)."""
+    case = a.enclosing(wait, "communication_case", stop_at=a.FUNCTION_TYPES)
+    head = case.child_by_field_name("communication") if case is not None else None
+    return head is not None and a.is_within(wait, head) and not a.is_within(receive, case) and a.is_within(receive, case.parent)
