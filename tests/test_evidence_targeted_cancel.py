@@ -346,3 +346,17 @@ def test_no_fix_where_another_file_receives_the_field(tmp_path):
     (tmp_path / "q.go").write_text("package p\n\nfunc (wc *watchChan) Result() bool { return <-wc.resultChan }\n")
     fix, why = _ask(tmp_path, KEYED, 35)
     assert fix is None and "a receiver of resultChan is in another file" in why, why
+
+
+def test_no_fix_where_the_context_is_shadowed_at_the_send(tmp_path):
+    source = LOCAL.replace("\tv := <-events\n\tcancel()\n\tout <- v // the first event\n",
+                           "\tgo func(ctx context.Context) {\n\t\tcancel()\n\t\tout <- 1\n\t}(parent)\n")
+    fix, why = _ask(tmp_path, source, 10)
+    assert fix is None and "ctx at the send is not the context of cancel's WithCancel" in why, why
+
+
+def test_no_gofmt_change_to_an_untouched_line(tmp_path):
+    # `x := 1` aligns its comment with the cancel's: moving the cancel away would realign it
+    source = LOCAL.replace("\tv := <-events\n", "\tv := <-events // one\n").replace("\tcancel()\n", "\tcancel()      // two\n")
+    fix, why = _ask(tmp_path, source, 10)
+    assert fix is None and "comments gofmt aligns" in why, why

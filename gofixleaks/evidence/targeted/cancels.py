@@ -31,12 +31,14 @@ def cancel_then_send(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tu
     the cancel after that select. It stays review however proven: the cancel that stopped
     sibling goroutines now waits for the value to be taken, which deadlocks a receiver that
     waits for those siblings before it receives; and a value may be dropped once someone
-    else cancelled. Not fixed: something between the cancel and the send; a cancel not
-    provably the context's (a field set elsewhere, a literal not keyed); the send already
-    a select's case; a value or channel made by a call or a receive (a select evaluates
-    them as it starts: before the cancel, where the send made them after it); a send that runs once the context is done anyway (in a case that
-    waits on it, after another cancel); a context nobody else can cancel (the select would
-    wait as long); a receiver of the channel that waits (``wg.Wait()``) before it receives."""
+    else cancelled. Not fixed: other code between the cancel and the send; a cancel not
+    provably the context's (not WithCancel's, a field assigned or a literal not keyed, a
+    name shadowed at the send); the send a select's case already; a value or channel made
+    by a call or a receive (a select evaluates them as it starts: before the cancel); a
+    send the context is done at anyway (in a case that waits on it, after another cancel,
+    in a loop inside the context's scope); a context nobody else can cancel (the select
+    would wait as long); a receiver of the channel that waits (``wg.Wait()``,
+    ``<-ctx.Done()``) before it receives, or one in another file."""
     if state != "chan send":
         return None, None
     prev = _previous(stmt)
@@ -74,9 +76,11 @@ def cancel_then_send(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tu
     between = sf.data[(cancel_comment or prev).end_byte:stmt.start_byte]
     if between.strip():
         return None, "comments between the cancel and the send: rewrite it by hand"
+    if (send_comment or cancel_comment) and _commented_neighbour(sf, prev, stmt):
+        return None, "the lines around the cancel and the send end in comments gofmt aligns with theirs: rewrite it by hand"
     case = f"case {sf.text(stmt)}:" + (f" {sf.text(send_comment)}" if send_comment else "")
     new = (b"select {" + nl + indent + case.encode() + nl + indent + f"case <-{sig.done_expr()}:".encode() + nl
-           + indent + b"}" + nl + indent + sf.data[prev.start_byte:(cancel_comment or prev).end_byte])
+           + indent + b"}" + nl + indent + sf.text(prev).encode() + (b" " + sf.text(cancel_comment).encode() if cancel_comment else b""))
     end = (send_comment or stmt).end_byte
     message = f"select on {sig.done_expr()} too, and {cancel}() after it: cancelled before the send, nothing could end it"
     return Fix(message, (TextEdit(prev.start_byte, end, new),)), None
@@ -88,6 +92,15 @@ def _previous(stmt: Node) -> Node | None:
     while n is not None and n.type == "comment":
         n = n.prev_named_sibling
     return n if stmt.parent is not None and stmt.parent.type == "statement_list" else None
+
+
+def _commented_neighbour(sf: SourceFile, first: Node, last: Node) -> bool:
+    """Whether the line before ``first`` or the one after ``last`` holds a comment: gofmt
+    aligns the trailing comments of adjacent lines, so moving one beside or away from it
+    would change how gofmt lays out a line the fix does not touch."""
+    lines = sf.data.split(b"\n")
+    before, after = sf.line_col(first.start_byte)[0] - 2, sf.line_col(last.end_byte)[0]
+    return any(0 <= i < len(lines) and b"//" in lines[i] for i in (before, after))
 
 
 def _context_of(sf: SourceFile, call: Node, abspath: str) -> tuple[str | None, str | None]:
@@ -103,6 +116,8 @@ def _context_of(sf: SourceFile, call: Node, abspath: str) -> tuple[str | None, s
         fn = a.enclosing_function(decl)
         if _assigned(sf, fn, (ctx, sf.text(f))):
             return None, f"{ctx} or {sf.text(f)} is assigned again: not provably one context"
+        if a.local_declaration(sf, ctx, call) != decl or _shadowed(sf, ctx, call, fn):
+            return None, f"{ctx} at the send is not the context of {sf.text(f)}'s WithCancel"
         if a.loops_between(call, decl.parent):
             return None, f"the send is in a loop inside {ctx}'s scope: from the second pass on {ctx} is done before the select"
         # another goroutine or a callee may cancel: a reference in a closure, or one handed on
@@ -116,6 +131,8 @@ def _context_of(sf: SourceFile, call: Node, abspath: str) -> tuple[str | None, s
     recv = f.child_by_field_name("operand") if f.type == "selector_expression" else None
     if method is None or recv is None or recv.type != "identifier" or sf.text(recv) != a.receiver_name(sf, method):
         return None, "the cancel is neither a local nor a field of the method's receiver: not provably the context's"
+    if _shadowed(sf, sf.text(recv), call, method):
+        return None, f"{sf.text(recv)} at the send is not the method's receiver"
     if a.loops_between(call, method):
         return None, "the send is in a loop: from the second pass on the context is done before the select"
     type_name, field = a.function_key(sf, method)[1], sf.text(f.child_by_field_name("field"))
@@ -129,11 +146,24 @@ def _context_of(sf: SourceFile, call: Node, abspath: str) -> tuple[str | None, s
                                       rb"\.(" + re.escape(field).encode() + b"|" + re.escape(ctx_field).encode() + rb")\s*=[^=]"])
     if shared:
         return None, shared
-    calls = [c for c in a.of_type(sf.root, "call_expression") if c != call and not a.arguments(c)
-             and (mc := a.method_call(sf, c)) is not None and mc[1] == field and a.enclosing(c, "defer_statement") is None]
+    # another function calling it (a Stop): in the send's own, it runs after the send or not at all
+    calls = [c for c in a.of_type(sf.root, "call_expression") if a.enclosing_function(c) != a.enclosing_function(call)
+             and not a.arguments(c) and (mc := a.method_call(sf, c)) is not None and mc[1] == field]
     if not calls:
         return None, f"nothing else calls {field}: a select on {ctx_field} would wait as long"
     return f"{sf.text(recv)}.{ctx_field}", None
+
+
+def _shadowed(sf: SourceFile, name: str, at: Node, outer: Node) -> bool:
+    """Whether a function literal between ``at`` and ``outer`` takes a parameter ``name``."""
+    for fn in a.ancestors(at):
+        if fn == outer:
+            return False
+        params = fn.child_by_field_name("parameters") if fn.type == "func_literal" else None
+        if params is not None and any(sf.text(n) == name for p in a.of_type(params, "parameter_declaration")
+                                      for n in p.children_by_field_name("name")):
+            return True
+    return False
 
 
 def _with_cancel(sf: SourceFile, cancel: str, at: Node) -> tuple[Node, str] | None:
