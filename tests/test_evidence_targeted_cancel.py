@@ -360,3 +360,16 @@ def test_no_gofmt_change_to_an_untouched_line(tmp_path):
     source = LOCAL.replace("\tv := <-events\n", "\tv := <-events // one\n").replace("\tcancel()\n", "\tcancel()      // two\n")
     fix, why = _ask(tmp_path, source, 10)
     assert fix is None and "comments gofmt aligns" in why, why
+
+
+def test_aim_offers_it_as_review_however_proven(tmp_path):
+    from gofixleaks.evidence import targeted
+    from gofixleaks.evidence.match import Covered
+    from gofixleaks.evidence.sites import Location, Site
+
+    path = tmp_path / "p.go"
+    path.write_text(KEYED)
+    site = Site(Location(str(path), 35, "p.(*watchChan).run"), "chan send", True, None, 1, None)
+    aimed = targeted.aim(Covered(site, "p.go", True, None, ()), str(path), lambda: targeted.load(str(path), "p.go"))
+    assert aimed.finding is not None and aimed.reason.startswith("select on wc.ctx.Done() too, and wc.cancel() after it")
+    assert aimed.proof_suffices is False
