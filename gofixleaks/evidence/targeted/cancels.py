@@ -114,16 +114,16 @@ def _context_of(sf: SourceFile, call: Node, abspath: str) -> tuple[str | None, s
             return None, f"{sf.text(f)} is not the cancel of a local `ctx, {sf.text(f)} := context.WithCancel(...)`"
         decl, ctx = made
         fn = a.enclosing_function(decl)
-        if _assigned(sf, fn, (ctx, sf.text(f))):
-            return None, f"{ctx} or {sf.text(f)} is assigned again: not provably one context"
         if a.local_declaration(sf, ctx, call) != decl or _shadowed(sf, ctx, call, fn):
             return None, f"{ctx} at the send is not the context of {sf.text(f)}'s WithCancel"
+        uses = [a.classify(sf, n) for i in (0, 1) for n in a.references(sf, a.tuple_binding(sf, decl, i))]
+        if any(u.kind == "assigned" for u in uses):
+            return None, f"{ctx} or {sf.text(f)} is assigned again: not provably one context"
         if a.loops_between(call, decl.parent):
             return None, f"the send is in a loop inside {ctx}'s scope: from the second pass on {ctx} is done before the select"
-        # another goroutine or a callee may cancel: a reference in a closure, or one handed on
-        others = [n for n in a.of_type(fn, "identifier") if sf.text(n) == sf.text(f) and n != f and not a.is_within(n, decl)
-                  and a.enclosing(n, "defer_statement") is None
-                  and (a.enclosing_function(n) != fn or n.parent.type != "call_expression")]
+        # another goroutine or a callee may cancel: the cancel handed on, or called by a closure
+        others = [u for u in uses if sf.text(u.ident) == sf.text(f) and u.ident != f and u.kind != "deferred-call"
+                  and (a.escapes(u) or a.enclosing_function(u.ident) != fn)]
         if not others and _never_done(sf, decl):
             return None, f"nobody else can cancel {ctx} (its parent is never done): a select on it would wait as long"
         return ctx, None
@@ -187,15 +187,6 @@ def _never_done(sf: SourceFile, decl: Node) -> bool:
     if parent is None or a.is_call_to(sf, parent, "context", NEVER_DONE):
         return True
     return parent.type == "identifier" and a.never_cancelled(sf, a.Cancellation(sf.text(parent), "context"), decl)
-
-
-def _assigned(sf: SourceFile, fn: Node, names: tuple[str, ...]) -> bool:
-    """Whether ``fn`` assigns (``=``) one of the locals ``names``."""
-    for n in a.of_type(fn, "assignment_statement"):
-        left = n.child_by_field_name("left")
-        if any(x.type == "identifier" and sf.text(x) in names for x in left.named_children):
-            return True
-    return False
 
 
 def _paired_field(sf: SourceFile, type_name: str, field: str, fields: dict[str, str]) -> tuple[str | None, str | None]:
