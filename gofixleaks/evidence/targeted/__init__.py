@@ -21,6 +21,12 @@ case to it, or refuse it where that would be wrong):
   operation ends a `go func` literal and its channel is an unbuffered local, never closed
   nor handed on, that every other send and receive takes in a select returning on the
   same signal (everyone who could want the value leaves when it fires);
+- a bare send right after ``cancel()`` (or ``r.cancel()``) of the very context it could
+  watch (the locals of one ``context.WithCancel``, or the receiver's fields every keyed
+  literal fills from them), which someone else can cancel too -> a `select` that also
+  watches ``ctx.Done()``, the cancel moved after it (kubernetes' PR 25331; stays review
+  even when proven: the cancel now waits for the send, which deadlocks a receiver that
+  waits for the goroutines the cancel stops; cancels.py);
 - a send on a channel field of the method's receiver whose only receiving method closes a
   done field as it returns -> a `select` that also watches that field and returns (zero
   values when the function has results);
@@ -104,7 +110,7 @@ from ...rule import Finding
 from ...source import SourceError, SourceFile
 from .. import PROVEN_LEAK
 from ..match import Covered
-from . import channels, closers, exchanges, holders, locks, registries, waits
+from . import cancels, channels, closers, exchanges, holders, locks, registries, waits
 from ._base import operation
 
 RULE = PROVEN_LEAK
@@ -215,6 +221,8 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
         (lambda: exchanges.release_before_exchange(sf, stmt, state), False),  # others may take the lock during the wait
         (lambda: exchanges.release_across_stop_wait(sf, stmt, state), False),  # the same
         (lambda: channels.wake_up(sf, stmt, state, abspath), False),  # a slow receiver sees fewer wake-ups
+        # a cancel that stopped siblings now waits for the send: a receiver waiting for them deadlocks
+        (lambda: cancels.cancel_then_send(sf, stmt, state, abspath), False),
         (lambda: channels.watch_where_partners_leave(sf, stmt, state), True),
         # elsewhere a re-run cannot see a value the new case drops while its reader still
         # waits (the corpus judged 255 of 365 such answers wrong, bench/corpus/shape-verdicts.csv)
