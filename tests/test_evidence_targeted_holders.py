@@ -681,3 +681,60 @@ def _self_wait(tmp_path: Path, loop_line: int, close_arg0: str | None, loop_arg0
 def test_a_wait_for_a_close_its_own_frame_defers(tmp_path, loop_line, close_arg0, loop_arg0, told):
     said = _self_wait(tmp_path, loop_line, close_arg0, loop_arg0)
     assert (said is not None and said.startswith("the goroutine waits for itself: (*Conn).loop closes c.stopped")) is told
+
+
+INERT = """\
+package p
+
+import (
+	"sync"
+	"time"
+)
+
+type T struct {
+	mu    sync.Mutex
+	items []*T
+	other sync.Mutex
+	seen  time.Time
+}
+
+func (t *T) Get() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+}
+
+func (t *T) Collect() []*T {
+	var out []*T
+	t.mu.Lock()
+	for _, x := range t.items {
+		out = append(out, x)
+		x.other.Lock()
+		x.seen = time.Now()
+		x.other.Unlock()
+		x.Get()
+	}
+	t.mu.Unlock()
+	return out
+}
+"""
+
+
+def _inert(tmp_path: Path, line: int) -> targeted.Aimed:
+    path = tmp_path / "p.go"
+    path.write_text(INERT)
+    stack = (Location(PATH, 16, "example.com/m/p.(*T).Get"), Location(PATH, line, "example.com/m/p.(*T).Collect"))
+    site = Site(stack[0], "sync.Mutex.Lock", True, None, 1, None, stack)
+    return targeted.aim(Covered(site, "p.go", True, None, ()), str(path), lambda: targeted.load(str(path), "p.go"))
+
+
+@pytest.mark.parametrize("line", [24, 25, 26, 27])  # append, a lock's own Lock, time.Now(), its Unlock
+def test_a_frame_at_a_call_that_cannot_call_back_holds_nothing(tmp_path, line):
+    # a traceback whose frame sits on such a line (a dump of another build of the code) is
+    # not a goroutine waiting for itself: nothing there can reach (*T).Get
+    aimed = _inert(tmp_path, line)
+    assert aimed.finding is None and "the goroutine holds" not in aimed.reason
+
+
+def test_a_frame_at_a_call_that_may_call_back_holds_the_lock(tmp_path):
+    aimed = _inert(tmp_path, 28)
+    assert aimed.finding is not None and aimed.reason.startswith("copy t.items under t.mu, release it, then loop over the copy")

@@ -152,7 +152,7 @@ def holder_questions(sf, rel: str) -> list[tuple[int, str, object]]:
 
     if b"Lock()" not in sf.data:
         return []
-    locks: dict[str, list[tuple[str, Node, str, Node]]] = {}  # T: (method name, method, key, Lock statement), in order
+    locks: dict[str, list[tuple]] = {}  # T: (method name, method, key, Lock statement), in order
     for m in a.of_type(sf.root, "method_declaration"):
         key = a.function_key(sf, m)
         receiver = m.child_by_field_name("receiver")
