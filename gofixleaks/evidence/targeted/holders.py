@@ -434,8 +434,8 @@ def range_under_lock(sf: SourceFile, line: int, abspath: str, c: Covered) -> tup
 
     Only when nothing but ``runtime.Gosched()`` stands between the Lock and the loop; the
     body neither takes nor releases the lock, nor leaves the loop by `return`, `goto` or a
-    label, nor calls a ``...Locked`` function (named for a caller holding a lock); the
-    receiver appears in the body only as ``r.g`` for fields no code of the package assigns
+    label, nor calls a ``...Locked`` function (named for a caller holding a lock), nor reads
+    a field of an element that is a pointer (``v.f``: its methods only); the receiver appears in the body only as ``r.g`` for fields no code of the package assigns
     (set where T is made, read unlocked now), never calling its methods; the field's
     element type is spelt in T's declaration; and the copy's name is free in the method. Review however
     proven: the loop no longer runs under one holding of the lock, so an element removed or
@@ -476,6 +476,13 @@ def range_under_lock(sf: SourceFile, line: int, abspath: str, c: Covered) -> tup
     uses = [x.parent for x in a.of_type(body, "identifier") if sf.text(x) == recv]
     if any(u.type != "selector_expression" or u.parent.type == "call_expression" for u in uses):
         return None, f"the loop's body uses {recv} itself or calls its methods (which may expect the lock held): snapshot it by hand"
+    if element.startswith("*") and any(
+            x.parent.type == "selector_expression" and x.parent.child_by_field_name("operand") == x
+            and not (x.parent.parent.type == "call_expression" and x.parent.parent.child_by_field_name("function") == x.parent)
+            for x in a.of_type(body, "identifier") if sf.text(x) == names[1]):
+        # the copy holds the same pointers: their fields would be read unlocked now
+        return None, f"the loop's body reads fields of {names[1]}, a pointer whose fields the lock's other holders may write: " \
+                     "snapshot it by hand"
     reads = {sf.text(u.child_by_field_name("field")) for u in uses}
     assigned = [re.escape(f".{g}").encode() + rb"\s*(=(?!=)|\[[^\]]*\]\s*=(?!=)|\+\+|--|[-+*/|&^]=)" for g in sorted(reads)]
     if any(re.search(p.decode(), sf.text(sf.root)) for p in assigned) or used_elsewhere(abspath, assigned):
