@@ -12,6 +12,10 @@ receive statement, and the case of every single-case select, of every repository
 repos.toml (materialised under ``--src``; with ``--goroot``, also the standard library of
 the Go at hand) is handed to
 ``gofixleaks.evidence.targeted.aim`` as a proven leak site in the matching wait state.
+The shapes that read the goroutine's stack (holders.py: a lock its own outer frame holds)
+are asked as class ``holder``, with a stack built for every call a method's locked stretch
+makes (see holder_questions); their state names the blocked Lock's, ``(held by its own
+frame)``, and their line is the holder's call.
 Each line where a shape answers with a fix is listed and joined with
 ``shape-verdicts.csv`` (columns ``repo,path,state,text,fix,verdict,reason``: ``text`` is
 the line, stripped, rather than its number, so verdicts survive unrelated edits above;
@@ -20,7 +24,7 @@ the line, stripped, rather than its number, so verdicts survive unrelated edits 
 ``wrong`` otherwise). A ``wrong`` row is a bug to fix in
 the shape, not a number to live with.
 
-Prints, per class of operation: lines asked, lines answered with a fix, right, wrong,
+Prints, per class of operation (lock, wait, channel, holder): lines asked, lines answered with a fix, right, wrong,
 unjudged, answered with a ``safe`` fix (one a proof alone applies) and of those the ones not
 judged right (it must be 0); then every answered line (``--show``: with its diff). ``--json`` prints the same as one JSON document.
 Exit status 0; 1 with ``--strict`` when an answer is wrong or unjudged; 2 on bad input.
