@@ -681,3 +681,80 @@ def _self_wait(tmp_path: Path, loop_line: int, close_arg0: str | None, loop_arg0
 def test_a_wait_for_a_close_its_own_frame_defers(tmp_path, loop_line, close_arg0, loop_arg0, told):
     said = _self_wait(tmp_path, loop_line, close_arg0, loop_arg0)
     assert (said is not None and said.startswith("the goroutine waits for itself: (*Conn).loop closes c.stopped")) is told
+
+
+INERT = """\
+package p
+
+import (
+	"sync"
+	"time"
+)
+
+var other sync.Mutex
+
+type T struct {
+	mu    sync.Mutex
+	items []*T
+	n     int
+}
+
+func (t *T) Get() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+}
+
+func (t *T) Collect() (seen time.Time) {
+	var out []*T
+	t.mu.Lock()
+	for _, x := range t.items {
+		out = append(out, x)
+		other.Lock()
+		seen = time.Now()
+		other.Unlock()
+		x.Get()
+	}
+	t.mu.Unlock()
+	return seen
+}
+
+func (t *T) Sum() (n int) {
+	t.mu.Lock()
+	for _, x := range t.items {
+		n += x.n
+		x.Get()
+	}
+	t.mu.Unlock()
+	return n
+}
+"""
+
+
+def _inert(tmp_path: Path, line: int, holder: str = "Collect") -> targeted.Aimed:
+    path = tmp_path / "p.go"
+    path.write_text(INERT)
+    stack = (Location(PATH, 17, "example.com/m/p.(*T).Get"), Location(PATH, line, f"example.com/m/p.(*T).{holder}"))
+    site = Site(stack[0], "sync.Mutex.Lock", True, None, 1, None, stack)
+    return targeted.aim(Covered(site, "p.go", True, None, ()), str(path), lambda: targeted.load(str(path), "p.go"))
+
+
+@pytest.mark.parametrize("line", [25, 26, 27, 28])  # append, a lock's own Lock, time.Now(), its Unlock
+def test_a_frame_at_a_call_that_cannot_call_back_holds_nothing(tmp_path, line):
+    # a traceback whose frame sits on such a line (a dump of another build of the code) is
+    # not a goroutine waiting for itself: nothing there can reach (*T).Get
+    aimed = _inert(tmp_path, line)
+    assert aimed.finding is None and "the goroutine holds" not in aimed.reason
+
+
+def test_a_frame_at_a_call_that_may_call_back_holds_the_lock(tmp_path):
+    aimed = _inert(tmp_path, 29)
+    assert aimed.finding is not None and aimed.reason.startswith("copy t.items under t.mu, release it, then loop over the copy")
+
+
+def test_a_loop_reading_fields_of_pointer_elements_is_not_snapshot(tmp_path):
+    # the lock's other holders may write x.n through the same pointer (traefik's
+    # addCertificateForDomain rewrites a *CertAndStore's Certificate under certificatesMu)
+    aimed = _inert(tmp_path, 39, "Sum")
+    assert aimed.finding is None
+    assert aimed.reason.endswith("the loop's body reads fields of x, a pointer whose fields the lock's other holders may "
+                                 "write: snapshot it by hand")

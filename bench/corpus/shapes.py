@@ -12,6 +12,10 @@ receive statement, and the case of every single-case select, of every repository
 repos.toml (materialised under ``--src``; with ``--goroot``, also the standard library of
 the Go at hand) is handed to
 ``gofixleaks.evidence.targeted.aim`` as a proven leak site in the matching wait state.
+The shapes that read the goroutine's stack (holders.py: a lock its own outer frame holds)
+are asked as class ``holder``, with a stack built for every call a method's locked stretch
+makes (see holder_questions); their state names the blocked Lock's, ``(held by its own
+frame)``, and their line is the holder's call.
 Each line where a shape answers with a fix is listed and joined with
 ``shape-verdicts.csv`` (columns ``repo,path,state,text,fix,verdict,reason``: ``text`` is
 the line, stripped, rather than its number, so verdicts survive unrelated edits above;
@@ -20,7 +24,7 @@ the line, stripped, rather than its number, so verdicts survive unrelated edits 
 ``wrong`` otherwise). A ``wrong`` row is a bug to fix in
 the shape, not a number to live with.
 
-Prints, per class of operation: lines asked, lines answered with a fix, right, wrong,
+Prints, per class of operation (lock, wait, channel, holder): lines asked, lines answered with a fix, right, wrong,
 unjudged, answered with a ``safe`` fix (one a proof alone applies) and of those the ones not
 judged right (it must be 0); then every answered line (``--show``: with its diff). ``--json`` prints the same as one JSON document.
 Exit status 0; 1 with ``--strict`` when an answer is wrong or unjudged; 2 on bad input.
@@ -43,8 +47,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fetch import HERE, load_repos  # noqa: E402
 
 VERDICT_COLUMNS = ["repo", "path", "state", "text", "fix", "verdict", "reason"]
+HELD = " (held by its own frame)"  # a holder question's state: the blocked Lock's, and whose frame holds it
 CLASSES = {"sync.Mutex.Lock": "lock", "sync.RWMutex.RLock": "lock", "sync.WaitGroup.Wait": "wait",
-           "sync.Cond.Wait": "wait", "chan send": "channel", "chan receive": "channel"}
+           "sync.Cond.Wait": "wait", "chan send": "channel", "chan receive": "channel",
+           "sync.Mutex.Lock" + HELD: "holder", "sync.RWMutex.RLock" + HELD: "holder"}
 _SKIP_DIRS = {"vendor", "testdata", ".git", "node_modules"}
 
 
@@ -76,6 +82,7 @@ def ask_file(job: tuple[str, str, str]) -> tuple[Counter, list[Answer]]:
     from gofixleaks.evidence import targeted
     from gofixleaks.evidence.match import Covered
     from gofixleaks.evidence.sites import Location, Site
+    from gofixleaks.evidence.targeted import holders
     from gofixleaks.evidence.targeted._base import channel, sole_case
 
     repo, root, path = job
@@ -103,15 +110,85 @@ def ask_file(job: tuple[str, str, str]) -> tuple[Counter, list[Answer]]:
         if case is not None:
             send = case.child_by_field_name("communication").type == "send_statement"
             lines.setdefault(sf.line_col(case.start_byte)[0], ("chan send",) if send else ("chan receive",))
+    stackless: dict[int, object] = {}  # a Lock line's answer without a stack, by line
+
+    def ask(site: Site):
+        return targeted.aim(Covered(site, rel, True, None, ()), path, lambda: sf)
+
     for line, state in sorted((line, state) for line, states in lines.items() for state in states):
         asked[CLASSES[state]] += 1
-        site = Site(Location(rel, line, ""), state, True, None, 1, None)
-        x = targeted.aim(Covered(site, rel, True, None, ()), path, lambda: sf)
+        x = stackless[line] = ask(Site(Location(rel, line, ""), state, True, None, 1, None))
+        if x.finding is not None:
+            text = sf.data.split(b"\n")[line - 1].decode("utf-8", "replace").strip()
+            fix = x.finding.fixes[0]
+            answers.append(Answer(repo, rel, line, state, text, x.reason, "safe" if x.proof_suffices else "review", unified(sf.data, apply(sf.data, fix.edits), rel)))
+    for line, state, site in holder_questions(sf, rel):
+        asked[CLASSES[state]] += 1
+        # aim asks the shapes that read no stack first: where one fixes the blocked Lock, that
+        # is aim's answer here too, and the lock class's; elsewhere aim answers as holders do,
+        # so only their fixes are asked of aim (for its grade), not every question (4x faster)
+        before = stackless.get(site.blocked.line) or ask(Site(site.blocked, site.state, True, None, 1, None))
+        stackless[site.blocked.line] = before
+        c = Covered(site, rel, True, None, ())
+        if before.finding is not None or not any(
+                shape(sf, site.blocked.line, path, c)[0] for shape in (holders.callback_under_lock, holders.range_under_lock)):
+            continue
+        x = ask(site)
         if x.finding is not None:
             text = sf.data.split(b"\n")[line - 1].decode("utf-8", "replace").strip()
             fix = x.finding.fixes[0]
             answers.append(Answer(repo, rel, line, state, text, x.reason, "safe" if x.proof_suffices else "review", unified(sf.data, apply(sf.data, fix.edits), rel)))
     return asked, answers
+
+
+def holder_questions(sf, rel: str) -> list[tuple[int, str, object]]:
+    """A goroutine blocked on a lock its own outer frame holds (holders.py), asked wherever
+    the code could show one: for each call made inside a locked stretch of a method M of
+    ``*T`` (holders._held_at: the frame's line holds the lock), a goroutine blocked on the
+    first ``Lock()``/``RLock()`` of the same lock in another method N of ``*T`` of the file,
+    its stack N's frame then M's at the call, receivers unknown (as most tracebacks print
+    them). Each as (the holder's line, its state, the site); the answer's text is the
+    holder's line, the question's own (the blocked Lock is the lock class's)."""
+    from gofixleaks import analysis as a
+    from gofixleaks.evidence.sites import Location, Site
+    from gofixleaks.evidence.targeted import holders
+    from gofixleaks.evidence.targeted._base import lock_call, lock_key
+
+    if b"Lock()" not in sf.data:
+        return []
+    locks: dict[str, list[tuple]] = {}  # T: (method name, method, key, Lock statement), in order
+    for m in a.of_type(sf.root, "method_declaration"):
+        key = a.function_key(sf, m)
+        receiver = m.child_by_field_name("receiver")
+        if key is None or a.receiver_name(sf, m) is None or "*" not in sf.text(receiver):
+            continue
+        for n in a.of_type(m, "expression_statement", skip_functions=True):
+            if lock_call(sf, n, ("Lock", "RLock")) and lock_key(sf, n, m) is not None:
+                locks.setdefault(key[1], []).append((key[0], m, lock_key(sf, n, m), n))
+    questions = []
+    for type_name, taken in locks.items():
+        for name, m in dict.fromkeys((name, m) for name, m, _, _ in taken):
+            first = min(n.start_byte for x, _, _, n in taken if x == name)
+            seen = set()
+            for call in a.of_type(m, "call_expression", skip_functions=True):
+                line = sf.line_col(call.child_by_field_name("arguments").start_byte)[0]
+                if call.start_byte < first or any(y.type in ("defer_statement", "go_statement")
+                                                  for y in a.ancestors(call) if a.is_within(y, m)):
+                    continue
+                for key in dict.fromkeys(k for x, _, k, _ in taken if x == name):
+                    if (line, key) in seen:
+                        continue
+                    seen.add((line, key))
+                    blocked = next(((other, n) for other, o, k, n in taken if o != m and k == key), None)
+                    if blocked is None or holders._held_at(sf, name, type_name, key, line) is None:
+                        continue
+                    other, n = blocked
+                    blocked_line = sf.line_col(n.start_byte)[0]
+                    state = ("sync.RWMutex.RLock" if lock_call(sf, n, ("RLock",)) else "sync.Mutex.Lock") + HELD
+                    stack = (Location(rel, blocked_line, f"p.(*{type_name}).{other}"),
+                             Location(rel, line, f"p.(*{type_name}).{name}"))
+                    questions.append((line, state, Site(stack[0], state.removesuffix(HELD), True, None, 1, None, stack)))
+    return questions
 
 
 def load_verdicts(path: Path) -> dict[tuple[str, str, str, str, str], tuple[str, str]]:
@@ -168,7 +245,7 @@ def main() -> int:
                    "safe": sum(CLASSES[x.state] == cls and x.grade == "safe" for x in answers),
                    "safe_not_right": sum(CLASSES[x.state] == cls and x.grade == "safe" and (judged[x] or ("",))[0] != "right"
                                          for x in answers)}
-             for cls in ("lock", "wait", "channel")}
+             for cls in ("lock", "wait", "channel", "holder")}
     if args.json:
         print(json.dumps({"repos": sorted(asked), "classes": table,
                           "answers": [{**asdict(x), "verdict": (judged[x] or (None, None))[0]} for x in answers]}, indent=1))

@@ -24,6 +24,11 @@ from ._base import channel, is_yield, lock_call, lock_key, lock_scope, named_cal
 
 # `pkg.(*T).M` (a generic type's `(*T[...])`): a method on a pointer receiver, not a func literal in one
 _METHOD = re.compile(r"\.\(\*(\w+)(?:\[\.\.\.\])?\)\.(\w+)$")
+# builtins that call no code of the program (panic runs the deferred calls), and predeclared types
+_PREDECLARED = frozenset((
+    "append", "cap", "clear", "close", "complex", "copy", "delete", "imag", "len", "make", "max", "min", "new", "print",
+    "println", "real", "any", "bool", "byte", "complex64", "complex128", "error", "float32", "float64", "int", "int8",
+    "int16", "int32", "int64", "rune", "string", "uint", "uint8", "uint16", "uint32", "uint64", "uintptr"))
 _LITERALS = ("int_literal", "float_literal", "imaginary_literal", "rune_literal", "interpreted_string_literal",
              "raw_string_literal", "true", "false", "nil")
 
@@ -84,8 +89,8 @@ def callback_under_lock(sf: SourceFile, line: int, abspath: str, c: Covered) -> 
 def holder(sf: SourceFile, line: int, abspath: str, c: Covered) -> Holder | None:
     """The outer frame of the blocked goroutine (innermost first) that holds the lock the
     blocked ``r.mu.Lock()`` on ``line`` waits for: a method of the same type T on a pointer
-    receiver, in the scanned code, whose frame's line is a call inside a stretch of its
-    own that locked ``r.mu`` (before it, in a block around it, with no release between
+    receiver, in the scanned code, whose frame's line is a call (one that may call on: see
+    _may_call_on) inside a stretch of its own that locked ``r.mu`` (before it, in a block around it, with no release between
     them, nor a loop around the call inside the stretch that takes or releases it, nor a
     func literal releasing it that runs undeferred before the call). None when no frame does, or the stack is not
     known, or receivers show another value's lock (that goroutine waits for another)."""
@@ -200,7 +205,7 @@ def _held_at(sf: SourceFile, name: str, type_name: str, key: str, line: int) -> 
     if fn is None:
         return None
     call = next((x for x in a.of_type(fn, "call_expression", skip_functions=True)
-                 if sf.line_col(x.child_by_field_name("arguments").start_byte)[0] == line and not any(
+                 if sf.line_col(x.child_by_field_name("arguments").start_byte)[0] == line and _may_call_on(sf, x) and not any(
                      y.type in ("defer_statement", "go_statement") for y in a.ancestors(x) if a.is_within(y, fn))), None)
     if call is None:
         return None
@@ -215,6 +220,23 @@ def _held_at(sf: SourceFile, name: str, type_name: str, key: str, line: int) -> 
     if _released_by_closure(sf, fn, key, lock, call):
         return None
     return fn, lock, call
+
+
+def _may_call_on(sf: SourceFile, call: Node) -> bool:
+    """Whether a frame at ``call`` may be the caller of the frames inside it: not a builtin
+    nor a conversion to a predeclared type, nor a lock's own ``Lock()``/``Unlock()``, nor a
+    standard library function called without arguments (``time.Now()``). (A traceback
+    whose frame sits on such a line only, a dump of another build of the code, does not
+    prove the goroutine waits for itself.)"""
+    callee = a.unparen(call.child_by_field_name("function"))
+    if callee.type == "identifier":
+        return sf.text(callee) not in _PREDECLARED
+    mc = a.method_call(sf, call)
+    if mc is not None and mc[1] in ("Lock", "Unlock", "RLock", "RUnlock") and not a.arguments(call):
+        return False
+    operand = callee.child_by_field_name("operand") if callee.type == "selector_expression" else None
+    path = sf.imports.get(sf.text(operand)) if operand is not None and operand.type == "identifier" else None
+    return path is None or "." in path.split("/")[0] or bool(a.arguments(call))
 
 
 def _released_by_closure(sf: SourceFile, fn: Node, key: str, lock: Node, call: Node) -> bool:
@@ -412,8 +434,8 @@ def range_under_lock(sf: SourceFile, line: int, abspath: str, c: Covered) -> tup
 
     Only when nothing but ``runtime.Gosched()`` stands between the Lock and the loop; the
     body neither takes nor releases the lock, nor leaves the loop by `return`, `goto` or a
-    label, nor calls a ``...Locked`` function (named for a caller holding a lock); the
-    receiver appears in the body only as ``r.g`` for fields no code of the package assigns
+    label, nor calls a ``...Locked`` function (named for a caller holding a lock), nor reads
+    a field of an element that is a pointer (``v.f``: its methods only); the receiver appears in the body only as ``r.g`` for fields no code of the package assigns
     (set where T is made, read unlocked now), never calling its methods; the field's
     element type is spelt in T's declaration; and the copy's name is free in the method. Review however
     proven: the loop no longer runs under one holding of the lock, so an element removed or
@@ -454,6 +476,13 @@ def range_under_lock(sf: SourceFile, line: int, abspath: str, c: Covered) -> tup
     uses = [x.parent for x in a.of_type(body, "identifier") if sf.text(x) == recv]
     if any(u.type != "selector_expression" or u.parent.type == "call_expression" for u in uses):
         return None, f"the loop's body uses {recv} itself or calls its methods (which may expect the lock held): snapshot it by hand"
+    if element.startswith("*") and any(
+            x.parent.type == "selector_expression" and x.parent.child_by_field_name("operand") == x
+            and not (x.parent.parent.type == "call_expression" and x.parent.parent.child_by_field_name("function") == x.parent)
+            for x in a.of_type(body, "identifier") if sf.text(x) == names[1]):
+        # the copy holds the same pointers: their fields would be read unlocked now
+        return None, f"the loop's body reads fields of {names[1]}, a pointer whose fields the lock's other holders may write: " \
+                     "snapshot it by hand"
     reads = {sf.text(u.child_by_field_name("field")) for u in uses}
     assigned = [re.escape(f".{g}").encode() + rb"\s*(=(?!=)|\[[^\]]*\]\s*=(?!=)|\+\+|--|[-+*/|&^]=)" for g in sorted(reads)]
     if any(re.search(p.decode(), sf.text(sf.root)) for p in assigned) or used_elsewhere(abspath, assigned):
