@@ -58,10 +58,14 @@ def done_by_stop(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tuple[
     ``done`` already, or embeds a type of its package (which may have one); ``T`` is
     exported or named in another file, or built otherwise than by a keyed literal of this
     file (a zero value's nil done would make the stop's close panic); ``T`` has no
-    once-only stop, or several; ``F`` is ranged over, received with ``, ok`` or outside a
-    select with other cases, or handed on (a reader that drains it until it is closed, or
-    waits for a value after the stop, would lose the tail or wait for good); the guard is
-    written elsewhere (reset, the stop could run twice and close done twice)."""
+    once-only stop, or several, or its stop closes a ``chan struct{}`` nothing sends on
+    (the type's stop signal already: select on that by hand, minding what a dropped value
+    holds, rather than duplicate it); ``F`` is ranged over, received with ``, ok`` or
+    outside a select with other cases, or handed on (a reader that drains it until it is
+    closed, or waits for a value after the stop, would lose the tail or wait for good); the
+    guard is written elsewhere (reset, the stop could run twice and close done twice).
+    Review however proven: a value dropped after the stop is lost to any reader the tests
+    do not show, and what it holds (a connection) is not released."""
     chan = channel(sf, stmt)
     method = a.enclosing_function(stmt)
     if state != "chan send" or stmt.type != "send_statement" or chan.type != "selector_expression" \
@@ -84,8 +88,12 @@ def done_by_stop(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tuple[
         return None, (f"{type_name} has {len(stops)} once-only stops (`if !r.stopped {{ r.stopped = true; ...; close(r.ch) }}` "
                       "or a sync.Once.Do closing a channel field): no one place to close a done channel")
     stop = stops[0]
+    signal = _signal_closed(sf, stop, fields)
+    if signal is not None:
+        return None, (f"{stop.method} already closes {signal}, which carries nothing: it is the stop signal to select on "
+                      f"(mind what a dropped value holds), not a new {DONE}")
     literals, why = _literals(sf, type_name)
-    why = why or _guard_written(sf, stop) or _readers(sf, field)
+    why = why or _guard_written(sf, stop) or _readers(sf, field, literals)
     if why:
         return None, why
     shared = used_elsewhere(abspath, [rb"\b" + re.escape(type_name).encode() + rb"\b",
@@ -168,6 +176,18 @@ def _stops(sf: SourceFile, method: Node, fields: dict[str, str]) -> list[Stop]:
     return found
 
 
+def _signal_closed(sf: SourceFile, stop: Stop, fields: dict[str, str]) -> str | None:
+    """A ``chan struct{}`` field the stop block closes and nothing sends on: a done signal
+    the type has already (traefik's httpForwarder closes closeChan in its Once)."""
+    for s in a.statements(stop.block):
+        if s.type == "expression_statement" and _closes_own_channel(sf, s, stop.receiver, fields):
+            f = _own_field(sf, a.unparen(a.arguments(a.unparen(s.named_children[0]))[0]), stop.receiver)
+            sent = any(sf.text(x.child_by_field_name("channel")).endswith("." + f) for x in a.of_type(sf.root, "send_statement"))
+            if fields[f] == "chan struct{}" and not sent:
+                return f
+    return None
+
+
 def _own_field(sf: SourceFile, node: Node | None, recv: str | None) -> str | None:
     """``f`` of ``recv.f``, else None."""
     if node is None or node.type != "selector_expression" or sf.text(node.child_by_field_name("operand")) != recv:
@@ -231,11 +251,14 @@ def _guard_written(sf: SourceFile, stop: Stop) -> str | None:
     return None
 
 
-def _readers(sf: SourceFile, field: str) -> str | None:
+def _readers(sf: SourceFile, field: str, literals: list[Node]) -> str | None:
     """Why a reader of ``F`` may want values after the stop (it drains ``F`` until it is
-    closed, waits for a value with no other way out, or is out of view), or None: every use
-    of ``.F`` is a send, a close, a `make` stored in it, ``len``/``cap``, or a receive in a
-    select with other cases."""
+    closed, waits for a value with no other way out, or is out of view), or None: the
+    literals give ``F`` a `make`, and every use of ``.F`` is a send, a close, a `make`
+    stored in it, ``len``/``cap``, or a receive in a select with other cases."""
+    for el in (c for lit in literals for c in lit.child_by_field_name("body").named_children):
+        if sf.text(el.named_children[0]) == field and not a.is_call_to(sf, a.unparen(el.named_children[-1].named_children[0]), None, ("make",)):
+            return f"{field} is given {sf.text(el.named_children[-1])} on line {sf.line_col(el.start_byte)[0]}: its readers are out of view"
     for sel in a.of_type(sf.root, "selector_expression"):
         if sf.text(sel.child_by_field_name("field")) != field:
             continue
@@ -246,7 +269,11 @@ def _readers(sf: SourceFile, field: str) -> str | None:
             continue
         if parent.type == "expression_list" and parent.parent.type == "assignment_statement" \
                 and parent.parent.child_by_field_name("left") == parent:
-            continue  # a store; what is stored is someone else's to read
+            values = parent.parent.child_by_field_name("right").named_children
+            index = parent.named_children.index(sel)
+            if len(values) == len(parent.named_children) and a.is_call_to(sf, a.unparen(values[index]), None, ("make",)):
+                continue  # a new channel, read nowhere else yet
+            return f"{field} is given another channel on line {line}: its readers are out of view"
         if parent.type == "range_clause":
             return f"{field} is ranged over on line {line}: its reader drains it until it is closed, and would lose the tail the stop drops"
         if not (parent.type == "unary_expression" and a.is_receive(sf, parent)):
