@@ -267,6 +267,15 @@ def test_the_fix_is_gofmt_layout(tmp_path, source, text, fixed):
     (lambda s: s.replace("\tw.result <- e // to the reader\n", "\tw.result <- e // to the reader\n\tprintln(e)\n"),
      "send goes on after the send"),
     (lambda s: s.replace("w.result <- e // to the reader", "w.result <- w.next(e)"), "the value calls w.next"),
+    # callers that would call it again and again once it returns at once, or are out of view
+    (lambda s: s + "\nfunc (w *cacheWatcher) pump() {\n\tfor {\n\t\tw.send(1)\n\t}\n}\n",
+     "send is called in a loop that ends only on its own (line 60)"),
+    (lambda s: s + "\nfunc (w *cacheWatcher) pump(ok func() bool) {\n\tfor ok() {\n\t\tw.process(nil)\n\t}\n}\n",
+     "process is called in a loop that ends only on its own"),
+    (lambda s: s + "\nfunc (w *cacheWatcher) pump() {\n\tfor i := 0; i < 3; i++ {\n\t\tw.send(i)\n\t}\n}\n", None),
+    (lambda s: s + "\nfunc (w *cacheWatcher) later() func(int) {\n\treturn w.send\n}\n", "send is named otherwise than called"),
+    (lambda s: s + "\nfunc (w *cacheWatcher) each(f func(func(int))) {\n\tf(func(e int) { w.send(e) })\n}\n",
+     "send is called from a function literal whose callers are out of view"),
     # room for a done field
     (lambda s: s.replace("\tstopped bool\n}", "\tstopped bool\n\tdone    chan struct{}\n}"), "has a done already"),
     (lambda s: s.replace("cacheWatcher", "CacheWatcher"), "CacheWatcher is exported"),

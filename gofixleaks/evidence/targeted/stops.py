@@ -94,10 +94,12 @@ def done_by_stop(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tuple[
                       f"(mind what a dropped value holds), not a new {DONE}")
     literals, why = _literals(sf, type_name)
     why = why or _guard_written(sf, stop) or _readers(sf, field, literals)
-    if why:
-        return None, why
+    callers, spins = _callers(sf, method)
+    if why or spins:
+        return None, why or spins
     shared = used_elsewhere(abspath, [rb"\b" + re.escape(type_name).encode() + rb"\b",
-                                      *(rb"\." + f.encode() + rb"\b" for f in (field, stop.guard))])
+                                      *(rb"\." + f.encode() + rb"\b" for f in (field, stop.guard)),
+                                      *(rb"\b" + f.encode() + rb"\b" for f in callers)])
     if shared:
         return None, shared
     edits = [_field_edit(sf, type_name), *(_literal_edit(sf, lit) for lit in literals),
@@ -143,6 +145,41 @@ def _no_return(sf: SourceFile, method: Node, stmt: Node) -> str | None:
         if n.type == "call_expression" and sf.text(a.unparen(n.child_by_field_name("function"))) not in types:
             return f"the value calls {sf.text(n.child_by_field_name('function'))}: the check would skip that call once stopped"
     return None
+
+
+def _callers(sf: SourceFile, method: Node) -> tuple[set[str], str | None]:
+    """The names of ``method`` and of the functions calling it, up to the goroutines they
+    start (``go f()``); and why returning early from it could leave a caller calling it
+    again and again, spinning where the goroutine used to wait: a call in a `for` with no
+    range or clause (a loop that ends only on its own), or a name that is not only called
+    (a method value, a callback: its callers are out of view)."""
+    todo, seen = [method], set()
+    while todo:
+        fn = todo.pop()
+        name = sf.text(fn.child_by_field_name("name"))
+        if name in seen:
+            continue
+        seen.add(name)
+        calls = a.calls_named(sf, {name})
+        if sum(sf.text(n) == name for n in a.of_type(sf.root, "identifier", "field_identifier")) != len(calls) + 1:
+            return seen, f"{name} is named otherwise than called (a method value, another declaration): its callers are out of view"
+        for call in calls:
+            caller = a.enclosing_function(call)
+            for loop in a.ancestors(call):
+                if loop == caller:
+                    break
+                if loop.type == "for_statement" and not any(c.type in ("range_clause", "for_clause") for c in loop.named_children):
+                    return seen, (f"{name} is called in a loop that ends only on its own (line {sf.line_col(loop.start_byte)[0]}): "
+                                  "once stopped, it would be called again and again without blocking")
+            if call.parent.type == "go_statement" or caller is None:
+                continue  # a goroutine of its own: it ends where the call returns
+            if caller.type == "func_literal":
+                started = caller.parent.type == "call_expression" and caller.parent.parent.type == "go_statement"
+                if not started:
+                    return seen, f"{name} is called from a function literal whose callers are out of view"
+                continue
+            todo.append(caller)
+    return seen, None
 
 
 def _stops(sf: SourceFile, method: Node, fields: dict[str, str]) -> list[Stop]:
@@ -196,9 +233,10 @@ def _own_field(sf: SourceFile, node: Node | None, recv: str | None) -> str | Non
 
 
 def _closes_own_channel(sf: SourceFile, stmt: Node, recv: str | None, fields: dict[str, str]) -> bool:
+    """``close(recv.G)``, ``G`` a channel field."""
     call = a.unparen(stmt.named_children[0])
     args = a.arguments(call) if call.type == "call_expression" else []
-    if a.callee(sf, call) != (None, "close") or len(args) != 1:
+    if len(args) != 1 or a.callee(sf, call) != (None, "close"):
         return False
     return fields.get(_own_field(sf, a.unparen(args[0]), recv) or "", "").split(" ")[0] in ("chan", "chan<-")
 
