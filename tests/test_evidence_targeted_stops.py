@@ -296,6 +296,7 @@ def test_the_fix_is_gofmt_layout(tmp_path, source, text, fixed):
     # built only by keyed literals
     (lambda s: s + "\nfunc blank() *cacheWatcher { return new(cacheWatcher) }\n", "otherwise than as a pointer or a keyed literal"),
     (lambda s: s + "\nvar zero cacheWatcher\n", "otherwise than as a pointer or a keyed literal"),
+    (lambda s: s + "\nvar _ interface{ Stop() } = (*cacheWatcher)(nil)\n", None),
     (lambda s: s + "\nfunc blank() *cacheWatcher { return &cacheWatcher{} }\n", "built without keys"),
     (lambda s: s + "\nvar all = []*cacheWatcher{{stopped: true}}\n", "a literal of []*cacheWatcher"),
     # readers that want values after the stop

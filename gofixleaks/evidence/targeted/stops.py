@@ -261,11 +261,12 @@ def _literals(sf: SourceFile, type_name: str) -> tuple[list[Node], str | None]:
     for n in a.of_type(sf.root, "type_identifier", "identifier"):
         if sf.text(n) != type_name:
             continue
-        parent = n.parent
+        parent, method = n.parent, a.enclosing(n, "method_declaration")
         declared = parent.type == "type_spec" and parent.child_by_field_name("name") == n
-        received = a.enclosing(n, "parameter_list") is not None and a.enclosing(n, "parameter_list") == (
-            a.enclosing(n, "method_declaration") or n).child_by_field_name("receiver")
-        if not (declared or received or parent.type in ("pointer_type", "composite_literal")):
+        received = method is not None and a.is_within(n, method.child_by_field_name("receiver"))
+        # ``*T`` as a type, or in an expression (``(*T)(nil)``): a pointer builds no T
+        pointer = parent.type == "pointer_type" or (parent.type == "unary_expression" and sf.text(parent).startswith("*"))
+        if not (declared or received or pointer or parent.type == "composite_literal"):
             return [], (f"{type_name} is used on line {sf.line_col(n.start_byte)[0]} otherwise than as a pointer or a keyed "
                         f"literal (a zero value there would have a nil {DONE}, which the stop's close panics on)")
     if not literals:
