@@ -30,6 +30,13 @@ case to it, or refuse it where that would be wrong):
 - a send on a channel field of the method's receiver whose only receiving method closes a
   done field as it returns -> a `select` that also watches that field and returns (zero
   values when the function has results);
+- a send on a channel field of the method's receiver (no results, nothing after it) whose
+  type has one once-only stop (`if !r.stopped { r.stopped = true; ...; close(r.ch) }`, or
+  a sync.Once.Do closing a channel field) and is built only by keyed literals of the file
+  -> a new `done` field, made in each literal, closed by that stop, and the send returns
+  once it is closed, checked first without blocking so no value goes out after the stop
+  (stops.py; stays review even when proven: a reader still reading after the stop loses
+  the values it would have had);
 - a wait on a local done channel that is only handed to one goroutine whose function
   ignores it -> that function closes it as it returns;
 - a bare exchange on a channel field ending a locked stretch, whose partner takes that
@@ -110,7 +117,7 @@ from ...rule import Finding
 from ...source import SourceError, SourceFile
 from .. import PROVEN_LEAK
 from ..match import Covered
-from . import cancels, channels, closers, exchanges, holders, locks, registries, waits
+from . import cancels, channels, closers, exchanges, holders, locks, registries, stops, waits
 from ._base import operation
 
 RULE = PROVEN_LEAK
@@ -229,6 +236,8 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
         (lambda: channels.watch(sf, stmt, state), False),
         (lambda: closers.close_owner(sf, stmt, state, abspath), True),
         (lambda: channels.done_field(sf, stmt, state, abspath), True),
+        # values after the stop are dropped: a reader that still wanted them is out of the proof's view
+        (lambda: stops.done_by_stop(sf, stmt, state, abspath), False),
         (lambda: channels.closed_by_its_goroutine(sf, stmt, state, abspath), True),
     )
     fix, proof_suffices, reasons = _first(shapes)
