@@ -121,10 +121,12 @@ def _release_before_call(sf: SourceFile, stmt: Node, callee: Node, field: str, a
     lock = next((n for n in reversed(code[:at]) if lock_call(sf, n, ("Lock",))), None)
     key = lock_key(sf, lock, method) if lock is not None else None
     after = code[at + 1] if at + 1 < len(code) else None
-    if key is None or after is None or lock_key(sf, after, method) != key or not named_call(sf, after, "Unlock"):
-        return None, None
     call, target = calls[0], a.method_call(sf, calls[0])[0]
     what = f"{sf.text(target)}.{name}"
+    if key is None:
+        return None, None
+    if after is None or lock_key(sf, after, method) != key or not named_call(sf, after, "Unlock"):
+        return None, f"{what} is not followed by {recv}{key}.Unlock(): released before it, what follows would run unlocked"
     named = sum(sf.text(n) == name for n in a.of_type(sf.root, "identifier", "field_identifier"))
     if named != 2 or used_elsewhere(abspath, [rb"\b" + name.encode() + rb"\b"]):
         return None, f"{name} is named elsewhere too: other calls of it, out of view, may hold the lock"
