@@ -87,6 +87,113 @@ def release_before_exchange(sf: SourceFile, stmt: Node, state: str, abspath: str
                tuple(sorted((release, gone), key=lambda e: e.start))), None
 
 
+def wake_up_under_lock(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tuple[Fix | None, str | None]:
+    """A bare ``<-r.f`` (its value unused) in a method of T holding ``r.mu`` (locked in the
+    method's top-level block before it, no loop, select, switch or func literal around it),
+    followed in its block by yields only and then ``r.mu.Unlock()``, where every send on
+    ``f`` is a wake-up that needs that lock: ``case x.f <- struct{}{}:`` with an empty body,
+    in a select with a default, in a method of T that holds ``x.mu`` there. The receiver waits
+    holding the lock each sender needs before it can send: nobody can wake it (grpc's PR
+    1460: keepalive waits for NewStream's wake-up holding t.mu). Only where ``f`` is a
+    ``chan struct{}`` field of T, made unbuffered (``f: make(chan struct{})``, ``x.f =
+    make(chan struct{})``) at every write of it in the file and never otherwise written,
+    handed on, closed, nor named in another file of the package, and this is its only
+    receive. The fix, the hand fix classify B verified: a buffer of one at every make (a
+    wake-up sent while nobody waits is kept, not dropped by the default: releasing alone
+    would lose it), and before the wait, still under the lock, a non-blocking drain of a
+    wake-up left from before the check that led here, then the release (the Unlock after
+    the wait goes; only yields ran between). It stays `review` however proven: a new wait
+    protocol a re-run cannot prove, and what the method checked under the lock may change
+    before the wake-up."""
+    op = operation(stmt)
+    chan = channel(sf, stmt)
+    method = a.enclosing(stmt, "method_declaration")
+    if state != "chan receive" or stmt.type != "expression_statement" or chan is None or chan.type != "selector_expression" \
+            or method is None or a.enclosing_function(stmt) != method:
+        return None, None
+    recv, type_name, field = a.receiver_name(sf, method), a.function_key(sf, method)[1], sf.text(chan.child_by_field_name("field"))
+    if sf.text(chan.child_by_field_name("operand")) != recv or op != stmt:
+        return None, None
+    rest = [n for n in a.following(stmt) if n.type != "comment"]
+    yields = next((i for i, n in enumerate(rest) if not is_yield(sf, n)), len(rest))
+    release = rest[yields] if yields < len(rest) else None
+    key = lock_key(sf, release, method) if release is not None and named_call(sf, release, "Unlock") else None
+    top = next((n for n in a.statements(a.body(method)) if a.is_within(stmt, n)), None)
+    lock = next((n for n in a.statements(a.body(method)) if lock_call(sf, n, ("Lock",)) and lock_key(sf, n, method) == key
+                 and n.end_byte <= top.start_byte), None) if key is not None and top is not None else None
+    if lock is None or not _holds(sf, method, method, key, stmt):
+        return None, None
+    if a.enclosing(stmt, "for_statement", "select_statement", "expression_switch_statement", "type_switch_statement",
+                   "func_literal", stop_at=("method_declaration",)) is not None or any(
+            defers(sf, d, recv + key, "Unlock") for d in a.of_type(method, "defer_statement")):
+        return None, f"the wait on {recv}.{field} is in a loop, select, switch or literal, or {recv}{key} is released by a " \
+                     "defer: where it is held is not plain"
+    if (struct_fields(sf, type_name) or {}).get(field) != "chan struct{}":
+        return None, f"{field} is not a chan struct{{}} field of {type_name}: its values may be more than wake-ups"
+    mentions = [n for n in a.of_type(sf.root, "selector_expression", "keyed_element") if n.type == "keyed_element" and n.named_children
+                and sf.text(n.named_children[0]) == field or n.type == "selector_expression" and names_field(sf, n, field)]
+    makes, sends = [], []
+    for n in mentions:
+        if n == chan:
+            continue
+        value = n.named_children[-1] if n.type == "keyed_element" else _assigned(sf, n)
+        send = n.parent if n.parent.type == "send_statement" and n.parent.child_by_field_name("channel") == n else None
+        if value is not None and "".join(sf.text(value).split()) == "make(chanstruct{})" and _of_type(sf, n, type_name):
+            makes.append(value)
+        elif send is not None and _wakes_holding(sf, send, type_name, key):
+            sends.append(send)
+        else:
+            return None, f"{sf.text(n)} on line {sf.line_col(n.start_byte)[0]} is more than an unbuffered make of {field} or " \
+                         "a wake-up sent holding the lock: another user of it is in view"
+    if not makes or not sends:
+        return None, f"{field} is made or woken nowhere else in this file: its wake-ups are out of view"
+    elsewhere = used_elsewhere(abspath, [rb"\b" + field.encode() + rb"\b"])
+    if elsewhere is not None:
+        return None, elsewhere
+    drain = insert_before_statement(sf, stmt, ["select { // drop a wake-up sent before the check", f"case <-{recv}.{field}:",
+                                               "default:", "}", f"{recv}{key}.Unlock()"])
+    gone = delete_line(sf, release)
+    if drain is None or gone is None:
+        return None, "the wait or its release shares its line: release it by hand"
+    buffered = [TextEdit(m.end_byte - 1, m.end_byte - 1, b", 1") for m in makes]
+    return Fix(f"release {recv}{key} before waiting for {recv}.{field}, draining a stale wake-up first, and give {field} a buffer of "
+               "one: its senders need that lock, and a wake-up sent while nobody waits is kept",
+               tuple(sorted((drain, gone, *buffered), key=lambda e: e.start))), None
+
+
+def _of_type(sf: SourceFile, write: Node, type_name: str) -> bool:
+    """A keyed element of a ``type_name{...}`` literal, or ``x.f`` with ``x`` the receiver
+    of a method of ``type_name``: a write of a field of that type, not of another's."""
+    if write.type == "keyed_element":
+        lit = a.enclosing(write, "composite_literal")
+        return lit is not None and sf.text(lit.child_by_field_name("type")) == type_name
+    m = a.enclosing_function(write)
+    return m is not None and m.type == "method_declaration" and a.function_key(sf, m)[1] == type_name \
+        and sf.text(write.child_by_field_name("operand")) == a.receiver_name(sf, m)
+
+
+def _assigned(sf: SourceFile, sel: Node) -> Node | None:
+    """The value ``sel`` is set to by ``sel = v`` (a single assignment); None otherwise."""
+    left = sel.parent
+    stmt = left.parent if left is not None and left.type == "expression_list" else None
+    if stmt is None or stmt.type != "assignment_statement" or stmt.child_by_field_name("left") != left \
+            or sf.text(stmt.child_by_field_name("operator")) != "=" or left.named_child_count != 1:
+        return None
+    right = stmt.child_by_field_name("right")
+    return right.named_children[0] if right is not None and right.named_child_count == 1 else None
+
+
+def _wakes_holding(sf: SourceFile, send: Node, type_name: str, key: str) -> bool:
+    """``send`` is ``case x.f <- struct{}{}:`` with an empty body, in a select with a
+    default, in a method of ``type_name`` on its receiver ``x`` that holds ``x<key>`` there."""
+    case, m = send.parent, a.enclosing_function(send)
+    return case is not None and case.type == "communication_case" and _without_blocking(send) \
+        and not [n for n in a.statements(case) if n.type != "comment"] and "".join(sf.text(send.child_by_field_name("value")).split()) == "struct{}{}" and m is not None \
+        and m.type == "method_declaration" and a.function_key(sf, m)[1] == type_name \
+        and sf.text(send.child_by_field_name("channel").child_by_field_name("operand")) == a.receiver_name(sf, m) \
+        and _holds(sf, m, m, key, send)
+
+
 def _release_before_call(sf: SourceFile, stmt: Node, callee: Node, field: str, abspath: str) -> tuple[Fix | None, str | None]:
     """The exchange ``stmt`` on ``k.field`` (see release_before_exchange) is the whole of
     method ``callee`` of type K (yields aside, no lock of its own), which the file calls
