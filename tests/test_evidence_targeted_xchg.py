@@ -128,8 +128,96 @@ func TestUse(t *testing.T) {{
 }}
 """
 
-FILES = {f"{pkg}/{pkg}.go": src for pkg, src in (("keeper", KEEPER), ("replaced", REPLACED), ("argread", ARGREAD))} | {
-    f"{pkg}/{pkg}_test.go": KEEPER_TEST.format(pkg=pkg) for pkg in ("keeper", "replaced", "argread")}
+# grpc's 1460: keepalive waits for a wake-up holding the lock NewStream needs to send it
+ALIVE = """\
+package alive
+
+import "sync"
+
+// Client wakes its keepalive when the first stream opens.
+type Client struct {
+	mu      sync.Mutex
+	wake    chan struct{}
+	streams int
+}
+
+// New makes a client.
+func New() *Client {
+	return &Client{wake: make(chan struct{})}
+}
+
+// Keepalive waits for a stream when there is none.
+func (c *Client) Keepalive() {
+	c.mu.Lock()
+	if c.streams < 1 {
+		<-c.wake
+		runtime.Gosched()
+		c.mu.Unlock()
+	} else {
+		c.mu.Unlock()
+	}
+}
+
+// NewStream opens a stream and wakes the keepalive on the first.
+func (c *Client) NewStream() {
+	c.mu.Lock()
+	c.streams++
+	if c.streams == 1 {
+		select {
+		case c.wake <- struct{}{}:
+		default:
+		}
+	}
+	c.mu.Unlock()
+}
+""".replace('import "sync"', 'import (\n\t"runtime"\n\t"sync"\n)')
+
+ALIVE_FIXED = ALIVE.replace("make(chan struct{})}", "make(chan struct{}, 1)}").replace(
+    "\t\t<-c.wake\n\t\truntime.Gosched()\n\t\tc.mu.Unlock()\n",
+    "\t\tselect { // drop a wake-up sent before the check\n\t\tcase <-c.wake:\n\t\tdefault:\n\t\t}\n\t\tc.mu.Unlock()\n"
+    "\t\t<-c.wake\n\t\truntime.Gosched()\n")
+
+# a wake-up whose case does more: buffered, it would now run when nobody waits
+ALIVEBODY = ALIVE.replace("package alive", "package alivebody").replace(
+    "\t\tcase c.wake <- struct{}{}:\n", "\t\tcase c.wake <- struct{}{}:\n\t\t\tc.streams++\n")
+
+# the keepalive waits while the stream opens; TestUse (a stream first, no wait) passes on the
+# input and must on the output
+ALIVE_TEST = """\
+package {pkg}
+
+import (
+	"testing"
+	"time"
+)
+
+func TestIt(t *testing.T) {{
+	c := New()
+	go c.Keepalive()
+	time.Sleep(10 * time.Millisecond)
+	done := make(chan struct{{}})
+	go func() {{
+		c.NewStream()
+		close(done)
+	}}()
+	select {{
+	case <-done:
+	case <-time.After(50 * time.Millisecond):
+	}}
+	time.Sleep(10 * time.Millisecond)
+}}
+
+func TestUse(t *testing.T) {{
+	c := New()
+	c.NewStream()
+	c.Keepalive()
+}}
+"""
+
+FILES = {f"{pkg}/{pkg}.go": src for pkg, src in (("keeper", KEEPER), ("replaced", REPLACED), ("argread", ARGREAD),
+                                                  ("alive", ALIVE), ("alivebody", ALIVEBODY))} | {
+    f"{pkg}/{pkg}_test.go": KEEPER_TEST.format(pkg=pkg) for pkg in ("keeper", "replaced", "argread")} | {
+    f"{pkg}/{pkg}_test.go": ALIVE_TEST.format(pkg=pkg) for pkg in ("alive", "alivebody")}
 
 
 @pytest.fixture(scope="module")
@@ -154,6 +242,62 @@ def test_no_release_before_the_call_where_the_lock_guards_what_it_reads(xchg_flo
     assert (module / pkg / f"{pkg}.go").read_text() == source
     assert said in _line(result.stderr, f"{pkg}.go:24"), result.stderr
     assert _proven(after[pkg]), after[pkg].message
+
+
+def test_a_wake_up_waited_for_under_its_senders_lock_is_buffered_and_waited_for_unlocked(xchg_flow):
+    assert_fixed(xchg_flow, "alive", ALIVE_FIXED, "alive.go:24",
+                 "proven-leak (fixed): release c.mu before waiting for c.wake, draining a stale wake-up first, and give wake a "
+                 "buffer of one")
+    assert_gofmt_and_vet_clean(xchg_flow[0], ("alive",))
+
+
+def test_no_buffered_wake_up_where_a_sender_does_more(xchg_flow):
+    module, before, result, after = xchg_flow
+    assert _proven(before["alivebody"]), before["alivebody"].message
+    assert (module / "alivebody" / "alivebody.go").read_text() == ALIVEBODY
+    assert "c.wake on line 38 is more than an unbuffered make of wake or a wake-up sent holding the lock" in \
+        _line(result.stderr, "alivebody.go:24"), result.stderr
+    assert _proven(after["alivebody"]), after["alivebody"].message
+
+
+@pytest.mark.parametrize("change, said", [
+    # made with a buffer already: a wake-up may be waiting, the drain could not tell
+    (("make(chan struct{})}", "make(chan struct{}, 1)}"), "is more than an unbuffered make of wake"),
+    # a second receiver: a kept wake-up could wake it instead
+    (("// NewStream opens", "func (c *Client) poll() {\n\t<-c.wake\n}\n\n// NewStream opens"), "is more than an unbuffered make"),
+    # a sender that does not hold the lock: not what keeps the wait from ending
+    (("\tc.mu.Lock()\n\tc.streams++\n", "\tc.streams++\n"), "is more than an unbuffered make"),
+    # a blocking sender: it waits for the lock, then for a receiver; a buffer changes when it goes on
+    (("\t\tdefault:\n\t\t}\n\t}\n\tc.mu.Unlock()", "\t\t}\n\t}\n\tc.mu.Unlock()"), "is more than an unbuffered make"),
+    # closed: a wake-up for every waiter, and a drain after the close would not wait
+    (("// NewStream opens", "func (c *Client) Close() {\n\tclose(c.wake)\n}\n\n// NewStream opens"), "is more than an unbuffered make"),
+    # more than a yield after the wait runs under the lock now: released before it, it would not
+    (("\t\truntime.Gosched()\n\t\tc.mu.Unlock()\n\t} else", "\t\tc.streams--\n\t\tc.mu.Unlock()\n\t} else"), None),
+    # a wait in a loop: held or not on the next pass is not plain
+    (("\tif c.streams < 1 {\n\t\t<-c.wake\n\t\truntime.Gosched()\n\t\tc.mu.Unlock()\n\t} else {\n\t\tc.mu.Unlock()\n\t}\n",
+      "\tfor c.streams < 1 {\n\t\t<-c.wake\n\t\truntime.Gosched()\n\t\tc.mu.Unlock()\n\t\tc.mu.Lock()\n\t}\n\tc.mu.Unlock()\n"),
+     "the wait on c.wake is in a loop"),
+])
+def test_no_buffered_wake_up_where_it_is_not_plain(tmp_path, change, said):
+    src = ALIVE.replace(*change)
+    assert src != ALIVE
+    path = tmp_path / "alive.go"
+    path.write_text(src)
+    sf = SourceFile.load("alive.go", src.encode(), None)
+    stmt = next(n for n in a.of_type(sf.root, "expression_statement") if sf.text(n) == "<-c.wake"
+                and a.enclosing(n, "method_declaration").child_by_field_name("name").text == b"Keepalive")
+    fix, why = exchanges.wake_up_under_lock(sf, stmt, "chan receive", str(path))
+    assert fix is None
+    assert (said in why) if said else why is None, why
+
+
+def test_no_buffered_wake_up_when_another_file_names_the_field(tmp_path):
+    path = tmp_path / "alive.go"
+    path.write_text(ALIVE)
+    (tmp_path / "other.go").write_text("package alive\n\nfunc poke(c *Client) { c.wake <- struct{}{} }\n")
+    sf = SourceFile.load("alive.go", ALIVE.encode(), None)
+    fix, why = exchanges.wake_up_under_lock(sf, channels.operation_at(sf, 24, "chan receive"), "chan receive", str(path))
+    assert fix is None and "other.go of its package names them too" in why, why
 
 
 def _aim(tmp_path: Path, source: str, extra: str | None = None):
