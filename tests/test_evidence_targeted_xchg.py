@@ -263,6 +263,12 @@ def test_no_buffered_wake_up_where_a_sender_does_more(xchg_flow):
 @pytest.mark.parametrize("change, said", [
     # made with a buffer already: a wake-up may be waiting, the drain could not tell
     (("make(chan struct{})}", "make(chan struct{}, 1)}"), "is more than an unbuffered make of wake"),
+    # a channel replaced under the lock: the wait would read it unlocked, maybe stale
+    (("// NewStream opens", "func (c *Client) Reset() {\n\tc.mu.Lock()\n\tc.wake = make(chan struct{})\n\tc.mu.Unlock()\n}\n\n"
+      "// NewStream opens"), "c.wake on line 34 is more than an unbuffered make"),
+    # a literal without keys: its make is out of view
+    (("// New makes", "func blank() *Client {\n\treturn &Client{sync.Mutex{}, make(chan struct{}), 0}\n}\n\n// New makes"),
+     "a Client literal sets its fields without keys"),
     # a second receiver: a kept wake-up could wake it instead
     (("// NewStream opens", "func (c *Client) poll() {\n\t<-c.wake\n}\n\n// NewStream opens"), "is more than an unbuffered make"),
     # a sender that does not hold the lock: not what keeps the wait from ending

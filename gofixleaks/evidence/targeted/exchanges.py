@@ -95,10 +95,11 @@ def wake_up_under_lock(sf: SourceFile, stmt: Node, state: str, abspath: str) -> 
     in a select with a default, in a method of T that holds ``x.mu`` there. The receiver waits
     holding the lock each sender needs before it can send: nobody can wake it (grpc's PR
     1460: keepalive waits for NewStream's wake-up holding t.mu). Only where ``f`` is a
-    ``chan struct{}`` field of T, made unbuffered (``f: make(chan struct{})``, ``x.f =
-    make(chan struct{})``) at every write of it in the file and never otherwise written,
-    handed on, closed, nor named in another file of the package, and this is its only
-    receive. The fix, the hand fix classify B verified: a buffer of one at every make (a
+    ``chan struct{}`` field of T, made unbuffered by every T literal that sets it
+    (``T{f: make(chan struct{})}``; no T literal sets fields without keys) and never
+    otherwise written (a channel replaced under the lock would be waited for stale once
+    read unlocked), handed on, closed, nor named in another file of the package, and this
+    is its only receive. The fix, the hand fix classify B verified: a buffer of one at every make (a
     wake-up sent while nobody waits is kept, not dropped by the default: releasing alone
     would lose it), and before the wait, still under the lock, a non-blocking drain of a
     wake-up left from before the check that led here, then the release (the Unlock after
@@ -136,15 +137,17 @@ def wake_up_under_lock(sf: SourceFile, stmt: Node, state: str, abspath: str) -> 
     for n in mentions:
         if n == chan:
             continue
-        value = n.named_children[-1] if n.type == "keyed_element" else _assigned(sf, n)
         send = n.parent if n.parent.type == "send_statement" and n.parent.child_by_field_name("channel") == n else None
-        if value is not None and "".join(sf.text(value).split()) == "make(chanstruct{})" and _of_type(sf, n, type_name):
-            makes.append(value)
+        if n.type == "keyed_element" and "".join(sf.text(n.named_children[-1]).split()) == "make(chanstruct{})" \
+                and _literal_type(sf, n) == type_name:
+            makes.append(n.named_children[-1])
         elif send is not None and _wakes_holding(sf, send, type_name, key):
             sends.append(send)
         else:
             return None, f"{sf.text(n)} on line {sf.line_col(n.start_byte)[0]} is more than an unbuffered make of {field} or " \
                          "a wake-up sent holding the lock: another user of it is in view"
+    if any(_literal_type(sf, e) == type_name for e in a.of_type(sf.root, "literal_element") if e.parent.type == "literal_value"):
+        return None, f"a {type_name} literal sets its fields without keys: a make of {field} there is out of view"
     if not makes or not sends:
         return None, f"{field} is made or woken nowhere else in this file: its wake-ups are out of view"
     elsewhere = used_elsewhere(abspath, [rb"\b" + field.encode() + rb"\b"])
@@ -161,26 +164,10 @@ def wake_up_under_lock(sf: SourceFile, stmt: Node, state: str, abspath: str) -> 
                tuple(sorted((drain, gone, *buffered), key=lambda e: e.start))), None
 
 
-def _of_type(sf: SourceFile, write: Node, type_name: str) -> bool:
-    """A keyed element of a ``type_name{...}`` literal, or ``x.f`` with ``x`` the receiver
-    of a method of ``type_name``: a write of a field of that type, not of another's."""
-    if write.type == "keyed_element":
-        lit = a.enclosing(write, "composite_literal")
-        return lit is not None and sf.text(lit.child_by_field_name("type")) == type_name
-    m = a.enclosing_function(write)
-    return m is not None and m.type == "method_declaration" and a.function_key(sf, m)[1] == type_name \
-        and sf.text(write.child_by_field_name("operand")) == a.receiver_name(sf, m)
-
-
-def _assigned(sf: SourceFile, sel: Node) -> Node | None:
-    """The value ``sel`` is set to by ``sel = v`` (a single assignment); None otherwise."""
-    left = sel.parent
-    stmt = left.parent if left is not None and left.type == "expression_list" else None
-    if stmt is None or stmt.type != "assignment_statement" or stmt.child_by_field_name("left") != left \
-            or sf.text(stmt.child_by_field_name("operator")) != "=" or left.named_child_count != 1:
-        return None
-    right = stmt.child_by_field_name("right")
-    return right.named_children[0] if right is not None and right.named_child_count == 1 else None
+def _literal_type(sf: SourceFile, element: Node) -> str | None:
+    """The type a composite literal's element (keyed or not) belongs to, as written."""
+    lit = element.parent.parent if element.parent is not None and element.parent.type == "literal_value" else None
+    return sf.text(lit.child_by_field_name("type")) if lit is not None and lit.type == "composite_literal" else None
 
 
 def _wakes_holding(sf: SourceFile, send: Node, type_name: str, key: str) -> bool:
@@ -188,8 +175,9 @@ def _wakes_holding(sf: SourceFile, send: Node, type_name: str, key: str) -> bool
     default, in a method of ``type_name`` on its receiver ``x`` that holds ``x<key>`` there."""
     case, m = send.parent, a.enclosing_function(send)
     return case is not None and case.type == "communication_case" and _without_blocking(send) \
-        and not [n for n in a.statements(case) if n.type != "comment"] and "".join(sf.text(send.child_by_field_name("value")).split()) == "struct{}{}" and m is not None \
-        and m.type == "method_declaration" and a.function_key(sf, m)[1] == type_name \
+        and not [n for n in a.statements(case) if n.type != "comment"] \
+        and "".join(sf.text(send.child_by_field_name("value")).split()) == "struct{}{}" \
+        and m is not None and m.type == "method_declaration" and a.function_key(sf, m)[1] == type_name \
         and sf.text(send.child_by_field_name("channel").child_by_field_name("operand")) == a.receiver_name(sf, m) \
         and _holds(sf, m, m, key, send)
 
