@@ -387,6 +387,8 @@ def test_a_call_on_the_receiver_itself_needs_no_copy(tmp_path):
     (("\t\ts.mu.Lock()\n\t\tdefer s.mu.Unlock()\n", ""), "no partner of ch takes s.mu with a blocking exchange"),
     # the keeper's loop never waits to receive: a release would not unblock anything it needs
     (("\t\tcase <-k.stop:\n", "\t\tdefault:\n"), "no partner of ch takes s.mu with a blocking exchange"),
+    # a keeper held by value: the copy would copy it
+    (("\tkeeper *Keeper\n", "\tkeeper Keeper\n"), "s.keeper.add is not called on s or a field of s of type *Keeper"),
     # the copy's name is taken
     (("\ts.n++\n\ts.keeper.add()\n", "\tkeeper := 1\n\ts.n += keeper\n\ts.keeper.add()\n"),
      "keeper, the name for the copy of s.keeper, is taken in Add"),
