@@ -1,8 +1,10 @@
-"""release_before_exchange one call deep (targeted/exchanges.py, etcd's PR 7492): a method
-that does nothing but a send on its receiver's channel field, called as the last act of a
-locked stretch on a field of the locker, while the receiving loop calls back into a func that
-takes that lock. One module, one package per case, one `fix --evidence tests --write
---unsafe-fixes` run (the fix is review however proven); unit cases for the refusals."""
+"""The exchanges under a lock (targeted/exchanges.py) that kernels etcd7492 and grpc1460
+need: release_before_exchange one call deep (a method that does nothing but a send on its
+receiver's channel field, called as the last act of a locked stretch on a field of the
+locker, while the receiving loop calls back into a func that takes that lock), and
+wake_up_under_lock (a wake-up waited for holding the lock its non-blocking senders take).
+One module, one package per case, one `fix --evidence tests --write --unsafe-fixes` run
+(both fixes are review however proven); unit cases for the refusals."""
 
 from __future__ import annotations
 
