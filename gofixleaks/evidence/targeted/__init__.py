@@ -40,7 +40,13 @@ case to it, or refuse it where that would be wrong):
 - a wait on a local done channel that is only handed to one goroutine whose function
   ignores it -> that function closes it as it returns;
 - a bare exchange on a channel field ending a locked stretch, whose partner takes that
-  lock -> the release before the exchange (stays review even when proven);
+  lock -> the release before the exchange (stays review even when proven); also one call
+  deep: a method doing nothing but the exchange, called once as the last act of a plain
+  locked stretch on a field of the locker, whose partner calls back into a func that takes
+  the lock -> the field copied under the lock, the release, then the copy called (review);
+- a wake-up (`<-r.f`, `f` an unbuffered `chan struct{}` field) received holding the lock its
+  only senders, non-blocking `select` cases with an empty body, take -> a buffer of one, a
+  drain of a stale wake-up and the release before the wait (stays review even when proven);
 - a wait on a stop signal (`<-stop`, `<-ctx.Done()`, its value unused) followed only by a
   bare `return`, holding a lock the function took and defer-released in its top-level
   block and touches nowhere else, which a method of its type or a goroutine of the file
@@ -225,8 +231,9 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
     shapes = (
         (lambda: channels.buffer(sf, stmt) if state == "chan send" else (None, None), True),
         (lambda: channels.drain_without_blocking(sf, stmt, state), True),
-        (lambda: exchanges.release_before_exchange(sf, stmt, state), False),  # others may take the lock during the wait
+        (lambda: exchanges.release_before_exchange(sf, stmt, state, abspath), False),  # others may take the lock during the wait
         (lambda: exchanges.release_across_stop_wait(sf, stmt, state), False),  # the same
+        (lambda: exchanges.wake_up_under_lock(sf, stmt, state, abspath), False),  # a new wait protocol
         (lambda: channels.wake_up(sf, stmt, state, abspath), False),  # a slow receiver sees fewer wake-ups
         # a cancel that stopped siblings now waits for the send: a receiver waiting for them deadlocks
         (lambda: cancels.cancel_then_send(sf, stmt, state, abspath), False),
