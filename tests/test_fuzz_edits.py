@@ -149,8 +149,11 @@ def check_round(data: bytes, round_edits: list[edits.TextEdit], out: bytes) -> N
         new_lines = e.new.count(b"\n")
         if crlf_file:
             assert e.new.count(b"\r\n") == new_lines, f"an LF line inserted into a CRLF file: {e.new!r}"
+            assert b"\r\r" not in e.new, f"a CR doubled (a token copied with its CR): {e.new!r}"
         elif b"\r\n" not in data:
             assert b"\r" not in e.new, f"a CR inserted into an LF file: {e.new!r}"
+    if crlf_file:
+        assert out.count(b"\n") == out.count(b"\r\n"), "a line of the CRLF file lost its CR (an edit ended inside a line ending)"
     if data.startswith(b"\xef\xbb\xbf"):
         assert out.startswith(b"\xef\xbb\xbf"), "the BOM was lost"
 

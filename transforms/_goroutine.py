@@ -217,12 +217,24 @@ def own_line(sf: SourceFile, stmt: Node) -> bool:
     return not before.strip() and (not rest or rest.startswith(b"//"))
 
 
-def trailing_comment(sf: SourceFile, node: Node) -> Node | None:
-    """A `// ...` comment after ``node`` on the line where ``node`` ends."""
+@dataclass(frozen=True)
+class Comment:
+    """A `// ...` comment that ends a line, without a CRLF line's ``\r`` (the parser's token
+    keeps it: copied as it is, a rewritten line would end in ``\r\r\n``)."""
+
+    text: str
+    end_byte: int  # where the text ends: the line ending follows
+
+
+def trailing_comment(sf: SourceFile, node: Node) -> Comment | None:
+    """The `// ...` comment after ``node`` on the line where ``node`` ends."""
     nxt = node.next_sibling
     if nxt is None or nxt.type != "comment" or not sf.text(nxt).startswith("//"):
         return None
-    return nxt if b"\n" not in sf.data[node.end_byte : nxt.start_byte] else None
+    if b"\n" in sf.data[node.end_byte : nxt.start_byte]:
+        return None
+    text = sf.text(nxt).rstrip("\r")
+    return Comment(text, nxt.start_byte + len(text.encode()))
 
 
 def watch_cases(sf: SourceFile, sig: a.Cancellation, indent: bytes) -> bytes:

@@ -606,10 +606,6 @@ def _returned(sf: SourceFile, stmt: Node, name: str) -> bool:
     )
 
 
-def _text(sf: SourceFile, node: Node | None) -> str:
-    return sf.text(node) if node is not None else ""
-
-
 def _receive_fix(sf: SourceFile, stmt: Node, sig: a.Cancellation, comment: str) -> tuple[bytes | None, str | None]:
     """The replacement for a receive statement, or (None, why not)."""
     indent = sf.indent_at(stmt.start_byte)
@@ -714,9 +710,9 @@ def run(p: Pass) -> None:
         comment = g_.trailing_comment(sf, stmt)
         if why is None:
             if kind == "send":
-                new = g_.select_over(sf, sf.text(stmt), sig, sf.indent_at(stmt.start_byte), _text(sf, comment))
+                new = g_.select_over(sf, sf.text(stmt), sig, sf.indent_at(stmt.start_byte), comment.text if comment else "")
             else:
-                new, why = _receive_fix(sf, stmt, sig, _text(sf, comment))
+                new, why = _receive_fix(sf, stmt, sig, comment.text if comment else "")
         if new is None:
             p.report(stmt, message, notes=[why])
             continue

@@ -78,9 +78,9 @@ def cancel_then_send(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tu
         return None, "comments between the cancel and the send: rewrite it by hand"
     if (send_comment or cancel_comment) and _commented_neighbour(sf, prev, stmt):
         return None, "the lines around the cancel and the send end in comments gofmt aligns with theirs: rewrite it by hand"
-    case = f"case {sf.text(stmt)}:" + (f" {sf.text(send_comment)}" if send_comment else "")
+    case = f"case {sf.text(stmt)}:" + (f" {send_comment.text}" if send_comment else "")
     new = (b"select {" + nl + indent + case.encode() + nl + indent + f"case <-{sig.done_expr()}:".encode() + nl
-           + indent + b"}" + nl + indent + sf.text(prev).encode() + (b" " + sf.text(cancel_comment).encode() if cancel_comment else b""))
+           + indent + b"}" + nl + indent + sf.text(prev).encode() + (b" " + cancel_comment.text.encode() if cancel_comment else b""))
     end = (send_comment or stmt).end_byte
     message = f"select on {sig.done_expr()} too, and {cancel}() after it: cancelled before the send, nothing could end it"
     return Fix(message, (TextEdit(prev.start_byte, end, new),)), None

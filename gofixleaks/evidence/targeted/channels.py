@@ -178,7 +178,7 @@ def watch(sf: SourceFile, stmt: Node, state: str) -> tuple[Fix | None, str | Non
         return (Fix(message, (edit,)), None) if edit is not None else (None, "the select ends on a shared line: add the case by hand")
     comment = g_.trailing_comment(sf, stmt)
     comm = sf.text(stmt) if stmt.type != "expression_statement" else sf.text(stmt.named_children[0])
-    new = g_.select_over(sf, comm, sig, sf.indent_at(stmt.start_byte), sf.text(comment) if comment else "")
+    new = g_.select_over(sf, comm, sig, sf.indent_at(stmt.start_byte), comment.text if comment else "")
     end = comment.end_byte if comment is not None else stmt.end_byte
     return Fix(message, (TextEdit(stmt.start_byte, end, new),)), None
 
@@ -408,7 +408,7 @@ def done_field(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tuple[Fi
         return (Fix(message, (edit,)), None) if edit is not None else (None, "the select ends on a shared line: add the case by hand")
     comment = g_.trailing_comment(sf, stmt)
     indent, nl = sf.indent_at(stmt.start_byte), sf.newline
-    case = f"case {sf.text(stmt)}:" + (f" {sf.text(comment)}" if comment else "")
+    case = f"case {sf.text(stmt)}:" + (f" {comment.text}" if comment else "")
     stop = f"case <-{sf.text(recv)}.{done}:"
     new = b"select {" + nl + b"".join(indent + ln.encode() + nl for ln in (case, stop, "\t" + ret)) + indent + b"}"
     end = comment.end_byte if comment is not None else stmt.end_byte

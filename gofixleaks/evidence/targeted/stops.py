@@ -381,6 +381,6 @@ def _send_edit(sf: SourceFile, stmt: Node, recv: str) -> TextEdit:
     indent, nl = sf.indent_at(stmt.start_byte), sf.newline
     stopped = f"case <-{recv}.{DONE}:"
     lines = ["select {", stopped, "\treturn", "default:", "}", "select {",
-             f"case {sf.text(stmt)}:" + (f" {sf.text(comment)}" if comment else ""), stopped, "\treturn", "}"]
+             f"case {sf.text(stmt)}:" + (f" {comment.text}" if comment else ""), stopped, "\treturn", "}"]
     end = comment.end_byte if comment is not None else stmt.end_byte
     return TextEdit(stmt.start_byte, end, nl.join(ln.encode() if i == 0 else indent + ln.encode() for i, ln in enumerate(lines)))
