@@ -24,6 +24,10 @@ CASES = {
     "buffer": (base.BUFFER, base.BUFFER.replace("make(chan int)", "make(chan int, 1)"), "results <- 42", "chan send"),
     "wake-up": (base.WAKEUP, base.WAKEUP_FIXED, "f.poke <- struct{}{}", "chan send"),
     "stop wait": (base.STOPWAIT, base.STOPWAIT_FIXED, "case <-stop:", "chan receive"),
+    # the Wait moves with its trailing comment
+    "wait after the loop": (base.WAITLOOP, base.WAITLOOP.replace("\t\twg.Wait() // each in turn\n\t}\n",
+                                                                "\t}\n\twg.Wait() // each in turn\n"),
+                            "wg.Wait() // each in turn", "sync.WaitGroup.Wait"),
     "locked variant": (base.RELOCK, base.RELOCK_FIXED, None, "sync.Mutex.Lock"),
     "keyed registry": (base.KEYED, base.KEYED_FIXED, None, "sync.Mutex.Lock"),
     "safe select": (watch.STREAM, watch.STREAM_FIXED, "ch <- i * i", "chan send"),
