@@ -311,6 +311,7 @@ def target(ev: Evidence, covered: list[Covered], results: list[FileResult], targ
         key = (abspath, c.site.blocked.line)
         if key not in aimed:
             aimed[key] = targeted.aim(c, abspath, lambda: source(abspath, c.path))
+    _lock_order(aimed, source)
     by_path = {os.path.abspath(r.abspath): r for r in results}
     with_fix = [x for x in aimed.values() if x.finding is not None and x.abspath in by_path]
     outcomes = [Outcome(x, "not fixed", x.reason) for x in aimed.values() if x not in with_fix]
@@ -346,6 +347,22 @@ def target(ev: Evidence, covered: list[Covered], results: list[FileResult], targ
         fix = f"{x.finding.fixes[0].message}: " if x.finding is not None else ""
         err.print(escape(f"  targeted: {x.covered.path}:{x.covered.site.blocked.line} {targeted.RULE} ({o.status}): "
                          f"{fix}{o.why}: {render.describe(x.covered)}"), highlight=False)
+
+
+def _lock_order(aimed: dict[tuple[str | None, int], targeted.Aimed], source: Callable[[str, str], SourceFile | str]) -> None:
+    """Lock sites no shape fixed whose goroutines wait in a cycle, each for a lock the next
+    one's stack holds: a lock-order deadlock no one site shows (cockroach's 10214). Their
+    reasons say so, naming the locks each holds and waits for."""
+    waits = {}
+    for key, x in aimed.items():
+        state = (x.covered.site.state or "").removesuffix(" (leaked)")
+        sf = source(x.abspath, x.covered.path) if x.finding is None and x.abspath and state in targeted.LOCKS else None
+        w = targeted.holders.lock_wait(sf, x.abspath, x.covered) if isinstance(sf, SourceFile) else None
+        if w is not None:
+            waits[x.covered.site] = (key, w)
+    for site, why in targeted.holders.lock_order({s: w for s, (_, w) in waits.items()}).items():
+        key = waits[site][0]
+        aimed[key] = dataclasses.replace(aimed[key], reason=f"blocked on {(site.state or '').removesuffix(' (leaked)')}: {why}")
 
 
 def _read(path: str) -> bytes:

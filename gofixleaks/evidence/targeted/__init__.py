@@ -99,7 +99,9 @@ senders across the package). Anything else (other locks, wait groups and conditi
 variables, a receive on a cancellation signal nobody owns, an unbounded number of sends,
 lock-order deadlocks) gets no fix and a one-line reason per class; where the code or the
 goroutine's stack proves more, a diagnosis instead (a channel field nothing signals; a
-receive waiting for a close that an outer frame of its own goroutine defers). A targeted fix is
+receive waiting for a close that an outer frame of its own goroutine defers; with all the
+sites' stacks, commands.target tells a cycle of Locks, each held up the stack of the
+goroutine the previous one waits for: a lock-order deadlock, holders.lock_order). A targeted fix is
 `review`: only a run of the tests after it proves it (see commands.target).
 
 The shapes live by what blocks: `channels` (a bare send or receive), `closers` (a wait on a

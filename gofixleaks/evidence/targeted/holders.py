@@ -19,7 +19,7 @@ from ...edits import Fix, TextEdit, delete_line
 from ...source import SourceFile
 from ..dump import Frame, short_name
 from ..match import Covered
-from ..sites import Location
+from ..sites import Location, Site
 from ._base import channel, is_yield, lock_call, lock_key, lock_scope, named_call, struct_fields, used_elsewhere
 
 # `pkg.(*T).M` (a generic type's `(*T[...])`): a method on a pointer receiver, not a func literal in one
@@ -503,3 +503,102 @@ def range_under_lock(sf: SourceFile, line: int, abspath: str, c: Covered) -> tup
     return Fix(f"copy {recv}.{field} under {recv}{key}, release it, then loop over the copy: the loop's calls take "
                f"{recv}{key} again; review: an element removed or added meanwhile is still or not yet visited",
                (TextEdit(start, end, text),)), None
+
+
+# ---------------------------------------------------------------------------- lock order across goroutines
+
+
+@dataclass(frozen=True)
+class LockWait:
+    """A goroutine blocked on a Lock, with the locks its own stack holds: each lock named by
+    the struct type it is a field of and its path there, ``("Store", ".coalescedMu")``."""
+
+    wants: tuple[str, str]
+    holds: tuple[tuple[tuple[str, str], str], ...]  # (lock, where its frame took it)
+    at: str  # where it waits: "replica.go:61 in (*Replica).reportUnreachable"
+
+
+def lock_wait(sf: SourceFile, abspath: str, c: Covered) -> LockWait | None:
+    """The lock the blocked ``Lock()`` of site ``c`` waits for and the ones the frames above
+    it hold at the lines they call from (a method of a type in the scanned code, inside a
+    locked stretch: see holder); None when the Lock's type is not known or no frame holds
+    one."""
+    line = c.site.blocked.line
+    blocked = next((n for n in a.of_type(sf.root, "expression_statement")
+                    if sf.line_col(n.start_byte)[0] == line and lock_call(sf, n, ("Lock", "RLock"))), None)
+    scope = lock_scope(sf, blocked) if blocked is not None else None
+    if scope is None:
+        return None
+    holds = []
+    for j, loc in enumerate(c.site.stack):
+        outer = _method_of(loc)
+        there = _file(sf, abspath, c, j) if outer is not None else None
+        fn = next((m for m in a.of_type(there.root, "method_declaration") if a.function_key(there, m) == (outer[1], outer[0])),
+                  None) if there is not None else None
+        if fn is None:
+            continue
+        keys = dict.fromkeys(lock_key(there, n, fn) for n in a.of_type(fn, "expression_statement", skip_functions=True)
+                             if lock_call(there, n, ("Lock", "RLock")))
+        for key in (k for k in keys if k is not None):
+            found = _held_at(there, outer[1], outer[0], key, loc.line)
+            if found is not None:
+                lock = found[1]
+                holds.append((_lock_of(there, outer[0], key), f"{_name((a.receiver_name(there, fn) or '', key))} "
+                              f"(taken at {os.path.basename(loc.path)}:{there.line_col(lock.start_byte)[0]} in "
+                              f"(*{outer[0]}).{outer[1]})"))
+    if not holds:
+        return None
+    where = f"{os.path.basename(c.site.blocked.path)}:{line} in {short_name(c.site.blocked.function)}"
+    return LockWait(_lock_of(sf, scope[2], scope[0]), tuple(holds), where)
+
+
+def _lock_of(sf: SourceFile, type_name: str, key: str) -> tuple[str, str]:
+    """(the struct type a lock is a field of, its path there): ``.store.coalescedMu`` of a
+    Replica whose ``store`` is a ``*Store`` is Store's ``.coalescedMu``."""
+    parts = key.lstrip(".").split(".")
+    while len(parts) > 1:
+        kind = (struct_fields(sf, type_name) or {}).get(parts[0], "").lstrip("*")
+        if not kind.isidentifier() or struct_fields(sf, kind) is None:
+            break
+        type_name, parts = kind, parts[1:]
+    return type_name, "." + ".".join(parts) if parts != [""] else ""
+
+
+def lock_order(waits: dict[Site, LockWait]) -> dict[Site, str]:
+    """For each goroutine in a cycle of ``waits`` (each waits for a lock the next one's stack
+    holds, back to the first), the diagnosis: a lock-order deadlock, with the locks each
+    holds and waits for. Keyed as ``waits``."""
+    out: dict[Site, str] = {}
+
+    def holders_of(k: Site) -> list[Site]:
+        return [o for o, w in waits.items() if any(lock == waits[k].wants for lock, _ in w.holds)]
+
+    def cycle(path: list[Site]) -> list[Site] | None:
+        """``path`` extended, through the goroutines holding what its last one waits for,
+        back to its first; None when no way leads back."""
+        for nxt in holders_of(path[-1]):
+            if nxt == path[0] and len(path) > 1:
+                return path
+            if nxt not in path:
+                found = cycle([*path, nxt])
+                if found is not None:
+                    return found
+        return None
+
+    for first in waits:
+        path = cycle([first])
+        if path is None:
+            continue
+        steps = []
+        for i, k in enumerate(path):
+            held = next(where for lock, where in waits[k].holds if lock == waits[path[i - 1]].wants)
+            steps.append(f"the goroutine at {waits[k].at} holds {held} and waits for {_name(waits[k].wants)}")
+        out[first] = ("a lock-order deadlock: " + "; ".join(steps) +
+                      ": each waits for a lock the next holds; take these locks in one order everywhere, or release "
+                      "the first before the call that takes the second")
+    return out
+
+
+def _name(lock: tuple[str, str]) -> str:
+    """``Store.mu``; a mutex the type embeds: ``Store's embedded lock``."""
+    return f"{lock[0]}{lock[1]}" if lock[1] else f"{lock[0]}'s embedded lock"
