@@ -847,3 +847,52 @@ def test_a_lock_order_is_a_cycle_or_nothing():
     assert told["g1"].startswith("a lock-order deadlock: the goroutine at p.go:1 in p.(*A).G holds b.mu (taken at p.go:3 "
                                  "in (*B).F) and waits for A.mu; the goroutine at p.go:2 in p.(*B).K holds a.mu")
     assert holders.lock_order({"g3": waits["g3"]}) == {}
+
+
+# cockroach's 16167: a Cond made on the mutex's RLocker; its L.Lock() is the mutex's RLock
+CONDREAD = """\
+package p
+
+import "sync"
+
+type Exec struct {
+	cond *sync.Cond
+	mu   sync.RWMutex
+}
+
+func New() *Exec {
+	e := &Exec{}
+	e.cond = sync.NewCond(e.mu.RLocker())
+	return e
+}
+
+func (e *Exec) Run() {
+	e.cond.L.Lock()
+	defer e.cond.L.Unlock()
+	e.cache()
+}
+
+func (e *Exec) cache() {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+}
+"""
+
+
+@pytest.mark.parametrize("made, told", [
+    ("sync.NewCond(e.mu.RLocker())", True),
+    ("sync.NewCond(&sync.Mutex{})", False),  # a lock of its own: not e.mu
+])
+def test_a_read_lock_held_through_a_conds_locker_is_told(tmp_path, made, told):
+    source = CONDREAD.replace("sync.NewCond(e.mu.RLocker())", made)
+    path = tmp_path / "p.go"
+    path.write_text(source)
+    stack = (Location(str(path), 23, "example.com/m/p.(*Exec).cache", "0xc000010000"),
+             Location(str(path), 19, "example.com/m/p.(*Exec).Run", "0xc000010000"))
+    site = Site(stack[0], "sync.RWMutex.RLock", True, None, 1, None, stack)
+    aimed = targeted.aim(Covered(site, "p.go", True, None, ()), str(path), lambda: targeted.load(str(path), "p.go"))
+    said = "the goroutine holds e.mu itself (the same Exec, 0xc000010000): RLock (as e.cond.L.Lock()) at p.go:17 in " \
+           "(*Exec).Run, which calls e.cache at line 19, and (*Exec).cache's RLock on line 23 waits for that RLock: a " \
+           "second read lock waits once a writer queues"
+    assert aimed.finding is None
+    assert (said in aimed.reason) is told, aimed.reason

@@ -121,12 +121,17 @@ def holder(sf: SourceFile, line: int, abspath: str, c: Covered) -> Holder | None
         mode = a.method_call(there, a.unparen(lock.named_children[0]))[1]
         wants = a.method_call(sf, a.unparen(blocked.named_children[0]))[1]
         recv = a.receiver_name(there, fn)
+        taken = lock_key(there, lock, fn) or ""
+        cond = cond_lockers(there, type_name).get(taken)
+        if cond is not None:  # the Cond's L.Lock() is the mutex's RLock (or Lock)
+            mode = cond[1]
+        via = f" (as {recv}{taken}.Lock())" if cond is not None else ""
         path = (c.stack_paths()[j] if c.stack_files else stack[j].path)
         through = [short_name(loc.function) for loc in reversed(stack[at + 1 : j])  # in call order
                    if not Frame(loc.function, loc.path, loc.line).in_std]
         whose = f"the same {type_name}, {stack[j].arg0}" if same else \
             f"the one it waits for unless the calls reached another {type_name}: the traceback shows no receiver"
-        text = (f"the goroutine holds {recv}{key} itself ({whose}): {mode} at {os.path.basename(path)}:"
+        text = (f"the goroutine holds {recv}{key} itself ({whose}): {mode}{via} at {os.path.basename(path)}:"
                 f"{there.line_col(lock.start_byte)[0]} in (*{type_name}).{outer[1]}, which calls "
                 f"{_callee(there, call)} at line {stack[j].line}"
                 + (f", then {' -> '.join(through)}" if through else "")
@@ -209,7 +214,9 @@ def _held_at(sf: SourceFile, name: str, type_name: str, key: str, line: int) -> 
                      y.type in ("defer_statement", "go_statement") for y in a.ancestors(x) if a.is_within(y, fn))), None)
     if call is None:
         return None
-    mine = [n for n in a.of_type(fn, "expression_statement", "defer_statement", skip_functions=True) if lock_key(sf, n, fn) == key]
+    lockers = cond_lockers(sf, type_name)
+    mine = [n for n in a.of_type(fn, "expression_statement", "defer_statement", skip_functions=True)
+            if _stands_for(lock_key(sf, n, fn), lockers) == key]
     before = [n for n in mine if n.type == "expression_statement" and n.end_byte <= call.start_byte]
     lock = before[-1] if before else None
     if lock is None or not lock_call(sf, lock, ("Lock", "RLock")) or not a.is_within(call, lock.parent):
@@ -220,6 +227,49 @@ def _held_at(sf: SourceFile, name: str, type_name: str, key: str, line: int) -> 
     if _released_by_closure(sf, fn, key, lock, call):
         return None
     return fn, lock, call
+
+
+def _stands_for(key: str | None, lockers: dict[str, tuple[str, str]]) -> str | None:
+    """The lock a statement's ``key`` takes: a Cond's locker stands for its mutex."""
+    return lockers[key][0] if key in lockers else key
+
+
+def cond_lockers(sf: SourceFile, type_name: str) -> dict[str, tuple[str, str]]:
+    """``.c.L`` -> (``.mu``, the mode its Lock takes) for each ``*sync.Cond`` field ``c`` of
+    ``type_name`` that every assignment of the file makes ``sync.NewCond(x.mu.RLocker())``
+    (its ``L.Lock()`` is ``mu.RLock()``: cockroach's 16167) or ``sync.NewCond(&x.mu)``."""
+    out = {}
+    for field, kind in (struct_fields(sf, type_name) or {}).items():
+        if kind != "*sync.Cond":
+            continue
+        made = set()
+        for n in a.of_type(sf.root, "assignment_statement", "keyed_element"):
+            if n.type == "assignment_statement":
+                lefts, rights = n.child_by_field_name("left").named_children, n.child_by_field_name("right").named_children
+                pairs = [(sf.text(x).rsplit(".", 1)[-1], y) for x, y in zip(lefts, rights) if x.type == "selector_expression"]
+            else:
+                pairs = [(sf.text(n.named_children[0]), n.named_children[-1])] if len(n.named_children) == 2 else []
+            made |= {_locker(sf, v) for name, v in pairs if name == field}
+        if len(made) == 1 and None not in made:
+            out[f".{field}.L"] = made.pop()
+    return out
+
+
+def _locker(sf: SourceFile, value: Node) -> tuple[str, str] | None:
+    """(``.mu``, mode) of ``sync.NewCond(x.mu.RLocker())`` or ``sync.NewCond(&x.mu)``."""
+    value = a.unparen(value)
+    args = a.arguments(value) if a.is_call_to(sf, value, "sync", ("NewCond",)) else []
+    arg = a.unparen(args[0]) if len(args) == 1 else None
+    if arg is not None and arg.type == "call_expression" and not a.arguments(arg) \
+            and sf.text(arg.child_by_field_name("function")).endswith(".RLocker"):
+        path = sf.text(arg.child_by_field_name("function")).removesuffix(".RLocker")
+        mode = "RLock"
+    elif arg is not None and arg.type == "unary_expression" and sf.text(arg).startswith("&") \
+            and arg.child_by_field_name("operand").type == "selector_expression":
+        path, mode = sf.text(arg.child_by_field_name("operand")), "Lock"
+    else:
+        return None
+    return ("." + path.split(".", 1)[1], mode) if "." in path else None
 
 
 def _may_call_on(sf: SourceFile, call: Node) -> bool:
