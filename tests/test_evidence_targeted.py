@@ -1369,6 +1369,19 @@ def assert_fixed(run, pkg: str, fixed: str, where: str, said: str) -> None:
     assert after[pkg].status == "ok", after[pkg].message
 
 
+def assert_left(run, pkg: str, source: str, where: str, *said: str) -> str:
+    """Of a ``run_flow`` result: ``pkg`` leaked before, its file is still ``source`` after,
+    the targeted line at ``where`` says each of ``said``, and the leak is still there. The
+    line, for more checks."""
+    module, before, result, after = run
+    assert _proven(before[pkg]), before[pkg].message
+    assert (module / pkg / f"{pkg}.go").read_text() == source
+    line = _line(result.stderr, where)
+    assert line and all(s in line for s in said), result.stderr
+    assert _proven(after[pkg]), after[pkg].message
+    return line
+
+
 def assert_gofmt_and_vet_clean(module: Path, pkgs: tuple[str, ...]) -> None:
     for pkg in pkgs:
         assert gotools.gofmt_clean((module / pkg / f"{pkg}.go").read_bytes()), pkg
@@ -1408,11 +1421,7 @@ def assert_gofmt_and_vet_clean(module: Path, pkgs: tuple[str, ...]) -> None:
     ("keywork", KEYWORK, "keywork.go:20", "code runs between the key's Lock and the registry's release: it would run without the registry lock"),
 ])
 def test_no_fix_where_none_is_right(flow, pkg, source, where, said):
-    module, before, result, after = flow
-    assert _proven(before[pkg])
-    assert (module / pkg / f"{pkg}.go").read_text() == source
-    assert said in _line(result.stderr, where), result.stderr
-    assert after[pkg].status == "leak"
+    assert_left(flow, pkg, source, where, said)
 
 
 WATCH = ("callee", "stopcase", "selectwatch", "background")

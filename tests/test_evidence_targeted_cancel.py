@@ -14,7 +14,7 @@ import pytest
 from gofixleaks.evidence.targeted import cancels, channels
 from gofixleaks.source import SourceFile
 
-from .test_evidence_targeted import _line, _proven, _test, assert_fixed, assert_gofmt_and_vet_clean, run_flow
+from .test_evidence_targeted import _test, assert_fixed, assert_left, assert_gofmt_and_vet_clean, run_flow
 
 SLEEP = '\t"time"\n'
 
@@ -226,12 +226,7 @@ def test_the_fixes_are_gofmt_clean_and_vet_clean(flow):
     ("result", RESULT, "result.go:26", "a receiver of out waits (j.wg.Wait()) before it receives"),
 ])
 def test_no_fix_where_the_cancel_is_not_provably_the_sends_to_move(flow, pkg, source, where, said):
-    module, before, result, after = flow
-    assert _proven(before[pkg]), before[pkg].message
-    assert (module / pkg / f"{pkg}.go").read_text() == source
-    line = _line(result.stderr, where)
-    assert "proven-leak (not fixed)" in line and said in line, result.stderr
-    assert _proven(after[pkg])
+    assert_left(flow, pkg, source, where, "proven-leak (not fixed)", said)
 
 
 # ---------------------------------------------------------------------------- conditions

@@ -15,7 +15,7 @@ from gofixleaks.evidence.sites import Location, Site
 from gofixleaks.evidence.targeted import holders
 from gofixleaks.source import SourceFile
 
-from .test_evidence_targeted import _line, _proven, _test, assert_fixed, assert_gofmt_and_vet_clean, run_flow
+from .test_evidence_targeted import _test, assert_fixed, assert_left, assert_gofmt_and_vet_clean, run_flow
 
 # etcd's PR 10492: Renew calls the checkpointer under the lessor's lock, the checkpointer
 # calls Checkpoint, which takes that lock again
@@ -575,26 +575,17 @@ def test_a_callback_called_holding_the_lock_it_takes_is_called_after_the_release
      "method of Bus"),
 ])
 def test_a_goroutine_holding_its_own_lock_is_diagnosed_where_it_is_not_fixed(flow, pkg, source, where, said):
-    module, before, result, after = flow
-    assert _proven(before[pkg]), before[pkg].message
-    assert (module / pkg / f"{pkg}.go").read_text() == source
-    line = _line(result.stderr, where)
-    assert "proven-leak (not fixed)" in line and said in line, result.stderr
+    line = assert_left(flow, pkg, source, where, "proven-leak (not fixed)", said)
     # its own frame holds the lock: no reason that blames another goroutine
     assert "held by a goroutine that is blocked itself" not in line, line
-    assert _proven(after[pkg])
 
 
 def test_a_goroutine_waiting_for_its_own_deferred_close_is_told_so(flow):
-    module, before, result, after = flow
-    assert _proven(before["selfwait"]), before["selfwait"].message
-    assert (module / "selfwait" / "selfwait.go").read_text() == SELFWAIT
-    line = _line(result.stderr, "selfwait.go:45")
-    assert "proven-leak (not fixed): the goroutine waits for itself: (*Conn).loop closes c.stopped as it returns (defer " \
-           "on line 30), and it is this goroutine's own frame at line 34, which calls selfwait.(*closer).Handle -> " \
-           "selfwait.(*Conn).Close -> selfwait.(*Conn).Close.func1: the close can only come after this receive ends; do " \
-           "not wait for loop to stop from a call it makes" in line, result.stderr
-    assert _proven(after["selfwait"])
+    assert_left(flow, "selfwait", SELFWAIT, "selfwait.go:45",
+                "proven-leak (not fixed): the goroutine waits for itself: (*Conn).loop closes c.stopped as it returns (defer "
+                "on line 30), and it is this goroutine's own frame at line 34, which calls selfwait.(*closer).Handle -> "
+                "selfwait.(*Conn).Close -> selfwait.(*Conn).Close.func1: the close can only come after this receive ends; do "
+                "not wait for loop to stop from a call it makes")
 
 
 @pytest.mark.parametrize("where, holds, wants", [
@@ -602,15 +593,10 @@ def test_a_goroutine_waiting_for_its_own_deferred_close_is_told_so(flow):
     ("order.go:43", "r.raftMu (taken at order.go:36 in (*Replica).Tick)", "Store.queueMu"),
 ])
 def test_two_goroutines_taking_two_locks_in_opposite_orders_are_told_so(flow, where, holds, wants):
-    module, before, result, after = flow
-    assert _proven(before["order"]), before["order"].message
-    assert (module / "order" / "order.go").read_text() == ORDER
-    line = _line(result.stderr, f"/order/{where} ")  # the other site's line names this one too
-    assert "proven-leak (not fixed): blocked on sync.Mutex.Lock: a lock-order deadlock: the goroutine at " + where in line, \
-        result.stderr
-    assert f"holds {holds} and waits for {wants}" in line
-    assert "take these locks in one order everywhere" in line
-    assert _proven(after["order"])
+    # the other site's line names this one too: the path before it tells them apart
+    assert_left(flow, "order", ORDER, f"/order/{where} ",
+                "proven-leak (not fixed): blocked on sync.Mutex.Lock: a lock-order deadlock: the goroutine at " + where,
+                f"holds {holds} and waits for {wants}", "take these locks in one order everywhere")
 
 
 def test_fixed_files_are_gofmt_clean_and_vet_clean(flow):

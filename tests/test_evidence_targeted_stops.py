@@ -13,7 +13,7 @@ from gofixleaks.evidence.targeted import channels, stops
 from gofixleaks.source import SourceFile
 
 from . import gotools
-from .test_evidence_targeted import _line, _proven, _test, assert_fixed, assert_gofmt_and_vet_clean, run_flow
+from .test_evidence_targeted import _line, _proven, _test, assert_fixed, assert_left, assert_gofmt_and_vet_clean, run_flow
 
 # kubernetes' cacheWatcher: once the reader has taken the first event and stopped the
 # watcher, process waits forever to send the second
@@ -210,11 +210,7 @@ def test_a_send_a_once_stop_leaves_behind_gets_a_done_channel(flow):
 
 
 def test_a_reader_draining_until_close_gets_no_done_channel(flow):
-    module, before, result, after = flow
-    assert _proven(before["drained"])
-    assert (module / "drained" / "drained.go").read_text() == DRAINED
-    assert "result is ranged over on line 61" in _line(result.stderr, "drained.go:36"), result.stderr
-    assert after["drained"].status == "leak"
+    assert_left(flow, "drained", DRAINED, "drained.go:36", "result is ranged over on line 61")
 
 
 def test_without_unsafe_fixes_it_stays_review(tmp_path):

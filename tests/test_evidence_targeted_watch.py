@@ -11,7 +11,7 @@ import pytest
 from gofixleaks.evidence.targeted import channels
 from gofixleaks.source import SourceFile
 
-from .test_evidence_targeted import _line, _proven, _test, assert_fixed, assert_gofmt_and_vet_clean, run_flow
+from .test_evidence_targeted import _test, assert_fixed, assert_left, assert_gofmt_and_vet_clean, run_flow
 
 # an endless producer whose reader takes n values, or leaves when ctx ends: once it has its
 # n values the producer blocks on its next send for good
@@ -81,11 +81,7 @@ def test_a_producer_whose_readers_leave_on_its_signal_is_fixed_without_unsafe_fi
 
 
 def test_a_reader_that_goes_on_after_the_signal_leaves_the_fix_review(flow):
-    module, before, result, after = flow
-    assert _proven(before["goeson"])
-    assert (module / "goeson" / "goeson.go").read_text() == GOESON
-    assert "(review): select on ctx.Done() too" in _line(result.stderr, "goeson.go:10"), result.stderr
-    assert after["goeson"].status == "leak"
+    assert_left(flow, "goeson", GOESON, "goeson.go:10", "(review): select on ctx.Done() too")
 
 
 def _partners_leave(source: str, text: str) -> bool:

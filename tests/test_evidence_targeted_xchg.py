@@ -17,7 +17,7 @@ from gofixleaks.edits import apply
 from gofixleaks.evidence.targeted import channels, exchanges
 from gofixleaks.source import SourceFile
 
-from .test_evidence_targeted import _line, _proven, assert_fixed, assert_gofmt_and_vet_clean, run_flow
+from .test_evidence_targeted import assert_fixed, assert_left, assert_gofmt_and_vet_clean, run_flow
 
 # etcd's 7492: Add holds the store's lock and hands the keeper a token; the keeper's loop
 # deletes through a func that takes the store's lock before it receives again
@@ -239,11 +239,7 @@ def test_an_exchange_one_call_deep_is_released_before_the_call(xchg_flow):
     ("argread", ARGREAD, "an argument of s.keeper.add reads more than names and literals"),
 ])
 def test_no_release_before_the_call_where_the_lock_guards_what_it_reads(xchg_flow, pkg, source, said):
-    module, before, result, after = xchg_flow
-    assert _proven(before[pkg]), before[pkg].message
-    assert (module / pkg / f"{pkg}.go").read_text() == source
-    assert said in _line(result.stderr, f"{pkg}.go:24"), result.stderr
-    assert _proven(after[pkg]), after[pkg].message
+    assert_left(xchg_flow, pkg, source, f"{pkg}.go:24", said)
 
 
 def test_a_wake_up_waited_for_under_its_senders_lock_is_buffered_and_waited_for_unlocked(xchg_flow):
@@ -254,12 +250,8 @@ def test_a_wake_up_waited_for_under_its_senders_lock_is_buffered_and_waited_for_
 
 
 def test_no_buffered_wake_up_where_a_sender_does_more(xchg_flow):
-    module, before, result, after = xchg_flow
-    assert _proven(before["alivebody"]), before["alivebody"].message
-    assert (module / "alivebody" / "alivebody.go").read_text() == ALIVEBODY
-    assert "c.wake on line 38 is more than an unbuffered make of wake or a wake-up sent holding the lock" in \
-        _line(result.stderr, "alivebody.go:24"), result.stderr
-    assert _proven(after["alivebody"]), after["alivebody"].message
+    assert_left(xchg_flow, "alivebody", ALIVEBODY, "alivebody.go:24",
+                "c.wake on line 38 is more than an unbuffered make of wake or a wake-up sent holding the lock")
 
 
 @pytest.mark.parametrize("change, said", [

@@ -42,9 +42,14 @@ from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fetch import HERE, load_repos  # noqa: E402
+
+if TYPE_CHECKING:  # imported where used: the workers import gofixleaks, the driver need not
+    from gofixleaks.evidence.sites import Site
+    from gofixleaks.source import SourceFile
 
 VERDICT_COLUMNS = ["repo", "path", "state", "text", "fix", "verdict", "reason"]
 HELD = " (held by its own frame)"  # a holder question's state: the blocked Lock's, and whose frame holds it
@@ -110,18 +115,22 @@ def ask_file(job: tuple[str, str, str]) -> tuple[Counter, list[Answer]]:
         if case is not None:
             send = case.child_by_field_name("communication").type == "send_statement"
             lines.setdefault(sf.line_col(case.start_byte)[0], ("chan send",) if send else ("chan receive",))
-    stackless: dict[int, object] = {}  # a Lock line's answer without a stack, by line
+    stackless: dict[int, targeted.Aimed] = {}  # a Lock line's answer without a stack, by line
 
-    def ask(site: Site):
+    def ask(site: Site) -> targeted.Aimed:
         return targeted.aim(Covered(site, rel, True, None, ()), path, lambda: sf)
+
+    def answer(line: int, state: str, x: targeted.Aimed) -> Answer:
+        """The answer on ``line`` (its text, stripped, is the verdicts' key), with its fix's diff."""
+        text = sf.data.split(b"\n")[line - 1].decode("utf-8", "replace").strip()
+        diff = unified(sf.data, apply(sf.data, x.finding.fixes[0].edits), rel)
+        return Answer(repo, rel, line, state, text, x.reason, "safe" if x.proof_suffices else "review", diff)
 
     for line, state in sorted((line, state) for line, states in lines.items() for state in states):
         asked[CLASSES[state]] += 1
         x = stackless[line] = ask(Site(Location(rel, line, ""), state, True, None, 1, None))
         if x.finding is not None:
-            text = sf.data.split(b"\n")[line - 1].decode("utf-8", "replace").strip()
-            fix = x.finding.fixes[0]
-            answers.append(Answer(repo, rel, line, state, text, x.reason, "safe" if x.proof_suffices else "review", unified(sf.data, apply(sf.data, fix.edits), rel)))
+            answers.append(answer(line, state, x))
     for line, state, site in holder_questions(sf, rel):
         asked[CLASSES[state]] += 1
         # aim asks the shapes that read no stack first: where one fixes the blocked Lock, that
@@ -135,13 +144,11 @@ def ask_file(job: tuple[str, str, str]) -> tuple[Counter, list[Answer]]:
             continue
         x = ask(site)
         if x.finding is not None:
-            text = sf.data.split(b"\n")[line - 1].decode("utf-8", "replace").strip()
-            fix = x.finding.fixes[0]
-            answers.append(Answer(repo, rel, line, state, text, x.reason, "safe" if x.proof_suffices else "review", unified(sf.data, apply(sf.data, fix.edits), rel)))
+            answers.append(answer(line, state, x))
     return asked, answers
 
 
-def holder_questions(sf, rel: str) -> list[tuple[int, str, object]]:
+def holder_questions(sf: SourceFile, rel: str) -> list[tuple[int, str, Site]]:
     """A goroutine blocked on a lock its own outer frame holds (holders.py), asked wherever
     the code could show one: for each call made inside a locked stretch of a method M of
     ``*T`` (holders._held_at: the frame's line holds the lock), a goroutine blocked on the

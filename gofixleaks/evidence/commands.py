@@ -354,15 +354,14 @@ def _lock_order(aimed: dict[tuple[str | None, int], targeted.Aimed], source: Cal
     one's stack holds: a lock-order deadlock no one site shows (cockroach's 10214). Their
     reasons say so, naming the locks each holds and waits for."""
     waits = {}
+    states = {key: (x.covered.site.state or "").removesuffix(" (leaked)") for key, x in aimed.items()}
     for key, x in aimed.items():
-        state = (x.covered.site.state or "").removesuffix(" (leaked)")
-        sf = source(x.abspath, x.covered.path) if x.finding is None and x.abspath and state in targeted.LOCKS else None
+        sf = source(x.abspath, x.covered.path) if x.finding is None and x.abspath and states[key] in targeted.LOCKS else None
         w = targeted.holders.lock_wait(sf, x.abspath, x.covered) if isinstance(sf, SourceFile) else None
         if w is not None:
-            waits[x.covered.site] = (key, w)
-    for site, why in targeted.holders.lock_order({s: w for s, (_, w) in waits.items()}).items():
-        key = waits[site][0]
-        aimed[key] = dataclasses.replace(aimed[key], reason=f"blocked on {(site.state or '').removesuffix(' (leaked)')}: {why}")
+            waits[key] = w
+    for key, why in targeted.holders.lock_order(waits).items():
+        aimed[key] = dataclasses.replace(aimed[key], reason=f"blocked on {states[key]}: {why}")
 
 
 def _read(path: str) -> bytes:

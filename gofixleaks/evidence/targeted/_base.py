@@ -211,3 +211,42 @@ def is_yield(sf: SourceFile, stmt: Node) -> bool:
     """``runtime.Gosched()``: a statement a method may run before its lock and keep there."""
     call = a.unparen(stmt.named_children[0]) if stmt.type == "expression_statement" and stmt.named_children else None
     return call is not None and a.is_call_to(sf, call, "runtime", ("Gosched",))
+
+
+def nothing_after(body: Node, stmt: Node) -> bool:
+    """Whether nothing of ``body`` runs after ``stmt`` but the next pass of a loop around it."""
+    node = stmt
+    while node != body:
+        parent = node.parent
+        # an if's else, a switch's or select's other cases, a loop's header: not run after it
+        if parent.type not in ("if_statement", "for_statement", "select_statement", "labeled_statement",
+                               "expression_switch_statement", "type_switch_statement") \
+                and any(n.type != "comment" for n in a.following(node)):
+            return False
+        node = parent
+    return True
+
+
+def waits_on(sf: SourceFile, node: Node | None, sig: a.Cancellation) -> bool:
+    """``<-ctx.Done()``, or ``<-done`` for a local ``done := ctx.Done()``."""
+    if node is None or node.type not in ("expression_statement", "receive_statement") or not node.named_children:
+        return False
+    expr = a.unparen(node.child_by_field_name("right") if node.type == "receive_statement" else node.named_children[0])
+    if not a.is_receive(sf, expr):
+        return False
+    chan = a.unparen(expr.child_by_field_name("operand"))
+    if sf.text(chan).replace(" ", "") == sig.done_expr():
+        return True
+    values = a.defined_values(sf, sf.text(chan), chan) if chan.type == "identifier" else []
+    return len(values) == 1 and sf.text(values[0]).replace(" ", "") == sig.done_expr()
+
+
+def cancels_call(sf: SourceFile, stmt: Node) -> bool:
+    """A call such as ``cancel()`` or ``wc.cancel()``: by its name, it cancels a context."""
+    call = a.unparen(stmt.named_children[0]) if stmt.named_children else None
+    fn = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
+    last = fn.child_by_field_name("field") if fn is not None and fn.type == "selector_expression" else fn
+    return last is not None and last.type in ("identifier", "field_identifier") and "cancel" in sf.text(last).lower()
+
+
+# ---------------------------------------------------------------------------- done field

@@ -16,8 +16,7 @@ from ... import analysis as a
 from ...analysis.cancellation import NEVER_DONE
 from ...edits import Fix, TextEdit
 from ...source import SourceFile
-from ._base import channel, struct_fields, used_elsewhere
-from .channels import _cancels, _waits_on
+from ._base import cancels_call, channel, struct_fields, used_elsewhere, waits_on
 
 
 def cancel_then_send(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tuple[Fix | None, str | None]:
@@ -42,9 +41,9 @@ def cancel_then_send(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tu
     if state != "chan send":
         return None, None
     prev = _previous(stmt)
-    if prev is None or prev.type != "expression_statement" or not _cancels(sf, prev):
+    if prev is None or prev.type != "expression_statement" or not cancels_call(sf, prev):
         # a cancel earlier in the send's own block: the code between runs cancelled
-        if prev is not None and any(n.type == "expression_statement" and _cancels(sf, n) for n in stmt.parent.named_children
+        if prev is not None and any(n.type == "expression_statement" and cancels_call(sf, n) for n in stmt.parent.named_children
                                     if n.end_byte <= stmt.start_byte):
             return None, "the function cancels before the send, with other code between: moving the cancel past it changes what that code sees"
         return None, None
@@ -66,7 +65,7 @@ def cancel_then_send(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tu
                 and a.enclosing(n, "defer_statement", stop_at=a.FUNCTION_TYPES) is None:
             return None, f"{cancel} is called before too: the context is done at the send anyway"
     for case in (x for x in a.ancestors(stmt) if x.type == "communication_case"):
-        if _waits_on(sf, case.child_by_field_name("communication"), sig):
+        if waits_on(sf, case.child_by_field_name("communication"), sig):
             return None, f"the send runs once {ctx} is done (in a case that waits on it): a select on it would drop it"
     late = _receiver_waits_first(sf, channel(sf, stmt), abspath)
     if late is not None:

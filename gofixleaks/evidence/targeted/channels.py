@@ -19,7 +19,20 @@ except ImportError:  # an uninstalled checkout: transforms/ beside gofixleaks/ (
 from ... import analysis as a
 from ...edits import REVIEW, Fix, TextEdit, insert_at_block_start
 from ...source import SourceFile
-from ._base import add_case, case_body, channel, names_field, operation, sole_case, struct_fields, used_elsewhere, zero_return
+from ._base import (
+    add_case,
+    cancels_call,
+    case_body,
+    channel,
+    names_field,
+    nothing_after,
+    operation,
+    sole_case,
+    struct_fields,
+    used_elsewhere,
+    waits_on,
+    zero_return,
+)
 
 _NEVER_DONE = ("Background", "TODO", "WithoutCancel")  # contexts nobody can cancel
 
@@ -195,7 +208,7 @@ def watch_where_partners_leave(sf: SourceFile, stmt: Node, state: str) -> tuple[
     (None, None) elsewhere: watch answers, as review."""
     fix, _ = watch(sf, stmt, state)
     fn = a.enclosing_function(stmt)
-    if fix is None or a.goroutine_literal(fn) is None or not _ends(a.body(fn), stmt):
+    if fix is None or a.goroutine_literal(fn) is None or not nothing_after(a.body(fn), stmt):
         return None, None
     sig = _stop_signal(sf, stmt, fn)
     chan = a.unparen(channel(sf, stmt))
@@ -208,20 +221,6 @@ def watch_where_partners_leave(sf: SourceFile, stmt: Node, state: str) -> tuple[
         if ref.start_byte != chan.start_byte and not _in_select_on(sf, ref, sig, stmt):
             return None, None
     return fix, None
-
-
-def _ends(body: Node, stmt: Node) -> bool:
-    """Whether nothing of ``body`` runs after ``stmt`` but the next pass of a loop around it."""
-    node = stmt
-    while node != body:
-        parent = node.parent
-        # an if's else, a switch's or select's other cases, a loop's header: not run after it
-        if parent.type not in ("if_statement", "for_statement", "select_statement", "labeled_statement",
-                               "expression_switch_statement", "type_switch_statement") \
-                and any(n.type != "comment" for n in a.following(node)):
-            return False
-        node = parent
-    return True
 
 
 def _in_select_on(sf: SourceFile, ref: Node, sig: a.Cancellation, stmt: Node) -> bool:
@@ -241,7 +240,7 @@ def _in_select_on(sf: SourceFile, ref: Node, sig: a.Cancellation, stmt: Node) ->
     root = re.match(r"\w+", sig.name).group()
     for other in (x for x in case.parent.named_children if x.type == "communication_case"):
         body = a.statements(other)
-        if _waits_on(sf, other.child_by_field_name("communication"), sig) and body \
+        if waits_on(sf, other.child_by_field_name("communication"), sig) and body \
                 and body[-1].type == "return_statement" and _same_name(sf, root, other, stmt):
             return True
     return False
@@ -331,43 +330,18 @@ def _after_cancellation(sf: SourceFile, fn: Node, stmt: Node, sig: a.Cancellatio
     sits in a case that waits on the signal (in its own function or one that starts it),
     follows such a wait in ``fn`` that does not return, or follows a cancel call in ``fn``."""
     for case in (x for x in a.ancestors(stmt) if x.type == "communication_case"):
-        if _waits_on(sf, case.child_by_field_name("communication"), sig):
+        if waits_on(sf, case.child_by_field_name("communication"), sig):
             return "it runs after the signal fired (in a case that waits on it): the new case would drop it"
     for n in a.of_type(fn, "communication_case", "expression_statement", skip_functions=True):
         if n.start_byte >= stmt.start_byte:
             break
-        if n.type == "expression_statement" and _cancels(sf, n):
+        if n.type == "expression_statement" and cancels_call(sf, n):
             return "the function cancels before it: the new case would fire at once and drop it"
         head = n.child_by_field_name("communication") if n.type == "communication_case" else n
         body = a.statements(n) if n.type == "communication_case" else []
-        if _waits_on(sf, head, sig) and not (body and body[-1].type == "return_statement"):
+        if waits_on(sf, head, sig) and not (body and body[-1].type == "return_statement"):
             return "it follows a wait on the signal that goes on: the new case would fire at once and drop it"
     return None
-
-
-def _waits_on(sf: SourceFile, node: Node | None, sig: a.Cancellation) -> bool:
-    """``<-ctx.Done()``, or ``<-done`` for a local ``done := ctx.Done()``."""
-    if node is None or node.type not in ("expression_statement", "receive_statement") or not node.named_children:
-        return False
-    expr = a.unparen(node.child_by_field_name("right") if node.type == "receive_statement" else node.named_children[0])
-    if not a.is_receive(sf, expr):
-        return False
-    chan = a.unparen(expr.child_by_field_name("operand"))
-    if sf.text(chan).replace(" ", "") == sig.done_expr():
-        return True
-    values = a.defined_values(sf, sf.text(chan), chan) if chan.type == "identifier" else []
-    return len(values) == 1 and sf.text(values[0]).replace(" ", "") == sig.done_expr()
-
-
-def _cancels(sf: SourceFile, stmt: Node) -> bool:
-    """A call such as ``cancel()`` or ``wc.cancel()``: by its name, it cancels a context."""
-    call = a.unparen(stmt.named_children[0]) if stmt.named_children else None
-    fn = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
-    last = fn.child_by_field_name("field") if fn is not None and fn.type == "selector_expression" else fn
-    return last is not None and last.type in ("identifier", "field_identifier") and "cancel" in sf.text(last).lower()
-
-
-# ---------------------------------------------------------------------------- done field
 
 
 def done_field(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tuple[Fix | None, str | None]:

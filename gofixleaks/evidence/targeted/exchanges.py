@@ -290,8 +290,7 @@ def _partner_takes(sf: SourceFile, op: Node, field: str, own: Node, takes: Calla
     for a send; closes or sends for a receive) and ``takes`` the lock."""
     type_name = a.function_key(sf, own)[1]
     methods = [m for m in a.of_type(sf.root, "method_declaration") if m != own and (a.function_key(sf, m) or ("", ""))[1] == type_name]
-    goroutines = [g for g in a.of_type(sf.root, "func_literal") if g.parent is not None and g.parent.type == "call_expression"
-                  and g.parent.parent is not None and g.parent.parent.type == "go_statement"]
+    goroutines = [g for g in a.of_type(sf.root, "func_literal") if a.goroutine_literal(g) is not None]
     partner = (lambda n: _receives_field(sf, n, field)) if op.type == "send_statement" else (
         lambda n: _closes_field(sf, n, field) or any(names_field(sf, x.child_by_field_name("channel"), field)
                                                       and not _without_blocking(x) for x in a.of_type(n, "send_statement")))

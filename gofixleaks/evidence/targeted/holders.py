@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from typing import Hashable, TypeVar
 
 from tree_sitter import Node
 
@@ -19,7 +20,7 @@ from ...edits import Fix, TextEdit, delete_line
 from ...source import SourceFile
 from ..dump import Frame, short_name
 from ..match import Covered
-from ..sites import Location, Site
+from ..sites import Location
 from ._base import channel, is_yield, lock_call, lock_key, lock_scope, named_call, struct_fields, used_elsewhere
 
 # `pkg.(*T).M` (a generic type's `(*T[...])`): a method on a pointer receiver, not a func literal in one
@@ -166,8 +167,7 @@ def waits_for_own_close(sf: SourceFile, stmt: Node, state: str, abspath: str, c:
         if outer is None or outer[0] != type_name or None not in (own, loc.arg0) and own != loc.arg0:
             continue
         there = _file(sf, abspath, c, j)
-        fn = next((m for m in a.of_type(there.root, "method_declaration") if a.function_key(there, m) == (outer[1], type_name)),
-                  None) if there is not None else None
+        fn = _method(there, type_name, outer[1]) if there is not None else None
         recv = a.receiver_name(there, fn) if fn is not None else None
         closer = next((d for d in a.statements(a.body(fn)) if d.type == "defer_statement" and there.line_col(d.start_byte)[0]
                        < loc.line and " ".join(there.text(d).split()) == f"defer close({recv}.{field})"), None) if recv else None
@@ -180,6 +180,11 @@ def waits_for_own_close(sf: SourceFile, stmt: Node, state: str, abspath: str, c:
                 + f": the close can only come after this receive ends; do not wait for {outer[1]} to stop from a call it "
                   f"makes (wait on another goroutine, or skip the wait on {outer[1]}'s own)")
     return None
+
+
+def _method(sf: SourceFile, type_name: str, name: str) -> Node | None:
+    """The declaration of method ``name`` of ``type_name`` in ``sf``."""
+    return next((m for m in a.of_type(sf.root, "method_declaration") if a.function_key(sf, m) == (name, type_name)), None)
 
 
 def _method_of(loc: Location) -> tuple[str, str] | None:
@@ -206,7 +211,7 @@ def _file(sf: SourceFile, abspath: str, c: Covered, j: int) -> SourceFile | None
 def _held_at(sf: SourceFile, name: str, type_name: str, key: str, line: int) -> tuple[Node, Node, Node] | None:
     """(method, Lock statement, call) where method ``name`` of ``type_name`` holds lock
     ``key`` at a call on ``line`` (see holder)."""
-    fn = next((m for m in a.of_type(sf.root, "method_declaration") if a.function_key(sf, m) == (name, type_name)), None)
+    fn = _method(sf, type_name, name)
     if fn is None:
         return None
     call = next((x for x in a.of_type(fn, "call_expression", skip_functions=True)
@@ -558,6 +563,9 @@ def range_under_lock(sf: SourceFile, line: int, abspath: str, c: Covered) -> tup
 # ---------------------------------------------------------------------------- lock order across goroutines
 
 
+K = TypeVar("K", bound=Hashable)  # whatever the caller keys its blocked goroutines by
+
+
 @dataclass(frozen=True)
 class LockWait:
     """A goroutine blocked on a Lock, with the locks its own stack holds: each lock named by
@@ -583,12 +591,12 @@ def lock_wait(sf: SourceFile, abspath: str, c: Covered) -> LockWait | None:
     for j, loc in enumerate(c.site.stack):
         outer = _method_of(loc)
         there = _file(sf, abspath, c, j) if outer is not None else None
-        fn = next((m for m in a.of_type(there.root, "method_declaration") if a.function_key(there, m) == (outer[1], outer[0])),
-                  None) if there is not None else None
+        fn = _method(there, outer[0], outer[1]) if there is not None else None
         if fn is None:
             continue
-        keys = dict.fromkeys(lock_key(there, n, fn) for n in a.of_type(fn, "expression_statement", skip_functions=True)
-                             if lock_call(there, n, ("Lock", "RLock")))
+        lockers = cond_lockers(there, outer[0])  # a Cond's L.Lock() takes the mutex it stands for
+        keys = dict.fromkeys(_stands_for(lock_key(there, n, fn), lockers) for n in
+                             a.of_type(fn, "expression_statement", skip_functions=True) if lock_call(there, n, ("Lock", "RLock")))
         for key in (k for k in keys if k is not None):
             found = _held_at(there, outer[1], outer[0], key, loc.line)
             if found is not None:
@@ -614,16 +622,16 @@ def _lock_of(sf: SourceFile, type_name: str, key: str) -> tuple[str, str]:
     return type_name, "." + ".".join(parts) if parts != [""] else ""
 
 
-def lock_order(waits: dict[Site, LockWait]) -> dict[Site, str]:
+def lock_order(waits: dict[K, LockWait]) -> dict[K, str]:
     """For each goroutine in a cycle of ``waits`` (each waits for a lock the next one's stack
     holds, back to the first), the diagnosis: a lock-order deadlock, with the locks each
     holds and waits for. Keyed as ``waits``."""
-    out: dict[Site, str] = {}
+    out: dict[K, str] = {}
 
-    def holders_of(k: Site) -> list[Site]:
+    def holders_of(k: K) -> list[K]:
         return [o for o, w in waits.items() if any(lock == waits[k].wants for lock, _ in w.holds)]
 
-    def cycle(path: list[Site]) -> list[Site] | None:
+    def cycle(path: list[K]) -> list[K] | None:
         """``path`` extended, through the goroutines holding what its last one waits for,
         back to its first; None when no way leads back."""
         for nxt in holders_of(path[-1]):
