@@ -60,8 +60,30 @@ STREAM_TEST = """ctx, cancel := context.WithCancel(context.Background())
 GOESON = STREAM.replace("package stream", "package goeson").replace(
     "\t\tcase <-ctx.Done():\n\t\t\treturn out\n", "\t\tcase <-ctx.Done():\n\t\t\tn = len(out)\n")
 
+# a reader that waits bare, on a path the test does not take: the producer leaks there, and
+# a select on ctx would leave the reader of another run blocked for good once ctx ends first
+STRAND = STREAM.replace("package stream", "package strand").replace("""	var out []int
+	for len(out) < n {
+		select {
+		case v := <-ch:
+			out = append(out, v)
+		case <-ctx.Done():
+			return out
+		}
+	}
+	return out
+""", """	if n == 0 {
+		return nil
+	}
+	return []int{<-ch}
+""")
+
 FILES = {
     "go.mod": "module example.com/m\n\ngo 1.22\n",
+    "strand/strand.go": STRAND,
+    "strand/strand_test.go": _test("strand", """if First(context.Background(), 0) != nil {
+		t.Fatal("want nothing")
+	}""", '\t"context"\n'),
     "stream/stream.go": STREAM,
     "stream/stream_test.go": _test("stream", STREAM_TEST, '\t"context"\n'),
     "goeson/goeson.go": GOESON,
@@ -82,6 +104,10 @@ def test_a_producer_whose_readers_leave_on_its_signal_is_fixed_without_unsafe_fi
 
 def test_a_reader_that_goes_on_after_the_signal_leaves_the_fix_review(flow):
     assert_left(flow, "goeson", GOESON, "goeson.go:10", "(review): select on ctx.Done() too")
+
+
+def test_a_reader_that_waits_bare_is_not_abandoned(flow):
+    assert_left(flow, "strand", STRAND, "strand.go:10", "a receive on ch at line 16 waits for it with no way out")
 
 
 def _partners_leave(source: str, text: str) -> bool:
@@ -117,3 +143,127 @@ def _partners_leave(source: str, text: str) -> bool:
 ])
 def test_each_condition_of_a_safe_stop_signal_select(source, text, leave):
     assert _partners_leave(source, text) is leave
+
+
+# the review select (channels.watch) refuses where the corpus found it wrong: each case was
+# answered with a select before, and is a reason now (bench/corpus/FINDINGS.md)
+_CTX = "package p\n\nimport (\n\t\"context\"\n\t\"testing\"\n\t\"time\"\n)\n\nvar _ = time.Second\nvar _ = testing.Verbose\n\n"
+
+
+def _watched(body: str, text: str, state: str) -> tuple[bool, str | None]:
+    source = _CTX + body
+    sf = SourceFile.load("p.go", source.encode(), (1, 22))
+    line = next(i for i, ln in enumerate(source.splitlines(), 1) if ln.strip() == text)
+    fix, why = channels.watch(sf, channels.operation_at(sf, line, state), state)
+    return fix is not None, why
+
+
+READER_LEAVES = """func Get(ctx context.Context) error {
+	errc := make(chan error)
+	go func() {
+		errc <- work()
+	}()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func work() error { return nil }
+"""
+
+
+@pytest.mark.parametrize("body, text, state, reason", [
+    # a buffer: the send never waits while there is room, so the select would only drop
+    # the value whenever ctx has ended (a Cleanup, a waiter for an exit status still reads it)
+    (READER_LEAVES.replace("make(chan error)", "make(chan error, 1)"), "errc <- work()", "chan send",
+     "errc has a buffer (1) and is sent on once here"),
+    # a reader that waits bare: the new case would leave it blocked for good
+    (READER_LEAVES.replace("""	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}""", "\treturn <-errc"), "errc <- work()", "chan send", "a receive on errc at line 17 waits for it with no way out"),
+    # a reader whose only other way out is a deadline (a test's Cleanup: 5 s, then Fatal)
+    (READER_LEAVES.replace("case <-ctx.Done():\n\t\treturn ctx.Err()", "case <-time.After(time.Second):\n\t\treturn nil"),
+     "errc <- work()", "chan send", "(or only a timeout)"),
+    # a semaphore's release: skipping it keeps the slot for good
+    ("""func Limit(ctx context.Context, sem chan struct{}) {
+	sem <- struct{}{}
+	defer func() {
+		<-sem
+	}()
+}
+""", "<-sem", "chan receive", "it gives back the slot the send on sem at line 13 took"),
+    # the test's own goroutine: a silent return would pass a hung test
+    ("""func check(t *testing.T, ctx context.Context, ch chan int) {
+	ch <- 1
+}
+""", "ch <- 1", "chan send", "the test's own goroutine"),
+    # the function's own case on the signal closes its output first: a bare return would not
+    ("""func Pump(ctx context.Context, in <-chan int, out chan<- int) {
+	for {
+		select {
+		case <-ctx.Done():
+			close(out)
+			return
+		case v := <-in:
+			out <- v
+		}
+	}
+}
+""", "out <- v", "chan send", "its own case on the signal at line 15 does more before it returns"),
+    # contexts nothing cancels: the case would never fire
+    ("""type C struct{ ctx context.Context }
+
+func New() *C { return &C{ctx: context.Background()} }
+
+func (c *C) Send(ch chan int) {
+	ch <- 1
+}
+""", "ch <- 1", "chan send", "no stop signal in scope"),
+    ("""func Send(ch chan int) {
+	ctx := context.WithValue(context.Background(), "k", 1)
+	_ = ctx
+	ch <- 1
+}
+""", "ch <- 1", "chan send", "no stop signal in scope"),
+])
+def test_the_review_select_refuses_where_it_would_strand_or_drop(body, text, state, reason):
+    fixed, why = _watched(body, text, state)
+    assert not fixed and why is not None and reason in why, why
+
+
+@pytest.mark.parametrize("body, text, state", [
+    (READER_LEAVES, "errc <- work()", "chan send"),
+    # logging and stopping a timer in the function's own stop case skip nothing a return needs
+    ("""func Tick(ctx context.Context, out chan<- int) {
+	t := time.NewTicker(time.Second)
+	for {
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+			out <- 1
+		}
+	}
+}
+""", "out <- 1", "chan send"),
+    # a context whose field is also given a cancellable one is a stop signal
+    ("""type C struct{ ctx context.Context }
+
+func New(ctx context.Context) *C { return &C{ctx: context.Background()} }
+
+func (c *C) Reset(ctx context.Context) { c.ctx = ctx }
+
+func (c *C) Send(ch chan int) {
+	ch <- 1
+}
+""", "ch <- 1", "chan send"),
+])
+def test_the_review_select_still_answers_where_nothing_is_stranded(body, text, state):
+    assert _watched(body, text, state) == (True, None)

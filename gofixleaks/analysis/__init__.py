@@ -41,6 +41,7 @@ from .bindings import (
 from .cancellation import (
     Cancellation,
     cancellation_in_scope,
+    field_values,
     function_key,
     names_a_signal,
     never_cancelled,
@@ -113,7 +114,7 @@ from .syntax import (
     unparen,
     walk,
 )
-from .testexit import always_fails, asserts_error, exit_after_failure, fails_test
+from .testexit import always_fails, asserts_error, exit_after_failure, fails_test, in_test
 from .values import INT_TYPES, type_kind, value_kind
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -19,6 +19,7 @@ from .syntax import (
     is_call_to,
     is_within,
     of_type,
+    unparen,
 )
 
 # ---------------------------------------------------------------------------- cancellation
@@ -135,21 +136,66 @@ NEVER_DONE = ("Background", "TODO", "WithoutCancel")
 
 
 def never_cancelled(sf: SourceFile, c: Cancellation, at: Node) -> bool:
-    """Whether context ``c`` (visible at ``at``) is a local made by ``context.Background()``,
-    ``TODO()`` or ``WithoutCancel(...)``: nothing ever cancels it."""
-    if c.kind != "context" or "." in c.name:
+    """Whether context ``c`` (visible at ``at``) can never be done: a local made by
+    ``context.Background()``, ``TODO()`` or ``WithoutCancel(...)``, or ``WithValue`` of one,
+    or a field every value of which the file gives (a keyed struct literal element, an
+    assignment) is one of those (the file is all that is seen: a value another file gives
+    the field would make this wrong, and only costs a fix)."""
+    if c.kind != "context":
         return False
+    if "." in c.name:
+        values = field_values(sf, c.name.rsplit(".", 1)[1])
+        return bool(values) and all(_never_done(sf, v, v) for v in values)
+    value = _local_value(sf, c.name, at)
+    return value is not None and _never_done(sf, value, at)
+
+
+def _local_value(sf: SourceFile, name: str, at: Node) -> Node | None:
+    """The one value the nearest ``name := ...`` before ``at`` gives the local ``name``."""
     for fn in (x for x in ancestors(at) if x.type in FUNCTION_TYPES):
         b = body(fn)
         found = None
         for d in of_type(b, "short_var_declaration", skip_functions=True) if b is not None else ():
             left, right = d.child_by_field_name("left"), d.child_by_field_name("right")
             if (d.start_byte < at.start_byte and is_within(at, _scope_of(d)) and left is not None and right is not None
-                    and [sf.text(n) for n in left.named_children][:1] == [c.name]):
+                    and [sf.text(n) for n in left.named_children][:1] == [name]):
                 found = right.named_children
         if found is not None:
-            return len(found) == 1 and is_call_to(sf, found[0], "context", NEVER_DONE)
-    return False
+            return found[0] if len(found) == 1 else None
+    return None
+
+
+def _never_done(sf: SourceFile, value: Node, at: Node) -> bool:
+    """Whether a context expression is one nothing can cancel: ``Background()``, ``TODO()``,
+    ``WithoutCancel(...)``, or ``WithValue(x, ...)`` of such a local or expression."""
+    value = unparen(value)
+    if is_call_to(sf, value, "context", NEVER_DONE):
+        return True
+    args = arguments(value) if is_call_to(sf, value, "context", ("WithValue",)) else []
+    if not args:
+        return False
+    parent = unparen(args[0])
+    if parent.type == "identifier":
+        inner = _local_value(sf, sf.text(parent), value)
+        return inner is not None and _never_done(sf, inner, value)
+    return _never_done(sf, parent, at)
+
+
+def field_values(sf: SourceFile, field: str) -> list[Node]:
+    """Every value the file gives a field named ``field``: a keyed struct literal element
+    (``T{field: v}``) or an assignment to ``x.field`` (the field is matched by name)."""
+    values = []
+    for n in of_type(sf.root, "keyed_element", "assignment_statement"):
+        if n.type == "keyed_element" and n.named_child_count == 2 and sf.text(n.named_children[0]) == field:
+            v = n.named_children[1]
+            values.append(unparen(v.named_children[0] if v.type == "literal_element" and v.named_children else v))
+        elif n.type == "assignment_statement" and sf.text(n.child_by_field_name("operator")) == "=":
+            lefts = n.child_by_field_name("left").named_children
+            rights = n.child_by_field_name("right").named_children
+            for left, right in zip(lefts, rights) if len(lefts) == len(rights) else ():
+                if left.type == "selector_expression" and sf.text(left.child_by_field_name("field")) == field:
+                    values.append(unparen(right))
+    return values
 
 
 def _scope_of(decl: Node) -> Node:

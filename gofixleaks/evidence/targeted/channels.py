@@ -34,9 +34,6 @@ from ._base import (
     zero_return,
 )
 
-_NEVER_DONE = ("Background", "TODO", "WithoutCancel")  # contexts nobody can cancel
-
-
 def operation_at(sf: SourceFile, line: int, state: str) -> Node | None:
     """The one statement on ``line`` that is a bare send (state "chan send") or receive, or
     a `for range` over a channel; or the `select` whose only case (no default) is on
@@ -182,7 +179,8 @@ def watch(sf: SourceFile, stmt: Node, state: str) -> tuple[Fix | None, str | Non
         return None, blocker
     if not g_.own_line(sf, stmt):
         return None, "the operation shares its line: rewrite it by hand"
-    late = _after_cancellation(sf, fn, stmt, sig)
+    late = _after_cancellation(sf, fn, stmt, sig) or _buffered_once(sf, stmt, chan) or _released_slot(sf, stmt, chan, state) \
+        or _stranded_partner(sf, stmt, chan, state) or _test_own_goroutine(sf, stmt) or _own_case_does_more(sf, fn, sig)
     if late is not None:
         return None, late
     message = f"select on {sig.done_expr()} too, and return when it fires"
@@ -194,6 +192,169 @@ def watch(sf: SourceFile, stmt: Node, state: str) -> tuple[Fix | None, str | Non
     new = g_.select_over(sf, comm, sig, sf.indent_at(stmt.start_byte), comment.text if comment else "")
     end = comment.end_byte if comment is not None else stmt.end_byte
     return Fix(message, (TextEdit(stmt.start_byte, end, new),)), None
+
+
+def _buffered_once(sf: SourceFile, stmt: Node, chan: Node) -> str | None:
+    """Why a select would drop a value a buffered channel keeps, or None: a send, not in a
+    loop of its function or followed by a return, on a channel every value of which the file shows is a ``make``
+    with a buffer. The buffer was sized for such sends, so a dump that shows one blocked is
+    of other code or of a buffer too small (the buffer shape's question); and once the
+    signal has fired, the select drops the value whenever there is room, though a reader
+    may still take it (a Cleanup waiting for a server's error, a caller for an exit status:
+    the corpus' commonest wrong answer)."""
+    fn = a.enclosing_function(stmt)
+    following = [x for x in a.following(stmt) if x.type != "comment"]
+    once = (following and following[0].type == "return_statement") or \
+        not any(x.type == "for_statement" for x in a.ancestors(stmt) if a.is_within(x, fn))
+    if operation(stmt).type != "send_statement" or not once:
+        return None
+    made = _values_of(sf, chan, stmt)
+    sizes = [a.arguments(m) for m in made if a.is_call_to(sf, m, None, ("make",))]
+    if not made or len(sizes) != len(made) or any(len(x) != 2 or sf.text(x[1]) == "0" for x in sizes):
+        return None
+    return (f"{sf.text(chan)} has a buffer ({sf.text(sizes[0][1])}) and is sent on once here: a select would drop the "
+            "value whenever the signal has fired and there is room, though a reader may still take it")
+
+
+def _released_slot(sf: SourceFile, stmt: Node, chan: Node, state: str) -> str | None:
+    """Why the receive gives back a slot, or None: it receives from a channel its function
+    (or the one whose ``defer`` runs it) sends on before it, a semaphore's release, or it is
+    deferred work the function owes as it leaves. Returning early would keep the slot (or
+    skip that work) for good."""
+    fn = a.enclosing_function(stmt)
+    if state != "chan receive":
+        return None
+    owner = a.enclosing_function(fn.parent) if a.deferred_literal(fn) is not None else fn
+    name = sf.text(chan)
+    for send in a.of_type(a.body(owner), "send_statement"):
+        if send.start_byte < stmt.start_byte and sf.text(send.child_by_field_name("channel")) == name:
+            return f"it gives back the slot the send on {name} at line {sf.line_col(send.start_byte)[0]} took: returning early would keep that slot for good"
+    if owner != fn:
+        return "it runs as the function leaves, by defer: returning from it early skips what the function owes"
+    return None
+
+
+def _values_of(sf: SourceFile, chan: Node, at: Node) -> list[Node]:
+    """The values the file gives ``chan``: a local's ``:=`` value, or each a field of its
+    name is given (a keyed struct literal element, an assignment): [] when not in view."""
+    if chan.type == "identifier":
+        value = a.defined_value(sf, sf.text(chan), at)
+        return [value] if value is not None else []
+    if chan.type != "selector_expression":
+        return []
+    values = a.field_values(sf, sf.text(chan.child_by_field_name("field")))
+    # a local stored in the field (T{errc: errc}) stands for the value it was given
+    return [a.defined_value(sf, sf.text(v), v) or v if v.type == "identifier" else v for v in values]
+
+
+def _stranded_partner(sf: SourceFile, stmt: Node, chan: Node, state: str) -> str | None:
+    """Why returning from the operation would leave a partner waiting for good, or None: a
+    send or receive on the same channel (the same local, or any field of that name in the
+    file) that waits for this one bare, outside a select that could take another way out.
+    The new case would abandon that reader (or sender, or a semaphore's next taker)."""
+    partner = "send" if state == "chan receive" else "receive"
+    for op in _operations_on(sf, stmt, chan):
+        kind = "send" if op.type == "send_statement" else "receive"
+        comm = op if kind == "send" else op.parent if op.parent.type in ("expression_statement", "receive_statement") else None
+        case = comm.parent if comm is not None and comm.parent.type == "communication_case" else None
+        if kind != partner or op == operation(stmt) or a.is_within(op, operation(stmt)):
+            continue
+        if case is None or all(_times_out(sf, c) for c in case.parent.named_children if c != case):
+            line = sf.line_col(op.start_byte)[0]
+            return (f"a {partner} on {sf.text(chan)} at line {line} waits for it with no way out (or only a timeout): "
+                    f"returning on the signal would leave that {partner} blocked or failing")
+    return None
+
+
+def _times_out(sf: SourceFile, case: Node) -> bool:
+    """Whether a select's case (or a comment in it) is no way out but a deadline: a receive
+    from ``time.After(...)``, ``time.Tick(...)`` or a timer's or ticker's ``.C``."""
+    if case.type == "comment":
+        return True
+    comm = case.child_by_field_name("communication") if case.type == "communication_case" else None
+    if comm is None:
+        return False  # a default: the partner does not wait
+    recv = a.unparen(comm.named_children[0] if comm.type == "expression_statement" else comm.child_by_field_name("right") or comm)
+    if not a.is_receive(sf, recv):
+        return False
+    return re.fullmatch(r"time\.(After|Tick)\(.*\)|[\w.]+\.C", sf.text(a.unparen(recv.child_by_field_name("operand"))), re.S) is not None
+
+
+def _operations_on(sf: SourceFile, stmt: Node, chan: Node) -> list[Node]:
+    """Sends and receives on ``chan`` in the file: uses of the local it names, or of any
+    field of its name (a field is matched by name: another value's field of that name may
+    be counted too, which only refuses more)."""
+    if chan.type == "selector_expression":
+        field = sf.text(chan.child_by_field_name("field"))
+        refs = [x for x in a.of_type(sf.root, "selector_expression") if sf.text(x.child_by_field_name("field")) == field]
+        for v in a.field_values(sf, field):  # a local stored in the field: its own uses count too
+            made = a.defined_value(sf, sf.text(v), v) if v.type == "identifier" else None
+            binding = a.assignments(sf, made) if made is not None else None
+            refs += a.references(sf, binding) if binding is not None else []
+    elif chan.type == "identifier":
+        made = a.defined_value(sf, sf.text(chan), stmt)
+        binding = a.assignments(sf, made) if made is not None else None
+        refs = a.references(sf, binding) if binding is not None else []
+    else:
+        refs = []
+    out = []
+    for ref in refs:
+        op = ref.parent
+        if (op.type == "send_statement" and op.child_by_field_name("channel") == ref) or \
+                (a.is_receive(sf, op) and a.unparen(op.child_by_field_name("operand")) == ref):
+            out.append(op)
+        elif op.type == "parenthesized_expression" and a.is_receive(sf, op.parent):
+            out.append(op.parent)
+    return out
+
+
+def _own_case_does_more(sf: SourceFile, fn: Node, sig: a.Cancellation) -> str | None:
+    """Why a bare return on the signal would skip what the function does when it fires, or
+    None: a select case of ``fn`` on the same signal that does more before it returns (closes
+    a channel, stops a watcher, replies to a waiter)."""
+    for case in a.of_type(fn, "communication_case", skip_functions=True):
+        body = [x for x in a.statements(case) if x.type != "comment" and not _idle(sf, x)]
+        if waits_on(sf, case.child_by_field_name("communication"), sig) and len(body) > 1 and body[-1].type == "return_statement":
+            return (f"its own case on the signal at line {sf.line_col(case.start_byte)[0]} does more before it returns: "
+                    "a bare return would skip that; add the case by hand")
+    return None
+
+
+_LOGS = frozenset({"Debug", "Debugf", "Info", "Infof", "Print", "Printf", "Println", "Warn", "Warnf", "Warning",
+                   "Warningf", "Log", "Logf", "Msg", "Msgf", "Trace", "Tracef"})
+
+
+def _idle(sf: SourceFile, stmt: Node) -> bool:
+    """Whether a statement changes nothing a bare return would need: a log line, or stopping
+    a timer or ticker (``t.Stop()``, or ``if !t.Stop() { <-t.C }``), which since Go 1.23 the
+    collector reclaims unstopped."""
+    if stmt.type == "if_statement":
+        cond = sf.text(stmt.child_by_field_name("condition")).replace(" ", "")
+        inner = [x for x in a.statements(stmt.child_by_field_name("consequence")) if x.type != "comment"]
+        timer = cond.removeprefix("!").removesuffix(".Stop()")
+        return cond == f"!{timer}.Stop()" and stmt.child_by_field_name("alternative") is None \
+            and [sf.text(x).replace(" ", "") for x in inner] == [f"<-{timer}.C"]
+    call = a.unparen(stmt.named_children[0]) if stmt.type == "expression_statement" else None
+    if call is None or call.type != "call_expression":
+        return False
+    while call.type == "call_expression" and call.child_by_field_name("function").type == "selector_expression":
+        name = sf.text(call.child_by_field_name("function").child_by_field_name("field"))
+        operand = call.child_by_field_name("function").child_by_field_name("operand")
+        if name in _LOGS:
+            return True
+        if name == "Stop" and not a.arguments(call):
+            made = a.defined_value(sf, sf.text(operand), stmt) if operand.type == "identifier" else None
+            return a.is_call_to(sf, made, "time", ("NewTimer", "NewTicker")) or f"{sf.text(operand)}.C".encode() in sf.data
+        call = operand  # a chained logger: logger.Info().Msg("...")
+    return False
+
+
+def _test_own_goroutine(sf: SourceFile, stmt: Node) -> str | None:
+    """Why a return is the wrong way out of test code's own goroutine (not one it starts),
+    or None: a silent return would let a hung test pass instead of failing it."""
+    if a.enclosing_goroutine(stmt) is None and a.in_test(sf, stmt):
+        return "it runs in the test's own goroutine: a silent return would pass a hung test; fail the test there by hand"
+    return None
 
 
 def watch_where_partners_leave(sf: SourceFile, stmt: Node, state: str) -> tuple[Fix | None, str | None]:
@@ -264,8 +425,7 @@ def _stop_signal(sf: SourceFile, stmt: Node, fn: Node) -> a.Cancellation | None:
     already stops on: a select case of its that receives from it and only returns."""
     for c in a.cancellation_in_scope(sf, stmt):
         if c.kind == "context":
-            values = a.defined_values(sf, c.name, stmt) if "." not in c.name else []
-            if not (len(values) == 1 and a.is_call_to(sf, values[0], "context", _NEVER_DONE)):
+            if not a.never_cancelled(sf, c, stmt):
                 return c
         elif _selects_on(sf, fn, c.name) and not _signals_itself(sf, fn, c.name):
             return c
@@ -443,13 +603,9 @@ def wake_up(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tuple[Fix |
     if state != "chan send" or chan.type != "selector_expression" or sf.text(value).replace(" ", "") != "struct{}{}":
         return None, None
     field = sf.text(chan.child_by_field_name("field"))
-    makes, receives = [], []
-    for n in a.of_type(sf.root, "keyed_element", "assignment_statement", "unary_expression", "call_expression"):
-        if n.type == "keyed_element" and n.named_child_count == 2 and sf.text(n.named_children[0]) == field:
-            makes.append(a.unparen(n.named_children[1]))
-        elif n.type == "assignment_statement" and sf.text(n.child_by_field_name("left")).endswith("." + field):
-            makes.extend(a.unparen(v) for v in n.child_by_field_name("right").named_children)
-        elif a.is_receive(sf, n) and names_field(sf, n.child_by_field_name("operand"), field):
+    makes, receives = _values_of(sf, chan, stmt), []
+    for n in a.of_type(sf.root, "unary_expression", "call_expression"):
+        if a.is_receive(sf, n) and names_field(sf, n.child_by_field_name("operand"), field):
             receives.append(n)
         elif n.type == "call_expression" and a.callee(sf, n) == (None, "close") and any(
                 names_field(sf, x, field) for x in a.arguments(n)):
