@@ -267,3 +267,53 @@ func (c *C) Send(ch chan int) {
 ])
 def test_the_review_select_still_answers_where_nothing_is_stranded(body, text, state):
     assert _watched(body, text, state) == (True, None)
+
+
+def test_a_context_reassigned_after_background_is_a_stop_signal():
+    # ctx := context.Background(); ctx, cancel = context.WithCancel(ctx): cancellable after all
+    body = """func Run(ch chan int) {
+	ctx := context.Background()
+	var cancel context.CancelFunc
+	ctx, cancel = context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		ch <- 1
+	}()
+	<-ctx.Done()
+}
+"""
+    assert _watched(body, "ch <- 1", "chan send") == (True, None)
+
+
+CALLEE_PKG = """package p
+
+import "context"
+
+func send(ctx context.Context, ch chan int) {
+	ch <- 1
+}
+"""
+
+
+@pytest.mark.parametrize("caller, watched", [
+    # every caller in the package passes a context nothing cancels: the case would never fire
+    ("func Start(ch chan int) { send(context.Background(), ch) }\n", False),
+    ("func Start(ch chan int) {\n\tctx := context.WithValue(context.TODO(), key{}, 1)\n\tsend(ctx, ch)\n}\n\ntype key struct{}\n", False),
+    # through a parameter, a caller up: Start's only caller passes Background
+    ("func Start(ctx context.Context, ch chan int) { send(ctx, ch) }\n\nfunc main2() { Start(context.Background(), nil) }\n", False),
+    # a caller that can cancel, or callers out of view (Start is called nowhere here): a signal
+    ("func Start(ctx context.Context, ch chan int) { send(ctx, ch) }\n", True),
+    ("func Start(ctx context.Context, ch chan int) {\n\tsend(context.Background(), ch)\n\tsend(ctx, ch)\n}\n", True),
+    # used as a value: whoever calls it is out of view
+    ("var hook = send\n", True),
+])
+def test_the_review_select_asks_the_package_who_passes_the_context(tmp_path, caller, watched):
+    (tmp_path / "go.mod").write_text("module example.com/p\n\ngo 1.22\n")
+    (tmp_path / "p.go").write_text(CALLEE_PKG)
+    (tmp_path / "q.go").write_text('package p\n\nimport "context"\n\nvar _ = context.Background\n\n' + caller)
+    path = str(tmp_path / "p.go")
+    sf = SourceFile.load("p.go", CALLEE_PKG.encode(), (1, 22))
+    fix, why = channels.watch(sf, channels.operation_at(sf, 6, "chan send"), "chan send", path)
+    assert (fix is not None) is watched, why
+    if not watched:
+        assert why.startswith("every call of send in its package passes a context nothing cancels (q.go:"), why

@@ -45,6 +45,7 @@ from .cancellation import (
     function_key,
     names_a_signal,
     never_cancelled,
+    never_done,
     signal_kind,
 )
 from .flow import (

@@ -145,13 +145,14 @@ def never_cancelled(sf: SourceFile, c: Cancellation, at: Node) -> bool:
         return False
     if "." in c.name:
         values = field_values(sf, c.name.rsplit(".", 1)[1])
-        return bool(values) and all(_never_done(sf, v, v) for v in values)
+        return bool(values) and all(never_done(sf, v, v) for v in values)
     value = _local_value(sf, c.name, at)
-    return value is not None and _never_done(sf, value, at)
+    return value is not None and never_done(sf, value, at)
 
 
 def _local_value(sf: SourceFile, name: str, at: Node) -> Node | None:
-    """The one value the nearest ``name := ...`` before ``at`` gives the local ``name``."""
+    """The one value the nearest ``name := ...`` before ``at`` gives the local ``name``, if
+    no assignment in its function gives it another."""
     for fn in (x for x in ancestors(at) if x.type in FUNCTION_TYPES):
         b = body(fn)
         found = None
@@ -161,11 +162,14 @@ def _local_value(sf: SourceFile, name: str, at: Node) -> Node | None:
                     and [sf.text(n) for n in left.named_children][:1] == [name]):
                 found = right.named_children
         if found is not None:
-            return found[0] if len(found) == 1 else None
+            # a later `name = ...` (`ctx, cancel = context.WithCancel(ctx)`) gives it another value
+            reassigned = any(n.type == "identifier" and sf.text(n) == name
+                             for st in of_type(b, "assignment_statement") for n in st.child_by_field_name("left").named_children)
+            return found[0] if len(found) == 1 and not reassigned else None
     return None
 
 
-def _never_done(sf: SourceFile, value: Node, at: Node) -> bool:
+def never_done(sf: SourceFile, value: Node, at: Node) -> bool:
     """Whether a context expression is one nothing can cancel: ``Background()``, ``TODO()``,
     ``WithoutCancel(...)``, or ``WithValue(x, ...)`` of such a local or expression."""
     value = unparen(value)
@@ -177,8 +181,8 @@ def _never_done(sf: SourceFile, value: Node, at: Node) -> bool:
     parent = unparen(args[0])
     if parent.type == "identifier":
         inner = _local_value(sf, sf.text(parent), value)
-        return inner is not None and _never_done(sf, inner, value)
-    return _never_done(sf, parent, at)
+        return inner is not None and never_done(sf, inner, value)
+    return never_done(sf, parent, at)
 
 
 def field_values(sf: SourceFile, field: str) -> list[Node]:

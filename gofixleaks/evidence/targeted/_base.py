@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 
 from tree_sitter import Node
 
 from ... import analysis as a
+from ... import gomod
 from ...edits import TextEdit
-from ...source import SourceFile
+from ...source import SourceError, SourceFile
 
 
 def channel(sf: SourceFile, stmt: Node) -> Node | None:
@@ -250,3 +252,29 @@ def cancels_call(sf: SourceFile, stmt: Node) -> bool:
 
 
 # ---------------------------------------------------------------------------- done field
+
+
+def package_files(directory: str) -> tuple[tuple[str, SourceFile], ...]:
+    """The ``.go`` files of the package in ``directory`` (its tests too), each parsed with its
+    path; a file that cannot be read or parsed is left out. Parsed once per state of the
+    directory (names, sizes and modification times), so an edit is seen."""
+    try:
+        names = sorted(n for n in os.listdir(directory) if n.endswith(".go"))
+        state = tuple((n, st.st_size, st.st_mtime_ns) for n in names
+                      for st in [os.stat(os.path.join(directory, n))])
+    except OSError:
+        return ()
+    return _parsed_package(directory, state)
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed_package(directory: str, state: tuple[tuple[str, int, int], ...]) -> tuple[tuple[str, SourceFile], ...]:
+    out = []
+    for name, _, _ in state:
+        path = os.path.join(directory, name)
+        try:
+            with open(path, "rb") as fh:
+                out.append((path, SourceFile.load(name, fh.read(), gomod.resolve(path, None).version)))
+        except (OSError, SourceError):
+            continue
+    return tuple(out)

@@ -5,6 +5,7 @@ make that wrong."""
 
 from __future__ import annotations
 
+import os
 import re
 
 from tree_sitter import Node
@@ -27,6 +28,7 @@ from ._base import (
     names_field,
     nothing_after,
     operation,
+    package_files,
     sole_case,
     struct_fields,
     used_elsewhere,
@@ -159,9 +161,10 @@ def drain_without_blocking(sf: SourceFile, stmt: Node, state: str) -> tuple[Fix 
 # ---------------------------------------------------------------------------- select
 
 
-def watch(sf: SourceFile, stmt: Node, state: str) -> tuple[Fix | None, str | None]:
+def watch(sf: SourceFile, stmt: Node, state: str, abspath: str | None = None) -> tuple[Fix | None, str | None]:
     """``stmt`` as a select that also returns on a stop signal in scope (a single-case select
-    gets that case added), or (None, why not)."""
+    gets that case added), or (None, why not). ``abspath``, the file's path, lets it ask the
+    package's other files who calls the function with the context it would watch."""
     chan = channel(sf, stmt)
     fn = a.enclosing_function(stmt)
     if chan.type == "call_expression" or (state == "chan receive" and a.names_a_signal(sf.text(chan).rsplit(".", 1)[-1])):
@@ -180,7 +183,8 @@ def watch(sf: SourceFile, stmt: Node, state: str) -> tuple[Fix | None, str | Non
     if not g_.own_line(sf, stmt):
         return None, "the operation shares its line: rewrite it by hand"
     late = _after_cancellation(sf, fn, stmt, sig) or _buffered_once(sf, stmt, chan) or _released_slot(sf, stmt, chan, state) \
-        or _stranded_partner(sf, stmt, chan, state) or _test_own_goroutine(sf, stmt) or _own_case_does_more(sf, fn, sig)
+        or _stranded_partner(sf, stmt, chan, state) or _test_own_goroutine(sf, stmt) or _own_case_does_more(sf, fn, sig) \
+        or _callers_never_cancel(sf, abspath, stmt, sig)
     if late is not None:
         return None, late
     message = f"select on {sig.done_expr()} too, and return when it fires"
@@ -349,6 +353,57 @@ def _idle(sf: SourceFile, stmt: Node) -> bool:
     return False
 
 
+def _callers_never_cancel(sf: SourceFile, abspath: str | None, stmt: Node, sig: a.Cancellation) -> str | None:
+    """Why the context parameter ``sig`` can never be done, or None: every call of the
+    function declaring it, in the files of its package, passes a context nothing cancels
+    (``context.Background()``, a local or field made so), directly or through a parameter
+    of its own caller (three callers up). The new case would never fire: a fix that changes
+    nothing, as context plumbing that passes ``context.TODO()``."""
+    if sig.kind != "context" or "." in sig.name or abspath is None:
+        return None
+    decl = next((f for f in a.ancestors(stmt) if f.type in ("function_declaration", "method_declaration")
+                 and a.params_declare(sf, f, sig.name)), None)
+    call = _never_cancelled_by_callers(sf, abspath, decl, sig.name, 3) if decl is not None else None
+    return (f"every call of {sf.text(decl.child_by_field_name('name'))} in its package passes a context nothing "
+            f"cancels ({call}): the new case would never fire") if call else None
+
+
+def _never_cancelled_by_callers(sf: SourceFile, abspath: str, decl: Node, param: str, depth: int) -> str | None:
+    """``path:line`` of a call of ``decl`` when every call of it in the package gives its
+    parameter ``param`` a context nothing cancels, else None (a cancellable or unknown
+    argument, no call in view, the function used as a value, too deep)."""
+    names = [sf.text(n) for p in a.of_type(decl.child_by_field_name("parameters"), "parameter_declaration", "variadic_parameter_declaration")
+             for n in (p.children_by_field_name("name") or [p])]
+    name = sf.text(decl.child_by_field_name("name"))
+    if depth == 0 or param not in names:
+        return None
+    first = None
+    files = [(path, f) for path, f in package_files(os.path.dirname(abspath)) if path != abspath]
+    for path, f in [(abspath, sf), *files]:
+        for ident in a.of_type(f.root, "identifier", "field_identifier"):
+            if f.text(ident) != name or ident.parent.type in ("function_declaration", "method_declaration", "method_elem"):
+                continue
+            callee = ident.parent if ident.parent.type == "selector_expression" and ident.type == "field_identifier" else ident
+            call = callee.parent
+            if call.type != "call_expression" or call.child_by_field_name("function") != callee:
+                return None  # a value or a field of that name: callers out of view
+            args = a.arguments(call)
+            if len(args) != len(names):
+                return None
+            arg = a.unparen(args[names.index(param)])
+            caller = next((x for x in a.ancestors(call) if x.type in ("function_declaration", "method_declaration")), None)
+            if a.never_done(f, arg, call) or (arg.type in ("identifier", "selector_expression")
+                                              and a.never_cancelled(f, a.Cancellation(f.text(arg), "context"), call)):
+                pass
+            elif arg.type == "identifier" and caller is not None and a.local_declaration(f, f.text(arg), call) is None \
+                    and _never_cancelled_by_callers(f, path, caller, f.text(arg), depth - 1):
+                pass
+            else:
+                return None
+            first = first or f"{os.path.basename(path)}:{f.line_col(call.start_byte)[0]}"
+    return first
+
+
 def _test_own_goroutine(sf: SourceFile, stmt: Node) -> str | None:
     """Why a return is the wrong way out of test code's own goroutine (not one it starts),
     or None: a silent return would let a hung test pass instead of failing it."""
@@ -357,7 +412,7 @@ def _test_own_goroutine(sf: SourceFile, stmt: Node) -> str | None:
     return None
 
 
-def watch_where_partners_leave(sf: SourceFile, stmt: Node, state: str) -> tuple[Fix | None, str | None]:
+def watch_where_partners_leave(sf: SourceFile, stmt: Node, state: str, abspath: str | None = None) -> tuple[Fix | None, str | None]:
     """watch's fix where it cannot take from anyone what they wait for, so that a re-run of
     the tests suffices: the operation ends a goroutine's ``go func`` literal (nothing but
     deferred code and the loop's next passes are skipped when the new case returns), and
@@ -367,7 +422,7 @@ def watch_where_partners_leave(sf: SourceFile, stmt: Node, state: str) -> tuple[
     once the signal fires they all leave too, and no value is dropped that someone still
     takes (the corpus' wrong answers each lacked one of these: bench/corpus/FINDINGS.md).
     (None, None) elsewhere: watch answers, as review."""
-    fix, _ = watch(sf, stmt, state)
+    fix, _ = watch(sf, stmt, state, abspath)
     fn = a.enclosing_function(stmt)
     if fix is None or a.goroutine_literal(fn) is None or not nothing_after(a.body(fn), stmt):
         return None, None
