@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import pytest
 
+from gofixleaks.edits import apply
 from gofixleaks.evidence.targeted import channels
 from gofixleaks.source import SourceFile
+
+from . import gotools
 
 from .test_evidence_targeted import _test, assert_fixed, assert_left, assert_gofmt_and_vet_clean, run_flow
 
@@ -175,6 +178,38 @@ func work() error { return nil }
 """
 
 
+# the function's own case on the signal closes its output before it returns
+PUMP = """func Pump(ctx context.Context, in <-chan int, out chan<- int) {
+	for {
+		select {
+		case <-ctx.Done():
+			close(out)
+			return
+		case v := <-in:
+			out <- v
+		}
+	}
+}
+"""
+
+
+def test_the_review_select_does_what_the_functions_own_signal_case_does():
+    # a bare return would leave out open, and a reader ranging over it waiting for good
+    sf = SourceFile.load("p.go", (_CTX + PUMP).encode(), (1, 22))
+    fix, why = channels.watch(sf, channels.operation_at(sf, 19, "chan send"), "chan send")
+    assert why is None and fix.message == (
+        "select on ctx.Done() too, and do there what its case on the signal at line 15 does (close(out); return)")
+    fixed = apply(sf.data, fix.edits).decode()
+    assert fixed == _CTX + PUMP.replace("\t\t\tout <- v\n", """\t\t\tselect {
+\t\t\tcase out <- v:
+\t\t\tcase <-ctx.Done():
+\t\t\t\tclose(out)
+\t\t\t\treturn
+\t\t\t}
+""")
+    assert gotools.gofmt_clean(fixed.encode())
+
+
 @pytest.mark.parametrize("body, text, state, reason", [
     # a buffer: the send never waits while there is room, so the select would only drop
     # the value whenever ctx has ended (a Cleanup, a waiter for an exit status still reads it)
@@ -203,19 +238,15 @@ func work() error { return nil }
 	ch <- 1
 }
 """, "ch <- 1", "chan send", "the test's own goroutine"),
-    # the function's own case on the signal closes its output first: a bare return would not
-    ("""func Pump(ctx context.Context, in <-chan int, out chan<- int) {
-	for {
-		select {
-		case <-ctx.Done():
-			close(out)
-			return
-		case v := <-in:
-			out <- v
-		}
-	}
-}
-""", "out <- v", "chan send", "its own case on the signal at line 15 does more before it returns"),
+    # the function's own case on the signal does more before it returns, and cannot be
+    # copied: a reply on the same channel (raft's doneCh), a local of the case's own block
+    (PUMP.replace("\t\t\tclose(out)\n", "\t\t\tout <- -1\n"), "out <- v", "chan send",
+     "its own case on the signal at line 15 does more before it returns, which a bare return would skip, and it cannot be copied"),
+    (PUMP.replace("\t\tcase <-ctx.Done():\n\t\t\tclose(out)\n", "\t\tcase <-ctx.Done():\n\t\t\tn := 1\n\t\t\tprintln(n)\n"),
+     "out <- v", "chan send", "and it cannot be copied"),
+    # two cases on the signal that do different things: which one to copy is a choice
+    (PUMP.replace("\t\tcase v := <-in:\n", "\t\tcase <-ctx.Done():\n\t\t\tprintln()\n\t\t\treturn\n\t\tcase v := <-in:\n"),
+     "out <- v", "chan send", "its cases on the signal differ"),
     # contexts nothing cancels: the case would never fire
     ("""type C struct{ ctx context.Context }
 

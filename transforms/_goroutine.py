@@ -237,18 +237,21 @@ def trailing_comment(sf: SourceFile, node: Node) -> Comment | None:
     return Comment(text, nxt.start_byte + len(text.encode()))
 
 
-def watch_cases(sf: SourceFile, sig: a.Cancellation, indent: bytes) -> bytes:
-    """`case <-ctx.Done(): return` as lines at ``indent`` (a select's own indentation)."""
+def watch_cases(sf: SourceFile, sig: a.Cancellation, indent: bytes, body: tuple[str, ...] = ("return",)) -> bytes:
+    """`case <-ctx.Done(): return` as lines at ``indent`` (a select's own indentation);
+    ``body``, one-line statements, in place of the ``return``."""
     nl = sf.newline
-    return indent + f"case <-{sig.done_expr()}:".encode() + nl + indent + b"\treturn" + nl
+    return indent + f"case <-{sig.done_expr()}:".encode() + nl + b"".join(indent + b"\t" + ln.encode() + nl for ln in body)
 
 
-def select_over(sf: SourceFile, comm: str, sig: a.Cancellation, indent: bytes, comment: str = "") -> bytes:
+def select_over(sf: SourceFile, comm: str, sig: a.Cancellation, indent: bytes, comment: str = "",
+                body: tuple[str, ...] = ("return",)) -> bytes:
     """`select { case COMM: case <-ctx.Done(): return }`, its first line unindented;
-    ``comment`` (the operation's trailing comment) stays on the operation's line."""
+    ``comment`` (the operation's trailing comment) stays on the operation's line; ``body``
+    as in watch_cases."""
     nl = sf.newline
     case = f"case {comm}:" + (f" {comment}" if comment else "")
-    return b"select {" + nl + indent + case.encode() + nl + watch_cases(sf, sig, indent) + indent + b"}"
+    return b"select {" + nl + indent + case.encode() + nl + watch_cases(sf, sig, indent, body) + indent + b"}"
 
 
 def ticker_stop(sf: SourceFile, g: Goroutine, chan: Node) -> TextEdit | None:

@@ -183,17 +183,21 @@ def watch(sf: SourceFile, stmt: Node, state: str, abspath: str | None = None) ->
     if not g_.own_line(sf, stmt):
         return None, "the operation shares its line: rewrite it by hand"
     late = _after_cancellation(sf, fn, stmt, sig) or _buffered_once(sf, stmt, chan) or _released_slot(sf, stmt, chan, state) \
-        or _stranded_partner(sf, stmt, chan, state) or _test_own_goroutine(sf, stmt) or _own_case_does_more(sf, fn, sig) \
+        or _stranded_partner(sf, stmt, chan, state) or _test_own_goroutine(sf, stmt) \
         or _callers_never_cancel(sf, abspath, stmt, sig)
     if late is not None:
         return None, late
-    message = f"select on {sig.done_expr()} too, and return when it fires"
+    body, at = _own_signal_case(sf, fn, stmt, sig, chan)
+    if isinstance(body, str):
+        return None, body
+    message = f"select on {sig.done_expr()} too, and return when it fires" if at is None else \
+        f"select on {sig.done_expr()} too, and do there what its case on the signal at line {at} does ({'; '.join(body)})"
     if stmt.type == "select_statement":
-        edit = add_case(sf, stmt, [f"case <-{sig.done_expr()}:", "\treturn"])
+        edit = add_case(sf, stmt, [f"case <-{sig.done_expr()}:", *(f"\t{ln}" for ln in body)])
         return (Fix(message, (edit,)), None) if edit is not None else (None, "the select ends on a shared line: add the case by hand")
     comment = g_.trailing_comment(sf, stmt)
     comm = sf.text(stmt) if stmt.type != "expression_statement" else sf.text(stmt.named_children[0])
-    new = g_.select_over(sf, comm, sig, sf.indent_at(stmt.start_byte), comment.text if comment else "")
+    new = g_.select_over(sf, comm, sig, sf.indent_at(stmt.start_byte), comment.text if comment else "", body)
     end = comment.end_byte if comment is not None else stmt.end_byte
     return Fix(message, (TextEdit(stmt.start_byte, end, new),)), None
 
@@ -312,16 +316,35 @@ def _operations_on(sf: SourceFile, stmt: Node, chan: Node) -> list[Node]:
     return out
 
 
-def _own_case_does_more(sf: SourceFile, fn: Node, sig: a.Cancellation) -> str | None:
-    """Why a bare return on the signal would skip what the function does when it fires, or
-    None: a select case of ``fn`` on the same signal that does more before it returns (closes
-    a channel, stops a watcher, replies to a waiter)."""
-    for case in a.of_type(fn, "communication_case", skip_functions=True):
-        body = [x for x in a.statements(case) if x.type != "comment" and not _idle(sf, x)]
-        if waits_on(sf, case.child_by_field_name("communication"), sig) and len(body) > 1 and body[-1].type == "return_statement":
-            return (f"its own case on the signal at line {sf.line_col(case.start_byte)[0]} does more before it returns: "
-                    "a bare return would skip that; add the case by hand")
-    return None
+def _own_signal_case(sf: SourceFile, fn: Node, stmt: Node, sig: a.Cancellation, chan: Node) -> tuple[tuple[str, ...] | str, int | None]:
+    """What the new case does, and the line of the case it copies: ``return`` where ``fn``
+    has no select case on the same signal that does more before it returns (logs and a
+    timer's or ticker's ``Stop`` aside); else that case's body (``close(out)``,
+    ``p.pp.Stop()``, ``doneCh <- nil`` before the ``return``), which a bare return would
+    skip, copied where it means the same: one-line statements, none on the blocked
+    operation's channel nor a ``break``/``continue``/``goto``, whose locals are the ones in
+    scope at the operation. Else a str: why not."""
+    cases = [c for c in a.of_type(fn, "communication_case", skip_functions=True)
+             if waits_on(sf, c.child_by_field_name("communication"), sig)]
+    more = [(c, b) for c in cases for b in [tuple(x for x in a.statements(c) if x.type != "comment")]
+            if len([x for x in b if not _idle(sf, x)]) > 1 and b[-1].type == "return_statement"]
+    if not more:
+        return ("return",), None
+    at = sf.line_col(more[0][0].start_byte)[0]
+    why = f"its own case on the signal at line {at} does more before it returns, which a bare return would skip"
+    body = more[0][1]
+    if len({tuple(sf.text(x) for x in b) for _, b in more}) > 1:
+        return f"{why}, and its cases on the signal differ: add the case by hand", None
+    name = sf.text(chan)
+    for x in body:
+        moved = any(a.local_declaration(sf, sf.text(n), x) != a.local_declaration(sf, sf.text(n), stmt) for n in a.of_type(x, "identifier"))
+        jumps = any(True for _ in a.of_type(x, "break_statement", "continue_statement", "goto_statement", "fallthrough_statement"))
+        # another send or receive on the channel would wait again, or hand over another value
+        again = any(sf.text(n.child_by_field_name("channel")) == name for n in a.of_type(x, "send_statement")) or any(
+            a.is_receive(sf, n) and sf.text(a.unparen(n.child_by_field_name("operand"))) == name for n in a.of_type(x, "unary_expression"))
+        if "\n" in sf.text(x) or moved or jumps or again:
+            return f"{why}, and it cannot be copied to the operation: add the case by hand", None
+    return tuple(sf.text(x) for x in body), at
 
 
 _LOGS = frozenset({"Debug", "Debugf", "Info", "Infof", "Print", "Printf", "Println", "Warn", "Warnf", "Warning",
