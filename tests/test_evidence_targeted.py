@@ -1600,7 +1600,7 @@ def test_no_select_on_a_signal_that_has_fired(tmp_path, name):
     source, line, state, said = CANCELLED[name]
     path = tmp_path / "p.go"
     path.write_text(source)
-    site = Site(Location(str(path), line, "p.f"), state, True, None, 1, None)
+    site = Site(Location(str(path), line, ""), state, True, None, 1, None)  # no function named: not compared
     aimed = targeted.aim(Covered(site, "p.go", True, None, ()), str(path), lambda: targeted.load(str(path), "p.go"))
     assert aimed.finding is None and said in aimed.reason, aimed.reason
 
@@ -1614,6 +1614,27 @@ def test_a_generated_file_is_not_edited(tmp_path):
     site = Site(Location(str(path), 12, "buffer.Fetch.func1"), "chan send", True, None, 1, None)
     aimed = targeted.aim(Covered(site, "buffer.go", True, None, ()), str(path), lambda: targeted.load(str(path), "buffer.go"))
     assert aimed.finding is None and aimed.reason == "a generated file: fix its generator"
+
+
+@pytest.mark.parametrize("function, fixed", [
+    ("example.com/m/buffer.Fetch.func1", True),
+    ("example.com/m/buffer.Fetch.gowrap1", True),
+    # a dump of another build: its line 10 ran in another function, and a fix aimed by the
+    # line would rewrite whatever stands there now
+    ("example.com/m/buffer.Prefetch.func1", False),
+    ("example.com/m/buffer.(*Cache).Fetch.func1", False),
+])
+def test_a_dump_of_another_build_aims_no_fix(tmp_path, function, fixed):
+    from gofixleaks.evidence.match import Covered
+    from gofixleaks.evidence.sites import Location, Site
+
+    path = tmp_path / "buffer.go"
+    path.write_text(BUFFER)
+    site = Site(Location(str(path), 10, function), "chan send", True, None, 1, None)
+    aimed = targeted.aim(Covered(site, "buffer.go", True, None, ()), str(path), lambda: targeted.load(str(path), "buffer.go"))
+    assert (aimed.finding is not None) is fixed, aimed.reason
+    if not fixed:
+        assert aimed.reason.endswith(" blocked at line 10, where the code has Fetch: the dump is of another build"), aimed.reason
 
 
 def test_a_review_targeted_fix_is_applied_with_unsafe_fixes(cli, tmp_path):
@@ -2037,7 +2058,7 @@ def _aim(tmp_path, source: str, line: int, state: str):
 
     path = tmp_path / "p.go"
     path.write_text(source)
-    site = Site(Location(str(path), line, "p.f"), state, True, None, 1, None)
+    site = Site(Location(str(path), line, ""), state, True, None, 1, None)  # no function named: not compared
     return targeted.aim(Covered(site, "p.go", True, None, ()), str(path), lambda: targeted.load(str(path), "p.go"))
 
 

@@ -52,7 +52,7 @@ def _line(name: str) -> int:
 def _fixed(tmp_path, source: str, line: int, state: str) -> str:
     path = tmp_path / "p.go"
     path.write_bytes(source.encode())
-    site = Site(Location(str(path), line, "p.f"), state, True, None, 1, None)
+    site = Site(Location(str(path), line, ""), state, True, None, 1, None)  # no function named: not compared
     aimed = targeted.aim(Covered(site, "p.go", True, None, ()), str(path), lambda: targeted.load(str(path), "p.go"))
     assert aimed.finding is not None, aimed.reason
     return apply(source.encode(), aimed.finding.fixes[0].edits).decode()

@@ -126,7 +126,7 @@ from ...source import SourceError, SourceFile
 from .. import PROVEN_LEAK
 from ..match import Covered
 from . import cancels, channels, closers, exchanges, holders, locks, registries, stops, waits
-from ._base import operation
+from ._base import another_function, operation
 
 RULE = PROVEN_LEAK
 _CHANNEL_STATES = ("chan send", "chan receive")
@@ -189,6 +189,9 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
     sf = source()
     if isinstance(sf, str):
         return Aimed(c, abspath, None, sf)
+    stale = another_function(sf, c.site.blocked.line, c.site.blocked.function)
+    if stale is not None:
+        return Aimed(c, abspath, None, stale)
     if state in (*LOCKS, *WAITS, *CONDS):
         line = c.site.blocked.line
         never = waits.never_done(sf, line, abspath)[1] if state in WAITS else None
