@@ -204,12 +204,12 @@ def watch(sf: SourceFile, stmt: Node, state: str, abspath: str | None = None) ->
 
 def _buffered_once(sf: SourceFile, stmt: Node, chan: Node) -> str | None:
     """Why a select would drop a value a buffered channel keeps, or None: a send, not in a
-    loop of its function or followed by a return, on a channel every value of which the file shows is a ``make``
-    with a buffer. The buffer was sized for such sends, so a dump that shows one blocked is
-    of other code or of a buffer too small (the buffer shape's question); and once the
-    signal has fired, the select drops the value whenever there is room, though a reader
-    may still take it (a Cleanup waiting for a server's error, a caller for an exit status:
-    the corpus' commonest wrong answer)."""
+    loop of its function (or followed by a return), on a channel every value of which the
+    file shows is a ``make`` with a buffer. The buffer was sized for such sends, so a dump
+    that shows one blocked is of other code or of a buffer too small (the buffer shape's
+    question); and once the signal has fired, the select drops the value whenever there is
+    room, though a reader may still take it (a Cleanup waiting for a server's error, a
+    caller for an exit status: the corpus' commonest wrong answer)."""
     fn = a.enclosing_function(stmt)
     following = [x for x in a.following(stmt) if x.type != "comment"]
     once = (following and following[0].type == "return_statement") or \
@@ -395,6 +395,7 @@ def _never_cancelled_by_callers(sf: SourceFile, abspath: str, decl: Node, param:
     """``path:line`` of a call of ``decl`` when every call of it in the package gives its
     parameter ``param`` a context nothing cancels, else None (a cancellable or unknown
     argument, no call in view, the function used as a value, too deep)."""
+    # one entry per parameter, in order (an unnamed one stands as its declaration's text)
     names = [sf.text(n) for p in a.of_type(decl.child_by_field_name("parameters"), "parameter_declaration", "variadic_parameter_declaration")
              for n in (p.children_by_field_name("name") or [p])]
     name = sf.text(decl.child_by_field_name("name"))
