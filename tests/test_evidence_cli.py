@@ -74,6 +74,18 @@ def test_text_ranks_sites_and_names_the_findings(cli, dump_file):
     assert r.stderr == "gofixleaks: 1 suspected leak site(s) of 4; 1 covered by a finding\n"
 
 
+def test_a_dump_of_another_build_claims_no_finding(cli, tmp_path):
+    # the code at cache.go:38 and :31 is Refresh's; a dump that names other functions there
+    # was taken of another build, whose lines the findings of this one do not describe
+    other = tmp_path / "other.txt"
+    other.write_text(DUMP.replace("(*Cache).Refresh", "(*Cache).Reload"))
+    r = cli("evidence", str(other), cwd=EXAMPLE)
+    lines = r.stdout.splitlines()
+    assert lines[2] == "2 goroutine(s) in chan send (leaked) at cache.go:38 in leaky-service.(*Cache).Reload.func1"
+    assert lines[4] == "    no finding covers it", r.stdout
+    assert r.stderr == "gofixleaks: 1 suspected leak site(s) of 4; 0 covered by a finding\n"
+
+
 def test_the_threshold_decides_what_is_suspected(cli, dump_file, tmp_path):
     unproven = tmp_path / "unproven.txt"
     unproven.write_text(DUMP.replace(" (leaked)", ""))

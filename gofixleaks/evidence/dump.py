@@ -69,6 +69,30 @@ def short_name(function: str) -> str:
     return function[function.rfind("/", 0, _name_end(function)) + 1 :]
 
 
+_CLOSURE = re.compile(r"\.(?:func\d+|gowrap\d+|deferwrap\d+|\d+)$")  # a closure's or wrapper's suffix
+
+
+def declared_as(function: str) -> tuple[str | None, str] | None:
+    """(its pointer receiver's type, else None; its name) of the function or method declaration
+    a symbol runs in: ``p.(*T).Get.func1`` is ``("T", "Get")``, ``p.F[...].gowrap1`` is
+    ``(None, "F")``. None when the symbol has no name to compare (``p.(*T).M-fm``)."""
+    name = re.sub(r"\[[^\]]*\]", "", function)
+    while _CLOSURE.search(name):
+        name = _CLOSURE.sub("", name)
+    parts = name.rsplit(".", 2)
+    if len(parts) < 2 or not parts[-1].isidentifier():
+        return None
+    pointer = parts[-2].removeprefix("(*").removesuffix(")") if len(parts) == 3 and parts[-2].startswith("(*") else None
+    return pointer, parts[-1]
+
+
+def runs_in(function: str, name: str, receiver: str) -> bool | None:
+    """Whether symbol ``function`` runs in the declaration of ``name`` (a method of
+    ``receiver``, "" for a function); None when the symbol has no name to compare."""
+    declared = declared_as(function)
+    return None if declared is None else declared[1] == name and declared[0] in (None, receiver)
+
+
 def _name_end(function: str) -> int:
     """Where the package path of a symbol name can end: before any `(` or `[` (method
     receivers and type parameters may hold slashes of their own)."""

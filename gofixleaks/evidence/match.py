@@ -13,7 +13,7 @@ from ..discover import Target
 from ..engine import FileResult
 from ..rule import Finding
 from ..source import parse
-from .dump import Frame
+from .dump import Frame, runs_in
 from .sites import Location, Site
 
 
@@ -69,7 +69,7 @@ class Index:
         creator = self.local(site.created_by.path) if site.created_by else None
         found: list[Finding] = []
         for t, loc in ((target, site.blocked), (creator, site.created_by)):
-            if t is None or loc is None:
+            if t is None or loc is None or self._another_build(t.path, loc):
                 continue
             found += [f for f in self._covering(t, loc) if f not in found]
         found.sort(key=lambda f: (f.path, f.start, f.rule))
@@ -91,14 +91,24 @@ class Index:
             if f.line <= loc.line <= f.end_line or (func is not None and func == self._function_at(target.path, f.line))
         ]
 
+    def _another_build(self, path: str, loc: Location) -> bool:
+        """Whether the named function around ``loc``'s line is not the one the dump names
+        there: a dump of another build, whose line may now hold other code, covered by
+        findings that are not about it."""
+        named = sorted((f for f in self._spans(path) if f[3] is not None and f[0] <= loc.line <= f[1]), key=lambda f: f[1] - f[0])
+        return bool(named) and runs_in(loc.function, *named[0][3]) is False
+
+    def _spans(self, path: str) -> list[tuple[int, int, bool, tuple[str, str] | None]]:
+        if path not in self._functions:
+            self._functions[path] = _function_spans(path)
+        return self._functions[path]
+
     def _function_at(self, path: str, line: int) -> tuple[int, int] | None:
         """The line span of the innermost function (declaration or literal) whose body holds
         ``line``, where the body of a `go func() {...}()` counts as its launcher's: the
         goroutine and the channel it leaks on are made there (and `go func() {` itself
         belongs to the function running the `go` statement)."""
-        if path not in self._functions:
-            self._functions[path] = _function_spans(path)
-        inside = sorted((f for f in self._functions[path] if f[0] < line <= f[1]), key=lambda f: f[1] - f[0])
+        inside = sorted((f for f in self._spans(path) if f[0] < line <= f[1]), key=lambda f: f[1] - f[0])
         if len(inside) > 1 and inside[0][2]:
             inside = inside[1:]
         return inside[0][:2] if inside else None
@@ -107,8 +117,9 @@ class Index:
 _FUNCTIONS = frozenset({"function_declaration", "method_declaration", "func_literal"})
 
 
-def _function_spans(path: str) -> list[tuple[int, int, bool]]:
-    """(first line, last line, is the body of a `go` statement) of every function in ``path``."""
+def _function_spans(path: str) -> list[tuple[int, int, bool, tuple[str, str] | None]]:
+    """(first line, last line, is the body of a `go` statement, (name, receiver type; "" for
+    a function) of a declaration, None for a literal) of every function in ``path``."""
     try:
         with open(path, "rb") as fh:
             stack = [parse(fh.read()).root_node]
@@ -120,9 +131,21 @@ def _function_spans(path: str) -> list[tuple[int, int, bool]]:
         if node.type in _FUNCTIONS:
             call = node.parent
             launched = call is not None and call.type == "call_expression" and call.parent is not None and call.parent.type == "go_statement"
-            spans.append((node.start_point[0] + 1, node.end_point[0] + 1, launched))
+            spans.append((node.start_point[0] + 1, node.end_point[0] + 1, launched, _declared(node)))
         stack.extend(node.named_children)
     return spans
+
+
+def _declared(node) -> tuple[str, str] | None:
+    """(name, receiver type without ``*`` or type parameters; "" for a function) of a
+    declaration, None for a function literal."""
+    name = node.child_by_field_name("name")
+    if name is None:
+        return None
+    receiver = node.child_by_field_name("receiver")
+    decl = next((c for c in receiver.named_children if c.type == "parameter_declaration"), None) if receiver is not None else None
+    typ = decl.child_by_field_name("type") if decl is not None else None
+    return name.text.decode(), typ.text.decode().lstrip("*").split("[")[0].strip() if typ is not None else ""
 
 
 def _common_suffix(a: list[str], b: list[str]) -> int:

@@ -12,7 +12,7 @@ from ... import analysis as a
 from ... import gomod
 from ...edits import TextEdit
 from ...source import SourceError, SourceFile
-from ..dump import short_name
+from ..dump import runs_in, short_name
 
 
 def channel(sf: SourceFile, stmt: Node) -> Node | None:
@@ -281,28 +281,16 @@ def _parsed_package(directory: str, state: tuple[tuple[str, int, int], ...]) -> 
     return tuple(out)
 
 
-
-_CLOSURE = re.compile(r"\.(?:func\d+|gowrap\d+|deferwrap\d+|\d+)$")  # a closure's or wrapper's suffix
-
-
 def another_function(sf: SourceFile, line: int, function: str) -> str | None:
     """Why ``line`` of ``sf`` is not where the dump's ``function`` runs, or None: the named
-    function or method whose body holds the line is not the one the dump names (closures'
-    and wrappers' suffixes and type parameters stripped; a pointer receiver's type compared
-    too). A dump of another build of the code: a fix aimed by its line would rewrite
-    whatever now stands there. None where either side has no name to compare (package-level
-    code, a symbol the tool cannot read)."""
+    function or method whose body holds the line is not the one the dump names (see
+    dump.declared_as). A dump of another build of the code: a fix aimed by its line would
+    rewrite whatever now stands there. None where either side has no name to compare
+    (package-level code, a symbol the tool cannot read)."""
     decl = next((d for d in a.of_type(sf.root, "function_declaration", "method_declaration")
                  if sf.line_col(d.start_byte)[0] <= line <= sf.line_col(d.end_byte)[0]), None)
-    name = re.sub(r"\[[^\]]*\]", "", function)
-    while _CLOSURE.search(name):
-        name = _CLOSURE.sub("", name)
-    parts = name.rsplit(".", 2)
-    if decl is None or len(parts) < 2 or not parts[-1].isidentifier():
-        return None
-    want, kind = a.function_key(sf, decl)
-    pointer = parts[-2].removeprefix("(*").removesuffix(")") if len(parts) == 3 and parts[-2].startswith("(*") else None
-    if parts[-1] == want and (pointer is None or pointer == kind):
+    want, kind = a.function_key(sf, decl) if decl is not None else ("", "")
+    if decl is None or runs_in(function, want, kind) in (None, True):
         return None
     here = f"(*{kind}).{want}" if kind else want
     return f"the dump has {short_name(function)} blocked at line {line}, where the code has {here}: the dump is of another build"
