@@ -509,10 +509,76 @@ ORDER_TEST = """s := &Store{}
 	go s.Flush()
 	time.Sleep(30 * time.Millisecond)"""
 
+# cockroach's 7504: the second lock of each is reached through a local, typed by what it is
+# given: a map's element (lease := c.leases[id]), a method's result (s := tb.find(id))
+LEASES = """\
+package leases
+
+import (
+	"sync"
+	"time"
+)
+
+// Lease is one lease's state.
+type Lease struct {
+	mu sync.Mutex
+	id int
+}
+
+// Cache names leases by id.
+type Cache struct {
+	mu     sync.Mutex
+	leases map[int]*Lease
+}
+
+// Get locks the cache, then the lease.
+func (c *Cache) Get(id int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	time.Sleep(5 * time.Millisecond)
+	lease := c.leases[id]
+	lease.mu.Lock()
+	lease.mu.Unlock()
+}
+
+// Remove drops a lease from the cache.
+func (c *Cache) Remove(l *Lease) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.leases, l.id)
+}
+
+// Table holds the active leases.
+type Table struct {
+	cache  *Cache
+	active []*Lease
+}
+
+func (tb *Table) find(id int) *Lease { return tb.active[id] }
+
+// Release locks the lease, then the cache.
+func (tb *Table) Release(id int) {
+	s := tb.find(id)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	time.Sleep(5 * time.Millisecond)
+	tb.cache.Remove(s)
+}
+"""
+LEASES_TEST = """l := &Lease{}
+	c := &Cache{leases: map[int]*Lease{0: l}}
+	tb := &Table{cache: c, active: []*Lease{l}}
+	go tb.Release(0)
+	time.Sleep(time.Millisecond)
+	go c.Get(0)
+	time.Sleep(30 * time.Millisecond)"""
+
 SLEEP = '\t"time"\n'
 FILES = {
     "order/order.go": ORDER,
     "order/order_test.go": _test("order", ORDER_TEST, SLEEP),
+    "leases/leases.go": LEASES,
+    "leases/leases_test.go": _test("leases", LEASES_TEST, SLEEP),
     "selfwait/selfwait.go": SELFWAIT,
     "selfwait/selfwait_test.go": SELFWAIT_TEST,
     "checkpoint/checkpoint.go": CHECKPOINT,
@@ -595,6 +661,25 @@ def test_a_goroutine_waiting_for_its_own_deferred_close_is_told_so(flow):
 def test_two_goroutines_taking_two_locks_in_opposite_orders_are_told_so(flow, where, holds, wants):
     # the other site's line names this one too: the path before it tells them apart
     assert_left(flow, "order", ORDER, f"/order/{where} ",
+                "proven-leak (not fixed): blocked on sync.Mutex.Lock: a lock-order deadlock: the goroutine at " + where,
+                f"holds {holds} and waits for {wants}", "take these locks in one order everywhere")
+
+
+def _lines(source: str, text: str) -> list[int]:
+    return [i for i, ln in enumerate(source.splitlines(), 1) if ln.strip() == text]
+
+
+@pytest.mark.parametrize("blocked, holds, wants", [
+    (_lines(LEASES, "lease.mu.Lock()")[0], f"c.mu (taken at leases.go:{_lines(LEASES, 'c.mu.Lock()')[0]} in (*Cache).Get)",
+     "Lease.mu"),
+    (_lines(LEASES, "c.mu.Lock()")[1], f"s.mu (taken at leases.go:{_lines(LEASES, 's.mu.Lock()')[0]} in (*Table).Release)",
+     "Cache.mu"),
+])
+def test_locks_reached_through_locals_are_named_by_their_type_in_a_lock_order_deadlock(flow, blocked, holds, wants):
+    # Get's own frame holds c.mu as it waits (taken before its blocked Lock); Release's
+    # holds s.mu, a *Lease from find: the two wait for each other
+    where = f"leases.go:{blocked}"
+    assert_left(flow, "leases", LEASES, f"/leases/{where} ",
                 "proven-leak (not fixed): blocked on sync.Mutex.Lock: a lock-order deadlock: the goroutine at " + where,
                 f"holds {holds} and waits for {wants}", "take these locks in one order everywhere")
 

@@ -156,20 +156,25 @@ def lock_call(sf: SourceFile, stmt: Node, methods: tuple[str, ...]) -> bool:
     return mc is not None and mc[1] in methods and not a.arguments(call)
 
 
+def lock_operand(sf: SourceFile, stmt: Node) -> str | None:
+    """What a Lock/Unlock statement (a deferred Unlock too) locks, as written (``g.mu``), or
+    None for another statement."""
+    if stmt.type == "defer_statement":
+        call = next((c for c in stmt.named_children if c.type == "call_expression"), None)
+        mc = a.method_call(sf, call) if call is not None else None
+        return sf.text(mc[0]) if mc is not None and mc[1] in ("Unlock", "RUnlock") else None
+    if not lock_call(sf, stmt, ("Lock", "Unlock", "RLock", "RUnlock")):
+        return None
+    return sf.text(a.method_call(sf, a.unparen(stmt.named_children[0]))[0])
+
+
 def lock_key(sf: SourceFile, stmt: Node, fn: Node) -> str | None:
     """The lock a Lock/Unlock statement (deferred or not) of ``fn`` works on, with the
     receiver's name taken out (``.mu`` for ``g.mu.Lock()`` in a method on ``g``), or None
     for another statement."""
-    if stmt.type == "defer_statement":
-        call = next((c for c in stmt.named_children if c.type == "call_expression"), None)
-        mc = a.method_call(sf, call) if call is not None else None
-        if mc is None or mc[1] not in ("Unlock", "RUnlock"):
-            return None
-        operand = sf.text(mc[0])
-    elif not lock_call(sf, stmt, ("Lock", "Unlock", "RLock", "RUnlock")):
+    operand = lock_operand(sf, stmt)
+    if operand is None:
         return None
-    else:
-        operand = sf.text(a.method_call(sf, a.unparen(stmt.named_children[0]))[0])
     recv = a.receiver_name(sf, fn) if fn.type == "method_declaration" else None
     if recv and (operand == recv or operand.startswith(recv + ".")):
         return operand[len(recv):]  # "" for a mutex the type embeds

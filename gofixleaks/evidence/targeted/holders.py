@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from typing import Hashable, TypeVar
+from typing import Callable, Hashable, TypeVar
 
 from tree_sitter import Node
 
@@ -21,7 +21,7 @@ from ...source import SourceFile
 from ..dump import Frame, short_name
 from ..match import Covered
 from ..sites import Location
-from ._base import channel, is_yield, lock_call, lock_key, lock_scope, named_call, struct_fields, used_elsewhere
+from ._base import channel, is_yield, lock_call, lock_key, lock_operand, lock_scope, named_call, struct_fields, used_elsewhere
 
 # `pkg.(*T).M` (a generic type's `(*T[...])`): a method on a pointer receiver, not a func literal in one
 _METHOD = re.compile(r"\.\(\*(\w+)(?:\[\.\.\.\])?\)\.(\w+)$")
@@ -208,30 +208,41 @@ def _file(sf: SourceFile, abspath: str, c: Covered, j: int) -> SourceFile | None
     return None if isinstance(other, str) else other
 
 
-def _held_at(sf: SourceFile, name: str, type_name: str, key: str, line: int) -> tuple[Node, Node, Node] | None:
+KeyOf = Callable[[SourceFile, Node, Node], "str | None"]  # a Lock/Unlock statement's key in its function
+
+
+def _held_at(sf: SourceFile, name: str, type_name: str, key: str, line: int,
+             key_of: KeyOf = lock_key) -> tuple[Node, Node, Node] | None:
     """(method, Lock statement, call) where method ``name`` of ``type_name`` holds lock
-    ``key`` at a call on ``line`` (see holder)."""
+    ``key`` at a call on ``line`` (see holder); ``key_of`` keys its lock statements."""
     fn = _method(sf, type_name, name)
     if fn is None:
         return None
     call = next((x for x in a.of_type(fn, "call_expression", skip_functions=True)
                  if sf.line_col(x.child_by_field_name("arguments").start_byte)[0] == line and _may_call_on(sf, x) and not any(
                      y.type in ("defer_statement", "go_statement") for y in a.ancestors(x) if a.is_within(y, fn))), None)
-    if call is None:
-        return None
+    lock = _held_over(sf, fn, type_name, key, call, key_of) if call is not None else None
+    return (fn, lock, call) if lock is not None else None
+
+
+def _held_over(sf: SourceFile, fn: Node, type_name: str, key: str, point: Node, key_of: KeyOf) -> Node | None:
+    """The Lock statement of ``fn`` that still holds lock ``key`` at ``point``: the last
+    statement on ``key`` before it, a Lock whose block holds ``point``, with no loop around
+    ``point`` inside the stretch that takes or releases it, nor a func literal releasing it
+    that runs undeferred before ``point``."""
     lockers = cond_lockers(sf, type_name)
     mine = [n for n in a.of_type(fn, "expression_statement", "defer_statement", skip_functions=True)
-            if _stands_for(lock_key(sf, n, fn), lockers) == key]
-    before = [n for n in mine if n.type == "expression_statement" and n.end_byte <= call.start_byte]
+            if _stands_for(key_of(sf, n, fn), lockers) == key]
+    before = [n for n in mine if n.type == "expression_statement" and n.end_byte <= point.start_byte]
     lock = before[-1] if before else None
-    if lock is None or not lock_call(sf, lock, ("Lock", "RLock")) or not a.is_within(call, lock.parent):
+    if lock is None or not lock_call(sf, lock, ("Lock", "RLock")) or not a.is_within(point, lock.parent):
         return None
     if any(x.type == "for_statement" and x.start_byte > lock.start_byte and any(a.is_within(n, x) for n in mine)
-           for x in a.ancestors(call) if a.is_within(x, fn)):
+           for x in a.ancestors(point) if a.is_within(x, fn)):
         return None  # a loop inside the stretch that releases it may have done so in an earlier pass
-    if _released_by_closure(sf, fn, key, lock, call):
+    if _released_by_closure(sf, fn, key, lock, point, key_of):
         return None
-    return fn, lock, call
+    return lock
 
 
 def _stands_for(key: str | None, lockers: dict[str, tuple[str, str]]) -> str | None:
@@ -294,12 +305,12 @@ def _may_call_on(sf: SourceFile, call: Node) -> bool:
     return path is None or "." in path.split("/")[0] or bool(a.arguments(call))
 
 
-def _released_by_closure(sf: SourceFile, fn: Node, key: str, lock: Node, call: Node) -> bool:
+def _released_by_closure(sf: SourceFile, fn: Node, key: str, lock: Node, call: Node, key_of: KeyOf) -> bool:
     """Whether a func literal of ``fn`` that releases ``key`` may run between ``lock`` and
     ``call``: called there other than by a ``defer`` (directly, or through the local it is
     assigned to), or run by a goroutine."""
     releasing = [lit for lit in a.of_type(fn, "func_literal") if any(
-        lock_key(sf, n, fn) == key and (n.type == "defer_statement" or named_call(sf, n, "Unlock") or named_call(sf, n, "RUnlock"))
+        key_of(sf, n, fn) == key and (n.type == "defer_statement" or named_call(sf, n, "Unlock") or named_call(sf, n, "RUnlock"))
         for n in a.of_type(lit, "expression_statement", "defer_statement"))]
     names = set()
     for lit in releasing:
@@ -577,15 +588,21 @@ class LockWait:
 
 
 def lock_wait(sf: SourceFile, abspath: str, c: Covered) -> LockWait | None:
-    """The lock the blocked ``Lock()`` of site ``c`` waits for and the ones the frames above
-    it hold at the lines they call from (a method of a type in the scanned code, inside a
-    locked stretch: see holder); None when the Lock's type is not known or no frame holds
-    one."""
+    """The lock the blocked ``Lock()`` of site ``c`` waits for and the ones the frames of its
+    stack hold: the blocked frame before its Lock, the ones above at the lines they call
+    from (a method of a type in the scanned code, inside a locked stretch: see holder).
+    A lock reached through a local (``s := t.active.find(id); s.mu.Lock()``) is named by
+    the type the local's value has (see _type_of). None when the Lock's type is not known
+    or no frame holds one."""
     line = c.site.blocked.line
     blocked = next((n for n in a.of_type(sf.root, "expression_statement")
                     if sf.line_col(n.start_byte)[0] == line and lock_call(sf, n, ("Lock", "RLock"))), None)
-    scope = lock_scope(sf, blocked) if blocked is not None else None
-    if scope is None:
+    fn0 = (a.enclosing(blocked, "method_declaration") or a.enclosing_function(blocked)) if blocked is not None else None
+    if fn0 is None:
+        return None
+    owner = a.function_key(sf, fn0)[1] if fn0.type == "method_declaration" else ""
+    wants = _identity(sf, fn0, owner, _stands_for(_any_key(sf, blocked, fn0), cond_lockers(sf, owner)), blocked)
+    if wants is None:
         return None
     holds = []
     for j, loc in enumerate(c.site.stack):
@@ -595,19 +612,100 @@ def lock_wait(sf: SourceFile, abspath: str, c: Covered) -> LockWait | None:
         if fn is None:
             continue
         lockers = cond_lockers(there, outer[0])  # a Cond's L.Lock() takes the mutex it stands for
-        keys = dict.fromkeys(_stands_for(lock_key(there, n, fn), lockers) for n in
+        keys = dict.fromkeys(_stands_for(_any_key(there, n, fn), lockers) for n in
                              a.of_type(fn, "expression_statement", skip_functions=True) if lock_call(there, n, ("Lock", "RLock")))
         for key in (k for k in keys if k is not None):
-            found = _held_at(there, outer[1], outer[0], key, loc.line)
-            if found is not None:
-                lock = found[1]
-                holds.append((_lock_of(there, outer[0], key), f"{_name((a.receiver_name(there, fn) or '', key))} "
-                              f"(taken at {os.path.basename(loc.path)}:{there.line_col(lock.start_byte)[0]} in "
-                              f"(*{outer[0]}).{outer[1]})"))
+            if there is sf and fn == fn0 and loc.line == line:  # the blocked frame: what it holds as it waits
+                lock = _held_over(sf, fn, outer[0], key, blocked, _any_key)
+            else:
+                found = _held_at(there, outer[1], outer[0], key, loc.line, _any_key)
+                lock = found[1] if found is not None else None
+            held = _identity(there, fn, outer[0], key, lock) if lock is not None else None
+            if held is not None:
+                shown = f"{a.receiver_name(there, fn) or ''}{key}" if key == "" or key.startswith(".") else key
+                holds.append((held, f"{shown} (taken at {os.path.basename(loc.path)}:{there.line_col(lock.start_byte)[0]} in "
+                                    f"(*{outer[0]}).{outer[1]})"))
     if not holds:
         return None
     where = f"{os.path.basename(c.site.blocked.path)}:{line} in {short_name(c.site.blocked.function)}"
-    return LockWait(_lock_of(sf, scope[2], scope[0]), tuple(holds), where)
+    return LockWait(wants, tuple(holds), where)
+
+
+def _any_key(sf: SourceFile, stmt: Node, fn: Node) -> str | None:
+    """lock_key, and in a method also a lock reached through a local or parameter: its
+    operand as written (``s.mu``), to be typed by _identity."""
+    key = lock_key(sf, stmt, fn)
+    return key if key is not None or fn.type != "method_declaration" else lock_operand(sf, stmt)
+
+
+def _identity(sf: SourceFile, fn: Node, owner: str, key: str | None, at: Node) -> tuple[str, str] | None:
+    """A lock named by the struct type it is a field of and its path there (see _lock_of):
+    ``key`` from the receiver of ``owner`` (``.mu``, "" embedded), else rooted at a name of
+    ``fn`` whose type _type_of finds (``s.mu`` of ``s := t.active.find(id)``)."""
+    if key is None:
+        return None
+    if owner and (key == "" or key.startswith(".")):
+        return _lock_of(sf, owner, key)
+    root, _, rest = key.partition(".")
+    kind = _type_of(sf, fn, owner, root, at, 3)
+    return _lock_of(sf, kind, "." + rest if rest else "") if kind is not None else None
+
+
+def _type_of(sf: SourceFile, fn: Node, owner: str, expr: Node | str, at: Node, depth: int) -> str | None:
+    """The struct type (declared in the file, pointer and type arguments stripped) of
+    ``expr`` (a node, or a name) as ``fn`` sees it at ``at``: the receiver, a parameter, a
+    local's ``:=`` value, a field, a method's result, a map's or slice's element, ``&T{}``;
+    None when the syntax does not say."""
+    if depth < 0:
+        return None
+    if isinstance(expr, str) or expr.type == "identifier":
+        name = expr if isinstance(expr, str) else sf.text(expr)
+        if fn.type == "method_declaration" and name == a.receiver_name(sf, fn):
+            return owner or None
+        value = a.defined_value(sf, name, at)
+        if value is not None:
+            return _type_of(sf, fn, owner, value, value, depth - 1)
+        param = next((p for p in a.of_type(fn.child_by_field_name("parameters"), "parameter_declaration")
+                      if any(sf.text(n) == name for n in p.children_by_field_name("name"))), None)
+        return _struct(sf, sf.text(param.child_by_field_name("type"))) if param is not None else None
+    expr = a.unparen(expr)
+    if expr.type == "unary_expression" and sf.text(expr).startswith("&"):
+        return _type_of(sf, fn, owner, expr.named_children[0], at, depth)
+    if expr.type == "composite_literal":
+        return _struct(sf, sf.text(expr.child_by_field_name("type")))
+    if expr.type == "selector_expression":
+        base = _type_of(sf, fn, owner, expr.child_by_field_name("operand"), at, depth - 1)
+        field = (struct_fields(sf, base) or {}).get(sf.text(expr.child_by_field_name("field"))) if base else None
+        return _struct(sf, field) if field else None
+    if expr.type == "index_expression":
+        base = _type_of_field(sf, fn, owner, expr.child_by_field_name("operand"), at, depth - 1)
+        element = re.sub(r"^(map\[[^\]]*\]|\[\d*\])", "", base) if base else None
+        return _struct(sf, element) if element and element != base else None
+    if expr.type == "call_expression" and expr.child_by_field_name("function").type == "selector_expression":
+        callee = expr.child_by_field_name("function")
+        base = _type_of(sf, fn, owner, callee.child_by_field_name("operand"), at, depth - 1)
+        method = _method(sf, base, sf.text(callee.child_by_field_name("field"))) if base else None
+        result = method.child_by_field_name("result") if method is not None else None
+        if result is not None and result.type == "parameter_list":
+            result = next((p.child_by_field_name("type") for p in a.of_type(result, "parameter_declaration")), None)
+        return _struct(sf, sf.text(result)) if result is not None else None
+    return None
+
+
+def _type_of_field(sf: SourceFile, fn: Node, owner: str, expr: Node, at: Node, depth: int) -> str | None:
+    """The declared type, as written, of a field ``x.f`` whose ``x`` _type_of finds (a map
+    or a slice, for its element)."""
+    expr = a.unparen(expr)
+    if expr.type != "selector_expression":
+        return None
+    base = _type_of(sf, fn, owner, expr.child_by_field_name("operand"), at, depth)
+    return (struct_fields(sf, base) or {}).get(sf.text(expr.child_by_field_name("field"))) if base else None
+
+
+def _struct(sf: SourceFile, written: str | None) -> str | None:
+    """``*T``, ``T``, ``T[K]`` as the struct type T when the file declares one."""
+    name = (written or "").lstrip("*").split("[")[0].strip()
+    return name if name.isidentifier() and struct_fields(sf, name) is not None else None
 
 
 def _lock_of(sf: SourceFile, type_name: str, key: str) -> tuple[str, str]:
