@@ -97,3 +97,47 @@ def test_signal_names_are_read_by_words_not_substrings():
         assert a.names_a_signal(name), name
     for name in ("studies", "equity", "results", "unclosed", "jobs"):
         assert not a.names_a_signal(name), name
+
+
+
+NEVER = b"""package p
+
+import "context"
+
+type key struct{}
+
+type S struct{ base context.Context }
+
+func New() *S { return &S{base: context.Background()} }
+
+type R struct{ ctx context.Context }
+
+func NewR(ctx context.Context) *R { return &R{ctx: ctx} }
+
+func f(parent context.Context) {
+	bg := context.Background()
+	val := context.WithValue(context.TODO(), key{}, 1)
+	nested := context.WithValue(val, key{}, 2)
+	child := context.WithValue(parent, key{}, 3)
+	re := context.Background()
+	var cancel context.CancelFunc
+	re, cancel = context.WithCancel(re)
+	defer cancel()
+	_, _, _, _, _ = bg, val, nested, child, re
+}
+"""
+
+
+def test_never_cancelled_follows_values_fields_and_reassignments():
+    # the contexts nothing can cancel, which a select on Done() would wait on in vain
+    sf = SourceFile.load("n.go", NEVER)
+    at = next(n for n in a.of_type(sf.root, "assignment_statement") if sf.text(n).startswith("_, _"))
+    never = {name: a.never_cancelled(sf, a.Cancellation(name, "context"), at)
+             for name in ("bg", "val", "nested", "child", "re", "parent", "s.base", "r.ctx")}
+    assert never == {
+        "bg": True, "val": True, "nested": True,  # WithValue of a context nothing cancels
+        "child": False, "parent": False,  # from a parameter: its callers decide
+        "re": False,  # reassigned from WithCancel after its :=
+        "s.base": True,  # every value the file gives a field named base is Background
+        "r.ctx": False,  # a field named ctx is given a parameter
+    }
