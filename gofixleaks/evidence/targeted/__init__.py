@@ -20,7 +20,11 @@ case to it, or refuse it where that would be wrong):
   release a semaphore needs, which no re-run shows); safe once proven only where the
   operation ends a `go func` literal and its channel is an unbuffered local, never closed
   nor handed on, that every other send and receive takes in a select returning on the
-  same signal (everyone who could want the value leaves when it fires);
+  same signal (everyone who could want the value leaves when it fires). Refused where the
+  corpus found it wrong: a buffered channel sent on once per run, a partner that waits
+  bare or with only a timeout, a semaphore's release, the test's own goroutine, a context
+  nothing cancels (through ``WithValue``, fields, every caller in the package); where the
+  function's own case on the signal does more than return, the new case does the same;
 - a bare send right after ``cancel()`` (or ``r.cancel()``) of the very context it could
   watch (the locals of one ``context.WithCancel``, or the receiver's fields every keyed
   literal fills from them), which someone else can cancel too -> a `select` that also
