@@ -42,7 +42,7 @@ class Index:
         for t in self.targets.values():
             self.by_name.setdefault(os.path.basename(t.path), []).append(t)
         self.findings = {os.path.normpath(r.abspath): r.findings for r in results}
-        self._functions: dict[str, list[tuple[int, int, bool]]] = {}
+        self._functions: dict[str, list[_Span]] = {}
 
     def local(self, path: str) -> Target | None:
         """The scanned file a dump's ``path`` names: the same file, or the one whose path
@@ -95,10 +95,11 @@ class Index:
         """Whether the named function around ``loc``'s line is not the one the dump names
         there: a dump of another build, whose line may now hold other code, covered by
         findings that are not about it."""
-        named = sorted((f for f in self._spans(path) if f[3] is not None and f[0] <= loc.line <= f[1]), key=lambda f: f[1] - f[0])
-        return bool(named) and runs_in(loc.function, *named[0][3]) is False
+        named = sorted((f for f in self._spans(path) if f.declared is not None and f.first <= loc.line <= f.last),
+                       key=lambda f: f.last - f.first)
+        return bool(named) and runs_in(loc.function, *named[0].declared) is False
 
-    def _spans(self, path: str) -> list[tuple[int, int, bool, tuple[str, str] | None]]:
+    def _spans(self, path: str) -> list[_Span]:
         if path not in self._functions:
             self._functions[path] = _function_spans(path)
         return self._functions[path]
@@ -108,18 +109,27 @@ class Index:
         ``line``, where the body of a `go func() {...}()` counts as its launcher's: the
         goroutine and the channel it leaks on are made there (and `go func() {` itself
         belongs to the function running the `go` statement)."""
-        inside = sorted((f for f in self._spans(path) if f[0] < line <= f[1]), key=lambda f: f[1] - f[0])
-        if len(inside) > 1 and inside[0][2]:
+        inside = sorted((f for f in self._spans(path) if f.first < line <= f.last), key=lambda f: f.last - f.first)
+        if len(inside) > 1 and inside[0].launched:
             inside = inside[1:]
-        return inside[0][:2] if inside else None
+        return (inside[0].first, inside[0].last) if inside else None
 
 
 _FUNCTIONS = frozenset({"function_declaration", "method_declaration", "func_literal"})
 
 
-def _function_spans(path: str) -> list[tuple[int, int, bool, tuple[str, str] | None]]:
-    """(first line, last line, is the body of a `go` statement, (name, receiver type; "" for
-    a function) of a declaration, None for a literal) of every function in ``path``."""
+@dataclass(frozen=True)
+class _Span:
+    """A function of a file, by its lines."""
+
+    first: int
+    last: int
+    launched: bool  # the body of a `go` statement
+    declared: tuple[str, str] | None  # (name, receiver type; "" for a function) of a declaration; None: a literal
+
+
+def _function_spans(path: str) -> list[_Span]:
+    """Every function in ``path``."""
     try:
         with open(path, "rb") as fh:
             stack = [parse(fh.read()).root_node]
@@ -131,7 +141,7 @@ def _function_spans(path: str) -> list[tuple[int, int, bool, tuple[str, str] | N
         if node.type in _FUNCTIONS:
             call = node.parent
             launched = call is not None and call.type == "call_expression" and call.parent is not None and call.parent.type == "go_statement"
-            spans.append((node.start_point[0] + 1, node.end_point[0] + 1, launched, _declared(node)))
+            spans.append(_Span(node.start_point[0] + 1, node.end_point[0] + 1, launched, _declared(node)))
         stack.extend(node.named_children)
     return spans
 
