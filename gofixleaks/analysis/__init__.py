@@ -46,6 +46,7 @@ from .cancellation import (
     names_a_signal,
     never_cancelled,
     never_done,
+    never_given_a_live_one,
     signal_kind,
 )
 from .flow import (

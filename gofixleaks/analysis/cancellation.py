@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Callable, Mapping, Sequence
 
 from tree_sitter import Node
 
 from ..source import SourceFile
-from .bindings import var_declaration_of
+from .bindings import left_names, local_declaration, params_declare, var_declaration_of
 from .syntax import (
     FUNCTION_TYPES,
     ancestors,
@@ -183,6 +183,71 @@ def never_done(sf: SourceFile, value: Node, at: Node) -> bool:
         inner = _local_value(sf, sf.text(parent), value)
         return inner is not None and never_done(sf, inner, value)
     return never_done(sf, parent, at)
+
+
+def never_given_a_live_one(
+    sf: SourceFile, fn: Node, param: str, files: Sequence[SourceFile],
+    in_view: Callable[[SourceFile, Node], bool], depth: int = 3,
+) -> tuple[SourceFile, Node] | None:
+    """A call of ``fn`` (of ``sf``), with its file, when every call of it in ``files`` passes
+    for its parameter ``param`` a context that never fires (see never_done, never_cancelled),
+    or a parameter of the calling function that is itself never given a live one (``depth``
+    calls up, not reassigned on the way: ``ctx = withTimeout(ctx)``); else None: an
+    argument that may fire, no call, the function used as a value, or a function whose
+    calls ``in_view`` says ``files`` may not hold. Watching such a context changes nothing
+    (a CLI's ``makeMirror(context.TODO(), ...)``; a collector whose ``Gather`` makes ``ctx :=
+    context.Background()`` and hands it down)."""
+    key = function_key(sf, fn)
+    if key is None or depth < 0 or not in_view(sf, fn):
+        return None
+    index = _param_index(sf, fn, param)
+    first = None
+    for f in files:
+        for ident in of_type(f.root, "identifier", "field_identifier"):
+            if f.text(ident) != key[0] or ident.parent.type in ("function_declaration", "method_declaration", "method_elem"):
+                continue  # a declaration, or an interface's method that it may implement
+            callee = ident.parent if ident.type == "field_identifier" else ident
+            call = callee.parent
+            if call is None or call.type != "call_expression" or call.child_by_field_name("function") != callee:
+                return None  # used as a value: who calls it cannot be told
+            if not _dead_argument(f, call, index, files, in_view, depth):
+                return None
+            first = first or (f, call)
+    return first
+
+
+def _dead_argument(sf: SourceFile, call: Node, index: int, files: Sequence[SourceFile],
+                   in_view: Callable[[SourceFile, Node], bool], depth: int) -> bool:
+    """Whether argument ``index`` of ``call`` is a context that never fires (see
+    never_given_a_live_one)."""
+    args = arguments(call)
+    if index < 0 or len(args) <= index:
+        return False
+    arg = unparen(args[index])
+    if never_done(sf, arg, call) or (arg.type in ("identifier", "selector_expression")
+                                     and never_cancelled(sf, Cancellation(sf.text(arg), "context"), call)):
+        return True
+    name = sf.text(arg)
+    caller = next((x for x in ancestors(call) if x.type in FUNCTION_TYPES and params_declare(sf, x, name)), None) \
+        if arg.type == "identifier" else None
+    if caller is None or caller.type not in ("function_declaration", "method_declaration") or local_declaration(sf, name, call) is not None:
+        return False  # a closure's parameter, or a local shadowing it: who fills it cannot be told here
+    if any(name in (sf.text(n) for n in left_names(x)) for x in of_type(body(caller), "assignment_statement")):
+        return False  # reassigned on the way (`ctx = withTimeout(ctx)`)
+    return never_given_a_live_one(sf, caller, name, files, in_view, depth - 1) is not None
+
+
+def _param_index(sf: SourceFile, fn: Node, name: str) -> int:
+    """The position of parameter ``name`` among ``fn``'s, or -1."""
+    i = 0
+    for p in fn.child_by_field_name("parameters").named_children:
+        if p.type not in ("parameter_declaration", "variadic_parameter_declaration"):
+            continue
+        for n in p.children_by_field_name("name") or [None]:
+            if n is not None and sf.text(n) == name:
+                return i
+            i += 1
+    return -1
 
 
 def field_values(sf: SourceFile, field: str) -> list[Node]:

@@ -76,66 +76,20 @@ def _classify(v: View, c: a.Cancellation, at: Node) -> Signal | None:
     return Signal(c.name, c.kind, "local", c.name in a.signal_ops(sf, top)[0])
 
 
-def _never_given_a_live_one(v: View, fn: Node, param: str, depth: int = 0) -> bool:
-    """Whether every call of ``fn`` (an unexported function or method, called nowhere but
-    in this file) passes for ``param`` a context that never fires: ``context.Background()``
-    or ``TODO()``, a local made by one, or a parameter of the calling function that is
-    itself never given a live one (a few calls up): then watching it changes nothing (a CLI
-    that runs until it exits with ``makeMirror(context.TODO(), ...)``; a collector whose
-    ``Gather`` makes ``ctx := context.Background()`` and hands it down)."""
+def _never_given_a_live_one(v: View, fn: Node, param: str) -> bool:
+    """Whether every call of ``fn`` passes for ``param`` a context that never fires (see
+    analysis.never_given_a_live_one), asked of this file for an unexported function (or
+    method) that the package's facts say no other file calls, at each step up."""
     sf = v.sf
-    key = a.function_key(sf, fn)
-    if key is None or not key[0][:1].islower() or v.index is None or depth > 3:
+    if v.index is None:
         return False
     here = {a.function_key(sf, d) for d in sf.root.named_children}
-    if any(key[0] in f.calls and (f.name, f.recv) not in here for f in v.facts.functions if f.package == v.package):
-        return False  # called from another file as well
-    index = _param_index(sf, fn, param)
-    calls = []
-    for ident in a.of_type(sf.root, "identifier", "field_identifier"):
-        if sf.text(ident) != key[0] or ident.parent == fn or ident.parent.type == "method_elem":
-            continue  # its declaration, or an interface's that it may implement
-        callee = ident.parent if ident.type == "field_identifier" else ident
-        call = callee.parent
-        if call is None or call.type != "call_expression" or call.child_by_field_name("function") != callee:
-            return False  # used as a value: who calls it cannot be told
-        calls.append(call)
-    return bool(calls) and all(_dead_context(v, c, index, depth) for c in calls)
 
-
-def _dead_context(v: View, call: Node, index: int, depth: int) -> bool:
-    """Whether argument ``index`` of ``call`` is a context that never fires (see
-    _never_given_a_live_one)."""
-    sf = v.sf
-    args = a.arguments(call)
-    if index < 0 or len(args) <= index:
-        return False
-    arg = a.unparen(args[index])
-    if a.is_call_to(sf, arg, "context", ("Background", "TODO")):
-        return True
-    if arg.type != "identifier":
-        return False
-    name = sf.text(arg)
-    if a.never_cancelled(sf, a.Cancellation(name, "context"), call):
-        return True
-    caller = next((x for x in a.ancestors(call) if x.type in a.FUNCTION_TYPES and a.params_declare(sf, x, name)), None)
-    if caller is None or caller.type not in ("function_declaration", "method_declaration") or a.local_declaration(sf, name, call) is not None:
-        return False  # a closure's parameter, or a local shadowing it: who fills it cannot be told here
-    if any(name in (sf.text(n) for n in a.left_names(x)) for x in a.of_type(a.body(caller), "assignment_statement")):
-        return False  # reassigned on the way (`ctx = withTimeout(ctx)`)
-    return _never_given_a_live_one(v, caller, name, depth + 1)
-
-
-def _param_index(sf, fn: Node, name: str) -> int:
-    i = 0
-    for p in fn.child_by_field_name("parameters").named_children:
-        if p.type not in ("parameter_declaration", "variadic_parameter_declaration"):
-            continue
-        for n in p.children_by_field_name("name") or [None]:
-            if n is not None and sf.text(n) == name:
-                return i
-            i += 1
-    return -1
+    def in_view(f, fn: Node) -> bool:
+        key = a.function_key(f, fn)
+        return key is not None and key[0][:1].islower() and not any(
+            key[0] in g.calls and (g.name, g.recv) not in here for g in v.facts.functions if g.package == v.package)
+    return a.never_given_a_live_one(sf, fn, param, [sf], in_view) is not None
 
 
 def _field_fires(v: View, field: str) -> bool:

@@ -379,53 +379,20 @@ def _idle(sf: SourceFile, stmt: Node) -> bool:
 def _callers_never_cancel(sf: SourceFile, abspath: str | None, stmt: Node, sig: a.Cancellation) -> str | None:
     """Why the context parameter ``sig`` can never be done, or None: every call of the
     function declaring it, in the files of its package, passes a context nothing cancels
-    (``context.Background()``, a local or field made so), directly or through a parameter
-    of its own caller (three callers up). The new case would never fire: a fix that changes
+    (see analysis.never_given_a_live_one; an exported function's callers in other packages
+    are out of view, and only cost a fix). The new case would never fire: a fix that changes
     nothing, as context plumbing that passes ``context.TODO()``."""
     if sig.kind != "context" or "." in sig.name or abspath is None:
         return None
     decl = next((f for f in a.ancestors(stmt) if f.type in ("function_declaration", "method_declaration")
                  and a.params_declare(sf, f, sig.name)), None)
-    call = _never_cancelled_by_callers(sf, abspath, decl, sig.name, 3) if decl is not None else None
-    return (f"every call of {sf.text(decl.child_by_field_name('name'))} in its package passes a context nothing "
-            f"cancels ({call}): the new case would never fire") if call else None
-
-
-def _never_cancelled_by_callers(sf: SourceFile, abspath: str, decl: Node, param: str, depth: int) -> str | None:
-    """``path:line`` of a call of ``decl`` when every call of it in the package gives its
-    parameter ``param`` a context nothing cancels, else None (a cancellable or unknown
-    argument, no call in view, the function used as a value, too deep)."""
-    # one entry per parameter, in order (an unnamed one stands as its declaration's text)
-    names = [sf.text(n) for p in a.of_type(decl.child_by_field_name("parameters"), "parameter_declaration", "variadic_parameter_declaration")
-             for n in (p.children_by_field_name("name") or [p])]
-    name = sf.text(decl.child_by_field_name("name"))
-    if depth == 0 or param not in names:
+    files = [sf, *(f for path, f in package_files(os.path.dirname(abspath)) if path != abspath)]
+    found = a.never_given_a_live_one(sf, decl, sig.name, files, lambda f, fn: True) if decl is not None else None
+    if found is None:
         return None
-    first = None
-    files = [(path, f) for path, f in package_files(os.path.dirname(abspath)) if path != abspath]
-    for path, f in [(abspath, sf), *files]:
-        for ident in a.of_type(f.root, "identifier", "field_identifier"):
-            if f.text(ident) != name or ident.parent.type in ("function_declaration", "method_declaration", "method_elem"):
-                continue
-            callee = ident.parent if ident.parent.type == "selector_expression" and ident.type == "field_identifier" else ident
-            call = callee.parent
-            if call.type != "call_expression" or call.child_by_field_name("function") != callee:
-                return None  # a value or a field of that name: callers out of view
-            args = a.arguments(call)
-            if len(args) != len(names):
-                return None
-            arg = a.unparen(args[names.index(param)])
-            caller = next((x for x in a.ancestors(call) if x.type in ("function_declaration", "method_declaration")), None)
-            if a.never_done(f, arg, call) or (arg.type in ("identifier", "selector_expression")
-                                              and a.never_cancelled(f, a.Cancellation(f.text(arg), "context"), call)):
-                pass
-            elif arg.type == "identifier" and caller is not None and a.local_declaration(f, f.text(arg), call) is None \
-                    and _never_cancelled_by_callers(f, path, caller, f.text(arg), depth - 1):
-                pass
-            else:
-                return None
-            first = first or f"{os.path.basename(path)}:{f.line_col(call.start_byte)[0]}"
-    return first
+    f, call = found
+    return (f"every call of {sf.text(decl.child_by_field_name('name'))} in its package passes a context nothing "
+            f"cancels ({os.path.basename(f.path)}:{f.line_col(call.start_byte)[0]}): the new case would never fire")
 
 
 def _test_own_goroutine(sf: SourceFile, stmt: Node) -> str | None:
