@@ -920,6 +920,71 @@ def test_a_lock_order_is_a_cycle_or_nothing():
     assert holders.lock_order({"g3": waits["g3"]}) == {}
 
 
+# moby's 4951: the set's embedded lock, and a device's lock reached through the local a
+# method returns; DeleteDevice holds both, and removeDeviceAndWait gives the set's back and
+# takes it again, while a second DeleteDevice holds the set's and waits for the device's
+DEVICES = """\
+package p
+
+import "sync"
+
+type DeviceSet struct {
+	sync.Mutex
+	infos map[string]*DevInfo
+}
+
+type DevInfo struct {
+	lock sync.Mutex
+	name string
+}
+
+func (devices *DeviceSet) DeleteDevice(hash string) {
+	devices.Lock()
+	defer devices.Unlock()
+	info := devices.lookupDevice(hash)
+	info.lock.Lock()
+	defer info.lock.Unlock()
+	devices.deleteDevice(info)
+}
+
+func (devices *DeviceSet) lookupDevice(hash string) *DevInfo {
+	return devices.infos[hash]
+}
+
+func (devices *DeviceSet) deleteDevice(info *DevInfo) {
+	devices.removeDeviceAndWait(info.name)
+}
+
+func (devices *DeviceSet) removeDeviceAndWait(name string) {
+	devices.Unlock()
+	devices.Lock()
+}
+"""
+
+
+def test_an_embedded_lock_and_a_local_one_in_opposite_orders_are_a_lock_order_deadlock(tmp_path):
+    path = tmp_path / "p.go"
+    path.write_text(DEVICES)
+    sf = targeted.load(str(path), "p.go")
+    lock = Location("/usr/local/go/src/sync/mutex.go", 46, "sync.(*Mutex).Lock")
+
+    def wait(*frames: tuple[int, str]) -> holders.LockWait:
+        stack = (lock, *(Location(str(path), line, f"example.com/m/p.(*DeviceSet).{name}") for line, name in frames))
+        site = Site(stack[1], "sync.Mutex.Lock", True, None, 1, None, stack)
+        return holders.lock_wait(sf, str(path), Covered(site, "p.go", True, None, ()))
+
+    # g1: in removeDeviceAndWait's Lock, below DeleteDevice, which holds info.lock at its call
+    g1 = wait((34, "removeDeviceAndWait"), (29, "deleteDevice"), (21, "DeleteDevice"))
+    # g2: in DeleteDevice's info.lock.Lock(), its own frame holding the set's embedded lock
+    g2 = wait((19, "DeleteDevice"))
+    assert g1.wants == ("DeviceSet", "") and ("DevInfo", ".lock") in [h for h, _ in g1.holds]
+    assert g2.wants == ("DevInfo", ".lock") and [h for h, _ in g2.holds] == [("DeviceSet", "")]
+    told = holders.lock_order({"g1": g1, "g2": g2})
+    assert set(told) == {"g1", "g2"}
+    assert "holds info.lock (taken at p.go:19 in (*DeviceSet).DeleteDevice) and waits for DeviceSet's embedded lock" in told["g1"]
+    assert "holds devices (taken at p.go:16 in (*DeviceSet).DeleteDevice) and waits for DevInfo.lock" in told["g1"]
+
+
 # cockroach's 16167: a Cond made on the mutex's RLocker; its L.Lock() is the mutex's RLock
 CONDREAD = """\
 package p
