@@ -65,21 +65,13 @@ GOESON = STREAM.replace("package stream", "package goeson").replace(
 
 # a reader that waits bare, on a path the test does not take: the producer leaks there, and
 # a select on ctx would leave the reader of another run blocked for good once ctx ends first
-STRAND = STREAM.replace("package stream", "package strand").replace("""	var out []int
-	for len(out) < n {
-		select {
-		case v := <-ch:
-			out = append(out, v)
-		case <-ctx.Done():
-			return out
-		}
-	}
-	return out
-""", """	if n == 0 {
+STRAND = STREAM[:STREAM.index("\tvar out []int\n")].replace("package stream", "package strand") + """\
+	if n == 0 {
 		return nil
 	}
 	return []int{<-ch}
-""")
+}
+"""
 
 FILES = {
     "go.mod": "module example.com/m\n\ngo 1.22\n",
@@ -348,3 +340,55 @@ def test_the_review_select_asks_the_package_who_passes_the_context(tmp_path, cal
     assert (fix is not None) is watched, why
     if not watched:
         assert why.startswith("every call of send in its package passes a context nothing cancels (q.go:"), why
+
+
+# the copied stop case, proven: TestLeak leaves Pump blocked sending to a reader that never
+# comes; TestDrain is its no-hang proof: a reader ranges over out until Pump closes it,
+# and ctx ends while Pump waits to send. With a bare return in the new case, out would not
+# be closed when that case is taken, and the range would wait for good.
+PUMP_PKG = "package pump\n\nimport \"context\"\n\n// Pump forwards in to out until ctx ends, then closes out.\n" + PUMP
+PUMP_FIXED = PUMP_PKG.replace("\t\t\tout <- v\n", """\t\t\tselect {
+\t\t\tcase out <- v:
+\t\t\tcase <-ctx.Done():
+\t\t\t\tclose(out)
+\t\t\t\treturn
+\t\t\t}
+""")
+PUMP_TEST = """package pump
+
+import (
+	"context"
+	"testing"
+)
+
+func TestLeak(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	in, out := make(chan int), make(chan int)
+	go Pump(ctx, in, out)
+	in <- 1
+	cancel()
+}
+
+func TestDrain(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	in, out := make(chan int), make(chan int)
+	go Pump(ctx, in, out)
+	in <- 1
+	if v := <-out; v != 1 {
+		t.Fatal(v)
+	}
+	in <- 2 // Pump waits to send it
+	cancel()
+	for range out { // ends once Pump closes out
+	}
+}
+"""
+
+
+def test_the_copied_stop_case_is_proven_and_keeps_the_reader_ending(tmp_path):
+    files = {"go.mod": "module example.com/m\n\ngo 1.22\n", "pump/pump.go": PUMP_PKG, "pump/pump_test.go": PUMP_TEST}
+    run = run_flow(tmp_path, files, "--unsafe-fixes", "--rule", "ticker-not-stopped")
+    assert_fixed(run, "pump", PUMP_FIXED, "pump.go:13",
+                 "proven-leak (fixed): select on ctx.Done() too, and do there what its case on the signal at line 9 does "
+                 "(close(out); return)")
+    assert_gofmt_and_vet_clean(run[0], ("pump",))

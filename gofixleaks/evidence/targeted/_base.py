@@ -9,7 +9,7 @@ import re
 from tree_sitter import Node
 
 from ... import analysis as a
-from ... import gomod
+from ... import discover, gomod
 from ...edits import TextEdit
 from ...source import SourceError, SourceFile
 from ..dump import runs_in, short_name
@@ -260,27 +260,27 @@ def cancels_call(sf: SourceFile, stmt: Node) -> bool:
 # ---------------------------------------------------------------------------- done field
 
 
-def package_files(directory: str) -> tuple[tuple[str, SourceFile], ...]:
-    """The ``.go`` files of the package in ``directory`` (its tests too), each parsed with its
-    path; a file that cannot be read or parsed is left out. Parsed once per state of the
-    directory (names, sizes and modification times), so an edit is seen."""
-    try:
-        names = sorted(n for n in os.listdir(directory) if n.endswith(".go"))
-        state = tuple((n, st.st_size, st.st_mtime_ns) for n in names
-                      for st in [os.stat(os.path.join(directory, n))])
-    except OSError:
-        return ()
-    return _parsed_package(directory, state)
+def parsed_package(directory: str) -> tuple[tuple[str, SourceFile], ...]:
+    """The Go files of the package in ``directory`` (discover.package_files: its tests too),
+    each parsed with its path; a file that cannot be read or parsed is left out. Parsed once
+    per state of those files (paths, sizes, modification times), so an edit is seen."""
+    state = []
+    for t in discover.package_files(directory):
+        try:
+            st = os.stat(t.path)
+        except OSError:
+            continue
+        state.append((t.path, st.st_size, st.st_mtime_ns))
+    return _parsed_package(tuple(state))
 
 
 @functools.lru_cache(maxsize=4)
-def _parsed_package(directory: str, state: tuple[tuple[str, int, int], ...]) -> tuple[tuple[str, SourceFile], ...]:
+def _parsed_package(state: tuple[tuple[str, int, int], ...]) -> tuple[tuple[str, SourceFile], ...]:
     out = []
-    for name, _, _ in state:
-        path = os.path.join(directory, name)
+    for path, _, _ in state:
         try:
             with open(path, "rb") as fh:
-                out.append((path, SourceFile.load(name, fh.read(), gomod.resolve(path, None).version)))
+                out.append((path, SourceFile.load(os.path.basename(path), fh.read(), gomod.resolve(path, None).version)))
         except (OSError, SourceError):
             continue
     return tuple(out)

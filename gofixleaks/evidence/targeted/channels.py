@@ -28,7 +28,7 @@ from ._base import (
     names_field,
     nothing_after,
     operation,
-    package_files,
+    parsed_package,
     sole_case,
     struct_fields,
     used_elsewhere,
@@ -386,7 +386,7 @@ def _callers_never_cancel(sf: SourceFile, abspath: str | None, stmt: Node, sig: 
         return None
     decl = next((f for f in a.ancestors(stmt) if f.type in ("function_declaration", "method_declaration")
                  and a.params_declare(sf, f, sig.name)), None)
-    files = [sf, *(f for path, f in package_files(os.path.dirname(abspath)) if path != abspath)]
+    files = [sf, *(f for path, f in parsed_package(os.path.dirname(abspath)) if os.path.abspath(path) != os.path.abspath(abspath))]
     found = a.never_given_a_live_one(sf, decl, sig.name, files, lambda f, fn: True) if decl is not None else None
     if found is None:
         return None
