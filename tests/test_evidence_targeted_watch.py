@@ -254,6 +254,154 @@ func (c *C) Send(ch chan int) {
 	ch <- 1
 }
 """, "ch <- 1", "chan send", "no stop signal in scope"),
+    # the function's own case on the signal goes on (syncthing's pullBlock marks the block
+    # failed and hands it over all the same): it means to finish its work once the signal fires
+    ("""func Pull(ctx context.Context, out chan<- error, cached bool) {
+	if cached {
+		out <- nil
+		return
+	}
+	var err error
+	select {
+	case <-ctx.Done():
+		err = ctx.Err()
+	case <-time.After(time.Second):
+	}
+	out <- err
+}
+""", "out <- nil", "chan send", "its own case on the signal at line 19 goes on rather than return"),
+    # what the function owes on its way out, below the operation: the wait for its own
+    # goroutines, a connection's close, the cancel of a context the signal does not end
+    ("""func Run(ctx context.Context, in <-chan int, out chan<- int) {
+	var wg sync.WaitGroup
+	for v := range in {
+		wg.Add(1)
+		go func() { defer wg.Done() }()
+		out <- v
+	}
+	wg.Wait()
+}
+""", "out <- v", "chan send", "a return would skip `wg.Wait()` below it"),
+    ("""func Serve(ctx context.Context, c io.Closer, out chan<- int) {
+	out <- 1
+	c.Close()
+}
+""", "out <- 1", "chan send", "a return would skip `c.Close()` below it"),
+    ("""func Stream(ctx context.Context, out chan<- int) {
+	sctx, cancel := context.WithCancel(context.Background())
+	go use(sctx)
+	out <- 1
+	cancel()
+}
+""", "out <- 1", "chan send", "a return would skip `cancel()` below it"),
+    # a reader that ranges until close with no way out before: the send waits only while
+    # that reader is busy, and the case would drop what it still takes (prometheus' merge)
+    ("""func Merge(ctx context.Context, qs []func() int) []int {
+	ch := make(chan int)
+	var wg sync.WaitGroup
+	for _, q := range qs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ch <- q()
+		}()
+	}
+	go func() { wg.Wait(); close(ch) }()
+	var out []int
+	for v := range ch {
+		out = append(out, v)
+	}
+	return out
+}
+""", "ch <- q()", "chan send", "the range over ch at line 24 reads it until it is closed"),
+    # an HTTP handler: a bare return answers 200 OK to a reload that never ran
+    ("""func Reload(ctx context.Context, w http.ResponseWriter, reload chan<- int) {
+	reload <- 1
+}
+""", "reload <- 1", "chan send", "it serves an HTTP request"),
+    # the value sent holds a connection the function closes on its other way out
+    ("""func Accept(ctx context.Context, dial func() (io.Closer, error), conns chan<- io.Closer) {
+	for {
+		c, err := dial()
+		if err != nil {
+			continue
+		}
+		if err := check(c); err != nil {
+			c.Close()
+			continue
+		}
+		conns <- c
+	}
+}
+""", "conns <- c", "chan send", "the value sent holds c, which the function closes on another way out (line 19)"),
+    # the context's only cancel follows the operation in its own goroutine (etcdctl's
+    # observe): the case could not fire while it waits
+    ("""func Observe(events chan int) {
+	ctx, cancel := context.WithCancel(context.TODO())
+	go func() {
+		<-events
+		cancel()
+	}()
+	use(ctx)
+}
+""", "<-events", "chan receive", "ctx's cancel is called only by this function, after the operation (line 16)"),
+    # a partner declared with `var`, and a buffer given by a later assignment
+    ("""func Dial(ctx context.Context) int {
+	var synC = make(chan int)
+	go func() {
+		synC <- 1
+	}()
+	return <-synC
+}
+""", "synC <- 1", "chan send", "a receive on synC at line 17 waits for it with no way out"),
+    ("""func Lookup(ctx context.Context) int {
+	var ch chan int
+	if ctx.Err() == nil {
+		ch = make(chan int, 1)
+		go func() {
+			ch <- 1
+		}()
+	}
+	select {
+	case v := <-ch:
+		return v
+	case <-ctx.Done():
+		return 0
+	}
+}
+""", "ch <- 1", "chan send", "ch has a buffer (1) and is sent on once here"),
+    # the slot is taken by the function that starts the releasing goroutine (coredns' Accept)
+    ("""func Hold(ctx context.Context, sem chan struct{}, closed <-chan struct{}) {
+	sem <- struct{}{}
+	go func() {
+		<-closed
+		<-sem
+	}()
+}
+""", "<-sem", "chan receive", "it gives back the slot the send on sem at line 13 took"),
+    # the reader's loop leaves only through its case on the channel: it counts every result
+    # in, even after its context ends (go's fuzz coordinator)
+    ("""func Coordinate(ctx context.Context, n int) error {
+	errC := make(chan error)
+	for i := 0; i < n; i++ {
+		go func() {
+			errC <- work()
+		}()
+	}
+	active := n
+	for {
+		select {
+		case <-ctx.Done():
+			println("stopping")
+		case err := <-errC:
+			active--
+			if active == 0 {
+				return err
+			}
+		}
+	}
+}
+""", "errC <- work()", "chan send", "a receive on errC at line 24 holds its loop's only way out"),
 ])
 def test_the_review_select_refuses_where_it_would_strand_or_drop(body, text, state, reason):
     fixed, why = _watched(body, text, state)
@@ -287,6 +435,40 @@ func (c *C) Send(ch chan int) {
 	ch <- 1
 }
 """, "ch <- 1", "chan send"),
+    # the cancel below cancels a context made from the signal: once that fires, it does nothing
+    ("""func Ask(ctx context.Context, out chan<- int) {
+	tctx, cancel := context.WithTimeout(ctx, time.Second)
+	go use(tctx)
+	out <- 1
+	cancel()
+}
+""", "out <- 1", "chan send"),
+    # a range reader that may leave early (a break) strands the senders it stops reading
+    ("""func Firsts(ctx context.Context, qs []func() int) []int {
+	ch := make(chan int)
+	for _, q := range qs {
+		go func() {
+			ch <- q()
+		}()
+	}
+	var out []int
+	for v := range ch {
+		if out = append(out, v); len(out) == 2 {
+			break
+		}
+	}
+	return out
+}
+""", "ch <- q()", "chan send"),
+    # an empty case on the signal shares the code after its select with the other cases
+    ("""func Report(ctx context.Context, out chan<- int, errc chan<- error) {
+	out <- 1
+	select {
+	case errc <- nil:
+	case <-ctx.Done():
+	}
+}
+""", "out <- 1", "chan send"),
 ])
 def test_the_review_select_still_answers_where_nothing_is_stranded(body, text, state):
     assert _watched(body, text, state) == (True, None)

@@ -17,7 +17,9 @@ from gofixleaks.source import SourceFile
 
 from ._stoppable import is_stop
 
-_CLEANUP_METHODS = ("Done", "Unlock", "RUnlock")
+# what a goroutine owes on its way out: a WaitGroup's or lock's release, the wait for the
+# goroutines it started, a connection's or file's close
+_CLEANUP_METHODS = ("Done", "Unlock", "RUnlock", "Wait", "Close")
 
 
 @dataclass(frozen=True)
@@ -187,9 +189,9 @@ def _signals_itself(sf: SourceFile, c: a.Cancellation, g: Goroutine) -> bool:
     return False
 
 
-def return_blocker(sf: SourceFile, g: Goroutine, after: Node | None) -> str | None:
-    """Why a `return` added at ``after`` (a statement of ``g``) would be wrong, or None.
-    ``after`` None: nothing of ``g`` runs after the return anyway."""
+def return_blocker(sf: SourceFile, g: Goroutine, after: Node | None, sig: a.Cancellation) -> str | None:
+    """Why a `return` added at ``after`` (a statement of ``g``), taken when ``sig`` fires,
+    would be wrong, or None. ``after`` None: nothing of ``g`` runs after the return anyway."""
     if g.fn.child_by_field_name("result") is not None:
         return "the goroutine's function has results: decide what it returns when cancelled"
     if g.step:
@@ -203,9 +205,37 @@ def return_blocker(sf: SourceFile, g: Goroutine, after: Node | None) -> str | No
             continue
         fn = n.child_by_field_name("function")
         text = sf.text(fn)
-        if text == "close" or (fn.type == "selector_expression" and sf.text(fn.child_by_field_name("field")) in _CLEANUP_METHODS):
+        last = sf.text(fn.child_by_field_name("field")) if fn.type == "selector_expression" else text
+        cancel = fn.type == "identifier" and last.lower().startswith("cancel") and not _made_from(sf, n, sig)
+        if text == "close" or (fn.type == "selector_expression" and last in _CLEANUP_METHODS) or cancel:
             return f"a return would skip `{sf.text(n)}` below it: make that a defer first"
     return None
+
+
+def _made_from(sf: SourceFile, call: Node, sig: a.Cancellation) -> bool:
+    """Whether ``cancel()`` cancels ``sig`` itself or a context made from it (``tctx, cancel :=
+    context.WithTimeout(ctx, d)``, through such locals): once ``sig`` is done, so is that
+    context, and the call does nothing a return would miss."""
+    name = sf.text(call.child_by_field_name("function"))
+    decl = a.local_declaration(sf, name, call)
+    for _ in range(4):  # a few derivations deep
+        if decl is None or decl.type != "short_var_declaration":
+            return False
+        names = [sf.text(x) for x in a.left_names(decl)]
+        made = decl.child_by_field_name("right").named_children
+        if len(made) != 1 or not a.is_call_to(sf, made[0], "context", _DERIVED) or not a.arguments(made[0]) \
+                or len(names) != 2:
+            return False
+        parent = a.unparen(a.arguments(made[0])[0])
+        if sig.kind == "context" and sig.name in (names[0], sf.text(parent)):
+            return True
+        if parent.type != "identifier":
+            return False
+        decl = a.local_declaration(sf, sf.text(parent), decl)
+    return False
+
+
+_DERIVED = ("WithCancel", "WithCancelCause", "WithTimeout", "WithTimeoutCause", "WithDeadline", "WithDeadlineCause")
 
 
 def own_line(sf: SourceFile, stmt: Node) -> bool:

@@ -124,7 +124,7 @@ def _range_rewrite(sf: SourceFile, g: g_.Goroutine, loop: Node, clause: Node, si
     """(edit, None) turning the range over t.C into a for-select loop, or (None, why not)."""
     body = loop.child_by_field_name("body")
     stmt = a.statement_of(loop)
-    why = g_.return_blocker(sf, g, None)
+    why = g_.return_blocker(sf, g, None, sig)
     if why is not None:
         return None, why
     open_end = sf.data.find(b"\n", body.start_byte)
@@ -229,7 +229,7 @@ def run(p: Pass) -> None:
                     continue
                 close = select.children[-1]
                 # the loop never ends, but the rest of its body runs after the select each round
-                why = g_.return_blocker(sf, g, select)
+                why = g_.return_blocker(sf, g, select, sig)
                 if why is None and sf.data[sf.line_start(close.start_byte) : close.start_byte].strip():
                     why = "the select is written on one line: add the case by hand"
                 edit = None if why else TextEdit(

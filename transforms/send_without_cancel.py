@@ -703,7 +703,7 @@ def run(p: Pass) -> None:
         unowned = _why_no_fix(sf, g, stmt, kind, chan, sig)
         if request is not None and unowned is not None:
             continue  # work handed elsewhere may be meant to outlive the request (an async notification)
-        why = unowned or _closable(sf, stmt, kind, chan, sig) or g_.return_blocker(sf, g, stmt)
+        why = unowned or _closable(sf, stmt, kind, chan, sig) or g_.return_blocker(sf, g, stmt, sig)
         if why is None and not g_.own_line(sf, stmt):
             why = "the statement shares its line: rewrite it into a select by hand"
         new = None

@@ -29,6 +29,7 @@ from .bindings import (
     escapes,
     free_name,
     left_names,
+    local_binding,
     local_declaration,
     names_in,
     package_level_names,

@@ -115,6 +115,14 @@ def local_declaration(sf: SourceFile, name: str, at: Node) -> Node | None:
     return None
 
 
+def local_binding(sf: SourceFile, name: str, at: Node) -> Binding | None:
+    """The Binding of local ``name`` visible at ``at``, declared by ``:=`` or by ``var``
+    (``var ( stopC = make(chan struct{}) )`` included), in ``at``'s function or one
+    enclosing it; None for a parameter or no local."""
+    decl = local_declaration(sf, name, at)
+    return _declared(sf, decl, name) if decl is not None else None
+
+
 def defined_values(sf: SourceFile, name: str, at: Node) -> list[Node]:
     """The right-hand side of the ``:=`` that declares local ``name`` visible at ``at``
     (empty for a parameter, a ``var`` or no local at all)."""

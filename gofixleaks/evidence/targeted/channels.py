@@ -177,13 +177,14 @@ def watch(sf: SourceFile, stmt: Node, state: str, abspath: str | None = None) ->
     if sf.text(chan) == sig.name:
         return None, "it waits on a cancellation signal itself: whoever owns that signal must fire it"
     # a select's case body is skipped on the new case's return too
-    blocker = g_.return_blocker(sf, g_.Goroutine(fn, None), operation(stmt))
+    blocker = _cancelled_after(sf, fn, stmt, sig) or g_.return_blocker(sf, g_.Goroutine(fn, None), operation(stmt), sig)
     if blocker is not None:
         return None, blocker
     if not g_.own_line(sf, stmt):
         return None, "the operation shares its line: rewrite it by hand"
     late = _after_cancellation(sf, fn, stmt, sig) or _buffered_once(sf, stmt, chan) or _released_slot(sf, stmt, chan, state) \
-        or _stranded_partner(sf, stmt, chan, state) or _test_own_goroutine(sf, stmt) \
+        or _stranded_partner(sf, stmt, chan, state) or _drained(sf, stmt, chan, state) or _test_own_goroutine(sf, stmt) \
+        or _answers_http(sf, fn) or _carries_resource(sf, fn, stmt) \
         or _callers_never_cancel(sf, abspath, stmt, sig)
     if late is not None:
         return None, late
@@ -234,7 +235,9 @@ def _released_slot(sf: SourceFile, stmt: Node, chan: Node, state: str) -> str | 
         return None
     owner = a.enclosing_function(fn.parent) if a.deferred_literal(fn) is not None else fn
     name = sf.text(chan)
-    for send in a.of_type(a.body(owner), "send_statement"):
+    # the slot may be taken by the function that starts this one's literal (coredns' Accept)
+    outer = [x for x in a.ancestors(stmt) if x.type in a.FUNCTION_TYPES]
+    for send in (x for f in outer for x in a.of_type(a.body(f), "send_statement")):
         if send.start_byte < stmt.start_byte and sf.text(send.child_by_field_name("channel")) == name:
             return f"it gives back the slot the send on {name} at line {sf.line_col(send.start_byte)[0]} took: returning early would keep that slot for good"
     if owner != fn:
@@ -246,8 +249,15 @@ def _values_of(sf: SourceFile, chan: Node, at: Node) -> list[Node]:
     """The values the file gives ``chan``: a local's ``:=`` value, or each a field of its
     name is given (a keyed struct literal element, an assignment): [] when not in view."""
     if chan.type == "identifier":
-        value = a.defined_value(sf, sf.text(chan), at)
-        return [value] if value is not None else []
+        binding = a.local_binding(sf, sf.text(chan), at)
+        if binding is None:
+            return []
+        # `var ch chan T` given its value later: `ch = make(chan T, 1)`
+        later = [st.child_by_field_name("right").named_children[0] for ref in a.references(sf, binding)
+                 for st in [ref.parent.parent] if ref.parent.type == "expression_list" and st.type == "assignment_statement"
+                 and st.child_by_field_name("left") == ref.parent and len(ref.parent.named_children) == 1
+                 and len(st.child_by_field_name("right").named_children) == 1]
+        return [v for v in (binding.value, *later) if v is not None]
     if chan.type != "selector_expression":
         return []
     values = a.field_values(sf, sf.text(chan.child_by_field_name("field")))
@@ -258,8 +268,9 @@ def _values_of(sf: SourceFile, chan: Node, at: Node) -> list[Node]:
 def _stranded_partner(sf: SourceFile, stmt: Node, chan: Node, state: str) -> str | None:
     """Why returning from the operation would leave a partner waiting for good, or None: a
     send or receive on the same channel (the same local, or any field of that name in the
-    file) that waits for this one bare, outside a select that could take another way out.
-    The new case would abandon that reader (or sender, or a semaphore's next taker)."""
+    file) that waits for this one bare, outside a select that could take another way out,
+    or in a select whose case on it holds its loop's only way out. The new case would
+    abandon that reader (or sender, or a semaphore's next taker)."""
     partner = "send" if state == "chan receive" else "receive"
     for op in _operations_on(sf, stmt, chan):
         kind = "send" if op.type == "send_statement" else "receive"
@@ -267,11 +278,120 @@ def _stranded_partner(sf: SourceFile, stmt: Node, chan: Node, state: str) -> str
         case = comm.parent if comm is not None and comm.parent.type == "communication_case" else None
         if kind != partner or op == operation(stmt) or a.is_within(op, operation(stmt)):
             continue
+        line = sf.line_col(op.start_byte)[0]
+        if case is not None and _only_way_out(case):
+            return (f"a {partner} on {sf.text(chan)} at line {line} holds its loop's only way out: it waits for every "
+                    f"{state.removeprefix('chan ')}, and returning on the signal would leave it waiting")
         if case is None or all(_times_out(sf, c) for c in case.parent.named_children if c != case):
-            line = sf.line_col(op.start_byte)[0]
             return (f"a {partner} on {sf.text(chan)} at line {line} waits for it with no way out (or only a timeout): "
                     f"returning on the signal would leave that {partner} blocked or failing")
     return None
+
+
+def _drained(sf: SourceFile, stmt: Node, chan: Node, state: str) -> str | None:
+    """Why a send waits only while its reader is busy, or None: a ``for range`` over the
+    same channel reads it until it is closed and has no way out before (no break, return,
+    goto or call that does not return in its body). A send proven blocked there waits for
+    a reader stuck elsewhere, which is the site to fix; the new case would drop values that
+    reader still takes (prometheus' merge would return a silently partial result)."""
+    if state != "chan send":
+        return None
+    for op in _operations_on(sf, stmt, chan, ranges=True):
+        loop = op.parent.parent if op.parent.type == "range_clause" else None
+        if loop is None or loop.type != "for_statement":
+            continue
+        body = loop.child_by_field_name("body")
+        leaves = any(a.of_type(body, "return_statement", "goto_statement", skip_functions=True)) \
+            or any(a.enclosing(b, *_BREAKABLE, stop_at=a.FUNCTION_TYPES) == loop or b.named_children
+                   for b in a.of_type(body, "break_statement", skip_functions=True)) \
+            or any(a.never_returns(sf, x) for x in a.of_type(body, "expression_statement", skip_functions=True))
+        if not leaves:
+            return (f"the range over {sf.text(chan)} at line {sf.line_col(loop.start_byte)[0]} reads it until it is closed, "
+                    "with no way out before: the send waits only while that reader is busy elsewhere, the site to fix")
+    return None
+
+
+_BREAKABLE = ("for_statement", "select_statement", "expression_switch_statement", "type_switch_statement")
+
+
+def _answers_http(sf: SourceFile, fn: Node) -> str | None:
+    """Why a bare return is no way out of an HTTP handler, or None: the response is written
+    as the handler returns, so returning without writing answers 200 OK to a request that
+    did not happen (prometheus' /-/reload)."""
+    for f in (x for x in a.ancestors(fn) if x.type in a.FUNCTION_TYPES) if fn.type == "func_literal" else (fn,):
+        params = f.child_by_field_name("parameters")
+        types = [sf.text(p.child_by_field_name("type")) for p in a.of_type(params, "parameter_declaration")] if params else []
+        if any(t.endswith("ResponseWriter") for t in types):
+            return "it serves an HTTP request: a bare return would answer 200 OK without doing the work; write the error by hand"
+        if fn.type != "func_literal" or a.goroutine_literal(fn) is not None:
+            break  # a goroutine's literal answers nobody's request
+    return None
+
+
+def _carries_resource(sf: SourceFile, fn: Node, stmt: Node) -> str | None:
+    """Why the value sent holds something the function must close, or None: a local in
+    the sent value that the function closes on another way out (syncthing's relay listener
+    closes ``tc`` when the handshake fails, and hands it over otherwise). Returning on the
+    signal would drop it unclosed."""
+    if operation(stmt).type != "send_statement":
+        return None
+    value = operation(stmt).child_by_field_name("value")
+    for ident in a.of_type(value, "identifier"):
+        name = sf.text(ident)
+        for call in a.of_type(fn, "call_expression", skip_functions=True):
+            f = call.child_by_field_name("function")
+            if f.type == "selector_expression" and sf.text(f) == f"{name}.Close" \
+                    and a.local_declaration(sf, name, call) == a.local_declaration(sf, name, stmt) is not None:
+                return (f"the value sent holds {name}, which the function closes on another way out (line "
+                        f"{sf.line_col(call.start_byte)[0]}): a return here would drop it unclosed")
+    return None
+
+
+def _cancelled_after(sf: SourceFile, fn: Node, stmt: Node, sig: a.Cancellation) -> str | None:
+    """Why the context can not be done while the operation waits, or None: it is a local
+    ``WithCancel`` of a context nothing cancels, and its cancel is only called (never handed
+    on) by the operation's own function, after it and outside any loop around it (etcdctl's
+    observe cancels once the signal it waits for has come; telegraf's aggregator once its
+    source is drained)."""
+    if sig.kind != "context" or "." in sig.name:
+        return None
+    decl = a.local_declaration(sf, sig.name, stmt)
+    made = a.defined_value(sf, sig.name, stmt)
+    if decl is None or decl.type != "short_var_declaration" or not a.is_call_to(sf, made, "context", ("WithCancel", "WithCancelCause")):
+        return None
+    parent = a.unparen(a.arguments(made)[0]) if a.arguments(made) else None
+    if parent is None or not a.never_cancelled(sf, a.Cancellation(sf.text(parent), "context"), made) and not a.never_done(sf, parent, made):
+        return None
+    binding = a.tuple_binding(sf, decl, 1)
+    refs = a.references(sf, binding) if binding is not None else []
+    # `ctx, cancel = context.WithTimeout(ctx, d)` later gives it another lifetime
+    reassigned = any(sf.text(n) == sig.name for st in a.of_type(a.enclosing_function(decl), "assignment_statement")
+                     for n in st.child_by_field_name("left").named_children)
+    if not refs or reassigned:
+        return None
+    loops = [x for x in a.ancestors(stmt) if x.type == "for_statement" and a.is_within(x, fn)]
+    for ref in refs:
+        call = ref.parent
+        if call.type != "call_expression" or call.child_by_field_name("function") != ref or a.enclosing_function(ref) != fn \
+                or ref.start_byte < stmt.end_byte or any(a.is_within(ref, x) for x in loops):
+            return None
+    return (f"{sig.name}'s cancel is called only by this function, after the operation (line "
+            f"{sf.line_col(refs[0].start_byte)[0]}): the new case could not fire while it waits")
+
+
+def _only_way_out(case: Node) -> bool:
+    """Whether a select's ``case`` holds every way out of the loop around the select (its
+    returns, gotos and breaks of that loop): the loop waits on it until it has had every
+    value, whatever else fires (go's fuzz coordinator counts its workers' results out
+    even after its context ends)."""
+    loop = a.enclosing(case, "for_statement", stop_at=a.FUNCTION_TYPES)
+    if loop is None:
+        return False
+    body = loop.child_by_field_name("body")
+    exits = [*a.of_type(body, "return_statement", "goto_statement", skip_functions=True),
+             *(b for b in a.of_type(body, "break_statement", skip_functions=True)
+               if b.named_children or a.enclosing(b, *_BREAKABLE, stop_at=a.FUNCTION_TYPES) == loop)]
+    return bool(exits) and all(a.is_within(x, case) for x in exits)
 
 
 def _times_out(sf: SourceFile, case: Node) -> bool:
@@ -288,10 +408,11 @@ def _times_out(sf: SourceFile, case: Node) -> bool:
     return re.fullmatch(r"time\.(After|Tick)\(.*\)|[\w.]+\.C", sf.text(a.unparen(recv.child_by_field_name("operand"))), re.S) is not None
 
 
-def _operations_on(sf: SourceFile, stmt: Node, chan: Node) -> list[Node]:
+def _operations_on(sf: SourceFile, stmt: Node, chan: Node, ranges: bool = False) -> list[Node]:
     """Sends and receives on ``chan`` in the file: uses of the local it names, or of any
     field of its name (a field is matched by name: another value's field of that name may
-    be counted too, which only refuses more)."""
+    be counted too, which only refuses more); ``ranges``: its ``for range`` loops' channel
+    too."""
     if chan.type == "selector_expression":
         field = sf.text(chan.child_by_field_name("field"))
         refs = [x for x in a.of_type(sf.root, "selector_expression") if sf.text(x.child_by_field_name("field")) == field]
@@ -300,8 +421,7 @@ def _operations_on(sf: SourceFile, stmt: Node, chan: Node) -> list[Node]:
             binding = a.assignments(sf, made) if made is not None else None
             refs += a.references(sf, binding) if binding is not None else []
     elif chan.type == "identifier":
-        made = a.defined_value(sf, sf.text(chan), stmt)
-        binding = a.assignments(sf, made) if made is not None else None
+        binding = a.local_binding(sf, sf.text(chan), stmt)
         refs = a.references(sf, binding) if binding is not None else []
     else:
         refs = []
@@ -313,6 +433,8 @@ def _operations_on(sf: SourceFile, stmt: Node, chan: Node) -> list[Node]:
             out.append(op)
         elif op.type == "parenthesized_expression" and a.is_receive(sf, op.parent):
             out.append(op.parent)
+        elif ranges and op.type == "range_clause" and op.child_by_field_name("right") == ref:
+            out.append(ref)
     return out
 
 
@@ -326,8 +448,14 @@ def _own_signal_case(sf: SourceFile, fn: Node, stmt: Node, sig: a.Cancellation, 
     scope at the operation. Else a str: why not."""
     cases = [c for c in a.of_type(fn, "communication_case", skip_functions=True)
              if waits_on(sf, c.child_by_field_name("communication"), sig)]
-    more = [(c, b) for c in cases for b in [tuple(x for x in a.statements(c) if x.type != "comment")]
-            if len([x for x in b if not _idle(sf, x)]) > 1 and b[-1].type == "return_statement"]
+    bodies = [(c, tuple(x for x in a.statements(c) if x.type != "comment")) for c in cases]
+    for c, b in bodies:
+        # an empty case shares the code after its select with the other cases: not its own way
+        if b and b[-1].type != "return_statement" and not a.never_returns(sf, b[-1]):
+            # syncthing's pullBlock marks the block failed and goes on to hand it over
+            return (f"its own case on the signal at line {sf.line_col(c.start_byte)[0]} goes on rather than return: "
+                    "the function finishes its work once the signal fires, which a return here would cut short"), None
+    more = [(c, b) for c, b in bodies if len([x for x in b if not _idle(sf, x)]) > 1 and b[-1].type == "return_statement"]
     if not more:
         return ("return",), None
     at = sf.line_col(more[0][0].start_byte)[0]

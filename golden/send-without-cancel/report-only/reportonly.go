@@ -2,6 +2,7 @@ package reportonly
 
 import (
 	"context"
+	"io"
 	"sync"
 )
 
@@ -37,5 +38,24 @@ func Compute(ctx context.Context, out chan<- int) {
 func Two(ctx context.Context, a, b chan<- int) {
 	go func() {
 		a <- 1; b <- 2 // want "send on a blocks forever" "send on b blocks forever"
+	}()
+}
+
+// Relay's goroutine closes the connection after its send: a return would leak it.
+func Relay(ctx context.Context, c io.Closer, out chan<- int) {
+	go func() {
+		out <- 1 // want "send on out blocks forever"
+		c.Close()
+	}()
+}
+
+// Gather's goroutine waits for its own helpers after its send: a return would skip that.
+func Gather(ctx context.Context, out chan<- int) {
+	go func() {
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() { defer wg.Done() }()
+		out <- 1 // want "send on out blocks forever"
+		wg.Wait()
 	}()
 }
