@@ -73,8 +73,36 @@ STRAND = STREAM[:STREAM.index("\tvar out []int\n")].replace("package stream", "p
 }
 """
 
+# the send is in a helper its goroutine's loop calls: a return there would not end the
+# goroutine, whose loop would go on as if the value had been handed over
+HELPER = """package helper
+
+import "context"
+
+type Relay struct{ out chan int }
+
+func (r *Relay) publish(ctx context.Context, v int) {
+	r.out <- v
+}
+
+// Run hands every value over, in order.
+func (r *Relay) Run(ctx context.Context, vals []int) {
+	for _, v := range vals {
+		r.publish(ctx, v)
+	}
+}
+"""
+
 FILES = {
     "go.mod": "module example.com/m\n\ngo 1.22\n",
+    "helper/helper.go": HELPER,
+    "helper/helper_test.go": _test("helper", """r := &Relay{out: make(chan int)}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go r.Run(ctx, []int{1, 2})
+	if <-r.out != 1 {
+		t.Fatal("want 1")
+	}""", '\t"context"\n'),
     "strand/strand.go": STRAND,
     "strand/strand_test.go": _test("strand", """if First(context.Background(), 0) != nil {
 		t.Fatal("want nothing")
@@ -103,6 +131,11 @@ def test_a_reader_that_goes_on_after_the_signal_leaves_the_fix_review(flow):
 
 def test_a_reader_that_waits_bare_is_not_abandoned(flow):
     assert_left(flow, "strand", STRAND, "strand.go:10", "a receive on ch at line 16 waits for it with no way out")
+
+
+def test_a_helper_whose_caller_goes_on_is_not_given_the_select(flow):
+    # the dump's stack shows publish called from Run's loop
+    assert_left(flow, "helper", HELPER, "helper.go:8", "it runs called from", "(*Relay).Run (line 14), which goes on after the call")
 
 
 def _partners_leave(source: str, text: str) -> bool:

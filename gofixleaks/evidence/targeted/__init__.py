@@ -246,10 +246,10 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
         (lambda: channels.wake_up(sf, stmt, state, abspath), False),  # a slow receiver sees fewer wake-ups
         # a cancel that stopped siblings now waits for the send: a receiver waiting for them deadlocks
         (lambda: cancels.cancel_then_send(sf, stmt, state, abspath), False),
-        (lambda: channels.watch_where_partners_leave(sf, stmt, state, abspath), True),
+        (lambda: channels.watch_where_partners_leave(sf, stmt, state, abspath, c), True),
         # elsewhere a re-run cannot see a value the new case drops while its reader still
         # waits (the corpus judges 41 of its 103 answers wrong, bench/corpus/shape-verdicts.csv)
-        (lambda: channels.watch(sf, stmt, state, abspath), False),
+        (lambda: channels.watch(sf, stmt, state, abspath, c), False),
         (lambda: closers.close_owner(sf, stmt, state, abspath), True),
         (lambda: channels.done_field(sf, stmt, state, abspath), True),
         # values after the stop are dropped: a reader that still wanted them is out of the proof's view

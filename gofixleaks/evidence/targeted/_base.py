@@ -13,6 +13,7 @@ from ... import discover, gomod
 from ...edits import TextEdit
 from ...source import SourceError, SourceFile
 from ..dump import runs_in, short_name
+from ..match import Covered
 
 
 def channel(sf: SourceFile, stmt: Node) -> Node | None:
@@ -299,3 +300,18 @@ def another_function(sf: SourceFile, line: int, function: str) -> str | None:
         return None
     here = f"(*{kind}).{want}" if kind else want
     return f"the dump has {short_name(function)} blocked at line {line}, where the code has {here}: the dump is of another build"
+
+
+def frame_file(sf: SourceFile, abspath: str, c: Covered, j: int) -> SourceFile | None:
+    """The scanned file of frame ``j`` of the site's stack: the blocked one's, or another
+    scanned file (parsed for the diagnosis)."""
+    loc = c.site.stack[j]
+    if loc.path == c.site.blocked.path:
+        return sf
+    target = c.stack_files[j] if j < len(c.stack_files) else None
+    if target is None:
+        return None
+    from . import load  # the package's loader (a module-level import would be circular)
+
+    other = load(os.path.abspath(target.path), target.display)
+    return None if isinstance(other, str) else other

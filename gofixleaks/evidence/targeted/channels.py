@@ -20,8 +20,11 @@ except ImportError:  # an uninstalled checkout: transforms/ beside gofixleaks/ (
 from ... import analysis as a
 from ...edits import REVIEW, Fix, TextEdit, insert_at_block_start
 from ...source import SourceFile
+from ..dump import short_name
+from ..match import Covered
 from ._base import (
     add_case,
+    frame_file,
     cancels_call,
     case_body,
     channel,
@@ -161,10 +164,12 @@ def drain_without_blocking(sf: SourceFile, stmt: Node, state: str) -> tuple[Fix 
 # ---------------------------------------------------------------------------- select
 
 
-def watch(sf: SourceFile, stmt: Node, state: str, abspath: str | None = None) -> tuple[Fix | None, str | None]:
+def watch(sf: SourceFile, stmt: Node, state: str, abspath: str | None = None,
+          c: Covered | None = None) -> tuple[Fix | None, str | None]:
     """``stmt`` as a select that also returns on a stop signal in scope (a single-case select
     gets that case added), or (None, why not). ``abspath``, the file's path, lets it ask the
-    package's other files who calls the function with the context it would watch."""
+    package's other files who calls the function with the context it would watch; ``c``,
+    the proven site, its stack whether the goroutine's callers go on after the return."""
     chan = channel(sf, stmt)
     fn = a.enclosing_function(stmt)
     if chan.type == "call_expression" or (state == "chan receive" and a.names_a_signal(sf.text(chan).rsplit(".", 1)[-1])):
@@ -184,7 +189,7 @@ def watch(sf: SourceFile, stmt: Node, state: str, abspath: str | None = None) ->
         return None, "the operation shares its line: rewrite it by hand"
     late = _after_cancellation(sf, fn, stmt, sig) or _buffered_once(sf, stmt, chan) or _released_slot(sf, stmt, chan, state) \
         or _stranded_partner(sf, stmt, chan, state) or _drained(sf, stmt, chan, state) or _test_own_goroutine(sf, stmt) \
-        or _answers_http(sf, fn) or _carries_resource(sf, fn, stmt) \
+        or _answers_http(sf, fn) or _carries_resource(sf, fn, stmt) or _caller_goes_on(sf, abspath, c, state) \
         or _callers_never_cancel(sf, abspath, stmt, sig)
     if late is not None:
         return None, late
@@ -312,6 +317,33 @@ def _drained(sf: SourceFile, stmt: Node, chan: Node, state: str) -> str | None:
 
 
 _BREAKABLE = ("for_statement", "select_statement", "expression_switch_statement", "type_switch_statement")
+
+
+def _caller_goes_on(sf: SourceFile, abspath: str | None, c: Covered | None, state: str) -> str | None:
+    """Why returning would not end the goroutine, or None: the proven site's stack shows its
+    function called by one of the scanned code (outer frames of the toolchain or out of the
+    scanned code are launchers: ``wg.Go``, ``errgroup``) that goes on after the call (code
+    after it, or a loop around it), through callers whose call is their last. That caller
+    would go on as if the operation had happened (frp's ``WaitForHandoff`` would pass its
+    barrier; a loop calling ``publish`` would spin). None too without a stack."""
+    stack = c.site.stack if c is not None and abspath is not None else ()
+    at = next((i for i, loc in enumerate(stack) if (loc.path, loc.line, loc.function)
+               == (c.site.blocked.path, c.site.blocked.line, c.site.blocked.function)), None)
+    for j in range(at + 1, len(stack)) if at is not None else ():
+        there = frame_file(sf, abspath, c, j)
+        line = stack[j].line
+        calls = [x for x in a.of_type(there.root, "call_expression") if there.line_col(x.start_byte)[0] <= line
+                 <= there.line_col(x.end_byte)[0]] if there is not None else []
+        if not calls:
+            continue
+        call = min(calls, key=lambda x: x.end_byte - x.start_byte)
+        fn = a.enclosing_function(call)
+        st = a.statement_of(call)
+        looped = any(x.type == "for_statement" and a.is_within(x, fn) for x in a.ancestors(call))
+        if fn is not None and (looped or not nothing_after(a.body(fn), st)):
+            return (f"it runs called from {short_name(stack[j].function)} (line {line}), which goes on after the call: "
+                    f"a bare return would let it go on as if the {state.removeprefix('chan ')} had happened")
+    return None
 
 
 def _answers_http(sf: SourceFile, fn: Node) -> str | None:
@@ -531,7 +563,8 @@ def _test_own_goroutine(sf: SourceFile, stmt: Node) -> str | None:
     return None
 
 
-def watch_where_partners_leave(sf: SourceFile, stmt: Node, state: str, abspath: str | None = None) -> tuple[Fix | None, str | None]:
+def watch_where_partners_leave(sf: SourceFile, stmt: Node, state: str, abspath: str | None = None,
+                               c: Covered | None = None) -> tuple[Fix | None, str | None]:
     """watch's fix where it cannot take from anyone what they wait for, so that a re-run of
     the tests suffices: the operation ends a goroutine's ``go func`` literal (nothing but
     deferred code and the loop's next passes are skipped when the new case returns), and
@@ -541,7 +574,7 @@ def watch_where_partners_leave(sf: SourceFile, stmt: Node, state: str, abspath: 
     once the signal fires they all leave too, and no value is dropped that someone still
     takes (the corpus' wrong answers each lacked one of these: bench/corpus/FINDINGS.md).
     (None, None) elsewhere: watch answers, as review."""
-    fix, _ = watch(sf, stmt, state, abspath)
+    fix, _ = watch(sf, stmt, state, abspath, c)
     fn = a.enclosing_function(stmt)
     if fix is None or a.goroutine_literal(fn) is None or not nothing_after(a.body(fn), stmt):
         return None, None

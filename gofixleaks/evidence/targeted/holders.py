@@ -21,7 +21,7 @@ from ...source import SourceFile
 from ..dump import Frame, short_name
 from ..match import Covered
 from ..sites import Location
-from ._base import channel, is_yield, lock_call, lock_key, lock_operand, lock_scope, named_call, struct_fields, used_elsewhere
+from ._base import channel, frame_file, is_yield, lock_call, lock_key, lock_operand, lock_scope, named_call, struct_fields, used_elsewhere
 
 # `pkg.(*T).M` (a generic type's `(*T[...])`): a method on a pointer receiver, not a func literal in one
 _METHOD = re.compile(r"\.\(\*(\w+)(?:\[\.\.\.\])?\)\.(\w+)$")
@@ -114,7 +114,7 @@ def holder(sf: SourceFile, line: int, abspath: str, c: Covered) -> Holder | None
         same = None if stack[at].arg0 is None or stack[j].arg0 is None else stack[at].arg0 == stack[j].arg0
         if same is False:
             continue  # another T's lock: it waits for whoever holds that one
-        there = _file(sf, abspath, c, j)
+        there = frame_file(sf, abspath, c, j)
         found = _held_at(there, outer[1], type_name, key, stack[j].line) if there is not None else None
         if found is None:
             continue
@@ -166,7 +166,7 @@ def waits_for_own_close(sf: SourceFile, stmt: Node, state: str, abspath: str, c:
         outer = _method_of(loc)
         if outer is None or outer[0] != type_name or None not in (own, loc.arg0) and own != loc.arg0:
             continue
-        there = _file(sf, abspath, c, j)
+        there = frame_file(sf, abspath, c, j)
         fn = _method(there, type_name, outer[1]) if there is not None else None
         recv = a.receiver_name(there, fn) if fn is not None else None
         closer = next((d for d in a.statements(a.body(fn)) if d.type == "defer_statement" and there.line_col(d.start_byte)[0]
@@ -191,21 +191,6 @@ def _method_of(loc: Location) -> tuple[str, str] | None:
     """(T, M) of a frame of method M on a pointer receiver *T."""
     m = _METHOD.search(short_name(loc.function))
     return (m.group(1), m.group(2)) if m else None
-
-
-def _file(sf: SourceFile, abspath: str, c: Covered, j: int) -> SourceFile | None:
-    """The scanned file of frame ``j`` of the site's stack: the blocked one's, or another
-    scanned file (parsed for the diagnosis)."""
-    loc = c.site.stack[j]
-    if loc.path == c.site.blocked.path:
-        return sf
-    target = c.stack_files[j] if j < len(c.stack_files) else None
-    if target is None:
-        return None
-    from . import load  # the package's loader (a module-level import would be circular)
-
-    other = load(os.path.abspath(target.path), target.display)
-    return None if isinstance(other, str) else other
 
 
 KeyOf = Callable[[SourceFile, Node, Node], "str | None"]  # a Lock/Unlock statement's key in its function
@@ -607,7 +592,7 @@ def lock_wait(sf: SourceFile, abspath: str, c: Covered) -> LockWait | None:
     holds = []
     for j, loc in enumerate(c.site.stack):
         outer = _method_of(loc)
-        there = _file(sf, abspath, c, j) if outer is not None else None
+        there = frame_file(sf, abspath, c, j) if outer is not None else None
         fn = _method(there, outer[0], outer[1]) if there is not None else None
         if fn is None:
             continue
