@@ -123,7 +123,19 @@ func f(parent context.Context) {
 	var cancel context.CancelFunc
 	re, cancel = context.WithCancel(re)
 	defer cancel()
-	_, _, _, _, _ = bg, val, nested, child, re
+	ns := namespaces.WithNamespace(context.Background(), "x")
+	var logged = log.WithContext(ns)
+	ended := signals.WithCancelOnSignal(context.Background())
+	sig, stop := signal.NotifyContext(context.Background())
+	defer stop()
+	_, _, _, _, _, _, _, _, _ = bg, val, nested, child, re, ns, logged, ended, sig
+}
+
+func g(ctx context.Context) {
+	if ctx != nil {
+		ctx := namespaces.WithNamespace(ctx, "x")
+		_ = ctx
+	}
 }
 """
 
@@ -133,11 +145,18 @@ def test_never_cancelled_follows_values_fields_and_reassignments():
     sf = SourceFile.load("n.go", NEVER)
     at = next(n for n in a.of_type(sf.root, "assignment_statement") if sf.text(n).startswith("_, _"))
     never = {name: a.never_cancelled(sf, a.Cancellation(name, "context"), at)
-             for name in ("bg", "val", "nested", "child", "re", "parent", "s.base", "r.ctx")}
+             for name in ("bg", "val", "nested", "child", "re", "parent", "s.base", "r.ctx", "ns", "logged", "ended", "sig")}
     assert never == {
         "bg": True, "val": True, "nested": True,  # WithValue of a context nothing cancels
         "child": False, "parent": False,  # from a parameter: its callers decide
         "re": False,  # reassigned from WithCancel after its :=
         "s.base": True,  # every value the file gives a field named base is Background
         "r.ctx": False,  # a field named ctx is given a parameter
+        # another package's wrapper named as adding a value (:= or var), not one named as
+        # giving an end nor one handing back a stop function
+        "ns": True, "logged": True, "ended": False, "sig": False,
     }
+    # a wrapper of the parameter it reassigns: the parameter's callers decide (no recursion
+    # through the := whose right side names the ctx before it)
+    inner = next(n for n in a.of_type(sf.root, "short_var_declaration") if sf.text(n).startswith("ctx :="))
+    assert a.never_cancelled(sf, a.Cancellation("ctx", "context"), inner.next_named_sibling) is False

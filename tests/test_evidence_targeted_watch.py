@@ -435,6 +435,45 @@ func (c *C) Send(ch chan int) {
 	}
 }
 """, "errC <- work()", "chan send", "a receive on errC at line 24 holds its loop's only way out"),
+    # another way out reports the failure on a channel first: a bare return reads as success
+    # (etcd's mirror); or the operation is that report, on a channel closed by defer
+    ("""func Sync(ctx context.Context, get func() (int, error), out chan<- int, errc chan<- error) {
+	defer close(out)
+	for {
+		v, err := get()
+		if err != nil {
+			errc <- err
+			return
+		}
+		out <- v
+	}
+}
+""", "out <- v", "chan send", "its way out at line 18 first reports the failure (errc <- ..., line 17)"),
+    ("""func Stream(ctx context.Context, recv func() (int, error), out chan<- Resp) {
+	defer close(out)
+	for {
+		v, err := recv()
+		if err != nil {
+			out <- Resp{err: err}
+			return
+		}
+	}
+}
+""", "out <- Resp{err: err}", "chan send", "it reports a failure on out, which the function closes by defer"),
+    # every caller cancels before it calls the function (go-redis' Close, then its drain)
+    ("""type P struct{ ctx context.Context; cancel func(); wg sync.WaitGroup }
+
+func (p *P) Close() {
+	p.cancel()
+	p.drain()
+}
+
+func (p *P) drain() {
+	flushed := make(chan struct{})
+	go func() { defer close(flushed); p.wg.Wait() }()
+	<-flushed
+}
+""", "<-flushed", "chan receive", "its callers cancel before they call it (p.cancel() at line 15)"),
 ])
 def test_the_review_select_refuses_where_it_would_strand_or_drop(body, text, state, reason):
     fixed, why = _watched(body, text, state)
@@ -502,6 +541,41 @@ func (c *C) Send(ch chan int) {
 	}
 }
 """, "out <- 1", "chan send"),
+    # its own case on the signal returns bare: the function's own answer, however it reports
+    # its failures (etcd's purge loop)
+    ("""func Purge(ctx context.Context, list func() ([]string, error), purged chan<- string, errc chan<- error) {
+	for {
+		names, err := list()
+		if err != nil {
+			errc <- err
+			return
+		}
+		for _, n := range names {
+			purged <- n
+		}
+		select {
+		case <-time.After(time.Second):
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+""", "purged <- n", "chan send"),
+    # the operation is itself a report, on the channel the other ways out report on
+    ("""func Watch(ctx context.Context, read func() (int, error), errc chan<- error) {
+	for {
+		n, err := read()
+		if err != nil {
+			errc <- err
+			return
+		}
+		if n > 5 {
+			errc <- errTooMany
+			return
+		}
+	}
+}
+""", "errc <- errTooMany", "chan send"),
 ])
 def test_the_review_select_still_answers_where_nothing_is_stranded(body, text, state):
     assert _watched(body, text, state) == (True, None)
@@ -541,9 +615,16 @@ func send(ctx context.Context, ch chan int) {
     ("func Start(ctx context.Context, ch chan int) { send(ctx, ch) }\n\nfunc main2() { Start(context.Background(), nil) }\n", False),
     # a caller that can cancel, or callers out of view (Start is called nowhere here): a signal
     ("func Start(ctx context.Context, ch chan int) { send(ctx, ch) }\n", True),
-    ("func Start(ctx context.Context, ch chan int) {\n\tsend(context.Background(), ch)\n\tsend(ctx, ch)\n}\n", True),
+    ("func Start(ctx context.Context, ch chan int) { send(ctx, ch) }\n\nfunc Other(ch chan int) { send(context.Background(), ch) }\n", True),
     # used as a value: whoever calls it is out of view
     ("var hook = send\n", True),
+    # another package's wrapper named as adding a value hands back a context no more live
+    # (containerd's namespaces.WithNamespace, zerolog's WithContext), with := or var
+    ("func Start(ch chan int) {\n\tctx := namespaces.WithNamespace(context.Background(), \"ns\")\n\tsend(ctx, ch)\n}\n", False),
+    ("func Start(ch chan int) {\n\tvar ctx = logger.WithContext(context.TODO())\n\tsend(ctx, ch)\n}\n", False),
+    # named as giving it an end, or handing back a stop function: a signal
+    ("func Start(ch chan int) {\n\tctx := signals.WithCancelOnSignal(context.Background())\n\tsend(ctx, ch)\n}\n", True),
+    ("func Start(ch chan int) {\n\tctx, stop := signal.NotifyContext(context.Background())\n\tdefer stop()\n\tsend(ctx, ch)\n}\n", True),
 ])
 def test_the_review_select_asks_the_package_who_passes_the_context(tmp_path, caller, watched):
     (tmp_path / "go.mod").write_text("module example.com/p\n\ngo 1.22\n")
@@ -555,6 +636,59 @@ def test_the_review_select_asks_the_package_who_passes_the_context(tmp_path, cal
     assert (fix is not None) is watched, why
     if not watched:
         assert why.startswith("every call of send in its package passes a context nothing cancels (q.go:"), why
+
+
+# a helper of the package: Relay.publish waits to hand a value over
+PUBLISH_PKG = """package p
+
+import "context"
+
+type Relay struct{ out chan int }
+
+func (r *Relay) publish(ctx context.Context, v int) {
+	r.out <- v
+}
+"""
+
+
+@pytest.mark.parametrize("caller, reason", [
+    # called in a loop, or with code after it: that caller goes on as if the value were sent
+    ("func (r *Relay) Run(ctx context.Context, vals []int) {\n\tfor _, v := range vals {\n\t\tr.publish(ctx, v)\n\t}\n}\n",
+     "it is called by Run (q.go:7), which goes on after the call"),
+    ("func Start(ctx context.Context) {\n\tr := NewRelay()\n\tr.publish(ctx, 1)\n\tprintln(\"sent\")\n}\n\n"
+     "func NewRelay() *Relay { return &Relay{out: make(chan int)} }\n", "it is called by Start (q.go:7)"),
+    # the goroutine's own function: started with go, or used as a value (wg.Go(r.publish))
+    ("func Start(ctx context.Context, r *Relay) {\n\tgo r.publish(ctx, 1)\n}\n", None),
+    ("func Start(ctx context.Context, r *Relay, run func(func(context.Context, int))) {\n\trun(r.publish)\n}\n", None),
+    # its last statement: the return ends the caller too
+    ("func (r *Relay) Once(ctx context.Context) {\n\tr.publish(ctx, 1)\n}\n", None),
+    # another type's publish, and one of another package, going on: not this method's callers
+    ("type Bus struct{}\n\nfunc (b *Bus) publish(ctx context.Context, v int) {}\n\n"
+     "func Start(ctx context.Context, b *Bus) {\n\tb.publish(ctx, 1)\n\tprintln()\n}\n", None),
+    ("func Start(ctx context.Context) {\n\tq := bus.New()\n\tq.publish(ctx, 1)\n\tprintln()\n}\n", None),
+])
+def test_the_review_select_asks_the_package_whether_callers_go_on(tmp_path, caller, reason):
+    (tmp_path / "go.mod").write_text("module example.com/p\n\ngo 1.22\n")
+    (tmp_path / "p.go").write_text(PUBLISH_PKG)
+    (tmp_path / "q.go").write_text('package p\n\nimport "context"\n\n' + caller)
+    sf = SourceFile.load("p.go", PUBLISH_PKG.encode(), (1, 22))
+    fix, why = channels.watch(sf, channels.operation_at(sf, 8, "chan send"), "chan send", str(tmp_path / "p.go"))
+    if reason is None:
+        assert fix is not None, why
+    else:
+        assert fix is None and why.startswith(reason) and why.endswith("as if the send had happened"), why
+
+
+def test_a_local_named_as_the_method_is_none_of_its_callers(tmp_path):
+    # `send` the local is no use of the method send as a value: the one call passes Background
+    callee = "package p\n\nimport \"context\"\n\ntype W struct{}\n\nfunc (w *W) send(ctx context.Context, ch chan int) {\n\tch <- 1\n}\n"
+    (tmp_path / "go.mod").write_text("module example.com/p\n\ngo 1.22\n")
+    (tmp_path / "p.go").write_text(callee)
+    (tmp_path / "q.go").write_text('package p\n\nimport "context"\n\nfunc Start(ch chan int) {\n\tsend := &W{}\n'
+                                   '\tsend.send(context.Background(), ch)\n}\n')
+    sf = SourceFile.load("p.go", callee.encode(), (1, 22))
+    fix, why = channels.watch(sf, channels.operation_at(sf, 8, "chan send"), "chan send", str(tmp_path / "p.go"))
+    assert fix is None and why.startswith("every call of send in its package passes a context nothing cancels (q.go:7)"), why
 
 
 # the copied stop case, proven: TestLeak leaves Pump blocked sending to a reader that never

@@ -69,14 +69,14 @@ def _started_here(sf: SourceFile) -> Iterator[Goroutine]:
         decls = [d for d in named.get(sf.text(name), []) if d.type == kind] if name is not None else []
         if kind == "method_declaration" and decls:
             # `go d.discovery.Run(ctx)` is not this file's `(k8sTest) Run`: the receiver must match
-            recv = _operand_type(sf, fn.child_by_field_name("operand"))
+            recv = operand_type(sf, fn.child_by_field_name("operand"))
             decls = [d for d in decls if recv is not None and a.function_key(sf, d)[1] == recv]
         if len(decls) == 1 and decls[0] not in started:
             started.append(decls[0])
             yield Goroutine(decls[0], None)
 
 
-def _operand_type(sf: SourceFile, operand: Node | None) -> str | None:
+def operand_type(sf: SourceFile, operand: Node | None) -> str | None:
     """The type name of ``x`` in ``x.m()`` when the syntax tells it: a receiver or parameter
     declared ``T``/``*T``, or a local made by ``&T{...}``, ``T{...}``, ``new(T)`` or
     ``var x T``; None otherwise."""

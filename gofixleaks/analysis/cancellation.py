@@ -16,6 +16,7 @@ from .syntax import (
     ancestors,
     arguments,
     body,
+    callee,
     is_call_to,
     is_within,
     of_type,
@@ -151,15 +152,18 @@ def never_cancelled(sf: SourceFile, c: Cancellation, at: Node) -> bool:
 
 
 def _local_value(sf: SourceFile, name: str, at: Node) -> Node | None:
-    """The one value the nearest ``name := ...`` before ``at`` gives the local ``name``, if
-    no assignment in its function gives it another."""
+    """The one value the nearest ``name := ...`` (or ``var name = ...``) before ``at`` gives
+    the local ``name``, if no assignment in its function gives it another."""
     for fn in (x for x in ancestors(at) if x.type in FUNCTION_TYPES):
         b = body(fn)
         found = None
-        for d in of_type(b, "short_var_declaration", skip_functions=True) if b is not None else ():
-            left, right = d.child_by_field_name("left"), d.child_by_field_name("right")
-            if (d.start_byte < at.start_byte and is_within(at, _scope_of(d)) and left is not None and right is not None
-                    and [sf.text(n) for n in left.named_children][:1] == [name]):
+        for d in of_type(b, "short_var_declaration", "var_spec", skip_functions=True) if b is not None else ():
+            left = left_names(d)
+            right = d.child_by_field_name("right" if d.type == "short_var_declaration" else "value")
+            # `ctx, stop := signal.NotifyContext(...)`: the value is not the call's only result;
+            # `ctx := wrap(ctx)` gives a new ctx: its own right side means the one before
+            if (d.end_byte <= at.start_byte and is_within(at, _scope_of(d)) and right is not None
+                    and [sf.text(n) for n in left] == [name]):
                 found = right.named_children
         if found is not None:
             # a later `name = ...` (`ctx, cancel = context.WithCancel(ctx)`) gives it another value
@@ -175,7 +179,7 @@ def never_done(sf: SourceFile, value: Node, at: Node) -> bool:
     value = unparen(value)
     if is_call_to(sf, value, "context", NEVER_DONE):
         return True
-    args = arguments(value) if is_call_to(sf, value, "context", ("WithValue",)) else []
+    args = arguments(value) if is_call_to(sf, value, "context", ("WithValue",)) or _adds_values(sf, value) else []
     if not args:
         return False
     parent = unparen(args[0])
@@ -183,6 +187,23 @@ def never_done(sf: SourceFile, value: Node, at: Node) -> bool:
         inner = _local_value(sf, sf.text(parent), value)
         return inner is not None and never_done(sf, inner, value)
     return never_done(sf, parent, at)
+
+
+# named as adding a value to a context (containerd's namespaces.WithNamespace, zerolog's
+# Logger.WithContext, grpc's metadata.NewOutgoingContext), not as giving it an end
+_VALUE_WRAPPER = re.compile(r"With[A-Z]\w*|New\w*Context|Context(With)?[A-Z]?\w*")
+_ENDS = re.compile(r"Cancel|Timeout|Deadline|Signal|Notify|Stop|Done|Until|Expire")
+
+
+def _adds_values(sf: SourceFile, call: Node) -> bool:
+    """Whether ``call`` is another package's function, or a method, named as adding a value
+    to the context it is given first, which it hands back alone: one that could end the
+    context would hand back its cancel too (vet's lostcancel). Read by its name only."""
+    fn = call.child_by_field_name("function") if call.type == "call_expression" else None
+    if fn is None or fn.type != "selector_expression" or (callee(sf, call) or ("", ""))[0] == "context":
+        return False
+    name = sf.text(fn.child_by_field_name("field"))
+    return _VALUE_WRAPPER.fullmatch(name) is not None and _ENDS.search(name) is None
 
 
 def never_given_a_live_one(
@@ -206,9 +227,11 @@ def never_given_a_live_one(
         for ident in of_type(f.root, "identifier", "field_identifier"):
             if f.text(ident) != key[0] or ident.parent.type in ("function_declaration", "method_declaration", "method_elem"):
                 continue  # a declaration, or an interface's method that it may implement
-            callee = ident.parent if ident.type == "field_identifier" else ident
-            call = callee.parent
-            if call is None or call.type != "call_expression" or call.child_by_field_name("function") != callee:
+            if key[1] and ident.type == "identifier":
+                continue  # a method is named through a selector: this is a local or a function
+            head = ident.parent if ident.type == "field_identifier" else ident
+            call = head.parent
+            if call is None or call.type != "call_expression" or call.child_by_field_name("function") != head:
                 return None  # used as a value: who calls it cannot be told
             if not _dead_argument(f, call, index, files, in_view, depth):
                 return None

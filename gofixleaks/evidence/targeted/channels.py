@@ -189,7 +189,8 @@ def watch(sf: SourceFile, stmt: Node, state: str, abspath: str | None = None,
         return None, "the operation shares its line: rewrite it by hand"
     late = _after_cancellation(sf, fn, stmt, sig) or _buffered_once(sf, stmt, chan) or _released_slot(sf, stmt, chan, state) \
         or _stranded_partner(sf, stmt, chan, state) or _drained(sf, stmt, chan, state) or _test_own_goroutine(sf, stmt) \
-        or _answers_http(sf, fn) or _carries_resource(sf, fn, stmt) or _caller_goes_on(sf, abspath, c, state) \
+        or _answers_http(sf, fn) or _carries_resource(sf, fn, stmt) or _reports_failure(sf, fn, stmt, sig) \
+        or _caller_goes_on(sf, abspath, c, stmt, state) \
         or _callers_never_cancel(sf, abspath, stmt, sig)
     if late is not None:
         return None, late
@@ -319,14 +320,18 @@ def _drained(sf: SourceFile, stmt: Node, chan: Node, state: str) -> str | None:
 _BREAKABLE = ("for_statement", "select_statement", "expression_switch_statement", "type_switch_statement")
 
 
-def _caller_goes_on(sf: SourceFile, abspath: str | None, c: Covered | None, state: str) -> str | None:
-    """Why returning would not end the goroutine, or None: the proven site's stack shows its
-    function called by one of the scanned code (outer frames of the toolchain or out of the
-    scanned code are launchers: ``wg.Go``, ``errgroup``) that goes on after the call (code
-    after it, or a loop around it), through callers whose call is their last. That caller
-    would go on as if the operation had happened (frp's ``WaitForHandoff`` would pass its
-    barrier; a loop calling ``publish`` would spin). None too without a stack."""
+def _caller_goes_on(sf: SourceFile, abspath: str | None, c: Covered | None, stmt: Node, state: str) -> str | None:
+    """Why returning would not end the goroutine, or None: its function is called by one of
+    the goroutine that goes on after the call (code after it, or a loop around it), through
+    callers whose call is their last. That caller would go on as if the operation had
+    happened (frp's ``WaitForHandoff`` would pass its barrier; a loop calling ``publish``
+    would spin). The proven site's stack tells who calls it (frames of the toolchain or out
+    of the scanned code are launchers: ``wg.Go``, ``errgroup``); without one, the package:
+    a function it never starts with ``go`` nor uses as a value, whose calls go on."""
+    what = state.removeprefix("chan ")
     stack = c.site.stack if c is not None and abspath is not None else ()
+    if not stack:
+        return _callers_go_on(sf, abspath, stmt, what)
     at = next((i for i, loc in enumerate(stack) if (loc.path, loc.line, loc.function)
                == (c.site.blocked.path, c.site.blocked.line, c.site.blocked.function)), None)
     for j in range(at + 1, len(stack)) if at is not None else ():
@@ -334,16 +339,107 @@ def _caller_goes_on(sf: SourceFile, abspath: str | None, c: Covered | None, stat
         line = stack[j].line
         calls = [x for x in a.of_type(there.root, "call_expression") if there.line_col(x.start_byte)[0] <= line
                  <= there.line_col(x.end_byte)[0]] if there is not None else []
-        if not calls:
-            continue
-        call = min(calls, key=lambda x: x.end_byte - x.start_byte)
-        fn = a.enclosing_function(call)
-        st = a.statement_of(call)
-        looped = any(x.type == "for_statement" and a.is_within(x, fn) for x in a.ancestors(call))
-        if fn is not None and (looped or not nothing_after(a.body(fn), st)):
+        if calls and _goes_on_after(min(calls, key=lambda x: x.end_byte - x.start_byte)):
             return (f"it runs called from {short_name(stack[j].function)} (line {line}), which goes on after the call: "
-                    f"a bare return would let it go on as if the {state.removeprefix('chan ')} had happened")
+                    f"a bare return would let it go on as if the {what} had happened")
     return None
+
+
+def _callers_go_on(sf: SourceFile, abspath: str | None, stmt: Node, what: str) -> str | None:
+    """_caller_goes_on's answer from the package's files, for a site without a stack."""
+    decl = a.enclosing_function(stmt)
+    if abspath is None or decl is None or decl.type not in ("function_declaration", "method_declaration"):
+        return None  # a literal: started or called where it is written, which a stack would tell
+    name, method = sf.text(decl.child_by_field_name("name")), decl.type == "method_declaration"
+    receiver = (a.function_key(sf, decl) or ("", ""))[1]
+    files = [sf, *(f for path, f in parsed_package(os.path.dirname(abspath)) if os.path.abspath(path) != os.path.abspath(abspath))]
+    going_on = None
+    for f in files:
+        for ident in a.of_type(f.root, "field_identifier" if method else "identifier"):
+            head = ident.parent if method else ident
+            if f.text(ident) != name or ident.parent.type in ("function_declaration", "method_declaration", "method_elem") \
+                    or (method and head.type != "selector_expression"):
+                continue
+            # `x.Run()` on a value of another type is another method; of a type not told, maybe this one
+            typ = _type_of(files, f, head.child_by_field_name("operand")) if method else receiver
+            if typ is not None and typ != receiver:
+                continue
+            call = head.parent
+            if call.type != "call_expression" or call.child_by_field_name("function") != head or call.parent.type == "go_statement":
+                return None  # started with go, or used as a value: a goroutine's own function maybe
+            if going_on is None and typ is not None and _goes_on_after(call):
+                going_on = (f, call)
+    if going_on is None:
+        return None
+    f, call = going_on
+    caller = a.enclosing_function(call).child_by_field_name("name")
+    return (f"it is called by {f.text(caller) if caller is not None else 'a func literal'} "
+            f"({os.path.basename(f.path)}:{f.line_col(call.start_byte)[0]}), which goes on after the call: "
+            f"a bare return would let it go on as if the {what} had happened")
+
+
+def _type_of(files: list[SourceFile], f: SourceFile, operand: Node) -> str | None:
+    """The type name of ``x`` in ``x.m()`` as the syntax tells it (g_.operand_type), or for
+    a local given a call's first result: a package function's declared type (``ctl, err :=
+    NewControl(...)``), "" for another package's function (``adapter.NewAdapter``)."""
+    typ = g_.operand_type(f, operand)
+    value = a.defined_value(f, f.text(operand), operand) if typ is None and operand.type == "identifier" else None
+    named = a.callee(f, value) if value is not None and value.type == "call_expression" else None
+    if typ is not None or named is None:
+        return typ
+    if named[0] is not None:
+        return ""
+    for g in files:
+        for decl in g.root.named_children:
+            result = decl.child_by_field_name("result") if decl.type == "function_declaration" else None
+            if result is not None and g.text(decl.child_by_field_name("name")) == named[1]:
+                first = next(iter(a.of_type(result, "type_identifier")), None)
+                return g.text(first) if first is not None else None
+    return None
+
+
+def _goes_on_after(call: Node) -> bool:
+    """Whether the function making ``call`` goes on after it: code after its statement, or
+    a loop around it."""
+    fn = a.enclosing_function(call)
+    if fn is None:
+        return False
+    looped = any(x.type == "for_statement" and a.is_within(x, fn) for x in a.ancestors(call))
+    return looped or not nothing_after(a.body(fn), a.statement_of(call))
+
+
+def _reports_failure(sf: SourceFile, fn: Node, stmt: Node, sig: a.Cancellation) -> str | None:
+    """Why a bare return would read as success, or None: another way out of the function
+    first sends the failure on a channel (``errchan <- err; return``, etcd's ``respCh <-
+    RangeStreamResponse{closeErr: ...}`` before its return): its readers take the end
+    without one for a complete result (etcd's mirror would pass a cut base sync as done).
+    Or the operation is such a report on a channel the function closes by defer: dropped,
+    the close alone would end the stream as if complete."""
+    op = operation(stmt)
+    if any(waits_on(sf, c.child_by_field_name("communication"), sig) for c in a.of_type(fn, "communication_case", skip_functions=True)):
+        return None  # the function's own way out on the signal says what it does then (_own_signal_case)
+    name = sf.text(op.child_by_field_name("channel")) if op.type == "send_statement" else None
+    reports = name is not None and _ERR.search(sf.text(op.child_by_field_name("value"))) is not None
+    if reports and any(
+            sf.text(d).replace(" ", "") == f"deferclose({name})" for d in a.of_type(a.body(fn), "defer_statement", skip_functions=True)):
+        return (f"it reports a failure on {name}, which the function closes by defer: dropped on the signal, the close "
+                "alone would end the stream as if complete; send the context's error there by hand")
+    for ret in a.of_type(a.body(fn), "return_statement", skip_functions=True):
+        prev = ret.prev_named_sibling
+        while prev is not None and prev.type == "comment":
+            prev = prev.prev_named_sibling
+        sends = [x for x in (prev, *a.of_type(prev, "send_statement", skip_functions=True)) if x.type == "send_statement"] \
+            if prev is not None else []
+        for send in sends:
+            # another report on the channel the operation reports on says no more than it does
+            if send != op and _ERR.search(sf.text(send)) and not (reports and sf.text(send.child_by_field_name("channel")) == name):
+                return (f"its way out at line {sf.line_col(ret.start_byte)[0]} first reports the failure "
+                        f"({sf.text(send.child_by_field_name('channel'))} <- ..., line {sf.line_col(send.start_byte)[0]}): "
+                        "a bare return on the signal would read as success; send the context's error there by hand")
+    return None
+
+
+_ERR = re.compile(r"(?i)err")
 
 
 def _answers_http(sf: SourceFile, fn: Node) -> str | None:
@@ -708,7 +804,31 @@ def _after_cancellation(sf: SourceFile, fn: Node, stmt: Node, sig: a.Cancellatio
         body = a.statements(n) if n.type == "communication_case" else []
         if waits_on(sf, head, sig) and not (body and body[-1].type == "return_statement"):
             return "it follows a wait on the signal that goes on: the new case would fire at once and drop it"
-    return None
+    return _called_after_cancel(sf, stmt)
+
+
+def _called_after_cancel(sf: SourceFile, stmt: Node) -> str | None:
+    """Why the function declaring ``stmt`` runs once the signal has fired, or None: every
+    call of it in the file follows a cancel call in its caller (go-redis' Close cancels,
+    then drains: the new case would skip the drain)."""
+    decl = next((f for f in a.ancestors(stmt) if f.type in ("function_declaration", "method_declaration")), None)
+    name = sf.text(decl.child_by_field_name("name")) if decl is not None else None
+    calls = [x for x in a.of_type(sf.root, "call_expression") if name is not None and x.child_by_field_name("function").type
+             in ("identifier", "selector_expression") and sf.text(x.child_by_field_name("function")).rsplit(".", 1)[-1] == name]
+    first = None
+    for call in calls:
+        caller = a.enclosing_function(call)
+        cancel = next((n for n in a.of_type(a.body(caller), "expression_statement", skip_functions=True)
+                       # in a block around the call: not one of an earlier branch
+                       if n.end_byte <= call.start_byte and a.is_within(call, n.parent) and cancels_call(sf, n)), None) \
+            if caller is not None else None
+        if cancel is None:
+            return None
+        first = first or cancel
+    if first is None:
+        return None
+    return (f"its callers cancel before they call it ({sf.text(first)} at line {sf.line_col(first.start_byte)[0]}): "
+            "the new case would fire at once and skip what it does")
 
 
 def done_field(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tuple[Fix | None, str | None]:
