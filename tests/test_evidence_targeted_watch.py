@@ -679,6 +679,57 @@ def test_the_review_select_asks_the_package_whether_callers_go_on(tmp_path, call
         assert fix is None and why.startswith(reason) and why.endswith("as if the send had happened"), why
 
 
+# nsq's shutdown order: Exit waits for the loops it counts, then cancels their context
+WAIT_THEN_CANCEL = """package p
+
+import (
+	"context"
+	"sync"
+)
+
+type N struct {
+	ctx       context.Context
+	ctxCancel context.CancelFunc
+	wg        sync.WaitGroup
+	out       chan int
+}
+
+func New() *N {
+	n := &N{out: make(chan int)}
+	n.ctx, n.ctxCancel = context.WithCancel(context.Background())
+	n.wg.Add(1)
+	go n.loop()
+	return n
+}
+
+func (n *N) loop() {
+	defer n.wg.Done()
+	n.out <- 1
+}
+
+func (n *N) Exit() {
+	n.wg.Wait()
+	n.ctxCancel()
+}
+"""
+
+
+@pytest.mark.parametrize("source, reason", [
+    (WAIT_THEN_CANCEL, "n.ctx is cancelled only after n.wg.Wait() (p.go:29), which waits for the goroutines it counts"),
+    # cancelled first, then waited for: the loop leaves on the signal
+    (WAIT_THEN_CANCEL.replace("\tn.wg.Wait()\n\tn.ctxCancel()\n", "\tn.ctxCancel()\n\tn.wg.Wait()\n"), None),
+])
+def test_a_context_cancelled_after_the_wait_for_its_goroutines_is_no_signal(tmp_path, source, reason):
+    (tmp_path / "go.mod").write_text("module example.com/p\n\ngo 1.22\n")
+    (tmp_path / "p.go").write_text(source)
+    sf = SourceFile.load("p.go", source.encode(), (1, 22))
+    fix, why = channels.watch(sf, channels.operation_at(sf, 25, "chan send"), "chan send", str(tmp_path / "p.go"))
+    if reason is None:
+        assert fix is not None and fix.message == "select on n.ctx.Done() too, and return when it fires", why
+    else:
+        assert fix is None and why.startswith(reason), why
+
+
 def test_a_local_named_as_the_method_is_none_of_its_callers(tmp_path):
     # `send` the local is no use of the method send as a value: the one call passes Background
     callee = "package p\n\nimport \"context\"\n\ntype W struct{}\n\nfunc (w *W) send(ctx context.Context, ch chan int) {\n\tch <- 1\n}\n"

@@ -248,7 +248,7 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
         (lambda: cancels.cancel_then_send(sf, stmt, state, abspath), False),
         (lambda: channels.watch_where_partners_leave(sf, stmt, state, abspath, c), True),
         # elsewhere a re-run cannot see a value the new case drops while its reader still
-        # waits (the corpus judges 6 of its 66 answers wrong, bench/corpus/shape-verdicts.csv)
+        # waits (the corpus judges 5 of its 65 answers wrong, bench/corpus/shape-verdicts.csv)
         (lambda: channels.watch(sf, stmt, state, abspath, c), False),
         (lambda: closers.close_owner(sf, stmt, state, abspath), True),
         (lambda: channels.done_field(sf, stmt, state, abspath), True),

@@ -182,7 +182,8 @@ def watch(sf: SourceFile, stmt: Node, state: str, abspath: str | None = None,
     if sf.text(chan) == sig.name:
         return None, "it waits on a cancellation signal itself: whoever owns that signal must fire it"
     # a select's case body is skipped on the new case's return too
-    blocker = _cancelled_after(sf, fn, stmt, sig) or g_.return_blocker(sf, g_.Goroutine(fn, None), operation(stmt), sig)
+    blocker = _cancelled_after(sf, fn, stmt, sig) or _cancelled_after_wait(sf, abspath, sig) \
+        or g_.return_blocker(sf, g_.Goroutine(fn, None), operation(stmt), sig)
     if blocker is not None:
         return None, blocker
     if not g_.own_line(sf, stmt):
@@ -520,6 +521,59 @@ def _only_way_out(case: Node) -> bool:
              *(b for b in a.of_type(body, "break_statement", skip_functions=True)
                if b.named_children or a.enclosing(b, *_BREAKABLE, stop_at=a.FUNCTION_TYPES) == loop)]
     return bool(exits) and all(a.is_within(x, case) for x in exits)
+
+
+def _cancelled_after_wait(sf: SourceFile, abspath: str | None, sig: a.Cancellation) -> str | None:
+    """Why a context field can not be done while the goroutines its owner counts wait, or
+    None: every call, in the package, of the cancel made with it (``n.ctx, n.ctxCancel =
+    context.WithCancel(...)``) follows in its block a ``Wait()`` of a field through which
+    the package starts goroutines (``n.waitGroup.Wrap(...)``, ``Go``, ``Add``): nsq's Exit
+    waits for its loops, then cancels, so a loop waiting on the context waits for itself."""
+    if sig.kind != "context" or "." not in sig.name or abspath is None:
+        return None
+    field = sig.name.rsplit(".", 1)[1]
+    files = [sf, *(f for path, f in parsed_package(os.path.dirname(abspath)) if os.path.abspath(path) != os.path.abspath(abspath))]
+    cancels = set()
+    for f in files:
+        for st in a.of_type(f.root, "assignment_statement"):
+            left, right = a.left_names(st), st.child_by_field_name("right").named_children
+            if len(left) == 2 and len(right) == 1 and all(x.type == "selector_expression" for x in left) \
+                    and f.text(left[0].child_by_field_name("field")) == field and a.is_call_to(f, right[0], "context", _WITH_CANCEL):
+                cancels.add(f.text(left[1].child_by_field_name("field")))
+    waited, first = set(), None
+    for f in files:
+        for ref in (x for x in a.of_type(f.root, "field_identifier") if f.text(x) in cancels):
+            if ref.parent.type == "field_declaration" or (ref.parent.parent.type == "expression_list"
+                                                          and ref.parent.parent == ref.parent.parent.parent.child_by_field_name("left")):
+                continue  # its declaration, or the assignment that makes it
+            call = ref.parent.parent
+            st = a.statement_of(call)
+            if call.type != "call_expression" or call.child_by_field_name("function") != ref.parent or st.named_children[:1] != [call]:
+                return None  # handed on, or called inside an expression: who calls it is not told
+            wait = next((x for x in reversed(_earlier(st)) if x.type == "expression_statement"
+                         and re.fullmatch(r"[\w.]+\.(\w+)\.Wait\(\)", f.text(x))), None)
+            if wait is None:
+                return None
+            waited.add(re.fullmatch(r"[\w.]+\.(\w+)\.Wait\(\)", f.text(wait)).group(1))
+            first = first or (f, wait)
+    started = any(re.search(rf"\.{re.escape(h)}\.(Wrap|Go|Add)\(", f.text(f.root)) for h in waited for f in files)
+    if first is None or not started:
+        return None
+    f, wait = first
+    return (f"{sig.name} is cancelled only after {f.text(wait)} ({os.path.basename(f.path)}:{f.line_col(wait.start_byte)[0]}), "
+            "which waits for the goroutines it counts: the new case could not fire while they wait")
+
+
+_WITH_CANCEL = ("WithCancel", "WithCancelCause")
+
+
+def _earlier(stmt: Node) -> list[Node]:
+    """The statements before ``stmt`` in its block."""
+    out, n = [], stmt.prev_named_sibling
+    while n is not None:
+        out.insert(0, n)
+        n = n.prev_named_sibling
+    return out
 
 
 def _times_out(sf: SourceFile, case: Node) -> bool:
