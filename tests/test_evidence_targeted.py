@@ -7,6 +7,7 @@ number of sends, a context nobody cancels) the file is left as it was, with the 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -1623,6 +1624,8 @@ def test_a_generated_file_is_not_edited(tmp_path):
     # line would rewrite whatever stands there now
     ("example.com/m/buffer.Prefetch.func1", False),
     ("example.com/m/buffer.(*Cache).Fetch.func1", False),
+    # or in Fetch's own body, where the code now has a func literal
+    ("example.com/m/buffer.Fetch", False),
 ])
 def test_a_dump_of_another_build_aims_no_fix(tmp_path, function, fixed):
     from gofixleaks.evidence.match import Covered
@@ -1634,7 +1637,22 @@ def test_a_dump_of_another_build_aims_no_fix(tmp_path, function, fixed):
     aimed = targeted.aim(Covered(site, "buffer.go", True, None, ()), str(path), lambda: targeted.load(str(path), "buffer.go"))
     assert (aimed.finding is not None) is fixed, aimed.reason
     if not fixed:
-        assert aimed.reason.endswith(" blocked at line 10, where the code has Fetch: the dump is of another build"), aimed.reason
+        assert re.search(r" blocked at line 10, where the code has (Fetch|a func literal of Fetch): the dump is of another build$",
+                         aimed.reason), aimed.reason
+
+
+def test_a_func_literals_code_in_the_dump_is_not_its_functions_own_body():
+    from gofixleaks.evidence.targeted._base import another_function
+    from gofixleaks.source import SourceFile
+
+    sf = SourceFile.load("buffer.go", BUFFER.encode())
+    # line 14 is Fetch's own select: a dump naming Fetch.func1 there is of another build
+    assert another_function(sf, 14, "example.com/m/buffer.Fetch.func1") == (
+        "the dump has buffer.Fetch.func1 blocked at line 14, where the code has Fetch's own body: the dump is of another build")
+    assert another_function(sf, 14, "example.com/m/buffer.Fetch") is None
+    # a literal's first line holds code of both: not told
+    assert another_function(sf, 8, "example.com/m/buffer.Fetch") is None
+    assert another_function(sf, 8, "example.com/m/buffer.Fetch.func1") is None
 
 
 def test_a_review_targeted_fix_is_applied_with_unsafe_fixes(cli, tmp_path):

@@ -296,10 +296,24 @@ def another_function(sf: SourceFile, line: int, function: str) -> str | None:
     decl = next((d for d in a.of_type(sf.root, "function_declaration", "method_declaration")
                  if sf.line_col(d.start_byte)[0] <= line <= sf.line_col(d.end_byte)[0]), None)
     want, kind = a.function_key(sf, decl) if decl is not None else ("", "")
-    if decl is None or runs_in(function, want, kind) in (None, True):
+    verdict = runs_in(function, want, kind) if decl is not None else None
+    if verdict is None:
         return None
     here = f"(*{kind}).{want}" if kind else want
-    return f"the dump has {short_name(function)} blocked at line {line}, where the code has {here}: the dump is of another build"
+    if verdict is False:
+        return f"the dump has {short_name(function)} blocked at line {line}, where the code has {here}: the dump is of another build"
+    # within the declaration: a func literal's code is always named for it (F.func1, inlined
+    # or not), and the declaration's own never is; go and defer wrappers name neither
+    literals = [(sf.line_col(x.start_byte)[0], sf.line_col(x.end_byte)[0]) for x in a.of_type(decl, "func_literal")]
+    literal = any(first < line <= last for first, last in literals)
+    named = re.sub(r"\[[^\]]*\]", "", function)
+    if re.search(r"\.(gowrap|deferwrap)\d+$", named) or any(first == line for first, _ in literals):
+        return None  # a wrapper names neither; a literal's first line holds code of both
+    closure = re.search(r"\.(func\d+|\d+)$", named) is not None
+    if closure != literal:
+        where = f"a func literal of {here}" if literal else f"{here}'s own body"
+        return f"the dump has {short_name(function)} blocked at line {line}, where the code has {where}: the dump is of another build"
+    return None
 
 
 def frame_file(sf: SourceFile, abspath: str, c: Covered, j: int) -> SourceFile | None:
