@@ -353,7 +353,7 @@ def _callers_go_on(sf: SourceFile, abspath: str | None, stmt: Node, what: str) -
         return None  # a literal: started or called where it is written, which a stack would tell
     name, method = sf.text(decl.child_by_field_name("name")), decl.type == "method_declaration"
     receiver = (a.function_key(sf, decl) or ("", ""))[1]
-    files = [sf, *(f for path, f in parsed_package(os.path.dirname(abspath)) if os.path.abspath(path) != os.path.abspath(abspath))]
+    files = _package(sf, abspath)
     going_on = None
     for f in files:
         for ident in a.of_type(f.root, "field_identifier" if method else "identifier"):
@@ -362,7 +362,7 @@ def _callers_go_on(sf: SourceFile, abspath: str | None, stmt: Node, what: str) -
                     or (method and head.type != "selector_expression"):
                 continue
             # `x.Run()` on a value of another type is another method; of a type not told, maybe this one
-            typ = _type_of(files, f, head.child_by_field_name("operand")) if method else receiver
+            typ = _operand_type(files, f, head.child_by_field_name("operand")) if method else receiver
             if typ is not None and typ != receiver:
                 continue
             call = head.parent
@@ -379,7 +379,7 @@ def _callers_go_on(sf: SourceFile, abspath: str | None, stmt: Node, what: str) -
             f"a bare return would let it go on as if the {what} had happened")
 
 
-def _type_of(files: list[SourceFile], f: SourceFile, operand: Node) -> str | None:
+def _operand_type(files: list[SourceFile], f: SourceFile, operand: Node) -> str | None:
     """The type name of ``x`` in ``x.m()`` as the syntax tells it (g_.operand_type), or for
     a local given a call's first result: a package function's declared type (``ctl, err :=
     NewControl(...)``), "" for another package's function (``adapter.NewAdapter``)."""
@@ -486,7 +486,7 @@ def _cancelled_after(sf: SourceFile, fn: Node, stmt: Node, sig: a.Cancellation) 
         return None
     decl = a.local_declaration(sf, sig.name, stmt)
     made = a.defined_value(sf, sig.name, stmt)
-    if decl is None or decl.type != "short_var_declaration" or not a.is_call_to(sf, made, "context", ("WithCancel", "WithCancelCause")):
+    if decl is None or decl.type != "short_var_declaration" or not a.is_call_to(sf, made, "context", _WITH_CANCEL):
         return None
     parent = a.unparen(a.arguments(made)[0]) if a.arguments(made) else None
     if parent is None or not a.never_cancelled(sf, a.Cancellation(sf.text(parent), "context"), made) and not a.never_done(sf, parent, made):
@@ -532,7 +532,7 @@ def _cancelled_after_wait(sf: SourceFile, abspath: str | None, sig: a.Cancellati
     if sig.kind != "context" or "." not in sig.name or abspath is None:
         return None
     field = sig.name.rsplit(".", 1)[1]
-    files = [sf, *(f for path, f in parsed_package(os.path.dirname(abspath)) if os.path.abspath(path) != os.path.abspath(abspath))]
+    files = _package(sf, abspath)
     cancels = set()
     for f in files:
         for st in a.of_type(f.root, "assignment_statement"):
@@ -565,6 +565,11 @@ def _cancelled_after_wait(sf: SourceFile, abspath: str | None, sig: a.Cancellati
 
 
 _WITH_CANCEL = ("WithCancel", "WithCancelCause")
+
+
+def _package(sf: SourceFile, abspath: str) -> list[SourceFile]:
+    """``sf`` (as the fix sees it) and the other files of its package."""
+    return [sf, *(f for path, f in parsed_package(os.path.dirname(abspath)) if os.path.abspath(path) != os.path.abspath(abspath))]
 
 
 def _earlier(stmt: Node) -> list[Node]:
@@ -696,7 +701,7 @@ def _callers_never_cancel(sf: SourceFile, abspath: str | None, stmt: Node, sig: 
         return None
     decl = next((f for f in a.ancestors(stmt) if f.type in ("function_declaration", "method_declaration")
                  and a.params_declare(sf, f, sig.name)), None)
-    files = [sf, *(f for path, f in parsed_package(os.path.dirname(abspath)) if os.path.abspath(path) != os.path.abspath(abspath))]
+    files = _package(sf, abspath)
     found = a.never_given_a_live_one(sf, decl, sig.name, files, lambda f, fn: True) if decl is not None else None
     if found is None:
         return None
