@@ -576,6 +576,17 @@ func (c *C) Send(ch chan int) {
 	}
 }
 """, "errc <- errTooMany", "chan send"),
+    # a report that names no error ("interrupts" only spells "err" inside a word)
+    ("""func Relay(ctx context.Context, lines <-chan string, out chan<- string, interrupts chan<- int) {
+	for l := range lines {
+		if l == "" {
+			interrupts <- 1
+			return
+		}
+		out <- l
+	}
+}
+""", "out <- l", "chan send"),
 ])
 def test_the_review_select_still_answers_where_nothing_is_stranded(body, text, state):
     assert _watched(body, text, state) == (True, None)

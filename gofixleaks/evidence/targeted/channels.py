@@ -440,7 +440,8 @@ def _reports_failure(sf: SourceFile, fn: Node, stmt: Node, sig: a.Cancellation) 
     return None
 
 
-_ERR = re.compile(r"(?i)err")
+# an error's name: err, errc, ErrClosed, closeErr, ContextError; not interrupt, stderr
+_ERR = re.compile(r"(?<![A-Za-z])err|Err")
 
 
 def _answers_http(sf: SourceFile, fn: Node) -> str | None:
