@@ -331,3 +331,19 @@ def test_a_site_of_many_stacks_keeps_the_one_most_of_its_goroutines_share():
 def test_a_frames_first_argument(line, word):
     (g,) = dump.parse(f"goroutine 1 [select]:\n{line}\n\t/src/p/p.go:3 +0x1\n".encode()).goroutines
     assert g.frames[0].arg0 == word and g.frames[0] == Frame(line[: line.rfind("(")], "/src/p/p.go", 3)
+
+
+@pytest.mark.parametrize("function, declared, literal", [
+    ("example.com/m/p.(*Cache).Get.func1", ("Cache", "Get"), True),
+    ("example.com/m/p.F[...].func2.3", (None, "F"), True),
+    ("example.com/m/p.F", (None, "F"), False),
+    ("example.com/m/p.(*T).Run", ("T", "Run"), False),
+    # a go or defer statement's wrapper is neither the literal's code nor the function's own
+    ("example.com/m/p.F.gowrap1", (None, "F"), None),
+    ("example.com/m/p.F.func1.deferwrap2", (None, "F"), None),
+])
+def test_a_symbol_names_its_declaration_and_whether_a_literal_runs_it(function, declared, literal):
+    from gofixleaks.evidence.dump import declared_as, in_literal
+
+    assert declared_as(function) == declared
+    assert in_literal(function) is literal

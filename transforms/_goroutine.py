@@ -223,7 +223,7 @@ def _made_from(sf: SourceFile, call: Node, sig: a.Cancellation) -> bool:
             return False
         names = [sf.text(x) for x in a.left_names(decl)]
         made = decl.child_by_field_name("right").named_children
-        if len(made) != 1 or not a.is_call_to(sf, made[0], "context", _DERIVED) or not a.arguments(made[0]) \
+        if len(made) != 1 or not a.is_call_to(sf, made[0], "context", a.CANCELLABLE) or not a.arguments(made[0]) \
                 or len(names) != 2:
             return False
         parent = a.unparen(a.arguments(made[0])[0])
@@ -234,8 +234,6 @@ def _made_from(sf: SourceFile, call: Node, sig: a.Cancellation) -> bool:
         decl = a.local_declaration(sf, sf.text(parent), decl)
     return False
 
-
-_DERIVED = ("WithCancel", "WithCancelCause", "WithTimeout", "WithTimeoutCause", "WithDeadline", "WithDeadlineCause")
 
 
 def own_line(sf: SourceFile, stmt: Node) -> bool:

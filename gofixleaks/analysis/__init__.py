@@ -40,6 +40,8 @@ from .bindings import (
     var_declaration_of,
 )
 from .cancellation import (
+    CANCELLABLE,
+    CANCELLED_BY_CALL,
     Cancellation,
     cancellation_in_scope,
     field_values,

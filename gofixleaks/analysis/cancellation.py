@@ -297,10 +297,10 @@ def _scope_of(decl: Node) -> Node:
     return stmt.parent if stmt.parent is not None else stmt
 
 
-_CONTEXT_MAKERS = (
-    "WithCancel", "WithTimeout", "WithDeadline", "WithCancelCause", "WithTimeoutCause", "WithDeadlineCause",
-    "WithoutCancel", "WithValue", "Background", "TODO",
-)
+# the context package's functions that hand back a cancel: by it alone, or also at a deadline
+CANCELLED_BY_CALL = ("WithCancel", "WithCancelCause")
+CANCELLABLE = CANCELLED_BY_CALL + ("WithTimeout", "WithTimeoutCause", "WithDeadline", "WithDeadlineCause")
+_CONTEXT_MAKERS = CANCELLABLE + ("WithoutCancel", "WithValue", "Background", "TODO")
 
 
 def _declared_cancellations(sf: SourceFile, d: Node) -> list[Cancellation]:

@@ -86,6 +86,16 @@ def declared_as(function: str) -> tuple[str | None, str] | None:
     return pointer, parts[-1]
 
 
+def in_literal(function: str) -> bool | None:
+    """Whether symbol ``function`` runs in a func literal (``p.F.func1``, ``p.F.func1.2``):
+    Go names a literal's code for it, inlined or not, and a declaration's own code never so;
+    None for a go or defer statement's wrapper (``p.F.gowrap1``), which is neither."""
+    suffix = _CLOSURE.search(re.sub(r"\[[^\]]*\]", "", function))
+    if suffix is None:
+        return False
+    return None if suffix.group().startswith((".gowrap", ".deferwrap")) else True
+
+
 def runs_in(function: str, name: str, receiver: str) -> bool | None:
     """Whether symbol ``function`` runs in the declaration of ``name`` (a method of
     ``receiver``, "" for a function); None when the symbol has no name to compare."""

@@ -12,7 +12,7 @@ from ... import analysis as a
 from ... import discover, gomod
 from ...edits import TextEdit
 from ...source import SourceError, SourceFile
-from ..dump import runs_in, short_name
+from ..dump import in_literal, runs_in, short_name
 from ..match import Covered
 
 
@@ -302,14 +302,12 @@ def another_function(sf: SourceFile, line: int, function: str) -> str | None:
     here = f"(*{kind}).{want}" if kind else want
     if verdict is False:
         return f"the dump has {short_name(function)} blocked at line {line}, where the code has {here}: the dump is of another build"
-    # within the declaration: a func literal's code is always named for it (F.func1, inlined
-    # or not), and the declaration's own never is; go and defer wrappers name neither
+    # within the declaration, the dump names a literal's code for it (dump.in_literal)
     literals = [(sf.line_col(x.start_byte)[0], sf.line_col(x.end_byte)[0]) for x in a.of_type(decl, "func_literal")]
     literal = any(first < line <= last for first, last in literals)
-    named = re.sub(r"\[[^\]]*\]", "", function)
-    if re.search(r"\.(gowrap|deferwrap)\d+$", named) or any(first == line for first, _ in literals):
+    closure = in_literal(function)
+    if closure is None or any(first == line for first, _ in literals):
         return None  # a wrapper names neither; a literal's first line holds code of both
-    closure = re.search(r"\.(func\d+|\d+)$", named) is not None
     if closure != literal:
         where = f"a func literal of {here}" if literal else f"{here}'s own body"
         return f"the dump has {short_name(function)} blocked at line {line}, where the code has {where}: the dump is of another build"

@@ -487,7 +487,7 @@ def _cancelled_after(sf: SourceFile, fn: Node, stmt: Node, sig: a.Cancellation) 
         return None
     decl = a.local_declaration(sf, sig.name, stmt)
     made = a.defined_value(sf, sig.name, stmt)
-    if decl is None or decl.type != "short_var_declaration" or not a.is_call_to(sf, made, "context", _WITH_CANCEL):
+    if decl is None or decl.type != "short_var_declaration" or not a.is_call_to(sf, made, "context", a.CANCELLED_BY_CALL):
         return None
     parent = a.unparen(a.arguments(made)[0]) if a.arguments(made) else None
     if parent is None or not a.never_cancelled(sf, a.Cancellation(sf.text(parent), "context"), made) and not a.never_done(sf, parent, made):
@@ -539,7 +539,7 @@ def _cancelled_after_wait(sf: SourceFile, abspath: str | None, sig: a.Cancellati
         for st in a.of_type(f.root, "assignment_statement"):
             left, right = a.left_names(st), st.child_by_field_name("right").named_children
             if len(left) == 2 and len(right) == 1 and all(x.type == "selector_expression" for x in left) \
-                    and f.text(left[0].child_by_field_name("field")) == field and a.is_call_to(f, right[0], "context", _WITH_CANCEL):
+                    and f.text(left[0].child_by_field_name("field")) == field and a.is_call_to(f, right[0], "context", a.CANCELLED_BY_CALL):
                 cancels.add(f.text(left[1].child_by_field_name("field")))
     waited, first = set(), None
     for f in files:
@@ -552,10 +552,10 @@ def _cancelled_after_wait(sf: SourceFile, abspath: str | None, sig: a.Cancellati
             if call.type != "call_expression" or call.child_by_field_name("function") != ref.parent or st.named_children[:1] != [call]:
                 return None  # handed on, or called inside an expression: who calls it is not told
             wait = next((x for x in reversed(_earlier(st)) if x.type == "expression_statement"
-                         and re.fullmatch(r"[\w.]+\.(\w+)\.Wait\(\)", f.text(x))), None)
+                         and _WAIT.fullmatch(f.text(x))), None)
             if wait is None:
                 return None
-            waited.add(re.fullmatch(r"[\w.]+\.(\w+)\.Wait\(\)", f.text(wait)).group(1))
+            waited.add(_WAIT.fullmatch(f.text(wait)).group(1))
             first = first or (f, wait)
     started = any(re.search(rf"\.{re.escape(h)}\.(Wrap|Go|Add)\(", f.text(f.root)) for h in waited for f in files)
     if first is None or not started:
@@ -565,7 +565,7 @@ def _cancelled_after_wait(sf: SourceFile, abspath: str | None, sig: a.Cancellati
             "which waits for the goroutines it counts: the new case could not fire while they wait")
 
 
-_WITH_CANCEL = ("WithCancel", "WithCancelCause")
+_WAIT = re.compile(r"[\w.]+\.(\w+)\.Wait\(\)")  # x.wg.Wait(): the field waited on
 
 
 def _package(sf: SourceFile, abspath: str) -> list[SourceFile]:
