@@ -160,3 +160,40 @@ def test_never_cancelled_follows_values_fields_and_reassignments():
     # through the := whose right side names the ctx before it)
     inner = next(n for n in a.of_type(sf.root, "short_var_declaration") if sf.text(n).startswith("ctx :="))
     assert a.never_cancelled(sf, a.Cancellation("ctx", "context"), inner.next_named_sibling) is False
+
+
+def test_nothing_after_a_statement_but_a_loops_next_pass():
+    src = b"""package p
+
+func f(a, b bool, c chan int) {
+	if a {
+		c <- 1
+		return
+	}
+	for b {
+		c <- 2
+	}
+	if b {
+		c <- 3
+	} else {
+		c <- 4
+	}
+}
+
+func g(c chan int) {
+	if true {
+		c <- 5
+	}
+	c <- 6
+	for {
+		c <- 7
+	}
+}
+"""
+    sf = SourceFile.load("after.go", src)
+    sends = {sf.text(s.child_by_field_name("value")): s for s in a.of_type(sf.root, "send_statement")}
+    body = {sf.text(fn.child_by_field_name("name")): a.body(fn) for fn in a.of_type(sf.root, "function_declaration")}
+    # 1 is followed by its return, 2 by the if after its loop; 3 and 4 (one branch each) by nothing
+    assert [a.nothing_after(body["f"], sends[v]) for v in "1234"] == [False, False, True, True]
+    # 5 is followed by the send of 6; 7 only by its loop's next pass
+    assert [a.nothing_after(body["g"], sends[v]) for v in "567"] == [False, False, True]

@@ -62,6 +62,7 @@ from .flow import (
     loop_kind,
     loops_between,
     never_returns,
+    nothing_after,
     runs_on_every_path,
 )
 from .cfg import EXIT, Graph, graph, own_parts

@@ -6,7 +6,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from ..source import SourceFile
-from .syntax import FUNCTION_TYPES, ancestors, callee, method_call, of_type, statements, unparen
+from .syntax import FUNCTION_TYPES, ancestors, callee, following, method_call, of_type, statements, unparen
 
 
 def loops_between(node: Node, outer: Node) -> list[Node]:
@@ -18,6 +18,21 @@ def loops_between(node: Node, outer: Node) -> list[Node]:
         if a.type == "for_statement":
             out.append(a)
     return out
+
+
+def nothing_after(body: Node, stmt: Node) -> bool:
+    """Whether nothing of ``body`` runs after ``stmt`` but the next pass of a loop around it."""
+    node = stmt
+    while node != body:
+        parent = node.parent
+        # an if's else, a switch's or select's other cases, a loop's header: not run after it
+        if parent.type not in ("if_statement", "for_statement", "select_statement", "labeled_statement",
+                               "expression_switch_statement", "type_switch_statement") \
+                and any(n.type != "comment" for n in following(node)):
+            return False
+        node = parent
+    return True
+
 
 
 def loop_kind(sf: SourceFile, loop: Node) -> str:

@@ -222,20 +222,6 @@ def is_yield(sf: SourceFile, stmt: Node) -> bool:
     return call is not None and a.is_call_to(sf, call, "runtime", ("Gosched",))
 
 
-def nothing_after(body: Node, stmt: Node) -> bool:
-    """Whether nothing of ``body`` runs after ``stmt`` but the next pass of a loop around it."""
-    node = stmt
-    while node != body:
-        parent = node.parent
-        # an if's else, a switch's or select's other cases, a loop's header: not run after it
-        if parent.type not in ("if_statement", "for_statement", "select_statement", "labeled_statement",
-                               "expression_switch_statement", "type_switch_statement") \
-                and any(n.type != "comment" for n in a.following(node)):
-            return False
-        node = parent
-    return True
-
-
 def waits_on(sf: SourceFile, node: Node | None, sig: a.Cancellation) -> bool:
     """``<-ctx.Done()``, or ``<-done`` for a local ``done := ctx.Done()``."""
     if node is None or node.type not in ("expression_statement", "receive_statement") or not node.named_children:

@@ -29,7 +29,6 @@ from ._base import (
     case_body,
     channel,
     names_field,
-    nothing_after,
     operation,
     parsed_package,
     sole_case,
@@ -406,7 +405,7 @@ def _goes_on_after(call: Node) -> bool:
     if fn is None:
         return False
     looped = any(x.type == "for_statement" and a.is_within(x, fn) for x in a.ancestors(call))
-    return looped or not nothing_after(a.body(fn), a.statement_of(call))
+    return looped or not a.nothing_after(a.body(fn), a.statement_of(call))
 
 
 def _reports_failure(sf: SourceFile, fn: Node, stmt: Node, sig: a.Cancellation) -> str | None:
@@ -732,7 +731,7 @@ def watch_where_partners_leave(sf: SourceFile, stmt: Node, state: str, abspath: 
     (None, None) elsewhere: watch answers, as review."""
     fix, _ = watch(sf, stmt, state, abspath, c)
     fn = a.enclosing_function(stmt)
-    if fix is None or a.goroutine_literal(fn) is None or not nothing_after(a.body(fn), stmt):
+    if fix is None or a.goroutine_literal(fn) is None or not a.nothing_after(a.body(fn), stmt):
         return None, None
     sig = _stop_signal(sf, stmt, fn)
     chan = a.unparen(channel(sf, stmt))

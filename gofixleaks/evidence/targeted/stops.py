@@ -18,7 +18,7 @@ except ImportError:  # an uninstalled checkout: transforms/ beside gofixleaks/ (
 from ... import analysis as a
 from ...edits import Fix, TextEdit, insert_before_statement
 from ...source import SourceFile
-from ._base import channel, nothing_after, struct_fields, used_elsewhere
+from ._base import channel, struct_fields, used_elsewhere
 
 DONE = "done"  # the new field's name: upstream's
 _SMALL_KEY = 40  # gofmt aligns a literal's key-value lines when both keys are at most this long (go/printer's smallSize)
@@ -132,7 +132,7 @@ def _no_return(sf: SourceFile, method: Node, stmt: Node) -> str | None:
     name = sf.text(method.child_by_field_name("name"))
     if method.child_by_field_name("result") is not None:
         return f"{name} has results: a caller would take zero values for an answer once stopped"
-    if not nothing_after(a.body(method), stmt):
+    if not a.nothing_after(a.body(method), stmt):
         return f"{name} goes on after the send: a return would skip that"
     if not g_.own_line(sf, stmt):
         return "the send shares its line: rewrite it by hand"

@@ -98,3 +98,33 @@ func Expr(ctx context.Context, in <-chan int, use func(int)) {
 		use(<-in)
 	}()
 }
+
+// Stream reports at most one error on a channel with room for it: every send on errc
+// returns right after, or is the last thing the goroutine does (a scanner's error).
+func Stream(ctx context.Context, next func() (int, bool), check func(int) error, final func() error) (<-chan int, <-chan error) {
+	out := make(chan int, 8)
+	errc := make(chan error, 1)
+	go func() {
+		defer close(out)
+		for {
+			v, ok := next()
+			if !ok {
+				break
+			}
+			if err := check(v); err != nil {
+				errc <- err
+				return
+			}
+			select {
+			case <-ctx.Done():
+				errc <- ctx.Err()
+				return
+			case out <- v:
+			}
+		}
+		if err := final(); err != nil {
+			errc <- err
+		}
+	}()
+	return out, errc
+}
