@@ -235,6 +235,40 @@ def test_the_review_select_does_what_the_functions_own_signal_case_does():
     assert gotools.gofmt_clean(fixed.encode())
 
 
+TICKING = """func Status(ctx context.Context, send func()) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for ctx.Err() == nil {
+		send()
+		<-t.C
+	}
+}
+"""
+
+PENDING = """type Client struct {
+	ctx     context.Context
+	pending map[int]chan int
+}
+
+func (c *Client) Ask(id int) int {
+	ch := make(chan int, 1)
+	c.pending[id] = ch
+	return <-ch
+}
+
+func (c *Client) read(next func() (int, int)) {
+	for {
+		id, v := next()
+		ch, ok := c.pending[id]
+		delete(c.pending, id)
+		if ok {
+			ch <- v
+		}
+	}
+}
+"""
+
+
 @pytest.mark.parametrize("body, text, state, reason", [
     # a buffer: the send never waits while there is room, so the select would only drop
     # the value whenever ctx has ended (a Cleanup, a waiter for an exit status still reads it)
@@ -377,7 +411,7 @@ func (c *C) Send(ch chan int) {
 	}()
 	use(ctx)
 }
-""", "<-events", "chan receive", "ctx's cancel is called only by this function, after the operation (line 16)"),
+""", "<-events", "chan receive", "ctx's cancel is called only by this function, after the operation or as it leaves (line 16)"),
     # a partner declared with `var`, and a buffer given by a later assignment
     ("""func Dial(ctx context.Context) int {
 	var synC = make(chan int)
@@ -474,6 +508,23 @@ func (p *P) drain() {
 	<-flushed
 }
 """, "<-flushed", "chan receive", "its callers cancel before they call it (p.cancel() at line 15)"),
+    # a context whose only cancel is deferred by the waiting function (go-micro's NATS handler)
+    ("""func Handle(out chan<- int, v int) {
+	ctx, cancel := context.WithCancel(context.TODO())
+	defer cancel()
+	out <- v
+	use(ctx)
+}
+""", "out <- v", "chan send", "ctx's cancel is called only by this function, after the operation or as it leaves (line 14)"),
+    # a ticker its function stops only as it leaves sends every period (livekit's status worker)
+    (TICKING, "<-t.C", "chan receive", "t is a ticker this function stops only as it leaves"),
+    # a reply channel looked up afresh each turn, every one stored in the map made with a
+    # buffer (cmd/go's GOCACHEPROG reader): the select would only drop replies
+    (PENDING, "ch <- v", "chan send", "ch has a buffer (1) and is sent on once here"),
+    # ... the map given a parameter: what the file's calls pass for it counts
+    (PENDING.replace("\tc.pending[id] = ch\n\treturn <-ch", "\tc.register(id, ch)\n\treturn <-ch").replace(
+        "func (c *Client) read(", "func (c *Client) register(id int, reply chan int) {\n\tc.pending[id] = reply\n}\n\n"
+        "func (c *Client) read("), "ch <- v", "chan send", "ch has a buffer (1) and is sent on once here"),
 ])
 def test_the_review_select_refuses_where_it_would_strand_or_drop(body, text, state, reason):
     fixed, why = _watched(body, text, state)
@@ -587,6 +638,27 @@ func (c *C) Send(ch chan int) {
 	}
 }
 """, "out <- l", "chan send"),
+    # a ticker stopped before the receive, or one a goroutine it starts receives from after
+    # the function has left and stopped it: the receive can wait for good
+    (TICKING.replace("\tdefer t.Stop()\n", "").replace("\t\tsend()\n", "\t\tsend()\n\t\tt.Stop()\n"), "<-t.C", "chan receive"),
+    ("""func Status(ctx context.Context, send func()) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	go func() {
+		for ctx.Err() == nil {
+			send()
+			<-t.C
+		}
+	}()
+}
+""", "<-t.C", "chan receive"),
+    # a parameter whose one caller passes an unbuffered channel
+    (PENDING.replace("\tc.pending[id] = ch\n\treturn <-ch", "\tc.register(id, ch)\n\treturn <-ch").replace(
+        "func (c *Client) read(", "func (c *Client) register(id int, reply chan int) {\n\tc.pending[id] = reply\n}\n\n"
+        "func (c *Client) Tell(id int) {\n\tc.register(id, make(chan int))\n}\n\nfunc (c *Client) read("),
+     "ch <- v", "chan send"),
+    # one reply channel stored unbuffered: that send waits for its asker
+    (PENDING.replace("make(chan int, 1)", "make(chan int)"), "ch <- v", "chan send"),
 ])
 def test_the_review_select_still_answers_where_nothing_is_stranded(body, text, state):
     assert _watched(body, text, state) == (True, None)
@@ -803,3 +875,48 @@ def test_the_copied_stop_case_is_proven_and_keeps_the_reader_ending(tmp_path):
                  "proven-leak (fixed): select on ctx.Done() too, and do there what its case on the signal at line 9 does "
                  "(close(out); return)")
     assert_gofmt_and_vet_clean(run[0], ("pump",))
+
+
+# package main's signal handler, and a context meant for one start-up call (grpc's example)
+SIGNAL_MAIN = """package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"time"
+)
+
+func start(ctx context.Context) error { return ctx.Err() }
+
+func main() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := start(ctx); err != nil {
+		os.Exit(1)
+	}
+	c := make(chan os.Signal, 1)
+	signal.Notify(c, os.Interrupt)
+	go func() {
+		<-c
+		os.Exit(0)
+	}()
+	select {}
+}
+"""
+
+
+@pytest.mark.parametrize("source, watched", [
+    (SIGNAL_MAIN, False),
+    # started in a loop, the goroutines pile up: the select is still offered
+    (SIGNAL_MAIN.replace("\tgo func() {\n\t\t<-c\n\t\tos.Exit(0)\n\t}()\n",
+                         "\tfor range 3 {\n\t\tgo func() {\n\t\t\t<-c\n\t\t\tos.Exit(0)\n\t\t}()\n\t}\n"), True),
+    # outside package main, main is just a function
+    (SIGNAL_MAIN.replace("package main", "package p", 1), True),
+])
+def test_a_goroutine_main_starts_once_is_no_leak(source, watched):
+    sf = SourceFile.load("main.go", source.encode(), (1, 22))
+    line = next(i for i, ln in enumerate(source.splitlines(), 1) if ln.strip() == "<-c")
+    fix, why = channels.watch(sf, channels.operation_at(sf, line, "chan receive"), "chan receive")
+    assert (fix is not None) == watched, why
+    assert watched or "main starts this goroutine once" in why

@@ -50,6 +50,7 @@ from .cancellation import (
     never_cancelled,
     never_done,
     never_given_a_live_one,
+    passed_for,
     signal_kind,
 )
 from .flow import (

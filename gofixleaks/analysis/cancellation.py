@@ -218,11 +218,24 @@ def never_given_a_live_one(
     calls ``in_view`` says ``files`` may not hold. Watching such a context changes nothing
     (a CLI's ``makeMirror(context.TODO(), ...)``; a collector whose ``Gather`` makes ``ctx :=
     context.Background()`` and hands it down)."""
+    if depth < 0 or not in_view(sf, fn):
+        return None
+    calls = passed_for(sf, fn, param, files)
+    if not calls or not all(arg is not None and _dead_argument(f, call, arg, files, in_view, depth) for f, call, arg in calls):
+        return None
+    return calls[0][0], calls[0][1]
+
+
+def passed_for(sf: SourceFile, fn: Node, param: str, files: Sequence[SourceFile]) \
+        -> list[tuple[SourceFile, Node, Node | None]] | None:
+    """Every call of ``fn`` (of ``sf``) in ``files``, with its file and the argument it
+    passes for parameter ``param`` (None when it passes fewer); None when ``fn`` is used as
+    a value, so who calls it cannot be told. A method is matched by name alone."""
     key = function_key(sf, fn)
-    if key is None or depth < 0 or not in_view(sf, fn):
+    if key is None:
         return None
     index = _param_index(sf, fn, param)
-    first = None
+    calls = []
     for f in files:
         for ident in of_type(f.root, "identifier", "field_identifier"):
             if f.text(ident) != key[0] or ident.parent.type in ("function_declaration", "method_declaration", "method_elem"):
@@ -232,21 +245,16 @@ def never_given_a_live_one(
             head = ident.parent if ident.type == "field_identifier" else ident
             call = head.parent
             if call is None or call.type != "call_expression" or call.child_by_field_name("function") != head:
-                return None  # used as a value: who calls it cannot be told
-            if not _dead_argument(f, call, index, files, in_view, depth):
                 return None
-            first = first or (f, call)
-    return first
+            args = arguments(call)
+            calls.append((f, call, unparen(args[index]) if 0 <= index < len(args) else None))
+    return calls
 
 
-def _dead_argument(sf: SourceFile, call: Node, index: int, files: Sequence[SourceFile],
+def _dead_argument(sf: SourceFile, call: Node, arg: Node, files: Sequence[SourceFile],
                    in_view: Callable[[SourceFile, Node], bool], depth: int) -> bool:
-    """Whether argument ``index`` of ``call`` is a context that never fires (see
+    """Whether argument ``arg`` of ``call`` is a context that never fires (see
     never_given_a_live_one)."""
-    args = arguments(call)
-    if index < 0 or len(args) <= index:
-        return False
-    arg = unparen(args[index])
     if never_done(sf, arg, call) or (arg.type in ("identifier", "selector_expression")
                                      and never_cancelled(sf, Cancellation(sf.text(arg), "context"), call)):
         return True

@@ -187,7 +187,8 @@ def watch(sf: SourceFile, stmt: Node, state: str, abspath: str | None = None,
         return None, blocker
     if not g_.own_line(sf, stmt):
         return None, "the operation shares its line: rewrite it by hand"
-    late = _after_cancellation(sf, fn, stmt, sig) or _buffered_once(sf, stmt, chan) or _released_slot(sf, stmt, chan, state) \
+    late = _after_cancellation(sf, fn, stmt, sig) or _ticking(sf, stmt, chan, state) or _started_once_by_main(sf, stmt) \
+        or _buffered_once(sf, stmt, chan) or _released_slot(sf, stmt, chan, state) \
         or _stranded_partner(sf, stmt, chan, state) or _drained(sf, stmt, chan, state) or _test_own_goroutine(sf, stmt) \
         or _answers_http(sf, fn) or _carries_resource(sf, fn, stmt) or _reports_failure(sf, fn, stmt, sig) \
         or _caller_goes_on(sf, abspath, c, stmt, state) \
@@ -219,8 +220,12 @@ def _buffered_once(sf: SourceFile, stmt: Node, chan: Node) -> str | None:
     caller for an exit status: the corpus' commonest wrong answer)."""
     fn = a.enclosing_function(stmt)
     following = [x for x in a.following(stmt) if x.type != "comment"]
-    once = (following and following[0].type == "return_statement") or \
-        not any(x.type == "for_statement" for x in a.ancestors(stmt) if a.is_within(x, fn))
+    loop = next((x for x in a.ancestors(stmt) if x.type == "for_statement" and a.is_within(x, fn)), None)
+    # a reply channel looked up afresh in each turn of the loop (`ch, ok := pending[id]`)
+    looked_up = a.defined_value(sf, sf.text(chan), stmt) if chan.type == "identifier" else None
+    fresh = loop is not None and looked_up is not None and a.unparen(looked_up).type == "index_expression" \
+        and a.is_within(looked_up, loop)
+    once = (following and following[0].type == "return_statement") or loop is None or fresh
     if operation(stmt).type != "send_statement" or not once:
         return None
     made = _values_of(sf, chan, stmt)
@@ -252,12 +257,16 @@ def _released_slot(sf: SourceFile, stmt: Node, chan: Node, state: str) -> str | 
 
 
 def _values_of(sf: SourceFile, chan: Node, at: Node) -> list[Node]:
-    """The values the file gives ``chan``: a local's ``:=`` value, or each a field of its
-    name is given (a keyed struct literal element, an assignment): [] when not in view."""
+    """The values the file gives ``chan``: a local's ``:=`` value, what the map it was
+    looked up in is given, or each a field of its name is given (a keyed struct literal
+    element, an assignment): [] when not in view."""
     if chan.type == "identifier":
         binding = a.local_binding(sf, sf.text(chan), at)
         if binding is None:
             return []
+        element = a.unparen(binding.value or a.defined_value(sf, sf.text(chan), at) or chan)
+        if element.type == "index_expression":  # `ch, ok := pending[id]`: what the map is given
+            return _stored_in(sf, element.child_by_field_name("operand"))
         # `var ch chan T` given its value later: `ch = make(chan T, 1)`
         later = [st.child_by_field_name("right").named_children[0] for ref in a.references(sf, binding)
                  for st in [ref.parent.parent] if ref.parent.type == "expression_list" and st.type == "assignment_statement"
@@ -268,7 +277,80 @@ def _values_of(sf: SourceFile, chan: Node, at: Node) -> list[Node]:
         return []
     values = a.field_values(sf, sf.text(chan.child_by_field_name("field")))
     # a local stored in the field (T{errc: errc}) stands for the value it was given
-    return [a.defined_value(sf, sf.text(v), v) or v if v.type == "identifier" else v for v in values]
+    return [x for v in values for x in _given(sf, v)]
+
+
+def _stored_in(sf: SourceFile, table: Node) -> list[Node]:
+    """The values the file stores in map ``table`` (``m[k] = v``, or ``x.m[k] = v`` for a
+    field, matched by name), a local standing for the value it was given and a parameter
+    for what the file's calls pass it (cmd/go's ``writeToChild(req, resc)``); an unknown
+    value stands for itself."""
+    key = sf.text(table.child_by_field_name("field")) if table.type == "selector_expression" else sf.text(table)
+    values = []
+    for st in a.of_type(sf.root, "assignment_statement"):
+        lefts, rights = st.child_by_field_name("left").named_children, st.child_by_field_name("right").named_children
+        for left, right in zip(lefts, rights) if len(lefts) == len(rights) and sf.text(st.child_by_field_name("operator")) == "=" else ():
+            m = left.child_by_field_name("operand") if left.type == "index_expression" else None
+            named = sf.text(m.child_by_field_name("field")) if m is not None and m.type == "selector_expression" else \
+                sf.text(m) if m is not None else None
+            if named == key and m.type == table.type:
+                values.extend(_given(sf, a.unparen(right)))
+    return values
+
+
+def _given(sf: SourceFile, value: Node) -> list[Node]:
+    """What identifier ``value`` stands for: its local's ``:=`` value, or, for a parameter
+    of a declared function, every argument the file's calls pass for it; else itself."""
+    if value.type != "identifier":
+        return [value]
+    name = sf.text(value)
+    local = a.defined_value(sf, name, value)
+    fn = a.enclosing_function(value)
+    if local is not None or fn is None or fn.type not in ("function_declaration", "method_declaration") \
+            or not a.params_declare(sf, fn, name):
+        return [local or value]
+    calls = a.passed_for(sf, fn, name, [sf])
+    if not calls or any(arg is None for _, _, arg in calls):
+        return [value]
+    return [a.defined_value(sf, sf.text(arg), arg) or arg if arg.type == "identifier" else arg for _, _, arg in calls]
+
+
+def _ticking(sf: SourceFile, stmt: Node, chan: Node, state: str) -> str | None:
+    """Why the receive cannot block for good, or None: it takes from ``t.C`` of a ticker its
+    own function made (``time.NewTicker``) and stops only by defer, as it leaves. A ticker
+    sends every period until stopped, so the wait lasts a period at most; a dump showing it
+    is a snapshot of a loop's pause, not a leak (livekit's status worker)."""
+    if state != "chan receive" or chan.type != "selector_expression" or sf.text(chan.child_by_field_name("field")) != "C":
+        return None
+    ticker = chan.child_by_field_name("operand")
+    binding = a.local_binding(sf, sf.text(ticker), stmt) if ticker.type == "identifier" else None
+    fn = a.enclosing_function(stmt)
+    if binding is None or binding.function != fn or not a.is_call_to(sf, binding.value, "time", ("NewTicker",)):
+        return None
+    for ref in a.references(sf, binding):
+        use = ref.parent
+        field = sf.text(use.child_by_field_name("field")) if use.type == "selector_expression" and use.child_by_field_name("operand") == ref else None
+        deferred = a.enclosing(use, "defer_statement", stop_at=a.FUNCTION_TYPES)
+        if field in ("C", "Reset") or (field == "Stop" and deferred is not None and a.enclosing_function(deferred) == fn):
+            continue
+        return None
+    return f"{sf.text(ticker)} is a ticker this function stops only as it leaves: it sends every period, so the receive waits a period at most"
+
+
+def _started_once_by_main(sf: SourceFile, stmt: Node) -> str | None:
+    """Why the goroutine is no leak, or None: package main's ``main`` starts its literal
+    once (in no loop), so it lives as long as the program at most and cannot pile up. A
+    return would change how the program stops (grpc's example gives up its signal handler
+    when a context meant for a start-up call times out), not end a leak."""
+    lit = a.enclosing_goroutine(stmt)
+    outer = a.enclosing_function(lit.parent) if lit is not None and a.enclosing_function(stmt) == lit else None
+    package = next((c for c in sf.root.named_children if c.type == "package_clause"), None)
+    if outer is None or outer.type != "function_declaration" or sf.text(outer.child_by_field_name("name")) != "main" \
+            or package is None or sf.text(package.named_children[0]) != "main":
+        return None
+    if any(x.type == "for_statement" for x in a.ancestors(lit) if a.is_within(x, outer)):
+        return None
+    return "main starts this goroutine once: it lives as long as the program at most, and a return would change how the program stops"
 
 
 def _stranded_partner(sf: SourceFile, stmt: Node, chan: Node, state: str) -> str | None:
@@ -479,9 +561,9 @@ def _carries_resource(sf: SourceFile, fn: Node, stmt: Node) -> str | None:
 def _cancelled_after(sf: SourceFile, fn: Node, stmt: Node, sig: a.Cancellation) -> str | None:
     """Why the context can not be done while the operation waits, or None: it is a local
     ``WithCancel`` of a context nothing cancels, and its cancel is only called (never handed
-    on) by the operation's own function, after it and outside any loop around it (etcdctl's
-    observe cancels once the signal it waits for has come; telegraf's aggregator once its
-    source is drained)."""
+    on) by the operation's own function, after it and outside any loop around it, or by
+    ``defer`` (etcdctl's observe cancels once the signal it waits for has come; telegraf's
+    aggregator once its source is drained; go-micro's NATS handler as it returns)."""
     if sig.kind != "context" or "." in sig.name:
         return None
     decl = a.local_declaration(sf, sig.name, stmt)
@@ -501,10 +583,12 @@ def _cancelled_after(sf: SourceFile, fn: Node, stmt: Node, sig: a.Cancellation) 
     loops = [x for x in a.ancestors(stmt) if x.type == "for_statement" and a.is_within(x, fn)]
     for ref in refs:
         call = ref.parent
-        if call.type != "call_expression" or call.child_by_field_name("function") != ref or a.enclosing_function(ref) != fn \
-                or ref.start_byte < stmt.end_byte or any(a.is_within(ref, x) for x in loops):
+        if call.type != "call_expression" or call.child_by_field_name("function") != ref or a.enclosing_function(ref) != fn:
             return None
-    return (f"{sig.name}'s cancel is called only by this function, after the operation (line "
+        # `defer cancel()` runs as the function leaves, after the operation too
+        if call.parent.type != "defer_statement" and (ref.start_byte < stmt.end_byte or any(a.is_within(ref, x) for x in loops)):
+            return None
+    return (f"{sig.name}'s cancel is called only by this function, after the operation or as it leaves (line "
             f"{sf.line_col(refs[0].start_byte)[0]}): the new case could not fire while it waits")
 
 
