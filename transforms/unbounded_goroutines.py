@@ -52,7 +52,9 @@ The loop never waits, so nothing pushes back on the producer.
 - the iteration waits for the goroutine before going on (`<-done` or `wg.Wait()` after the
   `go`, or a `select` whose cases all either wait for it or leave the loop), or hands a
   channel the goroutine closes when it ends to a call (`err := c.watchEvents(applyErr)`,
-  a watch restarted after each failure: about one goroutine is alive at a time);
+  a watch restarted after each failure: about one goroutine is alive at a time), or
+  closes, with no `continue` before, a channel whose close ends the goroutine (`v, ok :=
+  <-ch` then `if !ok { return }`: a forwarder per run of a blocking listener);
 - the launch cannot repeat: a `return` or `break` follows it, or it waits for a
   `time.NewTimer` that fires once;
 - a counted worker pool: `for i := 0; i < n; i++`, `for i := range n` (`n` an integer
@@ -119,7 +121,10 @@ waiting for a slot can neither hang nor stall; otherwise the finding says why:
   only starts goroutines is often called locked);
 - the goroutines may send on a channel the launching loop itself receives from (a work
   queue its workers feed, as in a concurrent mark): with every slot held by a goroutine
-  blocked on that send, the loop would wait for a slot instead of receiving;
+  blocked on that send, the loop would wait for a slot instead of receiving; or they
+  receive from a channel the launching function sends on, closes or hands to a call (a
+  forwarder ended by `close(ch)` after the call that feeds it): with every slot held by
+  one waiting there, the loop would never get to feed or close it;
 - a fan-out over a collection (not waited for) whose goroutines run a function value
   (`go cb(err)` over callbacks), a method or function outside the package and the
   standard library, or an endless loop left only on a condition (a reader until its
@@ -535,8 +540,8 @@ def _bounded_before(sf, ln: _Launch) -> bool:
 def _joined_each_iteration(sf, ln: _Launch) -> bool:
     """After the go statement the iteration waits on something the goroutine signals
     (``<-done``, ``wg.Wait()``), or hands a channel the goroutine closes when it ends to a
-    call (``err := c.watchEvents(applyErr)``: the call waits for the goroutine's end), so
-    about one of them runs at a time."""
+    call (``err := c.watchEvents(applyErr)``: the call waits for the goroutine's end), or
+    closes a channel whose close ends the goroutine, so about one of them runs at a time."""
     lst = ln.go.parent
     if lst is None or lst.type != "statement_list":
         return False
@@ -544,8 +549,13 @@ def _joined_each_iteration(sf, ln: _Launch) -> bool:
     closed = {sf.text(args[0]) for c in a.of_type(ln.go, "call_expression")
               if a.callee(sf, c) == (None, "close") and len(args := a.arguments(c)) == 1 and args[0].type == "identifier"}
     after = lst.named_children[lst.named_children.index(ln.go) + 1 :]
-    for stmt in after:
+    for i, stmt in enumerate(after):
         if stmt.type == "select_statement" and _waits_on(sf, stmt, mentioned, ln.loop):
+            return True
+        # the iteration closes what the goroutine leaves on, and no `continue` skips that
+        shut = _closed_by(sf, stmt)
+        if shut in mentioned and ln.literal is not None and _ends_on_close(sf, ln.literal, shut) \
+                and not any(True for x in after[:i] for _ in a.of_type(x, "continue_statement", skip_functions=True)):
             return True
         if stmt.type not in ("expression_statement", "short_var_declaration", "assignment_statement"):
             continue
@@ -559,6 +569,34 @@ def _joined_each_iteration(sf, ln: _Launch) -> bool:
             # not `chans = append(chans, done)`: collected, the iteration does not wait
             if n.type == "call_expression" and a.callee(sf, n) != (None, "append") and any(sf.text(x) in closed for x in a.arguments(n)):
                 return True
+    return False
+
+
+def _closed_by(sf, stmt: Node) -> str | None:
+    """The local that statement ``close(x)`` closes, or None."""
+    call = a.unparen(stmt.named_children[0]) if stmt.type == "expression_statement" and stmt.named_children else None
+    if call is None or call.type != "call_expression" or a.callee(sf, call) != (None, "close"):
+        return None
+    args = a.arguments(call)
+    return sf.text(args[0]) if len(args) == 1 and args[0].type == "identifier" else None
+
+
+def _ends_on_close(sf, literal: Node, name: str) -> bool:
+    """The goroutine returns once ``name`` is closed: a ``v, ok := <-name`` (a select's case
+    or a statement) followed by ``if !ok { return }`` (mdns' forwarder)."""
+    for recv in a.of_type(a.body(literal), "receive_statement", "short_var_declaration", skip_functions=True):
+        left = a.left_names(recv) if recv.child_by_field_name("left") is not None else []
+        right = recv.child_by_field_name("right")
+        right = a.unparen(right.named_children[0] if right.type == "expression_list" and right.named_child_count == 1 else right)
+        if len(left) != 2 or not a.is_receive(sf, right) or sf.text(right.child_by_field_name("operand")) != name:
+            continue
+        rest = [x for x in (a.statements(recv.parent) if recv.parent.type == "communication_case" else a.following(recv))
+                if x.type != "comment"]
+        check = rest[0] if rest and rest[0].type == "if_statement" else None
+        cond = sf.text(check.child_by_field_name("condition")).replace(" ", "") if check is not None else ""
+        taken = a.statements(check.child_by_field_name("consequence")) if check is not None else []
+        if cond == f"!{sf.text(left[1])}" and taken and taken[-1].type == "return_statement":
+            return True
     return False
 
 
@@ -706,6 +744,23 @@ def _feeds_its_loop(sf, ln: _Launch) -> str | None:
     if header is not None and header.child_by_field_name("right") is not None:
         received.append(sf.text(a.unparen(header.child_by_field_name("right"))))
     return next((r for r in received if r in sent), None)
+
+
+def _fed_by_its_loop(sf, ln: _Launch) -> str | None:
+    """A channel the goroutines receive from that the launching function, outside them,
+    sends on, closes or hands to a call (a forwarder ended by ``close(ch)`` after the call
+    that feeds it): the goroutines wait for the launcher."""
+    received = {sf.text(a.unparen(n.child_by_field_name("operand"))) for n in a.walk(ln.go) if a.is_receive(sf, n)}
+    received |= {sf.text(r) for c in a.of_type(ln.go, "range_clause") if (r := c.child_by_field_name("right")) is not None
+                 and r.type == "identifier" and sf.text(a.defined_value(sf, sf.text(r), r) or r).startswith("make(chan")}
+    for n in a.of_type(a.body(ln.function), "send_statement", "call_expression", skip_functions=True):
+        if a.is_within(n, ln.go) or (n.type == "call_expression" and a.callee(sf, n) == (None, "append")):
+            continue
+        fed = [n.child_by_field_name("channel")] if n.type == "send_statement" else a.arguments(n)
+        hit = next((sf.text(x) for x in fed if sf.text(x) in received), None)
+        if hit is not None:
+            return hit
+    return None
 
 
 def _held_at_launch(sf, ln: _Launch) -> str | None:
@@ -926,6 +981,10 @@ def _deadlock_risk(p: Pass, ln: _Launch) -> str | None:
             "the loop dispatches other work (a select or switch around the launch): waiting for a slot would "
             "stall it, and the goroutines may be waiting for that very work; bound them by hand"
         )
+    fed = _fed_by_its_loop(sf, ln)
+    if fed is not None:
+        return (f"the goroutines wait on {fed}, which this function feeds or closes outside them: once every slot "
+                "holds one waiting, the loop would wait for a slot instead of getting there, a deadlock")
     tick = _paced_by(sf, ln)
     if tick is not None:
         return (

@@ -80,3 +80,44 @@ func Collect(events <-chan int, work func(int)) []chan struct{} {
 		dones = append(dones, done)
 	}
 }
+
+// Listen starts one forwarder per run of the blocking listen, and a failed run skips the
+// close that ends it: they pile up, and a semaphore would hang the loop once full.
+func Listen(listen func(chan<- int) error, forward func(int)) {
+	for {
+		ch := make(chan int, 8)
+		go func() { // want "goroutine started in an endless loop"
+			for {
+				select {
+				case v, ok := <-ch:
+					if !ok {
+						return
+					}
+					forward(v)
+				}
+			}
+		}()
+		if err := listen(ch); err != nil {
+			continue
+		}
+		close(ch)
+	}
+}
+
+// Relay closes the channel on every run, so each forwarder ends before the next starts.
+func Relay(listen func(chan<- int) error, forward func(int)) {
+	for {
+		ch := make(chan int, 8)
+		go func() {
+			for {
+				v, ok := <-ch
+				if !ok {
+					return
+				}
+				forward(v)
+			}
+		}()
+		_ = listen(ch)
+		close(ch)
+	}
+}
