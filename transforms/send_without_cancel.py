@@ -101,14 +101,21 @@ note says which) when:
   unclosed and leak what it holds, so closing it there is left to a person;
 - the goroutine's function has results, a `return` would skip a later non-deferred
   `wg.Done()`, `mu.Unlock()` or `close(ch)`, the statement shares its line, or a received
-  `v := <-ch` needs a type that this file does not declare.
+  `v := <-ch` needs a type that this file does not declare;
+- the function has its own select case on the signal that goes on rather than returns
+  (serf's coalescer sets a flag and flushes what it holds), or that does more before its
+  return in a way that cannot be copied to the operation (statements over several lines,
+  a jump, another operation on the same channel, locals not in scope there), or its cases
+  on the signal differ.
 
 Applicability: `review` (a select that returns early changes when the goroutine ends).
 
 ## The fix
 The operation becomes a `select` that also watches the signal:
 `select { case ch <- v: case <-ctx.Done(): return }`. The sent value is evaluated once when
-the select starts, exactly as before. Without a ctx or done channel of its own, a function
+the select starts, exactly as before. Where the function's own case on the signal does
+more before it returns (`close(out); return`, so a reader's range ends), the new case does
+the same, copied (a bare return there would leave that reader waiting for good). Without a ctx or done channel of its own, a function
 with an `*http.Request` parameter `r` watches `r.Context().Done()`. Otherwise context
 plumbing gives the function around the goroutine a `ctx context.Context` parameter, and its
 callers pass their own ctx or, in a handler, their request's `r.Context()` (a test's
@@ -607,13 +614,15 @@ def _returned(sf: SourceFile, stmt: Node, name: str) -> bool:
     )
 
 
-def _receive_fix(sf: SourceFile, stmt: Node, sig: a.Cancellation, comment: str) -> tuple[bytes | None, str | None]:
-    """The replacement for a receive statement, or (None, why not)."""
+def _receive_fix(sf: SourceFile, stmt: Node, sig: a.Cancellation, comment: str,
+                 body: tuple[str, ...]) -> tuple[bytes | None, str | None]:
+    """The replacement for a receive statement, whose case on the signal runs ``body``, or
+    (None, why not)."""
     indent = sf.indent_at(stmt.start_byte)
     right = stmt.child_by_field_name("right")
     if stmt.type != "short_var_declaration":
         comm = sf.text(stmt) if stmt.type == "assignment_statement" else sf.text(stmt.named_children[0])
-        return g_.select_over(sf, comm, sig, indent, comment), None
+        return g_.select_over(sf, comm, sig, indent, comment, body), None
     recv = a.unparen(right.named_children[0])
     names = stmt.child_by_field_name("left").named_children
     elem = _element_type(sf, a.unparen(recv.child_by_field_name("operand")))
@@ -632,7 +641,7 @@ def _receive_fix(sf: SourceFile, stmt: Node, sig: a.Cancellation, comment: str) 
         for i, n in enumerate(names) if sf.text(n) != "_"
     )
     comm = ", ".join(sf.text(n) for n in names) + " = " + sf.text(recv)
-    return decls + g_.select_over(sf, comm, sig, indent, comment), None
+    return decls + g_.select_over(sf, comm, sig, indent, comment, body), None
 
 
 def _sites(p: Pass, v: m.View) -> Iterator[tuple[g_.Goroutine, Node, a.Cancellation | None]]:
@@ -705,20 +714,28 @@ def run(p: Pass) -> None:
         if request is not None and unowned is not None:
             continue  # work handed elsewhere may be meant to outlive the request (an async notification)
         why = unowned or _closable(sf, stmt, kind, chan, sig) or g_.return_blocker(sf, g, stmt, sig)
+        # the function's own case on the signal says what ending there means (serf's
+        # coalescer flushes what it holds first)
+        body, at = g_.own_signal_case(sf, a.enclosing_function(stmt), stmt, sig, chan) if why is None else (("return",), None)
+        if isinstance(body, str):
+            why, body = body, ("return",)
         if why is None and not g_.own_line(sf, stmt):
             why = "the statement shares its line: rewrite it into a select by hand"
         new = None
         comment = g_.trailing_comment(sf, stmt)
         if why is None:
             if kind == "send":
-                new = g_.select_over(sf, sf.text(stmt), sig, sf.indent_at(stmt.start_byte), comment.text if comment else "")
+                new = g_.select_over(sf, sf.text(stmt), sig, sf.indent_at(stmt.start_byte), comment.text if comment else "", body)
             else:
-                new, why = _receive_fix(sf, stmt, sig, comment.text if comment else "")
+                new, why = _receive_fix(sf, stmt, sig, comment.text if comment else "", body)
         if new is None:
             p.report(stmt, message, notes=[why])
             continue
         end = comment.end_byte if comment is not None else stmt.end_byte
-        fix = Fix(f"wait in a select that also returns on <-{sig.done_expr()}", (TextEdit(stmt.start_byte, end, new),))
+        how = f"wait in a select that also returns on <-{sig.done_expr()}" if at is None else (
+            f"wait in a select that also watches <-{sig.done_expr()} and does there what its own case on it at "
+            f"line {at} does ({'; '.join(body)})")
+        fix = Fix(how, (TextEdit(stmt.start_byte, end, new),))
         p.report(stmt, message, [fix])
 
 

@@ -52,6 +52,7 @@ from .cancellation import (
     never_given_a_live_one,
     passed_for,
     signal_kind,
+    waits_on,
 )
 from .flow import (
     CASE_TYPES,

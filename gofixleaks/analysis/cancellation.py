@@ -10,7 +10,7 @@ from typing import Callable, Mapping, Sequence
 from tree_sitter import Node
 
 from ..source import SourceFile
-from .bindings import left_names, local_declaration, params_declare, var_declaration_of
+from .bindings import defined_values, left_names, local_declaration, params_declare, var_declaration_of
 from .syntax import (
     FUNCTION_TYPES,
     ancestors,
@@ -18,6 +18,7 @@ from .syntax import (
     body,
     callee,
     is_call_to,
+    is_receive,
     is_within,
     of_type,
     unparen,
@@ -357,3 +358,17 @@ def _receiver_contexts(sf: SourceFile, method: Node) -> list[Cancellation]:
                 out.extend(_typed_signal(sf, f"{sf.text(names[0])}.{sf.text(fname)}", sf.text(fname), ftype))
         return out
     return []
+
+
+def waits_on(sf: SourceFile, node: Node | None, sig: Cancellation) -> bool:
+    """``<-ctx.Done()``, or ``<-done`` for a local ``done := ctx.Done()``."""
+    if node is None or node.type not in ("expression_statement", "receive_statement") or not node.named_children:
+        return False
+    expr = unparen(node.child_by_field_name("right") if node.type == "receive_statement" else node.named_children[0])
+    if not is_receive(sf, expr):
+        return False
+    chan = unparen(expr.child_by_field_name("operand"))
+    if sf.text(chan).replace(" ", "") == sig.done_expr():
+        return True
+    values = defined_values(sf, sf.text(chan), chan) if chan.type == "identifier" else []
+    return len(values) == 1 and sf.text(values[0]).replace(" ", "") == sig.done_expr()

@@ -222,20 +222,6 @@ def is_yield(sf: SourceFile, stmt: Node) -> bool:
     return call is not None and a.is_call_to(sf, call, "runtime", ("Gosched",))
 
 
-def waits_on(sf: SourceFile, node: Node | None, sig: a.Cancellation) -> bool:
-    """``<-ctx.Done()``, or ``<-done`` for a local ``done := ctx.Done()``."""
-    if node is None or node.type not in ("expression_statement", "receive_statement") or not node.named_children:
-        return False
-    expr = a.unparen(node.child_by_field_name("right") if node.type == "receive_statement" else node.named_children[0])
-    if not a.is_receive(sf, expr):
-        return False
-    chan = a.unparen(expr.child_by_field_name("operand"))
-    if sf.text(chan).replace(" ", "") == sig.done_expr():
-        return True
-    values = a.defined_values(sf, sf.text(chan), chan) if chan.type == "identifier" else []
-    return len(values) == 1 and sf.text(values[0]).replace(" ", "") == sig.done_expr()
-
-
 def cancels_call(sf: SourceFile, stmt: Node) -> bool:
     """A call such as ``cancel()`` or ``wc.cancel()``: by its name, it cancels a context."""
     call = a.unparen(stmt.named_children[0]) if stmt.named_children else None

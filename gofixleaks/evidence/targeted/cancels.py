@@ -16,7 +16,7 @@ from ... import analysis as a
 from ...analysis.cancellation import NEVER_DONE
 from ...edits import Fix, TextEdit
 from ...source import SourceFile
-from ._base import cancels_call, channel, struct_fields, used_elsewhere, waits_on
+from ._base import cancels_call, channel, struct_fields, used_elsewhere
 
 
 def cancel_then_send(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tuple[Fix | None, str | None]:
@@ -65,7 +65,7 @@ def cancel_then_send(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tu
                 and a.enclosing(n, "defer_statement", stop_at=a.FUNCTION_TYPES) is None:
             return None, f"{cancel} is called before too: the context is done at the send anyway"
     for case in (x for x in a.ancestors(stmt) if x.type == "communication_case"):
-        if waits_on(sf, case.child_by_field_name("communication"), sig):
+        if a.waits_on(sf, case.child_by_field_name("communication"), sig):
             return None, f"the send runs once {ctx} is done (in a case that waits on it): a select on it would drop it"
     late = _receiver_waits_first(sf, channel(sf, stmt), abspath)
     if late is not None:

@@ -34,7 +34,6 @@ from ._base import (
     sole_case,
     struct_fields,
     used_elsewhere,
-    waits_on,
     zero_return,
 )
 
@@ -195,7 +194,7 @@ def watch(sf: SourceFile, stmt: Node, state: str, abspath: str | None = None,
         or _callers_never_cancel(sf, abspath, stmt, sig)
     if late is not None:
         return None, late
-    body, at = _own_signal_case(sf, fn, stmt, sig, chan)
+    body, at = g_.own_signal_case(sf, fn, stmt, sig, chan)
     if isinstance(body, str):
         return None, body
     message = f"select on {sig.done_expr()} too, and return when it fires" if at is None else \
@@ -498,8 +497,8 @@ def _reports_failure(sf: SourceFile, fn: Node, stmt: Node, sig: a.Cancellation) 
     Or the operation is such a report on a channel the function closes by defer: dropped,
     the close alone would end the stream as if complete."""
     op = operation(stmt)
-    if any(waits_on(sf, c.child_by_field_name("communication"), sig) for c in a.of_type(fn, "communication_case", skip_functions=True)):
-        return None  # the function's own way out on the signal says what it does then (_own_signal_case)
+    if any(a.waits_on(sf, c.child_by_field_name("communication"), sig) for c in a.of_type(fn, "communication_case", skip_functions=True)):
+        return None  # the function's own way out on the signal says what it does then (own_signal_case)
     name = sf.text(op.child_by_field_name("channel")) if op.type == "send_statement" else None
     reports = name is not None and _ERR.search(sf.text(op.child_by_field_name("value"))) is not None
     if reports and any(
@@ -709,72 +708,6 @@ def _operations_on(sf: SourceFile, stmt: Node, chan: Node, ranges: bool = False)
     return out
 
 
-def _own_signal_case(sf: SourceFile, fn: Node, stmt: Node, sig: a.Cancellation, chan: Node) -> tuple[tuple[str, ...] | str, int | None]:
-    """What the new case does, and the line of the case it copies: ``return`` where ``fn``
-    has no select case on the same signal that does more before it returns (logs and a
-    timer's or ticker's ``Stop`` aside); else that case's body (``close(out)``,
-    ``p.pp.Stop()``, ``doneCh <- nil`` before the ``return``), which a bare return would
-    skip, copied where it means the same: one-line statements, none on the blocked
-    operation's channel nor a ``break``/``continue``/``goto``, whose locals are the ones in
-    scope at the operation. Else a str: why not."""
-    cases = [c for c in a.of_type(fn, "communication_case", skip_functions=True)
-             if waits_on(sf, c.child_by_field_name("communication"), sig)]
-    bodies = [(c, tuple(x for x in a.statements(c) if x.type != "comment")) for c in cases]
-    for c, b in bodies:
-        # an empty case shares the code after its select with the other cases: not its own way
-        if b and b[-1].type != "return_statement" and not a.never_returns(sf, b[-1]):
-            # syncthing's pullBlock marks the block failed and goes on to hand it over
-            return (f"its own case on the signal at line {sf.line_col(c.start_byte)[0]} goes on rather than return: "
-                    "the function finishes its work once the signal fires, which a return here would cut short"), None
-    more = [(c, b) for c, b in bodies if len([x for x in b if not _idle(sf, x)]) > 1 and b[-1].type == "return_statement"]
-    if not more:
-        return ("return",), None
-    at = sf.line_col(more[0][0].start_byte)[0]
-    why = f"its own case on the signal at line {at} does more before it returns, which a bare return would skip"
-    body = more[0][1]
-    if len({tuple(sf.text(x) for x in b) for _, b in more}) > 1:
-        return f"{why}, and its cases on the signal differ: add the case by hand", None
-    name = sf.text(chan)
-    for x in body:
-        moved = any(a.local_declaration(sf, sf.text(n), x) != a.local_declaration(sf, sf.text(n), stmt) for n in a.of_type(x, "identifier"))
-        jumps = any(True for _ in a.of_type(x, "break_statement", "continue_statement", "goto_statement", "fallthrough_statement"))
-        # another send or receive on the channel would wait again, or hand over another value
-        again = any(sf.text(n.child_by_field_name("channel")) == name for n in a.of_type(x, "send_statement")) or any(
-            a.is_receive(sf, n) and sf.text(a.unparen(n.child_by_field_name("operand"))) == name for n in a.of_type(x, "unary_expression"))
-        if "\n" in sf.text(x) or moved or jumps or again:
-            return f"{why}, and it cannot be copied to the operation: add the case by hand", None
-    return tuple(sf.text(x) for x in body), at
-
-
-_LOGS = frozenset({"Debug", "Debugf", "Info", "Infof", "Print", "Printf", "Println", "Warn", "Warnf", "Warning",
-                   "Warningf", "Log", "Logf", "Msg", "Msgf", "Trace", "Tracef"})
-
-
-def _idle(sf: SourceFile, stmt: Node) -> bool:
-    """Whether a statement changes nothing a bare return would need: a log line, or stopping
-    a timer or ticker (``t.Stop()``, or ``if !t.Stop() { <-t.C }``), which since Go 1.23 the
-    collector reclaims unstopped."""
-    if stmt.type == "if_statement":
-        cond = sf.text(stmt.child_by_field_name("condition")).replace(" ", "")
-        inner = [x for x in a.statements(stmt.child_by_field_name("consequence")) if x.type != "comment"]
-        timer = cond.removeprefix("!").removesuffix(".Stop()")
-        return cond == f"!{timer}.Stop()" and stmt.child_by_field_name("alternative") is None \
-            and [sf.text(x).replace(" ", "") for x in inner] == [f"<-{timer}.C"]
-    call = a.unparen(stmt.named_children[0]) if stmt.type == "expression_statement" else None
-    if call is None or call.type != "call_expression":
-        return False
-    while call.type == "call_expression" and call.child_by_field_name("function").type == "selector_expression":
-        name = sf.text(call.child_by_field_name("function").child_by_field_name("field"))
-        operand = call.child_by_field_name("function").child_by_field_name("operand")
-        if name in _LOGS:
-            return True
-        if name == "Stop" and not a.arguments(call):
-            made = a.defined_value(sf, sf.text(operand), stmt) if operand.type == "identifier" else None
-            return a.is_call_to(sf, made, "time", ("NewTimer", "NewTicker")) or f"{sf.text(operand)}.C".encode() in sf.data
-        call = operand  # a chained logger: logger.Info().Msg("...")
-    return False
-
-
 def _callers_never_cancel(sf: SourceFile, abspath: str | None, stmt: Node, sig: a.Cancellation) -> str | None:
     """Why the context parameter ``sig`` can never be done, or None: every call of the
     function declaring it, in the files of its package, passes a context nothing cancels
@@ -847,7 +780,7 @@ def _in_select_on(sf: SourceFile, ref: Node, sig: a.Cancellation, stmt: Node) ->
     root = re.match(r"\w+", sig.name).group()
     for other in (x for x in case.parent.named_children if x.type == "communication_case"):
         body = a.statements(other)
-        if waits_on(sf, other.child_by_field_name("communication"), sig) and body \
+        if a.waits_on(sf, other.child_by_field_name("communication"), sig) and body \
                 and body[-1].type == "return_statement" and _same_name(sf, root, other, stmt):
             return True
     return False
@@ -936,7 +869,7 @@ def _after_cancellation(sf: SourceFile, fn: Node, stmt: Node, sig: a.Cancellatio
     sits in a case that waits on the signal (in its own function or one that starts it),
     follows such a wait in ``fn`` that does not return, or follows a cancel call in ``fn``."""
     for case in (x for x in a.ancestors(stmt) if x.type == "communication_case"):
-        if waits_on(sf, case.child_by_field_name("communication"), sig):
+        if a.waits_on(sf, case.child_by_field_name("communication"), sig):
             return "it runs after the signal fired (in a case that waits on it): the new case would drop it"
     for n in a.of_type(fn, "communication_case", "expression_statement", skip_functions=True):
         if n.start_byte >= stmt.start_byte:
@@ -945,7 +878,7 @@ def _after_cancellation(sf: SourceFile, fn: Node, stmt: Node, sig: a.Cancellatio
             return "the function cancels before it: the new case would fire at once and drop it"
         head = n.child_by_field_name("communication") if n.type == "communication_case" else n
         body = a.statements(n) if n.type == "communication_case" else []
-        if waits_on(sf, head, sig) and not (body and body[-1].type == "return_statement"):
+        if a.waits_on(sf, head, sig) and not (body and body[-1].type == "return_statement"):
             return "it follows a wait on the signal that goes on: the new case would fire at once and drop it"
     return _called_after_cancel(sf, stmt)
 

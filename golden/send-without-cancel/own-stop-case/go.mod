@@ -1,0 +1,3 @@
+module example.com/ownstop
+
+go 1.22
