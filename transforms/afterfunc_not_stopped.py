@@ -35,6 +35,12 @@ a callback that re-arms its own timer keeps it alive forever.
 
 ## When it is not reported
 - the timer is stopped, or handed on (returned, stored, passed), on every path;
+- a local timer made in a loop and stopped by a `defer` there, when nothing of the
+  iteration follows but that defer: it is armed to fire after its iteration (a staggered
+  dial per candidate), and stopping it as the iteration ends would cancel it at once;
+- a local timer dropped by a `return` that hands out a channel its callback closes or
+  sends on (`return ch, func() {}`): the caller waits for the callback to run (tailscale's
+  verbose captive-portal check);
 - a local timer that is never stopped at all: its callback is meant to run;
 - a clear or delete inside the callback itself (the timer has fired), or in a method that
   is handed to `time.AfterFunc` as a callback;
@@ -114,12 +120,17 @@ def _local(p: Pass, call: Node, binding: a.Binding) -> None:
     line = lambda n: sf.line_col(n.start_byte)[0]  # noqa: E731
     guarded = a.derived(sf, binding.function, {name})
     if not life.drops:
+        if _last_of_iteration(sf, binding.statement, life.deferred_in_loop):
+            return  # armed for after its iteration (a staggered dial plan): it is meant to outlive it
         message = (f"timer {name} from time.AfterFunc is stopped by a defer inside a loop (line {line(life.deferred_in_loop[0])}): "
                    "every iteration's callback stays armed until the function returns")
         edits, note = release.each_iteration(sf, life, guarded, f"{name}.Stop()", "the timer")
         what = f"call `{name}.Stop()` at the end of each iteration instead of deferring it"
         fix = Fix(what, edits, applicability=REVIEW) if edits else None
         return p.report(call, message, [fix] if fix else [], notes=[] if fix else [note])
+    awaited = _signalled_by(sf, call) & {n for d in life.drops if d.at.type == "return_statement" for n in a.names_in(sf, d.at)}
+    if awaited:
+        return  # the callback closes or sends on what that return hands out: its caller waits for it to run
     drop = life.drops[0]
     if drop.how in (OVERWRITES, REMADE):
         where = f"where it is replaced (line {line(drop.at)})"
@@ -139,6 +150,24 @@ def _local(p: Pass, call: Node, binding: a.Binding) -> None:
     if edit is None:
         return p.report(call, message, notes=["declared beside another statement: no line of its own for the defer"])
     p.report(call, message, [Fix(f"add `defer {name}.Stop()` after it is made", (edit,), applicability=REVIEW)])
+
+
+def _last_of_iteration(sf, made: Node, defers: tuple[Node, ...]) -> bool:
+    """Nothing of the iteration runs after the timer is made but its deferred stops: no
+    work of the iteration for the timer to guard, so stopping it as the iteration ends
+    would cancel its callback at once (tailscale's dial plan arms one per candidate)."""
+    return made.parent is not None and all(x.type == "comment" or x in defers for x in a.following(made))
+
+
+def _signalled_by(sf, call: Node) -> set[str]:
+    """The channels the callback of ``time.AfterFunc(d, func() {...})`` closes or sends on."""
+    args = a.arguments(call)
+    lit = args[1] if len(args) == 2 and args[1].type == "func_literal" else None
+    if lit is None:
+        return set()
+    sent = {sf.text(s.child_by_field_name("channel")) for s in a.of_type(a.body(lit), "send_statement")}
+    closed = {sf.text(x) for c in a.of_type(a.body(lit), "call_expression") if a.callee(sf, c) == (None, "close") for x in a.arguments(c)}
+    return sent | closed
 
 
 def _field(p: Pass, call: Node, target: Node, package: str) -> None:

@@ -91,7 +91,8 @@ The loop never waits, so nothing pushes back on the producer.
 - an accept loop (any `Accept...` call, a receive from a channel named for connections,
   streams, sessions, clients, peers or (ssh) channels, or such a value or a connection's
   codec handed to the goroutine), or a loop that reads one message of such a stream per
-  launch (`stream.Recv()`, `s.conn.ReadMessage()`, `codec.ReadRequest(...)`): each
+  launch (`stream.Recv()`, `s.conn.ReadMessage()`, `codec.ReadRequest(...)`, or a
+  datagram of any conn: `n, addr, err := pc.ReadFrom(buf)`, `ReadFromUDP`): each
   goroutine lives as long as its connection, or answers one request of it (net/rpc's
   `ServeCodec`, gRPC stream handlers, where a capped reader would stall calls that wait for
   later requests; on dapr both such findings were a scheduler's job stream and an actor
@@ -948,9 +949,27 @@ def _reads_request(sf, call: Node, method: str) -> bool:
     """``stream.Recv()``, ``s.conn.ReadMessage()``, ``c.codec.ReadRequest(...)``: the
     iteration reads one message from a connection or stream, and the goroutine answers it
     (gRPC's per-stream handlers, a callback dispatcher): the peer paces them, and a slot
-    held by a handler waiting on a later message would stop the reader that brings it."""
+    held by a handler waiting on a later message would stop the reader that brings it. So
+    does a datagram read, whatever the conn's name (``n, addr, err := pc.ReadFrom(buf)``,
+    ``ReadFromUDP``, ``ReadMsgUDP``): a packet server answering each query (tailscale's
+    natc DNS), whose cap is a deliberate choice."""
+    if method in _DATAGRAM_READS or (method == "ReadFrom" and _results(call) == 3):
+        return True
     return method.startswith(("Recv", "Receive", "Read")) and _named_for_connections(
         sf, call.child_by_field_name("function").child_by_field_name("operand"))
+
+
+# net's datagram reads (a UDPConn's, an IPConn's); a PacketConn's is ReadFrom, with three results
+_DATAGRAM_READS = ("ReadFromUDP", "ReadFromUDPAddrPort", "ReadMsgUDP", "ReadMsgUDPAddrPort", "ReadFromIP", "ReadMsgIP")
+
+
+def _results(call: Node) -> int:
+    """How many names the statement around ``call`` gives its results (``n, addr, err :=``)."""
+    stmt = call.parent.parent if call.parent is not None and call.parent.type == "expression_list" else None
+    if stmt is None or stmt.type not in ("short_var_declaration", "assignment_statement") \
+            or stmt.child_by_field_name("right") != call.parent or call.parent.named_child_count != 1:
+        return 0
+    return stmt.child_by_field_name("left").named_child_count
 
 
 def _dispatches(ln: _Launch) -> bool:

@@ -1,7 +1,11 @@
 // Package dispatch answers the messages of a stream, one goroutine per message.
 package dispatch
 
-import "errors"
+import (
+	"errors"
+	"io"
+	"net"
+)
 
 // Message is one request read from a stream.
 type Message struct{ ID int }
@@ -57,5 +61,29 @@ func Drain(q Queue, work func(*Message)) error {
 			return errClosed
 		}
 		go work(m) // want "goroutine started in an endless loop with nothing bounding it"
+	}
+}
+
+// Packets answers each datagram of a packet conn on a goroutine of its own (a DNS server):
+// like a stream's messages, the peers pace them. Not reported.
+func Packets(pc net.PacketConn, answer func(net.PacketConn, []byte, net.Addr)) error {
+	for {
+		buf := make([]byte, 1500)
+		n, addr, err := pc.ReadFrom(buf)
+		if err != nil {
+			return err
+		}
+		go answer(pc, buf[:n], addr)
+	}
+}
+
+// Refill's ReadFrom is an io.ReaderFrom's (two results): nothing paces the launches.
+func Refill(dst io.ReaderFrom, src io.Reader, use func(int64)) error {
+	for {
+		n, err := dst.ReadFrom(src)
+		if err != nil {
+			return err
+		}
+		go use(n) // want "goroutine started in an endless loop with nothing bounding it"
 	}
 }
