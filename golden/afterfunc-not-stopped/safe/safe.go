@@ -74,3 +74,32 @@ func Guard(d time.Duration, f func(), work func() error) error {
 	defer t.Stop()
 	return work()
 }
+
+// Probe starts a delayed check whose callback closes done; in verbose mode the check must
+// run, so the timer is left armed and done handed out: the caller waits on it. Stopping the
+// timer on that return would leave the caller waiting for good.
+func Probe(d time.Duration, verbose bool, check func()) (<-chan struct{}, func()) {
+	done := make(chan struct{})
+	t := time.AfterFunc(d, func() {
+		defer close(done)
+		check()
+	})
+	if verbose {
+		return done, func() {}
+	}
+	return done, func() {
+		if t.Stop() {
+			close(done)
+		}
+	}
+}
+
+// Stagger arms one dial per address, each after its own delay, and waits for the first
+// result: every timer is meant to outlive its iteration, and all are stopped as it returns.
+func Stagger(addrs []string, step time.Duration, dial func(string), first <-chan string) string {
+	for i, addr := range addrs {
+		t := time.AfterFunc(time.Duration(i)*step, func() { dial(addr) })
+		defer t.Stop()
+	}
+	return <-first
+}
