@@ -46,6 +46,11 @@ class Fix:
     def overlaps(self, other: "Fix") -> bool:
         return any(a.overlaps(b) for a in self.edits for b in other.edits)
 
+    @property
+    def self_overlapping(self) -> bool:
+        """Whether two of its own edits overlap: no round could ever apply it."""
+        return any(a.overlaps(b) for i, a in enumerate(self.edits) for b in self.edits[i + 1:])
+
 
 class EditConflict(ValueError):
     pass

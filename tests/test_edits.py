@@ -275,3 +275,21 @@ def test_delete_line_takes_a_blank_line_with_it_only_where_gofmt_would():
     assert apply(sf.data, [e]).decode() == src.replace("\n\n\tb()\n", "\n")
     shared = sf_of("package p\n\nfunc f() {\n\ta(); b()\n}\n")
     assert delete_line(shared, stmt_at(shared, "a()")) is None
+
+
+def test_a_fix_whose_own_edits_overlap_is_reported_without_it():
+    # the engine can never apply such a fix: scan must not call the finding fixable while
+    # fix silently applies nothing (a defer deleted and a stop inserted inside its line)
+    from gofixleaks.rule import Pass
+    from gofixleaks.source import SourceFile
+    from gofixleaks.transforms import RULES
+
+    sf = SourceFile.load("x.go", b"package x\n\nfunc f() {\n\tdefer g()\n}\n\nfunc g() {}\n")
+    p = Pass(sf, RULES[0], (1, 22))
+    bad = Fix("move it", (TextEdit(13, 24, b""), TextEdit(23, 23, b"\n\tg()")))
+    good = Fix("fine", (TextEdit(13, 24, b"g()"),))
+    assert bad.self_overlapping and not good.self_overlapping
+    p.report(sf.root, "finding", [bad])
+    p.report(sf.root, "finding", [good])
+    assert [f.fixable for f in p.findings] == [False, True]
+    assert "cannot be applied" in p.findings[0].notes[0] and not p.findings[1].notes

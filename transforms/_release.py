@@ -97,7 +97,9 @@ def each_iteration(sf: SourceFile, life: a.Lifecycle, names: set[str], text: str
         edits.append(edit)
     if _falls_off_end(g, after | {defer.id}, loop):
         end = [s for s in a.following(defer) if s.type != "comment"]
-        edit = insert_after_statement(sf, end[-1] if end else defer, text)
+        if not end:  # the defer ends the iteration: it becomes the release itself
+            return (*edits, TextEdit(defer.start_byte, defer.end_byte, text.encode())), ""
+        edit = insert_after_statement(sf, end[-1], text)
         if edit is None:
             return None, "the loop's last statement shares its line with other code"
         edits.append(edit)
