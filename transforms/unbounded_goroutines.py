@@ -55,8 +55,9 @@ The loop never waits, so nothing pushes back on the producer.
   a watch restarted after each failure: about one goroutine is alive at a time), or
   closes, with no `continue` before, a channel whose close ends the goroutine (`v, ok :=
   <-ch` then `if !ok { return }`: a forwarder per run of a blocking listener);
-- the launch cannot repeat: a `return` or `break` follows it, or it waits for a
-  `time.NewTimer` that fires once;
+- the launch cannot repeat: a `return` or `break` follows it, in its block or after the
+  ifs and cases that hold it (an error branch that launches a callback, then returns), or
+  it waits for a `time.NewTimer` that fires once;
 - a counted worker pool: `for i := 0; i < n; i++`, `for i := range n` (`n` an integer
   parameter, local, constant, or a struct field the package declares as an integer:
   `range cfg.Workers`), a range over `make([]T, n)`, or `for range x` (the goroutines do
@@ -630,13 +631,19 @@ def _leaves_loop(sf, stmts: list[Node], loop: Node) -> bool:
 
 
 def _launched_once(sf, ln: _Launch) -> bool:
-    """The go statement cannot run twice: the code after it leaves the loop, or it waits
-    for a timer that fires once (``time.NewTimer`` made before the loop, never reset)."""
-    lst = ln.go.parent
-    if lst is not None and lst.type == "statement_list":
-        after = lst.named_children[lst.named_children.index(ln.go) + 1 :]
+    """The go statement cannot run twice: the code after it leaves the loop (in its own
+    block, or after the ifs and cases around it: nats' error branch launches a callback,
+    then returns), or it waits for a timer that fires once (``time.NewTimer`` made before
+    the loop, never reset)."""
+    node, body = ln.go, ln.loop.child_by_field_name("body")
+    while node.parent is not None and node.parent != body and node.parent.type not in ("for_statement", *a.FUNCTION_TYPES):
+        lst = node.parent
+        after = lst.named_children[lst.named_children.index(node) + 1 :] if lst.type == "statement_list" else []
+        if any(True for x in after for _ in a.of_type(x, "continue_statement", "goto_statement", skip_functions=True)):
+            break  # a way to the next pass before the leaving statement
         if _leaves_loop(sf, after, ln.loop):
             return True
+        node = lst
     case = a.enclosing(ln.go, "communication_case", stop_at=("for_statement",) + a.FUNCTION_TYPES)
     comm = case.child_by_field_name("communication") if case is not None else None
     for r in _receives(sf, comm) if comm is not None else ():

@@ -21,3 +21,20 @@ func Open(parent context.Context, dial func(context.Context) (string, error)) (s
 	}
 	return &Session{id: id}, nil
 }
+
+// Fetch clears its flag without handing the cancel on: after that, nothing cancels.
+func Fetch(parent context.Context, check func() error, work func(context.Context)) error {
+	ctx, cancel := context.WithCancel(parent) // want "cancel from context.WithCancel is not called on every path: the deferred func calls it only under a condition"
+	mine := true
+	defer func() {
+		if mine {
+			cancel()
+		}
+	}()
+	if err := check(); err != nil {
+		return err
+	}
+	mine = false
+	work(ctx)
+	return nil
+}

@@ -30,3 +30,42 @@ func Race(primary <-chan error, fallbackDelay time.Duration, fallback func()) er
 		}
 	}
 }
+
+// Publish hands each value on; on the first failure it reports it, on a goroutine when the
+// connection is closed, and stops: the return after the branches ends the loop.
+func Publish(next func() (int, bool), send func(int) error, closed func() bool, report func(error)) {
+	for {
+		v, ok := next()
+		if !ok {
+			return
+		}
+		if err := send(v); err != nil {
+			if report != nil {
+				if closed() {
+					go report(err)
+				} else {
+					report(err)
+				}
+			}
+			return
+		}
+	}
+}
+
+// Retry reports each failure on a goroutine and goes on: a continue before the return
+// leads to the next pass, so the launches repeat.
+func Retry(next func() (int, bool), send func(int) error, report func(error)) {
+	for {
+		v, ok := next()
+		if !ok {
+			return
+		}
+		if err := send(v); err != nil {
+			if report != nil {
+				go report(err) // want "goroutine started in an endless loop"
+			}
+			continue
+		}
+		return
+	}
+}
