@@ -38,8 +38,9 @@ def unlock_before_leaving(sf: SourceFile, line: int) -> tuple[Fix | None, str | 
     unlocks). The next Lock, of the next iteration or the next caller, would wait forever.
     Only when every Unlock is in a function that locks too (none returns the lock held for
     its caller to release) and none is deferred. A loop holding the lock across iterations
-    (moby's 7559: released after the loop, not in its body) is left alone: an Unlock before
-    its `continue` would unlock twice when the loop ends."""
+    (moby's 7559: released after the loop, not in its body), or whose passes begin holding it
+    (released in the body before it is taken again: nats' reconnect loop), is left alone: an
+    Unlock before its `continue` would unlock twice."""
     blocked = next((n for n in a.of_type(sf.root, "expression_statement")
                     if sf.line_col(n.start_byte)[0] == line and lock_call(sf, n, ("Lock", "RLock"))), None)
     if blocked is None:
@@ -69,8 +70,9 @@ def unlock_before_leaving(sf: SourceFile, line: int) -> tuple[Fix | None, str | 
                 if not all(x.type in PLAIN_RESULTS for r in leave.named_children for x in a.walk(r)):
                     continue  # its results would be read after the Unlock
             elif leave.named_children or loop is None or loop.type != "for_statement" or _innermost(leave, leave.type) != loop \
-                    or (leave.type == "break_statement" and any(u.start_byte > loop.end_byte for u in unlocks)):
-                continue  # labelled, not this loop's, or a break the code after the loop unlocks for
+                    or (leave.type == "break_statement" and any(u.start_byte > loop.end_byte for u in unlocks)) \
+                    or (leave.type == "continue_statement" and _pass_begins_held(sf, loop, lock, [n for f, n in calls if f == fn], release)):
+                continue  # labelled, not this loop's, a break the code after the loop unlocks for, or a continue into a pass that begins holding it
             edit = insert_before_statement(sf, leave, [sf.text(in_block.named_children[0])])
             if edit is None:
                 return None, "a statement that leaves the locked stretch shares its line: unlock before it by hand"
@@ -80,6 +82,14 @@ def unlock_before_leaving(sf: SourceFile, line: int) -> tuple[Fix | None, str | 
         return None, None
     return Fix(f"unlock before each return, break or continue that leaves a locked stretch holding the lock ({len(edits)})",
                tuple(edits)), None
+
+
+def _pass_begins_held(sf: SourceFile, loop: Node, lock: Node, stmts: list[Node], release: str) -> bool:
+    """Whether the loop's body releases the lock before it takes it at ``lock``: each pass
+    begins holding it, so a ``continue`` carries it into the next pass by design (nats'
+    doReconnect: "Continue to hold the lock"); an Unlock there would unlock twice."""
+    body = loop.child_by_field_name("body")
+    return any(a.is_within(n, body) and n.start_byte < lock.start_byte and lock_call(sf, n, (release,)) for n in stmts)
 
 
 def _through_fields(sf: SourceFile, type_name: str, key: str) -> list[tuple[Node, Node]]:
