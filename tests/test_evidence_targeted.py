@@ -2319,3 +2319,59 @@ def test_a_dropped_owner_is_closed_only_where_the_starter_is_called(tmp_path):
     assert fix is not None, why
     fixed = apply(sf.data, fix.edits).decode()
     assert "\tPool{}.begin(context.Background())\n}\n" in fixed and fixed.count("defer tx.Rollback()") == 2
+
+
+# nats' reconnect loop: each pass begins holding the lock (taken before the loop, released
+# in the body before the dial, taken again after it), and a failed dial continues holding
+# it on purpose. An Unlock before that continue would unlock an unlocked mutex (a fatal
+# error) in the next pass.
+RECONNECT = """\
+package reconnect
+
+import "sync"
+
+type Conn struct {
+	mu    sync.Mutex
+	tries int
+}
+
+func (c *Conn) reconnect(dial func() error) {
+	c.mu.Lock()
+	for c.tries < 10 {
+		c.tries++
+		c.mu.Unlock()
+		err := dial()
+		c.mu.Lock()
+		if err != nil {
+			continue
+		}
+		c.mu.Unlock()
+		return
+	}
+	c.mu.Unlock()
+}
+
+func (c *Conn) Tries() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.tries
+}
+"""
+
+
+@pytest.mark.parametrize("source, fixed", [
+    (RECONNECT, False),
+    # a pass that takes the lock first and continues with it keeps it for good: the next
+    # pass's Lock waits on its own goroutine (GoBench's Cockroach584)
+    (RECONNECT.replace("\t\tc.tries++\n\t\tc.mu.Unlock()\n\t\terr := dial()\n\t\tc.mu.Lock()\n",
+                       "\t\tc.mu.Lock()\n\t\tc.tries++\n\t\terr := dial()\n").replace(
+        "\tc.mu.Lock()\n\tfor", "\tfor").replace("\t}\n\tc.mu.Unlock()\n}\n", "\t}\n}\n", 1), True),
+])
+def test_a_continue_into_a_pass_that_begins_holding_the_lock_keeps_it(source, fixed):
+    from gofixleaks.evidence.targeted import locks
+    from gofixleaks.source import SourceFile
+
+    sf = SourceFile.load("reconnect.go", source.encode(), (1, 22))
+    line = next(i for i, ln in enumerate(source.splitlines(), 1) if ln == "\t\tc.mu.Lock()")
+    fix, _ = locks.unlock_before_leaving(sf, line)
+    assert (fix is not None) == fixed

@@ -245,6 +245,30 @@ TICKING = """func Status(ctx context.Context, send func()) {
 }
 """
 
+LISTER = """type Lister struct {
+	names chan string
+	err   error
+}
+
+func Names(ctx context.Context, page func(context.Context) ([]string, error)) *Lister {
+	res := &Lister{names: make(chan string)}
+	go func() {
+		defer close(res.names)
+		for {
+			ns, err := page(ctx)
+			if err != nil {
+				res.err = err
+				return
+			}
+			for _, n := range ns {
+				res.names <- n
+			}
+		}
+	}()
+	return res
+}
+"""
+
 PENDING = """type Client struct {
 	ctx     context.Context
 	pending map[int]chan int
@@ -516,6 +540,9 @@ func (p *P) drain() {
 	use(ctx)
 }
 """, "out <- v", "chan send", "ctx's cancel is called only by this function, after the operation or as it leaves (line 14)"),
+    # a lister whose other ways out record their failure in a field its reader checks once
+    # the channel closes (nats' KeyValueStoreNames): a bare return would read as a full list
+    (LISTER, "res.names <- n", "chan send", "first records the failure (res.err = ..., line 24)"),
     # a ticker its function stops only as it leaves sends every period (livekit's status worker)
     (TICKING, "<-t.C", "chan receive", "t is a ticker this function stops only as it leaves"),
     # a reply channel looked up afresh each turn, every one stored in the map made with a
@@ -657,6 +684,8 @@ func (c *C) Send(ch chan int) {
         "func (c *Client) read(", "func (c *Client) register(id int, reply chan int) {\n\tc.pending[id] = reply\n}\n\n"
         "func (c *Client) Tell(id int) {\n\tc.register(id, make(chan int))\n}\n\nfunc (c *Client) read("),
      "ch <- v", "chan send"),
+    # a field named for anything but an error is no failure recorded
+    (LISTER.replace("res.err = err", "res.last = err").replace("\terr   error\n", "\tlast  error\n"), "res.names <- n", "chan send"),
     # one reply channel stored unbuffered: that send waits for its asker
     (PENDING.replace("make(chan int, 1)", "make(chan int)"), "ch <- v", "chan send"),
 ])
@@ -913,10 +942,12 @@ func main() {
                          "\tfor range 3 {\n\t\tgo func() {\n\t\t\t<-c\n\t\t\tos.Exit(0)\n\t\t}()\n\t}\n"), True),
     # outside package main, main is just a function
     (SIGNAL_MAIN.replace("package main", "package p", 1), True),
+    # main itself waiting for Ctrl-C (nats' examples: ctx is a start-up timeout)
+    (SIGNAL_MAIN.replace("\tgo func() {\n\t\t<-c\n\t\tos.Exit(0)\n\t}()\n\tselect {}\n", "\t<-c\n"), False),
 ])
 def test_a_goroutine_main_starts_once_is_no_leak(source, watched):
     sf = SourceFile.load("main.go", source.encode(), (1, 22))
     line = next(i for i, ln in enumerate(source.splitlines(), 1) if ln.strip() == "<-c")
     fix, why = channels.watch(sf, channels.operation_at(sf, line, "chan receive"), "chan receive")
     assert (fix is not None) == watched, why
-    assert watched or "main starts this goroutine once" in why
+    assert watched or "main starts this goroutine once" in why or "main itself waits here" in why

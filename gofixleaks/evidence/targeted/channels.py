@@ -337,19 +337,26 @@ def _ticking(sf: SourceFile, stmt: Node, chan: Node, state: str) -> str | None:
 
 
 def _started_once_by_main(sf: SourceFile, stmt: Node) -> str | None:
-    """Why the goroutine is no leak, or None: package main's ``main`` starts its literal
-    once (in no loop), so it lives as long as the program at most and cannot pile up. A
-    return would change how the program stops (grpc's example gives up its signal handler
-    when a context meant for a start-up call times out), not end a leak."""
+    """Why the wait is no leak, or None: it is package main's ``main`` itself (a program
+    waiting for Ctrl-C), or a literal ``main`` starts once (in no loop), which lives as long
+    as the program at most and cannot pile up. A return would change how the program stops
+    (grpc's and nats' examples: a context meant for start-up calls times out, and the
+    select would drop the signal handler, or end the program), not end a leak."""
+    fn = a.enclosing_function(stmt)
+    if _is_main(sf, fn):
+        return "main itself waits here: the program's own wait, not a leak, and a return would end the program early"
     lit = a.enclosing_goroutine(stmt)
-    outer = a.enclosing_function(lit.parent) if lit is not None and a.enclosing_function(stmt) == lit else None
-    package = next((c for c in sf.root.named_children if c.type == "package_clause"), None)
-    if outer is None or outer.type != "function_declaration" or sf.text(outer.child_by_field_name("name")) != "main" \
-            or package is None or sf.text(package.named_children[0]) != "main":
-        return None
-    if any(x.type == "for_statement" for x in a.ancestors(lit) if a.is_within(x, outer)):
+    outer = a.enclosing_function(lit.parent) if lit is not None and fn == lit else None
+    if outer is None or not _is_main(sf, outer) or any(x.type == "for_statement" for x in a.ancestors(lit) if a.is_within(x, outer)):
         return None
     return "main starts this goroutine once: it lives as long as the program at most, and a return would change how the program stops"
+
+
+def _is_main(sf: SourceFile, fn: Node | None) -> bool:
+    """Whether ``fn`` is package main's ``func main()``."""
+    package = next((c for c in sf.root.named_children if c.type == "package_clause"), None)
+    return fn is not None and fn.type == "function_declaration" and sf.text(fn.child_by_field_name("name")) == "main" \
+        and package is not None and sf.text(package.named_children[0]) == "main"
 
 
 def _stranded_partner(sf: SourceFile, stmt: Node, chan: Node, state: str) -> str | None:
@@ -494,8 +501,9 @@ def _reports_failure(sf: SourceFile, fn: Node, stmt: Node, sig: a.Cancellation) 
     first sends the failure on a channel (``errchan <- err; return``, etcd's ``respCh <-
     RangeStreamResponse{closeErr: ...}`` before its return): its readers take the end
     without one for a complete result (etcd's mirror would pass a cut base sync as done).
-    Or the operation is such a report on a channel the function closes by defer: dropped,
-    the close alone would end the stream as if complete."""
+    Or records it in a field (``res.err = err; return``: nats' listers, whose readers ask
+    ``Err()`` once the channel closes). Or the operation is such a report on a channel the
+    function closes by defer: dropped, the close alone would end the stream as if complete."""
     op = operation(stmt)
     if any(a.waits_on(sf, c.child_by_field_name("communication"), sig) for c in a.of_type(fn, "communication_case", skip_functions=True)):
         return None  # the function's own way out on the signal says what it does then (own_signal_case)
@@ -517,6 +525,14 @@ def _reports_failure(sf: SourceFile, fn: Node, stmt: Node, sig: a.Cancellation) 
                 return (f"its way out at line {sf.line_col(ret.start_byte)[0]} first reports the failure "
                         f"({sf.text(send.child_by_field_name('channel'))} <- ..., line {sf.line_col(send.start_byte)[0]}): "
                         "a bare return on the signal would read as success; send the context's error there by hand")
+        # or records it in a field the reader checks once the stream ends (nats' listers: res.err = err)
+        recorded = next((x for x in a.left_names(prev) if x.type == "selector_expression"
+                         and _ERR.search(sf.text(x.child_by_field_name("field")))), None) \
+            if prev is not None and prev.type == "assignment_statement" else None
+        if recorded is not None:
+            return (f"its way out at line {sf.line_col(ret.start_byte)[0]} first records the failure ({sf.text(recorded)} = ..., "
+                    f"line {sf.line_col(prev.start_byte)[0]}): a bare return on the signal would read as success; "
+                    "record the context's error there by hand")
     return None
 
 
