@@ -186,7 +186,7 @@ def watch(sf: SourceFile, stmt: Node, state: str, abspath: str | None = None,
         return None, blocker
     if not g_.own_line(sf, stmt):
         return None, "the operation shares its line: rewrite it by hand"
-    late = _after_cancellation(sf, fn, stmt, sig) or _ticking(sf, stmt, chan, state) or _started_once_by_main(sf, stmt) \
+    late = _after_cancellation(sf, fn, stmt, sig) or _ticking(sf, stmt, chan, state) or _lives_with_the_program(sf, stmt) \
         or _buffered_once(sf, stmt, chan) or _released_slot(sf, stmt, chan, state) \
         or _stranded_partner(sf, stmt, chan, state) or _drained(sf, stmt, chan, state) or _test_own_goroutine(sf, stmt) \
         or _answers_http(sf, fn) or _carries_resource(sf, fn, stmt) or _reports_failure(sf, fn, stmt, sig) \
@@ -336,7 +336,7 @@ def _ticking(sf: SourceFile, stmt: Node, chan: Node, state: str) -> str | None:
     return f"{sf.text(ticker)} is a ticker this function stops only as it leaves: it sends every period, so the receive waits a period at most"
 
 
-def _started_once_by_main(sf: SourceFile, stmt: Node) -> str | None:
+def _lives_with_the_program(sf: SourceFile, stmt: Node) -> str | None:
     """Why the wait is no leak, or None: it is package main's ``main`` itself (a program
     waiting for Ctrl-C), or a literal ``main`` starts once (in no loop), which lives as long
     as the program at most and cannot pile up. A return would change how the program stops
