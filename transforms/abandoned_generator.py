@@ -30,7 +30,9 @@ send forever, with whatever it holds (a connection, a file, a cursor), once per 
   not a way out of it);
 - `_test.go` files: a test leaves such a loop early when it fails, and its goroutines die
   with the test binary;
-- the generator's channel has room for everything it sends (one send, buffered);
+- the generator's channel has room for everything it sends (one send, buffered), or a
+  local channel is buffered by the length of what its producers are launched over
+  (`make(chan T, len(xs))`, one `go` per element, each sending at most once);
 - `gen` is not a generator of this package (its body is not visible).
 
 ## When it is not fixed
@@ -109,9 +111,33 @@ def _abandoned_producer(sf, ch: m.LocalChannel) -> Node | None:
         return None
     producers = ch.senders()
     closes = [op for op in ch.ops if op.kind == "close" or (op.kind == "handoff" and op.use is not None and op.use.closes)]
-    if not producers or not closes or not all(op.go for op in producers + closes):
+    if not producers or not closes or not all(op.go for op in producers + closes) or _room_for_every_send(sf, ch):
         return None
     return ranges[0].node
+
+
+def _room_for_every_send(sf, ch: m.LocalChannel) -> bool:
+    """A buffer sized by what the producers are launched over (``make(chan T, len(xs))``,
+    one ``go`` per element of ``xs``), each producer sending at most once (every send
+    followed by a return, or nothing of it after): no producer can block, so leaving the
+    range early strands nothing (tailscale's captive-portal probes, first result wins)."""
+    size = ch.capacity.replace(" ", "")
+    sends = ch.of_kind("send")
+    literals = {op.goroutine for op in sends}
+    if not (size.startswith("len(") and size.endswith(")")) or not sends or len(sends) != len(ch.senders()) \
+            or len(literals) != 1 or None in literals:
+        return False
+    lit = literals.pop()
+    launch = a.goroutine_literal(lit)
+    loops = a.loops_between(launch, ch.binding.function) if launch is not None else []
+    clause = next((c for c in loops[0].named_children if c.type == "range_clause"), None) if len(loops) == 1 else None
+    if clause is None or f"len({sf.text(clause.child_by_field_name('right'))})" != size:
+        return False
+    for op in sends:
+        rest = [x for x in a.following(op.node) if x.type != "comment"]
+        if not (rest[:1] and rest[0].type == "return_statement") and (a.loops_between(op.node, lit) or not a.nothing_after(a.body(lit), op.node)):
+            return False
+    return True
 
 
 def _drained(sf, ch: m.LocalChannel, loop: Node) -> bool:

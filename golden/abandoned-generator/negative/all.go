@@ -1,6 +1,9 @@
 package negative
 
-import "context"
+import (
+	"context"
+	"sync"
+)
 
 func gen(ctx context.Context, n int) <-chan int {
 	out := make(chan int)
@@ -50,4 +53,30 @@ func NotAGenerator() int {
 		}
 	}
 	return 0
+}
+
+// AnyFound probes every host at once and stops at the first hit: the channel has room for
+// one result per probe, so the probes still running after the return finish anyway.
+func AnyFound(hosts []string, probe func(string) bool) bool {
+	var wg sync.WaitGroup
+	found := make(chan bool, len(hosts))
+	for _, h := range hosts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if probe(h) {
+				found <- true
+			}
+		}()
+	}
+	go func() {
+		wg.Wait()
+		close(found)
+	}()
+	for f := range found {
+		if f {
+			return true
+		}
+	}
+	return false
 }
