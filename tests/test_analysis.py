@@ -197,3 +197,26 @@ func g(c chan int) {
     assert [a.nothing_after(body["f"], sends[v]) for v in "1234"] == [False, False, True, True]
     # 5 is followed by the send of 6; 7 only by its loop's next pass
     assert [a.nothing_after(body["g"], sends[v]) for v in "567"] == [False, False, True]
+
+
+def test_ends_run_is_a_return_after_or_nothing_after_outside_loops():
+    src = b"""package p
+
+func f(ok bool, c chan int) {
+	for ok {
+		c <- 1
+		return
+	}
+	for ok {
+		c <- 2
+	}
+	if ok {
+		c <- 3
+	}
+}
+"""
+    sf = SourceFile.load("run.go", src)
+    fn = next(a.of_type(sf.root, "function_declaration"))
+    sends = {sf.text(s.child_by_field_name("value")): s for s in a.of_type(sf.root, "send_statement")}
+    # 1 returns right after; 2 goes round its loop again; 3 ends the run
+    assert [a.ends_run(sends[v], fn) for v in "123"] == [True, False, True]

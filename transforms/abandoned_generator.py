@@ -133,11 +133,7 @@ def _room_for_every_send(sf, ch: m.LocalChannel) -> bool:
     clause = next((c for c in loops[0].named_children if c.type == "range_clause"), None) if len(loops) == 1 else None
     if clause is None or f"len({sf.text(clause.child_by_field_name('right'))})" != size:
         return False
-    for op in sends:
-        rest = [x for x in a.following(op.node) if x.type != "comment"]
-        if not (rest[:1] and rest[0].type == "return_statement") and (a.loops_between(op.node, lit) or not a.nothing_after(a.body(lit), op.node)):
-            return False
-    return True
+    return all(a.ends_run(op.node, lit) for op in sends)
 
 
 def _drained(sf, ch: m.LocalChannel, loop: Node) -> bool:

@@ -128,7 +128,10 @@ def _local(p: Pass, call: Node, binding: a.Binding) -> None:
         what = f"call `{name}.Stop()` at the end of each iteration instead of deferring it"
         fix = Fix(what, edits, applicability=REVIEW) if edits else None
         return p.report(call, message, [fix] if fix else [], notes=[] if fix else [note])
-    awaited = _signalled_by(sf, call) & {n for d in life.drops if d.at.type == "return_statement" for n in a.names_in(sf, d.at)}
+    args = a.arguments(call)
+    callback = args[1] if len(args) == 2 and args[1].type == "func_literal" else None
+    signalled = a.signal_ops(sf, callback)[0] if callback is not None else frozenset()
+    awaited = signalled & {n for d in life.drops if d.at.type == "return_statement" for n in a.names_in(sf, d.at)}
     if awaited:
         return  # the callback closes or sends on what that return hands out: its caller waits for it to run
     drop = life.drops[0]
@@ -157,17 +160,6 @@ def _last_of_iteration(sf, made: Node, defers: tuple[Node, ...]) -> bool:
     work of the iteration for the timer to guard, so stopping it as the iteration ends
     would cancel its callback at once (tailscale's dial plan arms one per candidate)."""
     return made.parent is not None and all(x.type == "comment" or x in defers for x in a.following(made))
-
-
-def _signalled_by(sf, call: Node) -> set[str]:
-    """The channels the callback of ``time.AfterFunc(d, func() {...})`` closes or sends on."""
-    args = a.arguments(call)
-    lit = args[1] if len(args) == 2 and args[1].type == "func_literal" else None
-    if lit is None:
-        return set()
-    sent = {sf.text(s.child_by_field_name("channel")) for s in a.of_type(a.body(lit), "send_statement")}
-    closed = {sf.text(x) for c in a.of_type(a.body(lit), "call_expression") if a.callee(sf, c) == (None, "close") for x in a.arguments(c)}
-    return sent | closed
 
 
 def _field(p: Pass, call: Node, target: Node, package: str) -> None:

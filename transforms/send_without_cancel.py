@@ -420,14 +420,7 @@ def _sends_once(sf: SourceFile, g: g_.Goroutine, name: str) -> bool:
     """Every send of the goroutine on ``name`` is followed by ``return`` or ends its body (in
     no loop, nothing of it runs after: ``if err := s.Err(); err != nil { errs <- err }``
     last): one run sends at most once."""
-    body = a.body(g.fn)
-    for k, n in _channel_ops(sf, body, name):
-        if k != "send":
-            continue
-        rest = [x for x in a.following(n) if x.type != "comment"]
-        if not (rest[:1] and rest[0].type == "return_statement") and (a.loops_between(n, g.fn) or not a.nothing_after(body, n)):
-            return False
-    return True
+    return all(a.ends_run(n, g.fn) for k, n in _channel_ops(sf, a.body(g.fn), name) if k == "send")
 
 
 def _buffered_by_every_launch(sf: SourceFile, g: g_.Goroutine, name: str) -> bool:

@@ -58,6 +58,7 @@ from .flow import (
     CASE_TYPES,
     break_target,
     breaks_out_of,
+    ends_run,
     every_exit_passes,
     exits_between,
     loop_breaks,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from ..source import SourceFile
-from .syntax import FUNCTION_TYPES, ancestors, callee, following, method_call, of_type, statements, unparen
+from .syntax import FUNCTION_TYPES, ancestors, body, callee, following, method_call, of_type, statements, unparen
 
 
 def loops_between(node: Node, outer: Node) -> list[Node]:
@@ -20,10 +20,10 @@ def loops_between(node: Node, outer: Node) -> list[Node]:
     return out
 
 
-def nothing_after(body: Node, stmt: Node) -> bool:
-    """Whether nothing of ``body`` runs after ``stmt`` but the next pass of a loop around it."""
+def nothing_after(block: Node, stmt: Node) -> bool:
+    """Whether nothing of ``block`` runs after ``stmt`` but the next pass of a loop around it."""
     node = stmt
-    while node != body:
+    while node != block:
         parent = node.parent
         # an if's else, a switch's or select's other cases, a loop's header: not run after it
         if parent.type not in ("if_statement", "for_statement", "select_statement", "labeled_statement",
@@ -33,6 +33,14 @@ def nothing_after(body: Node, stmt: Node) -> bool:
         node = parent
     return True
 
+
+def ends_run(stmt: Node, fn: Node) -> bool:
+    """Whether nothing of ``fn`` runs after ``stmt`` in the same run: a ``return`` follows
+    it, or, in no loop of ``fn``, nothing follows it (``if err := s.Err(); err != nil {
+    errs <- err }`` last). A send every one of which ends its run happens once per run."""
+    rest = [x for x in following(stmt) if x.type != "comment"]
+    return bool(rest[:1] and rest[0].type == "return_statement") or (
+        not loops_between(stmt, fn) and nothing_after(body(fn), stmt))
 
 
 def loop_kind(sf: SourceFile, loop: Node) -> str:
