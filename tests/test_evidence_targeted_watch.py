@@ -854,6 +854,63 @@ def test_a_local_named_as_the_method_is_none_of_its_callers(tmp_path):
     assert fix is None and why.startswith("every call of send in its package passes a context nothing cancels (q.go:7)"), why
 
 
+# traefik's entry point: Start(ctx) is called with a logger-wrapped Background, beside a
+# watcher's Start() and a State.Start field of the same name; only the tests pass a live one
+ENTRY_PKG = """package p
+
+import (
+	"context"
+	"time"
+)
+
+type State struct{ Start time.Time }
+
+type Entry struct{ errCh chan error }
+
+func (e *Entry) Start(ctx context.Context) {
+	e.errCh <- nil
+}
+
+type Watcher struct{}
+
+func (w *Watcher) Start() {}
+
+func Run(es []*Entry, w *Watcher, s *State) {
+	w.Start()
+	_ = s.Start.Unix()
+	for _, e := range es {
+		ctx := logger.WithContext(context.Background())
+		go e.Start(ctx)
+	}
+}
+"""
+
+
+@pytest.mark.parametrize("test_file, where", [
+    (None, "in its package"),
+    # the tests' t.Context() would only let them pass while the service leaks as before
+    ("package p\n\nimport \"testing\"\n\nfunc TestStart(t *testing.T) {\n\t(&Entry{}).Start(t.Context())\n}\n",
+     "in its package, its tests aside,"),
+])
+def test_only_the_services_own_calls_say_whether_its_context_fires(tmp_path, test_file, where):
+    (tmp_path / "go.mod").write_text("module example.com/p\n\ngo 1.24\n")
+    (tmp_path / "p.go").write_text(ENTRY_PKG)
+    if test_file is not None:
+        (tmp_path / "p_test.go").write_text(test_file)
+    sf = SourceFile.load("p.go", ENTRY_PKG.encode(), (1, 24))
+    fix, why = channels.watch(sf, channels.operation_at(sf, 13, "chan send"), "chan send", str(tmp_path / "p.go"))
+    assert fix is None and why.startswith(f"every call of Start {where} passes a context nothing cancels (p.go:25)"), why
+
+
+def test_a_live_context_from_the_service_keeps_the_review_select(tmp_path):
+    live = ENTRY_PKG.replace("func Run(es", "func Serve(ctx context.Context, e *Entry) { go e.Start(ctx) }\n\nfunc Run(es")
+    (tmp_path / "go.mod").write_text("module example.com/p\n\ngo 1.24\n")
+    (tmp_path / "p.go").write_text(live)
+    sf = SourceFile.load("p.go", live.encode(), (1, 24))
+    fix, why = channels.watch(sf, channels.operation_at(sf, 13, "chan send"), "chan send", str(tmp_path / "p.go"))
+    assert fix is not None and fix.message == "select on ctx.Done() too, and return when it fires", why
+
+
 # the copied stop case, proven: TestLeak leaves Pump blocked sending to a reader that never
 # comes; TestDrain is its no-hang proof: a reader ranges over out until Pump closes it,
 # and ctx ends while Pump waits to send. With a bare return in the new case, out would not

@@ -218,10 +218,14 @@ def never_given_a_live_one(
     argument that may fire, no call, the function used as a value, or a function whose
     calls ``in_view`` says ``files`` may not hold. Watching such a context changes nothing
     (a CLI's ``makeMirror(context.TODO(), ...)``; a collector whose ``Gather`` makes ``ctx :=
-    context.Background()`` and hands it down)."""
+    context.Background()`` and hands it down). The service's own calls decide where it makes
+    any: a test's live context (``t.Context()``) would only let the tests pass while the
+    service leaks as before (traefik's entry points)."""
     if depth < 0 or not in_view(sf, fn):
         return None
     calls = passed_for(sf, fn, param, files)
+    if calls and not sf.path.endswith("_test.go"):
+        calls = [c for c in calls if not c[0].path.endswith("_test.go")] or calls
     if not calls or not all(arg is not None and _dead_argument(f, call, arg, files, in_view, depth) for f, call, arg in calls):
         return None
     return calls[0][0], calls[0][1]
@@ -231,11 +235,14 @@ def passed_for(sf: SourceFile, fn: Node, param: str, files: Sequence[SourceFile]
         -> list[tuple[SourceFile, Node, Node | None]] | None:
     """Every call of ``fn`` (of ``sf``) in ``files``, with its file and the argument it
     passes for parameter ``param`` (None when it passes fewer); None when ``fn`` is used as
-    a value, so who calls it cannot be told. A method is matched by name alone."""
+    a value, so who calls it cannot be told. A method is matched by name, and by its
+    parameter count: a call whose arguments cannot fill them (traefik's ``watcher.Start()``
+    beside ``TCPEntryPoint.Start(ctx)``) calls another method of that name."""
     key = function_key(sf, fn)
     if key is None:
         return None
     index = _param_index(sf, fn, param)
+    count, variadic = _param_count(fn)
     calls = []
     for f in files:
         for ident in of_type(f.root, "identifier", "field_identifier"):
@@ -245,11 +252,26 @@ def passed_for(sf: SourceFile, fn: Node, param: str, files: Sequence[SourceFile]
                 continue  # a method is named through a selector: this is a local or a function
             head = ident.parent if ident.type == "field_identifier" else ident
             call = head.parent
+            if ident.parent.type == "field_declaration" or (call is not None and call.type == "selector_expression"):
+                continue  # a struct field of that name (``state.Start.Add``): a func value has no selectors
             if call is None or call.type != "call_expression" or call.child_by_field_name("function") != head:
                 return None
             args = arguments(call)
+            spread = len(args) == 1 and unparen(args[0]).type == "call_expression"  # f(g()) fills them all
+            if key[1] and not spread and (len(args) < count - variadic or (len(args) > count and not variadic)):
+                continue
             calls.append((f, call, unparen(args[index]) if 0 <= index < len(args) else None))
     return calls
+
+
+def _param_count(fn: Node) -> tuple[int, bool]:
+    """How many parameters ``fn`` declares, and whether its last is variadic."""
+    count, variadic = 0, False
+    for p in fn.child_by_field_name("parameters").named_children:
+        if p.type in ("parameter_declaration", "variadic_parameter_declaration"):
+            count += len(p.children_by_field_name("name")) or 1
+            variadic = p.type == "variadic_parameter_declaration"
+    return count, variadic
 
 
 def _dead_argument(sf: SourceFile, call: Node, arg: Node, files: Sequence[SourceFile],
