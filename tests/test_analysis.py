@@ -220,3 +220,57 @@ func f(ok bool, c chan int) {
     sends = {sf.text(s.child_by_field_name("value")): s for s in a.of_type(sf.root, "send_statement")}
     # 1 returns right after; 2 goes round its loop again; 3 ends the run
     assert [a.ends_run(sends[v], fn) for v in "123"] == [True, False, True]
+
+
+REQUESTS = b"""package p
+
+type writeRequest struct {
+	req int
+	ch  chan<- error
+}
+
+type reply struct{ ch chan error }
+
+type conn struct {
+	writech chan writeRequest
+	replies chan reply
+	mixed   chan writeRequest
+}
+
+type other struct{ mixed chan reply }
+
+func (c *conn) roundTrip() {
+	errc := make(chan error, 1)
+	c.writech <- writeRequest{1, errc}
+	c.replies <- reply{ch: make(chan error)}
+}
+
+func (c *conn) loop() {
+	for {
+		select {
+		case wr := <-c.writech:
+			wr.ch <- nil
+		case rp := <-c.replies:
+			rp.ch <- nil
+		case m := <-c.mixed:
+			m.ch <- nil
+		}
+	}
+}
+"""
+
+
+def test_received_type_reads_the_element_type_of_the_channel_field():
+    sf = SourceFile.load("req.go", REQUESTS)
+    chans = {sf.text(s.child_by_field_name("channel")): s.child_by_field_name("channel") for s in a.of_type(sf.root, "send_statement")}
+    owner = {k: a.received_type(sf, v.child_by_field_name("operand")) for k, v in chans.items() if k.endswith(".ch")}
+    # two fields named mixed, of two element types: which one cannot be told by name
+    assert owner == {"wr.ch": "writeRequest", "rp.ch": "reply", "m.ch": None}
+
+
+def test_field_values_of_an_owner_read_its_literals_positional_ones_too():
+    sf = SourceFile.load("req.go", REQUESTS)
+    by_name = [sf.text(v) for v in a.field_values(sf, "ch")]
+    assert by_name == ["make(chan error)"]  # keyed only, whoever's it is
+    assert [sf.text(v) for v in a.field_values(sf, "ch", "writeRequest")] == ["errc"]
+    assert [sf.text(v) for v in a.field_values(sf, "ch", "reply")] == ["make(chan error)"]

@@ -293,6 +293,42 @@ func (c *Client) read(next func() (int, int)) {
 """
 
 
+# net/http's writeLoop: each request received carries its own reply channel, made with a
+# buffer of one by the round trip that sends it (positionally); a reply type of another
+# struct has an unbuffered ch of the same name
+WRITELOOP = """type writeRequest struct {
+	req int
+	ch  chan<- error
+}
+
+type reply struct{ ch chan error }
+
+type conn struct {
+	ctx     context.Context
+	writech chan writeRequest
+	replies chan reply
+}
+
+func (c *conn) roundTrip(req int) error {
+	errc := make(chan error, 1)
+	c.writech <- writeRequest{req, errc}
+	c.replies <- reply{ch: make(chan error)}
+	return <-errc
+}
+
+func (c *conn) writeLoop() {
+	for {
+		select {
+		case wr := <-c.writech:
+			wr.ch <- write(wr.req)
+		case <-c.ctx.Done():
+			return
+		}
+	}
+}
+"""
+
+
 @pytest.mark.parametrize("body, text, state, reason", [
     # a buffer: the send never waits while there is room, so the select would only drop
     # the value whenever ctx has ended (a Cleanup, a waiter for an exit status still reads it)
@@ -552,6 +588,8 @@ func (p *P) drain() {
     (PENDING.replace("\tc.pending[id] = ch\n\treturn <-ch", "\tc.register(id, ch)\n\treturn <-ch").replace(
         "func (c *Client) read(", "func (c *Client) register(id int, reply chan int) {\n\tc.pending[id] = reply\n}\n\n"
         "func (c *Client) read("), "ch <- v", "chan send", "ch has a buffer (1) and is sent on once here"),
+    # ... a request's reply channel, received afresh each turn: its type's literals count
+    (WRITELOOP, "wr.ch <- write(wr.req)", "chan send", "wr.ch has a buffer (1) and is sent on once here"),
 ])
 def test_the_review_select_refuses_where_it_would_strand_or_drop(body, text, state, reason):
     fixed, why = _watched(body, text, state)
@@ -574,6 +612,8 @@ def test_the_review_select_refuses_where_it_would_strand_or_drop(body, text, sta
 	}
 }
 """, "out <- 1", "chan send"),
+    # the request's reply channel unbuffered: the round trip's reader may be gone
+    (WRITELOOP.replace("errc := make(chan error, 1)", "errc := make(chan error)"), "wr.ch <- write(wr.req)", "chan send"),
     # a context whose field is also given a cancellable one is a stop signal
     ("""type C struct{ ctx context.Context }
 

@@ -51,6 +51,7 @@ from .cancellation import (
     never_done,
     never_given_a_live_one,
     passed_for,
+    received_type,
     signal_kind,
     waits_on,
 )

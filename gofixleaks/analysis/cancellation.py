@@ -10,7 +10,7 @@ from typing import Callable, Mapping, Sequence
 from tree_sitter import Node
 
 from ..source import SourceFile
-from .bindings import defined_values, left_names, local_declaration, params_declare, var_declaration_of
+from .bindings import binding_of, defined_values, left_names, local_declaration, params_declare, var_declaration_of
 from .syntax import (
     FUNCTION_TYPES,
     ancestors,
@@ -304,12 +304,25 @@ def _param_index(sf: SourceFile, fn: Node, name: str) -> int:
     return -1
 
 
-def field_values(sf: SourceFile, field: str) -> list[Node]:
+def field_values(sf: SourceFile, field: str, owner: str | None = None) -> list[Node]:
     """Every value the file gives a field named ``field``: a keyed struct literal element
-    (``T{field: v}``) or an assignment to ``x.field`` (the field is matched by name)."""
+    (``T{field: v}``) or an assignment to ``x.field`` (the field is matched by name). With
+    ``owner``, a struct type the file declares, only its literals count, positional ones
+    too (``writeRequest{req, writeErrCh, continueCh}``); an assignment still counts by name,
+    as ``x``'s type is not read."""
     values = []
+    at = _field_index(sf, owner, field) if owner is not None else None
+    for lit in of_type(sf.root, "composite_literal") if at is not None else ():
+        elements = [e for e in lit.child_by_field_name("body").named_children if e.type != "comment"]
+        if sf.text(lit.child_by_field_name("type")) == owner and len(elements) > at \
+                and all(e.type == "literal_element" for e in elements):
+            values.append(unparen(elements[at].named_children[0]))
     for n in of_type(sf.root, "keyed_element", "assignment_statement"):
         if n.type == "keyed_element" and n.named_child_count == 2 and sf.text(n.named_children[0]) == field:
+            lit = n.parent.parent if n.parent is not None else None
+            if owner is not None and (lit is None or lit.type != "composite_literal"
+                                      or sf.text(lit.child_by_field_name("type")) != owner):
+                continue  # another struct's field of that name, or a map's key
             v = n.named_children[1]
             values.append(unparen(v.named_children[0] if v.type == "literal_element" and v.named_children else v))
         elif n.type == "assignment_statement" and sf.text(n.child_by_field_name("operator")) == "=":
@@ -319,6 +332,42 @@ def field_values(sf: SourceFile, field: str) -> list[Node]:
                 if left.type == "selector_expression" and sf.text(left.child_by_field_name("field")) == field:
                     values.append(unparen(right))
     return values
+
+
+def _field_index(sf: SourceFile, owner: str, field: str) -> int | None:
+    """The position of ``field`` among the fields of struct type ``owner`` declared in the
+    file (an embedded field counts as one), or None."""
+    for spec in of_type(sf.root, "type_spec"):
+        st = spec.child_by_field_name("type")
+        if sf.text(spec.child_by_field_name("name")) != owner or st is None or st.type != "struct_type":
+            continue
+        i = 0
+        for fd in of_type(st, "field_declaration"):
+            for name in fd.children_by_field_name("name") or [None]:
+                if name is not None and sf.text(name) == field:
+                    return i
+                i += 1
+    return None
+
+
+def received_type(sf: SourceFile, local: Node) -> str | None:
+    """The type a local holds when it was received from a channel field (``case wr :=
+    <-pc.writech``) and every field of that name the file declares is a channel of one
+    named type (``writech chan writeRequest``), or None."""
+    b = binding_of(sf, local) if local.type == "identifier" else None
+    if b is None or b.index != 0:
+        return None
+    value = b.statement.child_by_field_name("right") if b.statement.type == "receive_statement" else b.value
+    value = unparen(value) if value is not None else None
+    chan = unparen(value.child_by_field_name("operand")) if is_receive(sf, value) else None
+    if chan is None or chan.type != "selector_expression":
+        return None
+    name = sf.text(chan.child_by_field_name("field"))
+    types = {fd.child_by_field_name("type") for fd in of_type(sf.root, "field_declaration")
+             if any(sf.text(n) == name for n in fd.children_by_field_name("name"))}
+    elements = {sf.text(t.child_by_field_name("value")) if t is not None and t.type == "channel_type"
+                and t.child_by_field_name("value").type == "type_identifier" else None for t in types}
+    return elements.pop() if len(elements) == 1 and None not in elements else None
 
 
 def _scope_of(decl: Node) -> Node:

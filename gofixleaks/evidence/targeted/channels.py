@@ -220,10 +220,15 @@ def _buffered_once(sf: SourceFile, stmt: Node, chan: Node) -> str | None:
     fn = a.enclosing_function(stmt)
     following = [x for x in a.following(stmt) if x.type != "comment"]
     loop = next((x for x in a.ancestors(stmt) if x.type == "for_statement" and a.is_within(x, fn)), None)
-    # a reply channel looked up afresh in each turn of the loop (`ch, ok := pending[id]`)
+    # a reply channel looked up afresh in each turn of the loop (`ch, ok := pending[id]`),
+    # or the field of a request received afresh (`case wr := <-pc.writech: wr.ch <- err`)
     looked_up = a.defined_value(sf, sf.text(chan), stmt) if chan.type == "identifier" else None
-    fresh = loop is not None and looked_up is not None and a.unparen(looked_up).type == "index_expression" \
-        and a.is_within(looked_up, loop)
+    operand = chan.child_by_field_name("operand") if chan.type == "selector_expression" else None
+    request = a.binding_of(sf, operand) if operand is not None and operand.type == "identifier" else None
+    fresh = loop is not None and (
+        (looked_up is not None and a.unparen(looked_up).type == "index_expression" and a.is_within(looked_up, loop))
+        or (request is not None and a.is_within(request.statement, loop)
+            and a.received_type(sf, operand) is not None))
     once = (following and following[0].type == "return_statement") or loop is None or fresh
     if operation(stmt).type != "send_statement" or not once:
         return None
@@ -274,7 +279,9 @@ def _values_of(sf: SourceFile, chan: Node, at: Node) -> list[Node]:
         return [v for v in (binding.value, *later) if v is not None]
     if chan.type != "selector_expression":
         return []
-    values = a.field_values(sf, sf.text(chan.child_by_field_name("field")))
+    # `wr.ch` of a `wr` received from a `chan writeRequest`: that struct's literals alone
+    owner = a.received_type(sf, chan.child_by_field_name("operand"))
+    values = a.field_values(sf, sf.text(chan.child_by_field_name("field")), owner)
     # a local stored in the field (T{errc: errc}) stands for the value it was given
     return [x for v in values for x in _given(sf, v)]
 
