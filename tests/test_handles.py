@@ -295,3 +295,57 @@ def test_duration_evaluates_constants_and_leaves_variables_and_shadowed_names_ou
     assert [duration(sf, x, consts=True) for x in args["f"]] == [2e9, 30e9, -1e9, 1.5e6, None, None]  # f's short is a parameter
     assert [duration(sf, x, consts=True) for x in args["g"]] == [50e6, None, None]  # a shared spec and `/` are not followed
     assert duration(sf, args["g"][0]) is None  # constants only when asked for
+
+
+# nats' Fetch: the deferred func cancels while the function owns the context; the flag is
+# cleared only as the goroutine that defers cancel takes it over
+OWNER = b"""package p
+
+import "context"
+
+func fetch(p context.Context, fail bool) chan int {
+	var (
+		ctx, cancel = context.WithCancel(p)
+		mine        = true
+	)
+	defer func() {
+		// only if the fetching goroutine has not been started
+		if mine {
+			cancel()
+		}
+	}()
+	out := make(chan int, 1)
+	if fail {
+		close(out)
+		return out
+	}
+	mine = false
+	go func() {
+		defer cancel()
+		out <- setup(ctx)
+	}()
+	return out
+}
+
+func setup(ctx context.Context) int { return 0 }
+"""
+
+
+def _owner_life(src: bytes) -> a.Lifecycle:
+    sf = SourceFile.load("o.go", src)
+    fn = _fn(sf, "fetch")
+    spec = next(a.of_type(fn, "var_spec"))
+    return a.follow(sf, a.tuple_binding(sf, spec, 1), a.var_declaration_of(spec), fn, _called)
+
+
+def test_a_flag_cleared_only_for_the_goroutine_that_cancels_says_who_owns_the_cancel():
+    assert not _owner_life(OWNER).drops
+    # cleared, then a return: nobody cancels on that path
+    early = OWNER.replace(b"\tmine = false\n", b"\tmine = false\n\tif len(out) > 0 {\n\t\treturn out\n\t}\n")
+    assert {(d.how, d.conditional) for d in _owner_life(early).drops} == {(h.EXITS, True)}
+    # the goroutine taking it over does not cancel it
+    keeps = OWNER.replace(b"\t\tdefer cancel()\n", b"")
+    assert {(d.how, d.conditional) for d in _owner_life(keeps).drops} == {(h.EXITS, True)}
+    # the flag starts false, or is read elsewhere: what it says cannot be told
+    assert _owner_life(OWNER.replace(b"mine        = true", b"mine        = false")).drops
+    assert _owner_life(OWNER.replace(b"\tmine = false\n", b"\tmine = false\n\tprintln(mine)\n")).drops

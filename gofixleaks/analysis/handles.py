@@ -16,13 +16,14 @@ from tree_sitter import Node
 
 from ..source import SourceFile
 from .bindings import (
-    Binding, Use, binding_of, classify, declares, escapes, left_names, params_declare, references, specs, assignments,
+    Binding, Use, binding_of, classify, declares, escapes, left_names, local_binding, params_declare, references, specs,
+    assignments,
 )
 from .cfg import EXIT, Graph, graph, own_parts
 from .flow import loops_between
 from .syntax import (
-    ancestors, arguments, body, callee, calls_named, deferred_literal, enclosing_function, goroutine_literal, of_type,
-    unparen,
+    ancestors, arguments, body, callee, calls_named, deferred_literal, enclosing_function, goroutine_literal, is_within,
+    of_type, statements, unparen,
 )
 
 # What a point does to the handle.
@@ -241,8 +242,46 @@ def _literal_event(
     if handed or not (deferred or goroutine or immediate):
         return HANDED_ON
     if deferred and released:
-        return CONDITIONAL
+        return AT_RETURN if _owner_flag(sf, binding, lit, is_release, hands_on, settled) else CONDITIONAL
     return SHARED if goroutine else None
+
+
+def _owner_flag(sf: SourceFile, binding: Binding, lit: Node, is_release: IsRelease, hands_on, settled) -> bool:
+    """Whether deferred literal ``lit`` releases the handle under ``if flag`` alone, for a
+    local ``flag`` made ``true`` and set ``false`` only right before a goroutine that
+    releases the handle on every path (nats' Fetch: ``cancelContext = false``, then ``go
+    func() { defer cancel() ... }()``): the flag says who owns the handle, and either owner
+    releases it. Any other use of the flag, or another statement after it is cleared, keeps
+    the release conditional."""
+    only = statements(body(lit))
+    test = only[0].child_by_field_name("condition") if len(only) == 1 and only[0].type == "if_statement" else None
+    if test is None or only[0].child_by_field_name("alternative") is not None or unparen(test).type != "identifier" \
+            or only[0].child_by_field_name("initializer") is not None:
+        return False
+    flag = local_binding(sf, sf.text(unparen(test)), lit)
+    if flag is None or flag.value is None or sf.text(flag.value) != "true":
+        return False
+    owner = enclosing_function(lit.parent)
+    for ref in references(sf, flag):
+        stmt = ref.parent.parent if ref.parent is not None else None
+        if is_within(ref, lit):
+            continue
+        if ref.parent.type != "expression_list" or stmt.type != "assignment_statement" or enclosing_function(stmt) != owner \
+                or stmt.child_by_field_name("left") != ref.parent or len(ref.parent.named_children) != 1 \
+                or sf.text(stmt.child_by_field_name("operator")) != "=":
+            return False  # read, or set elsewhere than in the function itself
+        value = sf.text(stmt.child_by_field_name("right"))
+        if value == "true":
+            continue
+        after = stmt.next_named_sibling
+        while after is not None and after.type == "comment":
+            after = after.next_named_sibling
+        call = after.named_children[0] if value == "false" and after is not None and after.type == "go_statement" else None
+        started = unparen(call.child_by_field_name("function")) if call is not None and call.type == "call_expression" else None
+        if started is None or started.type != "func_literal" \
+                or not releases_on_every_path(sf, binding, started, is_release, hands_on, settled):
+            return False
+    return True
 
 
 def releases_on_every_path(

@@ -317,3 +317,36 @@ func (p *Pool) Add(dial func(context.Context)) {
 	c.ctx, c.cancel = context.WithCancel(p.ctx)
 	dial(c.ctx)
 }
+
+// Fetch cancels as it leaves while it owns the context; the flag is cleared only as the
+// goroutine that cancels it takes it over (nats.go's Fetch).
+func Fetch(parent context.Context, fail bool) <-chan int {
+	var (
+		ctx           = parent
+		cancel        context.CancelFunc
+		cancelContext = true
+	)
+	if ctx == nil {
+		ctx, cancel = context.WithTimeout(context.Background(), time.Second)
+	} else {
+		ctx, cancel = context.WithCancel(ctx)
+	}
+	defer func() {
+		// only here if the fetching goroutine has not been started
+		if cancelContext {
+			cancel()
+		}
+	}()
+	out := make(chan int, 1)
+	if fail {
+		close(out)
+		return out
+	}
+	cancelContext = false
+	go func() {
+		defer cancel()
+		<-ctx.Done()
+		close(out)
+	}()
+	return out
+}
