@@ -63,6 +63,11 @@ class FuncFacts:
     timer_fields: tuple[str, ...] = ()
     field_reads: tuple[str, ...] = ()
     callbacks: tuple[str, ...] = ()
+    # Package main only, where every caller is in view (PackageFacts.runs_once): names it
+    # calls or starts with `go` once, outside loops and literals (`if err := run(); ...`),
+    # and every other identifier it uses (a second call, a value, a loop's)
+    calls_once: tuple[str, ...] = ()
+    other_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -137,6 +142,20 @@ class PackageFacts:
         stop signal, forever, serves a listener or drains a channel it was given, itself or
         through what it calls). Any declaration counts: build tags may pick any of them."""
         return any((f.package, f.name, f.recv) in self.long_lived for f in self.declarations(package, name, recv))
+
+    def runs_once(self, package: str, name: str) -> bool:
+        """Whether function ``name`` of package main runs once per program at most: it is
+        ``main``, or the one use of its name in the package is a call (or ``go``), in no
+        loop, by a function that runs once (a few calls deep). Its callers are all in view:
+        no other package can call into main."""
+        for _ in range(_MAX_DEPTH):
+            if package != "main" or name == "main":
+                return package == "main"
+            users = [f for f in self.functions if f.package == package and (name in f.other_names or name in f.calls_once)]
+            if len(users) != 1 or users[0].recv or name not in users[0].calls_once:
+                return False
+            name = users[0].name
+        return False
 
     def sends_on(self, package: str, name: str, recv: str | None = "") -> frozenset[str]:
         """Fields (by name) that a call of this function may send on: its own sends, and
@@ -269,8 +288,21 @@ def file_facts(sf: SourceFile, abspath: str) -> FileFacts:
             sends_on=_sent_fields(sf, sends[i]), summary=summaries[i],
             cancel_result=cancel, results=results, borrows=a.borrowed_params(sf, fn),
             timer_fields=a.timer_fields(sf, fn), field_reads=a.field_reads(sf, fn), callbacks=a.callbacks(sf, fn),
+            **(_once_names(sf, fn) if package == "main" else {}),
         ))
     return FileFacts(abspath, package, tuple(out), _struct_fields(sf), model_summary.structs(sf), *_constants(sf))
+
+
+def _once_names(sf: SourceFile, fn: Node) -> dict[str, tuple[str, ...]]:
+    """FuncFacts' calls_once and other_names of a function of package main."""
+    uses: dict[str, list[Node]] = {}
+    for ident in a.of_type(a.body(fn), "identifier"):
+        uses.setdefault(sf.text(ident), []).append(ident)
+    once = {name for name, idents in uses.items()
+            if len(idents) == 1 and (call := idents[0].parent).type == "call_expression"
+            and call.child_by_field_name("function") == idents[0] and a.enclosing_function(call) == fn
+            and not a.loops_between(call, fn)}
+    return {"calls_once": tuple(sorted(once)), "other_names": tuple(sorted(set(uses) - once))}
 
 
 def lent_facts(sf: SourceFile, abspath: str) -> FileFacts:

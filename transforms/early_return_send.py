@@ -58,7 +58,12 @@ everything it references, for every call of the function.
   or runs only when a testify assert was false (`if !assert.NoError(t, err) { return }`),
   or the one receive is a select case that fails it (`case err := <-errc: t.Errorf(...)`),
   so a passing run leaves by the other cases. A sender left blocked in a failed run is not
-  a leak anyone fixes: the failure is.
+  a leak anyone fixes: the failure is;
+- in package main, the receiving function runs once per program: it is `main`, or its one
+  use is a call (or `go`, `g.Go`) in no loop by a function that runs once (`if err :=
+  run(); err != nil { log.Fatal(err) }`). What it leaves blocked was started by its one
+  run: it cannot pile up, and lives no longer than the program (a server's `main` waiting
+  for its error or for SIGTERM).
 Such a send whose receiver is in scope is reported here and not by `send-without-cancel`.
 
 ## The fix
@@ -80,7 +85,7 @@ def run(p: Pass) -> None:
     v = m.view(p)
     for make in m.channel_makes(p.file):
         rc = result_channel(v, make)
-        if rc is None or rc.why is None:
+        if rc is None or rc.why is None or m.runs_once(v, rc.binding.function):
             continue
         name = rc.binding.name
         message = f"goroutines sending on unbuffered channel {name} block forever once its receiver {rc.why}"

@@ -79,7 +79,12 @@ process, although a signal that says "stop" was at hand.
 - a send guarded by `if ch != nil`: an opt-in observer channel (nil unless a test or a
   caller asked for it), whose owner drains every value it asked for;
 - a goroutine started as `go x.m()` is matched to this file's method `m` only when the
-  type of `x` can be told and is that method's receiver.
+  type of `x` can be told and is that method's receiver;
+- in package main, a goroutine that runs once per program: started in no loop by `main`,
+  or by a function whose one use is a call in no loop by one that runs once (`if err :=
+  run(); err != nil { log.Fatal(err) }`): one goroutine cannot pile up, and it lives no
+  longer than the program (containerboot's config watcher; tailscale had 6 such findings,
+  all false).
 
 ## When it is not fixed
 The fix is offered only when the signal's end really means the partner is gone: the
@@ -676,9 +681,12 @@ def _signal_loops(sf: SourceFile, fn: Node) -> Iterator[tuple[Node, a.Cancellati
 def run(p: Pass) -> None:
     sf = p.file
     v = m.view(p)
+    once: dict[int, bool] = {}
     for g, stmt, loop_sig in _sites(p, v):
         if stmt.parent is None or stmt.parent.type != "statement_list":
             continue
+        if loop_sig is None and once.setdefault(g.fn.id, m.runs_once(v, g.fn)):
+            continue  # one goroutine for the program's life: it cannot pile up
         op = _operation(sf, stmt)
         if op is None:
             continue

@@ -24,6 +24,7 @@ _EXPORTS = {
     "ChanOp": "channels", "LocalChannel": "channels", "local_channel": "channels", "make_of": "channels",
     "literal_around": "channels", "calls_at": "channels", "channel_makes": "channels",
     "ENDS": "routines", "Goroutine": "routines", "goroutines": "routines", "lifetime": "routines",
+    "runs_once": "routines",
     "Launcher": "index", "PackageIndex": "index",
     "Signal": "signals", "stop_signals": "signals", "request_context": "signals", "test_context": "signals",
     "MANY": "summary", "ChanUse": "summary", "may_be_channel": "summary", "named_callee": "summary",

@@ -90,4 +90,22 @@ def lifetime(v: View, g: Goroutine) -> str:
     return ENDS
 
 
-__all__ = ["ENDS", "FOREVER", "UNTIL_SIGNAL", "SERVES", "DRAINS", "LONG_LIVED_LOOPS", "Goroutine", "goroutines", "lifetime"]
+def runs_once(v: View, fn: Node | None) -> bool:
+    """Whether ``fn`` runs once per program at most, so what it starts cannot pile up: a
+    function of package main that the package calls once from one that does, up to ``main``
+    (facts.PackageFacts.runs_once; the file alone: ``main`` only), or a literal such a
+    function starts in no loop (``go``, or a ``Go`` method such as errgroup's)."""
+    if fn is None or v.package != "main":
+        return False
+    if fn.type == "function_declaration":
+        name = v.sf.text(fn.child_by_field_name("name"))
+        return name == "main" if v.facts is None else v.facts.runs_once(v.package, name)
+    start = a.goroutine_literal(fn) if fn.type == "func_literal" else None
+    call = fn.parent.parent if start is None and fn.parent is not None and fn.parent.type == "argument_list" else None
+    m = a.method_call(v.sf, call) if call is not None and call.type == "call_expression" else None
+    start = start or (a.statement_of(call) if m is not None and m[1] == "Go" else None)
+    caller = a.enclosing_function(start) if start is not None else None
+    return caller is not None and not a.loops_between(start, caller) and runs_once(v, caller)
+
+
+__all__ = ["ENDS", "runs_once", "FOREVER", "UNTIL_SIGNAL", "SERVES", "DRAINS", "LONG_LIVED_LOOPS", "Goroutine", "goroutines", "lifetime"]

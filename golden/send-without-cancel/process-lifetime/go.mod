@@ -1,0 +1,3 @@
+module example.com/process-lifetime
+
+go 1.22
