@@ -90,8 +90,9 @@ process, although a signal that says "stop" was at hand.
 The fix is offered only when the signal's end really means the partner is gone: the
 caller that handed over the signal also owns the channel. Reported without a fix (the
 note says which) when:
-- the sent value mentions an error (`errc <- err`): when the signal ending is what made
-  the operation fail, both cases are ready, Go picks one at random and the error is lost;
+- the sent value mentions an error (`errc <- err`), or is a local whose error field the
+  function fills (`result.Err = err`, then `ch <- &result`): when the signal ending is what
+  made the operation fail, both cases are ready, Go picks one at random and the error is lost;
   likewise any send on a channel the goroutine also reports its error on (a stream of
   results ending with its error): an early return would end it as if it had succeeded;
 - for a send, the channel is neither a parameter, nor a channel the function returns,
@@ -469,7 +470,7 @@ def _why_no_fix(sf: SourceFile, g: g_.Goroutine, stmt: Node, kind: str, chan: No
     as_param = lambda name: any(a.params_declare(sf, fn, name) for fn in fns)  # noqa: E731
     if kind == "send":
         value = stmt.child_by_field_name("value")
-        if _mentions_error(sf, value):
+        if _mentions_error(sf, value) or _carries_error(sf, value, stmt):
             return (f"the value reports an error, which {sig.name} ending may itself cause: with both cases ready Go "
                     "picks one at random and the error would be lost")
         if any(k == "send" and _mentions_error(sf, n.child_by_field_name("value"))
@@ -601,6 +602,21 @@ def _gate(sf: SourceFile, chan: Node) -> bool:
 
 def _mentions_error(sf: SourceFile, value: Node | None) -> bool:
     return value is not None and "err" in sf.text(value).lower()
+
+
+def _carries_error(sf: SourceFile, value: Node | None, stmt: Node) -> bool:
+    """Whether the sent value is a local (``result``, ``&result``) whose error field its
+    function fills (``result.Err = handle(err, ctx)``): nomad's WaitTask result carries the
+    error its caller reads after cancelling."""
+    fn = a.enclosing_function(stmt)
+    names = {sf.text(x) for x in a.of_type(value, "identifier")} if value is not None else set()
+    for st in a.of_type(a.body(fn), "assignment_statement") if names and fn is not None else ():
+        for left in st.child_by_field_name("left").named_children:
+            operand = left.child_by_field_name("operand") if left.type == "selector_expression" else None
+            if operand is not None and sf.text(operand) in names and (
+                    _mentions_error(sf, left.child_by_field_name("field")) or _mentions_error(sf, st.child_by_field_name("right"))):
+                return True
+    return False
 
 
 def _returned(sf: SourceFile, stmt: Node, name: str) -> bool:
