@@ -35,7 +35,10 @@ waits for it (an HTTP request streaming the body, an upload, a decoder).
 - the writer is a function started with `go f(pw)`: close `pw` in `f`, on every path;
 - a `return` that skips the close is not an error path (`if err != nil { ... return }`):
   whether the reader should see the end of the stream or an error there is for a person to
-  say.
+  say;
+- the writer closes `pw` itself, only under a condition (`if !tty { pw.Close() }`): the
+  other way may leave it open on purpose (a TTY session that a closed stdin would end
+  before its command completes), and a `defer pw.Close()` would close it there too.
 
 ## The fix
 The reader must always learn how the writing ended (`safe`: it only ends the wait):
@@ -180,6 +183,13 @@ def _fix(v: m.View, region: list[Node], owner: Node, pipe: Node, name: str) -> t
         edits.append(edit)
     last = region[-1] if region else None
     if last is None or not (_closes(v, last, name) or last.type == "return_statement"):
+        # a close under a condition (`if !tty { pw.Close() }`) leaves the other way open on
+        # purpose: a close at the end would end that stream too early (nomad's TTY stdin)
+        kept = next((c for st in region for c in a.of_type(st, "call_expression", skip_functions=True)
+                     if (mc := a.method_call(sf, c)) is not None and mc[1] in _CLOSERS and sf.text(mc[0]) == name), None)
+        if kept is not None:
+            return None, (f"{name} is closed only under a condition (line {sf.line_col(kept.start_byte)[0]}): the other way "
+                          "may leave it open on purpose; say where its stream ends by hand")
         if owner.type == "func_literal":
             edit = insert_at_block_start(sf, a.body(owner), f"defer {name}.Close()")
         else:
