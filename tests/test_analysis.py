@@ -222,6 +222,45 @@ func f(ok bool, c chan int) {
     assert [a.ends_run(sends[v], fn) for v in "123"] == [True, False, True]
 
 
+def test_ends_run_goes_out_through_blocks_to_a_return_with_no_jump_between():
+    src = b"""package p
+
+func f(ok bool, c, d chan int) {
+	for {
+		if ok {
+			c <- 1
+			close(d)
+			return
+		}
+		if ok {
+			if len(d) > 0 {
+				c <- 2
+			} else {
+				c <- 3
+			}
+			return
+		}
+		if ok {
+			c <- 4
+			if len(d) > 0 {
+				continue
+			}
+			return
+		}
+		if ok {
+			c <- 5
+		}
+	}
+}
+"""
+    sf = SourceFile.load("run.go", src)
+    fn = next(a.of_type(sf.root, "function_declaration"))
+    sends = {sf.text(s.child_by_field_name("value")): s for s in a.of_type(sf.root, "send_statement")}
+    # 1: a close, then the return; 2 and 3: out of the if/else to its return; 4: a continue
+    # may come back first; 5: round the loop again
+    assert [a.ends_run(sends[v], fn) for v in "12345"] == [True, True, True, False, False]
+
+
 REQUESTS = b"""package p
 
 type writeRequest struct {

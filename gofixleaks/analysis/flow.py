@@ -6,7 +6,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from ..source import SourceFile
-from .syntax import FUNCTION_TYPES, ancestors, body, callee, following, method_call, of_type, statements, unparen
+from .syntax import FUNCTION_TYPES, ancestors, body, callee, following, is_within, method_call, of_type, statements, unparen
 
 
 def loops_between(node: Node, outer: Node) -> list[Node]:
@@ -35,12 +35,32 @@ def nothing_after(block: Node, stmt: Node) -> bool:
 
 
 def ends_run(stmt: Node, fn: Node) -> bool:
-    """Whether nothing of ``fn`` runs after ``stmt`` in the same run: a ``return`` follows
-    it, or, in no loop of ``fn``, nothing follows it (``if err := s.Err(); err != nil {
-    errs <- err }`` last). A send every one of which ends its run happens once per run."""
-    rest = [x for x in following(stmt) if x.type != "comment"]
-    return bool(rest[:1] and rest[0].type == "return_statement") or (
-        not loops_between(stmt, fn) and nothing_after(body(fn), stmt))
+    """Whether ``fn``'s run ends after ``stmt`` without coming back to it nor sending
+    again: from ``stmt`` out through the blocks around it, in no loop of ``fn``, what
+    follows has no jump and no send and reaches a ``return`` (``errCh <- err;
+    close(frames); return``, or an ``if``/``else`` whose branches each send, then
+    ``return``) or the end of ``fn``. A send every one of which ends its run happens once
+    per run."""
+    node, top = stmt, body(fn)
+    while True:
+        rest = [x for x in following(node) if x.type != "comment"]
+        if any(x.type in _ANY_JUMP + ("send_statement",)
+               or next(of_type(x, *_ANY_JUMP, "send_statement", skip_functions=True), None) for x in rest):
+            return False
+        if rest and rest[-1].type == "return_statement":
+            return True
+        block = node.parent  # its statement_list
+        if block is None or block.parent == top:
+            return block is not None
+        outer = next((x for x in ancestors(block) if x.parent is not None and x.parent.type == "statement_list"), None)
+        if outer is None or not is_within(outer, top):
+            return False
+        for x in ancestors(node):
+            if x.type == "for_statement" or x.type in FUNCTION_TYPES:
+                return False  # round a loop again, or out of the function
+            if x == outer:
+                break
+        node = outer
 
 
 def loop_kind(sf: SourceFile, loop: Node) -> str:
@@ -60,6 +80,7 @@ def loop_kind(sf: SourceFile, loop: Node) -> str:
 
 
 _JUMPS = ("return_statement", "goto_statement")
+_ANY_JUMP = ("goto_statement", "break_statement", "continue_statement")  # what may lead back round a loop
 
 
 def exits_between(stmts: list[Node]) -> bool:

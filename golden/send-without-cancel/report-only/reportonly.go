@@ -59,3 +59,26 @@ func Gather(ctx context.Context, out chan<- int) {
 		wg.Wait()
 	}()
 }
+
+// Retry reports each failure on errc, made with room for one, and goes round again: the
+// second failure waits for a reader that may be gone.
+func Retry(cancel <-chan struct{}, try func() error) <-chan error {
+	errc := make(chan error, 1)
+	go func() {
+		for {
+			select {
+			case <-cancel:
+				return
+			default:
+			}
+			if err := try(); err != nil {
+				errc <- err // want "send on errc blocks forever"
+				if err.Error() == "again" {
+					continue
+				}
+				return
+			}
+		}
+	}()
+	return errc
+}
