@@ -46,8 +46,9 @@ process, although a signal that says "stop" was at hand.
   the function that starts it also uses the channel the other way or closes it (result
   channels, which `early-return-send` buffers when their receiver may leave early;
   semaphores; tokens passed back and forth; channels closed to release waiters);
-- a reply channel looked up in a map or carried in a received request (`case req :=
-  <-reqs:` or `case req = <-reqs:`; its make, where a buffer fixes it, is elsewhere);
+- a reply channel looked up in a map, received itself (`case ch := <-b.snapshot:` from a
+  `chan chan T`) or carried in a received request (`case req := <-reqs:` or `case req =
+  <-reqs:`; its make, where a buffer fixes it, is elsewhere);
 - a send on a buffered channel: a local one outside any loop of the goroutine, a field
   always (a per-request reply channel made with room for its reply);
 - the operation comes after the goroutine waited on the signal without returning (it
@@ -269,20 +270,27 @@ def _exchange_in_view(sf: SourceFile, g: g_.Goroutine, stmt: Node, kind: str, ch
 
 
 def _reply_channel(sf: SourceFile, chan: Node, at: Node) -> bool:
-    """A channel handed over by whoever asked: looked up in a map (``ch := pending[id]``) or
-    carried in a received request (``req.reply`` for ``req := <-reqs``). Its make and its
-    receiver are elsewhere, and a stuck reply is fixed there (by buffering it)."""
+    """A channel handed over by whoever asked: looked up in a map (``ch := pending[id]``),
+    received itself (``case ch := <-b.snapshot:`` of a ``chan chan T``) or carried in a
+    received request (``req.reply`` for ``req := <-reqs``). Its make and its receiver are
+    elsewhere, and a stuck reply is fixed there (by buffering it)."""
     if chan.type == "identifier":
         values = a.defined_values(sf, sf.text(chan), at)
-        return len(values) == 1 and values[0].type == "index_expression"
+        return (len(values) == 1 and values[0].type == "index_expression") or _received(sf, sf.text(chan), at)
     operand = chan.child_by_field_name("operand") if chan.type == "selector_expression" else None
-    if operand is None or operand.type != "identifier":
-        return False
-    name = sf.text(operand)
+    return operand is not None and operand.type == "identifier" and _received(sf, sf.text(operand), at)
+
+
+def _received(sf: SourceFile, name: str, at: Node) -> bool:
+    """Whether local ``name`` holds, at ``at``, a value received from a channel: declared by
+    a select case around ``at``, by a one-variable range around it (a channel's values; a
+    map's keys: channels registered by their owners), by ``name := <-x``, or filled by
+    ``case name = <-x:`` before it. A two-variable range holds a slice's or map's values."""
     for anc in a.ancestors(at):
         header = anc.child_by_field_name("communication") if anc.type == "communication_case" else next(
             (c for c in anc.named_children if c.type == "range_clause"), None) if anc.type == "for_statement" else None
-        if header is not None and a.declares(sf, header, name):
+        if header is not None and a.declares(sf, header, name) and (
+                header.type != "range_clause" or len(header.child_by_field_name("left").named_children) == 1):
             return True
     fn = a.enclosing_function(at)
     if any(r.start_byte < at.start_byte and any(sf.text(n) == name for n in a.left_names(r))

@@ -32,3 +32,16 @@ func Pace(ctx context.Context, d time.Duration, work func()) {
 		<-next
 	}()
 }
+
+// Snapshots answers each request on the reply channel it receives itself (tailscale's
+// eventbus, nomad's leader loop): whoever sent it waits for the reply, or made it with room.
+func Snapshots(ctx context.Context, requests <-chan chan []int, state func() []int) {
+	for {
+		select {
+		case reply := <-requests:
+			reply <- state()
+		case <-ctx.Done():
+			return
+		}
+	}
+}
