@@ -1,10 +1,12 @@
 package nofix
 
 import (
+	"context"
 	"errors"
 	"io"
 	"log"
 	"net/http"
+	"time"
 )
 
 // Ping fires a request and forgets the response.
@@ -53,4 +55,27 @@ func Logged(u string) int {
 		return 0
 	}
 	return resp.StatusCode
+}
+
+// Relay's request lives as long as its caller's context: the unread body pins the
+// connection until that ends.
+func Relay(ctx context.Context, c *http.Client, u string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, nil)
+	if err != nil {
+		return err
+	}
+	_, err = c.Do(req) // want "the response from c.Do is discarded"
+	return err
+}
+
+// Up's client has a Timeout: it frees the connection only when that fires, so every
+// call holds one that long.
+func Up(u string) bool {
+	client := &http.Client{Timeout: 2 * time.Second}
+	req, err := http.NewRequest(http.MethodGet, u, nil)
+	if err != nil {
+		return false
+	}
+	_, err = client.Do(req) // want "the response from client.Do is discarded"
+	return err == nil
 }
