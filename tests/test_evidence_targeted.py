@@ -2375,3 +2375,94 @@ def test_a_continue_into_a_pass_that_begins_holding_the_lock_keeps_it(source, fi
     line = next(i for i, ln in enumerate(source.splitlines(), 1) if ln == "\t\tc.mu.Lock()")
     fix, _ = locks.unlock_before_leaving(sf, line)
     assert (fix is not None) == fixed
+
+
+# tailscale's tkaSyncLocked: called with b.mu held, it releases the lock around a network
+# call and takes it back; its return with the lock held is the contract, for the caller's
+# deferred Unlock. An Unlock before that return would unlock twice.
+SYNC_LOCKED = """package p
+
+import "sync"
+
+type B struct {
+	mu   sync.Mutex
+	head int
+}
+
+func (b *B) SyncIfNeeded(fetch func() int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.syncLocked(fetch)
+}
+
+func (b *B) syncLocked(fetch func() int) {
+	b.mu.Unlock()
+	head := fetch()
+	b.mu.Lock()
+	if head == b.head {
+		return
+	}
+	b.mu.Unlock()
+	fetch()
+	b.mu.Lock()
+	b.head = head
+}
+"""
+
+
+@pytest.mark.parametrize("source, fixed", [
+    (SYNC_LOCKED, False),
+    (SYNC_LOCKED.replace("syncLocked", "syncHeld"), False),  # it releases before it takes: the caller's lock
+    # a function that takes its own lock first and returns with it in the middle keeps it
+    (SYNC_LOCKED.replace("\tb.syncLocked(fetch)\n", "").replace(
+        "func (b *B) syncLocked(fetch func() int) {\n\tb.mu.Unlock()\n\thead := fetch()\n", "func (b *B) sync(fetch func() int) {\n\thead := fetch()\n").replace(
+        "\tb.mu.Lock()\n\tb.head = head\n}\n", "\tb.mu.Lock()\n\tb.head = head\n\tb.mu.Unlock()\n}\n"), True),
+])
+def test_a_function_that_runs_holding_its_callers_lock_keeps_it_at_return(source, fixed):
+    from gofixleaks.evidence.targeted import locks
+    from gofixleaks.source import SourceFile
+
+    sf = SourceFile.load("sync.go", source.encode(), (1, 22))
+    line = next(i for i, ln in enumerate(source.splitlines(), 1) if ln == "\tb.mu.Lock()" and i > 14)
+    fix, _ = locks.unlock_before_leaving(sf, line)
+    assert (fix is not None) == fixed, fix
+
+
+# tailscale's magicsock: the holders start ReSTUN with `go`; the new goroutine takes c.mu
+# once they release it, so nobody calls it holding the lock
+RESTUN = """package p
+
+import "sync"
+
+type C struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (c *C) Update() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	go c.ReSTUN()
+}
+
+func (c *C) ReSTUN() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.n++
+}
+"""
+
+
+@pytest.mark.parametrize("source, split", [
+    (RESTUN, False),
+    (RESTUN.replace("\tgo c.ReSTUN()\n", "\tc.ReSTUN()\n"), True),  # called holding it: waits for itself
+])
+def test_a_method_started_with_go_by_the_holder_is_not_called_holding_the_lock(tmp_path, source, split):
+    from gofixleaks.evidence.targeted import locks
+    from gofixleaks.source import SourceFile
+
+    (tmp_path / "go.mod").write_text("module example.com/p\n\ngo 1.22\n")
+    (tmp_path / "c.go").write_text(source)
+    sf = SourceFile.load("c.go", source.encode(), (1, 22))
+    fix, why = locks.locked_variant(sf, 17, str(tmp_path / "c.go"))
+    assert (fix is not None) == split, why

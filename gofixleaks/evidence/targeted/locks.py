@@ -37,7 +37,8 @@ def unlock_before_leaving(sf: SourceFile, line: int) -> tuple[Fix | None, str | 
     `continue` or a `break` (cockroach's PR 584; a `break` only when nothing after the loop
     unlocks). The next Lock, of the next iteration or the next caller, would wait forever.
     Only when every Unlock is in a function that locks too (none returns the lock held for
-    its caller to release) and none is deferred. A loop holding the lock across iterations
+    its caller to release) and none is deferred, and not in a function that runs holding its
+    caller's lock (``...Locked``, or releasing before it takes). A loop holding the lock across iterations
     (moby's 7559: released after the loop, not in its body), or whose passes begin holding it
     (released in the body before it is taken again: nats' reconnect loop), is left alone: an
     Unlock before its `continue` would unlock twice."""
@@ -57,6 +58,8 @@ def unlock_before_leaving(sf: SourceFile, line: int) -> tuple[Fix | None, str | 
     edits, seen = [], set()
     for fn, lock in calls:
         release = "RUnlock" if lock_call(sf, lock, ("RLock",)) else "Unlock"
+        if _begins_held(sf, fn, [n for f, n in calls if f == fn]):
+            continue  # it takes its caller's lock back: returning with it held is its contract
         unlocks = [n for f, n in calls if f == fn and n.start_byte > lock.end_byte and lock_call(sf, n, (release,))]
         in_block = next((n for n in unlocks if n.parent == lock.parent), None)
         if not lock_call(sf, lock, ("Lock", "RLock")) or in_block is None or any(f == fn and n.type == "defer_statement" for f, n in calls):
@@ -82,6 +85,18 @@ def unlock_before_leaving(sf: SourceFile, line: int) -> tuple[Fix | None, str | 
         return None, None
     return Fix(f"unlock before each return, break or continue that leaves a locked stretch holding the lock ({len(edits)})",
                tuple(edits)), None
+
+
+def _begins_held(sf: SourceFile, fn: Node, stmts: list[Node]) -> bool:
+    """Whether ``fn`` runs holding its caller's lock: named ``...Locked``, or its first
+    statement on the lock (in order) is a release. Its Locks take the lock back after a
+    stretch without it (tailscale's ``tkaSyncLocked`` around a network call), so it returns
+    holding it by design, for its caller's deferred Unlock; one before its return would
+    unlock twice."""
+    name = fn.child_by_field_name("name") if fn.type in ("function_declaration", "method_declaration") else None
+    own = sorted((n for n in stmts if n.type == "expression_statement" and a.enclosing_function(n) == fn), key=lambda n: n.start_byte)
+    return (name is not None and sf.text(name).endswith("Locked")) or bool(
+        own and lock_call(sf, own[0], ("Unlock", "RUnlock")))
 
 
 def _pass_begins_held(sf: SourceFile, loop: Node, lock: Node, stmts: list[Node], release: str) -> bool:
@@ -243,8 +258,9 @@ def _wrapped(sf: SourceFile, rest: list[Node], recv: str, args: str | None) -> s
 
 
 def _held_calls(sf: SourceFile, type_name: str, name: str, key: str) -> list[tuple[Node, str]]:
-    """The calls ``r.name(...)`` made directly (not in a func literal) in methods of
-    ``type_name`` while ``r``'s lock ``key`` is held, with how: "Lock" or "RLock"."""
+    """The calls ``r.name(...)`` made directly (not in a func literal, nor started with
+    ``go``) in methods of ``type_name`` while ``r``'s lock ``key`` is held, with how:
+    "Lock" or "RLock"."""
     out = []
     for m in a.of_type(sf.root, "method_declaration"):
         if (a.function_key(sf, m) or ("", ""))[1] != type_name or sf.text(m.child_by_field_name("name")) == name \
@@ -254,8 +270,8 @@ def _held_calls(sf: SourceFile, type_name: str, name: str, key: str) -> list[tup
         stmts = [n for n in a.of_type(m, "expression_statement", skip_functions=True) if lock_key(sf, n, m) == key]
         for call in a.of_type(m, "call_expression", skip_functions=True):
             mc = a.method_call(sf, call)
-            if mc is None or mc[1] != name or sf.text(mc[0]) != recv:
-                continue
+            if mc is None or mc[1] != name or sf.text(mc[0]) != recv or call.parent.type == "go_statement":
+                continue  # `go r.name()` runs on a goroutine of its own, which holds nothing (tailscale's ReSTUN)
             before = [n for n in stmts if n.end_byte <= call.start_byte]
             last = before[-1] if before else None
             if last is None or not a.is_within(call, last.parent):
