@@ -725,7 +725,9 @@ func (c *C) Send(ch chan int) {
         "func (c *Client) Tell(id int) {\n\tc.register(id, make(chan int))\n}\n\nfunc (c *Client) read("),
      "ch <- v", "chan send"),
     # a field named for anything but an error is no failure recorded
-    (LISTER.replace("res.err = err", "res.last = err").replace("\terr   error\n", "\tlast  error\n"), "res.names <- n", "chan send"),
+    # (not closed by defer either: a deferred close would read a cut list as whole)
+    (LISTER.replace("res.err = err", "res.last = err").replace("\terr   error\n", "\tlast  error\n").replace(
+        "\t\tdefer close(res.names)\n", ""), "res.names <- n", "chan send"),
     # one reply channel stored unbuffered: that send waits for its asker
     (PENDING.replace("make(chan int, 1)", "make(chan int)"), "ch <- v", "chan send"),
 ])
@@ -1048,3 +1050,152 @@ def test_a_goroutine_main_starts_once_is_no_leak(source, watched):
     fix, why = channels.watch(sf, channels.operation_at(sf, line, "chan receive"), "chan receive")
     assert (fix is not None) == watched, why
     assert watched or "main starts this goroutine once" in why or "main itself waits here" in why
+
+
+# the corpus' wrong review selects on tailscale and nomad (shape-verdicts.csv), each with
+# its near miss that keeps the select
+@pytest.mark.parametrize("body, text, reason", [
+    # nomad's driver client: the result carries the error the cancel causes, and the caller
+    # cancels, then reads it; dropped, it would read nil from the closed channel
+    ("""type Res struct{ Err error }
+
+func Wait(ctx context.Context, call func(context.Context) error) <-chan *Res {
+	ch := make(chan *Res)
+	go func() {
+		defer close(ch)
+		var r Res
+		if err := call(ctx); err != nil {
+			r.Err = err
+		}
+		ch <- &r
+	}()
+	return ch
+}
+""", "ch <- &r", "the value sent reports an error"),
+    # nomad's device client: an error on a channel closed by defer, with an own case elsewhere
+    ("""type Res struct{ Err error }
+
+func Stream(ctx context.Context, next func() (int, error), out chan *Res) {
+	defer close(out)
+	for {
+		v, err := next()
+		if err != nil {
+			out <- &Res{Err: err}
+			return
+		}
+		select {
+		case out <- &Res{}:
+		case <-ctx.Done():
+			return
+		}
+		_ = v
+	}
+}
+""", "out <- &Res{Err: err}", "the value sent reports an error"),
+    # nomad's artifact hook: the deferred close would read as the whole list
+    ("""func Jobs(ctx context.Context, items []string) <-chan string {
+	jobs := make(chan string)
+	go func() {
+		defer close(jobs)
+		for _, it := range items {
+			jobs <- it
+		}
+	}()
+	return jobs
+}
+""", "jobs <- it", "closes jobs by defer"),
+    # tailscale's eventbus: the asker handed over its reply channel and waits on it bare
+    ("""func Serve(ctx context.Context, reqs chan chan int, v func() int) {
+	for {
+		select {
+		case ch := <-reqs:
+			ch <- v()
+		case <-time.After(time.Second):
+		}
+	}
+}
+""", "ch <- v()", "a reply channel its asker handed over"),
+    # tailscale's containerboot: a start-up deadline says nothing of the reader
+    ("""func Boot(next func() int, out chan<- int) {
+	boot, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	go func() {
+		for {
+			out <- next()
+		}
+	}()
+	<-boot.Done()
+}
+""", "out <- next()", "boot is a deadline made for a step"),
+    # tailscale's session watcher: the one call passes a channel with room for its one send
+    ("""type W struct{ ctx context.Context }
+
+func (w *W) Start() error {
+	started := make(chan error, 1)
+	go w.run(started)
+	return <-started
+}
+
+func (w *W) run(started chan<- error) {
+	var err error
+	started <- err
+	<-w.ctx.Done()
+}
+""", "started <- err", "has a buffer (1) and is sent on once here"),
+    # tailscale's prober: a Collector's channel, which the registry drains until Collect returns
+    ("""type P struct{ ctx context.Context; m []prometheus.Metric }
+
+func (p *P) Collect(ch chan<- prometheus.Metric) {
+	for _, m := range p.m {
+		ch <- m
+	}
+}
+""", "ch <- m", "a Prometheus registry"),
+])
+def test_the_review_select_refuses_the_shapes_of_tailscale_and_nomad(body, text, reason):
+    fixed, why = _watched(body, text, "chan send")
+    assert not fixed and why is not None and reason in why, why
+
+
+@pytest.mark.parametrize("body, text", [
+    # the error value goes on a channel nobody closes by defer, with no field filled
+    ("""func Report(ctx context.Context, errc chan<- error, work func() error) {
+	errc <- work()
+}
+""", "errc <- work()"),
+    # the reader leaves on the same deadline: nothing is dropped that someone still takes
+    ("""func Ask(ctx context.Context, work func() int) int {
+	tctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	ch := make(chan int)
+	go func() {
+		ch <- work()
+	}()
+	select {
+	case v := <-ch:
+		return v
+	case <-tctx.Done():
+		return 0
+	}
+}
+""", "ch <- work()"),
+    # two launches share the channel of room one: the second send may wait
+    ("""type W struct{ ctx context.Context }
+
+func (w *W) Start() error {
+	started := make(chan error, 1)
+	go w.run(started)
+	go w.run(started)
+	return <-started
+}
+
+func (w *W) run(started chan<- error) {
+	var err error
+	started <- err
+	<-w.ctx.Done()
+}
+""", "started <- err"),
+])
+def test_the_review_select_keeps_their_near_misses(body, text):
+    fixed, why = _watched(body, text, "chan send")
+    assert fixed, why

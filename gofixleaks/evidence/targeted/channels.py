@@ -190,6 +190,8 @@ def watch(sf: SourceFile, stmt: Node, state: str, abspath: str | None = None,
         or _buffered_once(sf, stmt, chan) or _released_slot(sf, stmt, chan, state) \
         or _stranded_partner(sf, stmt, chan, state) or _drained(sf, stmt, chan, state) or _test_own_goroutine(sf, stmt) \
         or _answers_http(sf, fn) or _carries_resource(sf, fn, stmt) or _reports_failure(sf, fn, stmt, sig) \
+        or _value_reports_error(sf, fn, stmt, sig) or _cut_by_defer(sf, fn, stmt, chan, sig) or _reply_received(sf, stmt, chan) \
+        or _collector(sf, fn, chan) or _setup_deadline(sf, stmt, chan, sig) \
         or _caller_goes_on(sf, abspath, c, stmt, state) \
         or _callers_never_cancel(sf, abspath, stmt, sig)
     if late is not None:
@@ -261,13 +263,21 @@ def _released_slot(sf: SourceFile, stmt: Node, chan: Node, state: str) -> str | 
 
 
 def _values_of(sf: SourceFile, chan: Node, at: Node) -> list[Node]:
-    """The values the file gives ``chan``: a local's ``:=`` value, what the map it was
-    looked up in is given, or each a field of its name is given (a keyed struct literal
-    element, an assignment): [] when not in view."""
+    """The values the file gives ``chan``: a local's ``:=`` value, what the file's one call
+    (in no loop) passes for a parameter, what the map it was looked up in is given, or each a field of
+    its name is given (a keyed struct literal element, an assignment): [] when not in
+    view."""
     if chan.type == "identifier":
         binding = a.local_binding(sf, sf.text(chan), at)
-        if binding is None:
-            return []
+        if binding is None:  # a parameter: what the file's one call passes (tailscale's `go sw.run(startedCh, ...)`)
+            fn = a.enclosing_function(at)
+            calls = a.passed_for(sf, fn, sf.text(chan), [sf]) if fn is not None and fn.type in (
+                "function_declaration", "method_declaration") and a.params_declare(sf, fn, sf.text(chan)) else None
+            # several calls (or one in a loop) may share one channel among more senders than its room
+            if not calls or len(calls) != 1 or calls[0][2] is None or any(
+                    x.type == "for_statement" for x in a.ancestors(calls[0][1])):
+                return []
+            return _given(sf, chan)
         element = a.unparen(binding.value or a.defined_value(sf, sf.text(chan), at) or chan)
         if element.type == "index_expression":  # `ch, ok := pending[id]`: what the map is given
             return _stored_in(sf, element.child_by_field_name("operand"))
@@ -545,6 +555,98 @@ def _reports_failure(sf: SourceFile, fn: Node, stmt: Node, sig: a.Cancellation) 
 
 # an error's name: err, errc, ErrClosed, closeErr, ContextError; not interrupt, stderr
 _ERR = re.compile(r"(?<![A-Za-z])err|Err")
+
+
+def _value_reports_error(sf: SourceFile, fn: Node, stmt: Node, sig: a.Cancellation) -> str | None:
+    """Why the sent value must not be dropped, or None: it is the result a caller reads
+    after cancelling, and it reports the error the signal may itself cause: a local whose
+    error field the function fills (``result.Err = err``, then ``ch <- &result``: nomad's
+    driver client), or an error on a channel the function closes by defer (``out <-
+    &R{Err: err}``: nomad's device plugin client). With both cases ready the select picks
+    one at random, and that caller reads a zero value from the closed channel."""
+    op = operation(stmt)
+    value = op.child_by_field_name("value") if op.type == "send_statement" else None
+    if value is None:
+        return None
+    names = {sf.text(x) for x in a.of_type(value, "identifier")}
+    filled = next((st for st in a.of_type(a.body(fn), "assignment_statement", skip_functions=True)
+                   if st.start_byte < stmt.start_byte and any(
+                       left.type == "selector_expression" and sf.text(left.child_by_field_name("operand")) in names
+                       and _ERR.search(sf.text(left.child_by_field_name("field")))
+                       for left in st.child_by_field_name("left").named_children)), None)
+    chan = sf.text(op.child_by_field_name("channel"))
+    closed = any(sf.text(d).replace(" ", "") == f"deferclose({chan})"
+                 for d in a.of_type(a.body(fn), "defer_statement", skip_functions=True))
+    if filled is None and not (closed and _ERR.search(sf.text(value))):
+        return None
+    return (f"the value sent reports an error, which {sig.name} ending may itself cause: with both cases ready the select "
+            "could drop it, and a caller that cancels and then reads the result would get none")
+
+
+def _cut_by_defer(sf: SourceFile, fn: Node, stmt: Node, chan: Node, sig: a.Cancellation) -> str | None:
+    """Why returning would end the stream early, or None: the function closes the channel
+    it sends on by ``defer``, and has no case of its own on the signal saying that its end
+    ends the stream (own_signal_case copies such a case). Its reader takes the close for a
+    complete stream (nomad's artifact hook: a cut list of downloads read as all done)."""
+    if operation(stmt).type != "send_statement" or any(
+            a.waits_on(sf, c.child_by_field_name("communication"), sig) for c in a.of_type(fn, "communication_case", skip_functions=True)):
+        return None
+    name = sf.text(chan)
+    if not any(sf.text(d).replace(" ", "") == f"deferclose({name})" for d in a.of_type(a.body(fn), "defer_statement", skip_functions=True)):
+        return None
+    return (f"the function closes {name} by defer: a return on the signal would end the stream early, and its reader "
+            "would take what it got for all of it")
+
+
+def _reply_received(sf: SourceFile, stmt: Node, chan: Node) -> str | None:
+    """Why the reply must be delivered, or None: the channel was received itself (``case ch
+    := <-b.snapshot:`` of a ``chan chan T``, nomad's ``case errCh := <-s.reassertLeaderCh:``):
+    its asker made it and waits for the reply, bare (tailscale's eventbus: ``return <-resp``)
+    or with room for it; returning would leave that asker waiting, or drop its answer."""
+    if chan.type != "identifier":
+        return None
+    name = sf.text(chan)
+    for anc in a.ancestors(stmt):
+        comm = anc.child_by_field_name("communication") if anc.type == "communication_case" else None
+        if comm is not None and comm.type == "receive_statement" and a.declares(sf, comm, name):
+            break
+    else:
+        value = a.defined_value(sf, name, stmt)
+        if not a.is_receive(sf, a.unparen(value) if value is not None else None):
+            return None
+    return f"{name} is a reply channel its asker handed over and waits on: returning would leave the asker waiting"
+
+
+def _collector(sf: SourceFile, fn: Node, chan: Node) -> str | None:
+    """Why the send cannot block for good, or None: it sends on a ``chan<-
+    prometheus.Metric`` or ``*prometheus.Desc`` parameter of a ``Collect`` or ``Describe``
+    method, which the registry drains until the method returns (tailscale's prober)."""
+    method = next((f for f in a.ancestors(chan) if f.type == "method_declaration"), None)
+    if chan.type != "identifier" or method is None or sf.text(method.child_by_field_name("name")) not in ("Collect", "Describe"):
+        return None
+    for p in a.of_type(method.child_by_field_name("parameters"), "parameter_declaration"):
+        if sf.text(chan) in (sf.text(n) for n in p.children_by_field_name("name")) and \
+                re.search(r"prometheus\.Metric|\*prometheus\.Desc", sf.text(p.child_by_field_name("type"))):
+            return "it sends to a Prometheus registry, which reads every value until Collect or Describe returns"
+    return None
+
+
+def _setup_deadline(sf: SourceFile, stmt: Node, chan: Node, sig: a.Cancellation) -> str | None:
+    """Why the signal says nothing of the partner, or None: it is a context made here with a
+    deadline (``bootCtx, cancel := context.WithTimeout(ctx, 60*time.Second)``: tailscale's
+    containerboot start-up, stunstamp's DERP map fetch), and no other use of the channel
+    waits in a select on it. Its end is a step's time limit, not the partner leaving."""
+    if sig.kind != "context" or "." in sig.name or operation(stmt).type != "send_statement":
+        return None  # a receive that stops at the deadline drops nothing
+    made = a.defined_value(sf, sig.name, stmt)
+    if not a.is_call_to(sf, made, "context", ("WithTimeout", "WithDeadline", "WithTimeoutCause", "WithDeadlineCause")):
+        return None
+    for op in _operations_on(sf, stmt, chan):
+        ref = op.child_by_field_name("channel") if op.type == "send_statement" else a.unparen(op.child_by_field_name("operand"))
+        if op != operation(stmt) and ref is not None and _in_select_on(sf, ref, sig, stmt):
+            return None  # the partner leaves on the same deadline
+    return (f"{sig.name} is a deadline made for a step ({sf.text(made.child_by_field_name('function'))}): its end says nothing "
+            "of whoever takes the value, which would be dropped")
 
 
 def _answers_http(sf: SourceFile, fn: Node) -> str | None:
