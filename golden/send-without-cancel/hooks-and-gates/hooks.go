@@ -138,3 +138,25 @@ func OnInterrupt(ctx context.Context, stop func()) {
 		stop()
 	}()
 }
+
+// Runner's waitCh is closed by a defer of Run, so it opens whenever Run ends, however it
+// ends: Destroy's goroutine waits for Run by design, and no finding says its "sender" is
+// gone (a select on ctx there would skip the cleanup after Run).
+type Runner struct {
+	waitCh chan struct{}
+	ctx    context.Context
+}
+
+// Run works until ctx ends.
+func (r *Runner) Run(work func(context.Context)) {
+	defer close(r.waitCh)
+	work(r.ctx)
+}
+
+// Destroy cleans up in the background once Run has ended.
+func (r *Runner) Destroy(cleanup func()) {
+	go func() {
+		<-r.waitCh
+		cleanup()
+	}()
+}
