@@ -330,9 +330,22 @@ def _abandoned(sf, binding, receives, senders, finished) -> str | None:
             return "breaks out of its receive loop" if x.type == "break_statement" else "returns before it has received every send"
     # a receive whose case fails the test is taken in no passing run, which leaves the
     # select by its other cases, found harmless above
-    if all(lp is None for lp in loops) and (total is None or total > len(receives)) and not all(_fails_on_receipt(sf, r) for r in receives):
+    if all(lp is None for lp in loops) and (total is None or total > len(receives)) and not all(
+            _fails_on_receipt(sf, r) for r in receives) and not _waits_for_sender(sf, binding.function, finished, first_started):
         return "receives fewer values than its goroutines send"
     return None
+
+
+def _waits_for_sender(sf, fn: Node, finished: list[Node], since: int) -> bool:
+    """Whether ``fn`` waits, in a statement of its own body, for the one sender's signal that
+    it is done (``<-done``, closed by its ``defer close(done)``), and no return before that
+    leaves in a passing run: a send left unreceived would then hang ``fn`` itself, a hang a
+    test or a caller sees, rather than strand the sender behind its back."""
+    body = a.body(fn)
+    wait = next((s for s in a.statements(body) if any(a.unparen(x) in finished for x in _values(s))), None)
+    return wait is not None and not any(
+        since <= r.start_byte < wait.start_byte and not a.exit_after_failure(sf, r)
+        for r in a.of_type(body, "return_statement", skip_functions=True))
 
 
 def _fails_on_receipt(sf, receive: Node) -> bool:

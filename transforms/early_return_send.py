@@ -49,7 +49,10 @@ everything it references, for every call of the function.
   once, with no deferred send) sends on or closes only as its last action before returning,
   or in a deferred close (`defer close(done)`), in its literal or in the function of this
   file it is started with (`go reader(conn, messages, errc)`). An unbuffered send before it
-  has been received by then, and none comes after;
+  has been received by then, and none comes after. Likewise, whatever the number of sends,
+  when the function waits for that signal in a statement of its own body (`<-done` after
+  its receives) with no return before it: a send left unreceived would hang the function
+  itself, which its caller or test sees, instead of stranding the sender behind its back;
 - in test code (a `_test.go` file, or a function that takes a `*testing.T`, `*testing.B`
   or `testing.TB`, as an integration suite's steps in plain `.go` files do), the receiver
   stops listening only once the test has failed: the select's other case fails it

@@ -109,3 +109,25 @@ func Drain(produce func() (int, bool), use func(int) bool) {
 		return
 	}
 }
+
+// Echo takes as many values as the echoer sends it, then waits for its defer close(done):
+// were a value left unreceived, Echo itself would wait there for good, a hang its caller
+// sees, so no sender can be stranded behind its back whatever the count. No finding.
+func Echo(in int) (int, int) {
+	done := make(chan struct{})
+	requests := make(chan int)
+	echoes := make(chan int)
+	go func() {
+		defer close(done)
+		echoes <- 0
+		for r := range requests {
+			echoes <- r
+		}
+	}()
+	first := <-echoes
+	requests <- in
+	second := <-echoes
+	close(requests)
+	<-done
+	return first, second
+}

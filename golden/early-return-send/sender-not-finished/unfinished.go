@@ -119,3 +119,22 @@ func Poll(produce func() (int, bool), stop func() bool, use func(int), patience 
 		use(<-values)
 	}
 }
+
+// FirstOrWait waits for the producer's done only when the first value is not negative: the
+// return before that wait leaves the producer blocked on its next send.
+func FirstOrWait(produce func(int) int) int {
+	done := make(chan struct{})
+	values := make(chan int) // want "goroutines sending on unbuffered channel values block forever once its receiver receives fewer values than its goroutines send"
+	go func() {
+		defer close(done)
+		for i := 0; i < 3; i++ {
+			values <- produce(i)
+		}
+	}()
+	first := <-values
+	if first < 0 {
+		return first
+	}
+	<-done
+	return first
+}
