@@ -1092,6 +1092,18 @@ func Stream(ctx context.Context, next func() (int, error), out chan *Res) {
 	}
 }
 """, "out <- &Res{Err: err}", "the value sent reports an error"),
+    # controller-runtime's runnable group: the error of a call given the signal's context,
+    # which the signal's end may cause; its readers leave on other signals, not on r.ctx
+    ("""type G struct{ ctx context.Context; errc chan error }
+
+func (g *G) Run(start func(context.Context) error) {
+	go func() {
+		if err := start(g.ctx); err != nil {
+			g.errc <- err
+		}
+	}()
+}
+""", "g.errc <- err", "the value sent reports an error"),
     # nomad's artifact hook: the deferred close would read as the whole list
     ("""func Jobs(ctx context.Context, items []string) <-chan string {
 	jobs := make(chan string)

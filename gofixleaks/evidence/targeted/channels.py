@@ -561,8 +561,10 @@ def _value_reports_error(sf: SourceFile, fn: Node, stmt: Node, sig: a.Cancellati
     """Why the sent value must not be dropped, or None: it is the result a caller reads
     after cancelling, and it reports the error the signal may itself cause: a local whose
     error field the function fills (``result.Err = err``, then ``ch <- &result``: nomad's
-    driver client), or an error on a channel the function closes by defer (``out <-
-    &R{Err: err}``: nomad's device plugin client). With both cases ready the select picks
+    driver client), an error on a channel the function closes by defer (``out <-
+    &R{Err: err}``: nomad's device plugin client), or the error of a call given the
+    signal's own context (``if err := rn.Start(r.ctx); err != nil { r.errChan <- err }``:
+    controller-runtime's runnable group, whose readers leave on other signals). With both cases ready the select picks
     one at random, and that caller reads a zero value from the closed channel."""
     op = operation(stmt)
     value = op.child_by_field_name("value") if op.type == "send_statement" else None
@@ -577,7 +579,11 @@ def _value_reports_error(sf: SourceFile, fn: Node, stmt: Node, sig: a.Cancellati
     chan = sf.text(op.child_by_field_name("channel"))
     closed = any(sf.text(d).replace(" ", "") == f"deferclose({chan})"
                  for d in a.of_type(a.body(fn), "defer_statement", skip_functions=True))
-    if filled is None and not (closed and _ERR.search(sf.text(value))):
+    # the error of a call given the signal's own context: its end is what made it fail
+    caused = sig.kind == "context" and any(
+        _ERR.search(n) and (v := a.defined_value(sf, n, stmt)) is not None and v.type == "call_expression"
+        and any(sf.text(x) == sig.name for x in a.arguments(v)) for n in names)
+    if filled is None and not caused and not (closed and _ERR.search(sf.text(value))):
         return None
     return (f"the value sent reports an error, which {sig.name} ending may itself cause: with both cases ready the select "
             "could drop it, and a caller that cancels and then reads the result would get none")
