@@ -1211,3 +1211,55 @@ func (w *W) run(started chan<- error) {
 def test_the_review_select_keeps_their_near_misses(body, text):
     fixed, why = _watched(body, text, "chan send")
     assert fixed, why
+
+
+# go-ethereum's rpc handler: requestOp.resp is made with room for its one response in
+# client.go and sent on in handler.go; a select there would drop a response its caller waits for
+# (a batch's resp slice, given by its own method, is no value of it)
+OP_HANDLER = """package p
+
+import "context"
+
+type handler struct {
+	rootCtx context.Context
+	wait    map[string]*requestOp
+}
+
+func (h *handler) respond(id string, v int) {
+	op := h.wait[id]
+	if op == nil {
+		return
+	}
+	delete(h.wait, id)
+	op.resp <- v
+}
+
+// a field of the same name on another type, given by its own methods: not requestOp's
+type batch struct{ resp []int }
+
+func (b *batch) push(v int) { b.resp = append(b.resp, v) }
+"""
+OP_CLIENT = """package p
+
+type requestOp struct {
+	id   string
+	resp chan int
+}
+
+func newOp(id string) *requestOp {
+	return &requestOp{id: id, resp: make(chan int%s)}
+}
+"""
+
+
+@pytest.mark.parametrize("room, watched", [(", 1", False), ("", True)])
+def test_the_review_select_reads_a_field_made_in_another_file_of_the_package(tmp_path, room, watched):
+    (tmp_path / "go.mod").write_text("module example.com/p\n\ngo 1.22\n")
+    (tmp_path / "handler.go").write_text(OP_HANDLER)
+    (tmp_path / "client.go").write_text(OP_CLIENT % room)
+    sf = SourceFile.load("handler.go", OP_HANDLER.encode(), (1, 22))
+    line = OP_HANDLER.splitlines().index("\top.resp <- v") + 1
+    fix, why = channels.watch(sf, channels.operation_at(sf, line, "chan send"), "chan send", str(tmp_path / "handler.go"))
+    assert (fix is not None) is watched, why
+    if not watched:
+        assert "op.resp has a buffer (1) and is sent on once here" in why, why

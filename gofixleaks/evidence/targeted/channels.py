@@ -187,7 +187,7 @@ def watch(sf: SourceFile, stmt: Node, state: str, abspath: str | None = None,
     if not g_.own_line(sf, stmt):
         return None, "the operation shares its line: rewrite it by hand"
     late = _after_cancellation(sf, fn, stmt, sig) or _ticking(sf, stmt, chan, state) or _lives_with_the_program(sf, stmt) \
-        or _buffered_once(sf, stmt, chan) or _released_slot(sf, stmt, chan, state) \
+        or _buffered_once(sf, stmt, chan, abspath) or _released_slot(sf, stmt, chan, state) \
         or _stranded_partner(sf, stmt, chan, state) or _drained(sf, stmt, chan, state) or _test_own_goroutine(sf, stmt) \
         or _answers_http(sf, fn) or _carries_resource(sf, fn, stmt) or _reports_failure(sf, fn, stmt, sig) \
         or _value_reports_error(sf, fn, stmt, sig) or _cut_by_defer(sf, fn, stmt, chan, sig) or _reply_received(sf, stmt, chan) \
@@ -211,10 +211,12 @@ def watch(sf: SourceFile, stmt: Node, state: str, abspath: str | None = None,
     return Fix(message, (TextEdit(stmt.start_byte, end, new),)), None
 
 
-def _buffered_once(sf: SourceFile, stmt: Node, chan: Node) -> str | None:
+def _buffered_once(sf: SourceFile, stmt: Node, chan: Node, abspath: str | None = None) -> str | None:
     """Why a select would drop a value a buffered channel keeps, or None: a send, not in a
     loop of its function (or followed by a return), on a channel every value of which the
-    file shows is a ``make`` with a buffer. The buffer was sized for such sends, so a dump
+    file shows is a ``make`` with a buffer (for a field of the one struct type of the
+    package declaring a channel field of its name, what the package's files give it:
+    go-ethereum's ``requestOp.resp``, made in client.go and sent on in handler.go). The buffer was sized for such sends, so a dump
     that shows one blocked is of other code or of a buffer too small (the buffer shape's
     question); and once the signal has fired, the select drops the value whenever there is
     room, though a reader may still take it (a Cleanup waiting for a server's error, a
@@ -234,11 +236,12 @@ def _buffered_once(sf: SourceFile, stmt: Node, chan: Node) -> str | None:
     once = (following and following[0].type == "return_statement") or loop is None or fresh
     if operation(stmt).type != "send_statement" or not once:
         return None
-    made = _values_of(sf, chan, stmt)
-    sizes = [a.arguments(m) for m in made if a.is_call_to(sf, m, None, ("make",))]
-    if not made or len(sizes) != len(made) or any(len(x) != 2 or sf.text(x[1]) == "0" for x in sizes):
+    made = _package_field_values(sf, abspath, chan) or [(sf, v) for v in _values_of(sf, chan, stmt)]
+    sizes = [(f, a.arguments(m)) for f, m in made if a.is_call_to(f, m, None, ("make",))]
+    if not made or len(sizes) != len(made) or any(len(x) != 2 or f.text(x[1]) == "0" for f, x in sizes):
         return None
-    return (f"{sf.text(chan)} has a buffer ({sf.text(sizes[0][1])}) and is sent on once here: a select would drop the "
+    f, x = sizes[0]
+    return (f"{sf.text(chan)} has a buffer ({f.text(x[1])}) and is sent on once here: a select would drop the "
             "value whenever the signal has fired and there is room, though a reader may still take it")
 
 
@@ -294,6 +297,38 @@ def _values_of(sf: SourceFile, chan: Node, at: Node) -> list[Node]:
     values = a.field_values(sf, sf.text(chan.child_by_field_name("field")), owner)
     # a local stored in the field (T{errc: errc}) stands for the value it was given
     return [x for v in values for x in _given(sf, v)]
+
+
+def _package_field_values(sf: SourceFile, abspath: str | None, chan: Node) -> list[tuple[SourceFile, Node]]:
+    """For a field ``x.f`` sent on, the values the package's files give ``f`` when exactly one
+    struct type of the package declares a channel field ``f`` (each with its file; a local
+    stored in it stands for its value): [] without the package, or when no one type owns it."""
+    if abspath is None or chan.type != "selector_expression":
+        return []
+    field = sf.text(chan.child_by_field_name("field"))
+    files = _package(sf, abspath)
+    owners = {name for f in files for spec in a.of_type(f.root, "type_spec")
+              if (name := f.text(spec.child_by_field_name("name")))
+              and (struct_fields(f, name) or {}).get(field, "").startswith("chan")}
+    if len(owners) != 1:
+        return []
+    (owner,) = owners
+    return [(f, x) for f in files for v in a.field_values(f, field, owner)
+            if not _other_receivers_field(f, v, owner) for x in _given(f, v)]
+
+
+def _other_receivers_field(sf: SourceFile, value: Node, owner: str) -> bool:
+    """Whether ``value`` is assigned to the field of a method's receiver of another type than
+    ``owner`` (``b.resp = append(b.resp, m)`` in a method of ``batchCallBuffer``), which
+    ``field_values`` counts by the field's name alone."""
+    st = next((x for x in a.ancestors(value) if x.type == "assignment_statement"), None)
+    method = a.enclosing_function(value)
+    if st is None or method is None or method.type != "method_declaration":
+        return False
+    recv, key = a.receiver_name(sf, method), a.function_key(sf, method)
+    return key is not None and key[1] != owner and any(
+        left.type == "selector_expression" and sf.text(left.child_by_field_name("operand")) == recv
+        for left in st.child_by_field_name("left").named_children)
 
 
 def _stored_in(sf: SourceFile, table: Node) -> list[Node]:
