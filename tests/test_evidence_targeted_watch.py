@@ -1263,3 +1263,43 @@ def test_the_review_select_reads_a_field_made_in_another_file_of_the_package(tmp
     assert (fix is not None) is watched, why
     if not watched:
         assert "op.resp has a buffer (1) and is sent on once here" in why, why
+
+
+# controller-runtime's manager: shutdownCtx is set only as the manager stops, nil before;
+# set as it starts (the near miss), it is the running value's signal
+STOP_CTX = """package p
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+type mgr struct {
+	errChan     chan error
+	shutdownCtx context.Context
+}
+
+func (m *mgr) lost() {
+	m.errChan <- errors.New("leader election lost")
+}
+
+func (m *mgr) %s() {
+	var cancel context.CancelFunc
+	m.shutdownCtx, cancel = context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+}
+"""
+
+
+@pytest.mark.parametrize("giver, watched", [("engageStopProcedure", False), ("start", True)])
+def test_the_review_select_refuses_a_context_field_the_stop_sets(tmp_path, giver, watched):
+    source = STOP_CTX % giver
+    (tmp_path / "go.mod").write_text("module example.com/p\n\ngo 1.22\n")
+    (tmp_path / "p.go").write_text(source)
+    sf = SourceFile.load("p.go", source.encode(), (1, 22))
+    line = source.splitlines().index('\tm.errChan <- errors.New("leader election lost")') + 1
+    fix, why = channels.watch(sf, channels.operation_at(sf, line, "chan send"), "chan send", str(tmp_path / "p.go"))
+    assert (fix is not None) is watched, why
+    if not watched:
+        assert "m.shutdownCtx is given only by engageStopProcedure" in why, why

@@ -191,7 +191,7 @@ def watch(sf: SourceFile, stmt: Node, state: str, abspath: str | None = None,
         or _stranded_partner(sf, stmt, chan, state) or _drained(sf, stmt, chan, state) or _test_own_goroutine(sf, stmt) \
         or _answers_http(sf, fn) or _carries_resource(sf, fn, stmt) or _reports_failure(sf, fn, stmt, sig) \
         or _value_reports_error(sf, fn, stmt, sig) or _cut_by_defer(sf, fn, stmt, chan, sig) or _reply_received(sf, stmt, chan) \
-        or _collector(sf, fn, chan) or _setup_deadline(sf, stmt, chan, sig) \
+        or _collector(sf, fn, chan) or _setup_deadline(sf, stmt, chan, sig) or _made_by_stop(sf, abspath, sig) \
         or _caller_goes_on(sf, abspath, c, stmt, state) \
         or _callers_never_cancel(sf, abspath, stmt, sig)
     if late is not None:
@@ -688,6 +688,33 @@ def _setup_deadline(sf: SourceFile, stmt: Node, chan: Node, sig: a.Cancellation)
             return None  # the partner leaves on the same deadline
     return (f"{sig.name} is a deadline made for a step ({sf.text(made.child_by_field_name('function'))}): its end says nothing "
             "of whoever takes the value, which would be dropped")
+
+
+_STOPPING = re.compile(r"stop|shutdown|close|terminate", re.I)
+
+
+def _made_by_stop(sf: SourceFile, abspath: str | None, sig: a.Cancellation) -> str | None:
+    """Why a context field is no stop signal for running code, or None: the package gives
+    it a value only in assignments within methods named as stopping (controller-runtime's
+    ``cm.shutdownCtx``, set by ``engageStopProcedure``), never in a literal. Until the stop
+    starts it is nil, and a select on its ``Done()`` would panic; after, it times the stop
+    procedure, not the partner."""
+    if sig.kind != "context" or "." not in sig.name or abspath is None:
+        return None
+    field = sig.name.rsplit(".", 1)[1]
+    givers: set[str] = set()
+    for f in _package(sf, abspath):
+        if any(f.text(n.named_children[0]) == field for n in a.of_type(f.root, "keyed_element") if n.named_child_count == 2):
+            return None  # given in a literal: set as the value is built
+        for st in a.of_type(f.root, "assignment_statement"):
+            if any(left.type == "selector_expression" and f.text(left.child_by_field_name("field")) == field
+                   for left in st.child_by_field_name("left").named_children):
+                decl = next((x for x in a.ancestors(st) if x.type in ("function_declaration", "method_declaration")), None)
+                givers.add(f.text(decl.child_by_field_name("name")) if decl is not None else "")
+    if not givers or not all(_STOPPING.search(g) for g in givers):
+        return None
+    return (f"{sig.name} is given only by {', '.join(sorted(givers))}, as the value stops: before that it is nil (a select "
+            "on it would panic), and its end times the stop, not whoever takes the value")
 
 
 def _answers_http(sf: SourceFile, fn: Node) -> str | None:
