@@ -795,6 +795,8 @@ def _written_kind(sf, decl: Node) -> str | None:
         return _type_kind(sf, v.child_by_field_name("type"))
     if v is not None and v.type == "call_expression" and a.callee(sf, v) == (None, "make"):
         return _type_kind(sf, a.arguments(v)[0])
+    if v is not None and a.value_kind(sf, v, decl) == "collection":
+        return "len"  # `all := slices.Collect(...)`, `append(...)`: a slice
     return None
 
 

@@ -72,7 +72,9 @@ Such a send whose receiver is in scope is reported here and not by `send-without
 ## The fix
 Give the channel a buffer with room for every send, so each sender finishes whether or not
 anyone is listening: capacity 1 for one goroutine that sends once, `len(xs)` for goroutines
-started in `for ... range xs`, `max(n, 0)` for `for i := 0; i < n; i++` (make panics on a
+started in `for ... range xs` (xs a slice, map or array as written: a parameter's type, a
+literal, a `make`, `append` or a standard function returning a slice, `slices.Collect` or
+`strings.Fields`: controller-runtime's delegating cache), `max(n, 0)` for `for i := 0; i < n; i++` (make panics on a
 negative size; plain `n` before Go 1.21), and the sum for several `go` statements. The finding comes without a fix when the number of sends cannot be read
 from the code (a send in a loop, goroutines started in a loop of unknown length), and when a
 sender does more than return after its send, or after the call that sends (a callee of

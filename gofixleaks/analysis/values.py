@@ -16,6 +16,13 @@ INT_TYPES = {
 }
 _INT_FUNCS = {"len", "cap", "min", "max", "int", "int64", "int32", "uint", "uint64", "uint32"}
 _COLLECTION_TYPES = ("slice_type", "map_type", "array_type", "implicit_length_array_type")
+# standard functions that return a slice (maps.Keys and maps.Values return iterators)
+_SLICE_FUNCS = {
+    "slices": {"AppendSeq", "Clip", "Clone", "Collect", "Compact", "CompactFunc", "Concat", "Delete", "DeleteFunc",
+               "Grow", "Insert", "Repeat", "Replace", "Sorted", "SortedFunc", "SortedStableFunc"},
+    "strings": {"Fields", "FieldsFunc", "Split", "SplitAfter", "SplitAfterN", "SplitN"},
+    "bytes": {"Fields", "FieldsFunc", "Split", "SplitAfter", "SplitAfterN", "SplitN"},
+}
 
 
 def value_kind(sf: SourceFile, expr: Node, at: Node) -> str | None:
@@ -32,6 +39,8 @@ def value_kind(sf: SourceFile, expr: Node, at: Node) -> str | None:
         name = sf.text(fn) if fn is not None else ""
         if name in _INT_FUNCS:
             return "int"
+        if name == "append" or _returns_slice(sf, fn):
+            return "collection"
         if name == "make":
             args = arguments(expr)
             if len(args) >= 2 and args[0].type == "slice_type" and sf.text(args[1]) != "0":
@@ -46,6 +55,14 @@ def value_kind(sf: SourceFile, expr: Node, at: Node) -> str | None:
     if t == "identifier":
         return _identifier_kind(sf, sf.text(expr), at)
     return None
+
+
+def _returns_slice(sf: SourceFile, fn: Node | None) -> bool:
+    """``slices.Collect``, ``strings.Split``, ...: a standard function that returns a slice."""
+    if fn is None or fn.type != "selector_expression" or fn.child_by_field_name("operand").type != "identifier":
+        return False
+    path = sf.imports.get(sf.text(fn.child_by_field_name("operand")))
+    return sf.text(fn.child_by_field_name("field")) in _SLICE_FUNCS.get(path or "", ())
 
 
 def type_kind(sf: SourceFile, typ: Node | None) -> str | None:

@@ -1,0 +1,3 @@
+module example.com/collected
+
+go 1.23
