@@ -33,11 +33,17 @@ hangs too.
 - nothing in the package sends on what it is handed to (no `x.reply <- v` for the field),
   or every such send is a `select` case that can give up, or the request is built without
   field names (who sends on it cannot be told);
+- what it is handed to is declared only in `_test.go` files (a test's mock of an interface
+  method, go-ethereum's skeleton sync handing its sink to `peer.RequestHeadersByNumber`):
+  the program runs another implementation, out of view, as if of another package;
 - `_test.go` files: a test's select with a timeout is its assertion, and the test ends.
 
 ## When it is not fixed
-When the partner may send more than once (a send in a loop over the same value, two sends,
-two helpers): one slot would not be enough, and the finding says so.
+- the partner may send more than once (a send in a loop over the same value, two sends,
+  two helpers): one slot would not be enough, and the finding says so;
+- the partner, after its send, waits on a channel carried in what it sent (`sink <- res`
+  then `<-res.Done`, a handshake, as go-ethereum's peer dispatcher does): with a buffer it
+  would block there instead, for good.
 
 ## The fix
 Give the channel room for the one answer, `make(chan T, 1)`: the sender's send then
@@ -68,10 +74,13 @@ def run(p: Pass) -> None:
         partner = _partner(v, ch)
         if partner is None:
             continue
-        sends, who = partner
+        sends, who, awaits = partner
         message = f"{ch.name} is handed to {who}, which sends the answer on it, but this select can stop waiting ({why}): the sender then blocks forever"
         if sends > 1:
             p.report(make, message, notes=["the partner may send more than once: one slot is not enough; buffer it for every send, or let the sender select on cancellation"])
+            continue
+        if awaits:
+            p.report(make, message, notes=["the partner then waits for an answer on a channel in what it sent: with a buffer it would block there instead; let the sender select on cancellation"])
             continue
         edit = TextEdit(a.arguments(make)[0].end_byte, a.arguments(make)[0].end_byte, b", 1")
         p.report(make, message, [Fix(f"buffer {ch.name} with room for the one answer", (edit,), applicability=SAFE)])
@@ -94,27 +103,30 @@ def _gives_up(sf, recv: Node) -> str | None:
     return reasons[0] if reasons else None
 
 
-def _partner(v: m.View, ch: m.LocalChannel) -> tuple[int, str] | None:
-    """(how many sends, who) of what the channel is handed to, when they send on it without
-    a way to give up; None when nobody does, or who it is cannot be told."""
+def _partner(v: m.View, ch: m.LocalChannel) -> tuple[int, str, bool] | None:
+    """(how many sends, who, whether a sender then awaits an answer) of what the channel is
+    handed to, when they send on it without a way to give up; None when nobody does, or who
+    it is cannot be told."""
     sf = v.sf
-    sends, who, blocking = 0, [], False
+    sends, who, blocking, awaits = 0, [], False, False
     for op in ch.of_kind("handoff"):
         fn = op.node.child_by_field_name("function")
         who.append(sf.text(fn.child_by_field_name("field") if fn.type == "selector_expression" else fn))
         sends += op.use.sends + (m.MANY if op.looped else 0)
         blocking = blocking or op.use.blocking
+        awaits = awaits or op.use.awaits
     for element in ch.stored:
         if element.type != "keyed_element":
             return None  # built without field names: its field, and who sends on it, cannot be told
         field = sf.text(element.named_children[0]).strip()
-        use = v.index.field_use(v.package, field)
+        use = v.index.field_use(v.package, field, sf.path.endswith("_test.go"))
         who.append(f"whoever serves its .{field}")
         sends += use.sends
         blocking = blocking or use.blocking
+        awaits = awaits or use.awaits
     if not sends or not blocking:
         return None
-    return min(sends, m.MANY), " and ".join(who)
+    return min(sends, m.MANY), " and ".join(who), awaits
 
 
 RULE = Rule(

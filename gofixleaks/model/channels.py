@@ -169,13 +169,14 @@ def _handoff(v: View, call: Node, arg: Node, where: Node | None, looped: bool) -
     index = next(i for i, x in enumerate(a.arguments(call)) if x == arg)
     fn = call.child_by_field_name("function")
     use = None
+    tests = sf.path.endswith("_test.go")  # a test's mock is no partner of the program's code
     if v.index is not None and fn is not None:
         if fn.type == "identifier":
-            use = v.index.param_use(v.package, sf.text(fn), False, index)
+            use = v.index.param_use(v.package, sf.text(fn), False, index, tests)
         elif fn.type == "selector_expression":
             operand = fn.child_by_field_name("operand")
             if not (operand.type == "identifier" and sf.text(operand) in sf.imports):
-                use = v.index.param_use(v.package, sf.text(fn.child_by_field_name("field")), True, index)
+                use = v.index.param_use(v.package, sf.text(fn.child_by_field_name("field")), True, index, tests)
     if started:
         where = call  # `go f(ch)`: a goroutine of its own
     return ChanOp(call, "handoff", where, go, looped, False, use)

@@ -68,15 +68,17 @@ class PackageIndex:
 
     # ------------------------------------------------------------------ channels
 
-    def param_use(self, package: str, name: str, method: bool, index: int) -> ChanUse | None:
+    def param_use(self, package: str, name: str, method: bool, index: int, tests: bool = True) -> ChanUse | None:
         """What calling ``name`` does with the channel passed at ``index``, following it into
         the functions it is handed to; None when ``name`` is not a function of the package
-        or that argument is not a channel parameter it follows."""
-        return self._param_use(package, name, method, index, 0, frozenset())
+        or that argument is not a channel parameter it follows. ``tests`` False (asked from a
+        file that is not a test): declarations in ``_test.go`` files are not the callee (a
+        test's mock of an interface method is not what the program runs)."""
+        return self._param_use(package, name, method, index, 0, frozenset(), tests)
 
-    def _param_use(self, package, name, method, index, depth, seen) -> ChanUse | None:
+    def _param_use(self, package, name, method, index, depth, seen, tests) -> ChanUse | None:
         key = (name, method, index)
-        decls = self.functions(package, name, method)
+        decls = [f for f in self.functions(package, name, method) if tests or not _in_test(f)]
         uses = [p.use for f in decls for p in f.summary.params if p.index == index and p.kind != "context"]
         if not decls or len(uses) != len(decls):
             return None
@@ -84,7 +86,7 @@ class PackageIndex:
         if key in seen:
             return merged
         for h in dict.fromkeys(h for u in uses for h in u.handoffs):
-            inner = self._param_use(package, h.callee, h.method, h.index, depth + 1, seen | {key}) \
+            inner = self._param_use(package, h.callee, h.method, h.index, depth + 1, seen | {key}, tests) \
                 if depth < MAX_DEPTH else None
             if inner is None:
                 inner = ChanUse(escapes=True)
@@ -96,9 +98,11 @@ class PackageIndex:
             merged = _then(merged, inner)
         return merged
 
-    def field_use(self, package: str, field: str) -> ChanUse:
-        """Every operation on ``x.field`` in the package (any x)."""
-        uses = [u.use for f in self.facts.functions if f.package == package for u in f.summary.fields if u.field == field]
+    def field_use(self, package: str, field: str, tests: bool = True) -> ChanUse:
+        """Every operation on ``x.field`` in the package (any x); ``tests`` False: but those
+        of ``_test.go`` files."""
+        uses = [u.use for f in self.facts.functions if f.package == package and (tests or not _in_test(f))
+                for u in f.summary.fields if u.field == field]
         return _either(uses) if uses else ChanUse()
 
     def generator(self, package: str, name: str, method: bool) -> Generator | None:
@@ -176,6 +180,10 @@ class PackageIndex:
         return False
 
 
+def _in_test(f: "FuncFacts") -> bool:
+    return f.path.endswith("_test.go")
+
+
 def _either(uses: list[ChanUse]) -> ChanUse:
     """One of ``uses`` happens (declarations under build tags, methods of several types)."""
     return ChanUse(
@@ -188,6 +196,7 @@ def _either(uses: list[ChanUse]) -> ChanUse:
         in_goroutine=any(u.in_goroutine for u in uses),
         handoffs=tuple(dict.fromkeys(h for u in uses for h in u.handoffs)),
         escapes=any(u.escapes for u in uses),
+        awaits=any(u.awaits for u in uses),
     )
 
 
@@ -204,4 +213,5 @@ def _then(first: ChanUse, second: ChanUse) -> ChanUse:
         in_goroutine=first.in_goroutine or second.in_goroutine,
         handoffs=first.handoffs,
         escapes=first.escapes or second.escapes,
+        awaits=first.awaits or second.awaits,
     )

@@ -49,6 +49,7 @@ class ChanUse:
     in_goroutine: bool = False  # some operation runs in a goroutine the function starts
     handoffs: tuple[Handoff, ...] = ()
     escapes: bool = False  # returned, stored, sent, or passed where it cannot be followed
+    awaits: bool = False  # after some send, waits on a channel the sent value carries (a handshake)
 
 
 @dataclass(frozen=True)
@@ -411,6 +412,7 @@ def _param_use(sf: SourceFile, fn: Node, body: Node, name: str, index: int, kind
         in_goroutine=any(op.goroutine is not None for op in mine) or any(h.go for h in handoffs),
         handoffs=tuple(handoffs),
         escapes=escapes,
+        awaits=any(op.kind == "send" and _awaits(sf, op, chan_ops) for op in mine),
     ))
 
 
@@ -463,8 +465,33 @@ def _field_uses(sf: SourceFile, fn: Node, chan_ops: list[_Op]) -> tuple[FieldUse
             closes=any(op.kind == "close" for op in ops),
             blocking=any(op.kind in ("send", "recv", "range") and not op.guarded for op in ops),
             in_goroutine=any(op.goroutine is not None for op in ops),
+            awaits=any(op.kind == "send" and _awaits(sf, op, chan_ops) for op in ops),
         )))
     return tuple(out)
+
+
+def _awaits(sf: SourceFile, send: _Op, ops: list[_Op]) -> bool:
+    """Whether, after ``send``, its function waits on a channel the sent value carries
+    (``sink <- res`` then ``<-res.Done``; ``sink <- req{ack: ack}`` then ``<-ack``): a
+    handshake, whose receiver owes the sender an answer."""
+    value = send.node.child_by_field_name("value")
+    if value is None:
+        return False
+    value = a.unparen(value)
+    if value.type == "unary_expression" and sf.text(value.child_by_field_name("operator")) == "&":
+        value = a.unparen(value.child_by_field_name("operand"))
+    carried = {sf.text(value)}  # the value, and what its literal holds (`Response{Done: done}`: done)
+    if value.type == "composite_literal":
+        carried |= {sf.text(e) for e in a.of_type(value.child_by_field_name("body"), "literal_element")
+                    if not (e.parent.type == "keyed_element" and e.parent.named_children[0] == e)}  # not a field's name
+    scope = a.enclosing_function(send.node)
+    for op in ops:
+        if op.kind != "recv" or op.node.start_byte < send.node.end_byte or a.enclosing_function(op.node) != scope:
+            continue
+        chan = sf.text(op.chan)
+        if any(chan == c or chan.startswith(c + ".") for c in carried):
+            return True
+    return False
 
 
 def _per_value(sf: SourceFile, op: _Op) -> bool:

@@ -1,0 +1,3 @@
+module example.com/partners
+
+go 1.22
