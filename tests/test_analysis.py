@@ -313,3 +313,37 @@ def test_field_values_of_an_owner_read_its_literals_positional_ones_too():
     assert by_name == ["make(chan error)"]  # keyed only, whoever's it is
     assert [sf.text(v) for v in a.field_values(sf, "ch", "writeRequest")] == ["errc"]
     assert [sf.text(v) for v in a.field_values(sf, "ch", "reply")] == ["make(chan error)"]
+
+
+def test_fixed_rounds_are_slices_maps_counts_not_conditions_or_iterators():
+    src = b"""package p
+
+func f(xs []int, m map[string]int, n int, ch chan int, it interface{ Next() bool }, s struct{ Files []string }) {
+	for _, x := range xs {
+	}
+	for k := range m {
+	}
+	for i := 0; i < n; i++ {
+	}
+	var j int
+	for j = n; j > 0; j -= 2 {
+	}
+	for _, f := range s.Files {
+	}
+	for range 3 {
+	}
+	for it.Next() {
+	}
+	for {
+	}
+	for v := range ch {
+	}
+	for p := head(); p != nil; p = p.next {
+	}
+	for i := 0; it.Next(); i++ {
+	}
+}
+"""
+    sf = SourceFile.load("loops.go", src, (1, 23))
+    loops = list(a.of_type(sf.root, "for_statement"))
+    assert [a.fixed_rounds(sf, lp) for lp in loops] == [True] * 6 + [False] * 5

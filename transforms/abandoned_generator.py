@@ -40,7 +40,13 @@ send forever, with whatever it holds (a connection, a file, a cursor), once per 
   (give it a context, or a done channel the reader closes), or it is ranged over directly
   (`range gen()`: the channel has no name to drain);
 - the loop is inside another loop (a `defer` would pile up) or shares its line;
-- the context argument is not a plain expression (a call other than `r.Context()`).
+- the context argument is not a plain expression (a call other than `r.Context()`);
+- with no context to cancel, the producer sends in a loop whose rounds are not fixed when
+  it starts (`for it.Next()`, `for scanner.Scan()`, `for {}`, `for cond()`, a range over a
+  channel or a value of unknown kind), in its goroutine or in the function it hands the
+  channel to: drained, it would run to its end with nobody reading (go-ethereum's
+  preimage export walks a whole state snapshot while the caller closes the databases);
+  give it a done channel to select on.
 
 ## The fix
 When every send of the generator is a `select` that also waits on its context parameter,
@@ -55,8 +61,10 @@ early stops the generator:
 generator is now cancelled when the function returns, which is the point, but a person
 should check that nothing else keeps using that context.
 
-Otherwise, when the producer closes the channel once it is done, leaving the loop hands the
-rest of the channel to a goroutine that drains it, so the producer can run to its end:
+Otherwise, when the producer closes the channel once it is done and its sends sit only in
+loops of fixed rounds (over a slice, a map, a count `for i := 0; i < n; i++`), leaving the
+loop hands the rest of the channel to a goroutine that drains it, so the producer can
+finish its bounded work:
 
     defer func() {
         go func() {
@@ -91,14 +99,14 @@ def run(p: Pass) -> None:
         message = f"leaving this range over {name}(...) early abandons the generator's goroutine, blocked forever on its next send"
         fix, why = _fix(sf, v, loop, call, gen)
         if fix is None and gen.closes and a.unparen(clause.child_by_field_name("right")).type == "identifier":
-            fix, why = _drain(sf, loop)
+            fix, why = _drain(sf, loop) if not gen.endless else (None, _RUNS_ON)
         p.report(loop, message, [fix] if fix else [], [why] if why else [])
     for make in m.channel_makes(sf):
         ch = m.local_channel(v, make)
         loop = _abandoned_producer(sf, ch) if ch is not None else None
         if loop is None or _drained(sf, ch, loop):
             continue
-        fix, why = _drain(sf, loop)
+        fix, why = _drain(sf, loop) if not _open_ended(sf, ch) else (None, _RUNS_ON)
         message = f"leaving this range over {ch.name} early abandons the goroutine producing it, blocked forever on its next send"
         p.report(loop, message, [fix] if fix else [], [why] if why else [])
 
@@ -114,6 +122,22 @@ def _abandoned_producer(sf, ch: m.LocalChannel) -> Node | None:
     if not producers or not closes or not all(op.go for op in producers + closes) or _room_for_every_send(sf, ch):
         return None
     return ranges[0].node
+
+
+_RUNS_ON = ("the producer loops until its own condition ends (not over a slice, a map or a count): drained, it would run to "
+            "its end with nobody reading; give it a done channel to select on, closed when the reader returns")
+
+
+def _open_ended(sf, ch: m.LocalChannel) -> bool:
+    """Whether a producer of ``ch`` sends in a loop whose rounds are not fixed when it
+    starts (``for it.Next()``, ``for {}``, a range over a channel), in its goroutine or in
+    the function it hands ``ch`` to: go-ethereum's preimage export walks a whole snapshot."""
+    for op in ch.senders():
+        if op.where is not None and op.where != op.node and a.in_open_loop(sf, op.node, op.where):
+            return True
+        if op.kind == "handoff" and op.use.endless:
+            return True
+    return False
 
 
 def _room_for_every_send(sf, ch: m.LocalChannel) -> bool:

@@ -61,6 +61,8 @@ from .flow import (
     breaks_out_of,
     ends_run,
     every_exit_passes,
+    fixed_rounds,
+    in_open_loop,
     exits_between,
     loop_breaks,
     loop_kind,

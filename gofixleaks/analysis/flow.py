@@ -7,6 +7,7 @@ from tree_sitter import Node
 
 from ..source import SourceFile
 from .syntax import FUNCTION_TYPES, ancestors, body, callee, following, is_within, method_call, of_type, statements, unparen
+from .values import value_kind
 
 
 def loops_between(node: Node, outer: Node) -> list[Node]:
@@ -74,6 +75,44 @@ def loop_kind(sf: SourceFile, loop: Node) -> str:
     if clause.child_by_field_name("condition") is None:
         return "endless"
     return "counted" if clause.child_by_field_name("initializer") is not None else "cond"
+
+
+def fixed_rounds(sf: SourceFile, loop: Node) -> bool:
+    """Whether ``loop`` goes round a number of times fixed when it starts: a range over a
+    slice, array, map, string literal or int (as the code spells its kind), a range with two
+    variables over a name (``for _, f := range cg.Files``: a channel gives one; a func
+    iterator is called where it is ranged over, ``range seq.All()``, which before Go 1.23
+    is a collection too), or a counter ``for i := a; i < n; i++`` (or ``i = a``; any comparison
+    of ``i``, stepped by ``++``, ``--``, ``+=`` or ``-=``). Not: ``for {}``, ``for cond()``, ``for
+    it.Next()``, a range over a channel, an iterator or a value of unknown kind."""
+    clause = next((c for c in loop.named_children if c.type in ("range_clause", "for_clause")), None)
+    if clause is None:
+        return False
+    if clause.type == "range_clause":
+        left, right = clause.child_by_field_name("left"), unparen(clause.child_by_field_name("right"))
+        if left is not None and len(left.named_children) == 2 and (right.type in ("identifier", "selector_expression")
+                                                                   or sf.go_version < (1, 23)):
+            return True
+        return value_kind(sf, right, loop) in ("int", "collection", "literal")
+    init, cond, update = (clause.child_by_field_name(f) for f in ("initializer", "condition", "update"))
+    names = init.child_by_field_name("left").named_children \
+        if init is not None and init.type in ("short_var_declaration", "assignment_statement") else []
+    if len(names) != 1 or cond is None or update is None or cond.type != "binary_expression":
+        return False
+    counter = sf.text(names[0])
+    if sf.text(cond.child_by_field_name("operator")) not in ("<", "<=", ">", ">=", "!=") \
+            or counter not in (sf.text(cond.child_by_field_name("left")), sf.text(cond.child_by_field_name("right"))):
+        return False
+    if update.type in ("inc_statement", "dec_statement"):
+        return sf.text(update.named_children[0]) == counter
+    return update.type == "assignment_statement" and sf.text(update.child_by_field_name("left")) == counter \
+        and sf.text(update.child_by_field_name("operator")) in ("+=", "-=")
+
+
+def in_open_loop(sf: SourceFile, node: Node, outer: Node) -> bool:
+    """Whether ``node`` is in a loop inside ``outer`` whose rounds are not fixed when it
+    starts (``fixed_rounds``): what it does may go on as long as the loop's condition says."""
+    return any(not fixed_rounds(sf, loop) for loop in loops_between(node, outer))
 
 
 # ---------------------------------------------------------------------------- control flow

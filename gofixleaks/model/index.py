@@ -94,7 +94,7 @@ class PackageIndex:
                 if h.go:
                     inner = dataclasses.replace(inner, in_goroutine=True)
                 if h.looped and inner.sends:
-                    inner = dataclasses.replace(inner, sends=MANY)
+                    inner = dataclasses.replace(inner, sends=MANY, endless=inner.endless or h.endless)
             merged = _then(merged, inner)
         return merged
 
@@ -197,6 +197,7 @@ def _either(uses: list[ChanUse]) -> ChanUse:
         handoffs=tuple(dict.fromkeys(h for u in uses for h in u.handoffs)),
         escapes=any(u.escapes for u in uses),
         awaits=any(u.awaits for u in uses),
+        endless=any(u.endless for u in uses),
     )
 
 
@@ -214,4 +215,5 @@ def _then(first: ChanUse, second: ChanUse) -> ChanUse:
         handoffs=first.handoffs,
         escapes=first.escapes or second.escapes,
         awaits=first.awaits or second.awaits,
+        endless=first.endless or second.endless,
     )

@@ -33,6 +33,7 @@ class Handoff:
     index: int  # the argument's position
     go: bool  # started on a goroutine
     looped: bool = False  # the call is in a loop of the function: whatever it does, it may do many times
+    endless: bool = False  # one of those loops has no round count fixed when it starts (analysis.fixed_rounds)
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class ChanUse:
     handoffs: tuple[Handoff, ...] = ()
     escapes: bool = False  # returned, stored, sent, or passed where it cannot be followed
     awaits: bool = False  # after some send, waits on a channel the sent value carries (a handshake)
+    endless: bool = False  # some send is in a loop with no round count fixed when it starts (for it.Next(), for {})
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,7 @@ class Generator:
     watches: tuple[int, ...]  # positions of context / channel parameters every send also waits on
     guarded: bool  # every send is a select case with an alternative (some way to give up)
     through_callee: bool  # the goroutine hands the channel to another function
+    endless: bool = False  # a send is in a loop with no round count fixed when it starts, or in the callee
 
 
 @dataclass(frozen=True)
@@ -413,6 +416,7 @@ def _param_use(sf: SourceFile, fn: Node, body: Node, name: str, index: int, kind
         handoffs=tuple(handoffs),
         escapes=escapes,
         awaits=any(op.kind == "send" and _awaits(sf, op, chan_ops) for op in mine),
+        endless=any(op.kind == "send" and a.in_open_loop(sf, op.node, fn) for op in mine),
     ))
 
 
@@ -423,13 +427,14 @@ def _handoff(sf: SourceFile, call: Node, arg: Node, fn_node: Node) -> Handoff | 
     index = next((i for i, x in enumerate(a.arguments(call)) if x == arg), -1)
     go = call.parent is not None and call.parent.type == "go_statement"
     looped = bool(a.loops_between(call, fn_node))
+    endless = a.in_open_loop(sf, call, fn_node)
     if fn.type == "identifier":
-        return Handoff(sf.text(fn), False, index, go, looped)
+        return Handoff(sf.text(fn), False, index, go, looped, endless)
     if fn.type == "selector_expression":
         operand = fn.child_by_field_name("operand")
         if operand.type == "identifier" and sf.text(operand) in sf.imports:
             return None
-        return Handoff(sf.text(fn.child_by_field_name("field")), True, index, go, looped)
+        return Handoff(sf.text(fn.child_by_field_name("field")), True, index, go, looped, endless)
     return None
 
 
@@ -556,6 +561,7 @@ def _generator(sf: SourceFile, fn: Node, body: Node, chan_ops: list[_Op]) -> Gen
         watches=tuple(sorted(watches or ())),
         guarded=bool(sends) and all(op.guarded for op in sends),
         through_callee=through,
+        endless=through or any(a.in_open_loop(sf, op.node, fn) for op in sends),
     )
 
 

@@ -1,0 +1,3 @@
+module example.com/openended
+
+go 1.22
