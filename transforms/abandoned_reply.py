@@ -40,7 +40,9 @@ hangs too.
 
 ## When it is not fixed
 - the partner may send more than once (a send in a loop over the same value, two sends,
-  two helpers): one slot would not be enough, and the finding says so;
+  two helpers): one slot would not be enough, and the finding says so. A send followed by
+  `return` (its last action) counts once, whatever loops surround it (controller-runtime's
+  pollURLUntilOK: `ready <- true; return` in its polling loop);
 - the partner, after its send, waits on a channel carried in what it sent (`sink <- res`
   then `<-res.Done`, a handshake, as go-ethereum's peer dispatcher does): with a buffer it
   would block there instead, for good.

@@ -133,7 +133,9 @@ class _Op:
     kind: str  # "send", "recv", "range", "close"
     chan: Node  # the channel expression
     goroutine: Node | None  # the `go func` literal it runs in, within the function
-    looped: bool  # inside a loop of the function (or of a goroutine started in one)
+    # may run more than once per call: inside a loop of the function (or of a goroutine
+    # started in one), but for a send of the function's own body its run ends with
+    looped: bool
     guarded: bool  # a select case with an alternative
 
 
@@ -339,6 +341,8 @@ def _op(sf: SourceFile, kind: str, n: Node, fn: Node) -> _Op | None:
             looped = True
         elif x.type == "func_literal" and a.goroutine_literal(x) is not None:
             goroutine = x
+    if looped and kind == "send" and a.enclosing_function(n) == fn and a.ends_run(n, fn):
+        looped = False  # followed by return (controller-runtime's pollURLUntilOK): once, whatever loops surround it
     return _Op(n, kind, chan, goroutine, looped, kind in ("send", "recv") and is_guarded(n))
 
 

@@ -1,0 +1,3 @@
+module example.com/sendthenreturn
+
+go 1.22
