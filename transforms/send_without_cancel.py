@@ -77,6 +77,14 @@ process, although a signal that says "stop" was at hand.
   `Stop` ranging over it): the goroutine's result, which the type's stop method waits for
   (on dapr, 8 such findings, all false: every server of its test framework reports its
   `Serve` error this way);
+- a send on a field of the method's receiver, or on a parameter that every call of the
+  goroutine's method in this file fills with a field of the same value (`go
+  it.query(n, it.replyCh)`), that another method of the same type receives in a select
+  whose other cases, one at least on a stop signal, never abandon the channel: each
+  receives from the field again, itself or through the type's methods (go-ethereum's
+  p2p/discover lookup: `case <-it.cancelCh: it.shutdown()`, which takes one reply per
+  query it started). The receiver is owed every value: a case on the signal would drop
+  one it waits for, and hang it;
 - a receive from a gate (a field channel the file only ever closes) whose every close is
   deferred (`defer close(ar.waitCh)` in `Run`): it opens whenever that function ends,
   however it ends, so waiting for it is waiting for that end, by design (nomad's alloc
@@ -569,30 +577,107 @@ def _opt_in(sf: SourceFile, stmt: Node, chan: Node) -> bool:
     )
 
 
-def _awaited_by_a_method(sf: SourceFile, stmt: Node, chan: Node) -> bool:
+def _awaited_by_a_method(sf: SourceFile, g: g_.Goroutine, stmt: Node, chan: Node) -> bool:
     """A send on a field of the method's receiver (``b.srvErrCh <- server.Serve(l)`` in a
-    goroutine ``Run`` starts) that another method of the same type in this file receives
-    outside any select (``Cleanup`` doing ``require.NoError(t, <-b.srvErrCh)``, ``Stop``
-    ranging over it): the value is the goroutine's result, which the type's stop method
-    waits for."""
-    operand = chan.child_by_field_name("operand") if chan.type == "selector_expression" else None
-    method = next((f for f in a.ancestors(stmt) if f.type == "method_declaration"), None)
-    key = a.function_key(sf, method) if method is not None and operand is not None else None
-    if key is None or sf.text(operand) != a.receiver_name(sf, method):
+    goroutine ``Run`` starts; or on a parameter every call of the goroutine's method fills
+    with such a field: ``go it.query(n, it.replyCh)``) that another method of the same type
+    in this file receives from
+    - outside any select (``Cleanup`` doing ``require.NoError(t, <-b.srvErrCh)``, ``Stop``
+      ranging over it): the value is the goroutine's result, which the type's stop method
+      waits for;
+    - or in a select whose other cases (one at least on a stop signal) each receive from the
+      field again (a drain, directly or through the type's methods): the receiver never
+      abandons its senders on cancellation; it is owed every value."""
+    found = _receiver_field(sf, g, stmt, chan)
+    if found is None:
         return False
-    field = sf.text(chan.child_by_field_name("field"))
+    field, typ, method = found
     for other in sf.root.named_children:
-        if other.type != "method_declaration" or other == method or (k := a.function_key(sf, other)) is None or k[1] != key[1]:
+        if other.type != "method_declaration" or other == method or (k := a.function_key(sf, other)) is None or k[1] != typ:
             continue
         recv = a.receiver_name(sf, other)
         # closures count: a stop method often waits inside `once.Do(func() { ... })`
-        for n in a.of_type(a.body(other), "unary_expression", "range_clause"):
-            x = n.child_by_field_name("operand") if a.is_receive(sf, n) else n.child_by_field_name("right") if n.type == "range_clause" else None
-            x = a.unparen(x) if x is not None else None
-            if x is None or x.type != "selector_expression" or sf.text(x.child_by_field_name("field")) != field \
-                    or sf.text(x.child_by_field_name("operand")) != recv:
-                continue
-            if not any(c.type == "communication_case" for c in a.ancestors(n)):
+        for n in _field_receives(sf, a.body(other), recv, field):
+            case = next((c for c in a.ancestors(n) if c.type == "communication_case"), None)
+            if case is None:
+                return True
+            if a.is_within(n, case.child_by_field_name("communication")) and _keeps_receiving(sf, other, case, field):
+                return True
+    return False
+
+
+def _receiver_field(sf: SourceFile, g: g_.Goroutine, stmt: Node, chan: Node) -> tuple[str, str, Node] | None:
+    """(field, receiver type, method) when ``chan`` is ``x.field`` for the receiver ``x`` of
+    the method around ``stmt``, or a parameter of the goroutine's method that every call of
+    it in this file (on a value of its type) fills with a field of that same value: ``go
+    it.query(n, it.replyCh)``."""
+    method = next((f for f in a.ancestors(stmt) if f.type == "method_declaration"), None)
+    key = a.function_key(sf, method) if method is not None else None
+    if key is None:
+        return None
+    if chan.type == "selector_expression":
+        operand = chan.child_by_field_name("operand")
+        ok = sf.text(operand) == a.receiver_name(sf, method)
+        return (sf.text(chan.child_by_field_name("field")), key[1], method) if ok else None
+    if chan.type != "identifier" or g.fn != method or not a.params_declare(sf, method, sf.text(chan)):
+        return None
+    fields = set()
+    for _, call, arg in a.passed_for(sf, method, sf.text(chan), [sf]) or []:
+        operand = call.child_by_field_name("function").child_by_field_name("operand")
+        typ = g_.operand_type(sf, operand)
+        if typ is not None and typ != key[1]:
+            continue  # another type's method of that name
+        if typ is None or arg is None or arg.type != "selector_expression" \
+                or sf.text(arg.child_by_field_name("operand")) != sf.text(operand):
+            return None
+        fields.add(sf.text(arg.child_by_field_name("field")))
+    return (fields.pop(), key[1], method) if len(fields) == 1 else None
+
+
+def _field_receives(sf: SourceFile, root: Node | None, recv: str | None, field: str) -> Iterator[Node]:
+    """The receives (``<-x.field``) and ranges over ``x.field`` below ``root``, ``x`` being
+    ``recv``; closures included."""
+    for n in a.of_type(root, "unary_expression", "range_clause") if root is not None and recv else ():
+        x = n.child_by_field_name("operand") if a.is_receive(sf, n) else n.child_by_field_name("right") if n.type == "range_clause" else None
+        x = a.unparen(x) if x is not None else None
+        if x is not None and x.type == "selector_expression" and sf.text(x.child_by_field_name("field")) == field \
+                and sf.text(x.child_by_field_name("operand")) == recv:
+            yield n
+
+
+def _keeps_receiving(sf: SourceFile, method: Node, case: Node, field: str) -> bool:
+    """Whether the select of ``case`` (a receive from ``x.field`` in ``method``) never
+    abandons the channel on cancellation: one of its other cases at least waits on a stop
+    signal, and each of them receives from the field again, directly or through the type's
+    methods (advance's ``case <-it.cancelCh: it.shutdown()``)."""
+    select = case.parent
+    recv = a.receiver_name(sf, method)
+    signal = False
+    for c in select.named_children:
+        if c == case or c.type not in ("communication_case", "default_case"):
+            continue
+        comm = c.child_by_field_name("communication")
+        if comm is not None and next(_field_receives(sf, comm, recv, field), None) is not None:
+            continue  # another receive from the channel
+        signal = signal or (comm is not None and g_.watches_any_signal(sf, comm))
+        if not _drains(sf, c, recv, field, method):
+            return False
+    return signal
+
+
+def _drains(sf: SourceFile, node: Node, recv: str | None, field: str, method: Node, depth: int = 3) -> bool:
+    """Whether ``node`` receives from ``recv.field``, itself or through the methods of the
+    same type it calls on ``recv`` (a few calls deep)."""
+    if next(_field_receives(sf, node, recv, field), None) is not None:
+        return True
+    typ = a.function_key(sf, method)[1]
+    for call in a.of_type(node, "call_expression") if depth > 0 else ():
+        mc = a.method_call(sf, call)
+        if mc is None or sf.text(mc[0]) != recv:
+            continue
+        for d in sf.root.named_children:
+            if d.type == "method_declaration" and d != method and a.function_key(sf, d) == (mc[1], typ) \
+                    and _drains(sf, a.body(d), a.receiver_name(sf, d), field, d, depth - 1):
                 return True
     return False
 
@@ -744,7 +829,7 @@ def run(p: Pass) -> None:
             continue
         if _made_here(sf, stmt, sig):
             continue  # a step's own deadline or done channel: its end says nothing of the partner
-        if kind == "send" and (_opt_in(sf, stmt, chan) or _awaited_by_a_method(sf, stmt, chan)):
+        if kind == "send" and (_opt_in(sf, stmt, chan) or _awaited_by_a_method(sf, g, stmt, chan)):
             continue
         ch = sf.text(chan)
         what = f"send on {ch}" if kind == "send" else f"receive from {ch}"
