@@ -125,21 +125,41 @@ def _by_name(sf: SourceFile) -> dict[str, list[Node]]:
 
 
 def signal(sf: SourceFile, g: Goroutine, at: Node, assumed: Mapping[tuple[str, str], str],
-           package: PackageFacts | None = None) -> a.Cancellation | None:
+           package: PackageFacts | None = None, facts: PackageFacts | None = None) -> a.Cancellation | None:
     """The first cancellation signal visible at ``at`` that can fire for this goroutine: a
     context that some caller can cancel, or a done channel that this goroutine does not
-    close or send on itself (then it signals the goroutine's own end). ``assumed``: the
-    Pass's assumed contexts (context plumbing); ``package``: its facts, for the signal
-    fields of a receiver whose struct another file declares."""
+    close or send on itself (then it signals the goroutine's own end); a message (see
+    message_note) only when nothing else is in scope. ``assumed``: the Pass's assumed
+    contexts (context plumbing); ``package``: its facts, for the signal fields of a
+    receiver whose struct another file declares; ``facts``: the same facts, asked only
+    about messages."""
+    facts = facts or package
     found = a.cancellation_in_scope(sf, at, assumed) + _receiver_signals(sf, at, package)
-    # a signal already in scope beats the one context plumbing would add
-    for c in sorted(found, key=lambda c: c.assumed):
+    # a signal already in scope beats the one context plumbing would add; a broadcast, a message
+    for c in sorted(found, key=lambda c: (c.assumed, message_note(sf, c, facts) is not None)):
         if a.never_cancelled(sf, c, at):
             continue
         if c.kind == "channel" and _signals_itself(sf, c, g):
             continue
         return c
     return None
+
+
+def message_note(sf: SourceFile, c: a.Cancellation, facts: PackageFacts | None) -> str | None:
+    """Why a case on ``c`` would be wrong when it is a done-named channel field that the
+    package sends on and never closes (go-ethereum's ``c.close``, which ``Client.Close``
+    sends on once for ``dispatch`` to take): a message to one receiver, not a broadcast
+    stop signal. Another goroutine watching it would steal that message, and its receiver
+    would never learn of it."""
+    if facts is None or c.kind != "channel" or "." not in c.name:
+        return None
+    field = c.name.rsplit(".", 1)[1]
+    memo = sf.cached("message-fields", dict)
+    if field not in memo:
+        use = facts.model.field_use(sf.package_name, field)
+        memo[field] = use.sends > 0 and not use.closes
+    return (f"{c.name} is a message, not a stop signal: the package sends on it and never closes it, so a case "
+            "on it here would steal it from the receiver it is meant for") if memo[field] else None
 
 
 def _receiver_signals(sf: SourceFile, at: Node, package: PackageFacts | None) -> list[a.Cancellation]:

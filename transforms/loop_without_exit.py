@@ -54,8 +54,11 @@ when the goroutine's function has results, when a `return` in the select would
 skip a non-deferred `mu.Unlock()`, `wg.Done()` or `close(ch)` that follows it in the loop
 body, when the body holds a multi-line raw string (its lines cannot be re-indented), when
 a ticker made in the loop's header (`for range time.NewTicker(d).C`) sits in a labelled
-loop or inside another loop, and when a select already receives the signal but goes
-round again (that case must leave; a second one would be noise).
+loop or inside another loop, when a select already receives the signal but goes
+round again (that case must leave; a second one would be noise), and when the signal is a
+done-named channel field that the package sends on and never closes (a message to one
+receiver, which a case on it would steal; such a field is the signal only when no other
+is in scope: see send-without-cancel).
 
 Applicability: `review` (a new `select` case that returns changes when the goroutine ends).
 
@@ -229,7 +232,7 @@ def run(p: Pass) -> None:
                     continue
                 close = select.children[-1]
                 # the loop never ends, but the rest of its body runs after the select each round
-                why = g_.return_blocker(sf, g, select, sig)
+                why = g_.message_note(sf, sig, p.package) or g_.return_blocker(sf, g, select, sig)
                 if why is None and sf.data[sf.line_start(close.start_byte) : close.start_byte].strip():
                     why = "the select is written on one line: add the case by hand"
                 edit = None if why else TextEdit(
@@ -238,7 +241,8 @@ def run(p: Pass) -> None:
             else:
                 chan = clause.child_by_field_name("right")
                 message = f"ranging over {sf.text(chan)} never ends (a ticker's channel is never closed) and {unwatched}"
-                edit, why = _range_rewrite(sf, g, loop, clause, sig)
+                why = g_.message_note(sf, sig, p.package)
+                edit, why = (None, why) if why else _range_rewrite(sf, g, loop, clause, sig)
             if edit is None:
                 p.report(loop, message, notes=[why])
                 continue

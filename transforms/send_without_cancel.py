@@ -83,8 +83,10 @@ process, although a signal that says "stop" was at hand.
   whose other cases, one at least on a stop signal, never abandon the channel: each
   receives from the field again, itself or through the type's methods (go-ethereum's
   p2p/discover lookup: `case <-it.cancelCh: it.shutdown()`, which takes one reply per
-  query it started). The receiver is owed every value: a case on the signal would drop
-  one it waits for, and hang it;
+  query it started), or the method's defers do, on any way out (go-ethereum's
+  rpc.Client: `dispatch` returns on `c.close`, and its defer runs `c.drainRead()`). The
+  receiver is owed every value: a case on the signal would drop one it waits for, and
+  hang it;
 - a receive from a gate (a field channel the file only ever closes) whose every close is
   deferred (`defer close(ar.waitCh)` in `Run`): it opens whenever that function ends,
   however it ends, so waiting for it is waiting for that end, by design (nomad's alloc
@@ -108,6 +110,11 @@ note says which) when:
   made the operation fail, both cases are ready, Go picks one at random and the error is lost;
   likewise any send on a channel the goroutine also reports its error on (a stream of
   results ending with its error): an early return would end it as if it had succeeded;
+- the signal is a done-named channel field that the package sends on and never closes
+  (go-ethereum's rpc.Client `close`, which `Close` sends once for `dispatch` to take;
+  telegraf's intel_rdt `quitChan`): a message to one receiver, not a broadcast stop
+  signal, which a case on it would steal. Such a field is the signal only when no other
+  is in scope;
 - for a send, the channel is neither a parameter, nor a channel the function returns,
   nor a field of the receiver that also holds the signal: its receiver is out of view
   and may be owed the value (another receiver may count them);
@@ -586,8 +593,9 @@ def _awaited_by_a_method(sf: SourceFile, g: g_.Goroutine, stmt: Node, chan: Node
       ranging over it): the value is the goroutine's result, which the type's stop method
       waits for;
     - or in a select whose other cases (one at least on a stop signal) each receive from the
-      field again (a drain, directly or through the type's methods): the receiver never
-      abandons its senders on cancellation; it is owed every value."""
+      field again (a drain, directly or through the type's methods, in the case or in the
+      method's defers): the receiver never abandons its senders on cancellation; it is
+      owed every value."""
     found = _receiver_field(sf, g, stmt, chan)
     if found is None:
         return False
@@ -648,10 +656,13 @@ def _field_receives(sf: SourceFile, root: Node | None, recv: str | None, field: 
 def _keeps_receiving(sf: SourceFile, method: Node, case: Node, field: str) -> bool:
     """Whether the select of ``case`` (a receive from ``x.field`` in ``method``) never
     abandons the channel on cancellation: one of its other cases at least waits on a stop
-    signal, and each of them receives from the field again, directly or through the type's
-    methods (advance's ``case <-it.cancelCh: it.shutdown()``)."""
+    signal, and each of them receives from the field again (in its body, or in the method's
+    defers, which run on any way out; directly or through the type's methods: advance's
+    ``case <-it.cancelCh: it.shutdown()``, dispatch's ``defer c.drainRead()``)."""
     select = case.parent
     recv = a.receiver_name(sf, method)
+    defers = a.of_type(a.body(method), "defer_statement", skip_functions=True)
+    drained_on_exit = any(_drains(sf, d, recv, field, method) for d in defers)
     signal = False
     for c in select.named_children:
         if c == case or c.type not in ("communication_case", "default_case"):
@@ -660,7 +671,7 @@ def _keeps_receiving(sf: SourceFile, method: Node, case: Node, field: str) -> bo
         if comm is not None and next(_field_receives(sf, comm, recv, field), None) is not None:
             continue  # another receive from the channel
         signal = signal or (comm is not None and g_.watches_any_signal(sf, comm))
-        if not _drains(sf, c, recv, field, method):
+        if not (drained_on_exit or _drains(sf, c, recv, field, method)):
             return False
     return signal
 
@@ -815,7 +826,7 @@ def run(p: Pass) -> None:
         if op is None:
             continue
         kind, chan = op
-        sig = loop_sig or g_.signal(sf, g, stmt, p.assumed_contexts)
+        sig = loop_sig or g_.signal(sf, g, stmt, p.assumed_contexts, facts=p.package)
         request = _request_context(v, stmt) if sig is None or sig.assumed else None
         sig = request or sig  # a handler's request beats a ctx plumbing would add
         if sig is None or (kind == "recv" and _waits_on_a_signal(sf, chan, sig)) or _never_fires(v, stmt, sig):
@@ -839,7 +850,8 @@ def run(p: Pass) -> None:
         unowned = _why_no_fix(sf, g, stmt, kind, chan, sig)
         if request is not None and unowned is not None:
             continue  # work handed elsewhere may be meant to outlive the request (an async notification)
-        why = unowned or _closable(sf, stmt, kind, chan, sig) or g_.return_blocker(sf, g, stmt, sig)
+        why = g_.message_note(sf, sig, p.package) or unowned or _closable(sf, stmt, kind, chan, sig) \
+            or g_.return_blocker(sf, g, stmt, sig)
         # the function's own case on the signal says what ending there means (serf's
         # coalescer flushes what it holds first)
         body, at = g_.own_signal_case(sf, a.enclosing_function(stmt), stmt, sig, chan) if why is None else (("return",), None)

@@ -1,0 +1,3 @@
+module example.com/message
+
+go 1.22
