@@ -80,8 +80,11 @@ process, although a signal that says "stop" was at hand.
 - a send on a field of the method's receiver, or on a parameter that every call of the
   goroutine's method in this file fills with a field of the same value (`go
   it.query(n, it.replyCh)`), that another method of the same type receives in a select
-  whose other cases, one at least on a stop signal, never abandon the channel: each
-  receives from the field again, itself or through the type's methods (go-ethereum's
+  whose other cases, one at least on a stop signal, never abandon the channel: each goes
+  on round the receive loop (controller-runtime's runnableGroup.Start: its `case
+  <-ctx.Done():` keeps waiting for every runnable's ready report; nothing after the select
+  leaves the loop, and the loop's condition reads nothing the case writes), or receives
+  from the field again, itself or through the type's methods (go-ethereum's
   p2p/discover lookup: `case <-it.cancelCh: it.shutdown()`, which takes one reply per
   query it started), or the method's defers do, on any way out (go-ethereum's
   rpc.Client: `dispatch` returns on `c.close`, and its defer runs `c.drainRead()`). The
@@ -592,10 +595,10 @@ def _awaited_by_a_method(sf: SourceFile, g: g_.Goroutine, stmt: Node, chan: Node
     - outside any select (``Cleanup`` doing ``require.NoError(t, <-b.srvErrCh)``, ``Stop``
       ranging over it): the value is the goroutine's result, which the type's stop method
       waits for;
-    - or in a select whose other cases (one at least on a stop signal) each receive from the
-      field again (a drain, directly or through the type's methods, in the case or in the
-      method's defers): the receiver never abandons its senders on cancellation; it is
-      owed every value."""
+    - or in a select whose other cases (one at least on a stop signal) each stay in the
+      receive loop or receive from the field again (a drain, directly or through the type's
+      methods, in the case or in the method's defers): the receiver never abandons its
+      senders on cancellation; it is owed every value."""
     found = _receiver_field(sf, g, stmt, chan)
     if found is None:
         return False
@@ -656,11 +659,13 @@ def _field_receives(sf: SourceFile, root: Node | None, recv: str | None, field: 
 def _keeps_receiving(sf: SourceFile, method: Node, case: Node, field: str) -> bool:
     """Whether the select of ``case`` (a receive from ``x.field`` in ``method``) never
     abandons the channel on cancellation: one of its other cases at least waits on a stop
-    signal, and each of them receives from the field again (in its body, or in the method's
-    defers, which run on any way out; directly or through the type's methods: advance's
-    ``case <-it.cancelCh: it.shutdown()``, dispatch's ``defer c.drainRead()``)."""
+    signal, and each of them stays in the receive loop (runnableGroup.Start's ``case
+    <-ctx.Done():`` that keeps waiting) or receives from the field again (in its body, or in
+    the method's defers, which run on any way out; directly or through the type's methods:
+    advance's ``case <-it.cancelCh: it.shutdown()``, dispatch's ``defer c.drainRead()``)."""
     select = case.parent
     recv = a.receiver_name(sf, method)
+    loop = a.enclosing(select, "for_statement", stop_at=a.FUNCTION_TYPES)
     defers = a.of_type(a.body(method), "defer_statement", skip_functions=True)
     drained_on_exit = any(_drains(sf, d, recv, field, method) for d in defers)
     signal = False
@@ -671,7 +676,7 @@ def _keeps_receiving(sf: SourceFile, method: Node, case: Node, field: str) -> bo
         if comm is not None and next(_field_receives(sf, comm, recv, field), None) is not None:
             continue  # another receive from the channel
         signal = signal or (comm is not None and g_.watches_any_signal(sf, comm))
-        if not (drained_on_exit or _drains(sf, c, recv, field, method)):
+        if not (drained_on_exit or _drains(sf, c, recv, field, method) or (loop is not None and _stays(sf, loop, c))):
             return False
     return signal
 
@@ -691,6 +696,42 @@ def _drains(sf: SourceFile, node: Node, recv: str | None, field: str, method: No
                     and _drains(sf, a.body(d), a.receiver_name(sf, d), field, d, depth - 1):
                 return True
     return False
+
+
+def _stays(sf: SourceFile, loop: Node, case: Node) -> bool:
+    """Whether, after ``case`` runs, ``loop`` goes round again: the case neither returns nor
+    jumps out (an unlabeled break leaves only the select), nothing after the select in the
+    loop's body may leave it, and the loop's condition reads nothing the case writes (nor
+    calls anything, when the case calls something)."""
+    breaks = a.loop_breaks(loop)
+
+    def leaves(nodes: list[Node]) -> bool:
+        return any(
+            y.type in ("return_statement", "goto_statement") or y in breaks
+            or (y.type == "continue_statement" and y.named_children)
+            or (y.type == "expression_statement" and a.never_returns(sf, y))
+            for x in nodes
+            for y in a.of_type(x, "return_statement", "goto_statement", "break_statement", "continue_statement",
+                               "expression_statement", skip_functions=True)
+        )
+
+    if leaves(a.statements(case)):
+        return False
+    node = case.parent
+    while node != loop:
+        if node.parent is not None and node.parent.type == "statement_list" and leaves(a.following(node)):
+            return False
+        node = node.parent
+    # what is checked each round: a bare condition, or a for clause's condition and update
+    clause = next((c for c in loop.named_children if c.type == "for_clause"), None)
+    header = [c for c in (clause.child_by_field_name("condition"), clause.child_by_field_name("update")) if c is not None] \
+        if clause is not None else [c for c in loop.named_children if c.type not in ("block", "comment", "range_clause")]
+    body = a.statements(case)
+    written = {sf.text(n) for x in body for st in a.of_type(x, "assignment_statement", "inc_statement", "dec_statement", skip_functions=True)
+               for n in (st.child_by_field_name("left").named_children if st.type == "assignment_statement" else st.named_children)}
+    read = {sf.text(n) for h in header for n in a.of_type(h, "identifier", "selector_expression")}
+    calls = any(True for h in header for _ in a.of_type(h, "call_expression"))
+    return not (written & read) and not (calls and any(True for x in body for _ in a.of_type(x, "call_expression", skip_functions=True)))
 
 
 def _gate(sf: SourceFile, chan: Node) -> bool:
