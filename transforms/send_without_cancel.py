@@ -22,8 +22,10 @@ Inside a goroutine (a `go func(){...}()` literal, or a function or method of the
 started with `go`), a send `ch <- v` or a receive `<-ch`, `v := <-ch`, `v, ok := <-ch`,
 `v = <-ch` written as a statement of its own, outside any `select`, while a cancellation
 signal is in scope: a `context.Context` (a parameter, a local, a field of the receiver),
-a `chan struct{}` named like a done/stop/quit signal, or the context of an `*http.Request`
-parameter (`r.Context()`, which ends when the client goes away or the handler returns).
+a `chan struct{}` named like a done/stop/quit signal (its type may be one the file names:
+`stopCh stopChannel` for `type stopChannel chan struct{}`, as controller-runtime's
+process helper declares it), or the context of an `*http.Request` parameter
+(`r.Context()`, which ends when the client goes away or the handler returns).
 
 ## Why it leaks
 A bare channel operation waits for its partner forever. Once the caller has given up

@@ -50,6 +50,9 @@ def _is_context_type(sf: SourceFile, type_node: Node | None) -> bool:
 
 
 def _is_done_channel(sf: SourceFile, name: str, type_node: Node | None) -> bool:
+    if type_node is not None and type_node.type == "type_identifier":
+        # a named channel type (``type stopChannel chan struct{}``) declared in this file
+        type_node = sf.cached("named-channel-types", lambda: _named_channel_types(sf)).get(sf.text(type_node))
     if type_node is None or type_node.type != "channel_type":
         return False
     if "<-" in sf.text(type_node).split("chan")[-1]:
@@ -60,6 +63,17 @@ def _is_done_channel(sf: SourceFile, name: str, type_node: Node | None) -> bool:
         and sf.text(value).replace(" ", "") == "struct{}"
         and names_a_signal(name)
     )
+
+
+def _named_channel_types(sf: SourceFile) -> dict[str, Node]:
+    """The channel types the file's type declarations name (``type stopChannel chan
+    struct{}``, or an alias), by name; a name declared twice (in two functions) is left out."""
+    out: dict[str, Node | None] = {}
+    for spec in of_type(sf.root, "type_spec", "type_alias"):
+        name, typ = spec.child_by_field_name("name"), spec.child_by_field_name("type")
+        if name is not None and typ is not None and typ.type == "channel_type" and spec.child_by_field_name("type_parameters") is None:
+            out[sf.text(name)] = None if sf.text(name) in out else typ
+    return {k: v for k, v in out.items() if v is not None}
 
 
 def names_a_signal(name: str) -> bool:

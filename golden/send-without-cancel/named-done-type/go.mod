@@ -1,0 +1,3 @@
+module example.com/namedtype
+
+go 1.22
