@@ -1252,15 +1252,22 @@ func newOp(id string) *requestOp {
 """
 
 
+def _watched_in_package(tmp_path, files: dict[str, str], text: str) -> tuple[bool, str | None]:
+    """watch() asked of the send ``text`` in the first of ``files``, a package on disk."""
+    (tmp_path / "go.mod").write_text("module example.com/p\n\ngo 1.22\n")
+    for name, source in files.items():
+        (tmp_path / name).write_text(source)
+    name, source = next(iter(files.items()))
+    sf = SourceFile.load(name, source.encode(), (1, 22))
+    line = source.splitlines().index(text) + 1
+    fix, why = channels.watch(sf, channels.operation_at(sf, line, "chan send"), "chan send", str(tmp_path / name))
+    return fix is not None, why
+
+
 @pytest.mark.parametrize("room, watched", [(", 1", False), ("", True)])
 def test_the_review_select_reads_a_field_made_in_another_file_of_the_package(tmp_path, room, watched):
-    (tmp_path / "go.mod").write_text("module example.com/p\n\ngo 1.22\n")
-    (tmp_path / "handler.go").write_text(OP_HANDLER)
-    (tmp_path / "client.go").write_text(OP_CLIENT % room)
-    sf = SourceFile.load("handler.go", OP_HANDLER.encode(), (1, 22))
-    line = OP_HANDLER.splitlines().index("\top.resp <- v") + 1
-    fix, why = channels.watch(sf, channels.operation_at(sf, line, "chan send"), "chan send", str(tmp_path / "handler.go"))
-    assert (fix is not None) is watched, why
+    fixed, why = _watched_in_package(tmp_path, {"handler.go": OP_HANDLER, "client.go": OP_CLIENT % room}, "\top.resp <- v")
+    assert fixed is watched, why
     if not watched:
         assert "op.resp has a buffer (1) and is sent on once here" in why, why
 
@@ -1294,12 +1301,7 @@ func (m *mgr) %s() {
 
 @pytest.mark.parametrize("giver, watched", [("engageStopProcedure", False), ("start", True)])
 def test_the_review_select_refuses_a_context_field_the_stop_sets(tmp_path, giver, watched):
-    source = STOP_CTX % giver
-    (tmp_path / "go.mod").write_text("module example.com/p\n\ngo 1.22\n")
-    (tmp_path / "p.go").write_text(source)
-    sf = SourceFile.load("p.go", source.encode(), (1, 22))
-    line = source.splitlines().index('\tm.errChan <- errors.New("leader election lost")') + 1
-    fix, why = channels.watch(sf, channels.operation_at(sf, line, "chan send"), "chan send", str(tmp_path / "p.go"))
-    assert (fix is not None) is watched, why
+    fixed, why = _watched_in_package(tmp_path, {"p.go": STOP_CTX % giver}, '\tm.errChan <- errors.New("leader election lost")')
+    assert fixed is watched, why
     if not watched:
         assert "m.shutdownCtx is given only by engageStopProcedure" in why, why
