@@ -1305,3 +1305,46 @@ def test_the_review_select_refuses_a_context_field_the_stop_sets(tmp_path, giver
     assert fixed is watched, why
     if not watched:
         assert "m.shutdownCtx is given only by engageStopProcedure" in why, why
+
+
+# go-ethereum's txIndexer: close hands ch to loop, which answers every request it takes and
+# closes the signal only as it returns; the near miss may return before answering
+INDEXER = """package p
+
+type indexer struct {
+	term   chan chan struct{}
+	closed chan struct{}
+}
+
+func (ix *indexer) loop(work <-chan int) {
+	defer close(ix.closed)
+	for {
+		select {
+		case <-work:
+		case ch := <-ix.term:
+%s			close(ch)
+			return
+		}
+	}
+}
+
+func (ix *indexer) close() {
+	ch := make(chan struct{})
+	select {
+	case ix.term <- ch:
+		<-ch
+	case <-ix.closed:
+	}
+}
+"""
+
+
+@pytest.mark.parametrize("before, watched", [("", False), ("\t\t\tif len(work) > 0 {\n\t\t\t\treturn\n\t\t\t}\n", True)])
+def test_the_review_select_refuses_a_signal_closed_after_the_answer(before, watched):
+    source = INDEXER % before
+    sf = SourceFile.load("p.go", source.encode(), (1, 22))
+    line = source.splitlines().index("\t\t<-ch") + 1
+    fix, why = channels.watch(sf, channels.operation_at(sf, line, "chan receive"), "chan receive")
+    assert (fix is not None) is watched, why
+    if not watched:
+        assert "loop, which takes the request on term, answers it on every path" in why, why

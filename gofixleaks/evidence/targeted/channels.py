@@ -191,6 +191,7 @@ def watch(sf: SourceFile, stmt: Node, state: str, abspath: str | None = None,
         or _stranded_partner(sf, stmt, chan, state) or _drained(sf, stmt, chan, state) or _test_own_goroutine(sf, stmt) \
         or _answers_http(sf, fn) or _carries_resource(sf, fn, stmt) or _reports_failure(sf, fn, stmt, sig) \
         or _value_reports_error(sf, fn, stmt, sig) or _cut_by_defer(sf, fn, stmt, chan, sig) or _reply_received(sf, stmt, chan) \
+        or _answered_first(sf, stmt, chan, sig) \
         or _collector(sf, fn, chan) or _setup_deadline(sf, stmt, chan, sig) or _made_by_stop(sf, abspath, sig) \
         or _caller_goes_on(sf, abspath, c, stmt, state) \
         or _callers_never_cancel(sf, abspath, stmt, sig)
@@ -656,6 +657,48 @@ def _reply_received(sf: SourceFile, stmt: Node, chan: Node) -> str | None:
         if not a.is_receive(sf, a.unparen(value) if value is not None else None):
             return None
     return f"{name} is a reply channel its asker handed over and waits on: returning would leave the asker waiting"
+
+
+def _answered_first(sf: SourceFile, stmt: Node, chan: Node, sig: a.Cancellation) -> str | None:
+    """Why a case on the signal could never fire first, or None: the receive waits for the
+    answer on ``ch``, which the function handed over with ``x.req <- ch`` in the case or
+    block around it; the method of this file that receives ``x.req`` answers every request
+    it takes (``close(ch)`` or a send on it, a statement of its case) and is the only one
+    to close the signal, by its own ``defer``: the signal fires only after the answer
+    (go-ethereum's txIndexer: ``close`` hands ``ch`` to ``loop``, which closes it, then
+    returns and closes ``indexer.closed``)."""
+    if operation(stmt).type == "send_statement" or chan.type != "identifier" or sig.kind != "channel" or "." not in sig.name:
+        return None
+    name, signal = sf.text(chan), sig.name.rsplit(".", 1)[1]
+    handed = [x for x in a.of_type(a.enclosing_function(stmt), "send_statement", skip_functions=True)
+              if x.start_byte < stmt.start_byte and sf.text(x.child_by_field_name("value")) == name
+              and x.child_by_field_name("channel").type == "selector_expression"]
+    if len(handed) != 1:
+        return None
+    request = sf.text(handed[0].child_by_field_name("channel").child_by_field_name("field"))
+    closes = [c for c in a.of_type(sf.root, "call_expression") if a.callee(sf, c) == (None, "close")
+              and (args := a.arguments(c)) and args[0].type == "selector_expression"
+              and sf.text(args[0].child_by_field_name("field")) == signal]
+    if len(closes) != 1 or closes[0].parent is None or closes[0].parent.type != "defer_statement":
+        return None
+    partner = a.enclosing_function(closes[0])
+    for case in a.of_type(partner, "communication_case", skip_functions=True):
+        comm = case.child_by_field_name("communication")
+        right = a.unparen(comm.child_by_field_name("right")) if comm is not None and comm.type == "receive_statement" else None
+        operand = right.child_by_field_name("operand") if right is not None and a.is_receive(sf, right) else None
+        taken = comm.child_by_field_name("left") if operand is not None else None
+        if operand is None or operand.type != "selector_expression" or taken is None or len(taken.named_children) != 1 \
+                or sf.text(operand.child_by_field_name("field")) != request:
+            continue
+        got = sf.text(taken.named_children[0])
+        answer = next((st for st in a.statements(case) if _closes(sf, st, got)
+                       or (st.type == "send_statement" and sf.text(st.child_by_field_name("channel")) == got)), None)
+        # no way out of the case before the answer
+        if answer is not None and not any(r.start_byte < answer.start_byte for r in a.of_type(
+                case, "return_statement", "goto_statement", skip_functions=True)):
+            return (f"{a.function_key(sf, partner)[0]}, which takes the request on {request}, answers it on every "
+                    f"path and closes {sig.name} only as it returns, by defer: the signal can fire only after the answer")
+    return None
 
 
 def _collector(sf: SourceFile, fn: Node, chan: Node) -> str | None:
