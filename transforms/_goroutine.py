@@ -125,18 +125,17 @@ def _by_name(sf: SourceFile) -> dict[str, list[Node]]:
 
 
 def signal(sf: SourceFile, g: Goroutine, at: Node, assumed: Mapping[tuple[str, str], str],
-           package: PackageFacts | None = None, facts: PackageFacts | None = None) -> a.Cancellation | None:
+           package: PackageFacts | None = None, other_files: bool = True) -> a.Cancellation | None:
     """The first cancellation signal visible at ``at`` that can fire for this goroutine: a
     context that some caller can cancel, or a done channel that this goroutine does not
     close or send on itself (then it signals the goroutine's own end); a message (see
     message_note) only when nothing else is in scope. ``assumed``: the Pass's assumed
-    contexts (context plumbing); ``package``: its facts, for the signal fields of a
-    receiver whose struct another file declares; ``facts``: the same facts, asked only
-    about messages."""
-    facts = facts or package
-    found = a.cancellation_in_scope(sf, at, assumed) + _receiver_signals(sf, at, package)
+    contexts (context plumbing); ``package``: its facts, which tell messages apart and,
+    with ``other_files``, give the signal fields of a receiver whose struct another file
+    declares."""
+    found = a.cancellation_in_scope(sf, at, assumed) + _receiver_signals(sf, at, package if other_files else None)
     # a signal already in scope beats the one context plumbing would add; a broadcast, a message
-    for c in sorted(found, key=lambda c: (c.assumed, message_note(sf, c, facts) is not None)):
+    for c in sorted(found, key=lambda c: (c.assumed, message_note(sf, c, package) is not None)):
         if a.never_cancelled(sf, c, at):
             continue
         if c.kind == "channel" and _signals_itself(sf, c, g):

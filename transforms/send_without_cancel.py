@@ -869,7 +869,7 @@ def run(p: Pass) -> None:
         if op is None:
             continue
         kind, chan = op
-        sig = loop_sig or g_.signal(sf, g, stmt, p.assumed_contexts, facts=p.package)
+        sig = loop_sig or g_.signal(sf, g, stmt, p.assumed_contexts, p.package, other_files=False)
         request = _request_context(v, stmt) if sig is None or sig.assumed else None
         sig = request or sig  # a handler's request beats a ctx plumbing would add
         if sig is None or (kind == "recv" and _waits_on_a_signal(sf, chan, sig)) or _never_fires(v, stmt, sig):
