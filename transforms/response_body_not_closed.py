@@ -32,9 +32,12 @@ always releases it. Every such call leaks a connection and two goroutines.
   to close: `if err != nil`, `else if resp == nil`, and a conjunction with one of those
   (`if err != nil && ctx.Err() != nil { return }`), at any depth;
 - the response is returned, stored, passed to a function (`closeBody(resp)`), or its body
-  is handed to a function that is not known only to read it (`drainAndClose(resp.Body)`):
-  reading functions such as `io.ReadAll`, `io.Copy`, `json.NewDecoder` or `bufio.NewReader`
-  never close it, so handing the body to them hands nothing on;
+  is handed to a function that is not known only to read it (`drainAndClose(resp.Body)`),
+  on every path that does not close it: the new owner closes it from there on (reading
+  functions such as `io.ReadAll`, `io.Copy`, `json.NewDecoder` or `bufio.NewReader` never
+  close it, so handing the body to them hands nothing on). A path that returns before any
+  such hand-over (`return nil, errNotModified` ahead of `return resp, nil`) is reported;
+  a closure that closes or hands it on, run who knows when, keeps the whole call quiet;
 - the client is a value whose type cannot be seen (`c.Do(req)` on an unknown `c`), or is
   built on a `Transport` that is not visibly net/http's (a test double may never answer);
 - a test checks that the request fails (`if err == nil { t.Fatal(...) }`,
@@ -53,7 +56,8 @@ always releases it. Every such call leaks a connection and two goroutines.
 
 ## When it is not fixed
 Without an error check right after the request, inside a loop (a `defer` would pile up),
-with an explicit `Close` on some paths only, or for a discarded response. An error check
+with an explicit `Close` on some paths only, for a discarded response, or when the
+response is handed on on some paths (a deferred close would close it under its new owner). An error check
 is `if err != nil { return ... }` (or `t.Fatal`, any call that does not return),
 `require.NoError(t, err)` (testify's require, or a `require.New(t)`), or
 `if !assert.NoError(t, err) { return }`; an `else if resp == nil { ... }` after the check
@@ -548,6 +552,7 @@ def check_response(p: Pass, call: Node, name: str, stmt: Node, resp: str, err: s
     refs = a.references(sf, binding)
     closes: list[Node] = []  # statements whose execution closes the body
     drains: list[Node] = []  # statements that read it to EOF: they release it too
+    handed: list[Node] = []  # statements that give the response (or its body) to another owner
     for r in refs:
         close = _body_close(sf, r)
         owner = a.enclosing_function(r)
@@ -559,7 +564,11 @@ def check_response(p: Pass, call: Node, name: str, stmt: Node, resp: str, err: s
                 return  # closed by a goroutine or a closure called who knows when: handed on
             closes.append(a.statement_of(close if owner == fn else defer))
         elif _hands_on(sf, a.classify(sf, r)):
-            return
+            if owner != fn:
+                return  # a closure hands it on, run who knows when
+            # the new owner closes it from there on: a path that never reaches such a
+            # statement (`return nil, errStatus` before `return resp, nil`) still leaks
+            handed.append(a.statement_of(r))
 
     def checks_err(s: Node, op: str) -> bool:
         """``if err <op> nil`` (or the same of resp) while err still holds the request's error;
@@ -571,7 +580,7 @@ def check_response(p: Pass, call: Node, name: str, stmt: Node, resp: str, err: s
             op == "==" and _if_no_error(sf, s, err))
 
     def releases(s: Node) -> bool:
-        if any(s.id == c.id for c in closes + drains):
+        if any(s.id == c.id for c in closes + drains + handed):
             return True
         # `if err == nil { defer resp.Body.Close() ... }`, `if assert.NoError(t, err) {...}`:
         # the other branch has no body
@@ -592,13 +601,17 @@ def check_response(p: Pass, call: Node, name: str, stmt: Node, resp: str, err: s
     siblings = stmt.parent.named_children
     if a.every_exit_passes(sf, siblings[siblings.index(stmt) + 1 :], releases, failed):
         return
-    tail = "is not closed on every path" if closes else "is never closed"
+    tail = "is not closed on every path" if closes or handed else "is never closed"
     message = _message(f"the body of {resp}", name, tail)
     text = f"defer {resp}.Body.Close()"
     notes: list[str] = []
     fixes: list[Fix] = []
     err_check = _next_statement(stmt)
-    if a.loops_between(stmt, fn):
+    if handed:
+        lines = ", ".join(str(sf.line_col(h.start_byte)[0]) for h in handed)
+        notes.append(f"handed on at line {lines}: a deferred close would close it for its new owner too; "
+                     f"close it on the paths that return without handing it on")
+    elif a.loops_between(stmt, fn):
         notes.append("made inside a loop: close the body before the next iteration (a defer would pile up)")
     elif (
         err_check is not None

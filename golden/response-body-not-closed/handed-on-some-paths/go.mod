@@ -1,0 +1,3 @@
+module example.com/handedsome
+
+go 1.22
