@@ -582,6 +582,9 @@ def check_response(p: Pass, call: Node, name: str, stmt: Node, resp: str, err: s
     def releases(s: Node) -> bool:
         if any(s.id == c.id for c in closes + drains + handed):
             return True
+        if handed and not _assigns(sf, fn, err, stmt.end_byte, s.start_byte) and (
+                a.asserts_error(sf, s, err) or (s.type == "expression_statement" and _calls_error(sf, s, err))):
+            return True  # `if wantErr { require.Error(t, err); return }`: past it the request failed
         # `if err == nil { defer resp.Body.Close() ... }`, `if assert.NoError(t, err) {...}`:
         # the other branch has no body
         cons = s.child_by_field_name("consequence") if s.type == "if_statement" else None

@@ -85,3 +85,41 @@ func check(resp *http.Response) error {
 	}
 	return nil
 }
+
+// CheckBody hands the response on; the branch that expects the request to fail has no
+// body to close.
+func CheckBody(t TestingT, c *http.Client, req *http.Request, wantErr bool) {
+	resp, err := c.Do(req)
+	if wantErr {
+		require.Error(t, err)
+		return
+	}
+	require.NoError(t, err)
+	expectBody(t, resp)
+}
+
+// TestingT is what the assertions need of a test.
+type TestingT interface{ FailNow() }
+
+type asserter struct{}
+
+func (asserter) Error(t TestingT, err error) {
+	if err == nil {
+		t.FailNow()
+	}
+}
+
+func (asserter) NoError(t TestingT, err error) {
+	if err != nil {
+		t.FailNow()
+	}
+}
+
+var require asserter
+
+func expectBody(t TestingT, resp *http.Response) {
+	defer resp.Body.Close()
+	if _, err := io.ReadAll(resp.Body); err != nil {
+		t.FailNow()
+	}
+}
