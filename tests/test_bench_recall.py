@@ -1,0 +1,120 @@
+"""bench/recall/run.py finds a case at the parent, tells the fix ended it, and the checked-in
+cases are well-formed."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+RECALL = Path(__file__).resolve().parents[1] / "bench" / "recall"
+spec = importlib.util.spec_from_file_location("bench_recall_run", RECALL / "run.py")
+run = importlib.util.module_from_spec(spec)
+sys.modules[spec.name] = run  # dataclasses look their module up there
+spec.loader.exec_module(run)
+
+LEAKY = """\
+package svc
+
+import "time"
+
+// Fetch gives up after d; the worker then blocks on its send forever.
+func Fetch(d time.Duration, work func() int) (int, bool) {
+	ch := make(chan int)
+	go func() {
+		ch <- work()
+	}()
+	select {
+	case v := <-ch:
+		return v, true
+	case <-time.After(d):
+		return 0, false
+	}
+}
+
+func other() {}
+"""
+FIXED = LEAKY.replace("make(chan int)", "make(chan int, 1)")
+
+
+def _git(repo: Path, *args: str) -> str:
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t",
+           "HOME": str(repo), "PATH": "/usr/bin:/bin"}
+    return subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True).stdout.strip()
+
+
+@pytest.fixture
+def mirror(tmp_path):
+    """A mirror directory holding owner+demo/repo with a leak and the commit that fixes it."""
+    repo = tmp_path / "mirror" / "owner+demo" / "repo"
+    (repo / "svc").mkdir(parents=True)
+    _git(repo, "init", "-q")
+    (repo / "go.mod").write_text("module example.com/demo\n\ngo 1.22\n")
+    (repo / "svc" / "fetch.go").write_text(LEAKY)
+    (repo / "README").write_text("not Go\n")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "leaky")
+    parent = _git(repo, "rev-parse", "HEAD")
+    (repo / "svc" / "fetch.go").write_text(FIXED)
+    _git(repo, "commit", "-q", "-am", "buffer the result")
+    return tmp_path / "mirror", parent, _git(repo, "rev-parse", "HEAD")
+
+
+def _case(parent: str, fix: str, line: int, kind: str = "chan-send") -> run.Case:
+    return run.Case("owner/demo", fix, parent, "svc/fetch.go", line, "svc.Fetch.func1", kind, False, "n")
+
+
+def test_case_found_at_its_line_and_gone_after_the_fix(mirror):
+    root, parent, fix = mirror
+    outcome = run.run_case(_case(parent, fix, 9), root)  # ch <- work()
+    assert outcome.found in ("line", "function")
+    assert {h.rule for h in outcome.hits} == {"early-return-send"}
+    assert outcome.fixable
+    assert outcome.after == "gone"
+
+
+def test_case_outside_any_finding_is_missed(mirror):
+    root, parent, fix = mirror
+    outcome = run.run_case(_case(parent, fix, 19, "other"), root)  # func other() {}
+    assert (outcome.found, outcome.hits, outcome.after) == ("", (), "")
+
+
+def test_finding_kept_after_a_fix_that_did_not_end_it(mirror):
+    root, parent, _ = mirror
+    outcome = run.run_case(_case(parent, parent, 9), root)  # "fixed" by the leaky commit itself
+    assert outcome.found and outcome.after == "kept"
+
+
+def test_table_counts_found_fixable_gone(mirror):
+    root, parent, fix = mirror
+    outcomes = [run.run_case(_case(parent, fix, 9), root), run.run_case(_case(parent, fix, 19, "other"), root)]
+    total = run.table(outcomes).splitlines()[-1].split()
+    assert total == ["total", "2", str(int(outcomes[0].found == "line")), "1", "50%", "1", "1", "0"]
+
+
+@pytest.mark.parametrize("edit", [
+    lambda r: r.replace("chan-send", "chan-sent"),  # unknown kind
+    lambda r: r.replace(",no,", ",maybe,"),  # test must be yes/no
+    lambda r: r.replace(",9,", ",nine,"),
+])
+def test_malformed_cases_are_refused(tmp_path, edit):
+    row = f"owner/demo,{'a' * 40},{'b' * 40},svc/fetch.go,9,svc.Fetch,chan-send,no,n\n"
+    path = tmp_path / "cases.csv"
+    path.write_text(",".join(run.COLUMNS) + "\n" + edit(row))
+    with pytest.raises(run.BadInput):
+        run.load_cases(path)
+
+
+def test_missing_file_at_parent_is_bad_input(mirror):
+    root, parent, fix = mirror
+    case = run.Case("owner/demo", fix, parent, "svc/gone.go", 3, "svc.X", "other", False, "n")
+    with pytest.raises(run.BadInput, match="no file svc/gone.go"):
+        run.run_case(case, root)
+
+
+def test_checked_in_cases_parse():
+    cases = run.load_cases(RECALL / "cases.csv")
+    assert cases and all(c.line > 0 and c.path.endswith(".go") for c in cases)
