@@ -115,9 +115,6 @@ note says which) when:
   made the operation fail, both cases are ready, Go picks one at random and the error is lost;
   likewise any send on a channel the goroutine also reports its error on (a stream of
   results ending with its error): an early return would end it as if it had succeeded;
-  and a value computed by a call given the context itself (`results <- work(ctx, j)`, or
-  a local it defines): the context's end cuts that call short, and its result, the
-  cancellation it reports included, would be dropped at random;
 - the signal is a done-named channel field that the package sends on and never closes
   (go-ethereum's rpc.Client `close`, which `Close` sends once for `dispatch` to take;
   telegraf's intel_rdt `quitChan`): a message to one receiver, not a broadcast stop
@@ -508,9 +505,6 @@ def _why_no_fix(sf: SourceFile, g: g_.Goroutine, stmt: Node, kind: str, chan: No
         if _mentions_error(sf, value) or _carries_error(sf, value, stmt):
             return (f"the value reports an error, which {sig.name} ending may itself cause: with both cases ready Go "
                     "picks one at random and the error would be lost")
-        if _computed_with(sf, value, stmt, sig):
-            return (f"the value is the result of a call given {sig.name}, which its end cuts short: with both cases "
-                    "ready Go picks one at random and that result (and the error it reports) would be lost")
         if any(k == "send" and _mentions_error(sf, n.child_by_field_name("value"))
                for k, n in _channel_ops(sf, a.body(g.fn), sf.text(chan))):
             return (f"the goroutine also reports its error on {sf.text(chan)}: returning on {sig.name} would end the "
@@ -785,19 +779,6 @@ def _carries_error(sf: SourceFile, value: Node | None, stmt: Node) -> bool:
                     _mentions_error(sf, left.child_by_field_name("field")) or _mentions_error(sf, st.child_by_field_name("right"))):
                 return True
     return False
-
-
-def _computed_with(sf: SourceFile, value: Node | None, stmt: Node, sig: a.Cancellation) -> bool:
-    """Whether the sent value is, or is a local defined by, a call given the context itself
-    (``results <- work(ctx, j)``; ``result := process(ctx, job)`` then ``results <- result``:
-    temporal's flakereport workers, whose reader ranges on after ctx ends)."""
-    if value is None or sig.kind != "context":
-        return False
-    value = a.unparen(value)
-    if value.type == "identifier":
-        value = a.defined_value(sf, sf.text(value), stmt)
-    return value is not None and value.type == "call_expression" and any(
-        sf.text(x) == sig.name for x in a.arguments(value))
 
 
 def _returned(sf: SourceFile, stmt: Node, name: str) -> bool:
