@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from gofixleaks import analysis as a
 from gofixleaks.source import SourceFile
 
@@ -347,3 +349,36 @@ func f(xs []int, m map[string]int, n int, ch chan int, it interface{ Next() bool
     sf = SourceFile.load("loops.go", src, (1, 23))
     loops = list(a.of_type(sf.root, "for_statement"))
     assert [a.fixed_rounds(sf, lp) for lp in loops] == [True] * 6 + [False] * 5
+
+
+def test_counter_reads_the_clause_with_the_counter_on_the_left():
+    src = b"""package p
+
+func f(n int, it interface{ Next() bool }) {
+	for i := 0; i < n; i++ {
+	}
+	for j = n; 0 <= j; j -= 2 {
+	}
+	for p := head(); p != nil; p = p.next {
+	}
+	for i := 0; it.Next(); i++ {
+	}
+	for i, k := 0, 1; i < n; i++ {
+	}
+}
+"""
+    sf = SourceFile.load("loops.go", src, (1, 23))
+    clauses = [next(c for c in lp.named_children if c.type == "for_clause") for lp in a.of_type(sf.root, "for_statement")]
+    got = [a.counter(sf, c) for c in clauses]
+    assert [(c.name, c.declared, sf.text(c.start), c.op, sf.text(c.bound), c.step) for c in got[:2]] == [
+        ("i", True, "0", "<", "n", "++"), ("j", False, "n", ">=", "0", "-=")]
+    assert got[2:] == [None, None, None]
+
+
+@pytest.mark.parametrize("version, fixed", [((1, 22), True), ((1, 23), False), (None, False)])
+def test_fixed_rounds_of_two_variables_over_a_call_depend_on_go_version(version, fixed):
+    """``for k, v := range seq.All()``: a slice's before Go 1.23, maybe a func iterator since,
+    and maybe one when the version is not known yet (facts are read before it is resolved)."""
+    src = b"package p\n\nfunc f(seq interface{ All() []int }) {\n\tfor k, v := range seq.All() {\n\t\t_, _ = k, v\n\t}\n}\n"
+    sf = SourceFile.load("seq.go", src, version)
+    assert a.fixed_rounds(sf, next(a.of_type(sf.root, "for_statement"))) is fixed

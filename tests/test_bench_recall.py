@@ -115,6 +115,39 @@ def test_missing_file_at_parent_is_bad_input(mirror):
         run.run_case(case, root)
 
 
+def test_materialise_brings_the_module_packages_imported_and_skips_absent_blobs(tmp_path):
+    """The case's package, the module's packages it imports (their non-test files: where
+    launchers and context makers live), not the others; a file whose blob the snapshot
+    lacks is left out rather than failing the case."""
+    repo = tmp_path / "repo"
+    for d in ("svc", "util", "other"):
+        (repo / d).mkdir(parents=True)
+    _git(repo, "init", "-q")
+    (repo / "go.mod").write_text("module example.com/demo\n\ngo 1.22\n")
+    (repo / "svc" / "svc.go").write_text('package svc\n\nimport (\n\t"fmt"\n\t"example.com/demo/util"\n)\n\n'
+                                         'func F() { fmt.Println(util.G()) }\n')
+    (repo / "util" / "util.go").write_text("package util\n\nfunc G() int { return 1 }\n")
+    (repo / "util" / "util_test.go").write_text("package util\n")
+    (repo / "util" / "big.go").write_text("package util\n\nvar Big = 1\n")
+    (repo / "other" / "other.go").write_text("package other\n")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "c")
+    commit = _git(repo, "rev-parse", "HEAD")
+    big = _git(repo, "rev-parse", f"{commit}:util/big.go")
+    (repo / ".git" / "objects" / big[:2] / big[2:]).unlink()  # as a snapshot lacks its largest files
+    dest = tmp_path / "out"
+    assert run.materialise(repo / ".git", commit, "svc", dest)
+    got = sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*") if p.is_file())
+    assert got == ["go.mod", "svc/svc.go", "util/util.go"]
+    assert not run.materialise(repo / ".git", commit, "nowhere", tmp_path / "none")
+
+
+def test_unknown_commit_is_bad_input(mirror):
+    root, parent, _ = mirror
+    with pytest.raises(run.BadInput, match="no commit 000000000000"):
+        run.run_case(_case(parent, "0" * 40, 9), root)
+
+
 def test_checked_in_cases_parse():
     cases = run.load_cases(RECALL / "cases.csv")
     assert cases and all(c.line > 0 and c.path.endswith(".go") for c in cases)

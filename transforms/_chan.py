@@ -719,21 +719,10 @@ def _listed(expr: Node) -> str | None:
 
 def _counted_bound(sf, clause: Node, binding, loop) -> str:
     """``n`` for ``for i := 0; i < n; i++``."""
-    init = clause.child_by_field_name("initializer")
-    cond = clause.child_by_field_name("condition")
-    update = clause.child_by_field_name("update")
-    if init is None or cond is None or update is None or cond.type != "binary_expression":
+    c = a.counter(sf, clause)
+    if c is None or not c.declared or sf.text(c.start) != "0" or c.op != "<" or c.step != "++":
         raise _Unknown
-    var = init.child_by_field_name("left")
-    if (
-        init.type != "short_var_declaration"
-        or sf.text(init.child_by_field_name("right")) != "0"
-        or sf.text(cond.child_by_field_name("operator")) != "<"
-        or sf.text(cond.child_by_field_name("left")) != sf.text(var)
-        or sf.text(update).replace(" ", "") != f"{sf.text(var)}++"
-    ):
-        raise _Unknown
-    bound = cond.child_by_field_name("right")
+    bound = c.bound
     if bound.type == "int_literal":
         return sf.text(bound)
     if _kind_of(sf, bound, binding, loop) in ("int", None) and bound.type == "identifier" and _stable(sf, bound, binding, loop):

@@ -30,7 +30,8 @@ always releases it. Every such call leaks a connection and two goroutines.
   with `io.ReadAll(resp.Body)` (the transport then takes the connection back by itself) on
   every path after the error check; a branch taken only when the request failed has nothing
   to close: `if err != nil`, `else if resp == nil`, and a conjunction with one of those
-  (`if err != nil && ctx.Err() != nil { return }`), at any depth;
+  (`if err != nil && ctx.Err() != nil { return }`), at any depth, and the rest of a path
+  past a test's assertion that it failed (`if tc.wantErr { require.Error(t, err); return }`);
 - the response is returned, stored, passed to a function (`closeBody(resp)`), or its body
   is handed to a function that is not known only to read it (`drainAndClose(resp.Body)`),
   on every path that does not close it: the new owner closes it from there on (reading
@@ -582,7 +583,7 @@ def check_response(p: Pass, call: Node, name: str, stmt: Node, resp: str, err: s
     def releases(s: Node) -> bool:
         if any(s.id == c.id for c in closes + drains + handed):
             return True
-        if handed and not _assigns(sf, fn, err, stmt.end_byte, s.start_byte) and (
+        if not _assigns(sf, fn, err, stmt.end_byte, s.start_byte) and (
                 a.asserts_error(sf, s, err) or (s.type == "expression_statement" and _calls_error(sf, s, err))):
             return True  # `if wantErr { require.Error(t, err); return }`: past it the request failed
         # `if err == nil { defer resp.Body.Close() ... }`, `if assert.NoError(t, err) {...}`:

@@ -111,11 +111,11 @@ def load_cases(path: Path) -> list[Case]:
     return cases
 
 
-def git(gitdir: Path, *args: str, data: bool = False) -> str | bytes:
+def _git(gitdir: Path, *args: str) -> bytes | None:
+    """git's output, or None when it fails (a path absent at that commit, a blob the
+    snapshot lacks: its largest files, such as generated bindata, are listed but absent)."""
     proc = subprocess.run(["git", "--git-dir", str(gitdir), *args], capture_output=True)
-    if proc.returncode != 0:
-        raise BadInput(f"git {' '.join(args[:3])}: {proc.stderr.decode(errors='replace').strip()[-200:]}")
-    return proc.stdout if data else proc.stdout.decode()
+    return proc.stdout if proc.returncode == 0 else None
 
 
 def gitdir_for(repo: str, mirror: Path | None) -> Path:
@@ -137,9 +137,8 @@ _IMPORTS = re.compile(rb'^import\s*(?:\w+\s+)?"([^"]+)"|^import\s*\((.*?)^\)', r
 
 
 def _go_files(gitdir: Path, commit: str, directory: str) -> list[str]:
-    proc = subprocess.run(["git", "--git-dir", str(gitdir), "ls-tree", "--name-only", commit, directory.rstrip("/") + "/"],
-                          capture_output=True, text=True)
-    return [f for f in proc.stdout.splitlines() if f.endswith(".go")] if proc.returncode == 0 else []
+    listing = _git(gitdir, "ls-tree", "--name-only", commit, directory.rstrip("/") + "/") or b""
+    return [f for f in listing.decode().splitlines() if f.endswith(".go")]
 
 
 def materialise(gitdir: Path, commit: str, directory: str, dest: Path) -> bool:
@@ -154,14 +153,13 @@ def materialise(gitdir: Path, commit: str, directory: str, dest: Path) -> bool:
     module = None
     for i in range(len(parts), -1, -1):
         mod = "/".join(parts[:i] + ("go.mod",))
-        if subprocess.run(["git", "--git-dir", str(gitdir), "cat-file", "-e", f"{commit}:{mod}"],
-                          capture_output=True).returncode == 0:
-            text = git(gitdir, "show", f"{commit}:{mod}", data=True)
+        text = _git(gitdir, "show", f"{commit}:{mod}")
+        if text is not None:
             found = re.search(rb"^module\s+(\S+)", text, re.M)
-            module = (found.group(1).decode(), "/".join(parts[:i]))
+            module = (found.group(1).decode(), "/".join(parts[:i])) if found else None
             files.append(mod)
             break
-    contents = {f: data for f in files if (data := _blob(gitdir, commit, f)) is not None}
+    contents = {f: data for f in files if (data := _git(gitdir, "show", f"{commit}:{f}")) is not None}
     imported = set()
     for f, data in contents.items():
         for single, block in _IMPORTS.findall(data) if f.endswith(".go") else ():
@@ -169,20 +167,13 @@ def materialise(gitdir: Path, commit: str, directory: str, dest: Path) -> bool:
     for imp in sorted(imported):
         sub = _module_dir(gitdir, commit, imp, module)
         for f in _go_files(gitdir, commit, sub) if sub and sub != directory else ():
-            if not f.endswith("_test.go") and (data := _blob(gitdir, commit, f)) is not None:
+            if not f.endswith("_test.go") and (data := _git(gitdir, "show", f"{commit}:{f}")) is not None:
                 contents[f] = data
     for f, data in contents.items():
         target = dest / f
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
     return True
-
-
-def _blob(gitdir: Path, commit: str, path: str) -> bytes | None:
-    """The file's bytes, or None where the snapshot lacks its blob (its largest files, such
-    as generated bindata, are listed but absent)."""
-    proc = subprocess.run(["git", "--git-dir", str(gitdir), "show", f"{commit}:{path}"], capture_output=True)
-    return proc.stdout if proc.returncode == 0 else None
 
 
 def _module_dir(gitdir: Path, commit: str, imp: str, module: tuple[str, str] | None) -> str | None:
@@ -238,6 +229,9 @@ def holding(decls: list[tuple[str, int, int]], line: int) -> tuple[str, int, int
 def evaluate(case: Case, gitdir: Path, work: Path) -> Outcome:
     directory = str(PurePosixPath(case.path).parent)
     before, after = work / "before", work / "after"
+    for commit in (case.parent, case.fix):
+        if _git(gitdir, "cat-file", "-e", f"{commit}^{{commit}}") is None:
+            raise BadInput(f"{case.repo}: no commit {commit[:12]}")
     if not materialise(gitdir, case.parent, directory, before):
         raise BadInput(f"{case.repo}@{case.parent[:12]}: no Go files in {directory}")
     if not (before / case.path).is_file():

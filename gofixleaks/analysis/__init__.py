@@ -58,7 +58,9 @@ from .cancellation import (
 from .flow import (
     CASE_TYPES,
     break_target,
+    Counter,
     breaks_out_of,
+    counter,
     ends_run,
     every_exit_passes,
     fixed_rounds,

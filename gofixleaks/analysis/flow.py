@@ -3,6 +3,8 @@ and whether every exit of a region passes a release."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from tree_sitter import Node
 
 from ..source import SourceFile
@@ -90,23 +92,56 @@ def fixed_rounds(sf: SourceFile, loop: Node) -> bool:
         return False
     if clause.type == "range_clause":
         left, right = clause.child_by_field_name("left"), unparen(clause.child_by_field_name("right"))
+        # an unknown Go version (facts read before it is resolved) may range over a func iterator
+        before_iterators = sf.go_version is not None and sf.go_version < (1, 23)
         if left is not None and len(left.named_children) == 2 and (right.type in ("identifier", "selector_expression")
-                                                                   or sf.go_version < (1, 23)):
+                                                                   or before_iterators):
             return True
         return value_kind(sf, right, loop) in ("int", "collection", "literal")
+    return counter(sf, clause) is not None
+
+
+@dataclass(frozen=True)
+class Counter:
+    """The counter of ``for i := a; i < n; i++``: ``i``, how it starts, is compared and stepped."""
+
+    name: str
+    declared: bool  # `i := a` (not `i = a`)
+    start: Node  # a
+    op: str  # the comparison, written with the counter on its left: `n > i` is ">" read as "i < n"
+    bound: Node  # n
+    step: str  # "++", "--", "+=" or "-="
+
+
+_FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "!=": "!="}
+
+
+def counter(sf: SourceFile, clause: Node) -> Counter | None:
+    """The counter of a for clause that sets one variable, compares it and steps it by
+    ``++``, ``--``, ``+=`` or ``-=``; None for any other clause (``for p := head(); p !=
+    nil; p = p.next``, ``for i := 0; it.Next(); i++``)."""
     init, cond, update = (clause.child_by_field_name(f) for f in ("initializer", "condition", "update"))
     names = init.child_by_field_name("left").named_children \
         if init is not None and init.type in ("short_var_declaration", "assignment_statement") else []
-    if len(names) != 1 or cond is None or update is None or cond.type != "binary_expression":
-        return False
-    counter = sf.text(names[0])
-    if sf.text(cond.child_by_field_name("operator")) not in ("<", "<=", ">", ">=", "!=") \
-            or counter not in (sf.text(cond.child_by_field_name("left")), sf.text(cond.child_by_field_name("right"))):
-        return False
+    values = init.child_by_field_name("right").named_children if names else []
+    if len(names) != 1 or len(values) != 1 or cond is None or update is None or cond.type != "binary_expression":
+        return None
+    name, op = sf.text(names[0]), sf.text(cond.child_by_field_name("operator"))
+    left, right = cond.child_by_field_name("left"), cond.child_by_field_name("right")
+    if op not in _FLIPPED or name not in (sf.text(left), sf.text(right)):
+        return None
+    if sf.text(left) != name:
+        op, right = _FLIPPED[op], left
     if update.type in ("inc_statement", "dec_statement"):
-        return sf.text(update.named_children[0]) == counter
-    return update.type == "assignment_statement" and sf.text(update.child_by_field_name("left")) == counter \
-        and sf.text(update.child_by_field_name("operator")) in ("+=", "-=")
+        step = "++" if update.type == "inc_statement" else "--"
+        stepped = sf.text(update.named_children[0])
+    elif update.type == "assignment_statement":
+        step, stepped = sf.text(update.child_by_field_name("operator")), sf.text(update.child_by_field_name("left"))
+    else:
+        return None
+    if stepped != name or step not in ("++", "--", "+=", "-="):
+        return None
+    return Counter(name, init.type == "short_var_declaration", values[0], op, right, step)
 
 
 def in_open_loop(sf: SourceFile, node: Node, outer: Node) -> bool:

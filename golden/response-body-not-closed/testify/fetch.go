@@ -67,3 +67,16 @@ func Peek(t *testing.T, url string) (code int) {
 	}
 	return code
 }
+
+// Either expects the request to fail in one case, and closes the body in the other: the
+// path past require.Error has no body.
+func Either(t *testing.T, url string, wantErr bool) int {
+	resp, err := http.Get(url)
+	if wantErr {
+		require.Error(t, err)
+		return 0
+	}
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	return resp.StatusCode
+}
