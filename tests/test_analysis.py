@@ -382,3 +382,71 @@ def test_fixed_rounds_of_two_variables_over_a_call_depend_on_go_version(version,
     src = b"package p\n\nfunc f(seq interface{ All() []int }) {\n\tfor k, v := range seq.All() {\n\t\t_, _ = k, v\n\t}\n}\n"
     sf = SourceFile.load("seq.go", src, version)
     assert a.fixed_rounds(sf, next(a.of_type(sf.root, "for_statement"))) is fixed
+
+
+def test_outcome_of_a_call_given_the_context_not_a_value_split_from_its_error():
+    src = b"""package p
+
+func f(ctx context.Context, other context.Context, j int) {
+	results <- process(ctx, j)
+	outcome := process(ctx, j)
+	results <- outcome
+	v, err := recv(ctx)
+	results <- v
+	w := process(other, j)
+	results <- w
+	results <- process(other, j)
+	results <- j
+	_ = err
+}
+"""
+    sf = SourceFile.load("send.go", src, (1, 23))
+    sends = list(a.of_type(sf.root, "send_statement"))
+    assert [a.outcome_of(sf, s.child_by_field_name("value"), s, "ctx") for s in sends] == [
+        True, True, False, False, False, False]
+
+
+def test_closed_on_exit_directly_or_through_a_helper_in_a_deferred_literal():
+    src = b"""package p
+
+func direct(out chan int) {
+	defer close(out)
+}
+
+func helper(out chan int) {
+	defer func() {
+		cleanup()
+		xioutil.SafeClose(out)
+	}()
+}
+
+func other(out, in chan int) {
+	defer close(in)
+	defer func() { log(out) }()
+	close(out)
+}
+"""
+    sf = SourceFile.load("c.go", src, (1, 23))
+    fns = list(a.of_type(sf.root, "function_declaration"))
+    assert [a.closed_on_exit(sf, fn, "out") for fn in fns] == [True, True, False]
+
+
+def test_channel_element_from_a_parameter_a_make_or_a_field():
+    src = b"""package p
+
+type S struct{ respCh chan *Response }
+
+func f(out chan<- Response, s *S, n int) {
+	w := make(chan Window, 1)
+	var ints []int
+	out <- Response{}
+	w <- Window{}
+	s.respCh <- nil
+	ints = append(ints, n)
+}
+"""
+    sf = SourceFile.load("e.go", src, (1, 23))
+    sends = list(a.of_type(sf.root, "send_statement"))
+    assert [a.channel_element(sf, s.child_by_field_name("channel"), s) for s in sends] == ["Response", "Window", "Response"]
+    ident = next(x for x in a.of_type(sf.root, "identifier") if sf.text(x) == "ints")
+    assert a.channel_element(sf, ident, sends[0]) is None

@@ -1163,6 +1163,16 @@ func (p *P) Collect(ch chan<- prometheus.Metric) {
 	}
 }
 """, "ch <- m", "a Prometheus registry"),
+    # temporal's flakereport worker: the outcome of a call given ctx, which the reader ranges on for
+    ("""type Outcome struct{ Err error }
+
+func worker(ctx context.Context, jobs <-chan int, results chan<- Outcome, process func(context.Context, int) Outcome) {
+	for j := range jobs {
+		outcome := process(ctx, j)
+		results <- outcome
+	}
+}
+""", "results <- outcome", "reports an error"),
 ])
 def test_the_review_select_refuses_the_shapes_of_tailscale_and_nomad(body, text, reason):
     fixed, why = _watched(body, text, "chan send")

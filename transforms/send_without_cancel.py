@@ -10,6 +10,7 @@ from tree_sitter import Node
 from gofixleaks import analysis as a
 from gofixleaks import model as m
 from gofixleaks.edits import Fix, TextEdit
+from gofixleaks.facts import PackageFacts
 from gofixleaks.rule import Pass, Rule
 from gofixleaks.source import SourceFile
 
@@ -115,6 +116,14 @@ note says which) when:
   made the operation fail, both cases are ready, Go picks one at random and the error is lost;
   likewise any send on a channel the goroutine also reports its error on (a stream of
   results ending with its error): an early return would end it as if it had succeeded;
+  and a value that is the one result of a call given the context itself (`results <-
+  process(ctx, j)`, or `outcome := process(ctx, j)` sent next): whatever the call came to,
+  the cancellation included, is in it (a value split from its error, `v, err :=
+  recv(ctx)`, is a success and gets the fix); and a send on a channel the goroutine
+  closes as it returns (`defer close(out)`, or a deferred literal's `SafeClose(out)`) and
+  that has no case of its own on the signal: returning on the signal would cut the stream,
+  and its reader would take the close for its complete end (minio's grid mux forwarder);
+  where it has one, it already ends the stream that way and the new case does the same;
 - the signal is a done-named channel field that the package sends on and never closes
   (go-ethereum's rpc.Client `close`, which `Close` sends once for `dispatch` to take;
   telegraf's intel_rdt `quitChan`): a message to one receiver, not a broadcast stop
@@ -493,7 +502,17 @@ def _buffered_by_every_launch(sf: SourceFile, g: g_.Goroutine, name: str) -> boo
     return launches > 0
 
 
-def _why_no_fix(sf: SourceFile, g: g_.Goroutine, stmt: Node, kind: str, chan: Node, sig: a.Cancellation) -> str | None:
+def _reports_in_band(sf: SourceFile, chan: Node, stmt: Node, facts: PackageFacts | None) -> bool:
+    """Whether the channel's elements are a struct with an error field (as the package's
+    facts know its fields: ``Response{Msg, Err}``): a stream that reports its failure in
+    band, so its close alone reads as success."""
+    element = a.channel_element(sf, chan, stmt)
+    return element is not None and facts is not None and any(
+        s == element and "err" in f.lower() for s, f, _ in facts.fields)
+
+
+def _why_no_fix(sf: SourceFile, g: g_.Goroutine, stmt: Node, kind: str, chan: Node, sig: a.Cancellation,
+                facts: PackageFacts | None) -> str | None:
     """Why a select on the signal could abandon work here, or None when the signal really
     means that nobody will receive (or send) any more: the caller that handed over the
     signal also owns the channel (a parameter or returned channel of the launcher, a field
@@ -505,10 +524,20 @@ def _why_no_fix(sf: SourceFile, g: g_.Goroutine, stmt: Node, kind: str, chan: No
         if _mentions_error(sf, value) or _carries_error(sf, value, stmt):
             return (f"the value reports an error, which {sig.name} ending may itself cause: with both cases ready Go "
                     "picks one at random and the error would be lost")
+        if sig.kind == "context" and a.outcome_of(sf, value, stmt, sig.name):
+            return (f"the value is the whole outcome of a call given {sig.name}, which its end cuts short: with both "
+                    "cases ready Go picks one at random and that outcome (its failure included) would be lost")
         if any(k == "send" and _mentions_error(sf, n.child_by_field_name("value"))
                for k, n in _channel_ops(sf, a.body(g.fn), sf.text(chan))):
             return (f"the goroutine also reports its error on {sf.text(chan)}: returning on {sig.name} would end the "
                     "stream without it, as if it had succeeded")
+        if a.closed_on_exit(sf, g.fn, sf.text(chan)) and _reports_in_band(sf, chan, stmt, facts) and not any(
+                a.waits_on(sf, c.child_by_field_name("communication"), sig)
+                for c in a.of_type(g.fn, "communication_case", skip_functions=True)):
+            # (with a case of its own on the signal, the goroutine already ends the stream there)
+            return (f"the goroutine closes {sf.text(chan)} as it returns, and its elements carry errors: returning on "
+                    f"{sig.name} would cut the stream without the error that ends it, and its reader would take the "
+                    "close for a clean end")
     name = sf.text(chan)
     if kind == "recv" and _gate(sf, chan):
         return (f"{name} is a gate that is only ever closed: whether {sig.name} can end while it is shut is the "
@@ -890,7 +919,7 @@ def run(p: Pass) -> None:
         partner = "receiver" if kind == "send" else "sender"
         stops = f"its loop leaves on {sig.done_expr()}" if loop_sig else f"{sig.name} could end the goroutine"
         message = f"this {what} blocks forever once its {partner} is gone, although {stops}"
-        unowned = _why_no_fix(sf, g, stmt, kind, chan, sig)
+        unowned = _why_no_fix(sf, g, stmt, kind, chan, sig, p.package)
         if request is not None and unowned is not None:
             continue  # work handed elsewhere may be meant to outlive the request (an async notification)
         why = g_.message_note(sf, sig, p.package) or unowned or _closable(sf, stmt, kind, chan, sig) \

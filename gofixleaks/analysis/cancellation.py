@@ -188,6 +188,21 @@ def _local_value(sf: SourceFile, name: str, at: Node) -> Node | None:
     return None
 
 
+def outcome_of(sf: SourceFile, value: Node | None, at: Node, ctx: str) -> bool:
+    """Whether ``value`` (sent at ``at``) is the one result of a call given the context
+    ``ctx`` itself: ``process(ctx, j)``, or a local ``outcome := process(ctx, j)``. Whatever
+    the call came to, the failure that ``ctx``'s end causes included, is in that value, so
+    dropping it when ``ctx`` ends loses it (temporal's flakereport workers). Not a value
+    split from its error (``v, err := recv(ctx)``): that one is a success."""
+    value = unparen(value) if value is not None else None
+    if value is not None and value.type == "identifier":
+        decl = local_declaration(sf, sf.text(value), at)
+        if decl is None or decl.type != "short_var_declaration" or len(left_names(decl)) != 1:
+            return False
+        value = decl.child_by_field_name("right").named_children[0]
+    return value is not None and value.type == "call_expression" and any(sf.text(x) == ctx for x in arguments(value))
+
+
 def never_done(sf: SourceFile, value: Node, at: Node) -> bool:
     """Whether a context expression is one nothing can cancel: ``Background()``, ``TODO()``,
     ``WithoutCancel(...)``, or ``WithValue(x, ...)`` of such a local or expression."""
@@ -382,6 +397,31 @@ def received_type(sf: SourceFile, local: Node) -> str | None:
     elements = {sf.text(t.child_by_field_name("value")) if t is not None and t.type == "channel_type"
                 and t.child_by_field_name("value").type == "type_identifier" else None for t in types}
     return elements.pop() if len(elements) == 1 and None not in elements else None
+
+
+def channel_element(sf: SourceFile, chan: Node, at: Node) -> str | None:
+    """The element type of channel ``chan`` as its declaration spells it (``Response`` for
+    a parameter ``out chan<- Response``, a local ``make(chan *Window, 1)`` or a struct field
+    of the file ``respCh chan Response``), without a pointer's ``*``; None when not seen."""
+    typ = None
+    if chan.type == "identifier":
+        name = sf.text(chan)
+        fn = next((x for x in ancestors(at) if x.type in FUNCTION_TYPES and params_declare(sf, x, name)), None)
+        if fn is not None:
+            typ = next((d.child_by_field_name("type") for d in of_type(fn.child_by_field_name("parameters"), "parameter_declaration")
+                        if any(sf.text(n) == name for n in d.children_by_field_name("name"))), None)
+        else:
+            made = [unparen(v) for v in defined_values(sf, name, at)]
+            call = made[0] if len(made) == 1 and is_call_to(sf, made[0], None, ("make",)) else None
+            typ = arguments(call)[0] if call is not None and arguments(call) else None
+    elif chan.type == "selector_expression":
+        field = sf.text(chan.child_by_field_name("field"))
+        types = {fd.child_by_field_name("type") for fd in of_type(sf.root, "field_declaration")
+                 if any(sf.text(n) == field for n in fd.children_by_field_name("name"))}
+        typ = types.pop() if len(types) == 1 else None
+    if typ is None or typ.type != "channel_type":
+        return None
+    return sf.text(typ.child_by_field_name("value")).lstrip("*")
 
 
 def _scope_of(decl: Node) -> Node:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from ..source import SourceFile
-from .syntax import FUNCTION_TYPES, ancestors, body, callee, following, is_within, method_call, of_type, statements, unparen
+from .syntax import FUNCTION_TYPES, ancestors, arguments, body, callee, following, is_within, method_call, of_type, statements, unparen
 from .values import value_kind
 
 
@@ -148,6 +148,27 @@ def in_open_loop(sf: SourceFile, node: Node, outer: Node) -> bool:
     """Whether ``node`` is in a loop inside ``outer`` whose rounds are not fixed when it
     starts (``fixed_rounds``): what it does may go on as long as the loop's condition says."""
     return any(not fixed_rounds(sf, loop) for loop in loops_between(node, outer))
+
+
+def closed_on_exit(sf: SourceFile, fn: Node, name: str) -> bool:
+    """Whether ``fn`` may close channel ``name`` as it returns: a ``defer close(name)``, or
+    a deferred func literal that closes it itself or through a helper given it (minio's
+    ``defer func() { ...; xioutil.SafeClose(responseCh) }()``): a call named for closing
+    (``close``, ``SafeClose``, ``closeOnce``) with ``name`` among its arguments. A defer
+    anywhere in the body counts, one in a branch too: for the refusals that ask, a close
+    that may come is enough to make a dropped value read as a clean end."""
+    for d in of_type(body(fn), "defer_statement", skip_functions=True):
+        call = next((c for c in d.named_children if c.type == "call_expression"), None)
+        if call is None:
+            continue
+        target = unparen(call.child_by_field_name("function"))
+        calls = of_type(body(target), "call_expression", skip_functions=True) if target.type == "func_literal" else [call]
+        for c in calls:
+            f = unparen(c.child_by_field_name("function"))
+            named = sf.text(f.child_by_field_name("field") if f.type == "selector_expression" else f)
+            if "close" in named.lower() and any(sf.text(x) == name for x in arguments(c)):
+                return True
+    return False
 
 
 # ---------------------------------------------------------------------------- control flow

@@ -562,8 +562,7 @@ def _reports_failure(sf: SourceFile, fn: Node, stmt: Node, sig: a.Cancellation) 
         return None  # the function's own way out on the signal says what it does then (own_signal_case)
     name = sf.text(op.child_by_field_name("channel")) if op.type == "send_statement" else None
     reports = name is not None and _ERR.search(sf.text(op.child_by_field_name("value"))) is not None
-    if reports and any(
-            sf.text(d).replace(" ", "") == f"deferclose({name})" for d in a.of_type(a.body(fn), "defer_statement", skip_functions=True)):
+    if reports and a.closed_on_exit(sf, fn, name):
         return (f"it reports a failure on {name}, which the function closes by defer: dropped on the signal, the close "
                 "alone would end the stream as if complete; send the context's error there by hand")
     for ret in a.of_type(a.body(fn), "return_statement", skip_functions=True):
@@ -600,7 +599,8 @@ def _value_reports_error(sf: SourceFile, fn: Node, stmt: Node, sig: a.Cancellati
     driver client), an error on a channel the function closes by defer (``out <-
     &R{Err: err}``: nomad's device plugin client), or the error of a call given the
     signal's own context (``if err := rn.Start(r.ctx); err != nil { r.errChan <- err }``:
-    controller-runtime's runnable group, whose readers leave on other signals). With both cases ready the select picks
+    controller-runtime's runnable group, whose readers leave on other signals), or the
+    whole outcome of such a call (``results <- process(ctx, j)``: a.outcome_of). With both cases ready the select picks
     one at random, and that caller reads a zero value from the closed channel."""
     op = operation(stmt)
     value = op.child_by_field_name("value") if op.type == "send_statement" else None
@@ -613,12 +613,11 @@ def _value_reports_error(sf: SourceFile, fn: Node, stmt: Node, sig: a.Cancellati
                        and _ERR.search(sf.text(left.child_by_field_name("field")))
                        for left in st.child_by_field_name("left").named_children)), None)
     chan = sf.text(op.child_by_field_name("channel"))
-    closed = any(sf.text(d).replace(" ", "") == f"deferclose({chan})"
-                 for d in a.of_type(a.body(fn), "defer_statement", skip_functions=True))
+    closed = a.closed_on_exit(sf, fn, chan)
     # the error of a call given the signal's own context: its end is what made it fail
-    caused = sig.kind == "context" and any(
+    caused = sig.kind == "context" and (any(
         _ERR.search(n) and (v := a.defined_value(sf, n, stmt)) is not None and v.type == "call_expression"
-        and any(sf.text(x) == sig.name for x in a.arguments(v)) for n in names)
+        and any(sf.text(x) == sig.name for x in a.arguments(v)) for n in names) or a.outcome_of(sf, value, stmt, sig.name))
     if filled is None and not caused and not (closed and _ERR.search(sf.text(value))):
         return None
     return (f"the value sent reports an error, which {sig.name} ending may itself cause: with both cases ready the select "
@@ -634,7 +633,7 @@ def _cut_by_defer(sf: SourceFile, fn: Node, stmt: Node, chan: Node, sig: a.Cance
             a.waits_on(sf, c.child_by_field_name("communication"), sig) for c in a.of_type(fn, "communication_case", skip_functions=True)):
         return None
     name = sf.text(chan)
-    if not any(sf.text(d).replace(" ", "") == f"deferclose({name})" for d in a.of_type(a.body(fn), "defer_statement", skip_functions=True)):
+    if not a.closed_on_exit(sf, fn, name):
         return None
     return (f"the function closes {name} by defer: a return on the signal would end the stream early, and its reader "
             "would take what it got for all of it")

@@ -118,3 +118,55 @@ func Stream(ctx context.Context, recv func(context.Context) (int, error)) <-chan
 	}()
 	return out
 }
+
+// Outcome is what processing one job came to, its failure included.
+type Outcome struct {
+	Job int
+	Err error
+}
+
+// Work sends each job's outcome, computed with ctx: once ctx ends, process returns the
+// cancellation in it, and a select on ctx would drop that outcome at random while the
+// reader still ranges over results (temporal's flakereport workers).
+func Work(ctx context.Context, jobs <-chan int, results chan<- Outcome, process func(context.Context, int) Outcome) {
+	go func() {
+		for j := range jobs {
+			outcome := process(ctx, j)
+			results <- outcome // want "send on results blocks forever"
+		}
+	}()
+}
+
+// Response is one element of a reply stream, or the error that ended it.
+type Response struct {
+	Msg []byte
+	Err error
+}
+
+// Forward closes out through a helper as it returns, and the stream reports its failure in
+// band: a return on ctx would cut it without that error, and its reader would take the
+// close for a clean end (minio's grid mux forwarder).
+func Forward(ctx context.Context, in <-chan Response, out chan<- Response) {
+	go func() {
+		defer func() { safeClose(out) }()
+		for r := range in {
+			out <- r // want "send on out blocks forever"
+		}
+	}()
+}
+
+// Relay is Forward's near miss: its elements carry no error, so its close says nothing
+// more than "no more values", which is what ending on ctx means too.
+func Relay(ctx context.Context, in <-chan int, out chan<- int) {
+	go func() {
+		defer close(out)
+		for v := range in {
+			out <- v // want "send on out blocks forever"
+		}
+	}()
+}
+
+func safeClose(c chan<- Response) {
+	defer func() { _ = recover() }()
+	close(c)
+}
