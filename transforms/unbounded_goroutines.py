@@ -54,7 +54,9 @@ The loop never waits, so nothing pushes back on the producer.
   channel the goroutine closes when it ends to a call (`err := c.watchEvents(applyErr)`,
   a watch restarted after each failure: about one goroutine is alive at a time), or
   closes, with no `continue` before, a channel whose close ends the goroutine (`v, ok :=
-  <-ch` then `if !ok { return }`: a forwarder per run of a blocking listener);
+  <-ch` then `if !ok { return }`: a forwarder per run of a blocking listener), or the read
+  end of the `io.Pipe` made in the loop that the goroutine writes (`pr.CloseWithError(err)`
+  after reading it: the writer's next write fails; minio's metacache stream);
 - the launch cannot repeat: a `return` or `break` follows it, in its block or after the
   ifs and cases that hold it (an error branch that launches a callback, then returns), or
   it waits for a `time.NewTimer` that fires once;
@@ -126,7 +128,9 @@ waiting for a slot can neither hang nor stall; otherwise the finding says why:
   blocked on that send, the loop would wait for a slot instead of receiving; or they
   receive from a channel the launching function sends on, closes or hands to a call (a
   forwarder ended by `close(ch)` after the call that feeds it): with every slot held by
-  one waiting there, the loop would never get to feed or close it;
+  one waiting there, the loop would never get to feed or close it; or they write to an
+  `io.Pipe` made in the loop whose read end the loop consumes without closing it: with
+  every slot held by a writer nobody reads any more, the loop would wait for good;
 - a fan-out over a collection (not waited for) whose goroutines run a function value
   (`go cb(err)` over callbacks), a method or function outside the package and the
   standard library, or an endless loop left only on a condition (a reader until its
@@ -554,10 +558,13 @@ def _joined_each_iteration(sf, ln: _Launch) -> bool:
     for i, stmt in enumerate(after):
         if stmt.type == "select_statement" and _waits_on(sf, stmt, mentioned, ln.loop):
             return True
-        # the iteration closes what the goroutine leaves on, and no `continue` skips that
+        # the iteration closes what the goroutine leaves on (a channel it watches, the read
+        # end of the pipe it writes: its next write fails), and no `continue` skips that
+        skipped = any(True for x in after[:i] for _ in a.of_type(x, "continue_statement", skip_functions=True))
         shut = _closed_by(sf, stmt)
-        if shut in mentioned and ln.literal is not None and _ends_on_close(sf, ln.literal, shut) \
-                and not any(True for x in after[:i] for _ in a.of_type(x, "continue_statement", skip_functions=True)):
+        if shut in mentioned and ln.literal is not None and _ends_on_close(sf, ln.literal, shut) and not skipped:
+            return True
+        if not skipped and any(_closes_reader(sf, stmt, r) for r in _piped(sf, ln)):
             return True
         if stmt.type not in ("expression_statement", "short_var_declaration", "assignment_statement"):
             continue
@@ -572,6 +579,28 @@ def _joined_each_iteration(sf, ln: _Launch) -> bool:
             if n.type == "call_expression" and a.callee(sf, n) != (None, "append") and any(sf.text(x) in closed for x in a.arguments(n)):
                 return True
     return False
+
+
+def _piped(sf, ln: _Launch) -> list[str]:
+    """The read ends of ``pr, pw := io.Pipe()`` pipes made in the loop before the launch
+    whose write end the goroutine uses and whose read end it does not: its output, which
+    the iteration consumes."""
+    inside = a.names_in(sf, ln.go)
+    out = []
+    for decl in a.of_type(ln.loop.child_by_field_name("body"), "short_var_declaration", skip_functions=True):
+        names = [sf.text(x) for x in a.left_names(decl)]
+        values = decl.child_by_field_name("right").named_children
+        if decl.start_byte < ln.go.start_byte and len(names) == 2 and len(values) == 1 \
+                and a.is_call_to(sf, a.unparen(values[0]), "io", ("Pipe",)) and names[1] in inside and names[0] not in inside:
+            out.append(names[0])
+    return out
+
+
+def _closes_reader(sf, stmt: Node, reader: str) -> bool:
+    """``reader.Close()`` or ``reader.CloseWithError(err)`` as a statement of its own."""
+    call = a.unparen(stmt.named_children[0]) if stmt.type == "expression_statement" and stmt.named_children else None
+    m = a.method_call(sf, call) if call is not None and call.type == "call_expression" else None
+    return m is not None and sf.text(m[0]) == reader and m[1] in ("Close", "CloseWithError")
 
 
 def _closed_by(sf, stmt: Node) -> str | None:
@@ -1002,6 +1031,11 @@ def _deadlock_risk(p: Pass, ln: _Launch) -> str | None:
     if fed is not None:
         return (f"the goroutines may send on {fed}, which this loop receives from: once every slot holds one "
                 "blocked on that send, the loop would wait for a slot instead of receiving, a deadlock")
+    piped = _piped(sf, ln)
+    if piped:
+        return (f"the goroutines write to a pipe whose read end ({piped[0]}) the loop consumes: once every slot holds "
+                "one blocked on a write nobody reads, the loop would wait for a slot for good; close the read end "
+                "before the next pass (then one writer at a time is alive)")
     if a.loop_kind(sf, ln.loop) == "endless" and _dispatches(ln):
         return (
             "the loop dispatches other work (a select or switch around the launch): waiting for a slot would "

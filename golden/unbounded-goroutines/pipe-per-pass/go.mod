@@ -1,0 +1,3 @@
+module example.com/pipeperpass
+
+go 1.22
