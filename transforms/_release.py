@@ -33,7 +33,7 @@ def at_drops(sf: SourceFile, life: a.Lifecycle, names: set[str], holder: str, te
         leak = a.escaping(sf, g, g.reaching(pid, set(life.held)) - {pid}, names, scope)
         if leak is not None:
             return None, f"a value derived from {guards} outlives this path (line {sf.line_col(leak.start_byte)[0]})"
-        if life.made is None or not g.dominates(made, pid):
+        if life.made is not None and not g.dominates(made, pid):
             return None, f"line {line} is also reached without it: release it where it is made"
         if d.at.type in _JUMPS[:3]:
             if d.at.type == "return_statement" and a.escaping(sf, g, {pid}, names, scope) is not None:

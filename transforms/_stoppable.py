@@ -43,6 +43,9 @@ def check_stoppable(p: Pass, constructor: str, noun: str, why: str, fires: bool 
             life = a.follow(sf, binding, None, owner, is_release, hands_on)
         else:
             life = a.follow(sf, binding, binding.statement, binding.function, is_release, hands_on)
+        if owner is not None and not life.drops and not life.deferred_in_loop:
+            _before_owner(p, call, binding, owner, is_release, hands_on, f"{noun} {binding.name} from time.{constructor}", why)
+            continue
         if not life.drops and not life.deferred_in_loop:
             continue
         name = binding.name
@@ -89,6 +92,35 @@ def check_stoppable(p: Pass, constructor: str, noun: str, why: str, fires: bool 
             p.report(call, message, notes=["declared beside another statement: no line of its own for the defer"])
             continue
         p.report(call, message, [Fix(f"add `{text}` {where}", (edit,), applicability=SAFE)])
+
+
+def _before_owner(p: Pass, call, binding: a.Binding, owner, is_release, hands_on, what: str, why: str) -> None:
+    """Report the paths that leave before the goroutine that stops the value (``owner``,
+    which does so on every path) is started: from the make to its ``go``, through each
+    goroutine literal that starts the next (syncthing's walker: the outer goroutine returns
+    early when there is nothing to hash, and the ticker it would hand on runs forever).
+    The fix stops it on those paths, where they leave; a defer in an outer goroutine would
+    stop it under the owner that outlives it."""
+    sf = p.file
+    chain = [g for g in reversed(list(a.ancestors(owner))) if g.type == "func_literal" and a.is_within(g, binding.function)
+             and a.goroutine_literal(g) is not None]
+    chain.append(owner)
+    if a.loops_between(a.goroutine_literal(owner), binding.function):
+        return  # started again each iteration: which one holds the value cannot be told
+    name = binding.name
+    levels = [(binding.function, binding.statement)] + [(g, None) for g in chain[:-1]]
+    for (fn, made), started in zip(levels, chain):
+        life = a.follow(sf, binding, made, fn, is_release, hands_on, taker=started)
+        if not life.drops:
+            continue
+        guarded = a.derived(sf, life.graph.function, {name})
+        edits, note = release.at_drops(sf, life, guarded, name, f"{name}.Stop()", "it")
+        fix = Fix(f"call `{name}.Stop()` on the paths that leave before the goroutine that stops it starts",
+                  edits, applicability=SAFE) if edits else None
+        line = sf.line_col(a.goroutine_literal(started).start_byte)[0]
+        p.report(call, f"{what} is not stopped on every path: some paths leave before the goroutine "
+                 f"that stops it starts (line {line}); {why}", [fix] if fix else [], notes=[] if fix else [note])
+        return
 
 
 def received(sf, use: a.Use) -> bool:

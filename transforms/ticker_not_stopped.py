@@ -32,6 +32,10 @@ returns could starve the goroutine).
 ## The fix
 `defer t.Stop()` right after the assignment; when only one goroutine uses the ticker, the
 `defer` goes first thing inside that goroutine, which is the ticker's real owner.
+When that goroutine stops it on every path but is started only on some (a return before
+the `go`, in the function or in an outer goroutine that starts it: syncthing's walker), the
+fix is `t.Stop()` on each path that leaves before the `go`; a `defer` there would stop the
+ticker under the goroutine that still uses it.
 """
 
 

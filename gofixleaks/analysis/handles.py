@@ -89,20 +89,22 @@ def follow(
     is_release: IsRelease,
     hands_on: Callable[[Use], bool] = escapes,
     settled: Settled | None = None,
+    taker: Node | None = None,
 ) -> Lifecycle:
     """Follow the handle that statement ``made`` of ``fn`` puts in ``binding``'s variable
     (``made`` None: a handle ``fn`` holds from its start, such as a goroutine that owns it).
     ``is_release(use)`` says which uses free it (``cancel()``, ``t.Stop()``); ``hands_on(use)``
     which give it to someone else (by default returned, stored, passed, address taken);
     ``settled``: another name whose uses show that the handle has released itself (a
-    receive from ``ctx.Done()``: a done context needs no cancel)."""
+    receive from ``ctx.Done()``: a done context needs no cancel); ``taker``: a function
+    literal whose start releases the handle here (a goroutine known to release it)."""
     g = _graph(sf, fn)
     by_point: dict[int, list[Node]] = {}
     for ident in references(sf, binding):
         pid = g.point_of(ident)
         if pid is not None and (made is None or pid != made.id):
             by_point.setdefault(pid, []).append(ident)
-    events = {pid: _event(sf, binding, idents, g.points[pid], is_release, hands_on, settled) for pid, idents in by_point.items()}
+    events = {pid: _event(sf, binding, idents, g.points[pid], is_release, hands_on, settled, taker) for pid, idents in by_point.items()}
     for other in settled.bindings if settled is not None else ():
         for ident in references(sf, other):
             pid = g.point_of(ident)
@@ -195,14 +197,17 @@ def follow(
 
 
 def _event(
-    sf: SourceFile, binding: Binding, idents: list[Node], point: Node, is_release: IsRelease, hands_on, settled
+    sf: SourceFile, binding: Binding, idents: list[Node], point: Node, is_release: IsRelease, hands_on, settled,
+    taker: Node | None = None,
 ) -> tuple[str | None, Node | None]:
     """What the uses ``idents`` at ``point`` do to the handle, the strongest first."""
     found: dict[str, Node | None] = {}
     literals: dict[int, tuple[Node, list[Node]]] = {}
     for ident in idents:
         lit = _outermost_literal(ident, point)
-        if lit is not None:
+        if lit is not None and lit == taker:
+            found.setdefault(RELEASE, None)
+        elif lit is not None:
             literals.setdefault(lit.id, (lit, []))[1].append(ident)
             continue
         u = classify(sf, ident)

@@ -1,0 +1,3 @@
+module example.com/beforego
+
+go 1.21

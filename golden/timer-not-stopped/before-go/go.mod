@@ -1,0 +1,3 @@
+module example.com/timerbeforego
+
+go 1.22
