@@ -93,11 +93,12 @@ class FileFacts:
 @dataclass(frozen=True)
 class Exports:
     """What a package of the same module lends the package importing it, as far as it asks
-    (FileFacts.wants): exported context makers and exported constant durations."""
+    (FileFacts.wants): exported context makers, exported constant durations, and launchers."""
 
     path: str  # import path
     makers: tuple[tuple[str, int, int], ...]  # (function, position of the cancel func, number of results)
     durations: tuple[tuple[str, float], ...]  # (name, nanoseconds)
+    launchers: tuple[tuple[str, tuple[int, ...]], ...] = ()  # (function, positions it runs on goroutines)
 
 
 @dataclass(frozen=True)
@@ -279,12 +280,13 @@ def file_facts(sf: SourceFile, abspath: str) -> FileFacts:
             if i >= 0 and n.end_byte <= decls[i][0].end_byte and (kind == "send_statement" or own.outside_literals(n)):
                 buckets[i].append(n)
     summaries = model_summary.summaries(sf, [fn for fn, _ in decls])
+    go_params = _file_go_params(sf, [fn for fn, _ in decls])
     out = []
     for i, (fn, key) in enumerate(decls):
         cancel, results = a.cancel_result(sf, fn)
         out.append(FuncFacts(
             name=key[0], recv=key[1], package=package, path=abspath, line=sf.line_col(fn.start_byte)[0],
-            loop=_longest(sf, loops[i]), calls=_call_names(sf, calls[i]), go_params=_go_params(sf, fn),
+            loop=_longest(sf, loops[i]), calls=_call_names(sf, calls[i]), go_params=go_params[fn.id],
             sends_on=_sent_fields(sf, sends[i]), summary=summaries[i],
             cancel_result=cancel, results=results, borrows=a.borrowed_params(sf, fn),
             timer_fields=a.timer_fields(sf, fn), field_reads=a.field_reads(sf, fn), callbacks=a.callbacks(sf, fn),
@@ -307,14 +309,18 @@ def _once_names(sf: SourceFile, fn: Node) -> dict[str, tuple[str, ...]]:
 
 def lent_facts(sf: SourceFile, abspath: str) -> FileFacts:
     """The part of a file's facts another package of the module may ask about (facts.imports):
-    its exported functions' cancel results and its constants; the rest left empty, as it
-    costs far more and serves only the file's own package."""
+    its exported functions' cancel results, the func parameters they start on goroutines
+    (launchers), and its constants; the rest left empty, as it costs far more and serves
+    only the file's own package."""
     functions = []
-    for fn in sf.root.named_children:
-        key = a.function_key(sf, fn) if fn.type == "function_declaration" else None
+    fns = [fn for fn in sf.root.named_children if fn.type == "function_declaration" and a.body(fn) is not None]
+    go_params = _file_go_params(sf, fns) if b"go" in sf.data else {}
+    for fn in fns:
+        key = a.function_key(sf, fn)
         if key is not None and key[0][:1].isupper():
             cancel, results = a.cancel_result(sf, fn)
-            functions.append(FuncFacts(key[0], "", sf.package_name, abspath, 0, "", (), (), cancel_result=cancel, results=results))
+            functions.append(FuncFacts(key[0], "", sf.package_name, abspath, 0, "", (), go_params.get(fn.id, ()),
+                                       cancel_result=cancel, results=results))
     return FileFacts(abspath, sf.package_name, tuple(functions), (), (), *_constants(sf))
 
 
@@ -484,9 +490,26 @@ def _call_names(sf: SourceFile, calls: list[Node]) -> tuple[str, ...]:
     return tuple(sorted(names))
 
 
-def _go_params(sf: SourceFile, fn: Node) -> tuple[int, ...]:
+def _file_go_params(sf: SourceFile, fns: list[Node]) -> dict[int, tuple[int, ...]]:
+    """_go_params of each function of ``fns`` (by node id), also through the file's other
+    launchers: a func parameter handed on to one (traefik's ``safe.Go(f)`` calls
+    ``GoWithRecover(f, handler)``, whose goroutine runs it)."""
+    found = {fn.id: _go_params(sf, fn, {}) for fn in fns}
+    for _ in range(_MAX_DEPTH):
+        launchers = {sf.text(fn.child_by_field_name("name")): found[fn.id] for fn in fns
+                     if fn.type == "function_declaration" and found[fn.id]}
+        grown = {fn.id: _go_params(sf, fn, launchers) for fn in fns} if launchers else found
+        if grown == found:
+            break
+        found = grown
+    return found
+
+
+def _go_params(sf: SourceFile, fn: Node, launchers: dict[str, tuple[int, ...]]) -> tuple[int, ...]:
     """Positions of ``fn``'s func-typed parameters that it starts on a goroutine, directly
-    (``go f()``) or inside the goroutine's literal (``go func() { defer recover(); f() }()``)."""
+    (``go f()``) or inside the goroutine's literal (``go func() { defer recover(); f() }()``),
+    or hands to a function of ``launchers`` (name: the positions it starts) where it starts
+    them."""
     params = fn.child_by_field_name("parameters")
     positions: dict[str, int] = {}
     i = 0
@@ -507,6 +530,12 @@ def _go_params(sf: SourceFile, fn: Node) -> tuple[int, ...]:
             callee = call.child_by_field_name("function")
             if callee is not None and callee.type == "identifier" and sf.text(callee) in positions:
                 started.add(positions[sf.text(callee)])
+    for call in a.of_type(a.body(fn), "call_expression", skip_functions=True) if launchers else ():
+        callee = call.child_by_field_name("function")
+        taken = launchers.get(sf.text(callee), ()) if callee is not None and callee.type == "identifier" else ()
+        for i, arg in enumerate(a.arguments(call)):
+            if i in taken and arg.type == "identifier" and sf.text(arg) in positions:
+                started.add(positions[sf.text(arg)])
     return tuple(sorted(started))
 
 
@@ -588,7 +617,7 @@ def imports(directory: str, files: list[FileFacts], load) -> tuple[Exports, ...]
         if os.path.normpath(d) == os.path.normpath(directory):
             continue
         e = _exports(p, load(d), names, frozenset(n for q, n in written if q == p))
-        if e.makers or e.durations:
+        if e.makers or e.durations or e.launchers:
             out.append(e)
     return tuple(out)
 
@@ -601,13 +630,17 @@ def _exports(path: str, files: list[FileFacts], names: set[str], written: frozen
     package = max({ff.package for ff in files}, key=lambda n: sum(ff.package == n for ff in files))
     files = [ff for ff in files if ff.package == package]
     makers: dict[str, set[tuple[int, int]]] = {}
+    launchers: dict[str, set[tuple[int, ...]]] = {}
     for f in (f for ff in files for f in ff.functions):
         if not f.recv and f.name in names:
             makers.setdefault(f.name, set()).add((f.cancel_result, f.results))
+            launchers.setdefault(f.name, set()).add(f.go_params)
     facts = PackageFacts(path, (), frozenset(), "", durations=_unwritten(files, written))
     durations = ((n, facts.duration(package, (f"={n}",))) for n in sorted(names))
     return Exports(
         path,
         tuple((n, *next(iter(m))) for n, m in sorted(makers.items()) if len(m) == 1 and next(iter(m))[0] >= 0),
         tuple((n, ns) for n, ns in durations if ns is not None),
+        # one declaration, or the same under every build tag
+        tuple((n, next(iter(g))) for n, g in sorted(launchers.items()) if len(g) == 1 and next(iter(g))),
     )

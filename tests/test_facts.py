@@ -169,6 +169,51 @@ func Called(f func()) { f() }
     assert pkg.launchers("p") == {"Go": (1,), "Direct": (0,)}
 
 
+def test_a_func_parameter_handed_on_to_a_launcher_of_the_file_makes_a_launcher():
+    src = """package safe
+
+func Go(goroutine func()) { GoWithRecover(goroutine, func(any) {}) }
+
+func GoWithRecover(goroutine func(), handle func(any)) {
+	go func() {
+		defer func() {
+			if err := recover(); err != nil {
+				handle(err)
+			}
+		}()
+		goroutine()
+	}()
+}
+
+func Run(f func()) { Called(f) }
+
+func Called(f func()) { f() }
+"""
+    by_name = {f.name: f.go_params for f in file_facts(src).functions}
+    assert by_name == {"Go": (0,), "GoWithRecover": (0, 1), "Run": (), "Called": ()}  # handle runs on it too
+
+
+def test_a_launcher_of_another_package_of_the_module_starts_goroutines(tmp_path: Path):
+    """traefik's consul provider starts its watchers with safe.Go: the errors they send on
+    an unbuffered channel that watch stops reading after the first are sends with no
+    receiver, which the model sees only if safe.Go is known to start its argument."""
+    m = write_module(tmp_path / "m", {
+        "safe/routine.go": 'package safe\n\nfunc Go(goroutine func()) { GoWithRecover(goroutine, nil) }\n\n'
+                           'func GoWithRecover(goroutine func(), handle func(any)) {\n\tgo func() {\n'
+                           '\t\tdefer func() {\n\t\t\tif err := recover(); err != nil && handle != nil {\n'
+                           '\t\t\t\thandle(err)\n\t\t\t}\n\t\t}()\n\t\tgoroutine()\n\t}()\n}\n',
+        "app/app.go": 'package app\n\nimport "example.com/m/safe"\n\nfunc First(a, b func() error) error {\n'
+                      '\terrc := make(chan error)\n\tsafe.Go(func() { errc <- a() })\n\tsafe.Go(func() { errc <- b() })\n'
+                      '\treturn <-errc\n}\n',
+    })
+    pkg = engine.package_facts(str(m / "app"), None)
+    assert pkg.model.is_launcher("app", "example.com/m/safe", "Go", False)
+    assert not pkg.model.is_launcher("app", "example.com/m/safe", "GoWithRecover", False)  # not called here: not asked
+    cfg = config_mod.load((str(m),), select=("early-return-send",), jobs=1)
+    found = [f for r in engine.run(discover((str(m),)), cfg) for f in r.findings]
+    assert [(f.rule, f.line) for f in found] == [("early-return-send", 6)]
+
+
 def test_lifetimes_are_resolved_through_calls_across_the_files_of_a_package():
     a = file_facts("package p\n\nfunc (s *S) Run() { s.setup(); s.loop() }\n\nfunc start() { run2() }\n\nfunc run2() { other() }\n", "/m/a.go")
     b = file_facts("package p\n\nfunc (s *S) loop() {\n\tfor {\n\t}\n}\n\nfunc (s *S) setup() {}\n\nfunc other() {}\n", "/m/b.go")

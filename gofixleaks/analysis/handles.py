@@ -927,10 +927,17 @@ def foreign_wants(sf: SourceFile) -> tuple[tuple[str, str], ...]:
     may ask about: the callee of
     a call whose results go to several names, not only to an error or flag (a context maker
     of another package: ``ctx, cancel := testutils.WithShortTimeout(parent)``), and names in
-    the arguments of a context package's calls (a timeout constant)."""
+    the arguments of a context package's calls (a timeout constant), and the callee of a
+    call given a function literal (a launcher of another package: traefik's ``safe.Go``)."""
     out: set[tuple[str, str]] = set()
+    for lit in of_type(sf.root, "func_literal"):
+        args = lit.parent
+        call = args.parent if args is not None and args.type == "argument_list" else None
+        fn = call.child_by_field_name("function") if call is not None else None
+        if fn is not None and fn.type == "selector_expression":
+            out.update(_imported_name(sf, fn))
     if not any(p in CONTEXT_PACKAGES for p in sf.imports.values()):
-        return ()  # a file that never names a context: what it derives is someone else's
+        return tuple(sorted(out))  # a file that never names a context: what it derives is someone else's
     for call in of_type(sf.root, "call_expression"):
         c = callee(sf, call)
         if c is not None and c[0] in CONTEXT_PACKAGES:

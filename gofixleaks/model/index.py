@@ -149,7 +149,7 @@ class PackageIndex:
         if s.via == "Go" and s.via_method:
             return True  # sync.WaitGroup.Go, errgroup.Group.Go and their kind
         if s.via_path:
-            return any(c.path == s.via_path and c.name == s.via and not c.method for c in self._config)
+            return self._foreign_launcher(s.via_path, s.via, s.index)
         if s.via_method and any(c.method and c.name == s.via for c in self._config):
             return True
         return any(s.index in f.go_params for f in self.functions(package, s.via, s.via_method))
@@ -158,10 +158,17 @@ class PackageIndex:
         """Whether a call of ``name`` (through import ``path``, or of this package when None)
         runs its func arguments on goroutines."""
         if path is not None:
-            return any(c.path == path and c.name == name and not c.method for c in self._config)
+            return self._foreign_launcher(path, name, None)
         if method and (name == "Go" or any(c.method and c.name == name for c in self._config)):
             return True
         return any(f.go_params for f in self.functions(package, name, method))
+
+    def _foreign_launcher(self, path: str, name: str, index: int | None) -> bool:
+        """Whether function ``name`` of import ``path`` runs its func argument (at ``index``,
+        or any) on a goroutine: a configured launcher, or one a package of the module lends."""
+        return any(c.path == path and c.name == name and not c.method for c in self._config) or any(
+            e.path == path and n == name and (index is None or index in positions)
+            for e in self.facts.imported for n, positions in e.launchers)
 
     def blocks(self, package: str, name: str, method: bool | None) -> bool:
         """Whether calling ``name`` may wait on a channel, a select or a Wait(), itself or in
