@@ -82,6 +82,14 @@ def test_case_outside_any_finding_is_missed(mirror):
     assert (outcome.found, outcome.hits, outcome.after) == ("", (), "")
 
 
+def test_a_finding_at_a_caller_counts_when_its_message_names_the_function():
+    msg = {"message": "the range over listIAMConfigItems(ctx, ...) stops early and leaves its goroutine blocked"}
+    assert run.names(msg, "listIAMConfigItems")
+    assert run.names({"message": "s.Close() never runs"}, "server.Close")  # a method: by its name
+    assert not run.names(msg, "listIAMConfig")  # a whole word, not a prefix
+    assert not run.names({"message": "the goroutine of another call"}, "other")
+
+
 def test_finding_kept_after_a_fix_that_did_not_end_it(mirror):
     root, parent, _ = mirror
     outcome = run.run_case(_case(parent, parent, 9), root)  # "fixed" by the leaky commit itself

@@ -17,10 +17,13 @@ fixing commit, and ``gofixleaks scan --format json --no-cache`` runs on both. A 
 - found at the line: a finding within 3 lines of the case's line (same file);
 - found in the function: a finding anywhere in the top-level declaration holding that line
   (a rule may point at the channel's ``make`` or the ``go`` statement rather than the send);
+- found at a caller: otherwise, a finding elsewhere in the package whose message names that
+  declaration's function (a generator's goroutine blocked forever is reported where a
+  caller abandons it, which is where upstream fixes it: minio's listIAMConfigItems);
 - fixable: a finding found either way carries a fix (``scan``'s safe fixes);
 - gone after: none of the rules found at the parent reports in the declaration of the same
-  name at the fixing commit (the tool agrees the upstream fix ended the leak); "kept" when
-  one still does, "n/a" when the declaration is gone.
+  name at the fixing commit (or, found at a caller, names it) (the tool agrees the upstream
+  fix ended the leak); "kept" when one still does, "n/a" when the declaration is gone.
 
 Cases split into two halves by the fixing commit's hash (``dev``: its first hex digit even;
 ``held-out``: odd). Rules may be tuned looking at dev misses only; held-out is reported apart
@@ -83,8 +86,8 @@ class Hit:
 @dataclass(frozen=True)
 class Outcome:
     case: Case
-    found: str  # "line", "function" or ""
-    hits: tuple[Hit, ...]  # the findings in the case's declaration at the parent
+    found: str  # "line", "function", "caller" or ""
+    hits: tuple[Hit, ...]  # the findings in the case's declaration at the parent (or naming it)
     fixable: bool
     after: str  # "gone", "kept", "n/a" (declaration gone at the fix), "" (nothing found)
 
@@ -237,11 +240,13 @@ def evaluate(case: Case, gitdir: Path, work: Path) -> Outcome:
     if not (before / case.path).is_file():
         raise BadInput(f"{case.repo}@{case.parent[:12]}: no file {case.path}")
     decl = holding(declarations(before / case.path), case.line)
-    mine = [f for f in scan(before, directory) if f["path"] == case.path]
+    everywhere = scan(before, directory)
+    mine = [f for f in everywhere if f["path"] == case.path]
     near = [f for f in mine if abs(f["line"] - case.line) <= NEAR]
     inside = [f for f in mine if decl is not None and decl[1] <= f["line"] <= decl[2]]
-    hits = tuple(Hit(f["rule"], f["line"], bool(f["fixable"])) for f in (inside or near))
-    found = "line" if near else "function" if inside else ""
+    callers = [f for f in everywhere if decl is not None and names(f, decl[0])] if not (near or inside) else []
+    hits = tuple(Hit(f["rule"], f["line"], bool(f["fixable"])) for f in (inside or near or callers))
+    found = "line" if near else "function" if inside else "caller" if callers else ""
     if not found:
         return Outcome(case, "", (), False, "")
     state = "n/a"
@@ -249,10 +254,15 @@ def evaluate(case: Case, gitdir: Path, work: Path) -> Outcome:
         same = next((d for d in declarations(after / case.path) if d[0] == decl[0]), None)
         if same is not None:
             rules = {h.rule for h in hits}
-            kept = [f for f in scan(after, directory)
-                    if f["path"] == case.path and same[1] <= f["line"] <= same[2] and f["rule"] in rules]
+            kept = [f for f in scan(after, directory) if f["rule"] in rules and (
+                names(f, decl[0]) if found == "caller" else f["path"] == case.path and same[1] <= f["line"] <= same[2])]
             state = "kept" if kept else "gone"
     return Outcome(case, found, hits, any(h.fixable for h in hits), state)
+
+
+def names(finding: dict, declaration: str) -> bool:
+    """Whether a finding's message names the function of ``declaration`` (``T.M``: ``M``)."""
+    return re.search(rf"\b{re.escape(declaration.rsplit('.', 1)[-1])}\b", finding["message"]) is not None
 
 
 def run_case(case: Case, mirror: Path | None) -> Outcome:
