@@ -88,6 +88,7 @@ class FileFacts:
     durations: tuple[tuple[str, a.Term, bool], ...] = ()
     writes: tuple[tuple[str, str], ...] = ()
     wants: tuple[tuple[str, str], ...] = ()
+    checks_leaks: bool = False  # a test file that runs a goroutine-leak check (analysis.checks_leaks)
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,7 @@ class PackageFacts:
     launchers_config: tuple[str, ...] = ()  # the `launchers` config key: other modules' launchers
     durations: tuple[tuple[str, str, a.Term], ...] = ()  # (package, name, term) of constants nobody writes
     imported: tuple[Exports, ...] = ()  # what same-module packages imported here lend it
+    checks_leaks: bool = False  # its tests run a goroutine-leak check (goleak, leakcheck...)
 
     @functools.cached_property
     def model(self) -> PackageIndex:
@@ -266,7 +268,8 @@ def file_facts(sf: SourceFile, abspath: str) -> FileFacts:
     decls = [(fn, a.function_key(sf, fn)) for fn in sf.root.named_children]
     decls = [(fn, key) for fn, key in decls if key is not None and a.body(fn) is not None]
     if not decls:
-        return FileFacts(abspath, package, (), _struct_fields(sf), model_summary.structs(sf), *_constants(sf))
+        return FileFacts(abspath, package, (), _struct_fields(sf), model_summary.structs(sf), *_constants(sf),
+                         checks_leaks=a.checks_leaks(sf))
     # one whole-file query per node kind (cached per tree), split among the declarations by
     # position: a query per function body cost more than the parse on real services
     starts = [fn.start_byte for fn, _ in decls]
@@ -292,7 +295,8 @@ def file_facts(sf: SourceFile, abspath: str) -> FileFacts:
             timer_fields=a.timer_fields(sf, fn), field_reads=a.field_reads(sf, fn), callbacks=a.callbacks(sf, fn),
             **(_once_names(sf, fn) if package == "main" else {}),
         ))
-    return FileFacts(abspath, package, tuple(out), _struct_fields(sf), model_summary.structs(sf), *_constants(sf))
+    return FileFacts(abspath, package, tuple(out), _struct_fields(sf), model_summary.structs(sf), *_constants(sf),
+                     checks_leaks=a.checks_leaks(sf))
 
 
 def _once_names(sf: SourceFile, fn: Node) -> dict[str, tuple[str, ...]]:
@@ -578,9 +582,11 @@ def merge(
     structs = tuple((ff.package, st) for ff in ordered for st in ff.structs)
     # pickle, not repr: repr of the summaries' dataclasses is slow
     durations = _unwritten(ordered)
-    state = (functions, sorted(long_lived), structs, fields, tuple(launchers), durations, imported)
+    checks_leaks = any(ff.checks_leaks for ff in files)
+    state = (functions, sorted(long_lived), structs, fields, tuple(launchers), durations, imported, checks_leaks)
     digest = hashlib.blake2b(_canonical_pickle(state), digest_size=16).hexdigest()
-    return PackageFacts(directory, functions, frozenset(long_lived), digest, structs, fields, tuple(launchers), durations, imported)
+    return PackageFacts(directory, functions, frozenset(long_lived), digest, structs, fields, tuple(launchers), durations, imported,
+                        checks_leaks)
 
 
 def _unwritten(files: list[FileFacts], written_elsewhere: frozenset[str] = frozenset()) -> tuple[tuple[str, str, a.Term], ...]:

@@ -450,3 +450,17 @@ func f(out chan<- Response, s *S, n int) {
     assert [a.channel_element(sf, s.child_by_field_name("channel"), s) for s in sends] == ["Response", "Window", "Response"]
     ident = next(x for x in a.of_type(sf.root, "identifier") if sf.text(x) == "ints")
     assert a.channel_element(sf, ident, sends[0]) is None
+
+
+@pytest.mark.parametrize("path, src, checks", [
+    ("main_test.go", 'package p\n\nimport (\n\t"testing"\n\n\t"go.uber.org/goleak"\n)\n\n'
+                     'func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }\n', True),
+    ("s_test.go", 'package p\n\nimport "google.golang.org/grpc/internal/grpctest"\n\ntype s struct {\n\tgrpctest.Tester\n}\n', True),
+    ("w_test.go", 'package p\n\nimport (\n\t"testing"\n\n\t"go.etcd.io/etcd/client/pkg/v3/testutil"\n)\n\n'
+                  'func TestW(t *testing.T) { defer testutil.AfterTest(t) }\n', True),
+    # a testutil of another kind, and a leak check outside a test file: no
+    ("u_test.go", 'package p\n\nimport "example.com/m/testutil"\n\nvar _ = testutil.MustNew\n', False),
+    ("main.go", 'package p\n\nimport "go.uber.org/goleak"\n\nvar _ = goleak.VerifyNone\n', False),
+])
+def test_a_test_file_that_runs_a_goroutine_leak_check_is_told(path, src, checks):
+    assert a.checks_leaks(SourceFile.load(path, src.encode())) is checks

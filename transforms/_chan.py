@@ -128,7 +128,9 @@ def _result_channel(v: m.View, make: Node) -> ResultChannel | None:
     if not senders or guarded or _reply_shape(ch):
         return None
     group = {s: Sender(s, bodies[s], tuple((site, w) for (site, _), w in sites.items())) for s, sites in senders.items()}
-    why = _abandoned(sf, ch.binding, receives, group, _finished_receives(v, ch, group))
+    # a failed test's stranded sender is everyone's problem when the package checks for leaks
+    failing = v.facts is not None and v.facts.checks_leaks and a.in_test(sf, make)
+    why = _abandoned(sf, ch.binding, receives, group, _finished_receives(v, ch, group), failing)
     try:
         capacity = _capacity(sf, ch.binding, group)
     except _Unknown:
@@ -287,9 +289,13 @@ def _outer_loop(node: Node, binding: a.Binding) -> Node | None:
     return loops[-1] if loops else None
 
 
-def _abandoned(sf, binding, receives, senders, finished) -> str | None:
+def _abandoned(sf, binding, receives, senders, finished, failing: bool = False) -> str | None:
     """How the receiving side can stop listening while a sender still has to send;
-    ``finished``: receives after which no sender has a send left (``_finished_receives``)."""
+    ``finished``: receives after which no sender has a send left (``_finished_receives``);
+    ``failing``: a way out taken only once the test has failed counts too (its package
+    checks for leaked goroutines, so the stranded sender fails that check and later tests)."""
+    fails_test = (lambda sf, node: False) if failing else a.fails_test
+    after_failure = (lambda sf, node: False) if failing else a.exit_after_failure
     if not receives:
         return None
     total = _send_total(sf, binding, senders)
@@ -306,7 +312,7 @@ def _abandoned(sf, binding, receives, senders, finished) -> str | None:
         # a case that fails the test abandons the sender only in a run that already failed
         if _outer_loop(r, binding) is None and any(
             not any(a.is_within(x, c) for x in receives) and not (drains_later and not _leaves(sf, c))
-            and not a.fails_test(sf, c) and not _finished(c, finished) for c in others
+            and not fails_test(sf, c) and not _finished(c, finished) for c in others
         ):
             return "takes another case of its select"
     first_started = min(g.start.end_byte for g in senders.values())
@@ -320,7 +326,7 @@ def _abandoned(sf, binding, receives, senders, finished) -> str | None:
     for x in exits:
         if not (first_started <= x.start_byte < region_end) or any(a.is_within(r, x) for r in receives):
             continue
-        if a.exit_after_failure(sf, x) or _after_signal(x, finished):
+        if after_failure(sf, x) or _after_signal(x, finished):
             continue  # the run has failed, or the sender is done
         # after a receive, an exit is how the receiver ends when one value is all there is, or
         # when it counts values in an endless loop
@@ -330,13 +336,13 @@ def _abandoned(sf, binding, receives, senders, finished) -> str | None:
             return "breaks out of its receive loop" if x.type == "break_statement" else "returns before it has received every send"
     # a receive whose case fails the test is taken in no passing run, which leaves the
     # select by its other cases, found harmless above
-    if all(lp is None for lp in loops) and (total is None or total > len(receives)) and not all(
-            _fails_on_receipt(sf, r) for r in receives) and not _waits_for_sender(sf, binding.function, finished, first_started):
+    if all(lp is None for lp in loops) and (total is None or total > len(receives)) and (failing or not all(
+            _fails_on_receipt(sf, r) for r in receives)) and not _waits_for_sender(sf, binding.function, finished, first_started, after_failure):
         return "receives fewer values than its goroutines send"
     return None
 
 
-def _waits_for_sender(sf, fn: Node, finished: list[Node], since: int) -> bool:
+def _waits_for_sender(sf, fn: Node, finished: list[Node], since: int, after_failure=a.exit_after_failure) -> bool:
     """Whether ``fn`` waits, in a statement of its own body, for the one sender's signal that
     it is done (``<-done``, closed by its ``defer close(done)``), and no return before that
     leaves in a passing run: a send left unreceived would then hang ``fn`` itself, a hang a
@@ -344,7 +350,7 @@ def _waits_for_sender(sf, fn: Node, finished: list[Node], since: int) -> bool:
     body = a.body(fn)
     wait = next((s for s in a.statements(body) if any(a.unparen(x) in finished for x in _values(s))), None)
     return wait is not None and not any(
-        since <= r.start_byte < wait.start_byte and not a.exit_after_failure(sf, r)
+        since <= r.start_byte < wait.start_byte and not after_failure(sf, r)
         for r in a.of_type(body, "return_statement", skip_functions=True))
 
 

@@ -61,7 +61,10 @@ everything it references, for every call of the function.
   or runs only when a testify assert was false (`if !assert.NoError(t, err) { return }`),
   or the one receive is a select case that fails it (`case err := <-errc: t.Errorf(...)`),
   so a passing run leaves by the other cases. A sender left blocked in a failed run is not
-  a leak anyone fixes: the failure is;
+  a leak anyone fixes: the failure is. Unless the package's tests check for leaked
+  goroutines (goleak, grpc's leakcheck or `grpctest.Tester`, etcd's testutil leak
+  detection): then the stranded sender fails that check too, and the tests after it, and
+  projects fix it (etcd's watch tests, grpc's rls tests); those are reported;
 - in package main, the receiving function runs once per program: it is `main`, or its one
   use is a call (or `go`, `g.Go`) in no loop by a function that runs once (`if err :=
   run(); err != nil { log.Fatal(err) }`). What it leaves blocked was started by its one

@@ -1,7 +1,9 @@
 """Test failures: whether test code (a ``_test.go`` file, a function taking a
 ``*testing.T``) runs only in a run that has already failed (a select case or a return that
 follows ``t.Fatal``, ``t.Errorf``, ``require.Fail``, Ginkgo's ``Fail``, or a false testify
-``assert``). A goroutine left blocked then is not a leak anyone fixes: the failed test is."""
+``assert``). A goroutine left blocked then is not a leak anyone fixes: the failed test is,
+unless the test package checks for leaked goroutines (``checks_leaks``): then it fails that
+check too, and the tests after it."""
 
 from __future__ import annotations
 
@@ -16,6 +18,34 @@ _ASSERT = "/testify/assert"  # its functions return false when they fail the tes
 
 
 _TESTING_TYPES = ("*testing.T", "*testing.B", "testing.TB")
+
+# Goroutine-leak checks a test package runs around its tests, by the import path's last
+# element and the names used from it (None: any): uber-go/goleak; grpc's leakcheck and the
+# grpctest.Tester whose Teardown runs it; etcd's testutil leak detection (TestMain and
+# per-test). A goroutine a failed test strands fails these checks as well.
+_LEAK_CHECKS = (
+    ("goleak", None),
+    ("leakcheck", None),
+    ("grpctest", ("Tester", "RunSubTests")),
+    ("testutil", ("MustTestMainWithLeakDetection", "RegisterLeakDetection", "AfterTest", "CheckLeakedGoroutine")),
+)
+
+
+def checks_leaks(sf: SourceFile) -> bool:
+    """Whether the test file ``sf`` runs a goroutine-leak check (see _LEAK_CHECKS)."""
+    if not sf.path.endswith("_test.go"):
+        return False
+    wanted = {alias: names for alias, path in sf.imports.items() for last, names in _LEAK_CHECKS
+              if path.rsplit("/", 1)[-1] == last}
+    if not wanted:
+        return False
+    for sel in of_type(sf.root, "selector_expression", "qualified_type"):
+        operand = sel.child_by_field_name("operand" if sel.type == "selector_expression" else "package")
+        field = sel.child_by_field_name("field" if sel.type == "selector_expression" else "name")
+        if operand is not None and field is not None and sf.text(operand) in wanted and (
+                wanted[sf.text(operand)] is None or sf.text(field) in wanted[sf.text(operand)]):
+            return True
+    return False
 
 
 def in_test(sf: SourceFile, node: Node) -> bool:

@@ -1,0 +1,3 @@
+module example.com/lc
+
+go 1.22
