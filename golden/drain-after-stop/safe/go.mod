@@ -1,0 +1,3 @@
+module example.com/safe
+
+go 1.22
