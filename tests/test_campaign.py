@@ -59,7 +59,7 @@ EXPECTED = {
 
 
 @pytest.fixture
-def env(isolated, monkeypatch):
+def env(isolated, monkeypatch):  # noqa: F811 (the fixture imported above)
     """test_pr's isolation (no user git config, a fixed identity: the workers commit), and a token."""
     monkeypatch.setenv("GH_TOKEN", TOKEN)
     return isolated

@@ -213,7 +213,7 @@ def test_a_partially_parsed_file_is_reported_and_counted_but_never_fixed(cli, tm
     (note,) = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
     assert note["level"] == "warning" and note["locations"][0]["physicalLocation"]["region"]["startLine"] == line
     text = cli("scan", cwd=m)
-    assert f"poll.go: note: partially parsed" in text.stdout
+    assert "poll.go: note: partially parsed" in text.stdout
     assert text.stderr.startswith("2 finding(s) in 2 file(s), partially parsed: 1 file(s)")
     fix = cli("fix", "--write", cwd=m)
     assert fix.code == 0
