@@ -1,0 +1,3 @@
+module example.com/report-only
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/review
+
+go 1.22

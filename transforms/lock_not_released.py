@@ -1,0 +1,373 @@
+"""lock-not-released: a mutex locked by a function that returns on some path still holding it."""
+
+from __future__ import annotations
+
+import re
+
+from tree_sitter import Node
+
+from gofixleaks import analysis as a
+from gofixleaks.analysis.handles import EXITS, Drop, Lifecycle
+from gofixleaks.edits import REVIEW, SAFE, Fix
+from gofixleaks.rule import Pass, Rule
+from gofixleaks.source import SourceFile
+
+from ._release import at_drops
+
+DOC = """\
+## What it finds
+A function that calls `x.Lock()` (or `x.RLock()`) as a statement, where `x` is a mutex (a
+field or variable the file declares as a `sync.Mutex`/`RWMutex` or a type named like one,
+a value embedding one, or, where the file declares nothing under that name, any `x` the
+function both locks and unlocks), and where some `return` (or the end of the body) is
+reachable from the lock without passing `x.Unlock()` (`x.RUnlock()`), while another path
+from the same lock does unlock it: the function means to release the lock and forgets to on
+that path (`m.Lock(); if m.ackd { return ErrAlreadyAcked }; ...; m.Unlock()`).
+
+A deferred unlock reached after the lock counts as an unlock on every path past it.
+
+## Why it leaks
+Nothing ever unlocks the mutex again: every later `Lock` on it blocks forever, and every
+goroutine that takes it (request handlers, workers, the one calling `Close`) piles up
+behind it. A classic production hang.
+
+## When it is not reported
+- no path from the lock unlocks it (a deliberate hand-off: the function returns holding it);
+- the function's doc comment says it returns with the lock held ("with the lock held",
+  "must be called with", "caller must unlock", "returns locked", "i.mu is locked, and it is
+  the caller's responsibility to unlock it", ...);
+- every return that leaves holding it reports success (`return nil`, `return v, true`)
+  while a return past an unlock reports failure: the lock is what the function acquires for
+  its caller (`Begin` holds it until `Commit`);
+- a return hands the mutex itself on (`return &c.mu`);
+- the unlock is done by a call on that path: a closure of the function (or of a function
+  around it) whose body unlocks `x` (`doErr := func(err error) { m.Unlock(); ... }`), a func
+  literal called on the spot (`func() { defer c.mu.Unlock(); ... }()`), a function or
+  method whose name says it unlocks (`clearAndUnlock`, `sendAndUnlock`, `unlockAll`), or a
+  method of this file on the same receiver that unlocks the same field before locking it;
+- a goroutine literal in the function unlocks `x` (the mutex is a signal between
+  goroutines), or the function unlocks `x` before it ever locks it (it is called with the
+  lock held and hands it back held);
+- the path ends the goroutine, the process or the test instead of returning (`panic`,
+  `os.Exit`, `log.Fatal`, `runtime.Goexit`, `t.Fatal`, `s.tb.Fatal` and other `Fatal`s),
+  or, in test code, follows a call that failed the test (`t.Errorf(...); return`);
+- the return sits in a branch that never runs (`if false { return }`);
+- the return is also reached on a path that has unlocked (`if ok { ...; m.Unlock() };
+  return`): whether the function still holds the lock there is its own state (a flag such
+  as `rs.closemuScanHold`, a `locked` variable), and an unlock there could unlock an
+  unlocked mutex, which is a fatal error;
+- the file declares `x` with a type that is not a mutex (a file lock, a custom `Lock`).
+A lock taken again on a path before it is unlocked (round a loop) is not followed.
+
+## When it is not fixed
+- a path from the lock leaves by `panic` or `goto` while holding it (an unlock before the
+  returns would not cover it);
+- the end of the body is reached holding it after a compound statement (no single place
+  for the unlock), or the return shares its line with other code.
+
+## The fix
+`x.Unlock()` (or `x.RUnlock()`) on its own line right before each return that leaves
+holding the lock (after the last statement, when the path falls off the end). It is
+`safe` when the function's other paths already unlock the same way, with an explicit unlock
+right before a return (its own convention); otherwise it is marked for review.
+"""
+
+_ACQUIRE = {"Lock": "Unlock", "RLock": "RUnlock"}
+_MUTEX_TYPE = re.compile(r"Mutex|Locker|\bLock\b")
+_HANDOFF_DOC = re.compile(
+    r"with\s+(the\s+|its\s+)?[\w.]*\s*(lock|mutex|mu)\w*\s+(still\s+)?(held|locked|acquired)"
+    r"|(lock|mutex)\w*\s+(is\s+)?(still\s+)?held\s+(on|upon|after)\s+return|must\s+be\s+called\s+with"
+    r"|callers?\s+(must|should|is\s+responsible\s+for)\s+(\w+\s+){0,2}(unlock|release|call\s+[\w.]*unlock)"
+    r"|returns?\s+(with\s+[\w.]+\s+)?locked|\b(is|are|left|remains|stays)\s+locked\b|unlocked\s+by\s+the\s+caller"
+    r"|responsib\w+\s+to\s+(unlock|release)",
+    re.IGNORECASE,
+)
+
+
+def _flat(sf: SourceFile, node: Node) -> str:
+    return "".join(sf.text(node).split())
+
+
+def _unlocks(sf: SourceFile, call: Node, key: str, release: str, closures: dict[str, Node], methods, depth: int = 0) -> bool:
+    """Whether ``call`` unlocks ``key`` (``s.mu``): ``key.Unlock()``, a call whose name
+    says it unlocks, a closure of ``closures`` or a func literal called on the spot whose
+    body does, or a method of the file on the same receiver that does."""
+    fn = a.unparen(call.child_by_field_name("function"))
+    if fn.type == "func_literal":
+        return depth < 2 and _body_unlocks(sf, fn, key, release, closures, methods, depth + 1)
+    if fn.type == "identifier":
+        name = sf.text(fn)
+        if "unlock" in name.lower():
+            return True
+        lit = closures.get(name)
+        return lit is not None and depth < 2 and _body_unlocks(sf, lit, key, release, closures, methods, depth + 1)
+    if fn.type != "selector_expression":
+        return False
+    operand, name = _flat(sf, fn.child_by_field_name("operand")), sf.text(fn.child_by_field_name("field"))
+    if name in ("Unlock", "RUnlock"):
+        return name == release and operand == key
+    if "unlock" in name.lower():
+        return True
+    root, _, rest = key.partition(".")
+    if operand != root or depth >= 2:
+        return False
+    for method in methods.get(name, ()):
+        recv = a.receiver_name(sf, method)
+        if recv is not None and _first_op(sf, method, ".".join(x for x in (recv, rest) if x), release) == "release":
+            return True
+    return False
+
+
+def _body_unlocks(sf: SourceFile, lit: Node, key: str, release: str, closures, methods, depth: int) -> bool:
+    return any(_unlocks(sf, c, key, release, closures, methods, depth) for c in a.of_type(a.body(lit), "call_expression"))
+
+
+def _first_op(sf: SourceFile, fn: Node, key: str, release: str) -> str | None:
+    """"release" when the first lock operation of ``fn`` on ``key`` is an unlock, "acquire"
+    when it is a lock, None when it has none."""
+    for c in a.of_type(a.body(fn), "call_expression"):
+        m = a.method_call(sf, c)
+        if m is not None and _flat(sf, m[0]) == key:
+            if m[1] == release:
+                return "release"
+            if m[1] in _ACQUIRE:
+                return "acquire"
+    return None
+
+
+def _closures(sf: SourceFile, fn: Node) -> dict[str, Node]:
+    """Names bound to func literals in ``fn`` and the functions around it (``doErr := func(...) {...}``)."""
+    out: dict[str, Node] = {}
+    for f in (fn, *(x for x in a.ancestors(fn) if x.type in a.FUNCTION_TYPES)):
+        for decl in a.of_type(a.body(f), "short_var_declaration", "assignment_statement", "var_spec"):
+            names = a.left_names(decl) if decl.type != "var_spec" else decl.children_by_field_name("name")
+            right = decl.child_by_field_name("right") if decl.type != "var_spec" else decl.child_by_field_name("value")
+            values = right.named_children if right is not None else []
+            for name, value in zip(names, values):
+                if value.type == "func_literal" and sf.text(name) not in out:
+                    out[sf.text(name)] = value
+    return out
+
+
+def _methods(sf: SourceFile) -> dict[str, list[Node]]:
+    out: dict[str, list[Node]] = {}
+    for m in a.of_type(sf.root, "method_declaration"):
+        out.setdefault(sf.text(m.child_by_field_name("name")), []).append(m)
+    return out
+
+
+def _declared_types(sf: SourceFile) -> dict[str, set[str]]:
+    """Field names of the file's structs -> the types it declares them with."""
+    out: dict[str, set[str]] = {}
+    for decl in a.of_type(sf.root, "field_declaration"):
+        t = decl.child_by_field_name("type")
+        if t is None:
+            continue
+        for name in decl.children_by_field_name("name"):
+            out.setdefault(sf.text(name), set()).add(_flat(sf, t))
+    return out
+
+
+def _documented_handoff(sf: SourceFile, fn: Node) -> bool:
+    """The doc comment of ``fn``'s declaration says it returns with a lock held."""
+    decl = fn
+    while decl is not None and decl.type not in ("function_declaration", "method_declaration"):
+        decl = decl.parent
+    if decl is None:
+        return False
+    lines, prev = [], decl.prev_named_sibling
+    while prev is not None and prev.type == "comment":
+        lines.append(sf.text(prev))
+        prev = prev.prev_named_sibling
+    return bool(_HANDOFF_DOC.search(" ".join(reversed(lines))))
+
+
+def _success(sf: SourceFile, node: Node) -> bool:
+    """A return whose last value says it succeeded (``return nil``, ``return v, true``)."""
+    values = node.named_children[0].named_children if node.type == "return_statement" and node.named_children else []
+    return bool(values) and sf.text(values[-1]) in ("nil", "true")
+
+
+def _dead(sf: SourceFile, node: Node, fn: Node) -> bool:
+    """``node`` sits in the body of an ``if false``."""
+    for x in a.ancestors(node):
+        if x == fn:
+            return False
+        if x.type == "if_statement" and _flat(sf, x.child_by_field_name("condition")) == "false" \
+                and a.is_within(node, x.child_by_field_name("consequence")):
+            return True
+    return False
+
+
+class _Check:
+    """One function's locks of one key."""
+
+    def __init__(self, sf: SourceFile, g: a.Graph, key: str, release: str, closures, methods):
+        self.sf, self.g, self.key, self.release = sf, g, key, release
+        self.closures, self.methods = closures, methods
+        self._memo: dict[int, bool] = {}
+
+    def releases(self, pid: int) -> bool:
+        if pid not in self._memo:
+            node = self.g.points[pid]
+            self._memo[pid] = any(
+                _unlocks(self.sf, c, self.key, self.release, self.closures, self.methods)
+                for part in a.own_parts(node)
+                for c in a.of_type(part, "call_expression", skip_functions=True)
+            )
+        return self._memo[pid]
+
+    def held_on_entry(self, locks: set[int]) -> bool:
+        """Some unlock is reached from the entry before any lock: the function is called
+        with the lock held."""
+        return any(self.releases(pid) for pid in self.g.reachable(self.g.entry, avoiding=frozenset(locks)) if pid != a.EXIT)
+
+    def walk(self, lock: int, locks: set[int]):
+        """From the lock: (points held, release points reached, drops: points from which
+        the function leaves holding it)."""
+        g = self.g
+        held, released, drops = {lock}, set(), []
+        todo = list(g.successors.get(lock, ()))
+        seen = set()
+        while todo:
+            pid = todo.pop()
+            if pid in seen:
+                continue
+            seen.add(pid)
+            if pid == a.EXIT or pid in locks:
+                continue
+            if self.releases(pid):
+                released.add(pid)
+                continue
+            held.add(pid)
+            node = g.points[pid]
+            succ = g.successors.get(pid, ())
+            if node.type == "return_statement" or a.EXIT in succ:
+                drops.append(pid)
+            todo.extend(s for s in succ if s != a.EXIT)
+        return held, released, drops
+
+
+def run(p: Pass) -> None:
+    sf = p.file
+    graphs: dict[int, a.Graph] = {}
+    types = methods = None
+    for call in a.calls_named(sf, tuple(_ACQUIRE)):
+        m = a.method_call(sf, call)
+        stmt = call.parent
+        if m is None or a.arguments(call) or stmt is None or stmt.type != "expression_statement":
+            continue
+        fn = a.enclosing_function(call)
+        if fn is None or a.body(fn) is None:
+            continue
+        key, release = _flat(sf, m[0]), _ACQUIRE[m[1]]
+        if types is None:
+            types, methods = _declared_types(sf), _methods(sf)
+        declared = types.get(key.rpartition(".")[2], set()) if "." in key else set()
+        if declared and not any(_MUTEX_TYPE.search(t) for t in declared):
+            continue  # the file says it is something else with a Lock method
+        if fn.id not in graphs:
+            graphs[fn.id] = a.graph(sf, fn)
+        _check(p, fn, graphs[fn.id], stmt, key, release, methods)
+
+
+def _check(p: Pass, fn: Node, g: a.Graph, stmt: Node, key: str, release: str, methods) -> None:
+    sf = p.file
+    if stmt.id not in g.points:
+        return
+    if _documented_handoff(sf, fn):
+        return
+    closures = _closures(sf, fn)
+    check = _Check(sf, g, key, release, closures, methods)
+    lock_name = "RLock" if release == "RUnlock" else "Lock"
+    locks = {pid for pid, n in g.points.items() if n.type == "expression_statement" and _flat(sf, n) == f"{key}.{lock_name}()"}
+    # a goroutine of the function unlocks it: the mutex is a signal between goroutines
+    for lit in a.of_type(a.body(fn), "func_literal"):
+        if a.goroutine_literal(lit) is not None and _body_unlocks(sf, lit, key, release, closures, methods, 1):
+            return
+    if check.held_on_entry(locks) or f"&{key}" in _flat(sf, a.body(fn)):
+        return  # called with it held, or hands the mutex itself on (`lock = &c.mu`)
+    after = g.reachable(stmt.id)
+    if any(n.type == "defer_statement" and pid not in after and check.releases(pid) for pid, n in g.points.items()):
+        return  # a deferred unlock made before this lock covers every return (an unlock, work, a lock again)
+    held, released, drops = check.walk(stmt.id, locks)
+    if not released:
+        return  # never unlocked here: a hand-off
+    unheld = set()
+    for r in released:
+        unheld |= g.reachable(r, avoiding=frozenset(locks))
+    unheld |= g.reachable(g.entry, avoiding=frozenset(locks))
+    if any(_success(sf, g.points[pid]) for pid in drops) and any(
+            g.points[pid].type == "return_statement" and not _success(sf, g.points[pid]) for pid in unheld if pid != a.EXIT):
+        return  # fails unlocked, succeeds holding it: the lock is what it acquires for its caller
+    line = lambda n: sf.line_col(n.start_byte)[0]  # noqa: E731
+    kept = []
+    for pid in drops:
+        node = g.points[pid]
+        if _dead(sf, node, fn) or (node.type == "return_statement" and a.exit_after_failure(sf, node)):
+            continue
+        if pid in unheld:
+            continue  # reached unlocked too: whether it holds the lock there is the function's own state (a flag)
+        kept.append(node)
+    if not kept:
+        return
+    kept.sort(key=lambda n: n.start_byte)
+    where = ", ".join(str(line(n)) for n in kept)
+    noun = "return" if all(n.type == "return_statement" for n in kept) else "way out"
+    message = (f"{key}.{lock_name}() is not matched by {key}.{release}() on every path: the {noun}"
+               f"{'s' if len(kept) > 1 else ''} at line{'s' if len(kept) > 1 else ''} {where} leave{'' if len(kept) > 1 else 's'} "
+               f"with it held, so every later {lock_name} of it blocks forever")
+    fix, note = _fix(sf, fn, g, stmt, key, release, held, kept, locks)
+    p.report(stmt.named_children[0], message, [fix] if fix else [], notes=[] if fix else [note])
+
+
+def _fix(sf: SourceFile, fn: Node, g: a.Graph, stmt: Node, key: str, release: str, held: set[int], kept: list[Node],
+         locks: set[int]):
+    line = lambda n: sf.line_col(n.start_byte)[0]  # noqa: E731
+    for other in locks - {stmt.id}:
+        reach = g.reachable(other, avoiding=frozenset(locks - {other}))
+        hit = next((n for n in kept if n.id in reach), None)
+        if hit is not None:
+            return None, f"the Lock at line {line(g.points[other])} reaches line {line(hit)} too: unlock it by hand, once"
+    for pid in held:
+        node = g.points[pid]
+        if node.type == "goto_statement":
+            return None, f"a goto at line {line(node)} jumps while it is held: unlock it by hand"
+        if node.type == "expression_statement" and a.never_returns(sf, node) and _flat(sf, node).startswith("panic("):
+            return None, f"the panic at line {line(node)} leaves with it held (a recover upstream would keep it locked)"
+    for node in kept:
+        if node.type != "return_statement" and node.type not in _SIMPLE:
+            return None, f"the path falls off the end after the compound statement at line {line(node)}: unlock it by hand"
+    binding = a.Binding(key, stmt.named_children[0], stmt, None, 0, fn)
+    life = Lifecycle(binding, stmt, g, tuple(Drop(EXITS, n) for n in kept), (), (), (), (), frozenset(held))
+    text = f"{key}.{release}()"
+    edits, note = at_drops(sf, life, set(), key, text, "the lock")
+    if edits is None:
+        return None, note
+    applicability = SAFE if _unlocks_before_return(sf, fn, text) else REVIEW
+    return Fix(f"call `{text}` before the return{'s' if len(kept) > 1 else ''} that leave{'' if len(kept) > 1 else 's'} it held",
+               edits, applicability=applicability), ""
+
+
+_SIMPLE = ("expression_statement", "short_var_declaration", "assignment_statement", "inc_statement", "dec_statement",
+           "send_statement", "var_declaration", "const_declaration", "defer_statement", "go_statement")
+
+
+def _unlocks_before_return(sf: SourceFile, fn: Node, text: str) -> bool:
+    """The function's own convention: some return of it follows an explicit ``x.Unlock()``."""
+    for ret in a.of_type(a.body(fn), "return_statement", skip_functions=True):
+        prev = ret.prev_named_sibling
+        while prev is not None and prev.type == "comment":
+            prev = prev.prev_named_sibling
+        if prev is not None and prev.type == "expression_statement" and _flat(sf, prev) == text:
+            return True
+    return False
+
+
+RULE = Rule(
+    name="lock-not-released",
+    summary="a function returns on some path still holding a mutex it unlocks on others -> x.Unlock() before that return",
+    doc=DOC,
+    run=run,
+    triggers=(b"Lock()",),
+)
