@@ -1,4 +1,4 @@
-"""pipe-not-closed: the write end of an io.Pipe is not closed on every path while a goroutine works the other end."""
+"""pipe-not-closed: an end of an io.Pipe is not closed on every path while a goroutine works the other end."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from tree_sitter import Node
 
 from gofixleaks import analysis as a
 from gofixleaks import model as m
-from gofixleaks.edits import SAFE, Fix, insert_after_statement, insert_at_block_start, insert_before_statement
+from gofixleaks.edits import REVIEW, SAFE, Fix, insert_after_statement, insert_at_block_start, insert_before_statement
 from gofixleaks.rule import Pass, Rule
 
 DOC = """\
@@ -17,11 +17,21 @@ without closing it: a path with no `pw.Close()` or `pw.CloseWithError(err)`, dir
 deferred, or in a function of the package that `pw` is handed to and that closes it on
 every path.
 
+The read end too: one goroutine of the function writes `pw` (`pw.Write`, or `pw` handed to
+a call such as `io.Copy(pw, src)` or `json.NewEncoder(pw)`), the function itself reads `pr`,
+and after the goroutine starts it closes `pr` on some path (`pr.Close()`,
+`pr.CloseWithError(err)`: it knows it must) but returns without closing it on another
+(minio's CopyObjectHandler: `PutObject(..., pipeReader, ...)` fails, the handler returns).
+
 ## Why it leaks
 A read from a pipe waits until the writer writes or closes. When the writer returns
 without closing (an early `return` on an error, or the end of its work), the reader waits
 forever: a goroutine reading `pr` is stuck with everything it holds, and so is whoever
 waits for it (an HTTP request streaming the body, an upload, a decoder).
+A write waits until the reader has taken all of it, or closes its end. When the function
+stops reading early (a decoder's error, a consumer that gives up, a check that fails) and
+returns without closing `pr`, the writing goroutine blocks in `Write` forever, with
+whatever it holds (a lock, an open object).
 
 ## When it is not reported
 - `pw` is closed on every path of the writer (`go pw.Close()` and `errc <- pw.Close()`
@@ -31,6 +41,17 @@ waits for it (an HTTP request streaming the body, an upload, a decoder).
   function of another package that is not a plain write), or written by several goroutines;
 - nobody on a goroutine works the other end.
 
+For the read end, it is not reported when:
+- `pr` is closed on every path after the goroutine starts (`defer pr.Close()` before it),
+  or on none (the rule asks for the function's own sign that it must be closed);
+- `pr` is returned, stored, assigned, captured by a closure or a goroutine, or handed to a
+  `go` or `defer` call, or to net/http (`http.NewRequest`, `NewRequestWithContext`,
+  `Post`, `PostForm`: net/http closes a request body, even when the request fails), or a
+  reader made around it (`bufio.NewReader(pr)`, `json.NewDecoder(pr)`, `io.NopCloser(pr)`,
+  ...) is;
+- `pw` is used outside that one goroutine, the goroutine is started in a loop, or it never
+  writes `pw` (it only closes it: nothing waits on the pipe).
+
 ## When it is not fixed
 - the writer is a function started with `go f(pw)`: close `pw` in `f`, on every path;
 - a `return` that skips the close is not an error path (`if err != nil { ... return }`):
@@ -39,6 +60,8 @@ waits for it (an HTTP request streaming the body, an upload, a decoder).
 - the writer closes `pw` itself, only under a condition (`if !tty { pw.Close() }`): the
   other way may leave it open on purpose (a TTY session that a closed stdin would end
   before its command completes), and a `defer pw.Close()` would close it there too.
+- the read end's `pr, pw := io.Pipe()` shares its line with other code: add
+  `defer pr.Close()` after it by hand.
 
 ## The fix
 The reader must always learn how the writing ended (`safe`: it only ends the wait):
@@ -46,6 +69,15 @@ The reader must always learn how the writing ended (`safe`: it only ends the wai
 the error rather than a stream that silently stops, and `defer pw.Close()` where the writer
 starts (when it does not already close at its end) so that the reader sees EOF once
 everything is written.
+
+For the read end, `defer pr.Close()` right after `pr, pw := io.Pipe()`. Closing a pipe's
+read end again changes nothing, and once the writer is done it changes nothing either;
+while the writer still writes, its `Write` returns `io.ErrClosedPipe` and the goroutine
+ends. `safe` when every reader `pr` is handed to is one the code can see reads it before it
+returns (`io.Copy`, `io.ReadAll`, `io.ReadFull`, a `ReadFrom` method, a decoder, scanner or
+decompressor made around it and used only in the function); `review` when it is handed to a
+function or method that cannot be followed (`s.Put(name, pr)`, an interface method or a
+function of the package): it might keep `pr` past the return, and the fix would cut it off.
 """
 
 _CLOSERS = ("Close", "CloseWithError")
@@ -63,6 +95,7 @@ def run(p: Pass) -> None:
         reader, writer = (a.tuple_binding(sf, stmt, i) for i in (0, 1))
         if reader is None or writer is None or "_" in (reader.name, writer.name):
             continue
+        _check_reader(p, v, call, stmt, reader, writer)
         side = _writer_side(v, stmt, reader, writer)
         if side is None:
             continue
@@ -248,9 +281,138 @@ def _error_tested(sf, ret: Node) -> str | None:
     return sf.text(left)
 
 
+# ---------------------------------------------------------------------------- the read end
+
+# functions that read what they are given before they return, and keep nothing of it
+_READS = frozenset({
+    ("io", "Copy"), ("io", "CopyN"), ("io", "CopyBuffer"), ("io", "ReadAll"), ("io", "ReadFull"),
+    ("io", "ReadAtLeast"), ("io/ioutil", "ReadAll"),
+})
+# functions that wrap a reader in another one: what is done with theirs is done with the pipe
+_WRAPS = frozenset({
+    ("io", "LimitReader"), ("io", "TeeReader"), ("io", "MultiReader"), ("io", "NopCloser"), ("io/ioutil", "NopCloser"),
+    ("bufio", "NewReader"), ("bufio", "NewReaderSize"), ("bufio", "NewScanner"),
+    ("encoding/json", "NewDecoder"), ("encoding/xml", "NewDecoder"), ("encoding/gob", "NewDecoder"),
+    ("encoding/csv", "NewReader"), ("encoding/base64", "NewDecoder"), ("encoding/hex", "NewDecoder"),
+    ("compress/gzip", "NewReader"), ("compress/zlib", "NewReader"), ("compress/flate", "NewReader"),
+    ("compress/bzip2", "NewReader"), ("archive/tar", "NewReader"), ("mime/multipart", "NewReader"),
+})
+# methods that hand a request body to net/http, which closes it (even when the request fails)
+_TAKES_BODY = frozenset({"NewRequest", "NewRequestWithContext", "Post", "PostForm"})
+_ESCAPES, _CLOSE, _READ = "escapes", "close", "read"
+
+
+def _check_reader(p: Pass, v: m.View, call: Node, pipe: Node, reader: a.Binding, writer: a.Binding) -> None:
+    """The read end: one goroutine of the function writes ``pw``, the function itself reads
+    ``pr`` and closes it on some path after the goroutine starts, but not on every one."""
+    sf = v.sf
+    fn = reader.function
+    w_refs, r_refs = a.references(sf, writer), a.references(sf, reader)
+    if not w_refs or not r_refs:
+        return
+    lits = {m.literal_around(r, fn) for r in w_refs}
+    if len(lits) != 1 or None in lits:
+        return
+    (g,) = lits
+    go = a.goroutine_literal(g)
+    if go is None or a.loops_between(go, fn) or not any(_writes(sf, r) for r in w_refs):
+        return
+    if any(m.literal_around(r, fn) is not None for r in r_refs):
+        return  # a closure or a goroutine has it: it may outlive the function
+    consumers: list[str] = []
+    closes = 0
+    for r in r_refs:
+        kind = _reader_use(sf, r, fn, consumers, 0)
+        if kind == _ESCAPES:
+            return
+        if kind == _CLOSE:
+            if a.classify(sf, r).kind == "deferred-method" and r.start_byte < go.start_byte:
+                return  # `defer pr.Close()` before the goroutine starts
+            closes += 1
+    if not closes:
+        return
+    life = a.follow(sf, reader, go, fn, lambda u: u.kind in ("method", "deferred-method") and u.detail in _CLOSERS,
+                    hands_on=lambda u: False)
+    if not life.releases or not life.drops:
+        return
+    lines = sorted({sf.line_col(d.at.start_byte)[0] for d in life.drops})
+    where = f"line {lines[0]}" if len(lines) == 1 else "lines " + ", ".join(map(str, lines))
+    message = (f"{reader.name} is left open at {where} while the goroutine writes {writer.name}: "
+               "once the reading stops early, that goroutine blocks in Write forever")
+    edit = insert_after_statement(sf, pipe, f"defer {reader.name}.Close()")
+    if edit is None:
+        p.report(call, message, notes=[f"the pipe's line holds other code: add `defer {reader.name}.Close()` after it by hand"])
+        return
+    if consumers:
+        names = ", ".join(dict.fromkeys(consumers))
+        fix = Fix(f"close {reader.name} when the function returns ({names} cannot be followed: "
+                  f"check that it does not keep {reader.name} past the return)", (edit,), applicability=REVIEW)
+    else:
+        fix = Fix(f"close {reader.name} when the function returns", (edit,), applicability=SAFE)
+    p.report(call, message, [fix])
+
+
+def _writes(sf, ref: Node) -> bool:
+    """``ref`` (the write end) is written there: a method other than a close, or handed to a call."""
+    use = a.classify(sf, ref)
+    return (use.kind == "method" and use.detail not in _CLOSERS) or use.kind == "argument"
+
+
+def _reader_use(sf, node: Node, fn: Node, consumers: list[str], depth: int) -> str | None:
+    """What the expression ``node`` (the read end, or a reader wrapped around it) is used
+    for: _CLOSE (the pipe's own Close/CloseWithError), _READ (read here, synchronously),
+    _ESCAPES (kept past the return, or handed to net/http, which closes it), or None
+    (handed to a call that cannot be followed: its text is added to ``consumers``)."""
+    parent = node.parent
+    if parent is None:
+        return _ESCAPES
+    if parent.type == "selector_expression" and parent.child_by_field_name("operand") == node:
+        holder = parent.parent
+        if holder is None or holder.type != "call_expression" or holder.child_by_field_name("function") != parent:
+            return _ESCAPES  # a method value: it may be called later
+        if holder.parent is not None and holder.parent.type == "go_statement":
+            return _ESCAPES
+        if depth == 0 and sf.text(parent.child_by_field_name("field")) in _CLOSERS:
+            return _CLOSE
+        return _READ
+    if parent.type != "argument_list":
+        return _ESCAPES  # returned, stored, assigned, compared, converted...
+    call = parent.parent
+    if call.parent is not None and call.parent.type in ("go_statement", "defer_statement"):
+        return _ESCAPES
+    target = a.callee(sf, call)
+    mc = a.method_call(sf, call)
+    if (target is not None and target[0] == "net/http") or (mc is not None and mc[1] in _TAKES_BODY):
+        return _ESCAPES
+    if target in _READS or (mc is not None and mc[1] == "ReadFrom"):
+        return _READ
+    if target in _WRAPS and depth < 3:
+        return _wrapper_use(sf, call, fn, consumers, depth + 1)
+    consumers.append(sf.text(call.child_by_field_name("function")))
+    return None
+
+
+def _wrapper_use(sf, call: Node, fn: Node, consumers: list[str], depth: int) -> str | None:
+    """What is done with the reader ``call`` makes around the pipe (``json.NewDecoder(pr)``):
+    worst first, of every use of the local it goes into, or of the call itself."""
+    holder = call.parent
+    if holder is not None and holder.type == "expression_list" and holder.parent is not None \
+            and holder.parent.type == "short_var_declaration" and holder == holder.parent.child_by_field_name("right"):
+        binding = a.assignments(sf, call)
+        if binding is None:
+            return _ESCAPES
+        kinds = []
+        for ref in a.references(sf, binding):
+            if m.literal_around(ref, fn) is not None:
+                return _ESCAPES
+            kinds.append(_reader_use(sf, ref, fn, consumers, depth))
+        return _ESCAPES if _ESCAPES in kinds else None if None in kinds else _READ
+    return _reader_use(sf, call, fn, consumers, depth)
+
+
 RULE = Rule(
     name="pipe-not-closed",
-    summary="an io.Pipe's write end not closed on every path while a goroutine works the other end -> CloseWithError / defer Close",
+    summary="an io.Pipe's end not closed on every path while a goroutine works the other end -> CloseWithError / defer Close",
     doc=DOC,
     run=run,
     triggers=(b"Pipe()",),

@@ -1,0 +1,3 @@
+module example.com/readendneg
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/readend
+
+go 1.22
