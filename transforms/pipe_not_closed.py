@@ -50,7 +50,9 @@ For the read end, it is not reported when:
   reader made around it (`bufio.NewReader(pr)`, `json.NewDecoder(pr)`, `io.NopCloser(pr)`,
   ...) is;
 - `pw` is used outside that one goroutine, the goroutine is started in a loop, or it never
-  writes `pw` (it only closes it: nothing waits on the pipe).
+  writes `pw` (it only closes it: nothing waits on the pipe), or it writes through a writer
+  made by a call whose name says Deadline or Timeout (minio's
+  `xioutil.NewDeadlineWriter(pw, timeout)`: a stuck write gives up by itself).
 
 ## When it is not fixed
 - the writer is a function started with `go f(pw)`: close `pw` in `f`, on every path;
@@ -317,6 +319,8 @@ def _check_reader(p: Pass, v: m.View, call: Node, pipe: Node, reader: a.Binding,
     go = a.goroutine_literal(g)
     if go is None or a.loops_between(go, fn) or not any(_writes(sf, r) for r in w_refs):
         return
+    if any(_bounded_writer(sf, r) for r in w_refs):
+        return  # its writes give up by themselves (minio's xioutil.NewDeadlineWriter(pw, timeout))
     if any(m.literal_around(r, fn) is not None for r in r_refs):
         return  # a closure or a goroutine has it: it may outlive the function
     consumers: list[str] = []
@@ -356,6 +360,16 @@ def _writes(sf, ref: Node) -> bool:
     """``ref`` (the write end) is written there: a method other than a close, or handed to a call."""
     use = a.classify(sf, ref)
     return (use.kind == "method" and use.detail not in _CLOSERS) or use.kind == "argument"
+
+
+def _bounded_writer(sf, ref: Node) -> bool:
+    """``ref`` (the write end) is handed to a call whose name says it gives up on a deadline
+    or a timeout (``NewDeadlineWriter(pw, d)``): a write stuck on the pipe then ends by itself."""
+    if a.classify(sf, ref).kind != "argument":
+        return False
+    fn = ref.parent.parent.child_by_field_name("function")
+    name = sf.text(fn.child_by_field_name("field") if fn is not None and fn.type == "selector_expression" else fn).lower()
+    return "deadline" in name or "timeout" in name
 
 
 def _reader_use(sf, node: Node, fn: Node, consumers: list[str], depth: int) -> str | None:

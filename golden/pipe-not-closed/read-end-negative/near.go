@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"time"
 )
 
 // Closed on every path: the deferred close covers the early return.
@@ -101,4 +102,44 @@ func CloseOnly(put func(io.Reader) error, stop <-chan struct{}) error {
 	}
 	pr.Close()
 	return nil
+}
+
+// The goroutine writes through a writer whose writes give up after a timeout (minio's
+// ReadMultiple and xioutil.NewDeadlineWriter): it is not stuck for good.
+func Bounded(src []byte, put func(io.Reader) error) error {
+	pr, pw := io.Pipe()
+	go func() {
+		_, err := newDeadlineWriter(pw, time.Second).Write(src)
+		pw.CloseWithError(err)
+	}()
+	if err := put(pr); err != nil {
+		return err
+	}
+	pr.Close()
+	return nil
+}
+
+type deadlineWriter struct {
+	w io.Writer
+	d time.Duration
+}
+
+func newDeadlineWriter(w io.Writer, d time.Duration) io.Writer { return deadlineWriter{w, d} }
+
+func (dw deadlineWriter) Write(b []byte) (int, error) {
+	type result struct {
+		n   int
+		err error
+	}
+	c := make(chan result, 1)
+	go func() {
+		n, err := dw.w.Write(b)
+		c <- result{n, err}
+	}()
+	select {
+	case r := <-c:
+		return r.n, r.err
+	case <-time.After(dw.d):
+		return 0, errors.New("write timed out")
+	}
 }
