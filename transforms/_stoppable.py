@@ -102,8 +102,8 @@ def _before_owner(p: Pass, call, binding: a.Binding, owner, is_release, hands_on
     The fix stops it on those paths, where they leave; a defer in an outer goroutine would
     stop it under the owner that outlives it."""
     sf = p.file
-    chain = [g for g in reversed(list(a.ancestors(owner))) if g.type == "func_literal" and a.is_within(g, binding.function)
-             and a.goroutine_literal(g) is not None]
+    chain = [g for g in reversed(list(a.ancestors(owner))) if g.type == "func_literal" and g != binding.function
+             and a.is_within(g, binding.function) and a.goroutine_literal(g) is not None]
     chain.append(owner)
     if a.loops_between(a.goroutine_literal(owner), binding.function):
         return  # started again each iteration: which one holds the value cannot be told

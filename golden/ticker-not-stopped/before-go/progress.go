@@ -75,3 +75,24 @@ func Handed(files []string, done <-chan struct{}) {
 		}
 	}()
 }
+
+// Spawn makes the ticker inside the goroutine it starts the ticking one from.
+func Spawn(files []string, tick func(int), done <-chan struct{}) {
+	go func() {
+		ticker := time.NewTicker(time.Millisecond) // want "ticker ticker .* not stopped on every path"
+		if len(files) == 0 {
+			return
+		}
+		go func() {
+			defer ticker.Stop()
+			for {
+				select {
+				case <-ticker.C:
+					tick(len(files))
+				case <-done:
+					return
+				}
+			}
+		}()
+	}()
+}

@@ -34,3 +34,16 @@ func TestWalk(t *testing.T) {
 		}
 	}
 }
+
+func TestSpawn(t *testing.T) {
+	Spawn(nil, func(int) {}, make(chan struct{}))
+	ticked, done := make(chan int, 1), make(chan struct{})
+	Spawn([]string{"a"}, func(n int) {
+		select {
+		case ticked <- n:
+		default:
+		}
+	}, done)
+	<-ticked
+	close(done)
+}
