@@ -271,6 +271,8 @@ def recheck(ev: Evidence, paths: tuple[str, ...], err: Console) -> None:
 # rules whose fix bounds how many goroutines run but unblocks none: a site they cover is
 # still a target
 _BOUNDS_ONLY = ("unbounded-goroutines",)
+# rules whose fix releases a lock: the only ones that take care of a goroutine waiting in Lock
+_RELEASES_LOCKS = ("lock-not-released",)
 
 
 @dataclass(frozen=True)
@@ -291,6 +293,7 @@ def target(ev: Evidence, covered: list[Covered], results: list[FileResult], targ
     the fixes stay `review`, applied only with ``unsafe``."""
     index = Index(targets, results)
     fixed_lines = {(r.abspath, a.line) for r in results for a in r.applied}
+    lock_fixes = {(r.abspath, a.line): a.rule for r in results for a in r.applied if a.rule in _RELEASES_LOCKS}
     aimed: dict[tuple[str | None, int], targeted.Aimed] = {}
     sources: dict[str, SourceFile | str] = {}  # each file parsed once, however many sites it holds
 
@@ -304,17 +307,32 @@ def target(ev: Evidence, covered: list[Covered], results: list[FileResult], targ
             continue
         local = index.local(c.site.blocked.path)
         abspath = os.path.abspath(local.path) if local else None
-        # no rule releases a lock, moves a Wait or ends a Cond's wait
+        # no rule moves a Wait or ends a Cond's wait, and only lock-not-released releases a lock
         sync_wait = (c.site.state or "").removesuffix(" (leaked)") in (*targeted.LOCKS, *targeted.WAITS, *targeted.CONDS)
-        if not sync_wait and any((abspath, f.line) in fixed_lines for f in c.findings if f.rule not in _BOUNDS_ONLY):
+        if any((abspath, f.line) in fixed_lines for f in c.findings
+               if f.rule not in _BOUNDS_ONLY and (not sync_wait or f.rule in _RELEASES_LOCKS)):
             continue  # a rule's fix took care of it
         key = (abspath, c.site.blocked.line)
         if key not in aimed:
             aimed[key] = targeted.aim(c, abspath, lambda: source(abspath, c.path))
     _lock_order(aimed, source)
+    # a targeted fix whose edits fall in a function that a rule's fix already makes release
+    # the lock (rlockfield's `ready`, for the goroutine waiting in `Close`): a second unlock
+    # would be fatal
+    outcomes = []
+    for key, x in list(aimed.items()):
+        sf = source(x.abspath, x.covered.path) if x.finding is not None else None
+        spans = {index.function_at(x.abspath, sf.line_col(e.start)[0]) for e in x.finding.fixes[0].edits} \
+            if isinstance(sf, SourceFile) else set()
+        hit = next(((line, rule) for (path, line), rule in lock_fixes.items()
+                    if path == x.abspath and index.function_at(path, line) in spans - {None}), None)
+        if hit is not None:
+            del aimed[key]
+            outcomes.append(Outcome(dataclasses.replace(x, finding=None), "fixed",
+                                    f"{hit[1]}'s fix at line {hit[0]} releases the lock it waits for"))
     by_path = {os.path.abspath(r.abspath): r for r in results}
     with_fix = [x for x in aimed.values() if x.finding is not None and x.abspath in by_path]
-    outcomes = [Outcome(x, "not fixed", x.reason) for x in aimed.values() if x not in with_fix]
+    outcomes += [Outcome(x, "not fixed", x.reason) for x in aimed.values() if x not in with_fix]
     if ev.tests is not None:
         kept, withdrawn = _prove(ev, with_fix, by_path, paths)
         outcomes += [Outcome(x, "withdrawn", why) for x, why in withdrawn]

@@ -84,11 +84,11 @@ class Index:
         )
 
     def _covering(self, target: Target, loc: Location) -> list[Finding]:
-        func = self._function_at(target.path, loc.line)
+        func = self.function_at(target.path, loc.line)
         return [
             f
             for f in self.findings.get(os.path.normpath(target.path), [])
-            if f.line <= loc.line <= f.end_line or (func is not None and func == self._function_at(target.path, f.line))
+            if f.line <= loc.line <= f.end_line or (func is not None and func == self.function_at(target.path, f.line))
         ]
 
     def _another_build(self, path: str, loc: Location) -> bool:
@@ -104,7 +104,7 @@ class Index:
             self._functions[path] = _function_spans(path)
         return self._functions[path]
 
-    def _function_at(self, path: str, line: int) -> tuple[int, int] | None:
+    def function_at(self, path: str, line: int) -> tuple[int, int] | None:
         """The line span of the innermost function (declaration or literal) whose body holds
         ``line``, where the body of a `go func() {...}()` counts as its launcher's: the
         goroutine and the channel it leaks on are made there (and `go func() {` itself
