@@ -156,9 +156,11 @@ def insert_after_statement(sf: SourceFile, stmt, text: str) -> TextEdit | None:
 _PLAIN = ("short_var_declaration", "assignment_statement", "var_declaration", "const_declaration", "inc_statement", "dec_statement")
 
 
-def _trailing_comment(sf: SourceFile, node) -> bool:
+def line_comment_after(sf: SourceFile, node):
+    """The comment that follows ``node`` on the line where ``node`` ends, or None."""
     nxt = node.next_sibling
-    return nxt is not None and nxt.type == "comment" and sf.line_col(nxt.start_byte)[0] == sf.line_col(node.end_byte)[0]
+    ends_line = nxt is not None and nxt.type == "comment" and sf.line_col(nxt.start_byte)[0] == sf.line_col(node.end_byte)[0]
+    return nxt if ends_line else None
 
 
 def _padded(sf: SourceFile, stmt) -> bool:
@@ -172,7 +174,7 @@ def _end_of_comment_run(sf: SourceFile, stmt):
     inside such a run would realign them. Step to the run's last plain statement when the
     alignment shows (some comment is padded)."""
     first, run = stmt, [stmt]
-    while _trailing_comment(sf, stmt):
+    while line_comment_after(sf, stmt):
         nxt = stmt.next_named_sibling
         while nxt is not None and nxt.type == "comment":
             nxt = nxt.next_named_sibling
@@ -181,12 +183,12 @@ def _end_of_comment_run(sf: SourceFile, stmt):
             or nxt.type not in _PLAIN
             or sf.line_col(nxt.start_byte)[0] != sf.line_col(stmt.end_byte)[0] + 1
             or sf.line_col(nxt.end_byte)[0] != sf.line_col(nxt.start_byte)[0]
-            or not _trailing_comment(sf, nxt)
+            or not line_comment_after(sf, nxt)
         ):
             break
         stmt = nxt
         run.append(stmt)
-    return stmt if any(_trailing_comment(sf, st) and _padded(sf, st) for st in run) else first
+    return stmt if any(line_comment_after(sf, st) and _padded(sf, st) for st in run) else first
 
 
 def insert_at_block_start(sf: SourceFile, block, text: str) -> TextEdit | None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from gofixleaks import analysis as a
-from gofixleaks.edits import REVIEW, SAFE, Fix, TextEdit, delete_line
+from gofixleaks.edits import REVIEW, SAFE, Fix, TextEdit, delete_line, line_comment_after
 from gofixleaks.rule import Pass, Rule
 from gofixleaks.source import SourceFile
 
@@ -342,7 +342,7 @@ def _fix(p: Pass, stmt: Node, stop: _Stop, holder: _Holder) -> tuple[Fix | None,
     if stmt.child_by_field_name("alternative") is not None:
         return None, "the if has an else branch: write `if !t.Stop() { ...the else branch... }` by hand"
     body = stmt.child_by_field_name("consequence")
-    trailing = _trailing_comment(sf, holder.statement)
+    trailing = line_comment_after(sf, holder.statement)
     # comments inside the receive's statement go with it (only those on a case's line are let through)
     comments = [c for c in a.of_type(body, "comment") if c != trailing and not a.is_within(c, holder.statement)]
     others = comments + [s for s in a.statements(body) if s != holder.statement]
@@ -389,14 +389,6 @@ class _Span:
 
     start_byte: int
     end_byte: int
-
-
-def _trailing_comment(sf: SourceFile, stmt: Node) -> Node | None:
-    """The comment after ``stmt`` on its line, if one ends it."""
-    nxt = stmt.next_sibling
-    if nxt is not None and nxt.type == "comment" and sf.line_col(nxt.start_byte)[0] == sf.line_col(stmt.end_byte)[0]:
-        return nxt
-    return None
 
 
 def _nothing_reads_after(p: Pass, stmt: Node) -> bool:
