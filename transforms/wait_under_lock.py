@@ -508,7 +508,7 @@ def run(p: Pass) -> None:
         held = _held(sf, fn, g, pid, types)
         if not held:
             continue
-        _check(p, call, m[1], group, fn, held, types)
+        _check(p, call, group, fn, held, types)
 
 
 def _counted_takes(sf: SourceFile, fn: Node, group: str, types) -> list[tuple[_Goroutine, _Take]]:
@@ -523,7 +523,7 @@ def _counted_takes(sf: SourceFile, fn: Node, group: str, types) -> list[tuple[_G
     return memo[key]
 
 
-def _check(p: Pass, call: Node, wait: str, group: str, fn: Node, held: list[_Held], types) -> None:
+def _check(p: Pass, call: Node, group: str, fn: Node, held: list[_Held], types) -> None:
     sf = p.file
     line = lambda n: sf.line_col(n.start_byte)[0]  # noqa: E731
     takes = _counted_takes(sf, fn, group, types)
