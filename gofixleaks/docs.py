@@ -55,7 +55,11 @@ def render(rule: Rule) -> str:
     if rule.provider:
         out += ["", f"Provided by {rule.provider}."]
     ex = example(rule)
-    if ex:
+    if ex and not rule.fixes:
+        name, before, _ = ex
+        out += ["", f"## Example (golden/{rule.name}/{rule.example}/{name})", "", "Reported, not changed (the rule has no fix):",
+                "", "```go", before.rstrip(), "```"]
+    elif ex:
         name, before, after = ex
         out += ["", f"## Example (golden/{rule.name}/{rule.example}/{name})", "", "Before:", "", "```go", before.rstrip(), "```", "",
                 "After:", "", "```go", after.rstrip(), "```", "", "Change:", "", "```diff"]

@@ -61,6 +61,8 @@ class Rule:
     # Go version from which the runtime no longer leaks on this pattern (None: every version)
     fixed_in_go: tuple[int, int] | None = None
     example: str = "basic"  # golden case shown by `gofixleaks rules NAME`
+    # False for a report-only rule: it never offers a fix, and its example shows where it reports
+    fixes: bool = True
     # Its fix needs a cancellation signal; where none is in scope, context plumbing may add
     # a ctx parameter to the enclosing function (and to its callers' calls).
     plumbable: bool = False
