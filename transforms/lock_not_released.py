@@ -12,6 +12,7 @@ from gofixleaks.edits import REVIEW, SAFE, Fix
 from gofixleaks.rule import Pass, Rule
 from gofixleaks.source import SourceFile
 
+from . import _locks
 from ._release import at_drops
 
 DOC = """\
@@ -72,8 +73,6 @@ holding the lock (after the last statement, when the path falls off the end). It
 right before a return (its own convention); otherwise it is marked for review.
 """
 
-_ACQUIRE = {"Lock": "Unlock", "RLock": "RUnlock"}
-_MUTEX_TYPE = re.compile(r"Mutex|Locker|\bLock\b")
 _HANDOFF_DOC = re.compile(
     r"with\s+(the\s+|its\s+)?[\w.]*\s*(lock|mutex|mu)\w*\s+(still\s+)?(held|locked|acquired)"
     r"|(lock|mutex)\w*\s+(is\s+)?(still\s+)?held\s+(on|upon|after)\s+return|must\s+be\s+called\s+with"
@@ -82,90 +81,6 @@ _HANDOFF_DOC = re.compile(
     r"|responsib\w+\s+to\s+(unlock|release)",
     re.IGNORECASE,
 )
-
-
-def _flat(sf: SourceFile, node: Node) -> str:
-    return "".join(sf.text(node).split())
-
-
-def _unlocks(sf: SourceFile, call: Node, key: str, release: str, closures: dict[str, Node], methods, depth: int = 0) -> bool:
-    """Whether ``call`` unlocks ``key`` (``s.mu``): ``key.Unlock()``, a call whose name
-    says it unlocks, a closure of ``closures`` or a func literal called on the spot whose
-    body does, or a method of the file on the same receiver that does."""
-    fn = a.unparen(call.child_by_field_name("function"))
-    if fn.type == "func_literal":
-        return depth < 2 and _body_unlocks(sf, fn, key, release, closures, methods, depth + 1)
-    if fn.type == "identifier":
-        name = sf.text(fn)
-        if "unlock" in name.lower():
-            return True
-        lit = closures.get(name)
-        return lit is not None and depth < 2 and _body_unlocks(sf, lit, key, release, closures, methods, depth + 1)
-    if fn.type != "selector_expression":
-        return False
-    operand, name = _flat(sf, fn.child_by_field_name("operand")), sf.text(fn.child_by_field_name("field"))
-    if name in ("Unlock", "RUnlock"):
-        return name == release and operand == key
-    if "unlock" in name.lower():
-        return True
-    root, _, rest = key.partition(".")
-    if operand != root or depth >= 2:
-        return False
-    for method in methods.get(name, ()):
-        recv = a.receiver_name(sf, method)
-        if recv is not None and _first_op(sf, method, ".".join(x for x in (recv, rest) if x), release) == "release":
-            return True
-    return False
-
-
-def _body_unlocks(sf: SourceFile, lit: Node, key: str, release: str, closures, methods, depth: int) -> bool:
-    return any(_unlocks(sf, c, key, release, closures, methods, depth) for c in a.of_type(a.body(lit), "call_expression"))
-
-
-def _first_op(sf: SourceFile, fn: Node, key: str, release: str) -> str | None:
-    """"release" when the first lock operation of ``fn`` on ``key`` is an unlock, "acquire"
-    when it is a lock, None when it has none."""
-    for c in a.of_type(a.body(fn), "call_expression"):
-        m = a.method_call(sf, c)
-        if m is not None and _flat(sf, m[0]) == key:
-            if m[1] == release:
-                return "release"
-            if m[1] in _ACQUIRE:
-                return "acquire"
-    return None
-
-
-def _closures(sf: SourceFile, fn: Node) -> dict[str, Node]:
-    """Names bound to func literals in ``fn`` and the functions around it (``doErr := func(...) {...}``)."""
-    out: dict[str, Node] = {}
-    for f in (fn, *(x for x in a.ancestors(fn) if x.type in a.FUNCTION_TYPES)):
-        for decl in a.of_type(a.body(f), "short_var_declaration", "assignment_statement", "var_spec"):
-            names = a.left_names(decl) if decl.type != "var_spec" else decl.children_by_field_name("name")
-            right = decl.child_by_field_name("right") if decl.type != "var_spec" else decl.child_by_field_name("value")
-            values = right.named_children if right is not None else []
-            for name, value in zip(names, values):
-                if value.type == "func_literal" and sf.text(name) not in out:
-                    out[sf.text(name)] = value
-    return out
-
-
-def _methods(sf: SourceFile) -> dict[str, list[Node]]:
-    out: dict[str, list[Node]] = {}
-    for m in a.of_type(sf.root, "method_declaration"):
-        out.setdefault(sf.text(m.child_by_field_name("name")), []).append(m)
-    return out
-
-
-def _declared_types(sf: SourceFile) -> dict[str, set[str]]:
-    """Field names of the file's structs -> the types it declares them with."""
-    out: dict[str, set[str]] = {}
-    for decl in a.of_type(sf.root, "field_declaration"):
-        t = decl.child_by_field_name("type")
-        if t is None:
-            continue
-        for name in decl.children_by_field_name("name"):
-            out.setdefault(sf.text(name), set()).add(_flat(sf, t))
-    return out
 
 
 def _documented_handoff(sf: SourceFile, fn: Node) -> bool:
@@ -193,7 +108,7 @@ def _dead(sf: SourceFile, node: Node, fn: Node) -> bool:
     for x in a.ancestors(node):
         if x == fn:
             return False
-        if x.type == "if_statement" and _flat(sf, x.child_by_field_name("condition")) == "false" \
+        if x.type == "if_statement" and a.flat(sf, x.child_by_field_name("condition")) == "false" \
                 and a.is_within(node, x.child_by_field_name("consequence")):
             return True
     return False
@@ -211,7 +126,7 @@ class _Check:
         if pid not in self._memo:
             node = self.g.points[pid]
             self._memo[pid] = any(
-                _unlocks(self.sf, c, self.key, self.release, self.closures, self.methods)
+                _locks.unlocks(self.sf, c, self.key, self.release, self.closures, self.methods)
                 for part in a.own_parts(node)
                 for c in a.of_type(part, "call_expression", skip_functions=True)
             )
@@ -252,7 +167,7 @@ def run(p: Pass) -> None:
     sf = p.file
     graphs: dict[int, a.Graph] = {}
     types = methods = None
-    for call in a.calls_named(sf, tuple(_ACQUIRE)):
+    for call in a.calls_named(sf, tuple(_locks.ACQUIRE)):
         m = a.method_call(sf, call)
         stmt = call.parent
         if m is None or a.arguments(call) or stmt is None or stmt.type != "expression_statement":
@@ -260,11 +175,11 @@ def run(p: Pass) -> None:
         fn = a.enclosing_function(call)
         if fn is None or a.body(fn) is None:
             continue
-        key, release = _flat(sf, m[0]), _ACQUIRE[m[1]]
+        key, release = a.flat(sf, m[0]), _locks.ACQUIRE[m[1]]
         if types is None:
-            types, methods = _declared_types(sf), _methods(sf)
+            types, methods = _locks.declared_types(sf), _locks.methods_of(sf)
         declared = types.get(key.rpartition(".")[2], set()) if "." in key else set()
-        if declared and not any(_MUTEX_TYPE.search(t) for t in declared):
+        if declared and not any(_locks.MUTEX_TYPE.search(t) for t in declared):
             continue  # the file says it is something else with a Lock method
         if fn.id not in graphs:
             graphs[fn.id] = a.graph(sf, fn)
@@ -277,15 +192,15 @@ def _check(p: Pass, fn: Node, g: a.Graph, stmt: Node, key: str, release: str, me
         return
     if _documented_handoff(sf, fn):
         return
-    closures = _closures(sf, fn)
+    closures = _locks.closures_of(sf, fn)
     check = _Check(sf, g, key, release, closures, methods)
     lock_name = "RLock" if release == "RUnlock" else "Lock"
-    locks = {pid for pid, n in g.points.items() if n.type == "expression_statement" and _flat(sf, n) == f"{key}.{lock_name}()"}
+    locks = {pid for pid, n in g.points.items() if n.type == "expression_statement" and a.flat(sf, n) == f"{key}.{lock_name}()"}
     # a goroutine of the function unlocks it: the mutex is a signal between goroutines
     for lit in a.of_type(a.body(fn), "func_literal"):
-        if a.goroutine_literal(lit) is not None and _body_unlocks(sf, lit, key, release, closures, methods, 1):
+        if a.goroutine_literal(lit) is not None and _locks.body_unlocks(sf, lit, key, release, closures, methods, 1):
             return
-    if check.held_on_entry(locks) or f"&{key}" in _flat(sf, a.body(fn)):
+    if check.held_on_entry(locks) or f"&{key}" in a.flat(sf, a.body(fn)):
         return  # called with it held, or hands the mutex itself on (`lock = &c.mu`)
     after = g.reachable(stmt.id)
     if any(n.type == "defer_statement" and pid not in after and check.releases(pid) for pid, n in g.points.items()):
@@ -333,7 +248,7 @@ def _fix(sf: SourceFile, fn: Node, g: a.Graph, stmt: Node, key: str, release: st
         node = g.points[pid]
         if node.type == "goto_statement":
             return None, f"a goto at line {line(node)} jumps while it is held: unlock it by hand"
-        if node.type == "expression_statement" and a.never_returns(sf, node) and _flat(sf, node).startswith("panic("):
+        if node.type == "expression_statement" and a.never_returns(sf, node) and a.flat(sf, node).startswith("panic("):
             return None, f"the panic at line {line(node)} leaves with it held (a recover upstream would keep it locked)"
     for node in kept:
         if node.type != "return_statement" and node.type not in _SIMPLE:
@@ -359,7 +274,7 @@ def _unlocks_before_return(sf: SourceFile, fn: Node, text: str) -> bool:
         prev = ret.prev_named_sibling
         while prev is not None and prev.type == "comment":
             prev = prev.prev_named_sibling
-        if prev is not None and prev.type == "expression_statement" and _flat(sf, prev) == text:
+        if prev is not None and prev.type == "expression_statement" and a.flat(sf, prev) == text:
             return True
     return False
 

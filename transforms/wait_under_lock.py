@@ -12,7 +12,7 @@ from gofixleaks import analysis as a
 from gofixleaks.rule import Pass, Rule
 from gofixleaks.source import SourceFile
 
-from .lock_not_released import _ACQUIRE, _MUTEX_TYPE, _closures, _declared_types, _first_op, _flat, _methods, _unlocks
+from . import _locks
 
 DOC = """\
 ## What it finds
@@ -370,7 +370,7 @@ def _lock_calls(sf: SourceFile, body: Node):
     """(call, operand path, Lock/RLock) for lock statements of ``body`` outside goroutines it starts."""
     for call in a.of_type(a.body(body), "call_expression"):
         m = a.method_call(sf, call)
-        if m is None or m[1] not in _ACQUIRE or a.arguments(call) or call.parent is None \
+        if m is None or m[1] not in _locks.ACQUIRE or a.arguments(call) or call.parent is None \
                 or call.parent.type != "expression_statement" or a.enclosing_goroutine(call, within=body) is not None:
             continue
         path = _path(sf, m[0])
@@ -397,7 +397,7 @@ def _takes(sf: SourceFile, g: _Goroutine, types) -> list[_Take]:
             if operand is None or "." in operand or "[" in operand:
                 continue
             name = sf.text(fn.child_by_field_name("field"))
-            if name in _ACQUIRE or name in ("Unlock", "RUnlock"):
+            if name in _locks.ACQUIRE or name in ("Unlock", "RUnlock"):
                 continue
             decl = _top(g.body)
             rtype = _recv_type(sf, decl) if decl is not None and decl.type == "method_declaration" else None
@@ -414,8 +414,8 @@ def _takes(sf: SourceFile, g: _Goroutine, types) -> list[_Take]:
         for decl, to_wait in callees:
             for inner, path, kind in _lock_calls(sf, decl):
                 key = to_wait(path)
-                release = _ACQUIRE[kind]
-                if key is not None and _mutex(types, key) and _first_op(sf, decl, _flat(sf, inner.child_by_field_name("function").child_by_field_name("operand")), release) == "acquire":
+                release = _locks.ACQUIRE[kind]
+                if key is not None and _mutex(types, key) and _locks.first_op(sf, decl, a.flat(sf, inner.child_by_field_name("function").child_by_field_name("operand")), release) == "acquire":
                     out.append(_Take(key, kind, inner))
     return out
 
@@ -427,7 +427,7 @@ def _then(f, p):
 def _mutex(types: dict[str, set[str]], key: str) -> bool:
     """Not declared in the file with a type that is not a mutex (a file lock, a custom Lock)."""
     declared = types.get(re.split(r"[.\]]", key)[-1], set()) if "." in key else set()
-    return not declared or any(_MUTEX_TYPE.search(t) for t in declared)
+    return not declared or any(_locks.MUTEX_TYPE.search(t) for t in declared)
 
 
 # ---------------------------------------------------------------------------- held at the Wait
@@ -452,20 +452,20 @@ def _held(sf: SourceFile, fn: Node, g: a.Graph, wait_pid: int, types) -> list[_H
         if stmt.id not in g.points:
             continue
         if closures is None:
-            closures, methods = _closures(sf, fn), _methods(sf)
-        flat = _flat(sf, call.child_by_field_name("function").child_by_field_name("operand"))
-        release = _ACQUIRE[kind]
+            closures, methods = _locks.closures_of(sf, fn), _locks.methods_of(sf)
+        flat = a.flat(sf, call.child_by_field_name("function").child_by_field_name("operand"))
+        release = _locks.ACQUIRE[kind]
 
         def releases(pid: int, flat=flat, release=release) -> bool:
             node = g.points[pid]
             if node.type == "defer_statement":
                 return False
-            return any(_unlocks(sf, c, flat, release, closures, methods)
+            return any(_locks.unlocks(sf, c, flat, release, closures, methods)
                        for part in a.own_parts(node) for c in a.of_type(part, "call_expression", skip_functions=True))
 
         stops = frozenset(pid for pid in g.points if pid != stmt.id and releases(pid))
         others = frozenset(pid for pid, n in g.points.items()
-                           if pid != stmt.id and n.type == "expression_statement" and _flat(sf, n) == f"{flat}.{kind}()")
+                           if pid != stmt.id and n.type == "expression_statement" and a.flat(sf, n) == f"{flat}.{kind}()")
         todo, seen = list(g.successors.get(stmt.id, ())), set()
         while todo:
             pid = todo.pop()
@@ -494,7 +494,7 @@ def run(p: Pass) -> None:
         if group is None or fn is None or a.body(fn) is None:
             continue
         if types is None:
-            types = _declared_types(sf)
+            types = _locks.declared_types(sf)
         if any(_COND.search(t) for t in types.get(re.split(r"[.\]]", group)[-1], ())):
             continue  # a sync.Cond waits with its lock held by design
         if next(_lock_calls(sf, fn), None) is None:

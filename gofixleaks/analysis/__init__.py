@@ -110,6 +110,7 @@ from .syntax import (
     ancestors,
     arguments,
     body,
+    flat,
     callee,
     calls_named,
     deferred_literal,

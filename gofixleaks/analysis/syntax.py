@@ -233,6 +233,11 @@ def functions(root: Node) -> Iterator[Node]:
     return of_type(root, *FUNCTION_TYPES)
 
 
+def flat(sf: SourceFile, node: Node) -> str:
+    """``node``'s text without any white space: ``s. mu`` and ``s.mu`` name one path."""
+    return "".join(sf.text(node).split())
+
+
 def body(fn: Node) -> Node | None:
     return fn.child_by_field_name("body")
 
