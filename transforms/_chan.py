@@ -10,6 +10,7 @@ package it hands the channel to (``go func() { fetch(ch) }()``, ``go fetch(ch)``
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from tree_sitter import Node
@@ -131,6 +132,8 @@ def _result_channel(v: m.View, make: Node) -> ResultChannel | None:
     # a failed test's stranded sender is everyone's problem when the package checks for leaks
     failing = v.facts is not None and v.facts.checks_leaks and a.in_test(sf, make)
     why = _abandoned(sf, ch.binding, receives, group, _finished_receives(v, ch, group), failing)
+    if why is not None and not failing and a.in_test(sf, make) and _failures_only(sf, receives, sends, bodies):
+        why = None
     try:
         capacity = _capacity(sf, ch.binding, group)
     except _Unknown:
@@ -359,6 +362,46 @@ def _fails_on_receipt(sf, receive: Node) -> bool:
     case = next((x for x in a.ancestors(receive) if x.type == "communication_case"), None)
     return case is not None and a.is_within(receive, case.child_by_field_name("communication")) \
         and a.always_fails(sf, a.statements(case))
+
+
+# a condition naming these is a reader's check for the end of its stream (io.EOF, a closed
+# pipe or connection: `err == io.EOF || strings.Contains(err.Error(), "closed")`)
+_STREAM_END = re.compile(r'\bEOF\b|ErrClosed|"[^"]*closed[^"]*"')
+
+
+def _failures_only(sf, receives: list[Node], sends: list[Node], bodies: dict[Node, Node | None]) -> bool:
+    """Whether the channel carries only a test's failures from readers that end quietly with
+    their stream: every receive is a select case that fails the test (`case err := <-errc:
+    t.Fatal(err)`), and every send, written in a goroutine literal, follows a check in that
+    literal that returns on the end of the stream (nomad's streaming-RPC tests: `if err ==
+    io.EOF || strings.Contains(err.Error(), "closed") { return }; errCh <- err`). After a
+    passing run the test's deferred Close ends the stream and the reader returns without
+    sending; it is stranded only by an unexpected error after the test passed."""
+    literals = [b for b in bodies.values() if b is not None]
+    if not receives or not sends or len(literals) != len(bodies):
+        return False
+    if not all(_fails_on_receipt(sf, r) for r in receives):
+        return False
+    return all(any(a.is_within(s, lit) for lit in literals) and _after_stream_end(sf, s) for s in sends)
+
+
+def _after_stream_end(sf, send: Node) -> bool:
+    """Whether an earlier statement of a block around ``send``, in its function, is an `if`
+    on the end of the stream (``_STREAM_END``) whose body only returns."""
+    node = send
+    while node.parent is not None and node.type not in a.FUNCTION_TYPES:
+        block = node.parent
+        for before in block.named_children if block.type in ("block", "statement_list") else ():
+            if before.start_byte >= node.start_byte:
+                break
+            if before.type == "if_statement" and before.child_by_field_name("alternative") is None:
+                cond = before.child_by_field_name("condition")
+                stmts = a.statements(before.child_by_field_name("consequence"))
+                if (cond is not None and _STREAM_END.search(sf.text(cond))
+                        and len(stmts) == 1 and stmts[0].type == "return_statement"):
+                    return True
+        node = block
+    return False
 
 
 def _finished(case: Node, finished: list[Node]) -> bool:

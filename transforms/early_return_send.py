@@ -60,7 +60,12 @@ everything it references, for every call of the function.
   the return or break follows a call that fails it in its block (`t.Errorf(...); return`)
   or runs only when a testify assert was false (`if !assert.NoError(t, err) { return }`),
   or the one receive is a select case that fails it (`case err := <-errc: t.Errorf(...)`),
-  so a passing run leaves by the other cases. A sender left blocked in a failed run is not
+  so a passing run leaves by the other cases. Also when the channel carries only the
+  test's failures from a reader that ends quietly with its stream: every receive is a
+  select case that fails the test, and every send follows the reader's own check that
+  returns on the end of the stream (`if err == io.EOF || strings.Contains(err.Error(),
+  "closed") { return }`, `net.ErrClosed`): a passing run's deferred `Close` ends the
+  reader without a send. A sender left blocked in a failed run is not
   a leak anyone fixes: the failure is. Unless the package's tests check for leaked
   goroutines (goleak, grpc's leakcheck or `grpctest.Tester`, etcd's testutil leak
   detection): then the stranded sender fails that check too, and the tests after it, and
