@@ -461,6 +461,23 @@ func f(out chan<- Response, s *S, n int) {
     # a testutil of another kind, and a leak check outside a test file: no
     ("u_test.go", 'package p\n\nimport "example.com/m/testutil"\n\nvar _ = testutil.MustNew\n', False),
     ("main.go", 'package p\n\nimport "go.uber.org/goleak"\n\nvar _ = goleak.VerifyNone\n', False),
+    # goleak per test: counted, unless IgnoreCurrent makes it blind to earlier tests' goroutines
+    ("v_test.go", 'package p\n\nimport (\n\t"testing"\n\n\t"go.uber.org/goleak"\n)\n\n'
+                  'func TestV(t *testing.T) { defer goleak.VerifyNone(t) }\n', True),
+    ("i_test.go", 'package p\n\nimport (\n\t"testing"\n\n\t"go.uber.org/goleak"\n)\n\n'
+                  'func TestI(t *testing.T) { defer goleak.VerifyNone(t, goleak.IgnoreCurrent()) }\n', False),
 ])
 def test_a_test_file_that_runs_a_goroutine_leak_check_is_told(path, src, checks):
     assert a.checks_leaks(SourceFile.load(path, src.encode())) is checks
+
+
+@pytest.mark.parametrize("src, expected", [
+    # a helper marking itself with the testing.TB it keeps in a field is test code anywhere
+    ("type h struct{ t testing.TB }\n\nfunc (b *h) wait() {\n\tb.t.Helper()\n\tx := 1\n\t_ = x\n}\n", True),
+    # Helper with arguments, or as a value, is some other method
+    ("type h struct{}\n\nfunc (h) Helper(int) {}\n\nfunc (b h) wait() {\n\tb.Helper(1)\n\tx := 1\n\t_ = x\n}\n", False),
+])
+def test_a_function_that_calls_helper_is_test_code(src, expected):
+    sf = SourceFile.load("h.go", f'package p\n\nimport "testing"\n\nvar _ testing.TB\n\n{src}'.encode())
+    x = next(n for n in a.of_type(sf.root, "short_var_declaration"))
+    assert a.in_test(sf, x) is expected

@@ -10,7 +10,7 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from ..source import SourceFile
-from .syntax import FUNCTION_TYPES, ancestors, arguments, callee, method_call, of_type, unparen
+from .syntax import FUNCTION_TYPES, ancestors, arguments, body, callee, method_call, of_type, statements, unparen
 
 _FAILS = ("Fatal", "Fatalf", "FailNow", "Fail", "Failf")  # on any receiver: t, s.T(), require
 _REPORTS = ("Error", "Errorf")  # only on a test's own t, b or tb, or a suite's T()
@@ -22,9 +22,11 @@ _TESTING_TYPES = ("*testing.T", "*testing.B", "testing.TB")
 # Goroutine-leak checks a test package runs around its tests, by the import path's last
 # element and the names used from it (None: any): uber-go/goleak; grpc's leakcheck and the
 # grpctest.Tester whose Teardown runs it; etcd's testutil leak detection (TestMain and
-# per-test). A goroutine a failed test strands fails these checks as well.
+# per-test). A goroutine a failed test strands fails these checks as well; not goleak's
+# `VerifyNone(t, goleak.IgnoreCurrent())`, which ignores every goroutine alive when it starts,
+# those of earlier tests included (sarama's tests).
 _LEAK_CHECKS = (
-    ("goleak", None),
+    ("goleak", ("VerifyTestMain", "VerifyNone", "Find")),
     ("leakcheck", None),
     ("grpctest", ("Tester", "RunSubTests")),
     ("testutil", ("MustTestMainWithLeakDetection", "RegisterLeakDetection", "AfterTest", "CheckLeakedGoroutine")),
@@ -43,9 +45,17 @@ def checks_leaks(sf: SourceFile) -> bool:
         operand = sel.child_by_field_name("operand" if sel.type == "selector_expression" else "package")
         field = sel.child_by_field_name("field" if sel.type == "selector_expression" else "name")
         if operand is not None and field is not None and sf.text(operand) in wanted and (
-                wanted[sf.text(operand)] is None or sf.text(field) in wanted[sf.text(operand)]):
+                wanted[sf.text(operand)] is None or sf.text(field) in wanted[sf.text(operand)]) and not _ignores_current(sf, sel):
             return True
     return False
+
+
+def _ignores_current(sf: SourceFile, sel: Node) -> bool:
+    """Whether ``sel`` is called with an ``IgnoreCurrent()`` option: the check sees only
+    goroutines started after it, not those an earlier failed test stranded."""
+    call = sel.parent
+    return call is not None and call.type == "call_expression" and any(
+        "IgnoreCurrent" in sf.text(x) for x in arguments(call))
 
 
 def in_test(sf: SourceFile, node: Node) -> bool:
@@ -60,6 +70,20 @@ def in_test(sf: SourceFile, node: Node) -> bool:
         if params is not None and any(
                 sf.text(p.child_by_field_name("type")).replace(" ", "") in _TESTING_TYPES
                 for p in params.named_children if p.child_by_field_name("type") is not None):
+            return True
+        if params is not None and _marks_helper(sf, fn):
+            return True
+    return False
+
+
+def _marks_helper(sf: SourceFile, fn: Node) -> bool:
+    """Whether ``fn``'s body calls ``x.Helper()`` as a statement of its own, as a test helper
+    does with the ``testing.TB`` it keeps in a field (k6's browser test harness:
+    ``b.t.Helper()``)."""
+    for st in statements(body(fn)):
+        call = st.named_children[0] if st.type == "expression_statement" and st.named_children else None
+        m = method_call(sf, call) if call is not None and call.type == "call_expression" else None
+        if m is not None and m[1] == "Helper" and not arguments(call):
             return True
     return False
 
