@@ -75,7 +75,11 @@ def rules_for(config: Config) -> list[Rule]:
     return [r for r in registry.rules() if r.name in config.rules]
 
 
-def _suppressed(sf: SourceFile, f: Finding) -> bool:
+def _suppressed(sf: SourceFile, f: Finding, linters: tuple[str, ...] = ()) -> bool:
+    """Whether a directive on the finding's first line or the line above it suppresses it:
+    ``//gofixleaks:ignore RULE``, a bare ``//nolint``, or ``//nolint:`` naming gofixleaks or
+    one of ``linters`` (the rule's, see Rule.linters)."""
+    linters = tuple(x.encode() for x in linters)
     for line in (f.line, f.line - 1):
         if line < 1:
             continue
@@ -84,7 +88,7 @@ def _suppressed(sf: SourceFile, f: Finding) -> bool:
         if m and f.rule.encode() in m.group(1).split(b","):
             return True
         m = _NOLINT.search(text)
-        if m and (m.group(1) is None or b"gofixleaks" in m.group(1).split(b",")):
+        if m and (m.group(1) is None or {b"gofixleaks", *linters} & set(m.group(1).split(b","))):
             return True
     return False
 
@@ -115,7 +119,7 @@ def match(
             rule.run(p)
         except Exception as e:  # a rule bug must cost its findings in this file, not the run
             raise RuleCrash(f"internal error in rule {rule.name}: {type(e).__name__}: {e}") from e
-        out += [f for f in p.findings if not _suppressed(sf, f)]
+        out += [f for f in p.findings if not _suppressed(sf, f, rule.linters)]
     if plan:
         out += plumbing.plan_findings(sf, abspath, plan)
     return sorted(sf.guard(out), key=lambda f: (f.start, f.rule))

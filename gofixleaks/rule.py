@@ -96,6 +96,9 @@ class Rule:
     # In the default scan; an opt-in rule (False) runs only when named (`--rule`, `enable`,
     # `extend-enable`), as ruff keeps its noisier rules out of the default set
     default: bool = True
+    # golangci-lint linters that report the same thing: their `//nolint:<linter>` on a line
+    # (a team's own decision about it, often made before this tool ran) suppresses this rule too
+    linters: tuple[str, ...] = ()
     provider: str = ""  # where the rule comes from; set by the registry
 
     def option(self, name: str) -> Option:

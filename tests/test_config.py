@@ -175,3 +175,14 @@ def test_a_suppression_two_lines_above_does_not_count(cli, tmp_path):
     src = LEAKY.replace("\tt := time.NewTicker(d)\n", f"\t//gofixleaks:ignore {RULE} too far\n\n\tt := time.NewTicker(d)\n")
     m = write_module(tmp_path / "m", {"poll.go": src})
     assert scan_lines(cli, m) == [8]
+
+
+@pytest.mark.parametrize("directive, suppressed", [
+    (" //nolint:bodyclose,noctx", True),  # the linter that reports the same unclosed body
+    (" //nolint:noctx", False),
+])
+def test_a_nolint_for_the_linter_that_reports_the_same_thing_suppresses(cli, tmp_path, directive, suppressed):
+    src = ('package m\n\nimport "net/http"\n\nfunc Get(u string) int {\n'
+           f'\tresp, err := http.Get(u){directive}\n\tif err != nil {{\n\t\treturn 0\n\t}}\n\treturn resp.StatusCode\n}}\n')
+    m = write_module(tmp_path / "m", {"get.go": src})
+    assert scan_lines(cli, m) == ([] if suppressed else [6])
