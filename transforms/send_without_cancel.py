@@ -64,8 +64,10 @@ process, although a signal that says "stop" was at hand.
   local), or one goroutine per make sends at most once (every
   send followed by `return`, or ending its body); so is a parameter
   channel that every `go f(..., doneCh)` of the file passes freshly made with a buffer
-  (in the same iteration as the launch), when `f` sends on it at most once (every send
-  followed by `return`, or ending its body);
+  (in the same iteration as the launch, or before a loop that launches once a pass and
+  runs as many passes as the buffer has slots: `make(chan error, len(xs))`, or `n :=
+  len(xs)` and `make(chan error, n)`, then `for _, x := range xs { go f(ctx, ch, x) }`),
+  when `f` sends on it at most once (every send followed by `return`, or ending its body);
 - a receive from a channel that a call returned when it was given the signal, or a
   context made from it (`ch := w.Watch(ctx)`, `w.Watch(cctx)` for `cctx, cancel :=
   context.WithCancel(ctx)`): the library closes it when the signal fires;
@@ -495,11 +497,52 @@ def _buffered_by_every_launch(sf: SourceFile, g: g_.Goroutine, name: str) -> boo
         scope, makes = _makes(sf, arg, go)
         if scope is None or not makes or any(
             len(a.arguments(m)) < 2 or sf.text(a.arguments(m)[1]) == "0"
-            or a.loops_between(m, scope) != a.loops_between(go, scope) for m in makes
+            or (a.loops_between(m, scope) != a.loops_between(go, scope) and not _slot_per_launch(sf, m, go, scope))
+            for m in makes
         ):
             return False
         launches += 1
     return launches > 0
+
+
+def _slot_per_launch(sf: SourceFile, make: Node, go: Node, scope: Node) -> bool:
+    """Whether ``make`` (outside the loop of ``go``) makes a slot for each launch: ``go`` runs
+    once per pass of one loop, which runs as often as the capacity says (``make(chan error,
+    len(xs))`` or ``n := len(xs)`` with ``make(chan error, n)``, then ``for _, x := range
+    xs``; ``make(chan error, n)`` with ``for range n`` or ``for i := 0; i < n; i++``), and
+    nothing writes what it counts between them (k6's scheduler, rclone's ListR). Go's types
+    decide the count from the text: ``make`` takes an integer size, so ``range n`` counts n
+    passes, and ``len(xs)`` compiles only for what ``range xs`` visits element by element."""
+    loops = [lp for lp in a.loops_between(go, scope) if not a.is_within(make, lp)]
+    if len(loops) != 1 or a.loops_between(make, scope) != a.loops_between(loops[0], scope):
+        return False
+    if list(a.of_type(loops[0], "go_statement")) != [go]:
+        return False  # more than one launch a pass
+    size = a.unparen(a.arguments(make)[1])
+    if size.type == "identifier":  # `n := len(xs)` just for the make
+        values = a.defined_values(sf, sf.text(size), size)
+        size = a.unparen(values[0]) if len(values) == 1 else size
+    clause = next((c for c in loops[0].named_children if c.type in ("range_clause", "for_clause")), None)
+    if clause is None:
+        return False
+    if clause.type == "range_clause":
+        counted = clause.child_by_field_name("right")
+        passes = {_flat(sf, counted), f"len({_flat(sf, counted)})"}
+    else:
+        c = a.counter(sf, clause)
+        if c is None or not c.declared or sf.text(c.start) != "0" or c.op != "<" or c.step != "++":
+            return False
+        counted, passes = c.bound, {_flat(sf, c.bound)}
+    root = sf.text(counted).split(".")[0].split("(")[-1]
+    written = any(
+        make.end_byte < x.start_byte < loops[0].start_byte and sf.text(n).split(".")[0].split("[")[0] == root
+        for x in a.of_type(scope, "assignment_statement", "inc_statement", "dec_statement", skip_functions=True)
+        for n in (x.child_by_field_name("left").named_children if x.type == "assignment_statement" else x.named_children[:1]))
+    return _flat(sf, size) in passes and not written
+
+
+def _flat(sf: SourceFile, node: Node) -> str:
+    return "".join(sf.text(node).split())
 
 
 def _reports_in_band(sf: SourceFile, chan: Node, stmt: Node, facts: PackageFacts | None) -> bool:
