@@ -527,22 +527,18 @@ def _slot_per_launch(sf: SourceFile, make: Node, go: Node, scope: Node) -> bool:
         return False
     if clause.type == "range_clause":
         counted = clause.child_by_field_name("right")
-        passes = {_flat(sf, counted), f"len({_flat(sf, counted)})"}
+        passes = {a.flat(sf, counted), f"len({a.flat(sf, counted)})"}
     else:
         c = a.counter(sf, clause)
         if c is None or not c.declared or sf.text(c.start) != "0" or c.op != "<" or c.step != "++":
             return False
-        counted, passes = c.bound, {_flat(sf, c.bound)}
+        counted, passes = c.bound, {a.flat(sf, c.bound)}
     root = sf.text(counted).split(".")[0].split("(")[-1]
     written = any(
         make.end_byte < x.start_byte < loops[0].start_byte and sf.text(n).split(".")[0].split("[")[0] == root
         for x in a.of_type(scope, "assignment_statement", "inc_statement", "dec_statement", skip_functions=True)
         for n in (x.child_by_field_name("left").named_children if x.type == "assignment_statement" else x.named_children[:1]))
-    return _flat(sf, size) in passes and not written
-
-
-def _flat(sf: SourceFile, node: Node) -> str:
-    return "".join(sf.text(node).split())
+    return a.flat(sf, size) in passes and not written
 
 
 def _reports_in_band(sf: SourceFile, chan: Node, stmt: Node, facts: PackageFacts | None) -> bool:
