@@ -206,7 +206,8 @@ def _in_main(p: Pass, g: g_.Goroutine) -> bool:
 
 def run(p: Pass) -> None:
     sf = p.file
-    for g in g_.goroutines(sf, m.view(p)):
+    v = m.view(p)
+    for g in g_.goroutines(sf, v):
         for loop in a.of_type(a.body(g.fn), "for_statement", skip_functions=True):
             sig = g_.signal(sf, g, loop, p.assumed_contexts, p.package)
             if sig is None:
@@ -232,7 +233,7 @@ def run(p: Pass) -> None:
                     continue
                 close = select.children[-1]
                 # the loop never ends, but the rest of its body runs after the select each round
-                why = g_.message_note(sf, sig, p.package) or g_.return_blocker(sf, g, select, sig)
+                why = g_.message_note(sf, sig, p.package) or m.never_fires(v, loop, sig) or g_.return_blocker(sf, g, select, sig)
                 if why is None and sf.data[sf.line_start(close.start_byte) : close.start_byte].strip():
                     why = "the select is written on one line: add the case by hand"
                 edit = None if why else TextEdit(
@@ -241,7 +242,7 @@ def run(p: Pass) -> None:
             else:
                 chan = clause.child_by_field_name("right")
                 message = f"ranging over {sf.text(chan)} never ends (a ticker's channel is never closed) and {unwatched}"
-                why = g_.message_note(sf, sig, p.package)
+                why = g_.message_note(sf, sig, p.package) or m.never_fires(v, loop, sig)
                 edit, why = (None, why) if why else _range_rewrite(sf, g, loop, clause, sig)
             if edit is None:
                 p.report(loop, message, notes=[why])

@@ -554,12 +554,6 @@ def _why_no_fix(sf: SourceFile, g: g_.Goroutine, stmt: Node, kind: str, chan: No
     return None
 
 
-def _never_fires(v: m.View, stmt: Node, sig: a.Cancellation) -> bool:
-    """A ctx parameter that every caller fills with a context nothing cancels (the model's
-    stop signals): a select on it would change nothing."""
-    return not sig.assumed and any(s.name == sig.name and s.origin == "param" and not s.fires for s in m.stop_signals(v, stmt))
-
-
 def _request_context(v: m.View, stmt: Node) -> a.Cancellation | None:
     """``r.Context()`` of an ``*http.Request`` parameter of a function around ``stmt``, as
     the model's stop signals know it: it ends when the client goes away or the handler
@@ -901,7 +895,7 @@ def run(p: Pass) -> None:
         sig = loop_sig or g_.signal(sf, g, stmt, p.assumed_contexts, p.package, other_files=False)
         request = _request_context(v, stmt) if sig is None or sig.assumed else None
         sig = request or sig  # a handler's request beats a ctx plumbing would add
-        if sig is None or (kind == "recv" and _waits_on_a_signal(sf, chan, sig)) or _never_fires(v, stmt, sig):
+        if sig is None or (kind == "recv" and _waits_on_a_signal(sf, chan, sig)) or m.never_fires(v, stmt, sig) is not None:
             continue
         if kind == "send" and abandoned_result_send(v, stmt):
             continue  # early-return-send's: a buffer at the make fixes it

@@ -1,0 +1,256 @@
+"""The reverse index: who in the module calls a package's functions, and with what context.
+
+Facts flow forward (facts.imports: a package lends its importers its makers and launchers);
+this is the other direction. Each file yields FileCalls from its own syntax (cached by its
+bytes, like FileFacts): its calls that pass a context nothing cancels (analysis.never_done,
+never_cancelled) or the calling function's own context parameter, and the names it calls
+otherwise or uses as values. A package's facts merge its own files' FileCalls with those of
+the module's files that import it, and answer "is this context parameter ever given a live
+one?" (``dead_contexts``): a select on such a context would never fire.
+
+Unknown always means "may be live": no call at all, a use as a value, a call that passes
+anything else, a caller's parameter whose own callers are out of reach (in another package).
+Methods are matched by name, as types are not read: a call of any method of that name, in
+the package or in a file importing it, counts as a call of each.
+
+Everything here is plain, immutable data: it crosses process boundaries and the cache.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+
+from tree_sitter import Node
+
+from . import analysis as a
+from .source import SourceFile
+
+_DEPTH = 3  # how many calls up a parameter handed on is followed (analysis.never_given_a_live_one's)
+_CONTEXTISH = re.compile(r"(?i)ctx|context")  # an argument that may be a context: others are live
+
+
+@dataclass(frozen=True)
+class Call:
+    """A call that passes a context nothing cancels, or the caller's own context parameter."""
+
+    path: str  # the callee's import path; "" for ``f(...)`` of the file's package or a method
+    name: str
+    method: bool  # ``x.name(...)`` on a value: matched by name
+    line: int
+    dead: tuple[int, ...]  # argument positions given a context nothing cancels
+    through: tuple[tuple[int, int], ...]  # (argument position, the caller's parameter position) handed on
+    caller: tuple[str, str] = ("", "")  # (name, receiver type) of the declaration it is written in
+
+
+@dataclass(frozen=True)
+class FileCalls:
+    path: str  # absolute
+    package: str
+    calls: tuple[Call, ...]
+    # (path, name, method) called with nothing of the above, or used as a value (``register(F)``,
+    # ``x := s.Run``): whoever calls them may pass anything
+    plain: tuple[tuple[str, str, bool], ...]
+    values: tuple[tuple[str, str, bool], ...]
+    contexts: tuple[tuple[str, str, tuple[int, ...]], ...] = ()  # (name, recv, context parameter positions) of its declarations
+
+    @property
+    def test(self) -> bool:
+        return self.path.endswith("_test.go")
+
+
+def calls_of(sf: SourceFile, abspath: str) -> FileCalls:
+    """The file's calls as the reverse index keeps them (see FileCalls)."""
+    calls: list[Call] = []
+    plain: set[tuple[str, str, bool]] = set()
+    values: set[tuple[str, str, bool]] = set()
+    handed = _Params(sf)
+    for call in a.of_type(sf.root, "call_expression"):
+        key = _key(sf, call.child_by_field_name("function"))
+        if key is None:
+            continue
+        args = a.arguments(call)
+        spread = len(args) == 1 and a.unparen(args[0]).type == "call_expression" and not _contextish(sf, args[0])
+        dead, through = [], []
+        for i, arg in enumerate(() if spread else args):
+            arg = a.unparen(arg)
+            if not _contextish(sf, arg):
+                continue
+            if a.never_done(sf, arg, call) or (
+                    arg.type in ("identifier", "selector_expression")
+                    and a.never_cancelled(sf, a.Cancellation(sf.text(arg), "context"), call)):
+                dead.append(i)
+            elif (j := handed.position(arg, call)) is not None:
+                through.append((i, j))
+        if dead or through:
+            decl = handed.declaration(call)
+            calls.append(Call(*key, sf.line_col(call.start_byte)[0], tuple(dead), tuple(through),
+                              a.function_key(sf, decl) if through else ("", "")))
+        else:
+            plain.add(key)
+    for sel in a.of_type(sf.root, "selector_expression"):
+        parent = sel.parent
+        if parent is not None and not (parent.type == "call_expression" and parent.child_by_field_name("function") == sel):
+            key = _key(sf, sel)
+            if key is not None:
+                values.add(key)
+    for ident in _value_names(sf):
+        values.add(("", sf.text(ident), False))
+    contexts = tuple((*key, tuple(sorted(params.values()))) for d in handed.decls
+                     if (key := a.function_key(sf, d)) is not None and (params := handed.contexts(d)[0]))
+    return FileCalls(abspath, sf.package_name, tuple(calls), tuple(sorted(plain)), tuple(sorted(values)), contexts)
+
+
+def _key(sf: SourceFile, fn: Node | None) -> tuple[str, str, bool] | None:
+    """(import path, name, method) that a call's function (or a selector) names."""
+    if fn is None:
+        return None
+    if fn.type == "identifier":
+        return "", sf.text(fn), False
+    if fn.type != "selector_expression":
+        return None
+    operand, field = fn.child_by_field_name("operand"), fn.child_by_field_name("field")
+    path = sf.imports.get(sf.text(operand)) if operand is not None and operand.type == "identifier" else None
+    return (path, sf.text(field), False) if path is not None else ("", sf.text(field), True)
+
+
+def _contextish(sf: SourceFile, arg: Node) -> bool:
+    return arg.type == "call_expression" or _CONTEXTISH.search(sf.text(arg)) is not None
+
+
+def _value_names(sf: SourceFile):
+    """Plain names where a function value may be given: arguments, right-hand sides, returned
+    values (a composite literal's element is not read: ``{Run: F}`` escapes the index)."""
+    for n in a.of_type(sf.root, "call_expression", "assignment_statement", "short_var_declaration", "var_spec",
+                       "return_statement"):
+        if n.type == "call_expression":
+            holder = n.child_by_field_name("arguments")
+        elif n.type == "return_statement":
+            holder = n.named_children[0] if n.named_children else None
+        else:
+            holder = n.child_by_field_name("right" if n.type != "var_spec" else "value")
+        for x in holder.named_children if holder is not None else ():
+            if x.type == "identifier":
+                yield x
+
+
+class _Params:
+    """The context parameters of the file's declarations, and whether a call hands one on."""
+
+    def __init__(self, sf: SourceFile) -> None:
+        self.sf = sf
+        self.decls = [fn for fn in sf.root.named_children if fn.type in ("function_declaration", "method_declaration")]
+        self.memo: dict[int, tuple[dict[str, int], set[str]]] = {}
+
+    def declaration(self, node: Node) -> Node | None:
+        return next((d for d in self.decls if d.start_byte <= node.start_byte < d.end_byte), None)
+
+    def contexts(self, decl: Node) -> tuple[dict[str, int], set[str]]:
+        """The declaration's context parameters (name: position) and the names it assigns."""
+        sf = self.sf
+        if decl.id not in self.memo:
+            params = {name: i for i, (name, typ) in enumerate(_params(sf, decl))
+                      if name and typ is not None and a.signal_kind(sf, name, typ) == "context"}
+            body = a.body(decl)
+            assigned = {sf.text(n) for st in a.of_type(body, "assignment_statement") for n in a.left_names(st)} \
+                if params and body is not None else set()
+            self.memo[decl.id] = params, assigned
+        return self.memo[decl.id]
+
+    def position(self, arg: Node, call: Node) -> int | None:
+        """The position of the declaration's context parameter ``arg`` names, when it is that
+        parameter at ``call`` (no closure's parameter or local shadows it) and the
+        declaration never assigns it (``ctx = withTimeout(ctx)``)."""
+        sf = self.sf
+        decl = self.declaration(call) if arg.type == "identifier" else None
+        if decl is None:
+            return None
+        params, assigned = self.contexts(decl)
+        name = sf.text(arg)
+        if name not in params or name in assigned or a.local_declaration(sf, name, call) is not None:
+            return None
+        nearest = next((f for f in a.ancestors(call) if f.type in a.FUNCTION_TYPES and a.params_declare(sf, f, name)), None)
+        return params[name] if nearest == decl else None
+
+
+def _params(sf: SourceFile, fn: Node) -> list[tuple[str, Node | None]]:
+    """(name, type) of ``fn``'s parameters in order ("" for an unnamed one)."""
+    out = []
+    for p in fn.child_by_field_name("parameters").named_children:
+        if p.type in ("parameter_declaration", "variadic_parameter_declaration"):
+            typ = p.child_by_field_name("type")
+            out += [(sf.text(n), typ) for n in p.children_by_field_name("name")] or [("", typ)]
+    return out
+
+
+# ---------------------------------------------------------------------------- the answer
+
+
+@dataclass(frozen=True)
+class DeadContext:
+    """A context parameter every call in the module fills with a context nothing cancels."""
+
+    package: str
+    name: str
+    recv: str
+    position: int
+    sites: tuple[str, ...]  # where it is called: module-relative path:line, a few
+
+
+def dead_contexts(package: str, import_path: str, root: str, targets, own: list[FileCalls],
+                  importers: list[FileCalls]) -> tuple[DeadContext, ...]:
+    """The context parameters of ``targets`` ((name, recv, positions, declared in a test
+    file) of package ``package``, import path ``import_path``) that every call passes a
+    context nothing cancels, directly or through a caller's own parameter (``_DEPTH`` calls
+    up, within the package). ``own``: the FileCalls of the package's directory;
+    ``importers``: those of the module's files that import it (``root``: the module's)."""
+    files = own + importers
+    mine = {id(f) for f in own}
+    declared = {(name, recv): test for name, recv, _, test in targets}
+    memo: dict[tuple[str, str, int, int], tuple[str, ...] | None] = {}
+
+    def matches(f: FileCalls, path: str, method: bool, recv: str) -> bool:
+        if recv:
+            return method
+        return not method and (path == import_path or (path == "" and f.package == package and id(f) in mine))
+
+    def dead(name: str, recv: str, pos: int, depth: int) -> tuple[str, ...] | None:
+        key = (name, recv, pos, depth)
+        if key not in memo:
+            memo[key] = None  # a cycle is unknown
+            memo[key] = _dead(name, recv, pos, depth) if depth >= 0 and (name, recv) in declared else None
+        return memo[key]
+
+    def _dead(name: str, recv: str, pos: int, depth: int) -> tuple[str, ...] | None:
+        def named(f: FileCalls, keys) -> bool:
+            return any(n == name and matches(f, p, m, recv) for p, n, m in keys)
+
+        if any(named(f, f.values) for f in files):
+            return None
+        found = [(f, c) for f in files for c in f.calls if c.name == name and matches(f, c.path, c.method, recv)]
+        plain = [f for f in files if named(f, f.plain)]
+        # the service's own calls decide where it makes any (see never_given_a_live_one)
+        if not declared[(name, recv)] and (any(not f.test for f, _ in found) or any(not f.test for f in plain)):
+            found, plain = [(f, c) for f, c in found if not f.test], [f for f in plain if not f.test]
+        if not found or plain:
+            return None
+        sites: list[str] = []  # where the dead contexts are made: a call here, or its callers'
+        for f, c in found:
+            up = next((j for i, j in c.through if i == pos), None)
+            if pos in c.dead:
+                sites.append(f"{os.path.relpath(f.path, root)}:{c.line}")
+                continue
+            above = dead(*c.caller, up, depth - 1) if up is not None and id(f) in mine and f.package == package else None
+            if above is None:
+                return None
+            sites += above
+        return tuple(dict.fromkeys(sites))
+
+    out = []
+    for name, recv, positions, _ in targets:
+        for pos in positions:
+            sites = dead(name, recv, pos, _DEPTH)
+            if sites:
+                out.append(DeadContext(package, name, recv, pos, sites))
+    return tuple(out)
