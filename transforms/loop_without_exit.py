@@ -58,7 +58,12 @@ loop or inside another loop, when a select already receives the signal but goes
 round again (that case must leave; a second one would be noise), and when the signal is a
 done-named channel field that the package sends on and never closes (a message to one
 receiver, which a case on it would steal; such a field is the signal only when no other
-is in scope: see send-without-cancel).
+is in scope: see send-without-cancel). It is also reported without a fix when the signal is
+a ctx parameter that every caller in the module fills with a context nothing cancels
+(`context.Background()`, `TODO()`, `WithoutCancel`, `WithValue` of those, directly or
+through a local), itself or through its callers' own ctx parameters (three calls up in
+the package; an exported function's callers are read in the module's other packages):
+a case on its `Done()` would never run (rclone's process-wide bandwidth ticker).
 
 Applicability: `review` (a new `select` case that returns changes when the goroutine ends).
 
