@@ -18,6 +18,7 @@ Everything here is plain, immutable data: it crosses process boundaries and the 
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 from dataclasses import dataclass
@@ -28,7 +29,9 @@ from . import analysis as a
 from .source import SourceFile
 
 _DEPTH = 3  # how many calls up a parameter handed on is followed (analysis.never_given_a_live_one's)
-_CONTEXTISH = re.compile(r"(?i)ctx|context")  # an argument that may be a context: others are live
+# an argument that may be a context: others are live (a value-adding wrapper of a local,
+# ``WithNamespace(bg, ns)``, is read as live too)
+_CONTEXTISH = re.compile(rb"(?i)ctx|context")
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,10 @@ class FileCalls:
     # ``x := s.Run``): whoever calls them may pass anything
     plain: tuple[tuple[str, str, bool], ...]
     values: tuple[tuple[str, str, bool], ...]
-    contexts: tuple[tuple[str, str, tuple[int, ...]], ...] = ()  # (name, recv, context parameter positions) of its declarations
+    # (name, recv, context parameter positions, whether its body holds a function literal or
+    # a loop) of its declarations: only where a goroutine or a loop may watch a context is
+    # the question asked, of the function or of one handing it its context
+    contexts: tuple[tuple[str, str, tuple[int, ...], bool], ...] = ()
 
     @property
     def test(self) -> bool:
@@ -70,12 +76,14 @@ def calls_of(sf: SourceFile, abspath: str) -> FileCalls:
         key = _key(sf, call.child_by_field_name("function"))
         if key is None:
             continue
-        args = a.arguments(call)
-        spread = len(args) == 1 and a.unparen(args[0]).type == "call_expression" and not _contextish(sf, args[0])
+        holder = call.child_by_field_name("arguments")
+        if holder is None or not _CONTEXTISH.search(sf.data, holder.start_byte, holder.end_byte):
+            plain.add(key)  # most calls: one search of their arguments' bytes
+            continue
         dead, through = [], []
-        for i, arg in enumerate(() if spread else args):
+        for i, arg in enumerate(a.arguments(call)):
             arg = a.unparen(arg)
-            if not _contextish(sf, arg):
+            if not _CONTEXTISH.search(sf.data, arg.start_byte, arg.end_byte):
                 continue
             if a.never_done(sf, arg, call) or (
                     arg.type in ("identifier", "selector_expression")
@@ -97,7 +105,9 @@ def calls_of(sf: SourceFile, abspath: str) -> FileCalls:
                 values.add(key)
     for ident in _value_names(sf):
         values.add(("", sf.text(ident), False))
-    contexts = tuple((*key, tuple(sorted(params.values()))) for d in handed.decls
+    watching = {handed.declaration(n).id for n in a.of_type(sf.root, "func_literal", "for_statement")
+                if handed.declaration(n) is not None}
+    contexts = tuple((*key, tuple(sorted(params.values())), d.id in watching) for d in handed.decls
                      if (key := a.function_key(sf, d)) is not None and (params := handed.contexts(d)[0]))
     return FileCalls(abspath, sf.package_name, tuple(calls), tuple(sorted(plain)), tuple(sorted(values)), contexts)
 
@@ -113,10 +123,6 @@ def _key(sf: SourceFile, fn: Node | None) -> tuple[str, str, bool] | None:
     operand, field = fn.child_by_field_name("operand"), fn.child_by_field_name("field")
     path = sf.imports.get(sf.text(operand)) if operand is not None and operand.type == "identifier" else None
     return (path, sf.text(field), False) if path is not None else ("", sf.text(field), True)
-
-
-def _contextish(sf: SourceFile, arg: Node) -> bool:
-    return arg.type == "call_expression" or _CONTEXTISH.search(sf.text(arg)) is not None
 
 
 def _value_names(sf: SourceFile):
@@ -141,17 +147,20 @@ class _Params:
     def __init__(self, sf: SourceFile) -> None:
         self.sf = sf
         self.decls = [fn for fn in sf.root.named_children if fn.type in ("function_declaration", "method_declaration")]
+        self.starts = [d.start_byte for d in self.decls]
         self.memo: dict[int, tuple[dict[str, int], set[str]]] = {}
 
     def declaration(self, node: Node) -> Node | None:
-        return next((d for d in self.decls if d.start_byte <= node.start_byte < d.end_byte), None)
+        i = bisect.bisect_right(self.starts, node.start_byte) - 1
+        return self.decls[i] if i >= 0 and node.end_byte <= self.decls[i].end_byte else None
 
     def contexts(self, decl: Node) -> tuple[dict[str, int], set[str]]:
         """The declaration's context parameters (name: position) and the names it assigns."""
         sf = self.sf
         if decl.id not in self.memo:
             params = {name: i for i, (name, typ) in enumerate(_params(sf, decl))
-                      if name and typ is not None and a.signal_kind(sf, name, typ) == "context"}
+                      if name and typ is not None and typ.type == "qualified_type" and sf.text(typ).endswith(".Context")
+                      and a.signal_kind(sf, name, typ) == "context"}
             body = a.body(decl)
             assigned = {sf.text(n) for st in a.of_type(body, "assignment_statement") for n in a.left_names(st)} \
                 if params and body is not None else set()
@@ -184,6 +193,24 @@ def _params(sf: SourceFile, fn: Node) -> list[tuple[str, Node | None]]:
     return out
 
 
+def watched(own: list[FileCalls], package: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The exported functions and methods of ``package`` with a context parameter that a
+    goroutine or loop may watch (see FileCalls.contexts), in its body or in a function of
+    the package it hands the context to (a few calls down): the names whose calls in other
+    packages matter, as (functions, methods)."""
+    decls = [(fc, d) for fc in own if fc.package == package and not fc.test for d in fc.contexts]
+    hot = {(name, recv) for _, (name, recv, _, watches) in decls if watches}
+    for _ in range(_DEPTH):
+        # calls are matched by name: a method call may be any receiver's
+        grown = {c.caller for fc in own if fc.package == package for c in fc.calls if c.through
+                 and any(name == c.name and (bool(recv) == c.method) for name, recv in hot)} - hot
+        if not grown:
+            break
+        hot |= grown
+    exported = sorted({(name, recv) for name, recv in hot if name[:1].isupper()})
+    return tuple(n for n, r in exported if not r), tuple(sorted({n for n, r in exported if r}))
+
+
 # ---------------------------------------------------------------------------- the answer
 
 
@@ -209,6 +236,16 @@ def dead_contexts(package: str, import_path: str, root: str, targets, own: list[
     mine = {id(f) for f in own}
     declared = {(name, recv): test for name, recv, _, test in targets}
     memo: dict[tuple[str, str, int, int], tuple[str, ...] | None] = {}
+    # by name, once: asked per target, a scan of every file's names was quadratic
+    values: dict[str, list[tuple[FileCalls, str, bool]]] = {}
+    plains: dict[str, list[tuple[FileCalls, str, bool]]] = {}
+    calls: dict[str, list[tuple[FileCalls, Call]]] = {}
+    for f in files:
+        for into, keys in ((values, f.values), (plains, f.plain)):
+            for p, n, m in keys:
+                into.setdefault(n, []).append((f, p, m))
+        for c in f.calls:
+            calls.setdefault(c.name, []).append((f, c))
 
     def matches(f: FileCalls, path: str, method: bool, recv: str) -> bool:
         if recv:
@@ -223,15 +260,15 @@ def dead_contexts(package: str, import_path: str, root: str, targets, own: list[
         return memo[key]
 
     def _dead(name: str, recv: str, pos: int, depth: int) -> tuple[str, ...] | None:
-        def named(f: FileCalls, keys) -> bool:
-            return any(n == name and matches(f, p, m, recv) for p, n, m in keys)
-
-        if any(named(f, f.values) for f in files):
+        if any(matches(f, p, m, recv) for f, p, m in values.get(name, ())):
             return None
-        found = [(f, c) for f in files for c in f.calls if c.name == name and matches(f, c.path, c.method, recv)]
-        plain = [f for f in files if named(f, f.plain)]
-        # the service's own calls decide where it makes any (see never_given_a_live_one)
-        if not declared[(name, recv)] and (any(not f.test for f, _ in found) or any(not f.test for f in plain)):
+        found = [(f, c) for f, c in calls.get(name, ()) if matches(f, c.path, c.method, recv)]
+        plain = [f for f, p, m in plains.get(name, ()) if matches(f, p, m, recv)]
+        # the service's own calls decide (see never_given_a_live_one); unlike a function of
+        # one file, one the module's tests alone call is not answered from them: its real
+        # callers may be out of view (nomad's drivers' Fingerprint, an RPC server's through
+        # an interface, tests with context.Background())
+        if not declared[(name, recv)]:
             found, plain = [(f, c) for f, c in found if not f.test], [f for f in plain if not f.test]
         if not found or plain:
             return None

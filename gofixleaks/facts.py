@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from . import analysis as a, gomod
-from .callers import DeadContext, FileCalls, calls_of, dead_contexts
+from .callers import DeadContext, FileCalls, calls_of, dead_contexts, watched
 from .model import summary as model_summary
 from .model.index import PackageIndex
 from .model.summary import EMPTY, StructFacts, Summary
@@ -609,7 +609,7 @@ def _dead_contexts(directory: str, files: list[FileFacts], importers: list[FileC
     own = [ff.calls for ff in files if ff.calls is not None]
     targets: dict[str, list] = {}
     for fc in own:
-        for name, recv, positions in fc.contexts:
+        for name, recv, positions, _ in fc.contexts:
             targets.setdefault(fc.package, []).append((name, recv, positions, fc.test))
     found = _import_path(directory) if targets else None
     if found is None:
@@ -629,19 +629,15 @@ def _import_path(directory: str) -> tuple[str, str] | None:
     return (root, path if rel == "." else f"{path}/{rel}") if not rel.startswith("..") else None
 
 
-def wanted_by_importers(files: list[FileFacts]) -> tuple[str, ...]:
-    """The names another package may call with a context: the exported functions and
-    methods with a context parameter (what ``importers`` reads the module's files for)."""
-    return tuple(sorted({name for ff in files if ff.calls is not None and not ff.calls.test
-                         for name, _, _ in ff.calls.contexts if name[:1].isupper()}))
-
-
 def importers(directory: str, files: list[FileFacts], load) -> tuple[FileCalls, ...]:
     """The calls of the module's files (outside ``directory``) that import its package and
-    name one of its functions wanted_by_importers: ``load(import path, names)`` gives them."""
-    names = wanted_by_importers(files)
-    found = _import_path(directory) if names else None
-    return tuple(load(found[1], names)) if found is not None else ()
+    name one of its exported functions or methods whose context matters (callers.watched):
+    ``load(import path, functions, methods)`` gives them."""
+    own = [ff.calls for ff in files if ff.calls is not None]
+    package = max({fc.package for fc in own}, key=lambda n: sum(fc.package == n for fc in own)) if own else ""
+    functions, methods = watched(own, package)
+    found = _import_path(directory) if functions or methods else None
+    return tuple(load(found[1], functions, methods)) if found is not None else ()
 
 
 def _unwritten(files: list[FileFacts], written_elsewhere: frozenset[str] = frozenset()) -> tuple[tuple[str, str, a.Term], ...]:

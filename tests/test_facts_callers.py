@@ -74,7 +74,7 @@ func run(ctx context.Context, n int) {
     assert by_line[12, "Loop"].dead == (0,)
     assert ("example.com/m/lib", "Start", False) in fc.values
     assert ("example.com/m/lib", "Other", False) in fc.plain
-    assert fc.contexts == (("run", "", (0,)),)
+    assert fc.contexts == (("run", "", (0,), False),)  # no literal or loop of its own watches it
 
 
 def test_every_module_caller_passing_background_makes_the_chain_dead(tmp_path):
@@ -108,12 +108,31 @@ def test_test_callers_count_only_without_the_services_own(tmp_path):
 
 
 def test_the_depth_limit_holds(tmp_path):
-    chain = LIB.replace("func Start(ctx context.Context) {\n\tB.startTicker(ctx)\n}", """\
-func Start(ctx context.Context) { a(ctx) }
-func a(ctx context.Context) { b(ctx) }
-func b(ctx context.Context) { c(ctx) }
-func c(ctx context.Context) { B.startTicker(ctx) }""")
-    facts = _facts(tmp_path, {"lib/lib.go": chain, "cmd/app/main.go": MAIN})
-    assert facts.never_live("lib", "a", "", 0) is not None
-    assert facts.never_live("lib", "c", "", 0) is not None  # three calls up: c, b, a, Start
-    assert facts.never_live("lib", "startTicker", "bucket", 0) is None  # four: beyond the limit
+    def chain(*names):
+        calls = [f"func {a}(ctx context.Context) {{ {b}(ctx) }}" for a, b in zip(names, names[1:])]
+        return LIB.replace("func Start(ctx context.Context) {\n\tB.startTicker(ctx)\n}",
+                           "\n".join(calls) + f"\nfunc {names[-1]}(ctx context.Context) {{ B.startTicker(ctx) }}")
+    three = _facts(tmp_path / "three", {"lib/lib.go": chain("Start", "b", "c"), "cmd/app/main.go": MAIN})
+    assert three.never_live("lib", "startTicker", "bucket", 0) == ("cmd/app/main.go:11",)  # c, b, Start: three up
+    four = _facts(tmp_path / "four", {"lib/lib.go": chain("Start", "a", "b", "c"), "cmd/app/main.go": MAIN})
+    assert four.never_live("lib", "startTicker", "bucket", 0) is None  # four: beyond the limit
+
+
+def test_tests_alone_do_not_answer_for_the_service(tmp_path):
+    # nomad's drivers: Fingerprint(ctx) is called by an RPC server through an interface, out
+    # of view, and by tests with context.Background()
+    test = MAIN.replace("package main", "package app").replace("func main() {", "func TestX(t *testing.T) {") \
+        .replace('"context"', '"context"\n\t"testing"')
+    facts = _facts(tmp_path, {"lib/lib.go": LIB, "cmd/app/app_test.go": test})
+    assert facts.never_live("lib", "Start", "", 0) is None
+
+
+def test_an_exported_method_another_package_names_is_unknown(tmp_path):
+    lib = LIB.replace("startTicker", "StartTicker")
+    main = MAIN.replace("lib.Start(ctx)", "lib.Start(ctx)\n\tlib.B.StartTicker(context.Background())")
+    facts = _facts(tmp_path, {"lib/lib.go": lib, "cmd/app/main.go": main})
+    assert facts.never_live("lib", "Start", "", 0) is not None
+    assert facts.never_live("lib", "StartTicker", "bucket", 0) is None  # its calls there are not read
+    # named nowhere else: the package's own calls answer (rclone's StartTokenTicker)
+    facts = _facts(tmp_path / "alone", {"lib/lib.go": lib, "cmd/app/main.go": MAIN})
+    assert facts.never_live("lib", "StartTicker", "bucket", 0) == ("cmd/app/main.go:11",)

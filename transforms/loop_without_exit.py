@@ -62,7 +62,8 @@ is in scope: see send-without-cancel). It is also reported without a fix when th
 a ctx parameter that every caller in the module fills with a context nothing cancels
 (`context.Background()`, `TODO()`, `WithoutCancel`, `WithValue` of those, directly or
 through a local), itself or through its callers' own ctx parameters (three calls up in
-the package; an exported function's callers are read in the module's other packages):
+the package; an exported function's callers are read in the module's other packages, and
+for code outside tests only the service's calls count):
 a case on its `Done()` would never run (rclone's process-wide bandwidth ticker).
 
 Applicability: `review` (a new `select` case that returns changes when the goroutine ends).
@@ -238,7 +239,7 @@ def run(p: Pass) -> None:
                     continue
                 close = select.children[-1]
                 # the loop never ends, but the rest of its body runs after the select each round
-                why = g_.message_note(sf, sig, p.package) or m.never_fires(v, loop, sig) or g_.return_blocker(sf, g, select, sig)
+                why = g_.message_note(sf, sig, p.package) or g_.return_blocker(sf, g, select, sig) or m.never_fires(v, loop, sig)
                 if why is None and sf.data[sf.line_start(close.start_byte) : close.start_byte].strip():
                     why = "the select is written on one line: add the case by hand"
                 edit = None if why else TextEdit(
@@ -247,8 +248,10 @@ def run(p: Pass) -> None:
             else:
                 chan = clause.child_by_field_name("right")
                 message = f"ranging over {sf.text(chan)} never ends (a ticker's channel is never closed) and {unwatched}"
-                why = g_.message_note(sf, sig, p.package) or m.never_fires(v, loop, sig)
+                why = g_.message_note(sf, sig, p.package)
                 edit, why = (None, why) if why else _range_rewrite(sf, g, loop, clause, sig)
+                why = why or m.never_fires(v, loop, sig)
+                edit = None if why else edit
             if edit is None:
                 p.report(loop, message, notes=[why])
                 continue
