@@ -32,6 +32,7 @@ _DEPTH = 3  # how many calls up a parameter handed on is followed (analysis.neve
 # an argument that may be a context: others are live (a value-adding wrapper of a local,
 # ``WithNamespace(bg, ns)``, is read as live too)
 _CONTEXTISH = re.compile(rb"(?i)ctx|context")
+_DEAD_MAKER = re.compile(rb"Background\(|TODO\(|WithoutCancel\(")  # what analysis.NEVER_DONE calls
 
 
 @dataclass(frozen=True)
@@ -72,12 +73,16 @@ def calls_of(sf: SourceFile, abspath: str) -> FileCalls:
     plain: set[tuple[str, str, bool]] = set()
     values: set[tuple[str, str, bool]] = set()
     handed = _Params(sf)
+    # a test's calls are not read for their contexts (all "may be live"): only service code
+    # answers for service code, and a Ginkgo suite's thousand calls of one `ctx` cost more
+    # than the parse (go-redis)
+    test = abspath.endswith("_test.go")
     for call in a.of_type(sf.root, "call_expression"):
         key = _key(sf, call.child_by_field_name("function"))
         if key is None:
             continue
         holder = call.child_by_field_name("arguments")
-        if holder is None or not _CONTEXTISH.search(sf.data, holder.start_byte, holder.end_byte):
+        if test or holder is None or not _CONTEXTISH.search(sf.data, holder.start_byte, holder.end_byte):
             plain.add(key)  # most calls: one search of their arguments' bytes
             continue
         dead, through = [], []
@@ -86,8 +91,8 @@ def calls_of(sf: SourceFile, abspath: str) -> FileCalls:
             if not _CONTEXTISH.search(sf.data, arg.start_byte, arg.end_byte):
                 continue
             if a.never_done(sf, arg, call) or (
-                    arg.type in ("identifier", "selector_expression")
-                    and a.never_cancelled(sf, a.Cancellation(sf.text(arg), "context"), call)):
+                    arg.type in ("identifier", "selector_expression") and handed.may_hold_dead(call, arg)
+                    and handed.never_cancelled(arg, call)):
                 dead.append(i)
             elif (j := handed.position(arg, call)) is not None:
                 through.append((i, j))
@@ -149,10 +154,41 @@ class _Params:
         self.decls = [fn for fn in sf.root.named_children if fn.type in ("function_declaration", "method_declaration")]
         self.starts = [d.start_byte for d in self.decls]
         self.memo: dict[int, tuple[dict[str, int], set[str]]] = {}
+        self.dead_makers: dict[tuple[int, int], bool] = {}
+        self.locals: dict[tuple[int, str], tuple[Node, bool | None] | None] = {}
 
     def declaration(self, node: Node) -> Node | None:
         i = bisect.bisect_right(self.starts, node.start_byte) - 1
         return self.decls[i] if i >= 0 and node.end_byte <= self.decls[i].end_byte else None
+
+    def may_hold_dead(self, call: Node, arg: Node) -> bool:
+        """Whether a local (or field) ``arg`` could hold a context nothing cancels: its
+        declaration (the file, for a field) makes one somewhere. Most calls pass a ``ctx``
+        and asking never_cancelled of each cost more than the parse on go-redis."""
+        decl = self.declaration(call) if arg.type == "identifier" else None
+        span = (decl.start_byte, decl.end_byte) if decl is not None else (0, len(self.sf.data))
+        if span not in self.dead_makers:
+            self.dead_makers[span] = _DEAD_MAKER.search(self.sf.data, *span) is not None
+        return self.dead_makers[span]
+
+    def never_cancelled(self, arg: Node, call: Node) -> bool:
+        """analysis.never_cancelled of ``arg`` at ``call``, answered once per local that its
+        function declares once (``ctx := context.Background()`` atop a test of a thousand
+        calls): asked per call, it read the function's assignments each time."""
+        sf, name = self.sf, self.sf.text(arg)
+        decl = self.declaration(call) if arg.type == "identifier" else None
+        if decl is None:
+            return a.never_cancelled(sf, a.Cancellation(name, "context"), call)
+        if (decl.id, name) not in self.locals:
+            made = [d for d in a.of_type(a.body(decl), "short_var_declaration")
+                    if name in (sf.text(n) for n in a.left_names(d))]
+            self.locals[decl.id, name] = (made[0], None) if len(made) == 1 else None
+        once = self.locals[decl.id, name]
+        if once is None or once[0].end_byte > call.start_byte or not a.is_within(call, once[0].parent):
+            return a.never_cancelled(sf, a.Cancellation(name, "context"), call)
+        if once[1] is None:
+            self.locals[decl.id, name] = once = (once[0], a.never_cancelled(sf, a.Cancellation(name, "context"), call))
+        return once[1]
 
     def contexts(self, decl: Node) -> tuple[dict[str, int], set[str]]:
         """The declaration's context parameters (name: position) and the names it assigns."""
