@@ -100,6 +100,11 @@ def _walk(directory: str) -> tuple[list[str], list[tuple[str, str]]]:
     return out, unreadable
 
 
+def walk_go_files(directory: str) -> list[str]:
+    """Every Go file below ``directory`` that a package holds (Go's ``./...`` skips)."""
+    return [p for p in _walk(directory)[0] if not _skipped(os.path.relpath(p, directory).replace(os.sep, "/"), ())]
+
+
 def package_files(directory: str) -> list[Target]:
     """The Go files directly in ``directory`` (one package's), with go/build's name skips."""
     try:

@@ -12,7 +12,8 @@ from typing import Callable, Iterable, Iterator
 
 from . import cache, edits, facts as facts_mod, gomod, grammar, imports, plumbing, registry
 from .config import Config
-from .discover import Target, display_path, is_generated, package_files
+from .callers import FileCalls
+from .discover import Target, display_path, is_generated, package_files, walk_go_files
 from .facts import PackageFacts
 from .plumbing import Plan
 from .rule import Finding, Pass, Rule
@@ -383,7 +384,8 @@ def package_facts(directory: str, store: cache.Cache | None, launchers: tuple[st
         ff = file_facts_of(t.path, data, store) if data is not None else None
         if ff is not None:
             found.append(ff)
-    return facts_mod.merge(directory, found, launchers, facts_mod.imports(directory, found, lambda d: _lent_facts(d, store)[1]))
+    return facts_mod.merge(directory, found, launchers, facts_mod.imports(directory, found, lambda d: _lent_facts(d, store)[1]),
+                           facts_mod.importers(directory, found, lambda p, fs, ms: _importer_calls(directory, p, fs, ms, store)[1]))
 
 
 # A process's view of the directories other packages import (facts.imports): a package of
@@ -456,6 +458,87 @@ def _lent_facts(
     return tuple(keys), out
 
 
+# A process's view of which files of a module import which of its packages (facts.importers):
+# built once per module root, from each file's import declarations, as every package of the
+# module asks. Each file's FileCalls are memoised by their cache key.
+_IMPORTING: dict[str, dict[str, tuple[str, ...]]] = {}
+_CALLS: dict[str, FileCalls] = {}
+_IMPORT_BLOCK = re.compile(rb"^import\s*\((.*?)^\)", re.M | re.S)
+_IMPORT_LINE = re.compile(rb'^import\s+((?:[\w.]+\s+)?"[^"]+")', re.M)
+_SPEC = re.compile(rb'(?:([\w.]+)\s+)?"([^"]+)"')
+
+
+def _importing(root: str, import_path: str) -> tuple[tuple[str, bool], ...]:
+    """The Go files of the module at ``root`` that import ``import_path``, each with whether
+    it imports it with a dot (its names then called unqualified)."""
+    if root not in _IMPORTING:
+        found: dict[str, list[tuple[str, bool]]] = {}
+        for path in walk_go_files(root):
+            data = _read(path) or b""
+            specs = _IMPORT_LINE.findall(data) + _IMPORT_BLOCK.findall(data)
+            for alias, p in {m for spec in specs for m in _SPEC.findall(spec)}:
+                found.setdefault(p.decode("utf-8", "replace"), []).append((path, alias == b"."))
+        if len(_IMPORTING) > 16:
+            del _IMPORTING[next(iter(_IMPORTING))]
+        _IMPORTING[root] = {p: tuple(files) for p, files in found.items()}
+    return _IMPORTING[root].get(import_path, ())
+
+
+def _mentions(data: bytes, token: bytes) -> bool:
+    """Whether ``token`` (``.Name``) occurs in ``data`` not followed by a word character."""
+    i = data.find(token)
+    while i >= 0:
+        after = data[i + len(token) : i + len(token) + 1]
+        if not (after.isalnum() or after == b"_"):
+            return True
+        i = data.find(token, i + 1)
+    return False
+
+
+def _importer_calls(
+    directory: str, import_path: str, functions: tuple[str, ...], methods: tuple[str, ...],
+    store: cache.Cache | None, parse: bool = True, new: list | None = None, read: bool = True,
+) -> tuple[tuple[str, ...], list[FileCalls]]:
+    """The FileCalls of the module's files outside ``directory`` that import ``import_path``
+    and name one of its ``functions`` (``.F``; from the cache or parsed, then added to
+    ``new`` for the cache), with the cache keys of the bytes they come from; without
+    ``parse``, the cache answers or _Miss; without ``read``, only the keys. A method of ``methods`` such a file names
+    (``.M``), or any name of a file importing the package with a dot, is taken as used as
+    a value, unread: types are not read, so which calls are its cannot be told cheaply."""
+    module = gomod.module_of(directory)
+    keys, out = [], []
+    for path, dot in _importing(module[0], import_path) if module is not None else ():
+        data = _read(path)
+        if os.path.dirname(path) == directory or data is None:
+            continue
+        named = functions + methods if dot else tuple(m for m in methods if _mentions(data, b"." + m.encode()))
+        if named:
+            keys.append(cache.key(data, "callers-named", path, named))
+            out.append(FileCalls(path, "", (), (), tuple(sorted((import_path if n in functions else "", n, n in methods)
+                                                               for n in named))))
+        if dot or not any(_mentions(data, b"." + f.encode()) for f in functions):
+            continue
+        key = cache.key(data, "callers", path)
+        keys.append(key)
+        if not read:
+            continue
+        calls = _CALLS.get(key) or (store.get(key, FileCalls) if store is not None else None)
+        if calls is None and not parse:
+            raise _Miss
+        if calls is None:
+            try:
+                calls = facts_mod.calls_of(SourceFile.load(display_path(path), data), path)
+            except SourceError:
+                continue
+            if new is not None:
+                new.append((key, calls))
+        if len(_CALLS) > 20_000:
+            _CALLS.clear()
+        _CALLS[key] = calls
+        out.append(calls)
+    return tuple(keys), out
+
+
 def _stat(path: str) -> os.stat_result | None:
     try:
         return os.stat(path)
@@ -500,6 +583,9 @@ class PackageDigest:
 
     digest: str
     lent: tuple[tuple[str, tuple[str, ...]], ...]
+    # (import path, functions, methods, keys): the module's files that import it and name one
+    # of those (facts.importers), by the cache keys of their calls then; a change is a miss
+    callers: tuple[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -509,7 +595,7 @@ class _Done:
     (all for the cache)."""
 
     results: tuple[tuple[str | None, FileResult], ...]
-    facts: tuple[tuple[str, facts_mod.FileFacts], ...]
+    facts: tuple[tuple[str, facts_mod.FileFacts | FileCalls], ...]
     package: PackageFacts | None  # None when the cache answered without the facts
     cache_warnings: tuple[str, ...] = ()  # what the worker's read-only cache could not read
     digests: tuple[tuple[str, PackageDigest], ...] = ()
@@ -545,9 +631,10 @@ def _digest_key(pkg: _Package, sources: list[tuple[Target, bytes, str]], config:
                      gomod.module_of(pkg.directory))
 
 
-def _cached_digest(store: cache.Cache, key: str) -> str | None:
+def _cached_digest(store: cache.Cache, key: str, directory: str) -> str | None:
     found = store.get(key, PackageDigest)
-    if found is None or any(_lent_keys(d) != keys for d, keys in found.lent):
+    if found is None or any(_lent_keys(d) != keys for d, keys in found.lent) or any(
+            _importer_calls(directory, p, fs, ms, None, read=False)[0] != keys for p, fs, ms, keys in found.callers):
         return None
     return found.digest
 
@@ -586,8 +673,16 @@ def _merge_facts(
         lent[directory], lent_found = _lent_facts(directory, store, parse, new_facts)
         return lent_found
 
-    package = facts_mod.merge(pkg.directory, found, config.launchers, facts_mod.imports(pkg.directory, found, load))
-    return package, PackageDigest(package.digest, tuple(sorted(lent.items())))
+    callers: list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = []
+
+    def load_callers(import_path: str, functions: tuple[str, ...], methods: tuple[str, ...]) -> list[FileCalls]:
+        keys, calls = _importer_calls(pkg.directory, import_path, functions, methods, store, parse, new_facts)
+        callers.append((import_path, functions, methods, keys))
+        return calls
+
+    package = facts_mod.merge(pkg.directory, found, config.launchers, facts_mod.imports(pkg.directory, found, load),
+                              facts_mod.importers(pkg.directory, found, load_callers))
+    return package, PackageDigest(package.digest, tuple(sorted(lent.items())), tuple(callers))
 
 
 def package_facts_of(pkg: _Package, config: Config, store: cache.Cache | None) -> PackageFacts:
@@ -617,7 +712,7 @@ def _process_package(
             sources = _package_sources(pkg, datas)
             key = _digest_key(pkg, sources, config)
             if not parse:
-                digest = _cached_digest(store, key)
+                digest = _cached_digest(store, key, pkg.directory)
             if digest is None:
                 package, record = _merge_facts(pkg, sources, config, store, parse, new_facts, parsed)
                 digest = package.digest

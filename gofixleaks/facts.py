@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from . import analysis as a, gomod
+from .callers import DeadContext, FileCalls, calls_of, dead_contexts, watched
 from .model import summary as model_summary
 from .model.index import PackageIndex
 from .model.summary import EMPTY, StructFacts, Summary
@@ -89,6 +90,7 @@ class FileFacts:
     writes: tuple[tuple[str, str], ...] = ()
     wants: tuple[tuple[str, str], ...] = ()
     checks_leaks: bool = False  # a test file that runs a goroutine-leak check (analysis.checks_leaks)
+    calls: FileCalls | None = None  # its calls as the reverse index keeps them (callers.py)
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,9 @@ class PackageFacts:
     durations: tuple[tuple[str, str, a.Term], ...] = ()  # (package, name, term) of constants nobody writes
     imported: tuple[Exports, ...] = ()  # what same-module packages imported here lend it
     checks_leaks: bool = False  # its tests run a goroutine-leak check (goleak, leakcheck...)
+    # context parameters every call in the module (its files, and the module's files that
+    # import it) fills with a context nothing cancels (callers.py)
+    dead_contexts: tuple[DeadContext, ...] = ()
 
     @functools.cached_property
     def model(self) -> PackageIndex:
@@ -126,6 +131,13 @@ class PackageFacts:
     def __getstate__(self) -> dict:
         # the model and the look-up memos are rebuilt where they are asked
         return {k: v for k, v in self.__dict__.items() if k not in ("model", "_by_name", "_per_package")}
+
+    def never_live(self, package: str, name: str, recv: str, position: int) -> tuple[str, ...] | None:
+        """Where the module calls function (or method) ``name`` when every call passes for
+        its parameter ``position`` a context nothing cancels (module-relative path:line),
+        else None: a call that may pass a live one, a use as a value, or no call at all."""
+        return next((d.sites for d in self.dead_contexts
+                     if (d.package, d.name, d.recv, d.position) == (package, name, recv, position)), None)
 
     def declarations(self, package: str, name: str, recv: str | None = "") -> tuple[FuncFacts, ...]:
         """Declarations of ``name`` (several under build tags); ``recv`` None: a method of any
@@ -269,7 +281,7 @@ def file_facts(sf: SourceFile, abspath: str) -> FileFacts:
     decls = [(fn, key) for fn, key in decls if key is not None and a.body(fn) is not None]
     if not decls:
         return FileFacts(abspath, package, (), _struct_fields(sf), model_summary.structs(sf), *_constants(sf),
-                         checks_leaks=a.checks_leaks(sf))
+                         checks_leaks=a.checks_leaks(sf), calls=calls_of(sf, abspath))
     # one whole-file query per node kind (cached per tree), split among the declarations by
     # position: a query per function body cost more than the parse on real services
     starts = [fn.start_byte for fn, _ in decls]
@@ -296,7 +308,7 @@ def file_facts(sf: SourceFile, abspath: str) -> FileFacts:
             **(_once_names(sf, fn) if package == "main" else {}),
         ))
     return FileFacts(abspath, package, tuple(out), _struct_fields(sf), model_summary.structs(sf), *_constants(sf),
-                     checks_leaks=a.checks_leaks(sf))
+                     checks_leaks=a.checks_leaks(sf), calls=calls_of(sf, abspath))
 
 
 def _once_names(sf: SourceFile, fn: Node) -> dict[str, tuple[str, ...]]:
@@ -559,12 +571,14 @@ def _canonical_pickle(value) -> bytes:
 
 
 def merge(
-    directory: str, files: list[FileFacts], launchers: tuple[str, ...] = (), imported: tuple[Exports, ...] = ()
+    directory: str, files: list[FileFacts], launchers: tuple[str, ...] = (), imported: tuple[Exports, ...] = (),
+    importers: tuple[FileCalls, ...] = (),
 ) -> PackageFacts:
     """The package's facts, with lifetimes resolved through calls (same package, a bounded
     depth: a function is long-lived if it loops until shutdown or calls one that does).
     ``launchers``: the config's launchers of other modules (model/index.py's Launcher);
-    ``imported``: what the same-module packages it imports lend it (see ``imports``)."""
+    ``imported``: what the same-module packages it imports lend it (see ``imports``);
+    ``importers``: the calls of the module's files that import it (see ``importers``)."""
     ordered = sorted(files, key=lambda ff: ff.path)
     functions = tuple(f for ff in ordered for f in ff.functions)
     long_lived = {(f.package, f.name, f.recv) for f in functions if f.loop in LONG_LIVED_LOOPS}
@@ -583,10 +597,47 @@ def merge(
     # pickle, not repr: repr of the summaries' dataclasses is slow
     durations = _unwritten(ordered)
     checks_leaks = any(ff.checks_leaks for ff in files)
-    state = (functions, sorted(long_lived), structs, fields, tuple(launchers), durations, imported, checks_leaks)
+    dead = _dead_contexts(directory, ordered, list(importers))
+    state = (functions, sorted(long_lived), structs, fields, tuple(launchers), durations, imported, checks_leaks, dead)
     digest = hashlib.blake2b(_canonical_pickle(state), digest_size=16).hexdigest()
     return PackageFacts(directory, functions, frozenset(long_lived), digest, structs, fields, tuple(launchers), durations, imported,
-                        checks_leaks)
+                        checks_leaks, dead)
+
+
+def _dead_contexts(directory: str, files: list[FileFacts], importers: list[FileCalls]) -> tuple[DeadContext, ...]:
+    """callers.dead_contexts for each package of the directory (``x`` and ``x_test``)."""
+    own = [ff.calls for ff in files if ff.calls is not None]
+    targets: dict[str, list] = {}
+    for fc in own:
+        for name, recv, positions, _ in fc.contexts:
+            targets.setdefault(fc.package, []).append((name, recv, positions, fc.test))
+    found = _import_path(directory) if targets else None
+    if found is None:
+        return ()
+    root, import_path = found
+    return tuple(d for package, ts in sorted(targets.items())
+                 for d in dead_contexts(package, import_path, root, ts, own, importers))
+
+
+def _import_path(directory: str) -> tuple[str, str] | None:
+    """(module root, import path) of the package in ``directory``."""
+    module = gomod.module_of(directory)
+    if module is None:
+        return None
+    root, path = module
+    rel = os.path.relpath(directory, root).replace(os.sep, "/")
+    return (root, path if rel == "." else f"{path}/{rel}") if not rel.startswith("..") else None
+
+
+def importers(directory: str, files: list[FileFacts], load) -> tuple[FileCalls, ...]:
+    """The calls of the module's files (outside ``directory``) that import its package and
+    name one of its exported functions or methods whose context matters (callers.watched):
+    ``load(import path, functions, methods)`` gives them."""
+    own = [ff.calls for ff in files if ff.calls is not None]
+    package = max({fc.package for fc in own}, key=lambda n: sum(fc.package == n for fc in own)) if own else ""
+    functions, methods = watched(own, package)
+    found = _import_path(directory) if functions or methods else None
+    return tuple(load(found[1], functions, methods)) if found is not None else ()
 
 
 def _unwritten(files: list[FileFacts], written_elsewhere: frozenset[str] = frozenset()) -> tuple[tuple[str, str, a.Term], ...]:

@@ -58,7 +58,13 @@ loop or inside another loop, when a select already receives the signal but goes
 round again (that case must leave; a second one would be noise), and when the signal is a
 done-named channel field that the package sends on and never closes (a message to one
 receiver, which a case on it would steal; such a field is the signal only when no other
-is in scope: see send-without-cancel).
+is in scope: see send-without-cancel). It is also reported without a fix when the signal is
+a ctx parameter that every caller in the module fills with a context nothing cancels
+(`context.Background()`, `TODO()`, `WithoutCancel`, `WithValue` of those, directly or
+through a local), itself or through its callers' own ctx parameters (three calls up in
+the package; an exported function's callers are read in the module's other packages, and
+for code outside tests only the service's calls count):
+a case on its `Done()` would never run (rclone's process-wide bandwidth ticker).
 
 Applicability: `review` (a new `select` case that returns changes when the goroutine ends).
 
@@ -206,7 +212,8 @@ def _in_main(p: Pass, g: g_.Goroutine) -> bool:
 
 def run(p: Pass) -> None:
     sf = p.file
-    for g in g_.goroutines(sf, m.view(p)):
+    v = m.view(p)
+    for g in g_.goroutines(sf, v):
         for loop in a.of_type(a.body(g.fn), "for_statement", skip_functions=True):
             sig = g_.signal(sf, g, loop, p.assumed_contexts, p.package)
             if sig is None:
@@ -232,7 +239,7 @@ def run(p: Pass) -> None:
                     continue
                 close = select.children[-1]
                 # the loop never ends, but the rest of its body runs after the select each round
-                why = g_.message_note(sf, sig, p.package) or g_.return_blocker(sf, g, select, sig)
+                why = g_.message_note(sf, sig, p.package) or g_.return_blocker(sf, g, select, sig) or m.never_fires(v, loop, sig)
                 if why is None and sf.data[sf.line_start(close.start_byte) : close.start_byte].strip():
                     why = "the select is written on one line: add the case by hand"
                 edit = None if why else TextEdit(
@@ -243,6 +250,8 @@ def run(p: Pass) -> None:
                 message = f"ranging over {sf.text(chan)} never ends (a ticker's channel is never closed) and {unwatched}"
                 why = g_.message_note(sf, sig, p.package)
                 edit, why = (None, why) if why else _range_rewrite(sf, g, loop, clause, sig)
+                why = why or m.never_fires(v, loop, sig)
+                edit = None if why else edit
             if edit is None:
                 p.report(loop, message, notes=[why])
                 continue

@@ -42,7 +42,9 @@ everything it references.
   stopping the polling then would change what the loop is for;
 - the goroutine's function has results, or a `return` in place of the sleep would skip an
   `Unlock()`, `Done()` or `close()` later in the loop body;
-- the sleep shares its line with other code.
+- the sleep shares its line with other code;
+- the signal is a ctx parameter that every caller in the module fills with a context
+  nothing cancels (see loop-without-exit): a case on its `Done()` would never run.
 
 ## The fix
 The sleep becomes a wait that also watches the signal and returns when it fires
@@ -86,7 +88,7 @@ def run(p: Pass) -> None:
             if sig is None:
                 continue
             message = f"this polling loop never ends, although {sig.name} could stop it: the goroutine sleeps and works until the process exits"
-            why = _why_not(sf, g, loop, sleep, sig)
+            why = _why_not(sf, g, loop, sleep, sig) or m.never_fires(v, sleep, sig.cancellation())
             if why is not None:
                 p.report(loop, message, notes=[why])
                 continue

@@ -131,6 +131,10 @@ note says which) when:
   telegraf's intel_rdt `quitChan`): a message to one receiver, not a broadcast stop
   signal, which a case on it would steal. Such a field is the signal only when no other
   is in scope;
+- the signal is a ctx parameter that every caller in the module (read through the
+  package's facts: its other files, and for an exported function the module's other
+  packages) fills with a context nothing cancels: the new case would never run (callers in
+  the same file alone mean the finding is not reported: see the signal above);
 - for a send, the channel is neither a parameter, nor a channel the function returns,
   nor a field of the receiver that also holds the signal: its receiver is out of view
   and may be owed the value (another receiver may count them);
@@ -594,8 +598,9 @@ def _why_no_fix(sf: SourceFile, g: g_.Goroutine, stmt: Node, kind: str, chan: No
 
 
 def _never_fires(v: m.View, stmt: Node, sig: a.Cancellation) -> bool:
-    """A ctx parameter that every caller fills with a context nothing cancels (the model's
-    stop signals): a select on it would change nothing."""
+    """A ctx parameter that every caller of this file fills with a context nothing cancels
+    (the model's stop signals): the finding's premise, a signal that could end the
+    goroutine, does not hold. (Callers elsewhere in the module withhold only the fix.)"""
     return not sig.assumed and any(s.name == sig.name and s.origin == "param" and not s.fires for s in m.stop_signals(v, stmt))
 
 
@@ -962,7 +967,7 @@ def run(p: Pass) -> None:
         if request is not None and unowned is not None:
             continue  # work handed elsewhere may be meant to outlive the request (an async notification)
         why = g_.message_note(sf, sig, p.package) or unowned or _closable(sf, stmt, kind, chan, sig) \
-            or g_.return_blocker(sf, g, stmt, sig)
+            or g_.return_blocker(sf, g, stmt, sig) or m.never_fires(v, stmt, sig)
         # the function's own case on the signal says what ending there means (serf's
         # coalescer flushes what it holds first)
         body, at = g_.own_signal_case(sf, a.enclosing_function(stmt), stmt, sig, chan) if why is None else (("return",), None)

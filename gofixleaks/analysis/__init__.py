@@ -52,6 +52,7 @@ from .cancellation import (
     never_done,
     outcome_of,
     never_given_a_live_one,
+    param_index,
     passed_for,
     received_type,
     signal_kind,

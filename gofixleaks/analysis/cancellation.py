@@ -270,7 +270,7 @@ def passed_for(sf: SourceFile, fn: Node, param: str, files: Sequence[SourceFile]
     key = function_key(sf, fn)
     if key is None:
         return None
-    index = _param_index(sf, fn, param)
+    index = param_index(sf, fn, param)
     count, variadic = _param_count(fn)
     calls = []
     for f in files:
@@ -320,7 +320,7 @@ def _dead_argument(sf: SourceFile, call: Node, arg: Node, files: Sequence[Source
     return never_given_a_live_one(sf, caller, name, files, in_view, depth - 1) is not None
 
 
-def _param_index(sf: SourceFile, fn: Node, name: str) -> int:
+def param_index(sf: SourceFile, fn: Node, name: str) -> int:
     """The position of parameter ``name`` among ``fn``'s, or -1."""
     i = 0
     for p in fn.child_by_field_name("parameters").named_children:

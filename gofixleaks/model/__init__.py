@@ -26,7 +26,7 @@ _EXPORTS = {
     "ENDS": "routines", "Goroutine": "routines", "goroutines": "routines", "lifetime": "routines",
     "runs_once": "routines",
     "Launcher": "index", "PackageIndex": "index",
-    "Signal": "signals", "stop_signals": "signals", "request_context": "signals", "test_context": "signals",
+    "Signal": "signals", "stop_signals": "signals", "never_fires": "signals", "request_context": "signals", "test_context": "signals",
     "MANY": "summary", "ChanUse": "summary", "may_be_channel": "summary", "named_callee": "summary",
     "View": "file", "view": "file",
 }

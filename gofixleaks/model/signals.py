@@ -64,7 +64,7 @@ def _classify(v: View, c: a.Cancellation, at: Node) -> Signal | None:
         return Signal(c.name, c.kind, "field", c.kind == "context" or _field_fires(v, field))
     declaring = next((fn for fn in a.ancestors(at) if fn.type in a.FUNCTION_TYPES and a.params_declare(sf, fn, c.name)), None)
     if declaring is not None:
-        return Signal(c.name, c.kind, "param", not _never_given_a_live_one(v, declaring, c.name))
+        return Signal(c.name, c.kind, "param", _never_live_here(v, declaring, c.name) is None)
     made = a.defined_value(sf, c.name, at)
     if c.kind == "context":
         if made is not None and a.is_call_to(sf, made, "context", _NEVER_DONE):
@@ -76,20 +76,47 @@ def _classify(v: View, c: a.Cancellation, at: Node) -> Signal | None:
     return Signal(c.name, c.kind, "local", c.name in a.signal_ops(sf, top)[0])
 
 
-def _never_given_a_live_one(v: View, fn: Node, param: str) -> bool:
-    """Whether every call of ``fn`` passes for ``param`` a context that never fires (see
-    analysis.never_given_a_live_one), asked of this file for an unexported function (or
-    method) that the package's facts say no other file calls, at each step up."""
+def never_live(v: View, fn: Node, param: str) -> tuple[str, ...] | None:
+    """Where ``fn`` is called (path:line) when every call passes for its context parameter
+    ``param`` a context that never fires, else None. Asked of this file first (see
+    _never_live_here), then of the package's facts, which know every call in the module (its
+    files and those of the module that import it: callers.py), for any function."""
+    found = _never_live_here(v, fn, param)
+    key = a.function_key(v.sf, fn) if found is None and v.facts is not None else None
+    return found or (v.facts.never_live(v.package, *key, a.param_index(v.sf, fn, param)) if key is not None else None)
+
+
+def _never_live_here(v: View, fn: Node, param: str) -> tuple[str, ...] | None:
+    """never_live asked of this file alone (see analysis.never_given_a_live_one), for an
+    unexported function (or method) that the package's facts say no other file calls, at
+    each step up: what decides whether a signal fires (Signal.fires), and so whether some
+    rules report at all."""
     sf = v.sf
     if v.index is None:
-        return False
+        return None
     here = {a.function_key(sf, d) for d in sf.root.named_children}
 
     def in_view(f, fn: Node) -> bool:
         key = a.function_key(f, fn)
         return key is not None and key[0][:1].islower() and not any(
             key[0] in g.calls and (g.name, g.recv) not in here for g in v.facts.functions if g.package == v.package)
-    return a.never_given_a_live_one(sf, fn, param, [sf], in_view) is not None
+    found = a.never_given_a_live_one(sf, fn, param, [sf], in_view)
+    return (f"{found[0].path}:{found[0].line_col(found[1].start_byte)[0]}",) if found is not None else None
+
+
+def never_fires(v: View, at: Node, sig: a.Cancellation) -> str | None:
+    """Why a case on ``sig`` at ``at`` would never run, or None: it is a context parameter
+    that every caller in the module fills with a context nothing cancels (see never_live).
+    The one question every rule offering a ``case <-ctx.Done()`` asks before it offers one;
+    the finding stands or falls on the rule's own evidence (stop_signals' ``fires``)."""
+    if sig.assumed or sig.kind != "context" or "." in sig.name:
+        return None
+    declaring = next((fn for fn in a.ancestors(at) if fn.type in a.FUNCTION_TYPES and a.params_declare(v.sf, fn, sig.name)), None)
+    sites = never_live(v, declaring, sig.name) if declaring is not None else None
+    if not sites:
+        return None
+    shown = ", ".join(sites[:3]) + (" ..." if len(sites) > 3 else "")
+    return f"every caller in the module passes a context nothing cancels ({shown}): a case on its Done() would never run"
 
 
 def _field_fires(v: View, field: str) -> bool:

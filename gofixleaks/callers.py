@@ -1,0 +1,329 @@
+"""The reverse index: who in the module calls a package's functions, and with what context.
+
+Facts flow forward (facts.imports: a package lends its importers its makers and launchers);
+this is the other direction. Each file yields FileCalls from its own syntax (cached by its
+bytes, like FileFacts): its calls that pass a context nothing cancels (analysis.never_done,
+never_cancelled) or the calling function's own context parameter, and the names it calls
+otherwise or uses as values. A package's facts merge its own files' FileCalls with those of
+the module's files that import it, and answer "is this context parameter ever given a live
+one?" (``dead_contexts``): a select on such a context would never fire.
+
+Unknown always means "may be live": no call at all, a use as a value, a call that passes
+anything else, a caller's parameter whose own callers are out of reach (in another package).
+Methods are matched by name, as types are not read: a call of any method of that name, in
+the package or in a file importing it, counts as a call of each.
+
+Everything here is plain, immutable data: it crosses process boundaries and the cache.
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+import re
+from dataclasses import dataclass
+
+from tree_sitter import Node
+
+from . import analysis as a
+from .source import SourceFile
+
+_DEPTH = 3  # how many calls up a parameter handed on is followed (analysis.never_given_a_live_one's)
+# an argument that may be a context: others are live (a value-adding wrapper of a local,
+# ``WithNamespace(bg, ns)``, is read as live too)
+_CONTEXTISH = re.compile(rb"(?i)ctx|context")
+_DEAD_MAKER = re.compile(rb"Background\(|TODO\(|WithoutCancel\(")  # what analysis.NEVER_DONE calls
+
+
+@dataclass(frozen=True)
+class Call:
+    """A call that passes a context nothing cancels, or the caller's own context parameter."""
+
+    path: str  # the callee's import path; "" for ``f(...)`` of the file's package or a method
+    name: str
+    method: bool  # ``x.name(...)`` on a value: matched by name
+    line: int
+    dead: tuple[int, ...]  # argument positions given a context nothing cancels
+    through: tuple[tuple[int, int], ...]  # (argument position, the caller's parameter position) handed on
+    caller: tuple[str, str] = ("", "")  # (name, receiver type) of the declaration it is written in
+
+
+@dataclass(frozen=True)
+class FileCalls:
+    path: str  # absolute
+    package: str
+    calls: tuple[Call, ...]
+    # (path, name, method) called with nothing of the above, or used as a value (``register(F)``,
+    # ``x := s.Run``): whoever calls them may pass anything
+    plain: tuple[tuple[str, str, bool], ...]
+    values: tuple[tuple[str, str, bool], ...]
+    # (name, recv, context parameter positions, whether its body holds a function literal or
+    # a loop) of its declarations: only where a goroutine or a loop may watch a context is
+    # the question asked, of the function or of one handing it its context
+    contexts: tuple[tuple[str, str, tuple[int, ...], bool], ...] = ()
+
+    @property
+    def test(self) -> bool:
+        return self.path.endswith("_test.go")
+
+
+def calls_of(sf: SourceFile, abspath: str) -> FileCalls:
+    """The file's calls as the reverse index keeps them (see FileCalls)."""
+    calls: list[Call] = []
+    plain: set[tuple[str, str, bool]] = set()
+    values: set[tuple[str, str, bool]] = set()
+    handed = _Params(sf)
+    # a test's calls are not read for their contexts (all "may be live"): only service code
+    # answers for service code, and a Ginkgo suite's thousand calls of one `ctx` cost more
+    # than the parse (go-redis)
+    test = abspath.endswith("_test.go")
+    for call in a.of_type(sf.root, "call_expression"):
+        key = _key(sf, call.child_by_field_name("function"))
+        if key is None:
+            continue
+        holder = call.child_by_field_name("arguments")
+        if test or holder is None or not _CONTEXTISH.search(sf.data, holder.start_byte, holder.end_byte):
+            plain.add(key)  # most calls: one search of their arguments' bytes
+            continue
+        dead, through = [], []
+        for i, arg in enumerate(a.arguments(call)):
+            arg = a.unparen(arg)
+            if not _CONTEXTISH.search(sf.data, arg.start_byte, arg.end_byte):
+                continue
+            if a.never_done(sf, arg, call) or (
+                    arg.type in ("identifier", "selector_expression") and handed.may_hold_dead(call, arg)
+                    and handed.never_cancelled(arg, call)):
+                dead.append(i)
+            elif (j := handed.position(arg, call)) is not None:
+                through.append((i, j))
+        if dead or through:
+            decl = handed.declaration(call)
+            calls.append(Call(*key, sf.line_col(call.start_byte)[0], tuple(dead), tuple(through),
+                              a.function_key(sf, decl) if through else ("", "")))
+        else:
+            plain.add(key)
+    for sel in a.of_type(sf.root, "selector_expression"):
+        parent = sel.parent
+        if parent is not None and not (parent.type == "call_expression" and parent.child_by_field_name("function") == sel):
+            key = _key(sf, sel)
+            if key is not None:
+                values.add(key)
+    for ident in _value_names(sf):
+        values.add(("", sf.text(ident), False))
+    watching = {handed.declaration(n).id for n in a.of_type(sf.root, "func_literal", "for_statement")
+                if handed.declaration(n) is not None}
+    contexts = tuple((*key, tuple(sorted(params.values())), d.id in watching) for d in handed.decls
+                     if (key := a.function_key(sf, d)) is not None and (params := handed.contexts(d)[0]))
+    return FileCalls(abspath, sf.package_name, tuple(calls), tuple(sorted(plain)), tuple(sorted(values)), contexts)
+
+
+def _key(sf: SourceFile, fn: Node | None) -> tuple[str, str, bool] | None:
+    """(import path, name, method) that a call's function (or a selector) names."""
+    if fn is None:
+        return None
+    if fn.type == "identifier":
+        return "", sf.text(fn), False
+    if fn.type != "selector_expression":
+        return None
+    operand, field = fn.child_by_field_name("operand"), fn.child_by_field_name("field")
+    path = sf.imports.get(sf.text(operand)) if operand is not None and operand.type == "identifier" else None
+    return (path, sf.text(field), False) if path is not None else ("", sf.text(field), True)
+
+
+def _value_names(sf: SourceFile):
+    """Plain names where a function value may be given: arguments, right-hand sides, returned
+    values (a composite literal's element is not read: ``{Run: F}`` escapes the index)."""
+    for n in a.of_type(sf.root, "call_expression", "assignment_statement", "short_var_declaration", "var_spec",
+                       "return_statement"):
+        if n.type == "call_expression":
+            holder = n.child_by_field_name("arguments")
+        elif n.type == "return_statement":
+            holder = n.named_children[0] if n.named_children else None
+        else:
+            holder = n.child_by_field_name("right" if n.type != "var_spec" else "value")
+        for x in holder.named_children if holder is not None else ():
+            if x.type == "identifier":
+                yield x
+
+
+class _Params:
+    """The context parameters of the file's declarations, and whether a call hands one on."""
+
+    def __init__(self, sf: SourceFile) -> None:
+        self.sf = sf
+        self.decls = [fn for fn in sf.root.named_children if fn.type in ("function_declaration", "method_declaration")]
+        self.starts = [d.start_byte for d in self.decls]
+        self.memo: dict[int, tuple[dict[str, int], set[str]]] = {}
+        self.dead_makers: dict[tuple[int, int], bool] = {}
+        self.locals: dict[tuple[int, str], tuple[Node, bool | None] | None] = {}
+
+    def declaration(self, node: Node) -> Node | None:
+        i = bisect.bisect_right(self.starts, node.start_byte) - 1
+        return self.decls[i] if i >= 0 and node.end_byte <= self.decls[i].end_byte else None
+
+    def may_hold_dead(self, call: Node, arg: Node) -> bool:
+        """Whether a local (or field) ``arg`` could hold a context nothing cancels: its
+        declaration (the file, for a field) makes one somewhere. Most calls pass a ``ctx``
+        and asking never_cancelled of each cost more than the parse on go-redis."""
+        decl = self.declaration(call) if arg.type == "identifier" else None
+        span = (decl.start_byte, decl.end_byte) if decl is not None else (0, len(self.sf.data))
+        if span not in self.dead_makers:
+            self.dead_makers[span] = _DEAD_MAKER.search(self.sf.data, *span) is not None
+        return self.dead_makers[span]
+
+    def never_cancelled(self, arg: Node, call: Node) -> bool:
+        """analysis.never_cancelled of ``arg`` at ``call``, answered once per local that its
+        function declares once (``ctx := context.Background()`` atop a test of a thousand
+        calls): asked per call, it read the function's assignments each time."""
+        sf, name = self.sf, self.sf.text(arg)
+        decl = self.declaration(call) if arg.type == "identifier" else None
+        if decl is None:
+            return a.never_cancelled(sf, a.Cancellation(name, "context"), call)
+        if (decl.id, name) not in self.locals:
+            made = [d for d in a.of_type(a.body(decl), "short_var_declaration")
+                    if name in (sf.text(n) for n in a.left_names(d))]
+            self.locals[decl.id, name] = (made[0], None) if len(made) == 1 else None
+        once = self.locals[decl.id, name]
+        if once is None or once[0].end_byte > call.start_byte or not a.is_within(call, once[0].parent):
+            return a.never_cancelled(sf, a.Cancellation(name, "context"), call)
+        if once[1] is None:
+            self.locals[decl.id, name] = once = (once[0], a.never_cancelled(sf, a.Cancellation(name, "context"), call))
+        return once[1]
+
+    def contexts(self, decl: Node) -> tuple[dict[str, int], set[str]]:
+        """The declaration's context parameters (name: position) and the names it assigns."""
+        sf = self.sf
+        if decl.id not in self.memo:
+            params = {name: i for i, (name, typ) in enumerate(_params(sf, decl))
+                      if name and typ is not None and typ.type == "qualified_type" and sf.text(typ).endswith(".Context")
+                      and a.signal_kind(sf, name, typ) == "context"}
+            body = a.body(decl)
+            assigned = {sf.text(n) for st in a.of_type(body, "assignment_statement") for n in a.left_names(st)} \
+                if params and body is not None else set()
+            self.memo[decl.id] = params, assigned
+        return self.memo[decl.id]
+
+    def position(self, arg: Node, call: Node) -> int | None:
+        """The position of the declaration's context parameter ``arg`` names, when it is that
+        parameter at ``call`` (no closure's parameter or local shadows it) and the
+        declaration never assigns it (``ctx = withTimeout(ctx)``)."""
+        sf = self.sf
+        decl = self.declaration(call) if arg.type == "identifier" else None
+        if decl is None:
+            return None
+        params, assigned = self.contexts(decl)
+        name = sf.text(arg)
+        if name not in params or name in assigned or a.local_declaration(sf, name, call) is not None:
+            return None
+        nearest = next((f for f in a.ancestors(call) if f.type in a.FUNCTION_TYPES and a.params_declare(sf, f, name)), None)
+        return params[name] if nearest == decl else None
+
+
+def _params(sf: SourceFile, fn: Node) -> list[tuple[str, Node | None]]:
+    """(name, type) of ``fn``'s parameters in order ("" for an unnamed one)."""
+    out = []
+    for p in fn.child_by_field_name("parameters").named_children:
+        if p.type in ("parameter_declaration", "variadic_parameter_declaration"):
+            typ = p.child_by_field_name("type")
+            out += [(sf.text(n), typ) for n in p.children_by_field_name("name")] or [("", typ)]
+    return out
+
+
+def watched(own: list[FileCalls], package: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The exported functions and methods of ``package`` with a context parameter that a
+    goroutine or loop may watch (see FileCalls.contexts), in its body or in a function of
+    the package it hands the context to (a few calls down): the names whose calls in other
+    packages matter, as (functions, methods)."""
+    decls = [(fc, d) for fc in own if fc.package == package and not fc.test for d in fc.contexts]
+    hot = {(name, recv) for _, (name, recv, _, watches) in decls if watches}
+    for _ in range(_DEPTH):
+        # calls are matched by name: a method call may be any receiver's
+        grown = {c.caller for fc in own if fc.package == package for c in fc.calls if c.through
+                 and any(name == c.name and (bool(recv) == c.method) for name, recv in hot)} - hot
+        if not grown:
+            break
+        hot |= grown
+    exported = sorted({(name, recv) for name, recv in hot if name[:1].isupper()})
+    return tuple(n for n, r in exported if not r), tuple(sorted({n for n, r in exported if r}))
+
+
+# ---------------------------------------------------------------------------- the answer
+
+
+@dataclass(frozen=True)
+class DeadContext:
+    """A context parameter every call in the module fills with a context nothing cancels."""
+
+    package: str
+    name: str
+    recv: str
+    position: int
+    sites: tuple[str, ...]  # where it is called: module-relative path:line, a few
+
+
+def dead_contexts(package: str, import_path: str, root: str, targets, own: list[FileCalls],
+                  importers: list[FileCalls]) -> tuple[DeadContext, ...]:
+    """The context parameters of ``targets`` ((name, recv, positions, declared in a test
+    file) of package ``package``, import path ``import_path``) that every call passes a
+    context nothing cancels, directly or through a caller's own parameter (``_DEPTH`` calls
+    up, within the package). ``own``: the FileCalls of the package's directory;
+    ``importers``: those of the module's files that import it (``root``: the module's)."""
+    files = own + importers
+    mine = {id(f) for f in own}
+    declared = {(name, recv): test for name, recv, _, test in targets}
+    memo: dict[tuple[str, str, int, int], tuple[str, ...] | None] = {}
+    # by name, once: asked per target, a scan of every file's names was quadratic
+    values: dict[str, list[tuple[FileCalls, str, bool]]] = {}
+    plains: dict[str, list[tuple[FileCalls, str, bool]]] = {}
+    calls: dict[str, list[tuple[FileCalls, Call]]] = {}
+    for f in files:
+        for into, keys in ((values, f.values), (plains, f.plain)):
+            for p, n, m in keys:
+                into.setdefault(n, []).append((f, p, m))
+        for c in f.calls:
+            calls.setdefault(c.name, []).append((f, c))
+
+    def matches(f: FileCalls, path: str, method: bool, recv: str) -> bool:
+        if recv:
+            return method
+        return not method and (path == import_path or (path == "" and f.package == package and id(f) in mine))
+
+    def dead(name: str, recv: str, pos: int, depth: int) -> tuple[str, ...] | None:
+        key = (name, recv, pos, depth)
+        if key not in memo:
+            memo[key] = None  # a cycle is unknown
+            memo[key] = _dead(name, recv, pos, depth) if depth >= 0 and (name, recv) in declared else None
+        return memo[key]
+
+    def _dead(name: str, recv: str, pos: int, depth: int) -> tuple[str, ...] | None:
+        if any(matches(f, p, m, recv) for f, p, m in values.get(name, ())):
+            return None
+        found = [(f, c) for f, c in calls.get(name, ()) if matches(f, c.path, c.method, recv)]
+        plain = [f for f, p, m in plains.get(name, ()) if matches(f, p, m, recv)]
+        # the service's own calls decide (see never_given_a_live_one); unlike a function of
+        # one file, one the module's tests alone call is not answered from them: its real
+        # callers may be out of view (nomad's drivers' Fingerprint, an RPC server's through
+        # an interface, tests with context.Background())
+        if not declared[(name, recv)]:
+            found, plain = [(f, c) for f, c in found if not f.test], [f for f in plain if not f.test]
+        if not found or plain:
+            return None
+        sites: list[str] = []  # where the dead contexts are made: a call here, or its callers'
+        for f, c in found:
+            up = next((j for i, j in c.through if i == pos), None)
+            if pos in c.dead:
+                sites.append(f"{os.path.relpath(f.path, root)}:{c.line}")
+                continue
+            above = dead(*c.caller, up, depth - 1) if up is not None and id(f) in mine and f.package == package else None
+            if above is None:
+                return None
+            sites += above
+        return tuple(dict.fromkeys(sites))
+
+    out = []
+    for name, recv, positions, _ in targets:
+        for pos in positions:
+            sites = dead(name, recv, pos, _DEPTH)
+            if sites:
+                out.append(DeadContext(package, name, recv, pos, sites))
+    return tuple(out)

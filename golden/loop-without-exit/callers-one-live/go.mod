@@ -1,0 +1,3 @@
+module example.com/bwlimit
+
+go 1.22
