@@ -862,3 +862,61 @@ def _stable(sf, expr: Node, binding, loop) -> bool:
         if any(sf.text(n) == text for n in targets):
             return False
     return True
+
+
+def requested_reply(sf: SourceFile, chan: Node, at: Node) -> Node | None:
+    """The asker's bare wait for the reply sent on ``chan`` at ``at``, or None: ``chan`` is a
+    local given by calling a func received from a request channel (``case fn := <-e.reqs:
+    done := fn()``), and every value the file sends on that channel (a field matched by
+    name) is a func literal returning a local of the sender's function, which that function
+    receives bare after the send (k6's event emitter: ``e.reqs <- func() chan struct{} {
+    f(); return done }``, then ``<-done``). The asker waits for that reply for good."""
+    values = a.defined_values(sf, sf.text(chan), at) if chan.type == "identifier" else []
+    call = a.unparen(values[0]) if len(values) == 1 else None
+    f = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
+    request = _received_from(sf, sf.text(f), at) if f is not None and f.type == "identifier" else None
+    if request is None or request.type not in ("identifier", "selector_expression"):
+        return None
+    key = (lambda x: sf.text(x.child_by_field_name("field"))) if request.type == "selector_expression" else sf.text
+    sends = [s for s in a.of_type(sf.root, "send_statement") if s.child_by_field_name("channel").type == request.type
+             and key(s.child_by_field_name("channel")) == key(request)]
+    waits = [_bare_wait_after(sf, s) for s in sends]
+    return waits[0] if waits and all(waits) else None
+
+
+def _received_from(sf: SourceFile, name: str, at: Node) -> Node | None:
+    """The channel local ``name`` was received from at ``at``: by the communication of a
+    select case around ``at`` (``case fn := <-reqs:``), or by its ``:=`` value."""
+    for case in (x for x in a.ancestors(at) if x.type == "communication_case"):
+        comm = case.child_by_field_name("communication")
+        if comm.type == "receive_statement" and a.declares(sf, comm, name):
+            right = a.unparen(comm.child_by_field_name("right"))
+            return a.unparen(right.child_by_field_name("operand")) if a.is_receive(sf, right) else None
+    values = a.defined_values(sf, name, at)
+    value = a.unparen(values[0]) if len(values) == 1 else None
+    return a.unparen(value.child_by_field_name("operand")) if a.is_receive(sf, value) else None
+
+
+def _bare_wait_after(sf: SourceFile, send: Node) -> Node | None:
+    """The bare receive (``<-done`` or ``v := <-done``, outside any select) by which the
+    function making ``send`` waits, after it, for the one local that every ``return`` of
+    the sent func literal gives back; None for another value."""
+    literal = a.unparen(send.child_by_field_name("value"))
+    returns = list(a.of_type(a.body(literal), "return_statement", skip_functions=True)) if literal.type == "func_literal" else []
+    results = [r.named_children[0].named_children for r in returns if r.named_children]
+    if not returns or len(results) != len(returns) or any(len(x) != 1 or x[0].type != "identifier" for x in results) \
+            or len({sf.text(x[0]) for x in results}) != 1:
+        return None
+    name, fn = sf.text(results[0][0]), a.enclosing_function(send)
+    decl = a.local_declaration(sf, name, send)
+    if decl is None or a.enclosing_function(decl) != fn:
+        return None  # the literal's own local, or not the sender's
+    for r in a.of_type(a.body(fn), "unary_expression", skip_functions=True):
+        holder = r.parent
+        bare = holder.type == "expression_statement" or (
+            holder.type == "expression_list" and holder.parent.type in ("short_var_declaration", "assignment_statement")
+            and holder == holder.parent.child_by_field_name("right"))
+        if bare and r.start_byte > send.end_byte and a.is_receive(sf, r) \
+                and sf.text(a.unparen(r.child_by_field_name("operand"))) == name and a.local_declaration(sf, name, r) == decl:
+            return r
+    return None

@@ -42,10 +42,15 @@ hangs too.
 - the partner may send more than once (a send in a loop over the same value, two sends,
   two helpers): one slot would not be enough, and the finding says so. A send followed by
   `return` (its last action) counts once, whatever loops surround it (controller-runtime's
-  pollURLUntilOK: `ready <- true; return` in its polling loop);
+  pollURLUntilOK: `ready <- true; return` in its polling loop), and such sends together
+  count once too: each ends the run (two branches each sending, then returning);
 - the partner, after its send, waits on a channel carried in what it sent (`sink <- res`
   then `<-res.Done`, a handshake, as go-ethereum's peer dispatcher does): with a buffer it
-  would block there instead, for good.
+  would block there instead, for good;
+- the partner is also handed another channel that the same select receives from, and
+  closes it (`defer close(errOut)` after `out <- p`): unbuffered, the close comes only
+  once the answer was taken; with a buffer both can be ready when the select looks, and it
+  may take the close's zero value instead of the answer.
 
 ## The fix
 Give the channel room for the one answer, `make(chan T, 1)`: the sender's send then
@@ -84,6 +89,11 @@ def run(p: Pass) -> None:
         if awaits:
             p.report(make, message, notes=["the partner then waits for an answer on a channel in what it sent: with a buffer it would block there instead; let the sender select on cancellation"])
             continue
+        rival = _closed_beside(v, ch, recvs[0].node)
+        if rival is not None:
+            p.report(make, message, notes=[f"the partner also closes {rival}, which this select receives beside {ch.name}: with a buffer both may be "
+                                           "ready at once and the select may take the close, dropping the answer; let the sender select on cancellation"])
+            continue
         edit = TextEdit(a.arguments(make)[0].end_byte, a.arguments(make)[0].end_byte, b", 1")
         p.report(make, message, [Fix(f"buffer {ch.name} with room for the one answer", (edit,), applicability=SAFE)])
 
@@ -103,6 +113,28 @@ def _gives_up(sf, recv: Node) -> str | None:
             text = sf.text(other.child_by_field_name("communication"))
             reasons.append("a timeout" if "After(" in text or ".C" in text else "cancellation" if "Done()" in text else "another case")
     return reasons[0] if reasons else None
+
+
+def _closed_beside(v: m.View, ch: m.LocalChannel, recv: Node) -> str | None:
+    """A local channel that another case of the select around ``recv`` receives from, handed
+    to the same call as ``ch`` and closed by it (k6's runWaitForEventHandler closes ``out``
+    and ``errOut`` by defer after its one send): unbuffered, the close can only follow the
+    answer's receipt; buffered, both can be ready when the select looks. None: no such."""
+    sf = v.sf
+    calls = {op.node for op in ch.of_kind("handoff")}
+    select = next(x for x in a.ancestors(recv) if x.type == "communication_case").parent
+    for case in select.named_children:
+        comm = case.child_by_field_name("communication") if case.type == "communication_case" else None
+        other = a.unparen(comm.child_by_field_name("right") if comm is not None and comm.type == "receive_statement" else comm) \
+            if comm is not None else None
+        chan = a.unparen(other.child_by_field_name("operand")) if a.is_receive(sf, other) else None
+        if chan is None or chan.type != "identifier" or a.is_within(recv, case):
+            continue
+        made = a.defined_value(sf, sf.text(chan), chan)
+        lc = m.local_channel(v, made) if made is not None and a.is_call_to(sf, made, None, ("make",)) else None
+        if lc is not None and any(op.node in calls and op.use is not None and op.use.closes for op in lc.of_kind("handoff")):
+            return lc.name
+    return None
 
 
 def _partner(v: m.View, ch: m.LocalChannel) -> tuple[int, str, bool] | None:

@@ -15,7 +15,7 @@ from gofixleaks.rule import Pass, Rule
 from gofixleaks.source import SourceFile
 
 from . import _goroutine as g_
-from ._chan import abandoned_result_send
+from ._chan import abandoned_result_send, requested_reply
 
 DOC = """\
 ## What it finds
@@ -50,8 +50,10 @@ process, although a signal that says "stop" was at hand.
   channels, which `early-return-send` buffers when their receiver may leave early;
   semaphores; tokens passed back and forth; channels closed to release waiters);
 - a reply channel looked up in a map, received itself (`case ch := <-b.snapshot:` from a
-  `chan chan T`) or carried in a received request (`case req := <-reqs:` or `case req =
-  <-reqs:`; its make, where a buffer fixes it, is elsewhere);
+  `chan chan T`), carried in a received request (`case req := <-reqs:` or `case req =
+  <-reqs:`) or returned by one (`case fn := <-reqs: done := fn()`, where every func literal
+  the file sends on `reqs` returns a local its sender then receives bare); its make, where
+  a buffer fixes it, is elsewhere;
 - a send on a buffered channel: a local one outside any loop of the goroutine, a field
   always (a per-request reply channel made with room for its reply);
 - the operation comes after the goroutine waited on the signal without returning (it
@@ -310,12 +312,14 @@ def _exchange_in_view(sf: SourceFile, g: g_.Goroutine, stmt: Node, kind: str, ch
 
 def _reply_channel(sf: SourceFile, chan: Node, at: Node) -> bool:
     """A channel handed over by whoever asked: looked up in a map (``ch := pending[id]``),
-    received itself (``case ch := <-b.snapshot:`` of a ``chan chan T``) or carried in a
-    received request (``req.reply`` for ``req := <-reqs``). Its make and its receiver are
-    elsewhere, and a stuck reply is fixed there (by buffering it)."""
+    received itself (``case ch := <-b.snapshot:`` of a ``chan chan T``), carried in a
+    received request (``req.reply`` for ``req := <-reqs``) or returned by one (``case fn :=
+    <-reqs: done := fn()``, its asker waiting bare: requested_reply). Its make and its
+    receiver are elsewhere, and a stuck reply is fixed there (by buffering it)."""
     if chan.type == "identifier":
         values = a.defined_values(sf, sf.text(chan), at)
-        return (len(values) == 1 and values[0].type == "index_expression") or _received(sf, sf.text(chan), at)
+        return (len(values) == 1 and values[0].type == "index_expression") or _received(sf, sf.text(chan), at) \
+            or requested_reply(sf, chan, at) is not None
     operand = chan.child_by_field_name("operand") if chan.type == "selector_expression" else None
     return operand is not None and operand.type == "identifier" and _received(sf, sf.text(operand), at)
 

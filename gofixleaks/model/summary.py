@@ -137,6 +137,7 @@ class _Op:
     # started in one), but for a send of the function's own body its run ends with
     looped: bool
     guarded: bool  # a select case with an alternative
+    ends: bool = False  # a send of the function's own body that ends its run (analysis.ends_run)
 
 
 # What the file's statement index (analysis.of_type) already holds is taken from it; the
@@ -341,9 +342,9 @@ def _op(sf: SourceFile, kind: str, n: Node, fn: Node) -> _Op | None:
             looped = True
         elif x.type == "func_literal" and a.goroutine_literal(x) is not None:
             goroutine = x
-    if looped and kind == "send" and a.enclosing_function(n) == fn and a.ends_run(n, fn):
-        looped = False  # followed by return (controller-runtime's pollURLUntilOK): once, whatever loops surround it
-    return _Op(n, kind, chan, goroutine, looped, kind in ("send", "recv") and is_guarded(n))
+    ends = kind == "send" and a.enclosing_function(n) == fn and a.ends_run(n, fn)
+    # followed by return (controller-runtime's pollURLUntilOK): once, whatever loops surround it
+    return _Op(n, kind, chan, goroutine, looped and not ends, kind in ("send", "recv") and is_guarded(n), ends)
 
 
 def _may_range_a_channel(sf: SourceFile, fn: Node, clause: Node) -> bool:
@@ -385,10 +386,13 @@ def is_guarded(op: Node) -> bool:
 
 
 def _count(ops: list[_Op], kind: str) -> int:
+    """How many ``kind`` operations one call makes: of the sends that end its run, one at
+    most (k6's runWaitForEventHandler: ``out <- p; return`` in two branches)."""
     n = 0
     for op in ops:
-        if op.kind == kind:
+        if op.kind == kind and not op.ends:
             n += MANY if op.looped else 1
+    n += any(op.kind == kind and op.ends for op in ops)
     return min(n, MANY)
 
 
@@ -465,7 +469,7 @@ def _field_uses(sf: SourceFile, fn: Node, chan_ops: list[_Op]) -> tuple[FieldUse
             by_field.setdefault(sf.text(op.chan.child_by_field_name("field")), []).append(op)
     out = []
     for field, ops in sorted(by_field.items()):
-        per_value = [op if not op.looped or not _per_value(sf, op) else _Op(op.node, op.kind, op.chan, op.goroutine, False, op.guarded)
+        per_value = [op if not op.looped or not _per_value(sf, op) else _Op(op.node, op.kind, op.chan, op.goroutine, False, op.guarded, op.ends)
                      for op in ops]
         out.append(FieldUse(field, ChanUse(
             sends=_count(per_value, "send"),

@@ -23,7 +23,10 @@ case to it, or refuse it where that would be wrong):
   same signal (everyone who could want the value leaves when it fires). Refused where the
   corpus found it wrong: a buffered channel sent on once per run, a partner that waits
   bare or with only a timeout, a semaphore's release, the test's own goroutine, a context
-  nothing cancels (through ``WithValue``, fields, every caller in the package); where the
+  nothing cancels (through ``WithValue``, fields, every caller in the package), a context
+  its own cancel ends on every way to the operation (also before the func literal holding
+  it), a join of a goroutine just told to stop (``close(s.dying); <-s.dead``), a reply a
+  received request returned whose asker waits for it bare; where the
   function's own case on the signal does more than return, the new case does the same;
 - a bare send right after ``cancel()`` (or ``r.cancel()``) of the very context it could
   watch (the locals of one ``context.WithCancel``, or the receiver's fields every keyed

@@ -230,6 +230,62 @@ def cancels_call(sf: SourceFile, stmt: Node) -> bool:
     return last is not None and last.type in ("identifier", "field_identifier") and "cancel" in sf.text(last).lower()
 
 
+def previous_statement(stmt: Node) -> Node | None:
+    """The statement before ``stmt`` in its block, comments aside."""
+    n = stmt.prev_named_sibling
+    while n is not None and n.type == "comment":
+        n = n.prev_named_sibling
+    return n if stmt.parent is not None and stmt.parent.type == "statement_list" else None
+
+
+def with_cancel(sf: SourceFile, cancel: str, at: Node, makers: tuple[str, ...] = ("WithCancel",)) -> tuple[Node, str] | None:
+    """(the declaration, the context's name) of ``ctx, cancel := context.WithCancel(...)``
+    (or another of ``makers``), the local ``cancel`` visible at ``at``."""
+    decl = a.local_declaration(sf, cancel, at)
+    if decl is None or decl.type != "short_var_declaration":
+        return None
+    names = [sf.text(n) for n in decl.child_by_field_name("left").named_children]
+    values = decl.child_by_field_name("right").named_children
+    if len(names) != 2 or names[1] != cancel or names[0] == "_" or len(values) != 1 \
+            or not a.is_call_to(sf, a.unparen(values[0]), "context", makers):
+        return None
+    return decl, names[0]
+
+
+def paired_field(sf: SourceFile, type_name: str, field: str, fields: dict[str, str], makers: tuple[str, ...] = ("WithCancel",),
+                 assigned: bool = False) -> tuple[str | None, str | None]:
+    """The context field of ``type_name`` that every keyed literal of the type fills
+    together with ``field`` from one ``ctx, cancel := context.WithCancel(...)`` (or another
+    of ``makers``), or (None, why not). ``assigned``: an assignment ``x.ctx, x.field =
+    context.WithCancel(...)`` pairs them too (matched by the fields' names)."""
+    lits = [n for n in a.of_type(sf.root, "composite_literal") if sf.text(n.child_by_field_name("type")) == type_name]
+    paired: set[str] = set()
+    for lit in lits:
+        elems = {}
+        for el in lit.child_by_field_name("body").named_children:
+            if el.type == "literal_element":
+                return None, f"a literal of {type_name} is not keyed: which field holds the context is not plain"
+            if el.type == "keyed_element":  # each side a literal_element around the key or value
+                key, value = (x.named_children[0] if x.type == "literal_element" else x for x in el.named_children[:2])
+                elems[sf.text(key)] = a.unparen(value)
+        if field not in elems:
+            continue
+        value = elems[field]
+        made = with_cancel(sf, sf.text(value), value, makers) if value.type == "identifier" else None
+        ctx = next((k for k, v in elems.items() if made is not None and v.type == "identifier" and sf.text(v) == made[1]), None)
+        if ctx is None:
+            return None, f"a literal of {type_name} sets {field} from no `ctx, cancel := context.WithCancel(...)` it also keeps"
+        paired.add(ctx)
+    for st in a.of_type(sf.root, "assignment_statement") if assigned else ():
+        left, right = a.left_names(st), st.child_by_field_name("right").named_children
+        if len(left) == 2 and len(right) == 1 and all(x.type == "selector_expression" for x in left) \
+                and sf.text(left[1].child_by_field_name("field")) == field and a.is_call_to(sf, a.unparen(right[0]), "context", makers):
+            paired.add(sf.text(left[0].child_by_field_name("field")))
+    if len(paired) != 1 or "Context" not in fields.get(next(iter(paired)), ""):
+        return None, f"no literal of {type_name} here pairs {field} with one context field: not provably the context's cancel"
+    return paired.pop(), None
+
+
 # ---------------------------------------------------------------------------- done field
 
 

@@ -16,7 +16,7 @@ from ... import analysis as a
 from ...analysis.cancellation import NEVER_DONE
 from ...edits import Fix, TextEdit
 from ...source import SourceFile
-from ._base import cancels_call, channel, struct_fields, used_elsewhere
+from ._base import cancels_call, channel, paired_field, previous_statement, struct_fields, used_elsewhere, with_cancel
 
 
 def cancel_then_send(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tuple[Fix | None, str | None]:
@@ -40,7 +40,7 @@ def cancel_then_send(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tu
     ``<-ctx.Done()``) before it receives, or one in another file."""
     if state != "chan send":
         return None, None
-    prev = _previous(stmt)
+    prev = previous_statement(stmt)
     if prev is None or prev.type != "expression_statement" or not cancels_call(sf, prev):
         # a cancel earlier in the send's own block: the code between runs cancelled
         if prev is not None and any(n.type == "expression_statement" and cancels_call(sf, n) for n in stmt.parent.named_children
@@ -85,14 +85,6 @@ def cancel_then_send(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tu
     return Fix(message, (TextEdit(prev.start_byte, end, new),)), None
 
 
-def _previous(stmt: Node) -> Node | None:
-    """The statement before ``stmt`` in its block, comments aside."""
-    n = stmt.prev_named_sibling
-    while n is not None and n.type == "comment":
-        n = n.prev_named_sibling
-    return n if stmt.parent is not None and stmt.parent.type == "statement_list" else None
-
-
 def _commented_neighbour(sf: SourceFile, first: Node, last: Node) -> bool:
     """Whether the line before ``first`` or the one after ``last`` holds a comment: gofmt
     aligns the trailing comments of adjacent lines, so moving one beside or away from it
@@ -108,7 +100,7 @@ def _context_of(sf: SourceFile, call: Node, abspath: str) -> tuple[str | None, s
     (None, why not)."""
     f = call.child_by_field_name("function")
     if f.type == "identifier":
-        made = _with_cancel(sf, sf.text(f), call)
+        made = with_cancel(sf, sf.text(f), call)
         if made is None:
             return None, f"{sf.text(f)} is not the cancel of a local `ctx, {sf.text(f)} := context.WithCancel(...)`"
         decl, ctx = made
@@ -136,7 +128,7 @@ def _context_of(sf: SourceFile, call: Node, abspath: str) -> tuple[str | None, s
         return None, "the send is in a loop: from the second pass on the context is done before the select"
     type_name, field = a.function_key(sf, method)[1], sf.text(f.child_by_field_name("field"))
     fields = struct_fields(sf, type_name) or {}
-    ctx_field, why = _paired_field(sf, type_name, field, fields)
+    ctx_field, why = paired_field(sf, type_name, field, fields)
     if ctx_field is None:
         return None, why
     if re.search(rb"\.(" + re.escape(field).encode() + b"|" + re.escape(ctx_field).encode() + rb")\s*=[^=]", sf.data):
@@ -165,20 +157,6 @@ def _shadowed(sf: SourceFile, name: str, at: Node, outer: Node) -> bool:
     return False
 
 
-def _with_cancel(sf: SourceFile, cancel: str, at: Node) -> tuple[Node, str] | None:
-    """(the declaration, the context's name) of ``ctx, cancel := context.WithCancel(...)``,
-    the local ``cancel`` visible at ``at``."""
-    decl = a.local_declaration(sf, cancel, at)
-    if decl is None or decl.type != "short_var_declaration":
-        return None
-    names = [sf.text(n) for n in decl.child_by_field_name("left").named_children]
-    values = decl.child_by_field_name("right").named_children
-    if len(names) != 2 or names[1] != cancel or names[0] == "_" or len(values) != 1 \
-            or not a.is_call_to(sf, a.unparen(values[0]), "context", ("WithCancel",)):
-        return None
-    return decl, names[0]
-
-
 def _never_done(sf: SourceFile, decl: Node) -> bool:
     """Whether the parent of the WithCancel of ``decl`` is Background/TODO, or a local made by one."""
     args = a.arguments(a.unparen(decl.child_by_field_name("right").named_children[0]))
@@ -186,33 +164,6 @@ def _never_done(sf: SourceFile, decl: Node) -> bool:
     if parent is None or a.is_call_to(sf, parent, "context", NEVER_DONE):
         return True
     return parent.type == "identifier" and a.never_cancelled(sf, a.Cancellation(sf.text(parent), "context"), decl)
-
-
-def _paired_field(sf: SourceFile, type_name: str, field: str, fields: dict[str, str]) -> tuple[str | None, str | None]:
-    """The context field of ``type_name`` that every keyed literal of the type fills
-    together with ``field`` from one ``ctx, cancel := context.WithCancel(...)``, or (None,
-    why not)."""
-    lits = [n for n in a.of_type(sf.root, "composite_literal") if sf.text(n.child_by_field_name("type")) == type_name]
-    paired: set[str] = set()
-    for lit in lits:
-        elems = {}
-        for el in lit.child_by_field_name("body").named_children:
-            if el.type == "literal_element":
-                return None, f"a literal of {type_name} is not keyed: which field holds the context is not plain"
-            if el.type == "keyed_element":  # each side a literal_element around the key or value
-                key, value = (x.named_children[0] if x.type == "literal_element" else x for x in el.named_children[:2])
-                elems[sf.text(key)] = a.unparen(value)
-        if field not in elems:
-            continue
-        value = elems[field]
-        made = _with_cancel(sf, sf.text(value), value) if value.type == "identifier" else None
-        ctx = next((k for k, v in elems.items() if made is not None and v.type == "identifier" and sf.text(v) == made[1]), None)
-        if ctx is None:
-            return None, f"a literal of {type_name} sets {field} from no `ctx, cancel := context.WithCancel(...)` it also keeps"
-        paired.add(ctx)
-    if len(paired) != 1 or "Context" not in fields.get(next(iter(paired)), ""):
-        return None, f"no literal of {type_name} here pairs {field} with one context field: not provably the context's cancel"
-    return paired.pop(), None
 
 
 def _receiver_waits_first(sf: SourceFile, chan: Node, abspath: str) -> str | None:

@@ -12,10 +12,10 @@ from tree_sitter import Node
 
 try:  # installed, transforms/ is the package gofixleaks.transforms
     from gofixleaks.transforms import _goroutine as g_
-    from gofixleaks.transforms._chan import result_channel
+    from gofixleaks.transforms._chan import requested_reply, result_channel
 except ImportError:  # an uninstalled checkout: transforms/ beside gofixleaks/ (as registry.py finds it)
     from transforms import _goroutine as g_
-    from transforms._chan import result_channel
+    from transforms._chan import requested_reply, result_channel
 
 from ... import analysis as a
 from ...edits import REVIEW, Fix, TextEdit, insert_at_block_start
@@ -30,10 +30,13 @@ from ._base import (
     channel,
     names_field,
     operation,
+    paired_field,
     parsed_package,
+    previous_statement,
     sole_case,
     struct_fields,
     used_elsewhere,
+    with_cancel,
     zero_return,
 )
 
@@ -188,7 +191,8 @@ def watch(sf: SourceFile, stmt: Node, state: str, abspath: str | None = None,
         return None, "the operation shares its line: rewrite it by hand"
     late = _after_cancellation(sf, fn, stmt, sig) or _ticking(sf, stmt, chan, state) or _lives_with_the_program(sf, stmt) \
         or _buffered_once(sf, stmt, chan, abspath) or _released_slot(sf, stmt, chan, state) \
-        or _stranded_partner(sf, stmt, chan, state) or _drained(sf, stmt, chan, state) or _test_own_goroutine(sf, stmt) \
+        or _stranded_partner(sf, stmt, chan, state) or _drained(sf, stmt, chan, state) \
+        or _joins_its_goroutine(sf, stmt, chan, state) or _test_own_goroutine(sf, stmt) \
         or _answers_http(sf, fn) or _carries_resource(sf, fn, stmt) or _reports_failure(sf, fn, stmt, sig) \
         or _value_reports_error(sf, fn, stmt, sig) or _cut_by_defer(sf, fn, stmt, chan, sig) or _reply_received(sf, stmt, chan) \
         or _answered_first(sf, stmt, chan, sig) \
@@ -435,6 +439,50 @@ def _stranded_partner(sf: SourceFile, stmt: Node, chan: Node, state: str) -> str
     return None
 
 
+def _joins_its_goroutine(sf: SourceFile, stmt: Node, chan: Node, state: str) -> str | None:
+    """Why the receive is a join, or None: a bare ``<-x.dead`` right after ``close(x.dying)``,
+    where a goroutine of the file (a ``go func`` literal, or a function some ``go``
+    statement calls by name) closes ``dead`` by defer and has selects that each return in a
+    case receiving ``dying`` (a field matched by name, on that function's receiver). Its
+    stop was just closed, so the wait ends as it leaves; a return would skip the join and
+    let the caller go on while the goroutine still works (sarama's release of
+    heartbeatLoop). Where that goroutine is stuck elsewhere, the fix is there."""
+    prev = previous_statement(stmt)
+    call = a.unparen(prev.named_children[0]) if prev is not None and prev.type == "expression_statement" else None
+    if state != "chan receive" or stmt.type != "expression_statement" or call is None \
+            or a.callee(sf, call) != (None, "close") or len(a.arguments(call)) != 1:
+        return None
+    dying = a.arguments(call)[0]
+
+    def named(f: Node, x: Node) -> str:  # x as function f writes it: the field on f's receiver, or x's own text
+        recv = a.receiver_name(sf, f) if f.type == "method_declaration" else None
+        field = x.child_by_field_name("field") if x.type == "selector_expression" else None
+        return f"{recv}.{sf.text(field)}" if recv and field is not None else sf.text(x)
+
+    started = {sf.text(c.child_by_field_name("function")).rsplit(".", 1)[-1]
+               for g in a.of_type(sf.root, "go_statement") for c in g.named_children if c.type == "call_expression"}
+    for f in a.of_type(sf.root, *a.FUNCTION_TYPES):
+        goroutine = a.goroutine_literal(f) is not None if f.type == "func_literal" else sf.text(f.child_by_field_name("name")) in started
+        if not goroutine or not a.closed_on_exit(sf, f, named(f, chan)):
+            continue
+        selects = list(a.of_type(a.body(f), "select_statement", skip_functions=True))
+        if selects and all(_returns_on(sf, sel, named(f, dying)) for sel in selects):
+            return (f"it joins the goroutine at line {sf.line_col(f.start_byte)[0]}, which closes {sf.text(chan)} as it returns and "
+                    f"whose selects all return once {sf.text(dying)}, closed just before, is: the wait ends as it leaves, and "
+                    "a return would skip the join")
+    return None
+
+
+def _returns_on(sf: SourceFile, select: Node, chan: str) -> bool:
+    """Whether ``select`` has a case ``<-chan`` whose last statement is a ``return``."""
+    for case in (c for c in select.named_children if c.type == "communication_case"):
+        code = [n for n in a.statements(case) if n.type != "comment"]
+        if sf.text(case.child_by_field_name("communication")).replace(" ", "") == f"<-{chan}" \
+                and code and code[-1].type == "return_statement":
+            return True
+    return False
+
+
 def _drained(sf: SourceFile, stmt: Node, chan: Node, state: str) -> str | None:
     """Why a send waits only while its reader is busy, or None: a ``for range`` over the
     same channel reads it until it is closed and has no way out before (no break, return,
@@ -643,10 +691,16 @@ def _reply_received(sf: SourceFile, stmt: Node, chan: Node) -> str | None:
     """Why the reply must be delivered, or None: the channel was received itself (``case ch
     := <-b.snapshot:`` of a ``chan chan T``, nomad's ``case errCh := <-s.reassertLeaderCh:``):
     its asker made it and waits for the reply, bare (tailscale's eventbus: ``return <-resp``)
-    or with room for it; returning would leave that asker waiting, or drop its answer."""
+    or with room for it; returning would leave that asker waiting, or drop its answer. Or a
+    send on the reply a received request returned, its asker waiting bare (k6's event
+    emitter: ``case fn := <-e.syncCh: done := fn(); done <- struct{}{}``, requested_reply)."""
     if chan.type != "identifier":
         return None
     name = sf.text(chan)
+    asker = requested_reply(sf, chan, operation(stmt)) if operation(stmt).type == "send_statement" else None
+    if asker is not None:
+        return (f"{name} is the reply its asker's request returned, and the asker waits for it bare (line "
+                f"{sf.line_col(asker.start_byte)[0]}): returning would leave the asker waiting")
     for anc in a.ancestors(stmt):
         comm = anc.child_by_field_name("communication") if anc.type == "communication_case" else None
         if comm is not None and comm.type == "receive_statement" and a.declares(sf, comm, name):
@@ -1105,7 +1159,8 @@ def _after_cancellation(sf: SourceFile, fn: Node, stmt: Node, sig: a.Cancellatio
     """Why ``stmt`` runs once the signal has fired, so that the new case would fire at once
     and drop the operation (the code goes on after cancellation on purpose), or None: it
     sits in a case that waits on the signal (in its own function or one that starts it),
-    follows such a wait in ``fn`` that does not return, or follows a cancel call in ``fn``."""
+    follows such a wait in ``fn`` that does not return, follows a cancel call in ``fn``, or
+    the signal's own cancel on every way to it through the func literals around it."""
     for case in (x for x in a.ancestors(stmt) if x.type == "communication_case"):
         if a.waits_on(sf, case.child_by_field_name("communication"), sig):
             return "it runs after the signal fired (in a case that waits on it): the new case would drop it"
@@ -1118,7 +1173,63 @@ def _after_cancellation(sf: SourceFile, fn: Node, stmt: Node, sig: a.Cancellatio
         body = a.statements(n) if n.type == "communication_case" else []
         if a.waits_on(sf, head, sig) and not (body and body[-1].type == "return_statement"):
             return "it follows a wait on the signal that goes on: the new case would fire at once and drop it"
-    return _called_after_cancel(sf, stmt)
+    return _cancelled_on_the_way(sf, stmt, sig) or _called_after_cancel(sf, stmt)
+
+
+def _cancelled_on_the_way(sf: SourceFile, stmt: Node, sig: a.Cancellation) -> str | None:
+    """Why the signal's context is done before ``stmt`` runs, or None: its own cancel (see
+    _cancels) is called on every path from the entry of ``stmt``'s function to it, or of a
+    function around the func literal holding it to that literal, with no new context made
+    in its place on the way (sarama's release: ``s.cancel(nil)``, then
+    ``s.releaseOnce.Do(func() { ...; <-s.hbDead })``). A literal runs only once it exists,
+    so after that cancel."""
+    if sig.kind != "context":
+        return None
+    at = stmt
+    for fn in (x for x in a.ancestors(stmt) if x.type in a.FUNCTION_TYPES):
+        g = a.graph(sf, fn)
+        point = g.point_of(at)
+        cancels, remade = set(), set()
+        for n in a.of_type(a.body(fn), "expression_statement", "assignment_statement", "short_var_declaration",
+                           skip_functions=True):
+            if n.type == "expression_statement" and _cancels(sf, n, sig, stmt):
+                cancels.add(g.point_of(n))
+            elif n.type != "expression_statement" and any(sf.text(x) == sig.name for x in a.left_names(n)):
+                remade.add(g.point_of(n))
+        cancels.discard(None)
+        if point is None or any(point in g.reachable(r, avoiding=frozenset(cancels)) for r in remade if r is not None):
+            return None
+        if cancels and g.dominates(frozenset(cancels), point):
+            first = min((g.points[c] for c in cancels), key=lambda n: n.start_byte)
+            return (f"{sig.name} is cancelled on every way to it ({sf.text(first)} at line {sf.line_col(first.start_byte)[0]}): "
+                    "the new case would fire at once and skip the operation")
+        if fn.type != "func_literal":
+            return None
+        at = fn
+    return None
+
+
+def _cancels(sf: SourceFile, stmt: Node, sig: a.Cancellation, at: Node) -> bool:
+    """Whether ``stmt`` calls the cancel of context ``sig``: ``cancel()`` of ``ctx, cancel
+    := context.WithCancel(...)`` (or another maker with a cancel), or for a field ``r.ctx``
+    of the receiver of the method around ``at``, ``r.cancel(...)`` of the field that the
+    type's keyed literals or assignments pair with it (see paired_field)."""
+    call = a.unparen(stmt.named_children[0]) if stmt.named_children else None
+    f = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
+    if f is None:
+        return False
+    if "." not in sig.name:
+        made = with_cancel(sf, sf.text(f), call, a.CANCELLABLE) if f.type == "identifier" else None
+        return made is not None and made[1] == sig.name
+    recv, field = sig.name.rsplit(".", 1)
+    method = a.enclosing(at, "method_declaration")
+    if f.type != "selector_expression" or method is None or sf.text(f.child_by_field_name("operand")) != recv \
+            or recv != a.receiver_name(sf, method):
+        return False
+    type_name = a.function_key(sf, method)[1]
+    paired, _ = paired_field(sf, type_name, sf.text(f.child_by_field_name("field")), struct_fields(sf, type_name) or {},
+                             a.CANCELLABLE, assigned=True)
+    return paired == field
 
 
 def _called_after_cancel(sf: SourceFile, stmt: Node) -> str | None:

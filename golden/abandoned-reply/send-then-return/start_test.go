@@ -18,3 +18,13 @@ func TestStartAnswers(t *testing.T) {
 		t.Fatal("Start hangs")
 	}
 }
+
+// No-hang proof: a fetch answers with its value, or with its failure.
+func TestFetchAnswers(t *testing.T) {
+	if v, err := Fetch(func() (int, error) { return 7, nil }, time.Second); v != 7 || err != nil {
+		t.Fatalf("Fetch = %v, %v", v, err)
+	}
+	if _, err := Fetch(func() (int, error) { return 0, ErrFailed }, time.Second); err != ErrFailed {
+		t.Fatalf("Fetch = %v, want ErrFailed", err)
+	}
+}
