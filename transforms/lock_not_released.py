@@ -7,7 +7,7 @@ import re
 from tree_sitter import Node
 
 from gofixleaks import analysis as a
-from gofixleaks.analysis.handles import EXITS, Drop, Lifecycle
+from gofixleaks.analysis.handles import EXITS, LEAVES, Drop, Lifecycle
 from gofixleaks.edits import REVIEW, SAFE, Fix
 from gofixleaks.rule import Pass, Rule
 from gofixleaks.source import SourceFile
@@ -25,12 +25,20 @@ reachable from the lock without passing `x.Unlock()` (`x.RUnlock()`), while anot
 from the same lock does unlock it: the function means to release the lock and forgets to on
 that path (`m.Lock(); if m.ackd { return ErrAlreadyAcked }; ...; m.Unlock()`).
 
+The same for a lock in a loop's body where a path goes round the loop (a `continue`, or the
+end of the body) back to that same `x.Lock()` without unlocking it, while another path of
+the body unlocks it (`for msg := range in { mu.Lock(); if !ok { errs <- err; continue };
+mu.Unlock(); ... }`). A `break` that leaves the loop holding it is followed to the return
+or end of the body it reaches, as any other path.
+
 A deferred unlock reached after the lock counts as an unlock on every path past it.
 
 ## Why it leaks
 Nothing ever unlocks the mutex again: every later `Lock` on it blocks forever, and every
 goroutine that takes it (request handlers, workers, the one calling `Close`) piles up
-behind it. A classic production hang.
+behind it. A classic production hang. Round a loop it is sooner: a sync mutex is not
+reentrant, so the loop's own next `Lock` blocks the goroutine for good (a read lock taken
+again is never released, and every `Lock` of it blocks).
 
 ## When it is not reported
 - no path from the lock unlocks it (a deliberate hand-off: the function returns holding it);
@@ -53,24 +61,32 @@ behind it. A classic production hang.
   `os.Exit`, `log.Fatal`, `runtime.Goexit`, `t.Fatal`, `s.tb.Fatal` and other `Fatal`s),
   or, in test code, follows a call that failed the test (`t.Errorf(...); return`);
 - the return sits in a branch that never runs (`if false { return }`);
-- the return is also reached on a path that has unlocked (`if ok { ...; m.Unlock() };
-  return`): whether the function still holds the lock there is its own state (a flag such
-  as `rs.closemuScanHold`, a `locked` variable), and an unlock there could unlock an
-  unlocked mutex, which is a fatal error;
+- the return (or the `continue`) is also reached on a path that has unlocked (`if ok { ...;
+  m.Unlock() }; return`): whether the function still holds the lock there is its own state
+  (a flag such as `rs.closemuScanHold`, a `locked` variable), and an unlock there could
+  unlock an unlocked mutex, which is a fatal error;
+- a path going round the loop could instead leave it and unlock `x` after the loop (`for _,
+  c := range conns { c.mu.Lock(); if c.busy { continue } ... }`, then a loop unlocking the
+  busy ones): the locks kept are the function's own state;
+- in test code, a `continue` that follows a call failing the test, as for a return;
 - the file declares `x` with a type that is not a mutex (a file lock, a custom `Lock`).
-A lock taken again on a path before it is unlocked (round a loop) is not followed.
+A path reaching another `x.Lock()` statement than the one it started from is not followed.
 
 ## When it is not fixed
 - a path from the lock leaves by `panic` or `goto` while holding it (an unlock before the
   returns would not cover it);
-- the end of the body is reached holding it after a compound statement (no single place
-  for the unlock), or the return shares its line with other code.
+- the end of the body (of the function, or of the loop when going round it) is reached
+  holding it after a compound statement (no single place for the unlock), or the return or
+  jump shares its line with other code.
 
 ## The fix
-`x.Unlock()` (or `x.RUnlock()`) on its own line right before each return that leaves
-holding the lock (after the last statement, when the path falls off the end). It is
-`safe` when the function's other paths already unlock the same way, with an explicit unlock
-right before a return (its own convention); otherwise it is marked for review.
+`x.Unlock()` (or `x.RUnlock()`) on its own line right before each return, `break` or
+`continue` that leaves holding the lock or goes round the loop with it (after the last
+statement, when the path falls off the end of the function or of the loop's body). It is
+`safe` when the function's other paths already unlock the same way: an explicit unlock
+right before a return, for the returns; an explicit `x.Unlock()` statement inside the loop
+on another path from the lock, for the ways round it (its own convention); otherwise it is
+marked for review.
 """
 
 _HANDOFF_DOC = re.compile(
@@ -162,6 +178,21 @@ class _Check:
             todo.extend(s for s in succ if s != a.EXIT)
         return held, released, drops
 
+    def rounds(self, lock: int, held: set[int], locks: set[int]) -> list[int]:
+        """Points from which a path goes round a loop back to ``lock`` with it held: a
+        ``continue``, or the last statement of the loop's body. A point from which a path
+        also leaves the loop and unlocks it is left out: whether it is held there is the
+        function's own state."""
+        g = self.g
+        loops = {loop.id: loop for loop in a.loops_between(g.points[lock], g.function)}
+        out = []
+        for pid in g.reaching(lock, held) - {lock, *loops}:
+            node = g.points[pid]
+            back = [s for s in g.successors.get(pid, ()) if s in loops and a.is_within(node, loops[s])]
+            if back and not any(self.releases(q) for s in back for q in g.reachable(s, avoiding=frozenset(locks)) if q != a.EXIT):
+                out.append(pid)
+        return out
+
 
 def run(p: Pass) -> None:
     sf = p.file
@@ -214,31 +245,53 @@ def _check(p: Pass, fn: Node, g: a.Graph, stmt: Node, key: str, release: str, me
     unheld |= g.reachable(g.entry, avoiding=frozenset(locks))
     if any(_success(sf, g.points[pid]) for pid in drops) and any(
             g.points[pid].type == "return_statement" and not _success(sf, g.points[pid]) for pid in unheld if pid != a.EXIT):
-        return  # fails unlocked, succeeds holding it: the lock is what it acquires for its caller
-    line = lambda n: sf.line_col(n.start_byte)[0]  # noqa: E731
-    kept = []
-    for pid in drops:
-        node = g.points[pid]
-        if _dead(sf, node, fn) or (node.type == "return_statement" and a.exit_after_failure(sf, node)):
-            continue
-        if pid in unheld:
-            continue  # reached unlocked too: whether it holds the lock there is the function's own state (a flag)
-        kept.append(node)
-    if not kept:
+        drops = []  # fails unlocked, succeeds holding it: the lock is what it acquires for its caller
+    exits, rounds = (
+        sorted((g.points[pid] for pid in found if not _ignored(sf, g.points[pid], fn) and pid not in unheld),
+               key=lambda n: n.start_byte)
+        for found in (drops, check.rounds(stmt.id, held, locks))
+    )
+    if not exits and not rounds:
         return
-    kept.sort(key=lambda n: n.start_byte)
-    where = ", ".join(str(line(n)) for n in kept)
-    noun = "return" if all(n.type == "return_statement" for n in kept) else "way out"
-    message = (f"{key}.{lock_name}() is not matched by {key}.{release}() on every path: the {noun}"
-               f"{'s' if len(kept) > 1 else ''} at line{'s' if len(kept) > 1 else ''} {where} leave{'' if len(kept) > 1 else 's'} "
-               f"with it held, so every later {lock_name} of it blocks forever")
-    fix, note = _fix(sf, fn, g, stmt, key, release, held, kept, locks)
-    p.report(stmt.named_children[0], message, [fix] if fix else [], notes=[] if fix else [note])
+    fix, note = _fix(sf, fn, g, stmt, key, release, held, exits, rounds, released, locks)
+    p.report(stmt.named_children[0], _message(sf, stmt, key, release, exits, rounds), [fix] if fix else [], notes=[] if fix else [note])
 
 
-def _fix(sf: SourceFile, fn: Node, g: a.Graph, stmt: Node, key: str, release: str, held: set[int], kept: list[Node],
-         locks: set[int]):
+def _ignored(sf: SourceFile, node: Node, fn: Node) -> bool:
+    """A way out that never runs, or that test code takes only once the test has failed."""
+    return _dead(sf, node, fn) or (node.type in ("return_statement", "continue_statement") and a.exit_after_failure(sf, node))
+
+
+def _message(sf: SourceFile, stmt: Node, key: str, release: str, exits: list[Node], rounds: list[Node]) -> str:
+    lock_name = "RLock" if release == "RUnlock" else "Lock"
+
+    def lines(nodes: list[Node]) -> str:
+        return f"line{'s' if len(nodes) > 1 else ''} {', '.join(str(sf.line_col(n.start_byte)[0]) for n in nodes)}"
+
+    parts, fresh = [], False
+    if exits:
+        noun = "return" if all(n.type == "return_statement" for n in exits) else "way out"
+        plural = len(exits) > 1
+        parts.append(f"the {noun}{'s' if plural else ''} at {lines(exits)} leave{'' if plural else 's'} with it held")
+    if rounds:
+        noun = "continue" if all(n.type == "continue_statement" for n in rounds) else "way round the loop"
+        plural = len(rounds) > 1
+        # `for _, c := range conns { c.mu.Lock()`: the next iteration locks another value
+        root = a.binding_of(sf, a.root_of(a.method_call(sf, stmt.named_children[0])[0]))
+        fresh = root is not None and a.is_within(root.statement, a.loops_between(stmt, sf.root)[0])
+        verb = ("end", "the iteration") if fresh else ("come", "back to it")
+        parts.append(f"the {noun}{'s' if plural else ''} at {lines(rounds)} {verb[0]}{'' if plural else 's'} {verb[1]} with it held")
+    if not rounds or fresh or lock_name == "RLock":
+        tail = f"so every later {lock_name if not rounds else 'Lock'} of it blocks forever"
+    else:
+        tail = "and a mutex is not reentrant: that Lock blocks forever"
+    return f"{key}.{lock_name}() is not matched by {key}.{release}() on every path: {' and '.join(parts)}, {tail}"
+
+
+def _fix(sf: SourceFile, fn: Node, g: a.Graph, stmt: Node, key: str, release: str, held: set[int], exits: list[Node],
+         rounds: list[Node], released: set[int], locks: set[int]):
     line = lambda n: sf.line_col(n.start_byte)[0]  # noqa: E731
+    kept = exits + rounds
     for other in locks - {stmt.id}:
         reach = g.reachable(other, avoiding=frozenset(locks - {other}))
         hit = next((n for n in kept if n.id in reach), None)
@@ -251,17 +304,22 @@ def _fix(sf: SourceFile, fn: Node, g: a.Graph, stmt: Node, key: str, release: st
         if node.type == "expression_statement" and a.never_returns(sf, node) and a.flat(sf, node).startswith("panic("):
             return None, f"the panic at line {line(node)} leaves with it held (a recover upstream would keep it locked)"
     for node in kept:
-        if node.type != "return_statement" and node.type not in _SIMPLE:
-            return None, f"the path falls off the end after the compound statement at line {line(node)}: unlock it by hand"
+        if node.type not in _SIMPLE and node.type not in ("return_statement", "break_statement", "continue_statement"):
+            return None, f"the path {'falls off the end' if node in exits else 'goes round the loop'} after the compound " \
+                         f"statement at line {line(node)}: unlock it by hand"
     binding = a.Binding(key, stmt.named_children[0], stmt, None, 0, fn)
-    life = Lifecycle(binding, stmt, g, tuple(Drop(EXITS, n) for n in kept), (), (), (), (), frozenset(held))
+    drops = (*(Drop(EXITS, n) for n in exits), *(Drop(LEAVES, n) for n in rounds))
+    life = Lifecycle(binding, stmt, g, drops, (), (), (), (), frozenset(held))
     text = f"{key}.{release}()"
     edits, note = at_drops(sf, life, set(), key, text, "the lock")
     if edits is None:
         return None, note
-    applicability = SAFE if _unlocks_before_return(sf, fn, text) else REVIEW
-    return Fix(f"call `{text}` before the return{'s' if len(kept) > 1 else ''} that leave{'' if len(kept) > 1 else 's'} it held",
-               edits, applicability=applicability), ""
+    safe = (not exits or _unlocks_before_return(sf, fn, text)) and (not rounds or _unlocks_in_loop(sf, g, stmt, released, text))
+    if not rounds:
+        what = f"before the return{'s' if len(kept) > 1 else ''} that leave{'' if len(kept) > 1 else 's'} it held"
+    else:
+        what = f"on each of the {len(kept)} paths that keep it held" if len(kept) > 1 else "on the path that keeps it held"
+    return Fix(f"call `{text}` {what}", edits, applicability=SAFE if safe else REVIEW), ""
 
 
 _SIMPLE = ("expression_statement", "short_var_declaration", "assignment_statement", "inc_statement", "dec_statement",
@@ -279,9 +337,18 @@ def _unlocks_before_return(sf: SourceFile, fn: Node, text: str) -> bool:
     return False
 
 
+def _unlocks_in_loop(sf: SourceFile, g: a.Graph, stmt: Node, released: set[int], text: str) -> bool:
+    """The loop's own convention: another path from the lock releases it with an explicit
+    ``x.Unlock()`` inside the loop."""
+    loop = a.loops_between(stmt, g.function)[-1]
+    return any(g.points[pid].type == "expression_statement" and a.flat(sf, g.points[pid]) == text
+               and a.is_within(g.points[pid], loop) for pid in released)
+
+
 RULE = Rule(
     name="lock-not-released",
-    summary="a function returns on some path still holding a mutex it unlocks on others -> x.Unlock() before that return",
+    summary="a function returns, or goes round a loop to the same Lock, on some path still holding a mutex it unlocks on "
+            "others -> x.Unlock() before that return or continue",
     doc=DOC,
     run=run,
     triggers=(b"Lock()",),

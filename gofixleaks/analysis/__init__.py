@@ -35,6 +35,7 @@ from .bindings import (
     package_level_names,
     params_declare,
     references,
+    root_of,
     specs,
     tuple_binding,
     var_declaration_of,

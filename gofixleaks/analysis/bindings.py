@@ -85,6 +85,16 @@ def binding_of(sf: SourceFile, ident: Node) -> Binding | None:
     return None
 
 
+def root_of(expr: Node) -> Node:
+    """``x`` for ``x.f.g``, ``x[i]``, ``(*x).f``."""
+    while expr.type in ("selector_expression", "index_expression", "parenthesized_expression", "unary_expression"):
+        inner = expr.child_by_field_name("operand") or (expr.named_children[0] if expr.named_children else None)
+        if inner is None:
+            break
+        expr = inner
+    return expr
+
+
 def _declared(sf: SourceFile, decl: Node, name: str) -> Binding | None:
     """The Binding of ``name`` in declaring statement or clause ``decl``."""
     holders = specs(decl) if decl.type in ("var_declaration", "const_declaration") else [decl]

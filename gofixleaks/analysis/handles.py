@@ -16,8 +16,8 @@ from tree_sitter import Node
 
 from ..source import SourceFile
 from .bindings import (
-    Binding, Use, binding_of, classify, declares, escapes, left_names, local_binding, params_declare, references, specs,
-    assignments,
+    Binding, Use, binding_of, classify, declares, escapes, left_names, local_binding, params_declare, references, root_of,
+    specs, assignments,
 )
 from .cfg import EXIT, Graph, graph, own_parts
 from .flow import loops_between
@@ -489,7 +489,7 @@ def _leaves_scope(sf: SourceFile, part: Node, names: set[str], scope: Node) -> N
             return None
         for left in left_names(part):
             if left.type != "identifier":
-                if sf.text(_root(left)) in names:
+                if sf.text(root_of(left)) in names:
                     continue  # a field or element of a value it guards: it stays inside
                 return part  # a field, a map or slice element of something else
             if t == "assignment_statement" and sf.text(left) != "_":
@@ -668,16 +668,6 @@ def _field_written_or_checked(sf: SourceFile, sel: Node) -> bool:
     if parent.type == "selector_expression" and parent.child_by_field_name("operand") == sel:
         return sf.text(parent.child_by_field_name("field")) in _REARMS
     return False
-
-
-def _root(expr: Node) -> Node:
-    """``x`` for ``x.f.g``, ``x[i]``, ``(*x).f``."""
-    while expr.type in ("selector_expression", "index_expression", "parenthesized_expression", "unary_expression"):
-        inner = expr.child_by_field_name("operand") or (expr.named_children[0] if expr.named_children else None)
-        if inner is None:
-            break
-        expr = inner
-    return expr
 
 
 def callbacks(sf: SourceFile, fn: Node) -> tuple[str, ...]:

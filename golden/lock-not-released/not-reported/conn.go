@@ -207,3 +207,65 @@ func (h *Harness) Count() int {
 	h.c.mu.Unlock()
 	return n
 }
+
+// Forward unlocks on the path that goes round the loop early too.
+func (c *Conn) Forward(in chan int, out chan int) {
+	for v := range in {
+		c.mu.Lock()
+		if c.closed {
+			c.mu.Unlock()
+			continue
+		}
+		c.n += v
+		c.mu.Unlock()
+		out <- v
+	}
+}
+
+// Batch holds the lock for the whole loop and releases it after.
+func (c *Conn) Batch(in chan int) {
+	c.mu.Lock()
+	for v := range in {
+		if v < 0 {
+			continue
+		}
+		c.n += v
+	}
+	c.mu.Unlock()
+}
+
+// LockClosed keeps the closed connections locked until it has seen them all, then unlocks
+// them after the loop: whether a path there holds a lock is the function's own state.
+func LockClosed(conns []*Conn) int {
+	n := 0
+	for _, c := range conns {
+		c.mu.Lock()
+		if c.closed {
+			continue
+		}
+		n += c.n
+		c.mu.Unlock()
+	}
+	for _, c := range conns {
+		if c.closed {
+			c.mu.Unlock()
+		}
+	}
+	return n
+}
+
+// countAll fails the test on a closed connection and goes on: a goroutine a failed run
+// leaves blocked is not a leak anyone fixes.
+func countAll(t testing.TB, c *Conn, rounds int) int {
+	n := 0
+	for i := 0; i < rounds; i++ {
+		c.mu.Lock()
+		if c.closed {
+			t.Errorf("connection closed")
+			continue
+		}
+		n += c.n
+		c.mu.Unlock()
+	}
+	return n
+}
