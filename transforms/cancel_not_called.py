@@ -264,27 +264,9 @@ def _settled(sf, call, ctx, function, failed: tuple | None = None) -> a.Settled:
 
     def by_branch(sf, s) -> int | None:
         done = _done_branch(sf, s, texts)
-        return done if done is not None or failed is None else _failed_branch(sf, s, *failed)
+        return done if done is not None or failed is None else a.failed_branch(sf, s, *failed)
 
     return a.Settled((*contexts, *(b for b, _ in held)), by_use, by_branch)
-
-
-def _failed_branch(sf, if_stmt, made, err: str) -> int | None:
-    """0 for ``if err != nil`` (1 for ``err == nil``) right after the statement ``made``
-    that bound ``err``: the branch taken when the maker failed and returned no cancel func
-    (calling it there, even deferred, would panic on a nil func)."""
-    prev = if_stmt.prev_named_sibling
-    while prev is not None and prev.type == "comment":
-        prev = prev.prev_named_sibling
-    cond = if_stmt.child_by_field_name("condition")
-    cond = a.unparen(cond) if cond is not None else None
-    if prev != made or if_stmt.child_by_field_name("initializer") is not None or cond is None or cond.type != "binary_expression":
-        return None
-    op = sf.text(cond.child_by_field_name("operator"))
-    sides = sorted(sf.text(cond.child_by_field_name(f)) for f in ("left", "right"))
-    if op not in ("==", "!=") or sides != sorted([err, "nil"]):
-        return None
-    return 0 if op == "!=" else 1
 
 
 def _receives_done(sf, operand) -> bool:
@@ -469,7 +451,7 @@ def _failure_check(sf, made, err: str):
         return None
     last = a.statements(check.child_by_field_name("consequence"))[-1:]
     leaves = bool(last) and (last[0].type == "return_statement" or a.never_returns(sf, last[0]))
-    return check if leaves and _failed_branch(sf, check, made, err) == 0 else None
+    return check if leaves and a.failed_branch(sf, check, made, err) == 0 else None
 
 
 def _late_defer(sf, holder, cancel_uses) -> TextEdit | None:

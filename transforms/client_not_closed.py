@@ -132,19 +132,7 @@ def _failed_branch(sf, made, err: str | None):
     right after ``made``, 1 for ``if err == nil``."""
 
     def by_branch(sf, if_stmt) -> int | None:
-        prev = if_stmt.prev_named_sibling
-        while prev is not None and prev.type == "comment":
-            prev = prev.prev_named_sibling
-        cond = if_stmt.child_by_field_name("condition")
-        cond = a.unparen(cond) if cond is not None else None
-        if err is None or prev != made or if_stmt.child_by_field_name("initializer") is not None \
-                or cond is None or cond.type != "binary_expression":
-            return None
-        op = sf.text(cond.child_by_field_name("operator"))
-        sides = sorted(sf.text(cond.child_by_field_name(f)) for f in ("left", "right"))
-        if op not in ("==", "!=") or sides != sorted([err, "nil"]):
-            return None
-        return 0 if op == "!=" else 1
+        return None if err is None else a.failed_branch(sf, if_stmt, made, err)
 
     return a.Settled((), lambda u: False, by_branch)
 

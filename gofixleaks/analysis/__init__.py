@@ -93,6 +93,7 @@ from .handles import (
     duration_term,
     duration_value,
     error_return,
+    failed_branch,
     escaping,
     field_reads,
     follow,

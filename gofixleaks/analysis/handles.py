@@ -369,6 +369,24 @@ def _blank_assignment(sf: SourceFile, ident: Node) -> bool:
     return all(sf.text(n) == "_" for n in stmt.child_by_field_name("left").named_children)
 
 
+def failed_branch(sf: SourceFile, if_stmt: Node, made: Node, err: str) -> int | None:
+    """0 for ``if err != nil`` (1 for ``err == nil``) right after the statement ``made``
+    that bound ``err``: the branch taken when the maker failed and returned no handle (a
+    nil cancel func, which would panic if called; no client to close)."""
+    prev = if_stmt.prev_named_sibling
+    while prev is not None and prev.type == "comment":
+        prev = prev.prev_named_sibling
+    cond = if_stmt.child_by_field_name("condition")
+    cond = unparen(cond) if cond is not None else None
+    if prev != made or if_stmt.child_by_field_name("initializer") is not None or cond is None or cond.type != "binary_expression":
+        return None
+    op = sf.text(cond.child_by_field_name("operator"))
+    sides = sorted(sf.text(cond.child_by_field_name(f)) for f in ("left", "right"))
+    if op not in ("==", "!=") or sides != sorted([err, "nil"]):
+        return None
+    return 0 if op == "!=" else 1
+
+
 def error_return(sf: SourceFile, stmt: Node) -> bool:
     """Whether ``stmt`` is a return that reports an error: its last result is not ``nil``
     and is a call (``fmt.Errorf(...)``), or sits beside zero values only (``return nil, err``),
