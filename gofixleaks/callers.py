@@ -156,6 +156,7 @@ class _Params:
         self.memo: dict[int, tuple[dict[str, int], set[str]]] = {}
         self.dead_makers: dict[tuple[int, int], bool] = {}
         self.locals: dict[tuple[int, str], tuple[Node, bool | None] | None] = {}
+        self.shadows: dict[tuple[int, str], bool] = {}  # (declaration, name): declared again inside it
 
     def declaration(self, node: Node) -> Node | None:
         i = bisect.bisect_right(self.starts, node.start_byte) - 1
@@ -213,7 +214,17 @@ class _Params:
             return None
         params, assigned = self.contexts(decl)
         name = sf.text(arg)
-        if name not in params or name in assigned or a.local_declaration(sf, name, call) is not None:
+        if name not in params or name in assigned:
+            return None
+        if (decl.id, name) not in self.shadows:
+            # most declarations never declare their context's name again: then nothing
+            # inside shadows it, and no call needs the scope walk below
+            self.shadows[decl.id, name] = any(
+                a.declares(sf, n, name) if n.type != "func_literal" else a.params_declare(sf, n, name)
+                for n in a.of_type(a.body(decl), "short_var_declaration", "var_declaration", "func_literal"))
+        if not self.shadows[decl.id, name]:
+            return params[name]
+        if a.local_declaration(sf, name, call) is not None:
             return None
         nearest = next((f for f in a.ancestors(call) if f.type in a.FUNCTION_TYPES and a.params_declare(sf, f, name)), None)
         return params[name] if nearest == decl else None

@@ -660,7 +660,8 @@ def _merge_facts(
                 sf = SourceFile.load(target.display if target else f.display, data, version)
             except SourceError:
                 continue
-            ff = facts_mod.file_facts(sf, f.path)
+            # read as an importer of a package before (_importer_calls): its calls are known
+            ff = facts_mod.file_facts(sf, f.path, _CALLS.get(cache.key(data, "callers", f.path)))
             new_facts.append((key, ff))
             # the first target is always kept: one file's tree is needed for its rules anyway
             if target is not None and (not parsed or kept + len(data) <= KEEP_PARSED_BYTES):

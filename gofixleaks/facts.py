@@ -275,21 +275,24 @@ def _cancel_makers(functions: list[FuncFacts]) -> dict[tuple[str, bool], tuple[i
 # ---------------------------------------------------------------------------- one file
 
 
-def file_facts(sf: SourceFile, abspath: str) -> FileFacts:
+def file_facts(sf: SourceFile, abspath: str, calls: FileCalls | None = None) -> FileFacts:
+    """The file's facts; ``calls``: its calls_of when already known (an importer's, read
+    for another package's reverse index in this process)."""
     package = sf.package_name
+    calls = calls if calls is not None else calls_of(sf, abspath)
     decls = [(fn, a.function_key(sf, fn)) for fn in sf.root.named_children]
     decls = [(fn, key) for fn, key in decls if key is not None and a.body(fn) is not None]
     if not decls:
         return FileFacts(abspath, package, (), _struct_fields(sf), model_summary.structs(sf), *_constants(sf),
-                         checks_leaks=a.checks_leaks(sf), calls=calls_of(sf, abspath))
+                         checks_leaks=a.checks_leaks(sf), calls=calls)
     # one whole-file query per node kind (cached per tree), split among the declarations by
     # position: a query per function body cost more than the parse on real services
     starts = [fn.start_byte for fn, _ in decls]
     own = _OwnNodes(sf)
     loops: list[list[Node]] = [[] for _ in decls]
-    calls: list[list[Node]] = [[] for _ in decls]
+    in_decl: list[list[Node]] = [[] for _ in decls]
     sends: list[list[Node]] = [[] for _ in decls]  # closures and goroutines included
-    for kind, buckets in (("for_statement", loops), ("call_expression", calls), ("send_statement", sends)):
+    for kind, buckets in (("for_statement", loops), ("call_expression", in_decl), ("send_statement", sends)):
         for n in a.of_type(sf.root, kind):
             i = bisect.bisect_right(starts, n.start_byte) - 1
             if i >= 0 and n.end_byte <= decls[i][0].end_byte and (kind == "send_statement" or own.outside_literals(n)):
@@ -301,14 +304,14 @@ def file_facts(sf: SourceFile, abspath: str) -> FileFacts:
         cancel, results = a.cancel_result(sf, fn)
         out.append(FuncFacts(
             name=key[0], recv=key[1], package=package, path=abspath, line=sf.line_col(fn.start_byte)[0],
-            loop=_longest(sf, loops[i]), calls=_call_names(sf, calls[i]), go_params=go_params[fn.id],
+            loop=_longest(sf, loops[i]), calls=_call_names(sf, in_decl[i]), go_params=go_params[fn.id],
             sends_on=_sent_fields(sf, sends[i]), summary=summaries[i],
             cancel_result=cancel, results=results, borrows=a.borrowed_params(sf, fn),
             timer_fields=a.timer_fields(sf, fn), field_reads=a.field_reads(sf, fn), callbacks=a.callbacks(sf, fn),
             **(_once_names(sf, fn) if package == "main" else {}),
         ))
     return FileFacts(abspath, package, tuple(out), _struct_fields(sf), model_summary.structs(sf), *_constants(sf),
-                     checks_leaks=a.checks_leaks(sf), calls=calls_of(sf, abspath))
+                     checks_leaks=a.checks_leaks(sf), calls=calls)
 
 
 def _once_names(sf: SourceFile, fn: Node) -> dict[str, tuple[str, ...]]:

@@ -136,3 +136,29 @@ def test_an_exported_method_another_package_names_is_unknown(tmp_path):
     # named nowhere else: the package's own calls answer (rclone's StartTokenTicker)
     facts = _facts(tmp_path / "alone", {"lib/lib.go": lib, "cmd/app/main.go": MAIN})
     assert facts.never_live("lib", "StartTicker", "bucket", 0) == ("cmd/app/main.go:11",)
+
+
+def test_an_importer_s_calls_read_for_another_package_are_not_extracted_again_for_its_own(tmp_path, monkeypatch):
+    """lib's facts read cmd/app/main.go's calls (it calls Start); when the scan reaches
+    cmd/app, its facts take those calls instead of extracting them again, and say the same."""
+    from gofixleaks import config as config_mod
+    from gofixleaks import facts
+    from gofixleaks.discover import discover
+
+    engine._IMPORTING.clear()
+    engine._CALLS.clear()
+    m = write_module(tmp_path, {"lib/lib.go": LIB, "cmd/app/main.go": MAIN})
+    extracted, given = [], []
+    real_calls, real_facts = facts.calls_of, facts.file_facts
+    monkeypatch.setattr(facts, "calls_of", lambda sf, path: extracted.append(path) or real_calls(sf, path))
+    monkeypatch.setattr(facts, "file_facts",
+                        lambda sf, path, known=None: given.append((path, known)) or real_facts(sf, path, known))
+    lib = engine.package_facts(str(m / "lib"), None)
+    assert lib.never_live("lib", "Start", "", 0) == ("cmd/app/main.go:11",)
+    main_path = str(m / "cmd" / "app" / "main.go")
+    assert extracted.count(main_path) == 1  # as lib's importer
+    cfg = config_mod.load((str(m / "cmd" / "app"),), jobs=1, use_cache=False)
+    list(engine.run(discover((str(m / "cmd" / "app"),)), cfg))
+    known = [k for p, k in given if p == main_path]
+    assert known and known[-1] is not None and known[-1] == real_calls(SourceFile.load("main.go", (m / "cmd/app/main.go").read_bytes()), main_path)
+    assert extracted.count(main_path) == 1
