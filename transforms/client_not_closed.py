@@ -23,6 +23,9 @@ goroutine) and drops on another: a later step fails and a `return` (or a `break`
   `go.etcd.io/etcd/clientv3` and `github.com/coreos/etcd/clientv3`);
 - `concurrency.NewSession` of the same etcd modules (a `*concurrency.Session`);
 - `sarama.NewClient` (`github.com/IBM/sarama`, `github.com/Shopify/sarama`);
+- `database/sql` `Open` and `OpenDB` (a `*sql.DB`);
+- `github.com/fsnotify/fsnotify` `NewWatcher`, `NewBufferedWatcher` (a `*fsnotify.Watcher`);
+- `github.com/nats-io/nats.go` `Connect` (a `*nats.Conn`);
 - the functions listed in the `client-makers` option, for a team's own clients.
 A gRPC stub made from it (`pb.NewFooClient(conn)`: any `New...Client(x)` of one
 argument), etcd's `NewKV`, `NewLease`, `NewWatcher`, `NewMutex`, `NewElection`... and
@@ -33,7 +36,9 @@ hand it on.
 These clients start goroutines when they are made and stop them only in `Close()`: a
 `ClientConn` its resolver, balancer and idleness goroutines (and with `Dial`, connection
 goroutines per address), an etcd client its gRPC connection and lease and watch streams, a
-session the goroutine that keeps its lease alive, a sarama client its metadata updater. A
+session the goroutine that keeps its lease alive, a sarama client its metadata updater, a
+`sql.DB` its connection opener, an fsnotify watcher its event reader (and an inotify
+descriptor), a NATS connection its read loop and flusher. A
 client nobody can close any more keeps them, and the connections and leases they hold, for
 the life of the process; each failed call leaks one more (dapr's placement client, etcd's
 gRPC proxy registration: both fixed upstream by closing it before the error return).
@@ -89,6 +94,17 @@ for _path in _SARAMA:
     # sarama.Client: its background metadata updater goroutine (every Metadata.RefreshFrequency,
     # 10 minutes by default) and the broker connections' goroutines, until Close.
     MAKERS[(_path, "NewClient")] = (0, "Close")
+
+# *sql.DB: OpenDB starts the connection opener goroutine at once (Open calls it), which runs
+# until DB.Close cancels its context; an unclosed DB also keeps its idle connections.
+MAKERS[("database/sql", "Open")] = (0, "Close")
+MAKERS[("database/sql", "OpenDB")] = (0, "Close")
+# *fsnotify.Watcher: the backend's event-reading goroutine and its inotify/kqueue descriptor,
+# until Close.
+for _name in ("NewWatcher", "NewBufferedWatcher"):
+    MAKERS[("github.com/fsnotify/fsnotify", _name)] = (0, "Close")
+# *nats.Conn: the read loop, the flusher and the async callback dispatcher, until Close.
+MAKERS[("github.com/nats-io/nats.go", "Connect")] = (0, "Close")
 
 # Calls that borrow a client (they keep using it, never close it): a gRPC stub (generated
 # `NewFooClient(cc)`, the client its only argument), etcd's interfaces over a client and
@@ -197,11 +213,15 @@ _OWNS = {
     "concurrency": "the goroutine keeping its lease alive runs, and the lease lives, until it is closed",
     "etcd": "its gRPC connection and keep-alive and watch goroutines run until it is closed",
     "sarama": "its metadata updater and broker goroutines run until it is closed",
+    "database/sql": "its connection opener goroutine runs, and its idle connections stay open, until it is closed",
+    "github.com/fsnotify/fsnotify": "its event-reading goroutine runs, and its watch descriptor stays open, until it is closed",
+    "github.com/nats-io/nats.go": "its read loop, flusher and callback goroutines run, and its connection stays open, "
+                                  "until it is closed",
 }
 
 
 def _owns(path: str) -> str:
-    if path == "google.golang.org/grpc":
+    if path in ("google.golang.org/grpc", "database/sql", "github.com/fsnotify/fsnotify", "github.com/nats-io/nats.go"):
         return _OWNS[path]
     if path.endswith("/concurrency") and any(path.startswith(e) for e in _ETCD_CLIENTS):
         return _OWNS["concurrency"]
@@ -224,7 +244,8 @@ def run(p: Pass) -> None:
 
 RULE = Rule(
     name="client-not-closed",
-    summary="a goroutine-owning client (grpc.Dial, etcd's clientv3.New and NewSession, sarama.NewClient) kept on one path "
+    summary="a goroutine-owning client (grpc.Dial, etcd's clientv3.New and NewSession, sarama.NewClient, sql.Open, "
+            "fsnotify.NewWatcher, nats.Connect) kept on one path "
             "is dropped unclosed on another -> close it there",
     doc=DOC,
     run=run,

@@ -372,9 +372,13 @@ def _blank_assignment(sf: SourceFile, ident: Node) -> bool:
 def failed_branch(sf: SourceFile, if_stmt: Node, made: Node, err: str) -> int | None:
     """0 for ``if err != nil`` (1 for ``err == nil``) right after the statement ``made``
     that bound ``err``: the branch taken when the maker failed and returned no handle (a
-    nil cancel func, which would panic if called; no client to close)."""
+    nil cancel func, which would panic if called; no client to close). Calls between them
+    that do not name ``err`` (``dsn.Destroy()``) leave it as the maker set it."""
     prev = if_stmt.prev_named_sibling
-    while prev is not None and prev.type == "comment":
+    while prev is not None and (prev.type == "comment" or (
+            prev != made and prev.type == "expression_statement" and prev.named_children
+            and prev.named_children[0].type == "call_expression"
+            and not any(sf.text(n) == err for n in of_type(prev, "identifier")))):
         prev = prev.prev_named_sibling
     cond = if_stmt.child_by_field_name("condition")
     cond = unparen(cond) if cond is not None else None
