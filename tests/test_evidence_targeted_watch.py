@@ -590,6 +590,18 @@ func (p *P) drain() {
         "func (c *Client) read("), "ch <- v", "chan send", "ch has a buffer (1) and is sent on once here"),
     # ... a request's reply channel, received afresh each turn: its type's literals count
     (WRITELOOP, "wr.ch <- write(wr.req)", "chan send", "wr.ch has a buffer (1) and is sent on once here"),
+    # a `:=` receive: without a signal to watch, that is the reason (not a rewrite by hand:
+    # knative's breaker test helper, `ok := <-req.accepted`, has nothing to watch)
+    ("""func Wait(ch chan bool) {
+	ok := <-ch
+	ch <- ok
+}
+""", "ok := <-ch", "chan receive", "no stop signal in scope"),
+    ("""func Wait(ctx context.Context, ch chan bool) {
+	ok := <-ch
+	ch <- ok
+}
+""", "ok := <-ch", "chan receive", "a `:=` receive needs its variables declared before a select"),
 ])
 def test_the_review_select_refuses_where_it_would_strand_or_drop(body, text, state, reason):
     fixed, why = _watched(body, text, state)

@@ -175,13 +175,14 @@ def watch(sf: SourceFile, stmt: Node, state: str, abspath: str | None = None,
     fn = a.enclosing_function(stmt)
     if chan.type == "call_expression" or (state == "chan receive" and a.names_a_signal(sf.text(chan).rsplit(".", 1)[-1])):
         return None, "it waits on a cancellation signal itself: whoever owns that signal must fire it"
-    if stmt.type == "short_var_declaration":
-        return None, "a `:=` receive needs its variables declared before a select: rewrite it by hand"
     sig = _stop_signal(sf, stmt, fn)
     if sig is None:
         return None, "no stop signal in scope (a context some caller can cancel, or a done channel the function already selects on)"
     if sf.text(chan) == sig.name:
         return None, "it waits on a cancellation signal itself: whoever owns that signal must fire it"
+    # asked only once there is a signal to watch: without one, "rewrite it by hand" misleads
+    if stmt.type == "short_var_declaration":
+        return None, "a `:=` receive needs its variables declared before a select: rewrite it by hand"
     # a select's case body is skipped on the new case's return too
     blocker = _cancelled_after(sf, fn, stmt, sig) or _cancelled_after_wait(sf, abspath, sig) \
         or g_.return_blocker(sf, g_.Goroutine(fn, None), operation(stmt), sig)
