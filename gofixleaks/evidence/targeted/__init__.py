@@ -106,9 +106,11 @@ senders across the package). Anything else (other locks, wait groups and conditi
 variables, a receive on a cancellation signal nobody owns, an unbounded number of sends,
 lock-order deadlocks) gets no fix and a one-line reason per class; where the code or the
 goroutine's stack proves more, a diagnosis instead (a channel field nothing signals; a
-receive waiting for a close that an outer frame of its own goroutine defers; with all the
-sites' stacks, commands.target tells a cycle of Locks, each held up the stack of the
-goroutine the previous one waits for: a lock-order deadlock, holders.lock_order). A targeted fix is
+send on a channel field nothing in the package receives from, or only polls with a
+default, handoffs.never_received; a receive waiting for a close that an outer frame of its
+own goroutine defers; with all the sites' stacks, commands.target tells a cycle of Locks,
+each held up the stack of the goroutine the previous one waits for: a lock-order deadlock,
+holders.lock_order). A targeted fix is
 `review`: only a run of the tests after it proves it (see commands.target).
 
 The shapes live by what blocks: `channels` (a bare send or receive), `closers` (a wait on a
@@ -132,7 +134,7 @@ from ...rule import Finding
 from ...source import SourceError, SourceFile
 from .. import PROVEN_LEAK
 from ..match import Covered
-from . import cancels, channels, closers, exchanges, holders, locks, registries, stops, waits
+from . import cancels, channels, closers, exchanges, handoffs, holders, locks, registries, stops, waits
 from ._base import another_function, operation
 
 RULE = PROVEN_LEAK
@@ -264,7 +266,8 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
         # on the blocked line: a single-case select's case, not its `select {`
         finding = Finding.at(sf, operation(stmt), RULE, "error", f"goroutines block here forever ({c.site.state_text})", [fix])
         return Aimed(c, abspath, finding, fix.message, proof_suffices)
-    never = channels.never_signalled(sf, stmt, state, abspath) or holders.waits_for_own_close(sf, stmt, state, abspath, c)
+    never = channels.never_signalled(sf, stmt, state, abspath) or handoffs.never_received(sf, stmt, state, abspath) \
+        or holders.waits_for_own_close(sf, stmt, state, abspath, c)
     return Aimed(c, abspath, None, "; ".join([never] if never else reasons) or "no targeted fix applies")
 
 

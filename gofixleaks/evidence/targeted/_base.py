@@ -85,6 +85,19 @@ def struct_fields(sf: SourceFile, type_name: str) -> dict[str, str] | None:
     return None
 
 
+def own_channel_field(sf: SourceFile, chan: Node, fn: Node | None) -> str | None:
+    """The field ``f`` when ``chan`` is ``r.f``, ``r`` the receiver of method ``fn`` and ``f``
+    an unexported channel field of its struct declared in this file: no other package can
+    send on it, receive from it or close it."""
+    if chan.type != "selector_expression" or fn is None or fn.type != "method_declaration" \
+            or sf.text(chan.child_by_field_name("operand")) != a.receiver_name(sf, fn):
+        return None
+    field = sf.text(chan.child_by_field_name("field"))
+    if not field[0].islower() or "chan" not in (struct_fields(sf, a.function_key(sf, fn)[1]) or {}).get(field, ""):
+        return None
+    return field
+
+
 def used_elsewhere(abspath: str, patterns: list[bytes]) -> str | None:
     """Why what file ``abspath`` declares may be used beyond what it shows: another Go file
     of its package matches one of ``patterns`` (its uses would be out of view), or None."""

@@ -30,6 +30,7 @@ from ._base import (
     channel,
     names_field,
     operation,
+    own_channel_field,
     paired_field,
     parsed_package,
     previous_statement,
@@ -1462,13 +1463,8 @@ def never_signalled(sf: SourceFile, stmt: Node, state: str, abspath: str) -> str
                      " ".join(sf.text(n.child_by_field_name("consequence")).split()) == "{ return nil }" for n in code[:-1])
         chan = code[-1].named_children[0].named_children[0] if code and guards and code[-1].type == "return_statement" \
             and code[-1].named_children and len(code[-1].named_children[0].named_children) == 1 else None
-    holder = a.enclosing_function(chan) if chan is not None else None
-    if chan is None or chan.type != "selector_expression" or holder is None or holder.type != "method_declaration" \
-            or sf.text(chan.child_by_field_name("operand")) != a.receiver_name(sf, holder):
-        return None
-    field = sf.text(chan.child_by_field_name("field"))
-    # unexported, of a struct declared here: no other package can signal it
-    if not field[0].islower() or "chan" not in (struct_fields(sf, a.function_key(sf, holder)[1]) or {}).get(field, ""):
+    field = own_channel_field(sf, chan, a.enclosing_function(chan)) if chan is not None else None
+    if field is None:
         return None
     f = re.escape(field).encode()
     # a send, a close, a copy (``x := r.f``, ``return r.f`` beyond a getter) or a hand-on (an argument)
