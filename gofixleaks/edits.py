@@ -230,13 +230,15 @@ def insert_before_statement(sf: SourceFile, stmt, lines: list[str]) -> TextEdit 
     return TextEdit(start, start, b"".join(indent + ln.encode() + sf.newline for ln in lines))
 
 
-def delete_line(sf: SourceFile, stmt) -> TextEdit | None:
-    """An edit removing the line that holds only ``stmt``, and with it a blank line above
-    when the blank below or the closing brace would leave it where gofmt allows none.
-    None when ``stmt`` shares its line with other code."""
+def delete_line(sf: SourceFile, stmt, with_comment: bool = False) -> TextEdit | None:
+    """An edit removing the line that holds only ``stmt`` (``with_comment``: and its
+    trailing comment), and with it a blank line above when the blank below or the closing
+    brace would leave it where gofmt allows none. None when ``stmt`` shares its line with
+    other code."""
     start = sf.line_start(stmt.start_byte)
     end = sf.data.find(b"\n", stmt.end_byte)
-    if sf.data[start : stmt.start_byte].strip() or end == -1 or sf.data[stmt.end_byte : end].strip():
+    rest = sf.data[stmt.end_byte : end].strip() if end != -1 else b""
+    if sf.data[start : stmt.start_byte].strip() or end == -1 or rest and not (with_comment and rest.startswith(b"//")):
         return None
     end += 1
     prev_blank = start > 0 and not sf.data[sf.line_start(start - 1) : start].strip()

@@ -84,6 +84,11 @@ case to it, or refuse it where that would be wrong):
   says which frame holds the lock and through which calls it is taken again (holders);
   where that frame's call is in a `for _, v := range r.f` that is the whole locked stretch
   -> the elements copied under the lock, the lock released, the copy looped over (review);
+- a Lock waited on while a frame of the goroutine holds another lock its method opens with
+  (`X.Lock(); defer X.Unlock()`), in a lock-order deadlock -> the release moved right after
+  the last statement reading the receiver, or the field the call acts on copied under the
+  lock and called after the release, where nothing after reads what the lock guards
+  (ordering.py; review however proven: the read and its use are no longer atomic);
 - a key's Lock in a keyed-lock registry (`r.m[k].Lock()` after an `if` that makes an
   absent key's mutex), taken holding the registry lock whose release follows it, where
   the method returns holding the key's mutex and its release needs the registry lock (or
@@ -134,7 +139,7 @@ from ...rule import Finding
 from ...source import SourceError, SourceFile
 from .. import PROVEN_LEAK
 from ..match import Covered
-from . import cancels, channels, closers, exchanges, handoffs, holders, locks, registries, stops, waits
+from . import cancels, channels, closers, exchanges, handoffs, holders, locks, ordering, registries, stops, waits
 from ._base import another_function, operation
 
 RULE = PROVEN_LEAK
@@ -228,6 +233,9 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
                 # blocked itself") would mislead; the diagnosis says who holds it instead
                 return Aimed(c, abspath, None, f"blocked on {what}: " + "; ".join([*whys, *own]))
             whys += own
+            if fix is None:  # the read and what follows it no longer happen under one holding
+                fix, proof_suffices, own = _first(((lambda: ordering.release_first(sf, line, abspath, c), False),))
+                whys += own
         if fix is None:
             return Aimed(c, abspath, None, "; ".join([not_channel, *whys]))
         stmt = next(n for n in a.of_type(sf.root, "expression_statement") if sf.line_col(n.start_byte)[0] == line)
