@@ -55,7 +55,9 @@ Where that statement is the last to name it and calls a method on a field of poi
 interface type (`f.informer.controller.HasSynced()`, kubernetes' PR 30872), the field is
 copied under the lock, the lock released, the copy called. Review however proven: the read
 and what follows no longer happen under one holding of the lock, another goroutine may
-change or remove what was read in between."""
+change or remove what was read in between; and the deferred release is gone, so a panic
+in a plain statement before the new release (a slice index out of range, a nil
+dereference) now leaves the lock held where a recover up the stack goes on."""
 
 _RELEASE = {"Lock": "Unlock", "RLock": "RUnlock"}
 _COPIES = ("len", "cap")  # builtins whose result is a copy and that call no code
