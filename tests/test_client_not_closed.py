@@ -138,6 +138,56 @@ func (t *target) init(brokers []string) error {
     assert "\t\tcli.Close()\n\t\treturn nil, err\n" in out and "\t\tclient.Close()\n\t\treturn err\n" in out
 
 
+def test_a_watcher_a_nats_connection_and_an_amqp_connection_are_makers(tmp_path):
+    """fsnotify's watcher, nats.go's connection and amqp091's connection own goroutines
+    until Close (the syntax is read only: the modules need not be there)."""
+    body = """\
+func watch(dirs []string) (*fsnotify.Watcher, error) {
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range dirs {
+		if err := w.Add(d); err != nil {
+			return nil, err
+		}
+	}
+	return w, nil
+}
+
+func subscribe(url string) (*nats.Conn, error) {
+	nc, err := nats.Connect(url)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := nc.Subscribe("x", nil); err != nil {
+		return nil, err
+	}
+	return nc, nil
+}
+
+func channel(url string) (*amqp.Connection, *amqp.Channel, error) {
+	conn, err := amqp.Dial(url)
+	if err != nil {
+		return nil, nil, err
+	}
+	ch, err := conn.Channel()
+	if err != nil {
+		return nil, nil, err
+	}
+	return conn, ch, nil
+}
+"""
+    results = _run(tmp_path, ['"github.com/fsnotify/fsnotify"', '"github.com/nats-io/nats.go"',
+                              'amqp "github.com/rabbitmq/amqp091-go"'], body)
+    assert sorted((f.line, f.message.split(" is kept")[0]) for f in _findings(results)) == [
+        (10, "w from fsnotify.NewWatcher"), (23, "nc from nats.Connect"), (34, "conn from amqp.Dial")]
+    out = _fixed(results)
+    for fixed in ("\t\t\tw.Close()\n\t\t\treturn nil, err\n", "\t\tnc.Close()\n\t\treturn nil, err\n",
+                  "\t\tconn.Close()\n\t\treturn nil, nil, err\n"):
+        assert out.count(fixed) == 1, out
+
+
 @pytest.mark.parametrize("body", [
     # never kept: only the stub leaves (a conn nobody can close is another question)
     """\

@@ -26,6 +26,8 @@ goroutine) and drops on another: a later step fails and a `return` (or a `break`
 - `database/sql` `Open` and `OpenDB` (a `*sql.DB`);
 - `github.com/fsnotify/fsnotify` `NewWatcher`, `NewBufferedWatcher` (a `*fsnotify.Watcher`);
 - `github.com/nats-io/nats.go` `Connect` (a `*nats.Conn`);
+- `github.com/rabbitmq/amqp091-go` (and `github.com/streadway/amqp`) `Dial`, `DialConfig`,
+  `DialTLS` (an `*amqp.Connection`);
 - the functions listed in the `client-makers` option, for a team's own clients.
 A gRPC stub made from it (`pb.NewFooClient(conn)`: any `New...Client(x)` of one
 argument), etcd's `NewKV`, `NewLease`, `NewWatcher`, `NewMutex`, `NewElection`... and
@@ -38,7 +40,8 @@ These clients start goroutines when they are made and stop them only in `Close()
 goroutines per address), an etcd client its gRPC connection and lease and watch streams, a
 session the goroutine that keeps its lease alive, a sarama client its metadata updater, a
 `sql.DB` its connection opener, an fsnotify watcher its event reader (and an inotify
-descriptor), a NATS connection its read loop and flusher. A
+descriptor), a NATS connection its read loop and flusher, an AMQP connection its frame
+reader and heartbeater. A
 client nobody can close any more keeps them, and the connections and leases they hold, for
 the life of the process; each failed call leaks one more (dapr's placement client, etcd's
 gRPC proxy registration: both fixed upstream by closing it before the error return).
@@ -105,6 +108,12 @@ for _name in ("NewWatcher", "NewBufferedWatcher"):
     MAKERS[("github.com/fsnotify/fsnotify", _name)] = (0, "Close")
 # *nats.Conn: the read loop, the flusher and the async callback dispatcher, until Close.
 MAKERS[("github.com/nats-io/nats.go", "Connect")] = (0, "Close")
+# *amqp.Connection: Open starts its frame reader at once and, once open, its heartbeater,
+# until Close (a failed Dial returns its error: the maker's own failure, not reported).
+_AMQP = ("github.com/rabbitmq/amqp091-go", "github.com/streadway/amqp")
+for _path in _AMQP:
+    for _name in ("Dial", "DialConfig", "DialTLS"):
+        MAKERS[(_path, _name)] = (0, "Close")
 
 # Calls that borrow a client (they keep using it, never close it): a gRPC stub (generated
 # `NewFooClient(cc)`, the client its only argument), etcd's interfaces over a client and
@@ -217,6 +226,7 @@ _OWNS = {
     "github.com/fsnotify/fsnotify": "its event-reading goroutine runs, and its watch descriptor stays open, until it is closed",
     "github.com/nats-io/nats.go": "its read loop, flusher and callback goroutines run, and its connection stays open, "
                                   "until it is closed",
+    "amqp": "its frame reader and heartbeater goroutines run, and its connection stays open, until it is closed",
 }
 
 
@@ -229,6 +239,8 @@ def _owns(path: str) -> str:
         return _OWNS["etcd"]
     if path in _SARAMA:
         return _OWNS["sarama"]
+    if path in _AMQP:
+        return _OWNS["amqp"]
     return "the goroutines it owns run until it is closed"
 
 
@@ -245,7 +257,7 @@ def run(p: Pass) -> None:
 RULE = Rule(
     name="client-not-closed",
     summary="a goroutine-owning client (grpc.Dial, etcd's clientv3.New and NewSession, sarama.NewClient, sql.Open, "
-            "fsnotify.NewWatcher, nats.Connect) kept on one path "
+            "fsnotify.NewWatcher, nats.Connect, amqp.Dial) kept on one path "
             "is dropped unclosed on another -> close it there",
     doc=DOC,
     run=run,
