@@ -62,15 +62,17 @@ def _package(root: Path, units: int) -> Path:
 def _cpu(d: Path) -> float:
     cfg = config.load((str(d),), jobs=1, use_cache=False)
     targets = discover.discover((str(d),))
-    best = float("inf")
-    for _ in range(2):  # the better of two: the machine may be shared
-        start = time.process_time()
-        results = list(engine.run(targets, cfg))
-        best = min(best, time.process_time() - start)
+    start = time.process_time()
+    results = list(engine.run(targets, cfg))
     assert sum(len(r.findings) for r in results) > 0  # the rules did run on it
-    return best
+    return time.process_time() - start
 
 
 def test_twice_the_code_costs_under_three_times_the_time(tmp_path):
-    small, large = _cpu(_package(tmp_path, 80)), _cpu(_package(tmp_path, 160))
+    small_pkg, large_pkg = _package(tmp_path, 80), _package(tmp_path, 160)
+    # the best of three, the sizes taking turns: the machine (and the test run's other
+    # workers) may be busy, and a busy spell should weigh on both sizes alike
+    small = large = float("inf")
+    for _ in range(3):
+        small, large = min(small, _cpu(small_pkg)), min(large, _cpu(large_pkg))
     assert large < 3 * small, f"80 units: {small:.2f} s, 160 units: {large:.2f} s"
