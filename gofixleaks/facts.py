@@ -344,6 +344,7 @@ def _once_names(sf: SourceFile, fn: Node) -> dict[str, tuple[str, ...]]:
 
 _LOCK_OPS = ("Lock", "RLock", "Unlock", "RUnlock", "TryLock", "TryRLock")
 _LOCK_STATE = re.compile(r"lock", re.IGNORECASE)  # `if !locked`, `if s.mu.TryLock()`: the lock's state decides
+_LOCK_BYTES = re.compile(rb"lock", re.IGNORECASE)
 _HELD = re.compile(r"\b(?:held|holds?|holding)\b", re.IGNORECASE)
 _A_LOCK = re.compile(r"lock|mutex|\bmu\b|\w+Mu\b", re.IGNORECASE)
 
@@ -359,24 +360,27 @@ def _lock_facts(sf: SourceFile, fn: Node, calls: list[Node]) -> dict:
         text = a.flat(sf, operand)
         return "" if text == recv else text[len(recv) + 1:] if text.startswith(recv + ".") else None
 
+    mentions_lock = _LOCK_BYTES.search(sf.data, fn.start_byte, fn.end_byte) is not None
+
     def lock_state(stmt: Node) -> bool:
         cond = stmt.child_by_field_name("condition") if stmt.type == "if_statement" else None
         return cond is not None and bool(_LOCK_STATE.search(sf.text(cond)))
 
     def self_calls(found: list[Node], body: Node) -> tuple[tuple[str, int], ...]:
-        params = {sf.text(n) for f in (fn, body) for n in _param_names(f)}
+        mine = [(c, mc[1]) for c in found if (mc := a.method_call(sf, c)) is not None and mc[0].type == "identifier"
+                and sf.text(mc[0]) == recv and c.parent.type != "go_statement" and mc[1] not in _LOCK_OPS]
+        params = {sf.text(n) for f in (fn, body) for n in _param_names(f)} if mine else set()
         guards = [x for x in a.of_type(a.body(body), "if_statement", skip_functions=True) if params & {
             sf.text(i) for part in ("initializer", "condition") if (h := x.child_by_field_name(part)) is not None
-            for i in a.of_type(h, "identifier")}]
+            for i in a.of_type(h, "identifier")}] if params else []
 
-        def by_caller(c: Node) -> bool:  # the caller's arguments may keep it from running
-            return any(a.is_within(c, x) or (x.end_byte <= c.start_byte and next(
-                a.of_type(x, "return_statement", skip_functions=True), None) is not None) for x in guards)
+        def kept(c: Node) -> bool:
+            # the caller's arguments may keep it from running; or the lock's state decides
+            return not any(a.is_within(c, x) or (x.end_byte <= c.start_byte and next(
+                a.of_type(x, "return_statement", skip_functions=True), None) is not None) for x in guards) \
+                and not (mentions_lock and any(lock_state(x) for x in a.ancestors(c) if x != fn and a.is_within(x, fn)))
 
-        return tuple((mc[1], sf.line_col(c.start_byte)[0]) for c in found if (mc := a.method_call(sf, c)) is not None
-                     and mc[0].type == "identifier" and sf.text(mc[0]) == recv and c.parent.type != "go_statement"
-                     and mc[1] not in _LOCK_OPS and not by_caller(c)
-                     and not any(lock_state(x) for x in a.ancestors(c) if x != fn and a.is_within(x, fn)))
+        return tuple((name, sf.line_col(c.start_byte)[0]) for c, name in mine if kept(c))
 
     def lock_ops(body: Node) -> list[tuple[Node, str, str]]:
         if b"Lock" not in sf.data[body.start_byte:body.end_byte]:

@@ -272,19 +272,34 @@ func (s *S) starter() (started func(), cleanup func()) {
 	started = func() { s.Get() }
 	return started, func() { s.mu.Lock(); s.bumpLocked() }
 }
+
+func (s *S) fetch(token string) {
+	if token == "" {
+		s.Get()
+	}
+}
+
+func (s *S) lookup(create bool) {
+	if !create {
+		return
+	}
+	s.Get()
+}
 """
 
 
 def test_a_method_s_receiver_locks_calls_and_returned_funcs_are_facts():
     """lock-reentered's facts: the receiver's locks a method takes at its top level before
     anything touches them or an `if` reads a lock state; every one it touches; its calls on
-    the receiver outside literals, `go` and lock-state `if`s; the funcs it returns."""
+    the receiver outside literals, `go`, lock-state `if`s and `if`s on its parameters (under
+    them, or after one that returns); the funcs it returns."""
     fs = {f.name: f for f in file_facts(LOCKS).functions}
     assert fs["Get"].takes == (("mu", "Lock", 16), ("rw", "RLock", 18))
     assert fs["maybe"].takes == () and fs["maybe"].touches == ("mu",)
     assert fs["Tries"].takes == () and set(fs["Tries"].touches) == {"mu", ""}
     assert fs["Calls"].self_calls == (("Get", 40),)
     assert fs["bumpLocked"].expects_lock and fs["grow"].expects_lock and not fs["Get"].expects_lock
+    assert fs["fetch"].self_calls == () and fs["lookup"].self_calls == ()  # the caller's arguments decide
     assert fs["starter"].returned == ((0, (("Get", 55),), ()), (1, (("bumpLocked", 56),), ("mu",)))
 
 

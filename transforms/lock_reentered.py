@@ -151,34 +151,45 @@ def _hits(sf: SourceFile, facts: PackageFacts, method: Node, types) -> list[_Hit
     recv, key = a.receiver_name(sf, method), a.function_key(sf, method)
     if not recv or key is None or b"Lock()" not in sf.data[method.start_byte:method.end_byte]:
         return []
+    keys = sorted({rel for call, path, _ in _locks.lock_calls(sf, method)
+                   if a.enclosing_function(call) == method and (rel := _relative(path, recv)) is not None})
+    here = next((f.path for f in facts.declarations(sf.package_name, *key) if f.line == sf.line_col(method.start_byte)[0]), "")
+    made = {sf.text(n) for d in a.of_type(a.body(method), "short_var_declaration") if (r := d.child_by_field_name("right")) is not None
+            and r.named_child_count == 1 and (m := a.method_call(sf, a.unparen(r.named_children[0]))) is not None
+            and sf.text(m[0]) == recv for n in a.left_names(d)} if keys else set()  # names of funcs a method may return
+    # the facts first: the control flow is worth building only for a call that leads to a Lock
+    found: list[tuple[Node, str, _Chain, str | None]] = []
+    for call in a.of_type(a.body(method), "call_expression") if keys else ():
+        fn = call.child_by_field_name("function")
+        mc = a.method_call(sf, call)
+        mine = mc is not None and mc[1] not in _LOCK_OPS and mc[0].type == "identifier" and sf.text(mc[0]) == recv
+        if not (mine or fn is not None and fn.type == "identifier" and sf.text(fn) in made) or a.enclosing_function(call) != method \
+                or call.parent.type == "go_statement" or call.parent.type != "defer_statement" and a.enclosing(
+                    call, "defer_statement", stop_at=a.FUNCTION_TYPES) is not None:
+            continue
+        line = sf.line_col(call.start_byte)[0]
+        if mine:
+            starts, value, cut = [_Step(mc[1], here, line)], None, ()
+        elif (returned := _made_by(sf, facts, call, recv, key[1])) is not None:
+            starts, value, cut = [_Step(n, returned[0].path, at) for n, at in returned[1]], returned[2], returned[3]
+        else:
+            continue
+        if a.local_declaration(sf, recv, call) is not None:
+            continue  # the receiver's name stands for another value here
+        found += [(call, rel, chain, value) for rel in keys if rel not in cut
+                  and (chain := _chain(facts, sf.package_name, key[1], starts, rel)) is not None]
+    if not found:
+        return []
     g = a.graph(sf, method)
     regions = [(h, r, rel) for h, r in _locks.held_regions(sf, method, g, types)
                if (rel := _relative(h.key, recv)) is not None and a.local_declaration(sf, recv, h.at) is None]
-    here = next((f.path for f in facts.declarations(sf.package_name, *key) if f.line == sf.line_col(method.start_byte)[0]), "")
-    out = []
-    for call in a.of_type(a.body(method), "call_expression") if regions else ():
-        if a.enclosing_function(call) != method or call.parent.type == "go_statement" or a.local_declaration(sf, recv, call) is not None:
-            continue
-        deferred = call.parent.type == "defer_statement"
-        if not deferred and a.enclosing(call, "defer_statement", stop_at=a.FUNCTION_TYPES) is not None:
-            continue
-        line = sf.line_col(call.start_byte)[0]
-        mc = a.method_call(sf, call)
-        if mc is not None and mc[1] not in _LOCK_OPS and mc[0].type == "identifier" and sf.text(mc[0]) == recv:
-            starts, value, cut = [_Step(mc[1], here, line)], None, ()
-        else:
-            made = _made_by(sf, facts, call, recv, key[1])
-            if made is None:
-                continue
-            starts, value, cut = [_Step(n, made[0].path, at) for n, at in made[1]], made[2], made[3]
+    out: list[_Hit] = []
+    for call, rel, chain, value in found:
         pid = g.point_of(call)
-        for h, region, rel in regions:
-            if pid not in region or rel in cut or deferred and not _runs_before_unlock(sf, method, h, call):
-                continue
-            chain = _chain(facts, sf.package_name, key[1], starts, rel)
-            if chain is not None:
-                out.append(_Hit(call, h, chain, value))
-                break
+        held = next((h for h, region, r in regions if r == rel and pid in region and (
+            call.parent.type != "defer_statement" or _runs_before_unlock(sf, method, h, call))), None)
+        if held is not None and all(x.call != call for x in out):
+            out.append(_Hit(call, held, chain, value))
     return out
 
 
