@@ -19,6 +19,7 @@ import hashlib
 import io
 import os
 import pickle
+import re
 from dataclasses import dataclass
 
 from tree_sitter import Node
@@ -69,6 +70,20 @@ class FuncFacts:
     # and every other identifier it uses (a second call, a value, a loop's)
     calls_once: tuple[str, ...] = ()
     other_names: tuple[str, ...] = ()
+    # A method's own receiver's locks (lock-reentered), each named by its path below the
+    # receiver ("mu" for ``s.mu``, "" for a mutex the type embeds): the ones its body takes
+    # (Lock, RLock) at its top level before anything touches them or an `if` reads a lock
+    # state (line of the Lock); every one it locks, unlocks or tries anywhere; its calls on
+    # its own receiver (method, line) outside literals and `go`, not under such an `if` nor
+    # under or after (returning) an `if` that reads its parameters;
+    # whether it runs holding its caller's lock (named ...Locked, or its doc says so); and
+    # for each func literal it returns (result position), that literal's calls on the
+    # receiver and the locks it touches
+    takes: tuple[tuple[str, str, int], ...] = ()
+    touches: tuple[str, ...] = ()
+    self_calls: tuple[tuple[str, int], ...] = ()
+    expects_lock: bool = False
+    returned: tuple[tuple[int, tuple[tuple[str, int], ...], tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -309,6 +324,7 @@ def file_facts(sf: SourceFile, abspath: str, calls: FileCalls | None = None) -> 
             cancel_result=cancel, results=results, borrows=a.borrowed_params(sf, fn),
             timer_fields=a.timer_fields(sf, fn), field_reads=a.field_reads(sf, fn), callbacks=a.callbacks(sf, fn),
             **(_once_names(sf, fn) if package == "main" else {}),
+            **(_lock_facts(sf, fn, in_decl[i]) if key[1] else {}),
         ))
     return FileFacts(abspath, package, tuple(out), _struct_fields(sf), model_summary.structs(sf), *_constants(sf),
                      checks_leaks=a.checks_leaks(sf), calls=calls)
@@ -324,6 +340,106 @@ def _once_names(sf: SourceFile, fn: Node) -> dict[str, tuple[str, ...]]:
             and call.child_by_field_name("function") == idents[0] and a.enclosing_function(call) == fn
             and not a.loops_between(call, fn)}
     return {"calls_once": tuple(sorted(once)), "other_names": tuple(sorted(set(uses) - once))}
+
+
+_LOCK_OPS = ("Lock", "RLock", "Unlock", "RUnlock", "TryLock", "TryRLock")
+_LOCK_STATE = re.compile(r"lock", re.IGNORECASE)  # `if !locked`, `if s.mu.TryLock()`: the lock's state decides
+_LOCK_BYTES = re.compile(rb"lock", re.IGNORECASE)
+_HELD = re.compile(r"\b(?:held|holds?|holding)\b", re.IGNORECASE)
+_A_LOCK = re.compile(r"lock|mutex|\bmu\b|\w+Mu\b", re.IGNORECASE)
+
+
+def _lock_facts(sf: SourceFile, fn: Node, calls: list[Node]) -> dict:
+    """FuncFacts' takes, touches, self_calls, returned and expects_lock of a method;
+    ``calls``: its calls outside literals."""
+    recv = a.receiver_name(sf, fn)
+    if not recv:
+        return {}
+
+    def on_receiver(operand: Node) -> str | None:
+        text = a.flat(sf, operand)
+        return "" if text == recv else text[len(recv) + 1:] if text.startswith(recv + ".") else None
+
+    mentions_lock = _LOCK_BYTES.search(sf.data, fn.start_byte, fn.end_byte) is not None
+
+    def lock_state(stmt: Node) -> bool:
+        cond = stmt.child_by_field_name("condition") if stmt.type == "if_statement" else None
+        return cond is not None and bool(_LOCK_STATE.search(sf.text(cond)))
+
+    def self_calls(found: list[Node], body: Node) -> tuple[tuple[str, int], ...]:
+        mine = [(c, mc[1]) for c in found if (mc := a.method_call(sf, c)) is not None and mc[0].type == "identifier"
+                and sf.text(mc[0]) == recv and c.parent.type != "go_statement" and mc[1] not in _LOCK_OPS]
+        params = {sf.text(n) for f in (fn, body) for n in _param_names(f)} if mine else set()
+        guards = [x for x in a.of_type(a.body(body), "if_statement", skip_functions=True) if params & {
+            sf.text(i) for part in ("initializer", "condition") if (h := x.child_by_field_name(part)) is not None
+            for i in a.of_type(h, "identifier")}] if params else []
+
+        def kept(c: Node) -> bool:
+            # the caller's arguments may keep it from running; or the lock's state decides
+            return not any(a.is_within(c, x) or (x.end_byte <= c.start_byte and next(
+                a.of_type(x, "return_statement", skip_functions=True), None) is not None) for x in guards) \
+                and not (mentions_lock and any(lock_state(x) for x in a.ancestors(c) if x != fn and a.is_within(x, fn)))
+
+        return tuple((name, sf.line_col(c.start_byte)[0]) for c, name in mine if kept(c))
+
+    def lock_ops(body: Node) -> list[tuple[Node, str, str]]:
+        if b"Lock" not in sf.data[body.start_byte:body.end_byte]:
+            return []
+        return [(c, key, mc[1]) for c in a.of_type(body, "call_expression") if (mc := a.method_call(sf, c)) is not None
+                and mc[1] in _LOCK_OPS and not a.arguments(c) and (key := on_receiver(mc[0])) is not None]
+
+    takes, touched, ops = [], set(), lock_ops(a.body(fn))
+    for stmt in a.statements(a.body(fn)) if ops else ():
+        call = a.unparen(stmt.named_children[0]) if stmt.type == "expression_statement" and stmt.named_children else None
+        own = next(((key, op) for c, key, op in ops if c == call and op in ("Lock", "RLock")), None)
+        if own is not None and own[0] not in touched:
+            takes.append((*own, sf.line_col(stmt.start_byte)[0]))
+        if lock_state(stmt):
+            break  # what follows may run only in one lock state
+        touched |= {key for c, key, _ in ops if a.is_within(c, stmt)}
+    returned = tuple((i, self_calls([c for c in a.of_type(lit, "call_expression") if a.enclosing_function(c) == lit], lit),
+                      tuple(sorted({key for _, key, _ in lock_ops(lit)}))) for i, lit in _returned_literals(sf, fn))
+    name = sf.text(fn.child_by_field_name("name"))
+    return {"takes": tuple(takes), "touches": tuple(sorted({key for _, key, _ in ops})), "self_calls": self_calls(calls, fn),
+            "returned": tuple(r for r in returned if r[1]), "expects_lock": name.endswith("Locked") or _documents_held(sf, fn)}
+
+
+def _param_names(fn: Node) -> list[Node]:
+    params = fn.child_by_field_name("parameters")
+    return [n for p in (params.named_children if params is not None else ())
+            if p.type in ("parameter_declaration", "variadic_parameter_declaration") for n in p.children_by_field_name("name")]
+
+
+def _returned_literals(sf: SourceFile, fn: Node) -> list[tuple[int, Node]]:
+    """(result position, literal) of the func literals ``fn`` returns: in a return
+    statement, or assigned to a named result (``handleStarted = func(...) {...}``)."""
+    results = fn.child_by_field_name("result")
+    if results is None or b"func(" not in sf.data[a.body(fn).start_byte:fn.end_byte]:
+        return []
+    named = [sf.text(n) for p in results.named_children if p.type == "parameter_declaration"
+             for n in p.children_by_field_name("name")] if results.type == "parameter_list" else []
+    out = []
+    for stmt in a.of_type(a.body(fn), "return_statement", "assignment_statement", skip_functions=True):
+        if stmt.type == "return_statement":
+            values = [v for x in stmt.named_children for v in (x.named_children if x.type == "expression_list" else [x])]
+            out += [(i, v) for i, v in enumerate(values) if v.type == "func_literal"]
+        else:
+            left, right = a.left_names(stmt), stmt.child_by_field_name("right")
+            for target, v in zip(left, right.named_children if right is not None else ()):
+                if v.type == "func_literal" and target.type == "identifier" and sf.text(target) in named:
+                    out.append((named.index(sf.text(target)), v))
+    return out
+
+
+def _documents_held(sf: SourceFile, fn: Node) -> bool:
+    """Whether the comment right above ``fn`` says it runs with a lock held ("must be called
+    with s.mu held", "the caller holds the lock")."""
+    lines, n, line = [], fn.prev_named_sibling, sf.line_col(fn.start_byte)[0]
+    while n is not None and n.type == "comment" and sf.line_col(n.end_byte)[0] == line - 1:
+        lines.append(sf.text(n))
+        line, n = sf.line_col(n.start_byte)[0], n.prev_named_sibling
+    doc = " ".join(lines)
+    return bool(_HELD.search(doc) and _A_LOCK.search(doc))
 
 
 def lent_facts(sf: SourceFile, abspath: str) -> FileFacts:

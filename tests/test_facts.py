@@ -214,6 +214,95 @@ def test_a_launcher_of_another_package_of_the_module_starts_goroutines(tmp_path:
     assert [(f.rule, f.line) for f in found] == [("early-return-send", 6)]
 
 
+LOCKS = """\
+package p
+
+import "sync"
+
+type S struct {
+	mu   sync.Mutex
+	rw   sync.RWMutex
+	sync.Mutex
+	n    int
+}
+
+func (s *S) Get() int {
+	if s == nil {
+		return 0
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rw.RLock()
+	defer s.rw.RUnlock()
+	return s.n
+}
+
+func (s *S) maybe(locked bool) {
+	if !locked {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+	}
+	s.n++
+}
+
+func (s *S) Tries() {
+	if !s.mu.TryLock() {
+		return
+	}
+	s.Lock()
+	defer s.mu.Unlock()
+}
+
+func (s *S) Calls(locked bool) {
+	s.Get()
+	go s.Get()
+	func() { s.Get() }()
+	if !locked {
+		s.maybe(false)
+	}
+}
+
+// bumpLocked must be called with s.mu held.
+func (s *S) bumpLocked() { s.n++ }
+
+// grow must be called with s.mu held.
+func (s *S) grow() { s.n *= 2 }
+
+func (s *S) starter() (started func(), cleanup func()) {
+	started = func() { s.Get() }
+	return started, func() { s.mu.Lock(); s.bumpLocked() }
+}
+
+func (s *S) fetch(token string) {
+	if token == "" {
+		s.Get()
+	}
+}
+
+func (s *S) lookup(create bool) {
+	if !create {
+		return
+	}
+	s.Get()
+}
+"""
+
+
+def test_a_method_s_receiver_locks_calls_and_returned_funcs_are_facts():
+    """lock-reentered's facts: the receiver's locks a method takes at its top level before
+    anything touches them or an `if` reads a lock state; every one it touches; its calls on
+    the receiver outside literals, `go`, lock-state `if`s and `if`s on its parameters (under
+    them, or after one that returns); the funcs it returns."""
+    fs = {f.name: f for f in file_facts(LOCKS).functions}
+    assert fs["Get"].takes == (("mu", "Lock", 16), ("rw", "RLock", 18))
+    assert fs["maybe"].takes == () and fs["maybe"].touches == ("mu",)
+    assert fs["Tries"].takes == () and set(fs["Tries"].touches) == {"mu", ""}
+    assert fs["Calls"].self_calls == (("Get", 40),)
+    assert fs["bumpLocked"].expects_lock and fs["grow"].expects_lock and not fs["Get"].expects_lock
+    assert fs["fetch"].self_calls == () and fs["lookup"].self_calls == ()  # the caller's arguments decide
+    assert fs["starter"].returned == ((0, (("Get", 55),), ()), (1, (("bumpLocked", 56),), ("mu",)))
+
+
 def test_lifetimes_are_resolved_through_calls_across_the_files_of_a_package():
     a = file_facts("package p\n\nfunc (s *S) Run() { s.setup(); s.loop() }\n\nfunc start() { run2() }\n\nfunc run2() { other() }\n", "/m/a.go")
     b = file_facts("package p\n\nfunc (s *S) loop() {\n\tfor {\n\t}\n}\n\nfunc (s *S) setup() {}\n\nfunc other() {}\n", "/m/b.go")

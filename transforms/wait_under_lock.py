@@ -83,50 +83,6 @@ _COND = re.compile(r"\bCond\b|sync\.Cond")
 # ---------------------------------------------------------------------------- paths
 
 
-def _path(sf: SourceFile, node: Node | None, depth: int = 0) -> str | None:
-    """``s.parts[i].wg`` -> ``s.parts[].wg``; ``&x.wg`` -> ``x.wg``; a local alias or range
-    value is replaced by what it holds (``wg := &s.wg``, ``for _, p := range s.parts``)."""
-    if node is None:
-        return None
-    node = a.unparen(node)
-    t = node.type
-    if t in ("identifier", "field_identifier"):
-        name = sf.text(node)
-        if depth < 3:
-            alias = _alias(sf, name, node)
-            if alias is not None:
-                inner = _path(sf, alias[0], depth + 1)
-                return inner + alias[1] if inner is not None else name
-        return name
-    if t == "selector_expression":
-        inner = _path(sf, node.child_by_field_name("operand"), depth)
-        return f"{inner}.{sf.text(node.child_by_field_name('field'))}" if inner is not None else None
-    if t == "index_expression":
-        inner = _path(sf, node.child_by_field_name("operand"), depth)
-        return f"{inner}[]" if inner is not None else None
-    if t == "unary_expression" and sf.text(node.child_by_field_name("operator")) in ("&", "*"):
-        return _path(sf, node.child_by_field_name("operand"), depth)
-    return None
-
-
-def _alias(sf: SourceFile, name: str, at: Node) -> tuple[Node, str] | None:
-    """What local ``name`` stands for: the value of its ``:=`` when that is a path (suffix
-    ""), or the collection a range clause takes it from (suffix "[]")."""
-    for x in a.ancestors(at):
-        if x.type in ("function_declaration", "method_declaration"):
-            break
-        if x.type == "for_statement":
-            clause = next((c for c in x.named_children if c.type == "range_clause"), None)
-            left = clause.child_by_field_name("left") if clause is not None else None
-            names = [sf.text(n) for n in left.named_children] if left is not None else []
-            if len(names) == 2 and names[1] == name and a.is_within(at, x.child_by_field_name("body")):
-                return clause.child_by_field_name("right"), "[]"
-    value = a.defined_value(sf, name, at)
-    if value is not None and value.type in ("selector_expression", "index_expression", "unary_expression"):
-        return value, ""
-    return None
-
-
 def _root(path: str) -> str:
     return re.split(r"[.\[]", path, maxsplit=1)[0]
 
@@ -178,14 +134,14 @@ def _top(node: Node) -> Node | None:
 
 
 def _is_local(sf: SourceFile, name: str, at: Node) -> bool:
-    if a.local_declaration(sf, name, at) is not None or _alias(sf, name, at) is not None:
+    if a.local_declaration(sf, name, at) is not None or _locks.alias(sf, name, at) is not None:
         return True
     return any(a.params_declare(sf, f, name) for f in a.ancestors(at) if f.type in a.FUNCTION_TYPES)
 
 
 def _shadowed(sf: SourceFile, name: str, at: Node) -> bool:
     """Whether the receiver's ``name`` is redeclared at ``at`` (a local, a literal's parameter)."""
-    if a.local_declaration(sf, name, at) is not None or _alias(sf, name, at) is not None:
+    if a.local_declaration(sf, name, at) is not None or _locks.alias(sf, name, at) is not None:
         return True
     for f in a.ancestors(at):
         if f.type == "func_literal" and a.params_declare(sf, f, name):
@@ -238,7 +194,7 @@ def _goroutines(sf: SourceFile, wait_fn: Node, group: str) -> list[_Goroutine]:
             m = a.method_call(sf, call)
             if m is None or m[1] not in ("Done", "Add", *_RUNS):
                 continue
-            if _path(sf, m[0]) != gpath:
+            if _locks.path(sf, m[0]) != gpath:
                 continue
             if m[1] in _RUNS:
                 for arg in a.arguments(call):
@@ -254,7 +210,7 @@ def _goroutines(sf: SourceFile, wait_fn: Node, group: str) -> list[_Goroutine]:
                     add(_Goroutine(lit, call, _dones(sf, lit, last), to_wait))
                 elif rtype is not None and scope.type == "method_declaration" and _owner(call) == scope:
                     adds = tuple(x for x in a.of_type(a.body(scope), "call_expression") if a.enclosing_function(x) == scope
-                                 and (mx := a.method_call(sf, x)) is not None and mx[1] == "Add" and _path(sf, mx[0]) == gpath)
+                                 and (mx := a.method_call(sf, x)) is not None and mx[1] == "Add" and _locks.path(sf, mx[0]) == gpath)
                     add(_Goroutine(scope, call, _dones(sf, scope, last), to_wait, adds))
             elif m[1] == "Add":
                 for later in a.following(a.statement_of(call)):
@@ -295,7 +251,7 @@ def _callees(sf, fn: Node, r: str, rtype, methods, funcs, to_wait, start: Node, 
     ``go work(...)``: the file's functions ``work`` (only package-level locks map)."""
     out = []
     if fn.type == "selector_expression":
-        if rtype is None or _path(sf, fn.child_by_field_name("operand")) != r:
+        if rtype is None or _locks.path(sf, fn.child_by_field_name("operand")) != r:
             return out
         name = sf.text(fn.child_by_field_name("field"))
         for m in methods.get(rtype, ()):
@@ -316,7 +272,7 @@ def _dones(sf: SourceFile, body: Node, last: str) -> tuple[Node, ...]:
         m = a.method_call(sf, call)
         if m is None or m[1] != "Done" or a.arguments(call) or a.enclosing_goroutine(call, within=body) is not None:
             continue
-        p = _path(sf, m[0])
+        p = _locks.path(sf, m[0])
         if p is not None and re.split(r"[.\]]", p)[-1] == last:
             out.append(call)
     return tuple(out)
@@ -366,26 +322,14 @@ class _Take:
     at: Node  # the Lock call (in the goroutine or the function it calls)
 
 
-def _lock_calls(sf: SourceFile, body: Node):
-    """(call, operand path, Lock/RLock) for lock statements of ``body`` outside goroutines it starts."""
-    for call in a.of_type(a.body(body), "call_expression"):
-        m = a.method_call(sf, call)
-        if m is None or m[1] not in _locks.ACQUIRE or a.arguments(call) or call.parent is None \
-                or call.parent.type != "expression_statement" or a.enclosing_goroutine(call, within=body) is not None:
-            continue
-        path = _path(sf, m[0])
-        if path is not None:
-            yield call, path, m[1]
-
-
 def _takes(sf: SourceFile, g: _Goroutine, types) -> list[_Take]:
     """The locks ``g`` takes while still counted, directly or one call deep."""
     counted = _still_counted(sf, g)
     methods, funcs = _decls(sf)
     out = []
-    for call, path, kind in _lock_calls(sf, g.body):
+    for call, path, kind in _locks.lock_calls(sf, g.body):
         key = g.to_wait(path)
-        if key is not None and counted(call) and _mutex(types, key):
+        if key is not None and counted(call) and _locks.is_mutex(types, key):
             out.append(_Take(key, kind, call))
     for call in a.of_type(a.body(g.body), "call_expression"):
         if a.enclosing_goroutine(call, within=g.body) is not None or not counted(call):
@@ -393,7 +337,7 @@ def _takes(sf: SourceFile, g: _Goroutine, types) -> list[_Take]:
         fn = a.unparen(call.child_by_field_name("function"))
         callees: list[tuple[Node, Callable[[str], str | None]]] = []
         if fn.type == "selector_expression":
-            operand = _path(sf, fn.child_by_field_name("operand"))
+            operand = _locks.path(sf, fn.child_by_field_name("operand"))
             if operand is None or "." in operand or "[" in operand:
                 continue
             name = sf.text(fn.child_by_field_name("field"))
@@ -412,70 +356,16 @@ def _takes(sf: SourceFile, g: _Goroutine, types) -> list[_Take]:
                 if d != g.body:
                     callees.append((d, lambda p, d=d: g.to_wait(p) if _same_global(sf, p, d) else None))
         for decl, to_wait in callees:
-            for inner, path, kind in _lock_calls(sf, decl):
+            for inner, path, kind in _locks.lock_calls(sf, decl):
                 key = to_wait(path)
                 release = _locks.ACQUIRE[kind]
-                if key is not None and _mutex(types, key) and _locks.first_op(sf, decl, a.flat(sf, inner.child_by_field_name("function").child_by_field_name("operand")), release) == "acquire":
+                if key is not None and _locks.is_mutex(types, key) and _locks.first_op(sf, decl, a.flat(sf, inner.child_by_field_name("function").child_by_field_name("operand")), release) == "acquire":
                     out.append(_Take(key, kind, inner))
     return out
 
 
 def _then(f, p):
     return f(p) if p is not None else None
-
-
-def _mutex(types: dict[str, set[str]], key: str) -> bool:
-    """Not declared in the file with a type that is not a mutex (a file lock, a custom Lock)."""
-    declared = types.get(re.split(r"[.\]]", key)[-1], set()) if "." in key else set()
-    return not declared or any(_locks.MUTEX_TYPE.search(t) for t in declared)
-
-
-# ---------------------------------------------------------------------------- held at the Wait
-
-
-@dataclass(frozen=True)
-class _Held:
-    key: str
-    kind: str
-    at: Node  # the Lock call
-
-
-def _held(sf: SourceFile, fn: Node, g: a.Graph, wait_pid: int, types) -> list[_Held]:
-    """The locks ``fn`` holds at point ``wait_pid``: locked before it, not unlocked on some
-    path between (a deferred unlock keeps it held)."""
-    out = []
-    closures = methods = None
-    for call, key, kind in _lock_calls(sf, fn):
-        if a.enclosing_function(call) != fn or not _mutex(types, key):
-            continue
-        stmt = call.parent
-        if stmt.id not in g.points:
-            continue
-        if closures is None:
-            closures, methods = _locks.closures_of(sf, fn), _locks.methods_of(sf)
-        flat = a.flat(sf, call.child_by_field_name("function").child_by_field_name("operand"))
-        release = _locks.ACQUIRE[kind]
-
-        def releases(pid: int, flat=flat, release=release) -> bool:
-            node = g.points[pid]
-            if node.type == "defer_statement":
-                return False
-            return any(_locks.unlocks(sf, c, flat, release, closures, methods)
-                       for part in a.own_parts(node) for c in a.of_type(part, "call_expression", skip_functions=True))
-
-        stops = frozenset(pid for pid in g.points if pid != stmt.id and releases(pid))
-        others = frozenset(pid for pid, n in g.points.items()
-                           if pid != stmt.id and n.type == "expression_statement" and a.flat(sf, n) == f"{flat}.{kind}()")
-        todo, seen = list(g.successors.get(stmt.id, ())), set()
-        while todo:
-            pid = todo.pop()
-            if pid in seen or pid == a.EXIT or pid in stops or pid in others:
-                continue
-            seen.add(pid)
-            todo.extend(g.successors.get(pid, ()))
-        if wait_pid in seen:
-            out.append(_Held(key, kind, call))
-    return out
 
 
 # ---------------------------------------------------------------------------- the rule
@@ -489,7 +379,7 @@ def run(p: Pass) -> None:
         m = a.method_call(sf, call)
         if m is None or a.arguments(call):
             continue
-        group = _path(sf, m[0])
+        group = _locks.path(sf, m[0])
         fn = a.enclosing_function(call)
         if group is None or fn is None or a.body(fn) is None:
             continue
@@ -497,7 +387,7 @@ def run(p: Pass) -> None:
             types = _locks.declared_types(sf)
         if any(_COND.search(t) for t in types.get(re.split(r"[.\]]", group)[-1], ())):
             continue  # a sync.Cond waits with its lock held by design
-        if next(_lock_calls(sf, fn), None) is None:
+        if next(_locks.lock_calls(sf, fn), None) is None:
             continue
         if fn.id not in graphs:
             graphs[fn.id] = a.graph(sf, fn)
@@ -505,7 +395,7 @@ def run(p: Pass) -> None:
         pid = g.point_of(call)
         if pid is None:
             continue
-        held = _held(sf, fn, g, pid, types)
+        held = [h for h, region in _locks.held_regions(sf, fn, g, types) if pid in region]
         if not held:
             continue
         _check(p, call, group, fn, held, types)
@@ -523,7 +413,7 @@ def _counted_takes(sf: SourceFile, fn: Node, group: str, types) -> list[tuple[_G
     return memo[key]
 
 
-def _check(p: Pass, call: Node, group: str, fn: Node, held: list[_Held], types) -> None:
+def _check(p: Pass, call: Node, group: str, fn: Node, held: list[_locks.Held], types) -> None:
     sf = p.file
     line = lambda n: sf.line_col(n.start_byte)[0]  # noqa: E731
     takes = _counted_takes(sf, fn, group, types)

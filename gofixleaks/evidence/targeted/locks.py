@@ -155,7 +155,7 @@ def locked_variant(sf: SourceFile, line: int, abspath: str) -> tuple[Fix | None,
     method = a.enclosing_function(blocked) if blocked is not None else None
     if method is None or method.type != "method_declaration" or lock_key(sf, blocked, method) is None:
         return None, None
-    first = _split(sf, method, blocked, abspath)
+    first = split_locked(sf, method, blocked, abspath)
     if isinstance(first, str):
         return None, first
     key, type_name = lock_key(sf, blocked, method), a.function_key(sf, method)[1]
@@ -166,7 +166,7 @@ def locked_variant(sf: SourceFile, line: int, abspath: str) -> tuple[Fix | None,
         if other == method or (a.function_key(sf, other) or ("", ""))[1] != type_name or opening is None \
                 or not lock_call(sf, opening, ("Lock", "RLock")) or lock_key(sf, opening, other) != key:
             continue
-        more = _split(sf, other, opening, abspath)
+        more = split_locked(sf, other, opening, abspath)
         if not isinstance(more, str) and any(a.enclosing_function(c) in {a.enclosing_function(h) for h in first.holders}
                                              for c in more.holders) and not holders & {id(c) for c in more.holders}:
             splits.append(more)
@@ -176,7 +176,7 @@ def locked_variant(sf: SourceFile, line: int, abspath: str) -> tuple[Fix | None,
 
 
 @dataclass(frozen=True)
-class _Split:
+class Split:
     """A method's Locked variant: the edits that make it and point the holders at it."""
 
     edits: tuple[TextEdit, ...]
@@ -184,8 +184,11 @@ class _Split:
     message: str
 
 
-def _split(sf: SourceFile, method: Node, lock: Node, abspath: str) -> _Split | str:
-    """``method`` (opening with ``lock``) split for the callers that hold that lock, or why not."""
+def split_locked(sf: SourceFile, method: Node, lock: Node, abspath: str,
+                 held: list[tuple[Node, str]] | None = None) -> Split | str:
+    """``method`` (opening with ``lock``) split for the callers that hold that lock, or why
+    not; ``held``: those calls with the lock they hold ("Lock" or "RLock"), when the caller
+    knows them (lock-reentered's finding), else the file's calls `_held_calls` finds."""
     key, recv = lock_key(sf, lock, method), a.receiver_name(sf, method)
     code = [n for n in a.statements(a.body(method)) if n.type != "comment"]
     code = code[code.index(lock):] if lock in code and all(is_yield(sf, n) for n in code[:code.index(lock)]) else []
@@ -204,7 +207,7 @@ def _split(sf: SourceFile, method: Node, lock: Node, abspath: str) -> _Split | s
     if any(lock_key(sf, n, method) == key for r in rest for n in a.of_type(r, "expression_statement", "defer_statement")):
         return "the method releases or takes the lock again: split it by hand"
     type_name, name = a.function_key(sf, method)[1], sf.text(method.child_by_field_name("name"))
-    held = _held_calls(sf, type_name, name, key)
+    held = _held_calls(sf, type_name, name, key) if held is None else held
     if not held:
         # no claim that another goroutine holds it: a callback or another type may lead back (holders)
         return f"no method of {type_name} calls {name} holding the lock"
@@ -215,7 +218,7 @@ def _split(sf: SourceFile, method: Node, lock: Node, abspath: str) -> _Split | s
     args = _forwarded(sf, method)
     wrapped = _wrapped(sf, rest, recv, args)
     if wrapped is not None:  # it only locks around a method that exists already: call that
-        return _Split(tuple(TextEdit(f.start_byte, f.end_byte, wrapped.encode()) for f in fields), holders,
+        return Split(tuple(TextEdit(f.start_byte, f.end_byte, wrapped.encode()) for f in fields), holders,
                       f"call {wrapped} (which {name} wraps in the lock)")
     locked = name[0].lower() + name[1:] + "Locked"
     if any(sf.text(n) == locked for n in a.of_type(sf.root, "identifier", "field_identifier")) \
@@ -239,7 +242,7 @@ def _split(sf: SourceFile, method: Node, lock: Node, abspath: str) -> _Split | s
     edits = [TextEdit(start, sf.line_start(upto), indent + call.encode() + nl),
              TextEdit(method.end_byte, method.end_byte, nl + nl + doc + nl + signature + b"{" + nl + moved + b"}")]
     edits += [TextEdit(f.start_byte, f.end_byte, locked.encode()) for f in fields]
-    return _Split(tuple(edits), holders, f"move {name}'s body to {locked}")
+    return Split(tuple(edits), holders, f"move {name}'s body to {locked}")
 
 
 def _wrapped(sf: SourceFile, rest: list[Node], recv: str, args: str | None) -> str | None:

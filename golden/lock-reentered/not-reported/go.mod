@@ -1,0 +1,3 @@
+module example.com/not-reported
+
+go 1.22
