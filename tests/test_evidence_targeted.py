@@ -2550,3 +2550,10 @@ def test_a_method_started_with_go_by_the_holder_is_not_called_holding_the_lock(t
     sf = SourceFile.load("c.go", source.encode(), (1, 22))
     fix, why = locks.locked_variant(sf, 17, str(tmp_path / "c.go"))
     assert (fix is not None) == split, why
+
+
+@pytest.mark.parametrize("name, want", [("Len", "len"), ("IAMChangeHook", "iamChangeHook"), ("HTTPServer", "httpServer"),
+                                        ("ID", "id"), ("URLs", "urls"), ("S3Handler", "s3Handler"), ("lookup", "lookup")])
+def test_a_locked_variant_is_named_as_go_spells_an_unexported_name(name, want):
+    from gofixleaks.evidence.targeted.locks import _unexported
+    assert _unexported(name) == want

@@ -220,7 +220,7 @@ def split_locked(sf: SourceFile, method: Node, lock: Node, abspath: str,
     if wrapped is not None:  # it only locks around a method that exists already: call that
         return Split(tuple(TextEdit(f.start_byte, f.end_byte, wrapped.encode()) for f in fields), holders,
                       f"call {wrapped} (which {name} wraps in the lock)")
-    locked = name[0].lower() + name[1:] + "Locked"
+    locked = _unexported(name) + "Locked"
     if any(sf.text(n) == locked for n in a.of_type(sf.root, "identifier", "field_identifier")) \
             or used_elsewhere(abspath, [rb"\b" + locked.encode() + rb"\b"]):
         return f"{locked} is already a name in its package: split the method by hand"
@@ -243,6 +243,16 @@ def split_locked(sf: SourceFile, method: Node, lock: Node, abspath: str,
              TextEdit(method.end_byte, method.end_byte, nl + nl + doc + nl + signature + b"{" + nl + moved + b"}")]
     edits += [TextEdit(f.start_byte, f.end_byte, locked.encode()) for f in fields]
     return Split(tuple(edits), holders, f"move {name}'s body to {locked}")
+
+
+def _unexported(name: str) -> str:
+    """``name`` as Go spells it unexported: a leading initialism is lowered whole
+    (``IAMChangeHook`` -> ``iamChangeHook``, ``URLs`` -> ``urls``, ``Len`` -> ``len``)."""
+    run = len(name) - len(name.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    plural = name[run:run + 1] == "s" and not name[run + 1:run + 2].islower()  # URLs, IDsFor
+    if run > 1 and run < len(name) and name[run].isalpha() and not plural:
+        run -= 1  # the last capital of the run starts the next word
+    return name[:run].lower() + name[run:] if run else name
 
 
 def _wrapped(sf: SourceFile, rest: list[Node], recv: str, args: str | None) -> str | None:
