@@ -27,6 +27,14 @@ a `chan struct{}` named like a done/stop/quit signal (its type may be one the fi
 `stopCh stopChannel` for `type stopChannel chan struct{}`, as controller-runtime's
 process helper declares it), or the context of an `*http.Request` parameter
 (`r.Context()`, which ends when the client goes away or the handler returns).
+Also, in any method (a goroutine or not: a plain method blocks its caller, a request's
+goroutine say), a bare send on a field of its receiver (`t.dial <- proto`) when every
+function of the package that receives from that field (its tests aside) is a method of the
+same type receiving it from its own receiver only in a select of a loop whose case on a
+signal field of that value leaves the loop (`case <-t.stop: t.cleanup(); return`, or
+`<-t.ctx.Done()`), that signal being a context field or a channel the package closes and
+never sends on (coredns's proxy.Transport: after `Stop`, `Dial` waits for a `connManager`
+that has returned).
 
 ## Why it leaks
 A bare channel operation waits for its partner forever. Once the caller has given up
@@ -101,6 +109,20 @@ process, although a signal that says "stop" was at hand.
   deferred (`defer close(ar.waitCh)` in `Run`): it opens whenever that function ends,
   however it ends, so waiting for it is waiting for that end, by design (nomad's alloc
   runner: 4 such findings, all false);
+- a send found through its receiver's loop (above) when some function receives from the
+  field outside a select or ranges over it, or is not a method of the sender's type (a
+  field of the same name holding another type's channel: temporal's replication
+  processor and its fetcher), when the case on the signal goes on round the loop or
+  receives from the field again, when the receivers stop on different signals, when the
+  signal is a channel the package sends on (a message, which the new case would steal) or
+  never closes, when the package makes a channel of that field name with a buffer (which
+  may hold every send there is: go-ethereum's port mappings, two sends and room for two),
+  when the sender checks first (in an `if`, itself, in a method of its receiver it calls,
+  or for an unexported helper in every caller of this file) a field that the method
+  closing the signal sets before it closes it (k6's websocket: `w.readyState = CLOSED`
+  then `close(w.done)`, and `send` starts with `w.assertStateOpen()`: run in turn on an
+  event loop, no send follows the close), and a send on another value's field
+  (`other.yield <- c`);
 - a send guarded by `if ch != nil`: an opt-in observer channel (nil unless a test or a
   caller asked for it), whose owner drains every value it asked for;
 - a goroutine started as `go x.m()` is matched to this file's method `m` only when the
@@ -147,6 +169,9 @@ note says which) when:
   `*http.Response`, an `io.Closer` kind or any `Conn` or `Listener`, or the value comes
   from `Accept`, `Dial`, `os.Open`/`Create`, `http.Get`/`Post`: the new case would drop it
   unclosed and leak what it holds, so closing it there is left to a person;
+- a plain method (not a goroutine) found through its receiver's loop returns results: its
+  caller must learn that the value was not delivered (coredns's `Dial` returns an error
+  then), which is for a person to write;
 - the goroutine's function has results, a `return` would skip a later non-deferred
   `wg.Done()`, `mu.Unlock()` or `close(ch)`, the statement shares its line, or a received
   `v := <-ch` needs a type that this file does not declare;
@@ -160,7 +185,8 @@ Applicability: `review` (a select that returns early changes when the goroutine 
 
 ## The fix
 The operation becomes a `select` that also watches the signal:
-`select { case ch <- v: case <-ctx.Done(): return }`. The sent value is evaluated once when
+`select { case ch <- v: case <-ctx.Done(): return }` (for a send found through its
+receiver's loop, the case is on that loop's signal: `case <-t.stop: return`). The sent value is evaluated once when
 the select starts, exactly as before. Where the function's own case on the signal does
 more before it returns (`close(out); return`, so a reader's range ends), the new case does
 the same, copied (a bare return there would leave that reader waiting for good). Without a ctx or done channel of its own, a function
@@ -601,6 +627,62 @@ def _why_no_fix(sf: SourceFile, g: g_.Goroutine, stmt: Node, kind: str, chan: No
     return None
 
 
+def _state_guarded(sf: SourceFile, method: Node, stmt: Node, signal: str) -> bool:
+    """Whether the send waits behind a state check that closing its signal makes fail: a
+    field of the receiver that a method of the same type (in this file) writes before its
+    ``close(x.signal)`` (k6's websocket: ``w.readyState = CLOSED`` then ``close(w.done)``)
+    and that the sender reads in an ``if`` before its send, itself or in a method of its
+    receiver it calls (``w.assertStateOpen()``). The two run in turn (an event loop), so the
+    send never follows the close; where they race, the send is not proven to block."""
+    typ = a.function_key(sf, method)[1]
+    methods = sf.cached("methods-by-key", lambda: {a.function_key(sf, d): d for d in sf.root.named_children
+                                                   if d.type == "method_declaration" and a.body(d) is not None})
+    written = set()
+    for call in a.calls_named(sf, ("close",)):
+        closer = a.enclosing(call, "method_declaration")
+        r = a.receiver_name(sf, closer) if closer is not None and a.function_key(sf, closer)[1] == typ else None
+        if r is None or [sf.text(x) for x in a.arguments(call)] != [f"{r}.{signal}"]:
+            continue
+        written |= {sf.text(left.child_by_field_name("field"))
+                    for st in a.of_type(a.body(closer), "assignment_statement", skip_functions=True) if st.start_byte < call.start_byte
+                    for left in st.child_by_field_name("left").named_children
+                    if left.type == "selector_expression" and sf.text(left.child_by_field_name("operand")) == r}
+
+    def checks(fn: Node, before: int) -> bool:
+        r = a.receiver_name(sf, fn)
+        return any(sf.text(x.child_by_field_name("operand")) == r and sf.text(x.child_by_field_name("field")) in written
+                   for st in a.of_type(a.body(fn), "if_statement", skip_functions=True) if st.start_byte < before
+                   for x in a.of_type(st.child_by_field_name("condition"), "selector_expression"))
+
+    def guarded(fn: Node, before: int) -> bool:
+        recv = a.receiver_name(sf, fn)
+        return checks(fn, before) or any(
+            (mc := a.method_call(sf, call)) is not None and sf.text(mc[0]) == recv
+            and (callee := methods.get((mc[1], typ))) is not None and callee != fn and checks(callee, callee.end_byte)
+            for call in a.of_type(a.body(fn), "call_expression", skip_functions=True) if call.start_byte < before)
+
+    if not written:
+        return False
+    if guarded(method, stmt.start_byte):
+        return True
+    # an unexported helper (sendArrayBuffer) whose every call here comes after its caller's check
+    name = sf.text(method.child_by_field_name("name"))
+    calls = [c for c in a.calls_named(sf, (name,)) if (mc := a.method_call(sf, c)) is not None
+             and a.enclosing(c, "method_declaration") is not None
+             and sf.text(mc[0]) == a.receiver_name(sf, a.enclosing(c, "method_declaration"))]
+    return name[:1].islower() and bool(calls) and all(
+        (caller := a.enclosing(c, "method_declaration")) != method and guarded(caller, c.start_byte) for c in calls)
+
+
+def _undelivered(sf: SourceFile, g: g_.Goroutine, plain: bool) -> str | None:
+    """Why a method that returns results cannot give up its send quietly: its caller must
+    learn that the value was not delivered (coredns's Transport.Dial returns an error)."""
+    if plain and g.fn.child_by_field_name("result") is not None:
+        return (f"{sf.text(g.fn.child_by_field_name('name'))} returns results: its caller must learn that the value "
+                "was not delivered, so return an error in that case by hand")
+    return None
+
+
 def _never_fires(v: m.View, stmt: Node, sig: a.Cancellation) -> bool:
     """A ctx parameter that every caller of this file fills with a context nothing cancels
     (the model's stop signals): the finding's premise, a signal that could end the
@@ -897,24 +979,65 @@ def _receive_fix(sf: SourceFile, stmt: Node, sig: a.Cancellation, comment: str,
     return decls + g_.select_over(sf, comm, sig, indent, comment, body), None
 
 
-def _sites(p: Pass, v: m.View) -> Iterator[tuple[g_.Goroutine, Node, a.Cancellation | None]]:
-    """(goroutine, statement, the signal its loop leaves on): every statement of every
-    goroutine (signal None: asked per statement), then the sends in a loop that leaves on a
-    signal, in a function the model does not see started (a listener run by a service
-    framework): the loop's own exit says the function runs until that signal."""
-    sf = p.file
+def _sites(p: Pass, v: m.View) -> Iterator[tuple[g_.Goroutine, Node, a.Cancellation | None, bool]]:
+    """(goroutine, statement, the signal its loop leaves on, plain): every statement of
+    every goroutine (signal None: asked per statement), then the sends in a loop that leaves
+    on a signal, in a function the model does not see started (a listener run by a service
+    framework): the loop's own exit says the function runs until that signal; then
+    (plain) the other sends of the file's methods, which block their caller, whatever
+    goroutine it is (a request's): only a receiver that stops on a signal makes them
+    findings (_receiver_stops)."""
+    sf = v.sf
     seen = set()
     for g in g_.goroutines(sf, v):
         seen.add(g.fn)
         for stmt in a.walk(a.body(g.fn), skip_functions=True):
-            yield g, stmt, None
+            yield g, stmt, None, False
     for fn in sf.root.named_children:
         if fn.type not in ("function_declaration", "method_declaration") or fn in seen or a.body(fn) is None:
             continue
+        looped = set()
         for loop, sig in _signal_loops(sf, fn):
             for stmt in a.of_type(loop.child_by_field_name("body"), "send_statement", skip_functions=True):
                 if a.enclosing(stmt, "for_statement") == loop:
-                    yield g_.Goroutine(fn, None), stmt, sig
+                    looped.add(stmt.id)
+                    yield g_.Goroutine(fn, None), stmt, sig, False
+        for stmt in a.of_type(a.body(fn), "send_statement", skip_functions=True) if fn.type == "method_declaration" else ():
+            if stmt.id not in looped:
+                yield g_.Goroutine(fn, None), stmt, None, True
+
+
+def _receiver_stops(v: m.View, stmt: Node, chan: Node) -> tuple[a.Cancellation, str] | None:
+    """For a send on ``x.f``, ``x`` the receiver of the method around it: the signal ``x.S``
+    and who receives, when every function of the package (its tests aside) that receives
+    from ``f`` is a method of the same type doing so only in select loops that leave once
+    its ``S`` fires (Transport.connManager's ``case <-t.stop: ...; return``; no buffer for
+    ``f`` anywhere), ``x``'s type has that field, it is a context or a channel the package
+    closes and never sends on (a broadcast that stays fired), and no state check the
+    closing sets guards the send (_state_guarded). Once it has fired, nothing takes the
+    value: the send blocks for good, and a case on the same signal ends it."""
+    sf = v.sf
+    method = a.enclosing(stmt, "method_declaration")
+    recv = a.receiver_name(sf, method) if method is not None else None
+    if v.index is None or recv is None or chan.type != "selector_expression" or sf.text(chan.child_by_field_name("operand")) != recv:
+        return None
+    typ = a.function_key(sf, method)[1]
+    found = v.index.receivers_leave_on(v.package, typ, sf.text(chan.child_by_field_name("field")))
+    struct = v.index.struct(v.package, typ) if found is not None else None
+    if struct is None:
+        return None
+    signal, receivers = found
+    field = signal.removesuffix(".Done()")
+    kind = next((f.kind for f in struct.fields if f.name == field), None)
+    if _state_guarded(sf, method, stmt, field):
+        return None
+    if signal != field:
+        sig = a.Cancellation(f"{recv}.{field}", "context") if kind == "context" else None
+    else:
+        use = v.index.field_use(v.package, field, tests=False)
+        sig = a.Cancellation(f"{recv}.{field}", "channel") if kind in ("done", "chan") and use.closes and not use.sends else None
+    return (sig, f"{' and '.join(receivers)} stop{'s' if len(receivers) == 1 else ''} receiving from it once "
+            f"{sig.done_expr()} fires") if sig is not None else None
 
 
 def _signal_loops(sf: SourceFile, fn: Node) -> Iterator[tuple[Node, a.Cancellation]]:
@@ -937,18 +1060,21 @@ def run(p: Pass) -> None:
     sf = p.file
     v = m.view(p)
     once: dict[int, bool] = {}
-    for g, stmt, loop_sig in _sites(p, v):
+    for g, stmt, loop_sig, plain in _sites(p, v):
         if stmt.parent is None or stmt.parent.type != "statement_list":
             continue
-        if loop_sig is None and once.setdefault(g.fn.id, m.runs_once(v, g.fn)):
+        if loop_sig is None and not plain and once.setdefault(g.fn.id, m.runs_once(v, g.fn)):
             continue  # one goroutine for the program's life: it cannot pile up
         op = _operation(sf, stmt)
         if op is None:
             continue
         kind, chan = op
-        sig = loop_sig or g_.signal(sf, g, stmt, p.assumed_contexts, p.package, other_files=False)
-        request = _request_context(v, stmt) if sig is None or sig.assumed else None
+        sig = loop_sig or (None if plain else g_.signal(sf, g, stmt, p.assumed_contexts, p.package, other_files=False))
+        request = _request_context(v, stmt) if not plain and (sig is None or sig.assumed) else None
         sig = request or sig  # a handler's request beats a ctx plumbing would add
+        stops = _receiver_stops(v, stmt, chan) if sig is None and kind == "send" else None
+        if stops is not None:
+            sig = stops[0]
         if sig is None or (kind == "recv" and _waits_on_a_signal(sf, chan, sig)) or _never_fires(v, stmt, sig):
             continue
         if kind == "send" and abandoned_result_send(v, stmt):
@@ -965,13 +1091,16 @@ def run(p: Pass) -> None:
         ch = sf.text(chan)
         what = f"send on {ch}" if kind == "send" else f"receive from {ch}"
         partner = "receiver" if kind == "send" else "sender"
-        stops = f"its loop leaves on {sig.done_expr()}" if loop_sig else f"{sig.name} could end the goroutine"
-        message = f"this {what} blocks forever once its {partner} is gone, although {stops}"
+        if stops is not None:
+            message = f"this {what} blocks forever once its receiver is gone: {stops[1]}, which could end this wait too"
+        else:
+            ends = f"its loop leaves on {sig.done_expr()}" if loop_sig else f"{sig.name} could end the goroutine"
+            message = f"this {what} blocks forever once its {partner} is gone, although {ends}"
         unowned = _why_no_fix(sf, g, stmt, kind, chan, sig, p.package)
         if request is not None and unowned is not None:
             continue  # work handed elsewhere may be meant to outlive the request (an async notification)
         why = g_.message_note(sf, sig, p.package) or unowned or _closable(sf, stmt, kind, chan, sig) \
-            or g_.return_blocker(sf, g, stmt, sig) or m.never_fires(v, stmt, sig)
+            or _undelivered(sf, g, plain) or g_.return_blocker(sf, g, stmt, sig) or m.never_fires(v, stmt, sig)
         # the function's own case on the signal says what ending there means (serf's
         # coalescer flushes what it holds first)
         body, at = g_.own_signal_case(sf, a.enclosing_function(stmt), stmt, sig, chan) if why is None else (("return",), None)

@@ -13,7 +13,7 @@ import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .summary import MANY, ChanUse, Generator, Start, StructFacts, Summary
+from .summary import MANY, ChanUse, FieldUse, Generator, Start, StructFacts, Summary
 
 if TYPE_CHECKING:
     from ..facts import FuncFacts, PackageFacts
@@ -104,6 +104,30 @@ class PackageIndex:
         uses = [u.use for f in self.facts.functions if f.package == package and (tests or not _in_test(f))
                 for u in f.summary.fields if u.field == field]
         return _either(uses) if uses else ChanUse()
+
+    def receivers_leave_on(self, package: str, recv: str, field: str) -> tuple[str, tuple[str, ...]] | None:
+        """(S, the names of the functions receiving) when every function of the package (its
+        tests aside) that receives from ``x.field`` is a method of ``recv`` that does so only
+        on its receiver, in select loops that leave once its ``S`` fires (FieldUse.leaves_on),
+        the same ``S`` for all: once it has fired, nothing receives from the field any more."""
+        found = self._field_receivers.get((package, field), ())
+        stops = {u.leaves_on if f.recv == recv else "" for f, u in found}
+        if (package, field) in self._buffered_fields or not found or len(stops) != 1 or "" in stops:
+            return None  # a buffer (made anywhere in the package) may hold every send there is
+        return stops.pop(), tuple(sorted({f.name for f, _ in found}))
+
+    @functools.cached_property
+    def _buffered_fields(self) -> frozenset[tuple[str, str]]:
+        return frozenset((f.package, x) for f in self.facts.functions for x in f.summary.buffered)
+
+    @functools.cached_property
+    def _field_receivers(self) -> dict[tuple[str, str], list[tuple[FuncFacts, FieldUse]]]:
+        out: dict[tuple[str, str], list[tuple[FuncFacts, FieldUse]]] = {}
+        for f in self.facts.functions:
+            for u in f.summary.fields if not _in_test(f) else ():
+                if u.use.receives or u.use.ranges:
+                    out.setdefault((f.package, u.field), []).append((f, u))
+        return out
 
     def generator(self, package: str, name: str, method: bool) -> Generator | None:
         """The generator ``name`` is, when every declaration of it is one, alike."""

@@ -68,6 +68,10 @@ class FieldUse:
 
     field: str
     use: ChanUse
+    # the stop signal every receive of it here waits beside, in a select of a loop that
+    # leaves when it fires (connManager's `case <-t.stop: ...; return`): "stop", or
+    # "ctx.Done()" for a context field; "" when some receive is not so, or there is none
+    leaves_on: str = ""
 
 
 @dataclass(frozen=True)
@@ -119,6 +123,7 @@ class Summary:
     blocks: bool = False  # sends, receives, selects or Wait()s itself or in a closure it calls (not in its goroutines)
     results: bool = False  # declares results
     contexts: tuple[int, ...] = ()  # positions of its context.Context parameters
+    buffered: tuple[str, ...] = ()  # fields it fills with a buffered make (`x.f = make(chan T, n)`, `T{f: make(...)}`)
 
 
 EMPTY = Summary()
@@ -172,6 +177,8 @@ def summaries(sf: SourceFile, decls: list[Node]) -> list[Summary]:
                     add("calls", call)
         for kind, n in _found_in_bytes(sf):
             add(kind, n)
+        for n in _buffered_makes(sf):
+            add("make", n)
         # a function worth knowing is started on a goroutine loops or uses channels: only
         # such functions of this file are looked for where they are passed as values
         looping = {bisect.bisect_right(starts, n.start_byte) - 1 for n in a.of_type(sf.root, "for_statement")}
@@ -180,6 +187,28 @@ def summaries(sf: SourceFile, decls: list[Node]) -> list[Summary]:
         for n in _passed_as_values(sf, worth):
             add("arg", n)
     return [_summary(sf, d, sorted(nodes, key=lambda kn: kn[1].start_byte), here) for d, nodes in zip(decls, found)]
+
+
+def _buffered_makes(sf: SourceFile) -> list[Node]:
+    """The file's ``make(chan T, n)`` calls with a buffer (n not 0)."""
+    from .channels import channel_makes  # channels reads this module's summaries
+
+    return [c for c in channel_makes(sf) if len(args := a.arguments(c)) > 1 and sf.text(args[1]) != "0"]
+
+
+def _field_made(sf: SourceFile, make: Node) -> str | None:
+    """The field ``make`` fills: ``x.f = make(...)`` or ``T{f: make(...)}``."""
+    holder = make.parent
+    if holder.type == "literal_element" and holder.parent.type == "keyed_element":
+        key = holder.parent.named_children[0]
+        return sf.text(key) if holder.parent.named_children[1] == holder and key.named_child_count == 1 \
+            and key.named_children[0].type in ("identifier", "field_identifier") else None
+    stmt = holder.parent if holder.type == "expression_list" else None
+    left = stmt.child_by_field_name("left") if stmt is not None and stmt.type == "assignment_statement" else None
+    if left is None or left.named_child_count != holder.named_child_count:
+        return None
+    target = left.named_children[holder.named_children.index(make)]
+    return sf.text(target.child_by_field_name("field")) if target.type == "selector_expression" else None
 
 
 def _literal_statement_calls(go: Node) -> list[Node]:
@@ -261,6 +290,7 @@ def _summary(sf: SourceFile, fn: Node, nodes: list[tuple[str, Node]], here: set[
         blocks=blocks,
         results=fn.child_by_field_name("result") is not None,
         contexts=tuple(i for _, i, kind in _params(sf, fn, _SIGNALS, receivable=True) if kind == "context"),
+        buffered=tuple(sorted({f for kind, n in nodes if kind == "make" and (f := _field_made(sf, n))})),
     )
 
 
@@ -479,8 +509,50 @@ def _field_uses(sf: SourceFile, fn: Node, chan_ops: list[_Op]) -> tuple[FieldUse
             blocking=any(op.kind in ("send", "recv", "range") and not op.guarded for op in ops),
             in_goroutine=any(op.goroutine is not None for op in ops),
             awaits=any(op.kind == "send" and _awaits(sf, op, chan_ops) for op in ops),
-        )))
+        ), _leaves_on(sf, ops, a.receiver_name(sf, fn))))
     return tuple(out)
+
+
+def _leaves_on(sf: SourceFile, ops: list[_Op], recv: str | None) -> str:
+    """The signal (FieldUse.leaves_on) beside which every receive of ``ops`` (one field's,
+    of ``recv``, the method's receiver) waits in a select of a loop, where that signal's
+    case leaves the loop for good (its last statement a `return` or a `break` out of it)
+    without receiving the field again; "" otherwise."""
+    found = set()
+    for op in ops:
+        if op.kind == "range" or (op.kind == "recv" and not op.guarded):
+            return ""
+        if op.kind == "recv":
+            operand = op.chan.child_by_field_name("operand")
+            found.add(_exit_signal(sf, op) if recv is not None and sf.text(operand) == recv else "")
+    return found.pop() if len(found) == 1 else ""
+
+
+def _exit_signal(sf: SourceFile, op: _Op) -> str:
+    """For one guarded receive of ``x.field``: the signal ``S`` of another case of its select
+    that receives ``<-x.S`` or ``<-x.S.Done()`` and then leaves the loop around the select
+    without receiving the field again; "" when there is none."""
+    case = next(x for x in a.ancestors(op.node) if x.type == "communication_case")
+    loop = a.enclosing(case, "for_statement", stop_at=a.FUNCTION_TYPES)
+    operand = op.chan.child_by_field_name("operand")
+    if loop is None or operand is None:
+        return ""
+    prefix, field = sf.text(operand) + ".", sf.text(op.chan)
+    for c in case.parent.named_children:
+        comm = c.child_by_field_name("communication") if c != case and c.type == "communication_case" else None
+        waited = comm.child_by_field_name("right") if comm is not None and comm.type == "receive_statement" else None
+        if waited is None or comm.child_by_field_name("left") is not None or not a.is_receive(sf, waited):
+            continue
+        text = sf.text(waited.child_by_field_name("operand")).replace(" ", "")
+        signal = text.removeprefix(prefix)
+        body = a.statements(c)
+        if text == signal or "." in signal.removesuffix(".Done()") or text == field or not body \
+                or not (body[-1].type == "return_statement" or body[-1] in a.loop_breaks(loop)):
+            continue
+        if not any(a.is_receive(sf, r) and sf.text(a.unparen(r.child_by_field_name("operand"))) == field
+                   for x in body for r in a.of_type(x, "unary_expression")):
+            return signal
+    return ""
 
 
 def _awaits(sf: SourceFile, send: _Op, ops: list[_Op]) -> bool:

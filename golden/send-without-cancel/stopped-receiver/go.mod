@@ -1,0 +1,3 @@
+module example.com/transport
+
+go 1.22
