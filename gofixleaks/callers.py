@@ -1,12 +1,16 @@
 """The reverse index: who in the module calls a package's functions, and with what context.
 
 Facts flow forward (facts.imports: a package lends its importers its makers and launchers);
-this is the other direction. Each file yields FileCalls from its own syntax (cached by its
-bytes, like FileFacts): its calls that pass a context nothing cancels (analysis.never_done,
-never_cancelled) or the calling function's own context parameter, and the names it calls
-otherwise or uses as values. A package's facts merge its own files' FileCalls with those of
-the module's files that import it, and answer "is this context parameter ever given a live
-one?" (``dead_contexts``): a select on such a context would never fire.
+this is the other direction. Each file's facts keep its declarations with a context
+parameter (``contexts_of``). A package asks only about those names: each of its files, and
+each of the module's files that import it, yields FileCalls of them (``calls_of``; cached by
+the file's bytes and the names): its calls that pass a context nothing cancels
+(analysis.never_done, never_cancelled) or the calling function's own context parameter, and
+its other calls and value uses of the names. Only the names' occurrences in the bytes are
+looked at, so a file's other calls cost nothing; the names come from the package's bytes
+before any parse (``declared_names``). The package's facts merge these and answer "is this
+context parameter ever given a live one?" (``dead_contexts``): a select on such a context
+would never fire.
 
 Unknown always means "may be live": no call at all, a use as a value, a call that passes
 anything else, a caller's parameter whose own callers are out of reach (in another package).
@@ -50,6 +54,8 @@ class Call:
 
 @dataclass(frozen=True)
 class FileCalls:
+    """A file's calls of the names a package asks about (``names`` of calls_of)."""
+
     path: str  # absolute
     package: str
     calls: tuple[Call, ...]
@@ -57,30 +63,81 @@ class FileCalls:
     # ``x := s.Run``): whoever calls them may pass anything
     plain: tuple[tuple[str, str, bool], ...]
     values: tuple[tuple[str, str, bool], ...]
-    # (name, recv, context parameter positions, whether its body holds a function literal or
-    # a loop) of its declarations: only where a goroutine or a loop may watch a context is
-    # the question asked, of the function or of one handing it its context
-    contexts: tuple[tuple[str, str, tuple[int, ...], bool], ...] = ()
 
     @property
     def test(self) -> bool:
         return self.path.endswith("_test.go")
 
 
-def calls_of(sf: SourceFile, abspath: str) -> FileCalls:
-    """The file's calls as the reverse index keeps them (see FileCalls)."""
-    calls: list[Call] = []
+# (name, recv, context parameter positions, whether its body holds a function literal or a
+# loop) of a file's declarations with a context parameter (FileFacts.contexts): only where
+# a goroutine or a loop may watch a context is the question asked, of the function or of
+# one handing it its context
+Declared = tuple[str, str, tuple[int, ...], bool]
+
+
+def contexts_of(sf: SourceFile) -> tuple[Declared, ...]:
+    """The file's declarations with a context parameter (see Declared)."""
+    handed = _Params(sf)
+    out = []
+    for d in handed.decls:
+        key = a.function_key(sf, d)
+        params = handed.contexts(d)[0] if key is not None else None
+        if params:
+            watches = next(a.of_type(d, "func_literal", "for_statement"), None) is not None
+            out.append((*key, tuple(sorted(params.values())), watches))
+    return tuple(out)
+
+
+# A name as a whole word of the source: Go identifiers may hold any letter (UTF-8 bytes)
+_WORD = re.compile(rb"[\w\x80-\xff]")
+# a function or method declaration: its name and its parameters (a receiver may hold
+# parentheses one level deep, parameters two, type parameters brackets one)
+_FUNC = re.compile(rb"func\s*(?:\((?:[^()]|\([^()]*\))*\)\s*)?([A-Za-z_\x80-\xff][\w\x80-\xff]*)\s*"
+                   rb"(?:\[(?:[^\[\]]|\[[^\[\]]*\])*\]\s*)?\(((?:[^()]|\((?:[^()]|\([^()]*\))*\))*)\)")
+
+
+def declared_names(datas) -> frozenset[str]:
+    """The names declared in these files' bytes as functions or methods whose parameters
+    mention ``.Context``, read before any parse: what calls_of is asked to keep for a
+    package. A superset of the names contexts_of finds unless a declaration is laid out as
+    no one writes Go (a comment before its name, deeper parentheses); callers check it
+    (engine._merge_facts)."""
+    return frozenset(m.group(1).decode("utf-8", "replace") for data in datas if b".Context" in data
+                     for m in _FUNC.finditer(data) if b".Context" in m.group(2))
+
+
+def calls_of(sf: SourceFile, abspath: str, names: frozenset[str]) -> FileCalls:
+    """The file's calls of ``names`` (called as ``f(...)``, ``pkg.f(...)`` or ``x.f(...)``)
+    and their uses as values, as the reverse index keeps them (see FileCalls). Only the
+    names' occurrences in the bytes are looked at: a package asks about its own
+    declarations with a context parameter, a few percent of a file's calls."""
+    calls: list[Node] = []
     plain: set[tuple[str, str, bool]] = set()
     values: set[tuple[str, str, bool]] = set()
+    for node in _occurrences(sf, names):
+        parent = node.parent
+        if node.type == "field_identifier":
+            if parent.type != "selector_expression" or parent.child_by_field_name("field") != node:
+                continue
+            node, parent = parent, parent.parent
+            if not (parent.type == "call_expression" and parent.child_by_field_name("function") == node):
+                values.add(_key(sf, node))  # ``x := s.Run``
+                continue
+        elif parent.type != "call_expression" or parent.child_by_field_name("function") != node:
+            if _holder(parent.parent) == parent:
+                values.add(("", sf.text(node), False))  # ``register(F)``
+            continue
+        calls.append(parent)
+    a.by_position(calls)
     handed = _Params(sf)
     # a test's calls are not read for their contexts (all "may be live"): only service code
     # answers for service code, and a Ginkgo suite's thousand calls of one `ctx` cost more
     # than the parse (go-redis)
     test = abspath.endswith("_test.go")
-    for call in a.of_type(sf.root, "call_expression"):
+    found: list[Call] = []
+    for call in calls:
         key = _key(sf, call.child_by_field_name("function"))
-        if key is None:
-            continue
         holder = call.child_by_field_name("arguments")
         if test or holder is None or not _CONTEXTISH.search(sf.data, holder.start_byte, holder.end_byte):
             plain.add(key)  # most calls: one search of their arguments' bytes
@@ -98,23 +155,42 @@ def calls_of(sf: SourceFile, abspath: str) -> FileCalls:
                 through.append((i, j))
         if dead or through:
             decl = handed.declaration(call)
-            calls.append(Call(*key, sf.line_col(call.start_byte)[0], tuple(dead), tuple(through),
+            found.append(Call(*key, sf.line_col(call.start_byte)[0], tuple(dead), tuple(through),
                               a.function_key(sf, decl) if through else ("", "")))
         else:
             plain.add(key)
-    for sel in a.of_type(sf.root, "selector_expression"):
-        parent = sel.parent
-        if parent is not None and not (parent.type == "call_expression" and parent.child_by_field_name("function") == sel):
-            key = _key(sf, sel)
-            if key is not None:
-                values.add(key)
-    for ident in _value_names(sf):
-        values.add(("", sf.text(ident), False))
-    watching = {handed.declaration(n).id for n in a.of_type(sf.root, "func_literal", "for_statement")
-                if handed.declaration(n) is not None}
-    contexts = tuple((*key, tuple(sorted(params.values())), d.id in watching) for d in handed.decls
-                     if (key := a.function_key(sf, d)) is not None and (params := handed.contexts(d)[0]))
-    return FileCalls(abspath, sf.package_name, tuple(calls), tuple(sorted(plain)), tuple(sorted(values)), contexts)
+    return FileCalls(abspath, sf.package_name, tuple(found), tuple(sorted(plain)), tuple(sorted(values)))
+
+
+def _occurrences(sf: SourceFile, names: frozenset[str]):
+    """The identifiers and field names of the file's tree spelled as one of ``names``."""
+    data, root = sf.data, sf.root
+    for i, j in _spans(data, names):
+        node = root.named_descendant_for_byte_range(i, j)
+        if node is not None and node.start_byte == i and node.end_byte == j and node.type in ("identifier", "field_identifier"):
+            yield node
+
+
+# Above this many names one pass over a file's words costs less than a search per name
+# (go-redis: 946 command methods with a ctx, 7 times less)
+_MANY_NAMES = 64
+_IDENT = re.compile(rb"[A-Za-z_\x80-\xff][\w\x80-\xff]*")
+
+
+def _spans(data: bytes, names: frozenset[str]):
+    """Where ``names`` occur in ``data`` as whole words."""
+    if len(names) > _MANY_NAMES:
+        wanted = {n.encode() for n in names}
+        yield from (m.span() for m in _IDENT.finditer(data) if m.group() in wanted)
+        return
+    for name in names:
+        token = name.encode()
+        i = data.find(token)
+        while i >= 0:
+            j = i + len(token)
+            if not (i and _WORD.match(data, i - 1)) and not _WORD.match(data, j):
+                yield i, j
+            i = data.find(token, j)
 
 
 def _key(sf: SourceFile, fn: Node | None) -> tuple[str, str, bool] | None:
@@ -130,20 +206,19 @@ def _key(sf: SourceFile, fn: Node | None) -> tuple[str, str, bool] | None:
     return (path, sf.text(field), False) if path is not None else ("", sf.text(field), True)
 
 
-def _value_names(sf: SourceFile):
-    """Plain names where a function value may be given: arguments, right-hand sides, returned
-    values (a composite literal's element is not read: ``{Run: F}`` escapes the index)."""
-    for n in a.of_type(sf.root, "call_expression", "assignment_statement", "short_var_declaration", "var_spec",
-                       "return_statement"):
-        if n.type == "call_expression":
-            holder = n.child_by_field_name("arguments")
-        elif n.type == "return_statement":
-            holder = n.named_children[0] if n.named_children else None
-        else:
-            holder = n.child_by_field_name("right" if n.type != "var_spec" else "value")
-        for x in holder.named_children if holder is not None else ():
-            if x.type == "identifier":
-                yield x
+def _holder(n: Node | None) -> Node | None:
+    """Where ``n`` holds the values it may hand a function to, as plain names: a call's
+    arguments, an assignment's right-hand side, a var's values, the returned values (a
+    composite literal's element is not read: ``{Run: F}`` escapes the index)."""
+    if n is None:
+        return None
+    if n.type == "call_expression":
+        return n.child_by_field_name("arguments")
+    if n.type == "return_statement":
+        return n.named_children[0] if n.named_children else None
+    if n.type in ("assignment_statement", "short_var_declaration"):
+        return n.child_by_field_name("right")
+    return n.child_by_field_name("value") if n.type == "var_spec" else None
 
 
 class _Params:
@@ -240,13 +315,14 @@ def _params(sf: SourceFile, fn: Node) -> list[tuple[str, Node | None]]:
     return out
 
 
-def watched(own: list[FileCalls], package: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def watched(files, own: list[FileCalls], package: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The exported functions and methods of ``package`` with a context parameter that a
-    goroutine or loop may watch (see FileCalls.contexts), in its body or in a function of
-    the package it hands the context to (a few calls down): the names whose calls in other
-    packages matter, as (functions, methods)."""
-    decls = [(fc, d) for fc in own if fc.package == package and not fc.test for d in fc.contexts]
-    hot = {(name, recv) for _, (name, recv, _, watches) in decls if watches}
+    goroutine or loop may watch (see Declared), in its body or in a function of the package
+    it hands the context to (a few calls down): the names whose calls in other packages
+    matter, as (functions, methods). ``files``: the directory's (FileFacts: their path,
+    package and contexts); ``own``: their calls."""
+    hot = {(name, recv) for ff in files if ff.package == package and not ff.path.endswith("_test.go")
+           for name, recv, _, watches in ff.contexts if watches}
     for _ in range(_DEPTH):
         # calls are matched by name: a method call may be any receiver's
         grown = {c.caller for fc in own if fc.package == package for c in fc.calls if c.through

@@ -10,7 +10,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
-from . import cache, edits, facts as facts_mod, gomod, grammar, imports, plumbing, registry
+from . import cache, callers, edits, facts as facts_mod, gomod, grammar, imports, plumbing, registry
 from .config import Config
 from .callers import FileCalls
 from .discover import Target, display_path, is_generated, package_files, walk_go_files
@@ -378,14 +378,22 @@ def file_facts_of(path: str, data: bytes, store: cache.Cache | None) -> facts_mo
 def package_facts(directory: str, store: cache.Cache | None, launchers: tuple[str, ...] = ()) -> PackageFacts:
     """The facts of the Go files of ``directory`` as they are on disk (``launchers``: the
     config's)."""
-    found = []
+    read = []
     for t in package_files(directory):
         data = _read(t.path)
         ff = file_facts_of(t.path, data, store) if data is not None else None
         if ff is not None:
-            found.append(ff)
-    return facts_mod.merge(directory, found, launchers, facts_mod.imports(directory, found, lambda d: _lent_facts(d, store)[1]),
-                           facts_mod.importers(directory, found, lambda p, fs, ms: _importer_calls(directory, p, fs, ms, store)[1]))
+            read.append((t.path, data, ff))
+    found = [ff for _, _, ff in read]
+    new: list[tuple[str, FileCalls]] = []
+    calls = _own_calls([(path, data, None) for path, data, _ in read], facts_mod.context_names(found), store, True, new)
+    package = facts_mod.merge(
+        directory, found, launchers, facts_mod.imports(directory, found, lambda d: _lent_facts(d, store)[1]),
+        facts_mod.importers(directory, found, calls, lambda *asked: _importer_calls(directory, *asked, store, new=new)[1]),
+        calls)
+    for key, value in new if store is not None else ():
+        store.put(key, value)
+    return package
 
 
 # A process's view of the directories other packages import (facts.imports): a package of
@@ -458,11 +466,44 @@ def _lent_facts(
     return tuple(keys), out
 
 
+def _calls_key(path: str, data: bytes, names) -> str:
+    return cache.key(data, "callers", path, sorted(names))
+
+
+def _file_calls(
+    path: str, data: bytes, names: frozenset[str], store: cache.Cache | None, parse: bool, new: list | None,
+    sf: SourceFile | None = None,
+) -> tuple[str, FileCalls | None]:
+    """A file's calls of ``names`` (callers.calls_of) with their cache key (its bytes and the
+    names): from the cache, or from its tree ``sf`` or parsed (then added to ``new`` for the
+    cache; None: it does not parse); without ``parse``, the cache answers or _Miss."""
+    key = _calls_key(path, data, names)
+    calls = store.get(key, FileCalls) if store is not None else None
+    if calls is None:
+        if not parse:
+            raise _Miss
+        try:
+            calls = callers.calls_of(sf or SourceFile.load(display_path(path), data), path, names)
+        except SourceError:
+            return key, None
+        if new is not None:
+            new.append((key, calls))
+    return key, calls
+
+
+def _own_calls(
+    read: list[tuple[str, bytes, SourceFile | None]], names: frozenset[str], store: cache.Cache | None, parse: bool,
+    new: list | None,
+) -> list[FileCalls]:
+    """The calls a package's files (path, bytes, tree at hand or None) make of ``names``
+    (see _file_calls): none without names."""
+    return [fc for path, data, sf in read if names and (fc := _file_calls(path, data, names, store, parse, new, sf)[1])]
+
+
 # A process's view of which files of a module import which of its packages (facts.importers):
 # built once per module root, from each file's import declarations, as every package of the
-# module asks. Each file's FileCalls are memoised by their cache key.
+# module asks.
 _IMPORTING: dict[str, dict[str, tuple[str, ...]]] = {}
-_CALLS: dict[str, FileCalls] = {}
 _IMPORT_BLOCK = re.compile(rb"^import\s*\((.*?)^\)", re.M | re.S)
 _IMPORT_LINE = re.compile(rb'^import\s+((?:[\w.]+\s+)?"[^"]+")', re.M)
 _SPEC = re.compile(rb'(?:([\w.]+)\s+)?"([^"]+)"')
@@ -475,13 +516,31 @@ def _importing(root: str, import_path: str) -> tuple[tuple[str, bool], ...]:
         found: dict[str, list[tuple[str, bool]]] = {}
         for path in walk_go_files(root):
             data = _read(path) or b""
-            specs = _IMPORT_LINE.findall(data) + _IMPORT_BLOCK.findall(data)
+            specs = _at_line_starts(_IMPORT_LINE, data) + _at_line_starts(_IMPORT_BLOCK, data)
             for alias, p in {m for spec in specs for m in _SPEC.findall(spec)}:
                 found.setdefault(p.decode("utf-8", "replace"), []).append((path, alias == b"."))
         if len(_IMPORTING) > 16:
             del _IMPORTING[next(iter(_IMPORTING))]
         _IMPORTING[root] = {p: tuple(files) for p, files in found.items()}
     return _IMPORTING[root].get(import_path, ())
+
+
+def _at_line_starts(pattern: re.Pattern, data: bytes) -> list[bytes]:
+    """``pattern.findall(data)`` for a pattern of one group that starts ``^import`` (re.M),
+    tried only where a line starts so: a search for ``^`` tries every byte, and cost more
+    than reading the module's files."""
+    starts = [0] if data.startswith(b"import") else []
+    i = data.find(b"\nimport")
+    while i >= 0:
+        starts.append(i + 1)
+        i = data.find(b"\nimport", i + 1)
+    out, end = [], 0
+    for start in starts:
+        m = pattern.match(data, start) if start >= end else None
+        if m is not None:
+            out.append(m.group(1))
+            end = m.end()
+    return out
 
 
 def _mentions(data: bytes, token: bytes) -> bool:
@@ -496,13 +555,14 @@ def _mentions(data: bytes, token: bytes) -> bool:
 
 
 def _importer_calls(
-    directory: str, import_path: str, functions: tuple[str, ...], methods: tuple[str, ...],
+    directory: str, import_path: str, functions: tuple[str, ...], methods: tuple[str, ...], names: frozenset[str],
     store: cache.Cache | None, parse: bool = True, new: list | None = None, read: bool = True,
 ) -> tuple[tuple[str, ...], list[FileCalls]]:
-    """The FileCalls of the module's files outside ``directory`` that import ``import_path``
-    and name one of its ``functions`` (``.F``; from the cache or parsed, then added to
-    ``new`` for the cache), with the cache keys of the bytes they come from; without
-    ``parse``, the cache answers or _Miss; without ``read``, only the keys. A method of ``methods`` such a file names
+    """The FileCalls (of ``names``: the package's, facts.context_names) of the module's
+    files outside ``directory`` that import ``import_path`` and name one of its
+    ``functions`` (``.F``; from the cache or parsed, then added to ``new`` for the cache),
+    with the cache keys they are found under; without ``parse``, the cache answers or
+    _Miss; without ``read``, only the keys. A method of ``methods`` such a file names
     (``.M``), or any name of a file importing the package with a dot, is taken as used as
     a value, unread: types are not read, so which calls are its cannot be told cheaply."""
     module = gomod.module_of(directory)
@@ -518,24 +578,13 @@ def _importer_calls(
                                                                for n in named))))
         if dot or not any(_mentions(data, b"." + f.encode()) for f in functions):
             continue
-        key = cache.key(data, "callers", path)
-        keys.append(key)
         if not read:
+            keys.append(_calls_key(path, data, names))
             continue
-        calls = _CALLS.get(key) or (store.get(key, FileCalls) if store is not None else None)
-        if calls is None and not parse:
-            raise _Miss
-        if calls is None:
-            try:
-                calls = facts_mod.calls_of(SourceFile.load(display_path(path), data), path)
-            except SourceError:
-                continue
-            if new is not None:
-                new.append((key, calls))
-        if len(_CALLS) > 20_000:
-            _CALLS.clear()
-        _CALLS[key] = calls
-        out.append(calls)
+        key, calls = _file_calls(path, data, names, store, parse, new)
+        keys.append(key)
+        if calls is not None:
+            out.append(calls)
     return tuple(keys), out
 
 
@@ -583,9 +632,10 @@ class PackageDigest:
 
     digest: str
     lent: tuple[tuple[str, tuple[str, ...]], ...]
-    # (import path, functions, methods, keys): the module's files that import it and name one
-    # of those (facts.importers), by the cache keys of their calls then; a change is a miss
-    callers: tuple[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]], ...] = ()
+    # (import path, functions, methods, names, keys): the module's files that import it and
+    # name one of those (facts.importers), by the cache keys of their calls of its names then;
+    # a change is a miss
+    callers: tuple[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -634,7 +684,7 @@ def _digest_key(pkg: _Package, sources: list[tuple[Target, bytes, str]], config:
 def _cached_digest(store: cache.Cache, key: str, directory: str) -> str | None:
     found = store.get(key, PackageDigest)
     if found is None or any(_lent_keys(d) != keys for d, keys in found.lent) or any(
-            _importer_calls(directory, p, fs, ms, None, read=False)[0] != keys for p, fs, ms, keys in found.callers):
+            _importer_calls(directory, p, fs, ms, ns, None, read=False)[0] != keys for p, fs, ms, ns, keys in found.callers):
         return None
     return found.digest
 
@@ -649,9 +699,13 @@ def _merge_facts(
     targets = {t.path: t for t in pkg.targets}
     version = gomod.resolve(os.path.join(pkg.directory, "x.go"), config.go_version).version
     kept = 0
-    found = []
+    found, read, calls = [], [], []
+    # the names asked of each file's calls while its tree is at hand, read from the bytes:
+    # the declarations with a context parameter are known only once every file is parsed
+    asked = callers.declared_names(data for _, data, _ in sources)
     for f, data, key in sources:
         ff = store.get(key, facts_mod.FileFacts) if store is not None else None
+        sf = None
         if ff is None:
             if not parse:
                 raise _Miss
@@ -660,30 +714,36 @@ def _merge_facts(
                 sf = SourceFile.load(target.display if target else f.display, data, version)
             except SourceError:
                 continue
-            # read as an importer of a package before (_importer_calls): its calls are known
-            ff = facts_mod.file_facts(sf, f.path, _CALLS.get(cache.key(data, "callers", f.path)))
+            ff = facts_mod.file_facts(sf, f.path)
             new_facts.append((key, ff))
             # the first target is always kept: one file's tree is needed for its rules anyway
             if target is not None and (not parsed or kept + len(data) <= KEEP_PARSED_BYTES):
                 parsed[f.path] = sf
                 kept += len(data)
         found.append(ff)
+        read.append((f.path, data))
+        if asked and (fc := _file_calls(f.path, data, asked, store, parse, new_facts, sf)[1]) is not None:
+            calls.append(fc)
+    names = facts_mod.context_names(found)
+    if not names <= asked:  # a declaration laid out as gofmt would not: every file is asked again
+        calls = _own_calls([(p, data, parsed.get(p)) for p, data in read], asked | names, store, parse, new_facts)
     lent: dict[str, tuple[str, ...]] = {}
 
     def load(directory: str) -> list[facts_mod.FileFacts]:
         lent[directory], lent_found = _lent_facts(directory, store, parse, new_facts)
         return lent_found
 
-    callers: list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = []
+    importing: list[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = []
 
-    def load_callers(import_path: str, functions: tuple[str, ...], methods: tuple[str, ...]) -> list[FileCalls]:
-        keys, calls = _importer_calls(pkg.directory, import_path, functions, methods, store, parse, new_facts)
-        callers.append((import_path, functions, methods, keys))
-        return calls
+    def load_callers(import_path: str, functions: tuple[str, ...], methods: tuple[str, ...],
+                     names: frozenset[str]) -> list[FileCalls]:
+        keys, found_calls = _importer_calls(pkg.directory, import_path, functions, methods, names, store, parse, new_facts)
+        importing.append((import_path, functions, methods, tuple(sorted(names)), keys))
+        return found_calls
 
     package = facts_mod.merge(pkg.directory, found, config.launchers, facts_mod.imports(pkg.directory, found, load),
-                              facts_mod.importers(pkg.directory, found, load_callers))
-    return package, PackageDigest(package.digest, tuple(sorted(lent.items())), tuple(callers))
+                              facts_mod.importers(pkg.directory, found, calls, load_callers), calls)
+    return package, PackageDigest(package.digest, tuple(sorted(lent.items())), tuple(importing))
 
 
 def package_facts_of(pkg: _Package, config: Config, store: cache.Cache | None) -> PackageFacts:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from . import analysis as a, gomod
-from .callers import DeadContext, FileCalls, calls_of, dead_contexts, watched
+from .callers import DeadContext, Declared, FileCalls, contexts_of, dead_contexts, watched
 from .model import summary as model_summary
 from .model.index import PackageIndex
 from .model.summary import EMPTY, StructFacts, Summary
@@ -105,7 +105,7 @@ class FileFacts:
     writes: tuple[tuple[str, str], ...] = ()
     wants: tuple[tuple[str, str], ...] = ()
     checks_leaks: bool = False  # a test file that runs a goroutine-leak check (analysis.checks_leaks)
-    calls: FileCalls | None = None  # its calls as the reverse index keeps them (callers.py)
+    contexts: tuple[Declared, ...] = ()  # its declarations with a context parameter (callers.py)
 
 
 @dataclass(frozen=True)
@@ -290,16 +290,15 @@ def _cancel_makers(functions: list[FuncFacts]) -> dict[tuple[str, bool], tuple[i
 # ---------------------------------------------------------------------------- one file
 
 
-def file_facts(sf: SourceFile, abspath: str, calls: FileCalls | None = None) -> FileFacts:
-    """The file's facts; ``calls``: its calls_of when already known (an importer's, read
-    for another package's reverse index in this process)."""
+def file_facts(sf: SourceFile, abspath: str) -> FileFacts:
+    """The file's facts."""
     package = sf.package_name
-    calls = calls if calls is not None else calls_of(sf, abspath)
+    contexts = contexts_of(sf)
     decls = [(fn, a.function_key(sf, fn)) for fn in sf.root.named_children]
     decls = [(fn, key) for fn, key in decls if key is not None and a.body(fn) is not None]
     if not decls:
         return FileFacts(abspath, package, (), _struct_fields(sf), model_summary.structs(sf), *_constants(sf),
-                         checks_leaks=a.checks_leaks(sf), calls=calls)
+                         checks_leaks=a.checks_leaks(sf), contexts=contexts)
     # one whole-file query per node kind (cached per tree), split among the declarations by
     # position: a query per function body cost more than the parse on real services
     starts = [fn.start_byte for fn, _ in decls]
@@ -327,7 +326,7 @@ def file_facts(sf: SourceFile, abspath: str, calls: FileCalls | None = None) -> 
             **(_lock_facts(sf, fn, in_decl[i]) if key[1] else {}),
         ))
     return FileFacts(abspath, package, tuple(out), _struct_fields(sf), model_summary.structs(sf), *_constants(sf),
-                     checks_leaks=a.checks_leaks(sf), calls=calls)
+                     checks_leaks=a.checks_leaks(sf), contexts=contexts)
 
 
 def _once_names(sf: SourceFile, fn: Node) -> dict[str, tuple[str, ...]]:
@@ -691,13 +690,14 @@ def _canonical_pickle(value) -> bytes:
 
 def merge(
     directory: str, files: list[FileFacts], launchers: tuple[str, ...] = (), imported: tuple[Exports, ...] = (),
-    importers: tuple[FileCalls, ...] = (),
+    importers: tuple[FileCalls, ...] = (), calls: tuple[FileCalls, ...] = (),
 ) -> PackageFacts:
     """The package's facts, with lifetimes resolved through calls (same package, a bounded
     depth: a function is long-lived if it loops until shutdown or calls one that does).
     ``launchers``: the config's launchers of other modules (model/index.py's Launcher);
     ``imported``: what the same-module packages it imports lend it (see ``imports``);
-    ``importers``: the calls of the module's files that import it (see ``importers``)."""
+    ``importers``: the calls of the module's files that import it (see ``importers``);
+    ``calls``: its own files' (callers.calls_of of ``context_names``), in any order."""
     ordered = sorted(files, key=lambda ff: ff.path)
     functions = tuple(f for ff in ordered for f in ff.functions)
     long_lived = {(f.package, f.name, f.recv) for f in functions if f.loop in LONG_LIVED_LOOPS}
@@ -716,20 +716,21 @@ def merge(
     # pickle, not repr: repr of the summaries' dataclasses is slow
     durations = _unwritten(ordered)
     checks_leaks = any(ff.checks_leaks for ff in files)
-    dead = _dead_contexts(directory, ordered, list(importers))
+    dead = _dead_contexts(directory, ordered, sorted(calls, key=lambda fc: fc.path), list(importers))
     state = (functions, sorted(long_lived), structs, fields, tuple(launchers), durations, imported, checks_leaks, dead)
     digest = hashlib.blake2b(_canonical_pickle(state), digest_size=16).hexdigest()
     return PackageFacts(directory, functions, frozenset(long_lived), digest, structs, fields, tuple(launchers), durations, imported,
                         checks_leaks, dead)
 
 
-def _dead_contexts(directory: str, files: list[FileFacts], importers: list[FileCalls]) -> tuple[DeadContext, ...]:
+def _dead_contexts(
+    directory: str, files: list[FileFacts], own: list[FileCalls], importers: list[FileCalls]
+) -> tuple[DeadContext, ...]:
     """callers.dead_contexts for each package of the directory (``x`` and ``x_test``)."""
-    own = [ff.calls for ff in files if ff.calls is not None]
     targets: dict[str, list] = {}
-    for fc in own:
-        for name, recv, positions, _ in fc.contexts:
-            targets.setdefault(fc.package, []).append((name, recv, positions, fc.test))
+    for ff in files:
+        for name, recv, positions, _ in ff.contexts:
+            targets.setdefault(ff.package, []).append((name, recv, positions, ff.path.endswith("_test.go")))
     found = _import_path(directory) if targets else None
     if found is None:
         return ()
@@ -748,15 +749,21 @@ def _import_path(directory: str) -> tuple[str, str] | None:
     return (root, path if rel == "." else f"{path}/{rel}") if not rel.startswith("..") else None
 
 
-def importers(directory: str, files: list[FileFacts], load) -> tuple[FileCalls, ...]:
+def context_names(files: list[FileFacts]) -> frozenset[str]:
+    """The names the directory's files declare with a context parameter: the only ones
+    whose calls its facts ask about (callers.calls_of)."""
+    return frozenset(name for ff in files for name, *_ in ff.contexts)
+
+
+def importers(directory: str, files: list[FileFacts], calls: list[FileCalls], load) -> tuple[FileCalls, ...]:
     """The calls of the module's files (outside ``directory``) that import its package and
-    name one of its exported functions or methods whose context matters (callers.watched):
-    ``load(import path, functions, methods)`` gives them."""
-    own = [ff.calls for ff in files if ff.calls is not None]
-    package = max({fc.package for fc in own}, key=lambda n: sum(fc.package == n for fc in own)) if own else ""
-    functions, methods = watched(own, package)
+    name one of its exported functions or methods whose context matters (callers.watched;
+    ``calls``: its own files'): ``load(import path, functions, methods, context_names)``
+    gives them."""
+    package = max({ff.package for ff in files}, key=lambda n: sum(ff.package == n for ff in files)) if files else ""
+    functions, methods = watched(files, calls, package)
     found = _import_path(directory) if functions or methods else None
-    return tuple(load(found[1], functions, methods)) if found is not None else ()
+    return tuple(load(found[1], functions, methods, context_names(files))) if found is not None else ()
 
 
 def _unwritten(files: list[FileFacts], written_elsewhere: frozenset[str] = frozenset()) -> tuple[tuple[str, str, a.Term], ...]:

@@ -365,7 +365,7 @@ def test_rules_that_need_the_package_get_its_facts_and_results_are_keyed_by_them
 def test_the_engine_computes_each_package_s_facts_once_whatever_the_jobs(tmp_path: Path, jobs, monkeypatch):
     calls = []
     real = facts.file_facts
-    monkeypatch.setattr(facts, "file_facts", lambda sf, path, known=None: calls.append(path) or real(sf, path, known))
+    monkeypatch.setattr(facts, "file_facts", lambda sf, path: calls.append(path) or real(sf, path))
     files = {f"f{i}.go": f"package p\n\nfunc F{i}(xs []int) {{\n\tfor _, x := range xs {{\n\t\tgo g(x)\n\t}}\n}}\n" for i in range(3)}
     m = write_module(tmp_path / "m", {**files, "g.go": "package p\n\nfunc g(int) {}\n"})
     cfg = config_mod.load((str(m),), select=("unbounded-goroutines",), jobs=jobs, use_cache=False,

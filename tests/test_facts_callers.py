@@ -67,14 +67,17 @@ func run(ctx context.Context, n int) {
 	lib.Other(n)
 }
 """)
-    fc = callers.calls_of(sf, "/m/x/x.go")
+    fc = callers.calls_of(sf, "/m/x/x.go", frozenset({"Start", "Loop", "Other", "cb"}))
     by_line = {(c.line, c.name): c for c in fc.calls}
     assert by_line[10, "Start"].dead == (0,) and by_line[10, "Start"].path == "example.com/m/lib"
     assert by_line[11, "Start"].through == ((0, 0),) and by_line[11, "Start"].caller == ("run", "")
     assert by_line[12, "Loop"].dead == (0,)
-    assert ("example.com/m/lib", "Start", False) in fc.values
+    assert ("example.com/m/lib", "Start", False) in fc.values and ("", "cb", False) in fc.values  # ``_ = cb``
     assert ("example.com/m/lib", "Other", False) in fc.plain
-    assert fc.contexts == (("run", "", (0,), False),)  # no literal or loop of its own watches it
+    assert callers.contexts_of(sf) == (("run", "", (0,), False),)  # no literal or loop of its own watches it
+    # only the names asked about are read
+    assert callers.calls_of(sf, "/m/x/x.go", frozenset({"Other"})) == callers.FileCalls(
+        "/m/x/x.go", "x", (), (("example.com/m/lib", "Other", False),), ())
 
 
 def test_every_module_caller_passing_background_makes_the_chain_dead(tmp_path):
@@ -138,27 +141,61 @@ def test_an_exported_method_another_package_names_is_unknown(tmp_path):
     assert facts.never_live("lib", "StartTicker", "bucket", 0) == ("cmd/app/main.go:11",)
 
 
-def test_an_importer_s_calls_read_for_another_package_are_not_extracted_again_for_its_own(tmp_path, monkeypatch):
-    """lib's facts read cmd/app/main.go's calls (it calls Start); when the scan reaches
-    cmd/app, its facts take those calls instead of extracting them again, and say the same."""
+def test_only_a_package_with_context_parameters_reads_calls(tmp_path, monkeypatch):
+    """Calls are read of the names a package declares with a context parameter, in its own
+    files and in its importers' (when one of them is watched): none for a package with none."""
+    asked = []
+    real = callers.calls_of
+    monkeypatch.setattr(callers, "calls_of", lambda sf, path, names: asked.append((path, names)) or real(sf, path, names))
+    plain = LIB.replace("ctx context.Context", "n int").replace("(ctx)", "(n)").replace("<-ctx.Done()", "_ = n")
+    assert _facts(tmp_path / "none", {"lib/lib.go": plain, "cmd/app/main.go": MAIN}).dead_contexts == ()
+    assert asked == []
+    _facts(tmp_path / "some", {"lib/lib.go": LIB, "cmd/app/main.go": MAIN})
+    assert {(path.rsplit("/some/", 1)[1], tuple(sorted(names))) for path, names in asked} == {
+        ("lib/lib.go", ("Start", "startTicker")), ("cmd/app/main.go", ("Start", "startTicker"))}
+
+
+def test_a_declaration_the_bytes_do_not_show_is_still_asked_about(tmp_path):
+    """callers.declared_names reads the names from the bytes before any parse; one it
+    misses (a comment before the name) is found in the tree, and every file asked again."""
     from gofixleaks import config as config_mod
-    from gofixleaks import facts
+
+    odd = LIB.replace("func Start(", "func /* the entry */ Start(")
+    assert "Start" not in callers.declared_names([odd.encode()])
+
+    def facts(where, lib):  # as a run computes them (engine._merge_facts)
+        engine._IMPORTING.clear()
+        m = write_module(tmp_path / where, {"lib/lib.go": lib, "cmd/app/main.go": MAIN})
+        return engine.package_facts_of(engine._Package(str(m / "lib"), ()), config_mod.load((str(m),), jobs=1), None)
+    found = facts("odd", odd)
+    assert found.never_live("lib", "Start", "", 0) == ("cmd/app/main.go:11",)
+    assert found.never_live("lib", "startTicker", "bucket", 0) == ("cmd/app/main.go:11",)
+    # the package's own calls of it are read too: one passing a cancellable context keeps it live
+    again = odd + "\nfunc Restart(ctx context.Context) {\n\tctx, cancel := context.WithCancel(ctx)\n\tdefer cancel()\n\tStart(ctx)\n}\n"
+    assert facts("again", again).never_live("lib", "Start", "", 0) is None
+
+
+def test_a_warm_run_sees_an_importer_s_change(tmp_path, monkeypatch):
+    """A package's cached digest is checked against its importers' calls: a caller that
+    starts passing a cancellable context reaches the package's results, unchanged itself."""
+    from gofixleaks import config as config_mod
     from gofixleaks.discover import discover
 
-    engine._IMPORTING.clear()
-    engine._CALLS.clear()
-    m = write_module(tmp_path, {"lib/lib.go": LIB, "cmd/app/main.go": MAIN})
-    extracted, given = [], []
-    real_calls, real_facts = facts.calls_of, facts.file_facts
-    monkeypatch.setattr(facts, "calls_of", lambda sf, path: extracted.append(path) or real_calls(sf, path))
-    monkeypatch.setattr(facts, "file_facts",
-                        lambda sf, path, known=None: given.append((path, known)) or real_facts(sf, path, known))
-    lib = engine.package_facts(str(m / "lib"), None)
-    assert lib.never_live("lib", "Start", "", 0) == ("cmd/app/main.go:11",)
-    main_path = str(m / "cmd" / "app" / "main.go")
-    assert extracted.count(main_path) == 1  # as lib's importer
-    cfg = config_mod.load((str(m / "cmd" / "app"),), jobs=1, use_cache=False)
-    list(engine.run(discover((str(m / "cmd" / "app"),)), cfg))
-    known = [k for p, k in given if p == main_path]
-    assert known and known[-1] is not None and known[-1] == real_calls(SourceFile.load("main.go", (m / "cmd/app/main.go").read_bytes()), main_path)
-    assert extracted.count(main_path) == 1
+    monkeypatch.setenv("GOFIXLEAKS_CACHE_DIR", str(tmp_path / "cache"))
+    stream = ("package lib\n\nimport \"context\"\n\nfunc Stream(ctx context.Context, n int) <-chan int {\n"
+              "\tout := make(chan int)\n\tgo func() {\n\t\tdefer close(out)\n\t\tfor i := 0; i < n; i++ {\n"
+              "\t\t\tout <- i\n\t\t}\n\t}()\n\treturn out\n}\n")
+    main = MAIN.replace("lib.Start(ctx)", "<-lib.Stream(ctx, 3)")
+    m = write_module(tmp_path / "w", {"lib/lib.go": stream, "cmd/app/main.go": main})
+
+    def fixable() -> list[bool]:
+        engine._IMPORTING.clear()  # a new process
+        config = config_mod.load((str(m),), jobs=1)
+        return [f.fixable for r in engine.run(discover((str(m),)), config) for f in r.findings]
+    assert fixable() == [False]  # every caller passes Background: no case on ctx.Done() offered
+    assert fixable() == [False]
+    (m / "cmd/app/main.go").write_text(main.replace(
+        "ctx := context.Background()", "ctx, cancel := context.WithCancel(context.Background())\n\tdefer cancel()"))
+    assert fixable() == [True]
+    (m / "cmd/app/main.go").write_text(main)
+    assert fixable() == [False]

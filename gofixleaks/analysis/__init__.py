@@ -113,6 +113,7 @@ from .syntax import (
     ancestors,
     arguments,
     body,
+    by_position,
     flat,
     callee,
     calls_named,
