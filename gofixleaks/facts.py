@@ -26,7 +26,7 @@ from tree_sitter import Node
 
 from . import analysis as a, gomod
 from .callers import DeadContext, FileCalls, calls_of, dead_contexts, watched
-from .model import summary as model_summary
+from .model import owners as model_owners, summary as model_summary
 from .model.index import PackageIndex
 from .model.summary import EMPTY, StructFacts, Summary
 from .source import SourceFile
@@ -84,6 +84,7 @@ class FuncFacts:
     self_calls: tuple[tuple[str, int], ...] = ()
     expects_lock: bool = False
     returned: tuple[tuple[int, tuple[tuple[str, int], ...], tuple[str, ...]], ...] = ()
+    owning: model_owners.Owning = model_owners.NONE  # goroutine-owning values it makes or stops (model/owners.py)
 
 
 @dataclass(frozen=True)
@@ -273,6 +274,16 @@ class PackageFacts:
         """Methods handed to time.AfterFunc somewhere in ``package``."""
         return self._memo("callbacks", package, lambda fs: frozenset(x for f in fs for x in f.callbacks))
 
+    def owner_makers(self, package: str) -> dict[str, model_owners.Owner]:
+        """Functions of ``package`` whose result owns a goroutine until a stop method of
+        its own (model/owners.py), by name. Shared between callers: read it, never change it."""
+        return self._memo("owner_makers", package, model_owners.makers)
+
+    def fluent(self, package: str, recv: str, name: str) -> bool:
+        """Whether method ``name`` of ``recv`` returns its receiver (``acc.WithBuffer()``)."""
+        found = self.declarations(package, name, recv)
+        return bool(found) and all(f.owning.fluent for f in found)
+
     def launchers(self, package: str) -> dict[str, tuple[int, ...]]:
         """Functions of ``package`` that run a func argument on a goroutine, with the argument
         positions (``safe.Go(f)``, ``RunDaemon(name, f)``)."""
@@ -323,6 +334,7 @@ def file_facts(sf: SourceFile, abspath: str, calls: FileCalls | None = None) -> 
             sends_on=_sent_fields(sf, sends[i]), summary=summaries[i],
             cancel_result=cancel, results=results, borrows=a.borrowed_params(sf, fn),
             timer_fields=a.timer_fields(sf, fn), field_reads=a.field_reads(sf, fn), callbacks=a.callbacks(sf, fn),
+            owning=model_owners.owning(sf, fn),
             **(_once_names(sf, fn) if package == "main" else {}),
             **(_lock_facts(sf, fn, in_decl[i]) if key[1] else {}),
         ))
