@@ -435,3 +435,47 @@ def test_a_maker_declared_twice_or_in_a_test_file_is_not_a_maker(tmp_path):
     (root / "b.go").rename(root / "b_linux.go")
     cfg = config_mod.load((str(root),), select=(RULE,), jobs=1, use_cache=False)
     assert [f for r in engine.run(discover((str(root),)), cfg, want_fixes=False) for f in r.findings] == []
+
+
+def test_a_maker_of_an_imported_package_of_the_module_is_a_maker(tmp_path):
+    meter = "package meter\n\nimport \"time\"\n\n" + OWNER.split("type holder")[0].replace("newMeter", "New").replace(
+        "\tctx    context.Context\n\tcancel context.CancelFunc\n", "") + "\nfunc (m *meter) Every() *meter { return m }\n"
+    app = """\
+package app
+
+import (
+	"errors"
+
+	"example.com/m/meter"
+)
+
+type holder struct{ m interface{ Close() error } }
+
+func keep(h *holder, ok bool) error {
+	m, err := meter.New()
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errors.New("not ok")
+	}
+	h.m = m
+	return nil
+}
+
+func chained(h *holder, ok bool) error {
+	m, _ := meter.New()
+	w := m.Every()
+	if !ok {
+		return errors.New("not ok")
+	}
+	h.m = w
+	return nil
+}
+"""
+    root = write_module(tmp_path / "m", {"meter/meter.go": meter, "app/app.go": app})
+    cfg = config_mod.load((str(root),), select=(RULE,), jobs=1, use_cache=False, unsafe_fixes=True)
+    results = list(engine.run(discover((str(root),)), cfg, want_fixes=True))
+    found = [f for r in results for f in r.findings]
+    assert [f.message.split(" is kept")[0] for f in found] == ["m from meter.New"]
+    assert "\t\tm.Close()\n\t\treturn errors.New" in _fixed(results)

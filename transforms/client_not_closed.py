@@ -34,15 +34,17 @@ goroutine) and drops on another: a later step fails and a `return` (or a `break`
   the value it returns) whose endless loop leaves only on a signal `T`'s `Close`, `Stop`
   or `Shutdown` fires (closes a receiver channel it receives from, calls a func field
   where it waits on a context field's `Done()`, writes a field, atomically or not, that it
-  checks), following the receiver methods both call a few deep; or that stores such a
+  checks), following the receiver methods both call a few deep (a method other than the
+  stop method and the loop counts only up to 30 lines: `closeLocked`, `isClosed`); or that stores such a
   maker's value in a field (`&T{pool: newPool()}`, nested literals too) that `T`'s stop
   method stops in turn (`t.pool.Close()`) or that `T` embeds, promoting its stop method
   (go-redis's `newSentinel`: its pool's rate limiter loops until `Close` sets a flag);
   also through a fluent method of `T` called on the result (`NewAccount(in).WithBuffer()`,
-  a method returning its receiver). A file is read only if it holds one of `Dial`, `New`,
-  `new`, `Open`, `Connect`: a maker named otherwise is seen only where one of them also
-  shows. A name declared twice (build tags) is left out; other packages' makers are not
-  followed.
+  a method returning its receiver); and the exported makers of same-module packages the
+  package imports (`accounting.NewAccount`), from what they lend it (facts.imports: one
+  level, their own makers and fields, not what they import). A file is read only if it
+  holds one of `Dial`, `New`, `new`, `Open`, `Connect`: a maker named otherwise is seen
+  only where one of them also shows. A name declared twice (build tags) is left out.
 A gRPC stub made from it (`pb.NewFooClient(conn)`: any `New...Client(x)` of one
 argument), etcd's `NewKV`, `NewLease`, `NewWatcher`, `NewMutex`, `NewElection`... and
 sarama's `New...FromClient` borrow it: they do not close it, so passing it to them does not
@@ -263,20 +265,20 @@ def _owns(path: str) -> str:
 
 
 def _own_makers(p: Pass) -> None:
-    """The package's own makers (model/owners.py), through the fluent methods of their type
-    called on the result (``NewAccount(in).WithBuffer()``)."""
+    """The makers of the package and of the same-module packages it imports (model/owners.py),
+    through the fluent methods of their type called on the result (``NewAccount(in).WithBuffer()``)."""
     if p.package is None:
         return
-    sf, package = p.file, p.file.package_name
-    owners = p.package.owner_makers(package)
-    for call in a.calls_named(sf, owners) if owners else ():
+    sf = p.file
+    owners = p.package.owner_makers(sf.package_name)
+    for call in a.calls_named(sf, {k.rpartition(":")[2] for k in owners}) if owners else ():
         c = a.callee(sf, call)
-        owner = owners.get(c[1]) if c is not None and c[0] is None else None
+        owner = owners.get(c[1] if c[0] is None else f"{c[0]}:{c[1]}") if c is not None else None
         if owner is None:
             continue
         outer = call
         while (sel := outer.parent).type == "selector_expression" and sel.parent.type == "call_expression" \
-                and p.package.fluent(package, owner.type, sf.text(sel.child_by_field_name("field"))):
+                and sf.text(sel.child_by_field_name("field")) in owner.fluent:
             outer = sel.parent
         owns = f"its {owner.loop} goroutine runs until {owner.type}.{owner.stop} ends it"
         unfixed = "" if owner.plain else (f"{owner.type}.{owner.stop} is not a plain `Close() error` or `Stop()`: "

@@ -26,6 +26,7 @@ STOPS = ("Close", "Stop", "Shutdown")  # the methods that stop an owner, in the 
 _CTX = "<ctx>"  # a loop waiting on a context field's Done(); fired by calling a func field (its cancel)
 _ATOMIC_WRITES = ("Store", "Add", "CompareAndSwap", "Swap", "Or", "And")
 _DEPTH = 4  # maker levels and method calls followed
+_SHORT = 30  # lines of a method that is not a stop method whose fires and reads are kept
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class Owner:
     stop: str
     loop: str  # the method of the innermost owner that runs on the goroutine
     plain: bool  # the stop method is ``Close``/``Stop`` with no parameters and no result or an error
+    fluent: tuple[str, ...] = ()  # methods of ``type`` that return their receiver
 
 
 def owning(sf: SourceFile, fn: Node) -> Owning:
@@ -80,7 +82,10 @@ def owning(sf: SourceFile, fn: Node) -> Owning:
     fluent = bool(recv) and bool(returned) and all(v is not None and sf.text(v) == recv for v in returned)
     if not recv:
         return Owning(result, starts, built) if starts or built else NONE
-    fires, reads = _touches(sf, body, recv)
+    # what a stop method fires, or a loop's exit check reads: a stop method, or the short
+    # helpers they call (closeLocked, isClosed); every selector of every method cost too much
+    short = body.end_point[0] - body.start_point[0] <= _SHORT
+    fires, reads = _touches(sf, body, recv) if short or sf.text(fn.child_by_field_name("name")) in STOPS else ((), ())
     params = fn.child_by_field_name("parameters")
     res = fn.child_by_field_name("result")
     plain = (params is None or not params.named_children) and (res is None or sf.text(res) == "error")
@@ -115,11 +120,28 @@ _BUILTINS = ("append", "make", "new", "len", "cap", "string", "int", "int64", "b
 
 
 def _plain_call(sf: SourceFile, node: Node) -> str | None:
-    """``f(...)``: a call of a function of this package."""
+    """The key of a call of a function: ``f`` of this package, ``path:F`` of an imported one."""
     if node.type != "call_expression":
         return None
     c = a.callee(sf, node)
-    return c[1] if c is not None and c[0] is None and c[1] not in _BUILTINS else None
+    if c is None or c[1] in _BUILTINS:
+        return None
+    return c[1] if c[0] is None else f"{c[0]}:{c[1]}" if c[1][:1].isupper() else None
+
+
+def wants(sf: SourceFile, functions) -> set[tuple[str, str]]:
+    """(import path, name) of other packages' functions that may make an owner here: the
+    callees of a statement keeping one call's result in a local (``c := pool.New()``,
+    ``c, err := ...``), and those whose results ``functions`` (their Owning) keep in fields."""
+    out = {tuple(callee.rsplit(":", 1)) for f in functions for _, callee in f.built if ":" in callee}
+    if b"go " not in sf.data and b"Close" not in sf.data and b"Stop" not in sf.data:
+        return out
+    for stmt in a.of_type(sf.root, "short_var_declaration", "assignment_statement"):
+        right = stmt.child_by_field_name("right")
+        if right is not None and len(right.named_children) == 1 and len(a.left_names(stmt)) <= 2 \
+                and (key := _plain_call(sf, a.unparen(right.named_children[0]))) is not None and ":" in key:
+            out.add(tuple(key.rsplit(":", 1)))
+    return out
 
 
 def _built(sf: SourceFile, body: Node, values: set[Node], names: set[str]):
@@ -164,7 +186,9 @@ def _field_of(sf: SourceFile, node: Node | None, recv: str) -> str | None:
     if node is None or node.type != "selector_expression":
         return None
     operand = node.child_by_field_name("operand")
-    return sf.text(node.child_by_field_name("field")) if operand.type == "identifier" and sf.text(operand) == recv else None
+    if operand.end_byte - operand.start_byte != len(recv) or operand.type != "identifier" or sf.text(operand) != recv:
+        return None
+    return sf.text(node.child_by_field_name("field"))
 
 
 def _touches(sf: SourceFile, body: Node, recv: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -264,13 +288,17 @@ def _named(sf: SourceFile, expr: Node | None, recv: str) -> set[str]:
     return out
 
 
-def makers(functions) -> dict[str, Owner]:
+def makers(functions, imported: dict[str, Owner] | None = None) -> dict[str, Owner]:
     """The package functions (FuncFacts of one package, test files aside) whose result owns
-    a goroutine until a stop method, by name; a name declared twice is left out."""
+    a goroutine until a stop method, by name; a name declared twice is left out.
+    ``imported``: other packages' makers (``path:Name``), whose values the package's may hold."""
     methods: dict[tuple[str, str], Owning] = {}
+    fluent: dict[str, set[str]] = {}
     for f in functions:
         if f.recv:
             methods.setdefault((f.recv, f.name), f.owning)
+            if f.owning.fluent:
+                fluent.setdefault(f.recv, set()).add(f.name)
 
     def closure(recv: str, entries, attr: str) -> set[str]:
         """The fields of ``entries`` and of what the methods ``m()`` of ``recv`` they name have
@@ -308,7 +336,7 @@ def makers(functions) -> dict[str, Owner]:
             waits = closure(typ, m.waits, "reads") if m is not None and m.waits else set()
             s = stop(typ, lambda fired, waits=waits: bool(fired & waits)) if waits else None
             if s is not None:
-                found[f.name] = Owner(typ, s[0], f"{typ}.{loop}", s[1])
+                found[f.name] = Owner(typ, s[0], f"{typ}.{loop}", s[1], tuple(sorted(fluent.get(typ, ()))))
                 break
     for _ in range(_DEPTH):
         grown = {}
@@ -316,8 +344,8 @@ def makers(functions) -> dict[str, Owner]:
             if f.name in found:
                 continue
             for path, callee in f.owning.built:
-                inner = found.get(callee)
-                got = inner and _through(f.owning.result, path, inner, stop, methods)
+                inner = found.get(callee) or (imported or {}).get(callee)
+                got = inner and _through(f.owning.result, path, inner, stop, methods, tuple(sorted(fluent.get(f.owning.result, ()))))
                 if got:
                     grown[f.name] = got
                     break
@@ -327,7 +355,7 @@ def makers(functions) -> dict[str, Owner]:
     return found
 
 
-def _through(result: str, path, inner: Owner, stop, methods) -> Owner | None:
+def _through(result: str, path, inner: Owner, stop, methods, fluent: tuple[str, ...]) -> Owner | None:
     """The owner a value of type ``result`` is when the field ``path`` leads to holds
     ``inner``'s value: each type on the way, innermost first, stops the field it holds
     with its own stop method, or promotes the stop method of an embedded field."""
@@ -343,4 +371,4 @@ def _through(result: str, path, inner: Owner, stop, methods) -> Owner | None:
             method, plain = own
         elif not any(t == field for t, _ in methods) or any((typ, s) in methods for s in STOPS):
             return None  # only an embedded field (named after its type) promotes its stop method
-    return Owner(result, method, inner.loop, plain)
+    return Owner(result, method, inner.loop, plain, fluent)
