@@ -219,8 +219,8 @@ def _check(p: Pass, call, maker: str, at: int, closer: str, owns: str, unfixed: 
     line = lambda n: sf.line_col(n.start_byte)[0]  # noqa: E731
     kept = ", ".join(str(line(n)) for n in life.handed_on)
     dropped = ", ".join(str(line(d.at)) for d in life.drops)
-    message = (f"{name} from {maker} is kept on one path (line {kept}) but dropped without {name}.{closer}() "
-               f"at line {dropped}: {owns}")
+    message = (f"{name} from {maker} is kept on one path (line {kept}) but dropped without "
+               f"{name}.{closer}({'...' if unfixed else ''}) at line {dropped}: {owns}")
     text = f"{name}.{closer}()"
     if unfixed:
         return p.report(call, message, notes=[unfixed])

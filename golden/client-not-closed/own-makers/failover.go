@@ -35,7 +35,7 @@ func (f *Failover) Measure(name string) error {
 
 // Watch keeps the watcher unless told not to.
 func (f *Failover) Watch(keep bool) error {
-	w := newWatcher() // want "w from newWatcher is kept on one path"
+	w := newWatcher() // want "w from newWatcher is kept on one path \\(line 42\\) but dropped without w.Shutdown\\(...\\) at line 40"
 	if !keep {
 		return errors.New("not kept")
 	}
