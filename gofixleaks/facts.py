@@ -472,7 +472,7 @@ def lent_facts(sf: SourceFile, abspath: str) -> FileFacts:
             cancel, results = a.cancel_result(sf, fn)
             functions.append(FuncFacts(key[0], "", sf.package_name, abspath, 0, "", (), go_params.get(fn.id, ()),
                                        cancel_result=cancel, results=results, owning=owning))
-        elif key is not None and owning != model_owners.NONE:
+        elif key is not None and (key[1] or owning != model_owners.NONE):  # every method: a call of one is no cancel
             functions.append(FuncFacts(key[0], key[1], sf.package_name, abspath, 0, "", (), (), owning=owning))
     return FileFacts(abspath, sf.package_name, tuple(functions), (), (), *_constants(sf))
 
