@@ -410,8 +410,9 @@ def _lending(directory: str) -> tuple[tuple, list[str]]:
 
 def _lends(data: bytes | None) -> bool:
     """Whether a file can lend anything (facts.lent_facts): it mentions a context or time,
-    or has a go statement (a launcher)."""
-    return data is not None and (b"context" in data or b"time" in data or b"go " in data)
+    has a go statement (a launcher), or may stop a goroutine-owning value (model/owners.py)."""
+    return data is not None and (b"context" in data or b"time" in data or b"go " in data or b"Close" in data
+                                 or b"Stop" in data)
 
 
 def _remember_lent(directory: str, entry: tuple) -> None:
@@ -435,8 +436,8 @@ def _lent_keys(directory: str) -> tuple[str, ...]:
 def _lent_facts(
     directory: str, store: cache.Cache | None, parse: bool = True, new: list | None = None
 ) -> tuple[tuple[str, ...], list[facts_mod.FileFacts]]:
-    """What ``directory``'s non-test files that mention a context or time, or start
-    goroutines, lend a package
+    """What ``directory``'s non-test files that mention a context or time, start
+    goroutines, or may stop one (_lends), lend a package
     importing them (facts.lent_facts), from the cache or parsed (then added to ``new`` for
     the cache), with the cache keys of the bytes they come from; without ``parse``, the
     cache answers or _Miss."""

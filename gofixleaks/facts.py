@@ -26,7 +26,7 @@ from tree_sitter import Node
 
 from . import analysis as a, gomod
 from .callers import DeadContext, Declared, FileCalls, contexts_of, dead_contexts, watched
-from .model import summary as model_summary
+from .model import owners as model_owners, summary as model_summary
 from .model.index import PackageIndex
 from .model.summary import EMPTY, StructFacts, Summary
 from .source import SourceFile
@@ -84,6 +84,7 @@ class FuncFacts:
     self_calls: tuple[tuple[str, int], ...] = ()
     expects_lock: bool = False
     returned: tuple[tuple[int, tuple[tuple[str, int], ...], tuple[str, ...]], ...] = ()
+    owning: model_owners.Owning = model_owners.NONE  # goroutine-owning values it makes or stops (model/owners.py)
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,7 @@ class Exports:
     makers: tuple[tuple[str, int, int], ...]  # (function, position of the cancel func, number of results)
     durations: tuple[tuple[str, float], ...]  # (name, nanoseconds)
     launchers: tuple[tuple[str, tuple[int, ...]], ...] = ()  # (function, positions it runs on goroutines)
+    owners: tuple[tuple[str, model_owners.Owner], ...] = ()  # (function, the goroutine-owning value it makes)
 
 
 @dataclass(frozen=True)
@@ -273,6 +275,15 @@ class PackageFacts:
         """Methods handed to time.AfterFunc somewhere in ``package``."""
         return self._memo("callbacks", package, lambda fs: frozenset(x for f in fs for x in f.callbacks))
 
+    def owner_makers(self, package: str) -> dict[str, model_owners.Owner]:
+        """Functions whose result owns a goroutine until a stop method of its own
+        (model/owners.py): ``package``'s by name, and those of the same-module packages it
+        imports by ``path:Name``. Shared between callers: read it, never change it."""
+        def compute(functions):
+            imported = {f"{e.path}:{name}": o for e in self.imported for name, o in e.owners}
+            return {**imported, **model_owners.makers(functions, imported)}
+        return self._memo("owner_makers", package, compute)
+
     def launchers(self, package: str) -> dict[str, tuple[int, ...]]:
         """Functions of ``package`` that run a func argument on a goroutine, with the argument
         positions (``safe.Go(f)``, ``RunDaemon(name, f)``)."""
@@ -297,7 +308,7 @@ def file_facts(sf: SourceFile, abspath: str) -> FileFacts:
     decls = [(fn, a.function_key(sf, fn)) for fn in sf.root.named_children]
     decls = [(fn, key) for fn, key in decls if key is not None and a.body(fn) is not None]
     if not decls:
-        return FileFacts(abspath, package, (), _struct_fields(sf), model_summary.structs(sf), *_constants(sf),
+        return FileFacts(abspath, package, (), _struct_fields(sf), model_summary.structs(sf), *_constants(sf, []),
                          checks_leaks=a.checks_leaks(sf), contexts=contexts)
     # one whole-file query per node kind (cached per tree), split among the declarations by
     # position: a query per function body cost more than the parse on real services
@@ -322,11 +333,12 @@ def file_facts(sf: SourceFile, abspath: str) -> FileFacts:
             sends_on=_sent_fields(sf, sends[i]), summary=summaries[i],
             cancel_result=cancel, results=results, borrows=a.borrowed_params(sf, fn),
             timer_fields=a.timer_fields(sf, fn), field_reads=a.field_reads(sf, fn), callbacks=a.callbacks(sf, fn),
+            owning=model_owners.owning(sf, fn),
             **(_once_names(sf, fn) if package == "main" else {}),
             **(_lock_facts(sf, fn, in_decl[i]) if key[1] else {}),
         ))
-    return FileFacts(abspath, package, tuple(out), _struct_fields(sf), model_summary.structs(sf), *_constants(sf),
-                     checks_leaks=a.checks_leaks(sf), contexts=contexts)
+    return FileFacts(abspath, package, tuple(out), _struct_fields(sf), model_summary.structs(sf),
+                     *_constants(sf, [f.owning for f in out]), checks_leaks=a.checks_leaks(sf), contexts=contexts)
 
 
 def _once_names(sf: SourceFile, fn: Node) -> dict[str, tuple[str, ...]]:
@@ -444,23 +456,31 @@ def _documents_held(sf: SourceFile, fn: Node) -> bool:
 def lent_facts(sf: SourceFile, abspath: str) -> FileFacts:
     """The part of a file's facts another package of the module may ask about (facts.imports):
     its exported functions' cancel results, the func parameters they start on goroutines
-    (launchers), and its constants; the rest left empty, as it costs far more and serves
-    only the file's own package."""
+    (launchers), what its declarations say about goroutine-owning values (model/owners.py),
+    and its constants; the rest left empty, as it costs far more and serves only the file's
+    own package."""
     functions = []
-    fns = [fn for fn in sf.root.named_children if fn.type == "function_declaration" and a.body(fn) is not None]
+    decls = [fn for fn in sf.root.named_children if fn.type in ("function_declaration", "method_declaration")
+             and a.body(fn) is not None]
+    fns = [fn for fn in decls if fn.type == "function_declaration"]
     go_params = _file_go_params(sf, fns) if b"go" in sf.data else {}
-    for fn in fns:
+    for fn in decls:
         key = a.function_key(sf, fn)
-        if key is not None and key[0][:1].isupper():
+        owning = model_owners.owning(sf, fn)
+        if key is not None and not key[1] and key[0][:1].isupper():
             cancel, results = a.cancel_result(sf, fn)
             functions.append(FuncFacts(key[0], "", sf.package_name, abspath, 0, "", (), go_params.get(fn.id, ()),
-                                       cancel_result=cancel, results=results))
+                                       cancel_result=cancel, results=results, owning=owning))
+        elif key is not None and (key[1] or owning != model_owners.NONE):  # every method: a call of one is no cancel
+            functions.append(FuncFacts(key[0], key[1], sf.package_name, abspath, 0, "", (), (), owning=owning))
     return FileFacts(abspath, sf.package_name, tuple(functions), (), (), *_constants(sf))
 
 
-def _constants(sf: SourceFile) -> tuple[tuple, tuple, tuple]:
-    """FileFacts' durations, writes and wants."""
-    return a.package_durations(sf), a.package_writes(sf), a.foreign_wants(sf)
+def _constants(sf: SourceFile, owning: list[model_owners.Owning] | None = None) -> tuple[tuple, tuple, tuple]:
+    """FileFacts' durations, writes and wants (with the makers of owners its ``owning`` and
+    its statements may ask about, model/owners.py)."""
+    wants = set(a.foreign_wants(sf)) | (model_owners.wants(sf, owning) if owning is not None else set())
+    return a.package_durations(sf), a.package_writes(sf), tuple(sorted(wants))
 
 
 def _sent_fields(sf: SourceFile, sends: list[Node]) -> tuple[str, ...]:
@@ -800,7 +820,7 @@ def imports(directory: str, files: list[FileFacts], load) -> tuple[Exports, ...]
         if os.path.normpath(d) == os.path.normpath(directory):
             continue
         e = _exports(p, load(d), names, frozenset(n for q, n in written if q == p))
-        if e.makers or e.durations or e.launchers:
+        if e.makers or e.durations or e.launchers or e.owners:
             out.append(e)
     return tuple(out)
 
@@ -819,6 +839,7 @@ def _exports(path: str, files: list[FileFacts], names: set[str], written: frozen
             makers.setdefault(f.name, set()).add((f.cancel_result, f.results))
             launchers.setdefault(f.name, set()).add(f.go_params)
     facts = PackageFacts(path, (), frozenset(), "", durations=_unwritten(files, written))
+    owners = model_owners.makers([f for ff in files for f in ff.functions])
     durations = ((n, facts.duration(package, (f"={n}",))) for n in sorted(names))
     return Exports(
         path,
@@ -826,4 +847,5 @@ def _exports(path: str, files: list[FileFacts], names: set[str], written: frozen
         tuple((n, ns) for n, ns in durations if ns is not None),
         # one declaration, or the same under every build tag
         tuple((n, next(iter(g))) for n, g in sorted(launchers.items()) if len(g) == 1 and next(iter(g))),
+        tuple((n, owners[n]) for n in sorted(names) if n in owners),
     )

@@ -297,3 +297,185 @@ func open(addr string) (*queue.Q, error) {
     [f] = _findings(results)
     assert "without q.Stop()" in f.message
     assert "\t\tq.Stop()\n\t\treturn nil, err\n" in _fixed(results)
+
+
+# The package's own makers (model/owners.py): a loop started on the value a function returns,
+# ended by what the type's stop method fires.
+OWNER = """\
+type meter struct {
+	exit   chan struct{}
+	closed bool
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+func newMeter() (*meter, error) {
+	m := &meter{exit: make(chan struct{})}
+	go m.loop()
+	return m, nil
+}
+
+func (m *meter) loop() {
+	for {
+		select {
+		case <-m.exit:
+			return
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+func (m *meter) Close() error {
+	close(m.exit)
+	return nil
+}
+
+type holder struct{ m *meter }
+
+func keep(h *holder, ok bool) error {
+	m, err := newMeter()
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errors.New("not ok")
+	}
+	h.m = m
+	return nil
+}
+"""
+OWNER_IMPORTS = ['"context"', '"errors"', '"time"']
+
+
+def test_a_package_maker_whose_loop_its_close_ends_is_a_maker(tmp_path):
+    results = _run(tmp_path, OWNER_IMPORTS, OWNER)
+    [f] = _findings(results)
+    assert "m from newMeter" in f.message and "meter.loop goroutine runs until meter.Close" in f.message
+    assert f.fixes[0].applicability == "safe"
+    assert "\t\tm.Close()\n\t\treturn errors.New" in _fixed(results)
+
+
+@pytest.mark.parametrize("change", [
+    # Close fires nothing the loop waits on
+    ("\tclose(m.exit)\n", "\tm.closed = true\n"),
+    # the loop also leaves on its own: it is not the stop method's alone to end it
+    ("\t\tcase <-time.After(time.Second):\n", "\t\tcase <-time.After(time.Second):\n\t\t\treturn\n"),
+    # an endless loop nothing ends: no stop method stops it
+    ("\t\tcase <-m.exit:\n\t\t\treturn\n", "\t\tcase <-m.exit:\n"),
+    # started elsewhere than on the value returned
+    ("\tgo m.loop()\n", "\tgo other.loop()\n"),
+    # the stop method has another name
+    ("func (m *meter) Close() error", "func (m *meter) Release() error"),
+])
+def test_not_a_maker(tmp_path, change):
+    body = OWNER.replace(*change)
+    assert body != OWNER
+    assert _findings(_run(tmp_path, OWNER_IMPORTS, body.replace("other.loop", "(&meter{}).loop"))) == []
+
+
+def test_a_flag_a_context_and_a_condition_loop_are_signals(tmp_path):
+    flag = OWNER.replace("\t\tselect {\n\t\tcase <-m.exit:\n\t\t\treturn\n\t\tcase <-time.After(time.Second):\n\t\t}\n",
+                         "\t\tif m.isClosed() {\n\t\t\treturn\n\t\t}\n\t\ttime.Sleep(time.Second)\n")
+    flag = flag.replace("\tclose(m.exit)\n", "\tm.closed = true\n") + "\nfunc (m *meter) isClosed() bool { return m.closed }\n"
+    ctx = OWNER.replace("<-m.exit", "<-m.ctx.Done()").replace("\tclose(m.exit)\n", "\tm.cancel()\n")
+    cond = OWNER.replace("\tfor {\n\t\tselect {\n\t\tcase <-m.exit:\n\t\t\treturn\n\t\tcase <-time.After(time.Second):\n\t\t}\n\t}\n",
+                         "\tfor !m.closed {\n\t\ttime.Sleep(time.Second)\n\t}\n").replace("\tclose(m.exit)\n", "\tm.closed = true\n")
+    for i, body in enumerate((flag, ctx, cond)):
+        assert body.count("m.exit") < OWNER.count("m.exit") or "Done" in body
+        [f] = _findings(_run(tmp_path / str(i), OWNER_IMPORTS, body))
+        assert f.fixes
+
+
+def test_a_value_holding_an_owner_in_a_field_owns_it_when_its_stop_method_stops_the_field(tmp_path):
+    wrapper = OWNER.replace("type holder struct{ m *meter }", """\
+type pool struct{ m *meter }
+
+func newPool() *pool { return &pool{m: mustMeter()} }
+
+func mustMeter() *meter { m, _ := newMeter(); return m }
+
+func (p *pool) Close() error { return p.m.Close() }
+
+type client struct{ *pool }
+
+func newClient() *client { return &client{pool: newPool()} }
+
+type holder struct{ c *client }""")
+    use = """
+func connect(h *holder, ok bool) error {
+	c := newClient()
+	if !ok {
+		return errors.New("not ok")
+	}
+	h.c = c
+	return nil
+}
+"""
+    # mustMeter returns the meter it got, but not from a composite: not followed
+    assert [f.message.split(" is kept")[0] for f in _findings(_run(tmp_path, OWNER_IMPORTS, wrapper + use))] == ["m from newMeter"]
+    direct = wrapper.replace("&pool{m: mustMeter()}", "&pool{m: newMeterOnly()}") + use + """
+func newMeterOnly() *meter {
+	m := &meter{exit: make(chan struct{})}
+	go m.loop()
+	return m
+}
+"""
+    found = [f.message for f in _findings(_run(tmp_path / "d", OWNER_IMPORTS, direct))]
+    assert any(m.startswith("c from newClient") and "meter.loop goroutine runs until client.Close" in m for m in found)
+    # a Close of its own that does not close the field: the embedded one is not promoted
+    own = direct.replace("type client struct{ *pool }", "type client struct{ *pool }\n\nfunc (c *client) Close() error { return nil }")
+    assert not any(f.message.startswith("c from") for f in _findings(_run(tmp_path / "o", OWNER_IMPORTS, own)))
+
+
+def test_a_maker_declared_twice_or_in_a_test_file_is_not_a_maker(tmp_path):
+    root = write_module(tmp_path / "m", {
+        "a.go": "package p\n\nimport (\n\t\"context\"\n\t\"errors\"\n\t\"time\"\n)\n\n" + OWNER,
+        "b.go": "package p\n\nfunc newMeter() (*meter, error) { return nil, nil }\n",
+    })
+    (root / "b.go").rename(root / "b_linux.go")
+    cfg = config_mod.load((str(root),), select=(RULE,), jobs=1, use_cache=False)
+    assert [f for r in engine.run(discover((str(root),)), cfg, want_fixes=False) for f in r.findings] == []
+
+
+def test_a_maker_of_an_imported_package_of_the_module_is_a_maker(tmp_path):
+    meter = "package meter\n\nimport \"time\"\n\n" + OWNER.split("type holder")[0].replace("newMeter", "New").replace(
+        "\tctx    context.Context\n\tcancel context.CancelFunc\n", "") + "\nfunc (m *meter) Every() *meter { return m }\n"
+    app = """\
+package app
+
+import (
+	"errors"
+
+	"example.com/m/meter"
+)
+
+type holder struct{ m interface{ Close() error } }
+
+func keep(h *holder, ok bool) error {
+	m, err := meter.New()
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errors.New("not ok")
+	}
+	h.m = m
+	return nil
+}
+
+func chained(h *holder, ok bool) error {
+	m, _ := meter.New()
+	w := m.Every()
+	if !ok {
+		return errors.New("not ok")
+	}
+	h.m = w
+	return nil
+}
+"""
+    root = write_module(tmp_path / "m", {"meter/meter.go": meter, "app/app.go": app})
+    cfg = config_mod.load((str(root),), select=(RULE,), jobs=1, use_cache=False, unsafe_fixes=True)
+    results = list(engine.run(discover((str(root),)), cfg, want_fixes=True))
+    found = [f for r in results for f in r.findings]
+    assert [f.message.split(" is kept")[0] for f in found] == ["m from meter.New"]
+    assert "\t\tm.Close()\n\t\treturn errors.New" in _fixed(results)

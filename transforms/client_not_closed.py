@@ -28,7 +28,23 @@ goroutine) and drops on another: a later step fails and a `return` (or a `break`
 - `github.com/nats-io/nats.go` `Connect` (a `*nats.Conn`);
 - `github.com/rabbitmq/amqp091-go` (and `github.com/streadway/amqp`) `Dial`, `DialConfig`,
   `DialTLS` (an `*amqp.Connection`);
-- the functions listed in the `client-makers` option, for a team's own clients.
+- the functions listed in the `client-makers` option, for a team's own clients;
+- the package's own makers (model/owners.py): a function of the package returning a `T`
+  (or `*T`, maybe with an error) that runs a method of `T` on a goroutine (`go v.loop()` on
+  the value it returns) whose endless loop leaves only on a signal `T`'s `Close`, `Stop`
+  or `Shutdown` fires (closes a receiver channel it receives from, calls a func field
+  where it waits on a context field's `Done()`, writes a field, atomically or not, that it
+  checks), following the receiver methods both call a few deep (a method other than the
+  stop method and the loop counts only up to 30 lines: `closeLocked`, `isClosed`); or that stores such a
+  maker's value in a field (`&T{pool: newPool()}`, nested literals too) that `T`'s stop
+  method stops in turn (`t.pool.Close()`) or that `T` embeds, promoting its stop method
+  (go-redis's `newSentinel`: its pool's rate limiter loops until `Close` sets a flag);
+  also through a fluent method of `T` called on the result (`NewAccount(in).WithBuffer()`,
+  a method returning its receiver); and the exported makers of same-module packages the
+  package imports (`accounting.NewAccount`), from what they lend it (facts.imports: one
+  level, their own makers and fields, not what they import). A file is read only if it
+  holds one of `Dial`, `New`, `new`, `Open`, `Connect`: a maker named otherwise is seen
+  only where one of them also shows. A name declared twice (build tags) is left out.
 A gRPC stub made from it (`pb.NewFooClient(conn)`: any `New...Client(x)` of one
 argument), etcd's `NewKV`, `NewLease`, `NewWatcher`, `NewMutex`, `NewElection`... and
 sarama's `New...FromClient` borrow it: they do not close it, so passing it to them does not
@@ -41,7 +57,7 @@ goroutines per address), an etcd client its gRPC connection and lease and watch 
 session the goroutine that keeps its lease alive, a sarama client its metadata updater, a
 `sql.DB` its connection opener, an fsnotify watcher its event reader (and an inotify
 descriptor), a NATS connection its read loop and flusher, an AMQP connection its frame
-reader and heartbeater. A
+reader and heartbeater; the package's own makers the loop they start. A
 client nobody can close any more keeps them, and the connections and leases they hold, for
 the life of the process; each failed call leaks one more (dapr's placement client, etcd's
 gRPC proxy registration: both fixed upstream by closing it before the error return).
@@ -59,6 +75,8 @@ gRPC proxy registration: both fixed upstream by closing it before the error retu
   short-lived, and its drops follow failed assertions.
 
 ## When it is not fixed
+- the package's own maker's stop method is not `Close` or `Stop` taking nothing and
+  returning nothing or an `error` (`Shutdown(ctx)`): reported, to be stopped by hand;
 - a value made from the client (a stub, a stream) is kept past the point where it would be
   closed, or returned there;
 - a goroutine started here uses the client;
@@ -162,7 +180,7 @@ def _failed_branch(sf, made, err: str | None):
     return a.Settled((), lambda u: False, by_branch)
 
 
-def _check(p: Pass, call, maker: str, at: int, closer: str, owns: str) -> None:
+def _check(p: Pass, call, maker: str, at: int, closer: str, owns: str, unfixed: str = "") -> None:
     sf = p.file
     rhs = call.parent
     stmt = rhs.parent if rhs is not None and rhs.type == "expression_list" else None
@@ -201,9 +219,11 @@ def _check(p: Pass, call, maker: str, at: int, closer: str, owns: str) -> None:
     line = lambda n: sf.line_col(n.start_byte)[0]  # noqa: E731
     kept = ", ".join(str(line(n)) for n in life.handed_on)
     dropped = ", ".join(str(line(d.at)) for d in life.drops)
-    message = (f"{name} from {maker} is kept on one path (line {kept}) but dropped without {name}.{closer}() "
-               f"at line {dropped}: {owns}")
+    message = (f"{name} from {maker} is kept on one path (line {kept}) but dropped without "
+               f"{name}.{closer}({'...' if unfixed else ''}) at line {dropped}: {owns}")
     text = f"{name}.{closer}()"
+    if unfixed:
+        return p.report(call, message, notes=[unfixed])
     if life.shared:
         return p.report(call, message, notes=[f"a goroutine uses {name}: close it where that goroutine ends"])
     if any(d.how not in (EXITS, LEAVES) for d in life.drops):
@@ -244,6 +264,28 @@ def _owns(path: str) -> str:
     return "the goroutines it owns run until it is closed"
 
 
+def _own_makers(p: Pass) -> None:
+    """The makers of the package and of the same-module packages it imports (model/owners.py),
+    through the fluent methods of their type called on the result (``NewAccount(in).WithBuffer()``)."""
+    if p.package is None:
+        return
+    sf = p.file
+    owners = p.package.owner_makers(sf.package_name)
+    for call in a.calls_named(sf, {k.rpartition(":")[2] for k in owners}) if owners else ():
+        c = a.callee(sf, call)
+        owner = owners.get(c[1] if c[0] is None else f"{c[0]}:{c[1]}") if c is not None else None
+        if owner is None:
+            continue
+        outer = call
+        while (sel := outer.parent).type == "selector_expression" and sel.parent.type == "call_expression" \
+                and sf.text(sel.child_by_field_name("field")) in owner.fluent:
+            outer = sel.parent
+        owns = f"its {owner.loop} goroutine runs until {owner.type}.{owner.stop} ends it"
+        unfixed = "" if owner.plain else (f"{owner.type}.{owner.stop} is not a plain `Close() error` or `Stop()`: "
+                                          "stop it by hand")
+        _check(p, outer, sf.text(call.child_by_field_name("function")), 0, owner.stop, owns, unfixed)
+
+
 def run(p: Pass) -> None:
     makers = {**MAKERS, **_extra_makers(p)}
     for call in a.calls_named(p.file, {name for _, name in makers}):
@@ -252,19 +294,23 @@ def run(p: Pass) -> None:
         if found is not None:
             fn = call.child_by_field_name("function")
             _check(p, call, p.file.text(fn), *found, _owns(c[0]))
+    _own_makers(p)
 
 
 RULE = Rule(
     name="client-not-closed",
     summary="a goroutine-owning client (grpc.Dial, etcd's clientv3.New and NewSession, sarama.NewClient, sql.Open, "
-            "fsnotify.NewWatcher, nats.Connect, amqp.Dial) kept on one path "
+            "fsnotify.NewWatcher, nats.Connect, amqp.Dial, the package's own makers of values whose loop "
+            "goroutine runs until their Close) kept on one path "
             "is dropped unclosed on another -> close it there",
     doc=DOC,
     run=run,
     # the makers' names (`New` covers NewClient and NewSession); a configured maker's name
     # must hold one of these for its files to be read (see the option's help)
-    triggers=(b"Dial", b"New", b"Open", b"Connect"),
+    # (and `new`: the package's own makers, newSentinel)
+    triggers=(b"Dial", b"New", b"Open", b"Connect", b"new"),
     skips_tests=True,
+    needs_package=True,
     options=(Option(_OPTION, "", "more goroutine-owning makers, comma-separated: `import/path.Func` (closed by "
                                  "`Close()`), or `import/path.Func:Method` to name the closer"),),
 )

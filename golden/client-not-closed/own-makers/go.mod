@@ -1,0 +1,3 @@
+module example.com/failover
+
+go 1.22
