@@ -66,7 +66,7 @@ type Table struct {
 func (tb *Table) Release(id int, l *Lease) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	time.Sleep(5 * time.Millisecond)
+	time.Sleep(50 * time.Millisecond)
 	tb.cache.Forget(id)
 }
 """
@@ -87,7 +87,7 @@ DEADLOCK = """l := &Lease{}
 	go tb.Release(0, l)
 	time.Sleep(time.Millisecond)
 	go c.Acquire(0)
-	time.Sleep(30 * time.Millisecond)"""
+	time.Sleep(150 * time.Millisecond)"""
 
 
 def _paths(pkg: str, name: str, work: str) -> str:
@@ -154,7 +154,7 @@ func (f *FIFO) HasSynced() bool {
 func (f *FIFO) Pop() {
 	f.lock.Lock()
 	defer f.lock.Unlock()
-	time.Sleep(5 * time.Millisecond)
+	time.Sleep(50 * time.Millisecond)
 	f.handler()
 }
 
@@ -201,7 +201,7 @@ INFORMER_TEST = """f := &FIFO{}
 	go f.Pop()
 	time.Sleep(time.Millisecond)
 	go in.Synced()
-	time.Sleep(30 * time.Millisecond)"""
+	time.Sleep(150 * time.Millisecond)"""
 
 INFORMER_PATHS = _paths("informer", "TestSynced", """f := &FIFO{}
 		in := &Informer{cluster: cluster{queue: f}}
