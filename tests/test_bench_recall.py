@@ -77,9 +77,45 @@ def test_case_found_at_its_line_and_gone_after_the_fix(mirror):
 
 
 def test_case_outside_any_finding_is_missed(mirror):
-    root, parent, fix = mirror
-    outcome = run.run_case(_case(parent, fix, 19, "other"), root)  # func other() {}
+    root, parent, _ = mirror
+    outcome = run.run_case(_case(parent, parent, 19, "other"), root)  # func other() {}, a "fix" changing nothing
     assert (outcome.found, outcome.hits, outcome.after) == ("", (), "")
+
+
+def test_a_finding_on_a_line_the_fix_changes_counts_when_the_fix_ends_it(mirror):
+    root, parent, fix = mirror
+    assert run.changed_lines(run.gitdir_for("owner/demo", root), _case(parent, fix, 19)) == {"svc/fetch.go": {7}}
+    outcome = run.run_case(_case(parent, fix, 19, "other"), root)  # the case's line is elsewhere; the fix is on the make
+    assert outcome.found == "fix" and outcome.after == "gone" and outcome.fixable
+    assert {(h.rule, h.line) for h in outcome.hits} == {("early-return-send", 7)}
+
+
+def test_a_finding_on_a_changed_line_that_stays_is_not_counted(mirror):
+    root, parent, _ = mirror
+    repo = root / "owner+demo" / "repo"
+    _git(repo, "checkout", "-q", parent)
+    (repo / "svc" / "fetch.go").write_text(LEAKY.replace("make(chan int)", "make(chan int) // unbuffered"))
+    _git(repo, "commit", "-q", "-am", "a comment only")
+    outcome = run.run_case(_case(parent, _git(repo, "rev-parse", "HEAD"), 19, "other"), root)
+    assert (outcome.found, outcome.hits) == ("", ())
+
+
+def test_changed_lines_of_an_insertion_are_the_line_it_follows(tmp_path):
+    repo = tmp_path / "r"
+    (repo / "svc").mkdir(parents=True)
+    _git(repo, "init", "-q")
+    (repo / "svc" / "a.go").write_text("package svc\n\nfunc f() {\n}\n")
+    (repo / "svc" / "b_test.go").write_text("package svc\n")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "one")
+    parent = _git(repo, "rev-parse", "HEAD")
+    (repo / "svc" / "a.go").write_text("package svc\n\nfunc f() {\n\tdefer g()\n}\n")
+    (repo / "svc" / "new.go").write_text("package svc\n")  # new in the fix: no parent line
+    (repo / "svc" / "b_test.go").write_text("package svc_test\n")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "two")
+    case = run.Case("o/r", _git(repo, "rev-parse", "HEAD"), parent, "svc/a.go", 3, "svc.f", "other", False, "n")
+    assert run.changed_lines(repo / ".git", case) == {"svc/a.go": {3}, "svc/b_test.go": {1}}
 
 
 def test_a_finding_at_a_caller_counts_when_its_message_names_the_function():
@@ -99,8 +135,10 @@ def test_finding_kept_after_a_fix_that_did_not_end_it(mirror):
 def test_table_counts_found_fixable_gone(mirror):
     root, parent, fix = mirror
     outcomes = [run.run_case(_case(parent, fix, 9), root), run.run_case(_case(parent, fix, 19, "other"), root)]
+    outcomes.append(run.run_case(_case(parent, parent, 19, "other"), root))
     total = run.table(outcomes).splitlines()[-1].split()
-    assert total == ["total", "2", str(int(outcomes[0].found == "line")), "1", "50%", "1", "1", "0"]
+    # line, at fix, found, %, fixable, gone, kept
+    assert total == ["total", "3", str(int(outcomes[0].found == "line")), "1", "2", "67%", "2", "2", "0"]
 
 
 @pytest.mark.parametrize("edit", [

@@ -20,10 +20,17 @@ fixing commit, and ``gofixleaks scan --format json --no-cache`` runs on both. A 
 - found at a caller: otherwise, a finding elsewhere in the package whose message names that
   declaration's function (a generator's goroutine blocked forever is reported where a
   caller abandons it, which is where upstream fixes it: minio's listIAMConfigItems);
+- found at the fix: otherwise, a finding in the case's directory on a line the fixing commit
+  changes (a line it deletes or rewrites, or the line an insertion follows) and gone at the
+  fixing commit: the tool points where upstream fixed the leak, away from where it blocks
+  (temporal's task writers: the blocked send is in the writer loop, the fix and the
+  abandoned-reply finding are on the requester's ``make(chan error)``);
 - fixable: a finding found either way carries a fix (``scan``'s safe fixes);
 - gone after: none of the rules found at the parent reports in the declaration of the same
-  name at the fixing commit (or, found at a caller, names it) (the tool agrees the upstream
-  fix ended the leak); "kept" when one still does, "n/a" when the declaration is gone.
+  name at the fixing commit (or, found at a caller, names it; found at the fix, in the
+  declaration holding the finding) (the tool agrees the upstream fix ended the leak); "kept"
+  when one still does, "n/a" when the declaration is gone. A finding at the fix is counted
+  only when gone.
 
 Cases split into two halves by the fixing commit's hash (``dev``: its first hex digit even;
 ``held-out``: odd). Rules may be tuned looking at dev misses only; held-out is reported apart
@@ -86,7 +93,7 @@ class Hit:
 @dataclass(frozen=True)
 class Outcome:
     case: Case
-    found: str  # "line", "function", "caller" or ""
+    found: str  # "line", "function", "caller", "fix" or ""
     hits: tuple[Hit, ...]  # the findings in the case's declaration at the parent (or naming it)
     fixable: bool
     after: str  # "gone", "kept", "n/a" (declaration gone at the fix), "" (nothing found)
@@ -248,7 +255,7 @@ def evaluate(case: Case, gitdir: Path, work: Path) -> Outcome:
     hits = tuple(Hit(f["rule"], f["line"], bool(f["fixable"])) for f in (inside or near or callers))
     found = "line" if near else "function" if inside else "caller" if callers else ""
     if not found:
-        return Outcome(case, "", (), False, "")
+        return _at_fix(case, gitdir, everywhere, before, after)
     state = "n/a"
     if decl is not None and materialise(gitdir, case.fix, directory, after) and (after / case.path).is_file():
         same = next((d for d in declarations(after / case.path) if d[0] == decl[0]), None)
@@ -258,6 +265,46 @@ def evaluate(case: Case, gitdir: Path, work: Path) -> Outcome:
                 names(f, decl[0]) if found == "caller" else f["path"] == case.path and same[1] <= f["line"] <= same[2])]
             state = "kept" if kept else "gone"
     return Outcome(case, found, hits, any(h.fixable for h in hits), state)
+
+
+_HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? ", re.M)
+
+
+def changed_lines(gitdir: Path, case: Case) -> dict[str, set[int]]:
+    """The lines of the parent's Go files in the case's directory that the fixing commit
+    changes: each line it deletes or rewrites, and for a pure insertion the line it follows."""
+    directory = str(PurePosixPath(case.path).parent)
+    diff = (_git(gitdir, "diff", "-U0", "--no-color", "--no-renames", case.parent, case.fix, "--", f"{directory}/") or b"").decode(errors="replace")
+    out: dict[str, set[int]] = {}
+    for part in re.split(r"^diff --git ", diff, flags=re.M)[1:]:
+        old = re.search(r"^--- a/(\S+)$", part, re.M)
+        if old is None or not old.group(1).endswith(".go") or str(PurePosixPath(old.group(1)).parent) != directory:
+            continue
+        lines = out.setdefault(old.group(1), set())
+        for start, count in _HUNK.findall(part):
+            n = 1 if count == "" else int(count)
+            lines |= set(range(int(start), int(start) + n)) if n else {int(start)}
+    return out
+
+
+def _at_fix(case: Case, gitdir: Path, everywhere: list[dict], before: Path, after: Path) -> Outcome:
+    """The case found at the fix (see the module's docstring), or not found."""
+    changed = changed_lines(gitdir, case)
+    at = [f for f in everywhere if f["line"] in changed.get(f["path"], ())]
+    if not at or not materialise(gitdir, case.fix, str(PurePosixPath(case.path).parent), after):
+        return Outcome(case, "", (), False, "")
+    later = scan(after, str(PurePosixPath(case.path).parent))
+    gone = []
+    for f in at:
+        decl = holding(declarations(before / f["path"]), f["line"])
+        same = next((d for d in declarations(after / f["path"]) if d[0] == decl[0]), None) \
+            if decl is not None and (after / f["path"]).is_file() else None
+        if same is not None and not any(g["rule"] == f["rule"] and g["path"] == f["path"] and same[1] <= g["line"] <= same[2] for g in later):
+            gone.append(f)
+    if not gone:
+        return Outcome(case, "", (), False, "")
+    return Outcome(case, "fix", tuple(Hit(f["rule"], f["line"], bool(f["fixable"])) for f in gone),
+                   any(f["fixable"] for f in gone), "gone")
 
 
 def names(finding: dict, declaration: str) -> bool:
@@ -278,13 +325,14 @@ def table(outcomes: list[Outcome]) -> str:
     def row(label: str, group: list[Outcome]) -> str:
         n = len(group)
         line = sum(o.found == "line" for o in group)
+        at_fix = sum(o.found == "fix" for o in group)
         anywhere = sum(bool(o.found) for o in group)
         fixable = sum(o.fixable for o in group)
         gone = sum(o.after == "gone" for o in group)
-        return (f"{label:<16}{n:>6}{line:>7}{anywhere:>7} {pct(anywhere, n):>5}{fixable:>8}{gone:>6}"
+        return (f"{label:<16}{n:>6}{line:>7}{at_fix:>7}{anywhere:>7} {pct(anywhere, n):>5}{fixable:>8}{gone:>6}"
                 f"{sum(o.after == 'kept' for o in group):>6}")
 
-    lines = [f"{'':<16}{'cases':>6}{'line':>7}{'found':>7} {'':>5}{'fixable':>8}{'gone':>6}{'kept':>6}"]
+    lines = [f"{'':<16}{'cases':>6}{'line':>7}{'at fix':>7}{'found':>7} {'':>5}{'fixable':>8}{'gone':>6}{'kept':>6}"]
     for kind in KINDS:
         group = [o for o in outcomes if o.case.kind == kind]
         if group:
