@@ -12,7 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from gofixleaks.edits import apply
 from gofixleaks.evidence import leakcheck, targeted
+from gofixleaks.evidence.targeted import channels
+from gofixleaks.source import SourceFile
 
 from . import gotools
 from .conftest import write_module
@@ -1387,6 +1390,20 @@ def assert_left(run, pkg: str, source: str, where: str, *said: str) -> str:
     assert line and all(s in line for s in said), result.stderr
     assert _proven(after[pkg]), after[pkg].message
     return line
+
+
+def ask_shape(tmp_path: Path, shape, source: str, text: str, others: dict[str, str] | None = None):
+    """A send shape's answer (``shape(sf, stmt, "chan send", path)``) for the send on the line
+    starting ``text`` of ``source``, the file of a package of its own (beside ``others``):
+    (the fix, why not, the file it makes)."""
+    path = tmp_path / "p.go"
+    path.write_text(source)
+    for name, content in (others or {}).items():
+        (tmp_path / name).write_text(content)
+    sf = SourceFile.load("p.go", source.encode(), (1, 22))
+    line = next(i for i, ln in enumerate(source.splitlines(), 1) if ln.strip().startswith(text))
+    fix, why = shape(sf, channels.operation_at(sf, line, "chan send"), "chan send", str(path))
+    return fix, why, apply(sf.data, fix.edits).decode() if fix is not None else None
 
 
 def assert_gofmt_and_vet_clean(module: Path, pkgs: tuple[str, ...]) -> None:

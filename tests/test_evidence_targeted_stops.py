@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from gofixleaks.edits import apply
-from gofixleaks.evidence.targeted import channels, stops
-from gofixleaks.source import SourceFile
+from gofixleaks.evidence.targeted import stops
 
 from . import gotools
-from .test_evidence_targeted import _line, _proven, _test, assert_fixed, assert_left, assert_gofmt_and_vet_clean, run_flow
+from .test_evidence_targeted import _line, _proven, _test, ask_shape, assert_fixed, assert_left, assert_gofmt_and_vet_clean, run_flow
 
 # kubernetes' cacheWatcher: once the reader has taken the first event and stopped the
 # watcher, process waits forever to send the second
@@ -221,16 +219,7 @@ def test_without_unsafe_fixes_it_stays_review(tmp_path):
 
 
 def _ask(tmp_path, source: str, text: str, others: dict[str, str] | None = None):
-    """done_by_stop's answer for the send on the line starting ``text`` of ``source``, the file of a
-    package of its own (beside ``others``), and the file it makes."""
-    path = tmp_path / "p.go"
-    path.write_text(source)
-    for name, content in (others or {}).items():
-        (tmp_path / name).write_text(content)
-    sf = SourceFile.load("p.go", source.encode(), (1, 22))
-    line = next(i for i, ln in enumerate(source.splitlines(), 1) if ln.strip().startswith(text))
-    fix, why = stops.done_by_stop(sf, channels.operation_at(sf, line, "chan send"), "chan send", str(path))
-    return fix, why, apply(sf.data, fix.edits).decode() if fix is not None else None
+    return ask_shape(tmp_path, stops.done_by_stop, source, text, others)
 
 
 SEND = "w.result <-"

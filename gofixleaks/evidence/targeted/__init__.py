@@ -28,6 +28,12 @@ case to it, or refuse it where that would be wrong):
   it), a join of a goroutine just told to stop (``close(s.dying); <-s.dead``), a reply a
   received request returned whose asker waits for it bare; where the
   function's own case on the signal does more than return, the new case does the same;
+- a stop token (``struct{}{}``, a bool) sent on a channel field behind ``if r.f != nil``,
+  whose every receiver, followed through getters, locals and parameters across the
+  package, discards the value and leaves (returns or breaks out of its loop) and runs on a
+  goroutine started once outside a loop -> ``close(r.f)``, kept nil after where the code
+  sets it so, else renewed with the ``make`` it is given (moby's PR 28462; tokens.py;
+  stays review even when proven: callers must serialise the guard and the close);
 - a bare send right after ``cancel()`` (or ``r.cancel()``) of the very context it could
   watch (the locals of one ``context.WithCancel``, or the receiver's fields every keyed
   literal fills from them), which someone else can cancel too -> a `select` that also
@@ -139,7 +145,7 @@ from ...rule import Finding
 from ...source import SourceError, SourceFile
 from .. import PROVEN_LEAK
 from ..match import Covered
-from . import cancels, channels, closers, exchanges, handoffs, holders, locks, ordering, registries, stops, waits
+from . import cancels, channels, closers, exchanges, handoffs, holders, locks, ordering, registries, stops, tokens, waits
 from ._base import another_function, operation
 
 RULE = PROVEN_LEAK
@@ -257,6 +263,8 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
         (lambda: exchanges.release_across_stop_wait(sf, stmt, state), False),  # the same
         (lambda: exchanges.wake_up_under_lock(sf, stmt, state, abspath), False),  # a new wait protocol
         (lambda: channels.wake_up(sf, stmt, state, abspath), False),  # a slow receiver sees fewer wake-ups
+        # callers must still serialise the guard and the close, which no re-run shows
+        (lambda: tokens.close_token(sf, stmt, state, abspath), False),
         # a cancel that stopped siblings now waits for the send: a receiver waiting for them deadlocks
         (lambda: cancels.cancel_then_send(sf, stmt, state, abspath), False),
         (lambda: channels.watch_where_partners_leave(sf, stmt, state, abspath, c), True),
