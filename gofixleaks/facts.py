@@ -85,6 +85,7 @@ class FuncFacts:
     expects_lock: bool = False
     returned: tuple[tuple[int, tuple[tuple[str, int], ...], tuple[str, ...]], ...] = ()
     owning: model_owners.Owning = model_owners.NONE  # goroutine-owning values it makes or stops (model/owners.py)
+    hands_out: tuple[str, ...] = ()  # unexported fields whose value it hands on (model.summary.handed_fields)
 
 
 @dataclass(frozen=True)
@@ -333,7 +334,7 @@ def file_facts(sf: SourceFile, abspath: str) -> FileFacts:
             sends_on=_sent_fields(sf, sends[i]), summary=summaries[i],
             cancel_result=cancel, results=results, borrows=a.borrowed_params(sf, fn),
             timer_fields=a.timer_fields(sf, fn), field_reads=a.field_reads(sf, fn), callbacks=a.callbacks(sf, fn),
-            owning=model_owners.owning(sf, fn),
+            owning=model_owners.owning(sf, fn), hands_out=model_summary.handed_fields(sf, fn),
             **(_once_names(sf, fn) if package == "main" else {}),
             **(_lock_facts(sf, fn, in_decl[i]) if key[1] else {}),
         ))

@@ -231,6 +231,47 @@ def return_blocker(sf: SourceFile, g: Goroutine, after: Node | None, sig: a.Canc
     return None
 
 
+def range_as_select(sf: SourceFile, loop: Node, clause: Node, sig: a.Cancellation, chan: str | None = None,
+                    hoist: bytes = b"") -> tuple[TextEdit | None, str | None]:
+    """(edit, None) turning `for [v :=] range CH { BODY }` into `for { select { case [v :=]
+    <-CH: BODY; case <-sig: return } }`, BODY moved one tab in byte for byte (the caller
+    makes sure it has no break that leaves the loop: in a select it would leave the select),
+    or (None, why not). ``chan``: the channel to receive from in place of CH; ``hoist``:
+    lines put before the loop, ending in the loop's indentation."""
+    body = loop.child_by_field_name("body")
+    stmt = a.statement_of(loop)
+    open_end = sf.data.find(b"\n", body.start_byte)
+    close_line = sf.line_start(body.end_byte - 1)
+    comment = sf.data[body.start_byte + 1 : open_end].strip()  # stays on the loop's line
+    if (comment and not comment.startswith(b"//")) or sf.data[close_line : body.end_byte - 1].strip():
+        return None, "the loop body is not laid out one statement a line: rewrite it by hand"
+    if not own_line(sf, stmt) or any(b"\n" in sf.data[s.start_byte : s.end_byte] for s in a.of_type(body, "raw_string_literal")) \
+            or not sf.indent_at(stmt.start_byte).endswith(b"\t"):
+        return None, "the loop shares a line, is not tab-indented, or holds a multi-line raw string: rewrite it by hand"
+    nl = sf.newline
+    indent = sf.indent_at(loop.start_byte)
+    start = open_end + 1
+    moved = b"".join(b"\t" + ln if ln.strip() else ln for ln in sf.data[start:close_line].splitlines(keepends=True))
+    chan = chan or sf.text(clause.child_by_field_name("right"))
+    left = clause.child_by_field_name("left")
+    if left is None:
+        comm = f"<-{chan}"
+    else:
+        op = ":=" if any(c.type == ":=" for c in clause.children) else "="
+        comm = f"{sf.text(left)} {op} <-{chan}"
+    inner = indent + b"\t"
+    text = (
+        b"for {" + (b" " + comment if comment else b"") + nl
+        + inner + b"select {" + nl
+        + inner + f"case {comm}:".encode() + nl
+        + moved
+        + watch_cases(sf, sig, inner)
+        + inner + b"}" + nl
+        + indent + b"}"
+    )
+    return TextEdit(loop.start_byte, loop.end_byte, hoist + text), None
+
+
 def _made_from(sf: SourceFile, call: Node, sig: a.Cancellation) -> bool:
     """Whether ``cancel()`` cancels ``sig`` itself or a context made from it (``tctx, cancel :=
     context.WithTimeout(ctx, d)``, through such locals): once ``sig`` is done, so is that

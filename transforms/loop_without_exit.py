@@ -125,59 +125,24 @@ def _package_level(sf: SourceFile, chan: Node, at: Node) -> bool:
     return not g_.declaration_visible(sf, name, at) and name in a.package_level_names(sf)
 
 
-def _multiline_raw_string(sf: SourceFile, node: Node) -> bool:
-    return any(b"\n" in sf.data[s.start_byte : s.end_byte] for s in a.of_type(node, "raw_string_literal"))
-
-
 def _range_rewrite(sf: SourceFile, g: g_.Goroutine, loop: Node, clause: Node, sig: a.Cancellation):
     """(edit, None) turning the range over t.C into a for-select loop, or (None, why not)."""
-    body = loop.child_by_field_name("body")
-    stmt = a.statement_of(loop)
     why = g_.return_blocker(sf, g, None, sig)
     if why is not None:
         return None, why
-    open_end = sf.data.find(b"\n", body.start_byte)
-    close_line = sf.line_start(body.end_byte - 1)
-    comment = sf.data[body.start_byte + 1 : open_end].strip()  # stays on the loop's line
-    if (comment and not comment.startswith(b"//")) or sf.data[close_line : body.end_byte - 1].strip():
-        return None, "the loop body is not laid out one statement a line: rewrite it by hand"
-    if not g_.own_line(sf, stmt) or _multiline_raw_string(sf, body) or not sf.indent_at(stmt.start_byte).endswith(b"\t"):
-        return None, "the loop shares a line, is not tab-indented, or holds a multi-line raw string: rewrite it by hand"
-    labelled = loop.parent.type == "labeled_statement"
-    chan = sf.text(clause.child_by_field_name("right"))
-    nl = sf.newline
-    indent = sf.indent_at(loop.start_byte)
-    hoist = b""
     made = _made_in_header(sf, clause.child_by_field_name("right"))
-    if made is not None:
-        # `for range time.NewTicker(d).C` as a select case would make a new ticker every pass
-        if labelled:
-            return None, "a labelled loop over a ticker made in its header: rewrite it by hand"
-        if a.loops_between(stmt, g.fn):
-            return None, "the ticker is made in the loop's header inside another loop: rewrite it by hand"
-        name = fresh_name(sf, g.fn, "ticker", set())
-        hoist = f"{name} := {made}".encode() + nl + indent + f"defer {name}.Stop()".encode() + nl + indent
-        chan = f"{name}.C"
-    # the body moved one tab in (it has no break that leaves the loop: such a loop is not reported)
-    start = open_end + 1
-    moved = b"".join(b"\t" + ln if ln.strip() else ln for ln in sf.data[start:close_line].splitlines(keepends=True))
-    left = clause.child_by_field_name("left")
-    if left is None:
-        comm = f"<-{chan}"
-    else:
-        op = ":=" if any(c.type == ":=" for c in clause.children) else "="
-        comm = f"{sf.text(left)} {op} <-{chan}"
-    inner_indent = indent + b"\t"
-    text = (
-        b"for {" + (b" " + comment if comment else b"") + nl
-        + inner_indent + b"select {" + nl
-        + inner_indent + f"case {comm}:".encode() + nl
-        + moved
-        + g_.watch_cases(sf, sig, inner_indent)
-        + inner_indent + b"}" + nl
-        + indent + b"}"
-    )
-    return TextEdit(loop.start_byte, loop.end_byte, hoist + text), None
+    if made is None:
+        return g_.range_as_select(sf, loop, clause, sig)
+    # `for range time.NewTicker(d).C` as a select case would make a new ticker every pass
+    if loop.parent.type == "labeled_statement":
+        return None, "a labelled loop over a ticker made in its header: rewrite it by hand"
+    stmt = a.statement_of(loop)
+    if a.loops_between(stmt, g.fn):
+        return None, "the ticker is made in the loop's header inside another loop: rewrite it by hand"
+    name = fresh_name(sf, g.fn, "ticker", set())
+    indent = sf.indent_at(loop.start_byte)
+    hoist = f"{name} := {made}".encode() + sf.newline + indent + f"defer {name}.Stop()".encode() + sf.newline + indent
+    return g_.range_as_select(sf, loop, clause, sig, f"{name}.C", hoist)
 
 
 def _made_in_header(sf: SourceFile, ranged: Node) -> str | None:

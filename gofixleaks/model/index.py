@@ -116,6 +116,15 @@ class PackageIndex:
             return None  # a buffer (made anywhere in the package) may hold every send there is
         return stops.pop(), tuple(sorted({f.name for f, _ in found}))
 
+    def handed_out(self, package: str, field: str) -> bool:
+        """Whether some function of the package (its tests too) hands the value of ``x.field``
+        (any x) on: an argument, a result, a value sent, stored or aliased."""
+        return (package, field) in self._handed_fields
+
+    @functools.cached_property
+    def _handed_fields(self) -> frozenset[tuple[str, str]]:
+        return frozenset((f.package, x) for f in self.facts.functions for x in f.hands_out)
+
     @functools.cached_property
     def _buffered_fields(self) -> frozenset[tuple[str, str]]:
         return frozenset((f.package, x) for f in self.facts.functions for x in f.summary.buffered)

@@ -724,6 +724,52 @@ def _function_value(sf: SourceFile, arg: Node, recv: str, here: set[tuple[str, b
     return None
 
 
+def handed_fields(sf: SourceFile, fn: Node) -> tuple[str, ...]:
+    """Unexported fields whose value declaration ``fn`` hands on (``x.f`` as an argument of
+    a call other than ``len``/``cap``/``close``, returned, sent, assigned to something,
+    put in a literal, or its address taken): whoever gets it may close it, out of view."""
+    return sf.cached("handed-fields", lambda: _handed_by_declaration(sf)).get(fn.start_byte, ())
+
+
+def _handed_by_declaration(sf: SourceFile) -> dict[int, tuple[str, ...]]:
+    """handed_fields of each declaration of the file, by its start: the file's selectors
+    (from its index) split among the bodies by position, as analysis.field_reads does."""
+    decls = [d for d in sf.root.named_children if d.type in ("function_declaration", "method_declaration")]
+    bodies = [(b.start_byte, b.end_byte, d.start_byte) for d in decls if (b := a.body(d)) is not None]
+    starts = [b[0] for b in bodies]
+    found: list[set[str]] = [set() for _ in bodies]
+    for sel in a.of_type(sf.root, "selector_expression"):
+        i = bisect.bisect_right(starts, sel.start_byte) - 1
+        if i < 0 or sel.end_byte > bodies[i][1]:
+            continue
+        f = sel.child_by_field_name("field")
+        name = sf.data[f.start_byte:f.end_byte]
+        if name[:1].islower() and name.decode() not in found[i] and _handed(sf, sel):
+            found[i].add(name.decode())
+    return {b[2]: tuple(sorted(names)) for b, names in zip(bodies, found) if names}
+
+
+def _handed(sf: SourceFile, sel: Node) -> bool:
+    node = sel
+    while node.parent is not None and node.parent.type == "parenthesized_expression":
+        node = node.parent
+    parent = node.parent
+    if parent is None:
+        return False
+    if parent.type == "argument_list":
+        return a.callee(sf, parent.parent) not in ((None, "len"), (None, "cap"), (None, "close"))
+    if parent.type == "expression_list":
+        holder = parent.parent
+        if holder.type in ("assignment_statement", "short_var_declaration", "var_spec"):
+            return parent != holder.child_by_field_name("left")
+        return holder.type in ("return_statement", "var_spec")
+    if parent.type == "unary_expression":
+        return sf.text(parent.child_by_field_name("operator")) == "&"
+    if parent.type == "send_statement":
+        return parent.child_by_field_name("value") == node
+    return parent.type in ("literal_element", "var_spec", "return_statement")
+
+
 def structs(sf: SourceFile) -> tuple[StructFacts, ...]:
     """The file's top-level struct types with fields that matter to goroutines: contexts,
     stop channels, other channels, cancel funcs, func values (a call through one runs code
