@@ -63,6 +63,9 @@ class FileCalls:
     # ``x := s.Run``): whoever calls them may pass anything
     plain: tuple[tuple[str, str, bool], ...]
     values: tuple[tuple[str, str, bool], ...]
+    # names every call of which in this file ranges over the channel it returns until it is
+    # closed (analysis.drained_result): with no other use anywhere, its feeder is never stranded
+    drains: tuple[tuple[str, str, bool], ...] = ()
 
     @property
     def test(self) -> bool:
@@ -159,7 +162,12 @@ def calls_of(sf: SourceFile, abspath: str, names: frozenset[str]) -> FileCalls:
                               a.function_key(sf, decl) if through else ("", "")))
         else:
             plain.add(key)
-    return FileCalls(abspath, sf.package_name, tuple(found), tuple(sorted(plain)), tuple(sorted(values)))
+    drained: dict[tuple[str, str, bool], bool] = {}
+    for call in calls:
+        key = _key(sf, call.child_by_field_name("function"))
+        drained[key] = drained.get(key, True) and a.drained_result(sf, call)
+    return FileCalls(abspath, sf.package_name, tuple(found), tuple(sorted(plain)), tuple(sorted(values)),
+                     tuple(sorted(k for k, d in drained.items() if d and k is not None)))
 
 
 def _occurrences(sf: SourceFile, names: frozenset[str]):

@@ -140,6 +140,9 @@ class PackageFacts:
     # context parameters every call in the module (its files, and the module's files that
     # import it) fills with a context nothing cancels (callers.py)
     dead_contexts: tuple[DeadContext, ...] = ()
+    # (package, name, method) of unexported functions whose every use in the package is a
+    # call whose returned channel is ranged over until it is closed (callers.FileCalls.drains)
+    drained: frozenset[tuple[str, str, bool]] = frozenset()
 
     @functools.cached_property
     def model(self) -> PackageIndex:
@@ -738,10 +741,23 @@ def merge(
     durations = _unwritten(ordered)
     checks_leaks = any(ff.checks_leaks for ff in files)
     dead = _dead_contexts(directory, ordered, sorted(calls, key=lambda fc: fc.path), list(importers))
-    state = (functions, sorted(long_lived), structs, fields, tuple(launchers), durations, imported, checks_leaks, dead)
+    drained = _drained(calls)
+    state = (functions, sorted(long_lived), structs, fields, tuple(launchers), durations, imported, checks_leaks, dead,
+             sorted(drained))
     digest = hashlib.blake2b(_canonical_pickle(state), digest_size=16).hexdigest()
     return PackageFacts(directory, functions, frozenset(long_lived), digest, structs, fields, tuple(launchers), durations, imported,
-                        checks_leaks, dead)
+                        checks_leaks, dead, drained)
+
+
+def _drained(calls: tuple[FileCalls, ...]) -> frozenset[tuple[str, str, bool]]:
+    """PackageFacts.drained: the unexported names some file drains every call of
+    (FileCalls.drains), no file calls otherwise or uses as a value. Unexported, no other
+    package can name them; tests count as any caller."""
+    drains = {(fc.package, k) for fc in calls for k in fc.drains if not k[0] and not k[1][:1].isupper()}
+    for fc in calls:
+        used = {(c.path, c.name, c.method) for c in fc.calls} | set(fc.plain)
+        drains -= {(fc.package, k) for k in (used - set(fc.drains)) | set(fc.values)}
+    return frozenset((package, name, method) for package, (_, name, method) in drains)
 
 
 def _dead_contexts(

@@ -199,3 +199,44 @@ def test_a_warm_run_sees_an_importer_s_change(tmp_path, monkeypatch):
     assert fixable() == [True]
     (m / "cmd/app/main.go").write_text(main)
     assert fixable() == [False]
+
+
+WATCH = """\
+package lib
+
+import "context"
+
+type store struct{}
+
+func (s *store) watch(ctx context.Context) <-chan int {
+	ch := make(chan int)
+	go func() { ch <- 1 }()
+	return ch
+}
+
+func Run(ctx context.Context, s *store) {
+	go func() {
+		ch := s.watch(ctx)
+		for v := range ch {
+			if v < 0 {
+				continue
+			}
+		}
+	}()
+	%s
+}
+"""
+
+
+def test_a_function_every_caller_drains_is_drained(tmp_path):
+    facts = _facts(tmp_path, {"lib/lib.go": WATCH % "for range s.watch(ctx) {\n\t}"})
+    assert facts.drained == {("lib", "watch", True)}
+
+
+def test_one_caller_that_may_leave_or_wait_elsewhere_is_not_drained(tmp_path):
+    for other in ("for v := range s.watch(ctx) {\n\t\tif v > 0 {\n\t\t\treturn\n\t\t}\n\t}",
+                  "for range s.watch(ctx) {\n\t\tbreak\n\t}",
+                  "ch := s.watch(ctx)\n\tif ch == nil {\n\t\treturn\n\t}\n\tfor range ch {\n\t}",
+                  "<-s.watch(ctx)", "f := s.watch\n\t_ = f"):
+        engine._IMPORTING.clear()
+        assert not _facts(tmp_path, {"lib/lib.go": WATCH % other}).drained, other

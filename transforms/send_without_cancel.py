@@ -123,6 +123,14 @@ process, although a signal that says "stop" was at hand.
   then `close(w.done)`, and `send` starts with `w.assertStateOpen()`: run in turn on an
   event loop, no send follows the close), and a send on another value's field
   (`other.yield <- c`);
+- a send, from a goroutine of the function that made the channel and returns it (every
+  `return ch`), when every use of that function in its package (an unexported one with a
+  context parameter: no other package can call it) is a call whose channel its caller
+  ranges over until it is closed, `for ev := range f(ctx)` or `ch := f(ctx)` followed at
+  once by `for ev := range ch`, the loop's body having no return, goto, break or continue
+  out of it: the receiver never leaves while the channel is open (minio's IAM `watch`,
+  whose one caller logs each event and goes on). A body that can leave the loop keeps the
+  finding;
 - a send guarded by `if ch != nil`: an opt-in observer channel (nil unless a test or a
   caller asked for it), whose owner drains every value it asked for;
 - a goroutine started as `go x.m()` is matched to this file's method `m` only when the
@@ -1086,7 +1094,7 @@ def run(p: Pass) -> None:
             continue
         if _made_here(sf, stmt, sig):
             continue  # a step's own deadline or done channel: its end says nothing of the partner
-        if kind == "send" and (_opt_in(sf, stmt, chan) or _awaited_by_a_method(sf, g, stmt, chan)):
+        if kind == "send" and (_opt_in(sf, stmt, chan) or _awaited_by_a_method(sf, g, stmt, chan) or m.drained_by_callers(v, stmt)):
             continue
         ch = sf.text(chan)
         what = f"send on {ch}" if kind == "send" else f"receive from {ch}"

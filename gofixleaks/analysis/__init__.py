@@ -66,6 +66,7 @@ from .flow import (
     breaks_out_of,
     closed_on_exit,
     counter,
+    drained_result,
     ends_run,
     every_exit_passes,
     fixed_rounds,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from ..source import SourceFile
+from .bindings import assignments, references
 from .syntax import FUNCTION_TYPES, ancestors, arguments, body, callee, following, is_within, method_call, of_type, statements, unparen
 from .values import value_kind
 
@@ -186,6 +187,38 @@ def exits_between(stmts: list[Node]) -> bool:
             if n.type in _JUMPS or n.named_children or not _inside_breakable(n, stmt, n.type):
                 return True
     return False
+
+
+def drained_result(sf: SourceFile, call: Node) -> bool:
+    """Whether the one value ``call`` returns is ranged over until it is closed, with no way
+    out of the loop: ``for v := range f() {...}``, or ``ch := f()`` whose only reference is
+    the range of the very next statement (nothing can return between them), the loop's
+    body holding no return, goto, labeled jump or break of its own (panics aside). Whoever
+    feeds that channel is never left waiting: the loop takes every value until the close."""
+    clause = call.parent
+    if clause is not None and clause.type == "range_clause" and clause.child_by_field_name("right") == call:
+        return _never_leaves(clause.parent)
+    binding = assignments(sf, call)
+    if binding is None or binding.statement.type != "short_var_declaration" or binding.value != call \
+            or len(binding.statement.child_by_field_name("left").named_children) != 1:
+        return False
+    loop = binding.statement.next_named_sibling
+    clause = next((c for c in loop.named_children if c.type == "range_clause"), None) \
+        if loop is not None and loop.type == "for_statement" else None
+    if clause is None or sf.text(clause.child_by_field_name("right")) != binding.name:
+        return False  # looked at first: most calls end here, before their references are walked
+    refs = references(sf, binding)
+    return len(refs) == 1 and clause.child_by_field_name("right") == refs[0] and _never_leaves(loop)
+
+
+def _never_leaves(loop: Node) -> bool:
+    """Whether nothing in ``loop``'s body jumps out of it: no return or goto, no labeled
+    break or continue (it may name the loop or one around it), no break of its own (an
+    unlabeled continue stays in some loop inside)."""
+    body = loop.child_by_field_name("body")
+    return not any(
+        n.type in _JUMPS or n.named_children or (n.type == "break_statement" and not _inside_breakable(n, body, n.type))
+        for n in of_type(body, *_JUMPS, "break_statement", "continue_statement", skip_functions=True))
 
 
 def _inside_breakable(jump: Node, top: Node, kind: str) -> bool:

@@ -23,6 +23,7 @@ import importlib
 _EXPORTS = {
     "ChanOp": "channels", "LocalChannel": "channels", "local_channel": "channels", "make_of": "channels",
     "literal_around": "channels", "calls_at": "channels", "channel_makes": "channels",
+    "drained_by_callers": "channels",
     "ENDS": "routines", "Goroutine": "routines", "goroutines": "routines", "lifetime": "routines",
     "runs_once": "routines",
     "Launcher": "index", "PackageIndex": "index",

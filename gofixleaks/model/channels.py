@@ -180,3 +180,29 @@ def _handoff(v: View, call: Node, arg: Node, where: Node | None, looped: bool) -
     if started:
         where = call  # `go f(ch)`: a goroutine of its own
     return ChanOp(call, "handoff", where, go, looped, False, use)
+
+
+def drained_by_callers(v: View, send: Node) -> bool:
+    """Whether ``send`` is on a channel its function made (``ch := make(chan T)``) and returns
+    as its one result (every ``return ch``), sent from a func literal there (its feeding
+    goroutine), and every caller of that function ranges over the returned channel until it
+    is closed with no way out of the loop (PackageIndex.drained): no receiver ever leaves
+    while the channel is open, so the send cannot be stranded (minio's IAM watch, whose one
+    caller does ``for event := range ch``)."""
+    chan = a.unparen(send.child_by_field_name("channel"))
+    lit = a.enclosing_function(send)
+    fn = a.enclosing_function(lit) if lit is not None and lit.type == "func_literal" else None
+    key = a.function_key(v.sf, fn) if fn is not None else None
+    if v.index is None or key is None or chan.type != "identifier":
+        return False
+    name = v.sf.text(chan)
+    made = a.defined_value(v.sf, name, send)
+    if made is None or not make_of(v.sf, made) or a.enclosing_function(made) != fn or any(
+            v.sf.text(x) == name for st in a.of_type(a.body(fn), "assignment_statement")
+            for x in st.child_by_field_name("left").named_children):
+        return False  # another channel may be the one returned
+    returns = a.of_type(a.body(fn), "return_statement", skip_functions=True)
+    if not returns or any(not r.named_children or len(r.named_children[0].named_children) != 1
+                          or v.sf.text(r.named_children[0].named_children[0]) != name for r in returns):
+        return False
+    return v.index.drained(v.package, key[0], fn.type == "method_declaration")

@@ -138,6 +138,12 @@ class PackageIndex:
                     out.setdefault((f.package, u.field), []).append((f, u))
         return out
 
+    def drained(self, package: str, name: str, method: bool) -> bool:
+        """Whether every use of unexported ``name`` in the package is a call whose returned
+        channel its caller ranges over until it is closed, with no way out of the loop
+        (facts.PackageFacts.drained; only names with a context parameter are read)."""
+        return (package, name, method) in self.facts.drained
+
     def generator(self, package: str, name: str, method: bool) -> Generator | None:
         """The generator ``name`` is, when every declaration of it is one, alike."""
         gens = {f.summary.generator for f in self.functions(package, name, method)}

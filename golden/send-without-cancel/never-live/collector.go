@@ -78,7 +78,10 @@ func (s *Collector) count(ctx context.Context, n int) int {
 	ctx, cancel := withDeadline(ctx)
 	defer cancel()
 	c := 0
-	for range drain(ctx, n) {
+	for v := range drain(ctx, n) {
+		if v < 0 {
+			break // a way out of the loop: drain's sender may be left waiting
+		}
 		c++
 	}
 	return c

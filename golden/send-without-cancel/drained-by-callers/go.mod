@@ -1,0 +1,3 @@
+module example.com/drained
+
+go 1.22
