@@ -41,6 +41,10 @@ class Config:
     # functions of other modules that run a func argument on a goroutine ("path/pkg.Go",
     # "path/pkg.Type.Method"): the goroutine model treats their func arguments as goroutines
     launchers: tuple[str, ...] = ()
+    # the directories given, absolute: where a tree without go.mod lies when no git work tree
+    # holds it (gomod.gopath_module; a file given names no tree); the module inferred keys
+    # the facts (engine._digest_key), so they are no part of key()
+    roots: tuple[str, ...] = ()
 
     def options_for(self, rule: str) -> dict[str, OptionValue]:
         return dict(next((opts for name, opts in self.options if name == rule), ()))
@@ -171,6 +175,7 @@ def load(
         unsafe_fixes=unsafe_fixes,
         options=options,
         launchers=tuple(launchers),
+        roots=tuple(sorted({os.path.abspath(p) for p in paths if os.path.isdir(p)})),
     )
 
 

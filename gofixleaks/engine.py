@@ -505,9 +505,6 @@ def _own_calls(
 # built once per module root, from each file's import declarations, as every package of the
 # module asks.
 _IMPORTING: dict[str, dict[str, tuple[str, ...]]] = {}
-_IMPORT_BLOCK = re.compile(rb"^import\s*\((.*?)^\)", re.M | re.S)
-_IMPORT_LINE = re.compile(rb'^import\s+((?:[\w.]+\s+)?"[^"]+")', re.M)
-_SPEC = re.compile(rb'(?:([\w.]+)\s+)?"([^"]+)"')
 
 
 def _importing(root: str, import_path: str) -> tuple[tuple[str, bool], ...]:
@@ -517,31 +514,12 @@ def _importing(root: str, import_path: str) -> tuple[tuple[str, bool], ...]:
         found: dict[str, list[tuple[str, bool]]] = {}
         for path in walk_go_files(root):
             data = _read(path) or b""
-            specs = _at_line_starts(_IMPORT_LINE, data) + _at_line_starts(_IMPORT_BLOCK, data)
-            for alias, p in {m for spec in specs for m in _SPEC.findall(spec)}:
+            for alias, p in gomod.import_specs(data):
                 found.setdefault(p.decode("utf-8", "replace"), []).append((path, alias == b"."))
         if len(_IMPORTING) > 16:
             del _IMPORTING[next(iter(_IMPORTING))]
         _IMPORTING[root] = {p: tuple(files) for p, files in found.items()}
     return _IMPORTING[root].get(import_path, ())
-
-
-def _at_line_starts(pattern: re.Pattern, data: bytes) -> list[bytes]:
-    """``pattern.findall(data)`` for a pattern of one group that starts ``^import`` (re.M),
-    tried only where a line starts so: a search for ``^`` tries every byte, and cost more
-    than reading the module's files."""
-    starts = [0] if data.startswith(b"import") else []
-    i = data.find(b"\nimport")
-    while i >= 0:
-        starts.append(i + 1)
-        i = data.find(b"\nimport", i + 1)
-    out, end = [], 0
-    for start in starts:
-        m = pattern.match(data, start) if start >= end else None
-        if m is not None:
-            out.append(m.group(1))
-            end = m.end()
-    return out
 
 
 def _mentions(data: bytes, token: bytes) -> bool:
@@ -830,6 +808,7 @@ def run(
     streamed in order; ``progress(n)`` is called as files are done. Packages the cache
     answers whole are served without parsing or workers."""
     with_facts = any(r.needs_package for r in rules_for(config))
+    gomod.set_roots(config.roots)
     store = cache.Cache() if config.cache else None
     packages = _packages(targets)
     cached = [_from_cache(pkg, config, want_fixes, with_facts, store) for pkg in packages]
@@ -837,7 +816,7 @@ def run(
     jobs = config.jobs or os.cpu_count() or 1
     pool = None
     if jobs > 1 and sum(len(w[0].targets) for w in work) >= PARALLEL_THRESHOLD and len(work) > 1:
-        pool = ProcessPoolExecutor(max_workers=jobs)
+        pool = ProcessPoolExecutor(max_workers=jobs, initializer=gomod.set_roots, initargs=(config.roots,))
         # the biggest packages first (longest processing time first), so that one large
         # package late in the order does not keep a worker busy while the others idle;
         # results are still taken in package order
