@@ -1,5 +1,6 @@
 """Shared test helpers: an isolated result cache, tiny Go modules on disk, and the CLI run
-in-process with its exit code, stdout and stderr kept apart."""
+in-process with its exit code, stdout and stderr kept apart; and the order pytest-xdist
+hands the modules to the workers in."""
 
 from __future__ import annotations
 
@@ -28,6 +29,48 @@ func Poll(d time.Duration) {
 """
 LEAKY_FIXED = LEAKY.replace("\tt := time.NewTicker(d)\n", "\tt := time.NewTicker(d)\n\tdefer t.Stop()\n")
 SAFE = LEAKY_FIXED
+
+
+# The modules whose fixtures take minutes (a fixed std copy, one `go test` run serving many
+# cases), longest first: started last, one of them would run alone at the end of the run.
+SLOWEST_FIRST = [
+    "tests/test_stdlib.py",
+    "tests/test_evidence_targeted.py",
+    "tests/test_fuzz_edits.py",
+    "tests/test_grammar.py",
+    "tests/test_evidence_targeted_holders.py",
+    "tests/test_evidence_targeted_cancel.py",
+]
+# Tests that share no module fixture: each is a work unit of its own, and they run last, to
+# fill whichever worker is free while the long modules end.
+ONE_BY_ONE = "tests/test_golden.py::"
+
+
+def pytest_collection_modifyitems(items):
+    """The slowest modules first and the one-by-one tests last (pyproject.toml passes
+    --no-loadscope-reorder, so xdist hands out work in this order)."""
+
+    def rank(item) -> int:
+        module = item.nodeid.split("::", 1)[0]
+        if module in SLOWEST_FIRST:
+            return SLOWEST_FIRST.index(module)
+        return len(SLOWEST_FIRST) + item.nodeid.startswith(ONE_BY_ONE)
+
+    items.sort(key=rank)  # stable: the order within a module stays
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """--dist loadscope with test_golden's tests split into single tests."""
+    if config.getoption("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Scheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return nodeid if nodeid.startswith(ONE_BY_ONE) else super()._split_scope(nodeid)
+
+    return Scheduling(config, log)
 
 
 @pytest.fixture(autouse=True)

@@ -158,10 +158,11 @@ LEAK_PROOFS = [c for c in CASES if (c / "leak_test.go").exists()]
 @pytest.mark.parametrize("case", LEAK_PROOFS, ids=case_id)
 def test_leak_proof_fails_on_input_and_passes_on_output(case: Path, tmp_path: Path):
     assert list(case.rglob("*.go.golden")), "a leak proof needs a fixed output to pass on"
-    before = gotools.run_go(["test", "-count=1", "-run", "Leak", "."], cwd=str(materialize(case, tmp_path / "in", outputs=False)))
+    proof = ["test", "-count=1", "-run", "Leak", "."]
+    before, after = gotools.run_go_at_once([(proof, str(materialize(case, tmp_path / "in", outputs=False))),
+                                            (proof, str(materialize(case, tmp_path / "out", outputs=True)))])
     assert before.returncode != 0, "the leak proof passes on the leaky input: it proves nothing\n" + before.stdout
     assert "leak" in (before.stdout + before.stderr).lower(), "the input failed for another reason:\n" + before.stdout + before.stderr
-    after = gotools.run_go(["test", "-count=1", "-run", "Leak", "."], cwd=str(materialize(case, tmp_path / "out", outputs=True)))
     assert after.returncode == 0, "the leak proof fails on the fixed output:\n" + after.stdout + after.stderr
 
 
@@ -170,10 +171,12 @@ BEHAVIOUR = [c for c in CASES if [t for t in c.glob("*_test.go") if t.name != "l
 
 @pytest.mark.parametrize("case", BEHAVIOUR, ids=case_id)
 def test_behaviour_tests_pass_before_and_after(case: Path, tmp_path: Path):
+    runs = []
     for outputs in (False, True):
         d = materialize(case, tmp_path / ("out" if outputs else "in"), outputs)
         (d / "leak_test.go").unlink(missing_ok=True)
-        res = gotools.run_go(["test", "-count=1", "."], cwd=str(d))
+        runs.append((["test", "-count=1", "."], str(d)))
+    for outputs, res in zip((False, True), gotools.run_go_at_once(runs)):
         assert res.returncode == 0, f"behaviour test fails on the {'output' if outputs else 'input'}:\n{res.stdout}{res.stderr}"
 
 

@@ -7,6 +7,7 @@ tests. Per-rule counts go to stdlib-report.json in pytest's temp dir (and are pr
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -48,7 +49,8 @@ def patched_goroot(tmp_path_factory) -> tuple[Path, Path, dict, subprocess.Compl
     return goroot, copy, env, res
 
 
-def _changed(goroot: Path, copy: Path) -> list[Path]:
+@functools.cache  # the copy changes only in the module fixture: one comparison serves every test
+def _changed(goroot: Path, copy: Path) -> tuple[Path, ...]:
     out = []
     for p in (copy / "src").rglob("*.go"):
         if not p.is_file():
@@ -56,7 +58,7 @@ def _changed(goroot: Path, copy: Path) -> list[Path]:
         orig = goroot / p.relative_to(copy)
         if not orig.exists() or orig.read_bytes() != p.read_bytes():
             out.append(p)
-    return sorted(out)
+    return tuple(sorted(out))
 
 
 def _patched(goroot: Path, copy: Path, pkg: str) -> bool:
