@@ -84,6 +84,7 @@ def run(p: Pass) -> None:
         return
     sf = p.file
     generators = any(name.encode() in sf.data for name, _ in v.index.generators(v.package))
+    makers = p.package.cancel_makers(sf.package_name) if p.package is not None else {}
     for clause in a.of_type(sf.root, "range_clause") if generators else ():
         loop = clause.parent
         call = _generator_call(sf, clause)
@@ -93,7 +94,7 @@ def run(p: Pass) -> None:
         gen = v.index.generator(v.package, *target) if target is not None else None
         if gen is None or not _left_early(sf, loop) or (gen.capacity and gen.sends == 1):
             continue
-        if any(_cancelled_on_return(sf, call, i) for i in _watched_contexts(v, call, gen)):
+        if any(_cancelled_on_return(sf, call, i, makers) for i in _watched_contexts(v, call, gen)):
             continue  # the reader's own context, cancelled when it returns: the generator stops
         name = target[0]
         message = f"leaving this range over {name}(...) early abandons the generator's goroutine, blocked forever on its next send"
@@ -227,9 +228,16 @@ def _watched_contexts(v: m.View, call: Node, gen) -> list[int]:
 _CANCELLABLE = ("WithCancel", "WithTimeout", "WithDeadline", "WithCancelCause", "WithTimeoutCause", "WithDeadlineCause")
 
 
-def _cancelled_on_return(sf, call: Node, index: int) -> bool:
+def _own_maker(sf, value: Node, makers: dict[tuple[str, bool], tuple[int, int]]) -> bool:
+    """A call of a plain function of the package that returns (context, cancel)."""
+    fn = value.child_by_field_name("function") if value.type == "call_expression" else None
+    return fn is not None and fn.type == "identifier" and makers.get((sf.text(fn), False)) == (1, 2)
+
+
+def _cancelled_on_return(sf, call: Node, index: int, makers: dict[tuple[str, bool], tuple[int, int]]) -> bool:
     """Whether the call's context argument is a local ``ctx, cancel := context.WithCancel(...)``
-    of the same function, with ``defer cancel()``."""
+    (or a call of a function of the package returning a context and its cancel, ``makers``:
+    never-live's ``withDeadline``) of the same function, with ``defer cancel()``."""
     arg = a.arguments(call)[index]
     fn = a.enclosing_function(call)
     if arg.type != "identifier" or fn is None:
@@ -239,7 +247,7 @@ def _cancelled_on_return(sf, call: Node, index: int) -> bool:
         names = [sf.text(n) for n in a.left_names(d)]
         values = d.child_by_field_name("right").named_children
         if d.start_byte < call.start_byte and len(names) == 2 and names[0] == sf.text(arg) and len(values) == 1 \
-                and a.is_call_to(sf, values[0], "context", _CANCELLABLE):
+                and (a.is_call_to(sf, values[0], "context", _CANCELLABLE) or _own_maker(sf, values[0], makers)):
             cancels.add(names[1])
     return any(
         sf.text(stmt.named_children[0].child_by_field_name("function")) in cancels

@@ -23,7 +23,11 @@ func (sys *system) run(ctx context.Context) {
 	}()
 }
 
+// first cancels its own context as it returns (abandoned-generator's fix, already made), but feed
+// does not watch it.
 func (sys *system) first(ctx context.Context) event {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	for ev := range sys.st.feed(ctx, "config") {
 		if err := sys.load(ev); err == nil {
 			return ev
