@@ -108,6 +108,11 @@ class FileFacts:
     wants: tuple[tuple[str, str], ...] = ()
     checks_leaks: bool = False  # a test file that runs a goroutine-leak check (analysis.checks_leaks)
     contexts: tuple[Declared, ...] = ()  # its declarations with a context parameter (callers.py)
+    # package-level channels: the unexported ones it declares with a make, the plain names it
+    # closes and those it hands on (model.summary.package_channels, passed_names)
+    chans: tuple[str, ...] = ()
+    closes: tuple[str, ...] = ()
+    hands_out: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -143,6 +148,9 @@ class PackageFacts:
     # (package, name, method) of unexported functions whose every use in the package is a
     # call whose returned channel is ranged over until it is closed (callers.FileCalls.drains)
     drained: frozenset[tuple[str, str, bool]] = frozenset()
+    # (package, name) of unexported package-level channels made where declared that no file
+    # of the directory writes, closes or hands on (model.index.own_channel)
+    own_chans: frozenset[tuple[str, str]] = frozenset()
 
     @functools.cached_property
     def model(self) -> PackageIndex:
@@ -313,7 +321,7 @@ def file_facts(sf: SourceFile, abspath: str) -> FileFacts:
     decls = [(fn, key) for fn, key in decls if key is not None and a.body(fn) is not None]
     if not decls:
         return FileFacts(abspath, package, (), _struct_fields(sf), model_summary.structs(sf), *_constants(sf, []),
-                         checks_leaks=a.checks_leaks(sf), contexts=contexts)
+                         checks_leaks=a.checks_leaks(sf), contexts=contexts, **_channels(sf))
     # one whole-file query per node kind (cached per tree), split among the declarations by
     # position: a query per function body cost more than the parse on real services
     starts = [fn.start_byte for fn, _ in decls]
@@ -342,7 +350,14 @@ def file_facts(sf: SourceFile, abspath: str) -> FileFacts:
             **(_lock_facts(sf, fn, in_decl[i]) if key[1] else {}),
         ))
     return FileFacts(abspath, package, tuple(out), _struct_fields(sf), model_summary.structs(sf),
-                     *_constants(sf, [f.owning for f in out]), checks_leaks=a.checks_leaks(sf), contexts=contexts)
+                     *_constants(sf, [f.owning for f in out]), checks_leaks=a.checks_leaks(sf), contexts=contexts,
+                     **_channels(sf))
+
+
+def _channels(sf: SourceFile) -> dict[str, tuple[str, ...]]:
+    """FileFacts' chans, closes and hands_out."""
+    closes, hands_out = model_summary.passed_names(sf)
+    return {"chans": model_summary.package_channels(sf), "closes": closes, "hands_out": hands_out}
 
 
 def _once_names(sf: SourceFile, fn: Node) -> dict[str, tuple[str, ...]]:
@@ -742,11 +757,20 @@ def merge(
     checks_leaks = any(ff.checks_leaks for ff in files)
     dead = _dead_contexts(directory, ordered, sorted(calls, key=lambda fc: fc.path), list(importers))
     drained = _drained(calls)
+    own_chans = _own_chans(ordered)
     state = (functions, sorted(long_lived), structs, fields, tuple(launchers), durations, imported, checks_leaks, dead,
-             sorted(drained))
+             sorted(drained), sorted(own_chans))
     digest = hashlib.blake2b(_canonical_pickle(state), digest_size=16).hexdigest()
     return PackageFacts(directory, functions, frozenset(long_lived), digest, structs, fields, tuple(launchers), durations, imported,
-                        checks_leaks, dead, drained)
+                        checks_leaks, dead, drained, own_chans)
+
+
+def _own_chans(files: list[FileFacts]) -> frozenset[tuple[str, str]]:
+    """PackageFacts.own_chans. Names are matched across the directory's files by name alone
+    (another package's x_test file, a local of the same name): that only keeps more out."""
+    used = {n for ff in files for n in (*ff.closes, *ff.hands_out)} | {n for ff in files for path, n in ff.writes if not path}
+    declared = [(ff.package, n) for ff in files for n in ff.chans]
+    return frozenset(k for k in declared if k[1] not in used and declared.count(k) == 1)
 
 
 def _drained(calls: tuple[FileCalls, ...]) -> frozenset[tuple[str, str, bool]]:

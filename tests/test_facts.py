@@ -430,6 +430,22 @@ def test_durations_resolve_across_the_files_of_a_package_and_leave_written_varia
     assert got == [10e6, 5e6, None, 30e6, None, None]  # retry is written by set; d is a parameter; q lends nothing
 
 
+def test_a_package_channel_is_its_own_when_no_file_closes_writes_or_hands_it_on():
+    a = file_facts("package p\n\nvar (\n\tqueue   = make(chan int, 8)\n\tclosed  = make(chan int)\n"
+                   "\tpassed  = make(chan int)\n\tkept    = make(chan int)\n\tsent    = make(chan int)\n"
+                   "\treset   = make(chan int)\n\tPublic  = make(chan int)\n\tplain   chan int\n\tsized   = 3\n)\n\n"
+                   "var alias = kept\n", "/m/a.go")
+    b = file_facts("package p\n\nfunc f(queue chan int, out chan chan int) {\n\tclose(queue)\n\tn := len(passed)\n"
+                   "\t_ = n\n\tuse(passed)\n\tout <- sent\n\treset = nil\n\tgo func() {\n\t\tclose(closed)\n\t}()\n}\n\n"
+                   "func g() {\n\tqueue := make(chan int)\n\tclose(queue)\n}\n", "/m/b.go")
+    assert a.chans == ("closed", "kept", "passed", "queue", "reset", "sent")  # made, unexported
+    assert b.closes == ("closed",)  # queue is a parameter in f and a local in g: not the package's
+    assert {"passed", "sent"} <= set(b.hands_out) and "kept" in a.hands_out
+    model = facts.merge("/m", [a, b]).model
+    assert [n for n in a.chans if model.own_channel("p", n)] == ["queue"]
+    assert not model.own_channel("q", "queue")  # another package of the directory
+
+
 def test_same_module_packages_lend_their_exported_makers_and_durations(tmp_path: Path):
     m = write_module(tmp_path / "m", {
         "q/q.go": 'package q\n\nimport (\n\t"context"\n\t"time"\n)\n\nconst Short = 2 * unit\n\nconst unit = time.Millisecond\n\n'

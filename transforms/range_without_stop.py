@@ -1,4 +1,4 @@
-"""range-without-stop: a goroutine ranges over its receiver's channel field, which nothing closes, although the receiver has a stop signal."""
+"""range-without-stop: a goroutine ranges over its receiver's channel field, or its package's channel, which nothing closes, although the receiver has a stop signal."""
 
 from __future__ import annotations
 
@@ -20,6 +20,11 @@ or a launcher the facts know) or in a goroutine literal inside a method of `T`, 
   same-named field of another type cannot be told apart) nor hands its value on (an
   argument, a result, a value sent, assigned or put in a literal, its address taken), and
   `f` is unexported (another package could close an exported one);
+- or, in the same places, a `for v := range ch` over a package-level channel `ch`
+  declared `var ch = make(chan T, n)` (syncthing's `incomingIndexes`), unexported, that
+  no file of the package closes (`close(ch)` where no local or parameter declares `ch`),
+  assigns, takes the address of, or hands on (by name: a local of the same name handed on
+  counts too);
 - `T` has a stop signal the package fires: a done/stop/quit/closed `chan struct{}` field
   some function of the package closes, or a `context.Context` field beside a cancel func
   field that some function calls.
@@ -29,11 +34,14 @@ A range over a channel ends only when the channel is closed, and nothing closes 
 its senders live elsewhere and may still send, so closing it is not an option (a send on
 a closed channel panics). Once `T` is stopped the loop waits for a value that never
 comes, and its goroutine stays blocked forever with everything `x` references
-(syncthing's `writerLoop` over `c.outbox` after the connection closed).
+(syncthing's `writerLoop` over `c.outbox` after the connection closed; its
+`indexSerializerLoop` over the package's `incomingIndexes`, one per connection).
 
 ## When it is not reported
 - the field is closed anywhere in the package (by any operand), handed on, exported, or
   not declared a channel field of `T`;
+- the package channel is closed, assigned, handed on or exported, is declared without a
+  `make` (`var ch chan T`), or twice (build tags), or a local there shadows its name;
 - `T` has no stop signal the package fires (a done channel nobody closes, a context with
   no cancel func called);
 - the method's name is shared by methods of several types and the model started it
@@ -53,7 +61,11 @@ case on a nil channel never fires.
 
 ## The fix
 The range becomes a for-select that also stops on the owner's signal (`review`: values
-still queued when the signal fires are not read):
+still queued when the signal fires are not read). A package channel is shared: several
+goroutines (one per connection) range over the same one, and with the fix each leaves on
+its own owner's signal, while values still queued are read by the others or, once none is
+left, dropped, and a send on it outside a select then blocks (syncthing's readers, as
+upstream's same fix left them); the fix's message says so.
 `for { select { case v := <-x.f: BODY; case <-x.stop: return } }`, BODY moved one tab in
 byte for byte.
 """
@@ -71,20 +83,38 @@ def run(p: Pass) -> None:
         if key is None or recv is None or (g.body is method and not _started(v, key)):
             continue
         for clause in a.of_type(a.body(g.body), "range_clause", skip_functions=True):
-            field = _receiver_field(sf, clause, recv)
-            if field is None or not _unclosed(v, key[1], field):
-                continue
-            sig = _stop_signal(v, key[1], recv, field)
+            chan = _ranged(v, sf, clause, recv, key[1])
+            sig = _stop_signal(v, key[1], recv, chan.removeprefix(recv + ".")) if chan is not None else None
             if sig is None:
                 continue
             loop = clause.parent
-            message = (f"nothing closes {recv}.{field}: ranging over it never ends, so this goroutine blocks "
+            message = (f"nothing closes {chan}: ranging over it never ends, so this goroutine blocks "
                        f"forever once {key[1]} is stopped ({sig.done_expr()} fires)")
             edit, why = _fix(sf, g.body, loop, clause, sig)
             if edit is None:
                 p.report(loop, message, notes=[why])
             else:
-                p.report(loop, message, [Fix(f"return on <-{sig.done_expr()}", (edit,))])
+                shared = "" if chan.startswith(recv + ".") else (
+                    f" (every {key[1]}'s goroutine ranges over the package's {chan}: each now leaves on its own "
+                    f"{sig.done_expr()}: values still queued are read by the others or dropped, and a send outside a select "
+                    f"blocks once all have left)")
+                p.report(loop, message, [Fix(f"return on <-{sig.done_expr()}{shared}", (edit,))])
+
+
+def _ranged(v: m.View, sf, clause: Node, recv: str, typ: str) -> str | None:
+    """The channel ``clause`` ranges over that nothing ends a range over: ``recv.f``, an
+    unclosed field of ``typ`` (_unclosed), or the package's own channel ``ch``
+    (PackageIndex.own_channel), with at most one value on the left and neither name a
+    local there."""
+    left = clause.child_by_field_name("left")
+    right = a.unparen(clause.child_by_field_name("right"))
+    if left is not None and len(left.named_children) > 1:
+        return None
+    if right.type == "identifier":
+        name = sf.text(right)
+        return name if v.index.own_channel(v.package, name) and not a.surely_local(sf, right) else None
+    field = _receiver_field(sf, right, recv, clause)
+    return f"{recv}.{field}" if field is not None and _unclosed(v, typ, field) else None
 
 
 def _started(v: m.View, key: tuple[str, str]) -> bool:
@@ -93,11 +123,9 @@ def _started(v: m.View, key: tuple[str, str]) -> bool:
     return {f.recv for f in v.index.functions(v.package, key[0], True)} == {key[1]}
 
 
-def _receiver_field(sf, clause: Node, recv: str) -> str | None:
-    """``f`` for `range recv.f` with at most one value on the left, ``recv`` not shadowed."""
-    left = clause.child_by_field_name("left")
-    right = a.unparen(clause.child_by_field_name("right"))
-    if (left is not None and len(left.named_children) > 1) or right.type != "selector_expression":
+def _receiver_field(sf, right: Node, recv: str, clause: Node) -> str | None:
+    """``f`` for `range recv.f`, ``recv`` not shadowed."""
+    if right.type != "selector_expression":
         return None
     operand = right.child_by_field_name("operand")
     if operand.type != "identifier" or sf.text(operand) != recv or a.local_declaration(sf, recv, clause) is not None:
@@ -162,7 +190,7 @@ def _follows(sf, fn: Node, loop: Node) -> str | None:
 
 RULE = Rule(
     name="range-without-stop",
-    summary="a goroutine ranges over its receiver's channel field that nothing closes -> also return on the receiver's stop signal",
+    summary="a goroutine ranges over its receiver's channel field or its package's channel that nothing closes -> also return on the receiver's stop signal",
     doc=DOC,
     run=run,
     triggers=(b"range",),

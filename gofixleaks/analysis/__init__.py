@@ -37,6 +37,7 @@ from .bindings import (
     references,
     root_of,
     specs,
+    surely_local,
     tuple_binding,
     var_declaration_of,
 )

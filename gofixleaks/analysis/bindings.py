@@ -133,6 +133,15 @@ def local_binding(sf: SourceFile, name: str, at: Node) -> Binding | None:
     return _declared(sf, decl, name) if decl is not None else None
 
 
+def surely_local(sf: SourceFile, ident: Node) -> bool:
+    """Whether a local or a parameter surely declares the name ``ident`` uses there (a
+    declaration of its own function or an enclosing one's); False may still be a local
+    these do not see (a range variable of an enclosing function)."""
+    name = sf.text(ident)
+    return binding_of(sf, ident) is not None or local_declaration(sf, name, ident) is not None \
+        or any(x.type in FUNCTION_TYPES and params_declare(sf, x, name) for x in ancestors(ident))
+
+
 def defined_values(sf: SourceFile, name: str, at: Node) -> list[Node]:
     """The right-hand side of the ``:=`` that declares local ``name`` visible at ``at``
     (empty for a parameter, a ``var`` or no local at all)."""

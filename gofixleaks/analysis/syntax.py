@@ -86,7 +86,7 @@ _INDEXED = frozenset({
     "inc_statement", "dec_statement", "expression_statement", "range_clause", "type_spec",
     "import_spec", "interface_type", "field_declaration", "parameter_declaration",
     "variadic_parameter_declaration", "labeled_statement", "if_statement", "communication_case",
-    "selector_expression",
+    "selector_expression", "literal_value",
 })
 
 

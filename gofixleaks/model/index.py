@@ -121,6 +121,13 @@ class PackageIndex:
         (any x) on: an argument, a result, a value sent, stored or aliased."""
         return (package, field) in self._handed_fields
 
+    def own_channel(self, package: str, name: str) -> bool:
+        """Whether ``name`` is an unexported package-level channel made where it is declared
+        (`var ch = make(chan T)`) that no file of the package closes, writes or hands on
+        (FileFacts.closes, writes, hands_out): only its own package's code sends, receives
+        or ranges on it, and nothing ends a range over it."""
+        return (package, name) in self.facts.own_chans
+
     @functools.cached_property
     def _handed_fields(self) -> frozenset[tuple[str, str]]:
         return frozenset((f.package, x) for f in self.facts.functions for x in f.hands_out)

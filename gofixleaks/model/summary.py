@@ -810,3 +810,59 @@ def _field_kind(sf: SourceFile, fd: Node) -> str:
             and sf.text(typ.child_by_field_name("name")) in ("CancelFunc", "CancelCauseFunc"):
         return "cancel"
     return "func" if typ.type == "function_type" else ""
+
+
+# ---------------------------------------------------------------------------- package-level channels
+
+
+def package_channels(sf: SourceFile) -> tuple[str, ...]:
+    """Unexported package-level variables the file declares with a channel make
+    (syncthing's `var incomingIndexes = make(chan incomingIndex, 100)`)."""
+    if b"make(chan" not in sf.data:
+        return ()
+    out = []
+    for decl in sf.root.named_children:
+        for spec in a.specs(decl) if decl.type == "var_declaration" else ():
+            value = spec.child_by_field_name("value")
+            for name, v in zip(spec.children_by_field_name("name"), value.named_children if value is not None else ()):
+                if sf.data[name.start_byte:name.start_byte + 1].islower() and a.callee(sf, v) == (None, "make") and a.arguments(v) \
+                        and a.arguments(v)[0].type == "channel_type":
+                    out.append(sf.text(name))
+    return tuple(sorted(set(out)))
+
+
+# where a plain name's value is handed on, beside calls' arguments: the field holding it
+_HOLDERS = {"return_statement": None, "send_statement": "value", "assignment_statement": "right",
+            "short_var_declaration": "right", "var_spec": "value", "literal_value": None}
+
+
+def passed_names(sf: SourceFile) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(closed, handed): lower-case names the file closes (`close(name)`, where no local or
+    parameter surely declares ``name``: a package variable's close then) and names whose
+    value it hands on anywhere (an argument, a result, sent, assigned, put in a literal; by
+    name alone: a local of the same name counts too, which only reports less; `&name` is
+    among FileFacts.writes); `len`, `cap` and `close` hand nothing on. From the file's
+    index (analysis.of_type), in bytes: a query of its own cost a third of the parse."""
+    data = sf.data
+    closed, handed = set(), set()
+    for call in a.of_type(sf.root, "call_expression"):
+        args = call.child_by_field_name("arguments")
+        names = [x for x in args.named_children if x.type == "identifier"] if args is not None else ()
+        if not names:
+            continue
+        fn = call.child_by_field_name("function")
+        callee = data[fn.start_byte:fn.end_byte] if fn.type == "identifier" else b""
+        if callee == b"close":
+            closed.update(data[x.start_byte:x.end_byte] for x in names if not a.surely_local(sf, x))
+        elif callee not in (b"len", b"cap"):
+            handed.update(data[x.start_byte:x.end_byte] for x in names)
+    for node in a.of_type(sf.root, *_HOLDERS):
+        side = _HOLDERS[node.type]
+        held = [node.child_by_field_name(side)] if side else node.named_children
+        for x in held:
+            if x is not None and x.type in ("expression_list", "literal_element", "keyed_element"):
+                held.extend(x.named_children[1:] if x.type == "keyed_element" else x.named_children)
+            elif x is not None and x.type == "identifier":
+                handed.add(data[x.start_byte:x.end_byte])
+    return tuple(sorted(x.decode() for x in closed if x[:1].islower())), \
+        tuple(sorted(x.decode() for x in handed if x[:1].islower()))
