@@ -5,14 +5,15 @@ goker/). Nothing of them is copied into this repository: each run materialises t
 the GOROOT at hand, one package per kernel (the kernel's file, goker's main.go, and a test
 that calls the kernel), in a temporary module.
 
-    pip install -e '.[test]' && python bench/kernels.py [--runs N] [--procs 1,2,4] [--json FILE]
+    pip install -e '.[test]' && python bench/kernels.py [--runs N] [--procs 1,2,4] [--count N] [--json FILE]
 
 Reports, per kernel and in total:
 - proven: `gofixleaks test` left goroutines blocked after the kernel's test in at least one
-  of the runs (runs x GOMAXPROCS values; the kernels are racy by nature); GC-proven when
-  the leak profile tagged one of them `(leaked)`;
-- fixed: `gofixleaks fix --evidence tests --write` (safe fixes only, as by default; and
-  again with --unsafe-fixes, on a fresh copy) changed the kernel, and every run after is
+  of the runs (runs x GOMAXPROCS values, each running the test --count times before its
+  leak check; the kernels are racy by nature); GC-proven when the leak profile tagged one
+  of them `(leaked)`;
+- fixed: `gofixleaks fix --evidence tests --write --count N` (safe fixes only, as by
+  default; and again with --unsafe-fixes, on a fresh copy) changed the kernel, and every run after is
   green with no goroutine left behind;
 - regressions: a kernel the fix changed whose tests built and passed (leaks aside) before
   the fix and fail, hang or do not build after it, or that leaks somewhere it did not before.
@@ -131,9 +132,10 @@ def gofixleaks(root: Path, *args: str, env: dict | None = None) -> subprocess.Co
     return subprocess.run([sys.executable, "-m", "gofixleaks", *args], cwd=root, capture_output=True, text=True, env=env)
 
 
-def run_tests(root: Path, procs: int, timeout: str) -> dict[str, dict]:
+def run_tests(root: Path, procs: int, timeout: str, count: int) -> dict[str, dict]:
     """`gofixleaks test`'s report for each package, by import path."""
-    res = gofixleaks(root, "test", ".", "--format", "json", "--timeout", timeout, env={**os.environ, "GOMAXPROCS": str(procs)})
+    res = gofixleaks(root, "test", ".", "--format", "json", "--timeout", timeout, "--count", str(count),
+                     env={**os.environ, "GOMAXPROCS": str(procs)})
     if res.returncode not in (0, 1, 2) or not res.stdout.strip():
         sys.exit(f"gofixleaks test failed ({res.returncode}): {res.stderr[-600:]}")
     return {p["package"]: p for p in json.loads(res.stdout)["packages"]}
@@ -144,7 +146,7 @@ def each_run(root: Path, procs: list[int], args, label: str) -> Iterator[dict[st
     for p in procs:
         for i in range(args.runs):
             print(f"{label}: GOMAXPROCS={p} run {i + 1}", file=sys.stderr)
-            yield run_tests(root, p, args.timeout)
+            yield run_tests(root, p, args.timeout, args.count)
 
 
 def site_keys(package: dict) -> set:
@@ -159,10 +161,14 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=1, help="runs per GOMAXPROCS value, before and after each fix")
     ap.add_argument("--procs", default="1,2,4", help="GOMAXPROCS values")
+    ap.add_argument("--count", type=int, default=1,
+                    help="each test this many times in every run before its leak check, and in fix --evidence tests (go test -count)")
     ap.add_argument("--timeout", default="60s", help="go test -timeout per package")
     ap.add_argument("--kernel", action="append", default=[], help="only these kernels (by registered name)")
     ap.add_argument("--json", help="write per-kernel results to this file")
     args = ap.parse_args()
+    if args.count < 1:
+        ap.error("--count: want a positive number of runs")
     procs = [int(p) for p in args.procs.split(",")]
     goroot = Path(go("env", "GOROOT"))
     goker = goroot / "src" / "runtime" / "testdata" / "testgoroutineleakprofile" / "goker"
@@ -183,9 +189,9 @@ def main() -> None:
         original = snapshot(pristine)
         for variant, flags in VARIANTS.items():
             root = Path(shutil.copytree(pristine, Path(tmp) / variant))
-            fix = gofixleaks(root, "fix", "--evidence", "tests", "--write", "--no-cache", *flags, ".")
+            fix = gofixleaks(root, "fix", "--evidence", "tests", "--count", str(args.count), "--write", "--no-cache", *flags, ".")
             logs[variant] = fix.stderr
-            print(f"{variant}: fix --evidence tests --write {' '.join(flags)}: exit {fix.returncode}", file=sys.stderr)
+            print(f"{variant}: fix --evidence tests --count {args.count} --write {' '.join(flags)}: exit {fix.returncode}", file=sys.stderr)
             fixed_files = snapshot(root)
             for k in kernels:
                 o = k.after[variant] = Outcome()
@@ -209,13 +215,13 @@ def main() -> None:
             }
             for k in kernels
         ]
-        Path(args.json).write_text(json.dumps({"kernels": doc, "fix_logs": logs}, indent=2))
+        Path(args.json).write_text(json.dumps({"count": args.count, "kernels": doc, "fix_logs": logs}, indent=2))
 
 
 def report(kernels: list[Kernel], args, procs: list[int], goroot: Path, seconds: float) -> None:
     leaking = [k for k in kernels if k.expected_leaky]
     proven = [k for k in leaking if k.proven]
-    runs = f"{args.runs} run(s) x GOMAXPROCS {','.join(map(str, procs))}"
+    runs = f"{args.runs} run(s) x GOMAXPROCS {','.join(map(str, procs))}, each test {args.count} time(s) per run"
     print(f"GoBench kernels from {goroot} ({go('env', 'GOVERSION')}): {len(kernels)} materialised, "
           f"{len(leaking)} listed as leaking by the runtime's goroutineleakprofile_test.go")
     print(f"proven by `gofixleaks test` ({runs}): {len(proven)} of {len(leaking)} ({_pct(proven, leaking)}); "
@@ -224,7 +230,7 @@ def report(kernels: list[Kernel], args, procs: list[int], goroot: Path, seconds:
     for variant, flags in VARIANTS.items():
         fixed = [k for k in proven if k.fixed(variant)]
         regressions = [k for k in kernels if k.regression(variant)]
-        label = " ".join(["fix --evidence tests --write", *flags])
+        label = " ".join(["fix --evidence tests --write", *flags] + ([f"--count {args.count}"] if args.count > 1 else []))
         print(f"[{label}] a finding confirmed: {sum(1 for k in proven if k.after[variant].confirmed)} of {len(proven)}; "
               f"changed: {sum(1 for k in proven if k.after[variant].changed)}; "
               f"fixed (green, nothing left behind in every run): {len(fixed)} of {len(proven)} ({_pct(fixed, proven)}); "

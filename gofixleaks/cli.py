@@ -250,11 +250,42 @@ def threshold_option(f):
     )(f)
 
 
-def _gather_evidence(source: str, paths: tuple[str, ...]):
-    from .evidence import commands as ev_cmd
+def _count(ctx, param, value: str | None) -> int:
+    """go test's -count: a positive number of runs (a bad one is a one-line error, exit 2)."""
+    if value is None:
+        return 1
+    if not re.fullmatch(r"\d+", value.strip()) or int(value) < 1:
+        fail(f"--count: want a positive number of runs, not {value!r}")
+    return int(value)
+
+
+def _cpus(ctx, param, value: str | None) -> tuple[int, ...]:
+    """go test's -cpu: comma-separated positive GOMAXPROCS values."""
+    if value is None:
+        return ()
+    items = [v.strip() for v in value.split(",")]
+    if not all(re.fullmatch(r"\d+", v) and int(v) >= 1 for v in items):
+        fail(f"--cpu: want comma-separated positive GOMAXPROCS values such as 1,2,4, not {value!r}")
+    return tuple(int(v) for v in items)
+
+
+def repeat_options(when: str = ""):
+    """--count and --cpu, passed to go test: a leak the tests show in some runs only is
+    looked for in as many."""
+    def decorate(f):
+        f = click.option("--cpu", "cpus", metavar="LIST", callback=_cpus,
+                         help=f"{when}Run each test under each of these GOMAXPROCS values, e.g. 1,2,4 (go test -cpu).")(f)
+        return click.option("--count", metavar="N", callback=_count,
+                            help=f"{when}Run each test N times in the one test process (go test -count); the leak check "
+                                 "after them all sees every goroutine any run left behind.")(f)
+    return decorate
+
+
+def _gather_evidence(source: str, paths: tuple[str, ...], count: int, cpus: tuple[int, ...]):
+    from .evidence import commands as ev_cmd, leakcheck
 
     try:
-        return ev_cmd.gather(source, paths)
+        return ev_cmd.gather(source, paths, leakcheck.Repeat(count, cpus))
     except ev_cmd.EvidenceError as e:
         fail(str(e))
 
@@ -271,7 +302,8 @@ def _gather_evidence(source: str, paths: tuple[str, ...]):
 @verify_option
 @click.option("--evidence", "evidence_source", metavar="tests|DUMP|URL", help="Mark and put first the findings that run-time evidence confirms; aim targeted fixes at proven leaks no rule fixed.")
 @threshold_option
-def fix(mode, patch_out, check, unsafe_fixes, fmt, verify, verify_timeout, evidence_source, threshold, **opts):
+@repeat_options("With --evidence tests: ")
+def fix(mode, patch_out, check, unsafe_fixes, fmt, verify, verify_timeout, evidence_source, threshold, count, cpus, **opts):
     """Rewrite leak-prone code. Prints a diff unless --write."""
     from . import atomic, diff as diff_mod
 
@@ -280,7 +312,9 @@ def fix(mode, patch_out, check, unsafe_fixes, fmt, verify, verify_timeout, evide
     applying = check or mode == "write"
     # a diff or patch is read before it is applied: it shows `review` fixes too
     cfg, targets = _setup(**opts, unsafe_fixes=unsafe_fixes or not applying)
-    ev = _gather_evidence(evidence_source, opts["paths"] or (".",)) if evidence_source else None
+    if (count != 1 or cpus) and evidence_source != "tests":
+        fail("--count and --cpu repeat the tests: they need --evidence tests")
+    ev = _gather_evidence(evidence_source, opts["paths"] or (".",), count, cpus) if evidence_source else None
     results = compute_fixes(cfg, targets, verify, verify_timeout)
     if ev is not None:
         from .evidence import commands as ev_cmd
@@ -445,13 +479,15 @@ def rules_cmd(name):
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--run", "test_run", metavar="REGEXP", help="Only the tests matching REGEXP (go test -run).")
 @click.option("--timeout", metavar="D", help="go test -timeout (e.g. 2m); a timed-out package shows what was blocked.")
+@repeat_options()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def test_cmd(paths, test_run, timeout, fmt):
+def test_cmd(paths, test_run, timeout, count, cpus, fmt):
     """Run the packages' tests with a leak check. Exit 1 on a proven leak."""
-    from .evidence import commands as ev_cmd
+    from .evidence import commands as ev_cmd, leakcheck
 
     try:
-        sys.exit(ev_cmd.test(tuple(paths) or (".",), test_run, timeout, fmt, _console(), _console(stderr=True)))
+        sys.exit(ev_cmd.test(tuple(paths) or (".",), test_run, timeout, leakcheck.Repeat(count, cpus), fmt, _console(),
+                             _console(stderr=True)))
     except ev_cmd.EvidenceError as e:
         fail(str(e))
 

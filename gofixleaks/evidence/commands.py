@@ -120,10 +120,11 @@ def evidence(source: str, cfg, targets: list[Target], fmt: str, threshold: int, 
     return 1 if suspected else 0
 
 
-def test(paths: tuple[str, ...], test_run: str | None, timeout: str | None, fmt: str, out: Console, err: Console) -> int:
+def test(paths: tuple[str, ...], test_run: str | None, timeout: str | None, repeat: leakcheck.Repeat, fmt: str,
+         out: Console, err: Console) -> int:
     """`gofixleaks test`: see leakcheck.py; the exit code is Run.exit_code."""
     try:
-        result = leakcheck.run(paths, test_run, timeout)
+        result = leakcheck.run(paths, test_run, timeout, repeat=repeat)
         index = Index(discover(paths), [])
     except (leakcheck.LeakCheckError, DiscoveryError) as e:
         raise EvidenceError(str(e)) from None
@@ -131,6 +132,8 @@ def test(paths: tuple[str, ...], test_run: str | None, timeout: str | None, fmt:
         doc = {
             "version": render.JSON_VERSION,
             "leak_profile": result.leak_profile,
+            "count": repeat.count,
+            "cpu": list(repeat.cpus),
             "packages": [
                 {
                     "package": p.import_path,
@@ -153,7 +156,7 @@ def test(paths: tuple[str, ...], test_run: str | None, timeout: str | None, fmt:
     n_leaky = sum(1 for p in result.packages if p.left)
     n_tested = sum(1 for p in result.packages if p.status != "build-error")
     err.print(
-        f"gofixleaks: {n_tested} package(s) tested with {how}: {n_leaky} with goroutines left behind"
+        f"gofixleaks: {n_tested} package(s) tested{repeat.describe()} with {how}: {n_leaky} with goroutines left behind"
         + (f"; {result.no_tests} without test files" if result.no_tests else ""),
         highlight=False,
     )
@@ -168,17 +171,18 @@ def _without_findings(site: dict) -> dict:
 # --- fix --evidence -------------------------------------------------------------------
 
 
-def gather(source: str, paths: tuple[str, ...]) -> Evidence:
-    """The evidence `fix --evidence SOURCE` works from: the tests' leak check, or a dump."""
+def gather(source: str, paths: tuple[str, ...], repeat: leakcheck.Repeat = leakcheck.Repeat()) -> Evidence:
+    """The evidence `fix --evidence SOURCE` works from: the tests' leak check (each test as
+    often as ``repeat`` says, and so every re-run that proves or reports a fix), or a dump."""
     if source == TESTS:
         try:
-            run = leakcheck.run(paths)
+            run = leakcheck.run(paths, repeat=repeat)
         except leakcheck.LeakCheckError as e:
             raise EvidenceError(str(e)) from None
         broken = [p for p in run.packages if p.status == "build-error"]
         if broken:
             raise EvidenceError(f"{broken[0].import_path}: does not build: {broken[0].message}")
-        return Evidence("the tests' leak check", tuple(run.sites), run)
+        return Evidence(f"the tests' leak check{repeat.describe()}", tuple(run.sites), run)
     description, dump = load(source)
     return Evidence(description, tuple(group(dump.goroutines)), None)
 
@@ -249,14 +253,14 @@ def recheck(ev: Evidence, paths: tuple[str, ...], err: Console) -> None:
     """After `fix --evidence tests --write`: run the tests again and say which leaks are gone."""
     assert ev.tests is not None
     try:
-        again = leakcheck.run(paths)
+        again = leakcheck.run(paths, repeat=ev.tests.repeat)  # gone in as many runs as it was looked for
     except leakcheck.LeakCheckError as e:
         err.print(escape(f"gofixleaks: cannot re-run the tests: {e}"), highlight=False)
         return
     before = {s.key(): s for s in ev.sites}
     after = {s.key(): s for s in again.sites}
     gone = [s for k, s in before.items() if k not in after]
-    err.print(f"gofixleaks: re-ran the tests: {len(gone)} of {len(before)} leak site(s) gone", highlight=False)
+    err.print(f"gofixleaks: re-ran the tests{again.repeat.describe()}: {len(gone)} of {len(before)} leak site(s) gone", highlight=False)
     for label, sites in (("gone", gone), ("still there", [s for k, s in after.items() if k in before]), ("new", [s for k, s in after.items() if k not in before])):
         for s in sites:
             err.print(escape(f"  {label}: {short_name(s.blocked.function)} ({s.state_text or 'blocked'}, {s.count} goroutine(s))"), highlight=False)
@@ -433,7 +437,7 @@ def _prove(ev: Evidence, aimed: list[targeted.Aimed], by_path: dict[str, FileRes
         replace = {os.path.abspath(r.abspath): r.fixed for r in by_path.values() if r.changed}
         replace.update(patched)
         try:
-            again = leakcheck.run(paths, replace=replace)
+            again = leakcheck.run(paths, replace=replace, repeat=ev.tests.repeat)
         except leakcheck.LeakCheckError as e:
             return [], withdrawn + [(x, f"cannot re-run the tests: {e}") for x in kept]
         after = {os.path.realpath(p.dir): p for p in again.packages}

@@ -65,10 +65,31 @@ class PackageResult:
 
 
 @dataclass(frozen=True)
+class Repeat:
+    """How often each test runs in the one test process, before the one leak check after
+    them all: go test's -count, under each of -cpu's GOMAXPROCS values (a racy leak shows
+    in some runs only)."""
+
+    count: int = 1
+    cpus: tuple[int, ...] = ()  # none: the process's GOMAXPROCS
+
+    def args(self) -> list[str]:
+        return [f"-count={self.count}"] + ([f"-cpu={','.join(map(str, self.cpus))}"] if self.cpus else [])
+
+    def describe(self) -> str:
+        """For the summary line: empty when each test runs once as go test would run it."""
+        parts = [f"{self.count} times"] if self.count > 1 else []
+        if self.cpus:
+            parts.append(f"GOMAXPROCS {','.join(map(str, self.cpus))}")
+        return f" (each test {', under '.join(parts)})" if parts else ""
+
+
+@dataclass(frozen=True)
 class Run:
     packages: tuple[PackageResult, ...]
     leak_profile: bool  # the toolchain has the goroutineleak profile
     no_tests: int  # packages without test files (nothing to run)
+    repeat: Repeat  # a re-run to compare with this one repeats the tests as often
 
     @property
     def sites(self) -> list[Site]:
@@ -96,10 +117,11 @@ def run(
     env: dict[str, str] | None = None,
     use_leak_profile: bool = True,
     replace: Mapping[str, bytes] | None = None,
+    repeat: Repeat = Repeat(),
 ) -> Run:
-    """Run the tests of the packages at and below ``paths`` with the leak check;
-    ``use_leak_profile=False`` compares goroutine dumps only, as on a Go without the profile;
-    ``replace``: new contents for source files (absolute paths, not test files), overlaid
+    """Run the tests of the packages at and below ``paths`` with the leak check, each test
+    as often as ``repeat`` says; ``use_leak_profile=False`` compares goroutine dumps only,
+    as on a Go without the profile; ``replace``: new contents for source files (absolute paths, not test files), overlaid
     as the check is, so patched code is tested without writing it."""
     go = go_binary()
     env = dict(env or os.environ)
@@ -121,10 +143,10 @@ def run(
         for i, (module_dir, pkgs) in enumerate(by_module.items()):
             work = os.path.join(tmp, str(i))  # one directory of reports and overlay per module
             os.mkdir(work)
-            results += _run_module(go, module_dir, pkgs, work, test_run, timeout, env, leak_profile, replace or {})
+            results += _run_module(go, module_dir, pkgs, work, test_run, timeout, env, leak_profile, replace or {}, repeat)
     order = {p.import_path: i for i, p in enumerate(packages)}
     results.sort(key=lambda r: order.get(r.import_path, 0))
-    return Run(tuple(results), leak_profile, sum(1 for p in packages if not p.error and not p.test_files))
+    return Run(tuple(results), leak_profile, sum(1 for p in packages if not p.error and not p.test_files), repeat)
 
 
 def _has_leak_profile(go: str, env: dict[str, str]) -> bool:
@@ -179,7 +201,7 @@ def _package(obj: dict) -> Package:
     return Package(obj.get("ImportPath", d), d, module_dir, name, files, " ".join(error.split()) if error else None)
 
 
-def _run_module(go, module_dir, pkgs, tmp, test_run, timeout, env, leak_profile, replace) -> list[PackageResult]:
+def _run_module(go, module_dir, pkgs, tmp, test_run, timeout, env, leak_profile, replace, repeat) -> list[PackageResult]:
     overlay: dict[str, str] = {}
     for n, (path, data) in enumerate(replace.items()):
         copy = os.path.join(tmp, f"replaced{n}-{os.path.basename(path)}")
@@ -199,7 +221,8 @@ def _run_module(go, module_dir, pkgs, tmp, test_run, timeout, env, leak_profile,
     overlay_path = os.path.join(tmp, "overlay.json")
     with open(overlay_path, "w") as f:
         json.dump({"Replace": overlay}, f)
-    args = [go, "test", "-json", "-count=1", f"-overlay={overlay_path}"]
+    # any -count, 1 too, keeps go test from reusing a cached result that ran no check
+    args = [go, "test", "-json", *repeat.args(), f"-overlay={overlay_path}"]
     if test_run:
         args.append(f"-run={test_run}")
     if timeout:
@@ -265,7 +288,8 @@ def _result(p: Package, ev: _Events, report: tuple[str, str], stderr: str) -> Pa
         blocked = [g for g in crashed.goroutines if is_blocked(g) and not _framework(g)]
         what = "timed out" if status == "timeout" else "deadlocked (all goroutines asleep)"
         return result(status, f"the tests {what}; {sum(g.count for g in blocked)} goroutine(s) blocked", blocked)
-    failed = f"tests failed: {', '.join(ev.failed_tests)}" if ev.failed_tests else ("tests failed" if ev.action == "fail" else "")
+    # a test run -count times fails as often: named once
+    failed = f"tests failed: {', '.join(dict.fromkeys(ev.failed_tests))}" if ev.failed_tests else ("tests failed" if ev.action == "fail" else "")
     before, after = (_read(path) for path in report)
     if after is None:
         why = "the test binary exited before the leak check ran (os.Exit or log.Fatal in a test, or a TestMain that exits from another file)"
