@@ -358,7 +358,7 @@ def fix(mode, patch_out, check, unsafe_fixes, fmt, verify, verify_timeout, evide
     click.echo(report.fix_summary(results, verb, not cfg.unsafe_fixes, frozenset(unwritten)), err=True)
     _note_assumed_version(results)
     if ev is not None and ev.tests is not None and mode == "write" and not check and not unwritten:
-        ev_cmd.recheck(ev, opts["paths"] or (".",), _console(stderr=True))
+        ev_cmd.recheck(ev, opts["paths"] or (".",), {r.abspath for r in changed}, _console(stderr=True))
     if unwritten or any(r.error for r in results):
         sys.exit(EXIT_FOUND)
     sys.exit(EXIT_FOUND if check and changed else EXIT_OK)
