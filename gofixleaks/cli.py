@@ -269,15 +269,15 @@ def _cpus(ctx, param, value: str | None) -> tuple[int, ...]:
     return tuple(int(v) for v in items)
 
 
-def repeat_options(when: str = ""):
+def repeat_options(only: str = ""):
     """--count and --cpu, passed to go test: a leak the tests show in some runs only is
     looked for in as many."""
     def decorate(f):
         f = click.option("--cpu", "cpus", metavar="LIST", callback=_cpus,
-                         help=f"{when}Run each test under each of these GOMAXPROCS values, e.g. 1,2,4 (go test -cpu).")(f)
+                         help=f"Run each test under each of these GOMAXPROCS values, e.g. 1,2,4 (go test -cpu).{only}")(f)
         return click.option("--count", metavar="N", callback=_count,
-                            help=f"{when}Run each test N times in the one test process (go test -count); the leak check "
-                                 "after them all sees every goroutine any run left behind.")(f)
+                            help="Run each test N times in the one test process (go test -count); the leak check "
+                                 f"after them all sees every goroutine any run left behind.{only}")(f)
     return decorate
 
 
@@ -302,7 +302,7 @@ def _gather_evidence(source: str, paths: tuple[str, ...], count: int, cpus: tupl
 @verify_option
 @click.option("--evidence", "evidence_source", metavar="tests|DUMP|URL", help="Mark and put first the findings that run-time evidence confirms; aim targeted fixes at proven leaks no rule fixed.")
 @threshold_option
-@repeat_options("With --evidence tests: ")
+@repeat_options(" With --evidence tests only.")
 def fix(mode, patch_out, check, unsafe_fixes, fmt, verify, verify_timeout, evidence_source, threshold, count, cpus, **opts):
     """Rewrite leak-prone code. Prints a diff unless --write."""
     from . import atomic, diff as diff_mod

@@ -248,6 +248,11 @@ class _Events:
 
 def _events(stdout: str) -> dict[str, _Events]:
     out: dict[str, _Events] = {}
+    # joined once at the end: a test that prints goroutine dumps, run -count times under
+    # load, writes tens of megabytes a line at a time (appending to a field copied it all
+    # per line: minutes)
+    outputs: dict[str, list[str]] = {}
+    builds: dict[str, list[str]] = {}
     for line in stdout.splitlines():
         try:
             e = json.loads(line)
@@ -257,16 +262,20 @@ def _events(stdout: str) -> dict[str, _Events]:
             continue
         if e.get("Action") in ("build-output", "build-fail"):
             pkg = e.get("ImportPath", "").split(" ", 1)[0]
-            out.setdefault(pkg, _Events()).build_output += e.get("Output", "")
+            out.setdefault(pkg, _Events())
+            builds.setdefault(pkg, []).append(e.get("Output", ""))
             continue
-        ev = out.setdefault(e.get("Package", ""), _Events())
+        pkg = e.get("Package", "")
+        ev = out.setdefault(pkg, _Events())
         action = e.get("Action")
         if action == "output":
-            ev.output += e.get("Output", "")
+            outputs.setdefault(pkg, []).append(e.get("Output", ""))
         elif action == "fail" and e.get("Test"):
             ev.failed_tests = (ev.failed_tests or []) + [e["Test"]]
         elif action in ("pass", "fail", "skip") and not e.get("Test"):
             ev.action = action
+    for pkg, ev in out.items():
+        ev.output, ev.build_output = "".join(outputs.get(pkg, ())), "".join(builds.get(pkg, ()))
     return out
 
 
