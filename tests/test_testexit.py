@@ -74,3 +74,34 @@ def test_always_fails_counts_only_calls_at_the_top_of_the_block():
     blocks = [a.statements(i.child_by_field_name("consequence")) for i in ifs]
     assert [a.always_fails(sf, b) for b in blocks] == [True, False, False, False]
     assert a.fails_test(sf, ifs[3])  # somewhere inside, under an if
+
+
+def test_stops_test_is_a_failure_that_ends_the_goroutine():
+    sf = SourceFile.load("x_test.go", b"""package p
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestX(t *testing.T, err error) {
+	t.Fatal(err)
+	t.Fatalf("%v", err)
+	t.FailNow()
+	require.NoError(t, err)
+	t.Fail()
+	t.Errorf("%v", err)
+	assert.NoError(t, err)
+	log(err)
+}
+
+func log(error) {}
+""")
+    stmts = list(a.of_type(next(a.of_type(sf.root, "function_declaration")), "expression_statement"))
+    # Fatal, Fatalf, FailNow and require's functions end the goroutine; Fail, Errorf and
+    # assert's functions go on
+    assert [a.stops_test(sf, s) for s in stmts] == [True, True, True, True, False, False, False, False]
+    plain = SourceFile.load("x.go", sf.data.replace(b"t *testing.T, ", b""))
+    assert not any(a.stops_test(plain, s) for s in a.of_type(plain.root, "expression_statement"))

@@ -326,6 +326,9 @@ def _abandoned(sf, binding, receives, senders, finished, failing: bool = False) 
     # a labeled break that leaves only an inner loop is no exit of the receive loop
     exits += [b for lp in loops - {None} for b in a.loop_breaks(lp)
               if (t := a.break_target(sf, b)) is None or a.is_within(lp, t)]
+    if failing:  # a failed assertion that ends the test's goroutine leaves it as a return does
+        exits += [s for s in a.of_type(a.body(binding.function), "expression_statement", skip_functions=True)
+                  if a.stops_test(sf, s)]
     for x in exits:
         if not (first_started <= x.start_byte < region_end) or any(a.is_within(r, x) for r in receives):
             continue
@@ -336,7 +339,11 @@ def _abandoned(sf, binding, receives, senders, finished, failing: bool = False) 
         loop = next((lp for lp in loops if lp is not None and a.is_within(x, lp)), None)
         counted = total == 1 or (loop is not None and a.loop_kind(sf, loop) == "endless")
         if not (counted and _after_receive(x, receives)):
-            return "breaks out of its receive loop" if x.type == "break_statement" else "returns before it has received every send"
+            if x.type == "break_statement":
+                return "breaks out of its receive loop"
+            if x.type == "expression_statement":
+                return f"stops the test ({sf.text(x.named_children[0].child_by_field_name('function'))}) before it has received every send"
+            return "returns before it has received every send"
     # a receive whose case fails the test is taken in no passing run, which leaves the
     # select by its other cases, found harmless above
     if all(lp is None for lp in loops) and (total is None or total > len(receives)) and (failing or not all(

@@ -69,7 +69,10 @@ everything it references, for every call of the function.
   a leak anyone fixes: the failure is. Unless the package's tests check for leaked
   goroutines (goleak, grpc's leakcheck or `grpctest.Tester`, etcd's testutil leak
   detection): then the stranded sender fails that check too, and the tests after it, and
-  projects fix it (etcd's watch tests, grpc's rls tests); those are reported;
+  projects fix it (etcd's watch tests, grpc's rls tests); those are reported, and there a
+  failed assertion that ends the test's goroutine (`t.Fatal`, `t.FailNow`, testify's
+  `require`) is a way out like a return (etcd's multi-watcher test: a failed put leaves
+  every watcher with its report still to send);
 - in package main, the receiving function runs once per program: it is `main`, or its one
   use is a call (or `go`, `g.Go`) in no loop by a function that runs once (`if err :=
   run(); err != nil { log.Fatal(err) }`). What it leaves blocked was started by its one

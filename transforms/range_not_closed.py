@@ -15,7 +15,10 @@ A channel made in a function (`ch := make(chan T)`) that is read until it is clo
 `for v := range ch` or by a loop around `v, ok := <-ch` that leaves only when `ok` is
 false, while nothing closes it: no `close(ch)` in the function, its goroutines and
 closures, or in the functions of the package the channel is handed to (followed a few
-calls deep, across the package's files).
+calls deep, across the package's files). Also when the channel is put in a struct whose
+field only this package can reach (an unexported channel field of one of its own types,
+`&progressReader{progressChan: ch}`), sent on there, and never closed or handed on by any
+of its functions under that field name (minio's network test counting bytes read).
 
 ## Why it leaks
 A range over a channel ends only when the channel is closed. Once the senders are done,
@@ -24,8 +27,9 @@ the function, and whoever waits for it) is blocked forever, with everything it r
 
 ## When it is not reported
 - the channel is closed anywhere it can reach, or it leaves the function's hands
-  (returned, stored, put in a struct, passed to a function of another package or one that
-  cannot be followed): someone else may close it;
+  (returned, stored, put in a struct other than as above, passed to a function of another
+  package or one that cannot be followed): someone else may close it; a field the package
+  sends on in a loop with no fixed count (a stream meant to last) counts as out of hands;
 - the reading loop has another way out (a `return`, a `break`, a `select` case, a call
   that does not return such as `t.Fatal`): it may count its values or stop on a signal;
 - a sender runs forever (an endless loop, a function of the package that loops until
@@ -36,8 +40,9 @@ the function, and whoever waits for it) is blocked forever, with everything it r
 Where the last send cannot be told: a sender in a closure whose timing is unknown (a
 callback, a deferred function), senders in goroutines started in a loop that no
 `sync.WaitGroup` tracks, a goroutine of a named function (its declaration is where the
-close belongs), a channel made inside a loop, a reader that is its own only sender. The
-finding says which.
+close belongs), a channel made inside a loop, a reader that is its own only sender, a
+channel sent on through a struct's field (its last send is wherever that value is last
+used). The finding says which.
 
 ## The fix
 Close the channel where its last sender is done, which only ends the wait:
@@ -57,17 +62,46 @@ def run(p: Pass) -> None:
     sf = p.file
     for make in m.channel_makes(sf):
         ch = m.local_channel(v, make)
-        if ch is None or ch.escapes or ch.stored or ch.closed():
+        held = _held_unclosed(v, ch) if ch is not None and ch.stored else ()
+        if ch is None or ch.escapes or (ch.stored and held is None) or ch.closed():
             continue
         waits = [op for op in ch.of_kind("range", "recv") if _waits_for_close(sf, ch, op)]
         senders = ch.senders()
-        if not waits or not senders or any(_endless(v, ch, op) for op in senders):
+        if not waits or not (senders or held) or any(_endless(v, ch, op) for op in senders):
             continue
         wait = waits[0]
         who = "the goroutine reading it" if wait.where is not None else f"{_function_name(sf, ch.binding.function)}"
         message = f"nothing closes {ch.name}: reading it until it is closed never ends, so {who} blocks forever after the last value"
-        fix, why = _fix(v, ch, senders, waits)
+        if held:
+            fields = ", ".join(f"{t}.{f}" for t, f in held)
+            fix, why = None, f"it is sent on through field {fields}: close it after the last such send by hand"
+        else:
+            fix, why = _fix(v, ch, senders, waits)
         p.report(wait.node, message, [fix] if fix else [], [why] if why else [])
+
+
+def _held_unclosed(v: m.View, ch: m.LocalChannel) -> tuple[tuple[str, str], ...] | None:
+    """(type, field) of each struct field the channel is put in (`&progressReader{...,
+    progressChan: ch}`: minio's network test), when every such field is an unexported
+    channel field of a struct of this package that the package sends on (in no endless
+    loop) and never closes or hands on: only this package can reach the field, so nothing
+    closes the channel there either; None when some element is anything else."""
+    if v.index is None:
+        return None
+    out = []
+    for element in ch.stored:
+        literal = element.parent.parent if element.type == "keyed_element" else None
+        typ = literal.child_by_field_name("type") if literal is not None and literal.type == "composite_literal" else None
+        if typ is None or typ.type != "type_identifier":
+            return None
+        name, field = v.sf.text(typ), v.sf.text(element.named_children[0])
+        struct = v.index.struct(v.package, name)
+        use = v.index.field_use(v.package, field)
+        if (struct is None or not field[:1].islower() or not any(f.name == field and f.kind in ("chan", "done") for f in struct.fields)
+                or use.closes or not use.sends or use.endless or use.escapes or v.index.handed_out(v.package, field)):
+            return None
+        out.append((name, field))
+    return tuple(out)
 
 
 def _function_name(sf, fn: Node) -> str:

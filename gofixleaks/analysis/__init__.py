@@ -138,7 +138,7 @@ from .syntax import (
     unparen,
     walk,
 )
-from .testexit import always_fails, asserts_error, checks_leaks, exit_after_failure, fails_test, in_test
+from .testexit import always_fails, asserts_error, checks_leaks, exit_after_failure, fails_test, in_test, stops_test
 from .values import INT_TYPES, type_kind, value_kind
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -15,6 +15,8 @@ from .syntax import FUNCTION_TYPES, ancestors, arguments, body, callee, method_c
 _FAILS = ("Fatal", "Fatalf", "FailNow", "Fail", "Failf")  # on any receiver: t, s.T(), require
 _REPORTS = ("Error", "Errorf")  # only on a test's own t, b or tb, or a suite's T()
 _ASSERT = "/testify/assert"  # its functions return false when they fail the test
+_REQUIRE = "/testify/require"  # its functions stop the test's goroutine when they fail it
+_STOPS = ("Fatal", "Fatalf", "FailNow")  # testing.TB's, on a value: they end the goroutine
 
 
 _TESTING_TYPES = ("*testing.T", "*testing.B", "testing.TB")
@@ -123,6 +125,21 @@ def exit_after_failure(sf: SourceFile, exit: Node) -> bool:
     call = unparen(cond.child_by_field_name("operand"))
     c = callee(sf, call) if call.type == "call_expression" else None
     return c is not None and c[0] is not None and c[0].endswith(_ASSERT)
+
+
+def stops_test(sf: SourceFile, stmt: Node) -> bool:
+    """Whether statement ``stmt`` of test code is a call that ends the test's goroutine
+    when the test fails (``runtime.Goexit`` under ``FailNow``): ``t.Fatal``, ``t.Fatalf``,
+    ``t.FailNow``, ``s.T().Fatal`` on a value, or any function of testify's ``require``
+    (``require.NoError(t, err)``). Not ``t.Fail`` or testify's ``assert``: they go on."""
+    call = unparen(stmt.named_children[0]) if stmt.type == "expression_statement" and stmt.named_children else None
+    if call is None or call.type != "call_expression" or not in_test(sf, stmt):
+        return False
+    c = callee(sf, call)
+    if c is not None:
+        return c[0] is not None and c[0].endswith(_REQUIRE)
+    m = method_call(sf, call)
+    return m is not None and m[1] in _STOPS
 
 
 _ERROR_ASSERTIONS = ("Error", "Errorf", "NotNil", "NotNilf", "ErrorIs", "ErrorContains", "ErrorAs", "EqualError")

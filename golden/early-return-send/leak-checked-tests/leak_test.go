@@ -1,6 +1,7 @@
 package lc
 
 import (
+	"errors"
 	"runtime"
 	"testing"
 	"time"
@@ -22,11 +23,30 @@ func TestLeakFailedRunLeavesNothingBehind(t *testing.T) {
 		watch(failing{t}, func() error { time.Sleep(20 * time.Millisecond); return nil }, time.Millisecond)
 	}()
 	<-done
+	if n := leftOver(before); n > 0 {
+		t.Fatalf("%d goroutines leaked by a failed run", n)
+	}
+}
+
+// Leak proof: a failed put leaves no watcher behind.
+func TestLeakFailedPutLeavesNoWatcherBehind(t *testing.T) {
+	before := runtime.NumGoroutine()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		putAll(failing{t}, []string{"a", "b"}, func(string) error { return errors.New("put failed") })
+	}()
+	<-done
+	if n := leftOver(before); n > 0 {
+		t.Fatalf("%d goroutines leaked by a failed put", n)
+	}
+}
+
+// leftOver is how many goroutines more than before are still running after a while.
+func leftOver(before int) int {
 	deadline := time.Now().Add(2 * time.Second)
 	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
 	}
-	if n := runtime.NumGoroutine() - before; n > 0 {
-		t.Fatalf("%d goroutines leaked by a failed run", n)
-	}
+	return runtime.NumGoroutine() - before
 }
