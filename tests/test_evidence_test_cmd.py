@@ -408,3 +408,28 @@ def test_a_leak_the_re_run_misses_where_nothing_was_written_is_not_gone(cli, tmp
     lines = r.stderr.splitlines()
     assert any(ln.startswith("gofixleaks: re-ran the tests: 0 of 1 leak site(s) gone; 1 not seen this time") for ln in lines), r.stderr
     assert any(ln.startswith("  not seen: once.Work.func1 (chan receive (leaked), 1 goroutine(s))") for ln in lines), r.stderr
+
+
+def test_a_second_check_reuses_the_compiled_test_package(tmp_path, monkeypatch):
+    """The generated TestMain is the same bytes in every run (its reports' directory comes
+    from the environment), so go's build cache serves a re-run's compile: only the link is
+    left (`fix --evidence tests` checks the same packages two or three times)."""
+    gotools.require_go()
+    module = write_module(tmp_path / "m", {"leaky/leak.go": LEAKY["leaky/leak.go"], "leaky/leak_test.go": LEAKY["leaky/leak_test.go"]})
+    run = leakcheck.subprocess.run
+    compiles = []
+
+    def traced(args, *a, **k):
+        if isinstance(args, list) and args[1:2] == ["test"]:
+            res = run(args[:2] + ["-x"] + args[2:], *a, **k)
+            out = res.stdout + res.stderr  # -json reports -x's lines as build output events
+            compiles.append(out.count("/compile -o "))
+            return res
+        return run(args, *a, **k)
+
+    monkeypatch.setattr(leakcheck.subprocess, "run", traced)
+    env = gotools.go_env()
+    first = leakcheck.run([str(module)], env=env)
+    second = leakcheck.run([str(module)], env=env)
+    assert [s.blocked for s in first.sites] == [s.blocked for s in second.sites] and first.sites  # the same leak, found twice
+    assert compiles[-1] == 0, f"the re-run compiled {compiles[-1]} package(s): the generated file changed between runs"

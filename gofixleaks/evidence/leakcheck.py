@@ -17,6 +17,7 @@ leak profile's tag says the runtime proved it can never run again."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -210,10 +211,9 @@ def _run_module(go, module_dir, pkgs, tmp, test_run, timeout, env, leak_profile,
         overlay[path] = copy
     reports: dict[str, tuple[str, str]] = {}
     for n, p in enumerate(pkgs):
-        before = os.path.join(tmp, f"{n}.before")
-        after = os.path.join(tmp, f"{n}.after")
-        reports[p.import_path] = (before, after)
-        for path, data in _overlay_files(p, before, after, leak_profile).items():
+        key = _report_key(p.import_path)
+        reports[p.import_path] = (os.path.join(tmp, f"{key}.before"), os.path.join(tmp, f"{key}.after"))
+        for path, data in _overlay_files(p, key, leak_profile).items():
             copy = os.path.join(tmp, f"{n}-{os.path.basename(path)}")
             with open(copy, "wb") as f:
                 f.write(data)
@@ -229,7 +229,7 @@ def _run_module(go, module_dir, pkgs, tmp, test_run, timeout, env, leak_profile,
         args.append(f"-timeout={timeout}")
     args += [p.import_path for p in pkgs]
     try:
-        res = subprocess.run(args, cwd=module_dir, capture_output=True, text=True, env=env)
+        res = subprocess.run(args, cwd=module_dir, capture_output=True, text=True, env={**env, REPORT_DIR_ENV: tmp})
     except OSError as e:
         raise LeakCheckError(f"cannot run `go test`: {e}") from None
     events = _events(res.stdout)
@@ -347,7 +347,17 @@ def _ours(g: Goroutine) -> bool:
     return any(f.short_function.split(".", 1)[-1].startswith(GENERATED_PREFIX) for f in g.frames)
 
 
-def _overlay_files(p: Package, before: str, after: str, leak_profile: bool) -> dict[str, bytes]:
+REPORT_DIR_ENV = "GOFIXLEAKS_REPORT_DIR"
+
+
+def _report_key(import_path: str) -> str:
+    """The name of a package's reports in the run's directory. The generated file names its
+    reports by this key and finds the directory in the environment: the file's bytes are the
+    same in every run, so go's build cache keeps the compiled test package between runs."""
+    return hashlib.sha256(import_path.encode()).hexdigest()[:16]
+
+
+def _overlay_files(p: Package, key: str, leak_profile: bool) -> dict[str, bytes]:
     """The generated TestMain file and, when the package has a TestMain, its file with the
     TestMain renamed and os.Exit routed through the check."""
     user = _find_test_main(p.test_files)
@@ -358,7 +368,7 @@ def _overlay_files(p: Package, before: str, after: str, leak_profile: bool) -> d
         pkg = _package_name(sf)
         wrapped = (path, _wrap_user_test_main(sf, node))
     generated = os.path.join(p.dir, _free_name(p.dir))
-    files = {generated: _generated(pkg, before, after, user is not None, leak_profile).encode()}
+    files = {generated: _generated(pkg, key, user is not None, leak_profile).encode()}
     if wrapped:
         files[wrapped[0]] = wrapped[1]
     return files
@@ -469,8 +479,12 @@ func gofixleaksCheck() {{
 \t}}
 }}
 
-func gofixleaksDump(path, profile string) {{
-\tf, err := gofixleaksos.Create(path)
+func gofixleaksDump(name, profile string) {{
+\tdir := gofixleaksos.Getenv({report_dir_env})
+\tif dir == "" {{
+\t\treturn
+\t}}
+\tf, err := gofixleaksos.Create(dir + string(gofixleaksos.PathSeparator) + name)
 \tif err != nil {{
 \t\treturn
 \t}}
@@ -483,11 +497,12 @@ _BODY_PLAIN = "\tcode := m.Run()\n\tgofixleaksCheck()\n\tgofixleaksos.Exit(code)
 _BODY_WRAP = f"\t{USER_TEST_MAIN}(m)\n\tgofixleaksCheck()"
 
 
-def _generated(package: str, before: str, after: str, wraps_user: bool, leak_profile: bool) -> str:
+def _generated(package: str, key: str, wraps_user: bool, leak_profile: bool) -> str:
     return _TEMPLATE.format(
         package=package,
-        before=json.dumps(before),
-        after=json.dumps(after),
+        before=json.dumps(f"{key}.before"),
+        after=json.dumps(f"{key}.after"),
         body=_BODY_WRAP if wraps_user else _BODY_PLAIN,
         leak_profile="true" if leak_profile else "false",
+        report_dir_env=json.dumps(REPORT_DIR_ENV),
     )
