@@ -86,6 +86,10 @@ class FuncFacts:
     returned: tuple[tuple[int, tuple[tuple[str, int], ...], tuple[str, ...]], ...] = ()
     owning: model_owners.Owning = model_owners.NONE  # goroutine-owning values it makes or stops (model/owners.py)
     hands_out: tuple[str, ...] = ()  # unexported fields whose value it hands on (model.summary.handed_fields)
+    # unexported stop-like names its body's text names (model.owners.stop_mentions): whether
+    # anything calls or hands on a package's unexported stop method
+    mentions: tuple[str, ...] = ()
+    no_exit: bool = False  # one of its own FOREVER loops has no return, goto or break out of it at all
 
 
 @dataclass(frozen=True)
@@ -341,11 +345,12 @@ def file_facts(sf: SourceFile, abspath: str) -> FileFacts:
         cancel, results = a.cancel_result(sf, fn)
         out.append(FuncFacts(
             name=key[0], recv=key[1], package=package, path=abspath, line=sf.line_col(fn.start_byte)[0],
-            loop=_longest(sf, loops[i]), calls=_call_names(sf, in_decl[i]), go_params=go_params[fn.id],
+            loop=_longest(sf, loops[i]), no_exit=any(map(functools.partial(no_exit, sf), loops[i])), calls=_call_names(sf, in_decl[i]), go_params=go_params[fn.id],
             sends_on=_sent_fields(sf, sends[i]), summary=summaries[i],
             cancel_result=cancel, results=results, borrows=a.borrowed_params(sf, fn),
             timer_fields=a.timer_fields(sf, fn), field_reads=a.field_reads(sf, fn), callbacks=a.callbacks(sf, fn),
             owning=model_owners.owning(sf, fn), hands_out=model_summary.handed_fields(sf, fn),
+            mentions=model_owners.stop_mentions(sf, fn),
             **(_once_names(sf, fn) if package == "main" else {}),
             **(_lock_facts(sf, fn, in_decl[i]) if key[1] else {}),
         ))
@@ -548,6 +553,13 @@ def own_loop(sf: SourceFile, body: Node) -> str:
     """How long the longest of ``body``'s own loops runs (closures and goroutines aside):
     FOREVER, UNTIL_SIGNAL, SERVES, DRAINS or ""."""
     return _longest(sf, list(a.of_type(body, "for_statement", skip_functions=True)))
+
+
+def no_exit(sf: SourceFile, loop: Node) -> bool:
+    """A FOREVER loop nothing leaves: no return, goto or break out of it (a range over a
+    ticker's channel counts as FOREVER whatever its body does)."""
+    return _loop_kind(sf, loop) == FOREVER and not a.loop_breaks(loop) \
+        and next(a.of_type(loop, "return_statement", "goto_statement", skip_functions=True), None) is None
 
 
 def _longest(sf: SourceFile, loops: list[Node]) -> str:

@@ -15,6 +15,7 @@ whose method ``T`` promotes), a few levels deep.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from tree_sitter import Node
@@ -23,6 +24,8 @@ from .. import analysis as a
 from ..source import SourceFile
 
 STOPS = ("Close", "Stop", "Shutdown")  # the methods that stop an owner, in the order tried
+# unexported names that may stop something: what stop_mentions records
+_STOP_LIKE = re.compile(rb"\b(?=[a-z_])\w*?(?:[Ss]top|[Cc]lose|[Ss]hut|[Cc]ancel|[Qq]uit|[Ee]xit|[Hh]alt|[Tt]erm|[Kk]ill|[Tt]ear|[Ff]inish|[Dd]estroy|[Rr]elease)\w*")
 _CTX = "<ctx>"  # a loop waiting on a context field's Done(); fired by calling a func field (its cancel)
 _ATOMIC_WRITES = ("Store", "Add", "CompareAndSwap", "Swap", "Or", "And")
 _DEPTH = 4  # maker levels and method calls followed
@@ -89,7 +92,23 @@ def owning(sf: SourceFile, fn: Node) -> Owning:
     params = fn.child_by_field_name("parameters")
     res = fn.child_by_field_name("result")
     plain = (params is None or not params.named_children) and (res is None or sf.text(res) == "error")
-    return Owning(result, (), (), fluent, _waits(sf, body, recv), fires, reads, plain)
+    return Owning(result, (), (), fluent, waits(sf, body, recv), fires, reads, plain)
+
+
+def stop_mentions(sf: SourceFile, fn: Node) -> tuple[str, ...]:
+    """The unexported stop-like names (``shutdown``, ``stopLocked``) in ``fn``'s body, read
+    from its text: calls, method values and closures alike; comments and strings too, which
+    only keeps more methods counted as used."""
+    body = a.body(fn)
+    if body is None:
+        return ()
+    text = sf.data[body.start_byte:body.end_byte]
+    return tuple(sorted({m.decode() for m in _STOP_LIKE.findall(text)}))
+
+
+def stop_like(name: str) -> bool:
+    """Whether an unexported name is one stop_mentions records."""
+    return _STOP_LIKE.fullmatch(name.encode()) is not None
 
 
 def _result_type(sf: SourceFile, res: Node | None) -> str:
@@ -230,7 +249,7 @@ def _fired(sf: SourceFile, parent: Node, field: str) -> tuple[str, ...]:
     return (field,) if written else ()
 
 
-def _waits(sf: SourceFile, body: Node, recv: str) -> tuple[str, ...]:
+def waits(sf: SourceFile, body: Node, recv: str) -> tuple[str, ...]:
     """What every exit of the method's own endless loops waits on, when each does: a receive
     from a receiver field (``<-r.exit``, ``<-r.ctx.Done()``) in the select case it is taken
     from, or receiver fields and methods named in the condition of an ``if`` around it (or

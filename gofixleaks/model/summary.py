@@ -124,6 +124,7 @@ class Summary:
     results: bool = False  # declares results
     contexts: tuple[int, ...] = ()  # positions of its context.Context parameters
     buffered: tuple[str, ...] = ()  # fields it fills with a buffered make (`x.f = make(chan T, n)`, `T{f: make(...)}`)
+    made: tuple[str, ...] = ()  # fields it fills with any channel make
 
 
 EMPTY = Summary()
@@ -177,7 +178,7 @@ def summaries(sf: SourceFile, decls: list[Node]) -> list[Summary]:
                     add("calls", call)
         for kind, n in _found_in_bytes(sf):
             add(kind, n)
-        for n in _buffered_makes(sf):
+        for n in _field_makes(sf):
             add("make", n)
         # a function worth knowing is started on a goroutine loops or uses channels: only
         # such functions of this file are looked for where they are passed as values
@@ -189,11 +190,16 @@ def summaries(sf: SourceFile, decls: list[Node]) -> list[Summary]:
     return [_summary(sf, d, sorted(nodes, key=lambda kn: kn[1].start_byte), here) for d, nodes in zip(decls, found)]
 
 
-def _buffered_makes(sf: SourceFile) -> list[Node]:
-    """The file's ``make(chan T, n)`` calls with a buffer (n not 0)."""
+def _field_makes(sf: SourceFile) -> list[Node]:
+    """The file's ``make(chan T...)`` calls with a buffer or that fill a field (Summary.buffered, made)."""
     from .channels import channel_makes  # channels reads this module's summaries
 
-    return [c for c in channel_makes(sf) if len(args := a.arguments(c)) > 1 and sf.text(args[1]) != "0"]
+    return [c for c in channel_makes(sf) if _buffered(sf, c) or _field_made(sf, c)]
+
+
+def _buffered(sf: SourceFile, make: Node) -> bool:
+    """``make(chan T, n)`` with a buffer (n not 0)."""
+    return len(args := a.arguments(make)) > 1 and sf.text(args[1]) != "0"
 
 
 def _field_made(sf: SourceFile, make: Node) -> str | None:
@@ -269,8 +275,10 @@ def _worth_reading(sf: SourceFile) -> bool:
 
 def _summary(sf: SourceFile, fn: Node, nodes: list[tuple[str, Node]], here: set[tuple[str, bool]]) -> Summary:
     params = _params(sf, fn, _TRACKED)
-    if not nodes and not params:
-        return Summary(results=fn.child_by_field_name("result") is not None)
+    if not params and all(kind == "make" and not _buffered(sf, n) for kind, n in nodes):
+        # unbuffered makes are only read for ``made``: nothing else of the summary changes with them
+        made = tuple(sorted({_field_made(sf, n) for _, n in nodes}))
+        return Summary(results=fn.child_by_field_name("result") is not None, made=made)
     body = a.body(fn)
     chan_ops: list[_Op] = []
     blocks = False
@@ -290,7 +298,8 @@ def _summary(sf: SourceFile, fn: Node, nodes: list[tuple[str, Node]], here: set[
         blocks=blocks,
         results=fn.child_by_field_name("result") is not None,
         contexts=tuple(i for _, i, kind in _params(sf, fn, _SIGNALS, receivable=True) if kind == "context"),
-        buffered=tuple(sorted({f for kind, n in nodes if kind == "make" and (f := _field_made(sf, n))})),
+        buffered=tuple(sorted({f for kind, n in nodes if kind == "make" and _buffered(sf, n) and (f := _field_made(sf, n))})),
+        made=tuple(sorted({f for kind, n in nodes if kind == "make" and (f := _field_made(sf, n))})),
     )
 
 

@@ -1,0 +1,3 @@
+module example.com/notreported
+
+go 1.25
