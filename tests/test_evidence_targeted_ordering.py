@@ -85,7 +85,10 @@ DEADLOCK = """l := &Lease{}
 	c := &Cache{leases: map[int]*Lease{0: l}}
 	tb := &Table{cache: c}
 	go tb.Release(0, l)
-	time.Sleep(time.Millisecond)
+	for l.mu.TryLock() { // until Release holds the lease: a loaded machine may start it late
+		l.mu.Unlock()
+		time.Sleep(time.Millisecond)
+	}
 	go c.Acquire(0)
 	time.Sleep(150 * time.Millisecond)"""
 
