@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from tree_sitter import Node
 
 from gofixleaks import analysis as a
@@ -87,21 +89,20 @@ def run(p: Pass) -> None:
                              f"handed on: {stop} cannot shut it down, and it serves until the process exits",
                          notes=[_NOT_FIXED])
             continue
-        found = _loop_of(p, go)
-        if found is None:
+        loop = _loop_of(p, go)
+        if loop is None:
             continue
-        typ, loop, stuck, waits, name = found
-        if stuck:
-            stop = p.package.has_method(v.package, typ, _STOPS)
+        if loop.stuck:
+            stop = p.package.has_method(v.package, loop.type, _STOPS)
             if stop is not None:
-                p.report(go, f"{name} loops forever with no way out, so {typ}.{stop} cannot end it: "
-                             f"each {typ} stopped leaves this goroutine running",
+                p.report(go, f"{loop.name} loops forever with no way out, so {loop.type}.{stop} cannot end it: "
+                             f"each {loop.type} stopped leaves this goroutine running",
                          notes=[_NOT_FIXED])
-        elif loop == UNTIL_SIGNAL and waits:
-            why = _never_fired(p, waits)
+        elif loop.runs == UNTIL_SIGNAL and loop.waits:
+            why = _never_fired(p, loop.waits)
             if why is not None:
-                p.report(go, f"{name} leaves only on {', '.join(w[2:] for w in sorted(waits))}, {why}: "
-                             f"the goroutine outlives every {typ}", notes=[_NOT_FIXED])
+                p.report(go, f"{loop.name} leaves only on {', '.join(w[2:] for w in sorted(loop.waits))}, {why}: "
+                             f"the goroutine outlives every {loop.type}", notes=[_NOT_FIXED])
 
 
 _STOPS = (*owners.STOPS, "Cancel")  # the methods that promise to stop a value
@@ -148,7 +149,7 @@ def _dropped_server(sf, go: Node) -> str | None:
     for b in kept:
         for ref in a.references(sf, b):
             use = a.classify(sf, ref)
-            if a.escapes(use) and ref.parent.parent != call or use.detail in ("Shutdown", "Close"):
+            if (a.escapes(use) and ref.parent.parent != call) or use.detail in ("Shutdown", "Close"):
                 return None
     return server.name
 
@@ -162,10 +163,20 @@ def _stop_of_caller(p: Pass, caller: Node) -> str | None:
     return f"{key[1]}.{stop}" if stop is not None else None
 
 
-def _loop_of(p: Pass, go: Node) -> tuple[str, str, bool, frozenset[str], str] | None:
-    """(T, how long the loop runs, whether a loop of it has no way out at all, what every
-    exit of it waits on: ``<-field``s of the receiver, what to call it) for ``go t.m()`` of
-    a method of the package, or for a literal written in a method of ``T``."""
+@dataclass(frozen=True)
+class _Loop:
+    """What a goroutine started for a type ``T`` runs."""
+
+    type: str  # T
+    runs: str  # how long its loop runs (facts' own_loop kinds: UNTIL_SIGNAL, ...)
+    stuck: bool  # a loop of it has no way out at all
+    waits: frozenset[str]  # what every exit of it waits on: ``<-field``s of the receiver
+    name: str  # what to call it in a message
+
+
+def _loop_of(p: Pass, go: Node) -> _Loop | None:
+    """The loop of ``go t.m()`` of a method of the package, or of a literal written in a
+    method of ``T``."""
     sf = p.file
     call = go.named_children[0] if go.named_children else None
     if call is None or call.type != "call_expression":
@@ -181,7 +192,7 @@ def _loop_of(p: Pass, go: Node) -> tuple[str, str, bool, frozenset[str], str] | 
         if recv is None or body is None:
             return None
         stuck = any(no_exit(sf, loop) for loop in a.of_type(body, "for_statement", skip_functions=True))
-        return key[1], own_loop(sf, body), stuck, frozenset(owners.waits(sf, body, recv)), "this goroutine"
+        return _Loop(key[1], own_loop(sf, body), stuck, frozenset(owners.waits(sf, body, recv)), "this goroutine")
     if fn.type != "selector_expression":
         return None
     name = sf.text(fn.child_by_field_name("field"))
@@ -189,7 +200,7 @@ def _loop_of(p: Pass, go: Node) -> tuple[str, str, bool, frozenset[str], str] | 
     if len(decls) != 1:
         return None
     f = decls[0]
-    return f.recv, f.loop, f.no_exit, frozenset(f.owning.waits), f"{f.recv}.{name}"
+    return _Loop(f.recv, f.loop, f.no_exit, frozenset(f.owning.waits), f"{f.recv}.{name}")
 
 
 def _never_fired(p: Pass, waits: frozenset[str]) -> str | None:
