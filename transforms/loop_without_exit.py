@@ -35,7 +35,8 @@ it references, for the life of the process.
   a local `ctx, cancel := context.WithTimeout(...)` and a receiver's context or
   done/stop/quit channel field count, wherever the package declares the struct;
 - a goroutine that package main's `main` starts, itself or through a function only `main`
-  calls, with no signal in scope: it lives as long as the process;
+  calls, or that a package's `init` starts, with no signal in scope: it lives as long as
+  the process;
 - the loop already looks at a stop signal anywhere in its body, whichever signal it is:
   `case <-ctx.Done():` in a nested select, `if ctx.Err() != nil`, a receive from
   `s.quit`;
@@ -162,10 +163,13 @@ def _made_in_header(sf: SourceFile, ranged: Node) -> str | None:
 
 def _in_main(p: Pass, g: g_.Goroutine) -> bool:
     """Whether package main's ``main`` starts ``g``, itself or through a function that only
-    ``main`` calls (``func main() { ... server(params) }``): it runs once per process."""
+    ``main`` calls (``func main() { ... server(params) }``), or a package's ``init`` starts
+    it itself (go-zero's CPU sampler): it runs once per process."""
     sf = p.file
     launcher = g.launcher
     name = launcher.child_by_field_name("name") if launcher is not None and launcher.type == "function_declaration" else None
+    if name is not None and sf.text(name) == "init":
+        return True
     if sf.package_name != "main" or name is None:
         return False
     if sf.text(name) == "main":

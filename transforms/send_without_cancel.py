@@ -3,7 +3,7 @@ watch a context or done channel."""
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Callable, Iterator
 
 from tree_sitter import Node
 
@@ -104,7 +104,11 @@ process, although a signal that says "stop" was at hand.
   query it started), or the method's defers do, on any way out (go-ethereum's
   rpc.Client: `dispatch` returns on `c.close`, and its defer runs `c.drainRead()`). The
   receiver is owed every value: a case on the signal would drop one it waits for, and
-  hang it;
+  hang it; also a select with no case on a signal at all, in an endless loop whose cases
+  all go round again but for the receive's own `if !ok { return }` (its method has no
+  other return): the receiver reads until the channel is closed, so no send strands, and
+  a case on the sender's signal would only drop an item already made (go-zero's queue:
+  consumers quit when `Start` closes the channel after the last producer returned);
 - a receive from a gate (a field channel the file only ever closes) whose every close is
   deferred (`defer close(ar.waitCh)` in `Run`): it opens whenever that function ends,
   however it ends, so waiting for it is waiting for that end, by design (nomad's alloc
@@ -847,7 +851,37 @@ def _keeps_receiving(sf: SourceFile, method: Node, case: Node, field: str) -> bo
         signal = signal or (comm is not None and g_.watches_any_signal(sf, comm))
         if not (drained_on_exit or _drains(sf, c, recv, field, method) or (loop is not None and _stays(sf, loop, c))):
             return False
-    return signal
+    return signal or _until_closed(sf, method, loop, case)
+
+
+def _until_closed(sf: SourceFile, method: Node, loop: Node | None, case: Node) -> bool:
+    """Whether the receive of ``case`` (``v, ok := <-x.field``), whose select's other cases
+    stay in ``loop``, leaves ``loop`` only once the channel is closed, and ``method`` has no
+    other way out: every ``return`` of the method is under ``if !ok`` (or ``if ok``'s
+    else) of that receive (go-zero's queue consumers, which quit when the producers' channel
+    is closed, after the last producer has returned). While the channel is open it is read,
+    so no send on it is stranded."""
+    comm = case.child_by_field_name("communication")
+    left = comm.child_by_field_name("left") if comm is not None and comm.type == "receive_statement" else None
+    names = [sf.text(n) for n in left.named_children] if left is not None else []
+    if loop is None or a.loop_kind(sf, loop) != "endless" or len(names) != 2 or names[1] == "_":
+        return False
+    ok = names[1]
+
+    def when_closed(n: Node) -> bool:
+        for branch in a.ancestors(n):
+            if branch == case:
+                return False
+            if branch.parent is not None and branch.parent.type == "if_statement" and branch.type == "block":
+                cond = a.unparen(branch.parent.child_by_field_name("condition"))
+                taken = branch == branch.parent.child_by_field_name("consequence")
+                if (taken and sf.text(cond).replace(" ", "") == f"!{ok}") or (not taken and sf.text(cond) == ok):
+                    return True
+        return False
+
+    returns = list(a.of_type(a.body(method), "return_statement", skip_functions=True))
+    return bool(returns) and all(a.is_within(r, case) and when_closed(r) for r in returns) \
+        and _stays(sf, loop, case, unless=when_closed)
 
 
 def _drains(sf: SourceFile, node: Node, recv: str | None, field: str, method: Node, depth: int = 3) -> bool:
@@ -867,18 +901,19 @@ def _drains(sf: SourceFile, node: Node, recv: str | None, field: str, method: No
     return False
 
 
-def _stays(sf: SourceFile, loop: Node, case: Node) -> bool:
+def _stays(sf: SourceFile, loop: Node, case: Node, unless: Callable[[Node], bool] = lambda _: False) -> bool:
     """Whether, after ``case`` runs, ``loop`` goes round again: the case neither returns nor
-    jumps out (an unlabeled break leaves only the select), nothing after the select in the
-    loop's body may leave it, and the loop's condition reads nothing the case writes (nor
-    calls anything, when the case calls something)."""
+    jumps out (an unlabeled break leaves only the select; a way out for which ``unless``
+    holds is allowed), nothing after the select in the loop's body may leave it, and the
+    loop's condition reads nothing the case writes (nor calls anything, when the case calls
+    something)."""
     breaks = a.loop_breaks(loop)
 
     def leaves(nodes: list[Node]) -> bool:
         return any(
-            y.type in ("return_statement", "goto_statement") or y in breaks
+            (y.type in ("return_statement", "goto_statement") or y in breaks
             or (y.type == "continue_statement" and y.named_children)
-            or (y.type == "expression_statement" and a.never_returns(sf, y))
+            or (y.type == "expression_statement" and a.never_returns(sf, y))) and not unless(y)
             for x in nodes
             for y in a.of_type(x, "return_statement", "goto_statement", "break_statement", "continue_statement",
                                "expression_statement", skip_functions=True)
