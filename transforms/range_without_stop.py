@@ -17,9 +17,12 @@ A `for v := range x.f` loop over a channel field of the receiver `x`, in a metho
 that the package runs as a goroutine (`go x.loop()`, a goroutine's literal calling it,
 or a launcher the facts know) or in a goroutine literal inside a method of `T`, where:
 - no file of the package closes a field called `f` (`close(y.f)` for any `y`: a
-  same-named field of another type cannot be told apart) nor hands its value on (an
-  argument, a result, a value sent, assigned or put in a literal, its address taken), and
-  `f` is unexported (another package could close an exported one);
+  same-named field of another type cannot be told apart), hands its value on (an
+  argument, a result, a value sent, assigned or put in a literal, its address taken) or
+  fills it with a channel made elsewhere (`y.f = ch` or `T{f: ch}` for a call's result or
+  a parameter, not a `make` of its own: whoever made it may close it, as watermill's
+  subscribers close what `Subscribe(ctx, topic)` returned once ctx ends), and `f` is
+  unexported (another package could close an exported one);
 - or, in the same places, a `for v := range ch` over a package-level channel `ch`
   declared `var ch = make(chan T, n)` (syncthing's `incomingIndexes`), unexported, that
   no file of the package closes (`close(ch)` where no local or parameter declares `ch`),
@@ -38,8 +41,8 @@ comes, and its goroutine stays blocked forever with everything `x` references
 `indexSerializerLoop` over the package's `incomingIndexes`, one per connection).
 
 ## When it is not reported
-- the field is closed anywhere in the package (by any operand), handed on, exported, or
-  not declared a channel field of `T`;
+- the field is closed anywhere in the package (by any operand), handed on, filled from
+  elsewhere, exported, or not declared a channel field of `T`;
 - the package channel is closed, assigned, handed on or exported, is declared without a
   `make` (`var ch chan T`), or twice (build tags), or a local there shadows its name;
 - `T` has no stop signal the package fires (a done channel nobody closes, a context with

@@ -736,26 +736,60 @@ def _function_value(sf: SourceFile, arg: Node, recv: str, here: set[tuple[str, b
 def handed_fields(sf: SourceFile, fn: Node) -> tuple[str, ...]:
     """Unexported fields whose value declaration ``fn`` hands on (``x.f`` as an argument of
     a call other than ``len``/``cap``/``close``, returned, sent, assigned to something,
-    put in a literal, or its address taken): whoever gets it may close it, out of view."""
+    put in a literal, or its address taken) or takes from elsewhere (``x.f = ch``, ``T{f:
+    ch}``, ``ch`` not a channel made right there: a call's result, a parameter): whoever
+    gets it, or whoever made it, may close it, out of view (watermill's router ranges over
+    `h.messagesCh`, the channel its subscriber's `Subscribe(ctx, topic)` returned and
+    closes when ctx ends)."""
     return sf.cached("handed-fields", lambda: _handed_by_declaration(sf)).get(fn.start_byte, ())
 
 
 def _handed_by_declaration(sf: SourceFile) -> dict[int, tuple[str, ...]]:
     """handed_fields of each declaration of the file, by its start: the file's selectors
-    (from its index) split among the bodies by position, as analysis.field_reads does."""
+    and keyed literal elements (from its index) split among the bodies by position, as
+    analysis.field_reads does."""
     decls = [d for d in sf.root.named_children if d.type in ("function_declaration", "method_declaration")]
     bodies = [(b.start_byte, b.end_byte, d.start_byte) for d in decls if (b := a.body(d)) is not None]
     starts = [b[0] for b in bodies]
     found: list[set[str]] = [set() for _ in bodies]
-    for sel in a.of_type(sf.root, "selector_expression"):
-        i = bisect.bisect_right(starts, sel.start_byte) - 1
-        if i < 0 or sel.end_byte > bodies[i][1]:
+    for n in a.of_type(sf.root, "selector_expression", "keyed_element"):
+        i = bisect.bisect_right(starts, n.start_byte) - 1
+        if i < 0 or n.end_byte > bodies[i][1]:
             continue
-        f = sel.child_by_field_name("field")
-        name = sf.data[f.start_byte:f.end_byte]
-        if name[:1].islower() and name.decode() not in found[i] and _handed(sf, sel):
+        f = n.child_by_field_name("field") if n.type == "selector_expression" else _literal_key(n)
+        name = sf.data[f.start_byte:f.end_byte] if f is not None else b""
+        if name[:1].islower() and name.decode() not in found[i] and (
+                _handed(sf, n) if n.type == "selector_expression" else not _fresh(sf, n.named_children[-1])):
             found[i].add(name.decode())
     return {b[2]: tuple(sorted(names)) for b, names in zip(bodies, found) if names}
+
+
+def _literal_key(element: Node) -> Node | None:
+    """The field name of a keyed element ``f: v`` (an identifier key, as a struct literal's)."""
+    key = element.named_children[0] if element.named_child_count == 2 else None
+    key = key.named_children[0] if key is not None and key.type == "literal_element" and key.named_child_count == 1 else key
+    return key if key is not None and key.type in ("identifier", "field_identifier") else None
+
+
+def _fresh(sf: SourceFile, value: Node) -> bool:
+    """Whether ``value`` is a channel made right there, or none: ``make(...)``, ``nil``, a
+    literal or constant that is not a channel, or a local made by ``make`` (``ch :=
+    make(chan T)``); a parameter or a call's result comes from elsewhere."""
+    value = value.named_children[0] if value.type == "literal_element" and value.named_child_count == 1 else value
+    value = a.unparen(value)
+    if value.type != "identifier" and value.type not in ("call_expression", "selector_expression", "index_expression",
+                                                         "unary_expression", "type_assertion_expression"):
+        return True  # nil, a literal, a func literal, a composite: no channel from elsewhere
+    if value.type == "call_expression":
+        return a.callee(sf, value) == (None, "make")
+    if value.type != "identifier":
+        return False
+    if sf.text(value) in ("nil", "true", "false", "iota"):
+        return True
+    decl = a.local_declaration(sf, sf.text(value), value)
+    right = decl.child_by_field_name("right") if decl is not None and decl.type == "short_var_declaration" else None
+    return right is not None and right.named_child_count == 1 and right.named_children[0].type == "call_expression" \
+        and a.callee(sf, right.named_children[0]) == (None, "make")
 
 
 def _handed(sf: SourceFile, sel: Node) -> bool:
@@ -769,6 +803,12 @@ def _handed(sf: SourceFile, sel: Node) -> bool:
         return a.callee(sf, parent.parent) not in ((None, "len"), (None, "cap"), (None, "close"))
     if parent.type == "expression_list":
         holder = parent.parent
+        if holder.type == "assignment_statement" and parent == holder.child_by_field_name("left"):
+            # filled from elsewhere: the value at its position, or a call giving them all
+            right = holder.child_by_field_name("right").named_children
+            at = parent.named_children.index(node) if node in parent.named_children else -1
+            return sf.text(holder.child_by_field_name("operator")) == "=" and (
+                not _fresh(sf, right[at]) if len(right) == len(parent.named_children) else True)
         if holder.type in ("assignment_statement", "short_var_declaration", "var_spec"):
             return parent != holder.child_by_field_name("left")
         return holder.type in ("return_statement", "var_spec")
