@@ -47,7 +47,9 @@ a callback that re-arms its own timer keeps it alive forever.
 - a field cleared or given a new timer where nothing on the path shows that it still
   holds one (it may have fired, or a caller stopped it: one function cannot tell), a field
   of anything but the receiver, a map entry read before it is deleted (it may be stopped
-  through a local).
+  through a local), or a field that a method of the same type fills with another call's
+  timer (fields are matched by name across the package: centrifuge's channel writer keeps
+  a pooled `NewTimer` in a field named like the client's AfterFunc `timer`).
 
 ## When it is not fixed
 - a discarded timer: keeping it needs a new field, a design choice;
@@ -232,6 +234,8 @@ def _cleared(p: Pass, stmt: Node, holder: Node, key: Node | None, package: str, 
         return  # only the receiver's own fields: a local may hold a timer that already fired
     if _in_callback(sf, stmt) or a.function_key(sf, method)[0] in p.package.callbacks(package):
         return  # the timer has fired
+    if _holds_other_timers(p, recv[1], field):
+        return  # fields are matched by name: this type's field of that name holds another kind of value
     text = sf.text(holder)
     if key is not None:
         reads = a.of_type(a.body(fn), "index_expression")
@@ -251,6 +255,26 @@ def _cleared(p: Pass, stmt: Node, holder: Node, key: Node | None, package: str, 
     edit = insert_before_statement(sf, stmt, lines)
     fix = Fix("stop the timer before dropping it", (edit,), applicability=REVIEW) if edit else None
     p.report(stmt, message, [fix] if fix else [], notes=[] if fix else ["the statement shares its line with other code"])
+
+
+def _holds_other_timers(p: Pass, typ: str, field: str) -> bool:
+    """Whether a method of ``typ`` in this file fills its receiver's ``field`` with a call
+    other than time.AfterFunc (``w.timer = timers.AcquireTimer(d)``, a pooled NewTimer
+    that its own goroutine stops, in centrifuge): the package's AfterFunc timers of that
+    name are another type's."""
+    sf = p.file
+    for method in a.of_type(sf.root, "method_declaration"):
+        recv = _receiver(p, method)
+        if recv is None or recv[1] != typ:
+            continue
+        for stmt in a.of_type(a.body(method), "assignment_statement"):
+            lefts, right = a.left_names(stmt), stmt.child_by_field_name("right")
+            values = right.named_children if right is not None else []
+            if len(lefts) == len(values) and any(
+                    sf.text(left) == f"{recv[0]}.{field}" and v.type == "call_expression" and not a.is_after_func(sf, v)
+                    for left, v in zip(lefts, values)):
+                return True
+    return False
 
 
 def run(p: Pass) -> None:
