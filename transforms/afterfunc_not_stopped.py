@@ -54,7 +54,9 @@ a callback that re-arms its own timer keeps it alive forever.
 ## When it is not fixed
 - a discarded timer: keeping it needs a new field, a design choice;
 - the owner's `Close` is in another file, returns early, or unlocks a mutex itself (a stop
-  added at its end could run outside the lock that guards the field);
+  added at its end could run outside the lock that guards the field), or takes no lock
+  while a method of the type writes the field holding one (pgx's pool re-arms its health
+  check timer under `healthCheckMu`): the stop would race with that write;
 - the lines the fix needs are shared with other code.
 
 ## The fix
@@ -210,6 +212,10 @@ def _stop_in_closer(p: Pass, typ: str, closer: str, field: str, is_map: bool) ->
     if any((m := a.method_call(sf, c)) is not None and m[1] in ("Unlock", "RUnlock") and c.parent.type != "defer_statement"
            for c in a.of_type(a.body(method), "call_expression", skip_functions=True)):
         return None, f"{typ}.{closer} unlocks a mutex itself: a stop at its end could run outside the lock that guards {field}"
+    locked = _written_locked(p, typ, field)
+    if locked is not None and not _locks(sf, method):
+        return None, (f"{field} is written holding a lock ({typ}.{locked}) that {typ}.{closer} does not take: a stop "
+                      f"there would race with that write; stop it under the same lock by hand")
     name = recv[0]
     if is_map:
         t = fresh_name(sf, method, "t", set())
@@ -255,6 +261,29 @@ def _cleared(p: Pass, stmt: Node, holder: Node, key: Node | None, package: str, 
     edit = insert_before_statement(sf, stmt, lines)
     fix = Fix("stop the timer before dropping it", (edit,), applicability=REVIEW) if edit else None
     p.report(stmt, message, [fix] if fix else [], notes=[] if fix else ["the statement shares its line with other code"])
+
+
+def _locks(sf, fn: Node) -> bool:
+    """Whether ``fn`` takes a lock itself (any ``x.Lock()`` or ``x.RLock()`` call)."""
+    return any((m := a.method_call(sf, c)) is not None and m[1] in ("Lock", "RLock")
+               for c in a.of_type(a.body(fn), "call_expression", skip_functions=True))
+
+
+def _written_locked(p: Pass, typ: str, field: str) -> str | None:
+    """The name of a method of ``typ`` in this file that assigns its receiver's ``field``
+    after taking a lock (pgx's pool re-arms ``healthCheckTimer`` under ``healthCheckMu``),
+    or None."""
+    sf = p.file
+    for method in a.of_type(sf.root, "method_declaration"):
+        recv = _receiver(p, method)
+        if recv is None or recv[1] != typ:
+            continue
+        takes = [c.start_byte for c in a.of_type(a.body(method), "call_expression", skip_functions=True)
+                 if (m := a.method_call(sf, c)) is not None and m[1] in ("Lock", "RLock")]
+        for stmt in a.of_type(a.body(method), "assignment_statement"):
+            if takes and min(takes) < stmt.start_byte and any(sf.text(x) == f"{recv[0]}.{field}" for x in a.left_names(stmt)):
+                return a.function_key(sf, method)[0]
+    return None
 
 
 def _holds_other_timers(p: Pass, typ: str, field: str) -> bool:
