@@ -92,8 +92,9 @@ The loop never waits, so nothing pushes back on the producer.
   accept loops serving the test's own dials, small fan-outs);
 - `while`-style loops (`for cond { }`): their bound is the condition's business;
 - an accept loop (any `Accept...` call, a receive from a channel named for connections,
-  streams, sessions, clients, peers or (ssh) channels, or such a value or a connection's
-  codec handed to the goroutine), or a loop that reads one message of such a stream per
+  streams, sessions, clients, peers or (ssh) channels, or a parameter declared with such a
+  type, `chans <-chan ssh.NewChannel`, or such a value or a connection's codec handed to
+  the goroutine), or a loop that reads one message of such a stream per
   launch (`stream.Recv()`, `s.conn.ReadMessage()`, `codec.ReadRequest(...)`, or a
   datagram of any conn: `n, addr, err := pc.ReadFrom(buf)`, `ReadFromUDP`): each
   goroutine lives as long as its connection, or answers one request of it (net/rpc's
@@ -973,12 +974,30 @@ def _accepts_connections(sf, ln: _Launch) -> bool:
 
 
 def _named_for_connections(sf, expr: Node) -> bool:
-    """Whether the name of ``expr`` (its field, for ``s.conns``) has a word for connections,
-    streams, sessions, clients, peers or codecs (``payloadConn``, ``streams``)."""
+    """Whether the name of ``expr`` (its field, for ``s.conns``), or the type a parameter of
+    that name is declared with, has a word for connections, streams, sessions, clients,
+    peers or codecs (``payloadConn``, ``streams``, ``chans <-chan ssh.NewChannel``: chisel's
+    tunnel serves each SSH channel for as long as it is open)."""
     expr = a.unparen(expr)
     last = expr.child_by_field_name("field") if expr.type == "selector_expression" else expr
-    words = re.findall(r"[a-z]+|[A-Z][a-z]*", sf.text(last)) if last is not None else []
+    texts = [sf.text(last)] if last is not None else []
+    if expr.type == "identifier":
+        texts += [sf.text(t) for t in _parameter_types(sf, expr)]
+    words = [w for t in texts for w in re.findall(r"[a-z]+|[A-Z][a-z]*", t)]
     return any(w.lower().startswith(_CONNECTION_WORDS) for w in words)
+
+
+def _parameter_types(sf, ident: Node) -> list[Node]:
+    """The declared type of the parameter ``ident`` names, in the function around it (none
+    when a local of that name shadows it)."""
+    name = sf.text(ident)
+    fn = a.enclosing_function(ident)
+    if fn is None or a.local_declaration(sf, name, ident) is not None:
+        return []
+    params = fn.child_by_field_name("parameters")
+    return [d.child_by_field_name("type") for d in (params.named_children if params is not None else [])
+            if d.type == "parameter_declaration" and d.child_by_field_name("type") is not None
+            and any(sf.text(n) == name for n in d.children_by_field_name("name"))]
 
 
 def _reads_request(sf, call: Node, method: str) -> bool:
