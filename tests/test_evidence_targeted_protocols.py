@@ -194,6 +194,9 @@ def test_the_hand_made_stack_gets_the_fix_and_it_is_review(tmp_path):
     ("context.WithCancel(c.ctx)", "context.WithCancel(context.Background())", "sets a ctx from other than Conn's ctx"),
     # a literal sets the child's context: not provably a child
     ("s := &sub{conn: c}", "s := &sub{conn: c, ctx: context.TODO()}", "a literal of sub sets its ctx"),
+    # a function returning no connection may start a service for the life of the process
+    ("func Dial(ctx context.Context) (conn *Conn) {", "func Dial(ctx context.Context) (conn interface{ Close() }) {",
+     "it returns no *Conn: c may be meant to outlive it"),
 ])
 def test_a_value_that_may_be_reached_or_cancelled_elsewhere_is_refused(tmp_path, old, new, said):
     source = DIAL.replace(old, new)

@@ -35,8 +35,11 @@ def cancel_dropped(sf: SourceFile, stmt: Node, state: str, abspath: str, c: Cove
     own (``v.ctx, v.cancel = context.WithCancel(...)`` in F's block) and keeps it to itself
     and the goroutines it starts: every use of ``v`` in F, its func literals included, reads
     a field or calls a method, so F returns, stores and passes it nowhere; nor does F cancel
-    it. Once F returns, no code but those goroutines reaches ``v``: nothing can cancel the
-    context they wait on. The fix defers ``v.cancel()`` right after the WithCancel.
+    it. F returns a ``*T``, never ``v``: its caller gets another (nil, on a failure) and
+    ``v`` is abandoned (a function returning no ``*T`` may start a service meant to run for
+    the life of the process). Once F returns, no code but those goroutines reaches ``v``:
+    nothing can cancel the context they wait on. The fix defers ``v.cancel()`` right after
+    the WithCancel.
 
     The waited context is ``v``'s (``r`` a T) or a child of it: the waiting method's type U
     fills ``f`` only by ``y.f, y.g = context.WithCancel(x.ctx)`` in methods of T (``x`` the
@@ -66,7 +69,7 @@ def cancel_dropped(sf: SourceFile, stmt: Node, state: str, abspath: str, c: Cove
     if len(built) != 1:
         return None, None
     v = built[0]
-    why = _kept_to_itself(sf, starter, v) or _waits_for(sf, method, waited, v)
+    why = _abandons(sf, starter, v) or _kept_to_itself(sf, starter, v) or _waits_for(sf, method, waited, v)
     if why is not None:
         return None, f"{fname} builds {v.name} and starts the goroutine on it, but {why}"
     types = {v.type_name, a.function_key(sf, method)[1]}
@@ -116,6 +119,18 @@ def _literal_type(sf: SourceFile, fn: Node, name: str, at: Node) -> str | None:
     lit = a.unparen(lit.child_by_field_name("operand"))
     typ = lit.child_by_field_name("type") if lit.type == "composite_literal" else None
     return sf.text(typ) if typ is not None and typ.type == "type_identifier" else None
+
+
+def _abandons(sf: SourceFile, fn: Node, v: _Built) -> str | None:
+    """Why ``fn`` may mean ``v`` to outlive it, or None: it returns a ``*T``, so a caller
+    that gets another one (nil on failure) never gets ``v``. A function returning none
+    may be starting a service for the life of the process, by design."""
+    result = fn.child_by_field_name("result")
+    types = [] if result is None else [result] if result.type != "parameter_list" else \
+        [d.child_by_field_name("type") for d in result.named_children if d.type == "parameter_declaration"]
+    if any(t is not None and sf.text(t) == f"*{v.type_name}" for t in types):
+        return None
+    return f"it returns no *{v.type_name}: {v.name} may be meant to outlive it (a service nobody stops, by design)"
 
 
 def _mentions(sf: SourceFile, node: Node, name: str) -> bool:
