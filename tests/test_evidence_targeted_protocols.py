@@ -187,7 +187,15 @@ def test_the_hand_made_stack_gets_the_fix_and_it_is_review(tmp_path):
     # passed to a function: who keeps it is out of view
     ("\t\tc.connect()\n\t}()\n", "\t\tc.connect()\n\t}()\n\twatch(c)\n", "c leaves it at line"),
     # it already cancels on some path: the cleanup is the function's own
-    ("\t\t\tconn.Close()\n", "\t\t\tconn.Close()\n\t\t\tc.cancel()\n", "it calls or copies c.cancel itself"),
+    ("\t\t\tconn.Close()\n", "\t\t\tconn.Close()\n\t\t\tc.cancel()\n", "it uses c.cancel itself"),
+    # it hands the context out: others would see it cancelled
+    ("\t\tc.connect()\n\t}()\n", "\t\tc.connect()\n\t}()\n\tlast = c.ctx\n", "it uses c.ctx itself"),
+    # a method value carries the connection elsewhere
+    ("\t\tc.connect()\n\t}()\n", "\t\tc.connect()\n\t}()\n\tonClose = c.Close\n", "c.Close is a method value"),
+    ("\ts.serve()\n", "\ts.serve()\n\tonClose = c.Close\n", "connect hands its Conn on"),
+    # the goroutine starts before the value has its context: the shape stays silent
+    ("\t\tc.connect()\n\t}()\n", "\t\tc.connect()\n\t}()\n\tc.ctx, c.cancel = context.WithCancel(context.Background())\n",
+     "0 go statements start serve in this file: its owner is not one"),
     # the goroutine hands its connection on
     ("\ts.serve()\n", "\ts.serve()\n\tlisteners = append(listeners, c)\n", "connect hands its Conn on"),
     # the waited context is not made from the connection's
@@ -201,10 +209,14 @@ def test_the_hand_made_stack_gets_the_fix_and_it_is_review(tmp_path):
 def test_a_value_that_may_be_reached_or_cancelled_elsewhere_is_refused(tmp_path, old, new, said):
     source = DIAL.replace(old, new)
     assert source != DIAL
+    if "}()\n\tc.ctx, c.cancel" in source:
+        source = source.replace("\tc.ctx, c.cancel = context.WithCancel(context.Background())\n\tdefer", "\tdefer", 1)
     if "watch(c)" in source:
         source += "\nfunc watch(c *Conn) {}\n"
     if "listeners" in source:
         source += "\nvar listeners []*Conn\n"
+    if "last = " in source or "onClose" in source:
+        source += "\nvar last context.Context\n\nvar onClose func()\n"
     aimed = _aim(tmp_path, source)
     assert aimed.finding is None
     assert said in aimed.reason, aimed.reason

@@ -65,7 +65,8 @@ def cancel_dropped(sf: SourceFile, stmt: Node, state: str, abspath: str, c: Cove
     if starter is None or starter.type not in ("function_declaration", "method_declaration"):
         return None, None
     fname = sf.text(starter.child_by_field_name("name"))
-    built = [b for b in _built(sf, starter) if _mentions(sf, go, b.name)]
+    # the goroutine starts after the value has its context (before, it would race on it)
+    built = [b for b in _built(sf, starter) if _mentions(sf, go, b.name) and b.made.end_byte <= go.start_byte]
     if len(built) != 1:
         return None, None
     v = built[0]
@@ -138,21 +139,37 @@ def _mentions(sf: SourceFile, node: Node, name: str) -> bool:
 
 
 def _kept_to_itself(sf: SourceFile, fn: Node, v: _Built) -> str | None:
-    """Why ``fn`` may hand ``v`` on or cancel it already, or None: every use reads a field
-    or calls a method, and its cancel field is only assigned."""
+    """Why ``fn`` may hand ``v`` (or its context) on or cancel it already, or None: every
+    use reads a field or calls a method, and its context and cancel fields are only
+    assigned."""
+    methods = _method_names(sf, v.type_name)
     for n in a.of_type(a.body(fn), "identifier"):
         if sf.text(n) != v.name:
             continue
+        at = sf.line_col(n.start_byte)[0]
         parent = n.parent
         if parent.type == "selector_expression" and parent.child_by_field_name("operand") == n:
-            if sf.text(parent.child_by_field_name("field")) == v.cancel_field and not a.is_within(parent, v.made):
-                return f"it calls or copies {v.name}.{v.cancel_field} itself (line {sf.line_col(n.start_byte)[0]})"
+            field = sf.text(parent.child_by_field_name("field"))
+            if field in (v.ctx_field, v.cancel_field) and not a.is_within(parent, v.made):
+                return f"it uses {v.name}.{field} itself (line {at}): the cancel or the context is not only its goroutines'"
+            if _method_value(parent, field, methods):
+                return f"{v.name}.{field} is a method value (line {at}): it carries {v.name} elsewhere"
             continue
         if parent.type == "expression_list" and parent.parent.type == "short_var_declaration" \
                 and parent == parent.parent.child_by_field_name("left"):
             continue
-        return f"{v.name} leaves it at line {sf.line_col(n.start_byte)[0]} (returned, stored, passed or reassigned): its owner is out of view"
+        return f"{v.name} leaves it at line {at} (returned, stored, passed or reassigned): its owner is out of view"
     return None
+
+
+def _method_names(sf: SourceFile, type_name: str) -> set[str]:
+    return {k[0] for m in a.of_type(sf.root, "method_declaration") if (k := a.function_key(sf, m)) and k[1] == type_name}
+
+
+def _method_value(selector: Node, field: str, methods: set[str]) -> bool:
+    """``x.m`` naming a method of x's type other than as the callee of a call."""
+    call = selector.parent
+    return field in methods and not (call.type == "call_expression" and call.child_by_field_name("function") == selector)
 
 
 def _waits_for(sf: SourceFile, method: Node, waited: Node, v: _Built) -> str | None:
@@ -196,7 +213,9 @@ def _keys(sf: SourceFile, lit: Node, field: str) -> bool:
 
 def _receivers_kept(sf: SourceFile, type_name: str) -> str | None:
     """Why a method of ``type_name`` may hand its receiver on, or None: each use reads a
-    field, calls a method, or is a keyed value of a literal (a child pointing back)."""
+    field, calls a method (no method value), or is a keyed value of a literal (a child
+    pointing back)."""
+    methods = _method_names(sf, type_name)
     for m in a.of_type(sf.root, "method_declaration"):
         key = a.function_key(sf, m)
         recv = a.receiver_name(sf, m)
@@ -206,7 +225,8 @@ def _receivers_kept(sf: SourceFile, type_name: str) -> str | None:
             if sf.text(n) != recv:
                 continue
             parent = n.parent
-            if parent.type == "selector_expression" and parent.child_by_field_name("operand") == n:
+            if parent.type == "selector_expression" and parent.child_by_field_name("operand") == n \
+                    and not _method_value(parent, sf.text(parent.child_by_field_name("field")), methods):
                 continue
             if parent.type == "literal_element" and parent.parent.type == "keyed_element":
                 continue  # a key names a field; a value is a child's back-reference
