@@ -15,7 +15,7 @@ from ...source import SourceFile
 from ..match import Covered
 from ._base import used_elsewhere
 
-_MAKERS = ("WithCancel", "WithTimeout", "WithDeadline", "WithCancelCause")
+_MAKERS = ("WithCancel", "WithTimeout", "WithDeadline")  # cancel funcs called without arguments
 
 
 @dataclass(frozen=True)
