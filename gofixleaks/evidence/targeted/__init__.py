@@ -105,6 +105,12 @@ case to it, or refuse it where that would be wrong):
 - a ``<-ctx.Done()`` in a method of a type whose value alone keeps that context's cancel
   func, in a field, where a caller makes or starts the value and drops it -> the method
   that does nothing but cancel, deferred at that call site (closers.py);
+- a ``<-r.ctx.Done()`` in a goroutine a function started on a value ``v := &T{...}`` it
+  built, gave a context of its own (``v.ctx, v.cancel = context.WithCancel(...)``) and
+  keeps to itself (never returned, stored nor passed), the waited context being ``v``'s or
+  a child a method of T made from it -> ``defer v.cancel()`` after the WithCancel (grpc's
+  PR 862; protocols.py; stays review even when proven: the goroutines' work with that
+  context is cut short when the function returns);
 - a `wg.Wait()` ending the body of the loop that starts one goroutine per item, after a
   `wg.Add` before the loop counted them all (`wg.Add(len(xs))`): the first Wait waits for
   Dones of goroutines not started yet -> the Wait after the loop;
@@ -145,7 +151,7 @@ from ...rule import Finding
 from ...source import SourceError, SourceFile
 from .. import PROVEN_LEAK
 from ..match import Covered
-from . import cancels, channels, closers, exchanges, handoffs, holders, locks, ordering, registries, stops, tokens, waits
+from . import cancels, channels, closers, exchanges, handoffs, holders, locks, ordering, protocols, registries, stops, tokens, waits
 from ._base import another_function, operation
 
 RULE = PROVEN_LEAK
@@ -272,6 +278,8 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
         # waits (the corpus judges 5 of its 65 answers wrong, bench/corpus/shape-verdicts.csv)
         (lambda: channels.watch(sf, stmt, state, abspath, c), False),
         (lambda: closers.close_owner(sf, stmt, state, abspath), True),
+        # the goroutines lose the context when the function returns: work they still do with it is cut short
+        (lambda: protocols.cancel_dropped(sf, stmt, state, abspath, c), False),
         (lambda: channels.done_field(sf, stmt, state, abspath), True),
         # values after the stop are dropped: a reader that still wanted them is out of the proof's view
         (lambda: stops.done_by_stop(sf, stmt, state, abspath), False),
