@@ -1,0 +1,310 @@
+"""The conds diagnoses (targeted/conds.py): a Cond's Wait guarded by no condition, and a Lock
+waited on through a sync.Once. No fix: each proven site keeps its code and gets a reason
+that says what the code and the stack prove. One module, one package per case, one `fix
+--evidence tests --write --unsafe-fixes` run; unit cases on hand-made stacks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gofixleaks.evidence import targeted
+from gofixleaks.evidence.match import Covered
+from gofixleaks.evidence.sites import Location, Site
+
+from .test_evidence_targeted import _test, assert_left, run_flow
+
+# kubernetes' 58107 in small: a queue whose Get waits with no look at its items, and whose
+# Put signals without the lock: a Put before the Get is lost
+LOSTWAKE = """\
+package lostwake
+
+import "sync"
+
+// Queue wakes a Get for each Put.
+type Queue struct {
+	cond *sync.Cond
+}
+
+// NewQueue makes an empty queue.
+func NewQueue() *Queue {
+	return &Queue{cond: sync.NewCond(&sync.Mutex{})}
+}
+
+// Get waits for a Put.
+func (q *Queue) Get() {
+	q.cond.L.Lock()
+	defer q.cond.L.Unlock()
+	q.cond.Wait()
+}
+
+// Put wakes a waiting Get.
+func (q *Queue) Put() {
+	q.cond.Signal()
+}
+"""
+
+LOSTWAKE_TEST = """q := NewQueue()
+	q.Put()
+	go q.Get()
+	time.Sleep(100 * time.Millisecond)"""
+
+# kubernetes' 11298 in small: the Wait runs in a func literal on a goroutine of its own,
+# under a lock its caller took; the abort's Signal comes before it waits
+ELSEWHERE = """\
+package elsewhere
+
+import (
+	"sync"
+	"time"
+)
+
+// After runs f on a goroutine of its own; the channel closes once f returns.
+func After(f func()) <-chan struct{} {
+	ch := make(chan struct{})
+	go func() {
+		defer close(ch)
+		f()
+	}()
+	return ch
+}
+
+// Notifier serves until aborted.
+type Notifier struct {
+	mu   sync.Mutex
+	cond *sync.Cond
+}
+
+// NewNotifier makes a notifier whose Cond uses its lock.
+func NewNotifier() *Notifier {
+	n := &Notifier{}
+	n.cond = sync.NewCond(&n.mu)
+	return n
+}
+
+// Serve waits for a signal or the abort.
+func (n *Notifier) Serve(abort <-chan struct{}) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	ch := After(func() {
+		time.Sleep(20 * time.Millisecond)
+		n.cond.Wait()
+	})
+	select {
+	case <-abort:
+		n.cond.Signal()
+		<-ch
+	case <-ch:
+	}
+}
+"""
+
+ELSEWHERE_TEST = """abort := make(chan struct{})
+	close(abort)
+	go NewNotifier().Serve(abort)
+	time.Sleep(150 * time.Millisecond)"""
+
+# hugo's 5379 in small: Summarise locks the page inside a Once's function; Render holds the
+# page's lock and calls Summarise: each waits for what the other holds
+ONCE = """\
+package once
+
+import (
+	"sync"
+	"time"
+)
+
+// Page renders its summary once.
+type Page struct {
+	mu      sync.Mutex
+	summary sync.Once
+	text    string
+}
+
+// Summarise computes the summary once, under the page's lock.
+func (p *Page) Summarise() {
+	p.summary.Do(func() {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		p.text = "summary"
+	})
+}
+
+// Render needs the summary while it holds the page's lock.
+func (p *Page) Render() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	time.Sleep(50 * time.Millisecond)
+	p.Summarise()
+}
+"""
+
+ONCE_TEST = """p := &Page{}
+	go p.Render()
+	for p.mu.TryLock() { // until Render holds the lock: a loaded machine may start it late
+		p.mu.Unlock()
+		time.Sleep(time.Millisecond)
+	}
+	go p.Summarise()
+	time.Sleep(150 * time.Millisecond)"""
+
+# the near-shape: the Wait is guarded by state (nobody opens the gate): no lost signal to report
+GUARDED = """\
+package guarded
+
+import "sync"
+
+// Gate lets waiters through once open.
+type Gate struct {
+	mu   sync.Mutex
+	cond *sync.Cond
+	open bool
+}
+
+// NewGate makes a closed gate.
+func NewGate() *Gate {
+	g := &Gate{}
+	g.cond = sync.NewCond(&g.mu)
+	return g
+}
+
+// Pass waits until the gate is open.
+func (g *Gate) Pass() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for !g.open {
+		g.cond.Wait()
+	}
+}
+"""
+
+GUARDED_TEST = """go NewGate().Pass()
+	time.Sleep(100 * time.Millisecond)"""
+
+SLEEP = '\t"time"\n'
+FILES = {
+    "lostwake/lostwake.go": LOSTWAKE,
+    "lostwake/lostwake_test.go": _test("lostwake", LOSTWAKE_TEST, SLEEP),
+    "elsewhere/elsewhere.go": ELSEWHERE,
+    "elsewhere/elsewhere_test.go": _test("elsewhere", ELSEWHERE_TEST, SLEEP),
+    "once/once.go": ONCE,
+    "once/once_test.go": _test("once", ONCE_TEST, SLEEP),
+    "guarded/guarded.go": GUARDED,
+    "guarded/guarded_test.go": _test("guarded", GUARDED_TEST, SLEEP),
+}
+
+
+@pytest.fixture(scope="module")
+def flow(tmp_path_factory):
+    return run_flow(tmp_path_factory.mktemp("conds"), FILES, "--unsafe-fixes")
+
+
+def _line(source: str, text: str, nth: int = 0) -> int:
+    return [i for i, ln in enumerate(source.splitlines(), 1) if ln.strip() == text][nth]
+
+
+@pytest.mark.parametrize("pkg, source, where, said", [
+    ("lostwake", LOSTWAKE, f"lostwake.go:{_line(LOSTWAKE, 'q.cond.Wait()')}",
+     (f"q.cond.Wait() on line {_line(LOSTWAKE, 'q.cond.Wait()')} is guarded by no condition",
+      "a Signal or Broadcast sent before it began waiting is lost",
+      "(*Queue).Put signals without taking a lock first",
+      "wait in a loop on state the signaller sets under q.cond.L")),
+    ("elsewhere", ELSEWHERE, f"elsewhere.go:{_line(ELSEWHERE, 'n.cond.Wait()')}",
+     ("n.cond.Wait()", "is guarded by no condition",
+      "the func literal around it takes no lock and is called by elsewhere.After.func1, not by the function that "
+      "wrote it: its Wait released n.cond.L for whichever goroutine held it")),
+    ("once", ONCE, f"once.go:{_line(ONCE, 'p.summary.Do(func() {')}",
+     ("p.summary.Do on line", "waits for another goroutine's first p.summary.Do to return",)),
+    ("once", ONCE, f"once.go:{_line(ONCE, 'p.mu.Lock()')}",
+     (f"the goroutine is inside p.summary.Do's function (once.(*Page).Summarise, line {_line(ONCE, 'p.summary.Do(func() {')}) "
+      "as it waits for p.mu", "a goroutine that holds p.mu and calls p.summary.Do never releases it (a Once/mutex cycle)",
+      "take p.mu before p.summary.Do on every path")),
+])
+def test_the_proven_site_is_left_with_what_its_stack_and_code_prove(flow, pkg, source, where, said):
+    line = assert_left(flow, pkg, source, f"/{pkg}/{where} ", "proven-leak (not fixed)", *said)
+    assert "(*Queue).Get signal" not in line  # the waiter takes the lock: only the signaller is named
+
+
+def test_a_wait_guarded_by_state_is_not_called_a_lost_signal(flow):
+    line = assert_left(flow, "guarded", GUARDED, f"/guarded/guarded.go:{_line(GUARDED, 'g.cond.Wait()')} ",
+                       "proven-leak (not fixed): blocked on sync.Cond.Wait")
+    assert "guarded by no condition" not in line
+
+
+def test_a_lock_of_the_signaller_is_not_reported_as_missing(flow):
+    line = assert_left(flow, "elsewhere", ELSEWHERE, f"/elsewhere/elsewhere.go:{_line(ELSEWHERE, 'n.cond.Wait()')} ")
+    assert "signals without taking a lock" not in line  # Serve signals holding n.mu
+
+
+# ---------------------------------------------------------------------------- hand-made stacks
+
+PATH = "/src/m/p/p.go"
+HELD = """\
+package p
+
+import "sync"
+
+type N struct {
+	mu   sync.Mutex
+	cond *sync.Cond
+	once sync.Once
+}
+
+func (n *N) Inline() {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	func() {
+		n.cond.Wait()
+	}()
+}
+
+func (n *N) Checked(ready bool) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if !ready {
+		n.cond.Wait()
+	}
+}
+
+func (n *N) Plain() {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+}
+
+func (n *N) Signal() {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.cond.Broadcast()
+}
+"""
+
+
+def _aim(tmp_path: Path, state: str, std: tuple[Location, ...], *frames: tuple[int, str]) -> targeted.Aimed:
+    path = tmp_path / "p.go"
+    path.write_text(HELD)
+    stack = (*std, *(Location(PATH, line, f"example.com/m/p.{fn}") for line, fn in frames))
+    site = Site(stack[len(std)], state, True, None, 1, None, stack)
+    return targeted.aim(Covered(site, "p.go", True, None, ()), str(path), lambda: targeted.load(str(path), "p.go"))
+
+
+COND = (Location("/usr/local/go/src/sync/cond.go", 70, "sync.(*Cond).Wait"),)
+MUTEX = (Location("/usr/local/go/src/sync/mutex.go", 46, "sync.(*Mutex).Lock"),)
+
+
+def test_a_literal_its_own_function_calls_is_not_said_to_run_elsewhere(tmp_path):
+    aimed = _aim(tmp_path, "sync.Cond.Wait", COND, (_line(HELD, "n.cond.Wait()"), "(*N).Inline.func1"),
+                 (_line(HELD, "}()"), "(*N).Inline"))
+    assert aimed.finding is None
+    assert "is guarded by no condition" in aimed.reason, aimed.reason
+    assert "called by" not in aimed.reason and "signals without" not in aimed.reason, aimed.reason
+
+
+def test_a_wait_under_an_if_is_not_called_unguarded(tmp_path):
+    aimed = _aim(tmp_path, "sync.Cond.Wait", COND, (_line(HELD, "n.cond.Wait()", 1), "(*N).Checked"))
+    assert aimed.finding is None and "guarded by no condition" not in aimed.reason, aimed.reason
+
+
+def test_a_lock_outside_any_once_gets_no_once_diagnosis(tmp_path):
+    aimed = _aim(tmp_path, "sync.Mutex.Lock", MUTEX, (_line(HELD, "n.mu.Lock()", 2), "(*N).Plain"))
+    assert aimed.finding is None and "Once" not in aimed.reason, aimed.reason
