@@ -27,9 +27,9 @@ def lost_wakeup(sf: SourceFile, line: int, abspath: str, c: Covered) -> tuple[No
     already came (kubernetes' 58107: a queue's Get waits with no look at the queue). Said
     with it where it holds: the function around the Wait takes no lock before it and is a
     func literal another function calls (it runs on a goroutine of its own, so Wait
-    released ``c.L`` for whichever goroutine held it: kubernetes' 11298); a Signal or
-    Broadcast on a Cond of the same name in the package whose function takes no lock
-    before it (it can come between the waiter's check and its Wait). None where the
+    released ``c.L`` for whichever goroutine held it: kubernetes' 11298); where the Wait is
+    on a field of a method's receiver, the methods of its type signalling that field with
+    no lock taken before (it can come between the waiter's check and its Wait). None where the
     Wait is guarded (``for !ready { c.Wait() }``: its state's setters are the question)."""
     wait = next((n for n in a.of_type(sf.root, "expression_statement")
                  if sf.line_col(n.start_byte)[0] == line and named_call(sf, n, "Wait")), None)
@@ -45,7 +45,10 @@ def lost_wakeup(sf: SourceFile, line: int, abspath: str, c: Covered) -> tuple[No
     if elsewhere is not None:
         facts.append(f"the func literal around it takes no lock and is called by {elsewhere}, not by the function "
                      f"that wrote it: its Wait released {cond}.L for whichever goroutine held it")
-    unlocked = _unlocked_signals(cond.rsplit(".", 1)[-1], abspath, sf)
+    method = a.enclosing(wait, "method_declaration")
+    recv = a.receiver_name(sf, method) if method is not None else None
+    field = cond.removeprefix(f"{recv}.") if recv and cond.startswith(f"{recv}.") and cond.count(".") == 1 else None
+    unlocked = _unlocked_signals(a.function_key(sf, method)[1], field, abspath, sf) if field else []
     if unlocked:
         facts.append(f"{', '.join(unlocked)} {'signals' if len(unlocked) == 1 else 'signal'} without taking a lock first")
     return None, "; ".join(facts) + f": wait in a loop on state the signaller sets under {cond}.L (which state is " \
@@ -68,26 +71,28 @@ def _runs_elsewhere(sf: SourceFile, fn: Node, wait: Node, c: Covered) -> str | N
     return None if caller == _CLOSURE.sub("", stack[at].function) else short_name(caller)
 
 
-def _unlocked_signals(name: str, abspath: str, sf: SourceFile) -> list[str]:
-    """The functions of the package (``(*T).Put``, a literal's encloser) calling ``x.name.Signal()``
-    or ``Broadcast()`` with no Lock before it in the function around the call."""
+def _unlocked_signals(type_name: str, field: str, abspath: str, sf: SourceFile) -> list[str]:
+    """The methods of ``type_name`` in the package calling ``s.field.Signal()`` or
+    ``Broadcast()`` on their receiver ``s`` with no Lock before it in the function around
+    the call."""
     files = parsed_package(os.path.dirname(abspath)) or (("", sf),)
     out = []
     for _, there in files:
-        for stmt in a.of_type(there.root, "expression_statement"):
-            call = a.unparen(stmt.named_children[0]) if stmt.named_children else None
-            mc = a.method_call(there, call) if call is not None else None
-            if mc is None or mc[1] not in ("Signal", "Broadcast") or a.arguments(call) \
-                    or there.text(mc[0]).rsplit(".", 1)[-1] != name:
+        for method in a.of_type(there.root, "method_declaration"):
+            s = a.receiver_name(there, method)
+            if s is None or a.function_key(there, method)[1] != type_name:
                 continue
-            fn = a.enclosing_function(stmt)
-            if fn is None or any(lock_call(there, n, ("Lock", "RLock")) for n in
-                                 a.of_type(fn, "expression_statement", skip_functions=True) if n.start_byte < stmt.start_byte):
-                continue
-            decl = a.enclosing(stmt, "function_declaration", "method_declaration")
-            key = a.function_key(there, decl) if decl is not None else None
-            where = (f"(*{key[1]}).{key[0]}" if key[1] else key[0]) if key else f"line {there.line_col(stmt.start_byte)[0]}"
-            out += [where] if where not in out else []
+            for stmt in a.of_type(method, "expression_statement"):
+                call = a.unparen(stmt.named_children[0]) if stmt.named_children else None
+                mc = a.method_call(there, call) if call is not None else None
+                if mc is None or mc[1] not in ("Signal", "Broadcast") or a.arguments(call) \
+                        or there.text(mc[0]) != f"{s}.{field}":
+                    continue
+                fn = a.enclosing_function(stmt)
+                if not any(lock_call(there, n, ("Lock", "RLock")) for n in
+                           a.of_type(fn, "expression_statement", skip_functions=True) if n.start_byte < stmt.start_byte):
+                    name = f"(*{type_name}).{a.function_key(there, method)[0]}"
+                    out += [name] if name not in out else []
     return out
 
 
