@@ -1,7 +1,8 @@
-"""The conds diagnoses (targeted/conds.py): a Cond's Wait guarded by no condition, and a Lock
-waited on through a sync.Once. No fix: each proven site keeps its code and gets a reason
-that says what the code and the stack prove. One module, one package per case, one `fix
---evidence tests --write --unsafe-fixes` run; unit cases on hand-made stacks."""
+"""The conds shapes (targeted/conds.py): a signaller that changes the waiter's state and
+signals without the Cond's lock gets the lock (review); diagnoses, no fix, for a Cond's
+Wait guarded by no condition and a Lock waited on through a sync.Once. One module, one
+package per case, one `fix --evidence tests --write --unsafe-fixes` run; unit cases on
+hand-made stacks."""
 
 from __future__ import annotations
 
@@ -13,7 +14,102 @@ from gofixleaks.evidence import targeted
 from gofixleaks.evidence.match import Covered
 from gofixleaks.evidence.sites import Location, Site
 
-from .test_evidence_targeted import _test, assert_left, run_flow
+from .test_evidence_targeted import _test, assert_fixed, assert_gofmt_and_vet_clean, assert_left, run_flow
+
+# the classic form, with the lost wake-up: Take checks under the lock (its check takes a
+# while), Put sets the state and signals without it, between Take's check and its Wait
+HANDOFF = """\
+package handoff
+
+import (
+	"sync"
+	"time"
+)
+
+// Slot hands one value from Put to Take.
+type Slot struct {
+	mu   sync.Mutex
+	cond *sync.Cond
+	full bool
+	v    int
+}
+
+// NewSlot makes an empty slot.
+func NewSlot() *Slot {
+	s := &Slot{}
+	s.cond = sync.NewCond(&s.mu)
+	return s
+}
+
+// empty reports whether no value waits; its audit of the slot takes a while.
+func (s *Slot) empty() bool {
+	full := s.full
+	time.Sleep(20 * time.Millisecond)
+	return !full
+}
+
+// Take waits for a value.
+func (s *Slot) Take() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for s.empty() {
+		s.cond.Wait()
+	}
+	s.full = false
+	return s.v
+}
+
+// Put hands v to a Take.
+func (s *Slot) Put(v int) {
+	s.v = v
+	s.full = true
+	s.cond.Signal()
+}
+"""
+
+HANDOFF_FIXED = HANDOFF.replace("""\
+	s.v = v
+	s.full = true
+	s.cond.Signal()
+""", """\
+	s.mu.Lock()
+	s.v = v
+	s.full = true
+	s.cond.Signal()
+	s.mu.Unlock()
+""")
+
+HANDOFF_TEST = """s := NewSlot()
+	go s.Take()
+	time.Sleep(10 * time.Millisecond)
+	s.Put(1)
+	time.Sleep(100 * time.Millisecond)"""
+
+# the path that never blocked: a Put before the Take; it passes before and after the fix
+HANDOFF_PATHS = """package handoff
+
+import (
+	"testing"
+	"time"
+)
+
+func TestPutThenTake(t *testing.T) {
+	done := make(chan int, 1)
+	go func() {
+		s := NewSlot()
+		s.Put(2)
+		done <- s.Take()
+	}()
+	select {
+	case v := <-done:
+		if v != 2 {
+			t.Fatal(v)
+		}
+	case <-time.After(time.Second):
+		t.Fatal("hangs")
+	}
+}
+"""
 
 # kubernetes' 58107 in small: a queue whose Get waits with no look at its items, and whose
 # Put signals without the lock: a Put before the Get is lost
@@ -184,6 +280,9 @@ GUARDED_TEST = """go NewGate().Pass()
 
 SLEEP = '\t"time"\n'
 FILES = {
+    "handoff/handoff.go": HANDOFF,
+    "handoff/handoff_test.go": _test("handoff", HANDOFF_TEST, SLEEP),
+    "handoff/paths_test.go": HANDOFF_PATHS,
     "lostwake/lostwake.go": LOSTWAKE,
     "lostwake/lostwake_test.go": _test("lostwake", LOSTWAKE_TEST, SLEEP),
     "elsewhere/elsewhere.go": ELSEWHERE,
@@ -202,6 +301,14 @@ def flow(tmp_path_factory):
 
 def _line(source: str, text: str, nth: int = 0) -> int:
     return [i for i, ln in enumerate(source.splitlines(), 1) if ln.strip() == text][nth]
+
+
+def test_the_signaller_sets_the_state_and_signals_under_the_lock(flow):
+    # the leak is gone after, and the path that never blocked still passes
+    assert_fixed(flow, "handoff", HANDOFF_FIXED, f"handoff.go:{_line(HANDOFF, 's.cond.Wait()')}",
+                 "proven-leak (fixed): set the state and signal under s.mu in (*Slot).Put: the waiter checks it under "
+                 "that lock, so a signal between its check and its Wait is no longer lost")
+    assert_gofmt_and_vet_clean(flow[0], ("handoff",))
 
 
 @pytest.mark.parametrize("pkg, source, where, said", [
@@ -298,9 +405,12 @@ func (m *M) Poke() {
 """
 
 
-def _aim(tmp_path: Path, state: str, std: tuple[Location, ...], *frames: tuple[int, str]) -> targeted.Aimed:
+def _aim(tmp_path: Path, state: str, std: tuple[Location, ...], *frames: tuple[int, str], source: str = HELD,
+         others: dict[str, str] | None = None) -> targeted.Aimed:
     path = tmp_path / "p.go"
-    path.write_text(HELD)
+    path.write_text(source)
+    for name, text in (others or {}).items():
+        (tmp_path / name).write_text(text)
     stack = (*std, *(Location(PATH, line, f"example.com/m/p.{fn}") for line, fn in frames))
     site = Site(stack[len(std)], state, True, None, 1, None, stack)
     return targeted.aim(Covered(site, "p.go", True, None, ()), str(path), lambda: targeted.load(str(path), "p.go"))
@@ -332,3 +442,152 @@ def test_only_the_waiters_type_signalling_that_field_without_a_lock_is_named(tmp
     aimed = _aim(tmp_path, "sync.Cond.Wait", COND, (_line(HELD, "n.cond.Wait()", 2), "(*N).Bare"))
     assert "(*N).Wake signals without taking a lock first" in aimed.reason, aimed.reason
     assert "Poke" not in aimed.reason and "(*N).Signal" not in aimed.reason, aimed.reason
+
+
+# the classic loop with near-misses of the lost wake-up's fix, one waiter per Cond
+SIGNALLERS = """\
+package p
+
+import "sync"
+
+type Slot struct {
+	mu    sync.Mutex
+	cond  *sync.Cond
+	full  bool
+	count int
+}
+
+func (s *Slot) Take() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for !s.full {
+		s.cond.Wait()
+	}
+}
+
+func (s *Slot) Put() {
+	s.count++
+	s.full = true
+	s.cond.Broadcast()
+}
+
+func (s *Slot) Refill() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.Put()
+}
+
+type Bell struct {
+	mu    sync.Mutex
+	cond  *sync.Cond
+	rung  bool
+	count int
+}
+
+func (b *Bell) Await() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for !b.rung {
+		b.cond.Wait()
+	}
+}
+
+func (b *Bell) Ring() {
+	b.count++
+	b.cond.Signal()
+}
+
+type View struct {
+	mu   sync.RWMutex
+	cv   *sync.Cond
+	open bool
+}
+
+func NewView() *View {
+	v := &View{}
+	v.cv = sync.NewCond(v.mu.RLocker())
+	return v
+}
+
+func (v *View) Await() {
+	v.cv.L.Lock()
+	defer v.cv.L.Unlock()
+	for !v.open {
+		v.cv.Wait()
+	}
+}
+
+func (v *View) Open() {
+	v.open = true
+	v.cv.Broadcast()
+}
+
+type Gate struct {
+	mu   sync.Mutex
+	cond *sync.Cond
+	open bool
+}
+
+func (g *Gate) Pass() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for !g.open {
+		g.cond.Wait()
+	}
+}
+
+func (g *Gate) Open() {
+	g.mu.Lock()
+	g.open = true
+	g.mu.Unlock()
+	g.cond.Broadcast()
+}
+
+func NewSlot() *Slot {
+	s := &Slot{}
+	s.cond = sync.NewCond(&s.mu)
+	return s
+}
+
+func NewBell() *Bell {
+	b := &Bell{}
+	b.cond = sync.NewCond(&b.mu)
+	return b
+}
+
+func NewGate() *Gate {
+	g := &Gate{}
+	g.cond = sync.NewCond(&g.mu)
+	return g
+}
+"""
+
+
+@pytest.mark.parametrize("nth, fn, said", [
+    # Refill holds the lock as it calls Put: a Lock in Put would wait for itself
+    (0, "(*Slot).Take", "a function taking the lock calls (*Slot).Put"),
+    # Ring changes no state the loop checks: which state it stands for is the author's choice
+    (1, "(*Bell).Await", "(*Bell).Ring signals without the lock and does not set what the loop checks right before"),
+    # a read lock would not exclude the waiter's check
+    (2, "(*View).Await", "v.cv waits on a read lock (RLocker)"),
+])
+def test_a_signaller_the_lock_cannot_be_added_to_is_refused(tmp_path, nth, fn, said):
+    source = SIGNALLERS
+    wait = [i for i, ln in enumerate(source.splitlines(), 1) if ln.strip().endswith(".Wait()")][nth]
+    aimed = _aim(tmp_path, "sync.Cond.Wait", COND, (wait, fn), source=source)
+    assert aimed.finding is None
+    assert said in aimed.reason, aimed.reason
+
+
+def test_a_signaller_that_sets_the_state_under_the_lock_is_left_alone(tmp_path):
+    wait = [i for i, ln in enumerate(SIGNALLERS.splitlines(), 1) if ln.strip() == "g.cond.Wait()"][0]
+    aimed = _aim(tmp_path, "sync.Cond.Wait", COND, (wait, "(*Gate).Pass"), source=SIGNALLERS)
+    assert aimed.finding is None and aimed.reason.endswith("the method does more than unlock and return after the loop"), \
+        aimed.reason  # wait_for_error's reason alone: Open sets the state under the lock, no wake-up is lost
+
+
+def test_a_cond_another_file_names_is_out_of_view(tmp_path):
+    wait = [i for i, ln in enumerate(SIGNALLERS.splitlines(), 1) if ln.strip() == "s.cond.Wait()"][0]
+    other = "package p\n\nfunc poke(s *Slot) { s.cond.Signal() }\n"
+    aimed = _aim(tmp_path, "sync.Cond.Wait", COND, (wait, "(*Slot).Take"), source=SIGNALLERS, others={"q.go": other})
+    assert aimed.finding is None and "another file of the package names cond or its lock" in aimed.reason, aimed.reason

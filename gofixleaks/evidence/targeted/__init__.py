@@ -111,6 +111,10 @@ case to it, or refuse it where that would be wrong):
 - a ``c.Wait()`` that is the whole body of ``for COND``, in a method that returns its
   type's error field right after the loop, COND not reading it -> ``COND && r.err == nil``
   (review however proven: a retry that clears the error).
+- a ``c.Wait()`` that is the whole body of ``for COND`` after the waiter's Lock of ``c.L``,
+  whose signaller (a method of the type) sets what COND reads and signals without that
+  lock -> the lock around the state change and the signal (conds.py; review however proven:
+  the signaller now waits for the lock);
 - no fix, a diagnosis (conds.py): a ``c.Wait()`` guarded by no condition (a Signal before it
   is lost; said with it, a func literal waiting on a goroutine that does not hold ``c.L``,
   and the signallers that take no lock), and a Lock waited on through a ``sync.Once`` (a Do
@@ -225,6 +229,7 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
             shapes = ((lambda: waits.wait_after_loop(sf, line), True),)
         elif state in CONDS:
             shapes = ((lambda: waits.wait_for_error(sf, line), False),  # a retry may clear the error
+                      (lambda: conds.signal_under_lock(sf, line, abspath), False),  # the signaller now waits for the lock
                       (lambda: conds.lost_wakeup(sf, line, abspath, c), True))
         else:
             shapes = tuple((shape, True) for shape in (
