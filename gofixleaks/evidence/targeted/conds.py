@@ -19,6 +19,7 @@ from ..dump import Frame, short_name
 from ..match import Covered
 from ._base import lock_call, lock_operand, named_call, parsed_package, used_elsewhere
 from .holders import cond_lockers
+from .waits import cond_loop
 
 _ONCE_SLOW = "sync.(*Once).doSlow"  # the frame a Do waiting for (or running) the first call is in
 _CLOSURE = re.compile(r"\.func\d+$")
@@ -48,15 +49,13 @@ def signal_under_lock(sf: SourceFile, line: int, abspath: str) -> tuple[Fix | No
     signals ``c`` and no other file of the package names ``c``. Review however proven:
     the signaller now waits for the lock, so a holder of it waiting for the signaller
     would deadlock where no re-run may look."""
-    wait = next((n for n in a.of_type(sf.root, "expression_statement")
-                 if sf.line_col(n.start_byte)[0] == line and named_call(sf, n, "Wait")), None)
-    loop = wait.parent.parent.parent if wait is not None and wait.parent.type == "statement_list" else None
-    if loop is None or loop.type != "for_statement" or [n for n in a.statements(loop.child_by_field_name("body"))
-                                                          if n.type != "comment"] != [wait]:
+    found = cond_loop(sf, line)
+    if found is None:
         return None, None
-    cond = next((c for c in loop.named_children if c.type not in ("block", "comment", "for_clause", "range_clause")), None)
+    loop, cond = found
     method = a.enclosing_function(loop)
     recv = a.receiver_name(sf, method) if method is not None and method.type == "method_declaration" else None
+    wait = a.statements(loop.child_by_field_name("body"))[-1]
     waits_on = sf.text(a.method_call(sf, a.unparen(wait.named_children[0]))[0])
     if cond is None or recv is None or not waits_on.startswith(f"{recv}.") or waits_on.count(".") != 1:
         return None, None
