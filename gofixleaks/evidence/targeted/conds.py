@@ -182,15 +182,16 @@ def _fields_set(sf: SourceFile, stmt: Node, s: str) -> list[str]:
 
 def lost_wakeup(sf: SourceFile, line: int, abspath: str, c: Covered) -> tuple[None, str | None]:
     """A diagnosis, no fix: the blocked ``x.c.Wait()`` on ``line`` is guarded by no
-    condition (no ``for`` or ``if`` around it in its function), so a Signal or Broadcast
-    sent before it began waiting is lost, and nothing tells the waiter what it waits for
-    already came (kubernetes' 58107: a queue's Get waits with no look at the queue). Said
-    with it where it holds: the function around the Wait takes no lock before it and is a
-    func literal another function calls (it runs on a goroutine of its own, so Wait
-    released ``c.L`` for whichever goroutine held it: kubernetes' 11298); where the Wait is
-    on a field of a method's receiver, the methods of its type signalling that field with
-    no lock taken before (it can come between the waiter's check and its Wait). None where the
-    Wait is guarded (``for !ready { c.Wait() }``: its state's setters are the question)."""
+    condition (no ``for``, ``if``, ``switch`` or ``select`` around it in its function), so
+    a Signal or Broadcast sent before it began waiting is lost, and nothing tells the
+    waiter that what it waits for already came (kubernetes' 58107: a queue's Get waits
+    with no look at the queue). Said with it where it holds: the function around the Wait
+    takes no lock before it and is a func literal another function calls (it runs on a
+    goroutine of its own, so Wait released ``c.L`` for whichever goroutine held it:
+    kubernetes' 11298); where the Wait is on a field of a method's receiver, the methods of
+    its type signalling that field with no lock taken before (it can come between the
+    waiter's check and its Wait). None where the Wait is guarded (``for !ready {
+    c.Wait() }``: its state's setters are the question)."""
     wait = next((n for n in a.of_type(sf.root, "expression_statement")
                  if sf.line_col(n.start_byte)[0] == line and named_call(sf, n, "Wait")), None)
     fn = a.enclosing_function(wait) if wait is not None else None
