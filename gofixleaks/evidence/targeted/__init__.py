@@ -117,6 +117,14 @@ case to it, or refuse it where that would be wrong):
 - a ``c.Wait()`` that is the whole body of ``for COND``, in a method that returns its
   type's error field right after the loop, COND not reading it -> ``COND && r.err == nil``
   (review however proven: a retry that clears the error).
+- a ``c.Wait()`` that is the whole body of ``for COND`` after the waiter's Lock of ``c.L``,
+  whose signaller (a method of the type) sets what COND reads and signals without that
+  lock -> the lock around the state change and the signal (conds.py; review however proven:
+  the signaller now waits for the lock);
+- no fix, a diagnosis (conds.py): a ``c.Wait()`` guarded by no condition (a Signal before it
+  is lost; said with it, a func literal waiting on a goroutine that does not hold ``c.L``,
+  and the signallers that take no lock), and a Lock waited on through a ``sync.Once`` (a Do
+  waiting for another's first call, or a Lock inside a Once's function: a Once/mutex cycle).
 
 A range over a channel nobody closes is range-not-closed's to fix (it sees the channel's
 senders across the package). Anything else (other locks, wait groups and condition
@@ -151,7 +159,7 @@ from ...rule import Finding
 from ...source import SourceError, SourceFile
 from .. import PROVEN_LEAK
 from ..match import Covered
-from . import cancels, channels, closers, exchanges, handoffs, holders, locks, ordering, protocols, registries, stops, tokens, waits
+from . import cancels, channels, closers, conds, exchanges, handoffs, holders, locks, ordering, protocols, registries, stops, tokens, waits
 from ._base import another_function, operation
 
 RULE = PROVEN_LEAK
@@ -226,7 +234,9 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
         if state in WAITS:
             shapes = ((lambda: waits.wait_after_loop(sf, line), True),)
         elif state in CONDS:
-            shapes = ((lambda: waits.wait_for_error(sf, line), False),)  # a retry may clear the error
+            shapes = ((lambda: waits.wait_for_error(sf, line), False),  # a retry may clear the error
+                      (lambda: conds.signal_under_lock(sf, line, abspath), False),  # the signaller now waits for the lock
+                      (lambda: conds.lost_wakeup(sf, line, abspath, c), True))
         else:
             shapes = tuple((shape, True) for shape in (
                 lambda: locks.taken_twice(sf, line),
@@ -234,7 +244,8 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
                 lambda: locks.unlock_before_leaving(sf, line),
                 lambda: locks.locked_variant(sf, line, abspath),
                 lambda: exchanges.drain_before_close(sf, line, abspath),
-                lambda: registries.registry_before_key(sf, line, abspath)))
+                lambda: registries.registry_before_key(sf, line, abspath),
+                lambda: conds.once_held(sf, line, abspath, c)))
         fix, proof_suffices, whys = _first(shapes)
         if fix is None and state in LOCKS:
             fix, proof_suffices, own = _first((

@@ -131,13 +131,10 @@ def wait_for_error(sf: SourceFile, line: int) -> tuple[Fix | None, str | None]:
     waits forever for something the method would report as failed anyway (moby's PR 30408).
     The loop also stops on the error: ``COND && r.E == nil``. `review` however proven: a
     caller that clears E and retries would see waiters leave early with the old error."""
-    wait = next((n for n in a.of_type(sf.root, "expression_statement")
-                 if sf.line_col(n.start_byte)[0] == line and named_call(sf, n, "Wait")), None)
-    loop = wait.parent.parent.parent if wait is not None and wait.parent.type == "statement_list" else None
-    if loop is None or loop.type != "for_statement" or [n for n in a.statements(loop.child_by_field_name("body"))
-                                                          if n.type != "comment"] != [wait]:
+    found = cond_loop(sf, line)
+    if found is None:
         return None, None
-    cond = next((c for c in loop.named_children if c.type not in ("block", "comment", "for_clause", "range_clause")), None)
+    loop, cond = found
     method = a.enclosing_function(loop)
     if cond is None or method is None or method.type != "method_declaration" or loop.parent.parent != a.body(method):
         return None, "the Wait's loop is not a plain `for COND` opening a method's own block"
@@ -162,6 +159,18 @@ def wait_for_error(sf: SourceFile, line: int) -> tuple[Fix | None, str | None]:
     new = f"({text}) && {recv}.{field} == nil" if paren else f"{text} && {recv}.{field} == nil"
     return Fix(f"stop waiting once {recv}.{field} is set: the method returns it after the loop",
                (TextEdit(cond.start_byte, cond.end_byte, new.encode()),)), None
+
+
+def cond_loop(sf: SourceFile, line: int) -> tuple[Node, Node | None] | None:
+    """(the loop, its condition: None for a bare ``for``) of which the ``x.Wait()`` on
+    ``line`` is the whole body; None when it is not."""
+    wait = next((n for n in a.of_type(sf.root, "expression_statement")
+                 if sf.line_col(n.start_byte)[0] == line and named_call(sf, n, "Wait")), None)
+    loop = wait.parent.parent.parent if wait is not None and wait.parent.type == "statement_list" else None
+    if loop is None or loop.type != "for_statement" or [n for n in a.statements(loop.child_by_field_name("body"))
+                                                          if n.type != "comment"] != [wait]:
+        return None
+    return loop, next((c for c in loop.named_children if c.type not in ("block", "comment", "for_clause", "range_clause")), None)
 
 
 # ---------------------------------------------------------------------------- a Done nobody calls
