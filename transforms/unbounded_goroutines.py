@@ -105,9 +105,10 @@ The loop never waits, so nothing pushes back on the producer.
   hung), and a cap on connections is a deliberate choice (`netutil.LimitListener`). On
   the precision corpus all 25 such findings were false;
 - an endless loop that dispatches other work (the launch sits in a case of a select or
-  switch, or the loop holds a select: a run loop, a protocol reader): the goroutines are
-  paced by its events (on the corpus all 9 were false), and a blocking acquire could stall
-  the very work they wait for;
+  switch, or the loop holds a select: a run loop, a protocol reader), also where the
+  fan-out it runs again and again sits in such a case (cloudflared's supervisor restarts
+  its waiting tunnels in `case <-backoffTimer:`): the goroutines are paced by its events (on the corpus all 9
+  were false), and a blocking acquire could stall the very work they wait for;
 - an errgroup with `SetLimit`, or one passed in (its maker may have limited it).
 
 ## When it is not fixed
@@ -335,7 +336,7 @@ def _check(p: Pass, ln: _Launch, given: dict[int, set[str]]) -> None:
         return
     if kind == "collection" and (not (p.option("fire-and-forget") or _repeated(sf, ln)) or _joined_after_loop(p, ln)):
         return  # one fan-out per call is opt-in: on the corpus none of them leaked
-    if _accepts_connections(sf, ln) or (a.loop_kind(sf, ln.loop) == "endless" and _dispatches(ln)):
+    if _accepts_connections(sf, ln) or _dispatches(sf, ln):
         return  # as many as the connections served, or paced by a run loop's events
     lives_on = _runs_until_shutdown(p, ln)
     if lives_on is not None and kind != "endless":
@@ -1027,12 +1028,18 @@ def _results(call: Node) -> int:
     return stmt.child_by_field_name("left").named_child_count
 
 
-def _dispatches(ln: _Launch) -> bool:
-    """The endless loop does more than fetch an item and launch: the launch sits in a case
-    of a select or switch, or the loop holds a select (a run loop, a protocol reader)."""
-    body = ln.loop.child_by_field_name("body")
+def _dispatches(sf, ln: _Launch) -> bool:
+    """The endless loop around the launch (its own, or the one that runs its fan-out again
+    and again) does more than fetch an item and launch: the launch sits in a case of a
+    select or switch, or the loop holds a select (a run loop, a protocol reader;
+    cloudflared's supervisor restarts the waiting tunnels in its `case <-backoffTimer:`)."""
+    loop = next((lp for lp in a.loops_between(ln.go, ln.function) if a.loop_kind(sf, lp) == "endless"), None)
+    body = loop.child_by_field_name("body") if loop is not None else None
+    if body is None:
+        return False
     in_case = any(n.type in a.CASE_TYPES for n in a.ancestors(ln.go) if a.is_within(n, body))
-    return in_case or next(a.of_type(body, "select_statement", skip_functions=True), None) is not None
+    # around a fan-out, only a case dispatches it: after the select, each round's sweep is paced
+    return in_case or (loop == ln.loop and next(a.of_type(body, "select_statement", skip_functions=True), None) is not None)
 
 
 def _deadlock_risk(p: Pass, ln: _Launch) -> str | None:
@@ -1055,7 +1062,7 @@ def _deadlock_risk(p: Pass, ln: _Launch) -> str | None:
         return (f"the goroutines write to a pipe whose read end ({piped[0]}) the loop consumes: once every slot holds "
                 "one blocked on a write nobody reads, the loop would wait for a slot for good; close the read end "
                 "before the next pass (then one writer at a time is alive)")
-    if a.loop_kind(sf, ln.loop) == "endless" and _dispatches(ln):
+    if _dispatches(sf, ln):
         return (
             "the loop dispatches other work (a select or switch around the launch): waiting for a slot would "
             "stall it, and the goroutines may be waiting for that very work; bound them by hand"

@@ -3,6 +3,7 @@
 package nofix
 
 import (
+	"io"
 	"net"
 	"sync"
 )
@@ -37,27 +38,27 @@ func Serve(l net.Listener, handle func(net.Conn)) error {
 	}
 }
 
-// Server tracks its connections under a mutex.
+// Server tracks its open files under a mutex.
 type Server struct {
 	mu    sync.Mutex
-	conns map[net.Conn]struct{}
+	files map[io.Closer]struct{}
 }
 
 // Track launches with s.mu held: waiting there for a free slot would block the
 // goroutines that need s.mu to finish.
-func (s *Server) Track(added <-chan net.Conn) {
+func (s *Server) Track(added <-chan io.Closer) {
 	for c := range added {
 		s.mu.Lock()
-		s.conns[c] = struct{}{}
+		s.files[c] = struct{}{}
 		go s.finish(c) // want "goroutine started for every value received from added"
 		s.mu.Unlock()
 	}
 }
 
-func (s *Server) finish(c net.Conn) {
+func (s *Server) finish(c io.Closer) {
 	defer func() {
 		s.mu.Lock()
-		delete(s.conns, c)
+		delete(s.files, c)
 		s.mu.Unlock()
 	}()
 	c.Close()
