@@ -33,7 +33,10 @@ send forever, with whatever it holds (a connection, a file, a cursor), once per 
 - the generator's channel has room for everything it sends (one send, buffered), or a
   local channel is buffered by the length of what its producers are launched over
   (`make(chan T, len(xs))`, one `go` per element, each sending at most once);
-- `gen` is not a generator of this package (its body is not visible).
+- `gen` is not a generator of this package (its body is not visible);
+- every way out of the loop sits in a `case <-ctx.Done():` of the context the generator
+  is given and watches on every send: the reader leaves only once the generator stops too
+  (navidrome's `Merge` over `ReadOrDone(ctx, c)`).
 
 ## When it is not fixed
 - the generator neither watches a context it is given nor closes its channel when done
@@ -94,8 +97,11 @@ def run(p: Pass) -> None:
         gen = v.index.generator(v.package, *target) if target is not None else None
         if gen is None or not _left_early(sf, loop) or (gen.capacity and gen.sends == 1):
             continue
-        if any(_cancelled_on_return(sf, call, i, makers) for i in _watched_contexts(v, call, gen)):
+        watched = _watched_contexts(v, call, gen)
+        if any(_cancelled_on_return(sf, call, i, makers) for i in watched):
             continue  # the reader's own context, cancelled when it returns: the generator stops
+        if any(_left_only_when_done(sf, loop, a.arguments(call)[i]) for i in watched):
+            continue  # the reader leaves once the generator's own context is done: it stops too
         name = target[0]
         message = f"leaving this range over {name}(...) early abandons the generator's goroutine, blocked forever on its next send"
         fix, why = _fix(sf, v, loop, call, gen)
@@ -214,6 +220,26 @@ def _left_early(sf, loop: Node) -> bool:
     if next(a.of_type(body, "return_statement", "goto_statement", skip_functions=True), None) is not None:
         return True
     return any((t := a.break_target(sf, b)) is not None and a.is_within(loop, t) for b in a.loop_breaks(loop))
+
+
+def _left_only_when_done(sf, loop: Node, ctx: Node) -> bool:
+    """Whether every way out of ``loop``'s body (a return, goto or break leaving it) sits in
+    a select case receiving from ``ctx.Done()``: the reader leaves only once the context the
+    generator watches is done (navidrome's Merge, whose outputs return in `case
+    <-ctx.Done():`)."""
+    if ctx.type != "identifier":
+        return False
+    body = loop.child_by_field_name("body")
+    exits = [*a.of_type(body, "return_statement", "goto_statement", skip_functions=True),
+             *(b for b in a.loop_breaks(loop) if (t := a.break_target(sf, b)) is not None and a.is_within(loop, t))]
+    done = f"<-{sf.text(ctx)}.Done()"
+
+    def on_done(x: Node) -> bool:
+        case = a.enclosing(x, "communication_case", stop_at=a.FUNCTION_TYPES)
+        comm = case.child_by_field_name("communication") if case is not None and a.is_within(case, body) else None
+        return comm is not None and sf.text(comm).replace(" ", "") == done
+
+    return bool(exits) and all(on_done(x) for x in exits)
 
 
 def _watched_contexts(v: m.View, call: Node, gen) -> list[int]:

@@ -80,3 +80,15 @@ func AnyFound(hosts []string, probe func(string) bool) bool {
 	}
 	return false
 }
+
+// Forward leaves only once ctx is done, the context gen watches on every send: gen stops
+// too, so nothing is abandoned.
+func Forward(ctx context.Context, out chan<- int) {
+	for v := range gen(ctx, 100) {
+		select {
+		case out <- v:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
