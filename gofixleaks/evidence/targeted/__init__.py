@@ -119,7 +119,9 @@ lock-order deadlocks) gets no fix and a one-line reason per class; where the cod
 goroutine's stack proves more, a diagnosis instead (a channel field nothing signals; a
 send on a channel field nothing in the package receives from, or only polls with a
 default, handoffs.never_received; a receive waiting for a close that an outer frame of its
-own goroutine defers; with all the sites' stacks, commands.target tells a cycle of Locks,
+own goroutine defers; a stop signal that never fires: its only close follows a Wait that
+cannot return, it is the goroutine's own deferred close handed back through a callback, or
+the goroutine that closes it last can leave before, signals.never_fires; with all the sites' stacks, commands.target tells a cycle of Locks,
 each held up the stack of the goroutine the previous one waits for: a lock-order deadlock,
 holders.lock_order). A targeted fix is
 `review`: only a run of the tests after it proves it (see commands.target).
@@ -145,7 +147,7 @@ from ...rule import Finding
 from ...source import SourceError, SourceFile
 from .. import PROVEN_LEAK
 from ..match import Covered
-from . import cancels, channels, closers, exchanges, handoffs, holders, locks, ordering, registries, stops, tokens, waits
+from . import cancels, channels, closers, exchanges, handoffs, holders, locks, ordering, registries, signals, stops, tokens, waits
 from ._base import another_function, operation
 
 RULE = PROVEN_LEAK
@@ -283,7 +285,7 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
         finding = Finding.at(sf, operation(stmt), RULE, "error", f"goroutines block here forever ({c.site.state_text})", [fix])
         return Aimed(c, abspath, finding, fix.message, proof_suffices)
     never = channels.never_signalled(sf, stmt, state, abspath) or handoffs.never_received(sf, stmt, state, abspath) \
-        or holders.waits_for_own_close(sf, stmt, state, abspath, c)
+        or holders.waits_for_own_close(sf, stmt, state, abspath, c) or signals.never_fires(sf, stmt, state, abspath)
     return Aimed(c, abspath, None, "; ".join([never] if never else reasons) or "no targeted fix applies")
 
 

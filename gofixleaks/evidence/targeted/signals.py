@@ -1,0 +1,246 @@
+"""Diagnoses, no fixes, for a goroutine blocked receiving a stop signal that will never
+fire, told from the code around the proven site: its only close comes after a Wait that
+cannot return (cockroach's 1055), it is the goroutine's own deferred close, handed back
+through a callback (kubernetes' 70277), or the goroutine that closes it can leave before
+the close (moby's 21233). Each names the statement that keeps the signal from firing;
+where the stop signal would come from is its owner's decision (inventing one needs an
+owner who fires it on every way it ends), so none is written."""
+
+from __future__ import annotations
+
+import re
+
+from tree_sitter import Node
+
+from ... import analysis as a
+from ...source import SourceFile
+from . import waits
+from ._base import channel, used_elsewhere
+from .channels import received_field
+
+_FUNCTIONS = ("func_literal", "function_declaration", "method_declaration")
+# calls that end the calling goroutine where they stand: testing's (log.Fatal ends the program), runtime.Goexit
+_LEAVING = re.compile(r"(?!log\.)\w+\.(Fatal|Fatalf|FailNow|Skip|Skipf|SkipNow)|runtime\.Goexit")
+
+
+def never_fires(sf: SourceFile, stmt: Node, state: str, abspath: str) -> str | None:
+    """Why the stop signal the receive ``stmt`` waits for never fires, or None (see the
+    module)."""
+    if state != "chan receive":
+        return None
+    return closed_after_endless_wait(sf, stmt, abspath) or own_close_through_callback(sf, stmt) \
+        or close_skipped(sf, stmt)
+
+
+def closed_after_endless_wait(sf: SourceFile, stmt: Node, abspath: str) -> str | None:
+    """The receive reads an unexported channel field ``f`` (see channels.received_field)
+    whose every close in the package comes, in its function, after a ``g.Wait()`` that
+    waits.never_done shows cannot return (nothing calls ``g.Done()``): the close is never
+    reached. Only where ``f`` is otherwise just received from, made, and returned as a
+    receive-only channel (a caller cannot close that)."""
+    field = received_field(sf, stmt)
+    if field is None or used_elsewhere(abspath, [rb"\." + re.escape(field).encode() + rb"\b"]) is not None:
+        return None
+    closes = []
+    for sel in a.of_type(sf.root, "selector_expression"):
+        if sf.text(sel.child_by_field_name("field")) != field:
+            continue
+        use = _use(sf, sel)
+        if use is None:
+            return None
+        closes += [use] if use.type == "expression_statement" else []
+    made = [el for el in a.of_type(sf.root, "keyed_element") if sf.text(el.named_children[0]) == field]
+    if not closes or not all(_is_make(sf, el.named_children[-1].named_children[0]) for el in made):
+        return None
+    found = [_endless_wait_before(sf, close, abspath) for close in closes]
+    if None in found:
+        return None
+    wait, why = found[0]
+    close, fn = closes[0], a.enclosing_function(closes[0])
+    where = f" in {sf.text(fn.child_by_field_name('name'))}" if fn.type != "func_literal" else ""
+    return (f"the signal never fires: {'its only close' if len(closes) == 1 else 'each of its closes'}, "
+            f"{' '.join(sf.text(close).split())}{where} (line {sf.line_col(close.start_byte)[0]}), comes after "
+            f"{' '.join(sf.text(wait).split())} (line {sf.line_col(wait.start_byte)[0]}): {why}")
+
+
+def _use(sf: SourceFile, sel: Node) -> Node | None:
+    """What ``x.f`` does where it stands, if it is harmless to the close count: the
+    ``close(x.f)`` statement itself, a receive (the node), a ``make`` stored in it, or the
+    result of a function returning ``<-chan`` (its callers can only receive); else None."""
+    parent = sel.parent
+    if a.is_receive(sf, parent):
+        return parent
+    if parent.type == "argument_list" and a.callee(sf, parent.parent) == (None, "close") \
+            and parent.parent.parent.type == "expression_statement":
+        return parent.parent.parent
+    if parent.type == "expression_list" and parent.parent.type == "assignment_statement" \
+            and parent.parent.child_by_field_name("left") == parent and len(parent.named_children) == 1:
+        value = parent.parent.child_by_field_name("right").named_children
+        return parent.parent if len(value) == 1 and _is_make(sf, value[0]) else None
+    if parent.type == "expression_list" and parent.parent.type == "return_statement" and len(parent.named_children) == 1:
+        fn = a.enclosing_function(parent)
+        result = fn.child_by_field_name("result") if fn is not None else None
+        return parent.parent if result is not None and sf.text(result).startswith("<-chan") else None
+    return None
+
+
+def _is_make(sf: SourceFile, node: Node) -> bool:
+    return a.is_call_to(sf, a.unparen(node), None, ("make",))
+
+
+def _endless_wait_before(sf: SourceFile, stmt: Node, abspath: str) -> tuple[Node, str] | None:
+    """A ``g.Wait()`` statement that runs before ``stmt`` on every way to it (an earlier
+    statement of its block, or of a block holding it, in its function) and cannot return
+    (waits.never_done), with why; else None."""
+    node = stmt
+    while node.type not in _FUNCTIONS and node.parent is not None:
+        if node.parent.type == "statement_list":
+            for before in node.parent.named_children:
+                if before == node:
+                    break
+                if before.type == "expression_statement":
+                    why = waits.never_done(sf, sf.line_col(before.start_byte)[0], abspath)[1]
+                    if why is not None:
+                        return before, why
+        node = node.parent
+    return None
+
+
+def own_close_through_callback(sf: SourceFile, stmt: Node) -> str | None:
+    """The receive ``<-v`` waits for the close its own function defers: ``v`` is a local
+    that only a func literal sets, to its own parameter, where that literal is handed to a
+    function of this file, called before the receive, which calls it (first thing it does
+    on every way, before any return) with a parameter of its own that the caller filled
+    with ``s``; and the function holding the receive registered ``defer close(s)`` before
+    it. ``v`` is ``s`` when the receive runs, and ``s`` is closed only as that function
+    returns: the goroutine waits for itself."""
+    chan = channel(sf, stmt)
+    fn = a.enclosing_function(stmt)
+    if chan is None or chan.type != "identifier" or fn is None or any(True for _ in a.of_type(fn, "goto_statement")):
+        return None
+    v = sf.text(chan)
+    top = a.statements(a.body(fn))
+    at = next((i for i, s in enumerate(top) if a.is_within(stmt, s)), None)
+    if at is None:
+        return None
+    closes = {_deferred_close(sf, s): s for s in top[:at]}
+    sets = [n for n in a.of_type(fn, "assignment_statement") if sf.text(n.child_by_field_name("left")) == v]
+    written = [n for n in a.of_type(fn, "unary_expression") if sf.text(n) == f"&{v}"]
+    if v in closes and not sets and not written:
+        return (f"the goroutine waits for itself: this function closes {v} by defer (line "
+                f"{sf.line_col(closes[v].start_byte)[0]}) only as it returns, after this receive")
+    decl = a.local_declaration(sf, v, stmt)
+    if not sets or written or decl is None or decl.type != "var_declaration" or "=" in sf.text(decl):
+        return None
+    literal = a.enclosing_function(sets[0])
+    if literal is None or literal.type != "func_literal" or not all(a.enclosing_function(n) == literal for n in sets):
+        return None
+    params = _param_names(sf, literal)
+    lit_top = a.statements(a.body(literal))
+    first = next((s for s in lit_top if s in sets), None)
+    if first is None or any(_returns(s) for s in lit_top[:lit_top.index(first)]) \
+            or len({sf.text(n.child_by_field_name("right")) for n in sets}) != 1:
+        return None
+    p = sf.text(first.child_by_field_name("right"))
+    if p not in params:
+        return None
+    # the literal as the i-th argument of a call, in a top-level statement before the receive
+    call = literal.parent.parent if literal.parent.type == "argument_list" else None
+    if call is None or call.child_by_field_name("function").type != "identifier" \
+            or not any(a.is_within(call, s) for s in top[:at]):
+        return None
+    i = a.arguments(call).index(literal)
+    callee = sf.text(call.child_by_field_name("function"))
+    g = next((d for d in a.of_type(sf.root, "function_declaration") if sf.text(d.child_by_field_name("name")) == callee), None)
+    g_params = _param_names(sf, g) if g is not None else []
+    if len(g_params) != len(a.arguments(call)):
+        return None
+    w = g_params[i]
+    uses = [n for n in a.of_type(a.body(g), "identifier") if sf.text(n) == w]
+    calls = [n.parent for n in uses if n.parent.type == "call_expression" and n.parent.child_by_field_name("function") == n]
+    g_top = a.statements(a.body(g))
+    first_call = next((k for k, s in enumerate(g_top) if calls and a.is_within(calls[0], s)), None)
+    if not calls or len(calls) != len(uses) or first_call is None or any(_returns(s) for s in g_top[:first_call]):
+        return None
+    k = params.index(p)
+    handed = {sf.text(c_args[k]) if len(c_args := a.arguments(c)) == len(params) else None for c in calls}
+    q = handed.pop() if len(handed) == 1 else None
+    if q not in g_params or any(sf.text(n.child_by_field_name("left")) == q for n in a.of_type(a.body(g), "assignment_statement")):
+        return None
+    s = sf.text(a.arguments(call)[g_params.index(q)])
+    closer = closes.get(s)
+    if closer is None:
+        return None
+    return (f"the goroutine waits for itself: {v} is {s}, which {callee} hands back as its {q} to the callback that sets "
+            f"{v}, and this function closes {s} by defer (line {sf.line_col(closer.start_byte)[0]}) only as it returns, "
+            f"after this receive; wait for a channel someone else closes ({callee} could own one it closes as it returns)")
+
+
+def _deferred_close(sf: SourceFile, stmt: Node) -> str | None:
+    """``s`` of ``defer close(s)``, else None."""
+    m = re.fullmatch(r"defer\s+close\(\s*(\w+)\s*\)", sf.text(stmt)) if stmt.type == "defer_statement" else None
+    return m.group(1) if m else None
+
+
+def _param_names(sf: SourceFile, fn: Node) -> list[str]:
+    """The parameters' names in order (one per position), or [] with an unnamed one."""
+    names = []
+    for decl in fn.child_by_field_name("parameters").named_children:
+        if decl.type != "parameter_declaration":
+            return []  # variadic: positions do not line up with arguments
+        idents = decl.children_by_field_name("name")
+        if not idents:
+            return []
+        names += [sf.text(n) for n in idents]
+    return names
+
+
+def _returns(stmt: Node) -> bool:
+    """Whether ``stmt`` may return from its function (a ``return`` in it, outside func literals)."""
+    return any(True for _ in a.of_type(stmt, "return_statement", skip_functions=True))
+
+
+def close_skipped(sf: SourceFile, stmt: Node) -> str | None:
+    """The receive ``<-d`` waits on a local of its function whose only close is the last
+    statement of a goroutine (``go func() { ...; close(d) }()``) of that function, which can
+    leave before it: a ``return``, or a call that ends the goroutine (``t.Fatalf``,
+    ``runtime.Goexit``). Once it leaves that way nothing closes ``d``. Only where ``d`` is
+    otherwise just received from (not handed on, not deferred-closed)."""
+    chan = channel(sf, stmt)
+    fn = a.enclosing_function(stmt)
+    if chan is None or chan.type != "identifier" or fn is None:
+        return None
+    d = sf.text(chan)
+    decl = a.local_declaration(sf, d, stmt)
+    if decl is None or not a.is_within(decl, fn):
+        return None
+    closes = []
+    for n in a.of_type(fn, "identifier"):
+        if sf.text(n) != d or a.is_within(n, decl):
+            continue
+        if a.is_receive(sf, n.parent):
+            continue
+        call = n.parent.parent if n.parent.type == "argument_list" else None
+        if call is None or a.callee(sf, call) != (None, "close") or call.parent.type != "expression_statement":
+            return None
+        closes.append(call.parent)
+    literal = a.enclosing_function(closes[0]) if len(closes) == 1 else None
+    if literal is None or literal.type != "func_literal" or literal.parent.type != "call_expression" \
+            or literal.parent.parent.type != "go_statement":
+        return None
+    body = a.statements(a.body(literal))
+    if not body or body[-1] != closes[0]:
+        return None
+    leaving = next((n for s in body[:-1] for n in _leaves(sf, s)), None)
+    if leaving is None:
+        return None
+    how = "the return" if leaving.type == "return_statement" else f"{sf.text(leaving.child_by_field_name('function'))}"
+    return (f"{d}'s only close ends the goroutine started on line {sf.line_col(literal.parent.start_byte)[0]}, which can "
+            f"leave before it ({how} on line {sf.line_col(leaving.start_byte)[0]}): then nothing closes {d}; whether that "
+            "goroutine should keep going or close it whichever way it leaves is its author's call")
+
+
+def _leaves(sf: SourceFile, stmt: Node) -> list[Node]:
+    """The returns and goroutine-ending calls in ``stmt``, outside func literals."""
+    return [n for n in a.of_type(stmt, "return_statement", "call_expression", skip_functions=True)
+            if n.type == "return_statement" or _LEAVING.fullmatch(sf.text(n.child_by_field_name("function")))]
