@@ -13,7 +13,7 @@ import pytest
 from gofixleaks.evidence import targeted
 from gofixleaks.evidence.targeted import channels, signals
 
-from .test_evidence_targeted import assert_left, run_flow
+from .test_evidence_targeted import assert_fixed, assert_gofmt_and_vet_clean, assert_left, ask_shape, run_flow
 
 # a close that comes after a Wait for tasks nobody marks done (cockroach's PR 1055: a
 # drain group nobody drains, so the stopper is never closed)
@@ -175,10 +175,99 @@ func TestTotal(t *testing.T) {
 }
 """
 
+# the only receiver of the exits leaves once none is running, and workers started after
+# that wait forever (istio's PR 17860: Run returns when no epoch is active, and a later
+# Restart's runWait sends forever)
+SUPERVISE = """\
+package supervise
+
+import (
+	"sync"
+	"time"
+)
+
+type supervisor struct {
+	mu      sync.Mutex
+	exits   chan int
+	running map[int]bool
+	next    int
+}
+
+func newSupervisor() *supervisor {
+	return &supervisor{
+		exits:   make(chan int),
+		running: make(map[int]bool),
+	}
+}
+
+// watch takes the workers' exits until none is running.
+func (s *supervisor) watch() {
+	for {
+		id := <-s.exits
+		s.mu.Lock()
+		delete(s.running, id)
+		left := len(s.running)
+		s.mu.Unlock()
+		if left == 0 {
+			return
+		}
+	}
+}
+
+// start runs one more worker.
+func (s *supervisor) start() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.next++
+	s.running[s.next] = true
+	go s.exit(s.next)
+}
+
+func (s *supervisor) exit(id int) {
+	s.exits <- id // the worker is done
+}
+
+// Supervise starts n workers one after another, watching them.
+func Supervise(n int) {
+	s := newSupervisor()
+	s.start()
+	go s.watch()
+	for i := 1; i < n; i++ {
+		time.Sleep(20 * time.Millisecond)
+		s.start()
+	}
+}
+"""
+
+SUPERVISE_FIXED = SUPERVISE.replace("\tnext    int\n", "\tnext    int\n\tdone    chan struct{}\n").replace(
+    "\t\trunning: make(map[int]bool),\n", "\t\trunning: make(map[int]bool),\n\t\tdone:    make(chan struct{}),\n").replace(
+    "func (s *supervisor) watch() {\n", "func (s *supervisor) watch() {\n\tdefer close(s.done)\n").replace(
+    "\ts.exits <- id // the worker is done\n",
+    "\tselect {\n\tcase s.exits <- id: // the worker is done\n\tcase <-s.done:\n\t}\n")
+
+
+def _supervise_test(pkg: str, n: int) -> str:
+    return f"""package {pkg}
+
+import (
+	"testing"
+	"time"
+)
+
+func TestSupervise(t *testing.T) {{
+	Supervise({n})
+	time.Sleep(20 * time.Millisecond)
+}}
+"""
+
+
 FILES = {
     "pool/pool.go": POOL, "pool/pool_test.go": POOL_TEST,
     "poll/poll.go": POLL, "poll/poll_test.go": POLL_TEST,
     "consume/consume.go": CONSUME, "consume/consume_test.go": CONSUME_TEST,
+    "supervise/supervise.go": SUPERVISE, "supervise/supervise_test.go": _supervise_test("supervise", 3),
+    # the same shape, one worker: nothing leaks, nothing is aimed at, nothing changes
+    "calm/calm.go": SUPERVISE.replace("package supervise", "package calm"), "calm/calm_test.go": _supervise_test("calm", 1),
 }
 
 
@@ -268,3 +357,55 @@ def test_a_plain_self_wait_is_told(tmp_path):
     source = "package p\n\nfunc f() {\n\tdone := make(chan struct{})\n\tdefer close(done)\n\t<-done\n}\n"
     assert _ask(tmp_path / "a", source, "<-done") == (
         "the goroutine waits for itself: this function closes done by defer (line 5) only as it returns, after this receive")
+
+
+def test_a_done_channel_closed_as_the_only_receiver_returns_ends_the_senders(flow):
+    # review however proven: that watch runs once per value is read from the code
+    assert_fixed(flow, "supervise", SUPERVISE_FIXED, "supervise.go:46",
+                 "proven-leak (fixed): add done to supervisor, closed as watch returns (watch is the only receiver of exits "
+                 "and runs once per value), and give up the send on exits once it is closed")
+    assert_gofmt_and_vet_clean(flow[0], ("supervise",))
+
+
+def test_the_same_shape_without_a_leak_is_left_alone(flow):
+    module, before, result, after = flow
+    assert before["calm"].status == after["calm"].status == "ok"
+    assert (module / "calm" / "calm.go").read_text() == SUPERVISE.replace("package supervise", "package calm")
+
+
+@pytest.mark.parametrize("source, why", [
+    # exported outside package main: callers elsewhere may run it twice
+    (SUPERVISE.replace("watch()", "Watch()"), "Watch is exported: callers in other packages are out of view"),
+    # two calls: both may run on one value
+    (SUPERVISE.replace("\tgo s.watch()\n", "\tgo s.watch()\n\tgo s.watch()\n"), "watch is named 2 times in its package"),
+    # a method value: its calls are out of view
+    (SUPERVISE.replace("\tgo s.watch()\n", "\tw := s.watch\n\tgo w()\n"), "watch is named 1 times in its package, or in another file"),
+    # the call in a loop, on a value made before it
+    (SUPERVISE.replace("\ts.start()\n\tgo s.watch()\n", "\ts.start()\n\tfor i := 0; i < 2; i++ {\n\t\tgo s.watch()\n\t}\n"),
+     "watch is called in a loop"),
+    # the call in a func literal that may run twice
+    (SUPERVISE.replace("\tgo s.watch()\n", "\tw := func() { s.watch() }\n\tgo w()\n"), "that may run more than once"),
+    # a value the constructor may share
+    (SUPERVISE.replace("\treturn &supervisor{\n", "\tif shared != nil {\n\t\treturn shared\n\t}\n\treturn &supervisor{\n")
+     + "\nvar shared *supervisor\n", "s is not made where watch is called on it"),
+    # the value is assigned again
+    (SUPERVISE.replace("\tgo s.watch()\n", "\ts = newSupervisor()\n\tgo s.watch()\n"), "s is assigned again"),
+    # a second receiver: what the send gives up, it might still take
+    (SUPERVISE + "\nfunc (s *supervisor) drain() {\n\t<-s.exits\n}\n", "exits is received by 2 methods"),
+    # the channel handed on: its readers are out of view
+    (SUPERVISE.replace("\tgo s.watch()\n", "\tgo s.watch()\n\tgo forward(s.exits)\n") + "\nfunc forward(chan int) {}\n",
+     "exits is used otherwise than sent on and received by a method of supervisor"),
+    # the send does not end its method: a give-up would go on as if it was taken
+    (SUPERVISE.replace("\ts.exits <- id // the worker is done\n", "\ts.exits <- id // the worker is done\n\ts.next--\n"),
+     "exit goes on after the send"),
+])
+def test_a_receiver_that_may_run_twice_or_share_its_channel_gets_no_done(tmp_path, source, why):
+    fix, reason, _ = ask_shape(tmp_path, signals.done_when_receiver_returns, source, "s.exits <- id")
+    assert fix is None and why in reason, reason
+
+
+def test_in_package_main_an_exported_receiver_has_all_its_callers_in_view(tmp_path):
+    source = SUPERVISE.replace("package supervise", "package main").replace("watch()", "Watch()")
+    fix, reason, fixed = ask_shape(tmp_path, signals.done_when_receiver_returns, source, "s.exits <- id")
+    assert fix is not None, reason
+    assert "\tdefer close(s.done)\n" in fixed and "\tcase <-s.done:\n" in fixed

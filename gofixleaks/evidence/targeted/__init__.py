@@ -50,6 +50,12 @@ case to it, or refuse it where that would be wrong):
   once it is closed, checked first without blocking so no value goes out after the stop
   (stops.py; stays review even when proven: a reader still reading after the stop loses
   the values it would have had);
+- a send ending a method, on a channel field that only one other method of the type
+  receives from, which can return while senders remain and runs once per value (its one
+  call in the package is on a value made just before it; unexported, or in package main)
+  -> a new `done` field, made in each keyed literal, closed by that method by defer, and a
+  select that gives up the send once it is closed (signals.py; stays review even when
+  proven: that the method runs once is read from the code);
 - a wait on a local done channel that is only handed to one goroutine whose function
   ignores it -> that function closes it as it returns;
 - a bare exchange on a channel field ending a locked stretch, whose partner takes that
@@ -277,6 +283,8 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
         (lambda: channels.done_field(sf, stmt, state, abspath), True),
         # values after the stop are dropped: a reader that still wanted them is out of the proof's view
         (lambda: stops.done_by_stop(sf, stmt, state, abspath), False),
+        # that the receiver runs once per value is read from the code: no re-run shows it
+        (lambda: signals.done_when_receiver_returns(sf, stmt, state, abspath), False),
         (lambda: channels.closed_by_its_goroutine(sf, stmt, state, abspath), True),
     )
     fix, proof_suffices, reasons = _first(shapes)

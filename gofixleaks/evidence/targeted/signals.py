@@ -1,10 +1,16 @@
-"""Diagnoses, no fixes, for a goroutine blocked receiving a stop signal that will never
-fire, told from the code around the proven site: its only close comes after a Wait that
-cannot return (cockroach's 1055), it is the goroutine's own deferred close, handed back
-through a callback (kubernetes' 70277), or the goroutine that closes it can leave before
-the close (moby's 21233). Each names the statement that keeps the signal from firing;
-where the stop signal would come from is its owner's decision (inventing one needs an
-owner who fires it on every way it ends), so none is written."""
+"""Goroutines blocked because a stop signal does not exist or is not watched.
+
+One fix: a send on a channel field whose only receiver, a method that runs once per value,
+can return while senders remain: a done channel that method closes as it returns (by
+defer: on every way it ends), which the send also watches (done_when_receiver_returns).
+
+Diagnoses, no fixes, for a goroutine blocked receiving a stop signal that will never fire,
+told from the code around the proven site: its only close comes after a Wait that cannot
+return (cockroach's 1055), it is the goroutine's own deferred close, handed back through a
+callback (kubernetes' 70277), or the goroutine that closes it can leave before the close
+(moby's 21233). Each names the statement that keeps the signal from firing; where the stop
+signal would come from is its owner's decision (inventing one needs an owner who fires it
+on every way it ends), so none is written."""
 
 from __future__ import annotations
 
@@ -12,10 +18,16 @@ import re
 
 from tree_sitter import Node
 
+try:  # installed, transforms/ is the package gofixleaks.transforms
+    from gofixleaks.transforms import _goroutine as g_
+except ImportError:  # an uninstalled checkout: transforms/ beside gofixleaks/ (as registry.py finds it)
+    from transforms import _goroutine as g_
+
 from ... import analysis as a
+from ...edits import Fix, TextEdit, insert_before_statement
 from ...source import SourceFile
-from . import waits
-from ._base import channel, used_elsewhere
+from . import stops, waits
+from ._base import channel, own_channel_field, struct_fields, used_elsewhere
 from .channels import received_field
 
 _FUNCTIONS = ("func_literal", "function_declaration", "method_declaration")
@@ -244,3 +256,145 @@ def _leaves(sf: SourceFile, stmt: Node) -> list[Node]:
     """The returns and goroutine-ending calls in ``stmt``, outside func literals."""
     return [n for n in a.of_type(stmt, "return_statement", "call_expression", skip_functions=True)
             if n.type == "return_statement" or _LEAVING.fullmatch(sf.text(n.child_by_field_name("function")))]
+
+
+# ---------------------------------------------------------------------------- a done channel for a receiver that leaves
+
+
+def done_when_receiver_returns(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tuple[Fix | None, str | None]:
+    """A bare send ``r.f <- v`` ending a method of ``T`` (no results), ``f`` an unexported
+    channel field that only one other method ``R`` of ``T`` receives from (its select cases
+    or bare receives, on its receiver), ``R`` able to return while senders remain (istio's
+    agent: Run returns once no epoch is active, or on its context, and a later Restart's
+    runWait sends forever). ``T`` gets a ``done chan struct{}`` field, made in each of its
+    keyed literals (stops.py's), ``R`` closes it by defer as it starts, and the send becomes a
+    select that also gives up once it is closed: nobody can receive what it drops, as ``R``
+    was the only receiver and has returned.
+
+    Only where ``R`` runs at most once per value, shown from its one call in the package: on
+    a local made just before (``x := &T{...}``, or from a function of the file returning only
+    such literals), never reassigned, with no loop between the two; and ``R`` unexported, or
+    in package main (an exported method's other callers are out of view: a second run would
+    close ``done`` twice, and a run after the first would miss what the senders gave up).
+    Refused where ``f`` is handed on, closed, ranged over or received elsewhere, and for the
+    layouts and types stops.py refuses (a ``done`` already, an exported type, one built
+    otherwise than by keyed literals of this file). Review however proven: that ``R`` runs
+    once is read from the code, which no re-run shows."""
+    chan = channel(sf, stmt)
+    method = a.enclosing_function(stmt)
+    if state != "chan send" or stmt.type != "send_statement" or method is None or method.type != "method_declaration":
+        return None, None
+    field = own_channel_field(sf, chan, method)
+    if field is None:
+        return None, None
+    type_name = a.function_key(sf, method)[1]
+    fields = struct_fields(sf, type_name)
+    methods = [m for m in a.of_type(sf.root, "method_declaration") if (a.function_key(sf, m) or ("", ""))[1] == type_name]
+    receiver, why = _only_receiver(sf, field, type_name, method)
+    if receiver is None:
+        return None, why
+    name = sf.text(receiver.child_by_field_name("name"))
+    literals, why = stops._literals(sf, type_name)
+    why = stops._no_room(sf, type_name, fields, methods) or stops._no_return(sf, method, stmt) or why \
+        or _runs_once(sf, receiver, abspath)
+    if why:
+        return None, why
+    shared = used_elsewhere(abspath, [rb"\b" + re.escape(type_name).encode() + rb"\b", rb"\." + re.escape(field).encode() + rb"\b"])
+    if shared:
+        return None, shared
+    recv = a.receiver_name(sf, receiver)
+    first = a.statements(a.body(receiver))[0]
+    edits = [stops._field_edit(sf, type_name), *(stops._literal_edit(sf, lit) for lit in literals),
+             insert_before_statement(sf, first, [f"defer close({recv}.{stops.DONE})"]),
+             _watching_send(sf, stmt, sf.text(chan.child_by_field_name("operand")))]
+    if None in edits:
+        return None, f"{type_name}'s struct, a literal of it, {name}'s first statement or the send shares a line: add the done channel by hand"
+    message = (f"add {stops.DONE} to {type_name}, closed as {name} returns ({name} is the only receiver of {field} and runs "
+               f"once per value), and give up the send on {field} once it is closed")
+    return Fix(message, tuple(edits)), None
+
+
+def _only_receiver(sf: SourceFile, field: str, type_name: str, sender: Node) -> tuple[Node | None, str | None]:
+    """The one method of ``type_name`` other than ``sender`` that receives from ``f`` (on its
+    receiver), where every other use of ``.f`` is a send or a keyed literal's `make`; else
+    why not."""
+    receivers = []
+    for sel in a.of_type(sf.root, "selector_expression"):
+        if sf.text(sel.child_by_field_name("field")) != field:
+            continue
+        line, parent = sf.line_col(sel.start_byte)[0], sel.parent
+        if parent.type == "send_statement" and parent.child_by_field_name("channel") == sel:
+            continue
+        fn = a.enclosing_function(sel)
+        if not a.is_receive(sf, parent) or fn is None or fn.type != "method_declaration" \
+                or (a.function_key(sf, fn) or ("", ""))[1] != type_name \
+                or sf.text(sel.child_by_field_name("operand")) != a.receiver_name(sf, fn):
+            return None, f"{field} is used otherwise than sent on and received by a method of {type_name} on line {line}: its readers are out of view"
+        receivers.append(fn)
+    made = [el for el in a.of_type(sf.root, "keyed_element") if sf.text(el.named_children[0]) == field]
+    if not all(_is_make(sf, el.named_children[-1].named_children[0]) for el in made):
+        return None, f"{field} is given a channel made elsewhere: its readers are out of view"
+    if len(set(receivers)) != 1 or receivers[0] == sender:
+        return None, f"{field} is received by {len(set(receivers))} methods: no one receiver whose return ends the wait"
+    return receivers[0], None
+
+
+def _runs_once(sf: SourceFile, method: Node, abspath: str) -> str | None:
+    """Why ``method`` may run more than once on one value (see done_when_receiver_returns), or None."""
+    name = sf.text(method.child_by_field_name("name"))
+    if name[0].isupper() and sf.package_name != "main":
+        return f"{name} is exported: callers in other packages are out of view, and a second run would close a done channel twice"
+    uses = [n for n in a.of_type(sf.root, "field_identifier") if sf.text(n) == name and n.parent.type == "selector_expression"]
+    calls = [n.parent.parent for n in uses if n.parent.parent.type == "call_expression"
+             and n.parent.parent.child_by_field_name("function") == n.parent]
+    if len(uses) != 1 or len(calls) != 1 or used_elsewhere(abspath, [rb"\." + re.escape(name).encode() + rb"\b"]) is not None:
+        return f"{name} is named {len(uses)} times in its package, or in another file: not one call, so it may run twice on one value"
+    call = calls[0]
+    value = call.child_by_field_name("function").child_by_field_name("operand")
+    line = sf.line_col(call.start_byte)[0]
+    decl = a.local_declaration(sf, sf.text(value), call) if value.type == "identifier" else None
+    if decl is None or decl.type != "short_var_declaration" or len(decl.child_by_field_name("left").named_children) != 1:
+        return f"{name}'s call on line {line} is not on a local made by `:=`: the value may be run twice"
+    x, fn = sf.text(value), a.enclosing_function(decl)
+    if any(sf.text(n.child_by_field_name("left")) == x for n in a.of_type(fn, "assignment_statement")) \
+            or any(sf.text(n) == f"&{x}" for n in a.of_type(fn, "unary_expression")):
+        return f"{x} is assigned again: {name}'s call on line {line} may run on another value"
+    # a func literal between them that is not run right where it stands may run twice
+    stored = next((n for n in a.ancestors(call) if n.type == "func_literal" and a.is_within(n, fn) and n != fn
+                   and not (n.parent.type == "call_expression" and n.parent.child_by_field_name("function") == n)), None)
+    if stored is not None:
+        return f"{name} is called in a func literal (line {sf.line_col(stored.start_byte)[0]}) that may run more than once"
+    loop = next((n for n in a.ancestors(call) if n.type == "for_statement"), None)
+    if loop is not None and not a.is_within(decl, loop):
+        return f"{name} is called in a loop (line {sf.line_col(loop.start_byte)[0]}) on a value made before it: it may run twice on one value"
+    if not _fresh(sf, decl.child_by_field_name("right").named_children[0]):
+        return f"{x} is not made where {name} is called on it (a literal, or a function of this file returning only literals): the value may be shared"
+    return None
+
+
+def _fresh(sf: SourceFile, value: Node) -> bool:
+    """``&T{...}``, or a call of a function of this file every return of which is one."""
+    def literal(n: Node) -> bool:
+        return n.type == "unary_expression" and sf.text(n).startswith("&") \
+            and n.child_by_field_name("operand").type == "composite_literal"
+
+    if literal(value):
+        return True
+    fn = value.child_by_field_name("function") if value.type == "call_expression" else None
+    decl = next((d for d in a.of_type(sf.root, "function_declaration")
+                 if fn is not None and fn.type == "identifier" and sf.text(d.child_by_field_name("name")) == sf.text(fn)), None)
+    returns = list(a.of_type(a.body(decl), "return_statement", skip_functions=True)) if decl is not None else []
+    return bool(returns) and all(len(r.named_children) == 1 and len(r.named_children[0].named_children) == 1
+                                 and literal(r.named_children[0].named_children[0]) for r in returns)
+
+
+def _watching_send(sf: SourceFile, stmt: Node, recv: str) -> TextEdit | None:
+    """The send as a select that also gives up once ``recv.done`` is closed (its trailing
+    comment stays on the send's case)."""
+    if not g_.own_line(sf, stmt):
+        return None
+    comment = g_.trailing_comment(sf, stmt)
+    indent, nl = sf.indent_at(stmt.start_byte), sf.newline
+    lines = ["select {", f"case {sf.text(stmt)}:" + (f" {comment.text}" if comment else ""), f"case <-{recv}.{stops.DONE}:", "}"]
+    end = comment.end_byte if comment is not None else stmt.end_byte
+    return TextEdit(stmt.start_byte, end, nl.join(ln.encode() if i == 0 else indent + ln.encode() for i, ln in enumerate(lines)))
