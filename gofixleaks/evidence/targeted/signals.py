@@ -27,7 +27,7 @@ from ... import analysis as a
 from ...edits import Fix, TextEdit, insert_before_statement
 from ...source import SourceFile
 from . import stops, waits
-from ._base import channel, own_channel_field, struct_fields, used_elsewhere
+from ._base import channel, own_channel_field, struct_fields, unsent_uses, used_elsewhere
 from .channels import received_field
 
 _FUNCTIONS = ("func_literal", "function_declaration", "method_declaration")
@@ -319,12 +319,7 @@ def _only_receiver(sf: SourceFile, field: str, type_name: str, sender: Node) -> 
     receiver), where every other use of ``.f`` is a send or a keyed literal's `make`; else
     why not."""
     receivers = []
-    for sel in a.of_type(sf.root, "selector_expression"):
-        if sf.text(sel.child_by_field_name("field")) != field:
-            continue
-        line, parent = sf.line_col(sel.start_byte)[0], sel.parent
-        if parent.type == "send_statement" and parent.child_by_field_name("channel") == sel:
-            continue
+    for sel, line, parent in unsent_uses(sf, field):
         fn = a.enclosing_function(sel)
         if not a.is_receive(sf, parent) or fn is None or fn.type != "method_declaration" \
                 or (a.function_key(sf, fn) or ("", ""))[1] != type_name \
