@@ -175,6 +175,82 @@ func TestTotal(t *testing.T) {
 }
 """
 
+# a send held under the lock that the only close of its channel needs (kubernetes' PR 1321:
+# the mux distributes holding its lock, and a watcher's Stop must take it to close)
+FANOUT = """\
+package fanout
+
+import (
+	"sync"
+	"time"
+)
+
+type listener struct {
+	events chan int
+	hub    *Hub
+	id     int
+}
+
+// Stop ends the listener's subscription.
+func (l *listener) Stop() {
+	l.hub.drop(l.id)
+}
+
+// Hub hands each event to every listener.
+type Hub struct {
+	mu        sync.Mutex
+	listeners map[int]*listener
+}
+
+func (h *Hub) subscribe() *listener {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	l := &listener{events: make(chan int), hub: h, id: len(h.listeners)}
+	h.listeners[l.id] = l
+	return l
+}
+
+func (h *Hub) publish(v int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, l := range h.listeners {
+		l.events <- v
+	}
+}
+
+func (h *Hub) drop(id int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if l, ok := h.listeners[id]; ok {
+		delete(h.listeners, id)
+		close(l.events)
+	}
+}
+
+// Run publishes an event to a listener that stops without reading it.
+func Run() {
+	h := &Hub{listeners: map[int]*listener{}}
+	l := h.subscribe()
+	go h.publish(1)
+	time.Sleep(10 * time.Millisecond)
+	go l.Stop()
+}
+"""
+
+FANOUT_TEST = """\
+package fanout
+
+import (
+	"testing"
+	"time"
+)
+
+func TestRun(t *testing.T) {
+	Run()
+	time.Sleep(20 * time.Millisecond)
+}
+"""
+
 # the only receiver of the exits leaves once none is running, and workers started after
 # that wait forever (istio's PR 17860: Run returns when no epoch is active, and a later
 # Restart's runWait sends forever)
@@ -265,6 +341,7 @@ FILES = {
     "pool/pool.go": POOL, "pool/pool_test.go": POOL_TEST,
     "poll/poll.go": POLL, "poll/poll_test.go": POLL_TEST,
     "consume/consume.go": CONSUME, "consume/consume_test.go": CONSUME_TEST,
+    "fanout/fanout.go": FANOUT, "fanout/fanout_test.go": FANOUT_TEST,
     "supervise/supervise.go": SUPERVISE, "supervise/supervise_test.go": _supervise_test("supervise", 3),
     # the same shape, one worker: nothing leaks, nothing is aimed at, nothing changes
     "calm/calm.go": SUPERVISE.replace("package supervise", "package calm"), "calm/calm_test.go": _supervise_test("calm", 1),
@@ -283,25 +360,25 @@ def flow(tmp_path_factory):
                                  "stop to the callback that sets given, and this function closes stop by defer (line 35)"),
     ("consume", CONSUME, "consume.go:21", "(not fixed): done's only close ends the goroutine started on line 8, which can "
                                           "leave before it (the return on line 11): then nothing closes done"),
+    ("fanout", FANOUT, "fanout.go:37", "(not fixed): this goroutine holds h.mu (locked on line 34) across the send, and the "
+                                       "only close of events, in drop (line 46), takes that lock first"),
 ])
 def test_a_signal_that_never_fires_is_told_and_left(flow, pkg, source, where, said):
     assert_left(flow, pkg, source, where, said)
 
 
-def _ask(tmp_path: Path, source: str, text: str, diagnosis=signals.never_fires, others: dict[str, str] | None = None):
-    """``diagnosis`` of the receive on the line starting ``text`` of ``source``, the file of
-    a package of its own (beside ``others``)."""
+def _ask(tmp_path: Path, source: str, text: str, state: str = "chan receive"):
+    """The diagnosis of the receive (or ``state``) on the line starting ``text`` of
+    ``source``, the file of a package of its own."""
     path = tmp_path / "p.go"
     path.write_text(source)
-    for name, content in (others or {}).items():
-        (tmp_path / name).write_text(content)
     sf = targeted.load(str(path), "p.go")
     line = next(i for i, ln in enumerate(source.splitlines(), 1) if ln.strip().startswith(text))
-    return diagnosis(sf, channels.operation_at(sf, line, "chan receive"), "chan receive", str(path))
+    return signals.never_fires(sf, channels.operation_at(sf, line, state), state, str(path))
 
 
 def test_each_diagnosis_holds_on_its_own_case(tmp_path):
-    assert "its only close, close(p.quit) in Close" in _ask(tmp_path / "a", POOL, "<-p.Quit()", others={})
+    assert "its only close, close(p.quit) in Close" in _ask(tmp_path / "a", POOL, "<-p.Quit()")
     assert "the goroutine waits for itself: given is stop" in _ask(tmp_path / "b", POLL, "<-given")
     assert "done's only close ends the goroutine" in _ask(tmp_path / "c", CONSUME, "<-done")
 
@@ -345,6 +422,20 @@ def _folders(tmp_path):
 ])
 def test_near_misses_get_no_diagnosis(tmp_path, source, text):
     assert _ask(tmp_path / "a", source, text) is None
+
+
+@pytest.mark.parametrize("source", [
+    # the close does not take the lock
+    FANOUT.replace("func (h *Hub) drop(id int) {\n\th.mu.Lock()\n\tdefer h.mu.Unlock()\n", "func (h *Hub) drop(id int) {\n"),
+    # the lock is released before the send
+    FANOUT.replace("\th.mu.Lock()\n\tdefer h.mu.Unlock()\n\tfor _, l", "\th.mu.Lock()\n\th.mu.Unlock()\n\tfor _, l"),
+    # the lock is released in the middle too
+    FANOUT.replace("\t\tl.events <- v\n", "\t\th.mu.Unlock()\n\t\tl.events <- v\n\t\th.mu.Lock()\n"),
+    # the channel is handed on: a close elsewhere is out of view
+    FANOUT.replace("\tgo l.Stop()\n", "\tgo l.Stop()\n\tgo forward(l.events)\n") + "\nfunc forward(chan int) {}\n",
+])
+def test_no_lock_diagnosis_where_the_close_does_not_need_the_held_lock(tmp_path, source):
+    assert _ask(tmp_path / "a", source, "l.events <- v", "chan send") is None
 
 
 def test_a_goroutine_ending_call_skips_the_close_too(tmp_path):

@@ -126,8 +126,9 @@ goroutine's stack proves more, a diagnosis instead (a channel field nothing sign
 send on a channel field nothing in the package receives from, or only polls with a
 default, handoffs.never_received; a receive waiting for a close that an outer frame of its
 own goroutine defers; a stop signal that never fires: its only close follows a Wait that
-cannot return, it is the goroutine's own deferred close handed back through a callback, or
-the goroutine that closes it last can leave before, signals.never_fires; with all the sites' stacks, commands.target tells a cycle of Locks,
+cannot return, it is the goroutine's own deferred close handed back through a callback,
+the goroutine that closes it last can leave before, or it takes the lock the blocked
+sender holds, signals.never_fires; with all the sites' stacks, commands.target tells a cycle of Locks,
 each held up the stack of the goroutine the previous one waits for: a lock-order deadlock,
 holders.lock_order). A targeted fix is
 `review`: only a run of the tests after it proves it (see commands.target).

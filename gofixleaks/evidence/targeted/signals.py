@@ -4,11 +4,12 @@ One fix: a send on a channel field whose only receiver, a method that runs once 
 can return while senders remain: a done channel that method closes as it returns (by
 defer: on every way it ends), which the send also watches (done_when_receiver_returns).
 
-Diagnoses, no fixes, for a goroutine blocked receiving a stop signal that will never fire,
-told from the code around the proven site: its only close comes after a Wait that cannot
-return (cockroach's 1055), it is the goroutine's own deferred close, handed back through a
-callback (kubernetes' 70277), or the goroutine that closes it can leave before the close
-(moby's 21233). Each names the statement that keeps the signal from firing; where the stop
+Diagnoses, no fixes, for a goroutine blocked on a channel whose stop signal will never
+fire, told from the code around the proven site: its only close comes after a Wait that
+cannot return (cockroach's 1055), it is the goroutine's own deferred close, handed back
+through a callback (kubernetes' 70277), the goroutine that closes it can leave before the
+close (moby's 21233), or the close takes the lock the blocked sender holds (kubernetes'
+1321). Each names the statement that keeps the signal from firing; where the stop
 signal would come from is its owner's decision (inventing one needs an owner who fires it
 on every way it ends), so none is written."""
 
@@ -27,7 +28,7 @@ from ... import analysis as a
 from ...edits import Fix, TextEdit, insert_before_statement
 from ...source import SourceFile
 from . import stops, waits
-from ._base import channel, own_channel_field, struct_fields, unsent_uses, used_elsewhere
+from ._base import channel, lock_call, lock_key, own_channel_field, struct_fields, unsent_uses, used_elsewhere
 from .channels import received_field
 
 _FUNCTIONS = ("func_literal", "function_declaration", "method_declaration")
@@ -36,12 +37,70 @@ _LEAVING = re.compile(r"(?!log\.)\w+\.(Fatal|Fatalf|FailNow|Skip|Skipf|SkipNow)|
 
 
 def never_fires(sf: SourceFile, stmt: Node, state: str, abspath: str) -> str | None:
-    """Why the stop signal the receive ``stmt`` waits for never fires, or None (see the
-    module)."""
+    """Why the stop signal that would end the blocked receive or send ``stmt`` never
+    fires, or None (see the module)."""
+    if state == "chan send":
+        return close_behind_held_lock(sf, stmt, abspath)
     if state != "chan receive":
         return None
     return closed_after_endless_wait(sf, stmt, abspath) or own_close_through_callback(sf, stmt) \
         or close_skipped(sf, stmt)
+
+
+def close_behind_held_lock(sf: SourceFile, stmt: Node, abspath: str) -> str | None:
+    """The send ``w.f <- v`` in a method of ``T`` that holds a lock of its receiver across
+    it (``r.mu.Lock(); defer r.mu.Unlock()`` before it), where every close of ``f`` is in a
+    method of ``T`` that takes that lock before it (kubernetes' PR 1321: the mux
+    distributes holding its lock, and a watcher's Stop must take that lock to close the
+    channel the mux is stuck sending on). Only where ``f`` is otherwise just sent on,
+    received from, or made."""
+    chan = channel(sf, stmt)
+    method = a.enclosing_function(stmt)
+    if chan is None or chan.type != "selector_expression" or method is None or method.type != "method_declaration":
+        return None
+    field = sf.text(chan.child_by_field_name("field"))
+    held = _held_lock(sf, method, stmt)
+    if held is None or used_elsewhere(abspath, [rb"\." + re.escape(field).encode() + rb"\b"]) is not None:
+        return None
+    type_name = a.function_key(sf, method)[1]
+    closers = []
+    for sel, _, parent in unsent_uses(sf, field):
+        use = _use(sf, sel)
+        if use is None or use.type == "return_statement":
+            return None
+        if use.type == "expression_statement":
+            fn = a.enclosing_function(use)
+            taken = _held_lock(sf, fn, use) if fn is not None and fn.type == "method_declaration" \
+                and a.function_key(sf, fn)[1] == type_name else None
+            if taken is None or taken[0] != held[0]:
+                return None
+            closers.append((fn, use))
+    made = [el for el in a.of_type(sf.root, "keyed_element") if sf.text(el.named_children[0]) == field]
+    if not closers or not all(_is_make(sf, el.named_children[-1].named_children[0]) for el in made):
+        return None
+    recv = a.receiver_name(sf, method)
+    fn, close = closers[0]
+    return (f"this goroutine holds {recv}{held[0]} (locked on line {sf.line_col(held[1].start_byte)[0]}) across the send, "
+            f"and {'the only close' if len(closers) == 1 else 'every close'} of {field}, in "
+            f"{sf.text(fn.child_by_field_name('name'))} (line {sf.line_col(close.start_byte)[0]}), takes that lock first: "
+            "the close that would end the wait waits for this goroutine; close a second channel outside the lock and "
+            "select on it here, or send without holding the lock")
+
+
+def _held_lock(sf: SourceFile, method: Node, at: Node) -> tuple[str, Node] | None:
+    """The lock of its receiver (key as _base.lock_key gives it) that ``method`` holds at
+    ``at``, and its Lock statement: a top-level ``Lock()`` right before ``defer ...Unlock()``,
+    ahead of the statement holding ``at``, and no other release of it in the method."""
+    top = a.statements(a.body(method))
+    for i, (lock, unlock) in enumerate(zip(top, top[1:])):
+        if a.is_within(at, lock) or a.is_within(at, unlock):
+            return None
+        key = lock_key(sf, lock, method) if lock_call(sf, lock, ("Lock",)) else None
+        if key is not None and lock_key(sf, unlock, method) == key and unlock.type == "defer_statement":
+            others = [n for n in a.of_type(method, "expression_statement")
+                      if lock_call(sf, n, ("Unlock",)) and lock_key(sf, n, method) == key]
+            return (key, lock) if not others and any(a.is_within(at, s) for s in top[i + 2:]) else None
+    return None
 
 
 def closed_after_endless_wait(sf: SourceFile, stmt: Node, abspath: str) -> str | None:
