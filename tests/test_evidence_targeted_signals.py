@@ -237,6 +237,22 @@ func Run() {
 }
 """
 
+FANOUT_FIXED = FANOUT.replace("\tid     int\n}\n", "\tid     int\n\n\tdone     chan struct{}\n\tdoneOnce sync.Once\n}\n").replace(
+    "func (l *listener) Stop() {\n", "func (l *listener) Stop() {\n\tl.doneOnce.Do(func() { close(l.done) })\n").replace(
+    "{events: make(chan int), hub: h, id: len(h.listeners)}", "{events: make(chan int), hub: h, id: len(h.listeners), done: make(chan struct{})}").replace(
+    "\t\tl.events <- v\n", "\t\tselect {\n\t\tcase l.events <- v:\n\t\tcase <-l.done:\n\t\t}\n")
+
+# the same, but the hub drops every listener on its own too: Stop is not the one way the
+# channel gets closed, so no done of the listener's can stand for it
+FANCLOSE = FANOUT.replace("package fanout", "package fanclose") + """
+// Close drops every listener.
+func (h *Hub) Close() {
+	for id := range h.listeners {
+		h.drop(id)
+	}
+}
+"""
+
 FANOUT_TEST = """\
 package fanout
 
@@ -342,6 +358,7 @@ FILES = {
     "poll/poll.go": POLL, "poll/poll_test.go": POLL_TEST,
     "consume/consume.go": CONSUME, "consume/consume_test.go": CONSUME_TEST,
     "fanout/fanout.go": FANOUT, "fanout/fanout_test.go": FANOUT_TEST,
+    "fanclose/fanclose.go": FANCLOSE, "fanclose/fanclose_test.go": FANOUT_TEST.replace("package fanout", "package fanclose"),
     "supervise/supervise.go": SUPERVISE, "supervise/supervise_test.go": _supervise_test("supervise", 3),
     # the same shape, one worker: nothing leaks, nothing is aimed at, nothing changes
     "calm/calm.go": SUPERVISE.replace("package supervise", "package calm"), "calm/calm_test.go": _supervise_test("calm", 1),
@@ -360,8 +377,8 @@ def flow(tmp_path_factory):
                                  "stop to the callback that sets given, and this function closes stop by defer (line 35)"),
     ("consume", CONSUME, "consume.go:21", "(not fixed): done's only close ends the goroutine started on line 8, which can "
                                           "leave before it (the return on line 11): then nothing closes done"),
-    ("fanout", FANOUT, "fanout.go:37", "(not fixed): this goroutine holds h.mu (locked on line 34) across the send, and the "
-                                       "only close of events, in drop (line 46), takes that lock first"),
+    ("fanclose", FANCLOSE, "fanclose.go:37", "(not fixed): this goroutine holds h.mu (locked on line 34) across the send, and "
+                                             "the only close of events, in drop (line 46), takes that lock first"),
 ])
 def test_a_signal_that_never_fires_is_told_and_left(flow, pkg, source, where, said):
     assert_left(flow, pkg, source, where, said)
@@ -500,3 +517,28 @@ def test_in_package_main_an_exported_receiver_has_all_its_callers_in_view(tmp_pa
     fix, reason, fixed = ask_shape(tmp_path, signals.done_when_receiver_returns, source, "s.exits <- id")
     assert fix is not None, reason
     assert "\tdefer close(s.done)\n" in fixed and "\tcase <-s.done:\n" in fixed
+
+
+def test_a_stop_signal_fired_before_the_lock_ends_the_send_held_under_it(flow):
+    # review however proven: a value given up after Stop is lost to a reader still reading
+    assert_fixed(flow, "fanout", FANOUT_FIXED, "fanout.go:37",
+                 "proven-leak (fixed): add done to listener, closed once by Stop before it goes on to take h.mu, and give up "
+                 "the send on events once it is closed: the holder of h.mu no longer waits for a close that needs it")
+    assert_gofmt_and_vet_clean(flow[0], ("fanout",))
+
+
+@pytest.mark.parametrize("source, why", [
+    # the closing method called from two places: Stop is not the one way the channel closes
+    (FANCLOSE, "the closing methods are called from 2 functions"),
+    # a method value: its callers are out of view
+    (FANOUT.replace("\tl.hub.drop(l.id)\n", "\tdrop := l.hub.drop\n\tdrop(l.id)\n"), "drop is not only called"),
+    # a value receiver would copy the Once
+    (FANOUT + "\nfunc (l listener) ID() int {\n\treturn l.id\n}\n", "listener has a method on a value receiver"),
+    # exported: other packages may build it without a done
+    (FANOUT.replace("listener", "Listener"), "Listener is exported"),
+    (FANOUT.replace("\tid     int\n}", "\tid     int\n\tdone   bool\n}"), "listener has a done already"),
+    (FANOUT.replace('\t"sync"\n', '\tgosync "sync"\n').replace("sync.Mutex", "gosync.Mutex"), "the file does not import sync"),
+])
+def test_no_stop_signal_where_its_owner_is_not_the_one_way_to_the_close(tmp_path, source, why):
+    fix, reason, _ = ask_shape(tmp_path, signals.stopped_before_the_lock, source, "l.events <- v")
+    assert fix is None and why in reason, reason

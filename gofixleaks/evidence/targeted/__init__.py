@@ -56,6 +56,12 @@ case to it, or refuse it where that would be wrong):
   -> a new `done` field, made in each keyed literal, closed by that method by defer, and a
   select that gives up the send once it is closed (signals.py; stays review even when
   proven: that the method runs once is read from the code);
+- a send held under a lock of its method's receiver, on a channel field of another struct
+  of the file whose every close takes that lock first, in methods called only from one
+  method of that struct (its stop) -> a `done` field and a `doneOnce` sync.Once for that
+  struct, the stop closing done once before it goes on to the lock, and a select that
+  gives up the send once done is closed (kubernetes' PR 1321; signals.py; stays review
+  even when proven: a reader still reading after the stop loses what it gave up);
 - a wait on a local done channel that is only handed to one goroutine whose function
   ignores it -> that function closes it as it returns;
 - a bare exchange on a channel field ending a locked stretch, whose partner takes that
@@ -286,6 +292,8 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
         (lambda: stops.done_by_stop(sf, stmt, state, abspath), False),
         # that the receiver runs once per value is read from the code: no re-run shows it
         (lambda: signals.done_when_receiver_returns(sf, stmt, state, abspath), False),
+        # a value given up after the stop is lost to a reader still reading: out of the proof's view
+        (lambda: signals.stopped_before_the_lock(sf, stmt, state, abspath), False),
         (lambda: channels.closed_by_its_goroutine(sf, stmt, state, abspath), True),
     )
     fix, proof_suffices, reasons = _first(shapes)

@@ -1,8 +1,10 @@
 """Goroutines blocked because a stop signal does not exist or is not watched.
 
-One fix: a send on a channel field whose only receiver, a method that runs once per value,
-can return while senders remain: a done channel that method closes as it returns (by
-defer: on every way it ends), which the send also watches (done_when_receiver_returns).
+Two fixes, each a done channel whose owner fires it on every way it ends: for a send on a
+channel field whose only receiver, a method that runs once per value, can return while
+senders remain, one that method closes by defer, which the send also watches
+(done_when_receiver_returns); for a send held under a lock that the channel's close needs,
+one the owner's stop closes before it goes on to the lock (stopped_before_the_lock).
 
 Diagnoses, no fixes, for a goroutine blocked on a channel whose stop signal will never
 fire, told from the code around the proven site: its only close comes after a Wait that
@@ -60,13 +62,28 @@ def close_behind_held_lock(sf: SourceFile, stmt: Node, abspath: str) -> str | No
         return None
     field = sf.text(chan.child_by_field_name("field"))
     held = _held_lock(sf, method, stmt)
-    if held is None or used_elsewhere(abspath, [rb"\." + re.escape(field).encode() + rb"\b"]) is not None:
+    closers = _locked_closes(sf, field, held, a.function_key(sf, method)[1], abspath) if held is not None else None
+    if closers is None:
         return None
-    type_name = a.function_key(sf, method)[1]
+    recv = a.receiver_name(sf, method)
+    fn, close = closers[0]
+    return (f"this goroutine holds {recv}{held[0]} (locked on line {sf.line_col(held[1].start_byte)[0]}) across the send, "
+            f"and {'the only close' if len(closers) == 1 else 'every close'} of {field}, in "
+            f"{sf.text(fn.child_by_field_name('name'))} (line {sf.line_col(close.start_byte)[0]}), takes that lock first: "
+            "the close that would end the wait waits for this goroutine; close a second channel outside the lock and "
+            "select on it here, or send without holding the lock")
+
+
+def _locked_closes(sf: SourceFile, field: str, held: tuple[str, Node], type_name: str, abspath: str) -> list[tuple[Node, Node]] | None:
+    """Each close of ``.field`` with its method, where every one is in a method of
+    ``type_name`` holding the lock ``held`` names, and ``.field`` is otherwise only sent on,
+    received from, made, or returned as a receive-only channel; else None."""
+    if used_elsewhere(abspath, [rb"\." + re.escape(field).encode() + rb"\b"]) is not None:
+        return None
     closers = []
     for sel, _, parent in unsent_uses(sf, field):
         use = _use(sf, sel)
-        if use is None or use.type == "return_statement":
+        if use is None:
             return None
         if use.type == "expression_statement":
             fn = a.enclosing_function(use)
@@ -78,13 +95,7 @@ def close_behind_held_lock(sf: SourceFile, stmt: Node, abspath: str) -> str | No
     made = [el for el in a.of_type(sf.root, "keyed_element") if sf.text(el.named_children[0]) == field]
     if not closers or not all(_is_make(sf, el.named_children[-1].named_children[0]) for el in made):
         return None
-    recv = a.receiver_name(sf, method)
-    fn, close = closers[0]
-    return (f"this goroutine holds {recv}{held[0]} (locked on line {sf.line_col(held[1].start_byte)[0]}) across the send, "
-            f"and {'the only close' if len(closers) == 1 else 'every close'} of {field}, in "
-            f"{sf.text(fn.child_by_field_name('name'))} (line {sf.line_col(close.start_byte)[0]}), takes that lock first: "
-            "the close that would end the wait waits for this goroutine; close a second channel outside the lock and "
-            "select on it here, or send without holding the lock")
+    return closers
 
 
 def _held_lock(sf: SourceFile, method: Node, at: Node) -> tuple[str, Node] | None:
@@ -452,3 +463,103 @@ def _watching_send(sf: SourceFile, stmt: Node, recv: str) -> TextEdit | None:
     lines = ["select {", f"case {sf.text(stmt)}:" + (f" {comment.text}" if comment else ""), f"case <-{recv}.{stops.DONE}:", "}"]
     end = comment.end_byte if comment is not None else stmt.end_byte
     return TextEdit(stmt.start_byte, end, nl.join(ln.encode() if i == 0 else indent + ln.encode() for i, ln in enumerate(lines)))
+
+
+# ---------------------------------------------------------------------------- a stop signal fired before the lock
+
+ONCE = "doneOnce"  # the sync.Once beside the new done field: the stop may be called any number of times
+
+
+def stopped_before_the_lock(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tuple[Fix | None, str | None]:
+    """A send ``w.f <- v`` under a lock of the receiver (see close_behind_held_lock) whose
+    every close of ``f`` takes that lock first, ``f`` a field of one struct ``W`` of the
+    file, where every call of those closing methods is in one method ``S`` of ``W``, its
+    stop (kubernetes' PR 1321: the mux distributes to its watchers holding its lock, and a
+    watcher's Stop calls the mux's stopWatching, which takes that lock to close the
+    channel). ``W`` gets ``done chan struct{}`` (made in each keyed literal) and a
+    ``doneOnce sync.Once``; ``S`` first closes done, once however often it is called, before
+    it goes on to the lock; the send becomes a select that gives up once done is closed,
+    and the sender goes on (upstream's fix). The invented signal has its owner: ``S`` is the
+    only way ``f`` gets closed, so done closes on every way ``W`` ends.
+
+    Refused where ``W`` is the sender's own type, exported, generic, embeds a type, is built
+    otherwise than by keyed literals of this file, or has a method on a value receiver (it
+    would copy the Once); where a closing method is called otherwise than from ``S``; where
+    the file does not import sync as sync. Review however proven: a value the send gives
+    up once ``S`` has run is lost to a reader still reading after calling it."""
+    chan = channel(sf, stmt)
+    method = a.enclosing_function(stmt)
+    if state != "chan send" or stmt.type != "send_statement" or chan is None or chan.type != "selector_expression" \
+            or method is None or method.type != "method_declaration":
+        return None, None
+    field = sf.text(chan.child_by_field_name("field"))
+    held = _held_lock(sf, method, stmt)
+    type_name = a.function_key(sf, method)[1]
+    closers = _locked_closes(sf, field, held, type_name, abspath) if held is not None else None
+    if closers is None:
+        return None, None
+    owners = [sf.text(t.child_by_field_name("name")) for t in a.of_type(sf.root, "type_spec")
+              if field in (struct_fields(sf, sf.text(t.child_by_field_name("name"))) or {})]
+    if len(owners) != 1 or owners[0] == type_name:
+        return None, f"{field} is a field of {len(owners)} struct types here, or of the sender's own: no one owner to stop"
+    owner = owners[0]
+    fields = struct_fields(sf, owner)
+    methods = [m for m in a.of_type(sf.root, "method_declaration") if (a.function_key(sf, m) or ("", ""))[1] == owner]
+    literals, why = stops._literals(sf, owner)
+    why = stops._no_room(sf, owner, fields, methods) or why or _stop_method(sf, owner, methods, closers)[1]
+    if why:
+        return None, why
+    stop = _stop_method(sf, owner, methods, closers)[0]
+    if ONCE in fields or any(sf.text(m.child_by_field_name("name")) == ONCE for m in methods):
+        return None, f"{owner} has a {ONCE} already"
+    if sf.imports.get("sync") != "sync":
+        return None, "the file does not import sync: add the done channel and its sync.Once by hand"
+    names = [owner, *{sf.text(fn.child_by_field_name("name")) for fn, _ in closers}]
+    shared = used_elsewhere(abspath, [rb"\b" + re.escape(n).encode() + rb"\b" for n in names])
+    if shared:
+        return None, shared
+    recv, stop_name = a.receiver_name(sf, stop), sf.text(stop.child_by_field_name("name"))
+    edits = [_fields_edit(sf, owner), *(stops._literal_edit(sf, lit) for lit in literals),
+             insert_before_statement(sf, a.statements(a.body(stop))[0],
+                                     [f"{recv}.{ONCE}.Do(func() {{ close({recv}.{stops.DONE}) }})"]),
+             _watching_send(sf, stmt, sf.text(chan.child_by_field_name("operand")))]
+    if None in edits:
+        return None, f"{owner}'s struct, a literal of it, {stop_name}'s first statement or the send shares a line: add the done channel by hand"
+    lock = sf.text(a.method_call(sf, a.unparen(held[1].named_children[0]))[0])
+    message = (f"add {stops.DONE} to {owner}, closed once by {stop_name} before it goes on to take {lock}, and give up the "
+               f"send on {field} once it is closed: the holder of {lock} no longer waits for a close that needs it")
+    return Fix(message, tuple(edits)), None
+
+
+def _stop_method(sf: SourceFile, owner: str, methods: list[Node], closers: list[tuple[Node, Node]]) -> tuple[Node | None, str | None]:
+    """The one method of ``owner`` holding every call of the closing methods (each name only
+    ever called), with a pointer receiver on every method of ``owner``; else why not."""
+    if any(not sf.text(m.child_by_field_name("receiver")).replace(" ", "").split(")")[0].split("*")[-1] == owner
+           or "*" not in sf.text(m.child_by_field_name("receiver")) for m in methods):
+        return None, f"{owner} has a method on a value receiver: a sync.Once in it would be copied"
+    callers = set()
+    for name in {sf.text(fn.child_by_field_name("name")) for fn, _ in closers}:
+        uses = [n for n in a.of_type(sf.root, "field_identifier") if sf.text(n) == name and n.parent.type == "selector_expression"]
+        calls = [n for n in uses if n.parent.parent.type == "call_expression" and n.parent.parent.child_by_field_name("function") == n.parent]
+        if not calls or len(calls) != len(uses):
+            return None, f"{name} is not only called: its callers are out of view"
+        callers |= {a.enclosing_function(n) for n in calls}
+    if len(callers) != 1 or next(iter(callers)) not in methods:
+        return None, f"the closing methods are called from {len(callers)} functions, not from one method of {owner}: no one stop"
+    return next(iter(callers)), None
+
+
+def _fields_edit(sf: SourceFile, owner: str) -> TextEdit | None:
+    """``done`` and ``doneOnce`` as a section of their own at the struct's end (gofmt aligns
+    a section apart from the fields above it)."""
+    spec = next(s for s in a.of_type(sf.root, "type_spec") if sf.text(s.child_by_field_name("name")) == owner)
+    fl = next(c for c in spec.child_by_field_name("type").named_children if c.type == "field_declaration_list")
+    close = fl.end_byte - 1
+    start = sf.line_start(close)
+    last = fl.named_children[-1] if fl.named_children else None
+    if sf.data[start:close].strip() or last is None:
+        return None
+    indent, nl = sf.indent_at(last.start_byte), sf.newline
+    width = len(ONCE) + 1
+    return TextEdit(start, start, nl + indent + f"{stops.DONE:<{width}}chan struct{{}}".encode() + nl
+                    + indent + f"{ONCE:<{width}}sync.Once".encode() + nl)

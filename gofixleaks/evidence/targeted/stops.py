@@ -255,7 +255,8 @@ def _literals(sf: SourceFile, type_name: str) -> tuple[list[Node], str | None]:
             if not elements or any(c.type != "keyed_element" for c in elements):
                 return [], f"{type_name} is built without keys on line {line}: a done channel cannot be added there"
             literals.append(lit)
-        elif word.search(typ):
+        elif word.search(typ) and [c for c in lit.child_by_field_name("body").named_children if c.type != "comment"]:
+            # an empty one (``map[int]*T{}``) builds none
             return [], f"a literal of {typ} on line {line} may build {type_name}s whose type it leaves out"
     for n in a.of_type(sf.root, "type_identifier", "identifier"):
         if sf.text(n) != type_name:
