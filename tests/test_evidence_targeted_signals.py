@@ -538,6 +538,10 @@ def test_a_stop_signal_fired_before_the_lock_ends_the_send_held_under_it(flow):
     (FANOUT.replace("listener", "Listener"), "Listener is exported"),
     (FANOUT.replace("\tid     int\n}", "\tid     int\n\tdone   bool\n}"), "listener has a done already"),
     (FANOUT.replace('\t"sync"\n', '\tgosync "sync"\n').replace("sync.Mutex", "gosync.Mutex"), "the file does not import sync"),
+    # what follows the send would count a value given up as taken
+    (FANOUT.replace("\t\tl.events <- v\n", "\t\tl.events <- v\n\t\tv++\n"), "the loop goes on after the send with more than a call"),
+    (FANOUT.replace("\tfor _, l := range h.listeners {\n\t\tl.events <- v\n\t}\n",
+                    "\tif l := h.listeners[0]; l != nil {\n\t\tl.events <- v\n\t}\n"), "the send is not in a range loop's body"),
 ])
 def test_no_stop_signal_where_its_owner_is_not_the_one_way_to_the_close(tmp_path, source, why):
     fix, reason, _ = ask_shape(tmp_path, signals.stopped_before_the_lock, source, "l.events <- v")

@@ -482,7 +482,9 @@ def stopped_before_the_lock(sf: SourceFile, stmt: Node, state: str, abspath: str
     and the sender goes on (upstream's fix). The invented signal has its owner: ``S`` is the
     only way ``f`` gets closed, so done closes on every way ``W`` ends.
 
-    Refused where ``W`` is the sender's own type, exported, generic, embeds a type, is built
+    Refused where the send is not in a range loop's body followed only by calls that take
+    nothing (what follows would go on as if the value was taken); where ``W`` is the
+    sender's own type, exported, generic, embeds a type, is built
     otherwise than by keyed literals of this file, or has a method on a value receiver (it
     would copy the Once); where a closing method is called otherwise than from ``S``; where
     the file does not import sync as sync. Review however proven: a value the send gives
@@ -498,6 +500,9 @@ def stopped_before_the_lock(sf: SourceFile, stmt: Node, state: str, abspath: str
     closers = _locked_closes(sf, field, held, type_name, abspath) if held is not None else None
     if closers is None:
         return None, None
+    why = _gives_up_cleanly(sf, stmt)
+    if why:
+        return None, why
     owners = [sf.text(t.child_by_field_name("name")) for t in a.of_type(sf.root, "type_spec")
               if field in (struct_fields(sf, sf.text(t.child_by_field_name("name"))) or {})]
     if len(owners) != 1 or owners[0] == type_name:
@@ -529,6 +534,20 @@ def stopped_before_the_lock(sf: SourceFile, stmt: Node, state: str, abspath: str
     message = (f"add {stops.DONE} to {owner}, closed once by {stop_name} before it goes on to take {lock}, and give up the "
                f"send on {field} once it is closed: the holder of {lock} no longer waits for a close that needs it")
     return Fix(message, tuple(edits)), None
+
+
+def _gives_up_cleanly(sf: SourceFile, stmt: Node) -> str | None:
+    """Why going on after a given-up send could act as if it was taken, or None: the send
+    is in a range loop's body, followed there only by calls that take nothing (a yield)."""
+    body = stmt.parent.parent if stmt.parent is not None and stmt.parent.type == "statement_list" else None
+    loop = body.parent if body is not None and body.type == "block" else None
+    if loop is None or loop.type != "for_statement" or not any(c.type == "range_clause" for c in loop.named_children):
+        return "the send is not in a range loop's body: what follows it would go on as if the value was taken"
+    after = a.statements(body)[a.statements(body).index(stmt) + 1:]
+    if any(n.type != "expression_statement" or n.named_children[0].type != "call_expression" or a.arguments(n.named_children[0])
+           for n in after):
+        return "the loop goes on after the send with more than a call that takes nothing: it would go on as if the value was taken"
+    return None
 
 
 def _stop_method(sf: SourceFile, owner: str, methods: list[Node], closers: list[tuple[Node, Node]]) -> tuple[Node | None, str | None]:
