@@ -422,6 +422,10 @@ def _folders(tmp_path):
     (POLL.replace("\tticks := wait(stop)\n", "\tticks := wait(make(chan struct{}))\n"), "<-given"),
     # Until may return before it calls the callback: given may be nil
     (POLL.replace("\tticks := wait(stop)\n", "\tif cond() {\n\t\treturn\n\t}\n\tticks := wait(stop)\n"), "<-given"),
+    # the callback runs on a goroutine of its own: given may still be nil at the receive
+    (POLL.replace("\tticks := wait(stop)\n", "\tgo wait(stop)\n\tticks := make(chan struct{})\n"), "<-given"),
+    # Until runs on a goroutine of its own
+    (POLL.replace("\tUntil(func(s", "\tgo Until(func(s"), "<-given"),
     # the callback may be called again later with something else
     (POLL.replace("\tfor range ticks {\n", "\tfor range ticks {\n\t\twait(nil)\n"), "<-given"),
     # given is set elsewhere too

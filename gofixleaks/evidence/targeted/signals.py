@@ -229,7 +229,7 @@ def own_close_through_callback(sf: SourceFile, stmt: Node) -> str | None:
     # the literal as the i-th argument of a call, in a top-level statement before the receive
     call = literal.parent.parent if literal.parent.type == "argument_list" else None
     if call is None or call.child_by_field_name("function").type != "identifier" \
-            or not any(a.is_within(call, s) for s in top[:at]):
+            or not any(a.is_within(call, s) and _in_line(call, s) for s in top[:at]):
         return None
     i = a.arguments(call).index(literal)
     callee = sf.text(call.child_by_field_name("function"))
@@ -242,7 +242,8 @@ def own_close_through_callback(sf: SourceFile, stmt: Node) -> str | None:
     calls = [n.parent for n in uses if n.parent.type == "call_expression" and n.parent.child_by_field_name("function") == n]
     g_top = a.statements(a.body(g))
     first_call = next((k for k, s in enumerate(g_top) if calls and a.is_within(calls[0], s)), None)
-    if not calls or len(calls) != len(uses) or first_call is None or any(_returns(s) for s in g_top[:first_call]):
+    if not calls or len(calls) != len(uses) or first_call is None or any(_returns(s) for s in g_top[:first_call]) \
+            or not _in_line(calls[0], g_top[first_call]):
         return None
     k = params.index(p)
     handed = {sf.text(c_args[k]) if len(c_args := a.arguments(c)) == len(params) else None for c in calls}
@@ -256,6 +257,13 @@ def own_close_through_callback(sf: SourceFile, stmt: Node) -> str | None:
     return (f"the goroutine waits for itself: {v} is {s}, which {callee} hands back as its {q} to the callback that sets "
             f"{v}, and this function closes {s} by defer (line {sf.line_col(closer.start_byte)[0]}) only as it returns, "
             f"after this receive; wait for a channel someone else closes ({callee} could own one it closes as it returns)")
+
+
+def _in_line(node: Node, top: Node) -> bool:
+    """Whether ``node`` runs when the statement ``top`` holding it runs, before it ends: not
+    in a goroutine, a deferred call or a func literal."""
+    return not any(x.type in ("go_statement", "defer_statement", "func_literal")
+                   for x in a.ancestors(node) if a.is_within(x, top) and x != node)
 
 
 def _deferred_close(sf: SourceFile, stmt: Node) -> str | None:
