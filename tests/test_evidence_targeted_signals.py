@@ -469,6 +469,9 @@ def test_a_plain_self_wait_is_told(tmp_path):
     source = "package p\n\nfunc f() {\n\tdone := make(chan struct{})\n\tdefer close(done)\n\t<-done\n}\n"
     assert _ask(tmp_path / "a", source, "<-done") == (
         "the goroutine waits for itself: this function closes done by defer (line 5) only as it returns, after this receive")
+    # a package variable: another goroutine may give it another channel before the receive
+    shared = "package p\n\nvar done = make(chan struct{})\n\nfunc f() {\n\tdefer close(done)\n\t<-done\n}\n"
+    assert _ask(tmp_path / "b", shared, "<-done") is None
 
 
 def test_a_done_channel_closed_as_the_only_receiver_returns_ends_the_senders(flow):

@@ -205,14 +205,16 @@ def own_close_through_callback(sf: SourceFile, stmt: Node) -> str | None:
     at = next((i for i, s in enumerate(top) if a.is_within(stmt, s)), None)
     if at is None:
         return None
+    decl = a.local_declaration(sf, v, stmt)
+    if decl is None or not a.is_within(decl, fn):  # a variable of elsewhere: others may set it
+        return None
     closes = {_deferred_close(sf, s): s for s in top[:at]}
     sets = [n for n in a.of_type(fn, "assignment_statement") if sf.text(n.child_by_field_name("left")) == v]
     written = [n for n in a.of_type(fn, "unary_expression") if sf.text(n) == f"&{v}"]
     if v in closes and not sets and not written:
         return (f"the goroutine waits for itself: this function closes {v} by defer (line "
                 f"{sf.line_col(closes[v].start_byte)[0]}) only as it returns, after this receive")
-    decl = a.local_declaration(sf, v, stmt)
-    if not sets or written or decl is None or decl.type != "var_declaration" or "=" in sf.text(decl):
+    if not sets or written or decl.type != "var_declaration" or "=" in sf.text(decl):
         return None
     literal = a.enclosing_function(sets[0])
     if literal is None or literal.type != "func_literal" or not all(a.enclosing_function(n) == literal for n in sets):
