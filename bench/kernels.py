@@ -5,7 +5,7 @@ goker/). Nothing of them is copied into this repository: each run materialises t
 the GOROOT at hand, one package per kernel (the kernel's file, goker's main.go, and a test
 that calls the kernel), in a temporary module.
 
-    pip install -e '.[test]' && python bench/kernels.py [--runs N] [--procs 1,2,4] [--count N] [--json FILE]
+    pip install -e '.[test]' && python bench/kernels.py [--runs N] [--procs 1,2,4] [--count N] [--race] [--json FILE]
 
 Reports, per kernel and in total:
 - proven: `gofixleaks test` left goroutines blocked after the kernel's test in at least one
@@ -132,9 +132,9 @@ def gofixleaks(root: Path, *args: str, env: dict | None = None) -> subprocess.Co
     return subprocess.run([sys.executable, "-m", "gofixleaks", *args], cwd=root, capture_output=True, text=True, env=env)
 
 
-def run_tests(root: Path, procs: int, timeout: str, count: int) -> dict[str, dict]:
+def run_tests(root: Path, procs: int, timeout: str, repeat: list[str]) -> dict[str, dict]:
     """`gofixleaks test`'s report for each package, by import path."""
-    res = gofixleaks(root, "test", ".", "--format", "json", "--timeout", timeout, "--count", str(count),
+    res = gofixleaks(root, "test", ".", "--format", "json", "--timeout", timeout, *repeat,
                      env={**os.environ, "GOMAXPROCS": str(procs)})
     if res.returncode not in (0, 1, 2) or not res.stdout.strip():
         sys.exit(f"gofixleaks test failed ({res.returncode}): {res.stderr[-600:]}")
@@ -146,7 +146,12 @@ def each_run(root: Path, procs: list[int], args, label: str) -> Iterator[dict[st
     for p in procs:
         for i in range(args.runs):
             print(f"{label}: GOMAXPROCS={p} run {i + 1}", file=sys.stderr)
-            yield run_tests(root, p, args.timeout, args.count)
+            yield run_tests(root, p, args.timeout, repeat(args))
+
+
+def repeat(args) -> list[str]:
+    """How every `gofixleaks test` and `fix --evidence tests` run runs the tests."""
+    return ["--count", str(args.count)] + (["--race"] if args.race else [])
 
 
 def site_keys(package: dict) -> set:
@@ -163,6 +168,9 @@ def main() -> None:
     ap.add_argument("--procs", default="1,2,4", help="GOMAXPROCS values")
     ap.add_argument("--count", type=int, default=1,
                     help="each test this many times in every run before its leak check, and in fix --evidence tests (go test -count)")
+    ap.add_argument("--race", action="store_true",
+                    help="every test run, and fix --evidence tests, under the race detector (go test -race), whose "
+                         "scheduler randomises which ready goroutine runs next")
     ap.add_argument("--timeout", default="60s", help="go test -timeout per package")
     ap.add_argument("--kernel", action="append", default=[], help="only these kernels (by registered name)")
     ap.add_argument("--json", help="write per-kernel results to this file")
@@ -189,9 +197,9 @@ def main() -> None:
         original = snapshot(pristine)
         for variant, flags in VARIANTS.items():
             root = Path(shutil.copytree(pristine, Path(tmp) / variant))
-            fix = gofixleaks(root, "fix", "--evidence", "tests", "--count", str(args.count), "--write", "--no-cache", *flags, ".")
+            fix = gofixleaks(root, "fix", "--evidence", "tests", *repeat(args), "--write", "--no-cache", *flags, ".")
             logs[variant] = fix.stderr
-            print(f"{variant}: fix --evidence tests --count {args.count} --write {' '.join(flags)}: exit {fix.returncode}", file=sys.stderr)
+            print(f"{variant}: fix --evidence tests {' '.join(repeat(args))} --write {' '.join(flags)}: exit {fix.returncode}", file=sys.stderr)
             fixed_files = snapshot(root)
             for k in kernels:
                 o = k.after[variant] = Outcome()
@@ -215,13 +223,14 @@ def main() -> None:
             }
             for k in kernels
         ]
-        Path(args.json).write_text(json.dumps({"count": args.count, "kernels": doc, "fix_logs": logs}, indent=2))
+        Path(args.json).write_text(json.dumps({"count": args.count, "race": args.race, "kernels": doc, "fix_logs": logs}, indent=2))
 
 
 def report(kernels: list[Kernel], args, procs: list[int], goroot: Path, seconds: float) -> None:
     leaking = [k for k in kernels if k.expected_leaky]
     proven = [k for k in leaking if k.proven]
-    runs = f"{args.runs} run(s) x GOMAXPROCS {','.join(map(str, procs))}, each test {args.count} time(s) per run"
+    runs = (f"{args.runs} run(s) x GOMAXPROCS {','.join(map(str, procs))}, each test {args.count} time(s) per run"
+            + (" under the race detector" if args.race else ""))
     print(f"GoBench kernels from {goroot} ({go('env', 'GOVERSION')}): {len(kernels)} materialised, "
           f"{len(leaking)} listed as leaking by the runtime's goroutineleakprofile_test.go")
     print(f"proven by `gofixleaks test` ({runs}): {len(proven)} of {len(leaking)} ({_pct(proven, leaking)}); "
@@ -230,7 +239,8 @@ def report(kernels: list[Kernel], args, procs: list[int], goroot: Path, seconds:
     for variant, flags in VARIANTS.items():
         fixed = [k for k in proven if k.fixed(variant)]
         regressions = [k for k in kernels if k.regression(variant)]
-        label = " ".join(["fix --evidence tests --write", *flags] + ([f"--count {args.count}"] if args.count > 1 else []))
+        label = " ".join(["fix --evidence tests --write", *flags] + ([f"--count {args.count}"] if args.count > 1 else [])
+                         + (["--race"] if args.race else []))
         print(f"[{label}] a finding confirmed: {sum(1 for k in proven if k.after[variant].confirmed)} of {len(proven)}; "
               f"changed: {sum(1 for k in proven if k.after[variant].changed)}; "
               f"fixed (green, nothing left behind in every run): {len(fixed)} of {len(proven)} ({_pct(fixed, proven)}); "

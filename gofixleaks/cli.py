@@ -270,9 +270,13 @@ def _cpus(ctx, param, value: str | None) -> tuple[int, ...]:
 
 
 def repeat_options(only: str = ""):
-    """--count and --cpu, passed to go test: a leak the tests show in some runs only is
-    looked for in as many."""
+    """--count, --cpu and --race, passed to go test: a leak the tests show in some runs only
+    is looked for in as many, under the same scheduler."""
     def decorate(f):
+        f = click.option("--race", is_flag=True,
+                         help="Run the tests under the race detector (go test -race), whose scheduler picks at random "
+                              "which ready goroutine runs next: a leak that needs an uncommon interleaving shows in "
+                              f"most runs (slower; a data race fails the test).{only}")(f)
         f = click.option("--cpu", "cpus", metavar="LIST", callback=_cpus,
                          help=f"Run each test under each of these GOMAXPROCS values, e.g. 1,2,4 (go test -cpu).{only}")(f)
         return click.option("--count", metavar="N", callback=_count,
@@ -281,11 +285,11 @@ def repeat_options(only: str = ""):
     return decorate
 
 
-def _gather_evidence(source: str, paths: tuple[str, ...], count: int, cpus: tuple[int, ...]):
+def _gather_evidence(source: str, paths: tuple[str, ...], count: int, cpus: tuple[int, ...], race: bool):
     from .evidence import commands as ev_cmd, leakcheck
 
     try:
-        return ev_cmd.gather(source, paths, leakcheck.Repeat(count, cpus))
+        return ev_cmd.gather(source, paths, leakcheck.Repeat(count, cpus, race))
     except ev_cmd.EvidenceError as e:
         fail(str(e))
 
@@ -303,7 +307,7 @@ def _gather_evidence(source: str, paths: tuple[str, ...], count: int, cpus: tupl
 @click.option("--evidence", "evidence_source", metavar="tests|DUMP|URL", help="Mark and put first the findings that run-time evidence confirms; aim targeted fixes at proven leaks no rule fixed.")
 @threshold_option
 @repeat_options(" With --evidence tests only.")
-def fix(mode, patch_out, check, unsafe_fixes, fmt, verify, verify_timeout, evidence_source, threshold, count, cpus, **opts):
+def fix(mode, patch_out, check, unsafe_fixes, fmt, verify, verify_timeout, evidence_source, threshold, count, cpus, race, **opts):
     """Rewrite leak-prone code. Prints a diff unless --write."""
     from . import atomic, diff as diff_mod
 
@@ -312,9 +316,9 @@ def fix(mode, patch_out, check, unsafe_fixes, fmt, verify, verify_timeout, evide
     applying = check or mode == "write"
     # a diff or patch is read before it is applied: it shows `review` fixes too
     cfg, targets = _setup(**opts, unsafe_fixes=unsafe_fixes or not applying)
-    if (count != 1 or cpus) and evidence_source != "tests":
-        fail("--count and --cpu repeat the tests: they need --evidence tests")
-    ev = _gather_evidence(evidence_source, opts["paths"] or (".",), count, cpus) if evidence_source else None
+    if (count != 1 or cpus or race) and evidence_source != "tests":
+        fail("--count, --cpu and --race say how to run the tests: they need --evidence tests")
+    ev = _gather_evidence(evidence_source, opts["paths"] or (".",), count, cpus, race) if evidence_source else None
     results = compute_fixes(cfg, targets, verify, verify_timeout)
     if ev is not None:
         from .evidence import commands as ev_cmd
@@ -481,12 +485,12 @@ def rules_cmd(name):
 @click.option("--timeout", metavar="D", help="go test -timeout (e.g. 2m); a timed-out package shows what was blocked.")
 @repeat_options()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def test_cmd(paths, test_run, timeout, count, cpus, fmt):
+def test_cmd(paths, test_run, timeout, count, cpus, race, fmt):
     """Run the packages' tests with a leak check. Exit 1 on a proven leak."""
     from .evidence import commands as ev_cmd, leakcheck
 
     try:
-        sys.exit(ev_cmd.test(tuple(paths) or (".",), test_run, timeout, leakcheck.Repeat(count, cpus), fmt, _console(),
+        sys.exit(ev_cmd.test(tuple(paths) or (".",), test_run, timeout, leakcheck.Repeat(count, cpus, race), fmt, _console(),
                              _console(stderr=True)))
     except ev_cmd.EvidenceError as e:
         fail(str(e))

@@ -134,6 +134,7 @@ def test(paths: tuple[str, ...], test_run: str | None, timeout: str | None, repe
             "leak_profile": result.leak_profile,
             "count": repeat.count,
             "cpu": list(repeat.cpus),
+            "race": repeat.race,
             "packages": [
                 {
                     "package": p.import_path,

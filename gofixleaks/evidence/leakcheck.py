@@ -69,20 +69,25 @@ class PackageResult:
 class Repeat:
     """How often each test runs in the one test process, before the one leak check after
     them all: go test's -count, under each of -cpu's GOMAXPROCS values (a racy leak shows
-    in some runs only)."""
+    in some runs only); and whether under the race detector (-race), whose scheduler
+    picks at random which ready goroutine runs next (the plain one always runs the one a
+    `go` statement just made): a leak that needs another interleaving shows there."""
 
     count: int = 1
     cpus: tuple[int, ...] = ()  # none: the process's GOMAXPROCS
+    race: bool = False
 
     def args(self) -> list[str]:
-        return [f"-count={self.count}"] + ([f"-cpu={','.join(map(str, self.cpus))}"] if self.cpus else [])
+        return ([f"-count={self.count}"] + ([f"-cpu={','.join(map(str, self.cpus))}"] if self.cpus else [])
+                + (["-race"] if self.race else []))
 
     def describe(self) -> str:
         """For the summary line: empty when each test runs once as go test would run it."""
         parts = [f"{self.count} times"] if self.count > 1 else []
-        if self.cpus:
-            parts.append(f"GOMAXPROCS {','.join(map(str, self.cpus))}")
-        return f" (each test {', under '.join(parts)})" if parts else ""
+        under = ([f"GOMAXPROCS {','.join(map(str, self.cpus))}"] if self.cpus else []) + (["the race detector"] if self.race else [])
+        if under:
+            parts.append("under " + " and ".join(under))
+        return f" (each test {', '.join(parts)})" if parts else ""
 
 
 @dataclass(frozen=True)
@@ -233,6 +238,9 @@ def _run_module(go, module_dir, pkgs, tmp, test_run, timeout, env, leak_profile,
     except OSError as e:
         raise LeakCheckError(f"cannot run `go test`: {e}") from None
     events = _events(res.stdout)
+    if not events and res.returncode != 0:  # go refused the command itself (-race without cgo)
+        first = next((ln for ln in res.stderr.splitlines() if ln.strip()), "go test failed")
+        raise LeakCheckError(f"cannot run `go test`: {first.removeprefix('go: ')}")
     return [_result(p, events.get(p.import_path, _Events()), reports[p.import_path], res.stderr) for p in pkgs]
 
 

@@ -50,6 +50,18 @@ case to it, or refuse it where that would be wrong):
   once it is closed, checked first without blocking so no value goes out after the stop
   (stops.py; stays review even when proven: a reader still reading after the stop loses
   the values it would have had);
+- a send ending a method, on a channel field that only one other method of the type
+  receives from, which can return while senders remain and runs once per value (its one
+  call in the package is on a value made just before it; unexported, or in package main)
+  -> a new `done` field, made in each keyed literal, closed by that method by defer, and a
+  select that gives up the send once it is closed (signals.py; stays review even when
+  proven: that the method runs once is read from the code);
+- a send held under a lock of its method's receiver, on a channel field of another struct
+  of the file whose every close takes that lock first, in methods called only from one
+  method of that struct (its stop) -> a `done` field and a `doneOnce` sync.Once for that
+  struct, the stop closing done once before it goes on to the lock, and a select that
+  gives up the send once done is closed (kubernetes' PR 1321; signals.py; stays review
+  even when proven: a reader still reading after the stop loses what it gave up);
 - a wait on a local done channel that is only handed to one goroutine whose function
   ignores it -> that function closes it as it returns;
 - a bare exchange on a channel field ending a locked stretch, whose partner takes that
@@ -133,7 +145,10 @@ lock-order deadlocks) gets no fix and a one-line reason per class; where the cod
 goroutine's stack proves more, a diagnosis instead (a channel field nothing signals; a
 send on a channel field nothing in the package receives from, or only polls with a
 default, handoffs.never_received; a receive waiting for a close that an outer frame of its
-own goroutine defers; with all the sites' stacks, commands.target tells a cycle of Locks,
+own goroutine defers; a stop signal that never fires: its only close follows a Wait that
+cannot return, it is the goroutine's own deferred close handed back through a callback,
+the goroutine that closes it last can leave before, or it takes the lock the blocked
+sender holds, signals.never_fires; with all the sites' stacks, commands.target tells a cycle of Locks,
 each held up the stack of the goroutine the previous one waits for: a lock-order deadlock,
 holders.lock_order). A targeted fix is
 `review`: only a run of the tests after it proves it (see commands.target).
@@ -159,7 +174,7 @@ from ...rule import Finding
 from ...source import SourceError, SourceFile
 from .. import PROVEN_LEAK
 from ..match import Covered
-from . import cancels, channels, closers, conds, exchanges, handoffs, holders, locks, ordering, protocols, registries, stops, tokens, waits
+from . import cancels, channels, closers, conds, exchanges, handoffs, holders, locks, ordering, protocols, registries, signals, stops, tokens, waits
 from ._base import another_function, operation
 
 RULE = PROVEN_LEAK
@@ -294,6 +309,10 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
         (lambda: channels.done_field(sf, stmt, state, abspath), True),
         # values after the stop are dropped: a reader that still wanted them is out of the proof's view
         (lambda: stops.done_by_stop(sf, stmt, state, abspath), False),
+        # that the receiver runs once per value is read from the code: no re-run shows it
+        (lambda: signals.done_when_receiver_returns(sf, stmt, state, abspath), False),
+        # a value given up after the stop is lost to a reader still reading: out of the proof's view
+        (lambda: signals.stopped_before_the_lock(sf, stmt, state, abspath), False),
         (lambda: channels.closed_by_its_goroutine(sf, stmt, state, abspath), True),
     )
     fix, proof_suffices, reasons = _first(shapes)
@@ -302,7 +321,7 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
         finding = Finding.at(sf, operation(stmt), RULE, "error", f"goroutines block here forever ({c.site.state_text})", [fix])
         return Aimed(c, abspath, finding, fix.message, proof_suffices)
     never = channels.never_signalled(sf, stmt, state, abspath) or handoffs.never_received(sf, stmt, state, abspath) \
-        or holders.waits_for_own_close(sf, stmt, state, abspath, c)
+        or holders.waits_for_own_close(sf, stmt, state, abspath, c) or signals.never_fires(sf, stmt, state, abspath)
     return Aimed(c, abspath, None, "; ".join([never] if never else reasons) or "no targeted fix applies")
 
 

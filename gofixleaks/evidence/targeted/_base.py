@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+from typing import Iterator
 
 from tree_sitter import Node
 
@@ -96,6 +97,16 @@ def own_channel_field(sf: SourceFile, chan: Node, fn: Node | None) -> str | None
     if not field[0].islower() or "chan" not in (struct_fields(sf, a.function_key(sf, fn)[1]) or {}).get(field, ""):
         return None
     return field
+
+
+def unsent_uses(sf: SourceFile, field: str) -> Iterator[tuple[Node, int, Node]]:
+    """Each ``x.field`` of the file but a send's channel: the selector, its line, its parent."""
+    for sel in a.of_type(sf.root, "selector_expression"):
+        if sf.text(sel.child_by_field_name("field")) != field:
+            continue
+        parent = sel.parent
+        if not (parent.type == "send_statement" and parent.child_by_field_name("channel") == sel):
+            yield sel, sf.line_col(sel.start_byte)[0], parent
 
 
 def used_elsewhere(abspath: str, patterns: list[bytes]) -> str | None:

@@ -1446,14 +1446,10 @@ def closed_by_its_goroutine(sf: SourceFile, stmt: Node, state: str, abspath: str
 # ---------------------------------------------------------------------------- a channel nobody signals
 
 
-def never_signalled(sf: SourceFile, stmt: Node, state: str, abspath: str) -> str | None:
-    """A diagnosis, no fix: the blocked receive reads an unexported channel field of a
-    struct of this file (``r.f`` of the method's receiver, or the result of a method whose
-    body is ``return r.f``, after nil guards) that nothing in the package sends on,
-    closes, copies or hands on, so no goroutine can ever end the wait (cockroach's 25456: a
-    quiesce signal no Stop closes); None when that does not hold."""
-    if state != "chan receive":
-        return None
+def received_field(sf: SourceFile, stmt: Node) -> str | None:
+    """The unexported channel field ``f`` of a struct of this file that the receive
+    ``stmt`` reads: ``<-r.f`` in a method of its receiver ``r``, or ``<-x.M()`` where the one
+    method ``M`` of the file returns ``r.f`` after nothing but nil guards; else None."""
     chan = channel(sf, stmt)
     if chan is not None and chan.type == "call_expression" and (mc := a.method_call(sf, chan)) is not None and not a.arguments(chan):
         getters = [m for m in a.of_type(sf.root, "method_declaration") if sf.text(m.child_by_field_name("name")) == mc[1]]
@@ -1463,7 +1459,16 @@ def never_signalled(sf: SourceFile, stmt: Node, state: str, abspath: str) -> str
                      " ".join(sf.text(n.child_by_field_name("consequence")).split()) == "{ return nil }" for n in code[:-1])
         chan = code[-1].named_children[0].named_children[0] if code and guards and code[-1].type == "return_statement" \
             and code[-1].named_children and len(code[-1].named_children[0].named_children) == 1 else None
-    field = own_channel_field(sf, chan, a.enclosing_function(chan)) if chan is not None else None
+    return own_channel_field(sf, chan, a.enclosing_function(chan)) if chan is not None else None
+
+
+def never_signalled(sf: SourceFile, stmt: Node, state: str, abspath: str) -> str | None:
+    """A diagnosis, no fix: the blocked receive reads an unexported channel field of a
+    struct of this file (``r.f`` of the method's receiver, or the result of a method whose
+    body is ``return r.f``, after nil guards) that nothing in the package sends on,
+    closes, copies or hands on, so no goroutine can ever end the wait (cockroach's 25456: a
+    quiesce signal no Stop closes); None when that does not hold."""
+    field = received_field(sf, stmt) if state == "chan receive" else None
     if field is None:
         return None
     f = re.escape(field).encode()

@@ -18,7 +18,7 @@ except ImportError:  # an uninstalled checkout: transforms/ beside gofixleaks/ (
 from ... import analysis as a
 from ...edits import Fix, TextEdit, insert_before_statement
 from ...source import SourceFile
-from ._base import channel, struct_fields, used_elsewhere
+from ._base import channel, struct_fields, unsent_uses, used_elsewhere
 
 DONE = "done"  # the new field's name: upstream's
 _SMALL_KEY = 40  # gofmt aligns a literal's key-value lines when both keys are at most this long (go/printer's smallSize)
@@ -255,7 +255,8 @@ def _literals(sf: SourceFile, type_name: str) -> tuple[list[Node], str | None]:
             if not elements or any(c.type != "keyed_element" for c in elements):
                 return [], f"{type_name} is built without keys on line {line}: a done channel cannot be added there"
             literals.append(lit)
-        elif word.search(typ):
+        elif word.search(typ) and [c for c in lit.child_by_field_name("body").named_children if c.type != "comment"]:
+            # an empty one (``map[int]*T{}``) builds none
             return [], f"a literal of {typ} on line {line} may build {type_name}s whose type it leaves out"
     for n in a.of_type(sf.root, "type_identifier", "identifier"):
         if sf.text(n) != type_name:
@@ -297,12 +298,7 @@ def _readers(sf: SourceFile, field: str, literals: list[Node]) -> str | None:
     for el in (c for lit in literals for c in lit.child_by_field_name("body").named_children):
         if sf.text(el.named_children[0]) == field and not a.is_call_to(sf, a.unparen(el.named_children[-1].named_children[0]), None, ("make",)):
             return f"{field} is given {sf.text(el.named_children[-1])} on line {sf.line_col(el.start_byte)[0]}: its readers are out of view"
-    for sel in a.of_type(sf.root, "selector_expression"):
-        if sf.text(sel.child_by_field_name("field")) != field:
-            continue
-        line, parent = sf.line_col(sel.start_byte)[0], sel.parent
-        if parent.type == "send_statement" and parent.child_by_field_name("channel") == sel:
-            continue
+    for sel, line, parent in unsent_uses(sf, field):
         if parent.type == "argument_list" and sf.text(parent.parent.child_by_field_name("function")) in ("close", "len", "cap"):
             continue
         if parent.type == "expression_list" and parent.parent.type == "assignment_statement" \
