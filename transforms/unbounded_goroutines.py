@@ -95,7 +95,8 @@ The loop never waits, so nothing pushes back on the producer.
   streams, sessions, clients, peers or (ssh) channels, or a parameter declared with such a
   type, `chans <-chan ssh.NewChannel`, or such a value or a connection's codec handed to
   the goroutine), or a loop that reads one message of such a stream per
-  launch (`stream.Recv()`, `s.conn.ReadMessage()`, `codec.ReadRequest(...)`, or a
+  launch (`stream.Recv()`, `s.conn.ReadMessage()`, `codec.ReadRequest(...)`, a framed
+  message whatever its reader is called, `reader.ReadMessage()`, or a
   datagram of any conn: `n, addr, err := pc.ReadFrom(buf)`, `ReadFromUDP`): each
   goroutine lives as long as its connection, or answers one request of it (net/rpc's
   `ServeCodec`, gRPC stream handlers, where a capped reader would stall calls that wait for
@@ -1008,13 +1009,17 @@ def _reads_request(sf, call: Node, method: str) -> bool:
     held by a handler waiting on a later message would stop the reader that brings it. So
     does a datagram read, whatever the conn's name (``n, addr, err := pc.ReadFrom(buf)``,
     ``ReadFromUDP``, ``ReadMsgUDP``): a packet server answering each query (tailscale's
-    natc DNS), whose cap is a deliberate choice."""
-    if method in _DATAGRAM_READS or (method == "ReadFrom" and _results(call) == 3):
+    natc DNS), whose cap is a deliberate choice; and a framed message read of any reader
+    (``reader.ReadMessage()``: v2ray's DNS proxy answers each query on its own goroutine)."""
+    if method in _DATAGRAM_READS or method in _MESSAGE_READS or (method == "ReadFrom" and _results(call) == 3):
         return True
     return method.startswith(("Recv", "Receive", "Read")) and _named_for_connections(
         sf, call.child_by_field_name("function").child_by_field_name("operand"))
 
 
+# a framed message or request of a stream, whatever the reader is called (v2ray's DNS proxy
+# answers each `reader.ReadMessage()` of its connection on a goroutine of its own)
+_MESSAGE_READS = ("ReadMessage", "ReadRequest", "Recv", "RecvMsg", "ReceiveMessage")
 # net's datagram reads (a UDPConn's, an IPConn's); a PacketConn's is ReadFrom, with three results
 _DATAGRAM_READS = ("ReadFromUDP", "ReadFromUDPAddrPort", "ReadMsgUDP", "ReadMsgUDPAddrPort", "ReadFromIP", "ReadMsgIP")
 

@@ -87,3 +87,20 @@ func Refill(dst io.ReaderFrom, src io.Reader, use func(int64)) error {
 		go use(n) // want "goroutine started in an endless loop with nothing bounding it"
 	}
 }
+
+// MessageReader reads one framed message at a time (a DNS-over-TCP reader's shape).
+type MessageReader interface {
+	ReadMessage() ([]byte, error)
+}
+
+// Answer replies to every query the reader frames, each on a goroutine of its own: the
+// peer paces them, whatever the reader is called. Not reported.
+func Answer(reader MessageReader, reply func([]byte)) error {
+	for {
+		b, err := reader.ReadMessage()
+		if err != nil {
+			return err
+		}
+		go reply(b)
+	}
+}
