@@ -83,7 +83,10 @@ often the whole process, or until the deadline passes. This is a leak in every G
   run on: cancelling it when the function returns would stop that work;
 - goroutines started in a loop share it: no single one may cancel it for the others;
 - a value derived from the context (a response, a stream) is kept past the point where the
-  fix would cancel it, or returned there;
+  fix would cancel it, or returned there; where the cancel is discarded, a value made from a
+  request that carries the context (`req.WithContext(ctx)`, `http.NewRequestWithContext`)
+  and returned (v2ray's enrollment client returns the response, whose body its caller
+  reads later);
 - an overwrite derives the new context from the old one (`ctx, cancel =
   context.WithTimeout(ctx, d)`): cancelling the old first would cancel the new;
 - the cancel func is handed on somewhere: a `defer` would cancel what someone else owns
@@ -394,6 +397,10 @@ def _defer_after(p: Pass, call, message, stmt, holder, life, ctx_uses, name, cau
 
     if any(u.kind in _OUTLIVES for u in ctx_uses):
         return no_fix("the context outlives this function (returned or stored): keep its cancel func with it")
+    carried = _returned_request_result(sf, function, ctx_uses)
+    if carried is not None:
+        return no_fix(f"a request carries the context and {carried} made from it is returned: a cancel deferred here "
+                      "would cut its body short; cancel it where the caller is done with it")
     if a.loops_between(stmt, function):
         return no_fix("made inside a loop: call cancel before the next iteration (a defer would pile up)")
     cancel_uses = [a.classify(sf, r) for r in a.references(sf, life.binding)] if life is not None else []
@@ -422,6 +429,31 @@ def _defer_after(p: Pass, call, message, stmt, holder, life, ctx_uses, name, cau
         return
     prefix = f"name the cancel func {name} and " if rename is not None else ""
     p.report(call, message, [Fix(f"{prefix}add `{text}` {where}", edits, applicability=SAFE)])
+
+
+_REQUEST_CARRIERS = ("WithContext", "NewRequestWithContext")
+
+
+def _returned_request_result(sf, function: Node, ctx_uses) -> str | None:
+    """The name of a value returned by ``function`` that was made from a request carrying
+    the context (``request.WithContext(ctx)``, ``http.NewRequestWithContext(ctx, ...)``, then
+    ``resp, err := rt.RoundTrip(request)`` and ``return resp, nil``: v2ray's enrollment
+    client hands the response on, and its body is read with the context alive)."""
+    def called(call: Node) -> str:
+        named = a.callee(sf, call) or a.method_call(sf, call)
+        return named[1] if named is not None else ""
+
+    carriers = [u.ident for u in ctx_uses
+                if (call := a.enclosing(u.ident, "call_expression")) is not None and called(call) in _REQUEST_CARRIERS]
+    if not carriers:
+        return None
+    names = {sf.text(u.ident) for u in ctx_uses}
+    made = a.derived(sf, function, names) - names
+    for ret in a.of_type(a.body(function), "return_statement", skip_functions=True):
+        hit = next((sf.text(i) for i in a.of_type(ret, "identifier") if sf.text(i) in made), None)
+        if hit is not None:
+            return hit
+    return None
 
 
 def _required_to_fail(sf, made, err: str) -> bool:
