@@ -458,6 +458,17 @@ func Unheard(run func(func())) {
 	mu.Unlock()
 }
 
+func Rounds(next func()) {
+	var mu sync.Mutex
+	mu.Lock()
+	next()
+	mu.Unlock()
+}
+
+func Follow(ch chan bool) {
+	<-ch
+}
+
 func Handed(run func(func()), lock func(*sync.Mutex)) {
 	done := make(chan bool)
 	mu := sync.Mutex{}
@@ -526,3 +537,12 @@ def test_the_other_order_is_seen_through_a_call(tmp_path):
     sf = targeted.load(str(path), "p.go")
     fix, why = swaps.item_lock_first(sf, _line(held, "it.mu.Lock()", 3), str(path))
     assert fix is None and why.startswith("Count takes s's lock before a .mu lock"), why
+
+
+def test_a_wait_holding_a_lock_up_its_own_stack_is_diagnosed(tmp_path):
+    # etcd's PR 7902: a follower waits for the next round holding the rounds' lock
+    aimed = _aim(tmp_path, "chan receive", (_line(HELD, "<-ch"), "Follow"), (_line(HELD, "next()"), "Rounds"))
+    assert aimed.finding is None
+    assert aimed.reason.startswith(f"the goroutine waits here holding mu: its own frame at line {_line(HELD, 'next()')}, "
+                                   f"in Rounds, locked it on line {_line(HELD, 'next()') - 1} and has not released it; "
+                                   "a sender or closer that takes mu first can never come"), aimed.reason

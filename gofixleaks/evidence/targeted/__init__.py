@@ -101,7 +101,9 @@ case to it, or refuse it where that would be wrong):
   lock, then the receiver's (moby's PR 4951); a whole locked stretch that is a counted loop
   over a slice of the lock's own struct -> the count read under the lock, the loop after
   the release (cockroach's PR 10214); a send ending a func literal's locked stretch on a
-  captured mutex, received after a Lock of it -> the release before the send;
+  captured mutex, received after a Lock of it -> the release before the send; without a
+  fix, a send or receive whose own goroutine holds a lock its frame took is diagnosed so
+  (etcd's PR 7902: a follower waits for the next round holding the lock the leader needs);
 - a key's Lock in a keyed-lock registry (`r.m[k].Lock()` after an `if` that makes an
   absent key's mutex), taken holding the registry lock whose release follows it, where
   the method returns holding the key's mutex and its release needs the registry lock (or
@@ -293,7 +295,7 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
         finding = Finding.at(sf, operation(stmt), RULE, "error", f"goroutines block here forever ({c.site.state_text})", [fix])
         return Aimed(c, abspath, finding, fix.message, proof_suffices)
     never = channels.never_signalled(sf, stmt, state, abspath) or handoffs.never_received(sf, stmt, state, abspath) \
-        or holders.waits_for_own_close(sf, stmt, state, abspath, c)
+        or holders.waits_for_own_close(sf, stmt, state, abspath, c) or swaps.held_across(sf, stmt, state, c)
     return Aimed(c, abspath, None, "; ".join([never] if never else reasons) or "no targeted fix applies")
 
 

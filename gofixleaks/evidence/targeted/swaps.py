@@ -362,3 +362,55 @@ def _locked_before(sf: SourceFile, receive: Node, mu: str) -> bool:
         return False
     before = _code(stmt.parent.parent)
     return any(lock_call(sf, n, ("Lock",)) and lock_operand(sf, n) == mu for n in before[:before.index(stmt)])
+
+
+# ---------------------------------------------------------------------------- a wait holding a lock up the stack
+
+
+def held_across(sf: SourceFile, stmt: Node, state: str, c: Covered) -> str | None:
+    """A diagnosis, no fix: the blocked send or receive runs while a frame of its own
+    goroutine in this file holds a lock it took in the block of its call
+    (``mu.Lock(); rc.release(); mu.Unlock()``, no release between): a partner that takes
+    that lock before it sends or receives can never come (etcd's PR 7902: a follower waits
+    for the next round's channel holding the rounds' lock, which the leader needs to
+    start that round; upstream took the lock away from the rounds). Whether the lock may
+    be released around the call is a person's call: what runs under it may need it. None
+    when no frame shows it."""
+    stack = c.site.stack
+    at = next((i for i, loc in enumerate(stack) if (loc.path, loc.line, loc.function)
+               == (c.site.blocked.path, c.site.blocked.line, c.site.blocked.function)), None)
+    for loc in stack[at:] if at is not None else ():
+        if loc.path != c.site.blocked.path or another_function(sf, loc.line, loc.function) is not None:
+            continue
+        point = stmt if loc is stack[at] else next((x for x in a.of_type(sf.root, "call_expression") if sf.line_col(
+            x.child_by_field_name("arguments").start_byte)[0] == loc.line), None)
+        held = _held_by_block(sf, point) if point is not None else None
+        if held is not None:
+            lock, taken = held
+            partner = "sender or closer" if state == "chan receive" else "receiver"
+            name = a.function_key(sf, a.enclosing(point, "function_declaration", "method_declaration"))[0]
+            where = name if a.enclosing_function(point).type != "func_literal" else f"a func literal of {name}"
+            return (f"the goroutine waits here holding {lock}: its own frame at line {loc.line}, in {where}, locked it on "
+                    f"line {sf.line_col(taken.start_byte)[0]} and has not released it; a {partner} that takes {lock} first "
+                    f"can never come; whether {lock} may be released before the wait (what runs under it may need it) is a "
+                    "person's call")
+    return None
+
+
+def _held_by_block(sf: SourceFile, point: Node) -> tuple[str, Node] | None:
+    """(the lock, its Lock) that an earlier statement of ``point``'s block locks, with no
+    release of it between (nor a deferred one: the whole rest of the block holds it)."""
+    stmt = point
+    while stmt.parent is not None and stmt.parent.type != "statement_list":
+        stmt = stmt.parent
+    if stmt.parent is None or a.enclosing_function(stmt) != a.enclosing_function(point):
+        return None
+    before = _code(stmt.parent.parent)
+    before = before[:before.index(stmt)]
+    for i, n in enumerate(before):
+        if not lock_call(sf, n, ("Lock", "RLock")):
+            continue
+        lock = lock_operand(sf, n)
+        if not any(lock_operand(sf, m) == lock for m in before[i + 1:]):
+            return lock, n
+    return None
