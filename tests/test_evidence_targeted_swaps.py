@@ -7,6 +7,7 @@ stacks for the refusals."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -372,6 +373,7 @@ type Set struct {
 	}
 	flat  []int
 	flatM sync.Mutex
+	hook  func()
 }
 
 func (s *Set) Guarded(id int) {
@@ -435,6 +437,14 @@ func (s *Set) Reaching() {
 func (s *Set) take() {
 	s.q.beats = nil
 	s.items[0].Take()
+}
+
+func (s *Set) Hooked() {
+	s.q.Lock()
+	defer s.q.Unlock()
+	for i := 0; i < len(s.q.beats); i++ {
+		s.hook()
+	}
 }
 
 func (s *Set) Flat() {
@@ -514,7 +524,9 @@ LOCK = "sync.Mutex.Lock"
      "the loop reads more of s.q than its count"),
     # a function the loop calls resets the slice: it needs the lock
     (LOCK, [TAKE, (_line(HELD, "s.items[0].Take()"), "(*Set).take"), (_line(HELD, "s.take()"), "(*Set).Reaching")],
-     "take, which the loop calls, names s.q's struct"),
+     "take, which the loop calls, names q: it may need the lock held"),
+    # a func value the loop calls: what it touches is out of view
+    (LOCK, [TAKE, (_line(HELD, "s.hook()"), "(*Set).Hooked")], "s.hook, which the loop calls, is not a function of the file"),
     # a mutex beside the slice, not around it: what it guards is out of view
     (LOCK, [TAKE, (_line(HELD, "s.items[0].Take()", 1), "(*Set).Flat")],
      "s.flatM is not a mutex embedded in a struct beside what it guards"),
@@ -531,11 +543,11 @@ def test_a_swap_that_could_be_wrong_is_refused(tmp_path, state, frames, said):
 
 def test_the_other_order_is_seen_through_a_call(tmp_path):
     # without Guarded, Count's call of Take (which locks an Item's mu) holding the set is the other order
-    held = HELD.replace("func (s *Set) Guarded(", "func Guarded(s *Set, ").replace("func (s *Set) NoRetake(", "func NoRetake(s *Set, ")
+    held = re.sub(r"func \(s \*Set\) (Guarded|NoRetake)\(.*?\n}\n", "", HELD, flags=re.S)
     path = tmp_path / "p.go"
     path.write_text(held)
     sf = targeted.load(str(path), "p.go")
-    fix, why = swaps.item_lock_first(sf, _line(held, "it.mu.Lock()", 3), str(path))
+    fix, why = swaps.item_lock_first(sf, _line(held, "it.mu.Lock()", 1), str(path))
     assert fix is None and why.startswith("Count takes s's lock before a .mu lock"), why
 
 

@@ -10,9 +10,11 @@ after the release, a captured lock released before the send its waiter must rece
   other site of the file does: the lookup under the set's lock, its release, the item's
   lock, then the set's again for the rest. Only where something of the file already takes
   the pair in that order (a method of the type the rest calls takes the set's lock again:
-  it runs holding the item's), no function of the file takes it the other way, no other
-  file of the package takes the item's lock, and nothing but plain assignments (the
-  lookup) runs before the item's lock. Review however proven: the item may be removed
+  it runs holding the item's); no function of the file may take it the other way (a method
+  of the type locking the set's lock, or any other function locking anything, before it
+  locks an item's lock or calls a method of another type that does); no other file of the
+  package takes the item's lock; and nothing but plain assignments (the lookup) runs
+  before the item's lock. Review however proven: the item may be removed
   from the set between the lookup and the second holding, which the rest then acts on
   anyway; and a panic in the lookup now keeps the set's lock.
 - ``count_before_release``: a method whose whole locked stretch (``r.mu.Lock()``, its
@@ -23,7 +25,9 @@ after the release, a captured lock released before the send its waiter must rece
   each replica's raft lock, and a replica's tick takes the queue's lock holding its raft
   lock). The count is read under the lock, the lock released, the loop run on the count.
   Only where neither the body nor any function of the file it calls (followed by name)
-  names the lock's struct, and no other file of the package does: the body then reads
+  names the lock's struct, every call they make is to a function of the file, a builtin,
+  another package or a lock's own method (a func value could touch anything), and no
+  other file of the package names the struct: the body then reads
   nothing the lock guards, and the count it would have seen under the lock is the one
   read (nobody else could change it while the lock was held). Review however proven: the
   calls no longer run under the lock, so another goroutine may now add to or reset the
@@ -147,21 +151,24 @@ def _retakes(sf: SourceFile, rest: list[Node], recv: str, type_name: str, key: s
 
 
 def _against(sf: SourceFile, fn: Node, type_name: str, key: str, field: str) -> str | None:
-    """The function of the file, other than ``fn``, that locks ``key`` of a ``type_name``
-    receiver before it locks a ``.field`` lock, itself or through a method of another
-    type of the file that locks its receiver's ``.field``: the other order."""
+    """The function of the file, other than ``fn``, that may take the pair the other way: a
+    method of ``type_name`` that locks ``key`` of its receiver, or any other function that
+    locks anything but a ``.field`` lock (its type is out of view), before it locks a
+    ``.field`` lock itself or calls a method of another type that locks its receiver's."""
     lockers = {sf.text(m.child_by_field_name("name")) for m in a.of_type(sf.root, "method_declaration")
-               if a.function_key(sf, m)[1] != type_name and any(lock_key(sf, n, m) == "." + field and lock_call(sf, n, ("Lock", "RLock"))
-                      for n in a.of_type(m, "expression_statement"))}
+               if a.function_key(sf, m)[1] != type_name and any(
+                   lock_key(sf, n, m) == "." + field and lock_call(sf, n, ("Lock", "RLock"))
+                   for n in a.of_type(m, "expression_statement"))}
     for d in a.of_type(sf.root, "function_declaration", "method_declaration"):
-        mine = d != fn and d.type == "method_declaration" and a.function_key(sf, d)[1] == type_name
+        mine = d.type == "method_declaration" and a.function_key(sf, d)[1] == type_name
         held = False
-        for n in a.walk(d) if mine else ():
-            if n.type == "expression_statement" and lock_call(sf, n, ("Lock",)) and lock_key(sf, n, d) == key:
+        for n in a.walk(d) if d != fn else ():
+            inner = n.type == "expression_statement" and lock_call(sf, n, ("Lock", "RLock")) \
+                and (lock_operand(sf, n) or "").endswith("." + field)
+            if n.type == "expression_statement" and lock_call(sf, n, ("Lock", "RLock")) and not inner \
+                    and (not mine or lock_key(sf, n, d) == key):
                 held = True
-            elif held and (n.type == "expression_statement" and lock_call(sf, n, ("Lock", "RLock"))
-                           and (lock_operand(sf, n) or "").endswith("." + field)
-                           or n.type == "call_expression" and _callee(sf, n) in lockers):
+            elif held and (inner or n.type == "call_expression" and _callee(sf, n) in lockers):
                 return a.function_key(sf, d)[0]
     return None
 
@@ -221,7 +228,7 @@ def _counted(sf: SourceFile, fn: Node, call: Node, abspath: str) -> Fix | str | 
         return f"the loop reads more of {lock} than its count: copy what it needs by hand"
     named = _reaches(sf, loop.child_by_field_name("body"), group)
     if named is not None:
-        return f"{named}, which the loop calls, names {lock}'s struct: it may need {lock} held"
+        return named
     elsewhere = used_elsewhere(abspath, [rb"\." + group.encode() + rb"\b"])
     if elsewhere is not None:
         return elsewhere
@@ -262,19 +269,33 @@ def _embeds_mutex(sf: SourceFile, type_name: str, group: str) -> bool:
     return False
 
 
+_BUILTINS = {"append", "cap", "clear", "close", "complex", "copy", "delete", "imag", "len", "make", "max", "min", "new",
+             "panic", "print", "println", "real", "recover"}
+
+
 def _reaches(sf: SourceFile, body: Node, group: str) -> str | None:
-    """The function of the file that ``body`` calls (by name, transitively) which names the
-    field ``group``; None when none does."""
-    seen, todo = set(), [_callee(sf, x) for x in a.of_type(body, "call_expression")]
+    """Why what ``body`` calls, followed by name through the functions of the file, may
+    need the lock whose struct is the field ``group``: a function naming ``group``, or a
+    call that is not to a function of the file, a builtin, another package or a lock's
+    own method (a func value or an outside method: what it touches is out of view)."""
+    imported = {sf.text(x).split(".")[0] for x in a.of_type(sf.root, "package_identifier")}
+    imported |= {sf.text(x.child_by_field_name("path")).strip('"`').rsplit("/", 1)[-1] for x in a.of_type(sf.root, "import_spec")}
+    seen, todo = set(), list(a.of_type(body, "call_expression"))
     while todo:
-        name = todo.pop()
+        call = todo.pop()
+        name, fn = _callee(sf, call), call.child_by_field_name("function")
         if name in seen:
             continue
         seen.add(name)
-        for d in _functions(sf, name):
+        declared = _functions(sf, name)
+        if not declared:
+            outside = fn.type == "selector_expression" and sf.text(fn.child_by_field_name("operand")) in imported
+            if not (outside or fn.type == "identifier" and name in _BUILTINS or name in ("Lock", "Unlock", "RLock", "RUnlock")):
+                return f"{sf.text(fn)}, which the loop calls, is not a function of the file: what it touches is out of view"
+        for d in declared:
             if any(sf.text(x) == group for x in a.of_type(d, "field_identifier")):
-                return name
-            todo += [_callee(sf, x) for x in a.of_type(a.body(d), "call_expression")]
+                return f"{name}, which the loop calls, names {group}: it may need the lock held"
+            todo += list(a.of_type(a.body(d), "call_expression"))
     return None
 
 
