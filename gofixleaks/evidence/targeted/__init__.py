@@ -295,8 +295,9 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
         finding = Finding.at(sf, operation(stmt), RULE, "error", f"goroutines block here forever ({c.site.state_text})", [fix])
         return Aimed(c, abspath, finding, fix.message, proof_suffices)
     never = channels.never_signalled(sf, stmt, state, abspath) or handoffs.never_received(sf, stmt, state, abspath) \
-        or holders.waits_for_own_close(sf, stmt, state, abspath, c) or swaps.held_across(sf, stmt, state, c)
-    return Aimed(c, abspath, None, "; ".join([never] if never else reasons) or "no targeted fix applies")
+        or holders.waits_for_own_close(sf, stmt, state, abspath, c)
+    held = swaps.held_across(sf, stmt, state, c)  # what the stack proves, then why each shape did not fit
+    return Aimed(c, abspath, None, "; ".join([never] if never else [held, *reasons] if held else reasons) or "no targeted fix applies")
 
 
 def _first(shapes: tuple[tuple[Callable[[], tuple[Fix | None, str | None]], bool], ...]) -> tuple[Fix | None, bool, list[str]]:
