@@ -18,6 +18,7 @@ from gofixleaks.evidence.match import Covered
 from gofixleaks.evidence.sites import Location, Site
 
 from .test_evidence_targeted import _test, assert_fixed, assert_gofmt_and_vet_clean, assert_left, run_flow
+from .test_evidence_targeted_ordering import _line, _paths
 
 # moby's PR 4951: a removal holds the set, then the item; what it does under both drops and
 # retakes the set's lock, so a second removal of the item, holding the set, waits for the
@@ -98,33 +99,6 @@ SET_TEST = """it := &Item{name: "a"}
 	}
 	go s.Remove("a")
 	time.Sleep(150 * time.Millisecond)"""
-
-
-def _paths(pkg: str, name: str, work: str) -> str:
-    """A test of the paths that never block: ``work`` sends whether its answers are right
-    on ``done``; it passes before and after the fix, within a deadline."""
-    return f"""package {pkg}
-
-import (
-	"testing"
-	"time"
-)
-
-func {name}(t *testing.T) {{
-	done := make(chan bool, 1)
-	go func() {{
-		{work}
-	}}()
-	select {{
-	case ok := <-done:
-		if !ok {{
-			t.Fatal("wrong answers")
-		}}
-	case <-time.After(2 * time.Second):
-		t.Fatal("hangs")
-	}}
-}}
-"""
 
 
 SET_PATHS = _paths("set", "TestRemoveOne", """s := &Set{items: map[string]*Item{"a": {name: "a"}, "b": {name: "b"}}}
@@ -284,6 +258,20 @@ BUS_FIXED = BUS.replace("""\
 BUS_TEST = """go Handled()
 	time.Sleep(150 * time.Millisecond)"""
 
+BUS_PATHS = _paths("bus", "TestRun", """b := &Bus{events: make(chan int)}
+		got := 0
+		b.handlers = append(b.handlers, func(e int) { got += e })
+		ran := make(chan bool)
+		go func() {
+			b.Run()
+			ran <- true
+		}()
+		b.events <- 1
+		b.events <- 2
+		close(b.events)
+		<-ran
+		done <- got == 3""")
+
 # the near-shape: another method takes the set's lock and then the item's, the order the
 # swap would give up; a swap would deadlock against it
 ORDER = SET.replace("package set", "package order") + """
@@ -308,6 +296,7 @@ FILES = {
     "queue/paths_test.go": QUEUE_PATHS,
     "bus/bus.go": BUS,
     "bus/bus_test.go": _test("bus", BUS_TEST, SLEEP),
+    "bus/paths_test.go": BUS_PATHS,
     "order/order.go": ORDER,
     "order/order_test.go": _test("order", SET_TEST, SLEEP),
 }
@@ -316,10 +305,6 @@ FILES = {
 @pytest.fixture(scope="module")
 def flow(tmp_path_factory):
     return run_flow(tmp_path_factory.mktemp("swaps"), FILES, "--unsafe-fixes")
-
-
-def _line(source: str, text: str, nth: int = 0) -> int:
-    return [i for i, ln in enumerate(source.splitlines(), 1) if ln.strip() == text][nth]
 
 
 @pytest.mark.parametrize("pkg, fixed, where, said", [

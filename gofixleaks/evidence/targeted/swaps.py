@@ -420,7 +420,7 @@ def held_across(sf: SourceFile, stmt: Node, state: str, c: Covered) -> str | Non
 
 def _held_by_block(sf: SourceFile, point: Node) -> tuple[str, Node] | None:
     """(the lock, its Lock) that an earlier statement of ``point``'s block locks, with no
-    release of it between (nor a deferred one: the whole rest of the block holds it)."""
+    release of it between (a deferred one releases it only as the function returns)."""
     stmt = point
     while stmt.parent is not None and stmt.parent.type != "statement_list":
         stmt = stmt.parent
@@ -432,6 +432,6 @@ def _held_by_block(sf: SourceFile, point: Node) -> tuple[str, Node] | None:
         if not lock_call(sf, n, ("Lock", "RLock")):
             continue
         lock = lock_operand(sf, n)
-        if not any(lock_operand(sf, m) == lock for m in before[i + 1:]):
+        if not any(lock_operand(sf, m) == lock and m.type != "defer_statement" for m in before[i + 1:]):
             return lock, n
     return None
