@@ -12,11 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from gofixleaks.edits import apply
 from gofixleaks.evidence import targeted
 from gofixleaks.evidence.targeted import swaps
 from gofixleaks.evidence.match import Covered
 from gofixleaks.evidence.sites import Location, Site
 
+from . import gotools
 from .test_evidence_targeted import _test, assert_fixed, assert_gofmt_and_vet_clean, assert_left, run_flow
 from .test_evidence_targeted_ordering import _line, _paths
 
@@ -432,6 +434,14 @@ func (s *Set) Hooked() {
 	}
 }
 
+func (s *Set) Explicit() {
+	s.q.Lock() // the queue
+	for i := 0; i < len(s.q.beats); i++ {
+		s.items[i].Take()
+	}
+	s.q.Unlock()
+}
+
 func (s *Set) Flat() {
 	s.flatM.Lock()
 	defer s.flatM.Unlock()
@@ -543,3 +553,19 @@ def test_a_wait_holding_a_lock_up_its_own_stack_is_diagnosed(tmp_path):
     assert aimed.reason.startswith(f"the goroutine waits here holding mu: its own frame at line {_line(HELD, 'next()')}, "
                                    f"in Rounds, locked it on line {_line(HELD, 'next()') - 1} and has not released it; "
                                    "a sender or closer that takes mu first can never come"), aimed.reason
+
+
+def test_a_counted_loop_before_a_plain_release_loops_after_it(tmp_path):
+    aimed = _aim(tmp_path, LOCK, TAKE, (_line(HELD, "s.items[i].Take()"), "(*Set).Explicit"))
+    assert aimed.finding is not None and not aimed.proof_suffices
+    fixed = apply(HELD.encode(), aimed.finding.fixes[0].edits).decode()
+    assert """\
+	s.q.Lock() // the queue
+	n := len(s.q.beats)
+	s.q.Unlock()
+	for i := 0; i < n; i++ {
+		s.items[i].Take()
+	}
+}
+""" in fixed, fixed
+    assert gotools.gofmt_clean(fixed.encode())
