@@ -463,6 +463,16 @@ func Unheard(run func(func())) {
 	mu.Unlock()
 }
 
+func (s *Set) Nested(id int) {
+	s.Lock()
+	defer s.Unlock()
+	it := s.items[id]
+	it.mu.Lock()
+	defer it.mu.Unlock()
+	s.wait()
+	s.items[id+1].Take()
+}
+
 func Rounds(next func()) {
 	var mu sync.Mutex
 	mu.Lock()
@@ -514,6 +524,8 @@ LOCK = "sync.Mutex.Lock"
     # Take): the swap would deadlock against them
     (LOCK, [(_line(HELD, "it.mu.Lock()", 3), "(*Set).Swapped")],
      "takes s's lock before a .mu lock: the other order is in use"),
+    # what follows takes another item's lock holding the set: first, the item locks would nest around it
+    (LOCK, [(_line(HELD, "it.mu.Lock()", 4), "(*Set).Nested")], "what follows locks another .mu lock holding s"),
     # the loop reads the slice itself, not only its count
     (LOCK, [TAKE, (_line(HELD, "s.items[s.q.beats[i]].Take()"), "(*Set).Indexed")],
      "the loop reads more of s.q than its count"),

@@ -13,8 +13,9 @@ after the release, a captured lock released before the send its waiter must rece
   it runs holding the item's); no function of the file may take it the other way (a method
   of the type locking the set's lock, or any other function locking anything, before it
   locks an item's lock or calls a method of another type that does); no other file of the
-  package takes the item's lock; and nothing but plain assignments (the lookup) runs
-  before the item's lock. Review however proven: the item may be removed
+  package takes the item's lock; nothing that follows, nor a method of the type it calls,
+  takes another item's lock (holding the set, the item locks would nest around it); and
+  nothing but plain assignments (the lookup) runs before the item's lock. Review however proven: the item may be removed
   from the set between the lookup and the second holding, which the rest then acts on
   anyway; and a panic in the lookup now keeps the set's lock.
 - ``count_before_release``: a method whose whole locked stretch (``r.mu.Lock()``, its
@@ -110,9 +111,13 @@ def item_lock_first(sf: SourceFile, line: int, abspath: str) -> tuple[Fix | None
     recv, type_name = a.receiver_name(sf, fn), a.function_key(sf, fn)[1]
     if any(lock_operand(sf, n) == outer for n in a.of_type(fn, "expression_statement", "defer_statement") if n not in code[:2]):
         return None, f"the method takes or releases {outer} again: reorder the locks by hand"
-    if not _retakes(sf, code[j + 1:], recv, type_name, key):
+    reached, lockers = _reached(sf, code[j + 1:], recv, type_name), _lockers(sf, type_name, field)
+    if not any(lock_key(sf, n, m) == key and lock_call(sf, n, ("Lock",)) for m in reached for n in a.of_type(m, "expression_statement")):
         return None, f"nothing the method calls holding {inner} takes {outer}: the order to swap into is out of view"
-    against = _against(sf, fn, type_name, key, field)
+    if any(_takes_item(sf, n, field, lockers) for n in [*code[j + 1:], *reached]):
+        return None, f"what follows locks another .{field} lock holding {outer}: taking {inner} first would nest the " \
+                     "item locks around the set's, reorder by hand"
+    against = _against(sf, fn, type_name, key, field, lockers)
     if against is not None:
         return None, f"{against} takes {outer}'s lock before a .{field} lock: the other order is in use, reorder by hand"
     elsewhere = used_elsewhere(abspath, [rb"\." + field.encode() + rb"\.R?Lock\(\)"])
@@ -131,10 +136,10 @@ def item_lock_first(sf: SourceFile, line: int, abspath: str) -> tuple[Fix | None
                tuple(sorted((gone, freed, again), key=lambda e: e.start))), None
 
 
-def _retakes(sf: SourceFile, rest: list[Node], recv: str, type_name: str, key: str) -> bool:
-    """A method of ``type_name`` that ``rest`` calls on ``recv`` (followed through the
-    methods it calls on its own receiver) locks ``key`` of its receiver."""
-    seen, todo = set(), [(c, recv) for n in rest for c in a.of_type(n, "call_expression")]
+def _reached(sf: SourceFile, rest: list[Node], recv: str, type_name: str) -> list[Node]:
+    """The methods of ``type_name`` that ``rest`` calls on ``recv``, followed through the
+    methods they call on their own receiver."""
+    seen, found, todo = set(), [], [(c, recv) for n in rest for c in a.of_type(n, "call_expression")]
     while todo:
         call, on = todo.pop()
         mc = a.method_call(sf, call)
@@ -142,33 +147,41 @@ def _retakes(sf: SourceFile, rest: list[Node], recv: str, type_name: str, key: s
             continue
         seen.add(mc[1])
         for m in _functions(sf, mc[1]):
-            if m.type != "method_declaration" or a.function_key(sf, m)[1] != type_name:
-                continue
-            if any(lock_key(sf, n, m) == key and lock_call(sf, n, ("Lock",)) for n in a.of_type(m, "expression_statement")):
-                return True
-            todo += [(c, a.receiver_name(sf, m)) for c in a.of_type(a.body(m), "call_expression")]
-    return False
+            if m.type == "method_declaration" and a.function_key(sf, m)[1] == type_name:
+                found.append(m)
+                todo += [(c, a.receiver_name(sf, m)) for c in a.of_type(a.body(m), "call_expression")]
+    return found
 
 
-def _against(sf: SourceFile, fn: Node, type_name: str, key: str, field: str) -> str | None:
+def _lockers(sf: SourceFile, type_name: str, field: str) -> set[str]:
+    """The names of the methods of other types than ``type_name`` that lock their receiver's ``.field``."""
+    return {sf.text(m.child_by_field_name("name")) for m in a.of_type(sf.root, "method_declaration")
+            if a.function_key(sf, m)[1] != type_name and any(
+                lock_key(sf, n, m) == "." + field and lock_call(sf, n, ("Lock", "RLock"))
+                for n in a.of_type(m, "expression_statement"))}
+
+
+def _takes_item(sf: SourceFile, node: Node, field: str, lockers: set[str]) -> bool:
+    """``node`` locks a ``.field`` lock, itself or through a call of one of ``lockers``."""
+    return any(n.type == "expression_statement" and lock_call(sf, n, ("Lock", "RLock"))
+               and (lock_operand(sf, n) or "").endswith("." + field)
+               or n.type == "call_expression" and _callee(sf, n) in lockers for n in a.walk(node))
+
+
+def _against(sf: SourceFile, fn: Node, type_name: str, key: str, field: str, lockers: set[str]) -> str | None:
     """The function of the file, other than ``fn``, that may take the pair the other way: a
     method of ``type_name`` that locks ``key`` of its receiver, or any other function that
     locks anything but a ``.field`` lock (its type is out of view), before it locks a
-    ``.field`` lock itself or calls a method of another type that locks its receiver's."""
-    lockers = {sf.text(m.child_by_field_name("name")) for m in a.of_type(sf.root, "method_declaration")
-               if a.function_key(sf, m)[1] != type_name and any(
-                   lock_key(sf, n, m) == "." + field and lock_call(sf, n, ("Lock", "RLock"))
-                   for n in a.of_type(m, "expression_statement"))}
+    ``.field`` lock itself or calls one of ``lockers``."""
     for d in a.of_type(sf.root, "function_declaration", "method_declaration"):
         mine = d.type == "method_declaration" and a.function_key(sf, d)[1] == type_name
         held = False
         for n in a.walk(d) if d != fn else ():
-            inner = n.type == "expression_statement" and lock_call(sf, n, ("Lock", "RLock")) \
-                and (lock_operand(sf, n) or "").endswith("." + field)
-            if n.type == "expression_statement" and lock_call(sf, n, ("Lock", "RLock")) and not inner \
+            item = n.type in ("expression_statement", "call_expression") and _takes_item(sf, n, field, lockers)
+            if n.type == "expression_statement" and lock_call(sf, n, ("Lock", "RLock")) and not item \
                     and (not mine or lock_key(sf, n, d) == key):
                 held = True
-            elif held and (inner or n.type == "call_expression" and _callee(sf, n) in lockers):
+            elif held and item:
                 return a.function_key(sf, d)[0]
     return None
 
