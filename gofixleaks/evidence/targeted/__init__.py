@@ -107,6 +107,15 @@ case to it, or refuse it where that would be wrong):
   the last statement reading the receiver, or the field the call acts on copied under the
   lock and called after the release, where nothing after reads what the lock guards
   (ordering.py; review however proven: the read and its use are no longer atomic);
+- a lock-order deadlock no early release breaks (swaps.py; all review however proven): a
+  method holding its receiver's lock that locks an item it looked up for the rest of it,
+  while what follows takes the receiver's lock again -> the lookup, the release, the item's
+  lock, then the receiver's (moby's PR 4951); a whole locked stretch that is a counted loop
+  over a slice of the lock's own struct -> the count read under the lock, the loop after
+  the release (cockroach's PR 10214); a send ending a func literal's locked stretch on a
+  captured mutex, received after a Lock of it -> the release before the send; without a
+  fix, a send or receive whose own goroutine holds a lock its frame took is diagnosed so
+  (etcd's PR 7902: a follower waits for the next round holding the lock the leader needs);
 - a key's Lock in a keyed-lock registry (`r.m[k].Lock()` after an `if` that makes an
   absent key's mutex), taken holding the registry lock whose release follows it, where
   the method returns holding the key's mutex and its release needs the registry lock (or
@@ -174,7 +183,7 @@ from ...rule import Finding
 from ...source import SourceError, SourceFile
 from .. import PROVEN_LEAK
 from ..match import Covered
-from . import cancels, channels, closers, conds, exchanges, handoffs, holders, locks, ordering, protocols, registries, signals, stops, tokens, waits
+from . import cancels, channels, closers, conds, exchanges, handoffs, holders, locks, ordering, protocols, registries, signals, stops, swaps, tokens, waits
 from ._base import another_function, operation
 
 RULE = PROVEN_LEAK
@@ -272,7 +281,9 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
                 return Aimed(c, abspath, None, f"blocked on {what}: " + "; ".join([*whys, *own]))
             whys += own
             if fix is None:  # the read and what follows it no longer happen under one holding
-                fix, proof_suffices, own = _first(((lambda: ordering.release_first(sf, line, abspath, c), False),))
+                fix, proof_suffices, own = _first(((lambda: ordering.release_first(sf, line, abspath, c), False),
+                                                   (lambda: swaps.item_lock_first(sf, line, abspath), False),  # the item may go meanwhile
+                                                   (lambda: swaps.count_before_release(sf, line, abspath, c), False)))
                 whys += own
         if fix is None:
             return Aimed(c, abspath, None, "; ".join([not_channel, *whys]))
@@ -292,6 +303,7 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
         (lambda: channels.buffer(sf, stmt) if state == "chan send" else (None, None), True),
         (lambda: channels.drain_without_blocking(sf, stmt, state), True),
         (lambda: exchanges.release_before_exchange(sf, stmt, state, abspath), False),  # others may take the lock during the wait
+        (lambda: swaps.release_before_send(sf, stmt, state), False),  # the same
         (lambda: exchanges.release_across_stop_wait(sf, stmt, state), False),  # the same
         (lambda: exchanges.wake_up_under_lock(sf, stmt, state, abspath), False),  # a new wait protocol
         (lambda: channels.wake_up(sf, stmt, state, abspath), False),  # a slow receiver sees fewer wake-ups
@@ -322,7 +334,8 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
         return Aimed(c, abspath, finding, fix.message, proof_suffices)
     never = channels.never_signalled(sf, stmt, state, abspath) or handoffs.never_received(sf, stmt, state, abspath) \
         or holders.waits_for_own_close(sf, stmt, state, abspath, c) or signals.never_fires(sf, stmt, state, abspath)
-    return Aimed(c, abspath, None, "; ".join([never] if never else reasons) or "no targeted fix applies")
+    held = swaps.held_across(sf, stmt, state, c)  # what the stack proves, then why each shape did not fit
+    return Aimed(c, abspath, None, "; ".join([never] if never else [held, *reasons] if held else reasons) or "no targeted fix applies")
 
 
 def _first(shapes: tuple[tuple[Callable[[], tuple[Fix | None, str | None]], bool], ...]) -> tuple[Fix | None, bool, list[str]]:
