@@ -434,12 +434,12 @@ def _defer_after(p: Pass, call, message, stmt, holder, life, ctx_uses, name, cau
 _REQUEST_CARRIERS = ("WithContext", "NewRequestWithContext")
 
 
-def _returned_request_result(sf, function: Node, ctx_uses) -> str | None:
+def _returned_request_result(sf, function, ctx_uses) -> str | None:
     """The name of a value returned by ``function`` that was made from a request carrying
     the context (``request.WithContext(ctx)``, ``http.NewRequestWithContext(ctx, ...)``, then
     ``resp, err := rt.RoundTrip(request)`` and ``return resp, nil``: v2ray's enrollment
     client hands the response on, and its body is read with the context alive)."""
-    def called(call: Node) -> str:
+    def called(call) -> str:
         named = a.callee(sf, call) or a.method_call(sf, call)
         return named[1] if named is not None else ""
 
