@@ -301,6 +301,7 @@ def _holds_other_timers(p: Pass, typ: str, field: str) -> bool:
             values = right.named_children if right is not None else []
             if len(lefts) == len(values) and any(
                     sf.text(left) == f"{recv[0]}.{field}" and v.type == "call_expression" and not a.is_after_func(sf, v)
+                    and a.callee(sf, v) not in ((None, "make"), (None, "new"))  # a map of timers made afresh
                     for left, v in zip(lefts, values)):
                 return True
     return False

@@ -34,3 +34,13 @@ func (s *Sessions) End(id string) {
 	defer s.mu.Unlock()
 	delete(s.timers, id) // want "delete from s.timers drops a time.AfterFunc timer without stopping it: its callback still runs"
 }
+
+// Reset stops every session's expiry and starts afresh with an empty set.
+func (s *Sessions) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, t := range s.timers {
+		t.Stop()
+	}
+	s.timers = make(map[string]*time.Timer)
+}
