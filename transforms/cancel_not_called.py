@@ -85,8 +85,9 @@ often the whole process, or until the deadline passes. This is a leak in every G
 - a value derived from the context (a response, a stream) is kept past the point where the
   fix would cancel it, or returned there; where the cancel is discarded, a value made from a
   request that carries the context (`req.WithContext(ctx)`, `http.NewRequestWithContext`)
-  and returned (v2ray's enrollment client returns the response, whose body its caller
-  reads later);
+  and returned itself, or a field, the address or a literal of it (v2ray's enrollment
+  client returns the response, whose body its caller reads later; `return
+  io.ReadAll(resp.Body)` reads it before the deferred cancel runs, and is fixed);
 - an overwrite derives the new context from the old one (`ctx, cancel =
   context.WithTimeout(ctx, d)`): cancelling the old first would cancel the new;
 - the cancel func is handed on somewhere: a `defer` would cancel what someone else owns
@@ -449,8 +450,22 @@ def _returned_request_result(sf, function, ctx_uses) -> str | None:
         return None
     names = {sf.text(u.ident) for u in ctx_uses}
     made = a.derived(sf, function, names) - names
+
+    def handed(x) -> str | None:
+        # the value itself, a field of it, its address or a literal holding it; a call's
+        # result is computed before the deferred cancel runs (`return io.ReadAll(resp.Body)`)
+        x = a.unparen(x)
+        if x.type in ("identifier", "selector_expression", "index_expression"):
+            root = a.root_of(x)
+            return sf.text(root) if sf.text(root) in made else None
+        if x.type in ("unary_expression", "composite_literal", "literal_value", "keyed_element", "literal_element"):
+            return next((h for c in x.named_children if (h := handed(c)) is not None), None)
+        return None
+
     for ret in a.of_type(a.body(function), "return_statement", skip_functions=True):
-        hit = next((sf.text(i) for i in a.of_type(ret, "identifier") if sf.text(i) in made), None)
+        results = ret.named_children[0].named_children if ret.named_children and ret.named_children[0].type == "expression_list" \
+            else ret.named_children
+        hit = next((h for x in results if (h := handed(x)) is not None), None)
         if hit is not None:
             return hit
     return None
