@@ -166,7 +166,9 @@ The shapes live by what blocks: `channels` (a bare send or receive), `closers` (
 cancellation signal the goroutine's own value owns), `locks` (a Lock some stretch keeps),
 `exchanges` (a lock held across a channel operation), `holders` (a lock the blocked
 goroutine holds itself, told from its stack), `registries` (a keyed-lock registry),
-`waits` (a WaitGroup.Wait, a Cond.Wait); `aim` tries them in order."""
+`waits` (a WaitGroup.Wait, a Cond.Wait), `swaps` (a lock-order deadlock), `protocols` (a
+context an abandoned value owns), `signals` (a stop signal a once-run receiver or a stop
+can own), `conds` (a Cond's lost wake-up, a Once/mutex cycle); `aim` tries them in order."""
 
 from __future__ import annotations
 
