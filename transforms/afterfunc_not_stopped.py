@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Iterator
+
 from tree_sitter import Node
 
 from gofixleaks import analysis as a
@@ -269,28 +271,9 @@ def _locks(sf, fn: Node) -> bool:
                for c in a.of_type(a.body(fn), "call_expression", skip_functions=True))
 
 
-def _written_locked(p: Pass, typ: str, field: str) -> str | None:
-    """The name of a method of ``typ`` in this file that assigns its receiver's ``field``
-    after taking a lock (pgx's pool re-arms ``healthCheckTimer`` under ``healthCheckMu``),
-    or None."""
-    sf = p.file
-    for method in a.of_type(sf.root, "method_declaration"):
-        recv = _receiver(p, method)
-        if recv is None or recv[1] != typ:
-            continue
-        takes = [c.start_byte for c in a.of_type(a.body(method), "call_expression", skip_functions=True)
-                 if (m := a.method_call(sf, c)) is not None and m[1] in ("Lock", "RLock")]
-        for stmt in a.of_type(a.body(method), "assignment_statement"):
-            if takes and min(takes) < stmt.start_byte and any(sf.text(x) == f"{recv[0]}.{field}" for x in a.left_names(stmt)):
-                return a.function_key(sf, method)[0]
-    return None
-
-
-def _holds_other_timers(p: Pass, typ: str, field: str) -> bool:
-    """Whether a method of ``typ`` in this file fills its receiver's ``field`` with a call
-    other than time.AfterFunc (``w.timer = timers.AcquireTimer(d)``, a pooled NewTimer
-    that its own goroutine stops, in centrifuge): the package's AfterFunc timers of that
-    name are another type's."""
+def _field_assignments(p: Pass, typ: str, field: str) -> Iterator[tuple[Node, Node, Node | None]]:
+    """(method, statement, value) for each assignment to the receiver's ``field`` in a
+    method of ``typ`` in this file (value None when the right side does not pair up)."""
     sf = p.file
     for method in a.of_type(sf.root, "method_declaration"):
         recv = _receiver(p, method)
@@ -299,12 +282,32 @@ def _holds_other_timers(p: Pass, typ: str, field: str) -> bool:
         for stmt in a.of_type(a.body(method), "assignment_statement"):
             lefts, right = a.left_names(stmt), stmt.child_by_field_name("right")
             values = right.named_children if right is not None else []
-            if len(lefts) == len(values) and any(
-                    sf.text(left) == f"{recv[0]}.{field}" and v.type == "call_expression" and not a.is_after_func(sf, v)
-                    and a.callee(sf, v) not in ((None, "make"), (None, "new"))  # a map of timers made afresh
-                    for left, v in zip(lefts, values)):
-                return True
-    return False
+            for i, left in enumerate(lefts):
+                if sf.text(left) == f"{recv[0]}.{field}":
+                    yield method, stmt, values[i] if len(values) == len(lefts) else None
+
+
+def _written_locked(p: Pass, typ: str, field: str) -> str | None:
+    """The name of a method of ``typ`` in this file that assigns its receiver's ``field``
+    after taking a lock (pgx's pool re-arms ``healthCheckTimer`` under ``healthCheckMu``),
+    or None."""
+    sf = p.file
+    for method, stmt, _ in _field_assignments(p, typ, field):
+        if any(c.start_byte < stmt.start_byte and (m := a.method_call(sf, c)) is not None and m[1] in ("Lock", "RLock")
+               for c in a.of_type(a.body(method), "call_expression", skip_functions=True)):
+            return a.function_key(sf, method)[0]
+    return None
+
+
+def _holds_other_timers(p: Pass, typ: str, field: str) -> bool:
+    """Whether a method of ``typ`` in this file fills its receiver's ``field`` with a call
+    other than time.AfterFunc (``w.timer = timers.AcquireTimer(d)``, a pooled NewTimer
+    that its own goroutine stops, in centrifuge): the package's AfterFunc timers of that
+    name are another type's. A map of timers made afresh (``make``) is no other kind."""
+    sf = p.file
+    return any(v is not None and v.type == "call_expression" and not a.is_after_func(sf, v)
+               and a.callee(sf, v) not in ((None, "make"), (None, "new"))
+               for _, _, v in _field_assignments(p, typ, field))
 
 
 def run(p: Pass) -> None:
