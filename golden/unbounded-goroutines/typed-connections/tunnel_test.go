@@ -32,10 +32,12 @@ func TestManyOpenChannels(t *testing.T) {
 		open.Done()
 		<-all
 	})
-	for i := 0; i < n; i++ {
-		chans <- pipeChannel{}
-	}
-	close(chans)
+	go func() {
+		for i := 0; i < n; i++ {
+			chans <- pipeChannel{}
+		}
+		close(chans)
+	}()
 	select {
 	case <-all:
 	case <-time.After(5 * time.Second):
