@@ -144,6 +144,41 @@ def signal(sf: SourceFile, g: Goroutine, at: Node, assumed: Mapping[tuple[str, s
     return None
 
 
+def rewritten_signal(sf: SourceFile, c: a.Cancellation, at: Node) -> str | None:
+    """Why the receiver's field ``c`` (``s.ctx``) is no signal for a goroutine's loop: a
+    method of its type in this file assigns it again after it was made (kapacitor's
+    influxdb cluster replaces `c.ctx` per operation and cancels the last, `Open` by defer
+    as it returns): the loop would read the field without the writer's lock, and stop
+    when an unrelated operation ends."""
+    operand, _, field = c.name.partition(".")
+    method = a.enclosing(at, "method_declaration")
+    key = a.function_key(sf, method) if method is not None else None
+    if not field or "." in field or key is None or a.receiver_name(sf, method) != operand:
+        return None
+    calls = sf.cached("method-call-counts", lambda: _method_call_counts(sf))
+    for other in a.of_type(sf.root, "method_declaration"):
+        k = a.function_key(sf, other)
+        recv = a.receiver_name(sf, other)
+        if k is None or k[1] != key[1] or recv is None or calls.get(k[0], 0) < 2:
+            continue  # set once, by a Start that runs once, it is the value's lifetime
+        for stmt in a.of_type(a.body(other), "assignment_statement"):
+            if any(sf.text(x) == f"{recv}.{field}" for x in a.left_names(stmt)):
+                return (f"{c.name} is assigned again by {key[1]}.{k[0]} (line {sf.line_col(stmt.start_byte)[0]}), which "
+                        f"{calls[k[0]]} calls make: a per-operation value, which the goroutine would read without its "
+                        "writer's lock and which may end long before the goroutine should; stop it by hand")
+    return None
+
+
+def _method_call_counts(sf: SourceFile) -> dict[str, int]:
+    """How many calls of the file name each method (``x.m(...)``, by name)."""
+    out: dict[str, int] = {}
+    for call in a.of_type(sf.root, "call_expression"):
+        mc = a.method_call(sf, call)
+        if mc is not None:
+            out[mc[1]] = out.get(mc[1], 0) + 1
+    return out
+
+
 def message_note(sf: SourceFile, c: a.Cancellation, facts: PackageFacts | None) -> str | None:
     """Why a case on ``c`` would be wrong when it is a done-named channel field that the
     package sends on and never closes (go-ethereum's ``c.close``, which ``Client.Close``

@@ -59,7 +59,10 @@ loop or inside another loop, when a select already receives the signal but goes
 round again (that case must leave; a second one would be noise), and when the signal is a
 done-named channel field that the package sends on and never closes (a message to one
 receiver, which a case on it would steal; such a field is the signal only when no other
-is in scope: see send-without-cancel). It is also reported without a fix when the signal is
+is in scope: see send-without-cancel), or a context field of the receiver that a method
+called from two places or more assigns again (kapacitor's influxdb cluster makes `c.ctx`
+afresh per operation and cancels the last, `Open` by defer as it returns: the loop would
+stop then, reading the field without its writer's lock). It is also reported without a fix when the signal is
 a ctx parameter that every caller in the module fills with a context nothing cancels
 (`context.Background()`, `TODO()`, `WithoutCancel`, `WithValue` of those, directly or
 through a local), itself or through its callers' own ctx parameters (three calls up in
@@ -208,7 +211,8 @@ def run(p: Pass) -> None:
                     continue
                 close = select.children[-1]
                 # the loop never ends, but the rest of its body runs after the select each round
-                why = g_.message_note(sf, sig, p.package) or g_.return_blocker(sf, g, select, sig) or m.never_fires(v, loop, sig)
+                why = g_.message_note(sf, sig, p.package) or g_.rewritten_signal(sf, sig, loop) \
+                    or g_.return_blocker(sf, g, select, sig) or m.never_fires(v, loop, sig)
                 if why is None and sf.data[sf.line_start(close.start_byte) : close.start_byte].strip():
                     why = "the select is written on one line: add the case by hand"
                 edit = None if why else TextEdit(
@@ -217,7 +221,7 @@ def run(p: Pass) -> None:
             else:
                 chan = clause.child_by_field_name("right")
                 message = f"ranging over {sf.text(chan)} never ends (a ticker's channel is never closed) and {unwatched}"
-                why = g_.message_note(sf, sig, p.package)
+                why = g_.message_note(sf, sig, p.package) or g_.rewritten_signal(sf, sig, loop)
                 edit, why = (None, why) if why else _range_rewrite(sf, g, loop, clause, sig)
                 why = why or m.never_fires(v, loop, sig)
                 edit = None if why else edit
