@@ -168,8 +168,11 @@ def fix_to_fixed_point(
             origin, written = _origin(f.start, rounds)
             if (f.rule, original.line_col(origin)[0]) in skip:
                 continue
-            if (f.rule, origin) in done:  # a fix that does not resolve its own finding: never apply it twice
-                return data, applied, f"internal: the fix by {f.rule} did not resolve its finding"
+            if (f.rule, origin) in done:
+                # a fix that does not resolve its own finding is not the fix: start again
+                # without it (the finding stays reported), rather than keep half a repair
+                return fix_to_fixed_point(original, findings, rules, config, abspath, plan, package,
+                                          skip | {(f.rule, original.line_col(origin)[0])}, forbidden_imports)
             if (f.rule, origin) not in reported and not written:
                 continue
             if forbidden_imports.intersection(f.fixes[0].imports):

@@ -108,3 +108,35 @@ def test_an_uninstalled_checkout_finds_the_builtin_rules_beside_it(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split(" ", 1) == [str(len(registry.rules())), "gofixleaks (built-in) transforms\n"]
+
+
+# a plugin whose fix leaves its own finding in place: a comment above each panic
+HALF_FIX = '''\
+"""Reports every call to panic, and "fixes" it with a comment that changes nothing."""
+from gofixleaks import analysis as a
+from gofixleaks.edits import Fix, insert_before_statement
+from gofixleaks.rule import Rule
+
+
+def run(p):
+    for call in a.of_type(p.file.root, "call_expression"):
+        if a.callee(p.file, call) == (None, "panic"):
+            edit = insert_before_statement(p.file, call.parent, ["// TODO: no panic"])
+            p.report(call, "panic called", [Fix("comment on it", (edit,))])
+
+
+RULES = [Rule(name="no-panic", summary="panic is called", doc="## What it finds\\\\npanic calls", run=run,
+              triggers=(b"panic(",))]
+'''
+
+
+def test_a_fix_that_leaves_its_finding_is_not_applied_and_the_others_are(tmp_path):
+    site = tmp_path / "site"
+    install_plugin(site, "halffix", HALF_FIX)
+    panics = "package p\n\nfunc f() {\n\tpanic(1)\n}\n"
+    m = write_module(tmp_path / "m", {"poll.go": LEAKY, "p.go": panics})
+    run = gofixleaks(site, "fix", "--write", "--unsafe-fixes", cwd=m)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "internal" not in run.stdout + run.stderr
+    assert (m / "p.go").read_text() == panics  # the half repair is not kept
+    assert (m / "poll.go").read_text() != LEAKY  # the built-in rules' fixes still are
