@@ -649,8 +649,10 @@ def _never_nil(sf, binding) -> bool:
 
 def _deferred_in_loop(p: Pass, call, message, life: a.Lifecycle, ctx, cause) -> None:
     """``defer cancel()`` in a loop -> ``cancel()`` at the end of each iteration and before
-    each jump that leaves it."""
-    text = _call_text(life.binding.name, cause)
+    each jump that leaves it; with the cause the deferred call gives (``defer func() {
+    cancel(errors.WithStack(context.Canceled)) }()`` in buildkit's session group), so that
+    ``context.Cause`` says what it said."""
+    text = _deferred_call_text(p.file, life.deferred_in_loop[0], life.binding.name) or _call_text(life.binding.name, cause)
     loop = a.enclosing(life.made, "for_statement")
     if ctx is not None and loop is not None and not a.is_within(ctx.statement, loop.child_by_field_name("body")):
         return p.report(call, message, notes=[f"{ctx.name} is declared outside the loop: its last value would be cancelled early"])
@@ -664,6 +666,15 @@ def _deferred_in_loop(p: Pass, call, message, life: a.Lifecycle, ctx, cause) -> 
         f"call `{text}` at the end of each iteration and before each jump out of it, instead of deferring it",
         edits, applicability=REVIEW,
     )])
+
+
+def _deferred_call_text(sf, deferred, name: str) -> str | None:
+    """The text of the call of ``name`` that the defer statement around ``deferred`` makes,
+    itself or in the literal it defers (``cancel(cause)``), when there is exactly one."""
+    stmt = deferred if deferred.type == "defer_statement" else a.enclosing(deferred, "defer_statement")
+    calls = [c for c in a.of_type(stmt, "call_expression") if sf.text(c.child_by_field_name("function")) == name] \
+        if stmt is not None else []
+    return sf.text(calls[0]) if len(calls) == 1 and "\n" not in sf.text(calls[0]) else None
 
 
 _SOON = 1e9  # a deadline under a second: the context frees itself about as soon as a cancel would

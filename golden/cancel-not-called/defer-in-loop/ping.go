@@ -2,6 +2,7 @@ package ping
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -53,4 +54,19 @@ func Last(parent context.Context, hosts []string, f func(context.Context, string
 		_ = f(ctx, h)
 		defer cancel()
 	}
+}
+
+var errGaveUp = errors.New("gave up on the host")
+
+// Any tries the hosts in turn, each under a context whose cancel says why it ended: the
+// fix keeps that cause.
+func Any(parent context.Context, hosts []string, ping func(context.Context, string) error) error {
+	for _, h := range hosts {
+		ctx, cancel := context.WithCancelCause(parent) // want "cancel from context.WithCancelCause is deferred inside a loop"
+		defer func() { cancel(errGaveUp) }()
+		if ping(ctx, h) == nil {
+			return nil
+		}
+	}
+	return errGaveUp
 }
