@@ -374,8 +374,8 @@ def done_when_receiver_returns(sf: SourceFile, stmt: Node, state: str, abspath: 
     if receiver is None:
         return None, why
     name = sf.text(receiver.child_by_field_name("name"))
-    literals, why = stops._literals(sf, type_name)
-    why = stops._no_room(sf, type_name, fields, methods) or stops._no_return(sf, method, stmt) or why \
+    literals, why = stops.type_literals(sf, type_name)
+    why = stops.no_room(sf, type_name, fields, methods) or stops.no_return(sf, method, stmt) or why \
         or _runs_once(sf, receiver, abspath)
     if why:
         return None, why
@@ -384,7 +384,7 @@ def done_when_receiver_returns(sf: SourceFile, stmt: Node, state: str, abspath: 
         return None, shared
     recv = a.receiver_name(sf, receiver)
     first = a.statements(a.body(receiver))[0]
-    edits = [stops._field_edit(sf, type_name), *(stops._literal_edit(sf, lit) for lit in literals),
+    edits = [stops.field_edit(sf, type_name), *(stops.literal_edit(sf, lit) for lit in literals),
              insert_before_statement(sf, first, [f"defer close({recv}.{stops.DONE})"]),
              _watching_send(sf, stmt, sf.text(chan.child_by_field_name("operand")))]
     if None in edits:
@@ -520,8 +520,8 @@ def stopped_before_the_lock(sf: SourceFile, stmt: Node, state: str, abspath: str
     owner = owners[0]
     fields = struct_fields(sf, owner)
     methods = [m for m in a.of_type(sf.root, "method_declaration") if (a.function_key(sf, m) or ("", ""))[1] == owner]
-    literals, why = stops._literals(sf, owner)
-    why = stops._no_room(sf, owner, fields, methods) or why or _stop_method(sf, owner, methods, closers)[1]
+    literals, why = stops.type_literals(sf, owner)
+    why = stops.no_room(sf, owner, fields, methods) or why or _stop_method(sf, owner, methods, closers)[1]
     if why:
         return None, why
     stop = _stop_method(sf, owner, methods, closers)[0]
@@ -534,7 +534,7 @@ def stopped_before_the_lock(sf: SourceFile, stmt: Node, state: str, abspath: str
     if shared:
         return None, shared
     recv, stop_name = a.receiver_name(sf, stop), sf.text(stop.child_by_field_name("name"))
-    edits = [_fields_edit(sf, owner), *(stops._literal_edit(sf, lit) for lit in literals),
+    edits = [_fields_edit(sf, owner), *(stops.literal_edit(sf, lit) for lit in literals),
              insert_before_statement(sf, a.statements(a.body(stop))[0],
                                      [f"{recv}.{ONCE}.Do(func() {{ close({recv}.{stops.DONE}) }})"]),
              _watching_send(sf, stmt, sf.text(chan.child_by_field_name("operand")))]

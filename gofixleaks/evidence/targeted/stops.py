@@ -79,7 +79,7 @@ def done_by_stop(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tuple[
     if fields is None or fields.get(field, "").split(" ")[0] not in ("chan", "chan<-"):
         return None, None
     methods = [m for m in a.of_type(sf.root, "method_declaration") if (a.function_key(sf, m) or ("", ""))[1] == type_name]
-    why = _no_room(sf, type_name, fields, methods) or _no_return(sf, method, stmt)
+    why = no_room(sf, type_name, fields, methods) or no_return(sf, method, stmt)
     if why:
         return None, why
     stops = [s for m in methods for s in _stops(sf, m, fields)]
@@ -91,7 +91,7 @@ def done_by_stop(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tuple[
     if signal is not None:
         return None, (f"{stop.method} already closes {signal}, which carries nothing: it is the stop signal to select on "
                       f"(mind what a dropped value holds), not a new {DONE}")
-    literals, why = _literals(sf, type_name)
+    literals, why = type_literals(sf, type_name)
     why = why or _guard_written(sf, stop) or _readers(sf, field, literals)
     callers, spins = _callers(sf, method)
     if why or spins:
@@ -101,7 +101,7 @@ def done_by_stop(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tuple[
                                       *(rb"\b" + f.encode() + rb"\b" for f in callers)])
     if shared:
         return None, shared
-    edits = [_field_edit(sf, type_name), *(_literal_edit(sf, lit) for lit in literals),
+    edits = [field_edit(sf, type_name), *(literal_edit(sf, lit) for lit in literals),
              insert_before_statement(sf, stop.close, [f"close({stop.receiver}.{DONE})"]), _send_edit(sf, stmt, sf.text(recv))]
     if None in edits:
         return None, f"{type_name}'s struct, a literal of it, its stop or the send is laid out on shared lines: add the done channel by hand"
@@ -110,7 +110,7 @@ def done_by_stop(sf: SourceFile, stmt: Node, state: str, abspath: str) -> tuple[
     return Fix(message, tuple(edits)), None
 
 
-def _no_room(sf: SourceFile, type_name: str, fields: dict[str, str], methods: list[Node]) -> str | None:
+def no_room(sf: SourceFile, type_name: str, fields: dict[str, str], methods: list[Node]) -> str | None:
     """Why ``T`` cannot take a field ``done``, or None."""
     if DONE in fields or any(sf.text(m.child_by_field_name("name")) == DONE for m in methods):
         return f"{type_name} has a {DONE} already: a done field this fix does not know how to use"
@@ -127,7 +127,7 @@ def _no_room(sf: SourceFile, type_name: str, fields: dict[str, str], methods: li
     return None
 
 
-def _no_return(sf: SourceFile, method: Node, stmt: Node) -> str | None:
+def no_return(sf: SourceFile, method: Node, stmt: Node) -> str | None:
     """Why the method cannot simply return instead of sending, or None."""
     name = sf.text(method.child_by_field_name("name"))
     if method.child_by_field_name("result") is not None:
@@ -240,7 +240,7 @@ def _closes_own_channel(sf: SourceFile, stmt: Node, recv: str | None, fields: di
     return fields.get(_own_field(sf, a.unparen(args[0]), recv) or "", "").split(" ")[0] in ("chan", "chan<-")
 
 
-def _literals(sf: SourceFile, type_name: str) -> tuple[list[Node], str | None]:
+def type_literals(sf: SourceFile, type_name: str) -> tuple[list[Node], str | None]:
     """The keyed literals of ``T`` in the file, or why ``T`` may be built otherwise (a zero
     value, ``new(T)``, a literal without keys, one whose type another literal leaves out):
     every use of the name is its declaration, a pointer type, a receiver's type, or such a
@@ -324,7 +324,7 @@ def _readers(sf: SourceFile, field: str, literals: list[Node]) -> str | None:
     return None
 
 
-def _field_edit(sf: SourceFile, type_name: str) -> TextEdit | None:
+def field_edit(sf: SourceFile, type_name: str) -> TextEdit | None:
     """``done chan struct{}`` as the struct's last field, aligned with the fields above it
     as gofmt does; after a blank line (a section of its own) where aligning would move them."""
     spec = next(s for s in a.of_type(sf.root, "type_spec") if sf.text(s.child_by_field_name("name")) == type_name)
@@ -343,7 +343,7 @@ def _field_edit(sf: SourceFile, type_name: str) -> TextEdit | None:
     return TextEdit(start, start, nl + indent + f"{DONE} chan struct{{}}".encode() + nl)
 
 
-def _literal_edit(sf: SourceFile, lit: Node) -> TextEdit | None:
+def literal_edit(sf: SourceFile, lit: Node) -> TextEdit | None:
     """``done: make(chan struct{})`` as the literal's last element, laid out as gofmt does
     (aligned with the keys above where that moves none of them, else after a blank line);
     None for a literal with comments among its elements or a brace sharing a line."""
