@@ -492,7 +492,7 @@ func (r *Replica) report() {
 func (r *Replica) Tick() {
 	r.raftMu.Lock()
 	defer r.raftMu.Unlock()
-	time.Sleep(5 * time.Millisecond)
+	time.Sleep(50 * time.Millisecond)
 	r.enqueue()
 }
 
@@ -505,9 +505,12 @@ ORDER_TEST = """s := &Store{}
 	r := &Replica{store: s}
 	s.replicas = []*Replica{r}
 	go r.Tick()
-	time.Sleep(time.Millisecond)
+	for r.raftMu.TryLock() { // until Tick holds the replica: a loaded machine may start it late
+		r.raftMu.Unlock()
+		time.Sleep(time.Millisecond)
+	}
 	go s.Flush()
-	time.Sleep(30 * time.Millisecond)"""
+	time.Sleep(100 * time.Millisecond)"""
 
 # cockroach's 7504: the second lock of each is reached through a local, typed by what it is
 # given: a map's element (lease := c.leases[id]), a method's result (s := tb.find(id))
@@ -561,7 +564,7 @@ func (tb *Table) Release(id int) {
 	s := tb.find(id)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	time.Sleep(5 * time.Millisecond)
+	time.Sleep(50 * time.Millisecond)
 	tb.cache.Remove(s)
 }
 """
@@ -569,9 +572,12 @@ LEASES_TEST = """l := &Lease{}
 	c := &Cache{leases: map[int]*Lease{0: l}}
 	tb := &Table{cache: c, active: []*Lease{l}}
 	go tb.Release(0)
-	time.Sleep(time.Millisecond)
+	for l.mu.TryLock() { // until Release holds the lease
+		l.mu.Unlock()
+		time.Sleep(time.Millisecond)
+	}
 	go c.Get(0)
-	time.Sleep(30 * time.Millisecond)"""
+	time.Sleep(100 * time.Millisecond)"""
 
 SLEEP = '\t"time"\n'
 FILES = {
