@@ -126,3 +126,47 @@ def test_a_blank_assignment_is_not_a_use_as_a_function_value(tmp_path: Path):
     assert "function value" not in note() and "never called" in note()
     (m / "worker.go").write_text(worker)
     assert "startWorker is used as a function value" in note()
+
+
+PERSIST = """package p
+
+import "time"
+
+func configure(save func()) {
+	go func() {
+		for range time.Tick(time.Minute) {
+			save()
+		}
+	}()
+}
+
+func Serve() { configure(func() {}) }
+"""
+PERSIST_TEST = """package p
+
+import "testing"
+
+func TestConfigure(t *testing.T) { configure(func() {}) }
+"""
+
+
+@pytest.mark.parametrize("production", [True, False])
+def test_a_context_only_tests_would_pass_is_no_reason_to_plumb_production_calls(tmp_path: Path, production):
+    """evcc's configureDatabase: one test could pass t.Context(), every command context.TODO();
+    the loop would run on as before wherever the program runs. Called from tests only, the
+    function is plumbed: the test's context is all it ever gets."""
+    (tmp_path / "go.mod").write_text("module example.com/p\n\ngo 1.24\n")
+    (tmp_path / "p.go").write_text(PERSIST if production else PERSIST.replace("func Serve() { configure(func() {}) }\n", ""))
+    (tmp_path / "p_test.go").write_text(PERSIST_TEST)
+    res = _run(["scan", "--no-cache", "--format", "json", "--rule", "loop-without-exit", "."], tmp_path)
+    (finding,) = json.loads(res.stdout)["findings"]
+    notes = " ".join(finding.get("notes", []))
+    diff = _run(["fix", "--no-cache", "--unsafe-fixes", "--rule", "loop-without-exit", "."], tmp_path).stdout
+    if production:
+        assert "not plumbed: only tests have a context to pass" in notes
+        assert "configure is called from Serve (p.go:13)" in notes
+        assert "ctx context.Context" not in diff
+    else:
+        assert "not plumbed" not in notes
+        assert "+func configure(ctx context.Context, save func()) {" in diff
+        assert "+func TestConfigure(t *testing.T) { configure(t.Context(), func() {}) }" in diff
