@@ -2,26 +2,15 @@
 
 package meta
 
-import (
-	"context"
-	"time"
-)
-
-// refresh as gofixleaks a06f251 patches it (unbounded-goroutines): a 10-slot semaphore.
-func (m *baseMeta) refresh(ctx context.Context) {
+// newLauncher is gofixleaks a06f251's fix (unbounded-goroutines): a 10-slot semaphore made
+// before the loop, taken before each launch and given back as the goroutine returns.
+func newLauncher() func(func()) {
 	sem := make(chan struct{}, 10)
-	for {
-		if ctx.Err() != nil {
-			return
-		}
-		time.Sleep(m.heartbeat)
-		m.doRefreshSession()
-		if m.setIfSmall() {
-			sem <- struct{}{}
-			go func() {
-				defer func() { <-sem }()
-				m.cleanStale(ctx)
-			}()
-		}
+	return func(f func()) {
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem }()
+			f()
+		}()
 	}
 }

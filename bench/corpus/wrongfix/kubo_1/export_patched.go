@@ -4,27 +4,5 @@ package dagexport
 
 import "io"
 
-// export as gofixleaks a06f251 patches it (pipe-not-closed): `defer pipeR.Close()`.
-func export(re *chanEmitter, car []byte) error {
-	pipeR, pipeW := io.Pipe()
-	defer pipeR.Close()
-
-	errCh := make(chan error, 2) // we only report the 1st error
-	go func() {
-		defer func() {
-			if err := pipeW.Close(); err != nil {
-				errCh <- err
-			}
-			close(errCh)
-		}()
-		if err := writeCAR(pipeW, car); err != nil {
-			errCh <- err
-		}
-	}()
-
-	if err := re.Emit(pipeR); err != nil {
-		pipeR.Close()
-		return err
-	}
-	return <-errCh
-}
+// closeOnReturn is gofixleaks a06f251's fix (pipe-not-closed): `defer pipeR.Close()`.
+func closeOnReturn(r *io.PipeReader) { r.Close() }

@@ -1,37 +1,10 @@
 //go:build !patched && !rightfix
 
-// Package external reproduces kubo core/commands/external.go (ExternalBinary's Run): the
-// external binary writes into an io.Pipe whose reader is emitted; a goroutine waits for it.
 package external
 
-import (
-	"io"
-	"os/exec"
-)
+import "io"
 
-// run is the Run at kubo 867cdc5 (external.go:39-75), unpatched; finished is the test's hook.
-func run(emit func(io.Reader) error, finished func(), name string, args ...string) error {
-	r, w := io.Pipe()
-	cmd := exec.Command(name, args...)
-	cmd.Stdout = w
-	cmd.Stderr = w
-	if err := cmd.Start(); err != nil {
-		return err
-	}
+// The input: errC unbuffered, the reader left open when Emit fails.
+const errCBuffer = 0
 
-	errC := make(chan error)
-
-	go func() {
-		defer finished()
-		var err error
-		defer func() { errC <- err }()
-		err = cmd.Wait()
-		w.Close()
-	}()
-
-	if err := emit(r); err != nil {
-		return err
-	}
-
-	return <-errC
-}
+func onEmitError(*io.PipeReader, error) {}
