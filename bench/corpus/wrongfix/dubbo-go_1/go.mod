@@ -1,0 +1,3 @@
+module wrongfix/dubbo-go_1
+
+go 1.22

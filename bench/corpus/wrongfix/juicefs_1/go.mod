@@ -1,0 +1,3 @@
+module wrongfix/juicefs_1
+
+go 1.22

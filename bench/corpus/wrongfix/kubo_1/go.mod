@@ -1,0 +1,3 @@
+module wrongfix/kubo_1
+
+go 1.22

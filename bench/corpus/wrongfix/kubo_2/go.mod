@@ -1,0 +1,3 @@
+module wrongfix/kubo_2
+
+go 1.22

@@ -1,0 +1,3 @@
+module wrongfix/kubo_3
+
+go 1.22
