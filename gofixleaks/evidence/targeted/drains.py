@@ -193,8 +193,9 @@ def _senders_leave(sf: SourceFile, field: str, ctx: str, outer: Node, abspath: s
     if not senders:
         raise _Refused(f"nothing in view sends on {field}'s channels")
     names = sorted({field, *(a.function_key(sf, fn)[0] for fn in (*senders, outer))})
-    if used_elsewhere(abspath, [rb"\." + re.escape(n).encode() + rb"\b" for n in names]) is not None:
-        raise _Refused(f"another file of the package names {', '.join(names)}: uses there are out of view")
+    elsewhere = used_elsewhere(abspath, [rb"\." + re.escape(n).encode() + rb"\b" for n in names])
+    if elsewhere is not None:
+        raise _Refused(f"of {', '.join(names)}: {elsewhere}")
 
 
 def _appended(sf: SourceFile, use: Node, field: str) -> bool:
