@@ -45,6 +45,12 @@ case to it, or refuse it where that would be wrong):
   watches ``ctx.Done()``, the cancel moved after it (kubernetes' PR 25331; stays review
   even when proven: the cancel now waits for the send, which deadlocks a receiver that
   waits for the goroutines the cancel stops; cancels.py);
+- a bare receive in a goroutine that does nothing but drain, started in a select's case on
+  a method's ``ctx.Done()``, from channels of a field of its receiver whose every send is a
+  select case that returns on the done of the same context (the same parameter, or the same
+  argument of the one call of each method on one receiver) -> a `select` that also watches
+  that done and returns (cockroach's PR 10790; drains.py; stays review even when proven:
+  that the contexts are the same is read from the calls);
 - a send on a channel field of the method's receiver whose only receiving method closes a
   done field as it returns -> a `select` that also watches that field and returns (zero
   values when the function has results);
@@ -171,7 +177,8 @@ The shapes live by what blocks: `channels` (a bare send or receive), `closers` (
 cancellation signal the goroutine's own value owns), `locks` (a Lock some stretch keeps),
 `exchanges` (a lock held across a channel operation), `holders` (a lock the blocked
 goroutine holds itself, told from its stack), `registries` (a keyed-lock registry),
-`waits` (a WaitGroup.Wait, a Cond.Wait), `unread` (a channel whose values nobody reads), `swaps` (a lock-order deadlock), `protocols` (a
+`waits` (a WaitGroup.Wait, a Cond.Wait), `unread` (a channel whose values nobody reads),
+`drains` (a drain started once a context is done), `swaps` (a lock-order deadlock), `protocols` (a
 context an abandoned value owns), `signals` (a stop signal a once-run receiver or a stop
 can own), `conds` (a Cond's lost wake-up, a Once/mutex cycle); `aim` tries them in order."""
 
