@@ -164,6 +164,10 @@ CALLS = "\tgo g.ask(ctx)\n\treturn g.wait(ctx)\n"
     # the channels are used otherwise, or by code out of view
     (lambda s: s.replace("\treturn g\n}", "\tg.replies = g.replies[1:]\n\treturn g\n}"), "used otherwise than"),
     (lambda s: s + "\nfunc first(g *Gather) chan int {\n\treturn g.replies[0]\n}\n", "used otherwise than"),
+    (lambda s: s.replace("\t\tg.replies = append(g.replies, make(chan int))\n",
+                         "\t\tch := make(chan int)\n\t\tg.replies = append(g.replies, ch)\n\t\tgo func() { ch <- 0 }()\n"),
+     "used otherwise than"),
+    (lambda s: s.replace("replies", "Replies"), "exported"),
 ])
 def test_each_condition_of_the_drain(tmp_path, change, why):
     fix, reason, out = _ask(tmp_path, change(GATHER))

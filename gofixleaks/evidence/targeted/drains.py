@@ -161,6 +161,8 @@ def _field(sf: SourceFile, receives: list[Node], lit: Node, outer: Node) -> str:
             raise _Refused("a channel of the drain is not its method's receiver's field, or an element of one")
         fields.add(sf.text(chan.child_by_field_name("field")))
     type_name = a.function_key(sf, outer)[1]
+    if any(f[0].isupper() for f in fields) and sf.package_name != "main":
+        raise _Refused("the drain's channel field is exported: other packages may send on its channels")
     if len(fields) != 1 or "chan" not in (struct_fields(sf, type_name) or {}).get(next(iter(fields)), ""):
         raise _Refused("the drain's channels are not those of one channel field of its method's receiver")
     return fields.pop()
@@ -199,7 +201,7 @@ def _senders_leave(sf: SourceFile, field: str, ctx: str, outer: Node, abspath: s
 
 
 def _appended(sf: SourceFile, use: Node, field: str) -> bool:
-    """``x.f = append(x.f, ...)``: ``use`` either of its ``x.f``."""
+    """``x.f = append(x.f, make(...), ...)``: ``use`` either of its ``x.f``."""
     call = use.parent.parent if use.parent.type == "argument_list" else None
     if call is not None and a.callee(sf, call) == (None, "append") and a.arguments(call)[0] == use:
         use = call
@@ -208,8 +210,11 @@ def _appended(sf: SourceFile, use: Node, field: str) -> bool:
     if stmt is None or stmt.type != "assignment_statement" or sf.text(stmt.child_by_field_name("operator")) != "=":
         return False
     left, right = (stmt.child_by_field_name(k).named_children for k in ("left", "right"))
-    return len(left) == len(right) == 1 and names_field(sf, left[0], field) and a.callee(sf, right[0]) == (None, "append") \
-        and names_field(sf, a.arguments(right[0])[0], field)
+    if len(left) != 1 or len(right) != 1 or not names_field(sf, left[0], field) or a.callee(sf, right[0]) != (None, "append"):
+        return False
+    # new channels only: a channel made elsewhere may have senders that are not the field's
+    first, *added = a.arguments(right[0])
+    return names_field(sf, first, field) and all(x.type == "call_expression" and a.callee(sf, x) == (None, "make") for x in added)
 
 
 def _range_senders(sf: SourceFile, clause: Node, ctx: str, outer: Node) -> set[Node]:
