@@ -168,10 +168,14 @@ def test_each_condition_of_the_drop(tmp_path, change, why):
     if why is None:
         assert reason is None and out == BACKLOG_FIXED and fix.applicability == "review"
         assert gotools.gofmt_clean(out.encode())
-    elif not why:  # a reader, or uses out of view: the shape does not apply
-        assert fix is None and reason is None, reason
     else:
-        assert fix is None and why in reason, reason
+        assert_refused(fix, reason, why)
+
+
+def assert_refused(fix, reason: str | None, why: str) -> None:
+    """A shape's answer to a near miss: no fix, and ``why`` in its reason; with ``why`` "",
+    none (the shape does not apply: a channel with a reader is another shape's)."""
+    assert fix is None and (why in reason if why else reason is None), reason
 
 
 def test_another_file_of_the_package_naming_the_field_is_out_of_view(tmp_path):
