@@ -11,6 +11,11 @@ case to it, or refuse it where that would be wrong):
 - a send on a wake-up channel (`chan struct{}` with a buffer of one, received only by empty
   select cases) -> send without blocking, a wake-up already waits (stays review even when
   proven: a slow receiver sees one wake-up fewer);
+- a send on an unexported channel field of the method's receiver whose values nobody reads
+  (nothing in the package receives from it and waits; each select polling it with a default
+  discards what it takes and does nothing with it) -> send without blocking, dropping the
+  value once the buffer is full (cockroach's 35931 and 35073; unread.py; stays review even
+  when proven: what follows the send no longer waits for a poll to make room);
 - a bare send or receive while a stop signal is in scope (a context that some caller can
   cancel, a done channel the function already selects on, or any channel a select case of
   the function already stops on, `case <-s.ShouldStop(): return`) -> a `select` that also
@@ -40,6 +45,12 @@ case to it, or refuse it where that would be wrong):
   watches ``ctx.Done()``, the cancel moved after it (kubernetes' PR 25331; stays review
   even when proven: the cancel now waits for the send, which deadlocks a receiver that
   waits for the goroutines the cancel stops; cancels.py);
+- a bare receive in a goroutine that does nothing but drain, started in a select's case on
+  a method's ``ctx.Done()``, from channels of a field of its receiver whose every send is a
+  select case that returns on the done of the same context (the same parameter, or the same
+  argument of the one call of each method on one receiver) -> a `select` that also watches
+  that done and returns (cockroach's PR 10790; drains.py; stays review even when proven:
+  that the contexts are the same is read from the calls);
 - a send on a channel field of the method's receiver whose only receiving method closes a
   done field as it returns -> a `select` that also watches that field and returns (zero
   values when the function has results);
@@ -166,7 +177,8 @@ The shapes live by what blocks: `channels` (a bare send or receive), `closers` (
 cancellation signal the goroutine's own value owns), `locks` (a Lock some stretch keeps),
 `exchanges` (a lock held across a channel operation), `holders` (a lock the blocked
 goroutine holds itself, told from its stack), `registries` (a keyed-lock registry),
-`waits` (a WaitGroup.Wait, a Cond.Wait), `swaps` (a lock-order deadlock), `protocols` (a
+`waits` (a WaitGroup.Wait, a Cond.Wait), `unread` (a channel whose values nobody reads),
+`drains` (a drain started once a context is done), `swaps` (a lock-order deadlock), `protocols` (a
 context an abandoned value owns), `signals` (a stop signal a once-run receiver or a stop
 can own), `conds` (a Cond's lost wake-up, a Once/mutex cycle); `aim` tries them in order."""
 
@@ -185,7 +197,7 @@ from ...rule import Finding
 from ...source import SourceError, SourceFile
 from .. import PROVEN_LEAK
 from ..match import Covered
-from . import cancels, channels, closers, conds, exchanges, handoffs, holders, locks, ordering, protocols, registries, signals, stops, swaps, tokens, waits
+from . import cancels, channels, closers, conds, drains, exchanges, handoffs, holders, locks, ordering, protocols, registries, signals, stops, swaps, tokens, unread, waits
 from ._base import another_function, operation
 
 RULE = PROVEN_LEAK
@@ -309,6 +321,8 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
         (lambda: exchanges.release_across_stop_wait(sf, stmt, state), False),  # the same
         (lambda: exchanges.wake_up_under_lock(sf, stmt, state, abspath), False),  # a new wait protocol
         (lambda: channels.wake_up(sf, stmt, state, abspath), False),  # a slow receiver sees fewer wake-ups
+        # what follows the send no longer waits for a poll to make room, which no re-run shows
+        (lambda: unread.drop_unread(sf, stmt, state, abspath), False),
         # callers must still serialise the guard and the close, which no re-run shows
         (lambda: tokens.close_token(sf, stmt, state, abspath), False),
         # a cancel that stopped siblings now waits for the send: a receiver waiting for them deadlocks
@@ -317,6 +331,8 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
         # elsewhere a re-run cannot see a value the new case drops while its reader still
         # waits (the corpus judges 5 of its 65 answers wrong, bench/corpus/shape-verdicts.csv)
         (lambda: channels.watch(sf, stmt, state, abspath, c), False),
+        # that the senders' context is the drain's is read from the calls; values go unsent
+        (lambda: drains.done_in_drain(sf, stmt, state, abspath), False),
         (lambda: closers.close_owner(sf, stmt, state, abspath), True),
         # the goroutines lose the context when the function returns: work they still do with it is cut short
         (lambda: protocols.cancel_dropped(sf, stmt, state, abspath, c), False),
