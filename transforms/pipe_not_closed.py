@@ -6,7 +6,7 @@ from tree_sitter import Node
 
 from gofixleaks import analysis as a
 from gofixleaks import model as m
-from gofixleaks.edits import REVIEW, SAFE, Fix, insert_after_statement, insert_at_block_start, insert_before_statement
+from gofixleaks.edits import SAFE, Fix, insert_after_statement, insert_at_block_start, insert_before_statement
 from gofixleaks.rule import Pass, Rule
 
 DOC = """\
@@ -63,7 +63,15 @@ For the read end, it is not reported when:
   other way may leave it open on purpose (a TTY session that a closed stdin would end
   before its command completes), and a `defer pw.Close()` would close it there too.
 - the read end's `pr, pw := io.Pipe()` shares its line with other code: add
-  `defer pr.Close()` after it by hand.
+  `defer pr.Close()` after it by hand;
+- the read end is handed to a function or method that cannot be followed (`s.Put(name,
+  pr)`, an interface method, a function of the package): it may keep reading after the
+  return (kubo's `res.Emit(pipeR)` hands it to a goroutine that copies it out), and a close
+  there would cut it off;
+- the write end goes into a writer kept past its statement (`stdout = io.MultiWriter(buf,
+  pw)`, then `cmd.Stdout = stdout`): whatever writes through it may go on after the function
+  returns (kubo's test harness, whose callers may only start the command), and a close
+  there would cut it off.
 
 ## The fix
 The reader must always learn how the writing ended (`safe`: it only ends the wait):
@@ -75,11 +83,9 @@ everything is written.
 For the read end, `defer pr.Close()` right after `pr, pw := io.Pipe()`. Closing a pipe's
 read end again changes nothing, and once the writer is done it changes nothing either;
 while the writer still writes, its `Write` returns `io.ErrClosedPipe` and the goroutine
-ends. `safe` when every reader `pr` is handed to is one the code can see reads it before it
-returns (`io.Copy`, `io.ReadAll`, `io.ReadFull`, a `ReadFrom` method, a decoder, scanner or
-decompressor made around it and used only in the function); `review` when it is handed to a
-function or method that cannot be followed (`s.Put(name, pr)`, an interface method or a
-function of the package): it might keep `pr` past the return, and the fix would cut it off.
+ends. `safe`: offered only when every reader `pr` is handed to is one the code can see
+reads it before it returns (`io.Copy`, `io.ReadAll`, `io.ReadFull`, a `ReadFrom` method, a
+decoder, scanner or decompressor made around it and used only in the function).
 """
 
 _CLOSERS = ("Close", "CloseWithError")
@@ -106,6 +112,11 @@ def run(p: Pass) -> None:
             continue
         who = "the function writing it" if owner == writer.function else "the goroutine writing it"
         message = f"{writer.name} is not closed on every path of {who}: whoever reads {reader.name} then waits forever"
+        kept = next((r for r in a.references(sf, writer) if _kept_wrapper(sf, r)), None)
+        if why is None and kept is not None:
+            why = (f"{writer.name} goes into a writer kept past line {sf.line_col(kept.start_byte)[0]}: whatever writes "
+                   f"through it may go on after the function returns (a command started, not waited for), and closing "
+                   f"{writer.name} here would cut it off; close it where the last write ends")
         if why is None:
             fix, why = _fix(v, region, owner, stmt, writer.name)
             if fix is not None:
@@ -148,6 +159,30 @@ def _writer_side(v: m.View, stmt: Node, reader: a.Binding, writer: a.Binding):
 def _escapes(sf, ref: Node) -> bool:
     use = a.classify(sf, ref)
     return use.kind in ("returned", "stored", "assigned", "address") or _foreign_handoff(sf, ref)
+
+
+def _kept_wrapper(sf, ref: Node) -> bool:
+    """``ref`` goes into a writer made around it (``io.MultiWriter(buf, pw)``,
+    ``bufio.NewWriter(pw)``) that is kept past its statement: assigned to a variable declared
+    before, stored, returned, or a local that is (kubo's test harness: `stdout =
+    io.MultiWriter(outbuf, ow)`, then `cmd.Stdout = stdout` for a command its caller may only
+    start). Whoever holds the wrapper writes the pipe where it cannot be followed."""
+    if a.classify(sf, ref).kind != "argument":
+        return False
+    call = ref.parent.parent
+    fn = call.child_by_field_name("function")
+    name = sf.text(fn.child_by_field_name("field") if fn.type == "selector_expression" else fn)
+    if not (name.startswith("New") or name == "MultiWriter"):
+        return False
+    use = a.classify(sf, call)
+    if use.kind == "argument":
+        return _kept_wrapper(sf, call)
+    if use.kind != "stored":
+        return use.kind in ("returned", "address")
+    if call.parent.parent.type != "short_var_declaration":
+        return True
+    binding = a.assignments(sf, call)
+    return binding is None or any(_escapes(sf, r) or _kept_wrapper(sf, r) for r in a.references(sf, binding))
 
 
 # standard packages whose functions only write to (or wrap) a writer they are given, never close it
@@ -348,12 +383,14 @@ def _check_reader(p: Pass, v: m.View, call: Node, pipe: Node, reader: a.Binding,
         p.report(call, message, notes=[f"the pipe's line holds other code: add `defer {reader.name}.Close()` after it by hand"])
         return
     if consumers:
+        # kubo's `ipfs dag export`: `res.Emit(pipeR)` hands the reader to another goroutine,
+        # which copies it out after the function returns; a close there cut the copy short
         names = ", ".join(dict.fromkeys(consumers))
-        fix = Fix(f"close {reader.name} when the function returns ({names} cannot be followed: "
-                  f"check that it does not keep {reader.name} past the return)", (edit,), applicability=REVIEW)
-    else:
-        fix = Fix(f"close {reader.name} when the function returns", (edit,), applicability=SAFE)
-    p.report(call, message, [fix])
+        p.report(call, message, notes=[
+            f"{reader.name} is handed to {names}, which cannot be followed: if it keeps reading after the return, "
+            f"closing {reader.name} there would cut it off; close it where its reading ends"])
+        return
+    p.report(call, message, [Fix(f"close {reader.name} when the function returns", (edit,), applicability=SAFE)])
 
 
 def _writes(sf, ref: Node) -> bool:

@@ -1,7 +1,6 @@
 package readend
 
 import (
-	"io"
 	"testing"
 	"time"
 )
@@ -15,19 +14,3 @@ func TestSumAll(t *testing.T) {
 	})
 }
 
-type keeping map[string]string
-
-func (k keeping) Put(name string, r io.Reader) error {
-	b, err := io.ReadAll(r)
-	k[name] = string(b)
-	return err
-}
-
-func TestCopyObjectAll(t *testing.T) {
-	within(t, time.Second, func() {
-		k := keeping{}
-		if err := CopyObject(k, "x", []byte("hello, world")); err != nil || k["x"] != "hello, world" {
-			t.Errorf("CopyObject = %v, stored %q", err, k["x"])
-		}
-	})
-}
