@@ -480,6 +480,48 @@ def _paced_by(sf, ln: _Launch) -> str | None:
     return None
 
 
+# calls that pace a loop, count its goroutines, check its stop signal or log: not work of its own
+_PACING = re.compile(r"Sleep|^(Add|Done|Err|Canceled|Print|Printf|Println|Debug|Debugf|Info|Infof|Warn|Warnf)$")
+
+
+def _other_work(sf, ln: _Launch) -> Node | None:
+    """A statement of the endless loop around the launch that does work of its own each
+    round: not the statement holding the launch, nor one computing what it launches on
+    (`msg, err := q.Receive()`, directly or through other such statements), but a call that
+    does not pace the loop, count its goroutines, check its stop signal, log, or is a
+    builtin (juicefs's session heartbeat, which now and then starts a stale-session cleanup:
+    a semaphore there stopped the heartbeat, and other clients took the live mount's
+    session for stale). The textbook loop that only launches and sleeps has none."""
+    if a.loop_kind(sf, ln.loop) != "endless":
+        return None
+    stmts = a.statements(ln.loop.child_by_field_name("body"))
+    holder = next((st for st in stmts if a.is_within(ln.go, st)), None)
+    if holder is None:
+        return None
+    used = {sf.text(n) for n in a.of_type(holder, "identifier")}
+    feeding = {holder.start_byte}
+    grew = True
+    while grew:
+        grew = False
+        for st in stmts:
+            if st.start_byte in feeding or st.type not in ("short_var_declaration", "assignment_statement"):
+                continue
+            if used & {sf.text(n) for n in a.left_names(st)}:
+                feeding.add(st.start_byte)
+                used |= {sf.text(n) for n in a.of_type(st, "identifier")}
+                grew = True
+    for st in (st for st in stmts if st.start_byte not in feeding):
+        for call in a.of_type(st, "call_expression", skip_functions=True):
+            fn = call.child_by_field_name("function")
+            name = sf.text(fn.child_by_field_name("field") if fn.type == "selector_expression" else fn)
+            if not (_PACING.search(name) or name in _BUILTINS):
+                return st
+    return None
+
+
+_BUILTINS = frozenset({"append", "make", "new", "len", "cap", "copy", "delete", "min", "max", "clear"})
+
+
 # ---------------------------------------------------------------------------- what bounds it
 
 
@@ -1082,6 +1124,10 @@ def _deadlock_risk(p: Pass, ln: _Launch) -> str | None:
             f"a periodic loop (paced by {tick}) must not block: a semaphore would stall it while earlier "
             "goroutines run; skip the round when busy, or bound the work by hand"
         )
+    work = _other_work(sf, ln)
+    if work is not None:
+        return (f"the loop does other work each round (line {sf.line_col(work.start_byte)[0]}): a semaphore would "
+                "stall it behind slow goroutines; skip the launch while earlier ones run, or bound the work by hand")
     held = _held_at_launch(sf, ln)
     if held is not None:
         return f"{held} is held at the launch: waiting there for a free slot could deadlock"

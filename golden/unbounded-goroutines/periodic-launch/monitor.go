@@ -53,3 +53,19 @@ func Sweep(ctx context.Context, t *time.Ticker, targets func() []string, send fu
 		}
 	}
 }
+
+// Heartbeat refreshes its session every period and, when the cluster says it is its turn,
+// starts a cleanup of stale sessions (juicefs's refresh): the loop's own work must go on
+// while cleanups run, so a semaphore there would stop the heartbeat.
+func Heartbeat(ctx context.Context, every time.Duration, refresh func(), myTurn func() bool, cleanup func()) {
+	for {
+		if ctx.Err() != nil {
+			return
+		}
+		time.Sleep(every)
+		refresh()
+		if myTurn() {
+			go cleanup() // want "goroutine started in an endless loop with nothing bounding it"
+		}
+	}
+}

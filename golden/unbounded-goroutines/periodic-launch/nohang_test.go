@@ -34,3 +34,21 @@ func TestTheLoopKeepsTickingWhileChecksHang(t *testing.T) {
 		}
 	}
 }
+
+// Cleanups that hang must not stop the heartbeat: it beats on past any default bound.
+func TestTheHeartbeatBeatsWhileCleanupsHang(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stuck := make(chan struct{})
+	defer close(stuck)
+	beats := make(chan struct{})
+	go Heartbeat(ctx, time.Millisecond, func() { beats <- struct{}{} }, func() bool { return true }, func() { <-stuck })
+	deadline := time.After(5 * time.Second)
+	for seen := 0; seen < 25; seen++ {
+		select {
+		case <-beats:
+		case <-deadline:
+			t.Fatalf("Heartbeat stalled after %d beats", seen)
+		}
+	}
+}
