@@ -123,6 +123,12 @@ waiting for a slot can neither hang nor stall; otherwise the finding says why:
 - a periodic loop (it ranges over or receives from a ticker's `t.C` or `time.Tick`
   each round): it must keep its pace, and a blocking acquire would stall it
   behind slow goroutines (skip the round when busy, if that is the intent);
+- an endless loop that does other work each round (a call that does not pace it, count
+  its goroutines, check its stop signal, log, or compute what it launches on): a blocking
+  acquire would stall that work behind slow goroutines (juicefs's session heartbeat, which
+  now and then starts a stale-session cleanup: the semaphore stopped the heartbeat and
+  other clients cleaned the live mount's session as stale); the loop that only launches
+  and sleeps, or reads what it launches on (`msg, err := q.Receive()`), is still fixed;
 - a mutex or a token is held at the launch that the goroutines may need to finish, or a
   caller in this file calls the launching function with a mutex held (a function that
   only starts goroutines is often called locked);
