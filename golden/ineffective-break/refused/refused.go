@@ -1,0 +1,56 @@
+package refused
+
+import "context"
+
+// Retry reconnects forever; its inner loop sits in the outer one: leaving it goes round that.
+func Retry(ctx context.Context, connect func() <-chan int, sink func(int)) {
+	for {
+		in := connect()
+		for {
+			select {
+			case <-ctx.Done():
+				break // want "this break on <-ctx.Done\\(\\) leaves only the select"
+			case v := <-in:
+				sink(v)
+			}
+		}
+	}
+}
+
+// Sum has results and ends with its loop: leaving it needs a return.
+func Sum(done <-chan struct{}, in <-chan int) int {
+	total := 0
+	for {
+		select {
+		case <-done:
+			break // want "this break on <-done leaves only the select"
+		case v := <-in:
+			total += v
+		}
+	}
+}
+
+// Report's code after the loop has never run.
+func Report(ctx context.Context, in <-chan int, sink func(int), report func()) {
+	for {
+		select {
+		case <-ctx.Done():
+			break // want "this break on <-ctx.Done\\(\\) leaves only the select"
+		case v := <-in:
+			sink(v)
+		}
+	}
+	report()
+}
+
+// Work ranges over jobs, which ends when jobs is closed: leaving earlier stops draining it.
+func Work(ctx context.Context, jobs <-chan int, sink func(int)) {
+	for j := range jobs {
+		select {
+		case <-ctx.Done():
+			break // want "this break on <-ctx.Done\\(\\) leaves only the select, not the range around it"
+		default:
+			sink(j)
+		}
+	}
+}
