@@ -43,9 +43,12 @@ signal until then.
   another case, or in no loop), or the loop has a condition (`for !stopped {}`: the case may
   change it) or ranges over something other than a channel;
 - anything else in the loop's body can leave the loop (`if stopped { return }` after the
-  select, a `return`, `goto` or labeled break elsewhere in the body), or the case itself
-  can (a `return` beside the `break`): the `break` may be meant to fall through to that
-  check;
+  select, a `return`, `goto` or labeled break elsewhere in the body; a labeled `continue`
+  of the loop goes round it), or the case can before the `break` (`if force { return };
+  break`, or a call that does not return: `t.Fatal`, `panic`): the `break` may be meant to
+  fall through to that check, or to mean "not this time". A jump after the statement
+  holding the `break` is another path and does not count (`if !ok { break }; ...; return
+  err`);
 - the case assigns to the channel it receives from (`ch = nil; break`: the nil-channel
   idiom, which switches the case off and keeps the loop on purpose);
 - the case is not on a stop signal (a timeout, a data channel, a `default`): a `break` there
@@ -61,14 +64,14 @@ signal until then.
 - the loop ranges over a channel other than a ticker's: it ends when the channel is closed
   today, and leaving it earlier stops draining it, so a sender that does not watch the same
   signal would block for good;
-- the `for` does not start its own line, or its line is not indented with tabs (the label
-  could not be laid out as gofmt does).
+- the `for` has no label and does not start its own line, or its line is not indented
+  with tabs (the label could not be laid out as gofmt does).
 
 ## The fix
 The loop gets a label and the `break` breaks it: `loop:` on its own line before the `for`,
 one tab less indented (as gofmt lays out labels), and `break loop`; a loop that already has
-a label keeps it, and a name the function already uses as a label is not taken. Every such
-`break` of the same loop is fixed at once.
+a label keeps it, and a name the function already uses as a label is not taken. A loop is
+reported once, at its first such `break`, and every such `break` of it is fixed together.
 After the labeled break, the code after the loop runs: that is what the author meant by
 `break` on a stop signal. The fix is offered only where that code is nothing (the function
 returns, running its deferred calls: the ticker's `Stop`, the `wg.Done()` or the `close`
@@ -282,7 +285,8 @@ def _why_not(sf: SourceFile, loop: Node) -> str | None:
     elif not leaves:
         return "the code after the loop has never run (nothing left the loop before): read it before the loop can end"
     line = sf.line_start(loop.start_byte)
-    if sf.data[line : loop.start_byte].strip() or not sf.indent_at(loop.start_byte).endswith(b"\t"):
+    if loop.parent.type != "labeled_statement" \
+            and (sf.data[line : loop.start_byte].strip() or not sf.indent_at(loop.start_byte).endswith(b"\t")):
         return "the loop does not start its own tab-indented line: label it by hand"
     return None
 
@@ -323,6 +327,7 @@ def run(p: Pass) -> None:
                    + (f" (as do {more} more of its breaks)" if more else "")
                    + ": the loop goes on after the stop signal" + ("" if kind == "range" else " and never ends"))
         p.report(first.node, message, fixes, notes=[why] if why else [])
+
 
 RULE = Rule(
     name="ineffective-break",
