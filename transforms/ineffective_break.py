@@ -291,6 +291,13 @@ def _why_not(sf: SourceFile, loop: Node) -> str | None:
     return None
 
 
+def reports(sf: SourceFile, loop: Node) -> bool:
+    """Whether this rule reports a ``break`` of ``loop`` (loop-without-exit leaves a loop
+    whose stop case only breaks the select to this rule, which fixes it)."""
+    return any(found is not None and found.loop == loop
+               for found in (_ineffective(sf, brk) for brk in a.of_type(loop, "break_statement", skip_functions=True)))
+
+
 def _labels(sf: SourceFile, fn: Node) -> set[str]:
     return {sf.text(n) for n in a.of_type(a.body(fn), "label_name")}
 

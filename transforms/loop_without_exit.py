@@ -13,6 +13,7 @@ from gofixleaks.source import SourceFile
 
 from . import _goroutine as g_
 from . import goroutine_outlives_stop as gos
+from . import ineffective_break as ib
 from ._timers import fresh_name
 
 DOC = """\
@@ -54,6 +55,8 @@ it references, for the life of the process.
   test provider, whose `Shutdown` stops a ticker its goroutine ranges over). That rule
   names the stop method; where the signal can end the goroutine, this rule reports the loop
   and that one does not.
+- a select loop whose case on the signal only breaks out of the select: ineffective-break
+  reports that `break`, and labels the loop for it to leave;
 
 ## When it is not fixed
 A signal already in scope is used before context plumbing adds a parameter (which is
@@ -231,6 +234,8 @@ def run(p: Pass) -> None:
                 select, watched = found
                 message = f"this select loop has no way out and {unwatched}"
                 if watched is not None:
+                    if ib.reports(sf, loop):
+                        continue  # the case's break leaves only the select: ineffective-break reports it, with a fix
                     message = f"this select loop receives from {sig.done_expr()} but never leaves, so the goroutine runs on after cancellation"
                     p.report(loop, message, notes=[f"return (or break out of the loop) in the `case {sf.text(watched)}:` it already has"])
                     continue
