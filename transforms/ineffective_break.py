@@ -12,6 +12,8 @@ from gofixleaks.edits import REVIEW, Fix, TextEdit
 from gofixleaks.rule import Pass, Rule
 from gofixleaks.source import SourceFile
 
+from . import _goroutine as g_
+
 DOC = """\
 ## What it finds
 An unlabeled `break` in a case of a `select` or `switch` that is itself a statement of a
@@ -164,7 +166,8 @@ def _open_ended(sf: SourceFile, loop: Node) -> bool:
     if kind == "endless":
         return True
     clause = next((c for c in loop.named_children if c.type == "range_clause"), None)
-    return kind == "range" and a.value_kind(sf, a.unparen(clause.child_by_field_name("right")), loop) == "chan"
+    ranged = a.unparen(clause.child_by_field_name("right")) if clause is not None else None
+    return kind == "range" and (a.value_kind(sf, ranged, loop) == "chan" or g_.is_ticker_channel(sf, ranged))
 
 
 def _stop_signal(sf: SourceFile, brk: Node, case: Node) -> tuple[str, Node | None] | None:
@@ -274,11 +277,11 @@ def _why_not(sf: SourceFile, loop: Node) -> str | None:
     if a.loops_between(loop, fn):
         return "the loop sits inside another loop: leaving it goes round that one; decide which loop to leave"
     clause = next((c for c in loop.named_children if c.type == "range_clause"), None)
-    if clause is not None and a.value_kind(sf, a.unparen(clause.child_by_field_name("right")), loop) == "chan" \
-            and sf.text(clause.child_by_field_name("right")).rsplit(".", 1)[-1] != "C":
-        return (f"the range ends when {sf.text(clause.child_by_field_name('right'))} is closed; leaving it earlier stops "
-                "draining it, and a sender that does not watch the same signal would block: decide by hand")
-    leaves = a.breaks_out_of(loop) or a.loop_kind(sf, loop) != "endless"
+    ranged = a.unparen(clause.child_by_field_name("right")) if clause is not None else None
+    if ranged is not None and not g_.is_ticker_channel(sf, ranged):  # a ticker's sender is the runtime, which never blocks
+        return (f"the range ends when {sf.text(ranged)} is closed; leaving it earlier stops draining it, and a sender "
+                "that does not watch the same signal would block: decide by hand")
+    leaves = a.breaks_out_of(loop)  # (an endless loop, or a range over a ticker's channel, which is never closed)
     if a.nothing_after(a.body(fn), loop):
         if fn.child_by_field_name("result") is not None and not leaves:
             return "the function has results and ends with this loop: leaving it needs a return only you can write"
@@ -330,9 +333,11 @@ def run(p: Pass) -> None:
             fixes.append(Fix(f"label the loop and break {label}", tuple(edits), applicability=REVIEW))
         first, more = breaks[0], len(breaks) - 1
         kind = "range" if a.loop_kind(sf, loop) == "range" else "for loop"
+        ranged = next((c.child_by_field_name("right") for c in loop.named_children if c.type == "range_clause"), None)
+        closes = ranged is not None and not g_.is_ticker_channel(sf, a.unparen(ranged))  # ends when the channel is closed
         message = (f"this break {first.signal} leaves only the {first.what}, not the {kind} around it"
                    + (f" (as do {more} more of its breaks)" if more else "")
-                   + ": the loop goes on after the stop signal" + ("" if kind == "range" else " and never ends"))
+                   + ": the loop goes on after the stop signal" + ("" if closes else " and never ends"))
         p.report(first.node, message, fixes, notes=[why] if why else [])
 
 

@@ -45,23 +45,38 @@ loop:
 	}
 }
 
-// Sequence beats on every tick until ctx is done, then forwards a until ctx is done: two
-// loops of one function, each given its own label.
-func Sequence(ctx context.Context, tick *time.Ticker, a <-chan int, sink func(int)) {
-	for range tick.C {
-		select {
-		case <-ctx.Done():
-			break // want "this break on <-ctx.Done\\(\\) leaves only the select, not the range around it: the loop goes on after the stop signal$"
-		default:
-			sink(0)
+// Either beats on every tick until ctx is done, or forwards a until ctx is done: two loops
+// of one function, each given its own label.
+func Either(ctx context.Context, tick *time.Ticker, a <-chan int, sink func(int)) {
+	if tick != nil {
+		for range tick.C {
+			select {
+			case <-ctx.Done():
+				break // want "this break on <-ctx.Done\\(\\) leaves only the select, not the range around it: the loop goes on after the stop signal and never ends"
+			default:
+				sink(0)
+			}
+		}
+	} else {
+		for {
+			select {
+			case v := <-a:
+				sink(v)
+			case <-ctx.Done():
+				break // want "this break on <-ctx.Done\\(\\) leaves only the select, not the for loop"
+			}
 		}
 	}
-	for {
+}
+
+// Beat beats on every tick of time.Tick until stop fires.
+func Beat(stop <-chan struct{}, d time.Duration, beat func()) {
+	for range time.Tick(d) {
 		select {
-		case v := <-a:
-			sink(v)
-		case <-ctx.Done():
-			break // want "this break on <-ctx.Done\\(\\) leaves only the select, not the for loop"
+		case <-stop:
+			break // want "this break on <-stop leaves only the select, not the range around it"
+		default:
+			beat()
 		}
 	}
 }

@@ -1,6 +1,9 @@
 package refused
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Retry reconnects forever; its inner loop sits in the outer one: leaving it goes round that.
 func Retry(ctx context.Context, connect func() <-chan int, sink func(int)) {
@@ -48,9 +51,23 @@ func Work(ctx context.Context, jobs <-chan int, sink func(int)) {
 	for j := range jobs {
 		select {
 		case <-ctx.Done():
-			break // want "this break on <-ctx.Done\\(\\) leaves only the select, not the range around it"
+			break // want "this break on <-ctx.Done\\(\\) leaves only the select, not the range around it: the loop goes on after the stop signal$"
 		default:
 			sink(j)
 		}
 	}
+}
+
+// Ticks ranges over a ticker's channel, which is never closed: the code after the loop has
+// never run.
+func Ticks(stop <-chan struct{}, t *time.Ticker, beat, after func()) {
+	for range t.C {
+		select {
+		case <-stop:
+			break // want "this break on <-stop leaves only the select, not the range around it: the loop goes on after the stop signal and never ends"
+		default:
+			beat()
+		}
+	}
+	after()
 }
