@@ -25,9 +25,9 @@ the loop:
   value of a receive (`case v, ok := <-ch:`, or `v, ok := <-ch` earlier in the loop);
 - a switch case whose value names a stop signal (`case cmdStop:`, `case *QuitMessage:`),
   or is such a closed-check (`case !ok:`).
-The loop has no condition (`for {}`, `for ;; {}`) or ranges over a channel. Go's `break`
-leaves the innermost `for`, `switch` or `select`: here the select or switch only (staticcheck
-SA4011).
+The loop has no condition (`for {}`, `for ;; {}`) or ranges over a channel (`time.Tick(d)`
+too). Go's `break` leaves the innermost `for`, `switch` or `select`: here the select or
+switch only (staticcheck SA4011).
 
 ## Why it leaks
 The loop goes round again. A context's `Done()` or a closed channel is ready for good, so the
@@ -61,8 +61,8 @@ signal until then.
   starts this one again (and, on a signal that stays ready, leaves it at once, spinning);
 - the loop is the last thing its function runs and the function has results: leaving it
   needs a `return` with values only a person can choose;
-- code follows the loop that has never run (nothing left the loop before): it becomes live,
-  and nobody has seen it work;
+- code follows the loop that has never run (nothing left the loop before; a range over a
+  ticker's channel never ends either): it becomes live, and nobody has seen it work;
 - the loop ranges over a channel other than a ticker's: it ends when the channel is closed
   today, and leaving it earlier stops draining it, so a sender that does not watch the same
   signal would block for good;
@@ -78,8 +78,7 @@ After the labeled break, the code after the loop runs: that is what the author m
 `break` on a stop signal. The fix is offered only where that code is nothing (the function
 returns, running its deferred calls: the ticker's `Stop`, the `wg.Done()` or the `close`
 that were written for this moment and never ran) or is already run by another way out of
-the loop (a labeled break, or the range's end), so no code runs that was not written for
-the loop's end.
+the loop (a labeled break), so no code runs that was not written for the loop's end.
 Applicability: `review`. The goroutine now ends on the signal, so it stops receiving from
 the select's other channels: a sender to it that does not watch the same signal would
 block (a sender that does is what the signal was for).
