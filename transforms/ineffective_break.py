@@ -66,6 +66,9 @@ signal until then.
 - the loop ranges over a channel other than a ticker's: it ends when the channel is closed
   today, and leaving it earlier stops draining it, so a sender that does not watch the same
   signal would block for good;
+- the loop ranges over a ticker its header makes (`time.Tick(d)`, `time.NewTicker(d).C`)
+  and the module's Go is older than 1.23: once the loop can end, that ticker is never
+  stopped nor collected;
 - the `for` has no label and does not start its own line, or its line is not indented
   with tabs (the label could not be laid out as gofmt does).
 
@@ -270,7 +273,7 @@ def _reassigned(sf: SourceFile, case: Node, chan: Node | None) -> bool:
                for left in st.child_by_field_name("left").named_children)
 
 
-def _why_not(sf: SourceFile, loop: Node) -> str | None:
+def _why_not(sf: SourceFile, loop: Node, go_version: tuple[int, int]) -> str | None:
     """Why the loop is not given a labeled break, or None."""
     fn = a.enclosing_function(loop)
     if a.loops_between(loop, fn):
@@ -280,6 +283,10 @@ def _why_not(sf: SourceFile, loop: Node) -> str | None:
     if ranged is not None and not g_.is_ticker_channel(sf, ranged):  # a ticker's sender is the runtime, which never blocks
         return (f"the range ends when {sf.text(ranged)} is closed; leaving it earlier stops draining it, and a sender "
                 "that does not watch the same signal would block: decide by hand")
+    made = ranged.child_by_field_name("operand") if ranged is not None and ranged.type == "selector_expression" else ranged
+    if made is not None and made.type == "call_expression" and go_version < (1, 23):
+        return (f"the ticker is made in the loop's header ({sf.text(made)}): once the loop can end, nothing stops it "
+                "(before Go 1.23 it is never collected); make it before the loop with a deferred Stop, then label the loop")
     leaves = a.breaks_out_of(loop)  # (an endless loop, or a range over a ticker's channel, which is never closed)
     if a.nothing_after(a.body(fn), loop):
         if fn.child_by_field_name("result") is not None and not leaves:
@@ -314,7 +321,7 @@ def run(p: Pass) -> None:
     given: dict[int, set[str]] = {}  # per function: labels this pass gave, applied in the same round
     for breaks in by_loop.values():
         loop = breaks[0].loop
-        why = _why_not(sf, loop)
+        why = _why_not(sf, loop, p.go_version)
         fixes = []
         if why is None:
             fn = a.enclosing_function(loop)

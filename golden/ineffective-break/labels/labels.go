@@ -68,15 +68,3 @@ func Either(ctx context.Context, tick *time.Ticker, a <-chan int, sink func(int)
 		}
 	}
 }
-
-// Beat beats on every tick of time.Tick until stop fires.
-func Beat(stop <-chan struct{}, d time.Duration, beat func()) {
-	for range time.Tick(d) {
-		select {
-		case <-stop:
-			break // want "this break on <-stop leaves only the select, not the range around it"
-		default:
-			beat()
-		}
-	}
-}

@@ -71,3 +71,15 @@ func Ticks(stop <-chan struct{}, t *time.Ticker, beat, after func()) {
 	}
 	after()
 }
+
+// Beat ranges over a ticker its header makes: once the loop can end, nothing stops it.
+func Beat(stop <-chan struct{}, d time.Duration, beat func()) {
+	for range time.Tick(d) {
+		select {
+		case <-stop:
+			break // want "this break on <-stop leaves only the select, not the range around it"
+		default:
+			beat()
+		}
+	}
+}
