@@ -54,26 +54,34 @@ def goroutines(sf: SourceFile, v: m.View | None = None) -> Iterator[Goroutine]:
 
 
 def _started_here(sf: SourceFile) -> Iterator[Goroutine]:
-    named = _declared_functions(sf)
     started: list[Node] = []
     for stmt in a.of_type(sf.root, "go_statement"):
-        call = next((c for c in stmt.named_children if c.type == "call_expression"), None)
-        fn = call.child_by_field_name("function") if call is not None else None
-        if fn is None:
+        g = started_by(sf, stmt)
+        if g is None or g.fn in started:
             continue
-        if fn.type == "func_literal":
-            yield Goroutine(fn, a.enclosing_function(stmt))
-            continue
-        kind = "function_declaration" if fn.type == "identifier" else "method_declaration"
-        name = fn if fn.type == "identifier" else fn.child_by_field_name("field") if fn.type == "selector_expression" else None
-        decls = [d for d in named.get(sf.text(name), []) if d.type == kind] if name is not None else []
-        if kind == "method_declaration" and decls:
-            # `go d.discovery.Run(ctx)` is not this file's `(k8sTest) Run`: the receiver must match
-            recv = operand_type(sf, fn.child_by_field_name("operand"))
-            decls = [d for d in decls if recv is not None and a.function_key(sf, d)[1] == recv]
-        if len(decls) == 1 and decls[0] not in started:
-            started.append(decls[0])
-            yield Goroutine(decls[0], None)
+        if g.launcher is None:
+            started.append(g.fn)
+        yield g
+
+
+def started_by(sf: SourceFile, stmt: Node) -> Goroutine | None:
+    """What go statement ``stmt`` starts, as the syntax tells: its ``func(){...}`` literal, or
+    the one function or method of this file it calls (a method only when the receiver's
+    type is known to match)."""
+    call = next((c for c in stmt.named_children if c.type == "call_expression"), None)
+    fn = call.child_by_field_name("function") if call is not None else None
+    if fn is None:
+        return None
+    if fn.type == "func_literal":
+        return Goroutine(fn, a.enclosing_function(stmt))
+    kind = "function_declaration" if fn.type == "identifier" else "method_declaration"
+    name = fn if fn.type == "identifier" else fn.child_by_field_name("field") if fn.type == "selector_expression" else None
+    decls = [d for d in _declared_functions(sf).get(sf.text(name), []) if d.type == kind] if name is not None else []
+    if kind == "method_declaration" and decls:
+        # `go d.discovery.Run(ctx)` is not this file's `(k8sTest) Run`: the receiver must match
+        recv = operand_type(sf, fn.child_by_field_name("operand"))
+        decls = [d for d in decls if recv is not None and a.function_key(sf, d)[1] == recv]
+    return Goroutine(decls[0], None) if len(decls) == 1 else None
 
 
 def operand_type(sf: SourceFile, operand: Node | None) -> str | None:

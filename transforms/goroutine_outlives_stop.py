@@ -12,6 +12,9 @@ from gofixleaks.facts import UNTIL_SIGNAL, FuncFacts, no_exit, own_loop
 from gofixleaks.model import owners
 from gofixleaks.rule import Pass, Rule
 
+from . import _goroutine as g_
+from . import loop_without_exit as lwe
+
 DOC = """\
 ## What it finds
 A `go` statement, outside tests and outside `main` and `init`, that starts something a
@@ -45,6 +48,10 @@ waiting or serving for the life of the process, with everything it references.
 - the goroutine is started in a `_test.go` file, by `init`, by package main's `main`, or
   through a launcher or an errgroup (only `go` statements are read);
 - `go x.m()` where the package declares `m` on several types, or on none;
+- a loop with no way out that loop-without-exit reports on a signal that can end it (a
+  context or channel the caller passes, a field of the receiver that the stop method
+  closes, sends on, writes or calls something on): that rule names the signal and adds the
+  case, which lets the stop end the goroutine; the same loop is reported once;
 - a loop with an exit that is not a receive from a receiver's channel field (a `return`
   on an error or on a condition, a context's `Done()`): whether it comes true at shutdown
   cannot be told from the code; a loop with no exit whose type has no stop method (it may
@@ -93,8 +100,8 @@ def run(p: Pass) -> None:
         if loop is None:
             continue
         if loop.stuck:
-            stop = p.package.has_method(v.package, loop.type, _STOPS)
-            if stop is not None:
+            stop = _stuck_stop(p, v, loop)
+            if stop is not None and not _watched_by_loop_rule(p, go):  # the same loop, left to loop-without-exit
                 p.report(go, f"{loop.name} loops forever with no way out, so {loop.type}.{stop} cannot end it: "
                              f"each {loop.type} stopped leaves this goroutine running",
                          notes=[_NOT_FIXED])
@@ -103,6 +110,58 @@ def run(p: Pass) -> None:
             if why is not None:
                 p.report(go, f"{loop.name} leaves only on {', '.join(w[2:] for w in sorted(loop.waits))}, {why}: "
                              f"the goroutine outlives every {loop.type}", notes=[_NOT_FIXED])
+
+
+def _stuck_stop(p: Pass, v: m.View, loop: _Loop) -> str | None:
+    """The stop method of ``loop``'s type, when the loop has no way out at all."""
+    return p.package.has_method(v.package, loop.type, _STOPS) if loop.stuck else None
+
+
+def keeps(p: Pass, g: g_.Goroutine, sig: a.Cancellation) -> bool:
+    """Whether this rule, not loop-without-exit, reports the loop of ``g`` that
+    loop-without-exit would give a case on ``sig``: a ``go`` statement of this file starts
+    ``g``, whose loop has no way out and whose type has a stop method, and ``sig`` would not
+    let that stop end it (context plumbing's new ctx, or a field of the receiver that the stop
+    method does not fire). Where ``sig`` can end it (a context or channel the caller passes,
+    a field the stop method closes), loop-without-exit names it and fixes the loop, and this
+    rule leaves the loop to it."""
+    v = m.view(p)
+    if v.facts is None or p.file.path.endswith("_test.go"):
+        return False
+    for go in a.of_type(p.file.root, "go_statement"):
+        caller = a.enclosing_function(go)
+        started = g_.started_by(p.file, go)
+        if caller is None or _process_lifetime(p.file, caller) or started is None or started.fn != g.fn:
+            continue
+        loop = _loop_of(p, go)
+        stop = _stuck_stop(p, v, loop) if loop is not None else None
+        if stop is not None and not _ends(p, v, g, loop, stop, sig):
+            return True
+    return False
+
+
+def _ends(p: Pass, v: m.View, g: g_.Goroutine, loop: _Loop, stop: str, sig: a.Cancellation) -> bool:
+    """Whether a case on ``sig`` could end ``g`` once ``loop.type``'s ``stop`` method runs, or
+    by its caller's doing: any signal but context plumbing's, and but a field of the receiver
+    that ``stop`` does not fire (close, send on, write, or call anything that might)."""
+    if sig.assumed:
+        return False
+    method = g.fn
+    while method is not None and method.type == "func_literal":
+        method = a.enclosing_function(method)
+    recv = a.receiver_name(p.file, method) if method is not None and method.type == "method_declaration" else None
+    operand, _, field = sig.name.partition(".")
+    if recv is None or operand != recv or not field or "." in field:
+        return True  # the caller's context or channel: it ends the goroutine when the caller is done
+    fires = {x for f in p.package.declarations(v.package, stop, loop.type) for x in f.owning.fires}
+    return any(x in (field, f"<-{field}") or x.endswith("()") for x in fires)
+
+
+def _watched_by_loop_rule(p: Pass, go: Node) -> bool:
+    """Whether loop-without-exit reports the loop ``go`` starts (a goroutine of this file) on
+    a signal that can end it: it names that signal and fixes the loop with it (``keeps``)."""
+    g = g_.started_by(p.file, go)
+    return g is not None and any(not keeps(p, g, sig) for sig in lwe.signals(p, g))
 
 
 _STOPS = (*owners.STOPS, "Cancel")  # the methods that promise to stop a value

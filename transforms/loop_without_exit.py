@@ -12,6 +12,8 @@ from gofixleaks.rule import Pass, Rule
 from gofixleaks.source import SourceFile
 
 from . import _goroutine as g_
+from . import goroutine_outlives_stop as gos
+from . import ineffective_break as ib
 from ._timers import fresh_name
 
 DOC = """\
@@ -45,6 +47,16 @@ it references, for the life of the process.
   it ends when its condition comes true, and whether that happens at shutdown (a field
   that shutdown clears, a connection that closes) cannot be told from the code, so the
   rule stays silent rather than guess.
+- a loop goroutine-outlives-stop reports (a `go` statement of this file starting a loop of
+  a type `T` with a stop method), when the signal this rule would add a case on cannot
+  serve that stop: none is in scope (context plumbing's ctx would tie the goroutine to a
+  caller's context, while its lifetime is `T`'s stop method's to end), or it is a field of
+  the receiver that the stop method does not fire (the case would never run: protoactor's
+  test provider, whose `Shutdown` stops a ticker its goroutine ranges over). That rule
+  names the stop method; where the signal can end the goroutine, this rule reports the loop
+  and that one does not.
+- a select loop whose case on the signal only breaks out of the select: ineffective-break
+  reports that `break`, and labels the loop for it to leave;
 
 ## When it is not fixed
 A signal already in scope is used before context plumbing adds a parameter (which is
@@ -182,23 +194,39 @@ def _in_main(p: Pass, g: g_.Goroutine) -> bool:
     return callers == {("main", "")}
 
 
+def _loops(p: Pass, g: g_.Goroutine):
+    """(loop, signal, (select, watched case) or None, ticker range clause or None, received
+    channels) for each loop of ``g`` this rule reports."""
+    sf = p.file
+    for loop in a.of_type(a.body(g.fn), "for_statement", skip_functions=True):
+        sig = g_.signal(sf, g, loop, p.assumed_contexts, p.package)
+        if sig is None:
+            continue
+        found = _select_loop(sf, loop, sig)
+        clause = _ticker_range(sf, loop, sig) if found is None else None
+        if found is None and clause is None:
+            continue
+        chans = _received(found[0]) if found is not None else [clause.child_by_field_name("right")]
+        if chans and all(_package_level(sf, c, loop) for c in chans):
+            continue  # a process-wide service (runtime's signal-mask loop): no caller's ctx ends it
+        if sig.assumed and _in_main(p, g):
+            continue  # started once by package main's main: it lives as long as the process
+        yield loop, sig, found, clause, chans
+
+
+def signals(p: Pass, g: g_.Goroutine) -> list[a.Cancellation]:
+    """The signal of each loop of ``g`` this rule reports (goroutine-outlives-stop asks which
+    of the two reports a loop both see: ``goroutine_outlives_stop.keeps``)."""
+    return [sig for _, sig, *_ in _loops(p, g)]
+
+
 def run(p: Pass) -> None:
     sf = p.file
     v = m.view(p)
     for g in g_.goroutines(sf, v):
-        for loop in a.of_type(a.body(g.fn), "for_statement", skip_functions=True):
-            sig = g_.signal(sf, g, loop, p.assumed_contexts, p.package)
-            if sig is None:
-                continue
-            found = _select_loop(sf, loop, sig)
-            clause = _ticker_range(sf, loop, sig) if found is None else None
-            if found is None and clause is None:
-                continue
-            chans = _received(found[0]) if found is not None else [clause.child_by_field_name("right")]
-            if chans and all(_package_level(sf, c, loop) for c in chans):
-                continue  # a process-wide service (runtime's signal-mask loop): no caller's ctx ends it
-            if sig.assumed and _in_main(p, g):
-                continue  # started once by package main's main: it lives as long as the process
+        for loop, sig, found, clause, chans in _loops(p, g):
+            if gos.keeps(p, g, sig):
+                continue  # goroutine-outlives-stop reports it, naming the stop method that cannot end it
             # with no signal in scope (context plumbing's assumed ctx), say so rather than name it
             unwatched = (f"never watches {sig.name}, so the goroutine runs on after cancellation" if not sig.assumed
                          else "has no context or done channel to watch, so nothing can stop the goroutine")
@@ -206,6 +234,8 @@ def run(p: Pass) -> None:
                 select, watched = found
                 message = f"this select loop has no way out and {unwatched}"
                 if watched is not None:
+                    if ib.reports(sf, loop):
+                        continue  # the case's break leaves only the select: ineffective-break reports it, with a fix
                     message = f"this select loop receives from {sig.done_expr()} but never leaves, so the goroutine runs on after cancellation"
                     p.report(loop, message, notes=[f"return (or break out of the loop) in the `case {sf.text(watched)}:` it already has"])
                     continue

@@ -1,0 +1,3 @@
+module example.com/noreport
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/stopowns
+
+go 1.24
