@@ -567,10 +567,19 @@ def _cleared_after_cancel(sf, ctx, cancel: str) -> bool:
         prev = stmt.prev_named_sibling
         while prev is not None and prev.type == "comment":
             prev = prev.prev_named_sibling
-        if [sf.text(x) for x in right] != ["nil"] or prev is None or not any(
-                sf.text(c.child_by_field_name("function")) == cancel for c in a.of_type(prev, "call_expression")):
+        if [sf.text(x) for x in right] != ["nil"] or prev is None or not _calls_cancel(sf, prev, cancel):
             return False
     return True
+
+
+def _calls_cancel(sf, stmt, cancel: str) -> bool:
+    """``cancel()`` (any arguments), or ``if cancel != nil { cancel() }``: it has been called
+    once ``stmt`` is past."""
+    if stmt.type == "if_statement" and stmt.child_by_field_name("alternative") is None and _nil_branch(sf, stmt, cancel) == 1:
+        body = a.statements(stmt.child_by_field_name("consequence"))
+        return len(body) == 1 and _calls_cancel(sf, body[0], cancel)
+    call = a.unparen(stmt.named_children[0]) if stmt.type == "expression_statement" and stmt.named_children else None
+    return call is not None and call.type == "call_expression" and sf.text(call.child_by_field_name("function")) == cancel
 
 
 def _nil_branch(sf, if_stmt, name: str) -> int | None:
