@@ -186,3 +186,14 @@ def test_a_nolint_for_the_linter_that_reports_the_same_thing_suppresses(cli, tmp
            f'\tresp, err := http.Get(u){directive}\n\tif err != nil {{\n\t\treturn 0\n\t}}\n\treturn resp.StatusCode\n}}\n')
     m = write_module(tmp_path / "m", {"get.go": src})
     assert scan_lines(cli, m) == ([] if suppressed else [6])
+
+
+@pytest.mark.parametrize("directive, suppressed", [
+    (" //nolint:govet", True),  # govet runs lostcancel, which reports the same dropped cancel
+    (" //nolint:errcheck", False),
+])
+def test_a_nolint_for_govet_suppresses_cancel_not_called(cli, tmp_path, directive, suppressed):
+    src = ('package m\n\nimport (\n\t"context"\n\t"time"\n)\n\nfunc Bounded(f func(context.Context)) {\n'
+           f'\tctx, _ := context.WithTimeout(context.Background(), time.Minute){directive}\n\tf(ctx)\n}}\n')
+    m = write_module(tmp_path / "m", {"bounded.go": src})
+    assert scan_lines(cli, m) == ([] if suppressed else [9])

@@ -53,10 +53,21 @@ often the whole process, or until the deadline passes. This is a leak in every G
   paths that return an error;
 - the path that skips it first receives from `ctx.Done()` (or from its parent's `Done()`, or
   from a field of a value just built around it, `lp := &proxy{ctx: cctx}; <-lp.ctx.Done()`),
-  goes on only when `ctx.Err() != nil` (or the parent's), or only when an error is
+  goes on only when `ctx.Err() != nil` or `context.Cause(ctx) != nil` (or the parent's),
+  or only when an error is
   `context.DeadlineExceeded` or `Canceled` (gRPC's codes of them too; in a test, the other
   branch only failing the test counts too): a done context has released everything
   already, and a done parent cancels its children;
+- the path cannot be taken while the context is held: it goes through the `ctx == nil`
+  branch of an `if` (`if ctx != nil { continue }` before making it again), and the variable
+  is only ever assigned a maker's context (never nil) or `nil` right after a statement that
+  calls cancel (a REPL's `stop` command: `cancel(); ctx = nil`); or, in a test, it goes
+  through a branch that fails the test itself (`t.Errorf(...); continue`): a passing run
+  never takes it;
+- it is dropped only where package main's `main` returns (or discarded there), outside any
+  loop: the process ends with it, and nothing is made again;
+- the line carries `//nolint:govet` (golangci-lint's govet runs vet's lostcancel, which
+  reports the same dropped cancel);
 - a `defer cancel()` inside a loop of a `WithTimeout` context whose timeout is a constant
   under a second (a literal; a constant, or a package variable nothing writes, of any file
   of the package; an exported one of another package of the module; a local set once from
@@ -74,6 +85,9 @@ often the whole process, or until the deadline passes. This is a leak in every G
 - cancel is stored in a field of a value built here that was handed on (stored, passed,
   returned) before the field was set: whoever holds the value now releases it (grpc's
   `cc.conns = append(cc.conns, ac)`, then `ac.ctx, ac.cancel = context.WithCancel(...)`);
+- it comes from a maker whose last result is an error or a flag, and the `if err != nil`
+  or `if !ok` right after it leaves: a failed call returns no cancel func (temporal's
+  `ctx, cancel, ok := h.contextWithTimeoutFromHTTPRequest(w, r); if !ok { return }`);
 - it is discarded from a maker that also returns an error, and the next statement fails
   the test unless that error is set (`require.Error(t, err)`, `assert.ErrorIs`, `if err
   == nil { t.Fatal(...) }`): in a passing run the call failed and returned no cancel func.
@@ -198,13 +212,17 @@ def _check(p: Pass, call, maker: str, at: int, results: int) -> None:
 
     if discarded and failed is not None and _required_to_fail(sf, holder, failed[1]):
         return  # a passing run has the error, and so no cancel func
+    if discarded and _ends_process(sf, function, stmt):
+        return  # main's one context lives as long as the process, by design
     if discarded:
         return _discarded(p, call, stmt, holder, cancel_node, ctx_uses, maker, cause, f"the cancel func of {maker} is discarded: {why}",
                           failed)
 
-    life = a.follow(sf, cancel, holder, function, _is_release, settled=_settled(sf, call, ctx, function, failed))
+    life = a.follow(sf, cancel, holder, function, _is_release, settled=_settled(sf, call, ctx, function, failed, cancel.name))
     if not life.drops and not life.deferred_in_loop:
         return
+    if not life.deferred_in_loop and all(d.how == EXITS for d in life.drops) and _ends_process(sf, function, stmt):
+        return  # dropped only where main returns: the process ends with it
     name = cancel.name
     message = f"{name} from {maker} {_how(sf, life)}: {why}"
     if not life.drops:
@@ -243,12 +261,15 @@ def _is_release(u: a.Use) -> bool:
     return u.kind in ("called", "deferred-call", "go-call")
 
 
-def _settled(sf, call, ctx, function, failed: tuple | None = None) -> a.Settled:
+def _settled(sf, call, ctx, function, failed: tuple | None = None, cancel: str | None = None) -> a.Settled:
     """What shows that the context is done: ``<-ctx.Done()``, the same through a value just
     built around it (``lp := &proxy{ctx: cctx}``; ``<-lp.ctx.Done()``) or on its parent
     (``<-parent.Done()``, a done parent cancels its children), ``if ctx.Err() != nil``; or
     that there is no context: ``failed`` = (the maker's statement, its error's name), whose
-    ``if err != nil`` right after it is taken when the maker failed."""
+    ``if err != nil`` right after it is taken when the maker failed; or that the path cannot
+    be taken while the context is held: its ``ctx == nil`` branch, when ``ctx`` is set to nil
+    only right after ``cancel`` (named so) is called (nomad's REPL makes a context again
+    only once ``stop`` cancelled and cleared the last one); a test's branch that fails it."""
     args = a.arguments(call)
     c = a.callee(sf, call)
     parent = a.unparen(args[0]) if args and c is not None and c[0] in a.CONTEXT_PACKAGES else None  # a wrapper's may not be
@@ -266,9 +287,15 @@ def _settled(sf, call, ctx, function, failed: tuple | None = None) -> a.Settled:
             return False
         return _receives_done(sf, node)
 
+    cleared = ctx is not None and cancel is not None and _cleared_after_cancel(sf, ctx, cancel)
+
     def by_branch(sf, s) -> int | None:
         done = _done_branch(sf, s, texts)
-        return done if done is not None or failed is None else a.failed_branch(sf, s, *failed)
+        if done is None and cleared:
+            done = _nil_branch(sf, s, ctx.name)
+        if done is None:
+            done = _failing_branch(sf, s)
+        return done if done is not None or failed is None else _failed_branch(sf, s, *failed)
 
     return a.Settled((*contexts, *(b for b, _ in held)), by_use, by_branch)
 
@@ -316,16 +343,22 @@ def _done_branch(sf, if_stmt, contexts: set[str]) -> int | None:
 
 
 def _err_test(sf, cond, contexts: set[str]) -> int | None:
-    """0 for ``x.Err() != nil``, 1 for ``x.Err() == nil`` (``x`` one of ``contexts``): the
-    branch taken once it is done."""
+    """0 for ``x.Err() != nil`` or ``context.Cause(x) != nil``, 1 for the same ``== nil``
+    (``x`` one of ``contexts``): the branch taken once it is done (Cause is nil until the
+    context is done)."""
     op = sf.text(cond.child_by_field_name("operator"))
     sides = [a.unparen(cond.child_by_field_name(f)) for f in ("left", "right")]
     if op not in ("==", "!=") or "nil" not in (sf.text(x) for x in sides):
         return None
-    m = next((a.method_call(sf, x) for x in sides if x.type == "call_expression"), None)
-    if m is None or m[1] != "Err" or sf.text(m[0]) not in contexts:
-        return None
-    return 0 if op == "!=" else 1
+    call = next((x for x in sides if x.type == "call_expression"), None)
+    m = a.method_call(sf, call) if call is not None else None
+    c = a.callee(sf, call) if call is not None else None
+    args = a.arguments(call) if call is not None else []
+    if m is not None and m[1] == "Err" and sf.text(m[0]) in contexts:
+        return 0 if op == "!=" else 1
+    if c is not None and c[0] in a.CONTEXT_PACKAGES and c[1] == "Cause" and len(args) == 1 and sf.text(args[0]) in contexts:
+        return 0 if op == "!=" else 1
+    return None
 
 
 _FAILS = ("Error", "Errorf", "Fatal", "Fatalf", "Fail", "FailNow")
@@ -498,7 +531,84 @@ def _failure_check(sf, made, err: str):
         return None
     last = a.statements(check.child_by_field_name("consequence"))[-1:]
     leaves = bool(last) and (last[0].type == "return_statement" or a.never_returns(sf, last[0]))
-    return check if leaves and a.failed_branch(sf, check, made, err) == 0 else None
+    return check if leaves and _failed_branch(sf, check, made, err) == 0 else None
+
+
+def _failed_branch(sf, if_stmt, made, err: str) -> int | None:
+    """The branch of ``if_stmt`` right after ``made`` taken when the maker failed and gave
+    no cancel func: ``if err != nil`` (see analysis.failed_branch), or ``if !ok`` for a
+    maker whose last result is a flag (temporal's ``ctx, cancel, ok :=
+    h.contextWithTimeoutFromHTTPRequest(w, r)``; ``!x`` and a bare ``if x`` only compile
+    for a bool)."""
+    found = a.failed_branch(sf, if_stmt, made, err)
+    prev = if_stmt.prev_named_sibling
+    while found is None and prev is not None and prev.type == "comment":
+        prev = prev.prev_named_sibling
+    if found is not None or prev != made or if_stmt.child_by_field_name("initializer") is not None:
+        return found
+    cond = a.unparen(if_stmt.child_by_field_name("condition"))
+    if cond.type == "identifier" and sf.text(cond) == err:
+        return 1
+    negated = cond.type == "unary_expression" and sf.text(cond.child_by_field_name("operator")) == "!"
+    return 0 if negated and sf.text(a.unparen(cond.child_by_field_name("operand"))) == err else None
+
+
+def _cleared_after_cancel(sf, ctx, cancel: str) -> bool:
+    """Whether the context variable ``ctx`` is only ever assigned calls (a maker's context is
+    never nil) or ``nil`` right after a statement that calls ``cancel``: while the context
+    is held, it is not nil."""
+    for r in a.references(sf, ctx):
+        stmt = a.statement_of(r)
+        if a.classify(sf, r).kind != "assigned" or stmt.type != "assignment_statement":
+            continue
+        right = stmt.child_by_field_name("right").named_children
+        if len(right) == 1 and right[0].type == "call_expression":
+            continue
+        prev = stmt.prev_named_sibling
+        while prev is not None and prev.type == "comment":
+            prev = prev.prev_named_sibling
+        if [sf.text(x) for x in right] != ["nil"] or prev is None or not _calls_cancel(sf, prev, cancel):
+            return False
+    return True
+
+
+def _calls_cancel(sf, stmt, cancel: str) -> bool:
+    """``cancel()`` (any arguments), or ``if cancel != nil { cancel() }``: it has been called
+    once ``stmt`` is past."""
+    if stmt.type == "if_statement" and stmt.child_by_field_name("alternative") is None and _nil_branch(sf, stmt, cancel) == 1:
+        body = a.statements(stmt.child_by_field_name("consequence"))
+        return len(body) == 1 and _calls_cancel(sf, body[0], cancel)
+    call = a.unparen(stmt.named_children[0]) if stmt.type == "expression_statement" and stmt.named_children else None
+    return call is not None and call.type == "call_expression" and sf.text(call.child_by_field_name("function")) == cancel
+
+
+def _nil_branch(sf, if_stmt, name: str) -> int | None:
+    """The branch of ``if name != nil`` (1) or ``if name == nil`` (0) taken when it is nil."""
+    cond = a.unparen(if_stmt.child_by_field_name("condition"))
+    if if_stmt.child_by_field_name("initializer") is not None or cond.type != "binary_expression":
+        return None
+    op = sf.text(cond.child_by_field_name("operator"))
+    if op not in ("==", "!=") or {sf.text(cond.child_by_field_name(f)) for f in ("left", "right")} != {name, "nil"}:
+        return None
+    return 1 if op == "!=" else 0
+
+
+def _failing_branch(sf, if_stmt) -> int | None:
+    """The branch of ``if_stmt`` (in test code) that fails the test itself (``if err !=
+    nil { t.Errorf(...); continue }``): a passing run never takes it, so what it drops does
+    not pile up there (tailscale's ping retries)."""
+    cons, alt = if_stmt.child_by_field_name("consequence"), if_stmt.child_by_field_name("alternative")
+    if a.always_fails(sf, a.statements(cons)):
+        return 0
+    return 1 if alt is not None and alt.type == "block" and a.always_fails(sf, a.statements(alt)) else None
+
+
+def _ends_process(sf, function, stmt) -> bool:
+    """Whether ``function`` is package main's ``main`` and ``stmt`` is not in a loop there:
+    once main returns the process exits, so what it holds is not held for long, nor made
+    again."""
+    return (function.type == "function_declaration" and sf.text(function.child_by_field_name("name")) == "main"
+            and sf.package_name == "main" and not a.loops_between(stmt, function))
 
 
 def _late_defer(sf, holder, cancel_uses) -> TextEdit | None:
@@ -761,4 +871,5 @@ RULE = Rule(
     # `cancel`: a file calling a wrapper of its package names no maker, but calls what it returns
     triggers=(b"WithCancel", b"WithTimeout", b"WithDeadline", b"NotifyContext", b"cancel"),
     needs_package=True,
+    linters=("govet",),  # golangci-lint's govet runs vet's lostcancel, which reports the same dropped cancel
 )

@@ -29,8 +29,11 @@ always releases it. Every such call leaks a connection and two goroutines.
 - the body is closed (directly, deferred, or in a deferred `func(){...}()`) or read to EOF
   with `io.ReadAll(resp.Body)` (the transport then takes the connection back by itself) on
   every path after the error check; a branch taken only when the request failed has nothing
-  to close: `if err != nil`, `else if resp == nil`, and a conjunction with one of those
-  (`if err != nil && ctx.Err() != nil { return }`), at any depth, and the rest of a path
+  to close: `if err != nil`, `else if resp == nil`, `if assert.Error(t, err)` (testify's
+  assert returns true only when err is set), and a conjunction with one of those
+  (`if err != nil && ctx.Err() != nil { return }`), at any depth (a test of `resp` counts
+  even after `err` was reused for another call: `if resp != nil { resp.Body.Close() }`
+  closes it on every path where a body exists), and the rest of a path
   past a test's assertion that it failed (`if tc.wantErr { require.Error(t, err); return }`);
 - the response is returned, stored, passed to a function (`closeBody(resp)`), or its body
   is handed to a function that is not known only to read it (`drainAndClose(resp.Body)`),
@@ -48,6 +51,20 @@ always releases it. Every such call leaks a connection and two goroutines.
   a test that has already failed;
 - the response is assigned with `=` to a variable declared elsewhere, or declared in an
   `if`/`for`/`switch` header;
+- the response has no body, so nothing waits on it (net/http hands back `http.NoBody` and
+  puts the connection back in its pool once the headers are read): a HEAD request
+  (`http.Head`, `client.Head`, or `Do(req)` for a `req` made by a call given
+  `http.MethodHead` or `"HEAD"` as one of its first two arguments, such as
+  `http.NewRequest(http.MethodHead, ...)` or a test's request builder), or, in a test, one of
+  the two statements after the request asserts a 204 or 304 status
+  (`require.Equal(t, http.StatusNoContent, resp.StatusCode)`, `if resp.StatusCode != 204 {
+  t.Fatal(...) }`): a response with a body exists only in a run that already failed. A
+  test's other responses are still reported, whatever its handler writes: a body-less 200
+  cannot be told from the client's side;
+- there is no response at all: the URL is `ln.Addr()` of a listener that the function
+  declaring the request (or a goroutine of it) accepts on itself with `ln.Accept()`, and
+  nothing there writes or serves (`Write`, `WriteString`, `Copy`, `Serve`, `Fprint...`): a
+  test probing a raw listener, whose request only fails;
 - the request ends with the function: it was made with `http.NewRequestWithContext(ctx,
   ...)` for a `ctx, cancel := context.With...(...)` whose `defer cancel()` comes before the
   call. Once the function returns the context is done and the transport closes the
@@ -323,6 +340,87 @@ def _bounded(sf: SourceFile, call: Node) -> bool:
         for d in a.of_type(a.body(fn), "defer_statement", skip_functions=True))
 
 
+# statuses whose responses never have a body (RFC 9110 6.4.1): net/http gives them http.NoBody
+_NO_BODY = ("StatusNoContent", "StatusNotModified")
+_EQUALS = ("Equal", "Equalf", "EqualValues", "EqualValuesf", "Exactly", "Exactlyf", "Equals", "Assert")
+
+
+def _bodiless(sf: SourceFile, call: Node, stmt: Node | None, resp: str) -> bool:
+    """Whether the response can have no body, so that nothing waits on it: net/http hands
+    back ``http.NoBody`` and puts the connection back in its pool as soon as the headers
+    are read. That is so for a HEAD request, and in a test whose next statements assert a
+    204 or 304 status (a response with a body exists only in a run that already failed);
+    and there is no response at all when the request goes to a raw listener nobody answers."""
+    return _head_request(sf, call) or _unanswered(sf, call) or (
+        stmt is not None and resp != "_" and _asserts_no_body(sf, stmt, resp))
+
+
+_ANSWERS = ("Write", "WriteString", "Copy", "Serve", "ServeTLS", "Fprint", "Fprintf", "Fprintln")
+
+
+def _unanswered(sf: SourceFile, call: Node) -> bool:
+    """A request to ``"http://" + ln.Addr().String()`` where the function declaring it (or
+    one of its goroutines) takes the connection itself with ``ln.Accept()`` and nothing
+    there writes or serves HTTP (no ``Write``, ``Copy``, ``Serve``, ``Fprint...``): the test probes
+    the listener, no response ever comes, and the request only fails (etcd's listener
+    tests)."""
+    args = a.arguments(call)
+    addrs = [m[0] for c in a.of_type(args[0], "call_expression")
+             if (m := a.method_call(sf, c)) is not None and m[1] == "Addr" and m[0].type == "identifier"] if args else []
+    decl = next((f for f in a.ancestors(call) if f.type in ("function_declaration", "method_declaration")), None)
+    if not addrs or decl is None:
+        return False
+    methods = [m for c in a.of_type(decl, "call_expression") if (m := a.method_call(sf, c)) is not None]  # fmt.Fprintf too
+    accepts = any(m[1] == "Accept" and sf.text(m[0]) == sf.text(addrs[0]) for m in methods)
+    return accepts and not any(m[1] in _ANSWERS for m in methods)
+
+
+def _head_request(sf: SourceFile, call: Node) -> bool:
+    """``http.Head(url)``, ``client.Head(url)``, or ``client.Do(req)`` for a ``req`` made by
+    a call given the method HEAD as one of its first two arguments
+    (``http.NewRequestWithContext(ctx, http.MethodHead, ...)``, a test's request builder)."""
+    fn = call.child_by_field_name("function")
+    if fn.type == "selector_expression" and sf.text(fn.child_by_field_name("field")) == "Head":
+        return True
+    args = a.arguments(call)
+    req = a.defined_value(sf, sf.text(args[0]), call) if len(args) == 1 and args[0].type == "identifier" else None
+    return req is not None and req.type == "call_expression" and any(
+        _is_head(sf, x) for x in a.arguments(req)[:2])
+
+
+def _is_head(sf: SourceFile, node: Node) -> bool:
+    return _is_http_name(sf, node, "MethodHead") or sf.text(node) == '"HEAD"'
+
+
+def _asserts_no_body(sf: SourceFile, stmt: Node, resp: str) -> bool:
+    """One of the two statements after the request asserts that ``resp.StatusCode`` is 204
+    or 304 (``require.Equal(t, http.StatusNoContent, resp.StatusCode)``, ``if
+    resp.StatusCode != http.StatusNoContent { t.Fatal(...) }``)."""
+    status = f"{resp}.StatusCode"
+
+    def no_body(node: Node) -> bool:
+        return any(_is_http_name(sf, node, n) for n in _NO_BODY) or sf.text(node) in ("204", "304")
+
+    s = _next_statement(stmt)
+    for _ in range(2):
+        if s is None or not a.in_test(sf, s):
+            return False
+        call = a.unparen(s.named_children[0]) if s.type == "expression_statement" and s.named_children else None
+        m = a.method_call(sf, call) if call is not None and call.type == "call_expression" else None
+        args = a.arguments(call) if m is not None and m[1] in _EQUALS else []
+        # gocheck's `c.Assert(resp.StatusCode, check.Not(check.Equals), 204)` says the opposite
+        if any(sf.text(x) == status for x in args) and any(no_body(x) for x in args) and "Not" not in sf.text(call):
+            return True
+        cond = a.unparen(s.child_by_field_name("condition")) if s.type == "if_statement" else None
+        if cond is not None and cond.type == "binary_expression" and sf.text(cond.child_by_field_name("operator")) == "!=":
+            sides = [cond.child_by_field_name(f) for f in ("left", "right")]
+            if any(sf.text(x) == status for x in sides) and any(no_body(x) for x in sides) and a.always_fails(
+                    sf, a.statements(s.child_by_field_name("consequence"))):
+                return True
+        s = _next_statement(s)
+    return False
+
+
 # ---------------------------------------------------------------------------- uses
 
 
@@ -382,9 +480,10 @@ def _hands_on(sf: SourceFile, use: a.Use) -> bool:
 # ---------------------------------------------------------------------------- the rule
 
 
-def _error_check(sf: SourceFile, stmt: Node, resp: str, err: str, op: str) -> bool:
+def _error_check(sf: SourceFile, stmt: Node, resp: str, err: str | None, op: str) -> bool:
     """Whether if-statement ``stmt`` has no initializer and tests ``err <op> nil`` (or
-    ``resp`` against nil the other way round) and nothing else."""
+    ``resp`` against nil the other way round) and nothing else; ``err`` None: it no longer
+    holds the request's error, and only a test of ``resp`` counts."""
     return (
         stmt.type == "if_statement"
         and stmt.child_by_field_name("initializer") is None
@@ -392,17 +491,17 @@ def _error_check(sf: SourceFile, stmt: Node, resp: str, err: str, op: str) -> bo
     )
 
 
-def _tests_nil(sf: SourceFile, cond: Node, resp: str, err: str, op: str) -> bool:
+def _tests_nil(sf: SourceFile, cond: Node, resp: str, err: str | None, op: str) -> bool:
     cond = a.unparen(cond)
     if cond.type != "binary_expression":
         return False
     sides = {sf.text(cond.child_by_field_name("left")), sf.text(cond.child_by_field_name("right"))}
     operator = sf.text(cond.child_by_field_name("operator"))
     other = "==" if op == "!=" else "!="
-    return (operator == op and sides == {err, "nil"}) or (operator == other and sides == {resp, "nil"})
+    return (err is not None and operator == op and sides == {err, "nil"}) or (operator == other and sides == {resp, "nil"})
 
 
-def _implies_failure(sf: SourceFile, cond: Node, resp: str, err: str) -> bool:
+def _implies_failure(sf: SourceFile, cond: Node, resp: str, err: str | None) -> bool:
     """Whether ``cond`` holds only when the request failed: ``err != nil``, ``resp == nil``,
     or an ``&&`` with one of those among its operands."""
     cond = a.unparen(cond)
@@ -525,7 +624,8 @@ def check(p: Pass) -> None:
             continue
         parent = call.parent
         if parent.type in ("expression_statement", "go_statement"):
-            _report_discarded(p, call, name)
+            if not _bodiless(sf, call, None, "_"):
+                _report_discarded(p, call, name)
             continue
         if parent.type != "expression_list" or len(parent.named_children) != 1:
             continue
@@ -536,7 +636,7 @@ def check(p: Pass) -> None:
         if len(names) != 2 or names[0].type != "identifier":
             continue
         resp, err = sf.text(names[0]), sf.text(names[1])
-        if _expects_failure(sf, stmt, resp, err) or _bounded(sf, call):
+        if _expects_failure(sf, stmt, resp, err) or _bounded(sf, call) or _bodiless(sf, call, stmt, resp):
             continue
         if resp == "_":
             _report_discarded(p, call, name)
@@ -571,14 +671,19 @@ def check_response(p: Pass, call: Node, name: str, stmt: Node, resp: str, err: s
             # statement (`return nil, errStatus` before `return resp, nil`) still leaks
             handed.append(a.statement_of(r))
 
+    def live(s: Node) -> str | None:
+        """err, while it still holds the request's error at ``s``."""
+        return None if _assigns(sf, fn, err, stmt.end_byte, s.start_byte) else err
+
     def checks_err(s: Node, op: str) -> bool:
-        """``if err <op> nil`` (or the same of resp) while err still holds the request's error;
-        for ``!=``, also a test assertion that stops the test when err is not nil
-        (``require.NoError(t, err)``, ``if !assert.NoError(t, err) { return }``)."""
-        if _assigns(sf, fn, err, stmt.end_byte, s.start_byte):
-            return False
-        return _error_check(sf, s, resp, err, op) or (op == "!=" and _asserts_no_error(sf, s, err)) or (
-            op == "==" and _if_no_error(sf, s, err))
+        """``if err <op> nil`` while err still holds the request's error (or the same of
+        resp, which a later error leaves as it was: rclone's ``if resp != nil { close }``
+        after ``_, err = io.CopyN(...)``); for ``!=``, also a test assertion that stops the
+        test when err is not nil (``require.NoError(t, err)``, ``if !assert.NoError(t, err)
+        { return }``)."""
+        e = live(s)
+        return _error_check(sf, s, resp, e, op) or (e is not None and (
+            (op == "!=" and _asserts_no_error(sf, s, e)) or (op == "==" and _if_no_error(sf, s, e))))
 
     def releases(s: Node) -> bool:
         if any(s.id == c.id for c in closes + drains + handed):
@@ -597,10 +702,12 @@ def check_response(p: Pass, call: Node, name: str, stmt: Node, resp: str, err: s
 
     def failed(s: Node) -> bool:
         """``if err != nil``, ``else if resp == nil``, ``if err != nil && ctx.Err() != nil``,
-        ``if !assert.NoError(t, err)`` (at any depth): the branch runs only when the request
-        failed, with no body to close."""
-        return (s.child_by_field_name("initializer") is None and not _assigns(sf, fn, err, stmt.end_byte, s.start_byte)
-                and (_implies_failure(sf, s.child_by_field_name("condition"), resp, err) or _asserts_no_error(sf, s, err)))
+        ``if !assert.NoError(t, err)``, ``if assert.Error(t, err)`` (at any depth): the branch
+        runs only when the request failed, with no body to close."""
+        e = live(s)
+        return s.child_by_field_name("initializer") is None and (
+            _implies_failure(sf, s.child_by_field_name("condition"), resp, e)
+            or (e is not None and (_asserts_no_error(sf, s, e) or _if_error(sf, s, e))))
 
     siblings = stmt.parent.named_children
     if a.every_exit_passes(sf, siblings[siblings.index(stmt) + 1 :], releases, failed):
@@ -645,6 +752,8 @@ def check_response(p: Pass, call: Node, name: str, stmt: Node, resp: str, err: s
 
 
 _NO_ERROR_ASSERTIONS = ("NoError", "Nil", "NoErrorf", "Nilf")
+_ERROR_ASSERTIONS = ("Error", "Errorf", "ErrorIs", "ErrorIsf", "ErrorAs", "ErrorAsf", "ErrorContains", "ErrorContainsf",
+                     "EqualError", "EqualErrorf", "NotNil", "NotNilf")
 _TESTIFY = ("github.com/stretchr/testify/require", "github.com/stretchr/testify/assert")
 
 
@@ -668,6 +777,16 @@ def _if_no_error(sf: SourceFile, s: Node, err: str) -> bool:
         return False
     cond = a.unparen(s.child_by_field_name("condition"))
     return cond.type == "call_expression" and _is_no_error(sf, cond, err, fatal=False)
+
+
+def _if_error(sf: SourceFile, s: Node, err: str) -> bool:
+    """``if assert.Error(t, err) { ... }`` (or ``ErrorIs``, ``ErrorContains``...): testify's
+    assert returns true only when err is set, so the consequence runs only when the request
+    failed (sftpgo's TLS test closes the body in the else)."""
+    cond = a.unparen(s.child_by_field_name("condition")) if s.type == "if_statement" else None
+    c = a.callee(sf, cond) if cond is not None and cond.type == "call_expression" else None
+    return (c is not None and c[0] == _TESTIFY[1] and c[1] in _ERROR_ASSERTIONS
+            and any(sf.text(x) == err for x in a.arguments(cond)))
 
 
 def _is_no_error(sf: SourceFile, call: Node, err: str, fatal: bool) -> bool:

@@ -25,7 +25,7 @@ func Literal(u string) int {
 
 func New(u string) int {
 	c := new(http.Client)
-	resp, err := c.Head(u) // want "the body of resp from c.Head is never closed"
+	resp, err := c.Get(u) // want "the body of resp from c.Get is never closed"
 	if err != nil {
 		return 0
 	}

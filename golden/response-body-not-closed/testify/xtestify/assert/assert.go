@@ -16,3 +16,13 @@ func NoError(t T, err error) bool {
 	}
 	return true
 }
+
+// Error reports a nil err and returns true when err is set.
+func Error(t T, err error) bool {
+	t.Helper()
+	if err == nil {
+		t.Errorf("an error is expected but got nil")
+		return false
+	}
+	return true
+}

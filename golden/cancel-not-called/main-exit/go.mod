@@ -1,0 +1,3 @@
+module example.com/mainexit
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/notheld
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/bodiless
+
+go 1.22
