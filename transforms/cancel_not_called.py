@@ -88,6 +88,11 @@ often the whole process, or until the deadline passes. This is a leak in every G
 - it comes from a maker whose last result is an error or a flag, and the `if err != nil`
   or `if !ok` right after it leaves: a failed call returns no cancel func (temporal's
   `ctx, cancel, ok := h.contextWithTimeoutFromHTTPRequest(w, r); if !ok { return }`);
+- it comes from a wrapper (not a context package's maker) that also returns a flag, and
+  every use of it sits under `if flag` (dubbo-go's `ctx, flag, cancel :=
+  applyDefaultTimeout(ctx, timeout); if flag { defer cancel() }`): the wrapper returns a
+  cancel func only with the flag set, nil otherwise; a `defer cancel()` outside the guard
+  panics on nil;
 - it is discarded from a maker that also returns an error, and the next statement fails
   the test unless that error is set (`require.Error(t, err)`, `assert.ErrorIs`, `if err
   == nil { t.Fatal(...) }`): in a passing run the call failed and returned no cancel func.
@@ -210,6 +215,8 @@ def _check(p: Pass, call, maker: str, at: int, results: int) -> None:
     err = lefts[-1] if results > 2 and at != results - 1 and lefts[-1].type == "identifier" else None
     failed = (holder, sf.text(err)) if err is not None and sf.text(err) != "_" else None
 
+    if cancel is not None and _guarded_by_flag(sf, call, lefts, at, cancel):
+        return  # the wrapper's flag says when there is a cancel func to call
     if discarded and failed is not None and _required_to_fail(sf, holder, failed[1]):
         return  # a passing run has the error, and so no cancel func
     if discarded and _ends_process(sf, function, stmt):
@@ -238,6 +245,28 @@ def _check(p: Pass, call, maker: str, at: int, results: int) -> None:
     if handed or a.loops_between(stmt, function):
         return _release_at_drops(p, call, message, life, _context_names(sf, life, ctx), ctx_uses, _call_text(name, cause))
     _defer_after(p, call, message, stmt, holder, life, ctx_uses, name, cause, rename=None, failed=failed)
+
+
+def _guarded_by_flag(sf, call, lefts, at: int, cancel: a.Binding) -> bool:
+    """A wrapper (not a context package's maker) that also returns a flag, and every use of
+    its cancel func sits under ``if flag`` (dubbo-go's ``ctx, flag, cancel :=
+    applyDefaultTimeout(ctx, timeout); if flag { defer cancel() }``): the wrapper hands a
+    cancel func only with the flag set, nil otherwise, so the guard is its contract, and a
+    `defer cancel()` outside it would call nil."""
+    c = a.callee(sf, call)
+    if c is not None and c[0] in a.CONTEXT_PACKAGES:
+        return False
+    flags = {sf.text(n) for i, n in enumerate(lefts) if i != at and n.type == "identifier" and sf.text(n) != "_"}
+    refs = [r for r in a.references(sf, cancel) if r not in lefts]
+    if not refs:
+        return False
+    for r in refs:
+        guard = next((n for n in a.ancestors(r) if n.type == "if_statement"
+                      and a.is_within(r, n.child_by_field_name("consequence"))), None)
+        cond = a.unparen(guard.child_by_field_name("condition")) if guard is not None else None
+        if cond is None or cond.type != "identifier" or sf.text(cond) not in flags:
+            return False
+    return True
 
 
 def _how(sf, life: a.Lifecycle) -> str:
