@@ -63,7 +63,11 @@ process, although a signal that says "stop" was at hand.
   the file sends on `reqs` returns a local its sender then receives bare); its make, where
   a buffer fixes it, is elsewhere;
 - a send on a buffered channel: a local one outside any loop of the goroutine, a field
-  always (a per-request reply channel made with room for its reply);
+  always (a per-request reply channel made with room for its reply), a local made in the
+  same loop pass as the send with a literal capacity above the sends on it earlier in that
+  pass, when nothing else sends on it (no closure or goroutine, no function it is handed
+  to, no function of the package on a field it is stored in): the fresh buffer has room
+  (etcd's raft loop, `notifyc := make(chan struct{}, 1)` per Ready, then its first send);
 - the operation comes after the goroutine waited on the signal without returning (it
   goes on after cancellation on purpose, to hand over a result, as os/exec does);
 - the operation sits inside an expression (`f(<-ch)`) rather than being a statement;
@@ -338,7 +342,8 @@ def _exchange_in_view(sf: SourceFile, g: g_.Goroutine, stmt: Node, kind: str, ch
       back and forth, a semaphore released by the goroutine), also when the goroutine is a
       named function given the channel as a parameter by every caller (_partner_passes_it);
     - a send on a buffered channel: outside any loop for a local, always for a field
-      (per-request reply channels made with room for their one reply)."""
+      (per-request reply channels made with room for their one reply), and in a loop for
+      a local with room left in the pass that made it (_room_this_pass)."""
     name = sf.text(chan)
     other = ("recv", "close") if kind == "send" else ("send", "close")
     scope, makes = _makes(sf, chan, stmt)
@@ -355,7 +360,7 @@ def _exchange_in_view(sf: SourceFile, g: g_.Goroutine, stmt: Node, kind: str, ch
     buffered = bool(makes) and all(a.arguments(m)[1:] and sf.text(a.arguments(m)[1]) != "0" for m in makes)
     if kind == "send" and (_room_for_every_send(sf, g, stmt, makes) or _buffered_by_every_launch(sf, g, name)):
         return True
-    return kind == "send" and buffered and (scope is None or not a.loops_between(stmt, g.fn))
+    return kind == "send" and buffered and (scope is None or not a.loops_between(stmt, g.fn) or _room_this_pass(v, stmt, makes))
 
 
 def _partner_passes_it(v: m.View, g: g_.Goroutine, name: str) -> bool:
@@ -423,6 +428,36 @@ def _uses_of_name(sf: SourceFile, name: str) -> list[Node]:
             out.append(n)
         at = sf.data.find(key, at + 1)
     return out
+
+
+def _room_this_pass(v: m.View, stmt: Node, makes: list[Node]) -> bool:
+    """A send in a loop on a local made in the same pass with a literal capacity greater
+    than the sends on it between its make and this one (etcd's raft loop: `notifyc :=
+    make(chan struct{}, 1)` per Ready, then one `notifyc <- struct{}{}`): the buffer is fresh,
+    and nothing else sends on it, so the send cannot block. Nothing else: no closure or
+    goroutine of its function, no function it is handed to (as the model follows it), and
+    no function of the package on a field it is stored in (`toApply{notifyc: notifyc}`)."""
+    sf = v.sf
+    fn = a.enclosing_function(stmt)
+    ch = m.local_channel(v, makes[0]) if len(makes) == 1 else None
+    size = a.arguments(makes[0])[1] if ch is not None else None
+    if ch is None or ch.escapes or size.type != "int_literal" or v.index is None or ch.binding.function != fn \
+            or a.loops_between(makes[0], fn) != a.loops_between(stmt, fn):
+        return False
+    for el in ch.stored:
+        field = sf.text(el.named_children[0]) if el.type == "keyed_element" else ""
+        if not field.isidentifier() or v.index.field_use(v.package, field).sends:
+            return False
+    sends = ch.senders()
+    if any(op.kind != "send" or op.where is not None for op in sends) or not _decimal(sf.text(size)):
+        return False  # a closure, goroutine or callee sends on it too
+    before = [op for op in sends if makes[0].end_byte < op.node.start_byte < stmt.start_byte]
+    return len(before) < int(sf.text(size))
+
+
+def _decimal(text: str) -> bool:
+    """A decimal literal (Go reads ``010`` as octal)."""
+    return text.isdigit() and not (len(text) > 1 and text.startswith("0"))
 
 
 def _reply_channel(sf: SourceFile, chan: Node, at: Node) -> bool:
