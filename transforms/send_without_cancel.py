@@ -66,8 +66,9 @@ process, although a signal that says "stop" was at hand.
   always (a per-request reply channel made with room for its reply), a local made in the
   same loop pass as the send with a literal capacity above the sends on it earlier in that
   pass, when nothing else sends on it (no closure or goroutine, no function it is handed
-  to, no function of the package on a field it is stored in): the fresh buffer has room
-  (etcd's raft loop, `notifyc := make(chan struct{}, 1)` per Ready, then its first send);
+  to, no function of the package on a field it is stored in, nor hands that field on, unless
+  the field is declared receive-only, `<-chan T`): the fresh buffer has room (etcd's raft
+  loop, `notifyc := make(chan struct{}, 1)` per Ready, then its first send);
 - the operation comes after the goroutine waited on the signal without returning (it
   goes on after cancellation on purpose, to hand over a result, as os/exec does);
 - the operation sits inside an expression (`f(<-ch)`) rather than being a statement;
@@ -436,7 +437,9 @@ def _room_this_pass(v: m.View, stmt: Node, makes: list[Node]) -> bool:
     make(chan struct{}, 1)` per Ready, then one `notifyc <- struct{}{}`): the buffer is fresh,
     and nothing else sends on it, so the send cannot block. Nothing else: no closure or
     goroutine of its function, no function it is handed to (as the model follows it), and
-    no function of the package on a field it is stored in (`toApply{notifyc: notifyc}`)."""
+    no function of the package on a field it is stored in (`toApply{notifyc: notifyc}`), which
+    none hands on either, unless this file declares that field receive-only (`raftAdvancedC
+    <-chan struct{}`: no one can send through it)."""
     sf = v.sf
     fn = a.enclosing_function(stmt)
     ch = m.local_channel(v, makes[0]) if len(makes) == 1 else None
@@ -446,13 +449,21 @@ def _room_this_pass(v: m.View, stmt: Node, makes: list[Node]) -> bool:
         return False
     for el in ch.stored:
         field = sf.text(el.named_children[0]) if el.type == "keyed_element" else ""
-        if not field.isidentifier() or v.index.field_use(v.package, field).sends:
+        if not field.isidentifier() or not (_receive_only_field(sf, field) or not (
+                v.index.field_use(v.package, field).sends or v.index.handed_out(v.package, field))):
             return False
     sends = ch.senders()
     if any(op.kind != "send" or op.where is not None for op in sends) or not _decimal(sf.text(size)):
         return False  # a closure, goroutine or callee sends on it too
     before = [op for op in sends if makes[0].end_byte < op.node.start_byte < stmt.start_byte]
     return len(before) < int(sf.text(size))
+
+
+def _receive_only_field(sf: SourceFile, field: str) -> bool:
+    """Whether this file declares struct fields named ``field``, each of type ``<-chan T``."""
+    types = [fd.child_by_field_name("type") for fd in a.of_type(sf.root, "field_declaration")
+             if any(sf.text(n) == field for n in fd.children_by_field_name("name"))]
+    return bool(types) and all(t is not None and sf.text(t).startswith("<-") for t in types)
 
 
 def _decimal(text: str) -> bool:

@@ -6,8 +6,9 @@ import "context"
 
 type batch struct {
 	items   []string
-	applied chan struct{} // the applier waits on it; nothing but the loop sends on it
-	again   chan struct{} // retry sends on it too
+	applied chan struct{}   // the applier waits on it; nothing but the loop sends on it
+	done    <-chan struct{} // handed on, but receive-only: no one can send through it
+	again   chan struct{}   // retry sends on it too
 }
 
 type node struct {
@@ -25,9 +26,11 @@ func (n *node) Run(ctx context.Context) {
 				return
 			case b := <-n.batches:
 				applied := make(chan struct{}, 1)
+				done := make(chan struct{}, 1)
 				again := make(chan struct{}, 1)
-				n.apply(ctx, batch{items: b.items, applied: applied, again: again})
+				n.apply(ctx, batch{items: b.items, applied: applied, done: done, again: again})
 				applied <- struct{}{}
+				done <- struct{}{}
 				if len(b.items) > 1 {
 					applied <- struct{}{} // want "send on applied blocks forever"
 				}
@@ -49,6 +52,8 @@ func retry(b batch) {
 	b.again <- struct{}{}
 }
 
+func wait(done <-chan struct{}) { <-done }
+
 // Applier waits for each batch's signal.
 func (n *node) Applier(ctx context.Context) {
 	for {
@@ -57,6 +62,7 @@ func (n *node) Applier(ctx context.Context) {
 			return
 		case b := <-n.applyc:
 			<-b.applied
+			wait(b.done)
 			retry(b)
 		}
 	}
