@@ -444,7 +444,7 @@ def _room_this_pass(v: m.View, stmt: Node, makes: list[Node]) -> bool:
     fn = a.enclosing_function(stmt)
     ch = m.local_channel(v, makes[0]) if len(makes) == 1 else None
     size = a.arguments(makes[0])[1] if ch is not None else None
-    if ch is None or ch.escapes or size.type != "int_literal" or v.index is None or ch.binding.function != fn \
+    if ch is None or ch.escapes or not _decimal(sf.text(size)) or v.index is None or ch.binding.function != fn \
             or a.loops_between(makes[0], fn) != a.loops_between(stmt, fn):
         return False
     for el in ch.stored:
@@ -453,7 +453,7 @@ def _room_this_pass(v: m.View, stmt: Node, makes: list[Node]) -> bool:
                 v.index.field_use(v.package, field).sends or v.index.handed_out(v.package, field))):
             return False
     sends = ch.senders()
-    if any(op.kind != "send" or op.where is not None for op in sends) or not _decimal(sf.text(size)):
+    if any(op.kind != "send" or op.where is not None for op in sends):
         return False  # a closure, goroutine or callee sends on it too
     before = [op for op in sends if makes[0].end_byte < op.node.start_byte < stmt.start_byte]
     return len(before) < int(sf.text(size))
