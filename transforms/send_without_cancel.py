@@ -645,8 +645,9 @@ def _buffered_by_every_launch(sf: SourceFile, g: g_.Goroutine, name: str) -> boo
     """A parameter channel of a function started with `go f(..., ch)` in this file, or
     called once by a goroutine literal (`go func() { defer wg.Done(); f(..., ch) }()`),
     where every launch passes a local made with a buffer in the same iteration as the launch
-    (``doneCh := make(chan error, 1)``), or a slot per launch (_slot_per_launch), and the
-    goroutine sends on it at most once."""
+    (``doneCh := make(chan error, 1)``; launches sharing one make need a literal capacity
+    of a slot each), or a slot per launch (_slot_per_launch), and the goroutine sends on it
+    at most once."""
     if g.launcher is not None or g.fn.type not in ("function_declaration", "method_declaration"):
         return False
     params = [sf.text(n) for p in a.of_type(g.fn.child_by_field_name("parameters"), "parameter_declaration")
@@ -661,6 +662,7 @@ def _buffered_by_every_launch(sf: SourceFile, g: g_.Goroutine, name: str) -> boo
         return last is not None and sf.text(last) == fname
 
     launches = 0
+    sharing: dict[int, tuple[Node, int]] = {}  # make id -> (make, launches of one pass that use it)
     for go in a.of_type(sf.root, "go_statement"):
         call = next((c for c in go.named_children if c.type == "call_expression"), None)
         lit = call.child_by_field_name("function") if call is not None else None
@@ -683,8 +685,13 @@ def _buffered_by_every_launch(sf: SourceFile, g: g_.Goroutine, name: str) -> boo
             for m in makes
         ):
             return False
+        for mk in makes:
+            if a.loops_between(mk, scope) == a.loops_between(go, scope):
+                sharing[mk.id] = (mk, sharing.get(mk.id, (mk, 0))[1] + 1)
         launches += 1
-    return launches > 0
+    # launches of one pass sharing one make (`go f(errCh)` twice) need a slot each
+    return launches > 0 and all(n == 1 or (_decimal(size := sf.text(a.arguments(mk)[1])) and int(size) >= n)
+                                for mk, n in sharing.values())
 
 
 def _slot_per_launch(sf: SourceFile, make: Node, go: Node, scope: Node) -> bool:

@@ -59,6 +59,18 @@ func probe(ctx context.Context, target string) error {
 	return ctx.Err()
 }
 
+// Pair starts two collectors on one slot: the second send may block once Pair has left.
+func Pair(ctx context.Context, first, second string) error {
+	errs := make(chan error, 1)
+	go func() { collectOne(ctx, first, errs) }()
+	go func() { collectOne(ctx, second, errs) }()
+	return <-errs
+}
+
+func collectOne(ctx context.Context, target string, errs chan<- error) {
+	errs <- probe(ctx, target) // want "blocks forever once its receiver is gone"
+}
+
 // Handoff gives the worker a channel it stores for someone else to read: the partner is
 // out of view, and the send is reported.
 type hub struct{ events chan string }
