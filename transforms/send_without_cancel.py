@@ -81,7 +81,8 @@ process, although a signal that says "stop" was at hand.
   channel that every `go f(..., doneCh)` of the file (or goroutine literal calling `f` once,
   `go func() { defer wg.Done(); f(ctx, x, results) }()`: cloudflared's network
   diagnostics) passes freshly made with a buffer
-  (in the same iteration as the launch, or before a loop that launches once a pass and
+  (in the same iteration as the launch, a slot for each launch sharing it, or before a
+  loop that launches once a pass and
   runs as many passes as the buffer has slots: `make(chan error, len(xs))`, or `n :=
   len(xs)` and `make(chan error, n)`, then `for _, x := range xs { go f(ctx, ch, x) }`),
   when `f` sends on it at most once (every send followed by `return`, or ending its body);
