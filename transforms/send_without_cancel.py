@@ -15,7 +15,7 @@ from gofixleaks.rule import Pass, Rule
 from gofixleaks.source import SourceFile
 
 from . import _goroutine as g_
-from ._chan import abandoned_result_send, requested_reply
+from ._chan import abandoned_result_send, requested_reply, result_channel
 
 DOC = """\
 ## What it finds
@@ -63,7 +63,12 @@ process, although a signal that says "stop" was at hand.
   the file sends on `reqs` returns a local its sender then receives bare); its make, where
   a buffer fixes it, is elsewhere;
 - a send on a buffered channel: a local one outside any loop of the goroutine, a field
-  always (a per-request reply channel made with room for its reply);
+  always (a per-request reply channel made with room for its reply), a local made in the
+  same loop pass as the send with a literal capacity above the sends on it earlier in that
+  pass, when nothing else sends on it (no closure or goroutine, no function it is handed
+  to, no function of the package on a field it is stored in, nor hands that field on, unless
+  the field is declared receive-only, `<-chan T`): the fresh buffer has room (etcd's raft
+  loop, `notifyc := make(chan struct{}, 1)` per Ready, then its first send);
 - the operation comes after the goroutine waited on the signal without returning (it
   goes on after cancellation on purpose, to hand over a result, as os/exec does);
 - the operation sits inside an expression (`f(<-ch)`) rather than being a statement;
@@ -73,11 +78,19 @@ process, although a signal that says "stop" was at hand.
   (`make(chan T, len(targets))`, also for a field filled as `T{f: ch}` from such a
   local), or one goroutine per make sends at most once (every
   send followed by `return`, or ending its body); so is a parameter
-  channel that every `go f(..., doneCh)` of the file passes freshly made with a buffer
-  (in the same iteration as the launch, or before a loop that launches once a pass and
+  channel that every `go f(..., doneCh)` of the file (or goroutine literal calling `f` once,
+  `go func() { defer wg.Done(); f(ctx, x, results) }()`: cloudflared's network
+  diagnostics) passes freshly made with a buffer
+  (in the same iteration as the launch, a slot for each launch sharing it, or before a
+  loop that launches once a pass and
   runs as many passes as the buffer has slots: `make(chan error, len(xs))`, or `n :=
   len(xs)` and `make(chan error, n)`, then `for _, x := range xs { go f(ctx, ch, x) }`),
   when `f` sends on it at most once (every send followed by `return`, or ending its body);
+- a send on a parameter of an unexported function of this file that every call of it (all
+  in this file: `go r.keepaliveWorker(started)`) fills with an unbuffered local of the
+  caller, which receives every send on it before any way out (`return <-started`), as
+  early-return-send counts them: the partner is in view and never leaves first (livekit's
+  RedisRouter.Start). A caller that may leave first keeps the finding;
 - a receive from a channel that a call returned when it was given the signal, or a
   context made from it (`ch := w.Watch(ctx)`, `w.Watch(cctx)` for `cctx, cancel :=
   context.WithCancel(ctx)`): the library closes it when the signal fires;
@@ -322,15 +335,17 @@ def _made_into(sf: SourceFile, call: Node) -> tuple[Node | None, bool]:
     return target, False
 
 
-def _exchange_in_view(sf: SourceFile, g: g_.Goroutine, stmt: Node, kind: str, chan: Node) -> bool:
+def _exchange_in_view(sf: SourceFile, g: g_.Goroutine, stmt: Node, kind: str, chan: Node, v: m.View) -> bool:
     """Whether the other side of the exchange is visible, so that this rule has nothing to add
     (a wider net than early-return-send's abandoned result channels, which it also holds):
     - the function that declares the channel also uses it the other way or closes it (the
       result channels early-return-send buffers, semaphores, done channels);
     - the goroutine or the function that starts it uses it the other way (a token passed
-      back and forth, a semaphore released by the goroutine);
+      back and forth, a semaphore released by the goroutine), also when the goroutine is a
+      named function given the channel as a parameter by every caller (_partner_passes_it);
     - a send on a buffered channel: outside any loop for a local, always for a field
-      (per-request reply channels made with room for their one reply)."""
+      (per-request reply channels made with room for their one reply), and in a loop for
+      a local with room left in the pass that made it (_room_this_pass)."""
     name = sf.text(chan)
     other = ("recv", "close") if kind == "send" else ("send", "close")
     scope, makes = _makes(sf, chan, stmt)
@@ -342,10 +357,119 @@ def _exchange_in_view(sf: SourceFile, g: g_.Goroutine, stmt: Node, kind: str, ch
                 return True
     if kind == "send" and _reply_channel(sf, chan, stmt):
         return True
+    if kind == "send" and chan.type == "identifier" and _partner_passes_it(v, g, name):
+        return True
     buffered = bool(makes) and all(a.arguments(m)[1:] and sf.text(a.arguments(m)[1]) != "0" for m in makes)
     if kind == "send" and (_room_for_every_send(sf, g, stmt, makes) or _buffered_by_every_launch(sf, g, name)):
         return True
-    return kind == "send" and buffered and (scope is None or not a.loops_between(stmt, g.fn))
+    return kind == "send" and buffered and (scope is None or not a.loops_between(stmt, g.fn) or _room_this_pass(v, stmt, makes))
+
+
+def _partner_passes_it(v: m.View, g: g_.Goroutine, name: str) -> bool:
+    """Whether ``name`` is a channel parameter of the goroutine's named, unexported function
+    that every call of it (``go r.keepaliveWorker(started)``) fills with a result channel of
+    the calling function that it receives every send of before any way out (``return
+    <-started``, _received_by_maker): the partner is that caller, in view, and never leaves
+    first. Every call must be in this file (the name is unexported, and no function of
+    another file of the package calls or starts it) and be a plain call: a use as a value
+    hides what it is given. A caller that may leave first keeps the finding (early-return-send
+    or abandoned-reply reports the make too, but may have no fix where this rule has one).
+    """
+    fn = g.fn
+    if fn.type not in ("function_declaration", "method_declaration") or v.index is None:
+        return False
+    sf = v.sf
+    fname = sf.text(fn.child_by_field_name("name"))
+    params = [sf.text(n) for p in a.of_type(fn.child_by_field_name("parameters"), "parameter_declaration")
+              for n in p.children_by_field_name("name")]
+    if not fname[:1].islower() or name not in params:
+        return False
+    method = fn.type == "method_declaration"
+    if any(fname in f.calls or any(s.callee == fname and s.method == method for s in f.summary.starts)
+           for f in v.index.facts.functions if f.package == v.package and _base(f.path) != _base(sf.path)):
+        return False  # called or started from another file, whose arguments are not read here
+    calls = 0
+    for use in _uses_of_name(sf, fname):
+        if use == fn.child_by_field_name("name"):
+            continue
+        ref = use.parent if use.type == "field_identifier" else use
+        call = ref.parent
+        if call is None or call.type != "call_expression" or call.child_by_field_name("function") != ref:
+            return False
+        args = a.arguments(call)
+        if len(args) != len(params) or args[params.index(name)].type != "identifier":
+            return False
+        _, makes = _makes(sf, args[params.index(name)], call)
+        if not makes or not all(_received_by_maker(v, mk) for mk in makes):
+            return False
+        calls += 1
+    return calls > 0
+
+
+def _received_by_maker(v: m.View, make: Node) -> bool:
+    """A result channel (an unbuffered local its function receives from, handed only to
+    the goroutines that send on it) that its function receives every send of before any way
+    out, as early-return-send counts them: no send on it can strand."""
+    rc = result_channel(v, make)
+    return rc is not None and rc.why is None
+
+
+def _base(path: str) -> str:
+    """A file's name: a package is one directory, so it tells the package's files apart
+    (facts hold absolute paths, a SourceFile the path as displayed)."""
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def _uses_of_name(sf: SourceFile, name: str) -> list[Node]:
+    """Every identifier or field identifier of the file spelled ``name``, found by searching
+    the bytes (a function's uses, asked once per finding)."""
+    out, key, at = [], name.encode(), sf.data.find(name.encode())
+    while at != -1:
+        n = sf.root.named_descendant_for_byte_range(at, at + len(key))
+        if n is not None and n.type in ("identifier", "field_identifier") and n.start_byte == at and n.end_byte == at + len(key):
+            out.append(n)
+        at = sf.data.find(key, at + 1)
+    return out
+
+
+def _room_this_pass(v: m.View, stmt: Node, makes: list[Node]) -> bool:
+    """A send in a loop on a local made in the same pass with a literal capacity greater
+    than the sends on it between its make and this one (etcd's raft loop: `notifyc :=
+    make(chan struct{}, 1)` per Ready, then one `notifyc <- struct{}{}`): the buffer is fresh,
+    and nothing else sends on it, so the send cannot block. Nothing else: no closure or
+    goroutine of its function, no function it is handed to (as the model follows it), and
+    no function of the package on a field it is stored in (`toApply{notifyc: notifyc}`), which
+    none hands on either, unless this file declares that field receive-only (`raftAdvancedC
+    <-chan struct{}`: no one can send through it)."""
+    sf = v.sf
+    fn = a.enclosing_function(stmt)
+    ch = m.local_channel(v, makes[0]) if len(makes) == 1 else None
+    size = a.arguments(makes[0])[1] if ch is not None else None
+    if ch is None or ch.escapes or not _decimal(sf.text(size)) or v.index is None or ch.binding.function != fn \
+            or a.loops_between(makes[0], fn) != a.loops_between(stmt, fn):
+        return False
+    for el in ch.stored:
+        field = sf.text(el.named_children[0]) if el.type == "keyed_element" else ""
+        if not field.isidentifier() or not (_receive_only_field(sf, field) or not (
+                v.index.field_use(v.package, field).sends or v.index.handed_out(v.package, field))):
+            return False
+    sends = ch.senders()
+    if any(op.kind != "send" or op.where is not None for op in sends):
+        return False  # a closure, goroutine or callee sends on it too
+    before = [op for op in sends if makes[0].end_byte < op.node.start_byte < stmt.start_byte]
+    return len(before) < int(sf.text(size))
+
+
+def _receive_only_field(sf: SourceFile, field: str) -> bool:
+    """Whether this file declares struct fields named ``field``, each of type ``<-chan T``."""
+    types = [fd.child_by_field_name("type") for fd in a.of_type(sf.root, "field_declaration")
+             if any(sf.text(n) == field for n in fd.children_by_field_name("name"))]
+    return bool(types) and all(t is not None and sf.text(t).startswith("<-") for t in types)
+
+
+def _decimal(text: str) -> bool:
+    """A decimal literal (Go reads ``010`` as octal)."""
+    return text.isdigit() and not (len(text) > 1 and text.startswith("0"))
 
 
 def _reply_channel(sf: SourceFile, chan: Node, at: Node) -> bool:
@@ -519,9 +643,12 @@ def _sends_once(sf: SourceFile, g: g_.Goroutine, name: str) -> bool:
 
 
 def _buffered_by_every_launch(sf: SourceFile, g: g_.Goroutine, name: str) -> bool:
-    """A parameter channel of a function started with `go f(..., ch)` in this file, where
-    every launch passes a local made with a buffer in the same iteration as the launch
-    (``doneCh := make(chan error, 1)``), and the goroutine sends on it at most once."""
+    """A parameter channel of a function started with `go f(..., ch)` in this file, or
+    called once by a goroutine literal (`go func() { defer wg.Done(); f(..., ch) }()`),
+    where every launch passes a local made with a buffer in the same iteration as the launch
+    (``doneCh := make(chan error, 1)``; launches sharing one make need a literal capacity
+    of a slot each), or a slot per launch (_slot_per_launch), and the goroutine sends on it
+    at most once."""
     if g.launcher is not None or g.fn.type not in ("function_declaration", "method_declaration"):
         return False
     params = [sf.text(n) for p in a.of_type(g.fn.child_by_field_name("parameters"), "parameter_declaration")
@@ -529,26 +656,43 @@ def _buffered_by_every_launch(sf: SourceFile, g: g_.Goroutine, name: str) -> boo
     if name not in params or not _sends_once(sf, g, name):
         return False
     fname = sf.text(g.fn.child_by_field_name("name"))
-    launches = 0
-    for go in a.of_type(sf.root, "go_statement"):
-        call = next((c for c in go.named_children if c.type == "call_expression"), None)
+
+    def calls_f(call: Node | None) -> bool:
         fn = call.child_by_field_name("function") if call is not None else None
         last = fn.child_by_field_name("field") if fn is not None and fn.type == "selector_expression" else fn
-        if last is None or sf.text(last) != fname:
+        return last is not None and sf.text(last) == fname
+
+    launches = 0
+    sharing: dict[int, tuple[Node, int]] = {}  # make id -> (make, launches of one pass that use it)
+    for go in a.of_type(sf.root, "go_statement"):
+        call = next((c for c in go.named_children if c.type == "call_expression"), None)
+        lit = call.child_by_field_name("function") if call is not None else None
+        if lit is not None and lit.type == "func_literal":
+            # `go func() { defer wg.Done(); collect(ctx, results) }()`: a launch when called once
+            inner = [c for c in a.of_type(a.body(lit), "call_expression", skip_functions=True) if calls_f(c)]
+            if len(inner) > 1 or any(a.loops_between(c, lit) for c in inner):
+                return False
+            call = inner[0] if inner else None
+        if not calls_f(call):
             continue
         args = a.arguments(call)
         if len(args) != len(params) or args[params.index(name)].type != "identifier":
             return False
         arg = args[params.index(name)]
-        scope, makes = _makes(sf, arg, go)
+        scope, makes = _makes(sf, arg, call)
         if scope is None or not makes or any(
             len(a.arguments(m)) < 2 or sf.text(a.arguments(m)[1]) == "0"
             or (a.loops_between(m, scope) != a.loops_between(go, scope) and not _slot_per_launch(sf, m, go, scope))
             for m in makes
         ):
             return False
+        for mk in makes:
+            if a.loops_between(mk, scope) == a.loops_between(go, scope):
+                sharing[mk.id] = (mk, sharing.get(mk.id, (mk, 0))[1] + 1)
         launches += 1
-    return launches > 0
+    # launches of one pass sharing one make (`go f(errCh)` twice) need a slot each
+    return launches > 0 and all(n == 1 or (_decimal(size := sf.text(a.arguments(mk)[1])) and int(size) >= n)
+                                for mk, n in sharing.values())
 
 
 def _slot_per_launch(sf: SourceFile, make: Node, go: Node, scope: Node) -> bool:
@@ -1122,7 +1266,7 @@ def run(p: Pass) -> None:
             continue
         if kind == "send" and abandoned_result_send(v, stmt):
             continue  # early-return-send's: a buffer at the make fixes it
-        if _exchange_in_view(sf, g, stmt, kind, chan) or _after_cancellation(sf, g, stmt, sig):
+        if _exchange_in_view(sf, g, stmt, kind, chan, v) or _after_cancellation(sf, g, stmt, sig):
             continue
         if _cancelled_here(sf, stmt, sig) or (kind == "recv" and (
                 _closed_on_cancel(sf, chan, sig) or _notified(sf, chan) or _opened_on_exit(sf, chan))):

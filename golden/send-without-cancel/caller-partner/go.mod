@@ -1,0 +1,3 @@
+module example.com/partner
+
+go 1.22
