@@ -1,0 +1,103 @@
+"""nil-chan-field: a channel field that no code of the package ever makes or assigns, used as if it were a channel."""
+
+from __future__ import annotations
+
+from tree_sitter import Node
+
+from gofixleaks import analysis as a
+from gofixleaks.rule import Pass, Rule
+
+DOC = """\
+## What it finds
+A receive (`<-x.f`, in a `select` case or alone), a send (`x.f <- v`), a `close(x.f)` or a
+`for range x.f` on a field `f` that a struct type of the package declares as a channel,
+where no file of the package (its tests included, package-level declarations included)
+ever gives `f` a value: no `x.f = make(...)` or `x.f = ch` (any value but `nil`), no
+`T{f: ...}`, no `&x.f`. Fields are matched by name, whatever their operand: a same-named
+field filled in another type counts as filled.
+
+## Why it leaks
+The field is never anything but nil, and a nil channel blocks forever: a receive or send
+on it never completes, a `select` case on it never fires, and `close` of it panics. The
+usual cause is a constructor that forgets the `make`: frp's `XTCPProxy` declared `closeCh`
+and closed it in `Close` (a panic, swallowed by a recover) but never made it, so the
+goroutine its `Run` starts, waiting for `<-pxy.closeCh` to return, outlived every proxy
+(fixed upstream by making it in `NewXTCPProxy`).
+
+## When it is not reported
+- the field is exported (another package may fill it) or not declared a channel field of
+  a struct type of the package;
+- some file of the package gives it a value other than nil, or takes its address (a
+  function filling it through the pointer cannot be followed);
+- a type declaring it is built without keys somewhere in the package (`T{a, b}`, or
+  `[]T{{a, b}}`), which fills fields unnamed, or a literal without keys has a type that
+  cannot be told (an element of a named slice type);
+- test files (`_test.go`).
+
+## The fix
+None: whether the channel should be made where the type is built (and by which
+constructor, with which buffer) or the case is dead code is for a person to say.
+"""
+
+
+def run(p: Pass) -> None:
+    facts = p.package
+    if facts is None or "*" in facts.positional:
+        return
+    sf = p.file
+    declared: dict[str, set[str]] = {}
+    for typ, field, kind in facts.fields:
+        if kind in ("chan", "signal") and field[:1].islower():
+            declared.setdefault(field, set()).add(typ)
+    unfilled = {f: types for f, types in declared.items() if f not in facts.filled and not types & facts.positional}
+    if not unfilled:
+        return
+    for node in a.of_type(sf.root, "unary_expression", "send_statement", "call_expression", "range_clause"):
+        found = _operation(sf, node)
+        if found is None:
+            continue
+        sel, what = found
+        field = sf.text(sel.child_by_field_name("field"))
+        if field not in unfilled:
+            continue
+        types = " or ".join(sorted(unfilled[field]))
+        p.report(node, f"{sf.text(sel)} is always nil: no code of the package makes or assigns field {field} of {types}, "
+                       f"so {what}", notes=["make the channel where the value is built, or drop the dead operation"])
+
+
+def _operation(sf, node: Node) -> tuple[Node, str] | None:
+    """(the ``x.f`` selector, what happens on a nil channel) for an operation on a field."""
+    if node.type == "unary_expression":
+        if sf.text(node.child_by_field_name("operator")) != "<-":
+            return None
+        chan = node.child_by_field_name("operand")
+        case = node.parent
+        while case is not None and case.type in ("expression_list", "receive_statement", "parenthesized_expression"):
+            case = case.parent
+        what = "this select case never fires" if case is not None and case.type == "communication_case" \
+            else "the receive blocks forever"
+    elif node.type == "send_statement":
+        chan = node.child_by_field_name("channel")
+        what = "this select case never fires" if node.parent.type == "communication_case" else "the send blocks forever"
+    elif node.type == "call_expression":
+        args = a.arguments(node)
+        if a.callee(sf, node) != (None, "close") or len(args) != 1:
+            return None
+        chan, what = args[0], "closing it panics"
+    else:
+        chan, what = node.child_by_field_name("right"), "the range blocks forever"
+    chan = a.unparen(chan) if chan is not None else None
+    return (chan, what) if chan is not None and chan.type == "selector_expression" else None
+
+
+RULE = Rule(
+    name="nil-chan-field",
+    summary="a channel field that no code of the package makes or assigns: always nil, so it blocks forever (report only)",
+    doc=DOC,
+    run=run,
+    triggers=(b"<-", b"close(", b"range"),
+    skips_tests=True,
+    needs_package=True,
+    fixes=False,
+    example="never-made",
+)
