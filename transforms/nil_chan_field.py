@@ -9,8 +9,9 @@ from gofixleaks.rule import Pass, Rule
 
 DOC = """\
 ## What it finds
-A receive (`<-x.f`, in a `select` case or alone), a send (`x.f <- v`), a `close(x.f)` or a
-`for range x.f` on a field `f` that a struct type of the package declares as a channel,
+A receive (`<-x.f`), a send (`x.f <- v`) or a `for range x.f`, alone or as a case of a
+`select` without a `default`, on a field `f` that a struct type of the package declares as
+a channel,
 where no file of the package (its tests included, package-level declarations included)
 ever gives `f` a value: no `x.f = make(...)` or `x.f = ch` (any value but `nil`), no
 `T{f: ...}`, no `&x.f`. Fields are matched by name, whatever their operand: a same-named
@@ -18,7 +19,8 @@ field filled in another type counts as filled.
 
 ## Why it leaks
 The field is never anything but nil, and a nil channel blocks forever: a receive or send
-on it never completes, a `select` case on it never fires, and `close` of it panics. The
+on it never completes, a range over it never starts, and a `select` case on it never fires,
+so a goroutine whose way out is that case runs on (and a `close` of it panics). The
 usual cause is a constructor that forgets the `make`: frp's `XTCPProxy` declared `closeCh`
 and closed it in `Close` (a panic, swallowed by a recover) but never made it, so the
 goroutine its `Run` starts, waiting for `<-pxy.closeCh` to return, outlived every proxy
@@ -32,6 +34,8 @@ goroutine its `Run` starts, waiting for `<-pxy.closeCh` to return, outlived ever
 - a type declaring it is built without keys somewhere in the package (`T{a, b}`, or
   `[]T{{a, b}}`), which fills fields unnamed, or a literal without keys has a type that
   cannot be told (an element of a named slice type);
+- a `select` with a `default` (the case is dead code, nothing waits) and `close(x.f)` (it
+  panics, it does not wait);
 - test files (`_test.go`).
 
 ## The fix
@@ -52,7 +56,7 @@ def run(p: Pass) -> None:
     unfilled = {f: types for f, types in declared.items() if f not in facts.filled and not types & facts.positional}
     if not unfilled:
         return
-    for node in a.of_type(sf.root, "unary_expression", "send_statement", "call_expression", "range_clause"):
+    for node in a.of_type(sf.root, "unary_expression", "send_statement", "range_clause"):
         found = _operation(sf, node)
         if found is None:
             continue
@@ -66,26 +70,25 @@ def run(p: Pass) -> None:
 
 
 def _operation(sf, node: Node) -> tuple[Node, str] | None:
-    """(the ``x.f`` selector, what happens on a nil channel) for an operation on a field."""
+    """(the ``x.f`` selector, why it waits forever) for a receive, send or range on a field
+    that blocks on a nil channel: a select with a default does not (its case is dead code,
+    not a leak), and neither does ``close`` (it panics)."""
     if node.type == "unary_expression":
         if sf.text(node.child_by_field_name("operator")) != "<-":
             return None
-        chan = node.child_by_field_name("operand")
-        case = node.parent
+        chan, case = node.child_by_field_name("operand"), node.parent
         while case is not None and case.type in ("expression_list", "receive_statement", "parenthesized_expression"):
             case = case.parent
-        what = "this select case never fires" if case is not None and case.type == "communication_case" \
-            else "the receive blocks forever"
     elif node.type == "send_statement":
-        chan = node.child_by_field_name("channel")
-        what = "this select case never fires" if node.parent.type == "communication_case" else "the send blocks forever"
-    elif node.type == "call_expression":
-        args = a.arguments(node)
-        if a.callee(sf, node) != (None, "close") or len(args) != 1:
-            return None
-        chan, what = args[0], "closing it panics"
+        chan, case = node.child_by_field_name("channel"), node.parent
     else:
-        chan, what = node.child_by_field_name("right"), "the range blocks forever"
+        chan, case = node.child_by_field_name("right"), None
+    if case is not None and case.type == "communication_case":
+        if any(c.type == "default_case" for c in case.parent.named_children):
+            return None
+        what = "this select case never fires: the select waits on its other cases alone"
+    else:
+        what = {"unary_expression": "the receive", "send_statement": "the send"}.get(node.type, "the range") + " blocks forever"
     chan = a.unparen(chan) if chan is not None else None
     return (chan, what) if chan is not None and chan.type == "selector_expression" else None
 
@@ -95,7 +98,7 @@ RULE = Rule(
     summary="a channel field that no code of the package makes or assigns: always nil, so it blocks forever (report only)",
     doc=DOC,
     run=run,
-    triggers=(b"<-", b"close(", b"range"),
+    triggers=(b"<-", b"range"),
     skips_tests=True,
     needs_package=True,
     fixes=False,
