@@ -117,6 +117,9 @@ class FileFacts:
     chans: tuple[str, ...] = ()
     closes: tuple[str, ...] = ()
     hands_out: tuple[str, ...] = ()
+    # unexported fields it fills, and types it builds without keys (model.summary.field_fills)
+    fills: tuple[str, ...] = ()
+    positional: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -155,6 +158,10 @@ class PackageFacts:
     # (package, name) of unexported package-level channels made where declared that no file
     # of the directory writes, closes or hands on (model.index.own_channel)
     own_chans: frozenset[tuple[str, str]] = frozenset()
+    # unexported field names some file of the directory fills (FileFacts.fills), and the
+    # types some file builds without keys ("*": one whose type cannot be told), by name alone
+    filled: frozenset[str] = frozenset()
+    positional: frozenset[str] = frozenset()
 
     @functools.cached_property
     def model(self) -> PackageIndex:
@@ -360,9 +367,11 @@ def file_facts(sf: SourceFile, abspath: str) -> FileFacts:
 
 
 def _channels(sf: SourceFile) -> dict[str, tuple[str, ...]]:
-    """FileFacts' chans, closes and hands_out."""
+    """FileFacts' chans, closes, hands_out, fills and positional."""
     closes, hands_out = model_summary.passed_names(sf)
-    return {"chans": model_summary.package_channels(sf), "closes": closes, "hands_out": hands_out}
+    fills, positional = model_summary.field_fills(sf)
+    return {"chans": model_summary.package_channels(sf), "closes": closes, "hands_out": hands_out,
+            "fills": fills, "positional": positional}
 
 
 def _once_names(sf: SourceFile, fn: Node) -> dict[str, tuple[str, ...]]:
@@ -770,11 +779,13 @@ def merge(
     dead = _dead_contexts(directory, ordered, sorted(calls, key=lambda fc: fc.path), list(importers))
     drained = _drained(calls)
     own_chans = _own_chans(ordered)
+    filled = frozenset(n for ff in files for n in ff.fills)
+    positional = frozenset(n for ff in files for n in ff.positional)
     state = (functions, sorted(long_lived), structs, fields, tuple(launchers), durations, imported, checks_leaks, dead,
-             sorted(drained), sorted(own_chans))
+             sorted(drained), sorted(own_chans), sorted(filled), sorted(positional))
     digest = hashlib.blake2b(_canonical_pickle(state), digest_size=16).hexdigest()
     return PackageFacts(directory, functions, frozenset(long_lived), digest, structs, fields, tuple(launchers), durations, imported,
-                        checks_leaks, dead, drained, own_chans)
+                        checks_leaks, dead, drained, own_chans, filled, positional)
 
 
 def _own_chans(files: list[FileFacts]) -> frozenset[tuple[str, str]]:

@@ -320,3 +320,24 @@ def test_unbounded_fan_out_guesses_no_width(tmp_path: Path):
     [plain], [limited] = found["default"], found["set"]
     assert not plain.fixes and "set fan-out-limit" in plain.notes[0]
     assert limited.line == plain.line and "at most 4 goroutines" in limited.fixes[0].message
+
+
+def test_field_fills_names_what_a_file_fills_and_builds_without_keys():
+    """FileFacts.fills and positional (nil-chan-field's facts): nil is no value, an address
+    taken or a multi-value call may fill, and an elided literal's type comes from its
+    container."""
+    ff = file_facts(
+        "package p\n"
+        "type T struct{ a, b, c, d, e chan int; n int }\n"
+        "type Ts []T\n"
+        "var byKey = []T{{a: nil}, {b: make(chan int)}}\n"
+        "var byMap = map[*T]*T{{c: nil}: {1: nil}}\n"
+        "var named = Ts{{nil}}\n"
+        "func f(x *T, ch chan int) { x.a = nil; (x.c) = ch; p := &x.d; _ = p; x.e, x.n = g() }\n"
+        "func g() (chan int, int) { return nil, 0 }\n"
+    )
+    assert ff.fills == ("b", "c", "d", "e", "n")
+    # keyed literals are not positional, in a map's keys and values too; the elements of the
+    # named slice type `Ts` cannot be told ("*"), and `Ts{...}` itself is unkeyed
+    assert ff.positional == ("*", "Ts")
+    assert file_facts("package p\ntype U struct{ a chan int; n int }\nvar u = []*U{{nil, 1}}\n").positional == ("U",)

@@ -764,6 +764,89 @@ def _handed_by_declaration(sf: SourceFile) -> dict[int, tuple[str, ...]]:
     return {b[2]: tuple(sorted(names)) for b, names in zip(bodies, found) if names}
 
 
+def field_fills(sf: SourceFile) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(fills, positional) of the whole file, package-level declarations included:
+    ``fills``, the unexported field names it gives a value other than ``nil`` (``x.f = v``,
+    ``T{f: v}``) or takes the address of (``&x.f``); ``positional``, the type names of its
+    struct literals written without keys (``T{a, b}``, ``[]T{{a, b}}``), whose fields it
+    fills unnamed, and "*" for one whose type cannot be told. A field that no file of the
+    package fills, in a type nobody builds by position, is never anything but nil."""
+    fills: set[str] = set()
+    positional: set[str] = set()
+    for n in a.of_type(sf.root, "selector_expression", "keyed_element", "literal_value"):
+        if n.type == "literal_value":
+            if any(c.type == "literal_element" for c in n.named_children):
+                positional |= _positional_type(sf, n)
+            continue
+        f = n.child_by_field_name("field") if n.type == "selector_expression" else _literal_key(n)
+        name = sf.text(f) if f is not None else ""
+        if name[:1].islower() and name not in fills and (
+                _filled(sf, n) if n.type == "selector_expression" else not _nil(n.named_children[-1])):
+            fills.add(name)
+    return tuple(sorted(fills)), tuple(sorted(positional))
+
+
+def _nil(value: Node) -> bool:
+    value = value.named_children[0] if value.type == "literal_element" and value.named_child_count == 1 else value
+    return a.unparen(value).type == "nil"
+
+
+def _filled(sf: SourceFile, sel: Node) -> bool:
+    """Whether ``x.f`` is given a value other than nil here, or its address is taken."""
+    node = sel
+    while node.parent is not None and node.parent.type == "parenthesized_expression":
+        node = node.parent
+    parent = node.parent
+    if parent is not None and parent.type == "unary_expression":
+        return sf.text(parent.child_by_field_name("operator")) == "&"
+    holder = parent.parent if parent is not None and parent.type == "expression_list" else None
+    if holder is None or holder.type != "assignment_statement" or parent != holder.child_by_field_name("left"):
+        return False
+    right = holder.child_by_field_name("right").named_children
+    return len(right) != len(parent.named_children) or not _nil(right[parent.named_children.index(node)])
+
+
+def _positional_type(sf: SourceFile, value: Node) -> set[str]:
+    """The name of the struct type a literal without keys builds: {} for a slice, array or
+    map literal (its elements are values, not fields) or another package's type (its
+    unexported fields are not this package's), {"*"} when the type cannot be told."""
+    t = _literal_type(value)
+    while t is not None and t.type in ("pointer_type", "parenthesized_type"):
+        t = t.named_children[0] if t.named_children else None
+    if t is None:
+        return {"*"}
+    if t.type in ("slice_type", "array_type", "implicit_length_array_type", "map_type", "qualified_type", "struct_type"):
+        return set()
+    if t.type == "generic_type":
+        t = t.child_by_field_name("type")
+    return {sf.text(t)} if t is not None and t.type == "type_identifier" else {"*"}
+
+
+def _literal_type(value: Node) -> Node | None:
+    """The type node of a literal value: written on its composite literal, or elided inside
+    a slice, array or map literal (``[]T{{...}}``, ``map[K]*T{k: {...}}``); None when it
+    cannot be told (a named slice type, say)."""
+    parent = value.parent
+    if parent is not None and parent.type == "composite_literal":
+        return parent.child_by_field_name("type")
+    if parent is None or parent.type != "literal_element":
+        return None
+    holder, key = parent.parent, False
+    if holder is not None and holder.type == "keyed_element":
+        key = holder.named_children[0] == parent
+        holder = holder.parent
+    container = _literal_type(holder) if holder is not None and holder.type == "literal_value" else None
+    while container is not None and container.type in ("pointer_type", "parenthesized_type"):
+        container = container.named_children[0] if container.named_children else None
+    if container is None:
+        return None
+    if container.type in ("slice_type", "array_type", "implicit_length_array_type"):
+        return container.child_by_field_name("element")
+    if container.type == "map_type":
+        return container.child_by_field_name("key" if key else "value")
+    return None
+
+
 def _literal_key(element: Node) -> Node | None:
     """The field name of a keyed element ``f: v`` (an identifier key, as a struct literal's)."""
     key = element.named_children[0] if element.named_child_count == 2 else None

@@ -1,0 +1,3 @@
+module example.com/filled
+
+go 1.22
