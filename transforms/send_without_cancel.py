@@ -409,9 +409,16 @@ def _partner_passes_it(v: m.View, g: g_.Goroutine, name: str) -> bool:
 def _received_by_maker(v: m.View, make: Node) -> bool:
     """A result channel (an unbuffered local its function receives from, handed only to
     the goroutines that send on it) that its function receives every send of before any way
-    out, as early-return-send counts them: no send on it can strand."""
+    out, as early-return-send counts them: no send on it can strand. Only receives outside
+    loops are trusted: a receive in a loop that can leave after taking one value of several
+    senders (pulsar's `ListWithContext`: `case err := <-errChan: if err != nil { return }`,
+    four senders) is counted as taking them all."""
     rc = result_channel(v, make)
-    return rc is not None and rc.why is None
+    if rc is None or rc.why is not None:
+        return False
+    ch = m.local_channel(v, make)
+    return ch is not None and not any(
+        op.kind in ("recv", "range") and a.loops_between(op.node, ch.binding.function) for op in ch.ops)
 
 
 def _base(path: str) -> str:

@@ -109,3 +109,36 @@ func report(ctx context.Context, target string, errs chan<- error) {
 	}
 	errs <- probe(ctx, target) // want "blocks forever once its receiver is gone"
 }
+
+// List waits for one result per request and leaves on the first error (pulsar's
+// ListWithContext): the other requests' error sends are never taken.
+func List(ctx context.Context, targets []string) ([]string, error) {
+	errs := make(chan error)
+	names := make(chan string)
+	for _, t := range targets {
+		go listOne(ctx, t, names, errs)
+	}
+	var out []string
+	left := len(targets)
+	for {
+		select {
+		case err := <-errs:
+			if err != nil {
+				return nil, err
+			}
+			continue
+		case n := <-names:
+			left--
+			out = append(out, n)
+		}
+		if left == 0 {
+			break
+		}
+	}
+	return out, nil
+}
+
+func listOne(ctx context.Context, target string, names chan<- string, errs chan<- error) {
+	errs <- probe(ctx, target) // want "blocks forever once its receiver is gone"
+	names <- target // want "blocks forever once its receiver is gone"
+}
