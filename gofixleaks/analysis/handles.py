@@ -693,12 +693,21 @@ def _field_written_or_checked(sf: SourceFile, sel: Node) -> bool:
 
 
 def callbacks(sf: SourceFile, fn: Node) -> tuple[str, ...]:
-    """Methods ``fn`` hands to ``time.AfterFunc`` as its callback (``time.AfterFunc(d, x.m)``)."""
+    """Methods ``fn`` hands to ``time.AfterFunc`` as its callback (``time.AfterFunc(d, x.m)``),
+    or that a literal it hands there calls as a statement of its own (``time.AfterFunc(d,
+    func() { m.processPluginEvent(name) })``, navidrome's plugin watcher): they run once the
+    timer has fired."""
     out: set[str] = set()
     for call in _after_funcs_in(sf, fn):
         args = arguments(call) if is_after_func(sf, call) else []
         if len(args) == 2 and args[1].type == "selector_expression":
             out.add(sf.text(args[1].child_by_field_name("field")))
+        elif len(args) == 2 and args[1].type == "func_literal":
+            for st in statements(body(args[1])):
+                inner = st.named_children[0] if st.type == "expression_statement" and st.named_children else None
+                callee = inner.child_by_field_name("function") if inner is not None and inner.type == "call_expression" else None
+                if callee is not None and callee.type == "selector_expression":
+                    out.add(sf.text(callee.child_by_field_name("field")))
     return tuple(sorted(out))
 
 
