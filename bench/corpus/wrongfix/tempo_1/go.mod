@@ -1,0 +1,3 @@
+module wrongfix/tempo_1
+
+go 1.22
