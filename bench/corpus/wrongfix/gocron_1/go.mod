@@ -1,0 +1,3 @@
+module wrongfix/gocron_1
+
+go 1.22

@@ -1,0 +1,3 @@
+module wrongfix/pion-webrtc_1
+
+go 1.22

@@ -1,0 +1,3 @@
+module wrongfix/xray-core_1
+
+go 1.22
