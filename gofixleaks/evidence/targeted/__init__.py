@@ -197,7 +197,7 @@ from ...rule import Finding
 from ...source import SourceError, SourceFile
 from .. import PROVEN_LEAK
 from ..match import Covered
-from . import cancels, channels, closers, conds, drains, exchanges, handoffs, holders, locks, ordering, protocols, registries, signals, stops, swaps, tokens, unread, waits
+from . import cancels, chains, channels, closers, conds, drains, exchanges, handoffs, holders, locks, ordering, protocols, registries, signals, stops, swaps, tokens, unread, waits
 from ._base import another_function, operation
 
 RULE = PROVEN_LEAK
@@ -288,7 +288,9 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
         if fix is None and state in LOCKS:
             fix, proof_suffices, own = _first((
                 (lambda: holders.callback_under_lock(sf, line, abspath, c), False),  # check and call no longer atomic
-                (lambda: holders.range_under_lock(sf, line, abspath, c), False)))  # nor the loop over the field
+                (lambda: holders.range_under_lock(sf, line, abspath, c), False),  # nor the loop over the field
+                # a later caller of the chain's functions must hold the lock too
+                (lambda: chains.locked_down_the_chain(sf, line, abspath, c), False)))
             if fix is None and holders.holder(sf, line, abspath, c) is not None:
                 # its own frame holds the lock: the class's reason ("held by a goroutine that is
                 # blocked itself") would mislead; the diagnosis says who holds it instead
