@@ -114,8 +114,7 @@ def _handed_down(sf: SourceFile, chain: list[Node], lines: list[int]) -> Node:
     for i, (caller, callee, line) in enumerate(zip(chain, chain[1:], lines)):
         call = _call_at(sf, caller, callee, line)
         _not_rebound(sf, caller, carrier)
-        if i > 0 and any(a.method_call(sf, x) and a.method_call(sf, x)[1] in _LOCKING
-                                          for x in a.of_type(caller, "call_expression")):
+        if i > 0 and any((a.method_call(sf, x) or (None, ""))[1] in _LOCKING for x in a.of_type(caller, "call_expression")):
             raise _Refused(f"{sf.text(caller.child_by_field_name('name'))} takes, releases or waits on a lock itself: "
                            "the lock may not be held at the call; release it by hand")
         function = call.child_by_field_name("function")
@@ -125,12 +124,12 @@ def _handed_down(sf: SourceFile, chain: list[Node], lines: list[int]) -> Node:
         elif i == len(lines) - 1:
             raise _Refused("the method is called on another value than the holder's: release the lock by hand")
         else:
-            at = [i for i, x in enumerate(a.arguments(call)) if sf.text(x) == carrier]
+            at = [k for k, x in enumerate(a.arguments(call)) if sf.text(x) == carrier]
             params = _parameters(sf, callee)
             if len(at) != 1 or params is None or any(sf.text(x) == carrier for x in a.walk(operand or function)):
                 raise _Refused(f"{sf.text(function)} is not handed the holder's value once: release the lock by hand")
             carrier, kind = params[at[0]]
-        if kind != "*" + type_name or carrier in ("", "_"):
+        if kind != "*" + type_name or carrier in (None, "", "_"):
             raise _Refused(f"the holder's value is not passed down as a *{type_name} by name: release the lock by hand")
     return call
 
