@@ -113,6 +113,10 @@ case to it, or refuse it where that would be wrong):
   says which frame holds the lock and through which calls it is taken again (holders);
   where that frame's call is in a `for _, v := range r.f` that is the whole locked stretch
   -> the elements copied under the lock, the lock released, the copy looped over (review);
+  where that frame reaches the Lock's method through functions the package calls only
+  there, handing its own value down by name, with no lock call between -> the last one's
+  call goes to the method's `fooLocked` variant (cockroach's PR 16167; chains.py; review
+  however proven: a later caller of those functions must hold the lock too);
 - a Lock waited on while a frame of the goroutine holds another lock its method opens with
   (`X.Lock(); defer X.Unlock()`), in a lock-order deadlock -> the release moved right after
   the last statement reading the receiver, or the field the call acts on copied under the
@@ -176,7 +180,8 @@ holders.lock_order). A targeted fix is
 The shapes live by what blocks: `channels` (a bare send or receive), `closers` (a wait on a
 cancellation signal the goroutine's own value owns), `locks` (a Lock some stretch keeps),
 `exchanges` (a lock held across a channel operation), `holders` (a lock the blocked
-goroutine holds itself, told from its stack), `registries` (a keyed-lock registry),
+goroutine holds itself, told from its stack), `chains` (the same, taken again several calls
+down), `registries` (a keyed-lock registry),
 `waits` (a WaitGroup.Wait, a Cond.Wait), `unread` (a channel whose values nobody reads),
 `drains` (a drain started once a context is done), `swaps` (a lock-order deadlock), `protocols` (a
 context an abandoned value owns), `signals` (a stop signal a once-run receiver or a stop
@@ -197,7 +202,7 @@ from ...rule import Finding
 from ...source import SourceError, SourceFile
 from .. import PROVEN_LEAK
 from ..match import Covered
-from . import cancels, channels, closers, conds, drains, exchanges, handoffs, holders, locks, ordering, protocols, registries, signals, stops, swaps, tokens, unread, waits
+from . import cancels, chains, channels, closers, conds, drains, exchanges, handoffs, holders, locks, ordering, protocols, registries, signals, stops, swaps, tokens, unread, waits
 from ._base import another_function, operation
 
 RULE = PROVEN_LEAK
@@ -288,7 +293,9 @@ def aim(c: Covered, abspath: str | None, source: Callable[[], SourceFile | str])
         if fix is None and state in LOCKS:
             fix, proof_suffices, own = _first((
                 (lambda: holders.callback_under_lock(sf, line, abspath, c), False),  # check and call no longer atomic
-                (lambda: holders.range_under_lock(sf, line, abspath, c), False)))  # nor the loop over the field
+                (lambda: holders.range_under_lock(sf, line, abspath, c), False),  # nor the loop over the field
+                # a later caller of the chain's functions must hold the lock too
+                (lambda: chains.locked_down_the_chain(sf, line, abspath, c), False)))
             if fix is None and holders.holder(sf, line, abspath, c) is not None:
                 # its own frame holds the lock: the class's reason ("held by a goroutine that is
                 # blocked itself") would mislead; the diagnosis says who holds it instead
