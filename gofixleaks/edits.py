@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .analysis.syntax import of_type
 from .source import SourceFile
 
 
@@ -161,6 +162,45 @@ def line_comment_after(sf: SourceFile, node):
     nxt = node.next_sibling
     ends_line = nxt is not None and nxt.type == "comment" and sf.line_col(nxt.start_byte)[0] == sf.line_col(node.end_byte)[0]
     return nxt if ends_line else None
+
+
+def realigned_comment(sf: SourceFile, fix: Fix) -> int | None:
+    """The line of a trailing comment that gofmt aligns with the one on the line above or
+    below it (a run of lines each ending in a `//` comment after code) and that ``fix``
+    would realign: an edit on such a line (its code's width changes, or it becomes a block
+    whose comment no longer neighbours the others), or a new line put between two of them.
+    gofmt would then move the neighbours' comments, so the output would not be its layout
+    (xray-core's `time.Sleep(d) // TODO` under a padded `send // TODO`). None otherwise; a
+    new line after a run's last line, or before its first, keeps the run as it is."""
+    ends = _comment_ends(sf)
+    if not ends:
+        return None
+    for e in fix.edits:
+        first, last = sf.line_col(e.start)[0], sf.line_col(e.end)[0]
+        at_line_end = sf.data[e.start : e.start + 1] in (b"\n", b"\r", b"")
+        at_line_start = e.start == 0 or sf.data[e.start - 1 : e.start] == b"\n"
+        if e.start == e.end and at_line_end and e.new.startswith((b"\n", b"\r")):
+            between = (first, first + 1)  # a new line below ``first``
+        elif e.start == e.end and at_line_start and e.new.endswith(b"\n"):
+            between = (first - 1, first)  # a new line above ``first``
+        else:
+            hit = next((n for n in range(first, last + 1) if n in ends and (n - 1 in ends or n + 1 in ends)), None)
+            if hit is not None:
+                return hit
+            continue
+        if between[0] in ends and between[1] in ends:
+            return between[1]
+    return None
+
+
+def _comment_ends(sf: SourceFile) -> set[int]:
+    """The lines that end in a `//` comment after code (gofmt aligns such comments on
+    consecutive lines; a blank line or one without such a comment ends the run)."""
+    out = set()
+    for c in of_type(sf.root, "comment"):
+        if sf.data[c.start_byte : c.start_byte + 2] == b"//" and sf.data[sf.line_start(c.start_byte) : c.start_byte].strip():
+            out.add(sf.line_col(c.start_byte)[0])
+    return out
 
 
 def _padded(sf: SourceFile, stmt) -> bool:
