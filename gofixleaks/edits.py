@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 from .analysis.syntax import of_type
-from .source import SourceFile
+from .source import SourceFile, line_starts, parse
 
 
 @dataclass(frozen=True, order=True)
@@ -165,41 +166,48 @@ def line_comment_after(sf: SourceFile, node):
 
 
 def realigned_comment(sf: SourceFile, fix: Fix) -> int | None:
-    """The line of a trailing comment that gofmt aligns with the one on the line above or
-    below it (a run of lines each ending in a `//` comment after code) and that ``fix``
-    would realign: an edit on such a line (its code's width changes, or it becomes a block
-    whose comment no longer neighbours the others), or a new line put between two of them.
-    gofmt would then move the neighbours' comments, so the output would not be its layout
-    (xray-core's `time.Sleep(d) // TODO` under a padded `send // TODO`). None otherwise; a
-    new line after a run's last line, or before its first, keeps the run as it is."""
-    ends = _comment_ends(sf)
-    if not ends:
+    """The line of ``fix``'s first edit when its output has trailing comments laid out
+    otherwise than gofmt lays them out, where its input had them as gofmt does (so the fix
+    made the difference): gofmt aligns the `//` comments that end consecutive lines of one
+    indentation, one space after the longest code. Replacing a line of such a run (its code
+    grows or shrinks, or its comment goes) or putting a padded one's neighbour elsewhere
+    would make gofmt move the others: xray-core's `time.Sleep(d)   // TODO` under `send //
+    TODO`. None when the fix keeps every run as gofmt would have it."""
+    try:
+        new = apply(sf.data, fix.edits)
+    except EditConflict:
         return None
-    for e in fix.edits:
-        first, last = sf.line_col(e.start)[0], sf.line_col(e.end)[0]
-        at_line_end = sf.data[e.start : e.start + 1] in (b"\n", b"\r", b"")
-        at_line_start = e.start == 0 or sf.data[e.start - 1 : e.start] == b"\n"
-        if e.start == e.end and at_line_end and e.new.startswith((b"\n", b"\r")):
-            between = (first, first + 1)  # a new line below ``first``
-        elif e.start == e.end and at_line_start and e.new.endswith(b"\n"):
-            between = (first - 1, first)  # a new line above ``first``
-        else:
-            hit = next((n for n in range(first, last + 1) if n in ends and (n - 1 in ends or n + 1 in ends)), None)
-            if hit is not None:
-                return hit
+    before = _misaligned(sf.data, sf.root)
+    after = _misaligned(new, parse(new).root_node)
+    return sf.line_col(min(e.start for e in fix.edits))[0] if after - before else None
+
+
+def _misaligned(data: bytes, root) -> set[tuple[bytes, ...]]:
+    """The runs of consecutive lines of one indentation that end in a `//` comment after
+    code whose comments gofmt would move (not all in one column, or that column not one
+    space after the longest code), each as the lines' text."""
+    lines = data.split(b"\n")
+    starts = line_starts(data)
+    ends: dict[int, tuple[bytes, int, int]] = {}  # line index -> (indentation, code width, comment column)
+    for c in of_type(root, "comment"):
+        if data[c.start_byte : c.start_byte + 2] != b"//":
             continue
-        if between[0] in ends and between[1] in ends:
-            return between[1]
-    return None
-
-
-def _comment_ends(sf: SourceFile) -> set[int]:
-    """The lines that end in a `//` comment after code (gofmt aligns such comments on
-    consecutive lines; a blank line or one without such a comment ends the run)."""
+        n = bisect.bisect_right(starts, c.start_byte) - 1
+        head = data[starts[n] : c.start_byte]
+        code = head.strip()
+        if code:
+            indent = head[: len(head) - len(head.lstrip())]
+            # gofmt measures in runes
+            ends[n] = (indent, len(head.rstrip().decode("utf-8", "replace")), len(head.decode("utf-8", "replace")))
     out = set()
-    for c in of_type(sf.root, "comment"):
-        if sf.data[c.start_byte : c.start_byte + 2] == b"//" and sf.data[sf.line_start(c.start_byte) : c.start_byte].strip():
-            out.add(sf.line_col(c.start_byte)[0])
+    run: list[int] = []
+    for n in sorted(ends) + [-2]:
+        if run and (n != run[-1] + 1 or ends[n][0] != ends[run[-1]][0]):
+            if len({ends[k][2] for k in run}) > 1 or max(ends[k][1] for k in run) + 1 != ends[run[0]][2]:
+                out.add(tuple(lines[k].rstrip(b"\r") for k in run))
+            run = []
+        if n >= 0:
+            run.append(n)
     return out
 
 

@@ -186,7 +186,7 @@ ALIGNED = "package p\n\nfunc f() {\n\ta := 1   // one\n\tbbb := 2 // two\n\n\tc 
 
 @pytest.mark.parametrize("where, expected", [
     ("replace a", 4),  # a's code changes width: gofmt would move bbb's comment
-    ("between a and bbb", 5),  # a new line splits the run
+    ("between a and bbb", 4),  # a new line splits the run, and a keeps its padding
     ("below bbb", None),  # after the run's last line: the run stays as it is
     ("above a", None),
     ("replace c", None),  # c's comment has no neighbour to align with
@@ -205,3 +205,13 @@ def test_realigned_comment_refuses_edits_inside_an_aligned_run(where, expected):
     assert realigned_comment(sf, Fix("f", (edit,))) == expected
     if gotools.gofmt() is not None:  # the claim, checked against gofmt itself
         assert gotools.gofmt_clean(apply(sf.data, [edit])) == (expected is None)
+
+
+def test_realigned_comment_lets_a_run_of_equal_lines_be_split():
+    # both comments sit one space after code of one width: apart, each is still gofmt's
+    sf = sf_of("package p\n\nfunc f() {\n\ts := g(1) // soft\n\th := g(2) // hard\n\t_, _ = s, h\n}\n\nfunc g(int) int { return 0 }\n")
+    at = sf.data.index(b"\n", line_starts(sf.data)[3])
+    edit = TextEdit(at, at, b"\n\tdefer f()")
+    assert realigned_comment(sf, Fix("f", (edit,))) is None
+    if gotools.gofmt() is not None:
+        assert gotools.gofmt_clean(sf.data) and gotools.gofmt_clean(apply(sf.data, [edit]))

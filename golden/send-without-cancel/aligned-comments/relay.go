@@ -3,14 +3,19 @@
 // to a person. Forward's comment stands alone and moves onto the select's case.
 package relay
 
-import "context"
+import (
+	"context"
+	"sync/atomic"
+)
 
 // Relay doubles each value and hands it on.
-func Relay(ctx context.Context, in []int, out chan<- int) {
+func Relay(ctx context.Context, in []int, out chan<- int, sent, last *atomic.Int64) {
 	go func() {
 		for _, v := range in {
-			w := v * 2 // doubled
-			out <- w   // want "send on out blocks forever once its receiver is gone, although ctx could end the goroutine"
+			w := v * 2                  // doubled
+			out <- w                    // want "send on out blocks forever once its receiver is gone, although ctx could end the goroutine"
+			sent.Add(1)                 // counted
+			last.Store(int64(w) + 1000) // remembered
 		}
 	}()
 }
