@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
-from .source import SourceFile
+from .analysis.syntax import of_type
+from .source import SourceFile, line_starts, parse
 
 
 @dataclass(frozen=True, order=True)
@@ -161,6 +163,52 @@ def line_comment_after(sf: SourceFile, node):
     nxt = node.next_sibling
     ends_line = nxt is not None and nxt.type == "comment" and sf.line_col(nxt.start_byte)[0] == sf.line_col(node.end_byte)[0]
     return nxt if ends_line else None
+
+
+def realigned_comment(sf: SourceFile, fix: Fix) -> int | None:
+    """The line of ``fix``'s first edit when its output has trailing comments laid out
+    otherwise than gofmt lays them out, where its input had them as gofmt does (so the fix
+    made the difference): gofmt aligns the `//` comments that end consecutive lines of one
+    indentation, one space after the longest code. Replacing a line of such a run (its code
+    grows or shrinks, or its comment goes) or putting a padded one's neighbour elsewhere
+    would make gofmt move the others: xray-core's `time.Sleep(d)   // TODO` under `send //
+    TODO`. None when the fix keeps every run as gofmt would have it."""
+    try:
+        new = apply(sf.data, fix.edits)
+    except EditConflict:
+        return None
+    before = _misaligned(sf.data, sf.root)
+    after = _misaligned(new, parse(new).root_node)
+    return sf.line_col(min(e.start for e in fix.edits))[0] if after - before else None
+
+
+def _misaligned(data: bytes, root) -> set[tuple[bytes, ...]]:
+    """The runs of consecutive lines of one indentation that end in a `//` comment after
+    code whose comments gofmt would move (not all in one column, or that column not one
+    space after the longest code), each as the lines' text."""
+    lines = data.split(b"\n")
+    starts = line_starts(data)
+    ends: dict[int, tuple[bytes, int, int]] = {}  # line index -> (indentation, code width, comment column)
+    for c in of_type(root, "comment"):
+        if data[c.start_byte : c.start_byte + 2] != b"//":
+            continue
+        n = bisect.bisect_right(starts, c.start_byte) - 1
+        head = data[starts[n] : c.start_byte]
+        code = head.strip()
+        if code:
+            indent = head[: len(head) - len(head.lstrip())]
+            # gofmt measures in runes
+            ends[n] = (indent, len(head.rstrip().decode("utf-8", "replace")), len(head.decode("utf-8", "replace")))
+    out = set()
+    run: list[int] = []
+    for n in sorted(ends) + [-2]:
+        if run and (n != run[-1] + 1 or ends[n][0] != ends[run[-1]][0]):
+            if len({ends[k][2] for k in run}) > 1 or max(ends[k][1] for k in run) + 1 != ends[run[0]][2]:
+                out.add(tuple(lines[k].rstrip(b"\r") for k in run))
+            run = []
+        if n >= 0:
+            run.append(n)
+    return out
 
 
 def _padded(sf: SourceFile, stmt) -> bool:

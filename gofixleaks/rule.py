@@ -8,7 +8,7 @@ from typing import Callable, Mapping, Union
 
 import tree_sitter
 
-from .edits import Fix
+from .edits import Fix, realigned_comment
 from .facts import PackageFacts
 from .source import SourceFile
 
@@ -186,4 +186,11 @@ class Pass:
         if len(kept) < len(fixes):
             notes = (*notes, "the fix built here has edits that overlap one another, so it cannot be applied "
                              "(a gofixleaks bug, worth reporting): make the change by hand")
+        # a fix that would make gofmt move its neighbours' comments is not gofmt's layout
+        realigned = [(f, realigned_comment(self.file, f)) for f in kept]
+        if any(line is not None for _, line in realigned):
+            kept = [f for f, line in realigned if line is None]
+            line = next(line for _, line in realigned if line is not None)
+            notes = (*notes, f"the fix would move the trailing comments gofmt aligns around line {line}: make the "
+                             "change by hand")
         self.findings.append(Finding.at(self.file, node, self.rule.name, self.rule.severity, message, kept, notes))

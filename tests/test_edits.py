@@ -15,8 +15,9 @@ from gofixleaks.edits import (
     insert_after_statement,
     insert_at_block_start,
     insert_before_statement,
+    realigned_comment,
 )
-from gofixleaks.source import SourceFile
+from gofixleaks.source import SourceFile, line_starts
 
 from . import gotools
 
@@ -179,117 +180,38 @@ def test_insert_before_statement_goes_above_its_leading_comments():
     assert insert_before_statement(same_line, stmt_at(same_line, "_ = x"), ["g()"]) is None
 
 
-ALIGNED = """package p
 
-func f() {
-	a := 1     // one
-	bbbbbb := 2 // two
-	c := 3
-	_, _, _ = a, bbbbbb, c
-}
-"""
+ALIGNED = "package p\n\nfunc f() {\n\ta := 1   // one\n\tbbb := 2 // two\n\n\tc := 3 // three\n\t_, _, _ = a, bbb, c\n}\n"
 
 
-def test_insert_after_statement_keeps_aligned_comments_aligned():
-    # gofmt aligned the two comments; a line between them would realign them
+@pytest.mark.parametrize("where, expected", [
+    ("replace a", 4),  # a's code changes width: gofmt would move bbb's comment
+    ("between a and bbb", 4),  # a new line splits the run, and a keeps its padding
+    ("below bbb", None),  # after the run's last line: the run stays as it is
+    ("above a", None),
+    ("replace c", None),  # c's comment has no neighbour to align with
+])
+def test_realigned_comment_refuses_edits_inside_an_aligned_run(where, expected):
     sf = sf_of(ALIGNED)
-    e = insert_after_statement(sf, stmt_at(sf, "a := 1"), "defer g()")
-    assert apply(sf.data, [e]).decode() == ALIGNED.replace("// two\n", "// two\n\tdefer g()\n")
+    starts = line_starts(sf.data)
+    end = {n: sf.data.index(b"\n", starts[n - 1]) for n in (4, 5)}
+    edit = {
+        "replace a": TextEdit(starts[3] + 1, starts[3] + 1 + len("a := 1"), b"a := 100000"),
+        "between a and bbb": TextEdit(end[4], end[4], b"\n\tx := 0"),
+        "below bbb": TextEdit(end[5], end[5], b"\n\tx := 0"),
+        "above a": TextEdit(starts[3], starts[3], b"\tx := 0\n"),
+        "replace c": TextEdit(starts[6] + 1, starts[6] + 1 + len("c := 3"), b"c := 300000"),
+    }[where]
+    assert realigned_comment(sf, Fix("f", (edit,))) == expected
+    if gotools.gofmt() is not None:  # the claim, checked against gofmt itself
+        assert gotools.gofmt_clean(apply(sf.data, [edit])) == (expected is None)
 
 
-def test_offsets_map_back_through_rounds_of_edits():
-    from gofixleaks.engine import _origin, _Round
-
-    # round 1 inserts 4 bytes at 10 and replaces 20..25 by 2 bytes; round 2 inserts 3 at 0
-    rounds = [_Round([TextEdit(10, 10, b"abcd"), TextEdit(20, 25, b"xy")]), _Round([TextEdit(0, 0, b"123")])]
-    assert _origin(3 + 5, rounds) == (5, False)  # before every edit
-    assert _origin(3 + 10 + 4 + 2, rounds) == (12, False)  # between the two edits of round 1
-    assert _origin(3 + 30 + 4 - 3, rounds) == (30, False)  # after both
-    assert _origin(3 + 11, rounds) == (10, True)  # inside text round 1 wrote: its insertion point
-    assert _origin(1, rounds) == (0, True)  # inside text round 2 wrote
-
-
-def _naive_to_input(offset: int, round_edits) -> int:
-    """The straightforward walk over a round's edits that _Round's bisection replaces."""
-    shift = 0
-    for e in sorted(round_edits, key=lambda e: (e.start, e.end)):
-        start = e.start + shift
-        if offset < start:
-            break
-        if offset < start + len(e.new):
-            return e.start
-        shift += len(e.new) - (e.end - e.start)
-    return offset - shift
-
-
-def test_mapping_offsets_by_bisection_agrees_with_walking_every_edit():
-    import random
-
-    from gofixleaks.engine import _Round
-
-    rng = random.Random(7)
-    for _ in range(300):
-        size, pos, round_edits = 200, 0, []
-        while pos < size:  # non-overlapping edits: deletions, insertions, replacements
-            start = pos + rng.randrange(0, 12)
-            end = min(size, start + rng.choice([0, 0, 1, 3, 7]))
-            if start > size:
-                break
-            round_edits.append(TextEdit(start, end, b"x" * rng.choice([0, 1, 2, 5])))
-            pos = end + (1 if start == end else 0)
-        r = _Round(round_edits)
-        out_size = size + sum(len(e.new) - (e.end - e.start) for e in round_edits)
-        for offset in range(out_size + 1):
-            assert r.to_input(offset)[0] == _naive_to_input(offset, round_edits), (round_edits, offset)
-
-
-def test_choosing_fixes_of_a_round_rejects_exactly_the_overlapping_ones():
-    import random
-
-    from gofixleaks.engine import _Intervals
-
-    rng = random.Random(11)
-    for _ in range(200):
-        chosen_naive: list = []
-        taken = _Intervals()
-        for _ in range(40):
-            start = rng.randrange(0, 100)
-            fix = (TextEdit(start, start + rng.choice([0, 0, 1, 4, 9]), b"y"),)
-            if rng.random() < 0.3:
-                s2 = rng.randrange(0, 100)
-                fix += (TextEdit(s2, s2 + rng.choice([0, 2]), b"z"),)
-            free = not any(a.overlaps(b) for c in chosen_naive for a in c for b in fix) and not (
-                len(fix) == 2 and fix[0].overlaps(fix[1]))
-            assert taken.add_if_free(fix) == free, (chosen_naive, fix)
-            if free:
-                chosen_naive.append(fix)
-
-
-def test_delete_line_takes_a_blank_line_with_it_only_where_gofmt_would():
-    from gofixleaks.edits import delete_line
-
-    src = "package p\n\nfunc f() {\n\ta()\n\n\tb()\n}\n"
-    sf = sf_of(src)
-    assert apply(sf.data, [delete_line(sf, stmt_at(sf, "a()"))]).decode() == src.replace("\ta()\n", "")
-    e = delete_line(sf, stmt_at(sf, "b()"))  # the blank above would end up before the brace
-    assert apply(sf.data, [e]).decode() == src.replace("\n\n\tb()\n", "\n")
-    shared = sf_of("package p\n\nfunc f() {\n\ta(); b()\n}\n")
-    assert delete_line(shared, stmt_at(shared, "a()")) is None
-
-
-def test_a_fix_whose_own_edits_overlap_is_reported_without_it():
-    # the engine can never apply such a fix: scan must not call the finding fixable while
-    # fix silently applies nothing (a defer deleted and a stop inserted inside its line)
-    from gofixleaks.rule import Pass
-    from gofixleaks.source import SourceFile
-    from gofixleaks.transforms import RULES
-
-    sf = SourceFile.load("x.go", b"package x\n\nfunc f() {\n\tdefer g()\n}\n\nfunc g() {}\n")
-    p = Pass(sf, RULES[0], (1, 22))
-    bad = Fix("move it", (TextEdit(13, 24, b""), TextEdit(23, 23, b"\n\tg()")))
-    good = Fix("fine", (TextEdit(13, 24, b"g()"),))
-    assert bad.self_overlapping and not good.self_overlapping
-    p.report(sf.root, "finding", [bad])
-    p.report(sf.root, "finding", [good])
-    assert [f.fixable for f in p.findings] == [False, True]
-    assert "cannot be applied" in p.findings[0].notes[0] and not p.findings[1].notes
+def test_realigned_comment_lets_a_run_of_equal_lines_be_split():
+    # both comments sit one space after code of one width: apart, each is still gofmt's
+    sf = sf_of("package p\n\nfunc f() {\n\ts := g(1) // soft\n\th := g(2) // hard\n\t_, _ = s, h\n}\n\nfunc g(int) int { return 0 }\n")
+    at = sf.data.index(b"\n", line_starts(sf.data)[3])
+    edit = TextEdit(at, at, b"\n\tdefer f()")
+    assert realigned_comment(sf, Fix("f", (edit,))) is None
+    if gotools.gofmt() is not None:
+        assert gotools.gofmt_clean(sf.data) and gotools.gofmt_clean(apply(sf.data, [edit]))

@@ -120,7 +120,12 @@ def select_of(sf: SourceFile, channel: Node) -> Node | None:
 
 def piles_up(sf: SourceFile, call: Node, select: Node, loop: Node) -> bool:
     """Whether another case of ``select`` can win and let ``loop`` run it again, leaving
-    this pass's timer behind: when every other case leaves the loop, at most one is left."""
+    this pass's timer behind: when every other case leaves the loop, at most one is left;
+    so it is when the statements after the select, in its block, always leave the loop
+    (gorilla/websocket's echo client waits for the close or a second, then returns)."""
+    rest = [s for s in a.following(select) if s.type != "comment"]
+    if _leaves(sf, rest, loop) and not any(True for s in rest for _ in a.of_type(s, "continue_statement", skip_functions=True)):
+        return False
     others = [
         c for c in select.named_children
         if c.type in ("communication_case", "default_case") and not a.is_within(call, c)

@@ -27,6 +27,9 @@ that handles many messages under a long timeout piles up one live timer per mess
 - the select is not inside a loop of its function (one timer per call, gone when it fires);
 - every other case of the select leaves the loop (a return, a break out of it, a panic,
   `os.Exit`, `log.Fatal`, `t.Fatal`): at most one timer is left behind, not one per pass;
+  so it is when the statements after the select, in its block, always leave the loop (a
+  `return` after a select that waits for a close or a second: gorilla/websocket's echo
+  client);
 - a plain `<-time.After(d)` statement: it waits for the timer, which is then released.
 It is reported without a fix when `d` changes inside the loop, is declared there, or is
 computed by a call other than a `time.Duration` conversion: the timer is made once before

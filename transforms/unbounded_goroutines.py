@@ -56,7 +56,16 @@ The loop never waits, so nothing pushes back on the producer.
   closes, with no `continue` before, a channel whose close ends the goroutine (`v, ok :=
   <-ch` then `if !ok { return }`: a forwarder per run of a blocking listener), or the read
   end of the `io.Pipe` made in the loop that the goroutine writes (`pr.CloseWithError(err)`
-  after reading it: the writer's next write fails; minio's metacache stream);
+  after reading it: the writer's next write fails; minio's metacache stream), or calls the
+  `cancel` of a context made in the iteration that the goroutine is given, no `continue`
+  before (juicefs' watchdog per run of its child process: one alive at a time);
+- an endless loop whose every round first waits for an OS signal (a receive from a channel
+  the function hands to `signal.Notify`): a person or a supervisor paces those launches
+  (juicefs' delayed exit and unmount per SIGTERM);
+- a traversal: goroutines started per value of a channel that they feed themselves (a
+  concurrent mark's grays), which the function joins (`wg.Wait()` after the loop, or after
+  starting the goroutine that runs it): their number is the structure's they walk, and
+  they end before the function returns;
 - the launch cannot repeat: a `return` or `break` follows it, in its block or after the
   ifs and cases that hold it (an error branch that launches a callback, then returns), or
   it waits for a `time.NewTimer` that fires once;
@@ -341,6 +350,10 @@ def _check(p: Pass, ln: _Launch, given: dict[int, set[str]]) -> None:
         return
     if _bounded_before(sf, ln) or _joined_each_iteration(sf, ln) or _launched_once(sf, ln):
         return
+    if kind == "stream" and _feeds_its_loop(sf, ln) and _joined_after_loop(p, ln):
+        return  # a traversal: its width is the structure's it walks, and the function joins it
+    if kind == "endless" and _signal_paced(sf, ln):
+        return  # one per signal the process receives: a person paces them
     if kind == "collection" and (not (p.option("fire-and-forget") or _repeated(sf, ln)) or _joined_after_loop(p, ln)):
         return  # one fan-out per call is opt-in: on the corpus none of them leaked
     if _accepts_connections(sf, ln) or _dispatches(sf, ln):
@@ -617,6 +630,8 @@ def _joined_each_iteration(sf, ln: _Launch) -> bool:
             return True
         if not skipped and any(_closes_reader(sf, stmt, r) for r in _piped(sf, ln)):
             return True
+        if not skipped and _cancels_given(sf, stmt, ln.loop, mentioned):
+            return True
         if stmt.type not in ("expression_statement", "short_var_declaration", "assignment_statement"):
             continue
         for n in a.walk(stmt, skip_functions=True):
@@ -652,6 +667,22 @@ def _closes_reader(sf, stmt: Node, reader: str) -> bool:
     call = a.unparen(stmt.named_children[0]) if stmt.type == "expression_statement" and stmt.named_children else None
     m = a.method_call(sf, call) if call is not None and call.type == "call_expression" else None
     return m is not None and sf.text(m[0]) == reader and m[1] in ("Close", "CloseWithError")
+
+
+def _cancels_given(sf, stmt: Node, loop: Node, given: set[str]) -> bool:
+    """Statement ``cancel()`` of a ``ctx, cancel := context.With...(...)`` made in the loop
+    whose context the goroutine is given (juicefs' watchdog per run of its child process:
+    the run's end cancels it before the next run starts it again)."""
+    call = a.unparen(stmt.named_children[0]) if stmt.type == "expression_statement" and stmt.named_children else None
+    fn = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
+    if fn is None or fn.type != "identifier" or a.arguments(call):
+        return False
+    for decl in a.of_type(loop.child_by_field_name("body"), "short_var_declaration", skip_functions=True):
+        names, values = a.left_names(decl), decl.child_by_field_name("right").named_children
+        if (len(names) == 2 and sf.text(names[1]) == sf.text(fn) and sf.text(names[0]) in given and len(values) == 1
+                and a.is_call_to(sf, a.unparen(values[0]), "context", ("WithCancel", "WithTimeout", "WithDeadline"))):
+            return True
+    return False
 
 
 def _closed_by(sf, stmt: Node) -> str | None:
@@ -706,6 +737,28 @@ def _leaves_loop(sf, stmts: list[Node], loop: Node) -> bool:
         if a.never_returns(sf, stmt):
             return True
         if stmt.type == "break_statement" and a.break_target(sf, stmt) == loop:
+            return True
+    return False
+
+
+def _signal_paced(sf, ln: _Launch) -> bool:
+    """Each round of the endless loop first waits for an OS signal: a statement of its body
+    receives from a channel the enclosing functions hand to ``signal.Notify`` (juicefs'
+    handler starts a delayed exit and an unmount per SIGTERM). Signals come from a person or
+    a supervisor, not from the load."""
+    outer = ln.loop
+    while (fn := a.enclosing_function(outer)) is not None:
+        outer = fn
+    notified = {
+        sf.text(args[0]) for c in a.of_type(outer, "call_expression")
+        if a.is_call_to(sf, c, "os/signal", ("Notify",)) and (args := a.arguments(c))
+    }
+    for st in a.statements(ln.loop.child_by_field_name("body")):
+        if st.type not in ("short_var_declaration", "assignment_statement", "expression_statement"):
+            continue
+        right = st.child_by_field_name("right") if st.type != "expression_statement" else st
+        vals = right.named_children if right is not None else []
+        if any(a.is_receive(sf, v := a.unparen(x)) and sf.text(v.child_by_field_name("operand")) in notified for x in vals):
             return True
     return False
 

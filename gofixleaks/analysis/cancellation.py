@@ -144,7 +144,27 @@ def cancellation_in_scope(
         if fn.type == "method_declaration":
             found.extend(_receiver_contexts(sf, fn))
     seen: set[str] = set()
-    return [c for c in found if not (c.name in seen or seen.add(c.name))]
+    return [c for c in found if not (c.name in seen or seen.add(c.name) or _waited_before(sf, c, node))]
+
+
+def _waited_before(sf: SourceFile, c: Cancellation, at: Node) -> bool:
+    """Whether the code before ``at``, in its function, waits as a statement of its own for
+    context ``c`` to end (``<-ctx.Done()``): at ``at`` it is done for good, an event that
+    happened, not a stop (pion-webrtc's sender waits for ICE to connect, whose context is
+    cancelled then, before its ticker loop: a case on it would end the loop at once)."""
+    if c.kind != "context" or c.assumed:
+        return False
+    done = f"<-{c.name}.Done()"
+    node = at
+    while node.parent is not None and node.type not in FUNCTION_TYPES:
+        if node.parent.type in ("block", "statement_list"):
+            for st in node.parent.named_children:
+                if st.start_byte >= node.start_byte:
+                    break
+                if st.type == "expression_statement" and sf.text(st).replace(" ", "") == done:
+                    return True
+        node = node.parent
+    return False
 
 
 # contexts made by these are never cancelled: watching their Done() changes nothing

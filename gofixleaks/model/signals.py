@@ -10,7 +10,6 @@ from tree_sitter import Node
 from .. import analysis as a
 from .file import View
 
-_NEVER_DONE = ("Background", "TODO", "WithoutCancel")
 _DEADLINES = ("WithTimeout", "WithDeadline", "WithTimeoutCause", "WithDeadlineCause")
 
 
@@ -62,18 +61,28 @@ def _classify(v: View, c: a.Cancellation, at: Node) -> Signal | None:
     if "." in c.name:
         field = c.name.rsplit(".", 1)[1]
         return Signal(c.name, c.kind, "field", c.kind == "context" or _field_fires(v, field))
-    declaring = next((fn for fn in a.ancestors(at) if fn.type in a.FUNCTION_TYPES and a.params_declare(sf, fn, c.name)), None)
+    declaring = _declaring(sf, c.name, at)
     if declaring is not None:
         return Signal(c.name, c.kind, "param", _never_live_here(v, declaring, c.name) is None)
     made = a.defined_value(sf, c.name, at)
     if c.kind == "context":
-        if made is not None and a.is_call_to(sf, made, "context", _NEVER_DONE):
+        if made is not None and a.never_done(sf, made, at):
             return None
         deadline = made is not None and a.is_call_to(sf, made, "context", _DEADLINES)
         return Signal(c.name, c.kind, "local", True, deadline)
     fn = a.enclosing_function(at)
     top = next((x for x in reversed(list(a.ancestors(at))) if x.type in a.FUNCTION_TYPES), fn)
     return Signal(c.name, c.kind, "local", c.name in a.signal_ops(sf, top)[0])
+
+
+def _declaring(sf, name: str, at: Node) -> Node | None:
+    """The function whose parameter ``name`` is at ``at``, or None where a local declared
+    inside it shadows (or redeclares) it: xray-core's goroutine of a method given a ``ctx``
+    makes its own, ``ctx := xctx.ContextWithID(context.Background(), id)``, which nothing
+    cancels."""
+    fn = next((f for f in a.ancestors(at) if f.type in a.FUNCTION_TYPES and a.params_declare(sf, f, name)), None)
+    made = a.defined_value(sf, name, at) if fn is not None else None
+    return None if made is not None and a.is_within(made, fn) else fn
 
 
 def never_live(v: View, fn: Node, param: str) -> tuple[str, ...] | None:
@@ -111,7 +120,7 @@ def never_fires(v: View, at: Node, sig: a.Cancellation) -> str | None:
     the finding stands or falls on the rule's own evidence (stop_signals' ``fires``)."""
     if sig.assumed or sig.kind != "context" or "." in sig.name:
         return None
-    declaring = next((fn for fn in a.ancestors(at) if fn.type in a.FUNCTION_TYPES and a.params_declare(v.sf, fn, sig.name)), None)
+    declaring = _declaring(v.sf, sig.name, at)
     sites = never_live(v, declaring, sig.name) if declaring is not None else None
     if not sites:
         return None

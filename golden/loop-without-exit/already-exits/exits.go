@@ -71,3 +71,17 @@ func Sync(ctx context.Context, t *time.Ticker, f func()) {
 		f()
 	}
 }
+
+// Stream waits for the connection before it sends: `connected` is cancelled when the peer
+// connects (pion-webrtc's examples), so in the loop it is always done. It is an event that
+// happened, not a stop, and a case on it would end the loop before the first frame.
+func Stream(connected context.Context, send func()) {
+	go func() {
+		<-connected.Done()
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for range t.C {
+			send()
+		}
+	}()
+}

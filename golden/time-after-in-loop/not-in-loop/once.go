@@ -62,3 +62,24 @@ loop:
 	}
 	return n
 }
+
+// Close writes until interrupted, then waits once for the close or a second, and
+// returns: the select with the timer runs at most once per call.
+func Close(done, interrupt <-chan struct{}, tick <-chan time.Time, write func() error) {
+	for {
+		select {
+		case <-done:
+			return
+		case <-tick:
+			if write() != nil {
+				return
+			}
+		case <-interrupt:
+			select {
+			case <-done:
+			case <-time.After(time.Second):
+			}
+			return
+		}
+	}
+}

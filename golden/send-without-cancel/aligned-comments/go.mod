@@ -1,0 +1,3 @@
+module example.com/aligned
+
+go 1.22
