@@ -44,7 +44,7 @@ func NewSlot() *Slot {
 // empty reports whether no value waits; its audit of the slot takes a while.
 func (s *Slot) empty() bool {
 	full := s.full
-	time.Sleep(20 * time.Millisecond)
+	time.Sleep(300 * time.Millisecond)
 	return !full
 }
 
@@ -81,9 +81,9 @@ HANDOFF_FIXED = HANDOFF.replace("""\
 
 HANDOFF_TEST = """s := NewSlot()
 	go s.Take()
-	time.Sleep(10 * time.Millisecond)
+	time.Sleep(100 * time.Millisecond)
 	s.Put(1)
-	time.Sleep(100 * time.Millisecond)"""
+	time.Sleep(400 * time.Millisecond)"""
 
 # the path that never blocked: a Put before the Take; it passes before and after the fix
 HANDOFF_PATHS = """package handoff
@@ -105,7 +105,7 @@ func TestPutThenTake(t *testing.T) {
 		if v != 2 {
 			t.Fatal(v)
 		}
-	case <-time.After(time.Second):
+	case <-time.After(5 * time.Second):
 		t.Fatal("hangs")
 	}
 }
