@@ -12,7 +12,6 @@ from gofixleaks.rule import Pass, Rule
 from gofixleaks.source import SourceFile
 
 from . import _goroutine as g_
-from . import goroutine_outlives_stop as gos
 from . import ineffective_break as ib
 from ._timers import fresh_name
 
@@ -216,7 +215,7 @@ def _loops(p: Pass, g: g_.Goroutine):
 
 def signals(p: Pass, g: g_.Goroutine) -> list[a.Cancellation]:
     """The signal of each loop of ``g`` this rule reports (goroutine-outlives-stop asks which
-    of the two reports a loop both see: ``goroutine_outlives_stop.keeps``)."""
+    of the two reports a loop both see: ``_goroutine.stop_owns``)."""
     return [sig for _, sig, *_ in _loops(p, g)]
 
 
@@ -225,7 +224,7 @@ def run(p: Pass) -> None:
     v = m.view(p)
     for g in g_.goroutines(sf, v):
         for loop, sig, found, clause, chans in _loops(p, g):
-            if gos.keeps(p, g, sig):
+            if g_.stop_owns(p, g, sig):
                 continue  # goroutine-outlives-stop reports it, naming the stop method that cannot end it
             # with no signal in scope (context plumbing's assumed ctx), say so rather than name it
             unwatched = (f"never watches {sig.name}, so the goroutine runs on after cancellation" if not sig.assumed
