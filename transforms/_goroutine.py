@@ -550,7 +550,10 @@ def _package_onces(sf: SourceFile) -> frozenset[str]:
 
 
 def process_lifetime(sf: SourceFile, caller: Node) -> bool:
-    """``init``, or package main's ``main``: what they start lives as long as the process."""
+    """``init``, package main's ``main``, or the literal of a package-level ``once.Do``: what
+    they start lives as long as the process."""
+    if in_once_do(sf, caller):
+        return True
     if sf.package_name == "main" and caller.type == "function_declaration":
         return sf.text(caller.child_by_field_name("name")) in ("main", "init")
     return caller.type == "function_declaration" and sf.text(caller.child_by_field_name("name")) == "init"

@@ -43,8 +43,9 @@ then stopped (a reload, a reconnect, a test) leaves one goroutine behind, loopin
 waiting or serving for the life of the process, with everything it references.
 
 ## When it is not reported
-- the goroutine is started in a `_test.go` file, by `init`, by package main's `main`, or
-  through a launcher or an errgroup (only `go` statements are read);
+- the goroutine is started in a `_test.go` file, by `init`, by package main's `main`, in
+  the func literal handed to `once.Do` of a package-level `sync.Once`, or through a
+  launcher or an errgroup (only `go` statements are read);
 - `go x.m()` where the package declares `m` on several types, or on none;
 - a loop with no way out that loop-without-exit reports on a signal that can end it (a
   context or channel the caller passes, a field of the receiver that the stop method

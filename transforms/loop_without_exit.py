@@ -36,8 +36,9 @@ it references, for the life of the process.
   a local `ctx, cancel := context.WithTimeout(...)` and a receiver's context or
   done/stop/quit channel field count, wherever the package declares the struct;
 - a goroutine that package main's `main` starts, itself or through a function only `main`
-  calls, or that a package's `init` starts, with no signal in scope: it lives as long as
-  the process;
+  calls, or that a package's `init` starts, or the func literal handed to `once.Do` of a
+  package-level `sync.Once` (juicefs' libjfs starts each metrics pusher so), with no
+  signal in scope: it lives as long as the process;
 - the loop already looks at a stop signal anywhere in its body, whichever signal it is:
   `case <-ctx.Done():` in a nested select, `if ctx.Err() != nil`, a receive from
   `s.quit`;
@@ -175,12 +176,15 @@ def _made_in_header(sf: SourceFile, ranged: Node) -> str | None:
     return None
 
 
-def _in_main(p: Pass, g: g_.Goroutine) -> bool:
+def _once_per_process(p: Pass, g: g_.Goroutine) -> bool:
     """Whether package main's ``main`` starts ``g``, itself or through a function that only
     ``main`` calls (``func main() { ... server(params) }``), or a package's ``init`` starts
-    it itself (go-zero's CPU sampler): it runs once per process."""
+    it itself (go-zero's CPU sampler), or the literal of a package-level ``once.Do`` does
+    (juicefs' metrics pushers): it runs once per process."""
     sf = p.file
     launcher = g.launcher
+    if g_.in_once_do(sf, launcher):
+        return True
     name = launcher.child_by_field_name("name") if launcher is not None and launcher.type == "function_declaration" else None
     if name is not None and sf.text(name) == "init":
         return True
@@ -208,8 +212,8 @@ def _loops(p: Pass, g: g_.Goroutine):
         chans = _received(found[0]) if found is not None else [clause.child_by_field_name("right")]
         if chans and all(_package_level(sf, c, loop) for c in chans):
             continue  # a process-wide service (runtime's signal-mask loop): no caller's ctx ends it
-        if sig.assumed and _in_main(p, g):
-            continue  # started once by package main's main: it lives as long as the process
+        if sig.assumed and _once_per_process(p, g):
+            continue  # started once per process (main, init, a package-level once.Do): it lives as long as the process
         yield loop, sig, found, clause, chans
 
 
