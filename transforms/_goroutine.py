@@ -1,6 +1,8 @@
-"""Shared by send-without-cancel and loop-without-exit: which functions run as goroutines,
-which cancellation signal such a goroutine can watch, whether a `return` may be added to it,
-and the select statements that watch the signal."""
+"""Shared by send-without-cancel, loop-without-exit, goroutine-outlives-stop and
+polling-without-exit: which functions run as goroutines, which cancellation signal such a
+goroutine can watch, whether a `return` may be added to it, the select statements that
+watch the signal, what starts a goroutine once per process, and which of loop-without-exit
+and goroutine-outlives-stop reports a loop of a type with a stop method."""
 
 from __future__ import annotations
 
@@ -12,7 +14,9 @@ from tree_sitter import Node
 from gofixleaks import analysis as a
 from gofixleaks import model as m
 from gofixleaks.edits import TextEdit, insert_after_statement, insert_at_block_start
-from gofixleaks.facts import PackageFacts
+from gofixleaks.facts import PackageFacts, no_exit, own_loop
+from gofixleaks.model import owners
+from gofixleaks.rule import Pass
 from gofixleaks.source import SourceFile
 
 from ._stoppable import is_stop
@@ -518,3 +522,126 @@ def _idle(sf: SourceFile, stmt: Node) -> bool:
             return a.is_call_to(sf, made, "time", ("NewTimer", "NewTicker")) or f"{sf.text(operand)}.C".encode() in sf.data
         call = operand  # a chained logger: logger.Info().Msg("...")
     return False
+
+
+def in_once_do(sf: SourceFile, fn: Node | None) -> bool:
+    """Whether ``fn`` is the func literal handed to ``once.Do`` of a ``sync.Once`` that this
+    file declares at package level: it runs once per process, and so does what it starts
+    (juicefs' libjfs starts each metrics pusher's ticker loop in ``pOnce.Do(func() { go
+    ... }())``). Not a ``sync.Once`` field (once per value), nor a name of unknown type."""
+    call = fn.parent.parent if fn is not None and fn.type == "func_literal" and fn.parent.type == "argument_list" else None
+    method = a.method_call(sf, call) if call is not None and call.type == "call_expression" else None
+    if method is None or method[1] != "Do" or method[0].type != "identifier" or len(a.arguments(call)) != 1:
+        return False
+    name = sf.text(method[0])
+    return not declaration_visible(sf, name, call) and name in sf.cached("package-onces", lambda: _package_onces(sf))
+
+
+def _package_onces(sf: SourceFile) -> frozenset[str]:
+    """The names of the file's package-level ``var x sync.Once``."""
+    out = set()
+    for decl in (d for d in sf.root.named_children if d.type == "var_declaration"):
+        for spec in a.of_type(decl, "var_spec"):
+            typ = spec.child_by_field_name("type")
+            if typ is not None and typ.type == "qualified_type" and sf.text(typ.child_by_field_name("name")) == "Once" \
+                    and sf.imports.get(sf.text(typ.child_by_field_name("package"))) == "sync":
+                out.update(sf.text(n) for n in spec.children_by_field_name("name"))
+    return frozenset(out)
+
+
+def process_lifetime(sf: SourceFile, caller: Node) -> bool:
+    """``init``, package main's ``main``, or the literal of a package-level ``once.Do``: what
+    they start lives as long as the process."""
+    if in_once_do(sf, caller):
+        return True
+    if sf.package_name == "main" and caller.type == "function_declaration":
+        return sf.text(caller.child_by_field_name("name")) in ("main", "init")
+    return caller.type == "function_declaration" and sf.text(caller.child_by_field_name("name")) == "init"
+
+
+STOPS = (*owners.STOPS, "Cancel")  # the methods that promise to stop a value
+
+
+@dataclass(frozen=True)
+class TypeLoop:
+    """What a goroutine started for a type ``T`` runs."""
+
+    type: str  # T
+    runs: str  # how long its loop runs (facts' own_loop kinds: UNTIL_SIGNAL, ...)
+    stuck: bool  # a loop of it has no way out at all
+    waits: frozenset[str]  # what every exit of it waits on: ``<-field``s of the receiver
+    name: str  # what to call it in a message
+
+
+def type_loop(p: Pass, go: Node) -> TypeLoop | None:
+    """The loop of ``go t.m()`` of a method of the package, or of a literal written in a
+    method of ``T``."""
+    sf = p.file
+    call = go.named_children[0] if go.named_children else None
+    if call is None or call.type != "call_expression":
+        return None
+    fn = a.unparen(call.child_by_field_name("function"))
+    if fn.type == "func_literal":
+        method = a.enclosing_function(go)
+        while method is not None and method.type == "func_literal":
+            method = a.enclosing_function(method)
+        key = a.function_key(sf, method) if method is not None else None
+        recv = a.receiver_name(sf, method) if key is not None and key[1] else None
+        body = a.body(fn)
+        if recv is None or body is None:
+            return None
+        stuck = any(no_exit(sf, loop) for loop in a.of_type(body, "for_statement", skip_functions=True))
+        return TypeLoop(key[1], own_loop(sf, body), stuck, frozenset(owners.waits(sf, body, recv)), "this goroutine")
+    if fn.type != "selector_expression":
+        return None
+    name = sf.text(fn.child_by_field_name("field"))
+    decls = [f for f in p.package.model.functions(sf.package_name, name, True) if not f.path.endswith("_test.go")]
+    if len(decls) != 1:
+        return None
+    f = decls[0]
+    return TypeLoop(f.recv, f.loop, f.no_exit, frozenset(f.owning.waits), f"{f.recv}.{name}")
+
+
+def stuck_stop(p: Pass, v: m.View, loop: TypeLoop) -> str | None:
+    """The stop method of ``loop``'s type, when the loop has no way out at all."""
+    return p.package.has_method(v.package, loop.type, STOPS) if loop.stuck else None
+
+
+def stop_owns(p: Pass, g: Goroutine, sig: a.Cancellation) -> bool:
+    """Whether goroutine-outlives-stop, not loop-without-exit, reports the loop of ``g`` that
+    loop-without-exit would give a case on ``sig``: a ``go`` statement of this file starts
+    ``g``, whose loop has no way out and whose type has a stop method, and ``sig`` would not
+    let that stop end it (context plumbing's new ctx, or a field of the receiver that the stop
+    method does not fire). Where ``sig`` can end it (a context or channel the caller passes,
+    a field the stop method closes), loop-without-exit names it and fixes the loop, and
+    goroutine-outlives-stop leaves the loop to it."""
+    v = m.view(p)
+    if v.facts is None or p.file.path.endswith("_test.go"):
+        return False
+    for go in a.of_type(p.file.root, "go_statement"):
+        caller = a.enclosing_function(go)
+        started = started_by(p.file, go)
+        if caller is None or process_lifetime(p.file, caller) or started is None or started.fn != g.fn:
+            continue
+        loop = type_loop(p, go)
+        stop = stuck_stop(p, v, loop) if loop is not None else None
+        if stop is not None and not _stop_ends(p, v, g, loop, stop, sig):
+            return True
+    return False
+
+
+def _stop_ends(p: Pass, v: m.View, g: Goroutine, loop: TypeLoop, stop: str, sig: a.Cancellation) -> bool:
+    """Whether a case on ``sig`` could end ``g`` once ``loop.type``'s ``stop`` method runs, or
+    by its caller's doing: any signal but context plumbing's, and but a field of the receiver
+    that ``stop`` does not fire (close, send on, write, or call anything that might)."""
+    if sig.assumed:
+        return False
+    method = g.fn
+    while method is not None and method.type == "func_literal":
+        method = a.enclosing_function(method)
+    recv = a.receiver_name(p.file, method) if method is not None and method.type == "method_declaration" else None
+    operand, _, field = sig.name.partition(".")
+    if recv is None or operand != recv or not field or "." in field:
+        return True  # the caller's context or channel: it ends the goroutine when the caller is done
+    fires = {x for f in p.package.declarations(v.package, stop, loop.type) for x in f.owning.fires}
+    return any(x in (field, f"<-{field}") or x.endswith("()") for x in fires)

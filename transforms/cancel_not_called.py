@@ -72,7 +72,11 @@ often the whole process, or until the deadline passes. This is a leak in every G
   under a second (a literal; a constant, or a package variable nothing writes, of any file
   of the package; an exported one of another package of the module; a local set once from
   one of those), or of a `WithDeadline` context at `time.Now().Add(d)` with such a `d`: its
-  deadline frees it about as soon as the end of the iteration would;
+  deadline frees it about as soon as the end of the iteration would; up to 5 s when every
+  loop around the `defer` goes round a fixed number of times (a range over a collection or
+  a count, `for i := 0; i < n; i++`): a bounded number of contexts, each freed by its own
+  timer within seconds (a test's few receives with 1-5 s timeouts). A loop that goes round
+  until a condition (a poll until a deadline) or a longer timeout is still reported;
 - the same when the timeout has no value in view at all: built only of parameters, fields
   and computed locals (raft's `c.conf.CommitTimeout`, a random test delay). The context's
   own timer frees it, and nothing shows that happens long after its iteration. A package
@@ -89,8 +93,8 @@ often the whole process, or until the deadline passes. This is a leak in every G
   or `if !ok` right after it leaves: a failed call returns no cancel func (temporal's
   `ctx, cancel, ok := h.contextWithTimeoutFromHTTPRequest(w, r); if !ok { return }`);
 - it comes from a wrapper (not a context package's maker) that also returns a flag, and
-  every use of it sits under `if flag` (dubbo-go's `ctx, flag, cancel :=
-  applyDefaultTimeout(ctx, timeout); if flag { defer cancel() }`): the wrapper returns a
+  every use of it sits under `if flag` or a conjunction with it (`if flag && x`; dubbo-go's
+  `ctx, flag, cancel := applyDefaultTimeout(ctx, timeout); if flag { defer cancel() }`): the wrapper returns a
   cancel func only with the flag set, nil otherwise; a `defer cancel()` outside the guard
   panics on nil;
 - it is discarded from a maker that also returns an error, and the next statement fails
@@ -233,7 +237,7 @@ def _check(p: Pass, call, maker: str, at: int, results: int) -> None:
     name = cancel.name
     message = f"{name} from {maker} {_how(sf, life)}: {why}"
     if not life.drops:
-        if _frees_itself(p, call, maker):
+        if _frees_itself(p, call, maker, life.deferred_in_loop[0]):
             return  # its deadline frees it before many can pile up, or nothing shows it does not
         return _deferred_in_loop(p, call, message, life, ctx, cause)
     overwritten = [d for d in life.drops if d.how in (OVERWRITES, REMADE)]
@@ -249,7 +253,7 @@ def _check(p: Pass, call, maker: str, at: int, results: int) -> None:
 
 def _guarded_by_flag(sf, call, lefts, at: int, cancel: a.Binding) -> bool:
     """A wrapper (not a context package's maker) that also returns a flag, and every use of
-    its cancel func sits under ``if flag`` (dubbo-go's ``ctx, flag, cancel :=
+    its cancel func sits under ``if flag`` or ``if flag && x`` (dubbo-go's ``ctx, flag, cancel :=
     applyDefaultTimeout(ctx, timeout); if flag { defer cancel() }``): the wrapper hands a
     cancel func only with the flag set, nil otherwise, so the guard is its contract, and a
     `defer cancel()` outside it would call nil."""
@@ -263,10 +267,19 @@ def _guarded_by_flag(sf, call, lefts, at: int, cancel: a.Binding) -> bool:
     for r in refs:
         guard = next((n for n in a.ancestors(r) if n.type == "if_statement"
                       and a.is_within(r, n.child_by_field_name("consequence"))), None)
-        cond = a.unparen(guard.child_by_field_name("condition")) if guard is not None else None
-        if cond is None or cond.type != "identifier" or sf.text(cond) not in flags:
+        cond = guard.child_by_field_name("condition") if guard is not None else None
+        if cond is None or not flags.intersection(_conjuncts(sf, cond)):
             return False
     return True
+
+
+def _conjuncts(sf, cond) -> list[str]:
+    """The text of each operand of the ``&&`` chain ``cond`` (``flag && d > 0``: both must
+    hold for its branch to run), or of ``cond`` itself."""
+    cond = a.unparen(cond)
+    if cond.type == "binary_expression" and cond.child_by_field_name("operator").type == "&&":
+        return _conjuncts(sf, cond.child_by_field_name("left")) + _conjuncts(sf, cond.child_by_field_name("right"))
+    return [sf.text(cond)]
 
 
 def _how(sf, life: a.Lifecycle) -> str:
@@ -817,14 +830,24 @@ def _deferred_call_text(sf, deferred, name: str) -> str | None:
 
 
 _SOON = 1e9  # a deadline under a second: the context frees itself about as soon as a cancel would
+# a deadline of a few seconds, in loops that go round a fixed number of times: at most one
+# context per round lives, for seconds, and none after that (see _frees_itself)
+_SOON_IN_FIXED_ROUNDS = 5e9
 
 
-def _frees_itself(p: Pass, call, maker: str) -> bool:
+def _frees_itself(p: Pass, call, maker: str, deferred) -> bool:
     """A ``WithTimeout``/``WithDeadline`` context whose own timer ends it about as soon as the
     end of the iteration would: a timeout (or ``time.Now().Add(d)`` deadline) that resolves
     to under a second, or one with no value in view at all (a parameter, a field, a computed
     local, as in raft's ``c.conf.CommitTimeout`` or a random test delay): then nothing shows
-    that the contexts outlive their iterations for long, and a finding would be a guess."""
+    that the contexts outlive their iterations for long, and a finding would be a guess.
+    Up to 5 s when every loop around the ``deferred`` cancel goes round a fixed number of times (a range
+    over a collection or a count, ``for i := 0; i < n; i++``): the loop makes a bounded number
+    of contexts, each freed by its timer within seconds (pulsar's tests' 1-5 s receives,
+    tailscale's dnsfallback over at most 6 candidates with 3 s each). Not a loop that goes
+    round until a condition (tsnet's mustDirect polls every 10 ms for 30 s with 5 s
+    contexts: hundreds live at once), nor a longer timeout (kafka-go's writer test keeps five
+    10 s contexts)."""
     args = a.arguments(call)
     if not maker.endswith(("WithTimeout", "WithTimeoutCause", "WithDeadline", "WithDeadlineCause")) or len(args) < 2:
         return False
@@ -833,7 +856,10 @@ def _frees_itself(p: Pass, call, maker: str) -> bool:
         return not _declared_value(p.file, args[1])
     term = a.duration_term(p.file, span)
     d = p.package.duration(p.file.package_name, term) if p.package is not None else a.duration_value(term, lambda _: None)
-    return d < _SOON if d is not None else not _declared_value(p.file, span)
+    if d is None:
+        return not _declared_value(p.file, span)
+    loops = a.loops_between(deferred, a.enclosing_function(deferred))
+    return d < _SOON or (d <= _SOON_IN_FIXED_ROUNDS and all(a.fixed_rounds(p.file, loop) for loop in loops))
 
 
 def _deadline_span(sf, expr):

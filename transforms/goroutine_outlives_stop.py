@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from tree_sitter import Node
 
 from gofixleaks import analysis as a
 from gofixleaks import model as m
-from gofixleaks.facts import UNTIL_SIGNAL, FuncFacts, no_exit, own_loop
+from gofixleaks.facts import UNTIL_SIGNAL, FuncFacts
 from gofixleaks.model import owners
 from gofixleaks.rule import Pass, Rule
 
@@ -45,8 +43,9 @@ then stopped (a reload, a reconnect, a test) leaves one goroutine behind, loopin
 waiting or serving for the life of the process, with everything it references.
 
 ## When it is not reported
-- the goroutine is started in a `_test.go` file, by `init`, by package main's `main`, or
-  through a launcher or an errgroup (only `go` statements are read);
+- the goroutine is started in a `_test.go` file, by `init`, by package main's `main`, in
+  the func literal handed to `once.Do` of a package-level `sync.Once`, or through a
+  launcher or an errgroup (only `go` statements are read);
 - `go x.m()` where the package declares `m` on several types, or on none;
 - a loop with no way out that loop-without-exit reports on a signal that can end it (a
   context or channel the caller passes, a field of the receiver that the stop method
@@ -86,7 +85,7 @@ def run(p: Pass) -> None:
     sf = p.file
     for go in a.of_type(sf.root, "go_statement"):
         caller = a.enclosing_function(go)
-        if caller is None or _process_lifetime(sf, caller):
+        if caller is None or g_.process_lifetime(sf, caller):
             continue
         dropped = _dropped_server(sf, go)
         if dropped is not None:
@@ -96,11 +95,11 @@ def run(p: Pass) -> None:
                              f"handed on: {stop} cannot shut it down, and it serves until the process exits",
                          notes=[_NOT_FIXED])
             continue
-        loop = _loop_of(p, go)
+        loop = g_.type_loop(p, go)
         if loop is None:
             continue
         if loop.stuck:
-            stop = _stuck_stop(p, v, loop)
+            stop = g_.stuck_stop(p, v, loop)
             if stop is not None and not _watched_by_loop_rule(p, go):  # the same loop, left to loop-without-exit
                 p.report(go, f"{loop.name} loops forever with no way out, so {loop.type}.{stop} cannot end it: "
                              f"each {loop.type} stopped leaves this goroutine running",
@@ -112,69 +111,15 @@ def run(p: Pass) -> None:
                              f"the goroutine outlives every {loop.type}", notes=[_NOT_FIXED])
 
 
-def _stuck_stop(p: Pass, v: m.View, loop: _Loop) -> str | None:
-    """The stop method of ``loop``'s type, when the loop has no way out at all."""
-    return p.package.has_method(v.package, loop.type, _STOPS) if loop.stuck else None
-
-
-def keeps(p: Pass, g: g_.Goroutine, sig: a.Cancellation) -> bool:
-    """Whether this rule, not loop-without-exit, reports the loop of ``g`` that
-    loop-without-exit would give a case on ``sig``: a ``go`` statement of this file starts
-    ``g``, whose loop has no way out and whose type has a stop method, and ``sig`` would not
-    let that stop end it (context plumbing's new ctx, or a field of the receiver that the stop
-    method does not fire). Where ``sig`` can end it (a context or channel the caller passes,
-    a field the stop method closes), loop-without-exit names it and fixes the loop, and this
-    rule leaves the loop to it."""
-    v = m.view(p)
-    if v.facts is None or p.file.path.endswith("_test.go"):
-        return False
-    for go in a.of_type(p.file.root, "go_statement"):
-        caller = a.enclosing_function(go)
-        started = g_.started_by(p.file, go)
-        if caller is None or _process_lifetime(p.file, caller) or started is None or started.fn != g.fn:
-            continue
-        loop = _loop_of(p, go)
-        stop = _stuck_stop(p, v, loop) if loop is not None else None
-        if stop is not None and not _ends(p, v, g, loop, stop, sig):
-            return True
-    return False
-
-
-def _ends(p: Pass, v: m.View, g: g_.Goroutine, loop: _Loop, stop: str, sig: a.Cancellation) -> bool:
-    """Whether a case on ``sig`` could end ``g`` once ``loop.type``'s ``stop`` method runs, or
-    by its caller's doing: any signal but context plumbing's, and but a field of the receiver
-    that ``stop`` does not fire (close, send on, write, or call anything that might)."""
-    if sig.assumed:
-        return False
-    method = g.fn
-    while method is not None and method.type == "func_literal":
-        method = a.enclosing_function(method)
-    recv = a.receiver_name(p.file, method) if method is not None and method.type == "method_declaration" else None
-    operand, _, field = sig.name.partition(".")
-    if recv is None or operand != recv or not field or "." in field:
-        return True  # the caller's context or channel: it ends the goroutine when the caller is done
-    fires = {x for f in p.package.declarations(v.package, stop, loop.type) for x in f.owning.fires}
-    return any(x in (field, f"<-{field}") or x.endswith("()") for x in fires)
-
-
 def _watched_by_loop_rule(p: Pass, go: Node) -> bool:
     """Whether loop-without-exit reports the loop ``go`` starts (a goroutine of this file) on
-    a signal that can end it: it names that signal and fixes the loop with it (``keeps``)."""
+    a signal that can end it: it names that signal and fixes the loop with it (``_goroutine.stop_owns``)."""
     g = g_.started_by(p.file, go)
-    return g is not None and any(not keeps(p, g, sig) for sig in lwe.signals(p, g))
+    return g is not None and any(not g_.stop_owns(p, g, sig) for sig in lwe.signals(p, g))
 
-
-_STOPS = (*owners.STOPS, "Cancel")  # the methods that promise to stop a value
 
 _NOT_FIXED = "not fixed: how the type's goroutine should stop (a done channel its stop method closes, " \
              "a call of the unused stop method, no goroutine) is a decision the code alone does not make"
-
-
-def _process_lifetime(sf, caller: Node) -> bool:
-    """``init``, or package main's ``main``: what they start lives as long as the process."""
-    if sf.package_name == "main" and caller.type == "function_declaration":
-        return sf.text(caller.child_by_field_name("name")) in ("main", "init")
-    return caller.type == "function_declaration" and sf.text(caller.child_by_field_name("name")) == "init"
 
 
 _SERVES = ("Serve", "ServeTLS", "ListenAndServe", "ListenAndServeTLS")
@@ -218,48 +163,8 @@ def _stop_of_caller(p: Pass, caller: Node) -> str | None:
     key = a.function_key(p.file, caller)
     if key is None or not key[1]:
         return None
-    stop = p.package.has_method(p.file.package_name, key[1], _STOPS)
+    stop = p.package.has_method(p.file.package_name, key[1], g_.STOPS)
     return f"{key[1]}.{stop}" if stop is not None else None
-
-
-@dataclass(frozen=True)
-class _Loop:
-    """What a goroutine started for a type ``T`` runs."""
-
-    type: str  # T
-    runs: str  # how long its loop runs (facts' own_loop kinds: UNTIL_SIGNAL, ...)
-    stuck: bool  # a loop of it has no way out at all
-    waits: frozenset[str]  # what every exit of it waits on: ``<-field``s of the receiver
-    name: str  # what to call it in a message
-
-
-def _loop_of(p: Pass, go: Node) -> _Loop | None:
-    """The loop of ``go t.m()`` of a method of the package, or of a literal written in a
-    method of ``T``."""
-    sf = p.file
-    call = go.named_children[0] if go.named_children else None
-    if call is None or call.type != "call_expression":
-        return None
-    fn = a.unparen(call.child_by_field_name("function"))
-    if fn.type == "func_literal":
-        method = a.enclosing_function(go)
-        while method is not None and method.type == "func_literal":
-            method = a.enclosing_function(method)
-        key = a.function_key(sf, method) if method is not None else None
-        recv = a.receiver_name(sf, method) if key is not None and key[1] else None
-        body = a.body(fn)
-        if recv is None or body is None:
-            return None
-        stuck = any(no_exit(sf, loop) for loop in a.of_type(body, "for_statement", skip_functions=True))
-        return _Loop(key[1], own_loop(sf, body), stuck, frozenset(owners.waits(sf, body, recv)), "this goroutine")
-    if fn.type != "selector_expression":
-        return None
-    name = sf.text(fn.child_by_field_name("field"))
-    decls = [f for f in p.package.model.functions(sf.package_name, name, True) if not f.path.endswith("_test.go")]
-    if len(decls) != 1:
-        return None
-    f = decls[0]
-    return _Loop(f.recv, f.loop, f.no_exit, frozenset(f.owning.waits), f"{f.recv}.{name}")
 
 
 def _never_fired(p: Pass, waits: frozenset[str]) -> str | None:

@@ -12,7 +12,6 @@ from gofixleaks.rule import Pass, Rule
 from gofixleaks.source import SourceFile
 
 from . import _goroutine as g_
-from . import goroutine_outlives_stop as gos
 from . import ineffective_break as ib
 from ._timers import fresh_name
 
@@ -37,8 +36,9 @@ it references, for the life of the process.
   a local `ctx, cancel := context.WithTimeout(...)` and a receiver's context or
   done/stop/quit channel field count, wherever the package declares the struct;
 - a goroutine that package main's `main` starts, itself or through a function only `main`
-  calls, or that a package's `init` starts, with no signal in scope: it lives as long as
-  the process;
+  calls, or that a package's `init` starts, or the func literal handed to `once.Do` of a
+  package-level `sync.Once` (juicefs' libjfs starts each metrics pusher so), with no
+  signal in scope: it lives as long as the process;
 - the loop already looks at a stop signal anywhere in its body, whichever signal it is:
   `case <-ctx.Done():` in a nested select, `if ctx.Err() != nil`, a receive from
   `s.quit`;
@@ -176,12 +176,15 @@ def _made_in_header(sf: SourceFile, ranged: Node) -> str | None:
     return None
 
 
-def _in_main(p: Pass, g: g_.Goroutine) -> bool:
+def _once_per_process(p: Pass, g: g_.Goroutine) -> bool:
     """Whether package main's ``main`` starts ``g``, itself or through a function that only
     ``main`` calls (``func main() { ... server(params) }``), or a package's ``init`` starts
-    it itself (go-zero's CPU sampler): it runs once per process."""
+    it itself (go-zero's CPU sampler), or the literal of a package-level ``once.Do`` does
+    (juicefs' metrics pushers): it runs once per process."""
     sf = p.file
     launcher = g.launcher
+    if g_.in_once_do(sf, launcher):
+        return True
     name = launcher.child_by_field_name("name") if launcher is not None and launcher.type == "function_declaration" else None
     if name is not None and sf.text(name) == "init":
         return True
@@ -209,14 +212,14 @@ def _loops(p: Pass, g: g_.Goroutine):
         chans = _received(found[0]) if found is not None else [clause.child_by_field_name("right")]
         if chans and all(_package_level(sf, c, loop) for c in chans):
             continue  # a process-wide service (runtime's signal-mask loop): no caller's ctx ends it
-        if sig.assumed and _in_main(p, g):
-            continue  # started once by package main's main: it lives as long as the process
+        if sig.assumed and _once_per_process(p, g):
+            continue  # started once per process (main, init, a package-level once.Do): it lives as long as the process
         yield loop, sig, found, clause, chans
 
 
 def signals(p: Pass, g: g_.Goroutine) -> list[a.Cancellation]:
     """The signal of each loop of ``g`` this rule reports (goroutine-outlives-stop asks which
-    of the two reports a loop both see: ``goroutine_outlives_stop.keeps``)."""
+    of the two reports a loop both see: ``_goroutine.stop_owns``)."""
     return [sig for _, sig, *_ in _loops(p, g)]
 
 
@@ -225,7 +228,7 @@ def run(p: Pass) -> None:
     v = m.view(p)
     for g in g_.goroutines(sf, v):
         for loop, sig, found, clause, chans in _loops(p, g):
-            if gos.keeps(p, g, sig):
+            if g_.stop_owns(p, g, sig):
                 continue  # goroutine-outlives-stop reports it, naming the stop method that cannot end it
             # with no signal in scope (context plumbing's assumed ctx), say so rather than name it
             unwatched = (f"never watches {sig.name}, so the goroutine runs on after cancellation" if not sig.assumed

@@ -9,7 +9,7 @@ from gofixleaks import model as m
 from gofixleaks.edits import Fix, TextEdit
 from gofixleaks.rule import Pass, Rule
 
-from ._goroutine import own_line
+from ._goroutine import in_once_do, own_line
 
 DOC = """\
 ## What it finds
@@ -30,7 +30,8 @@ everything it references.
 ## When it is not reported
 - the loop can be left, or it already looks at a `select` (that is `loop-without-exit`'s
   business), or it starts goroutines (`unbounded-goroutines`');
-- the goroutine is started by `main` or `init` (it lives as long as the process);
+- the goroutine is started by `main` or `init`, or in the func literal handed to `once.Do`
+  of a package-level `sync.Once` (it lives as long as the process);
 - no stop signal that can fire is in scope: a done channel nothing in the package closes or
   sends on, `context.Background()`, a ctx parameter every caller (all in this file) fills
   with `context.TODO()` or `Background()`. Context plumbing is not asked for: a ctx threaded
@@ -96,9 +97,10 @@ def run(p: Pass) -> None:
 
 
 def _process_lifetime(v: m.View, g: m.Goroutine) -> bool:
-    """Started by main or init: it lives as long as the process, as it should."""
+    """Started by main or init, or in a package-level ``once.Do``: it lives as long as the
+    process, as it should."""
     if g.caller is not None:
-        return g.caller.type == "function_declaration" and v.sf.text(g.caller.child_by_field_name("name")) in ("main", "init")
+        return in_once_do(v.sf, g.caller) or g.caller.type == "function_declaration" and v.sf.text(g.caller.child_by_field_name("name")) in ("main", "init")
     key = a.function_key(v.sf, g.body)
     starts = v.index.starts(v.package, key[0], bool(key[1])) if v.index is not None and key is not None else ()
     return bool(starts) and all(s.caller in ("main", "init") for s in starts)

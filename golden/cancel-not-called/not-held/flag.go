@@ -23,3 +23,13 @@ func CallUnary(ctx context.Context, call func(context.Context) error) error {
 	}
 	return call(ctx)
 }
+
+// CallTraced guards the defer with the flag and a second condition: the flag still says when
+// there is a cancel func, and a defer outside the guard would call nil.
+func CallTraced(ctx context.Context, traced bool, call func(context.Context) error) error {
+	ctx, flag, cancel := applyDefaultTimeout(ctx, time.Second)
+	if flag && traced {
+		defer cancel()
+	}
+	return call(ctx)
+}

@@ -119,7 +119,7 @@ func ReplForget(ctx context.Context, cmds <-chan string, watches chan<- context.
 // runs the one deferred cancel.
 func Ping(t *testing.T, ping func(context.Context) error) {
 	for try := 0; try < 3; try++ {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		if err := ping(ctx); err != nil {
 			t.Errorf("ping %d: %v", try, err)
@@ -132,7 +132,7 @@ func Ping(t *testing.T, ping func(context.Context) error) {
 // PingLog retries after logging only: every retry's context waits for the return.
 func PingLog(t *testing.T, ping func(context.Context) error) error {
 	for try := 0; try < 3; try++ {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second) // want "cancel from context.WithTimeout is deferred inside a loop"
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second) // want "cancel from context.WithTimeout is deferred inside a loop"
 		defer cancel()
 		if err := ping(ctx); err != nil {
 			t.Logf("ping %d: %v", try, err)

@@ -1,0 +1,3 @@
+module example.com/pusher
+
+go 1.22
