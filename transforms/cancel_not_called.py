@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from gofixleaks import analysis as a
 from gofixleaks.analysis.handles import EVERY_BRANCH, EXITS, LEAVES, OVERWRITES, REMADE
 from gofixleaks.edits import (
@@ -105,6 +107,10 @@ often the whole process, or until the deadline passes. This is a leak in every G
 - the context outlives the function (returned, stored) or is handed to a goroutine that may
   run on: cancelling it when the function returns would stop that work;
 - goroutines started in a loop share it: no single one may cancel it for the others;
+- it is handed to a call named for queueing work to run later (`Publish`, `Enqueue`,
+  `Submit`, `Schedule`, `Dispatch`, `Post`, `Broadcast`, `Emit`, `Produce`, `...Async`):
+  the context may go with the queued work as its deadline (xray-core's routing stats keep
+  it with each message and drop the message once it is done);
 - a value derived from the context (a response, a stream) is kept past the point where the
   fix would cancel it, or returned there; where the cancel is discarded, a value made from a
   request that carries the context (`req.WithContext(ctx)`, `http.NewRequestWithContext`)
@@ -473,6 +479,10 @@ def _defer_after(p: Pass, call, message, stmt, holder, life, ctx_uses, name, cau
 
     if any(u.kind in _OUTLIVES for u in ctx_uses):
         return no_fix("the context outlives this function (returned or stored): keep its cancel func with it")
+    queued = _queued_with(ctx_uses)
+    if queued is not None:
+        return no_fix(f"the context goes with {queued}, which may keep it past the return (a queued message's "
+                      "delivery deadline): a cancel deferred here could end that early; cancel it where it is done")
     carried = _returned_request_result(sf, function, ctx_uses)
     if carried is not None:
         return no_fix(f"a request carries the context and {carried} made from it is returned: a cancel deferred here "
@@ -508,6 +518,19 @@ def _defer_after(p: Pass, call, message, stmt, holder, life, ctx_uses, name, cau
 
 
 _REQUEST_CARRIERS = ("WithContext", "NewRequestWithContext")
+# calls named for handing work on to run later: the context may go with it into a queue
+_QUEUES = re.compile(r"(Publish|Enqueue|Submit|Schedule|Dispatch|Post|Broadcast|Emit|Produce)\w*|\w*Async")
+
+
+def _queued_with(ctx_uses) -> str | None:
+    """The call the context is handed to whose name says it queues work to run later
+    (xray-core's ``s.routingStats.Publish(ctx, route)``: the stats channel keeps the context
+    as the message's delivery deadline, which its broadcaster selects on after the caller
+    has returned), as its text; None otherwise."""
+    for u in ctx_uses:
+        if u.kind == "argument" and _QUEUES.fullmatch(u.detail.rsplit(".", 1)[-1]):
+            return f"`{u.detail}`"
+    return None
 
 
 def _returned_request_result(sf, function, ctx_uses) -> str | None:

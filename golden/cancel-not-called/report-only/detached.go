@@ -68,3 +68,16 @@ func Streams(parent context.Context, hosts []string, open func(context.Context, 
 	}
 	return out
 }
+
+// Stats queues each route for its subscribers with a delivery deadline.
+type Stats interface {
+	Publish(ctx context.Context, msg any)
+}
+
+// Route publishes msg; the stats channel keeps ctx with the queued message and drops it
+// once ctx is done (xray-core's routing stats): a defer here would drop the message as
+// soon as Route returns.
+func Route(stats Stats, msg any) {
+	ctx, _ := context.WithTimeout(context.Background(), 4*time.Second) // want "the cancel func of context.WithTimeout is discarded"
+	stats.Publish(ctx, msg)
+}
