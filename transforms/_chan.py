@@ -192,13 +192,23 @@ def _callee_leaves(sf: SourceFile, call: Node, name: str) -> str | None:
             return None  # sent on, passed on, closed, received outside a select, or shadowed
         cases.append(case)
     exits = [c for case in cases for c in case.parent.named_children
-             if c not in cases and c.type in ("communication_case", "default_case")
+             if c not in cases and c.type in ("communication_case", "default_case") and not _may_wait_for_sender(sf, c)
              and next(a.of_type(c, "return_statement", skip_functions=True), None) is not None and not a.fails_test(sf, c)]
     if not exits:
         return None
     head = exits[0].child_by_field_name("communication")
     how = f"case {sf.text(head)}:" if head is not None else "default:"
     return f"hands it to {sf.text(call.child_by_field_name('function'))}, which can return without receiving it (`{how}`)"
+
+
+def _may_wait_for_sender(sf: SourceFile, case: Node) -> bool:
+    """Whether select ``case`` receives from a plain local or parameter (`case <-done:`),
+    which the sender may close only once its send was taken (`defer close(done)`): not
+    read, so no way out. A context's `Done()`, a timer, a field stop channel are."""
+    comm = case.child_by_field_name("communication")
+    recv = comm.child_by_field_name("right") if comm is not None and comm.type == "receive_statement" else None
+    operand = a.unparen(recv.child_by_field_name("operand")) if recv is not None and a.is_receive(sf, recv) else None
+    return operand is not None and operand.type == "identifier"
 
 
 def _callee_body(sf: SourceFile, call: Node) -> Node | None:

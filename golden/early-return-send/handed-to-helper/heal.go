@@ -101,3 +101,24 @@ func Twice(ctx context.Context, heal func() string, out chan string) string {
 	await(ctx, out, func() {}, res)
 	return <-res
 }
+
+// finish leaves on done, which the sender closes only once its send was taken.
+func finish(res chan string, done chan struct{}) string {
+	select {
+	case r := <-res:
+		return r
+	case <-done:
+		return ""
+	}
+}
+
+// Finish's helper leaves on a signal the sender may give only after its send: not reported.
+func Finish(heal func() string) string {
+	res := make(chan string)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		res <- heal()
+	}()
+	return finish(res, done)
+}
