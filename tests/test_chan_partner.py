@@ -86,3 +86,34 @@ def _findings(tmp_path: Path, source: str) -> list[tuple[str, int]]:
 ], ids=["waits", "returns-first", "gives-up", "stored"])
 def test_the_caller_that_receives_is_the_partner(tmp_path: Path, caller: str, want: list[tuple[str, int]]):
     assert _findings(tmp_path, WORKER + caller) == want
+
+
+HANDED = """\
+package p
+
+import "context"
+
+func await(ctx context.Context, res chan string) string {
+	select {
+	case r := <-res:
+		return r
+	case <-ctx.Done():
+		return ""
+	}
+}
+
+func Heal(ctx context.Context, heal func() string) string {
+	res := make(chan string)
+	go func() {
+		res <- heal()
+	}()
+	return await(ctx, res)
+}
+"""
+
+
+def test_a_helper_that_leaves_makes_one_finding_at_the_make(tmp_path: Path):
+    # the receiver hands the channel to a helper that may return without receiving:
+    # early-return-send buffers it at the make, and send-without-cancel, which alone
+    # reported the send (report only, its receiver out of view), leaves it to that rule
+    assert _findings(tmp_path, HANDED) == [("early-return-send", 15)]

@@ -71,7 +71,9 @@ def _result_channel(v: m.View, make: Node) -> ResultChannel | None:
     sf = v.sf
     ch = m.local_channel(v, make)
     args = a.arguments(make)
-    if ch is None or ch.capacity or ch.escapes or ch.stored or len(args) > 2:
+    if ch is None or ch.capacity or ch.stored or len(args) > 2:
+        return None
+    if ch.escapes and not _escapes_by_own_call(sf, ch):
         return None
     if sf.text(args[0]).replace(" ", "").startswith("chan<-"):
         return None
@@ -82,6 +84,7 @@ def _result_channel(v: m.View, make: Node) -> ResultChannel | None:
     bodies: dict[Node, Node | None] = {}
     sends: list[Node] = []
     goes_on: list[str] = []
+    handed: list[str] = []  # how each function the receiver hands the channel to leaves without it
     guarded = True
     for op in ch.ops:
         if op.kind in ("recv", "range"):
@@ -102,6 +105,12 @@ def _result_channel(v: m.View, make: Node) -> ResultChannel | None:
                 bodies[start] = starts[start]
                 if site.type not in ("send_statement", "defer_statement") and not _last_action(site, []):
                     goes_on.append(f"a sender goes on after the call that sends{_GOES_ON}")
+        elif op.kind == "handoff" and op.where is None and op.node.parent.type != "go_statement":
+            # the function hands it over itself, not to a goroutine: its receiving partner
+            leaves = None if op.looped else _callee_leaves(sf, op.node, ch.name)
+            if leaves is None:
+                return None
+            handed.append(leaves)
         elif op.kind == "handoff":
             use = op.use
             if use is None or use.sends == 0 or use.receives or use.ranges or use.in_goroutine:
@@ -131,7 +140,12 @@ def _result_channel(v: m.View, make: Node) -> ResultChannel | None:
     group = {s: Sender(s, bodies[s], tuple((site, w) for (site, _), w in sites.items())) for s, sites in senders.items()}
     # a failed test's stranded sender is everyone's problem when the package checks for leaks
     failing = v.facts is not None and v.facts.checks_leaks and a.in_test(sf, make)
-    why = _abandoned(sf, ch.binding, receives, group, _finished_receives(v, ch, group), failing)
+    if handed:
+        if receives or len(handed) > 1:
+            return None  # received here too, or by several callees: not followed
+        why = handed[0]
+    else:
+        why = _abandoned(sf, ch.binding, receives, group, _finished_receives(v, ch, group), failing)
     if why is not None and not failing and a.in_test(sf, make) and _failures_only(sf, receives, sends, bodies):
         why = None
     try:
@@ -139,6 +153,80 @@ def _result_channel(v: m.View, make: Node) -> ResultChannel | None:
     except _Unknown:
         capacity = None
     return ResultChannel(make, ch.binding, tuple(sends), why, capacity, goes_on[0] if goes_on else None)
+
+
+def _escapes_by_own_call(sf: SourceFile, ch: m.LocalChannel) -> bool:
+    """Whether the only way ``ch`` escapes is being handed, by its function itself, to a
+    call the package summaries cannot follow (a local closure: `keepConnLive(w, r, respCh)`):
+    every reference is the operand or argument of one of its operations, and every such
+    handoff is in the function's own body, where _callee_leaves reads the callee."""
+    direct = {op.node for op in ch.ops}
+    if any(ref.parent not in direct and ref.parent.parent not in direct for ref in a.references(sf, ch.binding)):
+        return False
+    return all(op.where is None and op.node.parent.type != "go_statement"
+               for op in ch.ops if op.kind == "handoff" and (op.use is None or op.use.escapes))
+
+
+def _callee_leaves(sf: SourceFile, call: Node, name: str) -> str | None:
+    """How the function ``call`` hands channel ``name`` to may return without receiving from
+    it, when it only ever receives from it in select cases and another case of such a
+    select returns (minio's HealHandler: its `keepConnLive` closure leaves on `case
+    <-r.Context().Done(): return`, and the goroutine's send on respCh strands); None when
+    it does anything else with the channel, or cannot be read (a local func literal bound
+    once and only called, or the one declaration of its name in this file). A case that
+    fails the test is no way out of a passing run."""
+    callee = _callee_body(sf, call)
+    args = a.arguments(call)
+    index = next((i for i, x in enumerate(args) if x.type == "identifier" and sf.text(x) == name), -1)
+    param = _param_name(sf, callee, index) if callee is not None else None
+    if param is None or param == "_" or sum(sf.text(x) == name for x in args) != 1:
+        return None
+    cases: list[Node] = []
+    for ref in a.walk(a.body(callee)):
+        if ref.type != "identifier" or sf.text(ref) != param:
+            continue
+        recv, stmt = ref.parent, ref.parent.parent
+        case = stmt.parent if stmt is not None else None
+        if not (a.is_receive(sf, recv) and stmt.type == "receive_statement" and case.type == "communication_case"
+                and case.child_by_field_name("communication") == stmt and a.enclosing_function(case) == callee):
+            return None  # sent on, passed on, closed, received outside a select, or shadowed
+        cases.append(case)
+    exits = [c for case in cases for c in case.parent.named_children
+             if c not in cases and c.type in ("communication_case", "default_case") and not _may_wait_for_sender(sf, c)
+             and next(a.of_type(c, "return_statement", skip_functions=True), None) is not None and not a.fails_test(sf, c)]
+    if not exits:
+        return None
+    head = exits[0].child_by_field_name("communication")
+    how = f"case {sf.text(head)}:" if head is not None else "default:"
+    return f"hands it to {sf.text(call.child_by_field_name('function'))}, which can return without receiving it (`{how}`)"
+
+
+def _may_wait_for_sender(sf: SourceFile, case: Node) -> bool:
+    """Whether select ``case`` receives from a plain local or parameter (`case <-done:`),
+    which the sender may close only once its send was taken (`defer close(done)`): not
+    read, so no way out. A context's `Done()`, a timer, a field stop channel are."""
+    comm = case.child_by_field_name("communication")
+    recv = comm.child_by_field_name("right") if comm is not None and comm.type == "receive_statement" else None
+    operand = a.unparen(recv.child_by_field_name("operand")) if recv is not None and a.is_receive(sf, recv) else None
+    return operand is not None and operand.type == "identifier"
+
+
+def _callee_body(sf: SourceFile, call: Node) -> Node | None:
+    """The function ``call`` runs, when this file says which: a func literal bound once to a
+    local (`keep := func(...) {...}`) that is only ever called, or the one declaration of
+    its name in this file."""
+    fn = call.child_by_field_name("function")
+    if fn is not None and fn.type == "identifier" and a.local_declaration(sf, sf.text(fn), call) is not None:
+        values = a.defined_values(sf, sf.text(fn), call)
+        lit = a.unparen(values[0]) if len(values) == 1 else None
+        binding = a.assignments(sf, lit) if lit is not None and lit.type == "func_literal" else None
+        if binding is None or binding.statement.type == "assignment_statement" or any(
+                ref.parent.type != "call_expression" or ref.parent.child_by_field_name("function") != ref
+                for ref in a.references(sf, binding)):
+            return None
+        return lit
+    decls = _declarations(sf, call)
+    return decls[0] if len(decls) == 1 else None
 
 
 def _started_literals(v: m.View, fn: Node) -> dict[Node, Node]:

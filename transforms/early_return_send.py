@@ -25,6 +25,16 @@ send may sit one call below the goroutine: in a closure of the function that onl
 goroutines call (`reply := func(v T) { ch <- v }`), or in a function of the package the
 goroutine hands the channel to (`go func() { check(x, errc) }()`), as the model follows it.
 
+The receiver may also be a helper the function hands the channel to instead of receiving
+itself (minio's HealHandler, `keepConnLive(w, r, respCh)`): a func literal bound once to a
+local and only ever called, or the one declaration of that name in this file, that only
+receives from it in select cases, where another case of such a select returns (`case
+<-r.Context().Done(): return`; a case on a context, a timer, a field or a default, not
+on a plain local or parameter, which the sender may close only once its send was taken).
+Once it has left, nobody receives. Followed only when the
+function makes that one call (in no loop) and does nothing else with the channel but
+start its senders.
+
 ## Why it leaks
 A send on an unbuffered channel blocks until someone receives. Once the receiver has
 returned nobody ever will, so each sender that is still to send blocks forever, with
@@ -33,7 +43,10 @@ everything it references, for every call of the function.
 ## When it is not reported
 - the channel is buffered, returned or stored, or passed to a function that does more
   than send on it (receives, hands it to a goroutine of its own, or cannot be followed):
-  other code may receive from it;
+  other code may receive from it; a helper the function itself hands it to counts as its
+  receiver only as above (a helper that receives outside a select, whose other cases go
+  round again, that hands it on, or that is declared in another file is not read, nor is
+  one whose only way out fails the test);
 - it is only handed to helpers and awaited by one `select` that can give up:
   `abandoned-reply` reports that;
 - it is only closed, never sent on (a signal, not a result);
