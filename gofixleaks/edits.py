@@ -173,6 +173,9 @@ def realigned_comment(sf: SourceFile, fix: Fix) -> int | None:
     grows or shrinks, or its comment goes) or putting a padded one's neighbour elsewhere
     would make gofmt move the others: xray-core's `time.Sleep(d)   // TODO` under `send //
     TODO`. None when the fix keeps every run as gofmt would have it."""
+    near = sf.comment_end_lines
+    if not any(n in near for e in fix.edits for n in range(sf.line_col(e.start)[0] - 1, sf.line_col(e.end)[0] + 2)):
+        return None  # no trailing comment on or beside an edited line: no run to move (and no parse per fix)
     try:
         new = apply(sf.data, fix.edits)
     except EditConflict:

@@ -213,6 +213,21 @@ class SourceFile:
     # functions made them quadratic).
 
     @functools.cached_property
+    def comment_end_lines(self) -> frozenset[int]:
+        """The lines (1-based) that end in a `//` comment after code: the comments gofmt
+        aligns when they end consecutive lines."""
+        out, stack = set(), [self.root]
+        while stack:
+            node = stack.pop()
+            if node.type == "comment":
+                start = node.start_byte
+                if self.data[start : start + 2] == b"//" and self.data[self.line_start(start) : start].strip():
+                    out.add(self.line_col(start)[0])
+            else:
+                stack.extend(node.children)
+        return frozenset(out)
+
+    @functools.cached_property
     def package_name(self) -> str:
         """The name in the file's package clause ("" if it has none)."""
         clause = next((c for c in self.root.named_children if c.type == "package_clause"), None)
