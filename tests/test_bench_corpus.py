@@ -50,6 +50,7 @@ def test_join_counts_real_false_fixes_unjudged_and_stale(tmp_path):
             _finding("a.go", 9, "r1", True),  # false, fix wrong
             _finding("b.go", 1, "r1", True),  # judged, but the fix is not (fix none)
             _finding("b.go", 5, "r2", False),  # no verdict row
+            _finding("c.go", 2, "r2", False),  # its fix was judged right, and is no longer offered
         ],
         errors=[{"path": "x.go", "message": "syntax error at 1:1: boom"}, {"path": "y.go", "message": "not UTF-8"}],
     )
@@ -60,17 +61,18 @@ def test_join_counts_real_false_fixes_unjudged_and_stale(tmp_path):
         + "a.go,9,r1,false,wrong,no\n"
         + "b.go,1,r1,false,none,no\n"
         + "gone.go,7,r1,false,none,stale\n"
+        + "c.go,2,r2,real,right,was fixed\n"
     )
     res = run.evaluate(REPO, tmp_path, out, verdicts)
     r1, r2 = res.rows
     assert (r1.rule, r1.findings, r1.judged, r1.real, r1.false) == ("r1", 3, 3, 1, 2)
     assert (r1.fixable, r1.fixable_real, r1.fix_right, r1.fix_wrong, r1.unjudged) == (3, 1, 1, 1, 1)
-    assert (r2.findings, r2.judged, r2.unjudged) == (1, 0, 1)
+    assert (r2.findings, r2.judged, r2.unjudged) == (2, 1, 1)
     assert [u.split(":")[0:2] for u in res.unjudged] == [["b.go", "1"], ["b.go", "5"]]
-    assert res.stale == ["gone.go:7: r1"]
+    assert res.stale == ["gone.go:7: r1", "c.go:2: r2 (fix judged right, none offered)"]
     assert (res.syntax_errors, res.other_errors, res.scan_seconds) == (1, 1, 1.5)
     text = run.table([res])
-    assert "Precision: 33% of judged findings real (1/3)" in text
+    assert "Precision: 50% of judged findings real (2/4)" in text
     assert "| demo | r1 | 3 | 3 | 1 | 2 | 3 | 1 | 1 | 1 | 1 |" in text
 
 

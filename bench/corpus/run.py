@@ -22,11 +22,12 @@ rule, counts: findings; judged; real; false; fixable; fixable-real (fixable and 
 right / wrong (judged fixes); unjudged (no verdict row, or a fixable finding whose row says
 fix ``none``: the fix has not been read). Each repo also reports files that failed to parse
 (``errors`` of the scan, syntax errors counted apart), files only partially parsed, stale
-verdict rows (no finding has their key any more) and the scan's wall seconds. Unjudged
-findings are listed as path:line so someone reads them.
+verdict rows (no finding has their key any more, or their fix column judges a fix the finding
+no longer has) and the scan's wall seconds. Unjudged findings are listed as path:line so
+someone reads them.
 
 ``--json`` prints the same numbers as one JSON document. Exit status: 0; 1 with
-``--strict`` when a finding is unjudged; 2 on bad input (an unknown repo, a malformed
+``--strict`` when a finding is unjudged or a verdict row is stale; 2 on bad input (an unknown repo, a malformed
 verdict file, gofixleaks failing). Standard library only.
 """
 
@@ -183,6 +184,7 @@ def evaluate(repo: Repo, tree: Path, out: Path, verdicts_dir: Path = HERE / "ver
     )
     rows: dict[str, Row] = {}
     seen = set()
+    judged_fix: list[str] = []  # a fix judged right or wrong that the finding no longer has
     for f in findings:
         row = rows.setdefault(f.rule, Row(repo.name, f.rule))
         key = (f.path, f.line, f.rule)
@@ -205,8 +207,10 @@ def evaluate(repo: Repo, tree: Path, out: Path, verdicts_dir: Path = HERE / "ver
             row.fixable_real += real
             row.fix_right += v.fix == "right"
             row.fix_wrong += v.fix == "wrong"
+        elif v.fix != "none":
+            judged_fix.append(f"{f.path}:{f.line}: {f.rule} (fix judged {v.fix}, none offered)")
     result.rows = [rows[r] for r in sorted(rows)]
-    result.stale = [f"{p}:{n}: {r}" for (p, n, r) in sorted(set(verdicts) - seen)]
+    result.stale = [f"{p}:{n}: {r}" for (p, n, r) in sorted(set(verdicts) - seen)] + judged_fix
     return result
 
 
@@ -272,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", action="append", default=[], metavar="NAME", help="only this repo (repeatable)")
     ap.add_argument("--reuse", action="store_true", help="read the kept output instead of running gofixleaks")
     ap.add_argument("--json", action="store_true", help="print JSON instead of the table")
-    ap.add_argument("--strict", action="store_true", help="exit 1 when any finding is unjudged")
+    ap.add_argument("--strict", action="store_true", help="exit 1 when any finding is unjudged or a verdict stale")
     args = ap.parse_args(argv)
     try:
         repos = [r for r in load_repos() if not args.only or r.name in args.only]
@@ -301,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"unjudged {res.repo}/{line}")
             for line in res.stale:
                 print(f"stale verdict {res.repo}/{line}")
-    unjudged = sum(len(r.unjudged) for r in results)
+    unjudged = sum(len(r.unjudged) + len(r.stale) for r in results)
     return 1 if args.strict and unjudged else 0
 
 
