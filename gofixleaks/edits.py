@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass, field
 
-from .analysis.syntax import of_type
-from .source import SourceFile, line_starts, parse
+from .source import SourceFile
 
 
 @dataclass(frozen=True, order=True)
@@ -173,41 +171,31 @@ def realigned_comment(sf: SourceFile, fix: Fix) -> int | None:
     grows or shrinks, or its comment goes) or putting a padded one's neighbour elsewhere
     would make gofmt move the others: xray-core's `time.Sleep(d)   // TODO` under `send //
     TODO`. None when the fix keeps every run as gofmt would have it."""
-    near = sf.comment_end_lines
+    near = sf.trailing_comments
     if not any(n in near for e in fix.edits for n in range(sf.line_col(e.start)[0] - 1, sf.line_col(e.end)[0] + 2)):
         return None  # no trailing comment on or beside an edited line: no run to move (and no parse per fix)
     try:
-        new = apply(sf.data, fix.edits)
+        new = SourceFile(sf.path, apply(sf.data, fix.edits), sf.go_version)
     except EditConflict:
         return None
-    before = _misaligned(sf.data, sf.root)
-    after = _misaligned(new, parse(new).root_node)
-    return sf.line_col(min(e.start for e in fix.edits))[0] if after - before else None
+    changed = _misaligned(new) - _misaligned(sf)
+    return sf.line_col(min(e.start for e in fix.edits))[0] if changed else None
 
 
-def _misaligned(data: bytes, root) -> set[tuple[bytes, ...]]:
+def _misaligned(sf: SourceFile) -> set[tuple[bytes, ...]]:
     """The runs of consecutive lines of one indentation that end in a `//` comment after
     code whose comments gofmt would move (not all in one column, or that column not one
     space after the longest code), each as the lines' text."""
-    lines = data.split(b"\n")
-    starts = line_starts(data)
-    ends: dict[int, tuple[bytes, int, int]] = {}  # line index -> (indentation, code width, comment column)
-    for c in of_type(root, "comment"):
-        if data[c.start_byte : c.start_byte + 2] != b"//":
-            continue
-        n = bisect.bisect_right(starts, c.start_byte) - 1
-        head = data[starts[n] : c.start_byte]
-        code = head.strip()
-        if code:
-            indent = head[: len(head) - len(head.lstrip())]
-            # gofmt measures in runes
-            ends[n] = (indent, len(head.rstrip().decode("utf-8", "replace")), len(head.decode("utf-8", "replace")))
+    cells = {}  # line -> (indentation, code width, comment column), in runes as gofmt counts
+    for n, start in sf.trailing_comments.items():
+        head = sf.data[sf.line_start(start) : start].decode("utf-8", "replace")
+        cells[n] = (sf.indent_at(start), len(head.rstrip()), len(head))
     out = set()
     run: list[int] = []
-    for n in sorted(ends) + [-2]:
-        if run and (n != run[-1] + 1 or ends[n][0] != ends[run[-1]][0]):
-            if len({ends[k][2] for k in run}) > 1 or max(ends[k][1] for k in run) + 1 != ends[run[0]][2]:
-                out.add(tuple(lines[k].rstrip(b"\r") for k in run))
+    for n in sorted(cells) + [-2]:
+        if run and (n != run[-1] + 1 or cells[n][0] != cells[run[-1]][0]):
+            if len({cells[k][2] for k in run}) > 1 or max(cells[k][1] for k in run) + 1 != cells[run[0]][2]:
+                out.add(tuple(sf.line_text(k) for k in run))
             run = []
         if n >= 0:
             run.append(n)

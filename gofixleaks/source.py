@@ -213,19 +213,19 @@ class SourceFile:
     # functions made them quadratic).
 
     @functools.cached_property
-    def comment_end_lines(self) -> frozenset[int]:
-        """The lines (1-based) that end in a `//` comment after code: the comments gofmt
-        aligns when they end consecutive lines."""
-        out, stack = set(), [self.root]
+    def trailing_comments(self) -> dict[int, int]:
+        """Line (1-based) -> start byte of the `//` comment that ends it after code: the
+        comments gofmt aligns when they end consecutive lines."""
+        out, stack = {}, [self.root]
         while stack:
             node = stack.pop()
             if node.type == "comment":
                 start = node.start_byte
                 if self.data[start : start + 2] == b"//" and self.data[self.line_start(start) : start].strip():
-                    out.add(self.line_col(start)[0])
+                    out[self.line_col(start)[0]] = start
             else:
                 stack.extend(node.children)
-        return frozenset(out)
+        return out
 
     @functools.cached_property
     def package_name(self) -> str:

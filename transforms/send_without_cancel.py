@@ -604,16 +604,6 @@ def _closed_on_cancel(sf: SourceFile, chan: Node, sig: a.Cancellation) -> bool:
     return any(sf.text(x) == sig.name or _derived(sf, x, sig) for c in calls for x in a.arguments(c))
 
 
-def _notified(sf: SourceFile, chan: Node) -> bool:
-    """A channel this file registers with ``signal.Notify(ch, ...)``: its sender is the
-    runtime, which never goes away (a CLI's signal handler lives as long as the process)."""
-    name = sf.text(chan)
-    return any(
-        a.is_call_to(sf, c, "os/signal", ("Notify",)) and a.arguments(c)[:1] and sf.text(a.arguments(c)[0]) == name
-        for c in a.of_type(sf.root, "call_expression")
-    )
-
-
 def _derived(sf: SourceFile, ctx: Node, sig: a.Cancellation) -> bool:
     """A local context made from the signal (``cctx, cancel := context.WithCancel(ctx)``):
     it ends when the signal does."""
@@ -1276,7 +1266,7 @@ def run(p: Pass) -> None:
         if _exchange_in_view(sf, g, stmt, kind, chan, v) or _after_cancellation(sf, g, stmt, sig):
             continue
         if _cancelled_here(sf, stmt, sig) or (kind == "recv" and (
-                _closed_on_cancel(sf, chan, sig) or _notified(sf, chan) or _opened_on_exit(sf, chan))):
+                _closed_on_cancel(sf, chan, sig) or a.signal_notified(sf, sf.text(chan)) or _opened_on_exit(sf, chan))):
             continue
         if _made_here(sf, stmt, sig):
             continue  # a step's own deadline or done channel: its end says nothing of the partner

@@ -746,20 +746,14 @@ def _signal_paced(sf, ln: _Launch) -> bool:
     receives from a channel the enclosing functions hand to ``signal.Notify`` (juicefs'
     handler starts a delayed exit and an unmount per SIGTERM). Signals come from a person or
     a supervisor, not from the load."""
-    outer = ln.loop
-    while (fn := a.enclosing_function(outer)) is not None:
-        outer = fn
-    notified = {
-        sf.text(args[0]) for c in a.of_type(outer, "call_expression")
-        if a.is_call_to(sf, c, "os/signal", ("Notify",)) and (args := a.arguments(c))
-    }
     for st in a.statements(ln.loop.child_by_field_name("body")):
         if st.type not in ("short_var_declaration", "assignment_statement", "expression_statement"):
             continue
         right = st.child_by_field_name("right") if st.type != "expression_statement" else st
-        vals = right.named_children if right is not None else []
-        if any(a.is_receive(sf, v := a.unparen(x)) and sf.text(v.child_by_field_name("operand")) in notified for x in vals):
-            return True
+        for x in right.named_children if right is not None else []:
+            v = a.unparen(x)
+            if a.is_receive(sf, v) and a.signal_notified(sf, sf.text(v.child_by_field_name("operand")), top_level(ln.loop)):
+                return True
     return False
 
 

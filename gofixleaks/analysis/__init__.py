@@ -110,6 +110,7 @@ from .handles import (
 )
 from .lifetime import Lifetime, lifetime
 from .syntax import (
+    signal_notified,
     signal_ops,
     FUNCTION_TYPES,
     ancestors,

@@ -397,6 +397,16 @@ def deferred_literal(node: Node) -> Node | None:
     return _literal_run_by(node, "defer_statement")
 
 
+def signal_notified(sf: SourceFile, name: str, within: Node | None = None) -> bool:
+    """Whether ``signal.Notify(name, ...)`` registers channel ``name`` in ``within`` (the
+    whole file by default): its sender is the runtime, which never goes away, and its values
+    come when a person or a supervisor sends a signal."""
+    return any(
+        is_call_to(sf, c, "os/signal", ("Notify",)) and (args := arguments(c)) and sf.text(args[0]) == name
+        for c in of_type(within if within is not None else sf.root, "call_expression")
+    )
+
+
 def signal_ops(sf: SourceFile, fn: Node) -> tuple[frozenset[str], frozenset[str]]:
     """What ``fn``'s body (its closures included) sends on or closes, and the names it calls.
     Kept on the file: every goroutine asks it of the functions it reaches, which made a file
